@@ -1,0 +1,3 @@
+from g287.cli import main
+
+main()

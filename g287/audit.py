@@ -1,0 +1,25 @@
+"""Writing the audit log, in the caller's transaction: the event lands exactly when the change does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from g287.access import Actor
+from g287.db.models.audit import AuditEvent
+
+
+def record(session: Session, actor: Actor, action: str, object_type: str, object_id: Any, *, before: dict | None = None, after: dict | None = None) -> None:
+    session.add(
+        AuditEvent(
+            at=dt.datetime.now(dt.timezone.utc),
+            actor=actor.label,
+            action=action,
+            object_type=object_type,
+            object_id=None if object_id is None else str(object_id),
+            before=before,
+            after=after,
+        )
+    )

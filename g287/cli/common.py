@@ -1,0 +1,117 @@
+"""What every command shares: the database option, --json output, and errors as one clear line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import shutil
+import sys
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+
+from g287.db.engine import Database, open_database
+from g287.errors import G287Error
+
+def _width() -> int:
+    # Tables stay readable when the output is a file or a pipe (rich would assume 80 columns).
+    return max(shutil.get_terminal_size((160, 24)).columns, 100)
+
+
+console = Console(width=_width(), highlight=False)
+err_console = Console(stderr=True, width=_width(), highlight=False)
+
+
+class Context:
+    """Per-invocation state: the database is opened on first use, so --help never touches it."""
+
+    def __init__(self, database: str | None):
+        self.database_option = database
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = open_database(self.database_option)
+        return self._db
+
+
+def database_option(command: Callable) -> Callable:
+    """--database on every command (it may also be given before the command name)."""
+
+    @click.option(
+        "--database",
+        "database",
+        metavar="URL|PATH",
+        default=None,
+        help="Database URL or SQLite file (default: $G287_DATABASE_URL, else the default SQLite file).",
+    )
+    @functools.wraps(command)
+    def wrapper(*args, database=None, **kwargs):
+        ctx = click.get_current_context()
+        state = ctx.find_object(Context)
+        if database:
+            state.database_option = database
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def json_option(command: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(command)
+
+
+def state() -> Context:
+    return click.get_current_context().find_object(Context)
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise G287Error(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def run_cli(group: click.Group) -> None:
+    """Run the command line: user errors as one line on stderr and exit status 1; never a traceback."""
+    try:
+        status = group.main(standalone_mode=False, prog_name="g287")
+        if isinstance(status, int) and status:
+            sys.exit(status)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except G287Error as error:
+        click.echo(f"g287: error: {error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("g287: interrupted; the unfinished change was rolled back", err=True)
+        sys.exit(130)
+    except SQLAlchemyError as error:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        click.echo(f"g287: database error: {detail}", err=True)
+        sys.exit(1)

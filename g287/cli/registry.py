@@ -1,0 +1,184 @@
+"""Commands of the registry core: ingest, stats, publications, quality, bootstrap."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from g287.access import Actor
+from g287.cli.common import console, database_option, err_console, json_option, parse_date, print_json, state
+from g287.config import BUNDLED_PUBLICATIONS_DIR
+from g287.errors import G287Error
+from g287.registry import figures, quality
+from g287.registry.ingest import expand_paths, ingest_many
+from g287.registry.publications import PublicationInfo, list_publications, resolve
+from g287.sources.filename import KINDS, parse_published
+
+
+def register(cli: click.Group) -> None:
+    for command in (ingest, stats, publications, quality_command, bootstrap):
+        cli.add_command(command)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--published", metavar="YYYY-MM-DD[am|pm]", help="Publication date (and half) when the file name does not say it; one file only.")
+@click.option("--kind", type=click.Choice(KINDS), help="Which list the file is, when its name does not say.")
+@click.option("--encoding", metavar="CODEC", help="Encoding of CSV files (default: UTF-8, else Windows-1252).")
+@json_option
+@database_option
+def ingest(paths, published, kind, encoding, as_json):
+    """Ingest ICE publications (.xlsx or .csv files, or folders of them).
+
+    Each file is one transaction: a file that cannot be read changes nothing. A file ingested before (same
+    sha256) is skipped. Exits with status 1 if any file failed."""
+    files = expand_paths(list(paths))
+    if not files:
+        raise G287Error("no .xlsx or .csv files found in " + ", ".join(paths))
+    options = {"kind": kind, "encoding": encoding}
+    if published:
+        if len(files) > 1:
+            raise G287Error("--published names the date of one file; give one file")
+        options["published"] = parse_published(published)
+    db = state().db
+    actor = Actor.command_line()
+    failures = []
+
+    def on_error(path, error):
+        failures.append({"file": str(path), "error": str(error)})
+        if not as_json:
+            click.echo(f"g287: error: {error}", err=True)
+
+    if len(files) > 1 and not as_json:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True) as progress:
+            task = progress.add_task("ingesting", total=len(files))
+            results, _errors = ingest_many(
+                db, files, actor, on_result=lambda p, r: progress.advance(task), on_error=lambda p, e: (progress.advance(task), on_error(p, e)), **options
+            )
+    else:
+        results, _errors = ingest_many(db, files, actor, on_error=on_error, **options)
+    if as_json:
+        print_json({"results": [asdict(r) for r in results], "errors": failures})
+    else:
+        for r in results:
+            when = r.published + (f" {r.half}" if r.half else "")
+            if r.status == "unchanged":
+                click.echo(f"{r.file}: unchanged — {r.notes[0]}")
+            else:
+                click.echo(
+                    f"{r.file}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
+                    f"{r.listings} listings from {r.source_rows} source rows, {r.quality_entries} quality-register entries"
+                )
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Figures of the publications in force on this date (default: the latest).")
+@json_option
+@database_option
+def stats(as_of, as_json):
+    """The headline figures: MOAs by model and agency type, agencies, states, pending listings."""
+    with state().db.session() as session:
+        result = figures.stats(session, parse_date(as_of))
+    if as_json:
+        print_json(result)
+        return
+    click.echo(figures.headline(result))
+    p = result["participating"]
+    if p:
+        table = Table(title="Participating (MOAs as ICE counts them: one per row)")
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        table.add_row("MOAs", f"{p['moas']:,}")
+        table.add_row("agencies", f"{p['agencies']:,}")
+        table.add_row("states", str(p["states"]))
+        for model, n in p["by_model"].items():
+            table.add_row(f"model {model}", f"{n:,}")
+        for kind, n in p["by_agency_type"].items():
+            table.add_row(f"type {kind}", f"{n:,}")
+        console.print(table)
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(KINDS), help="Only participating or only pending lists.")
+@json_option
+@database_option
+def publications(kind, as_json):
+    """Every publication ingested, in order; the id names a publication in other commands."""
+    with state().db.session() as session:
+        items = [PublicationInfo.of(p) for p in list_publications(session, kind)]
+    if as_json:
+        print_json([asdict(i) for i in items])
+        return
+    table = Table()
+    for column in ("id", "kind", "published", "file", "listings", "rows", "sha256"):
+        table.add_column(column, justify="right" if column in ("id", "listings", "rows") else "left")
+    for i in items:
+        table.add_row(str(i.id), i.kind, i.published + (f" {i.half}" if i.half else ""), i.file, str(i.listings), str(i.source_rows), i.sha256[:12])
+    console.print(table)
+
+
+@click.command("quality")
+@click.argument("publication", required=False)
+@click.option("--summary", is_flag=True, help="Count the entries by problem instead of listing them.")
+@click.option("--category", type=click.Choice(["not_a_listing", "duplicate", "repaired", "unknown", "note"]), help="Only entries of this category.")
+@json_option
+@database_option
+def quality_command(publication, summary, category, as_json):
+    """The data-quality register: rows that are not listings, values repaired or unknown, duplicates.
+
+    PUBLICATION is an id, a file name or a date (default: every publication)."""
+    with state().db.session() as session:
+        chosen = [resolve(session, publication)] if publication else list_publications(session)
+        entries = [e for p in chosen for e in quality.register(session, p)]
+    if category:
+        entries = [e for e in entries if e.category == category]
+    if summary:
+        rows = quality.summary(entries)
+        if as_json:
+            print_json(rows)
+            return
+        table = Table()
+        for column in ("entries", "category", "problem"):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(str(r["entries"]), r["category"], r["problem"])
+        console.print(table)
+        return
+    if as_json:
+        print_json(quality.as_dicts(entries))
+        return
+    table = Table()
+    for column in ("publication", "row", "column", "raw value", "problem", "what was done"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        table.add_row(str(e.publication_id), "" if e.row is None else str(e.row), e.column or "", e.raw_value or "", e.problem, e.action)
+    console.print(table)
+
+
+@click.command()
+@json_option
+@database_option
+def bootstrap(as_json):
+    """Ingest the publications bundled with g287 (once; again changes nothing) and print the headline figures."""
+    db = state().db
+    results, errors = ingest_many(db, bundled_files(), Actor.command_line())
+    if errors:
+        raise G287Error("; ".join(str(e) for e in errors))
+    with db.session() as session:
+        result = figures.stats(session)
+    if as_json:
+        print_json({"ingested": sum(r.status == "ingested" for r in results), "stats": result})
+        return
+    new = sum(r.status == "ingested" for r in results)
+    click.echo(f"{new} publications ingested, {len(results) - new} already held, in {db.safe_url}")
+    click.echo(figures.headline(result))
+
+
+def bundled_files() -> list[Path]:
+    return expand_paths([str(BUNDLED_PUBLICATIONS_DIR / "participating"), str(BUNDLED_PUBLICATIONS_DIR / "pending")])

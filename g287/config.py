@@ -1,0 +1,46 @@
+"""Settings, read from the environment (never from code constants), with documented defaults.
+
+Every setting is listed in README.md under "Settings".
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+BUNDLED_PUBLICATIONS_DIR = DATA_DIR / "ice"
+
+
+def home_dir() -> Path:
+    """Where g287 keeps its own files by default: $G287_HOME, else $XDG_DATA_HOME/g287."""
+    explicit = os.environ.get("G287_HOME")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "g287"
+
+
+def default_database_path() -> Path:
+    return home_dir() / "g287.sqlite"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: --database (URL or file path), else $G287_DATABASE_URL, else the default SQLite file."""
+    value = explicit or os.environ.get("G287_DATABASE_URL")
+    if not value:
+        return f"sqlite:///{default_database_path()}"
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def max_workbook_bytes() -> int:
+    """Largest uncompressed size a workbook may declare before it is refused (G287_MAX_WORKBOOK_MB, default 200)."""
+    return int(float(os.environ.get("G287_MAX_WORKBOOK_MB", "200")) * 1024 * 1024)
+
+
+def max_source_rows() -> int:
+    """Most rows a publication may declare (G287_MAX_SOURCE_ROWS, default 200000); ICE's lists have a few thousand."""
+    return int(os.environ.get("G287_MAX_SOURCE_ROWS", "200000"))

@@ -1,0 +1,1 @@
+"""Database: models, engine, migrations and the few dialect-specific statements (all in dialect.py)."""

@@ -1,0 +1,87 @@
+"""Opening a database: the engine, its migrations, and sessions."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from g287 import config
+from g287.db import dialect
+from g287.errors import G287Error
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+@cache
+def _script_heads() -> frozenset[str]:
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+class Database:
+    """One database (SQLite file or PostgreSQL), migrated to the current schema on open."""
+
+    def __init__(self, url: str, *, migrate: bool = True):
+        self.url = dialect.normalize_url(url)
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(self.url, future=True)
+        dialect.prepare_engine(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if migrate:
+            self.migrate()
+
+    @property
+    def dialect_name(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema up to date (every Alembic head); cheap when it already is."""
+        try:
+            with self.engine.connect() as connection:
+                current = set(MigrationContext.configure(connection).get_current_heads())
+            if current == set(_script_heads()):
+                return
+            with self.engine.begin() as connection:
+                cfg = alembic_config(self.engine)
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, "heads")
+        except OperationalError as error:
+            raise G287Error(f"cannot open the database {self.safe_url}: {error.orig}") from error
+
+    @property
+    def safe_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block, or rolled back entirely on any error."""
+        with self.sessions() as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(explicit: str | None = None, *, migrate: bool = True) -> Database:
+    return Database(config.database_url(explicit), migrate=migrate)

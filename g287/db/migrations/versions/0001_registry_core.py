@@ -1,0 +1,242 @@
+"""registry core: states, publications, agencies, agreements, rows, runs, quality register, audit log
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-28 15:30:50.491600
+
+Also loads the states (reference data) and makes the audit log append-only in the database itself.
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+from g287.db.dialect import append_only_statements, drop_append_only_statements
+from g287.sources.rules import states
+
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('audit_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor', sa.String(length=255), nullable=False),
+    sa.Column('action', sa.String(length=64), nullable=False),
+    sa.Column('object_type', sa.String(length=64), nullable=False),
+    sa.Column('object_id', sa.String(length=64), nullable=True),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
+    )
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_events_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_actor'), ['actor'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
+
+    op.create_table('publications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('published_on', sa.Date(), nullable=False),
+    sa.Column('half', sa.String(length=2), nullable=True),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('source_format', sa.String(length=8), nullable=False),
+    sa.Column('source_modified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sheet_name', sa.String(length=255), nullable=True),
+    sa.Column('header_row', sa.Integer(), nullable=False),
+    sa.Column('columns', sa.JSON(), nullable=False),
+    sa.Column('source_rows', sa.Integer(), nullable=False),
+    sa.Column('listing_count', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_publications')),
+    sa.UniqueConstraint('sha256', name=op.f('uq_publications_sha256'))
+    )
+    with op.batch_alter_table('publications', schema=None) as batch_op:
+        batch_op.create_index('ix_publications_kind_seq', ['kind', 'seq'], unique=False)
+
+    op.create_table('states',
+    sa.Column('usps', sa.String(length=2), nullable=False),
+    sa.Column('fips', sa.String(length=2), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.PrimaryKeyConstraint('usps', name=op.f('pk_states')),
+    sa.UniqueConstraint('fips', name=op.f('uq_states_fips'))
+    )
+    op.create_table('agencies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('state_usps', sa.String(length=2), nullable=True),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('agency_type', sa.String(length=16), nullable=True),
+    sa.Column('county_text', sa.String(length=255), nullable=True),
+    sa.ForeignKeyConstraint(['state_usps'], ['states.usps'], name=op.f('fk_agencies_state_usps_states')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agencies'))
+    )
+    with op.batch_alter_table('agencies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agencies_key'), ['key'], unique=False)
+
+    op.create_table('publication_rows',
+    sa.Column('publication_id', sa.Integer(), nullable=False),
+    sa.Column('row_map', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['publication_id'], ['publications.id'], name=op.f('fk_publication_rows_publication_id_publications')),
+    sa.PrimaryKeyConstraint('publication_id', name=op.f('pk_publication_rows'))
+    )
+    op.create_table('quality_issues',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('publication_id', sa.Integer(), nullable=False),
+    sa.Column('row_number', sa.Integer(), nullable=True),
+    sa.Column('column', sa.String(length=64), nullable=True),
+    sa.Column('raw_value', sa.Text(), nullable=True),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('action', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('rows_skipped', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['publication_id'], ['publications.id'], name=op.f('fk_quality_issues_publication_id_publications')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quality_issues'))
+    )
+    with op.batch_alter_table('quality_issues', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quality_issues_publication_id'), ['publication_id'], unique=False)
+
+    op.create_table('agency_names',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('state_usps', sa.String(length=2), nullable=True),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('rule', sa.String(length=64), nullable=False),
+    sa.Column('confidence', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_agency_names_agency_id_agencies')),
+    sa.ForeignKeyConstraint(['state_usps'], ['states.usps'], name=op.f('fk_agency_names_state_usps_states')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agency_names')),
+    sa.UniqueConstraint('state_usps', 'name', name=op.f('uq_agency_names_state_usps_name'))
+    )
+    with op.batch_alter_table('agency_names', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agency_names_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agency_names_key'), ['key'], unique=False)
+
+    op.create_table('agreements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('model', sa.String(length=3), nullable=False),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('moa_url', sa.Text(), nullable=True),
+    sa.Column('addendum_url', sa.Text(), nullable=True),
+    sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_agreements_agency_id_agencies')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agreements')),
+    sa.UniqueConstraint('agency_id', 'model', name=op.f('uq_agreements_agency_id_model'))
+    )
+    with op.batch_alter_table('agreements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agreements_agency_id'), ['agency_id'], unique=False)
+
+    op.create_table('raw_rows',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('state_usps', sa.String(length=2), nullable=True),
+    sa.Column('agency_name_id', sa.Integer(), nullable=True),
+    sa.Column('model', sa.String(length=3), nullable=True),
+    sa.Column('agency_type', sa.String(length=16), nullable=True),
+    sa.Column('county_text', sa.String(length=255), nullable=True),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('moa_status', sa.String(length=16), nullable=True),
+    sa.Column('moa_url', sa.Text(), nullable=True),
+    sa.Column('addendum_url', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['agency_name_id'], ['agency_names.id'], name=op.f('fk_raw_rows_agency_name_id_agency_names')),
+    sa.ForeignKeyConstraint(['state_usps'], ['states.usps'], name=op.f('fk_raw_rows_state_usps_states')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_raw_rows')),
+    sa.UniqueConstraint('kind', 'digest', name=op.f('uq_raw_rows_kind_digest'))
+    )
+    with op.batch_alter_table('raw_rows', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_raw_rows_agency_name_id'), ['agency_name_id'], unique=False)
+
+    op.create_table('listing_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('raw_row_id', sa.Integer(), nullable=False),
+    sa.Column('occurrence', sa.Integer(), nullable=False),
+    sa.Column('first_seq', sa.Integer(), nullable=False),
+    sa.Column('last_seq', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['raw_row_id'], ['raw_rows.id'], name=op.f('fk_listing_runs_raw_row_id_raw_rows')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_listing_runs'))
+    )
+    with op.batch_alter_table('listing_runs', schema=None) as batch_op:
+        batch_op.create_index('ix_listing_runs_kind_first_seq', ['kind', 'first_seq'], unique=False)
+        batch_op.create_index('ix_listing_runs_kind_last_seq', ['kind', 'last_seq'], unique=False)
+        batch_op.create_index('ix_listing_runs_raw_row_id_occurrence', ['raw_row_id', 'occurrence'], unique=False)
+
+    op.create_table('row_problems',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('raw_row_id', sa.Integer(), nullable=False),
+    sa.Column('column', sa.String(length=64), nullable=True),
+    sa.Column('raw_value', sa.Text(), nullable=True),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('action', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['raw_row_id'], ['raw_rows.id'], name=op.f('fk_row_problems_raw_row_id_raw_rows')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_row_problems'))
+    )
+    with op.batch_alter_table('row_problems', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_row_problems_raw_row_id'), ['raw_row_id'], unique=False)
+
+
+    states_table = sa.table("states", sa.column("usps"), sa.column("fips"), sa.column("name"), sa.column("category"))
+    op.bulk_insert(states_table, [{"usps": s.usps, "fips": s.fips, "name": s.name, "category": s.category} for s in states()])
+    for statement in append_only_statements(op.get_bind().dialect.name, "audit_events"):
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    for statement in drop_append_only_statements(op.get_bind().dialect.name, "audit_events"):
+        op.execute(statement)
+    with op.batch_alter_table('row_problems', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_row_problems_raw_row_id'))
+
+    op.drop_table('row_problems')
+    with op.batch_alter_table('listing_runs', schema=None) as batch_op:
+        batch_op.drop_index('ix_listing_runs_raw_row_id_occurrence')
+        batch_op.drop_index('ix_listing_runs_kind_last_seq')
+        batch_op.drop_index('ix_listing_runs_kind_first_seq')
+
+    op.drop_table('listing_runs')
+    with op.batch_alter_table('raw_rows', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_raw_rows_agency_name_id'))
+
+    op.drop_table('raw_rows')
+    with op.batch_alter_table('agreements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agreements_agency_id'))
+
+    op.drop_table('agreements')
+    with op.batch_alter_table('agency_names', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agency_names_key'))
+        batch_op.drop_index(batch_op.f('ix_agency_names_agency_id'))
+
+    op.drop_table('agency_names')
+    with op.batch_alter_table('quality_issues', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quality_issues_publication_id'))
+
+    op.drop_table('quality_issues')
+    op.drop_table('publication_rows')
+    with op.batch_alter_table('agencies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agencies_key'))
+
+    op.drop_table('agencies')
+    op.drop_table('states')
+    with op.batch_alter_table('publications', schema=None) as batch_op:
+        batch_op.drop_index('ix_publications_kind_seq')
+
+    op.drop_table('publications')
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_events_at'))
+        batch_op.drop_index(batch_op.f('ix_audit_events_actor'))
+        batch_op.drop_index(batch_op.f('ix_audit_events_action'))
+
+    op.drop_table('audit_events')

@@ -1,0 +1,23 @@
+"""Errors that reach the user as one clear line, never as a traceback."""
+
+
+class G287Error(Exception):
+    """A problem the user can act on; the command line prints str(error) and exits non-zero."""
+
+
+class SourceError(G287Error):
+    """A source file that cannot be read as a publication (corrupt, wrong layout, empty, oversized)."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class AccessDenied(G287Error):
+    """The actor may not perform this action on this record."""
+
+
+class NotFound(G287Error):
+    """A named record (publication, agency, ...) does not exist."""
+

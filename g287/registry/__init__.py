@@ -1,0 +1,1 @@
+"""The registry: publications, agencies, agreements, listings, figures and the quality register."""

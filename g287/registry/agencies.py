@@ -1,0 +1,127 @@
+"""Agencies and agreements as publications name them.
+
+Each distinct published name (per state) is recorded once and attached to an agency with the rule that attached
+it. Names whose normalized keys agree (case, spacing, punctuation, apostrophes) are one agency; the history
+module adds the rules that follow an agency across renames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from g287.db.models.registry import Agency, AgencyName, Agreement
+from g287.registry.names import agency_key
+
+RULE_FIRST_SEEN = "first seen"
+RULE_SAME_KEY = "same name up to case, spacing, punctuation and apostrophes"
+
+
+@dataclass(frozen=True)
+class NameFacts:
+    """What the row that first used a name says about its agency."""
+
+    agency_type: str | None
+    county_text: str | None
+
+
+def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFacts]) -> dict[tuple[str | None, str], int]:
+    """Agency name ids for (state, published name) pairs, recording the names not seen before."""
+    names = AgencyName.__table__
+    known: dict[tuple[str | None, str], int] = {}
+    by_key: dict[tuple[str | None, str], int] = {}
+    for name_id, agency_id, state, name, key in conn.execute(select(names.c.id, names.c.agency_id, names.c.state_usps, names.c.name, names.c.key)):
+        known[(state, name)] = name_id
+        by_key.setdefault((state, key), agency_id)
+    result = {pair: known[pair] for pair in wanted if pair in known}
+    new_names = sorted((p for p in wanted if p not in known), key=lambda pair: (pair[0] or "", pair[1]))
+    if not new_names:
+        return result
+    created: dict[tuple[str | None, str], int] = {}  # (state, key) -> index into new agencies
+    new_agencies, name_rows = [], []
+    for state, name in new_names:
+        key = agency_key(name)
+        rule = RULE_SAME_KEY
+        if (state, key) not in by_key and (state, key) not in created:
+            facts = wanted[(state, name)]
+            created[(state, key)] = len(new_agencies)
+            new_agencies.append({"state_usps": state, "name": name, "key": key, "agency_type": facts.agency_type, "county_text": facts.county_text})
+            rule = RULE_FIRST_SEEN
+        name_rows.append({"state_usps": state, "name": name, "key": key, "rule": rule, "confidence": 1.0})
+    if new_agencies:
+        ids = conn.execute(insert(Agency).returning(Agency.id, sort_by_parameter_order=True), new_agencies).scalars().all()
+        for pair, index in created.items():
+            by_key[pair] = ids[index]
+    for row in name_rows:
+        row["agency_id"] = by_key[(row["state_usps"], row["key"])]
+    ids = conn.execute(insert(AgencyName).returning(AgencyName.id, sort_by_parameter_order=True), name_rows).scalars().all()
+    for (state, name), name_id in zip(new_names, ids):
+        result[(state, name)] = name_id
+    return result
+
+
+def agency_ids_of_names(conn: Connection, name_ids: set[int]) -> dict[int, int]:
+    names = AgencyName.__table__
+    result = {}
+    ids = sorted(name_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        result.update(dict(conn.execute(select(names.c.id, names.c.agency_id).where(names.c.id.in_(chunk))).all()))
+    return result
+
+
+@dataclass(frozen=True)
+class AgreementFacts:
+    signed_on: object
+    moa_url: str | None
+    addendum_url: str | None
+
+
+def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFacts | None], *, latest: bool) -> None:
+    """Create the agreements a publication names; when it is the latest participating list, its signed dates and
+    document addresses become the agreements' current ones (None facts: a pending listing, nothing to update)."""
+    table = Agreement.__table__
+    existing = {
+        (agency_id, model): (agreement_id, signed, moa, addendum)
+        for agreement_id, agency_id, model, signed, moa, addendum in conn.execute(
+            select(table.c.id, table.c.agency_id, table.c.model, table.c.signed_on, table.c.moa_url, table.c.addendum_url)
+        )
+    }
+    new_rows, changed = [], []
+    for (agency_id, model), fact in facts.items():
+        current = existing.get((agency_id, model))
+        if current is None:
+            new_rows.append(
+                {
+                    "agency_id": agency_id,
+                    "model": model,
+                    "signed_on": fact.signed_on if fact else None,
+                    "moa_url": fact.moa_url if fact else None,
+                    "addendum_url": fact.addendum_url if fact else None,
+                    "origin": "ice",
+                }
+            )
+        elif latest and fact is not None and (current[1], current[2], current[3]) != (fact.signed_on, fact.moa_url, fact.addendum_url):
+            changed.append({"_id": current[0], "signed_on": fact.signed_on, "moa_url": fact.moa_url, "addendum_url": fact.addendum_url})
+    if changed:
+        conn.execute(update(table).where(table.c.id == bindparam("_id")), changed)
+    if new_rows:
+        conn.execute(insert(table), new_rows)
+
+
+def refresh_agencies(conn: Connection, latest_names: dict[int, tuple[str, str | None, str | None]]) -> None:
+    """Give agencies the name, type and county of the latest publication that lists them."""
+    table = Agency.__table__
+    current = {
+        agency_id: (name, kind, county)
+        for agency_id, name, kind, county in conn.execute(select(table.c.id, table.c.name, table.c.agency_type, table.c.county_text))
+    }
+    changed = [
+        {"_id": agency_id, "name": values[0], "key": agency_key(values[0]), "agency_type": values[1], "county_text": values[2]}
+        for agency_id, values in latest_names.items()
+        if current.get(agency_id) != values
+    ]
+    if changed:
+        conn.execute(update(table).where(table.c.id == bindparam("_id")), changed)

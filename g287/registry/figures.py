@@ -1,0 +1,125 @@
+"""The headline figures, exactly as ICE's publications give them.
+
+"MOAs" counts listings as ICE counts them: a row of the participating list is an MOA, duplicates included, so the
+figures agree with ICE's published totals. Agencies and states are distinct counts of what the rows name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
+from g287.registry import runs
+from g287.registry.publications import in_force, label
+
+MODELS = ("JEM", "TFM", "WSO")
+AGENCY_TYPES = ("county", "municipality", "state_agency", "other")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What one listing says, for counting."""
+
+    raw_row_id: int
+    state: str | None
+    agency_id: int | None
+    model: str | None
+    agency_type: str | None
+
+
+def listed(session: Session, publication: Publication) -> list[Listed]:
+    """Every listing of a publication (one per source row that is a listing)."""
+    query = (
+        select(RawRow.id, RawRow.state_usps, AgencyName.agency_id, RawRow.model, RawRow.agency_type)
+        .select_from(ListingRun)
+        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+        .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
+        .where(runs.covering(publication.kind, publication.seq))
+    )
+    return [Listed(*row) for row in session.execute(query)]
+
+
+def by_model(rows: list[Listed]) -> dict[str, int]:
+    counts = Counter(r.model for r in rows)
+    result = {m: counts.get(m, 0) for m in MODELS}
+    if counts.get(None):
+        result["unknown"] = counts[None]
+    return result
+
+
+def by_agency_type(rows: list[Listed]) -> dict[str, int]:
+    counts = Counter(r.agency_type for r in rows)
+    result = {t: counts.get(t, 0) for t in AGENCY_TYPES}
+    if counts.get(None):
+        result["unknown"] = counts[None]
+    return result
+
+
+def describe_publication(publication: Publication) -> dict:
+    return {
+        "publication": publication.file_name,
+        "publication_id": publication.id,
+        "published": publication.published_on.isoformat(),
+        "half": publication.half,
+        "source": "ICE" if publication.origin == "ice" else "this registry",
+    }
+
+
+def participating_figures(session: Session, publication: Publication) -> dict:
+    rows = listed(session, publication)
+    return {
+        **describe_publication(publication),
+        "moas": len(rows),
+        "states": len({r.state for r in rows if r.state}),
+        "agencies": len({r.agency_id for r in rows if r.agency_id is not None}),
+        "by_model": by_model(rows),
+        "by_agency_type": by_agency_type(rows),
+        "unknown_state": sum(1 for r in rows if not r.state),
+        "unknown_agency": sum(1 for r in rows if r.agency_id is None),
+    }
+
+
+def pending_figures(session: Session, publication: Publication) -> dict:
+    rows = listed(session, publication)
+    return {
+        **describe_publication(publication),
+        "listings": len(rows),
+        "states": len({r.state for r in rows if r.state}),
+        "agencies": len({r.agency_id for r in rows if r.agency_id is not None}),
+        "by_model": by_model(rows),
+    }
+
+
+def stats(session: Session, as_of: dt.date | None = None) -> dict:
+    """Figures of the participating and pending publications in force on `as_of` (default: the latest)."""
+    participating = in_force(session, "participating", as_of)
+    pending = in_force(session, "pending", as_of)
+    return {
+        "as_of": (as_of or dt.date.today()).isoformat(),
+        "participating": participating_figures(session, participating) if participating else None,
+        "pending": pending_figures(session, pending) if pending else None,
+    }
+
+
+def headline(figures: dict) -> str:
+    """One sentence with the figures and their sources."""
+    p = figures.get("participating")
+    if not p:
+        return f"As of {figures['as_of']}: no participating list has been published on or before that date."
+    text = (
+        f"As of {figures['as_of']}: {p['moas']:,} MOAs with {p['agencies']:,} agencies in {p['states']} states "
+        f"(JEM {p['by_model']['JEM']:,}, TFM {p['by_model']['TFM']:,}, WSO {p['by_model']['WSO']:,}), "
+        f"per ICE's participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']})."
+    )
+    q = figures.get("pending")
+    if q:
+        text += f" Pending: {q['listings']:,} listings in {q['states']} states, per {q['publication']}."
+    return text
+
+
+__all__ = ["stats", "headline", "listed", "participating_figures", "pending_figures", "label"]

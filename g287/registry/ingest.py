@@ -1,0 +1,352 @@
+"""Ingesting one publication: the service behind `g287 ingest` (and, later, the sync and the web).
+
+A file is read and interpreted completely before the database is touched; then the publication, its rows, runs,
+agencies, agreements, quality entries and the audit event are written in one transaction. Any failure — a
+damaged file, a wrong layout, an interruption — leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from g287 import audit
+from g287.access import Actor, authorize
+from g287.db.engine import Database
+from g287.db.models.registry import Publication, PublicationRows, QualityIssue, RawRow, RowProblem
+from g287.errors import G287Error, SourceError
+from g287.registry import runs
+from g287.registry.agencies import AgreementFacts, NameFacts, agency_ids_of_names, refresh_agencies, resolve_names, upkeep_agreements
+from g287.registry.publications import order_key
+from g287.registry.quality import publication_issues
+from g287.sources.csvfile import read_csv
+from g287.sources.filename import parse_file_name
+from g287.sources.interpret import Layout, RowReading, read_row
+from g287.sources.table import SourceTable
+from g287.sources.xlsx import read_xlsx
+
+SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".txt": "csv"}
+
+
+@dataclass
+class PreparedPublication:
+    path: Path
+    sha256: str
+    size_bytes: int
+    kind: str
+    published_on: dt.date
+    half: str | None
+    table: SourceTable
+    readings: list[RowReading]
+
+
+@dataclass
+class IngestResult:
+    file: str
+    status: str  # ingested | unchanged
+    publication_id: int
+    kind: str
+    published: str
+    half: str | None
+    listings: int
+    source_rows: int
+    quality_entries: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+    except OSError as error:
+        raise SourceError(path.name, f"cannot be read ({error.strerror or error})") from None
+    return digest.hexdigest(), size
+
+
+def prepare(path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None) -> PreparedPublication:
+    """Read and interpret a file without touching the database."""
+    path = Path(path)
+    source_format = SUFFIXES.get(path.suffix.lower())
+    if source_format is None:
+        raise SourceError(path.name, "not a publication: expected an .xlsx workbook or a .csv file")
+    if not path.is_file():
+        raise SourceError(str(path), "no such file")
+    sha256, size = file_digest(path)
+    named = parse_file_name(path.stem)
+    kind = kind or named.kind
+    published_on, half = published if published else (named.published_on, named.half)
+    if published_on is None:
+        raise SourceError(path.name, "cannot tell the publication date: name the file like participatingAgencies05292025am.xlsx or pass --published YYYY-MM-DD[am|pm]")
+    table = read_xlsx(path) if source_format == "xlsx" else read_csv(path, encoding)
+    if kind is None:
+        headers = {h.strip().upper() for h in table.header}
+        kind = "participating" if {"SIGNED", "MOA"} & headers else "pending"
+    layout = Layout(table, kind)
+    readings = [read_row(layout, row) for row in table.rows]
+    if not any(r.listing for r in readings):
+        raise SourceError(path.name, "the list has a header but no rows with data")
+    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings)
+
+
+def already_ingested(session: Session, sha256: str) -> Publication | None:
+    return session.scalars(select(Publication).where(Publication.sha256 == sha256)).first()
+
+
+def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResult:
+    """Ingest one file; the same file again (same sha256) changes nothing and says so."""
+    authorize(actor, "publication.ingest")
+    path = Path(path)
+    sha256, _size = file_digest(path)
+    with db.session() as session:
+        existing = already_ingested(session, sha256)
+        if existing is not None:
+            return _unchanged(path, existing)
+    prepared = prepare(path, **options)
+    with db.session() as session:
+        existing = already_ingested(session, prepared.sha256)
+        if existing is not None:
+            return _unchanged(path, existing)
+        return write_publication(session, prepared, actor)
+
+
+def _unchanged(path: Path, existing: Publication) -> IngestResult:
+    return IngestResult(
+        file=path.name,
+        status="unchanged",
+        publication_id=existing.id,
+        kind=existing.kind,
+        published=existing.published_on.isoformat(),
+        half=existing.half,
+        listings=existing.listing_count,
+        source_rows=existing.source_rows,
+        notes=[f"already ingested as publication {existing.id} ({existing.file_name}); nothing changed"],
+    )
+
+
+def checkpoint(step: str) -> None:
+    """Called between the steps of a write; tests replace it to interrupt an ingest half-way."""
+
+
+def write_publication(session: Session, prepared: PreparedPublication, actor: Actor) -> IngestResult:
+    conn = session.connection()
+    now = dt.datetime.now(dt.timezone.utc)
+    table = prepared.table
+    seq, is_latest = _position(conn, prepared, now)
+    listings = [r for r in prepared.readings if r.listing]
+    publication_id = conn.execute(
+        insert(Publication).values(
+            kind=prepared.kind,
+            published_on=prepared.published_on,
+            half=prepared.half,
+            file_name=prepared.path.name,
+            sha256=prepared.sha256,
+            size_bytes=prepared.size_bytes,
+            source_format=table.source_format,
+            source_modified_at=table.modified_at,
+            sheet_name=table.sheet_name,
+            header_row=table.header_row,
+            columns=table.header,
+            source_rows=table.source_rows,
+            listing_count=len(listings),
+            seq=seq,
+            origin="ice",
+            imported_at=now,
+        )
+    ).inserted_primary_key[0]
+    checkpoint("publication")
+    raw_ids = _store_raw_rows(conn, prepared.kind, listings)
+    checkpoint("raw rows")
+
+    mapped: list[runs.MappedRow] = []
+    occurrences: dict[int, int] = {}
+    for source_row, reading in zip(table.rows, prepared.readings):
+        if not reading.listing:
+            continue
+        raw_id = raw_ids[reading.digest]
+        occurrence = occurrences.get(raw_id, 0)
+        occurrences[raw_id] = occurrence + 1
+        mapped.append(runs.MappedRow(source_row.number, raw_id, occurrence))
+    runs.place(conn, prepared.kind, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
+    conn.execute(insert(PublicationRows).values(publication_id=publication_id, row_map=runs.encode_row_map(mapped)))
+    checkpoint("runs")
+
+    name_ids = _name_ids(conn, raw_ids.values())
+    agency_of_name = agency_ids_of_names(conn, {n for n in name_ids.values() if n is not None})
+    agency_of_raw = {raw_id: agency_of_name.get(name_id) for raw_id, name_id in name_ids.items()}
+    issues = publication_issues(prepared, raw_ids, agency_of_raw)
+    if issues:
+        conn.execute(insert(QualityIssue.__table__), [dict(i, publication_id=publication_id) for i in issues])
+    checkpoint("quality")
+
+    agreement_facts: dict[tuple[int, str], AgreementFacts | None] = {}
+    latest_names: dict[int, tuple[str, str | None, str | None]] = {}
+    for reading in listings:
+        agency_id = agency_of_raw.get(raw_ids[reading.digest])
+        if agency_id is None:
+            continue
+        latest_names.setdefault(agency_id, (reading.agency_name, reading.agency_type, reading.county_text))
+        if reading.model:
+            fact = AgreementFacts(reading.signed_on, reading.moa_url, reading.addendum_url) if prepared.kind == "participating" else None
+            key = (agency_id, reading.model)
+            # A duplicate listing of one agreement: prefer the row that links the signed MOA.
+            if key not in agreement_facts or (fact and fact.moa_url and not agreement_facts[key].moa_url):
+                agreement_facts[key] = fact
+    upkeep_agreements(conn, agreement_facts, latest=is_latest and prepared.kind == "participating")
+    if is_latest:
+        refresh_agencies(conn, latest_names)
+    checkpoint("agreements")
+
+    audit.record(
+        session,
+        actor,
+        "publication.ingest",
+        "publication",
+        publication_id,
+        after={
+            "file": prepared.path.name,
+            "sha256": prepared.sha256,
+            "kind": prepared.kind,
+            "published": prepared.published_on.isoformat(),
+            "half": prepared.half,
+            "listings": len(listings),
+            "source_rows": table.source_rows,
+        },
+    )
+    session.flush()
+    checkpoint("audit")
+    return IngestResult(
+        file=prepared.path.name,
+        status="ingested",
+        publication_id=publication_id,
+        kind=prepared.kind,
+        published=prepared.published_on.isoformat(),
+        half=prepared.half,
+        listings=len(listings),
+        source_rows=table.source_rows,
+        quality_entries=len(issues) + sum(len(r.problems) for r in listings),
+    )
+
+
+def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime) -> tuple[int, bool]:
+    """Where the new publication goes among those of its kind (making room if it is not the last)."""
+    rows = conn.execute(
+        select(Publication.id, Publication.published_on, Publication.half, Publication.source_modified_at, Publication.imported_at, Publication.seq)
+        .where(Publication.kind == prepared.kind)
+        .order_by(Publication.seq)
+    ).all()
+    new_key = order_key(prepared.published_on, prepared.half, prepared.table.modified_at, now, 1 << 62)
+    before = sum(1 for r in rows if order_key(r.published_on, r.half, r.source_modified_at, r.imported_at, r.id) < new_key)
+    seq = before + 1
+    if seq <= len(rows):
+        runs.make_room(conn, prepared.kind, seq)
+    return seq, seq == len(rows) + 1
+
+
+def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> dict[str, int]:
+    """Raw row ids by digest, storing the rows (with their problems and agency names) not stored before."""
+    table = RawRow.__table__
+    digests = sorted({r.digest for r in listings})
+    ids: dict[str, int] = {}
+    for start in range(0, len(digests), 500):
+        chunk = digests[start : start + 500]
+        ids.update(dict(conn.execute(select(table.c.digest, table.c.id).where(table.c.kind == kind, table.c.digest.in_(chunk))).all()))
+    new = {}
+    for reading in listings:
+        if reading.digest not in ids and reading.digest not in new:
+            new[reading.digest] = reading
+    if not new:
+        return ids
+    wanted = {}
+    for reading in new.values():
+        if reading.agency_name:
+            wanted.setdefault((reading.state, reading.agency_name), NameFacts(reading.agency_type, reading.county_text))
+    name_ids = resolve_names(conn, wanted)
+    conn.execute(
+        insert(table),
+        [
+            {
+                "kind": kind,
+                "digest": r.digest,
+                "content": r.content,
+                "state_usps": r.state,
+                "agency_name_id": name_ids.get((r.state, r.agency_name)) if r.agency_name else None,
+                "model": r.model,
+                "agency_type": r.agency_type,
+                "county_text": r.county_text,
+                "signed_on": r.signed_on,
+                "moa_status": r.moa_status,
+                "moa_url": r.moa_url,
+                "addendum_url": r.addendum_url,
+            }
+            for r in new.values()
+        ],
+    )
+    new_digests = sorted(new)
+    for start in range(0, len(new_digests), 500):
+        chunk = new_digests[start : start + 500]
+        ids.update(dict(conn.execute(select(table.c.digest, table.c.id).where(table.c.kind == kind, table.c.digest.in_(chunk))).all()))
+    problems = [
+        {"raw_row_id": ids[r.digest], "column": p.column, "raw_value": p.raw_value, "problem": p.problem, "action": p.action, "category": p.category}
+        for r in new.values()
+        for p in r.problems
+    ]
+    if problems:
+        conn.execute(insert(RowProblem.__table__), problems)
+    return ids
+
+
+def _name_ids(conn: Connection, raw_ids) -> dict[int, int | None]:
+    table = RawRow.__table__
+    ids = sorted(set(raw_ids))
+    result: dict[int, int | None] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        result.update(dict(conn.execute(select(table.c.id, table.c.agency_name_id).where(table.c.id.in_(chunk))).all()))
+    return result
+
+
+def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, **options) -> tuple[list[IngestResult], list[G287Error]]:
+    """Ingest files in publication order (so that runs are appended, not split); each file is its own transaction."""
+    results, errors = [], []
+    for path in sort_for_ingest(paths):
+        try:
+            result = ingest_file(db, path, actor, **options)
+        except G287Error as error:
+            errors.append(error)
+            if on_error:
+                on_error(path, error)
+            continue
+        results.append(result)
+        if on_result:
+            on_result(path, result)
+    return results, errors
+
+
+def sort_for_ingest(paths: list[Path]) -> list[Path]:
+    def key(path: Path):
+        named = parse_file_name(path.stem)
+        return (named.published_on or dt.date.max, 0 if named.half != "pm" else 1, path.name)
+
+    return sorted(paths, key=key)
+
+
+def expand_paths(arguments: list[str]) -> list[Path]:
+    """Files named, and the publications inside folders named (recursively)."""
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")))
+        else:
+            found.append(path)
+    return found

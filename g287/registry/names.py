@@ -1,0 +1,17 @@
+"""The normalized key of an agency name: one key for the spellings that differ only in case, spacing,
+punctuation, accents or apostrophes ("Sheriff’s Office", "Sheriff's Office", "SHERIFFS OFFICE")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def agency_key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _APOSTROPHES.sub("", text).replace("&", " and ")
+    return _NON_WORD.sub(" ", text).strip()

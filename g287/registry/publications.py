@@ -1,0 +1,108 @@
+"""Publications: their order, which one is in force on a date, and how users name them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287.db.models.registry import Publication
+from g287.errors import NotFound
+
+_HALF_RANK = {None: 0, "am": 0, "pm": 1}
+
+
+def order_key(published_on: dt.date, half: str | None, modified_at: dt.datetime | None, imported_at: dt.datetime, ident: int) -> tuple:
+    """Publications of one kind in the order ICE published them: by date, am before pm; for the same name
+    published twice, the one the workbook's metadata says was modified later, else the one ingested later."""
+    stamp = modified_at or imported_at
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return (published_on, _HALF_RANK.get(half, 0), stamp, ident)
+
+
+def label(publication: Publication) -> str:
+    """'2025-05-29 am' — how pages and messages name a publication's date."""
+    return publication.published_on.isoformat() + (f" {publication.half}" if publication.half else "")
+
+
+@dataclass(frozen=True)
+class PublicationInfo:
+    id: int
+    kind: str
+    published: str
+    half: str | None
+    file: str
+    sha256: str
+    size_bytes: int
+    source_format: str
+    source_modified_at: str | None
+    source_rows: int
+    listings: int
+    seq: int
+    origin: str
+    imported_at: str
+
+    @classmethod
+    def of(cls, p: Publication) -> "PublicationInfo":
+        return cls(
+            id=p.id,
+            kind=p.kind,
+            published=p.published_on.isoformat(),
+            half=p.half,
+            file=p.file_name,
+            sha256=p.sha256,
+            size_bytes=p.size_bytes,
+            source_format=p.source_format,
+            source_modified_at=p.source_modified_at.isoformat() if p.source_modified_at else None,
+            source_rows=p.source_rows,
+            listings=p.listing_count,
+            seq=p.seq,
+            origin=p.origin,
+            imported_at=p.imported_at.isoformat(),
+        )
+
+
+def list_publications(session: Session, kind: str | None = None) -> list[Publication]:
+    query = select(Publication).order_by(Publication.kind, Publication.seq)
+    if kind:
+        query = query.where(Publication.kind == kind)
+    return list(session.scalars(query))
+
+
+def in_force(session: Session, kind: str, as_of: dt.date | None) -> Publication | None:
+    """The latest publication of `kind` published on or before `as_of` (the latest of all when None)."""
+    query = select(Publication).where(Publication.kind == kind)
+    if as_of is not None:
+        query = query.where(Publication.published_on <= as_of)
+    return session.scalars(query.order_by(Publication.seq.desc()).limit(1)).first()
+
+
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(am|pm)?$", re.I)
+
+
+def resolve(session: Session, ref: str, kind: str | None = "participating") -> Publication:
+    """A publication named by id, file name, or date (YYYY-MM-DD[am|pm]: the one of `kind` in force then)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        found = session.get(Publication, int(text))
+        if found is None:
+            raise NotFound(f"no publication with id {text} (see `g287 publications`)")
+        return found
+    match = _DATE.match(text)
+    if match:
+        day = dt.date.fromisoformat(match[1])
+        half = match[2].lower() if match[2] else None
+        candidates = [p for p in list_publications(session, kind or "participating") if p.published_on <= day]
+        if half == "am":
+            candidates = [p for p in candidates if p.published_on < day or p.half != "pm"]
+        if not candidates:
+            raise NotFound(f"no {kind or 'participating'} publication on or before {text}")
+        return candidates[-1]
+    found = session.scalars(select(Publication).where(Publication.file_name == text).order_by(Publication.id.desc())).first()
+    if found is None:
+        raise NotFound(f"no publication named {text!r}: give an id, a file name or a date YYYY-MM-DD")
+    return found

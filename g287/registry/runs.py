@@ -1,0 +1,111 @@
+"""Listings stored as runs: a row listed unchanged in consecutive publications is one record, whatever their number.
+
+A publication of kind K at position `seq` lists the rows whose run covers seq. Placing a new publication extends
+the runs of the rows it repeats, starts runs for new rows, and — when a publication arrives out of order — shifts
+later positions and splits the runs it interrupts. Row maps name rows by (raw row, occurrence), never by run, so
+splitting or joining runs never invalidates them.
+"""
+
+from __future__ import annotations
+
+import array
+import zlib
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from g287.db.models.registry import ListingRun, Publication
+
+RowKey = tuple[int, int]  # (raw row id, occurrence)
+
+
+@dataclass(frozen=True)
+class MappedRow:
+    row_number: int
+    raw_row_id: int
+    occurrence: int
+
+
+def encode_row_map(rows: list[MappedRow]) -> bytes:
+    """Delta-code (row number, raw row id, occurrence) triples and compress them."""
+    values = array.array("q")
+    last_row = last_raw = 0
+    for row in rows:
+        values.extend((row.row_number - last_row, row.raw_row_id - last_raw, row.occurrence))
+        last_row, last_raw = row.row_number, row.raw_row_id
+    return zlib.compress(values.tobytes(), 6)
+
+
+def decode_row_map(blob: bytes) -> list[MappedRow]:
+    values = array.array("q")
+    values.frombytes(zlib.decompress(blob))
+    rows = []
+    last_row = last_raw = 0
+    for index in range(0, len(values), 3):
+        last_row += values[index]
+        last_raw += values[index + 1]
+        rows.append(MappedRow(last_row, last_raw, values[index + 2]))
+    return rows
+
+
+def make_room(conn: Connection, kind: str, seq: int) -> None:
+    """Shift publications and runs at or after `seq` one place later, leaving a gap at `seq`."""
+    conn.execute(update(Publication).where(Publication.kind == kind, Publication.seq >= seq).values(seq=Publication.seq + 1))
+    conn.execute(update(ListingRun).where(ListingRun.kind == kind, ListingRun.first_seq >= seq).values(first_seq=ListingRun.first_seq + 1))
+    conn.execute(update(ListingRun).where(ListingRun.kind == kind, ListingRun.last_seq >= seq).values(last_seq=ListingRun.last_seq + 1))
+
+
+def place(conn: Connection, kind: str, seq: int, keys: set[RowKey]) -> None:
+    """Make the runs of `kind` cover position `seq` for exactly `keys` (call make_room first if seq is not last)."""
+    remaining = set(keys)
+    runs = ListingRun.__table__
+    # Runs that span the gap left by make_room: kept where the row is listed again, split where it is not.
+    spanning = conn.execute(
+        select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence, runs.c.last_seq).where(
+            runs.c.kind == kind, runs.c.first_seq < seq, runs.c.last_seq > seq
+        )
+    ).all()
+    splits = []
+    for run_id, raw_row_id, occurrence, last in spanning:
+        key = (raw_row_id, occurrence)
+        if key in remaining:
+            remaining.discard(key)
+            continue
+        conn.execute(update(runs).where(runs.c.id == run_id).values(last_seq=seq - 1))
+        splits.append({"kind": kind, "raw_row_id": raw_row_id, "occurrence": occurrence, "first_seq": seq + 1, "last_seq": last})
+    if splits:
+        conn.execute(insert(runs), splits)
+    if not remaining:
+        return
+    before = {(r, o): i for i, r, o in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence).where(runs.c.kind == kind, runs.c.last_seq == seq - 1))}
+    after = {(r, o): (i, last) for i, r, o, last in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence, runs.c.last_seq).where(runs.c.kind == kind, runs.c.first_seq == seq + 1))}
+    extend, join, start_earlier, new = [], [], [], []
+    for key in remaining:
+        if key in before and key in after:
+            join.append((before[key], after[key]))
+        elif key in before:
+            extend.append(before[key])
+        elif key in after:
+            start_earlier.append(after[key][0])
+        else:
+            new.append({"kind": kind, "raw_row_id": key[0], "occurrence": key[1], "first_seq": seq, "last_seq": seq})
+    for chunk in _chunks(extend):
+        conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq))
+    for chunk in _chunks(start_earlier):
+        conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(first_seq=seq))
+    for earlier, (later, later_last) in join:
+        conn.execute(update(runs).where(runs.c.id == earlier).values(last_seq=later_last))
+        conn.execute(delete(runs).where(runs.c.id == later))
+    if new:
+        conn.execute(insert(runs), new)
+
+
+def covering(kind: str, seq: int):
+    """The condition selecting the runs listed by the publication of `kind` at `seq`."""
+    return and_(ListingRun.kind == kind, ListingRun.first_seq <= seq, ListingRun.last_seq >= seq)
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

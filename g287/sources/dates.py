@@ -1,0 +1,122 @@
+"""Reading the SIGNED column: real dates, Excel serial numbers, and dates typed as text (with typos).
+
+A date is read only when exactly one reading is possible; anything ambiguous or impossible stays unknown.
+ICE's lists are American: numeric dates are month/day/year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass
+
+# Section 287(g) was added to the INA by IIRIRA, enacted 30 September 1996: no MOA can be older.
+EARLIEST = dt.date(1996, 9, 30)
+LATEST = dt.date(2099, 12, 31)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class DateReading:
+    value: dt.date | None
+    problem: str | None = None  # None when the cell held a proper date
+    category: str | None = None  # repaired | unknown
+
+
+def read_date(value) -> DateReading:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        if EARLIEST <= value <= LATEST:
+            return DateReading(value)
+        return DateReading(None, f"impossible date {value.isoformat()}", "unknown")
+    if isinstance(value, bool) or value is None:
+        return DateReading(None, "no date", "unknown")
+    if isinstance(value, (int, float)):
+        return _serial(value)
+    if not isinstance(value, str):
+        return DateReading(None, "not a date", "unknown")
+    return _text(value)
+
+
+def _serial(number: float) -> DateReading:
+    if number != int(number) or number < 1:
+        return DateReading(None, "a number that is not a date", "unknown")
+    day = _EXCEL_EPOCH + dt.timedelta(days=int(number))
+    if EARLIEST <= day <= LATEST:
+        return DateReading(day, "date stored as a plain number (Excel serial)", "repaired")
+    return DateReading(None, "a number that is not a plausible date", "unknown")
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_MDY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_NAMED_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%b. %d %Y")
+
+
+def _text(raw: str) -> DateReading:
+    text = re.sub(r"\s+", " ", raw.replace("\xa0", " ")).strip()
+    if not text:
+        return DateReading(None, "no date", "unknown")
+    match = _ISO.match(text)
+    if match:
+        return _checked(_make(int(match[1]), int(match[2]), int(match[3])), None)
+    match = _MDY.match(text)
+    if match:
+        month, day, year = int(match[1]), int(match[2]), match[3]
+        if len(year) == 2:
+            full = 1900 + int(year) if int(year) >= 96 else 2000 + int(year)
+            return _checked(_make(full, month, day), "date written as text with a two-digit year")
+        return _checked(_make(int(year), month, day), "date written as text")
+    for pattern in _NAMED_FORMATS:
+        try:
+            return _checked(dt.datetime.strptime(text.replace(",", ", ").replace("  ", " "), pattern).date(), "date written as text")
+        except ValueError:
+            continue
+    return _misplaced_separators(text)
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _checked(value: dt.date | None, problem: str | None) -> DateReading:
+    if value is None:
+        return DateReading(None, "not a valid date", "unknown")
+    if not EARLIEST <= value <= LATEST:
+        return DateReading(None, f"impossible date {value.isoformat()}", "unknown")
+    return DateReading(value, problem, "repaired" if problem else None)
+
+
+def _misplaced_separators(text: str) -> DateReading:
+    """'05/082025' or '7/72025': digits with a separator missing. Read only if one month/day/year split fits."""
+    if not re.fullmatch(r"[\d/.\- ]+", text):
+        return DateReading(None, "not a date", "unknown")
+    digits = re.sub(r"\D", "", text)
+    boundaries = set()
+    position = 0
+    for char in text:
+        if char.isdigit():
+            position += 1
+        elif position:
+            boundaries.add(position)
+    readings = set()
+    for month_len, day_len in itertools.product((1, 2), (1, 2)):
+        if len(digits) != month_len + day_len + 4:
+            continue
+        splits = {month_len, month_len + day_len}
+        if not boundaries <= splits:
+            continue
+        month, day, year = int(digits[:month_len]), int(digits[month_len : month_len + day_len]), int(digits[-4:])
+        value = _make(year, month, day)
+        if value and EARLIEST <= value <= LATEST:
+            readings.add(value)
+    if len(readings) == 1:
+        value = readings.pop()
+        return DateReading(value, "date written as text with a separator missing; only one reading is possible", "repaired")
+    if readings:
+        return DateReading(None, "ambiguous date: more than one reading is possible", "unknown")
+    return DateReading(None, "not a valid date", "unknown")

@@ -1,0 +1,305 @@
+"""What one source row says: state, agency, type, county, model, signed date, document addresses.
+
+Interpretation depends only on the row's content (and the rules in data/rules), so a row published unchanged in
+many publications is interpreted, stored and registered once. Every repaired or unknown value yields a Problem
+carrying the raw value. A row is a listing when it has data in the list's columns, whether hidden or not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from g287.errors import SourceError
+from g287.sources.dates import read_date
+from g287.sources.header import is_header_repeat
+from g287.sources.links import looks_like_url, unwrap
+from g287.sources.rules import source_rules, state_lookup, states, value_key
+from g287.sources.table import CellError, SourceRow, SourceTable, column_letter, is_blank
+from g287.sources.text import clean_text
+
+FIELDS = ("state", "agency", "type", "county", "model", "signed", "moa", "addendum")
+
+
+@dataclass(frozen=True)
+class Problem:
+    column: str | None
+    raw_value: str | None
+    problem: str
+    action: str
+    category: str  # repaired | unknown | note
+
+
+@dataclass
+class RowReading:
+    content: str  # canonical JSON of the raw row
+    digest: str
+    listing: bool
+    not_listing_reason: str | None = None
+    state: str | None = None
+    agency_name: str | None = None
+    model: str | None = None
+    agency_type: str | None = None
+    county_text: str | None = None
+    signed_on: dt.date | None = None
+    moa_status: str | None = None
+    moa_url: str | None = None
+    addendum_url: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Layout:
+    """Which column holds which field, for one table; checked against the list's required columns."""
+
+    def __init__(self, table: SourceTable, kind: str):
+        rules = source_rules()
+        self.header = table.header
+        self.keys = _column_keys(table.header)
+        self.fields: dict[str, int] = {}
+        for index, text in enumerate(table.header):
+            column = rules.column_for(text) if text else None
+            if column and column.field not in self.fields:
+                self.fields[column.field] = index
+        missing = [c.header for c in rules.columns if kind in c.required_for and c.field not in self.fields]
+        if missing:
+            raise SourceError(table.file_name, f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} for a {kind} list (header in row {table.header_row})")
+        self.kind = kind
+        self.carries_hyperlinks = table.carries_hyperlinks
+        self.source_format = table.source_format
+        self.signature = (kind, table.carries_hyperlinks, tuple(sorted(self.fields.items())))
+        self.named = [bool(text) for text in table.header]
+
+
+def _column_keys(header: list[str]) -> list[str]:
+    keys, seen = [], set()
+    for index, text in enumerate(header):
+        key = text or f"({column_letter(index)})"
+        while key in seen:
+            key += "'"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+# Interpretation is a pure function of a row's content and the list's layout, and ICE republishes most rows
+# unchanged: rows already read in this process (an earlier file of the same run) are not read again.
+_readings: dict[tuple, RowReading] = {}
+_READINGS_KEPT = 200_000
+
+
+def read_row(layout: Layout, row: SourceRow) -> RowReading:
+    content = _raw_content(layout, row)
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    cache_key = (layout.signature, digest)
+    cached = _readings.get(cache_key)
+    if cached is not None:
+        return cached
+    if len(_readings) >= _READINGS_KEPT:
+        _readings.clear()
+    reading = _interpret(layout, row, content, digest)
+    _readings[cache_key] = reading
+    return reading
+
+
+def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> RowReading:
+    reading = RowReading(content=content, digest=digest, listing=True)
+    named = [row.cells[i] for i in layout.fields.values() if i < len(row.cells)]
+    if all(is_blank(v) for v in row.cells):
+        reading.listing, reading.not_listing_reason = False, "empty row"
+        return reading
+    if is_header_repeat(row.cells, layout.fields):
+        reading.listing, reading.not_listing_reason = False, "the header repeated inside the list"
+        return reading
+    if all(is_blank(v) or isinstance(v, CellError) or _is_placeholder(v) for v in named):
+        reading.listing, reading.not_listing_reason = False, "no data in the list's columns (only error values, placeholders or notes in other columns)"
+        return reading
+    _read_fields(layout, row, reading)
+    for index, value in enumerate(row.cells):
+        if index not in layout.fields.values() and not is_blank(value):
+            reading.problems.append(Problem(layout.keys[index], _show(value), "a value in a column that is not part of the list", "kept in the raw row; not interpreted", "note"))
+    return reading
+
+
+def _raw_content(layout: Layout, row: SourceRow) -> str:
+    """The row exactly as read: every non-empty-or-named column by header, links unwrapped, and the format."""
+    cells: dict[str, Any] = {}
+    keys, named = layout.keys, layout.named
+    for index, value in enumerate(row.cells):
+        if type(value) is str and not ("safelinks" in value or "urldefense" in value):
+            if value or named[index]:
+                cells[keys[index]] = value
+        elif named[index] or not is_blank(value):
+            cells[keys[index]] = _encode(value)
+    links = {layout.keys[i]: url for i, url in sorted(row.links.items()) if i < len(layout.keys)}
+    document = {"cells": cells}
+    if links:
+        document["links"] = links
+    document["format"] = layout.source_format
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, str) and ("safelinks" in value or "urldefense" in value) and looks_like_url(value):
+        # An address typed into a cell may be a safety redirect carrying e-mail identifiers: keep only the real one.
+        unwrapped = unwrap(value)
+        if unwrapped.wrapper:
+            return unwrapped.url or "(a wrapped address that could not be recovered)"
+        return value
+    if isinstance(value, CellError):
+        return {"error": value.code}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if value is None:
+        return ""
+    return value
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, CellError):
+        return value.code
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and value_key(value) in source_rules().placeholders
+
+
+def _cell(layout: Layout, row: SourceRow, field_name: str) -> tuple[str | None, Any]:
+    index = layout.fields.get(field_name)
+    if index is None or index >= len(row.cells):
+        return None, None
+    return layout.keys[index], row.cells[index]
+
+
+def _text_value(column: str, value: Any, reading: RowReading, *, what: str, required: bool) -> str | None:
+    """Clean text, or None (unknown) for error cells and placeholders; registers both and every repair."""
+    if isinstance(value, CellError):
+        reading.problems.append(Problem(column, value.code, f"Excel error value instead of {what}", f"{what} unknown", "unknown"))
+        return None
+    if is_blank(value):
+        if required:
+            reading.problems.append(Problem(column, "" if value is None else str(value), f"no {what}", f"{what} unknown", "unknown"))
+        return None
+    if not isinstance(value, str):
+        value = _show(value)
+    text, repairs = clean_text(value)
+    if _is_placeholder(text):
+        reading.problems.append(Problem(column, value, f"placeholder instead of {what}", f"{what} unknown", "unknown"))
+        return None
+    if repairs:
+        reading.problems.append(Problem(column, value, "; ".join(repairs), f"repaired to {text!r}", "repaired"))
+    return text
+
+
+def _read_fields(layout: Layout, row: SourceRow, reading: RowReading) -> None:
+    rules = source_rules()
+    column, value = _cell(layout, row, "state")
+    text = _text_value(column, value, reading, what="state", required=True)
+    if text is not None:
+        reading.state = _read_state(column, value, text, reading)
+
+    column, value = _cell(layout, row, "agency")
+    reading.agency_name = _text_value(column, value, reading, what="agency name", required=True)
+
+    column, value = _cell(layout, row, "type")
+    text = _text_value(column, value, reading, what="agency type", required=True)
+    if text is not None:
+        reading.agency_type = rules.agency_types.get(value_key(text))
+        if reading.agency_type is None:
+            reading.agency_type = "other"
+            reading.problems.append(Problem(column, text, "an agency type the registry does not know", "counted as 'other'", "note"))
+
+    column, value = _cell(layout, row, "county")
+    reading.county_text = _text_value(column, value, reading, what="county", required=False)
+
+    column, value = _cell(layout, row, "model")
+    text = _text_value(column, value, reading, what="model", required=True)
+    if text is not None:
+        reading.model = rules.models.get(value_key(text))
+        if reading.model is None:
+            reading.problems.append(Problem(column, text, "not one of the three models", "model unknown", "unknown"))
+
+    if layout.kind == "participating":
+        column, value = _cell(layout, row, "signed")
+        if column is not None:
+            date = read_date(value)
+            reading.signed_on = date.value
+            if date.problem:
+                action = f"read as {date.value.isoformat()}" if date.value else "signed date unknown"
+                reading.problems.append(Problem(column, _show(value), date.problem, action, date.category or "unknown"))
+        reading.moa_status, reading.moa_url = _read_document(layout, row, "moa", reading)
+        _status, reading.addendum_url = _read_document(layout, row, "addendum", reading)
+
+
+def _read_state(column: str, raw: Any, text: str, reading: RowReading) -> str | None:
+    lookup = state_lookup()
+    key = value_key(text)
+    if key in lookup:
+        return lookup[key]
+    close = {usps for candidate, usps in lookup.items() if len(candidate) > 3 and _one_edit_apart(key, candidate)}
+    if len(close) == 1:
+        usps = close.pop()
+        name = next(s.name for s in states() if s.usps == usps)
+        reading.problems.append(Problem(column, _show(raw), "misspelled state name (one character off, and only one state is that close)", f"read as {name}", "repaired"))
+        return usps
+    reading.problems.append(Problem(column, _show(raw), "not a state", "state unknown", "unknown"))
+    return None
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: RowReading) -> tuple[str | None, str | None]:
+    """(status, address) of the MOA or addendum cell: status link | pending | none | unknown."""
+    index = layout.fields.get(field_name)
+    if index is None:
+        return None, None
+    column = layout.keys[index]
+    value = row.cells[index] if index < len(row.cells) else None
+    link = row.links.get(index)
+    rules = source_rules()
+    if isinstance(value, CellError):
+        reading.problems.append(Problem(column, value.code, "Excel error value in the document cell", "document status unknown", "unknown"))
+        return "unknown", link
+    text = "" if is_blank(value) else clean_text(_show(value))[0]
+    key = value_key(text)
+    if not text:
+        status = "link" if link else "none"
+    elif looks_like_url(text):
+        unwrapped = unwrap(text)
+        if not link:
+            link = unwrapped.url
+        reading.problems.append(Problem(column, "(an address)" if unwrapped.wrapper else text, "the address is written in the cell instead of a link", "taken as the document's address", "note"))
+        status = "link"
+    elif key in rules.moa_pending:
+        status = "pending"
+        if link:
+            reading.problems.append(Problem(column, text, "the cell says the link is pending but links to an address", "the address is kept", "note"))
+    elif key in rules.moa_link:
+        status = "link"
+        if "ADDENDUM" in key and field_name == "moa":
+            reading.problems.append(Problem(column, text, "the MOA cell names an addendum too, but a cell carries only one link", "the link is taken as the MOA's; the addendum's address is unknown", "note"))
+    else:
+        status = "unknown"
+        reading.problems.append(Problem(column, text, "unexpected text in the document cell", "document status unknown", "unknown"))
+    if status == "link" and not link and layout.carries_hyperlinks:
+        reading.problems.append(Problem(column, text, "the cell says there is a link but carries no address", "document address unknown", "unknown"))
+    return status, link
+
+
+def read_table(layout: Layout, table: SourceTable) -> list[RowReading]:
+    return [read_row(layout, row) for row in table.rows]
+

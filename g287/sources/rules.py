@@ -1,0 +1,99 @@
+"""The rules for reading ICE's values, loaded from g287/data/rules/source_values.toml."""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from g287.config import DATA_DIR
+from g287.sources.table import normalize_header
+
+
+@lru_cache(maxsize=65536)
+def value_key(text: str) -> str:
+    """Compare values without case, spacing or punctuation: ' Task Force  Model ' -> 'TASKFORCEMODEL'."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[^A-Z0-9#]", "", text.upper())
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # state | agency | type | county | model | signed | moa | addendum
+    header: str
+    keys: frozenset[str]
+    required_for: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SourceRules:
+    columns: tuple[Column, ...]
+    models: dict[str, str]  # value key -> model code
+    agency_types: dict[str, str]  # value key -> agency type
+    placeholders: frozenset[str]  # value keys
+    moa_link: frozenset[str]
+    moa_pending: frozenset[str]
+
+    def column_for(self, header_text: str) -> Column | None:
+        key = normalize_header(header_text)
+        return next((c for c in self.columns if key in c.keys), None)
+
+
+@cache
+def source_rules() -> SourceRules:
+    with open(DATA_DIR / "rules" / "source_values.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    columns = tuple(
+        Column(
+            field=field,
+            header=spec["header"],
+            keys=frozenset(normalize_header(h) for h in [spec["header"], *spec.get("aliases", [])]),
+            required_for=frozenset(spec.get("required", [])),
+        )
+        for field, spec in data["columns"].items()
+    )
+    models = {value_key(v): code for code, values in data["models"].items() for v in values}
+    types = {value_key(v): kind for kind, values in data["agency_types"].items() for v in values}
+    return SourceRules(
+        columns=columns,
+        models=models,
+        agency_types=types,
+        placeholders=frozenset(value_key(v) for v in data["placeholders"]["values"]),
+        moa_link=frozenset(value_key(v) for v in data["moa_cell"]["link"]),
+        moa_pending=frozenset(value_key(v) for v in data["moa_cell"]["pending"]),
+    )
+
+
+@dataclass(frozen=True)
+class StateRef:
+    usps: str
+    fips: str
+    name: str
+    category: str
+
+
+@cache
+def states() -> tuple[StateRef, ...]:
+    with open(DATA_DIR / "reference" / "states.csv", newline="", encoding="utf-8") as handle:
+        return tuple(StateRef(r["usps"], r["fips"], r["name"], r["category"]) for r in csv.DictReader(handle))
+
+
+@cache
+def state_lookup() -> dict[str, str]:
+    """Value key of a state's name or USPS code -> USPS code."""
+    lookup: dict[str, str] = {}
+    for state in states():
+        lookup[value_key(state.name)] = state.usps
+        lookup[value_key(state.usps)] = state.usps
+    # Spellings seen in hand-made lists (defensive): abbreviated directions and DC's long forms.
+    for prefix, word in (("N", "NORTH"), ("S", "SOUTH"), ("W", "WEST")):
+        for state in states():
+            key = value_key(state.name)
+            if key.startswith(word):
+                lookup[prefix + key[len(word):]] = state.usps
+    for alias in ("WASHINGTONDC", "DISTRICTOFCOLUMBIA", "WASHINGTONDISTRICTOFCOLUMBIA"):
+        lookup[alias] = "DC"
+    return lookup

@@ -1,0 +1,302 @@
+"""Reading an Excel workbook (.xlsx) as published by ICE.
+
+Cell values come from python-calamine (fast, Rust). What calamine does not expose is read from the sheet's XML
+with one pass of regular expressions: cell hyperlinks (the MOA addresses), error cells (calamine turns #N/A into
+an empty string), rows hidden by a filter, the declared dimension, and the workbook's own modification time.
+Before anything is decompressed, the archive's declared sizes are checked, so a zip bomb or a sheet declaring a
+million rows is refused instead of exhausting memory. Workbook metadata about people (creator, last modified by)
+is never read into the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from xml.etree import ElementTree
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from g287 import config
+from g287.errors import SourceError
+from g287.sources.header import find_header
+from g287.sources.links import unwrap
+from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MAX_COLUMNS = 256
+_MAX_RATIO = 300  # uncompressed/compressed beyond this, for a member over 1 MB, is a zip bomb, not a spreadsheet
+
+_DIMENSION = re.compile(rb'<dimension\s+ref="([^"]+)"')
+_ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"([^>]*)>')
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]+\d+)"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?\s*<v>([^<]*)</v>', re.S)
+_HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref="([^"]*)")(?:(?=[^>]*\br:id="([^"]*)"))?[^>]*>')
+_HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*&quot;(.*?)&quot;', re.S | re.I)
+# Only columns of two or three letters can pass the column limit; one-letter columns (A-Z) never do.
+_WIDE_CELL_REF = re.compile(rb'\br="([A-Z]{2,3})\d+"')
+
+
+def read_xlsx(path: Path) -> SourceTable:
+    name = path.name
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise SourceError(name, _not_a_workbook(path)) from None
+    except OSError as error:
+        raise SourceError(name, f"cannot be read ({error.strerror or error})") from None
+    with archive:
+        _check_archive_sizes(name, archive)
+        try:
+            sheets = _sheets(archive)
+            modified_at = _modified_at(archive)
+            parts = {sheet_name: _read_member(archive, target) for sheet_name, target in sheets}
+            rels = {
+                sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
+            }
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as error:
+            raise SourceError(name, f"the workbook is damaged or truncated ({_describe(error)})") from None
+        except ElementTree.ParseError as error:
+            raise SourceError(name, f"the workbook's structure cannot be parsed ({error})") from None
+    if not sheets:
+        raise SourceError(name, "the workbook has no worksheet")
+    row_facts = {sheet_name: _check_dimensions(name, sheet_name, parts[sheet_name]) for sheet_name, _target in sheets}
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        grids = {sheet_name: workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False) for sheet_name, _ in sheets}
+    except (CalamineError, Exception) as error:  # calamine raises several exception types for damaged files
+        raise SourceError(name, f"the workbook is damaged or truncated ({_describe(error)})") from None
+
+    chosen = None
+    notes: list[Note] = []
+    for sheet_name, _target in sheets:
+        grid = grids[sheet_name]
+        header = find_header(grid)
+        if header is not None and chosen is None:
+            chosen = (sheet_name, header)
+        elif any(not is_blank(v) for row in grid for v in row):
+            notes.append(Note(problem=f"the workbook has another sheet with data: {sheet_name!r}", action="not read; only the sheet with the list is a publication"))
+    if chosen is None:
+        if all(not any(not is_blank(v) for row in grids[s] for v in row) for s, _ in sheets):
+            raise SourceError(name, "the workbook is empty")
+        raise SourceError(name, "no header row with the columns STATE and LAW ENFORCEMENT AGENCY in the first 25 rows")
+    sheet_name, header_index = chosen
+    return _build_table(path, sheet_name, grids[sheet_name], header_index, parts[sheet_name], rels[sheet_name], row_facts[sheet_name], modified_at, notes)
+
+
+def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[str, str], row_facts, modified_at, notes) -> SourceTable:
+    errors = _error_cells(xml)
+    hidden, last_declared_row = row_facts
+    links, wrapped = _hyperlinks(xml, rels)
+    width = max((len(r) for r in grid), default=0)
+    header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
+    header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
+    rows: list[SourceRow] = []
+    for index in range(header_index + 1, len(grid)):
+        number = index + 1
+        cells = list(grid[index]) + [None] * (width - len(grid[index]))
+        for column, code in errors.get(number, {}).items():
+            if column < width:
+                cells[column] = CellError(code)
+        cells = [_plain(v) if isinstance(v, (dt.timedelta, dt.time)) else v for v in cells]
+        rows.append(SourceRow(number=number, cells=cells, links=links.get(number, {}), hidden=number in hidden))
+    last_data_row = len(grid)
+    last_row = max(last_declared_row, last_data_row)
+    if last_row > last_data_row:
+        notes.append(
+            Note(
+                problem=f"{last_row - last_data_row} formatted but empty rows after the last row with data",
+                action="not listings",
+                raw_value=f"rows {last_data_row + 1}-{last_row}",
+                row_number=last_data_row + 1,
+                category="not_a_listing",
+                rows_skipped=last_row - last_data_row,
+            )
+        )
+    if wrapped:
+        notes.append(
+            Note(
+                problem=f"{wrapped} links wrapped in an e-mail safety redirect",
+                action="unwrapped to the document's real address; the wrapper and its e-mail identifiers are not kept",
+                category="repaired",
+            )
+        )
+    return SourceTable(
+        path=str(path),
+        file_name=path.name,
+        source_format="xlsx",
+        header_row=header_index + 1,
+        header=header,
+        rows=rows,
+        source_rows=last_row - (header_index + 1),
+        sheet_name=sheet_name,
+        modified_at=modified_at,
+        notes=notes,
+    )
+
+
+def _plain(value):
+    """Times of day and durations are not expected in a list: keep them as text."""
+    return str(value) if isinstance(value, dt.timedelta) else value.isoformat()
+
+
+def _not_a_workbook(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if not head:
+        return "the file is empty (0 bytes)"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old-style .xls workbook (or an encrypted one), not an .xlsx workbook; save it as .xlsx"
+    if head.startswith(b"PK"):
+        return "a damaged or truncated .xlsx workbook (the zip archive cannot be opened)"
+    return "not an Excel workbook (.xlsx): the file is not a zip archive"
+
+
+def _describe(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:200]
+
+
+def _check_archive_sizes(name: str, archive: zipfile.ZipFile) -> None:
+    limit = config.max_workbook_bytes()
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > _MAX_RATIO:
+            raise SourceError(name, f"refused: {info.filename} would decompress {info.file_size / info.compress_size:.0f} times its size (a zip bomb, not a spreadsheet)")
+    if total > limit:
+        raise SourceError(name, f"refused: the workbook would decompress to {total / 1048576:.0f} MB (limit {limit / 1048576:.0f} MB, G287_MAX_WORKBOOK_MB)")
+
+
+def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
+    return archive.read(member)
+
+
+def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, path of its XML in the archive), in workbook order."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels_root = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels_root.iter(f"{_NS_PKG_REL}Relationship")}
+    sheets = []
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"))
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        if path in archive.NameToInfo:
+            sheets.append((sheet.get("name"), path))
+    return sheets
+
+
+def _sheet_relationships(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
+    rels_path = posixpath.join(posixpath.dirname(sheet_path), "_rels", posixpath.basename(sheet_path) + ".rels")
+    if rels_path not in archive.NameToInfo:
+        return {}
+    root = ElementTree.fromstring(archive.read(rels_path))
+    return {rel.get("Id"): rel.get("Target") for rel in root.iter(f"{_NS_PKG_REL}Relationship")}
+
+
+def _modified_at(archive: zipfile.ZipFile) -> dt.datetime | None:
+    """The workbook's own last-modified time (docProps/core.xml); the people named there are not read."""
+    if "docProps/core.xml" not in archive.NameToInfo:
+        return None
+    try:
+        root = ElementTree.fromstring(archive.read("docProps/core.xml"))
+    except ElementTree.ParseError:
+        return None
+    for element in root:
+        if element.tag.endswith("}modified") and element.text:
+            try:
+                value = dt.datetime.fromisoformat(element.text.strip().replace("Z", "+00:00"))
+            except ValueError:
+                return None
+            return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return None
+
+
+def _check_dimensions(name: str, sheet_name: str, xml: bytes) -> tuple[set[int], int]:
+    """Refuse a sheet that declares, or holds, more rows or columns than any list could have."""
+    max_rows = config.max_source_rows()
+    match = _DIMENSION.search(xml, 0, 4096)
+    if match:
+        ref = match[1].decode("ascii", "replace").split(":")[-1]
+        corner = parse_cell_ref(ref)
+        if corner and (corner[0] > max_rows or corner[1] >= _MAX_COLUMNS):
+            raise SourceError(
+                name,
+                f"refused: sheet {sheet_name!r} declares its data reaches {ref} "
+                f"(limit {max_rows} rows, G287_MAX_SOURCE_ROWS, and {_MAX_COLUMNS} columns)",
+            )
+    hidden, last_row = facts = _row_facts(xml)
+    wide = _WIDE_CELL_REF.findall(xml)
+    last_column = parse_cell_ref(max((len(w), w) for w in wide)[1].decode("ascii") + "1")[1] if wide else 0
+    if last_row > max_rows or last_column >= _MAX_COLUMNS:
+        raise SourceError(name, f"refused: sheet {sheet_name!r} has cells beyond {max_rows} rows or {_MAX_COLUMNS} columns")
+    return facts
+
+
+def _error_cells(xml: bytes) -> dict[int, dict[int, str]]:
+    found: dict[int, dict[int, str]] = {}
+    if b't="e"' not in xml:
+        return found
+    for ref, code in _ERROR_CELL.findall(xml):
+        position = parse_cell_ref(ref.decode("ascii"))
+        if position:
+            found.setdefault(position[0], {})[position[1]] = html.unescape(code.decode("utf-8", "replace"))
+    return found
+
+
+def _row_facts(xml: bytes) -> tuple[set[int], int]:
+    """Rows hidden (by a filter or by hand), and the last row the sheet declares (formatted rows included)."""
+    hidden: set[int] = set()
+    last = 0
+    for number, rest in _ROW_TAG.findall(xml):
+        row = int(number)
+        if row > last:
+            last = row
+        if b"hidden=" in rest and (b'hidden="1"' in rest or b'hidden="true"' in rest):
+            hidden.add(row)
+    match = _DIMENSION.search(xml, 0, 4096)
+    if match:
+        corner = parse_cell_ref(match[1].decode("ascii", "replace").split(":")[-1])
+        if corner:
+            last = max(last, corner[0])
+    return hidden, last
+
+
+def _hyperlinks(xml: bytes, rels: dict[str, str]) -> tuple[dict[int, dict[int, str]], int]:
+    """Hyperlink addresses by row and column, unwrapped; also how many were wrapped in a safety redirect."""
+    links: dict[int, dict[int, str]] = {}
+    wrapped = 0
+
+    def put(ref: str, address: str) -> None:
+        nonlocal wrapped
+        result = unwrap(address)
+        if result.wrapper:
+            wrapped += 1
+        if not result.url:
+            return
+        cells = ref.split(":")
+        first = parse_cell_ref(cells[0])
+        last = parse_cell_ref(cells[-1]) or first
+        if not first:
+            return
+        for row in range(first[0], last[0] + 1):
+            for column in range(first[1], last[1] + 1):
+                links.setdefault(row, {})[column] = result.url
+
+    for ref, relationship in _HYPERLINK.findall(xml):
+        target = rels.get(relationship.decode("utf-8", "replace")) if relationship else None
+        if ref and target:
+            put(ref.decode("ascii", "replace"), html.unescape(target))
+    for ref, address in _HYPERLINK_FORMULA.findall(xml):
+        put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))
+    return links, wrapped

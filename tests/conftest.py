@@ -1,0 +1,114 @@
+"""Test fixtures: real databases (a throwaway SQLite file, and a throwaway PostgreSQL database), never mocks.
+
+PostgreSQL: with CI=true the server must answer (tests fail otherwise); elsewhere its tests are skipped, with
+one line saying why, when no server answers at G287_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from g287.access import Actor
+from g287.config import BUNDLED_PUBLICATIONS_DIR
+from g287.db.engine import Database
+from g287.registry.ingest import expand_paths, ingest_many
+
+ROOT = Path(__file__).resolve().parent.parent
+ICE = BUNDLED_PUBLICATIONS_DIR
+MOA_DIR = ROOT / "tests" / "data" / "moa"
+POSTGRES_ADMIN_URL = os.environ.get("G287_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+_postgres_state: dict[str, object] = {}
+
+
+def postgres_available() -> tuple[bool, str]:
+    if "ok" not in _postgres_state:
+        try:
+            engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+            engine.dispose()
+            _postgres_state.update(ok=True, why="")
+        except Exception as error:  # any failure to connect means "no server here"
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            _postgres_state.update(ok=False, why=f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL} ({first[:120]}): PostgreSQL tests skipped")
+    return bool(_postgres_state["ok"]), str(_postgres_state["why"])
+
+
+def pytest_report_header(config):
+    ok, why = postgres_available()
+    return "PostgreSQL: " + ("reachable; tests run on SQLite and PostgreSQL" if ok else why)
+
+
+def _create_postgres_database() -> tuple[str, callable]:
+    ok, why = postgres_available()
+    if not ok:
+        if IN_CI:
+            pytest.fail("CI=true but " + why)
+        pytest.skip(why)
+    name = f"g287_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+def make_database(backend: str, tmp_path: Path) -> tuple[Database, callable]:
+    if backend == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+        return db, db.dispose
+    url, drop = _create_postgres_database()
+    db = Database(url)
+
+    def close():
+        db.dispose()
+        drop()
+
+    return db, close
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path) -> Database:
+    """An empty, migrated database of each kind, dropped after the test."""
+    database, close = make_database(request.param, tmp_path)
+    yield database
+    close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def bundled_db(request, tmp_path_factory) -> Database:
+    """A database holding every bundled ICE publication, shared by the tests that only read."""
+    database, close = make_database(request.param, tmp_path_factory.mktemp("bundled"))
+    files = expand_paths([str(ICE / "participating"), str(ICE / "pending")])
+    results, errors = ingest_many(database, files, Actor.command_line())
+    assert not errors and len(results) == len(files)
+    yield database
+    close()
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor.command_line()
+
+
+def snapshot(database: Database) -> dict[str, list[tuple]]:
+    """Every row of every table, for comparing a database before and after a failed operation."""
+    result = {}
+    with database.engine.connect() as conn:
+        for table in sorted(inspect(conn).get_table_names()):
+            rows = conn.execute(text(f'SELECT * FROM "{table}"')).all()
+            result[table] = sorted((tuple(map(repr, row)) for row in rows))
+    return result

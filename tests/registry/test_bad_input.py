@@ -1,0 +1,204 @@
+"""Bad input: one clear line, a non-zero exit, and a database exactly as it was."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from g287.errors import SourceError
+from g287.registry import ingest as ingest_module
+from g287.registry.ingest import ingest_file
+from tests.conftest import ICE, snapshot
+
+GOOD = ICE / "pending" / "pendingAgencies07112025am_b.xlsx"
+PARTICIPATING = ICE / "participating" / "participatingAgencies05292025am.xlsx"
+
+
+def rewrite_member(source: Path, target: Path, member: str, change) -> Path:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            out.writestr(info, change(data) if info.filename == member else data)
+    return target
+
+
+def make_truncated(tmp_path):
+    target = tmp_path / "participatingAgencies06012025am.xlsx"
+    data = PARTICIPATING.read_bytes()
+    target.write_bytes(data[: len(data) // 2])
+    return target
+
+
+def make_not_a_workbook(tmp_path):
+    target = tmp_path / "participatingAgencies06022025am.xlsx"
+    target.write_text("STATE,LAW ENFORCEMENT AGENCY\nFLORIDA,Somewhere\n")
+    return target
+
+
+def make_missing_column(tmp_path):
+    target = tmp_path / "participatingAgencies06032025am.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "MOA"])  # no SIGNED
+    sheet.append(["FLORIDA", "Somewhere Police Department", "Municipality", "", "Task Force Model", "link"])
+    book.save(target)
+    return target
+
+
+def make_empty_sheet(tmp_path):
+    target = tmp_path / "pendingAgencies06042025am.xlsx"
+    openpyxl.Workbook().save(target)
+    return target
+
+
+def make_header_only(tmp_path):
+    target = tmp_path / "pendingAgencies06052025am.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE"])
+    book.save(target)
+    return target
+
+
+def make_no_header(tmp_path):
+    target = tmp_path / "pendingAgencies06062025am.xlsx"
+    book = openpyxl.Workbook()
+    for i in range(30):
+        book.active.append(["FLORIDA", f"Agency {i}", "County", "", "Task Force Model"])
+    book.save(target)
+    return target
+
+
+def make_oversized_dimension(tmp_path):
+    return rewrite_member(
+        GOOD,
+        tmp_path / "pendingAgencies06072025am.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b'<dimension ref="A1:E40"/>', b'<dimension ref="A1:XFD1048576"/>'),
+    )
+
+
+def make_far_cell(tmp_path):
+    """A real cell a million rows down: calamine would build a grid of that size."""
+    return rewrite_member(
+        GOOD,
+        tmp_path / "pendingAgencies06082025am.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b"</sheetData>", b'<row r="1048000"><c r="A1048000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'),
+    )
+
+
+def make_zip_bomb(tmp_path):
+    target = tmp_path / "pendingAgencies06092025am.xlsx"
+    with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info.filename))
+        with out.open("xl/media/padding.bin", "w", force_zip64=True) as handle:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):  # 300 MB of zeros, a few hundred KB compressed
+                handle.write(chunk)
+    return target
+
+
+def make_bad_csv_encoding(tmp_path):
+    target = tmp_path / "pendingAgencies06102025am.csv"
+    target.write_bytes("STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE\nFLORIDA,X,County,,Task Force Model\n".encode("utf-16-le"))
+    return target
+
+
+def make_binary_csv(tmp_path):
+    target = tmp_path / "pendingAgencies06112025am.csv"
+    target.write_bytes(bytes(range(256)) * 40)
+    return target
+
+
+def make_empty_file(tmp_path):
+    target = tmp_path / "pendingAgencies06122025am.xlsx"
+    target.write_bytes(b"")
+    return target
+
+
+def make_damaged_member(tmp_path):
+    """The archive opens, but the sheet's compressed data is corrupt."""
+    target = tmp_path / "pendingAgencies06132025am.xlsx"
+    data = bytearray(GOOD.read_bytes())
+    with zipfile.ZipFile(GOOD) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 20
+    data[start : start + 200] = b"\xff" * 200
+    target.write_bytes(bytes(data))
+    return target
+
+
+BAD_FILES = {
+    "truncated workbook": (make_truncated, "damaged or truncated"),
+    "not a workbook, renamed .xlsx": (make_not_a_workbook, "not an Excel workbook"),
+    "missing required column": (make_missing_column, "missing required column SIGNED"),
+    "empty sheet": (make_empty_sheet, "the workbook is empty"),
+    "header but no rows": (make_header_only, "no rows with data"),
+    "no header row": (make_no_header, "no header row"),
+    "oversized declared dimensions": (make_oversized_dimension, "declares its data reaches XFD1048576"),
+    "a cell a million rows down": (make_far_cell, "has cells beyond"),
+    "zip bomb": (make_zip_bomb, "refused"),
+    "unreadable CSV encoding": (make_bad_csv_encoding, "unreadable"),
+    "binary data as CSV": (make_binary_csv, "unreadable"),
+    "empty file": (make_empty_file, "the file is empty"),
+    "damaged sheet data": (make_damaged_member, "damaged or truncated"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_input_leaves_the_database_unchanged(db, actor, tmp_path, case):
+    make, message = BAD_FILES[case]
+    ingest_file(db, GOOD, actor)  # the database holds something that must survive
+    before = snapshot(db)
+    path = make(tmp_path)
+    with pytest.raises(SourceError) as raised:
+        ingest_file(db, path, actor)
+    assert message in str(raised.value)
+    assert str(raised.value).startswith(path.name)
+    assert "\n" not in str(raised.value)
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("step", ["publication", "raw rows", "runs", "quality", "agreements", "audit"])
+def test_interrupted_ingest_leaves_the_database_unchanged(db, actor, monkeypatch, step):
+    ingest_file(db, GOOD, actor)
+    before = snapshot(db)
+
+    def interrupt(at):
+        if at == step:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_module, "checkpoint", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_file(db, PARTICIPATING, actor)
+    assert snapshot(db) == before
+
+
+def test_command_line_gives_one_clear_line_and_no_traceback(tmp_path):
+    database = tmp_path / "cli.sqlite"
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{database}")
+    good = subprocess.run([sys.executable, "-m", "g287", "ingest", str(GOOD)], capture_output=True, text=True, env=env)
+    assert good.returncode == 0, good.stderr
+    for make in (make_truncated, make_not_a_workbook, make_missing_column, make_bad_csv_encoding):
+        path = make(tmp_path)
+        result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(path)], capture_output=True, text=True, env=env)
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"g287: error: {path.name}: ")
+        assert "Traceback" not in result.stderr + result.stdout
+    stats = subprocess.run([sys.executable, "-m", "g287", "stats", "--json"], capture_output=True, text=True, env=env)
+    assert stats.returncode == 0 and '"listings": 39' in stats.stdout
+
+
+def test_a_bad_file_among_good_ones(db, actor, tmp_path):
+    from g287.registry.ingest import ingest_many
+
+    bad = make_truncated(tmp_path)
+    results, errors = ingest_many(db, [GOOD, bad, PARTICIPATING], actor)
+    assert [r.file for r in results] == [PARTICIPATING.name, GOOD.name]
+    assert len(errors) == 1 and bad.name in str(errors[0])

@@ -1,0 +1,58 @@
+"""The schema: migrations equal the models on both databases, downgrade cleanly, and the audit log is append-only."""
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from g287.db.engine import alembic_config
+from g287.db.models import Base
+from g287.registry.ingest import ingest_file
+from tests.conftest import ICE
+
+
+def test_migrations_match_the_models(db):
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_downgrade_and_upgrade_again(db):
+    with db.engine.begin() as conn:
+        cfg = alembic_config(db.engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    with db.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_heads() == ()
+    db.migrate()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM states")).scalar() == 57
+
+
+def test_states_reference(db):
+    with db.engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT category, count(*) FROM states GROUP BY category")).all())
+    assert rows == {"state": 50, "district": 1, "territory": 6}
+
+
+def test_audit_log_refuses_update_and_delete(db, actor):
+    ingest_file(db, ICE / "pending" / "pendingAgencies07112025am_b.xlsx", actor)
+    for statement in ("UPDATE audit_events SET actor = 'someone else'", "DELETE FROM audit_events"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(text(statement))
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
+
+
+def test_sqlite_uses_wal(tmp_path):
+    from g287.db.engine import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'wal.sqlite'}")
+    with database.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.dispose()
