@@ -1,6 +1,6 @@
 """Access control: one function decides every action (who may do what to which record).
 
-The rules are data (g287/data/rules/access.toml). Services call `authorize` before they change anything, so the
+The rules are data (g287/data/rules/access/*.toml, one file per concern). Services call `authorize` before they change anything, so the
 command line, the web forms and the JSON API share the same checks; no check lives only in a template.
 """
 
@@ -43,14 +43,23 @@ class Actor:
 
 @cache
 def access_rules() -> dict[str, dict[str, str]]:
-    with open(DATA_DIR / "rules" / "access.toml", "rb") as handle:
-        return tomllib.load(handle)["actions"]
+    rules: dict[str, dict[str, str]] = {}
+    for path in sorted((DATA_DIR / "rules" / "access").glob("*.toml")):
+        with open(path, "rb") as handle:
+            for action, scopes in tomllib.load(handle).get("actions", {}).items():
+                if action in rules:
+                    raise ValueError(f"{path.name}: action {action!r} is already defined in another access file")
+                unknown = set(scopes) - set(ROLES)
+                if unknown or set(scopes.values()) - {"any", "own_agency"}:
+                    raise ValueError(f"{path.name}: action {action!r} names an unknown role or scope")
+                rules[action] = scopes
+    return rules
 
 
 def allowed(actor: Actor, action: str, record: Any = None) -> bool:
     rules = access_rules()
     if action not in rules:
-        raise KeyError(f"unknown action {action!r}: add it to data/rules/access.toml")
+        raise KeyError(f"unknown action {action!r}: add it to a file in data/rules/access/")
     scope = rules[action].get(actor.role)
     if scope == "any":
         return True

@@ -39,7 +39,7 @@ def listed(session: Session, publication: Publication) -> list[Listed]:
         .select_from(ListingRun)
         .join(RawRow, RawRow.id == ListingRun.raw_row_id)
         .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
-        .where(runs.covering(publication.kind, publication.seq))
+        .where(runs.covering(publication.series, publication.seq))
     )
     return [Listed(*row) for row in session.execute(query)]
 
@@ -95,10 +95,12 @@ def pending_figures(session: Session, publication: Publication) -> dict:
     }
 
 
-def stats(session: Session, as_of: dt.date | None = None) -> dict:
-    """Figures of the participating and pending publications in force on `as_of` (default: the latest)."""
-    participating = in_force(session, "participating", as_of)
-    pending = in_force(session, "pending", as_of)
+def stats(session: Session, as_of: dt.date | None = None, origin: str = "ice") -> dict:
+    """Figures of the participating and pending publications in force on `as_of` (default: the latest).
+
+    `origin` chooses whose lists: ICE's ("ice", the default) or this registry's own ("registry")."""
+    participating = in_force(session, "participating", as_of, origin)
+    pending = in_force(session, "pending", as_of, origin)
     return {
         "as_of": (as_of or dt.date.today()).isoformat(),
         "participating": participating_figures(session, participating) if participating else None,

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from g287 import audit
 from g287.access import Actor, authorize
 from g287.db.engine import Database
-from g287.db.models.registry import Publication, PublicationRows, QualityIssue, RawRow, RowProblem
+from g287.db.models.registry import Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
 from g287.registry import runs
 from g287.registry.agencies import AgreementFacts, NameFacts, agency_ids_of_names, refresh_agencies, resolve_names, upkeep_agreements
+from g287.registry.processors import IngestEvent, run_processors
 from g287.registry.publications import order_key
 from g287.registry.quality import publication_issues
 from g287.sources.csvfile import read_csv
@@ -44,6 +45,11 @@ class PreparedPublication:
     half: str | None
     table: SourceTable
     readings: list[RowReading]
+    origin: str = "ice"  # "registry" for the lists this registry publishes itself
+
+    @property
+    def series(self) -> str:
+        return series_of(self.origin, self.kind)
 
 
 @dataclass
@@ -159,12 +165,13 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             source_rows=table.source_rows,
             listing_count=len(listings),
             seq=seq,
-            origin="ice",
+            origin=prepared.origin,
+            series=prepared.series,
             imported_at=now,
         )
     ).inserted_primary_key[0]
     checkpoint("publication")
-    raw_ids = _store_raw_rows(conn, prepared.kind, listings)
+    raw_ids, new_raw_ids = _store_raw_rows(conn, prepared.kind, listings)
     checkpoint("raw rows")
 
     mapped: list[runs.MappedRow] = []
@@ -176,7 +183,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         occurrence = occurrences.get(raw_id, 0)
         occurrences[raw_id] = occurrence + 1
         mapped.append(runs.MappedRow(source_row.number, raw_id, occurrence))
-    runs.place(conn, prepared.kind, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
+    runs.place(conn, prepared.series, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
     conn.execute(insert(PublicationRows).values(publication_id=publication_id, row_map=runs.encode_row_map(mapped)))
     checkpoint("runs")
 
@@ -201,10 +208,26 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             # A duplicate listing of one agreement: prefer the row that links the signed MOA.
             if key not in agreement_facts or (fact and fact.moa_url and not agreement_facts[key].moa_url):
                 agreement_facts[key] = fact
-    upkeep_agreements(conn, agreement_facts, latest=is_latest and prepared.kind == "participating")
-    if is_latest:
+    from_ice = prepared.origin == "ice"  # the registry's own lists are built from its agreements, not the reverse
+    upkeep_agreements(conn, agreement_facts, latest=is_latest and from_ice and prepared.kind == "participating")
+    if is_latest and from_ice:
         refresh_agencies(conn, latest_names)
     checkpoint("agreements")
+
+    run_processors(
+        conn,
+        IngestEvent(
+            publication_id=publication_id,
+            kind=prepared.kind,
+            origin=prepared.origin,
+            series=prepared.series,
+            seq=seq,
+            is_latest=is_latest,
+            new_raw_row_ids=sorted(new_raw_ids),
+            listed_raw_row_ids=sorted({m.raw_row_id for m in mapped}),
+        ),
+    )
+    checkpoint("processors")
 
     audit.record(
         session,
@@ -238,22 +261,23 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
 
 
 def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime) -> tuple[int, bool]:
-    """Where the new publication goes among those of its kind (making room if it is not the last)."""
+    """Where the new publication goes in its series (making room if it is not the last)."""
     rows = conn.execute(
         select(Publication.id, Publication.published_on, Publication.half, Publication.source_modified_at, Publication.imported_at, Publication.seq)
-        .where(Publication.kind == prepared.kind)
+        .where(Publication.series == prepared.series)
         .order_by(Publication.seq)
     ).all()
     new_key = order_key(prepared.published_on, prepared.half, prepared.table.modified_at, now, 1 << 62)
     before = sum(1 for r in rows if order_key(r.published_on, r.half, r.source_modified_at, r.imported_at, r.id) < new_key)
     seq = before + 1
     if seq <= len(rows):
-        runs.make_room(conn, prepared.kind, seq)
+        runs.make_room(conn, prepared.series, seq)
     return seq, seq == len(rows) + 1
 
 
-def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> dict[str, int]:
-    """Raw row ids by digest, storing the rows (with their problems and agency names) not stored before."""
+def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> tuple[dict[str, int], list[int]]:
+    """Raw row ids by digest, storing the rows (with their problems and agency names) not stored before;
+    also the ids of the rows stored now."""
     table = RawRow.__table__
     digests = sorted({r.digest for r in listings})
     ids: dict[str, int] = {}
@@ -265,7 +289,7 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> 
         if reading.digest not in ids and reading.digest not in new:
             new[reading.digest] = reading
     if not new:
-        return ids
+        return ids, []
     wanted = {}
     for reading in new.values():
         if reading.agency_name:
@@ -302,7 +326,7 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> 
     ]
     if problems:
         conn.execute(insert(RowProblem.__table__), problems)
-    return ids
+    return ids, [ids[d] for d in new_digests]
 
 
 def _name_ids(conn: Connection, raw_ids) -> dict[int, int | None]:

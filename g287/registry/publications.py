@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from g287.db.models.registry import Publication
+from g287.db.models.registry import Publication, series_of
 from g287.errors import NotFound
 
 _HALF_RANK = {None: 0, "am": 0, "pm": 1}
@@ -44,6 +44,7 @@ class PublicationInfo:
     listings: int
     seq: int
     origin: str
+    series: str
     imported_at: str
 
     @classmethod
@@ -62,20 +63,24 @@ class PublicationInfo:
             listings=p.listing_count,
             seq=p.seq,
             origin=p.origin,
+            series=p.series,
             imported_at=p.imported_at.isoformat(),
         )
 
 
-def list_publications(session: Session, kind: str | None = None) -> list[Publication]:
-    query = select(Publication).order_by(Publication.kind, Publication.seq)
+def list_publications(session: Session, kind: str | None = None, origin: str | None = None) -> list[Publication]:
+    """Publications in order: by origin (ICE first), list, and publication order."""
+    query = select(Publication).order_by(Publication.origin, Publication.kind, Publication.seq)
     if kind:
         query = query.where(Publication.kind == kind)
+    if origin:
+        query = query.where(Publication.origin == origin)
     return list(session.scalars(query))
 
 
-def in_force(session: Session, kind: str, as_of: dt.date | None) -> Publication | None:
-    """The latest publication of `kind` published on or before `as_of` (the latest of all when None)."""
-    query = select(Publication).where(Publication.kind == kind)
+def in_force(session: Session, kind: str, as_of: dt.date | None, origin: str = "ice") -> Publication | None:
+    """The latest publication of `kind` (from `origin`) published on or before `as_of` (the latest when None)."""
+    query = select(Publication).where(Publication.series == series_of(origin, kind))
     if as_of is not None:
         query = query.where(Publication.published_on <= as_of)
     return session.scalars(query.order_by(Publication.seq.desc()).limit(1)).first()
@@ -96,7 +101,7 @@ def resolve(session: Session, ref: str, kind: str | None = "participating") -> P
     if match:
         day = dt.date.fromisoformat(match[1])
         half = match[2].lower() if match[2] else None
-        candidates = [p for p in list_publications(session, kind or "participating") if p.published_on <= day]
+        candidates = [p for p in list_publications(session, kind or "participating", "ice") if p.published_on <= day]
         if half == "am":
             candidates = [p for p in candidates if p.published_on < day or p.half != "pm"]
         if not candidates:

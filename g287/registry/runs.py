@@ -1,6 +1,6 @@
 """Listings stored as runs: a row listed unchanged in consecutive publications is one record, whatever their number.
 
-A publication of kind K at position `seq` lists the rows whose run covers seq. Placing a new publication extends
+A publication at position `seq` of its series (see series_of) lists the rows whose run covers seq. Placing a new publication extends
 the runs of the rows it repeats, starts runs for new rows, and — when a publication arrives out of order — shifts
 later positions and splits the runs it interrupts. Row maps name rows by (raw row, occurrence), never by run, so
 splitting or joining runs never invalidates them.
@@ -49,21 +49,21 @@ def decode_row_map(blob: bytes) -> list[MappedRow]:
     return rows
 
 
-def make_room(conn: Connection, kind: str, seq: int) -> None:
+def make_room(conn: Connection, series: str, seq: int) -> None:
     """Shift publications and runs at or after `seq` one place later, leaving a gap at `seq`."""
-    conn.execute(update(Publication).where(Publication.kind == kind, Publication.seq >= seq).values(seq=Publication.seq + 1))
-    conn.execute(update(ListingRun).where(ListingRun.kind == kind, ListingRun.first_seq >= seq).values(first_seq=ListingRun.first_seq + 1))
-    conn.execute(update(ListingRun).where(ListingRun.kind == kind, ListingRun.last_seq >= seq).values(last_seq=ListingRun.last_seq + 1))
+    conn.execute(update(Publication).where(Publication.series == series, Publication.seq >= seq).values(seq=Publication.seq + 1))
+    conn.execute(update(ListingRun).where(ListingRun.series == series, ListingRun.first_seq >= seq).values(first_seq=ListingRun.first_seq + 1))
+    conn.execute(update(ListingRun).where(ListingRun.series == series, ListingRun.last_seq >= seq).values(last_seq=ListingRun.last_seq + 1))
 
 
-def place(conn: Connection, kind: str, seq: int, keys: set[RowKey]) -> None:
-    """Make the runs of `kind` cover position `seq` for exactly `keys` (call make_room first if seq is not last)."""
+def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> None:
+    """Make the runs of a series cover position `seq` for exactly `keys` (call make_room first if seq is not last)."""
     remaining = set(keys)
     runs = ListingRun.__table__
     # Runs that span the gap left by make_room: kept where the row is listed again, split where it is not.
     spanning = conn.execute(
         select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence, runs.c.last_seq).where(
-            runs.c.kind == kind, runs.c.first_seq < seq, runs.c.last_seq > seq
+            runs.c.series == series, runs.c.first_seq < seq, runs.c.last_seq > seq
         )
     ).all()
     splits = []
@@ -73,13 +73,13 @@ def place(conn: Connection, kind: str, seq: int, keys: set[RowKey]) -> None:
             remaining.discard(key)
             continue
         conn.execute(update(runs).where(runs.c.id == run_id).values(last_seq=seq - 1))
-        splits.append({"kind": kind, "raw_row_id": raw_row_id, "occurrence": occurrence, "first_seq": seq + 1, "last_seq": last})
+        splits.append({"series": series, "raw_row_id": raw_row_id, "occurrence": occurrence, "first_seq": seq + 1, "last_seq": last})
     if splits:
         conn.execute(insert(runs), splits)
     if not remaining:
         return
-    before = {(r, o): i for i, r, o in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence).where(runs.c.kind == kind, runs.c.last_seq == seq - 1))}
-    after = {(r, o): (i, last) for i, r, o, last in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence, runs.c.last_seq).where(runs.c.kind == kind, runs.c.first_seq == seq + 1))}
+    before = {(r, o): i for i, r, o in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence).where(runs.c.series == series, runs.c.last_seq == seq - 1))}
+    after = {(r, o): (i, last) for i, r, o, last in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence, runs.c.last_seq).where(runs.c.series == series, runs.c.first_seq == seq + 1))}
     extend, join, start_earlier, new = [], [], [], []
     for key in remaining:
         if key in before and key in after:
@@ -89,7 +89,7 @@ def place(conn: Connection, kind: str, seq: int, keys: set[RowKey]) -> None:
         elif key in after:
             start_earlier.append(after[key][0])
         else:
-            new.append({"kind": kind, "raw_row_id": key[0], "occurrence": key[1], "first_seq": seq, "last_seq": seq})
+            new.append({"series": series, "raw_row_id": key[0], "occurrence": key[1], "first_seq": seq, "last_seq": seq})
     for chunk in _chunks(extend):
         conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq))
     for chunk in _chunks(start_earlier):
@@ -101,9 +101,9 @@ def place(conn: Connection, kind: str, seq: int, keys: set[RowKey]) -> None:
         conn.execute(insert(runs), new)
 
 
-def covering(kind: str, seq: int):
-    """The condition selecting the runs listed by the publication of `kind` at `seq`."""
-    return and_(ListingRun.kind == kind, ListingRun.first_seq <= seq, ListingRun.last_seq >= seq)
+def covering(series: str, seq: int):
+    """The condition selecting the runs listed by the publication at `seq` of a series."""
+    return and_(ListingRun.series == series, ListingRun.first_seq <= seq, ListingRun.last_seq >= seq)
 
 
 def _chunks(values: list, size: int = 500):

@@ -170,7 +170,7 @@ def test_hyperlinks_become_document_addresses(bundled_db):
         with_url = session.scalar(
             text(
                 "SELECT count(*) FROM listing_runs lr JOIN raw_rows r ON r.id = lr.raw_row_id "
-                "WHERE lr.kind = 'participating' AND lr.first_seq <= :s AND lr.last_seq >= :s AND r.moa_url IS NOT NULL"
+                "WHERE lr.series = 'ice/participating' AND lr.first_seq <= :s AND lr.last_seq >= :s AND r.moa_url IS NOT NULL"
             ),
             {"s": publication.seq},
         )

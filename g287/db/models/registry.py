@@ -56,11 +56,17 @@ class Publication(Base):
     columns: Mapped[list] = mapped_column(JSON)
     source_rows: Mapped[int] = mapped_column(Integer)
     listing_count: Mapped[int] = mapped_column(Integer)
-    seq: Mapped[int] = mapped_column(Integer)  # order among publications of the same kind, 1-based
     origin: Mapped[str] = mapped_column(String(16), default="ice")  # ice | registry
+    series: Mapped[str] = mapped_column(String(40))  # "ice/participating", "registry/pending": see series_of()
+    seq: Mapped[int] = mapped_column(Integer)  # order among the publications of the same series, 1-based
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (Index("ix_publications_kind_seq", "kind", "seq"),)
+    __table_args__ = (Index("ix_publications_series_seq", "series", "seq"),)
+
+
+def series_of(origin: str, kind: str) -> str:
+    """Publications form a series per origin and list: ICE's participating lists, the registry's pending lists..."""
+    return f"{origin}/{kind}"
 
 
 class Agency(Base):
@@ -140,21 +146,21 @@ class RowProblem(Base):
 
 
 class ListingRun(Base):
-    """A raw row listed in every publication of `kind` from seq `first_seq` to `last_seq`, inclusive.
+    """A raw row listed in every publication of a series from seq `first_seq` to `last_seq`, inclusive.
 
     `occurrence` tells identical rows within one publication apart (ICE sometimes lists a row twice)."""
 
     __tablename__ = "listing_runs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    series: Mapped[str] = mapped_column(String(40))
     raw_row_id: Mapped[int] = mapped_column(ForeignKey("raw_rows.id"))
     occurrence: Mapped[int] = mapped_column(Integer)
     first_seq: Mapped[int] = mapped_column(Integer)
     last_seq: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        Index("ix_listing_runs_kind_first_seq", "kind", "first_seq"),
-        Index("ix_listing_runs_kind_last_seq", "kind", "last_seq"),
+        Index("ix_listing_runs_series_first_seq", "series", "first_seq"),
+        Index("ix_listing_runs_series_last_seq", "series", "last_seq"),
         Index("ix_listing_runs_raw_row_id_occurrence", "raw_row_id", "occurrence"),
     )
 

@@ -1,10 +1,11 @@
-"""registry core: states, publications, agencies, agreements, rows, runs, quality register, audit log
+"""Registry core: states, publications, agencies and their names, agreements, raw rows, listing runs, row maps,
+the quality register, and the audit log.
+
+Also loads the states (reference data) and makes the audit log append-only in the database itself.
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:30:50.491600
-
-Also loads the states (reference data) and makes the audit log append-only in the database itself.
+Create Date: 2026-11-28 15:38:36.084137
 """
 
 from alembic import op
@@ -52,14 +53,15 @@ def upgrade() -> None:
     sa.Column('columns', sa.JSON(), nullable=False),
     sa.Column('source_rows', sa.Integer(), nullable=False),
     sa.Column('listing_count', sa.Integer(), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.Column('series', sa.String(length=40), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_publications')),
     sa.UniqueConstraint('sha256', name=op.f('uq_publications_sha256'))
     )
     with op.batch_alter_table('publications', schema=None) as batch_op:
-        batch_op.create_index('ix_publications_kind_seq', ['kind', 'seq'], unique=False)
+        batch_op.create_index('ix_publications_series_seq', ['series', 'seq'], unique=False)
 
     op.create_table('states',
     sa.Column('usps', sa.String(length=2), nullable=False),
@@ -160,7 +162,7 @@ def upgrade() -> None:
 
     op.create_table('listing_runs',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('series', sa.String(length=40), nullable=False),
     sa.Column('raw_row_id', sa.Integer(), nullable=False),
     sa.Column('occurrence', sa.Integer(), nullable=False),
     sa.Column('first_seq', sa.Integer(), nullable=False),
@@ -169,9 +171,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_listing_runs'))
     )
     with op.batch_alter_table('listing_runs', schema=None) as batch_op:
-        batch_op.create_index('ix_listing_runs_kind_first_seq', ['kind', 'first_seq'], unique=False)
-        batch_op.create_index('ix_listing_runs_kind_last_seq', ['kind', 'last_seq'], unique=False)
         batch_op.create_index('ix_listing_runs_raw_row_id_occurrence', ['raw_row_id', 'occurrence'], unique=False)
+        batch_op.create_index('ix_listing_runs_series_first_seq', ['series', 'first_seq'], unique=False)
+        batch_op.create_index('ix_listing_runs_series_last_seq', ['series', 'last_seq'], unique=False)
 
     op.create_table('row_problems',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -202,9 +204,9 @@ def downgrade() -> None:
 
     op.drop_table('row_problems')
     with op.batch_alter_table('listing_runs', schema=None) as batch_op:
+        batch_op.drop_index('ix_listing_runs_series_last_seq')
+        batch_op.drop_index('ix_listing_runs_series_first_seq')
         batch_op.drop_index('ix_listing_runs_raw_row_id_occurrence')
-        batch_op.drop_index('ix_listing_runs_kind_last_seq')
-        batch_op.drop_index('ix_listing_runs_kind_first_seq')
 
     op.drop_table('listing_runs')
     with op.batch_alter_table('raw_rows', schema=None) as batch_op:
@@ -231,7 +233,7 @@ def downgrade() -> None:
     op.drop_table('agencies')
     op.drop_table('states')
     with op.batch_alter_table('publications', schema=None) as batch_op:
-        batch_op.drop_index('ix_publications_kind_seq')
+        batch_op.drop_index('ix_publications_series_seq')
 
     op.drop_table('publications')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:

@@ -1,0 +1,42 @@
+"""Processors: work that other concerns do on every new publication, inside the ingest transaction.
+
+Each module in this package defines `ORDER` (an int; lower runs first) and `process(conn, event)`. They are
+found automatically, so a concern adds one by adding a module here (a thin shim calling its own package):
+matching county names to FIPS codes, following agencies across renames, linking documents to agreements.
+A processor that fails aborts the ingest, which then changes nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy.engine import Connection
+
+
+@dataclass(frozen=True)
+class IngestEvent:
+    publication_id: int
+    kind: str  # participating | pending
+    origin: str  # ice | registry
+    series: str
+    seq: int
+    is_latest: bool  # the newest publication of its series
+    new_raw_row_ids: list[int]  # rows stored for the first time by this publication
+    listed_raw_row_ids: list[int]  # every row this publication lists
+
+
+@cache
+def processors() -> tuple:
+    found = []
+    for module_info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        found.append((module.ORDER, module_info.name, module.process))
+    return tuple(process for _order, _name, process in sorted(found))
+
+
+def run_processors(conn: Connection, event: IngestEvent) -> None:
+    for process in processors():
+        process(conn, event)
