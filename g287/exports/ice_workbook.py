@@ -1,0 +1,110 @@
+"""Workbooks in ICE's own layout (the columns and values of ICE's participating and pending lists).
+
+Written for exports and for the registry's own lists; `g287 ingest` reads them back to the same figures.
+Each row carries the values as the registry read them; where a value is unknown, the raw text is written so a
+re-ingest registers the same problem rather than inventing a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable
+
+import xlsxwriter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287.catalog import catalog
+from g287.db.models.registry import AgencyName, Publication, PublicationRows, RawRow
+from g287.exports.formulas import is_formula_like
+from g287.registry.runs import decode_row_map
+from g287.sources.rules import states
+
+COLUMNS = {
+    "participating": ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"],
+    "pending": ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE"],
+}
+TYPE_LABELS = {"county": "County", "municipality": "Municipality", "state_agency": "State Agency", "other": "Other"}
+
+
+@dataclass(frozen=True)
+class IceRow:
+    state: str  # as ICE writes it: the state's name in capitals
+    agency: str
+    agency_type: str
+    county: str
+    model: str  # ICE's SUPPORT TYPE label
+    signed: dt.date | None = None
+    moa_url: str | None = None
+    moa_pending: bool = False
+    addendum_url: str | None = None
+
+
+def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable[IceRow]) -> None:
+    """Write an .xlsx workbook with ICE's columns; MOA and ADDENDUM cells say "link" and carry the hyperlink."""
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    book = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), options)
+    sheet = book.add_worksheet("Sheet1")
+    bold = book.add_format({"bold": True})
+    date_format = book.add_format({"num_format": "m/d/yyyy"})
+    quoted = book.add_format({"quote_prefix": True})
+    columns = COLUMNS[kind]
+    for column, title in enumerate(columns):
+        sheet.write_string(0, column, title, bold)
+    for index, row in enumerate(rows, start=1):
+        texts = [row.state, row.agency, row.agency_type, row.county, row.model]
+        for column, value in enumerate(texts):
+            sheet.write_string(index, column, value or "", quoted if is_formula_like(value or "") else None)
+        if kind == "participating":
+            if row.signed:
+                sheet.write_datetime(index, 5, dt.datetime.combine(row.signed, dt.time()), date_format)
+            if row.moa_url:
+                sheet.write_url(index, 6, row.moa_url, string="link")
+            else:
+                sheet.write_string(index, 6, "link pending" if row.moa_pending else "")
+            if row.addendum_url:
+                sheet.write_url(index, 7, row.addendum_url, string="link")
+    sheet.autofilter(0, 0, 0, len(columns) - 1)
+    book.close()
+
+
+def rows_of_publication(session: Session, publication: Publication) -> list[IceRow]:
+    """The listings of a publication in its own row order, in ICE's layout."""
+    blob = session.get(PublicationRows, publication.id)
+    if blob is None:
+        return []
+    mapped = decode_row_map(blob.row_map)
+    ids = sorted({m.raw_row_id for m in mapped})
+    raw: dict[int, tuple[RawRow, str | None]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = select(RawRow, AgencyName.name).outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id).where(RawRow.id.in_(chunk))
+        for row, name in session.execute(query):
+            raw[row.id] = (row, name)
+    return [ice_row(*raw[m.raw_row_id]) for m in mapped]
+
+
+def ice_row(row: RawRow, agency_name: str | None) -> IceRow:
+    cells = json.loads(row.content)["cells"]
+    values = list(cells.values())
+
+    def original(index: int) -> str:
+        value = values[index] if index < len(values) else ""
+        return value if isinstance(value, str) else ""
+
+    state_names = {s.usps: s.name.upper() for s in states()}
+    labels = {code: model.ice_label for code, model in catalog().models.items()}
+    return IceRow(
+        state=state_names[row.state_usps] if row.state_usps else original(0),
+        agency=agency_name or original(1),
+        agency_type=TYPE_LABELS.get(row.agency_type or "", original(2)) if row.agency_type != "other" else original(2),
+        county=row.county_text or "",
+        model=labels[row.model] if row.model else original(4),
+        signed=row.signed_on,
+        moa_url=row.moa_url,
+        moa_pending=row.moa_status == "pending",
+        addendum_url=row.addendum_url,
+    )

@@ -1,0 +1,52 @@
+"""Workbooks in ICE's layout read back to the same figures; formula-like text is written as inert text."""
+
+import datetime as dt
+
+from python_calamine import CalamineWorkbook
+
+from g287.exports.ice_workbook import IceRow, rows_of_publication, write_ice_workbook
+from g287.registry import figures
+from g287.registry.ingest import ingest_file
+from g287.registry.publications import resolve
+from tests.conftest import ICE
+
+
+def test_export_of_a_publication_reingests_to_the_same_figures(bundled_db, db, actor, tmp_path):
+    with bundled_db.session() as session:
+        publication = resolve(session, "participatingAgencies07092025am.xlsx")
+        original = figures.participating_figures(session, publication)
+        rows = rows_of_publication(session, publication)
+    assert len(rows) == 807
+    path = tmp_path / "participatingAgencies07092025am_export.xlsx"
+    write_ice_workbook(path, "participating", rows)
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        again = figures.participating_figures(session, resolve(session, path.name))
+    for key in ("moas", "states", "agencies", "by_model", "by_agency_type"):
+        assert again[key] == original[key], key
+
+
+def test_pending_export_round_trip(bundled_db, db, actor, tmp_path):
+    with bundled_db.session() as session:
+        publication = resolve(session, "pendingAgencies05302025pm.xlsx", kind="pending")
+        original = figures.pending_figures(session, publication)
+        rows = rows_of_publication(session, publication)
+    path = tmp_path / "pendingAgencies05302025pm.xlsx"
+    write_ice_workbook(path, "pending", rows)
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        again = figures.pending_figures(session, resolve(session, path.name, kind="pending"))
+    for key in ("listings", "states", "agencies", "by_model"):
+        assert again[key] == original[key], key
+
+
+def test_formula_like_text_is_inert_and_reads_back_unchanged(tmp_path):
+    hostile = '=HYPERLINK("http://evil.example","click")'
+    path = tmp_path / "participatingAgencies01012026am.xlsx"
+    write_ice_workbook(path, "participating", [IceRow("FLORIDA", hostile, "Municipality", "@SUM(A1)", "Task Force Model", dt.date(2025, 5, 1), "https://www.ice.gov/x.pdf")])
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert grid[1][1] == hostile and grid[1][3] == "@SUM(A1)"
+    import zipfile
+
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml  # no formula anywhere
