@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection
 from g287.db.models.registry import Agency, AgencyName, Agreement
 from g287.registry.names import agency_key
 
-RULE_FIRST_SEEN = "first seen"
-RULE_SAME_KEY = "same name up to case, spacing, punctuation and apostrophes"
+RULE_FIRST_SEEN = "first_seen"  # rule codes; their wording is in g287.history.names.RULE_TEXT
+RULE_SAME_KEY = "same_key"
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,20 @@ class NameFacts:
     county_text: str | None
 
 
-def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFacts]) -> dict[tuple[str | None, str], int]:
-    """Agency name ids for (state, published name) pairs, recording the names not seen before."""
+def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFacts]) -> tuple[dict[tuple[str | None, str], int], list[int]]:
+    """Agency name ids for (state, published name) pairs, recording the names not seen before; also the ids
+    of the agencies created for names whose key matched no known agency."""
     names = AgencyName.__table__
     known: dict[tuple[str | None, str], int] = {}
     by_key: dict[tuple[str | None, str], int] = {}
+    # agency_names always point to the live agency (merges re-point them), so keys lead to live agencies.
     for name_id, agency_id, state, name, key in conn.execute(select(names.c.id, names.c.agency_id, names.c.state_usps, names.c.name, names.c.key)):
         known[(state, name)] = name_id
         by_key.setdefault((state, key), agency_id)
     result = {pair: known[pair] for pair in wanted if pair in known}
     new_names = sorted((p for p in wanted if p not in known), key=lambda pair: (pair[0] or "", pair[1]))
     if not new_names:
-        return result
+        return result, []
     created: dict[tuple[str | None, str], int] = {}  # (state, key) -> index into new agencies
     new_agencies, name_rows = [], []
     for state, name in new_names:
@@ -50,16 +52,17 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
             new_agencies.append({"state_usps": state, "name": name, "key": key, "agency_type": facts.agency_type, "county_text": facts.county_text})
             rule = RULE_FIRST_SEEN
         name_rows.append({"state_usps": state, "name": name, "key": key, "rule": rule, "confidence": 1.0})
+    new_agency_ids: list[int] = []
     if new_agencies:
-        ids = conn.execute(insert(Agency).returning(Agency.id, sort_by_parameter_order=True), new_agencies).scalars().all()
+        new_agency_ids = conn.execute(insert(Agency).returning(Agency.id, sort_by_parameter_order=True), new_agencies).scalars().all()
         for pair, index in created.items():
-            by_key[pair] = ids[index]
+            by_key[pair] = new_agency_ids[index]
     for row in name_rows:
         row["agency_id"] = by_key[(row["state_usps"], row["key"])]
     ids = conn.execute(insert(AgencyName).returning(AgencyName.id, sort_by_parameter_order=True), name_rows).scalars().all()
     for (state, name), name_id in zip(new_names, ids):
         result[(state, name)] = name_id
-    return result
+    return result, list(new_agency_ids)
 
 
 def agency_ids_of_names(conn: Connection, name_ids: set[int]) -> dict[int, int]:

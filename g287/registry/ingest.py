@@ -171,7 +171,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         )
     ).inserted_primary_key[0]
     checkpoint("publication")
-    raw_ids, new_raw_ids = _store_raw_rows(conn, prepared.kind, listings)
+    raw_ids, new_raw_ids, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings)
     checkpoint("raw rows")
 
     mapped: list[runs.MappedRow] = []
@@ -186,6 +186,24 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     runs.place(conn, prepared.series, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
     conn.execute(insert(PublicationRows).values(publication_id=publication_id, row_map=runs.encode_row_map(mapped)))
     checkpoint("runs")
+
+    # Other concerns' work on the new rows (identity across renames, county matching...), before agreements
+    # are derived, so that they see the agencies as identity resolution leaves them.
+    run_processors(
+        conn,
+        IngestEvent(
+            publication_id=publication_id,
+            kind=prepared.kind,
+            origin=prepared.origin,
+            series=prepared.series,
+            seq=seq,
+            is_latest=is_latest,
+            new_raw_row_ids=sorted(new_raw_ids),
+            new_agency_ids=sorted(new_agency_ids),
+            listed_raw_row_ids=sorted({m.raw_row_id for m in mapped}),
+        ),
+    )
+    checkpoint("processors")
 
     name_ids = _name_ids(conn, raw_ids.values())
     agency_of_name = agency_ids_of_names(conn, {n for n in name_ids.values() if n is not None})
@@ -214,20 +232,6 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         refresh_agencies(conn, latest_names)
     checkpoint("agreements")
 
-    run_processors(
-        conn,
-        IngestEvent(
-            publication_id=publication_id,
-            kind=prepared.kind,
-            origin=prepared.origin,
-            series=prepared.series,
-            seq=seq,
-            is_latest=is_latest,
-            new_raw_row_ids=sorted(new_raw_ids),
-            listed_raw_row_ids=sorted({m.raw_row_id for m in mapped}),
-        ),
-    )
-    checkpoint("processors")
 
     audit.record(
         session,
@@ -275,9 +279,9 @@ def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime)
     return seq, seq == len(rows) + 1
 
 
-def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> tuple[dict[str, int], list[int]]:
+def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> tuple[dict[str, int], list[int], list[int]]:
     """Raw row ids by digest, storing the rows (with their problems and agency names) not stored before;
-    also the ids of the rows stored now."""
+    also the ids of the rows stored now and of the agencies created for names never seen before."""
     table = RawRow.__table__
     digests = sorted({r.digest for r in listings})
     ids: dict[str, int] = {}
@@ -289,12 +293,12 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> 
         if reading.digest not in ids and reading.digest not in new:
             new[reading.digest] = reading
     if not new:
-        return ids, []
+        return ids, [], []
     wanted = {}
     for reading in new.values():
         if reading.agency_name:
             wanted.setdefault((reading.state, reading.agency_name), NameFacts(reading.agency_type, reading.county_text))
-    name_ids = resolve_names(conn, wanted)
+    name_ids, new_agency_ids = resolve_names(conn, wanted)
     conn.execute(
         insert(table),
         [
@@ -326,7 +330,7 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> 
     ]
     if problems:
         conn.execute(insert(RowProblem.__table__), problems)
-    return ids, [ids[d] for d in new_digests]
+    return ids, [ids[d] for d in new_digests], new_agency_ids
 
 
 def _name_ids(conn: Connection, raw_ids) -> dict[int, int | None]:

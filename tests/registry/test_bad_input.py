@@ -164,7 +164,7 @@ def test_bad_input_leaves_the_database_unchanged(db, actor, tmp_path, case):
     assert snapshot(db) == before
 
 
-@pytest.mark.parametrize("step", ["publication", "raw rows", "runs", "quality", "agreements", "audit"])
+@pytest.mark.parametrize("step", ["publication", "raw rows", "runs", "processors", "quality", "agreements", "audit"])
 def test_interrupted_ingest_leaves_the_database_unchanged(db, actor, monkeypatch, step):
     ingest_file(db, GOOD, actor)
     before = snapshot(db)

@@ -194,8 +194,10 @@ def test_duplicate_agreement_counted_as_ice_counts_it(bundled_db):
     assert [e.row for e in entries] == [303]
     assert "same agreement" in entries[0].problem
     with bundled_db.session() as session:
-        st_cloud = session.scalars(select(Agency).where(Agency.state_usps == "FL", Agency.name == "St. Cloud Police Department")).one()
-        agreements = session.scalars(select(Agreement).where(Agreement.agency_id == st_cloud.id)).all()
+        st_cloud = session.scalars(
+            select(Agency).where(Agency.state_usps == "FL", Agency.name == "St. Cloud Police Department", Agency.merged_into_id.is_(None))
+        ).one()
+        agreements = session.scalars(select(Agreement).where(Agreement.agency_id == st_cloud.id, Agreement.merged_into_id.is_(None))).all()
         assert [a.model for a in agreements] == ["TFM"]  # two rows, one agreement
         assert agreements[0].moa_url  # the row that links the signed MOA is preferred
         publication = resolve(session, "participatingAgencies07092025am.xlsx")

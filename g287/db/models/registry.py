@@ -79,6 +79,8 @@ class Agency(Base):
     key: Mapped[str] = mapped_column(String(255), index=True)
     agency_type: Mapped[str | None] = mapped_column(String(16))  # county | municipality | state_agency | other
     county_text: Mapped[str | None] = mapped_column(String(255))
+    # Set when identity rules found this agency to be another one (kept, so that a merge can be undone).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
 
 
 class AgencyName(Base):
@@ -107,6 +109,8 @@ class Agreement(Base):
     moa_url: Mapped[str | None] = mapped_column(Text)
     addendum_url: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(16), default="ice")  # ice | registry
+    # Set when this agreement's agency merged into one that already had an agreement for the model.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
 
     __table_args__ = (UniqueConstraint("agency_id", "model"),)
 

@@ -25,6 +25,7 @@ class IngestEvent:
     seq: int
     is_latest: bool  # the newest publication of its series
     new_raw_row_ids: list[int]  # rows stored for the first time by this publication
+    new_agency_ids: list[int]  # agencies created for names that matched no known agency by their key
     listed_raw_row_ids: list[int]  # every row this publication lists
 
 

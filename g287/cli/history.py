@@ -1,0 +1,259 @@
+"""Commands of the history: diff, timeline, pipeline, agreements, agency, review, alias."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+from rich.table import Table
+
+from g287.access import Actor
+from g287.catalog import MODEL_CODES
+from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.errors import G287Error
+from g287.history import review as review_service
+from g287.history.agency import agency_history, find_agencies
+from g287.history.diff import diff as diff_service
+from g287.history.lifecycle import lifecycles
+from g287.history.pipeline import pipeline as pipeline_service
+from g287.history.timeline import EVERY, timeline as timeline_service
+from g287.registry.publications import resolve
+
+
+def register(cli: click.Group) -> None:
+    for command in (diff, timeline, pipeline, agreements, agency, review, alias):
+        cli.add_command(command)
+
+
+@click.command()
+@click.argument("from_ref", metavar="FROM")
+@click.argument("to_ref", metavar="TO")
+@click.option("--end-after", type=click.IntRange(min=1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
+@json_option
+@database_option
+def diff(from_ref, to_ref, end_after, as_json):
+    """What changed between two participating publications (ids, file names or dates YYYY-MM-DD[am|pm])."""
+    with state().db.session() as session:
+        result = diff_service(session, resolve(session, from_ref), resolve(session, to_ref), end_after)
+    if as_json:
+        print_json(result)
+        return
+    click.echo(f"From {result['from']['publication']} to {result['to']['publication']}:")
+    labels = {
+        "added": "added",
+        "from_pending": "moved from pending to participating",
+        "removed": "no longer listed",
+        "to_pending": "moved back to pending",
+        "renamed": "renamed",
+        "signed_date_changed": "signed date changed",
+    }
+    for key, label in labels.items():
+        items = result[key]
+        click.echo(f"\n{label}: {len(items)}")
+        for item in items:
+            if key == "renamed":
+                click.echo(f"  {item['state']}  {item['old_name']} -> {item['new_name']}  ({', '.join(item['models'])}; {item['reason'] or 'same agency'})")
+            elif key == "signed_date_changed":
+                click.echo(f"  {item['state']}  {item['agency']}  {item['model']}: {item['old_signed']} -> {item['new_signed']}")
+            else:
+                extra = item.get("status_since") or ("model added" if item.get("model_added") else "")
+                click.echo(f"  {item['state']}  {item['agency']}  {item['model']}  {', '.join(filter(None, item['signed']))}  {extra}")
+
+
+@click.command()
+@click.option("--state", "state_code", metavar="XX", help="One state (USPS code).")
+@click.option("--model", type=click.Choice(MODEL_CODES), help="One model.")
+@click.option("--every", type=click.Choice(EVERY), default="day", show_default=True, help="One entry per day, week, month end, or publication date.")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First date (default: the first publication).")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last date (default: the last publication).")
+@json_option
+@database_option
+def timeline(state_code, model, every, start, end, as_json):
+    """Figures over time, from the publications in force on each date."""
+    with state().db.session() as session:
+        rows = timeline_service(session, state=state_code, model=model, every=every, start=parse_date(start, "--from"), end=parse_date(end, "--to"))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for column in ("date", "MOAs", "agreements", "agencies", "states", "JEM", "TFM", "WSO", "pending", "participating list"):
+        table.add_column(column, justify="left" if column in ("date", "participating list") else "right")
+    for r in rows:
+        m = r["by_model"] or {}
+        table.add_row(
+            r["date"], *(("" if r[k] is None else str(r[k])) for k in ("participating_moas", "agreements", "agencies", "states")),
+            *(str(m.get(x, "")) for x in MODEL_CODES), "" if r["pending_listings"] is None else str(r["pending_listings"]),
+            (r["participating_publication"] or {}).get("file", ""),
+        )
+    console.print(table)
+
+
+@click.command()
+@json_option
+@database_option
+def pipeline(as_json):
+    """The pending pipeline: days from first pending listing to first participating listing and to signing."""
+    with state().db.session() as session:
+        result = pipeline_service(session)
+    if as_json:
+        print_json(result)
+        return
+    durations = result.get("durations")
+    if not durations:
+        click.echo("no pending publications ingested")
+        return
+
+    def line(label, d):
+        s = d["to_listed"]
+        g = d["to_signed"]
+        return f"{label:10} {s['count']:4} agreements; median {s['median_days']} days to be listed, {g['median_days']} days to the signed date"
+
+    click.echo(f"Pending since {result['first_pending_publication']['published']} ({result['pending_publications']} pending lists):")
+    click.echo(line("all", durations))
+    for model, d in result["by_model"].items():
+        click.echo(line(model, d))
+    click.echo(
+        f"{len(result['moved_pending_before_first_publication'])} more were pending already in the first pending list (time unknown); "
+        f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending."
+    )
+
+
+@click.command()
+@click.option("--state", "state_code", metavar="XX")
+@click.option("--model", type=click.Choice(MODEL_CODES))
+@click.option("--status", type=click.Choice(["participating", "omitted lately", "ended", "pending", "left pending"]))
+@click.option("--end-after", type=click.IntRange(min=1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
+@json_option
+@database_option
+def agreements(state_code, model, status, end_after, as_json):
+    """Every agreement's lifecycle: first pending, first and last participating, signed dates, ends."""
+    with state().db.session() as session:
+        lives = [l for l in lifecycles(session, end_after=end_after).values()]
+    lives = [l for l in lives if (not state_code or l.state == state_code.upper()) and (not model or l.model == model) and (not status or l.status == status)]
+    lives.sort(key=lambda l: (l.state or "", l.name or "", l.model))
+    if as_json:
+        print_json([l.as_dict() for l in lives])
+        return
+    table = Table()
+    for column in ("state", "agency", "model", "status", "signed", "first pending", "first listed", "last listed", "corrections"):
+        table.add_column(column)
+    for l in lives:
+        table.add_row(
+            l.state or "", l.name or "", l.model, l.status, l.signed_on.isoformat() if l.signed_on else "",
+            (l.first_pending or {}).get("published", ""), (l.first_participating or {}).get("published", ""),
+            (l.last_participating or {}).get("published", ""), str(max(0, len(l.signed_dates) - 1)),
+        )
+    console.print(table)
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--state", "state_code", metavar="XX", help="Narrow a name search to one state.")
+@json_option
+@database_option
+def agency(ref, state_code, as_json):
+    """An agency's history: names and merges with their reasons, agreements, every listing. REF: id or name."""
+    with state().db.session() as session:
+        if ref.isdigit():
+            agency_id = int(ref)
+        else:
+            found = find_agencies(session, ref, state_code)
+            exact = [a for a in found if a.name.lower() == ref.strip().lower()]
+            found = exact if len(exact) == 1 else found
+            if not found:
+                raise G287Error(f"no agency named like {ref!r}")
+            if len(found) > 1:
+                raise G287Error("several agencies match: " + "; ".join(f"{a.id} {a.state_usps} {a.name}" for a in found[:10]))
+            agency_id = found[0].id
+        result = agency_history(session, agency_id)
+    if as_json:
+        print_json(result)
+        return
+    a = result["agency"]
+    click.echo(f"{a['name']} ({a['state']}), agency {a['id']}: {a['type'] or 'type unknown'}, {a['county'] or 'no county given'}")
+    for n in result["names"]:
+        click.echo(f"  published as {n['name']!r} — {n['reason']} ({n['confidence']:.2f})")
+    for item in result["agreements"]:
+        life = item["lifecycle"] or {}
+        click.echo(f"  {item['model']}: {life.get('status', '?')}, signed {item['signed_on'] or 'unknown'}, MOA {item['moa_url'] or 'no address'}")
+    for listing in result["listings"]:
+        click.echo(f"  {listing['list']}: {listing['from']['published']} to {listing['to']['published']} ({listing['publications']} lists)")
+
+
+@click.group(invoke_without_command=True)
+@json_option
+@database_option
+@click.pass_context
+def review(ctx, as_json):
+    """Possible merges of agency names below the confidence threshold, waiting for a decision."""
+    if ctx.invoked_subcommand:
+        return
+    with state().db.session() as session:
+        items = review_service.candidates(session)
+    if as_json:
+        print_json([asdict(i) for i in items])
+        return
+    if not items:
+        click.echo("nothing to review")
+    for i in items:
+        click.echo(f"{i.id}: {i.state}  {i.name!r}  ~  {i.candidate_name!r}  ({i.reason}; confidence {i.confidence:.2f})")
+
+
+@review.command("accept")
+@click.argument("candidate_id", type=int)
+@click.option("--note", help="Why (kept with the decision and in the alias table).")
+@database_option
+def review_accept(candidate_id, note):
+    """Merge the two names; also records them as one agency in the alias table."""
+    view = review_service.decide(state().db, Actor.command_line(), candidate_id, True, note)
+    click.echo(f"accepted: {view.name!r} is {view.candidate_name!r}")
+
+
+@review.command("reject")
+@click.argument("candidate_id", type=int)
+@click.option("--note", help="Why (kept with the decision and in the alias table).")
+@database_option
+def review_reject(candidate_id, note):
+    """Keep the two names apart; also records them as different agencies in the alias table."""
+    view = review_service.decide(state().db, Actor.command_line(), candidate_id, False, note)
+    click.echo(f"rejected: {view.name!r} and {view.candidate_name!r} stay two agencies")
+
+
+@click.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def alias(ctx, as_json):
+    """The reviewed alias table (names of one state that are, or are not, one agency)."""
+    if ctx.invoked_subcommand:
+        return
+    from g287.history import aliases
+
+    entries = aliases.load().entries
+    if as_json:
+        print_json([asdict(e) for e in entries])
+        return
+    click.echo(f"{aliases.path()}:")
+    for e in entries:
+        click.echo(f"  {e.state}  {e.name!r} {e.relation} {e.other_name!r}  — {e.reason} ({e.reviewed})")
+
+
+@alias.command("add")
+@click.argument("state_code", metavar="STATE")
+@click.argument("name")
+@click.argument("relation", type=click.Choice(["same", "different"]))
+@click.argument("other_name")
+@click.option("--reason", required=True, help="Why (the evidence); kept in the table.")
+@database_option
+def alias_add(state_code, name, relation, other_name, reason):
+    """Say that NAME is the SAME agency as OTHER_NAME, or a DIFFERENT one; applied at once."""
+    click.echo(review_service.add_alias(state().db, Actor.command_line(), state_code, name, relation, other_name, reason))
+
+
+@alias.command("remove")
+@click.argument("state_code", metavar="STATE")
+@click.argument("name")
+@click.argument("other_name")
+@database_option
+def alias_remove(state_code, name, other_name):
+    """Remove the entry between two names (a merge it made is undone)."""
+    click.echo(review_service.remove_alias(state().db, Actor.command_line(), state_code, name, other_name))

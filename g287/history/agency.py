@@ -1,0 +1,98 @@
+"""Everything the registry knows about one agency over time: its names and why they are one agency, each
+agreement's lifecycle, and every listing, by publication."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287.db.models.registry import Agency, AgencyName, Agreement, PublicationRows
+from g287.errors import NotFound
+from g287.history.lifecycle import lifecycles
+from g287.history.listings import publications, runs_of
+from g287.history.names import RULE_TEXT
+from g287.history.review import merges_of
+from g287.registry.runs import decode_row_map
+
+
+def live_agency(session: Session, agency_id: int) -> Agency:
+    """The agency, following merges (an absorbed agency's id leads to the agency it joined)."""
+    agency = session.get(Agency, agency_id)
+    seen = set()
+    while agency is not None and agency.merged_into_id is not None and agency.id not in seen:
+        seen.add(agency.id)
+        agency = session.get(Agency, agency.merged_into_id)
+    if agency is None:
+        raise NotFound(f"no agency with id {agency_id}")
+    return agency
+
+
+def _row_number(session: Session, publication_id: int, raw_row_ids: set[int]) -> list[int]:
+    blob = session.get(PublicationRows, publication_id)
+    return [m.row_number for m in decode_row_map(blob.row_map) if m.raw_row_id in raw_row_ids] if blob else []
+
+
+def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dict:
+    agency = live_agency(session, agency_id)
+    names = session.execute(select(AgencyName.name, AgencyName.rule, AgencyName.confidence).where(AgencyName.agency_id == agency.id).order_by(AgencyName.id)).all()
+    agreements = session.scalars(select(Agreement).where(Agreement.agency_id == agency.id, Agreement.merged_into_id.is_(None)).order_by(Agreement.model)).all()
+    lives = lifecycles(session, agency_ids=[agency.id], origin=origin)
+    listings = []
+    for kind in ("participating", "pending"):
+        pubs = {p.seq: p for p in publications(session, kind, origin)}
+        grouped: dict[tuple[int, int], list] = defaultdict(list)
+        for run in runs_of(session, kind, origin, agency_ids=[agency.id]):
+            grouped[(run.first_seq, run.last_seq)].append(run)
+        for (first, last), runs in sorted(grouped.items()):
+            raw_ids = {r.raw_row_id for r in runs}
+            listings.append(
+                {
+                    "list": kind,
+                    "from": pubs[first].ref,
+                    "to": pubs[last].ref,
+                    "publications": last - first + 1,
+                    "rows": [{"name": r.name, "model": r.model, "signed": r.signed_on.isoformat() if r.signed_on else None} for r in runs],
+                    "row_numbers_first": _row_number(session, pubs[first].id, raw_ids),
+                    "row_numbers_last": _row_number(session, pubs[last].id, raw_ids),
+                }
+            )
+    listings.sort(key=lambda item: (item["from"]["published"], item["list"]))
+    return {
+        "agency": {
+            "id": agency.id,
+            "requested_id": agency_id,
+            "state": agency.state_usps,
+            "name": agency.name,
+            "type": agency.agency_type,
+            "county": agency.county_text,
+        },
+        "names": [{"name": n, "rule": rule, "reason": RULE_TEXT.get(rule, rule), "confidence": confidence} for n, rule, confidence in names],
+        "merges": merges_of(session, agency.id),
+        "agreements": [
+            {
+                "id": a.id,
+                "model": a.model,
+                "signed_on": a.signed_on.isoformat() if a.signed_on else None,
+                "moa_url": a.moa_url,
+                "addendum_url": a.addendum_url,
+                "origin": a.origin,
+                "lifecycle": lives[(agency.id, a.model)].as_dict() if (agency.id, a.model) in lives else None,
+            }
+            for a in agreements
+        ],
+        "listings": listings,
+    }
+
+
+def find_agencies(session: Session, text: str, state: str | None = None, limit: int = 20) -> list[Agency]:
+    """Agencies whose published names contain the text (case-insensitive), live ones only."""
+    pattern = f"%{text.strip().lower()}%"
+    query = select(AgencyName.agency_id).where(AgencyName.name.ilike(pattern))
+    if state:
+        query = query.where(AgencyName.state_usps == state.upper())
+    ids = sorted(set(session.scalars(query)))[: limit * 2]
+    agencies = [live_agency(session, i) for i in ids]
+    unique = {a.id: a for a in agencies}
+    return sorted(unique.values(), key=lambda a: (a.state_usps or "", a.name))[:limit]

@@ -1,0 +1,92 @@
+"""The reviewed alias table: a data file (g287/data/rules/agency_aliases.csv, or $G287_ALIASES_FILE) saying
+that two published names of one state are, or are not, one agency. It overrides every identity rule.
+
+Columns: state (USPS), name, relation (same | different), other_name, reason, reviewed (YYYY-MM-DD).
+Names are compared up to case, spacing, punctuation and apostrophes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from g287.config import DATA_DIR
+from g287.errors import G287Error
+from g287.registry.names import agency_key
+
+COLUMNS = ["state", "name", "relation", "other_name", "reason", "reviewed"]
+RELATIONS = ("same", "different")
+
+
+def path() -> Path:
+    return Path(os.environ.get("G287_ALIASES_FILE") or DATA_DIR / "rules" / "agency_aliases.csv")
+
+
+@dataclass(frozen=True)
+class Alias:
+    state: str
+    name: str
+    relation: str
+    other_name: str
+    reason: str
+    reviewed: str
+
+
+@dataclass
+class AliasTable:
+    entries: list[Alias]
+
+    def _related(self, state: str | None, name: str, relation: str) -> set[str]:
+        key = agency_key(name)
+        found = set()
+        for entry in self.entries:
+            if entry.state != state or entry.relation != relation:
+                continue
+            if agency_key(entry.name) == key:
+                found.add(agency_key(entry.other_name))
+            elif agency_key(entry.other_name) == key:
+                found.add(agency_key(entry.name))
+        return found
+
+    def same_as(self, state: str | None, name: str) -> set[str]:
+        """Keys of the names the table says are the same agency as `name`."""
+        return self._related(state, name, "same")
+
+    def different_from(self, state: str | None, name: str) -> set[str]:
+        return self._related(state, name, "different")
+
+
+def load() -> AliasTable:
+    file = path()
+    if not file.exists():
+        return AliasTable([])
+    with open(file, newline="", encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
+    entries = []
+    for number, row in enumerate(rows, start=2):
+        if row.get("relation") not in RELATIONS or not row.get("state") or not row.get("name") or not row.get("other_name"):
+            raise G287Error(f"{file}: line {number}: expected state, name, relation (same|different), other_name")
+        entries.append(Alias(row["state"].strip().upper(), row["name"].strip(), row["relation"], row["other_name"].strip(), (row.get("reason") or "").strip(), (row.get("reviewed") or "").strip()))
+    return AliasTable(entries)
+
+
+def save(table: AliasTable) -> None:
+    file = path()
+    header = []
+    if file.exists():
+        header = [line for line in file.read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("#")]
+    tmp = file.with_suffix(".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+        handle.writelines(header)
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for e in sorted(table.entries, key=lambda e: (e.state, agency_key(e.name), agency_key(e.other_name))):
+            writer.writerow([e.state, e.name, e.relation, e.other_name, e.reason, e.reviewed])
+    tmp.replace(file)
+
+
+def today() -> str:
+    return dt.date.today().isoformat()

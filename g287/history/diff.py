@@ -1,0 +1,146 @@
+"""What changed between two participating publications, agreement by agreement.
+
+Agreements are compared by identity (agency × model), so a renamed agency is a rename, not an exit and an
+entry, and a duplicate listing is one agreement. An agreement new in TO was either pending before (listed by
+the pending publication in force at FROM) or is simply added; one absent from TO either moved back to pending
+(listed by the pending publication in force at TO) or is removed — and whether that absence is an end or a
+one-off omission is told by the lifecycle rule (K consecutive absences).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287.db.models.history import IdentityMerge
+from g287.db.models.registry import AgencyName, Publication
+from g287.errors import G287Error
+from g287.history.lifecycle import end_after_default, lifecycles
+from g287.history.listings import runs_of
+from g287.history.names import RULE_TEXT
+from g287.registry import figures
+from g287.registry.publications import in_force
+
+
+@dataclass
+class Side:
+    """What one participating publication lists, by agreement and by agency."""
+
+    agreements: dict[tuple[int, str], dict] = field(default_factory=dict)  # key -> {state, names, signed}
+    agency_names: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    agency_models: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _side(session: Session, publication: Publication) -> Side:
+    side = Side()
+    for r in runs_of(session, publication.kind, publication.origin, at_seq=publication.seq):
+        if r.agency_id is None:
+            continue
+        side.agency_names[r.agency_id].add(r.name)
+        if not r.model:
+            continue
+        side.agency_models[r.agency_id].add(r.model)
+        entry = side.agreements.setdefault((r.agency_id, r.model), {"state": r.state, "names": set(), "signed": set()})
+        entry["names"].add(r.name)
+        entry["signed"].add(r.signed_on)
+    return side
+
+
+def _pending_keys(session: Session, publication: Publication | None) -> set[tuple[int, str]]:
+    if publication is None:
+        return set()
+    return {(r.agency_id, r.model) for r in runs_of(session, "pending", publication.origin, at_seq=publication.seq) if r.agency_id is not None and r.model}
+
+
+def _dates(values: set) -> list[str | None]:
+    return [v.isoformat() if v else None for v in sorted(values, key=lambda v: (v is None, v or 0))]
+
+
+def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after: int | None = None) -> dict:
+    if from_pub.kind != "participating" or to_pub.kind != "participating":
+        raise G287Error("diff compares two participating publications (give participating ids or dates)")
+    k = end_after or end_after_default()
+    a, b = _side(session, from_pub), _side(session, to_pub)
+    pending_a = _pending_keys(session, in_force(session, "pending", from_pub.published_on, from_pub.origin))
+    pending_b = _pending_keys(session, in_force(session, "pending", to_pub.published_on, to_pub.origin))
+    changed_agencies = {key[0] for key in set(a.agreements) ^ set(b.agreements)}
+    lives = lifecycles(session, agency_ids=sorted(changed_agencies), end_after=k, origin=from_pub.origin) if changed_agencies else {}
+
+    def describe(key, side: Side) -> dict:
+        entry = side.agreements[key]
+        return {"state": entry["state"], "agency": sorted(entry["names"])[0], "agency_id": key[0], "model": key[1], "signed": _dates(entry["signed"])}
+
+    added, from_pending, removed, to_pending = [], [], [], []
+    for key in sorted(set(b.agreements) - set(a.agreements), key=str):
+        item = describe(key, b)
+        item["model_added"] = key[0] in a.agency_models  # the agency had other models already
+        (from_pending if key in pending_a else added).append(item)
+    for key in sorted(set(a.agreements) - set(b.agreements), key=str):
+        item = describe(key, a)
+        item["model_dropped"] = key[0] in b.agency_models  # the agency keeps other models
+        life = lives.get(key)
+        item["status_since"] = _absence_status(life, to_pub, k)
+        (to_pending if key in pending_b else removed).append(item)
+    renamed = []
+    for agency_id in sorted(set(a.agency_names) & set(b.agency_names)):
+        old, new = a.agency_names[agency_id] - b.agency_names[agency_id], b.agency_names[agency_id] - a.agency_names[agency_id]
+        if old and new:
+            renamed.append(
+                {
+                    "state": next(iter(b.agreements.get((agency_id, m), {}).get("state") for m in b.agency_models[agency_id]), None),
+                    "agency": sorted(new)[0],
+                    "agency_id": agency_id,
+                    "old_name": sorted(old)[0],
+                    "new_name": sorted(new)[0],
+                    "models": sorted(b.agency_models[agency_id]),
+                    "reason": _merge_reason(session, agency_id, old | new),
+                }
+            )
+    signed_changed = []
+    for key in sorted(set(a.agreements) & set(b.agreements), key=str):
+        before, after = a.agreements[key]["signed"], b.agreements[key]["signed"]
+        if before != after:
+            item = describe(key, b)
+            item.update(old_signed=_dates(before), new_signed=_dates(after))
+            signed_changed.append(item)
+    result = {
+        "from": figures.describe_publication(from_pub),
+        "to": figures.describe_publication(to_pub),
+        "end_after": k,
+        "added": added,
+        "removed": removed,
+        "renamed": renamed,
+        "signed_date_changed": signed_changed,
+        "from_pending": from_pending,
+        "to_pending": to_pending,
+    }
+    result["counts"] = {key: len(result[key]) for key in ("added", "removed", "renamed", "signed_date_changed", "from_pending", "to_pending")}
+    return result
+
+
+def _absence_status(life, to_pub: Publication, k: int) -> str:
+    """What became of an agreement missing from TO, by the lifecycle rule."""
+    if life is None or life.last_participating is None:
+        return "unknown"
+    if life.reinstated and any(r["published"] > to_pub.published_on.isoformat() for r in life.reinstated):
+        return "ended, later reinstated"
+    if life.status == "ended":
+        return f"ended (absent from {k} or more consecutive publications)"
+    if life.status == "participating" or any(o["from"]["published"] <= to_pub.published_on.isoformat() <= o["to"]["published"] for o in life.omissions):
+        return "omitted once, listed again later"
+    return f"absent from fewer than {k} publications so far"
+
+
+def _merge_reason(session: Session, agency_id: int, names: set[str]) -> str | None:
+    query = (
+        select(IdentityMerge.rule, IdentityMerge.confidence, AgencyName.name)
+        .join(AgencyName, AgencyName.id == IdentityMerge.agency_name_id)
+        .where(IdentityMerge.to_agency_id == agency_id, IdentityMerge.undone_at.is_(None))
+    )
+    for rule, confidence, name in session.execute(query):
+        if name in names:
+            return f"{RULE_TEXT.get(rule, rule)} (confidence {confidence:.2f})"
+    return None

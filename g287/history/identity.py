@@ -1,0 +1,252 @@
+"""One agency across publications: joining the names ICE publishes it under, and undoing a join.
+
+On every ingest, each agency created for a name never seen before is compared with the known agencies of its
+state (names.compare). The reviewed alias table decides first; a match at or above the threshold is merged,
+recording its rule, confidence and evidence; a weaker one waits in the review list. A merge never deletes
+anything: the absorbed agency and its agreements point to the survivors (merged_into_id), so it can be undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Connection
+
+from g287.db.models.history import IdentityCandidate, IdentityMerge
+from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow
+from g287.history import aliases
+from g287.history.names import Match, compare, core_key, expanded_key, identity_rules
+from g287.registry import runs
+from g287.registry.names import agency_key
+
+SYSTEM = "system:identity"
+
+
+@dataclass
+class StateAgencies:
+    """The live agencies of one state with their names, and what the publication being ingested shows."""
+
+    names: dict[int, list[str]]  # agency id -> published names
+    listed_now: set[int]  # agencies listed in the publication being ingested
+    departed: dict[int, set[tuple[str, dt.date]]]  # agency -> (model, signed) listed before and not now
+    arrived: dict[int, set[tuple[str, dt.date]]]  # agency -> (model, signed) listed now
+
+
+def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int]) -> None:
+    """Compare each newly created agency with the known agencies of its state; merge or propose."""
+    if not new_agency_ids:
+        return
+    new = set(new_agency_ids)
+    names_of = _names_by_agency(conn)
+    state_of = dict(conn.execute(select(Agency.id, Agency.state_usps).where(Agency.merged_into_id.is_(None))).all())
+    listed_now, arrived = _agreements_at(conn, series, seq)
+    _listed_before, before = _agreements_at(conn, series, seq - 1) if seq > 1 else (set(), {})
+    departed = {a: pairs - arrived.get(a, set()) for a, pairs in before.items()}
+    alias_table = aliases.load()
+    rules = identity_rules()
+    by_state: dict[str | None, list[int]] = defaultdict(list)
+    for agency_id, state in state_of.items():
+        by_state[state].append(agency_id)
+    for agency_id in sorted(new):
+        if agency_id not in state_of:  # already merged away in this loop
+            continue
+        state = state_of[agency_id]
+        name = names_of[agency_id][0]
+        # Known agencies, and new ones compared already (ICE may list one agency under two names at once).
+        known = [a for a in by_state[state] if a != agency_id and a in state_of and (a not in new or a < agency_id)]
+        target = _alias_target(alias_table, state, name, known, names_of)
+        blocked = _alias_blocked(alias_table, state, name, known, names_of)
+        if target is not None:
+            merge(conn, agency_id, target, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {names_of[target][0]!r}"}, SYSTEM, publication_id)
+            del state_of[agency_id]
+            continue
+        best: tuple[Match, int, dict] | None = None
+        for other in known:
+            if other in blocked:
+                continue
+            evidence_pairs = sorted(arrived.get(agency_id, set()) & departed.get(other, set()), key=str)
+            continuity = bool(evidence_pairs)
+            co_listed = other in listed_now
+            if not continuity and co_listed and not _keys_agree(name, names_of[other]):
+                continue  # only the normalization rules can join two names listed together
+            match = max(
+                (m for m in (compare(name, old, continuity=continuity, co_listed=co_listed) for old in names_of[other]) if m),
+                key=lambda m: m.confidence,
+                default=None,
+            )
+            if match and (best is None or match.confidence > best[0].confidence):
+                evidence = {
+                    "names": [name, names_of[other][0]],
+                    "continuity": [{"model": m, "signed": str(s)} for m, s in evidence_pairs],
+                    "listed_together": co_listed,
+                }
+                best = (match, other, evidence)
+        if best is None or best[0].confidence < rules.review_floor:
+            continue
+        match, other, evidence = best
+        if match.confidence >= rules.threshold:
+            merge(conn, agency_id, other, match, evidence, SYSTEM, publication_id)
+            del state_of[agency_id]
+        else:
+            propose(conn, state, agency_id, other, match, evidence, publication_id)
+
+
+def _keys_agree(name: str, others: list[str]) -> bool:
+    return any(expanded_key(name) == expanded_key(o) or core_key(name) == core_key(o) for o in others)
+
+
+def _names_by_agency(conn: Connection) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = defaultdict(list)
+    for agency_id, name in conn.execute(select(AgencyName.agency_id, AgencyName.name).order_by(AgencyName.id)):
+        result[agency_id].append(name)
+    return result
+
+
+def _agreements_at(conn: Connection, series: str, seq: int) -> tuple[set[int], dict[int, set[tuple[str, dt.date]]]]:
+    """Agencies listed by the publication at `seq`, and their (model, signed date) pairs."""
+    query = (
+        select(AgencyName.agency_id, RawRow.model, RawRow.signed_on)
+        .select_from(ListingRun)
+        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+        .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+        .where(runs.covering(series, seq))
+    )
+    listed: set[int] = set()
+    pairs: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)
+    for agency_id, model, signed in conn.execute(query):
+        listed.add(agency_id)
+        if model and signed:
+            pairs[agency_id].add((model, signed))
+    return listed, pairs
+
+
+def _alias_target(table, state, name, known, names_of) -> int | None:
+    same = table.same_as(state, name)
+    return next((a for a in known if any(agency_key(n) in same for n in names_of[a])), None)
+
+
+def _alias_blocked(table, state, name, known, names_of) -> set[int]:
+    different = table.different_from(state, name)
+    return {a for a in known if any(agency_key(n) in different for n in names_of[a])}
+
+
+def merge(conn: Connection, absorbed_id: int, survivor_id: int, match: Match, evidence: dict, actor: str, publication_id: int | None) -> None:
+    """Attach every name of `absorbed_id` to `survivor_id`; its agreements join the survivor's."""
+    now = dt.datetime.now(dt.timezone.utc)
+    moved, joined = [], []
+    survivor_agreements = dict(conn.execute(select(Agreement.model, Agreement.id).where(Agreement.agency_id == survivor_id, Agreement.merged_into_id.is_(None))).all())
+    for agreement_id, model in conn.execute(select(Agreement.id, Agreement.model).where(Agreement.agency_id == absorbed_id, Agreement.merged_into_id.is_(None))).all():
+        if model in survivor_agreements:
+            conn.execute(update(Agreement).where(Agreement.id == agreement_id).values(merged_into_id=survivor_agreements[model]))
+            joined.append(agreement_id)
+        else:
+            conn.execute(update(Agreement).where(Agreement.id == agreement_id).values(agency_id=survivor_id))
+            moved.append(agreement_id)
+    evidence = dict(evidence, moved_agreements=moved, joined_agreements=joined)
+    name_ids = conn.execute(select(AgencyName.id).where(AgencyName.agency_id == absorbed_id)).scalars().all()
+    for name_id in name_ids:
+        conn.execute(
+            insert(IdentityMerge).values(
+                agency_name_id=name_id, from_agency_id=absorbed_id, to_agency_id=survivor_id, rule=match.rule,
+                confidence=match.confidence, evidence=evidence, publication_id=publication_id, actor=actor, at=now,
+            )
+        )
+    conn.execute(update(AgencyName).where(AgencyName.agency_id == absorbed_id).values(agency_id=survivor_id, rule=match.rule, confidence=match.confidence))
+    conn.execute(update(Agency).where(Agency.id == absorbed_id).values(merged_into_id=survivor_id))
+    refresh(conn, [survivor_id])
+
+
+def unmerge(conn: Connection, merge_id: int, actor: str, reason: str) -> int:
+    """Undo a merge: the absorbed agency, its names and agreements stand alone again. Returns its id."""
+    record = conn.execute(select(IdentityMerge).where(IdentityMerge.id == merge_id)).one()
+    if record.undone_at is not None:
+        return record.from_agency_id
+    siblings = conn.execute(
+        select(IdentityMerge.id, IdentityMerge.agency_name_id).where(
+            IdentityMerge.from_agency_id == record.from_agency_id, IdentityMerge.to_agency_id == record.to_agency_id, IdentityMerge.undone_at.is_(None)
+        )
+    ).all()
+    evidence = record.evidence or {}
+    for agreement_id in evidence.get("moved_agreements", []):
+        conn.execute(update(Agreement).where(Agreement.id == agreement_id).values(agency_id=record.from_agency_id))
+    for agreement_id in evidence.get("joined_agreements", []):
+        conn.execute(update(Agreement).where(Agreement.id == agreement_id).values(merged_into_id=None))
+    name_ids = [name_id for _id, name_id in siblings]
+    conn.execute(update(AgencyName).where(AgencyName.id.in_(name_ids)).values(agency_id=record.from_agency_id, rule="separated", confidence=1.0))
+    conn.execute(update(Agency).where(Agency.id == record.from_agency_id).values(merged_into_id=None))
+    now = dt.datetime.now(dt.timezone.utc)
+    conn.execute(update(IdentityMerge).where(IdentityMerge.id.in_([i for i, _n in siblings])).values(undone_at=now, undone_by=actor, undone_reason=reason))
+    refresh(conn, [record.from_agency_id, record.to_agency_id])
+    return record.from_agency_id
+
+
+def propose(conn: Connection, state: str | None, agency_id: int, other: int, match: Match, evidence: dict, publication_id: int | None) -> None:
+    """Put a merge below the threshold on the review list (once; a decided pair is never proposed again)."""
+    name_id = conn.execute(select(AgencyName.id).where(AgencyName.agency_id == agency_id).order_by(AgencyName.id)).scalars().first()
+    exists = conn.execute(select(IdentityCandidate.id).where(IdentityCandidate.agency_name_id == name_id, IdentityCandidate.candidate_agency_id == other)).first()
+    if exists:
+        return
+    conn.execute(
+        insert(IdentityCandidate).values(
+            state_usps=state, agency_name_id=name_id, candidate_agency_id=other, rule=match.rule, confidence=match.confidence,
+            evidence=evidence, publication_id=publication_id, status="pending", created_at=dt.datetime.now(dt.timezone.utc),
+        )
+    )
+
+
+def refresh(conn: Connection, agency_ids: list[int]) -> None:
+    """Give agencies and their agreements the name, type, county, signed date and addresses of the latest
+    ICE publication that lists them."""
+    for agency_id in agency_ids:
+        latest = _latest_rows(conn, agency_id)
+        if not latest:
+            continue
+        # An agency separated from a wrong merge needs its own agreements again.
+        existing = set(conn.execute(select(Agreement.model).where(Agreement.agency_id == agency_id)).scalars())
+        missing = [{"agency_id": agency_id, "model": model, "origin": "ice"} for model in latest if model not in existing]
+        if missing:
+            conn.execute(insert(Agreement), missing)
+        newest = max(latest.values(), key=lambda r: (r["series"] == "ice/participating", r["date"], r["seq"]))
+        conn.execute(
+            update(Agency)
+            .where(Agency.id == agency_id)
+            .values(name=newest["name"], agency_type=newest["agency_type"], county_text=newest["county_text"])
+        )
+        for model, row in latest.items():
+            if row["series"] != "ice/participating":
+                continue
+            conn.execute(
+                update(Agreement)
+                .where(and_(Agreement.agency_id == agency_id, Agreement.model == model, Agreement.merged_into_id.is_(None)))
+                .values(signed_on=row["signed_on"], moa_url=row["moa_url"], addendum_url=row["addendum_url"])
+            )
+
+
+def _latest_rows(conn: Connection, agency_id: int) -> dict[str, dict]:
+    """Per model, the row of the latest ICE publication listing the agency (participating preferred)."""
+    query = (
+        select(
+            ListingRun.series, ListingRun.last_seq, RawRow.model, RawRow.signed_on, RawRow.moa_url, RawRow.addendum_url,
+            RawRow.agency_type, RawRow.county_text, AgencyName.name,
+        )
+        .select_from(ListingRun)
+        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+        .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+        .where(AgencyName.agency_id == agency_id, ListingRun.series.in_(["ice/participating", "ice/pending"]))
+    )
+    dates = {(p.series, p.seq): p.published_on for p in conn.execute(select(Publication.series, Publication.seq, Publication.published_on))}
+    best: dict[str, dict] = {}
+    for series, last_seq, model, signed, moa, addendum, agency_type, county, name in conn.execute(query):
+        row = {
+            "series": series, "seq": last_seq, "date": dates.get((series, last_seq)), "signed_on": signed, "moa_url": moa,
+            "addendum_url": addendum, "agency_type": agency_type, "county_text": county, "name": name,
+        }
+        key = model or ""
+        current = best.get(key)
+        rank = (series == "ice/participating", row["date"] or dt.date.min, last_seq, bool(moa))
+        if current is None or rank > (current["series"] == "ice/participating", current["date"] or dt.date.min, current["seq"], bool(current["moa_url"])):
+            best[key] = row
+    return {k: v for k, v in best.items() if k}

@@ -1,0 +1,155 @@
+"""The life of each agreement (agency × model) across ICE's publications.
+
+First listed as pending, first listed as participating, its signed date and every correction of it (with the
+publication that made it), last listed, ended (absent from K consecutive participating publications, so a
+one-off omission is not an end), reinstated, and moved back to pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy.orm import Session
+
+from g287.history.listings import Run, SeriesPublication, publications, runs_of
+
+AgreementKey = tuple[int, str]  # (agency id, model)
+
+
+def end_after_default() -> int:
+    """K: consecutive participating publications an agreement must be absent from to count as ended
+    (G287_END_AFTER, default 2)."""
+    return max(1, int(os.environ.get("G287_END_AFTER", "2")))
+
+
+@dataclass
+class Lifecycle:
+    agency_id: int
+    model: str
+    state: str | None
+    name: str | None  # the latest name it was listed under
+    status: str  # participating | omitted lately | ended | pending | left pending
+    first_pending: dict | None = None
+    last_pending: dict | None = None
+    first_participating: dict | None = None
+    last_participating: dict | None = None
+    signed_on: dt.date | None = None
+    signed_dates: list[dict] = field(default_factory=list)  # each value with the publication that brought it
+    omissions: list[dict] = field(default_factory=list)  # absences shorter than K publications
+    ended: dict | None = None  # the first publication of the absence that ended it (when it has not come back)
+    ends: list[dict] = field(default_factory=list)  # every end, reinstated or not
+    reinstated: list[dict] = field(default_factory=list)
+    back_to_pending: list[dict] = field(default_factory=list)
+    participating_publications: int = 0
+    pending_publications: int = 0
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["signed_on"] = self.signed_on.isoformat() if self.signed_on else None
+        return data
+
+
+def _intervals(runs: list[Run]) -> list[tuple[int, int]]:
+    """Union of the runs' [first, last] seq ranges."""
+    merged: list[list[int]] = []
+    for first, last in sorted((r.first_seq, r.last_seq) for r in runs):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return [(a, b) for a, b in merged]
+
+
+def _segments(runs: list[Run]) -> list[tuple[int, int, frozenset]]:
+    """(first, last, signed dates listed) for the stretches in which the set of signed dates is constant."""
+    bounds = sorted({r.first_seq for r in runs} | {r.last_seq + 1 for r in runs})
+    result = []
+    for start, stop in zip(bounds, bounds[1:]):
+        values = frozenset(r.signed_on for r in runs if r.first_seq <= start and r.last_seq >= start)
+        if values:
+            result.append((start, stop - 1, values))
+    return result
+
+
+def lifecycles(session: Session, *, agency_ids: list[int] | None = None, end_after: int | None = None, origin: str = "ice") -> dict[AgreementKey, Lifecycle]:
+    k = end_after or end_after_default()
+    participating = publications(session, "participating", origin)
+    pending = publications(session, "pending", origin)
+    by_seq_p = {p.seq: p for p in participating}
+    by_seq_q = {p.seq: p for p in pending}
+    runs_p: dict[AgreementKey, list[Run]] = defaultdict(list)
+    runs_q: dict[AgreementKey, list[Run]] = defaultdict(list)
+    for run in runs_of(session, "participating", origin, agency_ids=agency_ids):
+        if run.agency_id is not None and run.model:
+            runs_p[(run.agency_id, run.model)].append(run)
+    for run in runs_of(session, "pending", origin, agency_ids=agency_ids):
+        if run.agency_id is not None and run.model:
+            runs_q[(run.agency_id, run.model)].append(run)
+    last_p = participating[-1].seq if participating else 0
+    last_q = pending[-1].seq if pending else 0
+    result = {}
+    for key in set(runs_p) | set(runs_q):
+        result[key] = _lifecycle(key, runs_p.get(key, []), runs_q.get(key, []), by_seq_p, by_seq_q, last_p, last_q, k)
+    return result
+
+
+def _latest(runs: list[Run]) -> Run:
+    return max(runs, key=lambda r: (r.last_seq, r.first_seq))
+
+
+def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: dict[int, SeriesPublication], last_p, last_q, k) -> Lifecycle:
+    agency_id, model = key
+    latest = _latest(rp) if rp else _latest(rq)
+    life = Lifecycle(agency_id=agency_id, model=model, state=latest.state, name=latest.name, status="pending")
+    if rq:
+        pending_intervals = _intervals(rq)
+        life.first_pending = by_seq_q[pending_intervals[0][0]].ref
+        life.last_pending = by_seq_q[pending_intervals[-1][1]].ref
+        life.pending_publications = sum(b - a + 1 for a, b in pending_intervals)
+    if rp:
+        intervals = _intervals(rp)
+        life.first_participating = by_seq_p[intervals[0][0]].ref
+        life.last_participating = by_seq_p[intervals[-1][1]].ref
+        life.participating_publications = sum(b - a + 1 for a, b in intervals)
+        for (_a, b), (c, _d) in zip(intervals, intervals[1:]):
+            gap = c - b - 1
+            absence = {"from": by_seq_p[b + 1].ref, "to": by_seq_p[c - 1].ref, "publications": gap}
+            if gap >= k:
+                life.ends.append(by_seq_p[b + 1].ref)
+                life.reinstated.append(by_seq_p[c].ref)
+            else:
+                life.omissions.append(absence)
+        trailing = last_p - intervals[-1][1]
+        if trailing >= k:
+            life.ends.append(by_seq_p[intervals[-1][1] + 1].ref)
+            life.ended = life.ends[-1]
+            life.status = "ended"
+        elif trailing > 0:
+            life.status = "omitted lately"
+        else:
+            life.status = "participating"
+        previous = None
+        for first, _last, values in _segments(rp):
+            if values != previous:
+                shown = [v.isoformat() if v else None for v in sorted(values, key=lambda v: (v is None, v or dt.date.min))]
+                # Two values at once: ICE listed the agreement twice with different dates.
+                life.signed_dates.append({"signed": shown[0] if len(shown) == 1 else shown, "from": by_seq_p[first].ref})
+                previous = values
+        latest_values = [r.signed_on for r in rp if r.last_seq == intervals[-1][1]]
+        life.signed_on = max((v for v in latest_values if v), default=None)
+        first_date = dt.date.fromisoformat(life.first_participating["published"])
+        for a, _b in _intervals(rq) if rq else []:
+            if by_seq_q[a].published_on > first_date:
+                life.back_to_pending.append(by_seq_q[a].ref)
+    if rq and life.status != "participating" and _intervals(rq)[-1][1] == last_q:
+        life.status = "pending"
+    elif not rp:
+        life.status = "left pending"
+    return life
+
+
+def signed_date_corrections(life: Lifecycle) -> int:
+    return max(0, len(life.signed_dates) - 1)

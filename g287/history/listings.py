@@ -1,0 +1,79 @@
+"""The listing runs of a series with what each row says, and the publications of a series — the raw material
+of lifecycles, timelines and the pipeline (one query each, whatever the number of publications)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow, series_of
+
+
+@dataclass(frozen=True)
+class SeriesPublication:
+    seq: int
+    id: int
+    published_on: dt.date
+    half: str | None
+    file: str
+
+    @property
+    def ref(self) -> dict:
+        return {"publication_id": self.id, "published": self.published_on.isoformat(), "half": self.half, "file": self.file}
+
+
+@dataclass(frozen=True)
+class Run:
+    first_seq: int
+    last_seq: int
+    raw_row_id: int
+    agency_id: int | None
+    name: str | None
+    state: str | None
+    model: str | None
+    agency_type: str | None
+    signed_on: dt.date | None
+
+
+def publications(session: Session, kind: str, origin: str = "ice") -> list[SeriesPublication]:
+    query = select(Publication.seq, Publication.id, Publication.published_on, Publication.half, Publication.file_name).where(
+        Publication.series == series_of(origin, kind)
+    )
+    return [SeriesPublication(*row) for row in session.execute(query.order_by(Publication.seq))]
+
+
+def runs_of(
+    session: Session, kind: str, origin: str = "ice", *, agency_ids: list[int] | None = None, state: str | None = None, at_seq: int | None = None
+) -> list[Run]:
+    """The runs of a series (only those listed by the publication at `at_seq`, when given)."""
+    query = (
+        select(
+            ListingRun.first_seq, ListingRun.last_seq, RawRow.id, AgencyName.agency_id, AgencyName.name, RawRow.state_usps,
+            RawRow.model, RawRow.agency_type, RawRow.signed_on,
+        )
+        .select_from(ListingRun)
+        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+        .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
+        .where(ListingRun.series == series_of(origin, kind))
+    )
+    if agency_ids is not None:
+        query = query.where(AgencyName.agency_id.in_(agency_ids))
+    if state:
+        query = query.where(RawRow.state_usps == state)
+    if at_seq is not None:
+        query = query.where(ListingRun.first_seq <= at_seq, ListingRun.last_seq >= at_seq)
+    return [Run(*row) for row in session.execute(query)]
+
+
+def in_force_index(pubs: list[SeriesPublication], day: dt.date) -> int | None:
+    """Index in `pubs` of the publication in force on `day` (the last published on or before it)."""
+    found = None
+    for index, pub in enumerate(pubs):
+        if pub.published_on <= day:
+            found = index
+        else:
+            break
+    return found

@@ -1,0 +1,162 @@
+"""Comparing two published names of agencies in one state: which identity rule, if any, says they are one.
+
+Pure functions over names and evidence; the database side is in identity.py. The rules and their confidences
+are data (g287/data/rules/identity.toml).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from g287.config import DATA_DIR
+from g287.registry.names import agency_key
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    threshold: float
+    review_floor: float
+    confidence: dict[str, float]
+    abbreviations: dict[str, str]
+    place_prefixes: tuple[str, ...]
+    kinds: dict[str, tuple[str, ...]]
+
+
+@cache
+def identity_rules() -> IdentityRules:
+    with open(DATA_DIR / "rules" / "identity.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    return IdentityRules(
+        threshold=float(data["threshold"]),
+        review_floor=float(data["review_floor"]),
+        confidence={k: float(v) for k, v in data["confidence"].items()},
+        abbreviations=dict(data["abbreviations"]),
+        place_prefixes=tuple(data["place_prefixes"]["words"]),
+        kinds={k: tuple(v) for k, v in data["kinds"].items()},
+    )
+
+
+RULE_TEXT = {
+    "first_seen": "the first name the agency was published under",
+    "separated": "separated from a merge found wrong",
+    "same_key": "same name up to case, spacing, punctuation and apostrophes",
+    "abbreviation": "same name once abbreviations are written out",
+    "place_prefix": "same name without a 'City of' / 'Town of' prefix",
+    "suffix": "one name is the other with words added, and the same agreements pass from one to the other",
+    "spelling_with_continuity": "a spelling correction (one or two letters), and the same agreements pass from one name to the other",
+    "spelling_only": "a spelling difference of one or two letters (not enough on its own)",
+    "continuity_similar": "the same agreements (model and signed date) pass between two names that share most words",
+    "continuity_only": "the same agreements (model and signed date) pass between two names",
+    "alias": "the reviewed alias table says so",
+    "review": "accepted in review",
+}
+
+
+@lru_cache(maxsize=65536)
+def expanded_key(name: str) -> str:
+    """The agency key with abbreviations written out: 'Ft. Myers PD' -> 'fort myers police department'."""
+    rules = identity_rules()
+    words = [rules.abbreviations.get(w, w) for w in agency_key(name).split()]
+    return " ".join(" ".join(words).split())
+
+
+@lru_cache(maxsize=65536)
+def core_key(name: str) -> str:
+    """The expanded key without a place prefix ('city of ...')."""
+    key = expanded_key(name)
+    for prefix in identity_rules().place_prefixes:
+        if key.startswith(prefix + " "):
+            return key[len(prefix) + 1 :]
+        if key.endswith(" " + prefix):  # "Melbourne Police Department, City of"
+            return key[: -len(prefix) - 1]
+    return key
+
+
+def kind(name: str) -> str | None:
+    """sheriff, police, constable...: None when the name says no known kind."""
+    key = f" {expanded_key(name)} "
+    found = [k for k, words in identity_rules().kinds.items() if any(f" {w} " in key for w in words)]
+    return found[0] if len(found) == 1 else ("+".join(sorted(found)) if found else None)
+
+
+def kinds_conflict(a: str, b: str) -> bool:
+    ka, kb = kind(a), kind(b)
+    return ka is not None and kb is not None and ka != kb
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, giving up (returning limit) once it exceeds limit."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) >= limit:
+            return limit
+        previous = current
+    return min(previous[-1], limit)
+
+
+def _county_part(key: str) -> str | None:
+    """'walker county sheriffs office' -> 'walker'; None when the name names no county."""
+    words = key.split()
+    return " ".join(words[: words.index("county")]) if "county" in words else None
+
+
+def _words(key: str) -> set[str]:
+    return set(key.split())
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: str
+    confidence: float
+
+    @property
+    def reason(self) -> str:
+        return RULE_TEXT[self.rule]
+
+
+def compare(new_name: str, old_name: str, *, continuity: bool, co_listed: bool) -> Match | None:
+    """Whether two names of one state are one agency, by which rule and with what confidence.
+
+    `continuity`: the same agreements (model and signed date) left the old name and arrived under the new one
+    between consecutive publications. `co_listed`: both names appear in one publication (then only the
+    normalization rules can join them: ICE listing one agency twice)."""
+    rules = identity_rules()
+    conf = rules.confidence
+    if agency_key(new_name) == agency_key(old_name):
+        return Match("same_key", conf["same_key"])
+    if kinds_conflict(new_name, old_name):
+        return None
+    if expanded_key(new_name) == expanded_key(old_name):
+        return Match("abbreviation", conf["abbreviation"])
+    if core_key(new_name) == core_key(old_name):
+        return Match("place_prefix", conf["place_prefix"])
+    if co_listed:
+        return None
+    a, b = core_key(new_name), core_key(old_name)
+    distance = edit_distance(a, b)
+    if distance <= 2 and distance <= max(1, len(max(a, b, key=len)) // 10):
+        # Counties one letter apart are real and distinct (Walker and Waller, Texas): a difference in the county's
+        # own name is never corrected automatically, whatever the continuity.
+        same_county = _county_part(a) == _county_part(b)
+        if continuity and same_county:
+            return Match("spelling_with_continuity", conf["spelling_with_continuity"])
+        if continuity or (same_county and distance == 1):
+            return Match("spelling_only", conf["spelling_only"])
+        return None
+    if not continuity:
+        return None
+    wa, wb = _words(a), _words(b)
+    shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if len(shorter) >= 3 and shorter < longer and (a.startswith(b) or b.startswith(a)):
+        return Match("suffix", conf["suffix"])
+    if wa and wb and len(wa & wb) / len(wa | wb) >= 0.5:  # kinds do not conflict (checked above)
+        return Match("continuity_similar", conf["continuity_similar"])
+    return Match("continuity_only", conf["continuity_only"])
+

@@ -1,0 +1,89 @@
+"""The pending pipeline: how long agreements wait on the pending list before ICE lists them as signed.
+
+For each agreement first seen pending and later participating: days from its first pending listing to its
+first participating listing, and to its signed date. Agreements already pending in the first pending
+publication held here were pending for an unknown time before it: they are counted apart, not in durations.
+Also: agreements that left the pending list without ever being listed as signed, and those still pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from g287.history.lifecycle import lifecycles
+from g287.history.listings import publications
+
+BUCKETS = ((0, 30), (31, 60), (61, 90), (91, 180), (181, None))
+
+
+def _day(ref: dict) -> dt.date:
+    return dt.date.fromisoformat(ref["published"])
+
+
+def _summary(values: list[int]) -> dict:
+    if not values:
+        return {"count": 0, "median_days": None, "min_days": None, "max_days": None, "distribution": {}}
+    distribution = {}
+    for low, high in BUCKETS:
+        label = f"{low}-{high}" if high is not None else f"{low}+"
+        distribution[label] = sum(1 for v in values if v >= low and (high is None or v <= high))
+    below = sum(1 for v in values if v < 0)
+    if below:
+        distribution["negative"] = below  # signed before the agreement was first seen pending
+    return {"count": len(values), "median_days": statistics.median(values), "min_days": min(values), "max_days": max(values), "distribution": distribution}
+
+
+def pipeline(session: Session, origin: str = "ice") -> dict:
+    pending_pubs = publications(session, "pending", origin)
+    if not pending_pubs:
+        return {"pending_publications": 0, "moved": [], "left_without_signing": [], "still_pending": []}
+    first_pending_pub = pending_pubs[0]
+    moved, censored, left, still = [], [], [], []
+    for (agency_id, model), life in sorted(lifecycles(session, origin=origin).items(), key=lambda kv: (kv[1].state or "", kv[1].name or "", kv[0][1])):
+        if life.first_pending is None:
+            continue
+        base = {"state": life.state, "agency": life.name, "agency_id": agency_id, "model": model, "first_pending": life.first_pending}
+        if life.first_participating is not None and _day(life.first_participating) >= _day(life.first_pending):
+            item = dict(base, first_participating=life.first_participating)
+            first_signed = life.signed_dates[0]["signed"] if life.signed_dates else None
+            signed = dt.date.fromisoformat(first_signed) if isinstance(first_signed, str) else None
+            item["days_to_listed"] = (_day(life.first_participating) - _day(life.first_pending)).days
+            item["days_to_signed"] = (signed - _day(life.first_pending)).days if signed else None
+            if life.first_pending["publication_id"] == first_pending_pub.id:
+                censored.append(item)
+            else:
+                moved.append(item)
+        elif life.first_participating is None:
+            if life.status == "pending":
+                still.append(base)
+            else:
+                left.append(dict(base, last_pending=life.last_pending))
+
+    def grouped(key: str) -> dict:
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for item in moved:
+            groups[item[key] or "unknown"].append(item)
+        return {g: _durations(items) for g, items in sorted(groups.items())}
+
+    return {
+        "pending_publications": len(pending_pubs),
+        "first_pending_publication": first_pending_pub.ref,
+        "durations": _durations(moved),
+        "by_model": grouped("model"),
+        "by_state": grouped("state"),
+        "moved": moved,
+        "moved_pending_before_first_publication": censored,
+        "left_without_signing": left,
+        "still_pending": still,
+    }
+
+
+def _durations(items: list[dict]) -> dict:
+    return {
+        "to_listed": _summary([i["days_to_listed"] for i in items]),
+        "to_signed": _summary([i["days_to_signed"] for i in items if i["days_to_signed"] is not None]),
+    }

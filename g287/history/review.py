@@ -1,0 +1,195 @@
+"""People's decisions on agency identity: the review list and the reviewed alias table.
+
+Each decision is one service function: it checks access, changes the database and writes its audit event in
+one transaction; the alias file (the durable, shareable record) is written after the database commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287 import audit
+from g287.access import Actor, authorize
+from g287.db.engine import Database
+from g287.db.models.history import IdentityCandidate, IdentityMerge
+from g287.db.models.registry import Agency, AgencyName
+from g287.errors import G287Error, NotFound
+from g287.history import aliases
+from g287.history.identity import merge, unmerge
+from g287.history.names import RULE_TEXT, Match
+from g287.registry.names import agency_key
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    id: int
+    state: str | None
+    name: str
+    candidate_agency_id: int
+    candidate_name: str
+    rule: str
+    reason: str
+    confidence: float
+    evidence: dict
+    status: str
+    decided_by: str | None
+    note: str | None
+
+
+def candidates(session: Session, status: str | None = "pending") -> list[CandidateView]:
+    query = (
+        select(IdentityCandidate, AgencyName.name, Agency.name)
+        .join(AgencyName, AgencyName.id == IdentityCandidate.agency_name_id)
+        .join(Agency, Agency.id == IdentityCandidate.candidate_agency_id)
+        .order_by(IdentityCandidate.confidence.desc(), IdentityCandidate.id)
+    )
+    if status:
+        query = query.where(IdentityCandidate.status == status)
+    return [
+        CandidateView(c.id, c.state_usps, name, c.candidate_agency_id, other, c.rule, RULE_TEXT.get(c.rule, c.rule), c.confidence, c.evidence, c.status, c.decided_by, c.note)
+        for c, name, other in session.execute(query)
+    ]
+
+
+def _live(session: Session, agency_id: int) -> int:
+    seen = set()
+    while True:
+        merged_into = session.scalar(select(Agency.merged_into_id).where(Agency.id == agency_id))
+        if merged_into is None or agency_id in seen:
+            return agency_id
+        seen.add(agency_id)
+        agency_id = merged_into
+
+
+def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: str | None = None) -> CandidateView:
+    """Accept (merge) or reject a candidate; the decision also goes into the reviewed alias table."""
+    with db.session() as session:
+        authorize(actor, "identity.review")
+        candidate = session.get(IdentityCandidate, candidate_id)
+        if candidate is None:
+            raise NotFound(f"no review candidate {candidate_id} (see `g287 review`)")
+        if candidate.status != "pending":
+            raise G287Error(f"candidate {candidate_id} was already {candidate.status} by {candidate.decided_by}")
+        name = session.get(AgencyName, candidate.agency_name_id)
+        other_name = session.get(Agency, candidate.candidate_agency_id).name
+        before = {"status": candidate.status}
+        if accept:
+            absorbed, survivor = _live(session, name.agency_id), _live(session, candidate.candidate_agency_id)
+            if absorbed != survivor:
+                evidence = dict(candidate.evidence or {}, reviewed_by=actor.label, note=note)
+                merge(session.connection(), absorbed, survivor, Match("review", 1.0), evidence, actor.label, candidate.publication_id)
+        candidate.status = "accepted" if accept else "rejected"
+        candidate.decided_by, candidate.decided_at, candidate.note = actor.label, dt.datetime.now(dt.timezone.utc), note
+        audit.record(session, actor, "identity.review", "identity_candidate", candidate_id, before=before, after={"status": candidate.status, "note": note})
+        session.flush()
+        view = next(c for c in candidates(session, None) if c.id == candidate_id)
+    _record_alias(candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")
+    return view
+
+
+def _record_alias(state, name, relation, other_name, reason) -> None:
+    table = aliases.load()
+    entry = aliases.Alias(state or "", name, relation, other_name, reason, aliases.today())
+    table.entries = [e for e in table.entries if not _same_pair(e, entry)] + [entry]
+    aliases.save(table)
+
+
+def _same_pair(a: aliases.Alias, b: aliases.Alias) -> bool:
+    pair = {agency_key(a.name), agency_key(a.other_name)}
+    return a.state == b.state and pair == {agency_key(b.name), agency_key(b.other_name)}
+
+
+def _agency_of_name(session: Session, state: str, name: str) -> int | None:
+    key = agency_key(name)
+    rows = session.execute(select(AgencyName.agency_id, AgencyName.name).where(AgencyName.state_usps == state)).all()
+    return next((agency_id for agency_id, n in rows if agency_key(n) == key), None)
+
+
+def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, other_name: str, reason: str) -> str:
+    """Record that two names are (or are not) one agency, and apply it to the database now."""
+    state = state.upper()
+    if relation not in aliases.RELATIONS:
+        raise G287Error(f"relation must be one of {aliases.RELATIONS}")
+    if agency_key(name) == agency_key(other_name):
+        raise G287Error("the two names are the same up to case, spacing and punctuation; they are one name")
+    if not reason.strip():
+        raise G287Error("give a reason: the alias table records why two names are, or are not, one agency")
+    with db.session() as session:
+        authorize(actor, "identity.alias")
+        a, b = _agency_of_name(session, state, name), _agency_of_name(session, state, other_name)
+        outcome = "recorded; neither name is in the database yet" if a is None and b is None else "recorded"
+        if relation == "same" and a is not None and b is not None and a != b:
+            merge(session.connection(), a, b, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {other_name!r}", "reason": reason}, actor.label, None)
+            outcome = "recorded and applied: the two names are now one agency"
+        if relation == "different" and a is not None and a == b:
+            merge_id = _merge_joining(session, state, name, other_name)
+            if merge_id is None:
+                raise G287Error("the two names are one agency by their normalized key; an alias cannot tell them apart")
+            unmerge(session.connection(), merge_id, actor.label, reason)
+            outcome = "recorded and applied: the two names are now separate agencies"
+        audit.record(session, actor, "identity.alias", "alias", f"{state}:{name}", after={"relation": relation, "other_name": other_name, "reason": reason})
+    _record_alias(state, name, relation, other_name, reason)
+    return outcome
+
+
+def _merge_joining(session: Session, state: str, name: str, other_name: str) -> int | None:
+    keys = {agency_key(name), agency_key(other_name)}
+    query = (
+        select(IdentityMerge.id, AgencyName.name)
+        .join(AgencyName, AgencyName.id == IdentityMerge.agency_name_id)
+        .where(AgencyName.state_usps == state, IdentityMerge.undone_at.is_(None))
+        .order_by(IdentityMerge.id.desc())
+    )
+    return next((merge_id for merge_id, n in session.execute(query) if agency_key(n) in keys), None)
+
+
+def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: str) -> str:
+    """Remove an alias entry; a merge the entry made is undone."""
+    state = state.upper()
+    table = aliases.load()
+    probe = aliases.Alias(state, name, "same", other_name, "", "")
+    found = [e for e in table.entries if _same_pair(e, probe)]
+    if not found:
+        raise NotFound(f"no alias between {name!r} and {other_name!r} in {state}")
+    with db.session() as session:
+        authorize(actor, "identity.alias")
+        outcome = "removed"
+        if any(e.relation == "same" for e in found):
+            merge_id = _merge_joining(session, state, name, other_name)
+            record = session.get(IdentityMerge, merge_id) if merge_id else None
+            if record is not None and record.rule == "alias":
+                unmerge(session.connection(), merge_id, actor.label, "alias removed")
+                outcome = "removed; the merge it made was undone"
+        audit.record(session, actor, "identity.alias.remove", "alias", f"{state}:{name}", before={"other_name": other_name, "relation": found[0].relation})
+    table.entries = [e for e in table.entries if not _same_pair(e, probe)]
+    aliases.save(table)
+    return outcome
+
+
+def merges_of(session: Session, agency_id: int) -> list[dict]:
+    """Every name joined to an agency, with the rule, confidence and evidence (undone merges included)."""
+    query = (
+        select(IdentityMerge, AgencyName.name)
+        .join(AgencyName, AgencyName.id == IdentityMerge.agency_name_id)
+        .where(IdentityMerge.to_agency_id == agency_id)
+        .order_by(IdentityMerge.at)
+    )
+    return [
+        {
+            "name": name,
+            "rule": m.rule,
+            "reason": RULE_TEXT.get(m.rule, m.rule),
+            "confidence": m.confidence,
+            "evidence": {k: v for k, v in (m.evidence or {}).items() if k not in ("moved_agreements", "joined_agreements")},
+            "by": m.actor,
+            "at": m.at.isoformat(),
+            "undone": m.undone_at.isoformat() if m.undone_at else None,
+            "undone_reason": m.undone_reason,
+        }
+        for m, name in session.execute(query)
+    ]
+

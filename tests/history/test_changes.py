@@ -1,0 +1,175 @@
+"""Lifecycles, diffs, timelines and the pipeline on constructed publications: every change type."""
+
+import datetime as dt
+
+import pytest
+
+from g287.history.diff import diff
+from g287.history.lifecycle import lifecycles
+from g287.history.pipeline import pipeline
+from g287.history.timeline import timeline
+from g287.registry.publications import resolve
+from tests.history.builders import Publisher, row
+
+
+@pytest.fixture
+def pub(db, tmp_path, monkeypatch):
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("state,name,relation,other_name,reason,reviewed\n")
+    monkeypatch.setenv("G287_ALIASES_FILE", str(aliases))
+    return Publisher(db, tmp_path)
+
+
+A = row("FL", "Alpha Police Department", "TFM", "2025-04-01")
+B = row("FL", "Beta County Sheriff's Office", "JEM", "2025-04-02", "County", "Beta County")
+B_WSO = row("FL", "Beta County Sheriff's Office", "WSO", "2025-04-02", "County", "Beta County")
+C = row("TX", "Gamma County Sheriff's Office", "WSO", "2025-04-03", "County", "Gamma County")
+D = row("FL", "Delta Police Department", "TFM", "2025-04-04")
+D_PENDING = row("FL", "Delta Police Department", "TFM", None)
+E_PENDING = row("GA", "Epsilon Police Department", "TFM", None)
+
+
+def by_name(lives):
+    return {(life.name, life.model): life for life in lives.values()}
+
+
+def test_lifecycle_end_after_two_absences_and_one_off_omission(db, pub):
+    pub.publish("participating", "2025-05-01", [A, B, C])
+    pub.publish("participating", "2025-05-02", [A, C])  # B omitted once
+    pub.publish("participating", "2025-05-03", [A, B])  # B back; C absent
+    pub.publish("participating", "2025-05-04", [A, B])  # C absent twice: ended
+    pub.publish("participating", "2025-05-05", [A, B, C])  # C reinstated
+    pub.publish("participating", "2025-05-06", [B, C])  # A absent once so far
+    with db.session() as session:
+        lives = by_name(lifecycles(session))
+        strict = by_name(lifecycles(session, end_after=1))
+    b = lives[("Beta County Sheriff's Office", "JEM")]
+    assert b.status == "participating" and b.ends == [] and len(b.omissions) == 1
+    assert b.omissions[0]["from"]["published"] == "2025-05-02" and b.omissions[0]["publications"] == 1
+    c = lives[("Gamma County Sheriff's Office", "WSO")]
+    assert [e["published"] for e in c.ends] == ["2025-05-03"] and [r["published"] for r in c.reinstated] == ["2025-05-05"]
+    assert c.status == "participating" and c.ended is None
+    a = lives[("Alpha Police Department", "TFM")]
+    assert a.status == "omitted lately" and a.last_participating["published"] == "2025-05-05"
+    assert strict[("Alpha Police Department", "TFM")].status == "ended"  # K = 1: one absence is an end
+    assert [e["published"] for e in strict[("Beta County Sheriff's Office", "JEM")].ends] == ["2025-05-02"]
+
+
+def test_ended_at_the_end_of_the_archive(db, pub):
+    pub.publish("participating", "2025-05-01", [A, B])
+    pub.publish("participating", "2025-05-02", [B])
+    pub.publish("participating", "2025-05-03", [B])
+    with db.session() as session:
+        a = by_name(lifecycles(session))[("Alpha Police Department", "TFM")]
+    assert a.status == "ended" and a.ended["published"] == "2025-05-02"
+
+
+def test_signed_date_corrections_are_traced_to_publications(db, pub):
+    pub.publish("participating", "2025-05-01", [row("FL", "Alpha Police Department", "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-02", [row("FL", "Alpha Police Department", "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-03", [row("FL", "Alpha Police Department", "TFM", "2025-03-31")])
+    with db.session() as session:
+        life = by_name(lifecycles(session))[("Alpha Police Department", "TFM")]
+        result = diff(session, resolve(session, "2025-05-02"), resolve(session, "2025-05-03"))
+    assert [(s["signed"], s["from"]["published"]) for s in life.signed_dates] == [("2025-04-01", "2025-05-01"), ("2025-03-31", "2025-05-03")]
+    assert life.signed_on == dt.date(2025, 3, 31)
+    assert [(c["agency"], c["old_signed"], c["new_signed"]) for c in result["signed_date_changed"]] == [("Alpha Police Department", ["2025-04-01"], ["2025-03-31"])]
+
+
+def test_pending_to_participating_and_back(db, pub):
+    pub.publish("pending", "2025-04-20", [D_PENDING, E_PENDING])
+    pub.publish("participating", "2025-05-01", [A])
+    pub.publish("participating", "2025-05-10", [A, D])
+    pub.publish("pending", "2025-05-12", [E_PENDING, row("FL", "Alpha Police Department", "TFM", None)])
+    pub.publish("participating", "2025-05-20", [D])
+    with db.session() as session:
+        forward = diff(session, resolve(session, "2025-05-01"), resolve(session, "2025-05-10"))
+        back = diff(session, resolve(session, "2025-05-10"), resolve(session, "2025-05-20"))
+        lives = by_name(lifecycles(session))
+    assert [(i["agency"], i["model"]) for i in forward["from_pending"]] == [("Delta Police Department", "TFM")]
+    assert forward["added"] == []
+    assert [(i["agency"], i["model"]) for i in back["to_pending"]] == [("Alpha Police Department", "TFM")]
+    assert back["removed"] == []
+    alpha = lives[("Alpha Police Department", "TFM")]
+    assert [p["published"] for p in alpha.back_to_pending] == ["2025-05-12"]
+    assert alpha.status == "pending"
+    delta = lives[("Delta Police Department", "TFM")]
+    assert delta.first_pending["published"] == "2025-04-20" and delta.first_participating["published"] == "2025-05-10"
+
+
+def test_diff_added_removed_models_and_status(db, pub):
+    pub.publish("participating", "2025-05-01", [A, B, C])
+    pub.publish("participating", "2025-05-02", [A, B, B_WSO, D])  # WSO added to Beta; Delta new; Gamma gone
+    pub.publish("participating", "2025-05-03", [A, B_WSO, D])  # Beta's JEM dropped
+    pub.publish("participating", "2025-05-04", [A, B_WSO, D])
+    with db.session() as session:
+        first = diff(session, resolve(session, "2025-05-01"), resolve(session, "2025-05-02"))
+        second = diff(session, resolve(session, "2025-05-02"), resolve(session, "2025-05-03"))
+    added = {(i["agency"], i["model"]): i for i in first["added"]}
+    assert set(added) == {("Beta County Sheriff's Office", "WSO"), ("Delta Police Department", "TFM")}
+    assert added[("Beta County Sheriff's Office", "WSO")]["model_added"] is True
+    assert added[("Delta Police Department", "TFM")]["model_added"] is False
+    assert [(i["agency"], i["state"], i["model_dropped"], i["status_since"]) for i in first["removed"]] == [
+        ("Gamma County Sheriff's Office", "TX", False, "ended (absent from 2 or more consecutive publications)")
+    ]
+    assert [(i["agency"], i["model"], i["model_dropped"]) for i in second["removed"]] == [("Beta County Sheriff's Office", "JEM", True)]
+    assert first["counts"] == {"added": 2, "removed": 1, "renamed": 0, "signed_date_changed": 0, "from_pending": 0, "to_pending": 0}
+
+
+def test_timeline_uses_the_publication_in_force_each_day(db, pub):
+    pub.publish("pending", "2025-04-30", [D_PENDING, E_PENDING])
+    pub.publish("participating", "2025-05-01", [A, B, C])
+    pub.publish("participating", "2025-05-03", [A, B, B_WSO, C, C])  # C listed twice: two MOAs, one agreement
+    pub.publish("participating", "2025-05-03", [A, B], half="pm")  # later the same day: in force from then on
+    days = {e["date"]: e for e in timeline_for(db)}
+    assert days["2025-04-30"]["participating_moas"] is None and days["2025-04-30"]["pending_listings"] == 2
+    assert days["2025-05-01"]["participating_moas"] == 3 and days["2025-05-02"]["participating_moas"] == 3
+    assert days["2025-05-03"]["participating_moas"] == 2 and days["2025-05-03"]["participating_publication"]["half"] == "pm"
+    with db.session() as session:
+        am = timeline(session, every="day", start=dt.date(2025, 5, 3))
+        assert am[0]["participating_moas"] == 2
+        fl = timeline(session, state="FL", every="publication")
+        wso = timeline(session, model="WSO", every="publication")
+    assert [e["participating_moas"] for e in fl] == [None, 2, 2]
+    assert [e["participating_moas"] for e in wso] == [None, 1, 0]
+    assert days["2025-05-01"]["states"] == 2 and days["2025-05-01"]["agencies"] == 3 and days["2025-05-01"]["by_model"] == {"JEM": 1, "TFM": 1, "WSO": 1}
+
+
+def test_timeline_duplicate_counts_as_ice_counts(db, pub):
+    pub.publish("participating", "2025-05-01", [A, C, C])
+    day = timeline_for(db)[0]
+    assert (day["participating_moas"], day["agreements"], day["agencies"]) == (3, 2, 2)
+
+
+def timeline_for(db, **options):
+    with db.session() as session:
+        return timeline(session, **options)
+
+
+def test_timeline_every_week_and_month(db, pub):
+    pub.publish("participating", "2025-05-01", [A])
+    pub.publish("participating", "2025-06-20", [A, B])
+    with db.session() as session:
+        weeks = timeline(session, every="week")
+        months = timeline(session, every="month")
+    assert weeks[0]["date"] == "2025-05-01" and weeks[1]["date"] == "2025-05-08" and weeks[-1]["date"] == "2025-06-20"
+    assert [m["date"] for m in months] == ["2025-05-31", "2025-06-20"]
+    assert [m["participating_moas"] for m in months] == [1, 2]
+
+
+def test_pipeline_durations_and_exits(db, pub):
+    pub.publish("pending", "2025-04-01", [E_PENDING])  # the first pending list: E's wait before it is unknown
+    pub.publish("pending", "2025-04-10", [E_PENDING, D_PENDING, row("FL", "Zeta Police Department", "TFM", None)])
+    pub.publish("pending", "2025-05-01", [E_PENDING])  # D signed; Zeta left without being signed
+    pub.publish("participating", "2025-05-05", [row("FL", "Delta Police Department", "TFM", "2025-04-25"), row("GA", "Epsilon Police Department", "TFM", "2025-05-02")])
+    pub.publish("pending", "2025-05-06", [row("FL", "Eta Police Department", "WSO", None)])
+    with db.session() as session:
+        result = pipeline(session)
+    assert [(i["agency"], i["days_to_listed"], i["days_to_signed"]) for i in result["moved"]] == [("Delta Police Department", 25, 15)]
+    assert [i["agency"] for i in result["moved_pending_before_first_publication"]] == ["Epsilon Police Department"]
+    assert [i["agency"] for i in result["left_without_signing"]] == ["Zeta Police Department"]
+    assert result["left_without_signing"][0]["last_pending"]["published"] == "2025-04-10"
+    assert [i["agency"] for i in result["still_pending"]] == ["Eta Police Department"]
+    assert result["durations"]["to_listed"]["median_days"] == 25
+    assert result["by_model"]["TFM"]["to_signed"]["distribution"]["0-30"] == 1
+    assert result["by_state"]["FL"]["to_listed"]["count"] == 1

@@ -1,0 +1,46 @@
+"""The history commands, as a user types them."""
+
+import json
+
+from click.testing import CliRunner
+
+from g287.cli import cli
+
+
+def run(db, *args):
+    result = CliRunner().invoke(cli, ["--database", db.url, *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_diff_json_keys(bundled_db):
+    data = json.loads(run(bundled_db, "diff", "2025-05-16", "2025-05-29", "--json"))
+    for key in ("added", "removed", "renamed", "signed_date_changed", "from_pending", "to_pending"):
+        assert isinstance(data[key], list)
+    assert data["counts"]["from_pending"] == len(data["from_pending"]) > 0
+    for item in data["added"] + data["from_pending"]:
+        assert {"state", "agency", "model"} <= set(item)
+    text = run(bundled_db, "diff", "2025-05-16", "2025-05-29")
+    assert "renamed: " in text and "City of Melbourne Police Department -> Melbourne Police Department" in text
+
+
+def test_timeline_json_and_filters(bundled_db):
+    rows = json.loads(run(bundled_db, "timeline", "--every", "publication", "--json"))
+    assert {"date", "participating_moas", "states", "by_model", "pending_listings"} <= set(rows[0])
+    florida = json.loads(run(bundled_db, "timeline", "--state", "fl", "--model", "TFM", "--every", "month", "--json"))
+    assert [r["date"] for r in florida] == ["2025-05-31", "2025-06-30", "2025-07-11"]
+    assert all(r["states"] in (None, 1) for r in florida)
+    assert "participatingAgencies07092025am.xlsx" in run(bundled_db, "timeline", "--every", "week")
+
+
+def test_pipeline_agreements_agency_review_alias(bundled_db):
+    data = json.loads(run(bundled_db, "pipeline", "--json"))
+    assert data["durations"]["to_listed"]["count"] > 0
+    assert "median" in run(bundled_db, "pipeline")
+    ended = json.loads(run(bundled_db, "agreements", "--status", "ended", "--json"))
+    assert ended and all(a["status"] == "ended" for a in ended)
+    history = json.loads(run(bundled_db, "agency", "Melbourne Police Department", "--state", "FL", "--json"))
+    assert {n["name"] for n in history["names"]} == {"City of Melbourne Police Department", "Melbourne Police Department"}
+    assert history["merges"][0]["rule"] == "place_prefix"
+    assert run(bundled_db, "review").strip() == "nothing to review"
+    assert "University of West Florida" in run(bundled_db, "alias")

@@ -1,0 +1,228 @@
+"""Agency identity: every rule that joins names, every case that must not join them, review and aliases."""
+
+import pytest
+from sqlalchemy import select
+
+from g287.db.models.history import IdentityCandidate, IdentityMerge
+from g287.db.models.registry import Agency, AgencyName, Agreement
+from g287.history import aliases, review
+from g287.history.diff import diff
+from g287.history.names import compare
+from g287.registry import figures
+from g287.registry.publications import resolve
+from tests.history.builders import Publisher, row
+
+
+@pytest.fixture
+def alias_file(tmp_path, monkeypatch):
+    path = tmp_path / "aliases.csv"
+    path.write_text("state,name,relation,other_name,reason,reviewed\n")
+    monkeypatch.setenv("G287_ALIASES_FILE", str(path))
+    return path
+
+
+@pytest.fixture
+def pub(db, tmp_path, alias_file):
+    return Publisher(db, tmp_path)
+
+
+def agency_of(db, state, name):
+    with db.session() as session:
+        return session.scalar(select(AgencyName.agency_id).where(AgencyName.state_usps == state, AgencyName.name == name))
+
+
+def live_agencies(db, state=None):
+    with db.session() as session:
+        query = select(Agency).where(Agency.merged_into_id.is_(None))
+        if state:
+            query = query.where(Agency.state_usps == state)
+        return session.scalars(query).all()
+
+
+def merges(db):
+    with db.session() as session:
+        return [(m.rule, m.confidence) for m in session.scalars(select(IdentityMerge).where(IdentityMerge.undone_at.is_(None)))]
+
+
+def pending_candidates(db):
+    with db.session() as session:
+        return review.candidates(session)
+
+
+@pytest.mark.parametrize(
+    "first, second, rule",
+    [
+        ("Polk County Sheriff's Office", "POLK COUNTY SHERIFF’S OFFICE", None),  # same key: no merge needed
+        ("Ft. Myers Police Department", "Fort Myers Police Department", "abbreviation"),
+        ("St. Cloud Police Department", "Saint Cloud Police Department", "abbreviation"),
+        ("Lake Co. Sheriff's Office", "Lake County Sheriff's Office", "abbreviation"),
+        ("Tampa PD", "Tampa Police Department", "abbreviation"),
+        ("Marion County SO", "Marion County Sheriff's Office", "abbreviation"),
+        ("Miami Police Dept.", "Miami Police Department", "abbreviation"),
+        ("City of Melbourne Police Department", "Melbourne Police Department", "place_prefix"),
+        ("Town of Palm Beach Police Department", "Palm Beach Police Department", "place_prefix"),
+    ],
+)
+def test_normalization_rules_join_names_across_publications(db, pub, first, second, rule):
+    pub.publish("participating", "2025-05-16", [row("FL", first, "TFM")])
+    pub.publish("participating", "2025-05-29", [row("FL", second, "TFM", signed="2025-05-01")])
+    assert agency_of(db, "FL", first) == agency_of(db, "FL", second)
+    assert len(live_agencies(db)) == 1
+    assert [r for r, _c in merges(db)] == ([rule] if rule else [])
+    with db.session() as session:
+        agreements = session.scalars(select(Agreement).where(Agreement.merged_into_id.is_(None))).all()
+        assert len(agreements) == 1 and agreements[0].signed_on.isoformat() == "2025-05-01"
+
+
+def test_pending_name_followed_into_participating(db, pub):
+    pub.publish("pending", "2025-05-15", [row("FL", "Ft. Myers Police Department", "TFM", signed=None)])
+    pub.publish("participating", "2025-05-29", [row("FL", "Fort Myers Police Department", "TFM")])
+    assert agency_of(db, "FL", "Ft. Myers Police Department") == agency_of(db, "FL", "Fort Myers Police Department")
+
+
+def test_spelling_correction_with_continuity_is_a_rename(db, pub):
+    pub.publish("participating", "2025-05-16", [row("FL", "Indialantic Police Department", "TFM", "2025-05-13"), row("FL", "Tampa Police Department", "TFM")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Indiatlantic Police Department", "TFM", "2025-05-13"), row("FL", "Tampa Police Department", "TFM")])
+    assert merges(db) == [("spelling_with_continuity", 0.95)]
+    with db.session() as session:
+        result = diff(session, resolve(session, "2025-05-16"), resolve(session, "2025-05-29"))
+    assert result["added"] == [] and result["removed"] == []
+    assert [(r["old_name"], r["new_name"]) for r in result["renamed"]] == [("Indialantic Police Department", "Indiatlantic Police Department")]
+    assert "spelling correction" in result["renamed"][0]["reason"]
+
+
+def test_suffix_dropped_with_continuity(db, pub):
+    name = "Tennessee Department of Safety and Homeland Security"
+    pub.publish("participating", "2025-05-16", [row("TN", name + " / THP", "TFM", "2025-05-13", "State Agency")])
+    pub.publish("participating", "2025-05-29", [row("TN", name, "TFM", "2025-05-13", "State Agency")])
+    assert merges(db) == [("suffix", 0.9)]
+
+
+def test_spelling_without_continuity_waits_for_review_and_accept_merges(db, pub, alias_file, actor):
+    pub.publish("participating", "2025-05-16", [row("FL", "Alachua Police Departent", "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Alachua Police Department", "TFM", "2025-04-02")])  # date corrected too
+    assert merges(db) == []
+    candidates = pending_candidates(db)
+    assert [(c.name, c.candidate_name, c.rule) for c in candidates] == [("Alachua Police Department", "Alachua Police Departent", "spelling_only")]
+    assert len(live_agencies(db)) == 2
+    review.decide(db, actor, candidates[0].id, accept=True, note="typo in the list of 16 May")
+    assert len(live_agencies(db)) == 1
+    assert pending_candidates(db) == []
+    assert "same,Alachua Police Departent" in alias_file.read_text() or "same,Alachua Police Department" in alias_file.read_text()
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT action FROM audit_events WHERE action = 'identity.review'").all()
+
+
+def test_reject_keeps_names_apart_and_is_remembered(db, pub, alias_file, actor):
+    pub.publish("participating", "2025-05-16", [row("FL", "Alachua Police Departent", "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Alachua Police Department", "TFM", "2025-04-02")])
+    candidate = pending_candidates(db)[0]
+    review.decide(db, actor, candidate.id, accept=False, note="checked: two agencies")
+    assert len(live_agencies(db)) == 2
+    assert ",different," in alias_file.read_text()
+    with db.session() as session:
+        assert session.scalar(select(IdentityCandidate.status)) == "rejected"
+
+
+def test_continuity_alone_is_only_a_candidate(db, pub):
+    """ICE signs many MOAs the same day: one agency leaving and another arriving with the same date is no rename."""
+    pub.publish("participating", "2025-05-16", [row("FL", "Hialeah Police Department", "TFM", "2025-04-14")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Daytona Beach Shores Police Department", "TFM", "2025-04-14")])
+    assert merges(db) == []
+    assert [c.rule for c in pending_candidates(db)] == ["continuity_only"]
+
+
+def test_continuity_with_similar_names_goes_to_review(db, pub):
+    pub.publish("participating", "2025-05-16", [row("FL", "University of West Florida Board of Trustees", "TFM", "2025-04-15", "State Agency")])
+    pub.publish("participating", "2025-05-29", [row("FL", "University of West Florida Police Department", "TFM", "2025-04-15", "State Agency")])
+    assert merges(db) == []
+    assert [(c.rule, c.confidence) for c in pending_candidates(db)] == [("continuity_similar", 0.8)]
+
+
+def test_same_county_name_in_two_states_never_merges(db, pub):
+    pub.publish(
+        "participating",
+        "2025-05-16",
+        [row("PA", "Washington County Sheriff's Office", "TFM", agency_type="County"), row("VA", "Washington County Sheriff's Office", "TFM", agency_type="County")],
+    )
+    pub.publish("participating", "2025-05-29", [row("VA", "Washington County Sheriffs Office", "TFM", agency_type="County")])
+    agencies = live_agencies(db)
+    assert sorted(a.state_usps for a in agencies) == ["PA", "VA"]
+    assert agency_of(db, "VA", "Washington County Sheriffs Office") == agency_of(db, "VA", "Washington County Sheriff's Office")
+
+
+def test_sheriff_and_police_of_one_town_never_merge(db, pub):
+    pub.publish("participating", "2025-05-16", [row("FL", "Marion County Sheriff's Office", "TFM", "2025-04-14", "County")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Marion Police Department", "TFM", "2025-04-14")])
+    assert merges(db) == [] and pending_candidates(db) == []
+    assert len(live_agencies(db)) == 2
+    assert compare("Marion Police Department", "Marion County Sheriff's Office", continuity=True, co_listed=False) is None
+
+
+def test_counties_one_letter_apart_never_merge_automatically(db, pub):
+    pub.publish("participating", "2025-05-16", [row("TX", "Walker County Sheriff's Office", "WSO", "2025-03-07", "County")])
+    pub.publish("participating", "2025-05-29", [row("TX", "Waller County Sheriff's Office", "WSO", "2025-03-07", "County")])
+    assert merges(db) == []
+    assert [c.rule for c in pending_candidates(db)] == ["spelling_only"]
+    # Listed together, they are plainly two agencies: not even a candidate.
+    assert compare("Waller County Sheriff's Office", "Walker County Sheriff's Office", continuity=False, co_listed=True) is None
+
+
+def test_duplicate_names_in_one_list_are_one_agency_and_one_agreement(db, pub):
+    result = pub.publish(
+        "participating",
+        "2025-05-16",
+        [row("FL", "City of St. Cloud Police Department", "TFM", "2025-04-15"), row("FL", "St. Cloud Police Department", "TFM", "2025-04-14")],
+    )
+    assert len(live_agencies(db)) == 1
+    with db.session() as session:
+        publication = resolve(session, result.publication_id)
+        assert figures.participating_figures(session, publication)["moas"] == 2  # as ICE counts
+        assert session.scalar(select(Agreement).where(Agreement.merged_into_id.is_(None))).model == "TFM"
+        assert len(session.scalars(select(Agreement).where(Agreement.merged_into_id.is_(None))).all()) == 1
+        from g287.registry.quality import register
+
+        assert [e.problem for e in register(session, publication) if e.category == "duplicate"] == ["row 3 lists the same agreement (agency and model) as row 2"]
+
+
+def test_alias_table_overrides_the_rules(db, pub, alias_file):
+    alias_file.write_text(
+        "state,name,relation,other_name,reason,reviewed\n"
+        "FL,City of Melbourne Police Department,different,Melbourne Police Department,test: two agencies,2026-11-28\n"
+        "FL,Hialeah Police Department,same,Daytona Beach Shores Police Department,test: one agency,2026-11-28\n"
+    )
+    pub.publish("participating", "2025-05-16", [row("FL", "City of Melbourne Police Department", "TFM"), row("FL", "Hialeah Police Department", "WSO", "2025-03-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Melbourne Police Department", "TFM"), row("FL", "Daytona Beach Shores Police Department", "WSO", "2025-03-01")])
+    assert agency_of(db, "FL", "City of Melbourne Police Department") != agency_of(db, "FL", "Melbourne Police Department")
+    assert agency_of(db, "FL", "Hialeah Police Department") == agency_of(db, "FL", "Daytona Beach Shores Police Department")
+    assert merges(db) == [("alias", 1.0)]
+
+
+def test_alias_commands_apply_and_undo(db, pub, alias_file, actor):
+    pub.publish("participating", "2025-05-16", [row("FL", "City of Melbourne Police Department", "TFM")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Melbourne Police Department", "TFM")])
+    assert len(live_agencies(db)) == 1
+    assert "separate" in review.add_alias(db, actor, "FL", "Melbourne Police Department", "different", "City of Melbourne Police Department", "test")
+    assert len(live_agencies(db)) == 2
+    with db.session() as session:
+        assert len(session.scalars(select(Agreement).where(Agreement.merged_into_id.is_(None))).all()) == 2
+    assert [e.relation for e in aliases.load().entries] == ["different"]
+    review.remove_alias(db, actor, "FL", "Melbourne Police Department", "City of Melbourne Police Department")
+    assert aliases.load().entries == []
+    assert "applied" in review.add_alias(db, actor, "FL", "Melbourne Police Department", "same", "City of Melbourne Police Department", "test")
+    assert len(live_agencies(db)) == 1
+    assert "undone" in review.remove_alias(db, actor, "FL", "Melbourne Police Department", "City of Melbourne Police Department")
+    assert len(live_agencies(db)) == 2
+
+
+def test_public_cannot_decide(db, pub):
+    from g287.access import Actor
+    from g287.errors import AccessDenied
+
+    pub.publish("participating", "2025-05-16", [row("FL", "Alachua Police Departent", "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Alachua Police Department", "TFM", "2025-04-02")])
+    with pytest.raises(AccessDenied):
+        review.decide(db, Actor.public(), pending_candidates(db)[0].id, True)
+    with pytest.raises(AccessDenied):
+        review.add_alias(db, Actor.public(), "FL", "A Police Department", "same", "B Police Department", "x")
+    assert len(pending_candidates(db)) == 1
