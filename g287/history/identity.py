@@ -50,41 +50,43 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
     by_state: dict[str | None, list[int]] = defaultdict(list)
     for agency_id, state in state_of.items():
         by_state[state].append(agency_id)
+    # Normalized keys of every known name, per state: joins by the normalization rules are dictionary lookups.
+    index: dict[tuple[str | None, str], int] = {}
+    by_length: dict[tuple[str | None, int], list[int]] = defaultdict(list)  # for spelling candidates
+    for agency_id, state in state_of.items():
+        if agency_id not in new:
+            _index_names(index, state, agency_id, names_of[agency_id])
+            for known_name in names_of[agency_id]:
+                by_length[(state, len(core_key(known_name)))].append(agency_id)
     for agency_id in sorted(new):
-        if agency_id not in state_of:  # already merged away in this loop
-            continue
         state = state_of[agency_id]
         name = names_of[agency_id][0]
-        # Known agencies, and new ones compared already (ICE may list one agency under two names at once).
-        known = [a for a in by_state[state] if a != agency_id and a in state_of and (a not in new or a < agency_id)]
-        target = _alias_target(alias_table, state, name, known, names_of)
-        blocked = _alias_blocked(alias_table, state, name, known, names_of)
+        target, blocked = _aliases(alias_table, state, name, by_state[state], state_of, names_of, agency_id)
         if target is not None:
             merge(conn, agency_id, target, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {names_of[target][0]!r}"}, SYSTEM, publication_id)
             del state_of[agency_id]
             continue
-        best: tuple[Match, int, dict] | None = None
-        for other in known:
-            if other in blocked:
-                continue
-            evidence_pairs = sorted(arrived.get(agency_id, set()) & departed.get(other, set()), key=str)
-            continuity = bool(evidence_pairs)
-            co_listed = other in listed_now
-            if not continuity and co_listed and not _keys_agree(name, names_of[other]):
-                continue  # only the normalization rules can join two names listed together
-            match = max(
-                (m for m in (compare(name, old, continuity=continuity, co_listed=co_listed) for old in names_of[other]) if m),
-                key=lambda m: m.confidence,
-                default=None,
-            )
-            if match and (best is None or match.confidence > best[0].confidence):
-                evidence = {
-                    "names": [name, names_of[other][0]],
-                    "continuity": [{"model": m, "signed": str(s)} for m, s in evidence_pairs],
-                    "listed_together": co_listed,
-                }
-                best = (match, other, evidence)
+        best = _normalization_match(index, state, name, agency_id, blocked, names_of, listed_now)
+        if best is None:
+            # The other rules need evidence: agreements passing from a departed name (continuity), or a name one
+            # letter off. Names listed together are two agencies unless normalization says otherwise.
+            length = len(core_key(name))
+            others = {a for a, pairs in departed.items() if pairs & arrived.get(agency_id, set())}
+            others |= {a for delta in (-1, 0, 1) for a in by_length.get((state, length + delta), ())}
+            for other in sorted(others):
+                if other == agency_id or other not in state_of or other in blocked or other in new or other in listed_now:
+                    continue
+                evidence_pairs = sorted(arrived.get(agency_id, set()) & departed.get(other, set()), key=str)
+                match = max(
+                    (m for m in (compare(name, old, continuity=bool(evidence_pairs), co_listed=False) for old in names_of[other]) if m),
+                    key=lambda m: m.confidence,
+                    default=None,
+                )
+                if match and (best is None or match.confidence > best[0].confidence):
+                    evidence = {"names": [name, names_of[other][0]], "continuity": [{"model": m, "signed": str(s)} for m, s in evidence_pairs], "listed_together": False}
+                    best = (match, other, evidence)
         if best is None or best[0].confidence < rules.review_floor:
+            _index_names(index, state, agency_id, names_of[agency_id])
             continue
         match, other, evidence = best
         if match.confidence >= rules.threshold:
@@ -92,10 +94,40 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
             del state_of[agency_id]
         else:
             propose(conn, state, agency_id, other, match, evidence, publication_id)
+            _index_names(index, state, agency_id, names_of[agency_id])
 
 
-def _keys_agree(name: str, others: list[str]) -> bool:
-    return any(expanded_key(name) == expanded_key(o) or core_key(name) == core_key(o) for o in others)
+def _index_names(index: dict, state: str | None, agency_id: int, names: list[str]) -> None:
+    for name in names:
+        index.setdefault((state, "x:" + expanded_key(name)), agency_id)
+        index.setdefault((state, "c:" + core_key(name)), agency_id)
+
+
+def _normalization_match(index, state, name, agency_id, blocked, names_of, listed_now):
+    for key in ("x:" + expanded_key(name), "c:" + core_key(name)):
+        other = index.get((state, key))
+        if other is not None and other != agency_id and other not in blocked:
+            match = max((m for m in (compare(name, old, continuity=False, co_listed=True) for old in names_of[other]) if m), key=lambda m: m.confidence, default=None)
+            if match:
+                return match, other, {"names": [name, names_of[other][0]], "continuity": [], "listed_together": other in listed_now}
+    return None
+
+
+def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> tuple[int | None, set[int]]:
+    """The agency the alias table says `name` is (if known), and the agencies it says it is not."""
+    same, different = table.same_as(state, name), table.different_from(state, name)
+    if not same and not different:
+        return None, set()
+    target, blocked = None, set()
+    for other in candidates:
+        if other == agency_id or other not in state_of:
+            continue
+        keys = {agency_key(n) for n in names_of[other]}
+        if target is None and keys & same:
+            target = other
+        if keys & different:
+            blocked.add(other)
+    return target, blocked
 
 
 def _names_by_agency(conn: Connection) -> dict[int, list[str]]:
@@ -121,16 +153,6 @@ def _agreements_at(conn: Connection, series: str, seq: int) -> tuple[set[int], d
         if model and signed:
             pairs[agency_id].add((model, signed))
     return listed, pairs
-
-
-def _alias_target(table, state, name, known, names_of) -> int | None:
-    same = table.same_as(state, name)
-    return next((a for a in known if any(agency_key(n) in same for n in names_of[a])), None)
-
-
-def _alias_blocked(table, state, name, known, names_of) -> set[int]:
-    different = table.different_from(state, name)
-    return {a for a in known if any(agency_key(n) in different for n in names_of[a])}
 
 
 def merge(conn: Connection, absorbed_id: int, survivor_id: int, match: Match, evidence: dict, actor: str, publication_id: int | None) -> None:

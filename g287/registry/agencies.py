@@ -34,9 +34,14 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
     known: dict[tuple[str | None, str], int] = {}
     by_key: dict[tuple[str | None, str], int] = {}
     # agency_names always point to the live agency (merges re-point them), so keys lead to live agencies.
-    for name_id, agency_id, state, name, key in conn.execute(select(names.c.id, names.c.agency_id, names.c.state_usps, names.c.name, names.c.key)):
-        known[(state, name)] = name_id
-        by_key.setdefault((state, key), agency_id)
+    wanted_names = sorted({name for _state, name in wanted})
+    for chunk in _chunks(wanted_names):
+        for name_id, state, name in conn.execute(select(names.c.id, names.c.state_usps, names.c.name).where(names.c.name.in_(chunk))):
+            known[(state, name)] = name_id
+    new_keys = sorted({agency_key(name) for pair in wanted if pair not in known for name in [pair[1]]})
+    for chunk in _chunks(new_keys):
+        for agency_id, state, key in conn.execute(select(names.c.agency_id, names.c.state_usps, names.c.key).where(names.c.key.in_(chunk)).order_by(names.c.id)):
+            by_key.setdefault((state, key), agency_id)
     result = {pair: known[pair] for pair in wanted if pair in known}
     new_names = sorted((p for p in wanted if p not in known), key=lambda pair: (pair[0] or "", pair[1]))
     if not new_names:
@@ -65,6 +70,11 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
     return result, list(new_agency_ids)
 
 
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def agency_ids_of_names(conn: Connection, name_ids: set[int]) -> dict[int, int]:
     names = AgencyName.__table__
     result = {}
@@ -86,12 +96,11 @@ def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFa
     """Create the agreements a publication names; when it is the latest participating list, its signed dates and
     document addresses become the agreements' current ones (None facts: a pending listing, nothing to update)."""
     table = Agreement.__table__
-    existing = {
-        (agency_id, model): (agreement_id, signed, moa, addendum)
-        for agreement_id, agency_id, model, signed, moa, addendum in conn.execute(
-            select(table.c.id, table.c.agency_id, table.c.model, table.c.signed_on, table.c.moa_url, table.c.addendum_url)
-        )
-    }
+    existing = {}
+    for chunk in _chunks(sorted({agency_id for agency_id, _model in facts})):
+        query = select(table.c.id, table.c.agency_id, table.c.model, table.c.signed_on, table.c.moa_url, table.c.addendum_url).where(table.c.agency_id.in_(chunk))
+        for agreement_id, agency_id, model, signed, moa, addendum in conn.execute(query):
+            existing[(agency_id, model)] = (agreement_id, signed, moa, addendum)
     new_rows, changed = [], []
     for (agency_id, model), fact in facts.items():
         current = existing.get((agency_id, model))
@@ -117,10 +126,10 @@ def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFa
 def refresh_agencies(conn: Connection, latest_names: dict[int, tuple[str, str | None, str | None]]) -> None:
     """Give agencies the name, type and county of the latest publication that lists them."""
     table = Agency.__table__
-    current = {
-        agency_id: (name, kind, county)
-        for agency_id, name, kind, county in conn.execute(select(table.c.id, table.c.name, table.c.agency_type, table.c.county_text))
-    }
+    current = {}
+    for chunk in _chunks(sorted(latest_names)):
+        query = select(table.c.id, table.c.name, table.c.agency_type, table.c.county_text).where(table.c.id.in_(chunk))
+        current.update({agency_id: (name, kind, county) for agency_id, name, kind, county in conn.execute(query)})
     changed = [
         {"_id": agency_id, "name": values[0], "key": agency_key(values[0]), "agency_type": values[1], "county_text": values[2]}
         for agency_id, values in latest_names.items()

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -344,20 +349,80 @@ def _name_ids(conn: Connection, raw_ids) -> dict[int, int | None]:
 
 
 def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, **options) -> tuple[list[IngestResult], list[G287Error]]:
-    """Ingest files in publication order (so that runs are appended, not split); each file is its own transaction."""
+    """Ingest files in publication order (so that runs are appended, not split); each file is its own transaction.
+
+    With several files and more than one core, a worker process reads and interprets the next files while
+    this process writes the current one (reading is pure; only this process touches the database)."""
+    authorize(actor, "publication.ingest")
     results, errors = [], []
-    for path in sort_for_ingest(paths):
-        try:
-            result = ingest_file(db, path, actor, **options)
-        except G287Error as error:
-            errors.append(error)
+
+    def finish(path: Path, outcome) -> None:
+        if isinstance(outcome, G287Error):
+            errors.append(outcome)
             if on_error:
-                on_error(path, error)
-            continue
-        results.append(result)
+                on_error(path, outcome)
+            return
+        results.append(outcome)
         if on_result:
-            on_result(path, result)
+            on_result(path, outcome)
+
+    for path, prepared in _prepared_in_order(db, sort_for_ingest(paths), options):
+        if isinstance(prepared, (G287Error, IngestResult)):
+            finish(path, prepared)
+            continue
+        try:
+            with db.session() as session:
+                existing = already_ingested(session, prepared.sha256)
+                outcome = _unchanged(path, existing) if existing is not None else write_publication(session, prepared, actor)
+        except G287Error as error:
+            outcome = error
+        finish(path, outcome)
     return results, errors
+
+
+def _prepare_outcome(path: Path, options: dict):
+    """prepare(), with its error returned rather than raised (exceptions do not all survive pickling)."""
+    try:
+        return "ok", prepare(path, **options)
+    except SourceError as error:
+        return "error", (error.path, error.problem)
+    except G287Error as error:
+        return "error", (path.name, str(error))
+
+
+def _prepared_in_order(db: Database, paths: list[Path], options: dict):
+    """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order."""
+    todo = []
+    for path in paths:
+        try:
+            sha256, _size = file_digest(Path(path))
+        except G287Error as error:
+            yield path, error
+            continue
+        with db.session() as session:
+            existing = already_ingested(session, sha256)
+        if existing is not None:
+            yield path, _unchanged(Path(path), existing)
+        else:
+            todo.append(Path(path))
+    use_worker = len(todo) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    if not use_worker:
+        for path in todo:
+            status, value = _prepare_outcome(path, options)
+            yield path, value if status == "ok" else SourceError(*value)
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        ahead = deque()
+        queue = iter(todo)
+        for path in itertools.islice(queue, 2):  # keep two files ahead of the writer, not the whole folder
+            ahead.append((path, pool.submit(_prepare_outcome, path, options)))
+        while ahead:
+            path, future = ahead.popleft()
+            following = next(queue, None)
+            if following is not None:
+                ahead.append((following, pool.submit(_prepare_outcome, following, options)))
+            status, value = future.result()
+            yield path, value if status == "ok" else SourceError(*value)
 
 
 def sort_for_ingest(paths: list[Path]) -> list[Path]:
