@@ -37,7 +37,7 @@ BASE_VINTAGE_DATE = "2010-04-01"  # the date of the Census list the names come f
 EXPECTED_COUNTS = {"2000": 3141, "2010": 3143, "2020": 3143, "2022": 3144}
 
 SCALE = 4  # quantization: 4 units per pixel of the 975x610 layout (0.25 px)
-MIN_AREA = 0.6  # Visvalingam threshold, in square pixels of the layout
+MIN_AREA = 1.0  # Visvalingam threshold, in square pixels of the layout
 SMALL_SHAPE = 3.0  # arcs of shapes smaller than this (px, bbox side) are never simplified: tiny cities stay drawn
 
 

@@ -212,8 +212,8 @@ def match_summary(session: Session) -> dict:
     return {"rows_with_county_text": total, "by_status": dict(sorted(counts.items())), "located": located, "failed": failed, "match_rate": round(located / (located + failed), 4) if located + failed else None}
 
 
-def fips_of_raw_rows(session_or_conn, raw_row_ids: list[int]) -> dict[int, str | None]:
-    """The matched county FIPS of each raw row (None: no county text, or not matched)."""
+def county_facts(session_or_conn, raw_row_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
+    """(county text, matched FIPS) of each raw row; the FIPS is None when there is no text or no match."""
     table = CountyMatch.__table__
     query = (
         select(RawRow.id, RawRow.state_usps, RawRow.county_text, table.c.id.label("match_id"), table.c.fips)
@@ -225,8 +225,13 @@ def fips_of_raw_rows(session_or_conn, raw_row_ids: list[int]) -> dict[int, str |
         for raw_id, state, text, match_id, fips in session_or_conn.execute(query.where(RawRow.id.in_(chunk))):
             if text is not None and match_id is None:  # not stored yet (ingested before county matching existed)
                 fips = matching.match_county(state, text).fips
-            result[raw_id] = fips
+            result[raw_id] = (text, fips)
     return result
+
+
+def fips_of_raw_rows(session_or_conn, raw_row_ids: list[int]) -> dict[int, str | None]:
+    """The matched county FIPS of each raw row (None: no county text, or not matched)."""
+    return {raw_id: fips for raw_id, (_text, fips) in county_facts(session_or_conn, raw_row_ids).items()}
 
 
 def county_of_raw_row(session: Session, raw_row_id: int) -> dict | None:
