@@ -33,6 +33,7 @@ WIDTH = 975  # px: the layout of the projected geometry
 MAP_HEIGHT = 610
 HEADER = 84
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+SINGULAR = {"counties": "county", "states": "state"}
 MODEL_NAMES = {"JEM": "Jail Enforcement Model", "TFM": "Task Force Model", "WSO": "Warrant Service Officer"}
 
 
@@ -305,7 +306,7 @@ def _svg(data: MapData, ident: str) -> str:
     x, row = 12.0, 0
     for index, (_low, _high, label, _colour) in enumerate(data.classes):
         n = counts.get(index, 0)
-        text = f"{label} ({n:,} {data.unit if n != 1 else data.unit[:-1]})"
+        text = f"{label} ({n:,} {data.unit if n != 1 else SINGULAR[data.unit]})"
         width = 22 + 7.0 * len(text) + 24  # swatch, text at ~7 px per character, gap
         if x > 12 and x + width > WIDTH - 12:
             x, row = 12.0, row + 1
