@@ -58,7 +58,7 @@ def main() -> int:
 {machine()}
 
 The bundled publications ingested into SQLite; each map rendered {args.runs} times in one process (median;
-the first call, which loads the bundled shapes and reference data, is not counted). Map of the latest list
+the first call in the process, which loads the bundled shapes, is shown apart). Map of the latest list
 (2025-07-09, 807 MOAs).
 
 | map | median render time | target | size |
