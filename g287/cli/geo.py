@@ -1,0 +1,202 @@
+"""Commands of the geography: counties (reference data and matching), coverage, map."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from g287.access import Actor
+from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.errors import G287Error
+from g287.geo import reference
+from g287.geo.coverage import coverage as coverage_of_date
+from g287.geo.coverage import headline
+from g287.geo.maps import LEVELS, MEASURES, render_map
+from g287.geo.raster import svg_to_png
+from g287.geo.store import match_summary, rematch, unmatched
+from g287.registry.figures import MODELS
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(counties)
+    cli.add_command(coverage_command)
+    cli.add_command(map_command)
+
+
+@click.group()
+def counties():
+    """Counties and county equivalents (FIPS codes, vintages) and the matching of ICE's COUNTY column."""
+
+
+@counties.command("unmatched")
+@json_option
+@database_option
+def counties_unmatched(as_json):
+    """County texts that matched no single county of their state, with the agencies that carry them."""
+    with state().db.session() as session:
+        items = unmatched(session)
+        summary = match_summary(session)
+    if as_json:
+        print_json({"summary": summary, "unmatched": items})
+        return
+    rate = summary["match_rate"]
+    click.echo(
+        f"{summary['located']:,} of {summary['located'] + summary['failed']:,} stored rows with a county text matched"
+        + (f" ({rate:.2%})" if rate is not None else "")
+        + f"; {len(items)} texts did not match."
+    )
+    if not items:
+        return
+    table = Table()
+    for column in ("state", "county text", "status", "reason", "rows", "agencies"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(item["state"] or "?", item["county_text"], item["status"], item["reason"], str(len(item["raw_rows"])), "; ".join(item["agencies"]))
+    console.print(table)
+
+
+@counties.command("rematch")
+@json_option
+@database_option
+def counties_rematch(as_json):
+    """Match every county text again (after editing g287/data/geo/county_fixes.csv or matching.toml).
+
+    The quality-register entries of county matching are replaced, never duplicated."""
+    result = rematch(state().db, Actor.command_line())
+    if as_json:
+        print_json(result)
+        return
+    click.echo(f"{result.texts} county texts matched again; {len(result.changed)} changed; {result.entries_written} quality-register entries written.")
+    for change in result.changed:
+        click.echo(f"  {change['state']} {change['county_text']!r}: {change['before']['status']} {change['before']['fips'] or ''} -> {change['after']['status']} {change['after']['fips'] or ''}")
+
+
+@counties.command("list")
+@click.argument("usps")
+@click.option("--vintage", type=click.Choice(reference.VINTAGE_NAMES), help="Counties of this vintage (default: the latest, 2022).")
+@json_option
+def counties_list(usps, vintage, as_json):
+    """The counties of a state (USPS code), with their FIPS codes."""
+    items = [c.as_dict() for c in reference.counties_of_state(usps, vintage)]
+    if as_json:
+        print_json(items)
+        return
+    table = Table(title=f"{reference.state_info(usps).name}: {len(items)} {'county or equivalent' if len(items) == 1 else 'counties and equivalents'} ({reference.vintage(vintage).name} vintage)")
+    for column in ("fips", "name", "kind"):
+        table.add_column(column)
+    for c in items:
+        table.add_row(c["fips"], c["name"], c["kind"])
+    console.print(table)
+
+
+@counties.command("show")
+@click.argument("fips")
+@json_option
+def counties_show(fips, as_json):
+    """One county by FIPS code: name, state, kind, vintages, and how the maps draw it."""
+    versions = [c for c in reference.all_versions() if c.fips == fips.strip()]
+    if not versions:
+        reference.county(fips)  # raises NotFound with the message
+    items = [dict(c.as_dict(), shape_note=c.shape_note or None) for c in versions]
+    if as_json:
+        print_json(items)
+        return
+    for c in items:
+        until = f" until {c['valid_until']}" if c["valid_until"] else ""
+        since = f" since {c['valid_from']}" if c["valid_from"] else ""
+        click.echo(f"{c['fips']} {c['name']}, {c['state']} ({c['kind']}){since}{until}; vintages {' '.join(c['vintages']) or 'none'}")
+        if c["shape_note"]:
+            click.echo(f"  map: {c['shape_note']}")
+
+
+@counties.command("counts")
+@json_option
+def counties_counts(as_json):
+    """How many counties and county equivalents each vintage has (50 states and DC)."""
+    items = [{"vintage": v.name, "as_of": v.as_of.isoformat(), "counties": len(reference.counties_in(v.name)), "description": v.description} for v in reference.vintages()]
+    if as_json:
+        print_json(items)
+        return
+    for item in items:
+        click.echo(f"{item['vintage']}: {item['counties']:,} — {item['description']}")
+
+
+@click.command("coverage")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The participating list in force on this date (default: the latest).")
+@click.option("--vintage", type=click.Choice(reference.VINTAGE_NAMES), help="Counties of this vintage (default: the one in force on the date).")
+@click.option("--model", type=click.Choice(MODELS, case_sensitive=False), help="Only agreements of this model.")
+@json_option
+@database_option
+def coverage_command(as_of, vintage, model, as_json):
+    """Counties with a participating county-level agency, with any participating agency, and states with an
+    agreement, nationally and per state, as numbers and percentages of the vintage's counties."""
+    with state().db.session() as session:
+        result = coverage_of_date(session, parse_date(as_of), vintage, model)
+    if as_json:
+        print_json(result)
+        return
+    click.echo(headline(result))
+    table = Table(title="By state (counties of the vintage)")
+    for column in ("state", "MOAs", "counties", "with county-level agency", "%", "with any agency", "%", "listings not located"):
+        table.add_column(column, justify="left" if column == "state" else "right")
+    for usps, s in result["by_state"].items():
+        if not s["moas"] and not s["counties_with_any_agency"]:
+            continue
+        table.add_row(
+            usps,
+            f"{s['moas']:,}",
+            "" if s["counties_total"] is None else f"{s['counties_total']:,}",
+            "" if s["counties_with_county_agency"] is None else str(s["counties_with_county_agency"]),
+            "" if s["percent"]["counties_with_county_agency"] is None else f"{s['percent']['counties_with_county_agency']:.1f}",
+            "" if s["counties_with_any_agency"] is None else str(s["counties_with_any_agency"]),
+            "" if s["percent"]["counties_with_any_agency"] is None else f"{s['percent']['counties_with_any_agency']:.1f}",
+            f"{s['listings_not_located']:,}",
+        )
+    console.print(table)
+    click.echo(f"States without an agreement: {', '.join(u for u, s in result['by_state'].items() if not s['has_agreement']) or 'none'}.")
+
+
+@click.command("map")
+@click.option("--level", type=click.Choice(LEVELS), required=True, help="Shapes: states, or counties.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The participating list in force on this date (default: the latest).")
+@click.option("--model", type=click.Choice(MODELS, case_sensitive=False), help="Only agreements of this model.")
+@click.option("--measure", type=click.Choice(MEASURES), default="moas", show_default=True, help="moas: agreements per shape; coverage: counties with participating agencies.")
+@click.option("--state", "state_usps", metavar="USPS", help="Only this state's counties (county level).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.svg or FILE.png.")
+@json_option
+@database_option
+def map_command(level, as_of, model, measure, state_usps, output, as_json):
+    """Draw a choropleth map (Albers USA, Alaska and Hawaii as insets) as SVG or PNG, offline."""
+    path = Path(output)
+    suffix = path.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise G287Error(f"{output}: the map is written as .svg or .png")
+    if not path.resolve().parent.is_dir():
+        raise G287Error(f"{output}: no such folder {path.resolve().parent}")
+    with state().db.session() as session:
+        svg = render_map(session, level, parse_date(as_of), model, measure, state_usps)
+    data = svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg)
+    _write_atomically(path, data)
+    if as_json:
+        print_json({"file": str(path), "format": suffix[1:], "bytes": len(data)})
+    else:
+        click.echo(f"{path}: {suffix[1:].upper()} map, {len(data) / 1024:,.0f} KiB")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing (a temporary file in the same folder, then renamed over the target)."""
+    handle, temporary = tempfile.mkstemp(prefix=".g287-map-", dir=path.resolve().parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise G287Error(f"{path}: cannot be written ({error.strerror or error})") from None

@@ -1,0 +1,368 @@
+"""Choropleth maps of the program, drawn by g287 itself, offline: one SVG string per call.
+
+`render_map` is what the command (`g287 map`) and the web pages call. The geometry is pre-projected (Albers USA,
+Alaska and Hawaii as insets), simplified and quantized at build time (g287/geo/build.py), so drawing a map is
+only choosing a class per shape and joining strings. Every shape carries its FIPS code(s) (`data-fips`) and a
+`<title>` ("Hillsborough County, FL — 3 agreements: JEM, TFM, WSO") for screen readers and mouse-over; the
+legend is text; every text is escaped and there is no script or external reference, so the SVG is safe to
+inline in HTML. Classes and colours: g287/data/geo/map.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import textwrap
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from g287.errors import G287Error
+from g287.geo import reference
+from g287.geo.coverage import check_model, county_breakdown, coverage_of, located_listings, participating_publication
+from g287.registry.figures import MODELS
+
+LEVELS = ("state", "county")
+MEASURES = ("moas", "coverage")
+WIDTH = 975  # px: the layout of the projected geometry
+MAP_HEIGHT = 610
+HEADER = 84
+FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+SINGULAR = {"counties": "county", "states": "state"}
+MODEL_NAMES = {"JEM": "Jail Enforcement Model", "TFM": "Task Force Model", "WSO": "Warrant Service Officer"}
+
+
+@cache
+def shapes() -> dict:
+    return json.loads((reference.GEO_DIR / "shapes.json").read_text(encoding="utf-8"))
+
+
+@cache
+def map_classes() -> dict:
+    with open(reference.GEO_DIR / "map.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def esc(text) -> str:
+    """Escape for SVG text and attribute values (quotes included)."""
+    return html.escape(str(text), quote=True)
+
+
+@dataclass
+class Feature:
+    """One shape on the map and what it stands for."""
+
+    key: str  # the shape's id in shapes.json
+    path: str
+    fips: list[str]  # the FIPS codes it stands for (a county, several drawn together, or a state)
+    label: str
+    value: float
+    description: str
+    css_class: int = 0
+    marker: bool = False
+
+
+@dataclass
+class MapData:
+    title: str
+    subtitle: list[str]
+    features: list[Feature]
+    classes: list[list]
+    unit: str  # what the legend counts: "counties" | "states"
+    caption: list[str]
+    notes: list[str] = field(default_factory=list)
+    view: tuple[float, float, float] | None = None  # map units -> px: translate x, y, then scale (None: the nation)
+
+
+def _class_of(value: float, classes: list[list]) -> int:
+    for index, (low, high, _label, _colour) in enumerate(classes):
+        if value >= low and (high == -1 or value <= high):
+            return index
+    return 0
+
+
+def _models_text(models: Counter, counts: bool) -> str:
+    parts = []
+    for model in sorted(models, key=lambda m: (m not in MODELS, m)):
+        n = models[model]
+        if counts:
+            parts.append(f"{model} {n:,}")
+        else:
+            parts.append(model if n == 1 else f"{model} ×{n}")
+    return ", ".join(parts)
+
+
+def _agreements(n: int, models: Counter, *, counts: bool = False) -> str:
+    if n == 0:
+        return "no agreements"
+    return f"{n:,} agreement{'s' if n != 1 else ''}: {_models_text(models, counts)}"
+
+
+def _date_text(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def render_map(
+    session: Session,
+    level: str,
+    as_of: dt.date | None = None,
+    model: str | None = None,
+    measure: str = "moas",
+    state: str | None = None,
+    *,
+    map_id: str | None = None,
+) -> str:
+    """The SVG of a choropleth map: `level` "state" or "county"; `measure` "moas" (agreements as ICE counts
+    them) or "coverage"; `state` (a USPS code) draws only that state's counties. Raises G287Error (NotFound)
+    when no participating list is in force on the date, or for a bad argument."""
+    if level not in LEVELS:
+        raise G287Error(f"unknown map level {level!r}: state or county")
+    if measure not in MEASURES:
+        raise G287Error(f"unknown measure {measure!r}: moas or coverage")
+    if state is not None and level != "county":
+        raise G287Error("a state's map shows its counties: use the county level")
+    model = check_model(model)
+    info = reference.state_info(state) if state is not None else None
+    if info is not None and info.category == "territory":
+        raise G287Error(f"no county map of {info.name}: the registry holds no boundaries of the territories")
+    publication = participating_publication(session, as_of)
+    vintage = reference.vintage_on(as_of or publication.published_on)
+    listings = located_listings(session, publication, vintage.name, model)
+    figures = coverage_of(publication, vintage, listings, model, as_of)
+    if level == "county":
+        data = _county_map(figures, listings, vintage, measure, info)
+    else:
+        data = _state_map(figures, listings, measure)
+    ident = map_id or "g287map-" + hashlib.sha1(f"{level}|{figures['as_of']}|{model}|{measure}|{state}|{publication.id}".encode()).hexdigest()[:8]
+    return _svg(data, ident)
+
+
+def _headline_lines(figures: dict, info) -> list[str]:
+    p = figures["percent"]
+    listings = figures["listings"]
+    if info is not None:
+        s = figures["by_state"][info.usps]
+        text = (
+            f"{info.name}: {s['moas']:,} agreements (MOAs as ICE counts them). {s['counties_with_county_agency']} of {s['counties_total']} counties "
+            f"({s['percent']['counties_with_county_agency']}%) have a participating county-level agency; {s['counties_with_any_agency']} "
+            f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in them. "
+            f"{s['listings_not_located']:,} listings are not on the map (no county in ICE's list, or a county that could not be matched)."
+        )
+        return [text]
+    return [
+        f"{listings['total']:,} agreements (MOAs as ICE counts them) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC). "
+        f"{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties ({p['counties_with_county_agency']}%) have a participating "
+        f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them.",
+        f"{listings['total'] - listings['located']:,} listings are not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
+        f"(municipal and state agencies mostly), {listings['county_not_matched']:,} whose county could not be matched (see `g287 counties unmatched`)"
+        + (f", {listings['county_not_in_vintage']:,} in a county not of this vintage." if listings["county_not_in_vintage"] else "."),
+    ]
+
+
+def _subtitle(figures: dict) -> list[str]:
+    publication = figures["publication"]
+    half = f" {publication['half']}" if publication["half"] else ""
+    return [
+        f"Source: ICE, list of participating agencies published {publication['published']}{half} ({publication['publication']}).",
+        f"Counties: Census {figures['vintage']} vintage ({figures['counties_total']:,}); boundaries: Census 2017 (us-atlas). Map: g287.",
+    ]
+
+
+def _title(kind: str, measure: str, figures: dict, info) -> str:
+    what = "287(g) agreements" if measure == "moas" else "287(g) coverage"
+    where = f" in {info.name}" if info is not None else ""
+    model = f", {MODEL_NAMES[figures['model']]} ({figures['model']}) only" if figures["model"] else ""
+    return f"{what} by {kind}{where}{model}, as of {_date_text(dt.date.fromisoformat(figures['as_of']))}"
+
+
+def _county_map(figures: dict, listings, vintage, measure: str, info) -> MapData:
+    geometry = shapes()
+    breakdown = county_breakdown(listings)
+    groups: dict[str, list[reference.County]] = {}
+    not_drawn = []
+    for county in sorted(reference.counties_in(vintage.name).values(), key=lambda c: c.fips):
+        if info is not None and county.usps != info.usps:
+            continue
+        if not county.shape:
+            not_drawn.append(county)
+            continue
+        groups.setdefault(county.shape, []).append(county)
+    config = map_classes()[measure]["county"]
+    classes = config["classes"]
+    features = []
+    notes = []
+    for key, members in groups.items():
+        if key.startswith("state:"):
+            shape = geometry["states"][key.split(":", 1)[1]]
+        else:
+            shape = geometry["counties"][key]
+        entries = [breakdown.get(c.fips) for c in members]
+        moas = sum(e["moas"] for e in entries if e)
+        models = sum((e["models"] for e in entries if e), Counter())
+        county_agency = any(e and e["county_agency"] for e in entries)
+        if len(members) == 1:
+            label = members[0].label()
+        else:
+            names = " and ".join(c.name for c in members) if len(members) <= 3 else f"the {len(members)} {members[0].kind}s of {reference.states()[members[0].usps].name}"
+            label = f"{names[0].upper()}{names[1:]}, {members[0].usps} (drawn together: {members[0].shape_note})"
+            notes.append(f"{names[0].upper()}{names[1:]} ({members[0].usps}): {members[0].shape_note}.")
+        if measure == "moas":
+            value = moas
+            description = _agreements(moas, models)
+        else:
+            value = 2 if county_agency else (1 if moas else 0)
+            description = classes[int(value)][2] + ("; " + _agreements(moas, models) if moas else "")
+        features.append(Feature(key, shape["d"], [c.fips for c in members], label, value, description, marker=bool(shape.get("marker"))))
+    markers = [f.label for f in features if f.marker]
+    if markers:
+        notes.append(f"Smaller than the map's grid, drawn as small squares: {', '.join(markers)}.")
+    if not_drawn:
+        notes.append(f"Not drawn (no boundaries bundled): {', '.join(c.label() for c in not_drawn)}.")
+    territories = figures["territories_with_agreement"]
+    if territories and info is None:
+        notes.append("Territories are not drawn; agreements there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
+    data = MapData(
+        title=_title("county", measure, figures, info),
+        subtitle=_subtitle(figures),
+        features=features,
+        classes=classes,
+        unit="counties",
+        caption=_headline_lines(figures, info),
+        notes=notes,
+    )
+    if info is not None:
+        data.view = _fit([geometry["counties"][k]["bbox"] if not k.startswith("state:") else geometry["states"][k.split(":", 1)[1]]["bbox"] for k in groups])
+    return data
+
+
+def _state_map(figures: dict, listings, measure: str) -> MapData:
+    geometry = shapes()
+    by_fips = {s.fips: s for s in reference.states().values()}
+    models_by_state: dict[str, Counter] = {}
+    for x in listings:
+        if x.state:
+            models_by_state.setdefault(x.state, Counter())[x.model or "unknown"] += 1
+    classes = map_classes()[measure]["state"]["classes"]
+    features = []
+    for fips, shape in sorted(geometry["states"].items()):
+        info = by_fips.get(fips)
+        if info is None:
+            continue
+        s = figures["by_state"].get(info.usps)
+        moas = s["moas"] if s else 0
+        agreements = _agreements(moas, models_by_state.get(info.usps, Counter()), counts=True)
+        if measure == "moas":
+            value, description = moas, agreements
+        else:
+            value = s["percent"]["counties_with_county_agency"] or 0
+            description = f"{s['counties_with_county_agency']} of {s['counties_total']} counties ({value}%) with a participating county-level agency; {agreements}"
+        features.append(Feature(fips, shape["d"], [fips], info.name, value, description))
+    notes = ["States are counted by the STATE column of ICE's list; every listing is on this map."]
+    territories = figures["territories_with_agreement"]
+    if territories:
+        notes.append("Territories are not drawn; agreements there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
+    return MapData(_title("state", measure, figures, None), _subtitle(figures), features, classes, "states", _headline_lines(figures, None), notes)
+
+
+@cache
+def _national_view() -> tuple[float, float, float]:
+    geometry = shapes()
+    return _fit([shape["bbox"] for shape in geometry["states"].values()])
+
+
+def _fit(boxes: list[list[int]]) -> tuple[float, float, float]:
+    """Translate and scale that fit map-unit bounding boxes into the map area, with a margin."""
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[2] for b in boxes)
+    y1 = max(b[3] for b in boxes)
+    margin = 12
+    scale = min((WIDTH - 2 * margin) / max(x1 - x0, 1), (MAP_HEIGHT - 2 * margin) / max(y1 - y0, 1))
+    tx = (WIDTH - (x1 - x0) * scale) / 2 - x0 * scale
+    ty = (MAP_HEIGHT - (y1 - y0) * scale) / 2 - y0 * scale
+    return (round(tx, 3), round(ty, 3), round(scale, 6))
+
+
+def _wrap(text: str, width: int = 140) -> list[str]:
+    return textwrap.wrap(text, width=width) or [""]
+
+
+def _svg(data: MapData, ident: str) -> str:
+    for feature in data.features:
+        feature.css_class = _class_of(feature.value, data.classes)
+    counts: Counter = Counter()
+    for f in data.features:
+        counts[f.css_class] += len(f.fips)  # a shape drawn for several counties counts each of them
+    national = data.view is None
+    tx, ty, scale = _national_view() if national else data.view
+    thin = 0.35 / scale  # county borders, px -> map units
+    out: list[str] = []
+    legend_items = []  # (x, row, text): items flow left to right, wrapping to the next row
+    x, row = 12.0, 0
+    for index, (_low, _high, label, _colour) in enumerate(data.classes):
+        n = counts.get(index, 0)
+        text = f"{label} ({n:,} {data.unit if n != 1 else SINGULAR[data.unit]})"
+        width = 22 + 7.0 * len(text) + 24  # swatch, text at ~7 px per character, gap
+        if x > 12 and x + width > WIDTH - 12:
+            x, row = 12.0, row + 1
+        legend_items.append((x, row, text))
+        x += max(width, 200)
+    legend_rows = row + 1
+    caption_lines = [line for text in data.caption for line in _wrap(text)]
+    note_lines = [line for text in data.notes for line in _wrap(text, 160)]
+    legend_top = HEADER + MAP_HEIGHT + 10
+    caption_top = legend_top + 22 * legend_rows + 12
+    height = caption_top + 16 * len(caption_lines) + 13 * len(note_lines) + 10
+    description = " ".join(data.caption + data.notes)
+    out.append(
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(ident)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img" aria-labelledby="{esc(ident)}-title {esc(ident)}-desc" font-family="{esc(FONT)}">'
+    )
+    out.append(f'<title id="{esc(ident)}-title">{esc(data.title)}</title><desc id="{esc(ident)}-desc">{esc(description)}</desc>')
+    out.append(f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>')
+    out.append(f'<text x="12" y="26" font-size="19" font-weight="bold" fill="#111111">{esc(data.title)}</text>')
+    for i, line in enumerate(data.subtitle):
+        out.append(f'<text x="12" y="{48 + 15 * i}" font-size="11.5" fill="#333333">{esc(line)}</text>')
+    out.append(f'<g transform="translate({tx} {ty + HEADER}) scale({scale})">')
+    shapes_out: list[str] = []
+    by_class: dict[int, list[Feature]] = {}
+    for feature in data.features:
+        by_class.setdefault(feature.css_class, []).append(feature)
+    for index in sorted(by_class):
+        colour = data.classes[index][3]
+        out.append(f'<g class="g287-class" data-class="{index}" fill="{esc(colour)}" stroke="#ffffff" stroke-width="{thin:.3g}" stroke-linejoin="round">')
+        for f in by_class[index]:
+            shapes_out.append(f'<path data-fips="{" ".join(f.fips)}" d="{f.path}"><title>{esc(f.label)} — {esc(f.description)}</title></path>')
+        out.append("".join(shapes_out))
+        shapes_out.clear()
+        out.append("</g>")
+    geometry = shapes()
+    if national:
+        out.append(f'<path d="{geometry["state_borders"]}" fill="none" stroke="#ffffff" stroke-width="{1.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
+        out.append(f'<path d="{geometry["state_borders"]}" fill="none" stroke="#555555" stroke-width="{0.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
+        out.append(f'<path d="{geometry["nation_outline"]}" fill="none" stroke="#555555" stroke-width="{0.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
+    out.append("</g>")
+    out.append(f'<g class="g287-legend" role="list" aria-label="Legend: {esc(data.unit)} per class">')
+    for index, (_low, _high, _label, colour) in enumerate(data.classes):
+        x, row, text = legend_items[index]
+        y = legend_top + 22 * row
+        out.append(
+            f'<g role="listitem" class="g287-legend-item" data-class="{index}" data-count="{counts.get(index, 0)}">'
+            f'<rect x="{x:g}" y="{y}" width="16" height="14" fill="{esc(colour)}" stroke="#777777" stroke-width="0.5"/>'
+            f'<text x="{x + 22:g}" y="{y + 11.5}" font-size="12" fill="#111111">{esc(text)}</text></g>'
+        )
+    out.append("</g>")
+    y = caption_top
+    for line in caption_lines:
+        out.append(f'<text x="12" y="{y + 11}" font-size="12" fill="#111111">{esc(line)}</text>')
+        y += 16
+    for line in note_lines:
+        out.append(f'<text x="12" y="{y + 10}" font-size="10" fill="#444444">{esc(line)}</text>')
+        y += 13
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,0 +1,212 @@
+"""Matching ICE's COUNTY text to a county's FIPS code, within the listing's state — never by guessing.
+
+A text matches when, after case, spacing, punctuation, accents and apostrophes are set aside, it is the name of
+exactly one county of the stated state: with or without its designation ("Hillsborough", "Hillsborough
+County"), or with a designation that kind of county equivalent accepts ("Union County" for Union Parish,
+Louisiana; "Juneau Borough"; "Baltimore City"). Rules: g287/data/geo/matching.toml.
+
+A text naming no county of the state (even one that exists in another state), or several ("Richmond" in
+Virginia: the county or the city), is not matched; only a reviewed line of g287/data/geo/county_fixes.csv maps a
+misspelling. Texts that stand for no county ("Statewide"; "N/A" is already no value) mean "no county".
+The pure function is `match_county`; storing matches and their quality-register entries is in g287/geo/store.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from g287.geo.reference import GEO_DIR, County, all_versions, counted_states, counties_in, states, vintage
+
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+MATCHED = "matched"  # the text names one county of the state
+FIXED = "fixed"  # mapped by a reviewed fix (a misspelling)
+FORMER = "former"  # names one county of the state that no longer exists (matched to it)
+NO_COUNTY = "no_county"  # a text that stands for no county ("Statewide")
+UNMATCHED = "unmatched"  # names no county of the state
+AMBIGUOUS = "ambiguous"  # names several counties of the state
+STATE_UNKNOWN = "state_unknown"  # the listing's state is unknown (registered by the core already)
+FAILED = (UNMATCHED, AMBIGUOUS, STATE_UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Match:
+    status: str
+    fips: str | None
+    rule: str  # how it was matched, or why not (one line)
+    problem: str | None = None  # quality-register entry: what is wrong, with the raw value
+    action: str | None = None
+    category: str | None = None  # repaired | unknown | note
+
+    @property
+    def located(self) -> bool:
+        return self.fips is not None
+
+
+@dataclass(frozen=True)
+class Rules:
+    words: dict[str, str]
+    designations: dict[tuple[str, ...], frozenset[str]]  # tokens of a designation -> kinds it may name
+    no_county: frozenset[str]
+
+
+@cache
+def rules() -> Rules:
+    with open(GEO_DIR / "matching.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    words = {k: v for k, v in data["words"].items()}
+    designations = {tuple(name.split()): frozenset(kinds) for name, kinds in data["designations"].items()}
+    no_county = frozenset(key_of(v, words) for v in data["no_county"]["values"])
+    return Rules(words, designations, no_county)
+
+
+def tokens_of(text: str, words: dict[str, str] | None = None) -> list[str]:
+    """Lower-case word tokens, accents and apostrophes removed, "&" read as "and", abbreviations expanded."""
+    words = rules().words if words is None else words
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _APOSTROPHES.sub("", text).replace("&", " and ")
+    return [words.get(t, t) for t in _NON_WORD.split(text) if t]
+
+
+def key_of(text: str, words: dict[str, str] | None = None) -> str:
+    """One key for the spellings that differ in case, spacing, punctuation, accents, apostrophes:
+    "Prince George's County" = "PRINCE GEORGES COUNTY", "De Kalb" = "DeKalb", "St. Landry" = "Saint Landry"."""
+    return "".join(tokens_of(text, words))
+
+
+def readings(text: str) -> list[tuple[str, frozenset[str] | None]]:
+    """The ways a text can name a county: (key of the name, kinds allowed or None for any kind)."""
+    tokens = tokens_of(text)
+    result: list[tuple[str, frozenset[str] | None]] = [("".join(tokens), None)]
+    for designation, kinds in rules().designations.items():
+        n = len(designation)
+        if len(tokens) > n and tuple(tokens[-n:]) == designation:
+            result.append(("".join(tokens[:-n]), kinds))
+        if len(tokens) > n + 1 and tuple(tokens[:n]) == designation and tokens[n] == "of":  # "City of Richmond"
+            result.append(("".join(tokens[n + 1 :]), kinds))
+    return result
+
+
+@cache
+def _index() -> dict[str, list[tuple[str, str, County]]]:
+    """Per state: (key of the base name, key of the full name, county) for every version of every county."""
+    result: dict[str, list[tuple[str, str, County]]] = {}
+    for c in all_versions():
+        result.setdefault(c.usps, []).append((key_of(c.base_name), key_of(c.name), c))
+    return result
+
+
+def candidates(usps: str, text: str, pool: dict[str, County] | None = None) -> list[County]:
+    """Counties of the state (restricted to `pool` when given) that the text can name."""
+    found: dict[str, County] = {}
+    for name_key, kinds in readings(text):
+        for base_key, full_key, county in _index().get(usps, []):
+            if pool is not None and county.fips not in pool:
+                continue
+            if (kinds is None and name_key in (base_key, full_key)) or (kinds is not None and name_key == base_key and county.kind in kinds):
+                found.setdefault(county.fips, county)
+    return sorted(found.values(), key=lambda c: c.fips)
+
+
+@cache
+def fixes() -> dict[tuple[str, str], dict]:
+    """Reviewed fixes by (state, key of the text as published)."""
+    with open(GEO_DIR / "county_fixes.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return {(r["usps"], key_of(r["county_text"])): r for r in rows}
+
+
+def _state_name(usps: str) -> str:
+    info = states().get(usps)
+    return info.name if info else usps
+
+
+@cache
+def match_county(usps: str | None, text: str) -> Match:
+    """What a COUNTY text means in a state. Pure: depends only on the reference data and rules."""
+    if key_of(text) in rules().no_county or not key_of(text):
+        return Match(NO_COUNTY, None, "a text that stands for no single county")
+    if usps is None:
+        return Match(STATE_UNKNOWN, None, "the listing's state is unknown, so the county cannot be looked up")
+    state_name = _state_name(usps)
+    counted = {s.usps for s in counted_states()}
+    fix = fixes().get((usps, key_of(text)))
+    if fix is not None:
+        county = next(c for c in all_versions() if c.fips == fix["fips"])
+        return Match(
+            FIXED,
+            county.fips,
+            f"reviewed fix: {fix['reason']}",
+            f"county {text!r} does not exist in {state_name}: {fix['reason']}",
+            f"read as {county.name} ({county.fips}), a reviewed fix (g287/data/geo/county_fixes.csv)",
+            "repaired",
+        )
+    if usps not in counted:
+        return Match(
+            UNMATCHED,
+            None,
+            f"the registry holds no county list for {state_name}",
+            f"county {text!r} cannot be matched: the registry holds no county list for {state_name}",
+            "county unknown",
+            "unknown",
+        )
+    latest = counties_in(vintage(None).name)
+    found = candidates(usps, text, latest)
+    former = False
+    if not found:
+        found = candidates(usps, text)
+        former = bool(found)
+    if len(found) == 1:
+        county = found[0]
+        if former:
+            return Match(
+                FORMER,
+                county.fips,
+                f"names {county.name}, which no longer exists (until {county.valid_until})",
+                f"county {text!r} names {county.name} ({county.fips}), a county of {state_name} only until {county.valid_until}",
+                f"matched to the former county {county.fips}",
+                "note",
+            )
+        return Match(MATCHED, county.fips, "the name of one county of the state")
+    if len(found) > 1:
+        options = " or ".join(f"{c.name} ({c.fips})" for c in found)
+        return Match(
+            AMBIGUOUS,
+            None,
+            f"names several counties of {state_name}: {options}",
+            f"county {text!r} is ambiguous in {state_name}: {options}",
+            "county unknown: not guessed",
+            "unknown",
+        )
+    elsewhere = sorted({_state_name(c.usps) for s in counted if s != usps for c in candidates(s, text, latest)})
+    hint = f" (a county of that name exists in {', '.join(elsewhere[:3])}{' and others' if len(elsewhere) > 3 else ''})" if elsewhere else ""
+    return Match(
+        UNMATCHED,
+        None,
+        f"no county of {state_name} has that name{hint}",
+        f"county {text!r} does not exist in {state_name}{hint}",
+        "county unknown: not matched to a FIPS code (a reviewed fix in g287/data/geo/county_fixes.csv can map a misspelling)",
+        "unknown",
+    )
+
+
+_NAMED_COUNTY = re.compile(r"^(?P<name>.+?)\s+(County|Parish|Borough)\b", re.I)
+
+
+def county_named_by_agency(usps: str | None, agency_name: str | None) -> County | None:
+    """The county an agency's own name names ("Bradford County Sheriff's Office" -> Bradford County), when it
+    names exactly one county of the state; used only to flag disagreements, never to set a county."""
+    if not usps or not agency_name:
+        return None
+    found = _NAMED_COUNTY.match(agency_name.strip())
+    if not found:
+        return None
+    matched = candidates(usps, found.group(0), counties_in(vintage(None).name))
+    return matched[0] if len(matched) == 1 else None

@@ -1,0 +1,213 @@
+"""The counties and county equivalents of the 50 states and DC, by vintage: reference data shipped in
+g287/data/geo/ (built by g287/geo/build.py; sources in g287/data/geo/SOURCES.md).
+
+A vintage is the set of counties in force on a date: "2000" (Census 2000, 3,141), "2010" (3,143), "2020"
+(3,143) and "2022" (from 6 June 2022, with Connecticut's planning regions: 3,144). A FIPS code is one county
+version per vintage; a few codes changed name or extent (see county_changes.csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from g287.config import DATA_DIR
+from g287.errors import G287Error, NotFound
+
+GEO_DIR = DATA_DIR / "geo"
+
+# The designation at the end of a Census county name, and what kind of entity it makes.
+DESIGNATIONS = (
+    (" City and Borough", "city and borough"),
+    (" Census Area", "census area"),
+    (" Planning Region", "planning region"),
+    (" Municipality", "municipality"),
+    (" Borough", "borough"),
+    (" County", "county"),
+    (" Parish", "parish"),
+    (" city", "city"),  # Census writes independent cities with a lower-case "city": "Richmond city"
+)
+
+
+@dataclass(frozen=True)
+class County:
+    fips: str
+    usps: str
+    name: str  # legal name with its designation: "Hillsborough County", "Richmond city", "Carson City"
+    base_name: str  # without the designation: "Hillsborough", "Richmond", "Carson City"
+    kind: str  # county | parish | borough | census area | city and borough | municipality | city | planning region | district | consolidated city
+    class_code: str  # Census class code (H1, H4, H5, H6, C7)
+    valid_from: str  # ISO date, "" when it existed before 2000
+    valid_until: str  # ISO date, "" when it still exists
+    vintages: tuple[str, ...]
+    shape: str  # the shape the maps draw it with: its own FIPS, a predecessor's, "state:09", or ""
+    shape_note: str
+
+    @property
+    def state_fips(self) -> str:
+        return self.fips[:2]
+
+    def label(self) -> str:
+        """'Hillsborough County, FL'."""
+        return f"{self.name}, {self.usps}"
+
+    def as_dict(self) -> dict:
+        return {
+            "fips": self.fips,
+            "name": self.name,
+            "state": self.usps,
+            "base_name": self.base_name,
+            "kind": self.kind,
+            "vintages": list(self.vintages),
+            "valid_from": self.valid_from or None,
+            "valid_until": self.valid_until or None,
+        }
+
+
+@dataclass(frozen=True)
+class Vintage:
+    name: str
+    as_of: dt.date
+    description: str
+
+
+@dataclass(frozen=True)
+class StateInfo:
+    usps: str
+    fips: str
+    name: str
+    category: str  # state | district | territory
+
+
+def split_designation(name: str, class_code: str) -> tuple[str, str]:
+    for suffix, kind in DESIGNATIONS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], kind
+    if name == "District of Columbia":
+        return name, "district"
+    if class_code == "C7":
+        return name, "consolidated city"  # Carson City
+    raise ValueError(f"a county name without a known designation: {name!r}")
+
+
+@cache
+def all_versions() -> tuple[County, ...]:
+    with open(GEO_DIR / "counties.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    result = []
+    for r in rows:
+        base, kind = split_designation(r["name"], r["class"])
+        result.append(
+            County(r["fips"], r["usps"], r["name"], base, kind, r["class"], r["valid_from"], r["valid_until"], tuple(r["vintages"].split()), r["shape"], r["shape_note"])
+        )
+    return tuple(result)
+
+
+@cache
+def vintages() -> tuple[Vintage, ...]:
+    with open(GEO_DIR / "vintages.csv", newline="", encoding="utf-8") as handle:
+        return tuple(Vintage(r["vintage"], dt.date.fromisoformat(r["as_of"]), r["description"]) for r in csv.DictReader(handle))
+
+
+VINTAGE_NAMES = ("2000", "2010", "2020", "2022")
+
+
+def vintage(name: str | None) -> Vintage:
+    """A vintage by name; None means the latest."""
+    known = vintages()
+    if name is None:
+        return known[-1]
+    for v in known:
+        if v.name == str(name):
+            return v
+    raise G287Error(f"unknown county vintage {name!r}: one of {', '.join(v.name for v in known)}")
+
+
+def vintage_on(day: dt.date | None) -> Vintage:
+    """The vintage in force on a date: the latest whose date is on or before it (the earliest for older dates)."""
+    known = vintages()
+    if day is None:
+        return known[-1]
+    chosen = known[0]
+    for v in known:
+        if v.as_of <= day:
+            chosen = v
+    return chosen
+
+
+@cache
+def counties_in(vintage_name: str) -> dict[str, County]:
+    """The counties of a vintage, by FIPS code."""
+    return {c.fips: c for c in all_versions() if vintage_name in c.vintages}
+
+
+@cache
+def states() -> dict[str, StateInfo]:
+    """The states, DC and the territories (g287/data/reference/states.csv), by USPS code."""
+    with open(DATA_DIR / "reference" / "states.csv", newline="", encoding="utf-8") as handle:
+        return {r["usps"]: StateInfo(r["usps"], r["fips"], r["name"], r["category"]) for r in csv.DictReader(handle)}
+
+
+def counted_states() -> list[StateInfo]:
+    """The 50 states and DC: the ones whose counties make up the national totals."""
+    return [s for s in states().values() if s.category in ("state", "district")]
+
+
+def state_info(usps: str) -> StateInfo:
+    found = states().get(str(usps).strip().upper())
+    if found is None:
+        raise NotFound(f"no state {usps!r}: give a USPS code such as FL")
+    return found
+
+
+def county(fips: str, vintage_name: str | None = None) -> County:
+    """A county by FIPS code: its version in the given vintage, else its latest version."""
+    fips = str(fips).strip()
+    if vintage_name is not None:
+        found = counties_in(vintage(vintage_name).name).get(fips)
+        if found is not None:
+            return found
+    versions = [c for c in all_versions() if c.fips == fips]
+    if not versions:
+        raise NotFound(f"no county with FIPS code {fips!r}")
+    return versions[-1]
+
+
+def counties_of_state(usps: str, vintage_name: str | None = None) -> list[County]:
+    """The counties of a state in a vintage (default: the latest), by name."""
+    info = state_info(usps)
+    chosen = vintage(vintage_name).name
+    return sorted((c for c in counties_in(chosen).values() if c.usps == info.usps), key=lambda c: (c.name, c.fips))
+
+
+@cache
+def _versions_by_fips() -> dict[str, list[County]]:
+    result: dict[str, list[County]] = {}
+    for c in all_versions():
+        result.setdefault(c.fips, []).append(c)
+    return result
+
+
+@cache
+def _containment() -> dict[str, str]:
+    """FIPS -> the FIPS of the county that wholly contains it in another vintage (a predecessor it was split
+    from, or a successor it was renamed to or merged into), from county_changes.csv."""
+    with open(GEO_DIR / "county_changes.csv", newline="", encoding="utf-8") as handle:
+        return {r["fips"]: r["contained_in"] for r in csv.DictReader(handle) if r["contained_in"]}
+
+
+def in_vintage(fips: str, vintage_name: str) -> str | None:
+    """The county of `vintage_name` that a county (of any vintage) lies in: itself when it exists in that
+    vintage; else the one that wholly contains it (Chugach Census Area in 2000 → Valdez-Cordova Census Area);
+    None when no single county does (Broomfield County in 2000: formed from parts of four counties)."""
+    members = counties_in(vintage_name)
+    seen = set()
+    current = fips
+    while current and current not in seen:
+        if current in members:
+            return current
+        seen.add(current)
+        current = _containment().get(current, "")
+    return None

@@ -1,0 +1,168 @@
+"""Coverage arithmetic and maps on a list whose answers are known by construction (both databases)."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from g287.errors import G287Error, NotFound
+from g287.geo import reference
+from g287.geo.coverage import coverage
+from g287.geo.maps import map_classes, render_map
+from g287.geo.raster import svg_to_png
+from tests.conftest import make_database
+from tests.geo.constructed import ingest_constructed
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def constructed_db(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("constructed")
+    database, close = make_database(request.param, folder)
+    ingest_constructed(database, folder)
+    yield database
+    close()
+
+
+def test_coverage_arithmetic(constructed_db):
+    with constructed_db.session() as session:
+        result = coverage(session)
+    # county-level agencies located: Hillsborough FL, Harris TX, Chugach AK, Capitol Planning Region CT
+    # (Richmond VA is ambiguous: not located; the PR police has no county)
+    assert result["vintage"] == "2022" and result["counties_total"] == 3144
+    assert result["counties_with_county_agency"] == 4
+    assert result["counties_with_any_agency"] == 5  # + Miami-Dade (a municipal agency with a county)
+    assert result["states_with_agreement"] == 6  # FL TX AR VA AK CT; PR is a territory
+    assert result["territories_with_agreement"] == {"PR": 1}
+    assert result["percent"] == {"counties_with_county_agency": round(400 / 3144, 2), "counties_with_any_agency": round(500 / 3144, 2), "states_with_agreement": round(600 / 51, 2)}
+    assert result["listings"] == {
+        "total": 11,
+        "located": 7,  # Hillsborough x3, Miami-Dade, Harris, Chugach, Capitol
+        "no_county_text": 2,
+        "no_county_text_by_type": {"state_agency": 2},
+        "county_not_matched": 2,  # Bowie County (AR), Richmond (VA)
+        "county_not_in_vintage": 0,
+        "state_unknown": 0,
+    }
+    fl = result["by_state"]["FL"]
+    assert (fl["counties_total"], fl["counties_with_county_agency"], fl["counties_with_any_agency"], fl["moas"], fl["listings_not_located"]) == (67, 1, 2, 5, 1)
+    assert fl["percent"] == {"counties_with_county_agency": round(100 / 67, 2), "counties_with_any_agency": round(200 / 67, 2)}
+    assert result["by_state"]["CT"]["counties_total"] == 9
+    assert result["by_state"]["CA"]["has_agreement"] is False and result["by_state"]["CA"]["moas"] == 0
+    assert result["by_state"]["PR"]["counties_total"] is None
+
+
+def test_coverage_by_model_and_vintage(constructed_db):
+    with constructed_db.session() as session:
+        tfm = coverage(session, model="tfm")
+        old = coverage(session, vintage="2000")
+        v2020 = coverage(session, vintage="2020")
+        with pytest.raises(G287Error):
+            coverage(session, model="XYZ")
+        with pytest.raises(NotFound):
+            coverage(session, as_of=dt.date(2024, 1, 1))
+    assert tfm["model"] == "TFM" and tfm["listings"]["total"] == 8
+    assert tfm["counties_with_county_agency"] == 3  # Hillsborough (its TFM), Chugach, Capitol
+    assert tfm["counties_with_any_agency"] == 4
+    # In 2000: Chugach lies in Valdez-Cordova; Connecticut's planning regions lie in no single 2000 county.
+    assert old["counties_total"] == 3141
+    assert old["counties_with_county_agency"] == 3 and old["listings"]["county_not_in_vintage"] == 1
+    assert v2020["counties_total"] == 3143 and v2020["counties_with_county_agency"] == 3
+
+
+def parse(svg: str):
+    root = ET.fromstring(svg)
+    paths = [p for p in root.iter(f"{SVG}path") if p.get("data-fips")]
+    return root, paths
+
+
+def fill_of(root, path):
+    """(fill, class) of a shape: the class group it is drawn in."""
+    group = _parents(root)[path]
+    assert group.get("class") == "g287-class"
+    return group.get("fill"), int(group.get("data-class"))
+
+
+_PARENTS: dict = {}
+
+
+def _parents(root):
+    key = id(root)
+    if key not in _PARENTS:
+        _PARENTS.clear()
+        _PARENTS[key] = {child: parent for parent in root.iter() for child in parent}
+    return _PARENTS[key]
+
+
+def test_county_map(constructed_db):
+    with constructed_db.session() as session:
+        svg = render_map(session, "county")
+    root, paths = parse(svg)
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text.startswith("287(g) agreements by county, as of 9 July 2025")
+    # one shape per county; shapes drawn for several counties say which
+    fips = [f for p in paths for f in p.get("data-fips").split()]
+    assert sorted(fips) == sorted(reference.counties_in("2022"))
+    assert len(paths) == 3144 - 9 + 1 - 2 + 1
+    by_fips = {p.get("data-fips"): p for p in paths}
+    classes = map_classes()["moas"]["county"]["classes"]
+    hillsborough = by_fips["12057"]
+    assert hillsborough.find(f"{SVG}title").text == "Hillsborough County, FL — 3 agreements: JEM, TFM ×2"
+    assert fill_of(root, hillsborough) == (classes[3][3], 3)
+    assert fill_of(root, by_fips["48201"]) == (classes[1][3], 1)
+    assert by_fips["48201"].find(f"{SVG}title").text == "Harris County, TX — 1 agreement: WSO"
+    assert fill_of(root, by_fips["06037"]) == (classes[0][3], 0)
+    assert by_fips["06037"].find(f"{SVG}title").text == "Los Angeles County, CA — no agreements"
+    chugach = by_fips["02063 02066"]
+    assert "drawn together" in chugach.find(f"{SVG}title").text and fill_of(root, chugach)[1] == 1
+    connecticut = next(p for p in paths if "09110" in p.get("data-fips"))
+    assert len(connecticut.get("data-fips").split()) == 9 and fill_of(root, connecticut)[1] == 1
+    # the legend matches the data: each class's count is the number of counties drawn in it
+    legend = {int(g.get("data-class")): int(g.get("data-count")) for g in root.iter(f"{SVG}g") if g.get("class") == "g287-legend-item"}
+    drawn = {}
+    for p in paths:
+        drawn[fill_of(root, p)[1]] = drawn.get(fill_of(root, p)[1], 0) + len(p.get("data-fips").split())
+    assert legend == {i: drawn.get(i, 0) for i in range(len(classes))}
+    # class "1": Harris, Miami-Dade, and the shapes drawn for several counties (Chugach with Copper River: 2;
+    # Connecticut's planning regions: 9), counted as the counties they are drawn for
+    assert legend[1] == 1 + 1 + 2 + 9 and legend[3] == 1 and sum(legend.values()) == 3144
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert "1 (13 counties)" in texts and "3–4 (1 county)" in texts
+    assert "11 agreements" in texts and "4 of 3,144 counties" in texts
+
+
+def test_svg_is_safe_to_inline(constructed_db):
+    with constructed_db.session() as session:
+        svg = render_map(session, "state")
+    assert "<script" not in svg.lower() and "href" not in svg and "<style" not in svg
+    assert 'list&lt;script&gt;&amp;&quot;x&quot;.csv' in svg  # the file name, escaped
+    ET.fromstring(svg)
+
+
+def test_state_map_and_state_page(constructed_db):
+    with constructed_db.session() as session:
+        states = render_map(session, "state", measure="coverage")
+        florida = render_map(session, "county", state="fl", measure="coverage")
+        with pytest.raises(G287Error):
+            render_map(session, "state", state="FL")
+        with pytest.raises(G287Error):
+            render_map(session, "county", state="PR")
+        with pytest.raises(G287Error):
+            render_map(session, "region")
+    root, paths = parse(states)
+    assert len(paths) == 51
+    fl = next(p for p in paths if p.get("data-fips") == "12")
+    assert fl.find(f"{SVG}title").text.startswith("Florida — 1 of 67 counties (1.49%) with a participating county-level agency; 5 agreements: JEM 1, TFM 4")
+    root, paths = parse(florida)
+    assert sorted(p.get("data-fips") for p in paths) == [c.fips for c in sorted(reference.counties_of_state("FL"), key=lambda c: c.fips)]
+    by_fips = {p.get("data-fips"): p for p in paths}
+    assert fill_of(root, by_fips["12057"])[1] == 2 and fill_of(root, by_fips["12086"])[1] == 1 and fill_of(root, by_fips["12001"])[1] == 0
+    assert "in Florida" in root.find(f"{SVG}title").text
+
+
+def test_png(constructed_db):
+    with constructed_db.session() as session:
+        png = svg_to_png(render_map(session, "state"), zoom=0.5)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert width == 488  # 975 px at zoom 0.5

@@ -1,0 +1,33 @@
+"""The national county map of the real publications: one shape per county, its size, and the state pages."""
+
+import xml.etree.ElementTree as ET
+
+from g287.geo import reference
+from g287.geo.maps import render_map
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_national_county_map(bundled_db):
+    with bundled_db.session() as session:
+        svg = render_map(session, "county")
+    size = len(svg.encode("utf-8"))
+    print(f"\nnational county map: {size / 1024:.0f} KiB")
+    assert size < 600 * 1024
+    root = ET.fromstring(svg)
+    paths = [p for p in root.iter(f"{SVG}path") if p.get("data-fips")]
+    fips = sorted(f for p in paths for f in p.get("data-fips").split())
+    assert fips == sorted(reference.counties_in("2022"))
+    assert all(p.find(f"{SVG}title") is not None for p in paths)
+    legend = sum(int(g.get("data-count")) for g in root.iter(f"{SVG}g") if g.get("class") == "g287-legend-item")
+    assert legend == 3144
+    text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert "807 agreements" in text and "participatingAgencies07092025am.xlsx" in text
+
+
+def test_state_pages(bundled_db):
+    with bundled_db.session() as session:
+        for usps in ("TX", "VA", "AK", "CT"):
+            root = ET.fromstring(render_map(session, "county", state=usps))
+            drawn = sorted(f for p in root.iter(f"{SVG}path") if p.get("data-fips") for f in p.get("data-fips").split())
+            assert drawn == sorted(c.fips for c in reference.counties_of_state(usps))

@@ -1,0 +1,117 @@
+"""County matching as a pure function: insensitive to spelling noise, aware of designations, and never a guess."""
+
+import csv
+
+import pytest
+
+from g287.geo import matching
+from g287.geo.matching import match_county
+from g287.geo.reference import GEO_DIR, county
+
+
+@pytest.mark.parametrize(
+    "usps, text, fips",
+    [
+        ("FL", "Hillsborough County", "12057"),
+        ("FL", "HILLSBOROUGH  county", "12057"),
+        ("FL", "Hillsborough", "12057"),
+        ("FL", "Miami Dade County", "12086"),
+        ("FL", "St Johns County", "12109"),
+        ("MD", "Prince Georges County", "24033"),
+        ("MD", "Prince George’s County", "24033"),
+        ("MD", "St. Mary's County", "24037"),
+        ("NM", "Doña Ana County", "35013"),
+        ("IL", "La Salle County", "17099"),
+        ("AL", "De Kalb County", "01049"),
+        ("GA", "Decatur", "13087"),  # observed: the name without "County"
+        ("LA", "Union County", "22111"),  # observed: "County" for a parish
+        ("LA", "Saint Landry County", "22097"),  # observed: "Saint" for "St."
+        ("LA", "Beauregard Parish", "22011"),
+        ("AK", "Juneau City and Borough", "02110"),
+        ("AK", "Juneau Borough", "02110"),
+        ("AK", "Bethel Census Area", "02050"),
+        ("AK", "Anchorage", "02020"),
+        ("VA", "Richmond County", "51159"),
+        ("VA", "Richmond City", "51760"),
+        ("VA", "City of Richmond", "51760"),
+        ("VA", "James City County", "51095"),
+        ("VA", "James City", "51095"),
+        ("VA", "Bedford", "51019"),  # Bedford city no longer exists
+        ("MD", "Baltimore City", "24510"),
+        ("MD", "Baltimore County", "24005"),
+        ("MO", "St. Louis City", "29510"),
+        ("MO", "St. Louis County", "29189"),
+        ("NV", "Carson City", "32510"),
+        ("DC", "District of Columbia", "11001"),
+    ],
+)
+def test_matches(usps, text, fips):
+    result = match_county(usps, text)
+    assert (result.status, result.fips) == ("matched", fips)
+    assert county(fips).usps == usps
+
+
+@pytest.mark.parametrize(
+    "usps, text, status, says",
+    [
+        ("AR", "Bowie County", "unmatched", ["does not exist in Arkansas", "exists in Texas", "'Bowie County'"]),  # observed
+        ("NC", "Albemarle County", "unmatched", ["does not exist in North Carolina", "Virginia"]),  # observed
+        ("LA", "German Coast County", "unmatched", ["does not exist in Louisiana"]),  # observed
+        ("FL", "Dade County", "unmatched", ["does not exist in Florida"]),  # renamed Miami-Dade in 1997
+        ("VA", "Richmond", "ambiguous", ["Richmond County (51159)", "Richmond city (51760)"]),
+        ("MD", "Baltimore", "ambiguous", ["24005", "24510"]),
+        ("MO", "St. Louis", "ambiguous", ["29189", "29510"]),
+        ("TX", "Hillsborough County", "unmatched", ["does not exist in Texas", "Florida"]),
+        ("VA", "Alexandria County", "unmatched", ["does not exist in Virginia"]),  # a city is not matched by "County"
+        ("TX", "Harris Parish", "unmatched", ["does not exist in Texas"]),  # "Parish" names parishes only
+        ("PR", "San Juan", "unmatched", ["no county list for Puerto Rico"]),
+    ],
+)
+def test_never_guessed(usps, text, status, says):
+    result = match_county(usps, text)
+    assert result.status == status and result.fips is None
+    assert result.category == "unknown"
+    for fragment in says:
+        assert fragment in result.problem
+
+
+def test_unknown_state_and_no_county_texts():
+    assert match_county(None, "Lee County").status == "state_unknown"
+    for text in ("Statewide", "STATE WIDE", "Multiple Counties", "various"):
+        result = match_county("TX", text)
+        assert (result.status, result.fips, result.problem) == ("no_county", None, None), text
+
+
+def test_former_counties_are_matched_and_noted():
+    result = match_county("SD", "Shannon County")
+    assert (result.status, result.fips, result.category) == ("former", "46113", "note")
+    assert match_county("CT", "Fairfield County").fips == "09001"
+    assert match_county("CT", "Capitol Planning Region").status == "matched"
+
+
+def test_fix_table_is_reviewed_and_needed():
+    with open(GEO_DIR / "county_fixes.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 7
+    fixes = matching.fixes()
+    for row in rows:
+        assert row["reason"] and row["evidence"]
+        assert county(row["fips"]).usps == row["usps"]
+        result = match_county(row["usps"], row["county_text"])
+        assert (result.status, result.fips, result.category) == ("fixed", row["fips"], "repaired")
+        assert row["county_text"] in result.problem
+        # without the reviewed line the text would not match: the table only holds what the rules cannot read
+        del_key = (row["usps"], matching.key_of(row["county_text"]))
+        saved = fixes.pop(del_key)
+        try:
+            match_county.cache_clear()
+            assert match_county(row["usps"], row["county_text"]).status in ("unmatched", "ambiguous")
+        finally:
+            fixes[del_key] = saved
+            match_county.cache_clear()
+
+
+def test_agency_name_disagreeing_with_county_column():
+    assert matching.county_named_by_agency("PA", "Bradford County Sheriff's Office").fips == "42015"
+    assert matching.county_named_by_agency("PA", "Monroeville Constable Office") is None
+    assert matching.county_named_by_agency("LA", "Union Parish Sheriff's Office").fips == "22111"

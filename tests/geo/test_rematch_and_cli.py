@@ -1,0 +1,94 @@
+"""Rematching after the fix table changed replaces quality-register entries, never duplicates them; the commands."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from g287.access import Actor
+from g287.db.models.audit import AuditEvent
+from g287.db.models.geo import CountyMatch, CountyRowProblem
+from g287.db.models.registry import RowProblem
+from g287.errors import AccessDenied
+from g287.geo import matching
+from g287.geo.store import rematch, unmatched
+from tests.conftest import snapshot
+from tests.geo.constructed import ingest_constructed
+
+
+def county_entries(db):
+    with db.session() as session:
+        return sorted(
+            session.execute(
+                select(RowProblem.raw_row_id, RowProblem.raw_value, RowProblem.category, RowProblem.problem).join(CountyRowProblem, CountyRowProblem.row_problem_id == RowProblem.id)
+            ).all()
+        )
+
+
+def test_rematch_replaces_entries(db, actor, tmp_path, monkeypatch):
+    ingest_constructed(db, tmp_path)
+    first = county_entries(db)
+    assert sorted((raw, category) for _id, raw, category, _p in first) == [("Bowie County", "unknown"), ("Richmond", "unknown")]
+    result = rematch(db, actor)
+    assert result.changed == [] and result.entries_written == 0
+    assert county_entries(db) == first  # nothing duplicated
+
+    # A reviewed fix added for "Richmond" (Virginia): the match and its entry change, and only once.
+    fixes = dict(matching.fixes())
+    fixes[("VA", matching.key_of("Richmond"))] = {"usps": "VA", "county_text": "Richmond", "fips": "51760", "reason": "test fix", "evidence": "test"}
+    monkeypatch.setattr(matching, "fixes", lambda: fixes)
+    matching.match_county.cache_clear()
+    try:
+        result = rematch(db, actor)
+        again = rematch(db, actor)
+    finally:
+        matching.match_county.cache_clear()
+    assert [(c["state"], c["county_text"], c["after"]) for c in result.changed] == [("VA", "Richmond", {"fips": "51760", "status": "fixed"})]
+    assert result.entries_written == 1 and again.entries_written == 0 and again.changed == []
+    after = county_entries(db)
+    assert sorted((raw, category) for _id, raw, category, _p in after) == [("Bowie County", "unknown"), ("Richmond", "repaired")]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(RowProblem).where(RowProblem.raw_value == "Richmond")) == 1
+        assert session.scalar(select(CountyMatch.fips).where(CountyMatch.county_text == "Richmond")) == "51760"
+        assert [i["county_text"] for i in unmatched(session)] == ["Bowie County"]
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "counties.rematch")).all()
+        assert len(events) == 3 and events[1].after["changed"][0]["county_text"] == "Richmond"
+
+
+def test_rematch_needs_permission(db):
+    before = snapshot(db)
+    with pytest.raises(AccessDenied):
+        rematch(db, Actor.public())
+    assert snapshot(db) == before
+
+
+def g287(*args, env):
+    return subprocess.run([sys.executable, "-m", "g287", *args], capture_output=True, text=True, env=env)
+
+
+def test_commands(tmp_path):
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    assert g287("bootstrap", env=env).returncode == 0
+    svg = tmp_path / "counties.svg"
+    made = g287("map", "--level", "county", "--as-of", "2025-05-29", "-o", str(svg), env=env)
+    assert made.returncode == 0, made.stderr
+    assert svg.read_text().startswith("<svg") and "as of 29 May 2025" in svg.read_text()
+    png = tmp_path / "states.png"
+    assert g287("map", "--level", "state", "--measure", "coverage", "-o", str(png), env=env).returncode == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    bad = g287("map", "--level", "county", "-o", str(tmp_path / "map.pdf"), env=env)
+    assert bad.returncode == 1 and bad.stderr.strip().splitlines() == [f"g287: error: {tmp_path / 'map.pdf'}: the map is written as .svg or .png"]
+    early = g287("coverage", "--as-of", "2024-01-01", env=env)
+    assert early.returncode == 1 and "no participating list" in early.stderr and "Traceback" not in early.stderr
+    covered = json.loads(g287("coverage", "--as-of", "2025-05-29", "--vintage", "2000", "--json", env=env).stdout)
+    assert set(covered) >= {"counties_total", "counties_with_county_agency", "counties_with_any_agency", "states_with_agreement", "by_state"}
+    assert covered["counties_total"] == 3141 and covered["states_with_agreement"] == 40
+    failures = json.loads(g287("counties", "unmatched", "--json", env=env).stdout)
+    assert {(u["state"], u["county_text"]) for u in failures["unmatched"]} == {("AR", "Bowie County"), ("LA", "German Coast County"), ("NC", "Albemarle County")}
+    counts = json.loads(g287("counties", "counts", "--json", env=env).stdout)
+    assert [c["counties"] for c in counts] == [3141, 3143, 3143, 3144]
+    rematched = json.loads(g287("counties", "rematch", "--json", env=env).stdout)
+    assert rematched["changed"] == [] and rematched["entries_written"] == 0
