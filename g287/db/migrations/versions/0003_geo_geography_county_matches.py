@@ -1,7 +1,7 @@
 """Geography: county matches per (state, county text) and the quality-register entries county matching wrote.
 
 Revision ID: 0003_geo
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-28 15:50:22.109601
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_geo'
-down_revision = '0001'
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
