@@ -95,22 +95,27 @@ def readings(text: str) -> list[tuple[str, frozenset[str] | None]]:
 
 
 @cache
-def _index() -> dict[str, list[tuple[str, str, County]]]:
-    """Per state: (key of the base name, key of the full name, county) for every version of every county."""
-    result: dict[str, list[tuple[str, str, County]]] = {}
+def _index() -> tuple[dict[tuple[str, str], list[County]], dict[tuple[str, str], list[County]]]:
+    """(state, key of the base name) -> counties, and (state, key of the full name) -> counties, every version."""
+    by_base: dict[tuple[str, str], list[County]] = {}
+    by_full: dict[tuple[str, str], list[County]] = {}
     for c in all_versions():
-        result.setdefault(c.usps, []).append((key_of(c.base_name), key_of(c.name), c))
-    return result
+        by_base.setdefault((c.usps, key_of(c.base_name)), []).append(c)
+        by_full.setdefault((c.usps, key_of(c.name)), []).append(c)
+    return by_base, by_full
 
 
 def candidates(usps: str, text: str, pool: dict[str, County] | None = None) -> list[County]:
     """Counties of the state (restricted to `pool` when given) that the text can name."""
+    by_base, by_full = _index()
     found: dict[str, County] = {}
     for name_key, kinds in readings(text):
-        for base_key, full_key, county in _index().get(usps, []):
-            if pool is not None and county.fips not in pool:
-                continue
-            if (kinds is None and name_key in (base_key, full_key)) or (kinds is not None and name_key == base_key and county.kind in kinds):
+        if kinds is None:
+            matches = by_base.get((usps, name_key), []) + by_full.get((usps, name_key), [])
+        else:
+            matches = [c for c in by_base.get((usps, name_key), []) if c.kind in kinds]
+        for county in matches:
+            if pool is None or county.fips in pool:
                 found.setdefault(county.fips, county)
     return sorted(found.values(), key=lambda c: c.fips)
 

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 
 from g287.config import DATA_DIR
 from g287.registry.names import agency_key
+from g287.sources.text import edit_distance, one_edit_apart
 
 
 @dataclass(frozen=True)
@@ -86,21 +87,6 @@ def kinds_conflict(a: str, b: str) -> bool:
     return ka is not None and kb is not None and ka != kb
 
 
-def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, giving up (returning limit) once it exceeds limit."""
-    if abs(len(a) - len(b)) >= limit:
-        return limit
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) >= limit:
-            return limit
-        previous = current
-    return min(previous[-1], limit)
-
-
 def _county_part(key: str) -> str | None:
     """'walker county sheriffs office' -> 'walker'; None when the name names no county."""
     words = key.split()
@@ -140,7 +126,10 @@ def compare(new_name: str, old_name: str, *, continuity: bool, co_listed: bool) 
     if co_listed:
         return None
     a, b = core_key(new_name), core_key(old_name)
-    distance = edit_distance(a, b)
+    if abs(len(a) - len(b)) > (2 if continuity else 1):
+        return _continuity_rules(a, b, new_name, old_name, continuity, conf)
+    # Without continuity only one letter may differ: a linear check spares the full distance.
+    distance = edit_distance(a, b) if continuity else (1 if one_edit_apart(a, b) else 3)
     if distance <= 2 and distance <= max(1, len(max(a, b, key=len)) // 10):
         # Counties one letter apart are real and distinct (Walker and Waller, Texas): a difference in the county's
         # own name is never corrected automatically, whatever the continuity.
@@ -150,6 +139,10 @@ def compare(new_name: str, old_name: str, *, continuity: bool, co_listed: bool) 
         if continuity or (same_county and distance == 1):
             return Match("spelling_only", conf["spelling_only"])
         return None
+    return _continuity_rules(a, b, new_name, old_name, continuity, conf)
+
+
+def _continuity_rules(a: str, b: str, new_name: str, old_name: str, continuity: bool, conf: dict) -> Match | None:
     if not continuity:
         return None
     wa, wb = _words(a), _words(b)

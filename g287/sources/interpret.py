@@ -19,7 +19,7 @@ from g287.sources.header import is_header_repeat
 from g287.sources.links import looks_like_url, unwrap
 from g287.sources.rules import source_rules, state_lookup, states, value_key
 from g287.sources.table import CellError, SourceRow, SourceTable, column_letter, is_blank
-from g287.sources.text import clean_text
+from g287.sources.text import clean_text, one_edit_apart
 
 FIELDS = ("state", "agency", "type", "county", "model", "signed", "moa", "addendum")
 
@@ -243,7 +243,7 @@ def _read_state(column: str, raw: Any, text: str, reading: RowReading) -> str | 
     key = value_key(text)
     if key in lookup:
         return lookup[key]
-    close = {usps for candidate, usps in lookup.items() if len(candidate) > 3 and _one_edit_apart(key, candidate)}
+    close = {usps for candidate, usps in lookup.items() if len(candidate) > 3 and one_edit_apart(key, candidate)}
     if len(close) == 1:
         usps = close.pop()
         name = next(s.name for s in states() if s.usps == usps)
@@ -251,15 +251,6 @@ def _read_state(column: str, raw: Any, text: str, reading: RowReading) -> str | 
         return usps
     reading.problems.append(Problem(column, _show(raw), "not a state", "state unknown", "unknown"))
     return None
-
-
-def _one_edit_apart(a: str, b: str) -> bool:
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: RowReading) -> tuple[str | None, str | None]:
