@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -28,8 +29,12 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# Verified when the user name is unknown, so a failed login takes as long whether or not the account exists.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the user name is unknown, so a failed login takes as long whether or not the account exists."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -44,7 +49,7 @@ def password_matches(password_hash: str, password: str) -> bool:
 
 
 def spend_a_verification(password: str) -> None:
-    password_matches(_DUMMY_HASH, password)
+    password_matches(_dummy_hash(), password)
 
 
 def needs_rehash(password_hash: str) -> bool:
