@@ -53,6 +53,10 @@ EXPECTED = {
 }
 
 
+READS = {"agency.read", "application.read", "application.read_public", "moa.read_draft", "moa.read_signed", "nominee.read", "training.read", "audit.read", "account.manage"}
+# (account.manage is exercised here by listing the accounts, which changes nothing.)
+
+
 class Record:
     def __init__(self, agency_id):
         self.agency_id = agency_id
@@ -146,6 +150,9 @@ def test_every_service_enforces_the_matrix(world):
                 before = session.execute(text("SELECT count(*) FROM audit_events")).scalar()
                 if role in EXPECTED[action]:
                     call(session, actor)  # must succeed
+                    after = session.execute(text("SELECT count(*) FROM audit_events")).scalar()
+                    # Every change writes its audit event in the same transaction; reading writes none.
+                    assert (after > before) == (action not in READS), (action, role)
                 else:
                     with pytest.raises(AccessDenied):
                         call(session, actor)
