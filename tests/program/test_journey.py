@@ -5,7 +5,6 @@ remediation, is certified and authorized; the registry publishes its lists and t
 registry's public figures, which `g287 ingest --origin registry` reads back the same."""
 
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
