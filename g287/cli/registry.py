@@ -29,9 +29,10 @@ def register(cli: click.Group) -> None:
 @click.option("--published", metavar="YYYY-MM-DD[am|pm]", help="Publication date (and half) when the file name does not say it; one file only.")
 @click.option("--kind", type=click.Choice(KINDS), help="Which list the file is, when its name does not say.")
 @click.option("--encoding", metavar="CODEC", help="Encoding of CSV files (default: UTF-8, else Windows-1252).")
+@click.option("--origin", type=click.Choice(["ice", "registry"]), default="ice", show_default=True, help="Whose list: ICE's, or one this registry published (g287 program publish).")
 @json_option
 @database_option
-def ingest(paths, published, kind, encoding, as_json):
+def ingest(paths, published, kind, encoding, origin, as_json):
     """Ingest ICE publications (.xlsx or .csv files, or folders of them).
 
     Each file is one transaction: a file that cannot be read changes nothing. A file ingested before (same
@@ -39,7 +40,7 @@ def ingest(paths, published, kind, encoding, as_json):
     files = expand_paths(list(paths))
     if not files:
         raise G287Error("no .xlsx or .csv files found in " + ", ".join(paths))
-    options = {"kind": kind, "encoding": encoding}
+    options = {"kind": kind, "encoding": encoding, "origin": origin}
     if published:
         if len(files) > 1:
             raise G287Error("--published names the date of one file; give one file")

@@ -92,9 +92,10 @@ class AgreementFacts:
     addendum_url: str | None
 
 
-def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFacts | None], *, latest: bool) -> None:
-    """Create the agreements a publication names; when it is the latest participating list, its signed dates and
-    document addresses become the agreements' current ones (None facts: a pending listing, nothing to update)."""
+def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFacts | None], *, latest: bool, origin: str = "ice") -> None:
+    """Create the agreements a publication names (with the publication's origin as their source); when it is the
+    latest participating list, its signed dates and document addresses become the agreements' current ones (None
+    facts: a pending listing, nothing to update)."""
     table = Agreement.__table__
     existing = {}
     for chunk in _chunks(sorted({agency_id for agency_id, _model in facts})):
@@ -112,7 +113,7 @@ def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFa
                     "signed_on": fact.signed_on if fact else None,
                     "moa_url": fact.moa_url if fact else None,
                     "addendum_url": fact.addendum_url if fact else None,
-                    "origin": "ice",
+                    "origin": origin,
                 }
             )
         elif latest and fact is not None and (current[1], current[2], current[3]) != (fact.signed_on, fact.moa_url, fact.addendum_url):

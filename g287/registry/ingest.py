@@ -38,6 +38,7 @@ from g287.sources.table import SourceTable
 from g287.sources.xlsx import read_xlsx
 
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".txt": "csv"}
+ORIGINS = ("ice", "registry")
 
 
 @dataclass
@@ -84,8 +85,11 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def prepare(path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None) -> PreparedPublication:
-    """Read and interpret a file without touching the database."""
+def prepare(path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None, origin: str = "ice") -> PreparedPublication:
+    """Read and interpret a file without touching the database. `origin` is "registry" for the lists this registry
+    publishes itself (g287.program.publish), which may be empty (every agreement of a list signed or ended)."""
+    if origin not in ORIGINS:
+        raise G287Error(f"unknown origin {origin!r}: one of {', '.join(ORIGINS)}")
     path = Path(path)
     source_format = SUFFIXES.get(path.suffix.lower())
     if source_format is None:
@@ -104,9 +108,9 @@ def prepare(path: Path, *, kind: str | None = None, published: tuple[dt.date, st
         kind = "participating" if {"SIGNED", "MOA"} & headers else "pending"
     layout = Layout(table, kind)
     readings = [read_row(layout, row) for row in table.rows]
-    if not any(r.listing for r in readings):
+    if not any(r.listing for r in readings) and origin == "ice":
         raise SourceError(path.name, "the list has a header but no rows with data")
-    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings)
+    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin)
 
 
 def already_ingested(session: Session, sha256: str) -> Publication | None:
@@ -232,7 +236,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             if key not in agreement_facts or (fact and fact.moa_url and not agreement_facts[key].moa_url):
                 agreement_facts[key] = fact
     from_ice = prepared.origin == "ice"  # the registry's own lists are built from its agreements, not the reverse
-    upkeep_agreements(conn, agreement_facts, latest=is_latest and from_ice and prepared.kind == "participating")
+    upkeep_agreements(conn, agreement_facts, latest=is_latest and from_ice and prepared.kind == "participating", origin=prepared.origin)
     if is_latest and from_ice:
         refresh_agencies(conn, latest_names)
     checkpoint("agreements")

@@ -1,0 +1,409 @@
+"""`g287 program ...`: the program workflow from the command line (which acts as the administrator): applicant
+agencies, applications and their documents, MOA drafts and signed MOAs, nominees, training, who is authorized,
+what is due, and the registry's own published lists. Thin wrappers over g287.program's services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from g287.access import Actor
+from g287.catalog import MODEL_CODES
+from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.errors import G287Error
+from g287.program import agencies, applications, moas, nominees, publish, training, views
+from g287.program.courses import course_catalog
+from g287.program.rules import rule_catalog
+from g287.program.validation import AGENCY_TYPES
+from g287.registry import figures as registry_figures
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(program)
+
+
+@click.group()
+def program() -> None:
+    """The 287(g) program workflow: letters of interest, MOAs, nominees, training and certification."""
+
+
+def admin() -> Actor:
+    return Actor.command_line()
+
+
+def table(rows: list[dict], columns: list[str]) -> None:
+    out = Table()
+    for column in columns:
+        out.add_column(column, overflow="fold")
+    for row in rows:
+        out.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
+    console.print(out)
+
+
+def write_document(document, output: str | None) -> None:
+    target = Path(output or document.filename)
+    target.write_bytes(document.content)
+    click.echo(f"wrote {target} ({len(document.content):,} bytes)")
+
+
+@program.command("agencies")
+@json_option
+@database_option
+def agencies_command(as_json):
+    """Applicant agencies, with the registry agency each is linked to."""
+    with state().db.session() as session:
+        items = [asdict(a) for a in agencies.list_agencies(session, admin())]
+    print_json(items) if as_json else table(items, ["id", "name", "state", "agency_type", "county", "registry_agency_id", "link_rule"])
+
+
+@program.command("agency-add")
+@click.argument("name")
+@click.option("--state", "state_code", required=True, metavar="XX", help="Two-letter USPS code.")
+@click.option("--type", "agency_type", required=True, type=click.Choice(AGENCY_TYPES))
+@click.option("--county", metavar="TEXT")
+@click.option("--address", metavar="TEXT", help="Postal address (lines separated by \\n).")
+@click.option("--registry-agency", "registry_agency_id", type=int, metavar="ID", help="Link to this agency of the registry (default: the one ICE published under the same name, if any).")
+@json_option
+@database_option
+def agency_add(name, state_code, agency_type, county, address, registry_agency_id, as_json):
+    """Add an applicant agency (then `g287 user add --role agency_user --agency ID`)."""
+    with state().db.session() as session:
+        info = agencies.create_agency(session, admin(), name, state_code, agency_type, county=county, address=(address or "").replace("\\n", "\n") or None, registry_agency_id=registry_agency_id)
+    if as_json:
+        print_json(asdict(info))
+    else:
+        linked = f", linked to registry agency {info.registry_agency_id} ({info.link_rule})" if info.registry_agency_id else ", not in the registry yet"
+        click.echo(f"added applicant agency {info.id}: {info.name} ({info.state}){linked}")
+
+
+@program.command("applications")
+@click.option("--stage", type=click.Choice(["requested", "draft", "signed", "terminated"]), help="Only applications at this stage.")
+@json_option
+@database_option
+def applications_command(stage, as_json):
+    """Applications (letters of interest), newest first, with each MOA's status."""
+    with state().db.session() as session:
+        items = applications.list_applications(session, admin(), stage_filter=stage)
+    if as_json:
+        print_json(items)
+        return
+    for item in items:
+        item["moas"] = ", ".join(f"{m['model']} (MOA {m['id']}) {m['status']}" for m in item["moas"])
+    table(items, ["id", "agency", "state", "submitted_at", "stage", "moas"])
+
+
+@program.command("application")
+@click.argument("application_id", type=int)
+@json_option
+@database_option
+def application_command(application_id, as_json):
+    """One application: the letter as submitted and each MOA's progress."""
+    with state().db.session() as session:
+        detail = applications.application_detail(session, admin(), application_id)
+    if as_json:
+        print_json(detail)
+        return
+    letter = detail["letter"]
+    click.echo(f"Application {detail['id']}: {letter['agency']['name']} ({letter['agency']['state']}), letter of {letter['date']}, stage {detail['stage']}")
+    click.echo(f"Chief executive: {letter['chief_executive']['name']}, {letter['chief_executive']['title']}; contact: {letter['contact']['name']} <{letter['contact']['email']}>")
+    table(detail["moas"], ["id", "model", "status", "draft_version", "signed_on", "terminated_on", "registry_agreement_id"])
+
+
+@program.command("letter")
+@click.argument("application_id", type=int)
+@click.option("-o", "--output", metavar="FILE.pdf|FILE.docx", required=True, help="Where to write the letter; the suffix chooses the format.")
+@database_option
+def letter_command(application_id, output):
+    """Write the letter of interest as submitted, as PDF or DOCX."""
+    with state().db.session() as session:
+        document = applications.letter_document(session, admin(), application_id, _format(output))
+    write_document(document, output)
+
+
+def _format(output: str) -> str:
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix not in ("pdf", "docx"):
+        raise G287Error(f"{output}: name a .pdf or .docx file")
+    return suffix
+
+
+@program.command("draft")
+@click.argument("moa_id", type=int)
+@click.option("-o", "--output", metavar="FILE.pdf|FILE.docx", help="Also write the draft to this file.")
+@database_option
+def draft_command(moa_id, output):
+    """Draft (or draft again) an MOA from its model's template; marked DRAFT FOR DISCUSSION on every page."""
+    with state().db.session() as session:
+        moa = moas.draft_moa(session, admin(), moa_id)
+        click.echo(f"MOA {moa.id} ({moa.model}) drafted: version {moa.draft_version}")
+        if output:
+            write_document(moas.draft_document(session, admin(), moa_id, _format(output)), output)
+
+
+@program.command("record")
+@click.argument("moa_id", type=int)
+@click.option("--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False), help="The signed MOA (PDF).")
+@click.option("--signed-on", required=True, metavar="YYYY-MM-DD", help="The date of the last signature.")
+@click.option("--signatory", "signatories", multiple=True, required=True, metavar="PARTY:NAME:TITLE", help="agency:... or ICE:...; at least one of each.")
+@json_option
+@database_option
+def record_command(moa_id, pdf_path, signed_on, signatories, as_json):
+    """Record a signed MOA: the agreement then counts as participating."""
+    people = []
+    for text in signatories:
+        party, _, rest = text.partition(":")
+        name, _, title = rest.partition(":")
+        people.append({"party": party.strip(), "name": name.strip(), "title": title.strip()})
+    try:
+        content = Path(pdf_path).read_bytes()
+    except OSError as error:
+        raise G287Error(f"{pdf_path}: cannot be read ({error.strerror or error})") from None
+    with state().db.session() as session:
+        moa = moas.record_signed_moa(session, admin(), moa_id, pdf=content, signed_on=parse_date(signed_on, "--signed-on"), signatories=people)
+        summary = applications.moa_summary(moa)
+    print_json(summary) if as_json else click.echo(f"MOA {moa.id} ({moa.model}) recorded as signed on {moa.signed_on}; registry agreement {moa.registry_agreement_id}")
+
+
+@program.command("terminate")
+@click.argument("moa_id", type=int)
+@click.option("--on", "terminated_on", required=True, metavar="YYYY-MM-DD")
+@database_option
+def terminate_command(moa_id, terminated_on):
+    """Record that a signed MOA ended; its officers are no longer authorized from that date."""
+    with state().db.session() as session:
+        moa = moas.terminate_moa(session, admin(), moa_id, terminated_on=parse_date(terminated_on, "--on"))
+    click.echo(f"MOA {moa.id} ({moa.model}) terminated on {moa.terminated_on}")
+
+
+@program.command("nominate")
+@click.argument("moa_id", type=int)
+@click.option("--name", "full_name", required=True)
+@click.option("--citizen/--not-citizen", default=None, help="U.S. citizen or not (default: not recorded).")
+@click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws (default: not recorded).")
+@click.option("--service", "periods", multiple=True, metavar="START[:END]", help="A period of sworn law enforcement service (YYYY-MM-DD; no END while it lasts).")
+@json_option
+@database_option
+def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, as_json):
+    """Nominate an officer to a signed MOA, and show their eligibility."""
+    service = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
+    with state().db.session() as session:
+        nominee = nominees.nominate(session, admin(), moa_id, full_name=full_name, us_citizen=citizen, enforced_jurisdiction_laws=enforced_laws, service_periods=service)
+        detail = nominees.nominee_detail(session, admin(), nominee.id)
+    _show_nominee(detail, as_json)
+
+
+def _show_nominee(detail: dict, as_json: bool) -> None:
+    if as_json:
+        print_json(detail)
+        return
+    check = detail["eligibility"]
+    click.echo(f"Nominee {detail['id']}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: {detail['standing']['status']}" + (" (authorized)" if detail["standing"]["authorized"] else ""))
+    click.echo("eligible" if check["eligible"] else "not eligible: " + "; ".join(check["reasons"]))
+
+
+@program.command("nominee")
+@click.argument("nominee_id", type=int)
+@click.option("--as-of", metavar="YYYY-MM-DD")
+@json_option
+@database_option
+def nominee_command(nominee_id, as_of, as_json):
+    """One nominee: facts, eligibility (each rule with its source), training, certification, standing."""
+    with state().db.session() as session:
+        detail = nominees.nominee_detail(session, admin(), nominee_id, as_of=parse_date(as_of))
+    _show_nominee(detail, as_json)
+    if not as_json:
+        table(detail["eligibility"]["rules"], ["rule", "outcome", "explanation", "sources"])
+
+
+@program.command("nominees")
+@click.option("--agency", "agency_id", type=int, metavar="ID")
+@click.option("--moa", "moa_id", type=int, metavar="ID")
+@click.option("--as-of", metavar="YYYY-MM-DD")
+@json_option
+@database_option
+def nominees_command(agency_id, moa_id, as_of, as_json):
+    """Nominees with their eligibility (and the reasons when not eligible) and standing."""
+    with state().db.session() as session:
+        items = nominees.list_nominees(session, admin(), agency_id=agency_id, moa_id=moa_id, as_of=parse_date(as_of))
+    if as_json:
+        print_json(items)
+        return
+    for item in items:
+        item["reasons"] = "; ".join(item["reasons"])
+    table(items, ["id", "full_name", "agency", "model", "moa_id", "eligible", "standing", "reasons"])
+
+
+@program.command("background")
+@click.argument("nominee_id", type=int)
+@click.option("--result", required=True, type=click.Choice(["passed", "failed"]))
+@click.option("--on", "completed_on", required=True, metavar="YYYY-MM-DD")
+@database_option
+def background_command(nominee_id, result, completed_on):
+    """Record the result of a nominee's background investigation."""
+    with state().db.session() as session:
+        nominees.record_background(session, admin(), nominee_id, result=result, completed_on=parse_date(completed_on, "--on"))
+    click.echo(f"nominee {nominee_id}: background investigation {result}")
+
+
+@program.command("enrol")
+@click.argument("nominee_id", type=int)
+@click.option("--on", "enrolled_on", metavar="YYYY-MM-DD", help="Default: today.")
+@database_option
+def enrol_command(nominee_id, enrolled_on):
+    """Enrol an eligible nominee in their model's initial course (refused with the reasons otherwise)."""
+    with state().db.session() as session:
+        enrolment = training.enrol(session, admin(), nominee_id, enrolled_on=parse_date(enrolled_on, "--on"))
+    click.echo(f"nominee {nominee_id} enrolled in {enrolment.course} on {enrolment.enrolled_on}")
+
+
+@program.command("exam")
+@click.argument("nominee_id", type=int)
+@click.option("--score", required=True, type=float, help="Percent.")
+@click.option("--on", "taken_on", metavar="YYYY-MM-DD", help="Default: today.")
+@click.option("--exam", metavar="NAME", help="Which examination, when the course has several.")
+@database_option
+def exam_command(nominee_id, score, taken_on, exam):
+    """Record an examination score (70% to pass; one remediation attempt; two failures disqualify)."""
+    with state().db.session() as session:
+        progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or dt.date.today(), exam=exam)
+    click.echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation}")
+
+
+@program.command("certify")
+@click.argument("nominee_id", type=int)
+@click.option("--on", "certified_on", metavar="YYYY-MM-DD", help="Default: today.")
+@database_option
+def certify_command(nominee_id, certified_on):
+    """Certify a nominee who passed the course."""
+    with state().db.session() as session:
+        c = training.certify(session, admin(), nominee_id, certified_on=parse_date(certified_on, "--on"))
+    click.echo(f"nominee {nominee_id} certified on {c.certified_on}; expires {c.expires_on}; refresher due {c.refresher_due_on}")
+
+
+@program.command("authorized")
+@click.option("--agency", "agency_id", type=int, metavar="ID")
+@click.option("--model", type=click.Choice(MODEL_CODES))
+@click.option("--as-of", metavar="YYYY-MM-DD")
+@click.option("--summary", is_flag=True, help="Counts per agency and model instead of the officers.")
+@json_option
+@database_option
+def authorized_command(agency_id, model, as_of, summary, as_json):
+    """Officers authorized on a date (eligible, certified, attached to an MOA in effect), per agency and model."""
+    with state().db.session() as session:
+        if summary:
+            items = training.summary(session, admin(), as_of=parse_date(as_of), agency_id=agency_id)
+            columns = ["agency", "state", "model", "moa_status", "nominees", "eligible", "in_training", "certified", "authorized"]
+        else:
+            items = training.authorized_officers(session, admin(), as_of=parse_date(as_of), agency_id=agency_id, model=model)
+            columns = ["agency", "state", "model", "full_name", "certified_on", "expires_on", "refresher_due_on"]
+    print_json(items) if as_json else table(items, columns)
+
+
+@program.command("due")
+@click.option("--within", "within_days", type=int, default=60, show_default=True, help="Days ahead.")
+@click.option("--as-of", metavar="YYYY-MM-DD")
+@json_option
+@database_option
+def due_command(within_days, as_of, as_json):
+    """What is due: refresher training, expiring certifications, remediation examinations, background results,
+    nominees ready to enrol or certify."""
+    with state().db.session() as session:
+        items = training.due(session, admin(), as_of=parse_date(as_of), within_days=within_days)
+    print_json(items) if as_json else table(items, ["due_on", "overdue", "kind", "agency", "model", "full_name", "explanation"])
+
+
+@program.command("rules")
+@click.argument("model", required=False, type=click.Choice(MODEL_CODES))
+@json_option
+def rules_command(model, as_json):
+    """The qualification rules per model, each with its sources."""
+    items = [
+        {"model": code, "rule": r.id, "requirement": r.requirement, "check": r.check, "sources": ", ".join(s.key for s in r.sources)}
+        for code, rules in rule_catalog().items()
+        if model in (None, code)
+        for r in rules
+    ]
+    print_json(items) if as_json else table(items, ["model", "rule", "requirement", "check", "sources"])
+
+
+@program.command("courses")
+@json_option
+def courses_command(as_json):
+    """The course catalog: per model, length, delivery, topics, examinations, certification and refresher."""
+    catalog = course_catalog()
+    items = [c.as_dict() for c in catalog.courses.values()]
+    if as_json:
+        print_json({"examination": catalog.policy.statement.as_dict(), "courses": items})
+        return
+    for course in catalog.courses.values():
+        click.echo(f"{course.model}: {course.title}")
+        for label, fact in (("length", course.hours), ("delivery", course.delivery), ("examinations", course.exams), ("certification", course.certification), ("refresher", course.refresher)):
+            flag = "" if fact.confirmed else " (unconfirmed)"
+            click.echo(f"  {label}: {fact.text}{flag} [{', '.join(s.key for s in fact.sources)}]")
+        click.echo("  topics: " + "; ".join(t.text for t in course.topics))
+    click.echo(f"Examinations: {catalog.policy.statement.text} [{', '.join(s.key for s in catalog.policy.statement.sources)}]")
+
+
+@program.command("lists")
+@click.option("--kind", type=click.Choice(["participating", "pending"]), default="participating", show_default=True)
+@json_option
+@database_option
+def lists_command(kind, as_json):
+    """The registry's own participating or pending list, as the public sees it."""
+    with state().db.session() as session:
+        rows = (views.public_participating if kind == "participating" else views.public_pending)(session, Actor.public())
+    if as_json:
+        print_json(rows)
+        return
+    flat = [{"agency": r["agency"]["name"], "state": r["agency"]["state"], "model": r["model"], "stage": r["stage"], "requested_on": r["requested_on"], "signed_on": r["signed_on"]} for r in rows]
+    table(flat, ["agency", "state", "model", "stage", "requested_on", "signed_on"])
+
+
+@program.command("publish")
+@json_option
+@database_option
+def publish_command(as_json):
+    """Publish the registry's participating and pending lists (workbooks in ICE's layout, ingested with origin
+    "registry") and print the registry's figures."""
+    result = publish.publish(state().db, admin())
+    if as_json:
+        print_json(asdict(result))
+        return
+    for item in result.lists:
+        click.echo(f"{item.kind}: {item.status} ({item.rows} rows)" + (f", {item.file} = publication {item.publication_id}" if item.file else ""))
+    click.echo(registry_sentence(result.figures))
+
+
+def registry_sentence(figures: dict) -> str:
+    p, q = figures.get("participating"), figures.get("pending")
+    if not p:
+        return "This registry has not published a participating list yet."
+    text = (
+        f"As of {figures['as_of']}, per this registry's own participating list of {p['published']} {p['half'] or ''} ({p['publication']}): "
+        f"{p['moas']} MOAs with {p['agencies']} agencies in {p['states']} states (JEM {p['by_model']['JEM']}, TFM {p['by_model']['TFM']}, WSO {p['by_model']['WSO']})."
+    )
+    if q:
+        text += f" Pending, per this registry: {q['listings']} listings."
+    return text
+
+
+@program.command("figures")
+@click.option("--as-of", metavar="YYYY-MM-DD")
+@json_option
+@database_option
+def figures_command(as_of, as_json):
+    """The registry's own figures: computed from its records, and as its latest published lists give them."""
+    day = parse_date(as_of)
+    with state().db.session() as session:
+        live = views.program_figures(session, Actor.public(), day)
+        published = registry_figures.stats(session, day, origin="registry")
+    if as_json:
+        print_json({"records": live, "published": published})
+        return
+    p, q = live["participating"], live["pending"]
+    click.echo(f"As of {live['as_of']}, from this registry's records: {p['count']} participating MOAs ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {p['agencies']} agencies in {p['states']} states; {q['count']} pending.")
+    click.echo(registry_sentence(published))

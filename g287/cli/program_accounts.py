@@ -1,0 +1,142 @@
+"""Commands of the program workflow's accounts and audit log: `g287 user add|list|disable`, `g287 audit` and
+`g287 demo`. The command line acts as the installation's administrator."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+from rich.table import Table
+
+from g287.access import Actor
+from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.program import accounts, demo
+from g287.program.audit_log import AuditFilter, read_events
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(user)
+    cli.add_command(audit_command)
+    cli.add_command(demo_command)
+
+
+@click.group()
+def user() -> None:
+    """Accounts: agency users, program officers, administrators."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(accounts.ACCOUNT_ROLES), help="What the account may do.")
+@click.option("--agency", "agency_id", type=int, metavar="ID", help="For agency users: the applicant agency they act for (see `g287 program agencies`).")
+@click.option("--name", "display_name", metavar="TEXT", help="The name shown for the account (default: the user name).")
+@click.option("--prompt-password", is_flag=True, help="Type the password (twice, hidden) instead of generating one.")
+@json_option
+@database_option
+def user_add(username, role, agency_id, display_name, prompt_password, as_json):
+    """Add an account. Unless --prompt-password, a password is generated and printed once; it is never stored
+    in clear and cannot be shown again."""
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True) if prompt_password else None
+    with state().db.session() as session:
+        created = accounts.add_user(session, Actor.command_line(), username, role, display_name=display_name, agency_id=agency_id, password=password)
+    if as_json:
+        print_json({"user": asdict(created.user), "password": created.password})
+        return
+    who = f" for {created.user.agency} (agency {created.user.agency_id})" if created.user.agency_id else ""
+    click.echo(f"added {created.user.username} ({created.user.role}{who})")
+    if created.password:
+        click.echo(f"password (shown once, store it now): {created.password}")
+
+
+@user.command("list")
+@json_option
+@database_option
+def user_list(as_json):
+    """Every account, with its role, agency and whether it is disabled."""
+    with state().db.session() as session:
+        users = accounts.list_users(session, Actor.command_line())
+    if as_json:
+        print_json([asdict(u) for u in users])
+        return
+    table = Table()
+    for column in ("id", "user name", "name", "role", "agency", "disabled"):
+        table.add_column(column)
+    for u in users:
+        table.add_row(str(u.id), u.username, u.display_name, u.role, f"{u.agency} ({u.agency_id})" if u.agency_id else "", "yes" if u.disabled else "")
+    console.print(table)
+
+
+@user.command("disable")
+@click.argument("username")
+@json_option
+@database_option
+def user_disable(username, as_json):
+    """Disable an account and end its sessions (accounts are never deleted: the audit log names them)."""
+    with state().db.session() as session:
+        info = accounts.disable_user(session, Actor.command_line(), username)
+    if as_json:
+        print_json(asdict(info))
+    else:
+        click.echo(f"disabled {info.username}; its sessions have ended")
+
+
+@click.command("audit")
+@click.option("--actor", metavar="LABEL|USER", help="Only events by this actor: a user name, user:ID, cli:NAME or system.")
+@click.option("--action", metavar="ACTION", help="Only this action (e.g. moa.record_signed), or a prefix ending in a dot (moa.).")
+@click.option("--object", "object_ref", metavar="TYPE[:ID]", help="Only events about this kind of record (e.g. moa, nominee:3).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only events on or after this day (UTC).")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only events on or before this day (UTC).")
+@click.option("--limit", type=int, default=200, show_default=True, help="At most this many events, newest first.")
+@json_option
+@database_option
+def audit_command(actor, action, object_ref, since, until, limit, as_json):
+    """The audit log: who changed what, when, with the values before and after (newest first)."""
+    object_type, _, object_id = (object_ref or "").partition(":")
+    wanted = AuditFilter(
+        actor=actor,
+        action=action,
+        object_type=object_type or None,
+        object_id=object_id or None,
+        since=parse_date(since, "--since"),
+        until=parse_date(until, "--until"),
+        limit=limit,
+    )
+    with state().db.session() as session:
+        events = read_events(session, Actor.command_line(), wanted)
+    if as_json:
+        print_json(events)
+        return
+    table = Table()
+    for column in ("id", "at (UTC)", "actor", "action", "object", "before", "after"):
+        table.add_column(column, overflow="fold")
+    for e in events:
+        who = e["actor"] + (f" ({e['user']})" if e["user"] else "")
+        table.add_row(str(e["id"]), e["at"][:19], who, e["action"], f"{e['object_type']}:{e['object_id']}", _short(e["before"]), _short(e["after"]))
+    console.print(table)
+
+
+def _short(values) -> str:
+    if not values:
+        return ""
+    text = ", ".join(f"{k}={v}" for k, v in values.items())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+@click.command("demo")
+@json_option
+@database_option
+def demo_command(as_json):
+    """Create demonstration accounts (one per role, passwords printed once) and fictional applications in every
+    stage, then publish the registry's lists. Runs only on a database without accounts."""
+    result = demo.create_demo(state().db, Actor.command_line())
+    if as_json:
+        print_json(asdict(result))
+        return
+    click.echo("Demonstration accounts (passwords are shown once; store them now):")
+    for u in result.users:
+        click.echo(f"  {u['username']:<24} {u['role']:<16} {u['password']}" + (f"  acts for {u['agency']}" if u["agency"] else ""))
+    click.echo("Applications:")
+    for a in result.applications:
+        click.echo(f"  {a['id']}: {a['agency']} ({a['state']}), " + ", ".join(f"{m['model']} {m['status']}" for m in a["moas"]))
+    for item in result.published:
+        click.echo(f"Registry {item['kind']} list: {item['status']} ({item['rows']} rows)")

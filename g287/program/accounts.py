@@ -1,0 +1,185 @@
+"""Accounts: users with a role (agency user, program officer, administrator), Argon2id password hashes, and the
+`Actor` each user acts as. The public role has no account.
+
+Passwords are never stored or logged in clear: the audit log records who added or disabled an account and its
+role, never the password or its hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from g287 import audit
+from g287.access import Actor, authorize
+from g287.db.models.program import ApplicantAgency, LoginSession, User
+from g287.errors import NotFound
+from g287.program.validation import Checker, Conflict, InvalidInput
+
+ACCOUNT_ROLES = ("agency_user", "program_officer", "administrator")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+MIN_PASSWORD_LENGTH = 12
+
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the user name is unknown, so a failed login takes as long whether or not the account exists."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def spend_a_verification(password: str) -> None:
+    password_matches(_dummy_hash(), password)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def generate_password() -> str:
+    """A random password of 20 URL-safe characters (about 120 bits)."""
+    return secrets.token_urlsafe(15)
+
+
+def normalize_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def actor_for(user: User) -> Actor:
+    """The actor an authenticated user acts as; agency users act for their applicant agency."""
+    return Actor(role=user.role, label=f"user:{user.id}", user_id=user.id, agency_id=user.agency_id)
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    agency_id: int | None
+    agency: str | None
+    created_at: str
+    disabled: bool
+
+    @classmethod
+    def of(cls, user: User, agency_name: str | None) -> "UserInfo":
+        return cls(user.id, user.username, user.display_name, user.role, user.agency_id, agency_name, user.created_at.isoformat(), user.disabled_at is not None)
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: UserInfo
+    password: str | None  # the generated password, shown once; None when the caller chose it
+
+
+def _public_fields(user: User) -> dict:
+    return {"username": user.username, "display_name": user.display_name, "role": user.role, "agency_id": user.agency_id, "disabled": user.disabled_at is not None}
+
+
+def add_user(session: Session, actor: Actor, username: str, role: str, *, display_name: str | None = None, agency_id: int | None = None, password: str | None = None) -> NewUser:
+    """Add an account. Without a password, one is generated and returned once (never stored in clear)."""
+    authorize(actor, "account.manage")
+    check = Checker()
+    name = normalize_username(username)
+    if not USERNAME.match(name):
+        check.fail("username", "2 to 63 characters: letters, digits, dot, dash or underscore, starting with a letter or digit")
+    check.choice("role", role, ACCOUNT_ROLES)
+    shown = check.text("display_name", display_name, required=False, max_length=200) or name
+    if role == "agency_user":
+        if agency_id is None:
+            check.fail("agency_id", "an agency user acts for one agency: name it")
+        elif session.get(ApplicantAgency, agency_id) is None:
+            check.fail("agency_id", f"no applicant agency with id {agency_id} (see `g287 program agencies`)")
+    elif agency_id is not None:
+        check.fail("agency_id", "only agency users act for an agency")
+    generated = None
+    if password is None:
+        generated = password = generate_password()
+    elif len(password) < MIN_PASSWORD_LENGTH:
+        check.fail("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+    check.done()
+    if session.scalars(select(User.id).where(User.username == name)).first() is not None:
+        raise InvalidInput({"username": f"{name!r} is taken"})
+    now = dt.datetime.now(dt.timezone.utc)
+    user = User(username=name, display_name=shown, role=role, agency_id=agency_id, password_hash=hash_password(password), created_at=now, password_changed_at=now)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "account.add", "user", user.id, after=_public_fields(user))
+    return NewUser(UserInfo.of(user, _agency_name(session, agency_id)), generated)
+
+
+def _agency_name(session: Session, agency_id: int | None) -> str | None:
+    if agency_id is None:
+        return None
+    agency = session.get(ApplicantAgency, agency_id)
+    return agency.name if agency else None
+
+
+def list_users(session: Session, actor: Actor) -> list[UserInfo]:
+    authorize(actor, "account.manage")
+    rows = session.execute(select(User, ApplicantAgency.name).outerjoin(ApplicantAgency, ApplicantAgency.id == User.agency_id).order_by(User.username))
+    return [UserInfo.of(user, agency) for user, agency in rows]
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == normalize_username(username))).first()
+    if user is None:
+        raise NotFound(f"no account named {normalize_username(username)!r} (see `g287 user list`)")
+    return user
+
+
+def disable_user(session: Session, actor: Actor, username: str) -> UserInfo:
+    """Disable an account and end its sessions at once. Accounts are never deleted: the audit log names them."""
+    authorize(actor, "account.manage")
+    user = find_user(session, username)
+    if user.disabled_at is not None:
+        raise Conflict(f"the account {user.username!r} is already disabled")
+    if actor.user_id == user.id:
+        raise Conflict("an administrator cannot disable their own account")
+    before = _public_fields(user)
+    now = dt.datetime.now(dt.timezone.utc)
+    user.disabled_at = now
+    session.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)).values(ended_at=now))
+    session.flush()
+    audit.record(session, actor, "account.disable", "user", user.id, before=before, after=_public_fields(user))
+    return UserInfo.of(user, _agency_name(session, user.agency_id))
+
+
+def change_password(session: Session, actor: Actor, current_password: str, new_password: str) -> None:
+    """A logged-in user changes their own password; all their sessions end (the web asks them to log in again)."""
+    authorize(actor, "account.change_own_password")
+    if actor.user_id is None:
+        raise Conflict("only a logged-in user can change their password")
+    user = session.get(User, actor.user_id)
+    if user is None or user.disabled_at is not None:
+        raise Conflict("this account is disabled")
+    if not password_matches(user.password_hash, current_password):
+        raise InvalidInput({"current_password": "wrong password"})
+    if len(new_password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput({"new_password": f"at least {MIN_PASSWORD_LENGTH} characters"})
+    now = dt.datetime.now(dt.timezone.utc)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = now
+    session.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)).values(ended_at=now))
+    session.flush()
+    audit.record(session, actor, "account.change_password", "user", user.id, after={"password_changed_at": now.isoformat()})

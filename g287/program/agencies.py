@@ -1,0 +1,199 @@
+"""Applicant agencies: the agencies that take part in the workflow, whether or not ICE has listed them.
+
+An applicant agency is linked to the registry's agency (agencies.id) as soon as one is known: when it is
+created and a name ICE published in that state has the same key (case, spacing, punctuation, apostrophes);
+when a program officer links it by hand; when its signed MOA is recorded (the registry agency is then created if
+ICE never listed it); or when a later publication names it (see g287/registry/processors/program.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from g287 import audit
+from g287.access import Actor, allowed, authorize
+from g287.db.models.audit import AuditEvent
+from g287.db.models.program import ApplicantAgency
+from g287.db.models.registry import Agency, AgencyName, State
+from g287.errors import NotFound
+from g287.program.validation import AGENCY_TYPES, Checker, Conflict, InvalidInput
+from g287.registry.agencies import NameFacts, agency_ids_of_names, resolve_names
+from g287.registry.names import agency_key
+
+RULE_SAME_KEY = "a name ICE published in the same state, up to case, spacing, punctuation and apostrophes"
+RULE_BY_HAND = "linked by a program officer"
+RULE_RECORDED = "created in the registry when its signed MOA was recorded"
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    id: int
+    name: str
+    state: str
+    agency_type: str
+    county: str | None
+    address: str | None
+    registry_agency_id: int | None
+    link_rule: str | None
+
+    @classmethod
+    def of(cls, a: ApplicantAgency) -> "AgencyInfo":
+        return cls(a.id, a.name, a.state_usps, a.agency_type, a.county_text, a.address, a.registry_agency_id, a.link_rule)
+
+
+def fields_of(agency: ApplicantAgency) -> dict:
+    return {
+        "name": agency.name,
+        "state": agency.state_usps,
+        "agency_type": agency.agency_type,
+        "county": agency.county_text,
+        "address": agency.address,
+        "registry_agency_id": agency.registry_agency_id,
+        "link_rule": agency.link_rule,
+    }
+
+
+def _check_fields(session: Session, check: Checker, name, state, agency_type, county, address) -> dict:
+    values = {
+        "name": check.text("name", name, max_length=255),
+        "state_usps": (state or "").strip().upper() or None,
+        "agency_type": check.choice("agency_type", agency_type, AGENCY_TYPES),
+        "county_text": check.text("county", county, required=False, max_length=255),
+        "address": check.text("address", address, required=False, max_length=500, multiline=True),
+    }
+    if not values["state_usps"]:
+        check.fail("state", "required")
+    elif session.get(State, values["state_usps"]) is None:
+        check.fail("state", "a two-letter USPS code (FL, TX, ...)")
+    return values
+
+
+def create_agency(
+    session: Session, actor: Actor, name: str, state: str, agency_type: str, *, county: str | None = None, address: str | None = None, registry_agency_id: int | None = None
+) -> AgencyInfo:
+    authorize(actor, "agency.create")
+    check = Checker()
+    values = _check_fields(session, check, name, state, agency_type, county, address)
+    check.done()
+    agency = ApplicantAgency(**values, created_at=dt.datetime.now(dt.timezone.utc))
+    if registry_agency_id is not None:
+        _check_registry_agency(session, registry_agency_id, values["state_usps"])
+        agency.registry_agency_id, agency.link_rule = registry_agency_id, RULE_BY_HAND
+    else:
+        found = same_key_agency(session.connection(), values["state_usps"], values["name"])
+        if found is not None:
+            agency.registry_agency_id, agency.link_rule = found, RULE_SAME_KEY
+    session.add(agency)
+    session.flush()
+    audit.record(session, actor, "agency.create", "applicant_agency", agency.id, after=fields_of(agency))
+    return AgencyInfo.of(agency)
+
+
+def _check_registry_agency(session: Session, registry_agency_id: int, state: str) -> Agency:
+    registry_agency = session.get(Agency, registry_agency_id)
+    if registry_agency is None:
+        raise InvalidInput({"registry_agency_id": f"no agency with id {registry_agency_id} in the registry"})
+    if registry_agency.state_usps and registry_agency.state_usps != state:
+        raise InvalidInput({"registry_agency_id": f"agency {registry_agency_id} is in {registry_agency.state_usps}, not {state}"})
+    return registry_agency
+
+
+def same_key_agency(conn: Connection, state: str, name: str) -> int | None:
+    """The registry agency that published names in this state with the same key, when there is exactly one."""
+    found = set(conn.execute(select(AgencyName.agency_id).where(AgencyName.state_usps == state, AgencyName.key == agency_key(name))).scalars())
+    return found.pop() if len(found) == 1 else None
+
+
+def get_agency(session: Session, actor: Actor, agency_id: int) -> ApplicantAgency:
+    agency = session.get(ApplicantAgency, agency_id)
+    if agency is None:
+        raise NotFound(f"no applicant agency with id {agency_id}")
+    authorize(actor, "agency.read", agency)
+    return agency
+
+
+def list_agencies(session: Session, actor: Actor) -> list[AgencyInfo]:
+    """Every applicant agency the actor may read (an agency user: their own)."""
+    agencies = session.scalars(select(ApplicantAgency).order_by(ApplicantAgency.state_usps, ApplicantAgency.name))
+    return [AgencyInfo.of(a) for a in agencies if allowed(actor, "agency.read", a)]
+
+
+def update_agency(session: Session, actor: Actor, agency_id: int, *, name: str, state: str, agency_type: str, county: str | None = None, address: str | None = None) -> AgencyInfo:
+    agency = session.get(ApplicantAgency, agency_id)
+    if agency is None:
+        raise NotFound(f"no applicant agency with id {agency_id}")
+    authorize(actor, "agency.update", agency)
+    check = Checker()
+    values = _check_fields(session, check, name, state, agency_type, county, address)
+    check.done()
+    if agency.registry_agency_id is not None and values["state_usps"] != agency.state_usps:
+        raise Conflict("this agency is linked to the registry's agency in its state; a program officer must unlink it before the state changes")
+    before = fields_of(agency)
+    for key, value in values.items():
+        setattr(agency, key, value)
+    session.flush()
+    audit.record(session, actor, "agency.update", "applicant_agency", agency.id, before=before, after=fields_of(agency))
+    return AgencyInfo.of(agency)
+
+
+def link_agency(session: Session, actor: Actor, agency_id: int, registry_agency_id: int | None) -> AgencyInfo:
+    """Link an applicant agency to the registry's agency by hand (or unlink it with None)."""
+    agency = session.get(ApplicantAgency, agency_id)
+    if agency is None:
+        raise NotFound(f"no applicant agency with id {agency_id}")
+    authorize(actor, "agency.link", agency)
+    if registry_agency_id is not None:
+        _check_registry_agency(session, registry_agency_id, agency.state_usps)
+    before = fields_of(agency)
+    agency.registry_agency_id = registry_agency_id
+    agency.link_rule = RULE_BY_HAND if registry_agency_id is not None else None
+    session.flush()
+    audit.record(session, actor, "agency.link", "applicant_agency", agency.id, before=before, after=fields_of(agency))
+    return AgencyInfo.of(agency)
+
+
+def ensure_registry_agency(session: Session, agency: ApplicantAgency) -> int:
+    """The registry agency of an applicant agency, creating it (with its name, as a publication would) when
+    neither a link nor a published name of the same key exists. Returns agencies.id."""
+    if agency.registry_agency_id is not None:
+        return agency.registry_agency_id
+    conn = session.connection()
+    found = same_key_agency(conn, agency.state_usps, agency.name)
+    if found is not None:
+        agency.registry_agency_id, agency.link_rule = found, RULE_SAME_KEY
+    else:
+        name_ids = resolve_names(conn, {(agency.state_usps, agency.name): NameFacts(agency.agency_type, agency.county_text)})
+        agency.registry_agency_id = agency_ids_of_names(conn, set(name_ids.values()))[name_ids[(agency.state_usps, agency.name)]]
+        agency.link_rule = RULE_RECORDED
+    session.flush()
+    return agency.registry_agency_id
+
+
+def link_published_names(conn: Connection) -> int:
+    """Link unlinked applicant agencies to registry agencies that a publication now names (same state and key).
+    Runs inside every ingest (see the processor); each link is written to the audit log as the system's."""
+    unlinked = conn.execute(select(ApplicantAgency.id, ApplicantAgency.state_usps, ApplicantAgency.name).where(ApplicantAgency.registry_agency_id.is_(None))).all()
+    linked = 0
+    for agency_id, state, name in unlinked:
+        found = same_key_agency(conn, state, name)
+        if found is None:
+            continue
+        conn.execute(ApplicantAgency.__table__.update().where(ApplicantAgency.id == agency_id).values(registry_agency_id=found, link_rule=RULE_SAME_KEY))
+        conn.execute(
+            insert(AuditEvent).values(
+                at=dt.datetime.now(dt.timezone.utc),
+                actor="system",
+                action="agency.link",
+                object_type="applicant_agency",
+                object_id=str(agency_id),
+                before={"registry_agency_id": None},
+                after={"registry_agency_id": found, "link_rule": RULE_SAME_KEY},
+            )
+        )
+        linked += 1
+    return linked

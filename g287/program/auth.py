@@ -1,0 +1,200 @@
+"""Logging in: throttled password checks, server-side sessions, and CSRF tokens for every form.
+
+- Throttling is stored in the database (`login_attempts`), so it survives restarts and holds across server
+  processes: an account is locked after G287_LOGIN_MAX_FAILURES failures since its last success within the
+  lockout window, and a client address after G287_LOGIN_CLIENT_MAX_FAILURES failures within the window. A locked
+  login is refused without checking the password.
+- Sessions are rows of `login_sessions`; the client holds a random token, the database only its SHA-256.
+- CSRF tokens are signed with G287_SECRET_KEY and bound either to the login session or, before login, to a random
+  seed the web layer keeps in a cookie; they expire with the session length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from g287 import audit
+from g287.access import Actor, authorize
+from g287.db.engine import Database
+from g287.db.models.program import LoginAttempt, LoginSession, User
+from g287.errors import AccessDenied, G287Error
+from g287.program import settings
+from g287.program.accounts import actor_for, hash_password, needs_rehash, normalize_username, password_matches, spend_a_verification
+
+KEEP_ATTEMPTS = dt.timedelta(days=1)  # attempts older than this (and than the window) are pruned
+
+
+class LoginRefused(G287Error):
+    """Wrong credentials, a disabled account, or a lockout; `retry_after` (seconds) is set for a lockout."""
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class CsrfRejected(AccessDenied):
+    """A form was sent without a valid CSRF token."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str  # give it to the client (an HttpOnly, Secure, SameSite cookie); never store it
+    actor: Actor
+    expires_at: dt.datetime
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _client_key(client: str | None) -> str:
+    return (client or "unknown")[:64]
+
+
+def login(db: Database, username: str, password: str, client: str | None, *, now: dt.datetime | None = None) -> LoginResult:
+    """Check a user name and password; on success open a session. Failures are recorded (and committed) before
+    the refusal is raised, so throttling sees them."""
+    authorize(Actor.public(), "account.login")
+    now = now or utc_now()
+    name = normalize_username(username)[:64]
+    client_key = _client_key(client)
+    refusal: LoginRefused | None = None
+    result: LoginResult | None = None
+    with db.session() as session:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - max(KEEP_ATTEMPTS, _window())))
+        retry_after = _locked_for(session, name, client_key, now)
+        if retry_after:
+            refusal = LoginRefused(f"too many failed logins: try again in {max(1, round(retry_after / 60))} minutes", retry_after)
+        else:
+            user = session.scalars(select(User).where(User.username == name)).first()
+            if user is None:
+                spend_a_verification(password or "")
+                refusal = LoginRefused("wrong user name or password")
+            elif not password_matches(user.password_hash, password or ""):
+                refusal = LoginRefused("wrong user name or password")
+            elif user.disabled_at is not None:
+                refusal = LoginRefused("this account is disabled")
+        session.add(LoginAttempt(at=now, username=name, client=client_key, succeeded=refusal is None))
+        if refusal is None:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)
+            token = secrets.token_urlsafe(32)
+            expires_at = now + dt.timedelta(hours=settings.session_hours())
+            login_session = LoginSession(user_id=user.id, token_sha256=token_digest(token), created_at=now, expires_at=expires_at)
+            session.add(login_session)
+            session.flush()
+            actor = actor_for(user)
+            audit.record(session, actor, "account.login", "user", user.id, after={"session_id": login_session.id, "expires_at": expires_at.isoformat()})
+            result = LoginResult(token, actor, expires_at)
+    if refusal is not None:
+        raise refusal
+    return result
+
+
+def _window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.login_lockout_minutes())
+
+
+def _locked_for(session: Session, username: str, client: str, now: dt.datetime) -> int:
+    """Seconds until this account and this client may try again (0: now)."""
+    window_start = now - _window()
+    last_success = session.scalar(select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)))
+    account_start = max(window_start, as_utc(last_success)) if last_success else window_start
+    waits = []
+    for column, value, since, limit in (
+        (LoginAttempt.username, username, account_start, settings.login_max_failures()),
+        (LoginAttempt.client, client, window_start, settings.login_client_max_failures()),
+    ):
+        failures = session.scalars(
+            select(LoginAttempt.at).where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since).order_by(LoginAttempt.at.desc()).limit(limit)
+        ).all()
+        if len(failures) >= limit:
+            # Locked until the oldest of the last `limit` failures leaves the window.
+            waits.append((as_utc(failures[-1]) + _window() - now).total_seconds())
+    return int(max(waits)) + 1 if waits and max(waits) > 0 else 0
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite returns stored UTC times without their zone; PostgreSQL with it."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def actor_for_token(session: Session, token: str | None, *, now: dt.datetime | None = None) -> Actor | None:
+    """The actor of a live session (not ended, not expired, account not disabled); None otherwise."""
+    if not token:
+        return None
+    now = now or utc_now()
+    row = session.execute(
+        select(User, LoginSession.expires_at)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_sha256 == token_digest(token), LoginSession.ended_at.is_(None), User.disabled_at.is_(None))
+    ).first()
+    if row is None or as_utc(row.expires_at) <= now:
+        return None
+    return actor_for(row.User)
+
+
+def logout(session: Session, token: str | None) -> bool:
+    """End a session (idempotent); returns whether a live session was ended."""
+    if not token:
+        return False
+    login_session = session.scalars(select(LoginSession).where(LoginSession.token_sha256 == token_digest(token), LoginSession.ended_at.is_(None))).first()
+    if login_session is None:
+        return False
+    user = session.get(User, login_session.user_id)
+    login_session.ended_at = utc_now()
+    session.flush()
+    audit.record(session, actor_for(user), "account.logout", "user", user.id, after={"session_id": login_session.id})
+    return True
+
+
+# CSRF ---------------------------------------------------------------------------------------------------------
+
+
+def new_csrf_seed() -> str:
+    """A random value the web layer keeps in a cookie for visitors who are not logged in (the login form)."""
+    return secrets.token_urlsafe(24)
+
+
+def session_binding(session_token: str) -> str:
+    """What a logged-in user's CSRF tokens are bound to: their session (never the token itself)."""
+    return "session:" + token_digest(session_token)
+
+
+def seed_binding(seed: str) -> str:
+    return "seed:" + token_digest(seed)
+
+
+def _signature(binding: str, message: str) -> str:
+    return hmac.new(settings.secret_key(), f"csrf|{binding}|{message}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(binding: str, *, now: float | None = None) -> str:
+    """A token to put in a form (hidden field) or an X-CSRF-Token header; valid for the session length."""
+    message = f"{int(now if now is not None else time.time())}.{secrets.token_hex(8)}"
+    return f"{message}.{_signature(binding, message)}"
+
+
+def verify_csrf(token: str | None, binding: str, *, now: float | None = None) -> None:
+    """Raise CsrfRejected unless the token was made for this binding by this installation and has not expired."""
+    parts = (token or "").split(".")
+    if len(parts) != 3 or not parts[0].isdigit():
+        raise CsrfRejected("the form is missing its security token: reload the page and send it again")
+    message = f"{parts[0]}.{parts[1]}"
+    if not hmac.compare_digest(parts[2], _signature(binding, message)):
+        raise CsrfRejected("the form's security token is not valid for this session: reload the page and send it again")
+    age = (now if now is not None else time.time()) - int(parts[0])
+    if age < -60 or age > settings.session_hours() * 3600:
+        raise CsrfRejected("the form has expired: reload the page and send it again")

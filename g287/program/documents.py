@@ -1,0 +1,275 @@
+"""Letters and MOA drafts: text templates (g287/data/program/templates, Jinja2) rendered to a small block format,
+then to PDF (fpdf2) and DOCX (python-docx).
+
+The block format, one block per paragraph (blocks are separated by blank lines):
+    # Title            ## Heading         ### Subheading
+    - bullet item      | a line kept as a line (addresses, signature blocks)
+    anything else: a paragraph (its lines are joined).
+
+Values put into templates are plain text: every line of a value is marked so that text typed by a user can never
+become a heading, a bullet or a line block, and nothing in it is ever interpreted (PDF and DOCX get plain runs).
+A banner (e.g. "DRAFT FOR DISCUSSION") is printed in the header of every page of both formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from g287.catalog import Source, Statement, catalog
+from g287.config import DATA_DIR
+
+TEMPLATES_DIR = DATA_DIR / "program" / "templates"
+LITERAL = "\u2060"  # marks a line that came from a value: never a block marker; removed before rendering
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"), Path("/usr/local/share/fonts"))
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # title | heading | subheading | bullet | lines | paragraph
+    text: str  # for "lines": the lines joined by "\n"
+
+
+def _literal(value) -> str:
+    if value is None:
+        return ""
+    text = str(value).replace(LITERAL, "")
+    return "\n".join(LITERAL + line if line.strip() else line for line in text.split("\n"))
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        undefined=StrictUndefined,
+        autoescape=False,  # the output is plain text for PDF and DOCX, never HTML
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_literal,
+    )
+
+
+class Citations:
+    """Collects the sources cited while a template renders, in order of first citation."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, Source] = {}
+
+    def cite(self, statement: Statement | object) -> str:
+        """The statement's text (a rule's requirement) followed by its source keys, and "(unconfirmed)" where it is
+        not confirmed."""
+        for source in statement.sources:
+            self.sources.setdefault(source.key, source)
+        keys = ", ".join(s.key for s in statement.sources)
+        unconfirmed = "" if getattr(statement, "confirmed", True) else " (unconfirmed)"
+        text = statement.requirement if hasattr(statement, "requirement") else statement.text
+        return f"{text}{unconfirmed} [{keys}]"
+
+    def ref(self, *keys: str) -> str:
+        """Cite sources by key for text written in the template itself."""
+        known = catalog().sources
+        for key in keys:
+            self.sources.setdefault(key, known[key])
+        return "[" + ", ".join(keys) + "]"
+
+    def cited(self) -> list[Source]:
+        return list(self.sources.values())
+
+
+def render_text(template: str, context: dict) -> str:
+    """Render a template to the block format; `cite`, `ref` and `cited` are available in the template."""
+    citations = Citations()
+    return environment().get_template(template).render(**context, cite=citations.cite, ref=citations.ref, cited=citations.cited)
+
+
+def parse_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    lines: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(Block("paragraph", " ".join(paragraph)))
+            paragraph.clear()
+        if lines:
+            blocks.append(Block("lines", "\n".join(lines)))
+            lines.clear()
+
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            flush()
+            continue
+        if line.startswith(LITERAL) or not line.startswith(("#", "- ", "| ", "|")):
+            if lines:  # a value continuing a line block stays a line of it
+                lines.append(line.replace(LITERAL, "").strip())
+            else:
+                paragraph.append(line.replace(LITERAL, "").strip())
+            continue
+        if line.startswith("|"):
+            if paragraph:
+                flush()
+            lines.append(line[1:].strip().replace(LITERAL, ""))
+            continue
+        flush()
+        for marker, kind in (("### ", "subheading"), ("## ", "heading"), ("# ", "title"), ("- ", "bullet")):
+            if line.startswith(marker):
+                blocks.append(Block(kind, line[len(marker) :].replace(LITERAL, "").strip()))
+                break
+        else:
+            paragraph.append(line.replace(LITERAL, "").strip())
+    flush()
+    return blocks
+
+
+# PDF ----------------------------------------------------------------------------------------------------------
+
+
+@cache
+def unicode_font() -> tuple[Path, Path] | None:
+    """DejaVu Sans (regular, bold) when installed (Debian: fonts-dejavu-core); else None and the core fonts."""
+    for folder in FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    return None
+
+
+_LATIN1_FALLBACKS = {"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2022": "-", "\u2026": "...", "\u00a0": " ", "\u00b7": "-"}
+
+
+def latin1(text: str) -> str:
+    """Text the PDF core fonts can show: typographic marks simplified, accents kept where Latin-1 has them."""
+    out = []
+    for char in text:
+        char = _LATIN1_FALLBACKS.get(char, char)
+        if len(char) == 1 and ord(char) > 255:
+            char = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1") or "?"
+        out.append(char)
+    return "".join(out)
+
+
+def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, created: dt.datetime) -> bytes:
+    from fpdf import FPDF
+
+    font = unicode_font()
+    clean = (lambda s: s) if font else latin1
+    family = "DejaVu" if font else "Helvetica"
+
+    class Pdf(FPDF):
+        def header(self) -> None:
+            if banner:
+                self.set_font(family, "B", 11)
+                self.set_text_color(150, 0, 0)
+                self.cell(0, 8, clean(banner), border="TB", align="C", new_x="LMARGIN", new_y="NEXT")
+                self.set_text_color(0, 0, 0)
+                self.ln(4)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font(family, "", 8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 10, clean(f"{footer} - page {self.page_no()} of {{nb}}"), align="C")
+
+    pdf = Pdf(format="Letter")
+    if font:
+        pdf.add_font(family, "", str(font[0]))
+        pdf.add_font(family, "B", str(font[1]))
+    pdf.set_title(clean(title))
+    pdf.set_author("g287")
+    pdf.set_creation_date(created)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.set_margins(22, 18, 22)
+    pdf.add_page()
+    width = pdf.epw
+    for block in blocks:
+        text = clean(block.text)
+        if block.kind == "title":
+            pdf.set_font(family, "B", 15)
+            pdf.multi_cell(width, 8, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
+        elif block.kind in ("heading", "subheading"):
+            pdf.ln(2)
+            pdf.set_font(family, "B", 12 if block.kind == "heading" else 11)
+            pdf.multi_cell(width, 6.5, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+        elif block.kind == "bullet":
+            pdf.set_font(family, "", 10.5)
+            pdf.set_x(pdf.l_margin + 4)
+            pdf.multi_cell(width - 4, 5.5, clean("\u2022 ") + text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+        else:
+            pdf.set_font(family, "", 10.5)
+            pdf.multi_cell(width, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2.5)
+    return bytes(pdf.output())
+
+
+# DOCX ---------------------------------------------------------------------------------------------------------
+
+
+def to_docx(blocks: list[Block], *, title: str, banner: str | None, footer: str, created: dt.datetime) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    document = Document()
+    properties = document.core_properties
+    properties.title = title
+    properties.author = "g287"
+    properties.created = created.replace(tzinfo=None)
+    properties.modified = created.replace(tzinfo=None)
+    section = document.sections[0]
+    if banner:
+        paragraph = section.header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(banner)
+        run.bold = True
+        run.font.size = Pt(11)
+        run.font.color.rgb = RGBColor(150, 0, 0)
+    section.footer.paragraphs[0].text = footer
+    for block in blocks:
+        if block.kind == "title":
+            document.add_heading(block.text, level=0)
+        elif block.kind == "heading":
+            document.add_heading(block.text, level=1)
+        elif block.kind == "subheading":
+            document.add_heading(block.text, level=2)
+        elif block.kind == "bullet":
+            document.add_paragraph(block.text, style="List Bullet")
+        elif block.kind == "lines":
+            paragraph = document.add_paragraph()
+            for index, line in enumerate(block.text.split("\n")):
+                run = paragraph.add_run(line)
+                if index < len(block.text.split("\n")) - 1:
+                    run.add_break()
+        else:
+            document.add_paragraph(block.text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+FORMATS = {"pdf": ("application/pdf", to_pdf), "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", to_docx)}
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def render_document(text: str, fmt: str, *, filename: str, title: str, banner: str | None, footer: str, created: dt.datetime) -> RenderedDocument:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown document format {fmt!r}: pdf or docx")
+    media_type, renderer = FORMATS[fmt]
+    content = renderer(parse_blocks(text), title=title, banner=banner, footer=footer, created=created)
+    return RenderedDocument(f"{filename}.{fmt}", media_type, content)

@@ -1,0 +1,195 @@
+"""MOAs: a program officer drafts one from the model's template (marked "DRAFT FOR DISCUSSION" on every page),
+then records the signed MOA (the uploaded PDF, the date, the signatories). A recorded MOA makes the agreement
+participating: it creates or updates the registry's agreement (origin "registry" when ICE has not listed it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287 import audit
+from g287.access import Actor, authorize
+from g287.catalog import catalog
+from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
+from g287.db.models.registry import Agreement
+from g287.errors import NotFound
+from g287.program import agencies, storage
+from g287.program.applications import agency_context, agency_snapshot, date_text, moa_summary
+from g287.program.courses import course_catalog
+from g287.program.documents import RenderedDocument, render_document, render_text
+from g287.program.rules import rule_catalog
+from g287.program.validation import Checker, Conflict, InvalidInput
+
+DRAFT_BANNER = "DRAFT FOR DISCUSSION - not a signed agreement"
+PARTIES = ("agency", "ICE")
+
+
+def get_moa(session: Session, moa_id: int) -> ProgramMoa:
+    moa = session.get(ProgramMoa, moa_id)
+    if moa is None:
+        raise NotFound(f"no MOA with id {moa_id}")
+    return moa
+
+
+def moa_text(draft: dict) -> str:
+    model = catalog().models[draft["model"]]
+    return render_text(
+        f"moa/{model.code}.md.j2",
+        {
+            "agency": agency_context(draft["agency"]),
+            "chief": draft["chief_executive"],
+            "model": model,
+            "program": catalog().program,
+            "rules": rule_catalog()[model.code],
+            "course": course_catalog().for_model(model.code),
+            "policy": course_catalog().policy,
+            "version": draft["version"],
+            "date_text": date_text(dt.date.fromisoformat(draft["drafted_on"])),
+            "application_id": draft["application_id"],
+            "letter_date_text": date_text(dt.date.fromisoformat(draft["letter_date"])),
+        },
+    )
+
+
+def draft_moa(session: Session, actor: Actor, moa_id: int, *, today: dt.date | None = None) -> ProgramMoa:
+    """Draft (or draft again, as a new version) the MOA from its model's template, filled with the agency's
+    current details and the chief executive named in the letter."""
+    moa = get_moa(session, moa_id)
+    authorize(actor, "moa.draft", moa)
+    if moa.status not in ("requested", "draft"):
+        raise Conflict(f"MOA {moa.id} is {moa.status}: only a requested or drafted MOA can be drafted")
+    application = session.get(Application, moa.application_id)
+    agency = session.get(ApplicantAgency, moa.agency_id)
+    now = dt.datetime.now(dt.timezone.utc)
+    before = {"status": moa.status, "draft_version": moa.draft_version}
+    draft = {
+        "model": moa.model,
+        "version": moa.draft_version + 1,
+        "drafted_on": (today or now.date()).isoformat(),
+        "drafted_by": actor.label,
+        "application_id": application.id,
+        "letter_date": application.letter["date"],
+        "agency": agency_snapshot(session, agency),
+        "chief_executive": application.letter["chief_executive"],
+    }
+    draft["text"] = moa_text(draft)
+    moa.draft, moa.draft_version, moa.drafted_at, moa.status = draft, draft["version"], now, "draft"
+    session.flush()
+    audit.record(session, actor, "moa.draft", "moa", moa.id, before=before, after={"status": "draft", "draft_version": moa.draft_version, "agency": draft["agency"]})
+    return moa
+
+
+def draft_document(session: Session, actor: Actor, moa_id: int, fmt: str) -> RenderedDocument:
+    """The latest draft as PDF or DOCX, with "DRAFT FOR DISCUSSION" on every page."""
+    if fmt not in ("pdf", "docx"):
+        raise InvalidInput({"format": "pdf or docx"})
+    moa = get_moa(session, moa_id)
+    authorize(actor, "moa.read_draft", moa)
+    if not moa.draft:
+        raise Conflict(f"MOA {moa.id} has not been drafted yet")
+    draft = moa.draft
+    return render_document(
+        draft["text"],
+        fmt,
+        filename=f"moa-{moa.model}-{moa.id}-draft-{draft['version']}",
+        title=f"Draft MOA ({moa.model}), {draft['agency']['name']}, version {draft['version']}",
+        banner=DRAFT_BANNER,
+        footer=f"Draft MOA {moa.id}, version {draft['version']} of {draft['drafted_on']}, prepared with g287",
+        created=moa.drafted_at,
+    )
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str
+    party: str  # agency | ICE
+
+
+def check_signatories(signatories: list) -> list[dict]:
+    check = Checker()
+    result = []
+    for index, item in enumerate(signatories or []):
+        data = item.__dict__ if isinstance(item, Signatory) else dict(item)
+        name = check.text(f"signatories[{index}].name", data.get("name"))
+        title = check.text(f"signatories[{index}].title", data.get("title"))
+        party = check.choice(f"signatories[{index}].party", data.get("party"), PARTIES)
+        result.append({"name": name, "title": title, "party": party})
+    check.done()
+    parties = {s["party"] for s in result}
+    if parties != set(PARTIES):
+        raise InvalidInput({"signatories": "name at least one signatory for the agency and one for ICE"})
+    return result
+
+
+def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes, signed_on, signatories: list, today: dt.date | None = None) -> ProgramMoa:
+    """Record the signed MOA: the PDF (kept content-addressed), the date signed and the signatories. The
+    agreement then counts as participating: the registry's agreement for the agency and model is created
+    (origin "registry") or, when ICE already lists it, given the signed date if it has none."""
+    moa = get_moa(session, moa_id)
+    authorize(actor, "moa.record_signed", moa)
+    if moa.status not in ("requested", "draft"):
+        raise Conflict(f"MOA {moa.id} is already {moa.status}")
+    check = Checker()
+    day = check.date("signed_on", signed_on, not_after=today or dt.date.today())
+    check.done()
+    people = check_signatories(signatories)
+    stored = storage.store_signed_moa(pdf)
+    before = {"status": moa.status}
+    agency = session.get(ApplicantAgency, moa.agency_id)
+    agency_before = agencies.fields_of(agency)
+    registry_agency_id = agencies.ensure_registry_agency(session, agency)
+    if agencies.fields_of(agency) != agency_before:
+        audit.record(session, actor, "agency.link", "applicant_agency", agency.id, before=agency_before, after=agencies.fields_of(agency))
+    agreement = session.scalars(select(Agreement).where(Agreement.agency_id == registry_agency_id, Agreement.model == moa.model)).first()
+    if agreement is None:
+        agreement = Agreement(agency_id=registry_agency_id, model=moa.model, signed_on=day, origin="registry")
+        session.add(agreement)
+        session.flush()
+        audit.record(session, actor, "agreement.create", "agreement", agreement.id, after={"agency_id": registry_agency_id, "model": moa.model, "signed_on": day.isoformat(), "origin": "registry"})
+    elif agreement.signed_on is None:
+        agreement.signed_on = day
+        session.flush()
+        audit.record(session, actor, "agreement.update", "agreement", agreement.id, before={"signed_on": None}, after={"signed_on": day.isoformat()})
+    moa.status, moa.signed_on, moa.signatories = "signed", day, people
+    moa.signed_pdf_sha256, moa.signed_pdf_bytes = stored.sha256, stored.size_bytes
+    moa.recorded_at, moa.registry_agreement_id = dt.datetime.now(dt.timezone.utc), agreement.id
+    session.flush()
+    audit.record(session, actor, "moa.record_signed", "moa", moa.id, before=before, after=moa_summary(moa))
+    return moa
+
+
+def terminate_moa(session: Session, actor: Actor, moa_id: int, *, terminated_on, today: dt.date | None = None) -> ProgramMoa:
+    """End a signed MOA: its officers are no longer authorized from that date, and the registry's own
+    participating list no longer lists it."""
+    moa = get_moa(session, moa_id)
+    authorize(actor, "moa.terminate", moa)
+    if moa.status != "signed":
+        raise Conflict(f"MOA {moa.id} is {moa.status}: only a signed MOA can be terminated")
+    check = Checker()
+    day = check.date("terminated_on", terminated_on, not_after=today or dt.date.today())
+    if day is not None and day < moa.signed_on:
+        check.fail("terminated_on", f"must not be before the MOA was signed ({moa.signed_on.isoformat()})")
+    check.done()
+    moa.status, moa.terminated_on = "terminated", day
+    session.flush()
+    audit.record(session, actor, "moa.terminate", "moa", moa.id, before={"status": "signed"}, after={"status": "terminated", "terminated_on": day.isoformat()})
+    return moa
+
+
+def signed_document(session: Session, actor: Actor, moa_id: int) -> RenderedDocument:
+    """The signed MOA as uploaded (a public document, as on ICE's lists)."""
+    moa = get_moa(session, moa_id)
+    authorize(actor, "moa.read_signed", moa)
+    if not moa.signed_pdf_sha256:
+        raise NotFound(f"MOA {moa.id} has no signed document")
+    return RenderedDocument(f"moa-{moa.model}-{moa.id}-signed.pdf", "application/pdf", storage.read_signed_moa(moa.signed_pdf_sha256))
+
+
+def participating(moa: ProgramMoa, on: dt.date) -> bool:
+    """Whether the MOA is in effect on a date: signed on or before it, and not terminated by then."""
+    return moa.signed_on is not None and moa.signed_on <= on and (moa.terminated_on is None or moa.terminated_on > on)

@@ -1,0 +1,215 @@
+"""Nominees: officers an agency nominates to a signed MOA, the facts the qualification rules read, and their
+eligibility with the reason for every rule not met.
+
+Personal data: only users of the nominee's agency, program officers and administrators can read or change a
+nominee (see data/rules/access/program.toml); nothing here is used by the public views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287 import audit
+from g287.access import Actor, allowed, authorize
+from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
+from g287.errors import NotFound
+from g287.program.moas import get_moa, participating
+from g287.program.rules import Eligibility, evaluate
+from g287.program.validation import Checker, Conflict
+
+MAX_PERIODS = 20
+NOT_GIVEN = object()
+
+
+def get_nominee(session: Session, actor: Actor, nominee_id: int, action: str = "nominee.read") -> Nominee:
+    nominee = session.get(Nominee, nominee_id)
+    if nominee is None:
+        raise NotFound(f"no nominee with id {nominee_id}")
+    authorize(actor, action, nominee)
+    return nominee
+
+
+def facts_of(nominee: Nominee) -> dict:
+    return {
+        "full_name": nominee.full_name,
+        "us_citizen": nominee.us_citizen,
+        "enforced_jurisdiction_laws": nominee.enforced_jurisdiction_laws,
+        "service_periods": list(nominee.service_periods or []),
+        "background_result": nominee.background_result,
+        "background_completed_on": nominee.background_completed_on.isoformat() if nominee.background_completed_on else None,
+    }
+
+
+def check_periods(check: Checker, periods, today: dt.date) -> list[dict]:
+    """Periods of sworn law enforcement service: a start date and an end date (none while it lasts)."""
+    result = []
+    items = list(periods or [])
+    if len(items) > MAX_PERIODS:
+        check.fail("service_periods", f"at most {MAX_PERIODS} periods")
+        return []
+    for index, item in enumerate(items):
+        data = dict(item)
+        start = check.date(f"service_periods[{index}].start", data.get("start"), not_after=today)
+        end = check.date(f"service_periods[{index}].end", data.get("end"), required=False, not_after=today)
+        if start and end and end < start:
+            check.fail(f"service_periods[{index}].end", "must not be before the start")
+        if start:
+            result.append({"start": start.isoformat(), "end": end.isoformat() if end else None})
+    return result
+
+
+def nominate(
+    session: Session,
+    actor: Actor,
+    moa_id: int,
+    *,
+    full_name: str,
+    us_citizen: bool | None = None,
+    enforced_jurisdiction_laws: bool | None = None,
+    service_periods: list | None = None,
+    today: dt.date | None = None,
+) -> Nominee:
+    """Nominate an officer to a participating MOA of the agency. The nominee is recorded even when not (yet)
+    eligible; eligibility is decided by the rules whenever it is asked for, and enrolment requires it."""
+    moa = get_moa(session, moa_id)
+    authorize(actor, "nominee.create", moa)
+    today = today or dt.date.today()
+    if not participating(moa, today):
+        raise Conflict(f"MOA {moa.id} ({moa.model}) is {moa.status}: officers are nominated to a signed MOA in effect")
+    check = Checker()
+    name = check.text("full_name", full_name, max_length=200)
+    citizen = check.boolean("us_citizen", us_citizen)
+    laws = check.boolean("enforced_jurisdiction_laws", enforced_jurisdiction_laws)
+    periods = check_periods(check, service_periods, today)
+    check.done()
+    nominee = Nominee(
+        moa_id=moa.id,
+        agency_id=moa.agency_id,
+        full_name=name,
+        us_citizen=citizen,
+        enforced_jurisdiction_laws=laws,
+        service_periods=periods,
+        nominated_at=dt.datetime.now(dt.timezone.utc),
+        nominated_by=actor.label,
+    )
+    session.add(nominee)
+    session.flush()
+    audit.record(session, actor, "nominee.create", "nominee", nominee.id, after={"moa_id": moa.id, **facts_of(nominee)})
+    return nominee
+
+
+def update_nominee(session: Session, actor: Actor, nominee_id: int, *, full_name=NOT_GIVEN, us_citizen=NOT_GIVEN, enforced_jurisdiction_laws=NOT_GIVEN, service_periods=NOT_GIVEN, today: dt.date | None = None) -> Nominee:
+    """Change the facts the agency attests (only those given). A certified officer whose facts no longer meet the
+    rules stops being authorized."""
+    nominee = get_nominee(session, actor, nominee_id, "nominee.update")
+    today = today or dt.date.today()
+    check = Checker()
+    changes = {}
+    if full_name is not NOT_GIVEN:
+        changes["full_name"] = check.text("full_name", full_name, max_length=200)
+    if us_citizen is not NOT_GIVEN:
+        changes["us_citizen"] = check.boolean("us_citizen", us_citizen)
+    if enforced_jurisdiction_laws is not NOT_GIVEN:
+        changes["enforced_jurisdiction_laws"] = check.boolean("enforced_jurisdiction_laws", enforced_jurisdiction_laws)
+    if service_periods is not NOT_GIVEN:
+        changes["service_periods"] = check_periods(check, service_periods, today)
+    check.done()
+    before = facts_of(nominee)
+    for key, value in changes.items():
+        setattr(nominee, key, value)
+    session.flush()
+    audit.record(session, actor, "nominee.update", "nominee", nominee.id, before=before, after=facts_of(nominee))
+    return nominee
+
+
+def record_background(session: Session, actor: Actor, nominee_id: int, *, result: str, completed_on, today: dt.date | None = None) -> Nominee:
+    """The program office records the background investigation's result (passed or failed) and date."""
+    nominee = get_nominee(session, actor, nominee_id, "nominee.record_background")
+    check = Checker()
+    outcome = check.choice("result", result, ("passed", "failed"))
+    day = check.date("completed_on", completed_on, not_after=today or dt.date.today())
+    check.done()
+    before = facts_of(nominee)
+    nominee.background_result, nominee.background_completed_on = outcome, day
+    session.flush()
+    audit.record(session, actor, "nominee.record_background", "nominee", nominee.id, before=before, after=facts_of(nominee))
+    return nominee
+
+
+def eligibility_of(session: Session, nominee: Nominee, as_of: dt.date) -> Eligibility:
+    moa = session.get(ProgramMoa, nominee.moa_id)
+    return evaluate(moa.model, facts_of(nominee), as_of)
+
+
+def eligibility(session: Session, actor: Actor, nominee_id: int, *, as_of: dt.date | None = None) -> Eligibility:
+    nominee = get_nominee(session, actor, nominee_id)
+    return eligibility_of(session, nominee, as_of or dt.date.today())
+
+
+def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt.date | None = None) -> dict:
+    """Everything recorded about a nominee, for their agency and the program office (personal data)."""
+    from g287.program.training import standing  # training builds on nominees
+
+    nominee = get_nominee(session, actor, nominee_id)
+    as_of = as_of or dt.date.today()
+    moa = session.get(ProgramMoa, nominee.moa_id)
+    enrolment = session.scalars(select(Enrolment).where(Enrolment.nominee_id == nominee.id)).first()
+    attempts = list(session.scalars(select(ExamAttempt).where(ExamAttempt.enrolment_id == enrolment.id).order_by(ExamAttempt.id))) if enrolment else []
+    certification = session.scalars(select(Certification).where(Certification.nominee_id == nominee.id)).first()
+    return {
+        "id": nominee.id,
+        "agency_id": nominee.agency_id,
+        "moa_id": moa.id,
+        "model": moa.model,
+        **facts_of(nominee),
+        "nominated_at": nominee.nominated_at.isoformat(),
+        "eligibility": eligibility_of(session, nominee, as_of).as_dict(),
+        "enrolment": None
+        if enrolment is None
+        else {"course": enrolment.course, "enrolled_on": enrolment.enrolled_on.isoformat(), "status": enrolment.status, "finished_on": enrolment.finished_on.isoformat() if enrolment.finished_on else None},
+        "exams": [{"exam": a.exam, "taken_on": a.taken_on.isoformat(), "score": a.score, "remedial": a.remedial, "passed": a.passed} for a in attempts],
+        "certification": None
+        if certification is None
+        else {
+            "certified_on": certification.certified_on.isoformat(),
+            "expires_on": certification.expires_on.isoformat(),
+            "refresher_due_on": certification.refresher_due_on.isoformat() if certification.refresher_due_on else None,
+            "last_refresher_on": certification.last_refresher_on.isoformat() if certification.last_refresher_on else None,
+            "revoked_on": certification.revoked_on.isoformat() if certification.revoked_on else None,
+        },
+        "standing": standing(session, nominee, as_of).as_dict(),
+    }
+
+
+def list_nominees(session: Session, actor: Actor, *, moa_id: int | None = None, agency_id: int | None = None, as_of: dt.date | None = None) -> list[dict]:
+    """Nominees the actor may read, with eligibility and standing (an agency user: their agency's only)."""
+    from g287.program.training import standing
+
+    as_of = as_of or dt.date.today()
+    query = select(Nominee, ProgramMoa.model, ApplicantAgency.name).join(ProgramMoa, ProgramMoa.id == Nominee.moa_id).join(ApplicantAgency, ApplicantAgency.id == Nominee.agency_id)
+    if moa_id is not None:
+        query = query.where(Nominee.moa_id == moa_id)
+    if agency_id is not None:
+        query = query.where(Nominee.agency_id == agency_id)
+    result = []
+    for nominee, model, agency_name in session.execute(query.order_by(Nominee.id)):
+        if not allowed(actor, "nominee.read", nominee):
+            continue
+        check = eligibility_of(session, nominee, as_of)
+        result.append(
+            {
+                "id": nominee.id,
+                "full_name": nominee.full_name,
+                "agency_id": nominee.agency_id,
+                "agency": agency_name,
+                "moa_id": nominee.moa_id,
+                "model": model,
+                "eligible": check.eligible,
+                "reasons": check.reasons,
+                "standing": standing(session, nominee, as_of).status,
+            }
+        )
+    return result

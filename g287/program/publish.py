@@ -1,0 +1,114 @@
+"""The registry's own lists: its participating and pending agreements written as workbooks in ICE's layout and
+ingested as publications of origin "registry", so `g287 stats`-style figures (g287.registry.figures.stats with
+origin="registry") describe them exactly as they describe ICE's lists, each figure naming its source.
+
+A list identical to the registry's latest publication of that kind is not published again; an empty list is
+published only to replace a list that had rows (its figures then fall to zero).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from g287.access import Actor, authorize
+from g287.catalog import catalog
+from g287.db.engine import Database
+from g287.exports.ice_workbook import TYPE_LABELS, IceRow, rows_of_publication, write_ice_workbook
+from g287.program import settings
+from g287.program.views import public_participating, public_pending
+from g287.registry import figures
+from g287.registry.ingest import ingest_file
+from g287.registry.publications import in_force
+from g287.sources.rules import states
+
+KINDS = ("participating", "pending")
+
+
+@dataclass
+class ListResult:
+    kind: str
+    status: str  # published | unchanged | empty
+    rows: int
+    file: str | None = None
+    publication_id: int | None = None
+
+
+@dataclass
+class PublishResult:
+    lists: list[ListResult] = field(default_factory=list)
+    figures: dict | None = None
+
+
+def ice_rows(rows: list[dict], kind: str) -> list[IceRow]:
+    state_names = {s.usps: s.name.upper() for s in states()}
+    labels = {code: model.ice_label for code, model in catalog().models.items()}
+    result = []
+    for row in rows:
+        agency = row["agency"]
+        result.append(
+            IceRow(
+                state=state_names[agency["state"]],
+                agency=agency["name"],
+                agency_type=TYPE_LABELS[agency["agency_type"]],
+                county=agency["county"] or "",
+                model=labels[row["model"]],
+                signed=dt.date.fromisoformat(row["signed_on"]) if kind == "participating" else None,
+            )
+        )
+    return result
+
+
+def registry_lists(session: Session, actor: Actor) -> dict[str, list[IceRow]]:
+    """The rows of the registry's participating and pending lists, in ICE's layout."""
+    return {"participating": ice_rows(public_participating(session, actor), "participating"), "pending": ice_rows(public_pending(session, actor), "pending")}
+
+
+def _same(a: list[IceRow], b: list[IceRow]) -> bool:
+    return sorted(map(repr, a)) == sorted(map(repr, b))
+
+
+def list_directory() -> Path:
+    return settings.program_files_dir() / "registry-lists"
+
+
+def _target(directory: Path, kind: str, now: dt.datetime) -> Path:
+    stem = f"{kind}Agencies{now:%m%d%Y}{'am' if now.hour < 12 else 'pm'}_registry"
+    target, number = directory / f"{stem}.xlsx", 1
+    while target.exists():
+        number += 1
+        target = directory / f"{stem}_{number}.xlsx"
+    return target
+
+
+def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: dt.datetime | None = None) -> PublishResult:
+    """Write the registry's lists that changed since its last publication and ingest them (origin "registry");
+    return what was done and the registry's figures. Each list is one ingest transaction."""
+    authorize(actor, "program.publish")
+    now = now or dt.datetime.now(dt.timezone.utc)
+    directory = Path(directory) if directory else list_directory()
+    result = PublishResult()
+    with db.session() as session:
+        lists = registry_lists(session, actor)
+        latest = {}
+        for kind in KINDS:
+            publication = in_force(session, kind, None, "registry")
+            latest[kind] = rows_of_publication(session, publication) if publication else None
+    for kind in KINDS:
+        rows = lists[kind]
+        if not rows and latest[kind] is None:
+            result.lists.append(ListResult(kind, "empty", 0))
+        elif latest[kind] is not None and _same(rows, latest[kind]):
+            result.lists.append(ListResult(kind, "unchanged", len(rows)))
+        else:
+            directory.mkdir(parents=True, exist_ok=True)
+            target = _target(directory, kind, now)
+            write_ice_workbook(target, kind, rows)
+            ingested = ingest_file(db, target, actor, kind=kind, published=(now.date(), "am" if now.hour < 12 else "pm"), origin="registry")
+            result.lists.append(ListResult(kind, "published", len(rows), str(target), ingested.publication_id))
+    with db.session() as session:
+        result.figures = figures.stats(session, now.date(), origin="registry")
+    return result

@@ -1,0 +1,179 @@
+"""Nominee qualification: the rule catalog (g287/data/program/rules/<MODEL>.toml) and its evaluation.
+
+A rule names a fact recorded for the nominee and a check on it; each result says whether the rule passed,
+failed, or could not be decided because the fact is missing (which counts as failed), with an explanation and
+the rule's sources. Experience is computed from the recorded periods of sworn service.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from g287.catalog import MODEL_CODES, Source, catalog
+from g287.config import DATA_DIR
+
+RULES_DIR = DATA_DIR / "program" / "rules"
+CHECKS = ("is_true", "equals", "min_service_years")
+FACTS = ("us_citizen", "background_result", "enforced_jurisdiction_laws", "service_periods")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    requirement: str
+    check: str
+    fact: str
+    failed: str
+    missing: str
+    sources: tuple[Source, ...]
+    value: Any = None
+    years: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    requirement: str
+    outcome: str  # passed | failed | missing
+    explanation: str
+    sources: tuple[Source, ...]
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "requirement": self.requirement,
+            "outcome": self.outcome,
+            "explanation": self.explanation,
+            "sources": [s.key for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    model: str
+    as_of: dt.date
+    results: tuple[RuleResult, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the nominee is not eligible: one explanation per rule not passed."""
+        return [r.explanation for r in self.results if not r.passed]
+
+    def as_dict(self) -> dict:
+        return {"model": self.model, "as_of": self.as_of.isoformat(), "eligible": self.eligible, "reasons": self.reasons, "rules": [r.as_dict() for r in self.results]}
+
+
+@cache
+def rule_catalog() -> dict[str, tuple[Rule, ...]]:
+    """Every model's rules, checked when loaded: known checks and facts, sources that exist in the catalog."""
+    sources = catalog().sources
+    result = {}
+    for model in MODEL_CODES:
+        path = RULES_DIR / f"{model}.toml"
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+        if data.get("model") != model:
+            raise ValueError(f"{path.name}: model must be {model!r}")
+        rules = []
+        for item in data["rules"]:
+            if item["check"] not in CHECKS or item["fact"] not in FACTS:
+                raise ValueError(f"{path.name}: rule {item['id']!r} has an unknown check or fact")
+            unknown = [key for key in item["sources"] if key not in sources]
+            if unknown or not item["sources"]:
+                raise ValueError(f"{path.name}: rule {item['id']!r} cites unknown sources {unknown or 'none'}")
+            if item["check"] == "min_service_years" and not isinstance(item.get("years"), int):
+                raise ValueError(f"{path.name}: rule {item['id']!r} needs years")
+            rules.append(
+                Rule(
+                    id=item["id"],
+                    requirement=item["requirement"],
+                    check=item["check"],
+                    fact=item["fact"],
+                    failed=item["failed"],
+                    missing=item["missing"],
+                    sources=tuple(sources[key] for key in item["sources"]),
+                    value=item.get("value"),
+                    years=item.get("years"),
+                )
+            )
+        if len({r.id for r in rules}) != len(rules):
+            raise ValueError(f"{path.name}: rule ids must be unique")
+        result[model] = tuple(rules)
+    return result
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` later (or earlier); 29 February becomes 28 February in common years."""
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def parse_periods(periods: list[dict]) -> list[tuple[dt.date, dt.date | None]]:
+    return [(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]) if p.get("end") else None) for p in periods or []]
+
+
+def service_days(periods: list[tuple[dt.date, dt.date | None]], as_of: dt.date) -> int:
+    """Days of sworn service before `as_of`: each period runs from its start to its end (inclusive; open periods
+    to `as_of`); overlapping periods count once."""
+    spans = sorted((start, min(end + dt.timedelta(days=1), as_of) if end else as_of) for start, end in periods if start < as_of)
+    total, covered_until = 0, None
+    for start, stop in spans:
+        if covered_until is not None and start < covered_until:
+            start = covered_until
+        if stop > start:
+            total += (stop - start).days
+            covered_until = stop if covered_until is None else max(covered_until, stop)
+    return total
+
+
+def describe_days(days: int) -> str:
+    years, rest = divmod(days, 365)
+    months = rest // 30
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if months or not years:
+        parts.append(f"{months} month{'s' if months != 1 else ''}")
+    return " and ".join(parts) + f" ({days} days)"
+
+
+def _evaluate(rule: Rule, facts: dict, as_of: dt.date) -> RuleResult:
+    value = facts.get(rule.fact)
+
+    def result(outcome: str, explanation: str) -> RuleResult:
+        return RuleResult(rule.id, rule.requirement, outcome, explanation, rule.sources)
+
+    if rule.check == "min_service_years":
+        periods = parse_periods(value or [])
+        if not periods:
+            return result("missing", rule.missing)
+        days = service_days(periods, as_of)
+        needed = (as_of - add_years(as_of, -rule.years)).days
+        have = describe_days(days)
+        if days >= needed:
+            return result("passed", f"has {have} of sworn law enforcement experience on {as_of.isoformat()}")
+        need = f"{rule.years} years ({needed} days)"
+        return result("failed", rule.failed.format(have=have, need=need, as_of=as_of.isoformat()))
+    if value is None:
+        return result("missing", rule.missing)
+    ok = value is True if rule.check == "is_true" else value == rule.value
+    return result("passed" if ok else "failed", rule.requirement if ok else rule.failed)
+
+
+def evaluate(model: str, facts: dict, as_of: dt.date) -> Eligibility:
+    """Apply the model's rules to a nominee's facts (us_citizen, background_result, enforced_jurisdiction_laws,
+    service_periods) as of a date."""
+    return Eligibility(model, as_of, tuple(_evaluate(rule, facts, as_of) for rule in rule_catalog()[model]))

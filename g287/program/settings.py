@@ -1,0 +1,76 @@
+"""Settings of the program workflow, read from the environment with documented defaults (README, "Program
+workflow"). Kept in this package until the integrator moves them into g287.config."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cache
+from pathlib import Path
+
+from g287.config import home_dir
+from g287.errors import G287Error
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise G287Error(f"setting {name}={raw!r}: expected a number") from None
+    if value <= 0:
+        raise G287Error(f"setting {name}={raw!r}: expected a positive number")
+    return value
+
+
+def program_files_dir() -> Path:
+    """Where uploaded signed MOAs and the registry's published lists are kept (G287_PROGRAM_FILES_DIR)."""
+    explicit = os.environ.get("G287_PROGRAM_FILES_DIR")
+    return Path(explicit).expanduser() if explicit else home_dir() / "program-files"
+
+
+def max_upload_bytes() -> int:
+    """Largest signed MOA PDF accepted (G287_MAX_UPLOAD_MB, default 20)."""
+    return int(_number("G287_MAX_UPLOAD_MB", 20) * 1024 * 1024)
+
+
+def session_hours() -> float:
+    """How long a login session lasts (G287_SESSION_HOURS, default 8)."""
+    return _number("G287_SESSION_HOURS", 8)
+
+
+def login_max_failures() -> int:
+    """Failed logins for one account within the lockout window before it is locked (G287_LOGIN_MAX_FAILURES, 5)."""
+    return int(_number("G287_LOGIN_MAX_FAILURES", 5))
+
+
+def login_client_max_failures() -> int:
+    """Failed logins from one client address within the window before it is locked (default 20)."""
+    return int(_number("G287_LOGIN_CLIENT_MAX_FAILURES", 20))
+
+
+def login_lockout_minutes() -> float:
+    """The lockout window, in minutes (G287_LOGIN_LOCKOUT_MINUTES, default 15)."""
+    return _number("G287_LOGIN_LOCKOUT_MINUTES", 15)
+
+
+@cache
+def _ephemeral_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def secret_key() -> bytes:
+    """The key that signs CSRF tokens (G287_SECRET_KEY). Without it, a random key per process: forms opened
+    before a restart must be sent again, and several server processes would not accept each other's forms."""
+    value = os.environ.get("G287_SECRET_KEY")
+    if value:
+        if len(value) < 32:
+            raise G287Error("setting G287_SECRET_KEY: use at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
+        return value.encode()
+    return _ephemeral_key()
+
+
+def secret_key_is_set() -> bool:
+    return bool(os.environ.get("G287_SECRET_KEY"))

@@ -1,0 +1,383 @@
+"""Training and certification: enrolment of eligible nominees, examination scores (70% pass mark, one remediation
+attempt, disqualification after two failures), certification with its expiry and refresher dates, and who is
+authorized: an officer is authorized only while eligible, certified (not expired, not revoked) and attached to an
+MOA in effect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287 import audit
+from g287.access import Actor, allowed, authorize
+from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
+from g287.errors import NotFound
+from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_progress, next_attempt_is_remedial
+from g287.program.moas import participating
+from g287.program.nominees import eligibility_of, get_nominee
+from g287.program.rules import add_years
+from g287.program.validation import Checker, Conflict, InvalidInput
+
+
+class NotEligible(Conflict):
+    """A nominee who does not meet the model's rules; `reasons` explains each rule not met."""
+
+    def __init__(self, nominee_id: int, model: str, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(f"nominee {nominee_id} is not eligible for the {model}: " + "; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class Standing:
+    status: str  # ineligible | eligible | in_training | remediation_due | disqualified | passed | certified | expired | revoked
+    authorized: bool
+    reasons: list[str] = field(default_factory=list)  # why not authorized (when certified) or not eligible
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "authorized": self.authorized, "reasons": self.reasons}
+
+
+def _records(session: Session, nominee: Nominee):
+    moa = session.get(ProgramMoa, nominee.moa_id)
+    enrolment = session.scalars(select(Enrolment).where(Enrolment.nominee_id == nominee.id)).first()
+    certification = session.scalars(select(Certification).where(Certification.nominee_id == nominee.id)).first()
+    return moa, enrolment, certification
+
+
+def _attempts(session: Session, enrolment: Enrolment) -> list[ExamAttempt]:
+    return list(session.scalars(select(ExamAttempt).where(ExamAttempt.enrolment_id == enrolment.id).order_by(ExamAttempt.taken_on, ExamAttempt.id)))
+
+
+def _progress(session: Session, enrolment: Enrolment) -> ExamProgress:
+    course = course_catalog().courses[enrolment.course]
+    attempts = [Attempt(a.exam, a.score, a.taken_on) for a in _attempts(session, enrolment)]
+    return exam_progress(course.exam_names, attempts, course_catalog().policy)
+
+
+def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
+    """Where a nominee stands on a date, and whether they are authorized to act."""
+    moa, enrolment, certification = _records(session, nominee)
+    check = eligibility_of(session, nominee, as_of)
+    if certification is not None and certification.certified_on <= as_of:
+        if certification.revoked_on is not None and certification.revoked_on <= as_of:
+            return Standing("revoked", False, [f"the authorization was revoked on {certification.revoked_on.isoformat()}"])
+        if as_of >= certification.expires_on:
+            return Standing("expired", False, [f"the certification expired on {certification.expires_on.isoformat()}"])
+        reasons = list(check.reasons)
+        if not participating(moa, as_of):
+            reasons.append(f"the {moa.model} MOA is not in effect ({moa.status})")
+        return Standing("certified", not reasons, reasons)
+    if enrolment is not None and enrolment.enrolled_on <= as_of:
+        progress = _progress(session, enrolment)
+        return Standing(progress.status, False, [progress.explanation])
+    return Standing("eligible" if check.eligible else "ineligible", False, check.reasons)
+
+
+def enrol(session: Session, actor: Actor, nominee_id: int, *, enrolled_on=None, today: dt.date | None = None) -> Enrolment:
+    """Enrol an eligible nominee in the initial course of their MOA's model. An ineligible nominee is refused
+    with the reason for every rule not met."""
+    nominee = get_nominee(session, actor, nominee_id, "training.enrol")
+    today = today or dt.date.today()
+    check = Checker()
+    day = check.date("enrolled_on", enrolled_on or today, not_after=today)
+    check.done()
+    moa, enrolment, _ = _records(session, nominee)
+    if enrolment is not None:
+        raise Conflict(f"nominee {nominee.id} is already enrolled (since {enrolment.enrolled_on.isoformat()})")
+    if not participating(moa, day):
+        raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
+    verdict = eligibility_of(session, nominee, day)
+    if not verdict.eligible:
+        raise NotEligible(nominee.id, moa.model, verdict.reasons)
+    course = course_catalog().for_model(moa.model)
+    enrolment = Enrolment(nominee_id=nominee.id, agency_id=nominee.agency_id, course=course.code, enrolled_on=day, status="enrolled")
+    session.add(enrolment)
+    session.flush()
+    audit.record(session, actor, "training.enrol", "nominee", nominee.id, after={"enrolment_id": enrolment.id, "course": course.code, "enrolled_on": day.isoformat(), "eligibility": verdict.as_dict()})
+    return enrolment
+
+
+def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken_on, exam: str | None = None, today: dt.date | None = None) -> ExamProgress:
+    """Record an examination score. A failed examination opens the one remediation attempt; the next attempt at
+    it is recorded as remedial; two failures disqualify. Returns where the nominee then stands."""
+    nominee = get_nominee(session, actor, nominee_id, "training.record_exam")
+    _, enrolment, _ = _records(session, nominee)
+    if enrolment is None:
+        raise Conflict(f"nominee {nominee.id} is not enrolled")
+    if enrolment.status != "enrolled":
+        raise Conflict(f"nominee {nominee.id} has finished the course ({enrolment.status})")
+    course = course_catalog().courses[enrolment.course]
+    policy = course_catalog().policy
+    check = Checker()
+    exam = exam or (course.exam_names[0] if len(course.exam_names) == 1 else None)
+    if exam is None:
+        check.fail("exam", f"name the examination: {', '.join(course.exam_names)}")
+    day = check.date("taken_on", taken_on, not_after=today or dt.date.today())
+    try:
+        value = float(score)
+        if not 0 <= value <= 100:
+            check.fail("score", "a percentage from 0 to 100")
+    except (TypeError, ValueError):
+        check.fail("score", "a percentage from 0 to 100")
+    check.done()
+    previous = _attempts(session, enrolment)
+    if day < enrolment.enrolled_on or (previous and day < previous[-1].taken_on):
+        raise InvalidInput({"taken_on": "must not be before the enrolment or an examination already recorded"})
+    remedial, refused = next_attempt_is_remedial(course.exam_names, [Attempt(a.exam, a.score, a.taken_on) for a in previous], exam, policy)
+    if refused:
+        raise Conflict(refused)
+    attempt = ExamAttempt(enrolment_id=enrolment.id, agency_id=nominee.agency_id, exam=exam, taken_on=day, score=value, remedial=remedial, passed=value >= policy.pass_mark)
+    session.add(attempt)
+    session.flush()
+    progress = _progress(session, enrolment)
+    before = {"status": enrolment.status}
+    if progress.status in ("passed", "disqualified"):
+        enrolment.status, enrolment.finished_on = progress.status, day
+        session.flush()
+    audit.record(
+        session,
+        actor,
+        "training.record_exam",
+        "nominee",
+        nominee.id,
+        before=before,
+        after={"exam": exam, "score": value, "taken_on": day.isoformat(), "remedial": remedial, "passed": attempt.passed, "status": progress.status},
+    )
+    return progress
+
+
+def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=None, today: dt.date | None = None) -> Certification:
+    """Certify a nominee who passed the course, is eligible and whose MOA is in effect; the expiry and the
+    refresher date follow the course catalog."""
+    nominee = get_nominee(session, actor, nominee_id, "training.certify")
+    today = today or dt.date.today()
+    check = Checker()
+    day = check.date("certified_on", certified_on or today, not_after=today)
+    check.done()
+    moa, enrolment, certification = _records(session, nominee)
+    if certification is not None:
+        raise Conflict(f"nominee {nominee.id} was certified on {certification.certified_on.isoformat()}")
+    if enrolment is None or enrolment.status != "passed":
+        raise Conflict(f"nominee {nominee.id} has not passed the course" + (f" ({enrolment.status})" if enrolment else " (not enrolled)"))
+    if day < enrolment.finished_on:
+        raise InvalidInput({"certified_on": f"must not be before the course was passed ({enrolment.finished_on.isoformat()})"})
+    verdict = eligibility_of(session, nominee, day)
+    if not verdict.eligible:
+        raise NotEligible(nominee.id, moa.model, verdict.reasons)
+    if not participating(moa, day):
+        raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
+    course = course_catalog().courses[enrolment.course]
+    certification = Certification(
+        nominee_id=nominee.id,
+        agency_id=nominee.agency_id,
+        certified_on=day,
+        expires_on=add_years(day, course.certification_years),
+        refresher_due_on=add_years(day, course.refresher_years),
+        certified_by=actor.label,
+    )
+    session.add(certification)
+    session.flush()
+    audit.record(session, actor, "training.certify", "nominee", nominee.id, after=_certification_fields(certification))
+    return certification
+
+
+def _certification_fields(c: Certification) -> dict:
+    return {
+        "certified_on": c.certified_on.isoformat(),
+        "expires_on": c.expires_on.isoformat(),
+        "refresher_due_on": c.refresher_due_on.isoformat() if c.refresher_due_on else None,
+        "last_refresher_on": c.last_refresher_on.isoformat() if c.last_refresher_on else None,
+        "revoked_on": c.revoked_on.isoformat() if c.revoked_on else None,
+    }
+
+
+def _live_certification(session: Session, nominee: Nominee) -> tuple[ProgramMoa, Enrolment, Certification]:
+    moa, enrolment, certification = _records(session, nominee)
+    if certification is None:
+        raise Conflict(f"nominee {nominee.id} is not certified")
+    if certification.revoked_on is not None:
+        raise Conflict(f"nominee {nominee.id}'s authorization was revoked on {certification.revoked_on.isoformat()}")
+    return moa, enrolment, certification
+
+
+def record_refresher(session: Session, actor: Actor, nominee_id: int, *, completed_on, today: dt.date | None = None) -> Certification:
+    """Record refresher training; the next one falls due after the catalog's interval."""
+    nominee = get_nominee(session, actor, nominee_id, "training.record_refresher")
+    _, enrolment, certification = _live_certification(session, nominee)
+    check = Checker()
+    day = check.date("completed_on", completed_on, not_after=today or dt.date.today())
+    if day is not None and day < certification.certified_on:
+        check.fail("completed_on", "must not be before the certification")
+    check.done()
+    before = _certification_fields(certification)
+    course = course_catalog().courses[enrolment.course]
+    certification.last_refresher_on, certification.refresher_due_on = day, add_years(day, course.refresher_years)
+    session.flush()
+    audit.record(session, actor, "training.record_refresher", "nominee", nominee.id, before=before, after=_certification_fields(certification))
+    return certification
+
+
+def renew_certification(session: Session, actor: Actor, nominee_id: int, *, renewed_on, today: dt.date | None = None) -> Certification:
+    """ICE renews an authorization: a new period runs from the renewal date (eligibility and MOA re-checked)."""
+    nominee = get_nominee(session, actor, nominee_id, "training.certify")
+    moa, enrolment, certification = _live_certification(session, nominee)
+    check = Checker()
+    day = check.date("renewed_on", renewed_on, not_after=today or dt.date.today())
+    if day is not None and day < certification.certified_on:
+        check.fail("renewed_on", "must not be before the certification")
+    check.done()
+    verdict = eligibility_of(session, nominee, day)
+    if not verdict.eligible:
+        raise NotEligible(nominee.id, moa.model, verdict.reasons)
+    if not participating(moa, day):
+        raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
+    before = _certification_fields(certification)
+    certification.expires_on = add_years(day, course_catalog().courses[enrolment.course].certification_years)
+    session.flush()
+    audit.record(session, actor, "training.renew", "nominee", nominee.id, before=before, after=_certification_fields(certification))
+    return certification
+
+
+def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today: dt.date | None = None) -> Certification:
+    """Revoke an officer's authorization (ICE or the agency may, at any time)."""
+    nominee = get_nominee(session, actor, nominee_id, "training.revoke")
+    _, _, certification = _live_certification(session, nominee)
+    check = Checker()
+    day = check.date("revoked_on", revoked_on, not_after=today or dt.date.today())
+    if day is not None and day < certification.certified_on:
+        check.fail("revoked_on", "must not be before the certification")
+    check.done()
+    before = _certification_fields(certification)
+    certification.revoked_on = day
+    session.flush()
+    audit.record(session, actor, "training.revoke", "nominee", nominee.id, before=before, after=_certification_fields(certification))
+    return certification
+
+
+# The program office's views ------------------------------------------------------------------------------------
+
+
+def _scope(actor: Actor, agency_id: int | None) -> int | None:
+    """The agency whose records the actor may read here (None: all). Agency users read their own agency only."""
+    if allowed(actor, "training.read_all"):
+        return agency_id
+    wanted = agency_id if agency_id is not None else actor.agency_id
+    authorize(actor, "training.read", SimpleNamespace(agency_id=wanted))
+    return wanted
+
+
+def _nominee_rows(session: Session, agency_id: int | None, model: str | None):
+    query = (
+        select(Nominee, ProgramMoa, ApplicantAgency)
+        .join(ProgramMoa, ProgramMoa.id == Nominee.moa_id)
+        .join(ApplicantAgency, ApplicantAgency.id == Nominee.agency_id)
+        .order_by(ApplicantAgency.state_usps, ApplicantAgency.name, ProgramMoa.model, Nominee.full_name, Nominee.id)
+    )
+    if agency_id is not None:
+        query = query.where(Nominee.agency_id == agency_id)
+    if model is not None:
+        query = query.where(ProgramMoa.model == model)
+    return session.execute(query).all()
+
+
+def authorized_officers(session: Session, actor: Actor, *, as_of: dt.date | None = None, agency_id: int | None = None, model: str | None = None) -> list[dict]:
+    """Officers authorized on a date, per agency and model (personal data: the program office, or the agency)."""
+    as_of = as_of or dt.date.today()
+    scope = _scope(actor, agency_id)
+    result = []
+    for nominee, moa, agency in _nominee_rows(session, scope, model):
+        state = standing(session, nominee, as_of)
+        if not state.authorized:
+            continue
+        certification = session.scalars(select(Certification).where(Certification.nominee_id == nominee.id)).one()
+        result.append(
+            {
+                "nominee_id": nominee.id,
+                "full_name": nominee.full_name,
+                "agency_id": agency.id,
+                "agency": agency.name,
+                "state": agency.state_usps,
+                "model": moa.model,
+                "moa_id": moa.id,
+                "certified_on": certification.certified_on.isoformat(),
+                "expires_on": certification.expires_on.isoformat(),
+                "refresher_due_on": certification.refresher_due_on.isoformat() if certification.refresher_due_on else None,
+            }
+        )
+    return result
+
+
+def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, agency_id: int | None = None) -> list[dict]:
+    """Per agency and model: nominees, eligible, in training, certified, authorized."""
+    as_of = as_of or dt.date.today()
+    scope = _scope(actor, agency_id)
+    table: dict[tuple, dict] = {}
+    for nominee, moa, agency in _nominee_rows(session, scope, None):
+        key = (agency.id, moa.model)
+        row = table.setdefault(key, {"agency_id": agency.id, "agency": agency.name, "state": agency.state_usps, "model": moa.model, "moa_status": moa.status, "nominees": 0, "eligible": 0, "in_training": 0, "certified": 0, "authorized": 0})
+        state = standing(session, nominee, as_of)
+        row["nominees"] += 1
+        row["eligible"] += eligibility_of(session, nominee, as_of).eligible
+        row["in_training"] += state.status in ("in_training", "remediation_due", "passed")
+        row["certified"] += state.status == "certified"
+        row["authorized"] += state.authorized
+    return list(table.values())
+
+
+def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_days: int = 60, agency_id: int | None = None) -> list[dict]:
+    """What is due on or before `as_of + within_days`: refresher training, expiring certifications, remediation
+    examinations, background results to record, nominees ready to enrol or to certify."""
+    as_of = as_of or dt.date.today()
+    horizon = as_of + dt.timedelta(days=within_days)
+    scope = _scope(actor, agency_id)
+    items = []
+    for nominee, moa, agency in _nominee_rows(session, scope, None):
+        if moa.status != "signed":
+            continue
+        state = standing(session, nominee, as_of)
+        _, enrolment, certification = _records(session, nominee)
+
+        def item(kind: str, explanation: str, due_on: dt.date | None = None) -> None:
+            items.append(
+                {
+                    "kind": kind,
+                    "due_on": due_on.isoformat() if due_on else None,
+                    "overdue": bool(due_on and due_on < as_of),
+                    "nominee_id": nominee.id,
+                    "full_name": nominee.full_name,
+                    "agency_id": agency.id,
+                    "agency": agency.name,
+                    "model": moa.model,
+                    "explanation": explanation,
+                }
+            )
+
+        if state.status == "certified":
+            if certification.refresher_due_on and certification.refresher_due_on <= horizon:
+                item("refresher_due", "refresher training due", certification.refresher_due_on)
+            if certification.expires_on <= horizon:
+                item("certification_expires", "the certification expires; renew it or the officer stops being authorized", certification.expires_on)
+            if not state.authorized:
+                item("not_authorized", "certified but not authorized: " + "; ".join(state.reasons))
+        elif state.status == "remediation_due":
+            item("remediation_due", state.reasons[0])
+        elif state.status == "passed" and certification is None:
+            item("ready_to_certify", "passed every examination; ready to certify", enrolment.finished_on)
+        elif state.status == "eligible":
+            item("ready_to_enrol", "eligible; ready to enrol in the initial course")
+        if nominee.background_result is None and state.status in ("ineligible", "eligible"):
+            item("background_pending", "background investigation result to record")
+    return sorted(items, key=lambda i: (i["due_on"] or "9999", i["agency"], i["full_name"]))
+
+
+def certification_of(session: Session, actor: Actor, nominee_id: int) -> Certification:
+    nominee = get_nominee(session, actor, nominee_id)
+    certification = session.scalars(select(Certification).where(Certification.nominee_id == nominee.id)).first()
+    if certification is None:
+        raise NotFound(f"nominee {nominee_id} is not certified")
+    return certification

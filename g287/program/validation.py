@@ -1,0 +1,123 @@
+"""Input checks shared by the services: each problem names its field, so a web form can show it beside the field
+and the JSON API can answer 422 with the field named; the command line prints them on one line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from g287.catalog import MODEL_CODES
+from g287.errors import G287Error
+
+AGENCY_TYPES = ("county", "municipality", "state_agency", "other")
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class InvalidInput(G287Error):
+    """One or more fields are invalid; `fields` maps each field name to its problem."""
+
+    def __init__(self, fields: dict[str, str]):
+        self.fields = dict(fields)
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in self.fields.items()))
+
+
+class Conflict(G287Error):
+    """The record is not in a state that allows this step (e.g. recording a signed MOA twice)."""
+
+
+class Checker:
+    """Collects problems field by field, then raises them all at once."""
+
+    def __init__(self) -> None:
+        self.problems: dict[str, str] = {}
+
+    def fail(self, name: str, problem: str) -> None:
+        self.problems.setdefault(name, problem)
+
+    def text(self, name: str, value: Any, *, required: bool = True, max_length: int = 200, multiline: bool = False) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(name, "required")
+            return None
+        if not isinstance(value, str):
+            self.fail(name, "expected text")
+            return None
+        text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if not multiline:
+            text = " ".join(text.split())
+        if CONTROL.search(text):
+            self.fail(name, "contains control characters")
+            return None
+        if len(text) > max_length:
+            self.fail(name, f"at most {max_length} characters")
+            return None
+        return text
+
+    def email(self, name: str, value: Any, *, required: bool = True) -> str | None:
+        text = self.text(name, value, required=required, max_length=254)
+        if text is not None and not EMAIL.match(text):
+            self.fail(name, "not an e-mail address")
+            return None
+        return text
+
+    def choice(self, name: str, value: Any, choices: tuple[str, ...], *, required: bool = True) -> str | None:
+        if value in (None, ""):
+            if required:
+                self.fail(name, "required")
+            return None
+        if value not in choices:
+            self.fail(name, f"one of {', '.join(choices)}")
+            return None
+        return value
+
+    def models(self, name: str, value: Any) -> list[str]:
+        chosen = [value] if isinstance(value, str) else list(value or [])
+        unknown = [m for m in chosen if m not in MODEL_CODES]
+        if not chosen:
+            self.fail(name, "choose at least one model")
+        elif unknown:
+            self.fail(name, f"unknown model {unknown[0]!r}: one of {', '.join(MODEL_CODES)}")
+        elif len(set(chosen)) != len(chosen):
+            self.fail(name, "a model is chosen twice")
+        return [m for m in MODEL_CODES if m in chosen]  # in the catalog's order
+
+    def date(self, name: str, value: Any, *, required: bool = True, not_after: dt.date | None = None) -> dt.date | None:
+        if value in (None, ""):
+            if required:
+                self.fail(name, "required")
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.fail(name, "expected a date YYYY-MM-DD")
+                return None
+        if not isinstance(value, dt.date):
+            self.fail(name, "expected a date YYYY-MM-DD")
+            return None
+        if not_after is not None and value > not_after:
+            self.fail(name, f"must not be after {not_after.isoformat()}")
+            return None
+        return value
+
+    def boolean(self, name: str, value: Any, *, required: bool = False) -> bool | None:
+        if value in (None, ""):
+            if required:
+                self.fail(name, "required")
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("yes", "true", "1", "on"):
+            return True
+        if isinstance(value, str) and value.strip().lower() in ("no", "false", "0", "off"):
+            return False
+        self.fail(name, "expected yes or no")
+        return None
+
+    def done(self) -> None:
+        if self.problems:
+            raise InvalidInput(self.problems)

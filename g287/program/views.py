@@ -1,0 +1,113 @@
+"""Public views of the workflow: what anyone may see of applications and agreements, and the registry's own
+figures. They read only applicant agencies, applications and MOAs — never nominees, training or certification,
+and never a letter's contact details or justification — so no personal data can reach a public page, the public
+API, an export or a feed through them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287.access import Actor, authorize
+from g287.catalog import MODEL_CODES
+from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
+from g287.db.models.registry import Agency
+from g287.errors import NotFound
+from g287.program.applications import moas_of, stage
+from g287.registry.names import agency_key
+
+SOURCE = "this registry"  # every figure and row here comes from records kept in this registry
+PUBLIC_AGENCY_FIELDS = ("name", "state", "agency_type", "county")
+
+
+def _agency(agency: ApplicantAgency, registry_name: str | None) -> dict:
+    return {
+        "name": registry_name or agency.name,
+        "state": agency.state_usps,
+        "agency_type": agency.agency_type,
+        "county": agency.county_text,
+        "registry_agency_id": agency.registry_agency_id,
+    }
+
+
+def _moa(moa: ProgramMoa, application: Application) -> dict:
+    return {
+        "moa_id": moa.id,
+        "application_id": application.id,
+        "model": moa.model,
+        "stage": {"requested": "pending", "draft": "pending", "signed": "participating", "terminated": "terminated"}[moa.status],
+        "requested_on": application.letter["date"],
+        "signed_on": moa.signed_on.isoformat() if moa.signed_on else None,
+        "terminated_on": moa.terminated_on.isoformat() if moa.terminated_on else None,
+        "signed_document": moa.signed_pdf_sha256 is not None,
+        "registry_agreement_id": moa.registry_agreement_id,
+        "source": SOURCE,
+    }
+
+
+def _rows(session: Session, statuses: tuple[str, ...]) -> list[dict]:
+    query = (
+        select(ProgramMoa, Application, ApplicantAgency, Agency.name)
+        .join(Application, Application.id == ProgramMoa.application_id)
+        .join(ApplicantAgency, ApplicantAgency.id == ProgramMoa.agency_id)
+        .outerjoin(Agency, Agency.id == ApplicantAgency.registry_agency_id)
+        .where(ProgramMoa.status.in_(statuses))
+        .order_by(ApplicantAgency.state_usps, ApplicantAgency.name, ProgramMoa.model, ProgramMoa.id)
+    )
+    return [{"agency": _agency(agency, name), **_moa(moa, application)} for moa, application, agency, name in session.execute(query)]
+
+
+def public_pending(session: Session, actor: Actor) -> list[dict]:
+    """The registry's pending list: every MOA asked for in a letter of interest and not yet signed."""
+    authorize(actor, "application.read_public")
+    return _rows(session, ("requested", "draft"))
+
+
+def public_participating(session: Session, actor: Actor) -> list[dict]:
+    """The registry's participating list: every MOA recorded as signed here and not terminated."""
+    authorize(actor, "application.read_public")
+    return _rows(session, ("signed",))
+
+
+def public_application(session: Session, actor: Actor, application_id: int) -> dict:
+    """An application as anyone may see it: the agency, the models asked for, each one's stage and dates."""
+    authorize(actor, "application.read_public")
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound(f"no application with id {application_id}")
+    agency = session.get(ApplicantAgency, application.agency_id)
+    registry = session.get(Agency, agency.registry_agency_id) if agency.registry_agency_id else None
+    moas = moas_of(session, application.id)
+    return {
+        "id": application.id,
+        "agency": _agency(agency, registry.name if registry else None),
+        "submitted_on": application.letter["date"],
+        "stage": stage(moas),
+        "moas": [_moa(moa, application) for moa in moas],
+        "source": SOURCE,
+    }
+
+
+def program_figures(session: Session, actor: Actor, as_of: dt.date | None = None) -> dict:
+    """The registry's own figures, computed from its records: participating MOAs (signed here, in effect on the
+    date) and pending ones, by model, agencies and states. Each figure says its source."""
+    authorize(actor, "application.read_public")
+    as_of = as_of or dt.date.today()
+    participating = [r for r in _rows(session, ("signed", "terminated")) if r["signed_on"] <= as_of.isoformat() and (not r["terminated_on"] or r["terminated_on"] > as_of.isoformat())]
+    pending = [r for r in _rows(session, ("requested", "draft", "signed", "terminated")) if r["requested_on"] <= as_of.isoformat() and not (r["signed_on"] and r["signed_on"] <= as_of.isoformat())]
+
+    def figures(rows: list[dict]) -> dict:
+        models = Counter(r["model"] for r in rows)
+        return {
+            "count": len(rows),
+            "agencies": len({(r["agency"]["state"], agency_key(r["agency"]["name"])) for r in rows}),
+            "states": len({r["agency"]["state"] for r in rows}),
+            "by_model": {m: models.get(m, 0) for m in MODEL_CODES},
+            "source": SOURCE,
+        }
+
+    return {"as_of": as_of.isoformat(), "participating": figures(participating), "pending": figures(pending), "sources_included": [SOURCE]}

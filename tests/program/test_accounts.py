@@ -1,0 +1,167 @@
+"""Accounts, login, sessions, throttling and CSRF: Argon2 hashes, never a password in clear; lockouts stored in
+the database (they survive a restart); sessions that end, expire and die with a disabled account."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text
+
+from g287.access import Actor
+from g287.db.engine import Database
+from g287.db.models.audit import AuditEvent
+from g287.db.models.program import User
+from g287.errors import AccessDenied
+from g287.program import accounts, agencies, auth
+from g287.program.validation import Conflict, InvalidInput
+
+ADMIN = Actor.command_line()
+
+
+@pytest.fixture
+def people(db):
+    with db.session() as session:
+        agency = agencies.create_agency(session, ADMIN, "Testville Police Department", "FL", "municipality")
+        alice = accounts.add_user(session, ADMIN, "Alice", "agency_user", agency_id=agency.id)
+        officer = accounts.add_user(session, ADMIN, "olga", "program_officer", password="correct horse battery")
+    return {"agency": agency.id, "alice": alice, "officer": officer}
+
+
+def test_passwords_are_argon2_hashes_and_never_logged(db, people):
+    generated = people["alice"].password
+    assert generated and len(generated) >= 20
+    with db.session() as session:
+        user = session.scalars(select(User).where(User.username == "alice")).one()
+        assert user.password_hash.startswith("$argon2id$") and generated not in user.password_hash
+        assert user.agency_id == people["agency"] and accounts.actor_for(user) == Actor("agency_user", f"user:{user.id}", user.id, people["agency"])
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "account.add")).all()
+    assert len(events) == 2
+    for event in events:
+        assert "password" not in str(event.after) and "argon2" not in str(event.after)
+    assert people["officer"].password is None  # chosen by the caller: nothing to show
+
+
+def test_login_opens_a_session_whose_actor_acts_for_the_agency(db, people):
+    result = auth.login(db, "ALICE ", people["alice"].password, "203.0.113.5")
+    assert result.actor.role == "agency_user" and result.actor.agency_id == people["agency"]
+    with db.session() as session:
+        assert auth.actor_for_token(session, result.token) == result.actor
+        assert auth.actor_for_token(session, result.token + "x") is None
+        assert auth.actor_for_token(session, None) is None
+        stored = session.execute(text("SELECT token_sha256 FROM login_sessions")).scalar()
+        assert stored == auth.token_digest(result.token) and result.token not in stored
+        assert auth.logout(session, result.token) is True
+    with db.session() as session:
+        assert auth.actor_for_token(session, result.token) is None
+        assert auth.logout(session, result.token) is False
+
+
+def test_sessions_expire(db, people, monkeypatch):
+    monkeypatch.setenv("G287_SESSION_HOURS", "1")
+    result = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    with db.session() as session:
+        assert auth.actor_for_token(session, result.token, now=result.expires_at - dt.timedelta(minutes=1)) is not None
+        assert auth.actor_for_token(session, result.token, now=result.expires_at) is None
+
+
+def test_wrong_passwords_lock_the_account_even_across_a_restart(db, people):
+    for _ in range(5):
+        with pytest.raises(auth.LoginRefused, match="wrong user name or password"):
+            auth.login(db, "olga", "not the password", "198.51.100.1")
+    restarted = Database(db.url)  # a new engine: nothing kept in memory
+    try:
+        with pytest.raises(auth.LoginRefused, match="too many failed logins") as refused:
+            auth.login(restarted, "olga", "correct horse battery", "198.51.100.2")
+        assert 0 < refused.value.retry_after <= 15 * 60 + 1
+        later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=16)
+        assert auth.login(restarted, "olga", "correct horse battery", "198.51.100.2", now=later).actor.role == "program_officer"
+    finally:
+        restarted.dispose()
+
+
+def test_a_success_resets_the_account_count(db, people):
+    for _ in range(4):
+        with pytest.raises(auth.LoginRefused):
+            auth.login(db, "olga", "nope", "198.51.100.1")
+    auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    with pytest.raises(auth.LoginRefused, match="wrong"):
+        auth.login(db, "olga", "nope", "198.51.100.1")  # one failure since the success: not locked
+
+
+def test_one_client_guessing_many_accounts_is_locked(db, people, monkeypatch):
+    monkeypatch.setenv("G287_LOGIN_CLIENT_MAX_FAILURES", "3")
+    for name in ("a1", "a2", "a3"):
+        with pytest.raises(auth.LoginRefused, match="wrong"):
+            auth.login(db, name, "guess", "192.0.2.66")
+    with pytest.raises(auth.LoginRefused, match="too many"):
+        auth.login(db, "olga", "correct horse battery", "192.0.2.66")
+    assert auth.login(db, "olga", "correct horse battery", "192.0.2.67").actor.role == "program_officer"
+
+
+def test_disabling_ends_sessions_and_refuses_login(db, people):
+    session_token = auth.login(db, "alice", people["alice"].password, "203.0.113.5").token
+    with db.session() as session:
+        info = accounts.disable_user(session, ADMIN, "alice")
+    assert info.disabled
+    with db.session() as session:
+        assert auth.actor_for_token(session, session_token) is None
+        with pytest.raises(Conflict, match="already disabled"):
+            accounts.disable_user(session, ADMIN, "alice")
+    with pytest.raises(auth.LoginRefused, match="disabled"):
+        auth.login(db, "alice", people["alice"].password, "203.0.113.5")
+
+
+def test_bad_accounts_are_refused_with_the_field_named(db, people):
+    with db.session() as session:
+        for call, field in (
+            (lambda: accounts.add_user(session, ADMIN, "alice", "program_officer"), "username"),
+            (lambda: accounts.add_user(session, ADMIN, "bob", "agency_user"), "agency_id"),
+            (lambda: accounts.add_user(session, ADMIN, "bob", "program_officer", agency_id=people["agency"]), "agency_id"),
+            (lambda: accounts.add_user(session, ADMIN, "bob", "superuser"), "role"),
+            (lambda: accounts.add_user(session, ADMIN, "b ob!", "administrator"), "username"),
+            (lambda: accounts.add_user(session, ADMIN, "bob", "administrator", password="short"), "password"),
+        ):
+            with pytest.raises(InvalidInput) as error:
+                call()
+            assert field in error.value.fields
+
+
+def test_only_administrators_manage_accounts(db, people):
+    with db.session() as session:
+        for actor in (Actor.public(), Actor("program_officer", "user:2", 2), Actor("agency_user", "user:1", 1, people["agency"])):
+            with pytest.raises(AccessDenied):
+                accounts.list_users(session, actor)
+            with pytest.raises(AccessDenied):
+                accounts.add_user(session, actor, "mallory", "administrator")
+
+
+def test_changing_a_password_ends_every_session(db, people):
+    result = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    with db.session() as session:
+        with pytest.raises(InvalidInput):
+            accounts.change_password(session, result.actor, "wrong", "a new long password")
+        accounts.change_password(session, result.actor, "correct horse battery", "a new long password")
+    with db.session() as session:
+        assert auth.actor_for_token(session, result.token) is None
+    assert auth.login(db, "olga", "a new long password", "198.51.100.1").actor.role == "program_officer"
+
+
+def test_csrf_tokens(monkeypatch):
+    monkeypatch.setenv("G287_SECRET_KEY", "k" * 40)
+    binding = auth.session_binding("a-session-token")
+    token = auth.csrf_token(binding)
+    auth.verify_csrf(token, binding)
+    for bad in (None, "", "garbage", token + "0", token.replace(".", ".0", 1)):
+        with pytest.raises(auth.CsrfRejected):
+            auth.verify_csrf(bad, binding)
+    with pytest.raises(auth.CsrfRejected):
+        auth.verify_csrf(token, auth.session_binding("another-session"))  # another session's token
+    seed = auth.new_csrf_seed()
+    with pytest.raises(auth.CsrfRejected):
+        auth.verify_csrf(auth.csrf_token(auth.seed_binding(seed)), binding)  # a login-form token is not a session token
+    old = auth.csrf_token(binding, now=1_000_000)
+    with pytest.raises(auth.CsrfRejected, match="expired"):
+        auth.verify_csrf(old, binding)
+    monkeypatch.setenv("G287_SECRET_KEY", "z" * 40)
+    with pytest.raises(auth.CsrfRejected):
+        auth.verify_csrf(token, binding)  # signed with another installation's key
+    assert isinstance(auth.CsrfRejected("x"), AccessDenied)

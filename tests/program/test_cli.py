@@ -1,0 +1,115 @@
+"""The commands: `g287 user add|list|disable`, `g287 audit`, `g287 demo` and `g287 program ...`, as a user runs
+them (a subprocess), with bad input answered in one line and exit status 1."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.program.world import SIGNED_PDF
+
+
+@pytest.fixture
+def g287(tmp_path, monkeypatch, capsys):
+    """Run a command in this process, exactly as the `g287` entry point does (errors as one line, exit status)."""
+    from g287.cli import main
+
+    monkeypatch.setenv("G287_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("G287_PROGRAM_FILES_DIR", str(tmp_path / "files"))
+
+    def run(*args, ok=True):
+        monkeypatch.setattr(sys, "argv", ["g287", *map(str, args)])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code or 0
+        out, err = capsys.readouterr()
+        done = subprocess.CompletedProcess(args, code, out, err)
+        if ok:
+            assert code == 0, err
+        return done
+
+    return run
+
+
+def test_errors_are_one_line_in_a_real_process(tmp_path):
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    done = subprocess.run([sys.executable, "-m", "g287", "user", "add", "bob", "--role", "agency_user"], capture_output=True, text=True, env=env)
+    assert done.returncode == 1 and done.stderr.strip().splitlines() == ["g287: error: agency_id: an agency user acts for one agency: name it"]
+    assert done.stdout == ""
+
+
+def test_user_commands_and_the_audit_log(g287):
+    added = json.loads(g287("user", "add", "Olga", "--role", "program_officer", "--name", "Olga Officer", "--json").stdout)
+    password = added["password"]
+    assert added["user"]["username"] == "olga" and len(password) >= 20
+    listed = g287("user", "list", "--json").stdout
+    assert password not in listed and json.loads(listed)[0]["role"] == "program_officer"
+    refused = g287("user", "add", "bob", "--role", "agency_user", ok=False)
+    assert refused.returncode == 1 and refused.stderr.strip().splitlines() == ["g287: error: agency_id: an agency user acts for one agency: name it"]
+    agency = g287("program", "agency-add", "Testville Police Department", "--state", "FL", "--type", "municipality", "--json")
+    agency_id = json.loads(agency.stdout)["id"]
+    shown = g287("user", "add", "bob", "--role", "agency_user", "--agency", agency_id).stdout
+    assert "for Testville Police Department" in shown and "password (shown once" in shown
+    assert g287("user", "disable", "bob").stdout.strip() == "disabled bob; its sessions have ended"
+    events = json.loads(g287("audit", "--json", "--action", "account.").stdout)
+    assert [e["action"] for e in events] == ["account.disable", "account.add", "account.add"]
+    assert all(password not in json.dumps(e) for e in events)
+    only_agency = json.loads(g287("audit", "--json", "--object", f"applicant_agency:{agency_id}").stdout)
+    assert [e["action"] for e in only_agency] == ["agency.create"]
+    assert json.loads(g287("audit", "--json", "--since", "2999-01-01").stdout) == []
+    bad_date = g287("audit", "--since", "yesterday", ok=False)
+    assert bad_date.returncode == 1 and "expected a date" in bad_date.stderr and "Traceback" not in bad_date.stderr
+
+
+def test_demo_walks_every_stage_and_runs_once(g287, tmp_path):
+    shown = g287("demo").stdout
+    for username in ("demo-admin", "demo-officer", "demo-agency"):
+        assert username in shown
+    assert "TFM signed, WSO draft" in shown and "JEM requested" in shown and "JEM terminated" in shown
+    again = g287("demo", ok=False)
+    assert again.returncode == 1 and "already has accounts" in again.stderr
+    due = {item["kind"] for item in json.loads(g287("program", "due", "--json").stdout)}
+    assert {"refresher_due", "certification_expires", "remediation_due", "ready_to_certify", "background_pending"} <= due
+    nominees = {n["full_name"]: n for n in json.loads(g287("program", "nominees", "--json").stdout)}
+    assert nominees["Alex Example"]["reasons"] and "requires at least 2 years" in nominees["Alex Example"]["reasons"][0]
+    assert {n["standing"] for n in nominees.values()} >= {"ineligible", "certified", "remediation_due", "passed", "disqualified"}
+    figures = json.loads(g287("program", "figures", "--json").stdout)
+    assert figures["records"]["participating"]["by_model"] == figures["published"]["participating"]["by_model"] == {"JEM": 0, "TFM": 1, "WSO": 1}
+    assert figures["published"]["participating"]["source"] == "this registry"
+    refused = g287("program", "enrol", str(nominees["Alex Example"]["id"]), ok=False)
+    assert refused.returncode == 1 and "not eligible for the TFM" in refused.stderr
+
+
+def test_program_commands_from_letter_to_certification(g287, tmp_path):
+    g287("demo")
+    applications = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)
+    (sampleton,) = applications
+    moa_id = sampleton["moas"][0]["id"]
+    g287("program", "letter", sampleton["id"], "-o", tmp_path / "letter.docx")
+    assert (tmp_path / "letter.docx").stat().st_size > 5000
+    g287("program", "draft", moa_id, "-o", tmp_path / "draft.pdf")
+    assert (tmp_path / "draft.pdf").read_bytes().startswith(b"%PDF-")
+    today = __import__("datetime").date.today().isoformat()
+    recorded = json.loads(g287("program", "record", moa_id, "--pdf", SIGNED_PDF, "--signed-on", today, "--signatory", "agency:Robin Sample:Chief of Police", "--signatory", "ICE:Lee Official:Field Office Director", "--json").stdout)
+    assert recorded["status"] == "signed" and recorded["registry_agreement_id"]
+    nominated = json.loads(g287("program", "nominate", moa_id, "--name", "Quinn Example", "--citizen", "--enforced-laws", "--service", "2015-01-01", "--json").stdout)
+    assert nominated["eligibility"]["reasons"] == ["the background investigation has not been completed (the program office records its result)"]
+    nominee = nominated["id"]
+    g287("program", "background", nominee, "--result", "passed", "--on", today)
+    g287("program", "enrol", nominee)
+    assert "remediation_due" in g287("program", "exam", nominee, "--score", "50").stdout
+    assert "passed" in g287("program", "exam", nominee, "--score", "90").stdout
+    assert "certified on" in g287("program", "certify", nominee).stdout
+    officers = json.loads(g287("program", "authorized", "--json", "--model", "JEM").stdout)
+    assert [o["full_name"] for o in officers] == ["Quinn Example"]
+    published = json.loads(g287("program", "publish", "--json").stdout)
+    assert {i["kind"]: i["status"] for i in published["lists"]} == {"participating": "published", "pending": "published"}
+    assert published["figures"]["participating"]["by_model"]["JEM"] == 1
+    assert g287("program", "record", moa_id, "--pdf", SIGNED_PDF, "--signed-on", today, "--signatory", "agency:A:B", ok=False).returncode == 1
+    listed = json.loads(g287("program", "lists", "--kind", "participating", "--json").stdout)
+    assert "Quinn Example" not in json.dumps(listed)

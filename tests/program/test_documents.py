@@ -1,0 +1,115 @@
+"""Letters of interest and MOA drafts, as PDF and DOCX: their content, the draft banner on every page, sources
+and unconfirmed facts, and user text that cannot change the document's structure."""
+
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from g287.program import applications, documents, moas
+from g287.program.documents import Block, parse_blocks, to_pdf
+from tests.program.world import OFFICER, build, letter
+
+SECTIONS = ["Purpose", "Authority", "Functions this MOA authorizes", "Nomination of officers", "Training", "Certification and authorization", "Supervision by ICE", "Complaints", "Duration", "Termination", "Signatures"]
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def docx_text(content: bytes) -> tuple[list[str], list[str], str]:
+    document = Document(io.BytesIO(content))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    body = [p.text for p in document.paragraphs]
+    header = " ".join(p.text for p in document.sections[0].header.paragraphs)
+    return headings, body, header
+
+
+@pytest.fixture
+def world(sqlite_db):
+    with sqlite_db.session() as session:
+        built = build(session, "drafted")
+    return sqlite_db, built
+
+
+def test_letter_of_interest_as_pdf_and_docx(world):
+    db, w = world
+    with db.session() as session:
+        pdf = applications.letter_document(session, w.user_a, w.application, "pdf")
+        docx = applications.letter_document(session, w.user_a, w.application, "docx")
+    assert pdf.media_type == "application/pdf" and pdf.filename.endswith(".pdf") and docx.filename.endswith(".docx")
+    text = " ".join(pdf_pages(pdf.content))
+    for expected in ("Testville County Sheriff's Office", "Letter of interest in the 287(g) program", "Task Force Model (TFM)", "Warrant Service Officer (WSO)", "The agency asks to take part.", "Sam Sample, Captain", "sam@agency.example", "Pat Example", "8 U.S.C. 1357(g)", "[CS]", "The Center Square"):
+        assert expected in text, expected
+    assert "DRAFT" not in text
+    headings, body, header = docx_text(docx.content)
+    assert "Letter of interest in the 287(g) program" in headings and "Task Force Model (TFM)" in headings
+    assert any("The agency asks to take part." in p for p in body) and header == ""
+
+
+def test_unconfirmed_facts_are_marked_in_the_letter(sqlite_db):
+    with sqlite_db.session() as session:
+        w = build(session, "agencies")
+        application = applications.submit_letter(session, w.user_a, w.agency_a, letter(models=["JEM"]))
+        text = application.letter["text"]
+    assert "About four weeks (160 hours) at the Federal Law Enforcement Training Center, with periodic refresher training. (unconfirmed) [Explorer]" in text
+
+
+def test_draft_moa_is_marked_on_every_page_and_has_every_section(world):
+    db, w = world
+    with db.session() as session:
+        pdf = moas.draft_document(session, w.user_a, w.tfm, "pdf")  # the agency may read its draft
+        docx = moas.draft_document(session, OFFICER, w.tfm, "docx")
+    pages = pdf_pages(pdf.content)
+    assert len(pages) >= 3
+    assert all("DRAFT FOR DISCUSSION" in page for page in pages)
+    text = " ".join(pages)
+    assert "Testville County Sheriff's Office" in text and "Testville County" in text and "Pat Example, Sheriff" in text
+    assert "section 287(g) of the Immigration and Nationality Act (INA), 8 U.S.C. 1357(g)" in text
+    assert "Has at least two years of sworn law enforcement experience. [CS, MOA]" in text
+    assert "70 percent" in text and "Avoiding racial profiling" in text and "Multicultural communication" in text
+    assert "(unconfirmed)" in text  # the number of examinations is not published
+    headings, _body, header = docx_text(docx.content)
+    assert "DRAFT FOR DISCUSSION" in header  # the header repeats on every page
+    numbered = [h.split(". ", 1)[1] for h in headings if h[:1].isdigit()]
+    assert numbered == SECTIONS
+
+
+def test_drafting_again_makes_a_new_version(world):
+    db, w = world
+    with db.session() as session:
+        moa = moas.draft_moa(session, OFFICER, w.tfm, today=dt.date(2025, 7, 1))
+        assert moa.draft_version == 2 and moa.status == "draft"
+        assert "version 2 of July 1, 2025" in moa.draft["text"].replace(documents.LITERAL, "")
+
+
+def test_text_typed_by_a_user_stays_text(sqlite_db):
+    hostile = "First paragraph.\n\n# Not a heading\n- not a bullet\n| not a line block\n{{ not a template }}"
+    with sqlite_db.session() as session:
+        w = build(session, "agencies")
+        application = applications.submit_letter(session, w.user_a, w.agency_a, letter(justification=hostile, contact_name="## Mallory"))
+        docx = applications.letter_document(session, w.user_a, application.id, "docx")
+        blocks = parse_blocks(application.letter["text"])
+    texts = {b.text for b in blocks if b.kind in ("title", "heading", "subheading", "bullet")}
+    assert not any("Not a heading" in t or "not a bullet" in t or "Mallory" in t for t in texts)
+    assert any(b.kind == "paragraph" and "# Not a heading - not a bullet | not a line block {{ not a template }}" in b.text for b in blocks)
+    headings, body, _ = docx_text(docx.content)
+    assert not any("Not a heading" in h for h in headings)
+    assert any("{{ not a template }}" in p for p in body)
+
+
+def test_pdf_without_a_unicode_font_keeps_latin_text(monkeypatch):
+    monkeypatch.setattr(documents, "unicode_font", lambda: None)
+    content = to_pdf([Block("title", "Doña Ana County Sheriff’s Office — Ω")], title="t", banner="DRAFT FOR DISCUSSION", footer="f", created=dt.datetime(2025, 7, 1, tzinfo=dt.timezone.utc))
+    text = pdf_pages(content)[0]
+    assert "Doña Ana County Sheriff's Office - ?" in text and "DRAFT FOR DISCUSSION" in text
+
+
+def test_unknown_format_is_refused(world):
+    db, w = world
+    from g287.program.validation import InvalidInput
+
+    with db.session() as session, pytest.raises(InvalidInput, match="format"):
+        applications.letter_document(session, w.user_a, w.application, "html")

@@ -1,0 +1,98 @@
+"""The qualification rules, one by one: every rule of every model, the reason given when it fails, and the
+experience computed from dates."""
+
+import datetime as dt
+
+import pytest
+
+from g287.catalog import MODEL_CODES, catalog
+from g287.program.rules import add_years, evaluate, rule_catalog, service_days
+
+AS_OF = dt.date(2025, 7, 1)
+QUALIFIED = {"us_citizen": True, "background_result": "passed", "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2015-01-01", "end": None}]}
+
+
+def result(model, rule_id, **facts):
+    check = evaluate(model, {**QUALIFIED, **facts}, AS_OF)
+    return check, next(r for r in check.results if r.rule == rule_id)
+
+
+@pytest.mark.parametrize("model", MODEL_CODES)
+def test_a_qualified_nominee_is_eligible_under_every_model(model):
+    check = evaluate(model, QUALIFIED, AS_OF)
+    assert check.eligible and check.reasons == []
+    assert {r.outcome for r in check.results} == {"passed"}
+
+
+@pytest.mark.parametrize("model", MODEL_CODES)
+def test_every_model_applies_the_program_wide_requirements_with_sources(model):
+    rules = {r.id: r for r in rule_catalog()[model]}
+    assert {"us_citizen", "background_investigation", "jurisdiction_laws"} <= set(rules)
+    for rule in rules.values():
+        assert rule.sources and all(s.key in catalog().sources for s in rule.sources)
+    assert ("sworn_experience" in rules) == (model == "TFM")
+
+
+@pytest.mark.parametrize("model", MODEL_CODES)
+@pytest.mark.parametrize(
+    "rule_id, facts, outcome, words",
+    [
+        ("us_citizen", {"us_citizen": False}, "failed", "is not a U.S. citizen"),
+        ("us_citizen", {"us_citizen": None}, "missing", "citizenship has not been recorded"),
+        ("background_investigation", {"background_result": "failed"}, "failed", "did not pass the background investigation"),
+        ("background_investigation", {"background_result": None}, "missing", "has not been completed"),
+        ("jurisdiction_laws", {"enforced_jurisdiction_laws": False}, "failed", "does not attest"),
+        ("jurisdiction_laws", {"enforced_jurisdiction_laws": None}, "missing", "has not been attested"),
+    ],
+)
+def test_each_program_wide_rule_fails_with_its_reason(model, rule_id, facts, outcome, words):
+    check, rule = result(model, rule_id, **facts)
+    assert not check.eligible
+    assert rule.outcome == outcome and words in rule.explanation
+    assert check.reasons == [rule.explanation]  # only the failed rule is given as a reason
+
+
+def test_task_force_model_refuses_one_year_of_experience_with_the_reason():
+    check, rule = result("TFM", "sworn_experience", service_periods=[{"start": "2024-07-01", "end": None}])
+    assert not check.eligible and rule.outcome == "failed"
+    assert rule.explanation == "has 1 year (365 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least 2 years (731 days)"
+    assert [s.key for s in rule.sources] == ["CS", "MOA"]
+
+
+@pytest.mark.parametrize("model", ["JEM", "WSO"])
+def test_other_models_do_not_require_two_years(model):
+    assert evaluate(model, {**QUALIFIED, "service_periods": [{"start": "2025-01-01", "end": None}]}, AS_OF).eligible
+
+
+def test_two_years_to_the_day_qualify_and_one_day_less_does_not():
+    assert result("TFM", "sworn_experience", service_periods=[{"start": "2023-07-01", "end": None}])[1].outcome == "passed"
+    assert result("TFM", "sworn_experience", service_periods=[{"start": "2023-07-02", "end": None}])[1].outcome == "failed"
+
+
+def test_experience_adds_separate_periods_and_counts_overlaps_once():
+    # All of 2019 (365 days) and the last 366 days: the 731 days of the two years before 2025-07-01.
+    periods = [{"start": "2019-01-01", "end": "2019-12-31"}, {"start": "2024-06-30", "end": None}]
+    assert service_days([(dt.date(2019, 1, 1), dt.date(2019, 12, 31)), (dt.date(2024, 6, 30), None)], AS_OF) == 365 + 366
+    assert result("TFM", "sworn_experience", service_periods=periods)[1].outcome == "passed"
+    one_day_short = [{"start": "2019-01-02", "end": "2019-12-31"}, {"start": "2024-06-30", "end": None}]
+    assert result("TFM", "sworn_experience", service_periods=one_day_short)[1].outcome == "failed"
+    overlapping = [(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), (dt.date(2024, 6, 1), None)]
+    assert service_days(overlapping, AS_OF) == (AS_OF - dt.date(2024, 1, 1)).days
+    assert service_days([(dt.date(2026, 1, 1), None)], AS_OF) == 0  # a period that has not started counts nothing
+
+
+def test_experience_needs_recorded_periods():
+    _, rule = result("TFM", "sworn_experience", service_periods=[])
+    assert rule.outcome == "missing" and "no period of sworn law enforcement service" in rule.explanation
+
+
+def test_add_years_keeps_the_calendar_day():
+    assert add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    assert add_years(dt.date(2023, 7, 1), 2) == dt.date(2025, 7, 1)
+    assert add_years(dt.date(2025, 7, 1), -2) == dt.date(2023, 7, 1)
+
+
+def test_several_failures_give_every_reason():
+    check = evaluate("TFM", {"us_citizen": False, "background_result": None, "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2025-01-01"}]}, AS_OF)
+    assert len(check.reasons) == 3
+    assert check.as_dict()["eligible"] is False and len(check.as_dict()["rules"]) == 4
