@@ -167,7 +167,7 @@ def ensure_registry_agency(session: Session, agency: ApplicantAgency) -> int:
     if found is not None:
         agency.registry_agency_id, agency.link_rule = found, RULE_SAME_KEY
     else:
-        name_ids = resolve_names(conn, {(agency.state_usps, agency.name): NameFacts(agency.agency_type, agency.county_text)})
+        name_ids, _created = resolve_names(conn, {(agency.state_usps, agency.name): NameFacts(agency.agency_type, agency.county_text)})
         agency.registry_agency_id = agency_ids_of_names(conn, set(name_ids.values()))[name_ids[(agency.state_usps, agency.name)]]
         agency.link_rule = RULE_RECORDED
     session.flush()

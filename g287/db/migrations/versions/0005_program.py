@@ -2,7 +2,7 @@
 MOAs per model, nominees, enrolments, examination attempts and certifications.
 
 Revision ID: 0005_program
-Revises: 0001
+Revises: 0003_geo
 Create Date: 2026-11-28 15:48:55.301847
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_program'
-down_revision = '0001'
+down_revision = "0003_geo"
 branch_labels = None
 depends_on = None
 
