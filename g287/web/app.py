@@ -139,3 +139,8 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",))
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application for the database named by G287_DATABASE_URL (uvicorn's factory for several workers)."""
+    return create_app()

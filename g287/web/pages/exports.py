@@ -3,12 +3,11 @@ SQLite database."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import tempfile
 import threading
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
