@@ -2,7 +2,7 @@
 
 The chart is built as XML elements, so every text in it is escaped by the serializer. An SVG produced by
 another part of g287 (a map) is parsed and re-serialized keeping only drawing elements and attributes: no
-script, no event handler, no foreign content, no link leaving the page.
+script, no event handler, no foreign content, no link leaving the site.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from markupsafe import Markup
 SVG_NS = "http://www.w3.org/2000/svg"
 ALLOWED_ELEMENTS = {
     "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "title", "desc",
-    "defs", "clipPath", "linearGradient", "radialGradient", "stop", "pattern", "use", "symbol", "marker", "mask",
+    "a", "defs", "clipPath", "linearGradient", "radialGradient", "stop", "pattern", "use", "symbol", "marker", "mask",
 }
 ALLOWED_ATTRIBUTES = {
     "id", "class", "d", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "width", "height", "points",
@@ -55,8 +55,13 @@ def _clean(element: ET.Element) -> None:
     for name in list(element.attrib):
         local = _local(name)
         value = element.attrib[name]
-        if local not in ALLOWED_ATTRIBUTES or (local == "href" and not value.startswith("#")) or "javascript:" in value.lower():
+        if local not in ALLOWED_ATTRIBUTES or (local == "href" and not _local_link(value)) or "javascript:" in value.lower():
             del element.attrib[name]
+
+
+def _local_link(value: str) -> bool:
+    """A fragment or a path on this site (a map's shapes may link to state and county pages)."""
+    return value.startswith("#") or (value.startswith("/") and not value.startswith("//"))
 
 
 MODEL_COLORS = {"JEM": "#1b6ca8", "TFM": "#c0562b", "WSO": "#2e7d32"}
