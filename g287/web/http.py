@@ -85,6 +85,8 @@ class SiteMiddleware:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
+        if scope.get("query_string") and not scope["path"].startswith("/api/"):
+            scope = dict(scope, query_string=without_empty_fields(scope["query_string"]))
         if method not in ("GET", "HEAD"):
             await self.app(scope, receive, send_with_headers(send))
             return
@@ -131,6 +133,11 @@ class SiteMiddleware:
         headers += validators + SECURITY_HEADERS + [(b"content-length", str(len(entry.body)).encode())]
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else entry.body})
+
+
+def without_empty_fields(query: bytes) -> bytes:
+    """A form sends its empty fields ("model=" for "All models"); pages take an empty field as absent."""
+    return b"&".join(part for part in query.split(b"&") if part and not part.endswith(b"="))
 
 
 def _not_modified(scope, entry: _Cached) -> bool:
