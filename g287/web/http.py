@@ -11,6 +11,7 @@ of the data); If-None-Match and If-Modified-Since are answered with 304.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import threading
@@ -78,6 +79,7 @@ class SiteMiddleware:
         self.max_entries = max_entries
         self.max_body = max_body
         self._cache: OrderedDict[bytes, _Cached] = OrderedDict()
+        self._inflight: dict[tuple[bytes, str], asyncio.Future] = {}
         self._lock = threading.Lock()
 
     async def __call__(self, scope, receive, send):
@@ -102,18 +104,32 @@ class SiteMiddleware:
         if entry is not None and entry.version == version.token:
             await self._answer(scope, send, entry, method)
             return
-        captured = _Capture()
-        await self.app(scope, receive, captured.send)
-        if captured.status != 200 or captured.streaming or captured.no_store or len(captured.body) > self.max_body:
-            await captured.replay(send_with_headers(send), method)
-            return
-        etag = b'"' + hashlib.blake2b(captured.body, digest_size=12).hexdigest().encode() + b'"'
-        entry = _Cached(version.token, captured.status, captured.headers, captured.body, etag, version.modified_at)
-        with self._lock:
-            self._cache[key] = entry
-            self._cache.move_to_end(key)
-            while len(self._cache) > self.max_entries:
-                self._cache.popitem(last=False)
+        pending = self._inflight.get((key, version.token))
+        if pending is not None:
+            # The same response is being computed for another request: wait for it rather than compute it twice.
+            entry = await asyncio.shield(pending)
+            if entry is not None:
+                await self._answer(scope, send, entry, method)
+                return
+        future = asyncio.get_running_loop().create_future()
+        self._inflight[(key, version.token)] = future
+        entry = None
+        try:
+            captured = _Capture()
+            await self.app(scope, receive, captured.send)
+            if captured.status != 200 or captured.streaming or captured.no_store or len(captured.body) > self.max_body:
+                await captured.replay(send_with_headers(send), method)
+                return
+            etag = b'"' + hashlib.blake2b(captured.body, digest_size=12).hexdigest().encode() + b'"'
+            entry = _Cached(version.token, captured.status, captured.headers, captured.body, etag, version.modified_at)
+            with self._lock:
+                self._cache[key] = entry
+                self._cache.move_to_end(key)
+                while len(self._cache) > self.max_entries:
+                    self._cache.popitem(last=False)
+        finally:
+            del self._inflight[(key, version.token)]
+            future.set_result(entry)
         await self._answer(scope, send, entry, method)
 
     def clear(self) -> None:
