@@ -99,7 +99,10 @@ class SiteMiddleware:
             return
         version = self.clock.current()
         # Pages default to "today": the day is part of what a response depends on.
-        key = b"%s?%s|%s" % (scope["path"].encode(), scope.get("query_string", b""), dt.date.today().isoformat().encode())
+        # The host is part of the key: feeds carry absolute links built from it, and a request naming another
+        # host must never change what the others are served.
+        host = next((v for k, v in scope.get("headers") or [] if k == b"host"), b"")
+        key = b"%s?%s|%s|%s" % (scope["path"].encode(), scope.get("query_string", b""), dt.date.today().isoformat().encode(), host)
         entry = self._cache.get(key)
         if entry is not None and entry.version == version.token:
             await self._answer(scope, send, entry, method)

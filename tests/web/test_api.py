@@ -166,3 +166,30 @@ def test_docs_are_served_locally(site):
     assert "http" not in page.text.split("<body>")[1].replace('href="/', "")  # nothing from another host
     assert site.get("/api/v1/docs/assets/swagger-ui-bundle.js").status_code == 200
     assert site.get("/api/v1/docs/assets/other.js").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params, check",
+    [
+        ({"state": "FL"}, lambda a: a["state"] == "FL"),
+        ({"county": "brevard county", "state": "FL"}, lambda a: a["county"].lower().startswith("brevard")),
+        ({"model": "TFM"}, lambda a: a["model"] == "TFM"),
+        ({"type": "state_agency"}, lambda a: a["agency_type"] == "state_agency"),
+        ({"status": "listed"}, lambda a: a["status"] in ("participating", "pending")),
+        ({"status": "all"}, lambda a: a["status"] in ("participating", "pending", "not listed")),
+        ({"as_of": "2025-06-17"}, lambda a: a["publication_id"] is not None),
+    ],
+)
+def test_every_agreement_filter(site, params, check):
+    answer = site.get("/api/v1/agreements", params={**params, "limit": 1000}).json()
+    assert answer["total"] > 0 and all(check(a) for a in answer["items"])
+    if "as_of" in params:
+        assert answer["participating_publication"]["file"] == "participatingAgencies06172025pm.xlsx"
+
+
+def test_publication_origin_and_states_as_of(site):
+    assert len(site.get("/api/v1/publications", params={"origin": "ice"}).json()) == 11
+    assert site.get("/api/v1/publications", params={"origin": "registry"}).json() == []
+    assert site.get("/api/v1/publications", params={"origin": "other"}).status_code == 422
+    earlier = site.get("/api/v1/states", params={"as_of": "2025-05-29"}).json()
+    assert sum(s["moas"] for s in earlier["items"]) == 635 and earlier["participating_publication"]["file"] == "participatingAgencies05292025am.xlsx"

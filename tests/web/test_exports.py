@@ -121,3 +121,10 @@ def test_factsheet_command(sqlite_site, tmp_path):
     assert "719" in text and "participatingAgencies06202025am.xlsx" in text and "Jail Enforcement Model" in text
     refused = CliRunner().invoke(cli, ["factsheet", "--database", database, "-o", str(tmp_path / "sheet.txt")])
     assert refused.exit_code != 0
+
+
+def test_a_foreign_host_header_never_changes_what_others_are_served(sqlite_site):
+    poisoned = sqlite_site.get("/exports/feed.atom", headers={"Host": "evil.example"})
+    assert b"http://evil.example/" in poisoned.content
+    normal = sqlite_site.get("/exports/feed.atom")
+    assert b"evil.example" not in normal.content

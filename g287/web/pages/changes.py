@@ -6,6 +6,7 @@ from typing import Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 
+from g287.errors import G287Error
 from g287.registry import figures
 from g287.registry.publications import list_publications, resolve
 from g287.web import providers
@@ -29,8 +30,6 @@ def changes_page(
         newer = resolve(session, to, kind) if to else publications[-1]
         older = resolve(session, from_, kind) if from_ else (publications[-2] if len(publications) > 1 else publications[-1])
         if older.kind != kind or newer.kind != kind:
-            from g287.errors import G287Error
-
             raise G287Error(f"both publications must be {kind} lists")
         count = figures.participating_figures if kind == "participating" else figures.pending_figures
         before, after = count(session, older), count(session, newer)

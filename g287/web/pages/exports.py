@@ -104,7 +104,14 @@ def state_feed(request: Request, usps: str):
 
 
 _snapshot_lock = threading.Lock()
-_snapshot_dir = Path(tempfile.mkdtemp(prefix="g287-snapshot-"))
+_snapshot_dirs: list[Path] = []
+
+
+def _snapshot_dir() -> Path:
+    """One temporary folder per process for the SQLite downloads, made on first use."""
+    if not _snapshot_dirs:
+        _snapshot_dirs.append(Path(tempfile.mkdtemp(prefix="g287-snapshot-")))
+    return _snapshot_dirs[0]
 
 
 @router.get("/g287.sqlite")
@@ -112,10 +119,10 @@ def sqlite_download(request: Request):
     """The public tables as one SQLite file, made once per data version."""
     site = site_of(request)
     version = site.clock.current().token
-    path = _snapshot_dir / f"{abs(hash((site.db.url, version)))}.sqlite"
     with _snapshot_lock:
+        path = _snapshot_dir() / f"{abs(hash((site.db.url, version)))}.sqlite"
         if not path.exists():
-            for old in _snapshot_dir.glob("*.sqlite"):
+            for old in path.parent.glob("*.sqlite"):
                 old.unlink(missing_ok=True)
             write_snapshot(site.db, path)
     return FileResponse(path, media_type="application/vnd.sqlite3", filename="g287.sqlite")
