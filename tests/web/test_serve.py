@@ -11,7 +11,6 @@ import warnings
 
 import pytest
 
-from g287.access import Actor
 from g287.db.engine import Database
 from g287.registry.ingest import ingest_file
 from g287.web.app import create_app
