@@ -85,7 +85,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
         redoc_url=None,
     )
     app.state.site = site
-    app.include_router(api_router)
+    app.include_router(api_router())
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

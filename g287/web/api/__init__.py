@@ -4,7 +4,11 @@ from fastapi import APIRouter
 
 from g287.web.api import docs, optional, resources
 
-router = APIRouter()
-router.include_router(resources.router)
-router.include_router(optional.router())
-router.include_router(docs.router)
+
+def router() -> APIRouter:
+    """The API's routes for a new application; the optional ones depend on the parts installed now."""
+    api = APIRouter()
+    api.include_router(resources.router)
+    api.include_router(optional.router())
+    api.include_router(docs.router)
+    return api
