@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
-
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from g287.access import Actor
 from g287.cli.common import console, database_option, err_console, json_option, parse_date, print_json, state
-from g287.config import BUNDLED_PUBLICATIONS_DIR
 from g287.errors import G287Error
 from g287.registry import figures, quality
+from g287.registry.bundled import ingest_bundled
 from g287.registry.ingest import expand_paths, ingest_many
 from g287.registry.publications import PublicationInfo, list_publications, resolve
 from g287.sources.filename import KINDS, parse_published
@@ -168,9 +166,7 @@ def quality_command(publication, summary, category, as_json):
 def bootstrap(as_json):
     """Ingest the publications bundled with g287 (once; again changes nothing) and print the headline figures."""
     db = state().db
-    results, errors = ingest_many(db, bundled_files(), Actor.command_line())
-    if errors:
-        raise G287Error("; ".join(str(e) for e in errors))
+    results = ingest_bundled(db, Actor.command_line())
     with db.session() as session:
         result = figures.stats(session)
     if as_json:
@@ -179,7 +175,3 @@ def bootstrap(as_json):
     new = sum(r.status == "ingested" for r in results)
     click.echo(f"{new} publications ingested, {len(results) - new} already held, in {db.safe_url}")
     click.echo(figures.headline(result))
-
-
-def bundled_files() -> list[Path]:
-    return expand_paths([str(BUNDLED_PUBLICATIONS_DIR / "participating"), str(BUNDLED_PUBLICATIONS_DIR / "pending")])

@@ -1,0 +1,92 @@
+"""Commands of the public site: serve it, and write the fact sheet."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import click
+
+from g287.access import Actor
+from g287.cli.common import database_option, json_option, parse_date, print_json, state
+from g287.errors import G287Error
+from g287.registry import figures
+from g287.registry.bundled import ingest_bundled, is_empty
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(serve)
+    cli.add_command(factsheet_command)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail with one line, before starting, when the address is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise G287Error(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8287, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes (each serves every route).")
+@click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request.")
+@database_option
+def serve(host, port, workers, access_log):
+    """Serve the public site and the JSON API (/api/v1).
+
+    On a database without any publication, the publications bundled with g287 are ingested first."""
+    import uvicorn
+
+    db = state().db
+    _check_port(host, port)
+    if is_empty(db):
+        click.echo("The database holds no publication yet: ingesting the publications bundled with g287 first.")
+        results = ingest_bundled(db, Actor.command_line())
+        click.echo(f"{sum(r.status == 'ingested' for r in results)} publications ingested into {db.safe_url}")
+    with db.session() as session:
+        click.echo(figures.headline(figures.stats(session)))
+    click.echo(f"Serving {db.safe_url} at http://{host}:{port}/ (API at /api/v1, documentation at /api/v1/docs); Ctrl+C stops.")
+    options = {"host": host, "port": port, "access_log": access_log, "log_level": "warning", "server_header": False}
+    if workers == 1:
+        from g287.web.app import create_app
+
+        uvicorn.run(create_app(db), **options)
+    else:
+        import os
+
+        os.environ["G287_DATABASE_URL"] = db.url  # each worker process opens the same database
+        db.dispose()
+        uvicorn.run("g287.web.app:app_from_environment", factory=True, workers=workers, **options)
+
+
+@click.command("factsheet")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The lists in force on this date (default: the latest).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="The PDF file to write.")
+@json_option
+@database_option
+def factsheet_command(as_of, output, as_json):
+    """Write the one-page fact sheet (PDF) of the figures in force on a date, generated from the data."""
+    from g287.exports.factsheet import factsheet, factsheet_pdf
+    from g287.web import providers
+    from g287.web.svg import safe_svg
+
+    target = Path(output)
+    if target.suffix.lower() != ".pdf":
+        raise G287Error(f"{output}: the fact sheet is written as PDF; name the file FILE.pdf")
+    day = parse_date(as_of)
+    with state().db.session() as session:
+        svg = safe_svg(providers.render_map(session, "state", day, None, "moas", None))
+        sheet = factsheet(session, day, str(svg) if svg else None)
+    try:
+        target.write_bytes(factsheet_pdf(sheet))
+    except OSError as error:
+        raise G287Error(f"{output}: cannot write ({error.strerror or error})") from None
+    if as_json:
+        print_json({"file": str(target), "as_of": sheet["as_of"], "stats": sheet["stats"]})
+    else:
+        click.echo(f"{target}: fact sheet as of {sheet['as_of']}")

@@ -1,0 +1,46 @@
+"""API errors: always `{"error": {"status", "message", "fields"}}`, with the right status."""
+
+from __future__ import annotations
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.responses import JSONResponse
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+    fields: list[FieldError] = []
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES = {
+    404: {"model": ErrorBody, "description": "No such record"},
+    422: {"model": ErrorBody, "description": "Invalid parameters (each field named)"},
+}
+
+
+def error_response(status: int, message: str, fields: list[dict] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message, "fields": fields or []}}, status_code=status)
+
+
+def field_errors(error: RequestValidationError) -> list[dict]:
+    fields = []
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path", "body")]
+        fields.append({"field": ".".join(location) or "request", "message": str(item.get("msg", "invalid value"))})
+    return fields
+
+
+def validation_response(error: RequestValidationError) -> JSONResponse:
+    fields = field_errors(error)
+    names = ", ".join(sorted({f["field"] for f in fields}))
+    return error_response(422, f"invalid parameter: {names}", fields)

@@ -1,0 +1,286 @@
+"""The API's resources under /api/v1: stats, agencies, agreements, publications, quality, search, states, series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Optional
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from g287 import __version__
+from g287.db.models.registry import Publication as PublicationRow
+from g287.errors import NotFound
+from g287.registry import figures, quality, search as search_service
+from g287.registry.publications import PublicationInfo, list_publications
+from g287.registry.queries import (
+    Filters,
+    agencies_as_of,
+    agency_record,
+    agreements_as_of,
+    county_key,
+    figures_by_publication,
+    publications_in_force,
+    state_figures,
+    state_name,
+)
+from g287.sources.rules import states
+from g287.web import providers
+from g287.web.api import schemas
+from g287.web.api.errors import ERROR_RESPONSES
+from g287.web.app import API_PREFIX, site_of
+
+router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
+
+
+def publication_ref(publication: PublicationRow | None) -> dict | None:
+    if publication is None:
+        return None
+    return {
+        "id": publication.id,
+        "kind": publication.kind,
+        "file": publication.file_name,
+        "published": publication.published_on,
+        "half": publication.half,
+        "source": "ICE" if publication.origin == "ice" else "this registry",
+    }
+
+
+class ListParameters:
+    """The filters shared by agencies and agreements (and their exports)."""
+
+    def __init__(
+        self,
+        as_of: Optional[dt.date] = Query(None, description="The lists in force on this date (default: the latest)"),
+        state: Optional[schemas.StateCode] = Query(None, description="USPS code of the state"),
+        county: Optional[str] = Query(None, max_length=100, description="County as ICE's COUNTY column names it (case, spacing and the word County ignored)"),
+        model: Optional[schemas.Model] = Query(None),
+        type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
+        status: schemas.Status = Query("participating", description="participating, pending, listed (either list) or all (every agreement known, with its status on the date)"),
+        limit: int = Query(100, ge=1, le=1000),
+        offset: int = Query(0, ge=0, le=1_000_000),
+    ):
+        self.as_of = as_of
+        self.filters = Filters(state=state, county=county_key(county) if county else None, model=model, agency_type=type)
+        self.status = status
+        self.limit = limit
+        self.offset = offset
+
+
+@router.get("", response_model=schemas.ApiIndex, summary="What this API offers")
+def index(request: Request):
+    return {
+        "name": "g287 API",
+        "version": __version__,
+        "openapi": f"{API_PREFIX}/openapi.json",
+        "docs": f"{API_PREFIX}/docs",
+        "resources": {
+            "stats": f"{API_PREFIX}/stats",
+            "agencies": f"{API_PREFIX}/agencies",
+            "agreements": f"{API_PREFIX}/agreements",
+            "publications": f"{API_PREFIX}/publications",
+            "quality": f"{API_PREFIX}/quality",
+            "search": f"{API_PREFIX}/search",
+            "states": f"{API_PREFIX}/states",
+            "series": f"{API_PREFIX}/series",
+        },
+        "optional_parts": providers.available(),
+    }
+
+
+@router.get("/stats", response_model=schemas.Stats, summary="Headline figures as of a date (as `g287 stats --json`)")
+def stats(request: Request, as_of: Optional[dt.date] = Query(None, description="Default: the latest")):
+    with site_of(request).read() as session:
+        return figures.stats(session, as_of)
+
+
+@router.get("/agreements", response_model=schemas.AgreementPage, summary="Agreements (agency x model) as of a date")
+def agreements(request: Request, p: ListParameters = Depends()):
+    with site_of(request).read() as session:
+        force = publications_in_force(session, p.as_of)
+        rows = agreements_as_of(session, force, p.filters, p.status)
+        return _page(force, rows[p.offset : p.offset + p.limit], len(rows), p, [_agreement(a) for a in rows[p.offset : p.offset + p.limit]])
+
+
+@router.get("/agreements/{agreement_id}", response_model=schemas.Agreement, summary="One agreement, as of a date")
+def agreement(request: Request, agreement_id: int = Path(ge=1, le=2**31 - 1), as_of: Optional[dt.date] = Query(None)):
+    with site_of(request).read() as session:
+        force = publications_in_force(session, as_of)
+        for row in agreements_as_of(session, force, None, "all"):
+            if row.id == agreement_id:
+                return _agreement(row)
+    raise NotFound(f"no agreement with id {agreement_id}")
+
+
+@router.get("/agencies", response_model=schemas.AgencyPage, summary="Agencies with their agreements as of a date")
+def agencies(request: Request, p: ListParameters = Depends()):
+    with site_of(request).read() as session:
+        force = publications_in_force(session, p.as_of)
+        rows = agencies_as_of(session, force, p.filters, p.status)
+        chosen = rows[p.offset : p.offset + p.limit]
+        return _page(force, chosen, len(rows), p, [_agency(a) for a in chosen])
+
+
+@router.get("/agencies/{agency_id}", response_model=schemas.AgencyDetail, summary="An agency: its names, agreements and every listing")
+def agency(request: Request, agency_id: int = Path(ge=1, le=2**31 - 1)):
+    with site_of(request).read() as session:
+        return agency_detail(agency_record(session, agency_id))
+
+
+def agency_detail(record) -> dict:
+    a = record.agency
+    return {
+        "id": a.id,
+        "name": a.name,
+        "state": a.state_usps,
+        "agency_type": a.agency_type,
+        "county": a.county_text,
+        "names": [asdict(n) for n in record.names],
+        "agreements": [
+            {"id": g.id, "model": g.model, "signed": g.signed_on, "moa_url": g.moa_url, "addendum_url": g.addendum_url} for g in record.agreements
+        ],
+        "listings": [
+            {
+                "kind": p.kind, "agency_name": p.agency_name, "model": p.model, "signed": p.signed_on, "county": p.county,
+                "moa_url": p.moa_url, "first_publication": publication_ref(p.first), "last_publication": publication_ref(p.last),
+                "publications": p.publications, "in_latest": p.latest,
+            }
+            for p in record.periods
+        ],
+    }
+
+
+@router.get("/publications", response_model=list[schemas.Publication], summary="Every publication ingested, in order")
+def publications(request: Request, kind: Optional[schemas.Kind] = Query(None), origin: Optional[str] = Query(None, pattern="^(ice|registry)$")):
+    with site_of(request).read() as session:
+        return [asdict(PublicationInfo.of(p)) for p in list_publications(session, kind, origin)]
+
+
+@router.get("/publications/{publication_id}", response_model=schemas.PublicationDetail, summary="A publication and its figures")
+def publication(request: Request, publication_id: int = Path(ge=1, le=2**31 - 1)):
+    with site_of(request).read() as session:
+        found = _publication(session, publication_id)
+        result = asdict(PublicationInfo.of(found))
+        if found.kind == "participating":
+            result["participating"] = figures.participating_figures(session, found)
+        else:
+            result["pending"] = figures.pending_figures(session, found)
+        return result
+
+
+@router.get("/quality", response_model=schemas.QualityRegister, summary="The data-quality register")
+def quality_register(
+    request: Request,
+    publication: Optional[int] = Query(None, ge=1, le=2**31 - 1, description="Publication id (default: every publication)"),
+    category: Optional[schemas.QualityCategory] = Query(None),
+    limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    with site_of(request).read() as session:
+        chosen = [_publication(session, publication)] if publication else list_publications(session)
+        entries = [e for p in chosen for e in quality.register(session, p)]
+        refs = [publication_ref(p) for p in chosen]
+    if category:
+        entries = [e for e in entries if e.category == category]
+    return {
+        "publications": refs,
+        "total": len(entries),
+        "limit": limit,
+        "offset": offset,
+        "summary": quality.summary(entries),
+        "items": quality.as_dicts(entries[offset : offset + limit]),
+    }
+
+
+@router.get("/search", response_model=schemas.SearchResult, summary="Agencies, states and counties, tolerating typos")
+def search(request: Request, q: str = Query(min_length=1, max_length=200), limit: int = Query(20, ge=1, le=100)):
+    with site_of(request).read() as session:
+        hits = search_service.search(session, q, limit)
+    return {"query": q, "hits": [dict(asdict(h), url=hit_url(h)) for h in hits]}
+
+
+def hit_url(hit) -> str:
+    if hit.kind == "agency":
+        return f"/agencies/{hit.ref}"
+    if hit.kind == "state":
+        return f"/states/{hit.ref}"
+    return f"/states/{hit.state}/counties/{hit.ref}"
+
+
+@router.get("/states", response_model=schemas.StateList, summary="Figures per state as of a date")
+def state_list(request: Request, as_of: Optional[dt.date] = Query(None)):
+    with site_of(request).read() as session:
+        force = publications_in_force(session, as_of)
+        participating = state_figures(session, force.participating)
+        pending = state_figures(session, force.pending)
+    items = []
+    for state in states():
+        p = participating.get(state.usps)
+        q = pending.get(state.usps)
+        if p or q:
+            items.append(
+                {
+                    "usps": state.usps, "name": state.name, "moas": p["rows"] if p else 0, "agencies": p["agencies"] if p else 0,
+                    "by_model": p["by_model"] if p else {m: 0 for m in figures.MODELS}, "pending_listings": q["rows"] if q else 0,
+                }
+            )
+    return {
+        "as_of": force.as_of,
+        "participating_publication": publication_ref(force.participating),
+        "pending_publication": publication_ref(force.pending),
+        "items": items,
+    }
+
+
+@router.get("/series", response_model=schemas.Series, summary="The figures of every publication of a list (for trends)")
+def series(
+    request: Request,
+    kind: schemas.Kind = Query("participating"),
+    state: Optional[schemas.StateCode] = Query(None),
+    model: Optional[schemas.Model] = Query(None),
+):
+    with site_of(request).read() as session:
+        items = figures_by_publication(session, kind, Filters(state=state, model=model))
+    return {"kind": kind, "state": state, "model": model, "items": items}
+
+
+def _publication(session, publication_id: int) -> PublicationRow:
+    found = session.get(PublicationRow, publication_id)
+    if found is None:
+        raise NotFound(f"no publication with id {publication_id}")
+    return found
+
+
+def _page(force, chosen, total, p: ListParameters, items) -> dict:
+    return {
+        "as_of": force.as_of,
+        "participating_publication": publication_ref(force.participating),
+        "pending_publication": publication_ref(force.pending),
+        "total": total,
+        "limit": p.limit,
+        "offset": p.offset,
+        "items": items,
+    }
+
+
+def _agreement(a) -> dict:
+    return {
+        "id": a.id, "agency_id": a.agency_id, "agency_name": a.agency_name, "state": a.state, "agency_type": a.agency_type,
+        "county": a.county, "model": a.model, "status": a.status, "signed": a.signed_on, "moa_url": a.moa_url,
+        "addendum_url": a.addendum_url, "rows": a.rows, "publication_id": a.publication_id,
+    }
+
+
+def _agency(a) -> dict:
+    return {
+        "id": a.id, "name": a.name, "state": a.state, "agency_type": a.agency_type, "county": a.county, "status": a.status,
+        "models": a.models, "pending_models": a.pending_models,
+        "agreements": [{"id": g.id, "model": g.model, "status": g.status, "signed": g.signed_on, "moa_url": g.moa_url} for g in a.agreements],
+    }
+
+
+def state_or_404(usps: str) -> str:
+    name = state_name(usps.upper())
+    if name is None:
+        raise NotFound(f"no state with the code {usps!r}")
+    return name

@@ -1,0 +1,146 @@
+"""The web application: server-rendered pages, the JSON API under /api/v1, exports and the fact sheet.
+
+`create_app` builds it for one database. Pages and API routes are thin: they parse the request, call the read
+services of g287.registry (and, when installed, geography and history through g287.web.providers), and render.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse
+
+from g287 import __version__
+from g287.access import Actor, authorize
+from g287.db.engine import Database, open_database
+from g287.errors import AccessDenied, G287Error, NotFound
+from g287.registry.queries import data_version
+from g287.web.http import SiteMiddleware, VersionClock
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_PREFIX = "/api/v1"
+
+
+def version_seconds() -> float:
+    """How often the site re-reads the data version (G287_WEB_VERSION_SECONDS, default 1): a change made by
+    another process (an ingest from the command line) shows within that time."""
+    return float(os.environ.get("G287_WEB_VERSION_SECONDS", "1"))
+
+
+class Site:
+    """What every request handler shares: the database and the data version."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.actor = Actor.public()
+        self.clock = VersionClock(self._read_version, version_seconds())
+
+    def _read_version(self):
+        with self.db.session() as session:
+            return data_version(session)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session for the public."""
+        authorize(self.actor, "registry.read")
+        with self.db.session() as session:
+            yield session
+
+    def changed(self) -> None:
+        """Call after this process changed the data, so cached responses are not served again."""
+        self.clock.invalidate()
+
+
+def site_of(request: Request) -> Site:
+    return request.app.state.site
+
+
+def create_app(db: Database | None = None, *, database: str | None = None) -> FastAPI:
+    from g287.web.api import errors as api_errors
+    from g287.web.api import router as api_router
+    from g287.web.pages import error_page, router as pages_router
+
+    db = db or open_database(database)
+    site = Site(db)
+    app = FastAPI(
+        title="g287 API",
+        version=__version__,
+        description=(
+            "The open registry of the U.S. 287(g) program: ICE's published lists of participating and pending "
+            "agencies, as of any date, each figure with the publication it comes from. Ids of agencies, agreements "
+            "and publications are stable within a database. Errors are JSON objects "
+            '`{"error": {"status", "message", "fields"}}`; invalid parameters answer 422 naming the field. '
+            "Every successful response carries an ETag and Last-Modified and answers conditional requests with 304."
+        ),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.site = site
+    app.include_router(api_router())
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith(API_PREFIX) or request.url.path.startswith("/exports/")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameters(request: Request, error: RequestValidationError):
+        if wants_json(request):
+            return api_errors.validation_response(error)
+        fields = api_errors.field_errors(error)
+        message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return error_page(request, 422, f"Invalid request: {message}")
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, error: NotFound):
+        if wants_json(request):
+            return api_errors.error_response(404, str(error))
+        return error_page(request, 404, str(error))
+
+    @app.exception_handler(AccessDenied)
+    async def denied(request: Request, error: AccessDenied):
+        if wants_json(request):
+            return api_errors.error_response(403, str(error))
+        return error_page(request, 403, str(error))
+
+    @app.exception_handler(G287Error)
+    async def user_error(request: Request, error: G287Error):
+        if wants_json(request):
+            return api_errors.error_response(400, str(error))
+        return error_page(request, 400, str(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        message = error.detail if isinstance(error.detail, str) else "error"
+        if error.status_code == 404 and message == "Not Found":
+            message = f"no page at {request.url.path}"
+        if wants_json(request):
+            response = api_errors.error_response(error.status_code, message)
+        else:
+            response = error_page(request, error.status_code, message)
+        for key, value in (error.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, error: Exception):
+        if wants_json(request):
+            return JSONResponse({"error": {"status": 500, "message": "internal error"}}, status_code=500)
+        return error_page(request, 500, "internal error")
+
+    app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",))
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application for the database named by G287_DATABASE_URL (uvicorn's factory for several workers)."""
+    return create_app()

@@ -1,0 +1,223 @@
+"""The HTTP layer around the application: security headers, a response cache per data version, validators.
+
+Every page and API response depends only on the request and on the data, and the data changes only when a
+service writes (each change writes an audit event). So a successful GET response is computed once per data
+version and served from memory after that; the data version is re-read at most every
+G287_WEB_VERSION_SECONDS, and at once after a change made by this process (see `invalidate`).
+
+Every 200 response to GET carries an ETag (a hash of its body) and Last-Modified (the time of the latest change
+of the data); If-None-Match and If-Modified-Since are answered with 304.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Callable
+
+from g287.registry.queries import DataVersion
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     b"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+NO_STORE = b"no-store"  # a route that must never be cached sets Cache-Control: no-store
+
+
+@dataclass
+class _Cached:
+    version: str
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: bytes
+    last_modified: dt.datetime | None
+
+
+class VersionClock:
+    """The current data version, read from the database at most every `interval` seconds."""
+
+    def __init__(self, read: Callable[[], DataVersion], interval: float):
+        self._read = read
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._value: DataVersion | None = None
+        self._checked = 0.0
+
+    def current(self) -> DataVersion:
+        now = time.monotonic()
+        if self._value is None or now - self._checked >= self._interval:
+            with self._lock:
+                if self._value is None or now - self._checked >= self._interval:
+                    self._value = self._read()
+                    self._checked = time.monotonic()
+        return self._value
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+class SiteMiddleware:
+    """ASGI middleware: security headers on every response; cache, ETag and 304 for successful GETs."""
+
+    def __init__(self, app, clock: VersionClock, *, max_entries: int = 2048, max_body: int = 4 << 20, uncached: tuple[str, ...] = ()):
+        self.app = app
+        self.uncached = uncached  # path prefixes passed straight through (large downloads)
+        self.clock = clock
+        self.max_entries = max_entries
+        self.max_body = max_body
+        self._cache: OrderedDict[bytes, _Cached] = OrderedDict()
+        self._inflight: dict[tuple[bytes, str], asyncio.Future] = {}
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        if scope.get("query_string") and not scope["path"].startswith("/api/"):
+            scope = dict(scope, query_string=without_empty_fields(scope["query_string"]))
+        if method not in ("GET", "HEAD"):
+            await self.app(scope, receive, send_with_headers(send))
+            return
+        if method == "HEAD":
+            scope = dict(scope, method="GET")  # answered as GET without the body
+        if scope["path"].startswith(self.uncached):
+            await self.app(scope, receive, send_with_headers(send, drop_body=method == "HEAD"))
+            return
+        version = self.clock.current()
+        # Pages default to "today": the day is part of what a response depends on.
+        # The host is part of the key: feeds carry absolute links built from it, and a request naming another
+        # host must never change what the others are served.
+        host = next((v for k, v in scope.get("headers") or [] if k == b"host"), b"")
+        key = b"%s?%s|%s|%s" % (scope["path"].encode(), scope.get("query_string", b""), dt.date.today().isoformat().encode(), host)
+        entry = self._cache.get(key)
+        if entry is not None and entry.version == version.token:
+            await self._answer(scope, send, entry, method)
+            return
+        pending = self._inflight.get((key, version.token))
+        if pending is not None:
+            # The same response is being computed for another request: wait for it rather than compute it twice.
+            entry = await asyncio.shield(pending)
+            if entry is not None:
+                await self._answer(scope, send, entry, method)
+                return
+        future = asyncio.get_running_loop().create_future()
+        self._inflight[(key, version.token)] = future
+        entry = None
+        try:
+            captured = _Capture()
+            await self.app(scope, receive, captured.send)
+            if captured.status != 200 or captured.streaming or captured.no_store or len(captured.body) > self.max_body:
+                await captured.replay(send_with_headers(send), method)
+                return
+            etag = b'"' + hashlib.blake2b(captured.body, digest_size=12).hexdigest().encode() + b'"'
+            entry = _Cached(version.token, captured.status, captured.headers, captured.body, etag, version.modified_at)
+            with self._lock:
+                self._cache[key] = entry
+                self._cache.move_to_end(key)
+                while len(self._cache) > self.max_entries:
+                    self._cache.popitem(last=False)
+        finally:
+            del self._inflight[(key, version.token)]
+            future.set_result(entry)
+        await self._answer(scope, send, entry, method)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    async def _answer(self, scope, send, entry: _Cached, method: str) -> None:
+        validators = [(b"etag", entry.etag)]
+        if entry.last_modified is not None:
+            validators.append((b"last-modified", format_datetime(entry.last_modified.astimezone(dt.timezone.utc), usegmt=True).encode()))
+        if _not_modified(scope, entry):
+            headers = validators + [(k, v) for k, v in entry.headers if k in (b"cache-control", b"vary")] + SECURITY_HEADERS
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers = [(k, v) for k, v in entry.headers if k != b"content-length"]
+        headers += validators + SECURITY_HEADERS + [(b"content-length", str(len(entry.body)).encode())]
+        await send({"type": "http.response.start", "status": entry.status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else entry.body})
+
+
+def without_empty_fields(query: bytes) -> bytes:
+    """A form sends its empty fields ("model=" for "All models"); pages take an empty field as absent."""
+    return b"&".join(part for part in query.split(b"&") if part and not part.endswith(b"="))
+
+
+def _not_modified(scope, entry: _Cached) -> bool:
+    headers = dict(scope.get("headers") or [])
+    if b"if-none-match" in headers:
+        wanted = [tag.strip().removeprefix(b"W/") for tag in headers[b"if-none-match"].split(b",")]
+        return entry.etag in wanted or b"*" in wanted
+    since = headers.get(b"if-modified-since")
+    if since and entry.last_modified is not None:
+        try:
+            moment = parsedate_to_datetime(since.decode("latin-1"))
+        except (TypeError, ValueError):
+            return False
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        return entry.last_modified.replace(microsecond=0) <= moment
+    return False
+
+
+def send_with_headers(send, drop_body: bool = False):
+    """Add the security headers to a response passed through without caching."""
+
+    async def wrapped(message):
+        if drop_body and message["type"] == "http.response.body":
+            message = dict(message, body=b"")
+        if message["type"] == "http.response.start":
+            present = {k.lower() for k, _ in message.get("headers", [])}
+            extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+            message = dict(message, headers=list(message.get("headers", [])) + extra)
+        await send(message)
+
+    return wrapped
+
+
+class _Capture:
+    """Collects a response; a body sent in several parts (a file, a stream) is passed through, never cached."""
+
+    def __init__(self):
+        self.status = 0
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.parts: list[bytes] = []
+        self.streaming = False
+        self._downstream = None
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.parts)
+
+    @property
+    def no_store(self) -> bool:
+        return any(k == b"cache-control" and NO_STORE in v for k, v in self.headers)
+
+    async def send(self, message):
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = [(k.lower(), v) for k, v in message.get("headers", [])]
+        elif message["type"] == "http.response.body":
+            self.parts.append(message.get("body", b""))
+            if message.get("more_body"):
+                self.streaming = True
+
+    async def replay(self, send, method: str) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else self.body})

@@ -1,0 +1,65 @@
+"""Agency pages: the list (any date and filter, paginated) and each agency's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Path, Query, Request
+
+from g287.registry.queries import Filters, agencies_as_of, agency_record, county_key, publications_in_force
+from g287.sources.rules import states
+from g287.web import providers
+from g287.web.app import site_of
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_choices
+from g287.web.render import render
+
+router = APIRouter()
+PAGE_SIZE = 100
+StateChoice = Optional[Literal[tuple(s.usps for s in states())]]  # type: ignore[valid-type]
+
+
+@router.get("/agencies")
+def agency_list(
+    request: Request,
+    as_of: Optional[dt.date] = AsOf,
+    state: StateChoice = None,
+    model: ModelChoice = None,
+    type: Optional[Literal["county", "municipality", "state_agency", "other"]] = None,
+    county: Optional[str] = Query(None, max_length=100),
+    status: Literal["participating", "pending", "listed", "all"] = "listed",
+    page: int = Query(1, ge=1, le=100_000),
+):
+    filters = Filters(state=state, county=county_key(county) if county else None, model=model, agency_type=type)
+    with site_of(request).read() as session:
+        force = publications_in_force(session, as_of)
+        agencies = agencies_as_of(session, force, filters, status)
+        choices = date_choices(session)
+    start = (page - 1) * PAGE_SIZE
+    params = {"as_of": selected_date(as_of), "state": state, "model": model, "type": type, "county": county, "status": status}
+    return render(
+        "agencies.html",
+        force=force,
+        agencies=agencies[start : start + PAGE_SIZE],
+        total=len(agencies),
+        page=page,
+        pages=max(1, -(-len(agencies) // PAGE_SIZE)),
+        start=start,
+        params=params,
+        filters=filters,
+        choices=choices,
+        states=state_choices(),
+        as_of=selected_date(as_of),
+        model=model,
+    )
+
+
+@router.get("/agencies/{agency_id}")
+def agency_page(request: Request, agency_id: int = Path(ge=1, le=2**31 - 1)):
+    with site_of(request).read() as session:
+        record = agency_record(session, agency_id)
+        force = publications_in_force(session, None)
+        current = {a.model: a for agency in agencies_as_of(session, force, Filters(state=record.agency.state_usps), "all") if agency.id == agency_id for a in agency.agreements}
+        lifecycle = providers.agency_history(session, agency_id)
+        documents = providers.documents_of_agency(session, agency_id)
+    return render("agency.html", record=record, agency=record.agency, force=force, current=current, lifecycle=lifecycle, documents=documents)

@@ -1,0 +1,43 @@
+"""The changes page: two publications side by side: their figures, and (from history) every change."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Query, Request
+
+from g287.errors import G287Error
+from g287.registry import figures
+from g287.registry.publications import list_publications, resolve
+from g287.web import providers
+from g287.web.app import site_of
+from g287.web.render import render
+
+router = APIRouter()
+
+
+@router.get("/changes")
+def changes_page(
+    request: Request,
+    from_: Optional[str] = Query(None, alias="from", max_length=100, description="Publication id, file name or date"),
+    to: Optional[str] = Query(None, max_length=100),
+    kind: Literal["participating", "pending"] = "participating",
+):
+    with site_of(request).read() as session:
+        publications = list_publications(session, kind, "ice")
+        if not publications:
+            return render("changes.html", kind=kind, publications=[], older=None, newer=None, rows=[], changes=None)
+        newer = resolve(session, to, kind) if to else publications[-1]
+        older = resolve(session, from_, kind) if from_ else (publications[-2] if len(publications) > 1 else publications[-1])
+        if older.kind != kind or newer.kind != kind:
+            raise G287Error(f"both publications must be {kind} lists")
+        count = figures.participating_figures if kind == "participating" else figures.pending_figures
+        before, after = count(session, older), count(session, newer)
+        changes = providers.diff(session, older, newer)
+    total = "moas" if kind == "participating" else "listings"
+    rows = [{"figure": "MOAs (rows)" if kind == "participating" else "Listings (rows)", "before": before[total], "after": after[total]}]
+    rows += [{"figure": name, "before": before[key], "after": after[key]} for name, key in (("Agencies", "agencies"), ("States", "states"))]
+    rows += [{"figure": f"Model {m}", "before": before["by_model"].get(m, 0), "after": after["by_model"].get(m, 0)} for m in figures.MODELS]
+    if kind == "participating":
+        rows += [{"figure": f"Type: {t}", "before": before["by_agency_type"].get(t, 0), "after": after["by_agency_type"].get(t, 0)} for t in figures.AGENCY_TYPES]
+    return render("changes.html", kind=kind, publications=list(reversed(publications)), older=older, newer=newer, rows=rows, changes=changes)

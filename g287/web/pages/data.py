@@ -1,0 +1,40 @@
+"""The data page (downloads, publications, the quality register) and each publication's page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Request
+
+from g287.db.models.registry import Publication
+from g287.errors import NotFound
+from g287.registry import figures, quality
+from g287.registry.publications import list_publications
+from g287.web.app import site_of
+from g287.web.render import render
+
+router = APIRouter()
+
+
+@router.get("/data")
+def data_page(request: Request):
+    with site_of(request).read() as session:
+        publications = list_publications(session)
+        entries = {p.id: quality.register(session, p) for p in publications}
+    every = [e for items in entries.values() for e in items]
+    return render(
+        "data.html",
+        publications=publications,
+        counts={pid: len(items) for pid, items in entries.items()},
+        summary=quality.summary(every),
+        dialect=site_of(request).db.dialect_name,
+    )
+
+
+@router.get("/publications/{publication_id}")
+def publication_page(request: Request, publication_id: int = Path(ge=1, le=2**31 - 1)):
+    with site_of(request).read() as session:
+        publication = session.get(Publication, publication_id)
+        if publication is None:
+            raise NotFound(f"no publication with id {publication_id}")
+        counts = figures.participating_figures(session, publication) if publication.kind == "participating" else figures.pending_figures(session, publication)
+        entries = quality.register(session, publication)
+    return render("publication.html", publication=publication, counts=counts, entries=entries, summary=quality.summary(entries))

@@ -1,0 +1,41 @@
+"""The fact sheet: one printable page (HTML with print CSS) and the same as PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from g287.exports.factsheet import factsheet, factsheet_pdf
+from g287.web import providers
+from g287.web.app import site_of
+from g287.web.pages.common import AsOf
+from g287.web.render import render
+from g287.web.svg import safe_svg
+
+router = APIRouter()
+
+
+def build(session, as_of):
+    svg = safe_svg(providers.render_map(session, "state", as_of, None, "moas", None))
+    return factsheet(session, as_of, str(svg) if svg else None)
+
+
+@router.get("/factsheet")
+def factsheet_page(request: Request, as_of: Optional[dt.date] = AsOf):
+    with site_of(request).read() as session:
+        sheet = build(session, as_of)
+    return render("factsheet.html", sheet=sheet, map_svg=safe_svg(sheet["map_svg"]), as_of=as_of.isoformat() if as_of else "")
+
+
+@router.get("/factsheet.pdf")
+def factsheet_download(request: Request, as_of: Optional[dt.date] = AsOf):
+    with site_of(request).read() as session:
+        sheet = build(session, as_of)
+    return Response(
+        factsheet_pdf(sheet),
+        media_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="g287-factsheet-{sheet["as_of"]}.pdf"'},
+    )

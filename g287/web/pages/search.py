@@ -1,0 +1,23 @@
+"""Search: agencies (by every name they were published under), states and counties, tolerating typos."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, Query, Request
+
+from g287.registry.search import search
+from g287.web.api.resources import hit_url
+from g287.web.app import site_of
+from g287.web.render import render
+
+router = APIRouter()
+
+
+@router.get("/search")
+def search_page(request: Request, q: Optional[str] = Query(None, max_length=200)):
+    hits = []
+    if q and q.strip():
+        with site_of(request).read() as session:
+            hits = [{"hit": h, "url": hit_url(h)} for h in search(session, q, 50)]
+    return render("search.html", q=q or "", hits=hits)

@@ -1,0 +1,84 @@
+"""Rendering pages: one Jinja2 environment, autoescaping everything (HTML, XML, SVG), with the site's helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.responses import HTMLResponse
+
+from g287 import __version__
+from g287.catalog import catalog
+from g287.db.models.registry import Publication
+from g287.registry.figures import AGENCY_TYPES, MODELS
+from g287.registry.publications import label
+from g287.registry.queries import state_name
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TYPE_LABELS = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other", "unknown": "Unknown", None: "Unknown"}
+
+
+def url(path: str, **params) -> str:
+    """A link with its query string; parameters that are None or empty are left out."""
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
+def http_url(value: str | None) -> str | None:
+    """A link taken from the data, only when it is an http(s) address (never javascript: or data:)."""
+    if isinstance(value, str) and value.lower().startswith(("https://", "http://")) and not any(c in value for c in "\r\n\t "):
+        return value
+    return None
+
+
+def number(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else ("" if value is None else str(value))
+
+
+def publication_label(publication) -> str:
+    """"ICE's participating list of 2025-07-09 am"."""
+    if publication is None:
+        return ""
+    if isinstance(publication, Publication):
+        whose = "ICE's" if publication.origin == "ice" else "this registry's"
+        return f"{whose} {publication.kind} list of {label(publication)}"
+    half = f" {publication['half']}" if publication.get("half") else ""
+    return f"the list of {publication['published']}{half}"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = number
+    env.filters["http_url"] = http_url
+    env.filters["pub"] = publication_label
+    env.filters["type_label"] = lambda value: TYPE_LABELS.get(value, value)
+    env.filters["state_name"] = lambda usps: (state_name(usps) or usps) if usps else "state unknown"
+    env.filters["date"] = lambda value: value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else (value or "")
+    env.globals.update(
+        url=url,
+        MODELS=MODELS,
+        AGENCY_TYPES=AGENCY_TYPES,
+        TYPE_LABELS=TYPE_LABELS,
+        catalog=catalog(),
+        version=__version__,
+        label=label,
+    )
+    return env
+
+
+def render(template: str, status: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(environment().get_template(template).render(**context), status_code=status)
+
+
+def render_text(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,195 @@
+"""The JSON API: every resource and filter, errors as JSON, stable ids, validators and 304."""
+
+import datetime as dt
+
+import pytest
+
+from g287.registry import figures
+
+
+def test_stats_has_the_shape_of_the_command(site, bundled_db):
+    for as_of in (None, "2025-05-29", "2020-01-01"):
+        answer = site.get("/api/v1/stats", params={"as_of": as_of} if as_of else None)
+        assert answer.status_code == 200
+        with bundled_db.session() as session:
+            expected = figures.stats(session, dt.date.fromisoformat(as_of) if as_of else None)
+        assert answer.json() == expected
+
+
+def test_index_lists_resources(site):
+    index = site.get("/api/v1").json()
+    assert index["openapi"] == "/api/v1/openapi.json" and "agencies" in index["resources"]
+    assert set(index["optional_parts"]) >= {"maps", "coverage", "diff", "timeline"}
+
+
+def test_agencies_filters(site):
+    florida = site.get("/api/v1/agencies", params={"state": "FL", "limit": 1000}).json()
+    assert florida["total"] == 244 and len(florida["items"]) == 244
+    assert florida["participating_publication"]["file"] == "participatingAgencies07092025am.xlsx"
+    assert all(a["state"] == "FL" and a["status"] in ("participating", "participating and pending") for a in florida["items"])
+    wso = site.get("/api/v1/agencies", params={"state": "FL", "model": "WSO", "limit": 1000}).json()
+    assert 0 < wso["total"] < florida["total"] and all("WSO" in a["models"] for a in wso["items"])
+    municipal = site.get("/api/v1/agencies", params={"type": "municipality", "limit": 1000}).json()
+    assert municipal["total"] > 0 and all(a["agency_type"] == "municipality" for a in municipal["items"])
+    brevard = site.get("/api/v1/agencies", params={"state": "FL", "county": "Brevard", "limit": 1000}).json()
+    assert brevard["total"] >= 1 and all(a["county"].lower().startswith("brevard") for a in brevard["items"])
+    pending = site.get("/api/v1/agencies", params={"status": "pending", "limit": 1000}).json()
+    assert pending["total"] > 0 and all(a["pending_models"] and not a["models"] for a in pending["items"])
+    listed = site.get("/api/v1/agencies", params={"status": "listed", "limit": 1000}).json()
+    everyone = site.get("/api/v1/agencies", params={"status": "all", "limit": 1000}).json()
+    assert everyone["total"] >= listed["total"] >= 659
+    assert any(a["status"] == "not listed" for a in everyone["items"]) or everyone["total"] == listed["total"]
+    earlier = site.get("/api/v1/agencies", params={"as_of": "2025-05-29", "limit": 1000}).json()
+    assert earlier["total"] == 518 and earlier["participating_publication"]["file"] == "participatingAgencies05292025am.xlsx"
+
+
+def test_pagination_is_stable(site):
+    first = site.get("/api/v1/agencies", params={"limit": 50}).json()
+    second = site.get("/api/v1/agencies", params={"limit": 50, "offset": 50}).json()
+    whole = site.get("/api/v1/agencies", params={"limit": 100}).json()
+    assert [a["id"] for a in first["items"] + second["items"]] == [a["id"] for a in whole["items"]]
+    assert first["total"] == 659 and first["limit"] == 50 and second["offset"] == 50
+
+
+def test_agreements_filters_and_ids(site):
+    every = site.get("/api/v1/agreements", params={"limit": 1000}).json()
+    assert every["total"] > 700 and all(a["status"] == "participating" for a in every["items"])
+    assert sum(a["rows"] for a in every["items"]) <= 807
+    jem = site.get("/api/v1/agreements", params={"model": "JEM", "limit": 1000}).json()
+    assert all(a["model"] == "JEM" for a in jem["items"])
+    texas_county = site.get("/api/v1/agreements", params={"state": "TX", "type": "county", "limit": 1000}).json()
+    assert all(a["state"] == "TX" and a["agency_type"] == "county" for a in texas_county["items"])
+    one = every["items"][0]
+    again = site.get(f"/api/v1/agreements/{one['id']}").json()
+    assert again["id"] == one["id"] and again["agency_id"] == one["agency_id"] and again["model"] == one["model"]
+    pending = site.get("/api/v1/agreements", params={"status": "pending"}).json()
+    assert all(a["status"] == "pending" for a in pending["items"])
+    assert site.get("/api/v1/agreements/99999999").status_code == 404
+
+
+def test_agency_detail(site):
+    listed = site.get("/api/v1/agencies", params={"state": "AL", "limit": 1}).json()["items"][0]
+    detail = site.get(f"/api/v1/agencies/{listed['id']}").json()
+    assert detail["id"] == listed["id"] and detail["names"] and detail["agreements"] and detail["listings"]
+    period = detail["listings"][0]
+    assert period["first_publication"]["file"].endswith(".xlsx") and period["publications"] >= 1
+
+
+def test_publications_and_quality(site):
+    publications = site.get("/api/v1/publications").json()
+    assert len(publications) == 11
+    assert {p["kind"] for p in site.get("/api/v1/publications", params={"kind": "pending"}).json()} == {"pending"}
+    latest = next(p for p in publications if p["file"] == "participatingAgencies07092025am.xlsx")
+    detail = site.get(f"/api/v1/publications/{latest['id']}").json()
+    assert detail["participating"]["moas"] == 807 and detail["pending"] is None
+    register = site.get("/api/v1/quality", params={"publication": latest["id"], "limit": 5000}).json()
+    assert register["total"] == len(register["items"]) > 0 and register["summary"]
+    assert sum(s["entries"] for s in register["summary"]) == register["total"]
+    duplicates = site.get("/api/v1/quality", params={"category": "duplicate", "limit": 5}).json()
+    assert all(e["category"] == "duplicate" for e in duplicates["items"]) and len(duplicates["items"]) <= 5
+    assert site.get("/api/v1/quality", params={"publication": 99999}).status_code == 404
+
+
+def test_search_states_series(site):
+    hits = site.get("/api/v1/search", params={"q": "Hilsborough"}).json()["hits"]
+    assert any(h["kind"] == "agency" and "Hillsborough" in h["label"] for h in hits)
+    assert site.get("/api/v1/search", params={"q": "texas", "limit": 1}).json()["hits"][0]["url"] == "/states/TX"
+    states = site.get("/api/v1/states").json()
+    assert sum(s["moas"] for s in states["items"]) == 807
+    series = site.get("/api/v1/series").json()["items"]
+    assert [s["rows"] for s in series][-1] == 807 and len(series) == 7
+    florida = site.get("/api/v1/series", params={"state": "FL", "model": "TFM"}).json()["items"]
+    assert all(s["by_model"]["JEM"] == 0 for s in florida)
+    pending = site.get("/api/v1/series", params={"kind": "pending"}).json()["items"]
+    assert pending[-1]["rows"] == 39
+
+
+@pytest.mark.parametrize(
+    "path, params, field",
+    [
+        ("/api/v1/stats", {"as_of": "2025-13-40"}, "as_of"),
+        ("/api/v1/agencies", {"state": "XX"}, "state"),
+        ("/api/v1/agencies", {"model": "ABC"}, "model"),
+        ("/api/v1/agencies", {"type": "police"}, "type"),
+        ("/api/v1/agencies", {"status": "gone"}, "status"),
+        ("/api/v1/agencies", {"limit": 0}, "limit"),
+        ("/api/v1/agreements", {"offset": -1}, "offset"),
+        ("/api/v1/search", {}, "q"),
+        ("/api/v1/agencies/x", {}, "agency_id"),
+        ("/api/v1/quality", {"category": "bad"}, "category"),
+    ],
+)
+def test_invalid_parameters_are_422_naming_the_field(site, path, params, field):
+    answer = site.get(path, params=params)
+    assert answer.status_code == 422
+    error = answer.json()["error"]
+    assert error["status"] == 422 and field in error["message"] and error["fields"][0]["field"] == field
+
+
+def test_unknown_ids_and_paths_are_json_404(site):
+    for path in ("/api/v1/agencies/999999", "/api/v1/publications/999999", "/api/v1/nothing"):
+        answer = site.get(path)
+        assert answer.status_code == 404 and answer.json()["error"]["message"]
+
+
+def test_etag_last_modified_and_304(site):
+    first = site.get("/api/v1/stats")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert etag and modified
+    assert site.get("/api/v1/stats", headers={"If-None-Match": etag}).status_code == 304
+    assert site.get("/api/v1/stats", headers={"If-Modified-Since": modified}).status_code == 304
+    assert site.get("/api/v1/stats", headers={"If-None-Match": '"other"'}).status_code == 200
+    assert site.get("/api/v1/stats", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code == 200
+    page = site.get("/states/FL")
+    assert site.get("/states/FL", headers={"If-None-Match": page.headers["etag"]}).status_code == 304
+    other = site.get("/api/v1/stats", params={"as_of": "2025-05-29"})
+    assert other.headers["etag"] != etag
+
+
+def test_openapi_document_declares_every_resource(site):
+    document = site.get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.")
+    paths = document["paths"]
+    for path in ("/api/v1/stats", "/api/v1/agencies", "/api/v1/agencies/{agency_id}", "/api/v1/agreements", "/api/v1/agreements/{agreement_id}",
+                 "/api/v1/publications", "/api/v1/publications/{publication_id}", "/api/v1/quality", "/api/v1/search", "/api/v1/states", "/api/v1/series"):
+        operation = paths[path]["get"]
+        assert "200" in operation["responses"] and "422" in operation["responses"]
+        assert "$ref" in str(operation["responses"]["200"])
+    assert not any(p.startswith(("/states", "/agencies", "/exports")) for p in paths)  # pages stay out of the API document
+    parameters = {p["name"] for p in paths["/api/v1/agencies"]["get"]["parameters"]}
+    assert parameters == {"as_of", "state", "county", "model", "type", "status", "limit", "offset"}
+
+
+def test_docs_are_served_locally(site):
+    page = site.get("/api/v1/docs")
+    assert page.status_code == 200 and "/api/v1/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "http" not in page.text.split("<body>")[1].replace('href="/', "")  # nothing from another host
+    assert site.get("/api/v1/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert site.get("/api/v1/docs/assets/other.js").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params, check",
+    [
+        ({"state": "FL"}, lambda a: a["state"] == "FL"),
+        ({"county": "brevard county", "state": "FL"}, lambda a: a["county"].lower().startswith("brevard")),
+        ({"model": "TFM"}, lambda a: a["model"] == "TFM"),
+        ({"type": "state_agency"}, lambda a: a["agency_type"] == "state_agency"),
+        ({"status": "listed"}, lambda a: a["status"] in ("participating", "pending")),
+        ({"status": "all"}, lambda a: a["status"] in ("participating", "pending", "not listed")),
+        ({"as_of": "2025-06-17"}, lambda a: a["publication_id"] is not None),
+    ],
+)
+def test_every_agreement_filter(site, params, check):
+    answer = site.get("/api/v1/agreements", params={**params, "limit": 1000}).json()
+    assert answer["total"] > 0 and all(check(a) for a in answer["items"])
+    if "as_of" in params:
+        assert answer["participating_publication"]["file"] == "participatingAgencies06172025pm.xlsx"
+
+
+def test_publication_origin_and_states_as_of(site):
+    assert len(site.get("/api/v1/publications", params={"origin": "ice"}).json()) == 11
+    assert site.get("/api/v1/publications", params={"origin": "registry"}).json() == []
+    assert site.get("/api/v1/publications", params={"origin": "other"}).status_code == 422
+    earlier = site.get("/api/v1/states", params={"as_of": "2025-05-29"}).json()
+    assert sum(s["moas"] for s in earlier["items"]) == 635 and earlier["participating_publication"]["file"] == "participatingAgencies05292025am.xlsx"

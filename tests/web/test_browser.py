@@ -1,0 +1,190 @@
+"""The site in a real headless Chromium (Debian's, driven by Playwright; no browser is downloaded): the home
+page, switching the date and the model, a state, a county and an agency, a search, a CSV download, pages
+without JavaScript and on a phone, an axe-core accessibility check of every page type, and screenshots.
+
+With CI=true these tests must run; elsewhere they are skipped, with one line, when /usr/bin/chromium or
+axe-core (node_modules, installed by scripts/test with npm ci) is missing. Screenshots go to the folder named
+by G287_SCREENSHOTS_DIR (the committed ones: G287_SCREENSHOTS_DIR=docs/screenshots), else a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"no browser at {CHROMIUM} (install the Debian packages chromium and chromium-driver): browser tests skipped"
+    if not AXE.exists():
+        return f"axe-core is not installed at {AXE} (scripts/test runs npm ci): browser tests skipped"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (scripts/venv test): browser tests skipped"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    why = _missing()
+    if why:
+        if IN_CI:
+            pytest.fail("CI=true but " + why)
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The site served by uvicorn in a background thread, on a free port, over the bundled publications."""
+    import uvicorn
+
+    from g287.access import Actor
+    from g287.db.engine import Database
+    from g287.registry.bundled import ingest_bundled
+    from g287.web.app import create_app
+
+    database = Database(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'g287.sqlite'}")
+    ingest_bundled(database, Actor.command_line())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("G287_SCREENSHOTS_DIR") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def headline(page) -> str:
+    return " ".join(page.locator("section.headline").inner_text().split())
+
+
+def test_visit_the_site(page, server, shots):
+    page.goto(server + "/")
+    assert "807 MOAs with 659 agencies in 40 states" in headline(page)
+    page.screenshot(path=str(shots / "home.png"), full_page=True)
+
+    with page.expect_navigation():
+        page.select_option("#as_of", "2025-05-29")  # our script submits the form on change
+    assert "as_of=2025-05-29" in page.url and "635 MOAs with 518 agencies" in headline(page)
+    with page.expect_navigation():
+        page.select_option("#model", "JEM")
+    assert "model=JEM" in page.url and "100 JEM MOAs" in headline(page)
+
+    page.goto(server + "/")
+    page.get_by_role("link", name="Florida", exact=True).click()
+    page.wait_for_url("**/states/FL**")
+    assert "Florida" in page.locator("h1").inner_text() and "307 MOAs" in headline(page)
+    page.screenshot(path=str(shots / "state.png"), full_page=False)
+
+    page.locator("a[href*='/states/FL/counties/hillsborough']").first.click()
+    page.wait_for_url("**/counties/hillsborough**")
+    assert "Hillsborough County" in page.locator("h1").inner_text()
+
+    page.get_by_role("link", name="Hillsborough County Sheriff's Office").first.click()
+    page.wait_for_url("**/agencies/*")
+    assert page.locator("h1").inner_text() == "Hillsborough County Sheriff's Office"
+    assert page.locator("text=Every listing").count() == 1
+    page.screenshot(path=str(shots / "agency.png"), full_page=True)
+
+    page.fill("#site-search", "hilsborough sherif")
+    with page.expect_navigation():
+        page.press("#site-search", "Enter")
+    assert page.locator(".hits a", has_text="Hillsborough County Sheriff's Office").count() >= 1
+
+    page.goto(server + "/agencies?state=TX")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    saved = download.value.path()
+    lines = Path(saved).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("agreement_id,agency_id,state,agency") and all(",TX," in line for line in lines[1:])
+    assert page.errors == []
+
+
+def test_pages_work_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.select_option("#as_of", "2025-06-20")
+    page.select_option("#model", "WSO")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**as_of=2025-06-20**")
+    assert "WSO MOAs" in headline(page) and "participatingAgencies06202025am.xlsx" in page.content()
+    assert page.locator("figure.chart svg").count() == 1  # the chart is SVG drawn on the server
+    context.close()
+
+
+def test_usable_on_a_phone(browser, server, shots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    for path in ("/", "/states/FL", "/agencies", "/search?q=sheriff"):
+        page.goto(server + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+    page.goto(server + "/")
+    page.screenshot(path=str(shots / "home-phone.png"))
+    context.close()
+
+
+PAGES = [
+    "/", "/?model=TFM", "/states", "/states/FL", "/states/FL/counties/brevard", "/agencies", "/models", "/models/WSO",
+    "/pending", "/changes", "/search?q=sheriff", "/data", "/publications/1", "/about", "/factsheet",
+]
+
+
+def test_accessibility(page, server):
+    source = AXE.read_text(encoding="utf-8")
+    agency = page.request.get(server + "/api/v1/agencies?limit=1").json()["items"][0]["id"]
+    problems = []
+    for path in PAGES + [f"/agencies/{agency}"]:
+        page.goto(server + path)
+        page.evaluate(source)  # injected by the test (our CSP forbids inline scripts for the site itself)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                problems.append(f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} — {len(violation['nodes'])} nodes")
+    assert problems == []
+    assert page.errors == []

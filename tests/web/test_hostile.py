@@ -1,0 +1,124 @@
+"""Hostile agency names (HTML, SVG and spreadsheet-formula payloads) are rendered harmless everywhere: pages,
+API, CSV, XLSX and feeds."""
+
+import csv
+import datetime as dt
+import io
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from g287.db.engine import Database
+from g287.exports.ice_workbook import IceRow, write_ice_workbook
+from g287.registry.ingest import ingest_file
+from g287.web.app import create_app
+from g287.web.svg import safe_svg
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+SCRIPT = '<script>alert("owned")</script> Police Department'
+SVG = "<svg onload=alert(1)> Sheriff's Office"
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+COUNTY = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    rows = [
+        IceRow("FLORIDA", SCRIPT, "Municipality", "Brevard County", "Task Force Model", dt.date(2025, 5, 1), "https://www.ice.gov/doclib/287gMOA/a.pdf"),
+        IceRow("FLORIDA", SVG, "County", "Brevard County", "Warrant Service Officer", dt.date(2025, 5, 2), "javascript://%0Aalert(document.cookie)"),
+        IceRow("TEXAS", FORMULA, "County", COUNTY, "Jail Enforcement Model", dt.date(2025, 5, 3)),
+        IceRow("TEXAS", "Harmless Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 4)),
+    ]
+    first, second = folder / "participatingAgencies01012026am.xlsx", folder / "participatingAgencies01022026am.xlsx"
+    write_ice_workbook(first, "participating", rows[-1:])
+    write_ice_workbook(second, "participating", rows)  # the feed names the rows the second list adds
+    database = Database(f"sqlite:///{folder / 'g287.sqlite'}")
+    from g287.access import Actor
+
+    for path in (first, second):
+        ingest_file(database, path, Actor.command_line())
+    with TestClient(create_app(database)) as client:
+        client.agency_ids = {a["name"]: a["id"] for a in client.get("/api/v1/agencies").json()["items"]}
+        yield client
+    database.dispose()
+
+
+def assert_inert_html(body: str):
+    lowered = body.lower()
+    assert "<script>alert" not in lowered and "<svg onload" not in lowered
+    assert "javascript:" not in lowered
+    assert "&lt;script&gt;alert(" in body or "&lt;svg onload" in body
+
+
+@pytest.mark.parametrize("path", ["/", "/agencies", "/states/FL", "/states/FL/counties/brevard", "/search?q=police", "/search?q=sheriff", "/pending", "/factsheet"])
+def test_pages_escape_names(hostile, path):
+    page = hostile.get(path)
+    assert page.status_code == 200
+    lowered = page.text.lower()
+    assert "<script>alert" not in lowered and "<svg onload" not in lowered and "javascript:" not in lowered, f"{path} renders markup from the data"
+    if path in ("/agencies", "/states/FL", "/states/FL/counties/brevard", "/search?q=police"):
+        assert_inert_html(page.text)
+
+
+def test_agency_pages_escape_names_and_drop_script_links(hostile):
+    for name, agency_id in hostile.agency_ids.items():
+        page = hostile.get(f"/agencies/{agency_id}").text
+        assert "<script>alert" not in page.lower() and "<svg onload" not in page.lower()
+        assert "javascript:" not in page.lower()  # a MOA "link" that is not http(s) is not a link
+    script_page = hostile.get(f"/agencies/{hostile.agency_ids[SCRIPT]}").text
+    assert "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in script_page
+
+
+def test_api_returns_names_as_json_strings(hostile):
+    answer = hostile.get("/api/v1/agencies", params={"limit": 10})
+    assert answer.headers["content-type"] == "application/json" and answer.headers["x-content-type-options"] == "nosniff"
+    assert {SCRIPT, SVG, FORMULA} <= {a["name"] for a in answer.json()["items"]}
+
+
+def test_csv_neutralizes_formulas(hostile):
+    rows = list(csv.DictReader(io.StringIO(hostile.get("/exports/agreements.csv").text)))
+    by_state = {r["agency"]: r for r in rows}
+    assert "'" + FORMULA in by_state and by_state["'" + FORMULA]["county"] == "'" + COUNTY
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), value
+
+
+def test_xlsx_writes_formulas_as_text(hostile, tmp_path):
+    content = hostile.get("/exports/agreements.xlsx").content
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(content)
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml
+    cells = [c for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python() for c in row]
+    assert FORMULA in cells and COUNTY in cells  # shown as typed, never run
+
+
+def test_feed_escapes_names(hostile):
+    body = hostile.get("/exports/feed.atom").content
+    assert b"<script>" not in body and b"<svg" not in body
+    feed = ET.fromstring(body)  # well-formed
+    text = "".join(feed.itertext())
+    assert SCRIPT in text and SVG in text
+    assert hostile.get("/exports/feed/FL.atom").status_code == 200
+
+
+def test_svg_from_elsewhere_is_reduced_to_drawing():
+    dirty = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)" viewBox="0 0 10 10">'
+        '<script>alert(2)</script><foreignObject><div>x</div></foreignObject>'
+        '<a href="javascript:alert(3)"><path d="M0 0L1 1" onclick="alert(4)" fill="red"><title>&lt;b&gt;Hillsborough&lt;/b&gt;</title></path></a>'
+        '<use href="https://evil.example/x.svg#a"/><use href="#local"/><a href="/states/FL"><path d="M1 1"/></a></svg>'
+    )
+    clean = str(safe_svg(dirty))
+    for bad in ("onload", "<script", "foreignObject", "onclick", "javascript", "evil.example"):
+        assert bad not in clean
+    assert 'fill="red"' in clean and "&lt;b&gt;Hillsborough&lt;/b&gt;" in clean and 'href="#local"' in clean and 'href="/states/FL"' in clean
+    assert safe_svg("<div>not svg</div>") is None and safe_svg("<svg") is None

@@ -1,0 +1,93 @@
+"""`g287 serve` on a fresh machine: an empty default database is filled with the bundled publications and the
+site answers; cached responses follow the data when it changes."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+
+import pytest
+
+from g287.db.engine import Database
+from g287.registry.ingest import ingest_file
+from g287.web.app import create_app
+from tests.conftest import ICE
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_on_an_empty_default_database(tmp_path):
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k != "G287_DATABASE_URL"}
+    environment["G287_HOME"] = str(tmp_path / "home")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "g287", "serve", "--port", str(port)],
+        env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        body = None
+        while time.monotonic() < deadline and body is None:
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read())
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, "the site did not answer"
+        assert "807</strong> MOAs with <strong>659</strong> agencies" in body
+        assert (tmp_path / "home" / "g287.sqlite").exists()
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "ingesting the publications bundled with g287" in output and "Serving" in output
+
+
+def test_serve_refuses_a_taken_port(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "g287", "serve", "--port", str(port), "--database", str(tmp_path / "x.sqlite")],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cached_responses_follow_the_data(tmp_path, actor):
+    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    ingest_file(database, ICE / "participating" / "participatingAgencies05162025am.xlsx", actor)
+    with TestClient(create_app(database)) as client:
+        first = client.get("/api/v1/stats")
+        assert client.get("/api/v1/stats").headers["etag"] == first.headers["etag"]
+        ingest_file(database, ICE / "participating" / "participatingAgencies05292025am.xlsx", actor)  # another process, as it were
+        client.app.state.site.changed()
+        second = client.get("/api/v1/stats")
+        assert second.json()["participating"]["moas"] == 635 != first.json()["participating"]["moas"]
+        assert second.headers["etag"] != first.headers["etag"]
+        assert client.get("/api/v1/stats", headers={"If-None-Match": first.headers["etag"]}).status_code == 200
+    database.dispose()
+
+
+@pytest.mark.parametrize("seconds", ["0"])
+def test_a_change_by_another_process_shows_after_the_version_interval(tmp_path, actor, monkeypatch, seconds):
+    monkeypatch.setenv("G287_WEB_VERSION_SECONDS", seconds)
+    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    ingest_file(database, ICE / "pending" / "pendingAgencies05152025am.xlsx", actor)
+    with TestClient(create_app(database)) as client:
+        before = client.get("/api/v1/publications").json()
+        ingest_file(database, ICE / "pending" / "pendingAgencies05302025pm.xlsx", actor)
+        assert len(client.get("/api/v1/publications").json()) == len(before) + 1
+    database.dispose()
