@@ -1,7 +1,7 @@
 """The web application: server-rendered pages, the JSON API under /api/v1, exports and the fact sheet.
 
 `create_app` builds it for one database. Pages and API routes are thin: they parse the request, call the read
-services of g287.registry (and, when installed, geography and history through g287.web.providers), and render.
+services of g287.registry, g287.history and g287.geo, and render.
 """
 
 from __future__ import annotations

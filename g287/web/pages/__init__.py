@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter, Request
 
-from g287.web.pages import about, agencies, changes, data, exports, factsheet, home, models, pending, search, states
+from g287.web.pages import about, agencies, changes, counties, data, exports, factsheet, home, models, pending, search, states
 from g287.web.render import render
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, states, agencies, models, pending, changes, search, data, about, factsheet, exports):
+for _module in (home, states, counties, agencies, models, pending, changes, search, data, about, factsheet, exports):
     router.include_router(_module.router)
 
 
