@@ -28,7 +28,7 @@ def api_schema(tmp_path_factory):
 
 def test_api_conforms_to_its_document(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 11
+    assert len(operations) >= 17
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -23,10 +23,13 @@ Vintage = Literal["2000", "2010", "2020", "2022"]
 VINTAGE = Query(None, description="County vintage: 2000 (3,141 counties), 2010, 2020 (3,143), 2022 (3,144); default: the one in force on the date")
 
 
-class Percent(BaseModel):
+class StatePercent(BaseModel):
     counties_with_county_agency: Optional[float]
     counties_with_any_agency: Optional[float]
-    states_with_agreement: Optional[float] = None
+
+
+class Percent(StatePercent):
+    states_with_agreement: Optional[float]
 
 
 class ListingsLocated(BaseModel):
@@ -48,7 +51,7 @@ class StateCoverage(BaseModel):
     has_agreement: bool
     moas: int
     listings_not_located: int
-    percent: Percent
+    percent: StatePercent
 
 
 class Coverage(BaseModel):

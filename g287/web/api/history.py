@@ -9,7 +9,9 @@ from typing import Any, Literal, Optional
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from g287.errors import NotFound
 from g287.history.diff import diff as diff_service
+from g287.history.listings import publications
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import resolve
@@ -73,7 +75,11 @@ def diff(
     end_after: Optional[int] = Query(None, ge=1, le=100, description="K (default: G287_END_AFTER, 2)"),
 ):
     with site_of(request).read() as session:
-        return diff_service(session, resolve(session, from_), resolve(session, to), end_after)
+        chosen = [resolve(session, ref) for ref in (from_, to)]
+        for publication in chosen:
+            if publication.kind != "participating":
+                raise NotFound(f"publication {publication.id} is ICE's {publication.kind} list: diff compares participating lists")
+        return diff_service(session, chosen[0], chosen[1], end_after)
 
 
 class TimelineEntry(BaseModel):
@@ -102,11 +108,14 @@ def timeline(
     state: Optional[schemas.StateCode] = None,
     model: Optional[schemas.Model] = None,
     every: Literal["day", "week", "month", "publication"] = Query("publication", description="One entry per day, week, month end, or publication date"),
-    from_: Optional[dt.date] = Query(None, alias="from", description="First date (default: the first publication)"),
+    from_: Optional[dt.date] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry"),
     to: Optional[dt.date] = Query(None, description="Last date (default: the latest publication)"),
 ):
     with site_of(request).read() as session:
-        items = timeline_service(session, state=state, model=model, every=every, start=from_, end=to)
+        days = [p.published_on for kind in ("participating", "pending") for p in publications(session, kind)]
+        start, end = from_ or min(days, default=None), to or max(days, default=None)
+        # A range with no day in it (a start after the end, or after the last list) has no entry.
+        items = timeline_service(session, state=state, model=model, every=every, start=from_, end=to) if start and end and start <= end else []
     return {"state": state, "model": model, "every": every, "items": items}
 
 
