@@ -78,12 +78,13 @@ def ingest(paths, published, kind, encoding, origin, as_json):
 
 @click.command()
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Figures of the publications in force on this date (default: the latest).")
+@click.option("--origin", type=click.Choice(["ice", "registry"]), default="ice", show_default=True, help="Whose lists: ICE's, or those this registry published itself.")
 @json_option
 @database_option
-def stats(as_of, as_json):
+def stats(as_of, origin, as_json):
     """The headline figures: MOAs by model and agency type, agencies, states, pending listings."""
     with state().db.session() as session:
-        result = figures.stats(session, parse_date(as_of))
+        result = figures.stats(session, parse_date(as_of), origin)
     if as_json:
         print_json(result)
         return

@@ -18,7 +18,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from g287.geo.reference import GEO_DIR, County, all_versions, counted_states, counties_in, states, vintage
 
@@ -78,10 +78,18 @@ def tokens_of(text: str, words: dict[str, str] | None = None) -> list[str]:
 def key_of(text: str, words: dict[str, str] | None = None) -> str:
     """One key for the spellings that differ in case, spacing, punctuation, accents, apostrophes:
     "Prince George's County" = "PRINCE GEORGES COUNTY", "De Kalb" = "DeKalb", "St. Landry" = "Saint Landry"."""
+    if words is None:
+        return _key_with_rules(text)
     return "".join(tokens_of(text, words))
 
 
-def readings(text: str) -> list[tuple[str, frozenset[str] | None]]:
+@lru_cache(maxsize=65536)
+def _key_with_rules(text: str) -> str:
+    return "".join(tokens_of(text))
+
+
+@lru_cache(maxsize=65536)
+def readings(text: str) -> tuple[tuple[str, frozenset[str] | None], ...]:
     """The ways a text can name a county: (key of the name, kinds allowed or None for any kind)."""
     tokens = tokens_of(text)
     result: list[tuple[str, frozenset[str] | None]] = [("".join(tokens), None)]
@@ -91,7 +99,7 @@ def readings(text: str) -> list[tuple[str, frozenset[str] | None]]:
             result.append(("".join(tokens[:-n]), kinds))
         if len(tokens) > n + 1 and tuple(tokens[:n]) == designation and tokens[n] == "of":  # "City of Richmond"
             result.append(("".join(tokens[n + 1 :]), kinds))
-    return result
+    return tuple(result)
 
 
 @cache

@@ -75,6 +75,7 @@ def core_key(name: str) -> str:
     return key
 
 
+@lru_cache(maxsize=65536)
 def kind(name: str) -> str | None:
     """sheriff, police, constable...: None when the name says no known kind."""
     key = f" {expanded_key(name)} "

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from g287 import audit
 from g287.access import Actor, authorize
 from g287.db.engine import Database
-from g287.db.models.registry import Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
+from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
 from g287.registry import runs
-from g287.registry.agencies import AgreementFacts, NameFacts, agency_ids_of_names, refresh_agencies, resolve_names, upkeep_agreements
+from g287.registry.agencies import AgreementFacts, NameFacts, refresh_agencies, resolve_names, upkeep_agreements
 from g287.registry.processors import IngestEvent, run_processors
 from g287.registry.publications import order_key
 from g287.registry.quality import publication_issues
@@ -192,7 +192,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         occurrence = occurrences.get(raw_id, 0)
         occurrences[raw_id] = occurrence + 1
         mapped.append(runs.MappedRow(source_row.number, raw_id, occurrence))
-    runs.place(conn, prepared.series, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
+    changed_raw_ids = runs.place(conn, prepared.series, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
     conn.execute(insert(PublicationRows).values(publication_id=publication_id, row_map=runs.encode_row_map(mapped)))
     checkpoint("runs")
 
@@ -214,19 +214,20 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     )
     checkpoint("processors")
 
-    name_ids = _name_ids(conn, raw_ids.values())
-    agency_of_name = agency_ids_of_names(conn, {n for n in name_ids.values() if n is not None})
-    agency_of_raw = {raw_id: agency_of_name.get(name_id) for raw_id, name_id in name_ids.items()}
+    agency_of_raw = _agencies_of_rows(conn, prepared.series, seq)
     issues = publication_issues(prepared, raw_ids, agency_of_raw)
     if issues:
         conn.execute(insert(QualityIssue.__table__), [dict(i, publication_id=publication_id) for i in issues])
     checkpoint("quality")
 
+    # A new latest publication changes only the agreements and agencies of the rows that changed since the one
+    # before; a publication inserted among others, or the first of its series, may change any of them.
+    affected = _agencies_of_raw_ids(conn, changed_raw_ids) if is_latest and seq > 1 else None
     agreement_facts: dict[tuple[int, str], AgreementFacts | None] = {}
     latest_names: dict[int, tuple[str, str | None, str | None]] = {}
     for reading in listings:
         agency_id = agency_of_raw.get(raw_ids[reading.digest])
-        if agency_id is None:
+        if agency_id is None or (affected is not None and agency_id not in affected):
             continue
         latest_names.setdefault(agency_id, (reading.agency_name, reading.agency_type, reading.county_text))
         if reading.model:
@@ -342,14 +343,25 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> 
     return ids, [ids[d] for d in new_digests], new_agency_ids
 
 
-def _name_ids(conn: Connection, raw_ids) -> dict[int, int | None]:
-    table = RawRow.__table__
-    ids = sorted(set(raw_ids))
-    result: dict[int, int | None] = {}
+def _agencies_of_rows(conn: Connection, series: str, seq: int) -> dict[int, int | None]:
+    """The agency of every raw row listed by the publication at `seq` (after identity resolution)."""
+    query = (
+        select(RawRow.id, AgencyName.agency_id)
+        .select_from(ListingRun)
+        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+        .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
+        .where(runs.covering(series, seq))
+    )
+    return dict(conn.execute(query).all())
+
+
+def _agencies_of_raw_ids(conn: Connection, raw_ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    ids = sorted(raw_ids)
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        result.update(dict(conn.execute(select(table.c.id, table.c.agency_name_id).where(table.c.id.in_(chunk))).all()))
-    return result
+        query = select(AgencyName.agency_id).join(RawRow, RawRow.agency_name_id == AgencyName.id).where(RawRow.id.in_(ids[start : start + 500]))
+        found.update(conn.execute(query).scalars())
+    return found
 
 
 def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, **options) -> tuple[list[IngestResult], list[G287Error]]:

@@ -56,9 +56,13 @@ def make_room(conn: Connection, series: str, seq: int) -> None:
     conn.execute(update(ListingRun).where(ListingRun.series == series, ListingRun.last_seq >= seq).values(last_seq=ListingRun.last_seq + 1))
 
 
-def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> None:
-    """Make the runs of a series cover position `seq` for exactly `keys` (call make_room first if seq is not last)."""
+def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int]:
+    """Make the runs of a series cover position `seq` for exactly `keys` (call make_room first if seq is not last).
+
+    Returns the raw rows whose listing changed from the previous publication of the series: rows that start at
+    `seq`, and rows the previous publication listed that this one does not."""
     remaining = set(keys)
+    changed: set[int] = set()
     runs = ListingRun.__table__
     # Runs that span the gap left by make_room: kept where the row is listed again, split where it is not.
     spanning = conn.execute(
@@ -72,26 +76,36 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> None:
         if key in remaining:
             remaining.discard(key)
             continue
+        changed.add(raw_row_id)
         conn.execute(update(runs).where(runs.c.id == run_id).values(last_seq=seq - 1))
         splits.append({"series": series, "raw_row_id": raw_row_id, "occurrence": occurrence, "first_seq": seq + 1, "last_seq": last})
     if splits:
         conn.execute(insert(runs), splits)
-    if not remaining:
-        return
     before = {(r, o): i for i, r, o in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence).where(runs.c.series == series, runs.c.last_seq == seq - 1))}
     after = {(r, o): (i, last) for i, r, o, last in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence, runs.c.last_seq).where(runs.c.series == series, runs.c.first_seq == seq + 1))}
+    stopped = [i for key, i in before.items() if key not in remaining]
+    changed.update(key[0] for key in before if key not in remaining)
     extend, join, start_earlier, new = [], [], [], []
     for key in remaining:
         if key in before and key in after:
             join.append((before[key], after[key]))
         elif key in before:
             extend.append(before[key])
-        elif key in after:
-            start_earlier.append(after[key][0])
         else:
-            new.append({"series": series, "raw_row_id": key[0], "occurrence": key[1], "first_seq": seq, "last_seq": seq})
-    for chunk in _chunks(extend):
-        conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq))
+            changed.add(key[0])
+            if key in after:
+                start_earlier.append(after[key][0])
+            else:
+                new.append({"series": series, "raw_row_id": key[0], "occurrence": key[1], "first_seq": seq, "last_seq": seq})
+    if extend and not after and len(stopped) < len(extend):
+        # The usual case, a new latest publication that repeats most rows: extend every run that reached the
+        # previous publication, then hold back the few that stop there.
+        conn.execute(update(runs).where(runs.c.series == series, runs.c.last_seq == seq - 1).values(last_seq=seq))
+        for chunk in _chunks(stopped):
+            conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq - 1))
+    else:
+        for chunk in _chunks(extend):
+            conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq))
     for chunk in _chunks(start_earlier):
         conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(first_seq=seq))
     for earlier, (later, later_last) in join:
@@ -99,6 +113,7 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> None:
         conn.execute(delete(runs).where(runs.c.id == later))
     if new:
         conn.execute(insert(runs), new)
+    return changed
 
 
 def covering(series: str, seq: int):
