@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from g287 import __version__
-from g287.db.models.registry import Publication as PublicationRow
+from g287.db.models.registry import Agreement as AgreementRow, Publication as PublicationRow
 from g287.errors import NotFound
 from g287.geo.store import county_of_agency
 from g287.history.agency import agency_history, live_agency
@@ -111,9 +111,18 @@ def agreements(request: Request, p: ListParameters = Depends()):
         return _page(force, rows[p.offset : p.offset + p.limit], len(rows), p, [_agreement(a) for a in rows[p.offset : p.offset + p.limit]])
 
 
-@router.get("/agreements/{agreement_id}", response_model=schemas.Agreement, summary="One agreement, as of a date")
+@router.get(
+    "/agreements/{agreement_id}",
+    response_model=schemas.Agreement,
+    summary="One agreement, as of a date",
+    responses={308: {"description": "The agreement was joined to another by an identity merge: the answer is that agreement"}},
+)
 def agreement(request: Request, agreement_id: int = Path(ge=1, le=2**31 - 1), as_of: Optional[dt.date] = Query(None)):
     with site_of(request).read() as session:
+        joined = session.get(AgreementRow, agreement_id)
+        if joined is not None and joined.merged_into_id is not None:
+            query = f"?as_of={as_of.isoformat()}" if as_of else ""
+            return RedirectResponse(f"{API_PREFIX}/agreements/{joined.merged_into_id}{query}", status_code=308)
         force = publications_in_force(session, as_of)
         for row in agreements_as_of(session, force, None, "all"):
             if row.id == agreement_id:
