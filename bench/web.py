@@ -109,6 +109,7 @@ def main() -> None:
     datasette = Path(sys.executable).with_name("datasette")
     if not datasette.exists():
         raise SystemExit("Datasette is needed: scripts/venv bench")
+    load_before = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="g287-bench-web-"))
     database = folder / "g287.sqlite"
     g287 = Path(sys.executable).with_name("g287")
@@ -148,6 +149,7 @@ def main() -> None:
                 f"| {name} | {a['rps']:,.0f} | {a['p50']:.1f} | {a['p99']:.1f} | {cold:.0f} | {b['rps']:,.0f} | {b['p50']:.1f} | {b['p99']:.1f} | {ratio:.1f}x | {'met' if ok else 'NOT met'} |"
             )
             print(rows[-1], flush=True)
+        load_after = os.getloadavg()[0]
     finally:
         for process in (ours, theirs):
             process.terminate()
@@ -158,7 +160,8 @@ def main() -> None:
         [
             "## Web: the site and API against Datasette",
             "",
-            f"Machine: {machine()}.",
+            f"Machine: {machine()}. Load average (1 min) before the run {load_before:.1f}, after it {load_after:.1f}: other "
+            "processes on the machine share its 2 cores and show in the p99.",
             "",
             f"Every bundled publication ingested into one SQLite file; `g287 serve --workers {options.workers}` and `datasette serve` "
             f"on that same file, loaded one after the other by `wrk -t2 -c{CONNECTIONS} -d{options.seconds}s` from the same machine "
