@@ -9,7 +9,6 @@ import pytest
 
 from g287.access import Actor
 from g287.config import DATA_DIR
-from g287.db.engine import Database
 from g287.exports.ice_workbook import IceRow, write_ice_workbook
 from g287.history.review import add_alias
 from g287.registry.ingest import ingest_file

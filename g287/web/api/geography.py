@@ -15,7 +15,7 @@ from g287.registry.queries import Filters, agencies_as_of, publications_in_force
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
-from g287.web.api.resources import _agency, publication_ref
+from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
@@ -184,6 +184,6 @@ def county(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: Option
         "participating": record.figures,
         "pending": record.pending_figures,
         "has_county_agency": any(r.agency_type == "county" for r in record.participating),
-        "agencies": [_agency(a) for a in agencies],
+        "agencies": [agency_summary(a) for a in agencies],
         "located_at_another_time": [{"id": a.id, "name": a.name} for a in record.former_agencies],
     }

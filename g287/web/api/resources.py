@@ -136,7 +136,7 @@ def agencies(request: Request, p: ListParameters = Depends()):
         force = publications_in_force(session, p.as_of)
         rows = agencies_as_of(session, force, p.filters, p.status)
         chosen = rows[p.offset : p.offset + p.limit]
-        return _page(force, chosen, len(rows), p, [_agency(a) for a in chosen])
+        return _page(force, chosen, len(rows), p, [agency_summary(a) for a in chosen])
 
 
 @router.get(
@@ -299,7 +299,7 @@ def _agreement(a) -> dict:
     }
 
 
-def _agency(a) -> dict:
+def agency_summary(a) -> dict:
     return {
         "id": a.id, "name": a.name, "state": a.state, "agency_type": a.agency_type, "county": a.county, "status": a.status,
         "models": a.models, "pending_models": a.pending_models,
