@@ -137,6 +137,7 @@ class PoliteClient:
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
         written = 0
+        size, total = offset, None
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 status = response.status_code
@@ -173,6 +174,8 @@ class PoliteClient:
         except httpx.TimeoutException:
             raise _retry_with(f"timed out (no answer within {self.settings.timeout:g} s)", None, written) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+            if total is not None and size < total:
+                raise _retry_with(f"the download was cut off after {size:,} of {total:,} bytes", None, written) from None
             raise _retry_with(f"the connection was cut ({_one_line(error)})", None, written) from None
         except (httpx.ConnectError, httpx.NetworkError) as error:
             raise _Retry(f"cannot connect ({_one_line(error)})") from None

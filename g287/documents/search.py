@@ -112,7 +112,7 @@ def search(session: Session, query: str, *, limit: int = 20, offset: int = 0, ac
 
 def render_snippet(raw: str) -> tuple[str, str]:
     """The database's snippet as plain text and as escaped HTML with the matches in <mark>."""
-    text = _CONTROL.sub("", " ".join(raw.split()))
+    text = " ".join(_CONTROL.sub("", raw).split())
     plain = text.replace(SNIPPET_START, "").replace(SNIPPET_END, "")
     marked = html.escape(text).replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>")
     return plain, marked

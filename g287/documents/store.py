@@ -142,9 +142,10 @@ def store_file(db: Database, path: Path, actor: Actor, *, kind: str, extension: 
         raise
 
 
-def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, only_pages: set[int] | None = None) -> StoreResult:
+def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, only_pages: set[int] | None = None, reading: DocumentReading | None = None) -> StoreResult:
     """Read a stored PDF again (e.g. with OCR after a sync without it, or with improved rules): its pages and
-    facts are replaced, and the listings that link it are checked again."""
+    facts are replaced, and the listings that link it are checked again. `reading` is a reading of the same file
+    made elsewhere (e.g. OCR done in parallel), used instead of reading it here."""
     authorize(actor, "documents.reread")
     with db.session() as session:
         document = _by_sha(session, sha256)
@@ -154,7 +155,7 @@ def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, 
         document_id = document.id
     if not path.is_file():
         raise NotFound(f"the archive file of {sha256[:12]} is missing: {path}")
-    reading = read_pdf(path, ocr=ocr, only_pages=only_pages)
+    reading = reading or read_pdf(path, ocr=ocr, only_pages=only_pages)
     reading = _keep_earlier_ocr(db, document_id, reading)
     facts = extract(reading.pages)
     with db.session() as session:

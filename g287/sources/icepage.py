@@ -19,7 +19,8 @@ from g287.errors import G287Error
 from g287.sources.filename import parse_file_name
 
 _WORKBOOK = re.compile(r"^(?P<kind>participating|pending)[\s_-]*agencies.*\.xlsx$", re.I)
-_URLISH = re.compile(r"""(?:https?://|/)[^\s"'<>()]+?\.xlsx(?:\?[^\s"'<>()]*)?""", re.I)
+# addresses written out in text or scripts: absolute, or from the site's root (after a quote, space, = or "(")
+_URLISH = re.compile(r"""(?:https?://|(?<=["'\s=(])/)[^\s"'<>()]+?\.xlsx(?:\?[^\s"'<>()]*)?""", re.I)
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 

@@ -41,7 +41,7 @@ class Document(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # pdf | workbook | page
     extension: Mapped[str] = mapped_column(String(8))  # ".pdf", ".xlsx", ".html": the archive file's suffix
-    media_type: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(128))
     file_name: Mapped[str] = mapped_column(String(255))  # the name it was first seen under (link name or file name)
     page_count: Mapped[int | None] = mapped_column(Integer)
     text_pages: Mapped[int | None] = mapped_column(Integer)  # pages read from the text layer (alone or with OCR)

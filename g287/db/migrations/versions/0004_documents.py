@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('size_bytes', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('extension', sa.String(length=8), nullable=False),
-    sa.Column('media_type', sa.String(length=64), nullable=False),
+    sa.Column('media_type', sa.String(length=128), nullable=False),
     sa.Column('file_name', sa.String(length=255), nullable=False),
     sa.Column('page_count', sa.Integer(), nullable=True),
     sa.Column('text_pages', sa.Integer(), nullable=True),
