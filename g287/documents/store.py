@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, authorize
+from g287.db.dialect import PAGE_SEPARATOR, fulltext_add_documents, fulltext_remove_documents
 from g287.db.engine import Database
 from g287.db.models.documents import Document, DocumentAddress, DocumentFact, DocumentOrigin, DocumentPage
 from g287.documents import checks, settings
@@ -161,6 +162,8 @@ def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, 
     with db.session() as session:
         document = session.get(Document, document_id)
         before = {"text_pages": document.text_pages, "ocr_pages": document.ocr_pages, "unread_pages": document.unread_pages}
+        old_text = indexed_text(session.scalars(select(DocumentPage.text).where(DocumentPage.document_id == document_id).order_by(DocumentPage.page_number)))
+        fulltext_remove_documents(session.connection(), {document_id: old_text})
         session.execute(delete(DocumentPage).where(DocumentPage.document_id == document_id))
         session.execute(delete(DocumentFact).where(DocumentFact.document_id == document_id))
         _write_pages(session, document_id, reading.pages, facts)
@@ -208,7 +211,13 @@ def _keep_earlier_ocr(db: Database, document_id: int, reading: DocumentReading) 
     return reading
 
 
+def indexed_text(page_texts) -> str:
+    """A document's text as the document-level search index holds it (pages in order, with a separator)."""
+    return PAGE_SEPARATOR.join(text or "" for text in page_texts)
+
+
 def _write_pages(session: Session, document_id: int, pages: list[ReadPage], facts) -> None:
+    """Pages (indexed page by page by triggers), facts, and the document in the document-level search index."""
     if pages:
         session.execute(
             insert(DocumentPage.__table__),
@@ -226,6 +235,7 @@ def _write_pages(session: Session, document_id: int, pages: list[ReadPage], fact
             ],
         )
     session.execute(insert(DocumentFact.__table__), [dict(f.as_dict(), document_id=document_id) for f in facts])
+    fulltext_add_documents(session.connection(), {document_id: indexed_text(p.text or None for p in pages)})
 
 
 def _link(session: Session, document_id: int, address_ids: list[int], via: str, file_name: str, now: dt.datetime) -> list[str]:

@@ -13,6 +13,7 @@ from g287.db.models.registry import RawRow, RowProblem
 from g287.documents import checks, queries, settings
 from g287.documents.archive import Archive, ArchiveError, sha256_of
 from g287.documents.importer import import_paths, link_key_of_file
+from g287.documents.search import search
 from g287.documents.store import archive_for, recheck, reread
 from g287.errors import NotFound
 from g287.registry import quality
@@ -162,6 +163,9 @@ def test_a_document_contradicting_its_listing_is_registered_once(db, actor, tmp_
     assert sum(e.column == "MOA document" for e in register) == 2  # visible in the publication's register
     sha = next(r.sha256 for r in report.results if r.file == JUPITER)
     reread(db, sha, actor)
+    with db.session() as session:  # read again: indexed once, page and document indexes alike
+        found = search(session, "Burleson Hermes")
+        assert found.total == 1 and found.hits[0].sha256 == sha and found.hits[0].page == 7  # the signature page names both
     recheck(db, actor)
     import_paths(db, [str(folder)], actor)
     ingest_file(db, PUBLICATION.parent / "participatingAgencies07032025pm__v2.xlsx", actor)  # listings again

@@ -73,8 +73,9 @@ def test_snippets_are_escaped():
 
 def test_ocr_text_is_searchable(library, ocr_reading):
     require(ocr_reading)
-    page = hits(library, "West Miami")
+    page = hits(library, '"West Miami"')
     assert [h.file_name for h in page.hits] == [WEST_MIAMI]
+    assert hits(library, "West Miami").hits[0].file_name == WEST_MIAMI  # both words anywhere: the phrase ranks first
     assert page.hits[0].page == 1 and page.hits[0].page_source == "ocr"
     assert page.hits[0].agencies[0]["name"] == "West Miami Police Department"
 

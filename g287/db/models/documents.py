@@ -6,9 +6,9 @@ listing or ICE's page gives it) remembers what it last served and how the last a
 downloads twice what it holds and a broken link is a record, not a failure. Listings link documents through
 their raw rows (`document_row_links`); agreements and publications follow from the rows.
 
-Full-text search uses a table that is not a model (`document_search`, see g287/db/dialect.py and
-g287/db/unmanaged.py): an FTS5 index on SQLite, a tsvector table with a GIN index on PostgreSQL, both kept up to
-date by triggers on `document_pages`.
+Full-text search uses tables that are not models (`document_search` per page, `document_search_documents` per
+document; see g287/db/dialect.py and g287/db/unmanaged.py): FTS5 indexes on SQLite, tsvector tables with GIN
+indexes on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ UNMANAGED_TABLES = (
     "document_search_docsize",
     "document_search_config",
     "document_search_content",
+    "document_search_documents",
+    "document_search_documents_data",
+    "document_search_documents_idx",
+    "document_search_documents_docsize",
+    "document_search_documents_config",
+    "document_search_documents_content",
 )
 
 
