@@ -164,8 +164,8 @@ def test_a_document_contradicting_its_listing_is_registered_once(db, actor, tmp_
     sha = next(r.sha256 for r in report.results if r.file == JUPITER)
     reread(db, sha, actor)
     with db.session() as session:  # read again: indexed once, page and document indexes alike
-        found = search(session, "Burleson Hermes")
-        assert found.total == 1 and found.hits[0].sha256 == sha and found.hits[0].page == 7  # the signature page names both
+        result = search(session, "Burleson Hermes")
+        assert result.total == 1 and result.hits[0].sha256 == sha and result.hits[0].page == 7  # the signature page names both
     recheck(db, actor)
     import_paths(db, [str(folder)], actor)
     ingest_file(db, PUBLICATION.parent / "participatingAgencies07032025pm__v2.xlsx", actor)  # listings again
