@@ -76,7 +76,11 @@ def import_paths(db: Database, arguments: list[str], actor: Actor, *, ocr: bool 
             digests[path] = sha256_of(path)[0]
         except OSError as error:
             _error(report, path, DocumentError(path.name, f"cannot be read ({error.strerror or error})"), on_error)
-    new = [p for p in files if p in digests and digests[p] not in held]
+    first_of_content: dict[str, Path] = {}
+    for path in files:
+        if path in digests and digests[path] not in held:
+            first_of_content.setdefault(digests[path], path)  # the same file twice is read once
+    new = list(first_of_content.values())
     layers = dict(zip(new, read_text_layers(new, settings.workers())))
     for path in files:
         if path not in digests:
