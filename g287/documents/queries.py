@@ -15,7 +15,7 @@ from g287.db.models.documents import Document, DocumentAddress, DocumentFact, Do
 from g287.db.models.registry import Agency, AgencyName, RawRow
 from g287.documents.archive import Archive, ArchiveError
 from g287.documents.links import agreements_of_addresses, publications_of_addresses
-from g287.documents.store import _by_sha, archive_for
+from g287.documents.store import document_by_sha, archive_for
 from g287.errors import NotFound
 
 
@@ -90,7 +90,7 @@ def document_detail(session: Session, sha256: str, actor: Actor | None = None) -
     """One document: its facts, pages (source, size, OCR confidence), addresses and their state, origins, the
     agreements whose listings link it and the publications that list them."""
     authorize(actor or Actor.public(), "documents.read")
-    document = _by_sha(session, sha256)
+    document = document_by_sha(session, sha256)
     item = _summary(document, facts_of(session, [document.id])[document.id])
     addresses = session.scalars(select(DocumentAddress).where(DocumentAddress.document_id == document.id).order_by(DocumentAddress.id)).all()
     linked = agreements_of_addresses(session.connection(), [a.id for a in addresses])
@@ -121,7 +121,7 @@ def document_detail(session: Session, sha256: str, actor: Actor | None = None) -
 def page_text(session: Session, sha256: str, page: int, actor: Actor | None = None) -> dict:
     """The text of one page and how it was read."""
     authorize(actor or Actor.public(), "documents.read")
-    document = _by_sha(session, sha256)
+    document = document_by_sha(session, sha256)
     found = session.scalars(select(DocumentPage).where(DocumentPage.document_id == document.id, DocumentPage.page_number == page)).first()
     if found is None:
         raise NotFound(f"{document.file_name} has no page {page}")

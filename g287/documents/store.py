@@ -149,7 +149,7 @@ def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, 
     made elsewhere (e.g. OCR done in parallel), used instead of reading it here."""
     authorize(actor, "documents.reread")
     with db.session() as session:
-        document = _by_sha(session, sha256)
+        document = document_by_sha(session, sha256)
         if document.kind != "pdf":
             raise DocumentError(document.file_name, "only PDFs are read; this is a " + document.kind)
         path = archive_for(db).path_for(document.sha256, document.extension)
@@ -181,7 +181,7 @@ def recheck(db: Database, actor: Actor, sha256: str | None = None) -> int:
     with db.session() as session:
         query = select(Document).where(Document.kind == "pdf")
         if sha256:
-            query = query.where(Document.id == _by_sha(session, sha256).id)
+            query = query.where(Document.id == document_by_sha(session, sha256).id)
         documents = session.scalars(query).all()
         for document in documents:
             pages = [
@@ -270,7 +270,7 @@ def _link_held(session: Session, document: Document, actor: Actor, address_ids: 
     return StoreResult(file_name, "held", document.id, document.sha256, document.page_count, document.text_pages, document.ocr_pages, document.unread_pages, urls, notes)
 
 
-def _by_sha(session: Session, sha256: str) -> Document:
+def document_by_sha(session: Session, sha256: str) -> Document:
     value = (sha256 or "").strip().lower()
     if len(value) < 6 or any(c not in "0123456789abcdef" for c in value):
         raise NotFound(f"no document {sha256!r}: give its sha256 (at least its first 6 hex digits)")

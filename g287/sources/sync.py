@@ -103,8 +103,8 @@ def run_sync(
     finally:
         if own_client:
             client.close()
-        with db.session() as session:
-            audit.record(session, actor, "sources.sync", "page", None, after={k: v for k, v in report.as_dict().items() if k != "broken"})
+    with db.session() as session:
+        audit.record(session, actor, "sources.sync", "page", None, after={k: v for k, v in report.as_dict().items() if k != "broken"})
     return report
 
 

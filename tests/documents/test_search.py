@@ -106,7 +106,7 @@ def test_search_and_show_commands(library):
     sha = data["hits"][0]["sha256"]
     shown = subprocess.run([sys.executable, "-m", "g287", "documents", "show", sha[:10]], capture_output=True, text=True, env=env, cwd=ROOT)
     assert shown.returncode == 0, shown.stderr
-    assert "Task Force" not in shown.stdout or "TFM" in shown.stdout
+    assert "│ model" in shown.stdout and "TFM" in shown.stdout
     assert "Owyhee County Sheriff's Office" in shown.stdout and str(library.archive) in shown.stdout
     missing = subprocess.run([sys.executable, "-m", "g287", "documents", "show", "ffffff"], capture_output=True, text=True, env=env, cwd=ROOT)
     assert missing.returncode == 1 and missing.stderr.startswith("g287: error: no document")

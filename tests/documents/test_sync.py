@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 import os
 import subprocess
 import sys
@@ -31,6 +32,7 @@ GOOD = {
     "OwyheeCoID_TFM_MOA_03.07.25.pdf": ("IDAHO", "Owyhee County Sheriff's Office", "Task Force Model"),
     "VictoriaCo_WSO_MOA_02.26.25.pdf": ("TEXAS", "Victoria County Sheriff's Office", "Warrant Service Officer"),
 }
+COPY = "BurlesonCoTX_WSO_MOA_copy.pdf"
 BAD = {  # link name: (agency, route mode, expected problem)
     "Missing_TFM_MOA.pdf": ("Missing Police Department", "missing", "HTTP 404"),
     "Slow_WSO_MOA.pdf": ("Slow County Sheriff's Office", "slow", "timed out"),
@@ -58,12 +60,15 @@ def ice():
     fake = FakeIce().start()
     participating = [IceRow(state, agency, "County", "", model, dt.date(2025, 3, 1), fake.url(MOAS + name)) for name, (state, agency, model) in GOOD.items()]
     participating += [IceRow("FLORIDA", agency, "Municipality", "", "Task Force Model", dt.date(2025, 3, 1), fake.url(MOAS + name)) for name, (agency, _m, _p) in BAD.items()]
+    # the same file under a second address (ICE sometimes posts one PDF twice): kept once, linked twice
+    participating.append(IceRow("TEXAS", "Burleson County Constable", "County", "", "Warrant Service Officer", dt.date(2025, 3, 1), fake.url(MOAS + COPY)))
     pending = [IceRow("OHIO", "Pending County Sheriff's Office", "County", "", "Jail Enforcement Model")]
     fake.routes[PAGE] = Route(page_html(fake.base), "text/html; charset=utf-8")
     fake.routes[FOLDER + "participatingAgencies07112025am.xlsx"] = Route(workbook_bytes("participating", participating), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     fake.routes[FOLDER + "pendingAgencies07112025am.xlsx"] = Route(workbook_bytes("pending", pending), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     for name in GOOD:
         fake.routes[MOAS + name] = Route(moa(name).read_bytes(), "application/pdf")
+    fake.routes[MOAS + COPY] = Route(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf").read_bytes(), "application/pdf")
     for name, (_agency, mode, _problem) in BAD.items():
         if mode == "html":
             fake.routes[MOAS + name] = Route(b"<!DOCTYPE html><html><body>Please enable JavaScript</body></html>", "text/html")
@@ -86,7 +91,7 @@ def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, 
     report = run_sync(db, actor, page_url=ice.url(PAGE))
     assert report.page == "fetched" and not report.failed, report.problems
     assert [(w["file"], w["status"]) for w in report.workbooks] == [("participatingAgencies07112025am.xlsx", "ingested"), ("pendingAgencies07112025am.xlsx", "ingested")]
-    assert report.documents == {"stored": 3, "already_held": 0, "unchanged": 0, "broken": 4, "not_attempted": 0}
+    assert report.documents == {"stored": 3, "already_held": 1, "unchanged": 0, "broken": 4, "not_attempted": 0}
     problems = {b["url"].rsplit("/", 1)[1]: b["problem"] for b in report.broken}
     for name, (_agency, _mode, problem) in BAD.items():
         assert problem in problems[name], (name, problems[name])
@@ -96,13 +101,20 @@ def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, 
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Publication)) == 2
         held = session.scalars(select(Document).where(Document.kind == "pdf")).all()
-        assert {d.file_name for d in held} == set(GOOD)
+        assert len(held) == 3 and {d.file_name for d in held} <= set(GOOD) | {COPY}
         assert {d.sha256 for d in held} == {sha256_of(moa(n))[0] for n in GOOD}
+        burleson = next(d for d in held if d.file_name.startswith("Burleson"))
+        assert len(queries.document_detail(session, burleson.sha256)["addresses"]) == 2  # one file, both addresses
         broken = queries.broken_links(session)
         assert {b["link_name"] for b in broken} == set(BAD)
         assert {b["agreements"][0]["agency"] for b in broken} == {agency for agency, _m, _p in BAD.values()}
         workbook = session.scalars(select(Document).where(Document.kind == "workbook", Document.file_name.like("participating%"))).one()
         assert workbook.publication_id is not None
+
+    if db.dialect_name == "sqlite":
+        env = dict(os.environ, G287_DATABASE_URL=db.url)
+        shown = subprocess.run([sys.executable, "-m", "g287", "documents", "broken", "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert shown.returncode == 0 and {b["link_name"] for b in json.loads(shown.stdout)} == set(BAD)
 
     # Again: nothing held is downloaded again; the page and the workbooks are asked conditionally.
     counts = {name: len(ice.requests_for(MOAS + name)) for name in GOOD}
