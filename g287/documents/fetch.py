@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import email.utils
-import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from g287.documents.archive import sha256_of
 from g287.documents.links import url_key
 from g287.documents.settings import SyncSettings
 
@@ -188,7 +188,7 @@ class PoliteClient:
         problem = _kind_problem(part, expect, content_type)
         if problem:
             raise _Fail(problem, status)
-        digest = _sha256(part)
+        digest = sha256_of(part)[0]
         meta_path.unlink(missing_ok=True)
         return Fetched(url, "downloaded", status, part, digest, size, written, new_etag, new_modified, content_type)
 
@@ -211,14 +211,6 @@ def _kind_problem(path: Path, expect: str, content_type: str | None) -> str | No
         return None
     sent = (content_type or "unknown type").split(";")[0].strip()
     return f"not a{'n' if expect == 'xlsx' else ''} {expect.upper() if expect == 'pdf' else 'Excel workbook'}: the server sent {sent}"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _read_meta(path: Path, url: str) -> dict | None:

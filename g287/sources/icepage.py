@@ -68,6 +68,8 @@ def workbook_links(page: str, page_url: str) -> list[WorkbookLink]:
         if parts.scheme not in ("http", "https"):
             continue
         name = unquote(basename(parts.path))
+        if "/" in name or "\\" in name or name.startswith("."):
+            continue  # an encoded path in a file name: never used as one (sync names a temporary file after it)
         match = _WORKBOOK.match(name)
         if match and url not in found:
             found[url] = WorkbookLink(url, match["kind"].lower(), name)

@@ -162,7 +162,7 @@ def _workbook(db: Database, actor: Actor, client: PoliteClient, report: SyncRepo
         _record_failure(db, address.id, result)
         return
     with tempfile.TemporaryDirectory(prefix="g287-sync-") as folder:
-        named = Path(folder) / link.file_name  # ingest reads the list and date from the file's name
+        named = Path(folder) / Path(link.file_name).name  # ingest reads the list and date from the file's name
         shutil.copyfile(result.path, named)
         try:
             ingested = ingest_file(db, named, actor)

@@ -232,6 +232,7 @@ def test_workbook_links_are_found_wherever_the_page_puts_them():
     <div data-file="https://www.ice.gov/doclib/about/offices/ero/287g/participatingAgencies07112025pm.xlsx"></div>
     <script>var old = "/doclib/archive/participatingAgencies05292025am.xlsx";</script>
     <a href="/doclib/287gMOA/SomeCo_WSO_MOA.pdf">an MOA</a> <a href="/other.xlsx">another workbook</a>
+    <a href="/x/participatingAgencies%2F..%2F..%2Fevil.xlsx">a file name that is a path</a>
     """
     links = workbook_links(page, "https://www.ice.gov/identify-and-arrest/287g")
     assert [(l.kind, l.url) for l in links] == [
