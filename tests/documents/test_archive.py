@@ -193,3 +193,28 @@ def test_rows_are_linked_on_ingest(db, actor):
         linked = session.scalar(select(func.count(DocumentRowLink.raw_row_id.distinct())))
         addresses = session.scalar(select(func.count()).select_from(DocumentAddress).where(DocumentAddress.role == "moa"))
     assert rows == linked == 605 and addresses == 602  # the list of 2025-07-09 links 602 distinct MOAs from 605 rows
+
+
+def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = sqlite_db
+    report = import_paths(db, [str(copies(tmp_path, [JUPITER]))], actor)
+    sha = report.results[0].sha256
+    env = dict(os.environ, G287_DATABASE_URL=db.url)
+
+    def g287(*arguments):
+        result = subprocess.run([sys.executable, "-m", "g287", *arguments], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    again = json.loads(g287("documents", "read", "--unread", "--no-ocr", "--json"))  # the mixed MOA has unread pages
+    assert [(r["sha256"], r["status"], r["text_pages"], r["unread_pages"]) for r in again] == [(sha, "reread", 2, 12)]
+    assert "1 document(s)" in g287("documents", "read", "--facts-only")
+    with db.session() as session:
+        facts = queries.document_detail(session, sha)["facts"]
+    assert facts["ice_signed_on"]["value"] == "2025-03-10" and facts["model"]["value"] is None

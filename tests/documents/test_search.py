@@ -110,3 +110,16 @@ def test_search_and_show_commands(library):
     assert "Owyhee County Sheriff's Office" in shown.stdout and str(library.archive) in shown.stdout
     missing = subprocess.run([sys.executable, "-m", "g287", "documents", "show", "ffffff"], capture_output=True, text=True, env=env, cwd=ROOT)
     assert missing.returncode == 1 and missing.stderr.startswith("g287: error: no document")
+
+
+def test_the_real_moas_contradict_none_of_their_listings(library):
+    from sqlalchemy import func, select
+
+    from g287.db.models.registry import RowProblem
+    from g287.documents.checks import COLUMNS
+
+    with library.db.session() as session:
+        flagged = session.scalar(select(func.count()).select_from(RowProblem).where(RowProblem.column.in_(COLUMNS.values())))
+        facts = [queries.document_detail(session, r.sha256)["facts"] for r in library.report.results]
+    assert flagged == 0
+    assert sum(f["model"]["value"] is not None for f in facts) >= 8  # read, and consistent with their listings
