@@ -79,3 +79,263 @@ def database_size_bytes(connection: Connection) -> int:
         size = connection.exec_driver_sql("PRAGMA page_size").scalar()
         return int(pages) * int(size)
     return int(connection.exec_driver_sql("SELECT pg_database_size(current_database())").scalar())
+
+
+# --- Full-text search over documents ----------------------------------------------------------------------------
+# Two indexes, neither a model (see g287/db/unmanaged.py):
+# - per page (`document_search`): which page matches best, and its snippet. SQLite: an FTS5 index whose content is
+#   document_pages.text (the text is stored once), kept current by triggers. PostgreSQL: a tsvector per page with a
+#   GIN index, kept current by a trigger.
+# - per document (`document_search_documents`): which documents match and their rank. Ranking 1,000 documents
+#   instead of 11,000 pages keeps a search that matches everything fast. SQLite: a contentless FTS5 index;
+#   PostgreSQL: a tsvector per document (positions kept; a document too long for one vector keeps its words
+#   without positions, so only its phrases cannot be matched at document level). Written by
+#   fulltext_add_documents / fulltext_remove_documents when a document's pages are written or replaced.
+# Porter (SQLite) and English (PostgreSQL) stemming: "signed" finds "signing". Queries are built from parsed terms
+# as quoted strings or bound parameters only, never from user text.
+
+
+def fulltext_create_statements(dialect_name: str) -> list[str]:
+    if dialect_name == "sqlite":
+        return [
+            "CREATE VIRTUAL TABLE document_search USING fts5(text, content='document_pages', content_rowid='id', "
+            "tokenize='porter unicode61')",
+            "CREATE TRIGGER document_pages_search_insert AFTER INSERT ON document_pages BEGIN "
+            "INSERT INTO document_search(rowid, text) VALUES (new.id, new.text); END",
+            "CREATE TRIGGER document_pages_search_delete AFTER DELETE ON document_pages BEGIN "
+            "INSERT INTO document_search(document_search, rowid, text) VALUES ('delete', old.id, old.text); END",
+            "CREATE TRIGGER document_pages_search_update AFTER UPDATE ON document_pages BEGIN "
+            "INSERT INTO document_search(document_search, rowid, text) VALUES ('delete', old.id, old.text); "
+            "INSERT INTO document_search(rowid, text) VALUES (new.id, new.text); END",
+            "CREATE VIRTUAL TABLE document_search_documents USING fts5(text, content='', tokenize='porter unicode61')",
+        ]
+    if dialect_name == "postgresql":
+        return [
+            "CREATE TABLE document_search (page_id integer PRIMARY KEY REFERENCES document_pages(id) ON DELETE CASCADE, "
+            "vector tsvector NOT NULL)",
+            "CREATE INDEX ix_document_search_vector ON document_search USING gin (vector)",
+            "CREATE OR REPLACE FUNCTION document_search_refresh() RETURNS trigger AS $$ BEGIN "
+            "INSERT INTO document_search (page_id, vector) VALUES (NEW.id, to_tsvector('english', coalesce(NEW.text, ''))) "
+            "ON CONFLICT (page_id) DO UPDATE SET vector = EXCLUDED.vector; RETURN NEW; END; $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER document_pages_search AFTER INSERT OR UPDATE OF text ON document_pages "
+            "FOR EACH ROW EXECUTE FUNCTION document_search_refresh()",
+            "CREATE TABLE document_search_documents (document_id integer PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, "
+            "vector tsvector NOT NULL)",
+            "CREATE INDEX ix_document_search_documents_vector ON document_search_documents USING gin (vector)",
+            # ranking reads every matching vector: stored uncompressed, reading one costs no decompression
+            "ALTER TABLE document_search ALTER COLUMN vector SET STORAGE EXTERNAL",
+            "ALTER TABLE document_search_documents ALTER COLUMN vector SET STORAGE EXTERNAL",
+            # to_tsvector refuses more than 1 MB of lexemes and positions; such a document keeps its words only
+            "CREATE OR REPLACE FUNCTION document_search_vector(body text) RETURNS tsvector AS $$ BEGIN "
+            "RETURN to_tsvector('english', coalesce(body, '')); "
+            "EXCEPTION WHEN program_limit_exceeded THEN "
+            "RETURN array_to_tsvector(ARRAY(SELECT DISTINCT word FROM regexp_split_to_table(body, E'\\f') AS chunk, "
+            "unnest(tsvector_to_array(to_tsvector('english', chunk))) AS word)); "
+            "END; $$ LANGUAGE plpgsql IMMUTABLE",
+        ]
+    raise ValueError(f"unsupported database: {dialect_name}")
+
+
+def fulltext_drop_statements(dialect_name: str) -> list[str]:
+    if dialect_name == "sqlite":
+        return [
+            "DROP TRIGGER IF EXISTS document_pages_search_insert",
+            "DROP TRIGGER IF EXISTS document_pages_search_delete",
+            "DROP TRIGGER IF EXISTS document_pages_search_update",
+            "DROP TABLE IF EXISTS document_search",
+            "DROP TABLE IF EXISTS document_search_documents",
+        ]
+    return [
+        "DROP TRIGGER IF EXISTS document_pages_search ON document_pages",
+        "DROP FUNCTION IF EXISTS document_search_refresh()",
+        "DROP TABLE IF EXISTS document_search",
+        "DROP TABLE IF EXISTS document_search_documents",
+        "DROP FUNCTION IF EXISTS document_search_vector(text)",
+    ]
+
+
+PAGE_SEPARATOR = "\n\f\n"  # between the pages of a document's text in the document-level index
+
+
+def fulltext_add_documents(connection: Connection, texts: dict[int, str]) -> None:
+    """Index documents as wholes (their pages' text joined with PAGE_SEPARATOR, in page order)."""
+    from sqlalchemy import text
+
+    rows = [{"id": document_id, "body": body} for document_id, body in texts.items()]
+    if not rows:
+        return
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("INSERT INTO document_search_documents (rowid, text) VALUES (:id, :body)"), rows)
+    else:
+        connection.execute(
+            text(
+                "INSERT INTO document_search_documents (document_id, vector) VALUES (:id, document_search_vector(:body)) "
+                "ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector"
+            ),
+            rows,
+        )
+
+
+def fulltext_remove_documents(connection: Connection, texts: dict[int, str]) -> None:
+    """Take documents out of the document-level index; `texts` must be exactly what was indexed (SQLite's
+    contentless index removes a document's words by reading them again)."""
+    from sqlalchemy import text
+
+    rows = [{"id": document_id, "body": body} for document_id, body in texts.items()]
+    if not rows:
+        return
+    if connection.dialect.name == "sqlite":
+        connection.execute(
+            text("INSERT INTO document_search_documents (document_search_documents, rowid, text) VALUES ('delete', :id, :body)"), rows
+        )
+    else:
+        connection.execute(text("DELETE FROM document_search_documents WHERE document_id = :id"), rows)
+
+
+def fulltext_search(connection: Connection, terms: list[tuple[str, bool, bool]], limit: int, offset: int) -> tuple[int, list[dict]]:
+    """Documents matching every term (and none of the excluded ones), best first: (number of matching documents,
+    rows of document_id, score (higher is better), and page_id / page_number of the page to show: the first page
+    holding every positive term, else the first holding any). `terms` are (text, is_phrase, excluded)."""
+    if connection.dialect.name == "sqlite":
+        total, rows = _sqlite_documents(connection, terms, limit, offset)
+        pages = _sqlite_pages(connection, terms, [r["document_id"] for r in rows]) if rows else {}
+    elif connection.dialect.name == "postgresql":
+        total, rows = _postgres_documents(connection, terms, limit, offset)
+        pages = _postgres_pages(connection, terms, [r["document_id"] for r in rows]) if rows else {}
+    else:
+        raise ValueError(f"unsupported database: {connection.dialect.name}")
+    for row in rows:
+        row["page_id"], row["page_number"] = pages.get(row["document_id"], (None, None))
+    return total, rows
+
+
+def _sqlite_documents(connection: Connection, terms, limit: int, offset: int) -> tuple[int, list[dict]]:
+    from sqlalchemy import text
+
+    match = _fts5_query(terms)
+    rows = [
+        dict(r)
+        for r in connection.execute(
+            text(
+                "SELECT document_id, score, count(*) OVER () AS total FROM (SELECT rowid AS document_id, "
+                "-bm25(document_search_documents) AS score FROM document_search_documents WHERE document_search_documents MATCH :match) "
+                "ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset"
+            ),
+            {"match": match, "limit": limit, "offset": offset},
+        ).mappings()
+    ]
+    if rows:
+        return int(rows[0]["total"]), rows
+    if offset == 0:
+        return 0, []
+    total = connection.execute(text("SELECT count(*) FROM document_search_documents WHERE document_search_documents MATCH :match"), {"match": match}).scalar()
+    return int(total), []
+
+
+def _sqlite_pages(connection: Connection, terms, document_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """The page to show of each document. A document's pages are written together, so their ids are one range:
+    FTS5 finds the first match in a rowid range without ranking every page of every document."""
+    from sqlalchemy import text
+
+    positive = [t for t in terms if not t[2]]
+    params: dict[str, object] = {"all": _fts5_query(positive), "any": _fts5_query(positive, joiner=" OR ")}
+    ranges = connection.execute(
+        text(f"SELECT document_id, min(id), max(id) FROM document_pages WHERE document_id IN ({', '.join(str(int(d)) for d in document_ids)}) GROUP BY document_id")
+    ).all()
+    parts = []
+    for index, (_document_id, low, high) in enumerate(ranges):
+        params[f"lo{index}"], params[f"hi{index}"] = low, high
+        for rank, key in ((0, "all"), (1, "any")):
+            parts.append(
+                f"SELECT * FROM (SELECT rowid AS page_id, {rank} AS pass FROM document_search WHERE document_search MATCH :{key} "
+                f"AND rowid BETWEEN :lo{index} AND :hi{index} ORDER BY rowid LIMIT 1)"
+            )
+    found = connection.execute(text(" UNION ALL ".join(parts)), params).all() if parts else []
+    if not found:
+        return {}
+    numbers = {
+        page_id: (document_id, page_number)
+        for page_id, document_id, page_number in connection.execute(
+            text(f"SELECT id, document_id, page_number FROM document_pages WHERE id IN ({', '.join(str(int(p)) for p, _ in found)})")
+        )
+    }
+    result: dict[int, tuple[int, int, int]] = {}
+    for page_id, rank in found:
+        document_id, page_number = numbers[page_id]
+        if document_id in document_ids and (document_id not in result or (rank, page_number) < result[document_id][2:]):
+            result[document_id] = (page_id, page_number, rank, page_number)
+    return {d: (v[0], v[1]) for d, v in result.items()}
+
+
+def _postgres_documents(connection: Connection, terms, limit: int, offset: int) -> tuple[int, list[dict]]:
+    from sqlalchemy import text
+
+    params: dict[str, object] = {"limit": limit, "offset": offset}
+    query = _tsquery_expression(terms, params)
+    # The planner prefers reading the whole (small) table to the GIN index, not counting what reading every large
+    # vector costs; the index finds a rare word in well under a millisecond instead of several.
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    rows = [
+        dict(r)
+        for r in connection.execute(
+            text(
+                f"WITH q AS (SELECT {query} AS query) "
+                "SELECT d.document_id, ts_rank(d.vector, q.query) AS score, count(*) OVER () AS total "
+                "FROM document_search_documents d, q WHERE d.vector @@ q.query "
+                "ORDER BY score DESC, d.document_id LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        ).mappings()
+    ]
+    total = rows[0]["total"] if rows else 0
+    if not rows and offset:
+        total = connection.execute(
+            text(f"WITH q AS (SELECT {query} AS query) SELECT count(*) FROM document_search_documents d, q WHERE d.vector @@ q.query"), params
+        ).scalar()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = on")
+    return int(total), rows
+
+
+def _postgres_pages(connection: Connection, terms, document_ids: list[int]) -> dict[int, tuple[int, int]]:
+    from sqlalchemy import text
+
+    positive = [t for t in terms if not t[2]]
+    params: dict[str, object] = {}
+    every = _tsquery_expression(positive, params)
+    some = _tsquery_expression(positive, params, joiner=" || ", prefix="a")
+    # the pages of these documents first (a few hundred), never every page matching a common word
+    rows = connection.execute(
+        text(
+            f"WITH q AS (SELECT {every} AS every, {some} AS some), pages AS MATERIALIZED ("
+            "SELECT p.document_id, p.id, p.page_number, s.vector FROM document_pages p JOIN document_search s ON s.page_id = p.id "
+            f"WHERE p.document_id IN ({', '.join(str(int(d)) for d in document_ids)})) "
+            "SELECT DISTINCT ON (pages.document_id) pages.document_id, pages.id, pages.page_number FROM pages, q "
+            "WHERE pages.vector @@ q.some ORDER BY pages.document_id, (pages.vector @@ q.every) DESC, pages.page_number"
+        ),
+        params,
+    ).all()
+    return {document_id: (page_id, page_number) for document_id, page_id, page_number in rows}
+
+
+def _fts5_query(terms: list[tuple[str, bool, bool]], joiner: str = " ") -> str:
+    """An FTS5 query in which every term is a quoted string (so no user text is read as FTS5 syntax)."""
+    wanted = joiner.join('"' + t.replace('"', '""') + '"' for t, _phrase, excluded in terms if not excluded)
+    for t, _phrase, excluded in terms:
+        if excluded:
+            wanted += ' NOT "' + t.replace('"', '""') + '"'
+    return wanted
+
+
+def _tsquery_expression(terms: list[tuple[str, bool, bool]], params: dict, joiner: str = " && ", prefix: str = "t") -> str:
+    """A tsquery built from bound parameters named prefix0, prefix1, ... (added to params)."""
+    parts = []
+    for index, (t, phrase, excluded) in enumerate(terms):
+        params[f"{prefix}{index}"] = t
+        function = "phraseto_tsquery" if phrase else "plainto_tsquery"
+        if excluded:
+            parts.append(f"!! {function}('english', :{prefix}{index})")
+        else:
+            parts.append(f"{function}('english', :{prefix}{index})")
+    positive = joiner.join(p for p in parts if not p.startswith("!!"))
+    negative = "".join(" && " + p for p in parts if p.startswith("!!"))
+    return "((" + positive + ")" + negative + ")"

@@ -69,8 +69,11 @@ def rules() -> Rules:
 def tokens_of(text: str, words: dict[str, str] | None = None) -> list[str]:
     """Lower-case word tokens, accents and apostrophes removed, "&" read as "and", abbreviations expanded."""
     words = rules().words if words is None else words
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if text.isascii():  # nothing to decompose: skip the per-character pass (most names)
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
     return [words.get(t, t) for t in _NON_WORD.split(text) if t]
 

@@ -13,7 +13,10 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 @lru_cache(maxsize=65536)
 def agency_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if name.isascii():  # nothing to decompose: skip the per-character pass (most names)
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
     return _NON_WORD.sub(" ", text).strip()

@@ -6,6 +6,7 @@ from sqlalchemy import create_engine
 
 from g287.db import dialect
 from g287.db.models import Base
+from g287.db.unmanaged import include_name, include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,6 +18,8 @@ def run_with(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

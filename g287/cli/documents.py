@@ -1,0 +1,244 @@
+"""Commands of the document archive and the sync: `g287 sync` and `g287 documents ...`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+from rich.table import Table
+
+from g287.access import Actor
+from g287.cli.common import console, database_option, err_console, json_option, print_json, state
+from g287.documents import queries, store
+from g287.documents.importer import import_paths
+from g287.documents.search import search as search_documents
+from g287.errors import G287Error
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(sync)
+    cli.add_command(documents)
+
+
+@click.command()
+@click.option("--source", metavar="URL", help="ICE's 287(g) page (default: $G287_ICE_PAGE_URL, else https://www.ice.gov/identify-and-arrest/287g).")
+@click.option("--all-history", is_flag=True, help="Also fetch the documents that earlier publications linked, not only the current list's.")
+@click.option("--recheck", is_flag=True, help="Ask the server again for documents already held (conditional requests), to find replaced files.")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR pages without text now (`g287 documents read --unread` does it later).")
+@click.option("--limit", type=click.IntRange(min=0), help="Fetch at most this many documents not yet held (a first sync in parts).")
+@json_option
+@database_option
+def sync(source, all_history, recheck, no_ocr, limit, as_json):
+    """Fetch ICE's page, its current workbooks and every linked MOA and addendum not yet held, and ingest them.
+
+    Polite (a user agent naming g287, a delay between requests, timeouts, retries with backoff, a size limit) and
+    resumable: what is held is never downloaded again. A broken link is recorded, not fatal; the exit status is
+    1 only when the page or a workbook could not be read."""
+    from g287.sources.sync import run_sync
+
+    def progress(message: str) -> None:
+        if not as_json:
+            err_console.print(message, highlight=False, markup=False)
+
+    report = run_sync(
+        state().db, Actor.command_line(), page_url=source, every_publication=all_history, recheck=recheck,
+        ocr=False if no_ocr else None, limit=limit, on_progress=progress,
+    )
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        for line in report.summary_lines():
+            click.echo(line)
+    if report.failed:
+        raise click.exceptions.Exit(1)
+
+
+@click.group()
+def documents():
+    """The document archive: signed MOAs and addenda, ICE's workbooks; their text, facts and search."""
+
+
+@documents.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--no-ocr", is_flag=True, help="Do not OCR pages without text now.")
+@json_option
+@database_option
+def import_command(paths, no_ocr, as_json):
+    """Import PDFs (files, or folders searched recursively), matched to the listings' links by file name.
+
+    Each file is one transaction: a file that is not a readable PDF (corrupt, encrypted, empty, not a PDF)
+    changes nothing and is reported in one line; the exit status is then 1."""
+
+    def on_error(path, error):
+        if not as_json:
+            click.echo(f"g287: error: {error}", err=True)
+
+    report = import_paths(state().db, list(paths), Actor.command_line(), ocr=False if no_ocr else None, on_error=on_error)
+    if as_json:
+        print_json({"results": [asdict(r) for r in report.results], "errors": report.errors, "skipped": report.skipped, "unmatched": report.unmatched})
+    else:
+        for r in report.results:
+            if r.status == "held":
+                click.echo(f"{r.file}: {'; '.join(r.notes)}")
+            else:
+                read = f"{r.pages} pages ({r.text_pages} text layer, {r.ocr_pages} OCR, {r.unread_pages} unread)"
+                linked = f"linked to {len(r.addresses)} address(es)" if r.addresses else "not linked by any listing"
+                extra = "".join(f"; {n}" for n in r.notes if "no listing links" not in n)
+                click.echo(f"{r.file}: stored as {r.sha256[:12]}: {read}, {linked}{extra}")
+        for s in report.skipped:
+            click.echo(f"{s['file']}: skipped ({s['reason']})")
+    if report.errors:
+        raise click.exceptions.Exit(1)
+
+
+@documents.command("list")
+@click.option("--agency", "agency_id", type=int, help="Only the documents this agency's listings link.")
+@click.option("--kind", type=click.Choice(["pdf", "workbook", "page"]))
+@click.option("--limit", type=click.IntRange(1, 10000), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@json_option
+@database_option
+def list_command(agency_id, kind, limit, offset, as_json):
+    """Documents in the archive, with what was read from them."""
+    with state().db.session() as session:
+        if agency_id is not None:
+            items = queries.documents_of_agency(session, agency_id)
+            data = {"total": len(items), "documents": items}
+        else:
+            data = queries.list_documents(session, kind=kind, limit=limit, offset=offset)
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"{data['total']} documents")
+    for column in ("sha256", "file", "pages", "model", "agency", "ICE signed", "addendum"):
+        table.add_column(column, overflow="fold")
+    for d in data["documents"]:
+        f = d["facts"]
+        table.add_row(
+            d["sha256"][:12], d["file_name"], _pages(d), _value(f, "model"), _value(f, "agency_name"), _value(f, "ice_signed_on"), _value(f, "addendum"),
+        )
+    console.print(table)
+
+
+@documents.command("show")
+@click.argument("sha256")
+@json_option
+@database_option
+def show(sha256, as_json):
+    """One document: facts (with page, confidence and source), pages, addresses, agreements, publications."""
+    with state().db.session() as session:
+        detail = queries.document_detail(session, sha256)
+    detail["path"] = str(store.archive_for(state().db).path_for(detail["sha256"], detail["extension"]))
+    if as_json:
+        print_json(detail)
+        return
+    click.echo(f"{detail['file_name']}  sha256 {detail['sha256']}  ({detail['kind']}, {detail['size_bytes']:,} bytes, {_pages(detail)})")
+    click.echo(f"file: {detail['path']}")
+    if detail["facts"]:
+        table = Table(title="Read from the document")
+        for column in ("fact", "value", "page", "confidence", "read from", "evidence"):
+            table.add_column(column, overflow="fold")
+        for name, f in detail["facts"].items():
+            table.add_row(name, f["value"] if f["value"] is not None else "unknown", str(f["page"] or ""), f"{f['confidence']:.2f}", f["source"] or "", (f["evidence"] or "")[:120])
+        console.print(table)
+    for a in detail["addresses"]:
+        click.echo(f"address ({a['role']}, {a['status']}): {a['url']}")
+    for a in detail["agreements"]:
+        click.echo(f"linked by: {a['agency']} ({a['state'] or '?'}), {a['model'] or '?'} {a['role']}" + (f", agreement {a['agreement_id']}" if a["agreement_id"] else ""))
+    if detail["publications"]:
+        first, last = detail["publications"][0], detail["publications"][-1]
+        click.echo(f"listed in {len(detail['publications'])} publication(s), {first['published']} to {last['published']}")
+
+
+@documents.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@json_option
+@database_option
+def search(query, limit, offset, as_json):
+    """Full-text search of the documents: words (all must appear), "exact phrases", -excluded words."""
+    with state().db.session() as session:
+        page = search_documents(session, " ".join(query), limit=limit, offset=offset)
+    if as_json:
+        print_json(page.as_dict())
+        return
+    click.echo(f"{page.total} document(s) match" + (f"; showing {offset + 1}-{offset + len(page.hits)}" if page.hits else ""))
+    for hit in page.hits:
+        agencies = "; ".join(f"{a['name']} ({a['state'] or '?'}) {a['model'] or ''}".strip() for a in hit.agencies) or "not linked by any listing"
+        ocr = " [OCR]" if "ocr" in hit.page_source else ""
+        click.echo(f"\n{hit.file_name} page {hit.page}{ocr}  {hit.sha256[:12]}  {agencies}")
+        click.echo(f"  {hit.snippet}")
+
+
+@documents.command()
+@json_option
+@database_option
+def broken(as_json):
+    """Addresses whose last download failed (not found, timed out, not a PDF, cut off), with their agreements."""
+    with state().db.session() as session:
+        items = queries.broken_links(session)
+    if as_json:
+        print_json(items)
+        return
+    if not items:
+        click.echo("no broken links")
+        return
+    table = Table(title=f"{len(items)} broken links")
+    for column in ("address", "problem", "failures", "linked by"):
+        table.add_column(column, overflow="fold")
+    for b in items:
+        linked = "; ".join(f"{a['agency']} ({a['state'] or '?'}) {a['model'] or ''}".strip() for a in b["agreements"])
+        table.add_row(b["url"], b["problem"] or "", str(b["failures"]), linked)
+    console.print(table)
+
+
+@documents.command()
+@click.argument("sha256", nargs=-1)
+@click.option("--unread", "unread", is_flag=True, help="Every document that has pages not read yet (e.g. after a sync with --no-ocr).")
+@click.option("--no-ocr", is_flag=True, help="Read the text layer only.")
+@click.option("--facts-only", is_flag=True, help="Do not read the files: extract the facts again from the stored pages (after a rule change).")
+@json_option
+@database_option
+def read(sha256, unread, no_ocr, facts_only, as_json):
+    """Read stored documents again (text layer and OCR), replacing their pages and facts."""
+    db = state().db
+    actor = Actor.command_line()
+    if facts_only:
+        if unread:
+            raise G287Error("--facts-only re-extracts from stored pages; it does not combine with --unread")
+        counts = [store.recheck(db, actor, s) for s in sha256] if sha256 else [store.recheck(db, actor)]
+        message = {"documents": sum(counts)}
+        print_json(message) if as_json else click.echo(f"facts extracted again from {sum(counts)} document(s)")
+        return
+    targets = list(sha256)
+    if unread:
+        with db.session() as session:
+            from sqlalchemy import select
+
+            from g287.db.models.documents import Document
+
+            targets += list(session.scalars(select(Document.sha256).where(Document.kind == "pdf", Document.unread_pages > 0)))
+    if not targets:
+        raise G287Error("name documents by sha256, or give --unread")
+    results = []
+    for target in targets:
+        results.append(store.reread(db, target, actor, ocr=False if no_ocr else None))
+        if not as_json:
+            r = results[-1]
+            click.echo(f"{r.file} ({r.sha256[:12]}): {_pages(asdict(r) | {'pages': r.pages})}" + "".join(f"; {n}" for n in r.notes))
+    if as_json:
+        print_json([asdict(r) for r in results])
+
+
+def _pages(d: dict) -> str:
+    if not d.get("pages"):
+        return ""
+    return f"{d['pages']} pages: {d['text_pages']} text layer, {d['ocr_pages']} OCR, {d['unread_pages']} unread"
+
+
+def _value(facts: dict, name: str) -> str:
+    fact = facts.get(name)
+    if not fact:
+        return ""
+    return fact["value"] if fact["value"] is not None else "unknown"

@@ -1,0 +1,119 @@
+"""`g287 documents import`: a folder of PDFs (e.g. an archive of earlier downloads) matched to the addresses
+listings link, by file name.
+
+A listing links `https://www.ice.gov/doclib/287gMOA/SumnerCoSOTN_WSO_MOA_042925.pdf`; a file named
+`SumnerCoSOTN_WSO_MOA_042925.pdf` anywhere in the folder is that document. Matching ignores case and the
+" (1)" that browsers add to second downloads. A file whose name no listing links is kept too (the archive keeps
+what it is given), and reported as unmatched. Each file is its own transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from g287.access import Actor, authorize
+from g287.db.engine import Database
+from g287.db.models.documents import Document, DocumentAddress
+from g287.documents import settings
+from g287.documents.archive import sha256_of
+from g287.documents.links import link_unlinked_rows
+from g287.documents.pdftext import DocumentError
+from g287.documents.reading import TextLayer, complete_reading, read_text_layers
+from g287.documents.store import StoreResult, store_pdf
+from g287.errors import G287Error
+
+_COPY_SUFFIX = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)")
+
+
+def link_key_of_file(name: str) -> str:
+    return _COPY_SUFFIX.sub("", name.strip()).lower()
+
+
+@dataclass
+class ImportReport:
+    results: list[StoreResult] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # {"file", "error"}
+    skipped: list[dict] = field(default_factory=list)  # files in folders that are not PDFs by name
+    unmatched: list[str] = field(default_factory=list)  # stored, but no listing links their name
+
+
+def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
+    """PDFs named, and the PDFs in folders named (recursively); other files in folders are reported as skipped."""
+    files, skipped = [], []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            for item in sorted(path.rglob("*")):
+                if not item.is_file() or item.name.startswith("."):
+                    continue
+                if item.suffix.lower() == ".pdf":
+                    files.append(item)
+                else:
+                    skipped.append({"file": str(item), "reason": "not a .pdf file"})
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise G287Error(f"{argument}: no such file or folder")
+    return files, skipped
+
+
+def import_paths(db: Database, arguments: list[str], actor: Actor, *, ocr: bool | None = None, on_result=None, on_error=None) -> ImportReport:
+    authorize(actor, "documents.add")
+    files, skipped = expand(arguments)
+    report = ImportReport(skipped=skipped)
+    with db.session() as session:
+        link_unlinked_rows(session.connection())
+    with db.session() as session:
+        held = set(session.scalars(select(Document.sha256)))
+    # Read the text layers of the new files in parallel (every core); OCR then runs per file, page-parallel.
+    digests: dict[Path, str] = {}
+    for path in files:
+        try:
+            digests[path] = sha256_of(path)[0]
+        except OSError as error:
+            _error(report, path, DocumentError(path.name, f"cannot be read ({error.strerror or error})"), on_error)
+    first_of_content: dict[str, Path] = {}
+    for path in files:
+        if path in digests and digests[path] not in held:
+            first_of_content.setdefault(digests[path], path)  # the same file twice is read once
+    new = list(first_of_content.values())
+    layers = dict(zip(new, read_text_layers(new, settings.workers())))
+    for path in files:
+        if path not in digests:
+            continue
+        address_ids = _matching_addresses(db, path.name)
+        try:
+            layer = layers.get(path)
+            if isinstance(layer, DocumentError):
+                raise layer
+            reading = complete_reading(path, layer, ocr=ocr) if isinstance(layer, TextLayer) else None
+            result = store_pdf(db, path, actor, address_ids=address_ids, via="import", reading=reading, ocr=ocr)
+        except G287Error as error:
+            _error(report, path, error, on_error)
+            continue
+        if not address_ids:
+            report.unmatched.append(path.name)
+            result.notes.append("no listing links a file of this name")
+        report.results.append(result)
+        if on_result:
+            on_result(path, result)
+    return report
+
+
+def _matching_addresses(db: Database, name: str) -> list[int]:
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(DocumentAddress.id).where(DocumentAddress.link_key == link_key_of_file(name), DocumentAddress.role.in_(("moa", "addendum"))).order_by(DocumentAddress.id)
+            )
+        )
+
+
+def _error(report: ImportReport, path: Path, error: G287Error, on_error) -> None:
+    report.errors.append({"file": str(path), "error": str(error)})
+    if on_error:
+        on_error(path, error)

@@ -1,0 +1,176 @@
+"""Addresses and the listings that link them.
+
+Every MOA and ADDENDUM address a source row gives becomes a `document_addresses` record (once), and the row is
+linked to it (`document_row_links`). Agreements and publications that point to a document follow from those rows:
+a row names an agency and a model (the agreement), and is listed in runs of publications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from posixpath import basename
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import and_, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from g287.db.models.documents import DocumentAddress, DocumentRowLink
+from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
+
+
+def url_key(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def link_name_of(url: str) -> str:
+    """The file name an address ends with (`.../287gMOA/SumnerCoSOTN_WSO_MOA_042925.pdf` -> the last part)."""
+    parts = urlsplit(url)
+    name = unquote(basename(parts.path.rstrip("/"))) or parts.hostname or url
+    return name.strip()[:255]
+
+
+def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime | None = None) -> dict[str, int]:
+    """Address ids for URLs (url -> role), recording the ones not seen before."""
+    table = DocumentAddress.__table__
+    keys = {url: url_key(url) for url in wanted}
+    ids: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    unique_keys = sorted(set(keys.values()))
+    for start in range(0, len(unique_keys), 500):
+        chunk = unique_keys[start : start + 500]
+        by_key.update(dict(conn.execute(select(table.c.url_key, table.c.id).where(table.c.url_key.in_(chunk))).all()))
+    new = [url for url in wanted if keys[url] not in by_key]
+    if new:
+        now = now or dt.datetime.now(dt.timezone.utc)
+        rows = [
+            {
+                "url": url,
+                "url_key": keys[url],
+                "link_name": link_name_of(url),
+                "link_key": link_name_of(url).lower(),
+                "role": wanted[url],
+                "status": "new",
+                "failures": 0,
+                "first_seen_at": now,
+            }
+            for url in new
+        ]
+        created = conn.execute(insert(DocumentAddress).returning(DocumentAddress.url_key, DocumentAddress.id, sort_by_parameter_order=True), rows).all()
+        by_key.update(dict(created))
+    for url in wanted:
+        ids[url] = by_key[keys[url]]
+    return ids
+
+
+def link_rows(conn: Connection, raw_row_ids: list[int]) -> set[int]:
+    """Link source rows to the addresses in their MOA and ADDENDUM cells; returns the address ids involved."""
+    rows = []
+    ids = sorted(set(raw_row_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows.extend(
+            conn.execute(
+                select(RawRow.id, RawRow.moa_url, RawRow.addendum_url).where(
+                    RawRow.id.in_(chunk), (RawRow.moa_url.is_not(None)) | (RawRow.addendum_url.is_not(None))
+                )
+            ).all()
+        )
+    wanted: dict[str, str] = {}
+    pairs: list[tuple[int, str, str]] = []
+    for raw_id, moa, addendum in rows:
+        for url, role in ((moa, "moa"), (addendum, "addendum")):
+            if url and url.strip():
+                wanted.setdefault(url.strip(), role)
+                pairs.append((raw_id, url.strip(), role))
+    if not pairs:
+        return set()
+    address_ids = ensure_addresses(conn, wanted)
+    links = DocumentRowLink.__table__
+    existing = set()
+    linked_rows = sorted({p[0] for p in pairs})
+    for start in range(0, len(linked_rows), 500):
+        chunk = linked_rows[start : start + 500]
+        existing.update(conn.execute(select(links.c.address_id, links.c.raw_row_id, links.c.role).where(links.c.raw_row_id.in_(chunk))).all())
+    new = {(address_ids[url], raw_id, role) for raw_id, url, role in pairs} - existing
+    if new:
+        conn.execute(insert(links), [{"address_id": a, "raw_row_id": r, "role": role} for a, r, role in sorted(new)])
+    return {address_ids[url] for _raw, url, _role in pairs}
+
+
+def link_unlinked_rows(conn: Connection) -> int:
+    """Link the rows stored before the document archive existed (or by any path that did not link them)."""
+    linked = select(DocumentRowLink.raw_row_id)
+    ids = conn.execute(
+        select(RawRow.id).where((RawRow.moa_url.is_not(None)) | (RawRow.addendum_url.is_not(None)), RawRow.id.not_in(linked))
+    ).scalars().all()
+    if ids:
+        link_rows(conn, list(ids))
+    return len(ids)
+
+
+def current_address_ids(conn: Connection, *, every_publication: bool = False) -> list[int]:
+    """Addresses the latest participating list of ICE links (or that any publication ever linked)."""
+    links = DocumentRowLink.__table__
+    if every_publication:
+        return list(conn.execute(select(links.c.address_id).distinct().order_by(links.c.address_id)).scalars())
+    series = series_of("ice", "participating")
+    latest = conn.execute(select(Publication.seq).where(Publication.series == series).order_by(Publication.seq.desc()).limit(1)).scalar()
+    if latest is None:
+        return []
+    listed = select(ListingRun.raw_row_id).where(ListingRun.series == series, ListingRun.first_seq <= latest, ListingRun.last_seq >= latest)
+    return list(conn.execute(select(links.c.address_id).where(links.c.raw_row_id.in_(listed)).distinct().order_by(links.c.address_id)).scalars())
+
+
+@dataclass(frozen=True)
+class LinkedAgreement:
+    address_id: int
+    role: str  # moa | addendum
+    agency_id: int
+    agency_name: str
+    state: str | None
+    model: str | None
+    agreement_id: int | None
+
+
+def agreements_of_addresses(conn: Connection, address_ids: list[int]) -> dict[int, list[LinkedAgreement]]:
+    """The agencies and agreements whose listings link each address."""
+    result: dict[int, list[LinkedAgreement]] = {a: [] for a in address_ids}
+    ids = sorted(set(address_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            select(DocumentRowLink.address_id, DocumentRowLink.role, Agency.id, Agency.name, Agency.state_usps, RawRow.model, Agreement.id)
+            .join(RawRow, RawRow.id == DocumentRowLink.raw_row_id)
+            .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+            .join(Agency, Agency.id == AgencyName.agency_id)
+            .outerjoin(Agreement, and_(Agreement.agency_id == Agency.id, Agreement.model == RawRow.model))
+            .where(DocumentRowLink.address_id.in_(chunk))
+            .distinct()
+        ).all()
+        for address_id, role, agency_id, name, state, model, agreement_id in rows:
+            result[address_id].append(LinkedAgreement(address_id, role, agency_id, name, state, model, agreement_id))
+    for items in result.values():
+        items.sort(key=lambda a: (a.state or "", a.agency_name, a.model or "", a.role))
+    return result
+
+
+def publications_of_addresses(session: Session, address_ids: list[int]) -> list[Publication]:
+    """The publications that list a row linking any of these addresses, in publication order."""
+    if not address_ids:
+        return []
+    runs = session.execute(
+        select(ListingRun.series, ListingRun.first_seq, ListingRun.last_seq)
+        .join(DocumentRowLink, DocumentRowLink.raw_row_id == ListingRun.raw_row_id)
+        .where(DocumentRowLink.address_id.in_(sorted(set(address_ids))))
+        .distinct()
+    ).all()
+    wanted: set[tuple[str, int]] = set()
+    for series, first, last in runs:
+        wanted.update((series, seq) for seq in range(first, last + 1))
+    if not wanted:
+        return []
+    publications = session.scalars(select(Publication).where(Publication.series.in_({s for s, _ in wanted}))).all()
+    return sorted((p for p in publications if (p.series, p.seq) in wanted), key=lambda p: (p.series, p.seq))

@@ -1,0 +1,161 @@
+"""Full-text search over the pages of the documents (SQLite FTS5, PostgreSQL full-text search).
+
+A query is words (all must appear, stemmed: "signed" finds "signing"), "exact phrases" in double quotes, and
+-words to exclude. User text never reaches the database as query syntax: terms are passed as quoted strings
+or bound parameters (see g287/db/dialect.py). One result per document, its best page, best documents first.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from g287.access import Actor, authorize
+from g287.db.dialect import fulltext_search
+from g287.db.models.documents import Document, DocumentAddress, DocumentPage
+from g287.documents.links import agreements_of_addresses
+from g287.errors import G287Error
+
+MAX_LIMIT = 100
+SNIPPET_START, SNIPPET_END = "\x02", "\x03"  # marks around matched words; escaped and replaced by <mark> later
+_WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+_CONTROL = re.compile(r"[\x00-\x01\x04-\x08\x0b-\x1f]")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    phrase: bool
+    excluded: bool
+
+
+def parse_query(query: str) -> list[Term]:
+    """Words, "phrases" and -exclusions; characters that are neither letters nor digits only separate words."""
+    terms: list[Term] = []
+    for match in _TOKEN.finditer(query or ""):
+        if match.group(2) is not None:
+            excluded, text, phrase = bool(match.group(1)), match.group(2), True
+        else:
+            excluded, text, phrase = bool(match.group(3)), match.group(4), False
+        words = re.findall(r"\w+", text)
+        if not words:
+            continue
+        terms.append(Term(" ".join(words), phrase or len(words) > 1, excluded))
+    if not terms:
+        raise G287Error("the search has no words to look for")
+    if all(t.excluded for t in terms):
+        raise G287Error("the search only excludes words: give at least one word to find")
+    if len(terms) > 32:
+        raise G287Error("the search has too many words (at most 32)")
+    return terms
+
+
+@dataclass
+class SearchHit:
+    document_id: int
+    sha256: str
+    file_name: str
+    page: int
+    page_source: str  # text | ocr | text+ocr: OCR'd text may hold misreadings
+    snippet: str  # plain text, matches not marked
+    snippet_html: str  # escaped HTML, matches in <mark>
+    rank: float  # higher is better; comparable within one search only
+    agencies: list[dict] = field(default_factory=list)  # {"agency_id", "name", "state", "model", "agreement_id", "role"}
+
+
+@dataclass
+class SearchPage:
+    query: str
+    total: int  # matching documents
+    limit: int
+    offset: int
+    hits: list[SearchHit]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def search(session: Session, query: str, *, limit: int = 20, offset: int = 0, actor: Actor | None = None) -> SearchPage:
+    authorize(actor or Actor.public(), "documents.read")
+    if not 1 <= int(limit) <= MAX_LIMIT:
+        raise G287Error(f"limit must be between 1 and {MAX_LIMIT}")
+    if int(offset) < 0:
+        raise G287Error("offset must not be negative")
+    terms = parse_query(query)
+    conn = session.connection()
+    total, rows = fulltext_search(conn, [(t.text, t.phrase, t.excluded) for t in terms], int(limit), int(offset))
+    if not rows:
+        return SearchPage(query, total, limit, offset, [])
+    document_ids = [r["document_id"] for r in rows]
+    documents = {
+        d.id: d for d in session.execute(select(Document.id, Document.sha256, Document.file_name).where(Document.id.in_(document_ids)))
+    }
+    shown = {
+        page_id: (source, text)
+        for page_id, source, text in session.execute(
+            select(DocumentPage.id, DocumentPage.source, DocumentPage.text).where(DocumentPage.id.in_([r["page_id"] for r in rows if r["page_id"]]))
+        )
+    }
+    addresses: dict[int, list[int]] = {}
+    for address_id, document_id in session.execute(select(DocumentAddress.id, DocumentAddress.document_id).where(DocumentAddress.document_id.in_(document_ids))):
+        addresses.setdefault(document_id, []).append(address_id)
+    linked = agreements_of_addresses(conn, [a for ids in addresses.values() for a in ids])
+    hits = []
+    marker = _marker(terms)
+    for row in rows:
+        document = documents[row["document_id"]]
+        agencies = []
+        for address_id in addresses.get(document.id, []):
+            for a in linked.get(address_id, []):
+                item = {"agency_id": a.agency_id, "name": a.agency_name, "state": a.state, "model": a.model, "agreement_id": a.agreement_id, "role": a.role}
+                if item not in agencies:
+                    agencies.append(item)
+        source, page_text = shown.get(row["page_id"], ("text", ""))
+        plain, marked = render_snippet(snippet(page_text or "", terms, marker=marker))
+        hits.append(SearchHit(document.id, document.sha256, document.file_name, row["page_number"], source, plain, marked, round(float(row["score"]), 6), agencies))
+    return SearchPage(query, total, limit, offset, hits)
+
+
+def _stem(word: str) -> str:
+    """A rough English stem, for marking the words a search matched (the databases stem properly to find them)."""
+    word = word.lower()
+    for suffix in ("ings", "ing", "edly", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _marker(terms: list[Term]) -> re.Pattern | None:
+    """A pattern for the words of the search, as the pages write them ("signatures" marks "signature")."""
+    stems = sorted({_stem(w) for t in terms if not t.excluded for w in t.text.split()}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I) if stems else None
+
+
+def snippet(text: str, terms: list[Term], before: int = 12, after: int = 28, marker: re.Pattern | None = None) -> str:
+    """About forty words of the page around the first word of the search, the words of the search marked."""
+    pattern = marker or _marker(terms)
+    if not text or pattern is None:
+        return ""
+    found = pattern.search(text)
+    anchor = found.start() if found else 0
+    head = list(_WORD.finditer(text, max(0, anchor - 400), anchor))[-before:] if anchor else []
+    start = head[0].start() if head else anchor
+    words = list(_WORD.finditer(text, start))[: len(head) + after]
+    if not words:
+        return ""
+    end = words[-1].end()
+    window = pattern.sub(lambda m: f"{SNIPPET_START}{m.group(0)}{SNIPPET_END}", text[start:end])
+    return ("…" if start > 0 else "") + window + ("…" if text[end:].strip() else "")
+
+
+def render_snippet(raw: str) -> tuple[str, str]:
+    """The database's snippet as plain text and as escaped HTML with the matches in <mark>."""
+    text = " ".join(_CONTROL.sub("", raw).split())
+    plain = text.replace(SNIPPET_START, "").replace(SNIPPET_END, "")
+    marked = html.escape(text).replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>")
+    return plain, marked

@@ -1,0 +1,89 @@
+"""Settings of the document archive, OCR and sync, read from the environment with documented defaults.
+
+Every setting is listed in README.md (section "Documents and sync").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from g287 import __version__, config
+from g287.errors import G287Error
+
+DEFAULT_ICE_PAGE = "https://www.ice.gov/identify-and-arrest/287g"
+
+
+def _number(name: str, default: float, minimum: float = 0.0) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise G287Error(f"setting {name}={raw!r}: expected a number") from None
+    if value < minimum:
+        raise G287Error(f"setting {name}={raw!r}: must be at least {minimum:g}")
+    return value
+
+
+def documents_dir(database_url: str | None = None) -> Path:
+    """Where documents are kept: $G287_DOCUMENTS_DIR, else a folder `documents` beside the SQLite database file,
+    else (a PostgreSQL database) $G287_HOME/documents."""
+    explicit = os.environ.get("G287_DOCUMENTS_DIR")
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    url = make_url(database_url or config.database_url())
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).expanduser().resolve().parent / "documents"
+    return config.home_dir() / "documents"
+
+
+def ocr_enabled() -> bool:
+    """G287_OCR: `auto` (default: OCR pages without text when Tesseract is installed) or `off`."""
+    value = os.environ.get("G287_OCR", "auto").strip().lower()
+    if value not in ("auto", "off"):
+        raise G287Error(f"setting G287_OCR={value!r}: expected auto or off")
+    return value == "auto"
+
+
+def ocr_dpi() -> int:
+    return int(_number("G287_OCR_DPI", 300, 72))
+
+
+def ocr_language() -> str:
+    return os.environ.get("G287_OCR_LANGUAGE", "eng").strip() or "eng"
+
+
+def workers() -> int:
+    """Processes used to read and OCR pages in parallel (G287_WORKERS, default: every core)."""
+    return max(1, int(_number("G287_WORKERS", os.cpu_count() or 1, 1)))
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    page_url: str
+    user_agent: str
+    delay: float  # seconds between two requests to the same host
+    timeout: float  # seconds to connect, and between bytes received
+    retries: int  # further attempts after a failure that may pass (timeouts, 5xx, cut connections)
+    backoff: float  # seconds before the first retry; doubled for each further one
+    max_bytes: int  # a file larger than this is refused
+
+
+def sync_settings(page_url: str | None = None) -> SyncSettings:
+    contact = os.environ.get("G287_SYNC_CONTACT", "").strip()
+    agent = f"g287/{__version__} (open registry of the U.S. 287(g) program; archives ICE's published lists and MOAs"
+    agent += f"; contact: {contact})" if contact else ")"
+    return SyncSettings(
+        page_url=(page_url or os.environ.get("G287_ICE_PAGE_URL") or DEFAULT_ICE_PAGE).strip(),
+        user_agent=os.environ.get("G287_SYNC_USER_AGENT", "").strip() or agent,
+        delay=_number("G287_SYNC_DELAY", 2.0),
+        timeout=_number("G287_SYNC_TIMEOUT", 30.0, 0.01),
+        retries=int(_number("G287_SYNC_RETRIES", 3)),
+        backoff=_number("G287_SYNC_BACKOFF", 5.0),
+        max_bytes=int(_number("G287_SYNC_MAX_MB", 50, 0.001) * 1024 * 1024),
+    )

@@ -1,0 +1,110 @@
+"""Corrupt, encrypted, empty and non-PDF files: one clear message each, and the archive (files and database)
+exactly as it was."""
+
+import os
+import subprocess
+import sys
+
+import pypdf
+import random
+import pytest
+
+from g287.documents import settings
+from g287.documents.archive import Archive
+from g287.documents.importer import import_paths
+from g287.documents.pdftext import DocumentError
+from g287.documents.reading import read_text_layer
+from tests.conftest import ROOT, snapshot
+from tests.documents.conftest import PUBLICATION, moa
+
+SOURCE = moa("VictoriaCo_WSO_MOA_02.26.25.pdf")
+
+
+def truncated(tmp_path):
+    path = tmp_path / "truncated.pdf"
+    data = SOURCE.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])
+    return path
+
+
+def garbled(tmp_path):
+    path = tmp_path / "garbled.pdf"
+    data = bytearray(SOURCE.read_bytes())
+    data[2000:] = random.Random(287).randbytes(len(data) - 2000)  # a PDF header, then noise (always the same)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def encrypted(tmp_path):
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(SOURCE))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    path = tmp_path / "encrypted.pdf"
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def web_page(tmp_path):
+    path = tmp_path / "VictoriaCo_WSO_MOA_02.26.25.pdf"  # a listed name, but an error page was saved
+    path.write_text("<!DOCTYPE html><html><head><title>Page Not Found</title></head><body>Not found</body></html>")
+    return path
+
+
+def workbook(tmp_path):
+    path = tmp_path / "workbook.pdf"
+    path.write_bytes(PUBLICATION.read_bytes())
+    return path
+
+
+def empty(tmp_path):
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(b"")
+    return path
+
+
+BAD = [
+    (truncated, "damaged PDF"),
+    (garbled, "damaged PDF"),
+    (encrypted, "encrypted PDF: it needs a password"),
+    (web_page, "not a PDF: it is a web page"),
+    (workbook, "not a PDF: it is a ZIP archive or an Office document"),
+    (empty, "empty file"),
+]
+
+
+@pytest.mark.parametrize("make, message", BAD, ids=[m.__name__ for m, _ in BAD])
+def test_check_pdf_names_the_problem(tmp_path, make, message):
+    path = make(tmp_path)
+    with pytest.raises(DocumentError) as caught:
+        read_text_layer(path)  # the check, then the text layer (a garbled body passes the first, not the second)
+    assert str(caught.value).startswith(f"{path.name}: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_files_leave_the_archive_and_database_unchanged(db, actor, tmp_path):
+    from g287.registry.ingest import ingest_file
+
+    ingest_file(db, PUBLICATION, actor)
+    import_paths(db, [str(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf"))], actor)  # the archive is not empty
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for make, _message in BAD:
+        make(folder)
+    before, files = snapshot(db), Archive(settings.documents_dir()).listing()
+    report = import_paths(db, [str(folder)], actor)
+    assert len(report.errors) == len(BAD) and not report.results
+    assert sorted(e["error"].split(":")[0] for e in report.errors) == sorted(p.name for p in folder.iterdir())
+    assert snapshot(db) == before
+    assert Archive(settings.documents_dir()).listing() == files and len(files) == 1
+
+
+def test_the_command_line_reports_one_line_per_bad_file_and_exits_1(tmp_path):
+    for make, _message in BAD[:3]:
+        make(tmp_path)
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_DOCUMENTS_DIR=str(tmp_path / "archive"))
+    result = subprocess.run([sys.executable, "-m", "g287", "documents", "import", str(tmp_path)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3 and all(line.startswith("g287: error: ") for line in lines)
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "archive" / "sha256").exists()

@@ -1,0 +1,125 @@
+"""Full-text search over the documents (SQLite FTS5 and PostgreSQL), the read services, and the commands."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from g287.access import Actor
+from g287.documents import queries
+from g287.documents.search import parse_query, render_snippet, search
+from g287.errors import G287Error
+from tests.conftest import ROOT
+from tests.documents.conftest import WEST_MIAMI, require
+
+
+def hits(library, query, **options):
+    with library.db.session() as session:
+        return search(session, query, **options)
+
+
+def test_search_finds_the_agency_and_links_its_agreement(library):
+    page = hits(library, "Burleson")
+    assert page.total == 1
+    hit = page.hits[0]
+    assert hit.file_name == "BurlesonCoTX_WSO_MOA_04.16.2025.pdf" and hit.page_source == "text"
+    assert [(a["name"], a["state"], a["model"], a["role"]) for a in hit.agencies] == [("Burleson County Sheriff's Office", "TX", "WSO", "moa")]
+    assert hit.agencies[0]["agreement_id"] is not None
+    assert "Burleson" in hit.snippet and "<mark>Burleson</mark>" in hit.snippet_html
+    assert 1 <= hit.page <= 10 and hit.rank > 0
+
+
+def test_words_are_stemmed_phrases_exact_and_exclusions_apply(library):
+    signed = {h.file_name for h in hits(library, "signatures", limit=20).hits}
+    assert "BurlesonCoTX_WSO_MOA_04.16.2025.pdf" in signed  # "signature" matches "signatures"
+    phrase = {h.file_name for h in hits(library, '"Todd M. Lyons"').hits}
+    assert "BurlesonCoTX_WSO_MOA_04.16.2025.pdf" in phrase
+    assert "SanibelPDFL_TFM_MOA_032625.pdf" in phrase  # typed into the scanned page's small text layer
+    assert "VictoriaCo_WSO_MOA_02.26.25.pdf" not in phrase
+    everywhere = hits(library, "sheriff", limit=100)
+    without = hits(library, "sheriff -Burleson", limit=100)
+    assert without.total == everywhere.total - 1
+    assert "BurlesonCoTX_WSO_MOA_04.16.2025.pdf" not in {h.file_name for h in without.hits}
+
+
+def test_results_are_paged(library):
+    first, second = hits(library, "agreement", limit=3), hits(library, "agreement", limit=3, offset=3)
+    assert first.total == second.total >= 8
+    assert len(first.hits) == 3 and not {h.sha256 for h in first.hits} & {h.sha256 for h in second.hits}
+    assert [h.rank for h in first.hits] == sorted((h.rank for h in first.hits), reverse=True)
+    assert hits(library, "agreement", limit=3, offset=100).hits == []
+
+
+def test_query_text_is_never_query_syntax(library):
+    for text in ('NEAR(" OR *', "287(g) AND", "'; DROP TABLE documents; --", "<script>alert(1)</script>", "col:value ^ -"):
+        page = hits(library, text)  # no error from the database
+        assert page.total >= 0
+    assert hits(library, "287(g) program").total >= 8
+    for bad in ("", "   ", "-sheriff", "!!! ???"):
+        with pytest.raises(G287Error):
+            hits(library, bad)
+    with pytest.raises(G287Error):
+        hits(library, "sheriff", limit=1000)
+
+
+def test_snippets_are_escaped():
+    plain, marked = render_snippet("a <b>x</b> & \x02match\x03 \x07")
+    assert plain == "a <b>x</b> & match"
+    assert marked == "a &lt;b&gt;x&lt;/b&gt; &amp; <mark>match</mark>"
+    assert [(t.text, t.phrase, t.excluded) for t in parse_query('a "b c" -d 287(g)')] == [("a", False, False), ("b c", True, False), ("d", False, True), ("287 g", True, False)]
+
+
+def test_ocr_text_is_searchable(library, ocr_reading):
+    require(ocr_reading)
+    page = hits(library, '"West Miami"')
+    assert [h.file_name for h in page.hits] == [WEST_MIAMI]
+    assert hits(library, "West Miami").hits[0].file_name == WEST_MIAMI  # both words anywhere: the phrase ranks first
+    assert page.hits[0].page == 1 and page.hits[0].page_source == "ocr"
+    assert page.hits[0].agencies[0]["name"] == "West Miami Police Department"
+
+
+def test_documents_of_an_agency_and_broken_links_for_the_site(library):
+    with library.db.session() as session:
+        detail = queries.document_detail(session, library.report.results[0].sha256, actor=Actor.public())
+        agency_id = detail["agreements"][0]["agency_id"]
+        documents = queries.documents_of_agency(session, agency_id, actor=Actor.public())
+        assert detail["sha256"] in {d["sha256"] for d in documents}
+        assert set(documents[0]["facts"]) >= {"model", "agency_name", "ice_signed_on", "addendum"}
+        assert documents[0]["file_link"].startswith("/documents/")
+        text = queries.page_text(session, detail["sha256"], 1)
+        assert text["source"] == "text" and len(text["text"]) > 500
+        assert queries.broken_links(session) == []
+        listed = queries.list_documents(session, kind="pdf", limit=5)
+        assert listed["total"] == 10 and len(listed["documents"]) == 5
+
+
+def test_search_and_show_commands(library):
+    if library.db.dialect_name != "sqlite":
+        pytest.skip("the commands are the same on both databases; run once")
+    env = dict(os.environ, G287_DATABASE_URL=library.db.url, G287_DOCUMENTS_DIR=str(library.archive))
+    result = subprocess.run([sys.executable, "-m", "g287", "documents", "search", "Owyhee", "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["total"] == 1 and data["hits"][0]["file_name"] == "OwyheeCoID_TFM_MOA_03.07.25.pdf"
+    sha = data["hits"][0]["sha256"]
+    shown = subprocess.run([sys.executable, "-m", "g287", "documents", "show", sha[:10]], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert shown.returncode == 0, shown.stderr
+    assert "│ model" in shown.stdout and "TFM" in shown.stdout
+    assert "Owyhee County Sheriff's Office" in shown.stdout and str(library.archive) in shown.stdout
+    missing = subprocess.run([sys.executable, "-m", "g287", "documents", "show", "ffffff"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert missing.returncode == 1 and missing.stderr.startswith("g287: error: no document")
+
+
+def test_the_real_moas_contradict_none_of_their_listings(library):
+    from sqlalchemy import func, select
+
+    from g287.db.models.registry import RowProblem
+    from g287.documents.checks import COLUMNS
+
+    with library.db.session() as session:
+        flagged = session.scalar(select(func.count()).select_from(RowProblem).where(RowProblem.column.in_(COLUMNS.values())))
+        facts = [queries.document_detail(session, r.sha256)["facts"] for r in library.report.results]
+    assert flagged == 0
+    assert sum(f["model"]["value"] is not None for f in facts) >= 8  # read, and consistent with their listings

@@ -1,0 +1,246 @@
+"""`g287 sync` against a local server that mimics ICE's page, workbooks and PDFs, failures included."""
+
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from g287.db.models.documents import Document, DocumentAddress
+from g287.db.models.registry import Publication
+from g287.documents import queries, settings
+from g287.documents.archive import Archive, sha256_of
+from g287.documents.fetch import PoliteClient
+from g287.documents.links import url_key
+from g287.exports.ice_workbook import IceRow, write_ice_workbook
+from g287.sources import sync as sync_module
+from g287.sources.icepage import IcePageError, read_page, workbook_links
+from g287.sources.sync import run_sync
+from tests.conftest import ROOT
+from tests.documents.conftest import moa
+from tests.documents.fakeice import FakeIce, Route
+
+PAGE = "/identify-and-arrest/287g"
+FOLDER = "/doclib/about/offices/ero/287g/"
+MOAS = "/doclib/287gMOA/"
+GOOD = {
+    "BurlesonCoTX_WSO_MOA_04.16.2025.pdf": ("TEXAS", "Burleson County Sheriff's Office", "Warrant Service Officer"),
+    "OwyheeCoID_TFM_MOA_03.07.25.pdf": ("IDAHO", "Owyhee County Sheriff's Office", "Task Force Model"),
+    "VictoriaCo_WSO_MOA_02.26.25.pdf": ("TEXAS", "Victoria County Sheriff's Office", "Warrant Service Officer"),
+}
+COPY = "BurlesonCoTX_WSO_MOA_copy.pdf"
+BAD = {  # link name: (agency, route mode, expected problem)
+    "Missing_TFM_MOA.pdf": ("Missing Police Department", "missing", "HTTP 404"),
+    "Slow_WSO_MOA.pdf": ("Slow County Sheriff's Office", "slow", "timed out"),
+    "Cut_WSO_MOA.pdf": ("Cut County Sheriff's Office", "cut_always", "the download was cut off after"),
+    "Portal_JEM_MOA.pdf": ("Portal County Sheriff's Office", "html", "not a PDF: the server sent text/html"),
+}
+
+
+def workbook_bytes(kind: str, rows) -> bytes:
+    buffer = io.BytesIO()
+    write_ice_workbook(buffer, kind, rows)
+    return buffer.getvalue()
+
+
+def page_html(base: str, body_links: str | None = None) -> bytes:
+    links = body_links if body_links is not None else (
+        f'<li><a class="usa-link" href="{base}{FOLDER}participatingAgencies07112025am.xlsx">Participating Agencies (updated 07/11/2025)</a></li>'
+        f"<li><a href='{FOLDER}pendingAgencies07112025am.xlsx?v=3'>Pending Agencies</a></li>"
+    )
+    return f"<!DOCTYPE html><html><head><title>Delegation of Immigration Authority Section 287(g)</title></head><body><main><ul>{links}</ul></main></body></html>".encode()
+
+
+@pytest.fixture
+def ice():
+    fake = FakeIce().start()
+    participating = [IceRow(state, agency, "County", "", model, dt.date(2025, 3, 1), fake.url(MOAS + name)) for name, (state, agency, model) in GOOD.items()]
+    participating += [IceRow("FLORIDA", agency, "Municipality", "", "Task Force Model", dt.date(2025, 3, 1), fake.url(MOAS + name)) for name, (agency, _m, _p) in BAD.items()]
+    # the same file under a second address (ICE sometimes posts one PDF twice): kept once, linked twice
+    participating.append(IceRow("TEXAS", "Burleson County Constable", "County", "", "Warrant Service Officer", dt.date(2025, 3, 1), fake.url(MOAS + COPY)))
+    pending = [IceRow("OHIO", "Pending County Sheriff's Office", "County", "", "Jail Enforcement Model")]
+    fake.routes[PAGE] = Route(page_html(fake.base), "text/html; charset=utf-8")
+    fake.routes[FOLDER + "participatingAgencies07112025am.xlsx"] = Route(workbook_bytes("participating", participating), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    fake.routes[FOLDER + "pendingAgencies07112025am.xlsx"] = Route(workbook_bytes("pending", pending), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    for name in GOOD:
+        fake.routes[MOAS + name] = Route(moa(name).read_bytes(), "application/pdf")
+    fake.routes[MOAS + COPY] = Route(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf").read_bytes(), "application/pdf")
+    for name, (_agency, mode, _problem) in BAD.items():
+        if mode == "html":
+            fake.routes[MOAS + name] = Route(b"<!DOCTYPE html><html><body>Please enable JavaScript</body></html>", "text/html")
+        else:
+            fake.routes[MOAS + name] = Route(moa("287gJEM_LavacaCoTX_06-08-2020.pdf").read_bytes(), "application/pdf", mode=mode, delay=1.5)
+    yield fake
+    fake.stop()
+
+
+def without_failures(ice):
+    """The slow address answers 404 at once (tests that are not about timeouts need not wait for them)."""
+    ice.routes[MOAS + "Slow_WSO_MOA.pdf"].mode = "missing"
+
+
+def archive_files():
+    return Archive(settings.documents_dir()).listing()
+
+
+def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, ice):
+    report = run_sync(db, actor, page_url=ice.url(PAGE))
+    assert report.page == "fetched" and not report.failed, report.problems
+    assert [(w["file"], w["status"]) for w in report.workbooks] == [("participatingAgencies07112025am.xlsx", "ingested"), ("pendingAgencies07112025am.xlsx", "ingested")]
+    assert report.documents == {"stored": 3, "already_held": 1, "unchanged": 0, "broken": 4, "not_attempted": 0}
+    problems = {b["url"].rsplit("/", 1)[1]: b["problem"] for b in report.broken}
+    for name, (_agency, _mode, problem) in BAD.items():
+        assert problem in problems[name], (name, problems[name])
+    assert all(r.headers["user-agent"].startswith("g287/") for r in ice.requests)
+    files = archive_files()
+    assert sorted(f.rsplit(".", 1)[1] for f in files) == ["html", "pdf", "pdf", "pdf", "xlsx", "xlsx"]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Publication)) == 2
+        held = session.scalars(select(Document).where(Document.kind == "pdf")).all()
+        assert len(held) == 3 and {d.file_name for d in held} <= set(GOOD) | {COPY}
+        assert {d.sha256 for d in held} == {sha256_of(moa(n))[0] for n in GOOD}
+        burleson = next(d for d in held if d.file_name.startswith("Burleson"))
+        assert len(queries.document_detail(session, burleson.sha256)["addresses"]) == 2  # one file, both addresses
+        broken = queries.broken_links(session)
+        assert {b["link_name"] for b in broken} == set(BAD)
+        assert {b["agreements"][0]["agency"] for b in broken} == {agency for agency, _m, _p in BAD.values()}
+        workbook = session.scalars(select(Document).where(Document.kind == "workbook", Document.file_name.like("participating%"))).one()
+        assert workbook.publication_id is not None
+
+    if db.dialect_name == "sqlite":
+        env = dict(os.environ, G287_DATABASE_URL=db.url)
+        shown = subprocess.run([sys.executable, "-m", "g287", "documents", "broken", "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert shown.returncode == 0 and {b["link_name"] for b in json.loads(shown.stdout)} == set(BAD)
+
+    # Again: nothing held is downloaded again; the page and the workbooks are asked conditionally.
+    counts = {name: len(ice.requests_for(MOAS + name)) for name in GOOD}
+    again = run_sync(db, actor, page_url=ice.url(PAGE))
+    assert {name: len(ice.requests_for(MOAS + name)) for name in GOOD} == counts
+    assert again.page == "unchanged" and [w["status"] for w in again.workbooks] == ["unchanged", "unchanged"]
+    assert ice.requests_for(PAGE)[-1].headers["if-none-match"] == ice.routes[PAGE].etag
+    assert again.documents["stored"] == 0 and again.documents["broken"] == 4 and again.bytes_downloaded < 300_000
+    assert archive_files() == files
+    with db.session() as session:
+        assert {a.failures for a in session.scalars(select(DocumentAddress).where(DocumentAddress.status == "broken"))} == {2}
+
+
+def test_a_download_cut_off_is_resumed_where_it_stopped(sqlite_db, actor, ice):
+    db = sqlite_db
+    without_failures(ice)
+    name = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"
+    ice.routes[MOAS + name].mode = "cut_once"
+    report = run_sync(db, actor, page_url=ice.url(PAGE))
+    assert report.documents["stored"] == 3
+    first, second = ice.requests_for(MOAS + name)
+    size = len(moa(name).read_bytes())
+    assert "range" not in first.headers
+    start = int(second.headers["range"].removeprefix("bytes=").rstrip("-"))
+    assert 0 < start <= size // 2  # from the end of what arrived before the cut
+    assert second.headers["if-range"] == ice.routes[MOAS + name].etag
+    with db.session() as session:
+        assert session.scalars(select(Document.sha256).where(Document.file_name == name)).one() == sha256_of(moa(name))[0]
+    partial = {p.stem for p in (settings.documents_dir() / "partial").glob("*.part")}
+    assert url_key(ice.url(MOAS + name)) not in partial  # used, then removed
+    assert url_key(ice.url(MOAS + "Cut_WSO_MOA.pdf")) in partial  # still cut off: kept to resume next time
+
+
+def test_an_interrupted_sync_goes_on_where_it_stopped(sqlite_db, actor, ice, monkeypatch):
+    db = sqlite_db
+    without_failures(ice)
+    calls = []
+
+    def interrupt(step):
+        if step == "document":
+            calls.append(step)
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(sync_module, "checkpoint", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run_sync(db, actor, page_url=ice.url(PAGE))
+    fetched_before = {path for path in {r.path for r in ice.requests} if path.startswith(MOAS)}
+    assert len(fetched_before) == 2
+    with db.session() as session:
+        kept_before = session.scalar(select(func.count()).select_from(Document).where(Document.kind == "pdf"))
+    monkeypatch.setattr(sync_module, "checkpoint", lambda step: None)
+    requests_before = len(ice.requests)
+    report = run_sync(db, actor, page_url=ice.url(PAGE))
+    fetched_after = {r.path for r in ice.requests[requests_before:] if r.path.startswith(MOAS)}
+    held_before = {p for p in fetched_before if p.rsplit("/", 1)[1] in GOOD}
+    assert not fetched_after & held_before  # what the interrupted run kept is not fetched again
+    assert report.documents["stored"] == 3 - kept_before
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Document).where(Document.kind == "pdf")) == 3
+
+
+def test_a_changed_page_layout_is_a_clear_error(sqlite_db, actor, ice, tmp_path):
+    db = sqlite_db
+    ice.routes[PAGE] = Route(page_html(ice.base, '<li><a href="/sites/default/files/list.pdf">Download the list</a></li>'), "text/html")
+    report = run_sync(db, actor, page_url=ice.url(PAGE))
+    assert report.failed and report.page == "failed"
+    assert "links no participatingAgencies….xlsx or pendingAgencies….xlsx workbook" in report.problems[0]
+    with db.session() as session:
+        page = session.scalars(select(DocumentAddress).where(DocumentAddress.role == "page")).one()
+        assert page.status == "broken" and "layout" in page.problem
+    env = dict(os.environ, G287_DATABASE_URL=db.url)
+    result = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", ice.url(PAGE)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert "problem: ICE's page at" in result.stdout
+
+
+def test_a_missing_page_is_a_clear_error(sqlite_db, actor, ice):
+    db = sqlite_db
+    report = run_sync(db, actor, page_url=ice.url("/no/such/page"))
+    assert report.failed and report.problems == [f"ICE's page {ice.url('/no/such/page')}: HTTP 404 Not Found"]
+
+
+def test_files_over_the_size_limit_are_refused(sqlite_db, actor, ice, monkeypatch):
+    db = sqlite_db
+    without_failures(ice)
+    monkeypatch.setenv("G287_SYNC_MAX_MB", "0.1")  # the workbooks pass, the PDFs (400 KB and more) do not
+    report = run_sync(db, actor, page_url=ice.url(PAGE))
+    assert report.documents["stored"] == 0
+    assert all("larger than the limit of 104,857 bytes" in b["problem"] for b in report.broken if b["url"].rsplit("/", 1)[1] in GOOD)
+    assert not [f for f in archive_files() if f.endswith(".pdf")]
+
+
+def test_requests_are_spaced_and_retried_with_backoff(tmp_path):
+    fake = FakeIce().start()
+    try:
+        fake.routes["/a.pdf"] = Route(moa("VictoriaCo_WSO_MOA_02.26.25.pdf").read_bytes(), "application/pdf", mode="busy_once")
+        fake.routes["/b.pdf"] = Route(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf").read_bytes(), "application/pdf")
+        slept, now = [], [100.0]
+        config = settings.SyncSettings(fake.url("/"), "g287/test", delay=2.0, timeout=5, retries=2, backoff=3.0, max_bytes=10 << 20)
+        with PoliteClient(config, tmp_path, sleep=slept.append, clock=lambda: now[0]) as client:
+            first = client.fetch(fake.url("/a.pdf"), expect="pdf")
+            second = client.fetch(fake.url("/b.pdf"), expect="pdf")
+        assert first.status == second.status == "downloaded" and first.attempts == 2
+        # 503 with Retry-After: 7 -> wait 7 s; then every request to the host waits the 2 s delay
+        assert slept == [7.0, 2.0, 2.0]
+    finally:
+        fake.stop()
+
+
+def test_workbook_links_are_found_wherever_the_page_puts_them():
+    page = """
+    <base href="https://www.ice.gov/doclib/">
+    <a href="about/offices/ero/287g/pendingAgencies07112025am.xlsx">pending</a>
+    <div data-file="https://www.ice.gov/doclib/about/offices/ero/287g/participatingAgencies07112025pm.xlsx"></div>
+    <script>var old = "/doclib/archive/participatingAgencies05292025am.xlsx";</script>
+    <a href="/doclib/287gMOA/SomeCo_WSO_MOA.pdf">an MOA</a> <a href="/other.xlsx">another workbook</a>
+    <a href="/x/participatingAgencies%2F..%2F..%2Fevil.xlsx">a file name that is a path</a>
+    """
+    links = workbook_links(page, "https://www.ice.gov/identify-and-arrest/287g")
+    assert [(l.kind, l.url) for l in links] == [
+        ("participating", "https://www.ice.gov/doclib/archive/participatingAgencies05292025am.xlsx"),
+        ("participating", "https://www.ice.gov/doclib/about/offices/ero/287g/participatingAgencies07112025pm.xlsx"),
+        ("pending", "https://www.ice.gov/doclib/about/offices/ero/287g/pendingAgencies07112025am.xlsx"),
+    ]
+    with pytest.raises(IcePageError, match="layout"):
+        read_page(b"<html><body>Maintenance</body></html>", "https://www.ice.gov/identify-and-arrest/287g")
+    with pytest.raises(IcePageError):
+        read_page(b"\x89PNG\r\n\x1a\n\x00\x00", "https://www.ice.gov/identify-and-arrest/287g")
