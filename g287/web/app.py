@@ -137,7 +137,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
             return JSONResponse({"error": {"status": 500, "message": "internal error"}}, status_code=500)
         return error_page(request, 500, "internal error")
 
-    app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",))
+    app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",), uncached_pattern=r"^/documents/[0-9a-f]{64}\.")
     return app
 
 

@@ -61,8 +61,15 @@ def server(tmp_path_factory):
     from g287.registry.bundled import ingest_bundled
     from g287.web.app import create_app
 
+    from g287.documents.importer import import_paths
+    from tests.conftest import MOA_DIR
+
     database = Database(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'g287.sqlite'}")
     ingest_bundled(database, Actor.command_line())
+    with pytest.MonkeyPatch.context() as patch:  # the signed MOAs, read from their text layers
+        patch.setenv("G287_OCR", "off")
+        patch.delenv("G287_DOCUMENTS_DIR", raising=False)
+        import_paths(database, [str(MOA_DIR)], Actor.command_line())
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -139,7 +146,16 @@ def test_visit_the_site(page, server, shots):
     page.wait_for_url("**/agencies/*")
     assert page.locator("h1").inner_text() == "Hillsborough County Sheriff's Office"
     assert page.locator("text=Every listing").count() == 1 and page.locator("text=History of each agreement").count() == 1
+    assert page.locator("h3 a", has_text="hIllsboroughCountySherrifsOffice_WSO_MOA_03122025.pdf").count() == 1  # its signed MOA, held
     page.screenshot(path=str(shots / "agency.png"), full_page=True)
+    with page.expect_response(lambda response: response.url.endswith(".pdf")) as served:
+        page.get_by_role("link", name="the file kept by this registry").first.click()
+    assert served.value.status == 200 and served.value.headers["content-type"] == "application/pdf"
+    page.goto(server + "/documents")
+    page.fill("#document-search", "Hillsborough")
+    with page.expect_navigation():
+        page.press("#document-search", "Enter")
+    assert page.locator("ol.hits mark").count() >= 1
 
     page.fill("#site-search", "hilsborough sherif")
     with page.expect_navigation():
@@ -194,16 +210,22 @@ def test_usable_on_a_phone(browser, server, shots):
 PAGES = [
     "/", "/?model=TFM", "/?level=county&as_of=2025-06-20", "/states", "/states/FL", "/states/PR", "/counties/12009", "/agencies", "/models",
     "/models/WSO", "/pending", "/pending?model=WSO", "/changes", "/changes?from=2025-05-16&to=2025-07-09", "/changes?kind=pending",
-    "/search?q=sheriff", "/data", "/publications/1", "/about", "/factsheet", "/api/v1/docs",
+    "/search?q=sheriff", "/data", "/publications/1", "/about", "/factsheet", "/api/v1/docs", "/documents", "/documents?q=warrant",
 ]
+
+
+def document_agency(page, server, document) -> int:
+    return page.request.get(server + f"/api/v1/documents/{document['sha256']}").json()["agreements"][0]["agency_id"]
 
 
 def test_accessibility(page, server):
     source = AXE.read_text(encoding="utf-8")
     agency = page.request.get(server + "/api/v1/agencies?limit=1").json()["items"][0]["id"]
     merged = page.request.get(server + "/api/v1/diff?from=2025-05-16&to=2025-07-09").json()["renamed"][0]["agency_id"]
+    document = page.request.get(server + "/api/v1/documents").json()["documents"][0]
+    with_documents = document_agency(page, server, document)
     problems = []
-    for path in PAGES + [f"/agencies/{agency}", f"/agencies/{merged}"]:
+    for path in PAGES + [f"/agencies/{agency}", f"/agencies/{merged}", f"/documents/{document['sha256']}", f"/agencies/{with_documents}"]:
         page.goto(server + path)
         page.evaluate(source)  # injected by the test (our CSP forbids inline scripts for the site itself)
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

@@ -56,6 +56,12 @@ SAMPLES = {
     "/api/v1/counties": "/api/v1/counties?with_agreements=true",
     "/api/v1/counties/{fips}": "/api/v1/counties/48201",
     "/api/v1/openapi.json": "/api/v1/openapi.json",
+    "/favicon.ico": "/favicon.ico",
+    "/documents": "/documents?q=warrant",
+    "/documents/{name}": "/documents/{document}.pdf",
+    "/api/v1/documents": "/api/v1/documents?kind=pdf",
+    "/api/v1/documents/search": "/api/v1/documents/search?q=detention&limit=3",
+    "/api/v1/documents/{sha256}": "/api/v1/documents/{document}",
 }
 REDIRECTS = {"/states/{usps}/counties/{name}": 301}
 
@@ -65,7 +71,7 @@ def declared_routes(site) -> set[str]:
     for module in pkgutil.iter_modules(pages.__path__):
         router = getattr(importlib.import_module(f"g287.web.pages.{module.name}"), "router", None)
         paths |= {route.path for route in router.routes} if router is not None else set()
-    paths |= {route.path for route in docs.router.routes}
+    paths |= {route.path for route in docs.router.routes} | {route.path for route in pages.router.routes if getattr(route, "path", None)}
     paths |= set(site.get("/api/v1/openapi.json").json()["paths"]) | {"/api/v1/openapi.json"}
     return paths
 
@@ -78,7 +84,8 @@ def test_every_route_has_a_sample(sqlite_site):
 def test_every_route_answers(sqlite_site, route):
     agreement = sqlite_site.get("/api/v1/agreements", params={"limit": 1}).json()["items"][0]
     publication = sqlite_site.get("/api/v1/publications").json()[0]["id"]
-    path = SAMPLES[route].format(agency=agreement["agency_id"], agreement=agreement["id"], publication=publication)
+    document = sqlite_site.get("/api/v1/documents").json()["documents"][0]["sha256"]
+    path = SAMPLES[route].format(agency=agreement["agency_id"], agreement=agreement["id"], publication=publication, document=document)
     answer = sqlite_site.get(path, follow_redirects=False)
     assert answer.status_code == REDIRECTS.get(route, 200), (path, answer.text[:300])
     assert answer.content or route in REDIRECTS

@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from g287.web.api import docs, geography, history, resources
+from g287.web.api import docs, documents, geography, history, resources
 
 
 def router() -> APIRouter:
     api = APIRouter()
-    for module in (resources, history, geography, docs):
+    for module in (resources, history, geography, documents, docs):
         api.include_router(module.router)
     return api

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from g287 import __version__
 from g287.db.models.registry import Agreement as AgreementRow, Publication as PublicationRow
 from g287.errors import NotFound
+from g287.documents.queries import documents_of_agency
 from g287.geo.store import county_of_agency
 from g287.history.agency import agency_history, live_agency
 from g287.registry import figures, quality, search as search_service
@@ -152,10 +153,11 @@ def agency(request: Request, agency_id: int = Path(ge=1, le=2**31 - 1)):
             return RedirectResponse(f"{API_PREFIX}/agencies/{live.id}", status_code=308)
         force = publications_in_force(session, None)
         current = {a.model: a.status for row in agencies_as_of(session, force, Filters(state=live.state_usps), "all") if row.id == live.id for a in row.agreements}
-        return agency_detail(agency_history(session, agency_id), current, county_of_agency(session, agency_id), force)
+        documents = documents_of_agency(session, agency_id)
+        return agency_detail(agency_history(session, agency_id), current, county_of_agency(session, agency_id), force, documents)
 
 
-def agency_detail(history: dict, current: dict[str, str], located: dict | None, force) -> dict:
+def agency_detail(history: dict, current: dict[str, str], located: dict | None, force, documents: list[dict]) -> dict:
     a = history["agency"]
     return {
         "id": a["id"],
@@ -174,6 +176,7 @@ def agency_detail(history: dict, current: dict[str, str], located: dict | None, 
             }
             for g in history["agreements"]
         ],
+        "documents": documents,
         "listings": history["listings"],
     }
 

@@ -207,6 +207,36 @@ class ListingRun(BaseModel):
     row_numbers_last: list[int]
 
 
+class DocumentFact(BaseModel):
+    value: Optional[str] = Field(description="What the document says; null: unknown (the evidence says why)")
+    page: Optional[int]
+    confidence: Optional[float]
+    source: Optional[str] = Field(description="text (text layer) or ocr")
+    evidence: Optional[str]
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    sha256: str
+    file_name: str
+    kind: str = Field(description="pdf, workbook or page")
+    extension: str
+    size_bytes: int
+    pages: Optional[int]
+    text_pages: Optional[int]
+    ocr_pages: Optional[int]
+    unread_pages: Optional[int]
+    stored_at: Optional[str]
+    file_link: str = Field(description="Where this site serves the file")
+    facts: dict[str, DocumentFact] = Field(description="model, agency_name, ice_signatory_name, ice_signatory_title, ice_signed_on, lea_signed_on, addendum")
+
+
+class AgencyDocument(DocumentSummary):
+    roles: list[str] = Field(description="moa, addendum")
+    models: list[str] = Field(description="The models of the listings that link it")
+    addresses: list[str] = Field(description="The addresses the listings link")
+
+
 class StatusPublications(BaseModel):
     participating: Optional[PublicationRef]
     pending: Optional[PublicationRef]
@@ -223,6 +253,7 @@ class AgencyDetail(BaseModel):
     names: list[AgencyName]
     merges: list[IdentityMerge]
     agreements: list[AgreementRecord]
+    documents: list[AgencyDocument] = Field(description="The signed documents its listings link, held by this registry, with what was read from them")
     listings: list[ListingRun]
 
 

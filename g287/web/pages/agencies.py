@@ -1,5 +1,6 @@
 """Agency pages: the list (any date and filter, paginated) and each agency's record: its agreements with their
-lifecycles (history), every listing, its names and the identity merges that joined them, with their reasons."""
+lifecycles (history), the signed documents its listings link (with what was read from them), every listing, its
+names and the identity merges that joined them, with their reasons."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
+from g287.documents.queries import documents_of_agency
 from g287.geo.store import county_of_agency
 from g287.history.agency import agency_history, live_agency
 from g287.history.lifecycle import end_after_default
@@ -74,4 +76,5 @@ def agency_page(request: Request, agency_id: int = Path(ge=1, le=2**31 - 1)):
             for a in agency.agreements
         }
         located = county_of_agency(session, agency_id)
-    return render("agency.html", history=history, agency=history["agency"], force=force, current=current, located=located, end_after=end_after_default())
+        documents = documents_of_agency(session, agency_id)
+    return render("agency.html", history=history, agency=history["agency"], force=force, current=current, located=located, documents=documents, end_after=end_after_default())
