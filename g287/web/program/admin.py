@@ -12,7 +12,7 @@ from g287.program.accounts import ACCOUNT_ROLES
 from g287.program.validation import AGENCY_TYPES, InvalidInput
 from g287.web.app import site_of
 from g287.web.program.applications import AGENCY_TYPE_LABELS
-from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, caller_of, check_csrf, form_of, page, problem_of, see_other, text
+from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, see_other, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -144,12 +144,12 @@ def agency_page(request: Request, agency_id: int, *, problem=None, values: dict 
 
 
 @router.get("/program/agencies/{agency_id}")
-def agency_view(request: Request, agency_id: int):
+def agency_view(request: Request, agency_id: RecordId):
     return agency_page(request, agency_id)
 
 
 @router.post("/program/agencies/{agency_id}")
-async def update_agency(request: Request, agency_id: int):
+async def update_agency(request: Request, agency_id: RecordId):
     caller = caller_of(request)
     values: dict = {}
     try:
@@ -167,7 +167,7 @@ async def update_agency(request: Request, agency_id: int):
 
 
 @router.post("/program/agencies/{agency_id}/link")
-async def link_agency(request: Request, agency_id: int):
+async def link_agency(request: Request, agency_id: RecordId):
     caller = caller_of(request)
     try:
         values = await form_of(request)

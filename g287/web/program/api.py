@@ -9,13 +9,15 @@ GET /api/v1/program/session in the X-CSRF-Token header. Errors: `{"error": {"sta
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Callable, Literal, Optional, TypeVar
 
-from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Header, Query, Request, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from g287.access import Actor
-from g287.program import accounts, agencies, applications, audit_log, auth, moas, nominees, publish, training, views
+from g287.program import accounts, agencies, applications, audit_log, auth, moas, nominees, publish, settings, training, views
 from g287.program.accounts import normalize_username
 from g287.program.applications import LetterForm, moa_summary
 from g287.program.audit_log import AuditFilter
@@ -23,7 +25,8 @@ from g287.program.storage import UploadRejected
 from g287.program.validation import InvalidInput
 from g287.web.app import API_PREFIX, site_of
 from g287.web.program import schemas
-from g287.web.program.core import PrivateRoute, PublicRoute, caller_of, check_csrf, clear_session_cookie, document_response, set_session_cookie
+from g287.web.program.core import FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, set_session_cookie
+from g287.web.program.moas import UPLOAD_SLACK
 from g287.web.program.public import registry_figures
 
 PREFIX = f"{API_PREFIX}/program"
@@ -135,12 +138,12 @@ def create_agency(request: Request, body: schemas.NewAgencyIn, x_csrf_token: Opt
 
 
 @router.get("/agencies/{agency_id}", response_model=schemas.AgencyOut, summary="An applicant agency")
-def get_agency(request: Request, agency_id: int):
+def get_agency(request: Request, agency_id: RecordId):
     return read(request, lambda s, a: agencies.AgencyInfo.of(agencies.get_agency(s, a, agency_id))).__dict__
 
 
 @router.put("/agencies/{agency_id}", response_model=schemas.AgencyOut, summary="Correct an agency's details")
-def update_agency(request: Request, agency_id: int, body: schemas.AgencyIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def update_agency(request: Request, agency_id: RecordId, body: schemas.AgencyIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return change(
         request, x_csrf_token,
         lambda s, a: agencies.update_agency(s, a, agency_id, name=body.name, state=body.state, agency_type=body.agency_type, county=body.county, address=body.address),
@@ -148,7 +151,7 @@ def update_agency(request: Request, agency_id: int, body: schemas.AgencyIn, x_cs
 
 
 @router.put("/agencies/{agency_id}/link", response_model=schemas.AgencyOut, summary="Link an agency to the registry's agency (program office)")
-def link_agency(request: Request, agency_id: int, body: schemas.LinkIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def link_agency(request: Request, agency_id: RecordId, body: schemas.LinkIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return change(request, x_csrf_token, lambda s, a: agencies.link_agency(s, a, agency_id, body.registry_agency_id)).__dict__
 
 
@@ -172,12 +175,12 @@ def submit_letter(request: Request, body: schemas.LetterIn, x_csrf_token: Option
 
 
 @router.get("/applications/{application_id}", response_model=schemas.ApplicationDetail, summary="An application: the letter as submitted and each MOA")
-def get_application(request: Request, application_id: int):
+def get_application(request: Request, application_id: RecordId):
     return read(request, lambda s, a: applications.application_detail(s, a, application_id))
 
 
 @router.get("/applications/{application_id}/letter.{fmt}", response_class=Response, responses=DOCUMENTS, summary="The letter of interest as PDF or DOCX")
-def letter_document(request: Request, application_id: int, fmt: Literal["pdf", "docx"]):
+def letter_document(request: Request, application_id: RecordId, fmt: Literal["pdf", "docx"]):
     return document_response(read(request, lambda s, a: applications.letter_document(s, a, application_id, fmt)))
 
 
@@ -185,43 +188,59 @@ def letter_document(request: Request, application_id: int, fmt: Literal["pdf", "
 
 
 @router.post("/moas/{moa_id}/draft", response_model=schemas.MoaOut, summary="Draft the MOA from its model's template (a new version each time)")
-def draft_moa(request: Request, moa_id: int, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def draft_moa(request: Request, moa_id: RecordId, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return change(request, x_csrf_token, lambda s, a: moa_summary(moas.draft_moa(s, a, moa_id)))
 
 
 @router.get("/moas/{moa_id}/draft.{fmt}", response_class=Response, responses=DOCUMENTS, summary="The latest draft, marked DRAFT FOR DISCUSSION on every page")
-def draft_document(request: Request, moa_id: int, fmt: Literal["pdf", "docx"]):
+def draft_document(request: Request, moa_id: RecordId, fmt: Literal["pdf", "docx"]):
     return document_response(read(request, lambda s, a: moas.draft_document(s, a, moa_id, fmt)))
 
 
-@router.post("/moas/{moa_id}/signed", response_model=schemas.MoaOut, summary="Record the signed MOA (multipart: the PDF, the date, the signatories as JSON)")
-async def record_signed(
-    request: Request,
-    moa_id: int,
-    pdf: UploadFile = File(description="The signed MOA as PDF"),
-    signed_on: str = Form(max_length=40, description="YYYY-MM-DD"),
-    signatories: str = Form(max_length=20000, description='JSON: [{"name", "title", "party": "agency" | "ICE"}, ...]'),
-    x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION),
-):
-    import json
+SIGNED_MOA_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["pdf", "signed_on", "signatories"],
+                    "properties": {
+                        "pdf": {"type": "string", "format": "binary", "description": "The signed MOA as PDF"},
+                        "signed_on": {"type": "string", "format": "date", "description": "The date signed, YYYY-MM-DD"},
+                        "signatories": {"type": "string", "description": 'JSON: [{"name", "title", "party": "agency" | "ICE"}, ...]'},
+                    },
+                }
+            }
+        },
+    }
+}
 
-    from g287.program import settings
 
+@router.post("/moas/{moa_id}/signed", response_model=schemas.MoaOut, openapi_extra=SIGNED_MOA_FORM, summary="Record the signed MOA (multipart: the PDF, the date, the signatories as JSON)")
+async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+    # The form is read here, after the CSRF check: its values go to the service as they came, which checks them.
     check_csrf(request, caller_of(request), x_csrf_token)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.max_upload_bytes() + UPLOAD_SLACK:
+        raise UploadRejected(f"the upload is larger than the limit of {settings.max_upload_bytes() / 1048576:.3g} MB (G287_MAX_UPLOAD_MB)")
+    form = await request.form()
+    upload, signed_on, signatories = form.get("pdf"), form.get("signed_on"), form.get("signatories")
     try:
-        people = json.loads(signatories)
+        people = json.loads(signatories) if isinstance(signatories, str) and signatories.strip() else []
     except ValueError:
         raise InvalidInput({"signatories": "a JSON list of {name, title, party}"}) from None
     if not isinstance(people, list) or not all(isinstance(p, dict) for p in people):
         raise InvalidInput({"signatories": "a JSON list of {name, title, party}"})
-    content = await pdf.read(settings.max_upload_bytes() + 1)
-    if not content:
-        raise UploadRejected("the uploaded file is empty")
-    return change(request, x_csrf_token, lambda s, a: moa_summary(moas.record_signed_moa(s, a, moa_id, pdf=content, signed_on=signed_on, signatories=people)))
+    content = await upload.read(settings.max_upload_bytes() + 1) if isinstance(upload, StarletteUpload) else b""
+    return change(
+        request, x_csrf_token,
+        lambda s, a: moa_summary(moas.record_signed_moa(s, a, moa_id, pdf=content, signed_on=signed_on if isinstance(signed_on, str) else None, signatories=people)),
+    )
 
 
 @router.post("/moas/{moa_id}/termination", response_model=schemas.MoaOut, summary="Record the MOA as terminated")
-def terminate_moa(request: Request, moa_id: int, body: schemas.TerminateIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def terminate_moa(request: Request, moa_id: RecordId, body: schemas.TerminateIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return change(request, x_csrf_token, lambda s, a: moa_summary(moas.terminate_moa(s, a, moa_id, terminated_on=body.terminated_on)))
 
 
@@ -230,7 +249,7 @@ def periods(items) -> list[dict]:
 
 
 @router.post("/moas/{moa_id}/nominees", response_model=schemas.NomineeDetail, status_code=201, summary="Nominate an officer to a signed MOA")
-def nominate(request: Request, moa_id: int, body: schemas.NominateIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def nominate(request: Request, moa_id: RecordId, body: schemas.NominateIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     def work(session: Session, actor: Actor):
         nominee = nominees.nominate(
             session, actor, moa_id, full_name=body.full_name, us_citizen=body.us_citizen,
@@ -245,17 +264,17 @@ def nominate(request: Request, moa_id: int, body: schemas.NominateIn, x_csrf_tok
 
 
 @router.get("/nominees", response_model=list[schemas.NomineeSummary], summary="Nominees with eligibility and standing (an agency user: their agency's)")
-def list_nominees(request: Request, moa_id: Optional[int] = None, agency_id: Optional[int] = None):
+def list_nominees(request: Request, moa_id: FilterId = None, agency_id: FilterId = None):
     return read(request, lambda s, a: nominees.list_nominees(s, a, moa_id=moa_id, agency_id=agency_id))
 
 
 @router.get("/nominees/{nominee_id}", response_model=schemas.NomineeDetail, summary="A nominee: facts, eligibility, training, certification")
-def get_nominee(request: Request, nominee_id: int):
+def get_nominee(request: Request, nominee_id: RecordId):
     return read(request, lambda s, a: nominees.nominee_detail(s, a, nominee_id))
 
 
 @router.patch("/nominees/{nominee_id}", response_model=schemas.NomineeDetail, summary="Correct the facts the agency attests (only the fields given)")
-def update_nominee(request: Request, nominee_id: int, body: schemas.NomineeUpdateIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def update_nominee(request: Request, nominee_id: RecordId, body: schemas.NomineeUpdateIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     given = body.model_dump(exclude_unset=True)
     if "service_periods" in given:
         given["service_periods"] = periods(body.service_periods or [])
@@ -268,7 +287,7 @@ def update_nominee(request: Request, nominee_id: int, body: schemas.NomineeUpdat
 
 
 @router.get("/nominees/{nominee_id}/eligibility", response_model=schemas.EligibilityOut, summary="Eligibility on a date, with the reason for every rule not met")
-def eligibility(request: Request, nominee_id: int, as_of: Optional[dt.date] = None):
+def eligibility(request: Request, nominee_id: RecordId, as_of: Optional[dt.date] = None):
     return read(request, lambda s, a: nominees.eligibility(s, a, nominee_id, as_of=as_of).as_dict())
 
 
@@ -281,52 +300,52 @@ def nominee_step(request: Request, token: Optional[str], nominee_id: int, step: 
 
 
 @router.post("/nominees/{nominee_id}/background", response_model=schemas.NomineeDetail, summary="Record the background investigation's result (program office)")
-def background(request: Request, nominee_id: int, body: schemas.BackgroundIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def background(request: Request, nominee_id: RecordId, body: schemas.BackgroundIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: nominees.record_background(s, a, nominee_id, result=body.result, completed_on=body.completed_on))
 
 
 @router.post("/nominees/{nominee_id}/enrolment", response_model=schemas.NomineeDetail, summary="Enrol an eligible nominee (409 with the reasons otherwise)")
-def enrol(request: Request, nominee_id: int, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def enrol(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.enrol(s, a, nominee_id, enrolled_on=body.on))
 
 
 @router.post("/nominees/{nominee_id}/exams", response_model=schemas.NomineeDetail, summary="Record an examination score (70% pass mark, one remediation attempt)")
-def record_exam(request: Request, nominee_id: int, body: schemas.ExamIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def record_exam(request: Request, nominee_id: RecordId, body: schemas.ExamIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.record_exam(s, a, nominee_id, score=body.score, taken_on=body.taken_on, exam=body.exam))
 
 
 @router.post("/nominees/{nominee_id}/certification", response_model=schemas.NomineeDetail, summary="Certify a nominee who passed the course")
-def certify(request: Request, nominee_id: int, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def certify(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.certify(s, a, nominee_id, certified_on=body.on))
 
 
 @router.post("/nominees/{nominee_id}/refresher", response_model=schemas.NomineeDetail, summary="Record refresher training")
-def refresher(request: Request, nominee_id: int, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def refresher(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.record_refresher(s, a, nominee_id, completed_on=body.on))
 
 
 @router.post("/nominees/{nominee_id}/renewal", response_model=schemas.NomineeDetail, summary="Renew a certification")
-def renew(request: Request, nominee_id: int, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def renew(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.renew_certification(s, a, nominee_id, renewed_on=body.on))
 
 
 @router.post("/nominees/{nominee_id}/revocation", response_model=schemas.NomineeDetail, summary="Revoke an authorization")
-def revoke(request: Request, nominee_id: int, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+def revoke(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.revoke(s, a, nominee_id, revoked_on=body.on))
 
 
 @router.get("/authorized", response_model=list[schemas.AuthorizedOfficer], summary="Officers authorized on a date, per agency and model")
-def authorized(request: Request, as_of: Optional[dt.date] = None, agency_id: Optional[int] = None, model: Optional[schemas.Model] = None):
+def authorized(request: Request, as_of: Optional[dt.date] = None, agency_id: FilterId = None, model: Optional[schemas.Model] = None):
     return read(request, lambda s, a: training.authorized_officers(s, a, as_of=as_of, agency_id=agency_id, model=model))
 
 
 @router.get("/summary", response_model=list[schemas.SummaryRow], summary="Per agency and model: nominees, eligible, in training, certified, authorized")
-def summary(request: Request, as_of: Optional[dt.date] = None, agency_id: Optional[int] = None):
+def summary(request: Request, as_of: Optional[dt.date] = None, agency_id: FilterId = None):
     return read(request, lambda s, a: training.summary(s, a, as_of=as_of, agency_id=agency_id))
 
 
 @router.get("/due", response_model=list[schemas.DueItem], summary="What is due: refreshers, expiries, remediation, background results, enrolments, certifications")
-def due(request: Request, as_of: Optional[dt.date] = None, within_days: int = Query(60, ge=0, le=3660), agency_id: Optional[int] = None):
+def due(request: Request, as_of: Optional[dt.date] = None, within_days: int = Query(60, ge=0, le=3660), agency_id: FilterId = None):
     return read(request, lambda s, a: training.due(s, a, as_of=as_of, within_days=within_days, agency_id=agency_id))
 
 
@@ -361,7 +380,7 @@ def public_participating(request: Request):
 
 
 @public_router.get("/applications/{application_id}", response_model=schemas.PublicApplication, summary="An application as anyone may see it")
-def public_application(request: Request, application_id: int):
+def public_application(request: Request, application_id: RecordId):
     with site_of(request).read() as session:
         return views.public_application(session, Actor.public(), application_id)
 
@@ -373,6 +392,6 @@ def public_figures(request: Request, as_of: Optional[dt.date] = None):
 
 
 @public_router.get("/moas/{moa_id}/signed.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}, "description": "The signed MOA as uploaded"}}, summary="A signed MOA (a public document)")
-def signed_document(request: Request, moa_id: int):
+def signed_document(request: Request, moa_id: RecordId):
     with site_of(request).read() as session:
         return document_response(moas.signed_document(session, Actor.public(), moa_id))

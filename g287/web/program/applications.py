@@ -16,7 +16,7 @@ from g287.program import agencies, applications, nominees
 from g287.program.applications import LetterForm
 from g287.program.validation import AGENCY_TYPES, InvalidInput
 from g287.web.app import site_of
-from g287.web.program.core import CSRF_FIELD, PrivateRoute, caller_of, check_csrf, document_response, form_of, page, problem_of, see_other, strings, text
+from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, page, problem_of, see_other, strings, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STAGES = ("requested", "draft", "signed", "terminated")
@@ -76,7 +76,7 @@ def letter_page(request: Request, agency_id: int | None, values: dict | None = N
 
 
 @router.get("/program/applications/new")
-def letter_form(request: Request, agency_id: Optional[int] = None):
+def letter_form(request: Request, agency_id: FilterId = None):
     return letter_page(request, agency_id or caller_of(request).actor.agency_id)
 
 
@@ -123,12 +123,12 @@ def application_page(request: Request, application_id: int, *, problem=None, fai
 
 
 @router.get("/program/applications/{application_id}")
-def application_view(request: Request, application_id: int):
+def application_view(request: Request, application_id: RecordId):
     return application_page(request, application_id)
 
 
 @router.get("/program/applications/{application_id}/letter.{fmt}")
-def letter_download(request: Request, application_id: int, fmt: Literal["pdf", "docx"]):
+def letter_download(request: Request, application_id: RecordId, fmt: Literal["pdf", "docx"]):
     with site_of(request).db.session() as session:
         document = applications.letter_document(session, caller_of(request).actor, application_id, fmt)
     return document_response(document)

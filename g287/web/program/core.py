@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Optional
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -36,6 +36,9 @@ SEED_COOKIE = "g287_csrf_seed"  # the random value anonymous visitors' CSRF toke
 PRIVATE = "private, no-store"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+MAX_ID = 2**31 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's id")]
+FilterId = Annotated[Optional[int], Query(ge=1, le=MAX_ID)]
 ROLE_LABELS = {"public": "Public", "agency_user": "Agency user", "program_officer": "Program officer", "administrator": "Administrator"}
 
 

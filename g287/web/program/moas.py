@@ -14,7 +14,7 @@ from g287.program import moas, nominees, settings
 from g287.program.storage import UploadRejected
 from g287.web.app import site_of
 from g287.web.program.applications import application_page
-from g287.web.program.core import CSRF_FIELD, PrivateRoute, PublicRoute, caller_of, check_csrf, document_response, form_of, problem_of, see_other, strings, text
+from g287.web.program.core import CSRF_FIELD, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, document_response, form_of, problem_of, see_other, strings, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 public_router = APIRouter(route_class=PublicRoute, include_in_schema=False)
@@ -68,12 +68,12 @@ async def moa_action(request: Request, moa_id: int, form: str, change, done: str
 
 
 @router.post("/program/moas/{moa_id}/draft")
-async def draft(request: Request, moa_id: int):
+async def draft(request: Request, moa_id: RecordId):
     return await moa_action(request, moa_id, "draft", lambda session, actor, values: moas.draft_moa(session, actor, moa_id), "drafted")
 
 
 @router.get("/program/moas/{moa_id}/draft.{fmt}")
-def draft_download(request: Request, moa_id: int, fmt: Literal["pdf", "docx"]):
+def draft_download(request: Request, moa_id: RecordId, fmt: Literal["pdf", "docx"]):
     with site_of(request).db.session() as session:
         document = moas.draft_document(session, caller_of(request).actor, moa_id, fmt)
     return document_response(document)
@@ -88,7 +88,7 @@ async def uploaded_pdf(request: Request, values: dict) -> bytes:
 
 
 @router.post("/program/moas/{moa_id}/signed")
-async def record_signed(request: Request, moa_id: int):
+async def record_signed(request: Request, moa_id: RecordId):
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > settings.max_upload_bytes() + UPLOAD_SLACK:
         # Refused before the body is read: an oversized upload never fills the disk or the memory.
@@ -104,12 +104,12 @@ async def record_signed(request: Request, moa_id: int):
 
 
 @router.post("/program/moas/{moa_id}/terminate")
-async def terminate(request: Request, moa_id: int):
+async def terminate(request: Request, moa_id: RecordId):
     return await moa_action(request, moa_id, "terminate", lambda session, actor, values: moas.terminate_moa(session, actor, moa_id, terminated_on=text(values, "terminated_on")), "terminated")
 
 
 @router.post("/program/moas/{moa_id}/nominees")
-async def nominate(request: Request, moa_id: int):
+async def nominate(request: Request, moa_id: RecordId):
     def change(session, actor: Actor, values: dict) -> int:
         nominee = nominees.nominate(
             session,
@@ -126,7 +126,7 @@ async def nominate(request: Request, moa_id: int):
 
 
 @public_router.get("/program/moas/{moa_id}/signed.pdf")
-def signed_download(request: Request, moa_id: int):
+def signed_download(request: Request, moa_id: RecordId):
     """The signed MOA as uploaded: a public document, as on ICE's lists (the same for everyone)."""
     with site_of(request).db.session() as session:
         document = moas.signed_document(session, Actor.public(), moa_id)

@@ -6,7 +6,6 @@ renewal and revocation."""
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Optional
 
 from fastapi import APIRouter, Request
 
@@ -16,7 +15,7 @@ from g287.program import nominees, training
 from g287.program.courses import course_catalog
 from g287.program.rules import rule_catalog
 from g287.web.app import site_of
-from g287.web.program.core import CSRF_FIELD, PrivateRoute, caller_of, check_csrf, form_of, page, problem_of, see_other, text
+from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, see_other, text
 from g287.web.program.moas import periods_of
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
@@ -32,7 +31,7 @@ STEPS = (
 
 
 @router.get("/program/nominees")
-def nominee_list(request: Request, moa_id: Optional[int] = None, agency_id: Optional[int] = None):
+def nominee_list(request: Request, moa_id: FilterId = None, agency_id: FilterId = None):
     caller = caller_of(request)
     if not caller.signed_in:
         raise AccessDenied("sign in to read nominees")
@@ -68,7 +67,7 @@ def nominee_page(request: Request, nominee_id: int, *, problem=None, failed: dic
 
 
 @router.get("/program/nominees/{nominee_id}")
-def nominee_view(request: Request, nominee_id: int):
+def nominee_view(request: Request, nominee_id: RecordId):
     return nominee_page(request, nominee_id)
 
 
@@ -103,12 +102,12 @@ def _update(nominee_id: int):
 
 
 @router.post("/program/nominees/{nominee_id}")
-async def update(request: Request, nominee_id: int):
+async def update(request: Request, nominee_id: RecordId):
     return await nominee_action(request, nominee_id, "facts", _update(nominee_id), "updated")
 
 
 @router.post("/program/nominees/{nominee_id}/background")
-async def background(request: Request, nominee_id: int):
+async def background(request: Request, nominee_id: RecordId):
     return await nominee_action(
         request, nominee_id, "background",
         lambda s, a, v: nominees.record_background(s, a, nominee_id, result=text(v, "result"), completed_on=text(v, "completed_on")),
@@ -117,12 +116,12 @@ async def background(request: Request, nominee_id: int):
 
 
 @router.post("/program/nominees/{nominee_id}/enrolment")
-async def enrol(request: Request, nominee_id: int):
+async def enrol(request: Request, nominee_id: RecordId):
     return await nominee_action(request, nominee_id, "enrolment", lambda s, a, v: training.enrol(s, a, nominee_id, enrolled_on=text(v, "enrolled_on") or None), "enrolled")
 
 
 @router.post("/program/nominees/{nominee_id}/exams")
-async def exam(request: Request, nominee_id: int):
+async def exam(request: Request, nominee_id: RecordId):
     return await nominee_action(
         request, nominee_id, "exams",
         lambda s, a, v: training.record_exam(s, a, nominee_id, score=text(v, "score"), taken_on=text(v, "taken_on"), exam=text(v, "exam") or None),
@@ -131,20 +130,20 @@ async def exam(request: Request, nominee_id: int):
 
 
 @router.post("/program/nominees/{nominee_id}/certification")
-async def certify(request: Request, nominee_id: int):
+async def certify(request: Request, nominee_id: RecordId):
     return await nominee_action(request, nominee_id, "certification", lambda s, a, v: training.certify(s, a, nominee_id, certified_on=text(v, "certified_on") or None), "certified")
 
 
 @router.post("/program/nominees/{nominee_id}/refresher")
-async def refresher(request: Request, nominee_id: int):
+async def refresher(request: Request, nominee_id: RecordId):
     return await nominee_action(request, nominee_id, "refresher", lambda s, a, v: training.record_refresher(s, a, nominee_id, completed_on=text(v, "completed_on")), "refresher")
 
 
 @router.post("/program/nominees/{nominee_id}/renewal")
-async def renew(request: Request, nominee_id: int):
+async def renew(request: Request, nominee_id: RecordId):
     return await nominee_action(request, nominee_id, "renewal", lambda s, a, v: training.renew_certification(s, a, nominee_id, renewed_on=text(v, "renewed_on")), "renewed")
 
 
 @router.post("/program/nominees/{nominee_id}/revocation")
-async def revoke(request: Request, nominee_id: int):
+async def revoke(request: Request, nominee_id: RecordId):
     return await nominee_action(request, nominee_id, "revocation", lambda s, a, v: training.revoke(s, a, nominee_id, revoked_on=text(v, "revoked_on")), "revoked")

@@ -14,7 +14,7 @@ from g287.errors import AccessDenied
 from g287.program import agencies, audit_log, training
 from g287.program.audit_log import AuditFilter
 from g287.web.app import site_of
-from g287.web.program.core import PrivateRoute, caller_of, page
+from g287.web.program.core import FilterId, PrivateRoute, caller_of, page
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -22,7 +22,7 @@ router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 @router.get("/program/training")
 def training_page(
     request: Request,
-    agency_id: Optional[int] = None,
+    agency_id: FilterId = None,
     model: Optional[Literal["JEM", "TFM", "WSO"]] = None,
     as_of: Optional[dt.date] = None,
     within_days: int = Query(60, ge=0, le=3660),

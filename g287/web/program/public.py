@@ -16,7 +16,7 @@ from g287.catalog import catalog
 from g287.program import views
 from g287.registry import figures
 from g287.web.app import site_of
-from g287.web.program.core import PublicRoute
+from g287.web.program.core import PublicRoute, RecordId
 from g287.web.render import render
 
 router = APIRouter(route_class=PublicRoute, include_in_schema=False)
@@ -46,7 +46,7 @@ def registry_lists(request: Request, as_of: Optional[dt.date] = None):
 
 
 @router.get("/program/registry/applications/{application_id}")
-def public_application(request: Request, application_id: int):
+def public_application(request: Request, application_id: RecordId):
     with site_of(request).read() as session:
         application = views.public_application(session, Actor.public(), application_id)
     return public_page("program/public_application.html", application=application, models=catalog().models)

@@ -79,7 +79,7 @@ class NewUserIn(BaseModel):
     username: str = Field(max_length=200)
     role: str = Field(max_length=40, description="agency_user, program_officer or administrator")
     display_name: Optional[str] = Field(None, max_length=1000)
-    agency_id: Optional[int] = None
+    agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1)
     password: Optional[str] = Field(None, max_length=1000, description="Empty: a password is generated and returned once")
 
 
@@ -111,18 +111,18 @@ class AgencyIn(BaseModel):
 
 
 class NewAgencyIn(AgencyIn):
-    registry_agency_id: Optional[int] = None
+    registry_agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1)
 
 
 class LinkIn(BaseModel):
-    registry_agency_id: Optional[int] = Field(None, description="The registry's agency; null unlinks")
+    registry_agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1, description="The registry's agency; null unlinks")
 
 
 # Letters and applications
 
 
 class LetterIn(BaseModel):
-    agency_id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
     models: list[str] = Field(description="One or more of JEM, TFM, WSO")
     chief_executive_name: Optional[str] = Field(None, max_length=5000)
     chief_executive_title: Optional[str] = Field(None, max_length=5000)
@@ -145,7 +145,7 @@ class MoaBrief(BaseModel):
 
 class ApplicationSummary(BaseModel):
     id: int
-    agency_id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
     agency: str
     state: str
     submitted_at: str
@@ -174,7 +174,7 @@ class MoaOut(BaseModel):
 
 class ApplicationDetail(BaseModel):
     id: int
-    agency_id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
     submitted_at: str
     submitted_by: str
     stage: str
@@ -235,7 +235,7 @@ class StandingOut(BaseModel):
 class NomineeSummary(BaseModel):
     id: int
     full_name: str
-    agency_id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
     agency: str
     moa_id: int
     model: Model
@@ -269,7 +269,7 @@ class CertificationOut(BaseModel):
 
 class NomineeDetail(BaseModel):
     id: int
-    agency_id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
     moa_id: int
     model: Model
     full_name: str
@@ -304,7 +304,7 @@ class ExamIn(BaseModel):
 class AuthorizedOfficer(BaseModel):
     nominee_id: int
     full_name: str
-    agency_id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
     agency: str
     state: str
     model: Model
@@ -315,7 +315,7 @@ class AuthorizedOfficer(BaseModel):
 
 
 class SummaryRow(BaseModel):
-    agency_id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
     agency: str
     state: str
     model: Model
@@ -333,7 +333,7 @@ class DueItem(BaseModel):
     overdue: bool
     nominee_id: int
     full_name: str
-    agency_id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
     agency: str
     model: Model
     explanation: str
