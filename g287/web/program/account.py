@@ -18,6 +18,7 @@ from g287.web.program.core import (
     form_of,
     page,
     problem_of,
+    record_of,
     safe_next,
     see_other,
     set_session_cookie,
@@ -107,7 +108,7 @@ def dashboard(request: Request):
             "applications": applications.list_applications(session, actor),
             "nominees": nominees.list_nominees(session, actor),
             "due": training.due(session, actor) if allowed(actor, "training.read_all") or actor.agency_id else [],
-            "may_submit": allowed(actor, "application.submit", agency) if agency else allowed(actor, "application.submit", None),
+            "may_submit": allowed(actor, "application.submit", record_of(agency.id if agency else None)),
             "may_publish": allowed(actor, "program.publish"),
         }
     return page(request, "program/dashboard.html", **context)

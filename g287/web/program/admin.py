@@ -12,7 +12,7 @@ from g287.program.accounts import ACCOUNT_ROLES
 from g287.program.validation import AGENCY_TYPES, InvalidInput
 from g287.web.app import site_of
 from g287.web.program.applications import AGENCY_TYPE_LABELS
-from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, see_other, text
+from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, record_of, see_other, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -139,7 +139,7 @@ def agency_page(request: Request, agency_id: int, *, problem=None, values: dict 
         request, "program/agency.html", status=problem.status if problem else 200, problem=problem, agency=agency, applications=rows,
         values=values or {"name": agency.name, "state": agency.state, "agency_type": agency.agency_type, "county": agency.county or "", "address": agency.address or ""},
         agency_types=[(t, AGENCY_TYPE_LABELS[t]) for t in AGENCY_TYPES],
-        may={action: allowed(actor, action, agency) for action in ("agency.update", "agency.link", "application.submit")},
+        may={action: allowed(actor, action, record_of(agency.id)) for action in ("agency.update", "agency.link", "application.submit")},
     )
 
 

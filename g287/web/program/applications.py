@@ -4,7 +4,6 @@ letter as PDF or DOCX."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Request
@@ -16,7 +15,7 @@ from g287.program import agencies, applications, nominees
 from g287.program.applications import LetterForm
 from g287.program.validation import AGENCY_TYPES, InvalidInput
 from g287.web.app import site_of
-from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, page, problem_of, see_other, strings, text
+from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, page, problem_of, record_of, see_other, strings, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STAGES = ("requested", "draft", "signed", "terminated")
@@ -54,9 +53,9 @@ def letter_form_of(values: dict) -> LetterForm:
 def letter_page(request: Request, agency_id: int | None, values: dict | None = None, problem=None):
     actor = caller_of(request).actor
     with site_of(request).db.session() as session:
-        choices = [a for a in agencies.list_agencies(session, actor) if allowed(actor, "application.submit", a)]
+        choices = [a for a in agencies.list_agencies(session, actor) if allowed(actor, "application.submit", record_of(a.id))]
         if not choices:
-            authorize(actor, "application.submit", SimpleNamespace(agency_id=actor.agency_id))
+            authorize(actor, "application.submit", record_of(actor.agency_id))
         chosen = next((a for a in choices if a.id == agency_id), None) or (choices[0] if len(choices) == 1 else None)
     if values is None:
         values = {"models": []}
@@ -105,7 +104,7 @@ def application_page(request: Request, application_id: int, *, problem=None, fai
     with site_of(request).db.session() as session:
         detail = applications.application_detail(session, actor, application_id)
         agency = agencies.AgencyInfo.of(agencies.get_agency(session, actor, detail["agency_id"]))
-        record = SimpleNamespace(agency_id=detail["agency_id"])
+        record = record_of(detail["agency_id"])
         for moa in detail["moas"]:
             moa["nominees"] = nominees.list_nominees(session, actor, moa_id=moa["id"]) if moa["status"] in ("signed", "terminated") else []
     may = {action: allowed(actor, action, record) for action in ("moa.draft", "moa.read_draft", "moa.record_signed", "moa.terminate", "nominee.create")}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Annotated, Any, Optional
 from urllib.parse import quote
 
@@ -70,6 +71,12 @@ class Caller:
 
     def csrf(self) -> str:
         return auth.csrf_token(self.binding())
+
+
+def record_of(agency_id: int | None) -> SimpleNamespace:
+    """What `g287.access.allowed` reads of a record (its agency), to decide which forms a page offers; the
+    services decide again, and alone, when the form is sent."""
+    return SimpleNamespace(agency_id=agency_id)
 
 
 def caller_of(request: Request) -> Caller:

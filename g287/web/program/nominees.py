@@ -5,7 +5,6 @@ renewal and revocation."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 from fastapi import APIRouter, Request
 
@@ -15,7 +14,7 @@ from g287.program import nominees, training
 from g287.program.courses import course_catalog
 from g287.program.rules import rule_catalog
 from g287.web.app import site_of
-from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, see_other, text
+from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, record_of, see_other, text
 from g287.web.program.moas import periods_of
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
@@ -49,7 +48,7 @@ def nominee_page(request: Request, nominee_id: int, *, problem=None, failed: dic
     actor = caller_of(request).actor
     with site_of(request).db.session() as session:
         detail = nominees.nominee_detail(session, actor, nominee_id)
-    record = SimpleNamespace(agency_id=detail["agency_id"])
+    record = record_of(detail["agency_id"])
     course = course_catalog().for_model(detail["model"])
     return page(
         request,

@@ -157,7 +157,7 @@ def test_the_workflow_through_the_forms(site):
     assert "not eligible" in shown and "two years" in shown
     officer_page = officer.get(novice).text
     enrol = officer.post(f"{novice}/enrolment", data={"csrf_token": csrf_of(officer_page)}, follow_redirects=False)
-    assert enrol.status_code == 409 and "This step is refused" in enrol.text and "two years" in enrol.text
+    assert enrol.status_code == 409 and "This step is refused" in enrol.text and "the Task Force Model requires at least 2 years" in enrol.text
     assert re.search(r'<ul class="reasons">\s*<li>', enrol.text)
 
     veteran = post_form(agency, page_url, f"/program/moas/{tfm}/nominees", {"full_name": "Vera Veteran", "us_citizen": "yes", "enforced_jurisdiction_laws": "yes", "period_start": ["2010-01-04"], "period_end": [""]}).headers["location"].split("?")[0]
