@@ -115,6 +115,7 @@ def test_every_get_route_for_every_role(program_world, clients):
                 assert "no-store" not in response.headers.get("cache-control", "") or response.status_code != 200 or path.endswith(".sqlite"), where
             else:
                 assert response.headers.get("cache-control") == "private, no-store", where
+                assert "etag" not in response.headers, where  # never stored by the site's response cache
             checked += 1
     assert checked >= 5 * 40  # every role against every GET route (the site's and the workflow's)
 

@@ -207,6 +207,23 @@ def test_the_api_uses_the_same_services(site):
     assert other.get(f"/api/v1/program/applications/{created.json()['id']}").status_code == 403
     assert other.get("/api/v1/program/public/pending").json()[0]["agency"]["name"] == "Formtown Sheriff's Office"
     assert "contact" not in other.get("/api/v1/program/public/pending").text
+    officer = TestClient(site)
+    officer_token = officer.post("/api/v1/program/session", json={"username": "officer", "password": PASSWORD}, headers={"X-CSRF-Token": token_of(officer)}).json()["csrf_token"]
+    headers = {"X-CSRF-Token": officer_token}
+    assert officer.post(f"/api/v1/program/moas/{moa}/draft", headers=headers).json()["status"] == "draft"
+    assert officer.get(f"/api/v1/program/moas/{moa}/draft.pdf").content.startswith(b"%PDF-")
+    signatories = '[{"name": "Pat Example", "title": "Sheriff", "party": "agency"}, {"name": "Lee Official", "title": "Director", "party": "ICE"}]'
+    no_file = officer.post(f"/api/v1/program/moas/{moa}/signed", data={"signed_on": TODAY.isoformat(), "signatories": signatories}, headers=headers)
+    assert no_file.status_code == 422 and no_file.json()["error"]["message"] == "the uploaded file is empty"
+    signed = officer.post(f"/api/v1/program/moas/{moa}/signed", data={"signed_on": TODAY.isoformat(), "signatories": signatories}, files={"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")}, headers=headers)
+    assert signed.status_code == 200 and signed.json()["status"] == "signed" and signed.json()["registry_agreement_id"]
+    assert TestClient(site).get(f"/api/v1/program/public/moas/{moa}/signed.pdf").content == SIGNED_PDF.read_bytes()
+    one_year = {"start": (TODAY - dt.timedelta(days=370)).isoformat()}
+    nominee = c.post(f"/api/v1/program/moas/{moa}/nominees", json={"full_name": "Nova Novice", "us_citizen": True, "enforced_jurisdiction_laws": True, "service_periods": [one_year]}, headers={"X-CSRF-Token": token})
+    assert nominee.status_code == 201 and nominee.json()["eligibility"]["eligible"] is False
+    officer.post(f"/api/v1/program/nominees/{nominee.json()['id']}/background", json={"result": "passed", "completed_on": TODAY.isoformat()}, headers=headers)
+    refused = officer.post(f"/api/v1/program/nominees/{nominee.json()['id']}/enrolment", json={}, headers=headers)
+    assert refused.status_code == 409 and len(refused.json()["error"]["reasons"]) == 1 and "requires at least 2 years" in refused.json()["error"]["reasons"][0]
     document = c.get("/api/v1/openapi.json").json()
     paths = document["paths"]
     assert "/api/v1/program/applications" in paths and "/api/v1/program/nominees/{nominee_id}/exams" in paths and "/api/v1/program/public/figures" in paths
