@@ -25,7 +25,7 @@ from g287.program.storage import UploadRejected
 from g287.program.validation import InvalidInput
 from g287.web.app import API_PREFIX, site_of
 from g287.web.program import schemas
-from g287.web.program.core import FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, set_session_cookie
+from g287.web.program.core import FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, issue_seed, set_session_cookie
 from g287.web.program.moas import UPLOAD_SLACK
 from g287.web.program.public import registry_figures
 
@@ -85,7 +85,7 @@ def sign_out(request: Request, response: Response, x_csrf_token: Optional[str] =
     caller = caller_of(request)
     change(request, x_csrf_token, lambda session, actor: auth.logout(session, caller.token))
     clear_session_cookie(request, response)
-    return {"signed_in": False, "username": None, "role": "public", "agency_id": None, "csrf_token": auth.csrf_token(auth.seed_binding(caller.token or ""))}
+    return {"signed_in": False, "username": None, "role": "public", "agency_id": None, "csrf_token": issue_seed(request, response)}
 
 
 @router.post("/password", status_code=204, response_class=Response, summary="Change your password (every session of the account ends)")

@@ -117,6 +117,13 @@ def set_session_cookie(request: Request, response: Response, token: str, expires
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, path="/", httponly=True, secure=is_https(request), samesite="lax")
 
 
+def issue_seed(request: Request, response: Response) -> str:
+    """A new CSRF seed cookie (after signing out) and a token bound to it, for the next sign-in."""
+    seed = auth.new_csrf_seed()
+    response.set_cookie(SEED_COOKIE, seed, path="/", httponly=True, secure=is_https(request), samesite="lax")
+    return auth.csrf_token(auth.seed_binding(seed))
+
+
 def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=is_https(request), samesite="lax")
 

@@ -229,6 +229,11 @@ def test_the_api_uses_the_same_services(site):
     assert "/api/v1/program/applications" in paths and "/api/v1/program/nominees/{nominee_id}/exams" in paths and "/api/v1/program/public/figures" in paths
     assert "/program/login" not in paths  # the forms are pages, not API operations
     assert "LetterIn" in document["components"]["schemas"] and "NomineeDetail" in document["components"]["schemas"]
+    out = c.delete("/api/v1/program/session", headers={"X-CSRF-Token": token})
+    assert out.status_code == 200 and out.json()["signed_in"] is False
+    assert c.get("/api/v1/program/applications").json() == []  # the public reads no application
+    again = c.post("/api/v1/program/session", json={"username": "agency-a", "password": PASSWORD}, headers={"X-CSRF-Token": out.json()["csrf_token"]})
+    assert again.status_code == 200 and len(c.get("/api/v1/program/applications").json()) == 1
 
 
 def test_an_oversized_upload_is_refused_before_it_is_read(site, monkeypatch):
