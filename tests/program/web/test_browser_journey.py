@@ -306,6 +306,17 @@ def test_accessibility_of_every_program_page_type(browser, server):
             assert page.locator(".problem").count() == 1 and page.locator("[aria-invalid=true]").count() >= 1
             assert "choose at least one model" in text_of(page, ".problem") and "not an e-mail address" in text_of(page, ".problem")
             problems += axe_problems(page, "the letter form with its problems")
+        if username == "journey-admin":
+            page.goto(server + "/program")
+            page.get_by_role("button", name="Publish the lists").click()
+            problems += axe_problems(page, "the lists published")
+        if username is None:
+            page.goto(server + "/program/login")
+            page.fill("#f-username", "journey-agency")
+            page.fill("#f-password", "not the password")
+            page.get_by_role("button", name="Sign in").click()
+            assert "wrong user name or password" in text_of(page, ".problem")
+            problems += axe_problems(page, "a refused sign-in")
         context.close()
     assert problems == []
 
