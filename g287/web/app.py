@@ -87,6 +87,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     app.state.site = site
     app.include_router(api_router())
     app.include_router(pages_router)
+    app.include_router(__import__("g287.web.program", fromlist=["router"]).router())  # the program workflow (issue 6)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     def wants_json(request: Request) -> bool:

@@ -3,7 +3,7 @@ them, their pages and the facts read from them; and the full-text index over the
 from g287/db/dialect.py, differing between SQLite and PostgreSQL).
 
 Revision ID: 0004_documents
-Revises: 0001
+Revises: 0003_geo
 Create Date: 2026-11-28 15:51:53.015114
 """
 
@@ -14,7 +14,7 @@ from g287.db.dialect import fulltext_create_statements, fulltext_drop_statements
 
 
 revision = '0004_documents'
-down_revision = '0001'
+down_revision = "0003_geo"
 branch_labels = None
 depends_on = None
 

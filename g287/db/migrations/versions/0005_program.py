@@ -2,7 +2,7 @@
 MOAs per model, nominees, enrolments, examination attempts and certifications.
 
 Revision ID: 0005_program
-Revises: 0003_geo
+Revises: 0004_documents
 Create Date: 2026-11-28 15:48:55.301847
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_program'
-down_revision = "0003_geo"
+down_revision = "0004_documents"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,133 @@
+"""Letters of interest and applications: the letter form (agency users), the list of applications, an
+application with each MOA's progress and the actions on it (draft, record signed, terminate, nominate), and the
+letter as PDF or DOCX."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Request
+
+from g287.access import allowed, authorize
+from g287.catalog import catalog
+from g287.errors import AccessDenied, G287Error
+from g287.program import agencies, applications, nominees
+from g287.program.applications import LetterForm
+from g287.program.validation import AGENCY_TYPES, InvalidInput
+from g287.web.app import site_of
+from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, page, problem_of, record_of, see_other, strings, text
+
+router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
+STAGES = ("requested", "draft", "signed", "terminated")
+AGENCY_TYPE_LABELS = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other"}
+
+
+@router.get("/program/applications")
+def application_list(request: Request, stage: Optional[Literal["requested", "draft", "signed", "terminated"]] = None):
+    caller = caller_of(request)
+    if not caller.signed_in:
+        raise AccessDenied("sign in to read applications (the public reads the registry's own lists)")
+    with site_of(request).db.session() as session:
+        rows = applications.list_applications(session, caller.actor, stage_filter=stage)
+    return page(request, "program/applications.html", applications=rows, stage=stage, stages=STAGES)
+
+
+def letter_form_of(values: dict) -> LetterForm:
+    """The letter form's fields as the service takes them (it checks them all)."""
+    return LetterForm(
+        models=strings(values, "models"),
+        chief_executive_name=text(values, "chief_executive_name"),
+        chief_executive_title=text(values, "chief_executive_title"),
+        contact_name=text(values, "contact_name"),
+        contact_title=text(values, "contact_title"),
+        contact_email=text(values, "contact_email"),
+        contact_phone=text(values, "contact_phone") or None,
+        justification=text(values, "justification"),
+        agency_name=text(values, "agency_name"),
+        agency_type=text(values, "agency_type"),
+        county=text(values, "county"),
+        address=text(values, "address"),
+    )
+
+
+def letter_page(request: Request, agency_id: int | None, values: dict | None = None, problem=None):
+    actor = caller_of(request).actor
+    with site_of(request).db.session() as session:
+        choices = [a for a in agencies.list_agencies(session, actor) if allowed(actor, "application.submit", record_of(a.id))]
+        if not choices:
+            authorize(actor, "application.submit", record_of(actor.agency_id))
+        chosen = next((a for a in choices if a.id == agency_id), None) or (choices[0] if len(choices) == 1 else None)
+    if values is None:
+        values = {"models": []}
+        if chosen is not None:
+            values.update(agency_id=str(chosen.id), agency_name=chosen.name, agency_type=chosen.agency_type, county=chosen.county or "", address=chosen.address or "")
+    return page(
+        request,
+        "program/letter.html",
+        status=problem.status if problem else 200,
+        problem=problem,
+        values=values,
+        agencies=choices,
+        chosen=chosen,
+        models=list(catalog().models.values()),
+        agency_types=[(t, AGENCY_TYPE_LABELS[t]) for t in AGENCY_TYPES],
+    )
+
+
+@router.get("/program/applications/new")
+def letter_form(request: Request, agency_id: FilterId = None):
+    return letter_page(request, agency_id or caller_of(request).actor.agency_id)
+
+
+@router.post("/program/applications")
+async def submit_letter(request: Request):
+    values = await form_of(request)
+    caller = caller_of(request)
+    agency_field = text(values, "agency_id") or (str(caller.actor.agency_id) if caller.actor.agency_id else "")
+    try:
+        check_csrf(request, caller, text(values, CSRF_FIELD))
+        if not agency_field.isdigit():
+            raise InvalidInput({"agency_id": "choose the agency"})
+        with site_of(request).db.session() as session:
+            application = applications.submit_letter(session, caller.actor, int(agency_field), letter_form_of(values))
+            application_id = application.id
+    except G287Error as error:
+        return letter_page(request, int(agency_field) if agency_field.isdigit() else None, {**values, "models": strings(values, "models")}, problem_of(error))
+    site_of(request).changed()
+    return see_other(f"/program/applications/{application_id}", "submitted")
+
+
+def application_page(request: Request, application_id: int, *, problem=None, failed: dict | None = None):
+    """An application with its MOAs; `failed` names the form (and MOA) whose submission was refused, with the
+    values sent, so that form shows them again beside the problem."""
+    actor = caller_of(request).actor
+    with site_of(request).db.session() as session:
+        detail = applications.application_detail(session, actor, application_id)
+        agency = agencies.AgencyInfo.of(agencies.get_agency(session, actor, detail["agency_id"]))
+        record = record_of(detail["agency_id"])
+        for moa in detail["moas"]:
+            moa["nominees"] = nominees.list_nominees(session, actor, moa_id=moa["id"]) if moa["status"] in ("signed", "terminated") else []
+    may = {action: allowed(actor, action, record) for action in ("moa.draft", "moa.read_draft", "moa.record_signed", "moa.terminate", "nominee.create")}
+    return page(
+        request,
+        "program/application.html",
+        status=problem.status if problem else 200,
+        problem=problem,
+        failed=failed or {},
+        application=detail,
+        agency=agency,
+        may=may,
+        models=catalog().models,
+    )
+
+
+@router.get("/program/applications/{application_id}")
+def application_view(request: Request, application_id: RecordId):
+    return application_page(request, application_id)
+
+
+@router.get("/program/applications/{application_id}/letter.{fmt}")
+def letter_download(request: Request, application_id: RecordId, fmt: Literal["pdf", "docx"]):
+    with site_of(request).db.session() as session:
+        document = applications.letter_document(session, caller_of(request).actor, application_id, fmt)
+    return document_response(document)

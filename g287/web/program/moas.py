@@ -1,0 +1,133 @@
+"""Actions on MOAs: draft one (and download the draft, marked as such), record the signed MOA (PDF upload,
+date, signatories), record its termination, nominate officers to it; and the signed MOA, a public document."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
+
+from g287.access import Actor
+from g287.errors import G287Error
+from g287.program import moas, nominees, settings
+from g287.program.storage import UploadRejected
+from g287.web.app import site_of
+from g287.web.program.applications import application_page
+from g287.web.program.core import CSRF_FIELD, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, document_response, form_of, problem_of, see_other, strings, text
+
+router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
+public_router = APIRouter(route_class=PublicRoute, include_in_schema=False)
+UPLOAD_SLACK = 1 << 20  # the form's other fields and the multipart framing
+
+
+def application_of(request: Request, moa_id: int) -> int:
+    """The application an MOA belongs to (only to know which page shows it; reading it is checked there)."""
+    with site_of(request).db.session() as session:
+        return moas.get_moa(session, moa_id).application_id
+
+
+def signatories_of(values: dict) -> list[dict]:
+    """The filled rows of the signatories' fields (an empty row is no signatory)."""
+    parties, names, titles = strings(values, "signatory_party"), strings(values, "signatory_name"), strings(values, "signatory_title")
+    rows = []
+    for index in range(max(len(parties), len(names), len(titles))):
+        row = {"party": parties[index] if index < len(parties) else "", "name": names[index] if index < len(names) else "", "title": titles[index] if index < len(titles) else ""}
+        if row["name"].strip() or row["title"].strip():
+            rows.append(row)
+    return rows
+
+
+def periods_of(values: dict) -> list[dict]:
+    starts, ends = strings(values, "period_start"), strings(values, "period_end")
+    rows = []
+    for index in range(max(len(starts), len(ends))):
+        start, end = (starts[index] if index < len(starts) else ""), (ends[index] if index < len(ends) else "")
+        if start.strip() or end.strip():
+            rows.append({"start": start, "end": end or None})
+    return rows
+
+
+async def moa_action(request: Request, moa_id: int, form: str, change, done: str, *, to_nominee: bool = False):
+    """Run one change from a form on the application page: on success back to that page (or to the new
+    nominee); refused, the page again with the problem, the reasons and the values sent."""
+    caller = caller_of(request)
+    values: dict = {}
+    try:
+        values = await form_of(request)
+        check_csrf(request, caller, text(values, CSRF_FIELD))
+        with site_of(request).db.session() as session:
+            result = change(session, caller.actor, values)
+    except G287Error as error:
+        shown = {k: v for k, v in values.items() if not isinstance(v, UploadFile) and k != CSRF_FIELD}
+        return application_page(request, application_of(request, moa_id), problem=problem_of(error), failed={"form": form, "moa_id": moa_id, "values": shown})
+    site_of(request).changed()
+    if to_nominee:
+        return see_other(f"/program/nominees/{result}", done)
+    return see_other(f"/program/applications/{application_of(request, moa_id)}", done, f"moa-{moa_id}")
+
+
+@router.post("/program/moas/{moa_id}/draft")
+async def draft(request: Request, moa_id: RecordId):
+    return await moa_action(request, moa_id, "draft", lambda session, actor, values: moas.draft_moa(session, actor, moa_id), "drafted")
+
+
+@router.get("/program/moas/{moa_id}/draft.{fmt}")
+def draft_download(request: Request, moa_id: RecordId, fmt: Literal["pdf", "docx"]):
+    with site_of(request).db.session() as session:
+        document = moas.draft_document(session, caller_of(request).actor, moa_id, fmt)
+    return document_response(document)
+
+
+async def uploaded_pdf(request: Request, values: dict) -> bytes:
+    """The uploaded file, read no further than the upload limit (the service checks it is a readable PDF)."""
+    upload = values.get("pdf")
+    if not isinstance(upload, UploadFile):
+        raise UploadRejected("choose the signed MOA's PDF file")
+    return await upload.read(settings.max_upload_bytes() + 1)
+
+
+@router.post("/program/moas/{moa_id}/signed")
+async def record_signed(request: Request, moa_id: RecordId):
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.max_upload_bytes() + UPLOAD_SLACK:
+        # Refused before the body is read: an oversized upload never fills the disk or the memory.
+        error = UploadRejected(f"the upload is larger than the limit of {settings.max_upload_bytes() / 1048576:.3g} MB (G287_MAX_UPLOAD_MB)")
+        return application_page(request, application_of(request, moa_id), problem=problem_of(error), failed={"form": "signed", "moa_id": moa_id, "values": {}})
+    values = await form_of(request)
+    content = await uploaded_pdf(request, values) if isinstance(values.get("pdf"), UploadFile) else b""
+
+    def change(session, actor: Actor, _values):
+        return moas.record_signed_moa(session, actor, moa_id, pdf=content, signed_on=text(values, "signed_on"), signatories=signatories_of(values))
+
+    return await moa_action(request, moa_id, "signed", change, "signed")
+
+
+@router.post("/program/moas/{moa_id}/terminate")
+async def terminate(request: Request, moa_id: RecordId):
+    return await moa_action(request, moa_id, "terminate", lambda session, actor, values: moas.terminate_moa(session, actor, moa_id, terminated_on=text(values, "terminated_on")), "terminated")
+
+
+@router.post("/program/moas/{moa_id}/nominees")
+async def nominate(request: Request, moa_id: RecordId):
+    def change(session, actor: Actor, values: dict) -> int:
+        nominee = nominees.nominate(
+            session,
+            actor,
+            moa_id,
+            full_name=text(values, "full_name"),
+            us_citizen=text(values, "us_citizen"),
+            enforced_jurisdiction_laws=text(values, "enforced_jurisdiction_laws"),
+            service_periods=periods_of(values),
+        )
+        return nominee.id
+
+    return await moa_action(request, moa_id, "nominate", change, "nominated", to_nominee=True)
+
+
+@public_router.get("/program/moas/{moa_id}/signed.pdf")
+def signed_download(request: Request, moa_id: RecordId):
+    """The signed MOA as uploaded: a public document, as on ICE's lists (the same for everyone)."""
+    with site_of(request).db.session() as session:
+        document = moas.signed_document(session, Actor.public(), moa_id)
+    return document_response(document)

@@ -1,0 +1,148 @@
+"""Nominees: the list (an agency user sees their agency's only), a nominee's page with their eligibility (each
+rule, its outcome, its explanation and sources), their training and certification, and the forms of each step:
+the facts the agency attests, the background result, enrolment, examination scores, certification, refresher,
+renewal and revocation."""
+
+from __future__ import annotations
+
+
+from fastapi import APIRouter, Request
+
+from g287.access import Actor, allowed
+from g287.errors import AccessDenied, G287Error
+from g287.program import nominees, training
+from g287.program.courses import course_catalog
+from g287.program.rules import rule_catalog
+from g287.web.app import site_of
+from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, record_of, see_other, text
+from g287.web.program.moas import periods_of
+
+router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
+STEPS = (
+    "nominee.update",
+    "nominee.record_background",
+    "training.enrol",
+    "training.record_exam",
+    "training.certify",
+    "training.record_refresher",
+    "training.revoke",
+)
+
+
+@router.get("/program/nominees")
+def nominee_list(request: Request, moa_id: FilterId = None, agency_id: FilterId = None):
+    caller = caller_of(request)
+    if not caller.signed_in:
+        raise AccessDenied("sign in to read nominees")
+    with site_of(request).db.session() as session:
+        rows = nominees.list_nominees(session, caller.actor, moa_id=moa_id, agency_id=agency_id)
+    return page(request, "program/nominees.html", nominees=rows)
+
+
+def sources_of(model: str) -> dict[str, list]:
+    """Each rule's sources (title and address), to show beside the rule's outcome."""
+    return {rule.id: list(rule.sources) for rule in rule_catalog()[model]}
+
+
+def nominee_page(request: Request, nominee_id: int, *, problem=None, failed: dict | None = None):
+    actor = caller_of(request).actor
+    with site_of(request).db.session() as session:
+        detail = nominees.nominee_detail(session, actor, nominee_id)
+    record = record_of(detail["agency_id"])
+    course = course_catalog().for_model(detail["model"])
+    return page(
+        request,
+        "program/nominee.html",
+        status=problem.status if problem else 200,
+        problem=problem,
+        failed=failed or {},
+        nominee=detail,
+        sources=sources_of(detail["model"]),
+        course=course,
+        exam_options=[(name, name) for name in course.exam_names],
+        policy=course_catalog().policy,
+        may={step: allowed(actor, step, record) for step in STEPS},
+    )
+
+
+@router.get("/program/nominees/{nominee_id}")
+def nominee_view(request: Request, nominee_id: RecordId):
+    return nominee_page(request, nominee_id)
+
+
+async def nominee_action(request: Request, nominee_id: int, form: str, change, done: str):
+    caller = caller_of(request)
+    values: dict = {}
+    try:
+        values = await form_of(request)
+        check_csrf(request, caller, text(values, CSRF_FIELD))
+        with site_of(request).db.session() as session:
+            change(session, caller.actor, values)
+    except G287Error as error:
+        shown = {k: v for k, v in values.items() if k != CSRF_FIELD}
+        return nominee_page(request, nominee_id, problem=problem_of(error), failed={"form": form, "values": shown})
+    site_of(request).changed()
+    return see_other(f"/program/nominees/{nominee_id}", done, form)
+
+
+def _update(nominee_id: int):
+    def change(session, actor: Actor, values: dict):
+        return nominees.update_nominee(
+            session,
+            actor,
+            nominee_id,
+            full_name=text(values, "full_name"),
+            us_citizen=text(values, "us_citizen"),
+            enforced_jurisdiction_laws=text(values, "enforced_jurisdiction_laws"),
+            service_periods=periods_of(values),
+        )
+
+    return change
+
+
+@router.post("/program/nominees/{nominee_id}")
+async def update(request: Request, nominee_id: RecordId):
+    return await nominee_action(request, nominee_id, "facts", _update(nominee_id), "updated")
+
+
+@router.post("/program/nominees/{nominee_id}/background")
+async def background(request: Request, nominee_id: RecordId):
+    return await nominee_action(
+        request, nominee_id, "background",
+        lambda s, a, v: nominees.record_background(s, a, nominee_id, result=text(v, "result"), completed_on=text(v, "completed_on")),
+        "background",
+    )
+
+
+@router.post("/program/nominees/{nominee_id}/enrolment")
+async def enrol(request: Request, nominee_id: RecordId):
+    return await nominee_action(request, nominee_id, "enrolment", lambda s, a, v: training.enrol(s, a, nominee_id, enrolled_on=text(v, "enrolled_on") or None), "enrolled")
+
+
+@router.post("/program/nominees/{nominee_id}/exams")
+async def exam(request: Request, nominee_id: RecordId):
+    return await nominee_action(
+        request, nominee_id, "exams",
+        lambda s, a, v: training.record_exam(s, a, nominee_id, score=text(v, "score"), taken_on=text(v, "taken_on"), exam=text(v, "exam") or None),
+        "exam",
+    )
+
+
+@router.post("/program/nominees/{nominee_id}/certification")
+async def certify(request: Request, nominee_id: RecordId):
+    return await nominee_action(request, nominee_id, "certification", lambda s, a, v: training.certify(s, a, nominee_id, certified_on=text(v, "certified_on") or None), "certified")
+
+
+@router.post("/program/nominees/{nominee_id}/refresher")
+async def refresher(request: Request, nominee_id: RecordId):
+    return await nominee_action(request, nominee_id, "refresher", lambda s, a, v: training.record_refresher(s, a, nominee_id, completed_on=text(v, "completed_on")), "refresher")
+
+
+@router.post("/program/nominees/{nominee_id}/renewal")
+async def renew(request: Request, nominee_id: RecordId):
+    return await nominee_action(request, nominee_id, "renewal", lambda s, a, v: training.renew_certification(s, a, nominee_id, renewed_on=text(v, "renewed_on")), "renewed")
+
+
+@router.post("/program/nominees/{nominee_id}/revocation")
+async def revoke(request: Request, nominee_id: RecordId):
+    return await nominee_action(request, nominee_id, "revocation", lambda s, a, v: training.revoke(s, a, nominee_id, revoked_on=text(v, "revoked_on")), "revoked")

@@ -1,0 +1,61 @@
+"""The program office's views: who is authorized per agency and model, the summary, what is due; and the audit
+log with its filters (program officers and administrators)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Query, Request
+
+from g287.access import allowed
+from g287.catalog import MODEL_CODES
+from g287.errors import AccessDenied
+from g287.program import agencies, audit_log, training
+from g287.program.audit_log import AuditFilter
+from g287.web.app import site_of
+from g287.web.program.core import FilterId, PrivateRoute, caller_of, page
+
+router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
+
+
+@router.get("/program/training")
+def training_page(
+    request: Request,
+    agency_id: FilterId = None,
+    model: Optional[Literal["JEM", "TFM", "WSO"]] = None,
+    as_of: Optional[dt.date] = None,
+    within_days: int = Query(60, ge=0, le=3660),
+):
+    caller = caller_of(request)
+    if not caller.signed_in:
+        raise AccessDenied("sign in to read who is authorized and what is due")
+    actor = caller.actor
+    with site_of(request).db.session() as session:
+        context = {
+            "authorized": training.authorized_officers(session, actor, as_of=as_of, agency_id=agency_id, model=model),
+            "summary": training.summary(session, actor, as_of=as_of, agency_id=agency_id),
+            "due": training.due(session, actor, as_of=as_of, within_days=within_days, agency_id=agency_id),
+            "agencies": agencies.list_agencies(session, actor) if allowed(actor, "training.read_all") else [],
+        }
+    return page(
+        request, "program/training.html", **context, agency_id=agency_id, model=model, models=MODEL_CODES,
+        as_of=(as_of or dt.date.today()).isoformat(), within_days=within_days,
+    )
+
+
+@router.get("/program/audit")
+def audit_page(
+    request: Request,
+    actor: Optional[str] = Query(None, max_length=100, description="A user name or an actor label"),
+    action: Optional[str] = Query(None, max_length=100),
+    object_type: Optional[str] = Query(None, max_length=50),
+    object_id: Optional[str] = Query(None, max_length=50),
+    since: Optional[dt.date] = None,
+    until: Optional[dt.date] = None,
+    limit: int = Query(200, ge=1, le=10000),
+):
+    wanted = AuditFilter(actor=actor or None, action=action or None, object_type=object_type or None, object_id=object_id or None, since=since, until=until, limit=limit)
+    with site_of(request).db.session() as session:
+        events = audit_log.read_events(session, caller_of(request).actor, wanted)
+    return page(request, "program/audit.html", events=events, wanted=wanted)

@@ -1,0 +1,426 @@
+"""The program API's request and response models (they make the OpenAPI document). Requests carry only types:
+every rule about the values (required fields, dates not in the future, the models, e-mail addresses, ...) is
+checked by the services, which the web forms call too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from pydantic import BaseModel, Field
+
+Model = Literal["JEM", "TFM", "WSO"]
+Role = Literal["agency_user", "program_officer", "administrator"]
+
+
+class ProblemField(BaseModel):
+    field: str
+    message: str
+
+
+class ProblemDetail(BaseModel):
+    status: int
+    message: str
+    fields: list[ProblemField] = []
+    reasons: list[str] = Field([], description="For 409 (not eligible): the explanation of each rule not met")
+
+
+class ProblemBody(BaseModel):
+    error: ProblemDetail
+
+
+ERRORS = {
+    status: {"model": ProblemBody, "description": description}
+    for status, description in {
+        401: "Wrong user name or password, or a disabled account",
+        403: "Not allowed for this user (or not signed in), or the CSRF token is missing or invalid",
+        404: "No such record",
+        409: "The record is not in a state that allows this step, or the nominee is not eligible (reasons given)",
+        422: "Invalid input: each field named",
+        429: "Too many failed logins: try again after Retry-After seconds",
+    }.items()
+}
+CSRF_DESCRIPTION = "The CSRF token (from GET /api/v1/program/session), required on every change."
+
+
+# Accounts and sessions
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    agency_id: Optional[int] = None
+    agency: Optional[str] = None
+    created_at: str
+    disabled: bool
+
+
+class SessionOut(BaseModel):
+    signed_in: bool
+    username: Optional[str] = None
+    role: str = Field(description="public, agency_user, program_officer or administrator")
+    agency_id: Optional[int] = None
+    csrf_token: str = Field(description="Send it as the X-CSRF-Token header with every change")
+
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+
+
+class PasswordIn(BaseModel):
+    current_password: str = Field(max_length=1000)
+    new_password: str = Field(max_length=1000)
+
+
+class NewUserIn(BaseModel):
+    username: str = Field(max_length=200)
+    role: str = Field(max_length=40, description="agency_user, program_officer or administrator")
+    display_name: Optional[str] = Field(None, max_length=1000)
+    agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1)
+    password: Optional[str] = Field(None, max_length=1000, description="Empty: a password is generated and returned once")
+
+
+class NewUserOut(BaseModel):
+    user: UserOut
+    password: Optional[str] = Field(None, description="The generated password, returned this once")
+
+
+# Agencies
+
+
+class AgencyOut(BaseModel):
+    id: int
+    name: str
+    state: str
+    agency_type: str
+    county: Optional[str] = None
+    address: Optional[str] = None
+    registry_agency_id: Optional[int] = None
+    link_rule: Optional[str] = None
+
+
+class AgencyIn(BaseModel):
+    name: Optional[str] = Field(None, max_length=5000)
+    state: Optional[str] = Field(None, max_length=100)
+    agency_type: Optional[str] = Field(None, max_length=100)
+    county: Optional[str] = Field(None, max_length=5000)
+    address: Optional[str] = Field(None, max_length=5000)
+
+
+class NewAgencyIn(AgencyIn):
+    registry_agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1)
+
+
+class LinkIn(BaseModel):
+    registry_agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1, description="The registry's agency; null unlinks")
+
+
+# Letters and applications
+
+
+class LetterIn(BaseModel):
+    agency_id: int = Field(ge=1, le=2**31 - 1)
+    models: list[str] = Field(description="One or more of JEM, TFM, WSO")
+    chief_executive_name: Optional[str] = Field(None, max_length=5000)
+    chief_executive_title: Optional[str] = Field(None, max_length=5000)
+    contact_name: Optional[str] = Field(None, max_length=5000)
+    contact_title: Optional[str] = Field(None, max_length=5000)
+    contact_email: Optional[str] = Field(None, max_length=5000)
+    contact_phone: Optional[str] = Field(None, max_length=5000)
+    justification: Optional[str] = Field(None, max_length=20000)
+    agency_name: Optional[str] = Field(None, max_length=5000, description="Changes the agency's recorded name (optional)")
+    agency_type: Optional[str] = Field(None, max_length=100)
+    county: Optional[str] = Field(None, max_length=5000)
+    address: Optional[str] = Field(None, max_length=5000)
+
+
+class MoaBrief(BaseModel):
+    id: int
+    model: Model
+    status: str
+
+
+class ApplicationSummary(BaseModel):
+    id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
+    agency: str
+    state: str
+    submitted_at: str
+    stage: str
+    moas: list[MoaBrief]
+
+
+class Signatory(BaseModel):
+    name: str
+    title: str
+    party: str
+
+
+class MoaOut(BaseModel):
+    id: int
+    model: Model
+    status: str = Field(description="requested, draft, signed or terminated")
+    draft_version: int
+    drafted_at: Optional[str] = None
+    signed_on: Optional[str] = None
+    signatories: Optional[list[Signatory]] = None
+    signed_pdf_sha256: Optional[str] = None
+    terminated_on: Optional[str] = None
+    registry_agreement_id: Optional[int] = None
+
+
+class ApplicationDetail(BaseModel):
+    id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
+    submitted_at: str
+    submitted_by: str
+    stage: str
+    letter: dict = Field(description="The letter as submitted: models, agency, chief_executive, contact, justification, date")
+    moas: list[MoaOut]
+
+
+class TerminateIn(BaseModel):
+    terminated_on: Optional[dt.date] = None
+
+
+# Nominees, training
+
+
+class ServicePeriod(BaseModel):
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+
+
+class NominateIn(BaseModel):
+    full_name: Optional[str] = Field(None, max_length=5000)
+    us_citizen: Optional[bool] = None
+    enforced_jurisdiction_laws: Optional[bool] = None
+    service_periods: list[ServicePeriod] = []
+
+
+class NomineeUpdateIn(BaseModel):
+    """Only the fields given are changed."""
+
+    full_name: Optional[str] = Field(None, max_length=5000)
+    us_citizen: Optional[bool] = None
+    enforced_jurisdiction_laws: Optional[bool] = None
+    service_periods: Optional[list[ServicePeriod]] = None
+
+
+class RuleOutcome(BaseModel):
+    rule: str
+    requirement: str
+    outcome: Literal["passed", "failed", "missing"]
+    explanation: str
+    sources: list[str]
+
+
+class EligibilityOut(BaseModel):
+    model: Model
+    as_of: str
+    eligible: bool
+    reasons: list[str] = Field(description="One explanation per rule not met")
+    rules: list[RuleOutcome]
+
+
+class StandingOut(BaseModel):
+    status: str
+    authorized: bool
+    reasons: list[str]
+
+
+class NomineeSummary(BaseModel):
+    id: int
+    full_name: str
+    agency_id: int = Field(ge=1, le=2**31 - 1)
+    agency: str
+    moa_id: int
+    model: Model
+    eligible: bool
+    reasons: list[str]
+    standing: str
+
+
+class ExamOut(BaseModel):
+    exam: str
+    taken_on: str
+    score: float
+    remedial: bool
+    passed: bool
+
+
+class EnrolmentOut(BaseModel):
+    course: str
+    enrolled_on: str
+    status: str
+    finished_on: Optional[str] = None
+
+
+class CertificationOut(BaseModel):
+    certified_on: str
+    expires_on: str
+    refresher_due_on: Optional[str] = None
+    last_refresher_on: Optional[str] = None
+    revoked_on: Optional[str] = None
+
+
+class NomineeDetail(BaseModel):
+    id: int
+    agency_id: int = Field(ge=1, le=2**31 - 1)
+    moa_id: int
+    model: Model
+    full_name: str
+    us_citizen: Optional[bool] = None
+    enforced_jurisdiction_laws: Optional[bool] = None
+    service_periods: list[dict]
+    background_result: Optional[str] = None
+    background_completed_on: Optional[str] = None
+    nominated_at: str
+    eligibility: EligibilityOut
+    enrolment: Optional[EnrolmentOut] = None
+    exams: list[ExamOut]
+    certification: Optional[CertificationOut] = None
+    standing: StandingOut
+
+
+class BackgroundIn(BaseModel):
+    result: Optional[str] = Field(None, max_length=100, description="passed or failed")
+    completed_on: Optional[dt.date] = None
+
+
+class DayIn(BaseModel):
+    on: Optional[dt.date] = Field(None, description="The date (enrolment and certification: default today)")
+
+
+class ExamIn(BaseModel):
+    score: float = Field(description="Percent, 0 to 100; the pass mark is 70")
+    taken_on: Optional[dt.date] = None
+    exam: Optional[str] = Field(None, max_length=200, description="Needed only when the course has several examinations")
+
+
+class AuthorizedOfficer(BaseModel):
+    nominee_id: int
+    full_name: str
+    agency_id: int = Field(ge=1, le=2**31 - 1)
+    agency: str
+    state: str
+    model: Model
+    moa_id: int
+    certified_on: str
+    expires_on: str
+    refresher_due_on: Optional[str] = None
+
+
+class SummaryRow(BaseModel):
+    agency_id: int = Field(ge=1, le=2**31 - 1)
+    agency: str
+    state: str
+    model: Model
+    moa_status: str
+    nominees: int
+    eligible: int
+    in_training: int
+    certified: int
+    authorized: int
+
+
+class DueItem(BaseModel):
+    kind: str
+    due_on: Optional[str] = None
+    overdue: bool
+    nominee_id: int
+    full_name: str
+    agency_id: int = Field(ge=1, le=2**31 - 1)
+    agency: str
+    model: Model
+    explanation: str
+
+
+class AuditEventOut(BaseModel):
+    id: int
+    at: str
+    actor: str
+    user: Optional[str] = None
+    action: str
+    object_type: str
+    object_id: Optional[str] = None
+    before: Optional[dict] = None
+    after: Optional[dict] = None
+
+
+class PublishedList(BaseModel):
+    kind: str
+    status: str
+    rows: int
+    file: Optional[str] = None
+    publication_id: Optional[int] = None
+
+
+class PublishOut(BaseModel):
+    lists: list[PublishedList]
+
+
+# Public views
+
+
+class PublicAgency(BaseModel):
+    name: str
+    state: str
+    agency_type: str
+    county: Optional[str] = None
+    registry_agency_id: Optional[int] = None
+
+
+class PublicMoa(BaseModel):
+    moa_id: int
+    application_id: int
+    model: Model
+    stage: Literal["pending", "participating", "terminated"]
+    requested_on: str
+    signed_on: Optional[str] = None
+    terminated_on: Optional[str] = None
+    signed_document: bool
+    registry_agreement_id: Optional[int] = None
+    source: str
+
+
+class PublicListRow(PublicMoa):
+    agency: PublicAgency
+
+
+class PublicApplication(BaseModel):
+    id: int
+    agency: PublicAgency
+    submitted_on: str
+    stage: str
+    moas: list[PublicMoa]
+    source: str
+
+
+class RecordFigures(BaseModel):
+    count: int
+    agencies: int
+    states: int
+    by_model: dict[str, int]
+    source: str
+
+
+class RecordsFigures(BaseModel):
+    as_of: str
+    participating: RecordFigures
+    pending: RecordFigures
+    sources_included: list[str]
+
+
+class PublishedFigures(BaseModel):
+    as_of: str
+    participating: Optional[dict] = Field(None, description="As /api/v1/stats, for this registry's participating list in force (source: this registry)")
+    pending: Optional[dict] = None
+
+
+class RegistryFigures(BaseModel):
+    records: RecordsFigures = Field(description="Computed from the registry's records")
+    published: PublishedFigures = Field(description="From the lists the registry published (origin registry), counted as ICE's lists are")

@@ -1,0 +1,191 @@
+"""Privacy for every role against every route of the site (pages, API, exports, feeds, documents), the route
+list read from the application itself, so a route added later is covered without editing this test.
+
+Nominees' personal data (names, citizenship, background results, dates, scores) and a letter's private parts
+(contact, justification) appear only to users of that agency and to the program office: never to the public,
+never to another agency, never in a response that is not marked private (which the site's cache could keep
+and serve to someone else). Every private route answers with Cache-Control: private, no-store."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from g287.web.program.core import PrivateRoute
+from tests.program.web.conftest import ROLES, USERS, client_for, token_of
+
+SEES_PERSONAL_DATA = {"own_agency", "program_officer", "administrator"}
+JSON_KEYS = ('"us_citizen"', '"background_result"', '"service_periods"', '"full_name"', '"justification"', '"contact"')
+TOKENS = re.compile(r"\b\d{9,}\.[0-9a-f]{16}\.[0-9a-f]{64}\b")  # CSRF tokens (time.random.signature)
+SESSION_ENDING = ("/logout", "/session", "/password")  # requested last: they end the client's session
+
+
+def parameters(world, path: str, name: str):
+    """A value for each path parameter, from the world: program routes name the workflow's records, the
+    registry's routes the registry's. An unknown parameter fails the test, naming the route to cover."""
+    program = path.startswith(("/program", "/api/v1/program"))
+    with world.db.session() as session:
+        from sqlalchemy import select
+
+        from g287.db.models.registry import Agency, Agreement, Publication
+
+        registry_agency = session.scalars(select(Agency.id).order_by(Agency.id)).first()
+        agreement = session.scalars(select(Agreement.id).order_by(Agreement.id)).first()
+        publication = session.scalars(select(Publication.id).order_by(Publication.id)).first()
+    values = {
+        "application_id": world.application,
+        "moa_id": world.tfm,
+        "nominee_id": world.veteran,
+        "agency_id": world.agency_a if program else registry_agency,
+        "username": USERS["own_agency"],
+        "fmt": "pdf",
+        "publication_id": publication,
+        "agreement_id": agreement,
+        "usps": "FL",
+        "code": "TFM",
+        "key": "testville",
+        "name": "swagger-ui.css",
+    }
+    if name not in values:
+        pytest.fail(f"{path}: no test value for the path parameter {name!r}; add one to parameters()")
+    return values[name]
+
+
+@dataclass(frozen=True)
+class Found:
+    path: str
+    methods: frozenset
+    route: APIRoute
+
+
+def routes(app, methods: set[str]) -> list[Found]:
+    """Every API route and page of the application (routers included at any depth), as served."""
+    found = []
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.original_route, APIRoute) and context.methods and context.methods & methods:
+            found.append(Found(context.path, frozenset(context.methods), context.original_route))
+    assert len({f.path for f in found}) == len(found) or methods != {"GET"}
+    return found
+
+
+def fill(world, route: Found) -> str:
+    return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(parameters(world, route.path, m.group(1))), route.path)
+
+
+def leaks(world, response) -> list[str]:
+    """The personal values a response shows (and, in JSON, the keys that carry personal data)."""
+    kind = response.headers.get("content-type", "")
+    text = TOKENS.sub("", response.content.decode("utf-8", "replace"))  # random CSRF tokens may hold any digits
+    keys = [key for key in JSON_KEYS if key in text] if "json" in kind else []
+    readable = any(k in kind for k in ("text/", "json", "xml", "csv"))
+    # In binary files (PDF, workbooks, SQLite) a short number can occur by chance: look for the long values.
+    wanted = world.personal if readable else {v for v in world.personal if len(v) >= 8}
+    return sorted(value for value in wanted if value in text) + keys
+
+
+def test_personal_data_is_in_the_world(program_world, clients):
+    """The check below can fail: the nominee's page shows the personal data to those who may see it."""
+    for role in SEES_PERSONAL_DATA:
+        page = clients[role].get(f"/program/nominees/{program_world.veteran}")
+        assert page.status_code == 200
+        assert {"Vera Veteranperson", "63.7", "88.3", "2004-09-13", "2021-03-23"} <= set(leaks(program_world, page))
+        api = clients[role].get(f"/api/v1/program/nominees/{program_world.veteran}").json()
+        assert api["full_name"] == "Vera Veteranperson" and [e["score"] for e in api["exams"]] == [63.7, 88.3]
+
+
+def test_every_get_route_for_every_role(program_world, clients):
+    app = program_world.app
+    checked = 0
+    crashed: set[str] = set()
+    for route in routes(app, {"GET"}):
+        path = fill(program_world, route)
+        private = isinstance(route.route, PrivateRoute)
+        for role in ROLES:
+            response = clients[role].get(path, follow_redirects=False)
+            where = f"GET {path} as {role}: {response.status_code}"
+            if response.status_code >= 500:
+                # A crash (the site's own tests cover those) must still show nothing personal.
+                crashed.add(path)
+                assert response.status_code == 500 and leaks(program_world, response) == [], where
+                if path.startswith(("/program", "/api/v1/program")):
+                    pytest.fail(f"{where}: a route of the workflow failed")
+            found = leaks(program_world, response)
+            if role not in SEES_PERSONAL_DATA:
+                assert found == [], f"{where} shows {found}: " + response.text[max(0, response.text.find(found[0]) - 300):response.text.find(found[0]) + 50]
+            if not private:
+                # A response that is not marked private may be cached and served to anyone.
+                assert found == [], f"{where}: a public route shows {found}"
+                assert "no-store" not in response.headers.get("cache-control", "") or response.status_code != 200 or path.endswith(".sqlite"), where
+            else:
+                assert response.headers.get("cache-control") == "private, no-store", where
+                assert "etag" not in response.headers, where  # never stored by the site's response cache
+            checked += 1
+    assert checked >= 5 * 40  # every role against every GET route (the site's and the workflow's)
+    if crashed:
+        warnings.warn(f"routes of the site that answered 500 (no personal data shown): {sorted(crashed)}")
+
+
+def test_every_change_route_refuses_the_public_and_other_agencies(program_world):
+    """Every POST, PUT, PATCH and DELETE route, sent with a valid CSRF token by the public and by a user of
+    another agency, against agency A's records: refused or harmless, never showing personal data, and the
+    workflow's records unchanged."""
+    from tests.conftest import snapshot
+
+    # Signing in writes sessions, attempts and audit events, and may re-hash a password with the tests' cheaper
+    # Argon2 parameters; everything else must stay as it was.
+    ignored = ("login_sessions", "login_attempts", "audit_events", "users")
+    before = {t: rows for t, rows in snapshot(program_world.db).items() if t not in ignored}
+    accounts_before = accounts(program_world.db)
+    changes = sorted(routes(program_world.app, {"POST", "PUT", "PATCH", "DELETE"}), key=lambda r: any(part in r.path for part in SESSION_ENDING))
+    for role in ("public", "other_agency"):
+        client = client_for(program_world, role)
+        for route in changes:
+            path = fill(program_world, route)
+            for method in sorted(route.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+                token = token_of(client)
+                if path.startswith("/api/"):
+                    response = client.request(method, path, json={}, headers={"X-CSRF-Token": token}, follow_redirects=False)
+                else:
+                    response = client.request(method, path, data={"csrf_token": token, "agency_id": str(program_world.agency_a)}, follow_redirects=False)
+                where = f"{method} {path} as {role}: {response.status_code}"
+                assert response.status_code < 500, where
+                assert leaks(program_world, response) == [], where
+                if isinstance(route.route, PrivateRoute):
+                    assert response.headers.get("cache-control") == "private, no-store", where
+                if any(part in route.path for part in SESSION_ENDING):
+                    client = client_for(program_world, role)
+        client.close()
+    after = {t: rows for t, rows in snapshot(program_world.db).items() if t not in ignored}
+    assert after == before and accounts(program_world.db) == accounts_before
+
+
+def accounts(db) -> list[tuple]:
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT username, role, agency_id, disabled_at, password_changed_at FROM users ORDER BY id")).all()
+
+
+def test_users_of_another_agency_are_refused_each_record(program_world, clients):
+    other = clients["other_agency"]
+    for path in (
+        f"/program/nominees/{program_world.veteran}",
+        f"/program/applications/{program_world.application}",
+        f"/program/applications/{program_world.application}/letter.pdf",
+        f"/program/moas/{program_world.tfm}/draft.pdf",
+        f"/program/agencies/{program_world.agency_a}",
+        f"/api/v1/program/nominees/{program_world.veteran}",
+        f"/api/v1/program/nominees/{program_world.veteran}/eligibility",
+        f"/api/v1/program/applications/{program_world.application}",
+        f"/api/v1/program/training/../authorized?agency_id={program_world.agency_a}".replace("/training/..", ""),
+    ):
+        assert other.get(path).status_code == 403, path
+    assert other.get("/api/v1/program/nominees").json() == []
+    assert other.get("/api/v1/program/applications").json() == []
+    public = clients["public"]
+    assert public.get(f"/program/nominees/{program_world.veteran}", follow_redirects=False).status_code == 303  # asked to sign in
+    assert public.get(f"/api/v1/program/nominees/{program_world.veteran}").status_code == 403
