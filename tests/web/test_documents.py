@@ -90,6 +90,7 @@ def hostile_file(sqlite_site, tmp_path):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("G287_OCR", "off")
         import_paths(sqlite_site.db, [str(copy)], Actor.command_line())
+    sqlite_site.app.state.site.changed()  # this process changed the data: no cached answer from before
     return documents(sqlite_site)[HOSTILE_FILE]
 
 
