@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,8 +26,9 @@ class SeriesPublication:
         return {"publication_id": self.id, "published": self.published_on.isoformat(), "half": self.half, "file": self.file}
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
+    """A run with what its row says (a named tuple: built by the thousand, it must be cheap)."""
+
     first_seq: int
     last_seq: int
     raw_row_id: int
@@ -65,7 +67,7 @@ def runs_of(
         query = query.where(RawRow.state_usps == state)
     if at_seq is not None:
         query = query.where(ListingRun.first_seq <= at_seq, ListingRun.last_seq >= at_seq)
-    return [Run(*row) for row in session.execute(query)]
+    return [Run._make(row) for row in session.execute(query)]
 
 
 def in_force_index(pubs: list[SeriesPublication], day: dt.date) -> int | None:
