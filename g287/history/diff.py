@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from g287.db.models.history import IdentityMerge
-from g287.db.models.registry import AgencyName, Publication
+from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
 from g287.errors import G287Error
 from g287.history.lifecycle import end_after_default, lifecycles
 from g287.history.listings import runs_of
@@ -34,25 +34,46 @@ class Side:
     agency_models: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def _side(session: Session, publication: Publication) -> Side:
+def _side(session: Session, publication: Publication, agency_ids: list[int]) -> Side:
     side = Side()
-    for r in runs_of(session, publication.kind, publication.origin, at_seq=publication.seq):
-        if r.agency_id is None:
+    agreements, names, models = side.agreements, side.agency_names, side.agency_models
+    for _first, _last, _raw, agency_id, name, state, model, _type, signed in runs_of(
+        session, publication.kind, publication.origin, at_seq=publication.seq, agency_ids=agency_ids
+    ):
+        if agency_id is None:
             continue
-        side.agency_names[r.agency_id].add(r.name)
-        if not r.model:
+        names[agency_id].add(name)
+        if not model:
             continue
-        side.agency_models[r.agency_id].add(r.model)
-        entry = side.agreements.setdefault((r.agency_id, r.model), {"state": r.state, "names": set(), "signed": set()})
-        entry["names"].add(r.name)
-        entry["signed"].add(r.signed_on)
+        models[agency_id].add(model)
+        entry = agreements.get((agency_id, model))
+        if entry is None:
+            entry = agreements[(agency_id, model)] = {"state": state, "names": set(), "signed": set()}
+        entry["names"].add(name)
+        entry["signed"].add(signed)
     return side
 
 
-def _pending_keys(session: Session, publication: Publication | None) -> set[tuple[int, str]]:
-    if publication is None:
+def _changed_agencies(session: Session, from_pub: Publication, to_pub: Publication) -> list[int]:
+    """Agencies with a row listed by one of the two publications and not the other: nothing else can differ."""
+    in_a = and_(ListingRun.first_seq <= from_pub.seq, ListingRun.last_seq >= from_pub.seq)
+    in_b = and_(ListingRun.first_seq <= to_pub.seq, ListingRun.last_seq >= to_pub.seq)
+    query = (
+        select(AgencyName.agency_id)
+        .distinct()
+        .select_from(ListingRun)
+        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+        .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+        .where(ListingRun.series == from_pub.series, or_(and_(in_a, not_(in_b)), and_(in_b, not_(in_a))))
+    )
+    return sorted(session.scalars(query))
+
+
+def _pending_keys(session: Session, publication: Publication | None, agency_ids: list[int]) -> set[tuple[int, str]]:
+    if publication is None or not agency_ids:
         return set()
-    return {(r.agency_id, r.model) for r in runs_of(session, "pending", publication.origin, at_seq=publication.seq) if r.agency_id is not None and r.model}
+    rows = runs_of(session, "pending", publication.origin, at_seq=publication.seq, agency_ids=agency_ids)
+    return {(r.agency_id, r.model) for r in rows if r.agency_id is not None and r.model}
 
 
 def _dates(values: set) -> list[str | None]:
@@ -63,11 +84,12 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     if from_pub.kind != "participating" or to_pub.kind != "participating":
         raise G287Error("diff compares two participating publications (give participating ids or dates)")
     k = end_after or end_after_default()
-    a, b = _side(session, from_pub), _side(session, to_pub)
-    pending_a = _pending_keys(session, in_force(session, "pending", from_pub.published_on, from_pub.origin))
-    pending_b = _pending_keys(session, in_force(session, "pending", to_pub.published_on, to_pub.origin))
-    changed_agencies = {key[0] for key in set(a.agreements) ^ set(b.agreements)}
-    lives = lifecycles(session, agency_ids=sorted(changed_agencies), end_after=k, origin=from_pub.origin) if changed_agencies else {}
+    involved = _changed_agencies(session, from_pub, to_pub)
+    a, b = _side(session, from_pub, involved), _side(session, to_pub, involved)
+    pending_a = _pending_keys(session, in_force(session, "pending", from_pub.published_on, from_pub.origin), involved)
+    pending_b = _pending_keys(session, in_force(session, "pending", to_pub.published_on, to_pub.origin), involved)
+    gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
+    lives = lifecycles(session, agency_ids=sorted(gone), end_after=k, origin=from_pub.origin) if gone else {}
 
     def describe(key, side: Side) -> dict:
         entry = side.agreements[key]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from g287.errors import G287Error
-from g287.history.listings import Run, SeriesPublication, in_force_index, publications, runs_of
+from g287.history.listings import Run, SeriesPublication, in_force_indexes, publications, runs_of
 from g287.registry.figures import MODELS
 
 EVERY = ("day", "week", "month", "publication")
@@ -119,8 +119,8 @@ def timeline(
     if first > last:
         raise G287Error(f"the start {first} is after the end {last}")
     result = []
-    for day in dates(first, last, every, [d for d in all_dates if first <= d <= last]):
-        ip, iq = in_force_index(participating, day), in_force_index(pending, day)
+    days = dates(first, last, every, [d for d in all_dates if first <= d <= last])
+    for day, ip, iq in zip(days, in_force_indexes(participating, days), in_force_indexes(pending, days)):
         entry = {"date": day.isoformat()}
         if ip is None:
             entry.update(participating_publication=None, participating_moas=None, agreements=None, agencies=None, states=None, by_model=None)
