@@ -72,16 +72,13 @@ def serve(host, port, workers, access_log):
 def factsheet_command(as_of, output, as_json):
     """Write the one-page fact sheet (PDF) of the figures in force on a date, generated from the data."""
     from g287.exports.factsheet import factsheet, factsheet_pdf
-    from g287.web import providers
-    from g287.web.svg import safe_svg
 
     target = Path(output)
     if target.suffix.lower() != ".pdf":
         raise G287Error(f"{output}: the fact sheet is written as PDF; name the file FILE.pdf")
     day = parse_date(as_of)
     with state().db.session() as session:
-        svg = safe_svg(providers.render_map(session, "state", day, None, "moas", None))
-        sheet = factsheet(session, day, str(svg) if svg else None)
+        sheet = factsheet(session, day)
     try:
         target.write_bytes(factsheet_pdf(sheet))
     except OSError as error:

@@ -11,16 +11,24 @@ from sqlalchemy.orm import Session
 
 from g287 import __version__
 from g287.catalog import catalog
+from g287.errors import NotFound
+from g287.geo.maps import render_map
+from g287.geo.raster import svg_to_png
 from g287.registry import figures
 from g287.registry.publications import label
 from g287.registry.queries import publications_in_force, state_figures, state_name
 
-TOP_STATES = 12
+TOP_STATES = 10
+MAP_HEIGHT_MM = 62
 
 
-def factsheet(session: Session, as_of: dt.date | None = None, map_svg: str | None = None) -> dict:
-    """Everything the fact sheet shows, each figure with its publication."""
+def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
+    """Everything the fact sheet shows, each figure with its publication, and the map of MOAs by state."""
     force = publications_in_force(session, as_of)
+    try:
+        map_svg = render_map(session, "state", as_of, None, "moas", None, map_id="factsheet-map")
+    except NotFound:
+        map_svg = None  # no participating list in force: the sheet says so
     stats = figures.stats(session, as_of)
     per_state = state_figures(session, force.participating)
     top = sorted(per_state.items(), key=lambda kv: (-kv[1]["rows"], kv[0]))[:TOP_STATES]
@@ -93,11 +101,9 @@ def factsheet_pdf(sheet: dict) -> bytes:
     pdf.ln(2)
 
     if sheet["map_svg"]:
-        try:
-            pdf.image(io.BytesIO(sheet["map_svg"].encode("utf-8")), x=15, w=width, h=70, keep_aspect_ratio=True)
-            pdf.ln(1)
-        except Exception:  # a map fpdf2 cannot draw leaves the figures intact
-            pass
+        top = pdf.get_y()
+        pdf.image(io.BytesIO(svg_to_png(sheet["map_svg"], zoom=1.4)), x=15, y=top, w=width, h=MAP_HEIGHT_MM, keep_aspect_ratio=True)
+        pdf.set_y(top + MAP_HEIGHT_MM + 1)
 
     _heading(pdf, width, "The three models")
     for model in sheet["models"]:

@@ -1,6 +1,8 @@
-"""An Atom feed of ICE's publications: one entry per publication with its figures, the change from the list
-before it, and the rows it added and dropped (national, or for one state: then only the publications that
-changed that state's rows). Built as XML elements, so every text is escaped."""
+"""An Atom feed of ICE's publications: one entry per list that changed something, with its figures and what it
+changed agency by agency against the list of the same kind before it (national, or for one state: only the lists
+that changed that state). Participating lists are compared by history's diff (additions, moves from and back to
+the pending list, ends and omissions, renames with their reason, signed dates changed); pending lists by the
+agreements that entered and left them. Built as XML elements, so every text is escaped."""
 
 from __future__ import annotations
 
@@ -9,12 +11,23 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy.orm import Session
 
+from g287.history.diff import diff
 from g287.registry.publications import label, list_publications
-from g287.registry.queries import Filters, figures_of, listings, row_changes, state_name
+from g287.registry.queries import Filters, figures_of, list_changes, listings, state_name
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 50
-MAX_NAMED_ROWS = 100
+MAX_NAMED = 100
+TITLES = {
+    "added": "Newly listed as participating",
+    "from_pending": "Moved from the pending list to participating",
+    "removed": "No longer listed as participating",
+    "to_pending": "Moved back to the pending list",
+    "renamed": "Renamed",
+    "signed_date_changed": "Signed date changed",
+    "pending_added": "Newly pending",
+    "pending_removed": "No longer pending",
+}
 
 
 def _el(parent, tag, text=None, **attributes):
@@ -32,9 +45,40 @@ def _stamp(value: dt.datetime | None) -> str:
     return value.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _describe(row) -> str:
-    signed = f", signed {row.signed_on.isoformat()}" if row.signed_on else ""
-    return f"{row.agency_name or 'agency unknown'} ({row.state or 'state unknown'}), {row.model or 'model unknown'}{signed}"
+def _dates(values) -> str:
+    return " and ".join(v or "no date" for v in values) if values else "no date"
+
+
+def describe(kind: str, item: dict) -> str:
+    """One change as a line of text."""
+    where = f" ({item['state']})" if item.get("state") else ""
+    if kind == "renamed":
+        return f"{item['old_name']} is now {item['new_name']}{where}: {item.get('reason') or 'joined by an identity rule'}"
+    text = f"{item.get('agency') or 'agency unknown'}{where}, {item.get('model') or 'model unknown'}"
+    if kind == "signed_date_changed":
+        return f"{text}: signed {_dates(item['old_signed'])}, now {_dates(item['new_signed'])}"
+    if item.get("signed"):
+        text += f", signed {_dates(item['signed'])}"
+    if item.get("model_added"):
+        text += " (a model added to an agency already participating)"
+    if item.get("model_dropped"):
+        text += " (the agency keeps its other models)"
+    if kind == "removed" and item.get("status_since"):
+        text += f": {item['status_since']}"
+    return text
+
+
+def _changes_of(session: Session, publication, previous, state: str | None) -> dict[str, list[dict]]:
+    """What a publication changed against the one before it, agency by agency (only in `state`, when given)."""
+    if publication.kind == "participating":
+        found = diff(session, previous, publication)
+        changes = {k: found[k] for k in ("added", "from_pending", "removed", "to_pending", "renamed", "signed_date_changed")}
+    else:
+        found = list_changes(session, previous, publication)
+        changes = {"pending_added": found["added"], "pending_removed": found["removed"]}
+    if state:
+        changes = {k: [i for i in items if i.get("state") == state] for k, items in changes.items()}
+    return {k: v for k, v in changes.items() if v}
 
 
 def atom_feed(session: Session, base_url: str, state: str | None = None) -> bytes:
@@ -50,40 +94,47 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
     _el(feed, "link", rel="alternate", href=f"{base}/states/{state}" if state else f"{base}/")
     author = _el(feed, "author")
     _el(author, "name", "g287, from ICE's published lists")
-    entries = []
+    candidates = []
     for kind in ("participating", "pending"):
-        previous_counts = None
-        for publication in list_publications(session, kind, "ice"):
-            rows = listings(session, publication, filters)
-            counts = figures_of(rows)
-            added, removed = row_changes(session, publication, filters)
-            changed = previous_counts is None or added or removed
-            if changed and (rows or added or removed):
-                entries.append((publication, counts, previous_counts, added, removed))
-            previous_counts = counts
-    entries.sort(key=lambda e: (e[0].published_on, e[0].half or "", e[0].imported_at.isoformat() if e[0].imported_at else ""), reverse=True)
+        publications = list_publications(session, kind, "ice")
+        candidates += [(p, publications[i - 1] if i else None) for i, p in enumerate(publications)]
+    candidates.sort(key=lambda e: (e[0].published_on, e[0].half or "", e[0].imported_at.isoformat() if e[0].imported_at else ""), reverse=True)
+    entries = []
+    for publication, previous in candidates:  # newest first, so only the entries shown are compared
+        if len(entries) == MAX_ENTRIES:
+            break
+        counts = figures_of(listings(session, publication, filters))
+        if previous is None:
+            if counts["rows"]:
+                entries.append((publication, None, counts, None, {}))
+            continue
+        changes = _changes_of(session, publication, previous, state)
+        if changes:
+            entries.append((publication, previous, counts, figures_of(listings(session, previous, filters)), changes))
     _el(feed, "updated", _stamp(max((e[0].imported_at for e in entries), default=None)))
-    for publication, counts, before, added, removed in entries[:MAX_ENTRIES]:
+    for publication, previous, counts, before, changes in entries:
         what = "MOAs" if publication.kind == "participating" else "pending listings"
         change = f" ({counts['rows'] - before['rows']:+d})" if before else ""
         entry = _el(feed, "entry")
         _el(entry, "title", f"ICE's {publication.kind} list of {label(publication)}: {counts['rows']:,} {what}{where}{change}")
         _el(entry, "id", f"tag:g287,2025:publication/{publication.sha256}/{state or 'national'}")
         _el(entry, "link", rel="alternate", href=f"{base}/publications/{publication.id}")
+        if previous is not None:
+            _el(entry, "link", rel="related", href=f"{base}/changes?kind={publication.kind}&from={previous.id}&to={publication.id}")
         _el(entry, "updated", _stamp(publication.imported_at))
         _el(entry, "published", _stamp(dt.datetime.combine(publication.published_on, dt.time(), dt.timezone.utc)))
         lines = [
-            f"Source: {publication.file_name} (sha256 {publication.sha256[:16]}...), published by ICE on {label(publication)}.",
+            f"Source: ICE, {publication.file_name} (sha256 {publication.sha256[:16]}...), published on {label(publication)}.",
             f"{counts['rows']:,} {what}{where} with {counts['agencies']:,} agencies in {counts['states']} states; "
             + ", ".join(f"{m} {n:,}" for m, n in counts["by_model"].items()) + ".",
         ]
-        if before is not None:
-            lines.append(f"Rows not in the list before: {len(added)}; rows of the list before no longer listed: {len(removed)}.")
-            for title, items in (("New rows", added), ("Rows no longer listed", removed)):
-                if items:
-                    lines.append(f"{title}:")
-                    lines += [f"- {_describe(r)}" for r in items[:MAX_NAMED_ROWS]]
-                    if len(items) > MAX_NAMED_ROWS:
-                        lines.append(f"- and {len(items) - MAX_NAMED_ROWS} more")
+        if before is None:
+            lines.append("The first list of its kind held here.")
+        for kind, items in changes.items():
+            lines.append(f"{TITLES[kind]} ({len(items)}):")
+            lines += [f"- {describe(kind, item)}" for item in items[:MAX_NAMED]]
+            if len(items) > MAX_NAMED:
+                lines.append(f"- and {len(items) - MAX_NAMED} more")
         _el(entry, "content", "\n".join(lines), type="text")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode("utf-8")
+

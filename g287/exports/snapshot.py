@@ -51,11 +51,13 @@ def _backup_sqlite(db: Database, path: Path) -> None:
             destination.close()
     destination = sqlite3.connect(str(path), isolation_level=None)
     try:
-        names = [n for (n,) in destination.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        # Virtual tables (the documents' full-text index) first: dropping one drops its shadow tables with it.
+        tables = destination.execute("SELECT name, sql LIKE 'CREATE VIRTUAL TABLE%' FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        names = [n for n, _virtual in sorted(tables, key=lambda t: not t[1])]
         destination.execute("PRAGMA foreign_keys = OFF")
         for name in names:
             if name not in keep:
-                destination.execute(f'DROP TABLE "{name}"')  # names come from sqlite_master, not from a user
+                destination.execute(f'DROP TABLE IF EXISTS "{name}"')  # names come from sqlite_master, not from a user
         destination.execute("PRAGMA journal_mode = DELETE")
         destination.execute("VACUUM")
     finally:

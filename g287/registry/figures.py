@@ -116,12 +116,18 @@ def headline(figures: dict) -> str:
     text = (
         f"As of {figures['as_of']}: {p['moas']:,} MOAs with {p['agencies']:,} agencies in {p['states']} states "
         f"(JEM {p['by_model']['JEM']:,}, TFM {p['by_model']['TFM']:,}, WSO {p['by_model']['WSO']:,}), "
-        f"per ICE's participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']})."
+        f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']})."
     )
     q = figures.get("pending")
     if q:
-        text += f" Pending: {q['listings']:,} listings in {q['states']} states, per {q['publication']}."
+        source = q["publication"] if q.get("source") == "ICE" else f"this registry's pending list ({q['publication']})"
+        text += f" Pending: {q['listings']:,} listings in {q['states']} states, per {source}."
     return text
+
+
+def _whose(figures: dict) -> str:
+    """Whose list a figure comes from: ICE's, or this registry's own (never mixed)."""
+    return "ICE's" if figures.get("source") == "ICE" else "this registry's"
 
 
 __all__ = ["stats", "headline", "listed", "participating_figures", "pending_figures", "label"]

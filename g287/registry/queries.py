@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from g287.db.models.audit import AuditEvent
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
-from g287.errors import NotFound
+from g287.geo import reference
+from g287.geo.store import county_facts
 from g287.registry import runs
 from g287.registry.figures import AGENCY_TYPES, MODELS
 from g287.registry.names import agency_key
@@ -38,6 +39,15 @@ def county_key(text: str | None) -> str | None:
     return key.replace(" ", "-") or None
 
 
+def county_filter(text: str | None) -> dict:
+    """A county as a user gives it: a FIPS code (five digits: the listings located in that county) or a name as
+    ICE's COUNTY column gives it (the listings whose COUNTY text has that key). Keyword arguments for Filters."""
+    if not text or not text.strip():
+        return {}
+    value = text.strip()
+    return {"fips": value} if value.isdigit() and len(value) == 5 else {"county": county_key(value)}
+
+
 @dataclass(frozen=True)
 class Filters:
     """Which listings to keep; None keeps everything."""
@@ -46,8 +56,10 @@ class Filters:
     county: str | None = None  # county_key
     model: str | None = None
     agency_type: str | None = None
+    fips: str | None = None  # a county's FIPS code: listings located in it (see located_in), checked apart
 
     def keep(self, listing: "Listing") -> bool:
+        """Whether a listing passes the filters that its own values decide (all but `fips`)."""
         return (
             (self.state is None or listing.state == self.state)
             and (self.county is None or county_key(listing.county) == self.county)
@@ -61,6 +73,8 @@ class Filters:
             parts.append(f"state {self.state}")
         if self.county:
             parts.append(f"county {self.county}")
+        if self.fips:
+            parts.append(f"county FIPS {self.fips}")
         if self.model:
             parts.append(f"model {self.model}")
         if self.agency_type:
@@ -101,8 +115,27 @@ def listings(session: Session, publication: Publication, filters: Filters | None
     rows = [Listing(*row) for row in session.execute(query)]
     if filters:
         rows = [r for r in rows if filters.keep(r)]
+        rows = located_in(session, rows, filters.fips)
     rows.sort(key=lambda r: (r.state or "~", (r.agency_name or "").lower(), r.model or "", r.raw_row_id, r.occurrence))
     return rows
+
+
+def inside(county: reference.County, matched_fips: str | None) -> bool:
+    """Whether a listing matched to `matched_fips` lies in `county`: the same code, or a county of another
+    vintage that `county` wholly contains (Chugach Census Area lies in Valdez-Cordova Census Area)."""
+    if not matched_fips:
+        return False
+    return matched_fips == county.fips or any(reference.in_vintage(matched_fips, v) == county.fips for v in county.vintages)
+
+
+def located_in(session: Session, rows: list, fips: str | None) -> list:
+    """The listings (anything with a raw_row_id) located in the county `fips` by county matching; all of them
+    when `fips` is None. Listings without a matched county are never placed by guessing."""
+    if fips is None:
+        return rows
+    county = reference.county(fips)
+    facts = county_facts(session, [r.raw_row_id for r in rows])
+    return [r for r in rows if inside(county, facts.get(r.raw_row_id, (None, None))[1])]
 
 
 def figures_of(rows: list[Listing]) -> dict:
@@ -180,7 +213,9 @@ def agreements_as_of(session: Session, force: InForce, filters: Filters | None =
     agreement known to the registry with its status on that date (status all)."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
-    ids = {(agency_id, model): agreement_id for agreement_id, agency_id, model in session.execute(select(Agreement.id, Agreement.agency_id, Agreement.model))}
+    # Agreements absorbed by an identity merge point to their survivor (merged_into_id): each agreement counts once.
+    live = select(Agreement.id, Agreement.agency_id, Agreement.model).where(Agreement.merged_into_id.is_(None))
+    ids = {(agency_id, model): agreement_id for agreement_id, agency_id, model in session.execute(live)}
     result: dict[tuple[int, str], AgreementRow] = {}
     chosen = []
     if status in ("participating", "listed", "all") and force.participating:
@@ -204,8 +239,9 @@ def agreements_as_of(session: Session, force: InForce, filters: Filters | None =
         query = (
             select(Agreement, Agency)
             .join(Agency, Agency.id == Agreement.agency_id)
-            .where(Agreement.origin == "ice")
+            .where(Agreement.origin == "ice", Agreement.merged_into_id.is_(None), Agency.merged_into_id.is_(None))
         )
+        candidates = []
         for agreement, agency in session.execute(query):
             key = (agency.id, agreement.model)
             if key in result:
@@ -215,7 +251,15 @@ def agreements_as_of(session: Session, force: InForce, filters: Filters | None =
                 "not listed", None, None, None, 0, None,
             )
             if filters is None or filters.keep(_as_listing(candidate)):
-                result[key] = candidate
+                candidates.append(candidate)
+        if filters is not None and filters.fips is not None:
+            from g287.registry.counties import agency_county_fips
+
+            county = reference.county(filters.fips)
+            where = agency_county_fips(session, sorted({c.agency_id for c in candidates}))
+            candidates = [c for c in candidates if inside(county, where[c.agency_id])]
+        for candidate in candidates:
+            result[(candidate.agency_id, candidate.model)] = candidate
     return sorted(result.values(), key=lambda a: (a.state or "~", a.agency_name.lower(), a.agency_id, MODELS.index(a.model) if a.model in MODELS else 9))
 
 
@@ -246,77 +290,6 @@ def agencies_as_of(session: Session, force: InForce, filters: Filters | None = N
     return sorted(agencies.values(), key=lambda a: (a.state or "~", a.name.lower(), a.id))
 
 
-@dataclass(frozen=True)
-class ListingPeriod:
-    """A run of consecutive publications of one list in which the same row was listed unchanged."""
-
-    kind: str
-    agency_name: str
-    model: str | None
-    signed_on: dt.date | None
-    county: str | None
-    moa_url: str | None
-    first: Publication
-    last: Publication
-    publications: int
-    latest: bool  # the last publication of its list lists it
-
-
-@dataclass(frozen=True)
-class NameRecord:
-    name: str
-    state: str | None
-    rule: str
-    confidence: float
-
-
-@dataclass
-class AgencyRecord:
-    agency: Agency
-    names: list[NameRecord]
-    agreements: list[Agreement]
-    periods: list[ListingPeriod]
-
-
-def agency_record(session: Session, agency_id: int) -> AgencyRecord:
-    """An agency, every name it was published under (with the rule that attached it), its agreements, and every
-    listing of it: the runs of publications of each list that listed each of its rows."""
-    agency = session.get(Agency, agency_id)
-    if agency is None:
-        raise NotFound(f"no agency with id {agency_id}")
-    names = list(session.scalars(select(AgencyName).where(AgencyName.agency_id == agency_id).order_by(AgencyName.id)))
-    agreements = list(session.scalars(select(Agreement).where(Agreement.agency_id == agency_id).order_by(Agreement.model)))
-    by_series_seq = {(p.series, p.seq): p for p in list_publications(session)}
-    last_seq: dict[str, int] = {}
-    for series, seq in by_series_seq:
-        last_seq[series] = max(last_seq.get(series, 0), seq)
-    name_of = {n.id: n.name for n in names}
-    periods = []
-    if name_of:
-        query = (
-            select(ListingRun.series, ListingRun.first_seq, ListingRun.last_seq, RawRow)
-            .join(RawRow, RawRow.id == ListingRun.raw_row_id)
-            .where(RawRow.agency_name_id.in_(list(name_of)))
-        )
-        for series, first_seq, last, raw in session.execute(query):
-            first_pub, last_pub = by_series_seq.get((series, first_seq)), by_series_seq.get((series, last))
-            if first_pub is None or last_pub is None:
-                continue
-            periods.append(
-                ListingPeriod(
-                    first_pub.kind, name_of[raw.agency_name_id], raw.model, raw.signed_on, raw.county_text, raw.moa_url,
-                    first_pub, last_pub, last - first_seq + 1, last == last_seq.get(series),
-                )
-            )
-    periods.sort(key=lambda p: (p.first.published_on, p.kind, p.model or "", p.first.seq))
-    return AgencyRecord(
-        agency,
-        [NameRecord(n.name, n.state_usps, n.rule, n.confidence) for n in names],
-        agreements,
-        periods,
-    )
-
-
 def figures_by_publication(session: Session, kind: str = "participating", filters: Filters | None = None, origin: str = "ice") -> list[dict]:
     """The figures of every publication of a list, in publication order (for trends): one pass over the runs."""
     publications = list_publications(session, kind, origin)
@@ -324,16 +297,19 @@ def figures_by_publication(session: Session, kind: str = "participating", filter
         return []
     series = series_of(origin, kind)
     query = (
-        select(ListingRun.first_seq, ListingRun.last_seq, RawRow.state_usps, AgencyName.agency_id, RawRow.model, RawRow.agency_type, RawRow.county_text)
+        select(ListingRun.first_seq, ListingRun.last_seq, RawRow.id, RawRow.state_usps, AgencyName.agency_id, RawRow.model, RawRow.agency_type, RawRow.county_text)
         .join(RawRow, RawRow.id == ListingRun.raw_row_id)
         .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
         .where(ListingRun.series == series)
     )
     rows = []
-    for first, last, state, agency_id, model, agency_type, county in session.execute(query):
-        listing = Listing(0, 0, agency_id, None, state, agency_type, county, model, None, None, None, None)
+    for first, last, raw_id, state, agency_id, model, agency_type, county in session.execute(query):
+        listing = Listing(raw_id, 0, agency_id, None, state, agency_type, county, model, None, None, None, None)
         if filters is None or filters.keep(listing):
             rows.append((first, last, listing))
+    if filters is not None and filters.fips is not None:
+        kept = {id(x) for x in located_in(session, [x for _f, _l, x in rows], filters.fips)}
+        rows = [r for r in rows if id(r[2]) in kept]
     result = []
     for publication in publications:
         covered = [listing for first, last, listing in rows if first <= publication.seq <= last]
@@ -357,21 +333,6 @@ def state_name(usps: str) -> str | None:
     return next((s.name for s in states() if s.usps == usps), None)
 
 
-def counties_listed(rows: list[Listing]) -> list[dict]:
-    """The counties a set of listings names (as ICE's COUNTY column gives them), with counts."""
-    grouped: dict[tuple[str, str], list[Listing]] = defaultdict(list)
-    names: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for row in rows:
-        key = county_key(row.county)
-        if key and row.state:
-            grouped[(row.state, key)].append(row)
-            names[(row.state, key)][row.county] += 1
-    return [
-        {"state": state, "key": key, "name": names[(state, key)].most_common(1)[0][0], **figures_of(items)}
-        for (state, key), items in sorted(grouped.items())
-    ]
-
-
 @dataclass(frozen=True)
 class DataVersion:
     """What changes when the data changes: every change writes an audit event (see g287.audit), and every
@@ -389,28 +350,22 @@ def data_version(session: Session) -> DataVersion:
     return DataVersion(f"{events or 0}.{publications}.{modified.timestamp() if modified else 0}", modified)
 
 
-def row_changes(session: Session, publication: Publication, filters: Filters | None = None) -> tuple[list[Listing], list[Listing]]:
-    """Source rows listed by this publication and not by the one before it in its series, and the reverse.
+def list_changes(session: Session, older: Publication | None, newer: Publication, filters: Filters | None = None) -> dict:
+    """Agreements (agency x model) listed by `newer` and not by `older`, and the reverse: what changed between two
+    publications of one list, agency by agency (a duplicate row is one agreement; a corrected row is no change).
+    History's diff says more for participating lists (renames, signed dates, ends); this serves any list."""
 
-    This compares rows exactly as published (a corrected date is a row removed and a row added); the history
-    module interprets them as agencies added, ended or renamed."""
-    if publication.seq <= 1:
-        return [], []
-    columns = (
-        RawRow.id, ListingRun.occurrence, AgencyName.agency_id, AgencyName.name, RawRow.state_usps, RawRow.agency_type,
-        RawRow.county_text, RawRow.model, RawRow.signed_on, RawRow.moa_status, RawRow.moa_url, RawRow.addendum_url,
-    )
+    def keyed(publication):
+        return {(r.agency_id, r.model): r for r in listings(session, publication, filters) if r.agency_id is not None and r.model}
 
-    def query(condition):
-        statement = (
-            select(*columns)
-            .select_from(ListingRun)
-            .join(RawRow, RawRow.id == ListingRun.raw_row_id)
-            .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
-            .where(ListingRun.series == publication.series, condition)
-        )
-        rows = [Listing(*row) for row in session.execute(statement)]
-        rows = [r for r in rows if filters is None or filters.keep(r)]
-        return sorted(rows, key=lambda r: (r.state or "~", (r.agency_name or "").lower(), r.model or ""))
+    before = keyed(older) if older is not None else {}
+    after = keyed(newer)
 
-    return query(ListingRun.first_seq == publication.seq), query(ListingRun.last_seq == publication.seq - 1)
+    def describe(row: Listing) -> dict:
+        return {"state": row.state, "agency": row.agency_name, "agency_id": row.agency_id, "model": row.model}
+
+    order = lambda row: (row.state or "~", (row.agency_name or "").lower(), row.model)  # noqa: E731
+    return {
+        "added": [describe(r) for r in sorted((after[k] for k in after.keys() - before.keys()), key=order)],
+        "removed": [describe(r) for r in sorted((before[k] for k in before.keys() - after.keys()), key=order)],
+    }

@@ -2,20 +2,23 @@
 
 Names are compared by their normalized keys (case, spacing, punctuation and apostrophes ignored); a query that
 is not contained in a name is matched with a fuzzy score, so "hilsborough sherif" finds "Hillsborough County
-Sheriff's Office". Counties are the names ICE's COUNTY column gives (matching them to FIPS codes is geography's).
+Sheriff's Office". Agencies are the live ones (an agency absorbed by an identity merge is found under the agency it
+joined, by every name). Counties are every county and county equivalent of the reference list (g287.geo), found by
+name with or without its designation ("Brevard", "Orleans Parish"), and referred to by FIPS code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from g287.db.models.registry import Agency, AgencyName, RawRow
+from g287.db.models.registry import Agency, AgencyName
+from g287.geo import reference
 from g287.registry.names import agency_key
-from g287.registry.queries import county_key
 from g287.sources.rules import states
 
 KINDS = ("agency", "state", "county")
@@ -27,7 +30,7 @@ class Hit:
     kind: str  # agency | state | county
     label: str  # what to show: the agency's current name, the state's or county's name
     state: str | None  # USPS code
-    ref: str  # agency id, USPS code, or county key
+    ref: str  # agency id, USPS code, or county FIPS code
     matched: str  # the name that matched (an earlier name of an agency, a state's code...)
     score: float  # 100 = the query is contained in the name
 
@@ -44,7 +47,7 @@ class _Entry:
 
 def _entries(session: Session) -> list[_Entry]:
     entries = []
-    current = {a.id: a for a in session.scalars(select(Agency))}
+    current = {a.id: a for a in session.scalars(select(Agency).where(Agency.merged_into_id.is_(None)))}
     for agency in current.values():
         entries.append(_Entry("agency", agency.name, agency.state_usps, str(agency.id), agency.name, agency_key(agency.name)))
     for name in session.scalars(select(AgencyName)):
@@ -54,12 +57,21 @@ def _entries(session: Session) -> list[_Entry]:
     for state in states():
         entries.append(_Entry("state", state.name, state.usps, state.usps, state.name, agency_key(state.name)))
         entries.append(_Entry("state", state.name, state.usps, state.usps, state.usps, state.usps.lower()))
-    seen = set()
-    for state, county in session.execute(select(RawRow.state_usps, RawRow.county_text).distinct()):
-        key = county_key(county)
-        if key and state and (state, key) not in seen:
-            seen.add((state, key))
-            entries.append(_Entry("county", county, state, key, county, agency_key(county)))
+    return entries + _county_entries()
+
+
+@cache
+def _county_entries() -> list[_Entry]:
+    """Every county of the reference list (each FIPS code once, its latest name), by its name with and without
+    its designation."""
+    latest: dict[str, reference.County] = {}
+    for county in reference.all_versions():
+        latest[county.fips] = county
+    entries = []
+    for county in latest.values():
+        entries.append(_Entry("county", county.name, county.usps, county.fips, county.name, agency_key(county.name)))
+        if county.base_name != county.name:
+            entries.append(_Entry("county", county.name, county.usps, county.fips, county.base_name, agency_key(county.base_name)))
     return entries
 
 

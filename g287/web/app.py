@@ -1,7 +1,7 @@
 """The web application: server-rendered pages, the JSON API under /api/v1, exports and the fact sheet.
 
 `create_app` builds it for one database. Pages and API routes are thin: they parse the request, call the read
-services of g287.registry (and, when installed, geography and history through g287.web.providers), and render.
+services of g287.registry, g287.history and g287.geo, and render.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
             return JSONResponse({"error": {"status": 500, "message": "internal error"}}, status_code=500)
         return error_page(request, 500, "internal error")
 
-    app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",))
+    app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",), uncached_pattern=r"^/documents/[0-9a-f]{64}\.")
     return app
 
 

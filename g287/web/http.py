@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -72,9 +73,10 @@ class VersionClock:
 class SiteMiddleware:
     """ASGI middleware: security headers on every response; cache, ETag and 304 for successful GETs."""
 
-    def __init__(self, app, clock: VersionClock, *, max_entries: int = 2048, max_body: int = 4 << 20, uncached: tuple[str, ...] = ()):
+    def __init__(self, app, clock: VersionClock, *, max_entries: int = 2048, max_body: int = 4 << 20, uncached: tuple[str, ...] = (), uncached_pattern: str | None = None):
         self.app = app
         self.uncached = uncached  # path prefixes passed straight through (large downloads)
+        self.uncached_pattern = re.compile(uncached_pattern) if uncached_pattern else None  # the same, by pattern (archived files)
         self.clock = clock
         self.max_entries = max_entries
         self.max_body = max_body
@@ -94,7 +96,7 @@ class SiteMiddleware:
             return
         if method == "HEAD":
             scope = dict(scope, method="GET")  # answered as GET without the body
-        if scope["path"].startswith(self.uncached):
+        if scope["path"].startswith(self.uncached) or (self.uncached_pattern is not None and self.uncached_pattern.match(scope["path"])):
             await self.app(scope, receive, send_with_headers(send, drop_body=method == "HEAD"))
             return
         version = self.clock.current()

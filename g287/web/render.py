@@ -46,7 +46,8 @@ def publication_label(publication) -> str:
         whose = "ICE's" if publication.origin == "ice" else "this registry's"
         return f"{whose} {publication.kind} list of {label(publication)}"
     half = f" {publication['half']}" if publication.get("half") else ""
-    return f"the list of {publication['published']}{half}"
+    whose = {"ICE": "ICE's", "this registry": "this registry's"}.get(publication.get("source"), "the")
+    return f"{whose} list of {publication['published']}{half}"
 
 
 @cache

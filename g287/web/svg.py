@@ -1,4 +1,4 @@
-"""SVG drawn by the site (the chart of MOAs over time) and SVG inlined from elsewhere, made safe.
+"""SVG drawn by the site (the chart of MOAs over time) and SVG inlined from elsewhere (the maps), made safe.
 
 The chart is built as XML elements, so every text in it is escaped by the serializer. An SVG produced by
 another part of g287 (a map) is parsed and re-serialized keeping only drawing elements and attributes: no
@@ -7,6 +7,7 @@ script, no event handler, no foreign content, no link leaving the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 from markupsafe import Markup
@@ -64,22 +65,49 @@ def _local_link(value: str) -> bool:
     return value.startswith("#") or (value.startswith("/") and not value.startswith("//"))
 
 
-MODEL_COLORS = {"JEM": "#1b6ca8", "TFM": "#c0562b", "WSO": "#2e7d32"}
+def linked_map(svg: Markup | None, link_of) -> Markup | None:
+    """A sanitized map whose shapes become links: `link_of(fips_codes)` gives (href, label) or None for each
+    shape. The root's role becomes "group" (an image's children are not operable), and each link is named."""
+    if svg is None:
+        return None
+    root = ET.fromstring(str(svg))
+    root.set("role", "group")
+    for parent in list(root.iter()):
+        for index, child in enumerate(list(parent)):
+            if _local(child.tag) != "path" or "data-fips" not in child.attrib:
+                continue
+            target = link_of(child.attrib["data-fips"].split())
+            if target is None:
+                continue
+            href, label = target
+            anchor = ET.Element(f"{{{SVG_NS}}}a", {"href": href, "aria-label": label})
+            parent.remove(child)
+            anchor.append(child)
+            parent.insert(index, anchor)
+    return Markup(ET.tostring(root, encoding="unicode"))
 
 
-def line_chart(points: list[dict], series: list[str], *, title: str, width: int = 720, height: int = 300) -> Markup:
-    """A line chart of figures per publication: points are dicts with "label" (x), and a value per series name
-    under points[i]["values"]; every point carries a <title> naming its value and publication."""
-    svg = ET.Element(f"{{{SVG_NS}}}svg", {"viewBox": f"0 0 {width} {height}", "role": "img", "aria-labelledby": "chart-title", "class": "chart"})
+MODEL_COLORS = {"JEM": "#1b6ca8", "TFM": "#b34a1f", "WSO": "#2e7d32", "all": "#444444"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def time_chart(points: list[dict], series: list[str], *, title: str, description: str, width: int = 720, height: int = 300) -> Markup:
+    """A step chart over a time axis: the figure of each list holds from its publication until the next one.
+
+    `points` are dicts with "date" (dt.date), "label" (the publication's date and half), "source" (its file) and
+    "values" {series name: number}; every dot carries a <title> naming its value and its publication."""
+    svg = ET.Element(f"{{{SVG_NS}}}svg", {"viewBox": f"0 0 {width} {height}", "role": "img", "aria-labelledby": "chart-title chart-desc", "class": "chart"})
     ET.SubElement(svg, f"{{{SVG_NS}}}title", {"id": "chart-title"}).text = title
-    left, right, top, bottom = 56, 96, 16, 44
+    ET.SubElement(svg, f"{{{SVG_NS}}}desc", {"id": "chart-desc"}).text = description
+    left, right, top, bottom = 56, 104, 16, 44
     plot_w, plot_h = width - left - right, height - top - bottom
-    values = [p["values"].get(s, 0) for p in points for s in series] or [0]
+    values = [p["values"].get(s) or 0 for p in points for s in series] or [0]
     top_value = _nice_ceiling(max(values))
-    n = len(points)
+    first, last = points[0]["date"], points[-1]["date"]
+    span = max((last - first).days, 1)
 
-    def x(i: int) -> float:
-        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+    def x(day) -> float:
+        return left + (plot_w * (day - first).days / span if last > first else plot_w / 2)
 
     def y(v: float) -> float:
         return top + plot_h - plot_h * v / top_value
@@ -89,23 +117,46 @@ def line_chart(points: list[dict], series: list[str], *, title: str, width: int 
         value = top_value * step / 4
         ET.SubElement(axis, f"{{{SVG_NS}}}line", {"x1": str(left), "x2": str(left + plot_w), "y1": f"{y(value):.1f}", "y2": f"{y(value):.1f}", "class": "grid"})
         ET.SubElement(axis, f"{{{SVG_NS}}}text", {"x": str(left - 6), "y": f"{y(value) + 4:.1f}", "text-anchor": "end"}).text = f"{value:,.0f}"
-    shown = {0, n - 1} | set(range(0, n, max(1, n // 6)))
-    for i, point in enumerate(points):
-        if i in shown:
-            ET.SubElement(axis, f"{{{SVG_NS}}}text", {"x": f"{x(i):.1f}", "y": str(height - bottom + 18), "text-anchor": "middle"}).text = point["short"]
+    previous_year = None
+    for tick in _ticks(first, last):
+        ET.SubElement(axis, f"{{{SVG_NS}}}line", {"x1": f"{x(tick):.1f}", "x2": f"{x(tick):.1f}", "y1": str(top + plot_h), "y2": str(top + plot_h + 5), "class": "tick"})
+        text = f"{tick.day} {MONTHS[tick.month - 1]}" + (f" {tick.year}" if tick.year != previous_year else "")
+        previous_year = tick.year
+        ET.SubElement(axis, f"{{{SVG_NS}}}text", {"x": f"{x(tick):.1f}", "y": str(height - bottom + 20), "text-anchor": "middle"}).text = text
     for name in series:
-        color = MODEL_COLORS.get(name, "#444")
-        group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"class": f"series series-{name.lower()}"})
-        coordinates = " ".join(f"{x(i):.1f},{y(p['values'].get(name, 0)):.1f}" for i, p in enumerate(points))
-        ET.SubElement(group, f"{{{SVG_NS}}}polyline", {"points": coordinates, "fill": "none", "stroke": color, "stroke-width": "2.5"})
+        color = MODEL_COLORS.get(name, "#444444")
+        group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"class": f"series series-{name.lower()}", "data-model": name})
+        steps = []
         for i, point in enumerate(points):
-            dot = ET.SubElement(group, f"{{{SVG_NS}}}circle", {"cx": f"{x(i):.1f}", "cy": f"{y(point['values'].get(name, 0)):.1f}", "r": "4", "fill": color})
-            ET.SubElement(dot, f"{{{SVG_NS}}}title").text = f"{name}: {point['values'].get(name, 0):,} on {point['label']} ({point['source']})"
-        if points:
-            last = points[-1]["values"].get(name, 0)
-            ET.SubElement(group, f"{{{SVG_NS}}}text", {"x": f"{x(n - 1) + 8:.1f}", "y": f"{y(last) + 4:.1f}", "fill": color, "class": "series-label"}).text = f"{name} {last:,}"
+            value = point["values"].get(name) or 0
+            if i:
+                steps.append(f"{x(point['date']):.1f},{y(points[i - 1]['values'].get(name) or 0):.1f}")
+            steps.append(f"{x(point['date']):.1f},{y(value):.1f}")
+        ET.SubElement(group, f"{{{SVG_NS}}}polyline", {"points": " ".join(steps), "fill": "none", "stroke": color, "stroke-width": "2.5"})
+        for point in points:
+            value = point["values"].get(name) or 0
+            dot = ET.SubElement(group, f"{{{SVG_NS}}}circle", {"cx": f"{x(point['date']):.1f}", "cy": f"{y(value):.1f}", "r": "4", "fill": color})
+            ET.SubElement(dot, f"{{{SVG_NS}}}title").text = f"{name}: {value:,} on {point['label']} ({point['source']})"
+        final = points[-1]["values"].get(name) or 0
+        ET.SubElement(group, f"{{{SVG_NS}}}text", {"x": f"{x(last) + 8:.1f}", "y": f"{y(final) + 4:.1f}", "fill": color, "class": "series-label"}).text = f"{name} {final:,}"
     ET.register_namespace("", SVG_NS)
     return Markup(ET.tostring(svg, encoding="unicode"))
+
+
+def _ticks(first, last) -> list:
+    """Dates for the x axis: the 1st and 15th of each month over a short span, month starts over a longer one."""
+    days = (last - first).days
+    result = []
+    cursor = dt.date(first.year, first.month, 1)
+    while cursor <= last:
+        for day in ((1, 15) if days <= 120 else (1,)):
+            tick = cursor.replace(day=day)
+            if first <= tick <= last:
+                result.append(tick)
+        cursor = dt.date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+    if len(result) > 12:
+        result = result[:: -(-len(result) // 12)]
+    return result or [first]
 
 
 def _nice_ceiling(value: float) -> float:

@@ -22,13 +22,21 @@ def site(bundled_db):
 
 @pytest.fixture(scope="session")
 def sqlite_site(tmp_path_factory):
-    """The same on SQLite only, for tests whose subject does not depend on the database."""
+    """The same on SQLite only, for tests whose subject does not depend on the database; with the ten signed MOAs
+    of tests/data/moa in its document archive (text layers only: OCR is the documents' tests' subject)."""
     from g287.access import Actor
     from g287.db.engine import Database
+    from g287.documents.importer import import_paths
     from g287.registry.bundled import ingest_bundled
+    from tests.conftest import MOA_DIR
 
-    database = Database(f"sqlite:///{tmp_path_factory.mktemp('site') / 'g287.sqlite'}")
+    database = Database(f"sqlite:///{tmp_path_factory.mktemp('site') / 'g287.sqlite'}")  # its archive: beside the file
     ingest_bundled(database, Actor.command_line())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("G287_OCR", "off")
+        patch.delenv("G287_DOCUMENTS_DIR", raising=False)
+        report = import_paths(database, [str(MOA_DIR)], Actor.command_line())
+    assert not report.errors and len(report.results) == 10
     with TestClient(create_app(database)) as client:
         client.db = database
         yield client

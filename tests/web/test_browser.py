@@ -61,8 +61,15 @@ def server(tmp_path_factory):
     from g287.registry.bundled import ingest_bundled
     from g287.web.app import create_app
 
+    from g287.documents.importer import import_paths
+    from tests.conftest import MOA_DIR
+
     database = Database(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'g287.sqlite'}")
     ingest_bundled(database, Actor.command_line())
+    with pytest.MonkeyPatch.context() as patch:  # the signed MOAs, read from their text layers
+        patch.setenv("G287_OCR", "off")
+        patch.delenv("G287_DOCUMENTS_DIR", raising=False)
+        import_paths(database, [str(MOA_DIR)], Actor.command_line())
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -93,6 +100,7 @@ def page(browser):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
     page.errors = errors
     yield page
     context.close()
@@ -104,31 +112,50 @@ def headline(page) -> str:
 
 def test_visit_the_site(page, server, shots):
     page.goto(server + "/")
-    assert "807 MOAs with 659 agencies in 40 states" in headline(page)
+    assert "807 MOAs with 659 agencies in 40 states; 403 of 3,141 counties" in headline(page)
+    assert page.locator("figure.map svg a path[data-fips]").count() == 51  # 50 states and DC, each a link to its page
     page.screenshot(path=str(shots / "home.png"), full_page=True)
 
     with page.expect_navigation():
         page.select_option("#as_of", "2025-05-29")  # our script submits the form on change
-    assert "as_of=2025-05-29" in page.url and "635 MOAs with 518 agencies" in headline(page)
+    assert "as_of=2025-05-29" in page.url and "635 MOAs with 517 agencies" in headline(page)
+    assert "as of 29 May 2025" in page.locator("figure.map svg title").first.text_content()
     with page.expect_navigation():
         page.select_option("#model", "JEM")
     assert "model=JEM" in page.url and "100 JEM MOAs" in headline(page)
+    assert "Jail Enforcement Model (JEM) only, as of 29 May 2025" in page.locator("figure.map svg title").first.text_content()
+    assert page.locator("figure.chart svg g.series").count() == 1  # the chart shows the chosen model
+    with page.expect_navigation():
+        page.select_option("#level", "county")
+    assert "level=county" in page.url and page.locator("figure.map svg path[data-fips]").count() > 3000
 
     page.goto(server + "/")
-    page.get_by_role("link", name="Florida", exact=True).click()
-    page.wait_for_url("**/states/FL**")
-    assert "Florida" in page.locator("h1").inner_text() and "307 MOAs" in headline(page)
+    with page.expect_navigation():
+        page.locator("figure.map a[aria-label='Florida']").focus()  # the national map's states are links, reached by keyboard too
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/states/FL") and "Florida" in page.locator("h1").inner_text() and "307 MOAs" in headline(page)
+    assert page.locator("figure.map a[href^='/counties/12']").count() == 67
     page.screenshot(path=str(shots / "state.png"), full_page=False)
 
-    page.locator("a[href*='/states/FL/counties/hillsborough']").first.click()
-    page.wait_for_url("**/counties/hillsborough**")
+    with page.expect_navigation():
+        page.locator("figure.map a[aria-label='Hillsborough County, FL']").click()  # and the state map's counties, by mouse
+    assert page.url.endswith("/counties/12057")
     assert "Hillsborough County" in page.locator("h1").inner_text()
 
     page.get_by_role("link", name="Hillsborough County Sheriff's Office").first.click()
     page.wait_for_url("**/agencies/*")
     assert page.locator("h1").inner_text() == "Hillsborough County Sheriff's Office"
-    assert page.locator("text=Every listing").count() == 1
+    assert page.locator("text=Every listing").count() == 1 and page.locator("text=History of each agreement").count() == 1
+    assert page.locator("h3 a", has_text="hIllsboroughCountySherrifsOffice_WSO_MOA_03122025.pdf").count() == 1  # its signed MOA, held
     page.screenshot(path=str(shots / "agency.png"), full_page=True)
+    with page.expect_response(lambda response: response.url.endswith(".pdf")) as served:
+        page.get_by_role("link", name="the file kept by this registry").first.click()
+    assert served.value.status == 200 and served.value.headers["content-type"] == "application/pdf"
+    page.goto(server + "/documents")
+    page.fill("#document-search", "Hillsborough")
+    with page.expect_navigation():
+        page.press("#document-search", "Enter")
+    assert page.locator("ol.hits mark").count() >= 1
 
     page.fill("#site-search", "hilsborough sherif")
     with page.expect_navigation():
@@ -154,13 +181,24 @@ def test_pages_work_without_javascript(browser, server):
     page.wait_for_url("**as_of=2025-06-20**")
     assert "WSO MOAs" in headline(page) and "participatingAgencies06202025am.xlsx" in page.content()
     assert page.locator("figure.chart svg").count() == 1  # the chart is SVG drawn on the server
+    assert page.locator("figure.map svg").count() == 1  # and so is the map
+    page.goto(server + "/changes")
+    page.select_option("#from", label="2025-05-16 am (participatingAgencies05162025am.xlsx)")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**from=**")
+    assert "Renamed (the same agency under a new name)" in page.content()
+    page.goto(server + "/pending")
+    page.select_option("#model", "TFM")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**model=TFM**")
+    assert "From pending to signed: TFM" in page.content()
     context.close()
 
 
 def test_usable_on_a_phone(browser, server, shots):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
-    for path in ("/", "/states/FL", "/agencies", "/search?q=sheriff"):
+    for path in ("/", "/?level=county", "/states/FL", "/counties/12057", "/agencies", "/pending", "/changes", "/about", "/search?q=sheriff"):
         page.goto(server + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
@@ -170,16 +208,24 @@ def test_usable_on_a_phone(browser, server, shots):
 
 
 PAGES = [
-    "/", "/?model=TFM", "/states", "/states/FL", "/states/FL/counties/brevard", "/agencies", "/models", "/models/WSO",
-    "/pending", "/changes", "/search?q=sheriff", "/data", "/publications/1", "/about", "/factsheet",
+    "/", "/?model=TFM", "/?level=county&as_of=2025-06-20", "/states", "/states/FL", "/states/PR", "/counties/12009", "/agencies", "/models",
+    "/models/WSO", "/pending", "/pending?model=WSO", "/changes", "/changes?from=2025-05-16&to=2025-07-09", "/changes?kind=pending",
+    "/search?q=sheriff", "/data", "/publications/1", "/about", "/factsheet", "/api/v1/docs", "/documents", "/documents?q=warrant",
 ]
+
+
+def document_agency(page, server, document) -> int:
+    return page.request.get(server + f"/api/v1/documents/{document['sha256']}").json()["agreements"][0]["agency_id"]
 
 
 def test_accessibility(page, server):
     source = AXE.read_text(encoding="utf-8")
     agency = page.request.get(server + "/api/v1/agencies?limit=1").json()["items"][0]["id"]
+    merged = page.request.get(server + "/api/v1/diff?from=2025-05-16&to=2025-07-09").json()["renamed"][0]["agency_id"]
+    document = page.request.get(server + "/api/v1/documents").json()["documents"][0]
+    with_documents = document_agency(page, server, document)
     problems = []
-    for path in PAGES + [f"/agencies/{agency}"]:
+    for path in PAGES + [f"/agencies/{agency}", f"/agencies/{merged}", f"/documents/{document['sha256']}", f"/agencies/{with_documents}"]:
         page.goto(server + path)
         page.evaluate(source)  # injected by the test (our CSP forbids inline scripts for the site itself)
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

@@ -70,16 +70,88 @@ def test_xlsx_of_a_pending_list_and_of_a_publication(sqlite_site):
 def test_atom_feeds(sqlite_site):
     national = ET.fromstring(sqlite_site.get("/exports/feed.atom").content)
     entries = national.findall(f"{ATOM}entry")
-    assert len(entries) == 11  # every publication of both lists
+    assert len(entries) == 11  # every publication of both lists changed something
     titles = [e.find(f"{ATOM}title").text for e in entries]
     assert any("807 MOAs (+30)" in t for t in titles)
-    content = next(e for e in entries if "807 MOAs" in e.find(f"{ATOM}title").text).find(f"{ATOM}content").text
-    assert "participatingAgencies07092025am.xlsx" in content and "New rows:" in content
+    latest = next(e for e in entries if "807 MOAs" in e.find(f"{ATOM}title").text)
+    content = latest.find(f"{ATOM}content").text
+    # agency-level changes from history's diff, not raw rows
+    assert "Source: ICE, participatingAgencies07092025am.xlsx" in content
+    assert "Newly listed as participating (3):" in content and "Moved from the pending list to participating (28):" in content
+    assert "- Walworth County Sheriff's Office (WI), WSO, signed 2025-06-12: absent from fewer than 2 publications so far" in content
+    assert "- Florida Department of Agriculture (FL), TFM: signed 2025-06-12, now 2025-06-11" in content
+    related = [link.get("href") for link in latest.findall(f"{ATOM}link") if link.get("rel") == "related"]
+    assert related and related[0].startswith("http") and "/changes?kind=participating&from=" in related[0]
     assert all(e.find(f"{ATOM}link").get("href").startswith("http") for e in entries)
+    renames = next(e.find(f"{ATOM}content").text for e in entries if "Renamed (" in e.find(f"{ATOM}content").text)
+    assert "is now" in renames and "confidence" in renames  # a rename with the reason the names are one agency
+    pending = next(e.find(f"{ATOM}content").text for e in entries if "pending list of 2025-07-11" in e.find(f"{ATOM}title").text)
+    assert "No longer pending (" in pending or "Newly pending (" in pending
     florida = ET.fromstring(sqlite_site.get("/exports/feed/FL.atom").content)
     assert "Florida" in florida.find(f"{ATOM}title").text
-    assert all("in Florida" in e.find(f"{ATOM}title").text for e in florida.findall(f"{ATOM}entry"))
+    florida_entries = florida.findall(f"{ATOM}entry")
+    assert 0 < len(florida_entries) <= len(entries) and all("in Florida" in e.find(f"{ATOM}title").text for e in florida_entries)
+    for entry in florida_entries:
+        lines = [line for line in entry.find(f"{ATOM}content").text.splitlines() if line.startswith("- ") and "more" not in line]
+        assert all("(FL)" in line for line in lines)  # only Florida's changes
     assert sqlite_site.get("/exports/feed/ZZ.atom").status_code == 404
+
+
+def test_geojson_of_states_and_counties(sqlite_site):
+    states = sqlite_site.get("/exports/states.geojson")
+    assert states.status_code == 200 and states.headers["content-type"].startswith("application/geo+json")
+    document = states.json()
+    assert document["type"] == "FeatureCollection" and "WGS 84" in document["coordinates"]
+    assert document["participating_publication"]["file"] == "participatingAgencies07092025am.xlsx" and document["participating_publication"]["source"] == "ICE"
+    florida = next(f for f in document["features"] if f["properties"]["usps"] == "FL")
+    assert florida["properties"]["moas"] == 307 and florida["properties"]["counties_total"] == 67
+    assert sum(f["properties"]["moas"] for f in document["features"]) == 807
+    assert florida["geometry"]["type"] == "MultiPolygon" and _contains(florida["geometry"], -82.46, 27.95)  # Tampa is in Florida
+    assert not _contains(florida["geometry"], -84.39, 33.75)  # Atlanta is not
+    puerto_rico = next(f for f in document["features"] if f["properties"]["usps"] == "PR")
+    assert puerto_rico["geometry"] is None and puerto_rico["properties"]["geometry_note"]
+    counties = sqlite_site.get("/exports/counties.geojson", params={"state": "FL", "as_of": "2025-05-29", "model": "TFM"}).json()
+    assert len(counties["features"]) == 67 and counties["vintage"] == "2022" and counties["model"] == "TFM"
+    assert counties["participating_publication"]["file"] == "participatingAgencies05292025am.xlsx"
+    hillsborough = next(f for f in counties["features"] if f["properties"]["fips"] == "12057")
+    assert _contains(hillsborough["geometry"], -82.46, 27.95) and hillsborough["properties"]["by_model"]["JEM"] == 0
+    nation = sqlite_site.get("/exports/counties.geojson", params={"vintage": "2000"}).json()
+    assert len(nation["features"]) == 3141
+    anchorage = next(f for f in nation["features"] if f["properties"]["fips"] == "02020")
+    assert _contains(anchorage["geometry"], -149.90, 61.22)  # Alaska's inset, projected back
+    honolulu = next(f for f in nation["features"] if f["properties"]["fips"] == "15003")
+    assert _contains(honolulu["geometry"], -157.86, 21.31)
+    assert sqlite_site.get("/exports/counties.geojson", params={"vintage": "1999"}).status_code == 422
+
+
+def _contains(geometry: dict, lon: float, lat: float) -> bool:
+    def inside(ring):
+        found = False
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+            if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+                found = not found
+        return found
+
+    return any(inside(polygon[0]) and not any(inside(hole) for hole in polygon[1:]) for polygon in geometry["coordinates"])
+
+
+def test_geojson_rings_follow_the_right_hand_rule(sqlite_site):
+    document = sqlite_site.get("/exports/counties.geojson", params={"state": "VA"}).json()
+    for feature in document["features"]:
+        if feature["geometry"] is None:
+            assert feature["properties"]["geometry_note"]
+            continue
+        for polygon in feature["geometry"]["coordinates"]:
+            for index, ring in enumerate(polygon):
+                area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])) / 2
+                assert ring[0] == ring[-1] and (area > 0) == (index == 0)  # exteriors counterclockwise, holes clockwise
+
+
+def test_exports_by_county_fips(sqlite_site, tmp_path):
+    rows = list(csv.DictReader(io.StringIO(sqlite_site.get("/exports/agreements.csv", params={"county": "12057"}).text)))
+    assert rows and all(r["state"] == "FL" and r["county"].lower().startswith("hillsborough") for r in rows)
+    workbook = sqlite_site.get("/exports/agreements.xlsx", params={"county": "12057"})
+    assert workbook.status_code == 200 and "_12057" in workbook.headers["content-disposition"]
 
 
 def test_sqlite_download_is_a_public_database(sqlite_site, tmp_path):

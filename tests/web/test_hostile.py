@@ -36,9 +36,12 @@ def hostile(tmp_path_factory):
         IceRow("TEXAS", FORMULA, "County", COUNTY, "Jail Enforcement Model", dt.date(2025, 5, 3)),
         IceRow("TEXAS", "Harmless Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 4)),
     ]
+    renamed = IceRow("FLORIDA", "City of " + SCRIPT, "Municipality", "Brevard County", "Task Force Model", dt.date(2025, 5, 1))
     first, second = folder / "participatingAgencies01012026am.xlsx", folder / "participatingAgencies01022026am.xlsx"
-    write_ice_workbook(first, "participating", rows[-1:])
-    write_ice_workbook(second, "participating", rows)  # the feed names the rows the second list adds
+    write_ice_workbook(first, "participating", [renamed] + rows[-1:])
+    # The second list renames the first agency (identity: a "City of" prefix) and adds the others: the diff, the
+    # changes page, the home page and the feed all name them.
+    write_ice_workbook(second, "participating", rows)
     database = Database(f"sqlite:///{folder / 'g287.sqlite'}")
     from g287.access import Actor
 
@@ -57,14 +60,42 @@ def assert_inert_html(body: str):
     assert "&lt;script&gt;alert(" in body or "&lt;svg onload" in body
 
 
-@pytest.mark.parametrize("path", ["/", "/agencies", "/states/FL", "/states/FL/counties/brevard", "/search?q=police", "/search?q=sheriff", "/pending", "/factsheet"])
+PAGES = [
+    "/", "/?level=county", "/agencies", "/agencies?status=all", "/states", "/states/FL", "/states/TX", "/counties/12009", "/states/FL/counties/brevard",
+    "/search?q=police", "/search?q=sheriff", "/pending", "/factsheet", "/changes", "/changes?kind=pending", "/about", "/data", "/models/TFM",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_pages_escape_names(hostile, path):
     page = hostile.get(path)
     assert page.status_code == 200
     lowered = page.text.lower()
     assert "<script>alert" not in lowered and "<svg onload" not in lowered and "javascript:" not in lowered, f"{path} renders markup from the data"
-    if path in ("/agencies", "/states/FL", "/states/FL/counties/brevard", "/search?q=police"):
+    if path in ("/", "/agencies", "/states/FL", "/counties/12009", "/search?q=police", "/changes"):
         assert_inert_html(page.text)
+
+
+def test_changes_name_renamed_agencies_harmlessly(hostile):
+    text = hostile.get("/changes").text
+    assert "City of &lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt; Police Department →" in text  # the rename, escaped
+    home = hostile.get("/").text
+    assert "Latest changes" in home and "&lt;svg onload=alert(1)&gt; Sheriff&#39;s Office" in home
+    about = hostile.get("/about").text
+    assert "@SUM(1+1)*cmd|&#39; /C calc&#39;!A0" in about  # the county text that names no county, shown as text
+
+
+def test_geojson_and_api_carry_names_as_data(hostile):
+    diff = hostile.get("/api/v1/diff", params={"from": "2026-01-01", "to": "2026-01-02"})
+    assert diff.headers["content-type"] == "application/json"
+    renamed = diff.json()["renamed"]
+    assert renamed and renamed[0]["old_name"] == "City of " + SCRIPT and renamed[0]["new_name"] == SCRIPT
+    for path in ("/exports/states.geojson", "/exports/counties.geojson?state=FL"):
+        answer = hostile.get(path)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/geo+json")
+        assert answer.json()["type"] == "FeatureCollection"
+    county = hostile.get("/api/v1/counties/12009").json()
+    assert {a["name"] for a in county["agencies"]} >= {SCRIPT, SVG}
 
 
 def test_agency_pages_escape_names_and_drop_script_links(hostile):
@@ -102,12 +133,15 @@ def test_xlsx_writes_formulas_as_text(hostile, tmp_path):
 
 
 def test_feed_escapes_names(hostile):
-    body = hostile.get("/exports/feed.atom").content
-    assert b"<script>" not in body and b"<svg" not in body
-    feed = ET.fromstring(body)  # well-formed
-    text = "".join(feed.itertext())
-    assert SCRIPT in text and SVG in text
-    assert hostile.get("/exports/feed/FL.atom").status_code == 200
+    for path in ("/exports/feed.atom", "/exports/feed/FL.atom", "/exports/feed/TX.atom"):
+        body = hostile.get(path).content
+        assert b"<script>" not in body and b"<svg" not in body
+        feed = ET.fromstring(body)  # well-formed
+        text = "".join(feed.itertext())
+        if path.endswith("FL.atom"):
+            assert f"City of {SCRIPT} is now {SCRIPT} (FL)" in text and SVG in text
+        if path.endswith("TX.atom"):
+            assert FORMULA in text
 
 
 def test_svg_from_elsewhere_is_reduced_to_drawing():

@@ -16,26 +16,50 @@ def test_home_headline_cards_chart_and_sources(site):
     page = site.get("/")
     assert page.status_code == 200
     text = text_of(page.text)
-    assert "807 MOAs with 659 agencies in 40 states" in text
+    assert "807 MOAs with 659 agencies in 40 states; 403 of 3,141 counties (Census 2000 county list)" in text
+    assert "399 have a participating county-level agency" in text and "With the 3,144 counties of the 2022 vintage" in text
+    assert "231 of 807 listings are not located in a county" in text
     assert LATEST in text and 'href="/publications/' in page.text
     for code, count in (("JEM", "117"), ("TFM", "399"), ("WSO", "291")):
         assert f"({code})" in text and f"{count} MOAs" in text
     assert "Pending: 39 listings" in text
-    assert '<svg' in page.text and 'role="img"' in page.text  # the chart, drawn on the server
-    assert "WSO: 291 on 2025-07-09 am (participatingAgencies07092025am.xlsx)" in page.text  # each point names its source
+    chart = re.search(r'<svg[^>]*class="chart".*?</svg>', page.text, re.S)[0]  # the chart, drawn on the server from the timeline
+    assert 'role="img"' in chart and chart.count("<circle") == 3 * 6  # three models, six dates with a participating list
+    assert "WSO: 291 on 2025-07-09 am (participatingAgencies07092025am.xlsx)" in chart  # each point names its source
     assert 'href="/factsheet' in page.text
+
+
+def test_home_map_by_state_and_county(site):
+    page = site.get("/").text
+    national = re.search(r'<svg[^>]*id="map-state".*?</svg>', page, re.S)[0]
+    assert 'role="group"' in national and national.count('<a href="/states/') == 51  # 50 states and DC, each a link
+    assert '<a href="/states/FL" aria-label="Florida">' in national and "Florida — 307 agreements" in national
+    county = site.get("/", params={"level": "county", "model": "WSO", "as_of": "2025-06-20"}).text
+    counties = re.search(r'<svg[^>]*id="map-county".*?</svg>', county, re.S)[0]
+    assert counties.count("data-fips=") > 3000 and "Warrant Service Officer (WSO) only, as of 20 June 2025" in counties
+    assert "participatingAgencies06202025am.xlsx" in counties
+    assert "<script" not in counties and not re.search(r"\son\w+=", counties)  # drawn without scripts or handlers
+
+
+def test_home_latest_changes_come_from_the_diff(site):
+    text = text_of(site.get("/").text)
+    assert "Latest changes" in text and "newly listed as participating: 3" in text and "moved from the pending list to participating: 28" in text
+    assert "Walworth County Sheriff's Office (WI), WSO" in text  # the agreement the latest list no longer lists, by name
+    assert "Every change, with details" in text
 
 
 def test_home_for_a_date_and_a_model(site):
     text = text_of(site.get("/", params={"as_of": "2025-05-29"}).text)
-    assert "As of 2025-05-29: 635 MOAs with 518 agencies in 40 states" in text
+    # 517 agencies, not the 518 names of that list: identity resolution joins two names of one agency
+    assert "As of 2025-05-29: 635 MOAs with 517 agencies in 40 states" in text
     assert "participatingAgencies05292025am.xlsx" in text and LATEST not in text
     text = text_of(site.get("/", params={"as_of": "2025-05-29", "model": "JEM"}).text)
     assert "100 JEM MOAs" in text and "All models: 635 MOAs" in text
 
 
 def test_home_before_any_publication(site):
-    assert "no participating list had been published" in site.get("/", params={"as_of": "2020-01-01"}).text
+    page = site.get("/", params={"as_of": "2020-01-01"}).text
+    assert "no participating list had been published" in page and 'id="map-' not in page and 'class="chart"' not in page
 
 
 def test_forms_work_without_javascript(site):
@@ -49,27 +73,46 @@ def test_state_page(site):
     page = site.get("/states/FL")
     text = text_of(page.text)
     assert page.status_code == 200 and "Florida" in text
-    assert "307 MOAs with 244 agencies in Florida" in text and LATEST in text
-    assert "Hillsborough County Sheriff" in text and "/states/FL/counties/" in page.text
-    assert "MOAs in Florida over time" in text
+    assert "307 MOAs with 244 agencies in Florida; 67 of 67 counties" in text and LATEST in text
+    assert "155 listings are not located in a county" in text
+    assert "Hillsborough County Sheriff" in text and 'href="/counties/12057"' in page.text
+    assert "MOAs in Florida over time" in text and 'class="chart"' in page.text
+    state_map = re.search(r'<svg[^>]*id="map-fl".*?</svg>', page.text, re.S)[0]
+    assert state_map.count('<a href="/counties/12') == 67 and 'aria-label="Hillsborough County, FL"' in state_map
+    assert "Counties (GeoJSON)" in text and "/exports/counties.geojson?state=FL" in page.text
     assert site.get("/states/fl").status_code == 200
     assert site.get("/states/ZZ").status_code == 404
     older = text_of(site.get("/states/FL", params={"as_of": "2025-05-29", "model": "WSO"}).text)
     assert "participatingAgencies05292025am.xlsx" in older and "WSO MOAs" in older
 
 
+def test_territory_page_has_no_county_map(site):
+    page = site.get("/states/PR")
+    assert page.status_code == 200 and 'id="map-' not in page.text
+
+
 def test_states_index(site):
     text = text_of(site.get("/states").text)
-    assert "Florida" in text and "Wyoming" in text and LATEST in text
+    assert "Florida" in text and "Wyoming" in text and LATEST in text and "67 of 67" in text and "2022 vintage" in text
 
 
-def test_county_page(site):
-    page = site.get("/states/FL/counties/brevard")
+def test_county_page_by_fips(site):
+    page = site.get("/counties/12009")
     assert page.status_code == 200
     text = text_of(page.text)
-    assert "Brevard County" in text and "Brevard County Sheriff" in text and LATEST in text
-    assert site.get("/states/FL/counties/Brevard%20County").status_code == 200
-    assert site.get("/states/FL/counties/nowhere").status_code == 404
+    assert "Brevard County, Florida" in text and "FIPS code 12009" in text and "Brevard County Sheriff" in text and LATEST in text
+    assert site.get("/counties/99999").status_code == 404 and site.get("/counties/12").status_code == 422
+    model = text_of(site.get("/counties/12057", params={"model": "JEM", "as_of": "2025-05-16"}).text)
+    assert "participatingAgencies05162025am.xlsx" in model and "JEM MOAs" in model
+
+
+def test_county_names_redirect_to_the_fips_page(site):
+    for name in ("brevard", "Brevard%20County", "BREVARD-COUNTY"):
+        moved = site.get(f"/states/FL/counties/{name}", params={"as_of": "2025-06-20"}, follow_redirects=False)
+        assert moved.status_code == 301 and moved.headers["location"] == "/counties/12009?as_of=2025-06-20"
+    assert site.get("/states/FL/counties/brevard").status_code == 200
+    missing = site.get("/states/FL/counties/nowhere")
+    assert missing.status_code == 404 and "no single county of Florida" in text_of(missing.text)
 
 
 def test_agency_page(site):
@@ -78,11 +121,28 @@ def test_agency_page(site):
     page = site.get(agency["url"])
     text = text_of(page.text)
     assert page.status_code == 200 and "Hillsborough County Sheriff" in text
-    assert "Agreements" in text and "Every listing" in text and "Names and identity" in text
-    assert "first seen" in text  # the identity rule
+    assert "Agreements" in text and "Every listing" in text and "Names and identity" in text and "History of each agreement" in text
+    assert "the first name the agency was published under" in text  # the identity rule, explained
     assert "ice.gov" in page.text  # MOA document links
+    assert "Hillsborough County, FL (FIPS 12057)" in text and 'href="/counties/12057"' in page.text
+    assert re.search(r"Participating: first listed 2025-05-\d\d am ?, last 2025-07-09 am", text)
     assert site.get("/agencies/999999").status_code == 404
     assert site.get("/agencies/abc").status_code == 422
+
+
+def test_agency_page_of_a_merged_agency(site, bundled_db):
+    from sqlalchemy import select
+
+    from g287.db.models.registry import Agency
+
+    with bundled_db.session() as session:
+        absorbed = session.scalars(select(Agency).where(Agency.merged_into_id.is_not(None)).order_by(Agency.id)).first()
+        absorbed_id, survivor_id = absorbed.id, absorbed.merged_into_id
+    moved = site.get(f"/agencies/{absorbed_id}", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == f"/agencies/{survivor_id}"
+    text = text_of(site.get(f"/agencies/{survivor_id}").text)
+    assert "Identity merges" in text and "confidence" in text and "Evidence:" in text
+    assert re.search(r"same name without a 'City of' / 'Town of' prefix|abbreviations|spelling", text)
 
 
 def test_agency_list_filters_and_pages(site):
@@ -107,18 +167,28 @@ def test_model_pages(site):
 def test_pending_page(site):
     text = text_of(site.get("/pending").text)
     assert "39 pending listings" in text and "pendingAgencies07112025am_b.xlsx" in text
+    assert "From pending to signed" in text and "Median wait to be listed as participating: 18 days (51 agreements)" in text
+    assert "Days on the pending list, by model" in text and "by state" in text
+    assert "Left the pending list without being listed as signed (6)" in text and "Still pending (38)" in text
+    assert "85 more agreements moved from pending to participating but were already pending" in text
     text = text_of(site.get("/pending", params={"as_of": "2025-05-20"}).text)
     assert "pendingAgencies05152025am" in text
+    wso = text_of(site.get("/pending", params={"model": "WSO"}).text)
+    assert "From pending to signed: WSO" in wso and "(20 agreements)" in wso
 
 
 def test_changes_page(site):
     page = site.get("/changes")
     text = text_of(page.text)
     assert "807" in text and "777" in text and "+30" in text
-    chosen = text_of(site.get("/changes", params={"from": "2025-05-16", "to": "2025-05-29"}).text)
-    assert "participatingAgencies05162025am.xlsx" in chosen and "participatingAgencies05292025am.xlsx" in chosen
+    assert "Newly listed as participating (3)" in text and "No longer listed as participating (1)" in text
+    chosen = text_of(site.get("/changes", params={"from": "2025-05-16", "to": "2025-07-09"}).text)
+    assert "participatingAgencies05162025am.xlsx" in chosen and LATEST in chosen
+    assert "Renamed (the same agency under a new name) (8)" in chosen
+    assert "City of Melbourne Police Department → Melbourne Police Department (FL), TFM: same name without a 'City of' / 'Town of' prefix (confidence 0.95)" in chosen
+    assert "Signed date changed (7)" in chosen and "Moved from the pending list to participating (83)" in chosen
     pending = text_of(site.get("/changes", params={"kind": "pending"}).text)
-    assert "pendingAgencies07112025am_b.xlsx" in pending
+    assert "pendingAgencies07112025am_b.xlsx" in pending and "Newly pending" in pending and "No longer pending" in pending
     assert site.get("/changes", params={"from": "no such file"}).status_code == 404
 
 
@@ -142,13 +212,20 @@ def test_data_and_publication_pages(site):
 
 def test_about_page_defines_every_figure(site):
     text = text_of(site.get("/about").text)
-    for term in ("List in force on a date", "MOAs", "Agencies", "States", "Pending listings", "Signed date", "Counties", "Known data problems"):
-        assert term in text
+    for term in (
+        "List in force on a date", "MOAs", "Agreements", "Agencies", "States", "Pending listings", "Signed date", "Located", "Not located",
+        "Counties with an agency", "Counties with a county-level agency", "Vintages", "2000: 3,141", "2022: 3,144", "Ended (K)", "K = 2",
+        "Renamed", "Pipeline", "This registry's own lists", "Known data problems", "identity", "WGS 84",
+    ):
+        assert term in text, term
+    assert '"Bowie County"' in text  # a county text that names no county of its state, listed
+    assert "place_prefix" in text and "0.95" in text  # the identity rules with their confidence, from the rules file
 
 
 def test_factsheet_page_and_pdf(site):
     text = text_of(site.get("/factsheet").text)
     assert "807" in text and "659" in text and LATEST in text and "Generated from the data" in text
+    assert 'id="factsheet-map"' in site.get("/factsheet").text
     pdf = site.get("/factsheet.pdf", params={"as_of": "2025-05-29"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     from io import BytesIO
@@ -158,7 +235,8 @@ def test_factsheet_page_and_pdf(site):
     reader = PdfReader(BytesIO(pdf.content))
     assert len(reader.pages) == 1
     words = reader.pages[0].extract_text()
-    assert "635" in words and "518" in words and "participatingAgencies05292025am.xlsx" in words
+    assert "635" in words and "517" in words and "participatingAgencies05292025am.xlsx" in words
+    assert reader.pages[0].images  # the map, drawn from the data
 
 
 @pytest.mark.parametrize("path", ["/", "/states/FL", "/agencies", "/api/v1/stats", "/exports/agreements.csv"])

@@ -6,6 +6,7 @@ Each operation of the document is a test case of its own; hypothesis draws a bou
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from g287.web.app import create_app
 
@@ -26,14 +27,21 @@ def api_schema(tmp_path_factory):
     database.dispose()
 
 
+# The document search's query syntax (at least one word to find, at most 32 terms) is more than a JSON schema
+# says: a query without a word is answered 422 naming the field, which the positive-data check would count as a
+# valid request refused. Every other check (no server error, status codes, content type, body) still applies.
+SYNTAX_NOT_IN_SCHEMA = {("GET", "/api/v1/documents/search")}
+
+
 def test_api_conforms_to_its_document(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 11
+    assert len(operations) >= 20
     for operation in operations:
+        excluded = [positive_data_acceptance] if (operation.method.upper(), operation.path) in SYNTAX_NOT_IN_SCHEMA else []
 
         @given(case=operation.as_strategy())
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
         def check(case):
-            case.call_and_validate()
+            case.call_and_validate(excluded_checks=excluded)
 
         check()

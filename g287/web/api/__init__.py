@@ -2,13 +2,11 @@
 
 from fastapi import APIRouter
 
-from g287.web.api import docs, optional, resources
+from g287.web.api import docs, documents, geography, history, resources
 
 
 def router() -> APIRouter:
-    """The API's routes for a new application; the optional ones depend on the parts installed now."""
     api = APIRouter()
-    api.include_router(resources.router)
-    api.include_router(optional.router())
-    api.include_router(docs.router)
+    for module in (resources, history, geography, documents, docs):
+        api.include_router(module.router)
     return api

@@ -7,25 +7,27 @@ from dataclasses import asdict
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import RedirectResponse
 
 from g287 import __version__
-from g287.db.models.registry import Publication as PublicationRow
+from g287.db.models.registry import Agreement as AgreementRow, Publication as PublicationRow
 from g287.errors import NotFound
+from g287.documents.queries import documents_of_agency
+from g287.geo.store import county_of_agency
+from g287.history.agency import agency_history, live_agency
 from g287.registry import figures, quality, search as search_service
 from g287.registry.publications import PublicationInfo, list_publications
 from g287.registry.queries import (
     Filters,
     agencies_as_of,
-    agency_record,
     agreements_as_of,
-    county_key,
+    county_filter,
     figures_by_publication,
     publications_in_force,
     state_figures,
     state_name,
 )
 from g287.sources.rules import states
-from g287.web import providers
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.app import API_PREFIX, site_of
@@ -53,7 +55,11 @@ class ListParameters:
         self,
         as_of: Optional[dt.date] = Query(None, description="The lists in force on this date (default: the latest)"),
         state: Optional[schemas.StateCode] = Query(None, description="USPS code of the state"),
-        county: Optional[str] = Query(None, max_length=100, description="County as ICE's COUNTY column names it (case, spacing and the word County ignored)"),
+        county: Optional[str] = Query(
+            None,
+            max_length=100,
+            description="A county's FIPS code (five digits: the listings located in it by county matching), or its name as ICE's COUNTY column gives it (case, spacing and the word County ignored)",
+        ),
         model: Optional[schemas.Model] = Query(None),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
         status: schemas.Status = Query("participating", description="participating, pending, listed (either list) or all (every agreement known, with its status on the date)"),
@@ -61,7 +67,7 @@ class ListParameters:
         offset: int = Query(0, ge=0, le=1_000_000),
     ):
         self.as_of = as_of
-        self.filters = Filters(state=state, county=county_key(county) if county else None, model=model, agency_type=type)
+        self.filters = Filters(state=state, model=model, agency_type=type, **county_filter(county))
         self.status = status
         self.limit = limit
         self.offset = offset
@@ -83,8 +89,12 @@ def index(request: Request):
             "search": f"{API_PREFIX}/search",
             "states": f"{API_PREFIX}/states",
             "series": f"{API_PREFIX}/series",
+            "counties": f"{API_PREFIX}/counties",
+            "coverage": f"{API_PREFIX}/coverage",
+            "timeline": f"{API_PREFIX}/timeline",
+            "diff": f"{API_PREFIX}/diff",
+            "pipeline": f"{API_PREFIX}/pipeline",
         },
-        "optional_parts": providers.available(),
     }
 
 
@@ -102,9 +112,18 @@ def agreements(request: Request, p: ListParameters = Depends()):
         return _page(force, rows[p.offset : p.offset + p.limit], len(rows), p, [_agreement(a) for a in rows[p.offset : p.offset + p.limit]])
 
 
-@router.get("/agreements/{agreement_id}", response_model=schemas.Agreement, summary="One agreement, as of a date")
+@router.get(
+    "/agreements/{agreement_id}",
+    response_model=schemas.Agreement,
+    summary="One agreement, as of a date",
+    responses={308: {"description": "The agreement was joined to another by an identity merge: the answer is that agreement"}},
+)
 def agreement(request: Request, agreement_id: int = Path(ge=1, le=2**31 - 1), as_of: Optional[dt.date] = Query(None)):
     with site_of(request).read() as session:
+        joined = session.get(AgreementRow, agreement_id)
+        if joined is not None and joined.merged_into_id is not None:
+            query = f"?as_of={as_of.isoformat()}" if as_of else ""
+            return RedirectResponse(f"{API_PREFIX}/agreements/{joined.merged_into_id}{query}", status_code=308)
         force = publications_in_force(session, as_of)
         for row in agreements_as_of(session, force, None, "all"):
             if row.id == agreement_id:
@@ -118,35 +137,47 @@ def agencies(request: Request, p: ListParameters = Depends()):
         force = publications_in_force(session, p.as_of)
         rows = agencies_as_of(session, force, p.filters, p.status)
         chosen = rows[p.offset : p.offset + p.limit]
-        return _page(force, chosen, len(rows), p, [_agency(a) for a in chosen])
+        return _page(force, chosen, len(rows), p, [agency_summary(a) for a in chosen])
 
 
-@router.get("/agencies/{agency_id}", response_model=schemas.AgencyDetail, summary="An agency: its names, agreements and every listing")
+@router.get(
+    "/agencies/{agency_id}",
+    response_model=schemas.AgencyDetail,
+    summary="An agency: its names and identity merges, its agreements with their history, and every listing",
+    responses={308: {"description": "The agency was absorbed by an identity merge: the answer is the agency it joined"}},
+)
 def agency(request: Request, agency_id: int = Path(ge=1, le=2**31 - 1)):
     with site_of(request).read() as session:
-        return agency_detail(agency_record(session, agency_id))
+        live = live_agency(session, agency_id)
+        if live.id != agency_id:
+            return RedirectResponse(f"{API_PREFIX}/agencies/{live.id}", status_code=308)
+        force = publications_in_force(session, None)
+        current = {a.model: a.status for row in agencies_as_of(session, force, Filters(state=live.state_usps), "all") if row.id == live.id for a in row.agreements}
+        documents = documents_of_agency(session, agency_id)
+        return agency_detail(agency_history(session, agency_id), current, county_of_agency(session, agency_id), force, documents)
 
 
-def agency_detail(record) -> dict:
-    a = record.agency
+def agency_detail(history: dict, current: dict[str, str], located: dict | None, force, documents: list[dict]) -> dict:
+    a = history["agency"]
     return {
-        "id": a.id,
-        "name": a.name,
-        "state": a.state_usps,
-        "agency_type": a.agency_type,
-        "county": a.county_text,
-        "names": [asdict(n) for n in record.names],
+        "id": a["id"],
+        "name": a["name"],
+        "state": a["state"],
+        "agency_type": a["type"],
+        "county": a["county"],
+        "county_fips": located["fips"] if located else None,
+        "status_publications": {"participating": publication_ref(force.participating), "pending": publication_ref(force.pending)},
+        "names": history["names"],
+        "merges": history["merges"],
         "agreements": [
-            {"id": g.id, "model": g.model, "signed": g.signed_on, "moa_url": g.moa_url, "addendum_url": g.addendum_url} for g in record.agreements
-        ],
-        "listings": [
             {
-                "kind": p.kind, "agency_name": p.agency_name, "model": p.model, "signed": p.signed_on, "county": p.county,
-                "moa_url": p.moa_url, "first_publication": publication_ref(p.first), "last_publication": publication_ref(p.last),
-                "publications": p.publications, "in_latest": p.latest,
+                "id": g["id"], "model": g["model"], "status": current.get(g["model"], "not listed"), "signed": g["signed_on"],
+                "moa_url": g["moa_url"], "addendum_url": g["addendum_url"], "lifecycle": g["lifecycle"],
             }
-            for p in record.periods
+            for g in history["agreements"]
         ],
+        "documents": documents,
+        "listings": history["listings"],
     }
 
 
@@ -204,7 +235,7 @@ def hit_url(hit) -> str:
         return f"/agencies/{hit.ref}"
     if hit.kind == "state":
         return f"/states/{hit.ref}"
-    return f"/states/{hit.state}/counties/{hit.ref}"
+    return f"/counties/{hit.ref}"
 
 
 @router.get("/states", response_model=schemas.StateList, summary="Figures per state as of a date")
@@ -271,7 +302,7 @@ def _agreement(a) -> dict:
     }
 
 
-def _agency(a) -> dict:
+def agency_summary(a) -> dict:
     return {
         "id": a.id, "name": a.name, "state": a.state, "agency_type": a.agency_type, "county": a.county, "status": a.status,
         "models": a.models, "pending_models": a.pending_models,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, Field
 
@@ -119,43 +119,142 @@ class AgencyPage(BaseModel):
     items: list[Agency]
 
 
+class PublicationRefShort(BaseModel):
+    """A publication as history names it."""
+
+    publication_id: int
+    published: str
+    half: Optional[str]
+    file: str
+
+
 class AgencyName(BaseModel):
     name: str
-    state: Optional[str]
     rule: str = Field(description="The identity rule that attached this name to the agency")
+    reason: str = Field(description="What the rule means")
     confidence: float
+
+
+class IdentityMerge(BaseModel):
+    name: str = Field(description="The name joined to this agency")
+    rule: str
+    reason: str
+    confidence: float
+    evidence: dict[str, Any] = Field(description="What the rule saw: the names, the agreements that passed from one name to the other, ...")
+    by: str
+    at: str
+    undone: Optional[str]
+    undone_reason: Optional[str]
+
+
+class SignedDate(BaseModel):
+    signed: Union[Optional[str], list[Optional[str]]] = Field(description="The signed date ICE gave (two when two rows of one list disagree)")
+    from_: PublicationRefShort = Field(alias="from", description="The first list that gave it")
+
+
+class Absence(BaseModel):
+    from_: PublicationRefShort = Field(alias="from")
+    to: PublicationRefShort
+    publications: int
+
+
+class Lifecycle(BaseModel):
+    """An agreement across ICE's publications (README, section history)."""
+
+    status: str = Field(description="participating, omitted lately, ended, pending or left pending")
+    state: Optional[str]
+    name: Optional[str] = Field(description="The latest name it was listed under")
+    first_pending: Optional[PublicationRefShort]
+    last_pending: Optional[PublicationRefShort]
+    first_participating: Optional[PublicationRefShort]
+    last_participating: Optional[PublicationRefShort]
+    signed_on: Optional[str]
+    signed_dates: list[SignedDate]
+    omissions: list[Absence] = Field(description="Absences shorter than K lists: not ends")
+    ended: Optional[PublicationRefShort]
+    ends: list[PublicationRefShort]
+    reinstated: list[PublicationRefShort]
+    back_to_pending: list[PublicationRefShort]
+    participating_publications: int
+    pending_publications: int
 
 
 class AgreementRecord(BaseModel):
     id: int
     model: str
-    signed: Optional[dt.date] = Field(description="As the latest participating list gives it")
+    status: str = Field(description="In the lists in force today: participating, pending or not listed")
+    signed: Optional[str] = Field(description="As the latest list listing it gives it")
     moa_url: Optional[str]
     addendum_url: Optional[str]
+    lifecycle: Optional[Lifecycle]
 
 
-class ListingPeriod(BaseModel):
-    kind: str
-    agency_name: str
+class ListingRow(BaseModel):
+    name: Optional[str]
     model: Optional[str]
-    signed: Optional[dt.date]
-    county: Optional[str]
-    moa_url: Optional[str]
-    first_publication: PublicationRef
-    last_publication: PublicationRef
+    signed: Optional[str]
+
+
+class ListingRun(BaseModel):
+    """Consecutive publications of one list that listed the same rows of the agency unchanged."""
+
+    list: str
+    from_: PublicationRefShort = Field(alias="from")
+    to: PublicationRefShort
     publications: int
-    in_latest: bool
+    rows: list[ListingRow]
+    row_numbers_first: list[int] = Field(description="The rows' numbers in the first list of the run")
+    row_numbers_last: list[int]
+
+
+class DocumentFact(BaseModel):
+    value: Optional[str] = Field(description="What the document says; null: unknown (the evidence says why)")
+    page: Optional[int]
+    confidence: Optional[float]
+    source: Optional[str] = Field(description="text (text layer) or ocr")
+    evidence: Optional[str]
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    sha256: str
+    file_name: str
+    kind: str = Field(description="pdf, workbook or page")
+    extension: str
+    size_bytes: int
+    pages: Optional[int]
+    text_pages: Optional[int]
+    ocr_pages: Optional[int]
+    unread_pages: Optional[int]
+    stored_at: Optional[str]
+    file_link: str = Field(description="Where this site serves the file")
+    facts: dict[str, DocumentFact] = Field(description="model, agency_name, ice_signatory_name, ice_signatory_title, ice_signed_on, lea_signed_on, addendum")
+
+
+class AgencyDocument(DocumentSummary):
+    roles: list[str] = Field(description="moa, addendum")
+    models: list[str] = Field(description="The models of the listings that link it")
+    addresses: list[str] = Field(description="The addresses the listings link")
+
+
+class StatusPublications(BaseModel):
+    participating: Optional[PublicationRef]
+    pending: Optional[PublicationRef]
 
 
 class AgencyDetail(BaseModel):
-    id: int
+    id: int = Field(description="The live agency (an absorbed agency's id answers 308 to it)")
     name: str
     state: Optional[str]
     agency_type: Optional[str]
-    county: Optional[str]
+    county: Optional[str] = Field(description="As ICE's latest list gives it")
+    county_fips: Optional[str] = Field(description="The county that text was matched to")
+    status_publications: StatusPublications = Field(description="The lists the agreements' status comes from")
     names: list[AgencyName]
+    merges: list[IdentityMerge]
     agreements: list[AgreementRecord]
-    listings: list[ListingPeriod]
+    documents: list[AgencyDocument] = Field(description="The signed documents its listings link, held by this registry, with what was read from them")
+    listings: list[ListingRun]
 
 
 class Publication(BaseModel):
@@ -264,4 +363,3 @@ class ApiIndex(BaseModel):
     openapi: str
     docs: str
     resources: dict[str, str]
-    optional_parts: dict[str, bool] = Field(description="Parts of g287 this installation includes (maps, history, documents)")

@@ -1,4 +1,6 @@
-"""Agency pages: the list (any date and filter, paginated) and each agency's record."""
+"""Agency pages: the list (any date and filter, paginated) and each agency's record: its agreements with their
+lifecycles (history), the signed documents its listings link (with what was read from them), every listing, its
+names and the identity merges that joined them, with their reasons."""
 
 from __future__ import annotations
 
@@ -6,10 +8,14 @@ import datetime as dt
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse
 
-from g287.registry.queries import Filters, agencies_as_of, agency_record, county_key, publications_in_force
+from g287.documents.queries import documents_of_agency
+from g287.geo.store import county_of_agency
+from g287.history.agency import agency_history, live_agency
+from g287.history.lifecycle import end_after_default
+from g287.registry.queries import Filters, agencies_as_of, county_filter, publications_in_force
 from g287.sources.rules import states
-from g287.web import providers
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_choices
 from g287.web.render import render
@@ -30,7 +36,7 @@ def agency_list(
     status: Literal["participating", "pending", "listed", "all"] = "listed",
     page: int = Query(1, ge=1, le=100_000),
 ):
-    filters = Filters(state=state, county=county_key(county) if county else None, model=model, agency_type=type)
+    filters = Filters(state=state, model=model, agency_type=type, **county_filter(county))
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         agencies = agencies_as_of(session, force, filters, status)
@@ -57,9 +63,18 @@ def agency_list(
 @router.get("/agencies/{agency_id}")
 def agency_page(request: Request, agency_id: int = Path(ge=1, le=2**31 - 1)):
     with site_of(request).read() as session:
-        record = agency_record(session, agency_id)
+        live = live_agency(session, agency_id)
+        if live.id != agency_id:
+            # An agency absorbed by an identity merge: its address leads to the agency it joined.
+            return RedirectResponse(f"/agencies/{live.id}", status_code=301)
+        history = agency_history(session, agency_id)
         force = publications_in_force(session, None)
-        current = {a.model: a for agency in agencies_as_of(session, force, Filters(state=record.agency.state_usps), "all") if agency.id == agency_id for a in agency.agreements}
-        lifecycle = providers.agency_history(session, agency_id)
-        documents = providers.documents_of_agency(session, agency_id)
-    return render("agency.html", record=record, agency=record.agency, force=force, current=current, lifecycle=lifecycle, documents=documents)
+        current = {
+            a.model: a
+            for agency in agencies_as_of(session, force, Filters(state=live.state_usps), "all")
+            if agency.id == agency_id
+            for a in agency.agreements
+        }
+        located = county_of_agency(session, agency_id)
+        documents = documents_of_agency(session, agency_id)
+    return render("agency.html", history=history, agency=history["agency"], force=force, current=current, located=located, documents=documents, end_after=end_after_default())

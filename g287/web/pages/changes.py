@@ -1,4 +1,6 @@
-"""The changes page: two publications side by side: their figures, and (from history) every change."""
+"""The changes page: any two publications of a list side by side: their figures and every change, agreement by
+agreement (history's diff for participating lists: additions, removals with whether they are ends, renames with
+the reason the names are one agency, signed dates changed, moves from and to the pending list)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Query, Request
 
 from g287.errors import G287Error
+from g287.history.diff import diff
 from g287.registry import figures
 from g287.registry.publications import list_publications, resolve
-from g287.web import providers
+from g287.registry.queries import list_changes
 from g287.web.app import site_of
 from g287.web.render import render
 
@@ -26,18 +29,21 @@ def changes_page(
     with site_of(request).read() as session:
         publications = list_publications(session, kind, "ice")
         if not publications:
-            return render("changes.html", kind=kind, publications=[], older=None, newer=None, rows=[], changes=None)
+            return render("changes.html", kind=kind, publications=[], older=None, newer=None, rows=[], changes=None, pending_changes=None)
         newer = resolve(session, to, kind) if to else publications[-1]
         older = resolve(session, from_, kind) if from_ else (publications[-2] if len(publications) > 1 else publications[-1])
-        if older.kind != kind or newer.kind != kind:
-            raise G287Error(f"both publications must be {kind} lists")
+        if older.kind != kind or newer.kind != kind or older.origin != "ice" or newer.origin != "ice":
+            raise G287Error(f"both publications must be ICE's {kind} lists")
         count = figures.participating_figures if kind == "participating" else figures.pending_figures
         before, after = count(session, older), count(session, newer)
-        changes = providers.diff(session, older, newer)
+        changes = diff(session, older, newer) if kind == "participating" else None
+        pending_changes = list_changes(session, older, newer) if kind == "pending" else None
     total = "moas" if kind == "participating" else "listings"
     rows = [{"figure": "MOAs (rows)" if kind == "participating" else "Listings (rows)", "before": before[total], "after": after[total]}]
     rows += [{"figure": name, "before": before[key], "after": after[key]} for name, key in (("Agencies", "agencies"), ("States", "states"))]
     rows += [{"figure": f"Model {m}", "before": before["by_model"].get(m, 0), "after": after["by_model"].get(m, 0)} for m in figures.MODELS]
     if kind == "participating":
         rows += [{"figure": f"Type: {t}", "before": before["by_agency_type"].get(t, 0), "after": after["by_agency_type"].get(t, 0)} for t in figures.AGENCY_TYPES]
-    return render("changes.html", kind=kind, publications=list(reversed(publications)), older=older, newer=newer, rows=rows, changes=changes)
+    return render(
+        "changes.html", kind=kind, publications=list(reversed(publications)), older=older, newer=newer, rows=rows, changes=changes, pending_changes=pending_changes
+    )

@@ -1,4 +1,5 @@
-"""What the pages share: the date and model choices, and the parameters every page accepts."""
+"""What the pages share: the date and model choices, the parameters every page accepts, the trend chart (from
+history's timeline) and the maps (from geography), each figure with the publication it comes from."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ from typing import Literal, Optional
 from fastapi import Query
 from sqlalchemy.orm import Session
 
+from g287.errors import NotFound
+from g287.geo import reference
+from g287.geo.maps import render_map
+from g287.history.timeline import timeline
+from g287.registry.figures import MODELS
 from g287.registry.publications import label, list_publications
 from g287.sources.rules import states
+from g287.web.render import url
+from g287.web.svg import linked_map, safe_svg, time_chart
 
 ModelChoice = Optional[Literal["JEM", "TFM", "WSO"]]
 AsOf = Query(None, description="The lists in force on this date")
@@ -31,3 +39,80 @@ def selected_date(as_of: dt.date | None) -> str:
 
 def state_choices() -> list[dict]:
     return [{"usps": s.usps, "name": s.name} for s in states()]
+
+
+def trend(session: Session, force, *, state: str | None = None, model: str | None = None) -> list[dict]:
+    """The figures of each of ICE's participating lists up to the one in force (history's timeline, one entry
+    per publication date): date, publication, MOAs, agreements, agencies, states and MOAs by model."""
+    if force.participating is None:
+        return []
+    entries = timeline(session, state=state, model=model, every="publication", end=force.participating.published_on)
+    points = []
+    for entry in entries:
+        source = entry.get("participating_publication")
+        if not source or source["published"] != entry["date"]:
+            continue  # a date on which only a pending list was published: the participating figures did not change
+        points.append(
+            {
+                "date": dt.date.fromisoformat(entry["date"]),
+                "label": entry["date"] + (f" {source['half']}" if source["half"] else ""),
+                "source": source["file"],
+                "publication_id": source["publication_id"],
+                "moas": entry["participating_moas"],
+                "agreements": entry["agreements"],
+                "agencies": entry["agencies"],
+                "states": entry["states"],
+                "by_model": entry["by_model"],
+                "values": dict(entry["by_model"]),
+            }
+        )
+    return points
+
+
+def trend_chart(points: list[dict], model: str | None, where: str = ""):
+    """The SVG step chart of MOAs by model (or of one model) over time; None for fewer than two lists."""
+    if len(points) < 2:
+        return None
+    series = [model] if model else list(MODELS)
+    what = f"{model} MOAs" if model else "MOAs by model"
+    title = f"{what}{where} in ICE's participating lists, {points[0]['label']} to {points[-1]['label']}"
+    last = points[-1]
+    description = (
+        f"{len(points)} lists. Latest ({last['label']}, {last['source']}): "
+        + ", ".join(f"{m} {last['values'].get(m) or 0:,}" for m in series)
+        + f". First ({points[0]['label']}): " + ", ".join(f"{m} {points[0]['values'].get(m) or 0:,}" for m in series) + "."
+    )
+    return time_chart(points, series, title=title, description=description)
+
+
+def national_map(session: Session, level: str, as_of: dt.date | None, model: str | None):
+    """The national map (state or county level) as of a date; the state map links each state to its page."""
+    try:
+        svg = safe_svg(render_map(session, level, as_of, model, "moas", None, map_id=f"map-{level}"))
+    except NotFound:
+        return None  # no participating list in force on the date: the page says so
+    if level != "state":
+        return svg  # 3,000 links would make the page tedious to move through; the state table links the states
+    by_fips = {s.fips: s for s in reference.states().values()}
+
+    def link(codes: list[str]):
+        info = by_fips.get(codes[0])
+        return (url(f"/states/{info.usps}", as_of=as_of.isoformat() if as_of else None, model=model), info.name) if info else None
+
+    return linked_map(svg, link)
+
+
+def state_map(session: Session, usps: str, as_of: dt.date | None, model: str | None):
+    """A state's county map, each county linked to its page."""
+    try:
+        svg = safe_svg(render_map(session, "county", as_of, model, "moas", usps, map_id=f"map-{usps.lower()}"))
+    except NotFound:
+        return None
+
+    def link(codes: list[str]):
+        if len(codes) != 1:
+            return None  # shapes drawn for several counties (Connecticut's planning regions) have no one page
+        county = reference.county(codes[0])
+        return url(f"/counties/{county.fips}", as_of=as_of.isoformat() if as_of else None, model=model), county.label()
+
+    return linked_map(svg, link)

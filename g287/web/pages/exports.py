@@ -3,6 +3,7 @@ SQLite database."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 import threading
@@ -16,10 +17,13 @@ from g287.db.models.registry import Publication
 from g287.errors import NotFound
 from g287.exports import tables
 from g287.exports.feed import atom_feed
+from g287.exports.geojson import counties_geojson, states_geojson
 from g287.exports.ice_workbook import write_ice_workbook
 from g287.exports.selection import selected_rows
 from g287.exports.snapshot import write_snapshot
 from g287.registry.queries import agreements_as_of, publications_in_force
+from g287.web.api import schemas
+from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
 from g287.web.app import site_of
 
@@ -28,12 +32,12 @@ router = APIRouter(prefix="/exports")
 
 def _filter_values(p: ListParameters) -> dict:
     f = p.filters
-    return {"as_of": p.as_of.isoformat() if p.as_of else None, "state": f.state, "county": f.county, "model": f.model, "type": f.agency_type, "status": p.status}
+    return {"as_of": p.as_of.isoformat() if p.as_of else None, "state": f.state, "county": f.fips or f.county, "model": f.model, "type": f.agency_type, "status": p.status}
 
 
 def _name(p: ListParameters, suffix: str) -> str:
     parts = ["g287-agreements", p.as_of.isoformat() if p.as_of else "latest"]
-    parts += [v for v in (p.filters.state, p.filters.county, p.filters.model, p.filters.agency_type) if v]
+    parts += [v for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type) if v]
     return "-".join(parts) + suffix
 
 
@@ -80,12 +84,38 @@ def agreements_xlsx(
         stem = chosen.file_name.rsplit(".", 1)[0]
     buffer = io.BytesIO()
     write_ice_workbook(buffer, kind, rows)
-    suffix = "".join(f"_{v}" for v in (p.filters.state, p.filters.county, p.filters.model, p.filters.agency_type) if v)
+    suffix = "".join(f"_{v}" for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type) if v)
     return Response(
         buffer.getvalue(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"content-disposition": f'attachment; filename="{stem}_g287{suffix}.xlsx"'},
     )
+
+
+GEOJSON = "application/geo+json"
+
+
+@router.get("/states.geojson")
+def states_download(request: Request, as_of: Optional[dt.date] = Query(None), model: Optional[schemas.Model] = Query(None)):
+    """Every state with its figures as of a date (WGS 84 geometry recovered from the map shapes)."""
+    with site_of(request).read() as session:
+        body = states_geojson(session, publications_in_force(session, as_of), model)
+    return Response(body, media_type=GEOJSON, headers={"content-disposition": f'attachment; filename="g287-states-{as_of or "latest"}.geojson"'})
+
+
+@router.get("/counties.geojson")
+def counties_download(
+    request: Request,
+    as_of: Optional[dt.date] = Query(None),
+    state: Optional[schemas.StateCode] = Query(None),
+    model: Optional[schemas.Model] = Query(None),
+    vintage: Optional[Vintage] = VINTAGE,
+):
+    """Every county (of a state) with its figures as of a date."""
+    with site_of(request).read() as session:
+        body = counties_geojson(session, publications_in_force(session, as_of), state=state, model=model, vintage=vintage)
+    name = "-".join(str(v) for v in ("g287-counties", as_of or "latest", state, model) if v)
+    return Response(body, media_type=GEOJSON, headers={"content-disposition": f'attachment; filename="{name}.geojson"'})
 
 
 @router.get("/feed.atom")

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from g287.exports.factsheet import factsheet, factsheet_pdf
-from g287.web import providers
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf
 from g287.web.render import render
@@ -19,8 +18,7 @@ router = APIRouter()
 
 
 def build(session, as_of):
-    svg = safe_svg(providers.render_map(session, "state", as_of, None, "moas", None))
-    return factsheet(session, as_of, str(svg) if svg else None)
+    return factsheet(session, as_of)
 
 
 @router.get("/factsheet")

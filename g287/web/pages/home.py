@@ -1,4 +1,5 @@
-"""The home page: the headline figures as of a date, cards per model, the map, the trend, the latest changes."""
+"""The home page: the headline figures as of a date (with counties covered), cards per model, the national map,
+the trend of MOAs by model, the latest changes, and the figures per state."""
 
 from __future__ import annotations
 
@@ -7,36 +8,19 @@ from typing import Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 
+from g287.geo.coverage import coverage
+from g287.history.diff import diff
 from g287.registry import figures
-from g287.registry.queries import Filters, figures_by_publication, figures_of, listings, publications_in_force, state_figures
 from g287.registry.publications import list_publications
+from g287.registry.queries import Filters, figures_of, listings, publications_in_force, state_figures
 from g287.sources.rules import states
-from g287.web import providers
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, national_map, selected_date, trend, trend_chart
 from g287.web.render import render
-from g287.web.svg import line_chart, safe_svg
 
 router = APIRouter()
-
-
-def chart_points(items: list[dict]) -> list[dict]:
-    return [
-        {
-            "label": item["published"] + (f" {item['half']}" if item["half"] else ""),
-            "short": item["published"][5:],
-            "source": item["publication"],
-            "values": {**item["by_model"], "all": item["rows"]},
-        }
-        for item in items
-    ]
-
-
-def trend_chart(items: list[dict], model: str | None, what: str):
-    if len(items) < 2:
-        return None  # one point is not a trend
-    series = [model] if model else list(figures.MODELS)
-    return line_chart(chart_points(items), series, title=f"{what} by model in each ICE publication, {items[0]['published']} to {items[-1]['published']}")
+HEADLINE_VINTAGE = "2000"  # the 3,141 counties of Census 2000: the count public statements use
+CHANGES_SHOWN = 8
 
 
 def previous_and_current(session, force):
@@ -47,44 +31,52 @@ def previous_and_current(session, force):
     return (earlier[-1] if earlier else None), force.participating
 
 
+def counties_covered(session, force, model: str | None) -> dict | None:
+    """Coverage for the headline: of the 3,141 counties of Census 2000, and of the vintage of the date."""
+    if force.participating is None:
+        return None
+    headline = coverage(session, force.as_of, HEADLINE_VINTAGE, model)
+    current = coverage(session, force.as_of, None, model)
+    return {"headline": headline, "current": current if current["vintage"] != headline["vintage"] else None}
+
+
 @router.get("/")
 def home(request: Request, as_of: Optional[dt.date] = AsOf, model: ModelChoice = None, level: Literal["state", "county"] = Query("state")):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         stats = figures.stats(session, as_of)
+        registry_stats = figures.stats(session, as_of, origin="registry")
         selected = figures_of(listings(session, force.participating, Filters(model=model))) if (model and force.participating) else None
-        series = figures_by_publication(session, "participating")
-        if force.participating:
-            series = [s for s in series if s["published"] <= force.participating.published_on.isoformat()]
+        points = trend(session, force, model=None)
         per_state = state_figures(session, force.participating)
         pending_per_state = state_figures(session, force.pending)
         previous, current = previous_and_current(session, force)
-        changes = providers.diff(session, previous, current) if previous is not None else None
-        coverage = providers.coverage(session, as_of, None, model)
-        map_svg = safe_svg(providers.render_map(session, level, as_of, model, "moas", None))
+        changes = diff(session, previous, current) if previous is not None else None
+        counties = counties_covered(session, force, model)
+        map_svg = national_map(session, level, as_of, model)
         choices = date_choices(session)
     state_rows = [
         {"usps": s.usps, "name": s.name, "figures": per_state.get(s.usps), "pending": pending_per_state.get(s.usps)}
         for s in states()
         if s.usps in per_state or s.usps in pending_per_state
     ]
-    recent = []
-    for before, item in zip([None] + series[:-1], series):
-        recent.append({**item, "change": item["rows"] - before["rows"] if before else None})
+    recent = [{**point, "change": point["moas"] - before["moas"] if before else None} for before, point in zip([None] + points[:-1], points)]
     return render(
         "home.html",
         force=force,
         stats=stats,
+        registry_stats=registry_stats if registry_stats["participating"] or registry_stats["pending"] else None,
         model=model,
         level=level,
         selected=selected,
-        chart=trend_chart(series, model, "MOAs"),
-        series=series,
+        chart=trend_chart(points, model),
+        points=points,
         recent=list(reversed(recent))[:6],
         state_rows=state_rows,
         changes=changes,
+        changes_shown=CHANGES_SHOWN,
         previous=previous,
-        coverage=coverage,
+        counties=counties,
         map_svg=map_svg,
         choices=choices,
         as_of=selected_date(as_of),

@@ -8,9 +8,9 @@ from typing import Literal
 from fastapi import APIRouter, Request
 
 from g287.registry import figures
-from g287.registry.queries import Filters, figures_by_publication, publications_in_force
+from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
-from g287.web.pages.home import trend_chart
+from g287.web.pages.common import trend, trend_chart
 from g287.web.render import render
 
 router = APIRouter()
@@ -29,5 +29,5 @@ def model_page(request: Request, code: Literal["JEM", "TFM", "WSO"]):
     with site_of(request).read() as session:
         stats = figures.stats(session)
         force = publications_in_force(session)
-        series = figures_by_publication(session, "participating", Filters(model=code))
-    return render("model.html", code=code, stats=stats, force=force, chart=trend_chart(series, code, f"{code} MOAs"), series=series)
+        points = trend(session, force)
+    return render("model.html", code=code, stats=stats, force=force, chart=trend_chart(points, code), points=points)

@@ -1,4 +1,6 @@
-"""The pending page: the agencies on ICE's pending list in force, and (from history) the pipeline's durations."""
+"""The pending page: the agencies on ICE's pending list in force, and history's pipeline: how long agreements
+waited on the pending list before ICE listed them as signed (per model and state), those that left the pending
+list without being listed as signed, and those still pending."""
 
 from __future__ import annotations
 
@@ -7,14 +9,18 @@ from typing import Optional
 
 from fastapi import APIRouter, Request
 
-from g287.registry.queries import Filters, agencies_as_of, figures_by_publication, figures_of, listings, publications_in_force
+from g287.history.pipeline import pipeline
 from g287.registry.publications import list_publications
-from g287.web import providers
+from g287.registry.queries import Filters, agencies_as_of, figures_by_publication, figures_of, listings, publications_in_force
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, selected_date
 from g287.web.render import render
 
 router = APIRouter()
+
+
+def for_model(items: list[dict], model: str | None) -> list[dict]:
+    return [i for i in items if model is None or i["model"] == model]
 
 
 @router.get("/pending")
@@ -25,18 +31,27 @@ def pending_page(request: Request, as_of: Optional[dt.date] = AsOf, model: Model
         rows = listings(session, force.pending, filters) if force.pending else []
         agencies = [a for a in agencies_as_of(session, force, filters, "listed") if a.pending_models]
         series = figures_by_publication(session, "pending", filters)
-        pipeline = providers.pending_pipeline(session)
-        choices = [
-            {"value": p.published_on.isoformat(), "label": p.published_on.isoformat() + (f" {p.half}" if p.half else "")}
-            for p in reversed(list_publications(session, "pending", "ice"))
-        ]
+        flow = pipeline(session)
+        pending_publications = list_publications(session, "pending", "ice")
+        choices = [{"value": p.published_on.isoformat(), "label": p.published_on.isoformat() + (f" {p.half}" if p.half else "")} for p in reversed(pending_publications)]
+    if flow.get("durations"):
+        durations = flow["by_model"].get(model, {}) if model else flow["durations"]
+        flow = dict(
+            flow,
+            shown=durations,
+            moved=for_model(flow["moved"], model),
+            moved_pending_before_first_publication=for_model(flow["moved_pending_before_first_publication"], model),
+            left_without_signing=for_model(flow["left_without_signing"], model),
+            still_pending=for_model(flow["still_pending"], model),
+        )
     return render(
         "pending.html",
         force=force,
         figures=figures_of(rows),
         agencies=agencies,
         series=series,
-        pipeline=pipeline,
+        pipeline=flow if flow.get("durations") else None,
+        latest_pending=pending_publications[-1] if pending_publications else None,
         choices=choices,
         as_of=selected_date(as_of),
         model=model,

@@ -1,4 +1,4 @@
-"""State pages (figures, map, agencies, models, trend) and county pages (agencies naming the county)."""
+"""State pages (figures, the map of the state's counties, agencies, models, counties, trend)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,13 @@ from typing import Optional
 from fastapi import APIRouter, Path, Request
 
 from g287.errors import NotFound
-from g287.registry.queries import (
-    Filters,
-    agencies_as_of,
-    counties_listed,
-    county_key,
-    figures_by_publication,
-    figures_of,
-    listings,
-    publications_in_force,
-    state_figures,
-    state_name,
-)
+from g287.geo.coverage import coverage
+from g287.registry.counties import county_figures
+from g287.registry.queries import Filters, agencies_as_of, figures_of, listings, publications_in_force, state_figures, state_name
 from g287.sources.rules import states
-from g287.web import providers
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date
-from g287.web.pages.home import trend_chart
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_map, trend, trend_chart
 from g287.web.render import render
-from g287.web.svg import safe_svg
 
 router = APIRouter()
 
@@ -45,9 +33,16 @@ def state_index(request: Request, as_of: Optional[dt.date] = AsOf):
         force = publications_in_force(session, as_of)
         participating = state_figures(session, force.participating)
         pending = state_figures(session, force.pending)
+        covered = coverage(session, force.as_of) if force.participating else None
         choices = date_choices(session)
-    rows = [{"usps": s.usps, "name": s.name, "category": s.category, "figures": participating.get(s.usps), "pending": pending.get(s.usps)} for s in states()]
-    return render("states.html", force=force, rows=rows, choices=choices, as_of=selected_date(as_of))
+    rows = [
+        {
+            "usps": s.usps, "name": s.name, "category": s.category, "figures": participating.get(s.usps), "pending": pending.get(s.usps),
+            "coverage": covered["by_state"].get(s.usps) if covered else None,
+        }
+        for s in states()
+    ]
+    return render("states.html", force=force, rows=rows, covered=covered, choices=choices, as_of=selected_date(as_of))
 
 
 @router.get("/states/{usps}")
@@ -59,8 +54,10 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         rows = listings(session, force.participating, filters) if force.participating else []
         pending_rows = listings(session, force.pending, filters) if force.pending else []
         agencies = agencies_as_of(session, force, filters, "listed")
-        series = [s for s in figures_by_publication(session, "participating", filters) if not force.participating or s["published"] <= force.participating.published_on.isoformat()]
-        map_svg = safe_svg(providers.render_map(session, "county", as_of, model, "moas", code))
+        points = trend(session, force, state=code)
+        covered = coverage(session, force.as_of, None, model)["by_state"].get(code) if force.participating else None
+        counties = county_figures(session, force, state=code, model=model) if covered and covered["counties_total"] else None
+        map_svg = state_map(session, code, as_of, model) if counties else None
         choices = date_choices(session)
     return render(
         "state.html",
@@ -72,42 +69,11 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         pending=figures_of(pending_rows),
         agencies=[a for a in agencies if a.status != "pending"],
         pending_agencies=[a for a in agencies if a.status == "pending"],
-        counties=counties_listed(rows + pending_rows),
-        chart=trend_chart(series, model, f"MOAs in {name}"),
-        series=series,
+        covered=covered,
+        counties=counties,
+        chart=trend_chart(points, model, f" in {name}"),
+        points=points,
         map_svg=map_svg,
-        choices=choices,
-        as_of=selected_date(as_of),
-    )
-
-
-@router.get("/states/{usps}/counties/{key}")
-def county_page(request: Request, usps: str = Path(max_length=2), key: str = Path(max_length=100), as_of: Optional[dt.date] = AsOf, model: ModelChoice = None):
-    code, state = known_state(usps)
-    wanted = county_key(key)
-    filters = Filters(state=code, county=wanted, model=model)
-    with site_of(request).read() as session:
-        force = publications_in_force(session, as_of)
-        rows = listings(session, force.participating, filters) if force.participating else []
-        pending_rows = listings(session, force.pending, filters) if force.pending else []
-        agencies = agencies_as_of(session, force, filters, "all")
-        choices = date_choices(session)
-    names = sorted({r.county for r in rows + pending_rows if r.county} | {a.county for a in agencies if a.county})
-    if not names:
-        raise NotFound(f"no agency in {state} was ever listed with the county {key!r}")
-    return render(
-        "county.html",
-        code=code,
-        state=state,
-        key=wanted,
-        county=names[0],
-        spellings=names,
-        force=force,
-        model=model,
-        figures=figures_of(rows),
-        pending=figures_of(pending_rows),
-        agencies=[a for a in agencies if a.status != "not listed"],
-        former=[a for a in agencies if a.status == "not listed"],
         choices=choices,
         as_of=selected_date(as_of),
     )

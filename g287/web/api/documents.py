@@ -1,0 +1,137 @@
+"""API resources over the document archive: the documents held (signed MOAs, addenda), what was read from them,
+and full-text search. Thin layers over g287.documents (README, section documents); the files themselves are at
+each document's `file_link` (/documents/SHA256.pdf)."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+
+from g287.documents.queries import document_detail, list_documents
+from g287.documents.search import parse_query, search as search_service
+from g287.errors import G287Error
+from g287.web.api.errors import ERROR_RESPONSES
+from g287.web.api.schemas import DocumentSummary
+from g287.web.app import API_PREFIX, site_of
+
+router = APIRouter(prefix=f"{API_PREFIX}/documents", tags=["documents"], responses=ERROR_RESPONSES)
+
+
+class DocumentList(BaseModel):
+    total: int
+    documents: list[DocumentSummary]
+
+
+@router.get("", response_model=DocumentList, summary="The documents held, with what was read from them")
+def documents(
+    request: Request,
+    kind: Optional[Literal["pdf", "workbook", "page"]] = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    with site_of(request).read() as session:
+        return list_documents(session, kind=kind, limit=limit, offset=offset)
+
+
+class LinkedAgreement(BaseModel):
+    agency_id: int
+    name: str = Field(description="The agency's name in the listing that links the document")
+    state: Optional[str]
+    model: Optional[str]
+    agreement_id: Optional[int]
+    role: str = Field(description="moa or addendum")
+
+
+class DocumentAgreement(BaseModel):
+    agency_id: int
+    agency: str
+    state: Optional[str]
+    model: Optional[str]
+    agreement_id: Optional[int]
+    role: str
+
+
+class SearchHit(BaseModel):
+    document_id: int
+    sha256: str
+    file_name: str
+    page: int = Field(description="The first page that holds the words")
+    page_source: str = Field(description="How that page was read: text, ocr or text+ocr (OCR'd text may hold misreadings)")
+    snippet: str
+    snippet_html: str = Field(description="The snippet as escaped HTML, the words found in <mark>")
+    rank: float
+    agencies: list[LinkedAgreement]
+
+
+class SearchPage(BaseModel):
+    query: str
+    total: int = Field(description="Documents that match")
+    limit: int
+    offset: int
+    hits: list[SearchHit]
+
+
+@router.get(
+    "/search",
+    response_model=SearchPage,
+    summary="Full-text search of the documents",
+    description='Words (all must appear, stemmed), "exact phrases", -words to exclude; at most 32 terms. A query with no word to find answers 422.',
+)
+def document_search(
+    request: Request,
+    q: str = Query(min_length=1, max_length=500),
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    try:
+        parse_query(q)
+    except G287Error as error:
+        raise RequestValidationError([{"loc": ("query", "q"), "msg": str(error), "type": "value_error"}]) from None
+    with site_of(request).read() as session:
+        return search_service(session, q, limit=limit, offset=offset).as_dict()
+
+
+class DocumentAddress(BaseModel):
+    url: str
+    link_name: Optional[str]
+    role: Optional[str]
+    status: Optional[str]
+
+
+class DocumentPage(BaseModel):
+    page: int
+    source: Optional[str]
+    characters: Optional[int]
+    ocr_confidence: Optional[float]
+
+
+class PublicationRef(BaseModel):
+    id: int
+    file: str
+    published: str
+    half: Optional[str]
+    kind: str
+
+
+class Origin(BaseModel):
+    via: str
+    file_name: Optional[str]
+    at: str
+
+
+class DocumentDetail(DocumentSummary):
+    addresses: list[DocumentAddress]
+    agreements: list[DocumentAgreement] = Field(description="The agreements whose listings link this document")
+    publications: list[PublicationRef] = Field(description="ICE's lists that link it")
+    origins: list[Origin]
+    pages_detail: list[DocumentPage]
+    reader: Optional[str]
+
+
+@router.get("/{sha256}", response_model=DocumentDetail, summary="One document: what was read from it, its pages, who links it")
+def document(request: Request, sha256: str = Path(pattern=r"^[0-9a-f]{64}$")):
+    with site_of(request).read() as session:
+        return document_detail(session, sha256)

@@ -1,0 +1,189 @@
+"""API resources over geography: coverage (counties and states with participating agencies) and counties by
+FIPS code with their figures. Thin layers over g287.geo and g287.registry.counties (README, section geography)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from g287.geo.coverage import coverage as coverage_service
+from g287.registry.counties import county_figures, county_record
+from g287.registry.queries import Filters, agencies_as_of, publications_in_force
+from g287.web.api import schemas
+from g287.web.api.errors import ERROR_RESPONSES
+from g287.web.api.history import PublicationSource
+from g287.web.api.resources import agency_summary, publication_ref
+from g287.web.app import API_PREFIX, site_of
+
+router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
+Vintage = Literal["2000", "2010", "2020", "2022"]
+VINTAGE = Query(None, description="County vintage: 2000 (3,141 counties), 2010, 2020 (3,143), 2022 (3,144); default: the one in force on the date")
+
+
+class StatePercent(BaseModel):
+    counties_with_county_agency: Optional[float]
+    counties_with_any_agency: Optional[float]
+
+
+class Percent(StatePercent):
+    states_with_agreement: Optional[float]
+
+
+class ListingsLocated(BaseModel):
+    total: int
+    located: int
+    no_county_text: int = Field(description="Listings ICE gives no county for (mostly municipal and state agencies)")
+    no_county_text_by_type: dict[str, int]
+    county_not_matched: int
+    county_not_in_vintage: int
+    state_unknown: int
+
+
+class StateCoverage(BaseModel):
+    name: str
+    fips: Optional[str]
+    counties_total: Optional[int]
+    counties_with_county_agency: Optional[int]
+    counties_with_any_agency: Optional[int]
+    has_agreement: bool
+    moas: int
+    listings_not_located: int
+    percent: StatePercent
+
+
+class Coverage(BaseModel):
+    as_of: str
+    vintage: str
+    vintage_description: str
+    model: Optional[str]
+    publication: PublicationSource
+    counties_total: int
+    counties_with_county_agency: int = Field(description="Counties where a participating listing of TYPE County is located")
+    counties_with_any_agency: int = Field(description="Counties where any participating listing is located")
+    states_total: int
+    states_with_agreement: int
+    territories_with_agreement: dict[str, int]
+    percent: Percent
+    listings: ListingsLocated
+    by_state: dict[str, StateCoverage]
+
+
+@router.get("/coverage", response_model=Coverage, summary="Counties and states with participating agencies, as of a date")
+def coverage(request: Request, as_of: Optional[dt.date] = None, vintage: Optional[Vintage] = VINTAGE, model: Optional[schemas.Model] = None):
+    with site_of(request).read() as session:
+        return coverage_service(session, as_of, vintage, model)
+
+
+class CountyFigures(BaseModel):
+    fips: str
+    name: str
+    state: str
+    kind: str = Field(description="county, parish, borough, census area, city, ...")
+    moas: int = Field(description="Participating listings located in the county, as ICE counts MOAs")
+    agencies: int
+    by_model: dict[str, int]
+    has_county_agency: bool = Field(description="A participating listing of TYPE County is located in it")
+    pending_listings: int
+    pending_agencies: int
+
+
+class NotLocated(BaseModel):
+    participating: int
+    pending: int
+
+
+class CountyPage(BaseModel):
+    as_of: dt.date
+    vintage: str
+    vintage_description: str
+    participating_publication: Optional[schemas.PublicationRef]
+    pending_publication: Optional[schemas.PublicationRef]
+    counties_total: int
+    counties_with_agreement: int
+    counties_with_county_agency: int
+    listings_not_located: NotLocated = Field(description="Listings of the selection located in no county (never placed by guessing)")
+    total: int = Field(description="Counties in this answer's selection (with_agreements applied)")
+    limit: int
+    offset: int
+    items: list[CountyFigures]
+
+
+@router.get("/counties", response_model=CountyPage, summary="Counties (by FIPS code) with their figures as of a date")
+def counties(
+    request: Request,
+    as_of: Optional[dt.date] = None,
+    state: Optional[schemas.StateCode] = None,
+    model: Optional[schemas.Model] = None,
+    vintage: Optional[Vintage] = VINTAGE,
+    with_agreements: bool = Query(False, description="Only counties where a participating or pending listing is located"),
+    limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    with site_of(request).read() as session:
+        force = publications_in_force(session, as_of)
+        result = county_figures(session, force, vintage=vintage, state=state, model=model)
+    items = [c for c in result.pop("counties") if not with_agreements or c["moas"] or c["pending_listings"]]
+    return {
+        **result,
+        "as_of": force.as_of,
+        "participating_publication": publication_ref(force.participating),
+        "pending_publication": publication_ref(force.pending),
+        "total": len(items),
+        "limit": limit,
+        "offset": offset,
+        "items": items[offset : offset + limit],
+    }
+
+
+class ListFigures(BaseModel):
+    rows: int = Field(description="Listings (MOAs as ICE counts them, for the participating list)")
+    agencies: int
+    states: int
+    by_model: dict[str, int]
+    by_agency_type: dict[str, int]
+
+
+class AgencyRef(BaseModel):
+    id: int
+    name: str
+
+
+class CountyDetail(BaseModel):
+    fips: str
+    name: str
+    state: str
+    base_name: str
+    kind: str
+    vintages: list[str]
+    valid_from: Optional[str]
+    valid_until: Optional[str]
+    as_of: dt.date
+    participating_publication: Optional[schemas.PublicationRef]
+    pending_publication: Optional[schemas.PublicationRef]
+    participating: ListFigures
+    pending: ListFigures
+    has_county_agency: bool
+    agencies: list[schemas.Agency] = Field(description="Agencies located in the county in the lists in force")
+    located_at_another_time: list[AgencyRef]
+
+
+@router.get("/counties/{fips}", response_model=CountyDetail, summary="A county: the agencies located in it and their figures as of a date")
+def county(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: Optional[dt.date] = None, model: Optional[schemas.Model] = None):
+    with site_of(request).read() as session:
+        force = publications_in_force(session, as_of)
+        record = county_record(session, fips, force, model)
+        agencies = agencies_as_of(session, force, Filters(state=record.county.usps, model=model, fips=record.county.fips), "listed")
+    return {
+        **record.county.as_dict(),
+        "as_of": force.as_of,
+        "participating_publication": publication_ref(force.participating),
+        "pending_publication": publication_ref(force.pending),
+        "participating": record.figures,
+        "pending": record.pending_figures,
+        "has_county_agency": any(r.agency_type == "county" for r in record.participating),
+        "agencies": [agency_summary(a) for a in agencies],
+        "located_at_another_time": [{"id": a.id, "name": a.name} for a in record.former_agencies],
+    }

@@ -1,0 +1,151 @@
+"""API resources over history: what changed between two publications, the figures over time, the pending
+pipeline. Thin layers over g287.history (README, section history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, Optional
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from g287.errors import NotFound
+from g287.history.diff import diff as diff_service
+from g287.history.listings import publications
+from g287.history.pipeline import pipeline as pipeline_service
+from g287.history.timeline import timeline as timeline_service
+from g287.registry.publications import resolve
+from g287.web.api import schemas
+from g287.web.api.errors import ERROR_RESPONSES, ErrorBody
+from g287.web.app import API_PREFIX, site_of
+
+router = APIRouter(prefix=API_PREFIX, tags=["history"], responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "A request the data cannot answer (named in the message)"}})
+Dates = list[Optional[str]]
+
+
+class PublicationSource(BaseModel):
+    publication: str = Field(description="The file")
+    publication_id: int
+    published: str
+    half: Optional[str]
+    source: str = Field(description="ICE, or this registry for its own lists")
+
+
+class Change(BaseModel):
+    state: Optional[str]
+    agency: Optional[str] = Field(description="The name the list gives")
+    agency_id: int
+    model: str
+    signed: Dates
+    model_added: Optional[bool] = Field(None, description="Added: the agency already had another model")
+    model_dropped: Optional[bool] = Field(None, description="Removed: the agency keeps another model")
+    status_since: Optional[str] = Field(None, description="Removed: an end (absent from K lists) or an omission")
+    old_signed: Optional[Dates] = None
+    new_signed: Optional[Dates] = None
+
+
+class Rename(BaseModel):
+    state: Optional[str]
+    agency: str
+    agency_id: int
+    old_name: str
+    new_name: str
+    models: list[str]
+    reason: Optional[str] = Field(description="The identity rule that joined the names, with its confidence")
+
+
+class Diff(BaseModel):
+    from_: PublicationSource = Field(alias="from")
+    to: PublicationSource
+    end_after: int = Field(description="K: consecutive participating lists an agreement must be absent from to have ended")
+    added: list[Change]
+    removed: list[Change]
+    renamed: list[Rename]
+    signed_date_changed: list[Change]
+    from_pending: list[Change] = Field(description="Added, and listed by the pending list in force at FROM")
+    to_pending: list[Change] = Field(description="Removed, and listed by the pending list in force at TO")
+    counts: dict[str, int]
+
+
+@router.get("/diff", response_model=Diff, summary="What changed between two participating publications, agreement by agreement")
+def diff(
+    request: Request,
+    from_: str = Query(alias="from", max_length=100, description="A participating publication: id, file name or date YYYY-MM-DD[am|pm]"),
+    to: str = Query(max_length=100, description="The same, for the other publication"),
+    end_after: Optional[int] = Query(None, ge=1, le=100, description="K (default: G287_END_AFTER, 2)"),
+):
+    with site_of(request).read() as session:
+        chosen = [resolve(session, ref) for ref in (from_, to)]
+        for publication in chosen:
+            if publication.kind != "participating":
+                raise NotFound(f"publication {publication.id} is ICE's {publication.kind} list: diff compares participating lists")
+        return diff_service(session, chosen[0], chosen[1], end_after)
+
+
+class TimelineEntry(BaseModel):
+    date: str
+    participating_publication: Optional[schemas.PublicationRefShort]
+    participating_moas: Optional[int] = Field(description="Rows of the participating list in force, as ICE counts MOAs")
+    agreements: Optional[int] = Field(description="Distinct agreements (agency x model)")
+    agencies: Optional[int]
+    states: Optional[int]
+    by_model: Optional[dict[str, int]]
+    pending_publication: Optional[schemas.PublicationRefShort]
+    pending_listings: Optional[int]
+    pending_by_model: Optional[dict[str, int]]
+
+
+class Timeline(BaseModel):
+    state: Optional[str]
+    model: Optional[str]
+    every: str
+    items: list[TimelineEntry]
+
+
+@router.get("/timeline", response_model=Timeline, summary="The figures on each date, from ICE's lists in force that day")
+def timeline(
+    request: Request,
+    state: Optional[schemas.StateCode] = None,
+    model: Optional[schemas.Model] = None,
+    every: Literal["day", "week", "month", "publication"] = Query("publication", description="One entry per day, week, month end, or publication date"),
+    from_: Optional[dt.date] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry"),
+    to: Optional[dt.date] = Query(None, description="Last date (default: the latest publication)"),
+):
+    with site_of(request).read() as session:
+        days = [p.published_on for kind in ("participating", "pending") for p in publications(session, kind)]
+        start, end = from_ or min(days, default=None), to or max(days, default=None)
+        # A range with no day in it (a start after the end, or after the last list) has no entry.
+        items = timeline_service(session, state=state, model=model, every=every, start=from_, end=to) if start and end and start <= end else []
+    return {"state": state, "model": model, "every": every, "items": items}
+
+
+class Durations(BaseModel):
+    count: int
+    median_days: Optional[float]
+    min_days: Optional[int]
+    max_days: Optional[int]
+    distribution: dict[str, int] = Field(description="Agreements per span of days")
+
+
+class DurationPair(BaseModel):
+    to_listed: Durations = Field(description="Days from the first pending listing to the first participating listing")
+    to_signed: Durations = Field(description="Days from the first pending listing to the signed date ICE gives")
+
+
+class Pipeline(BaseModel):
+    pending_publications: int
+    first_pending_publication: Optional[schemas.PublicationRefShort] = None
+    durations: Optional[DurationPair] = None
+    by_model: dict[str, DurationPair] = {}
+    by_state: dict[str, DurationPair] = {}
+    moved: list[dict[str, Any]] = Field(description="Agreements seen pending, then participating, with their days")
+    moved_pending_before_first_publication: list[dict[str, Any]] = Field([], description="Already pending in the first pending list held: wait unknown, not in the durations")
+    left_without_signing: list[dict[str, Any]]
+    still_pending: list[dict[str, Any]]
+
+
+@router.get("/pipeline", response_model=Pipeline, summary="How long agreements wait on ICE's pending list, per model and state")
+def pipeline(request: Request):
+    with site_of(request).read() as session:
+        return pipeline_service(session)
+

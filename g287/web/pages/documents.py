@@ -1,0 +1,61 @@
+"""The document archive on the site: search the signed MOAs, one document's page (its facts, pages, the
+agreements whose listings link it), and the archived files themselves, served so that no file can act on the
+site. Thin layers over g287.documents (README, section documents)."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Optional
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import FileResponse
+from markupsafe import Markup, escape
+
+from g287.documents.queries import document_detail, document_file, list_documents
+from g287.documents.search import search
+from g287.errors import NotFound
+from g287.web.app import site_of
+from g287.web.render import render
+
+router = APIRouter()
+PAGE_SIZE = 20
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_FILE = re.compile(r"^(?P<sha>[0-9a-f]{64})(?P<extension>\.[a-z]{2,5})$")
+# An archived file is served as a download in a sandbox: whatever it holds (a PDF's script, an HTML page) never
+# runs with the site's origin.
+FILE_HEADERS = {"content-security-policy": "sandbox; default-src 'none'", "x-content-type-options": "nosniff", "cache-control": "no-store"}
+
+
+def marked_snippet(snippet_html: str) -> Markup:
+    """The search's snippet with only its <mark> elements kept: everything else is escaped again."""
+    text = str(escape(html.unescape(re.sub(r"</?mark>", lambda m: "\x02" if m.group(0) == "<mark>" else "\x03", snippet_html))))
+    return Markup(text.replace("\x02", "<mark>").replace("\x03", "</mark>"))
+
+
+@router.get("/documents")
+def documents_page(request: Request, q: Optional[str] = Query(None, max_length=500), page: int = Query(1, ge=1, le=10_000)):
+    with site_of(request).read() as session:
+        if q and q.strip():
+            result = search(session, q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+            hits = [{"hit": h, "snippet": marked_snippet(h.snippet_html)} for h in result.hits]
+            return render("documents.html", q=q, result=result, hits=hits, page=page, pages=max(1, -(-result.total // PAGE_SIZE)), held=None)
+        held = list_documents(session, kind="pdf", limit=500)
+    return render("documents.html", q="", result=None, hits=[], page=1, pages=1, held=held)
+
+
+@router.get("/documents/{name}")
+def document_page_or_file(request: Request, name: str = Path(max_length=80)):
+    """/documents/SHA256 is the document's page; /documents/SHA256.pdf its file."""
+    if _SHA.match(name):
+        with site_of(request).read() as session:
+            detail = document_detail(session, name)
+        return render("document.html", document=detail)
+    found = _FILE.match(name)
+    if not found:
+        raise NotFound(f"no document {name!r}")
+    stored = document_file(site_of(request).db, found["sha"])
+    if not stored.path.name.endswith(found["extension"]):
+        raise NotFound(f"no document {name!r}")
+    disposition = "inline" if stored.media_type == "application/pdf" else "attachment"
+    return FileResponse(stored.path, media_type=stored.media_type, filename=stored.download_name, content_disposition_type=disposition, headers=FILE_HEADERS)

@@ -1,0 +1,62 @@
+"""This registry's own lists (origin "registry") are a separate series: shown apart, always named as this
+registry's, never added to ICE's figures."""
+
+import datetime as dt
+import warnings
+
+import pytest
+
+from g287.db.engine import Database
+from g287.exports.ice_workbook import IceRow, write_ice_workbook
+from g287.registry import figures
+from g287.registry.ingest import ingest_file
+from g287.web.app import create_app
+from tests.conftest import ICE
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    from g287.access import Actor
+
+    folder = tmp_path_factory.mktemp("registry-series")
+    database = Database(f"sqlite:///{folder / 'g287.sqlite'}")
+    ingest_file(database, ICE / "participating" / "participatingAgencies05292025am.xlsx", Actor.command_line())
+    own = folder / "participatingAgencies06012025am.xlsx"
+    write_ice_workbook(own, "participating", [
+        IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 30)),
+        IceRow("TEXAS", "Sampleton Sheriff's Office", "County", "Travis County", "Jail Enforcement Model", dt.date(2025, 5, 31)),
+    ])
+    ingest_file(database, own, Actor.command_line(), origin="registry")
+    with TestClient(create_app(database)) as client:
+        client.db = database
+        yield client
+    database.dispose()
+
+
+def test_headline_names_whose_list(both):
+    with both.db.session() as session:
+        ice = figures.headline(figures.stats(session, dt.date(2025, 6, 2)))
+        own = figures.headline(figures.stats(session, dt.date(2025, 6, 2), origin="registry"))
+    assert "per ICE's participating list of 2025-05-29 am" in ice and "635 MOAs" in ice
+    assert "per this registry's participating list of 2025-06-01 am" in own and "2 MOAs with 2 agencies in 2 states" in own and "ICE" not in own
+
+
+def test_pages_show_the_registry_apart_from_ice(both):
+    home = both.get("/", params={"as_of": "2025-06-02"}).text
+    assert "635</strong> MOAs" in home  # ICE's figures, with nothing of the registry's added
+    assert "This registry's own lists (not ICE's)" in home and "2 MOAs with 2 agencies in 2 states" in home
+    assert "this registry&#39;s list of 2025-06-01 am</a> (participatingAgencies06012025am.xlsx)" in home
+    stats = both.get("/api/v1/stats", params={"as_of": "2025-06-02"}).json()
+    assert stats["participating"]["moas"] == 635 and stats["participating"]["source"] == "ICE"
+    florida = both.get("/api/v1/agencies", params={"state": "FL", "limit": 1000, "status": "all"}).json()["items"]
+    assert "Demoville Police Department" not in {a["name"] for a in florida}
+    series = both.get("/api/v1/series").json()["items"]
+    assert [s["rows"] for s in series] == [635]
+    timeline = both.get("/api/v1/timeline").json()["items"]
+    assert all(e["participating_publication"]["file"] == "participatingAgencies05292025am.xlsx" for e in timeline)
+    feed = both.get("/exports/feed.atom").text
+    assert "Demoville" not in feed and "06012025" not in feed
