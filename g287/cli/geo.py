@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import console, database_option, json_option, parse_date, print_json, state, write_atomically
 from g287.errors import G287Error
 from g287.geo import reference
 from g287.geo.coverage import coverage as coverage_of_date
@@ -180,23 +178,8 @@ def map_command(level, as_of, model, measure, state_usps, output, as_json):
     with state().db.session() as session:
         svg = render_map(session, level, parse_date(as_of), model, measure, state_usps)
     data = svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg)
-    _write_atomically(path, data)
+    write_atomically(path, data)
     if as_json:
         print_json({"file": str(path), "format": suffix[1:], "bytes": len(data)})
     else:
         click.echo(f"{path}: {suffix[1:].upper()} map, {len(data) / 1024:,.0f} KiB")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write the whole file or nothing (a temporary file in the same folder, then renamed over the target)."""
-    handle, temporary = tempfile.mkstemp(prefix=".g287-map-", dir=path.resolve().parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise G287Error(f"{path}: cannot be written ({error.strerror or error})") from None

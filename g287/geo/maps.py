@@ -3,7 +3,7 @@
 `render_map` is what the command (`g287 map`) and the web pages call. The geometry is pre-projected (Albers USA,
 Alaska and Hawaii as insets), simplified and quantized at build time (g287/geo/build.py), so drawing a map is
 only choosing a class per shape and joining strings. Every shape carries its FIPS code(s) (`data-fips`) and a
-`<title>` ("Hillsborough County, FL — 3 agreements: JEM, TFM, WSO") for screen readers and mouse-over; the
+`<title>` ("Hillsborough County, FL — 3 MOAs: JEM, TFM, WSO": MOAs as ICE counts them, one per row) for screen readers and mouse-over; the
 legend is text; every text is escaped and there is no script or external reference, so the SVG is safe to
 inline in HTML. Classes and colours: g287/data/geo/map.toml.
 """
@@ -97,10 +97,10 @@ def _models_text(models: Counter, counts: bool) -> str:
     return ", ".join(parts)
 
 
-def _agreements(n: int, models: Counter, *, counts: bool = False) -> str:
+def _moas(n: int, models: Counter, *, counts: bool = False) -> str:
     if n == 0:
-        return "no agreements"
-    return f"{n:,} agreement{'s' if n != 1 else ''}: {_models_text(models, counts)}"
+        return "no MOAs"
+    return f"{n:,} MOA{'s' if n != 1 else ''}: {_models_text(models, counts)}"
 
 
 def _date_text(day: dt.date) -> str:
@@ -117,7 +117,7 @@ def render_map(
     *,
     map_id: str | None = None,
 ) -> str:
-    """The SVG of a choropleth map: `level` "state" or "county"; `measure` "moas" (agreements as ICE counts
+    """The SVG of a choropleth map: `level` "state" or "county"; `measure` "moas" (MOAs as ICE counts
     them) or "coverage"; `state` (a USPS code) draws only that state's counties. Raises G287Error (NotFound)
     when no participating list is in force on the date, or for a bad argument."""
     if level not in LEVELS:
@@ -148,14 +148,14 @@ def _headline_lines(figures: dict, info) -> list[str]:
     if info is not None:
         s = figures["by_state"][info.usps]
         text = (
-            f"{info.name}: {s['moas']:,} agreements (MOAs as ICE counts them). {s['counties_with_county_agency']} of {s['counties_total']} counties "
+            f"{info.name}: {s['moas']:,} MOAs (as ICE counts them: one per row). {s['counties_with_county_agency']} of {s['counties_total']} counties "
             f"({s['percent']['counties_with_county_agency']}%) have a participating county-level agency; {s['counties_with_any_agency']} "
             f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in them. "
             f"{s['listings_not_located']:,} listings are not on the map (no county in ICE's list, or a county that could not be matched)."
         )
         return [text]
     return [
-        f"{listings['total']:,} agreements (MOAs as ICE counts them) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC). "
+        f"{listings['total']:,} MOAs (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC). "
         f"{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties ({p['counties_with_county_agency']}%) have a participating "
         f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them.",
         f"{listings['total'] - listings['located']:,} listings are not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
@@ -174,7 +174,7 @@ def _subtitle(figures: dict) -> list[str]:
 
 
 def _title(kind: str, measure: str, figures: dict, info) -> str:
-    what = "287(g) agreements" if measure == "moas" else "287(g) coverage"
+    what = "287(g) MOAs" if measure == "moas" else "287(g) coverage"
     where = f" in {info.name}" if info is not None else ""
     model = f", {MODEL_NAMES[figures['model']]} ({figures['model']}) only" if figures["model"] else ""
     return f"{what} by {kind}{where}{model}, as of {_date_text(dt.date.fromisoformat(figures['as_of']))}"
@@ -213,10 +213,10 @@ def _county_map(figures: dict, listings, vintage, measure: str, info) -> MapData
             notes.append(f"{names[0].upper()}{names[1:]} ({members[0].usps}): {members[0].shape_note}.")
         if measure == "moas":
             value = moas
-            description = _agreements(moas, models)
+            description = _moas(moas, models)
         else:
             value = 2 if county_agency else (1 if moas else 0)
-            description = classes[int(value)][2] + ("; " + _agreements(moas, models) if moas else "")
+            description = classes[int(value)][2] + ("; " + _moas(moas, models) if moas else "")
         features.append(Feature(key, shape["d"], [c.fips for c in members], label, value, description, marker=bool(shape.get("marker"))))
     markers = [f.label for f in features if f.marker]
     if markers:
@@ -225,7 +225,7 @@ def _county_map(figures: dict, listings, vintage, measure: str, info) -> MapData
         notes.append(f"Not drawn (no boundaries bundled): {', '.join(c.label() for c in not_drawn)}.")
     territories = figures["territories_with_agreement"]
     if territories and info is None:
-        notes.append("Territories are not drawn; agreements there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
+        notes.append("Territories are not drawn; MOAs there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
     data = MapData(
         title=_title("county", measure, figures, info),
         subtitle=_subtitle(figures),
@@ -255,17 +255,17 @@ def _state_map(figures: dict, listings, measure: str) -> MapData:
             continue
         s = figures["by_state"].get(info.usps)
         moas = s["moas"] if s else 0
-        agreements = _agreements(moas, models_by_state.get(info.usps, Counter()), counts=True)
+        listed = _moas(moas, models_by_state.get(info.usps, Counter()), counts=True)
         if measure == "moas":
-            value, description = moas, agreements
+            value, description = moas, listed
         else:
             value = s["percent"]["counties_with_county_agency"] or 0
-            description = f"{s['counties_with_county_agency']} of {s['counties_total']} counties ({value}%) with a participating county-level agency; {agreements}"
+            description = f"{s['counties_with_county_agency']} of {s['counties_total']} counties ({value}%) with a participating county-level agency; {listed}"
         features.append(Feature(fips, shape["d"], [fips], info.name, value, description))
     notes = ["States are counted by the STATE column of ICE's list; every listing is on this map."]
     territories = figures["territories_with_agreement"]
     if territories:
-        notes.append("Territories are not drawn; agreements there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
+        notes.append("Territories are not drawn; MOAs there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
     return MapData(_title("state", measure, figures, None), _subtitle(figures), features, classes, "states", _headline_lines(figures, None), notes)
 
 

@@ -183,14 +183,6 @@ def counties_of_state(usps: str, vintage_name: str | None = None) -> list[County
 
 
 @cache
-def _versions_by_fips() -> dict[str, list[County]]:
-    result: dict[str, list[County]] = {}
-    for c in all_versions():
-        result.setdefault(c.fips, []).append(c)
-    return result
-
-
-@cache
 def _containment() -> dict[str, str]:
     """FIPS -> the FIPS of the county that wholly contains it in another vintage (a predecessor it was split
     from, or a successor it was renamed to or merged into), from county_changes.csv."""

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, authorize
+from g287.db.chunks import chunks
 from g287.db.engine import Database
 from g287.db.models.geo import CountyMatch, CountyRowProblem
 from g287.db.models.registry import Agency, AgencyName, RawRow, RowProblem
@@ -28,9 +29,6 @@ from g287.geo.reference import county as county_by_fips
 COUNTY_COLUMN = "COUNTY"
 
 
-def _chunks(values: list, size: int = 500):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def stored_matches(conn: Connection, pairs: set[tuple[str | None, str]]) -> dict[tuple[str | None, str], dict]:
@@ -70,7 +68,7 @@ def _rows(conn: Connection, raw_row_ids: list[int]) -> list:
         .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
     )
     rows = []
-    for chunk in _chunks(sorted(set(raw_row_ids))):
+    for chunk in chunks(sorted(set(raw_row_ids))):
         rows += conn.execute(query.where(RawRow.id.in_(chunk), RawRow.county_text.is_not(None))).all()
     return rows
 
@@ -106,7 +104,7 @@ def match_rows(conn: Connection, raw_row_ids: list[int]) -> int:
     links = CountyRowProblem.__table__
     problems = RowProblem.__table__
     existing: dict[int, list[tuple[int, tuple]]] = defaultdict(list)
-    for chunk in _chunks([r.id for r in rows]):
+    for chunk in chunks([r.id for r in rows]):
         for problem_id, raw_id, column, raw_value, text, action, category in conn.execute(
             select(links.c.row_problem_id, links.c.raw_row_id, problems.c.column, problems.c.raw_value, problems.c.problem, problems.c.action, problems.c.category)
             .join(problems, problems.c.id == links.c.row_problem_id)
@@ -121,7 +119,7 @@ def match_rows(conn: Connection, raw_row_ids: list[int]) -> int:
             continue
         stale += [problem_id for problem_id, _h in have]
         wanted += [(row.id, w) for w in want]
-    for chunk in _chunks(stale):
+    for chunk in chunks(stale):
         conn.execute(delete(links).where(links.c.row_problem_id.in_(chunk)))
         conn.execute(delete(problems).where(problems.c.id.in_(chunk)))
     for raw_id, (column, raw_value, text, action, category) in wanted:
@@ -221,7 +219,7 @@ def county_facts(session_or_conn, raw_row_ids: list[int]) -> dict[int, tuple[str
         .outerjoin(table, and_(table.c.county_text == RawRow.county_text, or_(table.c.state_usps == RawRow.state_usps, and_(table.c.state_usps.is_(None), RawRow.state_usps.is_(None)))))
     )
     result = {}
-    for chunk in _chunks(sorted(set(raw_row_ids))):
+    for chunk in chunks(sorted(set(raw_row_ids))):
         for raw_id, state, text, match_id, fips in session_or_conn.execute(query.where(RawRow.id.in_(chunk))):
             if text is not None and match_id is None:  # not stored yet (ingested before county matching existed)
                 fips = matching.match_county(state, text).fips

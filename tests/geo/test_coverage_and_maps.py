@@ -99,7 +99,7 @@ def test_county_map(constructed_db):
     with constructed_db.session() as session:
         svg = render_map(session, "county")
     root, paths = parse(svg)
-    assert root.get("role") == "img" and root.find(f"{SVG}title").text.startswith("287(g) agreements by county, as of 9 July 2025")
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text.startswith("287(g) MOAs by county, as of 9 July 2025")
     # one shape per county; shapes drawn for several counties say which
     fips = [f for p in paths for f in p.get("data-fips").split()]
     assert sorted(fips) == sorted(reference.counties_in("2022"))
@@ -107,12 +107,12 @@ def test_county_map(constructed_db):
     by_fips = {p.get("data-fips"): p for p in paths}
     classes = map_classes()["moas"]["county"]["classes"]
     hillsborough = by_fips["12057"]
-    assert hillsborough.find(f"{SVG}title").text == "Hillsborough County, FL — 3 agreements: JEM, TFM ×2"
+    assert hillsborough.find(f"{SVG}title").text == "Hillsborough County, FL — 3 MOAs: JEM, TFM ×2"
     assert fill_of(root, hillsborough) == (classes[3][3], 3)
     assert fill_of(root, by_fips["48201"]) == (classes[1][3], 1)
-    assert by_fips["48201"].find(f"{SVG}title").text == "Harris County, TX — 1 agreement: WSO"
+    assert by_fips["48201"].find(f"{SVG}title").text == "Harris County, TX — 1 MOA: WSO"
     assert fill_of(root, by_fips["06037"]) == (classes[0][3], 0)
-    assert by_fips["06037"].find(f"{SVG}title").text == "Los Angeles County, CA — no agreements"
+    assert by_fips["06037"].find(f"{SVG}title").text == "Los Angeles County, CA — no MOAs"
     chugach = by_fips["02063 02066"]
     assert "drawn together" in chugach.find(f"{SVG}title").text and fill_of(root, chugach)[1] == 1
     connecticut = next(p for p in paths if "09110" in p.get("data-fips"))
@@ -128,7 +128,7 @@ def test_county_map(constructed_db):
     assert legend[1] == 1 + 1 + 2 + 9 and legend[3] == 1 and sum(legend.values()) == 3144
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert "1 (13 counties)" in texts and "3–4 (1 county)" in texts
-    assert "11 agreements" in texts and "4 of 3,144 counties" in texts
+    assert "11 MOAs" in texts and "4 of 3,144 counties" in texts
 
 
 def test_svg_is_safe_to_inline(constructed_db):
@@ -152,7 +152,7 @@ def test_state_map_and_state_page(constructed_db):
     root, paths = parse(states)
     assert len(paths) == 51
     fl = next(p for p in paths if p.get("data-fips") == "12")
-    assert fl.find(f"{SVG}title").text.startswith("Florida — 1 of 67 counties (1.49%) with a participating county-level agency; 5 agreements: JEM 1, TFM 4")
+    assert fl.find(f"{SVG}title").text.startswith("Florida — 1 of 67 counties (1.49%) with a participating county-level agency; 5 MOAs: JEM 1, TFM 4")
     root, paths = parse(florida)
     assert sorted(p.get("data-fips") for p in paths) == [c.fips for c in sorted(reference.counties_of_state("FL"), key=lambda c: c.fips)]
     by_fips = {p.get("data-fips"): p for p in paths}

@@ -22,7 +22,7 @@ def test_national_county_map(bundled_db):
     legend = sum(int(g.get("data-count")) for g in root.iter(f"{SVG}g") if g.get("class") == "g287-legend-item")
     assert legend == 3144
     text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
-    assert "807 agreements" in text and "participatingAgencies07092025am.xlsx" in text
+    assert "807 MOAs" in text and "participatingAgencies07092025am.xlsx" in text
 
 
 def test_state_pages(bundled_db):
