@@ -74,6 +74,8 @@ def import_command(paths, no_ocr, as_json):
             click.echo(f"g287: error: {error}", err=True)
 
     report = import_paths(state().db, list(paths), Actor.command_line(), ocr=False if no_ocr else None, on_error=on_error)
+    if not report.results and not report.errors and not report.skipped:
+        raise G287Error("no files found in " + ", ".join(paths))
     if as_json:
         print_json({"results": [asdict(r) for r in report.results], "errors": report.errors, "skipped": report.skipped, "unmatched": report.unmatched})
     else:
@@ -102,8 +104,10 @@ def list_command(agency_id, kind, limit, offset, as_json):
     """Documents in the archive, with what was read from them."""
     with state().db.session() as session:
         if agency_id is not None:
+            if kind is not None:
+                raise G287Error("--agency lists an agency's signed documents (PDFs): it does not take --kind")
             items = queries.documents_of_agency(session, agency_id)
-            data = {"total": len(items), "documents": items}
+            data = {"total": len(items), "documents": items[offset : offset + limit]}
         else:
             data = queries.list_documents(session, kind=kind, limit=limit, offset=offset)
     if as_json:
@@ -122,10 +126,20 @@ def list_command(agency_id, kind, limit, offset, as_json):
 
 @documents.command("show")
 @click.argument("sha256")
+@click.option("--page", type=click.IntRange(min=1), help="Print the text of this page (and how it was read) instead.")
 @json_option
 @database_option
-def show(sha256, as_json):
+def show(sha256, page, as_json):
     """One document: facts (with page, confidence and source), pages, addresses, agreements, publications."""
+    if page is not None:
+        with state().db.session() as session:
+            text = queries.page_text(session, sha256, page)
+        if as_json:
+            print_json(text)
+        else:
+            click.echo(f"page {text['page']} of {text['sha256'][:12]}, read from {text['source']}:")
+            click.echo(text["text"])
+        return
     with state().db.session() as session:
         detail = queries.document_detail(session, sha256)
     detail["path"] = str(store.archive_for(state().db).path_for(detail["sha256"], detail["extension"]))

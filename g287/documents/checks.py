@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from g287.catalog import catalog
+from g287.db.chunks import chunks
 from g287.db.models.documents import DocumentAddress, DocumentFact, DocumentRowLink
 from g287.db.models.registry import AgencyName, RawRow, RowProblem
 from g287.documents.reading import reading_rules
@@ -48,8 +49,7 @@ def check_rows(conn: Connection, raw_row_ids: list[int]) -> int:
         return 0
     minimum = float(reading_rules()["contradictions"]["minimum_confidence"])
     entries = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         conn.execute(delete(RowProblem).where(RowProblem.raw_row_id.in_(chunk), RowProblem.column.in_(COLUMNS.values())))
         linked = conn.execute(
             select(DocumentRowLink.raw_row_id, DocumentRowLink.role, DocumentAddress.link_name, DocumentAddress.document_id, RawRow.model, AgencyName.name)

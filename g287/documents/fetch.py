@@ -99,6 +99,7 @@ class PoliteClient:
         meta_path = part.with_suffix(".json")
         last_problem, last_status, retryable = "not attempted", None, False
         received = 0
+        wait: float | None = None  # a server's Retry-After, from the attempt before
         for attempt in range(self.settings.retries + 1):
             if attempt:
                 self.sleep(self._backoff(attempt, wait))
@@ -155,7 +156,7 @@ class PoliteClient:
                 else:
                     offset = 0
                 announced = response.headers.get("Content-Length")
-                total = offset + int(announced) if announced and announced.isdigit() else None
+                total = offset + int(announced) if announced and announced.isascii() and announced.isdigit() else None
                 if total is not None and total > self.settings.max_bytes:
                     raise _Fail(f"larger than the limit of {self.settings.max_bytes:,} bytes ({total:,} bytes announced)", status)
                 new_etag, new_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
@@ -240,7 +241,7 @@ def _range_start(value: str | None) -> int | None:
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.strip().isascii() and value.strip().isdigit():
         return float(value.strip())
     try:
         when = email.utils.parsedate_to_datetime(value)

@@ -17,6 +17,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from g287.db.chunks import chunks
 from g287.db.models.documents import DocumentAddress, DocumentRowLink
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 
@@ -39,8 +40,7 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
     ids: dict[str, int] = {}
     by_key: dict[str, int] = {}
     unique_keys = sorted(set(keys.values()))
-    for start in range(0, len(unique_keys), 500):
-        chunk = unique_keys[start : start + 500]
+    for chunk in chunks(unique_keys):
         by_key.update(dict(conn.execute(select(table.c.url_key, table.c.id).where(table.c.url_key.in_(chunk))).all()))
     new = [url for url in wanted if keys[url] not in by_key]
     if new:
@@ -69,8 +69,7 @@ def link_rows(conn: Connection, raw_row_ids: list[int]) -> set[int]:
     """Link source rows to the addresses in their MOA and ADDENDUM cells; returns the address ids involved."""
     rows = []
     ids = sorted(set(raw_row_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         rows.extend(
             conn.execute(
                 select(RawRow.id, RawRow.moa_url, RawRow.addendum_url).where(
@@ -91,8 +90,7 @@ def link_rows(conn: Connection, raw_row_ids: list[int]) -> set[int]:
     links = DocumentRowLink.__table__
     existing = set()
     linked_rows = sorted({p[0] for p in pairs})
-    for start in range(0, len(linked_rows), 500):
-        chunk = linked_rows[start : start + 500]
+    for chunk in chunks(linked_rows):
         existing.update(conn.execute(select(links.c.address_id, links.c.raw_row_id, links.c.role).where(links.c.raw_row_id.in_(chunk))).all())
     new = {(address_ids[url], raw_id, role) for raw_id, url, role in pairs} - existing
     if new:
@@ -139,8 +137,7 @@ def agreements_of_addresses(conn: Connection, address_ids: list[int]) -> dict[in
     """The agencies and agreements whose listings link each address."""
     result: dict[int, list[LinkedAgreement]] = {a: [] for a in address_ids}
     ids = sorted(set(address_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         rows = conn.execute(
             select(DocumentRowLink.address_id, DocumentRowLink.role, Agency.id, Agency.name, Agency.state_usps, RawRow.model, Agreement.id)
             .join(RawRow, RawRow.id == DocumentRowLink.raw_row_id)

@@ -18,16 +18,7 @@ DEFAULT_ICE_PAGE = "https://www.ice.gov/identify-and-arrest/287g"
 
 
 def _number(name: str, default: float, minimum: float = 0.0) -> float:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise G287Error(f"setting {name}={raw!r}: expected a number") from None
-    if value < minimum:
-        raise G287Error(f"setting {name}={raw!r}: must be at least {minimum:g}")
-    return value
+    return config.env_number(name, default, minimum)
 
 
 def documents_dir(database_url: str | None = None) -> Path:
