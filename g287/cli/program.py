@@ -13,13 +13,14 @@ from rich.table import Table
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import console, database_option, json_option, parse_date, print_json, state, write_atomically
 from g287.errors import G287Error
 from g287.program import agencies, applications, moas, nominees, publish, training, views
 from g287.program.courses import course_catalog
 from g287.program.rules import rule_catalog
-from g287.program.validation import AGENCY_TYPES
+from g287.registry import figures as figures_module
 from g287.registry import figures as registry_figures
+from g287.registry.figures import AGENCY_TYPES
 
 
 def register(cli: click.Group) -> None:
@@ -46,7 +47,7 @@ def table(rows: list[dict], columns: list[str]) -> None:
 
 def write_document(document, output: str | None) -> None:
     target = Path(output or document.filename)
-    target.write_bytes(document.content)
+    write_atomically(target, document.content)
     click.echo(f"wrote {target} ({len(document.content):,} bytes)")
 
 
@@ -295,7 +296,7 @@ def authorized_command(agency_id, model, as_of, summary, as_json):
     """Officers authorized on a date (eligible, certified, attached to an MOA in effect), per agency and model."""
     with state().db.session() as session:
         if summary:
-            items = training.summary(session, admin(), as_of=parse_date(as_of), agency_id=agency_id)
+            items = [i for i in training.summary(session, admin(), as_of=parse_date(as_of), agency_id=agency_id) if model in (None, i["model"])]
             columns = ["agency", "state", "model", "moa_status", "nominees", "eligible", "in_training", "certified", "authorized"]
         else:
             items = training.authorized_officers(session, admin(), as_of=parse_date(as_of), agency_id=agency_id, model=model)
@@ -375,20 +376,7 @@ def publish_command(as_json):
         return
     for item in result.lists:
         click.echo(f"{item.kind}: {item.status} ({item.rows} rows)" + (f", {item.file} = publication {item.publication_id}" if item.file else ""))
-    click.echo(registry_sentence(result.figures))
-
-
-def registry_sentence(figures: dict) -> str:
-    p, q = figures.get("participating"), figures.get("pending")
-    if not p:
-        return "This registry has not published a participating list yet."
-    text = (
-        f"As of {figures['as_of']}, per this registry's own participating list of {p['published']} {p['half'] or ''} ({p['publication']}): "
-        f"{p['moas']} MOAs with {p['agencies']} agencies in {p['states']} states (JEM {p['by_model']['JEM']}, TFM {p['by_model']['TFM']}, WSO {p['by_model']['WSO']})."
-    )
-    if q:
-        text += f" Pending, per this registry: {q['listings']} listings."
-    return text
+    click.echo(figures_module.headline(result.figures))
 
 
 @program.command("figures")
@@ -406,4 +394,4 @@ def figures_command(as_of, as_json):
         return
     p, q = live["participating"], live["pending"]
     click.echo(f"As of {live['as_of']}, from this registry's records: {p['count']} participating MOAs ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {p['agencies']} agencies in {p['states']} states; {q['count']} pending.")
-    click.echo(registry_sentence(published))
+    click.echo(figures_module.headline(published))

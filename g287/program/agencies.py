@@ -21,8 +21,9 @@ from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency
 from g287.db.models.registry import Agency, AgencyName, State
 from g287.errors import NotFound
-from g287.program.validation import AGENCY_TYPES, Checker, Conflict, InvalidInput
+from g287.program.validation import Checker, Conflict, InvalidInput
 from g287.registry.agencies import NameFacts, agency_ids_of_names, resolve_names
+from g287.registry.figures import AGENCY_TYPES
 from g287.registry.names import agency_key
 
 RULE_SAME_KEY = "a name ICE published in the same state, up to case, spacing, punctuation and apostrophes"

@@ -190,7 +190,7 @@ def csrf_token(binding: str, *, now: float | None = None) -> str:
 def verify_csrf(token: str | None, binding: str, *, now: float | None = None) -> None:
     """Raise CsrfRejected unless the token was made for this binding by this installation and has not expired."""
     parts = (token or "").split(".")
-    if len(parts) != 3 or not parts[0].isdigit():
+    if len(parts) != 3 or not (token or "").isascii() or not parts[0].isdigit():
         raise CsrfRejected("the form is missing its security token: reload the page and send it again")
     message = f"{parts[0]}.{parts[1]}"
     if not hmac.compare_digest(parts[2], _signature(binding, message)):

@@ -129,7 +129,8 @@ def check_signatories(signatories: list) -> list[dict]:
 def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes, signed_on, signatories: list, today: dt.date | None = None) -> ProgramMoa:
     """Record the signed MOA: the PDF (kept content-addressed), the date signed and the signatories. The
     agreement then counts as participating: the registry's agreement for the agency and model is created
-    (origin "registry") or, when ICE already lists it, given the signed date if it has none."""
+    (origin "registry"), or, when ICE already lists that agreement, linked to it unchanged — ICE's record keeps
+    what ICE published; the date recorded here stays with this MOA."""
     moa = get_moa(session, moa_id)
     authorize(actor, "moa.record_signed", moa)
     if moa.status not in ("requested", "draft"):
@@ -151,10 +152,6 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
         session.add(agreement)
         session.flush()
         audit.record(session, actor, "agreement.create", "agreement", agreement.id, after={"agency_id": registry_agency_id, "model": moa.model, "signed_on": day.isoformat(), "origin": "registry"})
-    elif agreement.signed_on is None:
-        agreement.signed_on = day
-        session.flush()
-        audit.record(session, actor, "agreement.update", "agreement", agreement.id, before={"signed_on": None}, after={"signed_on": day.isoformat()})
     moa.status, moa.signed_on, moa.signatories = "signed", day, people
     moa.signed_pdf_sha256, moa.signed_pdf_bytes = stored.sha256, stored.size_bytes
     moa.recorded_at, moa.registry_agreement_id = dt.datetime.now(dt.timezone.utc), agreement.id

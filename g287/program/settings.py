@@ -1,5 +1,5 @@
 """Settings of the program workflow, read from the environment with documented defaults (README, "Program
-workflow"). Kept in this package until the integrator moves them into g287.config."""
+workflow")."""
 
 from __future__ import annotations
 
@@ -8,21 +8,12 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from g287.config import home_dir
+from g287.config import env_number, home_dir
 from g287.errors import G287Error
 
 
 def _number(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise G287Error(f"setting {name}={raw!r}: expected a number") from None
-    if value <= 0:
-        raise G287Error(f"setting {name}={raw!r}: expected a positive number")
-    return value
+    return env_number(name, default, 0, above=True)
 
 
 def program_files_dir() -> Path:

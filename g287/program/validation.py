@@ -10,7 +10,6 @@ from typing import Any
 from g287.catalog import MODEL_CODES
 from g287.errors import G287Error
 
-AGENCY_TYPES = ("county", "municipality", "state_agency", "other")
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

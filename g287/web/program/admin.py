@@ -9,7 +9,8 @@ from g287.access import allowed, authorize
 from g287.errors import G287Error
 from g287.program import accounts, agencies, applications, publish
 from g287.program.accounts import ACCOUNT_ROLES
-from g287.program.validation import AGENCY_TYPES, InvalidInput
+from g287.program.validation import InvalidInput
+from g287.registry.figures import AGENCY_TYPES
 from g287.web.app import site_of
 from g287.web.program.applications import AGENCY_TYPE_LABELS
 from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, record_of, see_other, text

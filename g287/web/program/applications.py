@@ -13,7 +13,8 @@ from g287.catalog import catalog
 from g287.errors import AccessDenied, G287Error
 from g287.program import agencies, applications, nominees
 from g287.program.applications import LetterForm
-from g287.program.validation import AGENCY_TYPES, InvalidInput
+from g287.program.validation import InvalidInput
+from g287.registry.figures import AGENCY_TYPES
 from g287.web.app import site_of
 from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, page, problem_of, record_of, see_other, strings, text
 

@@ -30,6 +30,7 @@ from g287.program.documents import RenderedDocument
 from g287.program.storage import UploadRejected
 from g287.program.validation import Conflict, InvalidInput
 from g287.web.app import API_PREFIX, site_of
+from g287.web.pages.exports import attachment
 from g287.web.render import render
 
 SESSION_COOKIE = "g287_session"
@@ -194,7 +195,10 @@ def error_response(request: Request, error: Exception, *, api: bool) -> Response
     if problem.status == 403 and not isinstance(error, CsrfRejected) and not caller.signed_in and request.method in ("GET", "HEAD"):
         # A visitor who is not signed in is asked to sign in, then brought back.
         return RedirectResponse("/program/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/"), status_code=303)
-    return page(request, "program/error.html", status=problem.status, problem=problem, headers=problem.headers())
+    response = page(request, "program/error.html", status=problem.status, problem=problem, headers=problem.headers())
+    # An error page shows who is signed in (the header), even on a public route: never cached or shared.
+    mark_private(request, response)
+    return response
 
 
 class ProgramRoute(APIRoute):
@@ -281,7 +285,7 @@ def see_other(path: str, done: str | None = None, anchor: str | None = None) -> 
 
 
 def document_response(document: RenderedDocument) -> Response:
-    return Response(document.content, media_type=document.media_type, headers={"content-disposition": f'attachment; filename="{document.filename}"'})
+    return Response(document.content, media_type=document.media_type, headers={"content-disposition": attachment(document.filename)})
 
 
 def safe_next(value: str | None) -> str:

@@ -5,7 +5,6 @@ renewal and revocation."""
 
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Request
 
 from g287.access import Actor, allowed

@@ -9,7 +9,6 @@ and serve to someone else). Every private route answers with Cache-Control: priv
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 
 import pytest
@@ -104,19 +103,13 @@ def test_personal_data_is_in_the_world(program_world, clients):
 def test_every_get_route_for_every_role(program_world, clients):
     app = program_world.app
     checked = 0
-    crashed: set[str] = set()
     for route in routes(app, {"GET"}):
         path = fill(program_world, route)
         private = isinstance(route.route, PrivateRoute)
         for role in ROLES:
             response = clients[role].get(path, follow_redirects=False)
             where = f"GET {path} as {role}: {response.status_code}"
-            if response.status_code >= 500:
-                # A crash (the site's own tests cover those) must still show nothing personal.
-                crashed.add(path)
-                assert response.status_code == 500 and leaks(program_world, response) == [], where
-                if path.startswith(("/program", "/api/v1/program")):
-                    pytest.fail(f"{where}: a route of the workflow failed")
+            assert response.status_code < 500, f"{where}: a route failed"
             found = leaks(program_world, response)
             if role not in SEES_PERSONAL_DATA:
                 assert found == [], f"{where} shows {found}: " + response.text[max(0, response.text.find(found[0]) - 300):response.text.find(found[0]) + 50]
@@ -129,8 +122,6 @@ def test_every_get_route_for_every_role(program_world, clients):
                 assert "etag" not in response.headers, where  # never stored by the site's response cache
             checked += 1
     assert checked >= 5 * 40  # every role against every GET route (the site's and the workflow's)
-    if crashed:
-        warnings.warn(f"routes of the site that answered 500 (no personal data shown): {sorted(crashed)}")
 
 
 def test_every_change_route_refuses_the_public_and_other_agencies(program_world):
@@ -152,7 +143,11 @@ def test_every_change_route_refuses_the_public_and_other_agencies(program_world)
             for method in sorted(route.methods & {"POST", "PUT", "PATCH", "DELETE"}):
                 token = token_of(client)
                 if path.startswith("/api/"):
-                    response = client.request(method, path, json={}, headers={"X-CSRF-Token": token}, follow_redirects=False)
+                    body = example_body(program_world, route, method)
+                    response = client.request(method, path, json=body, headers={"X-CSRF-Token": token}, follow_redirects=False)
+                    if body is not None and not any(part in route.path for part in OWN_ACCOUNT):
+                        # A body that passes validation reaches the service: the access check must refuse it.
+                        assert response.status_code in (401, 403, 404), f"{method} {path} as {role}: {response.status_code} {response.text[:300]}"
                 else:
                     response = client.request(method, path, data={"csrf_token": token, "agency_id": str(program_world.agency_a)}, follow_redirects=False)
                 where = f"{method} {path} as {role}: {response.status_code}"
@@ -165,6 +160,50 @@ def test_every_change_route_refuses_the_public_and_other_agencies(program_world)
         client.close()
     after = {t: rows for t, rows in snapshot(program_world.db).items() if t not in ignored}
     assert after == before and accounts(program_world.db) == accounts_before
+
+
+# Routes on the caller's own account, open to anyone signed in (or signing in): not a matter of access to records.
+OWN_ACCOUNT = ("/session", "/password")
+
+
+def example_body(world, route: Found, method: str):
+    """A JSON body that passes the route's declared schema (so the request reaches the service), pointing at
+    agency A's records; None when the route takes no JSON body."""
+    spec = world.app.openapi()
+    operation = spec["paths"].get(route.path, {}).get(method.lower(), {})
+    schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        return None
+    return _value(spec, schema, world, "")
+
+
+def _value(spec, schema, world, name):
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
+            return _value(spec, options[0], world, name)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        return {field: _value(spec, sub, world, field) for field, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        item = _value(spec, schema.get("items", {"type": "string"}), world, name)
+        return [item] * max(1, schema.get("minItems", 1))
+    if kind == "integer":
+        return world.agency_a if "agency" in name else max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return max(70.0, schema.get("minimum", 0))
+    if kind == "boolean":
+        return True
+    if schema.get("format") == "date":
+        return "2025-06-01"
+    if schema.get("format") == "email" or "email" in name:
+        return "someone@example.org"
+    text = "Test value for " + (name or "field")
+    return text[: schema.get("maxLength", len(text))] if len(text) >= schema.get("minLength", 0) else text + "x" * schema["minLength"]
 
 
 def accounts(db) -> list[tuple]:
