@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -115,7 +116,8 @@ def main() -> None:
     g287 = Path(sys.executable).with_name("g287")
     subprocess.run([str(g287), "--database", str(database), "bootstrap"], check=True, capture_output=True)
     ours_port, theirs_port = free_port(), free_port()
-    environment = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{database}")
+    # several workers must share one key to accept each other's forms (g287 serve refuses otherwise)
+    environment = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{database}", G287_SECRET_KEY=os.environ.get("G287_SECRET_KEY") or secrets.token_urlsafe(48))
     ours = subprocess.Popen([str(g287), "serve", "--port", str(ours_port), "--workers", str(options.workers)], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     theirs = subprocess.Popen([str(datasette), "serve", str(database), "--port", str(theirs_port), "--setting", "sql_time_limit_ms", "10000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

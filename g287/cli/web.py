@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from g287.access import Actor
-from g287.cli.common import database_option, json_option, parse_date, print_json, state
+from g287.cli.common import database_option, json_option, parse_date, print_json, state, write_atomically
 from g287.errors import G287Error
+from g287.program.settings import secret_key_is_set
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled, is_empty
 
@@ -42,6 +43,8 @@ def serve(host, port, workers, access_log):
     On a database without any publication, the publications bundled with g287 are ingested first."""
     import uvicorn
 
+    if workers > 1 and not secret_key_is_set():
+        raise G287Error("--workers above 1 needs G287_SECRET_KEY: each worker would sign its forms with a key of its own and refuse the others'")
     db = state().db
     _check_port(host, port)
     if is_empty(db):
@@ -80,7 +83,7 @@ def factsheet_command(as_of, output, as_json):
     with state().db.session() as session:
         sheet = factsheet(session, day)
     try:
-        target.write_bytes(factsheet_pdf(sheet))
+        write_atomically(target, factsheet_pdf(sheet))
     except OSError as error:
         raise G287Error(f"{output}: cannot write ({error.strerror or error})") from None
     if as_json:

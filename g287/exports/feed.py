@@ -7,6 +7,7 @@ agreements that entered and left them. Built as XML elements, so every text is e
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 from sqlalchemy.orm import Session
@@ -30,10 +31,14 @@ TITLES = {
 }
 
 
+# Characters XML 1.0 forbids: one in a name would make the whole feed unreadable for every subscriber.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _el(parent, tag, text=None, **attributes):
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: str(v) for k, v in attributes.items()})
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _NOT_XML.sub(" ", str(v)) for k, v in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = _NOT_XML.sub(" ", text)
     return element
 
 

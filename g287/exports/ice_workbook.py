@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.catalog import catalog
+from g287.db.chunks import chunks
 from g287.db.models.registry import AgencyName, Publication, PublicationRows, RawRow
 from g287.exports.formulas import is_formula_like
 from g287.registry.runs import decode_row_map
@@ -82,8 +83,7 @@ def rows_of_publication(session: Session, publication: Publication) -> list[IceR
     mapped = decode_row_map(blob.row_map)
     ids = sorted({m.raw_row_id for m in mapped})
     raw: dict[int, tuple[RawRow, str | None]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         query = select(RawRow, AgencyName.name).outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id).where(RawRow.id.in_(chunk))
         for row, name in session.execute(query):
             raw[row.id] = (row, name)

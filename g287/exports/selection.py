@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from g287.db.chunks import chunks
 from g287.db.models.registry import AgencyName, Publication, PublicationRows, RawRow
 from g287.exports.ice_workbook import IceRow, ice_row
 from g287.registry.queries import Filters, Listing, located_in
@@ -22,8 +23,7 @@ def selected_rows(session: Session, publication: Publication, filters: Filters |
     mapped = decode_row_map(blob.row_map)
     ids = sorted({m.raw_row_id for m in mapped})
     raw: dict[int, tuple[RawRow, str | None, int | None]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         query = (
             select(RawRow, AgencyName.name, AgencyName.agency_id)
             .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)

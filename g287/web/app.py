@@ -6,7 +6,6 @@ services of g287.registry, g287.history and g287.geo, and render.
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -19,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
 from g287 import __version__
+from g287.config import env_number
 from g287.access import Actor, authorize
 from g287.db.engine import Database, open_database
 from g287.errors import AccessDenied, G287Error, NotFound
@@ -32,7 +32,7 @@ API_PREFIX = "/api/v1"
 def version_seconds() -> float:
     """How often the site re-reads the data version (G287_WEB_VERSION_SECONDS, default 1): a change made by
     another process (an ingest from the command line) shows within that time."""
-    return float(os.environ.get("G287_WEB_VERSION_SECONDS", "1"))
+    return env_number("G287_WEB_VERSION_SECONDS", 1)
 
 
 class Site:

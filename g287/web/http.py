@@ -73,13 +73,27 @@ class VersionClock:
 class SiteMiddleware:
     """ASGI middleware: security headers on every response; cache, ETag and 304 for successful GETs."""
 
-    def __init__(self, app, clock: VersionClock, *, max_entries: int = 2048, max_body: int = 4 << 20, uncached: tuple[str, ...] = (), uncached_pattern: str | None = None):
+    def __init__(
+        self,
+        app,
+        clock: VersionClock,
+        *,
+        max_entries: int = 2048,
+        max_body: int = 4 << 20,
+        max_total: int = 256 << 20,
+        uncached: tuple[str, ...] = (),
+        uncached_pattern: str | None = None,
+    ):
         self.app = app
         self.uncached = uncached  # path prefixes passed straight through (large downloads)
         self.uncached_pattern = re.compile(uncached_pattern) if uncached_pattern else None  # the same, by pattern (archived files)
         self.clock = clock
         self.max_entries = max_entries
         self.max_body = max_body
+        # Every distinct query string is a key, and anyone can invent query strings: the bytes held are capped
+        # too, so the cache cannot be made to fill the memory.
+        self.max_total = max_total
+        self._bytes = 0
         self._cache: OrderedDict[bytes, _Cached] = OrderedDict()
         self._inflight: dict[tuple[bytes, str], asyncio.Future] = {}
         self._lock = threading.Lock()
@@ -128,10 +142,14 @@ class SiteMiddleware:
             etag = b'"' + hashlib.blake2b(captured.body, digest_size=12).hexdigest().encode() + b'"'
             entry = _Cached(version.token, captured.status, captured.headers, captured.body, etag, version.modified_at)
             with self._lock:
+                replaced = self._cache.pop(key, None)
+                if replaced is not None:
+                    self._bytes -= len(replaced.body)
                 self._cache[key] = entry
-                self._cache.move_to_end(key)
-                while len(self._cache) > self.max_entries:
-                    self._cache.popitem(last=False)
+                self._bytes += len(entry.body)
+                while len(self._cache) > self.max_entries or self._bytes > self.max_total:
+                    _old_key, old = self._cache.popitem(last=False)
+                    self._bytes -= len(old.body)
         finally:
             del self._inflight[(key, version.token)]
             future.set_result(entry)
@@ -140,6 +158,7 @@ class SiteMiddleware:
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
+            self._bytes = 0
 
     async def _answer(self, scope, send, entry: _Cached, method: str) -> None:
         validators = [(b"etag", entry.etag)]

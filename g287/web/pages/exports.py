@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tempfile
 import threading
+import urllib.parse
 from pathlib import Path
 from typing import Optional
 
@@ -35,6 +37,12 @@ def _filter_values(p: ListParameters) -> dict:
     return {"as_of": p.as_of.isoformat() if p.as_of else None, "state": f.state, "county": f.fips or f.county, "model": f.model, "type": f.agency_type, "status": p.status}
 
 
+def attachment(filename: str) -> str:
+    """A Content-Disposition value that any name survives: an ASCII fallback and the exact name (RFC 6266)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(filename, safe='')}"
+
+
 def _name(p: ListParameters, suffix: str) -> str:
     parts = ["g287-agreements", p.as_of.isoformat() if p.as_of else "latest"]
     parts += [v for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type) if v]
@@ -49,7 +57,7 @@ def agreements_csv(request: Request, p: ListParameters = Depends()):
     return Response(
         tables.to_csv(items).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{_name(p, ".csv")}"'},
+        headers={"content-disposition": attachment(_name(p, ".csv"))},
     )
 
 
@@ -88,7 +96,7 @@ def agreements_xlsx(
     return Response(
         buffer.getvalue(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"content-disposition": f'attachment; filename="{stem}_g287{suffix}.xlsx"'},
+        headers={"content-disposition": attachment(f"{stem}_g287{suffix}.xlsx")},
     )
 
 
@@ -100,7 +108,7 @@ def states_download(request: Request, as_of: Optional[dt.date] = Query(None), mo
     """Every state with its figures as of a date (WGS 84 geometry recovered from the map shapes)."""
     with site_of(request).read() as session:
         body = states_geojson(session, publications_in_force(session, as_of), model)
-    return Response(body, media_type=GEOJSON, headers={"content-disposition": f'attachment; filename="g287-states-{as_of or "latest"}.geojson"'})
+    return Response(body, media_type=GEOJSON, headers={"content-disposition": attachment(f"g287-states-{as_of or 'latest'}.geojson")})
 
 
 @router.get("/counties.geojson")
@@ -115,7 +123,7 @@ def counties_download(
     with site_of(request).read() as session:
         body = counties_geojson(session, publications_in_force(session, as_of), state=state, model=model, vintage=vintage)
     name = "-".join(str(v) for v in ("g287-counties", as_of or "latest", state, model) if v)
-    return Response(body, media_type=GEOJSON, headers={"content-disposition": f'attachment; filename="{name}.geojson"'})
+    return Response(body, media_type=GEOJSON, headers={"content-disposition": attachment(f"{name}.geojson")})
 
 
 @router.get("/feed.atom")
@@ -152,7 +160,9 @@ def sqlite_download(request: Request):
     with _snapshot_lock:
         path = _snapshot_dir() / f"{abs(hash((site.db.url, version)))}.sqlite"
         if not path.exists():
-            for old in path.parent.glob("*.sqlite"):
-                old.unlink(missing_ok=True)
             write_snapshot(site.db, path)
+            # Older versions go, but not the one just before: a response may still be about to send it.
+            older = sorted((p for p in path.parent.glob("*.sqlite") if p != path), key=lambda p: p.stat().st_mtime)
+            for old in older[:-1]:
+                old.unlink(missing_ok=True)
     return FileResponse(path, media_type="application/vnd.sqlite3", filename="g287.sqlite")
