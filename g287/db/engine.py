@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from g287 import config
@@ -41,10 +41,24 @@ class Database:
 
     def __init__(self, url: str, *, migrate: bool = True):
         self.url = dialect.normalize_url(url)
-        parsed = make_url(self.url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(self.url, future=True)
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError:
+            raise G287Error(f"not a database URL: {url!r} (sqlite:///FILE, postgresql://..., or a file path)") from None
+        backend = parsed.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise G287Error(f"unsupported database {backend!r}: g287 runs on SQLite and PostgreSQL")
+        if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            folder = Path(parsed.database).expanduser().parent
+            # g287's own folder is made on first use; a folder the user named must exist (a typo is not a new home).
+            if folder == config.home_dir():
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise G287Error(f"cannot open the database {parsed.database}: the folder {folder} does not exist")
+        try:
+            self.engine = create_engine(self.url, future=True)
+        except (ImportError, NoSuchModuleError) as error:
+            raise G287Error(f"cannot open the database {self.safe_url}: {error}") from None
         dialect.prepare_engine(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:

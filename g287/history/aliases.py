@@ -73,6 +73,14 @@ def load() -> AliasTable:
     return AliasTable(entries)
 
 
+def ensure_writable() -> None:
+    """Refuse, before anything changes, a decision that could not be written to the alias table."""
+    file = path()
+    target = file if file.exists() else file.parent
+    if not os.access(target, os.W_OK):
+        raise G287Error(f"the alias table {file} cannot be written: set G287_ALIASES_FILE to a file of your own")
+
+
 def save(table: AliasTable) -> None:
     file = path()
     header = []
@@ -81,7 +89,7 @@ def save(table: AliasTable) -> None:
     tmp = file.with_suffix(".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as handle:
         handle.writelines(header)
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         for e in sorted(table.entries, key=lambda e: (e.state, agency_key(e.name), agency_key(e.other_name))):
             writer.writerow([e.state, e.name, e.relation, e.other_name, e.reason, e.reviewed])

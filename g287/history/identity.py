@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Connection
@@ -23,16 +22,6 @@ from g287.registry import runs
 from g287.registry.names import agency_key
 
 SYSTEM = "system:identity"
-
-
-@dataclass
-class StateAgencies:
-    """The live agencies of one state with their names, and what the publication being ingested shows."""
-
-    names: dict[int, list[str]]  # agency id -> published names
-    listed_now: set[int]  # agencies listed in the publication being ingested
-    departed: dict[int, set[tuple[str, dt.date]]]  # agency -> (model, signed) listed before and not now
-    arrived: dict[int, set[tuple[str, dt.date]]]  # agency -> (model, signed) listed now
 
 
 def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int]) -> None:

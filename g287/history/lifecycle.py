@@ -8,12 +8,12 @@ one-off omission is not an end), reinstated, and moved back to pending.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.orm import Session
 
+from g287.config import env_number
 from g287.history.listings import Run, SeriesPublication, publications, runs_of
 
 AgreementKey = tuple[int, str]  # (agency id, model)
@@ -22,7 +22,7 @@ AgreementKey = tuple[int, str]  # (agency id, model)
 def end_after_default() -> int:
     """K: consecutive participating publications an agreement must be absent from to count as ended
     (G287_END_AFTER, default 2)."""
-    return max(1, int(os.environ.get("G287_END_AFTER", "2")))
+    return int(env_number("G287_END_AFTER", 2, 1))
 
 
 @dataclass
@@ -149,7 +149,3 @@ def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: di
     elif not rp:
         life.status = "left pending"
     return life
-
-
-def signed_date_corrections(life: Lifecycle) -> int:
-    return max(0, len(life.signed_dates) - 1)

@@ -22,6 +22,7 @@ from g287.history import aliases
 from g287.history.identity import merge, unmerge
 from g287.history.names import RULE_TEXT, Match
 from g287.registry.names import agency_key
+from g287.sources.rules import states
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def _live(session: Session, agency_id: int) -> int:
 
 def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: str | None = None) -> CandidateView:
     """Accept (merge) or reject a candidate; the decision also goes into the reviewed alias table."""
+    aliases.ensure_writable()
     with db.session() as session:
         authorize(actor, "identity.review")
         candidate = session.get(IdentityCandidate, candidate_id)
@@ -87,7 +89,8 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         audit.record(session, actor, "identity.review", "identity_candidate", candidate_id, before=before, after={"status": candidate.status, "note": note})
         session.flush()
         view = next(c for c in candidates(session, None) if c.id == candidate_id)
-    _record_alias(candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")
+        # Written before the database commits: if the file cannot be written, nothing changes.
+        _record_alias(candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")
     return view
 
 
@@ -111,13 +114,16 @@ def _agency_of_name(session: Session, state: str, name: str) -> int | None:
 
 def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, other_name: str, reason: str) -> str:
     """Record that two names are (or are not) one agency, and apply it to the database now."""
-    state = state.upper()
+    state = state.strip().upper()
+    if state not in {s.usps for s in states()}:
+        raise G287Error(f"{state!r} is not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
     if relation not in aliases.RELATIONS:
         raise G287Error(f"relation must be one of {aliases.RELATIONS}")
     if agency_key(name) == agency_key(other_name):
         raise G287Error("the two names are the same up to case, spacing and punctuation; they are one name")
     if not reason.strip():
         raise G287Error("give a reason: the alias table records why two names are, or are not, one agency")
+    aliases.ensure_writable()
     with db.session() as session:
         authorize(actor, "identity.alias")
         a, b = _agency_of_name(session, state, name), _agency_of_name(session, state, other_name)
@@ -132,7 +138,7 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
             unmerge(session.connection(), merge_id, actor.label, reason)
             outcome = "recorded and applied: the two names are now separate agencies"
         audit.record(session, actor, "identity.alias", "alias", f"{state}:{name}", after={"relation": relation, "other_name": other_name, "reason": reason})
-    _record_alias(state, name, relation, other_name, reason)
+        _record_alias(state, name, relation, other_name, reason)  # before the commit: a failed write changes nothing
     return outcome
 
 
@@ -155,6 +161,7 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
     found = [e for e in table.entries if _same_pair(e, probe)]
     if not found:
         raise NotFound(f"no alias between {name!r} and {other_name!r} in {state}")
+    aliases.ensure_writable()
     with db.session() as session:
         authorize(actor, "identity.alias")
         outcome = "removed"
@@ -165,8 +172,8 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
                 unmerge(session.connection(), merge_id, actor.label, "alias removed")
                 outcome = "removed; the merge it made was undone"
         audit.record(session, actor, "identity.alias.remove", "alias", f"{state}:{name}", before={"other_name": other_name, "relation": found[0].relation})
-    table.entries = [e for e in table.entries if not _same_pair(e, probe)]
-    aliases.save(table)
+        table.entries = [e for e in table.entries if not _same_pair(e, probe)]
+        aliases.save(table)  # before the commit: a failed write changes nothing
     return outcome
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from g287.errors import G287Error
 from g287.history.listings import Run, SeriesPublication, in_force_indexes, publications, runs_of
 from g287.registry.figures import MODELS
+from g287.sources.rules import states as reference_states
 
 EVERY = ("day", "week", "month", "publication")
 
@@ -111,13 +112,20 @@ def timeline(
     pending = publications(session, "pending", origin)
     if not participating and not pending:
         return []
-    state = state.upper() if state else None
+    state = state.strip().upper() if state else None
+    if state and state not in {s.usps for s in reference_states()}:
+        raise G287Error(f"--state {state!r}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
+    if model and model not in MODELS:
+        raise G287Error(f"--model {model!r}: one of {', '.join(MODELS)}")
     figures_p = per_publication(participating, runs_of(session, "participating", origin, state=state), model)
     figures_q = per_publication(pending, runs_of(session, "pending", origin, state=state), model)
     all_dates = [p.published_on for p in participating + pending]
-    first, last = start or min(all_dates), end or max(all_dates)
+    # Nothing is known before the first publication, nor after today: the range is held to that span, so a
+    # request cannot ask for millions of entries.
+    first = max(start, min(all_dates)) if start else min(all_dates)
+    last = min(end, max(dt.date.today(), max(all_dates))) if end else max(all_dates)
     if first > last:
-        raise G287Error(f"the start {first} is after the end {last}")
+        raise G287Error(f"the start {first} is after the end {last} (the publications held span {min(all_dates)} to {max(all_dates)})")
     result = []
     days = dates(first, last, every, [d for d in all_dates if first <= d <= last])
     for day, ip, iq in zip(days, in_force_indexes(participating, days), in_force_indexes(pending, days)):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
+from g287.db.chunks import chunks
 from g287.db.models.registry import Agency, AgencyName, Agreement
 from g287.registry.names import agency_key
 
@@ -35,11 +36,11 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
     by_key: dict[tuple[str | None, str], int] = {}
     # agency_names always point to the live agency (merges re-point them), so keys lead to live agencies.
     wanted_names = sorted({name for _state, name in wanted})
-    for chunk in _chunks(wanted_names):
+    for chunk in chunks(wanted_names):
         for name_id, state, name in conn.execute(select(names.c.id, names.c.state_usps, names.c.name).where(names.c.name.in_(chunk))):
             known[(state, name)] = name_id
     new_keys = sorted({agency_key(name) for pair in wanted if pair not in known for name in [pair[1]]})
-    for chunk in _chunks(new_keys):
+    for chunk in chunks(new_keys):
         for agency_id, state, key in conn.execute(select(names.c.agency_id, names.c.state_usps, names.c.key).where(names.c.key.in_(chunk)).order_by(names.c.id)):
             by_key.setdefault((state, key), agency_id)
     result = {pair: known[pair] for pair in wanted if pair in known}
@@ -70,17 +71,13 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
     return result, list(new_agency_ids)
 
 
-def _chunks(values: list, size: int = 500):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def agency_ids_of_names(conn: Connection, name_ids: set[int]) -> dict[int, int]:
     names = AgencyName.__table__
     result = {}
     ids = sorted(name_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         result.update(dict(conn.execute(select(names.c.id, names.c.agency_id).where(names.c.id.in_(chunk))).all()))
     return result
 
@@ -98,7 +95,7 @@ def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFa
     facts: a pending listing, nothing to update)."""
     table = Agreement.__table__
     existing = {}
-    for chunk in _chunks(sorted({agency_id for agency_id, _model in facts})):
+    for chunk in chunks(sorted({agency_id for agency_id, _model in facts})):
         query = select(table.c.id, table.c.agency_id, table.c.model, table.c.signed_on, table.c.moa_url, table.c.addendum_url).where(table.c.agency_id.in_(chunk))
         for agreement_id, agency_id, model, signed, moa, addendum in conn.execute(query):
             existing[(agency_id, model)] = (agreement_id, signed, moa, addendum)
@@ -128,7 +125,7 @@ def refresh_agencies(conn: Connection, latest_names: dict[int, tuple[str, str | 
     """Give agencies the name, type and county of the latest publication that lists them."""
     table = Agency.__table__
     current = {}
-    for chunk in _chunks(sorted(latest_names)):
+    for chunk in chunks(sorted(latest_names)):
         query = select(table.c.id, table.c.name, table.c.agency_type, table.c.county_text).where(table.c.id.in_(chunk))
         current.update({agency_id: (name, kind, county) for agency_id, name, kind, county in conn.execute(query)})
     changed = [

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from g287.catalog import MODEL_CODES
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
 from g287.registry import runs
 from g287.registry.publications import in_force, label
 
-MODELS = ("JEM", "TFM", "WSO")
+MODELS = MODEL_CODES
 AGENCY_TYPES = ("county", "municipality", "state_agency", "other")
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, authorize
+from g287.db.chunks import chunks
 from g287.db.engine import Database
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
@@ -295,8 +296,7 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> 
     table = RawRow.__table__
     digests = sorted({r.digest for r in listings})
     ids: dict[str, int] = {}
-    for start in range(0, len(digests), 500):
-        chunk = digests[start : start + 500]
+    for chunk in chunks(digests):
         ids.update(dict(conn.execute(select(table.c.digest, table.c.id).where(table.c.kind == kind, table.c.digest.in_(chunk))).all()))
     new = {}
     for reading in listings:
@@ -330,8 +330,7 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> 
         ],
     )
     new_digests = sorted(new)
-    for start in range(0, len(new_digests), 500):
-        chunk = new_digests[start : start + 500]
+    for chunk in chunks(new_digests):
         ids.update(dict(conn.execute(select(table.c.digest, table.c.id).where(table.c.kind == kind, table.c.digest.in_(chunk))).all()))
     problems = [
         {"raw_row_id": ids[r.digest], "column": p.column, "raw_value": p.raw_value, "problem": p.problem, "action": p.action, "category": p.category}
@@ -357,9 +356,8 @@ def _agencies_of_rows(conn: Connection, series: str, seq: int) -> dict[int, int 
 
 def _agencies_of_raw_ids(conn: Connection, raw_ids: set[int]) -> set[int]:
     found: set[int] = set()
-    ids = sorted(raw_ids)
-    for start in range(0, len(ids), 500):
-        query = select(AgencyName.agency_id).join(RawRow, RawRow.agency_name_id == AgencyName.id).where(RawRow.id.in_(ids[start : start + 500]))
+    for chunk in chunks(sorted(raw_ids)):
+        query = select(AgencyName.agency_id).join(RawRow, RawRow.agency_name_id == AgencyName.id).where(RawRow.id.in_(chunk))
         found.update(conn.execute(query).scalars())
     return found
 

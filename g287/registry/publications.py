@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.db.models.registry import Publication, series_of
-from g287.errors import NotFound
+from g287.errors import G287Error, NotFound
 
 _HALF_RANK = {None: 0, "am": 0, "pm": 1}
 
@@ -92,14 +92,17 @@ _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(am|pm)?$", re.I)
 def resolve(session: Session, ref: str, kind: str | None = "participating") -> Publication:
     """A publication named by id, file name, or date (YYYY-MM-DD[am|pm]: the one of `kind` in force then)."""
     text = str(ref).strip()
-    if text.isdigit():
-        found = session.get(Publication, int(text))
+    if text.isascii() and text.isdigit():
+        found = session.get(Publication, int(text)) if int(text) < 2**63 else None
         if found is None:
             raise NotFound(f"no publication with id {text} (see `g287 publications`)")
         return found
     match = _DATE.match(text)
     if match:
-        day = dt.date.fromisoformat(match[1])
+        try:
+            day = dt.date.fromisoformat(match[1])
+        except ValueError:
+            raise G287Error(f"{text!r} is not a valid date (YYYY-MM-DD)") from None
         half = match[2].lower() if match[2] else None
         candidates = [p for p in list_publications(session, kind or "participating", "ice") if p.published_on <= day]
         if half == "am":

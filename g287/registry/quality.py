@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from g287.db.chunks import chunks
 from g287.db.models.registry import Publication, PublicationRows, QualityIssue, RowProblem
 from g287.registry.runs import decode_row_map
 from g287.sources.table import CellError, is_blank
@@ -125,8 +126,7 @@ def register(session: Session, publication: Publication) -> list[RegisterEntry]:
         for row in rows:
             numbers_of_raw.setdefault(row.raw_row_id, []).append(row.row_number)
         raw_ids = sorted(numbers_of_raw)
-        for start in range(0, len(raw_ids), 500):
-            chunk = raw_ids[start : start + 500]
+        for chunk in chunks(raw_ids):
             for problem in session.scalars(select(RowProblem).where(RowProblem.raw_row_id.in_(chunk))):
                 for number in numbers_of_raw[problem.raw_row_id]:
                     entries.append(

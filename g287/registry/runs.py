@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from g287.db.chunks import chunks
 from g287.db.models.registry import ListingRun, Publication
 
 RowKey = tuple[int, int]  # (raw row id, occurrence)
@@ -101,12 +102,12 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int
         # The usual case, a new latest publication that repeats most rows: extend every run that reached the
         # previous publication, then hold back the few that stop there.
         conn.execute(update(runs).where(runs.c.series == series, runs.c.last_seq == seq - 1).values(last_seq=seq))
-        for chunk in _chunks(stopped):
+        for chunk in chunks(stopped):
             conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq - 1))
     else:
-        for chunk in _chunks(extend):
+        for chunk in chunks(extend):
             conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq))
-    for chunk in _chunks(start_earlier):
+    for chunk in chunks(start_earlier):
         conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(first_seq=seq))
     for earlier, (later, later_last) in join:
         conn.execute(update(runs).where(runs.c.id == earlier).values(last_seq=later_last))
@@ -121,6 +122,3 @@ def covering(series: str, seq: int):
     return and_(ListingRun.series == series, ListingRun.first_seq <= seq, ListingRun.last_seq >= seq)
 
 
-def _chunks(values: list, size: int = 500):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

@@ -289,8 +289,3 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
     if status == "link" and not link and layout.carries_hyperlinks:
         reading.problems.append(Problem(column, text, "the cell says there is a link but carries no address", "document address unknown", "unknown"))
     return status, link
-
-
-def read_table(layout: Layout, table: SourceTable) -> list[RowReading]:
-    return [read_row(layout, row) for row in table.rows]
-

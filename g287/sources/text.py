@@ -7,6 +7,8 @@ import unicodedata
 
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+# Control characters (other than the spaces above) have no place in a name and break XML (feeds, SVG).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_text(raw: str) -> tuple[str, list[str]]:
@@ -15,6 +17,9 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
         return raw, []
     repairs = []
     text = unicodedata.normalize("NFC", raw)
+    if _CONTROL.search(text):
+        repairs.append("control characters")
+        text = _CONTROL.sub(" ", text)
     if _ZERO_WIDTH.search(text):
         repairs.append("invisible zero-width characters")
         text = _ZERO_WIDTH.sub("", text)

@@ -40,6 +40,8 @@ _HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref="([^"]*)")(?:(?=[^>]*\br:id
 _HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*&quot;(.*?)&quot;', re.S | re.I)
 # Only columns of two or three letters can pass the column limit; one-letter columns (A-Z) never do.
 _WIDE_CELL_REF = re.compile(rb'\br="([A-Z]{2,3})\d+"')
+# A cell's own reference may name a row far below its <row> tag: calamine would allocate the whole grid.
+_DEEP_CELL_REF = re.compile(rb'\br="[A-Z]{1,3}(\d{6,})"')
 
 
 def read_xlsx(path: Path) -> SourceTable:
@@ -238,6 +240,9 @@ def _check_dimensions(name: str, sheet_name: str, xml: bytes) -> tuple[set[int],
     hidden, last_row = facts = _row_facts(xml)
     wide = _WIDE_CELL_REF.findall(xml)
     last_column = parse_cell_ref(max((len(w), w) for w in wide)[1].decode("ascii") + "1")[1] if wide else 0
+    deep = _DEEP_CELL_REF.findall(xml)
+    if deep:
+        last_row = max(last_row, max(int(d) for d in deep))
     if last_row > max_rows or last_column >= _MAX_COLUMNS:
         raise SourceError(name, f"refused: sheet {sheet_name!r} has cells beyond {max_rows} rows or {_MAX_COLUMNS} columns")
     return facts

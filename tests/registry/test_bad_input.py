@@ -91,6 +91,16 @@ def make_far_cell(tmp_path):
     )
 
 
+def make_deep_cell(tmp_path):
+    """A cell whose own reference names a row far below its <row> tag."""
+    return rewrite_member(
+        GOOD,
+        tmp_path / "pendingAgencies06142025am.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b"</sheetData>", b'<row r="41"><c r="A99999999999" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'),
+    )
+
+
 def make_zip_bomb(tmp_path):
     target = tmp_path / "pendingAgencies06092025am.xlsx"
     with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -142,6 +152,7 @@ BAD_FILES = {
     "no header row": (make_no_header, "no header row"),
     "oversized declared dimensions": (make_oversized_dimension, "declares its data reaches XFD1048576"),
     "a cell a million rows down": (make_far_cell, "has cells beyond"),
+    "a cell whose reference is far below its row": (make_deep_cell, "has cells beyond"),
     "zip bomb": (make_zip_bomb, "refused"),
     "unreadable CSV encoding": (make_bad_csv_encoding, "unreadable"),
     "binary data as CSV": (make_binary_csv, "unreadable"),

@@ -8,7 +8,6 @@ from g287.exports.ice_workbook import IceRow, rows_of_publication, write_ice_wor
 from g287.registry import figures
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import resolve
-from tests.conftest import ICE
 
 
 def test_export_of_a_publication_reingests_to_the_same_figures(bundled_db, db, actor, tmp_path):

@@ -3,7 +3,6 @@
 import datetime as dt
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
