@@ -1,12 +1,14 @@
-"""Settings, read from the environment (never from code constants), with documented defaults.
-
-Every setting is listed in README.md under "Settings".
+"""Settings of the registry core, read from the environment (never from code constants), with documented
+defaults; and `env_number`, which every part uses to read a numeric setting. Each part of g287 reads its own
+settings (g287/documents/settings.py, g287/program/settings.py, ...); README.md lists them all under "Settings".
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from g287.errors import G287Error
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -36,11 +38,25 @@ def database_url(explicit: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool = False) -> float:
+    """A numeric setting: the default when unset or empty; one clear error when it is not a number or too small."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise G287Error(f"setting {name}={raw!r}: expected a number") from None
+    if value < minimum or (above and value == minimum):
+        raise G287Error(f"setting {name}={raw!r}: must be {'more than' if above else 'at least'} {minimum:g}")
+    return value
+
+
 def max_workbook_bytes() -> int:
     """Largest uncompressed size a workbook may declare before it is refused (G287_MAX_WORKBOOK_MB, default 200)."""
-    return int(float(os.environ.get("G287_MAX_WORKBOOK_MB", "200")) * 1024 * 1024)
+    return int(env_number("G287_MAX_WORKBOOK_MB", 200, 0, above=True) * 1024 * 1024)
 
 
 def max_source_rows() -> int:
     """Most rows a publication may declare (G287_MAX_SOURCE_ROWS, default 200000); ICE's lists have a few thousand."""
-    return int(os.environ.get("G287_MAX_SOURCE_ROWS", "200000"))
+    return int(env_number("G287_MAX_SOURCE_ROWS", 200000, 1))

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import shutil
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -15,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from g287.db.engine import Database, open_database
 from g287.errors import G287Error
+
 
 def _width() -> int:
     # Tables stay readable when the output is a file or a pipe (rich would assume 80 columns).
@@ -115,3 +119,24 @@ def run_cli(group: click.Group) -> None:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         click.echo(f"g287: database error: {detail}", err=True)
         sys.exit(1)
+    except OSError as error:  # a file that cannot be written or read: name it, in one line
+        where = f" {error.filename}" if error.filename else ""
+        click.echo(f"g287: error:{where}: {error.strerror or error}", err=True)
+        sys.exit(1)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing (a temporary file in the same folder, then renamed over the target)."""
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".g287-", dir=Path(path).resolve().parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise G287Error(f"{path}: cannot be written ({error.strerror or error})") from None

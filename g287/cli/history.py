@@ -16,7 +16,8 @@ from g287.history.agency import agency_history, find_agencies
 from g287.history.diff import diff as diff_service
 from g287.history.lifecycle import lifecycles
 from g287.history.pipeline import pipeline as pipeline_service
-from g287.history.timeline import EVERY, timeline as timeline_service
+from g287.history.timeline import EVERY
+from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import resolve
 
 
@@ -154,7 +155,7 @@ def agreements(state_code, model, status, end_after, as_json):
 def agency(ref, state_code, as_json):
     """An agency's history: names and merges with their reasons, agreements, every listing. REF: id or name."""
     with state().db.session() as session:
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit() and int(ref) < 2**63:
             agency_id = int(ref)
         else:
             found = find_agencies(session, ref, state_code)
