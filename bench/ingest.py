@@ -75,7 +75,7 @@ def main() -> None:
         f"Machine: {machine()}.",
         "",
         f"Every bundled ICE publication ({len(ours[0]['files'])} workbooks, {rows:,} source rows) ingested into a fresh SQLite",
-        f"database, end to end (reading, interpreting, writing, quality register, audit), each run in a fresh process;",
+        "database, end to end (reading, interpreting, writing, quality register, audit), each run in a fresh process;",
         f"median of {REPEAT} runs. Baseline: `pandas.read_excel(engine=\"openpyxl\")` merely reading the same files.",
         "",
         "| file | source rows | g287 ingest (ms) | pandas + openpyxl read (ms) |",
