@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from g287.cli import cli
+from g287.cli import cli, common
 
 
 def run(db, *args):
@@ -24,12 +24,13 @@ def test_diff_json_keys(bundled_db):
     assert "renamed: " in text and "City of Melbourne Police Department -> Melbourne Police Department" in text
 
 
-def test_timeline_json_and_filters(bundled_db):
+def test_timeline_json_and_filters(bundled_db, monkeypatch):
     rows = json.loads(run(bundled_db, "timeline", "--every", "publication", "--json"))
     assert {"date", "participating_moas", "states", "by_model", "pending_listings"} <= set(rows[0])
     florida = json.loads(run(bundled_db, "timeline", "--state", "fl", "--model", "TFM", "--every", "month", "--json"))
     assert [r["date"] for r in florida] == ["2025-05-31", "2025-06-30", "2025-07-11"]
     assert all(r["states"] in (None, 1) for r in florida)
+    monkeypatch.setattr(common.console, "width", 200)  # a wide terminal: the table shows whole file names
     assert "participatingAgencies07092025am.xlsx" in run(bundled_db, "timeline", "--every", "week")
 
 
