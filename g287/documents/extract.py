@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 
 from g287.documents.pdftext import Fragment
 from g287.documents.reading import ReadPage, lines_of, reading_rules
+from g287.registry.quality import compact_ranges
 
 FIELDS = ("model", "agency_name", "ice_signatory_name", "ice_signatory_title", "ice_signed_on", "lea_signed_on", "addendum")
 SOURCE_FACTOR = {"text": 1.0, "ocr": 0.85}  # the same reading by OCR is less sure than in a text layer
@@ -71,7 +72,7 @@ def extract(pages: list[ReadPage]) -> list[Fact]:
         if fact is None:
             why = "not found in the pages read"
             if unread:
-                why += f"; {len(unread)} page(s) not read ({_ranges(unread)})"
+                why += f"; {len(unread)} page(s) not read ({compact_ranges(unread, 'pages')})"
             fact = Fact(name, None, None, 0.0, None, why)
         result.append(fact)
     return result
@@ -160,7 +161,7 @@ def _addendum(pages: list[ReadPage], unread: list[int]) -> Fact:
             evidence = (heading.group(0) if heading else signing.group(0))
             return Fact("addendum", "yes", page.number, _confidence(0.9, source), source, evidence)
     if unread:
-        return Fact("addendum", None, None, 0.0, None, f"no addendum in the pages read, but {len(unread)} page(s) are not read ({_ranges(unread)})")
+        return Fact("addendum", None, None, 0.0, None, f"no addendum in the pages read, but {len(unread)} page(s) are not read ({compact_ranges(unread, 'pages')})")
     sources = {f.source for p in pages for f in p.fragments} or {"text"}
     source = "ocr" if "ocr" in sources else "text"
     return Fact("addendum", "no", None, _confidence(0.7, source), source, "no page of the document reads as an addendum")
@@ -318,18 +319,3 @@ def _name(column: _Column) -> Fact | None:
         return None
     fragment = best[1]
     return Fact("ice_signatory_name", normalized(fragment.text), column.page, _confidence(0.65, fragment.source), fragment.source, fragment.text[:200])
-
-
-def _ranges(numbers: list[int]) -> str:
-    parts, start, previous = [], None, None
-    for n in sorted(numbers):
-        if start is None:
-            start = previous = n
-        elif n == previous + 1:
-            previous = n
-        else:
-            parts.append(f"{start}-{previous}" if previous != start else str(start))
-            start = previous = n
-    if start is not None:
-        parts.append(f"{start}-{previous}" if previous != start else str(start))
-    return "pages " + ", ".join(parts)

@@ -83,8 +83,8 @@ def _row_text(cells) -> str:
     return " | ".join(shown)[:500]
 
 
-def compact_ranges(numbers: list[int]) -> str:
-    """[3, 4, 5, 9] -> 'rows 3-5, 9'."""
+def compact_ranges(numbers: list[int], noun: str = "rows") -> str:
+    """[3, 4, 5, 9] -> 'rows 3-5, 9' (or 'pages 3-5, 9' with noun="pages")."""
     parts = []
     start = previous = None
     for n in sorted(numbers):
@@ -97,7 +97,7 @@ def compact_ranges(numbers: list[int]) -> str:
             start = previous = n
     if start is not None:
         parts.append(f"{start}-{previous}" if previous != start else str(start))
-    return "rows " + ", ".join(parts)
+    return noun + " " + ", ".join(parts)
 
 
 @dataclass(frozen=True)

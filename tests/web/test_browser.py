@@ -10,52 +10,21 @@ by G287_SCREENSHOTS_DIR (the committed ones: G287_SCREENSHOTS_DIR=docs/screensho
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"no browser at {CHROMIUM} (install the Debian packages chromium and chromium-driver): browser tests skipped"
-    if not AXE.exists():
-        return f"axe-core is not installed at {AXE} (scripts/test runs npm ci): browser tests skipped"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (scripts/venv test): browser tests skipped"
-    return None
+from tests.browser import AXE, launched_chromium, served
 
 
 @pytest.fixture(scope="module")
 def browser():
-    why = _missing()
-    if why:
-        if IN_CI:
-            pytest.fail("CI=true but " + why)
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The site served by uvicorn in a background thread, on a free port, over the bundled publications."""
-    import uvicorn
-
     from g287.access import Actor
     from g287.db.engine import Database
     from g287.registry.bundled import ingest_bundled
@@ -70,19 +39,8 @@ def server(tmp_path_factory):
         patch.setenv("G287_OCR", "off")
         patch.delenv("G287_DOCUMENTS_DIR", raising=False)
         import_paths(database, [str(MOA_DIR)], Actor.command_line())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(database)) as address:
+        yield address
     database.dispose()
 
 

@@ -12,55 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, ROOT
+from tests.browser import AXE, launched_chromium, served
 from tests.program.world import SIGNED_PDF
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 PASSWORD = "journey password 287g"
 TODAY = dt.date.today().isoformat()
 
 
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"no browser at {CHROMIUM} (install the Debian packages chromium and chromium-driver): browser tests skipped"
-    if not AXE.exists():
-        return f"axe-core is not installed at {AXE} (scripts/test runs npm ci): browser tests skipped"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (scripts/venv test): browser tests skipped"
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser():
-    why = _missing()
-    if why:
-        if IN_CI:
-            pytest.fail("CI=true but " + why)
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The site over the bundled ICE publications, with an applicant agency and one account per role."""
-    import uvicorn
-
     from g287.access import Actor
     from g287.db.engine import Database
     from g287.program import accounts, agencies
@@ -75,19 +45,8 @@ def server(tmp_path_factory):
         accounts.add_user(session, operator, "journey-agency", "agency_user", agency_id=agency.id, display_name="Agency user, Journeyville", password=PASSWORD)
         accounts.add_user(session, operator, "journey-officer", "program_officer", display_name="Program officer", password=PASSWORD)
         accounts.add_user(session, operator, "journey-admin", "administrator", display_name="Administrator", password=PASSWORD)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(database)) as address:
+        yield address
     database.dispose()
 
 
