@@ -18,7 +18,6 @@ from g287.errors import G287Error
 from g287.program import agencies, applications, moas, nominees, publish, training, views
 from g287.program.courses import course_catalog
 from g287.program.rules import rule_catalog
-from g287.registry import figures as figures_module
 from g287.registry import figures as registry_figures
 from g287.registry.figures import AGENCY_TYPES
 
@@ -376,7 +375,7 @@ def publish_command(as_json):
         return
     for item in result.lists:
         click.echo(f"{item.kind}: {item.status} ({item.rows} rows)" + (f", {item.file} = publication {item.publication_id}" if item.file else ""))
-    click.echo(figures_module.headline(result.figures))
+    click.echo(registry_figures.headline(result.figures))
 
 
 @program.command("figures")
@@ -394,4 +393,4 @@ def figures_command(as_of, as_json):
         return
     p, q = live["participating"], live["pending"]
     click.echo(f"As of {live['as_of']}, from this registry's records: {p['count']} participating MOAs ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {p['agencies']} agencies in {p['states']} states; {q['count']} pending.")
-    click.echo(figures_module.headline(published))
+    click.echo(registry_figures.headline(published))
