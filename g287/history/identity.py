@@ -63,7 +63,7 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
             others = {a for a, pairs in departed.items() if pairs & arrived.get(agency_id, set())}
             others |= {a for delta in (-1, 0, 1) for a in by_length.get((state, length + delta), ())}
             for other in sorted(others):
-                if other == agency_id or other not in state_of or other in blocked or other in new or other in listed_now:
+                if other == agency_id or state_of.get(other) != state or other in blocked or other in new or other in listed_now:
                     continue
                 evidence_pairs = sorted(arrived.get(agency_id, set()) & departed.get(other, set()), key=str)
                 match = max(

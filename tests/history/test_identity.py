@@ -151,6 +151,16 @@ def test_same_county_name_in_two_states_never_merges(db, pub):
     assert agency_of(db, "VA", "Washington County Sheriffs Office") == agency_of(db, "VA", "Washington County Sheriff's Office")
 
 
+def test_an_agency_leaving_one_state_never_joins_a_name_arriving_in_another(db, pub):
+    # The same model and signed date pass from a Florida name to a Texas name that extends it: in one state that
+    # would be a rename (suffix rule); across states it is two agencies, never merged nor proposed for review.
+    pub.publish("participating", "2025-05-16", [row("FL", "Department of Public Safety", "TFM", "2025-05-13", "State Agency")])
+    pub.publish("participating", "2025-05-29", [row("TX", "Department of Public Safety Troopers", "TFM", "2025-05-13", "State Agency")])
+    assert merges(db) == []
+    assert pending_candidates(db) == []
+    assert sorted(a.state_usps for a in live_agencies(db)) == ["FL", "TX"]
+
+
 def test_sheriff_and_police_of_one_town_never_merge(db, pub):
     pub.publish("participating", "2025-05-16", [row("FL", "Marion County Sheriff's Office", "TFM", "2025-04-14", "County")])
     pub.publish("participating", "2025-05-29", [row("FL", "Marion Police Department", "TFM", "2025-04-14")])
