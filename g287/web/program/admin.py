@@ -9,11 +9,10 @@ from g287.access import allowed, authorize
 from g287.errors import G287Error
 from g287.program import accounts, agencies, applications, publish
 from g287.program.accounts import ACCOUNT_ROLES
-from g287.program.validation import InvalidInput
 from g287.registry.figures import AGENCY_TYPES
 from g287.web.app import site_of
 from g287.web.program.applications import AGENCY_TYPE_LABELS
-from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, record_of, see_other, text
+from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, form_record_id, page, problem_of, record_of, see_other, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -41,15 +40,6 @@ def users(request: Request):
     return users_page(request)
 
 
-def optional_id(values: dict, name: str) -> int | None:
-    raw = (text(values, name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise InvalidInput({name: "a number"})
-    return int(raw)
-
-
 @router.post("/program/users")
 async def add_user(request: Request):
     caller = caller_of(request)
@@ -60,7 +50,7 @@ async def add_user(request: Request):
         with site_of(request).db.session() as session:
             created = accounts.add_user(
                 session, caller.actor, text(values, "username") or "", text(values, "role") or "",
-                display_name=text(values, "display_name") or None, agency_id=optional_id(values, "agency_id"), password=text(values, "password") or None,
+                display_name=text(values, "display_name") or None, agency_id=form_record_id(values, "agency_id"), password=text(values, "password") or None,
             )
     except G287Error as error:
         return users_page(request, problem=problem_of(error), values={k: v for k, v in values.items() if k not in ("password", CSRF_FIELD)})
@@ -123,7 +113,7 @@ async def create_agency(request: Request):
         with site_of(request).db.session() as session:
             created = agencies.create_agency(
                 session, caller.actor, text(values, "name"), text(values, "state"), text(values, "agency_type"),
-                county=text(values, "county") or None, address=text(values, "address") or None, registry_agency_id=optional_id(values, "registry_agency_id"),
+                county=text(values, "county") or None, address=text(values, "address") or None, registry_agency_id=form_record_id(values, "registry_agency_id"),
             )
     except G287Error as error:
         return agencies_page(request, problem=problem_of(error), values={k: v for k, v in values.items() if k != CSRF_FIELD})
@@ -174,7 +164,7 @@ async def link_agency(request: Request, agency_id: RecordId):
         values = await form_of(request)
         check_csrf(request, caller, text(values, CSRF_FIELD))
         with site_of(request).db.session() as session:
-            agencies.link_agency(session, caller.actor, agency_id, optional_id(values, "registry_agency_id"))
+            agencies.link_agency(session, caller.actor, agency_id, form_record_id(values, "registry_agency_id"))
     except G287Error as error:
         return agency_page(request, agency_id, problem=problem_of(error))
     site_of(request).changed()

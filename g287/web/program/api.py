@@ -21,12 +21,11 @@ from g287.program import accounts, agencies, applications, audit_log, auth, moas
 from g287.program.accounts import normalize_username
 from g287.program.applications import LetterForm, moa_summary
 from g287.program.audit_log import AuditFilter
-from g287.program.storage import UploadRejected
 from g287.program.validation import InvalidInput
 from g287.web.app import API_PREFIX, site_of
 from g287.web.program import schemas
 from g287.web.program.core import FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, issue_seed, set_session_cookie
-from g287.web.program.moas import UPLOAD_SLACK
+from g287.web.program.moas import refuse_oversized_upload
 from g287.web.program.public import registry_figures
 
 PREFIX = f"{API_PREFIX}/program"
@@ -221,9 +220,7 @@ SIGNED_MOA_FORM = {
 async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     # The form is read here, after the CSRF check: its values go to the service as they came, which checks them.
     check_csrf(request, caller_of(request), x_csrf_token)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.max_upload_bytes() + UPLOAD_SLACK:
-        raise UploadRejected(f"the upload is larger than the limit of {settings.max_upload_bytes() / 1048576:.3g} MB (G287_MAX_UPLOAD_MB)")
+    refuse_oversized_upload(request)
     form = await request.form()
     upload, signed_on, signatories = form.get("pdf"), form.get("signed_on"), form.get("signatories")
     try:

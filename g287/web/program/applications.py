@@ -16,7 +16,7 @@ from g287.program.applications import LetterForm
 from g287.program.validation import InvalidInput
 from g287.registry.figures import AGENCY_TYPES
 from g287.web.app import site_of
-from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, page, problem_of, record_of, see_other, strings, text
+from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, form_record_id, page, problem_of, record_of, see_other, strings, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STAGES = ("requested", "draft", "signed", "terminated")
@@ -84,16 +84,17 @@ def letter_form(request: Request, agency_id: FilterId = None):
 async def submit_letter(request: Request):
     values = await form_of(request)
     caller = caller_of(request)
-    agency_field = text(values, "agency_id") or (str(caller.actor.agency_id) if caller.actor.agency_id else "")
+    agency_id = caller.actor.agency_id
     try:
         check_csrf(request, caller, text(values, CSRF_FIELD))
-        if not agency_field.isdigit():
+        agency_id = form_record_id(values, "agency_id", "choose the agency") or caller.actor.agency_id
+        if agency_id is None:
             raise InvalidInput({"agency_id": "choose the agency"})
         with site_of(request).db.session() as session:
-            application = applications.submit_letter(session, caller.actor, int(agency_field), letter_form_of(values))
+            application = applications.submit_letter(session, caller.actor, agency_id, letter_form_of(values))
             application_id = application.id
     except G287Error as error:
-        return letter_page(request, int(agency_field) if agency_field.isdigit() else None, {**values, "models": strings(values, "models")}, problem_of(error))
+        return letter_page(request, agency_id, {**values, "models": strings(values, "models")}, problem_of(error))
     site_of(request).changed()
     return see_other(f"/program/applications/{application_id}", "submitted")
 

@@ -312,6 +312,17 @@ def text(values: dict, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def form_record_id(values: dict, name: str, problem: str = "a record's number") -> int | None:
+    """A record id typed into a form: None when the field is empty; InvalidInput naming the field unless it is a
+    number from 1 to MAX_ID in ASCII digits ("²" passes str.isdigit, and a huge number overflows the database)."""
+    raw = (text(values, name) or "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        raise InvalidInput({name: problem})
+    return int(raw)
+
+
 def strings(values: dict, name: str) -> list[str]:
     value = values.get(name)
     if value is None:

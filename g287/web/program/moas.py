@@ -79,6 +79,17 @@ def draft_download(request: Request, moa_id: RecordId, fmt: Literal["pdf", "docx
     return document_response(document)
 
 
+def refuse_oversized_upload(request: Request) -> None:
+    """Refuse an upload before its body is read when it declares more than the limit, or declares no length: the
+    form parser would spool a chunked body to disk whole before any limit applied."""
+    declared = request.headers.get("content-length", "")
+    limit = settings.max_upload_bytes()
+    if not (declared.isascii() and declared.isdigit()):
+        raise UploadRejected("the upload must declare its length (a Content-Length header)")
+    if int(declared) > limit + UPLOAD_SLACK:
+        raise UploadRejected(f"the upload is larger than the limit of {limit / 1048576:.3g} MB (G287_MAX_UPLOAD_MB)")
+
+
 async def uploaded_pdf(request: Request, values: dict) -> bytes:
     """The uploaded file, read no further than the upload limit (the service checks it is a readable PDF)."""
     upload = values.get("pdf")
@@ -89,10 +100,9 @@ async def uploaded_pdf(request: Request, values: dict) -> bytes:
 
 @router.post("/program/moas/{moa_id}/signed")
 async def record_signed(request: Request, moa_id: RecordId):
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.max_upload_bytes() + UPLOAD_SLACK:
-        # Refused before the body is read: an oversized upload never fills the disk or the memory.
-        error = UploadRejected(f"the upload is larger than the limit of {settings.max_upload_bytes() / 1048576:.3g} MB (G287_MAX_UPLOAD_MB)")
+    try:
+        refuse_oversized_upload(request)
+    except UploadRejected as error:
         return application_page(request, application_of(request, moa_id), problem=problem_of(error), failed={"form": "signed", "moa_id": moa_id, "values": {}})
     values = await form_of(request)
     content = await uploaded_pdf(request, values) if isinstance(values.get("pdf"), UploadFile) else b""

@@ -12,7 +12,10 @@ import zipfile
 
 import pytest
 
+from sqlalchemy import func, select
+
 from g287.access import Actor
+from g287.db.models.program import Application
 from g287.program import accounts, agencies
 from g287.web.app import create_app
 from tests.program.web.conftest import PASSWORD, csrf_of, sign_in, token_of
@@ -245,3 +248,36 @@ def test_an_oversized_upload_is_refused_before_it_is_read(site, monkeypatch):
     big = b"%PDF-1.4\n" + b"0" * (2 << 20)
     response = post_form(officer, location, f"/program/moas/{moa}/signed", {"signed_on": TODAY.isoformat()}, files={"pdf": ("moa.pdf", big, "application/pdf")})
     assert response.status_code == 422 and "larger than the limit" in response.text
+
+
+def test_odd_record_ids_in_forms_are_named_not_crashed(site):
+    agency = client(site, "agency-a")
+    for odd in ("²", "99999999999999999999", "0", "-3"):
+        letter = post_form(agency, "/program/applications/new", "/program/applications", {**LETTER, "agency_id": odd})
+        assert letter.status_code == 422 and "choose the agency" in letter.text, odd
+    admin = client(site, "admin")
+    for odd in ("²", "99999999999999999999"):
+        user = post_form(admin, "/program/users", "/program/users", {"username": "someone", "role": "agency_user", "agency_id": odd, "password": "a long enough password"})
+        assert user.status_code == 422 and "a record&#39;s number" in user.text, odd
+    with site.state.site.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_an_upload_of_undeclared_length_is_refused(site):
+    officer = client(site, "officer")
+    agency = client(site, "agency-a")
+    location = post_form(agency, "/program/applications/new", "/program/applications", {**LETTER, "models": ["JEM"]}).headers["location"].split("?")[0]
+    moa = int(re.search(r'id="moa-(\d+)"', officer.get(location).text).group(1))
+    token = csrf_of(officer.get(location).text)
+    boundary = "g287boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="pdf"; filename="moa.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n\r\n'
+        f"--{boundary}--\r\n"
+    ).encode()
+
+    def chunked():  # a generator body is sent chunked, without Content-Length
+        yield body
+
+    response = officer.post(f"/program/moas/{moa}/signed", content=chunked(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, follow_redirects=False)
+    assert response.status_code == 422 and "declare its length" in response.text
