@@ -96,7 +96,7 @@ def counties_list(usps, vintage, as_json):
 @json_option
 def counties_show(fips, as_json):
     """One county by FIPS code: name, state, kind, vintages, and how the maps draw it."""
-    versions = [c for c in reference.all_versions() if c.fips == fips.strip()]
+    versions = reference.versions_of(fips)
     if not versions:
         reference.county(fips)  # raises NotFound with the message
     items = [dict(c.as_dict(), shape_note=c.shape_note or None) for c in versions]

@@ -20,7 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from g287.geo.reference import GEO_DIR, County, all_versions, counted_states, counties_in, states, vintage
+from g287.errors import G287Error
+from g287.geo.reference import GEO_DIR, County, all_versions, counted_states, counties_in, states, versions_of, vintage
 
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -136,6 +137,9 @@ def fixes() -> dict[tuple[str, str], dict]:
     """Reviewed fixes by (state, key of the text as published)."""
     with open(GEO_DIR / "county_fixes.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    for line, r in enumerate(rows, start=2):  # a fix must name a county of its own state (the file is edited by hand)
+        if not any(c.usps == r["usps"] for c in versions_of(r["fips"])):
+            raise G287Error(f"county_fixes.csv line {line}: {r['fips']!r} is not a county of {r['usps']!r}")
     return {(r["usps"], key_of(r["county_text"])): r for r in rows}
 
 
@@ -155,7 +159,7 @@ def match_county(usps: str | None, text: str) -> Match:
     counted = {s.usps for s in counted_states()}
     fix = fixes().get((usps, key_of(text)))
     if fix is not None:
-        county = next(c for c in all_versions() if c.fips == fix["fips"])
+        county = versions_of(fix["fips"])[-1]
         return Match(
             FIXED,
             county.fips,

@@ -162,6 +162,20 @@ def state_info(usps: str) -> StateInfo:
     return found
 
 
+@cache
+def _versions_by_fips() -> dict[str, list[County]]:
+    result: dict[str, list[County]] = {}
+    for c in all_versions():
+        result.setdefault(c.fips, []).append(c)
+    return result
+
+
+def versions_of(fips: str) -> list[County]:
+    """Every version of a county (oldest first), by FIPS code; none for an unknown code. A lookup, not a scan:
+    state pages ask for each of their counties."""
+    return _versions_by_fips().get(str(fips).strip(), [])
+
+
 def county(fips: str, vintage_name: str | None = None) -> County:
     """A county by FIPS code: its version in the given vintage, else its latest version."""
     fips = str(fips).strip()
@@ -169,7 +183,7 @@ def county(fips: str, vintage_name: str | None = None) -> County:
         found = counties_in(vintage(vintage_name).name).get(fips)
         if found is not None:
             return found
-    versions = [c for c in all_versions() if c.fips == fips]
+    versions = versions_of(fips)
     if not versions:
         raise NotFound(f"no county with FIPS code {fips!r}")
     return versions[-1]

@@ -4,6 +4,7 @@ import csv
 
 import pytest
 
+from g287.errors import G287Error
 from g287.geo import matching
 from g287.geo.matching import match_county
 from g287.geo.reference import GEO_DIR, county
@@ -115,3 +116,14 @@ def test_agency_name_disagreeing_with_county_column():
     assert matching.county_named_by_agency("PA", "Bradford County Sheriff's Office").fips == "42015"
     assert matching.county_named_by_agency("PA", "Monroeville Constable Office") is None
     assert matching.county_named_by_agency("LA", "Union Parish Sheriff's Office").fips == "22111"
+
+
+def test_a_fix_naming_no_county_of_its_state_is_a_clear_error(tmp_path, monkeypatch):
+    (tmp_path / "county_fixes.csv").write_text("usps,county_text,fips,reason,evidence\nAL,Frankin County,13059,wrong state,none\n", encoding="utf-8")
+    monkeypatch.setattr(matching, "GEO_DIR", tmp_path)
+    matching.fixes.cache_clear()
+    try:
+        with pytest.raises(G287Error, match="county_fixes.csv line 2: '13059' is not a county of 'AL'"):
+            matching.fixes()
+    finally:
+        matching.fixes.cache_clear()
