@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import shutil
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -123,20 +120,3 @@ def run_cli(group: click.Group) -> None:
         where = f" {error.filename}" if error.filename else ""
         click.echo(f"g287: error:{where}: {error.strerror or error}", err=True)
         sys.exit(1)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write the whole file or nothing (a temporary file in the same folder, then renamed over the target)."""
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".g287-", dir=Path(path).resolve().parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        raise G287Error(f"{path}: cannot be written ({error.strerror or error})") from None

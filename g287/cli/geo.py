@@ -8,8 +8,9 @@ import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import console, database_option, json_option, parse_date, print_json, state, write_atomically
+from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
 from g287.errors import G287Error
+from g287.files import write_atomically
 from g287.geo import reference
 from g287.geo.coverage import coverage as coverage_of_date
 from g287.geo.coverage import headline

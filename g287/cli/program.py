@@ -13,8 +13,9 @@ from rich.table import Table
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import console, database_option, json_option, parse_date, print_json, state, write_atomically
+from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
 from g287.errors import G287Error
+from g287.files import write_atomically
 from g287.program import agencies, applications, moas, nominees, publish, training, views
 from g287.program.courses import course_catalog
 from g287.program.rules import rule_catalog

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from g287.access import Actor
-from g287.cli.common import database_option, json_option, parse_date, print_json, state, write_atomically
+from g287.cli.common import database_option, json_option, parse_date, print_json, state
 from g287.errors import G287Error
+from g287.files import write_atomically
 from g287.program.settings import secret_key_is_set
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled, is_empty
@@ -82,10 +83,7 @@ def factsheet_command(as_of, output, as_json):
     day = parse_date(as_of)
     with state().db.session() as session:
         sheet = factsheet(session, day)
-    try:
-        write_atomically(target, factsheet_pdf(sheet))
-    except OSError as error:
-        raise G287Error(f"{output}: cannot write ({error.strerror or error})") from None
+    write_atomically(target, factsheet_pdf(sheet))  # a file that cannot be written: one clear error
     if as_json:
         print_json({"file": str(target), "as_of": sheet["as_of"], "stats": sheet["stats"]})
     else:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from g287.config import DATA_DIR
 from g287.errors import G287Error
+from g287.files import write_atomically
 from g287.registry.names import agency_key
 
 COLUMNS = ["state", "name", "relation", "other_name", "reason", "reviewed"]
@@ -63,8 +65,11 @@ def load() -> AliasTable:
     file = path()
     if not file.exists():
         return AliasTable([])
-    with open(file, newline="", encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
+    try:
+        with open(file, newline="", encoding="utf-8") as handle:
+            rows = [r for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
+    except (OSError, UnicodeDecodeError) as error:
+        raise G287Error(f"the alias table {file} cannot be read ({getattr(error, 'strerror', None) or error}): it must be a UTF-8 CSV file") from None
     entries = []
     for number, row in enumerate(rows, start=2):
         if row.get("relation") not in RELATIONS or not row.get("state") or not row.get("name") or not row.get("other_name"):
@@ -86,14 +91,13 @@ def save(table: AliasTable) -> None:
     header = []
     if file.exists():
         header = [line for line in file.read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("#")]
-    tmp = file.with_suffix(".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        handle.writelines(header)
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for e in sorted(table.entries, key=lambda e: (e.state, agency_key(e.name), agency_key(e.other_name))):
-            writer.writerow([e.state, e.name, e.relation, e.other_name, e.reason, e.reviewed])
-    tmp.replace(file)
+    out = io.StringIO(newline="")
+    out.writelines(header)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for e in sorted(table.entries, key=lambda e: (e.state, agency_key(e.name), agency_key(e.other_name))):
+        writer.writerow([e.state, e.name, e.relation, e.other_name, e.reason, e.reviewed])
+    write_atomically(file, out.getvalue().encode("utf-8"))
 
 
 def today() -> str:

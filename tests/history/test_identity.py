@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from g287.db.models.history import IdentityCandidate, IdentityMerge
 from g287.db.models.registry import Agency, AgencyName, Agreement
+from g287.errors import G287Error
 from g287.history import aliases, review
 from g287.history.diff import diff
 from g287.history.names import compare
@@ -236,3 +237,9 @@ def test_public_cannot_decide(db, pub):
     with pytest.raises(AccessDenied):
         review.add_alias(db, Actor.public(), "FL", "A Police Department", "same", "B Police Department", "x")
     assert len(pending_candidates(db)) == 1
+
+
+def test_an_alias_table_that_is_not_utf8_is_a_clear_error(alias_file):
+    alias_file.write_bytes("state,name,relation,other_name,reason,reviewed\nFL,Caf\u00e9 Police,same,Cafe Police,x,\n".encode("latin-1"))
+    with pytest.raises(G287Error, match="cannot be read .*UTF-8"):
+        aliases.load()
