@@ -67,7 +67,7 @@ def store_pdf(
     with db.session() as session:
         held = session.scalars(select(Document).where(Document.sha256 == sha256)).first()
         if held is not None:
-            return _link_held(session, held, actor, list(address_ids), via, file_name)
+            return _link_held(session, held, actor, list(address_ids), via, file_name, path, archive)
     reading = reading or read_pdf(path, ocr=ocr)
     facts = extract(reading.pages)
     added_file = False
@@ -75,7 +75,7 @@ def store_pdf(
         with db.session() as session:
             held = session.scalars(select(Document).where(Document.sha256 == sha256)).first()
             if held is not None:  # stored meanwhile by another process
-                return _link_held(session, held, actor, list(address_ids), via, file_name)
+                return _link_held(session, held, actor, list(address_ids), via, file_name, path, archive)
             now = dt.datetime.now(dt.timezone.utc)
             document = Document(
                 sha256=sha256,
@@ -124,7 +124,7 @@ def store_file(db: Database, path: Path, actor: Actor, *, kind: str, extension: 
             if held is not None:
                 if publication_id and held.publication_id is None:
                     held.publication_id = publication_id
-                return _link_held(session, held, actor, list(address_ids), via, file_name)
+                return _link_held(session, held, actor, list(address_ids), via, file_name, path, archive)
             now = dt.datetime.now(dt.timezone.utc)
             document = Document(
                 sha256=sha256, size_bytes=size, kind=kind, extension=extension, media_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
@@ -258,11 +258,14 @@ def _link(session: Session, document_id: int, address_ids: list[int], via: str, 
     return list(session.scalars(select(DocumentAddress.url).where(DocumentAddress.id.in_(address_ids)).order_by(DocumentAddress.id)))
 
 
-def _link_held(session: Session, document: Document, actor: Actor, address_ids: list[int], via: str, file_name: str) -> StoreResult:
+def _link_held(session: Session, document: Document, actor: Actor, address_ids: list[int], via: str, file_name: str, path: Path, archive: Archive) -> StoreResult:
     already = set(session.scalars(select(DocumentAddress.id).where(DocumentAddress.document_id == document.id)))
     new_addresses = [a for a in address_ids if a not in already]
     urls = _link(session, document.id, address_ids, via, file_name, dt.datetime.now(dt.timezone.utc))
     notes = [f"already in the archive as {document.file_name} ({document.sha256[:12]})"]
+    if not archive.holds(document.sha256, document.extension):  # lost from the archive: the same content puts it back
+        archive.put(path, document.sha256, document.extension)
+        notes.append("its archive file was missing and is restored")
     if new_addresses:
         checks.check_rows(session.connection(), checks.rows_linking_documents(session.connection(), [document.id]))
         audit.record(session, actor, "document.link", "document", document.id, after={"addresses": urls, "file": file_name})

@@ -172,8 +172,12 @@ def _workbook(db: Database, actor: Actor, client: PoliteClient, report: SyncRepo
             _record_failure(db, address.id, Fetched(link.url, "failed", result.http_status, problem=f"not a readable list: {error}"))
             _drop(result)
             return
-        store_file(db, named, actor, kind="workbook", extension=".xlsx", address_ids=[address.id], via="sync", publication_id=ingested.publication_id)
-    entry.update(status=ingested.status, publication_id=ingested.publication_id)
+        entry.update(status=ingested.status, publication_id=ingested.publication_id)
+        try:
+            store_file(db, named, actor, kind="workbook", extension=".xlsx", address_ids=[address.id], via="sync", publication_id=ingested.publication_id)
+        except G287Error as error:  # the list is ingested (its own transaction); keeping the file is retried next time
+            entry["problem"] = f"ingested, but not kept in the archive: {error}"
+            report.problems.append(f"workbook {link.file_name}: {entry['problem']}")
     _record_success(db, address.id, result)
     _drop(result)
 
@@ -191,7 +195,7 @@ def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncRep
             continue
         attempted += address.document_id is None
         say(f"fetching {address.link_name}")
-        held = address.document_id is not None
+        held = _held_path(db, address) is not None  # conditional requests only for what the archive still holds
         result = client.fetch(address.url, expect="pdf", etag=address.etag if held else None, last_modified=address.last_modified if held else None)
         _count(report, result)
         if result.status == "not_modified":

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from g287.db.models.documents import Document, DocumentAddress
 from g287.db.models.registry import Publication
 from g287.documents import queries, settings
-from g287.documents.archive import Archive, sha256_of
+from g287.documents.archive import Archive, ArchiveError, sha256_of
 from g287.documents.fetch import PoliteClient
 from g287.documents.links import url_key
 from g287.exports.ice_workbook import IceRow, write_ice_workbook
@@ -244,3 +244,41 @@ def test_workbook_links_are_found_wherever_the_page_puts_them():
         read_page(b"<html><body>Maintenance</body></html>", "https://www.ice.gov/identify-and-arrest/287g")
     with pytest.raises(IcePageError):
         read_page(b"\x89PNG\r\n\x1a\n\x00\x00", "https://www.ice.gov/identify-and-arrest/287g")
+
+
+def test_a_workbook_that_cannot_be_kept_is_reported_and_the_sync_goes_on(sqlite_db, actor, ice, monkeypatch):
+    without_failures(ice)
+    real_store_file = sync_module.store_file
+
+    def failing_store_file(db, path, actor, *, kind, **options):
+        if kind == "workbook":
+            raise ArchiveError("cannot write to the archive: No space left on device")
+        return real_store_file(db, path, actor, kind=kind, **options)
+
+    monkeypatch.setattr(sync_module, "store_file", failing_store_file)
+    report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert report.failed and [w["status"] for w in report.workbooks] == ["ingested", "ingested"]
+    assert all("not kept in the archive: cannot write to the archive" in w["problem"] for w in report.workbooks)
+    assert report.documents["stored"] == 3  # the documents were still fetched
+    with sqlite_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Publication)) == 2
+        assert session.scalar(select(func.count()).select_from(Document).where(Document.kind == "workbook")) == 0
+    monkeypatch.setattr(sync_module, "store_file", real_store_file)
+    again = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))  # the next sync keeps them
+    assert not again.failed and [w["status"] for w in again.workbooks] == ["unchanged", "unchanged"]
+    with sqlite_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Document).where(Document.kind == "workbook")) == 2
+
+
+def test_a_document_missing_from_the_archive_is_fetched_whole_and_restored_on_recheck(sqlite_db, actor, ice):
+    without_failures(ice)
+    run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    name = "OwyheeCoID_TFM_MOA_03.07.25.pdf"
+    archive = Archive(settings.documents_dir())
+    sha256 = sha256_of(moa(name))[0]
+    archive.path_for(sha256, ".pdf").unlink()  # lost from the archive (a restore, a disk error)
+    asked = len(ice.requests_for(MOAS + name))
+    run_sync(sqlite_db, actor, page_url=ice.url(PAGE), recheck=True)
+    request = ice.requests_for(MOAS + name)[asked]
+    assert "if-none-match" not in request.headers and "if-modified-since" not in request.headers
+    assert sha256_of(archive.path_for(sha256, ".pdf"))[0] == sha256  # and the archive holds it again
