@@ -45,10 +45,6 @@ class Match:
     action: str | None = None
     category: str | None = None  # repaired | unknown | note
 
-    @property
-    def located(self) -> bool:
-        return self.fips is not None
-
 
 @dataclass(frozen=True)
 class Rules:

@@ -45,10 +45,6 @@ class County:
     shape: str  # the shape the maps draw it with: its own FIPS, a predecessor's, "state:09", or ""
     shape_note: str
 
-    @property
-    def state_fips(self) -> str:
-        return self.fips[:2]
-
     def label(self) -> str:
         """'Hillsborough County, FL'."""
         return f"{self.name}, {self.usps}"

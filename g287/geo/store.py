@@ -47,14 +47,12 @@ def stored_matches(conn: Connection, pairs: set[tuple[str | None, str]]) -> dict
     return result
 
 
-def ensure_matches(conn: Connection, pairs: set[tuple[str | None, str]]) -> dict[tuple[str | None, str], dict]:
-    """The stored match of each (state, text), computing and storing the ones not stored before."""
+def ensure_matches(conn: Connection, pairs: set[tuple[str | None, str]]) -> None:
+    """Compute and store the match of each (state, text) not stored before."""
     known = stored_matches(conn, pairs)
     missing = sorted((p for p in pairs if p not in known), key=lambda p: (p[0] or "", p[1]))
     if missing:
         conn.execute(insert(CountyMatch.__table__), [_match_values(state, text) for state, text in missing])
-        known = stored_matches(conn, pairs)
-    return known
 
 
 def _match_values(state: str | None, text: str) -> dict:

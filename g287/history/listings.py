@@ -71,14 +71,8 @@ def runs_of(
     return [Run._make(row) for row in session.execute(query)]
 
 
-def in_force_index(pubs: list[SeriesPublication], day: dt.date) -> int | None:
-    """Index in `pubs` (in publication order) of the publication in force on `day`: the last published on or
-    before it."""
-    index = bisect.bisect_right([p.published_on for p in pubs], day) - 1
-    return index if index >= 0 else None
-
-
 def in_force_indexes(pubs: list[SeriesPublication], days: list[dt.date]) -> list[int | None]:
-    """in_force_index for many days at once, in one pass (days in any order)."""
+    """For each day (in any order), the index in `pubs` (in publication order) of the publication in force on it:
+    the last published on or before it; None before the first."""
     dates = [p.published_on for p in pubs]
     return [(i if i >= 0 else None) for i in (bisect.bisect_right(dates, day) - 1 for day in days)]

@@ -18,7 +18,6 @@ from g287.errors import G287Error
 from g287.program import accounts, agencies, applications, moas, nominees, publish, training
 from g287.program.applications import LetterForm, moas_of
 
-PARTICIPATING_STAGES = ("requested", "draft", "signed", "terminated")
 
 
 @dataclass

@@ -21,7 +21,6 @@ from g287.program.applications import moas_of, stage
 from g287.registry.names import agency_key
 
 SOURCE = "this registry"  # every figure and row here comes from records kept in this registry
-PUBLIC_AGENCY_FIELDS = ("name", "state", "agency_type", "county")
 
 
 def _agency(agency: ApplicantAgency, registry_name: str | None) -> dict:

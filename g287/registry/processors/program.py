@@ -9,6 +9,8 @@ ORDER = 90
 
 
 def process(conn: Connection, event: IngestEvent) -> None:
+    if not event.new_raw_row_ids:  # names already seen were linked when they (or the applicant) first came
+        return
     from g287.program.agencies import link_published_names
 
     link_published_names(conn)

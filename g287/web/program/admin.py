@@ -11,7 +11,7 @@ from g287.program import accounts, agencies, applications, publish
 from g287.program.accounts import ACCOUNT_ROLES
 from g287.registry.figures import AGENCY_TYPES
 from g287.web.app import site_of
-from g287.web.program.applications import AGENCY_TYPE_LABELS
+from g287.web.render import TYPE_LABELS
 from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, form_record_id, page, problem_of, record_of, see_other, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
@@ -94,7 +94,7 @@ def agencies_page(request: Request, *, problem=None, values: dict | None = None)
         authorize(actor, "agency.read", None)  # nothing readable: a visitor is asked to sign in, others refused
     return page(
         request, "program/agencies.html", status=problem.status if problem else 200, problem=problem, agencies=rows,
-        values=values or {}, agency_types=[(t, AGENCY_TYPE_LABELS[t]) for t in AGENCY_TYPES], may_create=allowed(actor, "agency.create"),
+        values=values or {}, agency_types=[(t, TYPE_LABELS[t]) for t in AGENCY_TYPES], may_create=allowed(actor, "agency.create"),
     )
 
 
@@ -129,7 +129,7 @@ def agency_page(request: Request, agency_id: int, *, problem=None, values: dict 
     return page(
         request, "program/agency.html", status=problem.status if problem else 200, problem=problem, agency=agency, applications=rows,
         values=values or {"name": agency.name, "state": agency.state, "agency_type": agency.agency_type, "county": agency.county or "", "address": agency.address or ""},
-        agency_types=[(t, AGENCY_TYPE_LABELS[t]) for t in AGENCY_TYPES],
+        agency_types=[(t, TYPE_LABELS[t]) for t in AGENCY_TYPES],
         may={action: allowed(actor, action, record_of(agency.id)) for action in ("agency.update", "agency.link", "application.submit")},
     )
 

@@ -15,12 +15,12 @@ from g287.program import agencies, applications, nominees
 from g287.program.applications import LetterForm
 from g287.program.validation import InvalidInput
 from g287.registry.figures import AGENCY_TYPES
+from g287.web.render import TYPE_LABELS
 from g287.web.app import site_of
 from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, form_record_id, page, problem_of, record_of, see_other, strings, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STAGES = ("requested", "draft", "signed", "terminated")
-AGENCY_TYPE_LABELS = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other"}
 
 
 @router.get("/program/applications")
@@ -71,7 +71,7 @@ def letter_page(request: Request, agency_id: int | None, values: dict | None = N
         agencies=choices,
         chosen=chosen,
         models=list(catalog().models.values()),
-        agency_types=[(t, AGENCY_TYPE_LABELS[t]) for t in AGENCY_TYPES],
+        agency_types=[(t, TYPE_LABELS[t]) for t in AGENCY_TYPES],
     )
 
 
