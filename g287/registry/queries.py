@@ -343,7 +343,11 @@ class DataVersion:
 
 
 def data_version(session: Session) -> DataVersion:
-    events, last_event_at = session.execute(select(func.max(AuditEvent.id), func.max(AuditEvent.at))).one()
+    # Sign-ins and account changes show on no public page: they must not empty the site's cache nor change ETags.
+    latest = session.execute(
+        select(AuditEvent.id, AuditEvent.at).where(AuditEvent.action.not_like("account.%")).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    events, last_event_at = latest if latest is not None else (None, None)
     publications, last_import = session.execute(select(func.count(Publication.id), func.max(Publication.imported_at))).one()
     stamps = [s if s is None or s.tzinfo else s.replace(tzinfo=dt.timezone.utc) for s in (last_event_at, last_import)]
     modified = max((s for s in stamps if s is not None), default=None)

@@ -165,3 +165,18 @@ def test_csrf_tokens(monkeypatch):
     with pytest.raises(auth.CsrfRejected):
         auth.verify_csrf(token, binding)  # signed with another installation's key
     assert isinstance(auth.CsrfRejected("x"), AccessDenied)
+
+
+def test_signing_in_and_out_leaves_the_public_data_version_alone(db, people):
+    from g287.registry.queries import data_version
+
+    with db.session() as session:
+        before = data_version(session)
+    result = auth.login(db, "olga", "correct horse battery", "203.0.113.9")
+    with db.session() as session:
+        auth.logout(session, result.token)
+    with db.session() as session:
+        assert data_version(session) == before  # the site's cache and ETags stay valid
+        agencies.create_agency(session, ADMIN, "Otherville Police Department", "FL", "municipality")
+    with db.session() as session:
+        assert data_version(session).token != before.token

@@ -51,7 +51,6 @@ async def login(request: Request):
     except G287Error as error:
         problem = problem_of(error)
         return page(request, "program/login.html", status=problem.status, headers=problem.headers(), problem=problem, username=username, next=target)
-    site_of(request).changed()
     response = see_other(target, "signed-in")
     set_session_cookie(request, response, result.token, result.expires_at)
     return response
@@ -64,7 +63,6 @@ async def logout(request: Request):
     check_csrf(request, caller, text(values, CSRF_FIELD))
     with site_of(request).db.session() as session:
         auth.logout(session, caller.token)
-    site_of(request).changed()
     response = see_other("/program/login", "signed-out")
     clear_session_cookie(request, response)
     return response
@@ -89,7 +87,6 @@ async def change_password(request: Request):
     except G287Error as error:
         problem = problem_of(error)
         return page(request, "program/password.html", status=problem.status, problem=problem)
-    site_of(request).changed()
     response = see_other("/program/login", "password")
     clear_session_cookie(request, response)
     return response
