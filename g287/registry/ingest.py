@@ -86,9 +86,13 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def prepare(path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None, origin: str = "ice") -> PreparedPublication:
+def prepare(
+    path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None, origin: str = "ice",
+    digest: tuple[str, int] | None = None,
+) -> PreparedPublication:
     """Read and interpret a file without touching the database. `origin` is "registry" for the lists this registry
-    publishes itself (g287.program.publish), which may be empty (every agreement of a list signed or ended)."""
+    publishes itself (g287.program.publish), which may be empty (every agreement of a list signed or ended).
+    `digest`: the file's (sha256, size) when the caller has just computed it."""
     if origin not in ORIGINS:
         raise G287Error(f"unknown origin {origin!r}: one of {', '.join(ORIGINS)}")
     path = Path(path)
@@ -97,7 +101,7 @@ def prepare(path: Path, *, kind: str | None = None, published: tuple[dt.date, st
         raise SourceError(path.name, "not a publication: expected an .xlsx workbook or a .csv file")
     if not path.is_file():
         raise SourceError(str(path), "no such file")
-    sha256, size = file_digest(path)
+    sha256, size = digest or file_digest(path)
     named = parse_file_name(path.stem)
     kind = kind or named.kind
     published_on, half = published if published else (named.published_on, named.half)
@@ -122,12 +126,12 @@ def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResu
     """Ingest one file; the same file again (same sha256) changes nothing and says so."""
     authorize(actor, "publication.ingest")
     path = Path(path)
-    sha256, _size = file_digest(path)
+    digest = file_digest(path)
     with db.session() as session:
-        existing = already_ingested(session, sha256)
+        existing = already_ingested(session, digest[0])
         if existing is not None:
             return _unchanged(path, existing)
-    prepared = prepare(path, **options)
+    prepared = prepare(path, digest=digest, **options)
     with db.session() as session:
         existing = already_ingested(session, prepared.sha256)
         if existing is not None:
@@ -406,35 +410,35 @@ def _prepare_outcome(path: Path, options: dict):
 
 def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order."""
-    todo = []
+    todo = []  # (path, the options to prepare it with, its digest included)
     for path in paths:
         try:
-            sha256, _size = file_digest(Path(path))
+            digest = file_digest(Path(path))
         except G287Error as error:
             yield path, error
             continue
         with db.session() as session:
-            existing = already_ingested(session, sha256)
+            existing = already_ingested(session, digest[0])
         if existing is not None:
             yield path, _unchanged(Path(path), existing)
         else:
-            todo.append(Path(path))
+            todo.append((Path(path), dict(options, digest=digest)))
     use_worker = len(todo) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
     if not use_worker:
-        for path in todo:
-            status, value = _prepare_outcome(path, options)
+        for path, file_options in todo:
+            status, value = _prepare_outcome(path, file_options)
             yield path, value if status == "ok" else SourceError(*value)
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         ahead = deque()
         queue = iter(todo)
-        for path in itertools.islice(queue, 2):  # keep two files ahead of the writer, not the whole folder
-            ahead.append((path, pool.submit(_prepare_outcome, path, options)))
+        for path, file_options in itertools.islice(queue, 2):  # keep two files ahead of the writer, not the whole folder
+            ahead.append((path, pool.submit(_prepare_outcome, path, file_options)))
         while ahead:
             path, future = ahead.popleft()
             following = next(queue, None)
             if following is not None:
-                ahead.append((following, pool.submit(_prepare_outcome, following, options)))
+                ahead.append((following[0], pool.submit(_prepare_outcome, *following)))
             status, value = future.result()
             yield path, value if status == "ok" else SourceError(*value)
 
