@@ -96,8 +96,10 @@ def program_figures(session: Session, actor: Actor, as_of: dt.date | None = None
     date) and pending ones, by model, agencies and states. Each figure says its source."""
     authorize(actor, "application.read_public")
     as_of = as_of or dt.date.today()
-    participating = [r for r in _rows(session, ("signed", "terminated")) if r["signed_on"] <= as_of.isoformat() and (not r["terminated_on"] or r["terminated_on"] > as_of.isoformat())]
-    pending = [r for r in _rows(session, ("requested", "draft", "signed", "terminated")) if r["requested_on"] <= as_of.isoformat() and not (r["signed_on"] and r["signed_on"] <= as_of.isoformat())]
+    day = as_of.isoformat()
+    rows = _rows(session, ("requested", "draft", "signed", "terminated"))
+    participating = [r for r in rows if r["signed_on"] and r["signed_on"] <= day and (not r["terminated_on"] or r["terminated_on"] > day)]
+    pending = [r for r in rows if r["requested_on"] <= day and not (r["signed_on"] and r["signed_on"] <= day)]
 
     def figures(rows: list[dict]) -> dict:
         models = Counter(r["model"] for r in rows)
