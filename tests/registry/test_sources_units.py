@@ -88,3 +88,19 @@ def test_clean_text_reports_every_repair():
     assert text == "link | addendum" and repairs == ["non-breaking or other special spaces"]
     assert clean_text("A  B") == ("A B", ["repeated spaces"])
     assert clean_text("Plain") == ("Plain", [])
+
+
+def test_links_written_as_hyperlink_formulas_are_read(tmp_path):
+    import openpyxl
+
+    from g287.sources.xlsx import read_xlsx
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    sheet.append(["FLORIDA", "Formula County Sheriff's Office", "County", "Formula County", "Task Force Model", "05/01/2025", '=hyperlink("https://www.ice.gov/doclib/287gMOA/formulaCo.pdf","link")'])
+    sheet.append(["FLORIDA", "Plain County Sheriff's Office", "County", "Plain County", "Task Force Model", "05/01/2025", "link pending"])
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    book.save(path)
+    rows = read_xlsx(path).rows
+    assert rows[0].links == {6: "https://www.ice.gov/doclib/287gMOA/formulaCo.pdf"} and rows[1].links == {}
