@@ -16,15 +16,13 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from g287.errors import G287Error
 from g287.geo.reference import GEO_DIR, County, all_versions, counted_states, counties_in, states, versions_of, vintage
+from g287.registry.names import agency_key
 
-_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 MATCHED = "matched"  # the text names one county of the state
 FIXED = "fixed"  # mapped by a reviewed fix (a misspelling)
@@ -64,15 +62,10 @@ def rules() -> Rules:
 
 
 def tokens_of(text: str, words: dict[str, str] | None = None) -> list[str]:
-    """Lower-case word tokens, accents and apostrophes removed, "&" read as "and", abbreviations expanded."""
+    """Lower-case word tokens (an agency name's normalization: accents and apostrophes removed, "&" read as
+    "and"), abbreviations expanded."""
     words = rules().words if words is None else words
-    if text.isascii():  # nothing to decompose: skip the per-character pass (most names)
-        text = text.lower()
-    else:
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = _APOSTROPHES.sub("", text).replace("&", " and ")
-    return [words.get(t, t) for t in _NON_WORD.split(text) if t]
+    return [words.get(t, t) for t in agency_key(text).split()]
 
 
 def key_of(text: str, words: dict[str, str] | None = None) -> str:
