@@ -15,6 +15,8 @@ from functools import cache
 
 from g287.config import DATA_DIR
 from g287.errors import G287Error, NotFound
+from g287.sources.rules import StateRef
+from g287.sources.rules import states as state_records
 
 GEO_DIR = DATA_DIR / "geo"
 
@@ -69,12 +71,7 @@ class Vintage:
     description: str
 
 
-@dataclass(frozen=True)
-class StateInfo:
-    usps: str
-    fips: str
-    name: str
-    category: str  # state | district | territory
+StateInfo = StateRef  # usps, fips, name, category (state | district | territory): the registry's own state record
 
 
 def split_designation(name: str, class_code: str) -> tuple[str, str]:
@@ -141,9 +138,8 @@ def counties_in(vintage_name: str) -> dict[str, County]:
 
 @cache
 def states() -> dict[str, StateInfo]:
-    """The states, DC and the territories (g287/data/reference/states.csv), by USPS code."""
-    with open(DATA_DIR / "reference" / "states.csv", newline="", encoding="utf-8") as handle:
-        return {r["usps"]: StateInfo(r["usps"], r["fips"], r["name"], r["category"]) for r in csv.DictReader(handle)}
+    """The states, DC and the territories (g287/data/reference/states.csv, read by g287.sources.rules), by USPS code."""
+    return {s.usps: s for s in state_records()}
 
 
 def counted_states() -> list[StateInfo]:
