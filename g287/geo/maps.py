@@ -22,6 +22,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
+from g287.catalog import catalog
 from g287.errors import G287Error
 from g287.geo import reference
 from g287.geo.coverage import check_model, county_breakdown, coverage_of, located_listings, participating_publication
@@ -34,7 +35,6 @@ MAP_HEIGHT = 610
 HEADER = 84
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 SINGULAR = {"counties": "county", "states": "state"}
-MODEL_NAMES = {"JEM": "Jail Enforcement Model", "TFM": "Task Force Model", "WSO": "Warrant Service Officer"}
 
 
 @cache
@@ -176,7 +176,7 @@ def _subtitle(figures: dict) -> list[str]:
 def _title(kind: str, measure: str, figures: dict, info) -> str:
     what = "287(g) MOAs" if measure == "moas" else "287(g) coverage"
     where = f" in {info.name}" if info is not None else ""
-    model = f", {MODEL_NAMES[figures['model']]} ({figures['model']}) only" if figures["model"] else ""
+    model = f", {catalog().models[figures['model']].name} ({figures['model']}) only" if figures["model"] else ""
     return f"{what} by {kind}{where}{model}, as of {_date_text(dt.date.fromisoformat(figures['as_of']))}"
 
 
