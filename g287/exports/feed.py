@@ -105,17 +105,24 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
         candidates += [(p, publications[i - 1] if i else None) for i, p in enumerate(publications)]
     candidates.sort(key=lambda e: (e[0].published_on, e[0].half or "", e[0].imported_at.isoformat() if e[0].imported_at else ""), reverse=True)
     entries = []
+    figures_by_id: dict[int, dict] = {}  # a publication is compared twice: as the newer and as the older of a pair
+
+    def figures_for(publication) -> dict:
+        if publication.id not in figures_by_id:
+            figures_by_id[publication.id] = figures_of(listings(session, publication, filters))
+        return figures_by_id[publication.id]
+
     for publication, previous in candidates:  # newest first, so only the entries shown are compared
         if len(entries) == MAX_ENTRIES:
             break
-        counts = figures_of(listings(session, publication, filters))
+        counts = figures_for(publication)
         if previous is None:
             if counts["rows"]:
                 entries.append((publication, None, counts, None, {}))
             continue
         changes = _changes_of(session, publication, previous, state)
         if changes:
-            entries.append((publication, previous, counts, figures_of(listings(session, previous, filters)), changes))
+            entries.append((publication, previous, counts, figures_for(previous), changes))
     _el(feed, "updated", _stamp(max((e[0].imported_at for e in entries), default=None)))
     for publication, previous, counts, before, changes in entries:
         what = "MOAs" if publication.kind == "participating" else "pending listings"
