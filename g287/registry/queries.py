@@ -335,8 +335,8 @@ def state_name(usps: str) -> str | None:
 
 @dataclass(frozen=True)
 class DataVersion:
-    """What changes when the data changes: every change writes an audit event (see g287.audit), and every
-    publication records when it was imported."""
+    """What changes when the public data changes: every change writes an audit event (see g287.audit; events of
+    accounts, which no public page shows, are left out), and every publication records when it was imported."""
 
     token: str
     modified_at: dt.datetime | None
