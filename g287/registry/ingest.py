@@ -8,11 +8,13 @@ damaged file, a wrong layout, an interruption — leaves the database exactly as
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import itertools
 import multiprocessing
 import os
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -384,18 +386,37 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
         if on_result:
             on_result(path, outcome)
 
-    for path, prepared in _prepared_in_order(db, sort_for_ingest(paths), options):
-        if isinstance(prepared, (G287Error, IngestResult)):
-            finish(path, prepared)
-            continue
-        try:
-            with db.session() as session:
-                existing = already_ingested(session, prepared.sha256)
-                outcome = _unchanged(path, existing) if existing is not None else write_publication(session, prepared, actor)
-        except G287Error as error:
-            outcome = error
-        finish(path, outcome)
+    with _full_collections_paused():
+        for path, prepared in _prepared_in_order(db, sort_for_ingest(paths), options):
+            if isinstance(prepared, (G287Error, IngestResult)):
+                finish(path, prepared)
+                continue
+            try:
+                with db.session() as session:
+                    existing = already_ingested(session, prepared.sha256)
+                    outcome = _unchanged(path, existing) if existing is not None else write_publication(session, prepared, actor)
+            except G287Error as error:
+                outcome = error
+            finish(path, outcome)
+            gc.collect(1)  # the young generations only: short-lived cycles, ~1 ms
     return results, errors
+
+
+@contextmanager
+def _full_collections_paused():
+    """Automatic garbage collection off for a batch of files, restored after it.
+
+    Python's full collections walk every object of the process (the interpretation cache, the reference data,
+    SQLAlchemy's metadata): during a batch they took a fifth of the ingest time, while reading and writing make
+    almost no reference cycles (their garbage is freed by reference counting). The caller collects the young
+    generations between files; anything older waits for the next automatic collection after the batch."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _prepare_outcome(path: Path, options: dict):
