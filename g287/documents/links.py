@@ -58,7 +58,8 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
             }
             for url in new
         ]
-        created = conn.execute(insert(DocumentAddress).returning(DocumentAddress.url_key, DocumentAddress.id, sort_by_parameter_order=True), rows).all()
+        # Keys with their ids, in no promised order: the rows go in a few multi-row statements, not one each.
+        created = conn.execute(insert(DocumentAddress).returning(DocumentAddress.url_key, DocumentAddress.id), rows).all()
         by_key.update(dict(created))
     for url in wanted:
         ids[url] = by_key[keys[url]]

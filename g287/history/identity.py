@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from g287.db.models.history import IdentityCandidate, IdentityMerge
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow
+from g287.db.chunks import CHUNK
 from g287.history import aliases
 from g287.history.names import Match, compare, core_key, expanded_key, identity_rules
 from g287.registry import runs
@@ -29,11 +30,17 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
     if not new_agency_ids:
         return
     new = set(new_agency_ids)
-    names_of = _names_by_agency(conn)
-    state_of = dict(conn.execute(select(Agency.id, Agency.state_usps).where(Agency.merged_into_id.is_(None))).all())
-    listed_now, arrived = _agreements_at(conn, series, seq)
-    _listed_before, before = _agreements_at(conn, series, seq - 1) if seq > 1 else (set(), {})
+    # Names are compared within a state only: only the states of the new agencies are read.
+    states = set(conn.execute(select(Agency.state_usps).where(Agency.id.in_(sorted(new)))).scalars()) if len(new) <= CHUNK else None
+    names_of = _names_by_agency(conn, states)
+    state_of = dict(conn.execute(_in_states(select(Agency.id, Agency.state_usps).where(Agency.merged_into_id.is_(None)), Agency.state_usps, states)).all())
+    listed_now, arrived = _agreements_at(conn, series, seq, states)
+    _listed_before, before = _agreements_at(conn, series, seq - 1, states) if seq > 1 else (set(), {})
     departed = {a: pairs - arrived.get(a, set()) for a, pairs in before.items()}
+    departed_by_pair: dict[tuple, set[int]] = defaultdict(set)
+    for departed_id, pairs in departed.items():
+        for pair in pairs:
+            departed_by_pair[pair].add(departed_id)
     alias_table = aliases.load()
     rules = identity_rules()
     by_state: dict[str | None, list[int]] = defaultdict(list)
@@ -60,7 +67,7 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
             # The other rules need evidence: agreements passing from a departed name (continuity), or a name one
             # letter off. Names listed together are two agencies unless normalization says otherwise.
             length = len(core_key(name))
-            others = {a for a, pairs in departed.items() if pairs & arrived.get(agency_id, set())}
+            others = {a for pair in arrived.get(agency_id, ()) for a in departed_by_pair.get(pair, ())}
             others |= {a for delta in (-1, 0, 1) for a in by_length.get((state, length + delta), ())}
             for other in sorted(others):
                 if other == agency_id or state_of.get(other) != state or other in blocked or other in new or other in listed_now:
@@ -119,25 +126,36 @@ def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> t
     return target, blocked
 
 
-def _names_by_agency(conn: Connection) -> dict[int, list[str]]:
+def _in_states(query, column, states: set[str | None] | None):
+    """`query` limited to rows whose `column` is one of `states` (None: every state; a None in it: no state)."""
+    if states is None:
+        return query
+    known = sorted(s for s in states if s is not None)
+    return query.where(or_(column.in_(known), column.is_(None)) if None in states else column.in_(known))
+
+
+def _names_by_agency(conn: Connection, states: set[str | None] | None = None) -> dict[int, list[str]]:
     result: dict[int, list[str]] = defaultdict(list)
-    for agency_id, name in conn.execute(select(AgencyName.agency_id, AgencyName.name).order_by(AgencyName.id)):
+    query = select(AgencyName.agency_id, AgencyName.name).join(Agency, Agency.id == AgencyName.agency_id).order_by(AgencyName.id)
+    for agency_id, name in conn.execute(_in_states(query, Agency.state_usps, states)).all():
         result[agency_id].append(name)
     return result
 
 
-def _agreements_at(conn: Connection, series: str, seq: int) -> tuple[set[int], dict[int, set[tuple[str, dt.date]]]]:
-    """Agencies listed by the publication at `seq`, and their (model, signed date) pairs."""
-    query = (
+def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | None] | None = None) -> tuple[set[int], dict[int, set[tuple[str, dt.date]]]]:
+    """Agencies (of `states`; None: all) listed by the publication at `seq`, and their (model, signed date) pairs."""
+    query = _in_states(
         select(AgencyName.agency_id, RawRow.model, RawRow.signed_on)
         .select_from(ListingRun)
         .join(RawRow, RawRow.id == ListingRun.raw_row_id)
         .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
-        .where(runs.covering(series, seq))
+        .where(runs.covering(series, seq)),
+        RawRow.state_usps,
+        states,
     )
     listed: set[int] = set()
     pairs: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)
-    for agency_id, model, signed in conn.execute(query):
+    for agency_id, model, signed in conn.execute(query).all():
         listed.add(agency_id)
         if model and signed:
             pairs[agency_id].add((model, signed))
@@ -248,9 +266,9 @@ def _latest_rows(conn: Connection, agency_id: int) -> dict[str, dict]:
         .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
         .where(AgencyName.agency_id == agency_id, ListingRun.series.in_(["ice/participating", "ice/pending"]))
     )
-    dates = {(p.series, p.seq): p.published_on for p in conn.execute(select(Publication.series, Publication.seq, Publication.published_on))}
+    dates = {(p.series, p.seq): p.published_on for p in conn.execute(select(Publication.series, Publication.seq, Publication.published_on)).all()}
     best: dict[str, dict] = {}
-    for series, last_seq, model, signed, moa, addendum, agency_type, county, name in conn.execute(query):
+    for series, last_seq, model, signed, moa, addendum, agency_type, county, name in conn.execute(query).all():
         row = {
             "series": series, "seq": last_seq, "date": dates.get((series, last_seq)), "signed_on": signed, "moa_url": moa,
             "addendum_url": addendum, "agency_type": agency_type, "county_text": county, "name": name,

@@ -58,17 +58,20 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
             new_agencies.append({"state_usps": state, "name": name, "key": key, "agency_type": facts.agency_type, "county_text": facts.county_text})
             rule = RULE_FIRST_SEEN
         name_rows.append({"state_usps": state, "name": name, "key": key, "rule": rule, "confidence": 1.0})
+    # Each insert returns its rows' natural keys with their ids: without a promise of order, SQLAlchemy sends
+    # the rows in a few multi-row statements instead of one statement per row (SQLite has no ordered RETURNING).
     new_agency_ids: list[int] = []
     if new_agencies:
-        new_agency_ids = conn.execute(insert(Agency).returning(Agency.id, sort_by_parameter_order=True), new_agencies).scalars().all()
-        for pair, index in created.items():
-            by_key[pair] = new_agency_ids[index]
+        returned = conn.execute(insert(Agency).returning(Agency.state_usps, Agency.key, Agency.id), new_agencies).all()
+        id_of = {(state, key): agency_id for state, key, agency_id in returned}
+        new_agency_ids = [id_of[(row["state_usps"], row["key"])] for row in new_agencies]
+        for pair in created:
+            by_key[pair] = id_of[pair]
     for row in name_rows:
         row["agency_id"] = by_key[(row["state_usps"], row["key"])]
-    ids = conn.execute(insert(AgencyName).returning(AgencyName.id, sort_by_parameter_order=True), name_rows).scalars().all()
-    for (state, name), name_id in zip(new_names, ids):
-        result[(state, name)] = name_id
-    return result, list(new_agency_ids)
+    returned = conn.execute(insert(AgencyName).returning(AgencyName.state_usps, AgencyName.name, AgencyName.id), name_rows).all()
+    result.update({(state, name): name_id for state, name, name_id in returned})
+    return result, new_agency_ids
 
 
 

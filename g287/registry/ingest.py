@@ -32,6 +32,7 @@ from g287.errors import G287Error, SourceError
 from g287.registry import runs
 from g287.registry.agencies import AgreementFacts, NameFacts, refresh_agencies, resolve_names, upkeep_agreements
 from g287.registry.processors import IngestEvent, run_processors
+from g287.registry.processors import warm_up as warm_up_processors
 from g287.registry.publications import order_key
 from g287.registry.quality import publication_issues
 from g287.sources.csvfile import read_csv
@@ -430,38 +431,56 @@ def _prepare_outcome(path: Path, options: dict):
 
 
 def _prepared_in_order(db: Database, paths: list[Path], options: dict):
-    """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order."""
-    todo = []  # (path, the options to prepare it with, its digest included)
-    for path in paths:
-        try:
-            digest = file_digest(Path(path))
-        except G287Error as error:
-            yield path, error
-            continue
-        with db.session() as session:
-            existing = already_ingested(session, digest[0])
-        if existing is not None:
-            yield path, _unchanged(Path(path), existing)
-        else:
-            todo.append((Path(path), dict(options, digest=digest)))
-    use_worker = len(todo) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
+
+    With more than two files and more than one core, a worker process reads the next files while the caller
+    writes the current one; each file is checked against the database (same sha256) just before it is handed to
+    the worker, so the worker starts on the first file at once."""
+    todo = (item for item in (_to_prepare(db, Path(path), options) for path in paths))
+    use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
     if not use_worker:
-        for path, file_options in todo:
+        for path, file_options, done in todo:
+            if done is not None:
+                yield path, done
+                continue
             status, value = _prepare_outcome(path, file_options)
             yield path, value if status == "ok" else SourceError(*value)
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        ahead = deque()
-        queue = iter(todo)
-        for path, file_options in itertools.islice(queue, 2):  # keep two files ahead of the writer, not the whole folder
-            ahead.append((path, pool.submit(_prepare_outcome, path, file_options)))
+        ahead = deque()  # (path, future or the outcome of a file that needs no reading)
+
+        def fill() -> None:  # keep two files in the worker's hands, not the whole folder
+            while sum(1 for _p, f in ahead if hasattr(f, "result")) < 2:
+                item = next(todo, None)
+                if item is None:
+                    return
+                path, file_options, done = item
+                ahead.append((path, done if done is not None else pool.submit(_prepare_outcome, path, file_options)))
+
+        fill()
+        warm_up_processors()  # while the worker reads the first file
         while ahead:
-            path, future = ahead.popleft()
-            following = next(queue, None)
-            if following is not None:
-                ahead.append((following[0], pool.submit(_prepare_outcome, *following)))
-            status, value = future.result()
+            path, pending = ahead.popleft()
+            fill()
+            if not hasattr(pending, "result"):
+                yield path, pending
+                continue
+            status, value = pending.result()
             yield path, value if status == "ok" else SourceError(*value)
+
+
+def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | None, G287Error | IngestResult | None]:
+    """(path, the options to prepare it with, its digest included; or None and the outcome when the file needs no
+    reading: an error reading it, or a publication holding it already)."""
+    try:
+        digest = file_digest(path)
+    except G287Error as error:
+        return path, None, error
+    with db.session() as session:
+        existing = already_ingested(session, digest[0])
+    if existing is not None:
+        return path, None, _unchanged(path, existing)
+    return path, dict(options, digest=digest), None
 
 
 def sort_for_ingest(paths: list[Path]) -> list[Path]:

@@ -1,6 +1,7 @@
 """Processors: work that other concerns do on every new publication, inside the ingest transaction.
 
-Each module in this package defines `ORDER` (an int; lower runs first) and `process(conn, event)`. They are
+Each module in this package defines `ORDER` (an int; lower runs first) and `process(conn, event)`, and may
+define `warm_up()`, loading what it needs (modules, reference data) ahead of the first event. They are
 found automatically, so a concern adds one by adding a module here (a thin shim calling its own package):
 matching county names to FIPS codes, following agencies across renames, linking documents to agreements.
 A processor that fails aborts the ingest, which then changes nothing.
@@ -30,12 +31,24 @@ class IngestEvent:
 
 
 @cache
-def processors() -> tuple:
+def _modules() -> tuple:
     found = []
     for module_info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{module_info.name}")
-        found.append((module.ORDER, module_info.name, module.process))
-    return tuple(process for _order, _name, process in sorted(found))
+        found.append((module.ORDER, module_info.name, module))
+    return tuple(module for _order, _name, module in sorted(found))
+
+
+def processors() -> tuple:
+    return tuple(module.process for module in _modules())
+
+
+def warm_up() -> None:
+    """Load every processor's modules and reference data now (ingest_many calls this while a worker reads the
+    first file, so that the first write does not wait for them)."""
+    for module in _modules():
+        if hasattr(module, "warm_up"):
+            module.warm_up()
 
 
 def run_processors(conn: Connection, event: IngestEvent) -> None:

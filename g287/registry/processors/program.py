@@ -14,3 +14,7 @@ def process(conn: Connection, event: IngestEvent) -> None:
     from g287.program.agencies import link_published_names
 
     link_published_names(conn)
+
+
+def warm_up() -> None:
+    import g287.program.agencies  # noqa: F401  (imported late in process(): the program package imports the registry)
