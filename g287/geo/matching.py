@@ -121,13 +121,6 @@ def candidates(usps: str, text: str, pool: dict[str, County] | None = None) -> l
     return sorted(found.values(), key=lambda c: c.fips)
 
 
-def warm_up() -> None:
-    """Load the rules, the county index and the fix table now rather than on the first match."""
-    rules()
-    _index()
-    fixes()
-
-
 @cache
 def fixes() -> dict[tuple[str, str], dict]:
     """Reviewed fixes by (state, key of the text as published)."""

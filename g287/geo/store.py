@@ -47,16 +47,54 @@ def stored_matches(conn: Connection, pairs: set[tuple[str | None, str]]) -> dict
     return result
 
 
-def ensure_matches(conn: Connection, pairs: set[tuple[str | None, str]]) -> None:
+@dataclass(frozen=True)
+class Precomputed:
+    """County matching done ahead, where a publication is read (it is pure): the match of every (state, county
+    text) of its rows, and the quality-register entries every (state, county text, agency type, agency name)
+    wants. Rows not covered are matched now, so the result is the same either way."""
+
+    matches: dict[tuple[str | None, str], matching.Match]
+    problems: dict[tuple, list[dict]]
+
+    def match(self, state: str | None, text: str) -> matching.Match:
+        found = self.matches.get((state, text))
+        return found if found is not None else matching.match_county(state, text)
+
+    def problems_of(self, row) -> list[dict]:
+        found = self.problems.get((row.state_usps, row.county_text, row.agency_type, row.agency_name))
+        return found if found is not None else desired_problems(row)
+
+
+@dataclass(frozen=True)
+class _Row:
+    state_usps: str | None
+    county_text: str
+    agency_type: str | None
+    agency_name: str | None
+
+
+def precompute(rows: list[tuple[str | None, str | None, str | None, str | None]]) -> Precomputed:
+    """`rows`: (state, county text, agency type, agency name) of a publication's listings."""
+    matches, problems = {}, {}
+    for state, text, agency_type, agency_name in set(rows):
+        if text is None:
+            continue
+        if (state, text) not in matches:
+            matches[(state, text)] = matching.match_county(state, text)
+        problems[(state, text, agency_type, agency_name)] = desired_problems(_Row(state, text, agency_type, agency_name))
+    return Precomputed(matches, problems)
+
+
+def ensure_matches(conn: Connection, pairs: set[tuple[str | None, str]], precomputed: Precomputed | None = None) -> None:
     """Compute and store the match of each (state, text) not stored before."""
     known = stored_matches(conn, pairs)
     missing = sorted((p for p in pairs if p not in known), key=lambda p: (p[0] or "", p[1]))
     if missing:
-        conn.execute(insert(CountyMatch.__table__), [_match_values(state, text) for state, text in missing])
+        conn.execute(insert(CountyMatch.__table__), [_match_values(state, text, precomputed) for state, text in missing])
 
 
-def _match_values(state: str | None, text: str) -> dict:
-    m = matching.match_county(state, text)
+def _match_values(state: str | None, text: str, precomputed: Precomputed | None = None) -> dict:
+    m = precomputed.match(state, text) if precomputed else matching.match_county(state, text)
     return {"state_usps": state, "county_text": text, "fips": m.fips, "status": m.status, "rule": m.rule, "detail": m.problem}
 
 
@@ -92,13 +130,14 @@ def desired_problems(row) -> list[dict]:
     return problems
 
 
-def match_rows(conn: Connection, raw_row_ids: list[int]) -> int:
+def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precomputed | None = None) -> int:
     """Match the county texts of these raw rows and write their quality-register entries (replacing the ones
-    county matching wrote before, so running it again never duplicates them). Returns the entries written."""
+    county matching wrote before, so running it again never duplicates them). Returns the entries written.
+    `precomputed`: the matching done where the rows were read (see precompute)."""
     rows = _rows(conn, raw_row_ids)
     if not rows:
         return 0
-    ensure_matches(conn, {(r.state_usps, r.county_text) for r in rows})
+    ensure_matches(conn, {(r.state_usps, r.county_text) for r in rows}, precomputed)
     links = CountyRowProblem.__table__
     problems = RowProblem.__table__
     existing: dict[int, list[tuple[int, tuple]]] = defaultdict(list)
@@ -111,7 +150,8 @@ def match_rows(conn: Connection, raw_row_ids: list[int]) -> int:
             existing[raw_id].append((problem_id, (column, raw_value, text, action, category)))
     stale, wanted = [], []
     for row in rows:
-        want = [(p["column"], p["raw_value"], p["problem"], p["action"], p["category"]) for p in desired_problems(row)]
+        desired = precomputed.problems_of(row) if precomputed else desired_problems(row)
+        want = [(p["column"], p["raw_value"], p["problem"], p["action"], p["category"]) for p in desired]
         have = existing.get(row.id, [])
         if sorted(w for w in want) == sorted(h for _i, h in have):
             continue
@@ -120,11 +160,18 @@ def match_rows(conn: Connection, raw_row_ids: list[int]) -> int:
     for chunk in chunks(stale):
         conn.execute(delete(links).where(links.c.row_problem_id.in_(chunk)))
         conn.execute(delete(problems).where(problems.c.id.in_(chunk)))
-    for raw_id, (column, raw_value, text, action, category) in wanted:
-        problem_id = conn.execute(
-            insert(problems).values(raw_row_id=raw_id, column=column, raw_value=raw_value, problem=text, action=action, category=category)
-        ).inserted_primary_key[0]
-        conn.execute(insert(links).values(row_problem_id=problem_id, raw_row_id=raw_id))
+    if wanted:
+        # One multi-row insert returning each entry's id with its row and text (no order is promised), then the links.
+        returned = conn.execute(
+            insert(problems).returning(problems.c.id, problems.c.raw_row_id, problems.c.problem),
+            [{"raw_row_id": raw_id, "column": c, "raw_value": v, "problem": text, "action": a, "category": k} for raw_id, (c, v, text, a, k) in wanted],
+        ).all()
+        ids_of: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for problem_id, raw_id, text in returned:
+            ids_of[(raw_id, text)].append(problem_id)
+        conn.execute(
+            insert(links), [{"row_problem_id": ids_of[(raw_id, w[2])].pop(), "raw_row_id": raw_id} for raw_id, w in wanted]
+        )
     return len(wanted)
 
 

@@ -74,3 +74,20 @@ def test_county_of_a_row_and_of_an_agency(bundled_db):
 
         agency = session.scalars(select(Agency).where(Agency.state_usps == "FL", Agency.county_text == "Hillsborough County")).first()
         assert county_of_agency(session, agency.id)["fips"] == "12057"
+
+
+def test_matching_done_while_reading_equals_matching_done_while_writing(bundled_db):
+    """The ingest matches counties where the file is read (store.precompute) and hands the result to the
+    writer; for every stored row, the precomputed entries and match are exactly what matching it now gives."""
+    from g287.geo import matching
+    from g287.geo.store import _rows, desired_problems, precompute
+
+    with bundled_db.session() as session:
+        ids = session.scalars(select(RawRow.id)).all()
+        rows = _rows(session.connection(), ids)
+    precomputed = precompute([(r.state_usps, r.county_text, r.agency_type, r.agency_name) for r in rows])
+    assert len(rows) > 1200 and len(precomputed.problems) > 400  # distinct (state, county, type, name)
+    assert any(precomputed.problems_of(r) for r in rows)  # some rows want entries (unmatched, fixed, name mismatch)
+    for row in rows:
+        assert precomputed.problems_of(row) == desired_problems(row)
+        assert precomputed.match(row.state_usps, row.county_text) == matching.match_county(row.state_usps, row.county_text)

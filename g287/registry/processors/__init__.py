@@ -1,7 +1,9 @@
 """Processors: work that other concerns do on every new publication, inside the ingest transaction.
 
 Each module in this package defines `ORDER` (an int; lower runs first) and `process(conn, event)`, and may
-define `warm_up()`, loading what it needs (modules, reference data) ahead of the first event. They are
+define `precompute(readings)`, pure work on a publication's rows done where the file is read (in a worker
+process when several files are ingested; its result reaches `process` as `event.precomputed[module name]`), and
+`warm_up()`, loading what `process` needs (modules, reference data) ahead of the first event. They are
 found automatically, so a concern adds one by adding a module here (a thin shim calling its own package):
 matching county names to FIPS codes, following agencies across renames, linking documents to agreements.
 A processor that fails aborts the ingest, which then changes nothing.
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy.engine import Connection
@@ -28,6 +30,7 @@ class IngestEvent:
     new_raw_row_ids: list[int]  # rows stored for the first time by this publication
     new_agency_ids: list[int]  # agencies created for names that matched no known agency by their key
     listed_raw_row_ids: list[int]  # every row this publication lists
+    precomputed: dict[str, object] = field(default_factory=dict)  # by processor module name (see precompute)
 
 
 @cache
@@ -37,6 +40,11 @@ def _modules() -> tuple:
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         found.append((module.ORDER, module_info.name, module))
     return tuple(module for _order, _name, module in sorted(found))
+
+
+def precompute(readings: list) -> dict[str, object]:
+    """Every processor's pure work on a publication's row readings, by module name."""
+    return {module.__name__.rsplit(".", 1)[-1]: module.precompute(readings) for module in _modules() if hasattr(module, "precompute")}
 
 
 def processors() -> tuple:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from g287.geo import matching
-from g287.geo.store import match_rows
+from g287.geo import store
 from g287.registry.processors import IngestEvent
 
 ORDER = 20
 
 
+def precompute(readings) -> store.Precomputed:
+    """Matching is pure: done where the file is read (a worker process, when there are several files)."""
+    return store.precompute([(r.state, r.county_text, r.agency_type, r.agency_name) for r in readings if r.listing])
+
+
 def process(conn: Connection, event: IngestEvent) -> None:
-    match_rows(conn, event.new_raw_row_ids)
-
-
-def warm_up() -> None:
-    matching.warm_up()
+    store.match_rows(conn, event.new_raw_row_ids, event.precomputed.get(__name__.rsplit(".", 1)[-1]))
