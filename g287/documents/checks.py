@@ -42,15 +42,17 @@ def rows_linking_documents(conn: Connection, document_ids: list[int]) -> list[in
     )
 
 
-def check_rows(conn: Connection, raw_row_ids: list[int]) -> int:
-    """Recompute the document entries of these rows; returns how many entries they now have."""
+def check_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = False) -> int:
+    """Recompute the document entries of these rows; returns how many entries they now have.
+    `new_rows`: the rows were stored in this transaction, so they have no entries to replace."""
     ids = sorted(set(raw_row_ids))
     if not ids:
         return 0
     minimum = float(reading_rules()["contradictions"]["minimum_confidence"])
     entries = []
     for chunk in chunks(ids):
-        conn.execute(delete(RowProblem).where(RowProblem.raw_row_id.in_(chunk), RowProblem.column.in_(COLUMNS.values())))
+        if not new_rows:
+            conn.execute(delete(RowProblem).where(RowProblem.raw_row_id.in_(chunk), RowProblem.column.in_(COLUMNS.values())))
         linked = conn.execute(
             select(DocumentRowLink.raw_row_id, DocumentRowLink.role, DocumentAddress.link_name, DocumentAddress.document_id, RawRow.model, AgencyName.name)
             .join(DocumentAddress, DocumentAddress.id == DocumentRowLink.address_id)
@@ -62,9 +64,9 @@ def check_rows(conn: Connection, raw_row_ids: list[int]) -> int:
         facts: dict[int, dict[str, tuple]] = {}
         for document_id, field, value, page, confidence in conn.execute(
             select(DocumentFact.document_id, DocumentFact.field, DocumentFact.value, DocumentFact.page, DocumentFact.confidence).where(
-                DocumentFact.document_id.in_(document_ids or [-1]), DocumentFact.field.in_(("model", "agency_name"))
+                DocumentFact.document_id.in_(document_ids), DocumentFact.field.in_(("model", "agency_name"))
             )
-        ):
+        ).all() if document_ids else ():
             if value is not None and confidence >= minimum:
                 facts.setdefault(document_id, {})[field] = (value, page)
         for raw_row_id, role, link_name, document_id, listed_model, listed_agency in linked:

@@ -66,8 +66,9 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
     return ids
 
 
-def link_rows(conn: Connection, raw_row_ids: list[int]) -> set[int]:
-    """Link source rows to the addresses in their MOA and ADDENDUM cells; returns the address ids involved."""
+def link_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = False) -> set[int]:
+    """Link source rows to the addresses in their MOA and ADDENDUM cells; returns the address ids involved.
+    `new_rows`: the rows were stored in this transaction, so none is linked yet."""
     rows = []
     ids = sorted(set(raw_row_ids))
     for chunk in chunks(ids):
@@ -91,7 +92,7 @@ def link_rows(conn: Connection, raw_row_ids: list[int]) -> set[int]:
     links = DocumentRowLink.__table__
     existing = set()
     linked_rows = sorted({p[0] for p in pairs})
-    for chunk in chunks(linked_rows):
+    for chunk in chunks(linked_rows) if not new_rows else ():
         existing.update(conn.execute(select(links.c.address_id, links.c.raw_row_id, links.c.role).where(links.c.raw_row_id.in_(chunk))).all())
     new = {(address_ids[url], raw_id, role) for raw_id, url, role in pairs} - existing
     if new:

@@ -34,8 +34,7 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
     states = set(conn.execute(select(Agency.state_usps).where(Agency.id.in_(sorted(new)))).scalars()) if len(new) <= CHUNK else None
     names_of = _names_by_agency(conn, states)
     state_of = dict(conn.execute(_in_states(select(Agency.id, Agency.state_usps).where(Agency.merged_into_id.is_(None)), Agency.state_usps, states)).all())
-    listed_now, arrived = _agreements_at(conn, series, seq, states)
-    _listed_before, before = _agreements_at(conn, series, seq - 1, states) if seq > 1 else (set(), {})
+    (listed_now, arrived), (_listed_before, before) = _agreements_at(conn, series, seq, states)
     departed = {a: pairs - arrived.get(a, set()) for a, pairs in before.items()}
     departed_by_pair: dict[tuple, set[int]] = defaultdict(set)
     for departed_id, pairs in departed.items():
@@ -142,24 +141,27 @@ def _names_by_agency(conn: Connection, states: set[str | None] | None = None) ->
     return result
 
 
-def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | None] | None = None) -> tuple[set[int], dict[int, set[tuple[str, dt.date]]]]:
-    """Agencies (of `states`; None: all) listed by the publication at `seq`, and their (model, signed date) pairs."""
+def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | None] | None = None):
+    """For the publications at `seq` and `seq - 1` (one query): the agencies (of `states`; None: all) each lists,
+    and their (model, signed date) pairs."""
     query = _in_states(
-        select(AgencyName.agency_id, RawRow.model, RawRow.signed_on)
+        select(AgencyName.agency_id, RawRow.model, RawRow.signed_on, ListingRun.first_seq, ListingRun.last_seq)
         .select_from(ListingRun)
         .join(RawRow, RawRow.id == ListingRun.raw_row_id)
         .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
-        .where(runs.covering(series, seq)),
+        .where(ListingRun.series == series, ListingRun.first_seq <= seq, ListingRun.last_seq >= seq - 1),
         RawRow.state_usps,
         states,
     )
-    listed: set[int] = set()
-    pairs: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)
-    for agency_id, model, signed in conn.execute(query).all():
-        listed.add(agency_id)
-        if model and signed:
-            pairs[agency_id].add((model, signed))
-    return listed, pairs
+    now: tuple[set[int], dict[int, set[tuple[str, dt.date]]]] = (set(), defaultdict(set))
+    before: tuple[set[int], dict[int, set[tuple[str, dt.date]]]] = (set(), defaultdict(set))
+    for agency_id, model, signed, first_seq, last_seq in conn.execute(query).all():
+        for position, (listed, pairs) in ((seq, now), (seq - 1, before)):
+            if position >= 1 and first_seq <= position <= last_seq:
+                listed.add(agency_id)
+                if model and signed:
+                    pairs[agency_id].add((model, signed))
+    return now, before
 
 
 def merge(conn: Connection, absorbed_id: int, survivor_id: int, match: Match, evidence: dict, actor: str, publication_id: int | None) -> None:
