@@ -30,6 +30,7 @@ from g287.db.engine import Database
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
 from g287.registry import runs
+from g287.registry.handoff import Receiver, Sender
 from g287.registry.agencies import AgreementFacts, NameFacts, refresh_agencies, resolve_names, upkeep_agreements
 from g287.registry.processors import IngestEvent, run_processors
 from g287.registry.processors import precompute as precompute_for_processors
@@ -437,6 +438,18 @@ def _prepare_outcome(path: Path, options: dict):
         return "error", (path.name, str(error))
 
 
+_sender: Sender | None = None  # in the worker process: the readings sent to the writer so far
+
+
+def _prepare_in_worker(path: Path, options: dict):
+    """_prepare_outcome() in the worker process, packed for the writer (see handoff.py)."""
+    global _sender
+    if _sender is None:
+        _sender = Sender()
+    status, value = _prepare_outcome(path, options)
+    return (status, _sender.pack(value)) if status == "ok" else (status, value)
+
+
 def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
 
@@ -453,6 +466,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
             status, value = _prepare_outcome(path, file_options)
             yield path, value if status == "ok" else SourceError(*value)
         return
+    received = Receiver()
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         ahead = deque()  # (path, future or the outcome of a file that needs no reading)
 
@@ -462,7 +476,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
                 if item is None:
                     return
                 path, file_options, done = item
-                ahead.append((path, done if done is not None else pool.submit(_prepare_outcome, path, file_options)))
+                ahead.append((path, done if done is not None else pool.submit(_prepare_in_worker, path, file_options)))
 
         fill()
         warm_up_processors()  # while the worker reads the first file
@@ -473,7 +487,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
                 yield path, pending
                 continue
             status, value = pending.result()
-            yield path, value if status == "ok" else SourceError(*value)
+            yield path, received.unpack(value) if status == "ok" else SourceError(*value)
 
 
 def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | None, G287Error | IngestResult | None]:

@@ -1,0 +1,75 @@
+"""ingest_many reads files in a worker process while it writes: the database it leaves is the one ingesting the
+files one by one leaves, and what it does to the interpreter (garbage collection) is undone."""
+
+import gc
+
+import pytest
+from sqlalchemy import inspect, text
+
+from g287.access import Actor
+from g287.db.engine import Database
+from g287.registry import ingest
+from g287.registry.handoff import Receiver, Sender
+from tests.conftest import ICE
+
+# Columns that record when something happened, which two runs never share.
+_CLOCK_COLUMNS = {"at", "imported_at", "first_seen_at", "created_at"}
+
+
+def _content(database: Database) -> dict[str, list[tuple]]:
+    result = {}
+    with database.engine.connect() as conn:
+        for table in sorted(inspect(conn).get_table_names()):
+            columns = [c["name"] for c in inspect(conn).get_columns(table) if c["name"] not in _CLOCK_COLUMNS]
+            rows = conn.execute(text(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{table}"')).all()
+            result[table] = sorted(tuple(map(repr, row)) for row in rows)
+    return result
+
+
+def _ingest(tmp_path, name: str, cores: int, monkeypatch) -> Database:
+    monkeypatch.setattr(ingest.os, "cpu_count", lambda: cores)
+    db = Database(f"sqlite:///{tmp_path / name}")
+    files = ingest.expand_paths([str(ICE / "participating"), str(ICE / "pending")])
+    results, errors = ingest.ingest_many(db, files, Actor.command_line())
+    assert not errors and len(results) == len(files) > 2
+    return db
+
+
+def test_the_worker_pipeline_writes_what_one_by_one_ingest_writes(tmp_path, monkeypatch):
+    piped = _ingest(tmp_path, "piped.sqlite", 2, monkeypatch)
+    serial = _ingest(tmp_path, "serial.sqlite", 1, monkeypatch)
+    try:
+        piped_content, serial_content = _content(piped), _content(serial)
+        assert len(piped_content["raw_rows"]) > 1000 and len(piped_content["row_problems"]) > 100
+        assert piped_content == serial_content
+    finally:
+        piped.dispose()
+        serial.dispose()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_garbage_collection_is_restored_after_a_batch(tmp_path, monkeypatch, enabled):
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        _ingest(tmp_path, "gc.sqlite", 1, monkeypatch).dispose()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_reading_crosses_to_the_writer_once_per_batch():
+    files = ingest.sort_for_ingest(ingest.expand_paths([str(ICE / "participating")]))
+    first, second = ingest.prepare(files[-2]), ingest.prepare(files[-1])  # consecutive lists share most rows
+    sender, receiver = Sender(), Receiver()
+    packed_first, packed_second = sender.pack(first), sender.pack(second)
+    assert len(packed_first.readings) == len({id(r) for r in first.readings})
+    assert 0 < len(packed_second.readings) < len(second.readings) / 4  # only the rows the first did not have
+    assert all(not row.cells for row, r in zip(packed_second.prepared.table.rows, second.readings) if r.listing)
+    restored_first, restored_second = receiver.unpack(packed_first), receiver.unpack(packed_second)
+    assert restored_first.readings == first.readings
+    assert restored_second.readings == second.readings
+    # Rows that are not listings keep their cells (the quality register quotes them).
+    assert [row.cells for row, r in zip(restored_second.table.rows, second.readings) if not r.listing] == [
+        row.cells for row, r in zip(second.table.rows, second.readings) if not r.listing
+    ]
