@@ -51,8 +51,9 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
     for agency_id, state in state_of.items():
         if agency_id not in new:
             _index_names(index, state, agency_id, names_of[agency_id])
-            for known_name in names_of[agency_id]:
-                by_length[(state, len(core_key(known_name)))].append(agency_id)
+            if agency_id not in listed_now:  # an agency listed now is never a candidate for the evidence rules below
+                for known_name in names_of[agency_id]:
+                    by_length[(state, len(core_key(known_name)))].append(agency_id)
     for agency_id in sorted(new):
         state = state_of[agency_id]
         name = names_of[agency_id][0]

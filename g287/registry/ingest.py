@@ -33,6 +33,7 @@ from g287.registry import runs
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.agencies import AgreementFacts, NameFacts, refresh_agencies, resolve_names, upkeep_agreements
 from g287.registry.processors import IngestEvent, run_processors
+from g287.registry.processors import load as load_processors
 from g287.registry.processors import precompute as precompute_for_processors
 from g287.registry.processors import warm_up as warm_up_processors
 from g287.registry.publications import order_key
@@ -163,7 +164,24 @@ def checkpoint(step: str) -> None:
     """Called between the steps of a write; tests replace it to interrupt an ingest half-way."""
 
 
-def write_publication(session: Session, prepared: PreparedPublication, actor: Actor) -> IngestResult:
+class CommittedRawRows:
+    """Ids of the raw rows a batch has seen committed, by (kind, digest). Raw rows are never deleted or
+    renumbered, so the writer of a batch asks the database only about digests it has not seen; ids learned in a
+    transaction count once it commits."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], int] = {}
+        self.pending: dict[tuple[str, str], int] = {}
+
+    def committed(self) -> None:
+        self.ids.update(self.pending)
+        self.pending = {}
+
+    def rolled_back(self) -> None:
+        self.pending = {}
+
+
+def write_publication(session: Session, prepared: PreparedPublication, actor: Actor, known: CommittedRawRows | None = None) -> IngestResult:
     conn = session.connection()
     now = dt.datetime.now(dt.timezone.utc)
     table = prepared.table
@@ -191,7 +209,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         )
     ).inserted_primary_key[0]
     checkpoint("publication")
-    raw_ids, new_raw_ids, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings)
+    raw_ids, new_raw_ids, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings, known)
     checkpoint("raw rows")
 
     mapped: list[runs.MappedRow] = []
@@ -301,19 +319,23 @@ def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime)
     return seq, seq == len(rows) + 1
 
 
-def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> tuple[dict[str, int], list[int], list[int]]:
+def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], known: CommittedRawRows | None = None) -> tuple[dict[str, int], list[int], list[int]]:
     """Raw row ids by digest, storing the rows (with their problems and agency names) not stored before;
     also the ids of the rows stored now and of the agencies created for names never seen before."""
     table = RawRow.__table__
     digests = sorted({r.digest for r in listings})
     ids: dict[str, int] = {}
-    for chunk in chunks(digests):
+    if known is not None:
+        ids = {d: known.ids[(kind, d)] for d in digests if (kind, d) in known.ids}
+    for chunk in chunks([d for d in digests if d not in ids]):
         ids.update(dict(conn.execute(select(table.c.digest, table.c.id).where(table.c.kind == kind, table.c.digest.in_(chunk))).all()))
     new = {}
     for reading in listings:
         if reading.digest not in ids and reading.digest not in new:
             new[reading.digest] = reading
     if not new:
+        if known is not None:
+            known.pending.update({(kind, d): i for d, i in ids.items()})
         return ids, [], []
     wanted = {}
     for reading in new.values():
@@ -350,6 +372,8 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading]) -> 
     ]
     if problems:
         conn.execute(insert(RowProblem.__table__), problems)
+    if known is not None:
+        known.pending.update({(kind, d): i for d, i in ids.items()})
     return ids, [ids[d] for d in new_digests], new_agency_ids
 
 
@@ -391,6 +415,7 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
         if on_result:
             on_result(path, outcome)
 
+    known = CommittedRawRows()
     with _full_collections_paused():
         for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options), start=1):
             if isinstance(prepared, (G287Error, IngestResult)):
@@ -399,8 +424,10 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
             try:
                 with db.session() as session:
                     existing = already_ingested(session, prepared.sha256)
-                    outcome = _unchanged(path, existing) if existing is not None else write_publication(session, prepared, actor)
+                    outcome = _unchanged(path, existing) if existing is not None else write_publication(session, prepared, actor, known)
+                known.committed()
             except G287Error as error:
+                known.rolled_back()
                 outcome = error
             finish(path, outcome)
             if index % _FILES_BETWEEN_COLLECTIONS == 0:
@@ -522,3 +549,7 @@ def expand_paths(arguments: list[str]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+# Every ingest runs the processors: their modules are imported with this one, not during the first file.
+load_processors()

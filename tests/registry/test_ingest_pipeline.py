@@ -73,3 +73,30 @@ def test_a_reading_crosses_to_the_writer_once_per_batch():
     assert [row.cells for row, r in zip(restored_second.table.rows, second.readings) if not r.listing] == [
         row.cells for row, r in zip(second.table.rows, second.readings) if not r.listing
     ]
+
+
+def test_rows_of_a_file_that_failed_while_being_written_are_stored_by_the_next(tmp_path, monkeypatch):
+    """The writer remembers the raw rows a batch committed; rows written by a file whose transaction then
+    failed were never committed, so the next file (sharing most of them) stores them again."""
+    files = ingest.sort_for_ingest(ingest.expand_paths([str(ICE / "participating")]))[:2]
+
+    def fail_the_first_after_its_rows(step: str) -> None:
+        if step == "runs" and not failed:
+            failed.append(step)
+            raise ingest.G287Error("interrupted after the raw rows were written")
+
+    failed: list[str] = []
+    monkeypatch.setattr(ingest, "checkpoint", fail_the_first_after_its_rows)
+    monkeypatch.setattr(ingest.os, "cpu_count", lambda: 1)
+    db = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    try:
+        results, errors = ingest.ingest_many(db, files, Actor.command_line())
+        assert failed and len(errors) == 1 and [r.file for r in results] == [files[1].name]
+        monkeypatch.setattr(ingest, "checkpoint", lambda step: None)
+        reference = Database(f"sqlite:///{tmp_path / 'reference.sqlite'}")
+        ingest.ingest_file(reference, files[1], Actor.command_line())
+        assert _content(db)["raw_rows"] == _content(reference)["raw_rows"]
+        assert _content(db)["listing_runs"] == _content(reference)["listing_runs"]
+        reference.dispose()
+    finally:
+        db.dispose()

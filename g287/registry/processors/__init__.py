@@ -33,6 +33,11 @@ class IngestEvent:
     precomputed: dict[str, object] = field(default_factory=dict)  # by processor module name (see precompute)
 
 
+def load() -> None:
+    """Import every processor module now."""
+    _modules()
+
+
 @cache
 def _modules() -> tuple:
     found = []
