@@ -130,10 +130,11 @@ def desired_problems(row) -> list[dict]:
     return problems
 
 
-def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precomputed | None = None) -> int:
+def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precomputed | None = None, *, new_rows: bool = False) -> int:
     """Match the county texts of these raw rows and write their quality-register entries (replacing the ones
     county matching wrote before, so running it again never duplicates them). Returns the entries written.
-    `precomputed`: the matching done where the rows were read (see precompute)."""
+    `precomputed`: the matching done where the rows were read (see precompute); `new_rows`: the rows were
+    stored in this transaction, so they have no entries to replace."""
     rows = _rows(conn, raw_row_ids)
     if not rows:
         return 0
@@ -141,7 +142,7 @@ def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precompute
     links = CountyRowProblem.__table__
     problems = RowProblem.__table__
     existing: dict[int, list[tuple[int, tuple]]] = defaultdict(list)
-    for chunk in chunks([r.id for r in rows]):
+    for chunk in chunks([r.id for r in rows]) if not new_rows else ():
         for problem_id, raw_id, column, raw_value, text, action, category in conn.execute(
             select(links.c.row_problem_id, links.c.raw_row_id, problems.c.column, problems.c.raw_value, problems.c.problem, problems.c.action, problems.c.category)
             .join(problems, problems.c.id == links.c.row_problem_id)
