@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +99,41 @@ def save(table: AliasTable) -> None:
     for e in sorted(table.entries, key=lambda e: (e.state, agency_key(e.name), agency_key(e.other_name))):
         writer.writerow([e.state, e.name, e.relation, e.other_name, e.reason, e.reviewed])
     write_atomically(file, out.getvalue().encode("utf-8"))
+
+
+class PendingChange:
+    """A change of the alias table made inside a database transaction (see kept_only_if_committed)."""
+
+    def __init__(self) -> None:
+        self.file = path()
+        self.previous: bytes | None = None
+        self.saved = False
+
+    def save(self, table: AliasTable) -> None:
+        if not self.saved:
+            self.previous = self.file.read_bytes() if self.file.exists() else None
+        save(table)
+        self.saved = True
+
+    def undo(self) -> None:
+        if not self.saved:
+            return
+        if self.previous is None:
+            self.file.unlink(missing_ok=True)
+        else:
+            write_atomically(self.file, self.previous)
+
+
+@contextmanager
+def kept_only_if_committed():
+    """Wrap a database transaction that changes the alias table: the file is written inside the transaction (a
+    file that cannot be written aborts it), and put back as it was if the transaction then fails to commit."""
+    change = PendingChange()
+    try:
+        yield change
+    except BaseException:
+        change.undo()
+        raise
 
 
 def today() -> str:

@@ -69,7 +69,7 @@ def _live(session: Session, agency_id: int) -> int:
 def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: str | None = None) -> CandidateView:
     """Accept (merge) or reject a candidate; the decision also goes into the reviewed alias table."""
     aliases.ensure_writable()
-    with db.session() as session:
+    with aliases.kept_only_if_committed() as alias_file, db.session() as session:
         authorize(actor, "identity.review")
         candidate = session.get(IdentityCandidate, candidate_id)
         if candidate is None:
@@ -89,16 +89,17 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         audit.record(session, actor, "identity.review", "identity_candidate", candidate_id, before=before, after={"status": candidate.status, "note": note})
         session.flush()
         view = next(c for c in candidates(session, None) if c.id == candidate_id)
-        # Written before the database commits: if the file cannot be written, nothing changes.
-        _record_alias(candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")
+        # Written before the database commits: if the file cannot be written, nothing changes (and if the commit
+        # fails, the file is put back).
+        _record_alias(alias_file, candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")
     return view
 
 
-def _record_alias(state, name, relation, other_name, reason) -> None:
+def _record_alias(alias_file: aliases.PendingChange, state, name, relation, other_name, reason) -> None:
     table = aliases.load()
     entry = aliases.Alias(state or "", name, relation, other_name, reason, aliases.today())
     table.entries = [e for e in table.entries if not _same_pair(e, entry)] + [entry]
-    aliases.save(table)
+    alias_file.save(table)
 
 
 def _same_pair(a: aliases.Alias, b: aliases.Alias) -> bool:
@@ -124,7 +125,7 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
     if not reason.strip():
         raise G287Error("give a reason: the alias table records why two names are, or are not, one agency")
     aliases.ensure_writable()
-    with db.session() as session:
+    with aliases.kept_only_if_committed() as alias_file, db.session() as session:
         authorize(actor, "identity.alias")
         a, b = _agency_of_name(session, state, name), _agency_of_name(session, state, other_name)
         outcome = "recorded; neither name is in the database yet" if a is None and b is None else "recorded"
@@ -138,7 +139,7 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
             unmerge(session.connection(), merge_id, actor.label, reason)
             outcome = "recorded and applied: the two names are now separate agencies"
         audit.record(session, actor, "identity.alias", "alias", f"{state}:{name}", after={"relation": relation, "other_name": other_name, "reason": reason})
-        _record_alias(state, name, relation, other_name, reason)  # before the commit: a failed write changes nothing
+        _record_alias(alias_file, state, name, relation, other_name, reason)  # before the commit: a failed write changes nothing
     return outcome
 
 
@@ -162,7 +163,7 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
     if not found:
         raise NotFound(f"no alias between {name!r} and {other_name!r} in {state}")
     aliases.ensure_writable()
-    with db.session() as session:
+    with aliases.kept_only_if_committed() as alias_file, db.session() as session:
         authorize(actor, "identity.alias")
         outcome = "removed"
         if any(e.relation == "same" for e in found):
@@ -173,7 +174,7 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
                 outcome = "removed; the merge it made was undone"
         audit.record(session, actor, "identity.alias.remove", "alias", f"{state}:{name}", before={"other_name": other_name, "relation": found[0].relation})
         table.entries = [e for e in table.entries if not _same_pair(e, probe)]
-        aliases.save(table)  # before the commit: a failed write changes nothing
+        alias_file.save(table)  # before the commit: a failed write changes nothing
     return outcome
 
 

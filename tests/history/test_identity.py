@@ -243,3 +243,33 @@ def test_an_alias_table_that_is_not_utf8_is_a_clear_error(alias_file):
     alias_file.write_bytes("state,name,relation,other_name,reason,reviewed\nFL,Caf\u00e9 Police,same,Cafe Police,x,\n".encode("latin-1"))
     with pytest.raises(G287Error, match="cannot be read .*UTF-8"):
         aliases.load()
+
+
+@pytest.mark.parametrize("command", ["decide", "add", "remove"])
+def test_a_decision_whose_commit_fails_leaves_the_alias_table_as_it_was(db, pub, alias_file, actor, command):
+    """The alias table is written inside the transaction; a commit that then fails puts the file back."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    pub.publish("participating", "2025-05-16", [row("FL", "Alachua Police Departent", "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Alachua Police Department", "TFM", "2025-04-02")])
+    if command == "remove":
+        review.add_alias(db, actor, "FL", "Ocala Police Department", "same", "City of Ocala Police Department", "checked")
+    before = alias_file.read_bytes()
+
+    def refuse(session):
+        raise RuntimeError("the database refused the commit")
+
+    event.listen(Session, "before_commit", refuse)
+    try:
+        with pytest.raises(RuntimeError, match="refused the commit"):
+            if command == "decide":
+                review.decide(db, actor, pending_candidates(db)[0].id, accept=True)
+            elif command == "add":
+                review.add_alias(db, actor, "FL", "Alachua Police Departent", "same", "Alachua Police Department", "typo")
+            else:
+                review.remove_alias(db, actor, "FL", "Ocala Police Department", "City of Ocala Police Department")
+    finally:
+        event.remove(Session, "before_commit", refuse)
+    assert alias_file.read_bytes() == before
+    assert len(pending_candidates(db)) == 1 and len(live_agencies(db)) == 2  # and the database is unchanged
