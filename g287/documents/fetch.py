@@ -3,6 +3,10 @@
 - A user agent that names g287 and a contact (G287_SYNC_CONTACT), a delay between two requests to one host
   (G287_SYNC_DELAY), timeouts (G287_SYNC_TIMEOUT), retries with exponential backoff for failures that may pass
   (timeouts, cut connections, 5xx, 429 with its Retry-After), and a size limit per file (G287_SYNC_MAX_MB).
+- robots.txt (RFC 9309): each host's is read once per sync, before anything else is asked of it; an address it
+  disallows for g287 is not requested, its Crawl-delay lengthens the delay, and a robots.txt that cannot be
+  fetched (a network failure, HTTP 5xx) means nothing is asked of that host this time. A missing one (HTTP 4xx)
+  allows everything.
 - Conditional requests: the ETag and Last-Modified an address gave last time are sent back, and a 304 costs no
   download.
 - Downloads go to `partial/<sha256 of the address>.part` in the archive directory and are used only complete (the
@@ -18,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -28,6 +33,8 @@ from g287.documents.settings import SyncSettings
 PERMANENT = {400, 401, 403, 404, 405, 406, 410, 414, 451}
 MAGIC = {"pdf": (b"%PDF-",), "xlsx": (b"PK\x03\x04",), "html": ()}
 MAX_RETRY_AFTER = 300.0
+ROBOTS_TOKEN = "g287"  # the product token robots.txt rules name (the user agent starts with it)
+ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: a crawler reads at least the first 500 KiB
 
 
 @dataclass
@@ -45,6 +52,28 @@ class Fetched:
     problem: str | None = None
     retryable: bool = False  # a failure that may pass; its partial download is kept for resuming
     attempts: int = 0
+    robots_requests: int = 0  # requests for the host's robots.txt this fetch made first
+
+
+@dataclass(frozen=True)
+class _HostRules:
+    parser: RobotFileParser | None  # None: no robots.txt (everything allowed)
+    unreachable: str | None = None  # why the robots.txt could not be read (then nothing is fetched)
+
+    def refusal(self, url: str) -> str | None:
+        host = urlsplit(url).netloc
+        if self.unreachable:
+            return f"not fetched: the robots.txt of {host} could not be read ({self.unreachable}), which forbids fetching (RFC 9309)"
+        if self.parser is not None and not self.parser.can_fetch(ROBOTS_TOKEN, url):
+            return f"not fetched: the robots.txt of {host} disallows this address for {ROBOTS_TOKEN}"
+        return None
+
+    def crawl_delay(self) -> float:
+        delay = self.parser.crawl_delay(ROBOTS_TOKEN) if self.parser is not None else None
+        try:
+            return max(float(delay or 0.0), 0.0)
+        except (TypeError, ValueError):
+            return 0.0
 
 
 class _Retry(Exception):
@@ -63,6 +92,7 @@ class PoliteClient:
         self.partial_dir = Path(partial_dir)
         self.sleep, self.clock = sleep, clock
         self._last: dict[str, float] = {}
+        self._rules: dict[str, _HostRules] = {}  # by scheme://host
         self.client = httpx.Client(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "identity"},
             timeout=httpx.Timeout(settings.timeout),
@@ -81,19 +111,62 @@ class PoliteClient:
         self.close()
 
     def _wait_turn(self, url: str) -> None:
-        host = urlsplit(url).netloc.lower()
+        parts = urlsplit(url)
+        host = parts.netloc.lower()
+        rules = self._rules.get(f"{parts.scheme}://{host}")
+        delay = max(self.settings.delay, rules.crawl_delay() if rules else 0.0)
         last = self._last.get(host)
         if last is not None:
-            remaining = self.settings.delay - (self.clock() - last)
+            remaining = delay - (self.clock() - last)
             if remaining > 0:
                 self.sleep(remaining)
         self._last[host] = self.clock()
+
+    def _host_rules(self, url: str) -> tuple[_HostRules, int]:
+        """The robots.txt rules of the url's host (read once), and how many requests reading them took now."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        if origin in self._rules:
+            return self._rules[origin], 0
+        robots_url = origin + "/robots.txt"
+        self._wait_turn(robots_url)
+        try:
+            with self.client.stream("GET", robots_url) as response:
+                status = response.status_code
+                body = b""
+                if 200 <= status < 300:
+                    for chunk in response.iter_bytes(1 << 16):
+                        body += chunk
+                        if len(body) >= ROBOTS_MAX_BYTES:
+                            break
+        except httpx.HTTPError as error:
+            rules = _HostRules(None, _one_line(error) or type(error).__name__)
+        else:
+            if 200 <= status < 300:
+                parser = RobotFileParser()
+                parser.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace").splitlines())
+                rules = _HostRules(parser)
+            elif 400 <= status < 500:
+                rules = _HostRules(None)
+            else:
+                rules = _HostRules(None, f"HTTP {status}")
+        self._rules[origin] = rules
+        return rules, 1
 
     def fetch(self, url: str, *, expect: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
         """Download `url` (conditionally when validators are given). Never raises for network or server problems:
         the outcome says what happened."""
         if urlsplit(url).scheme not in ("http", "https"):
             return Fetched(url, "failed", problem="not an http(s) address")
+        rules, robots_requests = self._host_rules(url)
+        refusal = rules.refusal(url)
+        if refusal:
+            return Fetched(url, "failed", problem=refusal, retryable=rules.unreachable is not None, robots_requests=robots_requests)
+        outcome = self._fetch_allowed(url, expect, etag, last_modified)
+        outcome.robots_requests = robots_requests
+        return outcome
+
+    def _fetch_allowed(self, url: str, expect: str, etag: str | None, last_modified: str | None) -> Fetched:
         self.partial_dir.mkdir(parents=True, exist_ok=True)
         part = self.partial_dir / f"{url_key(url)}.part"
         meta_path = part.with_suffix(".json")

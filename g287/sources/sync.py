@@ -263,7 +263,7 @@ def _record_failure(db: Database, address_id: int, result: Fetched, actor: Actor
 
 
 def _count(report: SyncReport, result: Fetched) -> None:
-    report.requests += max(1, result.attempts)
+    report.requests += result.attempts + result.robots_requests  # a refused address (robots.txt, not http) asks nothing
     report.bytes_downloaded += result.received
 
 

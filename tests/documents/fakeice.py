@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Route:
     body: bytes
     content_type: str = "application/octet-stream"
-    mode: str = "ok"  # ok | missing | slow | cut_once | cut_always | busy_once | no_validators
+    mode: str = "ok"  # ok | missing | slow | cut_once | cut_always | busy_once | busy_always | no_validators
     delay: float = 0.0  # seconds before answering ("slow")
     etag: str | None = None
     last_modified: str | None = None
@@ -56,7 +56,7 @@ class FakeIce:
                 if route.mode == "slow":
                     time.sleep(route.delay)
                 route.served += 1
-                if route.mode == "busy_once" and route.served == 1:
+                if route.mode == "busy_always" or (route.mode == "busy_once" and route.served == 1):
                     self.send_response(503)
                     self.send_header("Retry-After", "7")
                     self.send_header("Content-Length", "0")

@@ -219,8 +219,53 @@ def test_requests_are_spaced_and_retried_with_backoff(tmp_path):
             first = client.fetch(fake.url("/a.pdf"), expect="pdf")
             second = client.fetch(fake.url("/b.pdf"), expect="pdf")
         assert first.status == second.status == "downloaded" and first.attempts == 2
-        # 503 with Retry-After: 7 -> wait 7 s; then every request to the host waits the 2 s delay
-        assert slept == [7.0, 2.0, 2.0]
+        assert first.robots_requests == 1 and second.robots_requests == 0  # the host's robots.txt, read once
+        # robots.txt first; then every request to the host waits the 2 s delay, and the 503 with Retry-After: 7
+        # waits 7 s before its retry
+        assert slept == [2.0, 7.0, 2.0, 2.0]
+        assert [r.path for r in fake.requests] == ["/robots.txt", "/a.pdf", "/a.pdf", "/b.pdf"]
+    finally:
+        fake.stop()
+
+
+def _client(fake, tmp_path, slept, delay=2.0):
+    config = settings.SyncSettings(fake.url("/"), "g287/test", delay=delay, timeout=5, retries=1, backoff=0.0, max_bytes=10 << 20)
+    return PoliteClient(config, tmp_path, sleep=slept.append, clock=lambda: 100.0)
+
+
+def test_robots_txt_is_obeyed(tmp_path):
+    """What the host's robots.txt disallows for g287 is never requested; its Crawl-delay lengthens the delay."""
+    fake = FakeIce().start()
+    try:
+        fake.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /\n\nUser-agent: g287\nDisallow: /private/\nCrawl-delay: 9\n", "text/plain")
+        fake.routes["/private/a.pdf"] = Route(moa("VictoriaCo_WSO_MOA_02.26.25.pdf").read_bytes(), "application/pdf")
+        fake.routes["/b.pdf"] = Route(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf").read_bytes(), "application/pdf")
+        slept = []
+        with _client(fake, tmp_path, slept) as client:
+            refused = client.fetch(fake.url("/private/a.pdf"), expect="pdf")
+            allowed = client.fetch(fake.url("/b.pdf"), expect="pdf")
+        assert refused.status == "failed" and "robots.txt" in refused.problem and "disallows" in refused.problem and not refused.retryable
+        assert allowed.status == "downloaded"
+        assert [r.path for r in fake.requests] == ["/robots.txt", "/b.pdf"]
+        assert slept == [9.0]  # the Crawl-delay (9 s) rather than the configured 2 s
+    finally:
+        fake.stop()
+
+
+@pytest.mark.parametrize("robots_mode, fetched", [("missing", True), ("busy_always", False)])
+def test_a_missing_robots_txt_allows_everything_and_an_unreachable_one_nothing(tmp_path, robots_mode, fetched):
+    fake = FakeIce().start()
+    try:
+        if robots_mode == "busy_always":
+            fake.routes["/robots.txt"] = Route(b"", "text/plain", mode="busy_always")
+        fake.routes["/b.pdf"] = Route(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf").read_bytes(), "application/pdf")
+        with _client(fake, tmp_path, []) as client:
+            outcome = client.fetch(fake.url("/b.pdf"), expect="pdf")
+            again = client.fetch(fake.url("/b.pdf"), expect="pdf")
+        assert (outcome.status == "downloaded") is fetched and (again.status == "downloaded") is fetched
+        assert len(fake.requests_for("/robots.txt")) == 1 and (len(fake.requests_for("/b.pdf")) == 2) is fetched
+        if not fetched:
+            assert "could not be read (HTTP 503)" in outcome.problem and outcome.retryable
     finally:
         fake.stop()
 
@@ -282,3 +327,15 @@ def test_a_document_missing_from_the_archive_is_fetched_whole_and_restored_on_re
     request = ice.requests_for(MOAS + name)[asked]
     assert "if-none-match" not in request.headers and "if-modified-since" not in request.headers
     assert sha256_of(archive.path_for(sha256, ".pdf"))[0] == sha256  # and the archive holds it again
+
+
+def test_a_sync_never_requests_what_robots_txt_disallows(sqlite_db, actor, ice):
+    without_failures(ice)
+    refused = "OwyheeCoID_TFM_MOA_03.07.25.pdf"
+    ice.routes["/robots.txt"] = Route(f"User-agent: g287\nDisallow: {MOAS}{refused}\n".encode(), "text/plain")
+    report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert not report.failed and report.documents["stored"] == 2
+    assert ice.requests_for(MOAS + refused) == [] and len(ice.requests_for("/robots.txt")) == 1
+    problem = next(b["problem"] for b in report.broken if b["url"].endswith(refused))
+    assert "robots.txt" in problem and "disallows" in problem
+    assert report.requests == len(ice.requests)  # the robots.txt request is counted with the others
