@@ -126,7 +126,10 @@ def prepare(
 
 
 def already_ingested(session: Session, sha256: str) -> Publication | None:
-    return session.scalars(select(Publication).where(Publication.sha256 == sha256)).first()
+    # A plain query first: most files asked about are new, and loading no ORM object is cheaper.
+    table = Publication.__table__
+    found = session.connection().execute(select(table.c.id).where(table.c.sha256 == sha256).order_by(table.c.id).limit(1)).scalar()
+    return session.get(Publication, found) if found is not None else None
 
 
 def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResult:
