@@ -32,8 +32,7 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
     new = set(new_agency_ids)
     # Names are compared within a state only: only the states of the new agencies are read.
     states = set(conn.execute(select(Agency.state_usps).where(Agency.id.in_(sorted(new)))).scalars()) if len(new) <= CHUNK else None
-    names_of = _names_by_agency(conn, states)
-    state_of = dict(conn.execute(_in_states(select(Agency.id, Agency.state_usps).where(Agency.merged_into_id.is_(None)), Agency.state_usps, states)).all())
+    names_of, state_of = _live_names(conn, states)
     (listed_now, arrived), (_listed_before, before) = _agreements_at(conn, series, seq, states)
     departed = {a: pairs - arrived.get(a, set()) for a, pairs in before.items()}
     departed_by_pair: dict[tuple, set[int]] = defaultdict(set)
@@ -134,12 +133,21 @@ def _in_states(query, column, states: set[str | None] | None):
     return query.where(or_(column.in_(known), column.is_(None)) if None in states else column.in_(known))
 
 
-def _names_by_agency(conn: Connection, states: set[str | None] | None = None) -> dict[int, list[str]]:
-    result: dict[int, list[str]] = defaultdict(list)
-    query = select(AgencyName.agency_id, AgencyName.name).join(Agency, Agency.id == AgencyName.agency_id).order_by(AgencyName.id)
-    for agency_id, name in conn.execute(_in_states(query, Agency.state_usps, states)).all():
-        result[agency_id].append(name)
-    return result
+def _live_names(conn: Connection, states: set[str | None] | None = None) -> tuple[dict[int, list[str]], dict[int, str | None]]:
+    """The names of every live agency of `states` (None: all), first name first, and the state of each agency.
+    (A merged agency's names belong to its survivor, so every live agency has names.)"""
+    names: dict[int, list[str]] = defaultdict(list)
+    state_of: dict[int, str | None] = {}
+    query = (
+        select(Agency.id, Agency.state_usps, AgencyName.name)
+        .join(AgencyName, AgencyName.agency_id == Agency.id)
+        .where(Agency.merged_into_id.is_(None))
+        .order_by(AgencyName.id)
+    )
+    for agency_id, state, name in conn.execute(_in_states(query, Agency.state_usps, states)).all():
+        names[agency_id].append(name)
+        state_of[agency_id] = state
+    return names, state_of
 
 
 def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | None] | None = None):
