@@ -19,7 +19,6 @@ from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, P
 from g287.db.chunks import CHUNK
 from g287.history import aliases
 from g287.history.names import Match, compare, core_key, expanded_key, identity_rules
-from g287.registry import runs
 from g287.registry.names import agency_key
 
 SYSTEM = "system:identity"

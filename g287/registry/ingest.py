@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -486,7 +485,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     With more than two files and more than one core, a worker process reads the next files while the caller
     writes the current one; each file is checked against the database (same sha256) just before it is handed to
     the worker, so the worker starts on the first file at once."""
-    todo = (item for item in (_to_prepare(db, Path(path), options) for path in paths))
+    todo = (_to_prepare(db, Path(path), options) for path in paths)
     use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
     if not use_worker:
         for path, file_options, done in todo:
