@@ -10,6 +10,7 @@ from rich.table import Table
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
 from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.db.ids import record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
 from g287.history.agency import agency_history, find_agencies
@@ -155,9 +156,8 @@ def agreements(state_code, model, status, end_after, as_json):
 def agency(ref, state_code, as_json):
     """An agency's history: names and merges with their reasons, agreements, every listing. REF: id or name."""
     with state().db.session() as session:
-        if ref.isascii() and ref.isdigit() and int(ref) < 2**63:
-            agency_id = int(ref)
-        else:
+        agency_id = record_id(ref)
+        if agency_id is None:
             found = find_agencies(session, ref, state_code)
             exact = [a for a in found if a.name.lower() == ref.strip().lower()]
             found = exact if len(exact) == 1 else found

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.db.models.registry import Publication, series_of
+from g287.db.ids import record_id
 from g287.errors import G287Error, NotFound
 
 _HALF_RANK = {None: 0, "am": 0, "pm": 1}
@@ -93,7 +94,8 @@ def resolve(session: Session, ref: str, kind: str | None = "participating") -> P
     """A publication named by id, file name, or date (YYYY-MM-DD[am|pm]: the one of `kind` in force then)."""
     text = str(ref).strip()
     if text.isascii() and text.isdigit():
-        found = session.get(Publication, int(text)) if int(text) < 2**63 else None
+        publication_id = record_id(text)
+        found = session.get(Publication, publication_id) if publication_id is not None else None
         if found is None:
             raise NotFound(f"no publication with id {text} (see `g287 publications`)")
         return found

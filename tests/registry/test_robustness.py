@@ -12,11 +12,19 @@ from g287.registry.quality import register
 from tests.history.builders import Publisher, row
 
 
-@pytest.mark.parametrize("ref", ["2025-13-45", "2025-02-30", "99999999999999999999", "²", "no such file.xlsx"])
+@pytest.mark.parametrize("ref", ["2025-13-45", "2025-02-30", "99999999999999999999", "3000000000", "²", "no such file.xlsx"])
 def test_bad_publication_references_are_clear_errors(bundled_db, ref):
     with bundled_db.session() as session:
         with pytest.raises((G287Error, NotFound)):
             resolve(session, ref)
+
+
+def test_record_ids_written_by_people_are_read_in_one_range():
+    from g287.db.ids import MAX_ID, record_id
+
+    assert [record_id(t) for t in ("7", " 42 ", str(MAX_ID))] == [7, 42, MAX_ID]
+    # Beyond PostgreSQL's INTEGER ids, zero, signs, non-ASCII digits and words are no id (not a database error).
+    assert [record_id(t) for t in (str(MAX_ID + 1), "0", "-3", "+3", "²", "１２", "", "12a")] == [None] * 8
 
 
 def test_control_characters_in_names_are_repaired_and_registered(db, tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from g287 import __version__
+from g287.db.ids import MAX_ID
 from g287.db.models.registry import Agreement as AgreementRow, Publication as PublicationRow
 from g287.errors import NotFound
 from g287.documents.queries import documents_of_agency
@@ -118,7 +119,7 @@ def agreements(request: Request, p: ListParameters = Depends()):
     summary="One agreement, as of a date",
     responses={308: {"description": "The agreement was joined to another by an identity merge: the answer is that agreement"}},
 )
-def agreement(request: Request, agreement_id: int = Path(ge=1, le=2**31 - 1), as_of: Optional[dt.date] = Query(None)):
+def agreement(request: Request, agreement_id: int = Path(ge=1, le=MAX_ID), as_of: Optional[dt.date] = Query(None)):
     with site_of(request).read() as session:
         joined = session.get(AgreementRow, agreement_id)
         if joined is not None and joined.merged_into_id is not None:
@@ -146,7 +147,7 @@ def agencies(request: Request, p: ListParameters = Depends()):
     summary="An agency: its names and identity merges, its agreements with their history, and every listing",
     responses={308: {"description": "The agency was absorbed by an identity merge: the answer is the agency it joined"}},
 )
-def agency(request: Request, agency_id: int = Path(ge=1, le=2**31 - 1)):
+def agency(request: Request, agency_id: int = Path(ge=1, le=MAX_ID)):
     with site_of(request).read() as session:
         live = live_agency(session, agency_id)
         if live.id != agency_id:
@@ -188,7 +189,7 @@ def publications(request: Request, kind: Optional[schemas.Kind] = Query(None), o
 
 
 @router.get("/publications/{publication_id}", response_model=schemas.PublicationDetail, summary="A publication and its figures")
-def publication(request: Request, publication_id: int = Path(ge=1, le=2**31 - 1)):
+def publication(request: Request, publication_id: int = Path(ge=1, le=MAX_ID)):
     with site_of(request).read() as session:
         found = _publication(session, publication_id)
         result = asdict(PublicationInfo.of(found))
@@ -202,7 +203,7 @@ def publication(request: Request, publication_id: int = Path(ge=1, le=2**31 - 1)
 @router.get("/quality", response_model=schemas.QualityRegister, summary="The data-quality register")
 def quality_register(
     request: Request,
-    publication: Optional[int] = Query(None, ge=1, le=2**31 - 1, description="Publication id (default: every publication)"),
+    publication: Optional[int] = Query(None, ge=1, le=MAX_ID, description="Publication id (default: every publication)"),
     category: Optional[schemas.QualityCategory] = Query(None),
     limit: int = Query(500, ge=1, le=5000),
     offset: int = Query(0, ge=0, le=1_000_000),

@@ -10,6 +10,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
+from g287.db.ids import MAX_ID
 from g287.documents.queries import documents_of_agency
 from g287.geo.store import county_of_agency
 from g287.history.agency import agency_history, live_agency
@@ -61,7 +62,7 @@ def agency_list(
 
 
 @router.get("/agencies/{agency_id}")
-def agency_page(request: Request, agency_id: int = Path(ge=1, le=2**31 - 1)):
+def agency_page(request: Request, agency_id: int = Path(ge=1, le=MAX_ID)):
     with site_of(request).read() as session:
         live = live_agency(session, agency_id)
         if live.id != agency_id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request
 
+from g287.db.ids import MAX_ID
 from g287.db.models.registry import Publication
 from g287.errors import NotFound
 from g287.registry import figures, quality
@@ -30,7 +31,7 @@ def data_page(request: Request):
 
 
 @router.get("/publications/{publication_id}")
-def publication_page(request: Request, publication_id: int = Path(ge=1, le=2**31 - 1)):
+def publication_page(request: Request, publication_id: int = Path(ge=1, le=MAX_ID)):
     with site_of(request).read() as session:
         publication = session.get(Publication, publication_id)
         if publication is None:

@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from g287.access import Actor
+from g287.db.ids import MAX_ID, record_id
 from g287.db.models.program import User
 from g287.errors import AccessDenied, G287Error, NotFound
 from g287.program import auth
@@ -38,7 +39,6 @@ SEED_COOKIE = "g287_csrf_seed"  # the random value anonymous visitors' CSRF toke
 PRIVATE = "private, no-store"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-MAX_ID = 2**31 - 1
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's id")]
 FilterId = Annotated[Optional[int], Query(ge=1, le=MAX_ID)]
 ROLE_LABELS = {"public": "Public", "agency_user": "Agency user", "program_officer": "Program officer", "administrator": "Administrator"}
@@ -318,9 +318,10 @@ def form_record_id(values: dict, name: str, problem: str = "a record's number") 
     raw = (text(values, name) or "").strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+    value = record_id(raw)
+    if value is None:
         raise InvalidInput({name: problem})
-    return int(raw)
+    return value
 
 
 def strings(values: dict, name: str) -> list[str]:
