@@ -104,11 +104,13 @@ def actor() -> Actor:
     return Actor.command_line()
 
 
-def snapshot(database: Database) -> dict[str, list[tuple]]:
-    """Every row of every table, for comparing a database before and after a failed operation."""
+def snapshot(database: Database, without_columns: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
+    """Every row of every table, for comparing a database before and after a failed operation (or two databases:
+    `without_columns` leaves out columns that differ between runs, such as timestamps)."""
     result = {}
     with database.engine.connect() as conn:
         for table in sorted(inspect(conn).get_table_names()):
-            rows = conn.execute(text(f'SELECT * FROM "{table}"')).all()
+            columns = [c["name"] for c in inspect(conn).get_columns(table) if c["name"] not in without_columns]
+            rows = conn.execute(text(f'SELECT {", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)} FROM "{table}"')).all()
             result[table] = sorted((tuple(map(repr, row)) for row in rows))
     return result

@@ -212,6 +212,8 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     ).inserted_primary_key[0]
     checkpoint("publication")
     raw_ids, new_raw_ids, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings, known)
+    if known is not None:
+        known.pending.update({(prepared.kind, digest): raw_id for digest, raw_id in raw_ids.items()})
     checkpoint("raw rows")
 
     mapped: list[runs.MappedRow] = []
@@ -336,8 +338,6 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
         if reading.digest not in ids and reading.digest not in new:
             new[reading.digest] = reading
     if not new:
-        if known is not None:
-            known.pending.update({(kind, d): i for d, i in ids.items()})
         return ids, [], []
     wanted = {}
     for reading in new.values():
@@ -374,8 +374,6 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
     ]
     if problems:
         conn.execute(insert(RowProblem.__table__), problems)
-    if known is not None:
-        known.pending.update({(kind, d): i for d, i in ids.items()})
     return ids, [ids[d] for d in new_digests], new_agency_ids
 
 

@@ -4,26 +4,19 @@ files one by one leaves, and what it does to the interpreter (garbage collection
 import gc
 
 import pytest
-from sqlalchemy import inspect, text
 
 from g287.access import Actor
 from g287.db.engine import Database
 from g287.registry import ingest
 from g287.registry.handoff import Receiver, Sender
-from tests.conftest import ICE
+from tests.conftest import ICE, snapshot
 
 # Columns that record when something happened, which two runs never share.
-_CLOCK_COLUMNS = {"at", "imported_at", "first_seen_at", "created_at"}
+_CLOCK_COLUMNS = frozenset({"at", "imported_at", "first_seen_at", "created_at"})
 
 
 def _content(database: Database) -> dict[str, list[tuple]]:
-    result = {}
-    with database.engine.connect() as conn:
-        for table in sorted(inspect(conn).get_table_names()):
-            columns = [c["name"] for c in inspect(conn).get_columns(table) if c["name"] not in _CLOCK_COLUMNS]
-            rows = conn.execute(text(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{table}"')).all()
-            result[table] = sorted(tuple(map(repr, row)) for row in rows)
-    return result
+    return snapshot(database, _CLOCK_COLUMNS)
 
 
 def _ingest(tmp_path, name: str, cores: int, monkeypatch) -> Database:
