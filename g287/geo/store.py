@@ -73,15 +73,23 @@ class _Row:
     agency_name: str | None
 
 
+# The entries precompute() has worked out in this process, by (state, county text, agency type, agency name),
+# with the match they came from (match_county's cached object: a cleared cache means working them out again).
+_worked_out: dict[tuple, tuple[matching.Match, list[dict]]] = {}
+
+
 def precompute(rows: list[tuple[str | None, str | None, str | None, str | None]]) -> Precomputed:
     """`rows`: (state, county text, agency type, agency name) of a publication's listings."""
     matches, problems = {}, {}
-    for state, text, agency_type, agency_name in set(rows):
+    for key in set(rows):
+        state, text, agency_type, agency_name = key
         if text is None:
             continue
-        if (state, text) not in matches:
-            matches[(state, text)] = matching.match_county(state, text)
-        problems[(state, text, agency_type, agency_name)] = desired_problems(_Row(state, text, agency_type, agency_name))
+        match = matches[(state, text)] = matching.match_county(state, text)
+        done = _worked_out.get(key)
+        if done is None or done[0] is not match:
+            done = _worked_out[key] = (match, desired_problems(_Row(state, text, agency_type, agency_name)))
+        problems[key] = done[1]
     return Precomputed(matches, problems)
 
 

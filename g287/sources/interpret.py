@@ -71,6 +71,8 @@ class Layout:
         self.source_format = table.source_format
         self.signature = (kind, table.carries_hyperlinks, tuple(sorted(self.fields.items())))
         self.named = [bool(text) for text in table.header]
+        # Everything besides a row's cells and links that its reading depends on (see read_row).
+        self.row_key = (kind, self.signature, tuple(self.keys), tuple(self.named), self.source_format)
 
 
 def _column_keys(header: list[str]) -> list[str]:
@@ -85,23 +87,47 @@ def _column_keys(header: list[str]) -> list[str]:
 
 
 # Interpretation is a pure function of a row's content and the list's layout, and ICE republishes most rows
-# unchanged: rows already read in this process (an earlier file of the same run) are not read again.
+# unchanged: rows already read in this process (an earlier file of the same run) are not read again. They are
+# found by their cells, without building the canonical content (most of the cost of a row seen before), or by
+# the content's digest when the cells differ but the content does not (an address wrapped differently).
 _readings: dict[tuple, RowReading] = {}
+_readings_by_cells: dict[tuple, RowReading] = {}
 _READINGS_KEPT = 200_000
 
 
 def read_row(layout: Layout, row: SourceRow) -> RowReading:
+    cells_key = _cells_key(layout, row)
+    if cells_key is not None:
+        try:
+            cached = _readings_by_cells.get(cells_key)
+        except TypeError:  # a value that cannot be hashed
+            cells_key = cached = None
+        if cached is not None:
+            return cached
     content = _raw_content(layout, row)
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     cache_key = (layout.signature, digest)
-    cached = _readings.get(cache_key)
-    if cached is not None:
-        return cached
-    if len(_readings) >= _READINGS_KEPT:
-        _readings.clear()
-    reading = _interpret(layout, row, content, digest)
-    _readings[cache_key] = reading
+    reading = _readings.get(cache_key)
+    if reading is None:
+        if len(_readings) >= _READINGS_KEPT or len(_readings_by_cells) >= _READINGS_KEPT:
+            _readings.clear()
+            _readings_by_cells.clear()
+        reading = _interpret(layout, row, content, digest)
+        _readings[cache_key] = reading
+    if cells_key is not None:
+        _readings_by_cells[cells_key] = reading
     return reading
+
+
+def _cells_key(layout: Layout, row: SourceRow) -> tuple | None:
+    """The row's cells and links as a dictionary key that only an identical row shares, or None.
+
+    Equal values of different types (1, 1.0, True) are told apart by the types; floats are left out (0.0 equals
+    -0.0 but is written differently, and NaN equals nothing)."""
+    types = tuple(map(type, row.cells))
+    if float in types:
+        return None
+    return (layout.row_key, types, tuple(row.cells), tuple(sorted(row.links.items())) if row.links else ())
 
 
 def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> RowReading:

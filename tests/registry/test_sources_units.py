@@ -1,6 +1,7 @@
 """Units of the source readers: file names, dates, links, whitespace, states."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -104,3 +105,35 @@ def test_links_written_as_hyperlink_formulas_are_read(tmp_path):
     book.save(path)
     rows = read_xlsx(path).rows
     assert rows[0].links == {6: "https://www.ice.gov/doclib/287gMOA/formulaCo.pdf"} and rows[1].links == {}
+
+
+def test_a_row_read_before_is_found_by_its_cells_and_equal_values_of_other_types_are_not_confused(monkeypatch):
+    """Interpretation is cached by the row's cells (read_row); only an identical row may share a reading."""
+    from g287.sources import interpret
+    from g287.sources.table import SourceRow, SourceTable
+
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "NOTE"]
+    table = SourceTable(path="x.csv", file_name="x.csv", source_format="csv", header_row=1, header=header, rows=[], source_rows=0, carries_hyperlinks=False)
+    layout = interpret.Layout(table, "participating")
+    monkeypatch.setattr(interpret, "_readings", {})
+    monkeypatch.setattr(interpret, "_readings_by_cells", {})
+
+    def row(note, links=None):
+        return SourceRow(number=2, cells=["FLORIDA", "Cache County Sheriff's Office", "County", "Cache County", "Task Force Model", "05/01/2025", "link", note], links=links or {})
+
+    first = interpret.read_row(layout, row("1"))
+    built = []
+    real_content = interpret._raw_content
+    monkeypatch.setattr(interpret, "_raw_content", lambda *a: built.append(1) or real_content(*a))
+    assert interpret.read_row(layout, row("1")) is first and built == []  # found by its cells
+    notes = ["1", 1, True, 1.0, -0.0, 0.0]  # equal in pairs, as values and as keys
+    readings = [interpret.read_row(layout, row(note)) for note in notes]
+    assert readings[0] is first and len(built) == 5
+    written = [json.loads(r.content)["cells"]["NOTE"] for r in readings]
+    assert [(type(v), repr(v)) for v in written] == [(type(v), repr(v)) for v in notes]
+    assert len({id(r) for r in readings}) == 6
+    linked = interpret.read_row(layout, row("1", {6: "https://www.ice.gov/a.pdf"}))
+    assert linked is not first and '"links"' in linked.content
+    # a row read before under another header is read again
+    other = interpret.Layout(SourceTable(path="y.csv", file_name="y.csv", source_format="csv", header_row=1, header=header[:-1] + ["REMARK"], rows=[], source_rows=0, carries_hyperlinks=False), "participating")
+    assert interpret.read_row(other, row("1")) is not first and '"REMARK":"1"' in interpret.read_row(other, row("1")).content

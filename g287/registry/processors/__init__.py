@@ -2,7 +2,8 @@
 
 Each module in this package defines `ORDER` (an int; lower runs first) and `process(conn, event)`, and may
 define `precompute(readings)`, pure work on a publication's rows done where the file is read (in a worker
-process when several files are ingested; its result reaches `process` as `event.precomputed[module name]`), and
+process when several files are ingested; its result reaches `process` as `event.precomputed[module name]`, and
+covers only the rows that process had not read before: `process` must do the work of any row not covered), and
 `warm_up()`, loading what `process` needs (modules, reference data) ahead of the first event. They are
 found automatically, so a concern adds one by adding a module here (a thin shim calling its own package):
 matching county names to FIPS codes, following agencies across renames, linking documents to agreements.
@@ -47,9 +48,24 @@ def _modules() -> tuple:
     return tuple(module for _order, _name, module in sorted(found))
 
 
+# The row readings whose pure work this process has done, by id (held, so that an id is never reused). Readings
+# are shared by consecutive publications (interpretation is cached per row); a row read before was stored with
+# the earlier file, and `process` does any work not covered itself, so the result is the same either way.
+_precomputed_readings: dict[int, object] = {}
+_PRECOMPUTED_KEPT = 200_000
+
+
 def precompute(readings: list) -> dict[str, object]:
-    """Every processor's pure work on a publication's row readings, by module name."""
-    return {module.__name__.rsplit(".", 1)[-1]: module.precompute(readings) for module in _modules() if hasattr(module, "precompute")}
+    """Every processor's pure work on the row readings of a publication not precomputed before in this process,
+    by module name."""
+    if len(_precomputed_readings) >= _PRECOMPUTED_KEPT:
+        _precomputed_readings.clear()
+    fresh = []
+    for reading in readings:
+        if id(reading) not in _precomputed_readings:
+            _precomputed_readings[id(reading)] = reading
+            fresh.append(reading)
+    return {module.__name__.rsplit(".", 1)[-1]: module.precompute(fresh) for module in _modules() if hasattr(module, "precompute")}
 
 
 def processors() -> tuple:
