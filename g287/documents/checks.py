@@ -42,11 +42,15 @@ def rows_linking_documents(conn: Connection, document_ids: list[int]) -> list[in
     )
 
 
-def check_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = False) -> int:
+def check_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = False, address_ids: set[int] | None = None) -> int:
     """Recompute the document entries of these rows; returns how many entries they now have.
-    `new_rows`: the rows were stored in this transaction, so they have no entries to replace."""
+    `new_rows`: the rows were stored in this transaction, so they have no entries to replace; `address_ids`: every
+    address these rows link (as link_rows returns them), when the caller has them: rows linking no address that
+    holds a document have nothing to check."""
     ids = sorted(set(raw_row_ids))
     if not ids:
+        return 0
+    if new_rows and address_ids is not None and not _any_holding_a_document(conn, address_ids):
         return 0
     minimum = float(reading_rules()["contradictions"]["minimum_confidence"])
     entries = []
@@ -99,6 +103,13 @@ def check_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = Fal
     if entries:
         conn.execute(insert(RowProblem.__table__), entries)
     return len(entries)
+
+
+def _any_holding_a_document(conn: Connection, address_ids: set[int]) -> bool:
+    return any(
+        conn.execute(select(DocumentAddress.id).where(DocumentAddress.id.in_(chunk), DocumentAddress.document_id.is_not(None)).limit(1)).first()
+        for chunk in chunks(sorted(address_ids))
+    )
 
 
 def _model_name(code: str) -> str:

@@ -66,11 +66,12 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
     return ids
 
 
-def link_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = False) -> set[int]:
+def link_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = False, stored=None) -> set[int]:
     """Link source rows to the addresses in their MOA and ADDENDUM cells; returns the address ids involved.
-    `new_rows`: the rows were stored in this transaction, so none is linked yet."""
-    rows = []
-    ids = sorted(set(raw_row_ids))
+    `new_rows`: the rows were stored in this transaction, so none is linked yet; `stored`: those rows' stored
+    facts (with raw_row_id, moa_url, addendum_url), when the caller has them."""
+    rows = [(r.raw_row_id, r.moa_url, r.addendum_url) for r in stored if r.moa_url is not None or r.addendum_url is not None] if stored is not None else []
+    ids = sorted(set(raw_row_ids)) if stored is None else []
     for chunk in chunks(ids):
         rows.extend(
             conn.execute(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -63,6 +64,14 @@ class Precomputed:
     def problems_of(self, row) -> list[dict]:
         found = self.problems.get((row.state_usps, row.county_text, row.agency_type, row.agency_name))
         return found if found is not None else desired_problems(row)
+
+
+class _StoredRow(NamedTuple):  # the shape of _rows()' rows
+    id: int
+    state_usps: str | None
+    county_text: str
+    agency_type: str | None
+    agency_name: str | None
 
 
 @dataclass(frozen=True)
@@ -138,12 +147,13 @@ def desired_problems(row) -> list[dict]:
     return problems
 
 
-def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precomputed | None = None, *, new_rows: bool = False) -> int:
+def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precomputed | None = None, *, new_rows: bool = False, stored=None) -> int:
     """Match the county texts of these raw rows and write their quality-register entries (replacing the ones
     county matching wrote before, so running it again never duplicates them). Returns the entries written.
     `precomputed`: the matching done where the rows were read (see precompute); `new_rows`: the rows were
-    stored in this transaction, so they have no entries to replace."""
-    rows = _rows(conn, raw_row_ids)
+    stored in this transaction, so they have no entries to replace; `stored`: those rows' stored facts
+    (processors.NewRow, with raw_row_id, state_usps, county_text, agency_type, agency_name), when the caller has them."""
+    rows = _rows(conn, raw_row_ids) if stored is None else [_StoredRow(r.raw_row_id, r.state_usps, r.county_text, r.agency_type, r.agency_name) for r in stored if r.county_text is not None]
     if not rows:
         return 0
     ensure_matches(conn, {(r.state_usps, r.county_text) for r in rows}, precomputed)

@@ -31,7 +31,7 @@ from g287.errors import G287Error, SourceError
 from g287.registry import runs
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.agencies import AgreementFacts, NameFacts, refresh_agencies, resolve_names, upkeep_agreements
-from g287.registry.processors import IngestEvent, run_processors
+from g287.registry.processors import IngestEvent, NewRow, run_processors
 from g287.registry.processors import load as load_processors
 from g287.registry.processors import precompute as precompute_for_processors
 from g287.registry.processors import warm_up as warm_up_processors
@@ -211,7 +211,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         )
     ).inserted_primary_key[0]
     checkpoint("publication")
-    raw_ids, new_raw_ids, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings, known)
+    raw_ids, new_readings, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings, known)
     if known is not None:
         known.pending.update({(prepared.kind, digest): raw_id for digest, raw_id in raw_ids.items()})
     checkpoint("raw rows")
@@ -229,6 +229,15 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     conn.execute(insert(PublicationRows).values(publication_id=publication_id, row_map=runs.encode_row_map(mapped)))
     checkpoint("runs")
 
+    new_rows = tuple(
+        sorted(
+            (
+                NewRow(raw_ids[r.digest], r.state, r.agency_name, r.agency_type, r.county_text, r.model, r.moa_url, r.addendum_url)
+                for r in new_readings
+            ),
+            key=lambda row: row.raw_row_id,
+        )
+    )
     # Other concerns' work on the new rows (identity across renames, county matching...), before agreements
     # are derived, so that they see the agencies as identity resolution leaves them.
     run_processors(
@@ -240,10 +249,11 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             series=prepared.series,
             seq=seq,
             is_latest=is_latest,
-            new_raw_row_ids=sorted(new_raw_ids),
+            new_raw_row_ids=[row.raw_row_id for row in new_rows],
             new_agency_ids=sorted(new_agency_ids),
             listed_raw_row_ids=sorted({m.raw_row_id for m in mapped}),
             precomputed=prepared.precomputed,
+            new_rows=new_rows,
         ),
     )
     checkpoint("processors")
@@ -323,9 +333,9 @@ def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime)
     return seq, seq == len(rows) + 1
 
 
-def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], known: CommittedRawRows | None = None) -> tuple[dict[str, int], list[int], list[int]]:
+def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], known: CommittedRawRows | None = None) -> tuple[dict[str, int], list[RowReading], list[int]]:
     """Raw row ids by digest, storing the rows (with their problems and agency names) not stored before;
-    also the ids of the rows stored now and of the agencies created for names never seen before."""
+    also the readings of the rows stored now and the ids of the agencies created for names never seen before."""
     table = RawRow.__table__
     digests = sorted({r.digest for r in listings})
     ids: dict[str, int] = {}
@@ -366,7 +376,6 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
         ],
     ).all()
     ids.update(dict(returned))
-    new_digests = sorted(new)
     problems = [
         {"raw_row_id": ids[r.digest], "column": p.column, "raw_value": p.raw_value, "problem": p.problem, "action": p.action, "category": p.category}
         for r in new.values()
@@ -374,7 +383,7 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
     ]
     if problems:
         conn.execute(insert(RowProblem.__table__), problems)
-    return ids, [ids[d] for d in new_digests], new_agency_ids
+    return ids, list(new.values()), new_agency_ids
 
 
 def _agencies_of_rows(conn: Connection, series: str, seq: int) -> dict[int, int | None]:

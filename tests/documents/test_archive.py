@@ -218,3 +218,24 @@ def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path):
     with db.session() as session:
         facts = queries.document_detail(session, sha)["facts"]
     assert facts["ice_signed_on"]["value"] == "2025-03-10" and facts["model"]["value"] is None
+
+
+def test_new_rows_linking_a_held_document_are_checked_on_ingest(db, actor, tmp_path):
+    """Rows stored after the documents they link are checked as they are stored (the ingest's documents processor):
+    the older list of 2025-06-20 (no ADDENDUM column, so every row is a new raw row) links the mixed-up file too."""
+    ingest_file(db, PUBLICATION, actor)
+    folder = tmp_path / "mixed up"
+    folder.mkdir()
+    shutil.copyfile(moa(BURLESON), folder / JUPITER)
+    assert not import_paths(db, [str(folder)], actor).errors
+
+    def entries_by_row():
+        with db.session() as session:
+            rows = session.execute(select(RowProblem.raw_row_id).where(RowProblem.column == "MOA document")).scalars().all()
+        return sorted(rows)
+
+    before = entries_by_row()
+    assert len(before) == 2 and len(set(before)) == 1
+    ingest_file(db, PUBLICATION.parent / "participatingAgencies06202025am.xlsx", actor)
+    after = entries_by_row()
+    assert len(after) == 4 and len(set(after)) == 2 and set(before) < set(after)

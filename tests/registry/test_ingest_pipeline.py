@@ -1,6 +1,7 @@
 """ingest_many reads files in a worker process while it writes: the database it leaves is the one ingesting the
 files one by one leaves, and what it does to the interpreter (garbage collection) is undone."""
 
+import dataclasses
 import gc
 
 import pytest
@@ -38,6 +39,30 @@ def test_the_worker_pipeline_writes_what_one_by_one_ingest_writes(tmp_path, monk
     finally:
         piped.dispose()
         serial.dispose()
+
+
+def test_processors_given_the_new_rows_write_what_they_write_reading_them_back(tmp_path, monkeypatch):
+    """The ingest hands the processors the facts of the rows it stored (IngestEvent.new_rows); without them, the
+    processors select the rows again. Both leave the same database."""
+    given = _ingest(tmp_path, "given.sqlite", 1, monkeypatch)
+    seen = []
+    real = ingest.run_processors
+
+    def without_facts(conn, event):
+        seen.append(len(event.new_rows))
+        assert [r.raw_row_id for r in event.new_rows] == event.new_raw_row_ids
+        real(conn, dataclasses.replace(event, new_rows=None))
+
+    monkeypatch.setattr(ingest, "run_processors", without_facts)
+    selected = _ingest(tmp_path, "selected.sqlite", 1, monkeypatch)
+    try:
+        assert sum(seen) > 1000
+        given_content = _content(given)
+        assert len(given_content["document_row_links"]) > 1000 and len(given_content["county_row_problems"]) > 10
+        assert given_content == _content(selected)
+    finally:
+        given.dispose()
+        selected.dispose()
 
 
 @pytest.mark.parametrize("enabled", [True, False])

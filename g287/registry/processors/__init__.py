@@ -21,6 +21,20 @@ from sqlalchemy.engine import Connection
 
 
 @dataclass(frozen=True)
+class NewRow:
+    """What a row stored for the first time says, as stored (raw_rows; agency_name is its agency name's text)."""
+
+    raw_row_id: int
+    state_usps: str | None
+    agency_name: str | None
+    agency_type: str | None
+    county_text: str | None
+    model: str | None
+    moa_url: str | None
+    addendum_url: str | None
+
+
+@dataclass(frozen=True)
 class IngestEvent:
     publication_id: int
     kind: str  # participating | pending
@@ -32,6 +46,7 @@ class IngestEvent:
     new_agency_ids: list[int]  # agencies created for names that matched no known agency by their key
     listed_raw_row_ids: list[int]  # every row this publication lists
     precomputed: dict[str, object] = field(default_factory=dict)  # by processor module name (see precompute)
+    new_rows: tuple[NewRow, ...] | None = None  # the facts of new_raw_row_ids, when the caller has them at hand
 
 
 def load() -> None:

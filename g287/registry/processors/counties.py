@@ -16,4 +16,4 @@ def precompute(readings) -> store.Precomputed:
 
 
 def process(conn: Connection, event: IngestEvent) -> None:
-    store.match_rows(conn, event.new_raw_row_ids, event.precomputed.get(__name__.rsplit(".", 1)[-1]), new_rows=True)
+    store.match_rows(conn, event.new_raw_row_ids, event.precomputed.get(__name__.rsplit(".", 1)[-1]), new_rows=True, stored=event.new_rows)

@@ -14,5 +14,5 @@ ORDER = 50
 def process(conn: Connection, event: IngestEvent) -> None:
     if not event.new_raw_row_ids:
         return
-    links.link_rows(conn, event.new_raw_row_ids, new_rows=True)
-    checks.check_rows(conn, event.new_raw_row_ids, new_rows=True)
+    address_ids = links.link_rows(conn, event.new_raw_row_ids, new_rows=True, stored=event.new_rows)
+    checks.check_rows(conn, event.new_raw_row_ids, new_rows=True, address_ids=address_ids)
