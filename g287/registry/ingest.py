@@ -16,6 +16,7 @@ from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -28,7 +29,7 @@ from g287.db.chunks import chunks
 from g287.db.engine import Database
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
-from g287.registry import runs
+from g287.registry import rehearsal, runs
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.agencies import AgreementFacts, NameFacts, refresh_agencies, resolve_names, upkeep_agreements
 from g287.registry.processors import IngestEvent, NewRow, run_processors
@@ -166,6 +167,10 @@ def checkpoint(step: str) -> None:
     """Called between the steps of a write; tests replace it to interrupt an ingest half-way."""
 
 
+def _no_checkpoint(step: str) -> None:
+    pass
+
+
 class CommittedRawRows:
     """Ids of the raw rows a batch has seen committed, by (kind, digest). Raw rows are never deleted or
     renumbered, so the writer of a batch asks the database only about digests it has not seen; ids learned in a
@@ -183,7 +188,10 @@ class CommittedRawRows:
         self.pending = {}
 
 
-def write_publication(session: Session, prepared: PreparedPublication, actor: Actor, known: CommittedRawRows | None = None) -> IngestResult:
+def write_publication(session: Session, prepared: PreparedPublication, actor: Actor, known: CommittedRawRows | None = None, *, rehearsal: bool = False) -> IngestResult:
+    """Write a prepared publication in the session's transaction. `rehearsal`: a write that will be rolled back
+    (rehearsal.py), which passes no checkpoint."""
+    step = _no_checkpoint if rehearsal else checkpoint
     conn = session.connection()
     now = dt.datetime.now(dt.timezone.utc)
     table = prepared.table
@@ -210,11 +218,11 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             imported_at=now,
         )
     ).inserted_primary_key[0]
-    checkpoint("publication")
+    step("publication")
     raw_ids, new_readings, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings, known)
     if known is not None:
         known.pending.update({(prepared.kind, digest): raw_id for digest, raw_id in raw_ids.items()})
-    checkpoint("raw rows")
+    step("raw rows")
 
     mapped: list[runs.MappedRow] = []
     occurrences: dict[int, int] = {}
@@ -227,7 +235,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         mapped.append(runs.MappedRow(source_row.number, raw_id, occurrence))
     changed_raw_ids = runs.place(conn, prepared.series, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
     conn.execute(insert(PublicationRows).values(publication_id=publication_id, row_map=runs.encode_row_map(mapped)))
-    checkpoint("runs")
+    step("runs")
 
     new_rows = tuple(
         sorted(
@@ -256,13 +264,13 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             new_rows=new_rows,
         ),
     )
-    checkpoint("processors")
+    step("processors")
 
     agency_of_raw = _agencies_of_rows(conn, prepared.series, seq)
     issues = publication_issues(prepared, raw_ids, agency_of_raw)
     if issues:
         conn.execute(insert(QualityIssue.__table__), [dict(i, publication_id=publication_id) for i in issues])
-    checkpoint("quality")
+    step("quality")
 
     # A new latest publication changes only the agreements and agencies of the rows that changed since the one
     # before; a publication inserted among others, or the first of its series, may change any of them.
@@ -284,7 +292,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     upkeep_agreements(conn, agreement_facts, latest=is_latest and from_ice and prepared.kind == "participating", origin=prepared.origin)
     if is_latest and from_ice:
         refresh_agencies(conn, latest_names)
-    checkpoint("agreements")
+    step("agreements")
 
 
     audit.record(
@@ -304,7 +312,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         },
     )
     session.flush()
-    checkpoint("audit")
+    step("audit")
     return IngestResult(
         file=prepared.path.name,
         status="ingested",
@@ -426,7 +434,8 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
 
     known = CommittedRawRows()
     with _full_collections_paused():
-        for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options), start=1):
+        rehearse = partial(rehearsal.rehearse, db, actor)  # while the worker reads the first file
+        for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options, rehearse), start=1):
             if isinstance(prepared, (G287Error, IngestResult)):
                 finish(path, prepared)
                 continue
@@ -486,12 +495,12 @@ def _prepare_in_worker(path: Path, options: dict):
     return (status, _sender.pack(value)) if status == "ok" else (status, value)
 
 
-def _prepared_in_order(db: Database, paths: list[Path], options: dict):
+def _prepared_in_order(db: Database, paths: list[Path], options: dict, while_waiting=None):
     """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
 
     With more than two files and more than one core, a worker process reads the next files while the caller
     writes the current one; each file is checked against the database (same sha256) just before it is handed to
-    the worker, so the worker starts on the first file at once."""
+    the worker, so the worker starts on the first file at once, and `while_waiting` is called while it reads it."""
     todo = (_to_prepare(db, Path(path), options) for path in paths)
     use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
     if not use_worker:
@@ -516,6 +525,8 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
 
         fill()
         warm_up_processors()  # while the worker reads the first file
+        if while_waiting is not None:
+            while_waiting()
         while ahead:
             path, pending = ahead.popleft()
             fill()
