@@ -52,12 +52,16 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
             if agency_id not in listed_now:  # an agency listed now is never a candidate for the evidence rules below
                 for known_name in names_of[agency_id]:
                     by_length[(state, len(core_key(known_name)))].append(agency_id)
+    # Survivors are refreshed once, after every merge: an agency created by this publication has no agreements
+    # yet (they are derived after the processors), so no merge here reads what a refresh would change.
+    survivors: set[int] = set()
     for agency_id in sorted(new):
         state = state_of[agency_id]
         name = names_of[agency_id][0]
         target, blocked = _aliases(alias_table, state, name, by_state[state], state_of, names_of, agency_id)
         if target is not None:
-            merge(conn, agency_id, target, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {names_of[target][0]!r}"}, SYSTEM, publication_id)
+            merge(conn, agency_id, target, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {names_of[target][0]!r}"}, SYSTEM, publication_id, refresh_survivor=False)
+            survivors.add(target)
             del state_of[agency_id]
             continue
         best = _normalization_match(index, state, name, agency_id, blocked, names_of, listed_now)
@@ -84,11 +88,13 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
             continue
         match, other, evidence = best
         if match.confidence >= rules.threshold:
-            merge(conn, agency_id, other, match, evidence, SYSTEM, publication_id)
+            merge(conn, agency_id, other, match, evidence, SYSTEM, publication_id, refresh_survivor=False)
+            survivors.add(other)
             del state_of[agency_id]
         else:
             propose(conn, state, agency_id, other, match, evidence, publication_id)
             _index_names(index, state, agency_id, names_of[agency_id])
+    refresh(conn, sorted(survivors))
 
 
 def _index_names(index: dict, state: str | None, agency_id: int, names: list[str]) -> None:
@@ -172,8 +178,11 @@ def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | No
     return now, before
 
 
-def merge(conn: Connection, absorbed_id: int, survivor_id: int, match: Match, evidence: dict, actor: str, publication_id: int | None) -> None:
-    """Attach every name of `absorbed_id` to `survivor_id`; its agreements join the survivor's."""
+def merge(
+    conn: Connection, absorbed_id: int, survivor_id: int, match: Match, evidence: dict, actor: str, publication_id: int | None, *, refresh_survivor: bool = True
+) -> None:
+    """Attach every name of `absorbed_id` to `survivor_id`; its agreements join the survivor's. `refresh_survivor`:
+    False when the caller refreshes the survivor itself (after several merges)."""
     now = dt.datetime.now(dt.timezone.utc)
     moved, joined = [], []
     survivor_agreements = dict(conn.execute(select(Agreement.model, Agreement.id).where(Agreement.agency_id == survivor_id, Agreement.merged_into_id.is_(None))).all())
@@ -186,16 +195,20 @@ def merge(conn: Connection, absorbed_id: int, survivor_id: int, match: Match, ev
             moved.append(agreement_id)
     evidence = dict(evidence, moved_agreements=moved, joined_agreements=joined)
     name_ids = conn.execute(select(AgencyName.id).where(AgencyName.agency_id == absorbed_id)).scalars().all()
-    for name_id in name_ids:
-        conn.execute(
-            insert(IdentityMerge).values(
-                agency_name_id=name_id, from_agency_id=absorbed_id, to_agency_id=survivor_id, rule=match.rule,
-                confidence=match.confidence, evidence=evidence, publication_id=publication_id, actor=actor, at=now,
-            )
-        )
+    conn.execute(
+        insert(IdentityMerge),
+        [  # never empty: every live agency has a name
+            {
+                "agency_name_id": name_id, "from_agency_id": absorbed_id, "to_agency_id": survivor_id, "rule": match.rule,
+                "confidence": match.confidence, "evidence": evidence, "publication_id": publication_id, "actor": actor, "at": now,
+            }
+            for name_id in name_ids
+        ],
+    )
     conn.execute(update(AgencyName).where(AgencyName.agency_id == absorbed_id).values(agency_id=survivor_id, rule=match.rule, confidence=match.confidence))
     conn.execute(update(Agency).where(Agency.id == absorbed_id).values(merged_into_id=survivor_id))
-    refresh(conn, [survivor_id])
+    if refresh_survivor:
+        refresh(conn, [survivor_id])
 
 
 def unmerge(conn: Connection, merge_id: int, actor: str, reason: str) -> int:
@@ -239,8 +252,11 @@ def propose(conn: Connection, state: str | None, agency_id: int, other: int, mat
 def refresh(conn: Connection, agency_ids: list[int]) -> None:
     """Give agencies and their agreements the name, type, county, signed date and addresses of the latest
     ICE publication that lists them."""
+    if not agency_ids:
+        return
+    dates = {(p.series, p.seq): p.published_on for p in conn.execute(select(Publication.series, Publication.seq, Publication.published_on)).all()}
     for agency_id in agency_ids:
-        latest = _latest_rows(conn, agency_id)
+        latest = _latest_rows(conn, agency_id, dates)
         if not latest:
             continue
         # An agency separated from a wrong merge needs its own agreements again.
@@ -264,8 +280,9 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
             )
 
 
-def _latest_rows(conn: Connection, agency_id: int) -> dict[str, dict]:
-    """Per model, the row of the latest ICE publication listing the agency (participating preferred)."""
+def _latest_rows(conn: Connection, agency_id: int, dates: dict[tuple[str, int], dt.date]) -> dict[str, dict]:
+    """Per model, the row of the latest ICE publication listing the agency (participating preferred); `dates`:
+    the publication date of every (series, seq)."""
     query = (
         select(
             ListingRun.series, ListingRun.last_seq, RawRow.model, RawRow.signed_on, RawRow.moa_url, RawRow.addendum_url,
@@ -276,7 +293,6 @@ def _latest_rows(conn: Connection, agency_id: int) -> dict[str, dict]:
         .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
         .where(AgencyName.agency_id == agency_id, ListingRun.series.in_(["ice/participating", "ice/pending"]))
     )
-    dates = {(p.series, p.seq): p.published_on for p in conn.execute(select(Publication.series, Publication.seq, Publication.published_on)).all()}
     best: dict[str, dict] = {}
     for series, last_seq, model, signed, moa, addendum, agency_type, county, name in conn.execute(query).all():
         row = {
