@@ -171,24 +171,28 @@ def _no_checkpoint(step: str) -> None:
     pass
 
 
-class CommittedRawRows:
-    """Ids of the raw rows a batch has seen committed, by (kind, digest). Raw rows are never deleted or
-    renumbered, so the writer of a batch asks the database only about digests it has not seen; ids learned in a
-    transaction count once it commits."""
+class CommittedIds:
+    """Ids a batch has seen committed: of raw rows, by (kind, digest), and of agency names, by (state, name). Raw
+    rows and agency names are never deleted or renumbered (a merge re-points a name, keeping its id), so the writer
+    of a batch asks the database only about the ones it has not seen; ids learned in a transaction count once it
+    commits."""
 
     def __init__(self) -> None:
         self.ids: dict[tuple[str, str], int] = {}
         self.pending: dict[tuple[str, str], int] = {}
+        self.name_ids: dict[tuple[str | None, str], int] = {}
+        self.pending_names: dict[tuple[str | None, str], int] = {}
 
     def committed(self) -> None:
         self.ids.update(self.pending)
-        self.pending = {}
+        self.name_ids.update(self.pending_names)
+        self.pending, self.pending_names = {}, {}
 
     def rolled_back(self) -> None:
-        self.pending = {}
+        self.pending, self.pending_names = {}, {}
 
 
-def write_publication(session: Session, prepared: PreparedPublication, actor: Actor, known: CommittedRawRows | None = None, *, rehearsal: bool = False) -> IngestResult:
+def write_publication(session: Session, prepared: PreparedPublication, actor: Actor, known: CommittedIds | None = None, *, rehearsal: bool = False) -> IngestResult:
     """Write a prepared publication in the session's transaction. `rehearsal`: a write that will be rolled back
     (rehearsal.py), which passes no checkpoint."""
     step = _no_checkpoint if rehearsal else checkpoint
@@ -341,7 +345,7 @@ def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime)
     return seq, seq == len(rows) + 1
 
 
-def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], known: CommittedRawRows | None = None) -> tuple[dict[str, int], list[RowReading], list[int]]:
+def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], known: CommittedIds | None = None) -> tuple[dict[str, int], list[RowReading], list[int]]:
     """Raw row ids by digest, storing the rows (with their problems and agency names) not stored before;
     also the readings of the rows stored now and the ids of the agencies created for names never seen before."""
     table = RawRow.__table__
@@ -361,7 +365,11 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
     for reading in new.values():
         if reading.agency_name:
             wanted.setdefault((reading.state, reading.agency_name), NameFacts(reading.agency_type, reading.county_text))
-    name_ids, new_agency_ids = resolve_names(conn, wanted)
+    name_ids = {pair: known.name_ids[pair] for pair in wanted if pair in known.name_ids} if known is not None else {}
+    resolved, new_agency_ids = resolve_names(conn, {pair: facts for pair, facts in wanted.items() if pair not in name_ids})
+    name_ids.update(resolved)
+    if known is not None:
+        known.pending_names.update(resolved)
     # The insert returns each row's digest with its id (in no promised order: multi-row statements).
     returned = conn.execute(
         insert(table).returning(table.c.digest, table.c.id),
@@ -432,7 +440,7 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
         if on_result:
             on_result(path, outcome)
 
-    known = CommittedRawRows()
+    known = CommittedIds()
     with _full_collections_paused():
         rehearse = partial(rehearsal.rehearse, db, actor)  # while the worker reads the first file
         for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options, rehearse), start=1):

@@ -29,14 +29,14 @@ def rehearse(db: Database, actor: Actor) -> bool:
     """Write the rehearsal lists into `db` and roll them back; True when it was done."""
     if not dialect.rollback_restores_ids(db.engine):
         return False
-    from g287.registry.ingest import CommittedRawRows, prepare, write_publication  # ingest calls this module
+    from g287.registry.ingest import CommittedIds, prepare, write_publication  # ingest calls this module
 
     try:
         prepared = [prepare(REHEARSAL_DIR / name, kind="participating", published=(day, "am")) for name, day in _LISTS]
         with db.sessions() as session:
             transaction = session.begin()
             try:
-                known = CommittedRawRows()  # of its own: ids seen here are never committed
+                known = CommittedIds()  # of its own: ids seen here are never committed
                 for publication in prepared:
                     write_publication(session, publication, actor, known, rehearsal=True)
             finally:

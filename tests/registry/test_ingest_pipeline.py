@@ -96,9 +96,10 @@ def test_a_reading_crosses_to_the_writer_once_per_batch():
 
 
 def test_rows_of_a_file_that_failed_while_being_written_are_stored_by_the_next(tmp_path, monkeypatch):
-    """The writer remembers the raw rows a batch committed; rows written by a file whose transaction then
-    failed were never committed, so the next file (sharing most of them) stores them again."""
-    files = ingest.sort_for_ingest(ingest.expand_paths([str(ICE / "participating")]))[:2]
+    """The writer remembers the raw rows and agency names a batch committed; those written by a file whose
+    transaction then failed were never committed, so the files after it store them again: here the pending list
+    of 30 May (sharing few names with the failed list) and the list of 17 June (sharing most of them)."""
+    files = [ICE / "participating" / "participatingAgencies05292025am.xlsx", ICE / "pending" / "pendingAgencies05302025pm.xlsx", ICE / "participating" / "participatingAgencies06172025pm.xlsx"]
 
     def fail_the_first_after_its_rows(step: str) -> None:
         if step == "runs" and not failed:
@@ -111,12 +112,13 @@ def test_rows_of_a_file_that_failed_while_being_written_are_stored_by_the_next(t
     db = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
     try:
         results, errors = ingest.ingest_many(db, files, Actor.command_line())
-        assert failed and len(errors) == 1 and [r.file for r in results] == [files[1].name]
+        assert failed and len(errors) == 1 and [r.file for r in results] == [f.name for f in files[1:]]
         monkeypatch.setattr(ingest, "checkpoint", lambda step: None)
         reference = Database(f"sqlite:///{tmp_path / 'reference.sqlite'}")
-        ingest.ingest_file(reference, files[1], Actor.command_line())
-        assert _content(db)["raw_rows"] == _content(reference)["raw_rows"]
-        assert _content(db)["listing_runs"] == _content(reference)["listing_runs"]
+        for path in files[1:]:
+            ingest.ingest_file(reference, path, Actor.command_line())
+        for table in ("raw_rows", "listing_runs", "agency_names", "agencies"):
+            assert _content(db)[table] == _content(reference)[table], table
         reference.dispose()
     finally:
         db.dispose()
