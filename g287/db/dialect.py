@@ -37,12 +37,6 @@ def prepare_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def rollback_restores_ids(engine: Engine) -> bool:
-    """Whether ids taken in a transaction that is rolled back are given out again: on SQLite a new id is the
-    table's largest plus one; PostgreSQL's sequences never go back."""
-    return engine.dialect.name == "sqlite"
-
-
 def insert(table, dialect_name: str):
     """An INSERT construct that knows ON CONFLICT for this dialect."""
     if dialect_name == "postgresql":

@@ -16,7 +16,6 @@ from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -29,7 +28,7 @@ from g287.db.chunks import chunks
 from g287.db.engine import Database
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
-from g287.registry import rehearsal, runs
+from g287.registry import runs
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.agencies import AgreementFacts, NameFacts, refresh_agencies, resolve_names, upkeep_agreements
 from g287.registry.processors import IngestEvent, NewRow, run_processors
@@ -167,10 +166,6 @@ def checkpoint(step: str) -> None:
     """Called between the steps of a write; tests replace it to interrupt an ingest half-way."""
 
 
-def _no_checkpoint(step: str) -> None:
-    pass
-
-
 class CommittedIds:
     """Ids a batch has seen committed: of raw rows, by (kind, digest), and of agency names, by (state, name). Raw
     rows and agency names are never deleted or renumbered (a merge re-points a name, keeping its id), so the writer
@@ -192,10 +187,7 @@ class CommittedIds:
         self.pending, self.pending_names = {}, {}
 
 
-def write_publication(session: Session, prepared: PreparedPublication, actor: Actor, known: CommittedIds | None = None, *, rehearsal: bool = False) -> IngestResult:
-    """Write a prepared publication in the session's transaction. `rehearsal`: a write that will be rolled back
-    (rehearsal.py), which passes no checkpoint."""
-    step = _no_checkpoint if rehearsal else checkpoint
+def write_publication(session: Session, prepared: PreparedPublication, actor: Actor, known: CommittedIds | None = None) -> IngestResult:
     conn = session.connection()
     now = dt.datetime.now(dt.timezone.utc)
     table = prepared.table
@@ -222,11 +214,11 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             imported_at=now,
         )
     ).inserted_primary_key[0]
-    step("publication")
+    checkpoint("publication")
     raw_ids, new_readings, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings, known)
     if known is not None:
         known.pending.update({(prepared.kind, digest): raw_id for digest, raw_id in raw_ids.items()})
-    step("raw rows")
+    checkpoint("raw rows")
 
     mapped: list[runs.MappedRow] = []
     occurrences: dict[int, int] = {}
@@ -239,7 +231,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         mapped.append(runs.MappedRow(source_row.number, raw_id, occurrence))
     changed_raw_ids = runs.place(conn, prepared.series, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
     conn.execute(insert(PublicationRows).values(publication_id=publication_id, row_map=runs.encode_row_map(mapped)))
-    step("runs")
+    checkpoint("runs")
 
     new_rows = tuple(
         sorted(
@@ -268,13 +260,13 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             new_rows=new_rows,
         ),
     )
-    step("processors")
+    checkpoint("processors")
 
     agency_of_raw = _agencies_of_rows(conn, prepared.series, seq)
     issues = publication_issues(prepared, raw_ids, agency_of_raw)
     if issues:
         conn.execute(insert(QualityIssue.__table__), [dict(i, publication_id=publication_id) for i in issues])
-    step("quality")
+    checkpoint("quality")
 
     # A new latest publication changes only the agreements and agencies of the rows that changed since the one
     # before; a publication inserted among others, or the first of its series, may change any of them.
@@ -296,7 +288,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     upkeep_agreements(conn, agreement_facts, latest=is_latest and from_ice and prepared.kind == "participating", origin=prepared.origin)
     if is_latest and from_ice:
         refresh_agencies(conn, latest_names)
-    step("agreements")
+    checkpoint("agreements")
 
 
     audit.record(
@@ -316,7 +308,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         },
     )
     session.flush()
-    step("audit")
+    checkpoint("audit")
     return IngestResult(
         file=prepared.path.name,
         status="ingested",
@@ -442,8 +434,7 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
 
     known = CommittedIds()
     with _full_collections_paused():
-        rehearse = partial(rehearsal.rehearse, db, actor)  # while the worker reads the first file
-        for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options, rehearse), start=1):
+        for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options), start=1):
             if isinstance(prepared, (G287Error, IngestResult)):
                 finish(path, prepared)
                 continue
@@ -503,12 +494,12 @@ def _prepare_in_worker(path: Path, options: dict):
     return (status, _sender.pack(value)) if status == "ok" else (status, value)
 
 
-def _prepared_in_order(db: Database, paths: list[Path], options: dict, while_waiting=None):
+def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
 
     With more than two files and more than one core, a worker process reads the next files while the caller
     writes the current one; each file is checked against the database (same sha256) just before it is handed to
-    the worker, so the worker starts on the first file at once, and `while_waiting` is called while it reads it."""
+    the worker, so the worker starts on the first file at once."""
     todo = (_to_prepare(db, Path(path), options) for path in paths)
     use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
     if not use_worker:
@@ -533,8 +524,6 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict, while_wai
 
         fill()
         warm_up_processors()  # while the worker reads the first file
-        if while_waiting is not None:
-            while_waiting()
         while ahead:
             path, pending = ahead.popleft()
             fill()

@@ -5,12 +5,10 @@ import dataclasses
 import gc
 
 import pytest
-from sqlalchemy import select
 
 from g287.access import Actor
 from g287.db.engine import Database
-from g287.db.models.registry import Publication
-from g287.registry import ingest, rehearsal
+from g287.registry import ingest
 from g287.registry.handoff import Receiver, Sender
 from tests.conftest import ICE, snapshot
 
@@ -122,61 +120,3 @@ def test_rows_of_a_file_that_failed_while_being_written_are_stored_by_the_next(t
         reference.dispose()
     finally:
         db.dispose()
-
-
-def _compiles_while(monkeypatch, work) -> int:
-    """How many statements SQLAlchemy compiles while `work` runs."""
-    from sqlalchemy.sql import compiler
-
-    count = [0]
-    real = compiler.SQLCompiler.__init__
-
-    def counting(self, *args, **kwargs):
-        count[0] += 1
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(compiler.SQLCompiler, "__init__", counting)
-    work()
-    monkeypatch.setattr(compiler.SQLCompiler, "__init__", real)
-    return count[0]
-
-
-def test_a_rehearsal_compiles_the_write_and_leaves_the_database_as_it_was(db, actor, monkeypatch):
-    """ingest_many rehearses a write while its worker reads the first file (g287/registry/rehearsal.py): on SQLite
-    the first real write then compiles few statements, and the database, ids included, is as it was."""
-    first, second = ICE / "participating" / "participatingAgencies05292025am.xlsx", ICE / "participating" / "participatingAgencies06172025pm.xlsx"
-    ingest.ingest_file(db, first, actor)
-    before = snapshot(db)
-    done = rehearsal.rehearse(db, actor)
-    assert done == (db.dialect_name == "sqlite")  # PostgreSQL's sequences would keep the ids it took
-    assert snapshot(db) == before
-    compiled = _compiles_while(monkeypatch, lambda: ingest.ingest_file(db, second, actor))
-    if done:
-        # the same write without a rehearsal, on a new engine: every statement is compiled then
-        fresh = Database(db.url)
-        try:
-            fresh_db_compiles = _compiles_while(monkeypatch, lambda: ingest.ingest_file(fresh, ICE / "participating" / "participatingAgencies06202025am.xlsx", actor))
-        finally:
-            fresh.dispose()
-        assert fresh_db_compiles >= 20 and compiled <= fresh_db_compiles // 4, (compiled, fresh_db_compiles)
-    # ids continue as if no rehearsal had been
-    with db.session() as session:
-        assert session.scalars(select(Publication.id).order_by(Publication.id)).all() == ([1, 2, 3] if done else [1, 2])
-
-
-def test_a_failed_rehearsal_is_dropped_and_changes_nothing(tmp_path, actor, monkeypatch):
-    db = Database(f"sqlite:///{tmp_path / 'rehearsal.sqlite'}")
-    before = snapshot(db)
-
-    def failing(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(ingest, "write_publication", failing)
-    assert rehearsal.rehearse(db, actor) is False
-    assert snapshot(db) == before
-    monkeypatch.undo()
-    files = ingest.expand_paths([str(ICE / "pending")])
-    monkeypatch.setattr(rehearsal, "_LISTS", (("missing.csv", rehearsal._LISTS[0][1]),))  # cannot even be read
-    results, errors = ingest.ingest_many(db, files, actor)
-    assert not errors and len(results) == len(files) > 2
-    db.dispose()
