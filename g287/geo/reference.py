@@ -75,6 +75,8 @@ StateInfo = StateRef  # usps, fips, name, category (state | district | territory
 
 
 def split_designation(name: str, class_code: str) -> tuple[str, str]:
+    if name.endswith(" County") and len(name) > 7:  # most names: no other designation ends with " County"
+        return name[:-7], "county"
     for suffix, kind in DESIGNATIONS:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)], kind
@@ -87,14 +89,16 @@ def split_designation(name: str, class_code: str) -> tuple[str, str]:
 
 @cache
 def all_versions() -> tuple[County, ...]:
+    # Read once per process, on the way to the first county match of an ingest: csv.reader, not DictReader.
     with open(GEO_DIR / "counties.csv", newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    result = []
-    for r in rows:
-        base, kind = split_designation(r["name"], r["class"])
-        result.append(
-            County(r["fips"], r["usps"], r["name"], base, kind, r["class"], r["valid_from"], r["valid_until"], tuple(r["vintages"].split()), r["shape"], r["shape_note"])
-        )
+        rows = csv.reader(handle)
+        column = {name: index for index, name in enumerate(next(rows))}
+        fips, usps, name, class_code = column["fips"], column["usps"], column["name"], column["class"]
+        valid_from, valid_until, vintages, shape, shape_note = (column[c] for c in ("valid_from", "valid_until", "vintages", "shape", "shape_note"))
+        result = []
+        for r in rows:
+            base, kind = split_designation(r[name], r[class_code])
+            result.append(County(r[fips], r[usps], r[name], base, kind, r[class_code], r[valid_from], r[valid_until], tuple(r[vintages].split()), r[shape], r[shape_note]))
     return tuple(result)
 
 
