@@ -68,6 +68,11 @@ def run(code: str, *args: str) -> dict:
     return json.loads(out.stdout)
 
 
+def _spread(totals) -> str:
+    values = sorted(totals)
+    return f"{values[0] * 1000:.0f}–{values[-1] * 1000:.0f}"
+
+
 def main() -> None:
     import g287
 
@@ -103,6 +108,9 @@ def main() -> None:
         "",
         f"- Throughput: **{speed:,.0f} source rows per second** (target ≥ 20,000): {'met' if speed >= 20000 else 'NOT met'}.",
         f"- Against the openpyxl reading baseline: **{ratio:.1f}× faster** (target ≥ 5×): {'met' if ratio >= 5 else 'NOT met'}.",
+        f"- Spread of the {REPEAT} runs (total ms, fastest to slowest): g287 {_spread(r['total'] for r in ours)}; pandas + openpyxl "
+        f"{_spread(r['total'] for r in baseline)}. The same code on this machine varies this much from run to run, and from one "
+        "session's machine to the next; the two are measured in turns, so their ratio varies less than either.",
     ]
     write_section("ingest", "\n".join(lines))
     print("\n".join(lines))
