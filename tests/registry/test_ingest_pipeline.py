@@ -65,6 +65,24 @@ def test_processors_given_the_new_rows_write_what_they_write_reading_them_back(t
         selected.dispose()
 
 
+def test_the_pure_work_of_a_row_reading_is_done_once_per_process(monkeypatch):
+    """processors.precompute covers only the readings the process has not precomputed before: consecutive lists
+    share most readings, whose rows were stored with the earlier file (the writer does the work of any row not
+    covered itself; the pipeline test above shows the result is the same)."""
+    from g287.registry import processors
+
+    monkeypatch.setattr(processors, "_precomputed_readings", {})  # as in a new worker process
+    files = ingest.sort_for_ingest(ingest.expand_paths([str(ICE / "participating")]))
+    first, second = ingest.prepare(files[-2]), ingest.prepare(files[-1])
+
+    def counted(prepared) -> int:  # entries of (state, county, type, agency) worked out for the file
+        return len(prepared.precomputed["counties"].problems)
+
+    assert counted(first) > 400
+    assert 0 < counted(second) < counted(first) / 4
+    assert counted(ingest.prepare(files[-1])) == 0
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_garbage_collection_is_restored_after_a_batch(tmp_path, monkeypatch, enabled):
     was = gc.isenabled()
