@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -66,14 +65,6 @@ class Precomputed:
         return found if found is not None else desired_problems(row)
 
 
-class _StoredRow(NamedTuple):  # the shape of _rows()' rows
-    id: int
-    state_usps: str | None
-    county_text: str
-    agency_type: str | None
-    agency_name: str | None
-
-
 @dataclass(frozen=True)
 class _Row:
     state_usps: str | None
@@ -117,7 +108,8 @@ def _match_values(state: str | None, text: str, precomputed: Precomputed | None 
 
 def _rows(conn: Connection, raw_row_ids: list[int]) -> list:
     query = (
-        select(RawRow.id, RawRow.state_usps, RawRow.county_text, RawRow.agency_type, AgencyName.name.label("agency_name"))
+        # the names of processors.NewRow, so that rows read here and rows handed over by the ingest are alike
+        select(RawRow.id.label("raw_row_id"), RawRow.state_usps, RawRow.county_text, RawRow.agency_type, AgencyName.name.label("agency_name"))
         .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
     )
     rows = []
@@ -153,14 +145,14 @@ def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precompute
     `precomputed`: the matching done where the rows were read (see precompute); `new_rows`: the rows were
     stored in this transaction, so they have no entries to replace; `stored`: those rows' stored facts
     (processors.NewRow, with raw_row_id, state_usps, county_text, agency_type, agency_name), when the caller has them."""
-    rows = _rows(conn, raw_row_ids) if stored is None else [_StoredRow(r.raw_row_id, r.state_usps, r.county_text, r.agency_type, r.agency_name) for r in stored if r.county_text is not None]
+    rows = _rows(conn, raw_row_ids) if stored is None else [r for r in stored if r.county_text is not None]
     if not rows:
         return 0
     ensure_matches(conn, {(r.state_usps, r.county_text) for r in rows}, precomputed)
     links = CountyRowProblem.__table__
     problems = RowProblem.__table__
     existing: dict[int, list[tuple[int, tuple]]] = defaultdict(list)
-    for chunk in chunks([r.id for r in rows]) if not new_rows else ():
+    for chunk in chunks([r.raw_row_id for r in rows]) if not new_rows else ():
         for problem_id, raw_id, column, raw_value, text, action, category in conn.execute(
             select(links.c.row_problem_id, links.c.raw_row_id, problems.c.column, problems.c.raw_value, problems.c.problem, problems.c.action, problems.c.category)
             .join(problems, problems.c.id == links.c.row_problem_id)
@@ -171,11 +163,11 @@ def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precompute
     for row in rows:
         desired = precomputed.problems_of(row) if precomputed else desired_problems(row)
         want = [(p["column"], p["raw_value"], p["problem"], p["action"], p["category"]) for p in desired]
-        have = existing.get(row.id, [])
+        have = existing.get(row.raw_row_id, [])
         if sorted(w for w in want) == sorted(h for _i, h in have):
             continue
         stale += [problem_id for problem_id, _h in have]
-        wanted += [(row.id, w) for w in want]
+        wanted += [(row.raw_row_id, w) for w in want]
     for chunk in chunks(stale):
         conn.execute(delete(links).where(links.c.row_problem_id.in_(chunk)))
         conn.execute(delete(problems).where(problems.c.id.in_(chunk)))

@@ -253,11 +253,10 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             series=prepared.series,
             seq=seq,
             is_latest=is_latest,
-            new_raw_row_ids=[row.raw_row_id for row in new_rows],
+            new_rows=new_rows,
             new_agency_ids=sorted(new_agency_ids),
             listed_raw_row_ids=sorted({m.raw_row_id for m in mapped}),
             precomputed=prepared.precomputed,
-            new_rows=new_rows,
         ),
     )
     checkpoint("processors")

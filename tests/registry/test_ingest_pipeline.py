@@ -1,13 +1,14 @@
 """ingest_many reads files in a worker process while it writes: the database it leaves is the one ingesting the
 files one by one leaves, and what it does to the interpreter (garbage collection) is undone."""
 
-import dataclasses
 import gc
 
 import pytest
 
 from g287.access import Actor
 from g287.db.engine import Database
+from g287.documents import links
+from g287.geo import store
 from g287.registry import ingest
 from g287.registry.handoff import Receiver, Sender
 from tests.conftest import ICE, snapshot
@@ -46,17 +47,20 @@ def test_processors_given_the_new_rows_write_what_they_write_reading_them_back(t
     processors select the rows again. Both leave the same database."""
     given = _ingest(tmp_path, "given.sqlite", 1, monkeypatch)
     seen = []
-    real = ingest.run_processors
 
-    def without_facts(conn, event):
-        seen.append(len(event.new_rows))
-        assert [r.raw_row_id for r in event.new_rows] == event.new_raw_row_ids
-        real(conn, dataclasses.replace(event, new_rows=None))
+    def selecting(real):
+        def without_facts(conn, raw_row_ids, *args, stored=None, **kwargs):
+            assert stored is not None and raw_row_ids == sorted(set(raw_row_ids)) == [r.raw_row_id for r in stored]
+            seen.append(len(stored))
+            return real(conn, raw_row_ids, *args, **kwargs)
 
-    monkeypatch.setattr(ingest, "run_processors", without_facts)
+        return without_facts
+
+    monkeypatch.setattr(store, "match_rows", selecting(store.match_rows))
+    monkeypatch.setattr(links, "link_rows", selecting(links.link_rows))
     selected = _ingest(tmp_path, "selected.sqlite", 1, monkeypatch)
     try:
-        assert sum(seen) > 1000
+        assert sum(seen) > 2000  # both processors, every new row
         given_content = _content(given)
         assert len(given_content["document_row_links"]) > 1000 and len(given_content["county_row_problems"]) > 10
         assert given_content == _content(selected)

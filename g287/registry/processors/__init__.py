@@ -42,11 +42,14 @@ class IngestEvent:
     series: str
     seq: int
     is_latest: bool  # the newest publication of its series
-    new_raw_row_ids: list[int]  # rows stored for the first time by this publication
+    new_rows: tuple[NewRow, ...]  # rows stored for the first time by this publication, by id
     new_agency_ids: list[int]  # agencies created for names that matched no known agency by their key
     listed_raw_row_ids: list[int]  # every row this publication lists
     precomputed: dict[str, object] = field(default_factory=dict)  # by processor module name (see precompute)
-    new_rows: tuple[NewRow, ...] | None = None  # the facts of new_raw_row_ids, when the caller has them at hand
+
+    @property
+    def new_raw_row_ids(self) -> list[int]:
+        return [row.raw_row_id for row in self.new_rows]
 
 
 def load() -> None:
