@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from g287.db.models.history import IdentityCandidate, IdentityMerge
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow
 from g287.db.chunks import CHUNK
+from g287.db.plain import plain
 from g287.history import aliases
 from g287.history.names import Match, compare, core_key, expanded_key, identity_rules
 from g287.registry.names import agency_key
@@ -130,12 +131,33 @@ def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> t
     return target, blocked
 
 
-def _in_states(query, column, states: set[str | None] | None):
-    """`query` limited to rows whose `column` is one of `states` (None: every state; a None in it: no state)."""
-    if states is None:
-        return query
-    known = sorted(s for s in states if s is not None)
-    return query.where(or_(column.in_(known), column.is_(None)) if None in states else column.in_(known))
+class _InStates:
+    """One query in three forms: for every state, for a list of states, and for a list that includes "no state"
+    (compiled once each; see g287.db.plain)."""
+
+    def __init__(self, query, column) -> None:
+        states = bindparam("states", expanding=True)
+        self.every = plain(query)
+        self.listed = plain(query.where(column.in_(states)))
+        self.listed_or_none = plain(query.where(or_(column.in_(states), column.is_(None))))
+
+    def rows(self, conn: Connection, states: set[str | None] | None, **params) -> list[tuple]:
+        """The rows whose column is one of `states` (None: every state; a None in it: no state)."""
+        if states is None:
+            return self.every.rows(conn, **params)
+        known = sorted(s for s in states if s is not None)
+        if None in states:
+            return self.listed_or_none.rows(conn, states=known, **params)
+        return self.listed.rows(conn, states=known, **params) if known else []
+
+
+_LIVE_NAMES = _InStates(
+    select(Agency.id, Agency.state_usps, AgencyName.name)
+    .join(AgencyName, AgencyName.agency_id == Agency.id)
+    .where(Agency.merged_into_id.is_(None))
+    .order_by(AgencyName.id),
+    Agency.state_usps,
+)
 
 
 def _live_names(conn: Connection, states: set[str | None] | None = None) -> tuple[dict[int, list[str]], dict[int, str | None]]:
@@ -143,33 +165,28 @@ def _live_names(conn: Connection, states: set[str | None] | None = None) -> tupl
     (A merged agency's names belong to its survivor, so every live agency has names.)"""
     names: dict[int, list[str]] = defaultdict(list)
     state_of: dict[int, str | None] = {}
-    query = (
-        select(Agency.id, Agency.state_usps, AgencyName.name)
-        .join(AgencyName, AgencyName.agency_id == Agency.id)
-        .where(Agency.merged_into_id.is_(None))
-        .order_by(AgencyName.id)
-    )
-    for agency_id, state, name in conn.execute(_in_states(query, Agency.state_usps, states)).all():
+    for agency_id, state, name in _LIVE_NAMES.rows(conn, states):
         names[agency_id].append(name)
         state_of[agency_id] = state
     return names, state_of
 
 
+_AGREEMENTS_AT = _InStates(
+    select(AgencyName.agency_id, RawRow.model, RawRow.signed_on, ListingRun.first_seq, ListingRun.last_seq)
+    .select_from(ListingRun)
+    .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+    .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+    .where(ListingRun.series == bindparam("series"), ListingRun.first_seq <= bindparam("seq"), ListingRun.last_seq >= bindparam("before")),
+    RawRow.state_usps,
+)
+
+
 def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | None] | None = None):
     """For the publications at `seq` and `seq - 1` (one query): the agencies (of `states`; None: all) each lists,
     and their (model, signed date) pairs."""
-    query = _in_states(
-        select(AgencyName.agency_id, RawRow.model, RawRow.signed_on, ListingRun.first_seq, ListingRun.last_seq)
-        .select_from(ListingRun)
-        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
-        .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
-        .where(ListingRun.series == series, ListingRun.first_seq <= seq, ListingRun.last_seq >= seq - 1),
-        RawRow.state_usps,
-        states,
-    )
     now: tuple[set[int], dict[int, set[tuple[str, dt.date]]]] = (set(), defaultdict(set))
     before: tuple[set[int], dict[int, set[tuple[str, dt.date]]]] = (set(), defaultdict(set))
-    for agency_id, model, signed, first_seq, last_seq in conn.execute(query).all():
+    for agency_id, model, signed, first_seq, last_seq in _AGREEMENTS_AT.rows(conn, states, series=series, seq=seq, before=seq - 1):
         for position, (listed, pairs) in ((seq, now), (seq - 1, before)):
             if position >= 1 and first_seq <= position <= last_seq:
                 listed.add(agency_id)

@@ -1,0 +1,64 @@
+"""Statements run on the DBAPI cursor (g287.db.plain) give what SQLAlchemy's own execution gives, on both databases."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from g287.db.models.registry import Publication
+from g287.db.plain import plain
+
+UTC = dt.timezone.utc
+
+_INSERT = plain(
+    insert(Publication).values(
+        {column: bindparam(column) for column in (
+            "kind", "published_on", "half", "file_name", "sha256", "size_bytes", "source_format", "source_modified_at", "header_row",
+            "columns", "source_rows", "listing_count", "origin", "series", "seq", "imported_at",
+        )}
+    )
+)
+_BY_KIND = plain(
+    select(Publication.id, Publication.published_on, Publication.source_modified_at, Publication.columns, Publication.half)
+    .where(Publication.kind.in_(bindparam("kinds", expanding=True)), Publication.seq >= bindparam("seq"))
+    .order_by(Publication.id)
+)
+
+
+def _publication(number: int, **changes) -> dict:
+    return {**dict(
+        kind="participating" if number % 2 else "pending", published_on=dt.date(2025, 5, number), half=None if number == 3 else "am",
+        file_name=f"f{number}.xlsx", sha256=f"{number:064d}", size_bytes=10 * number, source_format="xlsx",
+        source_modified_at=dt.datetime(2025, 5, number, 9, 30, tzinfo=UTC) if number != 2 else None, header_row=1,
+        columns=["STATE", f"é{number}", None], source_rows=number, listing_count=number, origin="ice", series="ice/x", seq=number,
+        imported_at=dt.datetime(2025, 6, 1, tzinfo=UTC),
+    ), **changes}
+
+
+def test_plain_statements_read_and_write_as_sqlalchemy_does(db):
+    with db.engine.begin() as conn:
+        _INSERT.many(conn, [_publication(n) for n in range(1, 5)])
+        _INSERT.many(conn, [])  # nothing to write is not an error
+    with db.engine.begin() as conn:
+        ours = _BY_KIND.rows(conn, kinds=["participating", "pending"], seq=2)
+        theirs = [tuple(row) for row in conn.execute(_BY_KIND.statement, {"kinds": ["participating", "pending"], "seq": 2})]
+        only_one_kind = _BY_KIND.rows(conn, kinds=["pending"], seq=1)
+    assert ours == theirs
+    assert [row[0] for row in ours] and len(ours) == 3
+    assert ours[0][1] == dt.date(2025, 5, 2) and ours[0][2] is None and ours[0][3] == ["STATE", "é2", None]
+    assert ours[1][2].replace(tzinfo=ours[1][2].tzinfo or UTC) == dt.datetime(2025, 5, 3, 9, 30, tzinfo=UTC) and ours[1][4] is None
+    assert {row[1].day for row in only_one_kind} == {2, 4}
+
+
+def test_a_database_error_is_sqlalchemys_and_the_transaction_rolls_back(db):
+    with pytest.raises(IntegrityError):
+        with db.engine.begin() as conn:
+            _INSERT.many(conn, [_publication(1)])
+            _INSERT.many(conn, [_publication(2, sha256=f"{1:064d}")])  # the same sha256 twice
+    with db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Publication)).scalar() == 0
+    # The plain path reads what SQLAlchemy's own path wrote in the same transaction.
+    with db.engine.begin() as conn:
+        conn.execute(insert(Publication), [_publication(5)])
+        assert [row[1] for row in _BY_KIND.rows(conn, kinds=["participating"], seq=0)] == [dt.date(2025, 5, 5)]
