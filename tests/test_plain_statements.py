@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from g287.db.models.registry import Publication
+from g287.db.models.registry import Agency, Publication
 from g287.db.plain import plain
 
 UTC = dt.timezone.utc
@@ -62,3 +62,22 @@ def test_a_database_error_is_sqlalchemys_and_the_transaction_rolls_back(db):
     with db.engine.begin() as conn:
         conn.execute(insert(Publication), [_publication(5)])
         assert [row[1] for row in _BY_KIND.rows(conn, kinds=["participating"], seq=0)] == [dt.date(2025, 5, 5)]
+
+
+_NEW_NAME = plain(insert(Agency).returning(Agency.id, Agency.key), columns=["state_usps", "name", "key", "agency_type", "county_text"])
+_RENAME = plain(update(Agency).where(Agency.id == bindparam("_id")), columns=["name"])
+_NAMES = plain(select(Agency.id, Agency.name).where(Agency.id.in_(bindparam("ids", expanding=True))).order_by(Agency.id))
+
+
+def test_inserts_return_their_rows_in_order_and_updates_set_only_their_columns(db, monkeypatch):
+    monkeypatch.setattr("g287.db.chunks.CHUNK", 3)  # several chunks of the IN list
+    rows = [{"state_usps": "TX", "name": f"Agency {n}", "key": f"agency {n:03d}", "agency_type": "county", "county_text": None} for n in (5, 1, 9, 3, 7, 2, 8)]
+    with db.engine.begin() as conn:
+        returned = _NEW_NAME.returning(conn, rows)
+        assert [key for _id, key in returned] == [row["key"] for row in rows]
+        ids = [agency_id for agency_id, _key in returned]
+        _RENAME.many(conn, [{"_id": ids[0], "name": "Renamed"}])
+        found = _NAMES.rows_in_chunks(conn, "ids", ids)
+    assert sorted(found) == sorted([(ids[0], "Renamed")] + [(i, row["name"]) for i, row in zip(ids[1:], rows[1:])])
+    with db.engine.connect() as conn:
+        assert conn.execute(select(Agency.key).where(Agency.id == ids[0])).scalar() == "agency 005"  # only the name was set

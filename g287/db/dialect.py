@@ -44,6 +44,24 @@ def insert(table, dialect_name: str):
     return sqlite.insert(table)
 
 
+def executemany_returning(dialect_name: str, cursor, sql: str, rows: list) -> list[tuple]:
+    """An INSERT ... RETURNING for each row of values on a DBAPI cursor, its returned row each, in order.
+    psycopg sends them all at once (executemany with returning); sqlite3's executemany returns nothing, but one
+    execute per row of a statement it has prepared already is cheap in-process."""
+    if dialect_name == "postgresql":
+        cursor.executemany(sql, rows, returning=True)
+        found = []
+        while True:
+            found.extend(cursor.fetchall())
+            if not cursor.nextset():
+                return found
+    found = []
+    for row in rows:
+        cursor.execute(sql, row)
+        found.extend(cursor.fetchall())
+    return found
+
+
 def append_only_statements(dialect_name: str, table: str) -> list[str]:
     """Statements that make the database itself refuse UPDATE and DELETE on an append-only table."""
     if dialect_name == "sqlite":

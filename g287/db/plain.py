@@ -15,21 +15,28 @@ from typing import Any, Iterable, Mapping, Sequence
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from g287.db import dialect
+from g287.db import chunks as chunking
+
 
 class PlainStatement:
-    def __init__(self, statement) -> None:
+    """`columns`: for an INSERT or UPDATE, the columns given a value (by their names), as SQLAlchemy compiles one
+    for the keys of its first row; every one must then be given, defaults included (a missing one is an error)."""
+
+    def __init__(self, statement, columns: Sequence[str] | None = None) -> None:
         self.statement = statement
+        self.columns = list(columns) if columns is not None else None
         self._compiled: dict[str, tuple] = {}
+        _ALL.append(self)
 
     def _for(self, conn: Connection) -> tuple:
-        dialect = conn.dialect
-        found = self._compiled.get(dialect.name)
+        found = self._compiled.get(conn.dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect)
+            compiled = self.statement.compile(dialect=conn.dialect, column_keys=self.columns)
             expanding = "__[POSTCOMPILE_" in compiled.string
-            result_processors = [column.type._cached_result_processor(dialect, None) for column in compiled._result_columns]
+            result_processors = [column.type._cached_result_processor(conn.dialect, None) for column in compiled._result_columns]
             found = (compiled, expanding, dict(compiled._bind_processors), result_processors if any(result_processors) else None)
-            self._compiled[dialect.name] = found
+            self._compiled[conn.dialect.name] = found
         return found
 
     def _values(self, compiled, expanding: bool, processors: dict, params: Mapping[str, Any]) -> tuple[str, Any]:
@@ -59,6 +66,30 @@ class PlainStatement:
             return found
         return [tuple(p(v) if p else v for p, v in zip(result_processors, row)) for row in found]
 
+    def rows_in_chunks(self, conn: Connection, name: str, values: Sequence, **params) -> list[tuple]:
+        """rows() with the IN list `name` given `values` a chunk at a time (g287.db.chunks)."""
+        found: list[tuple] = []
+        for chunk in chunking.chunks(values, chunking.CHUNK):
+            found.extend(self.rows(conn, **{name: chunk}, **params))
+        return found
+
+    def returning(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple]:
+        """An INSERT ... RETURNING once per row of values: what each returns, in the order of the rows."""
+        compiled, expanding, processors, result_processors = self._for(conn)
+        batch = [self._values(compiled, False, processors, row)[1] for row in rows]
+        if not batch:
+            return []
+        cursor = conn.connection.cursor()
+        try:
+            found = dialect.executemany_returning(conn.dialect.name, cursor, compiled.string, batch)
+        except conn.dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(compiled.string, batch[:1], error, conn.dialect.loaded_dbapi.Error) from error
+        finally:
+            cursor.close()
+        if result_processors is None:
+            return found
+        return [tuple(p(v) if p else v for p, v in zip(result_processors, row)) for row in found]
+
     def many(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         """The statement once per row of values (executemany); no result."""
         compiled, expanding, processors, _result = self._for(conn)
@@ -76,8 +107,18 @@ class PlainStatement:
             cursor.close()
 
 
-def plain(statement) -> PlainStatement:
-    return PlainStatement(statement)
+_ALL: list[PlainStatement] = []  # every plain statement, compiled ahead by compile_all()
+
+
+def plain(statement, columns: Sequence[str] | None = None) -> PlainStatement:
+    return PlainStatement(statement, columns)
+
+
+def compile_all(conn: Connection) -> None:
+    """Compile every plain statement for the connection's dialect now (an ingest does this while its first file is
+    read, instead of on each statement's first use)."""
+    for statement in _ALL:
+        statement._for(conn)
 
 
 def scalars(rows: Sequence[tuple]) -> list:

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from g287.db.chunks import chunks
+from g287.db.plain import plain
 from g287.db.models.registry import Agency, AgencyName, Agreement
 from g287.registry.names import agency_key
 
@@ -28,21 +29,25 @@ class NameFacts:
     county_text: str | None
 
 
+_NAMES_CALLED = plain(select(AgencyName.id, AgencyName.state_usps, AgencyName.name).where(AgencyName.name.in_(bindparam("names", expanding=True))))
+_AGENCIES_OF_KEYS = plain(
+    select(AgencyName.agency_id, AgencyName.state_usps, AgencyName.key).where(AgencyName.key.in_(bindparam("keys", expanding=True))).order_by(AgencyName.id)
+)
+_NEW_AGENCY = plain(insert(Agency).returning(Agency.id), columns=("state_usps", "name", "key", "agency_type", "county_text"))
+_NEW_NAME = plain(insert(AgencyName).returning(AgencyName.id), columns=("state_usps", "name", "key", "rule", "confidence", "agency_id"))
+
+
 def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFacts]) -> tuple[dict[tuple[str | None, str], int], list[int]]:
     """Agency name ids for (state, published name) pairs, recording the names not seen before; also the ids
     of the agencies created for names whose key matched no known agency."""
-    names = AgencyName.__table__
     known: dict[tuple[str | None, str], int] = {}
     by_key: dict[tuple[str | None, str], int] = {}
     # agency_names always point to the live agency (merges re-point them), so keys lead to live agencies.
-    wanted_names = sorted({name for _state, name in wanted})
-    for chunk in chunks(wanted_names):
-        for name_id, state, name in conn.execute(select(names.c.id, names.c.state_usps, names.c.name).where(names.c.name.in_(chunk))):
-            known[(state, name)] = name_id
+    for name_id, state, name in _NAMES_CALLED.rows_in_chunks(conn, "names", sorted({name for _state, name in wanted})):
+        known[(state, name)] = name_id
     new_keys = sorted({agency_key(name) for pair in wanted if pair not in known for name in [pair[1]]})
-    for chunk in chunks(new_keys):
-        for agency_id, state, key in conn.execute(select(names.c.agency_id, names.c.state_usps, names.c.key).where(names.c.key.in_(chunk)).order_by(names.c.id)):
-            by_key.setdefault((state, key), agency_id)
+    for agency_id, state, key in _AGENCIES_OF_KEYS.rows_in_chunks(conn, "keys", new_keys):  # each chunk in id order
+        by_key.setdefault((state, key), agency_id)
     result = {pair: known[pair] for pair in wanted if pair in known}
     new_names = sorted((p for p in wanted if p not in known), key=lambda pair: (pair[0] or "", pair[1]))
     if not new_names:
@@ -58,19 +63,13 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
             new_agencies.append({"state_usps": state, "name": name, "key": key, "agency_type": facts.agency_type, "county_text": facts.county_text})
             rule = RULE_FIRST_SEEN
         name_rows.append({"state_usps": state, "name": name, "key": key, "rule": rule, "confidence": 1.0})
-    # Each insert returns its rows' natural keys with their ids: without a promise of order, SQLAlchemy sends
-    # the rows in a few multi-row statements instead of one statement per row (SQLite has no ordered RETURNING).
-    new_agency_ids: list[int] = []
-    if new_agencies:
-        returned = conn.execute(insert(Agency).returning(Agency.state_usps, Agency.key, Agency.id), new_agencies).all()
-        id_of = {(state, key): agency_id for state, key, agency_id in returned}
-        new_agency_ids = [id_of[(row["state_usps"], row["key"])] for row in new_agencies]
-        for pair in created:
-            by_key[pair] = id_of[pair]
+    new_agency_ids = [agency_id for (agency_id,) in _NEW_AGENCY.returning(conn, new_agencies)]
+    for pair, index in created.items():
+        by_key[pair] = new_agency_ids[index]
     for row in name_rows:
         row["agency_id"] = by_key[(row["state_usps"], row["key"])]
-    returned = conn.execute(insert(AgencyName).returning(AgencyName.state_usps, AgencyName.name, AgencyName.id), name_rows).all()
-    result.update({(state, name): name_id for state, name, name_id in returned})
+    returned = _NEW_NAME.returning(conn, name_rows)
+    result.update({(row["state_usps"], row["name"]): name_id for row, (name_id,) in zip(name_rows, returned)})
     return result, new_agency_ids
 
 

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from g287 import audit
 from g287.access import Actor, authorize
 from g287.db.chunks import chunks
 from g287.db.engine import Database
+from g287.db.plain import plain
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
 from g287.registry import runs
@@ -336,16 +337,22 @@ def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime)
     return seq, seq == len(rows) + 1
 
 
+_RAW_ROW_COLUMNS = (
+    "kind", "digest", "content", "state_usps", "agency_name_id", "model", "agency_type", "county_text", "signed_on", "moa_status", "moa_url", "addendum_url",
+)
+_RAW_ROW_IDS = plain(select(RawRow.digest, RawRow.id).where(RawRow.kind == bindparam("kind"), RawRow.digest.in_(bindparam("digests", expanding=True))))
+_NEW_RAW_ROW = plain(insert(RawRow).returning(RawRow.id), columns=_RAW_ROW_COLUMNS)
+_NEW_ROW_PROBLEM = plain(insert(RowProblem), columns=("raw_row_id", "column", "raw_value", "problem", "action", "category"))
+
+
 def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], known: CommittedIds | None = None) -> tuple[dict[str, int], list[RowReading], list[int]]:
     """Raw row ids by digest, storing the rows (with their problems and agency names) not stored before;
     also the readings of the rows stored now and the ids of the agencies created for names never seen before."""
-    table = RawRow.__table__
     digests = sorted({r.digest for r in listings})
     ids: dict[str, int] = {}
     if known is not None:
         ids = {d: known.ids[(kind, d)] for d in digests if (kind, d) in known.ids}
-    for chunk in chunks([d for d in digests if d not in ids]):
-        ids.update(dict(conn.execute(select(table.c.digest, table.c.id).where(table.c.kind == kind, table.c.digest.in_(chunk))).all()))
+    ids.update(_RAW_ROW_IDS.rows_in_chunks(conn, "digests", [d for d in digests if d not in ids], kind=kind))
     new = {}
     for reading in listings:
         if reading.digest not in ids and reading.digest not in new:
@@ -361,9 +368,9 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
     name_ids.update(resolved)
     if known is not None:
         known.pending_names.update(resolved)
-    # The insert returns each row's digest with its id (in no promised order: multi-row statements).
-    returned = conn.execute(
-        insert(table).returning(table.c.digest, table.c.id),
+    rows = list(new.values())
+    returned = _NEW_RAW_ROW.returning(
+        conn,
         [
             {
                 "kind": kind,
@@ -379,18 +386,19 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
                 "moa_url": r.moa_url,
                 "addendum_url": r.addendum_url,
             }
-            for r in new.values()
+            for r in rows
         ],
-    ).all()
-    ids.update(dict(returned))
-    problems = [
-        {"raw_row_id": ids[r.digest], "column": p.column, "raw_value": p.raw_value, "problem": p.problem, "action": p.action, "category": p.category}
-        for r in new.values()
-        for p in r.problems
-    ]
-    if problems:
-        conn.execute(insert(RowProblem.__table__), problems)
-    return ids, list(new.values()), new_agency_ids
+    )
+    ids.update((r.digest, raw_id) for r, (raw_id,) in zip(rows, returned))
+    _NEW_ROW_PROBLEM.many(
+        conn,
+        (
+            {"raw_row_id": ids[r.digest], "column": p.column, "raw_value": p.raw_value, "problem": p.problem, "action": p.action, "category": p.category}
+            for r in rows
+            for p in r.problems
+        ),
+    )
+    return ids, rows, new_agency_ids
 
 
 def _agencies_of_rows(conn: Connection, series: str, seq: int) -> dict[int, int | None]:
