@@ -91,16 +91,22 @@ class AgreementFacts:
     addendum_url: str | None
 
 
+_AGREEMENTS_OF = plain(
+    select(Agreement.id, Agreement.agency_id, Agreement.model, Agreement.signed_on, Agreement.moa_url, Agreement.addendum_url).where(
+        Agreement.agency_id.in_(bindparam("ids", expanding=True))
+    )
+)
+_UPDATE_AGREEMENT = plain(update(Agreement).where(Agreement.id == bindparam("_id")), columns=("signed_on", "moa_url", "addendum_url"))
+_NEW_AGREEMENT = plain(insert(Agreement), columns=("agency_id", "model", "signed_on", "moa_url", "addendum_url", "origin"))
+
+
 def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFacts | None], *, latest: bool, origin: str = "ice") -> None:
     """Create the agreements a publication names (with the publication's origin as their source); when it is the
     latest participating list, its signed dates and document addresses become the agreements' current ones (None
     facts: a pending listing, nothing to update)."""
-    table = Agreement.__table__
     existing = {}
-    for chunk in chunks(sorted({agency_id for agency_id, _model in facts})):
-        query = select(table.c.id, table.c.agency_id, table.c.model, table.c.signed_on, table.c.moa_url, table.c.addendum_url).where(table.c.agency_id.in_(chunk))
-        for agreement_id, agency_id, model, signed, moa, addendum in conn.execute(query):
-            existing[(agency_id, model)] = (agreement_id, signed, moa, addendum)
+    for agreement_id, agency_id, model, signed, moa, addendum in _AGREEMENTS_OF.rows_in_chunks(conn, "ids", sorted({agency_id for agency_id, _model in facts})):
+        existing[(agency_id, model)] = (agreement_id, signed, moa, addendum)
     new_rows, changed = [], []
     for (agency_id, model), fact in facts.items():
         current = existing.get((agency_id, model))
@@ -117,23 +123,20 @@ def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFa
             )
         elif latest and fact is not None and (current[1], current[2], current[3]) != (fact.signed_on, fact.moa_url, fact.addendum_url):
             changed.append({"_id": current[0], "signed_on": fact.signed_on, "moa_url": fact.moa_url, "addendum_url": fact.addendum_url})
-    if changed:
-        conn.execute(update(table).where(table.c.id == bindparam("_id")), changed)
-    if new_rows:
-        conn.execute(insert(table), new_rows)
+    _UPDATE_AGREEMENT.many(conn, changed)
+    _NEW_AGREEMENT.many(conn, new_rows)
+
+
+_AGENCY_FACTS = plain(select(Agency.id, Agency.name, Agency.agency_type, Agency.county_text).where(Agency.id.in_(bindparam("ids", expanding=True))))
+_UPDATE_AGENCY = plain(update(Agency).where(Agency.id == bindparam("_id")), columns=("name", "key", "agency_type", "county_text"))
 
 
 def refresh_agencies(conn: Connection, latest_names: dict[int, tuple[str, str | None, str | None]]) -> None:
     """Give agencies the name, type and county of the latest publication that lists them."""
-    table = Agency.__table__
-    current = {}
-    for chunk in chunks(sorted(latest_names)):
-        query = select(table.c.id, table.c.name, table.c.agency_type, table.c.county_text).where(table.c.id.in_(chunk))
-        current.update({agency_id: (name, kind, county) for agency_id, name, kind, county in conn.execute(query)})
+    current = {agency_id: (name, kind, county) for agency_id, name, kind, county in _AGENCY_FACTS.rows_in_chunks(conn, "ids", sorted(latest_names))}
     changed = [
         {"_id": agency_id, "name": values[0], "key": agency_key(values[0]), "agency_type": values[1], "county_text": values[2]}
         for agency_id, values in latest_names.items()
         if current.get(agency_id) != values
     ]
-    if changed:
-        conn.execute(update(table).where(table.c.id == bindparam("_id")), changed)
+    _UPDATE_AGENCY.many(conn, changed)

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, authorize
-from g287.db.chunks import chunks
 from g287.db.engine import Database
 from g287.db.plain import plain
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
@@ -231,7 +230,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         occurrences[raw_id] = occurrence + 1
         mapped.append(runs.MappedRow(source_row.number, raw_id, occurrence))
     changed_raw_ids = runs.place(conn, prepared.series, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
-    conn.execute(insert(PublicationRows).values(publication_id=publication_id, row_map=runs.encode_row_map(mapped)))
+    _NEW_PUBLICATION_ROWS.many(conn, [{"publication_id": publication_id, "row_map": runs.encode_row_map(mapped)}])
     checkpoint("runs")
 
     new_rows = tuple(
@@ -264,8 +263,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
 
     agency_of_raw = _agencies_of_rows(conn, prepared.series, seq)
     issues = publication_issues(prepared, raw_ids, agency_of_raw)
-    if issues:
-        conn.execute(insert(QualityIssue.__table__), [dict(i, publication_id=publication_id) for i in issues])
+    _NEW_QUALITY_ISSUE.many(conn, [dict(_QUALITY_DEFAULTS, **i, publication_id=publication_id) for i in issues])
     checkpoint("quality")
 
     # A new latest publication changes only the agreements and agencies of the rows that changed since the one
@@ -337,6 +335,9 @@ def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime)
     return seq, seq == len(rows) + 1
 
 
+_NEW_PUBLICATION_ROWS = plain(insert(PublicationRows), columns=("publication_id", "row_map"))
+_QUALITY_DEFAULTS = {"row_number": None, "column": None, "raw_value": None, "rows_skipped": 0}
+_NEW_QUALITY_ISSUE = plain(insert(QualityIssue), columns=("publication_id", "row_number", "column", "raw_value", "problem", "action", "category", "rows_skipped"))
 _RAW_ROW_COLUMNS = (
     "kind", "digest", "content", "state_usps", "agency_name_id", "model", "agency_type", "county_text", "signed_on", "moa_status", "moa_url", "addendum_url",
 )
@@ -401,24 +402,25 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
     return ids, rows, new_agency_ids
 
 
+_AGENCIES_OF_LISTED_ROWS = plain(
+    select(RawRow.id, AgencyName.agency_id)
+    .select_from(ListingRun)
+    .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+    .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
+    .where(runs.covering(bindparam("series"), bindparam("seq")))
+)
+_AGENCIES_OF_RAW_ROWS = plain(
+    select(AgencyName.agency_id).join(RawRow, RawRow.agency_name_id == AgencyName.id).where(RawRow.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def _agencies_of_rows(conn: Connection, series: str, seq: int) -> dict[int, int | None]:
     """The agency of every raw row listed by the publication at `seq` (after identity resolution)."""
-    query = (
-        select(RawRow.id, AgencyName.agency_id)
-        .select_from(ListingRun)
-        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
-        .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
-        .where(runs.covering(series, seq))
-    )
-    return dict(conn.execute(query).all())
+    return dict(_AGENCIES_OF_LISTED_ROWS.rows(conn, series=series, seq=seq))
 
 
 def _agencies_of_raw_ids(conn: Connection, raw_ids: set[int]) -> set[int]:
-    found: set[int] = set()
-    for chunk in chunks(sorted(raw_ids)):
-        query = select(AgencyName.agency_id).join(RawRow, RawRow.agency_name_id == AgencyName.id).where(RawRow.id.in_(chunk))
-        found.update(conn.execute(query).scalars())
-    return found
+    return {agency_id for (agency_id,) in _AGENCIES_OF_RAW_ROWS.rows_in_chunks(conn, "ids", sorted(raw_ids))}
 
 
 def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, **options) -> tuple[list[IngestResult], list[G287Error]]:

@@ -12,10 +12,11 @@ import array
 import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from g287.db.chunks import chunks
+from g287.db.plain import plain
 from g287.db.models.registry import ListingRun, Publication
 
 RowKey = tuple[int, int]  # (raw row id, occurrence)
@@ -57,6 +58,22 @@ def make_room(conn: Connection, series: str, seq: int) -> None:
     conn.execute(update(ListingRun).where(ListingRun.series == series, ListingRun.last_seq >= seq).values(last_seq=ListingRun.last_seq + 1))
 
 
+_RUN_COLUMNS = ("series", "raw_row_id", "occurrence", "first_seq", "last_seq")
+_SPANNING = plain(
+    select(ListingRun.id, ListingRun.raw_row_id, ListingRun.occurrence, ListingRun.last_seq).where(
+        ListingRun.series == bindparam("series"), ListingRun.first_seq < bindparam("seq"), ListingRun.last_seq > bindparam("seq")
+    )
+)
+_ENDING = plain(select(ListingRun.id, ListingRun.raw_row_id, ListingRun.occurrence).where(ListingRun.series == bindparam("series"), ListingRun.last_seq == bindparam("seq")))
+_STARTING = plain(
+    select(ListingRun.id, ListingRun.raw_row_id, ListingRun.occurrence, ListingRun.last_seq).where(
+        ListingRun.series == bindparam("series"), ListingRun.first_seq == bindparam("seq")
+    )
+)
+_EXTEND_ALL = plain(update(ListingRun).where(ListingRun.series == bindparam("series"), ListingRun.last_seq == bindparam("before")), columns=("last_seq",))
+_NEW_RUN = plain(insert(ListingRun), columns=_RUN_COLUMNS)
+
+
 def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int]:
     """Make the runs of a series cover position `seq` for exactly `keys` (call make_room first if seq is not last).
 
@@ -66,11 +83,7 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int
     changed: set[int] = set()
     runs = ListingRun.__table__
     # Runs that span the gap left by make_room: kept where the row is listed again, split where it is not.
-    spanning = conn.execute(
-        select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence, runs.c.last_seq).where(
-            runs.c.series == series, runs.c.first_seq < seq, runs.c.last_seq > seq
-        )
-    ).all()
+    spanning = _SPANNING.rows(conn, series=series, seq=seq)
     splits = []
     for run_id, raw_row_id, occurrence, last in spanning:
         key = (raw_row_id, occurrence)
@@ -82,8 +95,8 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int
         splits.append({"series": series, "raw_row_id": raw_row_id, "occurrence": occurrence, "first_seq": seq + 1, "last_seq": last})
     if splits:
         conn.execute(insert(runs), splits)
-    before = {(r, o): i for i, r, o in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence).where(runs.c.series == series, runs.c.last_seq == seq - 1))}
-    after = {(r, o): (i, last) for i, r, o, last in conn.execute(select(runs.c.id, runs.c.raw_row_id, runs.c.occurrence, runs.c.last_seq).where(runs.c.series == series, runs.c.first_seq == seq + 1))}
+    before = {(r, o): i for i, r, o in _ENDING.rows(conn, series=series, seq=seq - 1)}
+    after = {(r, o): (i, last) for i, r, o, last in _STARTING.rows(conn, series=series, seq=seq + 1)}
     stopped = [i for key, i in before.items() if key not in remaining]
     changed.update(key[0] for key in before if key not in remaining)
     extend, join, start_earlier, new = [], [], [], []
@@ -101,7 +114,7 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int
     if extend and not after and len(stopped) < len(extend):
         # The usual case, a new latest publication that repeats most rows: extend every run that reached the
         # previous publication, then hold back the few that stop there.
-        conn.execute(update(runs).where(runs.c.series == series, runs.c.last_seq == seq - 1).values(last_seq=seq))
+        _EXTEND_ALL.many(conn, [{"series": series, "before": seq - 1, "last_seq": seq}])
         for chunk in chunks(stopped):
             conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq - 1))
     else:
@@ -112,8 +125,7 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int
     for earlier, (later, later_last) in join:
         conn.execute(update(runs).where(runs.c.id == earlier).values(last_seq=later_last))
         conn.execute(delete(runs).where(runs.c.id == later))
-    if new:
-        conn.execute(insert(runs), new)
+    _NEW_RUN.many(conn, new)
     return changed
 
 
