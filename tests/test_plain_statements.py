@@ -25,6 +25,8 @@ _BY_KIND = plain(
     .order_by(Publication.id)
 )
 
+_FIRST_PENDING = plain(select(Publication.published_on).where(Publication.kind == "pending").order_by(Publication.id).limit(1))  # values in the statement
+
 
 def _publication(number: int, **changes) -> dict:
     return {**dict(
@@ -44,11 +46,13 @@ def test_plain_statements_read_and_write_as_sqlalchemy_does(db):
         ours = _BY_KIND.rows(conn, kinds=["participating", "pending"], seq=2)
         theirs = [tuple(row) for row in conn.execute(_BY_KIND.statement, {"kinds": ["participating", "pending"], "seq": 2})]
         only_one_kind = _BY_KIND.rows(conn, kinds=["pending"], seq=1)
+        first_pending = _FIRST_PENDING.rows(conn)
     assert ours == theirs
     assert [row[0] for row in ours] and len(ours) == 3
     assert ours[0][1] == dt.date(2025, 5, 2) and ours[0][2] is None and ours[0][3] == ["STATE", "é2", None]
     assert ours[1][2].replace(tzinfo=ours[1][2].tzinfo or UTC) == dt.datetime(2025, 5, 3, 9, 30, tzinfo=UTC) and ours[1][4] is None
     assert {row[1].day for row in only_one_kind} == {2, 4}
+    assert first_pending == [(dt.date(2025, 5, 2),)]
 
 
 def test_a_database_error_is_sqlalchemys_and_the_transaction_rolls_back(db):

@@ -35,11 +35,15 @@ class PlainStatement:
             compiled = self.statement.compile(dialect=conn.dialect, column_keys=self.columns)
             expanding = "__[POSTCOMPILE_" in compiled.string
             result_processors = [column.type._cached_result_processor(conn.dialect, None) for column in compiled._result_columns]
-            found = (compiled, expanding, dict(compiled._bind_processors), result_processors if any(result_processors) else None)
+            # Values written into the statement itself (a LIMIT, a literal in a condition) are bound too.
+            literals = {name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required}
+            found = (compiled, expanding, dict(compiled._bind_processors), result_processors if any(result_processors) else None, literals)
             self._compiled[conn.dialect.name] = found
         return found
 
-    def _values(self, compiled, expanding: bool, processors: dict, params: Mapping[str, Any]) -> tuple[str, Any]:
+    def _values(self, compiled, expanding: bool, processors: dict, params: Mapping[str, Any], literals: dict) -> tuple[str, Any]:
+        if literals:
+            params = {**literals, **params}
         if expanding:  # IN lists: the SQL depends on their lengths
             state = compiled._process_parameters_for_postcompile(dict(params))
             sql, params, names = state.statement, state.parameters, state.positiontup
@@ -52,8 +56,8 @@ class PlainStatement:
 
     def rows(self, conn: Connection, **params) -> list[tuple]:
         """Every result row, as a tuple of values processed as SQLAlchemy would."""
-        compiled, expanding, processors, result_processors = self._for(conn)
-        sql, values = self._values(compiled, expanding, processors, params)
+        compiled, expanding, processors, result_processors, literals = self._for(conn)
+        sql, values = self._values(compiled, expanding, processors, params, literals)
         cursor = conn.connection.cursor()
         try:
             cursor.execute(sql, values)
@@ -75,8 +79,8 @@ class PlainStatement:
 
     def returning(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple]:
         """An INSERT ... RETURNING once per row of values: what each returns, in the order of the rows."""
-        compiled, expanding, processors, result_processors = self._for(conn)
-        batch = [self._values(compiled, False, processors, row)[1] for row in rows]
+        compiled, _expanding, processors, result_processors, literals = self._for(conn)
+        batch = [self._values(compiled, False, processors, row, literals)[1] for row in rows]
         if not batch:
             return []
         cursor = conn.connection.cursor()
@@ -92,10 +96,10 @@ class PlainStatement:
 
     def many(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         """The statement once per row of values (executemany); no result."""
-        compiled, expanding, processors, _result = self._for(conn)
+        compiled, expanding, processors, _result, literals = self._for(conn)
         if expanding:
             raise ValueError("executemany of a statement with IN lists")
-        batch = [self._values(compiled, False, processors, row)[1] for row in rows]
+        batch = [self._values(compiled, False, processors, row, literals)[1] for row in rows]
         if not batch:
             return
         cursor = conn.connection.cursor()

@@ -15,11 +15,12 @@ import difflib
 import re
 from functools import cache
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.engine import Connection
 
 from g287.catalog import catalog
 from g287.db.chunks import chunks
+from g287.db.plain import plain
 from g287.db.models.documents import DocumentAddress, DocumentFact, DocumentRowLink
 from g287.db.models.registry import AgencyName, RawRow, RowProblem
 from g287.documents.reading import reading_rules
@@ -105,11 +106,13 @@ def check_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = Fal
     return len(entries)
 
 
+_HOLDING_A_DOCUMENT = plain(
+    select(DocumentAddress.id).where(DocumentAddress.id.in_(bindparam("ids", expanding=True)), DocumentAddress.document_id.is_not(None)).limit(1)
+)
+
+
 def _any_holding_a_document(conn: Connection, address_ids: set[int]) -> bool:
-    return any(
-        conn.execute(select(DocumentAddress.id).where(DocumentAddress.id.in_(chunk), DocumentAddress.document_id.is_not(None)).limit(1)).first()
-        for chunk in chunks(sorted(address_ids))
-    )
+    return any(_HOLDING_A_DOCUMENT.rows(conn, ids=chunk) for chunk in chunks(sorted(address_ids)))
 
 
 def _model_name(code: str) -> str:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from posixpath import basename
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from g287.db.chunks import chunks
+from g287.db.plain import plain
 from g287.db.models.documents import DocumentAddress, DocumentRowLink
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 
@@ -33,15 +34,20 @@ def link_name_of(url: str) -> str:
     return name.strip()[:255]
 
 
+_ADDRESS_COLUMNS = ("url", "url_key", "link_name", "link_key", "role", "status", "failures", "first_seen_at")
+_ADDRESSES_OF_KEYS = plain(select(DocumentAddress.url_key, DocumentAddress.id).where(DocumentAddress.url_key.in_(bindparam("keys", expanding=True))))
+_NEW_ADDRESS = plain(insert(DocumentAddress).returning(DocumentAddress.id), columns=_ADDRESS_COLUMNS)
+_LINKS_OF_ROWS = plain(
+    select(DocumentRowLink.address_id, DocumentRowLink.raw_row_id, DocumentRowLink.role).where(DocumentRowLink.raw_row_id.in_(bindparam("ids", expanding=True)))
+)
+_NEW_LINK = plain(insert(DocumentRowLink), columns=("address_id", "raw_row_id", "role"))
+
+
 def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime | None = None) -> dict[str, int]:
     """Address ids for URLs (url -> role), recording the ones not seen before."""
-    table = DocumentAddress.__table__
     keys = {url: url_key(url) for url in wanted}
     ids: dict[str, int] = {}
-    by_key: dict[str, int] = {}
-    unique_keys = sorted(set(keys.values()))
-    for chunk in chunks(unique_keys):
-        by_key.update(dict(conn.execute(select(table.c.url_key, table.c.id).where(table.c.url_key.in_(chunk))).all()))
+    by_key: dict[str, int] = dict(_ADDRESSES_OF_KEYS.rows_in_chunks(conn, "keys", sorted(set(keys.values()))))
     new = [url for url in wanted if keys[url] not in by_key]
     if new:
         now = now or dt.datetime.now(dt.timezone.utc)
@@ -58,9 +64,7 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
             }
             for url in new
         ]
-        # Keys with their ids, in no promised order: the rows go in a few multi-row statements, not one each.
-        created = conn.execute(insert(DocumentAddress).returning(DocumentAddress.url_key, DocumentAddress.id), rows).all()
-        by_key.update(dict(created))
+        by_key.update((row["url_key"], address_id) for row, (address_id,) in zip(rows, _NEW_ADDRESS.returning(conn, rows)))
     for url in wanted:
         ids[url] = by_key[keys[url]]
     return ids
@@ -90,14 +94,9 @@ def link_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = Fals
     if not pairs:
         return set()
     address_ids = ensure_addresses(conn, wanted)
-    links = DocumentRowLink.__table__
-    existing = set()
-    linked_rows = sorted({p[0] for p in pairs})
-    for chunk in chunks(linked_rows) if not new_rows else ():
-        existing.update(conn.execute(select(links.c.address_id, links.c.raw_row_id, links.c.role).where(links.c.raw_row_id.in_(chunk))).all())
+    existing = set(_LINKS_OF_ROWS.rows_in_chunks(conn, "ids", sorted({p[0] for p in pairs}))) if not new_rows else set()
     new = {(address_ids[url], raw_id, role) for raw_id, url, role in pairs} - existing
-    if new:
-        conn.execute(insert(links), [{"address_id": a, "raw_row_id": r, "role": role} for a, r, role in sorted(new)])
+    _NEW_LINK.many(conn, [{"address_id": a, "raw_row_id": r, "role": role} for a, r, role in sorted(new)])
     return {address_ids[url] for _raw, url, _role in pairs}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from g287 import audit
 from g287.access import Actor, authorize
 from g287.db.chunks import chunks
 from g287.db.engine import Database
+from g287.db.plain import plain
 from g287.db.models.geo import CountyMatch, CountyRowProblem
 from g287.db.models.registry import Agency, AgencyName, RawRow, RowProblem
 from g287.geo import matching
@@ -31,20 +32,19 @@ COUNTY_COLUMN = "COUNTY"
 
 
 
-def stored_matches(conn: Connection, pairs: set[tuple[str | None, str]]) -> dict[tuple[str | None, str], dict]:
-    table = CountyMatch.__table__
-    result = {}
-    states = sorted({s for s, _t in pairs if s is not None})
-    query = select(table.c.id, table.c.state_usps, table.c.county_text, table.c.fips, table.c.status)
-    rows = []
-    if states:
-        rows += conn.execute(query.where(table.c.state_usps.in_(states))).all()
+_MATCHED_TEXTS = plain(select(CountyMatch.state_usps, CountyMatch.county_text).where(CountyMatch.state_usps.in_(bindparam("states", expanding=True))))
+_MATCHED_TEXTS_OF_NO_STATE = plain(select(CountyMatch.state_usps, CountyMatch.county_text).where(CountyMatch.state_usps.is_(None)))
+_NEW_MATCH = plain(insert(CountyMatch), columns=("state_usps", "county_text", "fips", "status", "rule", "detail"))
+_NEW_PROBLEM = plain(insert(RowProblem).returning(RowProblem.id), columns=("raw_row_id", "column", "raw_value", "problem", "action", "category"))
+_NEW_PROBLEM_LINK = plain(insert(CountyRowProblem), columns=("row_problem_id", "raw_row_id"))
+
+
+def stored_pairs(conn: Connection, pairs: set[tuple[str | None, str]]) -> set[tuple[str | None, str]]:
+    """The (state, county text) pairs of `pairs` whose match is stored."""
+    rows = _MATCHED_TEXTS.rows_in_chunks(conn, "states", sorted({s for s, _t in pairs if s is not None}))
     if any(s is None for s, _t in pairs):
-        rows += conn.execute(query.where(table.c.state_usps.is_(None))).all()
-    for row in rows:
-        if (row.state_usps, row.county_text) in pairs:
-            result[(row.state_usps, row.county_text)] = row._asdict()
-    return result
+        rows += _MATCHED_TEXTS_OF_NO_STATE.rows(conn)
+    return {pair for pair in rows if pair in pairs}
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,9 @@ def precompute(rows: list[tuple[str | None, str | None, str | None, str | None]]
 
 def ensure_matches(conn: Connection, pairs: set[tuple[str | None, str]], precomputed: Precomputed | None = None) -> None:
     """Compute and store the match of each (state, text) not stored before."""
-    known = stored_matches(conn, pairs)
+    known = stored_pairs(conn, pairs)
     missing = sorted((p for p in pairs if p not in known), key=lambda p: (p[0] or "", p[1]))
-    if missing:
-        conn.execute(insert(CountyMatch.__table__), [_match_values(state, text, precomputed) for state, text in missing])
+    _NEW_MATCH.many(conn, [_match_values(state, text, precomputed) for state, text in missing])
 
 
 def _match_values(state: str | None, text: str, precomputed: Precomputed | None = None) -> dict:
@@ -171,18 +170,10 @@ def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precompute
     for chunk in chunks(stale):
         conn.execute(delete(links).where(links.c.row_problem_id.in_(chunk)))
         conn.execute(delete(problems).where(problems.c.id.in_(chunk)))
-    if wanted:
-        # One multi-row insert returning each entry's id with its row and text (no order is promised), then the links.
-        returned = conn.execute(
-            insert(problems).returning(problems.c.id, problems.c.raw_row_id, problems.c.problem),
-            [{"raw_row_id": raw_id, "column": c, "raw_value": v, "problem": text, "action": a, "category": k} for raw_id, (c, v, text, a, k) in wanted],
-        ).all()
-        ids_of: dict[tuple[int, str], list[int]] = defaultdict(list)
-        for problem_id, raw_id, text in returned:
-            ids_of[(raw_id, text)].append(problem_id)
-        conn.execute(
-            insert(links), [{"row_problem_id": ids_of[(raw_id, w[2])].pop(), "raw_row_id": raw_id} for raw_id, w in wanted]
-        )
+    returned = _NEW_PROBLEM.returning(
+        conn, [{"raw_row_id": raw_id, "column": c, "raw_value": v, "problem": text, "action": a, "category": k} for raw_id, (c, v, text, a, k) in wanted]
+    )
+    _NEW_PROBLEM_LINK.many(conn, [{"row_problem_id": problem_id, "raw_row_id": raw_id} for (raw_id, _w), (problem_id,) in zip(wanted, returned)])
     return len(wanted)
 
 

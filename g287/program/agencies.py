@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, allowed, authorize
+from g287.db.plain import plain
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency
 from g287.db.models.registry import Agency, AgencyName, State
@@ -175,10 +176,13 @@ def ensure_registry_agency(session: Session, agency: ApplicantAgency) -> int:
     return agency.registry_agency_id
 
 
+_UNLINKED = plain(select(ApplicantAgency.id, ApplicantAgency.state_usps, ApplicantAgency.name).where(ApplicantAgency.registry_agency_id.is_(None)))
+
+
 def link_published_names(conn: Connection) -> int:
     """Link unlinked applicant agencies to registry agencies that a publication now names (same state and key).
     Runs inside every ingest (see the processor); each link is written to the audit log as the system's."""
-    unlinked = conn.execute(select(ApplicantAgency.id, ApplicantAgency.state_usps, ApplicantAgency.name).where(ApplicantAgency.registry_agency_id.is_(None))).all()
+    unlinked = _UNLINKED.rows(conn)
     linked = 0
     for agency_id, state, name in unlinked:
         found = same_key_agency(conn, state, name)
