@@ -85,3 +85,24 @@ def test_inserts_return_their_rows_in_order_and_updates_set_only_their_columns(d
     assert sorted(found) == sorted([(ids[0], "Renamed")] + [(i, row["name"]) for i, row in zip(ids[1:], rows[1:])])
     with db.engine.connect() as conn:
         assert conn.execute(select(Agency.key).where(Agency.id == ids[0])).scalar() == "agency 005"  # only the name was set
+
+
+def test_every_plain_statement_of_an_ingest_compiles_ahead_for_both_databases():
+    import g287.registry.ingest  # noqa: F401  (loads the processors, and with them every statement an ingest runs)
+    from sqlalchemy.dialects.postgresql import psycopg
+    from sqlalchemy.dialects.sqlite import pysqlite
+
+    from g287.db.plain import _ALL, compile_all
+
+    assert len(_ALL) >= 20
+    saved = [dict(statement._compiled) for statement in _ALL]
+    try:
+        for statement in _ALL:
+            statement._compiled.clear()
+        for dialect in (pysqlite.dialect(), psycopg.dialect()):
+            compile_all(dialect)
+            assert all(dialect.name in statement._compiled for statement in _ALL)
+    finally:
+        for statement, compiled in zip(_ALL, saved):
+            statement._compiled.clear()
+            statement._compiled.update(compiled)

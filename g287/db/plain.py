@@ -31,14 +31,18 @@ class PlainStatement:
 
     def _for(self, conn: Connection) -> tuple:
         found = self._compiled.get(conn.dialect.name)
+        return found if found is not None else self._compile(conn.dialect)
+
+    def _compile(self, dialect) -> tuple:
+        found = self._compiled.get(dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=conn.dialect, column_keys=self.columns)
+            compiled = self.statement.compile(dialect=dialect, column_keys=self.columns)
             expanding = "__[POSTCOMPILE_" in compiled.string
-            result_processors = [column.type._cached_result_processor(conn.dialect, None) for column in compiled._result_columns]
+            result_processors = [column.type._cached_result_processor(dialect, None) for column in compiled._result_columns]
             # Values written into the statement itself (a LIMIT, a literal in a condition) are bound too.
             literals = {name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required}
             found = (compiled, expanding, dict(compiled._bind_processors), result_processors if any(result_processors) else None, literals)
-            self._compiled[conn.dialect.name] = found
+            self._compiled[dialect.name] = found
         return found
 
     def _values(self, compiled, expanding: bool, processors: dict, params: Mapping[str, Any], literals: dict) -> tuple[str, Any]:
@@ -118,11 +122,11 @@ def plain(statement, columns: Sequence[str] | None = None) -> PlainStatement:
     return PlainStatement(statement, columns)
 
 
-def compile_all(conn: Connection) -> None:
-    """Compile every plain statement for the connection's dialect now (an ingest does this while its first file is
-    read, instead of on each statement's first use)."""
+def compile_all(dialect) -> None:
+    """Compile every plain statement for a dialect now (an ingest does this while its first file is read, instead
+    of on each statement's first use)."""
     for statement in _ALL:
-        statement._for(conn)
+        statement._compile(dialect)
 
 
 def scalars(rows: Sequence[tuple]) -> list:

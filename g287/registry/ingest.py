@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from g287 import audit
 from g287.access import Actor, authorize
 from g287.db.engine import Database
-from g287.db.plain import plain
+from g287.db.plain import compile_all, plain
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
 from g287.registry import runs
@@ -523,8 +523,8 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         ahead = deque()  # (path, future or the outcome of a file that needs no reading)
 
-        def fill() -> None:  # keep two files in the worker's hands, not the whole folder
-            while sum(1 for _p, f in ahead if hasattr(f, "result")) < 2:
+        def fill() -> None:  # keep a few files in the worker's hands, not the whole folder
+            while sum(1 for _p, f in ahead if hasattr(f, "result")) < _READ_AHEAD:
                 item = next(todo, None)
                 if item is None:
                     return
@@ -533,6 +533,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
 
         fill()
         warm_up_processors()  # while the worker reads the first file
+        compile_all(db.engine.dialect)
         while ahead:
             path, pending = ahead.popleft()
             fill()
@@ -541,6 +542,11 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
                 continue
             status, value = pending.result()
             yield path, received.unpack(value) if status == "ok" else SourceError(*value)
+
+
+# Files the worker may have read ahead of the writer: enough that it keeps reading while the writer takes its time
+# over a file whose every row is new, few enough that a folder of publications is not held in memory at once.
+_READ_AHEAD = 4
 
 
 def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | None, G287Error | IngestResult | None]:
