@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from g287.db.models.history import IdentityCandidate, IdentityMerge
@@ -31,7 +31,7 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
         return
     new = set(new_agency_ids)
     # Names are compared within a state only: only the states of the new agencies are read.
-    states = set(conn.execute(select(Agency.state_usps).where(Agency.id.in_(sorted(new)))).scalars()) if len(new) <= CHUNK else None
+    states = {state for (state,) in _STATES_OF.rows(conn, ids=sorted(new))} if len(new) <= CHUNK else None
     names_of, state_of = _live_names(conn, states)
     (listed_now, arrived), (_listed_before, before) = _agreements_at(conn, series, seq, states)
     departed = {a: pairs - arrived.get(a, set()) for a, pairs in before.items()}
@@ -195,6 +195,19 @@ def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | No
     return now, before
 
 
+_STATES_OF = plain(select(Agency.state_usps).distinct().where(Agency.id.in_(bindparam("ids", expanding=True))))
+_LIVE_AGREEMENTS_OF = plain(select(Agreement.id, Agreement.model).where(Agreement.agency_id == bindparam("agency"), Agreement.merged_into_id.is_(None)).order_by(Agreement.id))
+_JOIN_AGREEMENT = plain(update(Agreement).where(Agreement.id == bindparam("_id")), columns=("merged_into_id",))
+_MOVE_AGREEMENT = plain(update(Agreement).where(Agreement.id == bindparam("_id")), columns=("agency_id",))
+_NAME_IDS_OF = plain(select(AgencyName.id).where(AgencyName.agency_id == bindparam("agency")).order_by(AgencyName.id))
+_NEW_MERGE = plain(
+    insert(IdentityMerge),
+    columns=("agency_name_id", "from_agency_id", "to_agency_id", "rule", "confidence", "evidence", "publication_id", "actor", "at"),
+)
+_REPOINT_NAMES = plain(update(AgencyName).where(AgencyName.agency_id == bindparam("absorbed")), columns=("agency_id", "rule", "confidence"))
+_MARK_MERGED = plain(update(Agency).where(Agency.id == bindparam("_id")), columns=("merged_into_id",))
+
+
 def merge(
     conn: Connection, absorbed_id: int, survivor_id: int, match: Match, evidence: dict, actor: str, publication_id: int | None, *, refresh_survivor: bool = True
 ) -> None:
@@ -202,28 +215,29 @@ def merge(
     False when the caller refreshes the survivor itself (after several merges)."""
     now = dt.datetime.now(dt.timezone.utc)
     moved, joined = [], []
-    survivor_agreements = dict(conn.execute(select(Agreement.model, Agreement.id).where(Agreement.agency_id == survivor_id, Agreement.merged_into_id.is_(None))).all())
-    for agreement_id, model in conn.execute(select(Agreement.id, Agreement.model).where(Agreement.agency_id == absorbed_id, Agreement.merged_into_id.is_(None))).all():
+    survivor_agreements = {model: agreement_id for agreement_id, model in _LIVE_AGREEMENTS_OF.rows(conn, agency=survivor_id)}
+    joins = []
+    for agreement_id, model in _LIVE_AGREEMENTS_OF.rows(conn, agency=absorbed_id):
         if model in survivor_agreements:
-            conn.execute(update(Agreement).where(Agreement.id == agreement_id).values(merged_into_id=survivor_agreements[model]))
+            joins.append({"_id": agreement_id, "merged_into_id": survivor_agreements[model]})
             joined.append(agreement_id)
         else:
-            conn.execute(update(Agreement).where(Agreement.id == agreement_id).values(agency_id=survivor_id))
             moved.append(agreement_id)
+    _JOIN_AGREEMENT.many(conn, joins)
+    _MOVE_AGREEMENT.many(conn, [{"_id": agreement_id, "agency_id": survivor_id} for agreement_id in moved])
     evidence = dict(evidence, moved_agreements=moved, joined_agreements=joined)
-    name_ids = conn.execute(select(AgencyName.id).where(AgencyName.agency_id == absorbed_id)).scalars().all()
-    conn.execute(
-        insert(IdentityMerge),
+    _NEW_MERGE.many(
+        conn,
         [  # never empty: every live agency has a name
             {
                 "agency_name_id": name_id, "from_agency_id": absorbed_id, "to_agency_id": survivor_id, "rule": match.rule,
                 "confidence": match.confidence, "evidence": evidence, "publication_id": publication_id, "actor": actor, "at": now,
             }
-            for name_id in name_ids
+            for (name_id,) in _NAME_IDS_OF.rows(conn, agency=absorbed_id)
         ],
     )
-    conn.execute(update(AgencyName).where(AgencyName.agency_id == absorbed_id).values(agency_id=survivor_id, rule=match.rule, confidence=match.confidence))
-    conn.execute(update(Agency).where(Agency.id == absorbed_id).values(merged_into_id=survivor_id))
+    _REPOINT_NAMES.many(conn, [{"absorbed": absorbed_id, "agency_id": survivor_id, "rule": match.rule, "confidence": match.confidence}])
+    _MARK_MERGED.many(conn, [{"_id": absorbed_id, "merged_into_id": survivor_id}])
     if refresh_survivor:
         refresh(conn, [survivor_id])
 
@@ -271,47 +285,51 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
     ICE publication that lists them."""
     if not agency_ids:
         return
-    dates = {(p.series, p.seq): p.published_on for p in conn.execute(select(Publication.series, Publication.seq, Publication.published_on)).all()}
+    dates = {(series, seq): published for series, seq, published in _PUBLICATION_DATES.rows(conn)}
     for agency_id in agency_ids:
         latest = _latest_rows(conn, agency_id, dates)
         if not latest:
             continue
         # An agency separated from a wrong merge needs its own agreements again.
-        existing = set(conn.execute(select(Agreement.model).where(Agreement.agency_id == agency_id)).scalars())
-        missing = [{"agency_id": agency_id, "model": model, "origin": "ice"} for model in latest if model not in existing]
-        if missing:
-            conn.execute(insert(Agreement), missing)
+        existing = {model for (model,) in _MODELS_OF.rows(conn, agency=agency_id)}
+        _NEW_AGREEMENT.many(conn, [{"agency_id": agency_id, "model": model, "origin": "ice"} for model in latest if model not in existing])
         newest = max(latest.values(), key=lambda r: (r["series"] == "ice/participating", r["date"], r["seq"]))
-        conn.execute(
-            update(Agency)
-            .where(Agency.id == agency_id)
-            .values(name=newest["name"], agency_type=newest["agency_type"], county_text=newest["county_text"])
+        _UPDATE_AGENCY.many(conn, [{"_id": agency_id, "name": newest["name"], "agency_type": newest["agency_type"], "county_text": newest["county_text"]}])
+        _UPDATE_LIVE_AGREEMENT.many(
+            conn,
+            [
+                {"agency": agency_id, "_model": model, "signed_on": row["signed_on"], "moa_url": row["moa_url"], "addendum_url": row["addendum_url"]}
+                for model, row in latest.items()
+                if row["series"] == "ice/participating"
+            ],
         )
-        for model, row in latest.items():
-            if row["series"] != "ice/participating":
-                continue
-            conn.execute(
-                update(Agreement)
-                .where(and_(Agreement.agency_id == agency_id, Agreement.model == model, Agreement.merged_into_id.is_(None)))
-                .values(signed_on=row["signed_on"], moa_url=row["moa_url"], addendum_url=row["addendum_url"])
-            )
+
+
+_PUBLICATION_DATES = plain(select(Publication.series, Publication.seq, Publication.published_on))
+_MODELS_OF = plain(select(Agreement.model).where(Agreement.agency_id == bindparam("agency")))
+_NEW_AGREEMENT = plain(insert(Agreement), columns=("agency_id", "model", "origin"))
+_UPDATE_AGENCY = plain(update(Agency).where(Agency.id == bindparam("_id")), columns=("name", "agency_type", "county_text"))
+_UPDATE_LIVE_AGREEMENT = plain(
+    update(Agreement).where(Agreement.agency_id == bindparam("agency"), Agreement.model == bindparam("_model"), Agreement.merged_into_id.is_(None)),
+    columns=("signed_on", "moa_url", "addendum_url"),
+)
+_LATEST_ROWS = plain(
+    select(
+        ListingRun.series, ListingRun.last_seq, RawRow.model, RawRow.signed_on, RawRow.moa_url, RawRow.addendum_url,
+        RawRow.agency_type, RawRow.county_text, AgencyName.name,
+    )
+    .select_from(ListingRun)
+    .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+    .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+    .where(AgencyName.agency_id == bindparam("agency"), or_(ListingRun.series == "ice/participating", ListingRun.series == "ice/pending"))
+)
 
 
 def _latest_rows(conn: Connection, agency_id: int, dates: dict[tuple[str, int], dt.date]) -> dict[str, dict]:
     """Per model, the row of the latest ICE publication listing the agency (participating preferred); `dates`:
     the publication date of every (series, seq)."""
-    query = (
-        select(
-            ListingRun.series, ListingRun.last_seq, RawRow.model, RawRow.signed_on, RawRow.moa_url, RawRow.addendum_url,
-            RawRow.agency_type, RawRow.county_text, AgencyName.name,
-        )
-        .select_from(ListingRun)
-        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
-        .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
-        .where(AgencyName.agency_id == agency_id, ListingRun.series.in_(["ice/participating", "ice/pending"]))
-    )
     best: dict[str, dict] = {}
-    for series, last_seq, model, signed, moa, addendum, agency_type, county, name in conn.execute(query).all():
+    for series, last_seq, model, signed, moa, addendum, agency_type, county, name in _LATEST_ROWS.rows(conn, agency=agency_id):
         row = {
             "series": series, "seq": last_seq, "date": dates.get((series, last_seq)), "signed_on": signed, "moa_url": moa,
             "addendum_url": addendum, "agency_type": agency_type, "county_text": county, "name": name,
