@@ -193,27 +193,30 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     table = prepared.table
     seq, is_latest = _position(conn, prepared, now)
     listings = [r for r in prepared.readings if r.listing]
-    publication_id = conn.execute(
-        insert(Publication).values(
-            kind=prepared.kind,
-            published_on=prepared.published_on,
-            half=prepared.half,
-            file_name=prepared.path.name,
-            sha256=prepared.sha256,
-            size_bytes=prepared.size_bytes,
-            source_format=table.source_format,
-            source_modified_at=table.modified_at,
-            sheet_name=table.sheet_name,
-            header_row=table.header_row,
-            columns=table.header,
-            source_rows=table.source_rows,
-            listing_count=len(listings),
-            seq=seq,
-            origin=prepared.origin,
-            series=prepared.series,
-            imported_at=now,
-        )
-    ).inserted_primary_key[0]
+    (publication_id,), = _NEW_PUBLICATION.returning(
+        conn,
+        [
+            {
+                "kind": prepared.kind,
+                "published_on": prepared.published_on,
+                "half": prepared.half,
+                "file_name": prepared.path.name,
+                "sha256": prepared.sha256,
+                "size_bytes": prepared.size_bytes,
+                "source_format": table.source_format,
+                "source_modified_at": table.modified_at,
+                "sheet_name": table.sheet_name,
+                "header_row": table.header_row,
+                "columns": table.header,
+                "source_rows": table.source_rows,
+                "listing_count": len(listings),
+                "seq": seq,
+                "origin": prepared.origin,
+                "series": prepared.series,
+                "imported_at": now,
+            }
+        ],
+    )
     checkpoint("publication")
     raw_ids, new_readings, new_agency_ids = _store_raw_rows(conn, prepared.kind, listings, known)
     if known is not None:
@@ -320,15 +323,25 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     )
 
 
+_PUBLICATIONS_OF_SERIES = plain(
+    select(Publication.id, Publication.published_on, Publication.half, Publication.source_modified_at, Publication.imported_at, Publication.seq)
+    .where(Publication.series == bindparam("series"))
+    .order_by(Publication.seq)
+)
+_NEW_PUBLICATION = plain(
+    insert(Publication).returning(Publication.id),
+    columns=(
+        "kind", "published_on", "half", "file_name", "sha256", "size_bytes", "source_format", "source_modified_at", "sheet_name", "header_row",
+        "columns", "source_rows", "listing_count", "seq", "origin", "series", "imported_at",
+    ),
+)
+
+
 def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime) -> tuple[int, bool]:
     """Where the new publication goes in its series (making room if it is not the last)."""
-    rows = conn.execute(
-        select(Publication.id, Publication.published_on, Publication.half, Publication.source_modified_at, Publication.imported_at, Publication.seq)
-        .where(Publication.series == prepared.series)
-        .order_by(Publication.seq)
-    ).all()
+    rows = _PUBLICATIONS_OF_SERIES.rows(conn, series=prepared.series)
     new_key = order_key(prepared.published_on, prepared.half, prepared.table.modified_at, now, 1 << 62)
-    before = sum(1 for r in rows if order_key(r.published_on, r.half, r.source_modified_at, r.imported_at, r.id) < new_key)
+    before = sum(1 for publication_id, published_on, half, modified_at, imported_at, _seq in rows if order_key(published_on, half, modified_at, imported_at, publication_id) < new_key)
     seq = before + 1
     if seq <= len(rows):
         runs.make_room(conn, prepared.series, seq)
