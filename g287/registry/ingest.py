@@ -533,7 +533,8 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
             yield path, value if status == "ok" else SourceError(*value)
         return
     received = Receiver()
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
         ahead = deque()  # (path, future or the outcome of a file that needs no reading)
 
         def fill() -> None:  # keep a few files in the worker's hands, not the whole folder
@@ -555,6 +556,10 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
                 continue
             status, value = pending.result()
             yield path, received.unpack(value) if status == "ok" else SourceError(*value)
+    finally:
+        # When the last file has been handed over the worker has nothing left to do and exits on its own; waiting
+        # for it here would add its shutdown to the ingest. (Files not handed over, after an error, are cancelled.)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 # Files the worker may have read ahead of the writer: enough that it keeps reading while the writer takes its time
