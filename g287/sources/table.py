@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 EXCEL_ERRORS = frozenset(
@@ -79,6 +80,7 @@ def column_index(letters: str) -> int:
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
+@lru_cache(maxsize=65536)  # the same references recur in every sheet of a batch
 def parse_cell_ref(ref: str) -> tuple[int, int] | None:
     """'G12' -> (12, 6): 1-based row, 0-based column."""
     match = _CELL_REF.match(ref.strip())

@@ -16,6 +16,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -46,6 +47,10 @@ _DEEP_CELL_REF = re.compile(rb'r="[A-Z]{1,3}(\d{6,})"')
 # Both patterns start with a literal, which the regex engine finds by a fast scan (a leading \b made each a
 # per-byte search, 5 ms a sheet); the word boundary before "r" is checked on the few matches instead.
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+# Link targets recur in every publication of a batch (and html.unescape works through each entity of a long address).
+_unescaped = lru_cache(maxsize=65536)(html.unescape)
 
 
 def _cell_refs(pattern: re.Pattern, xml: bytes) -> list[bytes]:
@@ -258,12 +263,19 @@ def _check_dimensions(name: str, sheet_name: str, xml: bytes) -> tuple[set[int],
 
 def _error_cells(xml: bytes) -> dict[int, dict[int, str]]:
     found: dict[int, dict[int, str]] = {}
-    if b't="e"' not in xml:
-        return found
-    for ref, code in _ERROR_CELL.findall(xml):
-        position = parse_cell_ref(ref.decode("ascii"))
-        if position:
-            found.setdefault(position[0], {})[position[1]] = html.unescape(code.decode("utf-8", "replace"))
+    # Error cells are few: each t="e" is found by a fast scan, and the pattern is tried only at the start of its
+    # cell's tag (what a scan of every cell with the pattern would find, without trying it at every cell).
+    position = xml.find(b't="e"')
+    matched_to = 0
+    while position != -1:
+        start = xml.rfind(b"<c", matched_to, position)
+        match = _ERROR_CELL.match(xml, start) if start != -1 else None
+        if match and match.end() > position:
+            matched_to = match.end()
+            cell = parse_cell_ref(match[1].decode("ascii"))
+            if cell:
+                found.setdefault(cell[0], {})[cell[1]] = html.unescape(match[2].decode("utf-8", "replace"))
+        position = xml.find(b't="e"', max(position + 5, matched_to))
     return found
 
 
@@ -309,7 +321,7 @@ def _hyperlinks(xml: bytes, rels: dict[str, str]) -> tuple[dict[int, dict[int, s
     for ref, relationship in _HYPERLINK.findall(xml):
         target = rels.get(relationship.decode("utf-8", "replace")) if relationship else None
         if ref and target:
-            put(ref.decode("ascii", "replace"), html.unescape(target))
+            put(ref.decode("ascii", "replace"), _unescaped(target))
     has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
     for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
         put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))
