@@ -224,44 +224,108 @@ def _text_value(column: str, value: Any, reading: RowReading, *, what: str, requ
     return text
 
 
+# What each field's cell says, by the cell's column, value and type (and the link, for a document cell): rows that
+# differ in one cell (a new column, a changed address) share the reading of every other field. Floats are left
+# out, as in _cells_key (0.0 and -0.0 are equal keys but are shown differently).
+_field_readings: dict[tuple, tuple[Any, tuple[Problem, ...]]] = {}
+
+
+class _Problems:
+    """Collects the problems of one field's reading (the reading functions append to `.problems`)."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+
+def _field(reading: RowReading, key: tuple, value: Any, read) -> Any:
+    """read(collector) for a field, once per key; the problems it registers are added to `reading` either way."""
+    if type(value) is float:
+        key = None
+    found = None
+    if key is not None:
+        try:
+            found = _field_readings.get(key)
+        except TypeError:  # a value that cannot be hashed
+            key = None
+    if found is None:
+        collector = _Problems()
+        found = (read(collector), tuple(collector.problems))
+        if key is not None:
+            if len(_field_readings) >= _READINGS_KEPT:
+                _field_readings.clear()
+            _field_readings[key] = found
+    reading.problems.extend(found[1])
+    return found[0]
+
+
 def _read_fields(layout: Layout, row: SourceRow, reading: RowReading) -> None:
     rules = source_rules()
     column, value = _cell(layout, row, "state")
-    text = _text_value(column, value, reading, what="state", required=True)
-    if text is not None:
-        reading.state = _read_state(column, value, text, reading)
+    reading.state = _field(reading, ("state", column, type(value), value), value, lambda r: _state_of(column, value, r))
 
     column, value = _cell(layout, row, "agency")
-    reading.agency_name = _text_value(column, value, reading, what="agency name", required=True)
+    reading.agency_name = _field(
+        reading, ("agency", column, type(value), value), value, lambda r: _text_value(column, value, r, what="agency name", required=True)
+    )
 
     column, value = _cell(layout, row, "type")
-    text = _text_value(column, value, reading, what="agency type", required=True)
-    if text is not None:
-        reading.agency_type = rules.agency_types.get(value_key(text))
-        if reading.agency_type is None:
-            reading.agency_type = "other"
-            reading.problems.append(Problem(column, text, "an agency type the registry does not know", "counted as 'other'", "note"))
+    reading.agency_type = _field(reading, ("type", column, type(value), value), value, lambda r: _agency_type_of(column, value, r, rules))
 
     column, value = _cell(layout, row, "county")
-    reading.county_text = _text_value(column, value, reading, what="county", required=False)
+    reading.county_text = _field(reading, ("county", column, type(value), value), value, lambda r: _text_value(column, value, r, what="county", required=False))
 
     column, value = _cell(layout, row, "model")
-    text = _text_value(column, value, reading, what="model", required=True)
-    if text is not None:
-        reading.model = rules.models.get(value_key(text))
-        if reading.model is None:
-            reading.problems.append(Problem(column, text, "not one of the three models", "model unknown", "unknown"))
+    reading.model = _field(reading, ("model", column, type(value), value), value, lambda r: _model_of(column, value, r, rules))
 
     if layout.kind == "participating":
         column, value = _cell(layout, row, "signed")
         if column is not None:
-            date = read_date(value)
-            reading.signed_on = date.value
-            if date.problem:
-                action = f"read as {date.value.isoformat()}" if date.value else "signed date unknown"
-                reading.problems.append(Problem(column, _show(value), date.problem, action, date.category or "unknown"))
-        reading.moa_status, reading.moa_url = _read_document(layout, row, "moa", reading)
-        _status, reading.addendum_url = _read_document(layout, row, "addendum", reading)
+            reading.signed_on = _field(reading, ("signed", column, type(value), value), value, lambda r: _signed_on(column, value, r))
+        reading.moa_status, reading.moa_url = _document_field(layout, row, "moa", reading)
+        _status, reading.addendum_url = _document_field(layout, row, "addendum", reading)
+
+
+def _state_of(column: str, value: Any, reading) -> str | None:
+    text = _text_value(column, value, reading, what="state", required=True)
+    return _read_state(column, value, text, reading) if text is not None else None
+
+
+def _agency_type_of(column: str, value: Any, reading, rules) -> str | None:
+    text = _text_value(column, value, reading, what="agency type", required=True)
+    if text is None:
+        return None
+    agency_type = rules.agency_types.get(value_key(text))
+    if agency_type is None:
+        agency_type = "other"
+        reading.problems.append(Problem(column, text, "an agency type the registry does not know", "counted as 'other'", "note"))
+    return agency_type
+
+
+def _model_of(column: str, value: Any, reading, rules) -> str | None:
+    text = _text_value(column, value, reading, what="model", required=True)
+    if text is None:
+        return None
+    model = rules.models.get(value_key(text))
+    if model is None:
+        reading.problems.append(Problem(column, text, "not one of the three models", "model unknown", "unknown"))
+    return model
+
+
+def _signed_on(column: str, value: Any, reading) -> dt.date | None:
+    date = read_date(value)
+    if date.problem:
+        action = f"read as {date.value.isoformat()}" if date.value else "signed date unknown"
+        reading.problems.append(Problem(column, _show(value), date.problem, action, date.category or "unknown"))
+    return date.value
+
+
+def _document_field(layout: Layout, row: SourceRow, field_name: str, reading: RowReading) -> tuple[str | None, str | None]:
+    index = layout.fields.get(field_name)
+    if index is None:
+        return None, None
+    value = row.cells[index] if index < len(row.cells) else None
+    key = (field_name, layout.keys[index], type(value), value, row.links.get(index), layout.carries_hyperlinks)
+    return _field(reading, key, value, lambda r: _read_document(layout, row, field_name, r))
 
 
 def _read_state(column: str, raw: Any, text: str, reading: RowReading) -> str | None:

@@ -137,3 +137,39 @@ def test_a_row_read_before_is_found_by_its_cells_and_equal_values_of_other_types
     # a row read before under another header is read again
     other = interpret.Layout(SourceTable(path="y.csv", file_name="y.csv", source_format="csv", header_row=1, header=header[:-1] + ["REMARK"], rows=[], source_rows=0, carries_hyperlinks=False), "participating")
     assert interpret.read_row(other, row("1")) is not first and '"REMARK":"1"' in interpret.read_row(other, row("1")).content
+
+
+def test_fields_are_read_once_per_value_and_rows_sharing_them_get_their_own_problems(monkeypatch):
+    """_read_fields reads each field's cell once per (column, type, value; link for a document cell): rows that
+    differ in one cell share the other fields' readings, and equal values of other types stay apart."""
+    import datetime as dt
+
+    from g287.sources import interpret
+    from g287.sources.table import SourceRow, SourceTable
+
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
+    table = SourceTable(path="x.xlsx", file_name="x.xlsx", source_format="xlsx", header_row=1, header=header, rows=[], source_rows=0, carries_hyperlinks=True)
+    layout = interpret.Layout(table, "participating")
+    for cache in ("_readings", "_readings_by_cells", "_field_readings"):
+        monkeypatch.setattr(interpret, cache, {})
+    calls = []
+    real_text_value = interpret._text_value
+    monkeypatch.setattr(interpret, "_text_value", lambda column, *a, **k: calls.append(column) or real_text_value(column, *a, **k))
+
+    def read(county, signed=dt.datetime(2025, 5, 1), moa="link", link="https://www.ice.gov/a.pdf"):
+        cells = ["FLORIDA", "Cache County Sheriff's Office", "County", county, "Task Force Model", signed, moa]
+        return interpret.read_row(layout, SourceRow(number=2, cells=cells, links={6: link} if link else {}))
+
+    first = read("Cache County")
+    assert calls.count("STATE") == 1 and first.county_text == "Cache County" and first.problems == []
+    second = read("Other County")
+    assert calls.count("STATE") == 1 and calls.count("COUNTY") == 2  # only the changed cell is read again
+    assert (second.state, second.agency_name, second.county_text, second.signed_on) == ("FL", first.agency_name, "Other County", dt.date(2025, 5, 1))
+    unknown = read("Third County", signed="not a date")
+    assert unknown.signed_on is None and [p.column for p in unknown.problems] == ["SIGNED"] and first.problems == [] and second.problems == []
+    assert read("Cache County", signed="not a date").problems == unknown.problems  # the same problem, in each row's own list
+    assert read("Cache County", link="https://www.ice.gov/b.pdf").moa_url == "https://www.ice.gov/b.pdf"
+    assert read("Cache County", link=None).problems[-1].problem == "the cell says there is a link but carries no address"
+    # equal values of other types: a number 1 and True are told apart; floats are never shared (0.0 and -0.0)
+    assert read(1).county_text == "1" and read(True).county_text == "True"
+    assert read(-0.0).county_text == "-0.0" and read(0.0).county_text == "0.0"
