@@ -13,7 +13,7 @@ from g287.db.models.audit import AuditEvent
 from g287.db.plain import plain
 
 
-_NEW_EVENT = plain(insert(AuditEvent), columns=("at", "actor", "action", "object_type", "object_id", "before", "after"))
+_NEW_EVENT = plain(insert(AuditEvent.__table__), columns=("at", "actor", "action", "object_type", "object_id", "before", "after"))
 
 
 def record(session: Session, actor: Actor, action: str, object_type: str, object_id: Any, *, before: dict | None = None, after: dict | None = None) -> None:

@@ -106,3 +106,30 @@ def test_every_plain_statement_of_an_ingest_compiles_ahead_for_both_databases():
         for statement, compiled in zip(_ALL, saved):
             statement._compiled.clear()
             statement._compiled.update(compiled)
+
+
+def test_an_ingest_compiles_no_orm_statement(tmp_path):
+    """Plain statements are Core statements: compiling one built from ORM attributes configures every mapper
+    first (some 10 ms a process), which an ingest never needs. A fresh interpreter ingests the bundled files and
+    the mappers are still unconfigured."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sqlalchemy.orm import mapperlib\n"
+        "from g287.access import Actor\n"
+        "from g287.config import BUNDLED_PUBLICATIONS_DIR as ICE\n"
+        "from g287.db.engine import Database\n"
+        "from g287.db.plain import _ALL\n"
+        "from g287.registry.ingest import expand_paths, ingest_many\n"
+        "orm = [s.statement for s in _ALL if s.statement._propagate_attrs.get('compile_state_plugin') == 'orm']\n"
+        "assert not orm, orm\n"
+        "db = Database('sqlite:///' + sys.argv[1])\n"
+        "results, errors = ingest_many(db, expand_paths([str(ICE)]), Actor.command_line())\n"
+        "assert results and not errors\n"
+        "print(any(r._new_mappers for r in mapperlib._all_registries()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ingest.sqlite")], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "True"

@@ -106,8 +106,11 @@ def check_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = Fal
     return len(entries)
 
 
+# Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
+_addresses = DocumentAddress.__table__.c
+
 _HOLDING_A_DOCUMENT = plain(
-    select(DocumentAddress.id).where(DocumentAddress.id.in_(bindparam("ids", expanding=True)), DocumentAddress.document_id.is_not(None)).limit(1)
+    select(_addresses.id).where(_addresses.id.in_(bindparam("ids", expanding=True)), _addresses.document_id.is_not(None)).limit(1)
 )
 
 

@@ -35,12 +35,16 @@ def link_name_of(url: str) -> str:
 
 
 _ADDRESS_COLUMNS = ("url", "url_key", "link_name", "link_key", "role", "status", "failures", "first_seen_at")
-_ADDRESSES_OF_KEYS = plain(select(DocumentAddress.url_key, DocumentAddress.id).where(DocumentAddress.url_key.in_(bindparam("keys", expanding=True))))
-_NEW_ADDRESS = plain(insert(DocumentAddress).returning(DocumentAddress.id), columns=_ADDRESS_COLUMNS)
+# Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
+_addresses = DocumentAddress.__table__.c
+_row_links = DocumentRowLink.__table__.c
+
+_ADDRESSES_OF_KEYS = plain(select(_addresses.url_key, _addresses.id).where(_addresses.url_key.in_(bindparam("keys", expanding=True))))
+_NEW_ADDRESS = plain(insert(DocumentAddress.__table__).returning(_addresses.id), columns=_ADDRESS_COLUMNS)
 _LINKS_OF_ROWS = plain(
-    select(DocumentRowLink.address_id, DocumentRowLink.raw_row_id, DocumentRowLink.role).where(DocumentRowLink.raw_row_id.in_(bindparam("ids", expanding=True)))
+    select(_row_links.address_id, _row_links.raw_row_id, _row_links.role).where(_row_links.raw_row_id.in_(bindparam("ids", expanding=True)))
 )
-_NEW_LINK = plain(insert(DocumentRowLink), columns=("address_id", "raw_row_id", "role"))
+_NEW_LINK = plain(insert(DocumentRowLink.__table__), columns=("address_id", "raw_row_id", "role"))
 
 
 def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime | None = None) -> dict[str, int]:

@@ -32,11 +32,15 @@ COUNTY_COLUMN = "COUNTY"
 
 
 
-_MATCHED_TEXTS = plain(select(CountyMatch.state_usps, CountyMatch.county_text).where(CountyMatch.state_usps.in_(bindparam("states", expanding=True))))
-_MATCHED_TEXTS_OF_NO_STATE = plain(select(CountyMatch.state_usps, CountyMatch.county_text).where(CountyMatch.state_usps.is_(None)))
-_NEW_MATCH = plain(insert(CountyMatch), columns=("state_usps", "county_text", "fips", "status", "rule", "detail"))
-_NEW_PROBLEM = plain(insert(RowProblem).returning(RowProblem.id), columns=("raw_row_id", "column", "raw_value", "problem", "action", "category"))
-_NEW_PROBLEM_LINK = plain(insert(CountyRowProblem), columns=("row_problem_id", "raw_row_id"))
+# Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
+_row_problems = RowProblem.__table__.c
+_county_matches = CountyMatch.__table__.c
+
+_MATCHED_TEXTS = plain(select(_county_matches.state_usps, _county_matches.county_text).where(_county_matches.state_usps.in_(bindparam("states", expanding=True))))
+_MATCHED_TEXTS_OF_NO_STATE = plain(select(_county_matches.state_usps, _county_matches.county_text).where(_county_matches.state_usps.is_(None)))
+_NEW_MATCH = plain(insert(CountyMatch.__table__), columns=("state_usps", "county_text", "fips", "status", "rule", "detail"))
+_NEW_PROBLEM = plain(insert(RowProblem.__table__).returning(_row_problems.id), columns=("raw_row_id", "column", "raw_value", "problem", "action", "category"))
+_NEW_PROBLEM_LINK = plain(insert(CountyRowProblem.__table__), columns=("row_problem_id", "raw_row_id"))
 
 
 def stored_pairs(conn: Connection, pairs: set[tuple[str | None, str]]) -> set[tuple[str | None, str]]:

@@ -131,6 +131,14 @@ def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> t
     return target, blocked
 
 
+# Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
+_agencies = Agency.__table__.c
+_agency_names = AgencyName.__table__.c
+_agreements = Agreement.__table__.c
+_raw_rows = RawRow.__table__.c
+_runs = ListingRun.__table__.c
+_publications = Publication.__table__.c
+
 class _InStates:
     """One query in three forms: for every state, for a list of states, and for a list that includes "no state"
     (compiled once each; see g287.db.plain)."""
@@ -152,11 +160,11 @@ class _InStates:
 
 
 _LIVE_NAMES = _InStates(
-    select(Agency.id, Agency.state_usps, AgencyName.name)
-    .join(AgencyName, AgencyName.agency_id == Agency.id)
-    .where(Agency.merged_into_id.is_(None))
-    .order_by(AgencyName.id),
-    Agency.state_usps,
+    select(_agencies.id, _agencies.state_usps, _agency_names.name)
+    .join(AgencyName.__table__, _agency_names.agency_id == _agencies.id)
+    .where(_agencies.merged_into_id.is_(None))
+    .order_by(_agency_names.id),
+    _agencies.state_usps,
 )
 
 
@@ -172,12 +180,12 @@ def _live_names(conn: Connection, states: set[str | None] | None = None) -> tupl
 
 
 _AGREEMENTS_AT = _InStates(
-    select(AgencyName.agency_id, RawRow.model, RawRow.signed_on, ListingRun.first_seq, ListingRun.last_seq)
-    .select_from(ListingRun)
-    .join(RawRow, RawRow.id == ListingRun.raw_row_id)
-    .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
-    .where(ListingRun.series == bindparam("series"), ListingRun.first_seq <= bindparam("seq"), ListingRun.last_seq >= bindparam("before")),
-    RawRow.state_usps,
+    select(_agency_names.agency_id, _raw_rows.model, _raw_rows.signed_on, _runs.first_seq, _runs.last_seq)
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
+    .join(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
+    .where(_runs.series == bindparam("series"), _runs.first_seq <= bindparam("seq"), _runs.last_seq >= bindparam("before")),
+    _raw_rows.state_usps,
 )
 
 
@@ -195,17 +203,17 @@ def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | No
     return now, before
 
 
-_STATES_OF = plain(select(Agency.state_usps).distinct().where(Agency.id.in_(bindparam("ids", expanding=True))))
-_LIVE_AGREEMENTS_OF = plain(select(Agreement.id, Agreement.model).where(Agreement.agency_id == bindparam("agency"), Agreement.merged_into_id.is_(None)).order_by(Agreement.id))
-_JOIN_AGREEMENT = plain(update(Agreement).where(Agreement.id == bindparam("_id")), columns=("merged_into_id",))
-_MOVE_AGREEMENT = plain(update(Agreement).where(Agreement.id == bindparam("_id")), columns=("agency_id",))
-_NAME_IDS_OF = plain(select(AgencyName.id).where(AgencyName.agency_id == bindparam("agency")).order_by(AgencyName.id))
+_STATES_OF = plain(select(_agencies.state_usps).distinct().where(_agencies.id.in_(bindparam("ids", expanding=True))))
+_LIVE_AGREEMENTS_OF = plain(select(_agreements.id, _agreements.model).where(_agreements.agency_id == bindparam("agency"), _agreements.merged_into_id.is_(None)).order_by(_agreements.id))
+_JOIN_AGREEMENT = plain(update(Agreement.__table__).where(_agreements.id == bindparam("_id")), columns=("merged_into_id",))
+_MOVE_AGREEMENT = plain(update(Agreement.__table__).where(_agreements.id == bindparam("_id")), columns=("agency_id",))
+_NAME_IDS_OF = plain(select(_agency_names.id).where(_agency_names.agency_id == bindparam("agency")).order_by(_agency_names.id))
 _NEW_MERGE = plain(
-    insert(IdentityMerge),
+    insert(IdentityMerge.__table__),
     columns=("agency_name_id", "from_agency_id", "to_agency_id", "rule", "confidence", "evidence", "publication_id", "actor", "at"),
 )
-_REPOINT_NAMES = plain(update(AgencyName).where(AgencyName.agency_id == bindparam("absorbed")), columns=("agency_id", "rule", "confidence"))
-_MARK_MERGED = plain(update(Agency).where(Agency.id == bindparam("_id")), columns=("merged_into_id",))
+_REPOINT_NAMES = plain(update(AgencyName.__table__).where(_agency_names.agency_id == bindparam("absorbed")), columns=("agency_id", "rule", "confidence"))
+_MARK_MERGED = plain(update(Agency.__table__).where(_agencies.id == bindparam("_id")), columns=("merged_into_id",))
 
 
 def merge(
@@ -305,23 +313,23 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
         )
 
 
-_PUBLICATION_DATES = plain(select(Publication.series, Publication.seq, Publication.published_on))
-_MODELS_OF = plain(select(Agreement.model).where(Agreement.agency_id == bindparam("agency")))
-_NEW_AGREEMENT = plain(insert(Agreement), columns=("agency_id", "model", "origin"))
-_UPDATE_AGENCY = plain(update(Agency).where(Agency.id == bindparam("_id")), columns=("name", "agency_type", "county_text"))
+_PUBLICATION_DATES = plain(select(_publications.series, _publications.seq, _publications.published_on))
+_MODELS_OF = plain(select(_agreements.model).where(_agreements.agency_id == bindparam("agency")))
+_NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model", "origin"))
+_UPDATE_AGENCY = plain(update(Agency.__table__).where(_agencies.id == bindparam("_id")), columns=("name", "agency_type", "county_text"))
 _UPDATE_LIVE_AGREEMENT = plain(
-    update(Agreement).where(Agreement.agency_id == bindparam("agency"), Agreement.model == bindparam("_model"), Agreement.merged_into_id.is_(None)),
+    update(Agreement.__table__).where(_agreements.agency_id == bindparam("agency"), _agreements.model == bindparam("_model"), _agreements.merged_into_id.is_(None)),
     columns=("signed_on", "moa_url", "addendum_url"),
 )
 _LATEST_ROWS = plain(
     select(
-        ListingRun.series, ListingRun.last_seq, RawRow.model, RawRow.signed_on, RawRow.moa_url, RawRow.addendum_url,
-        RawRow.agency_type, RawRow.county_text, AgencyName.name,
+        _runs.series, _runs.last_seq, _raw_rows.model, _raw_rows.signed_on, _raw_rows.moa_url, _raw_rows.addendum_url,
+        _raw_rows.agency_type, _raw_rows.county_text, _agency_names.name,
     )
-    .select_from(ListingRun)
-    .join(RawRow, RawRow.id == ListingRun.raw_row_id)
-    .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
-    .where(AgencyName.agency_id == bindparam("agency"), or_(ListingRun.series == "ice/participating", ListingRun.series == "ice/pending"))
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
+    .join(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
+    .where(_agency_names.agency_id == bindparam("agency"), or_(_runs.series == "ice/participating", _runs.series == "ice/pending"))
 )
 
 

@@ -176,7 +176,10 @@ def ensure_registry_agency(session: Session, agency: ApplicantAgency) -> int:
     return agency.registry_agency_id
 
 
-_UNLINKED = plain(select(ApplicantAgency.id, ApplicantAgency.state_usps, ApplicantAgency.name).where(ApplicantAgency.registry_agency_id.is_(None)))
+# Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
+_applicant_agencies = ApplicantAgency.__table__.c
+
+_UNLINKED = plain(select(_applicant_agencies.id, _applicant_agencies.state_usps, _applicant_agencies.name).where(_applicant_agencies.registry_agency_id.is_(None)))
 
 
 def link_published_names(conn: Connection) -> int:

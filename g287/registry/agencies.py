@@ -29,12 +29,17 @@ class NameFacts:
     county_text: str | None
 
 
-_NAMES_CALLED = plain(select(AgencyName.id, AgencyName.state_usps, AgencyName.name).where(AgencyName.name.in_(bindparam("names", expanding=True))))
+# Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
+_agencies = Agency.__table__.c
+_agency_names = AgencyName.__table__.c
+_agreements = Agreement.__table__.c
+
+_NAMES_CALLED = plain(select(_agency_names.id, _agency_names.state_usps, _agency_names.name).where(_agency_names.name.in_(bindparam("names", expanding=True))))
 _AGENCIES_OF_KEYS = plain(
-    select(AgencyName.agency_id, AgencyName.state_usps, AgencyName.key).where(AgencyName.key.in_(bindparam("keys", expanding=True))).order_by(AgencyName.id)
+    select(_agency_names.agency_id, _agency_names.state_usps, _agency_names.key).where(_agency_names.key.in_(bindparam("keys", expanding=True))).order_by(_agency_names.id)
 )
-_NEW_AGENCY = plain(insert(Agency).returning(Agency.id), columns=("state_usps", "name", "key", "agency_type", "county_text"))
-_NEW_NAME = plain(insert(AgencyName).returning(AgencyName.id), columns=("state_usps", "name", "key", "rule", "confidence", "agency_id"))
+_NEW_AGENCY = plain(insert(Agency.__table__).returning(_agencies.id), columns=("state_usps", "name", "key", "agency_type", "county_text"))
+_NEW_NAME = plain(insert(AgencyName.__table__).returning(_agency_names.id), columns=("state_usps", "name", "key", "rule", "confidence", "agency_id"))
 
 
 def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFacts]) -> tuple[dict[tuple[str | None, str], int], list[int]]:
@@ -92,12 +97,12 @@ class AgreementFacts:
 
 
 _AGREEMENTS_OF = plain(
-    select(Agreement.id, Agreement.agency_id, Agreement.model, Agreement.signed_on, Agreement.moa_url, Agreement.addendum_url).where(
-        Agreement.agency_id.in_(bindparam("ids", expanding=True))
+    select(_agreements.id, _agreements.agency_id, _agreements.model, _agreements.signed_on, _agreements.moa_url, _agreements.addendum_url).where(
+        _agreements.agency_id.in_(bindparam("ids", expanding=True))
     )
 )
-_UPDATE_AGREEMENT = plain(update(Agreement).where(Agreement.id == bindparam("_id")), columns=("signed_on", "moa_url", "addendum_url"))
-_NEW_AGREEMENT = plain(insert(Agreement), columns=("agency_id", "model", "signed_on", "moa_url", "addendum_url", "origin"))
+_UPDATE_AGREEMENT = plain(update(Agreement.__table__).where(_agreements.id == bindparam("_id")), columns=("signed_on", "moa_url", "addendum_url"))
+_NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model", "signed_on", "moa_url", "addendum_url", "origin"))
 
 
 def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFacts | None], *, latest: bool, origin: str = "ice") -> None:
@@ -127,8 +132,8 @@ def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFa
     _NEW_AGREEMENT.many(conn, new_rows)
 
 
-_AGENCY_FACTS = plain(select(Agency.id, Agency.name, Agency.agency_type, Agency.county_text).where(Agency.id.in_(bindparam("ids", expanding=True))))
-_UPDATE_AGENCY = plain(update(Agency).where(Agency.id == bindparam("_id")), columns=("name", "key", "agency_type", "county_text"))
+_AGENCY_FACTS = plain(select(_agencies.id, _agencies.name, _agencies.agency_type, _agencies.county_text).where(_agencies.id.in_(bindparam("ids", expanding=True))))
+_UPDATE_AGENCY = plain(update(Agency.__table__).where(_agencies.id == bindparam("_id")), columns=("name", "key", "agency_type", "county_text"))
 
 
 def refresh_agencies(conn: Connection, latest_names: dict[int, tuple[str, str | None, str | None]]) -> None:

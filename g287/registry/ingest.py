@@ -94,11 +94,12 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 def prepare(
     path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None, origin: str = "ice",
-    digest: tuple[str, int] | None = None,
+    digest: tuple[str, int] | None = None, precompute: bool = True,
 ) -> PreparedPublication:
     """Read and interpret a file without touching the database. `origin` is "registry" for the lists this registry
     publishes itself (g287.program.publish), which may be empty (every agreement of a list signed or ended).
-    `digest`: the file's (sha256, size) when the caller has just computed it."""
+    `digest`: the file's (sha256, size) when the caller has just computed it; `precompute`: False to leave the
+    processors' pure work to the writer (see _prepared_in_order)."""
     if origin not in ORIGINS:
         raise G287Error(f"unknown origin {origin!r}: one of {', '.join(ORIGINS)}")
     path = Path(path)
@@ -121,7 +122,7 @@ def prepare(
     readings = [read_row(layout, row) for row in table.rows]
     if not any(r.listing for r in readings) and origin == "ice":
         raise SourceError(path.name, "the list has a header but no rows with data")
-    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings))
+    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings) if precompute else {})
 
 
 def already_ingested(session: Session, sha256: str) -> Publication | None:
@@ -323,13 +324,19 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     )
 
 
+# Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
+_agency_names = AgencyName.__table__.c
+_raw_rows = RawRow.__table__.c
+_runs = ListingRun.__table__.c
+_publications = Publication.__table__.c
+
 _PUBLICATIONS_OF_SERIES = plain(
-    select(Publication.id, Publication.published_on, Publication.half, Publication.source_modified_at, Publication.imported_at, Publication.seq)
-    .where(Publication.series == bindparam("series"))
-    .order_by(Publication.seq)
+    select(_publications.id, _publications.published_on, _publications.half, _publications.source_modified_at, _publications.imported_at, _publications.seq)
+    .where(_publications.series == bindparam("series"))
+    .order_by(_publications.seq)
 )
 _NEW_PUBLICATION = plain(
-    insert(Publication).returning(Publication.id),
+    insert(Publication.__table__).returning(_publications.id),
     columns=(
         "kind", "published_on", "half", "file_name", "sha256", "size_bytes", "source_format", "source_modified_at", "sheet_name", "header_row",
         "columns", "source_rows", "listing_count", "seq", "origin", "series", "imported_at",
@@ -348,15 +355,15 @@ def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime)
     return seq, seq == len(rows) + 1
 
 
-_NEW_PUBLICATION_ROWS = plain(insert(PublicationRows), columns=("publication_id", "row_map"))
+_NEW_PUBLICATION_ROWS = plain(insert(PublicationRows.__table__), columns=("publication_id", "row_map"))
 _QUALITY_DEFAULTS = {"row_number": None, "column": None, "raw_value": None, "rows_skipped": 0}
-_NEW_QUALITY_ISSUE = plain(insert(QualityIssue), columns=("publication_id", "row_number", "column", "raw_value", "problem", "action", "category", "rows_skipped"))
+_NEW_QUALITY_ISSUE = plain(insert(QualityIssue.__table__), columns=("publication_id", "row_number", "column", "raw_value", "problem", "action", "category", "rows_skipped"))
 _RAW_ROW_COLUMNS = (
     "kind", "digest", "content", "state_usps", "agency_name_id", "model", "agency_type", "county_text", "signed_on", "moa_status", "moa_url", "addendum_url",
 )
-_RAW_ROW_IDS = plain(select(RawRow.digest, RawRow.id).where(RawRow.kind == bindparam("kind"), RawRow.digest.in_(bindparam("digests", expanding=True))))
-_NEW_RAW_ROW = plain(insert(RawRow).returning(RawRow.id), columns=_RAW_ROW_COLUMNS)
-_NEW_ROW_PROBLEM = plain(insert(RowProblem), columns=("raw_row_id", "column", "raw_value", "problem", "action", "category"))
+_RAW_ROW_IDS = plain(select(_raw_rows.digest, _raw_rows.id).where(_raw_rows.kind == bindparam("kind"), _raw_rows.digest.in_(bindparam("digests", expanding=True))))
+_NEW_RAW_ROW = plain(insert(RawRow.__table__).returning(_raw_rows.id), columns=_RAW_ROW_COLUMNS)
+_NEW_ROW_PROBLEM = plain(insert(RowProblem.__table__), columns=("raw_row_id", "column", "raw_value", "problem", "action", "category"))
 
 
 def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], known: CommittedIds | None = None) -> tuple[dict[str, int], list[RowReading], list[int]]:
@@ -416,14 +423,14 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
 
 
 _AGENCIES_OF_LISTED_ROWS = plain(
-    select(RawRow.id, AgencyName.agency_id)
-    .select_from(ListingRun)
-    .join(RawRow, RawRow.id == ListingRun.raw_row_id)
-    .outerjoin(AgencyName, AgencyName.id == RawRow.agency_name_id)
-    .where(runs.covering(bindparam("series"), bindparam("seq")))
+    select(_raw_rows.id, _agency_names.agency_id)
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
+    .outerjoin(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
+    .where(_runs.series == bindparam("series"), _runs.first_seq <= bindparam("seq"), _runs.last_seq >= bindparam("seq"))  # runs.covering
 )
 _AGENCIES_OF_RAW_ROWS = plain(
-    select(AgencyName.agency_id).join(RawRow, RawRow.agency_name_id == AgencyName.id).where(RawRow.id.in_(bindparam("ids", expanding=True)))
+    select(_agency_names.agency_id).join(RawRow.__table__, _raw_rows.agency_name_id == _agency_names.id).where(_raw_rows.id.in_(bindparam("ids", expanding=True)))
 )
 
 
@@ -537,16 +544,21 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     try:
         ahead = deque()  # (path, future or the outcome of a file that needs no reading)
 
-        def fill() -> None:  # keep a few files in the worker's hands, not the whole folder
+        def fill(precompute: bool = True) -> None:  # keep a few files in the worker's hands, not the whole folder
             while sum(1 for _p, f in ahead if hasattr(f, "result")) < _READ_AHEAD:
                 item = next(todo, None)
                 if item is None:
                     return
                 path, file_options, done = item
-                ahead.append((path, done if done is not None else pool.submit(_prepare_in_worker, path, file_options)))
+                if done is None:
+                    done = pool.submit(_prepare_in_worker, path, dict(file_options, precompute=precompute))
+                ahead.append((path, done))
 
-        fill()
-        warm_up_processors()  # while the worker reads the first file
+        # The writer waits for the first files: the worker reads them without the processors' pure work (county
+        # matching and the reference data it needs), which the writer does itself, its reference data loaded by
+        # the warm-up while it waits. Later files are read while the writer writes, and come precomputed.
+        fill(precompute=False)
+        warm_up_processors()
         compile_all(db.engine.dialect)
         while ahead:
             path, pending = ahead.popleft()

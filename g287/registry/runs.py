@@ -59,19 +59,22 @@ def make_room(conn: Connection, series: str, seq: int) -> None:
 
 
 _RUN_COLUMNS = ("series", "raw_row_id", "occurrence", "first_seq", "last_seq")
+# Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
+_runs = ListingRun.__table__.c
+
 _SPANNING = plain(
-    select(ListingRun.id, ListingRun.raw_row_id, ListingRun.occurrence, ListingRun.last_seq).where(
-        ListingRun.series == bindparam("series"), ListingRun.first_seq < bindparam("seq"), ListingRun.last_seq > bindparam("seq")
+    select(_runs.id, _runs.raw_row_id, _runs.occurrence, _runs.last_seq).where(
+        _runs.series == bindparam("series"), _runs.first_seq < bindparam("seq"), _runs.last_seq > bindparam("seq")
     )
 )
-_ENDING = plain(select(ListingRun.id, ListingRun.raw_row_id, ListingRun.occurrence).where(ListingRun.series == bindparam("series"), ListingRun.last_seq == bindparam("seq")))
+_ENDING = plain(select(_runs.id, _runs.raw_row_id, _runs.occurrence).where(_runs.series == bindparam("series"), _runs.last_seq == bindparam("seq")))
 _STARTING = plain(
-    select(ListingRun.id, ListingRun.raw_row_id, ListingRun.occurrence, ListingRun.last_seq).where(
-        ListingRun.series == bindparam("series"), ListingRun.first_seq == bindparam("seq")
+    select(_runs.id, _runs.raw_row_id, _runs.occurrence, _runs.last_seq).where(
+        _runs.series == bindparam("series"), _runs.first_seq == bindparam("seq")
     )
 )
-_EXTEND_ALL = plain(update(ListingRun).where(ListingRun.series == bindparam("series"), ListingRun.last_seq == bindparam("before")), columns=("last_seq",))
-_NEW_RUN = plain(insert(ListingRun), columns=_RUN_COLUMNS)
+_EXTEND_ALL = plain(update(ListingRun.__table__).where(_runs.series == bindparam("_series"), _runs.last_seq == bindparam("before")), columns=("last_seq",))
+_NEW_RUN = plain(insert(ListingRun.__table__), columns=_RUN_COLUMNS)
 
 
 def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int]:
@@ -114,7 +117,7 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int
     if extend and not after and len(stopped) < len(extend):
         # The usual case, a new latest publication that repeats most rows: extend every run that reached the
         # previous publication, then hold back the few that stop there.
-        _EXTEND_ALL.many(conn, [{"series": series, "before": seq - 1, "last_seq": seq}])
+        _EXTEND_ALL.many(conn, [{"_series": series, "before": seq - 1, "last_seq": seq}])
         for chunk in chunks(stopped):
             conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq - 1))
     else:

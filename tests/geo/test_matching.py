@@ -127,3 +127,13 @@ def test_a_fix_naming_no_county_of_its_state_is_a_clear_error(tmp_path, monkeypa
             matching.fixes()
     finally:
         matching.fixes.cache_clear()
+
+
+def test_the_index_works_out_every_full_name_key_as_key_of_does():
+    from g287.geo.reference import all_versions
+
+    versions = all_versions()
+    designations = {c.name[len(c.base_name) :] for c in versions if c.name != c.base_name}
+    assert {" County", " Parish", " Borough", " city"} <= designations  # the shortcut is exercised
+    assert [matching._full_key(c.name, c.base_name, matching.key_of(c.base_name)) for c in versions] == [matching.key_of(c.name) for c in versions]
+    assert matching._full_key("Prince George's County", "Prince George's", matching.key_of("Prince George's")) == matching.key_of("PRINCE GEORGES COUNTY")
