@@ -68,18 +68,20 @@ def test_a_database_error_is_sqlalchemys_and_the_transaction_rolls_back(db):
         assert [row[1] for row in _BY_KIND.rows(conn, kinds=["participating"], seq=0)] == [dt.date(2025, 5, 5)]
 
 
-_NEW_NAME = plain(insert(Agency).returning(Agency.id, Agency.key), columns=["state_usps", "name", "key", "agency_type", "county_text"])
+_NEW_AGENCY = plain(insert(Agency.__table__), columns=["id", "state_usps", "name", "key", "agency_type", "county_text"])
 _RENAME = plain(update(Agency).where(Agency.id == bindparam("_id")), columns=["name"])
 _NAMES = plain(select(Agency.id, Agency.name).where(Agency.id.in_(bindparam("ids", expanding=True))).order_by(Agency.id))
 
 
-def test_inserts_return_their_rows_in_order_and_updates_set_only_their_columns(db, monkeypatch):
+def test_inserts_get_ids_in_the_order_of_their_rows_and_updates_set_only_their_columns(db, monkeypatch):
     monkeypatch.setattr("g287.db.chunks.CHUNK", 3)  # several chunks of the IN list
     rows = [{"state_usps": "TX", "name": f"Agency {n}", "key": f"agency {n:03d}", "agency_type": "county", "county_text": None} for n in (5, 1, 9, 3, 7, 2, 8)]
     with db.engine.begin() as conn:
-        returned = _NEW_NAME.returning(conn, rows)
-        assert [key for _id, key in returned] == [row["key"] for row in rows]
-        ids = [agency_id for agency_id, _key in returned]
+        conn.execute(insert(Agency), [dict(rows[0], key="before")])  # an id taken by SQLAlchemy's own path first
+        ids = _NEW_AGENCY.inserted_ids(conn, rows)
+        assert dict(conn.execute(select(Agency.id, Agency.key).where(Agency.id.in_(ids))).all()) == {i: row["key"] for i, row in zip(ids, rows)}
+        conn.execute(insert(Agency), [dict(rows[0], key="after")])  # and after: the database's own ids go on after ours
+        assert conn.execute(select(Agency.id).where(Agency.key == "after")).scalar() > max(ids) > min(ids) > conn.execute(select(Agency.id).where(Agency.key == "before")).scalar()
         _RENAME.many(conn, [{"_id": ids[0], "name": "Renamed"}])
         found = _NAMES.rows_in_chunks(conn, "ids", ids)
     assert sorted(found) == sorted([(ids[0], "Renamed")] + [(i, row["name"]) for i, row in zip(ids[1:], rows[1:])])

@@ -44,22 +44,21 @@ def insert(table, dialect_name: str):
     return sqlite.insert(table)
 
 
-def executemany_returning(dialect_name: str, cursor, sql: str, rows: list) -> list[tuple]:
-    """An INSERT ... RETURNING for each row of values on a DBAPI cursor, its returned row each, in order.
-    psycopg sends them all at once (executemany with returning); sqlite3's executemany returns nothing, but one
-    execute per row of a statement it has prepared already is cheap in-process."""
-    if dialect_name == "postgresql":
-        cursor.executemany(sql, rows, returning=True)
-        found = []
-        while True:
-            found.extend(cursor.fetchall())
-            if not cursor.nextset():
-                return found
-    found = []
-    for row in rows:
-        cursor.execute(sql, row)
-        found.extend(cursor.fetchall())
-    return found
+def allocate_ids(connection: Connection, table: str, count: int) -> list[int]:
+    """`count` new ids for rows of `table` (its integer primary key `id`), in one statement, so that the rows can go
+    in one executemany instead of an INSERT ... RETURNING each. PostgreSQL: values of the column's sequence.
+    SQLite: the ids after the largest, which SQLite itself would give the rows (inside a transaction: once another
+    writer has committed since it began, a WAL transaction cannot write at all, so no id is taken twice)."""
+    if count <= 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        sql = "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) FROM generate_series(1, %(count)s)"
+        return [row[0] for row in connection.exec_driver_sql(sql, {"table": table, "count": count})]
+    if not connection.in_transaction():
+        raise RuntimeError("allocate_ids needs a transaction")
+    quoted = table.replace('"', '""')
+    largest = connection.exec_driver_sql(f'SELECT max(id) FROM "{quoted}"').scalar() or 0
+    return list(range(largest + 1, largest + 1 + count))
 
 
 def append_only_statements(dialect_name: str, table: str) -> list[str]:

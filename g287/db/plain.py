@@ -81,22 +81,12 @@ class PlainStatement:
             found.extend(self.rows(conn, **{name: chunk}, **params))
         return found
 
-    def returning(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple]:
-        """An INSERT ... RETURNING once per row of values: what each returns, in the order of the rows."""
-        compiled, _expanding, processors, result_processors, literals = self._for(conn)
-        batch = [self._values(compiled, False, processors, row, literals)[1] for row in rows]
-        if not batch:
-            return []
-        cursor = conn.connection.cursor()
-        try:
-            found = dialect.executemany_returning(conn.dialect.name, cursor, compiled.string, batch)
-        except conn.dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(compiled.string, batch[:1], error, conn.dialect.loaded_dbapi.Error) from error
-        finally:
-            cursor.close()
-        if result_processors is None:
-            return found
-        return [tuple(p(v) if p else v for p, v in zip(result_processors, row)) for row in found]
+    def inserted_ids(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+        """An INSERT (whose columns include "id") of `rows`, their ids allocated in one statement first
+        (dialect.allocate_ids) and the rows sent in one executemany: the new ids, in the order of the rows."""
+        ids = dialect.allocate_ids(conn, self.statement.table.name, len(rows))
+        self.many(conn, [{**row, "id": new_id} for row, new_id in zip(rows, ids)])
+        return ids
 
     def many(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         """The statement once per row of values (executemany); no result."""

@@ -34,13 +34,13 @@ def link_name_of(url: str) -> str:
     return name.strip()[:255]
 
 
-_ADDRESS_COLUMNS = ("url", "url_key", "link_name", "link_key", "role", "status", "failures", "first_seen_at")
+_ADDRESS_COLUMNS = ("id", "url", "url_key", "link_name", "link_key", "role", "status", "failures", "first_seen_at")
 # Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
 _addresses = DocumentAddress.__table__.c
 _row_links = DocumentRowLink.__table__.c
 
 _ADDRESSES_OF_KEYS = plain(select(_addresses.url_key, _addresses.id).where(_addresses.url_key.in_(bindparam("keys", expanding=True))))
-_NEW_ADDRESS = plain(insert(DocumentAddress.__table__).returning(_addresses.id), columns=_ADDRESS_COLUMNS)
+_NEW_ADDRESS = plain(insert(DocumentAddress.__table__), columns=_ADDRESS_COLUMNS)
 _LINKS_OF_ROWS = plain(
     select(_row_links.address_id, _row_links.raw_row_id, _row_links.role).where(_row_links.raw_row_id.in_(bindparam("ids", expanding=True)))
 )
@@ -68,7 +68,7 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
             }
             for url in new
         ]
-        by_key.update((row["url_key"], address_id) for row, (address_id,) in zip(rows, _NEW_ADDRESS.returning(conn, rows)))
+        by_key.update((row["url_key"], address_id) for row, address_id in zip(rows, _NEW_ADDRESS.inserted_ids(conn, rows)))
     for url in wanted:
         ids[url] = by_key[keys[url]]
     return ids

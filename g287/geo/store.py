@@ -39,7 +39,7 @@ _county_matches = CountyMatch.__table__.c
 _MATCHED_TEXTS = plain(select(_county_matches.state_usps, _county_matches.county_text).where(_county_matches.state_usps.in_(bindparam("states", expanding=True))))
 _MATCHED_TEXTS_OF_NO_STATE = plain(select(_county_matches.state_usps, _county_matches.county_text).where(_county_matches.state_usps.is_(None)))
 _NEW_MATCH = plain(insert(CountyMatch.__table__), columns=("state_usps", "county_text", "fips", "status", "rule", "detail"))
-_NEW_PROBLEM = plain(insert(RowProblem.__table__).returning(_row_problems.id), columns=("raw_row_id", "column", "raw_value", "problem", "action", "category"))
+_NEW_PROBLEM = plain(insert(RowProblem.__table__), columns=("id", "raw_row_id", "column", "raw_value", "problem", "action", "category"))
 _NEW_PROBLEM_LINK = plain(insert(CountyRowProblem.__table__), columns=("row_problem_id", "raw_row_id"))
 
 
@@ -174,10 +174,10 @@ def match_rows(conn: Connection, raw_row_ids: list[int], precomputed: Precompute
     for chunk in chunks(stale):
         conn.execute(delete(links).where(links.c.row_problem_id.in_(chunk)))
         conn.execute(delete(problems).where(problems.c.id.in_(chunk)))
-    returned = _NEW_PROBLEM.returning(
+    returned = _NEW_PROBLEM.inserted_ids(
         conn, [{"raw_row_id": raw_id, "column": c, "raw_value": v, "problem": text, "action": a, "category": k} for raw_id, (c, v, text, a, k) in wanted]
     )
-    _NEW_PROBLEM_LINK.many(conn, [{"row_problem_id": problem_id, "raw_row_id": raw_id} for (raw_id, _w), (problem_id,) in zip(wanted, returned)])
+    _NEW_PROBLEM_LINK.many(conn, [{"row_problem_id": problem_id, "raw_row_id": raw_id} for (raw_id, _w), problem_id in zip(wanted, returned)])
     return len(wanted)
 
 

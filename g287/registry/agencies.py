@@ -38,8 +38,8 @@ _NAMES_CALLED = plain(select(_agency_names.id, _agency_names.state_usps, _agency
 _AGENCIES_OF_KEYS = plain(
     select(_agency_names.agency_id, _agency_names.state_usps, _agency_names.key).where(_agency_names.key.in_(bindparam("keys", expanding=True))).order_by(_agency_names.id)
 )
-_NEW_AGENCY = plain(insert(Agency.__table__).returning(_agencies.id), columns=("state_usps", "name", "key", "agency_type", "county_text"))
-_NEW_NAME = plain(insert(AgencyName.__table__).returning(_agency_names.id), columns=("state_usps", "name", "key", "rule", "confidence", "agency_id"))
+_NEW_AGENCY = plain(insert(Agency.__table__), columns=("id", "state_usps", "name", "key", "agency_type", "county_text"))
+_NEW_NAME = plain(insert(AgencyName.__table__), columns=("id", "state_usps", "name", "key", "rule", "confidence", "agency_id"))
 
 
 def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFacts]) -> tuple[dict[tuple[str | None, str], int], list[int]]:
@@ -68,13 +68,13 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
             new_agencies.append({"state_usps": state, "name": name, "key": key, "agency_type": facts.agency_type, "county_text": facts.county_text})
             rule = RULE_FIRST_SEEN
         name_rows.append({"state_usps": state, "name": name, "key": key, "rule": rule, "confidence": 1.0})
-    new_agency_ids = [agency_id for (agency_id,) in _NEW_AGENCY.returning(conn, new_agencies)]
+    new_agency_ids = _NEW_AGENCY.inserted_ids(conn, new_agencies)
     for pair, index in created.items():
         by_key[pair] = new_agency_ids[index]
     for row in name_rows:
         row["agency_id"] = by_key[(row["state_usps"], row["key"])]
-    returned = _NEW_NAME.returning(conn, name_rows)
-    result.update({(row["state_usps"], row["name"]): name_id for row, (name_id,) in zip(name_rows, returned)})
+    returned = _NEW_NAME.inserted_ids(conn, name_rows)
+    result.update({(row["state_usps"], row["name"]): name_id for row, name_id in zip(name_rows, returned)})
     return result, new_agency_ids
 
 

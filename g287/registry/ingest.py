@@ -194,7 +194,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     table = prepared.table
     seq, is_latest = _position(conn, prepared, now)
     listings = [r for r in prepared.readings if r.listing]
-    (publication_id,), = _NEW_PUBLICATION.returning(
+    (publication_id,) = _NEW_PUBLICATION.inserted_ids(
         conn,
         [
             {
@@ -336,9 +336,9 @@ _PUBLICATIONS_OF_SERIES = plain(
     .order_by(_publications.seq)
 )
 _NEW_PUBLICATION = plain(
-    insert(Publication.__table__).returning(_publications.id),
+    insert(Publication.__table__),
     columns=(
-        "kind", "published_on", "half", "file_name", "sha256", "size_bytes", "source_format", "source_modified_at", "sheet_name", "header_row",
+        "id", "kind", "published_on", "half", "file_name", "sha256", "size_bytes", "source_format", "source_modified_at", "sheet_name", "header_row",
         "columns", "source_rows", "listing_count", "seq", "origin", "series", "imported_at",
     ),
 )
@@ -359,10 +359,10 @@ _NEW_PUBLICATION_ROWS = plain(insert(PublicationRows.__table__), columns=("publi
 _QUALITY_DEFAULTS = {"row_number": None, "column": None, "raw_value": None, "rows_skipped": 0}
 _NEW_QUALITY_ISSUE = plain(insert(QualityIssue.__table__), columns=("publication_id", "row_number", "column", "raw_value", "problem", "action", "category", "rows_skipped"))
 _RAW_ROW_COLUMNS = (
-    "kind", "digest", "content", "state_usps", "agency_name_id", "model", "agency_type", "county_text", "signed_on", "moa_status", "moa_url", "addendum_url",
+    "id", "kind", "digest", "content", "state_usps", "agency_name_id", "model", "agency_type", "county_text", "signed_on", "moa_status", "moa_url", "addendum_url",
 )
 _RAW_ROW_IDS = plain(select(_raw_rows.digest, _raw_rows.id).where(_raw_rows.kind == bindparam("kind"), _raw_rows.digest.in_(bindparam("digests", expanding=True))))
-_NEW_RAW_ROW = plain(insert(RawRow.__table__).returning(_raw_rows.id), columns=_RAW_ROW_COLUMNS)
+_NEW_RAW_ROW = plain(insert(RawRow.__table__), columns=_RAW_ROW_COLUMNS)
 _NEW_ROW_PROBLEM = plain(insert(RowProblem.__table__), columns=("raw_row_id", "column", "raw_value", "problem", "action", "category"))
 
 
@@ -390,7 +390,7 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
     if known is not None:
         known.pending_names.update(resolved)
     rows = list(new.values())
-    returned = _NEW_RAW_ROW.returning(
+    returned = _NEW_RAW_ROW.inserted_ids(
         conn,
         [
             {
@@ -410,7 +410,7 @@ def _store_raw_rows(conn: Connection, kind: str, listings: list[RowReading], kno
             for r in rows
         ],
     )
-    ids.update((r.digest, raw_id) for r, (raw_id,) in zip(rows, returned))
+    ids.update((r.digest, raw_id) for r, raw_id in zip(rows, returned))
     _NEW_ROW_PROBLEM.many(
         conn,
         (
