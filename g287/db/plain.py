@@ -10,6 +10,7 @@ and database errors are raised as SQLAlchemy's, so callers see no difference but
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from sqlalchemy.engine import Connection
@@ -19,6 +20,65 @@ from g287.db import dialect
 from g287.db import chunks as chunking
 
 
+def _getter(names: list[str]):
+    """A function giving a mapping's values for `names`, in order, as a sequence."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    if names:
+        name = names[0]
+        return lambda row: (row[name],)
+    return lambda row: ()
+
+
+class _Compiled:
+    """A statement compiled for one dialect: its SQL, and how values go in and come out."""
+
+    def __init__(self, statement, dialect, columns: list[str] | None) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=columns)
+        self.compiled, self.sql = compiled, compiled.string
+        self.expanding = "__[POSTCOMPILE_" in compiled.string  # IN lists: the SQL depends on their lengths
+        self.processors = dict(compiled._bind_processors)
+        # Values written into the statement itself (a LIMIT, a literal in a condition) are bound too.
+        self.literals = {name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required}
+        self.names = list(compiled.positiontup) if compiled.positional and not self.expanding else None
+        if self.names is not None:
+            # A row's values in the statement's order in one C call; the few needing a type processor, by position.
+            self._get = _getter(self.names)
+            self._bound = [(i, self.processors[n]) for i, n in enumerate(self.names) if n in self.processors]
+        results = [column.type._cached_result_processor(dialect, None) for column in compiled._result_columns]
+        self._results = [(i, p) for i, p in enumerate(results) if p]
+
+    def values(self, params: Mapping[str, Any]) -> tuple[str, Any]:
+        """(SQL, values for the DBAPI) for one row of parameters."""
+        if self.literals:
+            params = {**self.literals, **params}
+        if self.names is not None:
+            values = self._get(params)
+            if self._bound:
+                values = list(values)
+                for i, process in self._bound:
+                    values[i] = process(values[i])
+            return self.sql, values
+        sql, names, processors = self.sql, None, self.processors
+        if self.expanding:
+            state = self.compiled._process_parameters_for_postcompile(dict(params))
+            sql, params, names, processors = state.statement, state.parameters, state.positiontup, state.processors
+        if names is not None:
+            return sql, tuple(processors[n](params[n]) if n in processors else params[n] for n in names)
+        return sql, {n: (processors[n](v) if n in processors else v) for n, v in params.items()}
+
+    def results(self, rows: list) -> list[tuple]:
+        if not self._results:
+            return rows
+        processed = []
+        for row in rows:
+            row = list(row)
+            for i, process in self._results:
+                row[i] = process(row[i])
+            processed.append(tuple(row))
+        return processed
+
+
 class PlainStatement:
     """`columns`: for an INSERT or UPDATE, the columns given a value (by their names), as SQLAlchemy compiles one
     for the keys of its first row; every one must then be given, defaults included (a missing one is an error)."""
@@ -26,42 +86,23 @@ class PlainStatement:
     def __init__(self, statement, columns: Sequence[str] | None = None) -> None:
         self.statement = statement
         self.columns = list(columns) if columns is not None else None
-        self._compiled: dict[str, tuple] = {}
+        self._compiled: dict[str, _Compiled] = {}
         _ALL.append(self)
 
-    def _for(self, conn: Connection) -> tuple:
+    def _for(self, conn: Connection) -> _Compiled:
         found = self._compiled.get(conn.dialect.name)
         return found if found is not None else self._compile(conn.dialect)
 
-    def _compile(self, dialect) -> tuple:
+    def _compile(self, dialect) -> _Compiled:
         found = self._compiled.get(dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect, column_keys=self.columns)
-            expanding = "__[POSTCOMPILE_" in compiled.string
-            result_processors = [column.type._cached_result_processor(dialect, None) for column in compiled._result_columns]
-            # Values written into the statement itself (a LIMIT, a literal in a condition) are bound too.
-            literals = {name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required}
-            found = (compiled, expanding, dict(compiled._bind_processors), result_processors if any(result_processors) else None, literals)
-            self._compiled[dialect.name] = found
+            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect, self.columns)
         return found
-
-    def _values(self, compiled, expanding: bool, processors: dict, params: Mapping[str, Any], literals: dict) -> tuple[str, Any]:
-        if literals:
-            params = {**literals, **params}
-        if expanding:  # IN lists: the SQL depends on their lengths
-            state = compiled._process_parameters_for_postcompile(dict(params))
-            sql, params, names = state.statement, state.parameters, state.positiontup
-            processors = state.processors
-        else:
-            sql, names = compiled.string, compiled.positiontup if compiled.positional else None
-        if names is not None:
-            return sql, tuple(processors[n](params[n]) if n in processors else params[n] for n in names)
-        return sql, {n: (processors[n](v) if n in processors else v) for n, v in params.items()}
 
     def rows(self, conn: Connection, **params) -> list[tuple]:
         """Every result row, as a tuple of values processed as SQLAlchemy would."""
-        compiled, expanding, processors, result_processors, literals = self._for(conn)
-        sql, values = self._values(compiled, expanding, processors, params, literals)
+        compiled = self._for(conn)
+        sql, values = compiled.values(params)
         cursor = conn.connection.cursor()
         try:
             cursor.execute(sql, values)
@@ -70,9 +111,7 @@ class PlainStatement:
             raise DBAPIError.instance(sql, values, error, conn.dialect.loaded_dbapi.Error) from error
         finally:
             cursor.close()
-        if result_processors is None:
-            return found
-        return [tuple(p(v) if p else v for p, v in zip(result_processors, row)) for row in found]
+        return compiled.results(found)
 
     def rows_in_chunks(self, conn: Connection, name: str, values: Sequence, **params) -> list[tuple]:
         """rows() with the IN list `name` given `values` a chunk at a time (g287.db.chunks)."""
@@ -90,17 +129,17 @@ class PlainStatement:
 
     def many(self, conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         """The statement once per row of values (executemany); no result."""
-        compiled, expanding, processors, _result, literals = self._for(conn)
-        if expanding:
+        compiled = self._for(conn)
+        if compiled.expanding:
             raise ValueError("executemany of a statement with IN lists")
-        batch = [self._values(compiled, False, processors, row, literals)[1] for row in rows]
+        batch = [compiled.values(row)[1] for row in rows]
         if not batch:
             return
         cursor = conn.connection.cursor()
         try:
-            cursor.executemany(compiled.string, batch)
+            cursor.executemany(compiled.sql, batch)
         except conn.dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(compiled.string, batch[:1], error, conn.dialect.loaded_dbapi.Error) from error
+            raise DBAPIError.instance(compiled.sql, batch[:1], error, conn.dialect.loaded_dbapi.Error) from error
         finally:
             cursor.close()
 
@@ -117,7 +156,3 @@ def compile_all(dialect) -> None:
     of on each statement's first use)."""
     for statement in _ALL:
         statement._compile(dialect)
-
-
-def scalars(rows: Sequence[tuple]) -> list:
-    return [row[0] for row in rows]

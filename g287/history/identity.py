@@ -21,6 +21,7 @@ from g287.db.plain import plain
 from g287.history import aliases
 from g287.history.names import Match, compare, core_key, expanded_key, identity_rules
 from g287.registry.names import agency_key
+from g287.sources.text import one_edit_apart
 
 SYSTEM = "system:identity"
 
@@ -69,13 +70,19 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
         if best is None:
             # The other rules need evidence: agreements passing from a departed name (continuity), or a name one
             # letter off. Names listed together are two agencies unless normalization says otherwise.
-            length = len(core_key(name))
-            others = {a for pair in arrived.get(agency_id, ()) for a in departed_by_pair.get(pair, ())}
-            others |= {a for delta in (-1, 0, 1) for a in by_length.get((state, length + delta), ())}
+            core = core_key(name)
+            mine = arrived.get(agency_id, set())
+            others = {a for pair in mine for a in departed_by_pair.get(pair, ())}
+            others |= {a for delta in (-1, 0, 1) for a in by_length.get((state, len(core) + delta), ())}
             for other in sorted(others):
                 if other == agency_id or state_of.get(other) != state or other in blocked or other in new or other in listed_now:
                     continue
-                evidence_pairs = sorted(arrived.get(agency_id, set()) & departed.get(other, set()), key=str)
+                common = mine & departed.get(other, set()) if mine else set()
+                # Without continuity, compare() joins only names whose core keys are equal or one letter apart:
+                # the others are passed over without it.
+                if not common and not any(core == (old := core_key(other_name)) or one_edit_apart(core, old) for other_name in names_of[other]):
+                    continue
+                evidence_pairs = sorted(common, key=str)
                 match = max(
                     (m for m in (compare(name, old, continuity=bool(evidence_pairs), co_listed=False) for old in names_of[other]) if m),
                     key=lambda m: m.confidence,
