@@ -122,7 +122,7 @@ def prepare(
     readings = [read_row(layout, row) for row in table.rows]
     if not any(r.listing for r in readings) and origin == "ice":
         raise SourceError(path.name, "the list has a header but no rows with data")
-    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings) if precompute else {})
+    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings, compute=precompute))
 
 
 def already_ingested(session: Session, sha256: str) -> Publication | None:
