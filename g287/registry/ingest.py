@@ -272,7 +272,10 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
 
     # A new latest publication changes only the agreements and agencies of the rows that changed since the one
     # before; a publication inserted among others, or the first of its series, may change any of them.
-    affected = _agencies_of_raw_ids(conn, changed_raw_ids) if is_latest and seq > 1 else None
+    affected = None
+    if is_latest and seq > 1:  # the agencies of the rows listed now are known; only rows no longer listed are asked about
+        affected = {agency_of_raw[r] for r in changed_raw_ids if r in agency_of_raw} - {None}
+        affected |= _agencies_of_raw_ids(conn, {r for r in changed_raw_ids if r not in agency_of_raw})
     agreement_facts: dict[tuple[int, str], AgreementFacts | None] = {}
     latest_names: dict[int, tuple[str, str | None, str | None]] = {}
     for reading in listings:

@@ -137,3 +137,18 @@ def test_the_index_works_out_every_full_name_key_as_key_of_does():
     assert {" County", " Parish", " Borough", " city"} <= designations  # the shortcut is exercised
     assert [matching._full_key(c.name, c.base_name, matching.key_of(c.base_name)) for c in versions] == [matching.key_of(c.name) for c in versions]
     assert matching._full_key("Prince George's County", "Prince George's", matching.key_of("Prince George's")) == matching.key_of("PRINCE GEORGES COUNTY")
+
+
+def test_every_county_version_is_read_as_its_row_says():
+    """all_versions() builds County instances without their __init__ (for speed): each equals the one __init__
+    makes from the same row, field by field, and hashes alike."""
+    from g287.geo.reference import County, all_versions, split_designation
+
+    with open(GEO_DIR / "counties.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    versions = all_versions()
+    assert len(versions) == len(rows) > 3141
+    for row, version in zip(rows, versions):
+        base, kind = split_designation(row["name"], row["class"])
+        made = County(row["fips"], row["usps"], row["name"], base, kind, row["class"], row["valid_from"], row["valid_until"], tuple(row["vintages"].split()), row["shape"], row["shape_note"])
+        assert version == made and hash(version) == hash(made) and vars(version) == vars(made)
