@@ -59,14 +59,15 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
             {
                 "url": url,
                 "url_key": keys[url],
-                "link_name": link_name_of(url),
-                "link_key": link_name_of(url).lower(),
+                "link_name": name,
+                "link_key": name.lower(),
                 "role": wanted[url],
                 "status": "new",
                 "failures": 0,
                 "first_seen_at": now,
             }
             for url in new
+            for name in [link_name_of(url)]
         ]
         by_key.update((row["url_key"], address_id) for row, address_id in zip(rows, _NEW_ADDRESS.inserted_ids(conn, rows)))
     for url in wanted:
