@@ -146,6 +146,7 @@ _raw_rows = RawRow.__table__.c
 _runs = ListingRun.__table__.c
 _publications = Publication.__table__.c
 
+
 class _InStates:
     """One query in three forms: for every state, for a list of states, and for a list that includes "no state"
     (compiled once each; see g287.db.plain)."""
