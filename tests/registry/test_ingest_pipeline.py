@@ -146,3 +146,22 @@ def test_rows_of_a_file_that_failed_while_being_written_are_stored_by_the_next(t
         reference.dispose()
     finally:
         db.dispose()
+
+
+def test_an_agency_takes_its_name_from_a_row_still_listed_when_the_row_that_named_it_stops(db, tmp_path):
+    """A new latest list updates the agencies of the rows that changed, including rows it no longer lists: an
+    agency listed under two spellings of one name keeps the spelling of the row that remains."""
+    from sqlalchemy import select
+
+    from g287.db.models.registry import Agency
+    from tests.history.builders import Publisher, row
+
+    publisher = Publisher(db, tmp_path)
+    first = row("FL", "Polk County Sheriff's Office", "JEM", agency_type="County", county="Polk")
+    second = row("FL", "POLK COUNTY SHERIFFS OFFICE", "TFM", agency_type="County", county="Polk")
+    publisher.publish("participating", "2025-05-01", [first, second])
+    with db.session() as session:
+        assert session.scalars(select(Agency.name)).all() == ["Polk County Sheriff's Office"]  # one agency, named by its first row
+    publisher.publish("participating", "2025-05-02", [second])
+    with db.session() as session:
+        assert session.scalars(select(Agency.name)).all() == ["POLK COUNTY SHERIFFS OFFICE"]
