@@ -233,7 +233,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         occurrence = occurrences.get(raw_id, 0)
         occurrences[raw_id] = occurrence + 1
         mapped.append(runs.MappedRow(source_row.number, raw_id, occurrence))
-    changed_raw_ids = runs.place(conn, prepared.series, seq, {(m.raw_row_id, m.occurrence) for m in mapped})
+    changed_raw_ids = runs.place(conn, prepared.series, seq, {(raw_id, occurrence) for _number, raw_id, occurrence in mapped})
     _NEW_PUBLICATION_ROWS.many(conn, [{"publication_id": publication_id, "row_map": runs.encode_row_map(mapped)}])
     checkpoint("runs")
 
@@ -259,7 +259,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             is_latest=is_latest,
             new_rows=new_rows,
             new_agency_ids=sorted(new_agency_ids),
-            listed_raw_row_ids=sorted({m.raw_row_id for m in mapped}),
+            listed_raw_row_ids=sorted({raw_id for _number, raw_id, _occurrence in mapped}),
             precomputed=prepared.precomputed,
         ),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import array
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -22,8 +22,7 @@ from g287.db.models.registry import ListingRun, Publication
 RowKey = tuple[int, int]  # (raw row id, occurrence)
 
 
-@dataclass(frozen=True)
-class MappedRow:
+class MappedRow(NamedTuple):  # a tuple: an ingest makes one per source row, and a row map is read back whole
     row_number: int
     raw_row_id: int
     occurrence: int
