@@ -6,6 +6,9 @@ keeps what SQLAlchemy compiled — the SQL text of the dialect, its bind and res
 the connection's own DBAPI cursor, inside the same transaction. The statement is still written once, with Core,
 for both databases; values pass through the same type processors as on SQLAlchemy's path (dates on SQLite, JSON),
 and database errors are raised as SQLAlchemy's, so callers see no difference but the speed.
+
+Plain statements are built from tables' Core columns (`Model.__table__.c`), not ORM attributes: compiling an ORM
+statement first configures every mapper, which an ingest otherwise never needs (tests/test_plain_statements.py).
 """
 
 from __future__ import annotations

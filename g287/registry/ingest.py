@@ -267,7 +267,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
 
     agency_of_raw = _agencies_of_rows(conn, prepared.series, seq)
     issues = publication_issues(prepared, raw_ids, agency_of_raw)
-    _NEW_QUALITY_ISSUE.many(conn, [dict(_QUALITY_DEFAULTS, **i, publication_id=publication_id) for i in issues])
+    _NEW_QUALITY_ISSUE.many(conn, [dict(i, publication_id=publication_id) for i in issues])
     checkpoint("quality")
 
     # A new latest publication changes only the agreements and agencies of the rows that changed since the one
@@ -359,7 +359,6 @@ def _position(conn: Connection, prepared: PreparedPublication, now: dt.datetime)
 
 
 _NEW_PUBLICATION_ROWS = plain(insert(PublicationRows.__table__), columns=("publication_id", "row_map"))
-_QUALITY_DEFAULTS = {"row_number": None, "column": None, "raw_value": None, "rows_skipped": 0}
 _NEW_QUALITY_ISSUE = plain(insert(QualityIssue.__table__), columns=("publication_id", "row_number", "column", "raw_value", "problem", "action", "category", "rows_skipped"))
 _RAW_ROW_COLUMNS = (
     "id", "kind", "digest", "content", "state_usps", "agency_name_id", "model", "agency_type", "county_text", "signed_on", "moa_status", "moa_url", "addendum_url",

@@ -237,10 +237,10 @@ class _Problems:
         self.problems: list[Problem] = []
 
 
-def _field(reading: RowReading, key: tuple, value: Any, read) -> Any:
-    """read(collector) for a field, once per key; the problems it registers are added to `reading` either way."""
-    if type(value) is float:
-        key = None
+def _field(reading: RowReading, name: str, column: str | None, value: Any, read, *more_key) -> Any:
+    """read(collector) for a field's cell, once per (field, column, type and value of the cell, `more_key`); the
+    problems it registers are added to `reading` either way."""
+    key = None if type(value) is float else (name, column, type(value), value, *more_key)
     found = None
     if key is not None:
         try:
@@ -261,26 +261,24 @@ def _field(reading: RowReading, key: tuple, value: Any, read) -> Any:
 def _read_fields(layout: Layout, row: SourceRow, reading: RowReading) -> None:
     rules = source_rules()
     column, value = _cell(layout, row, "state")
-    reading.state = _field(reading, ("state", column, type(value), value), value, lambda r: _state_of(column, value, r))
+    reading.state = _field(reading, "state", column, value, lambda r: _state_of(column, value, r))
 
     column, value = _cell(layout, row, "agency")
-    reading.agency_name = _field(
-        reading, ("agency", column, type(value), value), value, lambda r: _text_value(column, value, r, what="agency name", required=True)
-    )
+    reading.agency_name = _field(reading, "agency", column, value, lambda r: _text_value(column, value, r, what="agency name", required=True))
 
     column, value = _cell(layout, row, "type")
-    reading.agency_type = _field(reading, ("type", column, type(value), value), value, lambda r: _agency_type_of(column, value, r, rules))
+    reading.agency_type = _field(reading, "type", column, value, lambda r: _code_of(column, value, r, "agency type", rules.agency_types, _UNKNOWN_TYPE))
 
     column, value = _cell(layout, row, "county")
-    reading.county_text = _field(reading, ("county", column, type(value), value), value, lambda r: _text_value(column, value, r, what="county", required=False))
+    reading.county_text = _field(reading, "county", column, value, lambda r: _text_value(column, value, r, what="county", required=False))
 
     column, value = _cell(layout, row, "model")
-    reading.model = _field(reading, ("model", column, type(value), value), value, lambda r: _model_of(column, value, r, rules))
+    reading.model = _field(reading, "model", column, value, lambda r: _code_of(column, value, r, "model", rules.models, _UNKNOWN_MODEL))
 
     if layout.kind == "participating":
         column, value = _cell(layout, row, "signed")
         if column is not None:
-            reading.signed_on = _field(reading, ("signed", column, type(value), value), value, lambda r: _signed_on(column, value, r))
+            reading.signed_on = _field(reading, "signed", column, value, lambda r: _signed_on(column, value, r))
         reading.moa_status, reading.moa_url = _document_field(layout, row, "moa", reading)
         _status, reading.addendum_url = _document_field(layout, row, "addendum", reading)
 
@@ -290,25 +288,21 @@ def _state_of(column: str, value: Any, reading) -> str | None:
     return _read_state(column, value, text, reading) if text is not None else None
 
 
-def _agency_type_of(column: str, value: Any, reading, rules) -> str | None:
-    text = _text_value(column, value, reading, what="agency type", required=True)
-    if text is None:
-        return None
-    agency_type = rules.agency_types.get(value_key(text))
-    if agency_type is None:
-        agency_type = "other"
-        reading.problems.append(Problem(column, text, "an agency type the registry does not know", "counted as 'other'", "note"))
-    return agency_type
+# What a type or model cell whose text the rules do not know is read as: (code, problem, action, category).
+_UNKNOWN_TYPE = ("other", "an agency type the registry does not know", "counted as 'other'", "note")
+_UNKNOWN_MODEL = (None, "not one of the three models", "model unknown", "unknown")
 
 
-def _model_of(column: str, value: Any, reading, rules) -> str | None:
-    text = _text_value(column, value, reading, what="model", required=True)
+def _code_of(column: str, value: Any, reading, what: str, codes: dict[str, str], unknown: tuple) -> str | None:
+    """The code the rules give the cell's text (None when there is no text), or `unknown`'s, registered."""
+    text = _text_value(column, value, reading, what=what, required=True)
     if text is None:
         return None
-    model = rules.models.get(value_key(text))
-    if model is None:
-        reading.problems.append(Problem(column, text, "not one of the three models", "model unknown", "unknown"))
-    return model
+    code = codes.get(value_key(text))
+    if code is None:
+        code, problem, action, category = unknown
+        reading.problems.append(Problem(column, text, problem, action, category))
+    return code
 
 
 def _signed_on(column: str, value: Any, reading) -> dt.date | None:
@@ -324,8 +318,9 @@ def _document_field(layout: Layout, row: SourceRow, field_name: str, reading: Ro
     if index is None:
         return None, None
     value = row.cells[index] if index < len(row.cells) else None
-    key = (field_name, layout.keys[index], type(value), value, row.links.get(index), layout.carries_hyperlinks)
-    return _field(reading, key, value, lambda r: _read_document(layout, row, field_name, r))
+    return _field(
+        reading, field_name, layout.keys[index], value, lambda r: _read_document(layout, row, field_name, r), row.links.get(index), layout.carries_hyperlinks
+    )
 
 
 def _read_state(column: str, raw: Any, text: str, reading: RowReading) -> str | None:
