@@ -89,6 +89,31 @@ def test_inserts_get_ids_in_the_order_of_their_rows_and_updates_set_only_their_c
         assert conn.execute(select(Agency.key).where(Agency.id == ids[0])).scalar() == "agency 005"  # only the name was set
 
 
+_TWO_LISTS = plain(
+    select(Agency.id, Agency.name)
+    .where(Agency.id.in_(bindparam("ids", expanding=True)), Agency.state_usps.in_(bindparam("states", expanding=True)), Agency.agency_type != "other")
+    .order_by(Agency.id)
+)
+
+
+def test_in_lists_of_every_length_match_what_sqlalchemy_matches_with_a_few_statement_shapes(db):
+    """An IN list is padded to a power of two by repeating its last value, and each padded shape is expanded once;
+    whatever the lengths, the rows are SQLAlchemy's own."""
+    rows = [{"state_usps": ("TX", "FL", "GA")[n % 3], "name": f"Agency {n}", "key": f"k{n}", "agency_type": "other" if n % 7 == 0 else "county", "county_text": None} for n in range(40)]
+    with db.engine.begin() as conn:
+        ids = _NEW_AGENCY.inserted_ids(conn, rows)
+        for length in (*range(0, 34), 40):
+            for states in ([], ["FL"], ["TX", "GA"], ["GA", "FL", "TX"]):
+                chosen = ids[:length][::-1]
+                ours = _TWO_LISTS.rows(conn, ids=chosen, states=states)
+                theirs = [tuple(row) for row in conn.execute(_TWO_LISTS.statement, {"ids": chosen, "states": states})]
+                assert ours == theirs, (length, states)
+                assert len(ours) == sum(1 for i, row in zip(ids, rows) if i in chosen and row["state_usps"] in states and row["agency_type"] != "other")
+        shapes = _TWO_LISTS._for(conn)._shapes
+    assert len({lengths[0] for lengths in shapes}) == 8  # 0, 1, 2, 4, 8, 16, 32, 64 items
+    assert {lengths[1] for lengths in shapes} == {0, 1, 2, 4}
+
+
 def test_every_plain_statement_of_an_ingest_compiles_ahead_for_both_databases():
     import g287.registry.ingest  # noqa: F401  (loads the processors, and with them every statement an ingest runs)
     from sqlalchemy.dialects.postgresql import psycopg

@@ -50,6 +50,12 @@ class _Compiled:
             self._bound = [(i, self.processors[n]) for i, n in enumerate(self.names) if n in self.processors]
         results = [column.type._cached_result_processor(dialect, None) for column in compiled._result_columns]
         self._results = [(i, p) for i, p in enumerate(results) if p]
+        # IN lists: the statement is expanded by SQLAlchemy once per shape (the lengths of its lists, each padded
+        # to a power of two: see _padded), and each execution only places its values (see _Shape).
+        self.in_lists = sorted(compiled.bind_names[bind] for bind in compiled.post_compile_params if bind.expanding)
+        self._shapes: dict[tuple[int, ...], _Shape] = {}
+        if self.expanding and (compiled.literal_execute_params or len(self.in_lists) != len(compiled.post_compile_params)):
+            raise ValueError(f"a plain statement's only values expanded after compiling must be IN lists: {self.sql}")
 
     def values(self, params: Mapping[str, Any]) -> tuple[str, Any]:
         """(SQL, values for the DBAPI) for one row of parameters."""
@@ -62,13 +68,15 @@ class _Compiled:
                 for i, process in self._bound:
                     values[i] = process(values[i])
             return self.sql, values
-        sql, names, processors = self.sql, None, self.processors
         if self.expanding:
-            state = self.compiled._process_parameters_for_postcompile(dict(params))
-            sql, params, names, processors = state.statement, state.parameters, state.positiontup, state.processors
-        if names is not None:
-            return sql, tuple(processors[n](params[n]) if n in processors else params[n] for n in names)
-        return sql, {n: (processors[n](v) if n in processors else v) for n, v in params.items()}
+            lists = {name: _padded(params[name]) for name in self.in_lists}
+            lengths = tuple(len(values) for values in lists.values())
+            shape = self._shapes.get(lengths)
+            if shape is None:
+                shape = self._shapes[lengths] = _Shape(self, params, lengths)
+            return shape.sql, shape.values({**params, **lists})
+        processors = self.processors
+        return self.sql, {n: (processors[n](v) if n in processors else v) for n, v in params.items()}
 
     def results(self, rows: list) -> list[tuple]:
         if not self._results:
@@ -80,6 +88,39 @@ class _Compiled:
                 row[i] = process(row[i])
             processed.append(tuple(row))
         return processed
+
+
+def _padded(values: Sequence) -> list:
+    """An IN list lengthened to the next power of two (up to the chunk size) by repeating its last value, which
+    changes nothing an IN matches: a handful of statement shapes then serve every length."""
+    values = list(values)
+    if values:
+        size = 1 << (len(values) - 1).bit_length()
+        if size <= chunking.CHUNK:
+            values.extend(values[-1:] * (size - len(values)))
+    return values
+
+
+class _Shape:
+    """A statement whose IN lists have given lengths, expanded by SQLAlchemy once: its SQL, and where each value
+    goes (learnt by expanding it with markers in place of the values)."""
+
+    def __init__(self, compiled: _Compiled, params: Mapping[str, Any], lengths: tuple[int, ...]) -> None:
+        markers: dict[str, Any] = {name: (name, None) for name in params}
+        markers.update({name: [(name, i) for i in range(length)] for name, length in zip(compiled.in_lists, lengths)})
+        state = compiled.compiled._process_parameters_for_postcompile(markers)
+        self.sql = state.statement
+        self.names = list(state.positiontup) if state.positiontup is not None else None  # None: values by name
+        expanded = self.names if self.names is not None else list(state.parameters)
+        self.expanded = expanded
+        self.places = [state.parameters[n] for n in expanded]  # (name of the value given, index in its IN list or None)
+        self.bound = [(i, state.processors[n]) for i, n in enumerate(expanded) if n in state.processors]
+
+    def values(self, params: Mapping[str, Any]):
+        found = [params[name] if index is None else params[name][index] for name, index in self.places]
+        for i, process in self.bound:
+            found[i] = process(found[i])
+        return tuple(found) if self.names is not None else dict(zip(self.expanded, found))
 
 
 class PlainStatement:
