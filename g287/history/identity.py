@@ -47,13 +47,14 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
         by_state[state].append(agency_id)
     # Normalized keys of every known name, per state: joins by the normalization rules are dictionary lookups.
     index: dict[tuple[str | None, str], int] = {}
-    by_length: dict[tuple[str | None, int], list[int]] = defaultdict(list)  # for spelling candidates
+    by_length: dict[tuple[str | None, int], list[tuple[int, str]]] = defaultdict(list)  # (agency, core key): for spelling candidates
     for agency_id, state in state_of.items():
         if agency_id not in new:
             _index_names(index, state, agency_id, names_of[agency_id])
             if agency_id not in listed_now:  # an agency listed now is never a candidate for the evidence rules below
                 for known_name in names_of[agency_id]:
-                    by_length[(state, len(core_key(known_name)))].append(agency_id)
+                    core = core_key(known_name)
+                    by_length[(state, len(core))].append((agency_id, core))
     # Survivors are refreshed once, after every merge: an agency created by this publication has no agreements
     # yet (they are derived after the processors), so no merge here reads what a refresh would change.
     survivors: set[int] = set()
@@ -72,15 +73,15 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
             # letter off. Names listed together are two agencies unless normalization says otherwise.
             core = core_key(name)
             mine = arrived.get(agency_id, set())
-            others = {a for pair in mine for a in departed_by_pair.get(pair, ())}
-            others |= {a for delta in (-1, 0, 1) for a in by_length.get((state, len(core) + delta), ())}
+            # Without continuity, compare() joins only names whose core keys are equal or one letter apart: the
+            # agencies with such a name are the only candidates without it.
+            spelled_alike = {a for delta in (-1, 0, 1) for a, old in by_length.get((state, len(core) + delta), ()) if old == core or one_edit_apart(core, old)}
+            others = {a for pair in mine for a in departed_by_pair.get(pair, ())} | spelled_alike
             for other in sorted(others):
                 if other == agency_id or state_of.get(other) != state or other in blocked or other in new or other in listed_now:
                     continue
                 common = mine & departed.get(other, set()) if mine else set()
-                # Without continuity, compare() joins only names whose core keys are equal or one letter apart:
-                # the others are passed over without it.
-                if not common and not any(core == (old := core_key(other_name)) or one_edit_apart(core, old) for other_name in names_of[other]):
+                if not common and other not in spelled_alike:
                     continue
                 evidence_pairs = sorted(common, key=str)
                 match = max(

@@ -39,11 +39,13 @@ def one_edit_apart(a: str, b: str) -> bool:
     """True when one insertion, deletion or substitution turns a into b (and a != b)."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    i = next((i for i, (x, y) in enumerate(zip(short, long)) if x != y), len(short))
-    return short[i:] == long[i + 1 :]
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    # After the first difference the rest must be equal: skipping one character of each (substitution) or of the
+    # longer one only (insertion). Names compared here mostly differ at once, so the loop is short.
+    i, end = 0, len(short)
+    while i < end and short[i] == long[i]:
+        i += 1
+    return short[i + 1 :] == long[i + 1 :] if len(short) == len(long) else short[i:] == long[i + 1 :]
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:

@@ -9,7 +9,7 @@ from g287.errors import G287Error
 from g287.sources.dates import read_date
 from g287.sources.filename import parse_file_name, parse_published
 from g287.sources.links import unwrap
-from g287.sources.text import clean_text
+from g287.sources.text import clean_text, edit_distance, one_edit_apart
 
 
 @pytest.mark.parametrize(
@@ -173,3 +173,15 @@ def test_fields_are_read_once_per_value_and_rows_sharing_them_get_their_own_prob
     # equal values of other types: a number 1 and True are told apart; floats are never shared (0.0 and -0.0)
     assert read(1).county_text == "1" and read(True).county_text == "True"
     assert read(-0.0).county_text == "-0.0" and read(0.0).county_text == "0.0"
+
+
+def test_one_edit_apart_is_an_edit_distance_of_exactly_one():
+    """Every pair of short strings over a small alphabet: one insertion, deletion or substitution apart, no more
+    and no less, whichever is first (the identity rules and the state-name repairs rely on it)."""
+    import itertools
+
+    words = ["".join(letters) for length in range(5) for letters in itertools.product("abc", repeat=length)]
+    for a in words:
+        for b in words:
+            assert one_edit_apart(a, b) == (edit_distance(a, b) == 1), (a, b)
+    assert one_edit_apart("ALACHUA POLICE DEPARTENT", "ALACHUA POLICE DEPARTMENT") and not one_edit_apart("ALACHUA", "ALAHCUA")
