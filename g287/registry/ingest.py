@@ -127,9 +127,14 @@ def prepare(
 
 def already_ingested(session: Session, sha256: str) -> Publication | None:
     # A plain query first: most files asked about are new, and loading no ORM object is cheaper.
-    table = Publication.__table__
-    found = session.connection().execute(select(table.c.id).where(table.c.sha256 == sha256).order_by(table.c.id).limit(1)).scalar()
+    found = publication_holding(session.connection(), sha256)
     return session.get(Publication, found) if found is not None else None
+
+
+def publication_holding(conn: Connection, sha256: str) -> int | None:
+    """The id of the first publication of the file with this sha256, if any."""
+    found = _PUBLICATION_HOLDING.rows(conn, sha256=sha256)
+    return found[0][0] if found else None
 
 
 def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResult:
@@ -333,6 +338,7 @@ _raw_rows = RawRow.__table__.c
 _runs = ListingRun.__table__.c
 _publications = Publication.__table__.c
 
+_PUBLICATION_HOLDING = plain(select(_publications.id).where(_publications.sha256 == bindparam("sha256")).order_by(_publications.id).limit(1))
 _PUBLICATIONS_OF_SERIES = plain(
     select(_publications.id, _publications.published_on, _publications.half, _publications.source_modified_at, _publications.imported_at, _publications.seq)
     .where(_publications.series == bindparam("series"))
@@ -588,10 +594,13 @@ def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | N
         digest = file_digest(path)
     except G287Error as error:
         return path, None, error
-    with db.session() as session:
-        existing = already_ingested(session, digest[0])
-    if existing is not None:
-        return path, None, _unchanged(path, existing)
+    with db.engine.connect() as conn:  # most files are new: no session, no ORM object, for a file that is not held
+        held = publication_holding(conn, digest[0])
+    if held is not None:
+        with db.session() as session:
+            existing = already_ingested(session, digest[0])
+        if existing is not None:
+            return path, None, _unchanged(path, existing)
     return path, dict(options, digest=digest), None
 
 

@@ -16,7 +16,6 @@ import posixpath
 import re
 import zipfile
 import zlib
-from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -49,8 +48,6 @@ _DEEP_CELL_REF = re.compile(rb'r="[A-Z]{1,3}(\d{6,})"')
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-# Link targets recur in every publication of a batch (and html.unescape works through each entity of a long address).
-_unescaped = lru_cache(maxsize=65536)(html.unescape)
 
 
 def _cell_refs(pattern: re.Pattern, xml: bytes) -> list[bytes]:
@@ -321,7 +318,7 @@ def _hyperlinks(xml: bytes, rels: dict[str, str]) -> tuple[dict[int, dict[int, s
     for ref, relationship in _HYPERLINK.findall(xml):
         target = rels.get(relationship.decode("utf-8", "replace")) if relationship else None
         if ref and target:
-            put(ref.decode("ascii", "replace"), _unescaped(target))
+            put(ref.decode("ascii", "replace"), target)  # already unescaped by the XML parser: as written
     has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
     for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
         put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))

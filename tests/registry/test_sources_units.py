@@ -107,6 +107,27 @@ def test_links_written_as_hyperlink_formulas_are_read(tmp_path):
     assert rows[0].links == {6: "https://www.ice.gov/doclib/287gMOA/formulaCo.pdf"} and rows[1].links == {}
 
 
+def test_link_addresses_are_read_exactly_as_written_ampersands_included(tmp_path):
+    """A link's address is XML-escaped in the workbook once; it is read back as written, whatever follows an "&"
+    (HTML's legacy entities such as "&reg" or "&copy" are not entities in an address)."""
+    import openpyxl
+
+    from g287.sources.xlsx import read_xlsx
+
+    addresses = ["https://www.ice.gov/doclib/287gMOA/moa.pdf?a=1&region=2&copy=3", "https://www.ice.gov/doclib/287gMOA/x.pdf?q=a&amp;b&lt;c"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    for number, address in enumerate(addresses):
+        sheet.append(["FLORIDA", f"Agency {number}", "County", "Alachua County", "Task Force Model", "05/01/2025", "link"])
+        sheet.cell(row=number + 2, column=7).hyperlink = address
+    sheet.append(["FLORIDA", "Formula Agency", "County", "Alachua County", "Task Force Model", "05/01/2025", f'=hyperlink("{addresses[0]}","link")'])
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    book.save(path)
+    rows = read_xlsx(path).rows
+    assert [row.links for row in rows] == [{6: addresses[0]}, {6: addresses[1]}, {6: addresses[0]}]
+
+
 def test_a_row_read_before_is_found_by_its_cells_and_equal_values_of_other_types_are_not_confused(monkeypatch):
     """Interpretation is cached by the row's cells (read_row); only an identical row may share a reading."""
     from g287.sources import interpret
