@@ -311,7 +311,9 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
         existing = {model for (model,) in _MODELS_OF.rows(conn, agency=agency_id)}
         _NEW_AGREEMENT.many(conn, [{"agency_id": agency_id, "model": model, "origin": "ice"} for model in latest if model not in existing])
         newest = max(latest.values(), key=lambda r: (r["series"] == "ice/participating", r["date"], r["seq"]))
-        _UPDATE_AGENCY.many(conn, [{"_id": agency_id, "name": newest["name"], "agency_type": newest["agency_type"], "county_text": newest["county_text"]}])
+        _UPDATE_AGENCY.many(
+            conn, [{"_id": agency_id, "name": newest["name"], "key": agency_key(newest["name"]), "agency_type": newest["agency_type"], "county_text": newest["county_text"]}]
+        )
         _UPDATE_LIVE_AGREEMENT.many(
             conn,
             [
@@ -325,7 +327,7 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
 _PUBLICATION_DATES = plain(select(_publications.series, _publications.seq, _publications.published_on))
 _MODELS_OF = plain(select(_agreements.model).where(_agreements.agency_id == bindparam("agency")))
 _NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model", "origin"))
-_UPDATE_AGENCY = plain(update(Agency.__table__).where(_agencies.id == bindparam("_id")), columns=("name", "agency_type", "county_text"))
+_UPDATE_AGENCY = plain(update(Agency.__table__).where(_agencies.id == bindparam("_id")), columns=("name", "key", "agency_type", "county_text"))
 _UPDATE_LIVE_AGREEMENT = plain(
     update(Agreement.__table__).where(_agreements.agency_id == bindparam("agency"), _agreements.model == bindparam("_model"), _agreements.merged_into_id.is_(None)),
     columns=("signed_on", "moa_url", "addendum_url"),

@@ -146,6 +146,16 @@ def test_curly_and_straight_apostrophes_are_one_agency(bundled_db):
         assert curly.agency_id == names[0].agency_id
 
 
+def test_every_agency_key_is_the_key_of_its_current_name(bundled_db):
+    """An agency renamed by a later list (or by joining a renamed agency) gets the key of its new name with it."""
+    from g287.registry.names import agency_key
+
+    with bundled_db.session() as session:
+        agencies = session.execute(select(Agency.name, Agency.key)).all()
+    assert ("Melbourne Police Department", "melbourne police department") in agencies  # "City of Melbourne Police Department" before
+    assert [(name, key) for name, key in agencies if key != agency_key(name)] == []
+
+
 def test_safety_redirects_unwrapped_and_never_stored(bundled_db):
     entries = [e for e in register_of(bundled_db, "participatingAgencies07092025am.xlsx") if "safety redirect" in e.problem]
     assert entries and entries[0].problem == "207 links wrapped in an e-mail safety redirect"
