@@ -7,6 +7,7 @@ is removed again if the transaction fails, so a failure leaves the archive and t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,44 +71,26 @@ def store_pdf(
             return _link_held(session, held, actor, list(address_ids), via, file_name, path, archive)
     reading = reading or read_pdf(path, ocr=ocr)
     facts = extract(reading.pages)
-    added_file = False
-    try:
-        with db.session() as session:
-            held = session.scalars(select(Document).where(Document.sha256 == sha256)).first()
-            if held is not None:  # stored meanwhile by another process
-                return _link_held(session, held, actor, list(address_ids), via, file_name, path, archive)
-            now = dt.datetime.now(dt.timezone.utc)
-            document = Document(
-                sha256=sha256,
-                size_bytes=size,
-                kind="pdf",
-                extension=".pdf",
-                media_type=MEDIA_TYPES[".pdf"],
-                file_name=file_name[:255],
-                page_count=reading.page_count,
-                text_pages=reading.text_pages,
-                ocr_pages=reading.ocr_pages,
-                unread_pages=reading.unread_pages,
-                reader=reading.reader[:128],
-                stored_at=now,
-                read_at=now,
-            )
-            session.add(document)
-            session.flush()
-            _write_pages(session, document.id, reading.pages, facts)
-            urls = _link(session, document.id, list(address_ids), via, file_name, now)
-            added_file = archive.put(path, sha256, ".pdf")
-            checks.check_rows(session.connection(), checks.rows_linking_documents(session.connection(), [document.id]))
-            audit.record(
-                session, actor, "document.store", "document", document.id,
-                after={"sha256": sha256, "file": file_name, "pages": reading.page_count, "ocr_pages": reading.ocr_pages, "addresses": urls},
-            )
-            session.flush()
-            return StoreResult(file_name, "stored", document.id, sha256, reading.page_count, reading.text_pages, reading.ocr_pages, reading.unread_pages, urls, _notes(reading))
-    except BaseException:
-        if added_file:
-            archive.discard_new(sha256, ".pdf")
-        raise
+    now = dt.datetime.now(dt.timezone.utc)
+    document = Document(
+        sha256=sha256, size_bytes=size, kind="pdf", extension=".pdf", media_type=MEDIA_TYPES[".pdf"], file_name=file_name[:255],
+        page_count=reading.page_count, text_pages=reading.text_pages, ocr_pages=reading.ocr_pages, unread_pages=reading.unread_pages,
+        reader=reading.reader[:128], stored_at=now, read_at=now,
+    )
+
+    def with_pages(session: Session, document: Document) -> None:
+        _write_pages(session, document.id, reading.pages, facts)
+
+    def checked(session: Session, document: Document) -> None:
+        checks.check_rows(session.connection(), checks.rows_linking_documents(session.connection(), [document.id]))
+
+    stored = _store_new(
+        db, document, path, file_name, actor, archive, list(address_ids), via, before_link=with_pages, after_archive=checked,
+        audit_after={"pages": reading.page_count, "ocr_pages": reading.ocr_pages},
+    )
+    if stored.status == "stored":
+        stored = dataclasses.replace(stored, pages=reading.page_count, text_pages=reading.text_pages, ocr_pages=reading.ocr_pages, unread_pages=reading.unread_pages, notes=_notes(reading))
+    return stored
 
 
 def store_file(db: Database, path: Path, actor: Actor, *, kind: str, extension: str, address_ids: list[int] = (), via: str = "sync", file_name: str | None = None, publication_id: int | None = None) -> StoreResult:
@@ -117,29 +100,45 @@ def store_file(db: Database, path: Path, actor: Actor, *, kind: str, extension: 
     file_name = file_name or path.name
     sha256, size = _digest(path)
     archive = archive_for(db)
+    document = Document(
+        sha256=sha256, size_bytes=size, kind=kind, extension=extension, media_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
+        file_name=file_name[:255], publication_id=publication_id, stored_at=dt.datetime.now(dt.timezone.utc),
+    )
+    return _store_new(db, document, path, file_name, actor, archive, list(address_ids), via, audit_after={"kind": kind})
+
+
+def _store_new(
+    db: Database, document: Document, path: Path, file_name: str, actor: Actor, archive: Archive, address_ids: list[int], via: str, *,
+    before_link=None, after_archive=None, audit_after: dict,
+) -> StoreResult:
+    """Keep a new document (not yet flushed) in one transaction: its row, what `before_link` adds, its links, its
+    archive file, what `after_archive` checks, its audit event; or, when its content is held already (stored
+    meanwhile by another process), only the links. A failure takes the new archive file away with the rows."""
     added_file = False
     try:
         with db.session() as session:
-            held = session.scalars(select(Document).where(Document.sha256 == sha256)).first()
+            held = session.scalars(select(Document).where(Document.sha256 == document.sha256)).first()
             if held is not None:
-                if publication_id and held.publication_id is None:
-                    held.publication_id = publication_id
-                return _link_held(session, held, actor, list(address_ids), via, file_name, path, archive)
-            now = dt.datetime.now(dt.timezone.utc)
-            document = Document(
-                sha256=sha256, size_bytes=size, kind=kind, extension=extension, media_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
-                file_name=file_name[:255], publication_id=publication_id, stored_at=now,
-            )
+                if document.publication_id and held.publication_id is None:
+                    held.publication_id = document.publication_id
+                return _link_held(session, held, actor, address_ids, via, file_name, path, archive)
             session.add(document)
             session.flush()
-            urls = _link(session, document.id, list(address_ids), via, file_name, now)
-            added_file = archive.put(path, sha256, extension)
-            audit.record(session, actor, "document.store", "document", document.id, after={"sha256": sha256, "file": file_name, "kind": kind, "addresses": urls})
+            if before_link:
+                before_link(session, document)
+            urls = _link(session, document.id, address_ids, via, file_name, document.stored_at)
+            added_file = archive.put(path, document.sha256, document.extension)
+            if after_archive:
+                after_archive(session, document)
+            audit.record(
+                session, actor, "document.store", "document", document.id,
+                after={"sha256": document.sha256, "file": file_name, **audit_after, "addresses": urls},
+            )
             session.flush()
-            return StoreResult(file_name, "stored", document.id, sha256, addresses=urls)
+            return StoreResult(file_name, "stored", document.id, document.sha256, addresses=urls)
     except BaseException:
         if added_file:
-            archive.discard_new(sha256, extension)
+            archive.discard_new(document.sha256, document.extension)
         raise
 
 
