@@ -9,24 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.db.models.registry import Agency, AgencyName, Agreement, PublicationRows
-from g287.errors import NotFound
 from g287.history.lifecycle import lifecycles
 from g287.history.listings import publications, runs_of
 from g287.history.names import RULE_TEXT
-from g287.history.review import merges_of
+from g287.history.review import live_agency, merges_of
 from g287.registry.runs import decode_row_map
-
-
-def live_agency(session: Session, agency_id: int) -> Agency:
-    """The agency, following merges (an absorbed agency's id leads to the agency it joined)."""
-    agency = session.get(Agency, agency_id)
-    seen = set()
-    while agency is not None and agency.merged_into_id is not None and agency.id not in seen:
-        seen.add(agency.id)
-        agency = session.get(Agency, agency.merged_into_id)
-    if agency is None:
-        raise NotFound(f"no agency with id {agency_id}")
-    return agency
 
 
 def _row_number(session: Session, publication_id: int, raw_row_ids: set[int]) -> list[int]:

@@ -56,14 +56,16 @@ def candidates(session: Session, status: str | None = "pending") -> list[Candida
     ]
 
 
-def _live(session: Session, agency_id: int) -> int:
+def live_agency(session: Session, agency_id: int) -> Agency:
+    """The agency, following merges (an absorbed agency's id leads to the agency it joined)."""
+    agency = session.get(Agency, agency_id)
     seen = set()
-    while True:
-        merged_into = session.scalar(select(Agency.merged_into_id).where(Agency.id == agency_id))
-        if merged_into is None or agency_id in seen:
-            return agency_id
-        seen.add(agency_id)
-        agency_id = merged_into
+    while agency is not None and agency.merged_into_id is not None and agency.id not in seen:
+        seen.add(agency.id)
+        agency = session.get(Agency, agency.merged_into_id)
+    if agency is None:
+        raise NotFound(f"no agency with id {agency_id}")
+    return agency
 
 
 def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: str | None = None) -> CandidateView:
@@ -80,7 +82,7 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         other_name = session.get(Agency, candidate.candidate_agency_id).name
         before = {"status": candidate.status}
         if accept:
-            absorbed, survivor = _live(session, name.agency_id), _live(session, candidate.candidate_agency_id)
+            absorbed, survivor = live_agency(session, name.agency_id).id, live_agency(session, candidate.candidate_agency_id).id
             if absorbed != survivor:
                 evidence = dict(candidate.evidence or {}, reviewed_by=actor.label, note=note)
                 merge(session.connection(), absorbed, survivor, Match("review", 1.0), evidence, actor.label, candidate.publication_id)
