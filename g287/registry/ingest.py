@@ -435,7 +435,7 @@ _AGENCIES_OF_LISTED_ROWS = plain(
     .select_from(ListingRun.__table__)
     .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
     .outerjoin(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
-    .where(_runs.series == bindparam("series"), _runs.first_seq <= bindparam("seq"), _runs.last_seq >= bindparam("seq"))  # runs.covering(), in Core columns
+    .where(runs.covering(bindparam("series"), bindparam("seq")))
 )
 _AGENCIES_OF_RAW_ROWS = plain(
     select(_agency_names.agency_id).join(RawRow.__table__, _raw_rows.agency_name_id == _agency_names.id).where(_raw_rows.id.in_(bindparam("ids", expanding=True)))

@@ -131,8 +131,9 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int
     return changed
 
 
-def covering(series: str, seq: int):
-    """The condition selecting the runs listed by the publication at `seq` of a series."""
-    return and_(ListingRun.series == series, ListingRun.first_seq <= seq, ListingRun.last_seq >= seq)
+def covering(series, seq):
+    """The condition selecting the runs listed by the publication at `seq` of a series (values, or bind parameters
+    for a statement prepared once). Core columns: a plain statement may use it (see g287.db.plain)."""
+    return and_(_runs.series == series, _runs.first_seq <= seq, _runs.last_seq >= seq)
 
 
