@@ -73,7 +73,9 @@ class _Compiled:
             lengths = tuple(len(values) for values in lists.values())
             shape = self._shapes.get(lengths)
             if shape is None:
-                shape = self._shapes[lengths] = _Shape(self, params, lengths)
+                shape = _Shape(self, params, lengths)
+                if max(lengths, default=0) <= chunking.CHUNK:  # longer lists are not padded: their shapes are not kept
+                    self._shapes[lengths] = shape
             return shape.sql, shape.values({**params, **lists})
         processors = self.processors
         return self.sql, {n: (processors[n](v) if n in processors else v) for n, v in params.items()}
