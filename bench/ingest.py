@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.report import machine, write_section
 
-REPEAT = 9
+REPEAT = 15
 
 INGEST = r"""
 import json, sys, time
