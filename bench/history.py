@@ -27,7 +27,7 @@ from g287.db.models.registry import ListingRun, Publication, RawRow
 from g287.history.diff import diff
 from g287.history.timeline import timeline
 from g287.registry import figures
-from g287.registry.ingest import ingest_many, sort_for_ingest
+from g287.registry.batch import ingest_many, sort_for_ingest
 
 
 def timed(function, repeat: int = 7) -> float:

@@ -29,7 +29,7 @@ import json, sys, time
 from pathlib import Path
 from g287.access import Actor
 from g287.db.engine import Database
-from g287.registry.ingest import expand_paths, ingest_many, sort_for_ingest
+from g287.registry.batch import expand_paths, ingest_many, sort_for_ingest
 from g287.config import BUNDLED_PUBLICATIONS_DIR as ICE
 db = Database("sqlite:///" + sys.argv[1])          # fresh database, migrated before timing
 files = sort_for_ingest(expand_paths([str(ICE / "participating"), str(ICE / "pending")]))
@@ -47,7 +47,7 @@ print(json.dumps({"total": total, "files": times, "rows": sum(r.source_rows for 
 PANDAS = r"""
 import json, time
 import pandas
-from g287.registry.ingest import expand_paths, sort_for_ingest
+from g287.registry.batch import expand_paths, sort_for_ingest
 from g287.config import BUNDLED_PUBLICATIONS_DIR as ICE
 files = sort_for_ingest(expand_paths([str(ICE / "participating"), str(ICE / "pending")]))
 times = {}

@@ -21,7 +21,7 @@ from g287.config import BUNDLED_PUBLICATIONS_DIR
 from g287.db.engine import Database
 from g287.geo.maps import render_map
 from g287.geo.raster import svg_to_png
-from g287.registry.ingest import expand_paths, ingest_many
+from g287.registry.batch import expand_paths, ingest_many
 
 SIZE_LIMIT = 600 * 1024
 TIME_LIMIT = 0.200

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, inspect, text
 from g287.access import Actor
 from g287.config import BUNDLED_PUBLICATIONS_DIR
 from g287.db.engine import Database
-from g287.registry.ingest import expand_paths, ingest_many
+from g287.registry.batch import expand_paths, ingest_many
 
 ROOT = Path(__file__).resolve().parent.parent
 ICE = BUNDLED_PUBLICATIONS_DIR

@@ -149,7 +149,7 @@ def test_an_ingest_compiles_no_orm_statement(tmp_path):
         "from g287.config import BUNDLED_PUBLICATIONS_DIR as ICE\n"
         "from g287.db.engine import Database\n"
         "from g287.db.plain import _ALL\n"
-        "from g287.registry.ingest import expand_paths, ingest_many\n"
+        "from g287.registry.batch import expand_paths, ingest_many\n"
         "orm = [s.statement for s in _ALL if s.statement._propagate_attrs.get('compile_state_plugin') == 'orm']\n"
         "assert not orm, orm\n"
         "db = Database('sqlite:///' + sys.argv[1])\n"

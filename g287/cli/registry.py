@@ -13,7 +13,7 @@ from g287.cli.common import console, database_option, err_console, json_option, 
 from g287.errors import G287Error
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
-from g287.registry.ingest import expand_paths, ingest_many
+from g287.registry.batch import expand_paths, ingest_many
 from g287.registry.publications import PublicationInfo, list_publications, resolve
 from g287.sources.filename import KINDS, parse_published
 

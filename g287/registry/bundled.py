@@ -12,7 +12,8 @@ from g287.config import BUNDLED_PUBLICATIONS_DIR
 from g287.db.engine import Database
 from g287.db.models.registry import Publication
 from g287.errors import G287Error
-from g287.registry.ingest import IngestResult, expand_paths, ingest_many
+from g287.registry.batch import expand_paths, ingest_many
+from g287.registry.ingest import IngestResult
 
 
 def bundled_files() -> list[Path]:

@@ -1,4 +1,4 @@
-"""Handing prepared publications from the reading process to the writing process cheaply (see ingest_many).
+"""Handing prepared publications from the reading process to the writing process cheaply (see g287.registry.batch).
 
 ICE republishes most rows unchanged, and interpretation is cached per row, so consecutive publications share
 most of their RowReading objects. Pickling each publication whole made the writer unpickle some 800 readings

@@ -207,7 +207,7 @@ def test_command_line_gives_one_clear_line_and_no_traceback(tmp_path):
 
 
 def test_a_bad_file_among_good_ones(db, actor, tmp_path):
-    from g287.registry.ingest import ingest_many
+    from g287.registry.batch import ingest_many
 
     bad = make_truncated(tmp_path)
     results, errors = ingest_many(db, [GOOD, bad, PARTICIPATING], actor)

@@ -9,7 +9,7 @@ from g287.access import Actor
 from g287.db.engine import Database
 from g287.documents import links
 from g287.geo import store
-from g287.registry import ingest
+from g287.registry import batch, ingest
 from g287.registry.handoff import Receiver, Sender
 from tests.conftest import ICE, snapshot
 
@@ -22,10 +22,10 @@ def _content(database: Database) -> dict[str, list[tuple]]:
 
 
 def _ingest(tmp_path, name: str, cores: int, monkeypatch) -> Database:
-    monkeypatch.setattr(ingest.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: cores)
     db = Database(f"sqlite:///{tmp_path / name}")
-    files = ingest.expand_paths([str(ICE / "participating"), str(ICE / "pending")])
-    results, errors = ingest.ingest_many(db, files, Actor.command_line())
+    files = batch.expand_paths([str(ICE / "participating"), str(ICE / "pending")])
+    results, errors = batch.ingest_many(db, files, Actor.command_line())
     assert not errors and len(results) == len(files) > 2
     return db
 
@@ -76,7 +76,7 @@ def test_the_pure_work_of_a_row_reading_is_done_once_per_process(monkeypatch):
     from g287.registry import processors
 
     monkeypatch.setattr(processors, "_precomputed_readings", {})  # as in a new worker process
-    files = ingest.sort_for_ingest(ingest.expand_paths([str(ICE / "participating")]))
+    files = batch.sort_for_ingest(batch.expand_paths([str(ICE / "participating")]))
     first, second = ingest.prepare(files[-2]), ingest.prepare(files[-1])
 
     def counted(prepared) -> int:  # entries of (state, county, type, agency) worked out for the file
@@ -103,7 +103,7 @@ def test_garbage_collection_is_restored_after_a_batch(tmp_path, monkeypatch, ena
 
 
 def test_a_reading_crosses_to_the_writer_once_per_batch():
-    files = ingest.sort_for_ingest(ingest.expand_paths([str(ICE / "participating")]))
+    files = batch.sort_for_ingest(batch.expand_paths([str(ICE / "participating")]))
     first, second = ingest.prepare(files[-2]), ingest.prepare(files[-1])  # consecutive lists share most rows
     sender, receiver = Sender(), Receiver()
     packed_first, packed_second = sender.pack(first), sender.pack(second)
@@ -132,10 +132,10 @@ def test_rows_of_a_file_that_failed_while_being_written_are_stored_by_the_next(t
 
     failed: list[str] = []
     monkeypatch.setattr(ingest, "checkpoint", fail_the_first_after_its_rows)
-    monkeypatch.setattr(ingest.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 1)
     db = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
     try:
-        results, errors = ingest.ingest_many(db, files, Actor.command_line())
+        results, errors = batch.ingest_many(db, files, Actor.command_line())
         assert failed and len(errors) == 1 and [r.file for r in results] == [f.name for f in files[1:]]
         monkeypatch.setattr(ingest, "checkpoint", lambda step: None)
         reference = Database(f"sqlite:///{tmp_path / 'reference.sqlite'}")

@@ -9,7 +9,8 @@ from sqlalchemy import func, select, text
 
 from g287.db.models.registry import Agency, AgencyName, Agreement, Publication, QualityIssue, RawRow
 from g287.registry import figures, quality
-from g287.registry.ingest import expand_paths, ingest_file
+from g287.registry.batch import expand_paths
+from g287.registry.ingest import ingest_file
 from g287.registry.publications import in_force, list_publications, resolve
 from tests.conftest import ICE, ROOT, snapshot
 

@@ -1,0 +1,201 @@
+"""Ingesting many files: the batch behind `g287 ingest PATH...`, the bundled publications and the benchmarks.
+
+Files go in publication order, each in its own transaction (g287.registry.ingest.write_publication). With several
+files and more than one core, a worker process reads and interprets the next files while this process writes the
+current one: reading is pure, and only this process touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import multiprocessing
+import os
+from collections import deque
+from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from g287.access import Actor, authorize
+from g287.db.engine import Database
+from g287.db.plain import compile_all
+from g287.errors import G287Error, SourceError
+from g287.registry.handoff import Receiver, Sender
+from g287.registry.ingest import (
+    SUFFIXES, CommittedIds, IngestResult, already_ingested, file_digest, prepare, publication_holding, unchanged_result, write_publication,
+)
+from g287.registry.processors import warm_up as warm_up_processors
+from g287.sources.filename import parse_file_name
+
+
+def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, **options) -> tuple[list[IngestResult], list[G287Error]]:
+    """Ingest files in publication order (so that runs are appended, not split); each file is its own transaction.
+
+    With several files and more than one core, a worker process reads and interprets the next files while
+    this process writes the current one (reading is pure; only this process touches the database)."""
+    authorize(actor, "publication.ingest")
+    results, errors = [], []
+
+    def finish(path: Path, outcome) -> None:
+        if isinstance(outcome, G287Error):
+            errors.append(outcome)
+            if on_error:
+                on_error(path, outcome)
+            return
+        results.append(outcome)
+        if on_result:
+            on_result(path, outcome)
+
+    known = CommittedIds()
+    with _full_collections_paused():
+        for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options), start=1):
+            if isinstance(prepared, (G287Error, IngestResult)):
+                finish(path, prepared)
+                continue
+            try:
+                with db.session() as session:
+                    existing = already_ingested(session, prepared.sha256)
+                    outcome = unchanged_result(path, existing) if existing is not None else write_publication(session, prepared, actor, known)
+                known.committed()
+            except G287Error as error:
+                known.rolled_back()
+                outcome = error
+            finish(path, outcome)
+            if index % _FILES_BETWEEN_COLLECTIONS == 0:
+                gc.collect(1)  # the young generations only (a file leaves a few hundred objects in cycles)
+    return results, errors
+
+
+_FILES_BETWEEN_COLLECTIONS = 32
+
+
+@contextmanager
+def _full_collections_paused():
+    """Automatic garbage collection off for a batch of files, restored after it.
+
+    Python's full collections walk every object of the process (the interpretation cache, the reference data,
+    SQLAlchemy's metadata): during a batch they took a fifth of the ingest time, while reading and writing make
+    almost no reference cycles (their garbage is freed by reference counting). The caller collects the young
+    generations every few dozen files; anything older waits for the next automatic collection after the batch."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _prepare_outcome(path: Path, options: dict):
+    """prepare(), with its error returned rather than raised (exceptions do not all survive pickling)."""
+    try:
+        return "ok", prepare(path, **options)
+    except SourceError as error:
+        return "error", (error.path, error.problem)
+    except G287Error as error:
+        return "error", (path.name, str(error))
+
+
+_sender: Sender | None = None  # in the worker process: the readings sent to the writer so far
+
+
+def _prepare_in_worker(path: Path, options: dict):
+    """_prepare_outcome() in the worker process, packed for the writer (see handoff.py)."""
+    global _sender
+    if _sender is None:
+        _sender = Sender()
+    status, value = _prepare_outcome(path, options)
+    return (status, _sender.pack(value)) if status == "ok" else (status, value)
+
+
+def _prepared_in_order(db: Database, paths: list[Path], options: dict):
+    """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
+
+    With more than two files and more than one core, a worker process reads the next files while the caller
+    writes the current one; each file is checked against the database (same sha256) just before it is handed to
+    the worker, so the worker starts on the first file at once."""
+    todo = (_to_prepare(db, Path(path), options) for path in paths)
+    use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    if not use_worker:
+        for path, file_options, done in todo:
+            if done is not None:
+                yield path, done
+                continue
+            status, value = _prepare_outcome(path, file_options)
+            yield path, value if status == "ok" else SourceError(*value)
+        return
+    received = Receiver()
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        ahead = deque()  # (path, future or the outcome of a file that needs no reading)
+
+        def fill(precompute: bool = True) -> None:  # keep a few files in the worker's hands, not the whole folder
+            while sum(1 for _p, f in ahead if hasattr(f, "result")) < _READ_AHEAD:
+                item = next(todo, None)
+                if item is None:
+                    return
+                path, file_options, done = item
+                if done is None:
+                    done = pool.submit(_prepare_in_worker, path, dict(file_options, precompute=precompute))
+                ahead.append((path, done))
+
+        # The writer waits for the first files: the worker reads them without the processors' pure work (county
+        # matching and the reference data it needs), which the writer does itself, its reference data loaded by
+        # the warm-up while it waits. Later files are read while the writer writes, and come precomputed.
+        fill(precompute=False)
+        warm_up_processors()
+        compile_all(db.engine.dialect)
+        while ahead:
+            path, pending = ahead.popleft()
+            fill()
+            if not hasattr(pending, "result"):
+                yield path, pending
+                continue
+            status, value = pending.result()
+            yield path, received.unpack(value) if status == "ok" else SourceError(*value)
+    finally:
+        # When the last file has been handed over the worker has nothing left to do and exits on its own; waiting
+        # for it here would add its shutdown to the ingest. (Files not handed over, after an error, are cancelled.)
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+# Files the worker may have read ahead of the writer: enough that it keeps reading while the writer takes its time
+# over a file whose every row is new, few enough that a folder of publications is not held in memory at once.
+_READ_AHEAD = 4
+
+
+def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | None, G287Error | IngestResult | None]:
+    """(path, the options to prepare it with, its digest included; or None and the outcome when the file needs no
+    reading: an error reading it, or a publication holding it already)."""
+    try:
+        digest = file_digest(path)
+    except G287Error as error:
+        return path, None, error
+    with db.engine.connect() as conn:  # most files are new: no session, no ORM object, for a file that is not held
+        held = publication_holding(conn, digest[0])
+    if held is not None:
+        with db.session() as session:
+            existing = already_ingested(session, digest[0])
+        if existing is not None:
+            return path, None, unchanged_result(path, existing)
+    return path, dict(options, digest=digest), None
+
+
+def sort_for_ingest(paths: list[Path]) -> list[Path]:
+    def key(path: Path):
+        named = parse_file_name(path.stem)
+        return (named.published_on or dt.date.max, 0 if named.half != "pm" else 1, path.name)
+
+    return sorted(paths, key=key)
+
+
+def expand_paths(arguments: list[str]) -> list[Path]:
+    """Files named, and the publications inside folders named (recursively)."""
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")))
+        else:
+            found.append(path)
+    return found
