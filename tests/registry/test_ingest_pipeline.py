@@ -165,3 +165,29 @@ def test_an_agency_takes_its_name_from_a_row_still_listed_when_the_row_that_name
     publisher.publish("participating", "2025-05-02", [second])
     with db.session() as session:
         assert session.scalars(select(Agency.name)).all() == ["POLK COUNTY SHERIFFS OFFICE"]
+
+
+def test_many_files_show_a_progress_bar_on_a_terminal_and_none_in_json(tmp_path):
+    """`g287 ingest` of several files draws a progress bar on the error stream of a terminal (rich's FORCE_COLOR
+    stands for one here), counting the files; with --json, stdout is JSON alone and no bar is drawn."""
+    import json
+    import os
+    import re
+    import subprocess
+    import sys
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    files = sorted((ICE / "pending").glob("*.xlsx"))
+    for path in files:
+        (folder / path.name).write_bytes(path.read_bytes())
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'bar.sqlite'}", FORCE_COLOR="1", COLUMNS="100")
+    shown = subprocess.run([sys.executable, "-m", "g287", "ingest", str(folder)], capture_output=True, text=True, env=env)
+    assert shown.returncode == 0, shown.stderr
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.stderr)  # the terminal's control sequences set aside
+    assert len(files) > 2 and "ingesting " in drawn and f" 0/{len(files)} " in drawn and f" {len(files)}/{len(files)} " in drawn
+    assert shown.stdout.count(": ingested as publication") == len(files)
+    env["G287_DATABASE_URL"] = f"sqlite:///{tmp_path / 'json.sqlite'}"
+    quiet = subprocess.run([sys.executable, "-m", "g287", "ingest", str(folder), "--json"], capture_output=True, text=True, env=env)
+    assert quiet.returncode == 0 and "ingesting" not in quiet.stderr
+    assert [r["status"] for r in json.loads(quiet.stdout)["results"]] == ["ingested"] * len(files)
