@@ -5,7 +5,8 @@ Targets (issue 2): at least 20,000 source rows per second end to end, and at lea
 openpyxl reading baseline. Each measurement runs in a fresh process (cold caches), REPEAT times; medians are
 reported. Module imports are outside both timings, and g287's modules are byte-compiled first, as those of an
 installed package are (pandas and openpyxl are, in site-packages): with PYTHONDONTWRITEBYTECODE set, the modules an
-ingest imports on first use would otherwise be compiled from source inside the timing.
+ingest imports on first use would otherwise be compiled from source inside the timing. The same ingest is also
+timed in one process (no reading worker), to show what the two-process pipeline gains on the machine.
 Run: .venv/bin/python -m bench.ingest   (needs the `bench` extra: pandas, openpyxl)
 """
 
@@ -44,6 +45,11 @@ assert not errors and len(results) == len(files)
 print(json.dumps({"total": total, "files": times, "rows": sum(r.source_rows for r in results)}))
 """
 
+# The same ingest with no reading worker (the batch uses one only with more than one core): what the two-process
+# pipeline gains on the machine.
+ONE_PROCESS = INGEST.replace("import json, sys, time\n", "import json, os, sys, time\nos.cpu_count = lambda: 1\n", 1)
+assert ONE_PROCESS != INGEST
+
 PANDAS = r"""
 import json, time
 import pandas
@@ -77,10 +83,12 @@ def main() -> None:
     import g287
 
     compileall.compile_dir(Path(g287.__file__).parent, quiet=1)
-    ours, baseline = [], []
+    ours, baseline, one_process = [], [], []
     for _ in range(REPEAT):
         with tempfile.TemporaryDirectory() as folder:
             ours.append(run(INGEST, str(Path(folder) / "bench.sqlite")))
+        with tempfile.TemporaryDirectory() as folder:
+            one_process.append(run(ONE_PROCESS, str(Path(folder) / "bench.sqlite"))["total"])
         baseline.append(run(PANDAS))
     total = statistics.median(r["total"] for r in ours)
     base = statistics.median(r["total"] for r in baseline)
@@ -108,6 +116,8 @@ def main() -> None:
         "",
         f"- Throughput: **{speed:,.0f} source rows per second** (target ≥ 20,000): {'met' if speed >= 20000 else 'NOT met'}.",
         f"- Against the openpyxl reading baseline: **{ratio:.1f}× faster** (target ≥ 5×): {'met' if ratio >= 5 else 'NOT met'}.",
+        f"- The same ingest in one process, with no reading worker: {statistics.median(one_process) * 1000:.0f} ms (median; runs "
+        f"{_spread(one_process)}): the two-process pipeline saves {(1 - total / statistics.median(one_process)) * 100:.0f}% here.",
         f"- Spread of the {REPEAT} runs (total ms, fastest to slowest): g287 {_spread(r['total'] for r in ours)}; pandas + openpyxl "
         f"{_spread(r['total'] for r in baseline)}. The same code on this machine varies this much from run to run, and from one "
         "session's machine to the next; the two are measured in turns, so their ratio varies less than either.",
