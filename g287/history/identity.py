@@ -20,6 +20,7 @@ from g287.db.chunks import CHUNK
 from g287.db.plain import plain
 from g287.history import aliases
 from g287.history.names import Match, compare, core_key, expanded_key, identity_rules
+from g287.registry.agencies import refresh_agencies
 from g287.registry.names import agency_key
 from g287.sources.text import one_edit_apart
 
@@ -303,6 +304,7 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
     if not agency_ids:
         return
     dates = {(series, seq): published for series, seq, published in _PUBLICATION_DATES.rows(conn)}
+    latest_names: dict[int, tuple[str, str | None, str | None]] = {}
     for agency_id in agency_ids:
         latest = _latest_rows(conn, agency_id, dates)
         if not latest:
@@ -311,9 +313,7 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
         existing = {model for (model,) in _MODELS_OF.rows(conn, agency=agency_id)}
         _NEW_AGREEMENT.many(conn, [{"agency_id": agency_id, "model": model, "origin": "ice"} for model in latest if model not in existing])
         newest = max(latest.values(), key=lambda r: (r["series"] == "ice/participating", r["date"], r["seq"]))
-        _UPDATE_AGENCY.many(
-            conn, [{"_id": agency_id, "name": newest["name"], "key": agency_key(newest["name"]), "agency_type": newest["agency_type"], "county_text": newest["county_text"]}]
-        )
+        latest_names[agency_id] = (newest["name"], newest["agency_type"], newest["county_text"])
         _UPDATE_LIVE_AGREEMENT.many(
             conn,
             [
@@ -322,12 +322,12 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
                 if row["series"] == "ice/participating"
             ],
         )
+    refresh_agencies(conn, latest_names)  # name (with its key), type and county, as a new latest list gives them
 
 
 _PUBLICATION_DATES = plain(select(_publications.series, _publications.seq, _publications.published_on))
 _MODELS_OF = plain(select(_agreements.model).where(_agreements.agency_id == bindparam("agency")))
 _NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model", "origin"))
-_UPDATE_AGENCY = plain(update(Agency.__table__).where(_agencies.id == bindparam("_id")), columns=("name", "key", "agency_type", "county_text"))
 _UPDATE_LIVE_AGREEMENT = plain(
     update(Agreement.__table__).where(_agreements.agency_id == bindparam("agency"), _agreements.model == bindparam("_model"), _agreements.merged_into_id.is_(None)),
     columns=("signed_on", "moa_url", "addendum_url"),
