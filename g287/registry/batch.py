@@ -18,6 +18,7 @@ from pathlib import Path
 
 from g287.access import Actor, authorize
 from g287.db.engine import Database
+from g287.db.models.registry import Publication
 from g287.db.plain import compile_all
 from g287.errors import G287Error, SourceError
 from g287.registry.handoff import Receiver, Sender
@@ -175,9 +176,7 @@ def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | N
         held = publication_holding(conn, digest[0])
     if held is not None:
         with db.session() as session:
-            existing = already_ingested(session, digest[0])
-        if existing is not None:
-            return path, None, unchanged_result(path, existing)
+            return path, None, unchanged_result(path, session.get(Publication, held))
     return path, dict(options, digest=digest), None
 
 

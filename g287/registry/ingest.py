@@ -1,4 +1,5 @@
-"""Ingesting one publication: the service behind `g287 ingest` (g287.registry.batch for several files), the sync and the web.
+"""Ingesting one publication: the service behind `g287 ingest` (g287.registry.batch for several files), the sync
+and the web.
 
 A file is read and interpreted completely before the database is touched; then the publication, its rows, runs,
 agencies, agreements, quality entries and the audit event are written in one transaction. Any failure — a
@@ -292,7 +293,6 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     if is_latest and from_ice:
         refresh_agencies(conn, latest_names)
     checkpoint("agreements")
-
 
     audit.record(
         session,

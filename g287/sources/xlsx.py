@@ -48,8 +48,6 @@ _DEEP_CELL_REF = re.compile(rb'r="[A-Z]{1,3}(\d{6,})"')
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-
-
 def _cell_refs(pattern: re.Pattern, xml: bytes) -> list[bytes]:
     return [m[1] for m in pattern.finditer(xml) if m.start() == 0 or xml[m.start() - 1] not in _WORD_BYTES]
 

@@ -191,3 +191,15 @@ def test_many_files_show_a_progress_bar_on_a_terminal_and_none_in_json(tmp_path)
     quiet = subprocess.run([sys.executable, "-m", "g287", "ingest", str(folder), "--json"], capture_output=True, text=True, env=env)
     assert quiet.returncode == 0 and "ingesting" not in quiet.stderr
     assert [r["status"] for r in json.loads(quiet.stdout)["results"]] == ["ingested"] * len(files)
+
+
+def test_a_batch_of_files_held_already_changes_nothing_and_says_so(db, actor):
+    """Each file is checked against the publications before it is read: a folder ingested again reads nothing and
+    names the publications that hold its files; the database stays as it was."""
+    files = batch.expand_paths([str(ICE / "pending")])
+    first, errors = batch.ingest_many(db, files, actor)
+    assert not errors and len(first) == len(files) > 2
+    before = snapshot(db)
+    again, errors = batch.ingest_many(db, files, actor)
+    assert not errors and [(r.status, r.publication_id, r.listings) for r in again] == [("unchanged", r.publication_id, r.listings) for r in first]
+    assert snapshot(db) == before

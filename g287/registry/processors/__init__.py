@@ -94,8 +94,8 @@ def processors() -> tuple:
 
 
 def warm_up() -> None:
-    """Load every processor's modules and reference data now (g287.registry.batch.ingest_many calls this while a worker reads the
-    first file, so that the first write does not wait for them)."""
+    """Load every processor's modules and reference data now (g287.registry.batch.ingest_many calls this while a
+    worker reads the first file, so that the first write does not wait for them)."""
     for module in _modules():
         if hasattr(module, "warm_up"):
             module.warm_up()
