@@ -6,13 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from g287.access import allowed, authorize
-from g287.errors import G287Error
 from g287.program import accounts, agencies, applications, publish
 from g287.program.accounts import ACCOUNT_ROLES
 from g287.registry.figures import AGENCY_TYPES
 from g287.web.app import site_of
 from g287.web.render import TYPE_LABELS
-from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, form_record_id, page, problem_of, record_of, see_other, text
+from g287.web.program.core import CSRF_FIELD, ROLE_LABELS, PrivateRoute, RecordId, caller_of, check_csrf, form_of, form_record_id, page, record_of, see_other, submit_form, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -42,34 +41,24 @@ def users(request: Request):
 
 @router.post("/program/users")
 async def add_user(request: Request):
-    caller = caller_of(request)
-    values: dict = {}
-    try:
-        values = await form_of(request)
-        check_csrf(request, caller, text(values, CSRF_FIELD))
-        with site_of(request).db.session() as session:
-            created = accounts.add_user(
-                session, caller.actor, text(values, "username") or "", text(values, "role") or "",
-                display_name=text(values, "display_name") or None, agency_id=form_record_id(values, "agency_id"), password=text(values, "password") or None,
-            )
-    except G287Error as error:
-        return users_page(request, problem=problem_of(error), values={k: v for k, v in values.items() if k not in ("password", CSRF_FIELD)})
-    site_of(request).changed()
+    def work(session, actor, values):
+        return accounts.add_user(
+            session, actor, text(values, "username") or "", text(values, "role") or "",
+            display_name=text(values, "display_name") or None, agency_id=form_record_id(values, "agency_id"), password=text(values, "password") or None,
+        )
+
+    submitted = await submit_form(request, work)
+    if submitted.problem:
+        return users_page(request, problem=submitted.problem, values=submitted.shown)
     # The generated password is shown once, on this response only (never stored, never cached).
-    return users_page(request, created=created)
+    return users_page(request, created=submitted.result)
 
 
 @router.post("/program/users/{username}/disable")
 async def disable_user(request: Request, username: str):
-    caller = caller_of(request)
-    try:
-        values = await form_of(request)
-        check_csrf(request, caller, text(values, CSRF_FIELD))
-        with site_of(request).db.session() as session:
-            accounts.disable_user(session, caller.actor, username)
-    except G287Error as error:
-        return users_page(request, problem=problem_of(error))
-    site_of(request).changed()
+    submitted = await submit_form(request, lambda session, actor, _values: accounts.disable_user(session, actor, username))
+    if submitted.problem:
+        return users_page(request, problem=submitted.problem)
     return see_other("/program/users", "disabled")
 
 
@@ -105,20 +94,16 @@ def agency_list(request: Request):
 
 @router.post("/program/agencies")
 async def create_agency(request: Request):
-    caller = caller_of(request)
-    values: dict = {}
-    try:
-        values = await form_of(request)
-        check_csrf(request, caller, text(values, CSRF_FIELD))
-        with site_of(request).db.session() as session:
-            created = agencies.create_agency(
-                session, caller.actor, text(values, "name"), text(values, "state"), text(values, "agency_type"),
-                county=text(values, "county") or None, address=text(values, "address") or None, registry_agency_id=form_record_id(values, "registry_agency_id"),
-            )
-    except G287Error as error:
-        return agencies_page(request, problem=problem_of(error), values={k: v for k, v in values.items() if k != CSRF_FIELD})
-    site_of(request).changed()
-    return see_other(f"/program/agencies/{created.id}", "agency")
+    def work(session, actor, values):
+        return agencies.create_agency(
+            session, actor, text(values, "name"), text(values, "state"), text(values, "agency_type"),
+            county=text(values, "county") or None, address=text(values, "address") or None, registry_agency_id=form_record_id(values, "registry_agency_id"),
+        ).id
+
+    submitted = await submit_form(request, work)
+    if submitted.problem:
+        return agencies_page(request, problem=submitted.problem, values=submitted.shown)
+    return see_other(f"/program/agencies/{submitted.result}", "agency")
 
 
 def agency_page(request: Request, agency_id: int, *, problem=None, values: dict | None = None):
@@ -141,31 +126,21 @@ def agency_view(request: Request, agency_id: RecordId):
 
 @router.post("/program/agencies/{agency_id}")
 async def update_agency(request: Request, agency_id: RecordId):
-    caller = caller_of(request)
-    values: dict = {}
-    try:
-        values = await form_of(request)
-        check_csrf(request, caller, text(values, CSRF_FIELD))
-        with site_of(request).db.session() as session:
-            agencies.update_agency(
-                session, caller.actor, agency_id, name=text(values, "name"), state=text(values, "state"), agency_type=text(values, "agency_type"),
-                county=text(values, "county") or None, address=text(values, "address") or None,
-            )
-    except G287Error as error:
-        return agency_page(request, agency_id, problem=problem_of(error), values={k: v for k, v in values.items() if k != CSRF_FIELD})
-    site_of(request).changed()
+    def work(session, actor, values):
+        agencies.update_agency(
+            session, actor, agency_id, name=text(values, "name"), state=text(values, "state"), agency_type=text(values, "agency_type"),
+            county=text(values, "county") or None, address=text(values, "address") or None,
+        )
+
+    submitted = await submit_form(request, work)
+    if submitted.problem:
+        return agency_page(request, agency_id, problem=submitted.problem, values=submitted.shown)
     return see_other(f"/program/agencies/{agency_id}", "agency")
 
 
 @router.post("/program/agencies/{agency_id}/link")
 async def link_agency(request: Request, agency_id: RecordId):
-    caller = caller_of(request)
-    try:
-        values = await form_of(request)
-        check_csrf(request, caller, text(values, CSRF_FIELD))
-        with site_of(request).db.session() as session:
-            agencies.link_agency(session, caller.actor, agency_id, form_record_id(values, "registry_agency_id"))
-    except G287Error as error:
-        return agency_page(request, agency_id, problem=problem_of(error))
-    site_of(request).changed()
+    submitted = await submit_form(request, lambda session, actor, values: agencies.link_agency(session, actor, agency_id, form_record_id(values, "registry_agency_id")))
+    if submitted.problem:
+        return agency_page(request, agency_id, problem=submitted.problem)
     return see_other(f"/program/agencies/{agency_id}", "linked")

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Request
 
 from g287.access import allowed, authorize
 from g287.catalog import catalog
-from g287.errors import AccessDenied, G287Error
+from g287.errors import AccessDenied
 from g287.program import agencies, applications, nominees
 from g287.program.applications import LetterForm
 from g287.program.validation import InvalidInput
 from g287.registry.figures import AGENCY_TYPES
 from g287.web.render import TYPE_LABELS
 from g287.web.app import site_of
-from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, document_response, form_of, form_record_id, page, problem_of, record_of, see_other, strings, text
+from g287.web.program.core import FilterId, PrivateRoute, RecordId, caller_of, document_response, form_record_id, page, record_of, see_other, strings, submit_form, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STAGES = ("requested", "draft", "signed", "terminated")
@@ -80,23 +80,25 @@ def letter_form(request: Request, agency_id: FilterId = None):
     return letter_page(request, agency_id or caller_of(request).actor.agency_id)
 
 
+def chosen_agency(values: dict, actor) -> int:
+    """The agency a letter is for: the one chosen in the form, else the user's own."""
+    agency_id = form_record_id(values, "agency_id", "choose the agency") or actor.agency_id
+    if agency_id is None:
+        raise InvalidInput({"agency_id": "choose the agency"})
+    return agency_id
+
+
 @router.post("/program/applications")
 async def submit_letter(request: Request):
-    values = await form_of(request)
-    caller = caller_of(request)
-    agency_id = caller.actor.agency_id
-    try:
-        check_csrf(request, caller, text(values, CSRF_FIELD))
-        agency_id = form_record_id(values, "agency_id", "choose the agency") or caller.actor.agency_id
-        if agency_id is None:
-            raise InvalidInput({"agency_id": "choose the agency"})
-        with site_of(request).db.session() as session:
-            application = applications.submit_letter(session, caller.actor, agency_id, letter_form_of(values))
-            application_id = application.id
-    except G287Error as error:
-        return letter_page(request, agency_id, {**values, "models": strings(values, "models")}, problem_of(error))
-    site_of(request).changed()
-    return see_other(f"/program/applications/{application_id}", "submitted")
+    submitted = await submit_form(request, lambda session, actor, values: applications.submit_letter(session, actor, chosen_agency(values, actor), letter_form_of(values)).id)
+    if submitted.problem:
+        actor = caller_of(request).actor
+        try:
+            agency_id = chosen_agency(submitted.shown, actor)
+        except InvalidInput:
+            agency_id = actor.agency_id
+        return letter_page(request, agency_id, {**submitted.shown, "models": strings(submitted.shown, "models")}, submitted.problem)
+    return see_other(f"/program/applications/{submitted.result}", "submitted")
 
 
 def application_page(request: Request, application_id: int, *, problem=None, failed: dict | None = None):

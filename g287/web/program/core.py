@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Callable, Optional
 from urllib.parse import quote
 
 from fastapi import Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from g287.access import Actor
@@ -303,6 +305,38 @@ async def form_of(request: Request) -> dict[str, Any]:
         items = form.getlist(key)
         values[key] = items if len(items) > 1 or key.endswith("[]") else items[0]
     return values
+
+
+@dataclass
+class Submitted:
+    """A form posted to a change (see submit_form): the values to fill the form again with, and the change's result
+    or the problem that refused it (then nothing was changed)."""
+
+    shown: dict[str, Any]
+    result: Any = None
+    problem: Problem | None = None
+
+
+async def submit_form(request: Request, work: Callable[[Session, Actor, dict[str, Any]], Any]) -> Submitted:
+    """One change from a page's form, as api.change is one from the API: the form read, its CSRF token checked,
+    then `work(session, actor, values)` in one transaction (the service function it calls checks access and writes
+    the audit event). A refusal (G287Error) is returned as the problem, for the page to show with the form."""
+    caller = caller_of(request)
+    values: dict[str, Any] = {}
+    try:
+        values = await form_of(request)
+        check_csrf(request, caller, text(values, CSRF_FIELD))
+        with site_of(request).db.session() as session:
+            result = work(session, caller.actor, values)
+    except G287Error as error:
+        return Submitted(shown_again(values), problem=problem_of(error))
+    site_of(request).changed()
+    return Submitted(shown_again(values), result)
+
+
+def shown_again(values: dict[str, Any]) -> dict[str, Any]:
+    """A form's values to fill it again with: never its CSRF token, a password or an uploaded file."""
+    return {k: v for k, v in values.items() if k != CSRF_FIELD and "password" not in k and not isinstance(v, UploadFile)}
 
 
 def text(values: dict, name: str) -> str | None:

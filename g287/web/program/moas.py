@@ -9,12 +9,11 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 
 from g287.access import Actor
-from g287.errors import G287Error
 from g287.program import moas, nominees, settings
 from g287.program.storage import UploadRejected
 from g287.web.app import site_of
 from g287.web.program.applications import application_page
-from g287.web.program.core import CSRF_FIELD, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, document_response, form_of, problem_of, see_other, strings, text
+from g287.web.program.core import PrivateRoute, PublicRoute, RecordId, caller_of, document_response, form_of, problem_of, see_other, strings, submit_form, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 public_router = APIRouter(route_class=PublicRoute, include_in_schema=False)
@@ -51,19 +50,11 @@ def periods_of(values: dict) -> list[dict]:
 async def moa_action(request: Request, moa_id: int, form: str, change, done: str, *, to_nominee: bool = False):
     """Run one change from a form on the application page: on success back to that page (or to the new
     nominee); refused, the page again with the problem, the reasons and the values sent."""
-    caller = caller_of(request)
-    values: dict = {}
-    try:
-        values = await form_of(request)
-        check_csrf(request, caller, text(values, CSRF_FIELD))
-        with site_of(request).db.session() as session:
-            result = change(session, caller.actor, values)
-    except G287Error as error:
-        shown = {k: v for k, v in values.items() if not isinstance(v, UploadFile) and k != CSRF_FIELD}
-        return application_page(request, application_of(request, moa_id), problem=problem_of(error), failed={"form": form, "moa_id": moa_id, "values": shown})
-    site_of(request).changed()
+    submitted = await submit_form(request, change)
+    if submitted.problem:
+        return application_page(request, application_of(request, moa_id), problem=submitted.problem, failed={"form": form, "moa_id": moa_id, "values": submitted.shown})
     if to_nominee:
-        return see_other(f"/program/nominees/{result}", done)
+        return see_other(f"/program/nominees/{submitted.result}", done)
     return see_other(f"/program/applications/{application_of(request, moa_id)}", done, f"moa-{moa_id}")
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from g287.access import Actor, allowed
-from g287.errors import AccessDenied, G287Error
+from g287.errors import AccessDenied
 from g287.program import nominees, training
 from g287.program.courses import course_catalog
 from g287.program.rules import rule_catalog
 from g287.web.app import site_of
-from g287.web.program.core import CSRF_FIELD, FilterId, PrivateRoute, RecordId, caller_of, check_csrf, form_of, page, problem_of, record_of, see_other, text
+from g287.web.program.core import FilterId, PrivateRoute, RecordId, caller_of, page, record_of, see_other, submit_form, text
 from g287.web.program.moas import periods_of
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
@@ -70,17 +70,9 @@ def nominee_view(request: Request, nominee_id: RecordId):
 
 
 async def nominee_action(request: Request, nominee_id: int, form: str, change, done: str):
-    caller = caller_of(request)
-    values: dict = {}
-    try:
-        values = await form_of(request)
-        check_csrf(request, caller, text(values, CSRF_FIELD))
-        with site_of(request).db.session() as session:
-            change(session, caller.actor, values)
-    except G287Error as error:
-        shown = {k: v for k, v in values.items() if k != CSRF_FIELD}
-        return nominee_page(request, nominee_id, problem=problem_of(error), failed={"form": form, "values": shown})
-    site_of(request).changed()
+    submitted = await submit_form(request, change)
+    if submitted.problem:
+        return nominee_page(request, nominee_id, problem=submitted.problem, failed={"form": form, "values": submitted.shown})
     return see_other(f"/program/nominees/{nominee_id}", done, form)
 
 

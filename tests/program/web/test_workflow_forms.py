@@ -259,6 +259,8 @@ def test_odd_record_ids_in_forms_are_named_not_crashed(site):
     for odd in ("²", "99999999999999999999"):
         user = post_form(admin, "/program/users", "/program/users", {"username": "someone", "role": "agency_user", "agency_id": odd, "password": "a long enough password"})
         assert user.status_code == 422 and "a record&#39;s number" in user.text, odd
+        # The form comes back with what was typed, except the password.
+        assert 'value="someone"' in user.text and "a long enough password" not in user.text
     with site.state.site.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Application)) == 0
 
@@ -281,3 +283,12 @@ def test_an_upload_of_undeclared_length_is_refused(site):
 
     response = officer.post(f"/program/moas/{moa}/signed", content=chunked(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, follow_redirects=False)
     assert response.status_code == 422 and "declare its length" in response.text
+
+
+def test_a_refused_form_is_filled_again_without_its_token_passwords_or_uploads():
+    from starlette.datastructures import UploadFile
+
+    from g287.web.program.core import shown_again
+
+    sent = {"csrf_token": "1.2.3", "password": "secret one", "new_password": "secret two", "username": "someone", "models": ["TFM", "WSO"], "pdf": UploadFile(io.BytesIO(b"%PDF"))}
+    assert shown_again(sent) == {"username": "someone", "models": ["TFM", "WSO"]}
