@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from g287.db.models.history import IdentityCandidate, IdentityMerge
-from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow
+from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 from g287.db.chunks import CHUNK
 from g287.db.plain import plain
 from g287.history import aliases
@@ -312,14 +312,14 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
         # An agency separated from a wrong merge needs its own agreements again.
         existing = {model for (model,) in _MODELS_OF.rows(conn, agency=agency_id)}
         _NEW_AGREEMENT.many(conn, [{"agency_id": agency_id, "model": model, "origin": "ice"} for model in latest if model not in existing])
-        newest = max(latest.values(), key=lambda r: (r["series"] == "ice/participating", r["date"], r["seq"]))
+        newest = max(latest.values(), key=lambda r: (r["series"] == _ICE_PARTICIPATING, r["date"], r["seq"]))
         latest_names[agency_id] = (newest["name"], newest["agency_type"], newest["county_text"])
         _UPDATE_LIVE_AGREEMENT.many(
             conn,
             [
                 {"agency": agency_id, "_model": model, "signed_on": row["signed_on"], "moa_url": row["moa_url"], "addendum_url": row["addendum_url"]}
                 for model, row in latest.items()
-                if row["series"] == "ice/participating"
+                if row["series"] == _ICE_PARTICIPATING
             ],
         )
     refresh_agencies(conn, latest_names)  # name (with its key), type and county, as a new latest list gives them
@@ -344,7 +344,8 @@ _LATEST_ROWS = plain(
     # a condition on the series let SQLite start from every run of the series instead. ICE's series are kept below.
     .where(_agency_names.agency_id == bindparam("agency"))
 )
-_ICE_SERIES = ("ice/participating", "ice/pending")
+_ICE_PARTICIPATING = series_of("ice", "participating")
+_ICE_SERIES = (_ICE_PARTICIPATING, series_of("ice", "pending"))
 
 
 def _latest_rows(conn: Connection, agency_id: int, dates: dict[tuple[str, int], dt.date]) -> dict[str, dict]:
@@ -360,7 +361,7 @@ def _latest_rows(conn: Connection, agency_id: int, dates: dict[tuple[str, int], 
         }
         key = model or ""
         current = best.get(key)
-        rank = (series == "ice/participating", row["date"] or dt.date.min, last_seq, bool(moa))
-        if current is None or rank > (current["series"] == "ice/participating", current["date"] or dt.date.min, current["seq"], bool(current["moa_url"])):
+        rank = (series == _ICE_PARTICIPATING, row["date"] or dt.date.min, last_seq, bool(moa))
+        if current is None or rank > (current["series"] == _ICE_PARTICIPATING, current["date"] or dt.date.min, current["seq"], bool(current["moa_url"])):
             best[key] = row
     return {k: v for k, v in best.items() if k}
