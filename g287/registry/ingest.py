@@ -107,12 +107,17 @@ def prepare(
     published_on, half = published if published else (named.published_on, named.half)
     if published_on is None:
         raise SourceError(path.name, "cannot tell the publication date: name the file like participatingAgencies05292025am.xlsx or pass --published YYYY-MM-DD[am|pm]")
-    table = read_xlsx(path) if source_format == "xlsx" else read_csv(path, encoding)
-    if kind is None:
-        headers = {h.strip().upper() for h in table.header}
-        kind = "participating" if {"SIGNED", "MOA"} & headers else "pending"
-    layout = Layout(table, kind)
-    readings = [read_row(layout, row) for row in table.rows]
+    try:
+        table = read_xlsx(path) if source_format == "xlsx" else read_csv(path, encoding)
+        if kind is None:
+            headers = {h.strip().upper() for h in table.header}
+            kind = "participating" if {"SIGNED", "MOA"} & headers else "pending"
+        layout = Layout(table, kind)
+        readings = [read_row(layout, row) for row in table.rows]
+    except G287Error:
+        raise
+    except Exception as error:  # a value no reader foresaw: still one line naming the file, and nothing written
+        raise SourceError(path.name, f"cannot be read: unexpected {type(error).__name__} ({error}); please report this file") from error
     if not any(r.listing for r in readings) and origin == "ice":
         raise SourceError(path.name, "the list has a header but no rows with data")
     return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings, compute=precompute))

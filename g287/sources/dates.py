@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 EARLIEST = dt.date(1996, 9, 30)
 LATEST = dt.date(2099, 12, 31)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_LAST_SERIAL = (LATEST - _EXCEL_EPOCH).days
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,10 @@ def read_date(value) -> DateReading:
 
 
 def _serial(number: float) -> DateReading:
-    if number != int(number) or number < 1:
+    if not math.isfinite(number) or number != int(number) or number < 1:
         return DateReading(None, "a number that is not a date", "unknown")
+    if number > _LAST_SERIAL:  # beyond any plausible date (and, far enough, beyond the dates Python can hold)
+        return DateReading(None, "a number that is not a plausible date", "unknown")
     day = _EXCEL_EPOCH + dt.timedelta(days=int(number))
     if EARLIEST <= day <= LATEST:
         return DateReading(day, "date stored as a plain number (Excel serial)", "repaired")

@@ -213,3 +213,39 @@ def test_a_bad_file_among_good_ones(db, actor, tmp_path):
     results, errors = ingest_many(db, [GOOD, bad, PARTICIPATING], actor)
     assert [r.file for r in results] == [PARTICIPATING.name, GOOD.name]
     assert len(errors) == 1 and bad.name in str(errors[0])
+
+
+def make_huge_serial_date(tmp_path):
+    target = tmp_path / "participatingAgencies06062025am.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    sheet.append(["TEXAS", "Somewhere Police Department", "Municipality", "Harris", "Task Force Model", 3000000, "link"])  # a number past year 9999
+    book.save(target)
+    return target
+
+
+def test_numbers_past_any_date_in_a_date_cell_stay_unknown(db, actor, tmp_path):
+    result = ingest_file(db, make_huge_serial_date(tmp_path), actor)
+    assert result.listings == 1
+    with db.session() as session:
+        from g287.registry import quality
+        from g287.registry.publications import resolve
+
+        register = quality.register(session, resolve(session, str(result.publication_id)))
+    assert {(e.row, e.column, e.raw_value) for e in register if "not a plausible date" in e.problem or "not a date" in e.problem} == {(2, "SIGNED", "3000000.0")}
+
+
+def test_an_unforeseen_failure_reading_a_file_is_one_line_naming_it(db, actor, monkeypatch):
+    """A reader's bug on an input nobody foresaw: the file is named in one line, and nothing is written."""
+    ingest_file(db, GOOD, actor)
+    before = snapshot(db)
+
+    def fails(_layout, _row):
+        raise ArithmeticError("a value no reader foresaw")
+
+    monkeypatch.setattr(ingest_module, "read_row", fails)
+    with pytest.raises(SourceError) as raised:
+        ingest_file(db, PARTICIPATING, actor)
+    assert str(raised.value).startswith(PARTICIPATING.name) and "ArithmeticError" in str(raised.value) and "\n" not in str(raised.value)
+    assert snapshot(db) == before
