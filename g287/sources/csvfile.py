@@ -16,6 +16,7 @@ from pathlib import Path
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
+from g287.sources.links import may_hold_wrappers, scrubbed, wrapped_in_text_note
 from g287.sources.table import EXCEL_ERRORS, CellError, Note, SourceRow, SourceTable, is_blank
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -47,12 +48,19 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
     header = [h.strip() for h in records[header_index]] + [""] * (width - len(records[header_index]))
     rows = []
     last_data = header_index
+    scrub = may_hold_wrappers(text.encode("utf-8", "replace"))  # addresses wrapped in a safety redirect: see links.py
+    wrapped_in_text = 0
     for index in range(header_index + 1, len(records)):
         cells = [_cell(v) for v in records[index]] + [None] * (width - len(records[index]))
+        if scrub:
+            cells, replaced = scrubbed(cells)
+            wrapped_in_text += replaced
         rows.append(SourceRow(number=index + 1, cells=cells))
         if any(not is_blank(v) for v in cells):
             last_data = index
     notes = [note] if note else []
+    if wrapped_in_text:
+        notes.append(wrapped_in_text_note(wrapped_in_text))
     trailing = len(records) - 1 - last_data
     if trailing:
         notes.append(

@@ -16,7 +16,7 @@ KINDS = ("participating", "pending")
 
 _NAME = re.compile(
     r"^(?P<kind>participating|pending)[\s_-]*agencies[\s_-]*"
-    r"(?P<month>\d{1,2})[\s_.-]?(?P<day>\d{1,2})[\s_.-]?(?P<year>\d{4})"
+    r"(?P<month_day>\d{1,2}[\s_.-]?\d{1,2})[\s_.-]?(?P<year>\d{4})"
     r"[\s_-]*(?P<half>am|pm)?"
     r"(?:[\s_.()\-].*)?$",
     re.IGNORECASE,
@@ -37,13 +37,28 @@ def parse_file_name(stem: str) -> PublicationName:
     if not match:
         kind = next((k for k in KINDS if stem.lower().startswith(k)), None)
         return PublicationName(kind, None, None)
-    month, day, year = int(match["month"]), int(match["day"]), int(match["year"])
-    try:
-        published = date(year, month, day)
-    except ValueError:
-        published = None
+    year = int(match["year"])
+    dates = set()
+    for month, day in _month_day_readings(match["month_day"]):
+        try:
+            dates.add(date(year, month, day))
+        except ValueError:
+            continue
+    published = dates.pop() if len(dates) == 1 else None  # none, or several readings ("1212025": 1/21 or 12/1)
     half = match["half"].lower() if match["half"] else None
     return PublicationName(match["kind"].lower(), published, half)
+
+
+def _month_day_readings(text: str) -> list[tuple[int, int]]:
+    """The (month, day) a run of digits can be: "0529" and "5_29" one way each; "529" either 5/29 or 52/9, which
+    only the calendar decides; "121" 1/21 or 12/1, which nothing decides."""
+    parts = re.split(r"[\s_.-]", text)
+    if len(parts) == 2:
+        return [(int(parts[0]), int(parts[1]))]
+    if len(text) == 3:
+        return [(int(text[:1]), int(text[1:])), (int(text[:2]), int(text[2:]))]
+    half = len(text) // 2
+    return [(int(text[:half]), int(text[half:]))]
 
 
 def parse_published(value: str) -> tuple[date, str | None]:

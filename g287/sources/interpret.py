@@ -18,7 +18,7 @@ from g287.sources.dates import read_date
 from g287.sources.header import is_header_repeat
 from g287.sources.links import looks_like_url, unwrap
 from g287.sources.rules import source_rules, state_lookup, states, value_key
-from g287.sources.table import CellError, SourceRow, SourceTable, column_letter, is_blank
+from g287.sources.table import EXCEL_ERRORS, CellError, SourceRow, SourceTable, column_letter, is_blank
 from g287.sources.text import clean_text, one_edit_apart
 
 FIELDS = ("state", "agency", "type", "county", "model", "signed", "moa", "addendum")
@@ -194,7 +194,12 @@ def _show(value: Any) -> str:
 
 
 def _is_placeholder(value: Any) -> bool:
-    return isinstance(value, str) and value_key(value) in source_rules().placeholders
+    return isinstance(value, str) and (value_key(value) in source_rules().placeholders or _is_error_text(value))
+
+
+def _is_error_text(value: str) -> bool:
+    """An Excel error value typed as text ("#REF!" in a text cell, or any cell of a CSV export)."""
+    return value[:1] == "#" and value.strip().upper() in EXCEL_ERRORS
 
 
 def _cell(layout: Layout, row: SourceRow, field_name: str) -> tuple[str | None, Any]:
@@ -217,7 +222,8 @@ def _text_value(column: str, value: Any, reading: RowReading, *, what: str, requ
         value = _show(value)
     text, repairs = clean_text(value)
     if _is_placeholder(text):
-        reading.problems.append(Problem(column, value, f"placeholder instead of {what}", f"{what} unknown", "unknown"))
+        problem = f"Excel error value written as text instead of {what}" if _is_error_text(text) else f"placeholder instead of {what}"
+        reading.problems.append(Problem(column, value, problem, f"{what} unknown", "unknown"))
         return None
     if repairs:
         reading.problems.append(Problem(column, value, "; ".join(repairs), f"repaired to {text!r}", "repaired"))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from g287.sources.table import Note
+
 _SAFELINKS_HOST = re.compile(r"(^|\.)safelinks\.protection\.outlook\.com$|(^|\.)safelinks\.protection\.office365\.us$", re.I)
 _URLDEFENSE_V2_HOST = re.compile(r"^urldefense\.proofpoint\.com$", re.I)
 _URLDEFENSE_V3_HOST = re.compile(r"^urldefense\.com$", re.I)
@@ -33,7 +35,10 @@ def unwrap(address: str) -> Unwrapped:
         return Unwrapped(current, None)
     wrapper = None
     for _ in range(5):
-        parts = urlsplit(current)
+        try:
+            parts = urlsplit(current)
+        except ValueError:  # a malformed address ("https://[host..." reads as an unclosed IPv6 host)
+            return Unwrapped(None, wrapper or "an unreadable address naming a safety redirect")
         host = parts.hostname or ""
         inner = None
         if _SAFELINKS_HOST.search(host):
@@ -52,6 +57,58 @@ def unwrap(address: str) -> Unwrapped:
             return Unwrapped(None, wrapper)
         current = inner.strip()
     return Unwrapped(current, wrapper)
+
+
+# A wrapped address inside a cell's text: a run of non-space characters naming a wrapper's host (with or without
+# its scheme). Wrappers are recognized whatever their case ("nam12.SAFELINKS.protection.outlook.com").
+_WRAPPER_HINT = re.compile(r"safelinks|urldefense", re.I)
+_WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:safelinks|urldefense)[^\s<>\"']*", re.I)
+UNRECOVERED = "(a wrapped address that could not be recovered)"
+
+
+def may_hold_wrappers(data: bytes) -> bool:
+    """Whether a file's strings name a wrapper's host at all (most do not: their cells need no scrubbing)."""
+    lowered = data.lower()
+    return b"safelinks" in lowered or b"urldefense" in lowered
+
+
+def without_wrappers(text: str) -> tuple[str, int]:
+    """A cell's text with every safety-redirect address in it replaced by the real address (or by a note that it
+    could not be recovered), and how many were replaced. Text that merely mentions a wrapper's name is kept."""
+    replaced = 0
+
+    def real(match: re.Match) -> str:
+        nonlocal replaced
+        token = match[0]
+        address = token if re.match(r"^https?://", token, re.I) else "https://" + token
+        unwrapped = unwrap(address)
+        if not unwrapped.wrapper:
+            return token
+        replaced += 1
+        return unwrapped.url or UNRECOVERED
+
+    cleaned = _WRAPPED_IN_TEXT.sub(real, text) if _WRAPPER_HINT.search(text) else text
+    return cleaned, replaced
+
+
+def scrubbed(cells: list) -> tuple[list, int]:
+    """A row's cells with the safety-redirect addresses in their text replaced (without_wrappers), and how many."""
+    total = 0
+    result = []
+    for value in cells:
+        if type(value) is str:
+            value, replaced = without_wrappers(value)
+            total += replaced
+        result.append(value)
+    return result, total
+
+
+def wrapped_in_text_note(count: int) -> Note:
+    return Note(
+        problem=f"{count} addresses written in cells wrapped in an e-mail safety redirect",
+        action="replaced by the document's real address; the wrapper and its e-mail identifiers are not kept",
+        category="repaired",
+    )
 
 
 def _first(values: list[str] | None) -> str | None:

@@ -24,7 +24,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
-from g287.sources.links import unwrap
+from g287.sources.links import may_hold_wrappers, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -35,7 +35,10 @@ _MAX_RATIO = 300  # uncompressed/compressed beyond this, for a member over 1 MB,
 
 _DIMENSION = re.compile(rb'<dimension\s+ref="([^"]+)"')
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"([^>]*)>')
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]+\d+)"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?\s*<v>([^<]*)</v>', re.S)
+# A cell's formula is either self-closing (a shared formula's follower, <f t="shared" si="0"/>) or has a body: the
+# self-closing form is tried first, and a body's opening tag must not end in "/", or the pattern would take a
+# self-closing tag for an opening one and run on into the next cells.
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]+\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?\s*<v>([^<]*)</v>', re.S)
 _HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref="([^"]*)")(?:(?=[^>]*\br:id="([^"]*)"))?[^>]*>')
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
 _HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")(.*?)(?:&quot;|")', re.S | re.I)
@@ -69,6 +72,9 @@ def read_xlsx(path: Path) -> SourceTable:
             rels = {
                 sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
             }
+            shared_strings_wrap = any(
+                may_hold_wrappers(archive.read(info)) for info in archive.infolist() if info.filename.lower().endswith("sharedstrings.xml")
+            )
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as error:
             raise SourceError(name, f"the workbook is damaged or truncated ({_describe(error)})") from None
         except ElementTree.ParseError as error:
@@ -96,13 +102,19 @@ def read_xlsx(path: Path) -> SourceTable:
             raise SourceError(name, "the workbook is empty")
         raise SourceError(name, "no header row with the columns STATE and LAW ENFORCEMENT AGENCY in the first 25 rows")
     sheet_name, header_index = chosen
-    return _build_table(path, sheet_name, grids[sheet_name], header_index, parts[sheet_name], rels[sheet_name], row_facts[sheet_name], modified_at, notes)
+    xml = parts[sheet_name]
+    # Cell text may hold a safety-redirect address (typed or pasted): only when the workbook's strings name a
+    # wrapper's host are its cells scrubbed (the sheet's own <hyperlinks> part, whose links are unwrapped below,
+    # does not count: it is never stored).
+    scrub = shared_strings_wrap or may_hold_wrappers(xml[: xml.find(b"<hyperlinks")] if b"<hyperlinks" in xml else xml)
+    return _build_table(path, sheet_name, grids[sheet_name], header_index, xml, rels[sheet_name], row_facts[sheet_name], modified_at, notes, scrub)
 
 
-def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[str, str], row_facts, modified_at, notes) -> SourceTable:
+def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[str, str], row_facts, modified_at, notes, scrub: bool = False) -> SourceTable:
     errors = _error_cells(xml)
     hidden, last_declared_row = row_facts
     links, wrapped = _hyperlinks(xml, rels)
+    wrapped_in_text = 0
     width = max((len(r) for r in grid), default=0)
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
@@ -114,6 +126,9 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
             if column < width:
                 cells[column] = CellError(code)
         cells = [_plain(v) if isinstance(v, (dt.timedelta, dt.time)) else v for v in cells]
+        if scrub:
+            cells, replaced = scrubbed(cells)
+            wrapped_in_text += replaced
         rows.append(SourceRow(number=number, cells=cells, links=links.get(number, {}), hidden=number in hidden))
     last_data_row = len(grid)
     last_row = max(last_declared_row, last_data_row)
@@ -128,6 +143,8 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
                 rows_skipped=last_row - last_data_row,
             )
         )
+    if wrapped_in_text:
+        notes.append(wrapped_in_text_note(wrapped_in_text))
     if wrapped:
         notes.append(
             Note(

@@ -22,6 +22,11 @@ from g287.sources.text import clean_text, edit_distance, one_edit_apart
         ("PendingAgencies05302025PM-copy", "pending", dt.date(2025, 5, 30), "pm"),
         ("participatingAgencies05292025", "participating", dt.date(2025, 5, 29), None),
         ("participatingAgencies13292025am", "participating", None, "am"),
+        ("participatingAgencies7032025pm", "participating", dt.date(2025, 7, 3), "pm"),  # 70/3 is no date: 7/03
+        ("participatingAgencies1312025", "participating", dt.date(2025, 1, 31), None),  # 13/1 is no date: 1/31
+        ("participatingAgencies1212025am", "participating", None, "am"),  # 1/21 or 12/1: ambiguous, no date
+        ("participatingAgencies1112025am", "participating", None, "am"),  # 1/11 or 11/1
+        ("participatingAgencies5_2_2025", "participating", dt.date(2025, 5, 2), None),
         ("agencies", None, None, None),
     ],
 )
@@ -58,6 +63,10 @@ def test_published_option():
         ("soon", None, "unknown"),
         ("", None, "unknown"),
         (dt.date(1990, 1, 1), None, "unknown"),  # before section 287(g) existed
+        (3000000, None, "unknown"),  # a serial beyond any plausible date (and beyond Python's dates)
+        (1e300, None, "unknown"),
+        (float("inf"), None, "unknown"),
+        (float("nan"), None, "unknown"),
     ],
 )
 def test_dates(raw, expected, category):
@@ -206,3 +215,81 @@ def test_one_edit_apart_is_an_edit_distance_of_exactly_one():
         for b in words:
             assert one_edit_apart(a, b) == (edit_distance(a, b) == 1), (a, b)
     assert one_edit_apart("ALACHUA POLICE DEPARTENT", "ALACHUA POLICE DEPARTMENT") and not one_edit_apart("ALACHUA", "ALAHCUA")
+
+
+def test_wrapped_addresses_in_cell_text_are_replaced_whatever_their_case():
+    from g287.sources.links import UNRECOVERED, scrubbed, without_wrappers
+
+    wrapped = "https://nam12.SAFELINKS.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2Fx.pdf&data=05%7C02%7Cjohn.doe%40ice.dhs.gov%7Cabc&sdata=xyz"
+    assert without_wrappers(wrapped) == ("https://www.ice.gov/doclib/x.pdf", 1)
+    assert without_wrappers("MOA: " + wrapped + " (signed)") == ("MOA: https://www.ice.gov/doclib/x.pdf (signed)", 1)
+    assert without_wrappers(wrapped.removeprefix("https://")) == ("https://www.ice.gov/doclib/x.pdf", 1)  # no scheme
+    assert without_wrappers("see the SafeLinks policy") == ("see the SafeLinks policy", 0)  # a mention, no address
+    assert without_wrappers("https://[nam12.safelinks.protection.outlook.com/?url=x&data=john.doe%40ice.dhs.gov") == (UNRECOVERED, 1)
+    assert scrubbed(["Texas", 3, None, "MOA: " + wrapped]) == (["Texas", 3, None, "MOA: https://www.ice.gov/doclib/x.pdf"], 1)
+
+
+def test_a_malformed_wrapped_address_is_not_recovered_instead_of_failing():
+    unwrapped = unwrap("https://[nam.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fx.pdf&data=a%40b")
+    assert unwrapped.url is None and unwrapped.wrapper
+
+
+def _sheet_with_error_cells(tmp_path, g_cells: list[str]):
+    """A workbook whose MOA column (G) holds the given raw cell XML, rows 2 onwards."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    base = tmp_path / "base.xlsx"
+    book.save(base)
+
+    def inline(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    header = "".join(inline(f"{c}1", h) for c, h in zip("ABCDEFG", ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]))
+    rows = [f'<row r="1">{header}</row>']
+    for number, cell in enumerate(g_cells, start=2):
+        values = ["Texas", f"Agency {number}", "County", "Harris", "Task Force Model", "3/1/2025"]
+        rows.append(f'<row r="{number}">' + "".join(inline(f"{c}{number}", v) for c, v in zip("ABCDEF", values)) + cell.format(ref=f"G{number}") + "</row>")
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:G{len(g_cells) + 1}"/><sheetData>' + "".join(rows) + "</sheetData></worksheet>"
+    )
+    path = tmp_path / "participatingAgencies06012025am.xlsx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, sheet.encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item))
+    return path
+
+
+def test_error_cells_after_a_shared_formula_are_each_read_as_errors(tmp_path):
+    from g287.sources.table import CellError
+    from g287.sources.xlsx import read_xlsx
+
+    path = _sheet_with_error_cells(
+        tmp_path,
+        [
+            '<c r="{ref}" t="e"><f t="shared" ref="G2:G3" si="0">NA()</f><v>#N/A</v></c>',
+            '<c r="{ref}" t="e"><f t="shared" si="0"/><v>#N/A</v></c>',  # a shared formula's follower: self-closing
+            '<c r="{ref}" t="e"><f>NA()</f><v>#N/A</v></c>',
+            '<c r="{ref}" t="e"><v>#REF!</v></c>',
+        ],
+    )
+    assert [row.cells[6] for row in read_xlsx(path).rows] == [CellError("#N/A"), CellError("#N/A"), CellError("#N/A"), CellError("#REF!")]
+
+
+def test_an_excel_error_typed_as_text_is_unknown_not_a_name():
+    from g287.sources.interpret import Layout, read_row
+    from g287.sources.table import SourceRow, SourceTable
+
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
+    # Text cells of a workbook (an error cell would be a CellError): "#REF!" typed, or pasted as a value.
+    row = SourceRow(number=2, cells=["Texas", "#REF!", "County", " #value! ", "Task Force Model", "3/1/2025", "link"])
+    table = SourceTable(path="x.xlsx", file_name="x.xlsx", source_format="xlsx", header_row=1, header=header, rows=[row], source_rows=1)
+    reading = read_row(Layout(table, "participating"), row)
+    assert reading.agency_name is None and reading.county_text is None
+    problems = {(p.column, p.raw_value, p.problem) for p in reading.problems}
+    assert ("LAW ENFORCEMENT AGENCY", "#REF!", "Excel error value written as text instead of agency name") in problems
+    assert ("COUNTY", " #value! ", "Excel error value written as text instead of county") in problems
