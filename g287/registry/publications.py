@@ -17,12 +17,21 @@ _HALF_RANK = {None: 0, "am": 0, "pm": 1}
 
 
 def order_key(published_on: dt.date, half: str | None, modified_at: dt.datetime | None, imported_at: dt.datetime, ident: int) -> tuple:
-    """Publications of one kind in the order ICE published them: by date, am before pm; for the same name
-    published twice, the one the workbook's metadata says was modified later, else the one ingested later."""
-    stamp = modified_at or imported_at
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.timezone.utc)
-    return (published_on, _HALF_RANK.get(half, 0), stamp, ident)
+    """Publications of one kind in the order ICE published them: by date, am before pm; for the same list
+    published twice, the one the workbook's metadata says was modified later, else the one ingested later.
+
+    A list that carries no modification time (a CSV, a workbook without metadata) comes before one that does,
+    whatever the order of ingestion: a time of ingestion says nothing about when ICE modified a list, and comparing
+    one with the other made the order depend on which file was ingested first."""
+    stamp = _aware(modified_at) if modified_at is not None else _NO_MODIFICATION_TIME
+    return (published_on, _HALF_RANK.get(half, 0), stamp, _aware(imported_at), ident)
+
+
+_NO_MODIFICATION_TIME = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def label(publication: Publication) -> str:

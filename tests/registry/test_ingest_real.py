@@ -298,3 +298,36 @@ def test_audit_event_for_each_ingest(db, actor):
     with db.engine.connect() as conn:
         events = conn.execute(text("SELECT actor, action, object_id FROM audit_events")).all()
     assert events == [(actor.label, "publication.ingest", str(result.publication_id))]
+
+
+@pytest.mark.parametrize("first", ["csv", "xlsx"])
+def test_a_workbook_and_its_csv_export_of_one_day_are_ordered_alike_whatever_comes_first(db, actor, first):
+    """The CSV carries no modification time and the workbook does: the workbook is the later of the two, whichever
+    was ingested first (an ingestion time is no modification time), and its links reach the agreements."""
+    files = {"csv": ICE / "csv" / "participatingAgencies05162025am.csv", "xlsx": ICE / "participating" / "participatingAgencies05162025am.xlsx"}
+    ingest_file(db, files[first], actor)
+    ingest_file(db, files["xlsx" if first == "csv" else "csv"], actor)
+    with db.session() as session:
+        assert in_force(session, "participating", dt.date(2025, 5, 16)).file_name == "participatingAgencies05162025am.xlsx"
+        linked = session.scalar(select(func.count()).select_from(Agreement).where(Agreement.moa_url.is_not(None), Agreement.merged_into_id.is_(None)))
+    assert linked == 416  # as the workbook alone gives them (the CSV carries no links)
+
+
+def test_wrapped_addresses_written_in_cells_are_never_stored(db, actor, tmp_path):
+    identifiers = "data=05%7C02%7Cjohn.doe%40ice.dhs.gov%7Ctenant&sdata=secret&reserved=0"
+    wrapped = f"https://nam12.SafeLinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2F287gMOA%2Fx.pdf&{identifiers}"
+    path = tmp_path / "participatingAgencies06012025am.csv"
+    path.write_text(
+        "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,SIGNED,MOA\n"
+        f"Texas,Harris County Sheriff's Office,County,Harris,Task Force Model,3/1/2025,{wrapped}\n"
+        f"Texas,Harris County Constable,County,Harris,Task Force Model,3/1/2025,MOA: {wrapped} (signed)\n",
+        encoding="utf-8",
+    )
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        stored = " ".join(session.scalars(select(RawRow.content)))
+        register = " ".join(f"{e.raw_value} {e.problem}" for e in quality.register(session, resolve(session, path.name)))
+    for text_kept in (stored, register):
+        assert "john.doe" not in text_kept.lower() and "safelinks" not in text_kept.lower() and "sdata" not in text_kept
+    assert "https://www.ice.gov/doclib/287gMOA/x.pdf" in stored
+    assert "2 addresses written in cells wrapped in an e-mail safety redirect" in register
