@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
+from g287.db.engine import Database
 from g287.db.models.registry import Agency, AgencyName, Agreement, Publication, QualityIssue, RawRow
 from g287.registry import figures, quality
 from g287.registry.batch import expand_paths
@@ -331,3 +332,29 @@ def test_wrapped_addresses_written_in_cells_are_never_stored(db, actor, tmp_path
         assert "john.doe" not in text_kept.lower() and "safelinks" not in text_kept.lower() and "sdata" not in text_kept
     assert "https://www.ice.gov/doclib/287gMOA/x.pdf" in stored
     assert "2 addresses written in cells wrapped in an e-mail safety redirect" in register
+
+
+def _live_agreement_facts(db) -> dict:
+    with db.session() as session:
+        rows = session.execute(
+            select(Agency.state_usps, Agency.key, Agreement.model, Agreement.signed_on, Agreement.moa_url, Agreement.addendum_url)
+            .join(Agency, Agency.id == Agreement.agency_id)
+            .where(Agreement.merged_into_id.is_(None), Agency.merged_into_id.is_(None))
+        ).all()
+    return {(state, key, model): (signed, moa, addendum) for state, key, model, signed, moa, addendum in rows}
+
+
+def test_an_older_list_ingested_after_a_newer_one_gives_its_agreements_the_same_facts(db, actor, tmp_path):
+    """Walworth County's WSO agreement is listed by the pending list of 30 May and the participating list of
+    20 June (signed 2025-06-12), not by that of 9 July: ingesting 20 June after 9 July must still give it its date."""
+    files = [ICE / "pending" / "pendingAgencies05302025pm.xlsx", ICE / "participating" / "participatingAgencies06202025am.xlsx", ICE / "participating" / "participatingAgencies07092025am.xlsx"]
+    for path in (files[0], files[2], files[1]):
+        ingest_file(db, path, actor)
+    out_of_order = _live_agreement_facts(db)
+    in_order_db = Database(f"sqlite:///{tmp_path / 'in-order.sqlite'}")
+    for path in files:
+        ingest_file(in_order_db, path, actor)
+    in_order = _live_agreement_facts(in_order_db)
+    in_order_db.dispose()
+    assert out_of_order[("WI", "walworth county sheriffs office", "WSO")] == (dt.date(2025, 6, 12), None, None)
+    assert out_of_order == in_order

@@ -1,6 +1,6 @@
 """Follow agencies across renames: compare the agencies created by this publication with the known ones."""
 
-from g287.history.identity import resolve_new_agencies
+from g287.history.identity import agencies_listing, refresh, resolve_new_agencies
 from g287.history.names import identity_rules
 
 ORDER = 10
@@ -8,6 +8,10 @@ ORDER = 10
 
 def process(conn, event) -> None:
     resolve_new_agencies(conn, event.publication_id, event.series, event.seq, event.new_agency_ids)
+    if not event.is_latest and event.origin == "ice":
+        # A list older than one held already: an agreement it lists may be listed by no later one, and then its
+        # signed date and addresses, and its agency's name, are this list's (the latest that lists them).
+        refresh(conn, agencies_listing(conn, event.listed_raw_row_ids))
 
 
 def warm_up() -> None:
