@@ -22,7 +22,7 @@ from g287 import audit
 from g287.access import Actor, authorize
 from g287.db.models.program import ApplicantAgency, LoginSession, User
 from g287.errors import NotFound
-from g287.program.validation import Checker, Conflict, InvalidInput
+from g287.program.validation import Checker, Conflict, InvalidInput, storable
 
 ACCOUNT_ROLES = ("agency_user", "program_officer", "administrator")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -62,7 +62,9 @@ def generate_password() -> str:
 
 
 def normalize_username(username: str) -> str:
-    return (username or "").strip().lower()
+    """A user name as accounts are named and looked up. A character no record can hold (a NUL, which PostgreSQL
+    refuses even in a query) becomes U+FFFD: no account is named so, and a refused login can still be recorded."""
+    return storable((username or "").strip().lower())
 
 
 def actor_for(user: User) -> Actor:

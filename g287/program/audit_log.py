@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from g287.access import Actor, authorize
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import User
-from g287.program.validation import InvalidInput
+from g287.program.validation import InvalidInput, day_argument, filter_text
 
 USER_LABEL = re.compile(r"^user:(\d+)$")
 MAX_LIMIT = 10000
@@ -35,6 +35,11 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
     authorize(actor, "audit.read")
     if not 1 <= wanted.limit <= MAX_LIMIT:
         raise InvalidInput({"limit": f"from 1 to {MAX_LIMIT}"})
+    day_argument("since", wanted.since)
+    day_argument("until", wanted.until)
+    for name in ("actor", "action", "object_type", "object_id"):
+        value = getattr(wanted, name)
+        filter_text(name, value if isinstance(value, str) else None)
     if wanted.since and wanted.until and wanted.since > wanted.until:
         raise InvalidInput({"until": "must not be before since"})
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(wanted.limit)

@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from g287.catalog import Source, Statement, catalog
 from g287.config import DATA_DIR
+from g287.program.validation import NOT_IN_XML
 
 TEMPLATES_DIR = DATA_DIR / "program" / "templates"
 LITERAL = "\u2060"  # marks a line that came from a value: never a block marker; removed before rendering
@@ -215,10 +216,20 @@ def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, 
 # DOCX ---------------------------------------------------------------------------------------------------------
 
 
+def xml_text(text: str) -> str:
+    """The text without the characters XML cannot hold: the forms refuse them, but a record stored before they did
+    may still have one, and its letter or MOA must still open."""
+    return NOT_IN_XML.sub("", text)
+
+
 def to_docx(blocks: list[Block], *, title: str, banner: str | None, footer: str, created: dt.datetime) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
+
+    blocks = [Block(block.kind, xml_text(block.text)) for block in blocks]
+    title, footer = xml_text(title), xml_text(footer)
+    banner = xml_text(banner) if banner else banner
 
     document = Document()
     properties = document.core_properties

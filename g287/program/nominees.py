@@ -18,7 +18,7 @@ from g287.db.models.program import ApplicantAgency, Certification, Enrolment, Ex
 from g287.errors import NotFound
 from g287.program.moas import get_moa, participating
 from g287.program.rules import Eligibility, evaluate
-from g287.program.validation import Checker, Conflict
+from g287.program.validation import Checker, Conflict, day_argument
 
 MAX_PERIODS = 20
 NOT_GIVEN = object()
@@ -146,7 +146,7 @@ def eligibility_of(session: Session, nominee: Nominee, as_of: dt.date) -> Eligib
 
 def eligibility(session: Session, actor: Actor, nominee_id: int, *, as_of: dt.date | None = None) -> Eligibility:
     nominee = get_nominee(session, actor, nominee_id)
-    return eligibility_of(session, nominee, as_of or dt.date.today())
+    return eligibility_of(session, nominee, day_argument("as_of", as_of) or dt.date.today())
 
 
 def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt.date | None = None) -> dict:
@@ -154,7 +154,7 @@ def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt
     from g287.program.training import standing  # training builds on nominees
 
     nominee = get_nominee(session, actor, nominee_id)
-    as_of = as_of or dt.date.today()
+    as_of = day_argument("as_of", as_of) or dt.date.today()
     moa = session.get(ProgramMoa, nominee.moa_id)
     enrolment = session.scalars(select(Enrolment).where(Enrolment.nominee_id == nominee.id)).first()
     attempts = list(session.scalars(select(ExamAttempt).where(ExamAttempt.enrolment_id == enrolment.id).order_by(ExamAttempt.id))) if enrolment else []
@@ -188,7 +188,7 @@ def list_nominees(session: Session, actor: Actor, *, moa_id: int | None = None, 
     """Nominees the actor may read, with eligibility and standing (an agency user: their agency's only)."""
     from g287.program.training import standing
 
-    as_of = as_of or dt.date.today()
+    as_of = day_argument("as_of", as_of) or dt.date.today()
     query = select(Nominee, ProgramMoa.model, ApplicantAgency.name).join(ProgramMoa, ProgramMoa.id == Nominee.moa_id).join(ApplicantAgency, ApplicantAgency.id == Nominee.agency_id)
     if moa_id is not None:
         query = query.where(Nominee.moa_id == moa_id)

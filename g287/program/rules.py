@@ -3,6 +3,11 @@
 A rule names a fact recorded for the nominee and a check on it; each result says whether the rule passed,
 failed, or could not be decided because the fact is missing (which counts as failed), with an explanation and
 the rule's sources. Experience is computed from the recorded periods of sworn service.
+
+"N years of experience" is the length of N calendar years counted from the nominee's first day of service (the
+earliest start among the periods counted): 730 or 731 days, depending only on the service record, never on the
+date eligibility is asked about. So a continuous period of exactly N calendar years always qualifies, and one
+day less never does, on every date.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from g287.config import DATA_DIR
 RULES_DIR = DATA_DIR / "program" / "rules"
 CHECKS = ("is_true", "equals", "min_service_years")
 FACTS = ("us_citizen", "background_result", "enforced_jurisdiction_laws", "service_periods")
+# A fact the program office records with the day it was established counts only from that day: asked about an
+# earlier day, the rule finds it not yet recorded.
+# The explanation then says when it was established.
+FACT_DAYS = {"background_result": ("background_completed_on", "the background investigation was completed on {day}, after {as_of}")}
 
 
 @dataclass(frozen=True)
@@ -161,14 +170,20 @@ def _evaluate(rule: Rule, facts: dict, as_of: dt.date) -> RuleResult:
         if not periods:
             return result("missing", rule.missing)
         days = service_days(periods, as_of)
-        needed = (as_of - add_years(as_of, -rule.years)).days
+        counted = [start for start, _ in periods if start < as_of]
+        first_start = min(counted or [start for start, _ in periods])
+        needed = (add_years(first_start, rule.years) - first_start).days
         have = describe_days(days)
         if days >= needed:
             return result("passed", f"has {have} of sworn law enforcement experience on {as_of.isoformat()}")
-        need = f"{rule.years} years ({needed} days)"
+        need = f"{rule.years} years ({needed} days: {rule.years} calendar years from the first day of service, {first_start.isoformat()})"
         return result("failed", rule.failed.format(have=have, need=need, as_of=as_of.isoformat()))
     if value is None:
         return result("missing", rule.missing)
+    day_fact, not_yet = FACT_DAYS.get(rule.fact, (None, ""))
+    established = facts.get(day_fact) if day_fact else None
+    if established and as_of < dt.date.fromisoformat(established):
+        return result("missing", not_yet.format(day=established, as_of=as_of.isoformat()))
     ok = value is True if rule.check == "is_true" else value == rule.value
     return result("passed" if ok else "failed", rule.requirement if ok else rule.failed)
 

@@ -21,7 +21,10 @@ from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_pro
 from g287.program.moas import participating
 from g287.program.nominees import eligibility_of, get_nominee
 from g287.program.rules import add_years
-from g287.program.validation import Checker, Conflict, InvalidInput
+from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
+
+
+MAX_WITHIN_DAYS = 3660  # how far `due` looks ahead: ten years
 
 
 class NotEligible(Conflict):
@@ -78,6 +81,13 @@ def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
     return Standing("eligible" if check.eligible else "ineligible", False, check.reasons)
 
 
+def not_before_background(nominee: Nominee, field_name: str, day: dt.date) -> None:
+    """Steps are recorded in the order they happened: none before the background investigation's completion."""
+    completed = nominee.background_completed_on
+    if completed is not None and day < completed:
+        raise InvalidInput({field_name: f"must not be before the background check's completion, {completed.isoformat()}"})
+
+
 def enrol(session: Session, actor: Actor, nominee_id: int, *, enrolled_on=None, today: dt.date | None = None) -> Enrolment:
     """Enrol an eligible nominee in the initial course of their MOA's model. An ineligible nominee is refused
     with the reason for every rule not met."""
@@ -89,6 +99,7 @@ def enrol(session: Session, actor: Actor, nominee_id: int, *, enrolled_on=None, 
     moa, enrolment, _ = _records(session, nominee)
     if enrolment is not None:
         raise Conflict(f"nominee {nominee.id} is already enrolled (since {enrolment.enrolled_on.isoformat()})")
+    not_before_background(nominee, "enrolled_on", day)
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
     verdict = eligibility_of(session, nominee, day)
@@ -166,6 +177,7 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
         raise Conflict(f"nominee {nominee.id} has not passed the course" + (f" ({enrolment.status})" if enrolment else " (not enrolled)"))
     if day < enrolment.finished_on:
         raise InvalidInput({"certified_on": f"must not be before the course was passed ({enrolment.finished_on.isoformat()})"})
+    not_before_background(nominee, "certified_on", day)
     verdict = eligibility_of(session, nominee, day)
     if not verdict.eligible:
         raise NotEligible(nominee.id, moa.model, verdict.reasons)
@@ -287,8 +299,8 @@ def _nominee_rows(session: Session, agency_id: int | None, model: str | None):
 
 def authorized_officers(session: Session, actor: Actor, *, as_of: dt.date | None = None, agency_id: int | None = None, model: str | None = None) -> list[dict]:
     """Officers authorized on a date, per agency and model (personal data: the program office, or the agency)."""
-    as_of = as_of or dt.date.today()
     scope = _scope(actor, agency_id)
+    as_of = day_argument("as_of", as_of) or dt.date.today()
     result = []
     for nominee, moa, agency in _nominee_rows(session, scope, model):
         state = standing(session, nominee, as_of)
@@ -314,8 +326,8 @@ def authorized_officers(session: Session, actor: Actor, *, as_of: dt.date | None
 
 def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, agency_id: int | None = None) -> list[dict]:
     """Per agency and model: nominees, eligible, in training, certified, authorized."""
-    as_of = as_of or dt.date.today()
     scope = _scope(actor, agency_id)
+    as_of = day_argument("as_of", as_of) or dt.date.today()
     table: dict[tuple, dict] = {}
     for nominee, moa, agency in _nominee_rows(session, scope, None):
         key = (agency.id, moa.model)
@@ -332,9 +344,11 @@ def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, age
 def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_days: int = 60, agency_id: int | None = None) -> list[dict]:
     """What is due on or before `as_of + within_days`: refresher training, expiring certifications, remediation
     examinations, background results to record, nominees ready to enrol or to certify."""
-    as_of = as_of or dt.date.today()
+    scope = _scope(actor, agency_id)  # first: who may not read this is told so, whatever they asked
+    as_of = day_argument("as_of", as_of) or dt.date.today()
+    if not 0 <= within_days <= MAX_WITHIN_DAYS:
+        raise InvalidInput({"within_days": f"from 0 to {MAX_WITHIN_DAYS}"})
     horizon = as_of + dt.timedelta(days=within_days)
-    scope = _scope(actor, agency_id)
     items = []
     for nominee, moa, agency in _nominee_rows(session, scope, None):
         if moa.status != "signed":

@@ -12,6 +12,19 @@ from g287.errors import G287Error
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every character XML 1.0 cannot hold (C0 controls other than tab and line breaks, lone surrogates, U+FFFE and
+# U+FFFF): the DOCX documents are XML, and the databases refuse lone surrogates (not UTF-8) and PostgreSQL NUL.
+# JSON can carry all of them ("\u0000", "\ud800"), so they are refused before they are stored.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+UNSTORABLE_PROBLEM = "contains characters that cannot be stored"
+
+# The days the workflow computes with: certifications expire and refreshers fall due years after a day, the
+# experience rule counts years of service, the views look days ahead; near Python's limits (years 1 and 9999)
+# that arithmetic overflows. The 287(g) program began in 1996, and no officer's service or record of it falls
+# outside these two centuries, so a day outside them is a typing error, refused before anything computes with it.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+DAY_RANGE_PROBLEM = f"a date from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
 
 
 class InvalidInput(G287Error):
@@ -24,6 +37,28 @@ class InvalidInput(G287Error):
 
 class Conflict(G287Error):
     """The record is not in a state that allows this step (e.g. recording a signed MOA twice)."""
+
+
+def day_argument(name: str, value: dt.date | None) -> dt.date | None:
+    """A date a read service is asked about (as_of, since, until), or None: InvalidInput naming the parameter
+    when it is outside EARLIEST_DAY..LATEST_DAY."""
+    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise InvalidInput({name: DAY_RANGE_PROBLEM})
+    return value
+
+
+def filter_text(name: str, value: str | None) -> str | None:
+    """A text a read service filters on (a user name, an action): InvalidInput naming it when it holds a character
+    that no record can hold (PostgreSQL refuses a NUL even in a query)."""
+    if value is not None and NOT_IN_XML.search(value):
+        raise InvalidInput({name: UNSTORABLE_PROBLEM})
+    return value
+
+
+def storable(text: str) -> str:
+    """The text with every character no record can hold replaced by U+FFFD (to record what was typed, e.g. a
+    refused login's user name, without failing on it)."""
+    return NOT_IN_XML.sub("\ufffd", text)
 
 
 class Checker:
@@ -48,6 +83,9 @@ class Checker:
             text = " ".join(text.split())
         if CONTROL.search(text):
             self.fail(name, "contains control characters")
+            return None
+        if NOT_IN_XML.search(text):
+            self.fail(name, UNSTORABLE_PROBLEM)
             return None
         if len(text) > max_length:
             self.fail(name, f"at most {max_length} characters")
@@ -97,6 +135,9 @@ class Checker:
                 return None
         if not isinstance(value, dt.date):
             self.fail(name, "expected a date YYYY-MM-DD")
+            return None
+        if not EARLIEST_DAY <= value <= LATEST_DAY:
+            self.fail(name, DAY_RANGE_PROBLEM)
             return None
         if not_after is not None and value > not_after:
             self.fail(name, f"must not be after {not_after.isoformat()}")

@@ -18,6 +18,7 @@ from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
 from g287.db.models.registry import Agency
 from g287.errors import NotFound
 from g287.program.applications import moas_of, stage
+from g287.program.validation import day_argument
 from g287.registry.names import agency_key
 
 SOURCE = "this registry"  # every figure and row here comes from records kept in this registry
@@ -95,7 +96,7 @@ def program_figures(session: Session, actor: Actor, as_of: dt.date | None = None
     """The registry's own figures, computed from its records: participating MOAs (signed here, in effect on the
     date) and pending ones, by model, agencies and states. Each figure says its source."""
     authorize(actor, "application.read_public")
-    as_of = as_of or dt.date.today()
+    as_of = day_argument("as_of", as_of) or dt.date.today()
     day = as_of.isoformat()
     rows = _rows(session, ("requested", "draft", "signed", "terminated"))
     participating = [r for r in rows if r["signed_on"] and r["signed_on"] <= day and (not r["terminated_on"] or r["terminated_on"] > day)]

@@ -61,7 +61,7 @@ def test_user_commands_and_the_audit_log(g287):
     assert all(password not in json.dumps(e) for e in events)
     only_agency = json.loads(g287("audit", "--json", "--object", f"applicant_agency:{agency_id}").stdout)
     assert [e["action"] for e in only_agency] == ["agency.create"]
-    assert json.loads(g287("audit", "--json", "--since", "2999-01-01").stdout) == []
+    assert json.loads(g287("audit", "--json", "--since", "2199-01-01").stdout) == []
     bad_date = g287("audit", "--since", "yesterday", ok=False)
     assert bad_date.returncode == 1 and "expected a date" in bad_date.stderr and "Traceback" not in bad_date.stderr
 

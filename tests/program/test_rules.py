@@ -55,7 +55,7 @@ def test_each_program_wide_rule_fails_with_its_reason(model, rule_id, facts, out
 def test_task_force_model_refuses_one_year_of_experience_with_the_reason():
     check, rule = result("TFM", "sworn_experience", service_periods=[{"start": "2024-07-01", "end": None}])
     assert not check.eligible and rule.outcome == "failed"
-    assert rule.explanation == "has 1 year (365 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least 2 years (731 days)"
+    assert rule.explanation == "has 1 year (365 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least 2 years (730 days: 2 calendar years from the first day of service, 2024-07-01)"
     assert [s.key for s in rule.sources] == ["CS", "MOA"]
 
 

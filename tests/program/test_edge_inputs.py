@@ -1,0 +1,174 @@
+"""Inputs at the edges that once answered 500 or gave inconsistent answers: days near the ends of the calendar,
+characters XML and the databases cannot hold, a NUL in a user name or a filter, the experience rule across leap
+years, and steps dated before the background investigation's completion."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from g287.db.models.program import LoginAttempt
+from g287.errors import AccessDenied, NotFound
+from g287.program import accounts, applications, audit_log, auth, documents, nominees, training, views
+from g287.program.audit_log import AuditFilter
+from g287.program.rules import evaluate
+from g287.program.validation import InvalidInput, NOT_IN_XML
+from tests.program.world import ADMIN, OFFICER, PUBLIC, TODAY, build, letter
+
+FAR_PAST = dt.date(1, 1, 1)
+FAR_FUTURE = dt.date(9999, 12, 31)
+RANGE = "a date from 1900-01-01 to 2199-12-31"
+UNSTORABLE = ["\ufffe", "\uffff", "\ud800", "\udfff", "\x00", "\x1b"]
+
+
+@pytest.fixture
+def world(db):
+    with db.session() as session:
+        w = build(session, "certified")
+    return db, w
+
+
+def refused(work, name: str) -> str:
+    with pytest.raises(InvalidInput) as error:
+        work()
+    assert list(error.value.fields) == [name], error.value.fields
+    return error.value.fields[name]
+
+
+# 1. Days outside the range the workflow computes with ----------------------------------------------------------
+
+
+def test_read_services_refuse_days_outside_the_range_naming_the_parameter(world):
+    db, w = world
+    veteran = w.nominees["veteran"]
+    with db.session() as session:
+        for day in (FAR_PAST, dt.date(1899, 12, 31), dt.date(2200, 1, 1), FAR_FUTURE):
+            assert refused(lambda: nominees.eligibility(session, OFFICER, veteran, as_of=day), "as_of") == RANGE
+            refused(lambda: nominees.nominee_detail(session, OFFICER, veteran, as_of=day), "as_of")
+            refused(lambda: nominees.list_nominees(session, OFFICER, as_of=day), "as_of")
+            refused(lambda: training.authorized_officers(session, OFFICER, as_of=day), "as_of")
+            refused(lambda: training.summary(session, OFFICER, as_of=day), "as_of")
+            refused(lambda: training.due(session, OFFICER, as_of=day), "as_of")
+            refused(lambda: views.program_figures(session, PUBLIC, day), "as_of")
+            refused(lambda: audit_log.read_events(session, OFFICER, AuditFilter(since=day)), "since")
+            refused(lambda: audit_log.read_events(session, OFFICER, AuditFilter(until=day)), "until")
+        # The ends of the range are days like any other.
+        assert nominees.eligibility(session, OFFICER, veteran, as_of=dt.date(1900, 1, 1)).as_of == dt.date(1900, 1, 1)
+        assert training.due(session, OFFICER, as_of=dt.date(2199, 12, 31), within_days=3660) is not None
+        assert audit_log.read_events(session, OFFICER, AuditFilter(until=dt.date(2199, 12, 31)))
+        assert refused(lambda: training.due(session, OFFICER, within_days=10**6), "within_days") == "from 0 to 3660"
+
+
+def test_who_may_not_read_what_is_due_is_refused_whatever_the_day(world):
+    db, _ = world
+    with db.session() as session:
+        with pytest.raises(AccessDenied):
+            training.due(session, PUBLIC, as_of=FAR_FUTURE)
+
+
+def test_dates_typed_into_forms_must_be_in_the_range(world):
+    db, w = world
+    with db.session() as session:
+        assert refused(lambda: nominees.record_background(session, OFFICER, w.nominees["novice"], result="passed", completed_on="0001-01-01", today=TODAY), "completed_on") == RANGE
+        periods = [{"start": "1066-10-14"}]
+        refused(lambda: nominees.update_nominee(session, w.user_a, w.nominees["novice"], service_periods=periods, today=TODAY), "service_periods[0].start")
+
+
+# 2. Characters XML cannot hold ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("character", UNSTORABLE)
+def test_text_fields_refuse_characters_no_document_or_database_can_hold(world, character):
+    db, w = world
+    with db.session() as session:
+        problem = refused(lambda: nominees.update_nominee(session, w.user_a, w.nominees["novice"], full_name=f"Nova{character}Novice", today=TODAY), "full_name")
+        assert problem in ("contains characters that cannot be stored", "contains control characters")
+        refused(lambda: applications.submit_letter(session, w.user_b, w.agency_b, letter(models=["JEM"], justification=f"x{character}y"), today=TODAY), "justification")
+
+
+def test_a_docx_drops_characters_xml_cannot_hold(sqlite_db):
+    """A letter stored before the forms refused these characters still opens."""
+    text = "# Title\uffff\n\nA paragraph \ufffewith\ud800 odd\x0b characters.\n\n| a line\udfff kept\n\n- a bullet\x00"
+    document = documents.render_document(text, "docx", filename="letter", title="Letter\uffff", banner="DRAFT\ufffe", footer="page\ud800", created=dt.datetime(2025, 7, 1))
+    with zipfile.ZipFile(io.BytesIO(document.content)) as package:
+        xml = "".join(package.read(name).decode() for name in package.namelist() if name.endswith(".xml"))
+    assert "A paragraph with odd characters." in xml and "a line kept" in xml and "Title" in xml and "DRAFT" in xml
+    assert not NOT_IN_XML.search(xml)
+
+
+# 3. A NUL byte in a user name or a filter ------------------------------------------------------------------------
+
+
+def test_a_nul_in_a_user_name_is_a_wrong_login_recorded_without_it(db):
+    with db.session() as session:
+        accounts.add_user(session, ADMIN, "admin", "administrator", password="correct horse battery")
+    for name in ("admin\x00", "a\x00b", "admin\ud800"):
+        with pytest.raises(auth.LoginRefused) as error:
+            auth.login(db, name, "correct horse battery", "203.0.113.9")
+        assert str(error.value) == "wrong user name or password"
+    with db.session() as session:
+        recorded = session.scalars(select(LoginAttempt.username)).all()
+        assert len(recorded) == 3 and not any(NOT_IN_XML.search(name) for name in recorded)
+        with pytest.raises(NotFound):
+            accounts.disable_user(session, ADMIN, "a\x00b")
+    assert auth.login(db, "admin", "correct horse battery", "203.0.113.9").actor.role == "administrator"
+
+
+@pytest.mark.parametrize("name", ["actor", "action", "object_type", "object_id"])
+def test_audit_filters_refuse_a_nul_naming_the_filter(db, name):
+    with db.session() as session:
+        problem = refused(lambda: audit_log.read_events(session, OFFICER, AuditFilter(**{name: "a\x00b"})), name)
+        assert problem == "contains characters that cannot be stored"
+
+
+# 4. Two years of experience, whatever the day it is asked about -------------------------------------------------
+
+QUALIFIED = {"us_citizen": True, "background_result": "passed", "enforced_jurisdiction_laws": True}
+
+
+def experience(periods, as_of: dt.date):
+    check = evaluate("TFM", {**QUALIFIED, "service_periods": periods}, as_of)
+    return next(r for r in check.results if r.rule == "sworn_experience")
+
+
+@pytest.mark.parametrize("as_of", ["2024-01-01", "2024-06-01", "2025-06-01", "2026-06-01", "2028-03-01", "2030-12-31"])
+@pytest.mark.parametrize("start", ["2022-01-01", "2020-02-29", "2023-03-01", "2022-07-15"])
+def test_exactly_two_calendar_years_pass_and_one_day_less_fails_on_every_day(start, as_of):
+    first = dt.date.fromisoformat(start)
+    end = first.replace(year=first.year + 2, day=28 if (first.month, first.day) == (2, 29) else first.day) - dt.timedelta(days=1)
+    as_of = max(dt.date.fromisoformat(as_of), end + dt.timedelta(days=1))
+    full = experience([{"start": start, "end": end.isoformat()}], as_of)
+    short = experience([{"start": start, "end": (end - dt.timedelta(days=1)).isoformat()}], as_of)
+    assert full.outcome == "passed", full.explanation
+    assert short.outcome == "failed" and "calendar years from the first day of service, " + start in short.explanation
+
+
+# 5. Steps dated before the background investigation's completion -----------------------------------------------
+
+
+def test_a_background_result_counts_from_its_completion(world):
+    db, w = world
+    with db.session() as session:
+        nominee = nominees.nominate(session, w.user_a, w.tfm, full_name="Late Background", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2010-01-01"}], today=TODAY)
+        nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY, today=TODAY)
+        before = nominees.eligibility(session, OFFICER, nominee.id, as_of=TODAY - dt.timedelta(days=1))
+        assert not before.eligible and before.reasons == [f"the background investigation was completed on {TODAY.isoformat()}, after {(TODAY - dt.timedelta(days=1)).isoformat()}"]
+        assert nominees.eligibility(session, OFFICER, nominee.id, as_of=TODAY).eligible
+        problem = refused(lambda: training.enrol(session, OFFICER, nominee.id, enrolled_on=TODAY - dt.timedelta(days=29), today=TODAY), "enrolled_on")
+        assert problem == f"must not be before the background check's completion, {TODAY.isoformat()}"
+
+
+def test_certification_is_not_dated_before_the_background_completion(world):
+    db, w = world
+    with db.session() as session:
+        nominee = nominees.nominate(session, w.user_a, w.tfm, full_name="Re Checked", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2010-01-01"}], today=TODAY)
+        nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=25), today=TODAY)
+        training.enrol(session, OFFICER, nominee.id, enrolled_on=TODAY - dt.timedelta(days=20), today=TODAY)
+        training.record_exam(session, OFFICER, nominee.id, score=90, taken_on=TODAY - dt.timedelta(days=10), today=TODAY)
+        # The investigation is recorded again, completed later (a re-investigation).
+        nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=5), today=TODAY)
+        problem = refused(lambda: training.certify(session, OFFICER, nominee.id, certified_on=TODAY - dt.timedelta(days=8), today=TODAY), "certified_on")
+        assert problem == f"must not be before the background check's completion, {(TODAY - dt.timedelta(days=5)).isoformat()}"
+        assert training.certify(session, OFFICER, nominee.id, certified_on=TODAY - dt.timedelta(days=5), today=TODAY).certified_on == TODAY - dt.timedelta(days=5)
