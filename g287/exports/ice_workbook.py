@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable
@@ -66,13 +67,25 @@ def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable
             if row.signed:
                 sheet.write_datetime(index, 5, dt.datetime.combine(row.signed, dt.time()), date_format)
             if row.moa_url:
-                sheet.write_url(index, 6, row.moa_url, string="link")
+                _write_link(sheet, index, 6, row.moa_url, quoted)
             else:
                 sheet.write_string(index, 6, "link pending" if row.moa_pending else "")
             if row.addendum_url:
-                sheet.write_url(index, 7, row.addendum_url, string="link")
+                _write_link(sheet, index, 7, row.addendum_url, quoted)
     sheet.autofilter(0, 0, 0, len(columns) - 1)
     book.close()
+
+
+def _write_link(sheet, row: int, column: int, address: str, quoted) -> None:
+    """A cell that says "link", linking the address, as ICE's cells do. An address that is not a web address (a
+    relative path, another scheme) or that Excel cannot hold as a link (over 2,079 characters) is written as text
+    instead: the export keeps it, and no cell links to something a browser should not open."""
+    if _WEB_ADDRESS.match(address) and sheet.write_url(row, column, address, string="link") == 0:
+        return
+    sheet.write_string(row, column, address, quoted if is_formula_like(address) else None)
+
+
+_WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def rows_of_publication(session: Session, publication: Publication) -> list[IceRow]:

@@ -49,3 +49,23 @@ def test_formula_like_text_is_inert_and_reads_back_unchanged(tmp_path):
 
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml  # no formula anywhere
+
+
+def test_addresses_that_are_not_web_links_are_written_as_text(tmp_path):
+    """A relative path or another scheme is kept as text (no cell links to it), and the workbook is still written."""
+    import zipfile
+
+    path = tmp_path / "participatingAgencies01012026am.xlsx"
+    rows = [
+        IceRow("OHIO", "Relative Police Department", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), "287gMOA/OhioMOA.pdf"),
+        IceRow("OHIO", "Script Police Department", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), "javascript:alert(1)", addendum_url="=cmd|' /C calc'!A0"),
+        IceRow("OHIO", "Web Police Department", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), "https://www.ice.gov/x.pdf"),
+    ]
+    write_ice_workbook(path, "participating", rows)
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert [r[6] for r in grid[1:]] == ["287gMOA/OhioMOA.pdf", "javascript:alert(1)", "link"]
+    assert grid[2][7] == "=cmd|' /C calc'!A0"
+    archive = zipfile.ZipFile(path)
+    relationships = archive.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    assert "https://www.ice.gov/x.pdf" in relationships and "javascript" not in relationships and "OhioMOA" not in relationships
+    assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
