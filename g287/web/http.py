@@ -115,10 +115,14 @@ class SiteMiddleware:
             return
         version = self.clock.current()
         # Pages default to "today": the day is part of what a response depends on.
-        # The host is part of the key: feeds carry absolute links built from it, and a request naming another
-        # host must never change what the others are served.
+        # The scheme, host and root path are part of the key: feeds carry absolute links built from them, and a
+        # request naming another (or forwarded as https by a proxy) must never change what the others are served.
         host = next((v for k, v in scope.get("headers") or [] if k == b"host"), b"")
-        key = b"%s?%s|%s|%s" % (scope["path"].encode(), scope.get("query_string", b""), dt.date.today().isoformat().encode(), host)
+        today = dt.date.today()
+        key = b"%s?%s|%s|%s://%s%s" % (
+            scope["path"].encode(), scope.get("query_string", b""), today.isoformat().encode(), scope.get("scheme", "http").encode(), host,
+            scope.get("root_path", "").encode(),
+        )
         entry = self._cache.get(key)
         if entry is not None and entry.version == version.token:
             await self._answer(scope, send, entry, method)
@@ -140,7 +144,12 @@ class SiteMiddleware:
                 await captured.replay(send_with_headers(send), method)
                 return
             etag = b'"' + hashlib.blake2b(captured.body, digest_size=12).hexdigest().encode() + b'"'
-            entry = _Cached(version.token, captured.status, captured.headers, captured.body, etag, version.modified_at)
+            # The validators are the cache's own (the application's, e.g. a static file's, are replaced). A page
+            # that defaults to today changes at midnight with no change of data: it is no older than the day.
+            headers = [(k, v) for k, v in captured.headers if k not in (b"etag", b"last-modified")]
+            if not any(k == b"cache-control" for k, _v in headers):
+                headers.append((b"cache-control", b"no-cache"))  # browsers ask again (a 304 when nothing changed)
+            entry = _Cached(version.token, captured.status, headers, captured.body, etag, _latest(version.modified_at, _start_of(today)))
             with self._lock:
                 replaced = self._cache.pop(key, None)
                 if replaced is not None:
@@ -173,6 +182,18 @@ class SiteMiddleware:
         headers += validators + SECURITY_HEADERS + [(b"content-length", str(len(entry.body)).encode())]
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else entry.body})
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time()).astimezone(dt.timezone.utc)  # local midnight, as the key's day is local
+
+
+def _latest(data_changed: dt.datetime | None, day_started: dt.datetime) -> dt.datetime:
+    if data_changed is None:
+        return day_started
+    if data_changed.tzinfo is None:
+        data_changed = data_changed.replace(tzinfo=dt.timezone.utc)
+    return max(data_changed, day_started)
 
 
 def without_empty_fields(query: bytes) -> bytes:

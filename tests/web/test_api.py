@@ -179,6 +179,38 @@ def test_etag_last_modified_and_304(site):
     assert other.headers["etag"] != etag
 
 
+def test_validators_are_one_pair_no_older_than_today_and_browsers_ask_again(site):
+    """A page that defaults to today may change at midnight with no change of data: its Last-Modified is never
+    before the day began. Each response carries one ETag and one Last-Modified (a static file's own are replaced),
+    and Cache-Control: no-cache, so a browser revalidates instead of guessing how long the page stays fresh."""
+    import datetime as dt
+    from email.utils import parsedate_to_datetime
+
+    day_began = dt.datetime.combine(dt.date.today(), dt.time()).astimezone(dt.timezone.utc)
+    for path in ("/api/v1/stats", "/", "/static/site.css"):
+        response = site.get(path)
+        assert response.status_code == 200, path
+        names = [name.lower() for name in response.headers.keys()]
+        assert names.count("etag") == 1 and names.count("last-modified") == 1, path
+        assert parsedate_to_datetime(response.headers["last-modified"]) >= day_began.replace(microsecond=0), path
+        assert response.headers["cache-control"] == "no-cache", path
+
+
+def test_absolute_links_follow_the_scheme_each_request_came_by(site):
+    """Feeds carry absolute links: a request made over https (or forwarded as https) must not decide the links
+    the others get from the response cache."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    secure = TestClient(site.app, base_url="https://testserver")
+    assert 'href="https://testserver/' in secure.get("/exports/feed/TX.atom").text
+    plain = site.get("/exports/feed/TX.atom").text
+    assert 'href="http://testserver/' in plain and "https://testserver/" not in plain
+
+
 def test_openapi_document_declares_every_resource(site):
     document = site.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.")
