@@ -7,11 +7,14 @@ from g287.web.pages.exports import attachment
 
 
 def test_timeline_range_is_held_to_the_publications(site):
-    wide = site.get("/api/v1/timeline", params={"every": "day", "from": "0001-01-01", "to": "9999-12-31"})
+    wide = site.get("/api/v1/timeline", params={"every": "day", "from": "1900-01-01", "to": "2199-12-31"})
     assert wide.status_code == 200
     entries = wide.json()["items"]
     assert entries[0]["date"] == "2025-05-15"
-    assert len(entries) < 3 * 366 + 600  # from the first publication to today at the most, not millions of days
+    assert len(entries) < 3 * 366 + 600  # from the first publication to today at the most, not 110,000 days
+    before = site.get("/api/v1/timeline", params={"every": "week", "from": "1900-03-01", "to": "2000-01-01"})
+    assert before.status_code == 200 and before.json()["items"] == []  # wholly before the first list: no entry
+    assert site.get("/api/v1/timeline", params={"from": "0001-01-01"}).status_code == 422  # days are 1900 to 2199
 
 
 def test_response_cache_holds_a_bounded_number_of_bytes():
@@ -50,3 +53,29 @@ def test_download_names_survive_any_file_name():
     header.encode("latin-1")  # a header must be Latin-1: the fallback name is plain ASCII
     assert 'filename="participatingAgencies07222025am_copie_x_.xlsx"' in header
     assert "filename*=UTF-8''participatingAgencies07222025am%20%E2%80%94%20copie%20%22x%22.xlsx" in header
+
+
+def test_a_day_is_written_yyyy_mm_dd_and_a_number_is_no_day(sqlite_site):
+    """Pydantic would read a number as seconds since 1970 ("as_of=0" as 1 January 1970); the schema says a date."""
+    for address in ("/api/v1/stats?as_of=0", "/api/v1/stats?as_of=20250529", "/api/v1/timeline?to=1748476800", "/?as_of=0", "/agencies?as_of=0"):
+        response = sqlite_site.get(address)
+        assert response.status_code == 422, address
+    assert sqlite_site.get("/api/v1/stats?as_of=2025-05-29").json()["participating"]["moas"] == 635
+    assert sqlite_site.get("/?as_of=2025-05-29").status_code == 200
+
+
+def test_the_data_links_of_pages_lead_somewhere_on_any_date(sqlite_site):
+    """The JSON and download links a page offers answer 200, also on a date with a pending list but no
+    participating list yet (15 May 2025), for the pending changes, and for the documents page without a search."""
+    import html
+    import re
+
+    pages = ["/changes?kind=pending", "/changes", "/documents", "/agencies?as_of=2025-05-15", "/states/FL?as_of=2025-05-15", "/agencies?status=pending"]
+    checked = 0
+    for page in pages:
+        body = sqlite_site.get(page).text
+        for target in re.findall(r'href="(/(?:api|exports)/[^"]*)"', body):
+            target = html.unescape(target)
+            assert sqlite_site.get(target).status_code == 200, (page, target)
+            checked += 1
+    assert checked >= 10

@@ -17,6 +17,7 @@ from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
 from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
+from g287.web.params import Day
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
 Vintage = Literal["2000", "2010", "2020", "2022"]
@@ -72,7 +73,7 @@ class Coverage(BaseModel):
 
 
 @router.get("/coverage", response_model=Coverage, summary="Counties and states with participating agencies, as of a date")
-def coverage(request: Request, as_of: Optional[dt.date] = None, vintage: Optional[Vintage] = VINTAGE, model: Optional[schemas.Model] = None):
+def coverage(request: Request, as_of: Optional[Day] = None, vintage: Optional[Vintage] = VINTAGE, model: Optional[schemas.Model] = None):
     with site_of(request).read() as session:
         return coverage_service(session, as_of, vintage, model)
 
@@ -114,7 +115,7 @@ class CountyPage(BaseModel):
 @router.get("/counties", response_model=CountyPage, summary="Counties (by FIPS code) with their figures as of a date")
 def counties(
     request: Request,
-    as_of: Optional[dt.date] = None,
+    as_of: Optional[Day] = None,
     state: Optional[schemas.StateCode] = None,
     model: Optional[schemas.Model] = None,
     vintage: Optional[Vintage] = VINTAGE,
@@ -171,7 +172,7 @@ class CountyDetail(BaseModel):
 
 
 @router.get("/counties/{fips}", response_model=CountyDetail, summary="A county: the agencies located in it and their figures as of a date")
-def county(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: Optional[dt.date] = None, model: Optional[schemas.Model] = None):
+def county(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: Optional[Day] = None, model: Optional[schemas.Model] = None):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         record = county_record(session, fips, force, model)

@@ -18,6 +18,7 @@ from g287.registry.publications import resolve
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, ErrorBody
 from g287.web.app import API_PREFIX, site_of
+from g287.web.params import Day
 
 router = APIRouter(prefix=API_PREFIX, tags=["history"], responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "A request the data cannot answer (named in the message)"}})
 Dates = list[Optional[str]]
@@ -108,14 +109,17 @@ def timeline(
     state: Optional[schemas.StateCode] = None,
     model: Optional[schemas.Model] = None,
     every: Literal["day", "week", "month", "publication"] = Query("publication", description="One entry per day, week, month end, or publication date"),
-    from_: Optional[dt.date] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry"),
-    to: Optional[dt.date] = Query(None, description="Last date (default: the latest publication)"),
+    from_: Optional[Day] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry"),
+    to: Optional[Day] = Query(None, description="Last date (default: the latest publication)"),
 ):
     with site_of(request).read() as session:
         days = [p.published_on for kind in ("participating", "pending") for p in publications(session, kind)]
-        start, end = from_ or min(days, default=None), to or max(days, default=None)
-        # A range with no day in it (a start after the end, or after the last list) has no entry.
-        items = timeline_service(session, state=state, model=model, every=every, start=from_, end=to) if start and end and start <= end else []
+        first_day, last_day = min(days, default=None), max(days, default=None)
+        start, end = from_ or first_day, to or last_day
+        # A range with no day in it (a start after the end, or a range wholly before the first list or after
+        # today, which the service holds the range to) has no entry.
+        held = start and end and start <= end and end >= first_day and start <= max(dt.date.today(), last_day)
+        items = timeline_service(session, state=state, model=model, every=every, start=from_, end=to) if held else []
     return {"state": state, "model": model, "every": every, "items": items}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Optional
 
@@ -32,6 +31,7 @@ from g287.sources.rules import states
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.app import API_PREFIX, site_of
+from g287.web.params import Day
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -54,7 +54,7 @@ class ListParameters:
 
     def __init__(
         self,
-        as_of: Optional[dt.date] = Query(None, description="The lists in force on this date (default: the latest)"),
+        as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: the latest)"),
         state: Optional[schemas.StateCode] = Query(None, description="USPS code of the state"),
         county: Optional[str] = Query(
             None,
@@ -100,7 +100,7 @@ def index(request: Request):
 
 
 @router.get("/stats", response_model=schemas.Stats, summary="Headline figures as of a date (as `g287 stats --json`)")
-def stats(request: Request, as_of: Optional[dt.date] = Query(None, description="Default: the latest")):
+def stats(request: Request, as_of: Optional[Day] = Query(None, description="Default: the latest")):
     with site_of(request).read() as session:
         return figures.stats(session, as_of)
 
@@ -119,7 +119,7 @@ def agreements(request: Request, p: ListParameters = Depends()):
     summary="One agreement, as of a date",
     responses={308: {"description": "The agreement was joined to another by an identity merge: the answer is that agreement"}},
 )
-def agreement(request: Request, agreement_id: int = Path(ge=1, le=MAX_ID), as_of: Optional[dt.date] = Query(None)):
+def agreement(request: Request, agreement_id: int = Path(ge=1, le=MAX_ID), as_of: Optional[Day] = Query(None)):
     with site_of(request).read() as session:
         joined = session.get(AgreementRow, agreement_id)
         if joined is not None and joined.merged_into_id is not None:
@@ -240,7 +240,7 @@ def hit_url(hit) -> str:
 
 
 @router.get("/states", response_model=schemas.StateList, summary="Figures per state as of a date")
-def state_list(request: Request, as_of: Optional[dt.date] = Query(None)):
+def state_list(request: Request, as_of: Optional[Day] = Query(None)):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         participating = state_figures(session, force.participating)

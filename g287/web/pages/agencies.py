@@ -4,7 +4,6 @@ names and the identity merges that joined them, with their reasons."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Path, Query, Request
@@ -20,6 +19,7 @@ from g287.sources.rules import states
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_choices
 from g287.web.render import render
+from g287.web.params import Day
 
 router = APIRouter()
 PAGE_SIZE = 100
@@ -29,7 +29,7 @@ StateChoice = Optional[Literal[tuple(s.usps for s in states())]]  # type: ignore
 @router.get("/agencies")
 def agency_list(
     request: Request,
-    as_of: Optional[dt.date] = AsOf,
+    as_of: Optional[Day] = AsOf,
     state: StateChoice = None,
     model: ModelChoice = None,
     type: Optional[Literal["county", "municipality", "state_agency", "other"]] = None,

@@ -4,7 +4,6 @@ ICE's COUNTY column gives it (/states/FL/counties/brevard), redirects to the cou
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Optional
 
 from fastapi import APIRouter, Path, Request
@@ -18,12 +17,13 @@ from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date
 from g287.web.pages.states import known_state
 from g287.web.render import render, url
+from g287.web.params import Day
 
 router = APIRouter()
 
 
 @router.get("/counties/{fips}")
-def county_page(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: Optional[dt.date] = AsOf, model: ModelChoice = None):
+def county_page(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: Optional[Day] = AsOf, model: ModelChoice = None):
     county = county_or_404(fips)
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
@@ -44,7 +44,7 @@ def county_page(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: O
 
 
 @router.get("/states/{usps}/counties/{name}")
-def county_by_name(request: Request, usps: str = Path(max_length=2), name: str = Path(max_length=100), as_of: Optional[dt.date] = AsOf, model: ModelChoice = None):
+def county_by_name(request: Request, usps: str = Path(max_length=2), name: str = Path(max_length=100), as_of: Optional[Day] = AsOf, model: ModelChoice = None):
     """The county a name designates in a state (as county matching reads ICE's COUNTY column), by redirection."""
     code, state = known_state(usps)
     match = match_county(code, name.replace("-", " "))

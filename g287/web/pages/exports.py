@@ -3,7 +3,6 @@ SQLite database."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import tempfile
@@ -28,6 +27,7 @@ from g287.web.api import schemas
 from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
 from g287.web.app import site_of
+from g287.web.params import Day
 
 router = APIRouter(prefix="/exports")
 
@@ -104,7 +104,7 @@ GEOJSON = "application/geo+json"
 
 
 @router.get("/states.geojson")
-def states_download(request: Request, as_of: Optional[dt.date] = Query(None), model: Optional[schemas.Model] = Query(None)):
+def states_download(request: Request, as_of: Optional[Day] = Query(None), model: Optional[schemas.Model] = Query(None)):
     """Every state with its figures as of a date (WGS 84 geometry recovered from the map shapes)."""
     with site_of(request).read() as session:
         body = states_geojson(session, publications_in_force(session, as_of), model)
@@ -114,7 +114,7 @@ def states_download(request: Request, as_of: Optional[dt.date] = Query(None), mo
 @router.get("/counties.geojson")
 def counties_download(
     request: Request,
-    as_of: Optional[dt.date] = Query(None),
+    as_of: Optional[Day] = Query(None),
     state: Optional[schemas.StateCode] = Query(None),
     model: Optional[schemas.Model] = Query(None),
     vintage: Optional[Vintage] = VINTAGE,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Optional
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from g287.web.app import site_of
 from g287.web.pages.common import AsOf
 from g287.web.render import render
 from g287.web.svg import safe_svg
+from g287.web.params import Day
 
 router = APIRouter()
 
@@ -22,14 +22,14 @@ def build(session, as_of):
 
 
 @router.get("/factsheet")
-def factsheet_page(request: Request, as_of: Optional[dt.date] = AsOf):
+def factsheet_page(request: Request, as_of: Optional[Day] = AsOf):
     with site_of(request).read() as session:
         sheet = build(session, as_of)
     return render("factsheet.html", sheet=sheet, map_svg=safe_svg(sheet["map_svg"]), as_of=as_of.isoformat() if as_of else "")
 
 
 @router.get("/factsheet.pdf")
-def factsheet_download(request: Request, as_of: Optional[dt.date] = AsOf):
+def factsheet_download(request: Request, as_of: Optional[Day] = AsOf):
     with site_of(request).read() as session:
         sheet = build(session, as_of)
     return Response(

@@ -3,7 +3,6 @@ the trend of MOAs by model, the latest changes, and the figures per state."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Query, Request
@@ -17,6 +16,7 @@ from g287.sources.rules import states
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, national_map, selected_date, trend, trend_chart
 from g287.web.render import render
+from g287.web.params import Day
 
 router = APIRouter()
 HEADLINE_VINTAGE = "2000"  # the 3,141 counties of Census 2000: the count public statements use
@@ -41,7 +41,7 @@ def counties_covered(session, force, model: str | None) -> dict | None:
 
 
 @router.get("/")
-def home(request: Request, as_of: Optional[dt.date] = AsOf, model: ModelChoice = None, level: Literal["state", "county"] = Query("state")):
+def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = None, level: Literal["state", "county"] = Query("state")):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         stats = figures.stats(session, as_of)

@@ -4,7 +4,6 @@ list without being listed as signed, and those still pending."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Optional
 
 from fastapi import APIRouter, Request
@@ -15,6 +14,7 @@ from g287.registry.queries import Filters, agencies_as_of, figures_by_publicatio
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, selected_date
 from g287.web.render import render
+from g287.web.params import Day
 
 router = APIRouter()
 
@@ -24,7 +24,7 @@ def for_model(items: list[dict], model: str | None) -> list[dict]:
 
 
 @router.get("/pending")
-def pending_page(request: Request, as_of: Optional[dt.date] = AsOf, model: ModelChoice = None):
+def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = None):
     filters = Filters(model=model)
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)

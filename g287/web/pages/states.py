@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Optional
 
 from fastapi import APIRouter, Path, Request
@@ -15,6 +14,7 @@ from g287.sources.rules import states
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_map, trend, trend_chart
 from g287.web.render import render
+from g287.web.params import Day
 
 router = APIRouter()
 
@@ -28,7 +28,7 @@ def known_state(usps: str) -> tuple[str, str]:
 
 
 @router.get("/states")
-def state_index(request: Request, as_of: Optional[dt.date] = AsOf):
+def state_index(request: Request, as_of: Optional[Day] = AsOf):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         participating = state_figures(session, force.participating)
@@ -46,7 +46,7 @@ def state_index(request: Request, as_of: Optional[dt.date] = AsOf):
 
 
 @router.get("/states/{usps}")
-def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional[dt.date] = AsOf, model: ModelChoice = None):
+def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional[Day] = AsOf, model: ModelChoice = None):
     code, name = known_state(usps)
     filters = Filters(state=code, model=model)
     with site_of(request).read() as session:

@@ -8,7 +8,6 @@ GET /api/v1/program/session in the X-CSRF-Token header. Errors: `{"error": {"sta
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Callable, Literal, Optional, TypeVar
 
@@ -27,6 +26,7 @@ from g287.web.program import schemas
 from g287.web.program.core import FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, issue_seed, set_session_cookie
 from g287.web.program.moas import refuse_oversized_upload
 from g287.web.program.public import registry_figures
+from g287.web.params import Day
 
 PREFIX = f"{API_PREFIX}/program"
 router = APIRouter(prefix=PREFIX, tags=["program workflow"], route_class=PrivateRoute, responses=schemas.ERRORS)
@@ -284,7 +284,7 @@ def update_nominee(request: Request, nominee_id: RecordId, body: schemas.Nominee
 
 
 @router.get("/nominees/{nominee_id}/eligibility", response_model=schemas.EligibilityOut, summary="Eligibility on a date, with the reason for every rule not met")
-def eligibility(request: Request, nominee_id: RecordId, as_of: Optional[dt.date] = None):
+def eligibility(request: Request, nominee_id: RecordId, as_of: Optional[Day] = None):
     return read(request, lambda s, a: nominees.eligibility(s, a, nominee_id, as_of=as_of).as_dict())
 
 
@@ -332,17 +332,17 @@ def revoke(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_t
 
 
 @router.get("/authorized", response_model=list[schemas.AuthorizedOfficer], summary="Officers authorized on a date, per agency and model")
-def authorized(request: Request, as_of: Optional[dt.date] = None, agency_id: FilterId = None, model: Optional[schemas.Model] = None):
+def authorized(request: Request, as_of: Optional[Day] = None, agency_id: FilterId = None, model: Optional[schemas.Model] = None):
     return read(request, lambda s, a: training.authorized_officers(s, a, as_of=as_of, agency_id=agency_id, model=model))
 
 
 @router.get("/summary", response_model=list[schemas.SummaryRow], summary="Per agency and model: nominees, eligible, in training, certified, authorized")
-def summary(request: Request, as_of: Optional[dt.date] = None, agency_id: FilterId = None):
+def summary(request: Request, as_of: Optional[Day] = None, agency_id: FilterId = None):
     return read(request, lambda s, a: training.summary(s, a, as_of=as_of, agency_id=agency_id))
 
 
 @router.get("/due", response_model=list[schemas.DueItem], summary="What is due: refreshers, expiries, remediation, background results, enrolments, certifications")
-def due(request: Request, as_of: Optional[dt.date] = None, within_days: int = Query(60, ge=0, le=3660), agency_id: FilterId = None):
+def due(request: Request, as_of: Optional[Day] = None, within_days: int = Query(60, ge=0, le=3660), agency_id: FilterId = None):
     return read(request, lambda s, a: training.due(s, a, as_of=as_of, within_days=within_days, agency_id=agency_id))
 
 
@@ -353,8 +353,8 @@ def audit(
     action: Optional[str] = Query(None, max_length=100, description='Exact ("moa.draft") or a prefix ending in "." ("training.")'),
     object_type: Optional[str] = Query(None, max_length=50),
     object_id: Optional[str] = Query(None, max_length=50),
-    since: Optional[dt.date] = None,
-    until: Optional[dt.date] = None,
+    since: Optional[Day] = None,
+    until: Optional[Day] = None,
     limit: int = Query(200, ge=1, le=10000),
 ):
     wanted = AuditFilter(actor=actor, action=action, object_type=object_type, object_id=object_id, since=since, until=until, limit=limit)
@@ -383,7 +383,7 @@ def public_application(request: Request, application_id: RecordId):
 
 
 @public_router.get("/figures", response_model=schemas.RegistryFigures, summary="The registry's own figures (source: this registry; never mixed with ICE's)")
-def public_figures(request: Request, as_of: Optional[dt.date] = None):
+def public_figures(request: Request, as_of: Optional[Day] = None):
     with site_of(request).read() as session:
         return registry_figures(session, as_of)
 

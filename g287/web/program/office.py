@@ -15,6 +15,7 @@ from g287.program import agencies, audit_log, training
 from g287.program.audit_log import AuditFilter
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, caller_of, page
+from g287.web.params import Day
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -24,7 +25,7 @@ def training_page(
     request: Request,
     agency_id: FilterId = None,
     model: Optional[Literal["JEM", "TFM", "WSO"]] = None,
-    as_of: Optional[dt.date] = None,
+    as_of: Optional[Day] = None,
     within_days: int = Query(60, ge=0, le=3660),
 ):
     caller = caller_of(request)
@@ -51,8 +52,8 @@ def audit_page(
     action: Optional[str] = Query(None, max_length=100),
     object_type: Optional[str] = Query(None, max_length=50),
     object_id: Optional[str] = Query(None, max_length=50),
-    since: Optional[dt.date] = None,
-    until: Optional[dt.date] = None,
+    since: Optional[Day] = None,
+    until: Optional[Day] = None,
     limit: int = Query(200, ge=1, le=10000),
 ):
     wanted = AuditFilter(actor=actor or None, action=action or None, object_type=object_type or None, object_id=object_id or None, since=since, until=until, limit=limit)

@@ -18,6 +18,7 @@ from g287.registry import figures
 from g287.web.app import site_of
 from g287.web.program.core import PublicRoute, RecordId
 from g287.web.render import render
+from g287.web.params import Day
 
 router = APIRouter(route_class=PublicRoute, include_in_schema=False)
 
@@ -34,7 +35,7 @@ def public_page(template: str, **context):
 
 
 @router.get("/program/registry")
-def registry_lists(request: Request, as_of: Optional[dt.date] = None):
+def registry_lists(request: Request, as_of: Optional[Day] = None):
     public = Actor.public()
     with site_of(request).read() as session:
         context = {

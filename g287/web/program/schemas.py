@@ -4,10 +4,11 @@ checked by the services, which the web forms call too."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, Optional
 
 from pydantic import BaseModel, Field
+
+from g287.web.params import Day
 
 Model = Literal["JEM", "TFM", "WSO"]
 Role = Literal["agency_user", "program_officer", "administrator"]
@@ -183,15 +184,15 @@ class ApplicationDetail(BaseModel):
 
 
 class TerminateIn(BaseModel):
-    terminated_on: Optional[dt.date] = None
+    terminated_on: Optional[Day] = None
 
 
 # Nominees, training
 
 
 class ServicePeriod(BaseModel):
-    start: Optional[dt.date] = None
-    end: Optional[dt.date] = None
+    start: Optional[Day] = None
+    end: Optional[Day] = None
 
 
 class NominateIn(BaseModel):
@@ -288,16 +289,16 @@ class NomineeDetail(BaseModel):
 
 class BackgroundIn(BaseModel):
     result: Optional[str] = Field(None, max_length=100, description="passed or failed")
-    completed_on: Optional[dt.date] = None
+    completed_on: Optional[Day] = None
 
 
 class DayIn(BaseModel):
-    on: Optional[dt.date] = Field(None, description="The date (enrolment and certification: default today)")
+    on: Optional[Day] = Field(None, description="The date (enrolment and certification: default today)")
 
 
 class ExamIn(BaseModel):
     score: float = Field(description="Percent, 0 to 100; the pass mark is 70")
-    taken_on: Optional[dt.date] = None
+    taken_on: Optional[Day] = None
     exam: Optional[str] = Field(None, max_length=200, description="Needed only when the course has several examinations")
 
 
