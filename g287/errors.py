@@ -21,3 +21,12 @@ class AccessDenied(G287Error):
 class NotFound(G287Error):
     """A named record (publication, agency, ...) does not exist."""
 
+
+class Busy(G287Error):
+    """The database is writing another change (SQLite writes one at a time): try again in a moment."""
+
+    retry_after = 1
+
+    def __init__(self) -> None:
+        super().__init__("the registry is saving another change: send this again in a moment")
+

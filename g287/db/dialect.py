@@ -37,6 +37,12 @@ def prepare_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def is_busy(error: Exception) -> bool:
+    """Whether a database error means another connection is writing (SQLite writes one transaction at a time; a
+    transaction that read before another committed cannot write and is refused at once, whatever the timeout)."""
+    return "database is locked" in str(getattr(error, "orig", error)) or "database is busy" in str(getattr(error, "orig", error))
+
+
 def insert(table, dialect_name: str):
     """An INSERT construct that knows ON CONFLICT for this dialect."""
     if dialect_name == "postgresql":

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from g287 import audit
@@ -143,7 +144,10 @@ def submit_letter(session: Session, actor: Actor, agency_id: int, form: LetterFo
     session.flush()
     for model in values["models"]:
         session.add(ProgramMoa(application_id=application.id, agency_id=agency.id, model=model, status="requested", draft_version=0))
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another letter for the agency and model was saved since the check above
+        raise Conflict(f"the agency already has an open or signed MOA for {', '.join(values['models'])} (sent at the same moment)") from None
     audit.record(session, actor, "application.submit", "application", application.id, after={key: value for key, value in letter.items() if key != "text"})
     return application
 

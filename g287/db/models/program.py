@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g287.db.base import Base
@@ -122,6 +122,12 @@ class ProgramMoa(Base):
     __table_args__ = (
         UniqueConstraint("application_id", "model"),
         CheckConstraint("status IN ('requested', 'draft', 'signed', 'terminated')", name="status"),
+        # One open (requested, drafted or signed) MOA per agency and model: the service checks it, and this index
+        # keeps it when two letters are sent at the same moment (each check would see no other).
+        Index(
+            "ux_program_moas_open_agency_model", "agency_id", "model", unique=True,
+            sqlite_where=text("status <> 'terminated'"), postgresql_where=text("status <> 'terminated'"),
+        ),
     )
 
 

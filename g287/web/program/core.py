@@ -19,6 +19,7 @@ from urllib.parse import quote
 from fastapi import Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -26,7 +27,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from g287.access import Actor
 from g287.db.ids import MAX_ID, record_id
 from g287.db.models.program import User
-from g287.errors import AccessDenied, G287Error, NotFound
+from g287.db import dialect
+from g287.errors import AccessDenied, Busy, G287Error, NotFound
 from g287.program import auth
 from g287.program.auth import CsrfRejected, LoginRefused
 from g287.program.documents import RenderedDocument
@@ -170,6 +172,8 @@ def status_of(error: Exception) -> int:
         return 422
     if isinstance(error, Conflict):  # NotEligible included
         return 409
+    if isinstance(error, Busy):
+        return 503
     return 400
 
 
@@ -219,6 +223,10 @@ class ProgramRoute(APIRoute):
                 response = await handler(request)
             except (G287Error, RequestValidationError) as error:
                 response = error_response(request, error, api=api)
+            except OperationalError as error:
+                if not dialect.is_busy(error):
+                    raise
+                response = error_response(request, Busy(), api=api)
             if private:
                 mark_private(request, response)
             return response

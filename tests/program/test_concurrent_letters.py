@@ -1,0 +1,78 @@
+"""Two letters sent at the same moment: each service's check sees no other open MOA, and the database keeps the
+rule (one open MOA per agency and model); a SQLite database busy with another change is a 503, not a 500."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from g287.db.models.program import ProgramMoa
+from g287.program import applications
+from g287.program.validation import Conflict
+from tests.program.world import build, letter
+
+
+@pytest.fixture
+def world(db):
+    with db.session() as session:
+        w = build(session, "agencies")
+    return db, w
+
+
+def test_a_letter_whose_check_saw_no_other_is_refused_by_the_database(world, monkeypatch):
+    db, w = world
+    with db.session() as session:
+        applications.submit_letter(session, w.user_b, w.agency_b, letter(["JEM"]))
+    # The second letter's check runs as if the first were not yet committed (as in a race): no open status is seen.
+    monkeypatch.setattr(applications, "OPEN_STATUSES", ())
+    with pytest.raises(Conflict, match="already has an open or signed MOA for JEM"):
+        with db.session() as session:
+            applications.submit_letter(session, w.user_b, w.agency_b, letter(["JEM"]))
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(ProgramMoa).where(ProgramMoa.agency_id == w.agency_b, ProgramMoa.model == "JEM")) == 1
+
+
+def test_one_open_moa_per_agency_and_model_but_terminated_ones_do_not_count(world):
+    db, w = world
+    with db.session() as session:
+        application = applications.submit_letter(session, w.user_b, w.agency_b, letter(["JEM"]))
+        moa = session.scalars(select(ProgramMoa).where(ProgramMoa.application_id == application.id)).one()
+        moa.status = "terminated"
+    with db.session() as session:  # a terminated MOA leaves room for a new letter
+        second = applications.submit_letter(session, w.user_b, w.agency_b, letter(["JEM"]))
+        session.add(ProgramMoa(application_id=application.id, agency_id=w.agency_b, model="TFM", status="requested", draft_version=0))
+        session.flush()
+        session.add(ProgramMoa(application_id=second.id, agency_id=w.agency_b, model="TFM", status="draft", draft_version=0))
+        with pytest.raises(IntegrityError):
+            session.flush()
+        session.rollback()
+
+
+def test_a_busy_database_is_a_503_with_retry_after(db, monkeypatch):
+    """SQLite writes one transaction at a time: one that read before another committed cannot write, whatever the
+    timeout. The caller is told to send it again (503, Retry-After), not shown an internal error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from g287.access import Actor
+    from g287.program import accounts
+    from g287.web.app import create_app
+    from tests.program.web.conftest import PASSWORD, sign_in
+
+    with db.session() as session:
+        accounts.add_user(session, Actor.command_line(), "officer", "program_officer", password=PASSWORD)
+
+    def busy(*_args, **_kwargs):
+        raise OperationalError("UPDATE ...", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(applications, "list_applications", busy)
+    client = TestClient(create_app(db))
+    assert sign_in(client, "officer").status_code == 303
+    response = client.get("/api/v1/program/applications")
+    assert response.status_code == 503 and response.headers["retry-after"] == "1"
+    assert "send this again in a moment" in response.json()["error"]["message"]
+    page = client.get("/program/applications")
+    assert page.status_code == 503 and "send this again in a moment" in page.text
