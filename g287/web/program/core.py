@@ -25,9 +25,9 @@ from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from g287.access import Actor
+from g287.db import dialect
 from g287.db.ids import MAX_ID, record_id
 from g287.db.models.program import User
-from g287.db import dialect
 from g287.errors import AccessDenied, Busy, G287Error, NotFound
 from g287.program import auth
 from g287.program.auth import CsrfRejected, LoginRefused
