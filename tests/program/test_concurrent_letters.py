@@ -76,3 +76,27 @@ def test_a_busy_database_is_a_503_with_retry_after(db, monkeypatch):
     assert "send this again in a moment" in response.json()["error"]["message"]
     page = client.get("/program/applications")
     assert page.status_code == 503 and "send this again in a moment" in page.text
+
+
+def test_a_constraint_broken_by_a_change_saved_at_the_same_moment_is_a_409(db, monkeypatch):
+    """Two officers recording the same signed MOA at once: the second breaks a unique constraint the service
+    checks first but could not see; the caller is told of the conflict (409), not shown an internal error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from g287.access import Actor
+    from g287.program import accounts
+    from g287.web.app import create_app
+    from tests.program.web.conftest import PASSWORD, sign_in
+
+    with db.session() as session:
+        accounts.add_user(session, Actor.command_line(), "officer", "program_officer", password=PASSWORD)
+
+    def raced(*_args, **_kwargs):
+        raise IntegrityError("INSERT ...", {}, Exception("duplicate key value violates unique constraint"))
+
+    monkeypatch.setattr(applications, "list_applications", raced)
+    client = TestClient(create_app(db))
+    assert sign_in(client, "officer").status_code == 303
+    response = client.get("/api/v1/program/applications")
+    assert response.status_code == 409 and "saved at the same moment" in response.json()["error"]["message"]

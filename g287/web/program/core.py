@@ -19,7 +19,7 @@ from urllib.parse import quote
 from fastapi import Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -227,6 +227,10 @@ class ProgramRoute(APIRoute):
                 if not dialect.is_busy(error):
                     raise
                 response = error_response(request, Busy(), api=api)
+            except IntegrityError:
+                # A constraint the services check first (one signed MOA per record, one open MOA per model...) was
+                # broken by a change saved at the same moment, which the check could not see.
+                response = error_response(request, Conflict("this conflicts with a change saved at the same moment: reload and check before sending it again"), api=api)
             if private:
                 mark_private(request, response)
             return response
