@@ -51,9 +51,8 @@ def test_one_open_moa_per_agency_and_model_but_terminated_ones_do_not_count(worl
         session.rollback()
 
 
-def test_a_busy_database_is_a_503_with_retry_after(db, monkeypatch):
-    """SQLite writes one transaction at a time: one that read before another committed cannot write, whatever the
-    timeout. The caller is told to send it again (503, Retry-After), not shown an internal error."""
+def _officer_client_whose_reads_fail_with(db, monkeypatch, error: Exception):
+    """A signed-in program officer's client, over a site whose list of applications raises `error`."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
@@ -65,12 +64,19 @@ def test_a_busy_database_is_a_503_with_retry_after(db, monkeypatch):
     with db.session() as session:
         accounts.add_user(session, Actor.command_line(), "officer", "program_officer", password=PASSWORD)
 
-    def busy(*_args, **_kwargs):
-        raise OperationalError("UPDATE ...", {}, Exception("database is locked"))
+    def fails(*_args, **_kwargs):
+        raise error
 
-    monkeypatch.setattr(applications, "list_applications", busy)
+    monkeypatch.setattr(applications, "list_applications", fails)
     client = TestClient(create_app(db))
     assert sign_in(client, "officer").status_code == 303
+    return client
+
+
+def test_a_busy_database_is_a_503_with_retry_after(db, monkeypatch):
+    """SQLite writes one transaction at a time: one that read before another committed cannot write, whatever the
+    timeout. The caller is told to send it again (503, Retry-After), not shown an internal error."""
+    client = _officer_client_whose_reads_fail_with(db, monkeypatch, OperationalError("UPDATE ...", {}, Exception("database is locked")))
     response = client.get("/api/v1/program/applications")
     assert response.status_code == 503 and response.headers["retry-after"] == "1"
     assert "send this again in a moment" in response.json()["error"]["message"]
@@ -81,22 +87,6 @@ def test_a_busy_database_is_a_503_with_retry_after(db, monkeypatch):
 def test_a_constraint_broken_by_a_change_saved_at_the_same_moment_is_a_409(db, monkeypatch):
     """Two officers recording the same signed MOA at once: the second breaks a unique constraint the service
     checks first but could not see; the caller is told of the conflict (409), not shown an internal error."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from starlette.testclient import TestClient
-    from g287.access import Actor
-    from g287.program import accounts
-    from g287.web.app import create_app
-    from tests.program.web.conftest import PASSWORD, sign_in
-
-    with db.session() as session:
-        accounts.add_user(session, Actor.command_line(), "officer", "program_officer", password=PASSWORD)
-
-    def raced(*_args, **_kwargs):
-        raise IntegrityError("INSERT ...", {}, Exception("duplicate key value violates unique constraint"))
-
-    monkeypatch.setattr(applications, "list_applications", raced)
-    client = TestClient(create_app(db))
-    assert sign_in(client, "officer").status_code == 303
+    client = _officer_client_whose_reads_fail_with(db, monkeypatch, IntegrityError("INSERT ...", {}, Exception("duplicate key value violates unique constraint")))
     response = client.get("/api/v1/program/applications")
     assert response.status_code == 409 and "saved at the same moment" in response.json()["error"]["message"]
