@@ -26,8 +26,7 @@ RULES_DIR = DATA_DIR / "program" / "rules"
 CHECKS = ("is_true", "equals", "min_service_years")
 FACTS = ("us_citizen", "background_result", "enforced_jurisdiction_laws", "service_periods")
 # A fact the program office records with the day it was established counts only from that day: asked about an
-# earlier day, the rule finds it not yet recorded.
-# The explanation then says when it was established.
+# earlier day, the rule finds it not yet recorded, and its explanation says when it was established.
 FACT_DAYS = {"background_result": ("background_completed_on", "the background investigation was completed on {day}, after {as_of}")}
 
 

@@ -79,3 +79,15 @@ def test_the_data_links_of_pages_lead_somewhere_on_any_date(sqlite_site):
             assert sqlite_site.get(target).status_code == 200, (page, target)
             checked += 1
     assert checked >= 10
+
+
+def test_the_documented_pattern_of_a_day_admits_exactly_the_range_checked():
+    import datetime as dt
+    import re
+
+    from g287.program.validation import EARLIEST_DAY, LATEST_DAY
+    from g287.web.params import DAY_PATTERN
+
+    pattern = re.compile(DAY_PATTERN)
+    assert pattern.match(EARLIEST_DAY.isoformat()) and pattern.match(LATEST_DAY.isoformat())
+    assert not pattern.match((EARLIEST_DAY - dt.timedelta(days=1)).isoformat()) and not pattern.match((LATEST_DAY + dt.timedelta(days=1)).isoformat())
