@@ -69,3 +69,48 @@ def test_sqlite_uses_wal(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.dispose()
+
+
+def test_sqlite_changes_that_read_first_wait_their_turn_instead_of_failing(tmp_path):
+    """SQLite lets one transaction write at a time, and one that read before another committed can no longer write:
+    deferred, the second of two read-then-write changes is refused; begun as writing, it waits and succeeds."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from g287.db.engine import Database
+
+    db = Database(f"sqlite:///{tmp_path / 'turns.sqlite'}")
+    with db.session() as session:
+        session.execute(text("CREATE TABLE counter (n INTEGER)"))
+
+    def two_changes_at_once(writing: bool) -> list[str]:
+        refused: list[str] = []
+        first_has_read = threading.Event()
+
+        def change(pause: float, signal: threading.Event | None) -> None:
+            try:
+                with db.session(writing=writing) as session:
+                    session.execute(text("SELECT count(*) FROM counter")).scalar()
+                    if signal is not None:
+                        signal.set()
+                    time.sleep(pause)
+                    session.execute(text("INSERT INTO counter VALUES (1)"))
+            except Exception as error:  # the refusal is what is measured
+                refused.append(type(error).__name__)
+
+        first = threading.Thread(target=change, args=(0.3, first_has_read))
+        first.start()
+        first_has_read.wait()
+        second = threading.Thread(target=change, args=(0.5, None))
+        second.start()
+        first.join()
+        second.join()
+        return refused
+
+    assert two_changes_at_once(writing=False) == ["OperationalError"]  # what a deferred transaction meets
+    assert two_changes_at_once(writing=True) == []
+    with db.session() as session:
+        assert session.execute(text("SELECT count(*) FROM counter")).scalar() == 3
+    db.dispose()

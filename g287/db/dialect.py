@@ -15,6 +15,10 @@ def normalize_url(url: str) -> str:
     return url
 
 
+_WRITING = "g287_writing"
+WRITING_OPTIONS = {_WRITING: True}  # a session that will write (Database.session(writing=True)): SQLite begins it IMMEDIATE
+
+
 def prepare_engine(engine: Engine) -> None:
     """SQLite: WAL, foreign keys, and transactions that also cover reads (pysqlite's default begins only before
     writes, so a read-then-write service would not see one consistent database)."""
@@ -34,7 +38,7 @@ def prepare_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITING) else "BEGIN")
 
 
 def is_busy(error: Exception) -> bool:

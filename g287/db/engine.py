@@ -60,6 +60,7 @@ class Database:
         except (ImportError, NoSuchModuleError) as error:
             raise G287Error(f"cannot open the database {self.safe_url}: {error}") from None
         dialect.prepare_engine(self.engine)
+        self._writing_engine = self.engine.execution_options(**dialect.WRITING_OPTIONS)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
             self.migrate()
@@ -87,9 +88,14 @@ class Database:
         return make_url(self.url).render_as_string(hide_password=True)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session whose work is committed at the end of the block, or rolled back entirely on any error."""
-        with self.sessions() as session:
+    def session(self, *, writing: bool = False) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block, or rolled back entirely on any error.
+
+        `writing`: the block will write after reading (a change from a form or the API, an ingest). On SQLite its
+        transaction takes the write lock when it begins, so a concurrent change waits its turn (busy_timeout)
+        instead of being refused: a transaction that read before another committed could no longer write."""
+        bind = self._writing_engine if writing else self.engine
+        with self.sessions(bind=bind) as session:
             with session.begin():
                 yield session
 

@@ -72,7 +72,7 @@ def login(db: Database, username: str, password: str, client: str | None, *, now
     client_key = _client_key(client)
     refusal: LoginRefused | None = None
     result: LoginResult | None = None
-    with db.session() as session:
+    with db.session(writing=True) as session:  # reads the attempts, then records this one
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - max(KEEP_ATTEMPTS, _window())))
         retry_after = _locked_for(session, name, client_key, now)
         if retry_after:

@@ -54,7 +54,7 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
                 finish(path, prepared)
                 continue
             try:
-                with db.session() as session:
+                with db.session(writing=True) as session:
                     existing = already_ingested(session, prepared.sha256)
                     outcome = unchanged_result(path, existing) if existing is not None else write_publication(session, prepared, actor, known)
                 known.committed()

@@ -145,7 +145,7 @@ def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResu
         if existing is not None:
             return unchanged_result(path, existing)
     prepared = prepare(path, digest=digest, **options)
-    with db.session() as session:
+    with db.session(writing=True) as session:
         existing = already_ingested(session, prepared.sha256)
         if existing is not None:
             return unchanged_result(path, existing)

@@ -61,7 +61,7 @@ async def logout(request: Request):
     values = await form_of(request)
     caller = caller_of(request)
     check_csrf(request, caller, text(values, CSRF_FIELD))
-    with site_of(request).db.session() as session:
+    with site_of(request).db.session(writing=True) as session:
         auth.logout(session, caller.token)
     response = see_other("/program/login", "signed-out")
     clear_session_cookie(request, response)
@@ -82,7 +82,7 @@ async def change_password(request: Request):
         check_csrf(request, caller, text(values, CSRF_FIELD))
         if (text(values, "new_password") or "") != (text(values, "repeat_password") or ""):
             raise InvalidInput({"repeat_password": "the two new passwords differ"})
-        with site_of(request).db.session() as session:
+        with site_of(request).db.session(writing=True) as session:
             accounts.change_password(session, caller.actor, text(values, "current_password") or "", text(values, "new_password") or "")
     except G287Error as error:
         problem = problem_of(error)

@@ -44,7 +44,7 @@ def change(request: Request, token: Optional[str], work: Callable[[Session, Acto
     """One change: the CSRF token checked, then the service in one transaction."""
     caller = caller_of(request)
     check_csrf(request, caller, token)
-    with site_of(request).db.session() as session:
+    with site_of(request).db.session(writing=True) as session:
         result = work(session, caller.actor)
     site_of(request).changed()
     return result

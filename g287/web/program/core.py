@@ -338,7 +338,7 @@ async def submit_form(request: Request, work: Callable[[Session, Actor, dict[str
     try:
         values = await form_of(request)
         check_csrf(request, caller, text(values, CSRF_FIELD))
-        with site_of(request).db.session() as session:
+        with site_of(request).db.session(writing=True) as session:
             result = work(session, caller.actor, values)
     except G287Error as error:
         return Submitted(shown_again(values), problem=problem_of(error))
