@@ -325,16 +325,6 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
     refresh_agencies(conn, latest_names)  # name (with its key), type and county, as a new latest list gives them
 
 
-_AGENCIES_OF_ROWS = plain(
-    select(_agency_names.agency_id).distinct().join(RawRow.__table__, _raw_rows.agency_name_id == _agency_names.id).where(_raw_rows.id.in_(bindparam("ids", expanding=True)))
-)
-
-
-def agencies_listing(conn: Connection, raw_row_ids: list[int]) -> list[int]:
-    """The agencies of these rows."""
-    return sorted({agency_id for (agency_id,) in _AGENCIES_OF_ROWS.rows_in_chunks(conn, "ids", raw_row_ids)})
-
-
 _PUBLICATION_DATES = plain(select(_publications.series, _publications.seq, _publications.published_on))
 _MODELS_OF = plain(select(_agreements.model).where(_agreements.agency_id == bindparam("agency")))
 _NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model", "origin"))

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from g287.db.chunks import chunks
 from g287.db.plain import plain
-from g287.db.models.registry import Agency, AgencyName, Agreement
+from g287.db.models.registry import Agency, AgencyName, Agreement, RawRow
 from g287.registry.names import agency_key
 
 RULE_FIRST_SEEN = "first_seen"  # rule codes; their wording is in g287.history.names.RULE_TEXT
@@ -32,6 +32,7 @@ class NameFacts:
 # Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
 _agencies = Agency.__table__.c
 _agency_names = AgencyName.__table__.c
+_raw_rows = RawRow.__table__.c
 _agreements = Agreement.__table__.c
 
 _NAMES_CALLED = plain(select(_agency_names.id, _agency_names.state_usps, _agency_names.name).where(_agency_names.name.in_(bindparam("names", expanding=True))))
@@ -78,6 +79,16 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
     return result, new_agency_ids
 
 
+
+
+_AGENCIES_OF_RAW_ROWS = plain(
+    select(_agency_names.agency_id).join(RawRow.__table__, _raw_rows.agency_name_id == _agency_names.id).where(_raw_rows.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def agencies_of_raw_rows(conn: Connection, raw_row_ids) -> set[int]:
+    """The agencies of these stored rows (as identity resolution leaves them)."""
+    return {agency_id for (agency_id,) in _AGENCIES_OF_RAW_ROWS.rows_in_chunks(conn, "ids", sorted(raw_row_ids))}
 
 
 def agency_ids_of_names(conn: Connection, name_ids: set[int]) -> dict[int, int]:

@@ -24,7 +24,7 @@ from g287.db.plain import plain
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
 from g287.registry import runs
-from g287.registry.agencies import AgreementFacts, NameFacts, refresh_agencies, resolve_names, upkeep_agreements
+from g287.registry.agencies import AgreementFacts, NameFacts, agencies_of_raw_rows, refresh_agencies, resolve_names, upkeep_agreements
 from g287.registry.processors import IngestEvent, NewRow, run_processors
 from g287.registry.processors import load as load_processors
 from g287.registry.processors import precompute as precompute_for_processors
@@ -279,7 +279,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     affected = None
     if is_latest and seq > 1:  # the agencies of the rows listed now are known; only rows no longer listed are asked about
         affected = {agency_of_raw[r] for r in changed_raw_ids if r in agency_of_raw} - {None}
-        affected |= _agencies_of_raw_ids(conn, {r for r in changed_raw_ids if r not in agency_of_raw})
+        affected |= agencies_of_raw_rows(conn, {r for r in changed_raw_ids if r not in agency_of_raw})
     agreement_facts: dict[tuple[int, str], AgreementFacts | None] = {}
     latest_names: dict[int, tuple[str, str | None, str | None]] = {}
     for reading in listings:
@@ -435,18 +435,11 @@ _AGENCIES_OF_LISTED_ROWS = plain(
     .outerjoin(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
     .where(runs.covering(bindparam("series"), bindparam("seq")))
 )
-_AGENCIES_OF_RAW_ROWS = plain(
-    select(_agency_names.agency_id).join(RawRow.__table__, _raw_rows.agency_name_id == _agency_names.id).where(_raw_rows.id.in_(bindparam("ids", expanding=True)))
-)
 
 
 def _agencies_of_rows(conn: Connection, series: str, seq: int) -> dict[int, int | None]:
     """The agency of every raw row listed by the publication at `seq` (after identity resolution)."""
     return dict(_AGENCIES_OF_LISTED_ROWS.rows(conn, series=series, seq=seq))
-
-
-def _agencies_of_raw_ids(conn: Connection, raw_ids: set[int]) -> set[int]:
-    return {agency_id for (agency_id,) in _AGENCIES_OF_RAW_ROWS.rows_in_chunks(conn, "ids", sorted(raw_ids))}
 
 
 # Every ingest runs the processors: their modules are imported with this one, not during the first file.

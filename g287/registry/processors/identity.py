@@ -1,7 +1,8 @@
 """Follow agencies across renames: compare the agencies created by this publication with the known ones."""
 
-from g287.history.identity import agencies_listing, refresh, resolve_new_agencies
+from g287.history.identity import refresh, resolve_new_agencies
 from g287.history.names import identity_rules
+from g287.registry.agencies import agencies_of_raw_rows
 
 ORDER = 10
 
@@ -11,7 +12,7 @@ def process(conn, event) -> None:
     if not event.is_latest and event.origin == "ice":
         # A list older than one held already: an agreement it lists may be listed by no later one, and then its
         # signed date and addresses, and its agency's name, are this list's (the latest that lists them).
-        refresh(conn, agencies_listing(conn, event.listed_raw_row_ids))
+        refresh(conn, sorted(agencies_of_raw_rows(conn, event.listed_raw_row_ids)))
 
 
 def warm_up() -> None:
