@@ -44,7 +44,8 @@ def prepare_engine(engine: Engine) -> None:
 def is_busy(error: Exception) -> bool:
     """Whether a database error means another connection is writing (SQLite writes one transaction at a time; a
     transaction that read before another committed cannot write and is refused at once, whatever the timeout)."""
-    return "database is locked" in str(getattr(error, "orig", error)) or "database is busy" in str(getattr(error, "orig", error))
+    message = str(getattr(error, "orig", error))
+    return "database is locked" in message or "database is busy" in message
 
 
 def insert(table, dialect_name: str):

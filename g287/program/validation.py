@@ -39,10 +39,14 @@ class Conflict(G287Error):
     """The record is not in a state that allows this step (e.g. recording a signed MOA twice)."""
 
 
+def in_day_range(day: dt.date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
 def day_argument(name: str, value: dt.date | None) -> dt.date | None:
     """A date a read service is asked about (as_of, since, until), or None: InvalidInput naming the parameter
     when it is outside EARLIEST_DAY..LATEST_DAY."""
-    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+    if value is not None and not in_day_range(value):
         raise InvalidInput({name: DAY_RANGE_PROBLEM})
     return value
 
@@ -136,7 +140,7 @@ class Checker:
         if not isinstance(value, dt.date):
             self.fail(name, "expected a date YYYY-MM-DD")
             return None
-        if not EARLIEST_DAY <= value <= LATEST_DAY:
+        if not in_day_range(value):
             self.fail(name, DAY_RANGE_PROBLEM)
             return None
         if not_after is not None and value > not_after:

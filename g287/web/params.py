@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from g287.program.validation import DAY_RANGE_PROBLEM, EARLIEST_DAY, LATEST_DAY
+from g287.program.validation import DAY_RANGE_PROBLEM, in_day_range
 
 # The days the workflow computes with (g287.program.validation: 1900 to 2199), for every date parameter. The
 # range is checked on the date itself; the pattern says it in the OpenAPI document (a test keeps the two alike).
@@ -29,7 +29,7 @@ def _iso_day(value: Any) -> Any:
         value = value.date()
     if not isinstance(value, dt.date):
         raise PydanticCustomError("date_format", "expected a date YYYY-MM-DD")
-    if not EARLIEST_DAY <= value <= LATEST_DAY:
+    if not in_day_range(value):
         raise PydanticCustomError("date_range", DAY_RANGE_PROBLEM)
     return value
 

@@ -342,7 +342,7 @@ def summary(request: Request, as_of: Optional[Day] = None, agency_id: FilterId =
 
 
 @router.get("/due", response_model=list[schemas.DueItem], summary="What is due: refreshers, expiries, remediation, background results, enrolments, certifications")
-def due(request: Request, as_of: Optional[Day] = None, within_days: int = Query(60, ge=0, le=3660), agency_id: FilterId = None):
+def due(request: Request, as_of: Optional[Day] = None, within_days: int = Query(60, ge=0, le=training.MAX_WITHIN_DAYS), agency_id: FilterId = None):
     return read(request, lambda s, a: training.due(s, a, as_of=as_of, within_days=within_days, agency_id=agency_id))
 
 

@@ -26,7 +26,7 @@ def training_page(
     agency_id: FilterId = None,
     model: Optional[Literal["JEM", "TFM", "WSO"]] = None,
     as_of: Optional[Day] = None,
-    within_days: int = Query(60, ge=0, le=3660),
+    within_days: int = Query(60, ge=0, le=training.MAX_WITHIN_DAYS),
 ):
     caller = caller_of(request)
     if not caller.signed_in:
@@ -41,7 +41,7 @@ def training_page(
         }
     return page(
         request, "program/training.html", **context, agency_id=agency_id, model=model, models=MODEL_CODES,
-        as_of=(as_of or dt.date.today()).isoformat(), within_days=within_days,
+        as_of=(as_of or dt.date.today()).isoformat(), within_days=within_days, max_within_days=training.MAX_WITHIN_DAYS,
     )
 
 
