@@ -53,6 +53,7 @@ assert ONE_PROCESS != INGEST
 PANDAS = r"""
 import json, time
 import pandas
+import openpyxl  # read_excel imports it on first use: outside the timing, as g287's own imports are
 from g287.registry.batch import expand_paths, sort_for_ingest
 from g287.config import BUNDLED_PUBLICATIONS_DIR as ICE
 files = sort_for_ingest(expand_paths([str(ICE / "participating"), str(ICE / "pending")]))
