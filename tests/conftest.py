@@ -114,3 +114,45 @@ def snapshot(database: Database, without_columns: frozenset[str] = frozenset()) 
             rows = conn.execute(text(f'SELECT {", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)} FROM "{table}"')).all()
             result[table] = sorted((tuple(map(repr, row)) for row in rows))
     return result
+
+
+@pytest.fixture
+def deferred_writes(monkeypatch):
+    """Sessions that g287's own code opened on SQLite without `writing=True` and then changed the database in, each
+    named by the line that opened it: a change that reads first, begun deferred, is refused when another process
+    commits meanwhile (begun as writing, it waits its turn). Tests that run commands assert it stays empty."""
+    import sys
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    from g287.db import engine as engine_module
+
+    package = Path(engine_module.__file__).resolve().parent.parent
+    opened = engine_module.Database.session
+    found: list[str] = []
+
+    @contextmanager
+    def session(self, *, writing: bool = False):
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename.endswith("contextlib.py"):
+            frame = frame.f_back
+        where, line = Path(frame.f_code.co_filename).resolve(), frame.f_lineno
+        wrote: list[str] = []
+
+        def note(_conn, _cursor, statement, _parameters, _context, _executemany):
+            if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE"):
+                wrote.append(statement)
+
+        with opened(self, writing=writing) as session:
+            connection = session.connection()
+            event.listen(connection, "before_cursor_execute", note)
+            try:
+                yield session
+            finally:
+                event.remove(connection, "before_cursor_execute", note)
+        if wrote and not writing and self.dialect_name == "sqlite" and where.is_relative_to(package):
+            found.append(f"{where.relative_to(package.parent)}:{line}: {' '.join(wrote[0].split()[:3])}")
+
+    monkeypatch.setattr(engine_module.Database, "session", session)
+    return found

@@ -114,3 +114,36 @@ def test_sqlite_changes_that_read_first_wait_their_turn_instead_of_failing(tmp_p
     with db.session() as session:
         assert session.execute(text("SELECT count(*) FROM counter")).scalar() == 3
     db.dispose()
+
+
+def test_opening_a_new_sqlite_database_three_times_at_once_succeeds_three_times(tmp_path):
+    """All find the schema missing; the first migrates, the others wait for it and find nothing left to do
+    (begun deferred, they were refused: they had read the schema's version before the first committed)."""
+    import threading
+
+    from sqlalchemy import text
+
+    from g287.db.engine import Database
+
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    start = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            Database(url).dispose()
+            outcomes.append("opened")
+        except Exception as error:  # the refusal is what is measured
+            outcomes.append(str(error))
+
+    threads = [threading.Thread(target=open_it) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["opened"] * 3
+    database = Database(url)
+    with database.engine.connect() as conn:
+        assert len(conn.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
+    database.dispose()

@@ -72,7 +72,7 @@ def agencies_command(as_json):
 @database_option
 def agency_add(name, state_code, agency_type, county, address, registry_agency_id, as_json):
     """Add an applicant agency (then `g287 user add --role agency_user --agency ID`)."""
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         info = agencies.create_agency(session, admin(), name, state_code, agency_type, county=county, address=(address or "").replace("\\n", "\n") or None, registry_agency_id=registry_agency_id)
     if as_json:
         print_json(asdict(info))
@@ -138,7 +138,7 @@ def _format(output: str) -> str:
 @database_option
 def draft_command(moa_id, output):
     """Draft (or draft again) an MOA from its model's template; marked DRAFT FOR DISCUSSION on every page."""
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         moa = moas.draft_moa(session, admin(), moa_id)
         click.echo(f"MOA {moa.id} ({moa.model}) drafted: version {moa.draft_version}")
         if output:
@@ -163,7 +163,7 @@ def record_command(moa_id, pdf_path, signed_on, signatories, as_json):
         content = Path(pdf_path).read_bytes()
     except OSError as error:
         raise G287Error(f"{pdf_path}: cannot be read ({error.strerror or error})") from None
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         moa = moas.record_signed_moa(session, admin(), moa_id, pdf=content, signed_on=parse_date(signed_on, "--signed-on"), signatories=people)
         summary = applications.moa_summary(moa)
     print_json(summary) if as_json else click.echo(f"MOA {moa.id} ({moa.model}) recorded as signed on {moa.signed_on}; registry agreement {moa.registry_agreement_id}")
@@ -175,7 +175,7 @@ def record_command(moa_id, pdf_path, signed_on, signatories, as_json):
 @database_option
 def terminate_command(moa_id, terminated_on):
     """Record that a signed MOA ended; its officers are no longer authorized from that date."""
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         moa = moas.terminate_moa(session, admin(), moa_id, terminated_on=parse_date(terminated_on, "--on"))
     click.echo(f"MOA {moa.id} ({moa.model}) terminated on {moa.terminated_on}")
 
@@ -191,7 +191,7 @@ def terminate_command(moa_id, terminated_on):
 def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, as_json):
     """Nominate an officer to a signed MOA, and show their eligibility."""
     service = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         nominee = nominees.nominate(session, admin(), moa_id, full_name=full_name, us_citizen=citizen, enforced_jurisdiction_laws=enforced_laws, service_periods=service)
         detail = nominees.nominee_detail(session, admin(), nominee.id)
     _show_nominee(detail, as_json)
@@ -245,7 +245,7 @@ def nominees_command(agency_id, moa_id, as_of, as_json):
 @database_option
 def background_command(nominee_id, result, completed_on):
     """Record the result of a nominee's background investigation."""
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         nominees.record_background(session, admin(), nominee_id, result=result, completed_on=parse_date(completed_on, "--on"))
     click.echo(f"nominee {nominee_id}: background investigation {result}")
 
@@ -256,7 +256,7 @@ def background_command(nominee_id, result, completed_on):
 @database_option
 def enrol_command(nominee_id, enrolled_on):
     """Enrol an eligible nominee in their model's initial course (refused with the reasons otherwise)."""
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         enrolment = training.enrol(session, admin(), nominee_id, enrolled_on=parse_date(enrolled_on, "--on"))
     click.echo(f"nominee {nominee_id} enrolled in {enrolment.course} on {enrolment.enrolled_on}")
 
@@ -269,7 +269,7 @@ def enrol_command(nominee_id, enrolled_on):
 @database_option
 def exam_command(nominee_id, score, taken_on, exam):
     """Record an examination score (70% to pass; one remediation attempt; two failures disqualify)."""
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or dt.date.today(), exam=exam)
     click.echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation}")
 
@@ -280,7 +280,7 @@ def exam_command(nominee_id, score, taken_on, exam):
 @database_option
 def certify_command(nominee_id, certified_on):
     """Certify a nominee who passed the course."""
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         c = training.certify(session, admin(), nominee_id, certified_on=parse_date(certified_on, "--on"))
     click.echo(f"nominee {nominee_id} certified on {c.certified_on}; expires {c.expires_on}; refresher due {c.refresher_due_on}")
 

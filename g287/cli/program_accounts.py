@@ -37,7 +37,7 @@ def user_add(username, role, agency_id, display_name, prompt_password, as_json):
     """Add an account. Unless --prompt-password, a password is generated and printed once; it is never stored
     in clear and cannot be shown again."""
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True) if prompt_password else None
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         created = accounts.add_user(session, Actor.command_line(), username, role, display_name=display_name, agency_id=agency_id, password=password)
     if as_json:
         print_json({"user": asdict(created.user), "password": created.password})
@@ -72,7 +72,7 @@ def user_list(as_json):
 @database_option
 def user_disable(username, as_json):
     """Disable an account and end its sessions (accounts are never deleted: the audit log names them)."""
-    with state().db.session() as session:
+    with state().db.session(writing=True) as session:
         info = accounts.disable_user(session, Actor.command_line(), username)
     if as_json:
         print_json(asdict(info))

@@ -76,7 +76,7 @@ class Database:
                 current = set(MigrationContext.configure(connection).get_current_heads())
             if current == set(_script_heads()):
                 return
-            with self.engine.begin() as connection:
+            with self._writing_engine.begin() as connection:  # two processes opening a new database: one migrates, the other waits
                 cfg = alembic_config(self.engine)
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "heads")

@@ -65,7 +65,7 @@ def import_paths(db: Database, arguments: list[str], actor: Actor, *, ocr: bool 
     authorize(actor, "documents.add")
     files, skipped = expand(arguments)
     report = ImportReport(skipped=skipped)
-    with db.session() as session:
+    with db.session(writing=True) as session:
         link_unlinked_rows(session.connection())
     with db.session() as session:
         held = set(session.scalars(select(Document.sha256)))

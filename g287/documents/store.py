@@ -65,7 +65,7 @@ def store_pdf(
     file_name = file_name or path.name
     sha256, size = _digest(path)
     archive = archive_for(db)
-    with db.session() as session:
+    with db.session(writing=True) as session:
         held = session.scalars(select(Document).where(Document.sha256 == sha256)).first()
         if held is not None:
             return _link_held(session, held, actor, list(address_ids), via, file_name, path, archive)
@@ -116,7 +116,7 @@ def _store_new(
     meanwhile by another process), only the links. A failure takes the new archive file away with the rows."""
     added_file = False
     try:
-        with db.session() as session:
+        with db.session(writing=True) as session:
             held = session.scalars(select(Document).where(Document.sha256 == document.sha256)).first()
             if held is not None:
                 if document.publication_id and held.publication_id is None:
@@ -158,7 +158,7 @@ def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, 
     reading = reading or read_pdf(path, ocr=ocr, only_pages=only_pages)
     reading = _keep_earlier_ocr(db, document_id, reading)
     facts = extract(reading.pages)
-    with db.session() as session:
+    with db.session(writing=True) as session:
         document = session.get(Document, document_id)
         before = {"text_pages": document.text_pages, "ocr_pages": document.ocr_pages, "unread_pages": document.unread_pages}
         old_text = indexed_text(session.scalars(select(DocumentPage.text).where(DocumentPage.document_id == document_id).order_by(DocumentPage.page_number)))
@@ -177,7 +177,7 @@ def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, 
 def recheck(db: Database, actor: Actor, sha256: str | None = None) -> int:
     """Extract facts again from the stored pages (no reading) and re-check the listings; for rule changes."""
     authorize(actor, "documents.reread")
-    with db.session() as session:
+    with db.session(writing=True) as session:
         query = select(Document).where(Document.kind == "pdf")
         if sha256:
             query = query.where(Document.id == document_by_sha(session, sha256).id)

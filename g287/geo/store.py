@@ -192,7 +192,7 @@ def rematch(db: Database, actor: Actor) -> RematchResult:
     """Recompute every stored county match and the quality-register entries of every raw row (after editing
     county_fixes.csv or matching.toml). One transaction; entries are replaced, never duplicated."""
     authorize(actor, "geo.rematch")
-    with db.session() as session:
+    with db.session(writing=True) as session:
         conn = session.connection()
         table = CountyMatch.__table__
         changed = []

@@ -71,7 +71,7 @@ def live_agency(session: Session, agency_id: int) -> Agency:
 def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: str | None = None) -> CandidateView:
     """Accept (merge) or reject a candidate; the decision also goes into the reviewed alias table."""
     aliases.ensure_writable()
-    with aliases.kept_only_if_committed() as alias_file, db.session() as session:
+    with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
         authorize(actor, "identity.review")
         candidate = session.get(IdentityCandidate, candidate_id)
         if candidate is None:
@@ -127,7 +127,7 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
     if not reason.strip():
         raise G287Error("give a reason: the alias table records why two names are, or are not, one agency")
     aliases.ensure_writable()
-    with aliases.kept_only_if_committed() as alias_file, db.session() as session:
+    with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
         authorize(actor, "identity.alias")
         a, b = _agency_of_name(session, state, name), _agency_of_name(session, state, other_name)
         outcome = "recorded; neither name is in the database yet" if a is None and b is None else "recorded"
@@ -165,7 +165,7 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
     if not found:
         raise NotFound(f"no alias between {name!r} and {other_name!r} in {state}")
     aliases.ensure_writable()
-    with aliases.kept_only_if_committed() as alias_file, db.session() as session:
+    with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
         authorize(actor, "identity.alias")
         outcome = "removed"
         if any(e.relation == "same" for e in found):

@@ -64,7 +64,7 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
         return today - dt.timedelta(days=days)
 
     result = DemoResult()
-    with db.session() as session:
+    with db.session(writing=True) as session:
         if session.scalar(select(func.count()).select_from(User)):
             raise G287Error("the database already has accounts: `g287 demo` runs only on a database without any (use a new --database)")
         demoville = agencies.create_agency(session, actor, "Demoville County Sheriff's Office", "FL", "county", county="Demoville County", address="100 Example Avenue\nDemoville, FL 32000")

@@ -93,7 +93,7 @@ def run_sync(
     own_client = client is None
     client = client or PoliteClient(config, archive.partial_dir)
     try:
-        with db.session() as session:
+        with db.session(writing=True) as session:
             links.link_unlinked_rows(session.connection())
         workbook_links = _page(db, actor, client, report, say)
         for link in workbook_links:
@@ -103,7 +103,7 @@ def run_sync(
     finally:
         if own_client:
             client.close()
-    with db.session() as session:
+    with db.session(writing=True) as session:
         audit.record(session, actor, "sources.sync", "page", None, after={k: v for k, v in report.as_dict().items() if k != "broken"})
     return report
 
@@ -222,7 +222,7 @@ def _broken(db: Database, actor: Actor, report: SyncReport, address: DocumentAdd
 
 
 def _address(db: Database, url: str, role: str) -> DocumentAddress:
-    with db.session() as session:
+    with db.session(writing=True) as session:
         address_id = links.ensure_addresses(session.connection(), {url: role})[url]
         return session.get(DocumentAddress, address_id)
 
@@ -241,7 +241,7 @@ def _record_success(db: Database, address_id: int, result: Fetched) -> None:
     values = {"checked_at": dt.datetime.now(dt.timezone.utc), "failures": 0, "problem": None, "http_status": result.http_status}
     if result.status == "downloaded":
         values.update(etag=(result.etag or None) and result.etag[:255], last_modified=(result.last_modified or None) and result.last_modified[:64])
-    with db.session() as session:
+    with db.session(writing=True) as session:
         address = session.get(DocumentAddress, address_id)
         if address.document_id is not None:
             values["status"] = "held"
@@ -250,7 +250,7 @@ def _record_success(db: Database, address_id: int, result: Fetched) -> None:
 
 def _record_failure(db: Database, address_id: int, result: Fetched, actor: Actor | None = None) -> None:
     """A failed fetch: the address is broken (what it served before, if anything, stays in the archive)."""
-    with db.session() as session:
+    with db.session(writing=True) as session:
         address = session.get(DocumentAddress, address_id)
         newly_broken = address.status != "broken"
         address.status = "broken"

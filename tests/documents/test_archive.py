@@ -35,7 +35,7 @@ def copies(tmp_path, names, folder="incoming"):
     return target
 
 
-def test_import_matches_listed_addresses_and_stores_by_content(db, actor, tmp_path):
+def test_import_matches_listed_addresses_and_stores_by_content(db, actor, tmp_path, deferred_writes):
     ingest_file(db, PUBLICATION, actor)
     folder = copies(tmp_path, [BURLESON, VICTORIA], "earlier downloads/TX")
     (folder / "notes.txt").write_text("not a document")
@@ -67,6 +67,7 @@ def test_import_matches_listed_addresses_and_stores_by_content(db, actor, tmp_pa
         assert listed[0]["file_link"] == f"/documents/{sha}.pdf" and listed[0]["models"] == ["WSO"]
         file = queries.document_file(db, sha)
         assert file.path == path and file.media_type == "application/pdf" and file.download_name == BURLESON
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
 def test_importing_again_changes_nothing(sqlite_db, actor, tmp_path):
@@ -195,7 +196,7 @@ def test_rows_are_linked_on_ingest(db, actor):
     assert rows == linked == 605 and addresses == 602  # the list of 2025-07-09 links 602 distinct MOAs from 605 rows
 
 
-def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path):
+def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path, deferred_writes):
     import json
     import subprocess
     import sys
@@ -218,6 +219,7 @@ def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path):
     with db.session() as session:
         facts = queries.document_detail(session, sha)["facts"]
     assert facts["ice_signed_on"]["value"] == "2025-03-10" and facts["model"]["value"] is None
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
 def test_new_rows_linking_a_held_document_are_checked_on_ingest(db, actor, tmp_path):

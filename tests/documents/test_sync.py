@@ -87,7 +87,7 @@ def archive_files():
     return Archive(settings.documents_dir()).listing()
 
 
-def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, ice):
+def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, ice, deferred_writes):
     report = run_sync(db, actor, page_url=ice.url(PAGE))
     assert report.page == "fetched" and not report.failed, report.problems
     assert [(w["file"], w["status"]) for w in report.workbooks] == [("participatingAgencies07112025am.xlsx", "ingested"), ("pendingAgencies07112025am.xlsx", "ingested")]
@@ -126,6 +126,7 @@ def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, 
     assert archive_files() == files
     with db.session() as session:
         assert {a.failures for a in session.scalars(select(DocumentAddress).where(DocumentAddress.status == "broken"))} == {2}
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
 def test_a_download_cut_off_is_resumed_where_it_stopped(sqlite_db, actor, ice):

@@ -28,7 +28,7 @@ def county_entries(db):
         )
 
 
-def test_rematch_replaces_entries(db, actor, tmp_path, monkeypatch):
+def test_rematch_replaces_entries(db, actor, tmp_path, monkeypatch, deferred_writes):
     ingest_constructed(db, tmp_path)
     first = county_entries(db)
     assert sorted((raw, category) for _id, raw, category, _p in first) == [("Bowie County", "unknown"), ("Richmond", "unknown")]
@@ -56,6 +56,7 @@ def test_rematch_replaces_entries(db, actor, tmp_path, monkeypatch):
         assert [i["county_text"] for i in unmatched(session)] == ["Bowie County"]
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "counties.rematch")).all()
         assert len(events) == 3 and events[1].after["changed"][0]["county_text"] == "Richmond"
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
 def test_rematch_needs_permission(db):

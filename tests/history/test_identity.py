@@ -99,7 +99,7 @@ def test_suffix_dropped_with_continuity(db, pub):
     assert merges(db) == [("suffix", 0.9)]
 
 
-def test_spelling_without_continuity_waits_for_review_and_accept_merges(db, pub, alias_file, actor):
+def test_spelling_without_continuity_waits_for_review_and_accept_merges(db, pub, alias_file, actor, deferred_writes):
     pub.publish("participating", "2025-05-16", [row("FL", "Alachua Police Departent", "TFM", "2025-04-01")])
     pub.publish("participating", "2025-05-29", [row("FL", "Alachua Police Department", "TFM", "2025-04-02")])  # date corrected too
     assert merges(db) == []
@@ -112,6 +112,7 @@ def test_spelling_without_continuity_waits_for_review_and_accept_merges(db, pub,
     assert "same,Alachua Police Departent" in alias_file.read_text() or "same,Alachua Police Department" in alias_file.read_text()
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT action FROM audit_events WHERE action = 'identity.review'").all()
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
 def test_reject_keeps_names_apart_and_is_remembered(db, pub, alias_file, actor):
@@ -209,7 +210,7 @@ def test_alias_table_overrides_the_rules(db, pub, alias_file):
     assert merges(db) == [("alias", 1.0)]
 
 
-def test_alias_commands_apply_and_undo(db, pub, alias_file, actor):
+def test_alias_commands_apply_and_undo(db, pub, alias_file, actor, deferred_writes):
     pub.publish("participating", "2025-05-16", [row("FL", "City of Melbourne Police Department", "TFM")])
     pub.publish("participating", "2025-05-29", [row("FL", "Melbourne Police Department", "TFM")])
     assert len(live_agencies(db)) == 1
@@ -224,6 +225,7 @@ def test_alias_commands_apply_and_undo(db, pub, alias_file, actor):
     assert len(live_agencies(db)) == 1
     assert "undone" in review.remove_alias(db, actor, "FL", "Melbourne Police Department", "City of Melbourne Police Department")
     assert len(live_agencies(db)) == 2
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
 def test_public_cannot_decide(db, pub):

@@ -43,7 +43,7 @@ def test_errors_are_one_line_in_a_real_process(tmp_path):
     assert done.stdout == ""
 
 
-def test_user_commands_and_the_audit_log(g287):
+def test_user_commands_and_the_audit_log(g287, deferred_writes):
     added = json.loads(g287("user", "add", "Olga", "--role", "program_officer", "--name", "Olga Officer", "--json").stdout)
     password = added["password"]
     assert added["user"]["username"] == "olga" and len(password) >= 20
@@ -64,9 +64,10 @@ def test_user_commands_and_the_audit_log(g287):
     assert json.loads(g287("audit", "--json", "--since", "2199-01-01").stdout) == []
     bad_date = g287("audit", "--since", "yesterday", ok=False)
     assert bad_date.returncode == 1 and "expected a date" in bad_date.stderr and "Traceback" not in bad_date.stderr
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
-def test_demo_walks_every_stage_and_runs_once(g287, tmp_path):
+def test_demo_walks_every_stage_and_runs_once(g287, tmp_path, deferred_writes):
     shown = g287("demo").stdout
     for username in ("demo-admin", "demo-officer", "demo-agency"):
         assert username in shown
@@ -83,9 +84,10 @@ def test_demo_walks_every_stage_and_runs_once(g287, tmp_path):
     assert figures["published"]["participating"]["source"] == "this registry"
     refused = g287("program", "enrol", str(nominees["Alex Example"]["id"]), ok=False)
     assert refused.returncode == 1 and "not eligible for the TFM" in refused.stderr
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
-def test_program_commands_from_letter_to_certification(g287, tmp_path):
+def test_program_commands_from_letter_to_certification(g287, tmp_path, deferred_writes):
     g287("demo")
     applications = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)
     (sampleton,) = applications
@@ -113,3 +115,4 @@ def test_program_commands_from_letter_to_certification(g287, tmp_path):
     assert g287("program", "record", moa_id, "--pdf", SIGNED_PDF, "--signed-on", today, "--signatory", "agency:A:B", ok=False).returncode == 1
     listed = json.loads(g287("program", "lists", "--kind", "participating", "--json").stdout)
     assert "Quinn Example" not in json.dumps(listed)
+    assert deferred_writes == []  # every change began as writing: it waits for another, never refused
