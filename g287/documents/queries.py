@@ -16,6 +16,7 @@ from g287.db.models.registry import Agency, AgencyName, RawRow
 from g287.documents.archive import Archive, ArchiveError
 from g287.documents.links import agreements_of_addresses, publications_of_addresses
 from g287.documents.store import document_by_sha, archive_for
+from g287.documents.workbook_copy import publishable_copy
 from g287.errors import NotFound
 
 
@@ -169,6 +170,7 @@ class DocumentFile:
     media_type: str
     download_name: str
     size_bytes: int
+    content: bytes | None = None  # what to serve instead of the file: a workbook's publishable copy
 
 
 def document_file(db: Database, sha256: str, actor: Actor | None = None) -> DocumentFile:
@@ -190,7 +192,9 @@ def document_file(db: Database, sha256: str, actor: Actor | None = None) -> Docu
         root = archive.root.resolve()
         if root not in path.resolve().parents or not path.is_file():
             raise NotFound(f"the file of document {value[:12]} is missing from the archive")
-        return DocumentFile(path, document.media_type, _safe_name(document.file_name, document.extension), document.size_bytes)
+        # Workbooks archived before copies were kept may still name the people who saved them: never served as such.
+        content = publishable_copy(path.read_bytes()) if document.kind == "workbook" else None
+        return DocumentFile(path, document.media_type, _safe_name(document.file_name, document.extension), document.size_bytes, content)
 
 
 def _safe_name(name: str, extension: str) -> str:

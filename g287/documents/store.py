@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from g287.documents.archive import Archive, sha256_of
 from g287.documents.extract import extract
 from g287.documents.pdftext import DocumentError
 from g287.documents.reading import DocumentReading, ReadPage, fragments_of_blob, read_pdf
+from g287.documents.workbook_copy import write_publishable_copy
 from g287.errors import NotFound
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".html": "text/html"}
@@ -94,17 +96,27 @@ def store_pdf(
 
 
 def store_file(db: Database, path: Path, actor: Actor, *, kind: str, extension: str, address_ids: list[int] = (), via: str = "sync", file_name: str | None = None, publication_id: int | None = None) -> StoreResult:
-    """Keep a file that is not read page by page (ICE's workbooks, ICE's page): archived and linked only."""
+    """Keep a file that is not read page by page (ICE's workbooks, ICE's page): archived and linked only. A workbook
+    is kept as its publishable copy (g287.documents.workbook_copy): without the names of the people who saved it."""
     authorize(actor, "documents.add")
     path = Path(path)
     file_name = file_name or path.name
+    if kind != "workbook":
+        return _store_plain_file(db, path, actor, kind, extension, list(address_ids), via, file_name, publication_id)
+    with tempfile.TemporaryDirectory(prefix="g287-workbook-") as folder:
+        copy = Path(folder) / "copy.xlsx"
+        write_publishable_copy(path, copy)
+        return _store_plain_file(db, copy, actor, kind, extension, list(address_ids), via, file_name, publication_id)
+
+
+def _store_plain_file(db: Database, path: Path, actor: Actor, kind: str, extension: str, address_ids: list[int], via: str, file_name: str, publication_id: int | None) -> StoreResult:
     sha256, size = _digest(path)
     archive = archive_for(db)
     document = Document(
         sha256=sha256, size_bytes=size, kind=kind, extension=extension, media_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
         file_name=file_name[:255], publication_id=publication_id, stored_at=dt.datetime.now(dt.timezone.utc),
     )
-    return _store_new(db, document, path, file_name, actor, archive, list(address_ids), via, audit_after={"kind": kind})
+    return _store_new(db, document, path, file_name, actor, archive, address_ids, via, audit_after={"kind": kind})
 
 
 def _store_new(

@@ -62,7 +62,7 @@ def unwrap(address: str) -> Unwrapped:
 # A wrapped address inside a cell's text: a run of non-space characters naming a wrapper's host (with or without
 # its scheme). Wrappers are recognized whatever their case ("nam12.SAFELINKS.protection.outlook.com").
 _WRAPPER_HINT = re.compile(r"safelinks|urldefense", re.I)
-_WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:safelinks|urldefense)[^\s<>\"']*", re.I)
+WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:safelinks|urldefense)[^\s<>\"']*", re.I)
 UNRECOVERED = "(a wrapped address that could not be recovered)"
 
 
@@ -87,7 +87,7 @@ def without_wrappers(text: str) -> tuple[str, int]:
         replaced += 1
         return unwrapped.url or UNRECOVERED
 
-    cleaned = _WRAPPED_IN_TEXT.sub(real, text) if _WRAPPER_HINT.search(text) else text
+    cleaned = WRAPPED_IN_TEXT.sub(real, text) if _WRAPPER_HINT.search(text) else text
     return cleaned, replaced
 
 

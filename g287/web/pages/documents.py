@@ -9,7 +9,7 @@ import re
 from typing import Optional
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from markupsafe import Markup, escape
 
 from g287.documents.queries import document_detail, document_file, list_documents
@@ -58,4 +58,7 @@ def document_page_or_file(request: Request, name: str = Path(max_length=80)):
     if not stored.path.name.endswith(found["extension"]):
         raise NotFound(f"no document {name!r}")
     disposition = "inline" if stored.media_type == "application/pdf" else "attachment"
+    if stored.content is not None:
+        headers = {**FILE_HEADERS, "Content-Disposition": f'{disposition}; filename="{stored.download_name}"'}
+        return Response(stored.content, media_type=stored.media_type, headers=headers)
     return FileResponse(stored.path, media_type=stored.media_type, filename=stored.download_name, content_disposition_type=disposition, headers=FILE_HEADERS)
