@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -326,7 +326,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         half=prepared.half,
         listings=len(listings),
         source_rows=table.source_rows,
-        quality_entries=len(issues) + sum(len(r.problems) for r in listings),
+        quality_entries=len(issues) + _row_problems_listed(conn, occurrences),
     )
 
 
@@ -334,6 +334,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
 _agency_names = AgencyName.__table__.c
 _raw_rows = RawRow.__table__.c
 _runs = ListingRun.__table__.c
+_row_problems = RowProblem.__table__.c
 _publications = Publication.__table__.c
 
 _PUBLICATION_HOLDING = plain(select(_publications.id).where(_publications.sha256 == bindparam("sha256")).order_by(_publications.id).limit(1))
@@ -435,6 +436,18 @@ _AGENCIES_OF_LISTED_ROWS = plain(
     .outerjoin(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
     .where(runs.covering(bindparam("series"), bindparam("seq")))
 )
+
+
+_PROBLEMS_OF_ROWS = plain(
+    select(_row_problems.raw_row_id, func.count()).where(_row_problems.raw_row_id.in_(bindparam("ids", expanding=True))).group_by(_row_problems.raw_row_id)
+)
+
+
+def _row_problems_listed(conn: Connection, listings_of_raw: dict[int, int]) -> int:
+    """The register entries of a publication's rows, as `g287 quality` lists them: every problem stored with a
+    listed row (the reader's and the processors', such as county matching), once per listing of it."""
+    counts = _PROBLEMS_OF_ROWS.rows_in_chunks(conn, "ids", sorted(listings_of_raw))
+    return sum(count * listings_of_raw[raw_id] for raw_id, count in counts)
 
 
 def _agencies_of_rows(conn: Connection, series: str, seq: int) -> dict[int, int | None]:

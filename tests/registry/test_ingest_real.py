@@ -358,3 +358,14 @@ def test_an_older_list_ingested_after_a_newer_one_gives_its_agreements_the_same_
     in_order_db.dispose()
     assert out_of_order[("WI", "walworth county sheriffs office", "WSO")] == (dt.date(2025, 6, 12), None, None)
     assert out_of_order == in_order
+
+
+def test_the_entries_an_ingest_reports_are_the_entries_its_register_lists(db, actor):
+    """The count an ingest prints is what `g287 quality` then lists for the publication, county matching's entries
+    included (a first list, where every row is new, and a later one, whose rows mostly were stored before)."""
+    for path in (ICE / "participating" / "participatingAgencies07092025am.xlsx", ICE / "participating" / "participatingAgencies07032025pm.xlsx"):
+        result = ingest_file(db, path, actor)
+        with db.session() as session:
+            listed = quality.register(session, session.get(Publication, result.publication_id))
+        assert result.quality_entries == len(listed)
+        assert any("county" in (e.problem + e.action).lower() for e in listed)
