@@ -123,6 +123,48 @@ def database_size_bytes(connection: Connection) -> int:
 # as quoted strings or bound parameters only, never from user text.
 
 
+# PostgreSQL's `english` configuration drops stop words ("the", "between"): a search made only of them found nothing,
+# and excluding one excluded nothing, while SQLite's porter tokenizer keeps every word. g287's configuration stems
+# as `english` does and keeps every word, so both databases find the same documents.
+SEARCH_CONFIGURATION = "g287_english"
+_POSTGRES_CONFIGURATION_STATEMENTS = [
+    "DO $$ BEGIN "
+    "IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = 'g287_english_stem') THEN "
+    "CREATE TEXT SEARCH DICTIONARY g287_english_stem (TEMPLATE = snowball, Language = english); END IF; "
+    "IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'g287_english') THEN "
+    "CREATE TEXT SEARCH CONFIGURATION g287_english (COPY = pg_catalog.english); "
+    "ALTER TEXT SEARCH CONFIGURATION g287_english ALTER MAPPING REPLACE english_stem WITH g287_english_stem; END IF; "
+    "END $$",
+]
+
+
+def fulltext_function_statements(configuration: str = SEARCH_CONFIGURATION) -> list[str]:
+    """PostgreSQL: the functions that make the pages' and the documents' vectors with a text search configuration."""
+    return [
+        "CREATE OR REPLACE FUNCTION document_search_refresh() RETURNS trigger AS $$ BEGIN "
+        f"INSERT INTO document_search (page_id, vector) VALUES (NEW.id, to_tsvector('{configuration}', coalesce(NEW.text, ''))) "
+        "ON CONFLICT (page_id) DO UPDATE SET vector = EXCLUDED.vector; RETURN NEW; END; $$ LANGUAGE plpgsql",
+        # to_tsvector refuses more than 1 MB of lexemes and positions; such a document keeps its words only
+        "CREATE OR REPLACE FUNCTION document_search_vector(body text) RETURNS tsvector AS $$ BEGIN "
+        f"RETURN to_tsvector('{configuration}', coalesce(body, '')); "
+        "EXCEPTION WHEN program_limit_exceeded THEN "
+        "RETURN array_to_tsvector(ARRAY(SELECT DISTINCT word FROM regexp_split_to_table(body, E'\\f') AS chunk, "
+        f"unnest(tsvector_to_array(to_tsvector('{configuration}', chunk))) AS word)); "
+        "END; $$ LANGUAGE plpgsql IMMUTABLE",
+    ]
+
+
+def fulltext_reindex_statements(configuration: str = SEARCH_CONFIGURATION) -> list[str]:
+    """PostgreSQL: every page's and document's vector made again (after the configuration changed; the functions of
+    fulltext_function_statements must use the same configuration)."""
+    return [
+        f"UPDATE document_search s SET vector = to_tsvector('{configuration}', coalesce(p.text, '')) FROM document_pages p WHERE p.id = s.page_id",
+        "UPDATE document_search_documents d SET vector = document_search_vector(x.body) FROM (SELECT document_id, "
+        "string_agg(coalesce(text, ''), E'\\n\\f\\n' ORDER BY page_number) AS body FROM document_pages GROUP BY document_id) x "
+        "WHERE x.document_id = d.document_id",
+    ]
+
+
 def fulltext_create_statements(dialect_name: str) -> list[str]:
     if dialect_name == "sqlite":
         return [
@@ -139,12 +181,11 @@ def fulltext_create_statements(dialect_name: str) -> list[str]:
         ]
     if dialect_name == "postgresql":
         return [
+            *_POSTGRES_CONFIGURATION_STATEMENTS,
             "CREATE TABLE document_search (page_id integer PRIMARY KEY REFERENCES document_pages(id) ON DELETE CASCADE, "
             "vector tsvector NOT NULL)",
             "CREATE INDEX ix_document_search_vector ON document_search USING gin (vector)",
-            "CREATE OR REPLACE FUNCTION document_search_refresh() RETURNS trigger AS $$ BEGIN "
-            "INSERT INTO document_search (page_id, vector) VALUES (NEW.id, to_tsvector('english', coalesce(NEW.text, ''))) "
-            "ON CONFLICT (page_id) DO UPDATE SET vector = EXCLUDED.vector; RETURN NEW; END; $$ LANGUAGE plpgsql",
+            *fulltext_function_statements(),
             "CREATE TRIGGER document_pages_search AFTER INSERT OR UPDATE OF text ON document_pages "
             "FOR EACH ROW EXECUTE FUNCTION document_search_refresh()",
             "CREATE TABLE document_search_documents (document_id integer PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, "
@@ -153,13 +194,6 @@ def fulltext_create_statements(dialect_name: str) -> list[str]:
             # ranking reads every matching vector: stored uncompressed, reading one costs no decompression
             "ALTER TABLE document_search ALTER COLUMN vector SET STORAGE EXTERNAL",
             "ALTER TABLE document_search_documents ALTER COLUMN vector SET STORAGE EXTERNAL",
-            # to_tsvector refuses more than 1 MB of lexemes and positions; such a document keeps its words only
-            "CREATE OR REPLACE FUNCTION document_search_vector(body text) RETURNS tsvector AS $$ BEGIN "
-            "RETURN to_tsvector('english', coalesce(body, '')); "
-            "EXCEPTION WHEN program_limit_exceeded THEN "
-            "RETURN array_to_tsvector(ARRAY(SELECT DISTINCT word FROM regexp_split_to_table(body, E'\\f') AS chunk, "
-            "unnest(tsvector_to_array(to_tsvector('english', chunk))) AS word)); "
-            "END; $$ LANGUAGE plpgsql IMMUTABLE",
         ]
     raise ValueError(f"unsupported database: {dialect_name}")
 
@@ -179,7 +213,16 @@ def fulltext_drop_statements(dialect_name: str) -> list[str]:
         "DROP TABLE IF EXISTS document_search",
         "DROP TABLE IF EXISTS document_search_documents",
         "DROP FUNCTION IF EXISTS document_search_vector(text)",
+        *fulltext_configuration_drop_statements(),
     ]
+
+
+def fulltext_configuration_drop_statements() -> list[str]:
+    return ["DROP TEXT SEARCH CONFIGURATION IF EXISTS g287_english", "DROP TEXT SEARCH DICTIONARY IF EXISTS g287_english_stem"]
+
+
+def fulltext_configuration_statements() -> list[str]:
+    return list(_POSTGRES_CONFIGURATION_STATEMENTS)
 
 
 PAGE_SEPARATOR = "\n\f\n"  # between the pages of a document's text in the document-level index
@@ -232,9 +275,22 @@ def fulltext_search(connection: Connection, terms: list[tuple[str, bool, bool]],
         pages = _postgres_pages(connection, terms, [r["document_id"] for r in rows]) if rows else {}
     else:
         raise ValueError(f"unsupported database: {connection.dialect.name}")
+    missing = [r["document_id"] for r in rows if r["document_id"] not in pages]
+    if missing:  # no page holds a word of the search (a phrase found across a page break, say): the first page
+        from sqlalchemy import text
+
+        for document_id, page_id, page_number in connection.execute(
+            text(f"SELECT document_id, id, page_number FROM document_pages WHERE document_id IN ({', '.join(str(int(d)) for d in missing)}) ORDER BY page_number")
+        ):
+            pages.setdefault(document_id, (page_id, page_number))
     for row in rows:
         row["page_id"], row["page_number"] = pages.get(row["document_id"], (None, None))
     return total, rows
+
+
+def _words_of(terms: list[tuple[str, bool, bool]]) -> list[tuple[str, bool, bool]]:
+    """The words of the positive terms, each a term of its own (a phrase's words can be on different pages)."""
+    return [(word, False, False) for t, _phrase, excluded in terms if not excluded for word in t.split()]
 
 
 def _sqlite_documents(connection: Connection, terms, limit: int, offset: int) -> tuple[int, list[dict]]:
@@ -266,7 +322,7 @@ def _sqlite_pages(connection: Connection, terms, document_ids: list[int]) -> dic
     from sqlalchemy import text
 
     positive = [t for t in terms if not t[2]]
-    params: dict[str, object] = {"all": _fts5_query(positive), "any": _fts5_query(positive, joiner=" OR ")}
+    params: dict[str, object] = {"all": _fts5_query(positive), "any": _fts5_query(_words_of(positive), joiner=" OR ")}
     ranges = connection.execute(
         text(f"SELECT document_id, min(id), max(id) FROM document_pages WHERE document_id IN ({', '.join(str(int(d)) for d in document_ids)}) GROUP BY document_id")
     ).all()
@@ -330,7 +386,7 @@ def _postgres_pages(connection: Connection, terms, document_ids: list[int]) -> d
     positive = [t for t in terms if not t[2]]
     params: dict[str, object] = {}
     every = _tsquery_expression(positive, params)
-    some = _tsquery_expression(positive, params, joiner=" || ", prefix="a")
+    some = _tsquery_expression(_words_of(positive), params, joiner=" || ", prefix="a")
     # the pages of these documents first (a few hundred), never every page matching a common word
     rows = connection.execute(
         text(
@@ -361,9 +417,9 @@ def _tsquery_expression(terms: list[tuple[str, bool, bool]], params: dict, joine
         params[f"{prefix}{index}"] = t
         function = "phraseto_tsquery" if phrase else "plainto_tsquery"
         if excluded:
-            parts.append(f"!! {function}('english', :{prefix}{index})")
+            parts.append(f"!! {function}('{SEARCH_CONFIGURATION}', :{prefix}{index})")
         else:
-            parts.append(f"{function}('english', :{prefix}{index})")
+            parts.append(f"{function}('{SEARCH_CONFIGURATION}', :{prefix}{index})")
     positive = joiner.join(p for p in parts if not p.startswith("!!"))
     negative = "".join(" && " + p for p in parts if p.startswith("!!"))
     return "((" + positive + ")" + negative + ")"

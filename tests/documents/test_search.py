@@ -123,3 +123,44 @@ def test_the_real_moas_contradict_none_of_their_listings(library):
         facts = [queries.document_detail(session, r.sha256)["facts"] for r in library.report.results]
     assert flagged == 0
     assert sum(f["model"]["value"] is not None for f in facts) >= 8  # read, and consistent with their listings
+
+
+def _documents_holding(library, pattern: str) -> set[str]:
+    """The documents whose stored text holds a word (an oracle for the search: case-insensitive whole words)."""
+    import re
+
+    from sqlalchemy import select
+
+    from g287.db.models.documents import Document, DocumentPage
+
+    word = re.compile(pattern, re.I)
+    with library.db.session() as session:
+        rows = session.execute(select(Document.sha256, DocumentPage.text).join(DocumentPage, DocumentPage.document_id == Document.id)).all()
+    return {sha for sha, text in rows if text and word.search(text)}
+
+
+@pytest.mark.parametrize("word", ["the", "between", "of", "which"])
+def test_common_words_are_found_on_both_databases(library, word):
+    """PostgreSQL's English configuration dropped such words: a search for one found nothing there."""
+    holding = _documents_holding(library, rf"\b{word}\b")
+    assert holding and {h.sha256 for h in hits(library, word, limit=50).hits} == holding
+
+
+def test_excluding_a_common_word_excludes_it(library):
+    """PostgreSQL dropped the excluded word, and with it the exclusion."""
+    wanted = _documents_holding(library, r"\bimmigration\b") - _documents_holding(library, r"\bthe\b")
+    assert {h.sha256 for h in hits(library, "immigration -the", limit=50).hits} == wanted
+    assert hits(library, "the -immigration").total == len(_documents_holding(library, r"\bthe\b") - _documents_holding(library, r"\bimmigration\b"))
+
+
+def test_a_phrase_across_a_page_break_shows_a_page(library):
+    """The phrase is in the document's text but on no single page: the hit still names a page (it named none, and
+    the API answered 500)."""
+    from starlette.testclient import TestClient
+
+    from g287.web.app import create_app
+
+    page = hits(library, '"office addendum"')
+    assert page.total >= 1 and all(isinstance(h.page, int) and h.page >= 1 for h in page.hits)
+    response = TestClient(create_app(library.db)).get("/api/v1/documents/search", params={"q": '"office addendum"'})
+    assert response.status_code == 200 and response.json()["hits"] and all(isinstance(h["page"], int) for h in response.json()["hits"])
