@@ -164,3 +164,25 @@ def test_a_phrase_across_a_page_break_shows_a_page(library):
     assert page.total >= 1 and all(isinstance(h.page, int) and h.page >= 1 for h in page.hits)
     response = TestClient(create_app(library.db)).get("/api/v1/documents/search", params={"q": '"office addendum"'})
     assert response.status_code == 200 and response.json()["hits"] and all(isinstance(h["page"], int) for h in response.json()["hits"])
+
+
+def test_the_documents_page_lists_every_document_a_page_at_a_time(library, monkeypatch):
+    """The list of documents held had no pages: past its first 500 documents, the rest were left out unsaid."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from g287.web.app import create_app
+    from g287.web.pages import documents as documents_page
+
+    monkeypatch.setattr(documents_page, "HELD_PAGE_SIZE", 3)
+    client = TestClient(create_app(library.db))
+    listed, page = [], 1
+    while True:
+        html = client.get("/documents", params={"page": page}).text
+        assert "Documents held (10)" in html and f"Page {page} of 4" in html
+        listed += re.findall(r'<li><a href="/documents/([0-9a-f]{64})">', html)
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    assert page == 4 and len(listed) == len(set(listed)) == 10

@@ -20,6 +20,7 @@ from g287.web.render import render
 
 router = APIRouter()
 PAGE_SIZE = 20
+HELD_PAGE_SIZE = 200  # the list of documents held, when no search is made
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _FILE = re.compile(r"^(?P<sha>[0-9a-f]{64})(?P<extension>\.[a-z]{2,5})$")
 # An archived file is served as a download in a sandbox: whatever it holds (a PDF's script, an HTML page) never
@@ -40,8 +41,9 @@ def documents_page(request: Request, q: Optional[str] = Query(None, max_length=5
             result = search(session, q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
             hits = [{"hit": h, "snippet": marked_snippet(h.snippet_html)} for h in result.hits]
             return render("documents.html", q=q, result=result, hits=hits, page=page, pages=max(1, -(-result.total // PAGE_SIZE)), held=None)
-        held = list_documents(session, kind="pdf", limit=500)
-    return render("documents.html", q="", result=None, hits=[], page=1, pages=1, held=held)
+        held = list_documents(session, kind="pdf", limit=HELD_PAGE_SIZE, offset=(page - 1) * HELD_PAGE_SIZE)
+    pages = max(1, -(-held["total"] // HELD_PAGE_SIZE))
+    return render("documents.html", q="", result=None, hits=[], page=page, pages=pages, held=held, first=(page - 1) * HELD_PAGE_SIZE)
 
 
 @router.get("/documents/{name}")
