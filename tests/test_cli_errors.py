@@ -42,3 +42,15 @@ def test_documents_import_of_an_empty_folder(tmp_path):
     env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
     result = subprocess.run([sys.executable, "-m", "g287", "documents", "import", str(folder)], env=env, capture_output=True, text=True)
     assert result.returncode == 1 and "no files found" in result.stderr
+
+
+def test_version_and_short_help():
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    shown = subprocess.run([sys.executable, "-m", "g287", "--version"], capture_output=True, text=True)
+    assert shown.returncode == 0 and shown.stdout.strip() == f"g287, version {version}"
+    helped = subprocess.run([sys.executable, "-m", "g287", "-h"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "Usage: g287" in helped.stdout and "ingest" in helped.stdout
