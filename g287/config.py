@@ -5,6 +5,7 @@ settings (g287/documents/settings.py, g287/program/settings.py, ...); README.md 
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -38,8 +39,14 @@ def database_url(explicit: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+# Larger than any setting means (seconds: 115 days; hours: 1,100 years; MB: 10 TB; rows: ten million), and small
+# enough for each to hold (a session of 1e9 hours would end after the year 9999, which datetime cannot represent).
+MAX_SETTING = 1e7
+
+
 def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool = False) -> float:
-    """A numeric setting: the default when unset or empty; one clear error when it is not a number or too small."""
+    """A numeric setting: the default when unset or empty; one clear error when it is not a finite number, too small,
+    or too large for any setting to hold (float() reads nan and inf, which no comparison with a minimum refuses)."""
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -47,8 +54,12 @@ def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool =
         value = float(raw)
     except ValueError:
         raise G287Error(f"setting {name}={raw!r}: expected a number") from None
+    if not math.isfinite(value):
+        raise G287Error(f"setting {name}={raw!r}: expected a finite number")
     if value < minimum or (above and value == minimum):
         raise G287Error(f"setting {name}={raw!r}: must be {'more than' if above else 'at least'} {minimum:g}")
+    if value > MAX_SETTING:
+        raise G287Error(f"setting {name}={raw!r}: must be at most {MAX_SETTING:,.0f}")
     return value
 
 

@@ -3,10 +3,12 @@
 - A user agent that names g287 and a contact (G287_SYNC_CONTACT), a delay between two requests to one host
   (G287_SYNC_DELAY), timeouts (G287_SYNC_TIMEOUT), retries with exponential backoff for failures that may pass
   (timeouts, cut connections, 5xx, 429 with its Retry-After), and a size limit per file (G287_SYNC_MAX_MB).
-- robots.txt (RFC 9309): each host's is read once per sync, before anything else is asked of it; an address it
-  disallows for g287 is not requested, its Crawl-delay lengthens the delay, and a robots.txt that cannot be
-  fetched (a network failure, HTTP 5xx) means nothing is asked of that host this time. A missing one (HTTP 4xx)
-  allows everything.
+- robots.txt (RFC 9309, matched by RobotsRules below): each host's is read once per sync, before anything else is
+  asked of it; an address it disallows for g287 is not requested, its Crawl-delay lengthens the delay, and a
+  robots.txt that cannot be fetched (a network failure, HTTP 5xx) means nothing is asked of that host this time. A
+  missing one (HTTP 4xx) allows everything.
+- Redirects are followed here, not by httpx, at most MAX_REDIRECTS of them: each hop is a request like any other
+  (its host's robots.txt read first and obeyed, that host's delay waited, the request counted).
 - Conditional requests: the ETag and Last-Modified an address gave last time are sent back, and a 304 costs no
   download.
 - Downloads go to `partial/<sha256 of the address>.part` in the archive directory and are used only complete (the
@@ -18,11 +20,13 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
+import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -35,6 +39,23 @@ MAGIC = {"pdf": (b"%PDF-",), "xlsx": (b"PK\x03\x04",), "html": ()}
 MAX_RETRY_AFTER = 300.0
 ROBOTS_TOKEN = "g287"  # the product token robots.txt rules name (the user agent starts with it)
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: a crawler reads at least the first 500 KiB
+MAX_REDIRECTS = 5  # RFC 9309 asks crawlers to follow at least five for robots.txt; ICE's files need fewer
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_CRAWL_DELAY = 86400.0  # a longer Crawl-delay is read as a day (time.sleep cannot wait for ever)
+
+
+def address_problem(url: str) -> str | None:
+    """Why `url` cannot be fetched as it stands (not http(s), unparseable, no host), or None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises for a port that is not a number in 0-65535
+    except ValueError as error:
+        return f"not a valid address ({error})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "not an http(s) address"
+    if not parts.hostname:
+        return "not a valid address (no host)"
+    return None
 
 
 @dataclass
@@ -51,29 +72,137 @@ class Fetched:
     content_type: str | None = None
     problem: str | None = None
     retryable: bool = False  # a failure that may pass; its partial download is kept for resuming
-    attempts: int = 0
-    robots_requests: int = 0  # requests for the host's robots.txt this fetch made first
+    attempts: int = 0  # requests made for the address: each try, and each redirect a try followed
+    robots_requests: int = 0  # requests for robots.txt (the host's, and those of hosts it redirects to) this fetch made
+
+
+# RFC 9309 matching. Paths are compared in one canonical form: percent-encoded unreserved characters decoded,
+# other escapes with upper-case hex digits, non-ASCII octets (as UTF-8) and controls percent-encoded (section 2.2.2).
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+_PRODUCT_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _canonical(path: str) -> str:
+    octets = path.encode("utf-8", "surrogatepass")
+    out: list[str] = []
+    i = 0
+    while i < len(octets):
+        octet = octets[i]
+        if octet == 0x25 and i + 2 < len(octets) and octets[i + 1] in _HEX and octets[i + 2] in _HEX:
+            value = int(octets[i + 1 : i + 3], 16)
+            out.append(chr(value) if value in _UNRESERVED else f"%{value:02X}")
+            i += 3
+            continue
+        out.append(f"%{octet:02X}" if octet >= 0x7F or octet <= 0x20 else chr(octet))
+        i += 1
+    return "".join(out)
+
+
+def _pattern_matches(pattern: str, path: str) -> bool:
+    """RFC 9309 2.2.3: `*` matches any run of characters, a final `$` anchors the end; otherwise a prefix match.
+    (Linear backtracking on the last `*` only: a hostile pattern cannot make this exponential.)"""
+    if pattern.endswith("$"):
+        pattern = pattern[:-1]
+    else:
+        pattern += "*"
+    p = s = 0
+    star, mark = -1, 0
+    while s < len(path):
+        if p < len(pattern) and pattern[p] == "*":
+            star, mark = p, s
+            p += 1
+        elif p < len(pattern) and pattern[p] == path[s]:
+            p += 1
+            s += 1
+        elif star >= 0:
+            p, mark = star + 1, mark + 1
+            s = mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
+
+
+@dataclass(frozen=True)
+class RobotsRules:
+    """The rules of one robots.txt for one product token (RFC 9309)."""
+
+    rules: tuple[tuple[str, bool], ...] = ()  # (canonical pattern, allow)
+    crawl_delay: float = 0.0
+
+    @classmethod
+    def parse(cls, text: str, token: str = ROBOTS_TOKEN) -> "RobotsRules":
+        """The groups naming `token` (case-insensitively), combined; else the `*` groups, combined; else none."""
+        groups: list[dict] = []
+        group: dict | None = None
+        naming = False  # the line before was a user-agent line: another one joins the same group
+        for line in text.lstrip("\ufeff").splitlines():
+            key, colon, value = line.split("#", 1)[0].partition(":")
+            if not colon:
+                continue
+            key, value = key.strip().lower(), value.strip()
+            if key == "user-agent":
+                if group is None or not naming:
+                    group = {"agents": set(), "rules": [], "delays": []}
+                    groups.append(group)
+                product = _PRODUCT_TOKEN.match(value)  # `g287/1.0 (...)` names the product token g287
+                group["agents"].add("*" if value.startswith("*") else product.group(0).lower() if product else "")
+                naming = True
+            elif key in ("allow", "disallow") and group is not None:
+                naming = False
+                if value:  # an empty rule matches nothing (`Disallow:` allows everything)
+                    group["rules"].append((_canonical(value), key == "allow"))
+            elif key == "crawl-delay" and group is not None:
+                naming = False
+                try:
+                    delay = float(value)
+                except ValueError:
+                    continue
+                if math.isfinite(delay) and delay >= 0:
+                    group["delays"].append(min(delay, MAX_CRAWL_DELAY))
+        chosen = [g for g in groups if token.lower() in g["agents"]] or [g for g in groups if "*" in g["agents"]]
+        return cls(
+            tuple(rule for g in chosen for rule in g["rules"]),
+            max((delay for g in chosen for delay in g["delays"]), default=0.0),
+        )
+
+    def allows(self, url: str) -> bool:
+        """The longest matching pattern decides; on equal length Allow wins; no match allows (RFC 9309 2.2.2)."""
+        parts = urlsplit(url)
+        path = _canonical((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+        best_length, allowed = -1, True
+        for pattern, allow in self.rules:
+            if (len(pattern) > best_length or (len(pattern) == best_length and allow)) and _pattern_matches(pattern, path):
+                best_length, allowed = len(pattern), allow
+        return allowed
 
 
 @dataclass(frozen=True)
 class _HostRules:
-    parser: RobotFileParser | None  # None: no robots.txt (everything allowed)
+    robots: RobotsRules | None  # None: no robots.txt (everything allowed)
     unreachable: str | None = None  # why the robots.txt could not be read (then nothing is fetched)
 
-    def refusal(self, url: str) -> str | None:
+    def refusal(self, url: str, *, redirected: bool = False) -> str | None:
         host = urlsplit(url).netloc
+        lead = f"not fetched: it redirects to {url}, and" if redirected else "not fetched:"
         if self.unreachable:
-            return f"not fetched: the robots.txt of {host} could not be read ({self.unreachable}), which forbids fetching (RFC 9309)"
-        if self.parser is not None and not self.parser.can_fetch(ROBOTS_TOKEN, url):
-            return f"not fetched: the robots.txt of {host} disallows this address for {ROBOTS_TOKEN}"
+            return f"{lead} the robots.txt of {host} could not be read ({self.unreachable}), which forbids fetching (RFC 9309)"
+        if self.robots is not None and not self.robots.allows(url):
+            return f"{lead} the robots.txt of {host} disallows {'that' if redirected else 'this'} address for {ROBOTS_TOKEN}"
         return None
 
     def crawl_delay(self) -> float:
-        delay = self.parser.crawl_delay(ROBOTS_TOKEN) if self.parser is not None else None
-        try:
-            return max(float(delay or 0.0), 0.0)
-        except (TypeError, ValueError):
-            return 0.0
+        return self.robots.crawl_delay if self.robots is not None else 0.0
+
+
+@dataclass
+class _Tally:
+    """The requests one fetch made, counted as they are made (failures included)."""
+
+    requests: int = 0
+    robots_requests: int = 0
 
 
 class _Retry(Exception):
@@ -82,8 +211,10 @@ class _Retry(Exception):
 
 
 class _Fail(Exception):
-    def __init__(self, problem: str, http_status: int | None = None):
-        self.problem, self.http_status = problem, http_status
+    """A failure that trying again now cannot mend; `retryable`: a later sync may (its partial download is kept)."""
+
+    def __init__(self, problem: str, http_status: int | None = None, *, retryable: bool = False):
+        self.problem, self.http_status, self.retryable = problem, http_status, retryable
 
 
 class PoliteClient:
@@ -96,8 +227,7 @@ class PoliteClient:
         self.client = httpx.Client(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "identity"},
             timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=True,
-            max_redirects=5,
+            follow_redirects=False,  # each redirect is followed here: robots.txt, the delay and the count apply to it
             transport=transport,
         )
 
@@ -128,45 +258,56 @@ class PoliteClient:
         origin = f"{parts.scheme}://{parts.netloc.lower()}"
         if origin in self._rules:
             return self._rules[origin], 0
-        robots_url = origin + "/robots.txt"
-        self._wait_turn(robots_url)
+        target, requests = origin + "/robots.txt", 0
         try:
-            with self.client.stream("GET", robots_url) as response:
-                status = response.status_code
-                body = b""
-                if 200 <= status < 300:
-                    for chunk in response.iter_bytes(1 << 16):
-                        body += chunk
-                        if len(body) >= ROBOTS_MAX_BYTES:
-                            break
+            # RFC 9309 2.3.1.2: follow at least five redirects, even to another host; the rules found there are
+            # this host's. More, or a redirect to nowhere usable, is a robots.txt that is unavailable (as a 4xx).
+            for _hop in range(MAX_REDIRECTS + 1):
+                self._wait_turn(target)
+                requests += 1
+                with self.client.stream("GET", target) as response:
+                    status, body = response.status_code, b""
+                    if 200 <= status < 300:
+                        for chunk in response.iter_bytes(1 << 16):
+                            body += chunk
+                            if len(body) >= ROBOTS_MAX_BYTES:
+                                break
+                    try:
+                        target = _redirect_target(response)
+                    except _Fail:
+                        target, status = None, 404
+                if target is None:
+                    break
+            else:
+                status = 404
         except httpx.HTTPError as error:
             rules = _HostRules(None, _one_line(error) or type(error).__name__)
         else:
             if 200 <= status < 300:
-                parser = RobotFileParser()
-                parser.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace").splitlines())
-                rules = _HostRules(parser)
-            elif 400 <= status < 500:
+                rules = _HostRules(RobotsRules.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")))
+            elif 300 <= status < 500:
                 rules = _HostRules(None)
             else:
                 rules = _HostRules(None, f"HTTP {status}")
         self._rules[origin] = rules
-        return rules, 1
+        return rules, requests
 
     def fetch(self, url: str, *, expect: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
         """Download `url` (conditionally when validators are given). Never raises for network or server problems:
         the outcome says what happened."""
-        if urlsplit(url).scheme not in ("http", "https"):
-            return Fetched(url, "failed", problem="not an http(s) address")
-        rules, robots_requests = self._host_rules(url)
+        problem = address_problem(url)
+        if problem:
+            return Fetched(url, "failed", problem=problem)
+        tally = _Tally()
+        rules, tally.robots_requests = self._host_rules(url)
         refusal = rules.refusal(url)
         if refusal:
-            return Fetched(url, "failed", problem=refusal, retryable=rules.unreachable is not None, robots_requests=robots_requests)
-        outcome = self._fetch_allowed(url, expect, etag, last_modified)
-        outcome.robots_requests = robots_requests
+            return Fetched(url, "failed", problem=refusal, retryable=rules.unreachable is not None, robots_requests=tally.robots_requests)
+        outcome = self._fetch_allowed(url, expect, etag, last_modified, tally)
+        outcome.attempts, outcome.robots_requests = tally.requests, tally.robots_requests
         return outcome
 
-    def _fetch_allowed(self, url: str, expect: str, etag: str | None, last_modified: str | None) -> Fetched:
+    def _fetch_allowed(self, url: str, expect: str, etag: str | None, last_modified: str | None, tally: _Tally) -> Fetched:
         self.partial_dir.mkdir(parents=True, exist_ok=True)
         part = self.partial_dir / f"{url_key(url)}.part"
         meta_path = part.with_suffix(".json")
@@ -177,26 +318,48 @@ class PoliteClient:
             if attempt:
                 self.sleep(self._backoff(attempt, wait))
             wait = None
-            self._wait_turn(url)
             try:
-                outcome = self._attempt(url, part, meta_path, expect, etag, last_modified)
-                outcome.attempts = attempt + 1
+                outcome = self._attempt(url, part, meta_path, expect, etag, last_modified, tally)
                 outcome.received += received
                 return outcome
             except _Retry as retry:
                 last_problem, last_status, retryable, wait = retry.problem, retry.http_status, True, retry.wait
                 received += getattr(retry, "received", 0)
             except _Fail as failure:
-                _discard(part, meta_path)
-                return Fetched(url, "failed", failure.http_status, problem=failure.problem, attempts=attempt + 1, received=received)
-        return Fetched(url, "failed", last_status, problem=f"{last_problem} (after {self.settings.retries + 1} attempts)", retryable=retryable, attempts=self.settings.retries + 1, received=received)
+                if not failure.retryable:
+                    _discard(part, meta_path)
+                return Fetched(url, "failed", failure.http_status, problem=failure.problem, retryable=failure.retryable, received=received)
+        return Fetched(url, "failed", last_status, problem=f"{last_problem} (after {self.settings.retries + 1} attempts)", retryable=retryable, received=received)
 
     def _backoff(self, attempt: int, wait: float | None) -> float:
         if wait is not None:
             return min(max(wait, 0.0), MAX_RETRY_AFTER)
         return self.settings.backoff * (2 ** (attempt - 1))
 
-    def _attempt(self, url: str, part: Path, meta_path: Path, expect: str, etag: str | None, last_modified: str | None) -> Fetched:
+    @contextmanager
+    def _follow(self, url: str, headers: dict, tally: _Tally):
+        """The response at the end of the address's redirects. Every hop is a request of its own: allowed by its
+        host's robots.txt (read first), spaced by that host's delay, and counted. The same Range/If-Range and
+        conditional headers go to every hop: only the server that finally answers holds the file they are about."""
+        current = url
+        for hop in range(MAX_REDIRECTS + 1):
+            if hop:  # the address itself was checked by fetch() before any attempt
+                rules, robots_requests = self._host_rules(current)
+                tally.robots_requests += robots_requests
+                refusal = rules.refusal(current, redirected=True)
+                if refusal:
+                    raise _Fail(refusal, retryable=rules.unreachable is not None)
+            self._wait_turn(current)
+            tally.requests += 1
+            with self.client.stream("GET", current, headers=headers) as response:
+                target = _redirect_target(response)
+                if target is None:
+                    yield response
+                    return
+            current = target
+        raise _Fail(f"too many redirects (more than {MAX_REDIRECTS})")
+
+    def _attempt(self, url: str, part: Path, meta_path: Path, expect: str, etag: str | None, last_modified: str | None, tally: _Tally) -> Fetched:
         headers = {}
         offset = 0
         meta = _read_meta(meta_path, url)
@@ -213,7 +376,7 @@ class PoliteClient:
         written = 0
         size, total = offset, None
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self._follow(url, headers, tally) as response:
                 status = response.status_code
                 if status == 304:
                     return Fetched(url, "not_modified", 304, etag=etag, last_modified=last_modified)
@@ -253,8 +416,6 @@ class PoliteClient:
             raise _retry_with(f"the connection was cut ({_one_line(error)})", None, written) from None
         except (httpx.ConnectError, httpx.NetworkError) as error:
             raise _Retry(f"cannot connect ({_one_line(error)})") from None
-        except httpx.TooManyRedirects:
-            raise _Fail("too many redirects") from None
         except httpx.HTTPError as error:
             raise _Retry(f"HTTP error ({_one_line(error)})") from None
         if size == 0:
@@ -265,6 +426,21 @@ class PoliteClient:
         digest = sha256_of(part)[0]
         meta_path.unlink(missing_ok=True)
         return Fetched(url, "downloaded", status, part, digest, size, written, new_etag, new_modified, content_type)
+
+
+def _redirect_target(response: httpx.Response) -> str | None:
+    """Where a redirect leads (an absolute http(s) address), or None when the response is not a redirect."""
+    location = response.headers.get("Location", "").strip()
+    if response.status_code not in REDIRECT_STATUSES or not location:
+        return None  # a 3xx without a Location is answered as any other status
+    try:
+        target = str(response.url.join(location).copy_with(fragment=None))
+    except (httpx.InvalidURL, ValueError):
+        raise _Fail(f"HTTP {response.status_code}: a redirect to a malformed address ({location[:200]})", response.status_code) from None
+    problem = address_problem(target)
+    if problem:
+        raise _Fail(f"HTTP {response.status_code}: a redirect to {target[:200]}: {problem}", response.status_code)
+    return target
 
 
 def _retry_with(problem: str, status: int | None, written: int) -> _Retry:

@@ -29,8 +29,12 @@ def url_key(url: str) -> str:
 
 def link_name_of(url: str) -> str:
     """The file name an address ends with (`.../287gMOA/SumnerCoSOTN_WSO_MOA_042925.pdf` -> the last part)."""
-    parts = urlsplit(url)
-    name = unquote(basename(parts.path.rstrip("/"))) or parts.hostname or url
+    try:
+        parts = urlsplit(url)
+        path, host = parts.path, parts.hostname
+    except ValueError:  # a malformed address (`https://[www.ice.gov/...`, as a workbook cell may hold) still ends with a name
+        path, host = url.split("?", 1)[0].split("#", 1)[0], None
+    name = unquote(basename(path.rstrip("/"))) or host or url
     return name.strip()[:255]
 
 

@@ -27,7 +27,7 @@ from g287.access import Actor, authorize
 from g287.db.engine import Database
 from g287.db.models.documents import Document, DocumentAddress
 from g287.documents import links, settings
-from g287.documents.fetch import Fetched, PoliteClient
+from g287.documents.fetch import Fetched, PoliteClient, address_problem
 from g287.documents.pdftext import DocumentError
 from g287.documents.store import archive_for, store_file, store_pdf
 from g287.errors import G287Error
@@ -87,6 +87,11 @@ def run_sync(
 ) -> SyncReport:
     authorize(actor, "documents.sync")
     config = settings.sync_settings(page_url)
+    # A page address that cannot be fetched is the operator's typo, not ICE's broken link: refused before anything
+    # is recorded (else it would stay among the broken links for good).
+    problem = address_problem(config.page_url)
+    if problem:
+        raise G287Error(f"ICE's page {config.page_url!r} (--source or G287_ICE_PAGE_URL): {problem}; expected an http(s) address such as {settings.DEFAULT_ICE_PAGE}")
     archive = archive_for(db)
     report = SyncReport(config.page_url)
     say = on_progress or (lambda message: None)

@@ -1,0 +1,236 @@
+"""Politeness that redirects must not get around, robots.txt read as RFC 9309 says, and a page address that is a
+typo refused before anything is recorded. The HTTP side runs against tests/documents/fakeice.py; no test waits:
+the client's sleep and clock are replaced, and what it would have slept is asserted instead."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from g287.db.models.documents import DocumentAddress
+from g287.documents import fetch, settings
+from g287.documents.archive import sha256_of
+from g287.documents.fetch import PoliteClient
+from g287.documents.links import link_name_of
+from g287.errors import G287Error
+from g287.sources.sync import run_sync
+from tests.conftest import ROOT, snapshot
+from tests.documents.conftest import moa
+from tests.documents.fakeice import FakeIce, Request, Route
+
+BURLESON = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"
+
+
+def with_redirects(fake: FakeIce, redirects: dict[str, str]) -> FakeIce:
+    """The fake server, answering `302 Found` with a Location for the paths given (each answer recorded as a request)."""
+    serve = fake.server.RequestHandlerClass
+
+    class Redirecting(serve):
+        def do_GET(self):
+            location = redirects.get(self.path)
+            if location is None:
+                return serve.do_GET(self)
+            fake.requests.append(Request(self.path, {k.lower(): v for k, v in self.headers.items()}))
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    fake.server.RequestHandlerClass = Redirecting
+    return fake
+
+
+@pytest.fixture
+def hosts():
+    """Two hosts: `first` redirects, `second` (another port: another host for robots.txt and the delay) is reached."""
+    first, second = FakeIce().start(), FakeIce().start()
+    yield first, second
+    first.stop()
+    second.stop()
+
+
+def client(tmp_path, slept, *, delay=2.0, retries=1):
+    config = settings.SyncSettings("http://unused/", "g287/test", delay=delay, timeout=5, retries=retries, backoff=0.0, max_bytes=10 << 20)
+    return PoliteClient(config, tmp_path, sleep=slept.append, clock=lambda: 100.0)
+
+
+def requests_made(*fakes: FakeIce) -> int:
+    return sum(len(f.requests) for f in fakes)
+
+
+# Redirects: every hop is a request like any other.
+
+
+def test_a_redirect_to_another_host_whose_robots_txt_disallows_it_is_not_followed(hosts, tmp_path):
+    first, second = hosts
+    second.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /\n", "text/plain")
+    second.routes["/other/" + BURLESON] = Route(moa(BURLESON).read_bytes(), "application/pdf")
+    with_redirects(first, {"/moved.pdf": second.url("/other/" + BURLESON)})
+    with client(tmp_path, []) as polite:
+        outcome = polite.fetch(first.url("/moved.pdf"), expect="pdf")
+    assert outcome.status == "failed" and not outcome.retryable and outcome.path is None
+    assert outcome.problem == f"not fetched: it redirects to {second.url('/other/' + BURLESON)}, and the robots.txt of {second.base.removeprefix('http://')} disallows that address for g287"
+    assert [r.path for r in second.requests] == ["/robots.txt"]  # read first; the file itself never asked for
+    assert outcome.attempts + outcome.robots_requests == requests_made(first, second) == 3
+
+
+def test_a_redirect_to_a_disallowed_path_of_the_same_host_is_not_followed(hosts, tmp_path):
+    first, _second = hosts
+    first.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /private/\n", "text/plain")
+    first.routes["/private/a.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf")
+    with_redirects(first, {"/doclib/a.pdf": "/private/a.pdf"})
+    with client(tmp_path, []) as polite:
+        outcome = polite.fetch(first.url("/doclib/a.pdf"), expect="pdf")
+    assert outcome.status == "failed" and "redirects to" in outcome.problem and "disallows that address" in outcome.problem
+    assert [r.path for r in first.requests] == ["/robots.txt", "/doclib/a.pdf"]
+    assert outcome.attempts + outcome.robots_requests == requests_made(first) == 2
+
+
+def test_an_allowed_redirect_is_spaced_by_its_hosts_delay_and_counted(hosts, tmp_path):
+    first, second = hosts
+    second.routes["/robots.txt"] = Route(b"User-agent: g287\nCrawl-delay: 5\n", "text/plain")
+    second.routes["/file.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf")
+    with_redirects(first, {"/a.pdf": second.url("/file.pdf")})
+    slept = []
+    with client(tmp_path, slept) as polite:
+        outcome = polite.fetch(first.url("/a.pdf"), expect="pdf")
+    assert outcome.status == "downloaded" and outcome.sha256 == sha256_of(moa(BURLESON))[0]
+    assert [r.path for r in second.requests] == ["/robots.txt", "/file.pdf"]  # the second host's robots.txt first
+    # first host: robots.txt, then /a.pdf after the 2 s delay; second host: robots.txt (its first request), then
+    # /file.pdf after that host's Crawl-delay of 5 s
+    assert slept == [2.0, 5.0]
+    assert (outcome.attempts, outcome.robots_requests) == (2, 2) and requests_made(first, second) == 4
+
+
+def test_a_redirected_download_is_resumed_and_asked_conditionally_through_the_redirect(hosts, tmp_path):
+    first, second = hosts
+    route = second.routes["/file.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf", mode="cut_once")
+    with_redirects(first, {"/a.pdf": second.url("/file.pdf")})
+    with client(tmp_path, []) as polite:
+        outcome = polite.fetch(first.url("/a.pdf"), expect="pdf")
+        assert outcome.status == "downloaded" and outcome.sha256 == sha256_of(moa(BURLESON))[0]
+        assert outcome.etag == route.etag and outcome.attempts == 4  # two tries, each a redirect and the file
+        cut, resumed = [r for r in second.requests if r.path == "/file.pdf"]
+        assert "range" not in cut.headers
+        assert resumed.headers["if-range"] == route.etag and 0 < int(resumed.headers["range"].removeprefix("bytes=").rstrip("-")) < len(route.body)
+        again = polite.fetch(first.url("/a.pdf"), expect="pdf", etag=outcome.etag, last_modified=outcome.last_modified)
+    assert again.status == "not_modified" and second.requests[-1].headers["if-none-match"] == route.etag
+
+
+def test_redirects_are_followed_five_times_at_most(hosts, tmp_path):
+    first, _second = hosts
+    with_redirects(first, {"/loop.pdf": "/loop.pdf"})
+    with client(tmp_path, []) as polite:
+        outcome = polite.fetch(first.url("/loop.pdf"), expect="pdf")
+    assert outcome.status == "failed" and outcome.problem == "too many redirects (more than 5)"
+    assert len(first.requests_for("/loop.pdf")) == 6 == outcome.attempts
+
+
+def test_a_redirected_robots_txt_is_followed_and_its_rules_are_those_of_the_first_host(hosts, tmp_path):
+    first, second = hosts
+    second.routes["/rules.txt"] = Route(b"User-agent: *\nDisallow: /private/\n", "text/plain")
+    first.routes["/private/a.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf")
+    with_redirects(first, {"/robots.txt": second.url("/rules.txt")})
+    with client(tmp_path, []) as polite:
+        outcome = polite.fetch(first.url("/private/a.pdf"), expect="pdf")
+    assert outcome.status == "failed" and "disallows this address" in outcome.problem
+    assert first.requests_for("/private/a.pdf") == [] and outcome.robots_requests == 2
+
+
+# robots.txt as RFC 9309 says.
+
+
+@pytest.mark.parametrize(
+    "robots",
+    [
+        "User-agent: *\nAllow: /\nDisallow: /doclib/\n",  # the longest match wins, not the first (2.2.2)
+        "User-agent: *\nDisallow: /*.pdf$\n",  # wildcards and the end anchor (2.2.3)
+        "User-agent: *\nAllow: /\n\nUser-agent: G287/2.0\nDisallow: /doc*/287g\n",  # the group naming g287, not `*`
+    ],
+)
+def test_what_rfc_9309_disallows_is_never_requested(tmp_path, robots):
+    fake = FakeIce().start()
+    try:
+        fake.routes["/robots.txt"] = Route(robots.encode(), "text/plain")
+        fake.routes["/doclib/287gMOA/" + BURLESON] = Route(moa(BURLESON).read_bytes(), "application/pdf")
+        with client(tmp_path, []) as polite:
+            outcome = polite.fetch(fake.url("/doclib/287gMOA/" + BURLESON), expect="pdf")
+        assert outcome.status == "failed" and "disallows this address for g287" in outcome.problem
+        assert [r.path for r in fake.requests] == ["/robots.txt"]
+    finally:
+        fake.stop()
+
+
+def allows(robots: str, path: str) -> bool:
+    return fetch.RobotsRules.parse(robots).allows("https://www.ice.gov" + path)
+
+
+@pytest.mark.parametrize(
+    "robots, path, allowed",
+    [
+        ("User-agent: *\nAllow: /\nDisallow: /doclib/\n", "/doclib/a.pdf", False),
+        ("User-agent: *\nDisallow: /doclib/\nAllow: /doclib/287gMOA/\n", "/doclib/287gMOA/a.pdf", True),
+        ("User-agent: *\nDisallow: /doclib/\nAllow: /doclib/287gMOA/\n", "/doclib/other/a.pdf", False),
+        ("User-agent: *\nDisallow: /page\nAllow: /page\n", "/page", True),  # equal length: Allow wins
+        ("User-agent: *\nDisallow: /*.pdf$\n", "/a/b.pdf", False),
+        ("User-agent: *\nDisallow: /*.pdf$\n", "/a/b.pdf?download=1", True),
+        ("User-agent: *\nDisallow: /*.pdf$\n", "/a/b.pdfx", True),
+        ("User-agent: *\nDisallow: /*/private/*.xlsx\n", "/a/b/private/c/d.xlsx?x", False),
+        ("User-agent: *\nDisallow: /a*b*c*d*e*f*g*h*z\n", "/" + "abcdefgh" * 400, True),  # no exponential matching
+        ("User-agent: *\nDisallow: /search?q=\n", "/search?q=moa", False),
+        ("User-agent: *\nDisallow:\n", "/a.pdf", True),  # an empty rule disallows nothing
+        ("User-agent: *\nDisallow: /%7ejoe/\n", "/~joe/x", False),  # unreserved characters compared unencoded
+        ("User-agent: *\nDisallow: /a%3cb\n", "/a%3Cb", False),  # other escapes compared case-insensitively
+        ("User-agent: *\nDisallow: /foo/bär\n", "/foo/b%C3%A4r", False),  # non-ASCII compared percent-encoded
+        ("User-agent: *\nDisallow: /a%2Fb\n", "/a/b", True),  # an encoded reserved character stays distinct
+        ("User-agent: *\nDisallow: /\n\nUser-agent: g287\nAllow: /\n", "/a.pdf", True),
+        ("User-agent: *\nDisallow: /\n\nUser-agent: g287-archiver\nAllow: /\n", "/a.pdf", False),  # another crawler
+        ("User-agent: other\nUser-agent: G287\nDisallow: /x\n", "/x/a.pdf", False),  # one group, two user agents
+        ("User-agent: g287\nDisallow: /x\n\nUser-agent: *\nDisallow: /\n\nUser-agent: g287\nDisallow: /y\n", "/y/a", False),
+        ("User-agent: g287\nDisallow: /x\n\nUser-agent: *\nDisallow: /\n\nUser-agent: g287\nDisallow: /y\n", "/z/a", True),
+        ("Disallow: /\nUser-agent: *\nAllow: /a\n", "/b", True),  # a rule before any user-agent belongs to no group
+        ("\ufeffUser-agent: * # all\nDisallow: /b # comment\n", "/b", False),
+    ],
+)
+def test_rfc_9309_matching(robots, path, allowed):
+    assert allows(robots, path) is allowed
+
+
+def test_crawl_delay_of_the_chosen_group_only_and_only_finite():
+    assert fetch.RobotsRules.parse("User-agent: *\nCrawl-delay: 3\n\nUser-agent: g287\nCrawl-delay: 7\n").crawl_delay == 7.0
+    assert fetch.RobotsRules.parse("User-agent: other\nCrawl-delay: 3\n").crawl_delay == 0.0
+    assert fetch.RobotsRules.parse("User-agent: *\nCrawl-delay: nan\nCrawl-delay: inf\n").crawl_delay == 0.0
+
+
+# An address that is not one.
+
+
+def test_a_malformed_address_is_a_failure_without_a_request(tmp_path):
+    with client(tmp_path, []) as polite:
+        outcome = polite.fetch("https://[www.ice.gov/doclib/287gMOA/x.pdf", expect="pdf")
+    assert outcome.status == "failed" and "not a valid address" in outcome.problem
+    assert outcome.attempts == outcome.robots_requests == 0
+    assert link_name_of("https://[www.ice.gov/doclib/287gMOA/SumnerCoSOTN_WSO_MOA_042925.pdf?x=1") == "SumnerCoSOTN_WSO_MOA_042925.pdf"
+    assert link_name_of("http://[::1") == "[::1"  # never raises, whatever the cell holds
+
+
+@pytest.mark.parametrize("source", ["http://[::1", "notaurl", "ftp://x", "http://", "http://www.ice.gov:99999/287g"])
+def test_a_page_address_that_is_not_one_is_refused_and_nothing_is_recorded(sqlite_db, actor, source):
+    before = snapshot(sqlite_db)
+    with pytest.raises(G287Error, match=r"ICE's page .* \(--source or G287_ICE_PAGE_URL\): not (a valid|an http\(s\)) address"):
+        run_sync(sqlite_db, actor, page_url=source)
+    assert snapshot(sqlite_db) == before
+    with sqlite_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(DocumentAddress)) == 0
+
+
+def test_the_command_line_refuses_a_page_address_in_one_line(tmp_path):
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    result = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", "http://[::1"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("g287: error: ICE's page 'http://[::1'"), result.stderr
+    broken = subprocess.run([sys.executable, "-m", "g287", "documents", "broken", "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert broken.returncode == 0 and broken.stdout.strip() == "[]"

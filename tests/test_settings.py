@@ -1,0 +1,64 @@
+"""Numeric settings: a value that is not a finite number, or that the setting cannot hold, is one clear error
+naming the setting (float() reads nan and inf, and nan passes every comparison with a minimum)."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from g287 import config
+from g287.documents import settings as documents_settings
+from g287.errors import G287Error
+from g287.program import settings as program_settings
+from tests.conftest import ROOT
+
+READERS = {
+    "G287_SYNC_DELAY": documents_settings.sync_settings,
+    "G287_SYNC_RETRIES": documents_settings.sync_settings,
+    "G287_SYNC_MAX_MB": documents_settings.sync_settings,
+    "G287_SYNC_TIMEOUT": documents_settings.sync_settings,
+    "G287_WORKERS": documents_settings.workers,
+    "G287_OCR_DPI": documents_settings.ocr_dpi,
+    "G287_MAX_SOURCE_ROWS": config.max_source_rows,
+    "G287_MAX_WORKBOOK_MB": config.max_workbook_bytes,
+    "G287_SESSION_HOURS": program_settings.session_hours,
+}
+
+
+@pytest.mark.parametrize("name", list(READERS))
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN", "Infinity"])
+def test_a_value_that_is_not_finite_is_one_clear_error(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(G287Error) as raised:
+        READERS[name]()
+    assert str(raised.value) == f"setting {name}={value!r}: expected a finite number"
+
+
+@pytest.mark.parametrize("name", list(READERS))
+def test_a_value_too_large_for_the_setting_to_hold_is_one_clear_error(monkeypatch, name):
+    monkeypatch.setenv(name, "1e308")  # times 1024 * 1024 is inf; as seconds, more than time.sleep accepts
+    with pytest.raises(G287Error, match=rf"^setting {name}='1e308': must be at most 10,000,000$"):
+        READERS[name]()
+
+
+def test_the_limits_themselves_are_accepted(monkeypatch):
+    monkeypatch.setenv("G287_SYNC_DELAY", "0")
+    monkeypatch.setenv("G287_SYNC_MAX_MB", "1e7")
+    monkeypatch.setenv("G287_SYNC_RETRIES", "2.5")
+    sync = documents_settings.sync_settings()
+    assert (sync.delay, sync.max_bytes, sync.retries) == (0.0, 10_000_000 * 1024 * 1024, 2)
+    monkeypatch.setenv("G287_SESSION_HOURS", str(config.MAX_SETTING))
+    assert program_settings.session_hours() == config.MAX_SETTING
+    assert dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=config.MAX_SETTING)  # a session that long still ends
+
+
+@pytest.mark.parametrize("name, value", [("G287_SYNC_DELAY", "nan"), ("G287_SYNC_RETRIES", "nan"), ("G287_SYNC_MAX_MB", "inf")])
+def test_the_sync_stops_with_one_line_before_any_request(tmp_path, name, value):
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_DOCUMENTS_DIR=str(tmp_path / "archive"), **{name: value})
+    # an address nothing listens on: had the setting been taken, the sync would report a failed page instead
+    result = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", "http://127.0.0.1:9/287g"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: expected a finite number"]
+    assert result.stdout == ""
