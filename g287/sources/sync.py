@@ -214,7 +214,12 @@ def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncRep
             except DocumentError as error:
                 _broken(db, actor, report, address, Fetched(address.url, "failed", result.http_status, problem=error.problem))
             else:
-                report.documents["stored" if stored.status == "stored" else "already_held"] += 1
+                if stored.status == "stored":
+                    report.documents["stored"] += 1
+                elif stored.document_id == address.document_id:  # the same file again: the server ignored the conditional request
+                    report.documents["unchanged"] += 1
+                else:
+                    report.documents["already_held"] += 1
                 _record_success(db, address.id, result)
             _drop(result)
         checkpoint("document")

@@ -340,3 +340,16 @@ def test_a_sync_never_requests_what_robots_txt_disallows(sqlite_db, actor, ice):
     problem = next(b["problem"] for b in report.broken if b["url"].endswith(refused))
     assert "robots.txt" in problem and "disallows" in problem
     assert report.requests == len(ice.requests)  # the robots.txt request is counted with the others
+
+
+def test_a_held_document_served_again_in_full_is_counted_unchanged(sqlite_db, actor, ice):
+    """A server that gives no ETag or Last-Modified answers --recheck with the whole file: the same document at the
+    same address is unchanged, not "already held under another address"."""
+    without_failures(ice)
+    for name in GOOD:
+        ice.routes[MOAS + name] = Route(moa(name).read_bytes(), "application/pdf", mode="no_validators")
+    ice.routes[MOAS + COPY] = Route(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf").read_bytes(), "application/pdf", mode="no_validators")
+    first = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert first.documents["stored"] == 3 and first.documents["already_held"] == 1
+    again = run_sync(sqlite_db, actor, page_url=ice.url(PAGE), recheck=True)
+    assert again.documents["stored"] == 0 and again.documents["already_held"] == 0 and again.documents["unchanged"] == 4
