@@ -35,12 +35,16 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
     # Names are compared within a state only: only the states of the new agencies are read.
     states = {state for (state,) in _STATES_OF.rows(conn, ids=sorted(new))} if len(new) <= CHUNK else None
     names_of, state_of = _live_names(conn, states)
-    (listed_now, arrived), (_listed_before, before) = _agreements_at(conn, series, seq, states)
+    (listed_now, arrived), before, after = _agreements_at(conn, series, seq, states)
     departed = {a: pairs - arrived.get(a, set()) for a, pairs in before.items()}
+    # A list older than some already held (ingested out of order): a name it brings may be the earlier name of an
+    # agency the next list names, whose agreements this list gives under the old name (continuity, backwards).
+    arriving = {a: pairs - arrived.get(a, set()) for a, pairs in after.items()}
     departed_by_pair: dict[tuple, set[int]] = defaultdict(set)
-    for departed_id, pairs in departed.items():
-        for pair in pairs:
-            departed_by_pair[pair].add(departed_id)
+    for neighbours in (departed, arriving):
+        for neighbour_id, pairs in neighbours.items():
+            for pair in pairs:
+                departed_by_pair[pair].add(neighbour_id)
     alias_table = aliases.load()
     rules = identity_rules()
     by_state: dict[str | None, list[int]] = defaultdict(list)
@@ -82,11 +86,15 @@ def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq
                 if other == agency_id or state_of.get(other) != state or other in blocked or other in new or other in listed_now:
                     continue
                 common = mine & departed.get(other, set()) if mine else set()
+                later = not common and bool(mine & arriving.get(other, set()))  # the other's name is the newer one
+                if later:
+                    common = mine & arriving[other]
                 if not common and other not in spelled_alike:
                     continue
                 evidence_pairs = sorted(common, key=str)
+                pairs_of_names = ((known, name) if later else (name, known) for known in names_of[other])  # (newer, older)
                 match = max(
-                    (m for m in (compare(name, old, continuity=bool(evidence_pairs), co_listed=False) for old in names_of[other]) if m),
+                    (m for m in (compare(newer, older, continuity=bool(evidence_pairs), co_listed=False) for newer, older in pairs_of_names) if m),
                     key=lambda m: m.confidence,
                     default=None,
                 )
@@ -200,17 +208,20 @@ _AGREEMENTS_AT = _InStates(
 
 
 def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | None] | None = None):
-    """For the publications at `seq` and `seq - 1` (one query): the agencies (of `states`; None: all) each lists,
-    and their (model, signed date) pairs."""
+    """For the publication at `seq` (one query): the agencies (of `states`; None: all) it lists and their (model,
+    signed date) pairs; and the pairs of the agencies the publications at `seq - 1` and `seq + 1` list."""
     now: tuple[set[int], dict[int, set[tuple[str, dt.date]]]] = (set(), defaultdict(set))
-    before: tuple[set[int], dict[int, set[tuple[str, dt.date]]]] = (set(), defaultdict(set))
-    for agency_id, model, signed, first_seq, last_seq in _AGREEMENTS_AT.rows(conn, states, series=series, seq=seq, before=seq - 1):
-        for position, (listed, pairs) in ((seq, now), (seq - 1, before)):
-            if position >= 1 and first_seq <= position <= last_seq:
-                listed.add(agency_id)
-                if model and signed:
-                    pairs[agency_id].add((model, signed))
-    return now, before
+    before: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)
+    after: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)
+    for agency_id, model, signed, first_seq, last_seq in _AGREEMENTS_AT.rows(conn, states, series=series, seq=seq + 1, before=seq - 1):
+        if first_seq <= seq <= last_seq:
+            now[0].add(agency_id)
+        if not (model and signed):
+            continue
+        for position, pairs in ((seq, now[1]), (seq - 1, before), (seq + 1, after)):
+            if first_seq <= position <= last_seq:
+                pairs[agency_id].add((model, signed))
+    return now, before, after
 
 
 _STATES_OF = plain(select(_agencies.state_usps).distinct().where(_agencies.id.in_(bindparam("ids", expanding=True))))
