@@ -80,6 +80,9 @@ def counties_rematch(as_json):
 @json_option
 def counties_list(usps, vintage, as_json):
     """The counties of a state (USPS code), with their FIPS codes."""
+    info = reference.state_info(usps)
+    if info.category == "territory":  # an empty table would read as "no counties", not "not in the reference"
+        raise G287Error(f"no county list of {info.name}: the reference holds the counties of the 50 states and DC only")
     items = [c.as_dict() for c in reference.counties_of_state(usps, vintage)]
     if as_json:
         print_json(items)

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 from g287 import __version__
 from g287.catalog import catalog
 from g287.errors import NotFound
+from g287.geo import reference
 from g287.geo.maps import render_map
 from g287.geo.raster import svg_to_png
 from g287.registry import figures
+from g287.xmlchars import xml_text
 from g287.registry.publications import label
 from g287.registry.queries import publications_in_force, state_figures, state_name
 
@@ -24,13 +26,18 @@ MAP_HEIGHT_MM = 62
 
 def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
     """Everything the fact sheet shows, each figure with its publication, and the map of MOAs by state."""
-    force = publications_in_force(session, as_of)
+    # One date for the title, the figures and the map: without one, the map was drawn "as of" the list's own
+    # publication date under a title saying today's.
+    day = as_of or dt.date.today()
+    force = publications_in_force(session, day)
     try:
-        map_svg = render_map(session, "state", as_of, None, "moas", None, map_id="factsheet-map")
+        map_svg = render_map(session, "state", day, None, "moas", None, map_id="factsheet-map")
     except NotFound:
         map_svg = None  # no participating list in force: the sheet says so
-    stats = figures.stats(session, as_of)
+    stats = figures.stats(session, day)
     per_state = state_figures(session, force.participating)
+    counted = {s.usps for s in reference.counted_states()}
+    territories = sorted(usps for usps in per_state if usps not in counted)
     top = sorted(per_state.items(), key=lambda kv: (-kv[1]["rows"], kv[0]))[:TOP_STATES]
     models = []
     p = stats["participating"]
@@ -46,6 +53,11 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "models": models,
         "top_states": [{"usps": usps, "name": state_name(usps) or usps, **counts} for usps, counts in top],
         "states_listed": len(per_state),
+        # ICE's count of states (stats) takes in the territories; the map counts the 50 states and DC only:
+        # each figure says which it is, so the two can be told apart on one page.
+        "states_caption": "states and territories" if territories else "states",
+        "territories": territories,
+        "states_on_map": len(per_state) - len(territories),
         "map_svg": map_svg,
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
@@ -56,8 +68,9 @@ _LATIN1 = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 
 
 def _text(value) -> str:
-    """The PDF's built-in fonts cover Latin-1; other characters become '?' rather than failing."""
-    return str(value).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+    """The PDF's built-in fonts cover Latin-1; other characters become '?' rather than failing, and control
+    characters (a file name may hold one) a space, as in the map on the same page."""
+    return xml_text(value).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
 
 def factsheet_pdf(sheet: dict) -> bytes:
@@ -80,7 +93,7 @@ def factsheet_pdf(sheet: dict) -> bytes:
         pdf.cell(width, 8, _text(f"No participating list had been published on or before {sheet['as_of']}."), new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
 
-    boxes = [(f"{p['moas']:,}", "MOAs"), (f"{p['agencies']:,}", "agencies"), (str(p["states"]), "states")]
+    boxes = [(f"{p['moas']:,}", "MOAs"), (f"{p['agencies']:,}", "agencies"), (str(p["states"]), sheet["states_caption"])]
     if q:
         boxes.append((f"{q['listings']:,}", "pending listings"))
     box = width / len(boxes)
@@ -119,7 +132,7 @@ def factsheet_pdf(sheet: dict) -> bytes:
     pdf.cell(width, 5, _text(", ".join(f"{types.get(k, k)}: {v:,}" for k, v in p["by_agency_type"].items() if v)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
-    _heading(pdf, width, f"States with the most MOAs ({sheet['states_listed']} states listed)")
+    _heading(pdf, width, f"States with the most MOAs ({sheet['states_listed']} {sheet['states_caption']} listed)")
     pdf.set_font("Helvetica", "B", 9)
     columns = [("State", 0.34), ("MOAs", 0.13), ("Agencies", 0.13), ("JEM", 0.13), ("TFM", 0.13), ("WSO", 0.14)]
     for name, share in columns:
@@ -139,7 +152,13 @@ def factsheet_pdf(sheet: dict) -> bytes:
         _text(
             "Definitions: MOAs are the rows of ICE's participating list in force on the date (the latest published on or before it); "
             "agencies and states are the distinct agencies and states those rows name; pending listings are the rows of ICE's pending list in force. "
-            f"Generated from the data by g287 {sheet['version']} on {sheet['generated']}; never typed by hand. g287 describes the program; it does not argue for or against it."
+            + (
+                f"The states counted include the territories ({', '.join(sheet['territories'])}), as ICE counts them; the map counts and draws "
+                f"the 50 states and DC only ({sheet['states_on_map']} of 51 with an agreement). "
+                if sheet["territories"]
+                else ""
+            )
+            + f"Generated from the data by g287 {sheet['version']} on {sheet['generated']}; never typed by hand. g287 describes the program; it does not argue for or against it."
         ),
         new_x="LMARGIN", new_y="NEXT",
     )

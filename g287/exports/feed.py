@@ -7,6 +7,7 @@ agreements that entered and left them. Built as XML elements, so every text is e
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 import xml.etree.ElementTree as ET
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from g287.history.diff import diff
 from g287.registry.publications import label, list_publications
 from g287.registry.queries import Filters, figures_of, list_changes, listings, state_name
+from g287.xmlchars import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 50
@@ -32,22 +34,17 @@ TITLES = {
 
 
 # Characters XML 1.0 forbids: one in a name would make the whole feed unreadable for every subscriber.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _el(parent, tag, text=None, **attributes):
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _NOT_XML.sub(" ", str(v)) for k, v in attributes.items()})
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attributes.items()})
     if text is not None:
-        element.text = _NOT_XML.sub(" ", text)
+        element.text = xml_text(text)
     return element
 
 
 def _stamp(value: dt.datetime | None) -> str:
     if value is None:
         return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc).isoformat()
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _utc(value).astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _dates(values) -> str:
@@ -86,6 +83,29 @@ def _changes_of(session: Session, publication, previous, state: str | None) -> d
     return {k: v for k, v in changes.items() if v}
 
 
+def _in_publication_order(session: Session):
+    """(publication, the one before it of its kind) for both lists, oldest first, in the registry's publication
+    order (list_publications: same day pm after am; the same list published twice by the workbook's modification
+    time, else ingestion). Merged, never re-sorted: a sort by date and time of ingestion put a superseded list,
+    ingested last, above the list in force. Between the two kinds only the date and half of a day compare."""
+    series = []
+    for kind in ("pending", "participating"):  # on a tie, the participating list ends up newer: it is the main list
+        publications = list_publications(session, kind, "ice")
+        series.append([(p, publications[i - 1] if i else None) for i, p in enumerate(publications)])
+    return heapq.merge(*series, key=lambda pair: (pair[0].published_on, pair[0].half == "pm"))
+
+
+def _entry_updated(publication, previous) -> dt.datetime | None:
+    """An entry shows its list compared with the one before it, so it changed when either was ingested (a list
+    ingested late, between two others, changes the entry of the list after it)."""
+    stamps = [p.imported_at for p in (publication, previous) if p is not None and p.imported_at is not None]
+    return max(stamps, key=_utc, default=None)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+
+
 def atom_feed(session: Session, base_url: str, state: str | None = None) -> bytes:
     """The feed; `base_url` is the site's address (links in a feed must be absolute)."""
     ET.register_namespace("", ATOM)
@@ -99,11 +119,7 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
     _el(feed, "link", rel="alternate", href=f"{base}/states/{state}" if state else f"{base}/")
     author = _el(feed, "author")
     _el(author, "name", "g287, from ICE's published lists")
-    candidates = []
-    for kind in ("participating", "pending"):
-        publications = list_publications(session, kind, "ice")
-        candidates += [(p, publications[i - 1] if i else None) for i, p in enumerate(publications)]
-    candidates.sort(key=lambda e: (e[0].published_on, e[0].half or "", e[0].imported_at.isoformat() if e[0].imported_at else ""), reverse=True)
+    candidates = list(_in_publication_order(session))[::-1]
     entries = []
     figures_by_id: dict[int, dict] = {}  # a publication is compared twice: as the newer and as the older of a pair
 
@@ -123,7 +139,7 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
         changes = _changes_of(session, publication, previous, state)
         if changes:
             entries.append((publication, previous, counts, figures_for(previous), changes))
-    _el(feed, "updated", _stamp(max((e[0].imported_at for e in entries), default=None)))
+    _el(feed, "updated", _stamp(max((_entry_updated(e[0], e[1]) for e in entries), default=None)))
     for publication, previous, counts, before, changes in entries:
         what = "MOAs" if publication.kind == "participating" else "pending listings"
         change = f" ({counts['rows'] - before['rows']:+d})" if before else ""
@@ -133,7 +149,7 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
         _el(entry, "link", rel="alternate", href=f"{base}/publications/{publication.id}")
         if previous is not None:
             _el(entry, "link", rel="related", href=f"{base}/changes?kind={publication.kind}&from={previous.id}&to={publication.id}")
-        _el(entry, "updated", _stamp(publication.imported_at))
+        _el(entry, "updated", _stamp(_entry_updated(publication, previous)))
         _el(entry, "published", _stamp(dt.datetime.combine(publication.published_on, dt.time(), dt.timezone.utc)))
         lines = [
             f"Source: ICE, {publication.file_name} (sha256 {publication.sha256[:16]}...), published on {label(publication)}.",

@@ -27,6 +27,7 @@ from g287.errors import G287Error
 from g287.geo import reference
 from g287.geo.coverage import check_model, county_breakdown, coverage_of, located_listings, participating_publication
 from g287.registry.figures import MODELS
+from g287.xmlchars import xml_text
 
 LEVELS = ("state", "county")
 MEASURES = ("moas", "coverage")
@@ -49,8 +50,9 @@ def map_classes() -> dict:
 
 
 def esc(text) -> str:
-    """Escape for SVG text and attribute values (quotes included)."""
-    return html.escape(str(text), quote=True)
+    """Escape for SVG text and attribute values (quotes included), without the characters XML cannot hold: one
+    control character in a file name made the whole SVG unreadable (no PNG, no fact sheet)."""
+    return html.escape(xml_text(text), quote=True)
 
 
 @dataclass
@@ -154,8 +156,11 @@ def _headline_lines(figures: dict, info) -> list[str]:
             f"{s['listings_not_located']:,} listings are not on the map (no county in ICE's list, or a county that could not be matched)."
         )
         return [text]
+    territories = figures["territories_with_agreement"]
+    # ICE's count of states takes in the territories; this one does not, and says so beside them.
+    elsewhere = f" and {len(territories)} {'territory' if len(territories) == 1 else 'territories'} ({', '.join(territories)})" if territories else ""
     return [
-        f"{listings['total']:,} MOAs (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC). "
+        f"{listings['total']:,} MOAs (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC){elsewhere}. "
         f"{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties ({p['counties_with_county_agency']}%) have a participating "
         f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them.",
         f"{listings['total'] - listings['located']:,} listings are not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
@@ -262,11 +267,23 @@ def _state_map(figures: dict, listings, measure: str) -> MapData:
             value = s["percent"]["counties_with_county_agency"] or 0
             description = f"{s['counties_with_county_agency']} of {s['counties_total']} counties ({value}%) with a participating county-level agency; {listed}"
         features.append(Feature(fips, shape["d"], [fips], info.name, value, description))
-    notes = ["States are counted by the STATE column of ICE's list; every listing is on this map."]
+    notes = ["States are counted by the STATE column of ICE's list; " + _not_on_state_map(figures)]
     territories = figures["territories_with_agreement"]
     if territories:
         notes.append("Territories are not drawn; MOAs there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
     return MapData(_title("state", measure, figures, None), _subtitle(figures), features, classes, "states", _headline_lines(figures, None), notes)
+
+
+def _not_on_state_map(figures: dict) -> str:
+    """Whether every listing is on the state map, counted: a listing in a territory (not drawn) or whose STATE
+    names no known state (#N/A, a misspelling) is on no shape."""
+    in_territories = sum(figures["territories_with_agreement"].values())
+    unknown = figures["listings"]["state_unknown"]
+    if not in_territories and not unknown:
+        return "every listing is on this map."
+    parts = [f"{in_territories:,} in territories" if in_territories else "", f"{unknown:,} whose state is not known" if unknown else ""]
+    missing = in_territories + unknown
+    return f"{missing:,} of {figures['listings']['total']:,} listings {'is' if missing == 1 else 'are'} not on this map ({' and '.join(p for p in parts if p)})."
 
 
 @cache
@@ -337,7 +354,7 @@ def _svg(data: MapData, ident: str) -> str:
         colour = data.classes[index][3]
         out.append(f'<g class="g287-class" data-class="{index}" fill="{esc(colour)}" stroke="#ffffff" stroke-width="{thin:.3g}" stroke-linejoin="round">')
         for f in by_class[index]:
-            shapes_out.append(f'<path data-fips="{" ".join(f.fips)}" d="{f.path}"><title>{esc(f.label)} — {esc(f.description)}</title></path>')
+            shapes_out.append(f'<path data-fips="{esc(" ".join(f.fips))}" d="{f.path}"><title>{esc(f.label)} — {esc(f.description)}</title></path>')
         out.append("".join(shapes_out))
         shapes_out.clear()
         out.append("</g>")

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from g287.catalog import Source, Statement, catalog
 from g287.config import DATA_DIR
-from g287.program.validation import NOT_IN_XML
+from g287.xmlchars import NOT_IN_XML
 
 TEMPLATES_DIR = DATA_DIR / "program" / "templates"
 LITERAL = "\u2060"  # marks a line that came from a value: never a block marker; removed before rendering

@@ -9,13 +9,13 @@ from typing import Any
 
 from g287.catalog import MODEL_CODES
 from g287.errors import G287Error
+from g287.xmlchars import NOT_IN_XML
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Every character XML 1.0 cannot hold (C0 controls other than tab and line breaks, lone surrogates, U+FFFE and
 # U+FFFF): the DOCX documents are XML, and the databases refuse lone surrogates (not UTF-8) and PostgreSQL NUL.
 # JSON can carry all of them ("\u0000", "\ud800"), so they are refused before they are stored.
-NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 UNSTORABLE_PROBLEM = "contains characters that cannot be stored"
 
 # The days the workflow computes with: certifications expire and refreshers fall due years after a day, the

@@ -81,7 +81,8 @@ class CountyFigures:
 def county_figures(session: Session, force: InForce, *, vintage: str | None = None, state: str | None = None, model: str | None = None) -> dict:
     """Every county of the vintage (of one state, when given) with the figures of the lists in force: MOAs,
     agencies and models of the participating listings located in it, whether a county-level agency is among them,
-    and pending listings. Also the listings that are not located, so nothing is left out silently."""
+    and pending listings. Also the listings that are not located (nationally, those of an unknown state too:
+    the same count as coverage's), so nothing is left out silently."""
     chosen = vintage_of(force, vintage)
     counties = {f: c for f, c in reference.counties_in(chosen.name).items() if state is None or c.usps == state}
     table = {f: CountyFigures(f, c.name, c.usps, c.kind) for f, c in sorted(counties.items())}
@@ -96,7 +97,9 @@ def county_figures(session: Session, force: InForce, *, vintage: str | None = No
             fips = where.get(row.raw_row_id)
             entry = table.get(fips) if fips else None
             if entry is None:
-                if row.state in reference.states() and (state is None or row.state == state):
+                # Nationally, a listing whose STATE names no known state (#N/A, a misspelling) is not located
+                # either: leaving it out made these figures disagree with coverage's, and it vanished unseen.
+                if state is None or row.state == state:
                     not_located[kind] += 1
                 continue
             if kind == "participating":

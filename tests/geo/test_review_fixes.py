@@ -1,0 +1,155 @@
+"""Reviewed defects of geography and the exports, each on a real database with lists written by the test: listings
+of an unknown state are counted as not located everywhere; characters XML cannot hold never break a map; the
+fact sheet's title, figures and map share one date and say which states they count; a territory has no county
+list."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from pypdf import PdfReader
+
+from g287.exports.factsheet import factsheet, factsheet_pdf
+from g287.geo.coverage import coverage
+from g287.geo.maps import render_map
+from g287.geo.raster import svg_to_png
+from g287.registry import figures
+from g287.registry.counties import county_figures
+from g287.registry.ingest import ingest_file
+from g287.registry.queries import publications_in_force
+from tests.geo.constructed import HEADER, PUBLISHED, ingest_constructed
+
+SVG = "{http://www.w3.org/2000/svg}"
+HILLSBOROUGH = ["FLORIDA", "Hillsborough County Sheriff's Office", "County", "Hillsborough County", "Jail Enforcement Model", "2025-07-20", "link pending"]
+UNKNOWN_STATES = [
+    ["#N/A", "Somewhere Police Department", "Municipality", "Hillsborough", "Task Force Model", "2025-07-20", "link pending"],
+    ["NARNIA", "Other Police Department", "Municipality", "", "Task Force Model", "2025-07-20", "link pending"],
+]
+
+
+def write_list(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def ingest_rows(db, actor, path, rows, day):
+    return ingest_file(db, write_list(path, rows), actor, kind="participating", published=(day, "am"))
+
+
+def notes_of(svg: str) -> str:
+    return ET.fromstring(svg).find(f"{SVG}desc").text
+
+
+def moas_drawn(svg: str) -> int:
+    """The MOAs the shapes of a map stand for, read from their titles ("Florida — 1 MOA: JEM 1")."""
+    titles = [p.find(f"{SVG}title").text for p in ET.fromstring(svg).iter(f"{SVG}path") if p.find(f"{SVG}title") is not None]
+    return sum(int(m[1].replace(",", "")) for t in titles if (m := re.search(r" — ([\d,]+) MOAs?:", t)))
+
+
+def date_text(day: dt.date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def test_listings_of_an_unknown_state_are_not_located_everywhere(db, actor, tmp_path):
+    with_unknown, known_only = dt.date(2025, 7, 26), dt.date(2025, 7, 27)
+    ingest_rows(db, actor, tmp_path / "unknown.csv", [HILLSBOROUGH] + UNKNOWN_STATES, with_unknown)
+    ingest_rows(db, actor, tmp_path / "known.csv", [HILLSBOROUGH], known_only)
+    with db.session() as session:
+        covered = coverage(session, with_unknown)["listings"]
+        assert (covered["total"], covered["located"], covered["state_unknown"]) == (3, 1, 2)
+        counties = county_figures(session, publications_in_force(session, with_unknown))
+        assert counties["listings_not_located"]["participating"] == covered["total"] - covered["located"] == 2
+        assert counties["counties_with_agreement"] == 1
+        florida = county_figures(session, publications_in_force(session, with_unknown), state="FL")
+        assert florida["listings_not_located"]["participating"] == 0  # a state's figures: only its own listings
+        drawn = render_map(session, "state", with_unknown)
+        complete = render_map(session, "state", known_only)
+    assert "every listing is on this map" not in drawn
+    assert "2 of 3 listings are not on this map (2 whose state is not known)." in notes_of(drawn)
+    assert moas_drawn(drawn) == 1  # only the Florida listing is on a shape
+    assert "every listing is on this map." in notes_of(complete)
+
+
+def test_the_state_map_counts_listings_of_territories_as_not_on_it(db, tmp_path):
+    ingest_constructed(db, tmp_path)  # ten listings in six states, one in Puerto Rico
+    with db.session() as session:
+        svg = render_map(session, "state", PUBLISHED)
+    assert "1 of 11 listings is not on this map (1 in territories)." in notes_of(svg)
+
+
+def test_control_characters_never_break_a_map_its_png_or_the_fact_sheet(db, actor, tmp_path):
+    # A file name is rendered in every map's source line; \x01 and \x0b are characters XML 1.0 cannot hold (a
+    # list's cells cannot carry them: reading refuses a text with control characters).
+    name = "ctl\x01name\x0b.csv"
+    ingest_rows(db, actor, tmp_path / name, [HILLSBOROUGH], dt.date(2025, 7, 27))
+    with db.session() as session:
+        svgs = [render_map(session, "state"), render_map(session, "county"), render_map(session, "county", state="FL")]
+        sheet = factsheet(session)
+    for svg in svgs + [sheet["map_svg"]]:
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", svg)
+        subtitle = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text") if t.text and t.text.startswith("Source: ICE")]
+        assert subtitle and "(ctl name .csv)" in subtitle[0]
+        assert svg_to_png(svg)[:4] == b"\x89PNG"
+    text = PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages[0].extract_text()
+    assert "ctl name .csv" in text and PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages[0].images
+
+
+def test_the_fact_sheet_title_figures_and_map_share_one_date_and_say_which_states(db, tmp_path):
+    ingest_constructed(db, tmp_path)
+    today = dt.date.today()
+    with db.session() as session:
+        latest = factsheet(session)
+        dated = factsheet(session, PUBLISHED)
+        ice_states = figures.stats(session)["participating"]["states"]
+    assert ice_states == 7  # as ICE counts states: Puerto Rico among them (unchanged)
+    for sheet, day in ((latest, today), (dated, PUBLISHED)):
+        assert sheet["as_of"] == sheet["stats"]["as_of"] == day.isoformat()
+        assert ET.fromstring(sheet["map_svg"]).find(f"{SVG}title").text.endswith(f"as of {date_text(day)}")
+        assert sheet["stats"]["participating"]["states"] == 7 and sheet["states_caption"] == "states and territories"
+        assert "7 MOAs" not in notes_of(sheet["map_svg"])
+        assert "in 6 of 51 states (50 and DC) and 1 territory (PR)." in notes_of(sheet["map_svg"])
+        text = " ".join(PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages[0].extract_text().split())
+        assert f"The 287(g) program as of {day.isoformat()}" in text
+        assert "7 states and territories" in text
+        assert "The states counted include the territories (PR), as ICE counts them; the map counts and draws the 50 states and DC only (6 of 51 with an agreement)." in text
+    # The fact sheet's page says the same as its PDF.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from g287.web.app import create_app
+
+    page = " ".join(re.sub(r"<[^>]+>", " ", TestClient(create_app(db)).get("/factsheet", params={"as_of": PUBLISHED.isoformat()}).text).split())
+    assert "7 states and territories" in page and "7 states and territories listed" in page
+    assert "The states counted include the territories (PR), as ICE counts them; the map counts and draws the 50 states and DC only (6 of 51 with an agreement)." in page
+
+
+def test_a_state_without_territories_is_still_counted_as_states(db, actor, tmp_path):
+    ingest_rows(db, actor, tmp_path / "fl.csv", [HILLSBOROUGH], dt.date(2025, 7, 27))
+    with db.session() as session:
+        sheet = factsheet(session)
+    assert sheet["states_caption"] == "states" and sheet["territories"] == []
+    text = PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages[0].extract_text()
+    assert "territor" not in text and "(1 states listed)" in text
+
+
+def test_counties_of_a_territory_are_refused_in_one_line(tmp_path):
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    for args in (["counties", "list", "PR"], ["counties", "list", "gu", "--json"]):
+        done = subprocess.run([sys.executable, "-m", "g287", *args], capture_output=True, text=True, env=env)
+        assert done.returncode == 1 and done.stdout == ""
+        assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("g287: error: no county list of ")
+        assert "50 states and DC only" in done.stderr
+    listed = subprocess.run([sys.executable, "-m", "g287", "counties", "list", "DC", "--json"], capture_output=True, text=True, env=env)
+    assert listed.returncode == 0 and '"11001"' in listed.stdout
