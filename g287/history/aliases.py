@@ -67,16 +67,41 @@ def load() -> AliasTable:
     if not file.exists():
         return AliasTable([])
     try:
-        with open(file, newline="", encoding="utf-8") as handle:
-            rows = [r for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
+        # utf-8-sig: a table saved by a spreadsheet program starts with a byte-order mark, which is no part of
+        # the first column's name.
+        with open(file, newline="", encoding="utf-8-sig") as handle:
+            records = _records(handle)
     except (OSError, UnicodeDecodeError) as error:
         raise G287Error(f"the alias table {file} cannot be read ({getattr(error, 'strerror', None) or error}): it must be a UTF-8 CSV file") from None
+    except csv.Error as error:
+        raise G287Error(f"{file}: not a readable CSV file ({error})") from None
     entries = []
-    for number, row in enumerate(rows, start=2):
+    header: list[str] | None = None
+    for number, values in records:
+        if header is None:
+            header = [v.strip() for v in values]
+            continue
+        row = dict(zip(header, values))
         if row.get("relation") not in RELATIONS or not row.get("state") or not row.get("name") or not row.get("other_name"):
             raise G287Error(f"{file}: line {number}: expected state, name, relation (same|different), other_name")
         entries.append(Alias(row["state"].strip().upper(), row["name"].strip(), row["relation"], row["other_name"].strip(), (row.get("reason") or "").strip(), (row.get("reviewed") or "").strip()))
     return AliasTable(entries)
+
+
+def _records(handle) -> list[tuple[int, list[str]]]:
+    """The CSV records with the number of the file line each starts on: comment lines are skipped but counted,
+    so an error names the line a person sees in an editor."""
+    numbered = [(number, line) for number, line in enumerate(handle, start=1) if not line.startswith("#")]
+    reader = csv.reader(line for _number, line in numbered)
+    records = []
+    while True:
+        start = reader.line_num  # lines of `numbered` consumed before this record
+        try:
+            values = next(reader)
+        except StopIteration:
+            return records
+        if values:  # a blank line is no record
+            records.append((numbered[start][0], values))
 
 
 def ensure_writable() -> None:
@@ -91,7 +116,7 @@ def save(table: AliasTable) -> None:
     file = path()
     header = []
     if file.exists():
-        header = [line for line in file.read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("#")]
+        header = [line for line in file.read_text(encoding="utf-8-sig").splitlines(keepends=True) if line.startswith("#")]
     out = io.StringIO(newline="")
     out.writelines(header)
     writer = csv.writer(out, lineterminator="\n")

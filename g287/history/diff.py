@@ -19,10 +19,10 @@ from g287.db.models.history import IdentityMerge
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
 from g287.errors import G287Error
 from g287.history.lifecycle import end_after_default, lifecycles
-from g287.history.listings import runs_of
+from g287.history.listings import publications, runs_of
 from g287.history.names import RULE_TEXT
 from g287.registry import figures
-from g287.registry.publications import in_force
+from g287.registry.publications import in_force, label
 
 
 @dataclass
@@ -83,6 +83,19 @@ def _dates(values: set) -> list[str | None]:
 def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after: int | None = None) -> dict:
     if from_pub.kind != "participating" or to_pub.kind != "participating":
         raise G287Error("diff compares two participating publications (give participating ids or dates)")
+    if from_pub.series != to_pub.series:
+        # Publication order (seq) is per series: comparing ICE's list with this registry's own would pair
+        # positions of two unrelated orders. The two origins are never mixed.
+        raise G287Error(
+            f"publication {from_pub.id} is {_origin_text(from_pub)} and publication {to_pub.id} is {_origin_text(to_pub)}: "
+            "diff compares two lists of one origin (ICE's lists, or this registry's own), never one with the other"
+        )
+    if from_pub.seq > to_pub.seq:
+        # Every status (added, removed, ended, omitted) reads forward in time: reversed, they would all be false.
+        raise G287Error(
+            f"FROM ({label(from_pub)}, publication {from_pub.id}) was published after TO ({label(to_pub)}, publication {to_pub.id}): "
+            "give the earlier publication first"
+        )
     k = end_after or end_after_default()
     involved = _changed_agencies(session, from_pub, to_pub)
     a, b = _side(session, from_pub, involved), _side(session, to_pub, involved)
@@ -90,6 +103,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     pending_b = _pending_keys(session, in_force(session, "pending", to_pub.published_on, to_pub.origin), involved)
     gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
     lives = lifecycles(session, agency_ids=sorted(gone), end_after=k, origin=from_pub.origin) if gone else {}
+    seq_of = {p.id: p.seq for p in publications(session, "participating", from_pub.origin)} if gone else {}
 
     def describe(key, side: Side) -> dict:
         entry = side.agreements[key]
@@ -104,7 +118,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         item = describe(key, a)
         item["model_dropped"] = key[0] in b.agency_models  # the agency keeps other models
         life = lives.get(key)
-        item["status_since"] = _absence_status(life, to_pub, k)
+        item["status_since"] = _absence_status(life, to_pub.seq, seq_of, k)
         (to_pending if key in pending_b else removed).append(item)
     renamed = []
     for agency_id in sorted(set(a.agency_names) & set(b.agency_names)):
@@ -143,17 +157,27 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     return result
 
 
-def _absence_status(life, to_pub: Publication, k: int) -> str:
-    """What became of an agreement missing from TO, by the lifecycle rule."""
+def _origin_text(publication: Publication) -> str:
+    return "ICE's list" if publication.origin == "ice" else f"a list of origin {publication.origin!r}"
+
+
+def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:
+    """What became of an agreement missing from TO: the absence that contains TO, as the lifecycle classes it
+    (never the agreement's status today, which may come from another, later absence)."""
     if life is None or life.last_participating is None:
         return "unknown"
-    if life.reinstated and any(r["published"] > to_pub.published_on.isoformat() for r in life.reinstated):
-        return "ended, later reinstated"
-    if life.status == "ended":
-        return f"ended (absent from {k} or more consecutive publications)"
-    if life.status == "participating" or any(o["from"]["published"] <= to_pub.published_on.isoformat() <= o["to"]["published"] for o in life.omissions):
-        return "omitted once, listed again later"
-    return f"absent from fewer than {k} publications so far"
+    for omission in life.omissions:  # absences shorter than K, between two listings
+        if seq_of[omission["from"]["publication_id"]] <= to_seq <= seq_of[omission["to"]["publication_id"]]:
+            count = omission["publications"]
+            return "omitted once, listed again later" if count == 1 else f"omitted from {count} publications, listed again later"
+    # ends[i] is reinstated by reinstated[i]; an end without a reinstatement (the last) lasts until today.
+    for index, end in enumerate(life.ends):
+        back = life.reinstated[index] if index < len(life.reinstated) else None
+        if seq_of[end["publication_id"]] <= to_seq and (back is None or to_seq < seq_of[back["publication_id"]]):
+            return "ended, later reinstated" if back else f"ended (absent from {k} or more consecutive publications)"
+    if to_seq > seq_of[life.last_participating["publication_id"]]:
+        return f"absent from fewer than {k} publications so far"
+    return "unknown"
 
 
 def _merge_reason(session: Session, agency_id: int, names: set[str]) -> str | None:

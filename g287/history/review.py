@@ -81,8 +81,15 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         name = session.get(AgencyName, candidate.agency_name_id)
         other_name = session.get(Agency, candidate.candidate_agency_id).name
         before = {"status": candidate.status}
+        absorbed, survivor = live_agency(session, name.agency_id).id, live_agency(session, candidate.candidate_agency_id).id
+        if not accept and absorbed == survivor:
+            # Writing "different" while the database keeps them merged would leave the table and the database
+            # saying opposite things; separating them is the alias table's decision, with its reason.
+            raise G287Error(
+                f"candidate {candidate_id}: {name.name!r} and {other_name!r} are already one agency (merged since this candidate was proposed); "
+                f"to separate them: g287 alias add {candidate.state_usps} {name.name!r} different {other_name!r} --reason TEXT"
+            )
         if accept:
-            absorbed, survivor = live_agency(session, name.agency_id).id, live_agency(session, candidate.candidate_agency_id).id
             if absorbed != survivor:
                 evidence = dict(candidate.evidence or {}, reviewed_by=actor.label, note=note)
                 merge(session.connection(), absorbed, survivor, Match("review", 1.0), evidence, actor.label, candidate.publication_id)
@@ -135,25 +142,84 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
             merge(session.connection(), a, b, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {other_name!r}", "reason": reason}, actor.label, None)
             outcome = "recorded and applied: the two names are now one agency"
         if relation == "different" and a is not None and a == b:
-            merge_id = _merge_joining(session, state, name, other_name)
-            if merge_id is None:
+            record = _merge_joining(session, state, name, other_name)
+            if record is None:
                 raise G287Error("the two names are one agency by their normalized key; an alias cannot tell them apart")
-            unmerge(session.connection(), merge_id, actor.label, reason)
+            unmerge(session.connection(), record.id, actor.label, reason)
             outcome = "recorded and applied: the two names are now separate agencies"
         audit.record(session, actor, "identity.alias", "alias", f"{state}:{name}", after={"relation": relation, "other_name": other_name, "reason": reason})
+        settled = _settle_candidates(session, actor, state, name, other_name, "accepted" if relation == "same" else "rejected", f"settled by the alias table: {reason}")
+        if settled:
+            outcome += f"; review candidate{'s' if len(settled) > 1 else ''} {', '.join(map(str, settled))} settled by it"
         _record_alias(alias_file, state, name, relation, other_name, reason)  # before the commit: a failed write changes nothing
     return outcome
 
 
-def _merge_joining(session: Session, state: str, name: str, other_name: str) -> int | None:
+def _candidates_of_pair(session: Session, state: str, name: str, other_name: str, statuses: tuple[str, ...]) -> list[IdentityCandidate]:
+    """Review candidates (of the given statuses) between two names of a state: one names a name, the other
+    names an agency that holds (or held, before a merge) the other name."""
+    keys = {agency_key(name), agency_key(other_name)}
+    found = []
+    query = select(IdentityCandidate).where(IdentityCandidate.state_usps == state, IdentityCandidate.status.in_(statuses)).order_by(IdentityCandidate.id)
+    for candidate in session.scalars(query):
+        own = agency_key(session.scalar(select(AgencyName.name).where(AgencyName.id == candidate.agency_name_id)))
+        if own not in keys:
+            continue
+        agency_id = candidate.candidate_agency_id
+        held = set(session.scalars(select(AgencyName.name).where(AgencyName.agency_id == agency_id)))
+        held |= set(session.scalars(select(Agency.name).where(Agency.id == agency_id)))
+        held |= set(  # names the candidate agency had before it was merged into another
+            session.scalars(select(AgencyName.name).join(IdentityMerge, IdentityMerge.agency_name_id == AgencyName.id).where(IdentityMerge.from_agency_id == agency_id))
+        )
+        if (keys - {own}) <= {agency_key(n) for n in held}:
+            found.append(candidate)
+    return found
+
+
+def _settle_candidates(session: Session, actor: Actor, state: str, name: str, other_name: str, status: str, note: str) -> list[int]:
+    """An alias entry decides the pending candidates of its pair: left pending, a later accept or reject would
+    contradict the table and the database (each change audited like a review decision)."""
+    settled = []
+    for candidate in _candidates_of_pair(session, state, name, other_name, ("pending",)):
+        candidate.status, candidate.decided_by, candidate.decided_at, candidate.note = status, actor.label, dt.datetime.now(dt.timezone.utc), note
+        audit.record(session, actor, "identity.review", "identity_candidate", candidate.id, before={"status": "pending"}, after={"status": status, "note": note})
+        settled.append(candidate.id)
+    return settled
+
+
+def _reopen_candidates(session: Session, actor: Actor, state: str, name: str, other_name: str) -> list[int]:
+    """The alias entry of a pair is removed: the decisions it recorded are withdrawn, and its candidates wait
+    for review again (a candidate "accepted" whose merge was undone would say what the database does not)."""
+    reopened = []
+    for candidate in _candidates_of_pair(session, state, name, other_name, ("accepted", "rejected")):
+        before = {"status": candidate.status, "decided_by": candidate.decided_by, "note": candidate.note}
+        candidate.status, candidate.decided_by, candidate.decided_at, candidate.note = "pending", None, None, None
+        audit.record(session, actor, "identity.review.reopen", "identity_candidate", candidate.id, before=before, after={"status": "pending"})
+        reopened.append(candidate.id)
+    return reopened
+
+
+def _merge_joining(session: Session, state: str, name: str, other_name: str) -> IdentityMerge | None:
+    """The live merge that joined the two names: it moved one of them onto the agency that now holds the other
+    (not any merge that touched one of the names)."""
     keys = {agency_key(name), agency_key(other_name)}
     query = (
-        select(IdentityMerge.id, AgencyName.name)
+        select(IdentityMerge, AgencyName.name)
         .join(AgencyName, AgencyName.id == IdentityMerge.agency_name_id)
         .where(AgencyName.state_usps == state, IdentityMerge.undone_at.is_(None))
         .order_by(IdentityMerge.id.desc())
     )
-    return next((merge_id for merge_id, n in session.execute(query) if agency_key(n) in keys), None)
+    moves: dict[tuple[int, int], tuple[IdentityMerge, set[str]]] = {}  # one merge is one record per moved name
+    for record, moved_name in session.execute(query):
+        moves.setdefault((record.from_agency_id, record.to_agency_id), (record, set()))[1].add(agency_key(moved_name))
+    for record, moved in moves.values():  # latest first
+        if len(moved & keys) != 1:
+            continue
+        survivor = live_agency(session, record.to_agency_id).id
+        held = {agency_key(n) for n in session.scalars(select(AgencyName.name).where(AgencyName.agency_id == survivor))} - moved
+        if (keys - moved) <= held:
+            return record
+    return None
 
 
 def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: str) -> str:
@@ -169,11 +235,15 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
         authorize(actor, "identity.alias")
         outcome = "removed"
         if any(e.relation == "same" for e in found):
-            merge_id = _merge_joining(session, state, name, other_name)
-            record = session.get(IdentityMerge, merge_id) if merge_id else None
-            if record is not None and record.rule == "alias":
-                unmerge(session.connection(), merge_id, actor.label, "alias removed")
+            record = _merge_joining(session, state, name, other_name)
+            # An entry makes a merge by `alias add` (rule "alias") or by `review accept` (rule "review"); merges
+            # the identity rules made on their own stay.
+            if record is not None and record.rule in ("alias", "review"):
+                unmerge(session.connection(), record.id, actor.label, "alias removed")
                 outcome = "removed; the merge it made was undone"
+        reopened = _reopen_candidates(session, actor, state, name, other_name)
+        if reopened:
+            outcome += f"; review candidate{'s' if len(reopened) > 1 else ''} {', '.join(map(str, reopened))} wait{'' if len(reopened) > 1 else 's'} for review again"
         audit.record(session, actor, "identity.alias.remove", "alias", f"{state}:{name}", before={"other_name": other_name, "relation": found[0].relation})
         table.entries = [e for e in table.entries if not _same_pair(e, probe)]
         alias_file.save(table)  # before the commit: a failed write changes nothing

@@ -108,15 +108,19 @@ def timeline(
     """Per date: participating MOAs listed, distinct agreements, agencies, states, by model; pending listings."""
     if every not in EVERY:
         raise G287Error(f"--every {every!r}: choose one of {', '.join(EVERY)}")
-    participating = publications(session, "participating", origin)
-    pending = publications(session, "pending", origin)
-    if not participating and not pending:
-        return []
+    # The request is checked before looking at the data: an empty database answers a bad request with its error,
+    # not with an empty list.
     state = state.strip().upper() if state else None
     if state and state not in {s.usps for s in reference_states()}:
         raise G287Error(f"--state {state!r}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
     if model and model not in MODELS:
         raise G287Error(f"--model {model!r}: one of {', '.join(MODELS)}")
+    if start and end and start > end:
+        raise G287Error(f"the start {start} is after the end {end}")
+    participating = publications(session, "participating", origin)
+    pending = publications(session, "pending", origin)
+    if not participating and not pending:
+        return []
     figures_p = per_publication(participating, runs_of(session, "participating", origin, state=state), model)
     figures_q = per_publication(pending, runs_of(session, "pending", origin, state=state), model)
     all_dates = [p.published_on for p in participating + pending]

@@ -100,7 +100,8 @@ _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(am|pm)?$", re.I)
 
 
 def resolve(session: Session, ref: str, kind: str | None = "participating") -> Publication:
-    """A publication named by id, file name, or date (YYYY-MM-DD[am|pm]: the one of `kind` in force then)."""
+    """A publication named by id, file name, or date (YYYY-MM-DD[am|pm]: the one of `kind` in force then). A file
+    name shared by several files of one list names the later in publication order (the one in force)."""
     text = str(ref).strip()
     if text.isascii() and text.isdigit():
         publication_id = record_id(text)
@@ -121,7 +122,13 @@ def resolve(session: Session, ref: str, kind: str | None = "participating") -> P
         if not candidates:
             raise NotFound(f"no {kind or 'participating'} publication on or before {text}")
         return candidates[-1]
-    found = session.scalars(select(Publication).where(Publication.file_name == text).order_by(Publication.id.desc())).first()
-    if found is None:
+    named = list(session.scalars(select(Publication).where(Publication.file_name == text).order_by(Publication.seq)))
+    if not named:
         raise NotFound(f"no publication named {text!r}: give an id, a file name or a date YYYY-MM-DD")
-    return found
+    if len({p.series for p in named}) > 1:
+        # Publication order exists only within one list of one origin: no "later one" to choose.
+        ids = ", ".join(f"{p.id} ({p.origin} {p.kind})" for p in sorted(named, key=lambda p: p.id))
+        raise G287Error(f"{len(named)} publications of different lists are named {text!r}: give the id of one ({ids})")
+    # Two different files of one list under one name (ICE republished it): the later in publication order, the
+    # one in force, as `stats` counts it — never the one that happens to have been ingested last.
+    return named[-1]

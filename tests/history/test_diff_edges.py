@@ -1,0 +1,165 @@
+"""Edges of diff and timeline: the status of an absence is that of the absence containing TO, reversed and
+cross-origin comparisons are refused, a file name shared by two files names the one in force, and settings and
+requests are checked before the data is looked at."""
+
+import datetime as dt
+import warnings
+
+import pytest
+
+from g287.access import Actor
+from g287.errors import G287Error
+from g287.exports.ice_workbook import write_ice_workbook
+from g287.history.diff import diff
+from g287.history.lifecycle import end_after_default, lifecycles
+from g287.history.timeline import timeline
+from g287.registry.ingest import ingest_file
+from g287.registry.publications import resolve
+from g287.web.app import create_app
+from tests.history.builders import Publisher, row
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+
+@pytest.fixture
+def pub(db, tmp_path, monkeypatch):
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("state,name,relation,other_name,reason,reviewed\n")
+    monkeypatch.setenv("G287_ALIASES_FILE", str(aliases))
+    monkeypatch.delenv("G287_END_AFTER", raising=False)
+    return Publisher(db, tmp_path)
+
+
+X = row("TX", "Alpha County Sheriff's Office", "JEM", "2025-01-01", "County", "Alpha County")
+KEEP = row("TX", "Bravo County Sheriff's Office", "JEM", "2025-01-02", "County", "Bravo County")
+
+
+def publish_pattern(pub, pattern: str) -> list[int]:
+    """One participating publication a day from 1 August: X listed where the pattern says 'x', absent at '.'."""
+    ids = []
+    for day, mark in enumerate(pattern, start=1):
+        rows = [KEEP] + ([X] if mark == "x" else [])
+        ids.append(pub.publish("participating", f"2025-08-{day:02d}", rows).publication_id)
+    return ids
+
+
+def removed_status(db, from_id, to_id, end_after=None):
+    with db.session() as session:
+        result = diff(session, resolve(session, from_id), resolve(session, to_id), end_after)
+    assert [item["agency"] for item in result["removed"]] == ["Alpha County Sheriff's Office"]
+    return result["removed"][0]["status_since"]
+
+
+def test_a_one_off_omission_of_an_agreement_that_later_ended_is_an_omission(db, pub):
+    ids = publish_pattern(pub, "x.x..")  # omitted from the 2nd list, back in the 3rd, ended from the 4th
+    with db.session() as session:
+        lives = {(l.name, l.model): l for l in lifecycles(session).values()}
+    life = lives[("Alpha County Sheriff's Office", "JEM")]
+    assert life.status == "ended" and [o["from"]["publication_id"] for o in life.omissions] == [ids[1]]
+    assert removed_status(db, ids[0], ids[1]) == "omitted once, listed again later"  # was: "ended (...)"
+    assert removed_status(db, ids[2], ids[3]) == "ended (absent from 2 or more consecutive publications)"
+
+
+def test_an_omission_before_an_unrelated_end_and_reinstatement_stays_an_omission(db, pub):
+    ids = publish_pattern(pub, "x.x..x")  # omitted once, then ended and reinstated
+    assert removed_status(db, ids[0], ids[1]) == "omitted once, listed again later"  # was: "ended, later reinstated"
+    assert removed_status(db, ids[2], ids[3]) == "ended, later reinstated"
+    assert removed_status(db, ids[2], ids[4]) == "ended, later reinstated"
+    # With K = 3 the absence of two is an omission too, named with its length.
+    assert removed_status(db, ids[2], ids[3], end_after=3) == "omitted from 2 publications, listed again later"
+
+
+def test_an_absence_still_shorter_than_k_says_so(db, pub):
+    ids = publish_pattern(pub, "xx.")
+    assert removed_status(db, ids[1], ids[2]) == "absent from fewer than 2 publications so far"
+
+
+def test_diff_from_a_later_publication_to_an_earlier_one_is_refused(db, pub):
+    ids = publish_pattern(pub, "x.x")
+    with db.session() as session:
+        with pytest.raises(G287Error, match="was published after TO .* give the earlier publication first"):
+            diff(session, resolve(session, ids[2]), resolve(session, ids[1]))
+        assert diff(session, resolve(session, ids[1]), resolve(session, ids[1]))["counts"]["removed"] == 0  # the same list: nothing changed
+    with TestClient(create_app(db)) as client:
+        api = client.get(f"/api/v1/diff?from={ids[2]}&to={ids[1]}")
+        assert api.status_code == 400 and "give the earlier publication first" in api.json()["error"]["message"]
+        page = client.get(f"/changes?from={ids[2]}&to={ids[1]}")
+        assert page.status_code == 400 and "give the earlier publication first" in page.text
+        assert client.get(f"/api/v1/diff?from={ids[1]}&to={ids[2]}").status_code == 200
+
+
+def test_diff_between_ices_list_and_the_registrys_own_is_refused(db, pub, tmp_path):
+    ice = pub.publish("participating", "2025-08-01", [KEEP, X]).publication_id
+    pub.publish("participating", "2025-08-02", [KEEP]).publication_id
+    own = tmp_path / "registry_participating.xlsx"
+    write_ice_workbook(own, "participating", [KEEP], modified=dt.datetime(2025, 8, 3, 9))
+    mine = ingest_file(pub.db, own, Actor.command_line(), origin="registry", kind="participating", published=(dt.date(2025, 8, 3), "am")).publication_id
+    with db.session() as session:
+        # Each series starts at seq 1: without the check, ICE's first list was compared with whatever the registry's
+        # own series held at that position.
+        with pytest.raises(G287Error, match="never one with the other"):
+            diff(session, resolve(session, ice), resolve(session, mine))
+        with pytest.raises(G287Error, match="never one with the other"):
+            diff(session, resolve(session, mine), resolve(session, ice))
+    with TestClient(create_app(db)) as client:
+        assert client.get(f"/api/v1/diff?from={ice}&to={mine}").status_code == 400
+
+
+def test_a_file_name_shared_by_two_files_names_the_one_in_force_whatever_the_ingest_order(db, tmp_path, monkeypatch):
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("state,name,relation,other_name,reason,reviewed\n")
+    monkeypatch.setenv("G287_ALIASES_FILE", str(aliases))
+    name = "participatingAgencies08012025pm.xlsx"
+    (tmp_path / "early").mkdir()
+    (tmp_path / "late").mkdir()
+    # ICE republished the list of 1 August under the same name: the later workbook (modified later) is in force.
+    write_ice_workbook(tmp_path / "early" / name, "participating", [KEEP], modified=dt.datetime(2025, 8, 1, 13))
+    write_ice_workbook(tmp_path / "late" / name, "participating", [KEEP, X], modified=dt.datetime(2025, 8, 1, 17))
+    # The later file is ingested first: picking the highest id named the earlier one.
+    late = ingest_file(db, tmp_path / "late" / name, Actor.command_line()).publication_id
+    early = ingest_file(db, tmp_path / "early" / name, Actor.command_line()).publication_id
+    assert early > late
+    with db.session() as session:
+        assert resolve(session, name).id == late
+        assert resolve(session, "2025-08-01").id == late  # the same one as the date names
+
+
+def test_a_file_name_of_two_different_lists_is_refused_naming_the_ids(db, pub, tmp_path):
+    ice = pub.publish("participating", "2025-08-01", [KEEP]).publication_id
+    (tmp_path / "own").mkdir()
+    copy = tmp_path / "own" / "participatingAgencies08012025am.xlsx"
+    write_ice_workbook(copy, "participating", [KEEP, X], modified=dt.datetime(2025, 8, 2, 9))
+    mine = ingest_file(db, copy, Actor.command_line(), origin="registry", kind="participating", published=(dt.date(2025, 8, 2), "am")).publication_id
+    with db.session() as session:
+        with pytest.raises(G287Error, match=rf"give the id of one \({ice} \(ice participating\), {mine} \(registry participating\)\)"):
+            resolve(session, "participatingAgencies08012025am.xlsx")
+
+
+@pytest.mark.parametrize("value, problem", [("1.5", "whole number"), ("2.0000001", "whole number"), ("0.5", "at least 1"), ("0", "at least 1")])
+def test_end_after_must_be_a_whole_number_of_at_least_one(monkeypatch, value, problem):
+    monkeypatch.setenv("G287_END_AFTER", value)
+    with pytest.raises(G287Error, match=f"G287_END_AFTER='{value}'.*{problem}"):
+        end_after_default()
+
+
+def test_end_after_whole_values_are_kept(monkeypatch):
+    monkeypatch.setenv("G287_END_AFTER", "3")
+    assert end_after_default() == 3
+    monkeypatch.setenv("G287_END_AFTER", "3.0")
+    assert end_after_default() == 3
+    monkeypatch.delenv("G287_END_AFTER")
+    assert end_after_default() == 2
+
+
+def test_timeline_checks_the_request_before_the_data(db):
+    """An empty database answers a bad request with its error, as a full one does — not with []."""
+    with db.session() as session:
+        with pytest.raises(G287Error, match="--state 'ZZ'"):
+            timeline(session, state="ZZ")
+        with pytest.raises(G287Error, match="--model 'XYZ'"):
+            timeline(session, model="XYZ")
+        with pytest.raises(G287Error, match="after the end"):
+            timeline(session, start=dt.date(2025, 2, 1), end=dt.date(2025, 1, 1))
+        assert timeline(session, state="TX") == []  # a good request on no data: nothing

@@ -1,0 +1,140 @@
+"""Review decisions and the alias table agree with the database: an alias settles the review candidates of its
+pair, a reject never leaves merged names marked "different", removing an entry undoes the merge a review made,
+and the table's errors name the line a person sees."""
+
+import pytest
+from sqlalchemy import select
+
+from g287.db.models.history import IdentityCandidate
+from g287.db.models.registry import Agency, AgencyName
+from g287.errors import G287Error
+from g287.history import aliases, review
+from g287.history.identity import merge
+from g287.history.names import Match
+from tests.history.builders import Publisher, row
+
+TYPO, RIGHT = "Alachua Police Departent", "Alachua Police Department"
+
+
+@pytest.fixture
+def alias_file(tmp_path, monkeypatch):
+    path = tmp_path / "aliases.csv"
+    path.write_text("# reviewed aliases (test)\nstate,name,relation,other_name,reason,reviewed\n")
+    monkeypatch.setenv("G287_ALIASES_FILE", str(path))
+    return path
+
+
+@pytest.fixture
+def candidate(db, tmp_path, alias_file) -> int:
+    """Two spellings a letter apart, with different signed dates: a candidate waiting for review."""
+    pub = Publisher(db, tmp_path)
+    pub.publish("participating", "2025-05-16", [row("FL", TYPO, "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", RIGHT, "TFM", "2025-04-02")])
+    [waiting] = pending(db)
+    return waiting.id
+
+
+def pending(db):
+    with db.session() as session:
+        return review.candidates(session)
+
+
+def status_of(db, candidate_id):
+    with db.session() as session:
+        return session.scalar(select(IdentityCandidate.status).where(IdentityCandidate.id == candidate_id))
+
+
+def one_agency(db) -> bool:
+    with db.session() as session:
+        ids = {n: a for n, a in session.execute(select(AgencyName.name, AgencyName.agency_id))}
+        live = session.scalars(select(Agency.id).where(Agency.merged_into_id.is_(None))).all()
+    return ids[TYPO] == ids[RIGHT] and len(live) == 1
+
+
+def relations(alias_file):
+    """The table's entries as (relation, the two names in any order)."""
+    return [(e.relation, {e.name, e.other_name}) for e in aliases.load().entries]
+
+
+def audit_actions(db, action):
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql(f"SELECT object_id, after FROM audit_events WHERE action = '{action}'").all()
+
+
+def test_alias_same_settles_the_pending_candidate_of_its_pair(db, candidate, alias_file, actor):
+    outcome = review.add_alias(db, actor, "FL", TYPO, "same", RIGHT, "typo in the list of 16 May")
+    assert "candidate" in outcome and "settled" in outcome
+    assert one_agency(db)
+    assert status_of(db, candidate) == "accepted" and pending(db) == []
+    assert [object_id for object_id, _after in audit_actions(db, "identity.review")] == [str(candidate)]
+    # The reject the reviewer reproduced: refused (it was decided by the table), nothing changes.
+    with pytest.raises(G287Error, match="already accepted"):
+        review.decide(db, actor, candidate, accept=False)
+    assert relations(alias_file) == [("same", {TYPO, RIGHT})]
+    assert one_agency(db)
+
+
+def test_alias_different_settles_the_candidate_as_rejected(db, candidate, alias_file, actor):
+    review.add_alias(db, actor, "FL", RIGHT, "different", TYPO, "two departments")
+    assert status_of(db, candidate) == "rejected" and not one_agency(db)
+    with pytest.raises(G287Error, match="already rejected"):
+        review.decide(db, actor, candidate, accept=True)
+    assert relations(alias_file) == [("different", {TYPO, RIGHT})] and not one_agency(db)
+
+
+def test_reject_of_a_pair_merged_since_the_proposal_is_refused(db, candidate, alias_file, actor):
+    # Merged by another way than the table (as an identity rule does at ingest): the candidate is still pending.
+    with db.session(writing=True) as session:
+        ids = dict(session.execute(select(AgencyName.name, AgencyName.agency_id)).all())
+        merge(session.connection(), ids[TYPO], ids[RIGHT], Match("spelling", 0.95), {}, "test", None)
+    before = alias_file.read_bytes()
+    with pytest.raises(G287Error, match=f"candidate {candidate}: .* are already one agency.*g287 alias add FL .* different"):
+        review.decide(db, actor, candidate, accept=False)
+    assert alias_file.read_bytes() == before  # no "different" entry for names the database keeps merged
+    assert status_of(db, candidate) == "pending" and one_agency(db)
+
+
+def test_alias_remove_undoes_the_merge_a_review_accept_made(db, candidate, alias_file, actor):
+    review.decide(db, actor, candidate, accept=True, note="typo")
+    assert one_agency(db) and relations(alias_file) == [("same", {TYPO, RIGHT})]
+    outcome = review.remove_alias(db, actor, "FL", RIGHT, TYPO)
+    assert "undone" in outcome
+    assert not one_agency(db)  # was: still merged, while the table no longer says so
+    assert relations(alias_file) == []
+    # The decision is withdrawn with the entry: the candidate waits for review again, and can be decided again.
+    assert status_of(db, candidate) == "pending"
+    assert [object_id for object_id, _after in audit_actions(db, "identity.review.reopen")] == [str(candidate)]
+    review.decide(db, actor, candidate, accept=True)
+    assert one_agency(db)
+
+
+def test_alias_remove_keeps_a_merge_the_identity_rules_made(db, tmp_path, alias_file, actor):
+    pub = Publisher(db, tmp_path)
+    pub.publish("participating", "2025-05-16", [row("FL", "City of Melbourne Police Department", "TFM")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Melbourne Police Department", "TFM")])
+    review.add_alias(db, actor, "FL", "Melbourne Police Department", "same", "City of Melbourne Police Department", "checked")
+    assert review.remove_alias(db, actor, "FL", "Melbourne Police Department", "City of Melbourne Police Department") == "removed"
+    with db.session() as session:
+        assert len(session.scalars(select(Agency.id).where(Agency.merged_into_id.is_(None))).all()) == 1
+
+
+def test_an_alias_error_names_the_line_of_the_file(alias_file):
+    alias_file.write_text(
+        "# reviewed aliases\n# second comment\nstate,name,relation,other_name,reason,reviewed\n"
+        "TX,Foo Police Department,same,Bar Police Department,x,2025-01-01\n"
+        "# a comment between entries\n"
+        "TX,Baz PD,Same,Qux PD,x,2025-01-01\n"
+    )
+    with pytest.raises(G287Error, match=r"aliases.csv: line 6: expected"):  # was: line 3 (comments not counted)
+        aliases.load()
+
+
+def test_an_alias_table_with_a_byte_order_mark_is_read_and_kept(db, tmp_path, alias_file, actor):
+    alias_file.write_bytes(
+        "\ufeff# reviewed aliases\nstate,name,relation,other_name,reason,reviewed\nTX,Foo Police Department,same,Bar Police Department,x,2025-01-01\n".encode("utf-8")
+    )
+    assert relations(alias_file) == [("same", {"Foo Police Department", "Bar Police Department"})]
+    review.add_alias(db, actor, "TX", "Baz Police Department", "different", "Qux Police Department", "checked")
+    text = alias_file.read_text(encoding="utf-8-sig")
+    assert text.startswith("# reviewed aliases\n")  # the comment header survives the rewrite
+    assert len(aliases.load().entries) == 2
