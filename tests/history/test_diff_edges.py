@@ -163,3 +163,12 @@ def test_timeline_checks_the_request_before_the_data(db):
         with pytest.raises(G287Error, match="after the end"):
             timeline(session, start=dt.date(2025, 2, 1), end=dt.date(2025, 1, 1))
         assert timeline(session, state="TX") == []  # a good request on no data: nothing
+
+
+def test_the_changes_of_the_pending_list_from_a_later_list_are_refused_too(db, pub):
+    first = pub.publish("pending", "2025-08-01", [KEEP]).publication_id
+    second = pub.publish("pending", "2025-08-02", [KEEP, X]).publication_id
+    with TestClient(create_app(db)) as client:
+        assert client.get(f"/changes?kind=pending&from={first}&to={second}").status_code == 200
+        page = client.get(f"/changes?kind=pending&from={second}&to={first}")
+        assert page.status_code == 400 and "give the earlier publication first" in page.text
