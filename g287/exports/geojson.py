@@ -208,8 +208,11 @@ def states_geojson(session, force, model: str | None = None) -> bytes:
     from g287.registry.queries import Filters, figures_of, listings
 
     covered = coverage(session, force.as_of, None, model)["by_state"] if force.participating else {}
-    participating = _by_state(listings(session, force.participating, Filters(model=model))) if force.participating else {}
-    pending = _by_state(listings(session, force.pending, Filters(model=model))) if force.pending else {}
+    participating_rows = listings(session, force.participating, Filters(model=model)) if force.participating else []
+    pending_rows_all = listings(session, force.pending, Filters(model=model)) if force.pending else []
+    participating, pending = _by_state(participating_rows), _by_state(pending_rows_all)
+    participating_unnamed = sum(1 for row in participating_rows if not row.state)
+    pending_unnamed = sum(1 for row in pending_rows_all if not row.state)
     features = []
     for info in reference.states().values():
         rows, pending_rows = participating.get(info.usps, []), pending.get(info.usps, [])
@@ -227,6 +230,12 @@ def states_geojson(session, force, model: str | None = None) -> bytes:
             properties["geometry_note"] = "no boundaries of this territory are bundled"
         features.append((geometry, properties))
     metadata = _metadata(force, model)
+    # Listings whose STATE names no state (#N/A, a misspelling) are on no feature: counted here, never left out unsaid.
+    known = reference.states()
+    metadata["listings_of_no_known_state"] = {
+        kind: sum(len(rows) for usps, rows in grouped.items() if usps not in known) + unnamed
+        for kind, (grouped, unnamed) in (("participating", (participating, participating_unnamed)), ("pending", (pending, pending_unnamed)))
+    }
     return feature_collection(features, metadata)
 
 

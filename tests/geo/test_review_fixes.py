@@ -78,6 +78,14 @@ def test_listings_of_an_unknown_state_are_not_located_everywhere(db, actor, tmp_
     assert "2 of 3 listings are not on this map (2 whose state is not known)." in notes_of(drawn)
     assert moas_drawn(drawn) == 1  # only the Florida listing is on a shape
     assert "every listing is on this map." in notes_of(complete)
+    import json
+
+    from g287.exports.geojson import states_geojson
+
+    with db.session() as session:
+        states = json.loads(states_geojson(session, publications_in_force(session, with_unknown)))
+    on_features = sum(f["properties"]["moas"] for f in states["features"])
+    assert on_features == 1 and states["listings_of_no_known_state"] == {"participating": 2, "pending": 0}
 
 
 def test_the_state_map_counts_listings_of_territories_as_not_on_it(db, tmp_path):
