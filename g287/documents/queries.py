@@ -16,7 +16,6 @@ from g287.db.models.registry import Agency, AgencyName, RawRow
 from g287.documents.archive import Archive, ArchiveError
 from g287.documents.links import agreements_of_addresses, publications_of_addresses
 from g287.documents.store import document_by_sha, archive_for
-from g287.documents.workbook_copy import publishable_copy
 from g287.errors import NotFound
 
 
@@ -170,7 +169,7 @@ class DocumentFile:
     media_type: str
     download_name: str
     size_bytes: int
-    content: bytes | None = None  # what to serve instead of the file: a workbook's publishable copy
+    kind: str = "pdf"  # a workbook is served as its publishable copy (g287.documents.workbook_copy.served_copy)
 
 
 def document_file(db: Database, sha256: str, actor: Actor | None = None) -> DocumentFile:
@@ -192,9 +191,7 @@ def document_file(db: Database, sha256: str, actor: Actor | None = None) -> Docu
         root = archive.root.resolve()
         if root not in path.resolve().parents or not path.is_file():
             raise NotFound(f"the file of document {value[:12]} is missing from the archive")
-        # Workbooks archived before copies were kept may still name the people who saved them: never served as such.
-        content = publishable_copy(path.read_bytes()) if document.kind == "workbook" else None
-        return DocumentFile(path, document.media_type, _safe_name(document.file_name, document.extension), document.size_bytes, content)
+        return DocumentFile(path, document.media_type, _safe_name(document.file_name, document.extension), document.size_bytes, document.kind)
 
 
 def _safe_name(name: str, extension: str) -> str:

@@ -44,6 +44,7 @@ def test_a_copy_names_no_one_and_holds_the_same_list(path, tmp_path):
     assert not PEOPLE.search(held["docProps/core.xml"]) and b"<dcterms:modified" in held["docProps/core.xml"]
     assert not any(name.lower().startswith(("customxml/", "[trash]/")) or name == "docProps/custom.xml" for name in held)
     assert not any(re.search(rb"safelinks|urldefense", content, re.I) for content in held.values())
+    assert not re.search(rb"sharepoint\.com/personal/|absPath url=\"[^\"]", held["xl/workbook.xml"])  # the saver's OneDrive folder
     # A valid package: every part a relationship or a content-type override names is there.
     for name, content in held.items():
         if name.endswith(".rels"):
@@ -86,3 +87,75 @@ def test_workbooks_are_kept_and_served_as_copies(sqlite_db, actor):
         served = parts(response.content)
         assert not PEOPLE.search(served["docProps/core.xml"])
         assert not any(re.search(rb"safelinks|urldefense", content, re.I) for content in served.values())
+
+
+NAME = "Jane Q Employee"
+WRAPPED = "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoc%2FO%27Brien.pdf&amp;data=05%7C02%7Cjane.employee%40ice.dhs.gov%7C"
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def crafted_workbook() -> bytes:
+    """A real list with every other place a workbook can name a person: core properties kept by another packaging
+    tool (.psmdcp) and in UTF-16 with no namespace prefix, file sharing's user, shared-workbook revisions, a
+    comment (its author, and the bold run with the author's name that Excel writes) with its drawing, a threaded
+    comment's people, and wrapped addresses split over formatted runs or in single-quoted attributes."""
+    with zipfile.ZipFile(ICE / "participating" / "participatingAgencies07092025am.xlsx") as source:
+        part = {name: source.read(name) for name in source.namelist()}
+    core = re.sub(rb"<dc:creator>[^<]*</dc:creator>", b'<creator xmlns="http://purl.org/dc/elements/1.1/">' + NAME.encode() + b"</creator>", part["docProps/core.xml"])
+    part["docProps/core.xml"] = b"\xff\xfe" + core.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le")
+    part["package/services/metadata/core-properties/p.psmdcp"] = part["docProps/app.xml"].replace(b"<Manager>", b"<Manager>" + NAME.encode())
+    part["_rels/.rels"] = part["_rels/.rels"].replace(b"</Relationships>", b'<Relationship Id="rIdP" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="package/services/metadata/core-properties/p.psmdcp"/></Relationships>')
+    part["xl/workbook.xml"] = part["xl/workbook.xml"].replace(b"<workbookPr", b'<fileSharing readOnlyRecommended="1" userName="' + NAME.encode() + b'"/><workbookPr', 1)
+    part["xl/revisions/userNames.xml"] = ('<users xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1"><userInfo guid="{0}" name="' + NAME + '" id="1"/></users>').encode()
+    part["xl/_rels/workbook.xml.rels"] = part["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", b'<Relationship Id="rIdU" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/usernames" Target="revisions/userNames.xml"/><Relationship Id="rIdQ" Type="http://schemas.microsoft.com/office/2017/10/relationships/person" Target="persons/person.xml"/></Relationships>')
+    part["xl/persons/person.xml"] = ('<personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"><person displayName="' + NAME + '" id="{1}" userId="jane.employee@ice.dhs.gov" providerId="AD"/></personList>').encode()
+    part["xl/comments1.xml"] = ('<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>' + NAME + '</author></authors><commentList><comment ref="A1" authorId="0"><text><r><rPr><b/></rPr><t>' + NAME + ':</t></r><r><t xml:space="preserve"> check</t></r></text></comment></commentList></comments>').encode()
+    part["xl/drawings/vmlDrawing1.vml"] = b'<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape id="c1"/></xml>'
+    sheet_rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    part[sheet_rels] = part[sheet_rels].replace(b"</Relationships>", (
+        '<Relationship Id="rIdC" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments1.xml"/>'
+        '<Relationship Id="rIdV" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>'
+        f"<Relationship Id='rIdW' Type='{HYPERLINK}' Target='{WRAPPED}' TargetMode='External'></Relationship></Relationships>"
+    ).encode())
+    part["xl/worksheets/sheet1.xml"] = part["xl/worksheets/sheet1.xml"].replace(b"</worksheet>", b'<legacyDrawing r:id="rIdV"/></worksheet>')
+    part["xl/sharedStrings.xml"] = part["xl/sharedStrings.xml"].replace(b"</sst>", b"<si><r><t>see https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fa.pdf</t></r><r><rPr><b/></rPr><t>&amp;data=05%7C02%7Cjane.employee%40ice.dhs.gov%7C</t></r></si></sst>")
+    part["[Content_Types].xml"] = part["[Content_Types].xml"].replace(b"</Types>", (
+        '<Default Extension="psmdcp" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
+        '<Override PartName="/xl/comments1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"></Override>'
+        '<Override PartName="/xl/revisions/userNames.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.userNames+xml"/>'
+        '<Override PartName="/xl/persons/person.xml" ContentType="application/vnd.ms-excel.person+xml"/></Types>'
+    ).encode())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in part.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def readable(content: bytes) -> str:
+    return content.decode("utf-16") if content.startswith(b"\xff\xfe") else content.decode("utf-8", "replace")
+
+
+def test_a_crafted_workbook_names_no_one_in_its_copy():
+    original = crafted_workbook()
+    assert sum(NAME in readable(c) for c in parts(original).values()) == 6  # the parts the copy must clean
+    copy = publishable_copy(original)
+    held = {name: readable(content) for name, content in parts(copy).items()}
+    assert [name for name, text in held.items() if NAME in text or "jane.employee" in text] == []
+    # Still one valid package: no relationship, content type or reference to a removed part is left.
+    for name, text in held.items():
+        if name.endswith(".rels"):
+            ids = set(re.findall(r"""Id=["']([^"']+)["']""", text))
+            described = str(PurePosixPath(name).parent.parent / name.rsplit("/", 1)[1][: -len(".rels")]).lstrip("./")
+            for rid in re.findall(r"""r:id=["']([^"']+)["']""", held.get(described, "")):
+                assert rid in ids, (described, rid)
+    for part_name in re.findall(r'PartName="/([^"]+)"', held["[Content_Types].xml"]):
+        assert part_name in held
+    assert "legacyDrawing" not in held["xl/worksheets/sheet1.xml"]
+    assert "https://www.ice.gov/doc/O&apos;Brien.pdf" in held["xl/worksheets/_rels/sheet1.xml.rels"]
+    assert "see https://www.ice.gov/a.pdf" in held["xl/sharedStrings.xml"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        opened = openpyxl.load_workbook(io.BytesIO(copy))
+    assert not opened.properties.creator and not opened.properties.lastModifiedBy

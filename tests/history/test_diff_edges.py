@@ -172,3 +172,12 @@ def test_the_changes_of_the_pending_list_from_a_later_list_are_refused_too(db, p
         assert client.get(f"/changes?kind=pending&from={first}&to={second}").status_code == 200
         page = client.get(f"/changes?kind=pending&from={second}&to={first}")
         assert page.status_code == 400 and "give the earlier publication first" in page.text
+
+
+def test_the_changes_page_without_from_compares_to_with_the_list_before_it(db, pub):
+    """FROM defaulted to the second newest list whatever TO was: naming an earlier TO alone was refused."""
+    ids = publish_pattern(pub, "xx.x")
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/changes?to={ids[1]}")
+        assert page.status_code == 200 and f'href="/publications/{ids[0]}"' in page.text
+        assert client.get(f"/changes?to={ids[0]}").status_code == 200  # the first list: compared with itself

@@ -31,7 +31,9 @@ def changes_page(
         if not publications:
             return render("changes.html", kind=kind, publications=[], older=None, newer=None, rows=[], changes=None, pending_changes=None)
         newer = resolve(session, to, kind) if to else publications[-1]
-        older = resolve(session, from_, kind) if from_ else (publications[-2] if len(publications) > 1 else publications[-1])
+        # Without FROM: the list before TO (or TO itself, the first of its kind), whichever TO is.
+        earlier = [p for p in publications if p.series == newer.series and p.seq < newer.seq]
+        older = resolve(session, from_, kind) if from_ else (earlier[-1] if earlier else newer)
         if older.kind != kind or newer.kind != kind or older.origin != "ice" or newer.origin != "ice":
             raise G287Error(f"both publications must be ICE's {kind} lists")
         if older.seq > newer.seq:  # as diff refuses it: "added" and "removed" would read backwards
