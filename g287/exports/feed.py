@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import re
 import xml.etree.ElementTree as ET
 
 from sqlalchemy.orm import Session

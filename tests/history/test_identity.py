@@ -15,14 +15,6 @@ from tests.history.builders import Publisher, row
 
 
 @pytest.fixture
-def alias_file(tmp_path, monkeypatch):
-    path = tmp_path / "aliases.csv"
-    path.write_text("state,name,relation,other_name,reason,reviewed\n")
-    monkeypatch.setenv("G287_ALIASES_FILE", str(path))
-    return path
-
-
-@pytest.fixture
 def pub(db, tmp_path, alias_file):
     return Publisher(db, tmp_path)
 

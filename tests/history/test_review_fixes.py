@@ -17,14 +17,6 @@ TYPO, RIGHT = "Alachua Police Departent", "Alachua Police Department"
 
 
 @pytest.fixture
-def alias_file(tmp_path, monkeypatch):
-    path = tmp_path / "aliases.csv"
-    path.write_text("# reviewed aliases (test)\nstate,name,relation,other_name,reason,reviewed\n")
-    monkeypatch.setenv("G287_ALIASES_FILE", str(path))
-    return path
-
-
-@pytest.fixture
 def candidate(db, tmp_path, alias_file) -> int:
     """Two spellings a letter apart, with different signed dates: a candidate waiting for review."""
     pub = Publisher(db, tmp_path)
