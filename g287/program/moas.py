@@ -28,8 +28,11 @@ DRAFT_BANNER = "DRAFT FOR DISCUSSION - not a signed agreement"
 PARTIES = ("agency", "ICE")
 
 
-def get_moa(session: Session, moa_id: int) -> ProgramMoa:
-    moa = session.get(ProgramMoa, moa_id)
+def get_moa(session: Session, moa_id: int, *, changing: bool = False) -> ProgramMoa:
+    """The MOA; `changing`: for a change that depends on what it reads (its status), locked until the change is
+    committed, so that two changes at once take turns (PostgreSQL: FOR UPDATE; SQLite writes one change at a time)
+    instead of the second writing over the first on the strength of what it read before the first committed."""
+    moa = session.get(ProgramMoa, moa_id, with_for_update=changing or None)
     if moa is None:
         raise NotFound(f"no MOA with id {moa_id}")
     return moa
@@ -58,7 +61,7 @@ def moa_text(draft: dict) -> str:
 def draft_moa(session: Session, actor: Actor, moa_id: int, *, today: dt.date | None = None) -> ProgramMoa:
     """Draft (or draft again, as a new version) the MOA from its model's template, filled with the agency's
     current details and the chief executive named in the letter."""
-    moa = get_moa(session, moa_id)
+    moa = get_moa(session, moa_id, changing=True)
     authorize(actor, "moa.draft", moa)
     if moa.status not in ("requested", "draft"):
         raise Conflict(f"MOA {moa.id} is {moa.status}: only a requested or drafted MOA can be drafted")
@@ -131,7 +134,7 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     agreement then counts as participating: the registry's agreement for the agency and model is created
     (origin "registry"), or, when ICE already lists that agreement, linked to it unchanged — ICE's record keeps
     what ICE published; the date recorded here stays with this MOA."""
-    moa = get_moa(session, moa_id)
+    moa = get_moa(session, moa_id, changing=True)
     authorize(actor, "moa.record_signed", moa)
     if moa.status not in ("requested", "draft"):
         raise Conflict(f"MOA {moa.id} is already {moa.status}")
@@ -163,7 +166,7 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
 def terminate_moa(session: Session, actor: Actor, moa_id: int, *, terminated_on, today: dt.date | None = None) -> ProgramMoa:
     """End a signed MOA: its officers are no longer authorized from that date, and the registry's own
     participating list no longer lists it."""
-    moa = get_moa(session, moa_id)
+    moa = get_moa(session, moa_id, changing=True)
     authorize(actor, "moa.terminate", moa)
     if moa.status != "signed":
         raise Conflict(f"MOA {moa.id} is {moa.status}: only a signed MOA can be terminated")

@@ -25,7 +25,9 @@ NOT_GIVEN = object()
 
 
 def get_nominee(session: Session, actor: Actor, nominee_id: int, action: str = "nominee.read") -> Nominee:
-    nominee = session.get(Nominee, nominee_id)
+    """The nominee, if `actor` may do `action` to it; for a change, locked until the change is committed (see
+    moas.get_moa: two changes at once take turns instead of one writing over the other)."""
+    nominee = session.get(Nominee, nominee_id, with_for_update=not action.endswith(".read") or None)
     if nominee is None:
         raise NotFound(f"no nominee with id {nominee_id}")
     authorize(actor, action, nominee)
@@ -74,7 +76,7 @@ def nominate(
 ) -> Nominee:
     """Nominate an officer to a participating MOA of the agency. The nominee is recorded even when not (yet)
     eligible; eligibility is decided by the rules whenever it is asked for, and enrolment requires it."""
-    moa = get_moa(session, moa_id)
+    moa = get_moa(session, moa_id, changing=True)  # a termination at the same moment waits, or is waited for
     authorize(actor, "nominee.create", moa)
     today = today or dt.date.today()
     if not participating(moa, today):
