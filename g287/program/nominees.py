@@ -133,6 +133,14 @@ def record_background(session: Session, actor: Actor, nominee_id: int, *, result
     check = Checker()
     outcome = check.choice("result", result, ("passed", "failed"))
     day = check.date("completed_on", completed_on, not_after=today or dt.date.today())
+    # Steps stay in the order they happened: an enrolment or certification already recorded came after the
+    # background check it rests on, so a result dated later would leave them resting on nothing.
+    for step, recorded in (
+        ("enrolment", session.scalar(select(Enrolment.enrolled_on).where(Enrolment.nominee_id == nominee.id))),
+        ("certification", session.scalar(select(Certification.certified_on).where(Certification.nominee_id == nominee.id))),
+    ):
+        if day is not None and recorded is not None and day > recorded:
+            check.fail("completed_on", f"must not be after the {step} already recorded on {recorded.isoformat()}")
     check.done()
     before = facts_of(nominee)
     nominee.background_result, nominee.background_completed_on = outcome, day

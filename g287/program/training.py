@@ -56,9 +56,10 @@ def _attempts(session: Session, enrolment: Enrolment) -> list[ExamAttempt]:
     return list(session.scalars(select(ExamAttempt).where(ExamAttempt.enrolment_id == enrolment.id).order_by(ExamAttempt.taken_on, ExamAttempt.id)))
 
 
-def _progress(session: Session, enrolment: Enrolment) -> ExamProgress:
+def _progress(session: Session, enrolment: Enrolment, as_of: dt.date | None = None) -> ExamProgress:
+    """Where the course stands: after every examination taken, or only those taken on or before `as_of`."""
     course = course_catalog().courses[enrolment.course]
-    attempts = [Attempt(a.exam, a.score, a.taken_on) for a in _attempts(session, enrolment)]
+    attempts = [Attempt(a.exam, a.score, a.taken_on) for a in _attempts(session, enrolment) if as_of is None or a.taken_on <= as_of]
     return exam_progress(course.exam_names, attempts, course_catalog().policy)
 
 
@@ -76,7 +77,7 @@ def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
             reasons.append(f"the {moa.model} MOA is not in effect ({moa.status})")
         return Standing("certified", not reasons, reasons)
     if enrolment is not None and enrolment.enrolled_on <= as_of:
-        progress = _progress(session, enrolment)
+        progress = _progress(session, enrolment, as_of)
         return Standing(progress.status, False, [progress.explanation])
     return Standing("eligible" if check.eligible else "ineligible", False, check.reasons)
 
@@ -242,6 +243,10 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
     day = check.date("renewed_on", renewed_on, not_after=today or dt.date.today())
     if day is not None and day < certification.certified_on:
         check.fail("renewed_on", "must not be before the certification")
+    elif day is not None and day > certification.expires_on:
+        # One period runs from the certification to the expiry: renewed after a lapse, the officer would count as
+        # authorized during the lapse too.
+        check.fail("renewed_on", f"must not be after the expiry, {certification.expires_on.isoformat()}: a lapsed certification is not renewed")
     check.done()
     verdict = eligibility_of(session, nominee, day)
     if not verdict.eligible:

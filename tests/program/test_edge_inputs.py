@@ -165,10 +165,39 @@ def test_certification_is_not_dated_before_the_background_completion(world):
     with db.session() as session:
         nominee = nominees.nominate(session, w.user_a, w.tfm, full_name="Re Checked", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2010-01-01"}], today=TODAY)
         nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=25), today=TODAY)
+        # Recorded again before any enrolment, completed later (a re-investigation): certification follows it.
+        nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=22), today=TODAY)
         training.enrol(session, OFFICER, nominee.id, enrolled_on=TODAY - dt.timedelta(days=20), today=TODAY)
         training.record_exam(session, OFFICER, nominee.id, score=90, taken_on=TODAY - dt.timedelta(days=10), today=TODAY)
-        # The investigation is recorded again, completed later (a re-investigation).
-        nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=5), today=TODAY)
-        problem = refused(lambda: training.certify(session, OFFICER, nominee.id, certified_on=TODAY - dt.timedelta(days=8), today=TODAY), "certified_on")
-        assert problem == f"must not be before the background check's completion, {(TODAY - dt.timedelta(days=5)).isoformat()}"
+        # After the enrolment, a result dated later would leave the enrolment resting on nothing, and change what
+        # the nominee's standing was on the days between (it was accepted, and the history changed).
+        problem = refused(lambda: nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=5), today=TODAY), "completed_on")
+        assert problem == f"must not be after the enrolment already recorded on {(TODAY - dt.timedelta(days=20)).isoformat()}"
         assert training.certify(session, OFFICER, nominee.id, certified_on=TODAY - dt.timedelta(days=5), today=TODAY).certified_on == TODAY - dt.timedelta(days=5)
+        # A date before the enrolment keeps the order, and is accepted; after the certification, it is refused too.
+        assert nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=21), today=TODAY).background_completed_on == TODAY - dt.timedelta(days=21)
+        problem = refused(lambda: nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY, today=TODAY), "completed_on")
+        assert problem.startswith("must not be after the enrolment already recorded on")
+
+def test_a_standing_on_a_past_day_counts_only_the_examinations_taken_by_then(world):
+    """Every examination counted, whatever the day asked about: the veteran, who failed on day -10 and passed on
+    day -8, stood as "passed" on day -15 already."""
+    db, w = world
+    with db.session() as session:
+        veteran = nominees.get_nominee(session, OFFICER, w.nominees["veteran"])
+        on = lambda days: training.standing(session, veteran, TODAY - dt.timedelta(days=days)).status  # noqa: E731
+        assert [on(15), on(9), on(7), on(5)] == ["in_training", "remediation_due", "passed", "certified"]
+
+
+def test_a_lapsed_certification_is_not_renewed(world):
+    """Renewed after its expiry, the officer counted as authorized during the lapse."""
+    db, w = world
+    with db.session() as session:
+        certification = training.certification_of(session, OFFICER, w.nominees["veteran"])
+        expired, later = certification.expires_on, certification.expires_on + dt.timedelta(days=30)
+        problem = refused(lambda: training.renew_certification(session, OFFICER, w.nominees["veteran"], renewed_on=later, today=later), "renewed_on")
+        assert problem == f"must not be after the expiry, {expired.isoformat()}: a lapsed certification is not renewed"
+        veteran = nominees.get_nominee(session, OFFICER, w.nominees["veteran"])
+        assert training.standing(session, veteran, expired + dt.timedelta(days=10)).status == "expired"
+        renewed = training.renew_certification(session, OFFICER, w.nominees["veteran"], renewed_on=expired, today=later)
+        assert renewed.expires_on > later and training.standing(session, veteran, expired + dt.timedelta(days=10)).authorized
