@@ -16,7 +16,8 @@ from dataclasses import dataclass
 EARLIEST = dt.date(1996, 9, 30)
 LATEST = dt.date(2099, 12, 31)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_LAST_SERIAL = (LATEST - _EXCEL_EPOCH).days
+# A workbook saved with the 1904 date system (an option of Excel for the Mac) counts its serial numbers from here.
+_EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class DateReading:
     category: str | None = None  # repaired | unknown
 
 
-def read_date(value) -> DateReading:
+def read_date(value, *, from_1904: bool = False) -> DateReading:
+    """A SIGNED cell's date; `from_1904`: the workbook counts serial numbers in the 1904 date system."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -36,18 +38,18 @@ def read_date(value) -> DateReading:
     if isinstance(value, bool) or value is None:
         return DateReading(None, "no date", "unknown")
     if isinstance(value, (int, float)):
-        return _serial(value)
+        return _serial(value, _EXCEL_EPOCH_1904 if from_1904 else _EXCEL_EPOCH)
     if not isinstance(value, str):
         return DateReading(None, "not a date", "unknown")
     return _text(value)
 
 
-def _serial(number: float) -> DateReading:
+def _serial(number: float, epoch: dt.date = _EXCEL_EPOCH) -> DateReading:
     if not math.isfinite(number) or number != int(number) or number < 1:
         return DateReading(None, "a number that is not a date", "unknown")
-    if number > _LAST_SERIAL:  # beyond any plausible date (and, far enough, beyond the dates Python can hold)
+    if number > (LATEST - epoch).days:  # beyond any plausible date (and, far enough, beyond the dates Python can hold)
         return DateReading(None, "a number that is not a plausible date", "unknown")
-    day = _EXCEL_EPOCH + dt.timedelta(days=int(number))
+    day = epoch + dt.timedelta(days=int(number))
     if EARLIEST <= day <= LATEST:
         return DateReading(day, "date stored as a plain number (Excel serial)", "repaired")
     return DateReading(None, "a number that is not a plausible date", "unknown")

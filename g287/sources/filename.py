@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from g287.errors import G287Error
+from g287.sources.dates import EARLIEST, LATEST
 
 KINDS = ("participating", "pending")
 
@@ -44,6 +45,7 @@ def parse_file_name(stem: str) -> PublicationName:
             dates.add(date(year, month, day))
         except ValueError:
             continue
+    dates = {d for d in dates if EARLIEST <= d <= LATEST}  # "110125": 1/1/0125, a two-digit year misread
     published = dates.pop() if len(dates) == 1 else None  # none, or several readings ("1212025": 1/21 or 12/1)
     half = match["half"].lower() if match["half"] else None
     return PublicationName(match["kind"].lower(), published, half)
@@ -70,4 +72,6 @@ def parse_published(value: str) -> tuple[date, str | None]:
         published = date.fromisoformat(match["date"])
     except ValueError as error:
         raise G287Error(f"--published {value!r}: {error}") from None
+    if not EARLIEST <= published <= LATEST:
+        raise G287Error(f"--published {value!r}: expected a date from {EARLIEST.isoformat()} (when section 287(g) became law) to {LATEST.isoformat()}")
     return published, (match["half"].lower() if match["half"] else None)

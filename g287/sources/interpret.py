@@ -69,7 +69,8 @@ class Layout:
         self.kind = kind
         self.carries_hyperlinks = table.carries_hyperlinks
         self.source_format = table.source_format
-        self.signature = (kind, table.carries_hyperlinks, tuple(sorted(self.fields.items())))
+        self.dates_from_1904 = table.dates_from_1904
+        self.signature = (kind, table.carries_hyperlinks, tuple(sorted(self.fields.items())), self.dates_from_1904)
         self.named = [bool(text) for text in table.header]
         # Everything besides a row's cells and links that its reading depends on (see read_row).
         self.row_key = (kind, self.signature, tuple(self.keys), tuple(self.named), self.source_format)
@@ -164,6 +165,8 @@ def _raw_content(layout: Layout, row: SourceRow) -> str:
     if links:
         document["links"] = links
     document["format"] = layout.source_format
+    if layout.dates_from_1904:  # the row's numbers read as dates differently: it is another row
+        document["dates"] = "1904"
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -284,7 +287,7 @@ def _read_fields(layout: Layout, row: SourceRow, reading: RowReading) -> None:
     if layout.kind == "participating":
         column, value = _cell(layout, row, "signed")
         if column is not None:
-            reading.signed_on = _field(reading, "signed", column, value, lambda r: _signed_on(column, value, r))
+            reading.signed_on = _field(reading, "signed", column, value, lambda r: _signed_on(column, value, r, layout.dates_from_1904), layout.dates_from_1904)
         reading.moa_status, reading.moa_url = _document_field(layout, row, "moa", reading)
         _status, reading.addendum_url = _document_field(layout, row, "addendum", reading)
 
@@ -311,8 +314,8 @@ def _code_of(column: str, value: Any, reading, what: str, codes: dict[str, str],
     return code
 
 
-def _signed_on(column: str, value: Any, reading) -> dt.date | None:
-    date = read_date(value)
+def _signed_on(column: str, value: Any, reading, from_1904: bool = False) -> dt.date | None:
+    date = read_date(value, from_1904=from_1904)
     if date.problem:
         action = f"read as {date.value.isoformat()}" if date.value else "signed date unknown"
         reading.problems.append(Problem(column, _show(value), date.problem, action, date.category or "unknown"))

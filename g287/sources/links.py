@@ -39,18 +39,22 @@ def unwrap(address: str) -> Unwrapped:
             parts = urlsplit(current)
         except ValueError:  # a malformed address ("https://[host..." reads as an unclosed IPv6 host)
             return Unwrapped(None, wrapper or "an unreadable address naming a safety redirect")
-        host = parts.hostname or ""
+        host = (parts.hostname or "").rstrip(".")  # "outlook.com." is the same host, fully qualified
         inner = None
         if _SAFELINKS_HOST.search(host):
             wrapper = "Microsoft Safe Links"
             inner = _first(parse_qs(parts.query).get("url"))
-        elif _URLDEFENSE_V2_HOST.search(host) and parts.path.startswith("/v2/url"):
+        elif _URLDEFENSE_V2_HOST.search(host) and parts.path.startswith(("/v1/url", "/v2/url")):
             wrapper = "Proofpoint URL Defense"
             encoded = _first(parse_qs(parts.query).get("u"))
-            inner = _decode_urldefense_v2(encoded) if encoded else None
-        elif _URLDEFENSE_V3_HOST.search(host) and parts.path.startswith("/v3/__"):
+            # v1 carries the address percent-encoded (parse_qs decoded it), v2 in its own encoding
+            inner = (encoded if parts.path.startswith("/v1/") else _decode_urldefense_v2(encoded)) if encoded else None
+        elif _URLDEFENSE_V3_HOST.search(host) and parts.path.startswith(("/v3/__", "/v4/__")):
             wrapper = "Proofpoint URL Defense"
             inner = _decode_urldefense_v3(current)
+        elif "." in host and ("safelinks" in host.lower() or "urldefense" in host.lower()):  # a host, not a mere word
+            # A wrapper in a form not known here: its identifiers are not kept, and no address is guessed.
+            return Unwrapped(None, "an e-mail safety redirect of an unknown form")
         else:
             return Unwrapped(current, wrapper)
         if not inner:
@@ -64,6 +68,11 @@ def unwrap(address: str) -> Unwrapped:
 _WRAPPER_HINT = re.compile(r"safelinks|urldefense", re.I)
 WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:safelinks|urldefense)[^\s<>\"']*", re.I)
 UNRECOVERED = "(a wrapped address that could not be recovered)"
+
+
+def names_a_wrapper(text: str) -> bool:
+    """Whether a text names a wrapper's host (any case)."""
+    return _WRAPPER_HINT.search(text) is not None
 
 
 def may_hold_wrappers(data: bytes) -> bool:
@@ -80,12 +89,15 @@ def without_wrappers(text: str) -> tuple[str, int]:
     def real(match: re.Match) -> str:
         nonlocal replaced
         token = match[0]
-        address = token if re.match(r"^https?://", token, re.I) else "https://" + token
+        # Punctuation closing the sentence around the address ("(see https://...)") is the text's, not the address's.
+        stripped = token.rstrip(").,;:!?]}")
+        trail = token[len(stripped):]
+        address = stripped if re.match(r"^https?://", stripped, re.I) else "https://" + stripped
         unwrapped = unwrap(address)
         if not unwrapped.wrapper:
             return token
         replaced += 1
-        return unwrapped.url or UNRECOVERED
+        return (unwrapped.url or UNRECOVERED) + trail
 
     cleaned = WRAPPED_IN_TEXT.sub(real, text) if _WRAPPER_HINT.search(text) else text
     return cleaned, replaced
@@ -122,7 +134,7 @@ def _decode_urldefense_v2(encoded: str) -> str:
 
 
 def _decode_urldefense_v3(url: str) -> str | None:
-    match = re.match(r"^https?://urldefense\.com/v3/__(?P<inner>.+?)__;(?P<rest>.*)$", url, re.I)
+    match = re.match(r"^https?://urldefense\.com\.?/v[34]/__(?P<inner>.+?)__;(?P<rest>.*)$", url, re.I)
     if not match:
         return None
     # v3 replaces some characters by '*'; the replacement characters are base64 in the tail. Links to ICE's

@@ -58,6 +58,7 @@ class SourceTable:
     modified_at: dt.datetime | None = None
     notes: list[Note] = field(default_factory=list)
     carries_hyperlinks: bool = True
+    dates_from_1904: bool = False  # the workbook counts date serial numbers in the 1904 date system
 
 
 def column_letter(index: int) -> str:

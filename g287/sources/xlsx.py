@@ -24,7 +24,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
-from g287.sources.links import may_hold_wrappers, scrubbed, unwrap, wrapped_in_text_note
+from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -33,19 +33,23 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MAX_COLUMNS = 256
 _MAX_RATIO = 300  # uncompressed/compressed beyond this, for a member over 1 MB, is a zip bomb, not a spreadsheet
 
-_DIMENSION = re.compile(rb'<dimension\s+ref="([^"]+)"')
-_ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"([^>]*)>')
+# Attribute values may be quoted either way (XML allows both; Excel writes double quotes, other tools may not).
+_DIMENSION = re.compile(rb'<dimension\s+ref=["\']([^"\']+)["\']')
+_ROW_TAG = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\']([^>]*)>')
+_ERROR_TYPE = re.compile(rb't=["\']e["\']')
+_HIDDEN = re.compile(rb'\bhidden=["\'](?:1|true)["\']')
 # A cell's formula is either self-closing (a shared formula's follower, <f t="shared" si="0"/>) or has a body: the
 # self-closing form is tried first, and a body's opening tag must not end in "/", or the pattern would take a
 # self-closing tag for an opening one and run on into the next cells.
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]+\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?\s*<v>([^<]*)</v>', re.S)
-_HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref="([^"]*)")(?:(?=[^>]*\br:id="([^"]*)"))?[^>]*>')
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?\s*<v>([^<]*)</v>', re.S)
+_HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref=["\']([^"\']*)["\'])(?:(?=[^>]*\br:id=["\']([^"\']*)["\']))?[^>]*>')
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
-_HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")(.*?)(?:&quot;|")', re.S | re.I)
+# Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
+_HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")((?:(?!&quot;)[^"])*)(?:&quot;|")\s*[,)]', re.S | re.I)
 # Only columns of two or three letters can pass the column limit; one-letter columns (A-Z) never do.
-_WIDE_CELL_REF = re.compile(rb'r="([A-Z]{2,3})\d+"')
+_WIDE_CELL_REF = re.compile(rb'r=["\']([A-Z]{2,3})\d+["\']')
 # A cell's own reference may name a row far below its <row> tag: calamine would allocate the whole grid.
-_DEEP_CELL_REF = re.compile(rb'r="[A-Z]{1,3}(\d{6,})"')
+_DEEP_CELL_REF = re.compile(rb'r=["\'][A-Z]{1,3}(\d{6,})["\']')
 # Both patterns start with a literal, which the regex engine finds by a fast scan (a leading \b made each a
 # per-byte search, 5 ms a sheet); the word boundary before "r" is checked on the few matches instead.
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -66,15 +70,12 @@ def read_xlsx(path: Path) -> SourceTable:
     with archive:
         _check_archive_sizes(name, archive)
         try:
-            sheets = _sheets(archive)
+            sheets, hidden_sheets, dates_from_1904 = _workbook_facts(archive)
             modified_at = _modified_at(archive)
             parts = {sheet_name: _read_member(archive, target) for sheet_name, target in sheets}
             rels = {
                 sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
             }
-            shared_strings_wrap = any(
-                may_hold_wrappers(archive.read(info)) for info in archive.infolist() if info.filename.lower().endswith("sharedstrings.xml")
-            )
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as error:
             raise SourceError(name, f"the workbook is damaged or truncated ({_describe(error)})") from None
         except ElementTree.ParseError as error:
@@ -95,27 +96,33 @@ def read_xlsx(path: Path) -> SourceTable:
         header = find_header(grid)
         if header is not None and chosen is None:
             chosen = (sheet_name, header)
+            if sheet_name in hidden_sheets:
+                notes.append(Note(problem=f"the list is on a hidden sheet, {sheet_name!r}: no visible sheet holds one", action="read: it is the only list in the workbook"))
         elif any(not is_blank(v) for row in grid for v in row):
-            notes.append(Note(problem=f"the workbook has another sheet with data: {sheet_name!r}", action="not read; only the sheet with the list is a publication"))
+            hidden_text = " (hidden)" if sheet_name in hidden_sheets else ""
+            notes.append(Note(problem=f"the workbook has another sheet with data: {sheet_name!r}{hidden_text}", action="not read; only the sheet with the list is a publication"))
     if chosen is None:
         if all(not any(not is_blank(v) for row in grids[s] for v in row) for s, _ in sheets):
             raise SourceError(name, "the workbook is empty")
         raise SourceError(name, "no header row with the columns STATE and LAW ENFORCEMENT AGENCY in the first 25 rows")
     sheet_name, header_index = chosen
     xml = parts[sheet_name]
-    # Cell text may hold a safety-redirect address (typed or pasted): only when the workbook's strings name a
-    # wrapper's host are its cells scrubbed (the sheet's own <hyperlinks> part, whose links are unwrapped below,
-    # does not count: it is never stored).
-    scrub = shared_strings_wrap or may_hold_wrappers(xml[: xml.find(b"<hyperlinks")] if b"<hyperlinks" in xml else xml)
-    return _build_table(path, sheet_name, grids[sheet_name], header_index, xml, rels[sheet_name], row_facts[sheet_name], modified_at, notes, scrub)
+    # Cell text may hold a safety-redirect address (typed or pasted): the cells are scrubbed when their text, as
+    # read (character references decoded, any case), names a wrapper's host. The file's bytes cannot tell: a
+    # character reference (&#115;afelinks) or another encoding hides the name from them.
+    grid = grids[sheet_name]
+    scrub = names_a_wrapper("\n".join(v for row in grid for v in row if type(v) is str))
+    table = _build_table(path, sheet_name, grid, header_index, xml, rels[sheet_name], row_facts[sheet_name], modified_at, notes, scrub)
+    table.dates_from_1904 = dates_from_1904
+    return table
 
 
 def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[str, str], row_facts, modified_at, notes, scrub: bool = False) -> SourceTable:
     errors = _error_cells(xml)
-    hidden, last_declared_row = row_facts
-    links, wrapped = _hyperlinks(xml, rels)
-    wrapped_in_text = 0
+    hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
+    links, wrapped = _hyperlinks(xml, rels, len(grid), width)
+    wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
     rows: list[SourceRow] = []
@@ -132,6 +139,14 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         rows.append(SourceRow(number=number, cells=cells, links=links.get(number, {}), hidden=number in hidden))
     last_data_row = len(grid)
     last_row = max(last_declared_row, last_data_row)
+    if declared_corner > last_row:  # the sheet's dimension claims rows it does not hold: they are not source rows
+        notes.append(
+            Note(
+                problem=f"the sheet declares its data reaches row {declared_corner}, but its last row is {last_row}",
+                action="only the rows the sheet holds are counted",
+                category="note",
+            )
+        )
     if last_row > last_data_row:
         notes.append(
             Note(
@@ -207,12 +222,13 @@ def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
     return archive.read(member)
 
 
-def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, path of its XML in the archive), in workbook order."""
+def _workbook_facts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool]:
+    """The sheets as (name, path of its XML in the archive), visible ones first, each in workbook order; the names
+    of the hidden ones; and whether the workbook counts dates in the 1904 date system."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels_root = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target") for rel in rels_root.iter(f"{_NS_PKG_REL}Relationship")}
-    sheets = []
+    sheets, hidden = [], set()
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_NS_REL}id"))
         if not target:
@@ -220,7 +236,13 @@ def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         if path in archive.NameToInfo:
             sheets.append((sheet.get("name"), path))
-    return sheets
+            if sheet.get("state") in ("hidden", "veryHidden"):
+                hidden.add(sheet.get("name"))
+    # A hidden sheet is not what the workbook shows: the list is looked for on the visible sheets first.
+    sheets.sort(key=lambda item: item[0] in hidden)
+    properties = workbook.find(f"{_NS_MAIN}workbookPr")
+    from_1904 = properties is not None and (properties.get("date1904") or "").strip().lower() in ("1", "true")
+    return sheets, hidden, from_1904
 
 
 def _sheet_relationships(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
@@ -262,7 +284,7 @@ def _check_dimensions(name: str, sheet_name: str, xml: bytes) -> tuple[set[int],
                 f"refused: sheet {sheet_name!r} declares its data reaches {ref} "
                 f"(limit {max_rows} rows, G287_MAX_SOURCE_ROWS, and {_MAX_COLUMNS} columns)",
             )
-    hidden, last_row = facts = _row_facts(xml)
+    hidden, last_row, _declared = facts = _row_facts(xml)
     wide = _cell_refs(_WIDE_CELL_REF, xml)
     last_column = parse_cell_ref(max((len(w), w) for w in wide)[1].decode("ascii") + "1")[1] if wide else 0
     deep = _cell_refs(_DEEP_CELL_REF, xml)
@@ -277,7 +299,8 @@ def _error_cells(xml: bytes) -> dict[int, dict[int, str]]:
     found: dict[int, dict[int, str]] = {}
     # Error cells are few: each t="e" is found by a fast scan, and the pattern is tried only at the start of its
     # cell's tag (what a scan of every cell with the pattern would find, without trying it at every cell).
-    position = xml.find(b't="e"')
+    positions = iter(m.start() for m in _ERROR_TYPE.finditer(xml))
+    position = next(positions, -1)
     matched_to = 0
     while position != -1:
         start = xml.rfind(b"<c", matched_to, position)
@@ -287,30 +310,34 @@ def _error_cells(xml: bytes) -> dict[int, dict[int, str]]:
             cell = parse_cell_ref(match[1].decode("ascii"))
             if cell:
                 found.setdefault(cell[0], {})[cell[1]] = html.unescape(match[2].decode("utf-8", "replace"))
-        position = xml.find(b't="e"', max(position + 5, matched_to))
+        position = next((p for p in positions if p >= matched_to), -1)
     return found
 
 
-def _row_facts(xml: bytes) -> tuple[set[int], int]:
-    """Rows hidden (by a filter or by hand), and the last row the sheet declares (formatted rows included)."""
+def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
+    """Rows hidden (by a filter or by hand), the last row the sheet holds (formatted rows included), and the last
+    row its dimension declares (which may claim more)."""
     hidden: set[int] = set()
     last = 0
     for number, rest in _ROW_TAG.findall(xml):
         row = int(number)
         if row > last:
             last = row
-        if b"hidden=" in rest and (b'hidden="1"' in rest or b'hidden="true"' in rest):
+        if b"hidden=" in rest and _HIDDEN.search(rest):
             hidden.add(row)
+    declared = 0
     match = _DIMENSION.search(xml, 0, 4096)
     if match:
         corner = parse_cell_ref(match[1].decode("ascii", "replace").split(":")[-1])
         if corner:
-            last = max(last, corner[0])
-    return hidden, last
+            declared = corner[0]
+    return hidden, last, declared
 
 
-def _hyperlinks(xml: bytes, rels: dict[str, str]) -> tuple[dict[int, dict[int, str]], int]:
-    """Hyperlink addresses by row and column, unwrapped; also how many were wrapped in a safety redirect."""
+def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int]:
+    """Hyperlink addresses by row and column, unwrapped, for the cells of the sheet's `rows` x `columns` (a link's
+    range may claim the whole sheet: only cells that exist are given it); also how many were wrapped in a safety
+    redirect."""
     links: dict[int, dict[int, str]] = {}
     wrapped = 0
 
@@ -326,8 +353,8 @@ def _hyperlinks(xml: bytes, rels: dict[str, str]) -> tuple[dict[int, dict[int, s
         last = parse_cell_ref(cells[-1]) or first
         if not first:
             return
-        for row in range(first[0], last[0] + 1):
-            for column in range(first[1], last[1] + 1):
+        for row in range(first[0], min(last[0], rows) + 1):
+            for column in range(first[1], min(last[1], columns - 1) + 1):
                 links.setdefault(row, {})[column] = result.url
 
     for ref, relationship in _HYPERLINK.findall(xml):
