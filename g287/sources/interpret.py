@@ -16,7 +16,7 @@ from typing import Any
 from g287.errors import SourceError
 from g287.sources.dates import read_date
 from g287.sources.header import is_header_repeat
-from g287.sources.links import looks_like_url, unwrap
+from g287.sources.links import looks_like_url, names_a_wrapper, unwrap, without_wrappers
 from g287.sources.rules import source_rules, state_lookup, states, value_key
 from g287.sources.table import EXCEL_ERRORS, CellError, SourceRow, SourceTable, column_letter, is_blank
 from g287.sources.text import clean_text, one_edit_apart
@@ -155,7 +155,7 @@ def _raw_content(layout: Layout, row: SourceRow) -> str:
     cells: dict[str, Any] = {}
     keys, named = layout.keys, layout.named
     for index, value in enumerate(row.cells):
-        if type(value) is str and not ("safelinks" in value or "urldefense" in value):
+        if type(value) is str and not names_a_wrapper(value):
             if value or named[index]:
                 cells[keys[index]] = value
         elif named[index] or not is_blank(value):
@@ -171,12 +171,10 @@ def _raw_content(layout: Layout, row: SourceRow) -> str:
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, str) and ("safelinks" in value or "urldefense" in value) and looks_like_url(value):
-        # An address typed into a cell may be a safety redirect carrying e-mail identifiers: keep only the real one.
-        unwrapped = unwrap(value)
-        if unwrapped.wrapper:
-            return unwrapped.url or "(a wrapped address that could not be recovered)"
-        return value
+    if isinstance(value, str) and names_a_wrapper(value):
+        # A cell's text may hold a safety redirect carrying e-mail identifiers (the readers replace them first; this
+        # is the last guard before a row is stored): keep only the real address.
+        return without_wrappers(value)[0]
     if isinstance(value, CellError):
         return {"error": value.code}
     if isinstance(value, dt.datetime):

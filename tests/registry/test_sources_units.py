@@ -293,3 +293,18 @@ def test_an_excel_error_typed_as_text_is_unknown_not_a_name():
     problems = {(p.column, p.raw_value, p.problem) for p in reading.problems}
     assert ("LAW ENFORCEMENT AGENCY", "#REF!", "Excel error value written as text instead of agency name") in problems
     assert ("COUNTY", " #value! ", "Excel error value written as text instead of county") in problems
+
+
+def test_the_stored_row_holds_no_wrapped_address_even_if_a_reader_left_one():
+    """The last guard before a row is stored: it missed a wrapper written in capitals or with text around it."""
+    from g287.sources import interpret
+    from g287.sources.table import SourceRow, SourceTable
+
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "NOTE"]
+    table = SourceTable(path="x.csv", file_name="x.csv", source_format="csv", header_row=1, header=header, rows=[], source_rows=0, carries_hyperlinks=False)
+    layout = interpret.Layout(table, "participating")
+    wrapped = "https://nam12.SAFELINKS.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fx.pdf&data=05%7Cjohn.doe%40ice.dhs.gov"
+    for note in (wrapped, f"see {wrapped} (signed)"):
+        cells = ["FLORIDA", "Cache County Sheriff's Office", "County", "Cache County", "Task Force Model", "05/01/2025", "link", note]
+        reading = interpret.read_row(layout, SourceRow(number=2, cells=cells, links={}))
+        assert "john.doe" not in reading.content and "https://www.ice.gov/x.pdf" in reading.content
