@@ -123,7 +123,7 @@ def _cleaned_part(name: str, text: str, dropped: set[str], removed_ids: set[str]
         text = _RELATED.sub(lambda m: "" if (m[1] if m[1] is not None else m[2]) in removed_ids else m[0], text)
     text = _PERSON_ELEMENTS.sub(lambda m: f"<{m[1]}{m[2] or ''}></{m[1]}>", text)
     text = _PERSON_ATTRIBUTES.sub(lambda m: f'{m[1]}""', text)
-    if links.may_hold_wrappers(text.encode("utf-8", errors="surrogateescape")):
+    if links.names_a_wrapper(text):
         text = _STRING_ITEM.sub(_string_item_without_wrappers, text)
         text = _without_wrapped_addresses(text)
     return text

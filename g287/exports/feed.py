@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from sqlalchemy.orm import Session
 
 from g287.history.diff import diff
-from g287.registry.publications import label, list_publications
+from g287.registry.publications import as_utc, label, list_publications
 from g287.registry.queries import Filters, figures_of, list_changes, listings, state_name
 from g287.xmlchars import xml_text
 
@@ -43,7 +43,7 @@ def _el(parent, tag, text=None, **attributes):
 def _stamp(value: dt.datetime | None) -> str:
     if value is None:
         return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc).isoformat()
-    return _utc(value).astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return as_utc(value).astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _dates(values) -> str:
@@ -98,11 +98,7 @@ def _entry_updated(publication, previous) -> dt.datetime | None:
     """An entry shows its list compared with the one before it, so it changed when either was ingested (a list
     ingested late, between two others, changes the entry of the list after it)."""
     stamps = [p.imported_at for p in (publication, previous) if p is not None and p.imported_at is not None]
-    return max(stamps, key=_utc, default=None)
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    return max(stamps, key=as_utc, default=None)
 
 
 def atom_feed(session: Session, base_url: str, state: str | None = None) -> bytes:

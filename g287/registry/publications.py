@@ -23,14 +23,15 @@ def order_key(published_on: dt.date, half: str | None, modified_at: dt.datetime 
     A list that carries no modification time (a CSV, a workbook without metadata) comes before one that does,
     whatever the order of ingestion: a time of ingestion says nothing about when ICE modified a list, and comparing
     one with the other made the order depend on which file was ingested first."""
-    stamp = _aware(modified_at) if modified_at is not None else _NO_MODIFICATION_TIME
-    return (published_on, _HALF_RANK.get(half, 0), stamp, _aware(imported_at), ident)
+    stamp = as_utc(modified_at) if modified_at is not None else _NO_MODIFICATION_TIME
+    return (published_on, _HALF_RANK.get(half, 0), stamp, as_utc(imported_at), ident)
 
 
 _NO_MODIFICATION_TIME = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A time as stored (SQLite keeps no time zone: naive times are UTC) made aware."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
-from g287.sources.links import may_hold_wrappers, scrubbed, wrapped_in_text_note
+from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import EXCEL_ERRORS, CellError, Note, SourceRow, SourceTable, is_blank
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -48,7 +48,7 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
     header = [h.strip() for h in records[header_index]] + [""] * (width - len(records[header_index]))
     rows = []
     last_data = header_index
-    scrub = may_hold_wrappers(text.encode("utf-8", "replace"))  # addresses wrapped in a safety redirect: see links.py
+    scrub = names_a_wrapper(text)  # addresses wrapped in a safety redirect: see links.py
     wrapped_in_text = 0
     for index in range(header_index + 1, len(records)):
         cells = [_cell(v) for v in records[index]] + [None] * (width - len(records[index]))

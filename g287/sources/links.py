@@ -75,12 +75,6 @@ def names_a_wrapper(text: str) -> bool:
     return _WRAPPER_HINT.search(text) is not None
 
 
-def may_hold_wrappers(data: bytes) -> bool:
-    """Whether a file's strings name a wrapper's host at all (most do not: their cells need no scrubbing)."""
-    lowered = data.lower()
-    return b"safelinks" in lowered or b"urldefense" in lowered
-
-
 def without_wrappers(text: str) -> tuple[str, int]:
     """A cell's text with every safety-redirect address in it replaced by the real address (or by a note that it
     could not be recovered), and how many were replaced. Text that merely mentions a wrapper's name is kept."""
@@ -99,7 +93,7 @@ def without_wrappers(text: str) -> tuple[str, int]:
         replaced += 1
         return (unwrapped.url or UNRECOVERED) + trail
 
-    cleaned = WRAPPED_IN_TEXT.sub(real, text) if _WRAPPER_HINT.search(text) else text
+    cleaned = WRAPPED_IN_TEXT.sub(real, text) if names_a_wrapper(text) else text
     return cleaned, replaced
 
 
