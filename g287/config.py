@@ -63,6 +63,15 @@ def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool =
     return value
 
 
+def env_count(name: str, default: int, minimum: int, unit: str) -> int:
+    """A setting that counts `unit`s: env_number, and a whole number (1.5 cut silently to 1 would change what it
+    counts)."""
+    value = env_number(name, default, minimum)
+    if not float(value).is_integer():
+        raise G287Error(f"setting {name}={os.environ.get(name)!r}: must be a whole number of {unit}, {minimum} or more")
+    return int(value)
+
+
 def max_workbook_bytes() -> int:
     """Largest uncompressed size a workbook may declare before it is refused (G287_MAX_WORKBOOK_MB, default 200)."""
     return int(env_number("G287_MAX_WORKBOOK_MB", 200, 0, above=True) * 1024 * 1024)

@@ -8,14 +8,12 @@ one-off omission is not an end), reinstated, and moved back to pending.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.orm import Session
 
-from g287.config import env_number
-from g287.errors import G287Error
+from g287.config import env_count
 from g287.history.listings import Run, SeriesPublication, publications, runs_of
 
 AgreementKey = tuple[int, str]  # (agency id, model)
@@ -24,10 +22,7 @@ AgreementKey = tuple[int, str]  # (agency id, model)
 def end_after_default() -> int:
     """K: consecutive participating publications an agreement must be absent from to count as ended
     (G287_END_AFTER, default 2)."""
-    value = env_number("G287_END_AFTER", 2, 1)
-    if not float(value).is_integer():  # a count of publications: 1.5 cut silently to 1 would change every end
-        raise G287Error(f"setting G287_END_AFTER={os.environ.get('G287_END_AFTER')!r}: must be a whole number of publications, 1 or more")
-    return int(value)
+    return env_count("G287_END_AFTER", 2, 1, "publications")
 
 
 @dataclass
