@@ -90,12 +90,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
             f"publication {from_pub.id} is {_origin_text(from_pub)} and publication {to_pub.id} is {_origin_text(to_pub)}: "
             "diff compares two lists of one origin (ICE's lists, or this registry's own), never one with the other"
         )
-    if from_pub.seq > to_pub.seq:
-        # Every status (added, removed, ended, omitted) reads forward in time: reversed, they would all be false.
-        raise G287Error(
-            f"FROM ({label(from_pub)}, publication {from_pub.id}) was published after TO ({label(to_pub)}, publication {to_pub.id}): "
-            "give the earlier publication first"
-        )
+    check_in_order(from_pub, to_pub)
     k = end_after or end_after_default()
     involved = _changed_agencies(session, from_pub, to_pub)
     a, b = _side(session, from_pub, involved), _side(session, to_pub, involved)
@@ -155,6 +150,16 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     }
     result["counts"] = {key: len(result[key]) for key in ("added", "removed", "renamed", "signed_date_changed", "from_pending", "to_pending")}
     return result
+
+
+def check_in_order(from_pub: Publication, to_pub: Publication) -> None:
+    """Refuse FROM published after TO: every change (added, removed, ended, omitted) reads forward in time, and
+    reversed, each would be false."""
+    if from_pub.seq > to_pub.seq:
+        raise G287Error(
+            f"FROM ({label(from_pub)}, publication {from_pub.id}) was published after TO ({label(to_pub)}, publication {to_pub.id}): "
+            "give the earlier publication first"
+        )
 
 
 def _origin_text(publication: Publication) -> str:

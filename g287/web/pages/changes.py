@@ -9,9 +9,9 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Query, Request
 
 from g287.errors import G287Error
-from g287.history.diff import diff
+from g287.history.diff import check_in_order, diff
 from g287.registry import figures
-from g287.registry.publications import label, list_publications, resolve
+from g287.registry.publications import list_publications, resolve
 from g287.registry.queries import list_changes
 from g287.web.app import site_of
 from g287.web.render import render
@@ -36,8 +36,7 @@ def changes_page(
         older = resolve(session, from_, kind) if from_ else (earlier[-1] if earlier else newer)
         if older.kind != kind or newer.kind != kind or older.origin != "ice" or newer.origin != "ice":
             raise G287Error(f"both publications must be ICE's {kind} lists")
-        if older.seq > newer.seq:  # as diff refuses it: "added" and "removed" would read backwards
-            raise G287Error(f"FROM ({label(older)}, publication {older.id}) was published after TO ({label(newer)}, publication {newer.id}): give the earlier publication first")
+        check_in_order(older, newer)  # the pending list's changes too, as diff refuses it for the participating list
         count = figures.participating_figures if kind == "participating" else figures.pending_figures
         before, after = count(session, older), count(session, newer)
         changes = diff(session, older, newer) if kind == "participating" else None
