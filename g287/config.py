@@ -79,4 +79,4 @@ def max_workbook_bytes() -> int:
 
 def max_source_rows() -> int:
     """Most rows a publication may declare (G287_MAX_SOURCE_ROWS, default 200000); ICE's lists have a few thousand."""
-    return int(env_number("G287_MAX_SOURCE_ROWS", 200000, 1))
+    return env_count("G287_MAX_SOURCE_ROWS", 200000, 1, "rows")

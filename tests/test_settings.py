@@ -46,12 +46,42 @@ def test_a_value_too_large_for_the_setting_to_hold_is_one_clear_error(monkeypatc
 def test_the_limits_themselves_are_accepted(monkeypatch):
     monkeypatch.setenv("G287_SYNC_DELAY", "0")
     monkeypatch.setenv("G287_SYNC_MAX_MB", "1e7")
-    monkeypatch.setenv("G287_SYNC_RETRIES", "2.5")
+    monkeypatch.setenv("G287_SYNC_RETRIES", "2.0")
     sync = documents_settings.sync_settings()
     assert (sync.delay, sync.max_bytes, sync.retries) == (0.0, 10_000_000 * 1024 * 1024, 2)
     monkeypatch.setenv("G287_SESSION_HOURS", str(config.MAX_SETTING))
     assert program_settings.session_hours() == config.MAX_SETTING
     assert dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=config.MAX_SETTING)  # a session that long still ends
+
+
+# Settings that count something: a fraction is refused, not cut (G287_LOGIN_MAX_FAILURES=0.5 was cut to 0, and every
+# login then failed with an internal error).
+COUNTS = {
+    "G287_SYNC_RETRIES": (lambda: documents_settings.sync_settings().retries, "attempts", 0),
+    "G287_WORKERS": (documents_settings.workers, "processes", 1),
+    "G287_OCR_DPI": (documents_settings.ocr_dpi, "dots per inch", 72),
+    "G287_MAX_SOURCE_ROWS": (config.max_source_rows, "rows", 1),
+    "G287_LOGIN_MAX_FAILURES": (program_settings.login_max_failures, "failed logins", 1),
+    "G287_LOGIN_CLIENT_MAX_FAILURES": (program_settings.login_client_max_failures, "failed logins", 1),
+}
+
+
+@pytest.mark.parametrize("name", list(COUNTS))
+def test_a_count_that_is_not_a_whole_number_is_one_clear_error(monkeypatch, name):
+    read, unit, minimum = COUNTS[name]
+    monkeypatch.setenv(name, f"{minimum + 1}.5")
+    with pytest.raises(G287Error) as raised:
+        read()
+    assert str(raised.value) == f"setting {name}='{minimum + 1}.5': must be a whole number of {unit}, {minimum} or more"
+    monkeypatch.setenv(name, f"{minimum + 1}.0")
+    assert read() == minimum + 1
+
+
+@pytest.mark.parametrize("name", ["G287_LOGIN_MAX_FAILURES", "G287_LOGIN_CLIENT_MAX_FAILURES"])
+def test_a_login_limit_below_one_failure_is_refused(monkeypatch, name):
+    monkeypatch.setenv(name, "0.5")
+    with pytest.raises(G287Error, match=rf"^setting {name}='0.5': must be at least 1$"):
+        COUNTS[name][0]()
 
 
 @pytest.mark.parametrize("name, value", [("G287_SYNC_DELAY", "nan"), ("G287_SYNC_RETRIES", "nan"), ("G287_SYNC_MAX_MB", "inf")])

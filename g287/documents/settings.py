@@ -42,7 +42,7 @@ def ocr_enabled() -> bool:
 
 
 def ocr_dpi() -> int:
-    return int(_number("G287_OCR_DPI", 300, 72))
+    return config.env_count("G287_OCR_DPI", 300, 72, "dots per inch")
 
 
 def ocr_language() -> str:
@@ -51,7 +51,7 @@ def ocr_language() -> str:
 
 def workers() -> int:
     """Processes used to read and OCR pages in parallel (G287_WORKERS, default: every core)."""
-    return max(1, int(_number("G287_WORKERS", os.cpu_count() or 1, 1)))
+    return config.env_count("G287_WORKERS", os.cpu_count() or 1, 1, "processes")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def sync_settings(page_url: str | None = None) -> SyncSettings:
         user_agent=os.environ.get("G287_SYNC_USER_AGENT", "").strip() or agent,
         delay=_number("G287_SYNC_DELAY", 2.0),
         timeout=_number("G287_SYNC_TIMEOUT", 30.0, 0.01),
-        retries=int(_number("G287_SYNC_RETRIES", 3)),
+        retries=config.env_count("G287_SYNC_RETRIES", 3, 0, "attempts"),
         backoff=_number("G287_SYNC_BACKOFF", 5.0),
         max_bytes=int(_number("G287_SYNC_MAX_MB", 50, 0.001) * 1024 * 1024),
     )

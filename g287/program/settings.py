@@ -8,7 +8,7 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from g287.config import env_number, home_dir
+from g287.config import env_count, env_number, home_dir
 from g287.errors import G287Error
 
 
@@ -34,12 +34,12 @@ def session_hours() -> float:
 
 def login_max_failures() -> int:
     """Failed logins for one account within the lockout window before it is locked (G287_LOGIN_MAX_FAILURES, 5)."""
-    return int(_number("G287_LOGIN_MAX_FAILURES", 5))
+    return env_count("G287_LOGIN_MAX_FAILURES", 5, 1, "failed logins")
 
 
 def login_client_max_failures() -> int:
     """Failed logins from one client address within the window before it is locked (default 20)."""
-    return int(_number("G287_LOGIN_CLIENT_MAX_FAILURES", 20))
+    return env_count("G287_LOGIN_CLIENT_MAX_FAILURES", 20, 1, "failed logins")
 
 
 def login_lockout_minutes() -> float:
