@@ -13,7 +13,8 @@ import xml.etree.ElementTree as ET
 from sqlalchemy.orm import Session
 
 from g287.history.diff import diff
-from g287.registry.publications import as_utc, label, list_publications
+from g287.db.times import as_utc
+from g287.registry.publications import label, list_publications
 from g287.registry.queries import Filters, figures_of, list_changes, listings, state_name
 from g287.xmlchars import xml_text
 

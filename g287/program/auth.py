@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from g287 import audit
 from g287.access import Actor, authorize
 from g287.db.engine import Database
+from g287.db.times import as_utc
 from g287.db.models.program import LoginAttempt, LoginSession, User
 from g287.errors import AccessDenied, G287Error
 from g287.program import settings
@@ -124,11 +125,6 @@ def _locked_for(session: Session, username: str, client: str, now: dt.datetime) 
             # Locked until the oldest of the last `limit` failures leaves the window.
             waits.append((as_utc(failures[-1]) + _window() - now).total_seconds())
     return int(max(waits)) + 1 if waits and max(waits) > 0 else 0
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite returns stored UTC times without their zone; PostgreSQL with it."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def actor_for_token(session: Session, token: str | None, *, now: dt.datetime | None = None) -> Actor | None:

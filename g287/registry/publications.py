@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from g287.db.models.registry import Publication, series_of
 from g287.db.ids import record_id
+from g287.db.times import as_utc
 from g287.errors import G287Error, NotFound
 
 _HALF_RANK = {None: 0, "am": 0, "pm": 1}
@@ -28,11 +29,6 @@ def order_key(published_on: dt.date, half: str | None, modified_at: dt.datetime 
 
 
 _NO_MODIFICATION_TIME = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """A time as stored (SQLite keeps no time zone: naive times are UTC) made aware."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def label(publication: Publication) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from g287.db.models.audit import AuditEvent
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
+from g287.db.times import as_utc
 from g287.geo import reference
 from g287.geo.store import county_facts
 from g287.registry import runs
@@ -349,8 +350,8 @@ def data_version(session: Session) -> DataVersion:
     ).first()
     events, last_event_at = latest if latest is not None else (None, None)
     publications, last_import = session.execute(select(func.count(Publication.id), func.max(Publication.imported_at))).one()
-    stamps = [s if s is None or s.tzinfo else s.replace(tzinfo=dt.timezone.utc) for s in (last_event_at, last_import)]
-    modified = max((s for s in stamps if s is not None), default=None)
+    stamps = [as_utc(s) for s in (last_event_at, last_import) if s is not None]
+    modified = max(stamps, default=None)
     return DataVersion(f"{events or 0}.{publications}.{modified.timestamp() if modified else 0}", modified)
 
 

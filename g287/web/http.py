@@ -189,11 +189,8 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def _latest(data_changed: dt.datetime | None, day_started: dt.datetime) -> dt.datetime:
-    if data_changed is None:
-        return day_started
-    if data_changed.tzinfo is None:
-        data_changed = data_changed.replace(tzinfo=dt.timezone.utc)
-    return max(data_changed, day_started)
+    # data_changed is DataVersion.modified, aware already (registry.queries.data_version)
+    return day_started if data_changed is None else max(data_changed, day_started)
 
 
 def without_empty_fields(query: bytes) -> bytes:
