@@ -310,8 +310,8 @@ def authorized_command(agency_id, model, as_of, summary, as_json):
 @json_option
 @database_option
 def due_command(within_days, as_of, as_json):
-    """What is due: refresher training, expiring certifications, remediation examinations, background results,
-    nominees ready to enrol or certify."""
+    """What is due: refresher training, expiring (and expired) certifications, remediation examinations,
+    background results, nominees ready to enrol or certify."""
     with state().db.session() as session:
         items = training.due(session, admin(), as_of=parse_date(as_of), within_days=within_days)
     print_json(items) if as_json else table(items, ["due_on", "overdue", "kind", "agency", "model", "full_name", "explanation"])

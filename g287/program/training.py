@@ -347,8 +347,8 @@ def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, age
 
 
 def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_days: int = 60, agency_id: int | None = None) -> list[dict]:
-    """What is due on or before `as_of + within_days`: refresher training, expiring certifications, remediation
-    examinations, background results to record, nominees ready to enrol or to certify."""
+    """What is due on or before `as_of + within_days`: refresher training, expiring certifications (and those expired,
+    overdue), remediation examinations, background results to record, nominees ready to enrol or to certify."""
     scope = _scope(actor, agency_id)  # first: who may not read this is told so, whatever they asked
     as_of = day_argument("as_of", as_of) or dt.date.today()
     if not 0 <= within_days <= MAX_WITHIN_DAYS:
@@ -383,6 +383,13 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
                 item("certification_expires", "the certification expires; renew it or the officer stops being authorized", certification.expires_on)
             if not state.authorized:
                 item("not_authorized", "certified but not authorized: " + "; ".join(state.reasons))
+        elif state.status == "expired":
+            # Not renewable (renew_certification), and no longer authorized: left out, a lapse went unseen.
+            item(
+                "certification_expired",
+                "the certification expired; the officer is not authorized. A lapsed certification is not renewed: nominate the officer again to train and certify anew",
+                certification.expires_on,
+            )
         elif state.status == "remediation_due":
             item("remediation_due", state.reasons[0])
         elif state.status == "passed" and certification is None:

@@ -189,6 +189,17 @@ def test_a_standing_on_a_past_day_counts_only_the_examinations_taken_by_then(wor
         assert [on(15), on(9), on(7), on(5)] == ["in_training", "remediation_due", "passed", "certified"]
 
 
+def test_what_is_due_names_a_lapsed_certification_as_overdue(world):
+    """An expired certification is neither renewable nor authorizing: what is due once forgot it the day it lapsed."""
+    db, w = world
+    with db.session() as session:
+        expires = training.certification_of(session, OFFICER, w.nominees["veteran"]).expires_on
+        kinds = lambda day: {(i["kind"], i["due_on"], i["overdue"]) for i in training.due(session, OFFICER, as_of=day) if i["nominee_id"] == w.nominees["veteran"]}  # noqa: E731
+        assert ("certification_expires", expires.isoformat(), False) in kinds(expires - dt.timedelta(days=1))
+        for day in (expires, expires + dt.timedelta(days=400)):
+            assert kinds(day) == {("certification_expired", expires.isoformat(), day > expires)}
+
+
 def test_a_lapsed_certification_is_not_renewed(world):
     """Renewed after its expiry, the officer counted as authorized during the lapse."""
     db, w = world
