@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import posixpath
 import re
 import zipfile
@@ -53,6 +54,7 @@ _DEEP_CELL_REF = re.compile(rb'r=["\'][A-Z]{1,3}(\d{6,})["\']')
 # Both patterns start with a literal, which the regex engine finds by a fast scan (a leading \b made each a
 # per-byte search, 5 ms a sheet); the word boundary before "r" is checked on the few matches instead.
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_TIMES = (dt.time, dt.timedelta)
 
 
 def _cell_refs(pattern: re.Pattern, xml: bytes) -> list[bytes]:
@@ -126,13 +128,16 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
     rows: list[SourceRow] = []
+    stored = None  # the numbers the cells store, read if a cell is read as a time
     for index in range(header_index + 1, len(grid)):
         number = index + 1
         cells = list(grid[index]) + [None] * (width - len(grid[index]))
         for column, code in errors.get(number, {}).items():
             if column < width:
                 cells[column] = CellError(code)
-        cells = [_plain(v) if isinstance(v, (dt.timedelta, dt.time)) else v for v in cells]
+        if any(isinstance(v, _TIMES) for v in cells):
+            stored = _stored_numbers(xml) if stored is None else stored
+            cells = [_as_stored(v, stored.get((number, column))) if isinstance(v, _TIMES) else v for column, v in enumerate(cells)]
         if scrub:
             cells, replaced = scrubbed(cells)
             wrapped_in_text += replaced
@@ -182,8 +187,31 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     )
 
 
-def _plain(value):
-    """Times of day and durations are not expected in a list: keep them as text."""
+# A cell's reference and stored value, after its opening tag and any formula.
+_CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr=["\']([A-Z]+\d+)["\'][^>]*>(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?\s*<v>([^<]*)</v>', re.S)
+
+
+def _stored_numbers(xml: bytes) -> dict[tuple[int, int], int | float]:
+    """The number every cell stores, by (row, column): read only for a sheet calamine gives a time of day or a
+    duration (a number in a date or time format), to keep the number the cell holds."""
+    found = {}
+    for ref, stored in _CELL_VALUE.findall(xml):
+        try:
+            number = float(stored)
+        except ValueError:
+            continue
+        cell = parse_cell_ref(ref.decode("ascii"))
+        if cell and math.isfinite(number):
+            found[cell] = int(number) if number.is_integer() else number
+    return found
+
+
+def _as_stored(value, stored: int | float | None):
+    """A cell read as a time of day or a duration: the number it stores, as the raw value. calamine makes every
+    number below 1 in a date format a time of day (0 and -5 both 00:00:00, -0.5 12:00:00): the register would keep
+    a value the cell does not hold. Without a stored number, the time as text."""
+    if stored is not None:
+        return stored
     return str(value) if isinstance(value, dt.timedelta) else value.isoformat()
 
 

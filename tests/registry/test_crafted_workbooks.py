@@ -168,3 +168,22 @@ def test_file_name_dates_outside_the_program_are_no_dates():
         with pytest.raises(G287Error, match="expected a date from 1996-09-30"):
             parse_published(value)
     assert parse_published("1996-09-30pm") == (dt.date(1996, 9, 30), "pm")
+
+
+def test_a_number_in_a_date_format_that_is_no_date_keeps_the_number_it_stores(tmp_path):
+    """calamine reads any number below 1 in a date format as a time of day: 0 and -5 were both registered as the raw
+    value "00:00:00", and -0.5 as "12:00:00", values the cells do not hold."""
+    stored = [0, -5, -0.5, 0.25]
+    rows = [["TEXAS", f"{name} County Sheriff's Office", "County", name, "Task Force Model", number, "link"] for name, number in zip(("Alpha", "Beta", "Gamma", "Delta"), stored)]
+
+    def date_format(book):
+        for (cell,) in book.active.iter_rows(min_row=2, min_col=6, max_col=6):
+            cell.number_format = "mm/dd/yyyy"
+
+    path = workbook(tmp_path, "participatingAgencies07012025am.xlsx", rows, date_format)
+    assert b"mm/dd/yyyy" in zipfile.ZipFile(path).read("xl/styles.xml")
+    prepared = prepare(path)
+    assert [r.cells[5] for r in prepared.table.rows] == stored
+    signed = [[(p.raw_value, p.problem) for p in r.problems if p.column == "SIGNED"] for r in prepared.readings]
+    assert signed == [[(str(number), "a number that is not a date")] for number in stored]
+    assert all(r.signed_on is None for r in prepared.readings)
