@@ -12,10 +12,10 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy.orm import Session
 
-from g287.history.diff import diff
 from g287.db.times import as_utc
+from g287.history.diff import diff, pending_changes
 from g287.registry.publications import label, list_publications
-from g287.registry.queries import Filters, figures_of, list_changes, listings, state_name
+from g287.registry.queries import Filters, figures_of, listings, state_name
 from g287.xmlchars import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -30,6 +30,7 @@ TITLES = {
     "signed_date_changed": "Signed date changed",
     "pending_added": "Newly pending",
     "pending_removed": "No longer pending",
+    "pending_renamed": "Renamed (pending list)",
 }
 
 
@@ -54,7 +55,7 @@ def _dates(values) -> str:
 def describe(kind: str, item: dict) -> str:
     """One change as a line of text."""
     where = f" ({item['state']})" if item.get("state") else ""
-    if kind == "renamed":
+    if kind in ("renamed", "pending_renamed"):
         return f"{item['old_name']} is now {item['new_name']}{where}: {item.get('reason') or 'joined by an identity rule'}"
     text = f"{item.get('agency') or 'agency unknown'}{where}, {item.get('model') or 'model unknown'}"
     if kind == "signed_date_changed":
@@ -76,8 +77,8 @@ def _changes_of(session: Session, publication, previous, state: str | None) -> d
         found = diff(session, previous, publication)
         changes = {k: found[k] for k in ("added", "from_pending", "removed", "to_pending", "renamed", "signed_date_changed")}
     else:
-        found = list_changes(session, previous, publication)
-        changes = {"pending_added": found["added"], "pending_removed": found["removed"]}
+        found = pending_changes(session, previous, publication)
+        changes = {"pending_added": found["added"], "pending_removed": found["removed"], "pending_renamed": found["renamed"]}
     if state:
         changes = {k: [i for i in items if i.get("state") == state] for k, items in changes.items()}
     return {k: v for k, v in changes.items() if v}

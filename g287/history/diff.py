@@ -1,4 +1,4 @@
-"""What changed between two participating publications, agreement by agreement.
+"""What changed between two participating publications, agreement by agreement (and between two pending ones).
 
 Agreements are compared by identity (agency × model), so a renamed agency is a rename, not an exit and an
 entry, and a duplicate listing is one agreement. An agreement new in TO was either pending before (listed by
@@ -23,6 +23,7 @@ from g287.history.listings import publications, runs_of
 from g287.history.names import RULE_TEXT
 from g287.registry import figures
 from g287.registry.publications import in_force, label
+from g287.registry.queries import list_changes
 
 
 @dataclass
@@ -83,13 +84,7 @@ def _dates(values: set) -> list[str | None]:
 def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after: int | None = None) -> dict:
     if from_pub.kind != "participating" or to_pub.kind != "participating":
         raise G287Error("diff compares two participating publications (give participating ids or dates)")
-    if from_pub.series != to_pub.series:
-        # Publication order (seq) is per series: comparing ICE's list with this registry's own would pair
-        # positions of two unrelated orders. The two origins are never mixed.
-        raise G287Error(
-            f"publication {from_pub.id} is {_origin_text(from_pub)} and publication {to_pub.id} is {_origin_text(to_pub)}: "
-            "diff compares two lists of one origin (ICE's lists, or this registry's own), never one with the other"
-        )
+    _check_one_series(from_pub, to_pub)
     check_in_order(from_pub, to_pub)
     k = end_after or end_after_default()
     involved = _changed_agencies(session, from_pub, to_pub)
@@ -115,21 +110,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         life = lives.get(key)
         item["status_since"] = _absence_status(life, to_pub.seq, seq_of, k)
         (to_pending if key in pending_b else removed).append(item)
-    renamed = []
-    for agency_id in sorted(set(a.agency_names) & set(b.agency_names)):
-        old, new = a.agency_names[agency_id] - b.agency_names[agency_id], b.agency_names[agency_id] - a.agency_names[agency_id]
-        if old and new:
-            renamed.append(
-                {
-                    "state": next(iter(b.agreements.get((agency_id, m), {}).get("state") for m in b.agency_models[agency_id]), None),
-                    "agency": sorted(new)[0],
-                    "agency_id": agency_id,
-                    "old_name": sorted(old)[0],
-                    "new_name": sorted(new)[0],
-                    "models": sorted(b.agency_models[agency_id]),
-                    "reason": _merge_reason(session, agency_id, old | new),
-                }
-            )
+    renamed = _renamed(session, a, b)
     signed_changed = []
     for key in sorted(set(a.agreements) & set(b.agreements), key=str):
         before, after = a.agreements[key]["signed"], b.agreements[key]["signed"]
@@ -150,6 +131,50 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     }
     result["counts"] = {key: len(result[key]) for key in ("added", "removed", "renamed", "signed_date_changed", "from_pending", "to_pending")}
     return result
+
+
+def _renamed(session: Session, a: Side, b: Side) -> list[dict]:
+    """Agencies listed by both sides under a name only one of them uses, with the reason the names are one agency."""
+    renamed = []
+    for agency_id in sorted(set(a.agency_names) & set(b.agency_names)):
+        old, new = a.agency_names[agency_id] - b.agency_names[agency_id], b.agency_names[agency_id] - a.agency_names[agency_id]
+        if old and new:
+            renamed.append(
+                {
+                    "state": next(iter(b.agreements.get((agency_id, m), {}).get("state") for m in b.agency_models[agency_id]), None),
+                    "agency": sorted(new)[0],
+                    "agency_id": agency_id,
+                    "old_name": sorted(old)[0],
+                    "new_name": sorted(new)[0],
+                    "models": sorted(b.agency_models[agency_id]),
+                    "reason": _merge_reason(session, agency_id, old | new),
+                }
+            )
+    return renamed
+
+
+def pending_changes(session: Session, older: Publication, newer: Publication) -> dict:
+    """What changed between two pending lists: agreements newly pending and no longer pending (agency by agency, as
+    registry.queries.list_changes finds them), and agencies renamed, with the reason the names are one agency, as
+    diff says of participating lists (list_changes follows a renamed agency, but says nothing of the new name)."""
+    if older.kind != "pending" or newer.kind != "pending":
+        raise G287Error("the pending changes compare two pending publications")
+    _check_one_series(older, newer)
+    check_in_order(older, newer)
+    found = list_changes(session, older, newer)
+    involved = _changed_agencies(session, older, newer)
+    found["renamed"] = _renamed(session, _side(session, older, involved), _side(session, newer, involved)) if involved else []
+    return found
+
+
+def _check_one_series(from_pub: Publication, to_pub: Publication) -> None:
+    if from_pub.series != to_pub.series:
+        # Publication order (seq) is per series: comparing ICE's list with this registry's own would pair
+        # positions of two unrelated orders. The two origins are never mixed.
+        raise G287Error(
+            f"publication {from_pub.id} is {_origin_text(from_pub)} and publication {to_pub.id} is {_origin_text(to_pub)}: "
+            "diff compares two lists of one origin (ICE's lists, or this registry's own), never one with the other"
+        )
 
 
 def check_in_order(from_pub: Publication, to_pub: Publication) -> None:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from g287.errors import G287Error
 from g287.history.diff import diff
 from g287.history.lifecycle import lifecycles
 from g287.history.pipeline import pipeline
@@ -173,3 +174,35 @@ def test_pipeline_durations_and_exits(db, pub):
     assert result["durations"]["to_listed"]["median_days"] == 25
     assert result["by_model"]["TFM"]["to_signed"]["distribution"]["0-30"] == 1
     assert result["by_state"]["FL"]["to_listed"]["count"] == 1
+
+
+def test_a_pending_agency_renamed_is_a_rename_on_the_changes_page_and_in_the_feed(db, pub):
+    """The pending list's changes followed a renamed agency (no entry, no exit) but never said it was renamed."""
+    import warnings
+
+    from g287.exports.feed import atom_feed
+    from g287.history.diff import pending_changes
+    from g287.registry.publications import list_publications
+    from g287.web.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    pub.publish("pending", "2025-04-20", [D_PENDING, E_PENDING])
+    pub.publish("pending", "2025-04-27", [D_PENDING, row("GA", "Epsilon Police Dept.", "TFM", None)])
+    with db.session() as session:
+        older, newer = list_publications(session, "pending", "ice")
+        found = pending_changes(session, older, newer)
+        feed = atom_feed(session, "http://registry.example")
+        with pytest.raises(G287Error, match="published after TO"):
+            pending_changes(session, newer, older)
+    assert found["added"] == found["removed"] == []
+    (renamed,) = found["renamed"]
+    assert (renamed["old_name"], renamed["new_name"], renamed["state"], renamed["models"]) == ("Epsilon Police Department", "Epsilon Police Dept.", "GA", ["TFM"])
+    assert renamed["reason"].startswith("same name once abbreviations")
+    text = feed.decode() if isinstance(feed, bytes) else feed
+    assert f"Epsilon Police Department is now Epsilon Police Dept. (GA): {renamed['reason']}" in text
+    with TestClient(create_app(db)) as site:
+        page = site.get("/changes", params={"kind": "pending"}).text
+    assert "Renamed (the same agency under a new name) (1)" in page and "Epsilon Police Department → " in page

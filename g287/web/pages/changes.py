@@ -9,10 +9,9 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Query, Request
 
 from g287.errors import G287Error
-from g287.history.diff import check_in_order, diff
+from g287.history.diff import check_in_order, diff, pending_changes as pending_changes_of
 from g287.registry import figures
 from g287.registry.publications import list_publications, resolve
-from g287.registry.queries import list_changes
 from g287.web.app import site_of
 from g287.web.render import render
 
@@ -40,7 +39,7 @@ def changes_page(
         count = figures.participating_figures if kind == "participating" else figures.pending_figures
         before, after = count(session, older), count(session, newer)
         changes = diff(session, older, newer) if kind == "participating" else None
-        pending_changes = list_changes(session, older, newer) if kind == "pending" else None
+        pending_changes = pending_changes_of(session, older, newer) if kind == "pending" else None
     total = "moas" if kind == "participating" else "listings"
     rows = [{"figure": "MOAs (rows)" if kind == "participating" else "Listings (rows)", "before": before[total], "after": after[total]}]
     rows += [{"figure": name, "before": before[key], "after": after[key]} for name, key in (("Agencies", "agencies"), ("States", "states"))]
