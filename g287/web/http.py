@@ -127,14 +127,19 @@ class SiteMiddleware:
         if entry is not None and entry.version == version.token:
             await self._answer(scope, send, entry, method)
             return
+        loop = asyncio.get_running_loop()
         pending = self._inflight.get((key, version.token))
-        if pending is not None:
+        if pending is not None and pending.get_loop() is loop:
             # The same response is being computed for another request: wait for it rather than compute it twice.
             entry = await asyncio.shield(pending)
             if entry is not None:
                 await self._answer(scope, send, entry, method)
                 return
-        future = asyncio.get_running_loop().create_future()
+            # Not kept (an error, a private page, a large body): each request is answered on its own. Registering
+            # again would replace the key others wait on, and the first to finish would remove theirs.
+            await self.app(scope, receive, send_with_headers(send, drop_body=method == "HEAD"))
+            return
+        future = loop.create_future()
         self._inflight[(key, version.token)] = future
         entry = None
         try:
@@ -160,8 +165,9 @@ class SiteMiddleware:
                     _old_key, old = self._cache.popitem(last=False)
                     self._bytes -= len(old.body)
         finally:
-            del self._inflight[(key, version.token)]
-            future.set_result(entry)
+            future.set_result(entry)  # first: whatever happens next, no request waits on this one forever
+            if self._inflight.get((key, version.token)) is future:
+                del self._inflight[(key, version.token)]
         await self._answer(scope, send, entry, method)
 
     def clear(self) -> None:

@@ -48,6 +48,42 @@ def test_response_cache_holds_a_bounded_number_of_bytes():
     assert sum(len(e.body) for e in middleware._cache.values()) == middleware._bytes
 
 
+def test_identical_requests_for_a_response_not_kept_are_each_answered():
+    """Requests waiting on one computing a response the cache does not keep (a 404, a private page) each registered
+    again under the same key: the first to finish removed the others' key (KeyError) and the requests waiting on
+    them were never answered."""
+    calls = []
+
+    async def slow_not_found(scope, receive, send):
+        calls.append(scope["path"])
+        await asyncio.sleep(0.05)
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"no such page"})
+
+    middleware = SiteMiddleware(slow_not_found, VersionClock(lambda: type("V", (), {"token": "1", "modified_at": None})(), 60))
+
+    async def get():
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "path": "/agencies/999999", "query_string": b"", "headers": [(b"host", b"h")]}
+        await asyncio.wait_for(middleware(scope, receive, send), 3)
+        return sent[0]["status"], sent[-1]["body"]
+
+    async def together():
+        first = [asyncio.create_task(get()) for _ in range(3)]
+        await asyncio.sleep(0.08)  # one more arrives while the others are answered
+        return await asyncio.gather(*first, asyncio.create_task(get()), return_exceptions=True)
+
+    assert asyncio.run(together()) == [(404, b"no such page")] * 4
+    assert len(calls) == 4 and middleware._inflight == {}
+
+
 def test_download_names_survive_any_file_name():
     header = attachment('participatingAgencies07222025am — copie "x".xlsx')
     header.encode("latin-1")  # a header must be Latin-1: the fallback name is plain ASCII
