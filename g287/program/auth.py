@@ -28,7 +28,9 @@ from g287.db.times import as_utc
 from g287.db.models.program import LoginAttempt, LoginSession, User
 from g287.errors import AccessDenied, G287Error
 from g287.program import settings
+from g287.program import accounts
 from g287.program.accounts import actor_for, hash_password, needs_rehash, normalize_username, password_matches, spend_a_verification
+from g287.program.validation import InvalidInput
 
 KEEP_ATTEMPTS = dt.timedelta(days=1)  # attempts older than this (and than the window) are pruned
 
@@ -102,6 +104,31 @@ def login(db: Database, username: str, password: str, client: str | None, *, now
     if refusal is not None:
         raise refusal
     return result
+
+
+def change_password(db: Database, actor: Actor, current_password: str, new_password: str, client: str | None, *, now: dt.datetime | None = None) -> None:
+    """A logged-in user changes their own password (accounts.change_password), the current password checked as a
+    login is: a wrong one is recorded (and committed) as a failed login of the account and of the client, and once
+    either is locked the password is not checked (LoginRefused with retry_after). Unthrottled, anyone holding a
+    session (a cookie left on a shared computer) could try passwords without limit, then take the account."""
+    now = now or utc_now()
+    client_key = _client_key(client)
+    refusal: G287Error | None = None
+    with db.session(writing=True) as session:  # reads the attempts, then records this one
+        user = session.get(User, actor.user_id) if actor.user_id is not None else None
+        retry_after = _locked_for(session, user.username, client_key, now) if user is not None else 0
+        if retry_after:
+            refusal = LoginRefused(f"too many failed password checks: try again in {max(1, round(retry_after / 60))} minutes", retry_after)
+        else:
+            try:
+                accounts.change_password(session, actor, current_password, new_password)  # any other refusal: raised, nothing kept
+            except InvalidInput as error:
+                if "current_password" not in error.fields:
+                    raise
+                refusal = error  # the service checks before it writes: only the attempt below is committed
+            session.add(LoginAttempt(at=now, username=user.username, client=client_key, succeeded=refusal is None))
+    if refusal is not None:
+        raise refusal
 
 
 def _window() -> dt.timedelta:

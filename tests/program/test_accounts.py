@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from g287.access import Actor
 from g287.db.engine import Database
 from g287.db.models.audit import AuditEvent
-from g287.db.models.program import User
+from g287.db.models.program import LoginAttempt, User
 from g287.errors import AccessDenied
 from g287.program import accounts, agencies, auth
 from g287.program.validation import Conflict, InvalidInput
@@ -143,6 +143,28 @@ def test_changing_a_password_ends_every_session(db, people):
     with db.session() as session:
         assert auth.actor_for_token(session, result.token) is None
     assert auth.login(db, "olga", "a new long password", "198.51.100.1").actor.role == "program_officer"
+
+
+def test_checks_of_the_current_password_are_throttled_as_logins_are(db, people):
+    """A session (a cookie left on a shared computer) allowed unlimited guesses at the current password, each
+    refused with 422 and none recorded: then the account was taken by changing the password."""
+    holder = auth.login(db, "olga", "correct horse battery", "198.51.100.1").actor
+    for _ in range(5):
+        with pytest.raises(InvalidInput, match="current_password"):
+            auth.change_password(db, holder, "a guess", "a new long password", "203.0.113.9")
+    with pytest.raises(auth.LoginRefused, match="too many failed password checks") as locked:
+        auth.change_password(db, holder, "correct horse battery", "a new long password", "203.0.113.9")
+    assert locked.value.retry_after > 0
+    with pytest.raises(auth.LoginRefused, match="too many"):  # the same count as logins: the account is locked
+        auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    later = auth.utc_now() + dt.timedelta(minutes=16)
+    auth.change_password(db, holder, "correct horse battery", "a new long password", "203.0.113.9", now=later)
+    assert auth.login(db, "olga", "a new long password", "198.51.100.1", now=later).actor.role == "program_officer"
+    with pytest.raises(InvalidInput, match="new_password"):  # a short new password is no failed check
+        auth.change_password(db, holder, "a new long password", "short", "203.0.113.9", now=later)
+    with db.session() as session:
+        attempts = session.scalars(select(LoginAttempt.succeeded).where(LoginAttempt.client == "203.0.113.9").order_by(LoginAttempt.id)).all()
+    assert attempts == [False] * 5 + [True]
 
 
 def test_csrf_tokens(monkeypatch):

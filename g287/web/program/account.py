@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from g287.access import allowed, authorize
 from g287.errors import G287Error
-from g287.program import accounts, agencies, applications, auth, nominees, training
+from g287.program import agencies, applications, auth, nominees, training
 from g287.program.validation import InvalidInput
 from g287.web.app import site_of
 from g287.web.program.core import (
@@ -82,8 +82,8 @@ async def change_password(request: Request):
         check_csrf(request, caller, text(values, CSRF_FIELD))
         if (text(values, "new_password") or "") != (text(values, "repeat_password") or ""):
             raise InvalidInput({"repeat_password": "the two new passwords differ"})
-        with site_of(request).db.session(writing=True) as session:
-            accounts.change_password(session, caller.actor, text(values, "current_password") or "", text(values, "new_password") or "")
+        client = request.client.host if request.client else None
+        auth.change_password(site_of(request).db, caller.actor, text(values, "current_password") or "", text(values, "new_password") or "", client)
     except G287Error as error:
         problem = problem_of(error)
         return page(request, "program/password.html", status=problem.status, problem=problem)

@@ -89,7 +89,10 @@ def sign_out(request: Request, response: Response, x_csrf_token: Optional[str] =
 
 @router.post("/password", status_code=204, response_class=Response, summary="Change your password (every session of the account ends)")
 def change_password(request: Request, body: schemas.PasswordIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
-    change(request, x_csrf_token, lambda session, actor: accounts.change_password(session, actor, body.current_password, body.new_password))
+    caller = caller_of(request)
+    check_csrf(request, caller, x_csrf_token)
+    auth.change_password(site_of(request).db, caller.actor, body.current_password, body.new_password, request.client.host if request.client else None)
+    site_of(request).changed()
     response = Response(status_code=204)
     clear_session_cookie(request, response)
     return response

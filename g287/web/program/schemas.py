@@ -38,7 +38,7 @@ ERRORS = {
         404: "No such record",
         409: "The record is not in a state that allows this step, or the nominee is not eligible (reasons given)",
         422: "Invalid input: each field named",
-        429: "Too many failed logins: try again after Retry-After seconds",
+        429: "Too many failed logins (or checks of the current password): try again after Retry-After seconds",
     }.items()
 }
 CSRF_DESCRIPTION = "The CSRF token (from GET /api/v1/program/session), required on every change."

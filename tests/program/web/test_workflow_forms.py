@@ -123,6 +123,21 @@ def test_wrong_password_is_401_and_a_lockout_is_429_with_retry_after(site, monke
     assert response.json()["error"]["status"] == 429
 
 
+def test_guesses_at_the_current_password_lock_the_form_and_the_api(site, monkeypatch):
+    monkeypatch.setenv("G287_LOGIN_MAX_FAILURES", "3")
+    form, api = client(site, "officer"), client(site, "officer")  # signed in first: a success restarts the count
+    for _ in range(2):
+        wrong = post_form(form, "/program/password", "/program/password", {"current_password": "a guess", "new_password": "x" * 12, "repeat_password": "x" * 12})
+        assert wrong.status_code == 422 and "wrong password" in wrong.text
+    token = api.get("/api/v1/program/session").json()["csrf_token"]
+    guess = {"current_password": "a guess", "new_password": "x" * 12}
+    assert api.post("/api/v1/program/password", json=guess, headers={"X-CSRF-Token": token}).status_code == 422  # the third
+    locked = api.post("/api/v1/program/password", json=dict(guess, current_password=PASSWORD), headers={"X-CSRF-Token": token})
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0 and "too many failed password checks" in locked.json()["error"]["message"]
+    page = post_form(form, "/program/password", "/program/password", {"current_password": PASSWORD, "new_password": "x" * 12, "repeat_password": "x" * 12})
+    assert page.status_code == 429 and "too many failed password checks" in page.text
+
+
 def test_the_workflow_through_the_forms(site):
     agency = client(site, "agency-a")
     invalid = post_form(agency, "/program/applications/new", "/program/applications", {**LETTER, "contact_email": "not an address", "models": []})
