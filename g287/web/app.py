@@ -23,6 +23,7 @@ from g287.access import Actor, authorize
 from g287.db.engine import Database, open_database
 from g287.errors import AccessDenied, G287Error, NotFound
 from g287.registry.queries import data_version
+from g287.web.body_limit import BodyLimit
 from g287.web.http import SiteMiddleware, VersionClock
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -138,6 +139,11 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
             return JSONResponse({"error": {"status": 500, "message": "internal error"}}, status_code=500)
         return error_page(request, 500, "internal error")
 
+    def too_large(scope, message: str):
+        request = Request(scope)
+        return api_errors.error_response(413, message) if wants_json(request) else error_page(request, 413, message)
+
+    app.add_middleware(BodyLimit, refusal=too_large)  # inside the site middleware, which adds the security headers
     app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",), uncached_pattern=r"^/documents/[0-9a-f]{64}\.")
     return app
 
