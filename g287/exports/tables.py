@@ -54,7 +54,8 @@ def to_csv(items: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def to_json(force: InForce, items: list[dict], filters: dict) -> str:
+def to_json(force: InForce, items: list[dict], filters: dict, *, total: int | None = None, limit: int | None = None, offset: int = 0) -> str:
+    """`total`: the rows of the whole selection, of which `items` are those from `offset` (at most `limit`)."""
     def ref(p: Publication | None):
         if p is None:
             return None
@@ -63,6 +64,9 @@ def to_json(force: InForce, items: list[dict], filters: dict) -> str:
     document = {
         "as_of": force.as_of.isoformat(),
         "filters": {k: v for k, v in filters.items() if v not in (None, "")},
+        "total": len(items) if total is None else total,
+        "offset": offset,
+        "limit": limit,
         "participating_publication": ref(force.participating),
         "pending_publication": ref(force.pending),
         "columns": COLUMNS,

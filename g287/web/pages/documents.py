@@ -13,9 +13,10 @@ from fastapi.responses import FileResponse, Response
 from markupsafe import Markup, escape
 
 from g287.documents.queries import document_detail, document_file, list_documents
-from g287.documents.search import search
+from g287.documents.search import parse_query, search
 from g287.documents.workbook_copy import served_copy
-from g287.errors import NotFound
+from g287.errors import G287Error, NotFound
+from g287.exports.disposition import content_disposition
 from g287.web.app import site_of
 from g287.web.render import render
 
@@ -37,14 +38,20 @@ def marked_snippet(snippet_html: str) -> Markup:
 
 @router.get("/documents")
 def documents_page(request: Request, q: Optional[str] = Query(None, max_length=500), page: int = Query(1, ge=1, le=10_000)):
+    if q and q.strip():
+        try:
+            parse_query(q)  # a query with no word to find (-police, a lone quote, over 32 terms): said beside the form
+        except G287Error as error:
+            return render("documents.html", status=422, q=q, error=str(error), result=None, hits=[], page=1, pages=1, held=None)
     with site_of(request).read() as session:
         if q and q.strip():
             result = search(session, q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
             hits = [{"hit": h, "snippet": marked_snippet(h.snippet_html)} for h in result.hits]
-            return render("documents.html", q=q, result=result, hits=hits, page=page, pages=max(1, -(-result.total // PAGE_SIZE)), held=None)
+            pages = max(1, -(-result.total // PAGE_SIZE))
+            return render("documents.html", q=q, error=None, result=result, hits=hits, page=page, pages=pages, held=None)
         held = list_documents(session, kind="pdf", limit=HELD_PAGE_SIZE, offset=(page - 1) * HELD_PAGE_SIZE)
     pages = max(1, -(-held["total"] // HELD_PAGE_SIZE))
-    return render("documents.html", q="", result=None, hits=[], page=page, pages=pages, held=held, first=(page - 1) * HELD_PAGE_SIZE)
+    return render("documents.html", q="", error=None, result=None, hits=[], page=page, pages=pages, held=held, first=(page - 1) * HELD_PAGE_SIZE)
 
 
 @router.get("/documents/{name}")
@@ -60,8 +67,9 @@ def document_page_or_file(request: Request, name: str = Path(max_length=80)):
     stored = document_file(site_of(request).db, found["sha"])
     if not stored.path.name.endswith(found["extension"]):
         raise NotFound(f"no document {name!r}")
-    disposition = "inline" if stored.media_type == "application/pdf" else "attachment"
+    # The name comes from ICE's links (any character): an ASCII fallback and the exact name, never raw in the header.
+    disposition = content_disposition(stored.download_name, "inline" if stored.media_type == "application/pdf" else "attachment")
+    headers = {**FILE_HEADERS, "content-disposition": disposition}
     if stored.kind == "workbook":  # one archived as published by an earlier version may name the people who saved it
-        headers = {**FILE_HEADERS, "Content-Disposition": f'{disposition}; filename="{stored.download_name}"'}
         return Response(served_copy(stored.path), media_type=stored.media_type, headers=headers)
-    return FileResponse(stored.path, media_type=stored.media_type, filename=stored.download_name, content_disposition_type=disposition, headers=FILE_HEADERS)
+    return FileResponse(stored.path, media_type=stored.media_type, headers=headers)

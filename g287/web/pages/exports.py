@@ -3,11 +3,12 @@ SQLite database."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
-import re
 import tempfile
 import threading
-import urllib.parse
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Optional
 
@@ -17,6 +18,7 @@ from fastapi.responses import FileResponse, Response
 from g287.db.models.registry import Publication
 from g287.errors import NotFound
 from g287.exports import tables
+from g287.exports.disposition import attachment  # also the program's downloads' (g287.web.program)
 from g287.exports.feed import atom_feed
 from g287.exports.geojson import counties_geojson, states_geojson
 from g287.exports.ice_workbook import write_ice_workbook
@@ -37,36 +39,53 @@ def _filter_values(p: ListParameters) -> dict:
     return {"as_of": p.as_of.isoformat() if p.as_of else None, "state": f.state, "county": f.fips or f.county, "model": f.model, "type": f.agency_type, "status": p.status}
 
 
-def attachment(filename: str) -> str:
-    """A Content-Disposition value that any name survives: an ASCII fallback and the exact name (RFC 6266)."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "download"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(filename, safe='')}"
+class Window:
+    """`limit` and `offset` as the API takes them (the same rows, in the same order, as /api/v1/agreements), except
+    that an export without `limit` holds every row of the selection from `offset` on (the API's default is 100)."""
+
+    def __init__(self, request: Request, p: ListParameters):
+        self.offset = p.offset
+        self.limit: Optional[int] = p.limit if "limit" in request.query_params else None
+
+    def __call__(self, rows: list) -> list:
+        return rows[self.offset :] if self.limit is None else rows[self.offset : self.offset + self.limit]
+
+    def label(self) -> Optional[str]:
+        """For the file name, so that a part is never taken for the whole: "rows11-20", "rows11-end"."""
+        if self.offset == 0 and self.limit is None:
+            return None
+        return f"rows{self.offset + 1}-{'end' if self.limit is None else self.offset + self.limit}"
 
 
-def _name(p: ListParameters, suffix: str) -> str:
+def _name(p: ListParameters, window: Window, suffix: str) -> str:
     parts = ["g287-agreements", p.as_of.isoformat() if p.as_of else "latest"]
-    parts += [v for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type) if v]
+    parts += [v for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type, window.label()) if v]
     return "-".join(parts) + suffix
 
 
 @router.get("/agreements.csv")
 def agreements_csv(request: Request, p: ListParameters = Depends()):
+    window = Window(request, p)
     with site_of(request).read() as session:
         force = publications_in_force(session, p.as_of)
-        items = tables.records(force, agreements_as_of(session, force, p.filters, p.status))
+        rows = agreements_as_of(session, force, p.filters, p.status)
+        items = tables.records(force, window(rows))
     return Response(
         tables.to_csv(items).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": attachment(_name(p, ".csv"))},
+        headers={"content-disposition": attachment(_name(p, window, ".csv")), "x-total-count": str(len(rows))},
     )
 
 
 @router.get("/agreements.json")
 def agreements_json(request: Request, p: ListParameters = Depends()):
+    window = Window(request, p)
     with site_of(request).read() as session:
         force = publications_in_force(session, p.as_of)
-        items = tables.records(force, agreements_as_of(session, force, p.filters, p.status))
-    return Response(tables.to_json(force, items, _filter_values(p)).encode("utf-8"), media_type="application/json")
+        rows = agreements_as_of(session, force, p.filters, p.status)
+        items = tables.records(force, window(rows))
+    document = tables.to_json(force, items, _filter_values(p), total=len(rows), limit=window.limit, offset=window.offset)
+    return Response(document.encode("utf-8"), media_type="application/json")
 
 
 @router.get("/agreements.xlsx")
@@ -77,6 +96,7 @@ def agreements_xlsx(
 ):
     """The rows of ICE's list in force (participating, or pending with status=pending), in ICE's columns."""
     kind = "pending" if p.status == "pending" else "participating"
+    window = Window(request, p)  # counted in the rows of ICE's list
     with site_of(request).read() as session:
         if publication is not None:
             chosen = session.get(Publication, publication)
@@ -88,11 +108,11 @@ def agreements_xlsx(
             chosen = force.participating if kind == "participating" else force.pending
             if chosen is None:
                 raise NotFound(f"no {kind} list was published on or before {force.as_of.isoformat()}")
-        rows = selected_rows(session, chosen, p.filters)
+        rows = window(selected_rows(session, chosen, p.filters))
         stem = chosen.file_name.rsplit(".", 1)[0]
     buffer = io.BytesIO()
     write_ice_workbook(buffer, kind, rows)
-    suffix = "".join(f"_{v}" for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type) if v)
+    suffix = "".join(f"_{v}" for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type, window.label()) if v)
     return Response(
         buffer.getvalue(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -143,6 +163,7 @@ def state_feed(request: Request, usps: str):
 
 _snapshot_lock = threading.Lock()
 _snapshot_dirs: list[Path] = []
+_snapshot_tags: dict[Path, str] = {}  # each snapshot's ETag: a hash of its bytes, the same in every worker
 
 
 def _snapshot_dir() -> Path:
@@ -152,17 +173,50 @@ def _snapshot_dir() -> Path:
     return _snapshot_dirs[0]
 
 
+def _file_tag(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return f'"{digest.hexdigest()}"'
+
+
+def _not_modified(request: Request, etag: str, last_modified: str) -> bool:
+    """RFC 9110 13.1: If-None-Match (weak comparison), or when it is absent If-Modified-Since."""
+    wanted = request.headers.get("if-none-match")
+    if wanted is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
+        return "*" in tags or etag in tags
+    since = request.headers.get("if-modified-since")
+    if not since:
+        return False
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date: the whole file
+
+
 @router.get("/g287.sqlite")
 def sqlite_download(request: Request):
-    """The public tables as one SQLite file, made once per data version."""
+    """The public tables as one SQLite file, made once per data version. The site's cache passes this route by (the
+    file is large), so it answers conditional requests itself: 304 while the data is unchanged."""
     site = site_of(request)
-    version = site.clock.current().token
+    version = site.clock.current()
     with _snapshot_lock:
-        path = _snapshot_dir() / f"{abs(hash((site.db.url, version)))}.sqlite"
+        path = _snapshot_dir() / f"{abs(hash((site.db.url, version.token)))}.sqlite"
         if not path.exists():
             write_snapshot(site.db, path)
             # Older versions go, but not the one just before: a response may still be about to send it.
             older = sorted((p for p in path.parent.glob("*.sqlite") if p != path), key=lambda p: p.stat().st_mtime)
             for old in older[:-1]:
                 old.unlink(missing_ok=True)
-    return FileResponse(path, media_type="application/vnd.sqlite3", filename="g287.sqlite")
+                _snapshot_tags.pop(old, None)
+        if path not in _snapshot_tags:
+            _snapshot_tags[path] = _file_tag(path)
+        etag = _snapshot_tags[path]
+        changed = version.modified_at or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)  # aware: data_version
+    last_modified = format_datetime(changed.astimezone(dt.timezone.utc), usegmt=True)
+    validators = {"etag": etag, "last-modified": last_modified, "cache-control": "no-cache"}  # always asked again
+    if _not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=validators)
+    return FileResponse(path, media_type="application/vnd.sqlite3", headers={**validators, "content-disposition": attachment("g287.sqlite")})
