@@ -1,5 +1,6 @@
-"""Request bodies are held to a limit before any route reads one: forms and JSON were parsed (file parts spooled
-to disk) before the CSRF token or access was checked, so anyone could make the server read gigabytes."""
+"""Requests the routes do not take: bodies are held to a limit before any route reads one (forms and JSON were
+parsed, file parts spooled to disk, before the CSRF token or access was checked, so anyone could make the server
+read gigabytes); a method a route does not answer is 405 naming the methods it does."""
 
 from __future__ import annotations
 
@@ -72,3 +73,12 @@ def test_the_site_answers_413_as_a_page_or_as_json(db):
         api = site.post("/api/v1/program/session", content=b"{" + b" " * BODY_LIMIT + b"}", headers={"content-type": "application/json"})
     assert page.status_code == 413 and "larger than 256 KB" in page.text and page.headers["x-content-type-options"] == "nosniff"
     assert api.status_code == 413 and api.json()["error"]["message"] == "the request is larger than 256 KB"
+
+
+def test_a_method_not_allowed_names_head_beside_get(db):
+    """Every GET route answers HEAD (the site middleware answers it as GET without the body); a 405 said only GET."""
+    with TestClient(create_app(db)) as site:
+        for method, url in (("OPTIONS", "/"), ("PUT", "/"), ("DELETE", "/api/v1/stats")):
+            refused = site.request(method, url)
+            assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"
+        assert site.head("/").status_code == 200
