@@ -24,11 +24,10 @@ from sqlalchemy.orm import Session
 from g287 import audit
 from g287.access import Actor, authorize
 from g287.db.engine import Database
-from g287.db.times import as_utc
 from g287.db.models.program import LoginAttempt, LoginSession, User
+from g287.db.times import as_utc
 from g287.errors import AccessDenied, G287Error
-from g287.program import settings
-from g287.program import accounts
+from g287.program import accounts, settings
 from g287.program.accounts import actor_for, hash_password, needs_rehash, normalize_username, password_matches, spend_a_verification
 from g287.program.validation import InvalidInput
 
