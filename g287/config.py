@@ -31,6 +31,8 @@ def default_database_path() -> Path:
 
 def database_url(explicit: str | None = None) -> str:
     """The database to use: --database (URL or file path), else $G287_DATABASE_URL, else the default SQLite file."""
+    if explicit is not None and not explicit.strip():  # a mistake (an unset shell variable?), never the default database
+        raise G287Error("--database is empty: give a database URL or an SQLite file")
     value = explicit or os.environ.get("G287_DATABASE_URL")
     if not value:
         return f"sqlite:///{default_database_path()}"

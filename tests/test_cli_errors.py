@@ -1,6 +1,7 @@
 """The command line never shows a traceback: one line naming the problem, and exit status 1."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -17,6 +18,17 @@ CASES = {
     "several workers without a shared key": (["serve", "--workers", "2", "--port", "1"], "--workers above 1 needs G287_SECRET_KEY"),
     "an alias in a state that does not exist": (["alias", "add", "ZZ", "A Police Department", "same", "B Police Department", "--reason", "r"], "not a state's USPS code"),
     "a date that does not exist": (["diff", "2025-13-45", "2025-05-29"], "not a valid date"),
+    # found by review: each was a traceback, the wrong database, or an answer to another question
+    "an id no database can hold": (["program", "application", "99999999999999999999"], "APPLICATION_ID 99999999999999999999: no such record"),
+    "an option's id no database can hold": (["program", "nominees", "--agency", "3000000000"], "--agency 3000000000: no such record"),
+    "an empty --database": (["--database", "", "stats"], "--database is empty"),
+    "a date without its dashes": (["stats", "--as-of", "20250529"], "--as-of '20250529': expected a date YYYY-MM-DD"),
+    "an ISO week date": (["stats", "--as-of", "2025W221"], "--as-of '2025W221': expected a date YYYY-MM-DD"),
+    "agreements of a state that does not exist": (["agreements", "--state", "ZZ"], "--state 'ZZ': not a state's USPS code"),
+    "an agency searched in a state that does not exist": (["agency", "Limestone", "--state", "zz"], "--state 'zz': not a state's USPS code"),
+    "a secret key too short": (["serve", "--port", "1"], "setting G287_SECRET_KEY: use at least 32 characters"),
+    "a database migrated by a newer g287": (["stats"], "has a schema this version of g287 does not know (revision zzzz)"),
+    "a wildcard for an agency name": (["agency", "%"], "no agency named like '%'"),
 }
 
 
@@ -27,9 +39,15 @@ def test_one_clear_line(tmp_path, case):
     env.pop("G287_SECRET_KEY", None)
     if case == "a setting that is not a number":
         env["G287_END_AFTER"] = "x"
-    if case in ("a timeline of a state that does not exist", "a date that does not exist"):
+    if case == "a secret key too short":
+        env["G287_SECRET_KEY"] = "short"
+    if case in ("a timeline of a state that does not exist", "a date that does not exist", "a database migrated by a newer g287", "a wildcard for an agency name"):
         subprocess.run([sys.executable, "-m", "g287", "ingest", str(ICE / "participating" / "participatingAgencies05292025am.xlsx")], env=env, check=True, capture_output=True)
-    result = subprocess.run([sys.executable, "-m", "g287", *arguments], env=env, capture_output=True, text=True)
+    if case == "a database migrated by a newer g287":
+        with sqlite3.connect(tmp_path / "cli.sqlite") as connection:
+            connection.execute("UPDATE alembic_version SET version_num = 'zzzz'")
+    # A timeout: a `serve` case that no longer stops would otherwise serve forever.
+    result = subprocess.run([sys.executable, "-m", "g287", *arguments], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("g287: error:") and expected in lines[0], result.stderr
@@ -54,3 +72,22 @@ def test_version_and_short_help():
     assert shown.returncode == 0 and shown.stdout.strip() == f"g287, version {version}"
     helped = subprocess.run([sys.executable, "-m", "g287", "-h"], capture_output=True, text=True)
     assert helped.returncode == 0 and "Usage: g287" in helped.stdout and "ingest" in helped.stdout
+
+
+def test_names_in_brackets_are_printed_as_published(tmp_path):
+    """rich read "[/x]" in a published name as a closing formatting code (a traceback) and dropped "[bold]"."""
+    source = (ICE / "csv" / "participatingAgencies05162025am.csv").read_text(encoding="utf-8")
+    source = source.replace("Colbert County Sheriff's Office", "[bold]Colbert County Sheriff's Office [ICE]", 2).replace("Elmore County Sheriff's Office", "Elmore [/x] Sheriff's Office", 1)
+    path = tmp_path / "participatingAgencies05162025am.csv"
+    path.write_text(source, encoding="utf-8")
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_ALIASES_FILE=str(tmp_path / "aliases.csv"), COLUMNS="400")
+
+    def g287(*arguments):
+        result = subprocess.run([sys.executable, "-m", "g287", *arguments], env=env, capture_output=True, text=True)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        return result.stdout
+
+    g287("ingest", str(path))
+    shown = g287("agreements", "--state", "AL")
+    assert "[bold]Colbert County Sheriff's Office [ICE]" in shown and "Elmore [/x] Sheriff's Office" in shown
+    assert "Elmore [/x] Sheriff's Office (AL)" in g287("agency", "Elmore [/x]")

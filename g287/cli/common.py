@@ -14,7 +14,9 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from g287.db.engine import Database, open_database
-from g287.errors import G287Error
+from g287.days import parse_day
+from g287.db.ids import MAX_ID, record_id
+from g287.errors import G287Error, NotFound
 
 
 def _width() -> int:
@@ -22,8 +24,9 @@ def _width() -> int:
     return max(shutil.get_terminal_size((160, 24)).columns, 100)
 
 
-console = Console(width=_width(), highlight=False)
-err_console = Console(stderr=True, width=_width(), highlight=False)
+# Text from publications and users is printed as it is: "[/x]" or "[bold]" in a name is no formatting code.
+console = Console(width=_width(), highlight=False, markup=False)
+err_console = Console(stderr=True, width=_width(), highlight=False, markup=False)
 
 
 class Context:
@@ -54,7 +57,7 @@ def database_option(command: Callable) -> Callable:
     def wrapper(*args, database=None, **kwargs):
         ctx = click.get_current_context()
         state = ctx.find_object(Context)
-        if database:
+        if database is not None:
             state.database_option = database
         return command(*args, **kwargs)
 
@@ -83,11 +86,46 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
+def state_code(value: str | None, option: str = "--state") -> str | None:
+    """A state's USPS code as an option gives it (any case), refused in one line when no state has it: an unknown
+    code would give an empty answer that reads as "nothing there"."""
+    if value is None:
+        return None
+    from g287.sources.rules import states
+
+    code = value.strip().upper()
+    if code not in {s.usps for s in states()}:
+        raise G287Error(f"{option} {value!r}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
+    return code
+
+
+class RecordIdType(click.ParamType):
+    """A record's id (an argument or an option such as --agency): a whole number; one outside the ids a database can
+    hold (1 to MAX_ID) is no record, said in one line, as an unknown id is (SQLite cannot even compare it)."""
+
+    name = "id"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            value = str(value)
+        text = str(value).strip()
+        if not (text.isascii() and text.lstrip("-").isdigit()):
+            self.fail(f"{value!r} is not a whole number", param, ctx)
+        found = record_id(text)
+        if found is None:
+            what = f"--{param.name.replace('_id', '').replace('_', '-')}" if isinstance(param, click.Option) else (param.name or "id").upper()
+            raise NotFound(f"{what} {text}: no such record (ids are whole numbers from 1 to {MAX_ID})")
+        return found
+
+
+RECORD_ID = RecordIdType()
+
+
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        return parse_day(value)
     except ValueError:
         raise G287Error(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
 

@@ -9,7 +9,8 @@ from rich.table import Table
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import state_code as check_state
 from g287.db.ids import record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
@@ -129,9 +130,10 @@ def pipeline(as_json):
 @database_option
 def agreements(state_code, model, status, end_after, as_json):
     """Every agreement's lifecycle: first pending, first and last participating, signed dates, ends."""
+    state_code = check_state(state_code)
     with state().db.session() as session:
         lives = [l for l in lifecycles(session, end_after=end_after).values()]
-    lives = [l for l in lives if (not state_code or l.state == state_code.upper()) and (not model or l.model == model) and (not status or l.status == status)]
+    lives = [l for l in lives if (not state_code or l.state == state_code) and (not model or l.model == model) and (not status or l.status == status)]
     lives.sort(key=lambda l: (l.state or "", l.name or "", l.model))
     if as_json:
         print_json([l.as_dict() for l in lives])
@@ -155,6 +157,7 @@ def agreements(state_code, model, status, end_after, as_json):
 @database_option
 def agency(ref, state_code, as_json):
     """An agency's history: names and merges with their reasons, agreements, every listing. REF: id or name."""
+    state_code = check_state(state_code)
     with state().db.session() as session:
         agency_id = record_id(ref)
         if agency_id is None:
@@ -201,7 +204,7 @@ def review(ctx, as_json):
 
 
 @review.command("accept")
-@click.argument("candidate_id", type=int)
+@click.argument("candidate_id", type=RECORD_ID)
 @click.option("--note", help="Why (kept with the decision and in the alias table).")
 @database_option
 def review_accept(candidate_id, note):
@@ -211,7 +214,7 @@ def review_accept(candidate_id, note):
 
 
 @review.command("reject")
-@click.argument("candidate_id", type=int)
+@click.argument("candidate_id", type=RECORD_ID)
 @click.option("--note", help="Why (kept with the decision and in the alias table).")
 @database_option
 def review_reject(candidate_id, note):

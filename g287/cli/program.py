@@ -13,7 +13,7 @@ from rich.table import Table
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.program import agencies, applications, moas, nominees, publish, training, views
@@ -67,7 +67,7 @@ def agencies_command(as_json):
 @click.option("--type", "agency_type", required=True, type=click.Choice(AGENCY_TYPES))
 @click.option("--county", metavar="TEXT")
 @click.option("--address", metavar="TEXT", help="Postal address (lines separated by \\n).")
-@click.option("--registry-agency", "registry_agency_id", type=int, metavar="ID", help="Link to this agency of the registry (default: the one ICE published under the same name, if any).")
+@click.option("--registry-agency", "registry_agency_id", type=RECORD_ID, metavar="ID", help="Link to this agency of the registry (default: the one ICE published under the same name, if any).")
 @json_option
 @database_option
 def agency_add(name, state_code, agency_type, county, address, registry_agency_id, as_json):
@@ -98,7 +98,7 @@ def applications_command(stage, as_json):
 
 
 @program.command("application")
-@click.argument("application_id", type=int)
+@click.argument("application_id", type=RECORD_ID)
 @json_option
 @database_option
 def application_command(application_id, as_json):
@@ -115,7 +115,7 @@ def application_command(application_id, as_json):
 
 
 @program.command("letter")
-@click.argument("application_id", type=int)
+@click.argument("application_id", type=RECORD_ID)
 @click.option("-o", "--output", metavar="FILE.pdf|FILE.docx", required=True, help="Where to write the letter; the suffix chooses the format.")
 @database_option
 def letter_command(application_id, output):
@@ -133,20 +133,21 @@ def _format(output: str) -> str:
 
 
 @program.command("draft")
-@click.argument("moa_id", type=int)
+@click.argument("moa_id", type=RECORD_ID)
 @click.option("-o", "--output", metavar="FILE.pdf|FILE.docx", help="Also write the draft to this file.")
 @database_option
 def draft_command(moa_id, output):
     """Draft (or draft again) an MOA from its model's template; marked DRAFT FOR DISCUSSION on every page."""
+    kind = _format(output) if output else None  # a wrong name is refused before anything is drafted
     with state().db.session(writing=True) as session:
         moa = moas.draft_moa(session, admin(), moa_id)
-        click.echo(f"MOA {moa.id} ({moa.model}) drafted: version {moa.draft_version}")
         if output:
-            write_document(moas.draft_document(session, admin(), moa_id, _format(output)), output)
+            write_document(moas.draft_document(session, admin(), moa_id, kind), output)  # a file not written: nothing drafted
+    click.echo(f"MOA {moa.id} ({moa.model}) drafted: version {moa.draft_version}")  # said once it holds
 
 
 @program.command("record")
-@click.argument("moa_id", type=int)
+@click.argument("moa_id", type=RECORD_ID)
 @click.option("--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False), help="The signed MOA (PDF).")
 @click.option("--signed-on", required=True, metavar="YYYY-MM-DD", help="The date of the last signature.")
 @click.option("--signatory", "signatories", multiple=True, required=True, metavar="PARTY:NAME:TITLE", help="agency:... or ICE:...; at least one of each.")
@@ -170,7 +171,7 @@ def record_command(moa_id, pdf_path, signed_on, signatories, as_json):
 
 
 @program.command("terminate")
-@click.argument("moa_id", type=int)
+@click.argument("moa_id", type=RECORD_ID)
 @click.option("--on", "terminated_on", required=True, metavar="YYYY-MM-DD")
 @database_option
 def terminate_command(moa_id, terminated_on):
@@ -181,7 +182,7 @@ def terminate_command(moa_id, terminated_on):
 
 
 @program.command("nominate")
-@click.argument("moa_id", type=int)
+@click.argument("moa_id", type=RECORD_ID)
 @click.option("--name", "full_name", required=True)
 @click.option("--citizen/--not-citizen", default=None, help="U.S. citizen or not (default: not recorded).")
 @click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws (default: not recorded).")
@@ -207,7 +208,7 @@ def _show_nominee(detail: dict, as_json: bool) -> None:
 
 
 @program.command("nominee")
-@click.argument("nominee_id", type=int)
+@click.argument("nominee_id", type=RECORD_ID)
 @click.option("--as-of", metavar="YYYY-MM-DD")
 @json_option
 @database_option
@@ -221,8 +222,8 @@ def nominee_command(nominee_id, as_of, as_json):
 
 
 @program.command("nominees")
-@click.option("--agency", "agency_id", type=int, metavar="ID")
-@click.option("--moa", "moa_id", type=int, metavar="ID")
+@click.option("--agency", "agency_id", type=RECORD_ID, metavar="ID")
+@click.option("--moa", "moa_id", type=RECORD_ID, metavar="ID")
 @click.option("--as-of", metavar="YYYY-MM-DD")
 @json_option
 @database_option
@@ -239,7 +240,7 @@ def nominees_command(agency_id, moa_id, as_of, as_json):
 
 
 @program.command("background")
-@click.argument("nominee_id", type=int)
+@click.argument("nominee_id", type=RECORD_ID)
 @click.option("--result", required=True, type=click.Choice(["passed", "failed"]))
 @click.option("--on", "completed_on", required=True, metavar="YYYY-MM-DD")
 @database_option
@@ -251,7 +252,7 @@ def background_command(nominee_id, result, completed_on):
 
 
 @program.command("enrol")
-@click.argument("nominee_id", type=int)
+@click.argument("nominee_id", type=RECORD_ID)
 @click.option("--on", "enrolled_on", metavar="YYYY-MM-DD", help="Default: today.")
 @database_option
 def enrol_command(nominee_id, enrolled_on):
@@ -262,7 +263,7 @@ def enrol_command(nominee_id, enrolled_on):
 
 
 @program.command("exam")
-@click.argument("nominee_id", type=int)
+@click.argument("nominee_id", type=RECORD_ID)
 @click.option("--score", required=True, type=float, help="Percent.")
 @click.option("--on", "taken_on", metavar="YYYY-MM-DD", help="Default: today.")
 @click.option("--exam", metavar="NAME", help="Which examination, when the course has several.")
@@ -275,7 +276,7 @@ def exam_command(nominee_id, score, taken_on, exam):
 
 
 @program.command("certify")
-@click.argument("nominee_id", type=int)
+@click.argument("nominee_id", type=RECORD_ID)
 @click.option("--on", "certified_on", metavar="YYYY-MM-DD", help="Default: today.")
 @database_option
 def certify_command(nominee_id, certified_on):
@@ -286,7 +287,7 @@ def certify_command(nominee_id, certified_on):
 
 
 @program.command("authorized")
-@click.option("--agency", "agency_id", type=int, metavar="ID")
+@click.option("--agency", "agency_id", type=RECORD_ID, metavar="ID")
 @click.option("--model", type=click.Choice(MODEL_CODES))
 @click.option("--as-of", metavar="YYYY-MM-DD")
 @click.option("--summary", is_flag=True, help="Counts per agency and model instead of the officers.")

@@ -11,7 +11,7 @@ from g287.access import Actor
 from g287.cli.common import database_option, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
-from g287.program.settings import secret_key_is_set
+from g287.program.settings import secret_key, secret_key_is_set
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled, is_empty
 
@@ -44,6 +44,7 @@ def serve(host, port, workers, access_log):
     On a database without any publication, the publications bundled with g287 are ingested first."""
     import uvicorn
 
+    secret_key()  # a key set but too short stops here, in one line, not at the first form served
     if workers > 1 and not secret_key_is_set():
         raise G287Error("--workers above 1 needs G287_SECRET_KEY: each worker would sign its forms with a key of its own and refuse the others'")
     db = state().db

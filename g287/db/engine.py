@@ -36,6 +36,10 @@ def _script_heads() -> frozenset[str]:
     return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
+def _script_revisions() -> frozenset[str]:
+    return frozenset(revision.revision for revision in ScriptDirectory.from_config(alembic_config()).walk_revisions())
+
+
 class Database:
     """One database (SQLite file or PostgreSQL), migrated to the current schema on open."""
 
@@ -76,6 +80,12 @@ class Database:
                 current = set(MigrationContext.configure(connection).get_current_heads())
             if current == set(_script_heads()):
                 return
+            unknown = current - _script_revisions()
+            if unknown:  # a newer g287 migrated it: this one must not guess at its schema
+                raise G287Error(
+                    f"the database {self.safe_url} has a schema this version of g287 does not know (revision {', '.join(sorted(unknown))}): "
+                    "it was made or upgraded by a newer g287; use that version"
+                )
             with self._writing_engine.begin() as connection:  # two processes opening a new database: one migrates, the other waits
                 cfg = alembic_config(self.engine)
                 cfg.attributes["connection"] = connection

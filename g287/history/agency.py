@@ -75,8 +75,8 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
 
 def find_agencies(session: Session, text: str, state: str | None = None, limit: int = 20) -> list[Agency]:
     """Agencies whose published names contain the text (case-insensitive), live ones only."""
-    pattern = f"%{text.strip().lower()}%"
-    query = select(AgencyName.agency_id).where(AgencyName.name.ilike(pattern))
+    # autoescape: % and _ in the text are letters of a name, not wildcards ("%" matched every agency)
+    query = select(AgencyName.agency_id).where(AgencyName.name.icontains(text.strip(), autoescape=True))
     if state:
         query = query.where(AgencyName.state_usps == state.upper())
     ids = sorted(set(session.scalars(query)))[: limit * 2]

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from g287.catalog import MODEL_CODES
+from g287.days import parse_day
 from g287.errors import G287Error
 from g287.xmlchars import NOT_IN_XML
 
@@ -133,7 +134,7 @@ class Checker:
             value = value.date()
         if isinstance(value, str):
             try:
-                value = dt.date.fromisoformat(value.strip())
+                value = parse_day(value)
             except ValueError:
                 self.fail(name, "expected a date YYYY-MM-DD")
                 return None

@@ -87,6 +87,17 @@ def test_demo_walks_every_stage_and_runs_once(g287, tmp_path, deferred_writes):
     assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
+def test_a_draft_not_written_is_not_drafted(g287, tmp_path):
+    """`program draft 2 -o d.txt` said "drafted: version 2", then refused the file name and rolled the draft back."""
+    g287("demo")
+    moa_id = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)[0]["moas"][0]["id"]
+    for output in (tmp_path / "d.txt", tmp_path / "no-such-folder" / "d.pdf"):
+        refused = g287("program", "draft", moa_id, "-o", output, ok=False)
+        assert refused.returncode == 1 and "drafted" not in refused.stdout and str(output) in refused.stderr
+    drafted = g287("program", "draft", moa_id, "-o", tmp_path / "d.pdf").stdout
+    assert drafted.splitlines()[-1] == f"MOA {moa_id} (JEM) drafted: version 1" and (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF-")
+
+
 def test_program_commands_from_letter_to_certification(g287, tmp_path, deferred_writes):
     g287("demo")
     applications = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)
