@@ -8,7 +8,8 @@ import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import console, database_option, err_console, json_option, print_json, state
+from g287.cli.common import RECORD_ID, console, database_option, err_console, json_option, print_json, state
+from g287.db.ids import MAX_ID
 from g287.documents import queries, store
 from g287.documents.importer import import_paths
 from g287.documents.search import search as search_documents
@@ -94,10 +95,10 @@ def import_command(paths, no_ocr, as_json):
 
 
 @documents.command("list")
-@click.option("--agency", "agency_id", type=int, help="Only the documents this agency's listings link.")
+@click.option("--agency", "agency_id", type=RECORD_ID, help="Only the documents this agency's listings link.")
 @click.option("--kind", type=click.Choice(["pdf", "workbook", "page"]))
 @click.option("--limit", type=click.IntRange(1, 10000), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--offset", type=click.IntRange(0, MAX_ID), default=0)
 @json_option
 @database_option
 def list_command(agency_id, kind, limit, offset, as_json):
@@ -164,14 +165,52 @@ def show(sha256, page, as_json):
         click.echo(f"listed in {len(detail['publications'])} publication(s), {first['published']} to {last['published']}")
 
 
-@documents.command()
+class QueryCommand(click.Command):
+    """A command whose arguments are the words of a query: a word written `-word` (a word to exclude) is a word, not
+    an option. Only this command's own option names, written exactly (`--limit 5`, `--limit=5`, `--json`, `-h`),
+    are options; everything else, and everything after `--`, is a query word, in the order given.
+
+    (click's ignore_unknown_options is not enough: it splits `-sheriff` into short options, and its `h` is -h.)"""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in param.opts + param.secondary_opts:
+                    takes_value[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        words: list[str] = []
+        position = 0
+        while position < len(args):
+            token = args[position]
+            position += 1
+            if token == "--":
+                words.extend(args[position:])
+                break
+            name, has_value = token.split("=", 1)[0], "=" in token
+            if name not in takes_value or (has_value and not (name.startswith("--") and takes_value[name])):
+                words.append(token)
+                continue
+            options.append(token)
+            if takes_value[name] and not has_value:
+                if position == len(args):
+                    raise click.BadOptionUsage(name, f"Option '{name}' requires an argument.", ctx)
+                options.append(args[position])
+                position += 1
+        return super().parse_args(ctx, options + ["--"] + words)
+
+
+@documents.command(cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--offset", type=click.IntRange(0, MAX_ID), default=0)
 @json_option
 @database_option
 def search(query, limit, offset, as_json):
-    """Full-text search of the documents: words (all must appear), "exact phrases", -excluded words."""
+    """Full-text search of the documents: words (all must appear), "exact phrases", -excluded words.
+
+    Only this command's options, written exactly, are options: `-police` is a word to exclude. To exclude a word
+    written like one (`-h`), put the query words after `--`."""
     with state().db.session() as session:
         page = search_documents(session, " ".join(query), limit=limit, offset=offset)
     if as_json:
@@ -234,7 +273,10 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
 
             targets += list(session.scalars(select(Document.sha256).where(Document.kind == "pdf", Document.unread_pages > 0)))
     if not targets:
-        raise G287Error("name documents by sha256, or give --unread")
+        if not unread:
+            raise G287Error("name documents by sha256, or give --unread")
+        print_json([]) if as_json else click.echo("no document has unread pages: nothing to read")
+        return
     results = []
     for target in targets:
         results.append(store.reread(db, target, actor, ocr=False if no_ocr else None))

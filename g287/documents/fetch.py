@@ -5,8 +5,8 @@
   (timeouts, cut connections, 5xx, 429 with its Retry-After), and a size limit per file (G287_SYNC_MAX_MB).
 - robots.txt (RFC 9309, matched by RobotsRules below): each host's is read once per sync, before anything else is
   asked of it; an address it disallows for g287 is not requested, its Crawl-delay lengthens the delay, and a
-  robots.txt that cannot be fetched (a network failure, HTTP 5xx) means nothing is asked of that host this time. A
-  missing one (HTTP 4xx) allows everything.
+  robots.txt that cannot be fetched (a network failure, HTTP 5xx) means nothing is asked of that host this time (its
+  addresses come back `unchecked`: not known to be broken). A missing one (HTTP 4xx) allows everything.
 - Redirects are followed here, not by httpx, at most MAX_REDIRECTS of them: each hop is a request like any other
   (its host's robots.txt read first and obeyed, that host's delay waited, the request counted).
 - Conditional requests: the ETag and Last-Modified an address gave last time are sent back, and a 304 costs no
@@ -74,6 +74,7 @@ class Fetched:
     retryable: bool = False  # a failure that may pass; its partial download is kept for resuming
     attempts: int = 0  # requests made for the address: each try, and each redirect a try followed
     robots_requests: int = 0  # requests for robots.txt (the host's, and those of hosts it redirects to) this fetch made
+    unchecked: bool = False  # nothing was asked of the address: its host's robots.txt could not be read (no answer, 5xx)
 
 
 # RFC 9309 matching. Paths are compared in one canonical form: percent-encoded unreserved characters decoded,
@@ -302,7 +303,8 @@ class PoliteClient:
         rules, tally.robots_requests = self._host_rules(url)
         refusal = rules.refusal(url)
         if refusal:
-            return Fetched(url, "failed", problem=refusal, retryable=rules.unreachable is not None, robots_requests=tally.robots_requests)
+            unreachable = rules.unreachable is not None  # RFC 9309's "unreachable" (no answer, 5xx): a disallow for now
+            return Fetched(url, "failed", problem=refusal, retryable=unreachable, robots_requests=tally.robots_requests, unchecked=unreachable)
         outcome = self._fetch_allowed(url, expect, etag, last_modified, tally)
         outcome.attempts, outcome.robots_requests = tally.requests, tally.robots_requests
         return outcome

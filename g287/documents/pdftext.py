@@ -31,6 +31,11 @@ class DocumentError(G287Error):
         self.problem = problem
         super().__init__(f"{name}: {problem}")
 
+    def __reduce__(self):
+        # Rebuilt from its own arguments: it travels from the worker processes that read text layers, and the
+        # default (Exception's args, here the one joined message) would not fit this two-argument __init__.
+        return (type(self), (self.name, self.problem))
+
 
 @dataclass(frozen=True)
 class Fragment:

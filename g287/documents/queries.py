@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from g287.access import Actor, authorize
 from g287.db.engine import Database
+from g287.db.ids import MAX_ID
 from g287.db.models.documents import Document, DocumentAddress, DocumentFact, DocumentOrigin, DocumentPage, DocumentRowLink
 from g287.db.models.registry import Agency, AgencyName, RawRow
 from g287.documents.archive import Archive, ArchiveError
@@ -122,7 +123,9 @@ def page_text(session: Session, sha256: str, page: int, actor: Actor | None = No
     """The text of one page and how it was read."""
     authorize(actor or Actor.public(), "documents.read")
     document = document_by_sha(session, sha256)
-    found = session.scalars(select(DocumentPage).where(DocumentPage.document_id == document.id, DocumentPage.page_number == page)).first()
+    found = None
+    if 1 <= page <= MAX_ID:  # a larger number is no page (and more than SQLite can even compare)
+        found = session.scalars(select(DocumentPage).where(DocumentPage.document_id == document.id, DocumentPage.page_number == page)).first()
     if found is None:
         raise NotFound(f"{document.file_name} has no page {page}")
     return {"sha256": document.sha256, "page": page, "source": found.source, "ocr_confidence": found.ocr_confidence, "text": found.text or ""}

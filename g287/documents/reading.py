@@ -100,10 +100,15 @@ def read_text_layer(path: Path) -> TextLayer:
 
 
 def _text_layer_or_error(path: str) -> TextLayer | DocumentError:
+    """Run in a worker process: whatever goes wrong comes back as a DocumentError (picklable: see its __reduce__),
+    so one bad file is reported alone and never breaks the pool, nor stops the other files."""
     try:
         return read_text_layer(Path(path))
     except DocumentError as error:
         return error
+    except Exception as error:  # a reader failure check_pdf and text_layer did not foresee: this file only
+        problem = " ".join(str(error).split())[:200] or type(error).__name__
+        return DocumentError(Path(path).name, f"could not be read ({type(error).__name__}: {problem})")
 
 
 def read_text_layers(paths: list[Path], workers: int | None = None) -> list[TextLayer | DocumentError]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from g287 import config
 from g287.errors import SourceError
-from g287.sources.header import find_header
+from g287.sources.header import HEADER_SEARCH_ROWS, find_header
 from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import EXCEL_ERRORS, CellError, Note, SourceRow, SourceTable, is_blank
 
@@ -36,14 +36,21 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
     text, used, note = _decode(name, data, encoding)
     if _CONTROL.search(text):
         raise SourceError(name, f"unreadable: decoded as {used}, the text holds control characters (a binary file, or another encoding; pass --encoding)")
+    max_rows = config.max_source_rows()
     try:
         dialect = _dialect(text)
-        records = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        records = []
+        for record in csv.reader(io.StringIO(text, newline=""), dialect):
+            records.append(record)
+            if len(records) > max_rows + HEADER_SEARCH_ROWS:  # more rows of data than the limit, wherever the header is
+                break
     except csv.Error as error:
         raise SourceError(name, f"not a readable CSV file ({error})") from None
     header_index = find_header(records)
     if header_index is None:
-        raise SourceError(name, "no header row with the columns STATE and LAW ENFORCEMENT AGENCY in the first 25 rows")
+        raise SourceError(name, f"no header row with the columns STATE and LAW ENFORCEMENT AGENCY in the first {HEADER_SEARCH_ROWS} rows")
+    if len(records) - 1 - header_index > max_rows:  # as a workbook's sheet is (xlsx.py), before any row is read
+        raise SourceError(name, f"refused: it holds more rows below its header than the limit of {max_rows} (G287_MAX_SOURCE_ROWS)")
     width = max(len(r) for r in records)
     header = [h.strip() for h in records[header_index]] + [""] * (width - len(records[header_index]))
     rows = []

@@ -7,9 +7,11 @@
    holds no document yet is downloaded, read and kept (g287/documents/store.py); with `recheck`, held addresses
    are asked again with conditional requests.
 
-Failures are outcomes: a broken link is recorded on its address (`g287 documents broken`), the sync goes on. Each
-document is its own transaction and downloads are complete before they are used, so an interrupted sync loses at
-most the document in progress (and resumes its partial download next time). Nothing held is downloaded again.
+Failures are outcomes: a broken link is recorded on its address (`g287 documents broken`), the sync goes on. A
+document whose host could not be asked at all (its robots.txt unreadable: no answer, or HTTP 5xx, which RFC 9309
+makes a disallow for now) is not a broken link: nothing is recorded on it, and the report says it was not checked.
+Each document is its own transaction and downloads are complete before they are used, so an interrupted sync loses
+at most the document in progress (and resumes its partial download next time). Nothing held is downloaded again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 
@@ -44,8 +47,11 @@ class SyncReport:
     page_url: str
     page: str = "not fetched"  # fetched | unchanged | failed
     workbooks: list[dict] = field(default_factory=list)  # {"url", "file", "status", "publication_id", "problem"}
-    documents: dict[str, int] = field(default_factory=lambda: {"stored": 0, "already_held": 0, "unchanged": 0, "broken": 0, "not_attempted": 0})
+    documents: dict[str, int] = field(
+        default_factory=lambda: {"stored": 0, "already_held": 0, "unchanged": 0, "broken": 0, "not_checked": 0, "not_attempted": 0}
+    )
     broken: list[dict] = field(default_factory=list)  # {"url", "problem", "http_status"}
+    not_checked: dict[str, str] = field(default_factory=dict)  # host -> why nothing could be asked of it (documents only)
     bytes_downloaded: int = 0
     requests: int = 0
     problems: list[str] = field(default_factory=list)  # what made the sync fail (page, workbooks)
@@ -64,8 +70,11 @@ class SyncReport:
         d = self.documents
         lines.append(
             f"documents: {d['stored']} stored, {d['already_held']} already held under another address, {d['unchanged']} unchanged, "
-            f"{d['broken']} broken links" + (f", {d['not_attempted']} left for a later sync (--limit)" if d["not_attempted"] else "")
+            f"{d['broken']} broken links"
+            + (f", {d['not_checked']} not checked (their host could not be asked: not recorded as broken)" if d["not_checked"] else "")
+            + (f", {d['not_attempted']} left for a later sync (--limit)" if d["not_attempted"] else "")
         )
+        lines.extend(f"not checked: the documents at {host}: {why}" for host, why in self.not_checked.items())
         lines.append(f"{self.requests} requests, {self.bytes_downloaded:,} bytes downloaded")
         lines.extend(f"problem: {p}" for p in self.problems)
         if d["broken"]:
@@ -206,6 +215,9 @@ def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncRep
         if result.status == "not_modified":
             report.documents["unchanged"] += 1
             _record_success(db, address.id, result)
+        elif result.status == "failed" and result.unchecked:  # the host's robots.txt could not be read: nothing asked
+            report.documents["not_checked"] += 1
+            report.not_checked.setdefault(urlsplit(address.url).netloc, result.problem or "not fetched")
         elif result.status == "failed":
             _broken(db, actor, report, address, result)
         else:

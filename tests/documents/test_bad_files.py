@@ -108,3 +108,63 @@ def test_the_command_line_reports_one_line_per_bad_file_and_exits_1(tmp_path):
     assert len(lines) == 3 and all(line.startswith("g287: error: ") for line in lines)
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "archive" / "sha256").exists()
+
+
+# Text layers are read by a pool of processes: a file's error comes back from another process.
+
+
+def test_a_document_error_survives_the_trip_from_a_worker_process():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(DocumentError("junk.pdf", "not a PDF: the file does not start with a PDF header")))
+    assert isinstance(error, DocumentError) and (error.name, error.problem) == ("junk.pdf", "not a PDF: the file does not start with a PDF header")
+    assert str(error) == "junk.pdf: not a PDF: the file does not start with a PDF header"
+
+
+def test_bad_files_read_by_several_workers_are_reported_each_and_the_good_ones_read(tmp_path):
+    from g287.documents.reading import TextLayer, read_text_layers
+
+    bad = [make(tmp_path) for make, _message in BAD]
+    paths = [SOURCE, *bad, moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf")]
+    layers = read_text_layers(paths, workers=3)
+    assert [type(layer) for layer in layers] == [TextLayer, *[DocumentError] * len(BAD), TextLayer]
+    for layer, (_make, message), path in zip(layers[1:], BAD, bad):
+        assert str(layer).startswith(f"{path.name}: {message}")
+
+
+def test_an_unforeseen_failure_in_a_worker_is_that_file_s_error(tmp_path, monkeypatch):
+    from g287.documents import reading
+
+    def fails(_path):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(reading, "read_text_layer", fails)
+    (error,) = reading.read_text_layers([SOURCE])
+    assert isinstance(error, DocumentError) and str(error) == f"{SOURCE.name}: could not be read (RecursionError: maximum recursion depth exceeded)"
+
+
+def test_a_folder_with_a_junk_file_is_imported_by_several_workers(db, actor, tmp_path, monkeypatch):
+    monkeypatch.setenv("G287_WORKERS", "2")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / SOURCE.name).write_bytes(SOURCE.read_bytes())
+    (folder / "junk.pdf").write_text("junk\n")
+    report = import_paths(db, [str(folder)], actor)
+    assert [r.file for r in report.results] == [SOURCE.name]
+    assert [e["error"] for e in report.errors] == ["junk.pdf: not a PDF: the file does not start with a PDF header"]
+
+
+def test_the_command_line_imports_with_several_workers(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / SOURCE.name).write_bytes(SOURCE.read_bytes())
+    (folder / "junk.pdf").write_text("junk\n")
+    empty(folder)
+    env = dict(os.environ, G287_WORKERS="2", G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_DOCUMENTS_DIR=str(tmp_path / "archive"))
+    result = subprocess.run([sys.executable, "-m", "g287", "documents", "import", str(folder), "--no-ocr"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert sorted(result.stderr.strip().splitlines()) == [
+        "g287: error: empty.pdf: empty file (0 bytes), not a PDF",
+        "g287: error: junk.pdf: not a PDF: the file does not start with a PDF header",
+    ]
+    assert result.stdout.startswith(f"{SOURCE.name}: stored as ")

@@ -91,7 +91,7 @@ def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, 
     report = run_sync(db, actor, page_url=ice.url(PAGE))
     assert report.page == "fetched" and not report.failed, report.problems
     assert [(w["file"], w["status"]) for w in report.workbooks] == [("participatingAgencies07112025am.xlsx", "ingested"), ("pendingAgencies07112025am.xlsx", "ingested")]
-    assert report.documents == {"stored": 3, "already_held": 1, "unchanged": 0, "broken": 4, "not_attempted": 0}
+    assert report.documents == {"stored": 3, "already_held": 1, "unchanged": 0, "broken": 4, "not_checked": 0, "not_attempted": 0}
     problems = {b["url"].rsplit("/", 1)[1]: b["problem"] for b in report.broken}
     for name, (_agency, _mode, problem) in BAD.items():
         assert problem in problems[name], (name, problems[name])
@@ -353,3 +353,28 @@ def test_a_held_document_served_again_in_full_is_counted_unchanged(sqlite_db, ac
     assert first.documents["stored"] == 3 and first.documents["already_held"] == 1
     again = run_sync(sqlite_db, actor, page_url=ice.url(PAGE), recheck=True)
     assert again.documents["stored"] == 0 and again.documents["already_held"] == 0 and again.documents["unchanged"] == 4
+
+
+@pytest.mark.parametrize("outage", ["no answer", "HTTP 503"])
+def test_documents_of_a_host_that_cannot_be_asked_are_not_checked_nor_broken(sqlite_db, actor, ice, outage):
+    """Offline (or ICE's robots.txt answering 5xx): RFC 9309 forbids asking the host anything, so nothing is learnt
+    about its documents; they are reported as not checked, and no link is recorded as broken nor counted failing."""
+    db = sqlite_db
+    first = run_sync(db, actor, page_url=ice.url(PAGE), limit=0)  # the lists are ingested; no document fetched yet
+    assert not first.failed and first.documents["not_attempted"] == 8 and first.documents["broken"] == 0
+    if outage == "no answer":
+        ice.stop()
+    else:
+        ice.routes["/robots.txt"] = Route(b"", "text/plain", mode="busy_always")
+    report = run_sync(db, actor, page_url=ice.url(PAGE))
+    assert report.page == "failed" and report.failed  # ICE's page could not be read: that is the sync's failure
+    assert report.documents == {"stored": 0, "already_held": 0, "unchanged": 0, "broken": 0, "not_checked": 8, "not_attempted": 0}
+    host = ice.base.removeprefix("http://")
+    assert list(report.not_checked) == [host] and "robots.txt" in report.not_checked[host] and report.broken == []
+    lines = report.summary_lines()
+    assert "0 broken links, 8 not checked" in lines[1] and lines[2].startswith(f"not checked: the documents at {host}: ")
+    assert not any("g287 documents broken" in line for line in lines)
+    with db.session() as session:
+        documents = session.scalars(select(DocumentAddress).where(DocumentAddress.role.in_(("moa", "addendum")))).all()
+        assert len(documents) == 8 and all(a.status != "broken" and not a.failures and a.problem is None for a in documents)
+        assert [b["role"] for b in queries.broken_links(session)] == ["page"]

@@ -1,0 +1,94 @@
+"""`g287 documents ...` as typed: query words that look like options, nothing to read, numbers beyond any record."""
+
+import json
+import sys
+from dataclasses import dataclass
+from unittest.mock import patch
+
+import pytest
+from click.testing import CliRunner
+
+from g287.cli import cli
+from g287.cli.common import run_cli
+from g287.documents.importer import import_paths
+from tests.documents.conftest import moa
+
+VICTORIA = "VictoriaCo_WSO_MOA_02.26.25.pdf"
+BURLESON = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"
+HUGE = "99999999999999999999"  # more than SQLite can compare (OverflowError), and than any id
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def g287(sqlite_db, actor, tmp_path):
+    """Two sheriffs' MOAs (text layers, no unread page) imported; the command line on that database."""
+    report = import_paths(sqlite_db, [str(moa(VICTORIA)), str(moa(BURLESON))], actor, ocr=False)
+    assert not report.errors and all(r.unread_pages == 0 for r in report.results)
+
+    def run(*arguments):
+        """`g287 documents ARGUMENTS...` in this process, as `g287` runs it (run_cli: exit status, one-line errors)."""
+        runner = CliRunner()
+        with runner.isolation() as (out, err, _), patch.object(sys, "argv", ["g287", "--database", sqlite_db.url, "documents", *arguments]):
+            try:
+                run_cli(cli)
+                status = 0
+            except SystemExit as exit_:
+                status = exit_.code or 0
+        return Result(status, out.getvalue().decode(), err.getvalue().decode())
+
+    run.shas = {r.file: r.sha256 for r in report.results}
+    return run
+
+
+def files(result) -> list[str]:
+    assert result.returncode == 0, result.stderr
+    return sorted(hit["file_name"] for hit in json.loads(result.stdout)["hits"])
+
+
+def test_a_word_to_exclude_is_a_query_word_not_an_option(g287):
+    assert files(g287("search", "sheriff", "--json")) == [BURLESON, VICTORIA]
+    assert files(g287("search", "sheriff", "-victoria", "--json")) == [BURLESON]
+    assert files(g287("search", "--json", "-victoria", "--limit", "5", "sheriff")) == [BURLESON]  # options anywhere
+    assert files(g287("search", "-burleson", "sheriff", "--limit=1", "--json")) == [VICTORIA]
+    listed = g287("search", "sheriff", "-victoria")
+    assert listed.returncode == 0 and "1 document(s) match" in listed.stdout and BURLESON in listed.stdout
+    assert files(g287("search", "--json", "--", "sheriff", "-victoria")) == [BURLESON]
+
+
+def test_options_of_the_search_still_work_and_are_checked(g287):
+    limited = json.loads(g287("search", "sheriff", "--limit", "1", "--offset", "1", "--json").stdout)
+    assert (limited["total"], limited["limit"], limited["offset"], len(limited["hits"])) == (2, 1, 1, 1)
+    missing = g287("search", "sheriff", "--limit")
+    assert missing.returncode == 2 and "Option '--limit' requires an argument" in missing.stderr
+    helped = g287("search", "sheriff", "-h")
+    assert helped.returncode == 0 and helped.stdout.startswith("Usage: g287 documents search")
+    only_excluded = g287("search", "-victoria")
+    assert only_excluded.returncode == 1 and only_excluded.stderr.startswith("g287: error: ") and "Traceback" not in only_excluded.stderr
+
+
+def test_nothing_unread_is_nothing_to_do(g287):
+    said = g287("read", "--unread")
+    assert said.returncode == 0 and said.stdout.strip() == "no document has unread pages: nothing to read" and not said.stderr
+    as_json = g287("read", "--unread", "--json")
+    assert as_json.returncode == 0 and json.loads(as_json.stdout) == []
+    neither = g287("read")
+    assert neither.returncode == 1 and neither.stderr.strip() == "g287: error: name documents by sha256, or give --unread"
+
+
+def test_numbers_beyond_any_record_or_page_are_one_line(g287):
+    agency = g287("list", "--agency", HUGE)
+    assert agency.returncode == 1 and "Traceback" not in agency.stderr
+    assert agency.stderr.strip() == f"g287: error: --agency {HUGE}: no such record (ids are whole numbers from 1 to 2147483647)"
+    sha = g287.shas[VICTORIA]
+    page = g287("show", sha[:12], "--page", HUGE)
+    assert page.returncode == 1 and page.stderr.strip() == f"g287: error: {VICTORIA} has no page {HUGE}"
+    assert g287("show", sha[:12], "--page", "1").returncode == 0
+    for command in (["list"], ["search", "sheriff"]):
+        offset = g287(*command, "--offset", HUGE)
+        assert offset.returncode == 2 and "Traceback" not in offset.stderr and "--offset" in offset.stderr

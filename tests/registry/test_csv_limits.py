@@ -1,0 +1,74 @@
+"""G287_MAX_SOURCE_ROWS applies to CSV files as to workbooks: a CSV with more rows of data is refused in one line
+naming the file and the setting, before anything is written, and without parsing it to the end."""
+
+import csv
+import os
+import subprocess
+import sys
+
+import pytest
+
+from g287.config import BUNDLED_PUBLICATIONS_DIR
+from g287.errors import SourceError
+from g287.registry.ingest import ingest_file
+from g287.sources import csvfile
+from g287.sources.csvfile import read_csv
+from tests.conftest import ROOT, snapshot
+
+CSV = BUNDLED_PUBLICATIONS_DIR / "csv" / "participatingAgencies05162025am.csv"  # 585 rows below its header
+GOOD = BUNDLED_PUBLICATIONS_DIR / "pending" / "pendingAgencies07112025am_b.xlsx"
+HEADER = "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE\n"
+
+
+def pending_csv(tmp_path, rows: int, above_header: int = 0):
+    path = tmp_path / "pendingAgencies06202025am.csv"
+    title = "".join(f"ICE list of pending agencies, line {i}\n" for i in range(above_header))
+    path.write_text(title + HEADER + "".join(f"FLORIDA,Agency {i} Police Department,Municipality,,Task Force Model\n" for i in range(rows)))
+    return path
+
+
+def test_a_csv_with_more_rows_than_the_limit_is_refused_and_nothing_written(db, actor, monkeypatch):
+    ingest_file(db, GOOD, actor)  # the database holds something that must survive
+    before = snapshot(db)
+    monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "584")
+    with pytest.raises(SourceError) as raised:
+        ingest_file(db, CSV, actor)
+    assert str(raised.value) == f"{CSV.name}: refused: it holds more rows below its header than the limit of 584 (G287_MAX_SOURCE_ROWS)"
+    assert snapshot(db) == before
+
+
+def test_the_limit_counts_the_rows_below_the_header(tmp_path, monkeypatch):
+    monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "585")
+    assert read_csv(CSV).source_rows == 585  # at the limit: read
+    path = pending_csv(tmp_path, 30, above_header=3)
+    monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "30")
+    assert read_csv(path).source_rows == 30  # the title lines above the header are not rows of data
+    monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "29")
+    with pytest.raises(SourceError, match="limit of 29 .G287_MAX_SOURCE_ROWS"):
+        read_csv(path)
+
+
+def test_a_long_csv_is_not_parsed_to_its_end(tmp_path, monkeypatch):
+    path = pending_csv(tmp_path, 20_000)
+    parsed = []
+    reader = csv.reader
+
+    def counting_reader(*args, **kwargs):
+        for record in reader(*args, **kwargs):
+            parsed.append(1)
+            yield record
+
+    monkeypatch.setattr(csvfile.csv, "reader", counting_reader)
+    monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "10")
+    with pytest.raises(SourceError, match="refused"):
+        read_csv(path)
+    assert len(parsed) <= 10 + 25 + 1  # the limit, and the rows in which a header is looked for
+
+
+def test_the_command_line_refuses_it_in_one_line(tmp_path):
+    database = tmp_path / "cli.sqlite"
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{database}", G287_MAX_SOURCE_ROWS="1")
+    result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(CSV)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines() == [f"g287: error: {CSV.name}: refused: it holds more rows below its header than the limit of 1 (G287_MAX_SOURCE_ROWS)"]
+    assert "ingested" not in result.stdout
