@@ -20,6 +20,7 @@ from g287.db.models.audit import AuditEvent
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 from g287.db.times import as_utc
 from g287.geo import reference
+from g287.geo.matching import match_county
 from g287.geo.store import county_facts
 from g287.registry import runs
 from g287.registry.figures import AGENCY_TYPES, MODELS
@@ -40,13 +41,21 @@ def county_key(text: str | None) -> str | None:
     return key.replace(" ", "-") or None
 
 
-def county_filter(text: str | None) -> dict:
-    """A county as a user gives it: a FIPS code (five digits: the listings located in that county) or a name as
-    ICE's COUNTY column gives it (the listings whose COUNTY text has that key). Keyword arguments for Filters."""
+def county_filter(text: str | None, state: str | None = None) -> dict:
+    """A county as a user gives it: a FIPS code (five digits: the listings located in that county); with a state, a
+    name that county matching reads as one county of it (the same listings, as the county's page shows them:
+    "Franklin County" in AL also finds the row that spells it "Frankin County"); else a name as ICE's COUNTY column
+    gives it (the listings whose COUNTY text has that key, in any state). Keyword arguments for Filters."""
     if not text or not text.strip():
         return {}
     value = text.strip()
-    return {"fips": value} if value.isdigit() and len(value) == 5 else {"county": county_key(value)}
+    if value.isdigit() and len(value) == 5:
+        return {"fips": value}
+    if state:
+        matched = match_county(state, value)
+        if matched.fips is not None:
+            return {"fips": matched.fips}
+    return {"county": county_key(value)}
 
 
 @dataclass(frozen=True)

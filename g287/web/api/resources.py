@@ -59,7 +59,7 @@ class ListParameters:
         county: Optional[str] = Query(
             None,
             max_length=100,
-            description="A county's FIPS code (five digits: the listings located in it by county matching), or its name as ICE's COUNTY column gives it (case, spacing and the word County ignored)",
+            description="A county's FIPS code (five digits: the listings located in it by county matching); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing and the word County ignored)",
         ),
         model: Optional[schemas.Model] = Query(None),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
@@ -68,7 +68,7 @@ class ListParameters:
         offset: int = Query(0, ge=0, le=1_000_000),
     ):
         self.as_of = as_of
-        self.filters = Filters(state=state, model=model, agency_type=type, **county_filter(county))
+        self.filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
         self.status = status
         self.limit = limit
         self.offset = offset

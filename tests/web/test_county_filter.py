@@ -1,0 +1,24 @@
+"""A county by name, with its state, selects what the county's own page shows: the API compared ICE's raw COUNTY
+text ("Franklin County" in AL: 2 MOAs) while /counties/01059 counted the listings matched to it (3: one row spells
+it "Frankin County")."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("state, name, fips", [("AL", "Franklin County", "01059"), ("MI", "Berrien County", "26021"), ("VA", "Hopewell city", "51670")])
+def test_a_county_named_with_its_state_selects_what_its_page_shows(site, state, name, fips):
+    params = {"as_of": "2025-07-09", "state": state, "limit": 1000}
+    by_name = site.get("/api/v1/agreements", params={**params, "county": name}).json()
+    by_fips = site.get("/api/v1/agreements", params={**params, "county": fips}).json()
+    assert by_name["total"] == by_fips["total"] > 0
+    page = site.get(f"/api/v1/counties/{fips}", params={"as_of": "2025-07-09"}).json()
+    assert by_name["total"] == page["participating"]["rows"]  # no duplicate rows in these counties
+    csv_rows = site.get("/exports/agreements.csv", params={"as_of": "2025-07-09", "state": state, "county": name}).text.strip().splitlines()
+    assert len(csv_rows) - 1 == by_fips["total"]
+
+
+def test_a_county_named_without_a_state_is_the_county_text_in_any_state(site):
+    both = site.get("/api/v1/agreements", params={"as_of": "2025-07-09", "county": "Hillsborough"}).json()
+    assert {a["state"] for a in both["items"]} >= {"FL", "NH"}
