@@ -99,7 +99,11 @@ def test_county_map(constructed_db):
     with constructed_db.session() as session:
         svg = render_map(session, "county")
     root, paths = parse(svg)
-    assert root.get("role") == "img" and root.find(f"{SVG}title").text.startswith("287(g) MOAs by county, as of 9 July 2025")
+    # Without a date: as of today, as the figures beside a map say it (the site's home page); the list in force is
+    # named by the source line. The title once said the list's date while the headline beside it said today's.
+    today = dt.date.today()
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text.startswith(f"287(g) MOAs by county, as of {today.day} {today:%B %Y}")
+    assert "list of participating agencies published 2025-07-09" in svg
     # one shape per county; shapes drawn for several counties say which
     fips = [f for p in paths for f in p.get("data-fips").split()]
     assert sorted(fips) == sorted(reference.counties_in("2022"))
