@@ -15,6 +15,7 @@ from g287.geo.maps import render_map
 from g287.history.timeline import timeline
 from g287.registry.figures import MODELS
 from g287.registry.publications import label, list_publications
+from g287.registry.queries import agencies_as_of
 from g287.sources.rules import states
 from g287.web.render import url
 from g287.web.svg import linked_map, safe_svg, time_chart
@@ -39,6 +40,23 @@ def selected_date(as_of: dt.date | None) -> str:
 
 def state_choices() -> list[dict]:
     return [{"usps": s.usps, "name": s.name} for s in states()]
+
+
+def pending_agencies(session: Session, force, filters) -> list:
+    """Every agency the pending list in force lists (its agreements with status pending, as the API gives them),
+    with the participating agreements the participating list in force gives it beside them: the same agencies
+    the pending figures count, whether or not they also participate."""
+    if force.pending is None:
+        return []
+    agencies = agencies_as_of(session, force, filters, "pending")
+    participating = {a.id: a for a in agencies_as_of(session, force, filters, "participating")} if force.participating else {}
+    for agency in agencies:
+        other = participating.get(agency.id)
+        if other is not None:
+            order = {m: i for i, m in enumerate(MODELS)}
+            agency.agreements = sorted(other.agreements + agency.agreements, key=lambda a: (order.get(a.model, 9), a.status != "participating"))
+            agency.status = "participating and pending"
+    return agencies
 
 
 def trend(session: Session, force, *, state: str | None = None, model: str | None = None) -> list[dict]:

@@ -24,10 +24,13 @@ CHANGES_SHOWN = 8
 
 
 def previous_and_current(session, force):
-    """The participating publication in force and the one before it (for the latest changes)."""
+    """The participating publication in force and the one in force before its publication day (the last list of an
+    earlier day), for the latest changes: lists published the same day count as one, as in the trend, so the
+    changes and the latest publications tell the same story."""
     if force.participating is None:
         return None, None
-    earlier = [p for p in list_publications(session, "participating", "ice") if p.seq < force.participating.seq]
+    day = force.participating.published_on
+    earlier = [p for p in list_publications(session, "participating", "ice") if p.published_on < day]
     return (earlier[-1] if earlier else None), force.participating
 
 

@@ -3,31 +3,37 @@ with its sources (g287/data/catalog/models.toml), and the model's figures with t
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Optional
 
 from fastapi import APIRouter, Request
 
 from g287.registry import figures
 from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
-from g287.web.pages.common import trend, trend_chart
+from g287.web.pages.common import AsOf, date_choices, selected_date, trend, trend_chart
 from g287.web.render import render
+from g287.web.params import Day
 
 router = APIRouter()
 
 
 @router.get("/models")
-def model_index(request: Request):
+def model_index(request: Request, as_of: Optional[Day] = AsOf):
     with site_of(request).read() as session:
-        stats = figures.stats(session)
-        force = publications_in_force(session)
-    return render("models.html", stats=stats, force=force)
+        stats = figures.stats(session, as_of)
+        force = publications_in_force(session, as_of)
+        choices = date_choices(session)
+    return render("models.html", stats=stats, force=force, choices=choices, as_of=selected_date(as_of))
 
 
 @router.get("/models/{code}")
-def model_page(request: Request, code: Literal["JEM", "TFM", "WSO"]):
+def model_page(request: Request, code: Literal["JEM", "TFM", "WSO"], as_of: Optional[Day] = AsOf):
     with site_of(request).read() as session:
-        stats = figures.stats(session)
-        force = publications_in_force(session)
+        stats = figures.stats(session, as_of)  # the figures of the list in force on the date, as the other pages
+        force = publications_in_force(session, as_of)
         points = trend(session, force)
-    return render("model.html", code=code, stats=stats, force=force, chart=trend_chart(points, code), points=points)
+        choices = date_choices(session)
+    return render(
+        "model.html", code=code, stats=stats, force=force, chart=trend_chart(points, code), points=points, choices=choices,
+        as_of=selected_date(as_of),
+    )

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 
 from g287.history.pipeline import pipeline
 from g287.registry.publications import list_publications
-from g287.registry.queries import Filters, agencies_as_of, figures_by_publication, figures_of, listings, publications_in_force
+from g287.registry.queries import Filters, figures_by_publication, figures_of, listings, publications_in_force
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, selected_date
+from g287.web.pages.common import AsOf, ModelChoice, pending_agencies, selected_date
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -29,7 +29,7 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         rows = listings(session, force.pending, filters) if force.pending else []
-        agencies = [a for a in agencies_as_of(session, force, filters, "listed") if a.pending_models]
+        agencies = pending_agencies(session, force, filters)  # every agency the headline counts
         series = figures_by_publication(session, "pending", filters)
         flow = pipeline(session)
         pending_publications = list_publications(session, "pending", "ice")

@@ -12,7 +12,7 @@ from g287.registry.counties import county_figures
 from g287.registry.queries import Filters, agencies_as_of, figures_of, listings, publications_in_force, state_figures, state_name
 from g287.sources.rules import states
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_map, trend, trend_chart
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, pending_agencies, selected_date, state_map, trend, trend_chart
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -54,6 +54,7 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         rows = listings(session, force.participating, filters) if force.participating else []
         pending_rows = listings(session, force.pending, filters) if force.pending else []
         agencies = agencies_as_of(session, force, filters, "listed")
+        pending_listed = pending_agencies(session, force, filters)  # every agency the pending headline counts
         points = trend(session, force, state=code)
         covered = coverage(session, force.as_of, None, model)["by_state"].get(code) if force.participating else None
         counties = county_figures(session, force, state=code, model=model) if covered and covered["counties_total"] else None
@@ -68,7 +69,7 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         figures=figures_of(rows),
         pending=figures_of(pending_rows),
         agencies=[a for a in agencies if a.status != "pending"],
-        pending_agencies=[a for a in agencies if a.status == "pending"],
+        pending_agencies=pending_listed,
         covered=covered,
         counties=counties,
         chart=trend_chart(points, model, f" in {name}"),
