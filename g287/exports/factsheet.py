@@ -17,6 +17,7 @@ from g287.geo.maps import render_map
 from g287.geo.raster import svg_to_png
 from g287.registry import figures
 from g287.xmlchars import xml_text
+from g287.wording import counted, noun
 from g287.registry.publications import label
 from g287.registry.queries import publications_in_force, state_figures, state_name
 
@@ -36,13 +37,18 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         map_svg = None  # no participating list in force: the sheet says so
     stats = figures.stats(session, day)
     per_state = state_figures(session, force.participating)
-    counted = {s.usps for s in reference.counted_states()}
-    territories = sorted(usps for usps in per_state if usps not in counted)
+    counted_usps = {s.usps for s in reference.counted_states()}
+    territories = sorted(usps for usps in per_state if usps not in counted_usps)
     top = sorted(per_state.items(), key=lambda kv: (-kv[1]["rows"], kv[0]))[:TOP_STATES]
     models = []
-    p = stats["participating"]
+    p, q = stats["participating"], stats["pending"]
     for code, model in catalog().models.items():
-        models.append({"code": code, "name": model.name, "moas": p["by_model"].get(code, 0) if p else 0, "summary": model.summary.text, "sources": [s.title for s in model.summary.sources]})
+        moas = p["by_model"].get(code, 0) if p else 0
+        models.append({"code": code, "name": model.name, "moas": moas, "moas_text": counted(moas, "MOA"), "summary": model.summary.text, "sources": [s.title for s in model.summary.sources]})
+    # ICE's count of states (stats) takes in the territories; the map counts the 50 states and DC only:
+    # each figure says which it is, so the two can be told apart on one page.
+    states_caption = "states and territories" if territories else "states"
+    state_word = ("state or territory", "states and territories") if territories else ("state", "states")
     return {
         "as_of": stats["as_of"],
         "stats": stats,
@@ -53,15 +59,30 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "models": models,
         "top_states": [{"usps": usps, "name": state_name(usps) or usps, **counts} for usps, counts in top],
         "states_listed": len(per_state),
-        # ICE's count of states (stats) takes in the territories; the map counts the 50 states and DC only:
-        # each figure says which it is, so the two can be told apart on one page.
-        "states_caption": "states and territories" if territories else "states",
+        "states_listed_text": counted(len(per_state), *state_word),
+        "states_caption": states_caption,
+        "cards": _cards(p, q, state_word),
+        "pending_by_model": ", ".join(f"{m} {n:,}" for m, n in q["by_model"].items()) if q else "",
         "territories": territories,
         "states_on_map": len(per_state) - len(territories),
         "map_svg": map_svg,
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
     }
+
+
+def _cards(p: dict | None, q: dict | None, state_word: tuple[str, str]) -> list[dict]:
+    """The headline figures as (value, caption): the participating list's, with the pending listings; or, before
+    any participating list, the pending list's own. Never a card without a figure."""
+    if p:
+        cards = [(p["moas"], noun(p["moas"], "MOA")), (p["agencies"], noun(p["agencies"], "agency")), (p["states"], noun(p["states"], *state_word))]
+        if q:
+            cards.append((q["listings"], noun(q["listings"], "pending listing")))
+    elif q:
+        cards = [(q["listings"], noun(q["listings"], "pending listing")), (q["agencies"], noun(q["agencies"], "pending agency", "pending agencies")), (q["states"], noun(q["states"], "state", "states")) ]
+    else:
+        cards = []
+    return [{"value": f"{value:,}", "caption": caption} for value, caption in cards]
 
 
 _LATIN1 = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
@@ -73,96 +94,178 @@ def _text(value) -> str:
     return xml_text(value).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
 
+# Layouts tried in turn, roomiest first, until the whole sheet fits one page: the map's height, the line height of
+# the models' summaries, and the height and font size of the states table's rows. When even the most compact does
+# not fit, the sheet flows on: the table continues on a second page (its header repeated), the definitions below it.
+LAYOUTS = (
+    {"map": MAP_HEIGHT_MM, "summary": 4.2, "row": 4.6, "font": 9},
+    {"map": 56, "summary": 4.0, "row": 4.2, "font": 8.5},
+    {"map": 50, "summary": 3.8, "row": 3.9, "font": 8},
+)
+MARGIN_MM = 15
+TOP_MM = 14
+BOTTOM_MM = 10  # nothing is drawn below pdf.h - BOTTOM_MM
+DEFINITIONS_LINE_MM = 3.6
+COLUMNS = [("State", 0.34), ("MOAs", 0.13), ("Agencies", 0.13), ("JEM", 0.13), ("TFM", 0.13), ("WSO", 0.14)]
+
+
+class _Overflow(Exception):
+    """The sheet does not fit one page in the layout tried."""
+
+
 def factsheet_pdf(sheet: dict) -> bytes:
+    map_png = svg_to_png(sheet["map_svg"], zoom=1.4) if sheet["map_svg"] else None
+    for layout in LAYOUTS:
+        try:
+            return bytes(_draw(sheet, map_png, layout, one_page=True).output())
+        except _Overflow:
+            continue
+    return bytes(_draw(sheet, map_png, LAYOUTS[-1], one_page=False).output())
+
+
+def definitions(sheet: dict) -> str:
+    """The definitions paragraph at the foot of the sheet."""
+    if not sheet["stats"]["participating"]:
+        lead = "Definitions: pending listings are the rows of ICE's pending list in force on the date (the latest published on or before it); agencies and states are the distinct agencies and states those rows name. "
+    else:
+        lead = (
+            "Definitions: MOAs are the rows of ICE's participating list in force on the date (the latest published on or before it); "
+            "agencies and states are the distinct agencies and states those rows name; pending listings are the rows of ICE's pending list in force. "
+        )
+    return _text(
+        lead
+        + (
+            f"The states counted include the territories ({', '.join(sheet['territories'])}), as ICE counts them; the map counts and draws "
+            f"the 50 states and DC only ({sheet['states_on_map']} of 51 with an agreement). "
+            if sheet["territories"]
+            else ""
+        )
+        + f"Generated from the data by g287 {sheet['version']} on {sheet['generated']}; never typed by hand. g287 describes the program; it does not argue for or against it."
+    )
+
+
+def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> FPDF:
     pdf = FPDF(format="letter", unit="mm")
     pdf.set_auto_page_break(False)
-    pdf.set_margins(15, 14, 15)
+    pdf.set_margins(MARGIN_MM, TOP_MM, MARGIN_MM)
     pdf.add_page()
     pdf.set_title(_text(f"The 287(g) program as of {sheet['as_of']}"))
     pdf.set_creator(f"g287 {sheet['version']}")
-    width = pdf.w - 30
+    width = pdf.w - 2 * MARGIN_MM
+    bottom = pdf.h - BOTTOM_MM
     p, q = sheet["stats"]["participating"], sheet["stats"]["pending"]
+
+    def room(height: float) -> None:
+        """Make room for `height` mm below the cursor: on this page, else (flowing) on a new one."""
+        if pdf.get_y() + height <= bottom:
+            return
+        if one_page:
+            raise _Overflow
+        pdf.add_page()
+
+    def lines(text: str, line: float) -> float:
+        return len(pdf.multi_cell(width, line, text, dry_run=True, output="LINES")) * line
 
     pdf.set_font("Helvetica", "B", 18)
     pdf.cell(width, 9, _text(f"The 287(g) program as of {sheet['as_of']}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(width, 4.5, _text("Figures from U.S. Immigration and Customs Enforcement's published lists of 287(g) participating and pending agencies, as held by the g287 registry. One MOA is one row of ICE's participating list, as ICE counts them."), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    if not p:
+    if not p and not q:
         pdf.set_font("Helvetica", "", 12)
         pdf.cell(width, 8, _text(f"No participating list had been published on or before {sheet['as_of']}."), new_x="LMARGIN", new_y="NEXT")
-        return bytes(pdf.output())
+        return pdf
+    if not p:
+        pdf.set_font("Helvetica", "", 11)
+        pdf.multi_cell(width, 5.5, _text(f"No participating list had been published on or before {sheet['as_of']}; ICE's pending list in force on that date:"), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
 
-    boxes = [(f"{p['moas']:,}", "MOAs"), (f"{p['agencies']:,}", "agencies"), (str(p["states"]), sheet["states_caption"])]
-    if q:
-        boxes.append((f"{q['listings']:,}", "pending listings"))
-    box = width / len(boxes)
+    cards = sheet["cards"]
+    box = width / len(cards)
     top = pdf.get_y()
-    for index, (value, caption) in enumerate(boxes):
-        x = 15 + index * box
+    for index, card in enumerate(cards):
+        x = MARGIN_MM + index * box
         pdf.set_fill_color(244, 244, 246)
         pdf.rect(x + 1, top, box - 2, 20, style="F")
         pdf.set_xy(x + 1, top + 2)
         pdf.set_font("Helvetica", "B", 20)
-        pdf.cell(box - 2, 9, value, align="C")
+        pdf.cell(box - 2, 9, _text(card["value"]), align="C")
         pdf.set_xy(x + 1, top + 12)
         pdf.set_font("Helvetica", "", 10)
-        pdf.cell(box - 2, 5, caption, align="C")
-    pdf.set_xy(15, top + 22)
+        pdf.cell(box - 2, 5, _text(card["caption"]), align="C")
+    pdf.set_xy(MARGIN_MM, top + 22)
     pdf.set_font("Helvetica", "I", 8)
-    pdf.multi_cell(width, 4, _text(f"Source: ICE's participating list of {sheet['participating_label']} ({p['publication']})" + (f"; pending: ICE's pending list of {sheet['pending_label']} ({q['publication']})." if q else ".")), new_x="LMARGIN", new_y="NEXT")
+    if p:
+        source = f"Source: ICE's participating list of {sheet['participating_label']} ({p['publication']})" + (f"; pending: ICE's pending list of {sheet['pending_label']} ({q['publication']})." if q else ".")
+    else:
+        source = f"Source: ICE's pending list of {sheet['pending_label']} ({q['publication']})."
+    pdf.multi_cell(width, 4, _text(source), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
-    if sheet["map_svg"]:
-        top = pdf.get_y()
-        pdf.image(io.BytesIO(svg_to_png(sheet["map_svg"], zoom=1.4)), x=15, y=top, w=width, h=MAP_HEIGHT_MM, keep_aspect_ratio=True)
-        pdf.set_y(top + MAP_HEIGHT_MM + 1)
+    if p:
+        if map_png:
+            room(layout["map"] + 1)
+            top = pdf.get_y()
+            pdf.image(io.BytesIO(map_png), x=MARGIN_MM, y=top, w=width, h=layout["map"], keep_aspect_ratio=True)
+            pdf.set_y(top + layout["map"] + 1)
 
-    _heading(pdf, width, "The three models")
-    for model in sheet["models"]:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(width, 5, _text(f"{model['name']} ({model['code']}): {model['moas']:,} MOAs"), new_x="LMARGIN", new_y="NEXT")
+        room(7 + 5)
+        _heading(pdf, width, "The three models")
+        for model in sheet["models"]:
+            pdf.set_font("Helvetica", "", 9)
+            summary = _text(f"{model['summary']} (Source: {'; '.join(model['sources'])}.)")
+            room(5 + lines(summary, layout["summary"]))
+            pdf.set_font("Helvetica", "B", 10)
+            pdf.cell(width, 5, _text(f"{model['name']} ({model['code']}): {model['moas_text']}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "", 9)
+            pdf.multi_cell(width, layout["summary"], summary, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+
+        room(7 + 5)
+        _heading(pdf, width, "By agency type")
         pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(width, 4.2, _text(f"{model['summary']} (Source: {'; '.join(model['sources'])}.)"), new_x="LMARGIN", new_y="NEXT")
+        types = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other", "unknown": "Unknown"}
+        pdf.cell(width, 5, _text(", ".join(f"{types.get(k, k)}: {v:,}" for k, v in p["by_agency_type"].items() if v)), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
-    _heading(pdf, width, "By agency type")
-    pdf.set_font("Helvetica", "", 9)
-    types = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other", "unknown": "Unknown"}
-    pdf.cell(width, 5, _text(", ".join(f"{types.get(k, k)}: {v:,}" for k, v in p["by_agency_type"].items() if v)), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
+        if sheet["top_states"]:
+            room(7 + 5 + layout["row"])
+            _heading(pdf, width, f"States with the most MOAs ({sheet['states_listed_text']} listed)")
+            _table_header(pdf, width, layout)
+            for row in sheet["top_states"]:
+                if pdf.get_y() + layout["row"] > bottom:
+                    room(layout["row"])  # raises on one page; else a new page...
+                    _table_header(pdf, width, layout)  # ...with the header repeated
+                values = [row["name"], f"{row['rows']:,}", f"{row['agencies']:,}"] + [f"{row['by_model'].get(m, 0):,}" for m in ("JEM", "TFM", "WSO")]
+                for (name, share), value in zip(COLUMNS, values):
+                    pdf.cell(width * share, layout["row"], _text(value), align="L" if name == "State" else "R")
+                pdf.ln()
+    elif sheet["pending_by_model"]:
+        _heading(pdf, width, "Pending listings by model")
+        pdf.set_font("Helvetica", "", 9)
+        pdf.cell(width, 5, _text(sheet["pending_by_model"]), new_x="LMARGIN", new_y="NEXT")
 
-    _heading(pdf, width, f"States with the most MOAs ({sheet['states_listed']} {sheet['states_caption']} listed)")
-    pdf.set_font("Helvetica", "B", 9)
-    columns = [("State", 0.34), ("MOAs", 0.13), ("Agencies", 0.13), ("JEM", 0.13), ("TFM", 0.13), ("WSO", 0.14)]
-    for name, share in columns:
+    # The definitions: at the foot of the page when there is room below what is drawn, else right below it (on a
+    # new page when flowing); never at a fixed place over the table.
+    text = definitions(sheet)
+    pdf.set_font("Helvetica", "", 7.5)
+    height = lines(text, DEFINITIONS_LINE_MM)
+    pdf.set_y(pdf.get_y() + 3)
+    first_page = pdf.page == 1
+    room(height)
+    if first_page and pdf.page == 1:
+        pdf.set_y(max(pdf.get_y(), bottom - height))
+    pdf.set_x(MARGIN_MM)
+    pdf.multi_cell(width, DEFINITIONS_LINE_MM, text, new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def _table_header(pdf: FPDF, width: float, layout: dict) -> None:
+    pdf.set_font("Helvetica", "B", layout["font"])
+    for name, share in COLUMNS:
         pdf.cell(width * share, 5, name, border="B", align="L" if name == "State" else "R")
     pdf.ln()
-    pdf.set_font("Helvetica", "", 9)
-    for row in sheet["top_states"]:
-        values = [row["name"], f"{row['rows']:,}", f"{row['agencies']:,}"] + [f"{row['by_model'].get(m, 0):,}" for m in ("JEM", "TFM", "WSO")]
-        for (name, share), value in zip(columns, values):
-            pdf.cell(width * share, 4.6, _text(value), align="L" if name == "State" else "R")
-        pdf.ln()
-
-    pdf.set_xy(15, pdf.h - 24)
-    pdf.set_font("Helvetica", "", 7.5)
-    pdf.multi_cell(
-        width, 3.6,
-        _text(
-            "Definitions: MOAs are the rows of ICE's participating list in force on the date (the latest published on or before it); "
-            "agencies and states are the distinct agencies and states those rows name; pending listings are the rows of ICE's pending list in force. "
-            + (
-                f"The states counted include the territories ({', '.join(sheet['territories'])}), as ICE counts them; the map counts and draws "
-                f"the 50 states and DC only ({sheet['states_on_map']} of 51 with an agreement). "
-                if sheet["territories"]
-                else ""
-            )
-            + f"Generated from the data by g287 {sheet['version']} on {sheet['generated']}; never typed by hand. g287 describes the program; it does not argue for or against it."
-        ),
-        new_x="LMARGIN", new_y="NEXT",
-    )
-    return bytes(pdf.output())
+    pdf.set_font("Helvetica", "", layout["font"])
 
 
 def _heading(pdf: FPDF, width: float, text: str) -> None:

@@ -16,6 +16,7 @@ from g287.db.times import as_utc
 from g287.history.diff import diff, pending_changes
 from g287.registry.publications import label, list_publications
 from g287.registry.queries import Filters, figures_of, listings, state_name
+from g287.wording import counted
 from g287.xmlchars import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -138,10 +139,10 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
             entries.append((publication, previous, counts, figures_for(previous), changes))
     _el(feed, "updated", _stamp(max((_entry_updated(e[0], e[1]) for e in entries), default=None)))
     for publication, previous, counts, before, changes in entries:
-        what = "MOAs" if publication.kind == "participating" else "pending listings"
+        what = ("MOA", "MOAs") if publication.kind == "participating" else ("pending listing", "pending listings")
         change = f" ({counts['rows'] - before['rows']:+d})" if before else ""
         entry = _el(feed, "entry")
-        _el(entry, "title", f"ICE's {publication.kind} list of {label(publication)}: {counts['rows']:,} {what}{where}{change}")
+        _el(entry, "title", f"ICE's {publication.kind} list of {label(publication)}: {counted(counts['rows'], *what)}{where}{change}")
         _el(entry, "id", f"tag:g287,2025:publication/{publication.sha256}/{state or 'national'}")
         _el(entry, "link", rel="alternate", href=f"{base}/publications/{publication.id}")
         if previous is not None:
@@ -150,7 +151,7 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
         _el(entry, "published", _stamp(dt.datetime.combine(publication.published_on, dt.time(), dt.timezone.utc)))
         lines = [
             f"Source: ICE, {publication.file_name} (sha256 {publication.sha256[:16]}...), published on {label(publication)}.",
-            f"{counts['rows']:,} {what}{where} with {counts['agencies']:,} agencies in {counts['states']} states; "
+            f"{counted(counts['rows'], *what)}{where} with {counted(counts['agencies'], 'agency')} in {counted(counts['states'], 'state')}; "
             + ", ".join(f"{m} {n:,}" for m, n in counts["by_model"].items()) + ".",
         ]
         if before is None:

@@ -17,6 +17,7 @@ from g287.catalog import MODEL_CODES
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
 from g287.registry import runs
 from g287.registry.publications import in_force, label
+from g287.wording import counted
 
 MODELS = MODEL_CODES
 AGENCY_TYPES = ("county", "municipality", "state_agency", "other")
@@ -110,20 +111,31 @@ def stats(session: Session, as_of: dt.date | None = None, origin: str = "ice") -
 
 
 def headline(figures: dict) -> str:
-    """One sentence with the figures and their sources."""
+    """One sentence with the figures and their sources: the participating list's, then the pending list's (before
+    any participating list, the pending list in force still has its figures)."""
+
     p = figures.get("participating")
+    q = figures.get("pending")
     if not p:
-        return f"As of {figures['as_of']}: no participating list has been published on or before that date."
+        text = f"As of {figures['as_of']}: no participating list has been published on or before that date."
+        if q:
+            text += (
+                f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in "
+                f"{counted(q['states'], 'state')}, per {_pending_source(q)}."
+            )
+        return text
     text = (
-        f"As of {figures['as_of']}: {p['moas']:,} MOAs with {p['agencies']:,} agencies in {p['states']} states "
+        f"As of {figures['as_of']}: {counted(p['moas'], 'MOA')} with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')} "
         f"(JEM {p['by_model']['JEM']:,}, TFM {p['by_model']['TFM']:,}, WSO {p['by_model']['WSO']:,}), "
         f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']})."
     )
-    q = figures.get("pending")
     if q:
-        source = q["publication"] if q.get("source") == "ICE" else f"this registry's pending list ({q['publication']})"
-        text += f" Pending: {q['listings']:,} listings in {q['states']} states, per {source}."
+        text += f" Pending: {counted(q['listings'], 'listing')} in {counted(q['states'], 'state')}, per {_pending_source(q)}."
     return text
+
+
+def _pending_source(figures: dict) -> str:
+    return figures["publication"] if figures.get("source") == "ICE" else f"this registry's pending list ({figures['publication']})"
 
 
 def _whose(figures: dict) -> str:

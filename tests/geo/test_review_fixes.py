@@ -149,7 +149,7 @@ def test_a_state_without_territories_is_still_counted_as_states(db, actor, tmp_p
         sheet = factsheet(session)
     assert sheet["states_caption"] == "states" and sheet["territories"] == []
     text = PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages[0].extract_text()
-    assert "territor" not in text and "(1 states listed)" in text
+    assert "territor" not in text and "(1 state listed)" in text
 
 
 def test_counties_of_a_territory_are_refused_in_one_line(tmp_path):

@@ -1,0 +1,169 @@
+"""The fact sheet's layout (nothing drawn over anything else, whatever the number of states), its figures before
+any participating list (the pending list in force), and counts written with the right noun ("1 state")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import warnings
+
+import pytest
+from click.testing import CliRunner
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTTextLine
+
+from g287.access import Actor
+from g287.cli import cli
+from g287.db.engine import Database
+from g287.exports import factsheet as factsheet_module
+from g287.exports.factsheet import factsheet, factsheet_pdf
+from g287.exports.feed import atom_feed
+from g287.wording import counted
+from g287.registry import figures
+from g287.registry.bundled import ingest_bundled
+from g287.registry.publications import list_publications
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+from g287.web.app import create_app
+
+PENDING_ONLY = dt.date(2025, 5, 15)  # ICE's first pending list; its first participating list came the next day
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    database = Database(f"sqlite:///{tmp_path_factory.mktemp('factsheet') / 'g287.sqlite'}")
+    ingest_bundled(database, Actor.command_line())
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(database):
+    with TestClient(create_app(database)) as client:
+        yield client
+
+
+def publication_dates(database) -> list[dt.date]:
+    with database.session() as session:
+        return sorted({p.published_on for p in list_publications(session, origin="ice")})
+
+
+def text_lines(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]:
+    """Every line of text the PDF draws: (page, x0, bottom, x1, top, text), y upwards."""
+    found = []
+    for number, page in enumerate(extract_pages(io.BytesIO(pdf)), start=1):
+        stack = list(page)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, LTTextLine):
+                if item.get_text().strip():
+                    found.append((number, item.x0, item.y0, item.x1, item.y1, item.get_text().strip()))
+            elif hasattr(item, "__iter__"):
+                stack.extend(item)
+    return found
+
+
+def assert_laid_out(sheet: dict, pdf: bytes) -> None:
+    """Every state row of the table is there whole (its name and its figures alone on their band of the page), and
+    the definitions paragraph starts below the table's last row (on its page, or on a later page)."""
+    lines = text_lines(pdf)
+    definitions = [line for line in lines if line[5].startswith("Definitions:")]
+    assert len(definitions) == 1, lines
+    page_of_definitions, _, _, _, top_of_definitions, _ = definitions[0]
+    assert sheet["top_states"]
+    last = None
+    for row in sheet["top_states"]:
+        names = [line for line in lines if line[5] == row["name"]]
+        assert len(names) == 1, (row["name"], [line for line in lines if row["name"] in line[5]])
+        page, _, bottom, _, top, _ = names[0]
+        band = sorted((line for line in lines if line[0] == page and line[2] < top and line[4] > bottom), key=lambda line: line[1])
+        expected = [row["name"], f"{row['rows']:,}", f"{row['agencies']:,}"] + [f"{row['by_model'].get(m, 0):,}" for m in ("JEM", "TFM", "WSO")]
+        assert " ".join(line[5] for line in band).split() == " ".join(expected).split(), band
+        last = (page, bottom)
+    assert (page_of_definitions, -top_of_definitions) > (last[0], -last[1])  # a later page, or lower on the same
+    # Nothing at all overlaps on any page: no two lines of text share a point.
+    for i, a in enumerate(lines):
+        for b in lines[i + 1:]:
+            if a[0] == b[0]:
+                overlap_x = min(a[3], b[3]) - max(a[1], b[1])
+                overlap_y = min(a[4], b[4]) - max(a[2], b[2])
+                assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)
+
+
+def test_the_definitions_never_cover_the_states_table_on_any_publication_date(database):
+    dates = [d for d in publication_dates(database) if d > PENDING_ONLY] + [None]
+    assert len(dates) >= 7
+    with database.session() as session:
+        sheets = [factsheet(session, day) for day in dates]
+    for sheet in sheets:
+        pdf = factsheet_pdf(sheet)
+        assert len(list(extract_pages(io.BytesIO(pdf)))) == 1, sheet["as_of"]  # one page still
+        assert_laid_out(sheet, pdf)
+
+
+def test_every_state_listed_still_fits_without_overlap(database, monkeypatch):
+    monkeypatch.setattr(factsheet_module, "TOP_STATES", 100)  # all 40 states: more than one page can hold
+    with database.session() as session:
+        sheet = factsheet(session, dt.date(2025, 5, 29))
+    assert len(sheet["top_states"]) == 40
+    assert_laid_out(sheet, factsheet_pdf(sheet))
+
+
+def test_long_definitions_go_below_the_table(database):
+    with database.session() as session:
+        sheet = factsheet(session, dt.date(2025, 5, 29))
+    sheet["territories"] = ["PR"] * 60  # a definitions paragraph many lines long
+    assert_laid_out(sheet, factsheet_pdf(sheet))
+
+
+def test_before_any_participating_list_the_pending_list_in_force_is_shown(database, client):
+    with database.session() as session:
+        stats = figures.stats(session, PENDING_ONLY)
+        sheet = factsheet(session, PENDING_ONLY)
+    assert stats["participating"] is None and stats["pending"]["listings"] == 92 and stats["pending"]["states"] == 22
+    assert figures.headline(stats) == (
+        "As of 2025-05-15: no participating list has been published on or before that date. "
+        "Pending: 92 listings with 87 agencies in 22 states, per pendingAgencies05152025am.xlsx."
+    )
+    assert [(c["value"], c["caption"]) for c in sheet["cards"]] == [("92", "pending listings"), ("87", "pending agencies"), ("22", "states")]
+
+    page = client.get("/factsheet", params={"as_of": PENDING_ONLY.isoformat()}).text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "92 pending listings" in text and "87 pending agencies" in text and "22 states" in text
+    assert "pendingAgencies05152025am.xlsx" in text and "No participating list had been published on or before 2025-05-15" in text
+    assert "States with the most MOAs" not in text and "<caption>" not in page and not re.search(r"<p>\s*</p>|<caption>\s*</caption>", page)
+
+    pdf = client.get("/factsheet.pdf", params={"as_of": PENDING_ONLY.isoformat()}).content
+    words = " ".join(line[5] for line in sorted(text_lines(pdf), key=lambda line: (line[0], -line[4], line[1])))
+    for expected in ("92", "pending listings", "87", "pending agencies", "22", "pendingAgencies05152025am.xlsx", "JEM 12, TFM 51, WSO 29"):
+        assert expected in words, expected
+
+    # The JSON of `g287 stats` is unchanged: the figures, nothing else.
+    result = CliRunner().invoke(cli, ["stats", "--database", database.url, "--as-of", PENDING_ONLY.isoformat(), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(json.dumps(stats))
+    assert set(json.loads(result.output)) == {"as_of", "participating", "pending"}
+
+
+def test_counts_take_the_singular_for_one(database, client):
+    assert counted(1, "state") == "1 state" and counted(2, "state") == "2 states" and counted(1, "agency") == "1 agency"
+    assert counted(1204, "MOA") == "1,204 MOAs" and counted(0, "pending listing") == "0 pending listings"
+    with database.session() as session:
+        feed = atom_feed(session, "http://test", "FL").decode()
+        one = {"as_of": "2025-06-01", "participating": {"moas": 1, "agencies": 1, "states": 1, "by_model": {"JEM": 1, "TFM": 0, "WSO": 0}, "published": "2025-06-01", "half": "am", "publication": "x.csv", "source": "ICE"},
+               "pending": {"listings": 1, "states": 1, "agencies": 1, "publication": "y.csv", "source": "ICE"}}
+    assert "in 1 state;" in feed and "1 states" not in feed
+    assert "in 1 state;" in client.get("/exports/feed/FL.atom").text
+    text = figures.headline(one)
+    assert "1 MOA with 1 agency in 1 state (" in text and "Pending: 1 listing in 1 state," in text
+    with database.session() as session:
+        sheet = factsheet(session, dt.date(2025, 5, 29))
+    assert "(40 states listed)" in " ".join(line[5] for line in text_lines(factsheet_pdf(sheet)))
+    assert factsheet_module._cards({"moas": 1, "agencies": 1, "states": 1}, {"listings": 1}, ("state", "states")) == [
+        {"value": "1", "caption": "MOA"}, {"value": "1", "caption": "agency"}, {"value": "1", "caption": "state"}, {"value": "1", "caption": "pending listing"}
+    ]
