@@ -347,15 +347,22 @@ def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, age
 
 
 def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_days: int = 60, agency_id: int | None = None) -> list[dict]:
-    """What is due on or before `as_of + within_days`: refresher training, expiring certifications (and those expired,
-    overdue), remediation examinations, background results to record, nominees ready to enrol or to certify."""
+    """What is due on or before `as_of + within_days`: refresher training, expiring certifications (and those expired
+    within the last `within_days`, overdue, until the officer is nominated again), remediation examinations,
+    background results to record, nominees ready to enrol or to certify."""
     scope = _scope(actor, agency_id)  # first: who may not read this is told so, whatever they asked
     as_of = day_argument("as_of", as_of) or dt.date.today()
     if not 0 <= within_days <= MAX_WITHIN_DAYS:
         raise InvalidInput({"within_days": f"from 0 to {MAX_WITHIN_DAYS}"})
     horizon = as_of + dt.timedelta(days=within_days)
+    rows = list(_nominee_rows(session, scope, None))
+    # The newest nominee of each person (agency, model, name): a lapsed officer nominated again is followed there.
+    newest: dict[tuple, int] = {}
+    for nominee, moa, agency in rows:
+        key = (agency.id, moa.model, " ".join(nominee.full_name.split()).casefold())
+        newest[key] = max(newest.get(key, 0), nominee.id)
     items = []
-    for nominee, moa, agency in _nominee_rows(session, scope, None):
+    for nominee, moa, agency in rows:
         if moa.status != "signed":
             continue
         state = standing(session, nominee, as_of)
@@ -384,7 +391,11 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
             if not state.authorized:
                 item("not_authorized", "certified but not authorized: " + "; ".join(state.reasons))
         elif state.status == "expired":
-            # Not renewable (renew_certification), and no longer authorized: left out, a lapse went unseen.
+            # Not renewable (renew_certification), and no longer authorized: left out, a lapse went unseen. Listed
+            # as long back as the list looks ahead (within_days), and not once the officer is nominated again.
+            renominated = newest[(agency.id, moa.model, " ".join(nominee.full_name.split()).casefold())] != nominee.id
+            if renominated or certification.expires_on < as_of - dt.timedelta(days=within_days):
+                continue
             item(
                 "certification_expired",
                 "the certification expired; the officer is not authorized. A lapsed certification is not renewed: nominate the officer again to train and certify anew",

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 
 from g287 import __version__
 from g287.config import env_number
@@ -131,6 +132,8 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
             response = error_page(request, error.status_code, message)
         for key, value in (error.headers or {}).items():
             response.headers[key] = value
+        if error.status_code == 405:
+            response.headers["allow"] = allowed_methods(request)
         return response
 
     @app.exception_handler(Exception)
@@ -146,6 +149,20 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     app.add_middleware(BodyLimit, refusal=too_large)  # inside the site middleware, which adds the security headers
     app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",), uncached_pattern=r"^/documents/[0-9a-f]{64}\.")
     return app
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the path answers: Starlette names only the first route matching the path (GET of a form's page,
+    not the POST beside it), and every GET route answers HEAD too (the site middleware answers it as GET)."""
+    methods: set[str] = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):  # each asked of the routes (included routers hide theirs)
+        scope = dict(request.scope, method=method)
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.routes):
+            methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+    return ", ".join(m for m in order if m in methods)
 
 
 def app_from_environment() -> FastAPI:

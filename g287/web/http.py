@@ -229,22 +229,12 @@ def send_with_headers(send, drop_body: bool = False):
             message = dict(message, body=b"")
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
-            if message.get("status") == 405:
-                headers = [(k, _with_head(v) if k.lower() == b"allow" else v) for k, v in headers]
             present = {k.lower() for k, _ in headers}
             extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
             message = dict(message, headers=headers + extra)
         await send(message)
 
     return wrapped
-
-
-def _with_head(allow: bytes) -> bytes:
-    """Every GET route answers HEAD too (this middleware answers it as GET without the body): a 405 says so."""
-    methods = [m.strip() for m in allow.split(b",") if m.strip()]
-    if b"GET" in methods and b"HEAD" not in methods:
-        methods.append(b"HEAD")
-    return b", ".join(methods)
 
 
 class _Capture:

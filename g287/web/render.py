@@ -16,6 +16,7 @@ from g287.db.models.registry import Publication
 from g287.registry.figures import AGENCY_TYPES, MODELS
 from g287.registry.publications import label
 from g287.registry.queries import state_name
+from g287.wording import noun
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TYPE_LABELS = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other", "unknown": "Unknown", None: "Unknown"}
@@ -60,6 +61,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = number
+    env.filters["noun"] = noun  # "1 state", "2 states": {{ n|num }} {{ n|noun("state") }}
     env.filters["http_url"] = http_url
     env.filters["pub"] = publication_label
     env.filters["type_label"] = lambda value: TYPE_LABELS.get(value, value)

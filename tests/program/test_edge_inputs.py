@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
+from g287.access import Actor
 from g287.db.models.program import LoginAttempt
 from g287.errors import AccessDenied, NotFound
 from g287.program import accounts, applications, audit_log, auth, documents, nominees, training, views
@@ -194,10 +195,19 @@ def test_what_is_due_names_a_lapsed_certification_as_overdue(world):
     db, w = world
     with db.session() as session:
         expires = training.certification_of(session, OFFICER, w.nominees["veteran"]).expires_on
-        kinds = lambda day: {(i["kind"], i["due_on"], i["overdue"]) for i in training.due(session, OFFICER, as_of=day) if i["nominee_id"] == w.nominees["veteran"]}  # noqa: E731
+        kinds = lambda day, within=60: {  # noqa: E731
+            (i["kind"], i["due_on"], i["overdue"]) for i in training.due(session, OFFICER, as_of=day, within_days=within) if i["nominee_id"] == w.nominees["veteran"]
+        }
         assert ("certification_expires", expires.isoformat(), False) in kinds(expires - dt.timedelta(days=1))
-        for day in (expires, expires + dt.timedelta(days=400)):
+        for day in (expires, expires + dt.timedelta(days=60)):
             assert kinds(day) == {("certification_expired", expires.isoformat(), day > expires)}
+        later = expires + dt.timedelta(days=400)
+        assert kinds(later) == set() and kinds(later, within=400) == {("certification_expired", expires.isoformat(), True)}  # as far back as ahead
+        # Nominated again, the officer is followed there: the lapse of the old record is no longer due.
+        veteran = nominees.get_nominee(session, OFFICER, w.nominees["veteran"])
+        agency_user = Actor("agency_user", "user:9", 9, veteran.agency_id)
+        nominees.nominate(session, agency_user, veteran.moa_id, full_name=" vera  VETERAN ", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2015-01-01"}], today=expires + dt.timedelta(days=1))
+        assert kinds(expires + dt.timedelta(days=10)) == set()
 
 
 def test_a_lapsed_certification_is_not_renewed(world):

@@ -80,3 +80,11 @@ def test_home_latest_changes_compare_with_the_list_of_an_earlier_day(site):
     assert shown[0] == ("participatingAgencies07032025pm__v2.xlsx", "+58")
     assert f"({shown[0][0]}), with" in match.group(0) and f"({shown[1][0]}):" in match.group(0)
     assert "newly listed as participating: 50;" in changes  # not the 24 of the same day's first version
+
+
+@pytest.mark.parametrize("url", ["/states/IA", "/states/ID", "/counties/01059", "/", "/pending", "/models/JEM", "/publications/1"])
+def test_a_count_of_one_takes_the_singular(site, url):
+    """"1 MOAs with 1 agencies" on Iowa's page, "3 MOAs with 1 agencies" on Franklin County's (found by review)."""
+    text = " ".join(re.sub(r"<[^>]+>", " ", site.get(url).text).split())
+    assert re.findall(r"\b1 (?:MOAs|agencies|states|listings|pending listings)\b", text) == []
+    assert re.search(r"\b\d[\d,]* (?:JEM |TFM |WSO )?(?:MOAs?|agenc(?:y|ies)|listings?)\b", text)  # the page writes counts at all

@@ -76,9 +76,15 @@ def test_the_site_answers_413_as_a_page_or_as_json(db):
 
 
 def test_a_method_not_allowed_names_head_beside_get(db):
-    """Every GET route answers HEAD (the site middleware answers it as GET without the body); a 405 said only GET."""
+    """A 405 names every method the path answers: HEAD beside GET (the site middleware answers it as GET without the
+    body), and the POST of a form beside the GET of its page; it said only the first route's GET."""
     with TestClient(create_app(db)) as site:
         for method, url in (("OPTIONS", "/"), ("PUT", "/"), ("DELETE", "/api/v1/stats")):
             refused = site.request(method, url)
             assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"
+        # A path with a page and a form: every method it answers (Starlette named the first route's only).
+        for url in ("/program/login", "/program/password"):
+            refused = site.request("PUT", url)
+            assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD, POST"
+        assert site.request("PUT", "/api/v1/program/session").headers["allow"] == "GET, HEAD, POST, DELETE"
         assert site.head("/").status_code == 200

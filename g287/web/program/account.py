@@ -86,7 +86,7 @@ async def change_password(request: Request):
         auth.change_password(site_of(request).db, caller.actor, text(values, "current_password") or "", text(values, "new_password") or "", client)
     except G287Error as error:
         problem = problem_of(error)
-        return page(request, "program/password.html", status=problem.status, problem=problem)
+        return page(request, "program/password.html", status=problem.status, headers=problem.headers(), problem=problem)
     response = see_other("/program/login", "password")
     clear_session_cookie(request, response)
     return response
