@@ -209,7 +209,7 @@ def test_the_journey(browser, server, shots):
     # figures, labelled as this registry's, and ICE's figures on the home page do not change.
     admin_context, admin = signed_in(browser, server, "journey-admin")
     admin.get_by_role("button", name="Publish the lists").click()
-    assert "Participating list: published, 1 rows" in text_of(admin, "#published-lists")
+    assert "Participating list: published, 1 row " in text_of(admin, "#published-lists")
     public_context = browser.new_context(viewport={"width": 1280, "height": 900})
     public = public_context.new_page()
     public.errors = []
@@ -217,7 +217,7 @@ def test_the_journey(browser, server, shots):
     public.goto(server + "/program/registry")
     assert text_of(public, "#records-participating").startswith("1 participating")
     published = text_of(public, ".registry-figures .card:nth-child(2)")
-    assert published.startswith("From the registry's published lists 1 MOAs") and "Per this registry's participating list of" in published
+    assert published.startswith("From the registry's published lists 1 MOA ") and "Per this registry's participating list of" in published
     assert "Journeyville County Sheriff's Office" in text_of(public, "#participating-title + .table-wrap")
     assert "Vera Veteran" not in public.content() and "Sam Sample" not in public.content()
     shot(public, shots, "08-registry-figures.jpg")
