@@ -205,19 +205,25 @@ def without_empty_fields(query: bytes) -> bytes:
 
 
 def _not_modified(scope, entry: _Cached) -> bool:
+    return not_modified(scope, entry.etag, entry.last_modified)
+
+
+def not_modified(scope, etag: bytes, last_modified: dt.datetime | None) -> bool:
+    """RFC 9110 13.1: If-None-Match decides (weak comparison); without it, If-Modified-Since against `last_modified`
+    (to the second). Also for routes the cache passes by that answer conditional requests themselves."""
     headers = dict(scope.get("headers") or [])
     if b"if-none-match" in headers:
         wanted = [tag.strip().removeprefix(b"W/") for tag in headers[b"if-none-match"].split(b",")]
-        return entry.etag in wanted or b"*" in wanted
+        return etag in wanted or b"*" in wanted
     since = headers.get(b"if-modified-since")
-    if since and entry.last_modified is not None:
+    if since and last_modified is not None:
         try:
             moment = parsedate_to_datetime(since.decode("latin-1"))
         except (TypeError, ValueError):
-            return False
+            return False  # an unreadable date: the whole response
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.timezone.utc)
-        return entry.last_modified.replace(microsecond=0) <= moment
+        return last_modified.replace(microsecond=0) <= moment
     return False
 
 

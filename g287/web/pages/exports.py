@@ -8,7 +8,7 @@ import hashlib
 import io
 import tempfile
 import threading
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Optional
 
@@ -29,6 +29,7 @@ from g287.web.api import schemas
 from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
 from g287.web.app import site_of
+from g287.web.http import not_modified
 from g287.web.params import Day
 
 router = APIRouter(prefix="/exports")
@@ -174,26 +175,8 @@ def _snapshot_dir() -> Path:
 
 
 def _file_tag(path: Path) -> str:
-    digest = hashlib.blake2b(digest_size=16)
     with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return f'"{digest.hexdigest()}"'
-
-
-def _not_modified(request: Request, etag: str, last_modified: str) -> bool:
-    """RFC 9110 13.1: If-None-Match (weak comparison), or when it is absent If-Modified-Since."""
-    wanted = request.headers.get("if-none-match")
-    if wanted is not None:
-        tags = [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
-        return "*" in tags or etag in tags
-    since = request.headers.get("if-modified-since")
-    if not since:
-        return False
-    try:
-        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
-    except (TypeError, ValueError):
-        return False  # an unreadable date: the whole file
+        return f'"{hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()}"'
 
 
 @router.get("/g287.sqlite")
@@ -217,6 +200,6 @@ def sqlite_download(request: Request):
         changed = version.modified_at or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)  # aware: data_version
     last_modified = format_datetime(changed.astimezone(dt.timezone.utc), usegmt=True)
     validators = {"etag": etag, "last-modified": last_modified, "cache-control": "no-cache"}  # always asked again
-    if _not_modified(request, etag, last_modified):
+    if not_modified(request.scope, etag.encode(), changed):
         return Response(status_code=304, headers=validators)
     return FileResponse(path, media_type="application/vnd.sqlite3", headers={**validators, "content-disposition": attachment("g287.sqlite")})
