@@ -86,19 +86,6 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def state_code(value: str | None, option: str = "--state") -> str | None:
-    """A state's USPS code as an option gives it (any case), refused in one line when no state has it: an unknown
-    code would give an empty answer that reads as "nothing there"."""
-    if value is None:
-        return None
-    from g287.sources.rules import states
-
-    code = value.strip().upper()
-    if code not in {s.usps for s in states()}:
-        raise G287Error(f"{option} {value!r}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
-    return code
-
-
 class RecordIdType(click.ParamType):
     """A record's id (an argument or an option such as --agency): a whole number; one outside the ids a database can
     hold (1 to MAX_ID) is no record, said in one line, as an unknown id is (SQLite cannot even compare it)."""

@@ -10,7 +10,6 @@ from rich.table import Table
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
 from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
-from g287.cli.common import state_code as check_state
 from g287.db.ids import record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
@@ -21,6 +20,7 @@ from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import EVERY
 from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import resolve
+from g287.sources.rules import usps_code
 
 
 def register(cli: click.Group) -> None:
@@ -130,7 +130,7 @@ def pipeline(as_json):
 @database_option
 def agreements(state_code, model, status, end_after, as_json):
     """Every agreement's lifecycle: first pending, first and last participating, signed dates, ends."""
-    state_code = check_state(state_code)
+    state_code = usps_code(state_code)
     with state().db.session() as session:
         lives = [l for l in lifecycles(session, end_after=end_after).values()]
     lives = [l for l in lives if (not state_code or l.state == state_code) and (not model or l.model == model) and (not status or l.status == status)]
@@ -157,7 +157,7 @@ def agreements(state_code, model, status, end_after, as_json):
 @database_option
 def agency(ref, state_code, as_json):
     """An agency's history: names and merges with their reasons, agreements, every listing. REF: id or name."""
-    state_code = check_state(state_code)
+    state_code = usps_code(state_code)
     with state().db.session() as session:
         agency_id = record_id(ref)
         if agency_id is None:

@@ -22,7 +22,7 @@ from g287.history import aliases
 from g287.history.identity import merge, unmerge
 from g287.history.names import RULE_TEXT, Match
 from g287.registry.names import agency_key
-from g287.sources.rules import states
+from g287.sources.rules import usps_code
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,7 @@ def _agency_of_name(session: Session, state: str, name: str) -> int | None:
 
 def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, other_name: str, reason: str) -> str:
     """Record that two names are (or are not) one agency, and apply it to the database now."""
-    state = state.strip().upper()
-    if state not in {s.usps for s in states()}:
-        raise G287Error(f"{state!r} is not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
+    state = usps_code(state, "state")
     if relation not in aliases.RELATIONS:
         raise G287Error(f"relation must be one of {aliases.RELATIONS}")
     if agency_key(name) == agency_key(other_name):

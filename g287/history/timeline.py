@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from g287.errors import G287Error
 from g287.history.listings import Run, SeriesPublication, in_force_indexes, publications, runs_of
 from g287.registry.figures import MODELS
-from g287.sources.rules import states as reference_states
+from g287.sources.rules import usps_code
 
 EVERY = ("day", "week", "month", "publication")
 
@@ -110,9 +110,7 @@ def timeline(
         raise G287Error(f"--every {every!r}: choose one of {', '.join(EVERY)}")
     # The request is checked before looking at the data: an empty database answers a bad request with its error,
     # not with an empty list.
-    state = state.strip().upper() if state else None
-    if state and state not in {s.usps for s in reference_states()}:
-        raise G287Error(f"--state {state!r}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
+    state = usps_code(state or None)  # an empty field is no state
     if model and model not in MODELS:
         raise G287Error(f"--model {model!r}: one of {', '.join(MODELS)}")
     if start and end and start > end:

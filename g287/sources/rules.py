@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from g287.config import DATA_DIR
+from g287.errors import G287Error
 from g287.sources.table import normalize_header
 
 
@@ -79,6 +80,17 @@ class StateRef:
 def states() -> tuple[StateRef, ...]:
     with open(DATA_DIR / "reference" / "states.csv", newline="", encoding="utf-8") as handle:
         return tuple(StateRef(r["usps"], r["fips"], r["name"], r["category"]) for r in csv.DictReader(handle))
+
+
+def usps_code(value: str | None, what: str = "--state") -> str | None:
+    """A state's USPS code as a person gives it (any case, spaces around it), or None for none given; a code no
+    state has is one clear error naming `what` (an unknown code would give an empty answer, read as "nothing there")."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if code not in {s.usps for s in states()}:
+        raise G287Error(f"{what} {value!r}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
+    return code
 
 
 @cache
