@@ -39,10 +39,12 @@ _DIMENSION = re.compile(rb'<dimension\s+ref=["\']([^"\']+)["\']')
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\']([^>]*)>')
 _ERROR_TYPE = re.compile(rb't=["\']e["\']')
 _HIDDEN = re.compile(rb'\bhidden=["\'](?:1|true)["\']')
-# A cell's formula is either self-closing (a shared formula's follower, <f t="shared" si="0"/>) or has a body: the
-# self-closing form is tried first, and a body's opening tag must not end in "/", or the pattern would take a
-# self-closing tag for an opening one and run on into the next cells.
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?\s*<v>([^<]*)</v>', re.S)
+# After a cell's opening tag: its formula, if any, and its stored value (the group). A formula is either
+# self-closing (a shared formula's follower, <f t="shared" si="0"/>) or has a body: the self-closing form is tried
+# first, and a body's opening tag must not end in "/", or the pattern would take a self-closing tag for an opening
+# one and run on into the next cells.
+_FORMULA_AND_VALUE = rb'(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?\s*<v>([^<]*)</v>'
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>' + _FORMULA_AND_VALUE, re.S)
 _HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref=["\']([^"\']*)["\'])(?:(?=[^>]*\br:id=["\']([^"\']*)["\']))?[^>]*>')
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
 # Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
@@ -187,8 +189,8 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     )
 
 
-# A cell's reference and stored value, after its opening tag and any formula.
-_CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr=["\']([A-Z]+\d+)["\'][^>]*>(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?\s*<v>([^<]*)</v>', re.S)
+# Any cell's reference and stored value.
+_CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr=["\']([A-Z]+\d+)["\'][^>]*>' + _FORMULA_AND_VALUE, re.S)
 
 
 def _stored_numbers(xml: bytes) -> dict[tuple[int, int], int | float]:
