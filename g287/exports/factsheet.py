@@ -16,10 +16,10 @@ from g287.geo import reference
 from g287.geo.maps import render_map
 from g287.geo.raster import svg_to_png
 from g287.registry import figures
-from g287.xmlchars import xml_text
-from g287.wording import counted, noun
 from g287.registry.publications import label
 from g287.registry.queries import publications_in_force, state_figures, state_name
+from g287.wording import counted, noun
+from g287.xmlchars import xml_text
 
 TOP_STATES = 10
 MAP_HEIGHT_MM = 62
@@ -47,7 +47,6 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         models.append({"code": code, "name": model.name, "moas": moas, "moas_text": counted(moas, "MOA"), "summary": model.summary.text, "sources": [s.title for s in model.summary.sources]})
     # ICE's count of states (stats) takes in the territories; the map counts the 50 states and DC only:
     # each figure says which it is, so the two can be told apart on one page.
-    states_caption = "states and territories" if territories else "states"
     state_word = ("state or territory", "states and territories") if territories else ("state", "states")
     return {
         "as_of": stats["as_of"],
@@ -60,7 +59,7 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "top_states": [{"usps": usps, "name": state_name(usps) or usps, **counts} for usps, counts in top],
         "states_listed": len(per_state),
         "states_listed_text": counted(len(per_state), *state_word),
-        "states_caption": states_caption,
+        "states_caption": state_word[1],
         "cards": _cards(p, q, state_word),
         "pending_by_model": ", ".join(f"{m} {n:,}" for m, n in q["by_model"].items()) if q else "",
         "territories": territories,
@@ -79,7 +78,7 @@ def _cards(p: dict | None, q: dict | None, state_word: tuple[str, str]) -> list[
         if q:
             cards.append((q["listings"], noun(q["listings"], "pending listing")))
     elif q:
-        cards = [(q["listings"], noun(q["listings"], "pending listing")), (q["agencies"], noun(q["agencies"], "pending agency", "pending agencies")), (q["states"], noun(q["states"], "state", "states")) ]
+        cards = [(q["listings"], noun(q["listings"], "pending listing")), (q["agencies"], noun(q["agencies"], "pending agency", "pending agencies")), (q["states"], noun(q["states"], "state"))]
     else:
         cards = []
     return [{"value": f"{value:,}", "caption": caption} for value, caption in cards]

@@ -357,9 +357,12 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
     horizon = as_of + dt.timedelta(days=within_days)
     rows = list(_nominee_rows(session, scope, None))
     # The newest nominee of each person (agency, model, name): a lapsed officer nominated again is followed there.
+    def person(nominee, moa, agency) -> tuple:
+        return (agency.id, moa.model, " ".join(nominee.full_name.split()).casefold())
+
     newest: dict[tuple, int] = {}
     for nominee, moa, agency in rows:
-        key = (agency.id, moa.model, " ".join(nominee.full_name.split()).casefold())
+        key = person(nominee, moa, agency)
         newest[key] = max(newest.get(key, 0), nominee.id)
     items = []
     for nominee, moa, agency in rows:
@@ -393,7 +396,7 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
         elif state.status == "expired":
             # Not renewable (renew_certification), and no longer authorized: left out, a lapse went unseen. Listed
             # as long back as the list looks ahead (within_days), and not once the officer is nominated again.
-            renominated = newest[(agency.id, moa.model, " ".join(nominee.full_name.split()).casefold())] != nominee.id
+            renominated = newest[person(nominee, moa, agency)] != nominee.id
             if renominated or certification.expires_on < as_of - dt.timedelta(days=within_days):
                 continue
             item(

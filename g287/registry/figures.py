@@ -113,7 +113,6 @@ def stats(session: Session, as_of: dt.date | None = None, origin: str = "ice") -
 def headline(figures: dict) -> str:
     """One sentence with the figures and their sources: the participating list's, then the pending list's (before
     any participating list, the pending list in force still has its figures)."""
-
     p = figures.get("participating")
     q = figures.get("pending")
     if not p:

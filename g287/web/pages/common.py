@@ -50,10 +50,10 @@ def pending_agencies(session: Session, force, filters) -> list:
         return []
     agencies = agencies_as_of(session, force, filters, "pending")
     participating = {a.id: a for a in agencies_as_of(session, force, filters, "participating")} if force.participating else {}
+    order = {m: i for i, m in enumerate(MODELS)}
     for agency in agencies:
         other = participating.get(agency.id)
         if other is not None:
-            order = {m: i for i, m in enumerate(MODELS)}
             agency.agreements = sorted(other.agreements + agency.agreements, key=lambda a: (order.get(a.model, 9), a.status != "participating"))
             agency.status = "participating and pending"
     return agencies
