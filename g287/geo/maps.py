@@ -27,7 +27,7 @@ from g287.errors import G287Error
 from g287.geo import reference
 from g287.geo.coverage import check_model, county_breakdown, coverage_of, located_listings, participating_publication
 from g287.registry.figures import MODELS
-from g287.wording import counted
+from g287.wording import counted, noun
 from g287.xmlchars import xml_text
 
 LEVELS = ("state", "county")
@@ -154,7 +154,7 @@ def _headline_lines(figures: dict, info) -> list[str]:
             f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). {s['counties_with_county_agency']} of {s['counties_total']} counties "
             f"({s['percent']['counties_with_county_agency']}%) have a participating county-level agency; {s['counties_with_any_agency']} "
             f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in them. "
-            f"{counted(s['listings_not_located'], 'listing')} {'is' if s['listings_not_located'] == 1 else 'are'} not on the map (no county in ICE's list, or a county that could not be matched)."
+            f"{counted(s['listings_not_located'], 'listing')} {noun(s['listings_not_located'], 'is', 'are')} not on the map (no county in ICE's list, or a county that could not be matched)."
         )
         return [text]
     territories = figures["territories_with_agreement"]
@@ -164,7 +164,7 @@ def _headline_lines(figures: dict, info) -> list[str]:
         f"{counted(listings['total'], 'MOA')} (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC){elsewhere}. "
         f"{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties ({p['counties_with_county_agency']}%) have a participating "
         f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them.",
-        f"{counted(listings['total'] - listings['located'], 'listing')} {'is' if listings['total'] - listings['located'] == 1 else 'are'} not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
+        f"{counted(listings['total'] - listings['located'], 'listing')} {noun(listings['total'] - listings['located'], 'is', 'are')} not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
         f"(municipal and state agencies mostly), {listings['county_not_matched']:,} whose county could not be matched (see `g287 counties unmatched`)"
         + (f", {listings['county_not_in_vintage']:,} in a county not of this vintage." if listings["county_not_in_vintage"] else "."),
     ]
@@ -284,7 +284,7 @@ def _not_on_state_map(figures: dict) -> str:
         return "every listing is on this map."
     parts = [f"{in_territories:,} in territories" if in_territories else "", f"{unknown:,} whose state is not known" if unknown else ""]
     missing = in_territories + unknown
-    return f"{missing:,} of {figures['listings']['total']:,} listings {'is' if missing == 1 else 'are'} not on this map ({' and '.join(p for p in parts if p)})."
+    return f"{missing:,} of {figures['listings']['total']:,} listings {noun(missing, 'is', 'are')} not on this map ({' and '.join(p for p in parts if p)})."
 
 
 @cache
