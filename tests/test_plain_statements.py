@@ -1,6 +1,7 @@
 """Statements run on the DBAPI cursor (g287.db.plain) give what SQLAlchemy's own execution gives, on both databases."""
 
 import datetime as dt
+import importlib
 
 import pytest
 from sqlalchemy import bindparam, func, insert, select, update
@@ -115,7 +116,7 @@ def test_in_lists_of_every_length_match_what_sqlalchemy_matches_with_a_few_state
 
 
 def test_every_plain_statement_of_an_ingest_compiles_ahead_for_both_databases():
-    import g287.registry.ingest  # noqa: F401  (loads the processors, and with them every statement an ingest runs)
+    importlib.import_module("g287.registry.ingest")  # loads the processors, and with them every statement an ingest runs
     from sqlalchemy.dialects.postgresql import psycopg
     from sqlalchemy.dialects.sqlite import pysqlite
 

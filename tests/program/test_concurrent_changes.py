@@ -7,8 +7,6 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-
 from g287.db.models.program import ProgramMoa
 from g287.program import moas
 from g287.program.validation import Conflict

@@ -6,7 +6,6 @@ dimension claiming rows the sheet does not hold, and file-name dates that are no
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 from pathlib import Path

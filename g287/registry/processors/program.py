@@ -1,6 +1,8 @@
 """Links applicant agencies of the program workflow to the registry agencies a new publication names (same state
 and name key); see g287.program.agencies.link_published_names."""
 
+import importlib
+
 from sqlalchemy.engine import Connection
 
 from g287.registry.processors import IngestEvent
@@ -17,4 +19,5 @@ def process(conn: Connection, event: IngestEvent) -> None:
 
 
 def warm_up() -> None:
-    import g287.program.agencies  # noqa: F401  (imported late in process(): the program package imports the registry)
+    # Imported late in process(), as the program package imports the registry: loaded here before the first file.
+    importlib.import_module("g287.program.agencies")
