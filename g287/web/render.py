@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from g287 import __version__
@@ -17,6 +18,7 @@ from g287.registry.figures import AGENCY_TYPES, MODELS
 from g287.registry.publications import label
 from g287.registry.queries import state_name
 from g287.wording import noun
+from g287.xmlchars import NOT_IN_XML
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TYPE_LABELS = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other", "unknown": "Unknown", None: "Unknown"}
@@ -51,11 +53,21 @@ def publication_label(publication) -> str:
     return f"{whose} list of {publication['published']}{half}"
 
 
+def printable(value):
+    """Every value a template prints, without the characters HTML and XML cannot hold (a NUL typed into a search
+    box, a control character in a published name): escaping cannot save them, and they break the page's markup."""
+    if isinstance(value, str) and NOT_IN_XML.search(value):
+        cleaned = NOT_IN_XML.sub(" ", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=True,
+        finalize=printable,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -64,6 +76,8 @@ def environment() -> Environment:
     env.filters["noun"] = noun  # "1 state", "2 states": {{ n|num }} {{ n|noun("state") }}
     env.filters["http_url"] = http_url
     env.filters["pub"] = publication_label
+    # The first letter in capitals, the rest as written (Jinja's capitalize writes "ICE's" as "Ice's").
+    env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     env.filters["type_label"] = lambda value: TYPE_LABELS.get(value, value)
     env.filters["state_name"] = lambda usps: (state_name(usps) or usps) if usps else "state unknown"
     env.filters["date"] = lambda value: value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else (value or "")

@@ -165,10 +165,76 @@ def test_usable_on_a_phone(browser, server, shots):
     context.close()
 
 
+def test_a_choice_made_with_the_keyboard_waits_for_enter(page, server):
+    # Arrow keys change a closed menu's value at once: sending the form then reloaded the page at the first step.
+    page.goto(server + "/")
+    page.focus("#model")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(500)
+    assert page.url == server + "/" and page.input_value("#model") == "JEM"
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#model") == "TFM"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "model=TFM" in page.url and "TFM MOAs" in headline(page)
+    assert page.errors == []
+
+
+PHONE_PAGES = [
+    "/", "/about", "/changes", "/documents", "/factsheet", "/agencies", "/pending", "/publications/2", "/states/FL", "/counties/48201",
+    "/search?q=sheriff", "/data",
+]
+
+
+def test_nothing_is_cut_off_at_phone_width(browser, server):
+    # A plain 375-pixel window: a mobile browser would zoom out to fit a page that overflows, and hide the fault.
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    beyond = """() => [...document.querySelectorAll("main *")]
+        .filter(e => !e.closest(".table-wrap") && !e.closest("figure") && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(e => e.tagName + "." + e.className + ": " + (e.textContent || "").trim().slice(0, 40))"""
+    for path in PHONE_PAGES:
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1, path
+        assert page.evaluate(beyond) == [], path
+    context.close()
+
+
+def test_printed_pages_show_every_column_and_the_fact_sheet_fits_one_sheet(page, server):
+    import io
+
+    from pypdf import PdfReader
+
+    page.emulate_media(media="print")
+    page.goto(server + "/factsheet")
+    assert len(PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True))).pages) == 1
+    for path in ("/publications/2", "/pending", "/about"):
+        page.goto(server + path)
+        widest = page.evaluate("Math.max(...[...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right))")
+        assert widest <= page.evaluate("document.documentElement.clientWidth") + 1, path
+        page.pdf(prefer_css_page_size=True)  # prints without error
+
+
+def test_a_table_that_scrolls_sideways_is_reachable_by_keyboard(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(server + "/pending")
+    boxes = page.locator(".table-wrap")
+    scrolling = [i for i in range(boxes.count()) if boxes.nth(i).evaluate("b => b.scrollWidth > b.clientWidth + 1")]
+    assert scrolling, "no table scrolls sideways at 375 pixels: the test shows nothing"
+    for i in scrolling:
+        box = boxes.nth(i)
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+        assert box.get_attribute("aria-label").endswith("table, scrolls sideways")
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.wait_for_function("() => [...document.querySelectorAll('.table-wrap')].every(b => b.scrollWidth > b.clientWidth + 1 || !b.hasAttribute('tabindex'))")
+    context.close()
+
+
 PAGES = [
     "/", "/?model=TFM", "/?level=county&as_of=2025-06-20", "/states", "/states/FL", "/states/PR", "/counties/12009", "/agencies", "/models",
     "/models/WSO", "/pending", "/pending?model=WSO", "/changes", "/changes?from=2025-05-16&to=2025-07-09", "/changes?kind=pending",
-    "/search?q=sheriff", "/data", "/publications/1", "/about", "/factsheet", "/api/v1/docs", "/documents", "/documents?q=warrant",
+    "/search?q=sheriff", "/data", "/publications/1", "/publications/2", "/about", "/factsheet", "/api/v1/docs", "/documents", "/documents?q=warrant",
 ]
 
 
@@ -177,18 +243,31 @@ def document_agency(page, server, document) -> int:
 
 
 def test_accessibility(page, server):
-    source = AXE.read_text(encoding="utf-8")
     agency = page.request.get(server + "/api/v1/agencies?limit=1").json()["items"][0]["id"]
     merged = page.request.get(server + "/api/v1/diff?from=2025-05-16&to=2025-07-09").json()["renamed"][0]["agency_id"]
     document = page.request.get(server + "/api/v1/documents").json()["documents"][0]
     with_documents = document_agency(page, server, document)
+    assert axe_problems(page, server, PAGES + [f"/agencies/{agency}", f"/agencies/{merged}", f"/documents/{document['sha256']}", f"/agencies/{with_documents}"]) == []
+    assert page.errors == []
+
+
+def test_accessibility_on_a_phone(browser, server):
+    # Tables scroll sideways on a narrow screen: each scrolling box must be reachable by keyboard.
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    assert axe_problems(page, server, ["/pending", "/about", "/counties/48201", "/publications/2", "/agencies", "/factsheet"]) == []
+    context.close()
+
+
+def axe_problems(page, server, paths) -> list[str]:
+    """axe-core's serious and critical findings on each page."""
+    source = AXE.read_text(encoding="utf-8")
     problems = []
-    for path in PAGES + [f"/agencies/{agency}", f"/agencies/{merged}", f"/documents/{document['sha256']}", f"/agencies/{with_documents}"]:
+    for path in paths:
         page.goto(server + path)
         page.evaluate(source)  # injected by the test (our CSP forbids inline scripts for the site itself)
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         for violation in result["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 problems.append(f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} — {len(violation['nodes'])} nodes")
-    assert problems == []
-    assert page.errors == []
+    return problems

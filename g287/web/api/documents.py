@@ -132,6 +132,7 @@ class DocumentDetail(DocumentSummary):
 
 
 @router.get("/{sha256}", response_model=DocumentDetail, summary="One document: what was read from it, its pages, who links it")
-def document(request: Request, sha256: str = Path(pattern=r"^[0-9a-f]{64}$")):
+def document(request: Request, sha256: str = Path(pattern=r"^[0-9a-fA-F]{64}$", description="The file's SHA-256, in hexadecimal (either case)")):
+    sha256 = sha256.lower()
     with site_of(request).read() as session:
         return document_detail(session, sha256)

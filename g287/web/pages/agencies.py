@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from g287.db.ids import MAX_ID
 from g287.documents.queries import documents_of_agency
+from g287.errors import NotFound
 from g287.geo.store import county_of_agency
 from g287.history.agency import agency_history, live_agency
 from g287.history.lifecycle import end_after_default
@@ -20,6 +21,7 @@ from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_choices
 from g287.web.render import render
 from g287.web.params import Day
+from g287.wording import noun
 
 router = APIRouter()
 PAGE_SIZE = 100
@@ -42,6 +44,9 @@ def agency_list(
         force = publications_in_force(session, as_of)
         agencies = agencies_as_of(session, force, filters, status)
         choices = date_choices(session)
+    pages = max(1, -(-len(agencies) // PAGE_SIZE))
+    if page > pages:
+        raise NotFound(f"no page {page}: the selection has {len(agencies)} {noun(len(agencies), 'agency')}, on {pages} {noun(pages, 'page')}")
     start = (page - 1) * PAGE_SIZE
     params = {"as_of": selected_date(as_of), "state": state, "model": model, "type": type, "county": county, "status": status}
     return render(
@@ -50,7 +55,7 @@ def agency_list(
         agencies=agencies[start : start + PAGE_SIZE],
         total=len(agencies),
         page=page,
-        pages=max(1, -(-len(agencies) // PAGE_SIZE)),
+        pages=pages,
         start=start,
         params=params,
         filters=filters,

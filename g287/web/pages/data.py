@@ -8,7 +8,7 @@ from g287.db.ids import MAX_ID
 from g287.db.models.registry import Publication
 from g287.errors import NotFound
 from g287.registry import figures, quality
-from g287.registry.publications import list_publications
+from g287.registry.publications import in_force, list_publications
 from g287.web.app import site_of
 from g287.web.render import render
 
@@ -38,4 +38,9 @@ def publication_page(request: Request, publication_id: int = Path(ge=1, le=MAX_I
             raise NotFound(f"no publication with id {publication_id}")
         counts = figures.participating_figures(session, publication) if publication.kind == "participating" else figures.pending_figures(session, publication)
         entries = quality.register(session, publication)
-    return render("publication.html", publication=publication, counts=counts, entries=entries, summary=quality.summary(entries))
+        # The agency list shows ICE's lists in force on a day: a list replaced the same day (a second version) or
+        # a list of the registry's own is not what it shows on the publication's date.
+        shown = in_force(session, publication.kind, publication.published_on)
+    return render(
+        "publication.html", publication=publication, counts=counts, entries=entries, summary=quality.summary(entries), shown_on_its_day=shown,
+    )

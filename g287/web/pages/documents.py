@@ -9,7 +9,7 @@ import re
 from typing import Optional
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from g287.documents.queries import document_detail, document_file, list_documents
@@ -57,6 +57,8 @@ def documents_page(request: Request, q: Optional[str] = Query(None, max_length=5
 @router.get("/documents/{name}")
 def document_page_or_file(request: Request, name: str = Path(max_length=80)):
     """/documents/SHA256 is the document's page; /documents/SHA256.pdf its file."""
+    if name != name.lower() and (_SHA.match(name.lower()) or _FILE.match(name.lower())):
+        return RedirectResponse(f"/documents/{name.lower()}", status_code=301)  # a digest copied in capitals
     if _SHA.match(name):
         with site_of(request).read() as session:
             detail = document_detail(session, name)

@@ -14,10 +14,14 @@ from g287.web.render import render
 router = APIRouter()
 
 
+SHOWN = 50  # the best matches shown; one more is asked for, to say when there are more
+
+
 @router.get("/search")
 def search_page(request: Request, q: Optional[str] = Query(None, max_length=200)):
+    q = (q or "").strip()
     hits = []
-    if q and q.strip():
+    if q:
         with site_of(request).read() as session:
-            hits = [{"hit": h, "url": hit_url(h)} for h in search(session, q, 50)]
-    return render("search.html", q=q or "", hits=hits)
+            hits = [{"hit": h, "url": hit_url(h)} for h in search(session, q, SHOWN + 1)]
+    return render("search.html", q=q, hits=hits[:SHOWN], more=len(hits) > SHOWN)

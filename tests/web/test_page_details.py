@@ -1,0 +1,86 @@
+"""Details of the pages a user met in a browser review: links that lead where they say, forms that keep what was
+chosen, counts worded as they are, and input the page cannot print."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+def _publication_id(site, file_name: str) -> int:
+    return next(p["id"] for p in site.get("/api/v1/publications").json() if p["file"] == file_name)
+
+
+def test_a_list_replaced_the_same_day_does_not_call_the_days_agencies_its_own(sqlite_site):
+    first = _publication_id(sqlite_site, "participatingAgencies07032025pm.xlsx")
+    second = _publication_id(sqlite_site, "participatingAgencies07032025pm__v2.xlsx")
+    text = sqlite_site.get(f"/publications/{first}").text
+    assert "Its agencies" not in text
+    assert f'shows <a href="/publications/{second}">participatingAgencies07032025pm__v2.xlsx</a>, published after this one the same day' in text
+    assert re.search(r'Its agencies', sqlite_site.get(f"/publications/{second}").text)
+    # The heading names ICE as written ("Ice's" was Jinja's capitalize).
+    assert "<h1>ICE&#39;s participating list of 2025-07-03 pm</h1>" in text
+
+
+def test_the_agency_list_keeps_a_date_that_is_not_a_participating_list(sqlite_site):
+    text = sqlite_site.get("/agencies?as_of=2025-05-30&status=pending").text
+    assert '<option value="2025-05-30" selected>' in text
+    assert '<option value="" selected>' not in text
+
+
+def test_the_changes_form_never_pairs_a_list_with_the_other_lists_publications(sqlite_site):
+    text = sqlite_site.get("/changes").text
+    assert 'name="kind" value="participating"' in text and 'id="kind"' not in text  # the list is a link, not a menu
+    assert '<a href="/changes?kind=pending">pending</a>' in text
+    pending = sqlite_site.get("/changes?kind=pending")
+    assert pending.status_code == 200 and 'name="kind" value="pending"' in pending.text
+    assert "pendingAgencies05152025am.xlsx" in pending.text and "participatingAgencies07092025am.xlsx)</option>" not in pending.text
+
+
+def test_search_says_when_it_shows_only_the_best_matches(sqlite_site):
+    many = sqlite_site.get("/search?q=sheriff").text
+    assert "The best 50 matches for “sheriff”; more match" in many and many.count('<li><span class="kind">') == 50
+    assert "1 result for “Indialantic”" in sqlite_site.get("/search?q=Indialantic").text
+    assert "2 results for “Owyhee”" in sqlite_site.get("/search?q=Owyhee").text
+    blank = sqlite_site.get("/search?q=%20%20").text
+    assert "results for" not in blank and "Nothing matches" not in blank
+
+
+def test_characters_html_cannot_hold_are_never_printed(sqlite_site):
+    page = sqlite_site.get("/search?q=Indi%00al%01antic")
+    assert page.status_code == 200
+    assert "\x00" not in page.text and "\x01" not in page.text
+    assert 'value="Indi al antic"' in page.text
+    documents = sqlite_site.get("/documents?q=warrant%00")
+    assert "\x00" not in documents.text
+
+
+def test_a_page_past_the_last_is_not_found(sqlite_site):
+    assert sqlite_site.get("/agencies?page=7").status_code == 200  # 692 agencies listed, 100 a page
+    missing = sqlite_site.get("/agencies?page=999")
+    assert missing.status_code == 404 and "no page 999" in missing.text
+    assert sqlite_site.get("/agencies?page=8").status_code == 404
+    assert sqlite_site.get("/agencies?state=FL&page=3").status_code == 200  # 246 agencies
+    assert sqlite_site.get("/agencies?state=FL&page=4").status_code == 404
+    assert sqlite_site.get("/agencies?state=FL&type=other&page=1").status_code == 200  # an empty selection has its page 1
+
+
+def test_each_search_landmark_has_its_own_name(sqlite_site):
+    for path in ("/search?q=x", "/documents"):
+        names = re.findall(r'role="search" aria-label="([^"]+)"', sqlite_site.get(path).text)
+        assert len(names) == 2 and len(set(names)) == 2, (path, names)
+
+
+@pytest.mark.parametrize("upper", [True, False])
+def test_a_document_digest_in_capitals_finds_the_document(sqlite_site, upper):
+    sha = sqlite_site.get("/api/v1/documents").json()["documents"][0]["sha256"]
+    asked = sha.upper() if upper else sha
+    api = sqlite_site.get(f"/api/v1/documents/{asked}")
+    assert api.status_code == 200 and api.json()["sha256"] == sha
+    page = sqlite_site.get(f"/documents/{asked}", follow_redirects=False)
+    if upper:
+        assert page.status_code == 301 and page.headers["location"] == f"/documents/{sha}"
+        assert sqlite_site.get(f"/documents/{asked}.PDF", follow_redirects=False).headers["location"] == f"/documents/{sha}.pdf"
+    else:
+        assert page.status_code == 200
