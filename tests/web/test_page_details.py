@@ -84,3 +84,13 @@ def test_a_document_digest_in_capitals_finds_the_document(sqlite_site, upper):
         assert sqlite_site.get(f"/documents/{asked}.PDF", follow_redirects=False).headers["location"] == f"/documents/{sha}.pdf"
     else:
         assert page.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["limit=", "state=", "as_of=", "offset="])
+def test_an_export_refuses_an_empty_parameter_as_the_api_does(sqlite_site, query):
+    name = query.rstrip("=")
+    for path in ("/api/v1/agreements", "/exports/agreements.csv", "/exports/agreements.json"):
+        answer = sqlite_site.get(f"{path}?{query}")
+        assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == name, path
+    # Pages take an empty field as absent: their forms send one for "All models", "Latest publication"...
+    assert sqlite_site.get(f"/agencies?{query}&model=").status_code == 200
