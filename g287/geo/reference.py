@@ -201,17 +201,21 @@ def counties_of_state(usps: str, vintage_name: str | None = None) -> list[County
 
 
 @cache
-def _containment() -> dict[str, str]:
-    """FIPS -> the FIPS of the county that wholly contains it in another vintage (a predecessor it was split
-    from, or a successor it was renamed to or merged into), from county_changes.csv."""
+def _containment() -> dict[tuple[str, str], str]:
+    """(FIPS, name) of a county version -> the FIPS of the county that wholly contains it in another vintage (a
+    predecessor it was split from, or a successor it was renamed to or merged into), from county_changes.csv.
+    Keyed by version, not by code: one code can name two counties of different extent (02195 is Petersburg Census
+    Area, 2008-2013, the rest of Wrangell-Petersburg; and Petersburg Borough, which also took part of Hoonah-Angoon,
+    so no county of 2000 contains it)."""
     with open(GEO_DIR / "county_changes.csv", newline="", encoding="utf-8") as handle:
-        return {r["fips"]: r["contained_in"] for r in csv.DictReader(handle) if r["contained_in"]}
+        return {(r["fips"], r["name"]): r["contained_in"] for r in csv.DictReader(handle) if r["contained_in"]}
 
 
 def in_vintage(fips: str, vintage_name: str) -> str | None:
     """The county of `vintage_name` that a county (of any vintage) lies in: itself when it exists in that
     vintage; else the one that wholly contains it (Chugach Census Area in 2000 → Valdez-Cordova Census Area);
-    None when no single county does (Broomfield County in 2000: formed from parts of four counties)."""
+    None when no single county does (Broomfield County in 2000: formed from parts of four counties; Petersburg
+    Borough in 2000: it lies in parts of Wrangell-Petersburg and of Skagway-Hoonah-Angoon)."""
     members = counties_in(vintage_name)
     seen = set()
     current = fips
@@ -219,5 +223,7 @@ def in_vintage(fips: str, vintage_name: str) -> str | None:
         if current in members:
             return current
         seen.add(current)
-        current = _containment().get(current, "")
+        # A code outside the vintage stands for its latest version: the county a listing is matched to today.
+        versions = versions_of(current)
+        current = _containment().get((current, versions[-1].name), "") if versions else ""
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from g287.db.models.history import IdentityCandidate, IdentityMerge
@@ -19,7 +19,7 @@ from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, P
 from g287.db.chunks import CHUNK
 from g287.db.plain import plain
 from g287.history import aliases
-from g287.history.names import Match, compare, core_key, expanded_key, identity_rules
+from g287.history.names import Match, compare, compare_across_lists, core_key, expanded_key, identity_rules
 from g287.registry.agencies import refresh_agencies
 from g287.registry.names import agency_key
 from g287.sources.text import one_edit_apart
@@ -28,7 +28,13 @@ SYSTEM = "system:identity"
 
 
 def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int]) -> None:
-    """Compare each newly created agency with the known agencies of its state; merge or propose."""
+    """Compare each newly created agency with the known agencies of its state; merge or propose. Then follow the
+    agreements that left the pending list to the participating list (follow_pending_departures)."""
+    _resolve_names(conn, publication_id, series, seq, new_agency_ids)
+    follow_pending_departures(conn, publication_id, series, seq)
+
+
+def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int]) -> None:
     if not new_agency_ids:
         return
     new = set(new_agency_ids)
@@ -155,6 +161,7 @@ _agreements = Agreement.__table__.c
 _raw_rows = RawRow.__table__.c
 _runs = ListingRun.__table__.c
 _publications = Publication.__table__.c
+_candidates = IdentityCandidate.__table__.c
 
 
 class _InStates:
@@ -295,17 +302,26 @@ def unmerge(conn: Connection, merge_id: int, actor: str, reason: str) -> int:
     return record.from_agency_id
 
 
+_CANDIDATE_OF_PAIR = plain(select(_candidates.id).where(_candidates.agency_name_id == bindparam("name_id"), _candidates.candidate_agency_id == bindparam("other")))
+_NEW_CANDIDATE = plain(
+    insert(IdentityCandidate.__table__),
+    columns=("state_usps", "agency_name_id", "candidate_agency_id", "rule", "confidence", "evidence", "publication_id", "status", "created_at"),
+)
+
+
 def propose(conn: Connection, state: str | None, agency_id: int, other: int, match: Match, evidence: dict, publication_id: int | None) -> None:
     """Put a merge below the threshold on the review list (once; a decided pair is never proposed again)."""
-    name_id = conn.execute(select(AgencyName.id).where(AgencyName.agency_id == agency_id).order_by(AgencyName.id)).scalars().first()
-    exists = conn.execute(select(IdentityCandidate.id).where(IdentityCandidate.agency_name_id == name_id, IdentityCandidate.candidate_agency_id == other)).first()
-    if exists:
+    name_id = _NAME_IDS_OF.rows(conn, agency=agency_id)[0][0]  # the agency's first name: every live agency has one
+    if _CANDIDATE_OF_PAIR.rows(conn, name_id=name_id, other=other):
         return
-    conn.execute(
-        insert(IdentityCandidate).values(
-            state_usps=state, agency_name_id=name_id, candidate_agency_id=other, rule=match.rule, confidence=match.confidence,
-            evidence=evidence, publication_id=publication_id, status="pending", created_at=dt.datetime.now(dt.timezone.utc),
-        )
+    _NEW_CANDIDATE.many(
+        conn,
+        [
+            {
+                "state_usps": state, "agency_name_id": name_id, "candidate_agency_id": other, "rule": match.rule, "confidence": match.confidence,
+                "evidence": evidence, "publication_id": publication_id, "status": "pending", "created_at": dt.datetime.now(dt.timezone.utc),
+            }
+        ],
     )
 
 
@@ -376,3 +392,129 @@ def _latest_rows(conn: Connection, agency_id: int, dates: dict[tuple[str, int], 
         if current is None or rank > (current["series"] == _ICE_PARTICIPATING, current["date"] or dt.date.min, current["seq"], bool(current["moa_url"])):
             best[key] = row
     return {k: v for k, v in best.items() if k}
+
+
+# Following an agreement from the pending list to the participating list under another name.
+_ICE_PENDING = series_of("ice", "pending")
+_LATEST_SEQ = plain(select(func.max(_publications.seq)).where(_publications.series == bindparam("series")))
+_STATES_OF_RUNS = plain(
+    select(_raw_rows.state_usps)
+    .distinct()
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
+    .where(_runs.series == bindparam("series"), or_(_runs.first_seq == bindparam("seq"), _runs.last_seq == bindparam("ended")))
+)
+_RUNS_OF_BOTH_LISTS = _InStates(
+    select(_agency_names.agency_id, _raw_rows.state_usps, _agency_names.name, _runs.series, _raw_rows.model, _raw_rows.signed_on, _runs.first_seq, _runs.last_seq)
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
+    .join(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
+    .where(_runs.series.in_([_ICE_PENDING, _ICE_PARTICIPATING]))
+    .order_by(_agency_names.id),
+    _raw_rows.state_usps,
+)
+_CANDIDATES_IN_STATES = _InStates(
+    select(_candidates.id, _agency_names.agency_id, _candidates.candidate_agency_id, _candidates.status, _candidates.evidence)
+    .join(AgencyName.__table__, _agency_names.id == _candidates.agency_name_id),
+    _candidates.state_usps,
+)
+_WITHDRAW_CANDIDATE = plain(delete(IdentityCandidate.__table__).where(_candidates.id == bindparam("_id")))
+
+
+def follow_pending_departures(conn: Connection, publication_id: int, series: str, seq: int) -> None:
+    """Evidence across ICE's two lists: an agreement left the pending list under one name while an agreement of its
+    state and model was first listed as participating under another, between its first pending listing and the
+    first pending list without it. Names the identity rules relate (identity.toml: pending_suffix...) are merged
+    or proposed like any other pair; names listed together in one publication, or a pair proposed or decided
+    already, never are. Looked for in the states where this publication began a listing or (a pending list) ended
+    one; in every state after a list older than one held."""
+    if series not in (_ICE_PENDING, _ICE_PARTICIPATING):
+        return  # the registry's own lists are made from its agreements: nothing to follow
+    states: set[str | None] | None = None
+    if seq == _LATEST_SEQ.rows(conn, series=series)[0][0]:
+        ended = seq - 1 if series == _ICE_PENDING else -1
+        states = {state for (state,) in _STATES_OF_RUNS.rows(conn, series=series, seq=seq, ended=ended)}
+        if not states:
+            return
+    lists = _BothLists(conn, states)
+    # A proposal made here (its evidence is a pending departure) that still waits for review and that the lists no
+    # longer support (a list ingested since, older or newer, lists the pending agreement as signed under its own name,
+    # say) is withdrawn, so that the same proposals come out of any ingest order. Decided pairs are never redone.
+    waiting, settled = {}, set()
+    for candidate_id, agency_id, other, status, evidence in _CANDIDATES_IN_STATES.rows(conn, states):
+        if status == "pending" and "pending" in (evidence or {}):
+            waiting[(agency_id, other)] = candidate_id
+        else:
+            settled |= {(agency_id, other), (other, agency_id)}
+    found = lists.renamed_departures(settled)
+    _WITHDRAW_CANDIDATE.many(conn, [{"_id": candidate_id} for pair, candidate_id in waiting.items() if pair not in found])
+    rules = identity_rules()
+    survivors = set()
+    for (arriving, departed), (match, evidence) in sorted(found.items()):
+        if match.confidence >= rules.threshold:
+            merge(conn, arriving, departed, match, evidence, SYSTEM, publication_id, refresh_survivor=False)
+            survivors.add(departed)
+        elif match.confidence >= rules.review_floor and (arriving, departed) not in waiting:
+            propose(conn, lists.state_of[arriving], arriving, departed, match, evidence, publication_id)
+    refresh(conn, sorted(survivors))
+
+
+class _BothLists:
+    """Every listing of ICE's pending and participating lists in some states (None: all), by agency and model."""
+
+    def __init__(self, conn: Connection, states: set[str | None] | None) -> None:
+        self.dates = {(s, q): published for s, q, published in _PUBLICATION_DATES.rows(conn)}
+        self.latest_pending = max((q for s, q in self.dates if s == _ICE_PENDING), default=0)
+        self.names: dict[int, list[str]] = defaultdict(list)
+        self.state_of: dict[int, str | None] = {}
+        self.runs: dict[int, list[tuple[str, int, int]]] = defaultdict(list)  # every listing, any model: for "listed together"
+        self.spans: dict[tuple[int, str, str], list[int]] = {}  # (agency, series, model) -> [first seq, last seq]
+        self.signed: dict[tuple[int, str, str], dt.date | None] = {}  # (agency, series, model) -> the signed date first listed
+        for agency_id, state, name, series, model, signed_on, first_seq, last_seq in _RUNS_OF_BOTH_LISTS.rows(conn, states):
+            if name not in self.names[agency_id]:
+                self.names[agency_id].append(name)
+            self.state_of[agency_id] = state
+            self.runs[agency_id].append((series, first_seq, last_seq))
+            if model:
+                key = (agency_id, series, model)
+                span = self.spans.setdefault(key, [first_seq, last_seq])
+                if first_seq <= span[0]:
+                    span[0], self.signed[key] = first_seq, signed_on
+                span[1] = max(span[1], last_seq)
+
+    def renamed_departures(self, settled: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[Match, dict]]:
+        """(arriving agency, departed agency) -> the identity rule relating their names, with its evidence: for each
+        agency first listed as participating for a model, the pending agency it most likely is."""
+        arrivals: dict[tuple[str | None, str], list[tuple[int, dt.date]]] = defaultdict(list)
+        for (agency_id, series, model), (first_seq, _last) in self.spans.items():
+            if series == _ICE_PARTICIPATING:
+                arrivals[(self.state_of[agency_id], model)].append((agency_id, self.dates[(series, first_seq)]))
+        alias_table = aliases.load()
+        best: dict[int, tuple[Match, int, dict]] = {}
+        for (agency_id, series, model), (first_seq, last_seq) in sorted(self.spans.items()):
+            # An agreement that left the pending list (a later pending list omits it) and was never listed as signed.
+            if series != _ICE_PENDING or last_seq >= self.latest_pending or (agency_id, _ICE_PARTICIPATING, model) in self.spans:
+                continue
+            state = self.state_of[agency_id]
+            first_pending, left_by = self.dates[(series, first_seq)], self.dates[(series, last_seq + 1)]
+            different = set().union(*(alias_table.different_from(state, n) for n in self.names[agency_id]))
+            for other, listed in arrivals.get((state, model), ()):
+                if not first_pending <= listed <= left_by or (other, agency_id) in settled or self.listed_together(agency_id, other):
+                    continue
+                if different & {agency_key(n) for n in self.names[other]}:
+                    continue
+                match = max((m for m in (compare_across_lists(new, old) for new in self.names[other] for old in self.names[agency_id]) if m), key=lambda m: m.confidence, default=None)
+                if match is None or (other in best and best[other][0].confidence >= match.confidence):
+                    continue
+                evidence = {
+                    "names": [self.names[other][0], self.names[agency_id][0]],
+                    "pending": {"model": model, "first_listed": str(first_pending), "last_listed": str(self.dates[(series, last_seq)]), "not_on_the_list_of": str(left_by)},
+                    "participating": {"model": model, "first_listed": str(listed), "signed": str(self.signed[(other, _ICE_PARTICIPATING, model)] or "unknown")},
+                    "listed_together": False,
+                }
+                best[other] = (match, agency_id, evidence)
+        return {(other, agency_id): (match, evidence) for other, (match, agency_id, evidence) in best.items()}
+
+    def listed_together(self, agency_id: int, other: int) -> bool:
+        """Whether one publication lists both agencies (two agencies, unless a normalization rule says otherwise)."""
+        return any(s == t and first <= other_last and other_first <= last for s, first, last in self.runs[agency_id] for t, other_first, other_last in self.runs[other])

@@ -50,6 +50,9 @@ RULE_TEXT = {
     "spelling_only": "a spelling difference of one or two letters (not enough on its own)",
     "continuity_similar": "the same agreements (model and signed date) pass between two names that share most words",
     "continuity_only": "the same agreements (model and signed date) pass between two names",
+    "pending_suffix": "one name is the other with words added, and an agreement left the pending list under one as an agreement of its model was first listed as signed under the other",
+    "pending_spelling": "names one or two letters apart, and an agreement left the pending list under one as an agreement of its model was first listed as signed under the other",
+    "pending_only": "an agreement left the pending list under one name as an agreement of its model was first listed as signed under the other",
     "alias": "the reviewed alias table says so",
     "review": "accepted in review",
 }
@@ -154,3 +157,18 @@ def _continuity_rules(a: str, b: str, new_name: str, old_name: str, continuity: 
         return Match("continuity_similar", conf["continuity_similar"])
     return Match("continuity_only", conf["continuity_only"])
 
+
+# The rules a name relation makes when its evidence is an agreement leaving the pending list (which gives no signed
+# date) rather than the same agreements passing within one list. Other relations keep their own rule: the
+# normalization rules need no evidence, and a county's own name one letter off (spelling_only) stays a question.
+_ACROSS_LISTS = {"suffix": "pending_suffix", "spelling_with_continuity": "pending_spelling", "continuity_similar": "pending_only", "continuity_only": "pending_only"}
+
+
+def compare_across_lists(participating_name: str, pending_name: str) -> Match | None:
+    """Whether a name first listed as participating and a name that left the pending list (same state and model,
+    at about the same time: see identity.follow_pending_departures) are one agency, by which rule."""
+    match = compare(participating_name, pending_name, continuity=True, co_listed=False)
+    if match is None or match.rule not in _ACROSS_LISTS:
+        return match
+    rule = _ACROSS_LISTS[match.rule]
+    return Match(rule, identity_rules().confidence[rule])

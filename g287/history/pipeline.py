@@ -34,7 +34,8 @@ def _summary(values: list[int]) -> dict:
     below = sum(1 for v in values if v < 0)
     if below:
         distribution["negative"] = below  # signed before the agreement was first seen pending
-    return {"count": len(values), "median_days": statistics.median(values), "min_days": min(values), "max_days": max(values), "distribution": distribution}
+    median = statistics.median(values)  # of an even count: the mean of the middle two, a whole day when they agree
+    return {"count": len(values), "median_days": int(median) if median == int(median) else median, "min_days": min(values), "max_days": max(values), "distribution": distribution}
 
 
 def pipeline(session: Session, origin: str = "ice") -> dict:

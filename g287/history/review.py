@@ -50,10 +50,11 @@ def candidates(session: Session, status: str | None = "pending") -> list[Candida
     )
     if status:
         query = query.where(IdentityCandidate.status == status)
-    return [
-        CandidateView(c.id, c.state_usps, name, c.candidate_agency_id, other, c.rule, RULE_TEXT.get(c.rule, c.rule), c.confidence, c.evidence, c.status, c.decided_by, c.note)
-        for c, name, other in session.execute(query)
-    ]
+    return [_view(c, name, other) for c, name, other in session.execute(query)]
+
+
+def _view(c: IdentityCandidate, name: str, candidate_name: str) -> CandidateView:
+    return CandidateView(c.id, c.state_usps, name, c.candidate_agency_id, candidate_name, c.rule, RULE_TEXT.get(c.rule, c.rule), c.confidence, c.evidence, c.status, c.decided_by, c.note)
 
 
 def live_agency(session: Session, agency_id: int) -> Agency:
@@ -97,7 +98,8 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         candidate.decided_by, candidate.decided_at, candidate.note = actor.label, dt.datetime.now(dt.timezone.utc), note
         audit.record(session, actor, "identity.review", "identity_candidate", candidate_id, before=before, after={"status": candidate.status, "note": note})
         session.flush()
-        view = next(c for c in candidates(session, None) if c.id == candidate_id)
+        # The two names as they were before the merge: after it, the candidate agency carries the newest of them.
+        view = _view(candidate, name.name, other_name)
         # Written before the database commits: if the file cannot be written, nothing changes (and if the commit
         # fails, the file is put back).
         _record_alias(alias_file, candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")

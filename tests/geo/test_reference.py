@@ -55,6 +55,15 @@ def test_counties_of_another_vintage():
     assert reference.in_vintage("12057", "2000") == "12057"
 
 
+def test_a_code_shared_by_two_versions_is_contained_as_the_version_it_names_today():
+    # 02195 was Petersburg Census Area (2008-2013: the rest of Wrangell-Petersburg, 02280) and is Petersburg
+    # Borough, which also took part of Hoonah-Angoon: no county of 2000 wholly contains the borough.
+    assert reference.in_vintage("02195", "2000") is None
+    assert reference.in_vintage("02195", "2010") == "02195"  # the code is a county of 2010 (the census area)
+    assert reference.in_vintage("02195", "2022") == "02195"
+    assert reference.in_vintage("02275", "2000") is None  # Wrangell: parts of two 2000 census areas
+
+
 def test_vintage_on_a_date():
     import datetime as dt
 
@@ -86,3 +95,6 @@ def test_changes_file_has_sources_and_known_fips():
         assert row["source"] in ("census-changes", "census-ct") and row["description"]
         assert row["fips"] in known
         assert not row["contained_in"] or row["contained_in"] in known
+    # Containment is read per county version (code and name): every row that gives one names a version held.
+    versions = {(c.fips, c.name) for c in reference.all_versions()}
+    assert all((row["fips"], row["name"]) in versions for row in rows if row["contained_in"])

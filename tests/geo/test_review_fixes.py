@@ -161,3 +161,16 @@ def test_counties_of_a_territory_are_refused_in_one_line(tmp_path):
         assert "50 states and DC only" in done.stderr
     listed = subprocess.run([sys.executable, "-m", "g287", "counties", "list", "DC", "--json"], capture_output=True, text=True, env=env)
     assert listed.returncode == 0 and '"11001"' in listed.stdout
+
+
+def test_a_listing_in_petersburg_borough_lies_in_no_county_of_2000(db, actor, tmp_path):
+    # The borough (02195 since 2013) took part of Hoonah-Angoon too; only the earlier census area of that code lay
+    # wholly in Wrangell-Petersburg (02280), so in 2000 the listing is "not in this vintage", not Wrangell-Petersburg's.
+    petersburg = ["ALASKA", "Petersburg Borough Police Department", "County", "Petersburg Borough", "Task Force Model", "2025-07-20", "link pending"]
+    day = dt.date(2025, 7, 26)
+    ingest_rows(db, actor, tmp_path / "petersburg.csv", [petersburg], day)
+    with db.session() as session:
+        in_2000, in_2022 = coverage(session, day, vintage="2000"), coverage(session, day, vintage="2022")
+    assert (in_2022["counties_with_county_agency"], in_2022["listings"]["located"], in_2022["listings"]["county_not_in_vintage"]) == (1, 1, 0)
+    assert (in_2000["counties_with_county_agency"], in_2000["listings"]["county_not_in_vintage"]) == (0, 1)
+    assert in_2000["by_state"]["AK"]["counties_with_any_agency"] == 0

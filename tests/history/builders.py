@@ -10,7 +10,7 @@ from g287.exports.ice_workbook import IceRow, write_ice_workbook
 from g287.registry.ingest import ingest_file
 
 MODEL_LABELS = {"JEM": "Jail Enforcement Model", "TFM": "Task Force Model", "WSO": "Warrant Service Officer"}
-STATES = {"FL": "FLORIDA", "TX": "TEXAS", "PA": "PENNSYLVANIA", "VA": "VIRGINIA", "TN": "TENNESSEE", "GA": "GEORGIA"}
+STATES = {"FL": "FLORIDA", "TX": "TEXAS", "PA": "PENNSYLVANIA", "VA": "VIRGINIA", "TN": "TENNESSEE", "GA": "GEORGIA", "AR": "ARKANSAS", "OH": "OHIO"}
 
 
 def row(state: str, agency: str, model: str, signed: str | None = "2025-04-14", agency_type: str = "Municipality", county: str = "") -> IceRow:

@@ -2,13 +2,17 @@
 
 import datetime as dt
 
+from g287.history import review
+from g287.history.aliases import path as alias_path
 from g287.history.diff import diff
 from g287.history.lifecycle import lifecycles
 from g287.history.listings import publications, runs_of
 from g287.history.pipeline import pipeline
 from g287.history.timeline import per_publication, timeline
 from g287.registry import figures
+from g287.registry.batch import expand_paths, ingest_many
 from g287.registry.publications import list_publications, resolve
+from tests.conftest import ICE, make_database
 
 
 def test_timeline_reproduces_every_publications_totals(bundled_db):
@@ -66,3 +70,58 @@ def test_real_lifecycles_and_pipeline_are_consistent(bundled_db):
     assert classified + len(signed_before_pending) == len(seen_pending)
     assert result["durations"]["to_listed"]["count"] == len(result["moved"]) > 0
     assert all(i["days_to_listed"] >= 0 for i in result["moved"])
+
+
+def test_real_agreements_that_left_the_pending_list_under_another_name_are_proposed_and_accepting_them_counts_them(bundled_db, tmp_path, monkeypatch, actor):
+    """Lower Burrell Fourth Ward Constable's Office (PA) and Arkansas State Police were counted as leaving the pending
+    list without being signed, and the list of 9 July said Arkansas State Police Department was "added"."""
+    # The reviewed table's entries, in a copy this test may write, without the two that join these pairs.
+    table = tmp_path / "aliases.csv"
+    lines = alias_path().read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(("AR,Arkansas State Police,", "PA,Lower Burrell Fourth Ward Constable's Office,"))]
+    assert len(lines) - len(kept) == 2
+    table.write_text("".join(kept), encoding="utf-8")
+    monkeypatch.setenv("G287_ALIASES_FILE", str(table))
+    db, close = make_database(bundled_db.dialect_name, tmp_path)
+    try:
+        ingest_many(db, expand_paths([str(ICE / "participating"), str(ICE / "pending")]), actor)
+        days = ["2025-05-15", "2025-05-16", "2025-05-29", "2025-05-30", "2025-06-17", "2025-06-20", "2025-07-03", "2025-07-09", "2025-07-11"]
+
+        def figures_and_pipeline():
+            with db.session() as session:
+                every_day = [figures.stats(session, dt.date.fromisoformat(day)) for day in days]
+                result = pipeline(session)
+                july = diff(session, resolve(session, "participatingAgencies07032025pm__v2.xlsx"), resolve(session, "participatingAgencies07092025am.xlsx"))
+            arkansas = {key: [i["agency"] for i in july[key] if i["agency"].startswith("Arkansas State Police")] for key in ("added", "from_pending")}
+            return every_day, [(i["state"], i["agency"]) for i in result["left_without_signing"]], arkansas
+
+        before, left_before, arkansas_before = figures_and_pipeline()
+        with db.session() as session:
+            waiting = review.candidates(session)
+        assert sorted((c.state, c.name, c.candidate_name, c.rule) for c in waiting) == [
+            ("AR", "Arkansas State Police Department", "Arkansas State Police", "pending_suffix"),
+            ("PA", "Lower Burrell Fourth Ward Constable", "Lower Burrell Fourth Ward Constable's Office", "pending_suffix"),
+        ]
+        assert len(left_before) == 6 and arkansas_before == {"added": ["Arkansas State Police Department"], "from_pending": []}
+        for candidate in waiting:
+            review.decide(db, actor, candidate.id, accept=True)
+        after, left_after, arkansas_after = figures_and_pipeline()
+    finally:
+        close()
+    assert after == before  # every figure of every date stays ICE's
+    may_29 = before[days.index("2025-05-29")]["participating"]
+    assert (may_29["moas"], may_29["agencies"], may_29["states"]) == (635, 517, 40)
+    assert set(left_before) - set(left_after) == {("AR", "Arkansas State Police"), ("PA", "Lower Burrell Fourth Ward Constable's Office")}
+    assert len(left_after) == 4 and arkansas_after == {"added": [], "from_pending": ["Arkansas State Police Department"]}
+
+
+def test_the_bundled_history_follows_both_agreements_from_the_pending_list(bundled_db):
+    """With the reviewed alias table, the two agreements are one agency's each: 4 left the pending list unsigned."""
+    with bundled_db.session() as session:
+        result = pipeline(session)
+    left = [(i["state"], i["agency"]) for i in result["left_without_signing"]]
+    assert len(left) == 4 and not {state for state, _agency in left} & {"AR"}
+    # 52 waits: the median is the mean of the middle two, written as a whole number of days when it is one
+    median = result["durations"]["to_listed"]["median_days"]
+    assert result["durations"]["to_listed"]["count"] == 52 and median == 18 and isinstance(median, int)
+    assert not any(agency.startswith("Lower Burrell") for _state, agency in left)

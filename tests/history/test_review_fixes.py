@@ -100,6 +100,18 @@ def test_alias_remove_undoes_the_merge_a_review_accept_made(db, candidate, alias
     assert one_agency(db)
 
 
+def test_accept_names_the_two_names_it_joined(db, candidate, alias_file):
+    # After the merge the candidate agency carries the newest name (RIGHT): read after it, both names were RIGHT.
+    from click.testing import CliRunner
+
+    from g287.cli import cli
+
+    result = CliRunner().invoke(cli, ["--database", db.url, "review", "accept", str(candidate)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"accepted: {RIGHT!r} is {TYPO!r}"
+    assert one_agency(db)
+
+
 def test_alias_remove_keeps_a_merge_the_identity_rules_made(db, tmp_path, alias_file, actor):
     pub = Publisher(db, tmp_path)
     pub.publish("participating", "2025-05-16", [row("FL", "City of Melbourne Police Department", "TFM")])

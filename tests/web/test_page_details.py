@@ -94,3 +94,15 @@ def test_an_export_refuses_an_empty_parameter_as_the_api_does(sqlite_site, query
         assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == name, path
     # Pages take an empty field as absent: their forms send one for "All models", "Latest publication"...
     assert sqlite_site.get(f"/agencies?{query}&model=").status_code == 200
+
+
+def test_the_about_page_says_which_identity_rules_are_never_proposed(sqlite_site):
+    from g287.history.names import identity_rules
+
+    rules = identity_rules()
+    rows = dict(re.findall(r"<tr><td>(\w+)</td><td>[^<]*</td><td class=\"n\">([^<]*)</td></tr>", sqlite_site.get("/about").text))
+    assert rows and set(rows) == set(rules.confidence)
+    for rule, confidence in rules.confidence.items():
+        expected = "(never proposed)" if confidence < rules.review_floor else "(reviewed)" if confidence < rules.threshold else ""
+        assert rows[rule] == f"{confidence:.2f} {expected}".strip(), rule
+    assert any(c < rules.review_floor for c in rules.confidence.values())  # continuity_only, pending_only

@@ -43,7 +43,7 @@ def test_home_map_by_state_and_county(site):
 
 def test_home_latest_changes_come_from_the_diff(site):
     text = text_of(site.get("/").text)
-    assert "Latest changes" in text and "newly listed as participating: 3" in text and "moved from the pending list to participating: 28" in text
+    assert "Latest changes" in text and "newly listed as participating: 2" in text and "moved from the pending list to participating: 29" in text
     assert "Walworth County Sheriff's Office (WI), WSO" in text  # the agreement the latest list no longer lists, by name
     assert "Every change, with details" in text
 
@@ -167,10 +167,10 @@ def test_model_pages(site):
 def test_pending_page(site):
     text = text_of(site.get("/pending").text)
     assert "39 pending listings" in text and "pendingAgencies07112025am_b.xlsx" in text
-    assert "From pending to signed" in text and "Median wait to be listed as participating: 18 days (51 agreements)" in text
+    assert "From pending to signed" in text and "Median wait to be listed as participating: 18 days (52 agreements)" in text
     assert "Days on the pending list, by model" in text and "by state" in text
-    assert "Left the pending list without being listed as signed (6)" in text and "Still pending (38)" in text
-    assert "85 more agreements moved from pending to participating but were already pending" in text
+    assert "Left the pending list without being listed as signed (4)" in text and "Still pending (38)" in text
+    assert "86 more agreements moved from pending to participating but were already pending" in text
     text = text_of(site.get("/pending", params={"as_of": "2025-05-20"}).text)
     assert "pendingAgencies05152025am" in text
     wso = text_of(site.get("/pending", params={"model": "WSO"}).text)
@@ -181,12 +181,12 @@ def test_changes_page(site):
     page = site.get("/changes")
     text = text_of(page.text)
     assert "807" in text and "777" in text and "+30" in text
-    assert "Newly listed as participating (3)" in text and "No longer listed as participating (1)" in text
+    assert "Newly listed as participating (2)" in text and "No longer listed as participating (1)" in text
     chosen = text_of(site.get("/changes", params={"from": "2025-05-16", "to": "2025-07-09"}).text)
     assert "participatingAgencies05162025am.xlsx" in chosen and LATEST in chosen
     assert "Renamed (the same agency under a new name) (8)" in chosen
     assert "City of Melbourne Police Department → Melbourne Police Department (FL), TFM: same name without a 'City of' / 'Town of' prefix (confidence 0.95)" in chosen
-    assert "Signed date changed (7)" in chosen and "Moved from the pending list to participating (83)" in chosen
+    assert "Signed date changed (7)" in chosen and "Moved from the pending list to participating (84)" in chosen
     pending = text_of(site.get("/changes", params={"kind": "pending"}).text)
     assert "pendingAgencies07112025am_b.xlsx" in pending and "Newly pending" in pending and "No longer pending" in pending
     assert site.get("/changes", params={"from": "no such file"}).status_code == 404

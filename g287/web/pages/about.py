@@ -38,6 +38,7 @@ def about_page(request: Request):
         counts={v.name: len(reference.counties_in(v.name)) for v in reference.vintages()},
         end_after=end_after_default(),
         threshold=rules.threshold,
+        review_floor=rules.review_floor,
         rule_text=RULE_TEXT,
         confidences=rules.confidence,
     )
