@@ -18,3 +18,23 @@ def parse_day(text: str) -> dt.date:
     if not _DAY.fullmatch(text):
         raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
     return dt.date.fromisoformat(text)
+
+
+def today() -> dt.date:
+    """Today where g287 runs (the machine's local date). Every "today" of the program workflow is this one — a
+    letter's and a draft's date, the latest date a step may have, the default date of a step, the day the lists
+    and figures describe — so that late in the evening a letter is not dated tomorrow (UTC) while the lists and
+    the date checks still say today."""
+    return dt.date.today()
+
+
+def now() -> dt.datetime:
+    """The time where g287 runs, in the local time zone: its date is today() (a list published at 23:00 is
+    today's evening list, not tomorrow morning's in UTC)."""
+    return dt.datetime.now().astimezone()
+
+
+def day_of(moment: dt.datetime) -> dt.date:
+    """The local date of a stored time (g287 stores times in UTC; SQLite returns them without a time zone)."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)).astimezone().date()
+

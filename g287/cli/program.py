@@ -4,13 +4,13 @@ what is due, and the registry's own published lists. Thin wrappers over g287.pro
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 from rich.table import Table
 
+from g287 import days
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
 from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
@@ -187,13 +187,17 @@ def terminate_command(moa_id, terminated_on):
 @click.option("--citizen/--not-citizen", default=None, help="U.S. citizen or not (default: not recorded).")
 @click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws (default: not recorded).")
 @click.option("--service", "periods", multiple=True, metavar="START[:END]", help="A period of sworn law enforcement service (YYYY-MM-DD; no END while it lasts).")
+@click.option("--on", "nominated_on", metavar="YYYY-MM-DD", help="The day of the nomination (default: today).")
 @json_option
 @database_option
-def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, as_json):
+def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominated_on, as_json):
     """Nominate an officer to a signed MOA, and show their eligibility."""
     service = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
     with state().db.session(writing=True) as session:
-        nominee = nominees.nominate(session, admin(), moa_id, full_name=full_name, us_citizen=citizen, enforced_jurisdiction_laws=enforced_laws, service_periods=service)
+        nominee = nominees.nominate(
+            session, admin(), moa_id, full_name=full_name, us_citizen=citizen, enforced_jurisdiction_laws=enforced_laws, service_periods=service,
+            nominated_on=parse_date(nominated_on, "--on"),
+        )
         detail = nominees.nominee_detail(session, admin(), nominee.id)
     _show_nominee(detail, as_json)
 
@@ -271,7 +275,7 @@ def enrol_command(nominee_id, enrolled_on):
 def exam_command(nominee_id, score, taken_on, exam):
     """Record an examination score (70% to pass; one remediation attempt; two failures disqualify)."""
     with state().db.session(writing=True) as session:
-        progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or dt.date.today(), exam=exam)
+        progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or days.today(), exam=exam)
     click.echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation}")
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+
+from g287.errors import G287Error
+from g287.wording import counted
 
 
 def normalize_url(url: str) -> str:
@@ -39,6 +44,29 @@ def prepare_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITING) else "BEGIN")
+
+
+@contextmanager
+def schema_change(connection: Connection):
+    """A transaction for migrations. SQLite changes a column (batch mode) by building a new table, dropping the old
+    one and renaming the new: with foreign keys enforced, dropping a table that other rows refer to fails, even
+    with the checks deferred. SQLite's own procedure for such changes is followed: foreign keys off, outside the
+    transaction; every foreign key checked before it commits (a violation rolls it all back); on again after."""
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            yield
+        return
+    raw = connection.connection.dbapi_connection  # the pragma has no effect inside a transaction: before it begins
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with connection.begin():
+            yield
+            violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if violations:
+                table, rowid, parent, _index = violations[0]
+                raise G287Error(f"the migration leaves {counted(len(violations), 'row')} referring to missing rows (first: {table} row {rowid}, to {parent})")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def is_busy(error: Exception) -> bool:

@@ -86,7 +86,8 @@ class Database:
                     f"the database {self.safe_url} has a schema this version of g287 does not know (revision {', '.join(sorted(unknown))}): "
                     "it was made or upgraded by a newer g287; use that version"
                 )
-            with self._writing_engine.begin() as connection:  # two processes opening a new database: one migrates, the other waits
+            # Two processes opening a new database: one migrates, the other waits.
+            with self._writing_engine.connect() as connection, dialect.schema_change(connection):
                 cfg = alembic_config(self.engine)
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "heads")

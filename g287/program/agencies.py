@@ -19,7 +19,7 @@ from g287 import audit
 from g287.access import Actor, allowed, authorize
 from g287.db.plain import plain
 from g287.db.models.audit import AuditEvent
-from g287.db.models.program import ApplicantAgency
+from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.db.models.registry import Agency, AgencyName, State
 from g287.errors import NotFound
 from g287.program.validation import Checker, Conflict, InvalidInput
@@ -151,6 +151,14 @@ def link_agency(session: Session, actor: Actor, agency_id: int, registry_agency_
     authorize(actor, "agency.link", agency)
     if registry_agency_id is not None:
         _check_registry_agency(session, registry_agency_id, agency.state_usps)
+    signed = session.scalars(select(ProgramMoa).where(ProgramMoa.agency_id == agency.id, ProgramMoa.registry_agreement_id.is_not(None)).order_by(ProgramMoa.id)).first()
+    if signed is not None and registry_agency_id != agency.registry_agency_id:
+        # The signed MOA's agreement in the registry belongs to the agency linked now; relinked, the registry's
+        # lists would credit the MOA to the agency it was not signed by.
+        raise Conflict(
+            f"this agency's signed {signed.model} MOA {signed.id} is recorded in the registry under agency {agency.registry_agency_id}: "
+            "an agency with a signed MOA cannot be relinked or unlinked"
+        )
     before = fields_of(agency)
     agency.registry_agency_id = registry_agency_id
     agency.link_rule = RULE_BY_HAND if registry_agency_id is not None else None

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from g287 import audit
+from g287 import audit, days
 from g287.access import Actor, allowed, authorize
 from g287.catalog import catalog
 from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
@@ -137,7 +137,7 @@ def submit_letter(session: Session, actor: Actor, agency_id: int, form: LetterFo
     if taken:
         raise Conflict(f"the agency already has an open or signed {taken.model} MOA (application {taken.application_id})")
     now = dt.datetime.now(dt.timezone.utc)
-    letter = {**values, "agency": agency_snapshot(session, agency), "date": (today or now.date()).isoformat()}
+    letter = {**values, "agency": agency_snapshot(session, agency), "date": (today or days.today()).isoformat()}
     letter["text"] = letter_text(letter)
     application = Application(agency_id=agency.id, submitted_at=now, submitted_by=actor.label, letter=letter)
     session.add(application)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from g287 import days
 from g287.access import Actor, authorize
 from g287.db.engine import Database
 from g287.db.models.program import User
@@ -58,10 +59,10 @@ def _periods(today: dt.date, years: float) -> list[dict]:
 
 def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> DemoResult:
     authorize(actor, "program.demo")
-    today = today or dt.date.today()
+    today = today or days.today()
 
-    def ago(days: int) -> dt.date:
-        return today - dt.timedelta(days=days)
+    def ago(count: int) -> dt.date:
+        return today - dt.timedelta(days=count)
 
     result = DemoResult()
     with db.session(writing=True) as session:
@@ -102,22 +103,22 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
         moas.draft_moa(session, officer, wso.id, today=ago(30))
         agency_actor = actors["demo-agency"]
         # One year of experience: refused for the Task Force Model, with the reason.
-        alex = nominees.nominate(session, agency_actor, tfm.id, full_name="Alex Example", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 1), today=today)
+        alex = nominees.nominate(session, agency_actor, tfm.id, full_name="Alex Example", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 1), nominated_on=ago(85), today=today)
         nominees.record_background(session, officer, alex.id, result="passed", completed_on=ago(80), today=today)
         # Failed once, passed the remediation, certified: authorized.
-        jordan = nominees.nominate(session, agency_actor, tfm.id, full_name="Jordan Sample", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 6), today=today)
+        jordan = nominees.nominate(session, agency_actor, tfm.id, full_name="Jordan Sample", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 6), nominated_on=ago(85), today=today)
         nominees.record_background(session, officer, jordan.id, result="passed", completed_on=ago(80), today=today)
         training.enrol(session, officer, jordan.id, enrolled_on=ago(70), today=today)
         training.record_exam(session, officer, jordan.id, score=62, taken_on=ago(60), today=today)
         training.record_exam(session, officer, jordan.id, score=84, taken_on=ago(55), today=today)
         training.certify(session, officer, jordan.id, certified_on=ago(50), today=today)
         # Failed once: the remediation examination is due.
-        casey = nominees.nominate(session, agency_actor, tfm.id, full_name="Casey Placeholder", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 4), today=today)
+        casey = nominees.nominate(session, agency_actor, tfm.id, full_name="Casey Placeholder", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 4), nominated_on=ago(40), today=today)
         nominees.record_background(session, officer, casey.id, result="passed", completed_on=ago(30), today=today)
         training.enrol(session, officer, casey.id, enrolled_on=ago(20), today=today)
         training.record_exam(session, officer, casey.id, score=55, taken_on=ago(10), today=today)
         # Passed: ready to certify.
-        morgan = nominees.nominate(session, agency_actor, tfm.id, full_name="Morgan Test", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 10), today=today)
+        morgan = nominees.nominate(session, agency_actor, tfm.id, full_name="Morgan Test", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 10), nominated_on=ago(40), today=today)
         nominees.record_background(session, officer, morgan.id, result="passed", completed_on=ago(30), today=today)
         training.enrol(session, officer, morgan.id, enrolled_on=ago(20), today=today)
         training.record_exam(session, officer, morgan.id, score=91, taken_on=ago(5), today=today)
@@ -149,12 +150,12 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
                 signatories=[{"name": "Jamie Example", "title": "Sheriff", "party": "agency"}, {"name": "Lee Official", "title": "Field Office Director", "party": "ICE"}],
             )
         moas.terminate_moa(session, officer, jem_old.id, terminated_on=ago(30), today=today)
-        taylor = nominees.nominate(session, exampleton_actor, wso_old.id, full_name="Taylor Specimen", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 9), today=today)
+        taylor = nominees.nominate(session, exampleton_actor, wso_old.id, full_name="Taylor Specimen", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 9), nominated_on=ago(750), today=today)
         nominees.record_background(session, officer, taylor.id, result="passed", completed_on=ago(740), today=today)
         training.enrol(session, officer, taylor.id, enrolled_on=ago(730), today=today)
         training.record_exam(session, officer, taylor.id, score=88, taken_on=ago(705), today=today)
         training.certify(session, officer, taylor.id, certified_on=ago(700), today=today)
-        drew = nominees.nominate(session, exampleton_actor, wso_old.id, full_name="Drew Sample", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 5), today=today)
+        drew = nominees.nominate(session, exampleton_actor, wso_old.id, full_name="Drew Sample", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 5), nominated_on=ago(70), today=today)
         nominees.record_background(session, officer, drew.id, result="passed", completed_on=ago(60), today=today)
         training.enrol(session, officer, drew.id, enrolled_on=ago(50), today=today)
         training.record_exam(session, officer, drew.id, score=58, taken_on=ago(40), today=today)

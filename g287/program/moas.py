@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from g287 import audit
+from g287 import audit, days
 from g287.access import Actor, authorize
 from g287.catalog import catalog
-from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
+from g287.db.models.program import ApplicantAgency, Application, Certification, Enrolment, Nominee, ProgramMoa
 from g287.db.models.registry import Agreement
 from g287.errors import NotFound
 from g287.program import agencies, storage
@@ -72,7 +72,7 @@ def draft_moa(session: Session, actor: Actor, moa_id: int, *, today: dt.date | N
     draft = {
         "model": moa.model,
         "version": moa.draft_version + 1,
-        "drafted_on": (today or now.date()).isoformat(),
+        "drafted_on": (today or days.today()).isoformat(),
         "drafted_by": actor.label,
         "application_id": application.id,
         "letter_date": application.letter["date"],
@@ -139,7 +139,10 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     if moa.status not in ("requested", "draft"):
         raise Conflict(f"MOA {moa.id} is already {moa.status}")
     check = Checker()
-    day = check.date("signed_on", signed_on, not_after=today or dt.date.today())
+    day = check.date("signed_on", signed_on, not_after=today or days.today())
+    asked_on = dt.date.fromisoformat(session.get(Application, moa.application_id).letter["date"])
+    if day is not None and day < asked_on:
+        check.fail("signed_on", f"{day.isoformat()} is before the letter of interest that asked for this MOA, dated {asked_on.isoformat()}")
     check.done()
     people = check_signatories(signatories)
     stored = storage.store_signed_moa(pdf)
@@ -163,6 +166,17 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     return moa
 
 
+def _last_step(session: Session, moa: ProgramMoa) -> tuple[dt.date, str] | None:
+    """The latest enrolment or certification recorded under the MOA. Steps stay in the order they happened: each
+    needed the MOA in effect on its day, which a termination dated that day or before would deny."""
+    steps = []
+    for step, record, column in (("enrolment", Enrolment, Enrolment.enrolled_on), ("certification", Certification, Certification.certified_on)):
+        on = session.scalar(select(func.max(column)).join(Nominee, Nominee.id == record.nominee_id).where(Nominee.moa_id == moa.id))
+        if on is not None:
+            steps.append((on, step))
+    return max(steps, default=None)
+
+
 def terminate_moa(session: Session, actor: Actor, moa_id: int, *, terminated_on, today: dt.date | None = None) -> ProgramMoa:
     """End a signed MOA: its officers are no longer authorized from that date, and the registry's own
     participating list no longer lists it."""
@@ -171,9 +185,12 @@ def terminate_moa(session: Session, actor: Actor, moa_id: int, *, terminated_on,
     if moa.status != "signed":
         raise Conflict(f"MOA {moa.id} is {moa.status}: only a signed MOA can be terminated")
     check = Checker()
-    day = check.date("terminated_on", terminated_on, not_after=today or dt.date.today())
+    day = check.date("terminated_on", terminated_on, not_after=today or days.today())
     if day is not None and day < moa.signed_on:
         check.fail("terminated_on", f"must not be before the MOA was signed ({moa.signed_on.isoformat()})")
+    last = _last_step(session, moa)
+    if day is not None and last is not None and day <= last[0]:
+        check.fail("terminated_on", f"must be after the {last[1]} already recorded under this MOA on {last[0].isoformat()}")
     check.done()
     moa.status, moa.terminated_on = "terminated", day
     session.flush()

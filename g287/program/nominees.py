@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from g287 import audit
+from g287 import audit, days
 from g287.access import Actor, allowed, authorize
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.errors import NotFound
@@ -72,16 +72,19 @@ def nominate(
     us_citizen: bool | None = None,
     enforced_jurisdiction_laws: bool | None = None,
     service_periods: list | None = None,
+    nominated_on=None,
     today: dt.date | None = None,
 ) -> Nominee:
-    """Nominate an officer to a participating MOA of the agency. The nominee is recorded even when not (yet)
-    eligible; eligibility is decided by the rules whenever it is asked for, and enrolment requires it."""
+    """Nominate an officer to a participating MOA of the agency, today or on a past day when the MOA was in effect
+    (`nominated_on`, to record older history). The nominee is recorded even when not (yet) eligible; eligibility is decided by the rules
+    whenever it is asked for, and enrolment requires it."""
     moa = get_moa(session, moa_id, changing=True)  # a termination at the same moment waits, or is waited for
     authorize(actor, "nominee.create", moa)
-    today = today or dt.date.today()
-    if not participating(moa, today):
-        raise Conflict(f"MOA {moa.id} ({moa.model}) is {moa.status}: officers are nominated to a signed MOA in effect")
+    today = today or days.today()
     check = Checker()
+    day = check.date("nominated_on", nominated_on or today, not_after=today)
+    if day is not None and not participating(moa, day):
+        raise Conflict(f"MOA {moa.id} ({moa.model}) is {moa.status}, not in effect on {day.isoformat()}: officers are nominated to a signed MOA in effect")
     name = check.text("full_name", full_name, max_length=200)
     citizen = check.boolean("us_citizen", us_citizen)
     laws = check.boolean("enforced_jurisdiction_laws", enforced_jurisdiction_laws)
@@ -94,20 +97,26 @@ def nominate(
         us_citizen=citizen,
         enforced_jurisdiction_laws=laws,
         service_periods=periods,
+        nominated_on=day,
         nominated_at=dt.datetime.now(dt.timezone.utc),
         nominated_by=actor.label,
     )
     session.add(nominee)
     session.flush()
-    audit.record(session, actor, "nominee.create", "nominee", nominee.id, after={"moa_id": moa.id, **facts_of(nominee)})
+    audit.record(session, actor, "nominee.create", "nominee", nominee.id, after={"moa_id": moa.id, "nominated_on": day.isoformat(), **facts_of(nominee)})
     return nominee
+
+
+def nomination_day(nominee: Nominee) -> dt.date:
+    """The day of the nomination: no later step of the nominee is dated before it."""
+    return nominee.nominated_on
 
 
 def update_nominee(session: Session, actor: Actor, nominee_id: int, *, full_name=NOT_GIVEN, us_citizen=NOT_GIVEN, enforced_jurisdiction_laws=NOT_GIVEN, service_periods=NOT_GIVEN, today: dt.date | None = None) -> Nominee:
     """Change the facts the agency attests (only those given). A certified officer whose facts no longer meet the
     rules stops being authorized."""
     nominee = get_nominee(session, actor, nominee_id, "nominee.update")
-    today = today or dt.date.today()
+    today = today or days.today()
     check = Checker()
     changes = {}
     if full_name is not NOT_GIVEN:
@@ -132,7 +141,7 @@ def record_background(session: Session, actor: Actor, nominee_id: int, *, result
     nominee = get_nominee(session, actor, nominee_id, "nominee.record_background")
     check = Checker()
     outcome = check.choice("result", result, ("passed", "failed"))
-    day = check.date("completed_on", completed_on, not_after=today or dt.date.today())
+    day = check.date("completed_on", completed_on, not_after=today or days.today())
     # Steps stay in the order they happened: an enrolment or certification already recorded came after the
     # background check it rests on, so a result dated later would leave them resting on nothing.
     for step, recorded in (
@@ -156,7 +165,7 @@ def eligibility_of(session: Session, nominee: Nominee, as_of: dt.date) -> Eligib
 
 def eligibility(session: Session, actor: Actor, nominee_id: int, *, as_of: dt.date | None = None) -> Eligibility:
     nominee = get_nominee(session, actor, nominee_id)
-    return eligibility_of(session, nominee, day_argument("as_of", as_of) or dt.date.today())
+    return eligibility_of(session, nominee, day_argument("as_of", as_of) or days.today())
 
 
 def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt.date | None = None) -> dict:
@@ -164,7 +173,7 @@ def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt
     from g287.program.training import standing  # training builds on nominees
 
     nominee = get_nominee(session, actor, nominee_id)
-    as_of = day_argument("as_of", as_of) or dt.date.today()
+    as_of = day_argument("as_of", as_of) or days.today()
     moa = session.get(ProgramMoa, nominee.moa_id)
     enrolment = session.scalars(select(Enrolment).where(Enrolment.nominee_id == nominee.id)).first()
     attempts = list(session.scalars(select(ExamAttempt).where(ExamAttempt.enrolment_id == enrolment.id).order_by(ExamAttempt.id))) if enrolment else []
@@ -176,6 +185,7 @@ def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt
         "model": moa.model,
         **facts_of(nominee),
         "nominated_at": nominee.nominated_at.isoformat(),
+        "nominated_on": nomination_day(nominee).isoformat(),
         "eligibility": eligibility_of(session, nominee, as_of).as_dict(),
         "enrolment": None
         if enrolment is None
@@ -198,7 +208,7 @@ def list_nominees(session: Session, actor: Actor, *, moa_id: int | None = None, 
     """Nominees the actor may read, with eligibility and standing (an agency user: their agency's only)."""
     from g287.program.training import standing
 
-    as_of = day_argument("as_of", as_of) or dt.date.today()
+    as_of = day_argument("as_of", as_of) or days.today()
     query = select(Nominee, ProgramMoa.model, ApplicantAgency.name).join(ProgramMoa, ProgramMoa.id == Nominee.moa_id).join(ApplicantAgency, ApplicantAgency.id == Nominee.agency_id)
     if moa_id is not None:
         query = query.where(Nominee.moa_id == moa_id)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from g287 import days
 from g287.access import Actor, authorize
 from g287.catalog import catalog
 from g287.db.engine import Database
@@ -88,7 +89,7 @@ def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: d
     """Write the registry's lists that changed since its last publication and ingest them (origin "registry");
     return what was done and the registry's figures. Each list is one ingest transaction."""
     authorize(actor, "program.publish")
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or days.now()
     directory = Path(directory) if directory else list_directory()
     result = PublishResult()
     with db.session() as session:

@@ -13,13 +13,13 @@ from types import SimpleNamespace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from g287 import audit
+from g287 import audit, days
 from g287.access import Actor, allowed, authorize
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.errors import NotFound
 from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_progress, next_attempt_is_remedial
 from g287.program.moas import participating
-from g287.program.nominees import eligibility_of, get_nominee
+from g287.program.nominees import eligibility_of, get_nominee, nomination_day
 from g287.program.rules import add_years
 from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
 
@@ -82,6 +82,14 @@ def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
     return Standing("eligible" if check.eligible else "ineligible", False, check.reasons)
 
 
+def not_before_nomination(nominee: Nominee, field_name: str, day: dt.date) -> None:
+    """No step of a nominee is dated before the nomination: an officer would count as trained, certified and
+    authorized on days before anyone nominated them."""
+    nominated = nomination_day(nominee)
+    if day < nominated:
+        raise InvalidInput({field_name: f"must not be before the nomination, {nominated.isoformat()}"})
+
+
 def not_before_background(nominee: Nominee, field_name: str, day: dt.date) -> None:
     """Steps are recorded in the order they happened: none before the background investigation's completion."""
     completed = nominee.background_completed_on
@@ -93,13 +101,14 @@ def enrol(session: Session, actor: Actor, nominee_id: int, *, enrolled_on=None, 
     """Enrol an eligible nominee in the initial course of their MOA's model. An ineligible nominee is refused
     with the reason for every rule not met."""
     nominee = get_nominee(session, actor, nominee_id, "training.enrol")
-    today = today or dt.date.today()
+    today = today or days.today()
     check = Checker()
     day = check.date("enrolled_on", enrolled_on or today, not_after=today)
     check.done()
     moa, enrolment, _ = _records(session, nominee)
     if enrolment is not None:
         raise Conflict(f"nominee {nominee.id} is already enrolled (since {enrolment.enrolled_on.isoformat()})")
+    not_before_nomination(nominee, "enrolled_on", day)
     not_before_background(nominee, "enrolled_on", day)
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
@@ -129,17 +138,21 @@ def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken
     exam = exam or (course.exam_names[0] if len(course.exam_names) == 1 else None)
     if exam is None:
         check.fail("exam", f"name the examination: {', '.join(course.exam_names)}")
-    day = check.date("taken_on", taken_on, not_after=today or dt.date.today())
+    elif exam not in course.exam_names:
+        check.fail("exam", f"{exam!r} is not an examination of this course: {', '.join(course.exam_names)}")
+    day = check.date("taken_on", taken_on, not_after=today or days.today())
     try:
-        value = float(score)
-        if not 0 <= value <= 100:
-            check.fail("score", "a percentage from 0 to 100")
+        # A yes or no is no score: float(True) would record 1 percent, a failure that may disqualify for good.
+        value = None if isinstance(score, bool) else float(score)
     except (TypeError, ValueError):
+        value = None
+    if value is None or not 0 <= value <= 100:
         check.fail("score", "a percentage from 0 to 100")
     check.done()
     previous = _attempts(session, enrolment)
     if day < enrolment.enrolled_on or (previous and day < previous[-1].taken_on):
         raise InvalidInput({"taken_on": "must not be before the enrolment or an examination already recorded"})
+    not_before_nomination(nominee, "taken_on", day)
     remedial, refused = next_attempt_is_remedial(course.exam_names, [Attempt(a.exam, a.score, a.taken_on) for a in previous], exam, policy)
     if refused:
         raise Conflict(refused)
@@ -167,7 +180,7 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
     """Certify a nominee who passed the course, is eligible and whose MOA is in effect; the expiry and the
     refresher date follow the course catalog."""
     nominee = get_nominee(session, actor, nominee_id, "training.certify")
-    today = today or dt.date.today()
+    today = today or days.today()
     check = Checker()
     day = check.date("certified_on", certified_on or today, not_after=today)
     check.done()
@@ -178,6 +191,7 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
         raise Conflict(f"nominee {nominee.id} has not passed the course" + (f" ({enrolment.status})" if enrolment else " (not enrolled)"))
     if day < enrolment.finished_on:
         raise InvalidInput({"certified_on": f"must not be before the course was passed ({enrolment.finished_on.isoformat()})"})
+    not_before_nomination(nominee, "certified_on", day)
     not_before_background(nominee, "certified_on", day)
     verdict = eligibility_of(session, nominee, day)
     if not verdict.eligible:
@@ -223,9 +237,12 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
     nominee = get_nominee(session, actor, nominee_id, "training.record_refresher")
     _, enrolment, certification = _live_certification(session, nominee)
     check = Checker()
-    day = check.date("completed_on", completed_on, not_after=today or dt.date.today())
+    day = check.date("completed_on", completed_on, not_after=today or days.today())
     if day is not None and day < certification.certified_on:
         check.fail("completed_on", "must not be before the certification")
+    elif day is not None and certification.last_refresher_on and day < certification.last_refresher_on:
+        # Dates only move forward: an earlier refresher would bring the next one's due date back.
+        check.fail("completed_on", f"must not be before the last refresher, {certification.last_refresher_on.isoformat()}")
     check.done()
     before = _certification_fields(certification)
     course = course_catalog().courses[enrolment.course]
@@ -239,14 +256,20 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
     """ICE renews an authorization: a new period runs from the renewal date (eligibility and MOA re-checked)."""
     nominee = get_nominee(session, actor, nominee_id, "training.certify")
     moa, enrolment, certification = _live_certification(session, nominee)
+    years = course_catalog().courses[enrolment.course].certification_years
+    # The current period's first day, the last renewal's date (no renewal yet: the certification's); the expiry is
+    # that day `years` later. An earlier renewal would bring the expiry back.
+    period_start = max(certification.certified_on, add_years(certification.expires_on, -years))
     check = Checker()
-    day = check.date("renewed_on", renewed_on, not_after=today or dt.date.today())
+    day = check.date("renewed_on", renewed_on, not_after=today or days.today())
     if day is not None and day < certification.certified_on:
         check.fail("renewed_on", "must not be before the certification")
-    elif day is not None and day > certification.expires_on:
-        # One period runs from the certification to the expiry: renewed after a lapse, the officer would count as
-        # authorized during the lapse too.
-        check.fail("renewed_on", f"must not be after the expiry, {certification.expires_on.isoformat()}: a lapsed certification is not renewed")
+    elif day is not None and day < period_start:
+        check.fail("renewed_on", f"must not be before the last renewal, {period_start.isoformat()}")
+    elif day is not None and day >= certification.expires_on:
+        # One period runs from the certification to the day before the expiry (standing counts the expiry day as
+        # expired): renewed after a lapse, the officer would count as authorized during the lapse too.
+        check.fail("renewed_on", f"must be before the expiry, {certification.expires_on.isoformat()}: a lapsed certification is not renewed")
     check.done()
     verdict = eligibility_of(session, nominee, day)
     if not verdict.eligible:
@@ -254,7 +277,7 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
     before = _certification_fields(certification)
-    certification.expires_on = add_years(day, course_catalog().courses[enrolment.course].certification_years)
+    certification.expires_on = add_years(day, years)
     session.flush()
     audit.record(session, actor, "training.renew", "nominee", nominee.id, before=before, after=_certification_fields(certification))
     return certification
@@ -265,7 +288,7 @@ def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today
     nominee = get_nominee(session, actor, nominee_id, "training.revoke")
     _, _, certification = _live_certification(session, nominee)
     check = Checker()
-    day = check.date("revoked_on", revoked_on, not_after=today or dt.date.today())
+    day = check.date("revoked_on", revoked_on, not_after=today or days.today())
     if day is not None and day < certification.certified_on:
         check.fail("revoked_on", "must not be before the certification")
     check.done()
@@ -305,7 +328,7 @@ def _nominee_rows(session: Session, agency_id: int | None, model: str | None):
 def authorized_officers(session: Session, actor: Actor, *, as_of: dt.date | None = None, agency_id: int | None = None, model: str | None = None) -> list[dict]:
     """Officers authorized on a date, per agency and model (personal data: the program office, or the agency)."""
     scope = _scope(actor, agency_id)
-    as_of = day_argument("as_of", as_of) or dt.date.today()
+    as_of = day_argument("as_of", as_of) or days.today()
     result = []
     for nominee, moa, agency in _nominee_rows(session, scope, model):
         state = standing(session, nominee, as_of)
@@ -332,7 +355,7 @@ def authorized_officers(session: Session, actor: Actor, *, as_of: dt.date | None
 def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, agency_id: int | None = None) -> list[dict]:
     """Per agency and model: nominees, eligible, in training, certified, authorized."""
     scope = _scope(actor, agency_id)
-    as_of = day_argument("as_of", as_of) or dt.date.today()
+    as_of = day_argument("as_of", as_of) or days.today()
     table: dict[tuple, dict] = {}
     for nominee, moa, agency in _nominee_rows(session, scope, None):
         key = (agency.id, moa.model)
@@ -351,7 +374,7 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
     within the last `within_days`, overdue, until the officer is nominated again), remediation examinations,
     background results to record, nominees ready to enrol or to certify."""
     scope = _scope(actor, agency_id)  # first: who may not read this is told so, whatever they asked
-    as_of = day_argument("as_of", as_of) or dt.date.today()
+    as_of = day_argument("as_of", as_of) or days.today()
     if not 0 <= within_days <= MAX_WITHIN_DAYS:
         raise InvalidInput({"within_days": f"from 0 to {MAX_WITHIN_DAYS}"})
     horizon = as_of + dt.timedelta(days=within_days)

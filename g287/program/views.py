@@ -12,6 +12,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from g287 import days
 from g287.access import Actor, authorize
 from g287.catalog import MODEL_CODES
 from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
@@ -96,7 +97,7 @@ def program_figures(session: Session, actor: Actor, as_of: dt.date | None = None
     """The registry's own figures, computed from its records: participating MOAs (signed here, in effect on the
     date) and pending ones, by model, agencies and states. Each figure says its source."""
     authorize(actor, "application.read_public")
-    as_of = day_argument("as_of", as_of) or dt.date.today()
+    as_of = day_argument("as_of", as_of) or days.today()
     day = as_of.isoformat()
     rows = _rows(session, ("requested", "draft", "signed", "terminated"))
     participating = [r for r in rows if r["signed_on"] and r["signed_on"] <= day and (not r["terminated_on"] or r["terminated_on"] > day)]

@@ -87,7 +87,7 @@ def world(tmp_path_factory):
         w = build(session, "certified")
         extra = {}
         for name, stage in (("ready", "eligible"), ("trainee", "enrolled"), ("graduate", "passed")):
-            n = nominees.nominate(session, w.user_a, w.tfm, full_name=f"{name.title()} Officer", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(5)}], today=TODAY)
+            n = nominees.nominate(session, w.user_a, w.tfm, full_name=f"{name.title()} Officer", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(5)}], nominated_on=TODAY - dt.timedelta(days=10), today=TODAY)
             nominees.record_background(session, OFFICER, n.id, result="passed", completed_on=TODAY - dt.timedelta(days=9), today=TODAY)
             if stage != "eligible":
                 training.enrol(session, OFFICER, n.id, enrolled_on=TODAY - dt.timedelta(days=8), today=TODAY)
@@ -107,7 +107,8 @@ def calls(w):
         ("agency.create", lambda s, a: agencies.create_agency(s, a, "New Police Department", "FL", "municipality")),
         ("agency.read", lambda s, a: agencies.get_agency(s, a, w.agency_a)),
         ("agency.update", lambda s, a: agencies.update_agency(s, a, w.agency_a, name="Testville County Sheriff's Office", state="FL", agency_type="county", county="Testville County")),
-        ("agency.link", lambda s, a: agencies.link_agency(s, a, w.agency_a, None)),
+        # Linked again to the agency it is linked to: an agency with a signed MOA is not relinked elsewhere.
+        ("agency.link", lambda s, a: agencies.link_agency(s, a, w.agency_a, agencies.get_agency(s, ADMIN, w.agency_a).registry_agency_id)),
         ("application.submit", lambda s, a: applications.submit_letter(s, a, w.agency_a, letter(models=["JEM"]))),
         ("application.read", lambda s, a: applications.application_detail(s, a, w.application)),
         ("application.read", lambda s, a: applications.letter_document(s, a, w.application, "pdf")),

@@ -1,6 +1,7 @@
 """The commands: `g287 user add|list|disable`, `g287 audit`, `g287 demo` and `g287 program ...`, as a user runs
 them (a subprocess), with bad input answered in one line and exit status 1."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -127,3 +128,13 @@ def test_program_commands_from_letter_to_certification(g287, tmp_path, deferred_
     listed = json.loads(g287("program", "lists", "--kind", "participating", "--json").stdout)
     assert "Quinn Example" not in json.dumps(listed)
     assert deferred_writes == []  # every change began as writing: it waits for another, never refused
+
+
+def test_a_nomination_may_be_dated_in_the_past_never_in_the_future(g287):
+    g287("demo")
+    today = dt.date.today()
+    signed = [m["id"] for a in json.loads(g287("program", "applications", "--json").stdout) for m in a["moas"] if m["status"] == "signed" and m["model"] == "TFM"]
+    nominated = json.loads(g287("program", "nominate", signed[0], "--name", "Olde Record", "--on", today - dt.timedelta(days=80), "--json").stdout)
+    assert nominated["nominated_on"] == (today - dt.timedelta(days=80)).isoformat()
+    refused = g287("program", "nominate", signed[0], "--name", "Future Record", "--on", today + dt.timedelta(days=1), ok=False)
+    assert refused.returncode == 1 and refused.stderr.strip() == f"g287: error: nominated_on: must not be after {today.isoformat()}"

@@ -152,7 +152,7 @@ def test_exactly_two_calendar_years_pass_and_one_day_less_fails_on_every_day(sta
 def test_a_background_result_counts_from_its_completion(world):
     db, w = world
     with db.session() as session:
-        nominee = nominees.nominate(session, w.user_a, w.tfm, full_name="Late Background", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2010-01-01"}], today=TODAY)
+        nominee = nominees.nominate(session, w.user_a, w.tfm, full_name="Late Background", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2010-01-01"}], nominated_on=TODAY - dt.timedelta(days=30), today=TODAY)
         nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY, today=TODAY)
         before = nominees.eligibility(session, OFFICER, nominee.id, as_of=TODAY - dt.timedelta(days=1))
         assert not before.eligible and before.reasons == [f"the background investigation was completed on {TODAY.isoformat()}, after {(TODAY - dt.timedelta(days=1)).isoformat()}"]
@@ -164,7 +164,7 @@ def test_a_background_result_counts_from_its_completion(world):
 def test_certification_is_not_dated_before_the_background_completion(world):
     db, w = world
     with db.session() as session:
-        nominee = nominees.nominate(session, w.user_a, w.tfm, full_name="Re Checked", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2010-01-01"}], today=TODAY)
+        nominee = nominees.nominate(session, w.user_a, w.tfm, full_name="Re Checked", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2010-01-01"}], nominated_on=TODAY - dt.timedelta(days=26), today=TODAY)
         nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=25), today=TODAY)
         # Recorded again before any enrolment, completed later (a re-investigation): certification follows it.
         nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=TODAY - dt.timedelta(days=22), today=TODAY)
@@ -216,9 +216,12 @@ def test_a_lapsed_certification_is_not_renewed(world):
     with db.session() as session:
         certification = training.certification_of(session, OFFICER, w.nominees["veteran"])
         expired, later = certification.expires_on, certification.expires_on + dt.timedelta(days=30)
-        problem = refused(lambda: training.renew_certification(session, OFFICER, w.nominees["veteran"], renewed_on=later, today=later), "renewed_on")
-        assert problem == f"must not be after the expiry, {expired.isoformat()}: a lapsed certification is not renewed"
         veteran = nominees.get_nominee(session, OFFICER, w.nominees["veteran"])
+        # The expiry day already counts as expired (standing), so a renewal then is refused too.
+        assert training.standing(session, veteran, expired).status == "expired"
+        for day in (later, expired):
+            problem = refused(lambda: training.renew_certification(session, OFFICER, w.nominees["veteran"], renewed_on=day, today=later), "renewed_on")
+            assert problem == f"must be before the expiry, {expired.isoformat()}: a lapsed certification is not renewed"
         assert training.standing(session, veteran, expired + dt.timedelta(days=10)).status == "expired"
-        renewed = training.renew_certification(session, OFFICER, w.nominees["veteran"], renewed_on=expired, today=later)
+        renewed = training.renew_certification(session, OFFICER, w.nominees["veteran"], renewed_on=expired - dt.timedelta(days=1), today=later)
         assert renewed.expires_on > later and training.standing(session, veteran, expired + dt.timedelta(days=10)).authorized

@@ -76,7 +76,7 @@ def test_the_whole_journey(db, tmp_path):
 
     # 4. Another nominee qualifies, fails the exam once, passes the remediation and is certified.
     with db.session() as session:
-        vera = nominees.nominate(session, user, tfm.id, full_name="Vera Veteran", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(8), "end": None}], today=TODAY)
+        vera = nominees.nominate(session, user, tfm.id, full_name="Vera Veteran", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(8), "end": None}], nominated_on=TODAY - dt.timedelta(days=40), today=TODAY)
         nominees.record_background(session, OFFICER, vera.id, result="passed", completed_on=TODAY - dt.timedelta(days=30), today=TODAY)
         assert nominees.eligibility(session, user, vera.id, as_of=TODAY).eligible
         training.enrol(session, OFFICER, vera.id, enrolled_on=TODAY - dt.timedelta(days=20), today=TODAY)

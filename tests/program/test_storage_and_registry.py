@@ -89,7 +89,7 @@ def test_an_agreement_ice_already_lists_keeps_its_source(db):
         from g287.program import applications
         from tests.program.world import letter
 
-        application = applications.submit_letter(session, ADMIN, agency.id, letter(models=[listed.model]))
+        application = applications.submit_letter(session, ADMIN, agency.id, letter(models=[listed.model]), today=TODAY)
         moa = applications.moas_of(session, application.id)[0]
         moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY, signatories=SIGNATORIES, today=TODAY)
         assert moa.registry_agreement_id == listed.id

@@ -71,8 +71,8 @@ def build(session, stage: str = "certified") -> World:
     moas.record_signed_moa(session, OFFICER, tfm.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=30), signatories=SIGNATORIES, today=TODAY)
     if stage == "signed":
         return world
-    novice = nominees.nominate(session, world.user_a, tfm.id, full_name="Nova Novice", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(1)}], today=TODAY)
-    veteran = nominees.nominate(session, world.user_a, tfm.id, full_name="Vera Veteran", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(8)}], today=TODAY)
+    novice = nominees.nominate(session, world.user_a, tfm.id, full_name="Nova Novice", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(1)}], nominated_on=TODAY - dt.timedelta(days=28), today=TODAY)
+    veteran = nominees.nominate(session, world.user_a, tfm.id, full_name="Vera Veteran", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(8)}], nominated_on=TODAY - dt.timedelta(days=28), today=TODAY)
     nominees.record_background(session, OFFICER, veteran.id, result="passed", completed_on=TODAY - dt.timedelta(days=25), today=TODAY)
     nominees.record_background(session, OFFICER, novice.id, result="passed", completed_on=TODAY - dt.timedelta(days=25), today=TODAY)
     training.enrol(session, OFFICER, veteran.id, enrolled_on=TODAY - dt.timedelta(days=20), today=TODAY)

@@ -144,7 +144,8 @@ class Nominee(Base):
     service_periods: Mapped[list] = mapped_column(JSON)  # [{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD" | None}]
     background_result: Mapped[str | None] = mapped_column(String(8))  # passed | failed, recorded by the program office
     background_completed_on: Mapped[date | None] = mapped_column(Date)
-    nominated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    nominated_on: Mapped[date] = mapped_column(Date)  # the day of the nomination: today, or a past day to record older history
+    nominated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the moment it was recorded
     nominated_by: Mapped[str] = mapped_column(String(255))
 
 

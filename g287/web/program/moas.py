@@ -120,6 +120,7 @@ async def nominate(request: Request, moa_id: RecordId):
             us_citizen=text(values, "us_citizen"),
             enforced_jurisdiction_laws=text(values, "enforced_jurisdiction_laws"),
             service_periods=periods_of(values),
+            nominated_on=text(values, "nominated_on") or None,
         )
         return nominee.id
 

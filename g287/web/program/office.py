@@ -3,11 +3,11 @@ log with its filters (program officers and administrators)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 
+from g287 import days
 from g287.access import allowed
 from g287.catalog import MODEL_CODES
 from g287.errors import AccessDenied
@@ -41,7 +41,7 @@ def training_page(
         }
     return page(
         request, "program/training.html", **context, agency_id=agency_id, model=model, models=MODEL_CODES,
-        as_of=(as_of or dt.date.today()).isoformat(), within_days=within_days, max_within_days=training.MAX_WITHIN_DAYS,
+        as_of=(as_of or days.today()).isoformat(), within_days=within_days, max_within_days=training.MAX_WITHIN_DAYS,
     )
 
 

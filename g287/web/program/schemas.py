@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat
 
 from g287.web.params import Day
 
@@ -200,6 +200,7 @@ class NominateIn(BaseModel):
     us_citizen: Optional[bool] = None
     enforced_jurisdiction_laws: Optional[bool] = None
     service_periods: list[ServicePeriod] = []
+    nominated_on: Optional[Day] = Field(None, description="The day of the nomination (default today; a past day records older history)")
 
 
 class NomineeUpdateIn(BaseModel):
@@ -280,6 +281,7 @@ class NomineeDetail(BaseModel):
     background_result: Optional[str] = None
     background_completed_on: Optional[str] = None
     nominated_at: str
+    nominated_on: str = Field(description="The day of the nomination; no later step is dated before it")
     eligibility: EligibilityOut
     enrolment: Optional[EnrolmentOut] = None
     exams: list[ExamOut]
@@ -297,7 +299,7 @@ class DayIn(BaseModel):
 
 
 class ExamIn(BaseModel):
-    score: float = Field(description="Percent, 0 to 100; the pass mark is 70")
+    score: StrictFloat = Field(description="Percent, 0 to 100; the pass mark is 70 (a number: true or \"90\" is refused)")
     taken_on: Optional[Day] = None
     exam: Optional[str] = Field(None, max_length=200, description="Needed only when the course has several examinations")
 

@@ -57,8 +57,8 @@ def build_world(db) -> ProgramWorld:
         tfm, wso = moas_of(session, application.id)
         moas.draft_moa(session, ADMIN, tfm.id, today=dt.date(2021, 2, 1))
         moas.record_signed_moa(session, ADMIN, tfm.id, pdf=SIGNED_PDF.read_bytes(), signed_on=dt.date(2021, 3, 1), signatories=SIGNATORIES)
-        novice = nominees.nominate(session, ADMIN, tfm.id, full_name="Nova Novicelady", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": NOVICE_START}])
-        veteran = nominees.nominate(session, ADMIN, tfm.id, full_name="Vera Veteranperson", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2004-09-13", "end": None}])
+        novice = nominees.nominate(session, ADMIN, tfm.id, full_name="Nova Novicelady", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": NOVICE_START}], nominated_on="2021-03-15")
+        veteran = nominees.nominate(session, ADMIN, tfm.id, full_name="Vera Veteranperson", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2004-09-13", "end": None}], nominated_on="2021-03-15")
         nominees.record_background(session, ADMIN, novice.id, result="passed", completed_on="2021-03-22")
         nominees.record_background(session, ADMIN, veteran.id, result="passed", completed_on="2021-03-23")
         training.enrol(session, ADMIN, veteran.id, enrolled_on="2021-04-05")
@@ -67,7 +67,7 @@ def build_world(db) -> ProgramWorld:
         certification = training.certify(session, ADMIN, veteran.id, certified_on="2021-05-10")
         world_ids = dict(agency_a=a.id, agency_b=b.id, application=application.id, tfm=tfm.id, wso=wso.id, novice=novice.id, veteran=veteran.id)
         personal = {
-            "Nova Novicelady", "Vera Veteranperson", NOVICE_START, "2004-09-13", "2021-03-22", "2021-03-23", "2021-04-05", "2021-04-19", "2021-04-26",
+            "Nova Novicelady", "Vera Veteranperson", NOVICE_START, "2004-09-13", "2021-03-15", "2021-03-22", "2021-03-23", "2021-04-05", "2021-04-19", "2021-04-26",
             "63.7", "88.3", certification.expires_on.isoformat(), certification.certified_on.isoformat(),
             "Quinn Contactperson", "quinn.contact@testville.example", "Justification text 7f3a",
         }

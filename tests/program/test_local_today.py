@@ -1,0 +1,58 @@
+"""One "today" for the whole workflow (g287.days.today, the local date): far from UTC, a letter, its MOA's draft,
+the date checks, the registry's lists and their figures all name the same day."""
+
+import datetime as dt
+import os
+import time
+
+import pytest
+
+from g287 import days
+from g287.program import applications, moas, nominees, publish, training, views
+from g287.program.applications import moas_of
+from g287.registry import figures
+from tests.program.world import ADMIN, OFFICER, PUBLIC, SIGNATORIES, SIGNED_PDF, build, letter
+
+
+@pytest.fixture
+def far_from_utc():
+    """A time zone whose date is not UTC's at this moment: 12 hours behind UTC in the UTC morning (its evening of
+    the day before), 14 hours ahead after 11:00 UTC (its morning of the next day)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Etc/GMT+12" if dt.datetime.now(dt.timezone.utc).hour < 11 else "Etc/GMT-14"  # POSIX signs: GMT+12 is UTC-12
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_letters_drafts_steps_lists_and_figures_agree_on_today(db, far_from_utc, tmp_path):
+    today = days.today()
+    assert today != dt.datetime.now(dt.timezone.utc).date()  # the case this test is about
+    with db.session() as session:
+        w = build(session, "agencies")
+        application = applications.submit_letter(session, w.user_a, w.agency_a, letter(models=["TFM", "WSO"]))
+        tfm, wso = moas_of(session, application.id)
+        moas.draft_moa(session, OFFICER, tfm.id)
+        assert (application.letter["date"], tfm.draft["drafted_on"]) == (today.isoformat(), today.isoformat())
+        # Signed the day the letter was sent (not before it), then an officer nominated and enrolled today.
+        moas.record_signed_moa(session, OFFICER, tfm.id, pdf=SIGNED_PDF.read_bytes(), signed_on=today, signatories=SIGNATORIES)
+        nominee = nominees.nominate(session, w.user_a, tfm.id, full_name="Tia Zone", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2010-01-01"}])
+        assert nominees.nominee_detail(session, OFFICER, nominee.id)["nominated_on"] == today.isoformat()
+        nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=today)
+        assert training.enrol(session, OFFICER, nominee.id).enrolled_on == today
+        # The registry's figures from its records, for today: the letter sent today is counted.
+        live = views.program_figures(session, PUBLIC)
+        assert live["as_of"] == today.isoformat()
+        assert (live["participating"]["by_model"]["TFM"], live["pending"]["by_model"]["WSO"]) == (1, 1)
+    result = publish.publish(db, ADMIN, directory=tmp_path / "lists")
+    assert [(item.kind, item.status, item.rows) for item in result.lists] == [("participating", "published", 1), ("pending", "published", 1)]
+    assert all(f"Agencies{today:%m%d%Y}" in item.file for item in result.lists)
+    assert result.figures["as_of"] == today.isoformat()
+    with db.session() as session:
+        published = figures.stats(session, today, origin="registry")  # the lists in force today
+        assert published["participating"]["published"] == today.isoformat() and published["participating"]["moas"] == 1
+        assert published["pending"]["published"] == today.isoformat()

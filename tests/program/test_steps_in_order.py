@@ -1,0 +1,187 @@
+"""Steps stay in the order they happened: nothing a nominee does is dated before the nomination, an MOA is not
+signed before the letter that asked for it nor terminated before the steps recorded under it, refreshers and
+renewals do not move dates back, a renewal on the expiry day is refused; an examination's score is a number; an
+agency with a signed MOA keeps the registry agency its agreement was recorded under."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text
+
+from g287.db.models.program import ApplicantAgency, Certification, Nominee
+from g287.program import agencies, applications, moas, nominees, training
+from g287.program.applications import moas_of
+from g287.program.validation import Conflict, InvalidInput
+from tests.program.world import ADMIN, OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build, letter, years_ago
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def world(db):
+    with db.session() as session:
+        w = build(session, "certified")
+    return db, w
+
+
+def refused(db, work, name: str) -> str:
+    """The problem named for field `name`; the database is unchanged (not even an audit event)."""
+    with db.session() as session:
+        events = session.execute(text("SELECT count(*) FROM audit_events")).scalar()
+    with pytest.raises(InvalidInput) as error:
+        with db.session() as session:
+            work(session)
+    assert list(error.value.fields) == [name], error.value.fields
+    with db.session() as session:
+        assert session.execute(text("SELECT count(*) FROM audit_events")).scalar() == events
+    return error.value.fields[name]
+
+
+def nominate(session, w, on: dt.date | None = None, name: str = "Ann Order"):
+    return nominees.nominate(session, w.user_a, w.tfm, full_name=name, us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(9)}], nominated_on=on, today=TODAY)
+
+
+def test_no_step_is_dated_before_the_nomination(world):
+    db, w = world
+    with db.session() as session:
+        ann = nominate(session, w).id  # nominated today
+        nominees.record_background(session, OFFICER, ann, result="passed", completed_on=TODAY - 20 * DAY, today=TODAY)
+    problem = refused(db, lambda s: training.enrol(s, OFFICER, ann, enrolled_on=TODAY - 10 * DAY, today=TODAY), "enrolled_on")
+    assert problem == f"must not be before the nomination, {TODAY.isoformat()}"
+    # So no one shows as authorized before they were nominated.
+    with db.session() as session:
+        assert "Ann Order" not in [o["full_name"] for o in training.authorized_officers(session, OFFICER, as_of=TODAY - 5 * DAY)]
+        assert nominees.nominee_detail(session, OFFICER, ann)["nominated_on"] == TODAY.isoformat()
+
+
+def test_exams_and_certification_are_not_dated_before_the_nomination(world):
+    """Records made before the check (a nomination dated after its enrolment) refuse the later steps too."""
+    db, w = world
+    with db.session() as session:
+        ann = nominate(session, w, TODAY - 20 * DAY).id
+        nominees.record_background(session, OFFICER, ann, result="passed", completed_on=TODAY - 19 * DAY, today=TODAY)
+        training.enrol(session, OFFICER, ann, enrolled_on=TODAY - 18 * DAY, today=TODAY)
+        session.get(Nominee, ann).nominated_on = TODAY - 3 * DAY
+    problem = refused(db, lambda s: training.record_exam(s, OFFICER, ann, score=90, taken_on=TODAY - 10 * DAY, today=TODAY), "taken_on")
+    assert problem.startswith("must not be before the nomination, ")
+    with db.session() as session:
+        session.get(Nominee, ann).nominated_on = TODAY - 20 * DAY
+        training.record_exam(session, OFFICER, ann, score=90, taken_on=TODAY - 10 * DAY, today=TODAY)
+        session.get(Nominee, ann).nominated_on = TODAY - 3 * DAY
+    problem = refused(db, lambda s: training.certify(s, OFFICER, ann, certified_on=TODAY - 5 * DAY, today=TODAY), "certified_on")
+    assert problem.startswith("must not be before the nomination, ")
+
+
+def test_a_nomination_may_be_dated_in_the_past_but_not_the_future_nor_outside_the_moa(world):
+    db, w = world
+    with db.session() as session:
+        ann = nominate(session, w, TODAY - 29 * DAY)
+        assert nominees.nominee_detail(session, OFFICER, ann.id)["nominated_on"] == (TODAY - 29 * DAY).isoformat()
+    problem = refused(db, lambda s: nominate(s, w, TODAY + DAY), "nominated_on")
+    assert problem == f"must not be after {TODAY.isoformat()}"
+    with pytest.raises(Conflict, match=f"is signed, not in effect on {(TODAY - 31 * DAY).isoformat()}"):
+        with db.session() as session:
+            nominate(session, w, TODAY - 31 * DAY)  # the MOA was signed 30 days before TODAY
+
+
+def test_an_moa_is_not_signed_before_the_letter_that_asked_for_it(db):
+    with db.session() as session:
+        w = build(session, "drafted")  # the letter is dated 60 days before TODAY
+    asked_on = (TODAY - 60 * DAY).isoformat()
+    sign = lambda day: lambda s: moas.record_signed_moa(s, OFFICER, w.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on=day, signatories=SIGNATORIES, today=TODAY)
+    problem = refused(db, sign(TODAY - 61 * DAY), "signed_on")
+    assert problem == f"{(TODAY - 61 * DAY).isoformat()} is before the letter of interest that asked for this MOA, dated {asked_on}"
+    with db.session() as session:
+        assert sign(TODAY - 60 * DAY)(session).signed_on.isoformat() == asked_on
+
+
+def test_an_moa_is_not_terminated_before_the_steps_recorded_under_it(world):
+    db, w = world  # the veteran: enrolled 20 days before TODAY, certified 5 days before
+    for day in (TODAY - 25 * DAY, TODAY - 5 * DAY):
+        problem = refused(db, lambda s: moas.terminate_moa(s, OFFICER, w.tfm, terminated_on=day, today=TODAY), "terminated_on")
+        assert problem == f"must be after the certification already recorded under this MOA on {(TODAY - 5 * DAY).isoformat()}"
+    with db.session() as session:
+        assert moas.terminate_moa(session, OFFICER, w.tfm, terminated_on=TODAY - 4 * DAY, today=TODAY).terminated_on == TODAY - 4 * DAY
+
+
+def test_an_enrolment_alone_bounds_the_termination_too(db):
+    with db.session() as session:
+        w = build(session, "signed")
+        ann = nominate(session, w, TODAY - 25 * DAY).id
+        nominees.record_background(session, OFFICER, ann, result="passed", completed_on=TODAY - 24 * DAY, today=TODAY)
+        training.enrol(session, OFFICER, ann, enrolled_on=TODAY - 20 * DAY, today=TODAY)
+    problem = refused(db, lambda s: moas.terminate_moa(s, OFFICER, w.tfm, terminated_on=TODAY - 21 * DAY, today=TODAY), "terminated_on")
+    assert problem == f"must be after the enrolment already recorded under this MOA on {(TODAY - 20 * DAY).isoformat()}"
+
+
+def test_refreshers_and_renewals_do_not_move_dates_back(world):
+    db, w = world
+    veteran = w.nominees["veteran"]  # certified 5 days before TODAY
+    later = TODAY + dt.timedelta(days=200)
+    with db.session() as session:
+        training.record_refresher(session, OFFICER, veteran, completed_on=TODAY + 100 * DAY, today=later)
+        renewed = training.renew_certification(session, OFFICER, veteran, renewed_on=TODAY + 150 * DAY, today=later)
+        expires = renewed.expires_on
+    problem = refused(db, lambda s: training.record_refresher(s, OFFICER, veteran, completed_on=TODAY + 50 * DAY, today=later), "completed_on")
+    assert problem == f"must not be before the last refresher, {(TODAY + 100 * DAY).isoformat()}"
+    problem = refused(db, lambda s: training.renew_certification(s, OFFICER, veteran, renewed_on=TODAY + 120 * DAY, today=later), "renewed_on")
+    assert problem == f"must not be before the last renewal, {(TODAY + 150 * DAY).isoformat()}"
+    with db.session() as session:
+        certification = session.scalars(select(Certification).where(Certification.nominee_id == veteran)).one()
+        assert (certification.last_refresher_on, certification.expires_on) == (TODAY + 100 * DAY, expires)
+
+
+def test_a_renewal_on_the_expiry_day_is_refused(world):
+    db, w = world
+    veteran = w.nominees["veteran"]
+    with db.session() as session:
+        expires = training.certification_of(session, OFFICER, veteran).expires_on
+        assert training.standing(session, session.get(Nominee, veteran), expires).status == "expired"
+    problem = refused(db, lambda s: training.renew_certification(s, OFFICER, veteran, renewed_on=expires, today=expires), "renewed_on")
+    assert problem == f"must be before the expiry, {expires.isoformat()}: a lapsed certification is not renewed"
+
+
+def trainee(db, w) -> int:
+    with db.session() as session:
+        ann = nominate(session, w, TODAY - 10 * DAY).id
+        nominees.record_background(session, OFFICER, ann, result="passed", completed_on=TODAY - 9 * DAY, today=TODAY)
+        training.enrol(session, OFFICER, ann, enrolled_on=TODAY - 8 * DAY, today=TODAY)
+    return ann
+
+
+@pytest.mark.parametrize("score", [True, False, "yes", None, float("nan"), 100.5])
+def test_a_score_is_a_percentage_not_a_yes_or_no(world, score):
+    """float(True) is 1.0: a yes recorded as 1 percent failed the nominee, and a second one disqualified them."""
+    db, w = world
+    ann = trainee(db, w)
+    problem = refused(db, lambda s: training.record_exam(s, OFFICER, ann, score=score, taken_on=TODAY, today=TODAY), "score")
+    assert problem == "a percentage from 0 to 100"
+
+
+def test_an_unknown_examination_is_invalid_input_naming_the_field(world):
+    db, w = world
+    ann = trainee(db, w)
+    problem = refused(db, lambda s: training.record_exam(s, OFFICER, ann, score=90, taken_on=TODAY, exam="Origami", today=TODAY), "exam")
+    assert problem.startswith("'Origami' is not an examination of this course: ")
+
+
+def test_an_agency_with_a_signed_moa_is_not_relinked(world):
+    """Relinked, the registry's lists would credit the MOA to another agency than its agreement's."""
+    db, w = world
+    with db.session() as session:
+        linked = session.get(ApplicantAgency, w.agency_a).registry_agency_id
+        # Another registry agency in the same state to link to.
+        other = agencies.create_agency(session, ADMIN, "Elsewhere County Sheriff's Office", "FL", "county")
+        application = applications.submit_letter(session, ADMIN, other.id, letter(models=["TFM"]), today=TODAY - 10 * DAY)
+        moa = moas_of(session, application.id)[0]
+        moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - DAY, signatories=SIGNATORIES, today=TODAY)
+        elsewhere = session.get(ApplicantAgency, other.id).registry_agency_id
+        events = session.execute(text("SELECT count(*) FROM audit_events")).scalar()
+    for target in (elsewhere, None):
+        with pytest.raises(Conflict, match="an agency with a signed MOA cannot be relinked or unlinked"):
+            with db.session() as session:
+                agencies.link_agency(session, OFFICER, w.agency_a, target)
+    with db.session() as session:
+        assert session.get(ApplicantAgency, w.agency_a).registry_agency_id == linked
+        assert session.execute(text("SELECT count(*) FROM audit_events")).scalar() == events
+        assert agencies.link_agency(session, OFFICER, w.agency_a, linked).registry_agency_id == linked  # the same link again

@@ -1,0 +1,90 @@
+"""Through the JSON API and the forms: an examination's score is a number (JSON true is refused, not stored as 1
+percent), an unknown examination is invalid input naming `exam` (422, not 409), and a nomination may carry its
+date (default today; never in the future)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import pytest
+
+from g287.access import Actor
+from g287.program import accounts, nominees, training
+from g287.web.app import create_app
+from tests.program.web.conftest import PASSWORD, csrf_of, sign_in, token_of
+from tests.program.world import OFFICER, TODAY, build, years_ago
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+ADMIN = Actor.command_line()
+
+
+@pytest.fixture
+def site(db):
+    """The workflow world (agency A's TFM MOA signed) with a trainee enrolled, an officer's and an agency user's
+    accounts, and a client signed in as each."""
+    with db.session() as session:
+        w = build(session, "signed")
+        trainee = nominees.nominate(session, w.user_a, w.tfm, full_name="Tess Trainee", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(5)}], nominated_on=TODAY - dt.timedelta(days=10), today=TODAY)
+        nominees.record_background(session, OFFICER, trainee.id, result="passed", completed_on=TODAY - dt.timedelta(days=9), today=TODAY)
+        training.enrol(session, OFFICER, trainee.id, enrolled_on=TODAY - dt.timedelta(days=8), today=TODAY)
+        accounts.add_user(session, ADMIN, "officer", "program_officer", password=PASSWORD)
+        accounts.add_user(session, ADMIN, "agency-a", "agency_user", agency_id=w.agency_a, password=PASSWORD)
+    app = create_app(db)
+    clients = {}
+    for username in ("officer", "agency-a"):
+        clients[username] = TestClient(app)
+        assert sign_in(clients[username], username).status_code == 303
+    return db, w, trainee.id, clients
+
+
+def fields_of(response) -> dict:
+    return {f["field"]: f["message"] for f in response.json()["error"]["fields"]}
+
+
+def exams_of(db, nominee_id: int) -> list:
+    with db.session() as session:
+        return nominees.nominee_detail(session, OFFICER, nominee_id)["exams"]
+
+
+@pytest.mark.parametrize("score", [True, False, "90", None])
+def test_a_score_that_is_not_a_number_is_refused(site, score):
+    db, _, trainee, clients = site
+    officer = clients["officer"]
+    response = officer.post(f"/api/v1/program/nominees/{trainee}/exams", json={"score": score, "taken_on": TODAY.isoformat()}, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 422 and list(fields_of(response)) == ["score"], response.text
+    assert exams_of(db, trainee) == []
+
+
+def test_an_unknown_examination_is_422_naming_the_field(site):
+    db, _, trainee, clients = site
+    officer = clients["officer"]
+    response = officer.post(f"/api/v1/program/nominees/{trainee}/exams", json={"score": 90, "taken_on": TODAY.isoformat(), "exam": "Origami"}, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 422 and list(fields_of(response)) == ["exam"], response.text
+    assert exams_of(db, trainee) == []
+    response = officer.post(f"/api/v1/program/nominees/{trainee}/exams", json={"score": 90, "taken_on": TODAY.isoformat()}, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 200 and [e["score"] for e in response.json()["exams"]] == [90.0]
+
+
+def test_a_nomination_carries_its_date_through_the_api_and_the_form(site):
+    db, w, _, clients = site
+    agency = clients["agency-a"]
+    nominated_on = (TODAY - dt.timedelta(days=3)).isoformat()
+    body = {"full_name": "Dee Dated", "us_citizen": True, "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2010-01-01"}]}
+    response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json={**body, "nominated_on": nominated_on}, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 201 and response.json()["nominated_on"] == nominated_on, response.text
+    response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json=body, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 201 and response.json()["nominated_on"] == dt.date.today().isoformat()
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json={**body, "nominated_on": tomorrow}, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 422 and list(fields_of(response)) == ["nominated_on"]
+    page = f"/program/applications/{w.application}"
+    form = {"full_name": "Fay Formed", "us_citizen": "yes", "enforced_jurisdiction_laws": "yes", "period_start": "2010-01-01", "nominated_on": nominated_on}
+    response = agency.post(f"/program/moas/{w.tfm}/nominees", data={**form, "csrf_token": csrf_of(agency.get(page).text)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    nominee_id = int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    with db.session() as session:
+        assert nominees.nominee_detail(session, OFFICER, nominee_id)["nominated_on"] == nominated_on
