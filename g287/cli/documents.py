@@ -14,6 +14,7 @@ from g287.documents import queries, store
 from g287.documents.importer import import_paths
 from g287.documents.search import search as search_documents
 from g287.errors import G287Error
+from g287.wording import counted
 
 
 def register(cli: click.Group) -> None:
@@ -84,7 +85,7 @@ def import_command(paths, no_ocr, as_json):
             if r.status == "held":
                 click.echo(f"{r.file}: {'; '.join(r.notes)}")
             else:
-                read = f"{r.pages} pages ({r.text_pages} text layer, {r.ocr_pages} OCR, {r.unread_pages} unread)"
+                read = f"{counted(r.pages, 'page')} ({r.text_pages} text layer, {r.ocr_pages} OCR, {r.unread_pages} unread)"
                 linked = f"linked to {len(r.addresses)} address(es)" if r.addresses else "not linked by any listing"
                 extra = "".join(f"; {n}" for n in r.notes if "no listing links" not in n)
                 click.echo(f"{r.file}: stored as {r.sha256[:12]}: {read}, {linked}{extra}")
@@ -114,7 +115,7 @@ def list_command(agency_id, kind, limit, offset, as_json):
     if as_json:
         print_json(data)
         return
-    table = Table(title=f"{data['total']} documents")
+    table = Table(title=counted(data["total"], "document"))
     for column in ("sha256", "file", "pages", "model", "agency", "ICE signed", "addendum"):
         table.add_column(column, overflow="fold")
     for d in data["documents"]:
@@ -290,7 +291,7 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
 def _pages(d: dict) -> str:
     if not d.get("pages"):
         return ""
-    return f"{d['pages']} pages: {d['text_pages']} text layer, {d['ocr_pages']} OCR, {d['unread_pages']} unread"
+    return f"{counted(d['pages'], 'page')}: {d['text_pages']} text layer, {d['ocr_pages']} OCR, {d['unread_pages']} unread"
 
 
 def _value(facts: dict, name: str) -> str:

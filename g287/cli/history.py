@@ -21,6 +21,7 @@ from g287.history.timeline import EVERY
 from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import resolve
 from g287.sources.rules import usps_code
+from g287.wording import counted, noun
 
 
 def register(cli: click.Group) -> None:
@@ -109,9 +110,9 @@ def pipeline(as_json):
     def line(label, d):
         s = d["to_listed"]
         g = d["to_signed"]
-        return f"{label:10} {s['count']:4} agreements; median {s['median_days']} days to be listed, {g['median_days']} days to the signed date"
+        return f"{label:10} {s['count']:4} {noun(s['count'], 'agreement')}; median {s['median_days']} days to be listed, {g['median_days']} days to the signed date"
 
-    click.echo(f"Pending since {result['first_pending_publication']['published']} ({result['pending_publications']} pending lists):")
+    click.echo(f"Pending since {result['first_pending_publication']['published']} ({counted(result['pending_publications'], 'pending list')}):")
     click.echo(line("all", durations))
     for model, d in result["by_model"].items():
         click.echo(line(model, d))
@@ -181,7 +182,7 @@ def agency(ref, state_code, as_json):
         life = item["lifecycle"] or {}
         click.echo(f"  {item['model']}: {life.get('status', '?')}, signed {item['signed_on'] or 'unknown'}, MOA {item['moa_url'] or 'no address'}")
     for listing in result["listings"]:
-        click.echo(f"  {listing['list']}: {listing['from']['published']} to {listing['to']['published']} ({listing['publications']} lists)")
+        click.echo(f"  {listing['list']}: {listing['from']['published']} to {listing['to']['published']} ({counted(listing['publications'], 'list')})")
 
 
 @click.group(invoke_without_command=True)

@@ -21,6 +21,7 @@ from g287.program.courses import course_catalog
 from g287.program.rules import rule_catalog
 from g287.registry import figures as registry_figures
 from g287.registry.figures import AGENCY_TYPES
+from g287.wording import counted
 
 
 def register(cli: click.Group) -> None:
@@ -380,7 +381,7 @@ def publish_command(as_json):
         print_json(asdict(result))
         return
     for item in result.lists:
-        click.echo(f"{item.kind}: {item.status} ({item.rows} rows)" + (f", {item.file} = publication {item.publication_id}" if item.file else ""))
+        click.echo(f"{item.kind}: {item.status} ({counted(item.rows, 'row')})" + (f", {item.file} = publication {item.publication_id}" if item.file else ""))
     click.echo(registry_figures.headline(result.figures))
 
 
@@ -398,5 +399,5 @@ def figures_command(as_of, as_json):
         print_json({"records": live, "published": published})
         return
     p, q = live["participating"], live["pending"]
-    click.echo(f"As of {live['as_of']}, from this registry's records: {p['count']} participating MOAs ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {p['agencies']} agencies in {p['states']} states; {q['count']} pending.")
+    click.echo(f"As of {live['as_of']}, from this registry's records: {counted(p['count'], 'participating MOA')} ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')}; {q['count']} pending.")
     click.echo(registry_figures.headline(published))

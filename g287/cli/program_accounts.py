@@ -12,6 +12,7 @@ from g287.access import Actor
 from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
 from g287.program import accounts, demo
 from g287.program.audit_log import AuditFilter, read_events
+from g287.wording import counted
 
 
 def register(cli: click.Group) -> None:
@@ -139,4 +140,4 @@ def demo_command(as_json):
     for a in result.applications:
         click.echo(f"  {a['id']}: {a['agency']} ({a['state']}), " + ", ".join(f"{m['model']} {m['status']}" for m in a["moas"]))
     for item in result.published:
-        click.echo(f"Registry {item['kind']} list: {item['status']} ({item['rows']} rows)")
+        click.echo(f"Registry {item['kind']} list: {item['status']} ({counted(item['rows'], 'row')})")

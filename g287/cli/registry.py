@@ -16,6 +16,7 @@ from g287.registry.bundled import ingest_bundled
 from g287.registry.batch import expand_paths, ingest_many
 from g287.registry.publications import PublicationInfo, list_publications, resolve
 from g287.sources.filename import KINDS, parse_published
+from g287.wording import counted
 
 
 def register(cli: click.Group) -> None:
@@ -71,7 +72,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
             else:
                 click.echo(
                     f"{r.file}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
-                    f"{r.listings} listings from {r.source_rows} source rows, {r.quality_entries} quality-register entries"
+                    f"{counted(r.listings, 'listing')} from {counted(r.source_rows, 'source row')}, {counted(r.quality_entries, 'quality-register entry', 'quality-register entries')}"
                 )
     if failures:
         raise click.exceptions.Exit(1)
@@ -175,5 +176,5 @@ def bootstrap(as_json):
         print_json({"ingested": sum(r.status == "ingested" for r in results), "stats": result})
         return
     new = sum(r.status == "ingested" for r in results)
-    click.echo(f"{new} publications ingested, {len(results) - new} already held, in {db.safe_url}")
+    click.echo(f"{counted(new, 'publication')} ingested, {len(results) - new} already held, in {db.safe_url}")
     click.echo(figures.headline(result))

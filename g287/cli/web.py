@@ -14,6 +14,7 @@ from g287.files import write_atomically
 from g287.program.settings import secret_key, secret_key_is_set
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled, is_empty
+from g287.wording import counted
 
 
 def register(cli: click.Group) -> None:
@@ -52,7 +53,7 @@ def serve(host, port, workers, access_log):
     if is_empty(db):
         click.echo("The database holds no publication yet: ingesting the publications bundled with g287 first.")
         results = ingest_bundled(db, Actor.command_line())
-        click.echo(f"{sum(r.status == 'ingested' for r in results)} publications ingested into {db.safe_url}")
+        click.echo(f"{counted(sum(r.status == 'ingested' for r in results), 'publication')} ingested into {db.safe_url}")
     with db.session() as session:
         click.echo(figures.headline(figures.stats(session)))
     click.echo(f"Serving {db.safe_url} at http://{host}:{port}/ (API at /api/v1, documentation at /api/v1/docs); Ctrl+C stops.")

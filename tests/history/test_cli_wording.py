@@ -1,0 +1,24 @@
+"""Counts printed by the commands carry the right noun: "1 list", never "1 lists"."""
+
+import re
+
+from click.testing import CliRunner
+
+from g287.cli import cli
+from tests.conftest import ICE
+from tests.history.test_cli import run
+
+
+def test_a_count_of_one_is_written_with_the_singular(bundled_db):
+    text = run(bundled_db, "agency", "Arkansas State Police Department", "--state", "AR")
+    assert "participating: 2025-07-09 to 2025-07-09 (1 list)" in text and "(2 lists)" in text  # and its pending run
+    assert not re.search(r"\b1 (lists|pages|rows|publications|listings|agreements)\b", text)
+    pipeline = run(bundled_db, "pipeline")
+    assert "(4 pending lists)" in pipeline and "median 18 days" in pipeline
+
+
+def test_an_ingest_names_its_counts(tmp_path):
+    database = f"sqlite:///{tmp_path / 'one.sqlite'}"
+    result = CliRunner().invoke(cli, ["--database", database, "ingest", str(ICE / "pending" / "pendingAgencies07112025am_b.xlsx")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\d+ listings from \d+ source rows, \d+ quality-register entr(y|ies)", result.output)
