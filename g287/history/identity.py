@@ -419,6 +419,25 @@ _CANDIDATES_IN_STATES = _InStates(
     _candidates.state_usps,
 )
 _WITHDRAW_CANDIDATE = plain(delete(IdentityCandidate.__table__).where(_candidates.id == bindparam("_id")))
+# Agreements that left the pending list (a later pending list omits them), and which of their agencies' models are
+# listed as participating: the rest left unsigned, the only agreements a pending departure can follow.
+_ENDED_PENDING = plain(
+    select(_agency_names.agency_id, _raw_rows.model, _raw_rows.state_usps)
+    .distinct()
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
+    .join(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
+    .where(_runs.series == _ICE_PENDING, _runs.last_seq < bindparam("latest_pending"))
+)
+_SIGNED_MODELS_OF = plain(
+    select(_agency_names.agency_id, _raw_rows.model)
+    .distinct()
+    .select_from(AgencyName.__table__)
+    .join(RawRow.__table__, _raw_rows.agency_name_id == _agency_names.id)
+    .join(ListingRun.__table__, _runs.raw_row_id == _raw_rows.id)
+    .where(_agency_names.agency_id.in_(bindparam("agencies", expanding=True)), _runs.series == _ICE_PARTICIPATING)
+)
+_WAITING_CANDIDATES = plain(select(_candidates.state_usps, _candidates.evidence).where(_candidates.status == "pending"))
 
 
 def follow_pending_departures(conn: Connection, publication_id: int, series: str, seq: int) -> None:
@@ -434,8 +453,15 @@ def follow_pending_departures(conn: Connection, publication_id: int, series: str
     if seq == _LATEST_SEQ.rows(conn, series=series)[0][0]:
         ended = seq - 1 if series == _ICE_PENDING else -1
         states = {state for (state,) in _STATES_OF_RUNS.rows(conn, series=series, seq=seq, ended=ended)}
-        if not states:
-            return
+    # Only where an agreement left the pending list unsigned, or a proposal of this kind waits (and may have to be
+    # withdrawn), can anything change: every other state is left alone, and most ingests end here.
+    ended = _ENDED_PENDING.rows(conn, latest_pending=_LATEST_SEQ.rows(conn, series=_ICE_PENDING)[0][0] or 0)
+    signed = set(_SIGNED_MODELS_OF.rows_in_chunks(conn, "agencies", sorted({agency for agency, _model, _state in ended})))
+    open_states = {state for agency, model, state in ended if (agency, model) not in signed}
+    open_states |= {state for state, evidence in _WAITING_CANDIDATES.rows(conn) if "pending" in (evidence or {})}
+    states = open_states if states is None else states & open_states
+    if not states:
+        return
     lists = _BothLists(conn, states)
     # A proposal made here (its evidence is a pending departure) that still waits for review and that the lists no
     # longer support (a list ingested since, older or newer, lists the pending agreement as signed under its own name,
