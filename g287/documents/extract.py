@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
+from g287 import days
 from g287.documents.pdftext import Fragment
 from g287.documents.reading import ReadPage, lines_of, reading_rules
 from g287.registry.quality import compact_ranges
@@ -258,7 +259,7 @@ def parse_dates(text: str) -> list[tuple[dt.date, re.Match]]:
                 value = dt.date(year, month, day)
             except (ValueError, StopIteration):
                 continue
-            if 1990 <= value.year <= dt.date.today().year + 1 and all(value != v for v, _ in found):
+            if 1990 <= value.year <= days.today().year + 1 and all(value != v for v, _ in found):
                 found.append((value, match))
     return found
 

@@ -9,7 +9,7 @@ import io
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
-from g287 import __version__
+from g287 import __version__, days
 from g287.catalog import catalog
 from g287.errors import NotFound
 from g287.geo import reference
@@ -29,7 +29,7 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
     """Everything the fact sheet shows, each figure with its publication, and the map of MOAs by state."""
     # One date for the title, the figures and the map: without one, the map was drawn "as of" the list's own
     # publication date under a title saying today's.
-    day = as_of or dt.date.today()
+    day = as_of or days.today()
     force = publications_in_force(session, day)
     try:
         map_svg = render_map(session, "state", day, None, "moas", None, map_id="factsheet-map")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from g287 import days
 from g287.errors import G287Error, NotFound
 from g287.geo import reference
 from g287.geo.store import county_facts
@@ -134,7 +135,7 @@ def coverage_of(publication, chosen: reference.Vintage, listings: list[LocatedLi
     not_matched = sum(1 for x in listings if x.county_text is not None and x.fips is None)
     not_in_vintage = sum(1 for x in listings if x.fips and not x.vintage_fips)
     return {
-        "as_of": (as_of or dt.date.today()).isoformat(),  # the day asked about, as stats says it (the list in force on it is named)
+        "as_of": (as_of or days.today()).isoformat(),  # the day asked about, as stats says it (the list in force on it is named)
         "vintage": chosen.name,
         "vintage_description": chosen.description,
         "model": model,

@@ -8,13 +8,13 @@ Names are compared up to case, spacing, punctuation and apostrophes.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from g287 import days
 from g287.config import DATA_DIR
 from g287.errors import G287Error
 from g287.files import write_atomically
@@ -162,4 +162,4 @@ def kept_only_if_committed():
 
 
 def today() -> str:
-    return dt.date.today().isoformat()
+    return days.today().isoformat()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from g287 import days
 from g287.catalog import MODEL_CODES
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
 from g287.registry import runs
@@ -104,7 +105,7 @@ def stats(session: Session, as_of: dt.date | None = None, origin: str = "ice") -
     participating = in_force(session, "participating", as_of, origin)
     pending = in_force(session, "pending", as_of, origin)
     return {
-        "as_of": (as_of or dt.date.today()).isoformat(),
+        "as_of": (as_of or days.today()).isoformat(),
         "participating": participating_figures(session, participating) if participating else None,
         "pending": pending_figures(session, pending) if pending else None,
     }

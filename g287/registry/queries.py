@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from g287 import days
 from g287.db.models.audit import AuditEvent
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 from g287.db.times import as_utc
@@ -177,7 +178,7 @@ class InForce:
 
 
 def publications_in_force(session: Session, as_of: dt.date | None = None) -> InForce:
-    return InForce(as_of or dt.date.today(), in_force(session, "participating", as_of), in_force(session, "pending", as_of))
+    return InForce(as_of or days.today(), in_force(session, "participating", as_of), in_force(session, "pending", as_of))
 
 
 @dataclass

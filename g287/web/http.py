@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Callable
 
+from g287 import days
 from g287.registry.queries import DataVersion
 
 SECURITY_HEADERS = [
@@ -118,7 +119,7 @@ class SiteMiddleware:
         # The scheme, host and root path are part of the key: feeds carry absolute links built from them, and a
         # request naming another (or forwarded as https by a proxy) must never change what the others are served.
         host = next((v for k, v in scope.get("headers") or [] if k == b"host"), b"")
-        today = dt.date.today()
+        today = days.today()
         key = b"%s?%s|%s|%s://%s%s" % (
             scope["path"].encode(), scope.get("query_string", b""), today.isoformat().encode(), scope.get("scheme", "http").encode(), host,
             scope.get("root_path", "").encode(),
