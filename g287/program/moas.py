@@ -167,10 +167,15 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
 
 
 def _last_step(session: Session, moa: ProgramMoa) -> tuple[dt.date, str] | None:
-    """The latest enrolment or certification recorded under the MOA. Steps stay in the order they happened: each
-    needed the MOA in effect on its day, which a termination dated that day or before would deny."""
+    """The latest nomination, enrolment, certification or renewal recorded under the MOA. Steps stay in the order
+    they happened: each needed the MOA in effect on its day, which a termination dated that day or before would deny."""
     steps = []
-    for step, record, column in (("enrolment", Enrolment, Enrolment.enrolled_on), ("certification", Certification, Certification.certified_on)):
+    nominated = session.scalar(select(func.max(Nominee.nominated_on)).where(Nominee.moa_id == moa.id))
+    if nominated is not None:
+        steps.append((nominated, "nomination"))
+    for step, record, column in (
+        ("enrolment", Enrolment, Enrolment.enrolled_on), ("certification", Certification, Certification.certified_on), ("renewal", Certification, Certification.renewed_on),
+    ):
         on = session.scalar(select(func.max(column)).join(Nominee, Nominee.id == record.nominee_id).where(Nominee.moa_id == moa.id))
         if on is not None:
             steps.append((on, step))

@@ -83,8 +83,13 @@ def nominate(
     today = today or days.today()
     check = Checker()
     day = check.date("nominated_on", nominated_on or today, not_after=today)
-    if day is not None and not participating(moa, day):
-        raise Conflict(f"MOA {moa.id} ({moa.model}) is {moa.status}, not in effect on {day.isoformat()}: officers are nominated to a signed MOA in effect")
+    if moa.signed_on is None or (nominated_on is None and not participating(moa, today)):
+        raise Conflict(f"MOA {moa.id} ({moa.model}) is {moa.status}, not in effect on {today.isoformat()}: officers are nominated to a signed MOA in effect")
+    # A day given that the MOA does not cover is a wrong day, named like any other (the MOA itself is fine).
+    if day is not None and day < moa.signed_on:
+        check.fail("nominated_on", f"must not be before the MOA was signed, {moa.signed_on.isoformat()}")
+    elif day is not None and not participating(moa, day):
+        check.fail("nominated_on", f"must be before the MOA was terminated, {moa.terminated_on.isoformat()}")
     name = check.text("full_name", full_name, max_length=200)
     citizen = check.boolean("us_citizen", us_citizen)
     laws = check.boolean("enforced_jurisdiction_laws", enforced_jurisdiction_laws)

@@ -219,6 +219,7 @@ def _certification_fields(c: Certification) -> dict:
         "expires_on": c.expires_on.isoformat(),
         "refresher_due_on": c.refresher_due_on.isoformat() if c.refresher_due_on else None,
         "last_refresher_on": c.last_refresher_on.isoformat() if c.last_refresher_on else None,
+        "renewed_on": c.renewed_on.isoformat() if c.renewed_on else None,
         "revoked_on": c.revoked_on.isoformat() if c.revoked_on else None,
     }
 
@@ -257,9 +258,9 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
     nominee = get_nominee(session, actor, nominee_id, "training.certify")
     moa, enrolment, certification = _live_certification(session, nominee)
     years = course_catalog().courses[enrolment.course].certification_years
-    # The current period's first day, the last renewal's date (no renewal yet: the certification's); the expiry is
-    # that day `years` later. An earlier renewal would bring the expiry back.
-    period_start = max(certification.certified_on, add_years(certification.expires_on, -years))
+    # The current period's first day: the last renewal's (none yet: the certification's). An earlier renewal would
+    # bring the expiry back.
+    period_start = certification.renewed_on or certification.certified_on
     check = Checker()
     day = check.date("renewed_on", renewed_on, not_after=today or days.today())
     if day is not None and day < certification.certified_on:
@@ -277,7 +278,7 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
     before = _certification_fields(certification)
-    certification.expires_on = add_years(day, years)
+    certification.expires_on, certification.renewed_on = add_years(day, years), day
     session.flush()
     audit.record(session, actor, "training.renew", "nominee", nominee.id, before=before, after=_certification_fields(certification))
     return certification

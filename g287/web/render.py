@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from g287 import __version__
+from g287 import __version__, days
 from g287.catalog import catalog
 from g287.db.models.registry import Publication
 from g287.registry.figures import AGENCY_TYPES, MODELS
@@ -62,6 +62,23 @@ def printable(value):
     return value
 
 
+def local_day(value) -> str:
+    """The local date of a stored moment (ISO text or datetime; g287 stores moments in UTC), as the workflow's own
+    dates are local (g287.days): a letter dated today is not shown as submitted yesterday. A date is itself."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        if len(value) == 10:  # a date, not a moment
+            return value
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return days.day_of(value).isoformat()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -76,6 +93,7 @@ def environment() -> Environment:
     env.filters["noun"] = noun  # "1 state", "2 states": {{ n|num }} {{ n|noun("state") }}
     env.filters["http_url"] = http_url
     env.filters["pub"] = publication_label
+    env.filters["local_day"] = local_day
     # The first letter in capitals, the rest as written (Jinja's capitalize writes "ICE's" as "Ice's").
     env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     env.filters["type_label"] = lambda value: TYPE_LABELS.get(value, value)

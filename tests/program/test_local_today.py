@@ -56,3 +56,15 @@ def test_letters_drafts_steps_lists_and_figures_agree_on_today(db, far_from_utc,
         published = figures.stats(session, today, origin="registry")  # the lists in force today
         assert published["participating"]["published"] == today.isoformat() and published["participating"]["moas"] == 1
         assert published["pending"]["published"] == today.isoformat()
+
+
+def test_the_office_pages_show_a_recorded_moment_as_its_local_day(far_from_utc):
+    """A letter submitted now, dated today (local), was shown as submitted on the UTC date: a day apart."""
+    from g287.web.render import environment, local_day
+
+    now = dt.datetime.now(dt.timezone.utc)
+    assert local_day(now.isoformat()) == days.today().isoformat() != now.date().isoformat()
+    assert local_day(now) == days.today().isoformat()
+    assert local_day("2025-07-01") == "2025-07-01" and local_day(None) == "" and local_day("not a time") == "not a time"
+    when = environment().from_string('{% from "program/_forms.html" import when %}{{ when(moment) }}')
+    assert when.render(moment=now.isoformat()) == days.today().isoformat()

@@ -19,13 +19,22 @@ def test_nominations_recorded_before_the_column_get_their_day(db):
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0007_search_keeps_every_word")
         ids = [row[0] for row in conn.execute(text("SELECT id FROM nominees ORDER BY id"))]
-        assert ids
         recorded = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.timezone.utc)
         conn.execute(text("UPDATE nominees SET nominated_at = :moment"), {"moment": recorded})
+        # One nominee recorded after its steps (steps were dated freely before the column): its day is its first step.
+        late = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
+        stepped = conn.execute(text("SELECT nominee_id, enrolled_on FROM enrolments ORDER BY nominee_id")).first()
+        conn.execute(text("UPDATE nominees SET nominated_at = :moment WHERE id = :id"), {"moment": late, "id": stepped[0]})
     db.migrate()
     with db.engine.connect() as conn:
-        days = {row[0] for row in conn.execute(text("SELECT nominated_on FROM nominees"))}
-    assert {d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in days} == {dt.date(2024, 3, 5)}
+        days = {nominee_id: day for nominee_id, day in conn.execute(text("SELECT id, nominated_on FROM nominees"))}
+        renewed = {day for (day,) in conn.execute(text("SELECT renewed_on FROM certifications"))}
+    days = {k: d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for k, d in days.items()}
+    enrolled = stepped[1] if isinstance(stepped[1], dt.date) else dt.date.fromisoformat(stepped[1])
+    assert len(ids) > 1 and set(days) == set(ids)
+    assert days.pop(stepped[0]) == enrolled  # the enrolment, its first step (no examination or certification before it)
+    assert set(days.values()) == {dt.date(2024, 3, 5)}
+    assert renewed == {None}  # a renewal's day was not kept before the column
 
 
 def test_a_migration_that_leaves_a_row_referring_to_nothing_is_rolled_back(tmp_path):

@@ -79,9 +79,45 @@ def test_a_nomination_may_be_dated_in_the_past_but_not_the_future_nor_outside_th
         assert nominees.nominee_detail(session, OFFICER, ann.id)["nominated_on"] == (TODAY - 29 * DAY).isoformat()
     problem = refused(db, lambda s: nominate(s, w, TODAY + DAY), "nominated_on")
     assert problem == f"must not be after {TODAY.isoformat()}"
-    with pytest.raises(Conflict, match=f"is signed, not in effect on {(TODAY - 31 * DAY).isoformat()}"):
+    # The MOA was signed 30 days before TODAY: a day before it is a wrong day, named like any other (422).
+    problem = refused(db, lambda s: nominate(s, w, TODAY - 31 * DAY), "nominated_on")
+    assert problem == f"must not be before the MOA was signed, {(TODAY - 30 * DAY).isoformat()}"
+    with db.session() as session:
+        moas.terminate_moa(session, OFFICER, w.tfm, terminated_on=TODAY - 2 * DAY, today=TODAY)
+    problem = refused(db, lambda s: nominate(s, w, TODAY - 2 * DAY), "nominated_on")
+    assert problem == f"must be before the MOA was terminated, {(TODAY - 2 * DAY).isoformat()}"
+    with pytest.raises(Conflict, match=f"is terminated, not in effect on {TODAY.isoformat()}"):
         with db.session() as session:
-            nominate(session, w, TODAY - 31 * DAY)  # the MOA was signed 30 days before TODAY
+            nominate(session, w)  # no day given: today, when the MOA no longer is in effect
+    with db.session() as session:
+        assert nominate(session, w, TODAY - 3 * DAY, name="Bo Before").nominated_on == TODAY - 3 * DAY
+
+
+def test_an_moa_is_not_terminated_before_a_nomination_or_a_renewal_under_it(world):
+    db, w = world
+    veteran = w.nominees["veteran"]  # certified 5 days before TODAY
+    with db.session() as session:
+        nominate(session, w, TODAY - 3 * DAY, name="Cy Late")
+    problem = refused(db, lambda s: moas.terminate_moa(s, OFFICER, w.tfm, terminated_on=TODAY - 4 * DAY, today=TODAY), "terminated_on")
+    assert problem == f"must be after the nomination already recorded under this MOA on {(TODAY - 3 * DAY).isoformat()}"
+    with db.session() as session:
+        training.renew_certification(session, OFFICER, veteran, renewed_on=TODAY - DAY, today=TODAY)
+    problem = refused(db, lambda s: moas.terminate_moa(s, OFFICER, w.tfm, terminated_on=TODAY - 2 * DAY, today=TODAY), "terminated_on")
+    assert problem == f"must be after the renewal already recorded under this MOA on {(TODAY - DAY).isoformat()}"
+
+
+def test_the_last_renewal_is_kept_as_recorded_even_on_29_february(world):
+    """Worked out from the expiry, a renewal of 29 February came back as 28 February: a day earlier got through."""
+    db, w = world
+    veteran = w.nominees["veteran"]
+    with db.session() as session:
+        certification = session.scalars(select(Certification).where(Certification.nominee_id == veteran)).one()
+        leap = next(dt.date(year, 2, 29) for year in range(TODAY.year + 1, TODAY.year + 9) if year % 4 == 0)
+        certification.expires_on = leap + 300 * DAY  # the period still runs on 29 February
+        renewed = training.renew_certification(session, OFFICER, veteran, renewed_on=leap, today=leap + DAY)
+        assert renewed.renewed_on == leap
+    problem = refused(db, lambda s: training.renew_certification(s, OFFICER, veteran, renewed_on=leap - DAY, today=leap + DAY), "renewed_on")
+    assert problem == f"must not be before the last renewal, {leap.isoformat()}"
 
 
 def test_an_moa_is_not_signed_before_the_letter_that_asked_for_it(db):

@@ -187,5 +187,6 @@ class Certification(Base):
     expires_on: Mapped[date] = mapped_column(Date)
     refresher_due_on: Mapped[date | None] = mapped_column(Date)
     last_refresher_on: Mapped[date | None] = mapped_column(Date)
+    renewed_on: Mapped[date | None] = mapped_column(Date)  # the last renewal: the current period's first day
     revoked_on: Mapped[date | None] = mapped_column(Date)
     certified_by: Mapped[str] = mapped_column(String(255))
