@@ -419,6 +419,7 @@ _CANDIDATES_IN_STATES = _InStates(
     _candidates.state_usps,
 )
 _WITHDRAW_CANDIDATE = plain(delete(IdentityCandidate.__table__).where(_candidates.id == bindparam("_id")))
+_RESTATE_CANDIDATE = plain(update(IdentityCandidate.__table__).where(_candidates.id == bindparam("_id")), columns=("rule", "confidence", "evidence"))
 # Agreements that left the pending list (a later pending list omits them), and which of their agencies' models are
 # listed as participating: the rest left unsigned, the only agreements a pending departure can follow.
 _ENDED_PENDING = plain(
@@ -473,15 +474,22 @@ def follow_pending_departures(conn: Connection, publication_id: int, series: str
         else:
             settled |= {(agency_id, other), (other, agency_id)}
     found = lists.renamed_departures(settled)
-    _WITHDRAW_CANDIDATE.many(conn, [{"_id": candidate_id} for pair, candidate_id in waiting.items() if pair not in found])
     rules = identity_rules()
-    survivors = set()
+    # Withdrawn: what the lists no longer support, and what they now support enough to merge (merged below).
+    _WITHDRAW_CANDIDATE.many(
+        conn, [{"_id": candidate_id} for pair, candidate_id in waiting.items() if pair not in found or not rules.review_floor <= found[pair][0].confidence < rules.threshold]
+    )
+    survivors, restated = set(), []
     for (arriving, departed), (match, evidence) in sorted(found.items()):
         if match.confidence >= rules.threshold:
             merge(conn, arriving, departed, match, evidence, SYSTEM, publication_id, refresh_survivor=False)
             survivors.add(departed)
-        elif match.confidence >= rules.review_floor and (arriving, departed) not in waiting:
+        elif match.confidence >= rules.review_floor and (arriving, departed) in waiting:
+            # Still waiting: stated as the lists held now show it (a list ingested since may move its dates).
+            restated.append({"_id": waiting[(arriving, departed)], "rule": match.rule, "confidence": match.confidence, "evidence": evidence})
+        elif match.confidence >= rules.review_floor:
             propose(conn, lists.state_of[arriving], arriving, departed, match, evidence, publication_id)
+    _RESTATE_CANDIDATE.many(conn, restated)
     refresh(conn, sorted(survivors))
 
 

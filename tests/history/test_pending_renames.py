@@ -140,3 +140,18 @@ def test_a_proposal_the_lists_no_longer_support_is_withdrawn(db, pub):
     # ...until a list shows Lakeland's own agreement listed as signed, beside Oakland's: two agencies.
     pub.publish("participating", "2025-04-08", [row("FL", "Oakland Police Department", "TFM", "2025-04-02"), row("FL", "Lakeland Police Department", "TFM", "2025-04-06")])
     assert waiting(db) == [] and merges(db) == []
+
+
+def test_a_waiting_proposal_states_what_the_lists_show_whatever_the_order(db, pub):
+    """Its evidence was written when first proposed: a pending list of 30 May ingested after the others left it
+    saying the agreement was first pending on 3 July."""
+    pub.publish("pending", "2025-07-03", [row("FL", "Ocala Police Department", "WSO", None), row("AR", PENDING, "TFM", None, "State Agency")])
+    pub.publish("pending", "2025-07-11", [row("FL", "Ocala Police Department", "WSO", None)])
+    pub.publish("participating", "2025-07-03", [OTHER], half="pm")
+    pub.publish("participating", "2025-07-09", [OTHER, row("AR", SIGNED, "TFM", "2025-07-07", "State Agency")])
+    [before] = pending_candidates(db)
+    assert before.evidence["pending"]["first_listed"] == "2025-07-03"
+    pub.publish("pending", "2025-05-30", [row("FL", "Ocala Police Department", "WSO", None), row("AR", PENDING, "TFM", None, "State Agency")])
+    [after] = pending_candidates(db)
+    assert after.id == before.id and after.status == "pending"
+    assert after.evidence["pending"] == {"model": "TFM", "first_listed": "2025-05-30", "last_listed": "2025-07-03", "not_on_the_list_of": "2025-07-11"}
