@@ -446,21 +446,21 @@ def follow_pending_departures(conn: Connection, publication_id: int, series: str
     state and model was first listed as participating under another, between its first pending listing and the
     first pending list without it. Names the identity rules relate (identity.toml: pending_suffix...) are merged
     or proposed like any other pair; names listed together in one publication, or a pair proposed or decided
-    already, never are. Looked for in the states where this publication began a listing or (a pending list) ended
-    one; in every state after a list older than one held."""
+    already, never are. Looked for in the states where an agreement left the pending list unsigned or such a
+    proposal waits; after a new latest list, only those of them where it began a listing or (a pending list) ended
+    one."""
     if series not in (_ICE_PENDING, _ICE_PARTICIPATING):
         return  # the registry's own lists are made from its agreements: nothing to follow
-    states: set[str | None] | None = None
-    if seq == _LATEST_SEQ.rows(conn, series=series)[0][0]:
-        ended = seq - 1 if series == _ICE_PENDING else -1
-        states = {state for (state,) in _STATES_OF_RUNS.rows(conn, series=series, seq=seq, ended=ended)}
     # Only where an agreement left the pending list unsigned, or a proposal of this kind waits (and may have to be
     # withdrawn), can anything change: every other state is left alone, and most ingests end here.
-    ended = _ENDED_PENDING.rows(conn, latest_pending=_LATEST_SEQ.rows(conn, series=_ICE_PENDING)[0][0] or 0)
-    signed = set(_SIGNED_MODELS_OF.rows_in_chunks(conn, "agencies", sorted({agency for agency, _model, _state in ended})))
-    open_states = {state for agency, model, state in ended if (agency, model) not in signed}
-    open_states |= {state for state, evidence in _WAITING_CANDIDATES.rows(conn) if "pending" in (evidence or {})}
-    states = open_states if states is None else states & open_states
+    left = _ENDED_PENDING.rows(conn, latest_pending=_LATEST_SEQ.rows(conn, series=_ICE_PENDING)[0][0] or 0)
+    signed = set(_SIGNED_MODELS_OF.rows_in_chunks(conn, "agencies", sorted({agency for agency, _model, _state in left})))
+    states = {state for agency, model, state in left if (agency, model) not in signed}
+    states |= {state for state, evidence in _WAITING_CANDIDATES.rows(conn) if "pending" in (evidence or {})}
+    if states and seq == _LATEST_SEQ.rows(conn, series=series)[0][0]:
+        # A new latest list changes only the states where it began a listing or (a pending list) ended one.
+        ended_seq = seq - 1 if series == _ICE_PENDING else -1
+        states &= {state for (state,) in _STATES_OF_RUNS.rows(conn, series=series, seq=seq, ended=ended_seq)}
     if not states:
         return
     lists = _BothLists(conn, states)

@@ -112,11 +112,6 @@ def nominate(
     return nominee
 
 
-def nomination_day(nominee: Nominee) -> dt.date:
-    """The day of the nomination: no later step of the nominee is dated before it."""
-    return nominee.nominated_on
-
-
 def update_nominee(session: Session, actor: Actor, nominee_id: int, *, full_name=NOT_GIVEN, us_citizen=NOT_GIVEN, enforced_jurisdiction_laws=NOT_GIVEN, service_periods=NOT_GIVEN, today: dt.date | None = None) -> Nominee:
     """Change the facts the agency attests (only those given). A certified officer whose facts no longer meet the
     rules stops being authorized."""
@@ -190,7 +185,7 @@ def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt
         "model": moa.model,
         **facts_of(nominee),
         "nominated_at": nominee.nominated_at.isoformat(),
-        "nominated_on": nomination_day(nominee).isoformat(),
+        "nominated_on": nominee.nominated_on.isoformat(),
         "eligibility": eligibility_of(session, nominee, as_of).as_dict(),
         "enrolment": None
         if enrolment is None

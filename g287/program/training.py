@@ -19,7 +19,7 @@ from g287.db.models.program import ApplicantAgency, Certification, Enrolment, Ex
 from g287.errors import NotFound
 from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_progress, next_attempt_is_remedial
 from g287.program.moas import participating
-from g287.program.nominees import eligibility_of, get_nominee, nomination_day
+from g287.program.nominees import eligibility_of, get_nominee
 from g287.program.rules import add_years
 from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
 
@@ -85,7 +85,7 @@ def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
 def not_before_nomination(nominee: Nominee, field_name: str, day: dt.date) -> None:
     """No step of a nominee is dated before the nomination: an officer would count as trained, certified and
     authorized on days before anyone nominated them."""
-    nominated = nomination_day(nominee)
+    nominated = nominee.nominated_on
     if day < nominated:
         raise InvalidInput({field_name: f"must not be before the nomination, {nominated.isoformat()}"})
 

@@ -21,7 +21,7 @@ from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_choices
 from g287.web.render import render
 from g287.web.params import Day
-from g287.wording import noun
+from g287.wording import counted
 
 router = APIRouter()
 PAGE_SIZE = 100
@@ -46,7 +46,7 @@ def agency_list(
         choices = date_choices(session)
     pages = max(1, -(-len(agencies) // PAGE_SIZE))
     if page > pages:
-        raise NotFound(f"no page {page}: the selection has {len(agencies)} {noun(len(agencies), 'agency')}, on {pages} {noun(pages, 'page')}")
+        raise NotFound(f"no page {page}: the selection has {counted(len(agencies), 'agency')}, on {counted(pages, 'page')}")
     start = (page - 1) * PAGE_SIZE
     params = {"as_of": selected_date(as_of), "state": state, "model": model, "type": type, "county": county, "status": status}
     return render(
