@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from g287 import audit, days
 from g287.access import Actor, allowed, authorize
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
-from g287.errors import NotFound
+from g287.errors import AccessDenied, NotFound
 from g287.program.moas import get_moa, participating
 from g287.program.rules import Eligibility, evaluate
 from g287.program.validation import Checker, Conflict, day_argument
@@ -128,6 +128,12 @@ def update_nominee(session: Session, actor: Actor, nominee_id: int, *, full_name
     if service_periods is not NOT_GIVEN:
         changes["service_periods"] = check_periods(check, service_periods, today)
     check.done()
+    if "full_name" in changes and changes["full_name"] != nominee.full_name and nominee.background_result is not None:
+        # The investigation was of the person named: see nominee.rename_vetted in the access rules.
+        if not allowed(actor, "nominee.rename_vetted", nominee):
+            raise AccessDenied(
+                f"{actor.label} ({actor.role}) may not rename a nominee whose background investigation is recorded: the program office corrects the name"
+            )
     before = facts_of(nominee)
     for key, value in changes.items():
         setattr(nominee, key, value)

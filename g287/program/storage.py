@@ -77,5 +77,6 @@ def store_signed_moa(content: bytes) -> StoredFile:
 def read_signed_moa(sha256: str) -> bytes:
     path = _path(sha256)
     if not path.is_file():
-        raise NotFound(f"the signed MOA file {sha256[:12]}... is missing from {path.parent.parent}")
+        # Named by the setting, not the path: the message reaches the public (a signed MOA is public).
+        raise NotFound(f"the signed MOA file {sha256[:12]}... is missing from the program's files (G287_PROGRAM_FILES_DIR, signed-moas/)")
     return path.read_bytes()

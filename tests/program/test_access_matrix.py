@@ -39,6 +39,7 @@ EXPECTED = {
     "nominee.create": AGENCY,
     "nominee.read": AGENCY,
     "nominee.update": AGENCY,
+    "nominee.rename_vetted": OFFICE,  # the name of a nominee whose background investigation is recorded
     "nominee.record_background": OFFICE,
     "training.enrol": OFFICE,
     "training.record_exam": OFFICE,
@@ -126,6 +127,8 @@ def calls(w):
         ("nominee.read", lambda s, a: nominees.eligibility(s, a, n["novice"], as_of=TODAY)),
         ("nominee.read", lambda s, a: training.certification_of(s, a, n["veteran"])),
         ("nominee.update", lambda s, a: nominees.update_nominee(s, a, n["novice"], service_periods=[{"start": years_ago(3)}], today=TODAY)),
+        # The veteran's background investigation is recorded (passed): the agency may no longer change the name.
+        ("nominee.rename_vetted", lambda s, a: nominees.update_nominee(s, a, n["veteran"], full_name="Another Person", today=TODAY)),
         ("nominee.record_background", lambda s, a: nominees.record_background(s, a, n["novice"], result="failed", completed_on=TODAY, today=TODAY)),
         ("training.enrol", lambda s, a: training.enrol(s, a, n["ready"], enrolled_on=TODAY, today=TODAY)),
         ("training.record_exam", lambda s, a: training.record_exam(s, a, n["trainee"], score=88, taken_on=TODAY, today=TODAY)),
@@ -201,3 +204,27 @@ def test_agency_users_see_only_their_agency_in_lists(world):
         assert training.authorized_officers(session, w.user_b, as_of=TODAY) == []
         with pytest.raises(AccessDenied):
             training.authorized_officers(session, w.actors()["public"], as_of=TODAY)
+
+
+def test_a_vetted_nominee_keeps_the_person_but_the_agency_may_still_attest_other_facts(world):
+    """A certified officer renamed by an agency user would pass the investigation and certification of one person
+    to another: refused, with nothing changed; the same name sent again (a form resubmitted) and the other facts
+    still go through, and a nominee not yet investigated may be renamed by the agency."""
+    db, w = world
+    n = w.nominees
+    with db.session() as session:
+        before = nominees.nominee_detail(session, OFFICER, n["veteran"], as_of=TODAY)
+        assert before["background_result"] == "passed"
+    with db.session(writing=True) as session, pytest.raises(AccessDenied, match="program office"):
+        nominees.update_nominee(session, w.user_a, n["veteran"], full_name="Unvetted Different Person", today=TODAY)
+    with db.session(writing=True) as session:
+        nominees.update_nominee(session, w.user_a, n["veteran"], full_name=before["full_name"], us_citizen=True, today=TODAY)
+    with db.session(writing=True) as session:
+        unvetted = nominees.nominate(session, w.user_a, w.tfm, full_name="Nomi Nee", today=TODAY)
+        nominees.update_nominee(session, w.user_a, unvetted.id, full_name="Naomi Nee", today=TODAY)
+        renamed = unvetted.id
+    with db.session(writing=True) as session:
+        nominees.update_nominee(session, OFFICER, n["veteran"], full_name="Vera Veteran-Corrected", today=TODAY)
+    with db.session() as session:
+        assert nominees.nominee_detail(session, OFFICER, n["veteran"], as_of=TODAY)["full_name"] == "Vera Veteran-Corrected"
+        assert nominees.nominee_detail(session, OFFICER, renamed, as_of=TODAY)["full_name"] == "Naomi Nee"

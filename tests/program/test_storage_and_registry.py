@@ -12,6 +12,7 @@ from sqlalchemy import select
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency
 from g287.db.models.registry import Agency, Agreement
+from g287.errors import NotFound
 from g287.program import agencies, moas, storage
 from g287.registry.ingest import ingest_file
 from tests.conftest import ICE
@@ -37,6 +38,16 @@ def test_uploads_are_kept_once_by_content(program_files):
     files = list((program_files / "signed-moas").rglob("*.pdf"))
     assert [f.name for f in files] == [f"{first.sha256}.pdf"]
     assert storage.read_signed_moa(first.sha256) == content
+
+
+def test_a_missing_file_is_named_by_its_setting_not_by_the_server_path(program_files):
+    """The message reaches the public (the signed MOA's page answers 404 with it): it names the setting, never
+    where the server keeps its files."""
+    stored = storage.store_signed_moa(SIGNED_PDF.read_bytes())
+    next((program_files / "signed-moas").rglob("*.pdf")).unlink()
+    with pytest.raises(NotFound) as refused:
+        storage.read_signed_moa(stored.sha256)
+    assert "G287_PROGRAM_FILES_DIR" in str(refused.value) and str(program_files) not in str(refused.value)
 
 
 @pytest.mark.parametrize(

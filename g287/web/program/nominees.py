@@ -19,6 +19,7 @@ from g287.web.program.moas import periods_of
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STEPS = (
     "nominee.update",
+    "nominee.rename_vetted",
     "nominee.record_background",
     "training.enrol",
     "training.record_exam",

@@ -88,3 +88,20 @@ def test_a_nomination_carries_its_date_through_the_api_and_the_form(site):
     nominee_id = int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
     with db.session() as session:
         assert nominees.nominee_detail(session, OFFICER, nominee_id)["nominated_on"] == nominated_on
+
+
+def test_the_agency_cannot_rename_a_vetted_nominee_through_the_api_or_the_form(site):
+    """The trainee's background investigation is recorded: a new name from the agency is a 403 on the API, the
+    form shows the name read-only with the reason, and the program office may correct it."""
+    db, _, trainee, clients = site
+    agency, officer = clients["agency-a"], clients["officer"]
+    response = agency.patch(f"/api/v1/program/nominees/{trainee}", json={"full_name": "Someone Else"}, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 403 and "program office" in response.json()["error"]["message"], response.text
+    page = agency.get(f"/program/nominees/{trainee}")
+    assert 'name="full_name" type="text" value="Tess Trainee" required' in page.text and "readonly" in page.text.split('name="full_name"', 1)[1].split(">", 1)[0]
+    assert "the program office corrects it" in page.text
+    assert "readonly" not in officer.get(f"/program/nominees/{trainee}").text.split('name="full_name"', 1)[1].split(">", 1)[0]
+    response = officer.patch(f"/api/v1/program/nominees/{trainee}", json={"full_name": "Tess Trainee-Corrected"}, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 200, response.text
+    with db.session() as session:
+        assert nominees.nominee_detail(session, OFFICER, trainee)["full_name"] == "Tess Trainee-Corrected"
