@@ -54,3 +54,16 @@ def test_the_pyflakes_check_reports_what_it_finds(tmp_path):
     assert checkPath(str(module), Reporter(out, out)) == 1
     assert "'os' imported but unused" in "".join(out.lines)
 
+
+
+def test_every_setting_the_code_reads_is_documented_in_the_readme():
+    """Every G287_ setting named in the package appears in README.md, in a settings table (a row of its own) and in
+    the list of the section "Settings"; the tests' own settings are in the README's tables too."""
+    import re
+
+    named = {m for path in (ROOT / "g287").rglob("*.py") for m in re.findall(r"\bG287_[A-Z0-9_]+", path.read_text(encoding="utf-8"))}
+    named |= {m for path in (ROOT / "tests").rglob("*.py") for m in re.findall(r"\bG287_[A-Z0-9_]+", path.read_text(encoding="utf-8"))}
+    assert {"G287_DATABASE_URL", "G287_SITE_URL"} <= named  # the walk read the code
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `(G287_[A-Z0-9_]+)` \|", readme, re.M))
+    assert sorted(named - rows) == []

@@ -45,7 +45,10 @@ def serve(host, port, workers, access_log):
     On a database without any publication, the publications bundled with g287 are ingested first."""
     import uvicorn
 
+    from g287.web.app import site_url
+
     secret_key()  # a key set but too short stops here, in one line, not at the first form served
+    site_url()  # so does a site address that is not one
     if workers > 1 and not secret_key_is_set():
         raise G287Error("--workers above 1 needs G287_SECRET_KEY: each worker would sign its forms with a key of its own and refuse the others'")
     db = state().db

@@ -6,9 +6,11 @@ services of g287.registry, g287.history and g287.geo, and render.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,11 +39,24 @@ def version_seconds() -> float:
     return env_number("G287_WEB_VERSION_SECONDS", 1)
 
 
+def site_url() -> str | None:
+    """The site's public address (G287_SITE_URL), for the links that must be absolute (the Atom feeds): without
+    it they follow the Host header of each request, which a client chooses."""
+    raw = os.environ.get("G287_SITE_URL", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise G287Error(f"setting G287_SITE_URL={raw!r}: must be the site's address, such as https://g287.example.org (no path, query or user)")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 class Site:
-    """What every request handler shares: the database and the data version."""
+    """What every request handler shares: the database, the data version and the site's public address."""
 
     def __init__(self, db: Database):
         self.db = db
+        self.url = site_url()
         self.actor = Actor.public()
         self.clock = VersionClock(self._read_version, version_seconds())
 

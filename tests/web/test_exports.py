@@ -11,11 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from g287.cli import cli
+from g287.errors import G287Error
 from g287.exports.snapshot import public_tables, write_snapshot
 from g287.registry import figures
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import resolve
 from g287.registry.queries import Filters, figures_of, listings
+from g287.web.app import create_app
+from tests.web.conftest import TestClient
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -200,3 +203,18 @@ def test_a_foreign_host_header_never_changes_what_others_are_served(sqlite_site)
     assert b"http://evil.example/" in poisoned.content
     normal = sqlite_site.get("/exports/feed.atom")
     assert b"evil.example" not in normal.content
+
+
+def test_with_the_site_address_set_the_feed_links_to_it_whatever_host_is_named(sqlite_site, monkeypatch):
+    monkeypatch.setenv("G287_SITE_URL", "https://g287.example.org/")
+    with TestClient(create_app(sqlite_site.app.state.site.db)) as client:
+        for path in ("/exports/feed.atom", "/exports/feed/FL.atom"):
+            body = client.get(path, headers={"Host": "evil.example"}).text
+            assert "evil.example" not in body and 'href="https://g287.example.org/exports/feed' in body, path
+
+
+@pytest.mark.parametrize("address", ["ftp://g287.example.org", "https://", "https://g287.example.org/site", "https://g287.example.org/?q=1", "g287.example.org"])
+def test_a_site_address_that_is_not_one_is_refused_when_the_site_starts(sqlite_site, monkeypatch, address):
+    monkeypatch.setenv("G287_SITE_URL", address)
+    with pytest.raises(G287Error, match="G287_SITE_URL"):
+        create_app(sqlite_site.app.state.site.db)

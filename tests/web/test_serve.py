@@ -66,6 +66,16 @@ def test_serve_refuses_a_taken_port(tmp_path):
     assert result.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_serve_refuses_a_site_address_that_is_not_one_before_doing_anything(tmp_path):
+    environment = dict(os.environ, G287_SITE_URL="https://g287.example.org/some/path")
+    result = subprocess.run(
+        [sys.executable, "-m", "g287", "serve", "--port", str(free_port()), "--database", str(tmp_path / "x.sqlite")],
+        capture_output=True, text=True, timeout=60, env=environment,
+    )
+    assert result.returncode == 1 and result.stderr.strip().startswith("g287: error: setting G287_SITE_URL=") and "Traceback" not in result.stderr
+    assert result.stdout == "" and not (tmp_path / "x.sqlite").exists()  # nothing ingested, nothing served
+
+
 def test_cached_responses_follow_the_data(tmp_path, actor):
     database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
     ingest_file(database, ICE / "participating" / "participatingAgencies05162025am.xlsx", actor)
