@@ -118,7 +118,8 @@ def pipeline(as_json):
         click.echo(line(model, d))
     click.echo(
         f"{len(result['moved_pending_before_first_publication'])} more were pending already in the first pending list (time unknown); "
-        f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending."
+        f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending; "
+        f"{len(result['pending_after_participating'])} listed as pending only when or after being listed as participating (not counted)."
     )
 
 

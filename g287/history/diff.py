@@ -38,7 +38,7 @@ class Side:
 def _side(session: Session, publication: Publication, agency_ids: list[int]) -> Side:
     side = Side()
     agreements, names, models = side.agreements, side.agency_names, side.agency_models
-    for _first, _last, _raw, agency_id, name, state, model, _type, signed in runs_of(
+    for _first, _last, _raw, agency_id, name, state, model, _type, signed, _moa in runs_of(
         session, publication.kind, publication.origin, at_seq=publication.seq, agency_ids=agency_ids
     ):
         if agency_id is None:

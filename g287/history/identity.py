@@ -20,7 +20,7 @@ from g287.db.chunks import CHUNK
 from g287.db.plain import plain
 from g287.history import aliases
 from g287.history.names import Match, compare, compare_across_lists, core_key, expanded_key, identity_rules
-from g287.registry.agencies import refresh_agencies
+from g287.registry.agencies import listing_rank, refresh_agencies
 from g287.registry.names import agency_key
 from g287.sources.text import one_edit_apart
 
@@ -388,8 +388,10 @@ def _latest_rows(conn: Connection, agency_id: int, dates: dict[tuple[str, int], 
         }
         key = model or ""
         current = best.get(key)
-        rank = (series == _ICE_PARTICIPATING, row["date"] or dt.date.min, last_seq, bool(moa))
-        if current is None or rank > (current["series"] == _ICE_PARTICIPATING, current["date"] or dt.date.min, current["seq"], bool(current["moa_url"])):
+        rank = (series == _ICE_PARTICIPATING, row["date"] or dt.date.min, last_seq, listing_rank(moa, signed))
+        if current is None or rank > (
+            current["series"] == _ICE_PARTICIPATING, current["date"] or dt.date.min, current["seq"], listing_rank(current["moa_url"], current["signed_on"])
+        ):
             best[key] = row
     return {k: v for k, v in best.items() if k}
 

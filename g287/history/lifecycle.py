@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from g287.config import env_count
 from g287.history.listings import Run, SeriesPublication, publications, runs_of
+from g287.registry.agencies import listing_rank
 
 AgreementKey = tuple[int, str]  # (agency id, model)
 
@@ -135,11 +136,11 @@ def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: di
         for first, _last, values in _segments(rp):
             if values != previous:
                 shown = [v.isoformat() if v else None for v in sorted(values, key=lambda v: (v is None, v or dt.date.min))]
-                # Two values at once: ICE listed the agreement twice with different dates.
-                life.signed_dates.append({"signed": shown[0] if len(shown) == 1 else shown, "from": by_seq_p[first].ref})
+                # Always a list (one JSON type): two values at once when ICE listed the agreement twice with different dates.
+                life.signed_dates.append({"signed": shown, "from": by_seq_p[first].ref})
                 previous = values
-        latest_values = [r.signed_on for r in rp if r.last_seq == intervals[-1][1]]
-        life.signed_on = max((v for v in latest_values if v), default=None)
+        # The date the agreement itself carries (the ingest's choice among duplicate listings: listing_rank).
+        life.signed_on = max((r for r in rp if r.last_seq == intervals[-1][1]), key=lambda r: listing_rank(r.moa_url, r.signed_on)).signed_on
         first_date = dt.date.fromisoformat(life.first_participating["published"])
         for a, _b in _intervals(rq) if rq else []:
             if by_seq_q[a].published_on > first_date:

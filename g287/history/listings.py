@@ -39,6 +39,7 @@ class Run(NamedTuple):
     model: str | None
     agency_type: str | None
     signed_on: dt.date | None
+    moa_url: str | None
 
 
 def publications(session: Session, kind: str, origin: str = "ice") -> list[SeriesPublication]:
@@ -55,7 +56,7 @@ def runs_of(
     query = (
         select(
             ListingRun.first_seq, ListingRun.last_seq, RawRow.id, AgencyName.agency_id, AgencyName.name, RawRow.state_usps,
-            RawRow.model, RawRow.agency_type, RawRow.signed_on,
+            RawRow.model, RawRow.agency_type, RawRow.signed_on, RawRow.moa_url,
         )
         .select_from(ListingRun)
         .join(RawRow, RawRow.id == ListingRun.raw_row_id)

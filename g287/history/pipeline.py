@@ -1,7 +1,9 @@
 """The pending pipeline: how long agreements wait on the pending list before ICE lists them as signed.
 
 For each agreement first seen pending and later participating: days from its first pending listing to its
-first participating listing, and to its signed date. Agreements already pending in the first pending
+first participating listing, and to its signed date. "Later" is by the lists' dates and halves (am, pm): an
+agreement listed as participating first, or by a list of the same day and half, is counted apart
+(pending_after_participating), as ICE then listed it as pending when, or after, it listed it as signed. Agreements already pending in the first pending
 publication held here were pending for an unknown time before it: they are counted apart, not in durations.
 Also: agreements that left the pending list without ever being listed as signed, and those still pending.
 """
@@ -24,6 +26,14 @@ def _day(ref: dict) -> dt.date:
     return dt.date.fromisoformat(ref["published"])
 
 
+_HALVES = {"am": 0, None: 1, "pm": 2}
+
+
+def _moment(ref: dict) -> tuple[dt.date, int]:
+    """When a list was published, as far as its name tells: the day, then am before pm (a list with no half between)."""
+    return (_day(ref), _HALVES.get(ref.get("half"), 1))
+
+
 def _summary(values: list[int]) -> dict:
     if not values:
         return {"count": 0, "median_days": None, "min_days": None, "max_days": None, "distribution": {}}
@@ -41,17 +51,22 @@ def _summary(values: list[int]) -> dict:
 def pipeline(session: Session, origin: str = "ice") -> dict:
     pending_pubs = publications(session, "pending", origin)
     if not pending_pubs:
-        return {"pending_publications": 0, "moved": [], "left_without_signing": [], "still_pending": []}
+        return {"pending_publications": 0, "moved": [], "left_without_signing": [], "still_pending": [], "pending_after_participating": []}
     first_pending_pub = pending_pubs[0]
-    moved, censored, left, still = [], [], [], []
+    moved, censored, left, still, pending_after = [], [], [], [], []
     for (agency_id, model), life in sorted(lifecycles(session, origin=origin).items(), key=lambda kv: (kv[1].state or "", kv[1].name or "", kv[0][1])):
         if life.first_pending is None:
             continue
         base = {"state": life.state, "agency": life.name, "agency_id": agency_id, "model": model, "first_pending": life.first_pending}
-        if life.first_participating is not None and _day(life.first_participating) >= _day(life.first_pending):
+        if life.first_participating is not None and _moment(life.first_participating) <= _moment(life.first_pending):
+            # Listed as participating first, or by a list of the same day and half (which came first is unknown):
+            # not "seen pending, then participating", so no wait to measure (a late or stale pending listing).
+            pending_after.append(dict(base, first_participating=life.first_participating))
+        elif life.first_participating is not None:
             item = dict(base, first_participating=life.first_participating)
-            first_signed = life.signed_dates[0]["signed"] if life.signed_dates else None
-            signed = dt.date.fromisoformat(first_signed) if isinstance(first_signed, str) else None
+            first_signed = life.signed_dates[0]["signed"] if life.signed_dates else []
+            # Only one date known: two rows giving two dates, or none, leave the wait to the signed date unknown.
+            signed = dt.date.fromisoformat(first_signed[0]) if len(first_signed) == 1 and first_signed[0] else None
             item["days_to_listed"] = (_day(life.first_participating) - _day(life.first_pending)).days
             item["days_to_signed"] = (signed - _day(life.first_pending)).days if signed else None
             if life.first_pending["publication_id"] == first_pending_pub.id:
@@ -80,6 +95,7 @@ def pipeline(session: Session, origin: str = "ice") -> dict:
         "moved_pending_before_first_publication": censored,
         "left_without_signing": left,
         "still_pending": still,
+        "pending_after_participating": pending_after,
     }
 
 

@@ -107,6 +107,13 @@ class AgreementFacts:
     addendum_url: str | None
 
 
+def listing_rank(moa_url: str | None, signed_on) -> tuple:
+    """Which of several listings of one agreement in one publication (ICE lists some twice, with different signed
+    dates) gives the agreement its signed date and addresses: the one linking the signed MOA, then the later date.
+    The ingest, identity's refresh and the lifecycles all choose by this rank, so every command shows one date."""
+    return (moa_url is not None, signed_on is not None, signed_on)
+
+
 _AGREEMENTS_OF = plain(
     select(_agreements.id, _agreements.agency_id, _agreements.model, _agreements.signed_on, _agreements.moa_url, _agreements.addendum_url).where(
         _agreements.agency_id.in_(bindparam("ids", expanding=True))

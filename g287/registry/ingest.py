@@ -24,7 +24,7 @@ from g287.db.plain import plain
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
 from g287.errors import G287Error, SourceError
 from g287.registry import runs
-from g287.registry.agencies import AgreementFacts, NameFacts, agencies_of_raw_rows, refresh_agencies, resolve_names, upkeep_agreements
+from g287.registry.agencies import AgreementFacts, NameFacts, agencies_of_raw_rows, listing_rank, refresh_agencies, resolve_names, upkeep_agreements
 from g287.registry.processors import IngestEvent, NewRow, run_processors
 from g287.registry.processors import load as load_processors
 from g287.registry.processors import precompute as precompute_for_processors
@@ -290,8 +290,9 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         if reading.model:
             fact = AgreementFacts(reading.signed_on, reading.moa_url, reading.addendum_url) if prepared.kind == "participating" else None
             key = (agency_id, reading.model)
-            # A duplicate listing of one agreement: prefer the row that links the signed MOA.
-            if key not in agreement_facts or (fact and fact.moa_url and not agreement_facts[key].moa_url):
+            # A duplicate listing of one agreement: the one listing_rank prefers (whatever the order of the rows).
+            current = agreement_facts.get(key)
+            if key not in agreement_facts or (fact and (current is None or listing_rank(fact.moa_url, fact.signed_on) > listing_rank(current.moa_url, current.signed_on))):
                 agreement_facts[key] = fact
     from_ice = prepared.origin == "ice"  # the registry's own lists are built from its agreements, not the reverse
     upkeep_agreements(conn, agreement_facts, latest=is_latest and from_ice and prepared.kind == "participating", origin=prepared.origin)

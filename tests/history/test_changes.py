@@ -72,7 +72,7 @@ def test_signed_date_corrections_are_traced_to_publications(db, pub):
     with db.session() as session:
         life = by_name(lifecycles(session))[("Alpha Police Department", "TFM")]
         result = diff(session, resolve(session, "2025-05-02"), resolve(session, "2025-05-03"))
-    assert [(s["signed"], s["from"]["published"]) for s in life.signed_dates] == [("2025-04-01", "2025-05-01"), ("2025-03-31", "2025-05-03")]
+    assert [(s["signed"], s["from"]["published"]) for s in life.signed_dates] == [(["2025-04-01"], "2025-05-01"), (["2025-03-31"], "2025-05-03")]
     assert life.signed_on == dt.date(2025, 3, 31)
     assert [(c["agency"], c["old_signed"], c["new_signed"]) for c in result["signed_date_changed"]] == [("Alpha Police Department", ["2025-04-01"], ["2025-03-31"])]
 

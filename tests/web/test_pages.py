@@ -167,14 +167,16 @@ def test_model_pages(site):
 def test_pending_page(site):
     text = text_of(site.get("/pending").text)
     assert "39 pending listings" in text and "pendingAgencies07112025am_b.xlsx" in text
-    assert "From pending to signed" in text and "Median wait to be listed as participating: 18 days (52 agreements)" in text
+    assert "From pending to signed" in text and "Median wait to be listed as participating: 18 days (51 agreements)" in text
     assert "Days on the pending list, by model" in text and "by state" in text
     assert "Left the pending list without being listed as signed (4)" in text and "Still pending (38)" in text
     assert "86 more agreements moved from pending to participating but were already pending" in text
+    assert "1 agreement was listed as pending only when or after ICE listed it as participating" in text
     text = text_of(site.get("/pending", params={"as_of": "2025-05-20"}).text)
     assert "pendingAgencies05152025am" in text
     wso = text_of(site.get("/pending", params={"model": "WSO"}).text)
-    assert "From pending to signed: WSO" in wso and "(20 agreements)" in wso
+    assert "From pending to signed: WSO" in wso and "(19 agreements)" in wso and "1 agreement was listed as pending only when" in wso
+    assert "0 agreements were listed as pending only when" in text_of(site.get("/pending", params={"model": "JEM"}).text)
 
 
 def test_changes_page(site):

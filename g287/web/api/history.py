@@ -146,6 +146,9 @@ class Pipeline(BaseModel):
     moved_pending_before_first_publication: list[dict[str, Any]] = Field([], description="Already pending in the first pending list held: wait unknown, not in the durations")
     left_without_signing: list[dict[str, Any]]
     still_pending: list[dict[str, Any]]
+    pending_after_participating: list[dict[str, Any]] = Field(
+        [], description="Listed as pending only when or after ICE listed them as participating (a list of the same day and half, or later): no wait, not in the durations"
+    )
 
 
 @router.get("/pipeline", response_model=Pipeline, summary="How long agreements wait on ICE's pending list, per model and state")

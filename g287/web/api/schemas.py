@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field
 
@@ -148,7 +148,7 @@ class IdentityMerge(BaseModel):
 
 
 class SignedDate(BaseModel):
-    signed: Union[Optional[str], list[Optional[str]]] = Field(description="The signed date ICE gave (two when two rows of one list disagree)")
+    signed: list[Optional[str]] = Field(description="The signed dates ICE gave: one, or two when two rows of one list disagree (null: a date not given or not readable)")
     from_: PublicationRefShort = Field(alias="from", description="The first list that gave it")
 
 
