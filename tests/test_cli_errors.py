@@ -29,6 +29,10 @@ CASES = {
     "a secret key too short": (["serve", "--port", "1"], "setting G287_SECRET_KEY: use at least 32 characters"),
     "a database migrated by a newer g287": (["stats"], "has a schema this version of g287 does not know (revision zzzz)"),
     "a wildcard for an agency name": (["agency", "%"], "no agency named like '%'"),
+    "an empty --published (was ignored: the date came from the file name)": (
+        ["ingest", str(ICE / "pending" / "pendingAgencies05152025am.xlsx"), "--published", " "], "--published is empty"
+    ),
+    "an empty --encoding": (["ingest", str(ICE / "csv" / "pendingAgencies05152025am.csv"), "--encoding", ""], "--encoding is empty"),
 }
 
 

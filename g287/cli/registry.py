@@ -25,7 +25,7 @@ def register(cli: click.Group) -> None:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # an unreadable file: our one line, not click's usage error
 @click.option("--published", metavar="YYYY-MM-DD[am|pm]", help="Publication date (and half) when the file name does not say it; one file only.")
 @click.option("--kind", type=click.Choice(KINDS), help="Which list the file is, when its name does not say.")
 @click.option("--encoding", metavar="CODEC", help="Encoding of CSV files (default: UTF-8, else Windows-1252).")
@@ -37,17 +37,24 @@ def ingest(paths, published, kind, encoding, origin, as_json):
 
     Each file is one transaction: a file that cannot be read changes nothing. A file ingested before (same
     sha256) is skipped. Exits with status 1 if any file failed."""
-    files = expand_paths(list(paths))
+    for name, value in (("--published", published), ("--encoding", encoding)):
+        if value is not None and not value.strip():
+            raise G287Error(f"{name} is empty: give a value, or leave the option out")
+    unreadable = []
+    files = expand_paths(list(paths), unreadable)
+    failures = [{"file": problem.path, "error": str(problem)} for problem in unreadable]
+    if not as_json:
+        for problem in unreadable:
+            click.echo(f"g287: error: {problem}", err=True)
     if not files:
         raise G287Error("no .xlsx or .csv files found in " + ", ".join(paths))
     options = {"kind": kind, "encoding": encoding, "origin": origin}
-    if published:
+    if published is not None:
         if len(files) > 1:
             raise G287Error("--published names the date of one file; give one file")
         options["published"] = parse_published(published)
     db = state().db
     actor = Actor.command_line()
-    failures = []
 
     def on_error(path, error):
         failures.append({"file": str(path), "error": str(error)})

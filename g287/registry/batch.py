@@ -23,7 +23,7 @@ from g287.db.plain import compile_all
 from g287.errors import G287Error, SourceError
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.ingest import (
-    SUFFIXES, CommittedIds, IngestResult, already_ingested, file_digest, prepare, publication_holding, unchanged_result, write_publication,
+    CommittedIds, IngestResult, already_ingested, file_digest, prepare, publication_holding, unchanged_result, write_publication,
 )
 from g287.registry.processors import warm_up as warm_up_processors
 from g287.sources.filename import parse_file_name
@@ -188,13 +188,31 @@ def sort_for_ingest(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=key)
 
 
-def expand_paths(arguments: list[str]) -> list[Path]:
-    """Files named, and the publications inside folders named (recursively)."""
+# In a folder, only what ICE publishes and exports are publications: a README.txt beside them is not one (a named
+# file may be any format the readers take, SUFFIXES).
+FOLDER_SUFFIXES = (".xlsx", ".csv")
+
+
+def expand_paths(arguments: list[str], unreadable: list[SourceError] | None = None) -> list[Path]:
+    """Files named, and the publications inside folders named (recursively). A folder that cannot be listed is
+    added to `unreadable` (as an error naming it) when the caller passes a list, so that it is never skipped in
+    silence; otherwise the error is raised."""
     found: list[Path] = []
+
+    def refused(error: OSError) -> None:
+        problem = SourceError(error.filename or "a folder", f"the folder cannot be read ({error.strerror or error})")
+        if unreadable is None:
+            raise problem
+        unreadable.append(problem)
+
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")))
+            inside = []
+            for folder, folders, files in os.walk(path, onerror=refused, followlinks=False):
+                folders.sort()
+                inside.extend(Path(folder) / name for name in files if name.lower().endswith(FOLDER_SUFFIXES) and not name.startswith((".", "~$")))
+            found.extend(p for p in sorted(inside) if p.is_file())
         else:
             found.append(path)
     return found

@@ -33,6 +33,7 @@ from g287.registry.quality import publication_issues
 from g287.sources.csvfile import read_csv
 from g287.sources.filename import parse_file_name
 from g287.sources.interpret import Layout, RowReading, read_row
+from g287.sources.rules import source_rules
 from g287.sources.table import SourceTable
 from g287.sources.xlsx import read_xlsx
 
@@ -109,9 +110,8 @@ def prepare(
         raise SourceError(path.name, "cannot tell the publication date: name the file like participatingAgencies05292025am.xlsx or pass --published YYYY-MM-DD[am|pm]")
     try:
         table = read_xlsx(path) if source_format == "xlsx" else read_csv(path, encoding)
-        if kind is None:
-            headers = {h.strip().upper() for h in table.header}
-            kind = "participating" if {"SIGNED", "MOA"} & headers else "pending"
+        if kind is None:  # a name that does not tell: by the columns, under every spelling the reader accepts
+            kind = kind_of_columns(table.header)
         layout = Layout(table, kind)
         readings = [read_row(layout, row) for row in table.rows]
     except G287Error:
@@ -120,7 +120,19 @@ def prepare(
         raise SourceError(path.name, f"cannot be read: unexpected {type(error).__name__} ({error}); please report this file") from error
     if not any(r.listing for r in readings) and origin == "ice":
         raise SourceError(path.name, "the list has a header but no rows with data")
+    if file_digest(path) != (sha256, size):
+        # What was read must be what the digest names: a publication is known by its sha256 (the same file again
+        # changes nothing), so rows of other bytes under it would keep the real file out for good.
+        raise SourceError(path.name, "the file changed while it was being read: nothing was ingested; ingest it again once it is complete")
     return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings, compute=precompute))
+
+
+def kind_of_columns(header: list[str]) -> str:
+    """participating when the header has a column only the participating list has (signed date, MOA), under any
+    spelling the reader accepts (source_values.toml); else pending."""
+    rules = source_rules()
+    fields = {column.field for column in (rules.column_for(text) for text in header) if column is not None}
+    return "participating" if fields & {"signed", "moa"} else "pending"
 
 
 def already_ingested(session: Session, sha256: str) -> Publication | None:

@@ -1,0 +1,145 @@
+"""What `g287 ingest` is given: a file replaced while it is read, the kind told by any accepted spelling of the
+columns, folders holding other files or folders that cannot be read, and empty option values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+import g287.registry.ingest as ingest_module
+from g287.cli import cli
+from g287.errors import SourceError
+from g287.registry.batch import expand_paths, ingest_many
+from g287.registry.ingest import ingest_file, kind_of_columns
+from g287.registry.publications import list_publications
+from tests.conftest import ICE, snapshot
+
+MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
+JULY_9 = ICE / "participating" / "participatingAgencies07092025am.xlsx"
+
+
+def test_a_file_replaced_while_it_is_read_is_refused_and_the_real_one_still_gets_in(db, actor, tmp_path, monkeypatch):
+    """The digest is taken before the file is read: rows of other bytes stored under it would make the real file
+    "unchanged" for good. The file is checked again after reading; a change refuses it, and nothing is written."""
+    target = tmp_path / MAY_29.name
+    shutil.copy(MAY_29, target)
+    reader = ingest_module.read_xlsx
+
+    def replaced_while_read(path):
+        table = reader(path)
+        shutil.copy(JULY_9, path)  # another process writes the file under the reader
+        return table
+
+    monkeypatch.setattr(ingest_module, "read_xlsx", replaced_while_read)
+    before = snapshot(db)
+    with pytest.raises(SourceError, match="changed while it was being read"):
+        ingest_file(db, target, actor)
+    assert snapshot(db) == before
+    monkeypatch.setattr(ingest_module, "read_xlsx", reader)
+    shutil.copy(MAY_29, target)
+    result = ingest_file(db, target, actor)
+    assert (result.status, result.listings) == ("ingested", 635)
+
+
+def test_in_a_batch_too_a_file_replaced_after_its_digest_is_refused(db, actor, tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # one process: the replacement happens where the test can see it
+    files = [tmp_path / MAY_29.name, tmp_path / JULY_9.name]
+    for source, target in zip((MAY_29, JULY_9), files):
+        shutil.copy(source, target)
+    digest = ingest_module.file_digest
+    replaced = []
+
+    def digest_then_replace(path):
+        value = digest(path)
+        if Path(path).name == MAY_29.name and not replaced:
+            replaced.append(path)
+            shutil.copy(JULY_9, path)  # replaced between the batch's digest and the reading
+        return value
+
+    monkeypatch.setattr("g287.registry.batch.file_digest", digest_then_replace)
+    results, errors = ingest_many(db, files, actor)
+    assert [r.file for r in results] == [JULY_9.name]
+    assert [str(e) for e in errors] == [f"{MAY_29.name}: the file changed while it was being read: nothing was ingested; ingest it again once it is complete"]
+
+
+@pytest.mark.parametrize(
+    "header, kind",
+    [
+        (["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "DATE SIGNED", "MOA LINK"], "participating"),
+        (["State", "Agency Name", "Agency Type", "County Name", "Model", "Signed Date", "MOA"], "participating"),
+        (["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE"], "pending"),
+    ],
+)
+def test_the_kind_follows_every_spelling_the_reader_accepts(header, kind):
+    assert kind_of_columns(header) == kind
+
+
+def test_a_participating_list_with_other_column_spellings_is_read_as_participating(db, actor, tmp_path):
+    """Before, only the literal headers SIGNED and MOA made a list participating: DATE SIGNED and MOA LINK made it
+    a pending list, and its signed dates and links were lost without a register entry."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "DATE SIGNED", "MOA LINK"])
+    sheet.append(["FL", "Alpha County Sheriff's Office", "County", "Alpha County", "Jail Enforcement Model", dt.datetime(2025, 4, 1), "link"])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    result = ingest_file(db, path, actor, published=(dt.date(2025, 6, 1), "am"))
+    assert (result.kind, result.listings) == ("participating", 1)
+    with db.session() as session:
+        assert [p.kind for p in list_publications(session)] == ["participating"]
+
+
+def test_a_folder_takes_only_workbooks_and_csv_files(tmp_path):
+    shutil.copy(MAY_29, tmp_path / MAY_29.name)
+    (tmp_path / "README.txt").write_text("Lists downloaded from ice.gov\n")
+    (tmp_path / "notes.xlsm").write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    shutil.copy(ICE / "csv" / "pendingAgencies05152025am.csv", tmp_path / "sub" / "pendingAgencies05152025am.csv")
+    assert [p.relative_to(tmp_path).as_posix() for p in expand_paths([str(tmp_path)])] == [MAY_29.name, "sub/pendingAgencies05152025am.csv"]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path, monkeypatch):
+    """os.walk (and Path.rglob before it) pass over a folder they cannot list: its publications were skipped in
+    silence, with exit status 0."""
+    (tmp_path / "locked").mkdir()
+    shutil.copy(MAY_29, tmp_path / MAY_29.name)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    unreadable = []
+    assert expand_paths([str(tmp_path)], unreadable) == [tmp_path / MAY_29.name]
+    assert [str(e) for e in unreadable] == [f"{tmp_path / 'locked'}: the folder cannot be read (Permission denied)"]
+    with pytest.raises(SourceError, match="the folder cannot be read"):
+        expand_paths([str(tmp_path)])
+    database = tmp_path / "db.sqlite"
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--database", str(database), "--json"])
+    assert result.exit_code == 1
+    assert '"error": "' + f"{tmp_path / 'locked'}: the folder cannot be read" in result.output and '"listings": 635' in result.output
+
+
+def test_an_unreadable_file_named_is_one_line_and_status_1(tmp_path):
+    """click's own check answered with its three-line usage error and status 2."""
+    target = tmp_path / MAY_29.name
+    shutil.copy(MAY_29, target)
+    target.chmod(0)
+    command = [sys.executable, "-m", "g287", "ingest", str(target), "--database", str(tmp_path / "db.sqlite")]
+    if os.geteuid() == 0:  # root reads any file: drop the capabilities that let it
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: a file cannot be made unreadable")
+        command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps=-all", *command]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == f"g287: error: {MAY_29.name}: cannot be read (Permission denied)"
