@@ -349,6 +349,9 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
                 if row["series"] == _ICE_PARTICIPATING
             ],
         )
+        # A model ICE lists for the agency only as pending has no signed date or MOA: one carried over from an
+        # agency it was merged into (a merge undone) would say what no list of its own said.
+        _CLEAR_PENDING_AGREEMENT.many(conn, [{"agency": agency_id, "_model": model} for model, row in latest.items() if row["series"] != _ICE_PARTICIPATING])
     refresh_agencies(conn, latest_names)  # name (with its key), type and county, as a new latest list gives them
 
 
@@ -358,6 +361,11 @@ _NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model
 _UPDATE_LIVE_AGREEMENT = plain(
     update(Agreement.__table__).where(_agreements.agency_id == bindparam("agency"), _agreements.model == bindparam("_model"), _agreements.merged_into_id.is_(None)),
     columns=("signed_on", "moa_url", "addendum_url"),
+)
+_CLEAR_PENDING_AGREEMENT = plain(
+    update(Agreement.__table__)
+    .where(_agreements.agency_id == bindparam("agency"), _agreements.model == bindparam("_model"), _agreements.merged_into_id.is_(None), _agreements.origin == "ice")
+    .values(signed_on=None, moa_url=None, addendum_url=None)
 )
 _LATEST_ROWS = plain(
     select(
@@ -443,14 +451,14 @@ _SIGNED_MODELS_OF = plain(
 _WAITING_CANDIDATES = plain(select(_candidates.state_usps, _candidates.evidence).where(_candidates.status == "pending"))
 
 
-def follow_pending_departures(conn: Connection, publication_id: int, series: str, seq: int) -> None:
+def follow_pending_departures(conn: Connection, publication_id: int | None, series: str, seq: int, *, only_states: set[str | None] | None = None) -> None:
     """Evidence across ICE's two lists: an agreement left the pending list under one name while an agreement of its
     state and model was first listed as participating under another, between its first pending listing and the
     first pending list without it. Names the identity rules relate (identity.toml: pending_suffix...) are merged
     or proposed like any other pair; names listed together in one publication, or a pair proposed or decided
     already, never are. Looked for in the states where an agreement left the pending list unsigned or such a
     proposal waits; after a new latest list, only those of them where it began a listing or (a pending list) ended
-    one."""
+    one; or, with `only_states`, in those of them."""
     if series not in (_ICE_PENDING, _ICE_PARTICIPATING):
         return  # the registry's own lists are made from its agreements: nothing to follow
     # Only where an agreement left the pending list unsigned, or a proposal of this kind waits (and may have to be
@@ -459,7 +467,9 @@ def follow_pending_departures(conn: Connection, publication_id: int, series: str
     signed = set(_SIGNED_MODELS_OF.rows_in_chunks(conn, "agencies", sorted({agency for agency, _model, _state in left})))
     states = {state for agency, model, state in left if (agency, model) not in signed}
     states |= {state for state, evidence in _WAITING_CANDIDATES.rows(conn) if "pending" in (evidence or {})}
-    if states and seq == _LATEST_SEQ.rows(conn, series=series)[0][0]:
+    if only_states is not None:  # asked about some states (an alias removed there): whatever the last list touched
+        states &= only_states
+    elif states and seq == _LATEST_SEQ.rows(conn, series=series)[0][0]:
         # A new latest list changes only the states where it began a listing or (a pending list) ended one.
         ended_seq = seq - 1 if series == _ICE_PENDING else -1
         states &= {state for (state,) in _STATES_OF_RUNS.rows(conn, series=series, seq=seq, ended=ended_seq)}
@@ -493,6 +503,14 @@ def follow_pending_departures(conn: Connection, publication_id: int, series: str
             propose(conn, lists.state_of[arriving], arriving, departed, match, evidence, publication_id)
     _RESTATE_CANDIDATE.many(conn, restated)
     refresh(conn, sorted(survivors))
+
+
+def reconsider_departures(conn: Connection, state: str | None) -> None:
+    """Propose again, in one state, the pairs the lists relate across a pending departure, as an ingest would: after
+    the alias that joined (or parted) such a pair is removed, the pair is the identity rules' to judge again."""
+    latest = _LATEST_SEQ.rows(conn, series=_ICE_PARTICIPATING)[0][0]
+    if latest:
+        follow_pending_departures(conn, None, _ICE_PARTICIPATING, latest, only_states={state})
 
 
 class _BothLists:

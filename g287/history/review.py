@@ -19,7 +19,7 @@ from g287.db.models.history import IdentityCandidate, IdentityMerge
 from g287.db.models.registry import Agency, AgencyName
 from g287.errors import G287Error, NotFound
 from g287.history import aliases
-from g287.history.identity import merge, unmerge
+from g287.history.identity import merge, reconsider_departures, unmerge
 from g287.history.names import RULE_TEXT, Match
 from g287.registry.names import agency_key
 from g287.sources.rules import usps_code
@@ -133,6 +133,9 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
         raise G287Error("the two names are the same up to case, spacing and punctuation; they are one name")
     if not reason.strip():
         raise G287Error("give a reason: the alias table records why two names are, or are not, one agency")
+    for field, value in (("NAME", name), ("OTHER_NAME", other_name)):
+        if not value.strip():  # a blank name in the table makes every later read of it fail
+            raise G287Error(f"{field} is empty: give the agency's name as ICE publishes it")
     aliases.ensure_writable()
     with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
         authorize(actor, "identity.alias")
@@ -247,6 +250,13 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
         audit.record(session, actor, "identity.alias.remove", "alias", f"{state}:{name}", before={"other_name": other_name, "relation": found[0].relation})
         table.entries = [e for e in table.entries if not _same_pair(e, probe)]
         alias_file.save(table)  # before the commit: a failed write changes nothing
+        # With the entry gone (the file read again says so), the lists' own evidence may propose the pair: as an
+        # ingest without the entry would have, so that the review list does not depend on the table's history.
+        waiting = {c.id for c in session.scalars(select(IdentityCandidate).where(IdentityCandidate.status == "pending"))}
+        reconsider_departures(session.connection(), state)
+        proposed = sorted({c.id for c in session.scalars(select(IdentityCandidate).where(IdentityCandidate.status == "pending"))} - waiting)
+        if proposed:
+            outcome += f"; the lists propose the pair again: review candidate{'s' if len(proposed) > 1 else ''} {', '.join(map(str, proposed))}"
     return outcome
 
 

@@ -1,0 +1,60 @@
+"""Removing an alias entry leaves the database as an ingest without it would: the merge it made is undone with
+nothing of the survivor left on the separated agency, and the pair the lists relate waits for review again."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from g287.db.models.registry import Agency, Agreement
+from g287.errors import G287Error
+from g287.history import review
+from g287.history.aliases import path as alias_path
+from g287.history.lifecycle import lifecycles
+from g287.registry.batch import expand_paths, ingest_many
+from tests.conftest import ICE
+
+
+@pytest.fixture
+def table(tmp_path, monkeypatch):
+    """The reviewed alias table, in a copy the test may write."""
+    copy = tmp_path / "aliases.csv"
+    copy.write_bytes(alias_path().read_bytes())
+    monkeypatch.setenv("G287_ALIASES_FILE", str(copy))
+    return copy
+
+
+def _arkansas(db) -> dict:
+    with db.session() as session:
+        found = {}
+        for agency in session.scalars(select(Agency).where(Agency.state_usps == "AR", Agency.merged_into_id.is_(None), Agency.name.like("Arkansas State Police%"))):
+            agreements = session.scalars(select(Agreement).where(Agreement.agency_id == agency.id, Agreement.merged_into_id.is_(None))).all()
+            found[agency.name] = {a.model: a.signed_on for a in agreements}
+        lives = {life.name: life.signed_on for life in lifecycles(session).values() if life.state == "AR" and (life.name or "").startswith("Arkansas State Police")}
+    return {"agreements": found, "lifecycles": lives}
+
+
+def test_removing_the_arkansas_alias_separates_the_agencies_and_proposes_the_pair_again(db, actor, table):
+    ingest_many(db, expand_paths([str(ICE / "participating"), str(ICE / "pending")]), actor)
+    with db.session() as session:
+        assert review.candidates(session) == []  # the table joined the pair: nothing to review
+    outcome = review.remove_alias(db, actor, "AR", "Arkansas State Police", "Arkansas State Police Department")
+    assert outcome.startswith("removed; the merge it made was undone; the lists propose the pair again: review candidate"), outcome
+    with db.session() as session:
+        waiting = [(c.state, c.name, c.candidate_name, c.rule) for c in review.candidates(session)]
+    assert waiting == [("AR", "Arkansas State Police Department", "Arkansas State Police", "pending_suffix")]
+    state = _arkansas(db)
+    # The pending agreement was the survivor's while they were one: its signed date (2025-07-07) stayed behind.
+    assert state["agreements"]["Arkansas State Police"] == {"TFM": None}
+    assert state["agreements"]["Arkansas State Police Department"]["TFM"] is not None
+    assert state["lifecycles"]["Arkansas State Police"] is None
+
+
+def test_a_blank_name_never_reaches_the_alias_table(db, actor, table):
+    before = table.read_bytes()
+    for name, other in (("", "Arkansas State Police"), ("Arkansas State Police", "   ")):
+        with pytest.raises(G287Error, match="NAME is empty"):
+            review.add_alias(db, actor, "AR", name, "same", other, "a reason")
+    assert table.read_bytes() == before
+    with db.session() as session:
+        assert review.candidates(session) == []
