@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from g287.sources.table import SourceTable
 from g287.sources.xlsx import read_xlsx
 
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".txt": "csv"}
+_REGISTRY_LIST_NAME = re.compile(r"_registry(?:_\d+)?$", re.I)  # as g287.program.publish names the lists it writes
 ORIGINS = ("ice", "registry")
 
 
@@ -97,6 +99,9 @@ def prepare(
     if origin not in ORIGINS:
         raise G287Error(f"unknown origin {origin!r}: one of {', '.join(ORIGINS)}")
     path = Path(path)
+    if origin == "ice" and _REGISTRY_LIST_NAME.search(path.stem):
+        # g287.program.publish names its own lists so: taken as ICE's, they would become ICE's figures.
+        raise SourceError(path.name, "a list this registry published itself (its name ends in _registry), not ICE's: ingest it with --origin registry")
     source_format = SUFFIXES.get(path.suffix.lower())
     if source_format is None:
         raise SourceError(path.name, "not a publication: expected an .xlsx workbook or a .csv file")

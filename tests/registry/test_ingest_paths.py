@@ -143,3 +143,20 @@ def test_an_unreadable_file_named_is_one_line_and_status_1(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip() == f"g287: error: {MAY_29.name}: cannot be read (Permission denied)"
+
+
+def test_a_list_the_registry_published_is_not_taken_as_ices(db, actor, tmp_path):
+    """g287 program publish names its lists …_registry.xlsx: ingested as ICE's (the default origin), its agreements
+    became ICE's figures ("2 MOAs ... per ICE's participating list"). It is refused, and read with --origin registry."""
+    for name in ("participatingAgencies11292026pm_registry.xlsx", "participatingAgencies11292026pm_registry_2.xlsx"):
+        target = tmp_path / name
+        shutil.copy(MAY_29, target)
+        before = snapshot(db)
+        with pytest.raises(SourceError, match="published itself .* --origin registry"):
+            ingest_file(db, target, actor)
+        assert snapshot(db) == before
+    result = ingest_file(db, target, actor, origin="registry")
+    assert result.status == "ingested"
+    with db.session() as session:
+        assert [(p.origin, p.file_name) for p in list_publications(session, origin="registry")] == [("registry", target.name)]
+        assert list_publications(session, origin="ice") == []
