@@ -132,7 +132,8 @@ def _page(db: Database, actor: Actor, client: PoliteClient, report: SyncReport, 
     if result.status == "failed":
         report.page = "failed"
         report.problems.append(f"ICE's page {url}: {result.problem}")
-        _record_failure(db, address.id, result)
+        if not result.unchecked:  # a host that could not be asked (offline): nothing learnt, nothing recorded
+            _record_failure(db, address.id, result)
         return []
     if result.status == "not_modified":
         report.page = "unchanged"
@@ -173,7 +174,8 @@ def _workbook(db: Database, actor: Actor, client: PoliteClient, report: SyncRepo
     if result.status == "failed":
         entry.update(status="failed", problem=result.problem)
         report.problems.append(f"workbook {link.file_name}: {result.problem}")
-        _record_failure(db, address.id, result)
+        if not result.unchecked:
+            _record_failure(db, address.id, result)
         return
     with tempfile.TemporaryDirectory(prefix="g287-sync-") as folder:
         named = Path(folder) / Path(link.file_name).name  # ingest reads the list and date from the file's name
@@ -208,6 +210,10 @@ def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncRep
             report.documents["not_attempted"] += 1
             continue
         attempted += address.document_id is None
+        host = urlsplit(address.url).netloc
+        if host in report.not_checked:  # its host could not be asked this time: no request, and no "fetching" line
+            report.documents["not_checked"] += 1
+            continue
         say(f"fetching {address.link_name}")
         held = _held_path(db, address) is not None  # conditional requests only for what the archive still holds
         result = client.fetch(address.url, expect="pdf", etag=address.etag if held else None, last_modified=address.last_modified if held else None)
@@ -217,7 +223,7 @@ def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncRep
             _record_success(db, address.id, result)
         elif result.status == "failed" and result.unchecked:  # the host's robots.txt could not be read: nothing asked
             report.documents["not_checked"] += 1
-            report.not_checked.setdefault(urlsplit(address.url).netloc, result.problem or "not fetched")
+            report.not_checked.setdefault(host, result.problem or "not fetched")
         elif result.status == "failed":
             _broken(db, actor, report, address, result)
         else:
