@@ -3,6 +3,11 @@
 A CSV carries no hyperlinks, no filter and no metadata, and its encoding is not declared: UTF-8 (with or without
 a byte-order mark) and UTF-16 with a byte-order mark are read as such; otherwise Windows-1252, the encoding Excel
 uses on Windows, is tried and the choice is registered. Text that holds control characters is binary, not CSV.
+
+A title line may stand above the header, as in a workbook: the delimiter is the one under which a header is found in
+the top rows. Quotes are read strictly: a stray double quote would otherwise open a cell that swallows the rows
+below it, dropping them without a word, so a quoted field that is never closed, is closed in the middle of a cell,
+runs over more lines than a cell holds or holds a whole row refuses the file, naming the line it opened on.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -20,6 +26,13 @@ from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import EXCEL_ERRORS, CellError, Note, SourceRow, SourceTable, is_blank
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DELIMITERS = (",", ";", "\t")
+# A quoted cell may hold line breaks (a name typed on two lines in Excel); ICE's cells hold a line or two. A quoted
+# field over more lines than this is a stray quote that swallowed the rows below it, not a cell.
+_MOST_LINES_IN_A_CELL = 5
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends io.StringIO(newline="") splits on: physical lines
+_QUOTE_OR_LINE_BREAK = re.compile(r'"|\r\n|\r|\n')
+_DAMAGED = "the file is damaged (a stray double quote?)"
 
 
 def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
@@ -37,16 +50,8 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
     if _CONTROL.search(text):
         raise SourceError(name, f"unreadable: decoded as {used}, the text holds control characters (a binary file, or another encoding; pass --encoding)")
     max_rows = config.max_source_rows()
-    try:
-        dialect = _dialect(text)
-        records = []
-        for record in csv.reader(io.StringIO(text, newline=""), dialect):
-            records.append(record)
-            if len(records) > max_rows + HEADER_SEARCH_ROWS:  # more rows of data than the limit, wherever the header is
-                break
-    except csv.Error as error:
-        raise SourceError(name, f"not a readable CSV file ({error})") from None
-    header_index = find_header(records)
+    reader = _read(name, text, max_rows)
+    records, header_index = reader.records, reader.header_index
     if header_index is None:
         raise SourceError(name, f"no header row with the columns STATE and LAW ENFORCEMENT AGENCY in the first {HEADER_SEARCH_ROWS} rows")
     if len(records) - 1 - header_index > max_rows:  # as a workbook's sheet is (xlsx.py), before any row is read
@@ -124,15 +129,137 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str, Not
     return text, "Windows-1252", note
 
 
-def _dialect(text: str):
+def _read(name: str, text: str, max_rows: int) -> _Reader:
+    """The file read under the delimiter with which one of the top rows is the header, through the first row past
+    the limit (the rest is not parsed: one row tells that the limit is passed). A title line above the header
+    ("287(g) Participating Agencies; as of May 16 2025") may hold any delimiter, so the first line alone does not
+    decide. The delimiter the first line holds most (comma when it holds none) is tried first, so a file read before
+    is read as it was. With a header under none, the top rows are read under that first guess, so that a damaged
+    quote there is reported rather than the missing header it hides."""
     first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
+    guess = max(_DELIMITERS, key=first.count) if any(d in first for d in _DELIMITERS) else ","
+    for delimiter in (guess, *(d for d in _DELIMITERS if d != guess)):
+        reader = _Reader(name, text, delimiter)
+        try:
+            found = reader.seek_header()
+        except csv.Error:
+            continue  # a quote out of place under this delimiter need not be under the file's own
+        if found:
+            reader.read(reader.header_index + 1 + max_rows + 1)
+            reader.check_quoted_cells()
+            return reader
+    reader = _Reader(name, text, guess)
+    reader.read(HEADER_SEARCH_ROWS)
+    reader.check_quoted_cells()
+    return reader
 
-    class Dialect(csv.excel):
-        pass
 
-    Dialect.delimiter = delimiter if first.count(delimiter) else ","
-    return Dialect
+class _Reader:
+    """A strict reading of a CSV text under one delimiter that keeps the physical lines each record spans (a quoted
+    cell may hold line breaks), so that a quote out of place is reported with the line it opened on."""
+
+    def __init__(self, name: str, text: str, delimiter: str):
+        self.name, self.text, self.delimiter = name, text, delimiter
+        self.records: list[list[str]] = []
+        self.spans: list[tuple[int, int]] = []  # the first and last physical line (1-based) of each record
+        self.header_index: int | None = None
+        self._lines_read = 0
+        self._record_start = 1
+
+        class Dialect(csv.excel):
+            strict = True  # the lenient reader takes a quote never closed, or closed mid-cell, as text and reads on
+
+        Dialect.delimiter = delimiter
+        self._reader = csv.reader(self._numbered_lines(), Dialect)
+
+    def _numbered_lines(self):
+        # csv reads a line only when its record needs it: the count is the last line of the record just read
+        for line in io.StringIO(self.text, newline=""):
+            self._lines_read += 1
+            yield line
+
+    def _next(self) -> bool:
+        self._record_start = self._lines_read + 1
+        record = next(self._reader, None)
+        if record is None:
+            return False
+        self.records.append(record)
+        self.spans.append((self._record_start, self._lines_read))
+        return True
+
+    def seek_header(self) -> bool:
+        """Reads the top rows through the header, if one of them is (csv.Error if a quote among them is out of place)."""
+        while len(self.records) < HEADER_SEARCH_ROWS and self._next():
+            if find_header(self.records[-1:]) is not None:
+                self.header_index = len(self.records) - 1
+                return True
+        return False
+
+    def read(self, count: int) -> None:
+        """Reads on, to `count` records or the end; a quote out of place refuses the file."""
+        try:
+            while len(self.records) < count and self._next():
+                pass
+        except csv.Error as error:
+            problem = _misplaced_quote(self._rest_from(self._record_start), self.delimiter, self._record_start)
+            raise SourceError(self.name, problem or f"not a readable CSV file (line {self._record_start}: {error})") from None
+
+    def _rest_from(self, line: int) -> str:
+        return "".join(itertools.islice(io.StringIO(self.text, newline=""), line - 1, None))
+
+    def check_quoted_cells(self) -> None:
+        """Refuses a quoted field that swallowed rows with quotes that pair up (two stray quotes), which csv reads
+        without error: one over more lines than a cell holds, or holding a line with the delimiters of a whole row
+        (as many as the header has columns, less one; at least two, as one is ordinary in a cell: "Dallas, Texas")."""
+        row_delimiters = None
+        if self.header_index is not None:
+            row_delimiters = max(2, sum(1 for cell in self.records[self.header_index] if cell.strip()) - 1)
+        for record, (first, last) in zip(self.records, self.spans):
+            if first == last:
+                continue
+            line = first  # a field with a line break was quoted (an unquoted one ends with its line): it opened here
+            for field in record:
+                lines = _LINE_BREAK.split(field)
+                if len(lines) > _MOST_LINES_IN_A_CELL:
+                    raise SourceError(self.name, _runs_over(line, line + len(lines) - 1))
+                for offset, held in enumerate(lines[1:], 1):
+                    if row_delimiters and held.count(self.delimiter) >= row_delimiters:
+                        raise SourceError(self.name, f"a quoted field opened on line {line} holds line {line + offset}, with the delimiters of a whole row: {_DAMAGED}")
+                line += len(lines) - 1
+
+
+def _misplaced_quote(record: str, delimiter: str, line: int) -> str | None:
+    """What csv refused in the record that `record` starts with (its first line is `line`), with the lines that
+    csv.Error does not give: a quoted field never closed, closed by a quote followed by more text, or over more lines
+    than a cell holds. None when its quotes are in place (csv refused something else)."""
+    opened = None  # the line the quoted field being read opened on
+    doubled = -1  # the second quote of a pair, a quote in the cell's text
+    for mark in _QUOTE_OR_LINE_BREAK.finditer(record):
+        at = mark.start()
+        if mark.group() != '"':
+            if opened is None:
+                return None  # the record ended with its quotes in place
+            line += 1
+        elif opened is None:
+            if at == 0 or record[at - 1] == delimiter:  # a quote elsewhere in an unquoted cell is text
+                opened = line
+        elif at != doubled:
+            after = record[at + 1 : at + 2]
+            if after == '"':
+                doubled = at + 1
+            elif after in (delimiter, "\r", "\n", ""):
+                if line - opened + 1 > _MOST_LINES_IN_A_CELL:
+                    return _runs_over(opened, line)
+                opened = None
+            else:
+                return f"a quoted field opened on line {opened} is closed on line {line} by a quote followed by more text: {_DAMAGED}"
+    if opened is not None:
+        return f"a quoted field opened on line {opened} is never closed: {_DAMAGED}"
+    return None
+
+
+def _runs_over(opened: int, last: int) -> str:
+    return f"a quoted field opened on line {opened} runs over {last - opened + 1} lines, to line {last} (a cell holds a line or two): {_DAMAGED}"
 
 
 def _cell(value: str):
