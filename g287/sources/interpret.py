@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,7 +147,7 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
     _read_fields(layout, row, reading)
     for index, value in enumerate(row.cells):
         if index not in layout.fields.values() and not is_blank(value):
-            reading.problems.append(Problem(layout.keys[index], _show(value), "a value in a column that is not part of the list", "kept in the raw row; not interpreted", "note"))
+            reading.problems.append(Problem(layout.keys[index], _as_shown(value), "a value in a column that is not part of the list", "kept in the raw row; not interpreted", "note"))
     return reading
 
 
@@ -167,7 +168,9 @@ def _raw_content(layout: Layout, row: SourceRow) -> str:
     document["format"] = layout.source_format
     if layout.dates_from_1904:  # the row's numbers read as dates differently: it is another row
         document["dates"] = "1904"
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    # allow_nan=False: the content is stored and published as JSON, which has no NaN or Infinity (_encode writes
+    # them as text); a value that slipped through would fail here rather than be stored as invalid JSON.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _encode(value: Any) -> Any:
@@ -183,6 +186,10 @@ def _encode(value: Any) -> Any:
         return {"date": value.isoformat()}
     if value is None:
         return ""
+    if type(value) is float and not math.isfinite(value):
+        # A sheet's XML can store NaN or an infinity, which JSON cannot hold: kept as the text the cell stores,
+        # tagged (as dates and errors are) so that it is not the same row as one holding the text "NaN".
+        return {"number": _as_shown(value)}
     return value
 
 
@@ -191,11 +198,57 @@ def _show(value: Any) -> str:
         return value.code
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if type(value) is float and not math.isfinite(value):  # as the row's content keeps it (NaN, not Python's "nan")
+        return _number_shown(value)
     return "" if value is None else str(value)
 
 
+def _as_shown(value: Any) -> str:
+    """A cell's value as Excel shows it (in the General format), for the register: 12345 (not 12345.0), TRUE, a date
+    as 2025-05-08 (with its time only when it has one). A raw value is what a reader of the list saw, and Python's
+    spellings ("12345.0", "True", "2025-05-08T00:00:00") are values no cell shows."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return _number_shown(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() and value.tzinfo is None else value.isoformat(sep=" ")
+    return _show(value)
+
+
+def _number_shown(number: int | float) -> str:
+    if isinstance(number, int):
+        return str(number)
+    if math.isnan(number):  # Excel cannot hold these (it would show #NUM!): the spelling the sheet's XML stores
+        return "NaN"
+    if math.isinf(number):
+        return "INF" if number > 0 else "-INF"
+    if number == 0:  # -0.0 too: Excel has no negative zero
+        return "0"
+    if number.is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    return repr(number).upper()  # every digit kept: 0.25, 1E+20, 1.5E-07
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _is_placeholder(value: Any) -> bool:
+    # A numeric 0 is the placeholder "0" typed into a cell Excel made a number (bool excluded: False == 0).
+    if _is_number(value):
+        return value == 0
     return isinstance(value, str) and (value_key(value) in source_rules().placeholders or _is_error_text(value))
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a true/false value"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if _is_number(value) and not math.isfinite(value):
+        return "a number Excel cannot hold (NaN or infinity)"
+    return "a number" if _is_number(value) else f"a {type(value).__name__} value"
 
 
 def _is_error_text(value: str) -> bool:
@@ -220,7 +273,15 @@ def _text_value(column: str, value: Any, reading: RowReading, *, what: str, requ
             reading.problems.append(Problem(column, "" if value is None else str(value), f"no {what}", f"{what} unknown", "unknown"))
         return None
     if not isinstance(value, str):
-        value = _show(value)
+        # Every text field of ICE's lists (state, agency, type, county, model) holds words: no state, agency, county,
+        # type or model is named by a number, a true/false value or a date, so such a cell is never read as text
+        # (12345 would become the agency "12345.0"). A numeric 0 is the placeholder "0", as in a text cell.
+        shown = _as_shown(value)
+        if _is_placeholder(value):
+            reading.problems.append(Problem(column, shown, f"placeholder instead of {what}", f"{what} unknown", "unknown"))
+        else:
+            reading.problems.append(Problem(column, shown, f"{_kind_of(value)} instead of {what}", "not a name: left unknown", "unknown"))
+        return None
     text, repairs = clean_text(value)
     if _is_placeholder(text):
         problem = f"Excel error value written as text instead of {what}" if _is_error_text(text) else f"placeholder instead of {what}"
@@ -357,7 +418,7 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
     if isinstance(value, CellError):
         reading.problems.append(Problem(column, value.code, "Excel error value in the document cell", "document status unknown", "unknown"))
         return "unknown", link
-    text = "" if is_blank(value) else clean_text(_show(value))[0]
+    text = "" if is_blank(value) else clean_text(_as_shown(value))[0]
     key = value_key(text)
     if not text:
         status = "link" if link else "none"

@@ -200,9 +200,14 @@ def test_fields_are_read_once_per_value_and_rows_sharing_them_get_their_own_prob
     assert read("Cache County", signed="not a date").problems == unknown.problems  # the same problem, in each row's own list
     assert read("Cache County", link="https://www.ice.gov/b.pdf").moa_url == "https://www.ice.gov/b.pdf"
     assert read("Cache County", link=None).problems[-1].problem == "the cell says there is a link but carries no address"
-    # equal values of other types: a number 1 and True are told apart; floats are never shared (0.0 and -0.0)
-    assert read(1).county_text == "1" and read(True).county_text == "True"
-    assert read(-0.0).county_text == "-0.0" and read(0.0).county_text == "0.0"
+    # equal values of other types: a number 1 and True are told apart; floats are never shared (0.0 and -0.0).
+    # No county is named by a number or TRUE: each is unknown, registered with the value as Excel shows it.
+    one, true = read(1), read(True)
+    assert (one.county_text, true.county_text) == (None, None)
+    assert [p.raw_value for p in one.problems] == ["1"] and [p.raw_value for p in true.problems] == ["TRUE"]
+    negative, zero = read(-0.0), read(0.0)
+    assert [(p.raw_value, p.problem) for p in negative.problems] == [(p.raw_value, p.problem) for p in zero.problems] == [("0", "placeholder instead of county")]
+    assert negative.content != zero.content  # the row keeps what the cell stores
 
 
 def test_one_edit_apart_is_an_edit_distance_of_exactly_one():
