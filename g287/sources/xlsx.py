@@ -131,9 +131,16 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
     rows: list[SourceRow] = []
     stored = None  # the numbers the cells store, read if a cell is read as a time
+    merged = _merged_values(xml, grid, header_index + 1, width)
+    filled = 0
     for index in range(header_index + 1, len(grid)):
         number = index + 1
         cells = list(grid[index]) + [None] * (width - len(grid[index]))
+        if number in merged and any(not is_blank(v) for v in cells):  # a row of its own, not an empty row of a range
+            for column, value in merged[number].items():
+                if is_blank(cells[column]):
+                    cells[column] = value
+                    filled += 1
         for column, code in errors.get(number, {}).items():
             if column < width:
                 cells[column] = CellError(code)
@@ -165,6 +172,14 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
                 rows_skipped=last_row - last_data_row,
             )
         )
+    if filled:
+        notes.append(
+            Note(
+                problem=f"{filled} cells inside merged ranges of cells hold no value of their own",
+                action="each takes the value of its range, as Excel shows it across the rows",
+                category="repaired",
+            )
+        )
     if wrapped_in_text:
         notes.append(wrapped_in_text_note(wrapped_in_text))
     if wrapped:
@@ -187,6 +202,29 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         modified_at=modified_at,
         notes=notes,
     )
+
+
+_MERGE_CELL = re.compile(rb'<mergeCell\b[^>]*\bref=["\']([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)["\']')
+
+
+def _merged_values(xml: bytes, grid, first_row: int, width: int) -> dict[int, dict[int, object]]:
+    """For the rows from `first_row` on, the value each cell inside a merged range shows: its range's first cell's.
+    Excel keeps the value in that cell only, so a STATE merged down a state's rows leaves the rows below it with
+    no state, though the sheet shows one on each."""
+    found: dict[int, dict[int, object]] = {}
+    for start, end in _MERGE_CELL.findall(xml):
+        top, bottom = parse_cell_ref(start.decode("ascii")), parse_cell_ref(end.decode("ascii"))
+        if not top or not bottom or top[0] > len(grid) or top[1] >= width:
+            continue
+        row = grid[top[0] - 1]
+        value = row[top[1]] if top[1] < len(row) else None
+        if is_blank(value):
+            continue
+        for number in range(max(top[0], first_row), min(bottom[0], len(grid)) + 1):
+            for column in range(top[1], min(bottom[1], width - 1) + 1):
+                if (number, column) != top:
+                    found.setdefault(number, {})[column] = value
+    return found
 
 
 # Any cell's reference and stored value.
