@@ -91,17 +91,33 @@ def lifecycles(session: Session, *, agency_ids: list[int] | None = None, end_aft
             runs_q[(run.agency_id, run.model)].append(run)
     last_p = participating[-1].seq if participating else 0
     last_q = pending[-1].seq if pending else 0
+    in_force_upto = _in_force_upto(by_seq_p)
     result = {}
     for key in set(runs_p) | set(runs_q):
-        result[key] = _lifecycle(key, runs_p.get(key, []), runs_q.get(key, []), by_seq_p, by_seq_q, last_p, last_q, k)
+        result[key] = _lifecycle(key, runs_p.get(key, []), runs_q.get(key, []), by_seq_p, by_seq_q, last_p, last_q, k, in_force_upto)
     return result
+
+
+def _in_force_upto(by_seq: dict[int, SeriesPublication]) -> list[int]:
+    """For each seq, how many publications up to it count toward K: the last of each date and half. A list ICE
+    replaced the same half-day (07/03 pm, then its corrected __v2) is one list in force, as the figures take it, not
+    two absences. (A running count: an absence over publications a to b counts upto[b] - upto[a - 1].)"""
+    last: dict[tuple, int] = {}
+    for seq, publication in by_seq.items():
+        slot = (publication.published_on, publication.half)
+        last[slot] = max(seq, last.get(slot, seq))
+    counted = set(last.values())
+    upto = [0] * (max(by_seq, default=0) + 1)
+    for seq in range(1, len(upto)):
+        upto[seq] = upto[seq - 1] + (seq in counted)
+    return upto
 
 
 def _latest(runs: list[Run]) -> Run:
     return max(runs, key=lambda r: (r.last_seq, r.first_seq))
 
 
-def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: dict[int, SeriesPublication], last_p, last_q, k) -> Lifecycle:
+def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: dict[int, SeriesPublication], last_p, last_q, k, in_force_upto: list[int]) -> Lifecycle:
     agency_id, model = key
     latest = _latest(rp) if rp else _latest(rq)
     life = Lifecycle(agency_id=agency_id, model=model, state=latest.state, name=latest.name, status="pending")
@@ -118,13 +134,13 @@ def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: di
         for (_a, b), (c, _d) in zip(intervals, intervals[1:]):
             gap = c - b - 1
             absence = {"from": by_seq_p[b + 1].ref, "to": by_seq_p[c - 1].ref, "publications": gap}
-            if gap >= k:
+            if in_force_upto[c - 1] - in_force_upto[b] >= k:
                 life.ends.append(by_seq_p[b + 1].ref)
                 life.reinstated.append(by_seq_p[c].ref)
             else:
                 life.omissions.append(absence)
         trailing = last_p - intervals[-1][1]
-        if trailing >= k:
+        if in_force_upto[last_p] - in_force_upto[intervals[-1][1]] >= k:
             life.ends.append(by_seq_p[intervals[-1][1] + 1].ref)
             life.ended = life.ends[-1]
             life.status = "ended"

@@ -154,3 +154,14 @@ def test_every_command_gives_an_agreement_the_same_signed_date(bundled_db):
     assert len(lives) > 800 and differing == {}
     # One JSON type for every agreement's signed dates: a list (one date, two when two rows disagree, null unknown).
     assert {type(entry["signed"]) for life in lives.values() for entry in life.signed_dates} == {list}
+
+
+def test_a_list_replaced_the_same_half_day_counts_once_toward_k(bundled_db):
+    """Okaloosa County Sheriff's Office's WSO agreement is absent from the lists of 3 July pm (both the first file and
+    its corrected __v2) and 9 July: two lists in force, so it has ended for K = 2 and not for K = 3 (counted by file,
+    the replaced list made three absences)."""
+    with bundled_db.session() as session:
+        def status(k):
+            return {(life.name, life.model): life.status for life in lifecycles(session, end_after=k).values()}[("Okaloosa County Sheriff's Office", "WSO")]
+
+        assert (status(2), status(3)) == ("ended", "omitted lately")
