@@ -9,7 +9,7 @@ import pkgutil
 import click
 
 from g287 import __version__
-from g287.cli.common import Context, run_cli
+from g287.cli.common import Context, accept_database_everywhere, run_cli
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -24,6 +24,7 @@ def cli(ctx: click.Context, database: str | None) -> None:
 for _module in pkgutil.iter_modules(__path__):
     if _module.name != "common":
         importlib.import_module(f"{__name__}.{_module.name}").register(cli)
+accept_database_everywhere(cli)
 
 
 def main() -> None:

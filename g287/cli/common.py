@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
+from g287.catalog import MODEL_CODES
 from g287.db.engine import Database, open_database
 from g287.days import parse_day
 from g287.db.ids import MAX_ID, record_id
@@ -64,6 +65,24 @@ def database_option(command: Callable) -> Callable:
     return wrapper
 
 
+def _set_database(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Context).database_option = value
+
+
+def accept_database_everywhere(group: click.Group) -> None:
+    """Give --database to every command and group that lacks it, even those that never open the database (alias,
+    counties counts, program rules): a script that always passes it then works with any command. Done once, here,
+    so a command added later cannot forget it."""
+    for command in group.commands.values():
+        if not any(param.name == "database" for param in command.params):
+            command.params.append(
+                click.Option(["--database"], metavar="URL|PATH", expose_value=False, callback=_set_database, help="Database URL or SQLite file (default: $G287_DATABASE_URL, else the default SQLite file).")
+            )
+        if isinstance(command, click.Group):
+            accept_database_everywhere(command)
+
+
 def json_option(command: Callable) -> Callable:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(command)
 
@@ -108,6 +127,44 @@ class RecordIdType(click.ParamType):
 RECORD_ID = RecordIdType()
 
 
+class ModelType(click.ParamType):
+    """A 287(g) model (JEM, TFM or WSO) in any case, passed on as its code in capitals: every --model accepts `jem` and
+    shows [JEM|TFM|WSO] in its help (click's own case-insensitive choice shows the choices folded to lower case)."""
+
+    name = "model"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(MODEL_CODES) + "]"
+
+    def convert(self, value, param, ctx):
+        code = str(value).strip().upper()
+        if code not in MODEL_CODES:
+            self.fail(f"{value!r} is not a model: {', '.join(MODEL_CODES)}", param, ctx)
+        return code
+
+
+MODEL = ModelType()
+
+EMPTY_PATH = "an empty path names no file or folder (it is not the current folder)"
+
+
+class GivenPath(click.Path):
+    """A file or folder argument that refuses "": an empty path would otherwise read as the current folder and
+    ingest or import everything under it (a script whose variable was empty)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail(EMPTY_PATH, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def require_record(session: Any, model: type, record: int | None, option: str, what: str) -> None:
+    """A filter's id (--agency 99) names a record, or the command stops: an unknown id would filter everything out,
+    and an empty answer reads as "none", not as "no such record"."""
+    if record is not None and session.get(model, record) is None:
+        raise NotFound(f"{option} {record}: no such {what}")
+
+
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     if value is None:
         return None
@@ -117,8 +174,31 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
         raise G287Error(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
 
 
+def _parameter_name(error: click.BadParameter) -> str:
+    """How the user wrote the parameter: its long option name (--output, not '-o' / '--output'), or an argument's
+    name in capitals (NOMINEE_ID)."""
+    param = error.param
+    if isinstance(param, click.Option):
+        return max(param.opts, key=lambda name: (name.startswith("--"), len(name)))
+    if param is not None:
+        return (param.name or "argument").upper()
+    hint = error.param_hint
+    return hint if isinstance(hint, str) else " / ".join(hint or ["value"])
+
+
+def _problem(message: str) -> str:
+    text = message.strip().rstrip(".")
+    # click's messages are sentences ("File '/' is a directory."); after "--output:" they read as a clause
+    return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() else text
+
+
 def run_cli(group: click.Group) -> None:
-    """Run the command line: user errors as one line on stderr and exit status 1; never a traceback."""
+    """Run the command line: user errors as one line on stderr and exit status 1; never a traceback.
+
+    A value click refuses (not a number, not one of the choices, a folder where a file is wanted) is bad input like
+    any other: one line `g287: error: --option: problem`, status 1. A command line click cannot parse at all (an
+    unknown command or option, a missing argument or option value) keeps click's usage text and status 2: there
+    the usage is the help the user needs."""
     try:
         status = group.main(standalone_mode=False, prog_name="g287")
         if isinstance(status, int) and status:
@@ -126,6 +206,12 @@ def run_cli(group: click.Group) -> None:
     except click.exceptions.Abort:
         err_console.print("aborted")
         sys.exit(130)
+    except click.BadParameter as error:
+        if isinstance(error, click.MissingParameter):
+            error.show()
+            sys.exit(error.exit_code)
+        click.echo(f"g287: error: {_parameter_name(error)}: {_problem(error.message)}", err=True)
+        sys.exit(1)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import RECORD_ID, console, database_option, err_console, json_option, print_json, state
+from g287.cli.common import RECORD_ID, GivenPath, console, database_option, err_console, json_option, print_json, state
 from g287.db.ids import MAX_ID
 from g287.documents import queries, store
 from g287.documents.importer import import_paths
@@ -38,6 +38,8 @@ def sync(source, all_history, recheck, no_ocr, limit, as_json):
     1 only when the page or a workbook could not be read."""
     from g287.sources.sync import run_sync
 
+    if source is not None and not source.strip():  # else the default address is used, unlike what was asked
+        raise G287Error("--source is empty: give the address of ICE's page, or leave the option out")
     def progress(message: str) -> None:
         if not as_json:
             err_console.print(message, highlight=False, markup=False)
@@ -61,7 +63,7 @@ def documents():
 
 
 @documents.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=GivenPath())
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without text now.")
 @json_option
 @database_option
@@ -86,7 +88,7 @@ def import_command(paths, no_ocr, as_json):
                 click.echo(f"{r.file}: {'; '.join(r.notes)}")
             else:
                 read = f"{counted(r.pages, 'page')} ({r.text_pages} text layer, {r.ocr_pages} OCR, {r.unread_pages} unread)"
-                linked = f"linked to {len(r.addresses)} address(es)" if r.addresses else "not linked by any listing"
+                linked = f"linked to {counted(len(r.addresses), 'address', 'addresses')}" if r.addresses else "not linked by any listing"
                 extra = "".join(f"; {n}" for n in r.notes if "no listing links" not in n)
                 click.echo(f"{r.file}: stored as {r.sha256[:12]}: {read}, {linked}{extra}")
         for s in report.skipped:
@@ -163,7 +165,7 @@ def show(sha256, page, as_json):
         click.echo(f"linked by: {a['agency']} ({a['state'] or '?'}), {a['model'] or '?'} {a['role']}" + (f", agreement {a['agreement_id']}" if a["agreement_id"] else ""))
     if detail["publications"]:
         first, last = detail["publications"][0], detail["publications"][-1]
-        click.echo(f"listed in {len(detail['publications'])} publication(s), {first['published']} to {last['published']}")
+        click.echo(f"listed in {counted(len(detail['publications']), 'publication')}, {first['published']} to {last['published']}")
 
 
 class QueryCommand(click.Command):
@@ -217,7 +219,7 @@ def search(query, limit, offset, as_json):
     if as_json:
         print_json(page.as_dict())
         return
-    click.echo(f"{page.total} document(s) match" + (f"; showing {offset + 1}-{offset + len(page.hits)}" if page.hits else ""))
+    click.echo(f"{counted(page.total, 'document matches', 'documents match')}" + (f"; showing {offset + 1}-{offset + len(page.hits)}" if page.hits else ""))
     for hit in page.hits:
         agencies = "; ".join(f"{a['name']} ({a['state'] or '?'}) {a['model'] or ''}".strip() for a in hit.agencies) or "not linked by any listing"
         ocr = " [OCR]" if "ocr" in hit.page_source else ""
@@ -238,7 +240,7 @@ def broken(as_json):
     if not items:
         click.echo("no broken links")
         return
-    table = Table(title=f"{len(items)} broken links")
+    table = Table(title=counted(len(items), "broken link"))
     for column in ("address", "problem", "failures", "linked by"):
         table.add_column(column, overflow="fold")
     for b in items:
@@ -263,7 +265,7 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
             raise G287Error("--facts-only re-extracts from stored pages; it does not combine with --unread")
         counts = [store.recheck(db, actor, s) for s in sha256] if sha256 else [store.recheck(db, actor)]
         message = {"documents": sum(counts)}
-        print_json(message) if as_json else click.echo(f"facts extracted again from {sum(counts)} document(s)")
+        print_json(message) if as_json else click.echo(f"facts extracted again from {counted(sum(counts), 'document')}")
         return
     targets = list(sha256)
     if unread:

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import MODEL, console, database_option, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.geo import reference
@@ -17,7 +17,7 @@ from g287.geo.coverage import headline
 from g287.geo.maps import LEVELS, MEASURES, render_map
 from g287.geo.raster import svg_to_png
 from g287.geo.store import match_summary, rematch, unmatched
-from g287.registry.figures import MODELS
+from g287.wording import counted
 
 
 def register(cli: click.Group) -> None:
@@ -46,7 +46,7 @@ def counties_unmatched(as_json):
     click.echo(
         f"{summary['located']:,} of {summary['located'] + summary['failed']:,} stored rows with a county text matched"
         + (f" ({rate:.2%})" if rate is not None else "")
-        + f"; {len(items)} texts did not match."
+        + f"; {counted(len(items), 'text')} did not match."
     )
     if not items:
         return
@@ -69,7 +69,10 @@ def counties_rematch(as_json):
     if as_json:
         print_json(result)
         return
-    click.echo(f"{result.texts} county texts matched again; {len(result.changed)} changed; {result.entries_written} quality-register entries written.")
+    click.echo(
+        f"{counted(result.texts, 'county text')} matched again; {len(result.changed):,} changed; "
+        f"{counted(result.entries_written, 'quality-register entry', 'quality-register entries')} written."
+    )
     for change in result.changed:
         click.echo(f"  {change['state']} {change['county_text']!r}: {change['before']['status']} {change['before']['fips'] or ''} -> {change['after']['status']} {change['after']['fips'] or ''}")
 
@@ -130,7 +133,7 @@ def counties_counts(as_json):
 @click.command("coverage")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The participating list in force on this date (default: the latest).")
 @click.option("--vintage", type=click.Choice(reference.VINTAGE_NAMES), help="Counties of this vintage (default: the one in force on the date).")
-@click.option("--model", type=click.Choice(MODELS, case_sensitive=False), help="Only agreements of this model.")
+@click.option("--model", type=MODEL, help="Only agreements of this model.")
 @json_option
 @database_option
 def coverage_command(as_of, vintage, model, as_json):
@@ -165,7 +168,7 @@ def coverage_command(as_of, vintage, model, as_json):
 @click.command("map")
 @click.option("--level", type=click.Choice(LEVELS), required=True, help="Shapes: states, or counties.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The participating list in force on this date (default: the latest).")
-@click.option("--model", type=click.Choice(MODELS, case_sensitive=False), help="Only agreements of this model.")
+@click.option("--model", type=MODEL, help="Only agreements of this model.")
 @click.option("--measure", type=click.Choice(MEASURES), default="moas", show_default=True, help="moas: agreements per shape; coverage: counties with participating agencies.")
 @click.option("--state", "state_usps", metavar="USPS", help="Only this state's counties (county level).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.svg or FILE.png.")

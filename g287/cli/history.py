@@ -9,8 +9,8 @@ from rich.table import Table
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
-from g287.db.ids import record_id
+from g287.cli.common import MODEL, RECORD_ID, console, database_option, json_option, parse_date, print_json, state
+from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
 from g287.history.agency import agency_history, find_agencies
@@ -22,6 +22,10 @@ from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import resolve
 from g287.sources.rules import usps_code
 from g287.wording import counted, noun
+
+
+# The matches an ambiguous agency name lists: enough to choose from, one line still
+SHOWN_MATCHES = 10
 
 
 def register(cli: click.Group) -> None:
@@ -66,7 +70,7 @@ def diff(from_ref, to_ref, end_after, as_json):
 
 @click.command()
 @click.option("--state", "state_code", metavar="XX", help="One state (USPS code).")
-@click.option("--model", type=click.Choice(MODEL_CODES), help="One model.")
+@click.option("--model", type=MODEL, help="One model.")
 @click.option("--every", type=click.Choice(EVERY), default="day", show_default=True, help="One entry per day, week, month end, or publication date.")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First date (default: the first publication).")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last date (default: the last publication).")
@@ -110,22 +114,26 @@ def pipeline(as_json):
     def line(label, d):
         s = d["to_listed"]
         g = d["to_signed"]
-        return f"{label:10} {s['count']:4} {noun(s['count'], 'agreement')}; median {s['median_days']} days to be listed, {g['median_days']} days to the signed date"
+        return f"{label:10} {s['count']:4} {noun(s['count'], 'agreement')}; median {_days(s['median_days'])} to be listed, {_days(g['median_days'])} to the signed date"
 
     click.echo(f"Pending since {result['first_pending_publication']['published']} ({counted(result['pending_publications'], 'pending list')}):")
     click.echo(line("all", durations))
     for model, d in result["by_model"].items():
         click.echo(line(model, d))
     click.echo(
-        f"{len(result['moved_pending_before_first_publication'])} more were pending already in the first pending list (time unknown); "
+        f"{counted(len(result['moved_pending_before_first_publication']), 'more was', 'more were')} pending already in the first pending list (time unknown); "
         f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending; "
         f"{len(result['pending_after_participating'])} listed as pending only when or after being listed as participating (not counted)."
     )
 
 
+def _days(median) -> str:
+    return "unknown" if median is None else f"{median} {noun(median, 'day')}"
+
+
 @click.command()
 @click.option("--state", "state_code", metavar="XX")
-@click.option("--model", type=click.Choice(MODEL_CODES))
+@click.option("--model", type=MODEL)
 @click.option("--status", type=click.Choice(["participating", "omitted lately", "ended", "pending", "left pending"]))
 @click.option("--end-after", type=click.IntRange(min=1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
 @json_option
@@ -159,17 +167,23 @@ def agreements(state_code, model, status, end_after, as_json):
 @database_option
 def agency(ref, state_code, as_json):
     """An agency's history: names and merges with their reasons, agreements, every listing. REF: id or name."""
+    if not ref.strip():  # "" is contained in every name: it would match every agency
+        raise G287Error("REF is empty: give an agency's id or (part of) its name")
     state_code = usps_code(state_code)
     with state().db.session() as session:
         agency_id = record_id(ref)
         if agency_id is None:
-            found = find_agencies(session, ref, state_code)
+            # every match, not find_agencies' first 20: the count of those not shown must be true
+            found = find_agencies(session, ref, state_code, limit=MAX_ID)
             exact = [a for a in found if a.name.lower() == ref.strip().lower()]
             found = exact if len(exact) == 1 else found
             if not found:
                 raise G287Error(f"no agency named like {ref!r}")
             if len(found) > 1:
-                raise G287Error("several agencies match: " + "; ".join(f"{a.id} {a.state_usps} {a.name}" for a in found[:10]))
+                shown = "; ".join(f"{a.id} {a.state_usps} {a.name}" for a in found[:SHOWN_MATCHES])
+                more = len(found) - SHOWN_MATCHES
+                rest = f"; and {more:,} more (give more of the name, --state, or an id)" if more > 0 else ""
+                raise G287Error(f"{counted(len(found), 'agency')} match: {shown}{rest}")
             agency_id = found[0].id
         result = agency_history(session, agency_id)
     if as_json:

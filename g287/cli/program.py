@@ -12,8 +12,8 @@ from rich.table import Table
 
 from g287 import days
 from g287.access import Actor
-from g287.catalog import MODEL_CODES
-from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import MODEL, RECORD_ID, console, database_option, json_option, parse_date, print_json, require_record, state
+from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.program import agencies, applications, moas, nominees, publish, training, views
@@ -223,7 +223,9 @@ def nominee_command(nominee_id, as_of, as_json):
         detail = nominees.nominee_detail(session, admin(), nominee_id, as_of=parse_date(as_of))
     _show_nominee(detail, as_json)
     if not as_json:
-        table(detail["eligibility"]["rules"], ["rule", "outcome", "explanation", "sources"])
+        # the sources as `program rules` shows them ("CS, MOA"), not as a Python list
+        rules = [dict(r, sources=", ".join(r["sources"])) for r in detail["eligibility"]["rules"]]
+        table(rules, ["rule", "outcome", "explanation", "sources"])
 
 
 @program.command("nominees")
@@ -235,6 +237,8 @@ def nominee_command(nominee_id, as_of, as_json):
 def nominees_command(agency_id, moa_id, as_of, as_json):
     """Nominees with their eligibility (and the reasons when not eligible) and standing."""
     with state().db.session() as session:
+        require_record(session, ApplicantAgency, agency_id, "--agency", "applicant agency")
+        require_record(session, ProgramMoa, moa_id, "--moa", "MOA")
         items = nominees.list_nominees(session, admin(), agency_id=agency_id, moa_id=moa_id, as_of=parse_date(as_of))
     if as_json:
         print_json(items)
@@ -293,7 +297,7 @@ def certify_command(nominee_id, certified_on):
 
 @program.command("authorized")
 @click.option("--agency", "agency_id", type=RECORD_ID, metavar="ID")
-@click.option("--model", type=click.Choice(MODEL_CODES))
+@click.option("--model", type=MODEL)
 @click.option("--as-of", metavar="YYYY-MM-DD")
 @click.option("--summary", is_flag=True, help="Counts per agency and model instead of the officers.")
 @json_option
@@ -301,6 +305,7 @@ def certify_command(nominee_id, certified_on):
 def authorized_command(agency_id, model, as_of, summary, as_json):
     """Officers authorized on a date (eligible, certified, attached to an MOA in effect), per agency and model."""
     with state().db.session() as session:
+        require_record(session, ApplicantAgency, agency_id, "--agency", "applicant agency")
         if summary:
             items = [i for i in training.summary(session, admin(), as_of=parse_date(as_of), agency_id=agency_id) if model in (None, i["model"])]
             columns = ["agency", "state", "model", "moa_status", "nominees", "eligible", "in_training", "certified", "authorized"]
@@ -324,7 +329,7 @@ def due_command(within_days, as_of, as_json):
 
 
 @program.command("rules")
-@click.argument("model", required=False, type=click.Choice(MODEL_CODES))
+@click.argument("model", required=False, type=MODEL)
 @json_option
 def rules_command(model, as_json):
     """The qualification rules per model, each with its sources."""

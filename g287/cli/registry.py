@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import console, database_option, err_console, json_option, parse_date, print_json, state
+from g287.cli.common import EMPTY_PATH, console, database_option, err_console, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
@@ -37,6 +37,8 @@ def ingest(paths, published, kind, encoding, origin, as_json):
 
     Each file is one transaction: a file that cannot be read changes nothing. A file ingested before (same
     sha256) is skipped. Exits with status 1 if any file failed."""
+    if any(not path.strip() for path in paths):  # "" would read as the current folder: everything under it
+        raise G287Error(f"PATHS: {EMPTY_PATH}")
     for name, value in (("--published", published), ("--encoding", encoding)):
         if value is not None and not value.strip():
             raise G287Error(f"{name} is empty: give a value, or leave the option out")
@@ -143,7 +145,8 @@ def quality_command(publication, summary, category, as_json):
 
     PUBLICATION is an id, a file name or a date (default: every publication)."""
     with state().db.session() as session:
-        chosen = [resolve(session, publication)] if publication else list_publications(session)
+        # "" is a publication named "" (none, said as diff says it), not every publication
+        chosen = [resolve(session, publication)] if publication is not None else list_publications(session)
         entries = [e for p in chosen for e in quality.register(session, p)]
     if category:
         entries = [e for e in entries if e.category == category]

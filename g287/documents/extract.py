@@ -20,6 +20,7 @@ from g287 import days
 from g287.documents.pdftext import Fragment
 from g287.documents.reading import ReadPage, lines_of, reading_rules
 from g287.registry.quality import compact_ranges
+from g287.wording import counted, noun
 
 FIELDS = ("model", "agency_name", "ice_signatory_name", "ice_signatory_title", "ice_signed_on", "lea_signed_on", "addendum")
 SOURCE_FACTOR = {"text": 1.0, "ocr": 0.85}  # the same reading by OCR is less sure than in a text layer
@@ -73,7 +74,7 @@ def extract(pages: list[ReadPage]) -> list[Fact]:
         if fact is None:
             why = "not found in the pages read"
             if unread:
-                why += f"; {len(unread)} page(s) not read ({compact_ranges(unread, 'pages')})"
+                why += f"; {counted(len(unread), 'page')} not read ({compact_ranges(unread, noun(len(unread), 'page'))})"
             fact = Fact(name, None, None, 0.0, None, why)
         result.append(fact)
     return result
@@ -162,7 +163,7 @@ def _addendum(pages: list[ReadPage], unread: list[int]) -> Fact:
             evidence = (heading.group(0) if heading else signing.group(0))
             return Fact("addendum", "yes", page.number, _confidence(0.9, source), source, evidence)
     if unread:
-        return Fact("addendum", None, None, 0.0, None, f"no addendum in the pages read, but {len(unread)} page(s) are not read ({compact_ranges(unread, 'pages')})")
+        return Fact("addendum", None, None, 0.0, None, f"no addendum in the pages read, but {counted(len(unread), 'page is', 'pages are')} not read ({compact_ranges(unread, noun(len(unread), 'page'))})")
     sources = {f.source for p in pages for f in p.fragments} or {"text"}
     source = "ocr" if "ocr" in sources else "text"
     return Fact("addendum", "no", None, _confidence(0.7, source), source, "no page of the document reads as an addendum")

@@ -28,6 +28,7 @@ from g287.documents.pdftext import DocumentError
 from g287.documents.reading import DocumentReading, ReadPage, fragments_of_blob, read_pdf
 from g287.documents.workbook_copy import write_publishable_copy
 from g287.errors import NotFound
+from g287.wording import counted
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".html": "text/html"}
 
@@ -280,7 +281,7 @@ def _link_held(session: Session, document: Document, actor: Actor, address_ids: 
     if new_addresses:
         checks.check_rows(session.connection(), checks.rows_linking_documents(session.connection(), [document.id]))
         audit.record(session, actor, "document.link", "document", document.id, after={"addresses": urls, "file": file_name})
-        notes.append(f"linked to {len(new_addresses)} more address(es)")
+        notes.append(f"linked to {counted(len(new_addresses), 'more address', 'more addresses')}")
     return StoreResult(file_name, "held", document.id, document.sha256, document.page_count, document.text_pages, document.ocr_pages, document.unread_pages, urls, notes)
 
 
@@ -308,5 +309,5 @@ def _notes(reading: DocumentReading) -> list[str]:
     unread = [p for p in reading.pages if p.source in ("unread", "unreadable")]
     if unread:
         reasons = sorted({p.note for p in unread if p.note})
-        notes.append(f"{len(unread)} page(s) not read: " + "; ".join(reasons))
+        notes.append(f"{counted(len(unread), 'page')} not read: " + "; ".join(reasons))
     return notes

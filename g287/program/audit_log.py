@@ -11,12 +11,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.access import Actor, authorize
+from g287.db.ids import record_id
 from g287.db.models.audit import AuditEvent
-from g287.db.models.program import User
+from g287.db.models.documents import DocumentAddress
+from g287.db.models.history import IdentityCandidate
+from g287.db.models.program import ApplicantAgency, Application, Nominee, ProgramMoa, User
+from g287.db.models.registry import Agreement, Publication
 from g287.program.validation import InvalidInput, day_argument, filter_text
 
 USER_LABEL = re.compile(r"^user:(\d+)$")
 MAX_LIMIT = 10000
+
+# The kinds of record the log names by their id (others, such as an alias "TX:name" or a document's "all", are
+# free text). A filter on one of these with an id that is not one, or that names no record, can match no event.
+RECORD_TYPES = {
+    "agreement": Agreement,
+    "applicant_agency": ApplicantAgency,
+    "application": Application,
+    "document_address": DocumentAddress,
+    "identity_candidate": IdentityCandidate,
+    "moa": ProgramMoa,
+    "nominee": Nominee,
+    "publication": Publication,
+    "user": User,
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +46,45 @@ class AuditFilter:
     since: dt.date | None = None  # inclusive
     until: dt.date | None = None  # inclusive
     limit: int = 200
+
+
+def _logged(session: Session, condition) -> bool:
+    return session.scalars(select(AuditEvent.id).where(condition).limit(1)).first() is not None
+
+
+def object_problem(session: Session, object_type: str | None, object_id: str | None) -> str | None:
+    """Why a filter on this record matches no event because it names none (a malformed or unknown id), or None.
+    An empty answer would otherwise read as "nothing happened to it". A record gone from its table but named in the
+    log (an agreement merged away) is still asked about."""
+    model = RECORD_TYPES.get(object_type or "")
+    if model is None or object_id is None:
+        return None
+    number = record_id(object_id)
+    if number is None and not object_id.strip().lstrip("-").isdigit():
+        return f"malformed object reference: the id of a {object_type} is a whole number (TYPE:ID, e.g. {object_type}:3)"
+    if (number is None or session.get(model, number) is None) and not _logged(session, (AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id)):
+        return f"no such {object_type.replace('_', ' ')}"
+    return None
+
+
+def actor_problem(session: Session, actor: str | None) -> str | None:
+    """Why a filter on this actor matches no event because it names none: "user:abc", or a user (by id or name)
+    that does not exist and acted on nothing. Labels such as cli:NAME or system are free text."""
+    if not actor:
+        return None
+    label = actor.strip()
+    if label.startswith("user:"):
+        number = record_id(label[len("user:"):])
+        if not label[len("user:"):].strip().isdigit():
+            return "malformed actor: user:ID takes a user's id, a whole number (or give the user name)"
+        if (number is None or session.get(User, number) is None) and not _logged(session, AuditEvent.actor == label):
+            return "no such user"
+        return None
+    if re.match(r"^(cli:.*|system|public)$", label):
+        return None
+    if session.scalars(select(User.id).where(User.username == label.lower())).first() is None and not _logged(session, AuditEvent.actor == label):
+        return "no user has this name (an actor is a user name, user:ID, cli:NAME or system)"
+    return None
 
 
 def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilter()) -> list[dict]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from g287.catalog import MODEL_CODES, Source, catalog
 from g287.config import DATA_DIR
+from g287.wording import noun
 
 RULES_DIR = DATA_DIR / "program" / "rules"
 CHECKS = ("is_true", "equals", "min_service_years")
@@ -152,10 +153,10 @@ def describe_days(days: int) -> str:
     months = rest // 30
     parts = []
     if years:
-        parts.append(f"{years} year{'s' if years != 1 else ''}")
+        parts.append(f"{years} {noun(years, 'year')}")
     if months or not years:
-        parts.append(f"{months} month{'s' if months != 1 else ''}")
-    return " and ".join(parts) + f" ({days} days)"
+        parts.append(f"{months} {noun(months, 'month')}")
+    return " and ".join(parts) + f" ({days} {noun(days, 'day')})"
 
 
 def _evaluate(rule: Rule, facts: dict, as_of: dt.date) -> RuleResult:
@@ -175,7 +176,7 @@ def _evaluate(rule: Rule, facts: dict, as_of: dt.date) -> RuleResult:
         have = describe_days(days)
         if days >= needed:
             return result("passed", f"has {have} of sworn law enforcement experience on {as_of.isoformat()}")
-        need = f"{rule.years} years ({needed} days: {rule.years} calendar years from the first day of service, {first_start.isoformat()})"
+        need = f"{rule.years} {noun(rule.years, 'year')} ({needed} days: {rule.years} calendar {noun(rule.years, 'year')} from the first day of service, {first_start.isoformat()})"
         return result("failed", rule.failed.format(have=have, need=need, as_of=as_of.isoformat()))
     if value is None:
         return result("missing", rule.missing)
