@@ -24,6 +24,7 @@ from g287.history.names import RULE_TEXT
 from g287.registry import figures
 from g287.registry.publications import in_force, label
 from g287.registry.queries import list_changes
+from g287.wording import counted
 
 
 @dataclass
@@ -204,9 +205,9 @@ def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:
     for index, end in enumerate(life.ends):
         back = life.reinstated[index] if index < len(life.reinstated) else None
         if seq_of[end["publication_id"]] <= to_seq and (back is None or to_seq < seq_of[back["publication_id"]]):
-            return "ended, later reinstated" if back else f"ended (absent from {k} or more consecutive publications)"
+            return "ended, later reinstated" if back else f"ended (absent from {k} or more consecutive lists in force)"
     if to_seq > seq_of[life.last_participating["publication_id"]]:
-        return f"absent from fewer than {k} publications so far"
+        return f"absent from fewer than {counted(k, 'list')} in force so far"
     return "unknown"
 
 

@@ -30,6 +30,7 @@ from g287.errors import AccessDenied, G287Error
 from g287.program import accounts, settings
 from g287.program.accounts import actor_for, hash_password, needs_rehash, normalize_username, password_matches, spend_a_verification
 from g287.program.validation import InvalidInput
+from g287.wording import counted
 
 KEEP_ATTEMPTS = dt.timedelta(days=1)  # attempts older than this (and than the window) are pruned
 
@@ -78,7 +79,7 @@ def login(db: Database, username: str, password: str, client: str | None, *, now
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - max(KEEP_ATTEMPTS, _window())))
         retry_after = _locked_for(session, name, client_key, now)
         if retry_after:
-            refusal = LoginRefused(f"too many failed logins: try again in {max(1, round(retry_after / 60))} minutes", retry_after)
+            refusal = LoginRefused(f"too many failed logins: try again in {counted(max(1, round(retry_after / 60)), 'minute')}", retry_after)
         else:
             user = session.scalars(select(User).where(User.username == name)).first()
             if user is None:
@@ -117,7 +118,7 @@ def change_password(db: Database, actor: Actor, current_password: str, new_passw
         user = session.get(User, actor.user_id) if actor.user_id is not None else None
         retry_after = _locked_for(session, user.username, client_key, now) if user is not None else 0
         if retry_after:
-            refusal = LoginRefused(f"too many failed password checks: try again in {max(1, round(retry_after / 60))} minutes", retry_after)
+            refusal = LoginRefused(f"too many failed password checks: try again in {counted(max(1, round(retry_after / 60)), 'minute')}", retry_after)
         else:
             try:
                 accounts.change_password(session, actor, current_password, new_password)  # any other refusal: raised, nothing kept

@@ -14,6 +14,7 @@ from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from g287.sources.table import Note
+from g287.wording import counted
 
 _SAFELINKS_HOST = re.compile(r"(^|\.)safelinks\.protection\.outlook\.com$|(^|\.)safelinks\.protection\.office365\.us$", re.I)
 _URLDEFENSE_V2_HOST = re.compile(r"^urldefense\.proofpoint\.com$", re.I)
@@ -111,7 +112,7 @@ def scrubbed(cells: list) -> tuple[list, int]:
 
 def wrapped_in_text_note(count: int) -> Note:
     return Note(
-        problem=f"{count} addresses written in cells wrapped in an e-mail safety redirect",
+        problem=f"{counted(count, 'address', 'addresses')} written in cells wrapped in an e-mail safety redirect",
         action="replaced by the document's real address; the wrapper and its e-mail identifiers are not kept",
         category="repaired",
     )

@@ -36,6 +36,7 @@ from g287.documents.store import archive_for, store_file, store_pdf
 from g287.errors import G287Error
 from g287.registry.ingest import ingest_file
 from g287.sources.icepage import IcePageError, read_page
+from g287.wording import counted
 
 
 def checkpoint(step: str) -> None:
@@ -70,7 +71,7 @@ class SyncReport:
         d = self.documents
         lines.append(
             f"documents: {d['stored']} stored, {d['already_held']} already held under another address, {d['unchanged']} unchanged, "
-            f"{d['broken']} broken links"
+            f"{counted(d['broken'], 'broken link')}"
             + (f", {d['not_checked']} not checked (their host could not be asked: not recorded as broken)" if d["not_checked"] else "")
             + (f", {d['not_attempted']} left for a later sync (--limit)" if d["not_attempted"] else "")
         )

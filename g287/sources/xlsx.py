@@ -27,6 +27,7 @@ from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
+from g287.wording import counted
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -185,7 +186,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     if wrapped:
         notes.append(
             Note(
-                problem=f"{wrapped} links wrapped in an e-mail safety redirect",
+                problem=f"{counted(wrapped, 'link')} wrapped in an e-mail safety redirect",
                 action="unwrapped to the document's real address; the wrapper and its e-mail identifiers are not kept",
                 category="repaired",
             )

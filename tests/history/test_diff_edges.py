@@ -59,7 +59,7 @@ def test_a_one_off_omission_of_an_agreement_that_later_ended_is_an_omission(db, 
     life = lives[("Alpha County Sheriff's Office", "JEM")]
     assert life.status == "ended" and [o["from"]["publication_id"] for o in life.omissions] == [ids[1]]
     assert removed_status(db, ids[0], ids[1]) == "omitted once, listed again later"  # was: "ended (...)"
-    assert removed_status(db, ids[2], ids[3]) == "ended (absent from 2 or more consecutive publications)"
+    assert removed_status(db, ids[2], ids[3]) == "ended (absent from 2 or more consecutive lists in force)"
 
 
 def test_an_omission_before_an_unrelated_end_and_reinstatement_stays_an_omission(db, pub):
@@ -73,7 +73,7 @@ def test_an_omission_before_an_unrelated_end_and_reinstatement_stays_an_omission
 
 def test_an_absence_still_shorter_than_k_says_so(db, pub):
     ids = publish_pattern(pub, "xx.")
-    assert removed_status(db, ids[1], ids[2]) == "absent from fewer than 2 publications so far"
+    assert removed_status(db, ids[1], ids[2]) == "absent from fewer than 2 lists in force so far"
 
 
 def test_diff_from_a_later_publication_to_an_earlier_one_is_refused(db, pub):

@@ -81,7 +81,7 @@ def test_atom_feeds(sqlite_site):
     # agency-level changes from history's diff, not raw rows
     assert "Source: ICE, participatingAgencies07092025am.xlsx" in content
     assert "Newly listed as participating (2):" in content and "Moved from the pending list to participating (29):" in content
-    assert "- Walworth County Sheriff's Office (WI), WSO, signed 2025-06-12: absent from fewer than 2 publications so far" in content
+    assert "- Walworth County Sheriff's Office (WI), WSO, signed 2025-06-12: absent from fewer than 2 lists in force so far" in content
     assert "- Florida Department of Agriculture (FL), TFM: signed 2025-06-12, now 2025-06-11" in content
     related = [link.get("href") for link in latest.findall(f"{ATOM}link") if link.get("rel") == "related"]
     assert related and related[0].startswith("http") and "/changes?kind=participating&from=" in related[0]
