@@ -21,6 +21,7 @@ from g287.registry.batch import expand_paths, ingest_many
 ROOT = Path(__file__).resolve().parent.parent
 ICE = BUNDLED_PUBLICATIONS_DIR
 MOA_DIR = ROOT / "tests" / "data" / "moa"
+ICE_CSV = ROOT / "tests" / "data" / "ice-csv"  # two of ICE's lists as the archive converted them to CSV (not ICE's files)
 POSTGRES_ADMIN_URL = os.environ.get("G287_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ICE
+from tests.conftest import ICE, ICE_CSV
 
 CASES = {
     "unwritable output file": (["factsheet", "-o", "/nonexistent-folder/f.pdf"], "/nonexistent-folder/f.pdf"),
@@ -32,7 +32,7 @@ CASES = {
     "an empty --published (was ignored: the date came from the file name)": (
         ["ingest", str(ICE / "pending" / "pendingAgencies05152025am.xlsx"), "--published", " "], "--published is empty"
     ),
-    "an empty --encoding": (["ingest", str(ICE / "csv" / "pendingAgencies05152025am.csv"), "--encoding", ""], "--encoding is empty"),
+    "an empty --encoding": (["ingest", str(ICE_CSV / "pendingAgencies05152025am.csv"), "--encoding", ""], "--encoding is empty"),
 }
 
 
@@ -80,7 +80,7 @@ def test_version_and_short_help():
 
 def test_names_in_brackets_are_printed_as_published(tmp_path):
     """rich read "[/x]" in a published name as a closing formatting code (a traceback) and dropped "[bold]"."""
-    source = (ICE / "csv" / "participatingAgencies05162025am.csv").read_text(encoding="utf-8")
+    source = (ICE_CSV / "participatingAgencies05162025am.csv").read_text(encoding="utf-8")
     source = source.replace("Colbert County Sheriff's Office", "[bold]Colbert County Sheriff's Office [ICE]", 2).replace("Elmore County Sheriff's Office", "Elmore [/x] Sheriff's Office", 1)
     path = tmp_path / "participatingAgencies05162025am.csv"
     path.write_text(source, encoding="utf-8")

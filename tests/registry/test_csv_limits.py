@@ -13,9 +13,9 @@ from g287.errors import SourceError
 from g287.registry.ingest import ingest_file
 from g287.sources import csvfile
 from g287.sources.csvfile import read_csv
-from tests.conftest import ROOT, snapshot
+from tests.conftest import ICE_CSV, ROOT, snapshot
 
-CSV = BUNDLED_PUBLICATIONS_DIR / "csv" / "participatingAgencies05162025am.csv"  # 585 rows below its header
+CSV = ICE_CSV / "participatingAgencies05162025am.csv"  # 585 rows below its header
 GOOD = BUNDLED_PUBLICATIONS_DIR / "pending" / "pendingAgencies07112025am_b.xlsx"
 HEADER = "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE\n"
 

@@ -15,9 +15,9 @@ from g287.config import BUNDLED_PUBLICATIONS_DIR
 from g287.errors import SourceError
 from g287.registry.ingest import ingest_file
 from g287.sources.csvfile import read_csv
-from tests.conftest import ROOT, snapshot
+from tests.conftest import ICE_CSV, ROOT, snapshot
 
-CSV = BUNDLED_PUBLICATIONS_DIR / "csv" / "participatingAgencies05162025am.csv"  # 585 rows below its header, on line 1
+CSV = ICE_CSV / "participatingAgencies05162025am.csv"  # 585 rows below its header, on line 1
 GOOD = BUNDLED_PUBLICATIONS_DIR / "pending" / "pendingAgencies07112025am_b.xlsx"
 DAMAGED = "the file is damaged (a stray double quote?)"
 
@@ -151,5 +151,5 @@ def test_with_a_header_under_no_delimiter_the_message_is_unchanged(tmp_path):
 def test_the_bundled_csv_files_read_as_before(db, actor, name, figures):
     """Strict quotes and the delimiter search change nothing for the exports ICE's lists were saved as (one of them
     holds a quoted name with a comma)."""
-    result = ingest_file(db, BUNDLED_PUBLICATIONS_DIR / "csv" / name, actor)
+    result = ingest_file(db, ICE_CSV / name, actor)
     assert (result.listings, result.source_rows, result.quality_entries) == figures

@@ -20,7 +20,7 @@ from g287.errors import SourceError
 from g287.registry.batch import expand_paths, ingest_many
 from g287.registry.ingest import ingest_file, kind_of_columns
 from g287.registry.publications import list_publications
-from tests.conftest import ICE, snapshot
+from tests.conftest import ICE, ICE_CSV, snapshot
 
 MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
 JULY_9 = ICE / "participating" / "participatingAgencies07092025am.xlsx"
@@ -102,7 +102,7 @@ def test_a_folder_takes_only_workbooks_and_csv_files(tmp_path):
     (tmp_path / "README.txt").write_text("Lists downloaded from ice.gov\n")
     (tmp_path / "notes.xlsm").write_bytes(b"")
     (tmp_path / "sub").mkdir()
-    shutil.copy(ICE / "csv" / "pendingAgencies05152025am.csv", tmp_path / "sub" / "pendingAgencies05152025am.csv")
+    shutil.copy(ICE_CSV / "pendingAgencies05152025am.csv", tmp_path / "sub" / "pendingAgencies05152025am.csv")
     assert [p.relative_to(tmp_path).as_posix() for p in expand_paths([str(tmp_path)])] == [MAY_29.name, "sub/pendingAgencies05152025am.csv"]
 
 
