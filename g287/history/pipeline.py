@@ -3,8 +3,9 @@
 For each agreement first seen pending and later participating: days from its first pending listing to its
 first participating listing, and to its signed date. "Later" is by the lists' dates and halves (am, pm): an
 agreement listed as participating first, or by a list of the same day and half, is counted apart
-(pending_after_participating), as ICE then listed it as pending when, or after, it listed it as signed. Agreements already pending in the first pending
-publication held here were pending for an unknown time before it: they are counted apart, not in durations.
+(pending_after_participating), as ICE then listed it as pending when, or after, it listed it as signed.
+Agreements already pending in the first pending publication held here were pending for an unknown time before
+it: they are counted apart, not in durations.
 Also: agreements that left the pending list without ever being listed as signed, and those still pending.
 """
 
