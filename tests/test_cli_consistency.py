@@ -10,18 +10,15 @@ import json
 import re
 import shutil
 import sqlite3
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import patch
 
 import pytest
-from click.testing import CliRunner
 
-from g287.cli import cli
-from g287.cli.common import run_cli
 from tests.conftest import ICE, MOA_DIR, ROOT
+from tests.in_process import run_g287
 
 PARTICIPATING = ICE / "participating" / "participatingAgencies07092025am.xlsx"  # links the MOAs in tests/data/moa
 PENDING = ICE / "pending" / "pendingAgencies05152025am.xlsx"
@@ -54,15 +51,7 @@ class World:
 
     def __call__(self, *arguments: str) -> Result:
         """`g287 --database DB ARGUMENTS...` in this process, as the console command runs it (run_cli)."""
-        runner = CliRunner()
-        argv = ["g287", "--database", str(self.database), *arguments]
-        with runner.isolation() as (out, err, _), patch.object(sys, "argv", argv):
-            try:
-                run_cli(cli)
-                status = 0
-            except SystemExit as exit_:
-                status = exit_.code or 0
-        return Result(status, out.getvalue().decode(), err.getvalue().decode())
+        return Result(*run_g287(str(self.database), *arguments))
 
     def digest(self) -> str:
         return hashlib.sha256(self.database.read_bytes()).hexdigest()

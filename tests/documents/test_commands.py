@@ -1,28 +1,16 @@
 """`g287 documents ...` as typed: query words that look like options, nothing to read, numbers beyond any record."""
 
 import json
-import sys
-from dataclasses import dataclass
-from unittest.mock import patch
 
 import pytest
-from click.testing import CliRunner
 
-from g287.cli import cli
-from g287.cli.common import run_cli
 from g287.documents.importer import import_paths
 from tests.documents.conftest import moa
+from tests.in_process import Result, run_g287
 
 VICTORIA = "VictoriaCo_WSO_MOA_02.26.25.pdf"
 BURLESON = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"
 HUGE = "99999999999999999999"  # more than SQLite can compare (OverflowError), and than any id
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 @pytest.fixture
@@ -33,14 +21,7 @@ def g287(sqlite_db, actor, tmp_path):
 
     def run(*arguments):
         """`g287 documents ARGUMENTS...` in this process, as `g287` runs it (run_cli: exit status, one-line errors)."""
-        runner = CliRunner()
-        with runner.isolation() as (out, err, _), patch.object(sys, "argv", ["g287", "--database", sqlite_db.url, "documents", *arguments]):
-            try:
-                run_cli(cli)
-                status = 0
-            except SystemExit as exit_:
-                status = exit_.code or 0
-        return Result(status, out.getvalue().decode(), err.getvalue().decode())
+        return Result(*run_g287(sqlite_db.url, "documents", *arguments))
 
     run.shas = {r.file: r.sha256 for r in report.results}
     return run
