@@ -82,6 +82,11 @@ def create_agency(
     check = Checker()
     values = _check_fields(session, check, name, state, agency_type, county, address)
     check.done()
+    # One applicant agency per agency: a second record of it would split its letters, MOAs and nominees in two.
+    key = agency_key(values["name"])
+    for other_id, other_name in session.execute(select(ApplicantAgency.id, ApplicantAgency.name).where(ApplicantAgency.state_usps == values["state_usps"])):
+        if agency_key(other_name) == key:
+            raise Conflict(f"applicant agency {other_id} is already {other_name!r} in {values['state_usps']}: use it (or correct its name)")
     agency = ApplicantAgency(**values, created_at=dt.datetime.now(dt.timezone.utc))
     if registry_agency_id is not None:
         _check_registry_agency(session, registry_agency_id, values["state_usps"])

@@ -225,3 +225,17 @@ def test_a_lapsed_certification_is_not_renewed(world):
         assert training.standing(session, veteran, expired + dt.timedelta(days=10)).status == "expired"
         renewed = training.renew_certification(session, OFFICER, w.nominees["veteran"], renewed_on=expired - dt.timedelta(days=1), today=later)
         assert renewed.expires_on > later and training.standing(session, veteran, expired + dt.timedelta(days=10)).authorized
+
+
+def test_an_applicant_agency_is_recorded_once(world):
+    """`program agency-add` took the same agency twice: its letters, MOAs and nominees would be split between two
+    records. A name that is the same up to case, spacing and punctuation in the same state is refused; in another
+    state it is another agency."""
+    from g287.program import agencies
+    from g287.program.validation import Conflict
+
+    db, w = world
+    with db.session(writing=True) as session, pytest.raises(Conflict, match=f"applicant agency {w.agency_a} is already"):
+        agencies.create_agency(session, ADMIN, "TESTVILLE COUNTY SHERIFFS OFFICE", "FL", "county")
+    with db.session(writing=True) as session:
+        assert agencies.create_agency(session, ADMIN, "Testville County Sheriff's Office", "GA", "county").id != w.agency_a
