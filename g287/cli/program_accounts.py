@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 
 import click
@@ -27,6 +28,17 @@ def user() -> None:
     """Accounts: agency users, program officers, administrators."""
 
 
+def _typed_password() -> str:
+    """Typed twice, hidden, at a terminal; from a script (standard input not a terminal), its first line. There the
+    confirmation prompt could only repeat until the input ran out, and end as if the user had pressed Ctrl+C."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise G287Error("--prompt-password: no password on standard input (its first line is the password)")
+    return line
+
+
 @user.command("add")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(accounts.ACCOUNT_ROLES), help="What the account may do.")
@@ -38,7 +50,7 @@ def user() -> None:
 def user_add(username, role, agency_id, display_name, prompt_password, as_json):
     """Add an account. Unless --prompt-password, a password is generated and printed once; it is never stored
     in clear and cannot be shown again."""
-    password = click.prompt("Password", hide_input=True, confirmation_prompt=True) if prompt_password else None
+    password = _typed_password() if prompt_password else None
     with state().db.session(writing=True) as session:
         created = accounts.add_user(session, Actor.command_line(), username, role, display_name=display_name, agency_id=agency_id, password=password)
     if as_json:

@@ -138,3 +138,18 @@ def test_a_nomination_may_be_dated_in_the_past_never_in_the_future(g287):
     assert nominated["nominated_on"] == (today - dt.timedelta(days=80)).isoformat()
     refused = g287("program", "nominate", signed[0], "--name", "Future Record", "--on", today + dt.timedelta(days=1), ok=False)
     assert refused.returncode == 1 and refused.stderr.strip() == f"g287: error: nominated_on: must not be after {today.isoformat()}"
+
+
+def test_a_password_typed_by_a_script_is_read_from_standard_input(tmp_path):
+    """Standard input not a terminal: the confirmation prompt repeated until the input ran out, then said "aborted"
+    with status 130, as Ctrl+C does. Its first line is now the password; none is one clear line."""
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'users.sqlite'}")
+    add = [sys.executable, "-m", "g287", "user", "add", "--role", "program_officer", "--prompt-password"]
+    done = subprocess.run([*add, "carol"], input="a long password 287g\n", capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and done.stdout.strip() == "added carol (program_officer)", done.stderr
+    none = subprocess.run([*add, "dave"], input="", capture_output=True, text=True, env=env)
+    assert none.returncode == 1 and none.stderr.strip() == "g287: error: --prompt-password: no password on standard input (its first line is the password)"
+    from g287.db.engine import Database
+    from g287.program import auth
+
+    assert auth.login(Database(env["G287_DATABASE_URL"]), "carol", "a long password 287g", None).actor.role == "program_officer"
