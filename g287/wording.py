@@ -20,3 +20,10 @@ def noun(count: int, singular: str, plural: str | None = None) -> str:
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     """A count with its noun, the count with thousands separators: "1 MOA", "1,204 MOAs"."""
     return f"{count:,} {noun(count, singular, plural)}"
+
+
+def megabytes(size: float) -> str:
+    """A size in MB as a reader wants it: whole MB from 10 up, else with the digits that tell it from the limit
+    beside it ("0.01 MB", not "0 MB")."""
+    mb = size / 1048576
+    return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.3g} MB"

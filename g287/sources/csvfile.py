@@ -24,6 +24,7 @@ from g287.errors import SourceError
 from g287.sources.header import HEADER_SEARCH_ROWS, find_header
 from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import EXCEL_ERRORS, CellError, Note, SourceRow, SourceTable, is_blank
+from g287.wording import megabytes
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DELIMITERS = (",", ";", "\t")
@@ -40,7 +41,7 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
     try:
         size = path.stat().st_size
         if size > config.max_workbook_bytes():
-            raise SourceError(name, f"refused: {size / 1048576:.0f} MB is larger than any list (limit G287_MAX_WORKBOOK_MB)")
+            raise SourceError(name, f"refused: {megabytes(size)} is larger than any list (limit G287_MAX_WORKBOOK_MB)")
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(name, f"cannot be read ({error.strerror or error})") from None

@@ -56,6 +56,8 @@ def _serial(number: float, epoch: dt.date = _EXCEL_EPOCH) -> DateReading:
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+# Year first with slashes or dots (2025/05/08): one reading, as the ISO form, but not how a CSV writes a date.
+_YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})$")
 _MDY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _NAMED_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%b. %d %Y")
 
@@ -67,6 +69,9 @@ def _text(raw: str) -> DateReading:
     match = _ISO.match(text)
     if match:
         return _checked(_make(int(match[1]), int(match[2]), int(match[3])), None)
+    match = _YMD.match(text)
+    if match:
+        return _checked(_make(int(match[1]), int(match[2]), int(match[3])), "date written as text")
     match = _MDY.match(text)
     if match:
         month, day, year = int(match[1]), int(match[2]), match[3]

@@ -27,7 +27,7 @@ from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
-from g287.wording import counted
+from g287.wording import counted, megabytes
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -284,7 +284,7 @@ def _check_archive_sizes(name: str, archive: zipfile.ZipFile) -> None:
         if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > _MAX_RATIO:
             raise SourceError(name, f"refused: {info.filename} would decompress {info.file_size / info.compress_size:.0f} times its size (a zip bomb, not a spreadsheet)")
     if total > limit:
-        raise SourceError(name, f"refused: the workbook would decompress to {total / 1048576:.0f} MB (limit {limit / 1048576:.0f} MB, G287_MAX_WORKBOOK_MB)")
+        raise SourceError(name, f"refused: the workbook would decompress to {megabytes(total)} (limit {megabytes(limit)}, G287_MAX_WORKBOOK_MB)")
 
 
 def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:

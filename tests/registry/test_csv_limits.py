@@ -72,3 +72,14 @@ def test_the_command_line_refuses_it_in_one_line(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
     assert result.stderr.strip().splitlines() == [f"g287: error: {CSV.name}: refused: it holds more rows below its header than the limit of 1 (G287_MAX_SOURCE_ROWS)"]
     assert "ingested" not in result.stdout
+
+
+def test_a_small_size_limit_is_named_with_its_digits(monkeypatch):
+    """With G287_MAX_WORKBOOK_MB=0.01 the messages said "0 MB (limit 0 MB)" and "0 MB is larger than any list"."""
+    from g287.wording import megabytes
+
+    assert (megabytes(10_000), megabytes(1048576 * 0.01), megabytes(1048576 * 250)) == ("0.00954 MB", "0.01 MB", "250 MB")
+    monkeypatch.setenv("G287_MAX_WORKBOOK_MB", "0.01")
+    with pytest.raises(SourceError) as refused:
+        read_csv(CSV)
+    assert "0 MB" not in str(refused.value) and " MB is larger than any list" in str(refused.value)

@@ -55,6 +55,9 @@ def test_published_option():
         ("7/72025", dt.date(2025, 7, 7), "repaired"),  # observed
         ("5/8/25", dt.date(2025, 5, 8), "repaired"),
         ("May 8, 2025", dt.date(2025, 5, 8), "repaired"),
+        ("2025/05/08", dt.date(2025, 5, 8), "repaired"),  # year first: one reading (was "not a valid date")
+        ("2025.5.8", dt.date(2025, 5, 8), "repaired"),
+        ("2025/13/08", None, "unknown"),
         (45785, dt.date(2025, 5, 8), "repaired"),  # an Excel serial number
         ("1122025", None, "unknown"),  # 1/12/2025 or 11/2/2025: ambiguous, stays unknown
         (dt.date(5025, 7, 7), None, "unknown"),  # observed: impossible year
