@@ -180,6 +180,14 @@ def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | N
     return path, dict(options, digest=digest), None
 
 
+def _first_visit(seen: set[str], folder: str) -> bool:
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
+
+
 def sort_for_ingest(paths: list[Path]) -> list[Path]:
     def key(path: Path):
         named = parse_file_name(path.stem)
@@ -209,8 +217,11 @@ def expand_paths(arguments: list[str], unreadable: list[SourceError] | None = No
         path = Path(argument)
         if path.is_dir():
             inside = []
-            for folder, folders, files in os.walk(path, onerror=refused, followlinks=False):
-                folders.sort()
+            seen = {os.path.realpath(path)}
+            # Linked folders are followed (a folder of lists may link another), each real folder once: a link to a
+            # folder above it would otherwise be walked for ever.
+            for folder, folders, files in os.walk(path, onerror=refused, followlinks=True):
+                folders[:] = [name for name in sorted(folders) if _first_visit(seen, os.path.join(folder, name))]
                 inside.extend(Path(folder) / name for name in files if name.lower().endswith(FOLDER_SUFFIXES) and not name.startswith((".", "~$")))
             found.extend(p for p in sorted(inside) if p.is_file())
         else:

@@ -160,3 +160,19 @@ def test_a_list_the_registry_published_is_not_taken_as_ices(db, actor, tmp_path)
     with db.session() as session:
         assert [(p.origin, p.file_name) for p in list_publications(session, origin="registry")] == [("registry", target.name)]
         assert list_publications(session, origin="ice") == []
+
+
+def test_a_linked_folder_is_followed_once_and_a_link_loop_ends(tmp_path):
+    """A folder of lists that links another is searched too (skipping it would drop its lists in silence); a link
+    back to a folder above, or the same folder linked twice, is walked once."""
+    lists = tmp_path / "lists"
+    (lists / "2025").mkdir(parents=True)
+    shutil.copy(MAY_29, lists / "2025" / MAY_29.name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(JULY_9, elsewhere / JULY_9.name)
+    (lists / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (lists / "linked-again").symlink_to(elsewhere, target_is_directory=True)
+    (lists / "2025" / "loop").symlink_to(lists, target_is_directory=True)
+    found = [p.relative_to(lists).as_posix() for p in expand_paths([str(lists)])]
+    assert found == ["2025/" + MAY_29.name, "linked/" + JULY_9.name]
