@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from g287.history.lifecycle import lifecycles
 from g287.history.listings import publications
+from g287.registry.publications import half_rank
 
 BUCKETS = ((0, 30), (31, 60), (61, 90), (91, 180), (181, None))
 
@@ -27,12 +28,10 @@ def _day(ref: dict) -> dt.date:
     return dt.date.fromisoformat(ref["published"])
 
 
-_HALVES = {"am": 0, None: 1, "pm": 2}
-
-
 def _moment(ref: dict) -> tuple[dt.date, int]:
-    """When a list was published, as far as its name tells: the day, then am before pm (a list with no half between)."""
-    return (_day(ref), _HALVES.get(ref.get("half"), 1))
+    """When a list was published, as far as its name tells: the day, then its half, ranked as publication order
+    ranks it (registry.publications.half_rank)."""
+    return (_day(ref), half_rank(ref.get("half")))
 
 
 def _summary(values: list[int]) -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from g287.errors import G287Error, NotFound
 from g287.program import settings
+from g287.wording import megabytes
 
 
 class UploadRejected(G287Error):
@@ -41,7 +42,7 @@ def check_pdf(content: bytes) -> int:
     if not content:
         raise UploadRejected("the uploaded file is empty")
     if len(content) > limit:
-        raise UploadRejected(f"the uploaded file is {len(content) / 1048576:.1f} MB; the limit is {limit / 1048576:.3g} MB (G287_MAX_UPLOAD_MB)")
+        raise UploadRejected(f"the uploaded file is {megabytes(len(content))}; the limit is {megabytes(limit)} (G287_MAX_UPLOAD_MB)")
     if not content[:1024].lstrip().startswith(b"%PDF-"):
         raise UploadRejected("the uploaded file is not a PDF")
     from pypdf import PdfReader

@@ -25,7 +25,12 @@ def order_key(published_on: dt.date, half: str | None, modified_at: dt.datetime 
     whatever the order of ingestion: a time of ingestion says nothing about when ICE modified a list, and comparing
     one with the other made the order depend on which file was ingested first."""
     stamp = as_utc(modified_at) if modified_at is not None else _NO_MODIFICATION_TIME
-    return (published_on, _HALF_RANK.get(half, 0), stamp, as_utc(imported_at), ident)
+    return (published_on, half_rank(half), stamp, as_utc(imported_at), ident)
+
+
+def half_rank(half: str | None) -> int:
+    """Where a list's half-day puts it among the lists of its date: am (or no half) before pm."""
+    return _HALF_RANK.get(half, 0)
 
 
 _NO_MODIFICATION_TIME = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
