@@ -23,7 +23,7 @@ from g287.db.chunks import chunks
 from g287.db.models.registry import AgencyName, Publication, PublicationRows, RawRow
 from g287.exports.formulas import is_formula_like
 from g287.registry.runs import decode_row_map
-from g287.sources.rules import states
+from g287.sources.rules import source_rules, states
 
 COLUMNS = {
     "participating": ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"],
@@ -104,23 +104,33 @@ def rows_of_publication(session: Session, publication: Publication) -> list[IceR
 
 
 def ice_row(row: RawRow, agency_name: str | None) -> IceRow:
-    cells = json.loads(row.content)["cells"]
-    values = list(cells.values())
+    texts = _texts_by_field(json.loads(row.content)["cells"])
 
-    def original(index: int) -> str:
-        value = values[index] if index < len(values) else ""
-        return value if isinstance(value, str) else ""
+    def original(field: str) -> str:
+        return texts.get(field, "")
 
     state_names = {s.usps: s.name.upper() for s in states()}
     labels = {code: model.ice_label for code, model in catalog().models.items()}
     return IceRow(
-        state=state_names[row.state_usps] if row.state_usps else original(0),
-        agency=agency_name or original(1),
-        agency_type=TYPE_LABELS.get(row.agency_type or "", original(2)) if row.agency_type != "other" else original(2),
+        state=state_names[row.state_usps] if row.state_usps else original("state"),
+        agency=agency_name or original("agency"),
+        agency_type=TYPE_LABELS.get(row.agency_type or "", original("type")) if row.agency_type != "other" else original("type"),
         county=row.county_text or "",
-        model=labels[row.model] if row.model else original(4),
+        model=labels[row.model] if row.model else original("model"),
         signed=row.signed_on,
         moa_url=row.moa_url,
         moa_pending=row.moa_status == "pending",
         addendum_url=row.addendum_url,
     )
+
+
+def _texts_by_field(cells: dict) -> dict[str, str]:
+    """A raw row's text cells by the field their column holds, the column known by its header under any spelling
+    the reader accepts: not by position, since a list may order its columns otherwise."""
+    rules = source_rules()
+    texts: dict[str, str] = {}
+    for header, value in cells.items():
+        column = rules.column_for(header)
+        if column is not None and isinstance(value, str):
+            texts.setdefault(column.field, value)
+    return texts
