@@ -54,7 +54,7 @@ def test_unconfirmed_facts_are_marked_in_the_letter(sqlite_db):
         w = build(session, "agencies")
         application = applications.submit_letter(session, w.user_a, w.agency_a, letter(models=["JEM"]))
         text = application.letter["text"]
-    assert "About four weeks (160 hours) at the Federal Law Enforcement Training Center, with periodic refresher training. (unconfirmed) [Explorer]" in text
+    assert "About four weeks (160 hours) at the Federal Law Enforcement Training Center. (unconfirmed) [Explorer]" in text
 
 
 def test_draft_moa_is_marked_on_every_page_and_has_every_section(world):
