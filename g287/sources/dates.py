@@ -1,7 +1,9 @@
 """Reading the SIGNED column: real dates, Excel serial numbers, and dates typed as text (with typos).
 
 A date is read only when exactly one reading is possible; anything ambiguous or impossible stays unknown.
-ICE's lists are American: numeric dates are month/day/year.
+ICE's lists are American: numeric dates are month/day/year. In a workbook a date is a number in a date format, so
+a date typed as text is a repair, whatever its form; in a CSV every date is text, and only a repair of the text
+(a two-digit year, a missing separator) is one.
 """
 
 from __future__ import annotations
@@ -27,8 +29,12 @@ class DateReading:
     category: str | None = None  # repaired | unknown
 
 
-def read_date(value, *, from_1904: bool = False) -> DateReading:
-    """A SIGNED cell's date; `from_1904`: the workbook counts serial numbers in the 1904 date system."""
+_AS_TEXT = "date written as text"
+
+
+def read_date(value, *, from_1904: bool = False, from_csv: bool = False) -> DateReading:
+    """A SIGNED cell's date; `from_1904`: the workbook counts serial numbers in the 1904 date system; `from_csv`: the
+    cell is a CSV file's, where text is how every date is written."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -41,7 +47,10 @@ def read_date(value, *, from_1904: bool = False) -> DateReading:
         return _serial(value, _EXCEL_EPOCH_1904 if from_1904 else _EXCEL_EPOCH)
     if not isinstance(value, str):
         return DateReading(None, "not a date", "unknown")
-    return _text(value)
+    reading = _text(value)
+    if from_csv and reading.problem == _AS_TEXT:  # how a CSV writes every date: nothing was repaired
+        return DateReading(reading.value)
+    return reading
 
 
 def _serial(number: float, epoch: dt.date = _EXCEL_EPOCH) -> DateReading:
@@ -56,7 +65,7 @@ def _serial(number: float, epoch: dt.date = _EXCEL_EPOCH) -> DateReading:
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-# Year first with slashes or dots (2025/05/08): one reading, as the ISO form, but not how a CSV writes a date.
+# Year first with slashes or dots (2025/05/08): one reading, as the ISO form.
 _YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})$")
 _MDY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _NAMED_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%b. %d %Y")
@@ -66,22 +75,19 @@ def _text(raw: str) -> DateReading:
     text = re.sub(r"\s+", " ", raw.replace("\xa0", " ")).strip()
     if not text:
         return DateReading(None, "no date", "unknown")
-    match = _ISO.match(text)
+    match = _ISO.match(text) or _YMD.match(text)
     if match:
-        return _checked(_make(int(match[1]), int(match[2]), int(match[3])), None)
-    match = _YMD.match(text)
-    if match:
-        return _checked(_make(int(match[1]), int(match[2]), int(match[3])), "date written as text")
+        return _checked(_make(int(match[1]), int(match[2]), int(match[3])), _AS_TEXT)
     match = _MDY.match(text)
     if match:
         month, day, year = int(match[1]), int(match[2]), match[3]
         if len(year) == 2:
             full = 1900 + int(year) if int(year) >= 96 else 2000 + int(year)
             return _checked(_make(full, month, day), "date written as text with a two-digit year")
-        return _checked(_make(int(year), month, day), "date written as text")
+        return _checked(_make(int(year), month, day), _AS_TEXT)
     for pattern in _NAMED_FORMATS:
         try:
-            return _checked(dt.datetime.strptime(text.replace(",", ", ").replace("  ", " "), pattern).date(), "date written as text")
+            return _checked(dt.datetime.strptime(text.replace(",", ", ").replace("  ", " "), pattern).date(), _AS_TEXT)
         except ValueError:
             continue
     return _misplaced_separators(text)

@@ -346,7 +346,8 @@ def _read_fields(layout: Layout, row: SourceRow, reading: RowReading) -> None:
     if layout.kind == "participating":
         column, value = _cell(layout, row, "signed")
         if column is not None:
-            reading.signed_on = _field(reading, "signed", column, value, lambda r: _signed_on(column, value, r, layout.dates_from_1904), layout.dates_from_1904)
+            from_csv = layout.source_format == "csv"
+            reading.signed_on = _field(reading, "signed", column, value, lambda r: _signed_on(column, value, r, layout.dates_from_1904, from_csv), layout.dates_from_1904, from_csv)
         reading.moa_status, reading.moa_url = _document_field(layout, row, "moa", reading)
         _status, reading.addendum_url = _document_field(layout, row, "addendum", reading)
 
@@ -373,11 +374,11 @@ def _code_of(column: str, value: Any, reading, what: str, codes: dict[str, str],
     return code
 
 
-def _signed_on(column: str, value: Any, reading, from_1904: bool = False) -> dt.date | None:
-    date = read_date(value, from_1904=from_1904)
+def _signed_on(column: str, value: Any, reading, from_1904: bool = False, from_csv: bool = False) -> dt.date | None:
+    date = read_date(value, from_1904=from_1904, from_csv=from_csv)
     if date.problem:
         action = f"read as {date.value.isoformat()}" if date.value else "signed date unknown"
-        reading.problems.append(Problem(column, _show(value), date.problem, action, date.category or "unknown"))
+        reading.problems.append(Problem(column, _as_shown(value), date.problem, action, date.category or "unknown"))
     return date.value
 
 

@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import math
 import posixpath
 import re
 import zipfile
-import zlib
 from pathlib import Path
-from xml.etree import ElementTree
-
-from python_calamine import CalamineError, CalamineWorkbook
 
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
+from g287.sources.xlsx_grid import FORMULA_AND_VALUE, StoredNumbers, invented, is_panic, read_grids
+from g287.sources.xlsx_parts import PartError, calamine_failure, part_bytes, part_xml
 from g287.wording import counted, megabytes
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -40,12 +37,7 @@ _DIMENSION = re.compile(rb'<dimension\s+ref=["\']([^"\']+)["\']')
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\']([^>]*)>')
 _ERROR_TYPE = re.compile(rb't=["\']e["\']')
 _HIDDEN = re.compile(rb'\bhidden=["\'](?:1|true)["\']')
-# After a cell's opening tag: its formula, if any, and its stored value (the group). A formula is either
-# self-closing (a shared formula's follower, <f t="shared" si="0"/>) or has a body: the self-closing form is tried
-# first, and a body's opening tag must not end in "/", or the pattern would take a self-closing tag for an opening
-# one and run on into the next cells.
-_FORMULA_AND_VALUE = rb'(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?\s*<v>([^<]*)</v>'
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>' + _FORMULA_AND_VALUE, re.S)
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
 _HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref=["\']([^"\']*)["\'])(?:(?=[^>]*\br:id=["\']([^"\']*)["\']))?[^>]*>')
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
 # Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
@@ -57,7 +49,6 @@ _DEEP_CELL_REF = re.compile(rb'r=["\'][A-Z]{1,3}(\d{6,})["\']')
 # Both patterns start with a literal, which the regex engine finds by a fast scan (a leading \b made each a
 # per-byte search, 5 ms a sheet); the word boundary before "r" is checked on the few matches instead.
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_TIMES = (dt.time, dt.timedelta)
 
 
 def _cell_refs(pattern: re.Pattern, xml: bytes) -> list[bytes]:
@@ -74,25 +65,25 @@ def read_xlsx(path: Path) -> SourceTable:
         raise SourceError(name, f"cannot be read ({error.strerror or error})") from None
     with archive:
         _check_archive_sizes(name, archive)
+        sheets: list[tuple[str, str]] = []
         try:
             sheets, hidden_sheets, dates_from_1904 = _workbook_facts(archive)
             modified_at = _modified_at(archive)
-            parts = {sheet_name: _read_member(archive, target) for sheet_name, target in sheets}
+            parts = {sheet_name: part_bytes(archive, target) for sheet_name, target in sheets}
             rels = {
                 sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
             }
-        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as error:
-            raise SourceError(name, f"the workbook is damaged or truncated ({_describe(error)})") from None
-        except ElementTree.ParseError as error:
-            raise SourceError(name, f"the workbook's structure cannot be parsed ({error})") from None
+        except PartError as error:
+            raise SourceError(name, error.describe(sheets)) from None
     if not sheets:
         raise SourceError(name, "the workbook has no worksheet")
     row_facts = {sheet_name: _check_dimensions(name, sheet_name, parts[sheet_name]) for sheet_name, _target in sheets}
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        grids = {sheet_name: workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False) for sheet_name, _ in sheets}
-    except (CalamineError, Exception) as error:  # calamine raises several exception types for damaged files
-        raise SourceError(name, f"the workbook is damaged or truncated ({_describe(error)})") from None
+        grids = read_grids(path, sheets, parts)
+    except BaseException as error:  # calamine raises several exception types for damaged files, and may panic
+        if not (isinstance(error, Exception) or is_panic(error)):
+            raise
+        raise SourceError(name, calamine_failure(path, sheets, parts, error)) from None
 
     chosen = None
     notes: list[Note] = []
@@ -131,7 +122,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
     rows: list[SourceRow] = []
-    stored = None  # the numbers the cells store, read if a cell is read as a time
+    stored = StoredNumbers(xml)  # read only if calamine gives a value no cell holds
     merged = _merged_values(xml, grid, header_index + 1, width)
     filled = 0
     for index in range(header_index + 1, len(grid)):
@@ -145,9 +136,8 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         for column, code in errors.get(number, {}).items():
             if column < width:
                 cells[column] = CellError(code)
-        if any(isinstance(v, _TIMES) for v in cells):
-            stored = _stored_numbers(xml) if stored is None else stored
-            cells = [_as_stored(v, stored.get((number, column))) if isinstance(v, _TIMES) else v for column, v in enumerate(cells)]
+        if any(map(invented, cells)):
+            cells = stored.restore(number, cells)
         if scrub:
             cells, replaced = scrubbed(cells)
             wrapped_in_text += replaced
@@ -228,34 +218,6 @@ def _merged_values(xml: bytes, grid, first_row: int, width: int) -> dict[int, di
     return found
 
 
-# Any cell's reference and stored value.
-_CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr=["\']([A-Z]+\d+)["\'][^>]*>' + _FORMULA_AND_VALUE, re.S)
-
-
-def _stored_numbers(xml: bytes) -> dict[tuple[int, int], int | float]:
-    """The number every cell stores, by (row, column): read only for a sheet calamine gives a time of day or a
-    duration (a number in a date or time format), to keep the number the cell holds."""
-    found = {}
-    for ref, stored in _CELL_VALUE.findall(xml):
-        try:
-            number = float(stored)
-        except ValueError:
-            continue
-        cell = parse_cell_ref(ref.decode("ascii"))
-        if cell and math.isfinite(number):
-            found[cell] = int(number) if number.is_integer() else number
-    return found
-
-
-def _as_stored(value, stored: int | float | None):
-    """A cell read as a time of day or a duration: the number it stores, as the raw value. calamine makes every
-    number below 1 in a date format a time of day (0 and -5 both 00:00:00, -0.5 12:00:00): the register would keep
-    a value the cell does not hold. Without a stored number, the time as text."""
-    if stored is not None:
-        return stored
-    return str(value) if isinstance(value, dt.timedelta) else value.isoformat()
-
-
 def _not_a_workbook(path: Path) -> str:
     try:
         with open(path, "rb") as handle:
@@ -271,11 +233,6 @@ def _not_a_workbook(path: Path) -> str:
     return "not an Excel workbook (.xlsx): the file is not a zip archive"
 
 
-def _describe(error: Exception) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:200]
-
-
 def _check_archive_sizes(name: str, archive: zipfile.ZipFile) -> None:
     limit = config.max_workbook_bytes()
     total = 0
@@ -287,15 +244,11 @@ def _check_archive_sizes(name: str, archive: zipfile.ZipFile) -> None:
         raise SourceError(name, f"refused: the workbook would decompress to {megabytes(total)} (limit {megabytes(limit)}, G287_MAX_WORKBOOK_MB)")
 
 
-def _read_member(archive: zipfile.ZipFile, member: str) -> bytes:
-    return archive.read(member)
-
-
 def _workbook_facts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool]:
     """The sheets as (name, path of its XML in the archive), visible ones first, each in workbook order; the names
     of the hidden ones; and whether the workbook counts dates in the 1904 date system."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels_root = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    workbook = part_xml(archive, "xl/workbook.xml")
+    rels_root = part_xml(archive, "xl/_rels/workbook.xml.rels")
     targets = {rel.get("Id"): rel.get("Target") for rel in rels_root.iter(f"{_NS_PKG_REL}Relationship")}
     sheets, hidden = [], set()
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
@@ -318,7 +271,7 @@ def _sheet_relationships(archive: zipfile.ZipFile, sheet_path: str) -> dict[str,
     rels_path = posixpath.join(posixpath.dirname(sheet_path), "_rels", posixpath.basename(sheet_path) + ".rels")
     if rels_path not in archive.NameToInfo:
         return {}
-    root = ElementTree.fromstring(archive.read(rels_path))
+    root = part_xml(archive, rels_path)
     return {rel.get("Id"): rel.get("Target") for rel in root.iter(f"{_NS_PKG_REL}Relationship")}
 
 
@@ -327,8 +280,8 @@ def _modified_at(archive: zipfile.ZipFile) -> dt.datetime | None:
     if "docProps/core.xml" not in archive.NameToInfo:
         return None
     try:
-        root = ElementTree.fromstring(archive.read("docProps/core.xml"))
-    except ElementTree.ParseError:
+        root = part_xml(archive, "docProps/core.xml")
+    except PartError:  # the time is the only thing read there: a damaged part leaves it unknown, the list readable
         return None
     for element in root:
         if element.tag.endswith("}modified") and element.text:

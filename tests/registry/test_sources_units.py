@@ -49,7 +49,7 @@ def test_published_option():
     [
         (dt.date(2025, 5, 8), dt.date(2025, 5, 8), None),
         (dt.datetime(2025, 5, 8, 0, 0), dt.date(2025, 5, 8), None),
-        ("2025-05-08 00:00:00", dt.date(2025, 5, 8), None),  # how a CSV export writes a date
+        ("2025-05-08 00:00:00", dt.date(2025, 5, 8), "repaired"),  # typed as text in a workbook (in a CSV: see below)
         ("5/8/2025", dt.date(2025, 5, 8), "repaired"),
         ("05/082025", dt.date(2025, 5, 8), "repaired"),  # observed: a separator missing
         ("7/72025", dt.date(2025, 7, 7), "repaired"),  # observed
@@ -78,6 +78,24 @@ def test_dates(raw, expected, category):
     assert reading.category == category
     if category:
         assert reading.problem
+
+
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        ("2025-05-08 00:00:00", None),  # how a CSV export writes a date
+        ("2025-05-08", None),
+        ("5/8/2025", None),
+        ("May 8, 2025", None),
+        ("5/8/25", "date written as text with a two-digit year"),  # the century is a guess: a repair in any file
+        ("05/082025", "date written as text with a separator missing; only one reading is possible"),
+    ],
+)
+def test_dates_in_a_csv(raw, problem):
+    """Every date of a CSV is text: its form is no repair, as a date typed as text in a workbook is."""
+    reading = read_date(raw, from_csv=True)
+    assert (reading.value, reading.problem) == (dt.date(2025, 5, 8), problem)
+    assert read_date(raw).problem == (problem or "date written as text")
 
 
 def test_safe_links_unwrapped_without_identifiers():

@@ -1,0 +1,136 @@
+"""A sheet's values as calamine reads them, mended where calamine gives a value the cell does not hold.
+
+calamine reads a number in a date or time format as a date or a time whatever the number: any number below 1 is a
+time of day (0 and -5 both 00:00:00), NaN is 1899-12-30 00:00:00, and -INF or a number below about -1.07e11 makes
+it panic (a Rust panic, raised in Python as a BaseException that no `except Exception` catches, after printing to
+standard error). The register quotes a cell's raw value, and these are values no cell holds: such cells get back
+the number they store, and a sheet holding a number calamine would panic on is read without its numbers' formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from g287.sources.table import parse_cell_ref
+
+# After a cell's opening tag: its formula, if any, then its stored value. A formula is either self-closing (a shared
+# formula's follower, <f t="shared" si="0"/>) or has a body: the self-closing form is tried first, and a body's
+# opening tag must not end in "/", or the pattern would take a self-closing tag for an opening one and run on into
+# the next cells.
+FORMULA = rb'(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?'
+FORMULA_AND_VALUE = FORMULA + rb'\s*<v>([^<]*)</v>'
+# Any cell's reference and stored value.
+_CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
+# A cell's opening tag, what comes before its stored value, and the value: to take the style off the opening tag.
+_CELL_WITH_VALUE = re.compile(rb'(<c\b[^>]*>)(' + FORMULA + rb'\s*<v>)([^<]*)(?=</v>)', re.S)
+_STYLE = re.compile(rb'\ss=["\'][^"\']*["\']')
+_LAST_EXCEL_DATE = 2958465  # 9999-12-31, the last day a date format shows
+# calamine counts a date's milliseconds in 64 bits: from -1.0675e11 days down (and at -INF) the count overflows.
+_PANICS_FROM = -1e11
+_INVENTED_BEFORE = 1900  # calamine gives no date of a number in an earlier year but NaN's (1899-12-30)
+
+
+def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes]) -> dict[str, list[list]]:
+    """Each sheet's values by name (`sheets`: (name, path of its XML); `parts`: each sheet's XML by name)."""
+    workbook = CalamineWorkbook.from_path(str(path))
+    grids = {}
+    for name, target in sheets:
+        if _would_panic(parts[name]):
+            grids[name] = _read_without_date_formats(path, name, target, parts[name])
+        else:
+            grids[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return grids
+
+
+def _would_panic(xml: bytes) -> bool:
+    """Whether a cell stores a number calamine panics on in a date format (whether it has one is not looked up:
+    reading such a sheet without formats gives the same values). Negative numbers are rare: a fast scan finds them."""
+    start = xml.find(b"<v>-")
+    while start != -1:
+        end = xml.find(b"<", start + 3)
+        try:
+            if not float(xml[start + 3 : end]) > _PANICS_FROM:
+                return True
+        except ValueError:
+            pass
+        start = xml.find(b"<v>-", start + 3)
+    return False
+
+
+def is_panic(error: BaseException) -> bool:
+    """A panic of calamine's Rust code (pyo3_runtime.PanicException, which cannot be imported to be named)."""
+    return type(error).__name__ == "PanicException"
+
+
+def _read_without_date_formats(path: Path, name: str, target: str, xml: bytes) -> list[list]:
+    """The sheet read from a copy of the workbook in memory whose cells storing a number no date format can show have
+    no format: calamine gives the number itself (what the cell holds) instead of panicking on it."""
+    copy = io.BytesIO()
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in archive.infolist():
+            rewritten.writestr(info.filename, _unformatted(xml) if info.filename == target else archive.read(info))
+    copy.seek(0)
+    return CalamineWorkbook.from_object(copy).get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _unformatted(xml: bytes) -> bytes:
+    def without_style(match: re.Match) -> bytes:
+        try:
+            number = float(match[3])
+        except ValueError:
+            return match[0]
+        if math.isfinite(number) and 0 <= number <= _LAST_EXCEL_DATE:
+            return match[0]
+        return _STYLE.sub(b"", match[1]) + match[2] + match[3]
+
+    return _CELL_WITH_VALUE.sub(without_style, xml)
+
+
+def invented(value) -> bool:
+    """A value calamine may have made of a number in a date or time format that is no date: a time of day, a
+    duration, or a date before 1900."""
+    return isinstance(value, (dt.time, dt.timedelta)) or (isinstance(value, dt.date) and value.year < _INVENTED_BEFORE)
+
+
+class StoredNumbers:
+    """The numbers a sheet's cells store, by (row, column), read from its XML the first time one is asked for."""
+
+    def __init__(self, xml: bytes):
+        self.xml = xml
+        self.numbers: dict[tuple[int, int], int | float] | None = None
+
+    def restore(self, row_number: int, cells: list) -> list:
+        """The row's cells, each value calamine invented replaced by the number its cell stores."""
+        if self.numbers is None:
+            self.numbers = _stored_numbers(self.xml)
+        return [_as_stored(v, self.numbers.get((row_number, column))) if invented(v) else v for column, v in enumerate(cells)]
+
+
+def _stored_numbers(xml: bytes) -> dict[tuple[int, int], int | float]:
+    found = {}
+    for ref, stored in _CELL_VALUE.findall(xml):
+        try:
+            number = float(stored)
+        except ValueError:
+            continue
+        cell = parse_cell_ref(ref.decode("ascii"))
+        if cell:
+            found[cell] = int(number) if number.is_integer() else number
+    return found
+
+
+def _as_stored(value, stored: int | float | None):
+    """The number the cell stores, as the raw value. Without one (a date cell, t="d", stores its date as text, which
+    calamine read), a date as it is, and a time or a duration as text."""
+    if stored is not None:
+        return stored
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return value.isoformat() if isinstance(value, dt.time) else value

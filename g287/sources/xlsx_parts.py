@@ -1,0 +1,119 @@
+"""The parts of an .xlsx workbook, and which one is missing or damaged when a workbook cannot be read.
+
+A workbook is a zip archive of XML parts: the list of its sheets, each sheet, the text of its cells (the shared
+strings)... The errors of zipfile, zlib, the XML parser and calamine name a byte, a position or an XML tag ("damaged
+or truncated (t)", for a shared strings part cut short): the message names the part instead, in words.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from xml.etree import ElementTree
+from xml.parsers import expat
+
+from g287.sources.xlsx_grid import is_panic
+
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
+# What each part holds, said of the workbook, and whether the words are plural.
+_PARTS = {
+    "_rels/.rels": ("table of contents", False),
+    "xl/workbook.xml": ("list of sheets", False),
+    "xl/_rels/workbook.xml.rels": ("index of its parts", False),
+    "xl/sharedStrings.xml": ("shared strings (the text of its cells)", True),
+    "xl/styles.xml": ("cell formats", True),
+    "docProps/core.xml": ("document properties", True),
+}
+# The parts calamine reads besides the sheets, in the order a reader needs them.
+_READ_BY_CALAMINE = ("_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml")
+
+
+class PartError(Exception):
+    """A part of the archive is missing, or cannot be decompressed or parsed."""
+
+    def __init__(self, member: str, missing: bool = False):
+        super().__init__(member)
+        self.member, self.missing = member, missing
+
+    def describe(self, sheets: list[tuple[str, str]]) -> str:
+        """One line naming the part, in words and by its path; `sheets`: (name, path) of the sheets known so far."""
+        words, plural = _what(self.member, sheets)
+        verb = "are" if plural else "is"
+        if self.missing:
+            return f"{words} {verb} missing ({self.member} is not in the archive)"
+        return f"{words} {verb} damaged or truncated ({self.member})"
+
+
+def _what(member: str, sheets: list[tuple[str, str]]) -> tuple[str, bool]:
+    if member in _PARTS:
+        words, plural = _PARTS[member]
+        return f"the workbook's {words}", plural
+    for name, target in sheets:
+        if member == target:
+            return f"the workbook's sheet {name!r}", False
+        if member == _relationships_of(target):
+            return f"the links of the workbook's sheet {name!r}", True
+    return f"the workbook's part {member}", False
+
+
+def _relationships_of(sheet_path: str) -> str:
+    folder, _, file_name = sheet_path.rpartition("/")
+    return f"{folder}/_rels/{file_name}.rels"
+
+
+def part_bytes(archive: zipfile.ZipFile, member: str) -> bytes:
+    try:
+        return archive.read(member)
+    except KeyError:
+        raise PartError(member, missing=True) from None
+    except _READ_ERRORS:
+        raise PartError(member) from None
+
+
+def part_xml(archive: zipfile.ZipFile, member: str) -> ElementTree.Element:
+    data = part_bytes(archive, member)
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        raise PartError(member) from None
+
+
+def calamine_failure(path, sheets: list[tuple[str, str]], parts: dict[str, bytes], error: BaseException) -> str:
+    """What to say when calamine cannot read the workbook: the first part it reads that is missing or damaged, found
+    by reading each again (calamine's own message names an XML tag, "t" or "sst", not a part); failing that, its
+    message, when it says more than a name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            problem = _first_damaged_part(archive, sheets, parts)
+    except (OSError, zipfile.BadZipFile):
+        problem = None
+    if problem is not None:
+        return problem.describe(sheets)
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    detail = text[:200] if " " in text else ""  # a bare name ("t", "Relationships") tells a reader nothing
+    if is_panic(error):  # a fault of calamine's (xlsx_grid avoids the one known), not of the file
+        return f"the workbook cannot be read: calamine, the spreadsheet reader, failed on it ({detail or 'a panic'}); please report this file"
+    return f"the workbook is damaged or truncated ({detail})" if detail else "the workbook is damaged or truncated"
+
+
+def _first_damaged_part(archive: zipfile.ZipFile, sheets, parts: dict[str, bytes]) -> PartError | None:
+    shared_strings_used = any(b't="s"' in xml or b"t='s'" in xml for xml in parts.values())
+    required = {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} | ({"xl/sharedStrings.xml"} if shared_strings_used else set())
+    for member in (*_READ_BY_CALAMINE, *(target for _name, target in sheets)):
+        if member not in archive.NameToInfo:
+            if member in required:
+                return PartError(member, missing=True)
+            continue
+        try:
+            _check_well_formed(part_bytes(archive, member))
+        except PartError as problem:
+            return problem
+        except expat.ExpatError:
+            return PartError(member)
+    return None
+
+
+def _check_well_formed(data: bytes) -> None:
+    """Raises expat.ExpatError unless `data` is one whole XML document (a part cut short is not)."""
+    parser = expat.ParserCreate()
+    parser.Parse(data, True)

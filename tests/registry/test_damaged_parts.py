@@ -1,0 +1,106 @@
+"""A workbook with one part missing or damaged: one line naming the part, in words and by its path.
+
+The messages quoted the error of whichever library tripped: calamine's name of an XML tag ("damaged or truncated
+(t)" for shared strings cut short, "(sst)", "(Relationships)"), zlib's ("Error -3 while decompressing data: invalid
+bit length repeat") or the XML parser's position ("cannot be parsed (unclosed token: line 2, column 1065)").
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from g287.errors import SourceError
+from g287.sources.xlsx import read_xlsx
+from tests.conftest import ICE
+
+MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
+
+
+def truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def garbled(data: bytes) -> bytes:
+    return data.replace(b"<", b"<<", 3)
+
+
+def copy_of(target: Path, change: dict[str, object]) -> Path:
+    """A copy of the 29 May workbook with parts changed (a function of the part's bytes) or left out (None)."""
+    with zipfile.ZipFile(MAY_29) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name in original.namelist():
+            if name in change and change[name] is None:
+                continue
+            content = original.read(name)
+            copy.writestr(name, change[name](content) if name in change else content)
+    return target
+
+
+def with_corrupt_data(target: Path, member: str) -> Path:
+    """A copy whose member's compressed bytes are overwritten: the archive opens, the member cannot be inflated."""
+    copy_of(target, {})
+    data = bytearray(target.read_bytes())
+    with zipfile.ZipFile(target) as archive:
+        info = archive.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    middle = start + info.compress_size // 3
+    data[middle : middle + min(200, info.compress_size // 3)] = b"\xff" * min(200, info.compress_size // 3)
+    target.write_bytes(bytes(data))
+    return target
+
+
+SHARED_STRINGS = "the workbook's shared strings (the text of its cells) are damaged or truncated (xl/sharedStrings.xml)"
+SHEET = "the workbook's sheet 'Sheet1' is damaged or truncated (xl/worksheets/sheet1.xml)"
+CASES = {
+    "shared strings cut short": ({"xl/sharedStrings.xml": truncated}, SHARED_STRINGS),  # was "damaged or truncated (t)"
+    "shared strings garbled": ({"xl/sharedStrings.xml": garbled}, SHARED_STRINGS),  # was "(sst)"
+    "shared strings missing": ({"xl/sharedStrings.xml": None}, "the workbook's shared strings (the text of its cells) are missing (xl/sharedStrings.xml is not in the archive)"),
+    "cell formats cut short": ({"xl/styles.xml": truncated}, "the workbook's cell formats are damaged or truncated (xl/styles.xml)"),
+    "table of contents garbled": ({"_rels/.rels": garbled}, "the workbook's table of contents is damaged or truncated (_rels/.rels)"),  # was "(Relationships)"
+    "table of contents missing": ({"_rels/.rels": None}, "the workbook's table of contents is missing (_rels/.rels is not in the archive)"),
+    "list of sheets cut short": ({"xl/workbook.xml": truncated}, "the workbook's list of sheets is damaged or truncated (xl/workbook.xml)"),
+    "list of sheets missing": ({"xl/workbook.xml": None}, "the workbook's list of sheets is missing (xl/workbook.xml is not in the archive)"),
+    "index of parts cut short": ({"xl/_rels/workbook.xml.rels": truncated}, "the workbook's index of its parts is damaged or truncated (xl/_rels/workbook.xml.rels)"),
+    "sheet cut short": ({"xl/worksheets/sheet1.xml": truncated}, SHEET),
+    "sheet's links cut short": ({"xl/worksheets/_rels/sheet1.xml.rels": truncated}, "the links of the workbook's sheet 'Sheet1' are damaged or truncated (xl/worksheets/_rels/sheet1.xml.rels)"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_damaged_or_missing_part_is_named(tmp_path, case):
+    change, message = CASES[case]
+    path = copy_of(tmp_path / MAY_29.name, change)
+    with pytest.raises(SourceError) as raised:
+        read_xlsx(path)
+    assert str(raised.value) == f"{MAY_29.name}: {message}"
+
+
+@pytest.mark.parametrize("member, message", [("xl/sharedStrings.xml", SHARED_STRINGS), ("xl/worksheets/sheet1.xml", SHEET)])
+def test_a_part_that_cannot_be_inflated_is_named(tmp_path, member, message):
+    """zlib's message ("Error -3 while decompressing data: ...") or calamine's ("I/O error: corrupt deflate stream")."""
+    with pytest.raises(SourceError) as raised:
+        read_xlsx(with_corrupt_data(tmp_path / MAY_29.name, member))
+    assert str(raised.value) == f"{MAY_29.name}: {message}"
+
+
+def test_damaged_document_properties_leave_only_the_time_unknown(tmp_path):
+    """The workbook's modification time is all that is read there: a part that cannot be inflated was the whole
+    workbook refused, while one that cannot be parsed left the time unknown."""
+    table = read_xlsx(with_corrupt_data(tmp_path / MAY_29.name, "docProps/core.xml"))
+    assert table.modified_at is None and len(table.rows) == len(read_xlsx(MAY_29).rows)
+
+
+def test_no_message_quotes_a_bare_xml_name(tmp_path):
+    """Whatever part is cut short, the line names it: no "(t)", "(sst)" or other tag from calamine's errors."""
+    with zipfile.ZipFile(MAY_29) as archive:
+        members = [m for m in archive.namelist() if m.endswith((".xml", ".rels"))]
+    for number, member in enumerate(members):
+        path = copy_of(tmp_path / f"{number}_{MAY_29.name}", {member: truncated})
+        try:
+            read_xlsx(path)
+        except SourceError as error:
+            assert not re.search(r"\(\w+\)$", str(error)), str(error)
+            assert member in str(error), str(error)
