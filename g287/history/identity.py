@@ -41,7 +41,7 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
     # Names are compared within a state only: only the states of the new agencies are read.
     states = {state for (state,) in _STATES_OF.rows(conn, ids=sorted(new))} if len(new) <= CHUNK else None
     names_of, state_of = _live_names(conn, states)
-    (listed_now, arrived), before, after = _agreements_at(conn, series, seq, states)
+    (listed_now, arrived), before, after = agreements_at(conn, series, seq, states)
     departed = {a: pairs - arrived.get(a, set()) for a, pairs in before.items()}
     # A list older than some already held (ingested out of order): a name it brings may be the earlier name of an
     # agency the next list names, whose agreements this list gives under the old name (continuity, backwards).
@@ -214,7 +214,7 @@ _AGREEMENTS_AT = _InStates(
 )
 
 
-def _agreements_at(conn: Connection, series: str, seq: int, states: set[str | None] | None = None):
+def agreements_at(conn: Connection, series: str, seq: int, states: set[str | None] | None = None):
     """For the publication at `seq` (one query): the agencies (of `states`; None: all) it lists and their (model,
     signed date) pairs; and the pairs of the agencies the publications at `seq - 1` and `seq + 1` list."""
     now: tuple[set[int], dict[int, set[tuple[str, dt.date]]]] = (set(), defaultdict(set))

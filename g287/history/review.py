@@ -21,6 +21,7 @@ from g287.errors import G287Error, NotFound
 from g287.history import aliases
 from g287.history.identity import merge, reconsider_departures, unmerge
 from g287.history.names import RULE_TEXT, Match
+from g287.history.pair_rules import Judgement, judge_pair
 from g287.registry.names import agency_key
 from g287.sources.rules import usps_code
 
@@ -226,7 +227,8 @@ def _merge_joining(session: Session, state: str, name: str, other_name: str) -> 
 
 
 def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: str) -> str:
-    """Remove an alias entry; a merge the entry made is undone."""
+    """Remove an alias entry: a merge the entry made is undone, and the identity rules judge the pair again, as an
+    ingest without the entry would have (merging it, proposing it for review, or leaving it apart)."""
     state = state.upper()
     table = aliases.load()
     probe = aliases.Alias(state, name, "same", other_name, "", "")
@@ -247,17 +249,36 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
         reopened = _reopen_candidates(session, actor, state, name, other_name)
         if reopened:
             outcome += f"; review candidate{'s' if len(reopened) > 1 else ''} {', '.join(map(str, reopened))} wait{'' if len(reopened) > 1 else 's'} for review again"
-        audit.record(session, actor, "identity.alias.remove", "alias", f"{state}:{name}", before={"other_name": other_name, "relation": found[0].relation})
         table.entries = [e for e in table.entries if not _same_pair(e, probe)]
         alias_file.save(table)  # before the commit: a failed write changes nothing
-        # With the entry gone (the file read again says so), the lists' own evidence may propose the pair: as an
-        # ingest without the entry would have, so that the review list does not depend on the table's history.
+        # With the entry gone (the file read again says so), the rules judge the pair as an ingest without the entry
+        # would have, so that the registry does not depend on the table's history: first the rules for names, then
+        # the lists' evidence across a pending departure (in the order an ingest runs them).
+        judgement = judge_pair(session.connection(), state, name, other_name)
         waiting = {c.id for c in session.scalars(select(IdentityCandidate).where(IdentityCandidate.status == "pending"))}
         reconsider_departures(session.connection(), state)
         proposed = sorted({c.id for c in session.scalars(select(IdentityCandidate).where(IdentityCandidate.status == "pending"))} - waiting)
+        outcome += _judgement_text(judgement, nothing_else=outcome == "removed" and not proposed)
         if proposed:
             outcome += f"; the lists propose the pair again: review candidate{'s' if len(proposed) > 1 else ''} {', '.join(map(str, proposed))}"
+        audit.record(
+            session, actor, "identity.alias.remove", "alias", f"{state}:{name}",
+            before={"other_name": other_name, "relation": found[0].relation}, after={"outcome": outcome},
+        )
     return outcome
+
+
+def _judgement_text(judgement: Judgement, nothing_else: bool) -> str:
+    """The part of remove_alias's outcome that says what the identity rules for names did with the pair."""
+    match = judgement.match
+    if judgement.outcome == "merged":
+        return f"; the identity rules join the two names into one agency ({match.reason}; confidence {match.confidence:.2f})"
+    if judgement.outcome == "proposed":
+        return f"; the identity rules propose the pair: review candidate {judgement.candidate_id} ({match.reason}; confidence {match.confidence:.2f})"
+    if judgement.outcome == "apart" and nothing_else:
+        # Said only when nothing else changed: the reader would otherwise not know whether the rules were run.
+        return "; no identity rule joins the two names: they stay two agencies"
+    return ""
 
 
 def merges_of(session: Session, agency_id: int) -> list[dict]:

@@ -203,20 +203,24 @@ def test_alias_table_overrides_the_rules(db, pub, alias_file):
 
 
 def test_alias_commands_apply_and_undo(db, pub, alias_file, actor, deferred_writes):
-    pub.publish("participating", "2025-05-16", [row("FL", "City of Melbourne Police Department", "TFM")])
-    pub.publish("participating", "2025-05-29", [row("FL", "Melbourne Police Department", "TFM")])
-    assert len(live_agencies(db)) == 1
+    ocala, hialeah = row("FL", "Ocala Police Department", "WSO", "2025-03-01"), row("FL", "Hialeah Police Department", "JEM", "2025-04-02")
+    pub.publish("participating", "2025-05-16", [row("FL", "City of Melbourne Police Department", "TFM"), ocala])
+    pub.publish("participating", "2025-05-29", [row("FL", "Melbourne Police Department", "TFM"), ocala, hialeah])
+    assert len(live_agencies(db)) == 3
     assert "separate" in review.add_alias(db, actor, "FL", "Melbourne Police Department", "different", "City of Melbourne Police Department", "test")
-    assert len(live_agencies(db)) == 2
+    assert len(live_agencies(db)) == 4
     with db.session() as session:
-        assert len(session.scalars(select(Agreement).where(Agreement.merged_into_id.is_(None))).all()) == 2
+        assert len(session.scalars(select(Agreement).where(Agreement.merged_into_id.is_(None))).all()) == 4
     assert [e.relation for e in aliases.load().entries] == ["different"]
-    review.remove_alias(db, actor, "FL", "Melbourne Police Department", "City of Melbourne Police Department")
+    # Without the entry, the place-prefix rule joins the names again, as the ingest had.
+    assert "the identity rules join the two names" in review.remove_alias(db, actor, "FL", "Melbourne Police Department", "City of Melbourne Police Department")
     assert aliases.load().entries == []
-    assert "applied" in review.add_alias(db, actor, "FL", "Melbourne Police Department", "same", "City of Melbourne Police Department", "test")
-    assert len(live_agencies(db)) == 1
-    assert "undone" in review.remove_alias(db, actor, "FL", "Melbourne Police Department", "City of Melbourne Police Department")
+    assert len(live_agencies(db)) == 3
+    # Names no rule relates: the table alone joins them, and its entry's removal parts them.
+    assert "applied" in review.add_alias(db, actor, "FL", "Hialeah Police Department", "same", "Ocala Police Department", "test")
     assert len(live_agencies(db)) == 2
+    assert "undone" in review.remove_alias(db, actor, "FL", "Hialeah Police Department", "Ocala Police Department")
+    assert len(live_agencies(db)) == 3
     assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 

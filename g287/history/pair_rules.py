@@ -1,0 +1,135 @@
+"""The identity rules for names, run again for one pair of names: when the alias entry that decided the pair is
+removed, the pair is left as an ingest without the entry would have left it.
+
+An ingest compares an agency created for a new name with the known agencies of its state (identity._resolve_names):
+the normalization rules join names whatever the evidence; the others need it (the same agreements passing from the
+known name, in the list before, to the new one) and never join names one publication lists together. Here the
+newer of the two agencies is compared with the older one at the publication that first listed it, with the lists'
+evidence of that publication. At or above the threshold the two are merged (as the ingest would have merged them,
+with no one to ask); below it, the pair is proposed for review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.engine import Connection
+
+from g287.db.models.history import IdentityCandidate
+from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
+from g287.history import aliases
+from g287.history.identity import SYSTEM, agreements_at, merge, propose
+from g287.history.names import Match, compare, identity_rules
+from g287.registry.names import agency_key
+from g287.registry.publications import order_key
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the rules did with the pair. `outcome`: "merged", "proposed", "apart" (no rule relates the names, or
+    too weakly), "one agency" (already), "waiting" (a review candidate of the pair waits: the review decides),
+    "kept apart" (another alias entry between their names) or "unknown" (a name not in the database)."""
+
+    outcome: str
+    match: Match | None = None
+    candidate_id: int | None = None
+
+
+def judge_pair(conn: Connection, state: str, name: str, other_name: str) -> Judgement:
+    """Run the identity rules for names on the agencies of two names of a state, as the ingest of the newer one would
+    have: merge them, propose them for review, or leave them apart."""
+    agency, other = _agency_of(conn, state, name), _agency_of(conn, state, other_name)
+    if agency is None or other is None:
+        return Judgement("unknown")
+    if agency == other:
+        return Judgement("one agency")
+    if _candidate_between(conn, agency, other) is not None:
+        # Proposed already (a candidate reopened with the entry's removal, say): the reviewer decides, not a rerun.
+        return Judgement("waiting")
+    names = {agency: _names_of(conn, agency), other: _names_of(conn, other)}
+    table = aliases.load()  # without the removed entry: another entry may still part the two agencies' names
+    parted = set().union(*(table.different_from(state, n) for n in names[agency]))
+    if parted & {agency_key(n) for n in names[other]}:
+        return Judgement("kept apart")
+    first = _first_listings(conn, [agency, other])
+    if agency not in first or other not in first:
+        return Judgement("apart")  # an agency no list names was never compared by an ingest
+    # The newer agency: first listed later, it is the one an ingest of the lists in order creates second and compares
+    # with the other (first listed by one publication: the one that ingest created later).
+    newer, older = sorted((agency, other), key=lambda a: (first[a][0], a), reverse=True)
+    _order, series, seq = first[newer]
+    (listed_now, arrived), before, _after = agreements_at(conn, series, seq, {state})
+    listed_together = older in listed_now
+    continuity = sorted(arrived.get(newer, set()) & (before.get(older, set()) - arrived.get(older, set())), key=str)
+    match = _best(compare(n, o, continuity=False, co_listed=True) for n in names[newer] for o in names[older])
+    if match is not None or listed_together:
+        continuity = []  # the normalization rules need no evidence (the ingest records none); the others are not tried
+    else:
+        match = _best(compare(n, o, continuity=bool(continuity), co_listed=False) for n in names[newer] for o in names[older])
+    rules = identity_rules()
+    if match is None or match.confidence < rules.review_floor:
+        return Judgement("apart", match)
+    evidence = {
+        "names": [names[newer][0], names[older][0]],
+        "continuity": [{"model": m, "signed": str(s)} for m, s in continuity],
+        "listed_together": listed_together,
+    }
+    if match.confidence >= rules.threshold:
+        merge(conn, newer, older, match, evidence, SYSTEM, None)
+        return Judgement("merged", match)
+    propose(conn, state, newer, older, match, evidence, None)
+    return Judgement("proposed", match, _candidate_between(conn, newer, older))
+
+
+def _best(matches) -> Match | None:
+    return max((m for m in matches if m), key=lambda m: m.confidence, default=None)
+
+
+def _agency_of(conn: Connection, state: str, name: str) -> int | None:
+    """The live agency of a name (a merge moves the absorbed agency's names to the survivor)."""
+    query = select(AgencyName.agency_id).where(AgencyName.state_usps == state, AgencyName.key == agency_key(name)).order_by(AgencyName.id)
+    return conn.execute(query).scalars().first()
+
+
+def _names_of(conn: Connection, agency_id: int) -> list[str]:
+    """The agency's names, first published first."""
+    return list(conn.execute(select(AgencyName.name).where(AgencyName.agency_id == agency_id).order_by(AgencyName.id)).scalars())
+
+
+def _candidate_between(conn: Connection, agency: int, other: int) -> int | None:
+    """A review candidate of the two agencies, in either direction, whatever its status."""
+    query = (
+        select(IdentityCandidate.id)
+        .join(AgencyName, AgencyName.id == IdentityCandidate.agency_name_id)
+        .where(
+            or_(
+                (AgencyName.agency_id == agency) & (IdentityCandidate.candidate_agency_id == other),
+                (AgencyName.agency_id == other) & (IdentityCandidate.candidate_agency_id == agency),
+            )
+        )
+        .order_by(IdentityCandidate.id)
+    )
+    return conn.execute(query).scalars().first()
+
+
+def _first_listings(conn: Connection, agency_ids: list[int]) -> dict[int, tuple[tuple, str, int]]:
+    """For each agency, the first publication (in ICE's order of publishing) that lists one of its names: (its
+    order, its series, its seq)."""
+    query = (
+        select(
+            AgencyName.agency_id, ListingRun.series, ListingRun.first_seq,
+            Publication.published_on, Publication.half, Publication.source_modified_at, Publication.imported_at, Publication.id,
+        )
+        .select_from(ListingRun)
+        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+        .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+        .join(Publication, (Publication.series == ListingRun.series) & (Publication.seq == ListingRun.first_seq))
+        .where(AgencyName.agency_id.in_(agency_ids))
+    )
+    first: dict[int, tuple[tuple, str, int]] = {}
+    for agency_id, series, seq, published_on, half, modified_at, imported_at, publication_id in conn.execute(query):
+        found = (order_key(published_on, half, modified_at, imported_at, publication_id), series, seq)
+        if agency_id not in first or found[0] < first[agency_id][0]:
+            first[agency_id] = found
+    return first
