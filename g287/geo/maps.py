@@ -123,6 +123,44 @@ def render_map(
     """The SVG of a choropleth map: `level` "state" or "county"; `measure` "moas" (MOAs as ICE counts
     them) or "coverage"; `state` (a USPS code) draws only that state's counties. Raises G287Error (NotFound)
     when no participating list is in force on the date, or for a bad argument."""
+    data, ident = _map_data(session, level, as_of, model, measure, state, map_id)
+    return _svg(data, ident)
+
+
+@dataclass
+class MapFigure:
+    """A map for a web page: the shapes alone as SVG, and its texts for the page to set beside it in HTML.
+
+    Drawn inside the SVG, the title, legend and caption shrink with the map: 12 units became about 4 px on a
+    phone. Set in HTML they keep the page's type size at any width, and they reflow and print as text."""
+
+    svg: str  # the map area only, with its title and, as its description, the source and the counties drawn
+    title: str
+    subtitle: list[str]
+    legend: list[dict]  # {"colour", "text", "count"} per class, in order
+    unit: str  # what the legend counts: "counties" | "states"
+    caption: list[str]
+    notes: list[str]
+
+
+def map_figure(
+    session: Session,
+    level: str,
+    as_of: dt.date | None = None,
+    model: str | None = None,
+    measure: str = "moas",
+    state: str | None = None,
+    *,
+    map_id: str | None = None,
+) -> MapFigure:
+    """The map `render_map` draws, as a MapFigure (same arguments, same errors)."""
+    data, ident = _map_data(session, level, as_of, model, measure, state, map_id)
+    counts = _classify(data)
+    legend = [{"colour": colour, "text": _legend_text(data, index, counts), "count": counts.get(index, 0)} for index, (_l, _h, _t, colour) in enumerate(data.classes)]
+    return MapFigure(_map_only_svg(data, ident), data.title, data.subtitle, legend, data.unit, data.caption, data.notes)
+
+
+def _map_data(session: Session, level: str, as_of, model, measure: str, state, map_id) -> tuple[MapData, str]:
     if level not in LEVELS:
         raise G287Error(f"unknown map level {level!r}: state or county")
     if measure not in MEASURES:
@@ -142,7 +180,7 @@ def render_map(
     else:
         data = _state_map(figures, listings, measure)
     ident = map_id or "g287map-" + hashlib.sha1(f"{level}|{figures['as_of']}|{model}|{measure}|{state}|{publication.id}".encode()).hexdigest()[:8]
-    return _svg(data, ident)
+    return data, ident
 
 
 def _headline_lines(figures: dict, info) -> list[str]:
@@ -310,21 +348,64 @@ def _wrap(text: str, width: int = 140) -> list[str]:
     return textwrap.wrap(text, width=width) or [""]
 
 
-def _svg(data: MapData, ident: str) -> str:
+def _classify(data: MapData) -> Counter:
+    """Puts each feature in its class; the number of counties (or states) in each class."""
     for feature in data.features:
         feature.css_class = _class_of(feature.value, data.classes)
     counts: Counter = Counter()
     for f in data.features:
         counts[f.css_class] += len(f.fips)  # a shape drawn for several counties counts each of them
+    return counts
+
+
+def _legend_text(data: MapData, index: int, counts: Counter) -> str:
+    n = counts.get(index, 0)
+    return f"{data.classes[index][2]} ({n:,} {data.unit if n != 1 else SINGULAR[data.unit]})"
+
+
+def _shapes(data: MapData, top: float) -> list[str]:
+    """The map area's shapes (and the nation's borders), drawn `top` px below the top of the SVG."""
     national = data.view is None
     tx, ty, scale = _national_view() if national else data.view
     thin = 0.35 / scale  # county borders, px -> map units
+    out = [f'<g transform="translate({tx} {ty + top}) scale({scale})">']
+    by_class: dict[int, list[Feature]] = {}
+    for feature in data.features:
+        by_class.setdefault(feature.css_class, []).append(feature)
+    for index in sorted(by_class):
+        colour = data.classes[index][3]
+        out.append(f'<g class="g287-class" data-class="{index}" fill="{esc(colour)}" stroke="#ffffff" stroke-width="{thin:.3g}" stroke-linejoin="round">')
+        out.append("".join(f'<path data-fips="{esc(" ".join(f.fips))}" d="{f.path}"><title>{esc(f.label)} — {esc(f.description)}</title></path>' for f in by_class[index]))
+        out.append("</g>")
+    geometry = shapes()
+    if national:
+        out.append(f'<path d="{geometry["state_borders"]}" fill="none" stroke="#ffffff" stroke-width="{1.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
+        out.append(f'<path d="{geometry["state_borders"]}" fill="none" stroke="#555555" stroke-width="{0.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
+        out.append(f'<path d="{geometry["nation_outline"]}" fill="none" stroke="#555555" stroke-width="{0.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
+    out.append("</g>")
+    return out
+
+
+def _map_only_svg(data: MapData, ident: str) -> str:
+    """The map area alone: its title, and the source and counties drawn as its description (the page sets the
+    caption and the notes beside it, where they are read once)."""
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{esc(ident)}" viewBox="0 0 {WIDTH} {MAP_HEIGHT}" width="{WIDTH}" height="{MAP_HEIGHT}" '
+        f'role="img" aria-labelledby="{esc(ident)}-title {esc(ident)}-desc">',
+        f'<title id="{esc(ident)}-title">{esc(data.title)}</title><desc id="{esc(ident)}-desc">{esc(" ".join(data.subtitle))}</desc>',
+    ]
+    out += _shapes(data, 0)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _svg(data: MapData, ident: str) -> str:
+    counts = _classify(data)
     out: list[str] = []
     legend_items = []  # (x, row, text): items flow left to right, wrapping to the next row
     x, row = 12.0, 0
-    for index, (_low, _high, label, _colour) in enumerate(data.classes):
-        n = counts.get(index, 0)
-        text = f"{label} ({n:,} {data.unit if n != 1 else SINGULAR[data.unit]})"
+    for index in range(len(data.classes)):
+        text = _legend_text(data, index, counts)
         width = 22 + 7.0 * len(text) + 24  # swatch, text at ~7 px per character, gap
         if x > 12 and x + width > WIDTH - 12:
             x, row = 12.0, row + 1
@@ -346,25 +427,7 @@ def _svg(data: MapData, ident: str) -> str:
     out.append(f'<text x="12" y="26" font-size="19" font-weight="bold" fill="#111111">{esc(data.title)}</text>')
     for i, line in enumerate(data.subtitle):
         out.append(f'<text x="12" y="{48 + 15 * i}" font-size="11.5" fill="#333333">{esc(line)}</text>')
-    out.append(f'<g transform="translate({tx} {ty + HEADER}) scale({scale})">')
-    shapes_out: list[str] = []
-    by_class: dict[int, list[Feature]] = {}
-    for feature in data.features:
-        by_class.setdefault(feature.css_class, []).append(feature)
-    for index in sorted(by_class):
-        colour = data.classes[index][3]
-        out.append(f'<g class="g287-class" data-class="{index}" fill="{esc(colour)}" stroke="#ffffff" stroke-width="{thin:.3g}" stroke-linejoin="round">')
-        for f in by_class[index]:
-            shapes_out.append(f'<path data-fips="{esc(" ".join(f.fips))}" d="{f.path}"><title>{esc(f.label)} — {esc(f.description)}</title></path>')
-        out.append("".join(shapes_out))
-        shapes_out.clear()
-        out.append("</g>")
-    geometry = shapes()
-    if national:
-        out.append(f'<path d="{geometry["state_borders"]}" fill="none" stroke="#ffffff" stroke-width="{1.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
-        out.append(f'<path d="{geometry["state_borders"]}" fill="none" stroke="#555555" stroke-width="{0.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
-        out.append(f'<path d="{geometry["nation_outline"]}" fill="none" stroke="#555555" stroke-width="{0.6 / scale:.3g}" stroke-linejoin="round" aria-hidden="true"/>')
-    out.append("</g>")
+    out += _shapes(data, HEADER)
     out.append(f'<g class="g287-legend" role="list" aria-label="Legend: {esc(data.unit)} per class">')
     for index, (_low, _high, _label, colour) in enumerate(data.classes):
         x, row, text = legend_items[index]

@@ -8,7 +8,7 @@ import pytest
 from g287.errors import G287Error, NotFound
 from g287.geo import reference
 from g287.geo.coverage import coverage
-from g287.geo.maps import map_classes, render_map
+from g287.geo.maps import map_classes, map_figure, render_map
 from g287.geo.raster import svg_to_png
 from tests.conftest import make_database
 from tests.geo.constructed import ingest_constructed
@@ -170,3 +170,21 @@ def test_png(constructed_db):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(png[16:20], "big")
     assert width == 488  # 975 px at zoom 0.5
+
+
+def test_a_map_for_a_page_has_its_texts_apart(constructed_db):
+    # A page sets the title, legend and caption beside the map in HTML: inside the SVG they shrank with it.
+    with constructed_db.session() as session:
+        whole = render_map(session, "county", dt.date(2025, 7, 9), map_id="m")
+        figure = map_figure(session, "county", dt.date(2025, 7, 9), map_id="m")
+        state = map_figure(session, "county", dt.date(2025, 7, 9), state="FL", map_id="f")
+    root, paths = parse(whole)
+    shapes_only, shapes = parse(figure.svg)
+    assert not list(shapes_only.iter(f"{SVG}text")) and shapes_only.get("viewBox") == "0 0 975 610"
+    assert [(p.get("data-fips"), fill_of(shapes_only, p)) for p in shapes] == [(p.get("data-fips"), fill_of(root, p)) for p in paths]  # the same shapes, classed alike
+    assert shapes_only.find(f"{SVG}title").text == root.find(f"{SVG}title").text == figure.title
+    assert "list of participating agencies published 2025-07-09" in shapes_only.find(f"{SVG}desc").text
+    legend = [(g.find(f"{SVG}rect").get("fill"), g.find(f"{SVG}text").text, int(g.get("data-count"))) for g in root.iter(f"{SVG}g") if g.get("class") == "g287-legend-item"]
+    assert [(item["colour"], item["text"], item["count"]) for item in figure.legend] == legend and figure.unit == "counties"
+    assert figure.caption and "4 of 3,144 counties" in figure.caption[0] and any("Connecticut" in note for note in figure.notes)
+    assert sum(item["count"] for item in state.legend) == 67 and state.title.startswith("287(g) MOAs by county in Florida")

@@ -84,7 +84,23 @@ def test_coverage(site, bundled_db, params):
 
 def test_coverage_invalid_and_empty(site):
     assert site.get("/api/v1/coverage", params={"vintage": "1990"}).status_code == 422
-    assert site.get("/api/v1/coverage", params={"as_of": "2020-01-01"}).status_code == 404
+    # Before the first list nothing is covered: the same shape, zero counts and no publication (as /stats says it).
+    before = site.get("/api/v1/coverage", params={"as_of": "2020-01-01", "vintage": "2022", "model": "JEM"})
+    assert before.status_code == 200
+    empty, full = before.json(), site.get("/api/v1/coverage", params={"vintage": "2022"}).json()
+    assert empty["publication"] is None and empty["as_of"] == "2020-01-01" and empty["model"] == "JEM"
+    assert empty["counties_with_county_agency"] == empty["counties_with_any_agency"] == empty["states_with_agreement"] == 0
+    assert empty["listings"]["total"] == 0 and empty["percent"] == {"counties_with_county_agency": 0.0, "counties_with_any_agency": 0.0, "states_with_agreement": 0.0}
+    assert shape({**empty, "publication": None}) == shape({**full, "publication": None}) and empty["counties_total"] == full["counties_total"] == 3144
+    assert {k: v["counties_total"] for k, v in empty["by_state"].items()} == {k: v["counties_total"] for k, v in full["by_state"].items() if v["fips"] and k in empty["by_state"]}
+    assert not any(v["has_agreement"] or v["moas"] for v in empty["by_state"].values())
+
+
+def shape(value):
+    """The keys of a JSON answer, nested (the keys of by_state's entries, not which states)."""
+    if isinstance(value, dict) and "AL" in value:
+        return {"by state": shape(value["AL"])}
+    return {k: shape(v) for k, v in value.items() if not k.startswith("no_county_text_by") and k != "territories_with_agreement"} if isinstance(value, dict) else None
 
 
 def test_counties_of_a_state(site):

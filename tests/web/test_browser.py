@@ -139,7 +139,7 @@ def test_pages_work_without_javascript(browser, server):
     page.wait_for_url("**as_of=2025-06-20**")
     assert "WSO MOAs" in headline(page) and "participatingAgencies06202025am.xlsx" in page.content()
     assert page.locator("figure.chart svg").count() == 1  # the chart is SVG drawn on the server
-    assert page.locator("figure.map svg").count() == 1  # and so is the map
+    assert page.locator("figure.map > svg").count() == 1  # and so is the map (its legend beside it, in HTML)
     page.goto(server + "/changes")
     page.select_option("#from", label="2025-05-16 am (participatingAgencies05162025am.xlsx)")
     page.click("form.filters button[type=submit]")
@@ -165,6 +165,32 @@ def test_usable_on_a_phone(browser, server, shots):
     context.close()
 
 
+# Every visible text in a map's figure, with the size it is drawn at: an SVG text's font size times the scale the
+# SVG is drawn at (a map 975 units wide shrinks to the width of the screen), an HTML element's own font size.
+MAP_TEXT_SIZES = """() => [...document.querySelectorAll("figure.map *")]
+    .filter(e => [...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()) && !e.closest("title, desc"))
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
+    .map(e => {
+        const own = parseFloat(getComputedStyle(e).fontSize);
+        const matrix = e instanceof SVGElement ? e.getScreenCTM() : null;
+        return [e.textContent.trim().slice(0, 40), matrix ? own * Math.hypot(matrix.a, matrix.b) : own];
+    })"""
+
+
+def test_map_text_is_legible_on_a_phone(browser, server):
+    # At 375 pixels the maps' title, legend and caption were drawn inside the SVG and shrank with it to about 4 px.
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    for path in ("/", "/?level=county&model=WSO", "/states/FL", "/factsheet"):
+        page.goto(server + path)
+        sizes = page.evaluate(MAP_TEXT_SIZES)
+        assert any("MOA" in text for text, _ in sizes), f"{path}: no legend text measured"
+        small = [(text, round(size, 1)) for text, size in sizes if size < 11]
+        assert small == [], f"{path}: map text drawn smaller than 11 px at 375 px wide"
+        assert page.locator("figure.map svg path[data-fips]").count() >= 51
+    context.close()
+
+
 def test_a_choice_made_with_the_keyboard_waits_for_enter(page, server):
     # Arrow keys change a closed menu's value at once: sending the form then reloaded the page at the first step.
     page.goto(server + "/")
@@ -177,6 +203,39 @@ def test_a_choice_made_with_the_keyboard_waits_for_enter(page, server):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "model=TFM" in page.url and "TFM MOAs" in headline(page)
+    page.focus("#model")
+    address = page.url
+    page.keyboard.press("w")  # typing a letter picks the first option that starts with it, on a closed menu too
+    page.wait_for_timeout(500)
+    assert page.url == address and page.input_value("#model") == "WSO"
+    page.keyboard.press("Alt+ArrowDown")  # opens the list (Space just after a letter would be typed, not open it)
+    page.wait_for_function(MENU_OPEN, arg="#model")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Escape")  # Chromium keeps the option moved to, but Escape is not a request to send it
+    page.wait_for_timeout(500)
+    assert page.url == address
+    assert page.errors == []
+
+
+MENU_OPEN = "menu => document.querySelector(menu).matches(':open')"
+
+
+@pytest.mark.parametrize("path, menu, key", [("/pending", "#model", "ArrowDown"), ("/", "#as_of", "ArrowDown"), ("/agencies", "#state", "ArrowDown"), ("/changes", "#from", "ArrowUp")])
+def test_one_enter_in_an_open_menu_applies_the_choice(page, server, path, menu, key):
+    # Chromium takes the Enter that picks an option in an open list out of the page's sight: it used to close the
+    # list only, and a second Enter was needed to send the form.
+    page.goto(server + path)
+    options = page.eval_on_selector(menu, "s => [...s.options].map(o => o.value)")
+    before = page.input_value(menu)
+    chosen = options[options.index(before) + (1 if key == "ArrowDown" else -1)]
+    page.focus(menu)
+    page.keyboard.press(" ")  # opens the list
+    page.wait_for_function(MENU_OPEN, arg=menu)
+    page.keyboard.press(key)
+    assert page.input_value(menu) == before  # moving in the open list chooses nothing yet
+    with page.expect_navigation(timeout=5000):
+        page.keyboard.press("Enter")
+    assert page.input_value(menu) == chosen and f"{menu[1:]}={chosen}" in page.url
     assert page.errors == []
 
 

@@ -34,6 +34,8 @@ def test_home_map_by_state_and_county(site):
     national = re.search(r'<svg[^>]*id="map-state".*?</svg>', page, re.S)[0]
     assert 'role="group"' in national and national.count('<a href="/states/') == 51  # 50 states and DC, each a link
     assert '<a href="/states/FL" aria-label="Florida">' in national and "Florida — 307 MOAs" in national
+    # the map's texts are HTML beside it, at the page's type size (inside the SVG they shrank to 4 px on a phone)
+    assert "<text" not in national and re.search(r'<ul class="map-legend"[^>]*>.*?100 or more \(2 states\)</li>', page, re.S)
     county = site.get("/", params={"level": "county", "model": "WSO", "as_of": "2025-06-20"}).text
     counties = re.search(r'<svg[^>]*id="map-county".*?</svg>', county, re.S)[0]
     assert counties.count("data-fips=") > 3000 and "Warrant Service Officer (WSO) only, as of 20 June 2025" in counties

@@ -3,6 +3,7 @@ history's timeline) and the maps (from geography), each figure with the publicat
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Literal, Optional
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from g287.errors import NotFound
 from g287.geo import reference
-from g287.geo.maps import render_map
+from g287.geo.maps import MapFigure, map_figure
 from g287.history.timeline import timeline
 from g287.registry.figures import MODELS
 from g287.registry.publications import label, list_publications
@@ -103,27 +104,27 @@ def trend_chart(points: list[dict], model: str | None, where: str = ""):
     return time_chart(points, series, title=title, description=description)
 
 
-def national_map(session: Session, level: str, as_of: dt.date | None, model: str | None):
+def national_map(session: Session, level: str, as_of: dt.date | None, model: str | None) -> MapFigure | None:
     """The national map (state or county level) as of a date; the state map links each state to its page."""
     try:
-        svg = safe_svg(render_map(session, level, as_of, model, "moas", None, map_id=f"map-{level}"))
+        figure = map_figure(session, level, as_of, model, "moas", None, map_id=f"map-{level}")
     except NotFound:
         return None  # no participating list in force on the date: the page says so
     if level != "state":
-        return svg  # 3,000 links would make the page tedious to move through; the state table links the states
+        return safe_figure(figure)  # 3,000 links would make the page tedious to move through; the state table links the states
     by_fips = {s.fips: s for s in reference.states().values()}
 
     def link(codes: list[str]):
         info = by_fips.get(codes[0])
         return (url(f"/states/{info.usps}", as_of=as_of.isoformat() if as_of else None, model=model), info.name) if info else None
 
-    return linked_map(svg, link)
+    return safe_figure(figure, link)
 
 
-def state_map(session: Session, usps: str, as_of: dt.date | None, model: str | None):
+def state_map(session: Session, usps: str, as_of: dt.date | None, model: str | None) -> MapFigure | None:
     """A state's county map, each county linked to its page."""
     try:
-        svg = safe_svg(render_map(session, "county", as_of, model, "moas", usps, map_id=f"map-{usps.lower()}"))
+        figure = map_figure(session, "county", as_of, model, "moas", usps, map_id=f"map-{usps.lower()}")
     except NotFound:
         return None
 
@@ -133,4 +134,13 @@ def state_map(session: Session, usps: str, as_of: dt.date | None, model: str | N
         county = reference.county(codes[0])
         return url(f"/counties/{county.fips}", as_of=as_of.isoformat() if as_of else None, model=model), county.label()
 
-    return linked_map(svg, link)
+    return safe_figure(figure, link)
+
+
+def safe_figure(figure: MapFigure, link=None) -> MapFigure | None:
+    """The figure with its SVG reduced to drawing (and its shapes made links by `link`); its texts are escaped
+    where the page sets them."""
+    svg = safe_svg(figure.svg)
+    if svg is None:
+        return None
+    return dataclasses.replace(figure, svg=linked_map(svg, link) if link else svg)

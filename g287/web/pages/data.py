@@ -9,6 +9,7 @@ from g287.db.models.registry import Publication
 from g287.errors import NotFound
 from g287.registry import figures, quality
 from g287.registry.publications import in_force, list_publications
+from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
 from g287.web.render import render
 
@@ -20,6 +21,7 @@ def data_page(request: Request):
     with site_of(request).read() as session:
         publications = list_publications(session)
         entries = {p.id: quality.register(session, p) for p in publications}
+        force = publications_in_force(session, None)  # the XLSX downloads are these lists: offered only when one is held
     every = [e for items in entries.values() for e in items]
     return render(
         "data.html",
@@ -27,6 +29,7 @@ def data_page(request: Request):
         counts={pid: len(items) for pid, items in entries.items()},
         summary=quality.summary(every),
         dialect=site_of(request).db.dialect_name,
+        force=force,
     )
 
 

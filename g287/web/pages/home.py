@@ -56,7 +56,7 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
         previous, current = previous_and_current(session, force)
         changes = diff(session, previous, current) if previous is not None else None
         counties = counties_covered(session, force, model)
-        map_svg = national_map(session, level, as_of, model)
+        map_fig = national_map(session, level, as_of, model)
         choices = date_choices(session)
     state_rows = [
         {"usps": s.usps, "name": s.name, "figures": per_state.get(s.usps), "pending": pending_per_state.get(s.usps)}
@@ -80,7 +80,7 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
         changes_shown=CHANGES_SHOWN,
         previous=previous,
         counties=counties,
-        map_svg=map_svg,
+        map_fig=map_fig,
         choices=choices,
         as_of=selected_date(as_of),
     )

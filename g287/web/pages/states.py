@@ -58,7 +58,7 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         points = trend(session, force, state=code)
         covered = coverage(session, force.as_of, None, model)["by_state"].get(code) if force.participating else None
         counties = county_figures(session, force, state=code, model=model) if covered and covered["counties_total"] else None
-        map_svg = state_map(session, code, as_of, model) if counties else None
+        map_fig = state_map(session, code, as_of, model) if counties else None
         choices = date_choices(session)
     return render(
         "state.html",
@@ -74,7 +74,7 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         counties=counties,
         chart=trend_chart(points, model, f" in {name}"),
         points=points,
-        map_svg=map_svg,
+        map_fig=map_fig,
         choices=choices,
         as_of=selected_date(as_of),
     )

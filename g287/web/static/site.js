@@ -2,21 +2,29 @@
 // Forms marked data-autosubmit are sent as soon as a choice is made with the mouse or a finger (their submit
 // button still works). A choice made with the keyboard is not sent until Enter or the button: arrow keys change a
 // closed menu's value at once, and sending then would reload the page at the first step (WCAG 3.2.2).
+// Enter sends the form whether the menu is closed or its list is open: in an open list Chromium takes the Enter
+// that picks the option (the page never sees it pressed, the change comes without a key) but the key is released
+// on the menu, so Enter is acted on when released. Forms marked data-submit-on-enter (several filters and a
+// button) take Enter the same way, and a choice alone waits for it or the button.
 (function () {
   "use strict";
-  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+  document.querySelectorAll("form[data-autosubmit], form[data-submit-on-enter]").forEach(function (form) {
+    var onChoice = form.hasAttribute("data-autosubmit");
     form.querySelectorAll("select").forEach(function (select) {
+      // A key was pressed on this menu since it took focus or was pointed at: its choice is the keyboard's, and a
+      // released Enter is the one pressed here or in the list opened from here (not one that moved focus here).
       var byKeyboard = false;
       select.addEventListener("keydown", function (event) {
         byKeyboard = true;
-        if (event.key === "Enter") {
-          event.preventDefault();
-          form.submit();
-        }
+        if (event.key === "Enter") { event.preventDefault(); }
+      });
+      select.addEventListener("keyup", function (event) {
+        if (event.key === "Enter" && byKeyboard) { form.submit(); }
       });
       select.addEventListener("pointerdown", function () { byKeyboard = false; });
+      select.addEventListener("blur", function () { byKeyboard = false; });
       select.addEventListener("change", function () {
-        if (!byKeyboard) { form.submit(); }
+        if (onChoice && !byKeyboard) { form.submit(); }
       });
     });
   });
