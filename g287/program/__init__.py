@@ -3,7 +3,9 @@ signed, nominees and their qualification, training and certification, and the re
 
 Every change is one service function that takes the caller's SQLAlchemy session and an `Actor`, calls
 `g287.access.authorize`, makes the change and writes its audit event (`g287.audit.record`) in that session's
-transaction. The command line, the web forms and the JSON API call the same functions.
+transaction. The command line, the web forms and the JSON API call the same functions. A record named by id is
+found through `g287.program.records.find`, so that one the caller may not see is answered as one that does not
+exist (ids cannot be counted).
 
 Nominees' personal data (citizenship, background results, dates of service, scores) lives only in the tables
 `nominees`, `enrolments`, `exam_attempts` and `certifications`, read only through services that check access;

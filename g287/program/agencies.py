@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from g287 import audit
@@ -21,7 +23,7 @@ from g287.db.plain import plain
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.db.models.registry import Agency, AgencyName, State
-from g287.errors import NotFound
+from g287.program import records
 from g287.program.validation import Checker, Conflict, InvalidInput
 from g287.registry.agencies import NameFacts, agency_ids_of_names, resolve_names
 from g287.registry.figures import AGENCY_TYPES
@@ -75,6 +77,37 @@ def _check_fields(session: Session, check: Checker, name, state, agency_type, co
     return values
 
 
+def _same_key(session: Session, state: str, key: str, *, other_than: int | None = None) -> None:
+    """Refuse a second record of one agency: a name with the same key in the same state would split its letters,
+    MOAs and nominees in two. Every name of the state is compared, so that a record kept without its key (see
+    migration 0009) is found too."""
+    for other_id, other_name in session.execute(select(ApplicantAgency.id, ApplicantAgency.name).where(ApplicantAgency.state_usps == state)):
+        if other_id != other_than and agency_key(other_name) == key:
+            raise _already(other_id, other_name, state)
+
+
+def _already(other_id: int, other_name: str, state: str) -> Conflict:
+    return Conflict(f"applicant agency {other_id} is already {other_name!r} in {state}: use it (or correct its name)")
+
+
+def _write_keyed(session: Session, change: Callable[[], None], state: str, key: str, *, other_than: int | None = None) -> None:
+    """Make a change that gives an agency (`other_than`, when it is recorded already) a state and name key, and write
+    it. The check above cannot see an agency added at the same moment and not yet committed; the unique index then
+    refuses this one, and the caller gets the same Conflict as from the check, naming that agency. (A savepoint keeps
+    the transaction usable to read it.)"""
+    try:
+        with session.begin_nested():
+            change()
+            session.flush()
+    except IntegrityError:
+        holder = session.execute(
+            select(ApplicantAgency.id, ApplicantAgency.name).where(ApplicantAgency.state_usps == state, ApplicantAgency.name_key == key, ApplicantAgency.id != other_than)
+        ).first()
+        if holder is None:  # another constraint: the web layer answers it as a conflict too
+            raise
+        raise _already(holder.id, holder.name, state) from None
+
+
 def create_agency(
     session: Session, actor: Actor, name: str, state: str, agency_type: str, *, county: str | None = None, address: str | None = None, registry_agency_id: int | None = None
 ) -> AgencyInfo:
@@ -82,12 +115,9 @@ def create_agency(
     check = Checker()
     values = _check_fields(session, check, name, state, agency_type, county, address)
     check.done()
-    # One applicant agency per agency: a second record of it would split its letters, MOAs and nominees in two.
     key = agency_key(values["name"])
-    for other_id, other_name in session.execute(select(ApplicantAgency.id, ApplicantAgency.name).where(ApplicantAgency.state_usps == values["state_usps"])):
-        if agency_key(other_name) == key:
-            raise Conflict(f"applicant agency {other_id} is already {other_name!r} in {values['state_usps']}: use it (or correct its name)")
-    agency = ApplicantAgency(**values, created_at=dt.datetime.now(dt.timezone.utc))
+    _same_key(session, values["state_usps"], key)
+    agency = ApplicantAgency(**values, name_key=key, created_at=dt.datetime.now(dt.timezone.utc))
     if registry_agency_id is not None:
         _check_registry_agency(session, registry_agency_id, values["state_usps"])
         agency.registry_agency_id, agency.link_rule = registry_agency_id, RULE_BY_HAND
@@ -95,8 +125,7 @@ def create_agency(
         found = same_key_agency(session.connection(), values["state_usps"], values["name"])
         if found is not None:
             agency.registry_agency_id, agency.link_rule = found, RULE_SAME_KEY
-    session.add(agency)
-    session.flush()
+    _write_keyed(session, lambda: session.add(agency), values["state_usps"], key)
     audit.record(session, actor, "agency.create", "applicant_agency", agency.id, after=fields_of(agency))
     return AgencyInfo.of(agency)
 
@@ -116,12 +145,10 @@ def same_key_agency(conn: Connection, state: str, name: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def get_agency(session: Session, actor: Actor, agency_id: int) -> ApplicantAgency:
-    agency = session.get(ApplicantAgency, agency_id)
-    if agency is None:
-        raise NotFound(f"no applicant agency with id {agency_id}")
-    authorize(actor, "agency.read", agency)
-    return agency
+def get_agency(session: Session, actor: Actor, agency_id: int, action: str = "agency.read") -> ApplicantAgency:
+    """The applicant agency, if `actor` may do `action` to it; one the actor may not see is no such agency (see
+    g287.program.records)."""
+    return records.find(session, actor, ApplicantAgency, agency_id, read="agency.read", action=action, missing=f"no applicant agency with id {agency_id}")
 
 
 def list_agencies(session: Session, actor: Actor) -> list[AgencyInfo]:
@@ -131,29 +158,34 @@ def list_agencies(session: Session, actor: Actor) -> list[AgencyInfo]:
 
 
 def update_agency(session: Session, actor: Actor, agency_id: int, *, name: str, state: str, agency_type: str, county: str | None = None, address: str | None = None) -> AgencyInfo:
-    agency = session.get(ApplicantAgency, agency_id)
-    if agency is None:
-        raise NotFound(f"no applicant agency with id {agency_id}")
-    authorize(actor, "agency.update", agency)
+    agency = get_agency(session, actor, agency_id, "agency.update")
     check = Checker()
     values = _check_fields(session, check, name, state, agency_type, county, address)
     check.done()
     if agency.registry_agency_id is not None and values["state_usps"] != agency.state_usps:
         raise Conflict("this agency is linked to the registry's agency in its state; a program officer must unlink it before the state changes")
+    key = agency_key(values["name"])
+    # Checked and written only when the key or the state changes: a record kept without its key (migration 0009)
+    # may still have its other details corrected.
+    rekeyed = key != agency_key(agency.name) or values["state_usps"] != agency.state_usps
+    if rekeyed:
+        _same_key(session, values["state_usps"], key, other_than=agency.id)
     before = fields_of(agency)
-    for key, value in values.items():
-        setattr(agency, key, value)
-    session.flush()
+
+    def change() -> None:
+        for column, value in values.items():
+            setattr(agency, column, value)
+        if rekeyed:
+            agency.name_key = key
+
+    _write_keyed(session, change, values["state_usps"], key, other_than=agency.id)
     audit.record(session, actor, "agency.update", "applicant_agency", agency.id, before=before, after=fields_of(agency))
     return AgencyInfo.of(agency)
 
 
 def link_agency(session: Session, actor: Actor, agency_id: int, registry_agency_id: int | None) -> AgencyInfo:
     """Link an applicant agency to the registry's agency by hand (or unlink it with None)."""
-    agency = session.get(ApplicantAgency, agency_id)
-    if agency is None:
-        raise NotFound(f"no applicant agency with id {agency_id}")
-    authorize(actor, "agency.link", agency)
+    agency = get_agency(session, actor, agency_id, "agency.link")
     if registry_agency_id is not None:
         _check_registry_agency(session, registry_agency_id, agency.state_usps)
     signed = session.scalars(select(ProgramMoa).where(ProgramMoa.agency_id == agency.id, ProgramMoa.registry_agreement_id.is_not(None)).order_by(ProgramMoa.id)).first()

@@ -16,12 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from g287 import audit, days
-from g287.access import Actor, allowed, authorize
+from g287.access import Actor, allowed
 from g287.catalog import catalog
 from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
 from g287.db.models.registry import State
-from g287.errors import NotFound
-from g287.program import agencies
+from g287.program import agencies, records
 from g287.program.documents import RenderedDocument, render_document, render_text
 from g287.program.validation import Checker, Conflict, InvalidInput
 
@@ -122,10 +121,7 @@ def submit_letter(session: Session, actor: Actor, agency_id: int, form: LetterFo
     """Submit a letter of interest for the agency: updates the agency's details given in the form, opens the
     application and one pending MOA per model. Refused when the agency already has an open or signed MOA for a
     model it asks for."""
-    agency = session.get(ApplicantAgency, agency_id)
-    if agency is None:
-        raise NotFound(f"no applicant agency with id {agency_id}")
-    authorize(actor, "application.submit", agency)
+    agency = agencies.get_agency(session, actor, agency_id, "application.submit")
     values = check_letter(form)
     changes = {key: value for key, value in (("name", form.agency_name), ("agency_type", form.agency_type), ("county", form.county), ("address", form.address)) if value is not None}
     if changes:
@@ -153,11 +149,9 @@ def submit_letter(session: Session, actor: Actor, agency_id: int, form: LetterFo
 
 
 def get_application(session: Session, actor: Actor, application_id: int) -> Application:
-    application = session.get(Application, application_id)
-    if application is None:
-        raise NotFound(f"no application with id {application_id}")
-    authorize(actor, "application.read", application)
-    return application
+    """The application, if `actor` may read it; one the actor may not see is no such application (see
+    g287.program.records)."""
+    return records.find(session, actor, Application, application_id, read="application.read", action="application.read", missing=f"no application with id {application_id}")
 
 
 def moas_of(session: Session, application_id: int) -> list[ProgramMoa]:

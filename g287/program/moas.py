@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from g287 import audit, days
-from g287.access import Actor, authorize
+from g287.access import Actor
 from g287.catalog import catalog
 from g287.db.models.program import ApplicantAgency, Application, Certification, Enrolment, Nominee, ProgramMoa
 from g287.db.models.registry import Agreement
 from g287.errors import NotFound
-from g287.program import agencies, storage
+from g287.program import agencies, records, storage
 from g287.program.applications import agency_context, agency_snapshot, date_text, moa_summary
 from g287.program.courses import course_catalog
 from g287.program.documents import RenderedDocument, render_document, render_text
@@ -28,14 +28,13 @@ DRAFT_BANNER = "DRAFT FOR DISCUSSION - not a signed agreement"
 PARTIES = ("agency", "ICE")
 
 
-def get_moa(session: Session, moa_id: int, *, changing: bool = False) -> ProgramMoa:
-    """The MOA; `changing`: for a change that depends on what it reads (its status), locked until the change is
-    committed, so that two changes at once take turns (PostgreSQL: FOR UPDATE; SQLite writes one change at a time)
-    instead of the second writing over the first on the strength of what it read before the first committed."""
-    moa = session.get(ProgramMoa, moa_id, with_for_update=changing or None)
-    if moa is None:
-        raise NotFound(f"no MOA with id {moa_id}")
-    return moa
+def get_moa(session: Session, actor: Actor, moa_id: int, action: str, *, read: str = "application.read", changing: bool = False) -> ProgramMoa:
+    """The MOA, if `actor` may do `action` to it. Its private side (status, draft, signatories) is seen with its
+    application (`read`): an MOA the actor may not see is no such MOA (see g287.program.records). `changing`: for a
+    change that depends on what it reads (its status), locked until the change is committed, so that two changes
+    at once take turns (PostgreSQL: FOR UPDATE; SQLite writes one change at a time) instead of the second writing
+    over the first on the strength of what it read before the first committed."""
+    return records.find(session, actor, ProgramMoa, moa_id, read=read, action=action, missing=f"no MOA with id {moa_id}", lock=changing)
 
 
 def moa_text(draft: dict) -> str:
@@ -61,8 +60,7 @@ def moa_text(draft: dict) -> str:
 def draft_moa(session: Session, actor: Actor, moa_id: int, *, today: dt.date | None = None) -> ProgramMoa:
     """Draft (or draft again, as a new version) the MOA from its model's template, filled with the agency's
     current details and the chief executive named in the letter."""
-    moa = get_moa(session, moa_id, changing=True)
-    authorize(actor, "moa.draft", moa)
+    moa = get_moa(session, actor, moa_id, "moa.draft", changing=True)
     if moa.status not in ("requested", "draft"):
         raise Conflict(f"MOA {moa.id} is {moa.status}: only a requested or drafted MOA can be drafted")
     application = session.get(Application, moa.application_id)
@@ -90,8 +88,7 @@ def draft_document(session: Session, actor: Actor, moa_id: int, fmt: str) -> Ren
     """The latest draft as PDF or DOCX, with "DRAFT FOR DISCUSSION" on every page."""
     if fmt not in ("pdf", "docx"):
         raise InvalidInput({"format": "pdf or docx"})
-    moa = get_moa(session, moa_id)
-    authorize(actor, "moa.read_draft", moa)
+    moa = get_moa(session, actor, moa_id, "moa.read_draft")
     if not moa.draft:
         raise Conflict(f"MOA {moa.id} has not been drafted yet")
     draft = moa.draft
@@ -134,8 +131,7 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     agreement then counts as participating: the registry's agreement for the agency and model is created
     (origin "registry"), or, when ICE already lists that agreement, linked to it unchanged — ICE's record keeps
     what ICE published; the date recorded here stays with this MOA."""
-    moa = get_moa(session, moa_id, changing=True)
-    authorize(actor, "moa.record_signed", moa)
+    moa = get_moa(session, actor, moa_id, "moa.record_signed", changing=True)
     if moa.status not in ("requested", "draft"):
         raise Conflict(f"MOA {moa.id} is already {moa.status}")
     check = Checker()
@@ -185,8 +181,7 @@ def _last_step(session: Session, moa: ProgramMoa) -> tuple[dt.date, str] | None:
 def terminate_moa(session: Session, actor: Actor, moa_id: int, *, terminated_on, today: dt.date | None = None) -> ProgramMoa:
     """End a signed MOA: its officers are no longer authorized from that date, and the registry's own
     participating list no longer lists it."""
-    moa = get_moa(session, moa_id, changing=True)
-    authorize(actor, "moa.terminate", moa)
+    moa = get_moa(session, actor, moa_id, "moa.terminate", changing=True)
     if moa.status != "signed":
         raise Conflict(f"MOA {moa.id} is {moa.status}: only a signed MOA can be terminated")
     check = Checker()
@@ -205,8 +200,8 @@ def terminate_moa(session: Session, actor: Actor, moa_id: int, *, terminated_on,
 
 def signed_document(session: Session, actor: Actor, moa_id: int) -> RenderedDocument:
     """The signed MOA as uploaded (a public document, as on ICE's lists)."""
-    moa = get_moa(session, moa_id)
-    authorize(actor, "moa.read_signed", moa)
+    # Seen by anyone: every MOA is on the registry's public lists, its signed document too.
+    moa = get_moa(session, actor, moa_id, "moa.read_signed", read="moa.read_signed")
     if not moa.signed_pdf_sha256:
         raise NotFound(f"MOA {moa.id} has no signed document")
     return RenderedDocument(f"moa-{moa.model}-{moa.id}-signed.pdf", "application/pdf", storage.read_signed_moa(moa.signed_pdf_sha256))

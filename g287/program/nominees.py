@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287 import audit, days
-from g287.access import Actor, allowed, authorize
+from g287.access import Actor, allowed
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
-from g287.errors import AccessDenied, NotFound
+from g287.errors import AccessDenied
+from g287.program import records
 from g287.program.moas import get_moa, participating
 from g287.program.rules import Eligibility, evaluate
 from g287.program.validation import Checker, Conflict, day_argument
@@ -25,13 +26,10 @@ NOT_GIVEN = object()
 
 
 def get_nominee(session: Session, actor: Actor, nominee_id: int, action: str = "nominee.read") -> Nominee:
-    """The nominee, if `actor` may do `action` to it; for a change, locked until the change is committed (see
-    moas.get_moa: two changes at once take turns instead of one writing over the other)."""
-    nominee = session.get(Nominee, nominee_id, with_for_update=not action.endswith(".read") or None)
-    if nominee is None:
-        raise NotFound(f"no nominee with id {nominee_id}")
-    authorize(actor, action, nominee)
-    return nominee
+    """The nominee, if `actor` may do `action` to it; one the actor may not see is no such nominee (see
+    g287.program.records). For a change, locked until the change is committed (see moas.get_moa: two changes at
+    once take turns instead of one writing over the other)."""
+    return records.find(session, actor, Nominee, nominee_id, read="nominee.read", action=action, missing=f"no nominee with id {nominee_id}", lock=not action.endswith(".read"))
 
 
 def facts_of(nominee: Nominee) -> dict:
@@ -78,8 +76,7 @@ def nominate(
     """Nominate an officer to a participating MOA of the agency, today or on a past day when the MOA was in effect
     (`nominated_on`, to record older history). The nominee is recorded even when not (yet) eligible; eligibility is decided by the rules
     whenever it is asked for, and enrolment requires it."""
-    moa = get_moa(session, moa_id, changing=True)  # a termination at the same moment waits, or is waited for
-    authorize(actor, "nominee.create", moa)
+    moa = get_moa(session, actor, moa_id, "nominee.create", changing=True)  # a termination at the same moment waits, or is waited for
     today = today or days.today()
     check = Checker()
     day = check.date("nominated_on", nominated_on or today, not_after=today)

@@ -16,7 +16,7 @@ from g287.access import Actor
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency
 from g287.db.models.registry import Agreement
-from g287.errors import AccessDenied
+from g287.errors import NotFound
 from g287.program import agencies, applications, moas, nominees, publish, training, views
 from g287.program.applications import moas_of
 from g287.program.training import NotEligible
@@ -157,7 +157,7 @@ def test_a_failed_step_changes_nothing(db):
     with db.session() as session:
         w = build(session, "signed")
     before = snapshot(db)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound):  # another agency's MOA is, to its users, no such MOA
         with db.session() as session:
             nominees.nominate(session, w.user_b, w.tfm, full_name="Intruder", us_citizen=True)
     from g287.program.storage import UploadRejected

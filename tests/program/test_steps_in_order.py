@@ -221,3 +221,23 @@ def test_an_agency_with_a_signed_moa_is_not_relinked(world):
         assert session.get(ApplicantAgency, w.agency_a).registry_agency_id == linked
         assert session.execute(text("SELECT count(*) FROM audit_events")).scalar() == events
         assert agencies.link_agency(session, OFFICER, w.agency_a, linked).registry_agency_id == linked  # the same link again
+
+
+def test_the_background_result_comes_before_the_nomination_is_accepted(world):
+    """Deliberately allowed: the background investigation is one of the requirements a nominee must meet to be
+    accepted (enrolled: the MOA's "a nominee who does not is not enrolled"), so its result is recorded before the
+    enrolment, and enrolment without it is refused with the reason. It may be dated before the nomination (a
+    qualification of the person, as the periods of service are: an officer nominated again after a lapse keeps
+    the investigation completed for the first nomination); no enrolment or certification is dated before either."""
+    db, w = world
+    with db.session() as session:
+        ann = nominate(session, w, TODAY - 5 * DAY).id
+    with pytest.raises(Conflict, match="the background investigation has not been completed"):
+        with db.session() as session:
+            training.enrol(session, OFFICER, ann, enrolled_on=TODAY, today=TODAY)
+    with db.session() as session:
+        nominees.record_background(session, OFFICER, ann, result="passed", completed_on=TODAY - 400 * DAY, today=TODAY)
+    problem = refused(db, lambda s: training.enrol(s, OFFICER, ann, enrolled_on=TODAY - 6 * DAY, today=TODAY), "enrolled_on")
+    assert problem == f"must not be before the nomination, {(TODAY - 5 * DAY).isoformat()}"
+    with db.session() as session:
+        assert training.enrol(session, OFFICER, ann, enrolled_on=TODAY - 5 * DAY, today=TODAY).enrolled_on == TODAY - 5 * DAY

@@ -31,8 +31,17 @@ class ApplicantAgency(Base):
     registry_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     link_rule: Mapped[str | None] = mapped_column(String(128))  # why it is linked to that registry agency
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # g287.registry.names.agency_key of the name (the same up to case, spacing, punctuation and apostrophes; ASCII,
+    # at most six characters per character of the name, well within what an index entry holds). NULL only on a
+    # second record of one agency recorded before the database kept the rule (see migration 0009).
+    name_key: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (CheckConstraint("agency_type IN ('county', 'municipality', 'state_agency', 'other')", name="agency_type"),)
+    __table_args__ = (
+        CheckConstraint("agency_type IN ('county', 'municipality', 'state_agency', 'other')", name="agency_type"),
+        # One applicant agency per state and name key: the service checks it, and this index keeps it when two
+        # are added at the same moment (each check would see no other). NULL keys never collide.
+        Index("ux_applicant_agencies_state_name_key", "state_usps", "name_key", unique=True),
+    )
 
     @property
     def agency_id(self) -> int:

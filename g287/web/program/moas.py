@@ -21,9 +21,10 @@ UPLOAD_SLACK = 1 << 20  # the form's other fields and the multipart framing
 
 
 def application_of(request: Request, moa_id: int) -> int:
-    """The application an MOA belongs to (only to know which page shows it; reading it is checked there)."""
+    """The application whose page shows an MOA, read as the caller may read it: an MOA they may not see is no such
+    MOA here too, so the page shown after a refused change tells nothing of it."""
     with site_of(request).db.session() as session:
-        return moas.get_moa(session, moa_id).application_id
+        return moas.get_moa(session, caller_of(request).actor, moa_id, "application.read").application_id
 
 
 def signatories_of(values: dict) -> list[dict]:
