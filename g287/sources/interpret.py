@@ -152,14 +152,18 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
 
 
 def _raw_content(layout: Layout, row: SourceRow) -> str:
-    """The row exactly as read: every non-empty-or-named column by header, links unwrapped, and the format."""
+    """The row exactly as read: every cell that is not empty, by its column's header, links unwrapped, and the format.
+
+    An empty cell is left out, whether its column has a header or not (the publication keeps the header): a column
+    ICE adds empty to every row (ADDENDUM, in July 2025) then leaves its rows what they were, so the rows listed
+    before and after it are one row each, not two, and the history stores only the rows that changed."""
     cells: dict[str, Any] = {}
-    keys, named = layout.keys, layout.named
+    keys = layout.keys
     for index, value in enumerate(row.cells):
         if type(value) is str and not names_a_wrapper(value):
-            if value or named[index]:
+            if value:
                 cells[keys[index]] = value
-        elif named[index] or not is_blank(value):
+        elif not is_blank(value):
             cells[keys[index]] = _encode(value)
     links = {layout.keys[i]: url for i, url in sorted(row.links.items()) if i < len(layout.keys)}
     document = {"cells": cells}

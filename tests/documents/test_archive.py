@@ -224,7 +224,8 @@ def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path, d
 
 def test_new_rows_linking_a_held_document_are_checked_on_ingest(db, actor, tmp_path):
     """Rows stored after the documents they link are checked as they are stored (the ingest's documents processor):
-    the older list of 2025-06-20 (no ADDENDUM column, so every row is a new raw row) links the mixed-up file too."""
+    a later list whose Jupiter Inlet Colony row is written otherwise (a CSV, with the county filled in: a new raw
+    row) links the mixed-up file too."""
     ingest_file(db, PUBLICATION, actor)
     folder = tmp_path / "mixed up"
     folder.mkdir()
@@ -238,6 +239,12 @@ def test_new_rows_linking_a_held_document_are_checked_on_ingest(db, actor, tmp_p
 
     before = entries_by_row()
     assert len(before) == 2 and len(set(before)) == 1
-    ingest_file(db, PUBLICATION.parent / "participatingAgencies06202025am.xlsx", actor)
+    later = tmp_path / "participatingAgencies07102025am.csv"
+    later.write_text(
+        "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,SIGNED,MOA\n"
+        f"FLORIDA,Jupiter Inlet Colony Police Department,Municipality,Palm Beach,Task Force Model,3/10/2025,https://www.ice.gov/doclib/287gMOA/{JUPITER}\n",
+        encoding="utf-8",
+    )
+    ingest_file(db, later, actor)
     after = entries_by_row()
     assert len(after) == 4 and len(set(after)) == 2 and set(before) < set(after)
