@@ -6,5 +6,6 @@ The functions other layers (the command line, the web pages) call — stable, re
   `rematch(db, actor)`
 - coverage: `coverage(session, as_of, vintage, model)` -> dict
 - maps: `render_map(session, level, as_of=None, model=None, measure="moas", state=None)` -> SVG string
+  `map_figure(...)` (same arguments) -> MapFigure: the map area alone, and its texts for a page to set in HTML
 - raster: `svg_to_png(svg)` -> PNG bytes
 """
