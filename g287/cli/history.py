@@ -275,5 +275,5 @@ def alias_add(state_code, name, relation, other_name, reason):
 @click.argument("other_name")
 @database_option
 def alias_remove(state_code, name, other_name):
-    """Remove the entry between two names (a merge it made is undone)."""
+    """Remove the entry between two names: a merge it made is undone, and the identity rules judge the pair again, as an ingest without the entry would."""
     click.echo(review_service.remove_alias(state().db, Actor.command_line(), state_code, name, other_name))
