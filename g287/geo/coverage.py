@@ -87,6 +87,16 @@ def coverage(session: Session, as_of: dt.date | None = None, vintage: str | None
     return coverage_of(publication, chosen, listings, model, as_of)
 
 
+def coverage_or_none_covered(session: Session, as_of: dt.date | None = None, vintage: str | None = None, model: str | None = None) -> dict:
+    """coverage(), or when no participating list is in force on the date (none ingested yet, or a date before the
+    first) the same figures with nothing covered and a null publication: for the API, to which an empty registry is
+    not a missing resource (the command line says instead that no list is held)."""
+    if in_force(session, "participating", as_of) is not None:
+        return coverage(session, as_of, vintage, model)
+    chosen = reference.vintage(vintage) if vintage is not None else reference.vintage_on(as_of)
+    return coverage_of(None, chosen, [], check_model(model), as_of)
+
+
 def coverage_of(publication, chosen: reference.Vintage, listings: list[LocatedListing], model: str | None, as_of: dt.date | None) -> dict:
     """The coverage figures of listings already located in the vintage `chosen`."""
     counties = reference.counties_in(chosen.name)
@@ -139,7 +149,7 @@ def coverage_of(publication, chosen: reference.Vintage, listings: list[LocatedLi
         "vintage": chosen.name,
         "vintage_description": chosen.description,
         "model": model,
-        "publication": describe_publication(publication),
+        "publication": describe_publication(publication) if publication is not None else None,
         "counties_total": len(counties),
         "counties_with_county_agency": len(county_level),
         "counties_with_any_agency": len(any_agency),

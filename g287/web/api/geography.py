@@ -4,17 +4,13 @@ FIPS code with their figures. Thin layers over g287.geo and g287.registry.counti
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from g287 import days
-from g287.geo import reference
-from g287.geo.coverage import check_model, coverage as coverage_service
+from g287.geo.coverage import coverage_or_none_covered
 from g287.registry.counties import county_figures, county_record
-from g287.registry.publications import in_force
 from g287.registry.queries import Filters, agencies_as_of, publications_in_force
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
@@ -81,46 +77,9 @@ class Coverage(BaseModel):
 @router.get("/coverage", response_model=Coverage, summary="Counties and states with participating agencies, as of a date")
 def coverage(request: Request, as_of: Optional[Day] = None, vintage: Optional[Vintage] = VINTAGE, model: Optional[schemas.Model] = None):
     with site_of(request).read() as session:
-        if in_force(session, "participating", as_of) is None:
-            # An empty registry (a fresh install) or a date before the first list is not a missing resource: the
-            # answer is the same shape with nothing covered, as /stats answers with a null participating list.
-            return no_list_coverage(as_of, vintage, model)
-        return coverage_service(session, as_of, vintage, model)
-
-
-def no_list_coverage(as_of: Optional[dt.date], vintage: Optional[str], model: Optional[str]) -> dict:
-    """Coverage when no participating list is in force: the vintage's counties and states, none covered."""
-    chosen = reference.vintage(vintage) if vintage is not None else reference.vintage_on(as_of)
-    totals = Counter(c.usps for c in reference.counties_in(chosen.name).values())
-    counted = reference.counted_states()
-    zero = lambda whole: 0.0 if whole else None  # noqa: E731  (a percentage of nothing is null, as coverage gives it)
-    return {
-        "as_of": (as_of or days.today()).isoformat(),
-        "vintage": chosen.name,
-        "vintage_description": chosen.description,
-        "model": check_model(model),
-        "publication": None,
-        "counties_total": sum(totals.values()),
-        "counties_with_county_agency": 0,
-        "counties_with_any_agency": 0,
-        "states_total": len(counted),
-        "states_with_agreement": 0,
-        "territories_with_agreement": {},
-        "percent": {
-            "counties_with_county_agency": zero(sum(totals.values())),
-            "counties_with_any_agency": zero(sum(totals.values())),
-            "states_with_agreement": zero(len(counted)),
-        },
-        "listings": {"total": 0, "located": 0, "no_county_text": 0, "no_county_text_by_type": {}, "county_not_matched": 0, "county_not_in_vintage": 0, "state_unknown": 0},
-        "by_state": {
-            s.usps: {
-                "name": s.name, "fips": s.fips, "counties_total": totals[s.usps], "counties_with_county_agency": 0, "counties_with_any_agency": 0,
-                "has_agreement": False, "moas": 0, "listings_not_located": 0,
-                "percent": {"counties_with_county_agency": zero(totals[s.usps]), "counties_with_any_agency": zero(totals[s.usps])},
-            }
-            for s in sorted(counted, key=lambda s: s.usps)
-        },
-    }
+        # An empty registry (a fresh install) or a date before the first list is not a missing resource: the answer
+        # is the same shape with nothing covered, as /stats answers with a null participating list.
+        return coverage_or_none_covered(session, as_of, vintage, model)
 
 
 class CountyFigures(BaseModel):
