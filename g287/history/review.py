@@ -260,7 +260,9 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
         proposed = sorted({c.id for c in session.scalars(select(IdentityCandidate).where(IdentityCandidate.status == "pending"))} - waiting)
         outcome += _judgement_text(judgement, nothing_else=outcome == "removed" and not proposed)
         if proposed:
-            outcome += f"; the lists propose the pair again: review candidate{'s' if len(proposed) > 1 else ''} {', '.join(map(str, proposed))}"
+            # Not "the pair again": the state's departures are reconsidered, which may propose another pair, or this
+            # pair for the first time.
+            outcome += f"; the lists (agreements passing across a pending departure) propose review candidate{'s' if len(proposed) > 1 else ''} {', '.join(map(str, proposed))}"
         audit.record(
             session, actor, "identity.alias.remove", "alias", f"{state}:{name}",
             before={"other_name": other_name, "relation": found[0].relation}, after={"outcome": outcome},

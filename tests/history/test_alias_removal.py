@@ -39,7 +39,7 @@ def test_removing_the_arkansas_alias_separates_the_agencies_and_proposes_the_pai
     with db.session() as session:
         assert review.candidates(session) == []  # the table joined the pair: nothing to review
     outcome = review.remove_alias(db, actor, "AR", "Arkansas State Police", "Arkansas State Police Department")
-    assert outcome.startswith("removed; the merge it made was undone; the lists propose the pair again: review candidate"), outcome
+    assert outcome.startswith("removed; the merge it made was undone; the lists (agreements passing across a pending departure) propose review candidate"), outcome
     with db.session() as session:
         waiting = [(c.state, c.name, c.candidate_name, c.rule) for c in review.candidates(session)]
     assert waiting == [("AR", "Arkansas State Police Department", "Arkansas State Police", "pending_suffix")]
