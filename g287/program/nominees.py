@@ -219,8 +219,8 @@ def list_nominees(session: Session, actor: Actor, *, moa_id: int | None = None, 
         query = query.where(Nominee.agency_id == agency_id)
     result = []
     for nominee, model, agency_name in session.execute(query.order_by(Nominee.id)):
-        if not allowed(actor, "nominee.read", nominee):
-            continue
+        if not allowed(actor, "nominee.read", nominee) or nominee.nominated_on > as_of:
+            continue  # a roster on a past date lists the officers nominated by then
         check = eligibility_of(session, nominee, as_of)
         result.append(
             {

@@ -65,6 +65,9 @@ def _progress(session: Session, enrolment: Enrolment, as_of: dt.date | None = No
 
 def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
     """Where a nominee stands on a date, and whether they are authorized to act."""
+    if as_of < nominee.nominated_on:
+        # Before the nomination the officer is nobody's nominee: not "eligible" (nothing was asked), nor anything later.
+        return Standing("not_yet_nominated", False, [f"nominated on {nominee.nominated_on.isoformat()}"])
     moa, enrolment, certification = _records(session, nominee)
     check = eligibility_of(session, nominee, as_of)
     if certification is not None and certification.certified_on <= as_of:

@@ -241,3 +241,17 @@ def test_the_background_result_comes_before_the_nomination_is_accepted(world):
     assert problem == f"must not be before the nomination, {(TODAY - 5 * DAY).isoformat()}"
     with db.session() as session:
         assert training.enrol(session, OFFICER, ann, enrolled_on=TODAY - 5 * DAY, today=TODAY).enrolled_on == TODAY - 5 * DAY
+
+
+def test_before_the_nomination_a_nominee_is_on_no_roster_and_not_eligible(world):
+    """On a day before the nomination, the officer is nobody's nominee: not listed on the roster of that day, and their
+    standing says when they were nominated (not "eligible", which would read as a nominee waiting to be enrolled)."""
+    db, w = world
+    with db.session() as session:
+        ann = nominate(session, w, on=TODAY - 3 * DAY).id
+    with db.session() as session:
+        assert "Ann Order" in [n["full_name"] for n in nominees.list_nominees(session, OFFICER, as_of=TODAY - 3 * DAY)]
+        assert "Ann Order" not in [n["full_name"] for n in nominees.list_nominees(session, OFFICER, as_of=TODAY - 4 * DAY)]
+        before = nominees.nominee_detail(session, OFFICER, ann, as_of=TODAY - 4 * DAY)["standing"]
+        assert before["status"] == "not_yet_nominated" and before["authorized"] is False
+        assert nominees.nominee_detail(session, OFFICER, ann, as_of=TODAY - 3 * DAY)["standing"]["status"] == "ineligible"  # no background result yet
