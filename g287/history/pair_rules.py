@@ -4,9 +4,11 @@ removed, the pair is left as an ingest without the entry would have left it.
 An ingest compares an agency created for a new name with the known agencies of its state (identity._resolve_names):
 the normalization rules join names whatever the evidence; the others need it (the same agreements passing from the
 known name, in the list before, to the new one) and never join names one publication lists together. Here the
-newer of the two agencies is compared with the older one at the publication that first listed it, with the lists'
+newer of the two names is compared with the older one's agency at the publication that first listed it, with the lists'
 evidence of that publication. At or above the threshold the two are merged (as the ingest would have merged them,
-with no one to ask); below it, the pair is proposed for review.
+with no one to ask); below it, the pair is proposed for review. Only the entry's own names are judged, each where it
+was first listed: when the newer name's agency holds other names since (joined by a rule, an alias or a review),
+judging it would join names an ingest never compared, so the pair is left to a reviewer.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from g287.registry.publications import order_key
 class Judgement:
     """What the rules did with the pair. `outcome`: "merged", "proposed", "apart" (no rule relates the names, or
     too weakly), "one agency" (already), "waiting" (a review candidate of the pair waits: the review decides),
-    "kept apart" (another alias entry between their names) or "unknown" (a name not in the database)."""
+    "kept apart" (another alias entry between their names), "joined to other names" (the newer name's agency holds
+    other names since: not judged alone) or "unknown" (a name not in the database)."""
 
     outcome: str
     match: Match | None = None
@@ -52,13 +55,19 @@ def judge_pair(conn: Connection, state: str, name: str, other_name: str) -> Judg
     parted = set().union(*(table.different_from(state, n) for n in names[agency]))
     if parted & {agency_key(n) for n in names[other]}:
         return Judgement("kept apart")
-    first = _first_listings(conn, [agency, other])
-    if agency not in first or other not in first:
-        return Judgement("apart")  # an agency no list names was never compared by an ingest
-    # The newer agency: first listed later, it is the one an ingest of the lists in order creates second and compares
-    # with the other (first listed by one publication: the one that ingest created later).
-    newer, older = sorted((agency, other), key=lambda a: (first[a][0], a), reverse=True)
-    _order, series, seq = first[newer]
+    # The entry's own names are judged, each where it was first listed, not the groups the agencies have become:
+    # an ingest compared the agency created for the newer name, holding that name alone, with the known agencies.
+    first = {n: _first_listing_of_name(conn, state, n) for n in (name, other_name)}
+    if first[name] is None or first[other_name] is None:
+        return Judgement("apart")  # a name no list gives was never compared by an ingest
+    agency_of_name = {name: agency, other_name: other}
+    newer_name = max((name, other_name), key=lambda n: (first[n][0], agency_of_name[n]))
+    newer, older = agency_of_name[newer_name], agency_of_name[name if newer_name == other_name else other_name]
+    if {agency_key(n) for n in names[newer]} != {agency_key(newer_name)}:
+        # Joined since to other names (by a rule, an alias or a review): judging the group would join names an ingest
+        # never compared (a third agency with it), so the rules do not judge it alone; a reviewer may.
+        return Judgement("joined to other names")
+    _order, series, seq = first[newer_name]
     (listed_now, arrived), before, _after = agreements_at(conn, series, seq, {state})
     listed_together = older in listed_now
     continuity = sorted(arrived.get(newer, set()) & (before.get(older, set()) - arrived.get(older, set())), key=str)
@@ -113,23 +122,16 @@ def _candidate_between(conn: Connection, agency: int, other: int) -> int | None:
     return conn.execute(query).scalars().first()
 
 
-def _first_listings(conn: Connection, agency_ids: list[int]) -> dict[int, tuple[tuple, str, int]]:
-    """For each agency, the first publication (in ICE's order of publishing) that lists one of its names: (its
-    order, its series, its seq)."""
+def _first_listing_of_name(conn: Connection, state: str, name: str) -> tuple[tuple, str, int] | None:
+    """The first publication (in ICE's order of publishing) that lists the name (up to its key): (its order, its
+    series, its seq), or None."""
     query = (
-        select(
-            AgencyName.agency_id, ListingRun.series, ListingRun.first_seq,
-            Publication.published_on, Publication.half, Publication.source_modified_at, Publication.imported_at, Publication.id,
-        )
+        select(ListingRun.series, ListingRun.first_seq, Publication.published_on, Publication.half, Publication.source_modified_at, Publication.imported_at, Publication.id)
         .select_from(ListingRun)
         .join(RawRow, RawRow.id == ListingRun.raw_row_id)
         .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
         .join(Publication, (Publication.series == ListingRun.series) & (Publication.seq == ListingRun.first_seq))
-        .where(AgencyName.agency_id.in_(agency_ids))
+        .where(AgencyName.state_usps == state, AgencyName.key == agency_key(name))
     )
-    first: dict[int, tuple[tuple, str, int]] = {}
-    for agency_id, series, seq, published_on, half, modified_at, imported_at, publication_id in conn.execute(query):
-        found = (order_key(published_on, half, modified_at, imported_at, publication_id), series, seq)
-        if agency_id not in first or found[0] < first[agency_id][0]:
-            first[agency_id] = found
-    return first
+    found = [(order_key(published_on, half, modified_at, imported_at, publication_id), series, seq) for series, seq, published_on, half, modified_at, imported_at, publication_id in conn.execute(query)]
+    return min(found, key=lambda f: f[0]) if found else None

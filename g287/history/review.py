@@ -277,6 +277,8 @@ def _judgement_text(judgement: Judgement, nothing_else: bool) -> str:
         return f"; the identity rules join the two names into one agency ({match.reason}; confidence {match.confidence:.2f})"
     if judgement.outcome == "proposed":
         return f"; the identity rules propose the pair: review candidate {judgement.candidate_id} ({match.reason}; confidence {match.confidence:.2f})"
+    if judgement.outcome == "joined to other names":
+        return "; the newer name is joined to other names since, so the identity rules do not judge it alone (an ingest compared it alone): review the pair by hand if need be"
     if judgement.outcome == "apart" and nothing_else:
         # Said only when nothing else changed: the reader would otherwise not know whether the rules were run.
         return "; no identity rule joins the two names: they stay two agencies"

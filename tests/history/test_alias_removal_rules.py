@@ -153,3 +153,42 @@ def test_the_command_prints_what_the_rules_did(db, tmp_path, alias_file):
     assert result.output == (
         "removed; the identity rules join the two names into one agency (same name once abbreviations are written out; confidence 0.95)\n"
     )
+
+
+def test_a_name_joined_to_other_names_since_is_not_judged_with_them(db, tmp_path, alias_file, actor):
+    """The entry kept 'Collier County SO' apart from the Sheriff's Office, and the lists joined it since to the
+    Tactical Unit (the same agreement passing): judging the group would put the Tactical Unit, listed beside the
+    Sheriff's Office as another agency, into it. The pair is left to a reviewer, and the outcome says so."""
+    sheriff = row("FL", "Collier County Sheriff's Office", "JEM", "2025-04-01", "County")
+    unit = row("FL", "Collier County Sheriff's Office Tactical Unit", "TFM", "2025-03-03", "County")
+    abbreviated = row("FL", "Collier County SO", "TFM", "2025-03-03", "County")
+    write_entry(alias_file, "different", abbreviated.agency, sheriff.agency)
+    publish(db, tmp_path / "lists", [sheriff, unit], [sheriff, abbreviated])
+    before = registry_state(db)
+    outcome = review.remove_alias(db, actor, "FL", abbreviated.agency, sheriff.agency)
+    assert "the newer name is joined to other names since, so the identity rules do not judge it alone" in outcome
+    assert registry_state(db) == before
+
+
+def test_the_newer_name_is_judged_where_it_was_first_listed(db, fresh_db, tmp_path, alias_file, actor):
+    """A name first listed beside the other (so, for an ingest, another agency unless normalization joins them) is
+    judged there, not where its agency's other names were first listed: nothing is proposed that an ingest without
+    the entry would not propose, and adding the entry again leaves no candidate waiting."""
+    misspelt = row("FL", "Alachua Police Departent", "TFM", "2025-04-01")
+    division = row("FL", "Alachua Police Department Patrol Division", "WSO", "2025-03-03")
+    department = row("FL", "Alachua Police Department", "WSO", "2025-03-03")
+    lists = ([OTHER, misspelt], [OTHER, division], [OTHER, misspelt, department])
+
+    def publish_three(database, folder):
+        folder.mkdir()
+        publisher = Publisher(database, folder)
+        for day, rows in zip(("2025-05-16", "2025-05-29", "2025-06-17"), lists):
+            publisher.publish("participating", day, rows)
+
+    write_entry(alias_file, "different", department.agency, misspelt.agency)
+    publish_three(db, tmp_path / "lists")
+    review.remove_alias(db, actor, "FL", department.agency, misspelt.agency)
+    publish_three(fresh_db, tmp_path / "again")
+    assert registry_state(db) == registry_state(fresh_db)
+    review.add_alias(db, actor, "FL", department.agency, "different", misspelt.agency, "checked again")
+    assert registry_state(db)["review"] == []
