@@ -362,6 +362,8 @@ def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, age
     as_of = day_argument("as_of", as_of) or days.today()
     table: dict[tuple, dict] = {}
     for nominee, moa, agency in _nominee_rows(session, scope, None):
+        if nominee.nominated_on > as_of:
+            continue  # not a nominee yet on that day (as the roster of the day: nominees.list_nominees)
         key = (agency.id, moa.model)
         row = table.setdefault(key, {"agency_id": agency.id, "agency": agency.name, "state": agency.state_usps, "model": moa.model, "moa_status": moa.status, "nominees": 0, "eligible": 0, "in_training": 0, "certified": 0, "authorized": 0})
         state = standing(session, nominee, as_of)

@@ -255,3 +255,17 @@ def test_before_the_nomination_a_nominee_is_on_no_roster_and_not_eligible(world)
         before = nominees.nominee_detail(session, OFFICER, ann, as_of=TODAY - 4 * DAY)["standing"]
         assert before["status"] == "not_yet_nominated" and before["authorized"] is False
         assert nominees.nominee_detail(session, OFFICER, ann, as_of=TODAY - 3 * DAY)["standing"]["status"] == "ineligible"  # no background result yet
+
+
+def test_the_summary_of_a_past_day_counts_the_nominees_of_that_day(world):
+    db, w = world
+    with db.session() as session:
+        ann = nominate(session, w, on=TODAY - 3 * DAY).id
+        nominees.record_background(session, OFFICER, ann, result="passed", completed_on=TODAY - 10 * DAY, today=TODAY)
+    with db.session() as session:
+        for day in (TODAY - 4 * DAY, TODAY - 3 * DAY):
+            roster = nominees.list_nominees(session, OFFICER, as_of=day)
+            counted = sum(row["nominees"] for row in training.summary(session, OFFICER, as_of=day))
+            eligible = sum(row["eligible"] for row in training.summary(session, OFFICER, as_of=day))
+            assert counted == len(roster) and eligible == sum(1 for n in roster if n["eligible"])
+        assert counted == len(nominees.list_nominees(session, OFFICER, as_of=TODAY - 4 * DAY)) + 1  # Ann, from her day on
