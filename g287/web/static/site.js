@@ -14,17 +14,21 @@
       // A key was pressed on this menu since it took focus or was pointed at: its choice is the keyboard's, and a
       // released Enter is the one pressed here or in the list opened from here (not one that moved focus here).
       var byKeyboard = false;
+      // A choice made in a list opened with the pointer (where the keys, but the released Enter, never reach the
+      // page): an Enter released on the menu after it is the one that picked it, and sends it as any Enter does.
+      var pointerChoice = false;
       select.addEventListener("keydown", function (event) {
         byKeyboard = true;
         if (event.key === "Enter") { event.preventDefault(); }
       });
       select.addEventListener("keyup", function (event) {
-        if (event.key === "Enter" && byKeyboard) { form.submit(); }
+        if (event.key === "Enter" && (byKeyboard || pointerChoice)) { form.submit(); }
       });
-      select.addEventListener("pointerdown", function () { byKeyboard = false; });
-      select.addEventListener("blur", function () { byKeyboard = false; });
+      select.addEventListener("pointerdown", function () { byKeyboard = false; pointerChoice = false; });
+      select.addEventListener("blur", function () { byKeyboard = false; pointerChoice = false; });
       select.addEventListener("change", function () {
-        if (onChoice && !byKeyboard) { form.submit(); }
+        if (onChoice && !byKeyboard) { form.submit(); return; }
+        pointerChoice = !byKeyboard;
       });
     });
   });
