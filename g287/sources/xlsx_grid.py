@@ -3,8 +3,9 @@
 calamine reads a number in a date or time format as a date or a time whatever the number: any number below 1 is a
 time of day (0 and -5 both 00:00:00), NaN is 1899-12-30 00:00:00, and -INF or a number below about -1.07e11 makes
 it panic (a Rust panic, raised in Python as a BaseException that no `except Exception` catches, after printing to
-standard error). The register quotes a cell's raw value, and these are values no cell holds: such cells get back
-the number they store, and a sheet holding a number calamine would panic on is read without its numbers' formats.
+standard error); a number too large for a duration ([h]:mm:ss) or INF makes a value Python refuses (OverflowError).
+The register quotes a cell's raw value, and these are values no cell holds: such cells get back the number they
+store, and a sheet holding a number calamine would panic or overflow on is read without those numbers' formats.
 """
 
 from __future__ import annotations
@@ -44,8 +45,13 @@ def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes
     for name, target in sheets:
         if _would_panic(parts[name]):
             grids[name] = _read_without_date_formats(path, name, target, parts[name])
-        else:
+            continue
+        try:
             grids[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except OverflowError:
+            # A number too large for the duration or date its format shows (1e12 as [h]:mm:ss, INF): calamine makes
+            # a value Python cannot hold. The sheet is read again with such cells unformatted: the number they store.
+            grids[name] = _read_without_date_formats(path, name, target, parts[name])
     return grids
 
 

@@ -158,3 +158,19 @@ def test_a_panic_of_calamine_is_one_line_naming_the_file(tmp_path, monkeypatch):
         prepare(path)
     assert str(raised.value).startswith(f"{path.name}: the workbook cannot be read: calamine, the spreadsheet reader, failed on it (")
     assert "\n" not in str(raised.value)
+
+
+def test_a_number_too_large_for_a_duration_format_is_quoted_as_stored(tmp_path):
+    """1e12 or INF in a [h]:mm:ss cell made calamine build a duration Python cannot hold (OverflowError): the whole
+    workbook was refused as damaged. The sheet is read again with those cells unformatted."""
+    (tmp_path / "built").mkdir()
+    built = workbook(tmp_path / "built", [row("Agency 1", 1), row("Agency 2", 1), row("Agency 3", dt.date(2025, 5, 1))])
+    book = openpyxl.load_workbook(built)
+    for cell in (f"{SIGNED_COLUMN}2", f"{SIGNED_COLUMN}3"):
+        book.active[cell].number_format = "[h]:mm:ss"
+    book.save(built)
+    path = with_stored_values(built, tmp_path / built.name, {f"{SIGNED_COLUMN}2": "1e12", f"{SIGNED_COLUMN}3": "INF"})
+    prepared = prepare(path)
+    assert [r.signed_on for r in prepared.readings] == [None, None, dt.date(2025, 5, 1)]
+    quoted = [entries[0][0] for entries in signed_entries(prepared)[:2]]
+    assert quoted == ["1000000000000", "INF"]
