@@ -92,6 +92,12 @@ def _column_keys(header: list[str]) -> list[str]:
 # unchanged: rows already read in this process (an earlier file of the same run) are not read again. They are
 # found by their cells, without building the canonical content (most of the cost of a row seen before), or by
 # the content's digest when the cells differ but the content does not (an address wrapped differently).
+# The reading rules' version, in every row's digest. A stored row is reused by a later list with the same content,
+# register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
+# entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
+# change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
+READING_RULES = "2026-11-29"
+
 _readings: dict[tuple, RowReading] = {}
 _readings_by_cells: dict[tuple, RowReading] = {}
 _READINGS_KEPT = 200_000
@@ -107,7 +113,7 @@ def read_row(layout: Layout, row: SourceRow) -> RowReading:
         if cached is not None:
             return cached
     content = _raw_content(layout, row)
-    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256((READING_RULES + "\n" + content).encode("utf-8")).hexdigest()
     cache_key = (layout.signature, digest)
     reading = _readings.get(cache_key)
     if reading is None:
