@@ -67,7 +67,7 @@ def read_xlsx(path: Path) -> SourceTable:
         _check_archive_sizes(name, archive)
         sheets: list[tuple[str, str]] = []
         try:
-            sheets, hidden_sheets, dates_from_1904 = _workbook_facts(archive)
+            sheets, hidden_sheets, dates_from_1904, missing_sheets = _workbook_facts(archive)
             modified_at = _modified_at(archive)
             parts = {sheet_name: part_bytes(archive, target) for sheet_name, target in sheets}
             rels = {
@@ -76,6 +76,9 @@ def read_xlsx(path: Path) -> SourceTable:
         except PartError as error:
             raise SourceError(name, error.describe(sheets)) from None
     if not sheets:
+        if missing_sheets:
+            sheet_name, target = missing_sheets[0]
+            raise SourceError(name, f"the workbook's sheet {sheet_name!r} is missing ({target} is not in the archive)")
         raise SourceError(name, "the workbook has no worksheet")
     row_facts = {sheet_name: _check_dimensions(name, sheet_name, parts[sheet_name]) for sheet_name, _target in sheets}
     try:
@@ -86,7 +89,11 @@ def read_xlsx(path: Path) -> SourceTable:
         raise SourceError(name, calamine_failure(path, sheets, parts, error)) from None
 
     chosen = None
-    notes: list[Note] = []
+    # A sheet the workbook names whose part is not in the archive: damaged, but the list may be on another sheet.
+    notes: list[Note] = [
+        Note(problem=f"the workbook names a sheet {sheet_name!r} whose part is missing ({target} is not in the archive)", action="not read; the list was looked for on the other sheets")
+        for sheet_name, target in missing_sheets
+    ]
     for sheet_name, _target in sheets:
         grid = grids[sheet_name]
         header = find_header(grid)
@@ -244,27 +251,30 @@ def _check_archive_sizes(name: str, archive: zipfile.ZipFile) -> None:
         raise SourceError(name, f"refused: the workbook would decompress to {megabytes(total)} (limit {megabytes(limit)}, G287_MAX_WORKBOOK_MB)")
 
 
-def _workbook_facts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool]:
+def _workbook_facts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool, list[tuple[str, str]]]:
     """The sheets as (name, path of its XML in the archive), visible ones first, each in workbook order; the names
-    of the hidden ones; and whether the workbook counts dates in the 1904 date system."""
+    of the hidden ones; whether the workbook counts dates in the 1904 date system; and the sheets it names whose
+    part is not in the archive (name, path)."""
     workbook = part_xml(archive, "xl/workbook.xml")
     rels_root = part_xml(archive, "xl/_rels/workbook.xml.rels")
     targets = {rel.get("Id"): rel.get("Target") for rel in rels_root.iter(f"{_NS_PKG_REL}Relationship")}
-    sheets, hidden = [], set()
+    sheets, hidden, missing = [], set(), []
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_NS_REL}id"))
         if not target:
             continue
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        if path in archive.NameToInfo:
-            sheets.append((sheet.get("name"), path))
-            if sheet.get("state") in ("hidden", "veryHidden"):
-                hidden.add(sheet.get("name"))
+        if path not in archive.NameToInfo:
+            missing.append((sheet.get("name"), path))
+            continue
+        sheets.append((sheet.get("name"), path))
+        if sheet.get("state") in ("hidden", "veryHidden"):
+            hidden.add(sheet.get("name"))
     # A hidden sheet is not what the workbook shows: the list is looked for on the visible sheets first.
     sheets.sort(key=lambda item: item[0] in hidden)
     properties = workbook.find(f"{_NS_MAIN}workbookPr")
     from_1904 = properties is not None and (properties.get("date1904") or "").strip().lower() in ("1", "true")
-    return sheets, hidden, from_1904
+    return sheets, hidden, from_1904, missing
 
 
 def _sheet_relationships(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:

@@ -65,6 +65,7 @@ CASES = {
     "list of sheets missing": ({"xl/workbook.xml": None}, "the workbook's list of sheets is missing (xl/workbook.xml is not in the archive)"),
     "index of parts cut short": ({"xl/_rels/workbook.xml.rels": truncated}, "the workbook's index of its parts is damaged or truncated (xl/_rels/workbook.xml.rels)"),
     "sheet cut short": ({"xl/worksheets/sheet1.xml": truncated}, SHEET),
+    "the only sheet missing": ({"xl/worksheets/sheet1.xml": None}, "the workbook's sheet 'Sheet1' is missing (xl/worksheets/sheet1.xml is not in the archive)"),  # was "the workbook has no worksheet"
     "sheet's links cut short": ({"xl/worksheets/_rels/sheet1.xml.rels": truncated}, "the links of the workbook's sheet 'Sheet1' are damaged or truncated (xl/worksheets/_rels/sheet1.xml.rels)"),
 }
 
@@ -109,3 +110,19 @@ def test_no_message_quotes_a_bare_xml_name(tmp_path):
     # The parts a list cannot be read without (the sheet, its shared strings, the workbook and its relationships...)
     # are refused; a part it can do without (the document's properties) is not: both kinds were tried.
     assert {"xl/workbook.xml", "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"} <= set(refused) and len(refused) < len(members), refused
+
+
+def test_a_second_sheet_whose_part_is_missing_is_registered_and_the_list_read(tmp_path):
+    """The workbook names a second sheet whose part is not in the archive: the list on the first is read, and the
+    missing sheet is a note of the register (it was skipped in silence)."""
+
+    def another_sheet(data: bytes) -> bytes:
+        return data.replace(b"</sheets>", b'<sheet name="Extra" sheetId="99" r:id="rId99"/></sheets>')
+
+    def its_relationship(data: bytes) -> bytes:
+        return data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet9.xml"/></Relationships>')
+
+    path = copy_of(tmp_path / MAY_29.name, {"xl/workbook.xml": another_sheet, "xl/_rels/workbook.xml.rels": its_relationship})
+    table = read_xlsx(path)
+    assert table.sheet_name == "Sheet1" and len(table.rows) > 600
+    assert [n.problem for n in table.notes if "Extra" in n.problem] == ["the workbook names a sheet 'Extra' whose part is missing (xl/worksheets/sheet9.xml is not in the archive)"]
