@@ -13,7 +13,7 @@ from g287 import __version__, days
 from g287.catalog import catalog
 from g287.errors import NotFound
 from g287.geo import reference
-from g287.geo.maps import render_map
+from g287.geo.maps import age_note, date_text, list_title, publication_name, render_map
 from g287.geo.raster import svg_to_png
 from g287.registry import figures
 from g287.registry.publications import label
@@ -32,7 +32,7 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
     day = as_of or days.today()
     force = publications_in_force(session, day)
     try:
-        map_svg = render_map(session, "state", day, None, "moas", None, map_id="factsheet-map")
+        map_svg = render_map(session, "state", day, None, "moas", None, map_id="factsheet-map", web=True)
     except NotFound:
         map_svg = None  # no participating list in force: the sheet says so
     stats = figures.stats(session, day)
@@ -50,6 +50,7 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
     state_word = ("state or territory", "states and territories") if territories else ("state", "states")
     return {
         "as_of": stats["as_of"],
+        **_title(force, as_of),
         "stats": stats,
         "participating": force.participating,
         "pending": force.pending,
@@ -67,6 +68,26 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "map_svg": map_svg,
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
+    }
+
+
+def _title(force, as_of: dt.date | None) -> dict:
+    """The sheet's title names the list its figures come from, never "as of" a day: printed in November, a sheet of
+    July's list titled with the day read as November's figures. `lead` says which list and why that one (the latest
+    held, or the one in force on the date chosen); `age_note` how old the latest is when it is not today's."""
+    publication = force.participating or force.pending
+    if publication is None:
+        return {"title": f"The 287(g) program: no list of ICE's held on or before {date_text(force.as_of)}", "lead": "", "why": "", "age_note": None}
+    if force.participating is not None:
+        title = f"The 287(g) program in {list_title(publication.published_on)}"
+    else:
+        title = f"The 287(g) program in ICE's pending list of {date_text(publication.published_on)}"
+    why = "the latest this registry holds" if as_of is None else f"the list in force on {date_text(as_of)}"
+    return {
+        "title": title,
+        "lead": f"Figures from {publication_name(publication)}, {why}.",
+        "why": why,  # the page says it beside the list's name in its source line (printed, the sheet fits one page)
+        "age_note": age_note(publication, as_of, days.today()),
     }
 
 
@@ -125,10 +146,10 @@ def factsheet_pdf(sheet: dict) -> bytes:
 def definitions(sheet: dict) -> str:
     """The definitions paragraph at the foot of the sheet."""
     if not sheet["stats"]["participating"]:
-        lead = "Definitions: pending listings are the rows of ICE's pending list in force on the date (the latest published on or before it); agencies and states are the distinct agencies and states those rows name. "
+        lead = "Definitions: pending listings are the rows of ICE's pending list in force on the date (the latest held by this registry and published on or before it); agencies and states are the distinct agencies and states those rows name. "
     else:
         lead = (
-            "Definitions: MOAs are the rows of ICE's participating list in force on the date (the latest published on or before it); "
+            "Definitions: MOAs are the rows of ICE's participating list in force on the date (the latest held by this registry and published on or before it); "
             "agencies and states are the distinct agencies and states those rows name; pending listings are the rows of ICE's pending list in force. "
         )
     return _text(
@@ -148,7 +169,7 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN_MM, TOP_MM, MARGIN_MM)
     pdf.add_page()
-    pdf.set_title(_text(f"The 287(g) program as of {sheet['as_of']}"))
+    pdf.set_title(_text(sheet["title"]))
     pdf.set_creator(f"g287 {sheet['version']}")
     width = pdf.w - 2 * MARGIN_MM
     bottom = pdf.h - BOTTOM_MM
@@ -166,17 +187,23 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
         return len(pdf.multi_cell(width, line, text, dry_run=True, output="LINES")) * line
 
     pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(width, 9, _text(f"The 287(g) program as of {sheet['as_of']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 9, _text(sheet["title"]), new_x="LMARGIN", new_y="NEXT")  # wraps rather than running off the page
     pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(width, 4.5, _text("Figures from U.S. Immigration and Customs Enforcement's published lists of 287(g) participating and pending agencies, as held by the g287 registry. One MOA is one row of ICE's participating list, as ICE counts them."), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 4.5, _text(" ".join(filter(None, [
+        sheet["lead"],
+        "ICE (U.S. Immigration and Customs Enforcement) publishes the lists of 287(g) participating and pending agencies; the g287 registry keeps them. One MOA is one row of ICE's participating list, as ICE counts them.",
+    ]))), new_x="LMARGIN", new_y="NEXT")
+    if sheet["age_note"]:
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.multi_cell(width, 4.5, _text(sheet["age_note"]), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     if not p and not q:
         pdf.set_font("Helvetica", "", 12)
-        pdf.cell(width, 8, _text(f"No participating list had been published on or before {sheet['as_of']}."), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 6, _text(f"This registry holds no list of ICE's published on or before {sheet['as_of']}."), new_x="LMARGIN", new_y="NEXT")
         return pdf
     if not p:
         pdf.set_font("Helvetica", "", 11)
-        pdf.multi_cell(width, 5.5, _text(f"No participating list had been published on or before {sheet['as_of']}; ICE's pending list in force on that date:"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5.5, _text(f"This registry holds no participating list of ICE's published on or before {sheet['as_of']}; ICE's pending list in force on that date:"), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
     cards = sheet["cards"]
@@ -221,7 +248,7 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
             pdf.ln(1)
 
         room(7 + 5)
-        _heading(pdf, width, "By agency type")
+        _heading(pdf, width, "MOAs by agency type (TYPE column)")  # rows, not the agencies counted above
         pdf.set_font("Helvetica", "", 9)
         types = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other", "unknown": "Unknown"}
         pdf.cell(width, 5, _text(", ".join(f"{types.get(k, k)}: {v:,}" for k, v in p["by_agency_type"].items() if v)), new_x="LMARGIN", new_y="NEXT")

@@ -80,6 +80,7 @@ class MapData:
     caption: list[str]
     notes: list[str] = field(default_factory=list)
     view: tuple[float, float, float] | None = None  # map units -> px: translate x, y, then scale (None: the nation)
+    legend_title: str | None = None  # what the legend's classes measure, when their labels alone do not say
 
 
 def _class_of(value: float, classes: list[list]) -> int:
@@ -106,8 +107,51 @@ def _moas(n: int, models: Counter, *, counts: bool = False) -> str:
     return f"{n:,} MOA{'s' if n != 1 else ''}: {_models_text(models, counts)}"
 
 
-def _date_text(day: dt.date) -> str:
+# How every figure names the list it comes from (the maps, the pages, the fact sheet), in one wording. ICE replaces
+# its lists every few days and this registry may hold none of the latest: a figure headlined "as of" today read as
+# today's while it was a list's of months before.
+
+
+def date_text(day: dt.date) -> str:
+    """"9 July 2025"."""
     return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def list_title(published: dt.date) -> str:
+    """The short name of a participating list, for a map's or the fact sheet's title: "ICE's list of 9 July 2025"."""
+    return f"ICE's list of {date_text(published)}"
+
+
+def list_name(kind: str, published: dt.date, half: str | None, whose: str = "ICE's") -> str:
+    """"ICE's participating list of 9 July 2025 (am)"."""
+    return f"{whose} {kind} list of {date_text(published)}" + (f" ({half})" if half else "")
+
+
+def publication_name(publication) -> str:
+    """list_name of a stored publication (ICE's or this registry's own)."""
+    whose = "ICE's" if publication.origin == "ice" else "this registry's"
+    return list_name(publication.kind, publication.published_on, publication.half, whose)
+
+
+def list_lead(publication, as_of: dt.date | None) -> str:
+    """The opening of a headline, before its figures: which list they come from, and why that one. Without a date
+    chosen, the latest held ("In ICE's participating list of 9 July 2025 (am), the latest this registry holds");
+    with one, the list in force on it ("In force on 1 June 2025, ICE's participating list of 29 May 2025 (am)")."""
+    if as_of is None:
+        return f"In {publication_name(publication)}, the latest this registry holds"
+    return f"In force on {date_text(as_of)}, {publication_name(publication)}"
+
+
+def age_note(publication, as_of: dt.date | None, today: dt.date) -> str | None:
+    """When a page shows the latest list held (no date chosen) and that list is not today's: how old it is. None
+    otherwise (a date chosen names its own day; a list of today is today's)."""
+    if publication is None or as_of is not None or publication.published_on >= today:
+        return None
+    age = (today - publication.published_on).days
+    return (
+        f"ICE replaces its lists every few days; the newest {publication.kind} list this registry holds was published on "
+        f"{date_text(publication.published_on)}, {counted(age, 'day')} before today: these are not today's figures."
+    )
 
 
 def render_map(
@@ -119,11 +163,13 @@ def render_map(
     state: str | None = None,
     *,
     map_id: str | None = None,
+    web: bool = False,
 ) -> str:
     """The SVG of a choropleth map: `level` "state" or "county"; `measure` "moas" (MOAs as ICE counts
-    them) or "coverage"; `state` (a USPS code) draws only that state's counties. Raises G287Error (NotFound)
+    them) or "coverage"; `state` (a USPS code) draws only that state's counties. `web`: for a reader of the site
+    (the fact sheet), who is pointed to its method page rather than to a command. Raises G287Error (NotFound)
     when no participating list is in force on the date, or for a bad argument."""
-    data, ident = _map_data(session, level, as_of, model, measure, state, map_id)
+    data, ident = _map_data(session, level, as_of, model, measure, state, map_id, web=web)
     return _svg(data, ident)
 
 
@@ -141,6 +187,9 @@ class MapFigure:
     unit: str  # what the legend counts: "counties" | "states"
     caption: list[str]
     notes: list[str]
+    legend_title: str | None = None
+    # (phrase, address): the caption's phrase the page makes a link (the method page listing unmatched counties)
+    caption_link: tuple[str, str] | None = None
 
 
 def map_figure(
@@ -154,13 +203,14 @@ def map_figure(
     map_id: str | None = None,
 ) -> MapFigure:
     """The map `render_map` draws, as a MapFigure (same arguments, same errors)."""
-    data, ident = _map_data(session, level, as_of, model, measure, state, map_id)
+    data, ident = _map_data(session, level, as_of, model, measure, state, map_id, web=True)
     counts = _classify(data)
     legend = [{"colour": colour, "text": _legend_text(data, index, counts), "count": counts.get(index, 0)} for index, (_l, _h, _t, colour) in enumerate(data.classes)]
-    return MapFigure(_map_only_svg(data, ident), data.title, data.subtitle, legend, data.unit, data.caption, data.notes)
+    link = (UNMATCHED_ON_THE_WEB, "/about#unmatched") if any(UNMATCHED_ON_THE_WEB in line for line in data.caption) else None
+    return MapFigure(_map_only_svg(data, ident), data.title, data.subtitle, legend, data.unit, data.caption, data.notes, data.legend_title, link)
 
 
-def _map_data(session: Session, level: str, as_of, model, measure: str, state, map_id) -> tuple[MapData, str]:
+def _map_data(session: Session, level: str, as_of, model, measure: str, state, map_id, *, web: bool = False) -> tuple[MapData, str]:
     if level not in LEVELS:
         raise G287Error(f"unknown map level {level!r}: state or county")
     if measure not in MEASURES:
@@ -176,14 +226,17 @@ def _map_data(session: Session, level: str, as_of, model, measure: str, state, m
     listings = located_listings(session, publication, vintage.name, model)
     figures = coverage_of(publication, vintage, listings, model, as_of)
     if level == "county":
-        data = _county_map(figures, listings, vintage, measure, info)
+        data = _county_map(figures, listings, vintage, measure, info, web)
     else:
-        data = _state_map(figures, listings, measure)
+        data = _state_map(figures, listings, measure, web)
     ident = map_id or "g287map-" + hashlib.sha1(f"{level}|{figures['as_of']}|{model}|{measure}|{state}|{publication.id}".encode()).hexdigest()[:8]
     return data, ident
 
 
-def _headline_lines(figures: dict, info) -> list[str]:
+UNMATCHED_ON_THE_WEB = "listed on the method page"
+
+
+def _headline_lines(figures: dict, info, web: bool = False) -> list[str]:
     p = figures["percent"]
     listings = figures["listings"]
     if info is not None:
@@ -195,6 +248,8 @@ def _headline_lines(figures: dict, info) -> list[str]:
             f"{counted(s['listings_not_located'], 'listing')} {noun(s['listings_not_located'], 'is', 'are')} not on the map (no county in ICE's list, or a county that could not be matched)."
         )
         return [text]
+    # The command's reader can run the command; the site's reader finds the texts on the method page.
+    unmatched_hint = UNMATCHED_ON_THE_WEB if web else "see `g287 counties unmatched`"
     territories = figures["territories_with_agreement"]
     # ICE's count of states takes in the territories; this one does not, and says so beside them.
     elsewhere = f" and {len(territories)} {'territory' if len(territories) == 1 else 'territories'} ({', '.join(territories)})" if territories else ""
@@ -203,7 +258,7 @@ def _headline_lines(figures: dict, info) -> list[str]:
         f"{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties ({p['counties_with_county_agency']}%) have a participating "
         f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them.",
         f"{counted(listings['total'] - listings['located'], 'listing')} {noun(listings['total'] - listings['located'], 'is', 'are')} not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
-        f"(municipal and state agencies mostly), {listings['county_not_matched']:,} whose county could not be matched (see `g287 counties unmatched`)"
+        f"(municipal and state agencies mostly), {listings['county_not_matched']:,} whose county could not be matched ({unmatched_hint})"
         + (f", {listings['county_not_in_vintage']:,} in a county not of this vintage." if listings["county_not_in_vintage"] else "."),
     ]
 
@@ -218,13 +273,21 @@ def _subtitle(figures: dict) -> list[str]:
 
 
 def _title(kind: str, measure: str, figures: dict, info) -> str:
-    what = "287(g) MOAs" if measure == "moas" else "287(g) coverage"
+    """The map's title names the list drawn, never the day asked about: a map of July's list titled "as of" a day
+    in November read as November's."""
     where = f" in {info.name}" if info is not None else ""
     model = f", {catalog().models[figures['model']].name} ({figures['model']}) only" if figures["model"] else ""
-    return f"{what} by {kind}{where}{model}, as of {_date_text(dt.date.fromisoformat(figures['as_of']))}"
+    source = list_title(dt.date.fromisoformat(figures["publication"]["published"]))
+    if measure == "coverage" and kind == "state":
+        # "287(g) coverage" in percent painted states holding MOAs (only state or municipal agencies) as 0%: the
+        # title says what the percentage counts.
+        return f"Share of each state's counties with a participating county agency (TYPE County){model}, {source}"
+    if measure == "coverage":
+        return f"Counties by the participating agencies located in them{where}{model}, {source}"
+    return f"287(g) MOAs by {kind}{where}{model}{', in' if model else ' in'} {source}"
 
 
-def _county_map(figures: dict, listings, vintage, measure: str, info) -> MapData:
+def _county_map(figures: dict, listings, vintage, measure: str, info, web: bool = False) -> MapData:
     geometry = shapes()
     breakdown = county_breakdown(listings)
     groups: dict[str, list[reference.County]] = {}
@@ -276,15 +339,16 @@ def _county_map(figures: dict, listings, vintage, measure: str, info) -> MapData
         features=features,
         classes=classes,
         unit="counties",
-        caption=_headline_lines(figures, info),
+        caption=_headline_lines(figures, info, web),
         notes=notes,
+        legend_title="Counties by the participating agencies located in them (by their listed county)" if measure == "coverage" else None,
     )
     if info is not None:
         data.view = _fit([geometry["counties"][k]["bbox"] if not k.startswith("state:") else geometry["states"][k.split(":", 1)[1]]["bbox"] for k in groups])
     return data
 
 
-def _state_map(figures: dict, listings, measure: str) -> MapData:
+def _state_map(figures: dict, listings, measure: str, web: bool = False) -> MapData:
     geometry = shapes()
     by_fips = {s.fips: s for s in reference.states().values()}
     models_by_state: dict[str, Counter] = {}
@@ -310,7 +374,22 @@ def _state_map(figures: dict, listings, measure: str) -> MapData:
     territories = figures["territories_with_agreement"]
     if territories:
         notes.append("Territories are not drawn; MOAs there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
-    return MapData(_title("state", measure, figures, None), _subtitle(figures), features, classes, "states", _headline_lines(figures, None), notes)
+    caption = _headline_lines(figures, None, web)
+    legend_title = None
+    if measure == "coverage":
+        legend_title = "Percent of the state's counties in which a participating agency of TYPE County is located"
+        caption = [_not_counted_in_coverage(figures)] + caption
+    return MapData(_title("state", measure, figures, None), _subtitle(figures), features, classes, "states", caption, notes, legend_title=legend_title)
+
+
+def _not_counted_in_coverage(figures: dict) -> str:
+    """The states the coverage map paints 0% although the list gives them MOAs (all of them state or municipal
+    agencies, or agencies whose county is not located), from the data."""
+    zero = [usps for usps, s in figures["by_state"].items() if s["moas"] and s["counties_total"] and not s["counties_with_county_agency"]]
+    return (
+        "State and municipal agencies are not counted here: a state at 0% may still have MOAs "
+        f"(in this list: {', '.join(zero) if zero else 'none'})."
+    )
 
 
 def _not_on_state_map(figures: dict) -> str:
@@ -414,7 +493,10 @@ def _svg(data: MapData, ident: str) -> str:
     legend_rows = row + 1
     caption_lines = [line for text in data.caption for line in _wrap(text)]
     note_lines = [line for text in data.notes for line in _wrap(text, 160)]
-    legend_top = HEADER + MAP_HEIGHT + 10
+    heading = 20 if data.legend_title else 0  # the line saying what the classes measure, above them
+    title_lines = _wrap(data.title, 84)  # bold 19 px: a longer line runs off the map's width
+    header = HEADER + 23 * (len(title_lines) - 1)
+    legend_top = header + MAP_HEIGHT + 10 + heading
     caption_top = legend_top + 22 * legend_rows + 12
     height = caption_top + 16 * len(caption_lines) + 13 * len(note_lines) + 10
     description = " ".join(data.caption + data.notes)
@@ -424,10 +506,13 @@ def _svg(data: MapData, ident: str) -> str:
     )
     out.append(f'<title id="{esc(ident)}-title">{esc(data.title)}</title><desc id="{esc(ident)}-desc">{esc(description)}</desc>')
     out.append(f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>')
-    out.append(f'<text x="12" y="26" font-size="19" font-weight="bold" fill="#111111">{esc(data.title)}</text>')
+    for i, line in enumerate(title_lines):
+        out.append(f'<text x="12" y="{26 + 23 * i}" font-size="19" font-weight="bold" fill="#111111">{esc(line)}</text>')
     for i, line in enumerate(data.subtitle):
-        out.append(f'<text x="12" y="{48 + 15 * i}" font-size="11.5" fill="#333333">{esc(line)}</text>')
-    out += _shapes(data, HEADER)
+        out.append(f'<text x="12" y="{48 + 23 * (len(title_lines) - 1) + 15 * i}" font-size="11.5" fill="#333333">{esc(line)}</text>')
+    out += _shapes(data, header)
+    if data.legend_title:
+        out.append(f'<text x="12" y="{legend_top - 8}" font-size="12" font-weight="bold" fill="#111111">{esc(data.legend_title)}</text>')
     out.append(f'<g class="g287-legend" role="list" aria-label="Legend: {esc(data.unit)} per class">')
     for index, (_low, _high, _label, colour) in enumerate(data.classes):
         x, row, text = legend_items[index]

@@ -202,10 +202,14 @@ def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:
             count = omission["publications"]
             return "omitted once, listed again later" if count == 1 else f"omitted from {count} publications, listed again later"
     # ends[i] is reinstated by reinstated[i]; an end without a reinstatement (the last) lasts until today.
+    # ICE gives no reason when an agreement leaves its list: the text says what was observed (an absence) and that
+    # "end" is this registry's word for it, never a termination (the JSON's keys and the lifecycle's statuses stay).
     for index, end in enumerate(life.ends):
         back = life.reinstated[index] if index < len(life.reinstated) else None
         if seq_of[end["publication_id"]] <= to_seq and (back is None or to_seq < seq_of[back["publication_id"]]):
-            return "ended, later reinstated" if back else f"ended (absent from {k} or more consecutive lists in force)"
+            if back:
+                return f"no longer listed (absent from {k} or more consecutive lists in force), listed again later"
+            return f"no longer listed (absent from {k} or more consecutive lists in force; ICE gives no reason — this registry counts that as an end)"
     if to_seq > seq_of[life.last_participating["publication_id"]]:
         return f"absent from fewer than {counted(k, 'list')} in force so far"
     return "unknown"

@@ -99,10 +99,9 @@ def test_county_map(constructed_db):
     with constructed_db.session() as session:
         svg = render_map(session, "county")
     root, paths = parse(svg)
-    # Without a date: as of today, as the figures beside a map say it (the site's home page); the list in force is
-    # named by the source line. The title once said the list's date while the headline beside it said today's.
-    today = dt.date.today()
-    assert root.get("role") == "img" and root.find(f"{SVG}title").text.startswith(f"287(g) MOAs by county, as of {today.day} {today:%B %Y}")
+    # Without a date: the latest list, named by the title as by the headline beside it. Both once said "as of" today
+    # over a list of months before.
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text == "287(g) MOAs by county in ICE's list of 9 July 2025"
     assert "list of participating agencies published 2025-07-09" in svg
     # one shape per county; shapes drawn for several counties say which
     fips = [f for p in paths for f in p.get("data-fips").split()]
@@ -162,6 +161,29 @@ def test_state_map_and_state_page(constructed_db):
     by_fips = {p.get("data-fips"): p for p in paths}
     assert fill_of(root, by_fips["12057"])[1] == 2 and fill_of(root, by_fips["12086"])[1] == 1 and fill_of(root, by_fips["12001"])[1] == 0
     assert "in Florida" in root.find(f"{SVG}title").text
+
+
+def test_the_state_coverage_map_says_what_its_percentage_counts(constructed_db):
+    # "287(g) coverage" and a legend of 0%...100% painted states holding MOAs (of state or municipal agencies, or
+    # with no county located) as 0%: the title, the legend's heading and a caption say what is counted, and which
+    # states are at 0% with MOAs, from the data (AR: a municipal agency; VA: a county one whose county is not located).
+    with constructed_db.session() as session:
+        root = ET.fromstring(render_map(session, "state", measure="coverage"))
+        figure = map_figure(session, "state", measure="coverage")
+    title = "Share of each state's counties with a participating county agency (TYPE County), ICE's list of 9 July 2025"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert root.find(f"{SVG}title").text == figure.title == title and " ".join(texts[:2]) == title  # wrapped on two lines
+    heading = "Percent of the state's counties in which a participating agency of TYPE County is located"
+    assert heading in texts and figure.legend_title == heading
+    caption = "State and municipal agencies are not counted here: a state at 0% may still have MOAs (in this list: AR, VA)."
+    assert caption in texts and figure.caption[0] == caption
+    assert "287(g) coverage" not in " ".join(texts)
+    # On a page, the county texts that could not be matched are on the method page (the command names itself).
+    assert figure.caption_link == ("listed on the method page", "/about#unmatched")
+    assert any("2 whose county could not be matched (listed on the method page)" in line for line in figure.caption)
+    assert any("(see `g287 counties unmatched`)" in t for t in texts)
+    with constructed_db.session() as session:
+        assert map_figure(session, "state").title == "287(g) MOAs by state in ICE's list of 9 July 2025"
 
 
 def test_png(constructed_db):

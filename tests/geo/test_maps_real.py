@@ -31,3 +31,12 @@ def test_state_pages(bundled_db):
             root = ET.fromstring(render_map(session, "county", state=usps))
             drawn = sorted(f for p in root.iter(f"{SVG}path") if p.get("data-fips") for f in p.get("data-fips").split())
             assert drawn == sorted(c.fips for c in reference.counties_of_state(usps))
+
+
+def test_the_state_coverage_map_names_the_states_it_shows_at_zero_with_moas(bundled_db):
+    # AK, IA, MA and ME hold MOAs only of state or municipal agencies: at 0% on a map of county agencies, said so.
+    with bundled_db.session() as session:
+        root = ET.fromstring(render_map(session, "state", measure="coverage"))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "State and municipal agencies are not counted here: a state at 0% may still have MOAs (in this list: AK, IA, MA, ME)." in texts
+    assert root.find(f"{SVG}title").text.endswith("(TYPE County), ICE's list of 9 July 2025")

@@ -76,7 +76,9 @@ def test_commands(tmp_path):
     svg = tmp_path / "counties.svg"
     made = g287("map", "--level", "county", "--as-of", "2025-05-29", "-o", str(svg), env=env)
     assert made.returncode == 0, made.stderr
-    assert svg.read_text().startswith("<svg") and "as of 29 May 2025" in svg.read_text()
+    # The title names the list drawn; the command's reader is pointed to the command listing unmatched counties.
+    assert svg.read_text().startswith("<svg") and "287(g) MOAs by county in ICE&#x27;s list of 29 May 2025" in svg.read_text()
+    assert "see `g287 counties unmatched`" in svg.read_text()
     png = tmp_path / "states.png"
     assert g287("map", "--level", "state", "--measure", "coverage", "-o", str(png), env=env).returncode == 0
     assert png.read_bytes()[:4] == b"\x89PNG"

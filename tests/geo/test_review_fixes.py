@@ -122,12 +122,13 @@ def test_the_fact_sheet_title_figures_and_map_share_one_date_and_say_which_state
     assert ice_states == 7  # as ICE counts states: Puerto Rico among them (unchanged)
     for sheet, day in ((latest, today), (dated, PUBLISHED)):
         assert sheet["as_of"] == sheet["stats"]["as_of"] == day.isoformat()
-        assert ET.fromstring(sheet["map_svg"]).find(f"{SVG}title").text.endswith(f"as of {date_text(day)}")
+        # The title, the map's and the sheet's, names the list drawn (the one in force on the day), never the day.
+        assert ET.fromstring(sheet["map_svg"]).find(f"{SVG}title").text.endswith(f"in ICE's list of {date_text(PUBLISHED)}")
         assert sheet["stats"]["participating"]["states"] == 7 and sheet["states_caption"] == "states and territories"
         assert "7 MOAs" not in notes_of(sheet["map_svg"])
         assert "in 6 of 51 states (50 and DC) and 1 territory (PR)." in notes_of(sheet["map_svg"])
         text = " ".join(PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages[0].extract_text().split())
-        assert f"The 287(g) program as of {day.isoformat()}" in text
+        assert f"The 287(g) program in ICE's list of {date_text(PUBLISHED)}" in text and "as of" not in text
         assert "7 states and territories" in text
         assert "The states counted include the territories (PR), as ICE counts them; the map counts and draws the 50 states and DC only (6 of 51 with an agreement)." in text
     # The fact sheet's page says the same as its PDF.

@@ -111,7 +111,8 @@ def test_diff_added_removed_models_and_status(db, pub):
     assert added[("Beta County Sheriff's Office", "WSO")]["model_added"] is True
     assert added[("Delta Police Department", "TFM")]["model_added"] is False
     assert [(i["agency"], i["state"], i["model_dropped"], i["status_since"]) for i in first["removed"]] == [
-        ("Gamma County Sheriff's Office", "TX", False, "ended (absent from 2 or more consecutive lists in force)")
+        # ICE gives no reason for an absence: the text says what was seen, and that "end" is this registry's word.
+        ("Gamma County Sheriff's Office", "TX", False, "no longer listed (absent from 2 or more consecutive lists in force; ICE gives no reason — this registry counts that as an end)")
     ]
     assert [(i["agency"], i["model"], i["model_dropped"]) for i in second["removed"]] == [("Beta County Sheriff's Office", "JEM", True)]
     assert first["counts"] == {"added": 2, "removed": 1, "renamed": 0, "signed_date_changed": 0, "from_pending": 0, "to_pending": 0}

@@ -59,14 +59,14 @@ def test_a_one_off_omission_of_an_agreement_that_later_ended_is_an_omission(db, 
     life = lives[("Alpha County Sheriff's Office", "JEM")]
     assert life.status == "ended" and [o["from"]["publication_id"] for o in life.omissions] == [ids[1]]
     assert removed_status(db, ids[0], ids[1]) == "omitted once, listed again later"  # was: "ended (...)"
-    assert removed_status(db, ids[2], ids[3]) == "ended (absent from 2 or more consecutive lists in force)"
+    assert removed_status(db, ids[2], ids[3]) == "no longer listed (absent from 2 or more consecutive lists in force; ICE gives no reason — this registry counts that as an end)"
 
 
 def test_an_omission_before_an_unrelated_end_and_reinstatement_stays_an_omission(db, pub):
     ids = publish_pattern(pub, "x.x..x")  # omitted once, then ended and reinstated
     assert removed_status(db, ids[0], ids[1]) == "omitted once, listed again later"  # was: "ended, later reinstated"
-    assert removed_status(db, ids[2], ids[3]) == "ended, later reinstated"
-    assert removed_status(db, ids[2], ids[4]) == "ended, later reinstated"
+    assert removed_status(db, ids[2], ids[3]) == "no longer listed (absent from 2 or more consecutive lists in force), listed again later"
+    assert removed_status(db, ids[2], ids[4]) == "no longer listed (absent from 2 or more consecutive lists in force), listed again later"
     # With K = 3 the absence of two is an omission too, named with its length.
     assert removed_status(db, ids[2], ids[3], end_after=3) == "omitted from 2 publications, listed again later"
 

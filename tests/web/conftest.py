@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 
 import pytest
+
+from g287 import days
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -41,3 +44,15 @@ def sqlite_site(tmp_path_factory):
         client.db = database
         yield client
     database.dispose()
+
+
+LIST_DAY = dt.date(2025, 7, 9)  # ICE's latest participating list bundled (participatingAgencies07092025am.xlsx)
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    """Today fixed at 29 November 2026, 508 days after the latest participating list bundled: the pages' notes on
+    the age of the list (and the response cache's key) take today from g287.days.today."""
+    day = dt.date(2026, 11, 29)
+    monkeypatch.setattr(days, "today", lambda: day)
+    return day

@@ -58,11 +58,10 @@ def test_state_page_lists_every_pending_agency_its_headline_counts(site, usps, a
 
 def test_model_page_honours_as_of(site):
     then = text_of(site.get("/models/JEM", params={"as_of": "2025-05-29"}).text)
-    assert "As of 2025-05-29: 100 JEM MOAs" in then
-    assert re.search(r"\b100 JEM MOAs in the list in force on that date", then) and "participatingAgencies05292025am.xlsx" in then
-    assert "in the latest list" not in then
+    assert "In force on 29 May 2025, ICE's participating list of 29 May 2025 (am): 100 JEM MOAs." in then
+    assert "participatingAgencies05292025am.xlsx" in then and "the latest this registry holds" not in then
     latest = text_of(site.get("/models/JEM").text)
-    assert re.search(r"\b117 JEM MOAs in the latest list", latest)
+    assert "In ICE's participating list of 9 July 2025 (am), the latest this registry holds: 117 JEM MOAs." in latest
     index = text_of(site.get("/models", params={"as_of": "2025-05-29"}).text)
     assert "100 MOAs" in index
 

@@ -12,13 +12,27 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
-def test_home_headline_cards_chart_and_sources(site):
+def test_home_headline_cards_chart_and_sources(site, fixed_today):
     page = site.get("/")
     assert page.status_code == 200
     text = text_of(page.text)
-    assert "807 MOAs with 659 agencies in 40 states; 403 of 3,141 counties (Census 2000 county list)" in text
+    # The headline names the list its figures come from; it said "As of <today>" over a list of months before.
+    assert (
+        "In ICE's participating list of 9 July 2025 (am), the latest this registry holds: "
+        "807 MOAs with 659 agencies (counted by this registry) in 40 states." in text
+    )
+    assert (
+        "ICE replaces its lists every few days; the newest participating list this registry holds was published on "
+        "9 July 2025, 508 days before today: these are not today's figures." in text
+    )
+    assert not re.search(r"\bAs of\b", text) and "2026-11-29" not in text and "<title>287(g) agreements in ICE's participating list of 9 July 2025 (am)" in html_module.unescape(page.text)
+    # The county count says what it counts: where agencies are listed, not where their officers act.
+    assert (
+        "Counties: at least 403 of the 3,141 counties (Census 2000 list, the count in public statements) have a participating agency "
+        "whose listed county is there; this counts where agencies are listed, not where their officers act: 230 listings, mostly of "
+        "state and municipal agencies (229 of 230), name no county, and 1 names a county that could not be matched." in text
+    )
     assert "399 have a participating county-level agency" in text and "With the 3,144 counties of the 2022 vintage" in text
-    assert "231 of 807 listings are not located in a county" in text
     assert LATEST in text and 'href="/publications/' in page.text
     for code, count in (("JEM", "117"), ("TFM", "399"), ("WSO", "291")):
         assert f"({code})" in text and f"{count} MOAs" in text
@@ -38,7 +52,7 @@ def test_home_map_by_state_and_county(site):
     assert "<text" not in national and re.search(r'<ul class="map-legend"[^>]*>.*?100 or more \(2 states\)</li>', page, re.S)
     county = site.get("/", params={"level": "county", "model": "WSO", "as_of": "2025-06-20"}).text
     counties = re.search(r'<svg[^>]*id="map-county".*?</svg>', county, re.S)[0]
-    assert counties.count("data-fips=") > 3000 and "Warrant Service Officer (WSO) only, as of 20 June 2025" in counties
+    assert counties.count("data-fips=") > 3000 and "Warrant Service Officer (WSO) only, in ICE's list of 20 June 2025" in counties
     assert "participatingAgencies06202025am.xlsx" in counties
     assert "<script" not in counties and not re.search(r"\son\w+=", counties)  # drawn without scripts or handlers
 
@@ -50,10 +64,14 @@ def test_home_latest_changes_come_from_the_diff(site):
     assert "Every change, with details" in text
 
 
-def test_home_for_a_date_and_a_model(site):
+def test_home_for_a_date_and_a_model(site, fixed_today):
     text = text_of(site.get("/", params={"as_of": "2025-05-29"}).text)
-    # 517 agencies, not the 518 names of that list: identity resolution joins two names of one agency
-    assert "As of 2025-05-29: 635 MOAs with 517 agencies in 40 states" in text
+    # 517 agencies, not the 518 names of that list: identity resolution joins two names of one agency. A date
+    # chosen: the list in force on it, and no note on the age of the latest list.
+    assert "In force on 29 May 2025, ICE's participating list of 29 May 2025 (am): 635 MOAs with 517 agencies (counted by this registry) in 40 states." in text
+    assert "not today's figures" not in text and "the latest this registry holds" not in text
+    between = text_of(site.get("/", params={"as_of": "2025-06-01"}).text)
+    assert "In force on 1 June 2025, ICE's participating list of 29 May 2025 (am): 635 MOAs" in between
     assert "participatingAgencies05292025am.xlsx" in text and LATEST not in text
     text = text_of(site.get("/", params={"as_of": "2025-05-29", "model": "JEM"}).text)
     assert "100 JEM MOAs" in text and "All models: 635 MOAs" in text
@@ -61,7 +79,9 @@ def test_home_for_a_date_and_a_model(site):
 
 def test_home_before_any_publication(site):
     page = site.get("/", params={"as_of": "2020-01-01"}).text
-    assert "no participating list had been published" in page and 'id="map-' not in page and 'class="chart"' not in page
+    # ICE published lists long before 2020: what is missing is a list held here, not one published.
+    assert "this registry holds no participating list of ICE's published on or before that date" in text_of(page)
+    assert 'id="map-' not in page and 'class="chart"' not in page
 
 
 def test_forms_work_without_javascript(site):
@@ -71,12 +91,24 @@ def test_forms_work_without_javascript(site):
     assert re.search(r'<option value="2025-05-16">2025-05-16 am</option>', form)  # every publication's date
 
 
-def test_state_page(site):
+def test_state_page(site, fixed_today):
     page = site.get("/states/FL")
     text = text_of(page.text)
     assert page.status_code == 200 and "Florida" in text
-    assert "307 MOAs with 244 agencies in Florida; 67 of 67 counties" in text and LATEST in text
-    assert "155 listings are not located in a county" in text
+    assert "In ICE's participating list of 9 July 2025 (am), the latest this registry holds: 307 MOAs with 244 agencies (counted by this registry) in Florida." in text
+    assert "508 days before today: these are not today's figures." in text and LATEST in text
+    assert (
+        "All 67 of Florida's 67 counties (2022 vintage) have a participating agency whose listed county is there, 67 a county-level one; "
+        "this counts where agencies are listed, not where their officers act: 155 listings, mostly of state and municipal agencies "
+        "(154 of 155), name no county." in text
+    )
+    # The TYPE counts are of MOAs (rows), beside a count of agencies: the label says so.
+    assert "MOAs by agency type (TYPE column): County 141, Municipality 142, State agency 24." in text and "By agency type" not in text
+    # The counties table names the lists, not a day.
+    assert "Counties of Florida with an agency listed in ICE's participating list of 9 July 2025 (am) and ICE's pending list of 11 July 2025 (am)" in text
+    texas = text_of(site.get("/states/TX").text)
+    assert "At least 81 of Texas's 254 counties (2022 vintage) have a participating agency whose listed county is there" in texas
+    assert "6 listings, all of state and municipal agencies, name no county." in texas and "; 81 of 254 counties" not in texas
     assert "Hillsborough County Sheriff" in text and 'href="/counties/12057"' in page.text
     assert "MOAs in Florida over time" in text and 'class="chart"' in page.text
     state_map = re.search(r'<svg[^>]*id="map-fl".*?</svg>', page.text, re.S)[0]
@@ -86,6 +118,8 @@ def test_state_page(site):
     assert site.get("/states/ZZ").status_code == 404
     older = text_of(site.get("/states/FL", params={"as_of": "2025-05-29", "model": "WSO"}).text)
     assert "participatingAgencies05292025am.xlsx" in older and "WSO MOAs" in older
+    assert "In force on 29 May 2025, ICE's participating list of 29 May 2025 (am): 65 WSO MOAs" in older and "not today's figures" not in older
+    assert "Counties of Florida with an agency listed in ICE's participating list of 29 May 2025 (am) and ICE's pending list of 15 May 2025 (am), in force on 29 May 2025" in older
 
 
 def test_territory_page_has_no_county_map(site):
@@ -98,11 +132,16 @@ def test_states_index(site):
     assert "Florida" in text and "Wyoming" in text and LATEST in text and "67 of 67" in text and "2022 vintage" in text
 
 
-def test_county_page_by_fips(site):
+def test_county_page_by_fips(site, fixed_today):
     page = site.get("/counties/12009")
     assert page.status_code == 200
     text = text_of(page.text)
     assert "Brevard County, Florida" in text and "FIPS code 12009" in text and "Brevard County Sheriff" in text and LATEST in text
+    assert "In ICE's participating list of 9 July 2025 (am), the latest this registry holds: 5 MOAs with 4 agencies (counted by this registry) located in Brevard County." in text
+    assert "508 days before today: these are not today's figures." in text and not re.search(r"\bAs of\b", text)
+    # The agencies' table names the lists it shows, not a day (it said "in the lists in force on <today>").
+    assert "Agencies located in Brevard County in ICE's participating list of 9 July 2025 (am) and ICE's pending list of 11 July 2025 (am)" in text
+    assert "in the lists in force on" not in text
     assert site.get("/counties/99999").status_code == 404 and site.get("/counties/12").status_code == 422
     model = text_of(site.get("/counties/12057", params={"model": "JEM", "as_of": "2025-05-16"}).text)
     assert "participatingAgencies05162025am.xlsx" in model and "JEM MOAs" in model
@@ -218,11 +257,20 @@ def test_about_page_defines_every_figure(site):
     text = text_of(site.get("/about").text)
     for term in (
         "List in force on a date", "MOAs", "Agreements", "Agencies", "States", "Pending listings", "Signed date", "Located", "Not located",
-        "Counties with an agency", "Counties with a county-level agency", "Vintages", "2000: 3,141", "2022: 3,144", "Ended (K)", "K = 2",
+        "Counties with an agency", "Counties with a county-level agency", "Vintages", "2000: 3,141", "2022: 3,144", "No longer listed (K)", "K = 2",
         "Renamed", "Pipeline", "This registry's own lists", "Known data problems", "identity", "WGS 84",
     ):
         assert term in text, term
     assert '"Bowie County"' in text  # a county text that names no county of its state, listed
+    # The list in force is the latest held here; an absence is not a termination; statements rest on a news site.
+    assert "The latest of ICE's lists of that kind (participating or pending) held by this registry and published on or before the date" in text
+    assert "ICE gives no reason for an absence. This is not a confirmed termination." in text and "Ended (K)" not in text
+    assert "Figures from public statements and reference counts" in text and "What the program's own statements say" not in text
+    assert (
+        "The lists of May–July 2025 bundled here were published on ICE's 287(g) page and preserved by the public archive "
+        "appelson/Tracking_287g; suffixes such as _b and __v2 were added by the archive, not ICE." in text
+    )
+    assert 'id="unmatched"' in site.get("/about").text  # the maps' captions link the unmatched county texts here
     assert "place_prefix" in text and "0.95" in text  # the identity rules with their confidence, from the rules file
 
 

@@ -13,6 +13,7 @@ from g287.history.review import candidates
 from g287.registry import quality
 from g287.registry.publications import list_publications
 from g287.web.app import site_of
+from g287.web.pages.data import ARCHIVE_PROVENANCE
 from g287.web.render import render
 
 router = APIRouter()
@@ -41,4 +42,5 @@ def about_page(request: Request):
         review_floor=rules.review_floor,
         rule_text=RULE_TEXT,
         confidences=rules.confidence,
+        ARCHIVE_PROVENANCE=ARCHIVE_PROVENANCE,
     )

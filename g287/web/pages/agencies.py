@@ -18,7 +18,7 @@ from g287.history.lifecycle import end_after_default
 from g287.registry.queries import Filters, agencies_as_of, county_filter, publications_in_force
 from g287.sources.rules import states
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, selected_date, state_choices
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, selected_date, state_choices
 from g287.web.render import render
 from g287.web.params import Day
 from g287.wording import counted
@@ -52,6 +52,7 @@ def agency_list(
     return render(
         "agencies.html",
         force=force,
+        heads=list_heads(force, as_of),
         agencies=agencies[start : start + PAGE_SIZE],
         total=len(agencies),
         page=page,

@@ -10,9 +10,10 @@ from typing import Literal, Optional
 from fastapi import Query
 from sqlalchemy.orm import Session
 
+from g287 import days
 from g287.errors import NotFound
 from g287.geo import reference
-from g287.geo.maps import MapFigure, map_figure
+from g287.geo.maps import MapFigure, age_note, date_text, list_lead, map_figure, publication_name
 from g287.history.timeline import timeline
 from g287.registry.figures import MODELS
 from g287.registry.publications import label, list_publications
@@ -20,6 +21,7 @@ from g287.registry.queries import agencies_as_of
 from g287.sources.rules import states
 from g287.web.render import url
 from g287.web.svg import linked_map, safe_svg, time_chart
+from g287.wording import counted, noun
 
 ModelChoice = Optional[Literal["JEM", "TFM", "WSO"]]
 AsOf = Query(None, description="The lists in force on this date")
@@ -37,6 +39,45 @@ def date_choices(session: Session) -> list[dict]:
 
 def selected_date(as_of: dt.date | None) -> str:
     return as_of.isoformat() if as_of else ""
+
+
+def list_heads(force, as_of: dt.date | None) -> dict:
+    """How a page's headline names the lists its figures come from, per kind ("participating", "pending"; None
+    when no list of that kind is in force): `lead` opens the headline ("In ICE's participating list of 9 July
+    2025 (am), the latest this registry holds"), `age` says how old the latest list is when it is not today's
+    (None when a date is chosen), `name` is the list's name for a caption."""
+    today = days.today()  # one day for every note of the page (tests fix it through g287.days.today)
+    heads = {}
+    for kind in ("participating", "pending"):
+        publication = getattr(force, kind)
+        heads[kind] = None if publication is None else {
+            "lead": list_lead(publication, as_of),
+            "age": age_note(publication, as_of, today),
+            "name": publication_name(publication),
+        }
+    return heads
+
+
+def lists_named(heads: dict, as_of: dt.date | None) -> str:
+    """The lists in force named for a table's caption: "ICE's participating list of 9 July 2025 (am) and ICE's
+    pending list of 11 July 2025 (am)", with the day they are in force on when one is chosen."""
+    names = [h["name"] for h in (heads["participating"], heads["pending"]) if h]
+    text = " and ".join(names) if names else "no list of ICE's"
+    return text + (f", in force on {date_text(as_of)}" if as_of else "")
+
+
+def no_county_text(listings: int, by_type: dict) -> str:
+    """The listings that name no county, said with the agencies they are mostly of (from the data): a county count
+    says where agencies are listed, and these are listed nowhere in it."""
+    if not listings:
+        return "every listing names a county"
+    civic = by_type.get("municipality", 0) + by_type.get("state_agency", 0)
+    verb = noun(listings, "names", "name")
+    if civic == listings:
+        return f"{counted(listings, 'listing')}, all of state and municipal agencies, {verb} no county"
+    if 2 * civic > listings:
+        return f"{counted(listings, 'listing')}, mostly of state and municipal agencies ({civic:,} of {listings:,}), {verb} no county"
+    return f"{counted(listings, 'listing')} ({civic:,} of them of state and municipal agencies) {verb} no county"
 
 
 def state_choices() -> list[dict]:

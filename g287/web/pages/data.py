@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+
 from fastapi import APIRouter, Path, Request
 
 from g287.db.ids import MAX_ID
 from g287.db.models.registry import Publication
 from g287.errors import NotFound
 from g287.registry import figures, quality
+from g287.registry.bundled import bundled_files
 from g287.registry.publications import in_force, list_publications
 from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
 from g287.web.render import render
 
 router = APIRouter()
+
+# Where the bundled lists come from (g287/data/ice/SOURCES.md): their names carry suffixes ICE never gave them.
+ARCHIVE_PROVENANCE = (
+    "The lists of May–July 2025 bundled here were published on ICE's 287(g) page and preserved by the public archive "
+    "appelson/Tracking_287g; suffixes such as _b and __v2 were added by the archive, not ICE."
+)
+
+
+@cache
+def bundled_sha256() -> frozenset[str]:
+    """The SHA-256 of each list bundled with g287: a publication with one of them is a file of the archive."""
+    return frozenset(hashlib.sha256(path.read_bytes()).hexdigest() for path in bundled_files())
 
 
 @router.get("/data")
@@ -46,4 +62,5 @@ def publication_page(request: Request, publication_id: int = Path(ge=1, le=MAX_I
         shown = in_force(session, publication.kind, publication.published_on)
     return render(
         "publication.html", publication=publication, counts=counts, entries=entries, summary=quality.summary(entries), shown_on_its_day=shown,
+        provenance=ARCHIVE_PROVENANCE if publication.sha256 in bundled_sha256() else None,
     )

@@ -14,7 +14,7 @@ from g287.registry.publications import list_publications
 from g287.registry.queries import Filters, figures_of, listings, publications_in_force, state_figures
 from g287.sources.rules import states
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, national_map, selected_date, trend, trend_chart
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, national_map, no_county_text, selected_date, trend, trend_chart
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -80,6 +80,8 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
         changes_shown=CHANGES_SHOWN,
         previous=previous,
         counties=counties,
+        no_county=no_county_text(counties["headline"]["listings"]["no_county_text"], counties["headline"]["listings"]["no_county_text_by_type"]) if counties else "",
+        heads=list_heads(force, as_of),
         map_fig=map_fig,
         choices=choices,
         as_of=selected_date(as_of),

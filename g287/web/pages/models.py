@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from g287.registry import figures
 from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, date_choices, selected_date, trend, trend_chart
+from g287.web.pages.common import AsOf, date_choices, list_heads, selected_date, trend, trend_chart
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -23,7 +23,7 @@ def model_index(request: Request, as_of: Optional[Day] = AsOf):
         stats = figures.stats(session, as_of)
         force = publications_in_force(session, as_of)
         choices = date_choices(session)
-    return render("models.html", stats=stats, force=force, choices=choices, as_of=selected_date(as_of))
+    return render("models.html", stats=stats, force=force, heads=list_heads(force, as_of), choices=choices, as_of=selected_date(as_of))
 
 
 @router.get("/models/{code}")
@@ -34,6 +34,6 @@ def model_page(request: Request, code: Literal["JEM", "TFM", "WSO"], as_of: Opti
         points = trend(session, force)
         choices = date_choices(session)
     return render(
-        "model.html", code=code, stats=stats, force=force, chart=trend_chart(points, code), points=points, choices=choices,
-        as_of=selected_date(as_of),
+        "model.html", code=code, stats=stats, force=force, heads=list_heads(force, as_of), chart=trend_chart(points, code), points=points,
+        choices=choices, as_of=selected_date(as_of),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Optional
 
 from fastapi import APIRouter, Path, Request
@@ -12,7 +13,9 @@ from g287.registry.counties import county_figures
 from g287.registry.queries import Filters, agencies_as_of, figures_of, listings, publications_in_force, state_figures, state_name
 from g287.sources.rules import states
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, pending_agencies, selected_date, state_map, trend, trend_chart
+from g287.web.pages.common import (
+    AsOf, ModelChoice, date_choices, list_heads, lists_named, no_county_text, pending_agencies, selected_date, state_map, trend, trend_chart,
+)
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -42,7 +45,7 @@ def state_index(request: Request, as_of: Optional[Day] = AsOf):
         }
         for s in states()
     ]
-    return render("states.html", force=force, rows=rows, covered=covered, choices=choices, as_of=selected_date(as_of))
+    return render("states.html", force=force, heads=list_heads(force, as_of), rows=rows, covered=covered, choices=choices, as_of=selected_date(as_of))
 
 
 @router.get("/states/{usps}")
@@ -60,8 +63,15 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         counties = county_figures(session, force, state=code, model=model) if covered and covered["counties_total"] else None
         map_fig = state_map(session, code, as_of, model) if counties else None
         choices = date_choices(session)
+    heads = list_heads(force, as_of)
+    # The state's listings that name no county: what its county count cannot place (from the rows, by TYPE).
+    no_county = [r for r in rows if r.county is None]
     return render(
         "state.html",
+        heads=heads,
+        lists=lists_named(heads, as_of),
+        no_county=no_county_text(len(no_county), Counter(r.agency_type for r in no_county)),
+        not_matched=(covered["listings_not_located"] - len(no_county)) if covered else 0,
         code=code,
         name=name,
         force=force,
