@@ -117,7 +117,7 @@ def headline(figures: dict) -> str:
     p = figures.get("participating")
     q = figures.get("pending")
     if not p:
-        text = f"As of {figures['as_of']}: no participating list has been published on or before that date."
+        text = f"As of {figures['as_of']}: this registry holds no participating list of ICE's published on or before that date."  # ICE published lists long before 2025
         if q:
             text += (
                 f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in "

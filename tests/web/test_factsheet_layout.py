@@ -127,7 +127,7 @@ def test_before_any_participating_list_the_pending_list_in_force_is_shown(databa
         sheet = factsheet(session, PENDING_ONLY)
     assert stats["participating"] is None and stats["pending"]["listings"] == 92 and stats["pending"]["states"] == 22
     assert figures.headline(stats) == (
-        "As of 2025-05-15: no participating list has been published on or before that date. "
+        "As of 2025-05-15: this registry holds no participating list of ICE's published on or before that date. "
         "Pending: 92 listings with 87 agencies in 22 states, per pendingAgencies05152025am.xlsx."
     )
     assert [(c["value"], c["caption"]) for c in sheet["cards"]] == [("92", "pending listings"), ("87", "pending agencies"), ("22", "states")]

@@ -40,7 +40,7 @@ class Change(BaseModel):
     signed: Dates
     model_added: Optional[bool] = Field(None, description="Added: the agency already had another model")
     model_dropped: Optional[bool] = Field(None, description="Removed: the agency keeps another model")
-    status_since: Optional[str] = Field(None, description="Removed: an end (absent from K lists) or an omission")
+    status_since: Optional[str] = Field(None, description="Removed: no longer listed (absent from K consecutive lists in force, what this registry counts as an end; ICE gives no reason) or an omission")
     old_signed: Optional[Dates] = None
     new_signed: Optional[Dates] = None
 
