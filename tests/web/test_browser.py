@@ -192,6 +192,26 @@ def test_map_text_is_legible_on_a_phone(browser, server):
     context.close()
 
 
+CHART_TEXT_SIZES = """() => [...document.querySelectorAll("figure.chart svg text")]
+    .filter(e => e.getClientRects().length)
+    .map(e => parseFloat(getComputedStyle(e).fontSize) * Math.hypot(e.getScreenCTM().a, e.getScreenCTM().b))"""
+
+
+def test_chart_text_is_legible_on_a_phone(browser, server):
+    # At 375 pixels the trend chart shrank with the screen and its axis text was drawn at about 6 px: it keeps a
+    # legible width and scrolls sideways, a region the keyboard can reach.
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    for path in ("/", "/states/TX"):
+        page.goto(server + path)
+        sizes = page.evaluate(CHART_TEXT_SIZES)
+        assert sizes and min(sizes) >= 11, f"{path}: chart text {min(sizes):.1f} px at 375 px wide"
+        box = page.locator("figure.chart .chart-wrap").first
+        assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
+        assert box.get_attribute("aria-label").endswith("chart, scrolls sideways")
+    context.close()
+
+
 def test_a_choice_made_with_the_keyboard_waits_for_enter(page, server):
     # Arrow keys change a closed menu's value at once: sending the form then reloaded the page at the first step.
     page.goto(server + "/")

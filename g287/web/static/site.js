@@ -33,15 +33,17 @@
     });
   });
 
-  // A table wider than its box scrolls sideways: the box is made reachable by the keyboard (arrow keys scroll it)
-  // and named after its table's caption, while it scrolls; a table that fits adds no stop to the tab order.
+  // A table or chart wider than its box scrolls sideways: the box is made reachable by the keyboard (arrow keys
+  // scroll it) and named after its table's caption or its chart's title, while it scrolls; one that fits adds no
+  // stop to the tab order.
   function markScrolling() {
-    document.querySelectorAll(".table-wrap").forEach(function (box) {
+    document.querySelectorAll(".table-wrap, .chart-wrap").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
-        var caption = box.querySelector("caption");
+        var isChart = box.classList.contains("chart-wrap");
+        var caption = box.querySelector(isChart ? "svg title" : "caption");
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", (caption ? caption.textContent.trim() + ": " : "") + "table, scrolls sideways");
+        box.setAttribute("aria-label", (caption ? caption.textContent.trim() + ": " : "") + (isChart ? "chart" : "table") + ", scrolls sideways");
       } else if (box.getAttribute("role") === "region") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
