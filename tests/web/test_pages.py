@@ -266,6 +266,9 @@ def test_about_page_defines_every_figure(site):
     assert "The latest of ICE's lists of that kind (participating or pending) held by this registry and published on or before the date" in text
     assert "ICE gives no reason for an absence. This is not a confirmed termination." in text and "Ended (K)" not in text
     assert "Figures from public statements and reference counts" in text and "What the program's own statements say" not in text
+    # The one total reported for a list held here is what counting rows reproduces; agency counts are the registry's.
+    assert "635 MOAs in 40 states on 29 May 2025 (The Center Square, quoting ICE)" in text and "This reproduces ICE's own totals" not in text
+    assert "Agency counts are this registry's" in text
     assert (
         "The lists of May–July 2025 bundled here were published on ICE's 287(g) page and preserved by the public archive "
         "appelson/Tracking_287g; suffixes such as _b and __v2 were added by the archive, not ICE." in text
