@@ -18,25 +18,14 @@ import openpyxl
 import pytest
 
 from g287.registry.ingest import prepare
+from tests.registry.test_non_text_cells import HEADER, workbook  # a workbook of ICE's participating columns, built with openpyxl
 
-HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
 SIGNED_COLUMN = "F"
 AS_TEXT = ("date written as text", "read as 2025-05-08", "repaired")
 
 
 def row(agency: str, signed) -> list:
     return ["TEXAS", agency, "County", "Harris", "Task Force Model", signed, "link"]
-
-
-def workbook(tmp_path: Path, rows: list[list], name: str = "participatingAgencies07012025am.xlsx") -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for cells in rows:
-        sheet.append(cells)
-    path = tmp_path / name
-    book.save(path)
-    return path
 
 
 def with_stored_values(source: Path, target: Path, values: dict[str, str]) -> Path:
