@@ -81,20 +81,25 @@ def coverage(session: Session, as_of: dt.date | None = None, vintage: str | None
     """Coverage on a date (default: the latest list) for a county vintage (default: the one in force on the
     date) and optionally one model. Plain data; keys as documented in README.md (section geography)."""
     model = check_model(model)
-    publication = participating_publication(session, as_of)
-    chosen = reference.vintage(vintage) if vintage is not None else reference.vintage_on(as_of or publication.published_on)
-    listings = located_listings(session, publication, chosen.name, model)
-    return coverage_of(publication, chosen, listings, model, as_of)
+    return _coverage_of_list(session, participating_publication(session, as_of), as_of, vintage, model)
 
 
 def coverage_or_none_covered(session: Session, as_of: dt.date | None = None, vintage: str | None = None, model: str | None = None) -> dict:
     """coverage(), or when no participating list is in force on the date (none ingested yet, or a date before the
     first) the same figures with nothing covered and a null publication: for the API, to which an empty registry is
     not a missing resource (the command line says instead that no list is held)."""
-    if in_force(session, "participating", as_of) is not None:
-        return coverage(session, as_of, vintage, model)
+    model = check_model(model)
+    publication = in_force(session, "participating", as_of)
+    if publication is not None:
+        return _coverage_of_list(session, publication, as_of, vintage, model)
     chosen = reference.vintage(vintage) if vintage is not None else reference.vintage_on(as_of)
-    return coverage_of(None, chosen, [], check_model(model), as_of)
+    return coverage_of(None, chosen, [], model, as_of)
+
+
+def _coverage_of_list(session: Session, publication, as_of: dt.date | None, vintage: str | None, model: str | None) -> dict:
+    chosen = reference.vintage(vintage) if vintage is not None else reference.vintage_on(as_of or publication.published_on)
+    listings = located_listings(session, publication, chosen.name, model)
+    return coverage_of(publication, chosen, listings, model, as_of)
 
 
 def coverage_of(publication, chosen: reference.Vintage, listings: list[LocatedListing], model: str | None, as_of: dt.date | None) -> dict:
