@@ -42,7 +42,7 @@ class Judgement:
 def judge_pair(conn: Connection, state: str, name: str, other_name: str) -> Judgement:
     """Run the identity rules for names on the agencies of two names of a state, as the ingest of the newer one would
     have: merge them, propose them for review, or leave them apart."""
-    agency, other = _agency_of(conn, state, name), _agency_of(conn, state, other_name)
+    agency, other = agency_of_name(conn, state, name), agency_of_name(conn, state, other_name)
     if agency is None or other is None:
         return Judgement("unknown")
     if agency == other:
@@ -60,9 +60,9 @@ def judge_pair(conn: Connection, state: str, name: str, other_name: str) -> Judg
     first = {n: _first_listing_of_name(conn, state, n) for n in (name, other_name)}
     if first[name] is None or first[other_name] is None:
         return Judgement("apart")  # a name no list gives was never compared by an ingest
-    agency_of_name = {name: agency, other_name: other}
-    newer_name = max((name, other_name), key=lambda n: (first[n][0], agency_of_name[n]))
-    newer, older = agency_of_name[newer_name], agency_of_name[name if newer_name == other_name else other_name]
+    agency_named = {name: agency, other_name: other}
+    newer_name = max((name, other_name), key=lambda n: (first[n][0], agency_named[n]))
+    newer, older = agency_named[newer_name], agency_named[name if newer_name == other_name else other_name]
     if {agency_key(n) for n in names[newer]} != {agency_key(newer_name)}:
         # Joined since to other names (by a rule, an alias or a review): judging the group would join names an ingest
         # never compared (a third agency with it), so the rules do not judge it alone; a reviewer may.
@@ -95,7 +95,7 @@ def _best(matches) -> Match | None:
     return max((m for m in matches if m), key=lambda m: m.confidence, default=None)
 
 
-def _agency_of(conn: Connection, state: str, name: str) -> int | None:
+def agency_of_name(conn: Connection, state: str, name: str) -> int | None:
     """The live agency of a name (a merge moves the absorbed agency's names to the survivor)."""
     query = select(AgencyName.agency_id).where(AgencyName.state_usps == state, AgencyName.key == agency_key(name)).order_by(AgencyName.id)
     return conn.execute(query).scalars().first()

@@ -21,7 +21,7 @@ from g287.errors import G287Error, NotFound
 from g287.history import aliases
 from g287.history.identity import merge, reconsider_departures, unmerge
 from g287.history.names import RULE_TEXT, Match
-from g287.history.pair_rules import Judgement, judge_pair
+from g287.history.pair_rules import Judgement, agency_of_name, judge_pair
 from g287.registry.names import agency_key
 from g287.sources.rules import usps_code
 
@@ -119,12 +119,6 @@ def _same_pair(a: aliases.Alias, b: aliases.Alias) -> bool:
     return a.state == b.state and pair == {agency_key(b.name), agency_key(b.other_name)}
 
 
-def _agency_of_name(session: Session, state: str, name: str) -> int | None:
-    key = agency_key(name)
-    rows = session.execute(select(AgencyName.agency_id, AgencyName.name).where(AgencyName.state_usps == state)).all()
-    return next((agency_id for agency_id, n in rows if agency_key(n) == key), None)
-
-
 def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, other_name: str, reason: str) -> str:
     """Record that two names are (or are not) one agency, and apply it to the database now."""
     state = usps_code(state, "state")
@@ -140,7 +134,7 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
     aliases.ensure_writable()
     with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
         authorize(actor, "identity.alias")
-        a, b = _agency_of_name(session, state, name), _agency_of_name(session, state, other_name)
+        a, b = agency_of_name(session.connection(), state, name), agency_of_name(session.connection(), state, other_name)
         outcome = "recorded; neither name is in the database yet" if a is None and b is None else "recorded"
         if relation == "same" and a is not None and b is not None and a != b:
             merge(session.connection(), a, b, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {other_name!r}", "reason": reason}, actor.label, None)
