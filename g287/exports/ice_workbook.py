@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterable
 
@@ -127,10 +128,16 @@ def ice_row(row: RawRow, agency_name: str | None) -> IceRow:
 def _texts_by_field(cells: dict) -> dict[str, str]:
     """A raw row's text cells by the field their column holds, the column known by its header under any spelling
     the reader accepts: not by position, since a list may order its columns otherwise."""
-    rules = source_rules()
     texts: dict[str, str] = {}
     for header, value in cells.items():
-        column = rules.column_for(header)
-        if column is not None and isinstance(value, str):
-            texts.setdefault(column.field, value)
+        field = _field_of_header(header)
+        if field is not None and isinstance(value, str):
+            texts.setdefault(field, value)
     return texts
+
+
+@lru_cache(maxsize=1024)
+def _field_of_header(header: str) -> str | None:
+    # An export reads every cell of hundreds of rows under the same few headers: each header is matched once.
+    column = source_rules().column_for(header)
+    return column.field if column is not None else None
