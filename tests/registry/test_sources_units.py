@@ -255,6 +255,29 @@ def test_wrapped_addresses_in_cell_text_are_replaced_whatever_their_case():
     assert scrubbed(["Texas", 3, None, "MOA: " + wrapped]) == (["Texas", 3, None, "MOA: https://www.ice.gov/doclib/x.pdf"], 1)
 
 
+def test_a_wrapper_is_named_in_text_exactly_when_the_case_insensitive_pattern_finds_it():
+    """names_a_wrapper answers most text without the pattern (lower() and `in`): it must find what the pattern finds,
+    letters outside ASCII that the pattern takes for ASCII ones included (the long s, the Kelvin sign, dotted and
+    dotless i), in sheets whose text also holds no-break spaces and curly apostrophes as ICE's does."""
+    import re
+    import sys
+
+    from g287.sources import links
+
+    pattern = re.compile(r"safelinks|urldefense", re.I)
+    texts = [
+        "SafeLinks", "nam12.SAFELINKS.protection.outlook.com", "urlDefense.com/v3/__x", "safe links", "url defense", "",
+        "Sheriff\u2019s Office\xa0\nhttps://gcc02.safelinks.protection.outlook.com/?url=x", "Sheriff\u2019s Office\xa0",
+        "\u017fafelinks", "safelin\u212as", "urlDEFEN\u017fE", "SAFEL\u0130NKS", "safel\u0131nks", "caf\xe9 \u017fafe links",
+    ]
+    answers = [links.names_a_wrapper(text) for text in texts]
+    assert answers == [pattern.search(text) is not None for text in texts]
+    assert answers.count(True) == 9 and answers.count(False) == 5
+    # The letters handed to the pattern are every one it takes for an ASCII letter (derived once by trying each).
+    folding = {chr(c) for c in range(0x80, sys.maxunicode + 1) if re.fullmatch("[a-z]", chr(c), re.I)}
+    assert folding == set(links._NON_ASCII_FOLDING_TO_ASCII)
+
+
 def test_a_malformed_wrapped_address_is_not_recovered_instead_of_failing():
     unwrapped = unwrap("https://[nam.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fx.pdf&data=a%40b")
     assert unwrapped.url is None and unwrapped.wrapper
