@@ -22,7 +22,7 @@ from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
-from g287.sources.xlsx_grid import FORMULA_AND_VALUE, StoredNumbers, invented, is_panic, read_grids
+from g287.sources.xlsx_grid import FORMULA_AND_VALUE, StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_parts import PartError, calamine_failure, part_bytes, part_xml
 from g287.wording import counted, megabytes
 
@@ -131,19 +131,22 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     rows: list[SourceRow] = []
     stored = StoredNumbers(xml)  # read only if calamine gives a value no cell holds
     merged = _merged_values(xml, grid, header_index + 1, width)
+    suspect_rows = rows_with_invented_values(grid)
     filled = 0
     for index in range(header_index + 1, len(grid)):
         number = index + 1
         cells = list(grid[index]) + [None] * (width - len(grid[index]))
+        suspect = index in suspect_rows
         if number in merged and any(not is_blank(v) for v in cells):  # a row of its own, not an empty row of a range
             for column, value in merged[number].items():
                 if is_blank(cells[column]):
                     cells[column] = value
                     filled += 1
+                    suspect = suspect or invented(value)
         for column, code in errors.get(number, {}).items():
             if column < width:
                 cells[column] = CellError(code)
-        if any(map(invented, cells)):
+        if suspect:
             cells = stored.restore(number, cells)
         if scrub:
             cells, replaced = scrubbed(cells)

@@ -105,6 +105,16 @@ def invented(value) -> bool:
     return isinstance(value, (dt.time, dt.timedelta)) or (isinstance(value, dt.date) and value.year < _INVENTED_BEFORE)
 
 
+_DATE_AND_TIME_TYPES = frozenset((dt.time, dt.timedelta, dt.date, dt.datetime))
+
+
+def rows_with_invented_values(grid: list[list]) -> set[int]:
+    """The indexes of the rows holding a value calamine may have invented (see invented). Asked of every cell of a
+    sheet at once, by its exact type first: most cells are text, and a type lookup is cheaper than a call per cell
+    (calamine gives these four types themselves, never subclasses)."""
+    return {index for index, row in enumerate(grid) for value in row if type(value) in _DATE_AND_TIME_TYPES and invented(value)}
+
+
 class StoredNumbers:
     """The numbers a sheet's cells store, by (row, column), read from its XML the first time one is asked for."""
 

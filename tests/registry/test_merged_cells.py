@@ -45,3 +45,21 @@ def test_merged_rows_are_listings_of_their_state_and_the_repair_is_registered(db
         issues = register(session, session.get(Publication, result.publication_id))
     assert not any(i.problem == "no state" for i in issues)
     assert any(i.problem == "2 cells inside merged ranges of cells hold no value of their own" and i.category == "repaired" for i in issues)
+
+
+def test_a_merged_number_calamine_reads_as_a_time_is_no_time_on_any_row_of_its_range(tmp_path):
+    """calamine reads a number in a time format as a time of day, a value no cell holds (xlsx_grid): the range's first
+    cell gets back the number it stores, and the rows below, which show the range's value, get that value as text
+    rather than the invented time (rows holding such a value are found before the merged values are filled in)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["FL", "Alpha County Sheriff's Office", "County", "Alpha County", "Jail Enforcement Model", 0.5, "link"])
+    sheet.append(["FL", "Beta Police Department", "Municipality", "Alpha County", "Task Force Model", None, "link"])
+    sheet["F2"].number_format = "h:mm"
+    sheet.merge_cells("F2:F3")
+    path = tmp_path / "participatingAgencies06012025am.xlsx"
+    book.save(path)
+    signed = [row.cells[5] for row in read_xlsx(path).rows]
+    assert signed == [0.5, "12:00:00"]
+    assert not any(isinstance(value, (dt.time, dt.timedelta)) for value in signed)
