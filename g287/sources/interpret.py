@@ -75,6 +75,9 @@ class Layout:
         self.named = [bool(text) for text in table.header]
         # Everything besides a row's cells and links that its reading depends on (see read_row).
         self.row_key = (kind, self.signature, tuple(self.keys), tuple(self.named), self.source_format)
+        # The same as a small number, for the cache of rows by their cells: a tuple is hashed anew, and compared
+        # item by item with an equal one from another file, on every row looked up.
+        self.row_key_number = _ROW_KEY_NUMBERS.setdefault(self.row_key, len(_ROW_KEY_NUMBERS))
 
 
 def _column_keys(header: list[str]) -> list[str]:
@@ -99,6 +102,7 @@ def _column_keys(header: list[str]) -> list[str]:
 READING_RULES = "2026-11-29"
 
 _readings: dict[tuple, RowReading] = {}
+_ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
 _readings_by_cells: dict[tuple, RowReading] = {}
 _READINGS_KEPT = 200_000
 
@@ -135,7 +139,7 @@ def _cells_key(layout: Layout, row: SourceRow) -> tuple | None:
     types = tuple(map(type, row.cells))
     if float in types:
         return None
-    return (layout.row_key, types, tuple(row.cells), tuple(sorted(row.links.items())) if row.links else ())
+    return (layout.row_key_number, types, tuple(row.cells), tuple(sorted(row.links.items())) if row.links else ())
 
 
 def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> RowReading:
