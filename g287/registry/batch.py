@@ -113,8 +113,8 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
 
     With more than two files and more than one core, a worker process reads the next files while the caller
-    writes the current one; each file is checked against the database (same sha256) just before it is handed to
-    the worker, so the worker starts on the first file at once."""
+    writes the current one (the caller reads the first file itself: see below); each file is checked against the
+    database (same sha256) just before it is handed to the worker, so the worker starts on the second file at once."""
     todo = (_to_prepare(db, Path(path), options) for path in paths)
     use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
     if not use_worker:
@@ -130,22 +130,28 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     try:
         ahead = deque()  # (path, future or the outcome of a file that needs no reading)
 
-        def fill(precompute: bool = True) -> None:  # keep a few files in the worker's hands, not the whole folder
+        def fill() -> None:  # keep a few files in the worker's hands, not the whole folder
             while sum(1 for _p, f in ahead if hasattr(f, "result")) < _READ_AHEAD:
                 item = next(todo, None)
                 if item is None:
                     return
                 path, file_options, done = item
-                if done is None:
-                    done = pool.submit(_prepare_in_worker, path, dict(file_options, precompute=precompute))
-                ahead.append((path, done))
+                ahead.append((path, done if done is not None else pool.submit(_prepare_in_worker, path, file_options)))
 
-        # The writer waits for the first files: the worker reads them without the processors' pure work (county
-        # matching and the reference data it needs), which the writer does itself, its reference data loaded by
-        # the warm-up while it waits. Later files are read while the writer writes, and come precomputed.
-        fill(precompute=False)
-        warm_up_processors()
+        # The writer reads the first file itself, while the worker reads the next ones: at the start the writer would
+        # otherwise wait for the worker's first two files (the first participating list, every row of it new, takes
+        # the longest), and later the worker waits for the writer. The writer's own set-up (the statements compiled,
+        # the processors' reference data loaded) is done while the worker reads.
+        first = next(todo, None)
+        fill()
         compile_all(db.engine.dialect)
+        if first is not None:
+            path, file_options, done = first
+            if done is None:
+                status, value = _prepare_outcome(path, file_options)
+                done = value if status == "ok" else SourceError(*value)
+            warm_up_processors()
+            yield path, done
         while ahead:
             path, pending = ahead.popleft()
             fill()

@@ -90,12 +90,11 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 def prepare(
     path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None, origin: str = "ice",
-    digest: tuple[str, int] | None = None, precompute: bool = True,
+    digest: tuple[str, int] | None = None,
 ) -> PreparedPublication:
     """Read and interpret a file without touching the database. `origin` is "registry" for the lists this registry
     publishes itself (g287.program.publish), which may be empty (every agreement of a list signed or ended).
-    `digest`: the file's (sha256, size) when the caller has just computed it; `precompute`: False to leave the
-    processors' pure work to the writer (see g287.registry.batch)."""
+    `digest`: the file's (sha256, size) when the caller has just computed it."""
     if origin not in ORIGINS:
         raise G287Error(f"unknown origin {origin!r}: one of {', '.join(ORIGINS)}")
     path = Path(path)
@@ -129,7 +128,7 @@ def prepare(
         # What was read must be what the digest names: a publication is known by its sha256 (the same file again
         # changes nothing), so rows of other bytes under it would keep the real file out for good.
         raise SourceError(path.name, "the file changed while it was being read: nothing was ingested; ingest it again once it is complete")
-    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings, compute=precompute))
+    return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings))
 
 
 def kind_of_columns(header: list[str]) -> str:

@@ -85,10 +85,6 @@ def test_the_pure_work_of_a_row_reading_is_done_once_per_process(monkeypatch):
     assert counted(first) > 400
     assert 0 < counted(second) < counted(first) / 4
     assert counted(ingest.prepare(files[-1])) == 0
-    # A file read without the pure work (the writer does it: the first files of a batch) still counts as seen.
-    monkeypatch.setattr(processors, "_precomputed_readings", {})
-    assert ingest.prepare(files[-2], precompute=False).precomputed == {}
-    assert counted(ingest.prepare(files[-1])) == counted(second)
 
 
 @pytest.mark.parametrize("enabled", [True, False])

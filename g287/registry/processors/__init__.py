@@ -73,10 +73,9 @@ _precomputed_readings: dict[int, object] = {}
 _PRECOMPUTED_KEPT = 200_000
 
 
-def precompute(readings: list, *, compute: bool = True) -> dict[str, object]:
+def precompute(readings: list) -> dict[str, object]:
     """Every processor's pure work on the row readings of a publication not precomputed before in this process,
-    by module name. `compute` False: the writer does the work of this publication's rows itself; its readings are
-    only noted, so that later publications repeating them (rows stored already) do not have it done for nothing."""
+    by module name."""
     if len(_precomputed_readings) >= _PRECOMPUTED_KEPT:
         _precomputed_readings.clear()
     fresh = []
@@ -84,8 +83,6 @@ def precompute(readings: list, *, compute: bool = True) -> dict[str, object]:
         if id(reading) not in _precomputed_readings:
             _precomputed_readings[id(reading)] = reading
             fresh.append(reading)
-    if not compute:
-        return {}
     return {module.__name__.rsplit(".", 1)[-1]: module.precompute(fresh) for module in _modules() if hasattr(module, "precompute")}
 
 
