@@ -117,21 +117,28 @@ def compare(new_name: str, old_name: str, *, continuity: bool, co_listed: bool) 
     `continuity`: the same agreements (model and signed date) left the old name and arrived under the new one
     between consecutive publications. `co_listed`: both names appear in one publication (then only the
     normalization rules can join them: ICE listing one agency twice)."""
-    rules = identity_rules()
-    conf = rules.confidence
+    rule = _rule_relating(new_name, old_name, continuity, co_listed)
+    return Match(rule, identity_rules().confidence[rule]) if rule is not None else None
+
+
+# The rule relating two names depends on the names and the evidence only; its confidence is looked up on each call
+# (the rules' data, which a reviewer may change). Ingests ask about the same pairs again and again: every list
+# re-examines the agencies that left the pending list against those first listed as signed (identity.py).
+@lru_cache(maxsize=65536)
+def _rule_relating(new_name: str, old_name: str, continuity: bool, co_listed: bool) -> str | None:
     if agency_key(new_name) == agency_key(old_name):
-        return Match("same_key", conf["same_key"])
+        return "same_key"
     if kinds_conflict(new_name, old_name):
         return None
     if expanded_key(new_name) == expanded_key(old_name):
-        return Match("abbreviation", conf["abbreviation"])
+        return "abbreviation"
     if core_key(new_name) == core_key(old_name):
-        return Match("place_prefix", conf["place_prefix"])
+        return "place_prefix"
     if co_listed:
         return None
     a, b = core_key(new_name), core_key(old_name)
     if abs(len(a) - len(b)) > (2 if continuity else 1):
-        return _continuity_rules(a, b, new_name, old_name, continuity, conf)
+        return _continuity_rule(a, b, continuity)
     # Without continuity only one letter may differ: a linear check spares the full distance.
     distance = edit_distance(a, b) if continuity else (1 if one_edit_apart(a, b) else 3)
     if distance <= 2 and distance <= max(1, len(max(a, b, key=len)) // 10):
@@ -139,23 +146,23 @@ def compare(new_name: str, old_name: str, *, continuity: bool, co_listed: bool) 
         # own name is never corrected automatically, whatever the continuity.
         same_county = _county_part(a) == _county_part(b)
         if continuity and same_county:
-            return Match("spelling_with_continuity", conf["spelling_with_continuity"])
+            return "spelling_with_continuity"
         if continuity or (same_county and distance == 1):
-            return Match("spelling_only", conf["spelling_only"])
+            return "spelling_only"
         return None
-    return _continuity_rules(a, b, new_name, old_name, continuity, conf)
+    return _continuity_rule(a, b, continuity)
 
 
-def _continuity_rules(a: str, b: str, new_name: str, old_name: str, continuity: bool, conf: dict) -> Match | None:
+def _continuity_rule(a: str, b: str, continuity: bool) -> str | None:
     if not continuity:
         return None
     wa, wb = _words(a), _words(b)
     shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     if len(shorter) >= 3 and shorter < longer and (a.startswith(b) or b.startswith(a)):
-        return Match("suffix", conf["suffix"])
+        return "suffix"
     if wa and wb and len(wa & wb) / len(wa | wb) >= 0.5:  # kinds do not conflict (checked above)
-        return Match("continuity_similar", conf["continuity_similar"])
-    return Match("continuity_only", conf["continuity_only"])
+        return "continuity_similar"
+    return "continuity_only"
 
 
 # The rules a name relation makes when its evidence is an agreement leaving the pending list (which gives no signed
