@@ -271,3 +271,18 @@ def test_a_decision_whose_commit_fails_leaves_the_alias_table_as_it_was(db, pub,
         event.remove(Session, "before_commit", refuse)
     assert alias_file.read_bytes() == before
     assert len(pending_candidates(db)) == 1 and len(live_agencies(db)) == 2  # and the database is unchanged
+
+
+def test_a_rule_relating_two_names_takes_its_confidence_from_the_rules_of_the_moment(monkeypatch):
+    """compare() remembers which rule relates two names (ingests ask about the same pairs again and again), but not
+    its confidence: the rules' data may change, and the next comparison then gives the new confidence."""
+    from g287.history.names import compare_across_lists, identity_rules
+
+    first = compare("Walton County Sheriff's Office", "Walton County Sherif's Office", continuity=True, co_listed=False)
+    assert first is not None and first.rule == "spelling_with_continuity"
+    across = compare_across_lists("Walton County Sheriff's Office", "Walton County Sheriff")
+    assert across is not None and across.rule == "pending_suffix"
+    monkeypatch.setitem(identity_rules().confidence, "spelling_with_continuity", 0.123)
+    monkeypatch.setitem(identity_rules().confidence, "pending_suffix", 0.456)
+    assert compare("Walton County Sheriff's Office", "Walton County Sherif's Office", continuity=True, co_listed=False) == type(first)("spelling_with_continuity", 0.123)
+    assert compare_across_lists("Walton County Sheriff's Office", "Walton County Sheriff").confidence == 0.456
