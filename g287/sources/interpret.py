@@ -78,6 +78,34 @@ class Layout:
         # The same as a small number, for the cache of rows by their cells: a tuple is hashed anew, and compared
         # item by item with an equal one from another file, on every row looked up.
         self.row_key_number = _ROW_KEY_NUMBERS.setdefault(self.row_key, len(_ROW_KEY_NUMBERS))
+        # What a row's reading depends on besides its content (see reading_key): the header of each field's column,
+        # not its position, so that a list that gains, loses or moves a column shares the readings of its rows.
+        self._columns_of_fields = tuple(sorted((name, self.keys[index]) for name, index in self.fields.items()))
+        self._optional = [(name, index) for name, index in self.fields.items() if name in _READ_THE_SAME_WHEN_EMPTY]
+        self._reading_keys: dict[tuple[str, ...], tuple] = {}
+
+    def reading_key(self, row: SourceRow) -> tuple:
+        """What, besides the row's content, its reading depends on. The content (raw_content) names each cell that is
+        not empty by its column's header; a field whose cell is empty is read with its column's header too (a missing
+        state is registered under the state's column), except the fields read alike whether their column is there and
+        the cell empty or the list has no such column (_READ_THE_SAME_WHEN_EMPTY)."""
+        empty = tuple(name for name, index in self._optional if index not in row.links and _omitted_from_content(row.cells[index] if index < len(row.cells) else None))
+        found = self._reading_keys.get(empty)
+        if found is None:
+            columns = tuple(item for item in self._columns_of_fields if item[0] not in empty)
+            found = self._reading_keys[empty] = (self.kind, self.carries_hyperlinks, self.dates_from_1904, self.source_format, columns)
+        return found
+
+
+# Fields whose empty cell (no value, no link) is read exactly as a list without their column: no value, nothing
+# registered (interpret.py: a county is not required, and an addendum cell that is empty says there is none). The
+# other fields register an empty cell under their column's header (tests/registry/test_reading_across_layouts.py).
+_READ_THE_SAME_WHEN_EMPTY = frozenset({"county", "addendum"})
+
+
+def _omitted_from_content(value: Any) -> bool:
+    """Whether raw_content leaves the cell out (see there): no value, or empty text."""
+    return value is None or (type(value) is str and not value)
 
 
 def _column_keys(header: list[str]) -> list[str]:
@@ -118,7 +146,7 @@ def read_row(layout: Layout, row: SourceRow) -> RowReading:
             return cached
     content = _raw_content(layout, row)
     digest = hashlib.sha256((READING_RULES + "\n" + content).encode("utf-8")).hexdigest()
-    cache_key = (layout.signature, digest)
+    cache_key = (layout.reading_key(row), digest)
     reading = _readings.get(cache_key)
     if reading is None:
         if len(_readings) >= _READINGS_KEPT or len(_readings_by_cells) >= _READINGS_KEPT:
