@@ -103,6 +103,7 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
         source_rows=len(records) - 1 - header_index,
         notes=notes,
         carries_hyperlinks=False,
+        text_may_name_wrappers=scrub,
     )
 
 

@@ -68,11 +68,15 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:
 # Year first with slashes or dots (2025/05/08): one reading, as the ISO form.
 _YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})$")
 _MDY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+# Compiled once, on import: a pattern first used inside a reading is compiled there, in each worker process.
+_SPACES = re.compile(r"\s+")
+_DIGITS_AND_SEPARATORS = re.compile(r"[\d/.\- ]+")
+_NOT_DIGIT = re.compile(r"\D")
 _NAMED_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%b. %d %Y")
 
 
 def _text(raw: str) -> DateReading:
-    text = re.sub(r"\s+", " ", raw.replace("\xa0", " ")).strip()
+    text = _SPACES.sub(" ", raw.replace("\xa0", " ")).strip()
     if not text:
         return DateReading(None, "no date", "unknown")
     match = _ISO.match(text) or _YMD.match(text)
@@ -85,7 +89,10 @@ def _text(raw: str) -> DateReading:
             full = 1900 + int(year) if int(year) >= 96 else 2000 + int(year)
             return _checked(_make(full, month, day), "date written as text with a two-digit year")
         return _checked(_make(int(year), month, day), _AS_TEXT)
-    for pattern in _NAMED_FORMATS:
+    # Every named format has a month's name and digits (day, year): other text ("Pending", "TBD") is not tried, which
+    # spares strptime's first use in a process (it builds its patterns then: milliseconds, in each worker).
+    named = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+    for pattern in _NAMED_FORMATS if named else ():
         try:
             return _checked(dt.datetime.strptime(text.replace(",", ", ").replace("  ", " "), pattern).date(), _AS_TEXT)
         except ValueError:
@@ -110,9 +117,9 @@ def _checked(value: dt.date | None, problem: str | None) -> DateReading:
 
 def _misplaced_separators(text: str) -> DateReading:
     """'05/082025' or '7/72025': digits with a separator missing. Read only if one month/day/year split fits."""
-    if not re.fullmatch(r"[\d/.\- ]+", text):
+    if not _DIGITS_AND_SEPARATORS.fullmatch(text):
         return DateReading(None, "not a date", "unknown")
-    digits = re.sub(r"\D", "", text)
+    digits = _NOT_DIGIT.sub("", text)
     boundaries = set()
     position = 0
     for char in text:

@@ -22,6 +22,7 @@ _NAME = re.compile(
     r"(?:[\s_.()\-].*)?$",
     re.IGNORECASE,
 )
+_DIGIT_SEPARATOR = re.compile(r"[\s_.-]")
 _PUBLISHED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})\s*(?P<half>am|pm)?$", re.IGNORECASE)
 
 
@@ -54,7 +55,7 @@ def parse_file_name(stem: str) -> PublicationName:
 def _month_day_readings(text: str) -> list[tuple[int, int]]:
     """The (month, day) a run of digits can be: "0529" and "5_29" one way each; "529" either 5/29 or 52/9, which
     only the calendar decides; "121" 1/21 or 12/1, which nothing decides."""
-    parts = re.split(r"[\s_.-]", text)
+    parts = _DIGIT_SEPARATOR.split(text)
     if len(parts) == 2:
         return [(int(parts[0]), int(parts[1]))]
     if len(text) == 3:

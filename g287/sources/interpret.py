@@ -71,6 +71,7 @@ class Layout:
         self.carries_hyperlinks = table.carries_hyperlinks
         self.source_format = table.source_format
         self.dates_from_1904 = table.dates_from_1904
+        self.text_may_name_wrappers = table.text_may_name_wrappers
         self.signature = (kind, table.carries_hyperlinks, tuple(sorted(self.fields.items())), self.dates_from_1904)
         self.named = [bool(text) for text in table.header]
         # Everything besides a row's cells and links that its reading depends on (see read_row).
@@ -197,8 +198,9 @@ def _raw_content(layout: Layout, row: SourceRow) -> str:
     before and after it are one row each, not two, and the history stores only the rows that changed."""
     cells: dict[str, Any] = {}
     keys = layout.keys
+    wrappers = layout.text_may_name_wrappers
     for index, value in enumerate(row.cells):
-        if type(value) is str and not names_a_wrapper(value):
+        if type(value) is str and not (wrappers and names_a_wrapper(value)):
             if value:
                 cells[keys[index]] = value
         elif not is_blank(value):
@@ -212,7 +214,12 @@ def _raw_content(layout: Layout, row: SourceRow) -> str:
         document["dates"] = "1904"
     # allow_nan=False: the content is stored and published as JSON, which has no NaN or Infinity (_encode writes
     # them as text); a value that slipped through would fail here rather than be stored as invalid JSON.
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _CONTENT_JSON.encode(document)
+
+
+# json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False), without making the encoder anew
+# for every row.
+_CONTENT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _encode(value: Any) -> Any:

@@ -68,6 +68,8 @@ def unwrap(address: str) -> Unwrapped:
 # its scheme). Wrappers are recognized whatever their case ("nam12.SAFELINKS.protection.outlook.com").
 _WRAPPER_HINT = re.compile(r"safelinks|urldefense", re.I)
 WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:safelinks|urldefense)[^\s<>\"']*", re.I)
+_ONE_URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
+_SCHEME = re.compile(r"^https?://", re.I)
 UNRECOVERED = "(a wrapped address that could not be recovered)"
 
 
@@ -98,7 +100,7 @@ def without_wrappers(text: str) -> tuple[str, int]:
         # Punctuation closing the sentence around the address ("(see https://...)") is the text's, not the address's.
         stripped = token.rstrip(").,;:!?]}")
         trail = token[len(stripped):]
-        address = stripped if re.match(r"^https?://", stripped, re.I) else "https://" + stripped
+        address = stripped if _SCHEME.match(stripped) else "https://" + stripped
         unwrapped = unwrap(address)
         if not unwrapped.wrapper:
             return token
@@ -152,4 +154,4 @@ def _decode_urldefense_v3(url: str) -> str | None:
 
 
 def looks_like_url(text: str) -> bool:
-    return bool(re.match(r"^\s*https?://\S+\s*$", text, re.I))
+    return _ONE_URL.match(text) is not None

@@ -14,11 +14,14 @@ from g287.errors import G287Error
 from g287.sources.table import normalize_header
 
 
+_NOT_KEY_CHARACTER = re.compile(r"[^A-Z0-9#]")
+
+
 @lru_cache(maxsize=65536)
 def value_key(text: str) -> str:
     """Compare values without case, spacing or punctuation: ' Task Force  Model ' -> 'TASKFORCEMODEL'."""
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[^A-Z0-9#]", "", text.upper())
+    return _NOT_KEY_CHARACTER.sub("", text.upper())
 
 
 @dataclass(frozen=True)

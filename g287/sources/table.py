@@ -58,6 +58,9 @@ class SourceTable:
     modified_at: dt.datetime | None = None
     notes: list[Note] = field(default_factory=list)
     carries_hyperlinks: bool = True
+    # False when the reader found that no text of the file names a safety redirect's host (links.names_a_wrapper):
+    # then no cell does, and the interpreter does not ask each cell again.
+    text_may_name_wrappers: bool = True
     dates_from_1904: bool = False  # the workbook counts date serial numbers in the 1904 date system
 
 
@@ -78,6 +81,7 @@ def column_index(letters: str) -> int:
     return value - 1
 
 
+_NOT_HEADER_CHARACTER = re.compile(r"[^A-Z0-9]")
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
@@ -102,4 +106,4 @@ def normalize_header(text: Any) -> str:
     """Header cells compared without case, spacing or punctuation: 'Law Enforcement  Agency ' -> 'LAWENFORCEMENTAGENCY'."""
     if not isinstance(text, str):
         return ""
-    return re.sub(r"[^A-Z0-9]", "", text.upper())
+    return _NOT_HEADER_CHARACTER.sub("", text.upper())

@@ -8,6 +8,7 @@ import unicodedata
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 # Control characters (other than the spaces above) have no place in a name and break XML (feeds, SVG).
+_SPACE_RUN = re.compile(r" {2,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -31,7 +32,7 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
         text = text.strip()
     if "  " in text:
         repairs.append("repeated spaces")
-        text = re.sub(r" {2,}", " ", text)
+        text = _SPACE_RUN.sub(" ", text)
     return text, repairs
 
 

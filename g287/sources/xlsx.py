@@ -202,6 +202,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         sheet_name=sheet_name,
         modified_at=modified_at,
         notes=notes,
+        text_may_name_wrappers=scrub,
     )
 
 

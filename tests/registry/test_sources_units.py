@@ -357,3 +357,26 @@ def test_the_stored_row_holds_no_wrapped_address_even_if_a_reader_left_one():
         cells = ["FLORIDA", "Cache County Sheriff's Office", "County", "Cache County", "Task Force Model", "05/01/2025", "link", note]
         reading = interpret.read_row(layout, SourceRow(number=2, cells=cells, links={}))
         assert "john.doe" not in reading.content and "https://www.ice.gov/x.pdf" in reading.content
+
+
+def test_readers_say_whether_a_files_text_may_name_a_wrapper_and_the_guard_holds_where_it_may(tmp_path):
+    """The interpreter asks each cell whether it names a safety redirect only when the reader found one named in the
+    file's text (text_may_name_wrappers); where it did, the last guard still runs on every cell."""
+    from g287.sources import interpret
+    from g287.sources.csvfile import read_csv
+    from g287.sources.xlsx import read_xlsx
+    from tests.conftest import ICE
+
+    assert read_xlsx(ICE / "participating" / "participatingAgencies05292025am.xlsx").text_may_name_wrappers is False
+    header = "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,SIGNED,MOA,NOTE\n"
+    plain = tmp_path / "participatingAgencies06012025am.csv"
+    plain.write_text(header + "Texas,Harris County Sheriff's Office,County,Harris,Task Force Model,3/1/2025,link,\n", encoding="utf-8")
+    assert read_csv(plain, None).text_may_name_wrappers is False
+    wrapped = tmp_path / "participatingAgencies06022025am.csv"
+    note = "see nam12.SafeLinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fx.pdf&data=john.doe%40ice.dhs.gov"
+    wrapped.write_text(header + f"Texas,Harris County Sheriff's Office,County,Harris,Task Force Model,3/1/2025,link,{note}\n", encoding="utf-8")
+    table = read_csv(wrapped, None)
+    assert table.text_may_name_wrappers is True
+    table.rows[0].cells[-1] = note  # as a reader that replaced nothing would leave it
+    reading = interpret.read_row(interpret.Layout(table, "participating"), table.rows[0])
+    assert "john.doe" not in reading.content and "https://www.ice.gov/x.pdf" in reading.content
