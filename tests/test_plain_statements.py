@@ -161,3 +161,34 @@ def test_an_ingest_compiles_no_orm_statement(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ingest.sqlite")], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "True"
+
+
+def test_in_lists_put_in_place_directly_give_sqlalchemys_statement_for_every_plain_statement():
+    """On SQLite an IN list's shape is made by writing "?, ?, ..." in its place (plain._expanded_with_question_marks),
+    not by SQLAlchemy's expansion: for every plain statement with IN lists and several lengths, the SQL, the value in
+    each place and the processor applied to it are those SQLAlchemy's expansion and execution give (its own
+    processors for the statement's values, the element's for each list's)."""
+    importlib.import_module("g287.web.app")  # every module with plain statements: the ingest's, the site's
+    importlib.import_module("g287.registry.ingest")
+    from sqlalchemy.dialects.sqlite import pysqlite
+
+    from g287.db.plain import _ALL, _expanded_with_question_marks
+
+    dialect = pysqlite.dialect()
+    checked = 0
+    for statement in _ALL:
+        compiled = statement._compile(dialect)
+        if not compiled.expanding:
+            continue
+        params = {name: (name, None) for name in compiled.compiled.bind_names.values()}
+        for lengths in {tuple(n for _ in compiled.in_lists) for n in (1, 2, 3, 8)} | {tuple(range(1, len(compiled.in_lists) + 1))}:
+            markers = dict(params, **{name: [(name, i) for i in range(length)] for name, length in zip(compiled.in_lists, lengths)})
+            state = compiled.compiled._process_parameters_for_postcompile(markers)
+            theirs_processors = {**compiled.processors, **state.processors}
+            theirs = (state.statement, [state.parameters[n] for n in state.positiontup], [theirs_processors.get(n) for n in state.positiontup])
+            direct = _expanded_with_question_marks(compiled, lengths)
+            assert direct is not None, compiled.sql
+            sql, places = direct
+            assert (sql, places, [compiled.processors.get(name) for name, _index in places]) == theirs, compiled.sql
+            checked += 1
+    assert checked > 40

@@ -108,21 +108,62 @@ class _Shape:
     goes (learnt by expanding it with markers in place of the values)."""
 
     def __init__(self, compiled: _Compiled, params: Mapping[str, Any], lengths: tuple[int, ...]) -> None:
+        # The values are processed as SQLAlchemy processes them: the statement's own by their processors, each IN
+        # list's by its elements'.
+        direct = _expanded_with_question_marks(compiled, lengths)
+        if direct is not None:
+            self.sql, self.places = direct
+            self.names = self.expanded = [f"{name}:{index}" for name, index in self.places]
+            self.bound = [(i, compiled.processors[name]) for i, (name, _index) in enumerate(self.places) if name in compiled.processors]
+            return
         markers: dict[str, Any] = {name: (name, None) for name in params}
         markers.update({name: [(name, i) for i in range(length)] for name, length in zip(compiled.in_lists, lengths)})
         state = compiled.compiled._process_parameters_for_postcompile(markers)
         self.sql = state.statement
         self.names = list(state.positiontup) if state.positiontup is not None else None  # None: values by name
-        expanded = self.names if self.names is not None else list(state.parameters)
-        self.expanded = expanded
-        self.places = [state.parameters[n] for n in expanded]  # (name of the value given, index in its IN list or None)
-        self.bound = [(i, state.processors[n]) for i, n in enumerate(expanded) if n in state.processors]
+        self.expanded = self.names if self.names is not None else list(state.parameters)
+        self.places = [state.parameters[n] for n in self.expanded]  # (name of the value given, index in its IN list or None)
+        self.bound = [
+            (i, state.processors[n] if n in state.processors else compiled.processors[name])
+            for i, (n, (name, index)) in enumerate(zip(self.expanded, self.places))
+            if n in state.processors or (index is None and name in compiled.processors)
+        ]
 
     def values(self, params: Mapping[str, Any]):
         found = [params[name] if index is None else params[name][index] for name, index in self.places]
         for i, process in self.bound:
             found[i] = process(found[i])
         return tuple(found) if self.names is not None else dict(zip(self.expanded, found))
+
+
+_POSTCOMPILE = "__[POSTCOMPILE_"
+
+
+def _expanded_with_question_marks(compiled: _Compiled, lengths: tuple[int, ...]) -> tuple[str, list[tuple[str, int | None]]] | None:
+    """(SQL, places) of a statement whose IN lists have these lengths, for a dialect writing every value as "?"
+    (SQLite), made directly: SQLAlchemy's expansion (_process_parameters_for_postcompile) costs a fraction of a
+    millisecond per shape, and an ingest makes some eighty shapes. None when the statement needs more than putting
+    "?, ?, ..." in place of each list (another parameter style, escaped names, a list of tuples, an empty list, a
+    bind expression around the values): SQLAlchemy expands it then. tests/test_plain_statements.py checks that both
+    give the same statement for every plain statement."""
+    sql = compiled.compiled
+    if sql.dialect.paramstyle != "qmark" or not sql.positional or sql.escaped_bind_names or 0 in lengths:
+        return None
+    length_of = dict(zip(compiled.in_lists, lengths))
+    if any(sql.binds[name].type._is_tuple_type for name in length_of):
+        return None
+    text = sql.string
+    for name, length in length_of.items():
+        text = text.replace(f"{_POSTCOMPILE}{name}]", ", ".join("?" * length))
+    if _POSTCOMPILE in text:  # a list written otherwise (with a bind expression): SQLAlchemy's to expand
+        return None
+    places: list[tuple[str, int | None]] = []
+    for name in sql.positiontup:
+        if name in length_of:
+            places.extend((name, index) for index in range(length_of[name]))
+        else:
+            places.append((name, None))
+    return text, places
 
 
 class PlainStatement:
