@@ -15,7 +15,6 @@ from typing import NamedTuple
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from g287.db.chunks import chunks
 from g287.db.plain import plain
 from g287.db.models.registry import ListingRun, Publication
 
@@ -74,6 +73,9 @@ _STARTING = plain(
 )
 _EXTEND_ALL = plain(update(ListingRun.__table__).where(_runs.series == bindparam("_series"), _runs.last_seq == bindparam("before")), columns=("last_seq",))
 _NEW_RUN = plain(insert(ListingRun.__table__), columns=_RUN_COLUMNS)
+# Runs ended or begun at a position, by id (run with rows(): an UPDATE returns none).
+_SET_LAST = plain(update(ListingRun.__table__).where(_runs.id.in_(bindparam("ids", expanding=True))).values(last_seq=bindparam("seq")))
+_SET_FIRST = plain(update(ListingRun.__table__).where(_runs.id.in_(bindparam("ids", expanding=True))).values(first_seq=bindparam("seq")))
 
 
 def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int]:
@@ -117,13 +119,10 @@ def place(conn: Connection, series: str, seq: int, keys: set[RowKey]) -> set[int
         # The usual case, a new latest publication that repeats most rows: extend every run that reached the
         # previous publication, then hold back the few that stop there.
         _EXTEND_ALL.many(conn, [{"_series": series, "before": seq - 1, "last_seq": seq}])
-        for chunk in chunks(stopped):
-            conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq - 1))
+        _SET_LAST.rows_in_chunks(conn, "ids", stopped, seq=seq - 1)
     else:
-        for chunk in chunks(extend):
-            conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(last_seq=seq))
-    for chunk in chunks(start_earlier):
-        conn.execute(update(runs).where(runs.c.id.in_(chunk)).values(first_seq=seq))
+        _SET_LAST.rows_in_chunks(conn, "ids", extend, seq=seq)
+    _SET_FIRST.rows_in_chunks(conn, "ids", start_earlier, seq=seq)
     for earlier, (later, later_last) in join:
         conn.execute(update(runs).where(runs.c.id == earlier).values(last_seq=later_last))
         conn.execute(delete(runs).where(runs.c.id == later))
