@@ -7,6 +7,7 @@ or truncated (t)", for a shared strings part cut short): the message names the p
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from xml.etree import ElementTree
@@ -117,3 +118,32 @@ def _check_well_formed(data: bytes) -> None:
     """Raises expat.ExpatError unless `data` is one whole XML document (a part cut short is not)."""
     parser = expat.ParserCreate()
     parser.Parse(data, True)
+
+
+# A sheet's elements in the spreadsheet namespace, and the relationship ids of its links, are written without a prefix
+# by Excel (<c r="A1">, r:id="rId1"); other writers may bind the namespaces to prefixes of their own (<x:c r="A1">),
+# which calamine reads alike. Excel's ("transitional") namespaces and ISO's strict ones.
+_MAIN_NAMESPACE = re.compile(
+    rb'\sxmlns:([A-Za-z_][\w.-]*)=["\'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main|http://purl\.oclc\.org/ooxml/spreadsheetml/main)["\']'
+)
+_RELATIONSHIP_NAMESPACE = re.compile(
+    rb'\sxmlns:([A-Za-z_][\w.-]*)=["\'](?:http://schemas\.openxmlformats\.org/officeDocument/2006/relationships|http://purl\.oclc\.org/ooxml/officeDocument/relationships)["\']'
+)
+_ROOT_END = 8192  # namespaces are declared on the root element, which opens the part
+
+
+def without_prefixes(xml: bytes) -> bytes:
+    """A sheet's XML as Excel writes it: the spreadsheet namespace's prefix taken off its elements (declared as the
+    default namespace instead), and the relationships' prefix written "r", so that the sheet's links, error cells
+    and hidden rows, which the reader finds in the XML itself (xlsx.py), are found whatever prefixes the writer
+    chose. A sheet without such prefixes, as Excel writes it, is returned as it is."""
+    head = xml[:_ROOT_END]
+    main, relationships = _MAIN_NAMESPACE.search(head), _RELATIONSHIP_NAMESPACE.search(head)
+    if main is not None:
+        xml = re.sub(rb"<(/?)" + re.escape(main[1]) + rb":", rb"<\1", xml)
+        if not re.search(rb"\sxmlns=", xml[:_ROOT_END]):
+            declared = _MAIN_NAMESPACE.search(xml, 0, _ROOT_END)  # where the declaration is now, the tags shortened
+            xml = xml[: declared.start()] + b" xmlns=" + declared[0].split(b"=", 1)[1] + xml[declared.start() :]
+    if relationships is not None and relationships[1] != b"r":
+        xml = re.sub(rb"(\s)" + re.escape(relationships[1]) + rb":id=", rb"\1r:id=", xml)
+    return xml
