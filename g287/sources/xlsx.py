@@ -23,7 +23,7 @@ from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import FORMULA_AND_VALUE, StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
-from g287.sources.xlsx_parts import PartError, calamine_failure, part_bytes, part_xml, without_prefixes
+from g287.sources.xlsx_parts import PartError, calamine_failure, part_bytes, part_xml, with_references, without_prefixes
 from g287.wording import counted, megabytes
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -69,7 +69,7 @@ def read_xlsx(path: Path) -> SourceTable:
         try:
             sheets, hidden_sheets, dates_from_1904, missing_sheets = _workbook_facts(archive)
             modified_at = _modified_at(archive)
-            parts = {sheet_name: without_prefixes(part_bytes(archive, target)) for sheet_name, target in sheets}
+            parts = {sheet_name: with_references(without_prefixes(part_bytes(archive, target))) for sheet_name, target in sheets}
             rels = {
                 sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
             }

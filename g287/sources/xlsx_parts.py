@@ -147,3 +147,70 @@ def without_prefixes(xml: bytes) -> bytes:
     if relationships is not None and relationships[1] != b"r":
         xml = re.sub(rb"(\s)" + re.escape(relationships[1]) + rb":id=", rb"\1r:id=", xml)
     return xml
+
+
+# A row's or a cell's reference (r="7", r="C7") may be left out: the row is then the one after the row before it, the
+# cell the one after the cell before it (ECMA-376, 18.3.1.73 and 18.3.1.4). Excel writes every one; a sheet without
+# them is given them, so that the reader finds its links, error cells and hidden rows where calamine puts its values.
+_ROW_OR_CELL_TAG = re.compile(rb"<(row|c)(?=[\s/>])([^>]*)>")
+_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_COLUMN_LETTERS = re.compile(rb"^([A-Za-z]{1,3})")
+
+
+def with_references(xml: bytes) -> bytes:
+    """A sheet's XML with every row and cell carrying its reference (see above); a sheet whose rows and cells all
+    carry one, as Excel writes it, is returned as it is."""
+    if not _lacks_references(xml):
+        return xml
+    row, column = 0, -1
+
+    def referenced(match: re.Match) -> bytes:
+        nonlocal row, column
+        name, attributes = match[1], match[2]
+        given = _REFERENCE.search(attributes)
+        if name == b"row":
+            row = int(given[1]) if given and given[1].isdigit() else row + 1
+            column = -1
+            return match[0] if given else b"<row r=\"%d\"%s>" % (row, attributes)
+        letters = _COLUMN_LETTERS.match(given[1]) if given else None
+        column = _column_index(letters[1]) if letters else column + 1
+        return match[0] if given else b"<c r=\"%s%d\"%s>" % (_column_letters(column), row, attributes)
+
+    return _ROW_OR_CELL_TAG.sub(referenced, xml)
+
+
+_TAGS_LOOKED_AT = 64
+
+
+def _lacks_references(xml: bytes) -> bool:
+    """Whether the sheet's first rows and cells, or those of its last row, lack a reference. A writer that leaves
+    references out is expected to do so throughout, or for every cell after a row's first, which these tags show;
+    looking at every tag of the sheet would take milliseconds a sheet, these a few hundredths. (A sheet lacking
+    references only elsewhere would have its error cells there read as empty cells, and registered so.)"""
+    start = xml.find(b"<sheetData")
+    last_row = xml.rfind(b"<row")
+    for position in (start, last_row):
+        if position == -1:
+            continue
+        for count, match in enumerate(_ROW_OR_CELL_TAG.finditer(xml, position)):
+            if count == _TAGS_LOOKED_AT:
+                break
+            if _REFERENCE.search(match[2]) is None:
+                return True
+    return False
+
+
+def _column_index(letters: bytes) -> int:
+    value = 0
+    for letter in letters.upper():
+        value = value * 26 + letter - 64
+    return value - 1
+
+
+def _column_letters(index: int) -> bytes:
+    letters = b""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = bytes([65 + remainder]) + letters
+    return letters
