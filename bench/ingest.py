@@ -122,6 +122,7 @@ def main() -> None:
         f"- Spread of the {REPEAT} runs (total ms, fastest to slowest): g287 {_spread(r['total'] for r in ours)}; pandas + openpyxl "
         f"{_spread(r['total'] for r in baseline)}. The same code on this machine varies this much from run to run, and from one "
         "session's machine to the next; the two are measured in turns, so their ratio varies less than either.",
+        "- Where the time goes, step by step in the writer and the reading worker: `.venv/bin/python -m bench.ingest_timeline`.",
     ]
     write_section("ingest", "\n".join(lines))
     print("\n".join(lines))
