@@ -13,6 +13,7 @@ import zlib
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+from g287.sources.table import column_index, column_letter
 from g287.sources.xlsx_grid import is_panic
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
@@ -173,8 +174,8 @@ def with_references(xml: bytes) -> bytes:
             column = -1
             return match[0] if given else b"<row r=\"%d\"%s>" % (row, attributes)
         letters = _COLUMN_LETTERS.match(given[1]) if given else None
-        column = _column_index(letters[1]) if letters else column + 1
-        return match[0] if given else b"<c r=\"%s%d\"%s>" % (_column_letters(column), row, attributes)
+        column = column_index(letters[1].decode("ascii")) if letters else column + 1
+        return match[0] if given else b"<c r=\"%s%d\"%s>" % (column_letter(column).encode("ascii"), row, attributes)
 
     return _ROW_OR_CELL_TAG.sub(referenced, xml)
 
@@ -198,19 +199,3 @@ def _lacks_references(xml: bytes) -> bool:
             if _REFERENCE.search(match[2]) is None:
                 return True
     return False
-
-
-def _column_index(letters: bytes) -> int:
-    value = 0
-    for letter in letters.upper():
-        value = value * 26 + letter - 64
-    return value - 1
-
-
-def _column_letters(index: int) -> bytes:
-    letters = b""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = bytes([65 + remainder]) + letters
-    return letters
