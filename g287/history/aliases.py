@@ -63,16 +63,31 @@ class AliasTable:
 
 
 def load() -> AliasTable:
+    """The table as the file holds it now (a fresh copy: callers may change it before saving it)."""
     file = path()
-    if not file.exists():
+    try:
+        content = file.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):  # no table (as Path.exists() says of both)
         return AliasTable([])
+    except OSError as error:
+        raise G287Error(f"the alias table {file} cannot be read ({error.strerror or error}): it must be a UTF-8 CSV file") from None
+    # Every ingest reads the table (twice); parsed once per content, as the file changes only by a review.
+    key = (str(file), content)
+    if _parsed[0] != key:
+        _parsed[:] = [key, _parse(file, content)]
+    return AliasTable(list(_parsed[1]))
+
+
+_parsed: list = [None, None]  # [(file, content), its entries]
+
+
+def _parse(file: Path, content: bytes) -> list[Alias]:
     try:
         # utf-8-sig: a table saved by a spreadsheet program starts with a byte-order mark, which is no part of
         # the first column's name.
-        with open(file, newline="", encoding="utf-8-sig") as handle:
-            records = _records(handle)
-    except (OSError, UnicodeDecodeError) as error:
-        raise G287Error(f"the alias table {file} cannot be read ({getattr(error, 'strerror', None) or error}): it must be a UTF-8 CSV file") from None
+        records = _records(io.StringIO(content.decode("utf-8-sig"), newline=""))
+    except UnicodeDecodeError as error:
+        raise G287Error(f"the alias table {file} cannot be read ({error}): it must be a UTF-8 CSV file") from None
     except csv.Error as error:
         raise G287Error(f"{file}: not a readable CSV file ({error})") from None
     entries = []
@@ -85,7 +100,7 @@ def load() -> AliasTable:
         if row.get("relation") not in RELATIONS or not row.get("state") or not row.get("name") or not row.get("other_name"):
             raise G287Error(f"{file}: line {number}: expected state, name, relation (same|different), other_name")
         entries.append(Alias(row["state"].strip().upper(), row["name"].strip(), row["relation"], row["other_name"].strip(), (row.get("reason") or "").strip(), (row.get("reviewed") or "").strip()))
-    return AliasTable(entries)
+    return entries
 
 
 def _records(handle) -> list[tuple[int, list[str]]]:
