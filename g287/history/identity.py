@@ -536,15 +536,17 @@ class _BothLists:
                     span[0], self.signed[key] = first_seq, signed_on
                 span[1] = max(span[1], last_seq)
 
-    def renamed_departures(self, settled: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[Match, dict]]:
-        """(arriving agency, departed agency) -> the identity rule relating their names, with its evidence: for each
-        agency first listed as participating for a model, the pending agency it most likely is."""
+    def renamed_departures(self, settled: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[Match, dict | None]]:
+        """(arriving agency, departed agency) -> the identity rule relating their names, with its evidence (None for
+        a match below the review floor): for each agency first listed as participating for a model, the pending
+        agency it most likely is."""
         arrivals: dict[tuple[str | None, str], list[tuple[int, dt.date]]] = defaultdict(list)
         for (agency_id, series, model), (first_seq, _last) in self.spans.items():
             if series == _ICE_PARTICIPATING:
                 arrivals[(self.state_of[agency_id], model)].append((agency_id, self.dates[(series, first_seq)]))
         alias_table = aliases.load()
-        best: dict[int, tuple[Match, int, dict]] = {}
+        review_floor = identity_rules().review_floor
+        best: dict[int, tuple[Match, int, dict | None]] = {}
         for (agency_id, series, model), (first_seq, last_seq) in sorted(self.spans.items()):
             # An agreement that left the pending list (a later pending list omits it) and was never listed as signed.
             if series != _ICE_PENDING or last_seq >= self.latest_pending or (agency_id, _ICE_PARTICIPATING, model) in self.spans:
@@ -559,6 +561,9 @@ class _BothLists:
                     continue
                 match = max((m for m in (compare_across_lists(new, old) for new in self.names[other] for old in self.names[agency_id]) if m), key=lambda m: m.confidence, default=None)
                 if match is None or (other in best and best[other][0].confidence >= match.confidence):
+                    continue
+                if match.confidence < review_floor:  # neither merged nor proposed: its evidence is never read
+                    best[other] = (match, agency_id, None)
                     continue
                 evidence = {
                     "names": [self.names[other][0], self.names[agency_id][0]],
