@@ -112,9 +112,9 @@ def _prepare_in_worker(path: Path, options: dict):
 def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
 
-    With more than two files and more than one core, a worker process reads the next files while the caller
-    writes the current one (the caller reads the first file itself: see below); each file is checked against the
-    database (same sha256) just before it is handed to the worker, so the worker starts on the second file at once."""
+    With more than two files and more than one core, a worker process reads the files while the caller writes
+    the one before; each file is checked against the database (same sha256) just before it is handed to the
+    worker."""
     todo = (_to_prepare(db, Path(path), options) for path in paths)
     use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
     if not use_worker:
@@ -138,20 +138,14 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
                 path, file_options, done = item
                 ahead.append((path, done if done is not None else pool.submit(_prepare_in_worker, path, file_options)))
 
-        # The writer reads the first file itself, while the worker reads the next ones: at the start the writer would
-        # otherwise wait for the worker's first two files (the first participating list, every row of it new, takes
-        # the longest), and later the worker waits for the writer. The writer's own set-up (the statements compiled,
-        # the processors' reference data loaded) is done while the worker reads.
-        first = next(todo, None)
+        # The worker reads every file, the first included, and does the processors' pure work on them (county
+        # matching: see processors.precompute); meanwhile the writer compiles its statements and loads what the
+        # processors need for the rest of their work. The county reference data is left to the worker: the writer
+        # loads it only for a row the worker's pure work did not cover. (Writing is the longer part of an ingest:
+        # whatever the writer leaves to the worker shortens the whole.)
         fill()
         compile_all(db.engine.dialect)
-        if first is not None:
-            path, file_options, done = first
-            if done is None:
-                status, value = _prepare_outcome(path, file_options)
-                done = value if status == "ok" else SourceError(*value)
-            warm_up_processors()
-            yield path, done
+        warm_up_processors(pure_work_done_elsewhere=True)
         while ahead:
             path, pending = ahead.popleft()
             fill()

@@ -90,11 +90,13 @@ def processors() -> tuple:
     return tuple(module.process for module in _modules())
 
 
-def warm_up() -> None:
+def warm_up(*, pure_work_done_elsewhere: bool = False) -> None:
     """Load every processor's modules and reference data now (g287.registry.batch.ingest_many calls this while a
-    worker reads the first file, so that the first write does not wait for them)."""
+    worker reads the first file, so that the first write does not wait for them). `pure_work_done_elsewhere`: the
+    events will come with their rows precomputed (by a worker), so a processor that defines `precompute` needs
+    its reference data only for a row that was not; that is left to load on first use."""
     for module in _modules():
-        if hasattr(module, "warm_up"):
+        if hasattr(module, "warm_up") and not (pure_work_done_elsewhere and hasattr(module, "precompute")):
             module.warm_up()
 
 
