@@ -2,8 +2,8 @@
 
 Ingests every bundled publication into a fresh SQLite database, as bench/ingest.py does, and prints when each step
 began and ended, in ms from the start of the ingest: in the writer (this process) the statements compiled, the
-reference data loaded, each file read (the first) or received from the worker, written; in the worker, each file
-read. A step that waits for the other process shows as a gap. A diagnostic, not a measurement of the targets: the
+processors' reference data loaded (what the worker's pure work leaves to the writer), each file written; in the
+worker, each file read. A step that waits for the other process shows as a gap. A diagnostic, not a measurement of the targets: the
 timing of each step adds a little to it.
 Run: .venv/bin/python -m bench.ingest_timeline
 """
@@ -46,7 +46,7 @@ def _timed(function, step: str):
 def main() -> None:
     batch.prepare = _timed(batch.prepare, "read")
     batch.write_publication = _timed(batch.write_publication, "write")
-    batch.warm_up_processors = _timed(batch.warm_up_processors, "reference data")
+    batch.warm_up_processors = _timed(batch.warm_up_processors, "processors warmed up")
     batch.compile_all = _timed(batch.compile_all, "statements compiled")
     ice = BUNDLED_PUBLICATIONS_DIR
     files = batch.sort_for_ingest(batch.expand_paths([str(ice / "participating"), str(ice / "pending")]))
