@@ -51,8 +51,15 @@ _LINKS_OF_ROWS = plain(
 _NEW_LINK = plain(insert(DocumentRowLink.__table__), columns=("address_id", "raw_row_id", "role"))
 
 
-def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime | None = None) -> dict[str, int]:
-    """Address ids for URLs (url -> role), recording the ones not seen before."""
+def link_names(urls) -> dict[str, str]:
+    """link_name_of() of each address (as link_rows takes it: stripped), for the documents processor's pure work,
+    done where a file is read (see g287.registry.processors)."""
+    return {url: link_name_of(url) for url in {u.strip() for u in urls if u} if url}
+
+
+def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime | None = None, names: dict[str, str] | None = None) -> dict[str, int]:
+    """Address ids for URLs (url -> role), recording the ones not seen before. `names`: link_name_of() of some of
+    the URLs, worked out already."""
     keys = {url: url_key(url) for url in wanted}
     ids: dict[str, int] = {}
     by_key: dict[str, int] = dict(_ADDRESSES_OF_KEYS.rows_in_chunks(conn, "keys", sorted(set(keys.values()))))
@@ -71,7 +78,7 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
                 "first_seen_at": now,
             }
             for url in new
-            for name in [link_name_of(url)]
+            for name in [names[url] if names and url in names else link_name_of(url)]
         ]
         by_key.update((row["url_key"], address_id) for row, address_id in zip(rows, _NEW_ADDRESS.inserted_ids(conn, rows)))
     for url in wanted:
@@ -79,10 +86,11 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
     return ids
 
 
-def link_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = False, stored=None) -> set[int]:
+def link_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = False, stored=None, names: dict[str, str] | None = None) -> set[int]:
     """Link source rows to the addresses in their MOA and ADDENDUM cells; returns the address ids involved.
     `new_rows`: the rows were stored in this transaction, so none is linked yet; `stored`: those rows' stored
-    facts (with raw_row_id, moa_url, addendum_url), when the caller has them."""
+    facts (with raw_row_id, moa_url, addendum_url), when the caller has them; `names`: link_names() of some of
+    their addresses."""
     rows = [(r.raw_row_id, r.moa_url, r.addendum_url) for r in stored if r.moa_url is not None or r.addendum_url is not None] if stored is not None else []
     ids = sorted(set(raw_row_ids)) if stored is None else []
     for chunk in chunks(ids):
@@ -102,7 +110,7 @@ def link_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = Fals
                 pairs.append((raw_id, url.strip(), role))
     if not pairs:
         return set()
-    address_ids = ensure_addresses(conn, wanted)
+    address_ids = ensure_addresses(conn, wanted, names=names)
     existing = set(_LINKS_OF_ROWS.rows_in_chunks(conn, "ids", sorted({p[0] for p in pairs}))) if not new_rows else set()
     new = {(address_ids[url], raw_id, role) for raw_id, url, role in pairs} - existing
     _NEW_LINK.many(conn, [{"address_id": a, "raw_row_id": r, "role": role} for a, r, role in sorted(new)])

@@ -11,8 +11,15 @@ from g287.registry.processors import IngestEvent
 ORDER = 50
 
 
+def precompute(readings) -> dict[str, str]:
+    """The file name each address ends with: pure, so worked out where the file is read (a worker process, when
+    there are several files); `process` works out any it does not cover."""
+    return links.link_names(url for r in readings if r.listing for url in (r.moa_url, r.addendum_url))
+
+
 def process(conn: Connection, event: IngestEvent) -> None:
     if not event.new_raw_row_ids:
         return
-    address_ids = links.link_rows(conn, event.new_raw_row_ids, new_rows=True, stored=event.new_rows)
+    names = event.precomputed.get(__name__.rsplit(".", 1)[-1])
+    address_ids = links.link_rows(conn, event.new_raw_row_ids, new_rows=True, stored=event.new_rows, names=names)
     checks.check_rows(conn, event.new_raw_row_ids, new_rows=True, address_ids=address_ids)
