@@ -22,8 +22,9 @@ from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
-from g287.sources.xlsx_grid import FORMULA_AND_VALUE, StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
+from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_parts import PartError, calamine_failure, part_bytes, part_xml, with_references, without_prefixes
+from g287.sources.xlsx_types import FORMULA_AND_VALUE
 from g287.wording import counted, megabytes
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -82,7 +83,7 @@ def read_xlsx(path: Path) -> SourceTable:
         raise SourceError(name, "the workbook has no worksheet")
     row_facts = {sheet_name: _check_dimensions(name, sheet_name, parts[sheet_name]) for sheet_name, _target in sheets}
     try:
-        grids = read_grids(path, sheets, parts)
+        grids, misfits = read_grids(path, sheets, parts)
     except BaseException as error:  # calamine raises several exception types for damaged files, and may panic
         if not (isinstance(error, Exception) or is_panic(error)):
             raise
@@ -117,6 +118,7 @@ def read_xlsx(path: Path) -> SourceTable:
     scrub = names_a_wrapper("\n".join(v for row in grid for v in row if type(v) is str))
     table = _build_table(path, sheet_name, grid, header_index, xml, rels[sheet_name], row_facts[sheet_name], modified_at, notes, scrub)
     table.dates_from_1904 = dates_from_1904
+    table.notes.extend(cell.note(table.header) for cell in misfits.get(sheet_name, ()))
     return table
 
 

@@ -20,17 +20,10 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from g287.sources.table import parse_cell_ref
+from g287.sources.xlsx_types import CELL_WITH_VALUE, FORMULA_AND_VALUE, MisfitCell, readable
 
-# After a cell's opening tag: its formula, if any, then its stored value. A formula is either self-closing (a shared
-# formula's follower, <f t="shared" si="0"/>) or has a body: the self-closing form is tried first, and a body's
-# opening tag must not end in "/", or the pattern would take a self-closing tag for an opening one and run on into
-# the next cells.
-FORMULA = rb'(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?'
-FORMULA_AND_VALUE = FORMULA + rb'\s*<v>([^<]*)</v>'
 # Any cell's reference and stored value.
 _CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
-# A cell's opening tag, what comes before its stored value, and the value: to take the style off the opening tag.
-_CELL_WITH_VALUE = re.compile(rb'(<c\b[^>]*>)(' + FORMULA + rb'\s*<v>)([^<]*)(?=</v>)', re.S)
 _STYLE = re.compile(rb'\ss=["\'][^"\']*["\']')
 _LAST_EXCEL_DATE = 2958465  # 9999-12-31, the last day a date format shows
 # calamine counts a date's milliseconds in 64 bits: from -1.0675e11 days down (and at -INF) the count overflows.
@@ -38,21 +31,42 @@ _PANICS_FROM = -1e11
 _INVENTED_BEFORE = 1900  # calamine gives no date of a number in an earlier year but NaN's (1899-12-30)
 
 
-def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes]) -> dict[str, list[list]]:
-    """Each sheet's values by name (`sheets`: (name, path of its XML); `parts`: each sheet's XML by name)."""
+def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes]) -> tuple[dict[str, list[list]], dict[str, list[MisfitCell]]]:
+    """Each sheet's values by name (`sheets`: (name, path of its XML); `parts`: each sheet's XML by name), and the
+    cells of each sheet that were read as text because their value did not fit their type (xlsx_types)."""
     workbook = CalamineWorkbook.from_path(str(path))
-    grids = {}
+    grids, misfits = {}, {}
     for name, target in sheets:
-        if _would_panic(parts[name]):
-            grids[name] = _read_without_date_formats(path, name, target, parts[name])
-            continue
         try:
-            grids[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except OverflowError:
-            # A number too large for the duration or date its format shows (1e12 as [h]:mm:ss, INF): calamine makes
-            # a value Python cannot hold. The sheet is read again with such cells unformatted: the number they store.
-            grids[name] = _read_without_date_formats(path, name, target, parts[name])
-    return grids
+            grids[name] = _sheet_values(path, name, target, parts[name], workbook)
+        except Exception as error:  # calamine's errors (a panic is no Exception: it is left to the caller)
+            mended, misfits[name] = readable(parts[name])
+            if mended is parts[name]:
+                raise SheetUnreadable(name, target) from error
+            grids[name] = _sheet_values(path, name, target, mended)
+    return grids, misfits
+
+
+class SheetUnreadable(Exception):
+    """calamine failed on a sheet (its error is the cause)."""
+
+    def __init__(self, sheet_name: str, part: str):
+        super().__init__(sheet_name)
+        self.sheet_name, self.part = sheet_name, part
+
+
+def _sheet_values(path: Path, name: str, target: str, xml: bytes, workbook: CalamineWorkbook | None = None) -> list[list]:
+    """A sheet's values from `workbook` (calamine's reading of the file), or from a copy of the file holding `xml`."""
+    if _would_panic(xml):
+        return _read_copy(path, name, target, _unformatted(xml))
+    try:
+        if workbook is None:
+            return _read_copy(path, name, target, xml)
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except OverflowError:
+        # A number too large for the duration or date its format shows (1e12 as [h]:mm:ss, INF): calamine makes a
+        # value Python cannot hold. The sheet is read again with such cells unformatted: the number they store.
+        return _read_copy(path, name, target, _unformatted(xml))
 
 
 def _would_panic(xml: bytes) -> bool:
@@ -75,13 +89,14 @@ def is_panic(error: BaseException) -> bool:
     return type(error).__name__ == "PanicException"
 
 
-def _read_without_date_formats(path: Path, name: str, target: str, xml: bytes) -> list[list]:
-    """The sheet read from a copy of the workbook in memory whose cells storing a number no date format can show have
-    no format: calamine gives the number itself (what the cell holds) instead of panicking on it."""
+def _read_copy(path: Path, name: str, target: str, xml: bytes) -> list[list]:
+    """The sheet read from a copy of the workbook in memory whose sheet holds `xml`: the sheet with the cells that
+    calamine cannot read rewritten (a number no date format can show, unformatted: calamine gives the number itself,
+    what the cell holds, instead of panicking on it; see also xlsx_types)."""
     copy = io.BytesIO()
     with zipfile.ZipFile(path) as archive, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as rewritten:
         for info in archive.infolist():
-            rewritten.writestr(info.filename, _unformatted(xml) if info.filename == target else archive.read(info))
+            rewritten.writestr(info.filename, xml if info.filename == target else archive.read(info))
     copy.seek(0)
     return CalamineWorkbook.from_object(copy).get_sheet_by_name(name).to_python(skip_empty_area=False)
 
@@ -96,7 +111,7 @@ def _unformatted(xml: bytes) -> bytes:
             return match[0]
         return _STYLE.sub(b"", match[1]) + match[2] + match[3]
 
-    return _CELL_WITH_VALUE.sub(without_style, xml)
+    return CELL_WITH_VALUE.sub(without_style, xml)
 
 
 def invented(value) -> bool:

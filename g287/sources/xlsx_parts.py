@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 from xml.parsers import expat
 
 from g287.sources.table import column_index, column_letter
-from g287.sources.xlsx_grid import is_panic
+from g287.sources.xlsx_grid import SheetUnreadable, is_panic
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
 # What each part holds, said of the workbook, and whether the words are plural.
@@ -91,10 +91,14 @@ def calamine_failure(path, sheets: list[tuple[str, str]], parts: dict[str, bytes
         problem = None
     if problem is not None:
         return problem.describe(sheets)
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    sheet = error if isinstance(error, SheetUnreadable) else None
+    cause = error.__cause__ if sheet is not None and error.__cause__ is not None else error
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
     detail = text[:200] if " " in text else ""  # a bare name ("t", "Relationships") tells a reader nothing
     if is_panic(error):  # a fault of calamine's (xlsx_grid avoids the one known), not of the file
         return f"the workbook cannot be read: calamine, the spreadsheet reader, failed on it ({detail or 'a panic'}); please report this file"
+    if sheet is not None:
+        return f"the workbook's sheet {sheet.sheet_name!r} cannot be read{f' ({detail})' if detail else ''} ({sheet.part})"
     return f"the workbook is damaged or truncated ({detail})" if detail else "the workbook is damaged or truncated"
 
 

@@ -1,0 +1,91 @@
+"""Cells whose stored value does not fit their type, over which calamine refuses the whole workbook.
+
+One such cell made calamine refuse every sheet ("Parse float error: invalid float literal"), and the ingest said
+only that the workbook was damaged:
+- an error cell holding an error Excel shows but calamine does not know (#SPILL!, #CALC!, #GETTING_DATA...);
+- a cell typed as a number (t="n") or as true/false (t="b") that holds text, or a cell of a type no spreadsheet has.
+When calamine fails on a sheet, the sheet is read again from a copy in memory in which such cells are given a form
+calamine reads: an error cell the error #N/A (the reader takes each error cell's own code from the sheet itself,
+g287.sources.xlsx), any other the text it holds, which the register then quotes with the type it had.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from g287.sources.table import Note, parse_cell_ref
+
+# After a cell's opening tag: its formula, if any, then its stored value. A formula is either self-closing (a shared
+# formula's follower, <f t="shared" si="0"/>) or has a body: the self-closing form is tried first, and a body's
+# opening tag must not end in "/", or the pattern would take a self-closing tag for an opening one and run on into
+# the next cells.
+FORMULA = rb'(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>.*?</f>)?'
+FORMULA_AND_VALUE = FORMULA + rb'\s*<v>([^<]*)</v>'
+# A cell's opening tag, what comes before its stored value, and the value: to change the tag, or the value.
+CELL_WITH_VALUE = re.compile(rb'(<c\b[^>]*>)(' + FORMULA + rb'\s*<v>)([^<]*)(?=</v>)', re.S)
+_TYPE = re.compile(rb'\st=["\']([^"\']*)["\']')
+_REFERENCE = re.compile(rb'\sr=["\']([A-Z]+\d+)["\']')
+# What calamine reads: a number as Rust parses one (no spaces, no "_" or "0x"), true/false as 0, 1, true or false,
+# and these errors; text of the other types is read as it is.
+_NUMBER = re.compile(rb"[+-]?(?:inf|infinity|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)", re.I)
+_TRUE_OR_FALSE = frozenset((b"0", b"1", b"true", b"false"))
+_ERRORS_READ = frozenset((b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"))
+_TEXT_TYPES = frozenset((b"s", b"str", b"inlineStr", b"d"))
+_TYPE_WORDS = {b"n": "a number", b"b": "true or false"}
+
+
+@dataclass(frozen=True)
+class MisfitCell:
+    reference: str  # "F2"
+    cell_type: bytes  # as the cell's t= gives it
+    value: str  # as the cell stores it
+
+    def note(self, header: list[str]) -> Note:
+        """The register's entry (`header`: the sheet's column names, when it is the list's sheet)."""
+        kind = _TYPE_WORDS.get(self.cell_type)
+        problem = f"is typed as {kind} but holds text" if kind else f"has a type no spreadsheet has (t=\"{self.cell_type.decode('utf-8', 'replace')}\")"
+        cell = parse_cell_ref(self.reference)
+        return Note(
+            problem=f"cell {self.reference} {problem}",
+            action="read as the text it holds",
+            raw_value=self.value,
+            row_number=cell[0] if cell else None,
+            column=(header[cell[1]] or None) if cell and cell[1] < len(header) else None,
+            category="repaired",
+        )
+
+
+def _misfits(match: re.Match) -> bool:
+    cell_type, value = _TYPE.search(match[1]), match[3]
+    kind = cell_type[1] if cell_type else None
+    if kind is None or kind in _TEXT_TYPES or value == b"":
+        return False  # without a type calamine reads text as text
+    if kind == b"n":
+        return _NUMBER.fullmatch(value) is None
+    if kind == b"b":
+        return value.strip().lower() not in _TRUE_OR_FALSE
+    if kind == b"e":
+        return value not in _ERRORS_READ
+    return True
+
+
+def readable(xml: bytes) -> tuple[bytes, list[MisfitCell]]:
+    """The sheet with every misfit cell in a form calamine reads (the same object when it has none), and those cells
+    but the error cells (which the reader registers as every error cell)."""
+    found: list[MisfitCell] = []
+
+    def mended(match: re.Match) -> bytes:
+        if not _misfits(match):
+            return match[0]
+        cell_type = _TYPE.search(match[1])[1]
+        if cell_type == b"e":  # its own code is read from the sheet: calamine need only take it for an error
+            return match[1] + match[2] + b"#N/A"
+        reference = _REFERENCE.search(match[1])
+        found.append(MisfitCell(reference[1].decode("ascii") if reference else "?", cell_type, html.unescape(match[3].decode("utf-8", "replace"))))
+        return _TYPE.sub(b' t="str"', match[1], count=1) + match[2] + match[3]
+
+    rewritten = CELL_WITH_VALUE.sub(mended, xml)
+    return (rewritten if rewritten != xml else xml), found
+
