@@ -40,10 +40,14 @@ def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes
         try:
             grids[name] = _sheet_values(path, name, target, parts[name], workbook)
         except Exception as error:  # calamine's errors (a panic is no Exception: it is left to the caller)
-            mended, misfits[name] = readable(parts[name])
+            mended, found = readable(parts[name])
             if mended is parts[name]:
                 raise SheetUnreadable(name, target) from error
-            grids[name] = _sheet_values(path, name, target, mended)
+            try:
+                grids[name] = _sheet_values(path, name, target, mended)
+            except Exception as again:  # something else is wrong with the sheet as well
+                raise SheetUnreadable(name, target) from again
+            misfits[name] = found
     return grids, misfits
 
 

@@ -74,8 +74,11 @@ def test_a_misfit_beside_a_number_calamine_cannot_show_as_a_date(tmp_path):
     assert any(n.problem == "cell F2 is typed as a number but holds text" for n in table.notes)
 
 
-def test_a_sheet_calamine_cannot_read_for_another_reason_is_named(tmp_path):
-    path = with_cell(tmp_path, b"s", b"99999")  # no such shared string
+@pytest.mark.parametrize("misfit_too", [False, True])
+def test_a_sheet_calamine_cannot_read_for_another_reason_is_named(tmp_path, misfit_too):
+    """A shared string that does not exist, alone or beside a misfit cell (mended, the sheet still cannot be read)."""
+    no_such_string = lambda xml: re.sub(rb'(<c r="B3"[^>]*t="s"[^>]*><v>)\d+(</v>)', rb"\g<1>99999\g<2>", xml, count=1)  # noqa: E731
+    path = with_cell(tmp_path, b"n" if misfit_too else b"", b"abc" if misfit_too else b"45785", more=no_such_string)
     with pytest.raises(SourceError) as raised:
         read_xlsx(path)
     assert re.fullmatch(rf"{MAY_29.name}: the workbook's sheet 'Sheet1' cannot be read \(.*shared strings.*\) \({SHEET}\)", str(raised.value)), str(raised.value)
