@@ -57,18 +57,21 @@ class MisfitCell:
         )
 
 
-def _misfits(match: re.Match) -> bool:
+def _misfit_type(match: re.Match) -> bytes | None:
+    """The cell's type (t=) when its stored value does not fit it; None for a cell calamine reads."""
     cell_type, value = _TYPE.search(match[1]), match[3]
     kind = cell_type[1] if cell_type else None
     if kind is None or kind in _TEXT_TYPES or value == b"":
-        return False  # without a type calamine reads text as text
+        return None  # without a type calamine reads text as text
     if kind == b"n":
-        return _NUMBER.fullmatch(value) is None
-    if kind == b"b":
-        return value.strip().lower() not in _TRUE_OR_FALSE
-    if kind == b"e":
-        return value not in _ERRORS_READ
-    return True
+        fits = _NUMBER.fullmatch(value) is not None
+    elif kind == b"b":
+        fits = value.strip().lower() in _TRUE_OR_FALSE
+    elif kind == b"e":
+        fits = value in _ERRORS_READ
+    else:
+        fits = False
+    return None if fits else kind
 
 
 def readable(xml: bytes) -> tuple[bytes, list[MisfitCell]]:
@@ -77,9 +80,9 @@ def readable(xml: bytes) -> tuple[bytes, list[MisfitCell]]:
     found: list[MisfitCell] = []
 
     def mended(match: re.Match) -> bytes:
-        if not _misfits(match):
+        cell_type = _misfit_type(match)
+        if cell_type is None:
             return match[0]
-        cell_type = _TYPE.search(match[1])[1]
         if cell_type == b"e":  # its own code is read from the sheet: calamine need only take it for an error
             return match[1] + match[2] + b"#N/A"
         reference = _REFERENCE.search(match[1])
