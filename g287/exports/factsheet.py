@@ -87,7 +87,7 @@ def _title(force, as_of: dt.date | None) -> dict:
         "title": title,
         "lead": f"Figures from {publication_name(publication)}, {why}.",
         "why": why,  # the page says it beside the list's name in its source line (printed, the sheet fits one page)
-        "age_note": age_note(publication, as_of, days.today()),
+        "age_note": age_note(publication, as_of, days.today(), force.is_newest(publication.kind)),
     }
 
 

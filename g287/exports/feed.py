@@ -137,7 +137,9 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
         changes = _changes_of(session, publication, previous, state)
         if changes:
             entries.append((publication, previous, counts, figures_for(previous), changes))
-    _el(feed, "updated", _stamp(max((_entry_updated(e[0], e[1]) for e in entries), default=None)))
+    # A feed with no entry (a state no list has named) was still brought up to date by the newest list held.
+    newest = _entry_updated(*candidates[0]) if candidates else None
+    _el(feed, "updated", _stamp(max((_entry_updated(e[0], e[1]) for e in entries), default=newest)))
     for publication, previous, counts, before, changes in entries:
         what = ("MOA", "MOAs") if publication.kind == "participating" else ("pending listing", "pending listings")
         change = f" ({counts['rows'] - before['rows']:+d})" if before else ""

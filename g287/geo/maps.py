@@ -142,15 +142,29 @@ def list_lead(publication, as_of: dt.date | None) -> str:
     return f"In force on {date_text(as_of)}, {publication_name(publication)}"
 
 
-def age_note(publication, as_of: dt.date | None, today: dt.date) -> str | None:
-    """When a page shows the latest list held (no date chosen) and that list is not today's: how old it is. None
-    otherwise (a date chosen names its own day; a list of today is today's)."""
-    if publication is None or as_of is not None or publication.published_on >= today:
+def age_note(publication, as_of: dt.date | None, today: dt.date, newest: bool = True) -> str | None:
+    """How old the list shown is, when the figures may not be those of the day they are read for. With no date
+    chosen: the latest list held, when it is not today's. With a date chosen: the newest list held (`newest`), when
+    it is older than the date (ICE may have published lists since that the registry does not hold). None otherwise
+    (a list in force on a date before a later list held is the one in force then; a list of the day is the day's)."""
+    if publication is None:
         return None
-    age = (today - publication.published_on).days
+    if as_of is None:
+        if publication.published_on >= today:
+            return None
+        age = (today - publication.published_on).days
+        return (
+            f"ICE replaces its lists every few days; the newest {publication.kind} list this registry holds was published on "
+            f"{date_text(publication.published_on)}, {counted(age, 'day')} before today: these are not today's figures."
+        )
+    if not newest or publication.published_on >= as_of:
+        return None
+    age = (as_of - publication.published_on).days
+    after_today = f" {date_text(as_of)} is after today." if as_of > today else ""
     return (
         f"ICE replaces its lists every few days; the newest {publication.kind} list this registry holds was published on "
-        f"{date_text(publication.published_on)}, {counted(age, 'day')} before today: these are not today's figures."
+        f"{date_text(publication.published_on)}, {counted(age, 'day')} before the date chosen: ICE may have published lists "
+        f"since that this registry does not hold.{after_today}"
     )
 
 

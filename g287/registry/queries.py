@@ -175,10 +175,25 @@ class InForce:
     as_of: dt.date
     participating: Publication | None
     pending: Publication | None
+    # The kinds whose list in force is the newest this registry holds of its kind: after it, ICE may have published
+    # lists the registry does not hold (a page on a later date says so).
+    newest: frozenset[str] = frozenset(("participating", "pending"))
+
+    def is_newest(self, kind: str) -> bool:
+        return kind in self.newest
 
 
 def publications_in_force(session: Session, as_of: dt.date | None = None) -> InForce:
-    return InForce(as_of or days.today(), in_force(session, "participating", as_of), in_force(session, "pending", as_of))
+    chosen = {kind: in_force(session, kind, as_of) for kind in ("participating", "pending")}
+    if as_of is None:
+        newest = frozenset(chosen)
+    else:
+        newest = frozenset(kind for kind, publication in chosen.items() if publication is not None and _id_of(in_force(session, kind, None)) == publication.id)
+    return InForce(as_of or days.today(), chosen["participating"], chosen["pending"], newest)
+
+
+def _id_of(publication: Publication | None) -> int | None:
+    return None if publication is None else publication.id
 
 
 @dataclass
@@ -329,12 +344,12 @@ def figures_by_publication(session: Session, kind: str = "participating", filter
     return result
 
 
-def state_figures(session: Session, publication: Publication | None) -> dict[str, dict]:
-    """Per state (USPS code): figures of a publication's listings in that state."""
+def state_figures(session: Session, publication: Publication | None, filters: Filters | None = None) -> dict[str, dict]:
+    """Per state (USPS code): figures of a publication's listings in that state (those `filters` keep)."""
     if publication is None:
         return {}
     grouped: dict[str, list[Listing]] = defaultdict(list)
-    for row in listings(session, publication):
+    for row in listings(session, publication, filters):
         if row.state:
             grouped[row.state].append(row)
     return {state: figures_of(rows) for state, rows in grouped.items()}

@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from g287.documents.queries import document_detail, list_documents
 from g287.documents.search import parse_query, search as search_service
 from g287.errors import G287Error
-from g287.web.api.errors import ERROR_RESPONSES
+from g287.web.api.errors import ERROR_RESPONSES, invalid_parameter
 from g287.web.api.schemas import DocumentSummary
 from g287.web.app import API_PREFIX, site_of
 
@@ -89,7 +88,7 @@ def document_search(
     try:
         parse_query(q)
     except G287Error as error:
-        raise RequestValidationError([{"loc": ("query", "q"), "msg": str(error), "type": "value_error"}]) from None
+        raise invalid_parameter("q", str(error)) from None
     with site_of(request).read() as session:
         return search_service(session, q, limit=limit, offset=offset).as_dict()
 

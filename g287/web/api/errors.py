@@ -44,3 +44,9 @@ def validation_response(error: RequestValidationError) -> JSONResponse:
     fields = field_errors(error)
     names = ", ".join(sorted({f["field"] for f in fields}))
     return error_response(422, f"invalid parameter: {names}", fields)
+
+
+def invalid_parameter(name: str, message: str) -> RequestValidationError:
+    """The error of a query parameter whose value is refused by the endpoint itself (a 422 naming it, as FastAPI's own
+    checks give)."""
+    return RequestValidationError([{"loc": ("query", name), "msg": message, "type": "value_error"}])

@@ -9,14 +9,13 @@ from typing import Any, Literal, Optional
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from g287.errors import NotFound
 from g287.history.diff import diff as diff_service
 from g287.history.listings import publications
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import resolve
 from g287.web.api import schemas
-from g287.web.api.errors import ERROR_RESPONSES, ErrorBody
+from g287.web.api.errors import ERROR_RESPONSES, ErrorBody, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
 from g287.web.params import Day
 
@@ -77,9 +76,10 @@ def diff(
 ):
     with site_of(request).read() as session:
         chosen = [resolve(session, ref) for ref in (from_, to)]
-        for publication in chosen:
+        for name, publication in zip(("from", "to"), chosen):
             if publication.kind != "participating":
-                raise NotFound(f"publication {publication.id} is ICE's {publication.kind} list: diff compares participating lists")
+                # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record).
+                raise invalid_parameter(name, f"publication {publication.id} is ICE's {publication.kind} list: diff compares participating lists")
         return diff_service(session, chosen[0], chosen[1], end_after)
 
 
@@ -109,9 +109,11 @@ def timeline(
     state: Optional[schemas.StateCode] = None,
     model: Optional[schemas.Model] = None,
     every: Literal["day", "week", "month", "publication"] = Query("publication", description="One entry per day, week, month end, or publication date"),
-    from_: Optional[Day] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry"),
+    from_: Optional[Day] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry; a first date after the last is refused (422)"),
     to: Optional[Day] = Query(None, description="Last date (default: the latest publication)"),
 ):
+    if from_ is not None and to is not None and from_ > to:
+        raise invalid_parameter("from", f"the first date ({from_.isoformat()}) is after the last ({to.isoformat()})")
     with site_of(request).read() as session:
         days = [p.published_on for kind in ("participating", "pending") for p in publications(session, kind)]
         first_day, last_day = min(days, default=None), max(days, default=None)

@@ -49,6 +49,11 @@ def publication_ref(publication: PublicationRow | None) -> dict | None:
     }
 
 
+# A county given to the API names one: a value with no letter or digit (empty, spaces, control characters) is
+# refused, as every other empty parameter is, rather than silently taken as no filter.
+COUNTY_PATTERN = r"[0-9A-Za-z]"
+
+
 class ListParameters:
     """The filters shared by agencies and agreements (and their exports)."""
 
@@ -59,6 +64,7 @@ class ListParameters:
         county: Optional[str] = Query(
             None,
             max_length=100,
+            pattern=COUNTY_PATTERN,
             description="A county's FIPS code (five digits: the listings located in it by county matching); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing and the word County ignored)",
         ),
         model: Optional[schemas.Model] = Query(None),
@@ -224,11 +230,18 @@ def quality_register(
     }
 
 
+SEARCHABLE = r"[0-9A-Za-z]"  # a query of spaces or punctuation only finds nothing: refused as an empty one is
+
+
 @router.get("/search", response_model=schemas.SearchResult, summary="Agencies, states and counties, tolerating typos")
-def search(request: Request, q: str = Query(min_length=1, max_length=200), limit: int = Query(20, ge=1, le=100)):
+def search(
+    request: Request,
+    q: str = Query(max_length=200, pattern=SEARCHABLE, description="Words to look for: at least one letter or digit"),
+    limit: int = Query(20, ge=1, le=100),
+):
     with site_of(request).read() as session:
-        hits = search_service.search(session, q, limit)
-    return {"query": q, "hits": [dict(asdict(h), url=hit_url(h)) for h in hits]}
+        hits = search_service.search(session, q, limit + 1)  # one more: whether more match than are shown
+    return {"query": q, "hits": [dict(asdict(h), url=hit_url(h)) for h in hits[:limit]], "more": len(hits) > limit}
 
 
 def hit_url(hit) -> str:
@@ -237,6 +250,15 @@ def hit_url(hit) -> str:
     if hit.kind == "state":
         return f"/states/{hit.ref}"
     return f"/counties/{hit.ref}"
+
+
+def _participating_figures(found: dict | None, list_in_force: bool) -> dict:
+    """A state's participating figures: zeros for a state the list in force does not list, nulls when no list is."""
+    if not list_in_force:
+        return {"moas": None, "agencies": None, "by_model": None}
+    if found is None:
+        return {"moas": 0, "agencies": 0, "by_model": {m: 0 for m in figures.MODELS}}
+    return {"moas": found["rows"], "agencies": found["agencies"], "by_model": found["by_model"]}
 
 
 @router.get("/states", response_model=schemas.StateList, summary="Figures per state as of a date")
@@ -252,8 +274,9 @@ def state_list(request: Request, as_of: Optional[Day] = Query(None)):
         if p or q:
             items.append(
                 {
-                    "usps": state.usps, "name": state.name, "moas": p["rows"] if p else 0, "agencies": p["agencies"] if p else 0,
-                    "by_model": p["by_model"] if p else {m: 0 for m in figures.MODELS}, "pending_listings": q["rows"] if q else 0,
+                    "usps": state.usps, "name": state.name,
+                    **_participating_figures(p, force.participating is not None),
+                    "pending_listings": (q["rows"] if q else 0) if force.pending is not None else None,
                 }
             )
     return {

@@ -320,15 +320,19 @@ class SearchHit(BaseModel):
 class SearchResult(BaseModel):
     query: str
     hits: list[SearchHit]
+    more: bool = Field(description="Whether more places match than `limit` shows")
 
 
 class StateFigures(BaseModel):
+    """A state's figures in the lists in force: a figure of a kind of list none of which is in force is null
+    (no list held says nothing, which is not zero)."""
+
     usps: str
     name: str
-    moas: int
-    agencies: int
-    by_model: dict[str, int]
-    pending_listings: int
+    moas: Optional[int]
+    agencies: Optional[int]
+    by_model: Optional[dict[str, int]]
+    pending_listings: Optional[int]
 
 
 class StateList(BaseModel):

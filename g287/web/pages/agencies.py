@@ -39,6 +39,7 @@ def agency_list(
     status: Literal["participating", "pending", "listed", "all"] = "listed",
     page: int = Query(1, ge=1, le=100_000),
 ):
+    county = (county or "").strip() or None  # the form sends its field empty: no county chosen
     filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)

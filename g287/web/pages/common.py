@@ -44,15 +44,15 @@ def selected_date(as_of: dt.date | None) -> str:
 def list_heads(force, as_of: dt.date | None) -> dict:
     """How a page's headline names the lists its figures come from, per kind ("participating", "pending"; None
     when no list of that kind is in force): `lead` opens the headline ("In ICE's participating list of 9 July
-    2025 (am), the latest this registry holds"), `age` says how old the latest list is when it is not today's
-    (None when a date is chosen), `name` is the list's name for a caption."""
+    2025 (am), the latest this registry holds"), `age` says how old the list is when its figures may not be
+    those of the day (see g287.geo.maps.age_note), `name` is the list's name for a caption."""
     today = days.today()  # one day for every note of the page (tests fix it through g287.days.today)
     heads = {}
     for kind in ("participating", "pending"):
         publication = getattr(force, kind)
         heads[kind] = None if publication is None else {
             "lead": list_lead(publication, as_of),
-            "age": age_note(publication, as_of, today),
+            "age": age_note(publication, as_of, today, force.is_newest(kind)),
             "name": publication_name(publication),
         }
     return heads

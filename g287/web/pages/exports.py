@@ -24,8 +24,10 @@ from g287.exports.geojson import counties_geojson, states_geojson
 from g287.exports.ice_workbook import write_ice_workbook
 from g287.exports.selection import selected_rows
 from g287.exports.snapshot import write_snapshot
-from g287.registry.queries import agreements_as_of, publications_in_force
+from g287.registry.publications import in_force
+from g287.registry.queries import InForce, agreements_as_of, publications_in_force
 from g287.web.api import schemas
+from g287.web.api.errors import invalid_parameter
 from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
 from g287.web.app import site_of
@@ -51,41 +53,69 @@ class Window:
     def __call__(self, rows: list) -> list:
         return rows[self.offset :] if self.limit is None else rows[self.offset : self.offset + self.limit]
 
-    def label(self) -> Optional[str]:
-        """For the file name, so that a part is never taken for the whole: "rows11-20", "rows11-end"."""
-        if self.offset == 0 and self.limit is None:
+    def label(self, total: int) -> Optional[str]:
+        """For the file name, so that a part is never taken for the whole: the rows it holds of the `total` of the
+        selection, "rows11-20" ("rows801-806" when the selection ends there; "rows901-none" past its end)."""
+        if self.offset == 0 and (self.limit is None or self.limit >= total):
             return None
-        return f"rows{self.offset + 1}-{'end' if self.limit is None else self.offset + self.limit}"
+        end = total if self.limit is None else min(total, self.offset + self.limit)
+        return f"rows{self.offset + 1}-{end if end > self.offset else 'none'}"
 
 
-def _name(p: ListParameters, window: Window, suffix: str) -> str:
-    parts = ["g287-agreements", p.as_of.isoformat() if p.as_of else "latest"]
-    parts += [v for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type, window.label()) if v]
+def _name(p: ListParameters, window: Window, total: int, publication: Optional[int], suffix: str) -> str:
+    """The file's name says which lists, which status and which rows: two different selections never share one."""
+    when = f"publication{publication}" if publication is not None else (p.as_of.isoformat() if p.as_of else "latest")
+    status = None if p.status == "participating" else p.status.replace(" ", "-")
+    parts = ["g287-agreements", when]
+    parts += [v for v in (status, p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type, window.label(total)) if v]
     return "-".join(parts) + suffix
 
 
+PUBLICATION = Query(None, ge=1, le=2**31 - 1, description="A publication id instead of a date: the lists as that publication left them")
+
+
+def _chosen_publication(session, publication_id: int) -> Publication:
+    chosen = session.get(Publication, publication_id)
+    if chosen is None:
+        raise NotFound(f"no publication with id {publication_id}")
+    return chosen
+
+
+def _lists_in_force(session, p: ListParameters, publication_id: Optional[int]) -> InForce:
+    """The lists a download is made of: those in force on `as_of`, or those as a publication left them (that
+    publication, and the latest list of the other kind published on or before its day)."""
+    if publication_id is None:
+        return publications_in_force(session, p.as_of)
+    if p.as_of is not None:
+        raise invalid_parameter("publication", "give a date (as_of) or a publication, not both")
+    chosen = _chosen_publication(session, publication_id)
+    other = "pending" if chosen.kind == "participating" else "participating"
+    lists = {chosen.kind: chosen, other: in_force(session, other, chosen.published_on, chosen.origin)}
+    return InForce(chosen.published_on, lists["participating"], lists["pending"], frozenset())
+
+
 @router.get("/agreements.csv")
-def agreements_csv(request: Request, p: ListParameters = Depends()):
+def agreements_csv(request: Request, p: ListParameters = Depends(), publication: Optional[int] = PUBLICATION):
     window = Window(request, p)
     with site_of(request).read() as session:
-        force = publications_in_force(session, p.as_of)
+        force = _lists_in_force(session, p, publication)
         rows = agreements_as_of(session, force, p.filters, p.status)
         items = tables.records(force, window(rows))
     return Response(
         tables.to_csv(items).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": attachment(_name(p, window, ".csv")), "x-total-count": str(len(rows))},
+        headers={"content-disposition": attachment(_name(p, window, len(rows), publication, ".csv")), "x-total-count": str(len(rows))},
     )
 
 
 @router.get("/agreements.json")
-def agreements_json(request: Request, p: ListParameters = Depends()):
+def agreements_json(request: Request, p: ListParameters = Depends(), publication: Optional[int] = PUBLICATION):
     window = Window(request, p)
     with site_of(request).read() as session:
-        force = publications_in_force(session, p.as_of)
+        force = _lists_in_force(session, p, publication)
         rows = agreements_as_of(session, force, p.filters, p.status)
         items = tables.records(force, window(rows))
-    document = tables.to_json(force, items, _filter_values(p), total=len(rows), limit=window.limit, offset=window.offset)
+    document = tables.to_json(force, items, dict(_filter_values(p), publication=publication), total=len(rows), limit=window.limit, offset=window.offset)
     return Response(document.encode("utf-8"), media_type="application/json")
 
 
@@ -93,27 +123,31 @@ def agreements_json(request: Request, p: ListParameters = Depends()):
 def agreements_xlsx(
     request: Request,
     p: ListParameters = Depends(),
-    publication: Optional[int] = Query(None, ge=1, le=2**31 - 1, description="A publication id instead of a date"),
+    publication: Optional[int] = PUBLICATION,
 ):
     """The rows of ICE's list in force (participating, or pending with status=pending), in ICE's columns."""
-    kind = "pending" if p.status == "pending" else "participating"
+    if p.status not in ("participating", "pending"):
+        # ICE's layout holds one list: the participating and the pending lists together would be neither.
+        raise invalid_parameter("status", f"the XLSX in ICE's layout holds one list: status=participating or status=pending, not {p.status}")
+    kind = p.status
     window = Window(request, p)  # counted in the rows of ICE's list
     with site_of(request).read() as session:
         if publication is not None:
-            chosen = session.get(Publication, publication)
-            if chosen is None:
-                raise NotFound(f"no publication with id {publication}")
+            if p.as_of is not None:
+                raise invalid_parameter("publication", "give a date (as_of) or a publication, not both")
+            chosen = _chosen_publication(session, publication)
             kind = chosen.kind
         else:
             force = publications_in_force(session, p.as_of)
             chosen = force.participating if kind == "participating" else force.pending
             if chosen is None:
                 raise NotFound(f"no {kind} list was published on or before {force.as_of.isoformat()}")
-        rows = window(selected_rows(session, chosen, p.filters))
+        selection = selected_rows(session, chosen, p.filters)
+        rows = window(selection)
         stem = chosen.file_name.rsplit(".", 1)[0]
     buffer = io.BytesIO()
     write_ice_workbook(buffer, kind, rows)
-    suffix = "".join(f"_{v}" for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type, window.label()) if v)
+    suffix = "".join(f"_{v}" for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type, window.label(len(selection))) if v)
     return Response(
         buffer.getvalue(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

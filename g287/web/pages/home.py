@@ -51,8 +51,10 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
         registry_stats = figures.stats(session, as_of, origin="registry")
         selected = figures_of(listings(session, force.participating, Filters(model=model))) if (model and force.participating) else None
         points = trend(session, force, model=None)
-        per_state = state_figures(session, force.participating)
-        pending_per_state = state_figures(session, force.pending)
+        # The figures per state and the pending figures follow the model chosen, as the headline does.
+        per_state = state_figures(session, force.participating, Filters(model=model))
+        pending_per_state = state_figures(session, force.pending, Filters(model=model))
+        pending_selected = figures_of(listings(session, force.pending, Filters(model=model))) if (model and force.pending) else None
         previous, current = previous_and_current(session, force)
         changes = diff(session, previous, current) if previous is not None else None
         counties = counties_covered(session, force, model)
@@ -72,6 +74,7 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
         model=model,
         level=level,
         selected=selected,
+        pending_selected=pending_selected,
         chart=trend_chart(points, model),
         points=points,
         recent=list(reversed(recent))[:6],

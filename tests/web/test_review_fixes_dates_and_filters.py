@@ -1,0 +1,170 @@
+"""Defects found in a review of the site and the API: a date with a pending list but no participating list showed
+zeros and half-finished sentences; the model chosen on the home page left its state table and pending line
+unfiltered; a date chosen after the newest list held lost the note on its age; the XLSX link of both lists gave
+the participating list only; the CSV and JSON downloads ignored `publication`; an empty county was taken as no
+filter; download names could not tell selections apart; and smaller ones (an empty feed's date, an empty page's
+caption, search's missing "more")."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+
+import pytest
+
+from tests.web.test_list_naming import text_of
+
+NO_PARTICIPATING_DAY = "2025-05-15"  # ICE's first pending list bundled; its first participating list is of 16 May
+
+
+def header_cells(page: str) -> list[str]:
+    """The column headers of a page's first table."""
+    table = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return [html_module.unescape(h) for h in re.findall(r"<th[^>]*>([^<]*)</th>", table)]
+
+
+def state_rows(page: str) -> dict[str, list[str]]:
+    """A page's state table: the state's name -> the numbers of its row."""
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+        name = re.search(r"<a [^>]*>([^<]+)</a>", row).group(1)
+        rows[html_module.unescape(name)] = re.findall(r'<td class="n">([^<]*)</td>', row)
+    return rows
+
+
+@pytest.mark.parametrize("path", ["/", "/states", "/agencies", "/states/TX"])
+def test_a_date_with_no_participating_list_shows_no_zeros_and_no_broken_sentences(site, path):
+    page = site.get(path, params={"as_of": NO_PARTICIPATING_DAY}).text
+    text = text_of(page)
+    assert "this registry holds no participating list of ICE's published on or before that date" in text
+    assert "()" not in text and ". ." not in text and " in (and" not in text and not re.search(r"in\s+\(", text)
+    if path in ("/", "/states"):
+        table = page.split('id="states-title"', 1)[1] if path == "/" else page
+        assert header_cells(table) == ["State", "Pending"]  # no MOA column of a list not held
+        assert state_rows(table)["Florida"] == ["38"]
+    if path == "/":
+        assert "Pending: 92 listings of 87 agencies in 22 states." in text  # shown with no participating list too
+    if path == "/states/TX":
+        assert "Participating agencies" not in text and "Pending agencies" in text
+
+
+def test_the_states_api_gives_no_participating_figure_when_no_participating_list_is_in_force(site):
+    before = site.get("/api/v1/states", params={"as_of": NO_PARTICIPATING_DAY}).json()
+    assert before["participating_publication"] is None and before["items"]
+    assert all(i["moas"] is None and i["agencies"] is None and i["by_model"] is None for i in before["items"])
+    assert sum(i["pending_listings"] for i in before["items"]) == 92
+    latest = site.get("/api/v1/states").json()
+    assert sum(i["moas"] for i in latest["items"]) == 807 and all(isinstance(i["pending_listings"], int) for i in latest["items"])
+
+
+def test_the_model_chosen_on_the_home_page_filters_its_state_table_and_pending_figures(site):
+    page = site.get("/", params={"model": "JEM"}).text
+    by_state = {i["name"]: i for i in site.get("/api/v1/states").json()["items"]}
+    table = page.split('id="states-title"', 1)[1]
+    rows = state_rows(table)
+    assert header_cells(table) == ["State", "MOAs", "Agencies", "Pending"]
+    assert rows and all(int(numbers[0].replace(",", "")) == by_state[name]["by_model"]["JEM"] for name, numbers in rows.items())
+    assert sum(int(numbers[0]) for numbers in rows.values()) == 117
+    assert 'href="/states/AL?model=JEM"' in page
+    pending_jem = site.get("/api/v1/stats").json()["pending"]["by_model"]["JEM"]
+    assert f"Pending: {pending_jem} JEM listings of" in text_of(page) and "(all models: 39 listings)" in text_of(page)
+    assert "Latest changes (all models)" in text_of(page)  # the changes are not filtered: said so
+
+
+@pytest.mark.parametrize("path", ["/", "/states", "/agencies", "/states/TX", "/factsheet"])
+def test_a_date_after_the_newest_list_held_says_how_old_that_list_is(site, fixed_today, path):
+    text = text_of(site.get(path, params={"as_of": "2026-11-29"}).text)
+    assert (
+        "the newest participating list this registry holds was published on 9 July 2025, 508 days before the date chosen: "
+        "ICE may have published lists since that this registry does not hold." in text
+    )
+    future = text_of(site.get(path, params={"as_of": "2199-12-31"}).text)
+    assert "31 December 2199 is after today." in future
+    # A date on which a later list is held, or the newest list's own day: the list in force then, no note.
+    for day in ("2025-06-01", "2025-07-09"):
+        assert "ICE may have published lists since" not in text_of(site.get(path, params={"as_of": day}).text)
+
+
+def test_the_xlsx_in_ices_layout_is_one_list(site):
+    refused = site.get("/exports/agreements.xlsx", params={"status": "listed"})
+    assert refused.status_code == 422 and refused.json()["error"]["fields"][0]["field"] == "status"
+    page = site.get("/agencies").text  # both lists chosen: each offered apart, and said to be one list
+    links = re.findall(r'href="(/exports/agreements\.xlsx[^"]*)"[^>]*>([^<]*)<', page)
+    assert [(html_module.unescape(h), t) for h, t in links] == [
+        ("/exports/agreements.xlsx?status=participating", "XLSX in ICE's layout (participating list only)"),
+        ("/exports/agreements.xlsx?status=pending", "XLSX in ICE's layout (pending list only)"),
+    ]
+    pending = site.get("/exports/agreements.xlsx", params={"status": "pending"})
+    assert pending.status_code == 200 and "pendingAgencies07112025am_b_g287.xlsx" in pending.headers["content-disposition"]
+
+
+def test_the_csv_and_json_downloads_take_a_publication(site):
+    publications = {p["file"]: p["id"] for p in site.get("/api/v1/publications").json()}
+    may29 = publications["participatingAgencies05292025am.xlsx"]
+    document = site.get("/exports/agreements.json", params={"publication": may29}).json()
+    dated = site.get("/exports/agreements.json", params={"as_of": "2025-05-29"}).json()
+    assert document["participating_publication"]["id"] == may29 and document["filters"]["publication"] == may29
+    assert document["agreements"] == dated["agreements"] and document["total"] == 634  # 635 rows, one listed twice
+    # Two lists of one day: the publication named, not the later one the date gives.
+    v1 = publications["participatingAgencies07032025pm.xlsx"]
+    first = site.get("/exports/agreements.csv", params={"publication": v1})
+    assert first.headers["x-total-count"] == str(site.get("/exports/agreements.json", params={"publication": v1}).json()["total"])
+    assert f"g287-agreements-publication{v1}.csv" in first.headers["content-disposition"]
+    assert {row.split(",")[-3] for row in first.text.splitlines()[1:]} == {"participatingAgencies07032025pm.xlsx"}
+    for bad, status in (({"publication": "abc"}, 422), ({"publication": may29, "as_of": "2025-06-01"}, 422), ({"publication": 99999}, 404)):
+        for suffix in ("csv", "json", "xlsx"):
+            assert site.get(f"/exports/agreements.{suffix}", params=bad).status_code == status
+
+
+@pytest.mark.parametrize("county", ["", " ", "%00", "-"])
+def test_an_empty_county_is_refused_not_ignored(site, county):
+    for path in ("/api/v1/agreements", "/api/v1/agencies", "/exports/agreements.csv", "/exports/agreements.json"):
+        answer = site.get(f"{path}?county={county}")
+        assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == "county", path
+
+
+def test_the_agencies_form_sends_an_empty_county_as_no_county(site):
+    page = site.get("/agencies", params={"county": "  ", "status": "listed"})
+    assert page.status_code == 200 and "county=" not in page.text.split("Download this selection", 1)[1].split("</p>", 1)[0]
+
+
+def test_download_names_tell_selections_apart(site):
+    names = {}
+    for status in ("participating", "pending", "listed", "all"):
+        names[status] = site.get("/exports/agreements.csv", params={"status": status}).headers["content-disposition"]
+    assert len(set(names.values())) == 4 and 'filename="g287-agreements-latest-pending.csv"' in names["pending"]
+    tail = site.get("/exports/agreements.csv", params={"limit": 10, "offset": 800})
+    total = int(tail.headers["x-total-count"])
+    assert 800 < total < 810 and f'filename="g287-agreements-latest-rows801-{total}.csv"' in tail.headers["content-disposition"]
+    assert len(tail.text.splitlines()) == 1 + total - 800
+    past = site.get("/exports/agreements.csv", params={"limit": 10, "offset": 900}).headers["content-disposition"]
+    assert 'filename="g287-agreements-latest-rows901-none.csv"' in past
+    whole = site.get("/exports/agreements.csv", params={"limit": 1000}).headers["content-disposition"]
+    assert 'filename="g287-agreements-latest.csv"' in whole  # every row: named as the whole
+
+
+def test_an_empty_selection_says_so(site):
+    text = text_of(site.get("/agencies", params={"county": "48201"}).text)  # Harris County, TX: no agency listed there
+    assert "No agency in this selection" in text and "1 to 0" not in text
+
+
+def test_a_feed_with_no_entry_is_dated_by_the_newest_list(site):
+    empty = site.get("/exports/feed/CA.atom").text
+    assert "<entry>" not in empty
+    updated = re.search(r"<updated>([^<]+)</updated>", empty).group(1)
+    assert not updated.startswith("1970") and updated == re.search(r"<updated>([^<]+)</updated>", site.get("/exports/feed.atom").text).group(1)
+
+
+def test_search_says_when_more_match_and_refuses_a_query_with_nothing_to_find(site):
+    few = site.get("/api/v1/search", params={"q": "county", "limit": 3}).json()
+    assert len(few["hits"]) == 3 and few["more"] is True
+    everything = site.get("/api/v1/search", params={"q": "Victoria", "limit": 100}).json()
+    assert 0 < len(everything["hits"]) < 100 and everything["more"] is False
+    for nothing in (" ", "!!!", "\x18"):
+        answer = site.get("/api/v1/search", params={"q": nothing})
+        assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == "q"
+
+
+def test_the_api_docs_ask_no_other_site_to_validate_the_document(site):
+    assert "validatorUrl: null" in site.get("/static/docs.js").text
