@@ -51,6 +51,8 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     if not files:
         raise G287Error("no .xlsx or .csv files found in " + ", ".join(paths))
     options = {"kind": kind, "encoding": encoding, "origin": origin}
+    if kind is not None and len(files) > 1:
+        raise G287Error("--kind names the list of one file; give one file")
     if published is not None:
         if len(files) > 1:
             raise G287Error("--published names the date of one file; give one file")

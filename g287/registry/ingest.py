@@ -101,6 +101,10 @@ def prepare(
     if origin == "ice" and _REGISTRY_LIST_NAME.search(path.stem):
         # g287.program.publish names its own lists so: taken as ICE's, they would become ICE's figures.
         raise SourceError(path.name, "a list this registry published itself (its name ends in _registry), not ICE's: ingest it with --origin registry")
+    if origin == "registry" and not _REGISTRY_LIST_NAME.search(path.stem):
+        # The other way round: one of ICE's lists taken as the registry's would be held under its sha256 for good,
+        # and ingesting it again as ICE's would change nothing.
+        raise SourceError(path.name, "not a list this registry published (g287 program publish names them ..._registry.xlsx): ICE's lists are ingested without --origin registry")
     source_format = SUFFIXES.get(path.suffix.lower())
     if source_format is None:
         raise SourceError(path.name, "not a publication: expected an .xlsx workbook or a .csv file")
@@ -108,6 +112,8 @@ def prepare(
         raise SourceError(str(path), "no such file")
     sha256, size = digest or file_digest(path)
     named = parse_file_name(path.stem)
+    if kind is not None and named.kind is not None and kind != named.kind:
+        raise SourceError(path.name, f"the file name says the {named.kind} list, --kind says {kind}: nothing was ingested")
     kind = kind or named.kind
     published_on, half = published if published else (named.published_on, named.half)
     if published_on is None:
@@ -116,6 +122,10 @@ def prepare(
         table = read_xlsx(path) if source_format == "xlsx" else read_csv(path, encoding)
         if kind is None:  # a name that does not tell: by the columns, under every spelling the reader accepts
             kind = kind_of_columns(table.header)
+        elif kind == "pending" and kind_of_columns(table.header) == "participating":
+            # Read as pending, a participating list would count its MOAs as pending listings, for good: the same
+            # file again (same sha256) is "unchanged". (A pending list taken as participating lacks required columns.)
+            raise SourceError(path.name, "its columns (a signed date, an MOA) are the participating list's, not the pending list's: nothing was ingested")
         layout = Layout(table, kind)
         readings = [read_row(layout, row) for row in table.rows]
     except G287Error:

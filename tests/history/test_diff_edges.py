@@ -93,7 +93,7 @@ def test_diff_from_a_later_publication_to_an_earlier_one_is_refused(db, pub):
 def test_diff_between_ices_list_and_the_registrys_own_is_refused(db, pub, tmp_path):
     ice = pub.publish("participating", "2025-08-01", [KEEP, X]).publication_id
     pub.publish("participating", "2025-08-02", [KEEP]).publication_id
-    own = tmp_path / "registry_participating.xlsx"
+    own = tmp_path / "own_list_registry.xlsx"
     write_ice_workbook(own, "participating", [KEEP], modified=dt.datetime(2025, 8, 3, 9))
     mine = ingest_file(pub.db, own, Actor.command_line(), origin="registry", kind="participating", published=(dt.date(2025, 8, 3), "am")).publication_id
     with db.session() as session:
@@ -126,15 +126,17 @@ def test_a_file_name_shared_by_two_files_names_the_one_in_force_whatever_the_ing
         assert resolve(session, "2025-08-01").id == late  # the same one as the date names
 
 
-def test_a_file_name_of_two_different_lists_is_refused_naming_the_ids(db, pub, tmp_path):
-    ice = pub.publish("participating", "2025-08-01", [KEEP]).publication_id
-    (tmp_path / "own").mkdir()
-    copy = tmp_path / "own" / "participatingAgencies08012025am.xlsx"
-    write_ice_workbook(copy, "participating", [KEEP, X], modified=dt.datetime(2025, 8, 2, 9))
-    mine = ingest_file(db, copy, Actor.command_line(), origin="registry", kind="participating", published=(dt.date(2025, 8, 2), "am")).publication_id
+def test_a_file_name_of_two_different_lists_is_refused_naming_the_ids(db, tmp_path):
+    # A name that does not say which list: the participating list in one folder, the pending list in another.
+    ids = {}
+    for kind, rows in (("participating", [KEEP]), ("pending", [KEEP, X])):
+        (tmp_path / kind).mkdir()
+        target = tmp_path / kind / "agencies.xlsx"
+        write_ice_workbook(target, kind, rows, modified=dt.datetime(2025, 8, 2, 9))
+        ids[kind] = ingest_file(db, target, Actor.command_line(), kind=kind, published=(dt.date(2025, 8, 2), "am")).publication_id
     with db.session() as session:
-        with pytest.raises(G287Error, match=rf"give the id of one \({ice} \(ice participating\), {mine} \(registry participating\)\)"):
-            resolve(session, "participatingAgencies08012025am.xlsx")
+        with pytest.raises(G287Error, match=rf"give the id of one \({ids['participating']} \(ice participating\), {ids['pending']} \(ice pending\)\)"):
+            resolve(session, "agencies.xlsx")
 
 
 @pytest.mark.parametrize("value, problem", [("1.5", "whole number"), ("2.0000001", "whole number"), ("0.5", "at least 1"), ("0", "at least 1")])

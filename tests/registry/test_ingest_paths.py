@@ -4,6 +4,7 @@ columns, folders holding other files or folders that cannot be read, and empty o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -176,3 +177,41 @@ def test_a_linked_folder_is_followed_once_and_a_link_loop_ends(tmp_path):
     (lists / "2025" / "loop").symlink_to(lists, target_is_directory=True)
     found = [p.relative_to(lists).as_posix() for p in expand_paths([str(lists)])]
     assert found == ["2025/" + MAY_29.name, "linked/" + JULY_9.name]
+
+
+@pytest.mark.parametrize(
+    "name, kind, problem",
+    [
+        (MAY_29.name, "pending", "the file name says the participating list, --kind says pending"),
+        ("pendingAgencies06012025am.xlsx", None, "are the participating list's, not the pending list's"),  # a renamed copy
+        ("agencies.xlsx", "pending", "are the participating list's, not the pending list's"),  # a name that does not tell
+    ],
+)
+def test_a_participating_list_is_never_taken_as_pending(db, actor, tmp_path, name, kind, problem):
+    """Taken as pending, its 635 MOAs became 635 pending listings, and ingesting it again as it is changed nothing
+    (same sha256): the name or the columns contradicting the kind refuse it, and the database stays as it was."""
+    target = tmp_path / name
+    shutil.copy(MAY_29, target)
+    before = snapshot(db)
+    with pytest.raises(SourceError, match=problem):
+        ingest_file(db, target, actor, kind=kind, published=(dt.date(2025, 6, 1), "am"))
+    assert snapshot(db) == before
+    assert ingest_file(db, MAY_29, actor).listings == 635  # as ICE's participating list, still
+
+
+def test_ices_list_is_never_taken_as_the_registrys(db, actor, tmp_path):
+    """The other way round from test_a_list_the_registry_published_is_not_taken_as_ices: ICE's list read with
+    --origin registry was held under its sha256, so that ingesting it as ICE's changed nothing."""
+    before = snapshot(db)
+    with pytest.raises(SourceError, match=r"not a list this registry published .* without --origin registry"):
+        ingest_file(db, MAY_29, actor, origin="registry")
+    assert snapshot(db) == before
+    assert ingest_file(db, MAY_29, actor).status == "ingested"
+
+
+def test_kind_is_for_one_file(tmp_path):
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    result = subprocess.run([sys.executable, "-m", "g287", "ingest", "--kind", "participating", str(ICE / "participating")], env=env, capture_output=True, text=True)
+    assert result.returncode == 1 and result.stderr.strip() == "g287: error: --kind names the list of one file; give one file"
+    held = subprocess.run([sys.executable, "-m", "g287", "publications", "--json"], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(held.stdout) == []

@@ -25,7 +25,7 @@ def both(tmp_path_factory):
     folder = tmp_path_factory.mktemp("registry-series")
     database = Database(f"sqlite:///{folder / 'g287.sqlite'}")
     ingest_file(database, ICE / "participating" / "participatingAgencies05292025am.xlsx", Actor.command_line())
-    own = folder / "participatingAgencies06012025am.xlsx"
+    own = folder / "participatingAgencies06012025am_registry.xlsx"
     write_ice_workbook(own, "participating", [
         IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 30)),
         IceRow("TEXAS", "Sampleton Sheriff's Office", "County", "Travis County", "Jail Enforcement Model", dt.date(2025, 5, 31)),
@@ -49,7 +49,7 @@ def test_pages_show_the_registry_apart_from_ice(both):
     home = both.get("/", params={"as_of": "2025-06-02"}).text
     assert "635</strong> MOAs" in home  # ICE's figures, with nothing of the registry's added
     assert "This registry's own lists (not ICE's)" in home and "2 MOAs with 2 agencies in 2 states" in home
-    assert "this registry&#39;s list of 2025-06-01 am</a> (participatingAgencies06012025am.xlsx)" in home
+    assert "this registry&#39;s list of 2025-06-01 am</a> (participatingAgencies06012025am_registry.xlsx)" in home
     stats = both.get("/api/v1/stats", params={"as_of": "2025-06-02"}).json()
     assert stats["participating"]["moas"] == 635 and stats["participating"]["source"] == "ICE"
     florida = both.get("/api/v1/agencies", params={"state": "FL", "limit": 1000, "status": "all"}).json()["items"]
