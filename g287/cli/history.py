@@ -19,7 +19,7 @@ from g287.history.lifecycle import lifecycles
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import EVERY
 from g287.history.timeline import timeline as timeline_service
-from g287.registry.publications import resolve
+from g287.registry.publications import list_publications, resolve
 from g287.sources.rules import usps_code
 from g287.wording import counted, noun
 
@@ -80,8 +80,13 @@ def timeline(state_code, model, every, start, end, as_json):
     """Figures over time, from the publications in force on each date."""
     with state().db.session() as session:
         rows = timeline_service(session, state=state_code, model=model, every=every, start=parse_date(start, "--from"), end=parse_date(end, "--to"))
+        held = list_publications(session) if not rows else []
     if as_json:
         print_json(rows)
+        return
+    if not rows:
+        span = f"the publications held span {min(p.published_on for p in held)} to {max(p.published_on for p in held)}" if held else "no publication is held"
+        click.echo(f"No date in the range: {span}.")
         return
     table = Table()
     for column in ("date", "MOAs", "agreements", "agencies", "states", "JEM", "TFM", "WSO", "pending", "participating list"):

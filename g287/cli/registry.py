@@ -10,11 +10,11 @@ from rich.table import Table
 
 from g287.access import Actor
 from g287.cli.common import EMPTY_PATH, console, database_option, err_console, json_option, parse_date, print_json, state
-from g287.errors import G287Error
+from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
 from g287.registry.batch import expand_paths, ingest_many
-from g287.registry.publications import PublicationInfo, list_publications, resolve
+from g287.registry.publications import PublicationInfo, is_date_reference, list_publications, resolve
 from g287.sources.filename import KINDS, parse_published
 from g287.wording import counted
 
@@ -136,6 +136,22 @@ def publications(kind, as_json):
     console.print(table)
 
 
+def _named_lists(session, ref: str) -> list:
+    """The publications a PUBLICATION argument names: an id or a file name names one; a date names the list of each
+    kind in force on it (the participating and the pending list), as a reader of that day's register expects."""
+    if not is_date_reference(ref):
+        return [resolve(session, ref)]
+    found = []
+    for kind in KINDS:
+        try:
+            found.append(resolve(session, ref, kind))
+        except NotFound:
+            continue
+    if not found:
+        raise NotFound(f"no publication on or before {ref.strip()}")
+    return found
+
+
 @click.command("quality")
 @click.argument("publication", required=False)
 @click.option("--summary", is_flag=True, help="Count the entries by problem instead of listing them.")
@@ -145,10 +161,11 @@ def publications(kind, as_json):
 def quality_command(publication, summary, category, as_json):
     """The data-quality register: rows that are not listings, values repaired or unknown, duplicates.
 
-    PUBLICATION is an id, a file name or a date (default: every publication)."""
+    PUBLICATION is an id, a file name or a date: the participating and the pending list in force then (default:
+    every publication)."""
     with state().db.session() as session:
         # "" is a publication named "" (none, said as diff says it), not every publication
-        chosen = [resolve(session, publication)] if publication is not None else list_publications(session)
+        chosen = _named_lists(session, publication) if publication is not None else list_publications(session)
         entries = [e for p in chosen for e in quality.register(session, p)]
     if category:
         entries = [e for e in entries if e.category == category]

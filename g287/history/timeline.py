@@ -127,7 +127,7 @@ def timeline(
     first = max(start, min(all_dates)) if start else min(all_dates)
     last = min(end, max(dt.date.today(), max(all_dates))) if end else max(all_dates)
     if first > last:
-        raise G287Error(f"the start {first} is after the end {last} (the publications held span {min(all_dates)} to {max(all_dates)})")
+        return []  # a range wholly outside the publications held, once cut to them, has no day (the API says the same)
     result = []
     days = dates(first, last, every, [d for d in all_dates if first <= d <= last])
     for day, ip, iq in zip(days, in_force_indexes(participating, days), in_force_indexes(pending, days)):

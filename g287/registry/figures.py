@@ -106,6 +106,7 @@ def stats(session: Session, as_of: dt.date | None = None, origin: str = "ice") -
     pending = in_force(session, "pending", as_of, origin)
     return {
         "as_of": (as_of or days.today()).isoformat(),
+        "origin": origin,  # whose lists: said even when none is held (headline names them)
         "participating": participating_figures(session, participating) if participating else None,
         "pending": pending_figures(session, pending) if pending else None,
     }
@@ -117,7 +118,8 @@ def headline(figures: dict) -> str:
     p = figures.get("participating")
     q = figures.get("pending")
     if not p:
-        text = f"As of {figures['as_of']}: this registry holds no participating list of ICE's published on or before that date."  # ICE published lists long before 2025
+        whose = "this registry's own" if figures.get("origin") == "registry" else "ICE's"
+        text = f"As of {figures['as_of']}: this registry holds no participating list of {whose} published on or before that date."  # ICE published lists long before 2025
         if q:
             text += (
                 f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in "

@@ -101,6 +101,11 @@ def in_force(session: Session, kind: str, as_of: dt.date | None, origin: str = "
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(am|pm)?$", re.I)
 
 
+def is_date_reference(ref: str) -> bool:
+    """Whether a publication reference is a date (YYYY-MM-DD[am|pm]), which names a list of each kind."""
+    return bool(_DATE.match(str(ref).strip()))
+
+
 def resolve(session: Session, ref: str, kind: str | None = "participating") -> Publication:
     """A publication named by id, file name, or date (YYYY-MM-DD[am|pm]: the one of `kind` in force then). A file
     name shared by several files of one list names the later in publication order (the one in force)."""

@@ -34,6 +34,16 @@ def test_timeline_json_and_filters(bundled_db, monkeypatch):
     assert "participatingAgencies07092025am.xlsx" in run(bundled_db, "timeline", "--every", "week")
 
 
+def test_a_range_outside_the_publications_has_no_entry_as_in_the_api(bundled_db):
+    """The README says dates outside the span held are cut to it: `--from` after the latest list alone was refused
+    ("start is after the end 2025-07-11"), while the API answered no entry."""
+    for args in (["--from", "2025-08-01"], ["--from", "2020-01-01", "--to", "2025-05-01"]):
+        assert json.loads(run(bundled_db, "timeline", *args, "--json")) == []
+        assert run(bundled_db, "timeline", *args).strip() == "No date in the range: the publications held span 2025-05-15 to 2025-07-11."
+    reversed_range = CliRunner().invoke(cli, ["--database", bundled_db.url, "timeline", "--from", "2025-07-01", "--to", "2025-06-01"])
+    assert str(reversed_range.exception) == "the start 2025-07-01 is after the end 2025-06-01"  # a mistake: said (in one line, by run_cli)
+
+
 def test_pipeline_agreements_agency_review_alias(bundled_db):
     data = json.loads(run(bundled_db, "pipeline", "--json"))
     assert data["durations"]["to_listed"]["count"] > 0
