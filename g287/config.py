@@ -82,3 +82,9 @@ def max_workbook_bytes() -> int:
 def max_source_rows() -> int:
     """Most rows a publication may declare (G287_MAX_SOURCE_ROWS, default 200000); ICE's lists have a few thousand."""
     return env_count("G287_MAX_SOURCE_ROWS", 200000, 1, "rows")
+
+
+def check_reading_settings() -> None:
+    """Raise G287Error for a bad setting the readers use, once for a batch of files rather than once per file."""
+    max_workbook_bytes()
+    max_source_rows()

@@ -226,6 +226,13 @@ def test_an_ambiguous_agency_says_how_many_are_not_shown(world):
         (["audit", "--object", "nominee:abc"], "malformed object reference"),
         (["audit", "--actor", "user:abc"], "malformed actor"),
         (["audit", "--actor", "user:99"], "no such user"),
+        # A reference with a part missing, or an empty filter, was taken as a wider filter or none: every event.
+        (["audit", "--object", "nominee:"], "--object 'nominee:': give TYPE or TYPE:ID"),
+        (["audit", "--object", ":1"], "--object ':1': give TYPE or TYPE:ID"),
+        (["audit", "--object", ":"], "--object ':': give TYPE or TYPE:ID"),
+        (["audit", "--object", ""], "--object is empty"),
+        (["audit", "--actor", ""], "--actor is empty"),
+        (["audit", "--action", " "], "--action is empty"),
     ],
 )
 def test_an_unknown_id_in_a_filter_is_refused(world, arguments, expected):

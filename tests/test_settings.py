@@ -92,3 +92,12 @@ def test_the_sync_stops_with_one_line_before_any_request(tmp_path, name, value):
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: expected a finite number"]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name, value", [("G287_MAX_SOURCE_ROWS", "inf"), ("G287_MAX_WORKBOOK_MB", "nan")])
+def test_an_ingest_of_many_files_stops_with_one_line_on_a_bad_reading_setting(tmp_path, name, value):
+    """The setting was read for each file: the same error came once per file (11 times for the bundled lists)."""
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", **{name: value})
+    result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(ROOT / "g287" / "data" / "ice")], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: expected a finite number"]

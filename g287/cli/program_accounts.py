@@ -105,7 +105,12 @@ def user_disable(username, as_json):
 @database_option
 def audit_command(actor, action, object_ref, since, until, limit, as_json):
     """The audit log: who changed what, when, with the values before and after (newest first)."""
-    object_type, _, object_id = (object_ref or "").partition(":")
+    for option, value in (("--actor", actor), ("--action", action), ("--object", object_ref)):
+        if value is not None and not value.strip():  # an empty filter read as none would show every event
+            raise G287Error(f"{option} is empty: give a value, or leave the option out")
+    object_type, colon, object_id = (object_ref or "").partition(":")
+    if object_ref is not None and (not object_type.strip() or (colon and not object_id.strip())):
+        raise G287Error(f"--object {object_ref!r}: give TYPE or TYPE:ID (e.g. moa, nominee:3)")
     wanted = AuditFilter(
         actor=actor,
         action=action,

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from g287.access import Actor, authorize
+from g287.config import check_reading_settings
 from g287.db.engine import Database
 from g287.db.models.registry import Publication
 from g287.db.plain import compile_all
@@ -35,6 +36,7 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
     With several files and more than one core, a worker process reads and interprets the next files while
     this process writes the current one (reading is pure; only this process touches the database)."""
     authorize(actor, "publication.ingest")
+    check_reading_settings()  # a bad setting is one error for the batch, not the same error for every file
     results, errors = [], []
 
     def finish(path: Path, outcome) -> None:
