@@ -59,6 +59,7 @@ class Stats(BaseModel):
     """The same shape as `g287 stats --json`."""
 
     as_of: str
+    origin: str = Field(description="Whose lists the figures are of: ice (ICE's; the API's) or registry (this registry's own)")
     participating: Optional[ParticipatingFigures]
     pending: Optional[PendingFigures]
 
