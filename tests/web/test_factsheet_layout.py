@@ -145,11 +145,11 @@ def test_before_any_participating_list_the_pending_list_in_force_is_shown(databa
     for expected in ("92", "pending listings", "87", "pending agencies", "22", "pendingAgencies05152025am.xlsx", "JEM 12, TFM 51, WSO 29"):
         assert expected in words, expected
 
-    # The JSON of `g287 stats` is unchanged: the figures, nothing else.
+    # The JSON of `g287 stats` is unchanged: the figures and whose lists they are of, nothing else.
     result = CliRunner().invoke(cli, ["stats", "--database", database.url, "--as-of", PENDING_ONLY.isoformat(), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == json.loads(json.dumps(stats))
-    assert set(json.loads(result.output)) == {"as_of", "participating", "pending"}
+    assert set(json.loads(result.output)) == {"as_of", "origin", "participating", "pending"} and json.loads(result.output)["origin"] == "ice"
 
 
 def test_counts_take_the_singular_for_one(database, client):
