@@ -194,15 +194,59 @@ def agency(ref, state_code, as_json):
     if as_json:
         print_json(result)
         return
+    for line in agency_lines(result):
+        click.echo(line)
+
+
+def _ref(ref: dict | None) -> str:
+    """A publication as the agency's history names it: "2025-05-16 am"."""
+    if not ref:
+        return "none"
+    return ref["published"] + (f" {ref['half']}" if ref.get("half") else "")
+
+
+def agency_lines(result: dict) -> list[str]:
+    """`g287 agency` without --json: what the JSON holds, in words (names, merges with their evidence, each
+    agreement's lifecycle, every listing with its row numbers)."""
     a = result["agency"]
-    click.echo(f"{a['name']} ({a['state']}), agency {a['id']}: {a['type'] or 'type unknown'}, {a['county'] or 'no county given'}")
-    for n in result["names"]:
-        click.echo(f"  published as {n['name']!r} — {n['reason']} ({n['confidence']:.2f})")
+    lines = [f"{a['name']} ({a['state']}), agency {a['id']}: {a['type'] or 'type unknown'}, {a['county'] or 'no county given'}", "names:"]
+    lines += [f"  {n['name']!r} — {n['reason']} ({n['confidence']:.2f})" for n in result["names"]]
+    lines.append("merges:" if result["merges"] else "merges: none")
+    for m in result["merges"]:
+        evidence = m.get("evidence") or {}
+        said = [f"names {', '.join(repr(x) for x in evidence.get('names', []))}"] if evidence.get("names") else []
+        if "listed_together" in evidence:
+            said.append("listed together" if evidence["listed_together"] else "never listed together")
+        if evidence.get("continuity"):
+            said.append(f"continuity: {evidence['continuity']}")
+        undone = f"; undone {m['undone'][:10]}: {m['undone_reason']}" if m.get("undone") else ""
+        lines.append(f"  {m['name']!r}: {m['reason']} ({m['confidence']:.2f}; {m['rule']}), by {m['by']} on {m['at'][:10]}" + (f"; evidence: {'; '.join(said)}" if said else "") + undone)
+    lines.append("agreements:")
     for item in result["agreements"]:
         life = item["lifecycle"] or {}
-        click.echo(f"  {item['model']}: {life.get('status', '?')}, signed {item['signed_on'] or 'unknown'}, MOA {item['moa_url'] or 'no address'}")
+        lines.append(f"  {item['model']}: {life.get('status', 'never listed')}, signed {item['signed_on'] or 'unknown'}, MOA {item['moa_url'] or 'no address'}")
+        if life.get("first_participating"):
+            lines.append(f"    participating lists: {_ref(life['first_participating'])} to {_ref(life['last_participating'])} ({counted(life['participating_publications'], 'list')})")
+        if life.get("first_pending"):
+            lines.append(f"    pending lists: {_ref(life['first_pending'])} to {_ref(life['last_pending'])} ({counted(life['pending_publications'], 'list')})")
+        for o in life.get("omissions", []):
+            lines.append(f"    omitted from {_ref(o['from'])} to {_ref(o['to'])} ({counted(o['publications'], 'list')}; not an end)")
+        for end in life.get("ends", []):
+            lines.append(f"    no longer listed from {_ref(end)}")
+        for back in life.get("reinstated", []):
+            lines.append(f"    listed again from {_ref(back)}")
+        for back in life.get("back_to_pending", []):
+            lines.append(f"    back on the pending list from {_ref(back)}")
+        dates = life.get("signed_dates", [])
+        if len(dates) > 1 or any(len(d["signed"]) > 1 for d in dates):
+            lines.append("    signed dates as listed: " + "; ".join(f"{', '.join(d['signed'])} from {_ref(d['from'])}" for d in dates))
+    lines.append("listings:")
     for listing in result["listings"]:
-        click.echo(f"  {listing['list']}: {listing['from']['published']} to {listing['to']['published']} ({counted(listing['publications'], 'list')})")
+        rows = "; ".join(f"{r['name']!r} {r['model'] or 'model unknown'}" + (f" signed {r['signed']}" if r.get("signed") else "") for r in listing["rows"])
+        first, last = listing.get("row_numbers_first") or [], listing.get("row_numbers_last") or []
+        numbers = f"{noun(len(first), 'row')} {', '.join(map(str, first))} in the first list, {', '.join(map(str, last))} in the last"
+        lines.append(f"  {listing['list']}: {_ref(listing['from'])} to {_ref(listing['to'])} ({counted(listing['publications'], 'list')}): {rows}; {numbers}")
+    return lines
 
 
 @click.group(invoke_without_command=True)

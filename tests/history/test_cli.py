@@ -44,6 +44,22 @@ def test_a_range_outside_the_publications_has_no_entry_as_in_the_api(bundled_db)
     assert str(reversed_range.exception) == "the start 2025-07-01 is after the end 2025-06-01"  # a mistake: said (in one line, by run_cli)
 
 
+def test_agency_in_words_says_what_its_json_holds(bundled_db):
+    """The text printed the names, each agreement's status and the listings' spans only: no merge, no lifecycle,
+    no row number, which the README promises and the JSON holds."""
+    data = json.loads(run(bundled_db, "agency", "St. Cloud Police Department", "--state", "FL", "--json"))
+    text = run(bundled_db, "agency", "St. Cloud Police Department", "--state", "FL")
+    merge = data["merges"][0]
+    assert f"{merge['name']!r}: {merge['reason']} ({merge['confidence']:.2f}; {merge['rule']}), by {merge['by']}" in text
+    assert "evidence: names 'St. Cloud Police Department', 'City of St. Cloud Police Department'; listed together" in text
+    life = data["agreements"][0]["lifecycle"]
+    assert f"participating lists: {life['first_participating']['published']} am to {life['last_participating']['published']} am (7 lists)" in text
+    assert "signed dates as listed: 2025-04-14, 2025-04-15 from 2025-05-16 am" in text
+    for listing in data["listings"]:
+        numbers = f"{', '.join(map(str, listing['row_numbers_first']))} in the first list, {', '.join(map(str, listing['row_numbers_last']))} in the last"
+        assert numbers in text
+
+
 def test_pipeline_agreements_agency_review_alias(bundled_db):
     data = json.loads(run(bundled_db, "pipeline", "--json"))
     assert data["durations"]["to_listed"]["count"] > 0
