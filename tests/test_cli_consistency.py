@@ -118,6 +118,15 @@ def test_a_command_line_that_cannot_be_parsed_keeps_the_usage(world):
     assert missing.returncode == 2 and "Missing argument 'NOMINEE_ID'" in missing.stderr
 
 
+@pytest.mark.parametrize("arguments", [["stats", "--as-of"], ["ingest", "--kind"], ["map", "--level"], ["program", "exam", "3", "--score"]])
+def test_an_option_without_its_value_shows_the_usage_of_its_command(world, arguments):
+    """click raises "requires an argument" without the command's context: only the error line was shown."""
+    result = world(*arguments)
+    command = " ".join(a for a in arguments if not a.startswith("-") and not a.isdigit())
+    assert result.returncode == 2 and f"Usage: g287 {command} [OPTIONS]" in result.stderr
+    assert f"Error: Option '{arguments[-1]}' requires an argument." in result.stderr
+
+
 # B. Every --model: any case, given on in capitals, shown as JEM|TFM|WSO.
 MODEL_COMMANDS = [
     ["coverage"],

@@ -33,6 +33,10 @@ CASES = {
         ["ingest", str(ICE / "pending" / "pendingAgencies05152025am.xlsx"), "--published", " "], "--published is empty"
     ),
     "an empty --encoding": (["ingest", str(ICE_CSV / "pendingAgencies05152025am.csv"), "--encoding", ""], "--encoding is empty"),
+    # found by review: a file that is not a database was "g287: database error: ..." naming no database, and a
+    # server that does not answer gave libpq's hint on a second line
+    "a file that is not a database": (["--database", "{tmp}/notes.txt", "stats"], "database sqlite:///{tmp}/notes.txt: file is not a database"),
+    "a server that does not answer": (["--database", "postgresql+psycopg://u:secret@127.0.0.1:1/x", "stats"], "cannot open the database postgresql+psycopg://u:***@127.0.0.1:1/x: connection failed"),
 }
 
 
@@ -47,6 +51,10 @@ def test_one_clear_line(tmp_path, case):
         env["G287_SECRET_KEY"] = "short"
     if case in ("a timeline of a state that does not exist", "a date that does not exist", "a database migrated by a newer g287", "a wildcard for an agency name"):
         subprocess.run([sys.executable, "-m", "g287", "ingest", str(ICE / "participating" / "participatingAgencies05292025am.xlsx")], env=env, check=True, capture_output=True)
+    if case == "a file that is not a database":
+        (tmp_path / "notes.txt").write_text("Notes on the lists, not a database.\n" * 100)
+    arguments = [a.replace("{tmp}", str(tmp_path)) for a in arguments]
+    expected = expected.replace("{tmp}", str(tmp_path))
     if case == "a database migrated by a newer g287":
         with sqlite3.connect(tmp_path / "cli.sqlite") as connection:
             connection.execute("UPDATE alembic_version SET version_num = 'zzzz'")

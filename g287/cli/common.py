@@ -14,7 +14,7 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from g287.catalog import MODEL_CODES
-from g287.db.engine import Database, open_database
+from g287.db.engine import Database, open_database, safe_database_url
 from g287.days import parse_day
 from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error, NotFound
@@ -40,8 +40,12 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
+            _opened.append(safe_database_url(self.database_option))  # before opening: opening may be what fails
             self._db = open_database(self.database_option)
         return self._db
+
+
+_opened: list[str] = []  # the databases this process opened (password hidden): a database error names its database
 
 
 def database_option(command: Callable) -> Callable:
@@ -192,6 +196,24 @@ def _problem(message: str) -> str:
     return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() else text
 
 
+def _context_of_command_line(group: click.Group) -> click.Context | None:
+    """The context of the (sub)command the command line names, parsed leniently: for the usage of a command whose
+    line could not be parsed. None when even that fails (the message is then shown without a usage)."""
+    try:
+        ctx = group.make_context("g287", sys.argv[1:], resilient_parsing=True)
+        while isinstance(ctx.command, click.Group):
+            rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
+            if not rest:
+                break
+            name, command, rest = ctx.command.resolve_command(ctx, rest)
+            if command is None:
+                break
+            ctx = command.make_context(name, rest, parent=ctx, resilient_parsing=True)
+        return ctx
+    except (click.ClickException, click.exceptions.Exit):
+        return None
+
+
 def run_cli(group: click.Group) -> None:
     """Run the command line: user errors as one line on stderr and exit status 1; never a traceback.
 
@@ -212,6 +234,11 @@ def run_cli(group: click.Group) -> None:
             sys.exit(error.exit_code)
         click.echo(f"g287: error: {_parameter_name(error)}: {_problem(error.message)}", err=True)
         sys.exit(1)
+    except click.UsageError as error:
+        if error.ctx is None:  # click raises "Option '--as-of' requires an argument." without the command's context
+            error.ctx = _context_of_command_line(group)
+        error.show()
+        sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
@@ -225,7 +252,8 @@ def run_cli(group: click.Group) -> None:
         sys.exit(130)
     except SQLAlchemyError as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        click.echo(f"g287: database error: {detail}", err=True)
+        where = f" {_opened[-1]}" if _opened and _opened[-1] else ""
+        click.echo(f"g287: error: database{where}: {detail}", err=True)
         sys.exit(1)
     except OSError as error:  # a file that cannot be written or read: name it, in one line
         where = f" {error.filename}" if error.filename else ""

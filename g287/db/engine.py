@@ -92,7 +92,8 @@ class Database:
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "heads")
         except OperationalError as error:
-            raise G287Error(f"cannot open the database {self.safe_url}: {error.orig}") from error
+            reason = " ".join(str(error.orig).split())  # libpq adds a hint on a line of its own: one line
+            raise G287Error(f"cannot open the database {self.safe_url}: {reason}") from error
 
     @property
     def safe_url(self) -> str:
@@ -112,6 +113,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def safe_database_url(explicit: str | None = None) -> str:
+    """The address open_database would open, its password hidden ("" when it cannot be worked out)."""
+    try:
+        return make_url(dialect.normalize_url(config.database_url(explicit))).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for naming the database in a message
+        return ""
 
 
 def open_database(explicit: str | None = None, *, migrate: bool = True) -> Database:
