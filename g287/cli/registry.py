@@ -48,6 +48,10 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     if not as_json:
         for problem in unreadable:
             click.echo(f"g287: error: {problem}", err=True)
+    if not files and unreadable:  # said already, folder by folder: "no files found" would blame the folder's contents
+        if as_json:
+            print_json({"results": [], "errors": failures})
+        raise click.exceptions.Exit(1)
     if not files:
         raise G287Error("no .xlsx or .csv files found in " + ", ".join(paths))
     options = {"kind": kind, "encoding": encoding, "origin": origin}

@@ -129,6 +129,11 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path, monkey
     result = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--database", str(database), "--json"])
     assert result.exit_code == 1
     assert '"error": "' + f"{tmp_path / 'locked'}: the folder cannot be read" in result.output and '"listings": 635' in result.output
+    # The unreadable folder alone: said once, not followed by "no .xlsx or .csv files found", which blamed its contents.
+    alone = CliRunner().invoke(cli, ["ingest", str(tmp_path / "locked"), "--database", str(database)])
+    assert alone.exit_code == 1 and alone.output.strip() == f"g287: error: {tmp_path / 'locked'}: the folder cannot be read (Permission denied)"
+    as_json = CliRunner().invoke(cli, ["ingest", str(tmp_path / "locked"), "--database", str(database), "--json"])
+    assert as_json.exit_code == 1 and json.loads(as_json.output) == {"results": [], "errors": [{"file": str(tmp_path / "locked"), "error": str(unreadable[0])}]}
 
 
 def test_an_unreadable_file_named_is_one_line_and_status_1(tmp_path):
