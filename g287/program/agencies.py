@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, allowed, authorize
+from g287.errors import AccessDenied
 from g287.db.plain import plain
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency, ProgramMoa
@@ -168,6 +169,7 @@ def update_agency(session: Session, actor: Actor, agency_id: int, *, name: str, 
     # Checked and written only when the key or the state changes: a record kept without its key (migration 0009)
     # may still have its other details corrected.
     rekeyed = key != agency_key(agency.name) or values["state_usps"] != agency.state_usps
+    _check_identity_change(session, actor, agency, rekeyed, values)
     if rekeyed:
         _same_key(session, values["state_usps"], key, other_than=agency.id)
     before = fields_of(agency)
@@ -181,6 +183,19 @@ def update_agency(session: Session, actor: Actor, agency_id: int, *, name: str, 
     _write_keyed(session, change, values["state_usps"], key, other_than=agency.id)
     audit.record(session, actor, "agency.update", "applicant_agency", agency.id, before=before, after=fields_of(agency))
     return AgencyInfo.of(agency)
+
+
+def _check_identity_change(session: Session, actor: Actor, agency: ApplicantAgency, rekeyed: bool, values: dict) -> None:
+    """Which agency a record is, is the program office's to change (agency.update_identity in the access rules): a
+    name or state of another key would make the registry's lists credit it to whichever agency ICE published under
+    that name (its letters, then its MOAs), and once an MOA is signed the type and county are what its listing says."""
+    details_changed = values["agency_type"] != agency.agency_type or values["county_text"] != agency.county_text
+    if not rekeyed and not details_changed:
+        return
+    signed = session.scalars(select(ProgramMoa.id).where(ProgramMoa.agency_id == agency.id, ProgramMoa.registry_agreement_id.is_not(None))).first()
+    if (rekeyed or signed is not None) and not allowed(actor, "agency.update_identity", agency):
+        what = "its name or state" if rekeyed else "its type or county, once an MOA is signed"
+        raise AccessDenied(f"{actor.label} ({actor.role}) may not change {what}: the program office makes that change (the address stays the agency's to keep)")
 
 
 def link_agency(session: Session, actor: Actor, agency_id: int, registry_agency_id: int | None) -> AgencyInfo:

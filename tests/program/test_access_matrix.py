@@ -28,6 +28,7 @@ EXPECTED = {
     "agency.create": OFFICE,
     "agency.read": AGENCY,
     "agency.update": AGENCY,
+    "agency.update_identity": OFFICE,  # another name or state; the type or county once an MOA is signed
     "agency.link": OFFICE,
     "application.submit": {"own_agency", "administrator"},
     "application.read": AGENCY,
@@ -59,7 +60,7 @@ EXPECTED = {
 # see the record, and is told there is no such record (NotFound, as for an id no record has), so that ids cannot
 # be counted. Every other refusal is AccessDenied: the public and the office's steps are refused whatever the id.
 HIDDEN_FROM_OTHER_AGENCIES = {
-    "agency.read", "agency.update", "application.submit", "application.read", "moa.read_draft",
+    "agency.read", "agency.update", "agency.update_identity", "application.submit", "application.read", "moa.read_draft",
     "nominee.create", "nominee.read", "nominee.update", "nominee.rename_vetted",
 }
 
@@ -122,6 +123,9 @@ def calls(w):
         ("agency.create", lambda s, a: agencies.create_agency(s, a, "New Police Department", "FL", "municipality")),
         ("agency.read", lambda s, a: agencies.get_agency(s, a, w.agency_a)),
         ("agency.update", lambda s, a: agencies.update_agency(s, a, w.agency_a, name="Testville County Sheriff's Office", state="FL", agency_type="county", county="Testville County")),
+        # Agency A has a signed MOA: another name, and another county, are the program office's to give it.
+        ("agency.update_identity", lambda s, a: agencies.update_agency(s, a, w.agency_a, name="Testville County Jail", state="FL", agency_type="county", county="Testville County")),
+        ("agency.update_identity", lambda s, a: agencies.update_agency(s, a, w.agency_a, name="Testville County Sheriff's Office", state="FL", agency_type="county", county="Another County")),
         # Linked again to the agency it is linked to: an agency with a signed MOA is not relinked elsewhere.
         ("agency.link", lambda s, a: agencies.link_agency(s, a, w.agency_a, agencies.get_agency(s, ADMIN, w.agency_a).registry_agency_id)),
         ("application.submit", lambda s, a: applications.submit_letter(s, a, w.agency_a, letter(models=["JEM"]))),
