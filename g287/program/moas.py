@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from g287 import audit, days
 from g287.access import Actor
 from g287.catalog import catalog
-from g287.db.models.program import ApplicantAgency, Application, Certification, Enrolment, Nominee, ProgramMoa
+from g287.db.models.program import ApplicantAgency, Application, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.db.models.registry import Agreement
 from g287.errors import NotFound
 from g287.program import agencies, records, storage
@@ -163,18 +163,25 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
 
 
 def _last_step(session: Session, moa: ProgramMoa) -> tuple[dt.date, str] | None:
-    """The latest nomination, enrolment, certification or renewal recorded under the MOA. Steps stay in the order
-    they happened: each needed the MOA in effect on its day, which a termination dated that day or before would deny."""
+    """The latest nomination, enrolment, examination, certification, refresher or renewal recorded under the MOA.
+    Steps stay in the order they happened: each needed the MOA in effect on its day, which a termination dated that
+    day or before would deny."""
     steps = []
     nominated = session.scalar(select(func.max(Nominee.nominated_on)).where(Nominee.moa_id == moa.id))
     if nominated is not None:
         steps.append((nominated, "nomination"))
     for step, record, column in (
-        ("enrolment", Enrolment, Enrolment.enrolled_on), ("certification", Certification, Certification.certified_on), ("renewal", Certification, Certification.renewed_on),
+        ("enrolment", Enrolment, Enrolment.enrolled_on), ("certification", Certification, Certification.certified_on),
+        ("refresher", Certification, Certification.last_refresher_on), ("renewal", Certification, Certification.renewed_on),
     ):
         on = session.scalar(select(func.max(column)).join(Nominee, Nominee.id == record.nominee_id).where(Nominee.moa_id == moa.id))
         if on is not None:
             steps.append((on, step))
+    examined = session.scalar(
+        select(func.max(ExamAttempt.taken_on)).join(Enrolment, Enrolment.id == ExamAttempt.enrolment_id).join(Nominee, Nominee.id == Enrolment.nominee_id).where(Nominee.moa_id == moa.id)
+    )
+    if examined is not None:
+        steps.append((examined, "examination"))
     return max(steps, default=None)
 
 

@@ -130,7 +130,7 @@ def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken
     """Record an examination score. A failed examination opens the one remediation attempt; the next attempt at
     it is recorded as remedial; two failures disqualify. Returns where the nominee then stands."""
     nominee = get_nominee(session, actor, nominee_id, "training.record_exam")
-    _, enrolment, _ = _records(session, nominee)
+    moa, enrolment, _ = _records(session, nominee)
     if enrolment is None:
         raise Conflict(f"nominee {nominee.id} is not enrolled")
     if enrolment.status != "enrolled":
@@ -156,6 +156,8 @@ def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken
     if day < enrolment.enrolled_on or (previous and day < previous[-1].taken_on):
         raise InvalidInput({"taken_on": "must not be before the enrolment or an examination already recorded"})
     not_before_nomination(nominee, "taken_on", day)
+    if not participating(moa, day):  # training under a terminated MOA leads to no authorization
+        raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
     remedial, refused = next_attempt_is_remedial(course.exam_names, [Attempt(a.exam, a.score, a.taken_on) for a in previous], exam, policy)
     if refused:
         raise Conflict(refused)
@@ -239,7 +241,7 @@ def _live_certification(session: Session, nominee: Nominee) -> tuple[ProgramMoa,
 def record_refresher(session: Session, actor: Actor, nominee_id: int, *, completed_on, today: dt.date | None = None) -> Certification:
     """Record refresher training; the next one falls due after the catalog's interval."""
     nominee = get_nominee(session, actor, nominee_id, "training.record_refresher")
-    _, enrolment, certification = _live_certification(session, nominee)
+    moa, enrolment, certification = _live_certification(session, nominee)
     check = Checker()
     day = check.date("completed_on", completed_on, not_after=today or days.today())
     if day is not None and day < certification.certified_on:
@@ -248,6 +250,8 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
         # Dates only move forward: an earlier refresher would bring the next one's due date back.
         check.fail("completed_on", f"must not be before the last refresher, {certification.last_refresher_on.isoformat()}")
     check.done()
+    if not participating(moa, day):
+        raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
     before = _certification_fields(certification)
     course = course_catalog().courses[enrolment.course]
     certification.last_refresher_on, certification.refresher_due_on = day, add_years(day, course.refresher_years)
@@ -295,6 +299,13 @@ def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today
     day = check.date("revoked_on", revoked_on, not_after=today or days.today())
     if day is not None and day < certification.certified_on:
         check.fail("revoked_on", "must not be before the certification")
+    elif day is not None:
+        # Steps stay in the order they happened: a renewal or refresher recorded after the revocation's day would
+        # have been given to an officer no longer authorized.
+        later = [(what, on) for what, on in (("renewal", certification.renewed_on), ("refresher", certification.last_refresher_on)) if on is not None and day < on]
+        if later:
+            what, on = max(later, key=lambda item: item[1])
+            check.fail("revoked_on", f"must not be before the last {what}, {on.isoformat()}")
     check.done()
     before = _certification_fields(certification)
     certification.revoked_on = day

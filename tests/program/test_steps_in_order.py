@@ -106,6 +106,28 @@ def test_an_moa_is_not_terminated_before_a_nomination_or_a_renewal_under_it(worl
     assert problem == f"must be after the renewal already recorded under this MOA on {(TODAY - DAY).isoformat()}"
 
 
+def test_examinations_and_refreshers_are_steps_under_their_moa(world):
+    """An examination could be recorded after its MOA's termination (only the certification was refused), and a
+    termination could be dated before an examination or a refresher recorded under the MOA."""
+    db, w = world
+    veteran = w.nominees["veteran"]  # certified 5 days before TODAY
+    ann = trainee(db, w)  # enrolled 8 days before TODAY
+    with db.session() as session:
+        training.record_exam(session, OFFICER, ann, score=60, taken_on=TODAY - 6 * DAY, today=TODAY)
+        training.record_refresher(session, OFFICER, veteran, completed_on=TODAY - 2 * DAY, today=TODAY)
+    problem = refused(db, lambda s: moas.terminate_moa(s, OFFICER, w.tfm, terminated_on=TODAY - 3 * DAY, today=TODAY), "terminated_on")
+    assert problem == f"must be after the refresher already recorded under this MOA on {(TODAY - 2 * DAY).isoformat()}"
+    with db.session() as session:
+        moas.terminate_moa(session, OFFICER, w.tfm, terminated_on=TODAY - DAY, today=TODAY)
+    for step in (
+        lambda s: training.record_exam(s, OFFICER, ann, score=90, taken_on=TODAY, today=TODAY),
+        lambda s: training.record_refresher(s, OFFICER, veteran, completed_on=TODAY, today=TODAY),
+    ):
+        with pytest.raises(Conflict, match=r"MOA \d+ is not in effect on " + TODAY.isoformat()):
+            with db.session() as session:
+                step(session)
+
+
 def test_the_last_renewal_is_kept_as_recorded_even_on_29_february(world):
     """Worked out from the expiry, a renewal of 29 February came back as 28 February: a day earlier got through."""
     db, w = world
@@ -165,6 +187,23 @@ def test_refreshers_and_renewals_do_not_move_dates_back(world):
     with db.session() as session:
         certification = session.scalars(select(Certification).where(Certification.nominee_id == veteran)).one()
         assert (certification.last_refresher_on, certification.expires_on) == (TODAY + 100 * DAY, expires)
+
+
+def test_a_revocation_is_not_dated_before_the_last_renewal_or_refresher(world):
+    """A revocation could be dated before a renewal and a refresher already recorded: the record then showed them
+    given to an officer no longer authorized."""
+    db, w = world
+    veteran = w.nominees["veteran"]  # certified 5 days before TODAY
+    later = TODAY + dt.timedelta(days=200)
+    with db.session() as session:
+        training.record_refresher(session, OFFICER, veteran, completed_on=TODAY + 100 * DAY, today=later)
+        training.renew_certification(session, OFFICER, veteran, renewed_on=TODAY + 150 * DAY, today=later)
+    problem = refused(db, lambda s: training.revoke(s, OFFICER, veteran, revoked_on=TODAY + 120 * DAY, today=later), "revoked_on")
+    assert problem == f"must not be before the last renewal, {(TODAY + 150 * DAY).isoformat()}"
+    problem = refused(db, lambda s: training.revoke(s, OFFICER, veteran, revoked_on=TODAY + 50 * DAY, today=later), "revoked_on")
+    assert problem == f"must not be before the last renewal, {(TODAY + 150 * DAY).isoformat()}"  # the later of the two is named
+    with db.session() as session:
+        assert training.revoke(session, OFFICER, veteran, revoked_on=TODAY + 150 * DAY, today=later).revoked_on == TODAY + 150 * DAY
 
 
 def test_a_renewal_on_the_expiry_day_is_refused(world):
