@@ -229,6 +229,8 @@ def agency_lines(result: dict) -> list[str]:
             lines.append(f"    participating lists: {_ref(life['first_participating'])} to {_ref(life['last_participating'])} ({counted(life['participating_publications'], 'list')})")
         if life.get("first_pending"):
             lines.append(f"    pending lists: {_ref(life['first_pending'])} to {_ref(life['last_pending'])} ({counted(life['pending_publications'], 'list')})")
+        if life.get("status") == "omitted lately":  # an absence not yet closed: named, as the closed ones below
+            lines.append(f"    not in the participating lists after {_ref(life['last_participating'])} (fewer lists than an end needs, so far)")
         for o in life.get("omissions", []):
             lines.append(f"    omitted from {_ref(o['from'])} to {_ref(o['to'])} ({counted(o['publications'], 'list')}; not an end)")
         for end in life.get("ends", []):

@@ -55,6 +55,8 @@ def test_agency_in_words_says_what_its_json_holds(bundled_db):
     life = data["agreements"][0]["lifecycle"]
     assert f"participating lists: {life['first_participating']['published']} am to {life['last_participating']['published']} am (7 lists)" in text
     assert "signed dates as listed: 2025-04-14, 2025-04-15 from 2025-05-16 am" in text
+    walworth = run(bundled_db, "agency", "Walworth County Sheriff's Office", "--state", "WI")
+    assert "WSO: omitted lately" in walworth and "not in the participating lists after 2025-07-03 pm" in walworth  # absent from 9 July
     for listing in data["listings"]:
         numbers = f"{', '.join(map(str, listing['row_numbers_first']))} in the first list, {', '.join(map(str, listing['row_numbers_last']))} in the last"
         assert numbers in text
