@@ -19,7 +19,7 @@ def test_home_headline_cards_chart_and_sources(site, fixed_today):
     # The headline names the list its figures come from; it said "As of <today>" over a list of months before.
     assert (
         "In ICE's participating list of 9 July 2025 (am), the latest this registry holds: "
-        "807 MOAs with 659 agencies (counted by this registry) in 40 states." in text
+        "807 MOAs with 658 agencies (counted by this registry) in 40 states." in text
     )
     assert (
         "ICE replaces its lists every few days; the newest participating list this registry holds was published on "
@@ -66,9 +66,9 @@ def test_home_latest_changes_come_from_the_diff(site):
 
 def test_home_for_a_date_and_a_model(site, fixed_today):
     text = text_of(site.get("/", params={"as_of": "2025-05-29"}).text)
-    # 517 agencies, not the 518 names of that list: identity resolution joins two names of one agency. A date
+    # 516 agencies, not the 518 names of that list: identity resolution joins two pairs of names of one agency. A date
     # chosen: the list in force on it, and no note on the age of the latest list.
-    assert "In force on 29 May 2025, ICE's participating list of 29 May 2025 (am): 635 MOAs with 517 agencies (counted by this registry) in 40 states." in text
+    assert "In force on 29 May 2025, ICE's participating list of 29 May 2025 (am): 635 MOAs with 516 agencies (counted by this registry) in 40 states." in text
     assert "not today's figures" not in text and "the latest this registry holds" not in text
     between = text_of(site.get("/", params={"as_of": "2025-06-01"}).text)
     assert "In force on 1 June 2025, ICE's participating list of 29 May 2025 (am): 635 MOAs" in between
@@ -279,7 +279,7 @@ def test_about_page_defines_every_figure(site):
 
 def test_factsheet_page_and_pdf(site):
     text = text_of(site.get("/factsheet").text)
-    assert "807" in text and "659" in text and LATEST in text and "Generated from the data" in text
+    assert "807" in text and "658" in text and LATEST in text and "Generated from the data" in text
     assert 'id="factsheet-map"' in site.get("/factsheet").text
     pdf = site.get("/factsheet.pdf", params={"as_of": "2025-05-29"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -290,7 +290,7 @@ def test_factsheet_page_and_pdf(site):
     reader = PdfReader(BytesIO(pdf.content))
     assert len(reader.pages) == 1
     words = reader.pages[0].extract_text()
-    assert "635" in words and "517" in words and "participatingAgencies05292025am.xlsx" in words
+    assert "635" in words and "516" in words and "participatingAgencies05292025am.xlsx" in words
     assert reader.pages[0].images  # the map, drawn from the data
 
 

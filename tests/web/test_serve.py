@@ -46,7 +46,7 @@ def test_serve_on_an_empty_default_database(tmp_path):
             except OSError:
                 time.sleep(0.3)
         assert body is not None, "the site did not answer"
-        assert "807</strong> MOAs with <strong>659</strong> agencies" in body
+        assert "807</strong> MOAs with <strong>658</strong> agencies" in body
         assert (tmp_path / "home" / "g287.sqlite").exists()
     finally:
         process.terminate()
