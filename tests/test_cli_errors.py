@@ -36,6 +36,9 @@ CASES = {
     # found by review: a file that is not a database was "g287: database error: ..." naming no database, and a
     # server that does not answer gave libpq's hint on a second line
     "a file that is not a database": (["--database", "{tmp}/notes.txt", "stats"], "database sqlite:///{tmp}/notes.txt: file is not a database"),
+    "a PostgreSQL URL that names no database (libpq took the user's default database, and g287 made its tables there)": (
+        ["--database", "postgresql+psycopg://", "stats"], "the PostgreSQL URL postgresql+psycopg:// names no database"
+    ),
     "a server that does not answer": (["--database", "postgresql+psycopg://u:secret@127.0.0.1:1/x", "stats"], "cannot open the database postgresql+psycopg://u:***@127.0.0.1:1/x: connection failed"),
 }
 

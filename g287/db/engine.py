@@ -52,6 +52,9 @@ class Database:
         backend = parsed.get_backend_name()
         if backend not in ("sqlite", "postgresql"):
             raise G287Error(f"unsupported database {backend!r}: g287 runs on SQLite and PostgreSQL")
+        if backend == "postgresql" and not parsed.database:
+            # libpq would take the user's default database: g287 would create its tables in whatever that is.
+            raise G287Error(f"the PostgreSQL URL {parsed.render_as_string(hide_password=True)} names no database: give one (postgresql://USER@HOST:PORT/DATABASE)")
         if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
             folder = Path(parsed.database).expanduser().parent
             # g287's own folder is made on first use; a folder the user named must exist (a typo is not a new home).
