@@ -74,7 +74,10 @@ def _name(p: ListParameters, window: Window, total: int, publication: Optional[i
 PUBLICATION = Query(None, ge=1, le=2**31 - 1, description="A publication id instead of a date: the lists as that publication left them")
 
 
-def _chosen_publication(session, publication_id: int) -> Publication:
+def _chosen_publication(session, p: ListParameters, publication_id: int) -> Publication:
+    """The publication a download names instead of a date (both at once is a 422)."""
+    if p.as_of is not None:
+        raise invalid_parameter("publication", "give a date (as_of) or a publication, not both")
     chosen = session.get(Publication, publication_id)
     if chosen is None:
         raise NotFound(f"no publication with id {publication_id}")
@@ -86,9 +89,7 @@ def _lists_in_force(session, p: ListParameters, publication_id: Optional[int]) -
     publication, and the latest list of the other kind published on or before its day)."""
     if publication_id is None:
         return publications_in_force(session, p.as_of)
-    if p.as_of is not None:
-        raise invalid_parameter("publication", "give a date (as_of) or a publication, not both")
-    chosen = _chosen_publication(session, publication_id)
+    chosen = _chosen_publication(session, p, publication_id)
     other = "pending" if chosen.kind == "participating" else "participating"
     lists = {chosen.kind: chosen, other: in_force(session, other, chosen.published_on, chosen.origin)}
     return InForce(chosen.published_on, lists["participating"], lists["pending"], frozenset())
@@ -133,9 +134,7 @@ def agreements_xlsx(
     window = Window(request, p)  # counted in the rows of ICE's list
     with site_of(request).read() as session:
         if publication is not None:
-            if p.as_of is not None:
-                raise invalid_parameter("publication", "give a date (as_of) or a publication, not both")
-            chosen = _chosen_publication(session, publication)
+            chosen = _chosen_publication(session, p, publication)
             kind = chosen.kind
         else:
             force = publications_in_force(session, p.as_of)
