@@ -4,10 +4,11 @@ A rule names a fact recorded for the nominee and a check on it; each result says
 failed, or could not be decided because the fact is missing (which counts as failed), with an explanation and
 the rule's sources. Experience is computed from the recorded periods of sworn service.
 
-"N years of experience" is the length of N calendar years counted from the nominee's first day of service (the
-earliest start among the periods counted): 730 or 731 days, depending only on the service record, never on the
-date eligibility is asked about. So a continuous period of exactly N calendar years always qualifies, and one
-day less never does, on every date.
+"N years of experience" is N years of 365 days of sworn service: the days served are counted without the
+29 Februaries among them. So a continuous period of exactly N calendar years always qualifies, and one day less
+never does, on every date (N calendar years hold 365 * N days besides their 29 Februaries; from a 29 February they
+run to the eve of 1 March in a common year); and separate periods add up, whatever leap days lie between them
+(all of 2019 and all of 2021 are two years of service, though two calendar years from 1 January 2019 are 731 days).
 """
 
 from __future__ import annotations
@@ -134,23 +135,30 @@ def parse_periods(periods: list[dict]) -> list[tuple[dt.date, dt.date | None]]:
     return [(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]) if p.get("end") else None) for p in periods or []]
 
 
-def service_days(periods: list[tuple[dt.date, dt.date | None]], as_of: dt.date) -> int:
+def service_days(periods: list[tuple[dt.date, dt.date | None]], as_of: dt.date, *, without_leap_days: bool = False) -> int:
     """Days of sworn service before `as_of`: each period runs from its start to its end (inclusive; open periods
-    to `as_of`); overlapping periods count once."""
+    to `as_of`); overlapping periods count once. `without_leap_days` leaves out the 29 Februaries served."""
     spans = sorted((start, min(end + dt.timedelta(days=1), as_of) if end else as_of) for start, end in periods if start < as_of)
     total, covered_until = 0, None
     for start, stop in spans:
         if covered_until is not None and start < covered_until:
             start = covered_until
         if stop > start:
-            total += (stop - start).days
+            total += (stop - start).days - (_leap_days_in(start, stop) if without_leap_days else 0)
             covered_until = stop if covered_until is None else max(covered_until, stop)
     return total
 
 
+def _leap_days_in(start: dt.date, stop: dt.date) -> int:
+    """The 29 Februaries from `start` up to, not including, `stop`."""
+    return sum(1 for year in range(start.year, stop.year + 1) if calendar.isleap(year) and start <= dt.date(year, 2, 29) < stop)
+
+
 def describe_days(days: int) -> str:
+    """Days of service in years of 365 days and whole twelfths of a year (29 Februaries are not counted: see
+    service_days); 364 days are 11 months, never 12."""
     years, rest = divmod(days, 365)
-    months = rest // 30
+    months = rest * 12 // 365
     parts = []
     if years:
         parts.append(f"{years} {noun(years, 'year')}")
@@ -169,14 +177,12 @@ def _evaluate(rule: Rule, facts: dict, as_of: dt.date) -> RuleResult:
         periods = parse_periods(value or [])
         if not periods:
             return result("missing", rule.missing)
-        days = service_days(periods, as_of)
-        counted = [start for start, _ in periods if start < as_of]
-        first_start = min(counted or [start for start, _ in periods])
-        needed = (add_years(first_start, rule.years) - first_start).days
+        days = service_days(periods, as_of, without_leap_days=True)
+        needed = 365 * rule.years
         have = describe_days(days)
         if days >= needed:
             return result("passed", f"has {have} of sworn law enforcement experience on {as_of.isoformat()}")
-        need = f"{rule.years} {noun(rule.years, 'year')} ({needed} days: {rule.years} calendar {noun(rule.years, 'year')} from the first day of service, {first_start.isoformat()})"
+        need = f"{rule.years} {noun(rule.years, 'year')} ({needed} days of service; a 29 February served is not counted, so that every year is 365 days)"
         return result("failed", rule.failed.format(have=have, need=need, as_of=as_of.isoformat()))
     if value is None:
         return result("missing", rule.missing)

@@ -138,12 +138,14 @@ def experience(periods, as_of: dt.date):
 @pytest.mark.parametrize("start", ["2022-01-01", "2020-02-29", "2023-03-01", "2022-07-15"])
 def test_exactly_two_calendar_years_pass_and_one_day_less_fails_on_every_day(start, as_of):
     first = dt.date.fromisoformat(start)
-    end = first.replace(year=first.year + 2, day=28 if (first.month, first.day) == (2, 29) else first.day) - dt.timedelta(days=1)
+    # Two calendar years from a 29 February run to the eve of 1 March in the common year two years on.
+    anniversary = dt.date(first.year + 2, 3, 1) if (first.month, first.day) == (2, 29) else first.replace(year=first.year + 2)
+    end = anniversary - dt.timedelta(days=1)
     as_of = max(dt.date.fromisoformat(as_of), end + dt.timedelta(days=1))
     full = experience([{"start": start, "end": end.isoformat()}], as_of)
     short = experience([{"start": start, "end": (end - dt.timedelta(days=1)).isoformat()}], as_of)
     assert full.outcome == "passed", full.explanation
-    assert short.outcome == "failed" and "calendar years from the first day of service, " + start in short.explanation
+    assert short.outcome == "failed" and "(730 days of service; a 29 February served is not counted" in short.explanation
 
 
 # 5. Steps dated before the background investigation's completion -----------------------------------------------

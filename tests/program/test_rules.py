@@ -55,7 +55,7 @@ def test_each_program_wide_rule_fails_with_its_reason(model, rule_id, facts, out
 def test_task_force_model_refuses_one_year_of_experience_with_the_reason():
     check, rule = result("TFM", "sworn_experience", service_periods=[{"start": "2024-07-01", "end": None}])
     assert not check.eligible and rule.outcome == "failed"
-    assert rule.explanation == "has 1 year (365 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least 2 years (730 days: 2 calendar years from the first day of service, 2024-07-01)"
+    assert rule.explanation == "has 1 year (365 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least 2 years (730 days of service; a 29 February served is not counted, so that every year is 365 days)"
     assert [s.key for s in rule.sources] == ["CS", "MOA"]
 
 
@@ -74,11 +74,30 @@ def test_experience_adds_separate_periods_and_counts_overlaps_once():
     periods = [{"start": "2019-01-01", "end": "2019-12-31"}, {"start": "2024-06-30", "end": None}]
     assert service_days([(dt.date(2019, 1, 1), dt.date(2019, 12, 31)), (dt.date(2024, 6, 30), None)], AS_OF) == 365 + 366
     assert result("TFM", "sworn_experience", service_periods=periods)[1].outcome == "passed"
-    one_day_short = [{"start": "2019-01-02", "end": "2019-12-31"}, {"start": "2024-06-30", "end": None}]
+    one_day_short = [{"start": "2019-01-03", "end": "2019-12-31"}, {"start": "2024-06-30", "end": None}]  # 363 + 366 days
     assert result("TFM", "sworn_experience", service_periods=one_day_short)[1].outcome == "failed"
     overlapping = [(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), (dt.date(2024, 6, 1), None)]
     assert service_days(overlapping, AS_OF) == (AS_OF - dt.date(2024, 1, 1)).days
     assert service_days([(dt.date(2026, 1, 1), None)], AS_OF) == 0  # a period that has not started counts nothing
+
+
+def test_two_separate_years_are_two_years_whatever_leap_day_lies_between():
+    # Two calendar years from 1 January 2019 are 731 days (29 February 2020 among them), but the nominee served none
+    # of 2020: all of 2019 and all of 2021 are 730 days of service, two years.
+    apart = [{"start": "2019-01-01", "end": "2019-12-31"}, {"start": "2021-01-01", "end": "2021-12-31"}]
+    _, rule = result("TFM", "sworn_experience", service_periods=apart)
+    assert rule.outcome == "passed", rule.explanation
+    assert rule.explanation.startswith("has 2 years (730 days)")
+    # A 29 February served is not a 366th day of a year: all of 2020 and all of 2021 but its last day fall one day short.
+    leap_year = [{"start": "2020-01-01", "end": "2020-12-31"}, {"start": "2021-01-01", "end": "2021-12-30"}]
+    assert service_days([(dt.date(2020, 1, 1), dt.date(2020, 12, 31)), (dt.date(2021, 1, 1), dt.date(2021, 12, 30))], AS_OF) == 366 + 364
+    assert service_days([(dt.date(2020, 1, 1), dt.date(2020, 12, 31)), (dt.date(2021, 1, 1), dt.date(2021, 12, 30))], AS_OF, without_leap_days=True) == 365 + 364
+    _, short = result("TFM", "sworn_experience", service_periods=leap_year)
+    assert short.outcome == "failed"
+    assert short.explanation == (
+        "has 1 year and 11 months (729 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least "
+        "2 years (730 days of service; a 29 February served is not counted, so that every year is 365 days)"
+    )
 
 
 def test_experience_needs_recorded_periods():
