@@ -4,11 +4,11 @@ A rule names a fact recorded for the nominee and a check on it; each result says
 failed, or could not be decided because the fact is missing (which counts as failed), with an explanation and
 the rule's sources. Experience is computed from the recorded periods of sworn service.
 
-"N years of experience" is N years of 365 days of sworn service: the days served are counted without the
-29 Februaries among them. So a continuous period of exactly N calendar years always qualifies, and one day less
-never does, on every date (N calendar years hold 365 * N days besides their 29 Februaries; from a 29 February they
-run to the eve of 1 March in a common year); and separate periods add up, whatever leap days lie between them
-(all of 2019 and all of 2021 are two years of service, though two calendar years from 1 January 2019 are 731 days).
+"N years of experience" is counted in calendar years. A stretch of continuous service (overlapping or adjoining
+periods are one) counts the whole calendar years from its own first day, so N calendar years of service always
+qualify and one day less never does, on every date, leap days included. What each stretch leaves over, less than a
+year, adds up with the others' at 365 days to a year: all of 2019 and all of 2021 are two years, however many days
+two calendar years from 1 January 2019 would hold.
 """
 
 from __future__ import annotations
@@ -135,36 +135,66 @@ def parse_periods(periods: list[dict]) -> list[tuple[dt.date, dt.date | None]]:
     return [(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]) if p.get("end") else None) for p in periods or []]
 
 
-def service_days(periods: list[tuple[dt.date, dt.date | None]], as_of: dt.date, *, without_leap_days: bool = False) -> int:
-    """Days of sworn service before `as_of`: each period runs from its start to its end (inclusive; open periods
-    to `as_of`); overlapping periods count once. `without_leap_days` leaves out the 29 Februaries served."""
-    spans = sorted((start, min(end + dt.timedelta(days=1), as_of) if end else as_of) for start, end in periods if start < as_of)
-    total, covered_until = 0, None
+def served_spans(periods: list[tuple[dt.date, dt.date | None]], as_of: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of continuous sworn service before `as_of`, as [first day, day after the last): each period runs
+    from its start to its end (inclusive; open periods to `as_of`); overlapping or adjoining periods are one
+    stretch."""
+    spans: list[list[dt.date]] = []
+    for start, stop in sorted((start, min(end + dt.timedelta(days=1), as_of) if end else as_of) for start, end in periods if start < as_of):
+        if stop <= start:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], stop)
+        else:
+            spans.append([start, stop])
+    return [(start, stop) for start, stop in spans]
+
+
+def service_days(periods: list[tuple[dt.date, dt.date | None]], as_of: dt.date) -> int:
+    """Days of sworn service before `as_of`; days in overlapping periods count once."""
+    return sum((stop - start).days for start, stop in served_spans(periods, as_of))
+
+
+def anniversary(day: dt.date, years: int) -> dt.date:
+    """The day `years` calendar years after `day`; from a 29 February, 1 March in a common year (the year from
+    29 February 2020 holds that day and ends on 28 February 2021)."""
+    year = day.year + years
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return dt.date(year, 3, 1)
+    return day.replace(year=year)
+
+
+@dataclass(frozen=True)
+class Experience:
+    years: int
+    days: int  # beyond the whole years, less than a year
+    total_days: int
+
+    def describe(self) -> str:
+        parts = [f"{self.years} {noun(self.years, 'year')}"] if self.years else []
+        if self.days or not self.years:
+            parts.append(f"{self.days} {noun(self.days, 'day')}")
+        return " and ".join(parts) + f" ({self.total_days:,} {noun(self.total_days, 'day')})"
+
+
+def experience(periods: list[tuple[dt.date, dt.date | None]], as_of: dt.date) -> Experience:
+    """Years of sworn service before `as_of`. Each stretch of continuous service counts the whole calendar years
+    from its own first day, and the days after them; the days left over by several stretches add up, 365 to a year
+    (a stretch's own rest is less than its next calendar year, even when it is 365 days of a year that holds a
+    29 February)."""
+    years, rests = 0, []
+    spans = served_spans(periods, as_of)
     for start, stop in spans:
-        if covered_until is not None and start < covered_until:
-            start = covered_until
-        if stop > start:
-            total += (stop - start).days - (_leap_days_in(start, stop) if without_leap_days else 0)
-            covered_until = stop if covered_until is None else max(covered_until, stop)
-    return total
-
-
-def _leap_days_in(start: dt.date, stop: dt.date) -> int:
-    """The 29 Februaries from `start` up to, not including, `stop`."""
-    return sum(1 for year in range(start.year, stop.year + 1) if calendar.isleap(year) and start <= dt.date(year, 2, 29) < stop)
-
-
-def describe_days(days: int) -> str:
-    """Days of service in years of 365 days and whole twelfths of a year (29 Februaries are not counted: see
-    service_days); 364 days are 11 months, never 12."""
-    years, rest = divmod(days, 365)
-    months = rest * 12 // 365
-    parts = []
-    if years:
-        parts.append(f"{years} {noun(years, 'year')}")
-    if months or not years:
-        parts.append(f"{months} {noun(months, 'month')}")
-    return " and ".join(parts) + f" ({days} {noun(days, 'day')})"
+        whole = stop.year - start.year
+        while whole > 0 and anniversary(start, whole) > stop:
+            whole -= 1
+        years += whole
+        if rest := (stop - anniversary(start, whole)).days:
+            rests.append(rest)
+    rest = sum(rests)
+    if len(rests) > 1:
+        years, rest = years + rest // 365, rest % 365
+    return Experience(years, rest, sum((stop - start).days for start, stop in spans))
 
 
 def _evaluate(rule: Rule, facts: dict, as_of: dt.date) -> RuleResult:
@@ -177,12 +207,11 @@ def _evaluate(rule: Rule, facts: dict, as_of: dt.date) -> RuleResult:
         periods = parse_periods(value or [])
         if not periods:
             return result("missing", rule.missing)
-        days = service_days(periods, as_of, without_leap_days=True)
-        needed = 365 * rule.years
-        have = describe_days(days)
-        if days >= needed:
+        served = experience(periods, as_of)
+        have = served.describe()
+        if served.years >= rule.years:
             return result("passed", f"has {have} of sworn law enforcement experience on {as_of.isoformat()}")
-        need = f"{rule.years} {noun(rule.years, 'year')} ({needed} days of service; a 29 February served is not counted, so that every year is 365 days)"
+        need = f"{rule.years} {noun(rule.years, 'year')}"
         return result("failed", rule.failed.format(have=have, need=need, as_of=as_of.isoformat()))
     if value is None:
         return result("missing", rule.missing)

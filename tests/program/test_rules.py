@@ -12,8 +12,8 @@ AS_OF = dt.date(2025, 7, 1)
 QUALIFIED = {"us_citizen": True, "background_result": "passed", "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2015-01-01", "end": None}]}
 
 
-def result(model, rule_id, **facts):
-    check = evaluate(model, {**QUALIFIED, **facts}, AS_OF)
+def result(model, rule_id, as_of=AS_OF, **facts):
+    check = evaluate(model, {**QUALIFIED, **facts}, as_of)
     return check, next(r for r in check.results if r.rule == rule_id)
 
 
@@ -55,7 +55,7 @@ def test_each_program_wide_rule_fails_with_its_reason(model, rule_id, facts, out
 def test_task_force_model_refuses_one_year_of_experience_with_the_reason():
     check, rule = result("TFM", "sworn_experience", service_periods=[{"start": "2024-07-01", "end": None}])
     assert not check.eligible and rule.outcome == "failed"
-    assert rule.explanation == "has 1 year (365 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least 2 years (730 days of service; a 29 February served is not counted, so that every year is 365 days)"
+    assert rule.explanation == "has 1 year (365 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least 2 years"
     assert [s.key for s in rule.sources] == ["CS", "MOA"]
 
 
@@ -83,20 +83,50 @@ def test_experience_adds_separate_periods_and_counts_overlaps_once():
 
 def test_two_separate_years_are_two_years_whatever_leap_day_lies_between():
     # Two calendar years from 1 January 2019 are 731 days (29 February 2020 among them), but the nominee served none
-    # of 2020: all of 2019 and all of 2021 are 730 days of service, two years.
+    # of 2020: all of 2019 and all of 2021 are two years.
     apart = [{"start": "2019-01-01", "end": "2019-12-31"}, {"start": "2021-01-01", "end": "2021-12-31"}]
     _, rule = result("TFM", "sworn_experience", service_periods=apart)
     assert rule.outcome == "passed", rule.explanation
     assert rule.explanation.startswith("has 2 years (730 days)")
-    # A 29 February served is not a 366th day of a year: all of 2020 and all of 2021 but its last day fall one day short.
-    leap_year = [{"start": "2020-01-01", "end": "2020-12-31"}, {"start": "2021-01-01", "end": "2021-12-30"}]
-    assert service_days([(dt.date(2020, 1, 1), dt.date(2020, 12, 31)), (dt.date(2021, 1, 1), dt.date(2021, 12, 30))], AS_OF) == 366 + 364
-    assert service_days([(dt.date(2020, 1, 1), dt.date(2020, 12, 31)), (dt.date(2021, 1, 1), dt.date(2021, 12, 30))], AS_OF, without_leap_days=True) == 365 + 364
-    _, short = result("TFM", "sworn_experience", service_periods=leap_year)
-    assert short.outcome == "failed"
+    # What separate stretches leave over adds up, 365 days to a year.
+    rests = [{"start": "2019-07-01", "end": "2019-12-31"}, {"start": "2021-01-01", "end": "2021-12-31"}, {"start": "2023-01-01", "end": "2023-06-30"}]
+    assert result("TFM", "sworn_experience", service_periods=rests)[1].explanation.startswith("has 2 years (730 days)")
+
+
+@pytest.mark.parametrize(
+    "start, last_day",
+    [
+        ("2022-03-01", "2024-02-29"),  # two calendar years that end on a 29 February
+        ("2024-03-01", "2026-02-28"),  # two that begin after one
+        ("2020-01-01", "2021-12-31"),  # two that hold one
+        ("2020-02-29", "2022-02-28"),  # two from a 29 February run to the eve of 1 March
+        ("2023-07-01", "2025-06-30"),
+    ],
+)
+def test_a_stretch_of_two_calendar_years_qualifies_and_one_day_less_does_not(start, last_day):
+    LATER = dt.date(2030, 1, 1)  # noqa: N806
+    # Found by review: counting 365 days to a year, 1 March 2022 to 28 February 2024 (730 days, one day short of
+    # two calendar years) qualified.
+    full = result("TFM", "sworn_experience", LATER, service_periods=[{"start": start, "end": last_day}])[1]
+    assert full.outcome == "passed", full.explanation
+    one_day_less = (dt.date.fromisoformat(last_day) - dt.timedelta(days=1)).isoformat()
+    short = result("TFM", "sworn_experience", LATER, service_periods=[{"start": start, "end": one_day_less}])[1]
+    assert short.outcome == "failed", short.explanation
+    # The same stretches split in two adjoining periods are the same stretches.
+    middle = dt.date.fromisoformat(start) + dt.timedelta(days=300)
+    for end, outcome in ((last_day, "passed"), (one_day_less, "failed")):
+        split = [{"start": start, "end": (middle - dt.timedelta(days=1)).isoformat()}, {"start": middle.isoformat(), "end": end}]
+        assert result("TFM", "sworn_experience", LATER, service_periods=split)[1].outcome == outcome
+
+
+def test_an_open_period_qualifies_on_the_day_two_calendar_years_are_served():
+    periods = [{"start": "2022-03-01", "end": None}]
+    on = lambda day: evaluate("TFM", {**QUALIFIED, "service_periods": periods}, dt.date.fromisoformat(day))  # noqa: E731
+    assert not on("2024-02-29").eligible  # served to 28 February: 2024 holds a 29 February
+    assert on("2024-03-01").eligible
+    short = next(r for r in on("2024-02-29").results if r.rule == "sworn_experience")
     assert short.explanation == (
-        "has 1 year and 11 months (729 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least "
-        "2 years (730 days of service; a 29 February served is not counted, so that every year is 365 days)"
+        "has 1 year and 365 days (730 days) of sworn law enforcement experience on 2024-02-29; the Task Force Model requires at least 2 years"
     )
 
 
