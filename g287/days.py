@@ -11,6 +11,19 @@ import re
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+# The days g287 computes with: certifications expire and refreshers fall due years after a day, the experience rule
+# counts years of service, the views look days ahead; near Python's limits (years 1 and 9999) that arithmetic
+# overflows. The 287(g) program began in 1996, and no list, officer's service or record of it falls outside these
+# two centuries, so a day outside them is a typing error, refused before anything computes with it — by the
+# workflow, the API and the command line alike.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+DAY_RANGE_PROBLEM = f"a date from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
+
+
+def in_day_range(day: dt.date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
 
 def parse_day(text: str) -> dt.date:
     """The day `text` writes as YYYY-MM-DD (spaces around it allowed); ValueError for anything else."""

@@ -39,6 +39,9 @@ CASES = {
     "a PostgreSQL URL that names no database (libpq took the user's default database, and g287 made its tables there)": (
         ["--database", "postgresql+psycopg://", "stats"], "the PostgreSQL URL postgresql+psycopg:// names no database"
     ),
+    # found by review: the API and the workflow refused a day outside 1900-2199, the command line took one
+    "a date after 2199": (["stats", "--as-of", "9999-12-31"], "--as-of '9999-12-31': expected a date from 1900-01-01 to 2199-12-31"),
+    "a date before 1900 naming a publication": (["diff", "1899-12-31", "2025-05-29"], "'1899-12-31': expected a date from 1900-01-01 to 2199-12-31"),
     "a server that does not answer": (["--database", "postgresql+psycopg://u:secret@127.0.0.1:1/x", "stats"], "cannot open the database postgresql+psycopg://u:***@127.0.0.1:1/x: connection failed"),
 }
 

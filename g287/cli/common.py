@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from g287.catalog import MODEL_CODES
 from g287.db.engine import Database, open_database, safe_database_url
-from g287.days import parse_day
+from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error, NotFound
 
@@ -173,9 +173,12 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     if value is None:
         return None
     try:
-        return parse_day(value)
+        day = parse_day(value)
     except ValueError:
         raise G287Error(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
+    if not in_day_range(day):
+        raise G287Error(f"{option} {value!r}: expected {DAY_RANGE_PROBLEM}")
+    return day
 
 
 def _parameter_name(error: click.BadParameter) -> str:

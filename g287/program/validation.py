@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from g287.catalog import MODEL_CODES
-from g287.days import parse_day
+from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.errors import G287Error
 from g287.xmlchars import NOT_IN_XML
 
@@ -18,14 +18,6 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # U+FFFF): the DOCX documents are XML, and the databases refuse lone surrogates (not UTF-8) and PostgreSQL NUL.
 # JSON can carry all of them ("\u0000", "\ud800"), so they are refused before they are stored.
 UNSTORABLE_PROBLEM = "contains characters that cannot be stored"
-
-# The days the workflow computes with: certifications expire and refreshers fall due years after a day, the
-# experience rule counts years of service, the views look days ahead; near Python's limits (years 1 and 9999)
-# that arithmetic overflows. The 287(g) program began in 1996, and no officer's service or record of it falls
-# outside these two centuries, so a day outside them is a typing error, refused before anything computes with it.
-EARLIEST_DAY = dt.date(1900, 1, 1)
-LATEST_DAY = dt.date(2199, 12, 31)
-DAY_RANGE_PROBLEM = f"a date from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
 
 
 class InvalidInput(G287Error):
@@ -38,10 +30,6 @@ class InvalidInput(G287Error):
 
 class Conflict(G287Error):
     """The record is not in a state that allows this step (e.g. recording a signed MOA twice)."""
-
-
-def in_day_range(day: dt.date) -> bool:
-    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 def day_argument(name: str, value: dt.date | None) -> dt.date | None:

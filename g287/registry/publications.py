@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from g287.db.models.registry import Publication, series_of
 from g287.db.ids import record_id
 from g287.db.times import as_utc
+from g287.days import DAY_RANGE_PROBLEM, in_day_range
 from g287.errors import G287Error, NotFound
 
 _HALF_RANK = {None: 0, "am": 0, "pm": 1}
@@ -122,6 +123,8 @@ def resolve(session: Session, ref: str, kind: str | None = "participating") -> P
             day = dt.date.fromisoformat(match[1])
         except ValueError:
             raise G287Error(f"{text!r} is not a valid date (YYYY-MM-DD)") from None
+        if not in_day_range(day):
+            raise G287Error(f"{text!r}: expected {DAY_RANGE_PROBLEM}")
         half = match[2].lower() if match[2] else None
         candidates = [p for p in list_publications(session, kind or "participating", "ice") if p.published_on <= day]
         if half == "am":

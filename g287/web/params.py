@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from g287.program.validation import DAY_RANGE_PROBLEM, in_day_range
+from g287.days import DAY_RANGE_PROBLEM, in_day_range
 
-# The days the workflow computes with (g287.program.validation: 1900 to 2199), for every date parameter. The
+# The days g287 computes with (g287.days: 1900 to 2199), for every date parameter. The
 # range is checked on the date itself; the pattern says it in the OpenAPI document (a test keeps the two alike).
 DAY_PATTERN = r"^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -168,3 +168,18 @@ def test_search_says_when_more_match_and_refuses_a_query_with_nothing_to_find(si
 
 def test_the_api_docs_ask_no_other_site_to_validate_the_document(site):
     assert "validatorUrl: null" in site.get("/static/docs.js").text
+
+
+@pytest.mark.parametrize("parameter", ["from", "to"])
+@pytest.mark.parametrize("day", ["2500-01-01", "1899-12-31", "2025-13-01"])
+def test_a_diff_naming_a_day_that_is_no_date_in_range_is_a_422_naming_the_parameter(site, parameter, day):
+    # The API's dates are 1900-01-01 to 2199-12-31 (README); a publication named by such a day was taken as the
+    # list in force then, and a day that is no date was a 400 naming no parameter.
+    params = {"from": "2025-05-29", "to": "2025-07-09", parameter: day}
+    answer = site.get("/api/v1/diff", params=params)
+    assert answer.status_code == 422, answer.text
+    assert [f["field"] for f in answer.json()["error"]["fields"]] == [parameter]
+    page = site.get("/changes", params={parameter: day})
+    assert page.status_code == 400 and day in text_of(page.text)
+    assert site.get("/api/v1/diff", params={**params, parameter: "2199-12-31"}).status_code == 200
+    assert site.get("/api/v1/diff", params={**params, parameter: "no-such-file.xlsx"}).status_code == 404

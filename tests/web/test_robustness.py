@@ -121,7 +121,7 @@ def test_the_documented_pattern_of_a_day_admits_exactly_the_range_checked():
     import datetime as dt
     import re
 
-    from g287.program.validation import EARLIEST_DAY, LATEST_DAY
+    from g287.days import EARLIEST_DAY, LATEST_DAY
     from g287.web.params import DAY_PATTERN
 
     pattern = re.compile(DAY_PATTERN)

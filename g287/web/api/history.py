@@ -9,6 +9,7 @@ from typing import Any, Literal, Optional
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from g287.errors import G287Error, NotFound
 from g287.history.diff import diff as diff_service
 from g287.history.listings import publications
 from g287.history.pipeline import pipeline as pipeline_service
@@ -75,12 +76,23 @@ def diff(
     end_after: Optional[int] = Query(None, ge=1, le=100, description="K (default: G287_END_AFTER, 2)"),
 ):
     with site_of(request).read() as session:
-        chosen = [resolve(session, ref) for ref in (from_, to)]
+        chosen = [_named_publication(session, name, ref) for name, ref in (("from", from_), ("to", to))]
         for name, publication in zip(("from", "to"), chosen):
             if publication.kind != "participating":
                 # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record).
                 raise invalid_parameter(name, f"publication {publication.id} is ICE's {publication.kind} list: diff compares participating lists")
         return diff_service(session, chosen[0], chosen[1], end_after)
+
+
+def _named_publication(session, name: str, ref: str):
+    """The publication a parameter names; a date that is no date, or out of range, is a 422 naming the parameter (a
+    name or id that names no publication stays a 404)."""
+    try:
+        return resolve(session, ref)
+    except NotFound:
+        raise
+    except G287Error as error:
+        raise invalid_parameter(name, str(error)) from None
 
 
 class TimelineEntry(BaseModel):
