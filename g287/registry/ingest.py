@@ -39,7 +39,9 @@ from g287.sources.table import SourceTable
 from g287.sources.xlsx import read_xlsx
 
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".txt": "csv"}
-_REGISTRY_LIST_NAME = re.compile(r"_registry(?:_\d+)?$", re.I)  # as g287.program.publish names the lists it writes
+# How g287.program.publish names the lists it writes (…_registry, …_registry_2), wherever the name carries it: the
+# site's XLSX of such a list adds to it (…_registry_g287_TX.xlsx), and a browser adds " (1)" to a second download.
+_REGISTRY_LIST_NAME = re.compile(r"_registry(?![a-z0-9])", re.I)
 ORIGINS = ("ice", "registry")
 
 
@@ -100,11 +102,11 @@ def prepare(
     path = Path(path)
     if origin == "ice" and _REGISTRY_LIST_NAME.search(path.stem):
         # g287.program.publish names its own lists so: taken as ICE's, they would become ICE's figures.
-        raise SourceError(path.name, "a list this registry published itself (its name ends in _registry), not ICE's: ingest it with --origin registry")
+        raise SourceError(path.name, "a list this registry published itself (its name carries _registry), not ICE's: ingest it with --origin registry")
     if origin == "registry" and not _REGISTRY_LIST_NAME.search(path.stem):
         # The other way round: one of ICE's lists taken as the registry's would be held under its sha256 for good,
         # and ingesting it again as ICE's would change nothing.
-        raise SourceError(path.name, "not a list this registry published (g287 program publish names them ..._registry.xlsx): ICE's lists are ingested without --origin registry")
+        raise SourceError(path.name, "not a list this registry published (g287 program publish names them ..._registry.xlsx, and the site's copies keep _registry): ICE's lists are ingested without --origin registry")
     source_format = SUFFIXES.get(path.suffix.lower())
     if source_format is None:
         raise SourceError(path.name, "not a publication: expected an .xlsx workbook or a .csv file")

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from g287.db.models.registry import Publication
+from g287.db.times import as_utc
 from g287.errors import NotFound
 from g287.exports import tables
 from g287.exports.disposition import attachment  # also the program's downloads' (g287.web.program)
@@ -144,8 +145,12 @@ def agreements_xlsx(
         selection = selected_rows(session, chosen, p.filters)
         rows = window(selection)
         stem = chosen.file_name.rsplit(".", 1)[0]
+        # The workbook's time is the list's, not the download's: `g287 ingest` orders two lists of one date and
+        # half by it, and copies downloaded in another order would otherwise put the replaced list in force. A list
+        # whose source carried no time (a CSV) gets the time it was ingested, as the registry ordered it.
+        modified = as_utc(chosen.source_modified_at or chosen.imported_at).replace(tzinfo=None)
     buffer = io.BytesIO()
-    write_ice_workbook(buffer, kind, rows)
+    write_ice_workbook(buffer, kind, rows, modified)
     suffix = "".join(f"_{v}" for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type, window.label(len(selection))) if v)
     return Response(
         buffer.getvalue(),

@@ -1,0 +1,63 @@
+"""Defects found in a review of the exports: the site's XLSX of this registry's own list was taken back as ICE's,
+and copies of two lists of one date and half, downloaded in another order, put the replaced list in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.parse
+
+import pytest
+
+from g287.db.engine import Database
+from g287.errors import G287Error
+from g287.registry import figures
+from g287.registry.ingest import ingest_file
+from g287.registry.publications import list_publications
+from tests.web.test_registry_series import both  # noqa: F401 (the fixture: ICE's list and one of the registry's)
+
+
+def _download_name(answer) -> str:
+    disposition = answer.headers["content-disposition"]
+    encoded = re.search(r"filename\*=UTF-8''([^;]+)", disposition)
+    return urllib.parse.unquote(encoded[1]) if encoded else re.search(r'filename="([^"]+)"', disposition)[1]
+
+
+def test_the_xlsx_of_the_registrys_own_list_is_never_taken_back_as_ices(both, tmp_path, actor):  # noqa: F811
+    with both.db.session() as session:
+        own = next(p for p in list_publications(session, "participating", "registry"))
+    answer = both.get("/exports/agreements.xlsx", params={"publication": own.id, "state": "TX"})
+    assert answer.status_code == 200
+    name = _download_name(answer)
+    assert "_registry" in name, name
+    fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    for copy in (name, name.replace(".xlsx", " (1).xlsx")):  # a browser's second download of it
+        path = tmp_path / copy
+        path.write_bytes(answer.content)
+        with pytest.raises(G287Error, match="a list this registry published itself"):
+            ingest_file(fresh, path, actor)
+    with fresh.session() as session:
+        assert figures.stats(session, dt.date(2026, 1, 1))["participating"] is None
+    result = ingest_file(fresh, tmp_path / name, actor, origin="registry")
+    assert result.listings == 1
+    fresh.dispose()
+
+
+def test_copies_of_two_lists_of_one_date_and_half_keep_ices_order_whatever_the_order_downloaded(sqlite_site, tmp_path, actor):
+    # ICE published the list of 3 July 2025 pm twice; in force on 3 July is the second (__v2), 777 MOAs to 753.
+    with sqlite_site.db.session() as session:
+        lists = {p.file_name: p for p in list_publications(session, "participating", "ice")}
+        first, second = lists["participatingAgencies07032025pm.xlsx"], lists["participatingAgencies07032025pm__v2.xlsx"]
+        expected = figures.stats(session, dt.date(2025, 7, 3))["participating"]["moas"]
+        assert expected == figures.participating_figures(session, second)["moas"] != figures.participating_figures(session, first)["moas"]
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    for publication in (second, first):  # the replaced list downloaded last
+        answer = sqlite_site.get("/exports/agreements.xlsx", params={"publication": publication.id})
+        (folder / _download_name(answer)).write_bytes(answer.content)
+    fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    for path in sorted(folder.iterdir()):
+        ingest_file(fresh, path, actor)
+    with fresh.session() as session:
+        assert figures.stats(session, dt.date(2025, 7, 3))["participating"]["moas"] == expected
+    fresh.dispose()
