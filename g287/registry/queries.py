@@ -262,6 +262,7 @@ def agreements_as_of(session: Session, force: InForce, filters: Filters | None =
                 row.signed_on, row.moa_url, row.addendum_url, 1, publication.id,
             )
     if status == "all":
+        known = _agreements_listed_by_then(session, force)
         query = (
             select(Agreement, Agency)
             .join(Agency, Agency.id == Agreement.agency_id)
@@ -270,7 +271,7 @@ def agreements_as_of(session: Session, force: InForce, filters: Filters | None =
         candidates = []
         for agreement, agency in session.execute(query):
             key = (agency.id, agreement.model)
-            if key in result:
+            if key in result or key not in known:
                 continue
             candidate = AgreementRow(
                 agreement.id, agency.id, agency.name, agency.state_usps, agency.agency_type, agency.county_text, agreement.model,
@@ -287,6 +288,25 @@ def agreements_as_of(session: Session, force: InForce, filters: Filters | None =
         for candidate in candidates:
             result[(candidate.agency_id, candidate.model)] = candidate
     return sorted(result.values(), key=lambda a: (a.state or "~", a.agency_name.lower(), a.agency_id, MODELS.index(a.model) if a.model in MODELS else 9))
+
+
+def _agreements_listed_by_then(session: Session, force: InForce) -> set[tuple[int, str]]:
+    """(agency id, model) of the agreements ICE's lists had listed by the date: those listed by the lists in force
+    or by an earlier list of theirs. An agreement first listed later was not known then (status all)."""
+    known: set[tuple[int, str]] = set()
+    for publication in (force.participating, force.pending):
+        if publication is None:
+            continue
+        query = (
+            select(AgencyName.agency_id, RawRow.model)
+            .distinct()
+            .select_from(ListingRun)
+            .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+            .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+            .where(ListingRun.series == publication.series, ListingRun.first_seq <= publication.seq)
+        )
+        known.update((agency_id, model) for agency_id, model in session.execute(query) if agency_id is not None and model)
+    return known
 
 
 def _as_listing(a: AgreementRow) -> Listing:

@@ -61,3 +61,24 @@ def test_copies_of_two_lists_of_one_date_and_half_keep_ices_order_whatever_the_o
     with fresh.session() as session:
         assert figures.stats(session, dt.date(2025, 7, 3))["participating"]["moas"] == expected
     fresh.dispose()
+
+
+def test_status_all_holds_only_the_agreements_listed_by_the_date(site):
+    # Ellis County SO (TX, WSO) and Victoria County SO (TX, TFM) were first listed on 9 July 2025; on 29 May they were
+    # shown as "not listed", and before any list, every agreement the registry knows was.
+    def agreements(as_of, **more):
+        answer = site.get("/api/v1/agreements", params={"status": "all", "as_of": as_of, "limit": 1000, **more})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    assert agreements("2024-01-01")["total"] == 0
+    assert site.get("/exports/agreements.csv", params={"status": "all", "as_of": "2024-01-01"}).text.count("\n") == 1  # the header alone
+    may = {(a["agency_name"], a["model"]) for a in agreements("2025-05-29", state="TX")["items"]}
+    july = {(a["agency_name"], a["model"]): a["status"] for a in agreements("2025-07-09", state="TX")["items"]}
+    for late in (("Ellis County Sheriff's Office", "WSO"), ("Victoria County Sheriff\u2019s Office", "TFM")):
+        assert late not in may and july[late] == "participating"
+    # An agreement listed before the date and not by the lists in force is still there, "not listed".
+    listed_then = {(a["agency_name"], a["model"]) for a in agreements("2025-05-29", status="listed")["items"]}
+    later = {(a["agency_name"], a["model"]): a["status"] for a in agreements("2025-07-09")["items"]}
+    gone = [key for key in listed_then if key not in later]
+    assert gone and all(later.get(key, "not listed") == "not listed" for key in gone)
