@@ -204,10 +204,12 @@ def _publication(publication) -> dict | None:
 def states_geojson(session, force, model: str | None = None) -> bytes:
     """Every state, DC and territory with its figures (MOAs, agencies, by model, pending listings, counties
     covered) as of the lists in force; the territories have no geometry (no boundaries are bundled)."""
-    from g287.geo.coverage import coverage
+    from g287.geo.coverage import coverage_or_none_covered
     from g287.registry.queries import Filters, figures_of, listings
 
-    covered = coverage(session, force.as_of, None, model)["by_state"] if force.participating else {}
+    # The counties of each state are reference data, given on every date; the figures of a list not in force are
+    # null, as in /api/v1/states: 0 would say that the list holds no agency of the state.
+    covered = coverage_or_none_covered(session, force.as_of, None, model)["by_state"]
     participating_rows = listings(session, force.participating, Filters(model=model)) if force.participating else []
     pending_rows_all = listings(session, force.pending, Filters(model=model)) if force.pending else []
     participating, pending = _by_state(participating_rows), _by_state(pending_rows_all)
@@ -218,12 +220,16 @@ def states_geojson(session, force, model: str | None = None) -> bytes:
         rows, pending_rows = participating.get(info.usps, []), pending.get(info.usps, [])
         counts = figures_of(rows)
         c = covered.get(info.usps) or {}
+        held = force.participating is not None
         properties = {
             "usps": info.usps, "fips": info.fips, "name": info.name, "category": info.category,
-            "moas": counts["rows"], "agencies": counts["agencies"], "by_model": counts["by_model"], "by_agency_type": counts["by_agency_type"],
-            "pending_listings": len(pending_rows),
-            "counties_total": c.get("counties_total"), "counties_with_any_agency": c.get("counties_with_any_agency"),
-            "counties_with_county_agency": c.get("counties_with_county_agency"), "listings_not_located": c.get("listings_not_located"),
+            "moas": counts["rows"] if held else None, "agencies": counts["agencies"] if held else None,
+            "by_model": counts["by_model"] if held else None, "by_agency_type": counts["by_agency_type"] if held else None,
+            "pending_listings": len(pending_rows) if force.pending is not None else None,
+            "counties_total": c.get("counties_total"),
+            "counties_with_any_agency": c.get("counties_with_any_agency") if held else None,
+            "counties_with_county_agency": c.get("counties_with_county_agency") if held else None,
+            "listings_not_located": c.get("listings_not_located") if held else None,
         }
         geometry = state_geometry(info.fips)
         if geometry is None:

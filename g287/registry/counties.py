@@ -60,7 +60,8 @@ class CountyFigures:
     pending_listings: int = 0
     pending_agencies: set = field(default_factory=set)
 
-    def as_dict(self) -> dict:
+    def as_dict(self, participating_held: bool = True, pending_held: bool = True) -> dict:
+        """The county's figures; those of a list not in force are None (0 would say the list holds none here)."""
         by_model = {m: self.by_model.get(m, 0) for m in MODELS}
         if self.by_model.get(None):
             by_model["unknown"] = self.by_model[None]
@@ -69,12 +70,12 @@ class CountyFigures:
             "name": self.name,
             "state": self.state,
             "kind": self.kind,
-            "moas": self.moas,
-            "agencies": len(self.agencies),
-            "by_model": by_model,
-            "has_county_agency": self.county_agency,
-            "pending_listings": self.pending_listings,
-            "pending_agencies": len(self.pending_agencies),
+            "moas": self.moas if participating_held else None,
+            "agencies": len(self.agencies) if participating_held else None,
+            "by_model": by_model if participating_held else None,
+            "has_county_agency": self.county_agency if participating_held else None,
+            "pending_listings": self.pending_listings if pending_held else None,
+            "pending_agencies": len(self.pending_agencies) if pending_held else None,
         }
 
 
@@ -112,15 +113,16 @@ def county_figures(session: Session, force: InForce, *, vintage: str | None = No
                 entry.pending_listings += 1
                 if row.agency_id is not None:
                     entry.pending_agencies.add(row.agency_id)
+    held = {"participating": force.participating is not None, "pending": force.pending is not None}
     return {
         "as_of": force.as_of.isoformat(),
         "vintage": chosen.name,
         "vintage_description": chosen.description,
         "counties_total": len(table),
-        "counties_with_agreement": sum(1 for c in table.values() if c.moas),
-        "counties_with_county_agency": sum(1 for c in table.values() if c.county_agency),
-        "listings_not_located": not_located,
-        "counties": [c.as_dict() for c in table.values()],
+        "counties_with_agreement": sum(1 for c in table.values() if c.moas) if held["participating"] else None,
+        "counties_with_county_agency": sum(1 for c in table.values() if c.county_agency) if held["participating"] else None,
+        "listings_not_located": {kind: count if held[kind] else None for kind, count in not_located.items()},
+        "counties": [c.as_dict(held["participating"], held["pending"]) for c in table.values()],
     }
 
 

@@ -82,3 +82,21 @@ def test_status_all_holds_only_the_agreements_listed_by_the_date(site):
     later = {(a["agency_name"], a["model"]): a["status"] for a in agreements("2025-07-09")["items"]}
     gone = [key for key in listed_then if key not in later]
     assert gone and all(later.get(key, "not listed") == "not listed" for key in gone)
+
+
+@pytest.mark.parametrize("as_of, participating_held, pending_held", [("2025-05-15", False, True), ("2024-01-01", False, False), ("2025-07-09", True, True)])
+def test_geojson_and_counties_give_null_not_zero_for_a_list_not_in_force(site, as_of, participating_held, pending_held):
+    # 0 said that the list in force holds no agency of the state or county; a map then shaded every state "none".
+    states = {f["properties"]["usps"]: f["properties"] for f in site.get("/exports/states.geojson", params={"as_of": as_of}).json()["features"]}
+    counties = site.get("/exports/counties.geojson", params={"as_of": as_of, "state": "FL"}).json()
+    api = site.get("/api/v1/counties", params={"as_of": as_of, "state": "FL"}).json()
+    assert states["TX"]["counties_total"] == 254  # reference data, on every date
+    for figures in (states["FL"], counties["features"][0]["properties"], api["items"][0]):
+        assert (figures["moas"] is None) is not participating_held and (figures["by_model"] is None) is not participating_held
+        assert (figures["pending_listings"] is None) is not pending_held
+    assert (api["counties_with_agreement"] is None) is not participating_held
+    assert (api["listings_not_located"]["participating"] is None) is not participating_held
+    if participating_held:
+        assert states["FL"]["moas"] > 0
+    if pending_held:
+        assert isinstance(states["FL"]["pending_listings"], int)

@@ -87,17 +87,17 @@ class CountyFigures(BaseModel):
     name: str
     state: str
     kind: str = Field(description="county, parish, borough, census area, city, ...")
-    moas: int = Field(description="Participating listings located in the county, as ICE counts MOAs")
-    agencies: int
-    by_model: dict[str, int]
-    has_county_agency: bool = Field(description="A participating listing of TYPE County is located in it")
-    pending_listings: int
-    pending_agencies: int
+    moas: Optional[int] = Field(description="Participating listings located in the county, as ICE counts MOAs (null: no participating list in force)")
+    agencies: Optional[int]
+    by_model: Optional[dict[str, int]]
+    has_county_agency: Optional[bool] = Field(description="A participating listing of TYPE County is located in it")
+    pending_listings: Optional[int] = Field(description="Pending listings located in the county (null: no pending list in force)")
+    pending_agencies: Optional[int]
 
 
 class NotLocated(BaseModel):
-    participating: int
-    pending: int
+    participating: Optional[int]
+    pending: Optional[int]
 
 
 class CountyPage(BaseModel):
@@ -107,8 +107,8 @@ class CountyPage(BaseModel):
     participating_publication: Optional[schemas.PublicationRef]
     pending_publication: Optional[schemas.PublicationRef]
     counties_total: int
-    counties_with_agreement: int
-    counties_with_county_agency: int
+    counties_with_agreement: Optional[int]
+    counties_with_county_agency: Optional[int]
     listings_not_located: NotLocated = Field(description="Listings of the selection located in no county (never placed by guessing)")
     total: int = Field(description="Counties in this answer's selection (with_agreements applied)")
     limit: int
