@@ -90,6 +90,6 @@ def factsheet_command(as_of, output, as_json):
         sheet = factsheet(session, day)
     write_atomically(target, factsheet_pdf(sheet))  # a file that cannot be written: one clear error
     if as_json:
-        print_json({"file": str(target), "as_of": sheet["as_of"], "stats": sheet["stats"]})
+        print_json({"file": str(target), "as_of": sheet["as_of"], "title": sheet["title"], "stats": sheet["stats"]})
     else:
-        click.echo(f"{target}: fact sheet as of {sheet['as_of']}")
+        click.echo(f"{target}: fact sheet, {sheet['title']}")

@@ -76,8 +76,12 @@ def _title(force, as_of: dt.date | None) -> dict:
     July's list titled with the day read as November's figures. `lead` says which list and why that one (the latest
     held, or the one in force on the date chosen); `age_note` how old the latest is when it is not today's."""
     publication = force.participating or force.pending
+    chosen = f"{force.as_of.isoformat()}-" if as_of is not None else ""
     if publication is None:
-        return {"title": f"The 287(g) program: no list of ICE's held on or before {date_text(force.as_of)}", "lead": "", "why": "", "age_note": None}
+        return {
+            "title": f"The 287(g) program: no list of ICE's held on or before {date_text(force.as_of)}", "lead": "", "why": "", "age_note": None,
+            "file_name": f"g287-factsheet-{force.as_of.isoformat()}-no-list.pdf",
+        }
     if force.participating is not None:
         title = f"The 287(g) program in {list_title(publication.published_on)}"
     else:
@@ -88,6 +92,9 @@ def _title(force, as_of: dt.date | None) -> dict:
         "lead": f"Figures from {publication_name(publication)}, {why}.",
         "why": why,  # the page says it beside the list's name in its source line (printed, the sheet fits one page)
         "age_note": age_note(publication, as_of, days.today(), force.is_newest(publication.kind)),
+        # Named by its list, as titled (and by the date chosen, when one is): a name with the day of the download
+        # said that July's figures were November's.
+        "file_name": f"g287-factsheet-{chosen}{'' if force.participating else 'pending-'}list-{publication.published_on.isoformat()}{publication.half or ''}.pdf",
     }
 
 

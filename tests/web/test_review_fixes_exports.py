@@ -100,3 +100,27 @@ def test_geojson_and_counties_give_null_not_zero_for_a_list_not_in_force(site, a
         assert states["FL"]["moas"] > 0
     if pending_held:
         assert isinstance(states["FL"]["pending_listings"], int)
+
+
+@pytest.mark.parametrize(
+    "as_of, name",
+    [
+        (None, "g287-factsheet-list-2025-07-09am.pdf"),
+        ("2025-06-01", "g287-factsheet-2025-06-01-list-2025-05-29am.pdf"),
+        ("2025-05-15", "g287-factsheet-2025-05-15-pending-list-2025-05-15am.pdf"),
+        ("2024-01-01", "g287-factsheet-2024-01-01-no-list.pdf"),
+    ],
+)
+def test_the_fact_sheet_is_named_by_its_list_never_by_the_day_of_the_download(sqlite_site, as_of, name):
+    answer = sqlite_site.get("/factsheet.pdf", params={"as_of": as_of} if as_of else {})
+    assert answer.status_code == 200 and f'filename="{name}"' in answer.headers["content-disposition"]
+
+
+def test_the_fact_sheet_command_says_which_list_not_today(sqlite_site, tmp_path):
+    from click.testing import CliRunner
+
+    from g287.cli import cli
+
+    result = CliRunner().invoke(cli, ["factsheet", "--database", sqlite_site.db.url, "-o", str(tmp_path / "sheet.pdf")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"{tmp_path / 'sheet.pdf'}: fact sheet, The 287(g) program in ICE's list of 9 July 2025"

@@ -47,5 +47,5 @@ def factsheet_download(request: Request, as_of: Optional[Day] = AsOf):
     return Response(
         factsheet_pdf(sheet),
         media_type="application/pdf",
-        headers={"content-disposition": f'inline; filename="g287-factsheet-{sheet["as_of"]}.pdf"'},
+        headers={"content-disposition": f'inline; filename="{sheet["file_name"]}"'},
     )
