@@ -27,10 +27,10 @@ def test_csv_for_a_date_and_filters(sqlite_site):
     answer = sqlite_site.get("/exports/agreements.csv", params={"state": "FL", "model": "TFM"})
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert rows and all(r["state"] == "FL" and r["model"] == "TFM" and r["status"] == "participating" for r in rows)
     assert {r["publication_file"] for r in rows} == {"participatingAgencies07092025am.xlsx"}
-    earlier = list(csv.DictReader(io.StringIO(sqlite_site.get("/exports/agreements.csv", params={"as_of": "2025-05-29", "status": "listed"}).text)))
+    earlier = list(csv.DictReader(io.StringIO(sqlite_site.get("/exports/agreements.csv", params={"as_of": "2025-05-29", "status": "listed"}).content.decode("utf-8-sig"))))
     assert {r["publication_file"] for r in earlier} == {"participatingAgencies05292025am.xlsx", "pendingAgencies05152025am.xlsx"}
     assert sqlite_site.get("/exports/agreements.csv", params={"model": "nope"}).status_code == 422
 
@@ -151,7 +151,7 @@ def test_geojson_rings_follow_the_right_hand_rule(sqlite_site):
 
 
 def test_exports_by_county_fips(sqlite_site, tmp_path):
-    rows = list(csv.DictReader(io.StringIO(sqlite_site.get("/exports/agreements.csv", params={"county": "12057"}).text)))
+    rows = list(csv.DictReader(io.StringIO(sqlite_site.get("/exports/agreements.csv", params={"county": "12057"}).content.decode("utf-8-sig"))))
     assert rows and all(r["state"] == "FL" and r["county"].lower().startswith("hillsborough") for r in rows)
     workbook = sqlite_site.get("/exports/agreements.xlsx", params={"county": "12057"})
     assert workbook.status_code == 200 and "_12057" in workbook.headers["content-disposition"]

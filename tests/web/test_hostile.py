@@ -114,7 +114,7 @@ def test_api_returns_names_as_json_strings(hostile):
 
 
 def test_csv_neutralizes_formulas(hostile):
-    rows = list(csv.DictReader(io.StringIO(hostile.get("/exports/agreements.csv").text)))
+    rows = list(csv.DictReader(io.StringIO(hostile.get("/exports/agreements.csv").content.decode("utf-8-sig"))))
     by_state = {r["agency"]: r for r in rows}
     assert "'" + FORMULA in by_state and by_state["'" + FORMULA]["county"] == "'" + COUNTY
     for row in rows:

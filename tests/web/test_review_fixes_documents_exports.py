@@ -110,7 +110,7 @@ def test_a_search_error_shows_the_query_as_text(site):
 
 
 def rows_of(answer) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(answer.text)))
+    return list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
 
 
 def test_exports_honour_limit_and_offset_as_the_api_does(site):

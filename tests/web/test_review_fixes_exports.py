@@ -124,3 +124,13 @@ def test_the_fact_sheet_command_says_which_list_not_today(sqlite_site, tmp_path)
     result = CliRunner().invoke(cli, ["factsheet", "--database", sqlite_site.db.url, "-o", str(tmp_path / "sheet.pdf")])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"{tmp_path / 'sheet.pdf'}: fact sheet, The 287(g) program in ICE's list of 9 July 2025"
+
+
+def test_the_csv_opens_in_excel_with_its_characters_and_the_json_has_a_name(sqlite_site):
+    answer = sqlite_site.get("/exports/agreements.csv", params={"state": "ID"})
+    # A byte order mark, or Excel reads UTF-8 in the machine's code page: "Sheriff’s" came out "Sheriffâ€™s".
+    assert answer.content.startswith(b"\xef\xbb\xbfagreement_id,")
+    assert "Sheriff\u2019s Office" in answer.content.decode("utf-8-sig")
+    document = sqlite_site.get("/exports/agreements.json", params={"state": "ID", "as_of": "2025-05-29"})
+    assert 'filename="g287-agreements-2025-05-29-ID.json"' in document.headers["content-disposition"]
+    assert document.json()["agreements"]

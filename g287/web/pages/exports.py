@@ -104,7 +104,9 @@ def agreements_csv(request: Request, p: ListParameters = Depends(), publication:
         rows = agreements_as_of(session, force, p.filters, p.status)
         items = tables.records(force, window(rows))
     return Response(
-        tables.to_csv(items).encode("utf-8"),
+        # With a byte order mark: Excel reads a UTF-8 file without one in the machine's own code page, and names
+        # such as "Sheriff’s Office" come out garbled; every other reader skips it (Python: encoding utf-8-sig).
+        tables.to_csv(items).encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": attachment(_name(p, window, len(rows), publication, ".csv")), "x-total-count": str(len(rows))},
     )
@@ -118,7 +120,7 @@ def agreements_json(request: Request, p: ListParameters = Depends(), publication
         rows = agreements_as_of(session, force, p.filters, p.status)
         items = tables.records(force, window(rows))
     document = tables.to_json(force, items, dict(_filter_values(p), publication=publication), total=len(rows), limit=window.limit, offset=window.offset)
-    return Response(document.encode("utf-8"), media_type="application/json")
+    return Response(document.encode("utf-8"), media_type="application/json", headers={"content-disposition": attachment(_name(p, window, len(rows), publication, ".json"))})
 
 
 @router.get("/agreements.xlsx")
