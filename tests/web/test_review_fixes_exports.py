@@ -134,3 +134,13 @@ def test_the_csv_opens_in_excel_with_its_characters_and_the_json_has_a_name(sqli
     document = sqlite_site.get("/exports/agreements.json", params={"state": "ID", "as_of": "2025-05-29"})
     assert 'filename="g287-agreements-2025-05-29-ID.json"' in document.headers["content-disposition"]
     assert document.json()["agreements"]
+
+
+def test_geojson_file_names_tell_selections_apart(sqlite_site):
+    def name(path, **params):
+        return re.search(r'filename="([^"]+)"', sqlite_site.get(path, params=params).headers["content-disposition"])[1]
+
+    assert name("/exports/states.geojson", as_of="2025-07-09", model="JEM") == "g287-states-2025-07-09-JEM.geojson"
+    assert name("/exports/states.geojson", as_of="2025-07-09") == "g287-states-2025-07-09.geojson"
+    assert name("/exports/counties.geojson", state="CT", vintage="2000") == "g287-counties-latest-CT-vintage2000.geojson"
+    assert name("/exports/counties.geojson", state="CT") == "g287-counties-latest-CT.geojson"

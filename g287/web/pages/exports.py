@@ -169,7 +169,8 @@ def states_download(request: Request, as_of: Optional[Day] = Query(None), model:
     """Every state with its figures as of a date (WGS 84 geometry recovered from the map shapes)."""
     with site_of(request).read() as session:
         body = states_geojson(session, publications_in_force(session, as_of), model)
-    return Response(body, media_type=GEOJSON, headers={"content-disposition": attachment(f"g287-states-{as_of or 'latest'}.geojson")})
+    name = "-".join(str(v) for v in ("g287-states", as_of or "latest", model) if v)  # two selections never share a name
+    return Response(body, media_type=GEOJSON, headers={"content-disposition": attachment(f"{name}.geojson")})
 
 
 @router.get("/counties.geojson")
@@ -183,7 +184,7 @@ def counties_download(
     """Every county (of a state) with its figures as of a date."""
     with site_of(request).read() as session:
         body = counties_geojson(session, publications_in_force(session, as_of), state=state, model=model, vintage=vintage)
-    name = "-".join(str(v) for v in ("g287-counties", as_of or "latest", state, model) if v)
+    name = "-".join(str(v) for v in ("g287-counties", as_of or "latest", state, model, f"vintage{vintage}" if vintage else None) if v)
     return Response(body, media_type=GEOJSON, headers={"content-disposition": attachment(f"{name}.geojson")})
 
 
