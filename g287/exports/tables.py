@@ -12,12 +12,14 @@ from g287.exports.formulas import neutralize_csv
 from g287.registry.queries import AgreementRow, InForce
 
 COLUMNS = [
-    "agreement_id", "agency_id", "state", "agency", "agency_type", "county", "model", "status", "signed", "moa_url",
+    "agreement_id", "agency_id", "state", "agency", "agency_type", "county", "county_fips", "model", "status", "signed", "moa_url",
     "addendum_url", "rows_in_list", "publication_id", "publication_file", "publication_date", "as_of",
 ]
 
 
-def records(force: InForce, rows: list[AgreementRow]) -> list[dict]:
+def records(force: InForce, rows: list[AgreementRow], county_fips: dict[tuple[str | None, str | None], str | None]) -> list[dict]:
+    """`county_fips`: the county each (state, COUNTY text) of the rows names (counties.county_fips_of_texts), so
+    that the rows can be joined to other data by FIPS code."""
     files: dict[int, Publication] = {p.id: p for p in (force.participating, force.pending) if p is not None}
     result = []
     for row in rows:
@@ -30,6 +32,7 @@ def records(force: InForce, rows: list[AgreementRow]) -> list[dict]:
                 "agency": row.agency_name,
                 "agency_type": row.agency_type,
                 "county": row.county,
+                "county_fips": county_fips.get((row.state, row.county)),
                 "model": row.model,
                 "status": row.status,
                 "signed": row.signed_on.isoformat() if row.signed_on else None,

@@ -174,6 +174,13 @@ def fips_of_text(state: str, text: str) -> str | None:
     return match_county(state, text).fips
 
 
+def county_fips_of_texts(session: Session, pairs: set[tuple[str | None, str | None]]) -> dict[tuple[str | None, str | None], str | None]:
+    """The county each (state, COUNTY text) names, as county matching read it at ingest (None: no text, or no
+    single county)."""
+    stored = {(s, t): f for s, t, f in session.execute(select(CountyMatch.state_usps, CountyMatch.county_text, CountyMatch.fips))}
+    return {(state, text): (stored[(state, text)] if (state, text) in stored else fips_of_text(state, text)) if state and text else None for state, text in pairs}
+
+
 def agency_county_fips(session: Session, agency_ids: list[int]) -> dict[int, str | None]:
     """The county of each agency's latest published COUNTY text (None: no text, or not matched)."""
     result: dict[int, str | None] = defaultdict(lambda: None)

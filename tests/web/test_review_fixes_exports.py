@@ -3,7 +3,9 @@ and copies of two lists of one date and half, downloaded in another order, put t
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import urllib.parse
 
@@ -14,7 +16,9 @@ from g287.errors import G287Error
 from g287.registry import figures
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import list_publications
-from tests.web.test_registry_series import both  # noqa: F401 (the fixture: ICE's list and one of the registry's)
+from tests.web import test_registry_series
+
+both = test_registry_series.both  # the fixture: ICE's list and one of the registry's
 
 
 def _download_name(answer) -> str:
@@ -23,7 +27,7 @@ def _download_name(answer) -> str:
     return urllib.parse.unquote(encoded[1]) if encoded else re.search(r'filename="([^"]+)"', disposition)[1]
 
 
-def test_the_xlsx_of_the_registrys_own_list_is_never_taken_back_as_ices(both, tmp_path, actor):  # noqa: F811
+def test_the_xlsx_of_the_registrys_own_list_is_never_taken_back_as_ices(both, tmp_path, actor):
     with both.db.session() as session:
         own = next(p for p in list_publications(session, "participating", "registry"))
     answer = both.get("/exports/agreements.xlsx", params={"publication": own.id, "state": "TX"})
@@ -91,9 +95,9 @@ def test_geojson_and_counties_give_null_not_zero_for_a_list_not_in_force(site, a
     counties = site.get("/exports/counties.geojson", params={"as_of": as_of, "state": "FL"}).json()
     api = site.get("/api/v1/counties", params={"as_of": as_of, "state": "FL"}).json()
     assert states["TX"]["counties_total"] == 254  # reference data, on every date
-    for figures in (states["FL"], counties["features"][0]["properties"], api["items"][0]):
-        assert (figures["moas"] is None) is not participating_held and (figures["by_model"] is None) is not participating_held
-        assert (figures["pending_listings"] is None) is not pending_held
+    for properties in (states["FL"], counties["features"][0]["properties"], api["items"][0]):
+        assert (properties["moas"] is None) is not participating_held and (properties["by_model"] is None) is not participating_held
+        assert (properties["pending_listings"] is None) is not pending_held
     assert (api["counties_with_agreement"] is None) is not participating_held
     assert (api["listings_not_located"]["participating"] is None) is not participating_held
     if participating_held:
@@ -144,3 +148,13 @@ def test_geojson_file_names_tell_selections_apart(sqlite_site):
     assert name("/exports/states.geojson", as_of="2025-07-09") == "g287-states-2025-07-09.geojson"
     assert name("/exports/counties.geojson", state="CT", vintage="2000") == "g287-counties-latest-CT-vintage2000.geojson"
     assert name("/exports/counties.geojson", state="CT") == "g287-counties-latest-CT.geojson"
+
+
+def test_the_csv_and_json_carry_each_agreements_county_fips_code(site):
+    # Researchers join by FIPS code: the exports gave ICE's COUNTY text only, though ingest matches every one.
+    rows = list(csv.DictReader(io.StringIO(site.get("/exports/agreements.csv", params={"state": "FL"}).content.decode("utf-8-sig"))))
+    alachua = [r for r in rows if r["agency"] == "Alachua County Sheriff's Office"]
+    assert alachua and {r["county_fips"] for r in alachua} == {"12001"}
+    assert all(r["county_fips"] == "" for r in rows if not r["county"])  # no COUNTY text, no code
+    document = site.get("/exports/agreements.json", params={"county": "12057"}).json()["agreements"]
+    assert document and {a["county_fips"] for a in document} == {"12057"}  # Hillsborough County, FL

@@ -25,6 +25,7 @@ from g287.exports.geojson import counties_geojson, states_geojson
 from g287.exports.ice_workbook import write_ice_workbook
 from g287.exports.selection import selected_rows
 from g287.exports.snapshot import write_snapshot
+from g287.registry.counties import county_fips_of_texts
 from g287.registry.publications import in_force
 from g287.registry.queries import InForce, agreements_as_of, publications_in_force
 from g287.web.api import schemas
@@ -102,7 +103,8 @@ def agreements_csv(request: Request, p: ListParameters = Depends(), publication:
     with site_of(request).read() as session:
         force = _lists_in_force(session, p, publication)
         rows = agreements_as_of(session, force, p.filters, p.status)
-        items = tables.records(force, window(rows))
+        chosen = window(rows)
+        items = tables.records(force, chosen, county_fips_of_texts(session, {(row.state, row.county) for row in chosen}))
     return Response(
         # With a byte order mark: Excel reads a UTF-8 file without one in the machine's own code page, and names
         # such as "Sheriff’s Office" come out garbled; every other reader skips it (Python: encoding utf-8-sig).
@@ -118,7 +120,8 @@ def agreements_json(request: Request, p: ListParameters = Depends(), publication
     with site_of(request).read() as session:
         force = _lists_in_force(session, p, publication)
         rows = agreements_as_of(session, force, p.filters, p.status)
-        items = tables.records(force, window(rows))
+        chosen = window(rows)
+        items = tables.records(force, chosen, county_fips_of_texts(session, {(row.state, row.county) for row in chosen}))
     document = tables.to_json(force, items, dict(_filter_values(p), publication=publication), total=len(rows), limit=window.limit, offset=window.offset)
     return Response(document.encode("utf-8"), media_type="application/json", headers={"content-disposition": attachment(_name(p, window, len(rows), publication, ".json"))})
 
