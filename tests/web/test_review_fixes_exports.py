@@ -158,3 +158,15 @@ def test_the_csv_and_json_carry_each_agreements_county_fips_code(site):
     assert all(r["county_fips"] == "" for r in rows if not r["county"])  # no COUNTY text, no code
     document = site.get("/exports/agreements.json", params={"county": "12057"}).json()["agreements"]
     assert document and {a["county_fips"] for a in document} == {"12057"}  # Hillsborough County, FL
+
+
+def test_the_data_page_says_which_filters_each_download_takes(sqlite_site):
+    # It said that every download took every filter; the XLSX refuses status=listed or all, and the GeoJSON takes
+    # as_of and model (counties: state and vintage too) only.
+    from tests.web.test_list_naming import text_of
+
+    text = text_of(sqlite_site.get("/data").text)
+    assert "Every download takes" not in text
+    assert "the XLSX holds one of ICE's lists: participating or pending" in text
+    assert "The GeoJSON downloads take the filters named beside them." in text
+    assert sqlite_site.get("/exports/agreements.xlsx", params={"status": "all"}).status_code == 422
