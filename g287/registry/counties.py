@@ -186,8 +186,7 @@ def agency_county_fips(session: Session, agency_ids: list[int]) -> dict[int, str
     result: dict[int, str | None] = defaultdict(lambda: None)
     if not agency_ids:
         return result
-    stored = {(s, t): f for s, t, f in session.execute(select(CountyMatch.state_usps, CountyMatch.county_text, CountyMatch.fips))}
-    for agency_id, state, text in session.execute(select(Agency.id, Agency.state_usps, Agency.county_text).where(Agency.id.in_(agency_ids))):
-        if text:
-            result[agency_id] = stored[(state, text)] if (state, text) in stored else (fips_of_text(state, text) if state else None)
+    texts = {agency_id: (state, text) for agency_id, state, text in session.execute(select(Agency.id, Agency.state_usps, Agency.county_text).where(Agency.id.in_(agency_ids)))}
+    named = county_fips_of_texts(session, set(texts.values()))
+    result.update((agency_id, named[pair]) for agency_id, pair in texts.items())
     return result
