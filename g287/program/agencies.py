@@ -163,6 +163,10 @@ def update_agency(session: Session, actor: Actor, agency_id: int, *, name: str, 
     check = Checker()
     values = _check_fields(session, check, name, state, agency_type, county, address)
     check.done()
+    if all(getattr(agency, column) == value for column, value in values.items()):
+        # The form sent again as it is (a letter of interest re-sends the agency's details): no change, so no event
+        # whose values before and after are the same.
+        return AgencyInfo.of(agency)
     if agency.registry_agency_id is not None and values["state_usps"] != agency.state_usps:
         raise Conflict("this agency is linked to the registry's agency in its state; a program officer must unlink it before the state changes")
     key = agency_key(values["name"])
@@ -211,9 +215,11 @@ def link_agency(session: Session, actor: Actor, agency_id: int, registry_agency_
             f"this agency's signed {signed.model} MOA {signed.id} is recorded in the registry under agency {agency.registry_agency_id}: "
             "an agency with a signed MOA cannot be relinked or unlinked"
         )
+    link_rule = RULE_BY_HAND if registry_agency_id is not None else None
+    if (agency.registry_agency_id, agency.link_rule) == (registry_agency_id, link_rule):
+        return AgencyInfo.of(agency)  # linked so already: no change, no event
     before = fields_of(agency)
-    agency.registry_agency_id = registry_agency_id
-    agency.link_rule = RULE_BY_HAND if registry_agency_id is not None else None
+    agency.registry_agency_id, agency.link_rule = registry_agency_id, link_rule
     session.flush()
     audit.record(session, actor, "agency.link", "applicant_agency", agency.id, before=before, after=fields_of(agency))
     return AgencyInfo.of(agency)

@@ -132,6 +132,10 @@ def update_nominee(session: Session, actor: Actor, nominee_id: int, *, full_name
                 f"{actor.label} ({actor.role}) may not rename a nominee whose background investigation is recorded: the program office corrects the name"
             )
     before = facts_of(nominee)
+    if all(before[key] == value for key, value in changes.items()):
+        # Nothing given, or the form sent again as it is: no change, so no event whose values before and after are
+        # the same.
+        return nominee
     for key, value in changes.items():
         setattr(nominee, key, value)
     session.flush()
@@ -154,6 +158,8 @@ def record_background(session: Session, actor: Actor, nominee_id: int, *, result
         if day is not None and recorded is not None and day > recorded:
             check.fail("completed_on", f"must not be after the {step} already recorded on {recorded.isoformat()}")
     check.done()
+    if (nominee.background_result, nominee.background_completed_on) == (outcome, day):
+        return nominee  # recorded so already: no change, no event
     before = facts_of(nominee)
     nominee.background_result, nominee.background_completed_on = outcome, day
     session.flush()

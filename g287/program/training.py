@@ -252,9 +252,12 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
     check.done()
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
-    before = _certification_fields(certification)
     course = course_catalog().courses[enrolment.course]
-    certification.last_refresher_on, certification.refresher_due_on = day, add_years(day, course.refresher_years)
+    recorded = (day, add_years(day, course.refresher_years))
+    if (certification.last_refresher_on, certification.refresher_due_on) == recorded:
+        return certification  # this refresher is recorded already: no change, no event
+    before = _certification_fields(certification)
+    certification.last_refresher_on, certification.refresher_due_on = recorded
     session.flush()
     audit.record(session, actor, "training.record_refresher", "nominee", nominee.id, before=before, after=_certification_fields(certification))
     return certification
@@ -284,8 +287,11 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
         raise NotEligible(nominee.id, moa.model, verdict.reasons)
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
+    renewed = (add_years(day, years), day)
+    if (certification.expires_on, certification.renewed_on) == renewed:
+        return certification  # this renewal is recorded already: no change, no event
     before = _certification_fields(certification)
-    certification.expires_on, certification.renewed_on = add_years(day, years), day
+    certification.expires_on, certification.renewed_on = renewed
     session.flush()
     audit.record(session, actor, "training.renew", "nominee", nominee.id, before=before, after=_certification_fields(certification))
     return certification

@@ -1,0 +1,171 @@
+"""A change that changes nothing is no change: a form sent again as it is (a letter of interest re-sends the
+agency's details; a nominee's or an agency's form saved unchanged; PATCH with nothing in it) succeeds and writes
+no audit event whose values before and after are the same. Found by review: a letter wrote `agency.update` beside
+`application.submit`, and each unchanged form wrote its `*.update`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import warnings
+
+import pytest
+from sqlalchemy import select
+
+from g287.access import Actor
+from g287.db.models.audit import AuditEvent
+from g287.program import accounts, agencies, nominees, training
+from g287.web.app import create_app
+from tests.program.web.conftest import PASSWORD, sign_in, token_of
+from tests.program.world import OFFICER, TODAY, build
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+ADMIN = Actor.command_line()
+LETTER = {
+    "models": ["JEM"],
+    "chief_executive_name": "Pat Example",
+    "chief_executive_title": "Sheriff",
+    "contact_name": "Sam Sample",
+    "contact_title": "Captain",
+    "contact_email": "sam@agency.example",
+    "justification": "The agency asks to take part.",
+}
+
+
+@pytest.fixture
+def site(db):
+    """The workflow world (agency A's TFM MOA signed, a certified veteran), with an agency user's and a program
+    officer's accounts, each signed in."""
+    with db.session() as session:
+        w = build(session, "certified")
+        accounts.add_user(session, ADMIN, "agency-a", "agency_user", agency_id=w.agency_a, password=PASSWORD)
+        accounts.add_user(session, ADMIN, "officer", "program_officer", password=PASSWORD)
+    app = create_app(db)
+    clients = {}
+    for username in ("agency-a", "officer"):
+        clients[username] = TestClient(app)
+        assert sign_in(clients[username], username).status_code == 303
+    return db, w, clients
+
+
+def actions_since(db, last_id: int) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(AuditEvent.action).where(AuditEvent.id > last_id).order_by(AuditEvent.id)))
+
+
+def last_event(db) -> int:
+    with db.session() as session:
+        return session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
+
+
+def form_values(html: str, form_action: str) -> dict[str, list[str]]:
+    """The values a browser sends with the form posted to `form_action`, as the page fills it in (text, date and
+    hidden inputs, the checked radios and checkboxes, the selected options, the textareas)."""
+    form = html.split(f'action="{form_action}"', 1)[1].split("</form>", 1)[0]
+    sent: dict[str, list[str]] = {}
+    for tag in re.findall(r"<input [^>]*>", form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        kind = (re.search(r'type="([^"]+)"', tag) or [None, "text"])[1]
+        if name and (kind not in ("radio", "checkbox") or " checked" in tag):
+            sent.setdefault(name[1], []).append(unescape(value[1]) if value else "")
+    for name, body in re.findall(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        sent.setdefault(name, []).append(unescape(chosen[1]) if chosen else "")
+    for name, body in re.findall(r'<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        sent.setdefault(name, []).append(unescape(body))
+    return sent
+
+
+def unescape(text: str) -> str:
+    return html.unescape(text)
+
+
+def test_a_letter_with_the_agency_unchanged_writes_only_its_submission(site):
+    db, w, clients = site
+    agency = clients["agency-a"]
+    page = agency.get(f"/program/applications/new?agency_id={w.agency_a}").text
+    sent = form_values(page, "/program/applications")
+    assert sent["agency_name"] == ["Testville County Sheriff's Office"] and sent["address"] == ["1 Test Road\nTestville, FL 32000"]  # the form re-sends them
+    before = last_event(db)
+    response = agency.post("/program/applications", data={**sent, **LETTER}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert actions_since(db, before) == ["application.submit"]
+
+
+def test_a_letter_that_changes_the_address_writes_the_change_then_the_submission(site):
+    db, w, clients = site
+    agency = clients["agency-a"]
+    sent = form_values(agency.get(f"/program/applications/new?agency_id={w.agency_a}").text, "/program/applications")
+    before = last_event(db)
+    response = agency.post("/program/applications", data={**sent, **LETTER, "address": "2 Other Road"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert actions_since(db, before) == ["agency.update", "application.submit"]
+
+
+def test_a_nominee_form_saved_unchanged_writes_nothing(site):
+    db, w, clients = site
+    agency = clients["agency-a"]
+    nominee = w.nominees["novice"]
+    sent = form_values(agency.get(f"/program/nominees/{nominee}").text, f"/program/nominees/{nominee}")
+    assert sent["full_name"] == ["Nova Novice"] and sent["us_citizen"] == ["yes"] and sent["period_start"][0]  # the form is filled in
+    before = last_event(db)
+    response = agency.post(f"/program/nominees/{nominee}", data=sent, follow_redirects=False)
+    assert response.status_code == 303 and "done=updated" in response.headers["location"], response.text
+    assert actions_since(db, before) == []
+    changed = agency.post(f"/program/nominees/{nominee}", data={**sent, "us_citizen": "no", "csrf_token": sent["csrf_token"]}, follow_redirects=False)
+    assert changed.status_code == 303 and actions_since(db, before) == ["nominee.update"]
+
+
+def test_an_agency_form_saved_unchanged_writes_nothing(site):
+    db, w, clients = site
+    officer = clients["officer"]
+    sent = form_values(officer.get(f"/program/agencies/{w.agency_a}").text, f"/program/agencies/{w.agency_a}")
+    assert sent["name"] == ["Testville County Sheriff's Office"]
+    before = last_event(db)
+    response = officer.post(f"/program/agencies/{w.agency_a}", data=sent, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert actions_since(db, before) == []
+    response = officer.put(f"/api/v1/program/agencies/{w.agency_a}", json={"name": "Testville County Sheriff's Office", "state": "FL", "agency_type": "county", "county": "Testville County", "address": "1 Test Road\nTestville, FL 32000"}, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 200 and actions_since(db, before) == []
+    response = officer.put(f"/api/v1/program/agencies/{w.agency_a}", json={"name": "Testville County Sheriff's Office", "state": "FL", "agency_type": "county", "county": "Testville County", "address": "3 New Road"}, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 200 and actions_since(db, before) == ["agency.update"]
+
+
+def test_a_patch_that_changes_nothing_writes_nothing(site):
+    db, w, clients = site
+    agency = clients["agency-a"]
+    nominee = w.nominees["novice"]
+    before = last_event(db)
+    for body in ({}, {"full_name": "Nova Novice", "us_citizen": True}):
+        response = agency.patch(f"/api/v1/program/nominees/{nominee}", json=body, headers={"X-CSRF-Token": token_of(agency)})
+        assert response.status_code == 200 and response.json()["full_name"] == "Nova Novice", response.text
+    assert actions_since(db, before) == []
+    response = agency.patch(f"/api/v1/program/nominees/{nominee}", json={"enforced_jurisdiction_laws": False}, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 200 and actions_since(db, before) == ["nominee.update"]
+
+
+def test_steps_recorded_again_as_they_are_write_nothing(site):
+    """A link, a background result, a refresher or a renewal recorded again with the values already recorded."""
+    db, w, _ = site
+    veteran = w.nominees["veteran"]
+    with db.session() as session:
+        agencies.link_agency(session, OFFICER, w.agency_b, None)  # never linked: unlinking it changes nothing
+        nominee = nominees.get_nominee(session, OFFICER, veteran)
+        nominees.record_background(session, OFFICER, veteran, result=nominee.background_result, completed_on=nominee.background_completed_on, today=TODAY)
+        day = TODAY - dt.timedelta(days=2)
+        training.record_refresher(session, OFFICER, veteran, completed_on=day, today=TODAY)
+        training.renew_certification(session, OFFICER, veteran, renewed_on=day, today=TODAY)
+    before = last_event(db)
+    with db.session() as session:
+        agencies.link_agency(session, OFFICER, w.agency_b, None)
+        nominees.record_background(session, OFFICER, veteran, result="passed", completed_on=TODAY - dt.timedelta(days=25), today=TODAY)
+        training.record_refresher(session, OFFICER, veteran, completed_on=day, today=TODAY)
+        training.renew_certification(session, OFFICER, veteran, renewed_on=day, today=TODAY)
+    assert actions_since(db, before) == []
+    with db.session() as session:
+        training.record_refresher(session, OFFICER, veteran, completed_on=day + dt.timedelta(days=1), today=TODAY)
+    assert actions_since(db, before) == ["training.record_refresher"]
