@@ -23,7 +23,7 @@ from g287.program.audit_log import AuditFilter
 from g287.program.validation import InvalidInput
 from g287.web.app import API_PREFIX, site_of
 from g287.web.program import schemas
-from g287.web.program.core import FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, issue_seed, set_session_cookie
+from g287.web.program.core import UNKNOWN_FIELD, FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, issue_seed, set_session_cookie
 from g287.web.program.moas import refuse_oversized_upload
 from g287.web.program.public import registry_figures
 from g287.web.params import Day
@@ -219,12 +219,20 @@ SIGNED_MOA_FORM = {
 }
 
 
+SIGNED_MOA_FIELDS = tuple(SIGNED_MOA_FORM["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"])
+SIGNATORY_FIELDS = ("name", "title", "party")
+
+
 @router.post("/moas/{moa_id}/signed", response_model=schemas.MoaOut, openapi_extra=SIGNED_MOA_FORM, summary="Record the signed MOA (multipart: the PDF, the date, the signatories as JSON)")
 async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     # The form is read here, after the CSRF check: its values go to the service as they came, which checks them.
     check_csrf(request, caller_of(request), x_csrf_token)
     refuse_oversized_upload(request)
     form = await request.form()
+    # Like the JSON bodies (schemas.RequestBody), a field the request does not take is refused, never ignored.
+    unknown = {name: UNKNOWN_FIELD for name in form.keys() if name not in SIGNED_MOA_FIELDS}
+    if unknown:
+        raise InvalidInput(unknown)
     upload, signed_on, signatories = form.get("pdf"), form.get("signed_on"), form.get("signatories")
     try:
         people = json.loads(signatories) if isinstance(signatories, str) and signatories.strip() else []
@@ -232,6 +240,9 @@ async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Option
         raise InvalidInput({"signatories": "a JSON list of {name, title, party}"}) from None
     if not isinstance(people, list) or not all(isinstance(p, dict) for p in people):
         raise InvalidInput({"signatories": "a JSON list of {name, title, party}"})
+    unknown = {f"signatories[{index}].{key}": UNKNOWN_FIELD for index, person in enumerate(people) for key in person if key not in SIGNATORY_FIELDS}
+    if unknown:
+        raise InvalidInput(unknown)
     content = await upload.read(settings.max_upload_bytes() + 1) if isinstance(upload, StarletteUpload) else b""
     return change(
         request, x_csrf_token,

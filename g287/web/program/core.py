@@ -177,12 +177,16 @@ def status_of(error: Exception) -> int:
     return 400
 
 
+UNKNOWN_FIELD = "this request does not take this field"
+
+
 def problem_of(error: Exception) -> Problem:
     if isinstance(error, RequestValidationError):
         fields = {}
         for item in error.errors():
             name = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body", "header", "form")) or "request"
-            fields.setdefault(name, str(item.get("msg", "invalid value")))
+            message = UNKNOWN_FIELD if item.get("type") == "extra_forbidden" else str(item.get("msg", "invalid value"))
+            fields.setdefault(name, message)
         return Problem(422, "invalid request: " + "; ".join(f"{k}: {v}" for k, v in fields.items()), fields)
     return Problem(
         status_of(error),

@@ -1,17 +1,26 @@
 """The program API's request and response models (they make the OpenAPI document). Requests carry only types:
 every rule about the values (required fields, dates not in the future, the models, e-mail addresses, ...) is
-checked by the services, which the web forms call too."""
+checked by the services, which the web forms call too. A request body names only the fields it takes: any other
+is refused (422 naming it), never ignored (see RequestBody)."""
 
 from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, Field, StrictFloat
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat
 
 from g287.web.params import Day
 
 Model = Literal["JEM", "TFM", "WSO"]
 Role = Literal["agency_user", "program_officer", "administrator"]
+
+
+class RequestBody(BaseModel):
+    """A request's JSON body. A field it does not take is refused, each named (422), never silently ignored: a
+    client that sends {"background_result": "failed"} to PATCH a nominee, or "agency_id" to move one, would
+    otherwise read 200 as done while nothing changed."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ProblemField(BaseModel):
@@ -66,17 +75,17 @@ class SessionOut(BaseModel):
     csrf_token: str = Field(description="Send it as the X-CSRF-Token header with every change")
 
 
-class LoginIn(BaseModel):
+class LoginIn(RequestBody):
     username: str = Field(max_length=200)
     password: str = Field(max_length=1000)
 
 
-class PasswordIn(BaseModel):
+class PasswordIn(RequestBody):
     current_password: str = Field(max_length=1000)
     new_password: str = Field(max_length=1000)
 
 
-class NewUserIn(BaseModel):
+class NewUserIn(RequestBody):
     username: str = Field(max_length=200)
     role: str = Field(max_length=40, description="agency_user, program_officer or administrator")
     display_name: Optional[str] = Field(None, max_length=1000)
@@ -103,7 +112,7 @@ class AgencyOut(BaseModel):
     link_rule: Optional[str] = None
 
 
-class AgencyIn(BaseModel):
+class AgencyIn(RequestBody):
     name: Optional[str] = Field(None, max_length=5000)
     state: Optional[str] = Field(None, max_length=100)
     agency_type: Optional[str] = Field(None, max_length=100)
@@ -115,14 +124,14 @@ class NewAgencyIn(AgencyIn):
     registry_agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1)
 
 
-class LinkIn(BaseModel):
+class LinkIn(RequestBody):
     registry_agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1, description="The registry's agency; null unlinks")
 
 
 # Letters and applications
 
 
-class LetterIn(BaseModel):
+class LetterIn(RequestBody):
     agency_id: int = Field(ge=1, le=2**31 - 1)
     models: list[str] = Field(description="One or more of JEM, TFM, WSO")
     chief_executive_name: Optional[str] = Field(None, max_length=5000)
@@ -183,19 +192,19 @@ class ApplicationDetail(BaseModel):
     moas: list[MoaOut]
 
 
-class TerminateIn(BaseModel):
+class TerminateIn(RequestBody):
     terminated_on: Optional[Day] = None
 
 
 # Nominees, training
 
 
-class ServicePeriod(BaseModel):
+class ServicePeriod(RequestBody):
     start: Optional[Day] = None
     end: Optional[Day] = None
 
 
-class NominateIn(BaseModel):
+class NominateIn(RequestBody):
     full_name: Optional[str] = Field(None, max_length=5000)
     us_citizen: Optional[bool] = None
     enforced_jurisdiction_laws: Optional[bool] = None
@@ -203,7 +212,7 @@ class NominateIn(BaseModel):
     nominated_on: Optional[Day] = Field(None, description="The day of the nomination (default today; a past day records older history)")
 
 
-class NomineeUpdateIn(BaseModel):
+class NomineeUpdateIn(RequestBody):
     """Only the fields given are changed."""
 
     full_name: Optional[str] = Field(None, max_length=5000)
@@ -289,16 +298,16 @@ class NomineeDetail(BaseModel):
     standing: StandingOut
 
 
-class BackgroundIn(BaseModel):
+class BackgroundIn(RequestBody):
     result: Optional[str] = Field(None, max_length=100, description="passed or failed")
     completed_on: Optional[Day] = None
 
 
-class DayIn(BaseModel):
+class DayIn(RequestBody):
     on: Optional[Day] = Field(None, description="The date (enrolment and certification: default today)")
 
 
-class ExamIn(BaseModel):
+class ExamIn(RequestBody):
     score: StrictFloat = Field(description="Percent, 0 to 100; the pass mark is 70 (a number: true or \"90\" is refused)")
     taken_on: Optional[Day] = None
     exam: Optional[str] = Field(None, max_length=200, description="Needed only when the course has several examinations")

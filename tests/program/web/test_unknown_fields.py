@@ -1,0 +1,100 @@
+"""A field a request of the program API does not take is refused (422 naming each one), never ignored. Found by
+review: PATCH /nominees/{id} with {"background_result": "failed", "agency_id": 3, "moa_id": 5} answered 200 and
+changed nothing, which a client reads as done."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from g287.access import Actor
+from g287.db.models.audit import AuditEvent
+from g287.program import accounts
+from g287.web.app import create_app
+from tests.program.web.conftest import PASSWORD, sign_in, token_of
+from tests.program.world import SIGNED_PDF, TODAY, build
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+UNKNOWN = "this request does not take this field"
+
+
+@pytest.fixture
+def site(db):
+    """A world of its own (agency A's TFM MOA signed, WSO asked for; a novice and a certified veteran), with an
+    agency user of A and an administrator signed in: a request wrongly accepted changes no other test's world."""
+    with db.session() as session:
+        w = build(session, "certified")
+        accounts.add_user(session, Actor.command_line(), "agency-a", "agency_user", agency_id=w.agency_a, password=PASSWORD)
+        accounts.add_user(session, Actor.command_line(), "admin", "administrator", password=PASSWORD)
+    app = create_app(db)
+    clients = {}
+    for username in ("agency-a", "admin"):
+        clients[username] = TestClient(app)
+        assert sign_in(clients[username], username).status_code == 303
+    return SimpleNamespace(db=db, world=w, agency=clients["agency-a"], admin=clients["admin"])
+
+
+def fields_of(response) -> dict[str, str]:
+    return {item["field"]: item["message"] for item in response.json()["error"]["fields"]}
+
+
+def events(db) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def test_a_patch_with_fields_it_does_not_take_is_refused_naming_each(site):
+    agency = site.agency
+    url = f"/api/v1/program/nominees/{site.world.nominees['novice']}"
+    before, count = agency.get(url).json(), events(site.db)
+    response = agency.patch(url, json={"background_result": "failed", "agency_id": 3, "moa_id": 5, "us_citizen": False}, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 422, response.text
+    assert fields_of(response) == {"background_result": UNKNOWN, "agency_id": UNKNOWN, "moa_id": UNKNOWN}
+    assert agency.get(url).json() == before and events(site.db) == count  # not even the field it does take
+    nested = agency.patch(url, json={"service_periods": [{"start": "2010-01-01", "rank": "sergeant"}]}, headers={"X-CSRF-Token": token_of(agency)})
+    assert nested.status_code == 422 and fields_of(nested) == {"service_periods.0.rank": UNKNOWN}
+
+
+def test_every_json_body_of_the_program_api_refuses_a_field_it_does_not_take(site):
+    """Each JSON body the OpenAPI document declares says additionalProperties: false, and the API holds to it."""
+    officer, w = site.admin, site.world
+    document = officer.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    bodies = {}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if path.startswith("/api/v1/program") and "application/json" in content:
+                bodies[(method, path)] = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert len(bodies) >= 12, bodies  # the walk found the bodies
+    assert {name: schemas[name].get("additionalProperties") for name in bodies.values()} == {name: False for name in bodies.values()}
+    ids = {"nominee_id": w.nominees["veteran"], "moa_id": w.tfm, "agency_id": w.agency_b, "username": "nobody"}
+    count = events(site.db)
+    for (method, path), name in sorted(bodies.items()):
+        url = path.format(**ids)
+        response = officer.request(method.upper(), url, json={"surplus": 1}, headers={"X-CSRF-Token": token_of(officer)})
+        assert response.status_code == 422 and fields_of(response).get("surplus") == UNKNOWN, (method, url, response.text)
+    assert events(site.db) == count
+
+
+def test_the_signed_moa_upload_refuses_a_field_it_does_not_take(site):
+    officer = site.admin
+    url = f"/api/v1/program/moas/{site.world.wso}/signed"
+    people = [{"name": "Pat Example", "title": "Sheriff", "party": "agency"}, {"name": "Lee Official", "title": "Director", "party": "ICE", "badge": "7"}]
+    form = {"signed_on": TODAY.isoformat(), "signatories": json.dumps(people), "registry_agreement_id": "12"}
+    files = {"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")}
+    response = officer.post(url, data=form, files=files, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 422 and fields_of(response) == {"registry_agreement_id": UNKNOWN}, response.text
+    del form["registry_agreement_id"]
+    response = officer.post(url, data=form, files=files, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 422 and fields_of(response) == {"signatories[1].badge": UNKNOWN}, response.text
+    assert officer.get(f"/api/v1/program/applications/{site.world.application}").json()["moas"][1]["status"] == "requested"
+    accepted = officer.post(url, data={**form, "signatories": json.dumps(people[:1] + [{"name": "Lee Official", "title": "Director", "party": "ICE"}])}, files=files, headers={"X-CSRF-Token": token_of(officer)})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "signed", accepted.text
