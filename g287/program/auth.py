@@ -32,11 +32,12 @@ from g287.program.accounts import actor_for, hash_password, needs_rehash, normal
 from g287.program.validation import InvalidInput
 from g287.wording import counted
 
+WRONG_CREDENTIALS = "wrong user name or password"  # also a disabled account's answer, whatever the password
 KEEP_ATTEMPTS = dt.timedelta(days=1)  # attempts older than this (and than the window) are pruned
 
 
 class LoginRefused(G287Error):
-    """Wrong credentials, a disabled account, or a lockout; `retry_after` (seconds) is set for a lockout."""
+    """Wrong credentials (a disabled account's too), or a lockout; `retry_after` (seconds) is set for a lockout."""
 
     def __init__(self, message: str, retry_after: int | None = None):
         self.retry_after = retry_after
@@ -84,11 +85,12 @@ def login(db: Database, username: str, password: str, client: str | None, *, now
             user = session.scalars(select(User).where(User.username == name)).first()
             if user is None:
                 spend_a_verification(password or "")
-                refusal = LoginRefused("wrong user name or password")
-            elif not password_matches(user.password_hash, password or ""):
-                refusal = LoginRefused("wrong user name or password")
-            elif user.disabled_at is not None:
-                refusal = LoginRefused("this account is disabled")
+                refusal = LoginRefused(WRONG_CREDENTIALS)
+            elif not password_matches(user.password_hash, password or "") or user.disabled_at is not None:
+                # A disabled account is answered as a wrong password is, whatever the password: "disabled" for the
+                # right one only would tell whoever tries passwords that they found it (the account may be enabled
+                # again, the person may use it elsewhere), and "disabled" for any would tell which names exist.
+                refusal = LoginRefused(WRONG_CREDENTIALS)
         session.add(LoginAttempt(at=now, username=name, client=client_key, succeeded=refusal is None))
         if refusal is None:
             if needs_rehash(user.password_hash):

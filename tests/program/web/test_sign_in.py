@@ -1,0 +1,56 @@
+"""Signing in through the form and the API (found by review of the web interface): a disabled account's answer
+does not depend on the password."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from g287.access import Actor
+from g287.program import accounts
+from g287.web.app import create_app
+from tests.program.web.conftest import PASSWORD, csrf_of, token_of
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+ADMIN = Actor.command_line()
+
+
+@pytest.fixture
+def site(db):
+    """A registry of its own with an administrator and a program officer (failed logins here lock out no other
+    test's accounts)."""
+    with db.session() as session:
+        accounts.add_user(session, ADMIN, "admin", "administrator", password=PASSWORD)
+        accounts.add_user(session, ADMIN, "olga", "program_officer", password=PASSWORD)
+    app = create_app(db)
+    app.db = db
+    return app
+
+
+def form_sign_in(client: TestClient, username: str, password: str):
+    page = client.get("/program/login")
+    return client.post("/program/login", data={"username": username, "password": password, "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+
+
+def api_sign_in(client: TestClient, username: str, password: str):
+    return client.post("/api/v1/program/session", json={"username": username, "password": password}, headers={"X-CSRF-Token": token_of(client)})
+
+
+def test_a_disabled_account_answers_the_same_whatever_the_password(site):
+    with site.db.session() as session:
+        accounts.disable_user(session, ADMIN, "olga")
+    visitor = TestClient(site)
+    answers = set()
+    for password in (PASSWORD, "not the password"):
+        form = form_sign_in(visitor, "olga", password)
+        api = api_sign_in(visitor, "olga", password)
+        assert form.status_code == api.status_code == 401, (form.text, api.text)
+        message = api.json()["error"]["message"]
+        assert message in form.text
+        answers.add(message)
+    assert answers == {"wrong user name or password"}  # as for a name no account has
+    assert api_sign_in(visitor, "nobody", "not the password").json()["error"]["message"] == "wrong user name or password"
