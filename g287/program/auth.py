@@ -67,9 +67,11 @@ def _client_key(client: str | None) -> str:
     return (client or "unknown")[:64]
 
 
-def login(db: Database, username: str, password: str, client: str | None, *, now: dt.datetime | None = None) -> LoginResult:
-    """Check a user name and password; on success open a session. Failures are recorded (and committed) before
-    the refusal is raised, so throttling sees them."""
+def login(db: Database, username: str, password: str, client: str | None, *, replacing: str | None = None, now: dt.datetime | None = None) -> LoginResult:
+    """Check a user name and password; on success open a session, and end the session the request arrived with
+    (`replacing`, its token), in the same transaction: signing in again, as the same user or another, must not leave
+    the old session alive for whoever holds its token. Failures are recorded (and committed) before the refusal is
+    raised, so throttling sees them; a refused sign-in ends nothing."""
     authorize(Actor.public(), "account.login")
     now = now or utc_now()
     name = normalize_username(username)[:64]
@@ -100,6 +102,7 @@ def login(db: Database, username: str, password: str, client: str | None, *, now
             login_session = LoginSession(user_id=user.id, token_sha256=token_digest(token), created_at=now, expires_at=expires_at)
             session.add(login_session)
             session.flush()
+            _end_session(session, replacing, now, replaced_by=login_session.id)
             actor = actor_for(user)
             audit.record(session, actor, "account.login", "user", user.id, after={"session_id": login_session.id, "expires_at": expires_at.isoformat()})
             result = LoginResult(token, actor, expires_at)
@@ -173,15 +176,22 @@ def actor_for_token(session: Session, token: str | None, *, now: dt.datetime | N
 
 def logout(session: Session, token: str | None) -> bool:
     """End a session (idempotent); returns whether a live session was ended."""
+    return _end_session(session, token, utc_now())
+
+
+def _end_session(session: Session, token: str | None, now: dt.datetime, *, replaced_by: int | None = None) -> bool:
+    """End the session of this token unless it has ended already, writing `account.logout` for its user (with the
+    session that replaced it, when a new sign-in ended it); returns whether a session was ended."""
     if not token:
         return False
     login_session = session.scalars(select(LoginSession).where(LoginSession.token_sha256 == token_digest(token), LoginSession.ended_at.is_(None))).first()
     if login_session is None:
         return False
     user = session.get(User, login_session.user_id)
-    login_session.ended_at = utc_now()
+    login_session.ended_at = now
     session.flush()
-    audit.record(session, actor_for(user), "account.logout", "user", user.id, after={"session_id": login_session.id})
+    ended = {"session_id": login_session.id} if replaced_by is None else {"session_id": login_session.id, "replaced_by_session_id": replaced_by}
+    audit.record(session, actor_for(user), "account.logout", "user", user.id, after=ended)
     return True
 
 

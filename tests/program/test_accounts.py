@@ -55,6 +55,16 @@ def test_login_opens_a_session_whose_actor_acts_for_the_agency(db, people):
         assert auth.logout(session, result.token) is False
 
 
+def test_signing_in_again_ends_the_session_it_replaces(db, people):
+    first = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    with pytest.raises(auth.LoginRefused):
+        auth.login(db, "olga", "wrong", "198.51.100.1", replacing=first.token)  # refused: ends nothing
+    second = auth.login(db, "alice", people["alice"].password, "198.51.100.1", replacing=first.token)
+    with db.session() as session:
+        assert auth.actor_for_token(session, first.token) is None
+        assert auth.actor_for_token(session, second.token) == second.actor
+
+
 def test_sessions_expire(db, people, monkeypatch):
     monkeypatch.setenv("G287_SESSION_HOURS", "1")
     result = auth.login(db, "olga", "correct horse battery", "198.51.100.1")

@@ -47,7 +47,7 @@ async def login(request: Request):
     username, target = text(values, "username") or "", safe_next(text(values, "next"))
     try:
         check_csrf(request, caller, text(values, CSRF_FIELD))
-        result = auth.login(site_of(request).db, username, text(values, "password") or "", client_address(request))
+        result = auth.login(site_of(request).db, username, text(values, "password") or "", client_address(request), replacing=caller.token)
     except G287Error as error:
         problem = problem_of(error)
         return page(request, "program/login.html", status=problem.status, headers=problem.headers(), problem=problem, username=username, next=target)

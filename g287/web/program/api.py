@@ -67,7 +67,7 @@ def get_session(request: Request):
 def sign_in(request: Request, body: schemas.LoginIn, response: Response, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     caller = caller_of(request)
     check_csrf(request, caller, x_csrf_token)
-    result = auth.login(site_of(request).db, body.username, body.password, request.client.host if request.client else None)
+    result = auth.login(site_of(request).db, body.username, body.password, request.client.host if request.client else None, replacing=caller.token)
     site_of(request).changed()
     set_session_cookie(request, response, result.token, result.expires_at)
     return {

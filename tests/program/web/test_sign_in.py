@@ -1,14 +1,17 @@
 """Signing in through the form and the API (found by review of the web interface): a disabled account's answer
-does not depend on the password."""
+does not depend on the password, and signing in again ends the session the request came with."""
 
 from __future__ import annotations
 
 import warnings
 
 import pytest
+from sqlalchemy import select
 
 from g287.access import Actor
+from g287.db.models.audit import AuditEvent
 from g287.program import accounts
+from g287.web.program.core import SESSION_COOKIE
 from g287.web.app import create_app
 from tests.program.web.conftest import PASSWORD, csrf_of, token_of
 
@@ -54,3 +57,29 @@ def test_a_disabled_account_answers_the_same_whatever_the_password(site):
         answers.add(message)
     assert answers == {"wrong user name or password"}  # as for a name no account has
     assert api_sign_in(visitor, "nobody", "not the password").json()["error"]["message"] == "wrong user name or password"
+
+
+def session_of(client: TestClient) -> dict:
+    return client.get("/api/v1/program/session").json()
+
+
+@pytest.mark.parametrize("again", [form_sign_in, api_sign_in])
+@pytest.mark.parametrize("first", [form_sign_in, api_sign_in])
+def test_signing_in_again_ends_the_session_the_request_came_with(site, first, again):
+    browser = TestClient(site)
+    assert first(browser, "olga", PASSWORD).status_code in (200, 303)
+    old_token = browser.cookies[SESSION_COOKIE]
+    assert session_of(browser)["username"] == "olga"
+    # Again, as another user: the new session is open, and the old token names no session any more.
+    assert again(browser, "admin", PASSWORD).status_code in (200, 303)
+    new_token = browser.cookies[SESSION_COOKIE]
+    assert new_token != old_token and session_of(browser)["username"] == "admin"
+    holder_of_the_old_token = TestClient(site, cookies={SESSION_COOKIE: old_token})
+    assert session_of(holder_of_the_old_token)["signed_in"] is False
+    with site.db.session() as session:
+        ended = session.scalars(select(AuditEvent).where(AuditEvent.action == "account.logout")).one()
+        opened = session.scalars(select(AuditEvent).where(AuditEvent.action == "account.login").order_by(AuditEvent.id.desc())).first()
+    assert ended.after["replaced_by_session_id"] == opened.after["session_id"] and ended.id < opened.id
+    # A refused sign-in ends nothing.
+    assert again(browser, "olga", "not the password").status_code == 401
+    assert session_of(browser)["username"] == "admin"
