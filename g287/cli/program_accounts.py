@@ -13,7 +13,8 @@ from g287.access import Actor
 from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
 from g287.program import accounts, demo
 from g287.errors import G287Error
-from g287.program.audit_log import AuditFilter, actor_problem, object_problem, read_events
+from g287.program.audit_log import AuditFilter, read_events
+from g287.program.validation import InvalidInput
 from g287.wording import counted
 
 
@@ -121,11 +122,16 @@ def audit_command(actor, action, object_ref, since, until, limit, as_json):
         limit=limit,
     )
     with state().db.session() as session:
-        # an id that names nothing would list no event, which reads as "nothing happened to it": say so instead
-        for option, value, problem in (("--object", object_ref, object_problem(session, wanted.object_type, wanted.object_id)), ("--actor", actor, actor_problem(session, actor))):
-            if problem:
-                raise G287Error(f"{option} {value!r}: {problem}")
-        events = read_events(session, Actor.command_line(), wanted)
+        try:
+            events = read_events(session, Actor.command_line(), wanted)
+        except InvalidInput as error:
+            # An actor or a record that does not exist is refused by the service, naming its filter: said here
+            # with the option that was given.
+            options = {"object_id": f"--object {object_ref!r}", "actor": f"--actor {actor!r}"}
+            named = [f"{option}: {error.fields[name]}" for name, option in options.items() if name in error.fields]
+            if named:
+                raise G287Error("; ".join(named)) from None
+            raise
     if as_json:
         print_json(events)
         return

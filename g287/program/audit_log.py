@@ -99,6 +99,13 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
         filter_text(name, value if isinstance(value, str) else None)
     if wanted.since and wanted.until and wanted.since > wanted.until:
         raise InvalidInput({"until": "must not be before since"})
+    # A filter naming an actor or a record that does not exist is refused, on every path (the command line, the
+    # site and the API): an empty answer would read as "nothing happened". Checked only once the actor may read
+    # the log, so the answer tells nobody else which users and records exist.
+    object_id = None if wanted.object_id is None else str(wanted.object_id)
+    unknown = {"actor": actor_problem(session, wanted.actor), "object_id": object_problem(session, wanted.object_type, object_id)}
+    if any(unknown.values()):
+        raise InvalidInput({name: problem for name, problem in unknown.items() if problem})
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(wanted.limit)
     if wanted.actor:
         label = wanted.actor
@@ -113,8 +120,8 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
             query = query.where(AuditEvent.action == wanted.action)
     if wanted.object_type:
         query = query.where(AuditEvent.object_type == wanted.object_type)
-    if wanted.object_id is not None:
-        query = query.where(AuditEvent.object_id == str(wanted.object_id))
+    if object_id is not None:
+        query = query.where(AuditEvent.object_id == object_id)
     if wanted.since:
         query = query.where(AuditEvent.at >= dt.datetime.combine(wanted.since, dt.time(), dt.timezone.utc))
     if wanted.until:

@@ -13,8 +13,9 @@ from g287.catalog import MODEL_CODES
 from g287.errors import AccessDenied
 from g287.program import agencies, audit_log, training
 from g287.program.audit_log import AuditFilter
+from g287.program.validation import InvalidInput
 from g287.web.app import site_of
-from g287.web.program.core import FilterId, PrivateRoute, caller_of, page
+from g287.web.program.core import FilterId, PrivateRoute, caller_of, page, problem_of
 from g287.web.params import Day
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
@@ -57,6 +58,12 @@ def audit_page(
     limit: int = Query(200, ge=1, le=10000),
 ):
     wanted = AuditFilter(actor=actor or None, action=action or None, object_type=object_type or None, object_id=object_id or None, since=since, until=until, limit=limit)
-    with site_of(request).db.session() as session:
-        events = audit_log.read_events(session, caller_of(request).actor, wanted)
+    try:
+        with site_of(request).db.session() as session:
+            events = audit_log.read_events(session, caller_of(request).actor, wanted)
+    except InvalidInput as error:
+        # A filter refused (an actor or a record that does not exist, a bad date range) is shown beside its field,
+        # with the filters as given, instead of an empty list that would read as "nothing happened".
+        problem = problem_of(error)
+        return page(request, "program/audit.html", status=problem.status, problem=problem, events=[], wanted=wanted)
     return page(request, "program/audit.html", events=events, wanted=wanted)

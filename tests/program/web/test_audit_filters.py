@@ -1,0 +1,58 @@
+"""The audit log's filters on the site and through the API refuse an actor or a record that does not exist, naming
+the filter, as the command line does: an empty list would read as "nothing happened" (found by review of the web
+interface: ?actor=nosuchuser, ?actor=user:999 and ?object_type=nominee&object_id=999 answered an empty list)."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+NO_USER_NAMED = "no user has this name (an actor is a user name, user:ID, cli:NAME or system)"
+
+
+def fields_of(response) -> dict[str, str]:
+    return {item["field"]: item["message"] for item in response.json()["error"]["fields"]}
+
+
+@pytest.mark.parametrize(
+    "query, problems",
+    [
+        ("actor=nosuchuser", {"actor": NO_USER_NAMED}),
+        ("actor=user:999", {"actor": "no such user"}),
+        ("actor=user:abc", {"actor": "malformed actor: user:ID takes a user's id, a whole number (or give the user name)"}),
+        ("object_type=nominee&object_id=999", {"object_id": "no such nominee"}),
+        ("object_type=nominee&object_id=abc", {"object_id": "malformed object reference: the id of a nominee is a whole number (TYPE:ID, e.g. nominee:3)"}),
+        ("actor=nosuchuser&object_type=application&object_id=999", {"actor": NO_USER_NAMED, "object_id": "no such application"}),
+    ],
+)
+def test_a_filter_on_what_does_not_exist_is_refused_naming_it(clients, query, problems):
+    officer = clients["program_officer"]
+    response = officer.get(f"/api/v1/program/audit?{query}")
+    assert response.status_code == 422 and fields_of(response) == problems, response.text
+    page = officer.get(f"/program/audit?{query}")
+    assert page.status_code == 422
+    text = html.unescape(page.text)
+    for name, problem in problems.items():
+        assert problem in text
+        field = {"actor": "a-actor", "object_id": "a-id"}[name]
+        assert f'id="{field}" name="{name}"' in page.text and 'aria-invalid="true"' in page.text.split(f'id="{field}"', 1)[1].split(">", 1)[0]
+    assert "No event matches" not in page.text  # no empty list that reads as "nothing happened"
+    assert 'value="nosuchuser"' in page.text or "nosuchuser" not in query  # the filters as given, to correct them
+
+
+def test_filters_on_what_exists_still_answer(program_world, clients):
+    officer = clients["program_officer"]
+    for query in ("actor=officer", "actor=cli:nobody-yet", "actor=system", f"object_type=nominee&object_id={program_world.novice}", "object_type=alias&object_id=TX:anything"):
+        response = officer.get(f"/api/v1/program/audit?{query}")
+        assert response.status_code == 200, (query, response.text)
+        assert officer.get(f"/program/audit?{query}").status_code == 200
+    assert officer.get(f"/api/v1/program/audit?object_type=nominee&object_id={program_world.novice}").json()  # its nomination at least
+
+
+def test_who_may_not_read_the_log_learns_nothing_from_a_filter(clients):
+    """Access is checked before the filters: an agency user is refused alike for a user that exists and one that
+    does not (the answer tells nobody else which users and records exist)."""
+    agency = clients["own_agency"]
+    for query in ("actor=nosuchuser", "actor=officer", "object_type=nominee&object_id=999"):
+        assert agency.get(f"/api/v1/program/audit?{query}").status_code == 403
