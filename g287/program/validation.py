@@ -14,6 +14,11 @@ from g287.xmlchars import NOT_IN_XML
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible, they make text
+# display in another order than it is stored ("a\u202eb" and its neighbours shown reversed), so a nominee's or an
+# agency's name read on a page or in a document would not be the name recorded, searched for and audited.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROL_PROBLEM = "contains bidirectional control characters (U+202A to U+202E, U+2066 to U+2069), which change the order text is shown in"
 # Every character XML 1.0 cannot hold (C0 controls other than tab and line breaks, lone surrogates, U+FFFE and
 # U+FFFF): the DOCX documents are XML, and the databases refuse lone surrogates (not UTF-8) and PostgreSQL NUL.
 # JSON can carry all of them ("\u0000", "\ud800"), so they are refused before they are stored.
@@ -76,6 +81,9 @@ class Checker:
             text = " ".join(text.split())
         if CONTROL.search(text):
             self.fail(name, "contains control characters")
+            return None
+        if BIDI_CONTROL.search(text):
+            self.fail(name, BIDI_CONTROL_PROBLEM)
             return None
         if NOT_IN_XML.search(text):
             self.fail(name, UNSTORABLE_PROBLEM)

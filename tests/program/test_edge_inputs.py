@@ -12,7 +12,7 @@ from sqlalchemy import select
 from g287.access import Actor
 from g287.db.models.program import LoginAttempt
 from g287.errors import AccessDenied, NotFound
-from g287.program import accounts, applications, audit_log, auth, documents, nominees, training, views
+from g287.program import accounts, agencies, applications, audit_log, auth, documents, nominees, training, views
 from g287.program.audit_log import AuditFilter
 from g287.program.rules import evaluate
 from g287.program.validation import InvalidInput, NOT_IN_XML
@@ -87,6 +87,27 @@ def test_text_fields_refuse_characters_no_document_or_database_can_hold(world, c
         problem = refused(lambda: nominees.update_nominee(session, w.user_a, w.nominees["novice"], full_name=f"Nova{character}Novice", today=TODAY), "full_name")
         assert problem in ("contains characters that cannot be stored", "contains control characters")
         refused(lambda: applications.submit_letter(session, w.user_b, w.agency_b, letter(models=["JEM"], justification=f"x{character}y"), today=TODAY), "justification")
+
+
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+@pytest.mark.parametrize("character", BIDI_CONTROLS, ids=[f"U+{ord(c):04X}" for c in BIDI_CONTROLS])
+def test_text_fields_refuse_bidirectional_controls_naming_the_field(world, character):
+    """A nominee named "a" U+202E "b" was stored and shown: a name displayed in another order than it is recorded
+    (found by review). Refused in every text field, as control characters are, naming the field."""
+    db, w = world
+    problem = "contains bidirectional control characters (U+202A to U+202E, U+2066 to U+2069), which change the order text is shown in"
+    with db.session() as session:
+        assert refused(lambda: nominees.nominate(session, w.user_a, w.tfm, full_name=f"a{character}b", today=TODAY), "full_name") == problem
+        assert refused(lambda: nominees.update_nominee(session, w.user_a, w.nominees["novice"], full_name=f"Nova {character}Novice", today=TODAY), "full_name") == problem
+        assert refused(lambda: agencies.create_agency(session, ADMIN, f"Evil{character}ton Police Department", "FL", "municipality"), "name") == problem
+        assert refused(lambda: accounts.add_user(session, ADMIN, "mallory", "program_officer", display_name=f"Mal{character}lory"), "display_name") == problem
+        refused(lambda: applications.submit_letter(session, w.user_b, w.agency_b, letter(models=["JEM"], contact_name=f"Sam{character} Sample"), today=TODAY), "contact_name")
+        assert nominees.list_nominees(session, OFFICER) and all(character not in n["full_name"] for n in nominees.list_nominees(session, OFFICER))
+    # Other scripts and the bidirectional marks that do not reorder (U+200E, U+200F) stay names like any other.
+    with db.session() as session:
+        assert nominees.nominate(session, w.user_a, w.tfm, full_name="\u05e9\u05e8\u05d4 Levi\u200e", today=TODAY).full_name == "\u05e9\u05e8\u05d4 Levi\u200e"
 
 
 def test_a_docx_drops_characters_xml_cannot_hold(sqlite_db):

@@ -105,3 +105,17 @@ def test_the_agency_cannot_rename_a_vetted_nominee_through_the_api_or_the_form(s
     assert response.status_code == 200, response.text
     with db.session() as session:
         assert nominees.nominee_detail(session, OFFICER, trainee)["full_name"] == "Tess Trainee-Corrected"
+
+
+def test_a_name_with_a_bidirectional_override_is_refused_through_the_api_and_the_form(site):
+    """"a" U+202E "b" was stored and shown (found by review): 422 naming the field, and nothing recorded."""
+    db, w, _, clients = site
+    agency = clients["agency-a"]
+    problem = "contains bidirectional control characters (U+202A to U+202E, U+2066 to U+2069), which change the order text is shown in"
+    response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json={"full_name": "a\u202eb"}, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 422 and fields_of(response) == {"full_name": problem}, response.text
+    page = f"/program/applications/{w.application}"
+    response = agency.post(f"/program/moas/{w.tfm}/nominees", data={"full_name": "a\u2067b\u2069", "csrf_token": csrf_of(agency.get(page).text)}, follow_redirects=False)
+    assert response.status_code == 422 and problem in response.text
+    with db.session() as session:
+        assert [n["full_name"] for n in nominees.list_nominees(session, OFFICER)] == ["Tess Trainee"]
