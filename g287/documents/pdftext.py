@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from g287.documents import pdfstreams
 from g287.errors import G287Error
 
 # pdfminer and pypdf log every oddity of real-world PDFs as warnings; the reading reports what matters itself.
@@ -117,9 +118,10 @@ def text_layer(path: Path, page_count: int) -> list[PageLayout]:
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
+    pdfstreams.install()
     pages: list[PageLayout] = []
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, pdfstreams.document_budget() as budget:
             document = PDFDocument(PDFParser(handle), password="")
             manager = PDFResourceManager(caching=True)
             device = PDFPageAggregator(manager, laparams=LAParams(all_texts=True))
@@ -129,12 +131,18 @@ def text_layer(path: Path, page_count: int) -> list[PageLayout]:
                 try:
                     interpreter.process_page(page)
                     _collect(device.get_result(), layout)
+                except pdfstreams.StreamTooLarge:
+                    raise
                 except Exception as error:  # one damaged page: keep going, say so
                     layout.fragments.clear()
                     layout.error = _one_line(error)
+                if budget.exceeded:  # over the limit even where pdfminer caught the exception itself
+                    raise pdfstreams.StreamTooLarge(budget.exceeded)
                 pages.append(layout)
     except DocumentError:
         raise
+    except pdfstreams.StreamTooLarge as error:
+        raise DocumentError(path.name, f"damaged or too large PDF: {error}, far more than any MOA; not read") from None
     except Exception as error:
         raise DocumentError(path.name, f"damaged PDF: {_one_line(error)}") from None
     # pypdf and pdfminer count pages alike on sound files; keep the count check_pdf gave, padding if needed

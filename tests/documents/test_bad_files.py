@@ -168,3 +168,87 @@ def test_the_command_line_imports_with_several_workers(tmp_path):
         "g287: error: junk.pdf: not a PDF: the file does not start with a PDF header",
     ]
     assert result.stdout.startswith(f"{SOURCE.name}: stored as ")
+
+
+# A small file whose streams unpack to gigabytes (a "PDF bomb"): refused before the memory is taken.
+
+
+def bomb(tmp_path, name="bomb.pdf"):
+    """A 33 KB PDF whose one page unpacks to just over the limit of one stream (32 MB of spaces after a line)."""
+    from g287.documents.pdfstreams import MAX_STREAM_BYTES
+    from tests.documents.pdfmaker import TEXT_PAGE, flate, pages_pdf
+
+    path = tmp_path / name
+    path.write_bytes(pages_pdf([flate(TEXT_PAGE + b" " * MAX_STREAM_BYTES)]))
+    return path
+
+
+def test_a_page_that_unpacks_beyond_the_limit_is_refused_and_changes_nothing(db, actor, tmp_path):
+    from g287.registry.ingest import ingest_file
+
+    ingest_file(db, PUBLICATION, actor)
+    import_paths(db, [str(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf"))], actor)
+    path = bomb(tmp_path)
+    assert path.stat().st_size < 100_000
+    before, files = snapshot(db), Archive(settings.documents_dir()).listing()
+    report = import_paths(db, [str(path)], actor)
+    assert not report.results
+    assert [e["error"] for e in report.errors] == [
+        "bomb.pdf: damaged or too large PDF: a stream unpacks to more than 32 MB, far more than any MOA; not read"
+    ]
+    assert snapshot(db) == before and Archive(settings.documents_dir()).listing() == files
+
+
+def test_the_streams_of_one_document_together_have_a_limit(tmp_path, monkeypatch):
+    from g287.documents import pdfstreams
+    from tests.documents.pdfmaker import TEXT_PAGE, flate, pages_pdf
+
+    monkeypatch.setattr(pdfstreams, "MAX_STREAM_BYTES", 1024 * 1024)
+    monkeypatch.setattr(pdfstreams, "MAX_DOCUMENT_BYTES", 3 * 1024 * 1024)
+    page = flate(TEXT_PAGE + b" " * 900_000)  # under the limit of a stream
+    fits, too_many = tmp_path / "fits.pdf", tmp_path / "too_many.pdf"
+    fits.write_bytes(pages_pdf([page] * 3))
+    too_many.write_bytes(pages_pdf([page] * 4))
+    assert [layout.fragments[0].text for layout in read_text_layer(fits).layouts] == ["Memorandum of Agreement"] * 3
+    with pytest.raises(DocumentError, match=r"^too_many.pdf: damaged or too large PDF: its streams unpack to more than 3 MB in all"):
+        read_text_layer(too_many)
+
+
+def test_every_filter_that_can_expand_stops_at_the_limit():
+    import zlib
+
+    from pypdf._codecs._codecs import LzwCodec
+
+    from g287.documents.pdfstreams import StreamTooLarge, inflate, lzw, run_length
+
+    data = b"a" * 100_000
+    run = bytes([129, ord("a")]) * 800 + b"\x80"  # 800 runs of 128 a's
+    assert inflate(zlib.compress(data), 100_000) == data
+    assert lzw(LzwCodec().encode(data), 100_000) == data
+    assert run_length(run, 102_400) == b"a" * 102_400
+    for unpack, packed in ((inflate, zlib.compress(data)), (lzw, LzwCodec().encode(data)), (run_length, run)):
+        with pytest.raises(StreamTooLarge, match="a stream unpacks to more than 1,000 bytes"):
+            unpack(packed, 1000)
+
+
+def test_damaged_compressed_streams_read_as_pdfminer_reads_them():
+    """A stream cut short gives what it holds; one whose checksum (its last bytes) is wrong, all of it; one damaged
+    earlier, nothing."""
+    import zlib
+
+    from g287.documents.pdfstreams import inflate
+
+    data = bytes(range(256)) * 1000
+    packed = zlib.compress(data)
+    assert data.startswith(inflate(packed[: len(packed) // 2], 10**6)) and len(inflate(packed[: len(packed) // 2], 10**6)) > 1000
+    assert inflate(packed[:-1] + bytes([packed[-1] ^ 0xFF]), 10**6) == data
+    assert inflate(packed[:2] + b"\xff" * 50 + packed[52:], 10**6) == b""
+
+
+def test_the_command_line_refuses_a_pdf_bomb_in_one_line(tmp_path):
+    path = bomb(tmp_path)
+    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_DOCUMENTS_DIR=str(tmp_path / "archive"))
+    result = subprocess.run([sys.executable, "-m", "g287", "documents", "import", str(path)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"g287: error: {path.name}: damaged or too large PDF: a stream unpacks to more than 32 MB, far more than any MOA; not read"]
+    assert not (tmp_path / "archive" / "sha256").exists()

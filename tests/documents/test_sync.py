@@ -381,3 +381,19 @@ def test_documents_of_a_host_that_cannot_be_asked_are_not_checked_nor_broken(sql
         # ICE's page could not be asked either: it is the sync's failure (above), not a broken link (it was one before)
         assert queries.broken_links(session) == []
     assert sum(1 for line in progress if line.startswith("fetching")) == 2  # the page, and the first document of the host
+
+
+def test_a_pdf_bomb_served_for_an_moa_is_a_broken_link_and_nothing_is_kept(sqlite_db, actor, ice):
+    from g287.documents.pdfstreams import MAX_STREAM_BYTES
+    from tests.documents.pdfmaker import TEXT_PAGE, flate, pages_pdf
+
+    without_failures(ice)
+    name = "OwyheeCoID_TFM_MOA_03.07.25.pdf"
+    ice.routes[MOAS + name] = Route(pages_pdf([flate(TEXT_PAGE + b" " * MAX_STREAM_BYTES)]), "application/pdf")
+    report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert not report.failed and report.documents["stored"] == 2
+    problem = next(b["problem"] for b in report.broken if b["url"].endswith(name))
+    assert problem == "damaged or too large PDF: a stream unpacks to more than 32 MB, far more than any MOA; not read"
+    with sqlite_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Document).where(Document.kind == "pdf")) == 2
+    assert not (settings.documents_dir() / "partial" / f"{url_key(ice.url(MOAS + name))}.part").exists()
