@@ -10,7 +10,7 @@ from rich.table import Table
 from g287.access import Actor
 from g287.cli.common import RECORD_ID, GivenPath, console, database_option, err_console, json_option, print_json, state
 from g287.db.ids import MAX_ID
-from g287.documents import queries, store
+from g287.documents import queries, settings, store
 from g287.documents.importer import import_paths
 from g287.documents.search import search as search_documents
 from g287.errors import G287Error
@@ -267,6 +267,7 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
         message = {"documents": sum(counts)}
         print_json(message) if as_json else click.echo(f"facts extracted again from {counted(sum(counts), 'document')}")
         return
+    settings.check_reading_settings()  # a bad setting is one line before anything, not one per document
     targets = list(sha256)
     if unread:
         with db.session() as session:

@@ -63,6 +63,7 @@ def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
 
 def import_paths(db: Database, arguments: list[str], actor: Actor, *, ocr: bool | None = None, on_result=None, on_error=None) -> ImportReport:
     authorize(actor, "documents.add")
+    settings.check_reading_settings()
     files, skipped = expand(arguments)
     report = ImportReport(skipped=skipped)
     with db.session(writing=True) as session:

@@ -25,6 +25,9 @@ from g287.documents.pdftext import Fragment, clean
 
 RENDER_TIMEOUT = 120  # seconds per page; a page that takes longer is left unread rather than blocking a sync
 OCR_TIMEOUT = 300
+# A page poppler cannot allocate (its size in pixels too large: a huge MediaBox, a huge dpi) is answered with a 1 x 1
+# pixel image and exit status 0 ("Bogus memory allocation size" on stderr); no page OCR can read is that small.
+MIN_RENDERED_PIXELS = 8
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class OcrPage:
     words: list[Word]
     confidence: float | None  # mean word confidence, 0-100
     error: str | None = None
+    unrenderable: bool = False  # the error is that the page cannot be rendered (not a failure that may pass)
 
     def fragments(self, keep=lambda box: True) -> list[Fragment]:
         """The words grouped into fragments, leaving out the words `keep` rejects (e.g. words a text layer has)."""
@@ -77,7 +81,11 @@ def ocr_page(pdf: Path, number: int, *, dpi: int, language: str) -> OcrPage:
             return OcrPage(number, [], None, "rendering the page took too long")
         png = image.with_suffix(".png")
         if rendered.returncode != 0 or not png.exists():
-            return OcrPage(number, [], None, "the page cannot be rendered: " + _first_line(rendered.stderr))
+            return OcrPage(number, [], None, "the page cannot be rendered: " + _first_line(rendered.stderr), unrenderable=True)
+        width, height = png_size(png)
+        if width < MIN_RENDERED_PIXELS or height < MIN_RENDERED_PIXELS:
+            why = f"the page cannot be rendered at {dpi} dpi: pdftoppm made an image of {width} x {height} pixels ({_first_line(rendered.stderr)})"
+            return OcrPage(number, [], None, why, unrenderable=True)
         try:
             result = subprocess.run(
                 ["tesseract", str(png), "stdout", "-l", language, "--psm", "3", "tsv"], capture_output=True, env=env, timeout=OCR_TIMEOUT
@@ -99,6 +107,15 @@ def ocr_pages(pdf: Path, numbers: list[int], *, dpi: int, language: str, workers
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(lambda n: ocr_page(pdf, n, dpi=dpi, language=language), numbers)
         return {page.number: page for page in results}
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG image, from its header (0 x 0 when it is not a PNG)."""
+    with open(path, "rb") as handle:
+        head = handle.read(24)
+    if len(head) < 24 or not head.startswith(b"\x89PNG\r\n\x1a\n") or head[12:16] != b"IHDR":
+        return 0, 0
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 def parse_tsv(tsv: str) -> tuple[list[Word], float | None]:

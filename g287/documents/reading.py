@@ -164,6 +164,8 @@ def _page(layout: PageLayout, ocr_result, wanted_ocr: bool, ocr_on: bool, engine
         note = "OCR unavailable: Tesseract (tesseract-ocr) or pdftoppm (poppler-utils) is not installed"
     else:
         note = "not OCR'd in this reading"
+    if ocr_result is not None and ocr_result.unrenderable:  # OCR had nothing to read: never "read by OCR, no text"
+        return ReadPage(layout.number, "unreadable", text_fragments, note=f"{layout.error}; {note}" if layout.error else note)
     if layout.error and not text_fragments:
         return ReadPage(layout.number, "unreadable" if ocr_result is not None else "unread", [], note=f"{layout.error}; {note}")
     return ReadPage(layout.number, "unread", text_fragments, note=note)

@@ -41,8 +41,16 @@ def ocr_enabled() -> bool:
     return value == "auto"
 
 
+# A letter page at 1200 dpi is 10,200 x 13,200 pixels, already more than OCR needs (it reads best near 300); at
+# 20,000 dpi poppler cannot allocate the page at all and answers with a 1 x 1 pixel image.
+MAX_OCR_DPI = 1200
+
+
 def ocr_dpi() -> int:
-    return config.env_count("G287_OCR_DPI", 300, 72, "dots per inch")
+    value = config.env_count("G287_OCR_DPI", 300, 72, "dots per inch")
+    if value > MAX_OCR_DPI:
+        raise G287Error(f"setting G287_OCR_DPI={os.environ['G287_OCR_DPI']!r}: must be at most {MAX_OCR_DPI} dots per inch (OCR reads best at 300)")
+    return value
 
 
 def ocr_language() -> str:
@@ -52,6 +60,14 @@ def ocr_language() -> str:
 def workers() -> int:
     """Processes used to read and OCR pages in parallel (G287_WORKERS, default: every core)."""
     return config.env_count("G287_WORKERS", os.cpu_count() or 1, 1, "processes")
+
+
+def check_reading_settings() -> None:
+    """One clear G287Error for a bad setting of reading and OCR, before anything is read or recorded (not one per
+    file, half-way through)."""
+    ocr_enabled()
+    ocr_dpi()
+    workers()
 
 
 @dataclass(frozen=True)

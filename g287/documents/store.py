@@ -160,6 +160,7 @@ def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, 
     facts are replaced, and the listings that link it are checked again. `reading` is a reading of the same file
     made elsewhere (e.g. OCR done in parallel), used instead of reading it here."""
     authorize(actor, "documents.reread")
+    settings.check_reading_settings()
     with db.session() as session:
         document = document_by_sha(session, sha256)
         if document.kind != "pdf":
@@ -209,17 +210,18 @@ def recheck(db: Database, actor: Actor, sha256: str | None = None) -> int:
 
 
 def _keep_earlier_ocr(db: Database, document_id: int, reading: DocumentReading) -> DocumentReading:
-    """Pages OCR'd before and not OCR'd in this reading keep their earlier OCR text (reading only some pages again
-    must not lose the others)."""
+    """Pages OCR'd before and not read by OCR in this reading (not asked, OCR off, or the page could not be rendered
+    this time) keep their earlier OCR text: reading some pages again, or failing to, must not lose the others."""
     with db.session() as session:
         earlier = {
             p.page_number: p
             for p in session.scalars(select(DocumentPage).where(DocumentPage.document_id == document_id, DocumentPage.source.in_(("ocr", "text+ocr"))))
         }
     for index, page in enumerate(reading.pages):
-        if page.source == "unread" and page.number in earlier:
+        if page.source in ("unread", "unreadable") and page.number in earlier:
             old = earlier[page.number]
-            reading.pages[index] = ReadPage(page.number, old.source, fragments_of_blob(old.layout), old.ocr_confidence)
+            note = f"its earlier OCR text is kept (this time: {page.note})" if page.note and page.source == "unreadable" else None
+            reading.pages[index] = ReadPage(page.number, old.source, fragments_of_blob(old.layout), old.ocr_confidence, note=note)
     return reading
 
 
@@ -310,4 +312,7 @@ def _notes(reading: DocumentReading) -> list[str]:
     if unread:
         reasons = sorted({p.note for p in unread if p.note})
         notes.append(f"{counted(len(unread), 'page')} not read: " + "; ".join(reasons))
+    kept = [p for p in reading.pages if p.source not in ("unread", "unreadable") and p.note]
+    if kept:
+        notes.append(f"page {', '.join(str(p.number) for p in kept)}: " + "; ".join(sorted({p.note for p in kept})))
     return notes

@@ -97,6 +97,7 @@ def run_sync(
 ) -> SyncReport:
     authorize(actor, "documents.sync")
     config = settings.sync_settings(page_url)
+    settings.check_reading_settings()
     # A page address that cannot be fetched is the operator's typo, not ICE's broken link: refused before anything
     # is recorded (else it would stay among the broken links for good).
     problem = address_problem(config.page_url)
