@@ -10,7 +10,7 @@
 - Redirects are followed here, not by httpx, at most MAX_REDIRECTS of them: each hop is a request like any other
   (its host's robots.txt read first and obeyed, that host's delay waited, the request counted).
 - Conditional requests: the ETag and Last-Modified an address gave last time are sent back, and a 304 costs no
-  download.
+  download. A 304 to a request that was not conditional (nothing held) is a failure, never "unchanged".
 - Downloads go to `partial/<sha256 of the address>.part` in the archive directory and are used only complete (the
   length the server announced, the kind of file expected); a download cut off is resumed (HTTP Range, guarded by
   If-Range) on the next attempt or the next sync.
@@ -381,6 +381,12 @@ class PoliteClient:
             with self._follow(url, headers, tally) as response:
                 status = response.status_code
                 if status == 304:
+                    if "If-None-Match" not in headers and "If-Modified-Since" not in headers:
+                        # Nothing held to compare with (nothing sent): "not modified" would leave the address
+                        # unchanged, with nothing, for good. A server or cache in error; a later sync may mend it,
+                        # asking for the whole file (a partial one it answered so is not resumed).
+                        _discard(part, meta_path)
+                        raise _Fail("HTTP 304 Not Modified, but the request was not conditional (nothing is held to compare with)", 304, retryable=True)
                     return Fetched(url, "not_modified", 304, etag=etag, last_modified=last_modified)
                 if status == 429 or status >= 500:
                     raise _Retry(f"the server answered HTTP {status}", status, _retry_after(response.headers.get("Retry-After")))

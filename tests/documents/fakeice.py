@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Route:
     body: bytes
     content_type: str = "application/octet-stream"
-    mode: str = "ok"  # ok | missing | slow | cut_once | cut_always | busy_once | busy_always | no_validators
+    mode: str = "ok"  # ok | missing | slow | cut_once | cut_always | busy_once | busy_always | no_validators | always_304
     delay: float = 0.0  # seconds before answering ("slow")
     etag: str | None = None
     last_modified: str | None = None
@@ -62,7 +62,7 @@ class FakeIce:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                if route.etag and self.headers.get("If-None-Match") == route.etag:
+                if route.mode == "always_304" or (route.etag and self.headers.get("If-None-Match") == route.etag):
                     return self._send(304, b"", None, route)
                 start = 0
                 wanted = self.headers.get("Range")

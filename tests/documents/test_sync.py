@@ -397,3 +397,34 @@ def test_a_pdf_bomb_served_for_an_moa_is_a_broken_link_and_nothing_is_kept(sqlit
     with sqlite_db.session() as session:
         assert session.scalar(select(func.count()).select_from(Document).where(Document.kind == "pdf")) == 2
     assert not (settings.documents_dir() / "partial" / f"{url_key(ice.url(MOAS + name))}.part").exists()
+
+
+def test_a_page_answering_304_to_a_request_that_was_not_conditional_is_a_failed_fetch(sqlite_db, actor, ice):
+    """Nothing held for ICE's page, so nothing to compare with: a 304 there is the server's (or a cache's) error."""
+    ice.routes[PAGE].mode = "always_304"
+    report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert report.failed and report.page == "failed"
+    assert report.problems == [f"ICE's page {ice.url(PAGE)}: HTTP 304 Not Modified, but the request was not conditional (nothing is held to compare with)"]
+    assert "if-none-match" not in ice.requests_for(PAGE)[0].headers
+    env = dict(os.environ, G287_DATABASE_URL=sqlite_db.url)
+    result = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", ice.url(PAGE)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert f"problem: ICE's page {ice.url(PAGE)}: HTTP 304 Not Modified, but the request was not conditional" in result.stdout
+
+
+def test_a_workbook_or_document_answering_304_with_nothing_held_is_a_failure_not_unchanged(sqlite_db, actor, ice):
+    without_failures(ice)
+    name = "OwyheeCoID_TFM_MOA_03.07.25.pdf"
+    ice.routes[MOAS + name].mode = "always_304"
+    ice.routes[FOLDER + "pendingAgencies07112025am.xlsx"].mode = "always_304"
+    report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert report.failed and [w["status"] for w in report.workbooks] == ["ingested", "failed"]
+    assert report.documents["unchanged"] == 0 and report.documents["stored"] == 2
+    problem = "HTTP 304 Not Modified, but the request was not conditional (nothing is held to compare with)"
+    assert report.workbooks[1]["problem"] == problem
+    assert next(b for b in report.broken if b["url"].endswith(name)) == {"url": ice.url(MOAS + name), "problem": problem, "http_status": 304}
+    with sqlite_db.session() as session:
+        assert name in {b["link_name"] for b in queries.broken_links(session)}
+    ice.routes[MOAS + name].mode = "ok"  # the server mends: the next sync fetches it
+    again = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert again.documents["stored"] == 1
