@@ -81,13 +81,25 @@ class SyncSettings:
     max_bytes: int  # a file larger than this is refused
 
 
+def _header_text(name: str) -> str:
+    """A setting sent in the User-Agent header: printable ASCII only. HTTP sends header values as bytes (httpx as
+    ASCII: 'José' crashed the sync), and a line break would end the header (and was reported as a robots.txt
+    problem)."""
+    value = os.environ.get(name, "").strip()
+    wrong = next((c for c in value if not (" " <= c <= "~")), None)
+    if wrong is not None:
+        kind = "a line break" if wrong in "\r\n" else "a control character" if wrong.isascii() or not wrong.isprintable() else f"{wrong!r}"
+        raise G287Error(f"setting {name}={value!r}: it goes into the User-Agent header, which holds printable ASCII only, not {kind}")
+    return value
+
+
 def sync_settings(page_url: str | None = None) -> SyncSettings:
-    contact = os.environ.get("G287_SYNC_CONTACT", "").strip()
+    contact = _header_text("G287_SYNC_CONTACT")
     agent = f"g287/{__version__} (open registry of the U.S. 287(g) program; archives ICE's published lists and MOAs"
     agent += f"; contact: {contact})" if contact else ")"
     return SyncSettings(
         page_url=(page_url or os.environ.get("G287_ICE_PAGE_URL") or DEFAULT_ICE_PAGE).strip(),
-        user_agent=os.environ.get("G287_SYNC_USER_AGENT", "").strip() or agent,
+        user_agent=_header_text("G287_SYNC_USER_AGENT") or agent,
         delay=_number("G287_SYNC_DELAY", 2.0),
         timeout=_number("G287_SYNC_TIMEOUT", 30.0, 0.01),
         retries=config.env_count("G287_SYNC_RETRIES", 3, 0, "attempts"),

@@ -234,3 +234,31 @@ def test_the_command_line_refuses_a_page_address_in_one_line(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("g287: error: ICE's page 'http://[::1'"), result.stderr
     broken = subprocess.run([sys.executable, "-m", "g287", "documents", "broken", "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
     assert broken.returncode == 0 and broken.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("setting", ["G287_SYNC_CONTACT", "G287_SYNC_USER_AGENT"])
+@pytest.mark.parametrize(
+    "value, what",
+    [("José <jose@example.org>", "'é'"), ("ops@example.org\r\nX-Other: 1", "a line break"), ("ops@example.org\x1b[2J", "a control character")],
+    ids=["accent", "line break", "escape"],
+)
+def test_a_user_agent_setting_that_http_cannot_send_is_refused_in_one_line_before_anything(sqlite_db, monkeypatch, setting, value, what):
+    from tests.in_process import run_g287
+
+    fake = FakeIce().start()
+    try:
+        monkeypatch.setenv(setting, value)
+        before = snapshot(sqlite_db)
+        status, out, err = run_g287(sqlite_db.url, "sync", "--source", fake.url("/page"))
+        assert (status, out) == (1, "") and fake.requests == []
+        assert err.splitlines() == [f"g287: error: setting {setting}={value!r}: it goes into the User-Agent header, which holds printable ASCII only, not {what}"]
+        assert snapshot(sqlite_db) == before
+    finally:
+        fake.stop()
+
+
+def test_a_plain_contact_goes_into_the_user_agent(monkeypatch):
+    monkeypatch.setenv("G287_SYNC_CONTACT", "Jose <jose@example.org>")
+    assert settings.sync_settings().user_agent.endswith("; contact: Jose <jose@example.org>)")
+    monkeypatch.setenv("G287_SYNC_USER_AGENT", "g287-mirror/1.0 (+https://example.org)")
+    assert settings.sync_settings().user_agent == "g287-mirror/1.0 (+https://example.org)"
