@@ -20,7 +20,9 @@ from g287.sources.filename import parse_file_name
 
 _WORKBOOK = re.compile(r"^(?P<kind>participating|pending)[\s_-]*agencies.*\.xlsx$", re.I)
 # addresses written out in text or scripts: absolute, or from the site's root (after a quote, space, = or "(")
-_URLISH = re.compile(r"""(?:https?://|(?<=["'\s=(])/)[^\s"'<>()]+?\.xlsx(?:\?[^\s"'<>()]*)?""", re.I)
+_URLISH = re.compile(r"""(?:https?://|(?<=["'\s=(])/)[^\s"'<>()]+?\.xlsx(?P<query>\?[^\s"'<>()]*)?""", re.I)
+# A run of the characters an address written out is made of (those _URLISH matches within).
+_RUN = re.compile(r"""[^\s"'<>()]+""")
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 
@@ -60,7 +62,7 @@ def workbook_links(page: str, page_url: str) -> list[WorkbookLink]:
     except Exception:  # html.parser is lenient; anything it still rejects leaves the text search below
         pass
     base = urljoin(page_url, parser.base) if parser.base else page_url
-    candidates = list(parser.values) + [html.unescape(m.group(0)) for m in _URLISH.finditer(page)]
+    candidates = list(parser.values) + [html.unescape(address) for address in _written_out(page)]
     found: dict[str, WorkbookLink] = {}
     for value in candidates:
         url = urljoin(base, value.strip())
@@ -79,6 +81,24 @@ def workbook_links(page: str, page_url: str) -> list[WorkbookLink]:
         return (link.kind != "participating", named.published_on is None, named.published_on or 0, named.half == "pm", link.file_name)
 
     return sorted(found.values(), key=order)
+
+
+def _written_out(page: str):
+    """The addresses _URLISH finds in the page, found in linear time. Searched over the whole page, every start of
+    an address (each "http://", each "/") with no ".xlsx" after it in its run was scanned to the end of the run, a
+    time quadratic in the run's length (140 KB of "http://" took a minute). So each run is searched only up to its
+    last ".xlsx": every start tried there ends at the next ".xlsx", and each character is scanned once. An address
+    that reaches that point takes the rest of the run as its query when it has one, as _URLISH would."""
+    for run in _RUN.finditer(page):
+        last = run.group().lower().rfind(".xlsx")
+        if last < 0:
+            continue
+        end = run.start() + last + len(".xlsx")
+        for match in _URLISH.finditer(page, run.start(), end):  # the look-behind still sees the character before
+            if match.end() == end and (match["query"] is not None or page.startswith("?", end)):
+                yield page[match.start() : run.end()]
+            else:
+                yield match.group(0)
 
 
 def read_page(content: bytes, page_url: str, content_type: str | None = None) -> list[WorkbookLink]:
