@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 import click
@@ -15,6 +16,23 @@ from g287.documents.importer import import_paths
 from g287.documents.search import search as search_documents
 from g287.errors import G287Error
 from g287.wording import counted
+from g287.xmlchars import NOT_IN_XML
+
+# Text from outside (link names decoded from ICE's addresses: %1B is ESC, %0A a line break; file names; text read
+# from PDFs) never reaches the terminal raw: the characters the site's pages replace (g287.xmlchars, as
+# g287.web.render does), and, for a terminal, line breaks, DEL and the C1 controls (8-bit escape sequences) and the
+# bidirectional controls (which make a name read as another). JSON output keeps the exact values (escaped).
+_NOT_PRINTED = re.compile(f"{NOT_IN_XML.pattern}|[\r\n\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(value) -> str:
+    """`value` as text fit for a terminal: each character it must not print raw is replaced by '?'."""
+    return _NOT_PRINTED.sub("?", "" if value is None else str(value))
+
+
+def echo(text, err: bool = False) -> None:
+    """One line of output, fit for a terminal (see shown)."""
+    click.echo(shown(text), err=err)
 
 
 def register(cli: click.Group) -> None:
@@ -42,7 +60,7 @@ def sync(source, all_history, recheck, no_ocr, limit, as_json):
         raise G287Error("--source is empty: give the address of ICE's page, or leave the option out")
     def progress(message: str) -> None:
         if not as_json:
-            err_console.print(message, highlight=False, markup=False)
+            err_console.print(shown(message), highlight=False, markup=False)
 
     report = run_sync(
         state().db, Actor.command_line(), page_url=source, every_publication=all_history, recheck=recheck,
@@ -52,7 +70,7 @@ def sync(source, all_history, recheck, no_ocr, limit, as_json):
         print_json(report.as_dict())
     else:
         for line in report.summary_lines():
-            click.echo(line)
+            echo(line)
     if report.failed:
         raise click.exceptions.Exit(1)
 
@@ -75,7 +93,7 @@ def import_command(paths, no_ocr, as_json):
 
     def on_error(path, error):
         if not as_json:
-            click.echo(f"g287: error: {error}", err=True)
+            echo(f"g287: error: {error}", err=True)
 
     report = import_paths(state().db, list(paths), Actor.command_line(), ocr=False if no_ocr else None, on_error=on_error)
     if not report.results and not report.errors and not report.skipped:
@@ -85,14 +103,14 @@ def import_command(paths, no_ocr, as_json):
     else:
         for r in report.results:
             if r.status == "held":
-                click.echo(f"{r.file}: {'; '.join(r.notes)}")
+                echo(f"{r.file}: {'; '.join(r.notes)}")
             else:
                 read = f"{counted(r.pages, 'page')} ({r.text_pages} text layer, {r.ocr_pages} OCR, {r.unread_pages} unread)"
                 linked = f"linked to {counted(len(r.addresses), 'address', 'addresses')}" if r.addresses else "not linked by any listing"
                 extra = "".join(f"; {n}" for n in r.notes if "no listing links" not in n)
-                click.echo(f"{r.file}: stored as {r.sha256[:12]}: {read}, {linked}{extra}")
+                echo(f"{r.file}: stored as {r.sha256[:12]}: {read}, {linked}{extra}")
         for s in report.skipped:
-            click.echo(f"{s['file']}: skipped ({s['reason']})")
+            echo(f"{s['file']}: skipped ({s['reason']})")
     if report.errors:
         raise click.exceptions.Exit(1)
 
@@ -122,9 +140,8 @@ def list_command(agency_id, kind, limit, offset, as_json):
         table.add_column(column, overflow="fold")
     for d in data["documents"]:
         f = d["facts"]
-        table.add_row(
-            d["sha256"][:12], d["file_name"], _pages(d), _value(f, "model"), _value(f, "agency_name"), _value(f, "ice_signed_on"), _value(f, "addendum"),
-        )
+        row = (d["sha256"][:12], d["file_name"], _pages(d), _value(f, "model"), _value(f, "agency_name"), _value(f, "ice_signed_on"), _value(f, "addendum"))
+        table.add_row(*map(shown, row))
     console.print(table)
 
 
@@ -142,7 +159,7 @@ def show(sha256, page, as_json):
             print_json(text)
         else:
             click.echo(f"page {text['page']} of {text['sha256'][:12]}, read from {text['source']}:")
-            click.echo(text["text"])
+            click.echo("\n".join(shown(line) for line in text["text"].split("\n")))
         return
     with state().db.session() as session:
         detail = queries.document_detail(session, sha256)
@@ -150,19 +167,20 @@ def show(sha256, page, as_json):
     if as_json:
         print_json(detail)
         return
-    click.echo(f"{detail['file_name']}  sha256 {detail['sha256']}  ({detail['kind']}, {detail['size_bytes']:,} bytes, {_pages(detail)})")
-    click.echo(f"file: {detail['path']}")
+    echo(f"{detail['file_name']}  sha256 {detail['sha256']}  ({detail['kind']}, {detail['size_bytes']:,} bytes, {_pages(detail)})")
+    echo(f"file: {detail['path']}")
     if detail["facts"]:
         table = Table(title="Read from the document")
         for column in ("fact", "value", "page", "confidence", "read from", "evidence"):
             table.add_column(column, overflow="fold")
         for name, f in detail["facts"].items():
-            table.add_row(name, f["value"] if f["value"] is not None else "unknown", str(f["page"] or ""), f"{f['confidence']:.2f}", f["source"] or "", (f["evidence"] or "")[:120])
+            row = (name, f["value"] if f["value"] is not None else "unknown", str(f["page"] or ""), f"{f['confidence']:.2f}", f["source"] or "", (f["evidence"] or "")[:120])
+            table.add_row(*map(shown, row))
         console.print(table)
     for a in detail["addresses"]:
-        click.echo(f"address ({a['role']}, {a['status']}): {a['url']}")
+        echo(f"address ({a['role']}, {a['status']}): {a['url']}")
     for a in detail["agreements"]:
-        click.echo(f"linked by: {a['agency']} ({a['state'] or '?'}), {a['model'] or '?'} {a['role']}" + (f", agreement {a['agreement_id']}" if a["agreement_id"] else ""))
+        echo(f"linked by: {a['agency']} ({a['state'] or '?'}), {a['model'] or '?'} {a['role']}" + (f", agreement {a['agreement_id']}" if a["agreement_id"] else ""))
     if detail["publications"]:
         first, last = detail["publications"][0], detail["publications"][-1]
         click.echo(f"listed in {counted(len(detail['publications']), 'publication')}, {first['published']} to {last['published']}")
@@ -223,8 +241,9 @@ def search(query, limit, offset, as_json):
     for hit in page.hits:
         agencies = "; ".join(f"{a['name']} ({a['state'] or '?'}) {a['model'] or ''}".strip() for a in hit.agencies) or "not linked by any listing"
         ocr = " [OCR]" if "ocr" in hit.page_source else ""
-        click.echo(f"\n{hit.file_name} page {hit.page}{ocr}  {hit.sha256[:12]}  {agencies}")
-        click.echo(f"  {hit.snippet}")
+        click.echo()
+        echo(f"{hit.file_name} page {hit.page}{ocr}  {hit.sha256[:12]}  {agencies}")
+        echo(f"  {hit.snippet}")
 
 
 @documents.command()
@@ -245,7 +264,7 @@ def broken(as_json):
         table.add_column(column, overflow="fold")
     for b in items:
         linked = "; ".join(f"{a['agency']} ({a['state'] or '?'}) {a['model'] or ''}".strip() for a in b["agreements"])
-        table.add_row(b["url"], b["problem"] or "", str(b["failures"]), linked)
+        table.add_row(*map(shown, (b["url"], b["problem"] or "", str(b["failures"]), linked)))
     console.print(table)
 
 
@@ -286,7 +305,7 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
         results.append(store.reread(db, target, actor, ocr=False if no_ocr else None))
         if not as_json:
             r = results[-1]
-            click.echo(f"{r.file} ({r.sha256[:12]}): {_pages(asdict(r) | {'pages': r.pages})}" + "".join(f"; {n}" for n in r.notes))
+            echo(f"{r.file} ({r.sha256[:12]}): {_pages(asdict(r) | {'pages': r.pages})}" + "".join(f"; {n}" for n in r.notes))
     if as_json:
         print_json([asdict(r) for r in results])
 

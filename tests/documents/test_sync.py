@@ -428,3 +428,36 @@ def test_a_workbook_or_document_answering_304_with_nothing_held_is_a_failure_not
     ice.routes[MOAS + name].mode = "ok"  # the server mends: the next sync fetches it
     again = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
     assert again.documents["stored"] == 1
+
+
+def test_link_names_reach_the_terminal_without_control_or_bidirectional_characters(sqlite_db, actor, ice):
+    """A link name is the address's last part, percent-decoded: %1B is ESC (a terminal's escape sequences), %0A and
+    %0D line breaks, %E2%80%AE a right-to-left override. Kept exactly (file names match by them), printed replaced."""
+    from tests.in_process import run_g287
+
+    without_failures(ice)
+    held, gone = "Evil%1B%5B2J%1B%5B31mName%0Afake.pdf", "Gone%E2%80%AEfdp.exe%0D.pdf"
+    rows = [
+        IceRow("TEXAS", "Evil County Sheriff's Office", "County", "", "Warrant Service Officer", dt.date(2025, 3, 1), ice.url(MOAS + held)),
+        IceRow("TEXAS", "Gone County Sheriff's Office", "County", "", "Warrant Service Officer", dt.date(2025, 3, 1), ice.url(MOAS + gone)),
+    ]
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ice.routes[FOLDER + "participatingAgencies07112025am.xlsx"] = Route(workbook_bytes("participating", rows), xlsx)
+    ice.routes[MOAS + held] = Route(moa("VictoriaCo_WSO_MOA_02.26.25.pdf").read_bytes(), "application/pdf")
+    env = dict(os.environ, G287_DATABASE_URL=sqlite_db.url)
+    synced = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", ice.url(PAGE)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert synced.returncode == 0, synced.stderr
+    with sqlite_db.session() as session:
+        assert session.scalars(select(Document.file_name).where(Document.kind == "pdf")).one() == "Evil\x1b[2J\x1b[31mName\nfake.pdf"
+    sha256 = sha256_of(moa("VictoriaCo_WSO_MOA_02.26.25.pdf"))[0]
+    outputs = [synced.stdout + synced.stderr]
+    for command in (["list"], ["list", "--kind", "pdf"], ["show", sha256], ["broken"]):
+        status, out, err = run_g287(sqlite_db.url, "documents", *command)
+        assert status == 0, err
+        outputs.append(out + err)
+    assert "fetching Evil?[2J?[31mName?fake.pdf" in synced.stderr.splitlines()
+    assert "fetching Gone?fdp.exe?.pdf" in synced.stderr.splitlines()
+    assert "Evil?[2J?[31mName?fake.pdf  sha256" in outputs[3]
+    assert "1 broken link" in outputs[4]
+    for output in outputs:
+        assert not set(output) & {"\x1b", "\r", "\u202e"}, output
