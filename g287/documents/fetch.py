@@ -2,7 +2,9 @@
 
 - A user agent that names g287 and a contact (G287_SYNC_CONTACT), a delay between two requests to one host
   (G287_SYNC_DELAY), timeouts (G287_SYNC_TIMEOUT), retries with exponential backoff for failures that may pass
-  (timeouts, cut connections, 5xx, 429 with its Retry-After), and a size limit per file (G287_SYNC_MAX_MB).
+  (timeouts, cut connections, 5xx, 429 with its Retry-After), a size limit per file (G287_SYNC_MAX_MB), and a time
+  limit per file (G287_SYNC_DOWNLOAD_TIMEOUT: its attempts and redirects together, this client's own waits not
+  counted; a file still coming then is a failure that may pass, its partial download kept for the next sync).
 - robots.txt (RFC 9309, matched by RobotsRules below): each host's is read once per sync, before anything else is
   asked of it; an address it disallows for g287 is not requested, its Crawl-delay lengthens the delay, and a
   robots.txt that cannot be fetched (a network failure, HTTP 5xx) means nothing is asked of that host this time (its
@@ -214,8 +216,9 @@ class _Retry(Exception):
 class _Fail(Exception):
     """A failure that trying again now cannot mend; `retryable`: a later sync may (its partial download is kept)."""
 
-    def __init__(self, problem: str, http_status: int | None = None, *, retryable: bool = False):
+    def __init__(self, problem: str, http_status: int | None = None, *, retryable: bool = False, received: int = 0):
         self.problem, self.http_status, self.retryable = problem, http_status, retryable
+        self.received = received  # bytes this attempt transferred before it failed
 
 
 class PoliteClient:
@@ -223,6 +226,7 @@ class PoliteClient:
         self.settings = settings
         self.partial_dir = Path(partial_dir)
         self.sleep, self.clock = sleep, clock
+        self._waited = 0.0  # seconds slept in all (delays, backoff): they do not count against a file's time
         self._last: dict[str, float] = {}
         self._rules: dict[str, _HostRules] = {}  # by scheme://host
         self.client = httpx.Client(
@@ -250,8 +254,18 @@ class PoliteClient:
         if last is not None:
             remaining = delay - (self.clock() - last)
             if remaining > 0:
-                self.sleep(remaining)
+                self._pause(remaining)
         self._last[host] = self.clock()
+
+    def _pause(self, seconds: float) -> None:
+        self.sleep(seconds)
+        self._waited += seconds
+
+    def _deadline(self):
+        """A function telling whether G287_SYNC_DOWNLOAD_TIMEOUT has passed since now, the waits between requests
+        (the delay, a Crawl-delay, a backoff: this client's own politeness) not counted."""
+        start, waited = self.clock(), self._waited
+        return lambda: self.clock() - start - (self._waited - waited) > self.settings.download_timeout
 
     def _host_rules(self, url: str) -> tuple[_HostRules, int]:
         """The robots.txt rules of the url's host (read once), and how many requests reading them took now."""
@@ -260,6 +274,7 @@ class PoliteClient:
         if origin in self._rules:
             return self._rules[origin], 0
         target, requests = origin + "/robots.txt", 0
+        out_of_time = self._deadline()
         try:
             # RFC 9309 2.3.1.2: follow at least five redirects, even to another host; the rules found there are
             # this host's. More, or a redirect to nowhere usable, is a robots.txt that is unavailable (as a 4xx).
@@ -269,10 +284,12 @@ class PoliteClient:
                 with self.client.stream("GET", target) as response:
                     status, body = response.status_code, b""
                     if 200 <= status < 300:
-                        for chunk in response.iter_bytes(1 << 16):
+                        for chunk in response.iter_bytes():
                             body += chunk
                             if len(body) >= ROBOTS_MAX_BYTES:
                                 break
+                            if out_of_time():  # a server trickling it: unavailable, as no answer is
+                                raise httpx.ReadTimeout(_too_slow(self.settings))
                     try:
                         target = _redirect_target(response)
                     except _Fail:
@@ -316,12 +333,13 @@ class PoliteClient:
         last_problem, last_status, retryable = "not attempted", None, False
         received = 0
         wait: float | None = None  # a server's Retry-After, from the attempt before
+        out_of_time = self._deadline()  # for every attempt and redirect of this address together
         for attempt in range(self.settings.retries + 1):
             if attempt:
-                self.sleep(self._backoff(attempt, wait))
+                self._pause(self._backoff(attempt, wait))
             wait = None
             try:
-                outcome = self._attempt(url, part, meta_path, expect, etag, last_modified, tally)
+                outcome = self._attempt(url, part, meta_path, expect, etag, last_modified, tally, out_of_time)
                 outcome.received += received
                 return outcome
             except _Retry as retry:
@@ -330,6 +348,7 @@ class PoliteClient:
             except _Fail as failure:
                 if not failure.retryable:
                     _discard(part, meta_path)
+                received += failure.received
                 return Fetched(url, "failed", failure.http_status, problem=failure.problem, retryable=failure.retryable, received=received)
         return Fetched(url, "failed", last_status, problem=f"{last_problem} (after {self.settings.retries + 1} attempts)", retryable=retryable, received=received)
 
@@ -361,7 +380,7 @@ class PoliteClient:
             current = target
         raise _Fail(f"too many redirects (more than {MAX_REDIRECTS})")
 
-    def _attempt(self, url: str, part: Path, meta_path: Path, expect: str, etag: str | None, last_modified: str | None, tally: _Tally) -> Fetched:
+    def _attempt(self, url: str, part: Path, meta_path: Path, expect: str, etag: str | None, last_modified: str | None, tally: _Tally, out_of_time) -> Fetched:
         headers = {}
         offset = 0
         meta = _read_meta(meta_path, url)
@@ -407,12 +426,15 @@ class PoliteClient:
                 _write_meta(meta_path, url, new_etag, new_modified)
                 size = offset
                 with open(part, "ab" if offset else "wb") as out:
-                    for chunk in response.iter_bytes(1 << 16):
+                    for chunk in response.iter_bytes():  # as the data comes (a chunk size would wait to fill it)
                         size += len(chunk)
                         written += len(chunk)
                         if size > self.settings.max_bytes:
                             raise _Fail(f"larger than the limit of {self.settings.max_bytes:,} bytes", status)
                         out.write(chunk)
+                        if out_of_time() and (total is None or size < total):
+                            of = f" of {total:,}" if total is not None else ""
+                            raise _Fail(f"{_too_slow(self.settings)} with {size:,}{of} bytes received (resumed by the next sync)", status, retryable=True, received=written)
                 if total is not None and size < total:
                     raise _retry_with(f"the download was cut off after {size:,} of {total:,} bytes", status, written)
                 content_type = response.headers.get("Content-Type")
@@ -434,6 +456,10 @@ class PoliteClient:
         digest = sha256_of(part)[0]
         meta_path.unlink(missing_ok=True)
         return Fetched(url, "downloaded", status, part, digest, size, written, new_etag, new_modified, content_type)
+
+
+def _too_slow(settings: SyncSettings) -> str:
+    return f"not downloaded within {settings.download_timeout:g} s (G287_SYNC_DOWNLOAD_TIMEOUT)"
 
 
 def _redirect_target(response: httpx.Response) -> str | None:

@@ -79,6 +79,9 @@ class SyncSettings:
     retries: int  # further attempts after a failure that may pass (timeouts, 5xx, cut connections)
     backoff: float  # seconds before the first retry; doubled for each further one
     max_bytes: int  # a file larger than this is refused
+    # seconds one file may take in all (every attempt and redirect; not the waits between requests, which politeness
+    # sets): G287_SYNC_TIMEOUT bounds each read only, and a server sending a byte now and then would keep a sync for ever
+    download_timeout: float = 600.0
 
 
 def _header_text(name: str) -> str:
@@ -105,4 +108,5 @@ def sync_settings(page_url: str | None = None) -> SyncSettings:
         retries=config.env_count("G287_SYNC_RETRIES", 3, 0, "attempts"),
         backoff=_number("G287_SYNC_BACKOFF", 5.0),
         max_bytes=int(_number("G287_SYNC_MAX_MB", 50, 0.001) * 1024 * 1024),
+        download_timeout=_number("G287_SYNC_DOWNLOAD_TIMEOUT", 600.0, 1.0),
     )

@@ -262,3 +262,61 @@ def test_a_plain_contact_goes_into_the_user_agent(monkeypatch):
     assert settings.sync_settings().user_agent.endswith("; contact: Jose <jose@example.org>)")
     monkeypatch.setenv("G287_SYNC_USER_AGENT", "g287-mirror/1.0 (+https://example.org)")
     assert settings.sync_settings().user_agent == "g287-mirror/1.0 (+https://example.org)"
+
+
+def test_a_download_that_comes_too_slowly_stops_at_its_deadline_and_is_resumed_next_time(tmp_path, monkeypatch):
+    """G287_SYNC_TIMEOUT bounds each read only: a server sending a piece now and then never reaches it. The file has
+    a time of its own in all. No test waits: the server's pieces move the client's clock on, one second each."""
+    import httpx
+
+    body = moa(BURLESON).read_bytes()
+    now = [0.0]
+    served = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        served.append(request)
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        start = int(request.headers["range"].removeprefix("bytes=").rstrip("-")) if request.headers.get("if-range") == '"v1"' else 0
+        headers = {"Content-Type": "application/pdf", "Content-Length": str(len(body) - start), "ETag": '"v1"'}
+        if start:
+            headers["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
+            return httpx.Response(206, headers=headers, content=body[start:])
+
+        def trickle():
+            for offset in range(0, len(body), 1000):
+                now[0] += 1.0
+                yield body[offset : offset + 1000]
+
+        return httpx.Response(200, headers=headers, content=trickle())
+
+    monkeypatch.setenv("G287_SYNC_DOWNLOAD_TIMEOUT", "30")
+    config = settings.sync_settings("http://ice.example/")
+    with PoliteClient(config, tmp_path, sleep=lambda s: None, clock=lambda: now[0], transport=httpx.MockTransport(answer)) as client:
+        slow = client.fetch("http://ice.example/moa.pdf", expect="pdf")
+        assert slow.status == "failed" and slow.retryable and slow.received == 31_000
+        assert slow.problem == f"not downloaded within 30 s (G287_SYNC_DOWNLOAD_TIMEOUT) with 31,000 of {len(body):,} bytes received (resumed by the next sync)"
+        resumed = client.fetch("http://ice.example/moa.pdf", expect="pdf")  # the next sync: the rest, at once
+    assert resumed.status == "downloaded" and resumed.sha256 == sha256_of(moa(BURLESON))[0]
+    assert served[-1].headers["range"] == "bytes=31000-"
+
+    # The waits between requests (here a Crawl-delay of an hour) are this client's own politeness: not counted.
+    def sleep(seconds):
+        now[0] += seconds
+
+    monkeypatch.setenv("G287_SYNC_DELAY", "3600")
+    with PoliteClient(settings.sync_settings("http://ice.example/"), tmp_path / "other", sleep=sleep, clock=lambda: now[0], transport=httpx.MockTransport(answer)) as client:
+        client.fetch("http://ice.example/first.pdf", expect="pdf")  # robots.txt, then a first file
+        waited = now[0]
+        patient = client.fetch("http://ice.example/second.pdf", expect="pdf")  # an hour's wait first, then 4 s of data
+    assert now[0] - waited >= 3600 and patient.status == "failed"  # it waited its turn; the trickle is still too slow ...
+    assert patient.received == 31_000  # ... but only the data's time counted: it had its 30 s, not 1,000 bytes' worth
+
+
+@pytest.mark.parametrize("value", ["0.5", "nan", "soon"])
+def test_the_time_for_one_file_is_checked_before_anything(sqlite_db, monkeypatch, value):
+    from tests.in_process import run_g287
+
+    monkeypatch.setenv("G287_SYNC_DOWNLOAD_TIMEOUT", value)
+    status, out, err = run_g287(sqlite_db.url, "sync", "--source", "http://127.0.0.1:9/")
+    assert (status, out) == (1, "") and len(err.splitlines()) == 1 and err.startswith(f"g287: error: setting G287_SYNC_DOWNLOAD_TIMEOUT={value!r}: ")
