@@ -100,3 +100,17 @@ def test_hostile_file_name(sqlite_site, hostile_file):
         assert "<svg onload" not in page and "&lt;svg onload=alert(1)&gt; MOA.pdf" in page
     answer = sqlite_site.get(hostile_file["file_link"])
     assert answer.status_code == 200 and "<" not in answer.headers["content-disposition"]  # a safe download name
+
+
+def test_a_page_of_documents_past_the_last_is_not_found_as_on_agencies(sqlite_site):
+    """It said "7 documents match." then "No document matches.", or "Documents held (10)" over an empty list."""
+    total = sqlite_site.get("/api/v1/documents/search", params={"q": "sheriff"}).json()["total"]
+    assert 0 < total <= 20 and sqlite_site.get("/documents", params={"q": "sheriff"}).status_code == 200
+    past = sqlite_site.get("/documents", params={"q": "sheriff", "page": 999})
+    assert past.status_code == 404 and f"no page 999: {total} documents match, on 1 page" in past.text
+    held = sqlite_site.get("/api/v1/documents", params={"kind": "pdf"}).json()["total"]
+    assert sqlite_site.get("/documents", params={"page": 1}).status_code == 200
+    past = sqlite_site.get("/documents", params={"page": 5})
+    assert past.status_code == 404 and f"no page 5: the archive holds {held} documents, on 1 page" in past.text
+    nothing = sqlite_site.get("/documents", params={"q": "zzzznosuchword"})
+    assert nothing.status_code == 200 and "No document matches." in nothing.text  # no match has its page 1

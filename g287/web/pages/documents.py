@@ -19,6 +19,7 @@ from g287.errors import G287Error, NotFound
 from g287.exports.disposition import content_disposition
 from g287.web.app import site_of
 from g287.web.render import render
+from g287.wording import counted
 
 router = APIRouter()
 PAGE_SIZE = 20
@@ -48,10 +49,18 @@ def documents_page(request: Request, q: Optional[str] = Query(None, max_length=5
             result = search(session, q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
             hits = [{"hit": h, "snippet": marked_snippet(h.snippet_html)} for h in result.hits]
             pages = max(1, -(-result.total // PAGE_SIZE))
+            _check_page(page, pages, counted(result.total, "document matches", "documents match"))
             return render("documents.html", q=q, error=None, result=result, hits=hits, page=page, pages=pages, held=None)
         held = list_documents(session, kind="pdf", limit=HELD_PAGE_SIZE, offset=(page - 1) * HELD_PAGE_SIZE)
     pages = max(1, -(-held["total"] // HELD_PAGE_SIZE))
+    _check_page(page, pages, f"the archive holds {counted(held['total'], 'document')}")
     return render("documents.html", q="", error=None, result=None, hits=[], page=page, pages=pages, held=held, first=(page - 1) * HELD_PAGE_SIZE)
+
+
+def _check_page(page: int, pages: int, what: str) -> None:
+    """A page past the last is no page (404), as on /agencies: not a page saying both how many match and none."""
+    if page > pages:
+        raise NotFound(f"no page {page}: {what}, on {counted(pages, 'page')}")
 
 
 @router.get("/documents/{name}")
