@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 
 import click
@@ -12,22 +11,17 @@ from g287.access import Actor
 from g287.cli.common import RECORD_ID, GivenPath, console, database_option, err_console, json_option, print_json, state
 from g287.db.ids import MAX_ID
 from g287.documents import queries, settings, store
+from g287.documents.display import displayable
 from g287.documents.importer import import_paths
 from g287.documents.search import search as search_documents
 from g287.errors import G287Error
 from g287.wording import counted
-from g287.xmlchars import NOT_IN_XML
-
-# Text from outside (link names decoded from ICE's addresses: %1B is ESC, %0A a line break; file names; text read
-# from PDFs) never reaches the terminal raw: the characters the site's pages replace (g287.xmlchars, as
-# g287.web.render does), and, for a terminal, line breaks, DEL and the C1 controls (8-bit escape sequences) and the
-# bidirectional controls (which make a name read as another). JSON output keeps the exact values (escaped).
-_NOT_PRINTED = re.compile(f"{NOT_IN_XML.pattern}|[\r\n\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def shown(value) -> str:
-    """`value` as text fit for a terminal: each character it must not print raw is replaced by '?'."""
-    return _NOT_PRINTED.sub("?", "" if value is None else str(value))
+    """`value` fit for a terminal: each character that must not reach it raw (an escape, a line break, a
+    bidirectional control: g287.documents.display) replaced by '?'. JSON output keeps the exact values."""
+    return displayable(value, "?")
 
 
 def echo(text, err: bool = False) -> None:

@@ -15,6 +15,7 @@ from g287.db.ids import MAX_ID
 from g287.db.models.documents import Document, DocumentAddress, DocumentFact, DocumentOrigin, DocumentPage, DocumentRowLink
 from g287.db.models.registry import Agency, AgencyName, RawRow
 from g287.documents.archive import Archive, ArchiveError
+from g287.documents.display import displayable
 from g287.documents.links import agreements_of_addresses, publications_of_addresses
 from g287.documents.store import document_by_sha, archive_for
 from g287.errors import NotFound
@@ -194,11 +195,14 @@ def document_file(db: Database, sha256: str, actor: Actor | None = None) -> Docu
         root = archive.root.resolve()
         if root not in path.resolve().parents or not path.is_file():
             raise NotFound(f"the file of document {value[:12]} is missing from the archive")
-        return DocumentFile(path, document.media_type, _safe_name(document.file_name, document.extension), document.size_bytes, document.kind)
+        return DocumentFile(path, document.media_type, _download_name(document.file_name, document.extension), document.size_bytes, document.kind)
 
 
-def _safe_name(name: str, extension: str) -> str:
-    """A download name without path parts or characters that break a Content-Disposition header."""
-    base = Path(name.replace("\\", "/")).name
-    cleaned = "".join(c for c in base if c.isalnum() or c in "._- ()").strip() or "document"
-    return cleaned if cleaned.lower().endswith(extension) else cleaned + extension
+def _download_name(name: str, extension: str) -> str:
+    """The archived name as the file is served under: its last path part, without the characters never shown
+    (control and bidirectional characters: g287.documents.display), and with its extension. Every other character
+    stays: the web layer writes the name exactly, percent-encoded, in filename*, and only its ASCII fallback
+    (filename) is simplified (g287.exports.disposition)."""
+    base = displayable(Path(name.replace("\\", "/")).name, "").strip()
+    base = base if base.strip(". ") else "document"  # nothing left, or only dots (a path's "..")
+    return base if base.lower().endswith(extension) else base + extension

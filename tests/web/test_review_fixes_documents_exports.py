@@ -59,6 +59,31 @@ def test_an_archived_file_with_any_name_is_served_under_that_name(sqlite_site, o
     assert 'filename="Owyhee_MOA_e.pdf"' in answer.headers["content-disposition"]
 
 
+@pytest.mark.parametrize(
+    "name, served",
+    [
+        ("St. Mary's Parish, LA & Co+1 [v2].pdf", "St. Mary's Parish, LA & Co+1 [v2].pdf"),  # every character kept
+        ("Gone\u202efdp.exe\x1b[2J\n.pdf", "Gonefdp.exe[2J.pdf"),  # control and bidirectional characters removed
+    ],
+    ids=["punctuation", "controls"],
+)
+def test_a_document_is_served_under_its_archived_name_exactly(sqlite_site, tmp_path, name, served):
+    """The README promises the archived name 'whatever its characters': punctuation was dropped from filename* too
+    ("St.%20Marys%20Parish%20LA%20%20Co1%20v2.pdf"); only the ASCII fallback is simplified."""
+    from g287.documents.store import store_pdf
+
+    path = tmp_path / "copy.pdf"
+    path.write_bytes((MOA_DIR / "BurlesonCoTX_WSO_MOA_04.16.2025.pdf").read_bytes() + f"\n% {served}\n".encode())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("G287_OCR", "off")
+        patch.delenv("G287_DOCUMENTS_DIR", raising=False)
+        stored = store_pdf(sqlite_site.db, path, Actor.command_line(), file_name=name)
+    sqlite_site.app.state.site.changed()
+    answer = sqlite_site.get(f"/documents/{stored.sha256}.pdf")
+    assert answer.status_code == 200
+    check_disposition(answer.headers["content-disposition"], "inline", served)
+
+
 def test_content_disposition_values():
     assert content_disposition("a b.csv") == "attachment; filename=\"a_b.csv\"; filename*=UTF-8''a%20b.csv"
     assert content_disposition("Ł.pdf", "inline") == "inline; filename=\"download.pdf\"; filename*=UTF-8''%C5%81.pdf"
