@@ -25,6 +25,13 @@ ICE_CSV = ROOT / "tests" / "data" / "ice-csv"  # two of ICE's lists as the archi
 POSTGRES_ADMIN_URL = os.environ.get("G287_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# The settings of the shell the tests run from are not the tests' (a G287_ALIASES_FILE of one's own changed the
+# agency counts; a G287_DATABASE_URL would name one's own database): each test sets what it needs. G287_HOME stays,
+# as the place the shell chose for g287's files, and G287_TEST_POSTGRES_URL is the tests' own.
+_KEPT_SETTINGS = {"G287_HOME", "G287_TEST_POSTGRES_URL"}
+for _name in [name for name in os.environ if name.startswith("G287_") and name not in _KEPT_SETTINGS]:
+    del os.environ[_name]
+
 _postgres_state: dict[str, object] = {}
 
 

@@ -101,3 +101,18 @@ def test_an_ingest_of_many_files_stops_with_one_line_on_a_bad_reading_setting(tm
     result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(ROOT / "g287" / "data" / "ice")], capture_output=True, text=True, env=env, cwd=ROOT)
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: expected a finite number"]
+
+
+def test_the_shells_g287_settings_never_reach_the_tests(tmp_path):
+    # Found by a helper: a G287_ALIASES_FILE set in the shell changed the agency counts the tests expect, and a
+    # G287_DATABASE_URL would name one's own database. tests/conftest.py removes them (G287_HOME and the tests' own
+    # G287_TEST_POSTGRES_URL stay).
+    from tests.conftest import ROOT
+
+    shell = dict(os.environ, G287_ALIASES_FILE=str(tmp_path / "mine.csv"), G287_DATABASE_URL=f"sqlite:///{tmp_path / 'mine.sqlite'}", G287_END_AFTER="7", G287_HOME=str(tmp_path))
+    seen = subprocess.run(
+        [sys.executable, "-c", "import os, tests.conftest; print(sorted(n for n in os.environ if n.startswith('G287_')))"],
+        env=shell, cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    kept = [name for name in ("G287_HOME", "G287_TEST_POSTGRES_URL") if name in shell]
+    assert seen == str(sorted(kept))
