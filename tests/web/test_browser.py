@@ -125,7 +125,8 @@ def test_visit_the_site(page, server, shots):
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
     saved = download.value.path()
-    lines = Path(saved).read_text(encoding="utf-8").splitlines()
+    assert Path(saved).read_bytes().startswith(b"\xef\xbb\xbf")  # the byte order mark Excel needs to read UTF-8
+    lines = Path(saved).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("agreement_id,agency_id,state,agency") and all(",TX," in line for line in lines[1:])
     assert page.errors == []
 
