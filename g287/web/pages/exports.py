@@ -97,33 +97,35 @@ def _lists_in_force(session, p: ListParameters, publication_id: Optional[int]) -
     return InForce(chosen.published_on, lists["participating"], lists["pending"], frozenset())
 
 
-@router.get("/agreements.csv")
-def agreements_csv(request: Request, p: ListParameters = Depends(), publication: Optional[int] = PUBLICATION):
-    window = Window(request, p)
+def _agreement_records(request: Request, p: ListParameters, publication: Optional[int], window: Window) -> tuple[InForce, int, list[dict]]:
+    """The lists a CSV or JSON download is made of, the rows of its whole selection, and the records of the rows
+    in its window (with each row's county FIPS code)."""
     with site_of(request).read() as session:
         force = _lists_in_force(session, p, publication)
         rows = agreements_as_of(session, force, p.filters, p.status)
         chosen = window(rows)
-        items = tables.records(force, chosen, county_fips_of_texts(session, {(row.state, row.county) for row in chosen}))
+        return force, len(rows), tables.records(force, chosen, county_fips_of_texts(session, {(row.state, row.county) for row in chosen}))
+
+
+@router.get("/agreements.csv")
+def agreements_csv(request: Request, p: ListParameters = Depends(), publication: Optional[int] = PUBLICATION):
+    window = Window(request, p)
+    force, total, items = _agreement_records(request, p, publication, window)
     return Response(
         # With a byte order mark: Excel reads a UTF-8 file without one in the machine's own code page, and names
         # such as "Sheriff’s Office" come out garbled; every other reader skips it (Python: encoding utf-8-sig).
         tables.to_csv(items).encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": attachment(_name(p, window, len(rows), publication, ".csv")), "x-total-count": str(len(rows))},
+        headers={"content-disposition": attachment(_name(p, window, total, publication, ".csv")), "x-total-count": str(total)},
     )
 
 
 @router.get("/agreements.json")
 def agreements_json(request: Request, p: ListParameters = Depends(), publication: Optional[int] = PUBLICATION):
     window = Window(request, p)
-    with site_of(request).read() as session:
-        force = _lists_in_force(session, p, publication)
-        rows = agreements_as_of(session, force, p.filters, p.status)
-        chosen = window(rows)
-        items = tables.records(force, chosen, county_fips_of_texts(session, {(row.state, row.county) for row in chosen}))
-    document = tables.to_json(force, items, dict(_filter_values(p), publication=publication), total=len(rows), limit=window.limit, offset=window.offset)
-    return Response(document.encode("utf-8"), media_type="application/json", headers={"content-disposition": attachment(_name(p, window, len(rows), publication, ".json"))})
+    force, total, items = _agreement_records(request, p, publication, window)
+    document = tables.to_json(force, items, dict(_filter_values(p), publication=publication), total=total, limit=window.limit, offset=window.offset)
+    return Response(document.encode("utf-8"), media_type="application/json", headers={"content-disposition": attachment(_name(p, window, total, publication, ".json"))})
 
 
 @router.get("/agreements.xlsx")
