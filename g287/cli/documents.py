@@ -153,6 +153,8 @@ def show(sha256, page, as_json):
             print_json(text)
         else:
             click.echo(f"page {text['page']} of {text['sha256'][:12]}, read from {text['source']}:")
+            if text["note"]:
+                echo(f"({text['note']})")
             click.echo("\n".join(shown(line) for line in text["text"].split("\n")))
         return
     with state().db.session() as session:
@@ -171,6 +173,9 @@ def show(sha256, page, as_json):
             row = (name, f["value"] if f["value"] is not None else "unknown", str(f["page"] or ""), f"{f['confidence']:.2f}", f["source"] or "", (f["evidence"] or "")[:120])
             table.add_row(*map(shown, row))
         console.print(table)
+    for p in detail["pages_detail"]:
+        if p["note"]:
+            echo(f"page {p['page']} ({p['source']}): {p['note']}")
     for a in detail["addresses"]:
         echo(f"address ({a['role']}, {a['status']}): {a['url']}")
     for a in detail["agreements"]:

@@ -113,7 +113,7 @@ def document_detail(session: Session, sha256: str, actor: Actor | None = None) -
         for o in session.scalars(select(DocumentOrigin).where(DocumentOrigin.document_id == document.id).order_by(DocumentOrigin.id))
     ]
     item["pages_detail"] = [
-        {"page": p.page_number, "source": p.source, "characters": p.characters, "ocr_confidence": p.ocr_confidence}
+        {"page": p.page_number, "source": p.source, "characters": p.characters, "ocr_confidence": p.ocr_confidence, "note": p.note}
         for p in session.scalars(select(DocumentPage).where(DocumentPage.document_id == document.id).order_by(DocumentPage.page_number))
     ]
     item["reader"] = document.reader
@@ -129,7 +129,7 @@ def page_text(session: Session, sha256: str, page: int, actor: Actor | None = No
         found = session.scalars(select(DocumentPage).where(DocumentPage.document_id == document.id, DocumentPage.page_number == page)).first()
     if found is None:
         raise NotFound(f"{document.file_name} has no page {page}")
-    return {"sha256": document.sha256, "page": page, "source": found.source, "ocr_confidence": found.ocr_confidence, "text": found.text or ""}
+    return {"sha256": document.sha256, "page": page, "source": found.source, "ocr_confidence": found.ocr_confidence, "note": found.note, "text": found.text or ""}
 
 
 def list_documents(session: Session, *, kind: str | None = None, limit: int = 100, offset: int = 0, actor: Actor | None = None) -> dict:

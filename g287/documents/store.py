@@ -244,6 +244,7 @@ def _write_pages(session: Session, document_id: int, pages: list[ReadPage], fact
                     "characters": p.characters,
                     "ocr_confidence": round(p.ocr_confidence, 2) if p.ocr_confidence is not None else None,
                     "layout": p.layout_blob(),
+                    "note": p.note or None,
                 }
                 for p in pages
             ],

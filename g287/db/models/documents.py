@@ -116,6 +116,7 @@ class DocumentPage(Base):
     characters: Mapped[int] = mapped_column(Integer, default=0)
     ocr_confidence: Mapped[float | None] = mapped_column(Float)  # Tesseract's mean word confidence, 0-100
     layout: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed JSON fragments with positions
+    note: Mapped[str | None] = mapped_column(Text)  # why the page is unread or unreadable, or that earlier OCR text was kept
 
     __table_args__ = (UniqueConstraint("document_id", "page_number"),)
 

@@ -105,6 +105,7 @@ class DocumentPage(BaseModel):
     source: Optional[str]
     characters: Optional[int]
     ocr_confidence: Optional[float]
+    note: Optional[str] = Field(description="Why the page is unread or unreadable, or that its earlier OCR text was kept; null when there is nothing to say (and for pages read before notes were kept)")
 
 
 class PublicationRef(BaseModel):
