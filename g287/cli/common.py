@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import shutil
 import sys
 from typing import Any, Callable
@@ -17,6 +18,7 @@ from g287.catalog import MODEL_CODES
 from g287.db.engine import Database, open_database, safe_database_url
 from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.db.ids import MAX_ID, record_id
+from g287.documents.display import MISLEADING_IN_A_TERMINAL
 from g287.errors import G287Error, NotFound
 
 
@@ -96,7 +98,15 @@ def state() -> Context:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
+    """`data` as JSON, with the exact values: characters that would mislead a terminal (C1 and bidirectional
+    controls; json escapes those below 0x20 itself), U+2028/U+2029 (line breaks to JavaScript) and lone surrogates
+    (which cannot be written as UTF-8) are written as \\u escapes, which read back as the same characters."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)
+    click.echo(_ESCAPED_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+
+
+# Outside its strings JSON is ASCII, so every match is inside a string, where a \u escape means the same character.
+_ESCAPED_IN_JSON = re.compile(f"[{MISLEADING_IN_A_TERMINAL}\u2028\u2029\ud800-\udfff]")
 
 
 def _json_default(value: Any) -> Any:

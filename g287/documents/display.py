@@ -13,7 +13,10 @@ import re
 
 from g287.xmlchars import NOT_IN_XML
 
-NOT_DISPLAYED = re.compile(f"{NOT_IN_XML.pattern}|[\r\n\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# DEL, the C1 controls and the bidirectional controls: shown replaced, and escaped in JSON output (g287.cli.common).
+MISLEADING_IN_A_TERMINAL = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+
+NOT_DISPLAYED = re.compile(f"{NOT_IN_XML.pattern}|[\r\n{MISLEADING_IN_A_TERMINAL}]")
 
 
 def displayable(value, replacement: str = "?") -> str:

@@ -461,3 +461,8 @@ def test_link_names_reach_the_terminal_without_control_or_bidirectional_characte
     assert "1 broken link" in outputs[4]
     for output in outputs:
         assert not set(output) & {"\x1b", "\r", "\u202e"}, output
+    # --json keeps the exact names, with every such character written as an escape (json's own below 0x20).
+    status, out, err = run_g287(sqlite_db.url, "documents", "broken", "--json")
+    assert status == 0 and not set(out) & {"\x1b", "\r", "\u202e"}, out
+    assert "Gone\\u202efdp.exe\\r.pdf" in out
+    assert [b["link_name"] for b in json.loads(out)] == ["Gone\u202efdp.exe\r.pdf"]
