@@ -13,8 +13,11 @@ import re
 
 from g287.xmlchars import NOT_IN_XML
 
+# The embeddings, overrides and isolates reorder whole runs of text; the marks (ALM, LRM, RLM) only neutral characters.
+BIDIRECTIONAL_OVERRIDES = "\u202a-\u202e\u2066-\u2069"
+BIDIRECTIONAL_CONTROLS = f"\u061c\u200e\u200f{BIDIRECTIONAL_OVERRIDES}"
 # DEL, the C1 controls and the bidirectional controls: shown replaced, and escaped in JSON output (g287.cli.common).
-MISLEADING_IN_A_TERMINAL = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+MISLEADING_IN_A_TERMINAL = f"\x7f-\x9f{BIDIRECTIONAL_CONTROLS}"
 
 NOT_DISPLAYED = re.compile(f"{NOT_IN_XML.pattern}|[\r\n{MISLEADING_IN_A_TERMINAL}]")
 

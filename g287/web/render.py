@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from starlette.responses import HTMLResponse
 
 from g287 import __version__, days
 from g287.catalog import catalog
+from g287.documents.display import BIDIRECTIONAL_OVERRIDES
 from g287.db.models.registry import Publication
 from g287.registry.figures import AGENCY_TYPES, MODELS
 from g287.registry.publications import label
@@ -55,11 +57,16 @@ def publication_label(publication) -> str:
 
 def printable(value):
     """Every value a template prints, without the characters HTML and XML cannot hold (a NUL typed into a search
-    box, a control character in a published name): escaping cannot save them, and they break the page's markup."""
-    if isinstance(value, str) and NOT_IN_XML.search(value):
-        cleaned = NOT_IN_XML.sub(" ", value)
+    box, a control character in a published name): escaping cannot save them, and they break the page's markup.
+    Bidirectional embeddings, overrides and isolates are shown as U+FFFD: they break no markup, but make a name read
+    as another ("Gone\u202efdp.exe" shows as "Goneexe.pdf"); the API and the exports keep the exact values."""
+    if isinstance(value, str) and NOT_SHOWN_ON_PAGES.search(value):
+        cleaned = NOT_SHOWN_ON_PAGES.sub(lambda match: " " if NOT_IN_XML.match(match.group()) else "\ufffd", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
+
+
+NOT_SHOWN_ON_PAGES = re.compile(f"{NOT_IN_XML.pattern}|[{BIDIRECTIONAL_OVERRIDES}]")
 
 
 def local_day(value) -> str:
