@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 
-from g287.xmlchars import NOT_IN_XML
+from g287.xmlchars import BIDIRECTIONAL_OVERRIDES, NOT_IN_XML
 
-# The embeddings, overrides and isolates reorder whole runs of text; the marks (ALM, LRM, RLM) only neutral characters.
-BIDIRECTIONAL_OVERRIDES = "\u202a-\u202e\u2066-\u2069"
 BIDIRECTIONAL_CONTROLS = f"\u061c\u200e\u200f{BIDIRECTIONAL_OVERRIDES}"
 # DEL, the C1 controls and the bidirectional controls: shown replaced, and escaped in JSON output (g287.cli.common).
 MISLEADING_IN_A_TERMINAL = f"\x7f-\x9f{BIDIRECTIONAL_CONTROLS}"

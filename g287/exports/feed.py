@@ -17,7 +17,7 @@ from g287.history.diff import diff, pending_changes
 from g287.registry.publications import label, list_publications
 from g287.registry.queries import Filters, figures_of, listings, state_name
 from g287.wording import counted
-from g287.xmlchars import xml_text
+from g287.xmlchars import shown_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 50
@@ -35,11 +35,12 @@ TITLES = {
 }
 
 
-# Characters XML 1.0 forbids: one in a name would make the whole feed unreadable for every subscriber.
+# Characters XML 1.0 forbids: one in a name would make the whole feed unreadable for every subscriber (and a
+# bidirectional override would make a name read as another: g287.xmlchars.shown_text).
 def _el(parent, tag, text=None, **attributes):
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attributes.items()})
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: shown_text(v) for k, v in attributes.items()})
     if text is not None:
-        element.text = xml_text(text)
+        element.text = shown_text(text)
     return element
 
 

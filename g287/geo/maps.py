@@ -28,7 +28,7 @@ from g287.geo import reference
 from g287.geo.coverage import check_model, county_breakdown, coverage_of, located_listings, participating_publication
 from g287.registry.figures import MODELS
 from g287.wording import counted, noun
-from g287.xmlchars import xml_text
+from g287.xmlchars import shown_text
 
 LEVELS = ("state", "county")
 MEASURES = ("moas", "coverage")
@@ -52,8 +52,9 @@ def map_classes() -> dict:
 
 def esc(text) -> str:
     """Escape for SVG text and attribute values (quotes included), without the characters XML cannot hold: one
-    control character in a file name made the whole SVG unreadable (no PNG, no fact sheet)."""
-    return html.escape(xml_text(text), quote=True)
+    control character in a file name made the whole SVG unreadable (no PNG, no fact sheet); nor a bidirectional
+    override raw (see g287.xmlchars)."""
+    return html.escape(shown_text(text), quote=True)
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -14,13 +13,12 @@ from starlette.responses import HTMLResponse
 
 from g287 import __version__, days
 from g287.catalog import catalog
-from g287.documents.display import BIDIRECTIONAL_OVERRIDES
 from g287.db.models.registry import Publication
 from g287.registry.figures import AGENCY_TYPES, MODELS
 from g287.registry.publications import label
 from g287.registry.queries import state_name
 from g287.wording import noun
-from g287.xmlchars import NOT_IN_XML
+from g287.xmlchars import has_unshown, shown_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TYPE_LABELS = {"county": "County", "municipality": "Municipality", "state_agency": "State agency", "other": "Other", "unknown": "Unknown", None: "Unknown"}
@@ -58,15 +56,11 @@ def publication_label(publication) -> str:
 def printable(value):
     """Every value a template prints, without the characters HTML and XML cannot hold (a NUL typed into a search
     box, a control character in a published name): escaping cannot save them, and they break the page's markup.
-    Bidirectional embeddings, overrides and isolates are shown as U+FFFD: they break no markup, but make a name read
-    as another ("Gone\u202efdp.exe" shows as "Goneexe.pdf"); the API and the exports keep the exact values."""
-    if isinstance(value, str) and NOT_SHOWN_ON_PAGES.search(value):
-        cleaned = NOT_SHOWN_ON_PAGES.sub(lambda match: " " if NOT_IN_XML.match(match.group()) else "\ufffd", value)
+    A bidirectional override is shown as U+FFFD (g287.xmlchars.shown_text)."""
+    if isinstance(value, str) and has_unshown(value):
+        cleaned = shown_text(value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
-
-
-NOT_SHOWN_ON_PAGES = re.compile(f"{NOT_IN_XML.pattern}|[{BIDIRECTIONAL_OVERRIDES}]")
 
 
 def local_day(value) -> str:

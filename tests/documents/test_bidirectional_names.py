@@ -1,6 +1,6 @@
-"""A bidirectional override in a name (a published name, a document's file name) would make it read as another on
-the site ("Gone\u202efdp.exe.pdf" shows as "Gonefdp.pdf.exe"): the pages show U+FFFD in its place; the API keeps
-the exact name."""
+"""A bidirectional override in a name (a published name, a document's file name) would make it read as another
+("Gone\u202efdp.exe.pdf" shows as "Gonefdp.pdf.exe"): the site's pages, the maps and the feed show U+FFFD in its
+place; the API keeps the exact name."""
 
 from starlette.testclient import TestClient
 
@@ -30,3 +30,14 @@ def test_marks_are_kept_and_controls_become_spaces():
     assert printable("Ahmad\u200f Co\x07unty") == "Ahmad\u200f Co unty"
     assert printable("a\u202bb\u2069c") == "a\ufffdb\ufffdc"
     assert printable(12) == 12
+
+
+def test_the_maps_and_the_feed_show_an_override_as_a_replacement_character():
+    import xml.etree.ElementTree as ET
+
+    from g287.exports.feed import ATOM, _el
+    from g287.geo.maps import esc
+
+    assert esc("Gone\u202efdp \"<&>\x01") == "Gone\ufffdfdp &quot;&lt;&amp;&gt; "
+    entry = _el(ET.Element("feed"), "title", "Ellis\u2067 County", term="a\u202ab")
+    assert (entry.tag, entry.text, entry.attrib) == (f"{{{ATOM}}}title", "Ellis\ufffd County", {"term": "a\ufffdb"})
