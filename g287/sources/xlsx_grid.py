@@ -37,6 +37,9 @@ def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes
     workbook = CalamineWorkbook.from_path(str(path))
     grids, misfits = {}, {}
     for name, target in sheets:
+        damaged = bad_string_reference(parts[name])
+        if damaged:
+            raise SheetUnreadable(name, target) from ValueError(f"cell {damaged[0]} names shared string {damaged[1]!r}, which is not a string's number")
         try:
             grids[name] = _sheet_values(path, name, target, parts[name], workbook)
         except Exception as error:  # calamine's errors (a panic is no Exception: it is left to the caller)
@@ -49,6 +52,27 @@ def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes
                 raise SheetUnreadable(name, target) from again
             misfits[name] = found
     return grids, misfits
+
+
+def bad_string_reference(xml: bytes) -> tuple[str, str] | None:
+    """The first cell of shared-string type whose value is not a string's number (`<v>abc</v>`, `<v>-1</v>`,
+    `<v>5.0</v>`), as (reference, value), or None. calamine reads every such cell as the first shared string (often
+    the header's first word): a value the cell does not hold. Values that are not whole numbers are few (dates and
+    string numbers are whole): each is found by a fast scan, and only its cell's tag is looked at."""
+    for match in _NOT_A_WHOLE_NUMBER.finditer(xml):
+        start = xml.rfind(b"<c ", 0, match.start())
+        if start == -1:
+            continue
+        tag = xml[start : xml.find(b">", start) + 1]
+        if _SHARED_STRING_TYPE.search(tag):
+            reference = _REFERENCE.search(tag)
+            return (reference[1].decode("ascii") if reference else "?"), match[1].decode("utf-8", "replace")
+    return None
+
+
+_NOT_A_WHOLE_NUMBER = re.compile(rb"<v>([^<]*[^0-9<][^<]*)</v>")
+_SHARED_STRING_TYPE = re.compile(rb"""\st=["']s["']""")
+_REFERENCE = re.compile(rb"""\sr=["']([A-Z]+[0-9]+)["']""")
 
 
 class SheetUnreadable(Exception):

@@ -126,3 +126,35 @@ def test_a_second_sheet_whose_part_is_missing_is_registered_and_the_list_read(tm
     table = read_xlsx(path)
     assert table.sheet_name == "Sheet1" and len(table.rows) > 600
     assert [n.problem for n in table.notes if "Extra" in n.problem] == ["the workbook names a sheet 'Extra' whose part is missing (xl/worksheets/sheet9.xml is not in the archive)"]
+
+
+def with_string_reference(value: bytes):
+    """The sheet with its eleventh shared-string cell naming `value` instead of a string's number."""
+
+    def change(xml: bytes) -> bytes:
+        match = list(re.finditer(rb'<c r="([A-Z]+[0-9]+)"[^>]*t="s"[^>]*><v>([0-9]+)</v>', xml))[10]
+        return xml[: match.start(2)] + value + xml[match.end(2) :]
+
+    return change
+
+
+@pytest.mark.parametrize("value", [b"abc", b"-1", b"5.0", b" 5"])
+def test_a_cell_naming_no_shared_string_by_number_is_damage_not_the_first_string(tmp_path, value):
+    """calamine read such a cell as shared string 0 (the header's "STATE"), which the register then quoted as the
+    cell's raw value: a value the cell does not hold."""
+    with zipfile.ZipFile(MAY_29) as original:
+        reference = list(re.finditer(rb'<c r="([A-Z]+[0-9]+)"[^>]*t="s"[^>]*><v>([0-9]+)</v>', original.read("xl/worksheets/sheet1.xml")))[10][1].decode()
+    path = copy_of(tmp_path / MAY_29.name, {"xl/worksheets/sheet1.xml": with_string_reference(value)})
+    with pytest.raises(SourceError) as raised:
+        read_xlsx(path)
+    assert str(raised.value) == (
+        f"{MAY_29.name}: the workbook's sheet 'Sheet1' cannot be read (cell {reference} names shared string {value.decode()!r}, "
+        "which is not a string's number) (xl/worksheets/sheet1.xml)"
+    )
+
+
+def test_a_shared_string_number_beyond_the_strings_is_named(tmp_path):
+    path = copy_of(tmp_path / MAY_29.name, {"xl/worksheets/sheet1.xml": with_string_reference(b"99999")})
+    with pytest.raises(SourceError) as raised:
+        read_xlsx(path)
+    assert str(raised.value) == f"{MAY_29.name}: the workbook's sheet 'Sheet1' cannot be read (Cell string index not found in shared strings table) (xl/worksheets/sheet1.xml)"
