@@ -13,6 +13,8 @@ from g287.db.models.audit import AuditEvent
 from g287.db.plain import plain
 
 
+EVENTS_WRITTEN = "g287.audit.events_written"  # key of Session.info: how many events this session has written
+
 _NEW_EVENT = plain(insert(AuditEvent.__table__), columns=("at", "actor", "action", "object_type", "object_id", "before", "after"))
 
 
@@ -33,3 +35,9 @@ def record(session: Session, actor: Actor, action: str, object_type: str, object
             }
         ],
     )
+    session.info[EVENTS_WRITTEN] = events_written(session) + 1
+
+
+def events_written(session: Session) -> int:
+    """How many audit events this session has written: none when the change it made changed nothing."""
+    return session.info.get(EVENTS_WRITTEN, 0)

@@ -59,7 +59,7 @@ async def disable_user(request: Request, username: str):
     submitted = await submit_form(request, lambda session, actor, _values: accounts.disable_user(session, actor, username))
     if submitted.problem:
         return users_page(request, problem=submitted.problem)
-    return see_other("/program/users", "disabled")
+    return see_other("/program/users", submitted.done("disabled"))
 
 
 @router.post("/program/publish")
@@ -135,7 +135,7 @@ async def update_agency(request: Request, agency_id: RecordId):
     submitted = await submit_form(request, work)
     if submitted.problem:
         return agency_page(request, agency_id, problem=submitted.problem, values=submitted.shown)
-    return see_other(f"/program/agencies/{agency_id}", "agency")
+    return see_other(f"/program/agencies/{agency_id}", submitted.done("agency"))
 
 
 @router.post("/program/agencies/{agency_id}/link")
@@ -143,4 +143,4 @@ async def link_agency(request: Request, agency_id: RecordId):
     submitted = await submit_form(request, lambda session, actor, values: agencies.link_agency(session, actor, agency_id, form_record_id(values, "registry_agency_id")))
     if submitted.problem:
         return agency_page(request, agency_id, problem=submitted.problem)
-    return see_other(f"/program/agencies/{agency_id}", "linked")
+    return see_other(f"/program/agencies/{agency_id}", submitted.done("linked"))

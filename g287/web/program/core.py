@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from g287 import audit
 from g287.access import Actor
 from g287.db import dialect
 from g287.db.ids import MAX_ID, record_id
@@ -273,6 +274,7 @@ DONE_MESSAGES = {
     "terminated": "The MOA is recorded as terminated.",
     "nominated": "The nominee is recorded. Their eligibility is below.",
     "updated": "The changes are saved.",
+    "unchanged": "Nothing changed: the values sent are those already recorded.",
     "background": "The background investigation's result is recorded.",
     "enrolled": "The nominee is enrolled in the initial course.",
     "exam": "The examination score is recorded.",
@@ -331,6 +333,11 @@ class Submitted:
     shown: dict[str, Any]
     result: Any = None
     problem: Problem | None = None
+    changed: bool = True  # False when the change wrote no audit event: the values sent were those recorded
+
+    def done(self, message: str) -> str:
+        """The message to show after it (a key of DONE_MESSAGES): "unchanged" when nothing changed."""
+        return message if self.changed else "unchanged"
 
 
 async def submit_form(request: Request, work: Callable[[Session, Actor, dict[str, Any]], Any]) -> Submitted:
@@ -344,10 +351,11 @@ async def submit_form(request: Request, work: Callable[[Session, Actor, dict[str
         check_csrf(request, caller, text(values, CSRF_FIELD))
         with site_of(request).db.session(writing=True) as session:
             result = work(session, caller.actor, values)
+            changed = audit.events_written(session) > 0  # every change writes its event; a no-op writes none
     except G287Error as error:
         return Submitted(shown_again(values), problem=problem_of(error))
     site_of(request).changed()
-    return Submitted(shown_again(values), result)
+    return Submitted(shown_again(values), result, changed=changed)
 
 
 def shown_again(values: dict[str, Any]) -> dict[str, Any]:

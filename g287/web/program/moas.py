@@ -55,8 +55,8 @@ async def moa_action(request: Request, moa_id: int, form: str, change, done: str
     if submitted.problem:
         return application_page(request, application_of(request, moa_id), problem=submitted.problem, failed={"form": form, "moa_id": moa_id, "values": submitted.shown})
     if to_nominee:
-        return see_other(f"/program/nominees/{submitted.result}", done)
-    return see_other(f"/program/applications/{application_of(request, moa_id)}", done, f"moa-{moa_id}")
+        return see_other(f"/program/nominees/{submitted.result}", submitted.done(done))
+    return see_other(f"/program/applications/{application_of(request, moa_id)}", submitted.done(done), f"moa-{moa_id}")
 
 
 @router.post("/program/moas/{moa_id}/draft")

@@ -74,7 +74,7 @@ async def nominee_action(request: Request, nominee_id: int, form: str, change, d
     submitted = await submit_form(request, change)
     if submitted.problem:
         return nominee_page(request, nominee_id, problem=submitted.problem, failed={"form": form, "values": submitted.shown})
-    return see_other(f"/program/nominees/{nominee_id}", done, form)
+    return see_other(f"/program/nominees/{nominee_id}", submitted.done(done), form)
 
 
 def _update(nominee_id: int):

@@ -1,7 +1,8 @@
 """A change that changes nothing is no change: a form sent again as it is (a letter of interest re-sends the
 agency's details; a nominee's or an agency's form saved unchanged; PATCH with nothing in it) succeeds and writes
-no audit event whose values before and after are the same. Found by review: a letter wrote `agency.update` beside
-`application.submit`, and each unchanged form wrote its `*.update`."""
+no audit event whose values before and after are the same, and the page then says that nothing changed. Found by
+review: a letter wrote `agency.update` beside `application.submit`, each unchanged form wrote its `*.update`, and
+then the page said "The changes are saved." of a form that changed nothing."""
 
 from __future__ import annotations
 
@@ -114,10 +115,13 @@ def test_a_nominee_form_saved_unchanged_writes_nothing(site):
     assert sent["full_name"] == ["Nova Novice"] and sent["us_citizen"] == ["yes"] and sent["period_start"][0]  # the form is filled in
     before = last_event(db)
     response = agency.post(f"/program/nominees/{nominee}", data=sent, follow_redirects=False)
-    assert response.status_code == 303 and "done=updated" in response.headers["location"], response.text
+    assert response.status_code == 303 and "done=unchanged" in response.headers["location"], response.text
     assert actions_since(db, before) == []
+    shown = agency.get(response.headers["location"]).text
+    assert "Nothing changed" in shown and "The changes are saved." not in shown  # the page says what happened
     changed = agency.post(f"/program/nominees/{nominee}", data={**sent, "us_citizen": "no", "csrf_token": sent["csrf_token"]}, follow_redirects=False)
     assert changed.status_code == 303 and actions_since(db, before) == ["nominee.update"]
+    assert "done=updated" in changed.headers["location"] and "The changes are saved." in agency.get(changed.headers["location"]).text
 
 
 def test_an_agency_form_saved_unchanged_writes_nothing(site):
@@ -127,8 +131,10 @@ def test_an_agency_form_saved_unchanged_writes_nothing(site):
     assert sent["name"] == ["Testville County Sheriff's Office"]
     before = last_event(db)
     response = officer.post(f"/program/agencies/{w.agency_a}", data=sent, follow_redirects=False)
-    assert response.status_code == 303, response.text
+    assert response.status_code == 303 and "done=unchanged" in response.headers["location"], response.text
     assert actions_since(db, before) == []
+    shown = officer.get(response.headers["location"]).text
+    assert "Nothing changed" in shown and "The agency is saved." not in shown
     response = officer.put(f"/api/v1/program/agencies/{w.agency_a}", json={"name": "Testville County Sheriff's Office", "state": "FL", "agency_type": "county", "county": "Testville County", "address": "1 Test Road\nTestville, FL 32000"}, headers={"X-CSRF-Token": token_of(officer)})
     assert response.status_code == 200 and actions_since(db, before) == []
     response = officer.put(f"/api/v1/program/agencies/{w.agency_a}", json={"name": "Testville County Sheriff's Office", "state": "FL", "agency_type": "county", "county": "Testville County", "address": "3 New Road"}, headers={"X-CSRF-Token": token_of(officer)})
