@@ -125,9 +125,9 @@ def audit_command(actor, action, object_ref, since, until, limit, as_json):
         try:
             events = read_events(session, Actor.command_line(), wanted)
         except InvalidInput as error:
-            # An actor or a record that does not exist is refused by the service, naming its filter: said here
-            # with the option that was given.
-            options = {"object_id": f"--object {object_ref!r}", "actor": f"--actor {actor!r}"}
+            # An actor, a kind of record or a record that does not exist is refused by the service, naming its
+            # filter: said here with the option that was given.
+            options = {"object_type": f"--object {object_ref!r}", "object_id": f"--object {object_ref!r}", "actor": f"--actor {actor!r}"}
             named = [f"{option}: {error.fields[name]}" for name, option in options.items() if name in error.fields]
             if named:
                 raise G287Error("; ".join(named)) from None

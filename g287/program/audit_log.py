@@ -35,6 +35,9 @@ RECORD_TYPES = {
     "publication": Publication,
     "user": User,
 }
+# Every kind of record the log names: the above, and those named by free text (an alias "TX:name", a document's
+# "all", the sync of ICE's page, the county matches). A filter on any other type can match no event.
+OBJECT_TYPES = frozenset(RECORD_TYPES) | {"alias", "county_matches", "document", "page"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,14 @@ def object_problem(session: Session, object_type: str | None, object_id: str | N
     if (number is None or session.get(model, number) is None) and not _logged(session, (AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id)):
         return f"no such {object_type.replace('_', ' ')}"
     return None
+
+
+def type_problem(session: Session, object_type: str | None) -> str | None:
+    """Why a filter on this kind of record matches no event because no record is of that kind, or None (a type
+    the log names though this version does not write it is still asked about)."""
+    if not object_type or object_type in OBJECT_TYPES or _logged(session, AuditEvent.object_type == object_type):
+        return None
+    return f"no such object type (one of: {', '.join(sorted(OBJECT_TYPES))})"
 
 
 def actor_problem(session: Session, actor: str | None) -> str | None:
@@ -99,11 +110,15 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
         filter_text(name, value if isinstance(value, str) else None)
     if wanted.since and wanted.until and wanted.since > wanted.until:
         raise InvalidInput({"until": "must not be before since"})
-    # A filter naming an actor or a record that does not exist is refused, on every path (the command line, the
+    # A filter naming an actor, a kind of record or a record that does not exist is refused, on every path (the command line, the
     # site and the API): an empty answer would read as "nothing happened". Checked only once the actor may read
     # the log, so the answer tells nobody else which users and records exist.
     object_id = None if wanted.object_id is None else str(wanted.object_id)
-    unknown = {"actor": actor_problem(session, wanted.actor), "object_id": object_problem(session, wanted.object_type, object_id)}
+    unknown = {
+        "actor": actor_problem(session, wanted.actor),
+        "object_type": type_problem(session, wanted.object_type),
+        "object_id": object_problem(session, wanted.object_type, object_id),
+    }
     if any(unknown.values()):
         raise InvalidInput({name: problem for name, problem in unknown.items() if problem})
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(wanted.limit)

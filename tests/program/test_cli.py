@@ -63,6 +63,8 @@ def test_user_commands_and_the_audit_log(g287, deferred_writes):
     only_agency = json.loads(g287("audit", "--json", "--object", f"applicant_agency:{agency_id}").stdout)
     assert [e["action"] for e in only_agency] == ["agency.create"]
     assert json.loads(g287("audit", "--json", "--since", "2199-01-01").stdout) == []
+    unknown_type = g287("audit", "--object", "nosuchtype", ok=False)
+    assert unknown_type.returncode == 1 and unknown_type.stderr.startswith("g287: error: --object 'nosuchtype': no such object type (one of: ")
     bad_date = g287("audit", "--since", "yesterday", ok=False)
     assert bad_date.returncode == 1 and "expected a date" in bad_date.stderr and "Traceback" not in bad_date.stderr
     assert deferred_writes == []  # every change began as writing: it waits for another, never refused

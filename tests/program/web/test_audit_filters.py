@@ -1,14 +1,21 @@
 """The audit log's filters on the site and through the API refuse an actor or a record that does not exist, naming
 the filter, as the command line does: an empty list would read as "nothing happened" (found by review of the web
-interface: ?actor=nosuchuser, ?actor=user:999 and ?object_type=nominee&object_id=999 answered an empty list)."""
+interface: ?actor=nosuchuser, ?actor=user:999 and ?object_type=nominee&object_id=999 answered an empty list; then
+?object_type=nosuchtype, free text, did too)."""
 
 from __future__ import annotations
 
 import html
+import re
+from pathlib import Path
 
 import pytest
 
+import g287
+from g287.program.audit_log import OBJECT_TYPES
+
 NO_USER_NAMED = "no user has this name (an actor is a user name, user:ID, cli:NAME or system)"
+NO_TYPE = f"no such object type (one of: {', '.join(sorted(OBJECT_TYPES))})"
 
 
 def fields_of(response) -> dict[str, str]:
@@ -24,6 +31,9 @@ def fields_of(response) -> dict[str, str]:
         ("object_type=nominee&object_id=999", {"object_id": "no such nominee"}),
         ("object_type=nominee&object_id=abc", {"object_id": "malformed object reference: the id of a nominee is a whole number (TYPE:ID, e.g. nominee:3)"}),
         ("actor=nosuchuser&object_type=application&object_id=999", {"actor": NO_USER_NAMED, "object_id": "no such application"}),
+        ("object_type=nosuchtype", {"object_type": NO_TYPE}),
+        ("object_type=nosuchtype&object_id=3", {"object_type": NO_TYPE}),
+        ("object_type=Nominee", {"object_type": NO_TYPE}),
     ],
 )
 def test_a_filter_on_what_does_not_exist_is_refused_naming_it(clients, query, problems):
@@ -35,7 +45,7 @@ def test_a_filter_on_what_does_not_exist_is_refused_naming_it(clients, query, pr
     text = html.unescape(page.text)
     for name, problem in problems.items():
         assert problem in text
-        field = {"actor": "a-actor", "object_id": "a-id"}[name]
+        field = {"actor": "a-actor", "object_type": "a-type", "object_id": "a-id"}[name]
         assert f'id="{field}" name="{name}"' in page.text and 'aria-invalid="true"' in page.text.split(f'id="{field}"', 1)[1].split(">", 1)[0]
     assert "No event matches" not in page.text  # no empty list that reads as "nothing happened"
     assert 'value="nosuchuser"' in page.text or "nosuchuser" not in query  # the filters as given, to correct them
@@ -43,7 +53,7 @@ def test_a_filter_on_what_does_not_exist_is_refused_naming_it(clients, query, pr
 
 def test_filters_on_what_exists_still_answer(program_world, clients):
     officer = clients["program_officer"]
-    for query in ("actor=officer", "actor=cli:nobody-yet", "actor=system", f"object_type=nominee&object_id={program_world.novice}", "object_type=alias&object_id=TX:anything"):
+    for query in ("actor=officer", "actor=cli:nobody-yet", "actor=system", f"object_type=nominee&object_id={program_world.novice}", "object_type=alias&object_id=TX:anything", "object_type=page", "object_type=publication"):
         response = officer.get(f"/api/v1/program/audit?{query}")
         assert response.status_code == 200, (query, response.text)
         assert officer.get(f"/program/audit?{query}").status_code == 200
@@ -56,3 +66,13 @@ def test_who_may_not_read_the_log_learns_nothing_from_a_filter(clients):
     agency = clients["own_agency"]
     for query in ("actor=nosuchuser", "actor=officer", "object_type=nominee&object_id=999"):
         assert agency.get(f"/api/v1/program/audit?{query}").status_code == 403
+
+
+def test_every_object_type_the_log_is_written_with_is_a_known_one():
+    """The types a filter accepts are those the code writes events with (an unknown one is refused above)."""
+    written = set()
+    for path in Path(g287.__file__).parent.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        written |= set(re.findall(r'audit\.record\(\s*session,\s*[^,]+,\s*"[^"]+",\s*"([^"]+)"', source))
+        written |= set(re.findall(r'object_type="([^"]+)"', source))
+    assert len(written) >= 10 and written <= OBJECT_TYPES, written - OBJECT_TYPES
