@@ -127,13 +127,15 @@ def check_signatories(signatories: list) -> list[dict]:
 
 
 def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes, signed_on, signatories: list, today: dt.date | None = None) -> ProgramMoa:
-    """Record the signed MOA: the PDF (kept content-addressed), the date signed and the signatories. The
+    """Record the signed MOA, once drafted: the PDF (kept content-addressed), the date signed and the signatories. The
     agreement then counts as participating: the registry's agreement for the agency and model is created
     (origin "registry"), or, when ICE already lists that agreement, linked to it unchanged — ICE's record keeps
     what ICE published; the date recorded here stays with this MOA."""
     moa = get_moa(session, actor, moa_id, "moa.record_signed", changing=True)
     if moa.status not in ("requested", "draft"):
         raise Conflict(f"MOA {moa.id} is already {moa.status}")
+    if moa.status != "draft":  # an MOA is drafted from its model's template, then signed (nothing is stored before)
+        raise Conflict(f"MOA {moa.id} has not been drafted: draft it from the model's template before recording it as signed")
     check = Checker()
     day = check.date("signed_on", signed_on, not_after=today or days.today())
     asked_on = dt.date.fromisoformat(session.get(Application, moa.application_id).letter["date"])

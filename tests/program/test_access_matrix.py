@@ -101,6 +101,7 @@ def world(tmp_path_factory):
     db, close = make_database("sqlite", tmp_path_factory.mktemp("matrix"))
     with db.session() as session:
         w = build(session, "certified")
+        moas.draft_moa(session, OFFICER, w.wso, today=TODAY)  # drafted, it may be recorded as signed
         extra = {}
         for name, stage in (("ready", "eligible"), ("trainee", "enrolled"), ("graduate", "passed")):
             n = nominees.nominate(session, w.user_a, w.tfm, full_name=f"{name.title()} Officer", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(5)}], nominated_on=TODAY - dt.timedelta(days=10), today=TODAY)

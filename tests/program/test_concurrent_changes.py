@@ -15,7 +15,7 @@ from tests.program.world import OFFICER, SIGNATORIES, SIGNED_PDF, build
 
 def test_a_draft_begun_while_the_moa_is_being_signed_sees_the_signature(db):
     with db.session(writing=True) as session:
-        world = build(session, "submitted")
+        world = build(session, "drafted")
     outcome: list[str] = []
 
     def draft() -> None:

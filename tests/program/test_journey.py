@@ -156,6 +156,7 @@ def test_a_failed_step_changes_nothing(db):
 
     with db.session() as session:
         w = build(session, "signed")
+        moas.draft_moa(session, OFFICER, w.wso, today=TODAY)
     before = snapshot(db)
     with pytest.raises(NotFound):  # another agency's MOA is, to its users, no such MOA
         with db.session() as session:
@@ -166,3 +167,25 @@ def test_a_failed_step_changes_nothing(db):
         with db.session() as session:
             moas.record_signed_moa(session, OFFICER, w.wso, pdf=b"not a pdf", signed_on=TODAY, signatories=SIGNATORIES, today=TODAY)
     assert snapshot(db) == before
+
+
+def test_an_moa_not_drafted_is_not_recorded_as_signed(db):
+    """The MOA is drafted from its model's template, then signed (README, Program workflow, step 2): recording an MOA
+    never drafted as signed is refused (409) and changes nothing, the uploaded PDF not kept either."""
+    from tests.conftest import snapshot
+    from tests.program.world import build
+    from g287.program import settings
+
+    with db.session() as session:
+        w = build(session, "submitted")
+    before = snapshot(db)
+    files = settings.program_files_dir()
+    kept = sorted(files.rglob("*"))
+    with pytest.raises(Conflict, match=f"MOA {w.tfm} has not been drafted: draft it from the model's template before recording it as signed"):
+        with db.session() as session:
+            moas.record_signed_moa(session, OFFICER, w.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY, signatories=SIGNATORIES, today=TODAY)
+    assert snapshot(db) == before
+    assert sorted(files.rglob("*")) == kept
+    with db.session() as session:
+        moas.draft_moa(session, OFFICER, w.tfm, today=TODAY)
+        assert moas.record_signed_moa(session, OFFICER, w.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY, signatories=SIGNATORIES, today=TODAY).status == "signed"

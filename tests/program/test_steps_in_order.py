@@ -249,6 +249,7 @@ def test_an_agency_with_a_signed_moa_is_not_relinked(world):
         other = agencies.create_agency(session, ADMIN, "Elsewhere County Sheriff's Office", "FL", "county")
         application = applications.submit_letter(session, ADMIN, other.id, letter(models=["TFM"]), today=TODAY - 10 * DAY)
         moa = moas_of(session, application.id)[0]
+        moas.draft_moa(session, OFFICER, moa.id, today=TODAY - 2 * DAY)
         moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - DAY, signatories=SIGNATORIES, today=TODAY)
         elsewhere = session.get(ApplicantAgency, other.id).registry_agency_id
         events = session.execute(text("SELECT count(*) FROM audit_events")).scalar()

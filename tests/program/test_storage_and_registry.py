@@ -102,6 +102,7 @@ def test_an_agreement_ice_already_lists_keeps_its_source(db):
 
         application = applications.submit_letter(session, ADMIN, agency.id, letter(models=[listed.model]), today=TODAY)
         moa = applications.moas_of(session, application.id)[0]
+        moas.draft_moa(session, OFFICER, moa.id, today=TODAY)
         moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY, signatories=SIGNATORIES, today=TODAY)
         assert moa.registry_agreement_id == listed.id
         # ICE's record keeps what ICE published; the date recorded here stays with the registry's MOA.

@@ -96,5 +96,6 @@ def test_the_signed_moa_upload_refuses_a_field_it_does_not_take(site):
     response = officer.post(url, data=form, files=files, headers={"X-CSRF-Token": token_of(officer)})
     assert response.status_code == 422 and fields_of(response) == {"signatories[1].badge": UNKNOWN}, response.text
     assert officer.get(f"/api/v1/program/applications/{site.world.application}").json()["moas"][1]["status"] == "requested"
+    assert officer.post(f"/api/v1/program/moas/{site.world.wso}/draft", headers={"X-CSRF-Token": token_of(officer)}).status_code == 200
     accepted = officer.post(url, data={**form, "signatories": json.dumps(people[:1] + [{"name": "Lee Official", "title": "Director", "party": "ICE"}])}, files=files, headers={"X-CSRF-Token": token_of(officer)})
     assert accepted.status_code == 200 and accepted.json()["status"] == "signed", accepted.text

@@ -154,10 +154,15 @@ def test_the_workflow_through_the_forms(site):
     assert "Record the signed MOA" not in detail  # an agency user does not record MOAs
 
     officer = client(site, "officer")
+    signatories = {"signatory_party": ["agency", "ICE", ""], "signatory_name": ["Pat Example", "Lee Official", ""], "signatory_title": ["Sheriff", "Field Office Director", ""]}
+    section = officer.get(page_url).text.split(f'id="moa-{tfm}"', 1)[1].split(f'id="moa-{wso}"', 1)[0]
+    assert f'action="/program/moas/{tfm}/signed"' not in section and "Draft the MOA from the model's template before recording it as signed." in section
+    undrafted = post_form(officer, page_url, f"/program/moas/{tfm}/signed", {"signed_on": TODAY.isoformat(), **signatories}, files={"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")})
+    assert undrafted.status_code == 409 and f"MOA {tfm} has not been drafted" in undrafted.text
     assert post_form(officer, page_url, f"/program/moas/{tfm}/draft", {}).status_code == 303
+    assert f'action="/program/moas/{tfm}/signed"' in officer.get(page_url).text
     draft = officer.get(f"/program/moas/{tfm}/draft.docx")
     assert draft.status_code == 200 and "DRAFT FOR DISCUSSION" in docx_text(draft.content)
-    signatories = {"signatory_party": ["agency", "ICE", ""], "signatory_name": ["Pat Example", "Lee Official", ""], "signatory_title": ["Sheriff", "Field Office Director", ""]}
     not_pdf = post_form(officer, page_url, f"/program/moas/{tfm}/signed", {"signed_on": TODAY.isoformat(), **signatories}, files={"pdf": ("moa.pdf", b"hello", "application/pdf")})
     assert not_pdf.status_code == 422 and "not a PDF" in not_pdf.text
     one_party = post_form(officer, page_url, f"/program/moas/{tfm}/signed", {"signed_on": TODAY.isoformat(), "signatory_party": ["agency"], "signatory_name": ["Pat"], "signatory_title": ["Sheriff"]}, files={"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")})
