@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.db.models.geo import CountyMatch
-from g287.db.models.registry import Agency, AgencyName, RawRow
+from g287.db.models.registry import Agency, AgencyName, ListingRun, RawRow, series_of
 from g287.errors import NotFound
 from g287.geo import reference
 from g287.geo.store import county_facts
@@ -148,8 +148,12 @@ def county_record(session: Session, fips: str, force: InForce, model: str | None
     return CountyRecord(county, participating, pending, figures_of(participating), figures_of(pending), [a for a in ever if a.id not in current])
 
 
+ICE_SERIES = [series_of("ice", kind) for kind in ("participating", "pending")]
+
+
 def agencies_ever_in(session: Session, county: reference.County) -> list[Agency]:
-    """Live agencies (merges followed) named by any stored row located in the county, in any list."""
+    """Live agencies (merges followed) named by any stored row located in the county, in any of ICE's lists (a row
+    only this registry's own lists hold is not ICE's: the county's page and API describe ICE's lists)."""
     texts = [
         (text, fips)
         for text, fips in session.execute(select(CountyMatch.county_text, CountyMatch.fips).where(CountyMatch.state_usps == county.usps, CountyMatch.fips.is_not(None)))
@@ -162,6 +166,7 @@ def agencies_ever_in(session: Session, county: reference.County) -> list[Agency]
         .join(AgencyName, AgencyName.agency_id == Agency.id)
         .join(RawRow, RawRow.agency_name_id == AgencyName.id)
         .where(RawRow.state_usps == county.usps, RawRow.county_text.in_([t for t, _ in texts]), Agency.merged_into_id.is_(None))
+        .where(select(ListingRun.id).where(ListingRun.raw_row_id == RawRow.id, ListingRun.series.in_(ICE_SERIES)).exists())
         .distinct()
     )
     return sorted(session.scalars(query), key=lambda a: (a.name.lower(), a.id))

@@ -60,3 +60,12 @@ def test_pages_show_the_registry_apart_from_ice(both):
     assert all(e["participating_publication"]["file"] == "participatingAgencies05292025am.xlsx" for e in timeline)
     feed = both.get("/exports/feed.atom").text
     assert "Demoville" not in feed and "06012025" not in feed
+
+
+def test_county_pages_name_no_agency_only_the_registry_lists(both):
+    # Sampleton Sheriff's Office is listed in Travis County by this registry's list only: it was never in one of
+    # ICE's lists, so it is not among the agencies "located here at another time" (by ICE's lists).
+    page = both.get("/counties/48453", params={"as_of": "2025-06-02"})
+    assert page.status_code == 200 and "Travis County" in page.text and "Sampleton" not in page.text
+    record = both.get("/api/v1/counties/48453", params={"as_of": "2025-06-02"}).json()
+    assert record["agencies"] == [] and record["located_at_another_time"] == []
