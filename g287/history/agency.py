@@ -66,6 +66,8 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
                 "addendum_url": a.addendum_url,
                 "origin": a.origin,
                 "lifecycle": lives[(agency.id, a.model)].as_dict() if (agency.id, a.model) in lives else None,
+                # Whose lists hold it: an agreement only this registry's own lists give is never shown as ICE's.
+                "source": "ICE" if a.origin == "ice" or (agency.id, a.model) in lives else "this registry",
             }
             for a in agreements
         ],

@@ -69,3 +69,32 @@ def test_county_pages_name_no_agency_only_the_registry_lists(both):
     assert page.status_code == 200 and "Travis County" in page.text and "Sampleton" not in page.text
     record = both.get("/api/v1/counties/48453", params={"as_of": "2025-06-02"}).json()
     assert record["agencies"] == [] and record["located_at_another_time"] == []
+
+
+@pytest.fixture(scope="module")
+def shared_agency(tmp_path_factory):
+    """ICE's list of 29 May 2025, and a list of this registry's giving one of ICE's agencies (Brevard County
+    Sheriff's Office: TFM and WSO in ICE's list) an agreement ICE does not list (JEM)."""
+    from g287.access import Actor
+
+    folder = tmp_path_factory.mktemp("registry-shared-agency")
+    database = Database(f"sqlite:///{folder / 'g287.sqlite'}")
+    ingest_file(database, ICE / "participating" / "participatingAgencies05292025am.xlsx", Actor.command_line())
+    own = folder / "participatingAgencies06012025am_registry.xlsx"
+    write_ice_workbook(own, "participating", [
+        IceRow("FLORIDA", "Brevard County Sheriff's Office", "County", "Brevard County", "Jail Enforcement Model", dt.date(2025, 5, 31)),
+    ])
+    ingest_file(database, own, Actor.command_line(), origin="registry")
+    with TestClient(create_app(database)) as client:
+        client.agency_id = next(h["ref"] for h in client.get("/api/v1/search", params={"q": "Brevard County Sheriff's Office"}).json()["hits"] if h["kind"] == "agency")
+        yield client
+    database.dispose()
+
+
+def test_agency_shows_the_registry_agreement_apart(shared_agency):
+    detail = shared_agency.get(f"/api/v1/agencies/{shared_agency.agency_id}").json()
+    assert {a["model"]: a["source"] for a in detail["agreements"]} == {"JEM": "this registry", "TFM": "ICE", "WSO": "ICE"}
+    page = shared_agency.get(f"/agencies/{shared_agency.agency_id}").text
+    ice_table = page[page.index("Each agreement with ICE"):page.index("</table>", page.index("Each agreement with ICE"))]
+    assert "Task Force Model" in ice_table and "Jail Enforcement Model" not in ice_table  # not an agreement with ICE
+    assert "This registry's own lists (not ICE's) also list: Jail Enforcement Model, signed 2025-05-31" in page

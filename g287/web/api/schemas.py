@@ -188,6 +188,7 @@ class AgreementRecord(BaseModel):
     moa_url: Optional[str]
     addendum_url: Optional[str]
     lifecycle: Optional[Lifecycle]
+    source: str = Field(description="ICE (an agreement of ICE's lists) or this registry (given only by this registry's own lists, never listed by ICE)")
 
 
 class ListingRow(BaseModel):
