@@ -13,7 +13,7 @@ from g287 import __version__, days
 from g287.catalog import catalog
 from g287.errors import NotFound
 from g287.geo import reference
-from g287.geo.maps import age_note, date_text, list_title, publication_name, render_map
+from g287.geo.maps import MAP_HEIGHT, WIDTH, age_note, date_text, list_title, map_figure, publication_name, render_map
 from g287.geo.raster import svg_to_png
 from g287.registry import figures
 from g287.registry.publications import label
@@ -23,6 +23,7 @@ from g287.xmlchars import xml_text
 
 TOP_STATES = 10
 MAP_HEIGHT_MM = 62
+MAP_ASPECT = WIDTH / MAP_HEIGHT  # the map area's width over its height
 
 
 def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
@@ -33,8 +34,11 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
     force = publications_in_force(session, day)
     try:
         map_svg = render_map(session, "state", day, None, "moas", None, map_id="factsheet-map", web=True)
+        # The PDF draws the map area alone as an image and sets its title, legend and notes as text: drawn inside
+        # the image, the legend shrank with it to about 3 pt.
+        figure = map_figure(session, "state", day, None, "moas", None, map_id="factsheet-map")
     except NotFound:
-        map_svg = None  # no participating list in force: the sheet says so
+        map_svg = figure = None  # no participating list in force: the sheet says so
     stats = figures.stats(session, day)
     per_state = state_figures(session, force.participating)
     counted_usps = {s.usps for s in reference.counted_states()}
@@ -66,6 +70,7 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "territories": territories,
         "states_on_map": len(per_state) - len(territories),
         "map_svg": map_svg,
+        "map": figure,
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
     }
@@ -141,7 +146,8 @@ class _Overflow(Exception):
 
 
 def factsheet_pdf(sheet: dict) -> bytes:
-    map_png = svg_to_png(sheet["map_svg"], zoom=1.4) if sheet["map_svg"] else None
+    figure = sheet.get("map")
+    map_png = svg_to_png(figure.svg, zoom=1.4) if figure is not None else None
     for layout in LAYOUTS:
         try:
             return bytes(_draw(sheet, map_png, layout, one_page=True).output())
@@ -237,10 +243,7 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
 
     if p:
         if map_png:
-            room(layout["map"] + 1)
-            top = pdf.get_y()
-            pdf.image(io.BytesIO(map_png), x=MARGIN_MM, y=top, w=width, h=layout["map"], keep_aspect_ratio=True)
-            pdf.set_y(top + layout["map"] + 1)
+            _map(pdf, sheet["map"], map_png, layout["map"], width, room)
 
         room(7 + 5)
         _heading(pdf, width, "The three models")
@@ -291,6 +294,56 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
     pdf.set_x(MARGIN_MM)
     pdf.multi_cell(width, DEFINITIONS_LINE_MM, text, new_x="LMARGIN", new_y="NEXT")
     return pdf
+
+
+LEGEND_PT = 8  # the map's legend; its notes are set at NOTES_PT (the definitions' size), none below 7 pt
+NOTES_PT = 7.5
+
+
+def _map(pdf: FPDF, figure, png: bytes, height: float, width: float, room) -> None:
+    """The map area as an image (its own aspect ratio, `height` mm high) and, on its right, its title, legend and
+    notes set as text at a readable size; the block is as high as the taller of the two."""
+    image_width = height * MAP_ASPECT
+    x = MARGIN_MM + image_width + 4
+    panel = width - image_width - 4
+    texts = [("B", 9, 3.8, figure.title)]
+    if figure.legend_title:
+        texts.append(("B", LEGEND_PT, 3.6, figure.legend_title))
+    notes = [("", NOTES_PT, 3.2, line) for line in figure.caption + figure.notes]
+
+    def measured(style, size, line, text, indent=0.0) -> float:
+        pdf.set_font("Helvetica", style, size)
+        return len(pdf.multi_cell(panel - indent, line, _text(text), dry_run=True, output="LINES")) * line
+
+    swatch = 5.0  # the swatch and the gap before its text
+    needed = sum(measured(*t) for t in texts) + sum(measured("", LEGEND_PT, 3.8, item["text"], swatch) + 0.6 for item in figure.legend)
+    needed += 1.5 + sum(measured(*n) for n in notes)
+    block = max(height, needed)
+    room(block + 1)
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(png), x=MARGIN_MM, y=top, w=image_width, h=height, keep_aspect_ratio=True)
+    pdf.set_xy(x, top)
+    for style, size, line, text in texts:
+        pdf.set_font("Helvetica", style, size)
+        pdf.set_x(x)
+        pdf.multi_cell(panel, line, _text(text), new_x="LEFT", new_y="NEXT")
+    pdf.set_draw_color(119, 119, 119)
+    pdf.set_line_width(0.15)
+    pdf.set_font("Helvetica", "", LEGEND_PT)
+    for item in figure.legend:
+        y = pdf.get_y() + 0.3
+        colour = item["colour"].lstrip("#")
+        pdf.set_fill_color(*(int(colour[i:i + 2], 16) for i in (0, 2, 4)))
+        pdf.rect(x, y + 0.4, 3.6, 3.0, style="DF")
+        pdf.set_xy(x + swatch, y)
+        pdf.multi_cell(panel - swatch, 3.8, _text(item["text"]), new_x="LEFT", new_y="NEXT")
+    pdf.set_y(pdf.get_y() + 1.5)
+    for style, size, line, text in notes:
+        pdf.set_font("Helvetica", style, size)
+        pdf.set_x(x)
+        pdf.multi_cell(panel, line, _text(text), new_x="LEFT", new_y="NEXT")
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_xy(MARGIN_MM, top + block + 1)
 
 
 def _table_header(pdf: FPDF, width: float, layout: dict) -> None:

@@ -12,7 +12,7 @@ import warnings
 import pytest
 from click.testing import CliRunner
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTTextLine
+from pdfminer.layout import LTChar, LTImage, LTTextLine
 
 from g287.access import Actor
 from g287.cli import cli
@@ -20,6 +20,7 @@ from g287.db.engine import Database
 from g287.exports import factsheet as factsheet_module
 from g287.exports.factsheet import factsheet, factsheet_pdf
 from g287.exports.feed import atom_feed
+from g287.geo.maps import map_figure
 from g287.wording import counted
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled
@@ -169,3 +170,41 @@ def test_counts_take_the_singular_for_one(database, client):
     assert factsheet_module._cards({"moas": 1, "agencies": 1, "states": 1}, {"listings": 1}, ("state", "states")) == [
         {"value": "1", "caption": "MOA"}, {"value": "1", "caption": "agency"}, {"value": "1", "caption": "state"}, {"value": "1", "caption": "pending listing"}
     ]
+
+
+def characters(pdf: bytes, page_number: int = 1):
+    """The characters of a page, each (text, font size in pt), and the images' boxes (x0, y0, x1, y1)."""
+    page = list(extract_pages(io.BytesIO(pdf)))[page_number - 1]
+    chars, images, stack = [], [], list(page)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTChar):
+            chars.append(item)
+        elif isinstance(item, LTImage):
+            images.append(item.bbox)
+        elif hasattr(item, "__iter__"):
+            stack.extend(item)
+    return chars, images
+
+
+def test_the_map_legend_is_set_as_text_large_enough_to_read(database):
+    # Drawn inside the map's image, the legend shrank with it to about 3 pt: it is set as text, at 7 pt or more,
+    # beside the image and never over it.
+    days = [d for d in publication_dates(database) if d > PENDING_ONLY] + [None]
+    with database.session() as session:
+        sheets = [(factsheet(session, day), map_figure(session, "state", day or dt.date.today())) for day in days]
+    for sheet, figure in sheets:
+        pdf = factsheet_pdf(sheet)
+        lines = text_lines(pdf)
+        chars, images = characters(pdf)
+        assert len(images) == 1, sheet["as_of"]
+        image = images[0]
+        for item in figure.legend:
+            text = factsheet_module._text(item["text"])
+            found = [line for line in lines if line[5] == text]
+            assert len(found) == 1, (text, [line[5] for line in lines])
+            _, x0, bottom, x1, top, _ = found[0]
+            sizes = {round(c.size, 1) for c in chars if c.x0 >= x0 - 0.1 and c.x1 <= x1 + 0.1 and c.y0 >= bottom - 0.1 and c.y1 <= top + 0.1}
+            assert sizes and min(sizes) >= 7, (text, sizes)
+            assert x0 >= image[2] or top <= image[1] or bottom >= image[3], (text, image)  # not over the map
+        assert [line for line in lines if line[5] == factsheet_module._text(figure.title)], figure.title

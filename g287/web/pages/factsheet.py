@@ -24,7 +24,7 @@ def build(session, as_of):
 
 
 def sheet_map(session, as_of):
-    """The sheet's map for the page: its texts set in HTML (the PDF keeps the map drawn whole, as an image)."""
+    """The sheet's map for the page: its texts set in HTML (the PDF sets them as text beside the map's image)."""
     try:
         figure = map_figure(session, "state", as_of or days.today(), None, "moas", None, map_id="factsheet-map")
     except NotFound:
