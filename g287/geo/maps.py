@@ -69,6 +69,9 @@ class Feature:
     description: str
     css_class: int = 0
     marker: bool = False
+    # Each county's own value, when the shape is drawn for several (coloured by their sum or their best): the
+    # legend counts every county in its own class, as the caption and `coverage` count it.
+    values: list[float] | None = None
 
 
 @dataclass
@@ -336,10 +339,12 @@ def _county_map(figures: dict, listings, vintage, measure: str, info, web: bool 
         if measure == "moas":
             value = moas
             description = _moas(moas, models)
+            values = [e["moas"] if e else 0 for e in entries]
         else:
             value = 2 if county_agency else (1 if moas else 0)
             description = classes[int(value)][2] + ("; " + _moas(moas, models) if moas else "")
-        features.append(Feature(key, shape["d"], [c.fips for c in members], label, value, description, marker=bool(shape.get("marker"))))
+            values = [(2 if e["county_agency"] else 1) if e and e["moas"] else 0 for e in entries]
+        features.append(Feature(key, shape["d"], [c.fips for c in members], label, value, description, marker=bool(shape.get("marker")), values=values))
     markers = [f.label for f in features if f.marker]
     if markers:
         notes.append(f"Smaller than the map's grid, drawn as small squares: {', '.join(markers)}.")
@@ -443,12 +448,16 @@ def _wrap(text: str, width: int = 140) -> list[str]:
 
 
 def _classify(data: MapData) -> Counter:
-    """Puts each feature in its class; the number of counties (or states) in each class."""
+    """Puts each feature in its class; the number of counties (or states) in each class. A shape drawn for several
+    counties counts each of them in the class of its own value: counted by the shape's colour, the nine planning
+    regions of Connecticut were nine counties "with a county-level agency" when one of them had one, beside a
+    caption saying one."""
     for feature in data.features:
         feature.css_class = _class_of(feature.value, data.classes)
     counts: Counter = Counter()
     for f in data.features:
-        counts[f.css_class] += len(f.fips)  # a shape drawn for several counties counts each of them
+        for value in f.values if f.values is not None else [f.value] * len(f.fips):
+            counts[_class_of(value, data.classes)] += 1
     return counts
 
 

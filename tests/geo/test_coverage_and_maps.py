@@ -120,17 +120,14 @@ def test_county_map(constructed_db):
     assert "drawn together" in chugach.find(f"{SVG}title").text and fill_of(root, chugach)[1] == 1
     connecticut = next(p for p in paths if "09110" in p.get("data-fips"))
     assert len(connecticut.get("data-fips").split()) == 9 and fill_of(root, connecticut)[1] == 1
-    # the legend matches the data: each class's count is the number of counties drawn in it
+    # the legend matches the data: each class's count is the number of counties whose own MOAs fall in it. A shape
+    # drawn for several counties counts each in its own class: counted by the shape's colour, Connecticut's nine
+    # planning regions were nine counties with 1 MOA (and Copper River one) where only Capitol Planning Region has it.
     legend = {int(g.get("data-class")): int(g.get("data-count")) for g in root.iter(f"{SVG}g") if g.get("class") == "g287-legend-item"}
-    drawn = {}
-    for p in paths:
-        drawn[fill_of(root, p)[1]] = drawn.get(fill_of(root, p)[1], 0) + len(p.get("data-fips").split())
-    assert legend == {i: drawn.get(i, 0) for i in range(len(classes))}
-    # class "1": Harris, Miami-Dade, and the shapes drawn for several counties (Chugach with Copper River: 2;
-    # Connecticut's planning regions: 9), counted as the counties they are drawn for
-    assert legend[1] == 1 + 1 + 2 + 9 and legend[3] == 1 and sum(legend.values()) == 3144
+    # class "1": Harris, Miami-Dade, Chugach, Capitol Planning Region
+    assert legend[1] == 4 and legend[3] == 1 and legend[0] == 3144 - 5 and sum(legend.values()) == 3144
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
-    assert "1 (13 counties)" in texts and "3–4 (1 county)" in texts
+    assert "1 (4 counties)" in texts and "3–4 (1 county)" in texts
     assert "11 MOAs" in texts and "4 of 3,144 counties" in texts
 
 
@@ -210,3 +207,16 @@ def test_a_map_for_a_page_has_its_texts_apart(constructed_db):
     assert [(item["colour"], item["text"], item["count"]) for item in figure.legend] == legend and figure.unit == "counties"
     assert figure.caption and "4 of 3,144 counties" in figure.caption[0] and any("Connecticut" in note for note in figure.notes)
     assert sum(item["count"] for item in state.legend) == 67 and state.title.startswith("287(g) MOAs by county in Florida")
+
+
+def test_the_coverage_legend_counts_the_counties_coverage_counts(constructed_db):
+    # Capitol Planning Region holds a county-level agency; the nine regions are drawn as one shape. The legend said
+    # "a participating county-level agency (9 counties)" above a caption saying 1 of 9.
+    with constructed_db.session() as session:
+        figures = coverage(session)
+        national = map_figure(session, "county", measure="coverage")
+        connecticut = map_figure(session, "county", measure="coverage", state="CT")
+    counts = [item["count"] for item in national.legend]
+    assert counts == [3144 - figures["counties_with_any_agency"], figures["counties_with_any_agency"] - figures["counties_with_county_agency"], figures["counties_with_county_agency"]]
+    assert [item["count"] for item in connecticut.legend] == [8, 0, 1]
+    assert "1 of 9 counties" in connecticut.caption[0]
