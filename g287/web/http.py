@@ -206,8 +206,9 @@ TAKEN_AS_SENT = ("/api/", "/exports/")
 
 
 def without_empty_fields(query: bytes) -> bytes:
-    """A form sends its empty fields ("model=" for "All models"); pages take an empty field as absent."""
-    return b"&".join(part for part in query.split(b"&") if part and not part.endswith(b"="))
+    """A form sends its empty fields ("model=" for "All models"); pages take an empty field as absent, also one
+    written without "=" ("?as_of", which a form would send as "as_of=")."""
+    return b"&".join(part for part in query.split(b"&") if part and not part.endswith(b"=") and b"=" in part)
 
 
 def _not_modified(scope, entry: _Cached) -> bool:

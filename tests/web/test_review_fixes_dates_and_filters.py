@@ -183,3 +183,16 @@ def test_a_diff_naming_a_day_that_is_no_date_in_range_is_a_422_naming_the_parame
     assert page.status_code == 400 and day in text_of(page.text)
     assert site.get("/api/v1/diff", params={**params, parameter: "2199-12-31"}).status_code == 200
     assert site.get("/api/v1/diff", params={**params, parameter: "no-such-file.xlsx"}).status_code == 404
+
+
+@pytest.mark.parametrize("county", ["-", "---", "%00"])
+def test_the_agencies_page_refuses_a_county_its_downloads_refuse(site, county):
+    # The page answered 200 with no agency, and offered download links that answer 422.
+    page = site.get(f"/agencies?county={county}")
+    assert page.status_code == 422 and "county: a county&#39;s FIPS code or name holds a letter or a digit" in page.text
+
+
+@pytest.mark.parametrize("path", ["/", "/agencies", "/coverage"])
+def test_a_page_takes_a_field_without_a_value_as_absent(site, path):
+    # "?as_of" is what a form sends as "as_of=": no date chosen (it was a 422 on pages that take "as_of=").
+    assert site.get(f"{path}?as_of&model").text == site.get(path).text

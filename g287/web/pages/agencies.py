@@ -4,6 +4,7 @@ names and the identity merges that joined them, with their reasons."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Path, Query, Request
@@ -17,6 +18,8 @@ from g287.history.agency import agency_history, live_agency
 from g287.history.lifecycle import end_after_default
 from g287.registry.queries import Filters, agencies_as_of, county_filter, publications_in_force
 from g287.sources.rules import states
+from g287.web.api.errors import invalid_parameter
+from g287.web.api.resources import COUNTY_PATTERN
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, selected_date, state_choices
 from g287.web.render import render
@@ -40,6 +43,9 @@ def agency_list(
     page: int = Query(1, ge=1, le=100_000),
 ):
     county = (county or "").strip() or None  # the form sends its field empty: no county chosen
+    if county is not None and not re.search(COUNTY_PATTERN, county):
+        # As the API and the downloads refuse it (which this page links to): no county has such a name.
+        raise invalid_parameter("county", "a county's FIPS code or name holds a letter or a digit")
     filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
