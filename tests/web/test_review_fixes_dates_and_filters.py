@@ -196,3 +196,9 @@ def test_the_agencies_page_refuses_a_county_its_downloads_refuse(site, county):
 def test_a_page_takes_a_field_without_a_value_as_absent(site, path):
     # "?as_of" is what a form sends as "as_of=": no date chosen (it was a 422 on pages that take "as_of=").
     assert site.get(f"{path}?as_of&model").text == site.get(path).text
+
+
+def test_a_model_page_is_found_in_any_case_and_a_code_naming_none_is_no_page(site):
+    assert site.get("/models/jem").text == site.get("/models/JEM").text  # as /states/tx is Texas
+    for path in ("/models/XYZ", "/models/J"):
+        assert site.get(path).status_code == 404, path  # as /states/ZZ (it was a 422 naming the path)

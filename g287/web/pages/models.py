@@ -3,11 +3,14 @@ with its sources (g287/data/catalog/models.toml), and the model's figures with t
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Optional
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
+
+from g287.errors import NotFound
 
 from g287.registry import figures
+from g287.registry.figures import MODELS
 from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, date_choices, list_heads, selected_date, trend, trend_chart
@@ -27,7 +30,11 @@ def model_index(request: Request, as_of: Optional[Day] = AsOf):
 
 
 @router.get("/models/{code}")
-def model_page(request: Request, code: Literal["JEM", "TFM", "WSO"], as_of: Optional[Day] = AsOf):
+def model_page(request: Request, code: str = Path(max_length=3), as_of: Optional[Day] = AsOf):
+    # As a state's page: in any case (/models/jem as /states/tx), and a code naming no model is no page (404).
+    if code.upper() not in MODELS:
+        raise NotFound(f"no model {code!r}: the models are {', '.join(MODELS)}")
+    code = code.upper()
     with site_of(request).read() as session:
         stats = figures.stats(session, as_of)  # the figures of the list in force on the date, as the other pages
         force = publications_in_force(session, as_of)
