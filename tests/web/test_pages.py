@@ -202,7 +202,7 @@ def test_model_pages(site):
     assert "399 TFM MOAs" in text and "two years of sworn law enforcement experience" in text and LATEST in text
     jem = site.get("/models/JEM").text
     assert "unconfirmed" in jem  # the catalog's unconfirmed training statement is marked
-    assert site.get("/models/XYZ").status_code == 422
+    assert site.get("/models/XYZ").status_code == 404  # no such page, as /states/ZZ
 
 
 def test_pending_page(site):
