@@ -13,7 +13,7 @@ from g287.cli.common import MODEL, RECORD_ID, console, database_option, json_opt
 from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
-from g287.history.agency import agency_history, find_agencies
+from g287.history.agency import agency_history, find_agencies, published_names
 from g287.history.diff import diff as diff_service
 from g287.history.lifecycle import lifecycles
 from g287.history.pipeline import pipeline as pipeline_service
@@ -180,7 +180,9 @@ def agency(ref, state_code, as_json):
         if agency_id is None:
             # every match, not find_agencies' first 20: the count of those not shown must be true
             found = find_agencies(session, ref, state_code, limit=MAX_ID)
-            exact = [a for a in found if a.name.lower() == ref.strip().lower()]
+            # exactly one of the names the agency was published under (not only its current name: a name two
+            # agencies were published under names both, never the one whose current name it happens to be)
+            exact = [a for a in found if ref.strip().lower() in {n.lower() for n in published_names(session, a.id)}]
             found = exact if len(exact) == 1 else found
             if not found:
                 raise G287Error(f"no agency named like {ref!r}")

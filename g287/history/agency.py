@@ -85,3 +85,8 @@ def find_agencies(session: Session, text: str, state: str | None = None, limit: 
     agencies = [live_agency(session, i) for i in ids]
     unique = {a.id: a for a in agencies}
     return sorted(unique.values(), key=lambda a: (a.state_usps or "", a.name))[:limit]
+
+
+def published_names(session: Session, agency_id: int) -> list[str]:
+    """Every name an agency was published under (its own and those merged into it)."""
+    return list(session.scalars(select(AgencyName.name).where(AgencyName.agency_id == agency_id)))

@@ -76,3 +76,15 @@ def test_pipeline_agreements_agency_review_alias(bundled_db):
     assert run(bundled_db, "review").strip() == "nothing to review"
     aliases = run(bundled_db, "alias")
     assert "University of West Florida" in aliases and "Arkansas State Police" in aliases and "Lower Burrell" in aliases
+
+
+def test_a_name_two_agencies_were_published_under_names_both(bundled_db):
+    """Texas's Walker County sheriff is listed as "Walker County Sheriff's Office" too (for its WSO; the reviewed
+    alias table joins it to "Walker County Sheriff’s Department"), and so is Georgia's: `g287 agency` with that name
+    showed Georgia's alone, as its current name is that name, and hid Texas's."""
+    result = CliRunner().invoke(cli, ["--database", bundled_db.url, "agency", "Walker County Sheriff's Office"])
+    assert result.exit_code != 0
+    message = str(result.exception)
+    assert message.startswith("2 agencies match: ") and " GA Walker County Sheriff's Office" in message and " TX Walker County Sheriff’s Department" in message
+    texas = json.loads(run(bundled_db, "agency", "Walker County Sheriff's Office", "--state", "TX", "--json"))
+    assert texas["agency"]["state"] == "TX"
