@@ -22,6 +22,7 @@ from g287.history import aliases
 from g287.history.identity import merge, reconsider_departures, unmerge
 from g287.history.names import RULE_TEXT, Match
 from g287.history.pair_rules import Judgement, agency_of_name, judge_pair
+from g287.registry import quality
 from g287.registry.names import agency_key
 from g287.sources.rules import usps_code
 
@@ -95,6 +96,7 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
             if absorbed != survivor:
                 evidence = dict(candidate.evidence or {}, reviewed_by=actor.label, note=note)
                 merge(session.connection(), absorbed, survivor, Match("review", 1.0), evidence, actor.label, candidate.publication_id)
+                quality.refresh_same_agreement(session, {survivor})
         candidate.status = "accepted" if accept else "rejected"
         candidate.decided_by, candidate.decided_at, candidate.note = actor.label, dt.datetime.now(dt.timezone.utc), note
         audit.record(session, actor, "identity.review", "identity_candidate", candidate_id, before=before, after={"status": candidate.status, "note": note})
@@ -145,6 +147,7 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
                 raise G287Error("the two names are one agency by their normalized key; an alias cannot tell them apart")
             unmerge(session.connection(), record.id, actor.label, reason)
             outcome = "recorded and applied: the two names are now separate agencies"
+        _refresh_register(session, state, name, other_name)
         audit.record(session, actor, "identity.alias", "alias", f"{state}:{name}", after={"relation": relation, "other_name": other_name, "reason": reason})
         settled = _settle_candidates(session, actor, state, name, other_name, "accepted" if relation == "same" else "rejected", f"settled by the alias table: {reason}")
         if settled:
@@ -249,6 +252,7 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
         # would have, so that the registry does not depend on the table's history: first the rules for names, then
         # the lists' evidence across a pending departure (in the order an ingest runs them).
         judgement = judge_pair(session.connection(), state, name, other_name)
+        _refresh_register(session, state, name, other_name)
         waiting = {c.id for c in session.scalars(select(IdentityCandidate).where(IdentityCandidate.status == "pending"))}
         reconsider_departures(session.connection(), state)
         proposed = sorted({c.id for c in session.scalars(select(IdentityCandidate).where(IdentityCandidate.status == "pending"))} - waiting)
@@ -262,6 +266,12 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
             before={"other_name": other_name, "relation": found[0].relation}, after={"outcome": outcome},
         )
     return outcome
+
+
+def _refresh_register(session: Session, state: str, name: str, other_name: str) -> None:
+    """The quality register's rows that list one agreement twice, for the agencies that now hold the pair's names
+    (every row a merge or its undoing touched is theirs)."""
+    quality.refresh_same_agreement(session, {agency_of_name(session.connection(), state, n) for n in (name, other_name)})
 
 
 def _judgement_text(judgement: Judgement, nothing_else: bool) -> str:

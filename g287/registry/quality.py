@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.db.chunks import chunks
-from g287.db.models.registry import Publication, PublicationRows, QualityIssue, RowProblem
+from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem
 from g287.registry.runs import decode_row_map
 from g287.sources.table import CellError, is_blank
 
@@ -50,9 +50,7 @@ def publication_issues(prepared: "PreparedPublication", raw_ids: dict[str, int],
             if agency_id is not None and reading.model:
                 key = (agency_id, reading.model)
                 if key in first_of_agreement:
-                    entries.append(
-                        _entry(number, None, None, f"row {number} lists the same agreement (agency and model) as row {first_of_agreement[key]}", "counted as a listing, as ICE counts rows; one agreement", "duplicate")
-                    )
+                    entries.append(_same_agreement(number, first_of_agreement[key]))
                 else:
                     first_of_agreement[key] = number
         if reading.signed_on and reading.signed_on > prepared.published_on:
@@ -64,6 +62,50 @@ def publication_issues(prepared: "PreparedPublication", raw_ids: dict[str, int],
             _entry(hidden[0], None, compact_ranges(hidden), f"{len(hidden)} rows hidden by a filter or by hand", "counted as listings: hidden rows are data", "note")
         )
     return entries
+
+
+_SAME_AGREEMENT = "lists the same agreement (agency and model) as row"
+
+
+def _same_agreement(number: int, first: int) -> dict:
+    return _entry(number, None, None, f"row {number} {_SAME_AGREEMENT} {first}", "counted as a listing, as ICE counts rows; one agreement", "duplicate")
+
+
+def refresh_same_agreement(session: Session, agency_ids: set[int]) -> None:
+    """Names joined or parted after ingest (a review decision, an alias added or removed) make rows of one list one
+    agreement, or two: the register's entries "lists the same agreement" of these agencies' rows are written again,
+    as an ingest would write them now (they said so of rows no longer one agreement, and not of rows now one)."""
+    agency_ids = {a for a in agency_ids if a is not None}
+    if not agency_ids:
+        return
+    query = select(RawRow.id, AgencyName.agency_id, RawRow.model).join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+    of_raw = {raw_id: (agency_id, model) for raw_id, agency_id, model in session.execute(query.where(AgencyName.agency_id.in_(sorted(agency_ids))))}
+    listed = set()
+    for chunk in chunks(sorted(of_raw)):
+        listed |= set(
+            session.scalars(
+                select(Publication.id)
+                .join(ListingRun, (ListingRun.series == Publication.series) & (ListingRun.first_seq <= Publication.seq) & (ListingRun.last_seq >= Publication.seq))
+                .where(ListingRun.raw_row_id.in_(chunk))
+            )
+        )
+    for publication_id in sorted(listed):
+        blob = session.get(PublicationRows, publication_id)
+        rows = sorted(decode_row_map(blob.row_map)) if blob is not None else []
+        mine = {row.row_number for row in rows if row.raw_row_id in of_raw}
+        for issue in session.scalars(select(QualityIssue).where(QualityIssue.publication_id == publication_id, QualityIssue.category == "duplicate")):
+            if issue.row_number in mine and _SAME_AGREEMENT in issue.problem:
+                session.delete(issue)
+        first_of_agreement: dict[tuple[int, str], int] = {}
+        for row in rows:
+            agency_id, model = of_raw.get(row.raw_row_id, (None, None))
+            if row.occurrence or agency_id is None or not model:  # an exact repeat is an entry of its own
+                continue
+            if (agency_id, model) in first_of_agreement:
+                session.add(QualityIssue(publication_id=publication_id, **_same_agreement(row.row_number, first_of_agreement[(agency_id, model)])))
+            else:
+                first_of_agreement[(agency_id, model)] = row.row_number
+    session.flush()
 
 
 def _entry(row, column, raw_value, problem, action, category, rows_skipped=0) -> dict:
