@@ -101,11 +101,11 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         return {"state": entry["state"], "agency": sorted(entry["names"])[0], "agency_id": key[0], "model": key[1], "signed": _dates(entry["signed"])}
 
     added, from_pending, removed, to_pending = [], [], [], []
-    for key in sorted(set(b.agreements) - set(a.agreements), key=str):
+    for key in sorted(set(b.agreements) - set(a.agreements), key=_reading_order(b)):
         item = describe(key, b)
         item["model_added"] = key[0] in a.agency_models  # the agency had other models already
         (from_pending if key in pending_a else added).append(item)
-    for key in sorted(set(a.agreements) - set(b.agreements), key=str):
+    for key in sorted(set(a.agreements) - set(b.agreements), key=_reading_order(a)):
         item = describe(key, a)
         item["model_dropped"] = key[0] in b.agency_models  # the agency keeps other models
         life = lives.get(key)
@@ -113,7 +113,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         (to_pending if key in pending_b else removed).append(item)
     renamed = _renamed(session, a, b)
     signed_changed = []
-    for key in sorted(set(a.agreements) & set(b.agreements), key=str):
+    for key in sorted(set(a.agreements) & set(b.agreements), key=_reading_order(b)):
         before, after = a.agreements[key]["signed"], b.agreements[key]["signed"]
         if before != after:
             item = describe(key, b)
@@ -132,6 +132,17 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     }
     result["counts"] = {key: len(result[key]) for key in ("added", "removed", "renamed", "signed_date_changed", "from_pending", "to_pending")}
     return result
+
+
+def _reading_order(side: Side):
+    """Items by state, name and model, as the lists and list_changes order them (by str(key), (100, 'TFM') came
+    before (14, 'TFM'): an order by agency id, digit by digit, that no reader can follow)."""
+
+    def key(agreement: tuple[int, str]) -> tuple:
+        entry = side.agreements[agreement]
+        return (entry["state"] or "~", sorted(entry["names"])[0].lower(), agreement[1], agreement[0])
+
+    return key
 
 
 def _renamed(session: Session, a: Side, b: Side) -> list[dict]:

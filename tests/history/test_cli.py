@@ -88,3 +88,12 @@ def test_a_name_two_agencies_were_published_under_names_both(bundled_db):
     assert message.startswith("2 agencies match: ") and " GA Walker County Sheriff's Office" in message and " TX Walker County Sheriff’s Department" in message
     texas = json.loads(run(bundled_db, "agency", "Walker County Sheriff's Office", "--state", "TX", "--json"))
     assert texas["agency"]["state"] == "TX"
+
+
+def test_diff_items_are_in_reading_order(bundled_db):
+    """Each list of the diff runs by state, then name, then model: it ran by str((agency id, model)), which put
+    Limestone County, Alabama between two Florida agencies and Auburndale, Florida after Pennsylvania."""
+    data = json.loads(run(bundled_db, "diff", "2025-05-16", "2025-07-09", "--json"))
+    for key in ("added", "from_pending", "signed_date_changed"):
+        items = [(item["state"], item["agency"].lower(), item["model"]) for item in data[key]]
+        assert len(items) > 5 and items == sorted(items), key
