@@ -22,7 +22,7 @@ from g287.history.lifecycle import end_after_default, lifecycles
 from g287.history.listings import publications, runs_of
 from g287.history.names import RULE_TEXT
 from g287.registry import figures
-from g287.registry.publications import in_force, label
+from g287.registry.publications import half_rank, label
 from g287.registry.queries import list_changes
 from g287.wording import counted
 
@@ -78,6 +78,15 @@ def _pending_keys(session: Session, publication: Publication | None, agency_ids:
     return {(r.agency_id, r.model) for r in rows if r.agency_id is not None and r.model}
 
 
+def pending_in_force_at(session: Session, publication: Publication) -> Publication | None:
+    """The pending list in force when a participating list was published: the latest published by then, by date and
+    half (am before pm; a list of the same day and half counts). By date alone, a pending list of the afternoon was
+    in force at a participating list of that morning, published before it."""
+    moment = (publication.published_on, half_rank(publication.half))
+    held = [p for p in publications(session, "pending", publication.origin) if (p.published_on, half_rank(p.half)) <= moment]
+    return session.get(Publication, held[-1].id) if held else None
+
+
 def _dates(values: set) -> list[str | None]:
     return [v.isoformat() if v else None for v in sorted(values, key=lambda v: (v is None, v or 0))]
 
@@ -90,8 +99,8 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     k = end_after or end_after_default()
     involved = _changed_agencies(session, from_pub, to_pub)
     a, b = _side(session, from_pub, involved), _side(session, to_pub, involved)
-    pending_a = _pending_keys(session, in_force(session, "pending", from_pub.published_on, from_pub.origin), involved)
-    pending_b = _pending_keys(session, in_force(session, "pending", to_pub.published_on, to_pub.origin), involved)
+    pending_a = _pending_keys(session, pending_in_force_at(session, from_pub), involved)
+    pending_b = _pending_keys(session, pending_in_force_at(session, to_pub), involved)
     gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
     lives = lifecycles(session, agency_ids=sorted(gone), end_after=k, origin=from_pub.origin) if gone else {}
     seq_of = {p.id: p.seq for p in publications(session, "participating", from_pub.origin)} if gone else {}
