@@ -86,6 +86,12 @@ def timeline(state_code, model, every, start, end, as_json):
         return
     if not rows:
         span = f"the publications held span {min(p.published_on for p in held)} to {max(p.published_on for p in held)}" if held else "no publication is held"
+        first, last = (min(p.published_on for p in held), max(p.published_on for p in held)) if held else (None, None)
+        start_day, end_day = parse_date(start, "--from") or first, parse_date(end, "--to") or last
+        if every == "publication" and held and start_day <= last and end_day >= first:
+            # days in the span, none of them a publication's: "no date in the range" would send the reader elsewhere
+            click.echo(f"No publication in the range {start_day} to {end_day}: {span}.")
+            return
         click.echo(f"No date in the range: {span}.")
         return
     table = Table()

@@ -97,3 +97,10 @@ def test_diff_items_are_in_reading_order(bundled_db):
     for key in ("added", "from_pending", "signed_date_changed"):
         items = [(item["state"], item["agency"].lower(), item["model"]) for item in data[key]]
         assert len(items) > 5 and items == sorted(items), key
+
+
+def test_a_range_between_publications_says_so(bundled_db):
+    """--every publication over days of the span held, none a publication's day, said "No date in the range: the
+    publications held span ..." as if the range lay outside that span."""
+    text = run(bundled_db, "timeline", "--every", "publication", "--from", "2025-06-01", "--to", "2025-06-10")
+    assert text.strip() == "No publication in the range 2025-06-01 to 2025-06-10: the publications held span 2025-05-15 to 2025-07-11."
