@@ -62,7 +62,7 @@ def diff(from_ref, to_ref, end_after, as_json):
             if key == "renamed":
                 click.echo(f"  {item['state']}  {item['old_name']} -> {item['new_name']}  ({', '.join(item['models'])}; {item['reason'] or 'same agency'})")
             elif key == "signed_date_changed":
-                click.echo(f"  {item['state']}  {item['agency']}  {item['model']}: {item['old_signed']} -> {item['new_signed']}")
+                click.echo(f"  {item['state']}  {item['agency']}  {item['model']}: {_signed(item['old_signed'])} -> {_signed(item['new_signed'])}")
             else:
                 extra = item.get("status_since") or ("model added" if item.get("model_added") else "")
                 click.echo(f"  {item['state']}  {item['agency']}  {item['model']}  {', '.join(filter(None, item['signed']))}  {extra}")
@@ -136,6 +136,11 @@ def pipeline(as_json):
         f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending; "
         f"{len(result['pending_after_participating'])} listed as pending only when or after being listed as participating (not counted)."
     )
+
+
+def _signed(dates: list[str | None]) -> str:
+    """An agreement's signed dates in one list (several when its rows disagree; None for a date that is unknown)."""
+    return " and ".join(d or "no date" for d in dates) or "no date"
 
 
 def _days(median) -> str:

@@ -227,9 +227,10 @@ def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:
     for index, end in enumerate(life.ends):
         back = life.reinstated[index] if index < len(life.reinstated) else None
         if seq_of[end["publication_id"]] <= to_seq and (back is None or to_seq < seq_of[back["publication_id"]]):
+            absent = "absent from a list in force" if k == 1 else f"absent from {k} or more consecutive lists in force"
             if back:
-                return f"no longer listed (absent from {k} or more consecutive lists in force), listed again later"
-            return f"no longer listed (absent from {k} or more consecutive lists in force; ICE gives no reason — this registry counts that as an end)"
+                return f"no longer listed ({absent}), listed again later"
+            return f"no longer listed ({absent}; ICE gives no reason — this registry counts that as an end)"
     if to_seq > seq_of[life.last_participating["publication_id"]]:
         return f"absent from fewer than {counted(k, 'list')} in force so far"
     return "unknown"

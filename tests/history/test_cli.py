@@ -104,3 +104,12 @@ def test_a_range_between_publications_says_so(bundled_db):
     publications held span ..." as if the range lay outside that span."""
     text = run(bundled_db, "timeline", "--every", "publication", "--from", "2025-06-01", "--to", "2025-06-10")
     assert text.strip() == "No publication in the range 2025-06-01 to 2025-06-10: the publications held span 2025-05-15 to 2025-07-11."
+
+
+def test_diff_in_words_writes_dates_and_k_as_words(bundled_db):
+    # The signed dates were printed as Python lists (['2025-06-12'] -> ['2025-06-11']); K=1 as "1 or more consecutive".
+    text = run(bundled_db, "diff", "2025-06-20", "2025-07-09")
+    assert "  AL  Limestone County Sheriff's Office  TFM: 2025-06-12 -> 2025-06-11" in text.splitlines() and "['" not in text
+    text = run(bundled_db, "diff", "2025-06-20", "2025-07-09", "--end-after", "1")
+    assert "no longer listed (absent from a list in force; ICE gives no reason" in text and "1 or more" not in text
+    assert "absent from 2 or more consecutive lists in force" in run(bundled_db, "diff", "2025-05-16", "2025-07-09")
