@@ -127,10 +127,20 @@ def pipeline(as_json):
         g = d["to_signed"]
         return f"{label:10} {s['count']:4} {noun(s['count'], 'agreement')}; median {_days(s['median_days'])} to be listed, {_days(g['median_days'])} to the signed date"
 
+    def spread(label, d) -> str:  # how many waited how long: the distribution behind each median
+        return f"{label:10} " + "; ".join(f"{what}: " + ", ".join(f"{days} days {n}" for days, n in d[key]["distribution"].items()) for key, what in (("to_listed", "to be listed"), ("to_signed", "to the signed date")))
+
     click.echo(f"Pending since {result['first_pending_publication']['published']} ({counted(result['pending_publications'], 'pending list')}):")
     click.echo(line("all", durations))
     for model, d in result["by_model"].items():
         click.echo(line(model, d))
+    click.echo("By state:")
+    for usps, d in result["by_state"].items():
+        click.echo(line(usps, d))
+    click.echo("How many waited how long (agreements):")
+    click.echo(spread("all", durations))
+    for model, d in result["by_model"].items():
+        click.echo(spread(model, d))
     click.echo(
         f"{counted(len(result['moved_pending_before_first_publication']), 'more was', 'more were')} pending already in the first pending list (time unknown); "
         f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending; "

@@ -113,3 +113,16 @@ def test_diff_in_words_writes_dates_and_k_as_words(bundled_db):
     text = run(bundled_db, "diff", "2025-06-20", "2025-07-09", "--end-after", "1")
     assert "no longer listed (absent from a list in force; ICE gives no reason" in text and "1 or more" not in text
     assert "absent from 2 or more consecutive lists in force" in run(bundled_db, "diff", "2025-05-16", "2025-07-09")
+
+
+def test_pipeline_in_words_gives_each_state_and_the_distributions(bundled_db):
+    # The README lists them for the command; only --json held the states and the distributions.
+    data = json.loads(run(bundled_db, "pipeline", "--json"))
+    lines = run(bundled_db, "pipeline").splitlines()
+    assert data["by_state"] and "By state:" in lines
+    for usps, figures in data["by_state"].items():
+        count = figures["to_listed"]["count"]
+        assert any(line.startswith(f"{usps:10} {count:4} agreement") for line in lines), usps
+    for label, figures in {"all": data["durations"], **data["by_model"]}.items():
+        spread = ", ".join(f"{days} days {n}" for days, n in figures["to_listed"]["distribution"].items())
+        assert any(line.startswith(f"{label:10} to be listed: {spread};") for line in lines), label
