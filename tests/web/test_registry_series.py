@@ -98,3 +98,15 @@ def test_agency_shows_the_registry_agreement_apart(shared_agency):
     ice_table = page[page.index("Each agreement with ICE"):page.index("</table>", page.index("Each agreement with ICE"))]
     assert "Task Force Model" in ice_table and "Jail Enforcement Model" not in ice_table  # not an agreement with ICE
     assert "This registry's own lists (not ICE's) also list: Jail Enforcement Model, signed 2025-05-31" in page
+
+
+def test_an_agreement_only_the_registry_lists_is_not_said_not_to_exist(shared_agency):
+    # The agency's resource gives the agreement; its own resource answered "no agreement with id N".
+    detail = shared_agency.get(f"/api/v1/agencies/{shared_agency.agency_id}").json()
+    (registry_only,) = [a["id"] for a in detail["agreements"] if a["source"] == "this registry"]
+    answer = shared_agency.get(f"/api/v1/agreements/{registry_only}")
+    assert answer.status_code == 404
+    message = answer.json()["error"]["message"]
+    assert f"agreement {registry_only} is in none of ICE's lists in force on " in message
+    assert f"(this registry's own lists give it, not ICE's): see its agency, /api/v1/agencies/{shared_agency.agency_id}" in message
+    assert shared_agency.get("/api/v1/agreements/999999").json()["error"]["message"] == "no agreement with id 999999"

@@ -135,7 +135,12 @@ def agreement(request: Request, agreement_id: int = Path(ge=1, le=MAX_ID), as_of
         for row in agreements_as_of(session, force, None, "all"):
             if row.id == agreement_id:
                 return _agreement(row)
-    raise NotFound(f"no agreement with id {agreement_id}")
+    if joined is None:
+        raise NotFound(f"no agreement with id {agreement_id}")
+    # It exists, but no list of ICE's in force then lists it: say so, rather than "no agreement" for one the
+    # agency's resource gives (an agreement only this registry's own lists hold, or one ICE listed only later).
+    whose = "this registry's own lists give it, not ICE's" if joined.origin != "ice" else "ICE listed it only later"
+    raise NotFound(f"agreement {agreement_id} is in none of ICE's lists in force on {force.as_of.isoformat()} ({whose}): see its agency, {API_PREFIX}/agencies/{joined.agency_id}")
 
 
 @router.get("/agencies", response_model=schemas.AgencyPage, summary="Agencies with their agreements as of a date")
