@@ -202,3 +202,13 @@ def test_a_model_page_is_found_in_any_case_and_a_code_naming_none_is_no_page(sit
     assert site.get("/models/jem").text == site.get("/models/JEM").text  # as /states/tx is Texas
     for path in ("/models/XYZ", "/models/J"):
         assert site.get(path).status_code == 404, path  # as /states/ZZ (it was a 422 naming the path)
+
+
+def test_the_changes_page_names_the_parameter_that_names_the_wrong_kind_of_list(site):
+    # As the API's diff: a 422 naming it (the page answered 400, "both publications must be ICE's ... lists").
+    pending = site.get("/api/v1/publications", params={"kind": "pending"}).json()
+    pending_id = (pending["publications"] if isinstance(pending, dict) else pending)[0]["id"]
+    page = site.get("/changes", params={"from": pending_id, "to": "2025-07-09"})
+    assert page.status_code == 422
+    assert f"from: publication {pending_id} is ICE&#39;s pending list: this page compares ICE&#39;s participating lists" in page.text
+    assert site.get("/api/v1/diff", params={"from": pending_id, "to": "2025-07-09"}).status_code == 422

@@ -8,10 +8,10 @@ from typing import Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 
-from g287.errors import G287Error
 from g287.history.diff import check_in_order, diff, pending_changes as pending_changes_of
 from g287.registry import figures
 from g287.registry.publications import list_publications, resolve
+from g287.web.api.errors import invalid_parameter
 from g287.web.app import site_of
 from g287.web.render import render
 
@@ -33,8 +33,11 @@ def changes_page(
         # Without FROM: the list before TO (or TO itself, the first of its kind), whichever TO is.
         earlier = [p for p in publications if p.series == newer.series and p.seq < newer.seq]
         older = resolve(session, from_, kind) if from_ else (earlier[-1] if earlier else newer)
-        if older.kind != kind or newer.kind != kind or older.origin != "ice" or newer.origin != "ice":
-            raise G287Error(f"both publications must be ICE's {kind} lists")
+        for name, publication in (("from", older), ("to", newer)):
+            if publication.kind != kind or publication.origin != "ice":
+                # The publication exists: the parameter names the wrong kind of list (a 422 naming it, as in the API).
+                whose = "ICE's" if publication.origin == "ice" else "this registry's"
+                raise invalid_parameter(name, f"publication {publication.id} is {whose} {publication.kind} list: this page compares ICE's {kind} lists")
         check_in_order(older, newer)  # the pending list's changes too, as diff refuses it for the participating list
         count = figures.participating_figures if kind == "participating" else figures.pending_figures
         before, after = count(session, older), count(session, newer)
