@@ -206,6 +206,8 @@ def agency(ref, state_code, as_json):
             exact = [a for a in found if ref.strip().lower() in {n.lower() for n in published_names(session, a.id)}]
             found = exact if len(exact) == 1 else found
             if not found:
+                if ref.strip().isdigit():  # 0, or a number past the last id: read as (part of) a name, found in none
+                    raise G287Error(f"no agency with id {ref.strip()} (ids are whole numbers from 1 to {MAX_ID:,}), nor any named like {ref!r}")
                 raise G287Error(f"no agency named like {ref!r}")
             if len(found) > 1:
                 shown = "; ".join(f"{a.id} {a.state_usps} {a.name}" for a in found[:SHOWN_MATCHES])

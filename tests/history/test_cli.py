@@ -126,3 +126,12 @@ def test_pipeline_in_words_gives_each_state_and_the_distributions(bundled_db):
     for label, figures in {"all": data["durations"], **data["by_model"]}.items():
         spread = ", ".join(f"{days} days {n}" for days, n in figures["to_listed"]["distribution"].items())
         assert any(line.startswith(f"{label:10} to be listed: {spread};") for line in lines), label
+
+
+def test_agency_zero_is_no_id_and_no_name(bundled_db):
+    # "0" is no record's id, and is read as (part of) a name: the message said only "no agency named like '0'".
+    from tests.in_process import run_g287
+
+    status, _out, err = run_g287(bundled_db.url, "agency", "0")
+    assert status == 1
+    assert err.strip() == "g287: error: no agency with id 0 (ids are whole numbers from 1 to 2,147,483,647), nor any named like '0'"
