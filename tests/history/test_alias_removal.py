@@ -9,19 +9,10 @@ from sqlalchemy import select
 from g287.db.models.registry import Agency, Agreement
 from g287.errors import G287Error
 from g287.history import review
-from g287.history.aliases import path as alias_path
 from g287.history.lifecycle import lifecycles
 from g287.registry.batch import expand_paths, ingest_many
 from tests.conftest import ICE
 
-
-@pytest.fixture
-def table(tmp_path, monkeypatch):
-    """The reviewed alias table, in a copy the test may write."""
-    copy = tmp_path / "aliases.csv"
-    copy.write_bytes(alias_path().read_bytes())
-    monkeypatch.setenv("G287_ALIASES_FILE", str(copy))
-    return copy
 
 
 def _arkansas(db) -> dict:

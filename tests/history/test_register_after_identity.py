@@ -3,10 +3,8 @@ alias added or removed, a review decision), it says so of the rows that are one 
 
 from __future__ import annotations
 
-import pytest
 
 from g287.history import review
-from g287.history.aliases import path as alias_path
 from g287.registry import quality
 from g287.registry.batch import expand_paths, ingest_many
 from g287.registry.publications import list_publications
@@ -15,13 +13,6 @@ from tests.conftest import ICE, make_database
 FILES = [str(ICE / "participating" / name) for name in ("participatingAgencies05162025am.xlsx", "participatingAgencies05292025am.xlsx")]
 OCALA, LAKELAND = "Ocala Police Department", "Lakeland Police Department"  # listed together, each with a TFM MOA
 
-
-@pytest.fixture
-def table(tmp_path, monkeypatch):
-    copy = tmp_path / "aliases.csv"
-    copy.write_bytes(alias_path().read_bytes())
-    monkeypatch.setenv("G287_ALIASES_FILE", str(copy))
-    return copy
 
 
 def _duplicates(db) -> dict[str, list[tuple]]:
