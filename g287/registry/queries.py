@@ -379,20 +379,25 @@ def state_name(usps: str) -> str | None:
     return next((s.name for s in states() if s.usps == usps), None)
 
 
+PRIVATE_ACTIONS = ("account", "nominee", "training")  # audit actions (prefix.) of records no public page reads
+
+
 @dataclass(frozen=True)
 class DataVersion:
     """What changes when the public data changes: every change writes an audit event (see g287.audit; events of
-    accounts, which no public page shows, are left out), and every publication records when it was imported."""
+    accounts, nominees and their training, which no public page shows, are left out), and every publication records
+    when it was imported."""
 
     token: str
     modified_at: dt.datetime | None
 
 
 def data_version(session: Session) -> DataVersion:
-    # Sign-ins and account changes show on no public page: they must not empty the site's cache nor change ETags.
-    latest = session.execute(
-        select(AuditEvent.id, AuditEvent.at).where(AuditEvent.action.not_like("account.%")).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
+    # Sign-ins, account changes and changes to nominees (their facts, background results, training, certification)
+    # show on no public page: they must not empty the site's cache, change ETags, nor move the Last-Modified of every
+    # public response, which would tell anyone the moment each nominee's record changed.
+    private = [AuditEvent.action.not_like(f"{prefix}.%") for prefix in PRIVATE_ACTIONS]
+    latest = session.execute(select(AuditEvent.id, AuditEvent.at).where(*private).order_by(AuditEvent.id.desc()).limit(1)).first()
     events, last_event_at = latest if latest is not None else (None, None)
     publications, last_import = session.execute(select(func.count(Publication.id), func.max(Publication.imported_at))).one()
     stamps = [as_utc(s) for s in (last_event_at, last_import) if s is not None]

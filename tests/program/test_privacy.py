@@ -93,3 +93,29 @@ def test_each_role_reads_nominees_only_as_far_as_it_may(published, role, sees):
             else:
                 with pytest.raises(refused):
                     read()
+
+
+def test_changes_to_nominees_leave_the_public_data_version_alone(sqlite_db):
+    """The public data version is the ETag's and the response cache's version and every public response's
+    Last-Modified: moved by a change to a nominee, it told anyone polling a public page the moment each nominee was
+    nominated, vetted, examined or certified. A change the public sees (a letter: the pending list) still moves it."""
+    from g287.program import applications
+    from g287.registry.queries import data_version
+    from tests.program.world import OFFICER, letter
+
+    with sqlite_db.session() as session:
+        w = build(session, "certified")
+    with sqlite_db.session() as session:
+        before = data_version(session)
+    with sqlite_db.session() as session:
+        novice, veteran = w.nominees["novice"], w.nominees["veteran"]
+        nominees.nominate(session, w.user_a, w.tfm, full_name="Noel Newcomer", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2015-01-05"}], today=TODAY)
+        nominees.update_nominee(session, w.user_a, novice, us_citizen=False, today=TODAY)
+        nominees.record_background(session, OFFICER, novice, result="failed", completed_on=TODAY, today=TODAY)
+        training.record_refresher(session, OFFICER, veteran, completed_on=TODAY, today=TODAY)
+        training.revoke(session, OFFICER, veteran, revoked_on=TODAY, today=TODAY)
+    with sqlite_db.session() as session:
+        assert data_version(session) == before
+        applications.submit_letter(session, w.user_b, w.agency_b, letter(models=("JEM",)), today=TODAY)
+    with sqlite_db.session() as session:
+        assert data_version(session).token != before.token
