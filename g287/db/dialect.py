@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -65,6 +66,19 @@ def _enable_wal(cursor) -> None:
             if "locked" not in str(error) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.005)
+
+
+def take_turns(connection: Connection, *names: str) -> None:
+    """Make the transaction's changes that read what they count (failed sign-ins of an account, of a client) wait for
+    every other transaction that named one of `names`, until it ends. SQLite needs nothing: a writing transaction
+    begins IMMEDIATE, so they take turns already. PostgreSQL: a transaction-level advisory lock per name, taken in
+    the order given, so callers that always name an account before a client can never wait on each other in a
+    circle."""
+    if connection.dialect.name != "postgresql":
+        return
+    for name in names:
+        key = int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)", {"key": key})
 
 
 @contextmanager

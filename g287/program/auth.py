@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, authorize
+from g287.db import dialect
 from g287.db.engine import Database
 from g287.db.models.program import LoginAttempt, LoginSession, User
 from g287.db.times import as_utc
@@ -79,6 +80,7 @@ def login(db: Database, username: str, password: str, client: str | None, *, rep
     refusal: LoginRefused | None = None
     result: LoginResult | None = None
     with db.session(writing=True) as session:  # reads the attempts, then records this one
+        _one_check_at_a_time(session, name, client_key)
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - max(KEEP_ATTEMPTS, _window())))
         retry_after = _locked_for(session, name, client_key, now)
         if retry_after:
@@ -121,6 +123,8 @@ def change_password(db: Database, actor: Actor, current_password: str, new_passw
     refusal: G287Error | None = None
     with db.session(writing=True) as session:  # reads the attempts, then records this one
         user = session.get(User, actor.user_id) if actor.user_id is not None else None
+        if user is not None:
+            _one_check_at_a_time(session, user.username, client_key)
         retry_after = _locked_for(session, user.username, client_key, now) if user is not None else 0
         if retry_after:
             refusal = LoginRefused(f"too many failed password checks: try again in {counted(max(1, round(retry_after / 60)), 'minute')}", retry_after)
@@ -134,6 +138,13 @@ def change_password(db: Database, actor: Actor, current_password: str, new_passw
             session.add(LoginAttempt(at=now, username=user.username, client=client_key, succeeded=refusal is None))
     if refusal is not None:
         raise refusal
+
+
+def _one_check_at_a_time(session: Session, username: str, client: str) -> None:
+    """Password checks of one account, or from one client, take turns: each counts the failures before it and records
+    its own, so that guesses sent at the same moment cannot all be checked before the limit is seen (on PostgreSQL
+    they would all have read the same count). The account first, then the client, always (see dialect.take_turns)."""
+    dialect.take_turns(session.connection(), f"sign-in account {username}", f"sign-in client {client}")
 
 
 def _window() -> dt.timedelta:

@@ -217,3 +217,34 @@ def test_signing_in_and_out_leaves_the_public_data_version_alone(db, people):
         agencies.create_agency(session, ADMIN, "Otherville Police Department", "FL", "municipality")
     with db.session() as session:
         assert data_version(session).token != before.token
+
+
+@pytest.mark.parametrize("change", [False, True], ids=["sign-in", "password change"])
+@pytest.mark.parametrize("clients", [["198.51.100.1"] * 16, [f"198.51.100.{n}" for n in range(1, 17)]], ids=["one client", "many clients"])
+def test_guesses_sent_at_once_are_checked_no_more_than_the_limit(db, people, clients, change):
+    """Each check counts the failures before it: guesses sent at the same moment take turns. (On PostgreSQL all 16
+    read the same count before any recorded its failure, so all 16 passwords were checked: no limit at all.)"""
+    import threading
+
+    checked, locked = [], []
+    start = threading.Barrier(len(clients))
+    holder = auth.login(db, "olga", "correct horse battery", "203.0.113.1").actor if change else None
+
+    def guess(number: int, client: str) -> None:
+        start.wait()
+        try:
+            if change:
+                auth.change_password(db, holder, f"guess {number}", "a new long password", client)
+            else:
+                auth.login(db, "olga", f"guess {number}", client)
+        except InvalidInput:
+            checked.append(number)
+        except auth.LoginRefused as refused:
+            (locked if "too many" in str(refused) else checked).append(number)
+
+    threads = [threading.Thread(target=guess, args=(n, c)) for n, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(checked) == 5 and len(locked) == len(clients) - 5  # the account's limit (G287_LOGIN_MAX_FAILURES)
