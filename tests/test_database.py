@@ -71,6 +71,25 @@ def test_sqlite_uses_wal(tmp_path):
     database.dispose()
 
 
+def test_the_home_folder_g287_makes_is_its_owners_only(tmp_path, monkeypatch):
+    """The default database holds nominees' personal data: its folder was made 0755 and the file 0644 (umask 022),
+    readable by every user of the machine."""
+    import os
+    import stat
+
+    from g287.db.engine import Database
+
+    home = tmp_path / "new" / "g287"
+    monkeypatch.setenv("G287_HOME", str(home))
+    previous = os.umask(0o022)
+    try:
+        database = Database(f"sqlite:///{home / 'g287.sqlite'}")
+        database.dispose()
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+
+
 def test_sqlite_changes_that_read_first_wait_their_turn_instead_of_failing(tmp_path):
     """SQLite lets one transaction write at a time, and one that read before another committed can no longer write:
     deferred, the second of two read-then-write changes is refused; begun as writing, it waits and succeeds."""

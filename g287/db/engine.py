@@ -59,7 +59,8 @@ class Database:
             folder = Path(parsed.database).expanduser().parent
             # g287's own folder is made on first use; a folder the user named must exist (a typo is not a new home).
             if folder == config.home_dir():
-                folder.mkdir(parents=True, exist_ok=True)
+                # Readable by its owner only: the database holds nominees' personal data and session token digests.
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             elif not folder.is_dir():
                 raise G287Error(f"cannot open the database {parsed.database}: the folder {folder} does not exist")
         try:
