@@ -64,7 +64,7 @@ def diff(from_ref, to_ref, end_after, as_json):
             elif key == "signed_date_changed":
                 click.echo(f"  {item['state']}  {item['agency']}  {item['model']}: {_signed(item['old_signed'])} -> {_signed(item['new_signed'])}")
             else:
-                extra = item.get("status_since") or ("model added" if item.get("model_added") else "")
+                extra = "; ".join(filter(None, (item.get("status_since"), item.get("note"), "model added" if item.get("model_added") else "")))
                 click.echo(f"  {item['state']}  {item['agency']}  {item['model']}  {', '.join(filter(None, item['signed']))}  {extra}")
 
 

@@ -70,6 +70,8 @@ def describe(kind: str, item: dict) -> str:
         text += " (the agency keeps its other models)"
     if kind == "removed" and item.get("status_since"):
         text += f": {item['status_since']}"
+    if item.get("note"):
+        text += f": {item['note']}"
     return text
 
 

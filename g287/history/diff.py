@@ -31,7 +31,7 @@ from g287.wording import counted
 class Side:
     """What one participating publication lists, by agreement and by agency."""
 
-    agreements: dict[tuple[int, str], dict] = field(default_factory=dict)  # key -> {state, names, signed}
+    agreements: dict[tuple[int, str], dict] = field(default_factory=dict)  # key -> {state, names, signed, moas}
     agency_names: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     agency_models: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -39,7 +39,7 @@ class Side:
 def _side(session: Session, publication: Publication, agency_ids: list[int]) -> Side:
     side = Side()
     agreements, names, models = side.agreements, side.agency_names, side.agency_models
-    for _first, _last, _raw, agency_id, name, state, model, _type, signed, _moa in runs_of(
+    for _first, _last, _raw, agency_id, name, state, model, _type, signed, moa in runs_of(
         session, publication.kind, publication.origin, at_seq=publication.seq, agency_ids=agency_ids
     ):
         if agency_id is None:
@@ -50,9 +50,11 @@ def _side(session: Session, publication: Publication, agency_ids: list[int]) -> 
         models[agency_id].add(model)
         entry = agreements.get((agency_id, model))
         if entry is None:
-            entry = agreements[(agency_id, model)] = {"state": state, "names": set(), "signed": set()}
+            entry = agreements[(agency_id, model)] = {"state": state, "names": set(), "signed": set(), "moas": set()}
         entry["names"].add(name)
         entry["signed"].add(signed)
+        if moa:
+            entry["moas"].add(moa)
     return side
 
 
@@ -120,6 +122,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         life = lives.get(key)
         item["status_since"] = _absence_status(life, to_pub.seq, seq_of, k)
         (to_pending if key in pending_b else removed).append(item)
+    _mark_moas_listed_elsewhere(a, b, removed, added)
     renamed = _renamed(session, a, b)
     signed_changed = []
     for key in sorted(set(a.agreements) & set(b.agreements), key=_reading_order(b)):
@@ -141,6 +144,34 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     }
     result["counts"] = {key: len(result[key]) for key in ("added", "removed", "renamed", "signed_date_changed", "from_pending", "to_pending")}
     return result
+
+
+def _mark_moas_listed_elsewhere(a: Side, b: Side, removed: list[dict], added: list[dict]) -> None:
+    """An agreement no longer listed whose MOA (the same document, the same signed date, model and state) the later
+    list gives another agency: ICE listed the MOA under another agency (Okaloosa County, FL: the WSO MOA of the
+    Sheriff's Office, later under the Department of Corrections). The two agencies stay two (both are listed at
+    once), and this registry counts an end and a new agreement, as for any other; each item says what the lists show.
+    Only a match of exactly one agreement on each side is marked."""
+    def document_key(side: Side, item: dict) -> set[tuple]:
+        entry = side.agreements[(item["agency_id"], item["model"])]
+        return {(entry["state"], item["model"], url, frozenset(entry["signed"])) for url in entry["moas"]}
+
+    later: dict[tuple, list[dict]] = defaultdict(list)
+    for item in added:
+        for key in document_key(b, item):
+            later[key].append(item)
+    earlier: dict[tuple, list[dict]] = defaultdict(list)
+    for item in removed:
+        for key in document_key(a, item):
+            earlier[key].append(item)
+    for key, gone in earlier.items():
+        new = later.get(key, [])
+        if len(gone) == 1 and len(new) == 1 and "same_moa_now_under" not in gone[0] and "same_moa_before_under" not in new[0]:
+            old_item, new_item = gone[0], new[0]
+            old_item["same_moa_now_under"] = {"agency": new_item["agency"], "agency_id": new_item["agency_id"]}
+            new_item["same_moa_before_under"] = {"agency": old_item["agency"], "agency_id": old_item["agency_id"]}
+            old_item["status_since"] = f"the same MOA (document and signed date) is listed under {new_item['agency']} in the later list; {old_item['status_since']}"
+            new_item["note"] = f"the same MOA (document and signed date) was listed under {old_item['agency']} in the earlier list"
 
 
 def _reading_order(side: Side):

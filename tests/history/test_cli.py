@@ -135,3 +135,39 @@ def test_agency_zero_is_no_id_and_no_name(bundled_db):
     status, _out, err = run_g287(bundled_db.url, "agency", "0")
     assert status == 1
     assert err.strip() == "g287: error: no agency with id 0 (ids are whole numbers from 1 to 2,147,483,647), nor any named like '0'"
+
+
+def test_an_moa_listed_under_another_agency_is_said_so_on_both_sides(bundled_db):
+    """Okaloosa County, FL: the WSO MOA of the Sheriff's Office (signed 2025-02-26) is listed from 3 July 2025 under
+    the Department of Corrections, the same document. The diff said only that one agreement ended and another began."""
+    data = json.loads(run(bundled_db, "diff", "2025-06-20", "2025-07-09", "--json"))
+    gone = [i for i in data["removed"] if "same_moa_now_under" in i]
+    new = [i for i in data["added"] + data["from_pending"] if "same_moa_before_under" in i]
+    assert [(i["agency"], i["model"], i["same_moa_now_under"]["agency"]) for i in gone] == [("Okaloosa County Sheriff's Office", "WSO", "Okaloosa County Department of Corrections")]
+    assert [(i["agency"], i["same_moa_before_under"]["agency_id"]) for i in new] == [("Okaloosa County Department of Corrections", gone[0]["agency_id"])]
+    assert gone[0]["same_moa_now_under"]["agency_id"] == new[0]["agency_id"]
+    assert gone[0]["status_since"].startswith("the same MOA (document and signed date) is listed under Okaloosa County Department of Corrections in the later list; no longer listed")
+    text = run(bundled_db, "diff", "2025-06-20", "2025-07-09")
+    assert "  FL  Okaloosa County Department of Corrections  WSO  2025-02-26  the same MOA (document and signed date) was listed under Okaloosa County Sheriff's Office in the earlier list" in text.splitlines()
+
+
+def test_an_moa_is_said_to_be_listed_elsewhere_only_when_one_agreement_matches_on_each_side():
+    from g287.history.diff import Side, _mark_moas_listed_elsewhere
+
+    def side(*agreements):
+        found = Side()
+        for agency_id, url in agreements:
+            found.agreements[(agency_id, "WSO")] = {"state": "FL", "names": {f"Agency {agency_id}"}, "signed": {None}, "moas": {url}}
+        return found
+
+    def items(*agency_ids):
+        return [{"agency": f"Agency {n}", "agency_id": n, "model": "WSO", "status_since": "no longer listed"} for n in agency_ids]
+
+    removed, added = items(1, 2), items(3)  # two agreements of the earlier list gave the document: which one moved?
+    _mark_moas_listed_elsewhere(side((1, "u"), (2, "u")), side((3, "u")), removed, added)
+    assert not any("same_moa_now_under" in i for i in removed) and "same_moa_before_under" not in added[0]
+    removed, added = items(1), items(3)
+    _mark_moas_listed_elsewhere(side((1, "u")), side((3, "other")), removed, added)  # another document
+    assert "same_moa_now_under" not in removed[0]
+    _mark_moas_listed_elsewhere(side((1, "u")), side((3, "u")), removed, added)
+    assert removed[0]["same_moa_now_under"] == {"agency": "Agency 3", "agency_id": 3}

@@ -212,3 +212,9 @@ def test_the_changes_page_names_the_parameter_that_names_the_wrong_kind_of_list(
     assert page.status_code == 422
     assert f"from: publication {pending_id} is ICE&#39;s pending list: this page compares ICE&#39;s participating lists" in page.text
     assert site.get("/api/v1/diff", params={"from": pending_id, "to": "2025-07-09"}).status_code == 422
+
+
+def test_the_changes_page_says_where_an_moa_is_listed_now(site):
+    page = site.get("/changes", params={"from": "2025-06-20", "to": "2025-07-09"}).text
+    assert "the same MOA (document and signed date) is listed under Okaloosa County Department of Corrections in the later list; no longer listed" in page
+    assert "the same MOA (document and signed date) was listed under Okaloosa County Sheriff&#39;s Office in the earlier list" in page
