@@ -169,7 +169,7 @@ def coverage_command(as_of, vintage, model, as_json):
 @click.option("--level", type=click.Choice(LEVELS), required=True, help="Shapes: states, or counties.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The participating list in force on this date (default: the latest).")
 @click.option("--model", type=MODEL, help="Only agreements of this model.")
-@click.option("--measure", type=click.Choice(MEASURES), default="moas", show_default=True, help="moas: agreements per shape; coverage: counties with participating agencies.")
+@click.option("--measure", type=click.Choice(MEASURES), default="moas", show_default=True, help="moas: MOAs per shape, as ICE counts them (one per row); coverage: counties with participating agencies.")
 @click.option("--state", "state_usps", metavar="USPS", help="Only this state's counties (county level).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.svg or FILE.png.")
 @json_option

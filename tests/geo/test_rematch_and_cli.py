@@ -95,3 +95,15 @@ def test_commands(tmp_path):
     assert [c["counties"] for c in counts] == [3141, 3143, 3143, 3144]
     rematched = json.loads(g287("counties", "rematch", "--json", env=env).stdout)
     assert rematched["changed"] == [] and rematched["entries_written"] == 0
+
+
+def test_map_help_says_what_moas_counts():
+    """--measure moas counts MOAs as ICE counts them (rows of its list), as the README says, not agreements (a
+    duplicate listing of one agreement is two MOAs on the map)."""
+    from click.testing import CliRunner
+
+    from g287.cli import cli
+
+    shown = " ".join(CliRunner().invoke(cli, ["map", "--help"]).output.split())
+    assert "agreements per shape" not in shown
+    assert "moas: MOAs per shape, as ICE counts them (one per row)" in shown
