@@ -27,8 +27,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # The settings of the shell the tests run from are not the tests' (a G287_ALIASES_FILE of one's own changed the
 # agency counts; a G287_DATABASE_URL would name one's own database): each test sets what it needs. G287_HOME stays,
-# as the place the shell chose for g287's files, and G287_TEST_POSTGRES_URL is the tests' own.
-_KEPT_SETTINGS = {"G287_HOME", "G287_TEST_POSTGRES_URL"}
+# as the place the shell chose for g287's files, and G287_TEST_POSTGRES_URL and G287_SCREENSHOTS_DIR are the tests' own.
+_KEPT_SETTINGS = {"G287_HOME", "G287_TEST_POSTGRES_URL", "G287_SCREENSHOTS_DIR"}
 for _name in [name for name in os.environ if name.startswith("G287_") and name not in _KEPT_SETTINGS]:
     del os.environ[_name]
 

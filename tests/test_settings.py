@@ -116,3 +116,12 @@ def test_the_shells_g287_settings_never_reach_the_tests(tmp_path):
     ).stdout.strip()
     kept = [name for name in ("G287_HOME", "G287_TEST_POSTGRES_URL") if name in shell]
     assert seen == str(sorted(kept))
+
+
+def test_the_tests_keep_their_own_settings_from_the_shell():
+    """The conftest drops the shell's G287_ settings, but not the tests' own: G287_SCREENSHOTS_DIR (README:
+    `G287_SCREENSHOTS_DIR=docs/screenshots` writes the committed screenshots) reached no browser test."""
+    shell = dict(os.environ, G287_SCREENSHOTS_DIR="/tmp/shots", G287_ALIASES_FILE="/tmp/aliases.csv")
+    code = "import os, tests.conftest; print(os.environ.get('G287_SCREENSHOTS_DIR'), os.environ.get('G287_ALIASES_FILE'))"
+    seen = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=shell, capture_output=True, text=True, check=True)
+    assert seen.stdout.split() == ["/tmp/shots", "None"]
