@@ -129,11 +129,18 @@ def headline(figures: dict) -> str:
     text = (
         f"As of {figures['as_of']}: {counted(p['moas'], 'MOA')} with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')} "
         f"(JEM {p['by_model']['JEM']:,}, TFM {p['by_model']['TFM']:,}, WSO {p['by_model']['WSO']:,}), "
-        f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']})."
+        f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']}){_age(p, figures['as_of'])}."
     )
     if q:
         text += f" Pending: {counted(q['listings'], 'listing')} in {counted(q['states'], 'state')}, per {_pending_source(q)}."
     return text
+
+
+def _age(list_figures: dict, as_of) -> str:
+    """How long before the date the list in force was published, when not that day: "As of" today over a list of
+    months before must not read as today's figures (the site's pages say the same)."""
+    days = (dt.date.fromisoformat(str(as_of)) - dt.date.fromisoformat(str(list_figures["published"]))).days
+    return f", published {counted(days, 'day')} before that date" if days > 0 else ""
 
 
 def _pending_source(figures: dict) -> str:

@@ -171,3 +171,15 @@ def test_an_moa_is_said_to_be_listed_elsewhere_only_when_one_agreement_matches_o
     assert "same_moa_now_under" not in removed[0]
     _mark_moas_listed_elsewhere(side((1, "u")), side((3, "u")), removed, added)
     assert removed[0]["same_moa_now_under"] == {"agency": "Agency 3", "agency_id": 3}
+
+
+def test_stats_in_words_says_how_old_the_list_in_force_is():
+    # "As of 2026-11-30: 807 MOAs ..." read as today's figures over a list of July 2025 (the site's pages say its age).
+    from g287.registry.figures import headline
+
+    figures = {"as_of": "2025-07-20", "origin": "ice", "pending": None, "participating": {
+        "moas": 807, "agencies": 658, "states": 40, "by_model": {"JEM": 117, "TFM": 399, "WSO": 291},
+        "published": "2025-07-09", "half": "am", "publication": "participatingAgencies07092025am.xlsx", "source": "ICE"}}
+    assert headline(figures).endswith("per ICE's participating list of 2025-07-09 am (participatingAgencies07092025am.xlsx), published 11 days before that date.")
+    figures["as_of"] = "2025-07-09"
+    assert headline(figures).endswith("(participatingAgencies07092025am.xlsx).")
