@@ -305,7 +305,9 @@ def _modified_at(archive: zipfile.ZipFile) -> dt.datetime | None:
                 value = dt.datetime.fromisoformat(element.text.strip().replace("Z", "+00:00"))
             except ValueError:
                 return None
-            return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+            # In UTC, as g287 stores every time: SQLite keeps no offset, so 10:00-05:00 would be stored as 10:00
+            # and two files of one name compared by their local times.
+            return value.astimezone(dt.timezone.utc) if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
     return None
 
 

@@ -1,0 +1,46 @@
+"""Workbooks crafted by an adversarial review, each a defect once: a modification time written with an offset from
+UTC (stored as the local time, it ordered two files of one name by the order of ingestion)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from g287.registry import figures
+from g287.registry.ingest import ingest_file
+from tests.conftest import ICE
+
+MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
+
+
+def edited(source: Path, target: Path, changes: dict) -> Path:
+    """A copy of a workbook with some parts changed (part name -> function of its bytes)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name in original.namelist():
+            content = original.read(name)
+            copy.writestr(name, changes[name](content) if name in changes else content)
+    return target
+
+
+def _modified(when: str):
+    def change(core: bytes) -> bytes:
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", lambda m: m[1] + when.encode() + m[2], core)
+
+    return change
+
+
+def test_a_modification_time_with_an_offset_orders_files_of_one_name_as_utc(db, actor, tmp_path):
+    """10:00-05:00 is 15:00 UTC, later than 12:00 UTC: it was stored as 10:00 (SQLite keeps no offset), so the file
+    ingested second was in force whichever was modified later."""
+    sheet = "xl/worksheets/sheet1.xml"
+    later = edited(MAY_29, tmp_path / "a" / MAY_29.name, {"docProps/core.xml": _modified("2025-05-29T10:00:00-05:00")})
+    earlier = edited(
+        MAY_29, tmp_path / "b" / MAY_29.name,
+        {"docProps/core.xml": _modified("2025-05-29T12:00:00Z"), sheet: lambda b: re.sub(rb'<row r="2".*?</row>', b"", b, count=1, flags=re.S)},
+    )
+    ingest_file(db, later, actor)
+    ingest_file(db, earlier, actor)
+    with db.session() as session:
+        assert figures.stats(session)["participating"]["moas"] == 635  # the later-modified file: all its rows
