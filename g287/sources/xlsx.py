@@ -23,7 +23,7 @@ from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
 from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
-from g287.sources.xlsx_parts import PartError, calamine_failure, part_bytes, part_xml, with_references, without_prefixes
+from g287.sources.xlsx_parts import PartError, calamine_failure, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes
 from g287.sources.xlsx_types import FORMULA_AND_VALUE
 from g287.wording import counted, megabytes
 
@@ -255,6 +255,12 @@ def _check_archive_sizes(name: str, archive: zipfile.ZipFile) -> None:
             raise SourceError(name, f"refused: {info.filename} would decompress {info.file_size / info.compress_size:.0f} times its size (a zip bomb, not a spreadsheet)")
     if total > limit:
         raise SourceError(name, f"refused: the workbook would decompress to {megabytes(total)} (limit {megabytes(limit)}, G287_MAX_WORKBOOK_MB)")
+    try:
+        held = decompressed_beyond(archive, limit)
+    except PartError as error:
+        raise SourceError(name, error.describe([])) from None
+    if held is not None:
+        raise SourceError(name, f"refused: {held} holds more than the archive declares, and the workbook would decompress to over {megabytes(limit)} (limit G287_MAX_WORKBOOK_MB): a zip bomb, not a spreadsheet")
 
 
 def _workbook_facts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], set[str], bool, list[tuple[str, str]]]:

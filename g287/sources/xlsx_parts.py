@@ -7,6 +7,7 @@ or truncated (t)", for a shared strings part cut short): the message names the p
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 import zlib
@@ -70,6 +71,37 @@ def part_bytes(archive: zipfile.ZipFile, member: str) -> bytes:
         raise PartError(member, missing=True) from None
     except _READ_ERRORS:
         raise PartError(member) from None
+
+
+# The most one byte of deflated data can decompress to (a deflate block codes at most 258 bytes in 2 bits).
+_DEFLATE_MOST = 1032
+
+
+def decompressed_beyond(archive: zipfile.ZipFile, limit: int) -> str | None:
+    """The first part that decompresses past `limit` bytes, the parts before it included, or None.
+
+    The sizes an archive declares are checked first (xlsx.py), but they may lie: a part declared 1 KB may hold
+    gigabytes, which calamine, the spreadsheet reader, would decompress whole. The parts are decompressed here, a
+    megabyte at a time and no further than the limit, only when their compressed sizes leave room for that (a part
+    stored uncompressed holds what it declares; a deflated one at most 1032 times its compressed size): not for ICE's
+    lists so far (100 KB compressed: 100 MB at most), whose parts cannot reach the limit."""
+    parts = archive.infolist()
+    most = sum(info.compress_size * (1 if info.compress_type == zipfile.ZIP_STORED else _DEFLATE_MOST if info.compress_type == zipfile.ZIP_DEFLATED else limit + 1) for info in parts)
+    if most <= limit:
+        return None
+    total = 0
+    for info in parts:
+        probe = copy.copy(info)
+        probe.file_size = 1 << 62  # read to the data's end, not to what it declares (reading stops past the limit)
+        try:
+            with archive.open(probe) as member:
+                while chunk := member.read(1 << 20):
+                    total += len(chunk)
+                    if total > limit:
+                        return info.filename
+        except (*_READ_ERRORS, NotImplementedError):
+            raise PartError(info.filename) from None
+    return None
 
 
 def part_xml(archive: zipfile.ZipFile, member: str) -> ElementTree.Element:

@@ -1,15 +1,20 @@
 """Workbooks crafted by an adversarial review, each a defect once: a modification time written with an offset from
-UTC (stored as the local time, it ordered two files of one name by the order of ingestion)."""
+UTC (stored as the local time, it ordered two files of one name by the order of ingestion); a part whose declared
+size is a lie (calamine decompressed all it held, past any limit)."""
 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from g287.errors import SourceError
 from g287.registry import figures
 from g287.registry.ingest import ingest_file
-from tests.conftest import ICE
+from tests.conftest import ICE, snapshot
 
 MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
 
@@ -44,3 +49,32 @@ def test_a_modification_time_with_an_offset_orders_files_of_one_name_as_utc(db, 
     ingest_file(db, earlier, actor)
     with db.session() as session:
         assert figures.stats(session)["participating"]["moas"] == 635  # the later-modified file: all its rows
+
+
+def _declaring(path: Path, member: str, size: int) -> Path:
+    """The archive with `member` declaring `size` bytes, in its local header and in the central directory."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo(member).header_offset
+    struct.pack_into("<I", data, offset + 22, size)
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:
+        length = struct.unpack_from("<H", data, entry + 28)[0]
+        if data[entry + 46 : entry + 46 + length] == member.encode():
+            struct.pack_into("<I", data, entry + 24, size)
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_part_holding_more_than_it_declares_is_refused_before_it_is_decompressed(db, actor, tmp_path, monkeypatch):
+    """Declared 1,000 bytes, the shared strings held 5 MB (600 MB took 1.3 GB of memory, whatever the limit)."""
+    monkeypatch.setenv("G287_MAX_WORKBOOK_MB", "2")
+    strings = "xl/sharedStrings.xml"
+    path = edited(MAY_29, tmp_path / MAY_29.name, {strings: lambda b: b.replace(b"<si><t>Colbert County</t></si>", b"<si><t>" + b"A" * 5_000_000 + b"</t></si>", 1)})
+    _declaring(path, strings, 1000)
+    assert zipfile.ZipFile(path).getinfo(strings).file_size == 1000
+    before = snapshot(db)
+    with pytest.raises(SourceError, match=r"xl/sharedStrings.xml holds more than the archive declares.*zip bomb"):
+        ingest_file(db, path, actor)
+    assert snapshot(db) == before
