@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from g287.db.chunks import chunks
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem
 from g287.registry.runs import decode_row_map
-from g287.sources.table import CellError, is_blank
+from g287.sources.interpret import as_shown
+from g287.sources.table import is_blank
 
 if TYPE_CHECKING:
     from g287.registry.ingest import PreparedPublication
@@ -121,7 +122,8 @@ def _entry(row, column, raw_value, problem, action, category, rows_skipped=0) ->
 
 
 def _row_text(cells) -> str:
-    shown = [c.code if isinstance(c, CellError) else str(c) for c in cells if not is_blank(c)]
+    """A row's values as Excel shows them (635, not Python's 635.0; TRUE, not True), as the register quotes values."""
+    shown = [as_shown(c) for c in cells if not is_blank(c)]
     return " | ".join(shown)[:500]
 
 

@@ -186,7 +186,7 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
     _read_fields(layout, row, reading)
     for index, value in enumerate(row.cells):
         if index not in layout.fields.values() and not is_blank(value):
-            reading.problems.append(Problem(layout.keys[index], _as_shown(value), "a value in a column that is not part of the list", "kept in the raw row; not interpreted", "note"))
+            reading.problems.append(Problem(layout.keys[index], as_shown(value), "a value in a column that is not part of the list", "kept in the raw row; not interpreted", "note"))
     return reading
 
 
@@ -238,7 +238,7 @@ def _encode(value: Any) -> Any:
     if type(value) is float and not math.isfinite(value):
         # A sheet's XML can store NaN or an infinity, which JSON cannot hold: kept as the text the cell stores,
         # tagged (as dates and errors are) so that it is not the same row as one holding the text "NaN".
-        return {"number": _as_shown(value)}
+        return {"number": as_shown(value)}
     return value
 
 
@@ -252,7 +252,7 @@ def _show(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _as_shown(value: Any) -> str:
+def as_shown(value: Any) -> str:
     """A cell's value as Excel shows it (in the General format), for the register: 12345 (not 12345.0), TRUE, a date
     as 2025-05-08 (with its time only when it has one). A raw value is what a reader of the list saw, and Python's
     spellings ("12345.0", "True", "2025-05-08T00:00:00") are values no cell shows."""
@@ -325,7 +325,7 @@ def _text_value(column: str, value: Any, reading: RowReading, *, what: str, requ
         # Every text field of ICE's lists (state, agency, type, county, model) holds words: no state, agency, county,
         # type or model is named by a number, a true/false value or a date, so such a cell is never read as text
         # (12345 would become the agency "12345.0"). A numeric 0 is the placeholder "0", as in a text cell.
-        shown = _as_shown(value)
+        shown = as_shown(value)
         if _is_placeholder(value):
             reading.problems.append(Problem(column, shown, f"placeholder instead of {what}", f"{what} unknown", "unknown"))
         else:
@@ -427,7 +427,7 @@ def _signed_on(column: str, value: Any, reading, from_1904: bool = False, from_c
     date = read_date(value, from_1904=from_1904, from_csv=from_csv)
     if date.problem:
         action = f"read as {date.value.isoformat()}" if date.value else "signed date unknown"
-        reading.problems.append(Problem(column, _as_shown(value), date.problem, action, date.category or "unknown"))
+        reading.problems.append(Problem(column, as_shown(value), date.problem, action, date.category or "unknown"))
     return date.value
 
 
@@ -468,7 +468,7 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
     if isinstance(value, CellError):
         reading.problems.append(Problem(column, value.code, "Excel error value in the document cell", "document status unknown", "unknown"))
         return "unknown", link
-    text = "" if is_blank(value) else clean_text(_as_shown(value))[0]
+    text = "" if is_blank(value) else clean_text(as_shown(value))[0]
     key = value_key(text)
     if not text:
         status = "link" if link else "none"

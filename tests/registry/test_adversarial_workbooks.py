@@ -1,18 +1,23 @@
 """Workbooks crafted by an adversarial review, each a defect once: a modification time written with an offset from
 UTC (stored as the local time, it ordered two files of one name by the order of ingestion); a part whose declared
-size is a lie (calamine decompressed all it held, past any limit)."""
+size is a lie (calamine decompressed all it held, past any limit); a row that is not a listing quoted in Python's
+spellings (635.0, True)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import struct
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from g287.errors import SourceError
 from g287.registry import figures
+from g287.registry.publications import resolve
+from g287.registry.quality import register
 from g287.registry.ingest import ingest_file
 from tests.conftest import ICE, snapshot
 
@@ -78,3 +83,18 @@ def test_a_part_holding_more_than_it_declares_is_refused_before_it_is_decompress
     with pytest.raises(SourceError, match=r"xl/sharedStrings.xml holds more than the archive declares.*zip bomb"):
         ingest_file(db, path, actor)
     assert snapshot(db) == before
+
+
+def test_a_row_that_is_not_a_listing_is_quoted_as_excel_shows_it(db, actor, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "NOTES"])
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", dt.date(2025, 5, 1), "link"])
+    sheet.append([None] * 7 + [635])  # a total under the list
+    sheet.append([None] * 7 + [True])
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    book.save(path)
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        entries = register(session, resolve(session, path.name))
+    assert [(e.row, e.raw_value) for e in entries if e.category == "not_a_listing"] == [(3, "635"), (4, "TRUE")]
