@@ -43,6 +43,7 @@ _HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref=["\']([^"\']*)["\'])(?:(?=[
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
 # Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
 _HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")((?:(?!&quot;)[^"])*)(?:&quot;|")\s*[,)]', re.S | re.I)
+_WEB_ADDRESS = re.compile(r"https?://", re.I)  # a document's address; a link's target may be no web address
 # Only columns of two or three letters can pass the column limit; one-letter columns (A-Z) never do.
 _WIDE_CELL_REF = re.compile(rb'r=["\']([A-Z]{2,3})\d+["\']')
 # A cell's own reference may name a row far below its <row> tag: calamine would allocate the whole grid.
@@ -126,7 +127,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     errors = _error_cells(xml)
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
-    links, wrapped = _hyperlinks(xml, rels, len(grid), width)
+    links, wrapped, not_web = _hyperlinks(xml, rels, len(grid), width)
     wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
@@ -185,6 +186,13 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         )
     if wrapped_in_text:
         notes.append(wrapped_in_text_note(wrapped_in_text))
+    if not_web:
+        notes.append(
+            Note(
+                problem=f"{counted(not_web, 'link')} to no web address (an e-mail address, a file on someone's computer, a place in the workbook...)",
+                action="no document address: a document's address is a web address (http or https); the link's target is not kept",
+            )
+        )
     if wrapped:
         notes.append(
             Note(
@@ -380,19 +388,23 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
     return hidden, last, declared
 
 
-def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int]:
+def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int]:
     """Hyperlink addresses by row and column, unwrapped, for the cells of the sheet's `rows` x `columns` (a link's
     range may claim the whole sheet: only cells that exist are given it); also how many were wrapped in a safety
-    redirect."""
+    redirect, and how many lead to no web address (mailto:john.doe@..., file:///C:/Users/..., #Sheet2!A1): these
+    are no document's address, and may name a person, so they are not kept."""
     links: dict[int, dict[int, str]] = {}
-    wrapped = 0
+    wrapped = not_web = 0
 
     def put(ref: str, address: str) -> None:
-        nonlocal wrapped
+        nonlocal wrapped, not_web
         result = unwrap(address)
         if result.wrapper:
             wrapped += 1
         if not result.url:
+            return
+        if not _WEB_ADDRESS.match(result.url):
+            not_web += 1
             return
         cells = ref.split(":")
         first = parse_cell_ref(cells[0])
@@ -410,4 +422,4 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
     has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
     for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
         put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))
-    return links, wrapped
+    return links, wrapped, not_web

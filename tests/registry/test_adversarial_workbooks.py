@@ -1,7 +1,7 @@
 """Workbooks crafted by an adversarial review, each a defect once: a modification time written with an offset from
 UTC (stored as the local time, it ordered two files of one name by the order of ingestion); a part whose declared
 size is a lie (calamine decompressed all it held, past any limit); a row that is not a listing quoted in Python's
-spellings (635.0, True)."""
+spellings (635.0, True); a link to no web address (mailto:, file:) stored as the MOA's address."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from g287.registry import figures
 from g287.registry.publications import resolve
 from g287.registry.quality import register
 from g287.registry.ingest import ingest_file
+from g287.registry.ingest import prepare
 from tests.conftest import ICE, snapshot
 
 MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
@@ -98,3 +99,22 @@ def test_a_row_that_is_not_a_listing_is_quoted_as_excel_shows_it(db, actor, tmp_
     with db.session() as session:
         entries = register(session, resolve(session, path.name))
     assert [(e.row, e.raw_value) for e in entries if e.category == "not_a_listing"] == [(3, "635"), (4, "TRUE")]
+
+
+def test_a_link_to_no_web_address_is_no_documents_address_and_is_not_kept(tmp_path):
+    """mailto:john.doe@... was stored (and published by the API) as the MOA's address."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    targets = ["mailto:john.doe@ice.dhs.gov", "file:///C:/Users/jdoe/Documents/MOA.pdf", "HTTPS://www.ice.gov/doclib/287gMOA/a.pdf"]
+    for index, target in enumerate(targets):
+        sheet.append(["TEXAS", f"Agency {index}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
+        sheet.cell(index + 2, 7).hyperlink = target
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    book.save(path)
+    prepared = prepare(path)
+    assert [r.moa_url for r in prepared.readings] == [None, None, targets[2]]
+    kept = repr((prepared.table.rows, [(r.content, r.problems) for r in prepared.readings]))
+    assert "jdoe" not in kept and "john.doe" not in kept
+    assert [r.problems[0].problem for r in prepared.readings[:2]] == ["the cell says there is a link but carries no address"] * 2
+    assert any(note.problem.startswith("2 links to no web address") for note in prepared.table.notes)
