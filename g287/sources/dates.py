@@ -64,10 +64,21 @@ def _serial(number: float, epoch: dt.date = _EXCEL_EPOCH) -> DateReading:
     return DateReading(None, "a number that is not a plausible date", "unknown")
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+# A time of day after a date, as a program exporting a date and time writes it (2025-05-08 00:00:00, 2025-05-08T00:00Z,
+# 5/8/2025 0:00, 05/08/2025 12:00 AM): the date is the day's, whatever the time.
+_TIME = r"(?:[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?)?"
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$")
 # Year first with slashes or dots (2025/05/08): one reading, as the ISO form.
-_YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})$")
-_MDY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})" + _TIME + "$")
+_MDY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})" + _TIME + "$")
+# The day, the month's name and the year (8-May-2025, 08-May-25: Excel's format d-mmm-yy; 8 May 2025).
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/. ]\s*([A-Za-z]{3,9})\.?\s*[-/. ,]\s*(\d{4}|\d{2})$")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+# A weekday's name before the date (Thursday, May 8, 2025: Excel's long date format); it must be the date's.
+_WEEKDAY = re.compile(r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+", re.I)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday()'s order
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
+_SEPT = re.compile(r"\bsept\b", re.I)
 # Compiled once, on import: a pattern first used inside a reading is compiled there, in each worker process.
 _SPACES = re.compile(r"\s+")
 _DIGITS_AND_SEPARATORS = re.compile(r"[\d/.\- ]+")
@@ -84,15 +95,38 @@ def _text(raw: str) -> DateReading:
         return _checked(_make(int(match[1]), int(match[2]), int(match[3])), _AS_TEXT)
     match = _MDY.match(text)
     if match:
-        month, day, year = int(match[1]), int(match[2]), match[3]
-        if len(year) == 2:
-            full = 1900 + int(year) if int(year) >= 96 else 2000 + int(year)
-            return _checked(_make(full, month, day), "date written as text with a two-digit year")
-        return _checked(_make(int(year), month, day), _AS_TEXT)
+        return _with_year(match[3], int(match[1]), int(match[2]))
     # Every named format has a month's name and digits (day, year): other text ("Pending", "TBD") is not tried, which
     # spares strptime's first use in a process (it builds its patterns then: milliseconds, in each worker).
-    named = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
-    for pattern in _NAMED_FORMATS if named else ():
+    if any(c.isalpha() for c in text) and any(c.isdigit() for c in text):
+        return _named(text)
+    return _misplaced_separators(text)
+
+
+def _with_year(year: str, month: int, day: int) -> DateReading:
+    """The date of a year written with four digits or two (96-99: 1996-1999; 00-95: 2000-2095), registered."""
+    if len(year) == 2:
+        full = 1900 + int(year) if int(year) >= 96 else 2000 + int(year)
+        return _checked(_make(full, month, day), "date written as text with a two-digit year")
+    return _checked(_make(int(year), month, day), _AS_TEXT)
+
+
+def _named(text: str) -> DateReading:
+    """A date written with the month's name (May 8, 2025; 8-May-25; Thursday, May 8th, 2025; Sept. 8, 2025)."""
+    weekday = _WEEKDAY.match(text)
+    if weekday:
+        reading = _named(text[weekday.end():])
+        if reading.value is not None and not _WEEKDAYS[reading.value.weekday()].startswith(weekday[1].lower()[:3]):
+            return DateReading(None, "the weekday is not the date's: more than one reading is possible", "unknown")
+        return reading
+    text = _SEPT.sub("Sep", _ORDINAL.sub("", text))
+    match = _DAY_MONTH_YEAR.match(text)
+    if match:
+        word = match[2].lower()
+        month = next((number for number, name in enumerate(_MONTHS, 1) if name == word or name[:3] == word), None)
+        if month is not None:
+            return _with_year(match[3], month, int(match[1]))
+    for pattern in _NAMED_FORMATS:
         try:
             return _checked(dt.datetime.strptime(text.replace(",", ", ").replace("  ", " "), pattern).date(), _AS_TEXT)
         except ValueError:

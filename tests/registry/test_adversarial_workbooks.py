@@ -1,7 +1,8 @@
 """Workbooks crafted by an adversarial review, each a defect once: a modification time written with an offset from
 UTC (stored as the local time, it ordered two files of one name by the order of ingestion); a part whose declared
 size is a lie (calamine decompressed all it held, past any limit); a row that is not a listing quoted in Python's
-spellings (635.0, True); a link to no web address (mailto:, file:) stored as the MOA's address."""
+spellings (635.0, True); a link to no web address (mailto:, file:) stored as the MOA's address; dates
+typed as text in forms with one reading that stayed unknown (8-May-25, 5/8/2025 0:00, Thursday, May 8, 2025)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from g287.registry.publications import resolve
 from g287.registry.quality import register
 from g287.registry.ingest import ingest_file
 from g287.registry.ingest import prepare
+from g287.sources.dates import read_date
 from tests.conftest import ICE, snapshot
 
 MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
@@ -118,3 +120,20 @@ def test_a_link_to_no_web_address_is_no_documents_address_and_is_not_kept(tmp_pa
     assert "jdoe" not in kept and "john.doe" not in kept
     assert [r.problems[0].problem for r in prepared.readings[:2]] == ["the cell says there is a link but carries no address"] * 2
     assert any(note.problem.startswith("2 links to no web address") for note in prepared.table.notes)
+
+
+@pytest.mark.parametrize("text", [
+    "8-May-2025", "08-May-25", "8 May 25", "5/8/2025 0:00", "5/8/25 0:00", "05/08/2025 12:00 AM", "5/8/2025 12:00:00 AM", "2025/05/08 00:00",
+    "2025-05-08T00:00:00Z", "2025-05-08T00:00:00.000-05:00", "Thursday, May 8, 2025", "Thu, May 8, 2025", "May 8th, 2025", "Sept. 8, 2025",
+])
+def test_a_date_typed_as_text_with_one_reading_is_read(text):
+    """Each stayed unknown ("not a date"): Excel's d-mmm-yy, a date and time as programs export them, the long date."""
+    expected = dt.date(2025, 9, 8) if text.startswith("Sept") else dt.date(2025, 5, 8)
+    assert read_date(text).value == expected and read_date(text).category == "repaired"
+    two_digits = text in ("08-May-25", "8 May 25", "5/8/25 0:00")
+    assert read_date(text, from_csv=True).problem == ("date written as text with a two-digit year" if two_digits else None)
+
+
+def test_a_weekday_that_is_not_the_dates_leaves_it_unknown():
+    assert read_date("Friday, May 8, 2025").value is None  # 8 May 2025 was a Thursday: which was meant?
+    assert read_date("Thursday, May 8, 2025").value == dt.date(2025, 5, 8)
