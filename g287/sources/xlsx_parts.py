@@ -34,9 +34,9 @@ _READ_BY_CALAMINE = ("_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.re
 class PartError(Exception):
     """A part of the archive is missing, or cannot be decompressed or parsed."""
 
-    def __init__(self, member: str, missing: bool = False):
+    def __init__(self, member: str, missing: bool = False, unsupported: bool = False):
         super().__init__(member)
-        self.member, self.missing = member, missing
+        self.member, self.missing, self.unsupported = member, missing, unsupported
 
     def describe(self, sheets: list[tuple[str, str]]) -> str:
         """One line naming the part, in words and by its path; `sheets`: (name, path) of the sheets known so far."""
@@ -44,6 +44,9 @@ class PartError(Exception):
         verb = "are" if plural else "is"
         if self.missing:
             return f"{words} {verb} missing ({self.member} is not in the archive)"
+        if self.unsupported:  # Deflate64, Zstandard...: zipfile reads stored, deflated, bzip2 and LZMA parts only
+            named = "" if words.endswith(self.member) else f" ({self.member})"
+            return f"{words} {verb} compressed with a method this reader does not know{named}; save the workbook again in Excel"
         return f"{words} {verb} damaged or truncated ({self.member})"
 
 
@@ -71,6 +74,8 @@ def part_bytes(archive: zipfile.ZipFile, member: str) -> bytes:
         raise PartError(member, missing=True) from None
     except _READ_ERRORS:
         raise PartError(member) from None
+    except NotImplementedError:  # a compression method zipfile does not read
+        raise PartError(member, unsupported=True) from None
 
 
 # The most one byte of deflated data can decompress to (a deflate block codes at most 258 bytes in 2 bits).
@@ -99,8 +104,13 @@ def decompressed_beyond(archive: zipfile.ZipFile, limit: int) -> str | None:
                     total += len(chunk)
                     if total > limit:
                         return info.filename
-        except (*_READ_ERRORS, NotImplementedError):
+        except _READ_ERRORS:
             raise PartError(info.filename) from None
+        except NotImplementedError:
+            if info.filename.startswith("docProps/"):  # read by g287 alone (zipfile: no further than declared), if at all
+                continue
+            # Its size cannot be checked, and calamine may read the method: it is not let to.
+            raise PartError(info.filename, unsupported=True) from None
     return None
 
 

@@ -2,7 +2,8 @@
 UTC (stored as the local time, it ordered two files of one name by the order of ingestion); a part whose declared
 size is a lie (calamine decompressed all it held, past any limit); a row that is not a listing quoted in Python's
 spellings (635.0, True); a link to no web address (mailto:, file:) stored as the MOA's address; dates
-typed as text in forms with one reading that stayed unknown (8-May-25, 5/8/2025 0:00, Thursday, May 8, 2025)."""
+typed as text in forms with one reading that stayed unknown (8-May-25, 5/8/2025 0:00, Thursday, May 8, 2025); a part compressed with a method zipfile does
+not read ("unexpected NotImplementedError; please report this file", even for the document properties alone)."""
 
 from __future__ import annotations
 
@@ -137,3 +138,28 @@ def test_a_date_typed_as_text_with_one_reading_is_read(text):
 def test_a_weekday_that_is_not_the_dates_leaves_it_unknown():
     assert read_date("Friday, May 8, 2025").value is None  # 8 May 2025 was a Thursday: which was meant?
     assert read_date("Thursday, May 8, 2025").value == dt.date(2025, 5, 8)
+
+
+def _compressed_with(path: Path, member: str, method: int) -> Path:
+    """The archive with `member` marked as compressed with `method` (9: Deflate64), in both of its headers."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo(member).header_offset
+    struct.pack_into("<H", data, offset + 8, method)
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:
+        length = struct.unpack_from("<H", data, entry + 28)[0]
+        if data[entry + 46 : entry + 46 + length] == member.encode():
+            struct.pack_into("<H", data, entry + 10, method)
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_part_compressed_with_a_method_zipfile_does_not_read(tmp_path):
+    sheet = _compressed_with(edited(MAY_29, tmp_path / "a" / MAY_29.name, {}), "xl/worksheets/sheet1.xml", 9)
+    with pytest.raises(SourceError, match=r"xl/worksheets/sheet1.xml is compressed with a method this reader does not know"):
+        prepare(sheet)
+    properties = _compressed_with(edited(MAY_29, tmp_path / "b" / MAY_29.name, {}), "docProps/core.xml", 9)
+    prepared = prepare(properties)  # only the modification time is read there: the list is read without it
+    assert prepared.table.modified_at is None and sum(r.listing for r in prepared.readings) == 635
