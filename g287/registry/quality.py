@@ -123,8 +123,14 @@ def _entry(row, column, raw_value, problem, action, category, rows_skipped=0) ->
 
 def _row_text(cells) -> str:
     """A row's values as Excel shows them (635, not Python's 635.0; TRUE, not True), as the register quotes values."""
-    shown = [as_shown(c) for c in cells if not is_blank(c)]
-    return " | ".join(shown)[:500]
+    shown = " | ".join(as_shown(c) for c in cells if not is_blank(c))
+    if len(shown) <= _ROW_TEXT_KEPT:
+        return shown
+    # The register quotes the start of a long row, and says so (the rest is in the publication's file).
+    return f"{shown[:_ROW_TEXT_KEPT]} … (cut: {len(shown):,} characters in all)"
+
+
+_ROW_TEXT_KEPT = 500
 
 
 def compact_ranges(numbers: list[int], noun: str = "rows") -> str:

@@ -163,3 +163,19 @@ def test_a_part_compressed_with_a_method_zipfile_does_not_read(tmp_path):
     properties = _compressed_with(edited(MAY_29, tmp_path / "b" / MAY_29.name, {}), "docProps/core.xml", 9)
     prepared = prepare(properties)  # only the modification time is read there: the list is read without it
     assert prepared.table.modified_at is None and sum(r.listing for r in prepared.readings) == 635
+
+
+def test_a_long_row_that_is_not_a_listing_is_quoted_cut_and_says_so(db, actor, tmp_path):
+    # Cut at 500 characters with no mark: the register read as if the row ended there.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "NOTES"])
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", dt.date(2025, 5, 1), "link"])
+    note = "Note: " + "x" * 994
+    sheet.append([None] * 7 + [note])
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    book.save(path)
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        (entry,) = [e for e in register(session, resolve(session, path.name)) if e.category == "not_a_listing"]
+    assert entry.raw_value == note[:500] + " … (cut: 1,000 characters in all)"
