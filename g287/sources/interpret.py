@@ -175,7 +175,10 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
     reading = RowReading(content=content, digest=digest, listing=True)
     named = [row.cells[i] for i in layout.fields.values() if i < len(row.cells)]
     if all(is_blank(v) for v in row.cells):
-        reading.listing, reading.not_listing_reason = False, "empty row"
+        reading.listing = False
+        # A link in a row with no value is no listing either, but is said with its address (never dropped unsaid).
+        links = [url for _column, url in sorted(row.links.items())]
+        reading.not_listing_reason = f"no values, only a link ({', '.join(links)})" if links else "empty row"
         return reading
     if is_header_repeat(row.cells, layout.fields):
         reading.listing, reading.not_listing_reason = False, "the header repeated inside the list"

@@ -179,3 +179,24 @@ def test_a_long_row_that_is_not_a_listing_is_quoted_cut_and_says_so(db, actor, t
     with db.session() as session:
         (entry,) = [e for e in register(session, resolve(session, path.name)) if e.category == "not_a_listing"]
     assert entry.raw_value == note[:500] + " … (cut: 1,000 characters in all)"
+
+
+def test_a_row_holding_only_a_link_is_registered_with_its_address(db, actor, tmp_path):
+    # It was an "empty row" quoted '', the link dropped without a word.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", dt.date(2025, 5, 1), "link"])
+    sheet.append(["TEXAS", "Harris County Sheriff's Office", "County", "Harris", "Task Force Model", dt.date(2025, 5, 2), "link"])
+    sheet["G3"].hyperlink = "https://www.ice.gov/doclib/287gMOA/harris.pdf"
+    sheet.append(["TEXAS", "Polk County Sheriff's Office", "County", "Polk", "Task Force Model", dt.date(2025, 5, 3), "link"])
+    book.save(tmp_path / "with-values.xlsx")
+    # The row's values deleted, its link left behind (openpyxl drops a link with its cell's value: the XML is edited).
+    path = edited(tmp_path / "with-values.xlsx", tmp_path / "participatingAgencies05292025am.xlsx", {
+        "xl/worksheets/sheet1.xml": lambda xml: re.sub(rb'<row r="3"[^>]*>.*?</row>', b'<row r="3"><c r="G3"/></row>', xml, flags=re.S),
+    })
+    result = ingest_file(db, path, actor)
+    with db.session() as session:
+        (entry,) = [e for e in register(session, resolve(session, path.name)) if e.category == "not_a_listing"]
+    assert (entry.row, entry.problem) == (3, "no values, only a link (https://www.ice.gov/doclib/287gMOA/harris.pdf)")
+    assert (result.source_rows, result.listings) == (3, 2)
