@@ -14,6 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from g287.sources.table import CellError
+
 # Section 287(g) was added to the INA by IIRIRA, enacted 30 September 1996: no MOA can be older.
 EARLIEST = dt.date(1996, 9, 30)
 LATEST = dt.date(2099, 12, 31)
@@ -43,6 +45,8 @@ def read_date(value, *, from_1904: bool = False, from_csv: bool = False) -> Date
         return DateReading(None, f"impossible date {value.isoformat()}", "unknown")
     if isinstance(value, bool) or value is None:
         return DateReading(None, "no date", "unknown")
+    if isinstance(value, CellError):
+        return DateReading(None, f"{value.kind} instead of a date", "unknown")
     if isinstance(value, (int, float)):
         return _serial(value, _EXCEL_EPOCH_1904 if from_1904 else _EXCEL_EPOCH)
     if not isinstance(value, str):

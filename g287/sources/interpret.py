@@ -184,7 +184,7 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
         reading.listing, reading.not_listing_reason = False, "the header repeated inside the list"
         return reading
     if all(is_blank(v) or isinstance(v, CellError) or _is_placeholder(v) for v in named):
-        reading.listing, reading.not_listing_reason = False, "no data in the list's columns (only error values, placeholders or notes in other columns)"
+        reading.listing, reading.not_listing_reason = False, "no data in the list's columns (only error values, formulas with no saved result, placeholders or notes in other columns)"
         return reading
     _read_fields(layout, row, reading)
     for index, value in enumerate(row.cells):
@@ -231,7 +231,7 @@ def _encode(value: Any) -> Any:
         # is the last guard before a row is stored): keep only the real address.
         return without_wrappers(value)[0]
     if isinstance(value, CellError):
-        return {"error": value.code}
+        return {"error": value.code} if value.kind == CellError.kind else {"formula": value.code}
     if isinstance(value, dt.datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, dt.date):
@@ -318,7 +318,7 @@ def _cell(layout: Layout, row: SourceRow, field_name: str) -> tuple[str | None, 
 def _text_value(column: str, value: Any, reading: RowReading, *, what: str, required: bool) -> str | None:
     """Clean text, or None (unknown) for error cells and placeholders; registers both and every repair."""
     if isinstance(value, CellError):
-        reading.problems.append(Problem(column, value.code, f"Excel error value instead of {what}", f"{what} unknown", "unknown"))
+        reading.problems.append(Problem(column, value.code, f"{value.kind} instead of {what}", f"{what} unknown", "unknown"))
         return None
     if is_blank(value):
         if required:
@@ -469,7 +469,7 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
     link = row.links.get(index)
     rules = source_rules()
     if isinstance(value, CellError):
-        reading.problems.append(Problem(column, value.code, "Excel error value in the document cell", "document status unknown", "unknown"))
+        reading.problems.append(Problem(column, value.code, f"{value.kind} in the document cell", "document status unknown", "unknown"))
         return "unknown", link
     text = "" if is_blank(value) else clean_text(as_shown(value))[0]
     key = value_key(text)

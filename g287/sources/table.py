@@ -19,9 +19,14 @@ EXCEL_ERRORS = frozenset(
 
 @dataclass(frozen=True)
 class CellError:
-    """An Excel error value (#N/A, #REF!, ...): the cell has no usable value."""
+    """An Excel error value (#N/A, #REF!, ...): the cell has no usable value. Also a formula with no saved result
+    (a workbook written by a program, never calculated): `code` is then the formula, and `kind` says so."""
 
     code: str
+    kind: str = "Excel error value"
+
+
+UNSAVED_FORMULA = "a formula with no saved result"
 
 
 @dataclass

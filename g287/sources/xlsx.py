@@ -21,7 +21,7 @@ from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
-from g287.sources.table import CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
+from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_parts import PartError, calamine_failure, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes
 from g287.sources.xlsx_types import FORMULA_AND_VALUE
@@ -125,6 +125,7 @@ def read_xlsx(path: Path) -> SourceTable:
 
 def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[str, str], row_facts, modified_at, notes, scrub: bool = False) -> SourceTable:
     errors = _error_cells(xml)
+    unsaved = _unsaved_formulas(xml) if b"<f" in xml else {}
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
     links, wrapped, not_web = _hyperlinks(xml, rels, len(grid), width)
@@ -149,6 +150,9 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         for column, code in errors.get(number, {}).items():
             if column < width:
                 cells[column] = CellError(code)
+        for column, formula in unsaved.get(number, {}).items():
+            if column < width and is_blank(cells[column]):
+                cells[column] = CellError(formula, UNSAVED_FORMULA)
         if suspect:
             cells = stored.restore(number, cells)
         if scrub:
@@ -366,6 +370,25 @@ def _error_cells(xml: bytes) -> dict[int, dict[int, str]]:
                 found.setdefault(cell[0], {})[cell[1]] = html.unescape(match[2].decode("utf-8", "replace"))
         position = next((p for p in positions if p >= matched_to), -1)
     return found
+
+
+def _unsaved_formulas(xml: bytes) -> dict[int, dict[int, str]]:
+    """The cells holding a formula and no saved result, by row and column, each with its formula ("=..."). A workbook
+    written by a program and never opened in a spreadsheet has no results: calamine reads such a cell as empty, so a
+    row of them was an "empty row", and a name "no agency name", with nothing to say why."""
+    found: dict[int, dict[int, str]] = {}
+    for reference, formula in _FORMULA_WITHOUT_VALUE.findall(xml):
+        cell = parse_cell_ref(reference.decode("ascii"))
+        if cell:
+            text = html.unescape(formula.decode("utf-8", "replace")) if formula else "(a formula shared with another cell)"
+            found.setdefault(cell[0], {})[cell[1]] = "=" + text if formula else text
+    return found
+
+
+# A cell with a formula (a body, or self-closing: a shared formula's follower) and no value, or an empty one.
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c\b[^>]*?\br=["\']([A-Z]+\d+)["\'][^>]*(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)  # a formula's text is escaped XML: it holds no "<", so the pattern never runs on into the next cell
 
 
 def _row_facts(xml: bytes) -> tuple[set[int], int, int]:

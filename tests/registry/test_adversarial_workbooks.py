@@ -200,3 +200,23 @@ def test_a_row_holding_only_a_link_is_registered_with_its_address(db, actor, tmp
         (entry,) = [e for e in register(session, resolve(session, path.name)) if e.category == "not_a_listing"]
     assert (entry.row, entry.problem) == (3, "no values, only a link (https://www.ice.gov/doclib/287gMOA/harris.pdf)")
     assert (result.source_rows, result.listings) == (3, 2)
+
+
+def test_a_formula_with_no_saved_result_is_registered_with_the_formula(db, actor, tmp_path):
+    """A workbook written by a program has no formula results: calamine reads the cells as empty, and the register
+    said "no agency name" quoting '' (a row of them was an "empty row")."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    sheet.append(["TEXAS", '="Harris"&" County Sheriff\'s Office"', "County", "Harris", "Task Force Model", "=DATE(2025,5,1)", "link"])
+    sheet.append(['="TEXAS"', '="Polk County"', '="County"', None, None, None, None])
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", dt.date(2025, 5, 1), "link"])
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    book.save(path)
+    result = ingest_file(db, path, actor)
+    with db.session() as session:
+        entries = [(e.row, e.column, e.raw_value, e.problem) for e in register(session, resolve(session, path.name)) if e.row in (2, 3)]
+    assert (2, "LAW ENFORCEMENT AGENCY", '="Harris"&" County Sheriff\'s Office"', "a formula with no saved result instead of agency name") in entries
+    assert (2, "SIGNED", "=DATE(2025,5,1)", "a formula with no saved result instead of a date") in entries
+    assert any(row == 3 and "no data in the list's columns" in problem for row, _c, _v, problem in entries)  # not "empty row"
+    assert (result.source_rows, result.listings) == (3, 2)
