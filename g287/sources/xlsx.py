@@ -125,7 +125,7 @@ def read_xlsx(path: Path) -> SourceTable:
 
 def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[str, str], row_facts, modified_at, notes, scrub: bool = False) -> SourceTable:
     errors = _error_cells(xml)
-    unsaved = _unsaved_formulas(xml) if b"<f" in xml else {}
+    unsaved = _unsaved_formulas(xml)
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
     links, wrapped, not_web = _hyperlinks(xml, rels, len(grid), width)
@@ -377,7 +377,13 @@ def _unsaved_formulas(xml: bytes) -> dict[int, dict[int, str]]:
     written by a program and never opened in a spreadsheet has no results: calamine reads such a cell as empty, so a
     row of them was an "empty row", and a name "no agency name", with nothing to say why."""
     found: dict[int, dict[int, str]] = {}
-    for reference, formula in _FORMULA_WITHOUT_VALUE.findall(xml):
+    # Formulas are few (ICE's lists hold none): each is found by a fast scan, and only its cell is looked at.
+    for tag in _FORMULA_TAG.finditer(xml):
+        start = xml.rfind(b"<c", 0, tag.start())
+        match = _FORMULA_WITHOUT_VALUE.match(xml, start) if start != -1 else None
+        if match is None or match.end() < tag.start():
+            continue
+        reference, formula = match.groups()
         cell = parse_cell_ref(reference.decode("ascii"))
         if cell:
             text = html.unescape(formula.decode("utf-8", "replace")) if formula else "(a formula shared with another cell)"
@@ -385,6 +391,7 @@ def _unsaved_formulas(xml: bytes) -> dict[int, dict[int, str]]:
     return found
 
 
+_FORMULA_TAG = re.compile(rb"<f[\s>/]")
 # A cell with a formula (a body, or self-closing: a shared formula's follower) and no value, or an empty one.
 _FORMULA_WITHOUT_VALUE = re.compile(
     rb'<c\b[^>]*?\br=["\']([A-Z]+\d+)["\'][^>]*(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
