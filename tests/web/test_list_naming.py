@@ -138,7 +138,8 @@ def test_publication_pages_say_where_the_bundled_files_and_their_suffixes_come_f
 def test_an_absence_is_no_longer_listed_not_an_end_ice_gave(site):
     text = text_of(site.get("/changes", params={"from": "2025-06-20", "to": "2025-07-03"}).text)
     assert (
-        "Okaloosa County Sheriff's Office (FL), WSO, signed 2025-02-26 (the agency keeps its other models): no longer listed "
+        "Okaloosa County Sheriff's Office (FL), WSO, signed 2025-02-26 (the agency keeps its other models): the same MOA "
+        "(document and signed date) is listed under Okaloosa County Department of Corrections in the later list; no longer listed "
         "(absent from 2 or more consecutive lists in force; ICE gives no reason — this registry counts that as an end)" in text
     )
     assert ": ended" not in text

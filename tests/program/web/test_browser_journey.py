@@ -262,6 +262,7 @@ def test_accessibility_of_every_program_page_type(browser, server):
                 page.fill(f"#f-{field}", "Text")
             page.fill("#f-contact_email", "sam@localhost")
             page.get_by_role("button", name="Submit the letter of interest").click()
+            page.locator(".problem").first.wait_for()  # the answer to the form (count() does not wait: on a busy machine it was 0)
             assert page.locator(".problem").count() == 1 and page.locator("[aria-invalid=true]").count() >= 1
             assert "choose at least one model" in text_of(page, ".problem") and "not an e-mail address" in text_of(page, ".problem")
             problems += axe_problems(page, "the letter form with its problems")
