@@ -130,25 +130,46 @@ def _stem(word: str) -> str:
     return word
 
 
+def _word_pattern(word: str, *, exact: bool = False) -> str:
+    """A word of the search as the pages may write it: its rough stem and any ending ("signatures" marks
+    "signature"); `exact`, or a stem of one or two letters ("M", "co"), only the word itself (else "M" would mark
+    "misconduct" and "co" "conflict")."""
+    stem = _stem(word)
+    if exact or len(stem) < 3:
+        return rf"\b{re.escape(word)}\b"
+    return rf"\b{re.escape(stem)}\w*"
+
+
+def _term_pattern(term: Term, *, exact: bool = False) -> str:
+    """A word, or a phrase as its words in a row (separated by anything that is not a letter or digit)."""
+    return r"\W+".join(_word_pattern(w, exact=exact) for w in term.text.split())
+
+
+def _pattern(terms: list[Term], *, exact: bool = False) -> re.Pattern | None:
+    wanted = sorted({_term_pattern(t, exact=exact) for t in terms if not t.excluded}, key=len, reverse=True)
+    return re.compile("|".join(f"(?:{p})" for p in wanted), re.I) if wanted else None
+
+
 def _marker(terms: list[Term]) -> re.Pattern | None:
-    """A pattern for the words of the search, as the pages write them ("signatures" marks "signature")."""
-    stems = sorted({_stem(w) for t in terms if not t.excluded for w in t.text.split()}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I) if stems else None
+    """A pattern for the words and phrases of the search, as the pages write them."""
+    return _pattern(terms)
 
 
 def snippet(text: str, terms: list[Term], before: int = 12, after: int = 28, marker: re.Pattern | None = None) -> str:
-    """About forty words of the page around the first word of the search, the words of the search marked."""
+    """About forty words of the page around the first match of the search (a word or phrase written as searched
+    if the page has one, else as stemmed), the words and phrases of the search marked."""
     pattern = marker or _marker(terms)
     if not text or pattern is None:
         return ""
-    found = pattern.search(text)
+    exact = _pattern(terms, exact=True)
+    found = (exact.search(text) if exact else None) or pattern.search(text)
     anchor = found.start() if found else 0
     head = list(_WORD.finditer(text, max(0, anchor - 400), anchor))[-before:] if anchor else []
     start = head[0].start() if head else anchor
     words = list(_WORD.finditer(text, start))[: len(head) + after]
     if not words:
         return ""
-    end = words[-1].end()
+    end = max(words[-1].end(), found.end() if found else 0)  # a long phrase is shown whole
     window = pattern.sub(lambda m: f"{SNIPPET_START}{m.group(0)}{SNIPPET_END}", text[start:end])
     return ("…" if start > 0 else "") + window + ("…" if text[end:].strip() else "")
 

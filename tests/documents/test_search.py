@@ -186,3 +186,23 @@ def test_the_documents_page_lists_every_document_a_page_at_a_time(library, monke
             break
         page += 1
     assert page == 4 and len(listed) == len(set(listed)) == 10
+
+
+def test_snippets_show_the_phrase_searched_not_words_it_begins(library):
+    # "M" of the phrase marked "MOA" and "misconduct", "co" "conflict": the snippet showed the page's first lines
+    hit = next(h for h in hits(library, '"Todd M. Lyons"').hits if h.file_name == "BurlesonCoTX_WSO_MOA_04.16.2025.pdf")
+    assert "<mark>Todd M. Lyons</mark>" in hit.snippet_html
+    assert "<mark>MOA</mark>" not in hit.snippet_html
+    hit = hits(library, '"acting director" lyons', limit=100).hits
+    burleson = next(h for h in hit if h.file_name == "BurlesonCoTX_WSO_MOA_04.16.2025.pdf")
+    assert "<mark>Acting Director</mark>" in burleson.snippet_html and "<mark>Lyons</mark>" in burleson.snippet_html
+
+
+def test_a_snippet_starts_at_the_word_as_searched_before_a_longer_one_of_its_stem():
+    from g287.documents.search import snippet
+
+    text = "ICE shall take actions to respond. For ICE: Name: Todd M. Lyons Title: Acting Director. Co-located officers, no conflict."
+    marked = snippet(text, parse_query("co-located"), before=2, after=4)
+    assert "\x02Co-located\x03" in marked and "conflict" not in marked
+    marked = snippet(text, parse_query("acting"), before=2, after=4)
+    assert "\x02Acting\x03 Director" in marked
