@@ -77,6 +77,7 @@ class Fetched:
     attempts: int = 0  # requests made for the address: each try, and each redirect a try followed
     robots_requests: int = 0  # requests for robots.txt (the host's, and those of hosts it redirects to) this fetch made
     unchecked: bool = False  # nothing was asked of the address: its host's robots.txt could not be read (no answer, 5xx)
+    final_url: str | None = None  # the address that answered, after redirects (relative links in a page are resolved on it)
 
 
 # RFC 9309 matching. Paths are compared in one canonical form: percent-encoded unreserved characters decoded,
@@ -406,7 +407,7 @@ class PoliteClient:
                         # asking for the whole file (a partial one it answered so is not resumed).
                         _discard(part, meta_path)
                         raise _Fail("HTTP 304 Not Modified, but the request was not conditional (nothing is held to compare with)", 304, retryable=True)
-                    return Fetched(url, "not_modified", 304, etag=etag, last_modified=last_modified)
+                    return Fetched(url, "not_modified", 304, etag=etag, last_modified=last_modified, final_url=str(response.url))
                 if status == 429 or status >= 500:
                     raise _Retry(f"the server answered HTTP {status}", status, _retry_after(response.headers.get("Retry-After")))
                 if status in PERMANENT or not 200 <= status < 300:
@@ -438,6 +439,7 @@ class PoliteClient:
                 if total is not None and size < total:
                     raise _retry_with(f"the download was cut off after {size:,} of {total:,} bytes", status, written)
                 content_type = response.headers.get("Content-Type")
+                final_url = str(response.url)
         except httpx.TimeoutException:
             raise _retry_with(f"timed out (no answer within {self.settings.timeout:g} s)", None, written) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
@@ -455,7 +457,7 @@ class PoliteClient:
             raise _Fail(problem, status)
         digest = sha256_of(part)[0]
         meta_path.unlink(missing_ok=True)
-        return Fetched(url, "downloaded", status, part, digest, size, written, new_etag, new_modified, content_type)
+        return Fetched(url, "downloaded", status, part, digest, size, written, new_etag, new_modified, content_type, final_url=final_url)
 
 
 def _too_slow(settings: SyncSettings) -> str:

@@ -144,7 +144,7 @@ def _page(db: Database, actor: Actor, client: PoliteClient, report: SyncReport, 
         report.page = "fetched"
         content, content_type = result.path.read_bytes(), result.content_type
     try:
-        found = read_page(content, url, content_type)
+        found = read_page(content, result.final_url or url, content_type)  # a browser resolves links where it landed
     except IcePageError as error:
         report.page = "failed"
         report.problems.append(str(error))

@@ -320,3 +320,18 @@ def test_the_time_for_one_file_is_checked_before_anything(sqlite_db, monkeypatch
     monkeypatch.setenv("G287_SYNC_DOWNLOAD_TIMEOUT", value)
     status, out, err = run_g287(sqlite_db.url, "sync", "--source", "http://127.0.0.1:9/")
     assert (status, out) == (1, "") and len(err.splitlines()) == 1 and err.startswith(f"g287: error: setting G287_SYNC_DOWNLOAD_TIMEOUT={value!r}: ")
+
+
+def test_the_page_s_relative_links_are_resolved_where_its_redirect_leads(sqlite_db, actor, hosts):
+    # a browser resolves `files/…xlsx` on the address it landed on (/new/287g/), not on the one it was given (/287g)
+    from tests.documents.test_sync import workbook_bytes
+
+    first, _second = hosts
+    links = "".join(f'<a href="files/{kind}Agencies07112025am.xlsx">{kind}</a>' for kind in ("participating", "pending"))
+    first.routes["/new/287g/"] = Route(f"<html><body>{links}</body></html>".encode(), "text/html")
+    for kind in ("participating", "pending"):
+        first.routes[f"/new/287g/files/{kind}Agencies07112025am.xlsx"] = Route(workbook_bytes(kind, []), "application/octet-stream")
+    with_redirects(first, {"/287g": "/new/287g/"})
+    report = run_sync(sqlite_db, actor, page_url=first.url("/287g"))
+    assert [w["url"] for w in report.workbooks] == [first.url(f"/new/287g/files/{k}Agencies07112025am.xlsx") for k in ("participating", "pending")]
+    assert not any("HTTP 404" in p for p in report.problems)
