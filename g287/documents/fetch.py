@@ -7,8 +7,8 @@
   counted; a file still coming then is a failure that may pass, its partial download kept for the next sync).
 - robots.txt (RFC 9309, matched by RobotsRules below): each host's is read once per sync, before anything else is
   asked of it; an address it disallows for g287 is not requested, its Crawl-delay lengthens the delay, and a
-  robots.txt that cannot be fetched (a network failure, HTTP 5xx) means nothing is asked of that host this time (its
-  addresses come back `unchecked`: not known to be broken). A missing one (HTTP 4xx) allows everything.
+  robots.txt that cannot be fetched (a network failure, HTTP 5xx or 429) means nothing is asked of that host this time
+  (its addresses come back `unchecked`: not known to be broken). A missing one (another HTTP 4xx) allows everything.
 - Redirects are followed here, not by httpx, at most MAX_REDIRECTS of them: each hop is a request like any other
   (its host's robots.txt read first and obeyed, that host's delay waited, the request counted).
 - Conditional requests: the ETag and Last-Modified an address gave last time are sent back, and a 304 costs no
@@ -304,9 +304,9 @@ class PoliteClient:
         else:
             if 200 <= status < 300:
                 rules = _HostRules(RobotsRules.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")))
-            elif 300 <= status < 500:
+            elif 300 <= status < 500 and status != 429:
                 rules = _HostRules(None)
-            else:
+            else:  # 5xx, or 429 Too Many Requests: not a missing robots.txt but a host asking to be left alone now
                 rules = _HostRules(None, f"HTTP {status}")
         self._rules[origin] = rules
         return rules, requests

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Route:
     body: bytes
     content_type: str = "application/octet-stream"
-    mode: str = "ok"  # ok | missing | slow | cut_once | cut_always | busy_once | busy_always | no_validators | always_304
+    mode: str = "ok"  # ok | missing | slow | cut_once | cut_always | busy_once | busy_always | limited_always | no_validators | always_304
     delay: float = 0.0  # seconds before answering ("slow")
     etag: str | None = None
     last_modified: str | None = None
@@ -56,8 +56,8 @@ class FakeIce:
                 if route.mode == "slow":
                     time.sleep(route.delay)
                 route.served += 1
-                if route.mode == "busy_always" or (route.mode == "busy_once" and route.served == 1):
-                    self.send_response(503)
+                if route.mode in ("busy_always", "limited_always") or (route.mode == "busy_once" and route.served == 1):
+                    self.send_response(429 if route.mode == "limited_always" else 503)
                     self.send_header("Retry-After", "7")
                     self.send_header("Content-Length", "0")
                     self.end_headers()

@@ -253,12 +253,12 @@ def test_robots_txt_is_obeyed(tmp_path):
         fake.stop()
 
 
-@pytest.mark.parametrize("robots_mode, fetched", [("missing", True), ("busy_always", False)])
+@pytest.mark.parametrize("robots_mode, fetched", [("missing", True), ("busy_always", False), ("limited_always", False)])
 def test_a_missing_robots_txt_allows_everything_and_an_unreachable_one_nothing(tmp_path, robots_mode, fetched):
     fake = FakeIce().start()
     try:
-        if robots_mode == "busy_always":
-            fake.routes["/robots.txt"] = Route(b"", "text/plain", mode="busy_always")
+        if robots_mode != "missing":  # 503, or 429 Too Many Requests: not "no robots.txt", a host asking to be left alone
+            fake.routes["/robots.txt"] = Route(b"", "text/plain", mode=robots_mode)
         fake.routes["/b.pdf"] = Route(moa("BurlesonCoTX_WSO_MOA_04.16.2025.pdf").read_bytes(), "application/pdf")
         with _client(fake, tmp_path, []) as client:
             outcome = client.fetch(fake.url("/b.pdf"), expect="pdf")
@@ -266,7 +266,7 @@ def test_a_missing_robots_txt_allows_everything_and_an_unreachable_one_nothing(t
         assert (outcome.status == "downloaded") is fetched and (again.status == "downloaded") is fetched
         assert len(fake.requests_for("/robots.txt")) == 1 and (len(fake.requests_for("/b.pdf")) == 2) is fetched
         if not fetched:
-            assert "could not be read (HTTP 503)" in outcome.problem and outcome.retryable
+            assert f"could not be read (HTTP {429 if robots_mode == 'limited_always' else 503})" in outcome.problem and outcome.retryable
     finally:
         fake.stop()
 
