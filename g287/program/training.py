@@ -20,7 +20,7 @@ from g287.errors import NotFound
 from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_progress, next_attempt_is_remedial
 from g287.program.moas import participating
 from g287.program.nominees import eligibility_of, get_nominee
-from g287.program.rules import add_years
+from g287.program.rules import add_years, anniversary
 from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
 
 
@@ -208,7 +208,7 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
         nominee_id=nominee.id,
         agency_id=nominee.agency_id,
         certified_on=day,
-        expires_on=add_years(day, course.certification_years),
+        expires_on=expiry(day, course.certification_years),
         refresher_due_on=add_years(day, course.refresher_years),
         certified_by=actor.label,
     )
@@ -216,6 +216,13 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
     session.flush()
     audit.record(session, actor, "training.certify", "nominee", nominee.id, after=_certification_fields(certification))
     return certification
+
+
+def expiry(day: dt.date, years: int) -> dt.date:
+    """The first day a certification of `day` lasting `years` no longer covers: its anniversary, the day after the
+    period's last (from 29 February, 1 March in a common year: the period holds 28 February, as years of service
+    do in rules.anniversary; add_years' 28 February would end it a day early)."""
+    return anniversary(day, years)
 
 
 def _certification_fields(c: Certification) -> dict:
@@ -287,7 +294,7 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
         raise NotEligible(nominee.id, moa.model, verdict.reasons)
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
-    renewed = (add_years(day, years), day)
+    renewed = (expiry(day, years), day)
     if (certification.expires_on, certification.renewed_on) == renewed:
         return certification  # this renewal is recorded already: no change, no event
     before = _certification_fields(certification)

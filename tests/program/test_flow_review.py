@@ -1,0 +1,49 @@
+"""Found walking the workflow: a certification of 29 February lasts its whole period."""
+
+import datetime as dt
+
+from g287.access import Actor
+from g287.program import agencies, applications, moas, nominees, training
+from g287.program.applications import moas_of
+from tests.program.world import ADMIN, OFFICER, SIGNATORIES, SIGNED_PDF, letter
+
+LEAP = dt.date(2024, 2, 29)
+
+
+def certified_on(session, day: dt.date) -> int:
+    """A TFM officer certified on `day` (every earlier step a few weeks before it), of an agency of their own; the
+    nominee's id."""
+    agency = agencies.create_agency(session, ADMIN, f"Leapton {day:%b%d} Sheriff's Office", "FL", "county")
+    user = Actor("agency_user", "user:9201", 9201, agency.id)
+    start = day - dt.timedelta(days=60)
+    application = applications.submit_letter(session, user, agency.id, letter(models=["TFM"]), today=start)
+    (moa,) = moas_of(session, application.id)
+    moas.draft_moa(session, OFFICER, moa.id, today=start)
+    moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=start + dt.timedelta(days=5), signatories=SIGNATORIES, today=day)
+    nominee = nominees.nominate(
+        session, user, moa.id, full_name="Lee Leap", us_citizen=True, enforced_jurisdiction_laws=True,
+        service_periods=[{"start": "2010-01-01"}], nominated_on=start + dt.timedelta(days=10), today=day,
+    )
+    nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=start + dt.timedelta(days=11), today=day)
+    training.enrol(session, OFFICER, nominee.id, enrolled_on=start + dt.timedelta(days=12), today=day)
+    training.record_exam(session, OFFICER, nominee.id, score=90, taken_on=start + dt.timedelta(days=20), today=day)
+    training.certify(session, OFFICER, nominee.id, certified_on=day, today=day)
+    return nominee.id
+
+
+def test_a_certification_of_29_february_lasts_two_whole_years(sqlite_db):
+    """Two years from 29 February 2024 run to 28 February 2026 inclusive (as two years of service do, see
+    rules.anniversary): the expiry was 28 February, so the officer stopped being authorized a day early, and a
+    renewal on the period's last day was refused as after a lapse."""
+    with sqlite_db.session() as session:
+        nominee_id = certified_on(session, LEAP)
+        certification = training.certification_of(session, OFFICER, nominee_id)
+        assert certification.expires_on == dt.date(2026, 3, 1)
+        nominee = nominees.get_nominee(session, OFFICER, nominee_id)
+        assert training.standing(session, nominee, dt.date(2026, 2, 28)).authorized
+        assert training.standing(session, nominee, dt.date(2026, 3, 1)).status == "expired"
+        renewed = training.renew_certification(session, OFFICER, nominee_id, renewed_on=dt.date(2026, 2, 28), today=dt.date(2026, 2, 28))
+        assert renewed.expires_on == dt.date(2028, 2, 28)
+    with sqlite_db.session() as session:
+        # Any other day: the same calendar day, as before.
+        assert training.certification_of(session, OFFICER, certified_on(session, dt.date(2024, 2, 28))).expires_on == dt.date(2026, 2, 28)
