@@ -424,12 +424,13 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
         state = standing(session, nominee, as_of)
         _, enrolment, certification = _records(session, nominee)
 
-        def item(kind: str, explanation: str, due_on: dt.date | None = None) -> None:
+        def item(kind: str, explanation: str, due_on: dt.date | None = None, deadline: bool = True) -> None:
+            """`deadline` False: `due_on` is the day the item became due, which no rule makes late afterwards."""
             items.append(
                 {
                     "kind": kind,
                     "due_on": due_on.isoformat() if due_on else None,
-                    "overdue": bool(due_on and due_on < as_of),
+                    "overdue": bool(deadline and due_on and due_on < as_of),
                     "nominee_id": nominee.id,
                     "full_name": nominee.full_name,
                     "agency_id": agency.id,
@@ -460,7 +461,7 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
         elif state.status == "remediation_due":
             item("remediation_due", state.reasons[0])
         elif state.status == "passed" and certification is None:
-            item("ready_to_certify", "passed every examination; ready to certify", enrolment.finished_on)
+            item("ready_to_certify", "passed every examination; ready to certify", enrolment.finished_on, deadline=False)
         elif state.status == "eligible":
             item("ready_to_enrol", "eligible; ready to enrol in the initial course")
         if nominee.background_result is None and state.status in ("ineligible", "eligible"):

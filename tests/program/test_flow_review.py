@@ -1,8 +1,12 @@
-"""Found walking the workflow: a certification of 29 February lasts its whole period."""
+"""Found walking the workflow: a certification of 29 February lasts its whole period; a nominee ready to certify
+is not overdue."""
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from g287.access import Actor
+from g287.db.models.program import Enrolment
 from g287.program import agencies, applications, moas, nominees, training
 from g287.program.applications import moas_of
 from tests.program.world import ADMIN, OFFICER, SIGNATORIES, SIGNED_PDF, letter
@@ -10,9 +14,9 @@ from tests.program.world import ADMIN, OFFICER, SIGNATORIES, SIGNED_PDF, letter
 LEAP = dt.date(2024, 2, 29)
 
 
-def certified_on(session, day: dt.date) -> int:
-    """A TFM officer certified on `day` (every earlier step a few weeks before it), of an agency of their own; the
-    nominee's id."""
+def certified_on(session, day: dt.date, certify: bool = True) -> int:
+    """A TFM officer certified on `day` (every earlier step a few weeks before it; `certify` False: only passed), of
+    an agency of their own; the nominee's id."""
     agency = agencies.create_agency(session, ADMIN, f"Leapton {day:%b%d} Sheriff's Office", "FL", "county")
     user = Actor("agency_user", "user:9201", 9201, agency.id)
     start = day - dt.timedelta(days=60)
@@ -27,7 +31,8 @@ def certified_on(session, day: dt.date) -> int:
     nominees.record_background(session, OFFICER, nominee.id, result="passed", completed_on=start + dt.timedelta(days=11), today=day)
     training.enrol(session, OFFICER, nominee.id, enrolled_on=start + dt.timedelta(days=12), today=day)
     training.record_exam(session, OFFICER, nominee.id, score=90, taken_on=start + dt.timedelta(days=20), today=day)
-    training.certify(session, OFFICER, nominee.id, certified_on=day, today=day)
+    if certify:
+        training.certify(session, OFFICER, nominee.id, certified_on=day, today=day)
     return nominee.id
 
 
@@ -47,3 +52,14 @@ def test_a_certification_of_29_february_lasts_two_whole_years(sqlite_db):
     with sqlite_db.session() as session:
         # Any other day: the same calendar day, as before.
         assert training.certification_of(session, OFFICER, certified_on(session, dt.date(2024, 2, 28))).expires_on == dt.date(2026, 2, 28)
+
+
+def test_a_nominee_ready_to_certify_is_not_overdue(sqlite_db):
+    """Passed the day before, a nominee was listed as overdue for certification: no rule sets a day by which a
+    nominee who passed must be certified (the date is the day they became ready)."""
+    with sqlite_db.session() as session:
+        nominee_id = certified_on(session, dt.date(2025, 3, 10), certify=False)
+        finished = session.scalars(select(Enrolment.finished_on).where(Enrolment.nominee_id == nominee_id)).one()
+        for day in (finished, finished + dt.timedelta(days=1), finished + dt.timedelta(days=30)):
+            items = [i for i in training.due(session, OFFICER, as_of=day) if i["nominee_id"] == nominee_id]
+            assert [(i["kind"], i["due_on"], i["overdue"]) for i in items] == [("ready_to_certify", finished.isoformat(), False)]
