@@ -72,3 +72,11 @@ def test_every_page_linked_answers_on_an_empty_registry(empty_site):
         links |= {html.unescape(h).split("#")[0] for h in re.findall(r'href="(/[^/"][^"]*)"', page.text)}
     broken = [(link, status) for link in sorted(links) if (status := empty_site.get(link).status_code) >= 400]
     assert broken == []
+
+
+def test_a_timeline_range_on_an_empty_registry_has_no_entry(empty_site):
+    # Both ends given and no publication yet: an empty timeline, as with one end or none (a 500 before).
+    for params in ({"from": "2025-01-01", "to": "2025-02-01"}, {"from": "2025-01-01", "to": "2025-02-01", "every": "day"}):
+        answer = empty_site.get("/api/v1/timeline", params=params)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["items"] == []

@@ -131,8 +131,8 @@ def timeline(
         first_day, last_day = min(days, default=None), max(days, default=None)
         start, end = from_ or first_day, to or last_day
         # A range with no day in it (a start after the end, or a range wholly before the first list or after
-        # today, which the service holds the range to) has no entry.
-        held = start and end and start <= end and end >= first_day and start <= max(dt.date.today(), last_day)
+        # today, which the service holds the range to) has no entry, and nor has any range before the first ingest.
+        held = first_day is not None and start and end and start <= end and end >= first_day and start <= max(dt.date.today(), last_day)
         items = timeline_service(session, state=state, model=model, every=every, start=from_, end=to) if held else []
     return {"state": state, "model": model, "every": every, "items": items}
 
