@@ -17,7 +17,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse
 from starlette.routing import Match
 
 from g287 import __version__
@@ -154,7 +153,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception):
         if wants_json(request):
-            return JSONResponse({"error": {"status": 500, "message": "internal error"}}, status_code=500)
+            return api_errors.error_response(500, "internal error")  # the one shape of every API error
         return error_page(request, 500, "internal error")
 
     def too_large(scope, message: str):

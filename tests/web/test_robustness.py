@@ -127,3 +127,26 @@ def test_the_documented_pattern_of_a_day_admits_exactly_the_range_checked():
     pattern = re.compile(DAY_PATTERN)
     assert pattern.match(EARLIEST_DAY.isoformat()) and pattern.match(LATEST_DAY.isoformat())
     assert not pattern.match((EARLIEST_DAY - dt.timedelta(days=1)).isoformat()) and not pattern.match((LATEST_DAY + dt.timedelta(days=1)).isoformat())
+
+
+def test_a_server_error_of_the_api_has_the_shape_of_every_error(tmp_path, monkeypatch):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from g287.db.engine import Database
+    from g287.registry import figures
+    from g287.web.app import create_app
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(figures, "stats", broken)
+    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    with TestClient(create_app(database), raise_server_exceptions=False) as client:
+        answer = client.get("/api/v1/stats")
+    database.dispose()
+    assert answer.status_code == 500
+    assert answer.json() == {"error": {"status": 500, "message": "internal error", "fields": []}}  # "fields" was missing
