@@ -261,3 +261,20 @@ def test_publication_origin_and_states_as_of(site):
     assert site.get("/api/v1/publications", params={"origin": "other"}).status_code == 422
     earlier = site.get("/api/v1/states", params={"as_of": "2025-05-29"}).json()
     assert sum(s["moas"] for s in earlier["items"]) == 635 and earlier["participating_publication"]["file"] == "participatingAgencies05292025am.xlsx"
+
+
+def test_every_paged_list_gives_back_its_total_limit_and_offset(sqlite_site):
+    # A list that takes limit and offset answers them with its total, so that a client pages every list alike
+    # (/api/v1/documents gave only its total).
+    paths = sqlite_site.get("/api/v1/openapi.json").json()["paths"]
+    paged = []
+    for path, operations in paths.items():
+        names = {p["name"] for p in operations.get("get", {}).get("parameters", [])}
+        if path.startswith("/api/v1/program") or "{" in path or not {"limit", "offset"} <= names:
+            continue
+        answer = sqlite_site.get(path, params={"limit": 2, "offset": 1, **({"q": "sheriff"} if "q" in names else {})})
+        assert answer.status_code == 200, (path, answer.text)
+        page = answer.json()
+        assert (page["limit"], page["offset"]) == (2, 1) and isinstance(page["total"], int), path
+        paged.append(path)
+    assert "/api/v1/documents" in paged and len(paged) >= 6

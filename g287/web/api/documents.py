@@ -21,6 +21,8 @@ router = APIRouter(prefix=f"{API_PREFIX}/documents", tags=["documents"], respons
 
 class DocumentList(BaseModel):
     total: int
+    limit: int
+    offset: int
     documents: list[DocumentSummary]
 
 
@@ -32,7 +34,8 @@ def documents(
     offset: int = Query(0, ge=0, le=1_000_000),
 ):
     with site_of(request).read() as session:
-        return list_documents(session, kind=kind, limit=limit, offset=offset)
+        # The page's limit and offset are given back, as by every other list of the API.
+        return {**list_documents(session, kind=kind, limit=limit, offset=offset), "limit": limit, "offset": offset}
 
 
 class LinkedAgreement(BaseModel):
