@@ -278,3 +278,11 @@ def test_every_paged_list_gives_back_its_total_limit_and_offset(sqlite_site):
         assert (page["limit"], page["offset"]) == (2, 1) and isinstance(page["total"], int), path
         paged.append(path)
     assert "/api/v1/documents" in paged and len(paged) >= 6
+
+
+def test_the_index_names_every_resource_of_the_document(site):
+    # Each public resource of the OpenAPI document without a path parameter is in the index (the documents and
+    # their search were missing).
+    paths = site.get("/api/v1/openapi.json").json()["paths"]
+    public = {p for p in paths if "{" not in p and p != "/api/v1" and not p.startswith("/api/v1/program")}
+    assert public <= set(site.get("/api/v1").json()["resources"].values())

@@ -101,6 +101,8 @@ def index(request: Request):
             "timeline": f"{API_PREFIX}/timeline",
             "diff": f"{API_PREFIX}/diff",
             "pipeline": f"{API_PREFIX}/pipeline",
+            "documents": f"{API_PREFIX}/documents",
+            "documents_search": f"{API_PREFIX}/documents/search",
         },
     }
 
