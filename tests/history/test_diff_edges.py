@@ -104,7 +104,13 @@ def test_diff_between_ices_list_and_the_registrys_own_is_refused(db, pub, tmp_pa
         with pytest.raises(G287Error, match="never one with the other"):
             diff(session, resolve(session, mine), resolve(session, ice))
     with TestClient(create_app(db)) as client:
-        assert client.get(f"/api/v1/diff?from={ice}&to={mine}").status_code == 400
+        # The API names the parameter that gives this registry's list (422), as the page /changes does; it was a 400
+        # naming no field.
+        for query, field in ((f"from={ice}&to={mine}", "to"), (f"from={mine}&to={ice}", "from")):
+            answer = client.get(f"/api/v1/diff?{query}")
+            assert answer.status_code == 422, answer.text
+            assert [f["field"] for f in answer.json()["error"]["fields"]] == [field]
+            assert "this registry's participating list" in answer.json()["error"]["fields"][0]["message"]
 
 
 def test_a_file_name_shared_by_two_files_names_the_one_in_force_whatever_the_ingest_order(db, tmp_path, monkeypatch):

@@ -81,6 +81,11 @@ def diff(
             if publication.kind != "participating":
                 # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record).
                 raise invalid_parameter(name, f"publication {publication.id} is ICE's {publication.kind} list: diff compares participating lists")
+        if chosen[0].origin != chosen[1].origin:
+            # So is one of this registry's own lists paired with one of ICE's (never mixed): named as the page
+            # /changes names it, the parameter that gives this registry's list.
+            name, own = ("from", chosen[0]) if chosen[0].origin != "ice" else ("to", chosen[1])
+            raise invalid_parameter(name, f"publication {own.id} is this registry's {own.kind} list: diff compares two lists of one origin (ICE's, or this registry's own), never one with the other")
         return diff_service(session, chosen[0], chosen[1], end_after)
 
 
