@@ -28,6 +28,9 @@ def test_diff_between_two_publications(site, bundled_db):
     assert site.get("/api/v1/diff", params={"from": "2025-05-16", "to": "2025-07-09", "end_after": 1}).json()["end_after"] == 1
     assert site.get("/api/v1/diff", params={"from": "2025-05-16"}).status_code == 422
     assert site.get("/api/v1/diff", params={"from": "nothing", "to": "2025-07-09"}).status_code == 404
+    for empty in ("", " "):  # no name at all: a parameter refused (it was a 404, "no publication named ''")
+        answer = site.get("/api/v1/diff", params={"from": empty, "to": "2025-07-09"})
+        assert answer.status_code == 422 and [f["field"] for f in answer.json()["error"]["fields"]] == ["from"]
 
 
 def test_diff_refuses_a_pending_list(site):

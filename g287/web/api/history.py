@@ -68,11 +68,16 @@ class Diff(BaseModel):
     counts: dict[str, int]
 
 
+# A publication is named by an id, a file name or a date, each with a letter or digit: an empty value (`from=`) or
+# spaces name none, and are refused as every other empty parameter is (422), not looked up as a name (404).
+NAMED = r"[0-9A-Za-z]"
+
+
 @router.get("/diff", response_model=Diff, summary="What changed between two participating publications, agreement by agreement")
 def diff(
     request: Request,
-    from_: str = Query(alias="from", max_length=100, description="A participating publication: id, file name or date YYYY-MM-DD[am|pm]"),
-    to: str = Query(max_length=100, description="The same, for the other publication"),
+    from_: str = Query(alias="from", max_length=100, pattern=NAMED, description="A participating publication: id, file name or date YYYY-MM-DD[am|pm]"),
+    to: str = Query(max_length=100, pattern=NAMED, description="The same, for the other publication"),
     end_after: Optional[int] = Query(None, ge=1, le=100, description="K (default: G287_END_AFTER, 2)"),
 ):
     with site_of(request).read() as session:
