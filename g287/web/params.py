@@ -35,3 +35,17 @@ def _iso_day(value: Any) -> Any:
 
 
 Day = Annotated[dt.date, BeforeValidator(_iso_day), WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN})]
+
+
+def page_limit(default: int, most: int) -> Any:
+    """The `limit` of a paged list of the API, described in the OpenAPI document."""
+    from fastapi import Query
+
+    return Query(default, ge=1, le=most, description=f"Items on this page (1 to {most}; default {default}); `total` counts the whole selection")
+
+
+def page_offset(order: str) -> Any:
+    """The `offset` of a paged list of the API, with the order its pages follow."""
+    from fastapi import Query
+
+    return Query(0, ge=0, le=1_000_000, description=f"Items of the selection to skip, in its order ({order}): the same request gives the same pages")

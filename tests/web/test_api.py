@@ -286,3 +286,19 @@ def test_the_index_names_every_resource_of_the_document(site):
     paths = site.get("/api/v1/openapi.json").json()["paths"]
     public = {p for p in paths if "{" not in p and p != "/api/v1" and not p.startswith("/api/v1/program")}
     assert public <= set(site.get("/api/v1").json()["resources"].values())
+
+
+def test_every_parameter_of_the_public_api_is_described(site):
+    # A developer reads each parameter's meaning in the OpenAPI document, and for a paged list the order its pages
+    # follow (limit, offset, model, the ids and a dozen others had only their type).
+    paths = site.get("/api/v1/openapi.json").json()["paths"]
+    bare = [
+        f"{path} {p['name']}"
+        for path, operations in paths.items() if not path.startswith("/api/v1/program")
+        for p in operations.get("get", {}).get("parameters", []) if not (p.get("description") or p["schema"].get("description"))
+    ]
+    assert bare == []
+    for path, operations in paths.items():
+        offset = next((p for p in operations.get("get", {}).get("parameters", []) if p["name"] == "offset"), None)
+        if offset and not path.startswith("/api/v1/program"):
+            assert "order" in offset["description"], path

@@ -15,6 +15,7 @@ from g287.errors import G287Error
 from g287.web.api.errors import ERROR_RESPONSES, invalid_parameter
 from g287.web.api.schemas import DocumentSummary
 from g287.web.app import API_PREFIX, site_of
+from g287.web.params import page_limit, page_offset
 
 router = APIRouter(prefix=f"{API_PREFIX}/documents", tags=["documents"], responses=ERROR_RESPONSES)
 
@@ -29,9 +30,9 @@ class DocumentList(BaseModel):
 @router.get("", response_model=DocumentList, summary="The documents held, with what was read from them")
 def documents(
     request: Request,
-    kind: Optional[Literal["pdf", "workbook", "page"]] = None,
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0, le=1_000_000),
+    kind: Optional[Literal["pdf", "workbook", "page"]] = Query(None, description="Only documents of this kind (default: every kind)"),
+    limit: int = page_limit(100, 1000),
+    offset: int = page_offset("in the order the documents were added"),
 ):
     with site_of(request).read() as session:
         # The page's limit and offset are given back, as by every other list of the API.
@@ -84,9 +85,9 @@ class SearchPage(BaseModel):
 )
 def document_search(
     request: Request,
-    q: str = Query(min_length=1, max_length=500),
-    limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0, le=1_000_000),
+    q: str = Query(min_length=1, max_length=500, description='Words (all must appear), "exact phrases", -words to exclude; at most 32 terms'),
+    limit: int = page_limit(20, 100),
+    offset: int = page_offset("best match first, then by document id"),
 ):
     try:
         parse_query(q)

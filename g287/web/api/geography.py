@@ -17,10 +17,12 @@ from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
 from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import Day
+from g287.web.params import Day, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
 Vintage = Literal["2000", "2010", "2020", "2022"]
+AS_OF = Query(None, description="The lists in force on this date (default: today: the latest lists)")
+MODEL = Query(None, description="Only this model: JEM (jail enforcement), TFM (task force), WSO (warrant service officer)")
 VINTAGE = Query(None, description="County vintage: 2000 (3,141 counties), 2010, 2020 (3,143), 2022 (3,144); default: the one in force on the date")
 
 
@@ -75,7 +77,7 @@ class Coverage(BaseModel):
 
 
 @router.get("/coverage", response_model=Coverage, summary="Counties and states with participating agencies, as of a date")
-def coverage(request: Request, as_of: Optional[Day] = None, vintage: Optional[Vintage] = VINTAGE, model: Optional[schemas.Model] = None):
+def coverage(request: Request, as_of: Optional[Day] = AS_OF, vintage: Optional[Vintage] = VINTAGE, model: Optional[schemas.Model] = MODEL):
     with site_of(request).read() as session:
         # An empty registry (a fresh install) or a date before the first list is not a missing resource: the answer
         # is the same shape with nothing covered, as /stats answers with a null participating list.
@@ -119,13 +121,13 @@ class CountyPage(BaseModel):
 @router.get("/counties", response_model=CountyPage, summary="Counties (by FIPS code) with their figures as of a date")
 def counties(
     request: Request,
-    as_of: Optional[Day] = None,
-    state: Optional[schemas.StateCode] = None,
-    model: Optional[schemas.Model] = None,
+    as_of: Optional[Day] = AS_OF,
+    state: Optional[schemas.StateCode] = Query(None, description="USPS code of the state: its figures only"),
+    model: Optional[schemas.Model] = MODEL,
     vintage: Optional[Vintage] = VINTAGE,
     with_agreements: bool = Query(False, description="Only counties where a participating or pending listing is located"),
-    limit: int = Query(500, ge=1, le=5000),
-    offset: int = Query(0, ge=0, le=1_000_000),
+    limit: int = page_limit(500, 5000),
+    offset: int = page_offset("by FIPS code"),
 ):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
@@ -176,7 +178,12 @@ class CountyDetail(BaseModel):
 
 
 @router.get("/counties/{fips}", response_model=CountyDetail, summary="A county: the agencies located in it and their figures as of a date")
-def county(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: Optional[Day] = None, model: Optional[schemas.Model] = None):
+def county(
+    request: Request,
+    fips: str = Path(pattern=r"^\d{5}$", description="The county's five-digit FIPS code"),
+    as_of: Optional[Day] = AS_OF,
+    model: Optional[schemas.Model] = MODEL,
+):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         record = county_record(session, fips, force, model)

@@ -128,8 +128,8 @@ class Timeline(BaseModel):
 @router.get("/timeline", response_model=Timeline, summary="The figures on each date, from ICE's lists in force that day")
 def timeline(
     request: Request,
-    state: Optional[schemas.StateCode] = None,
-    model: Optional[schemas.Model] = None,
+    state: Optional[schemas.StateCode] = Query(None, description="USPS code of the state: its figures only"),
+    model: Optional[schemas.Model] = Query(None, description="Only this model: JEM (jail enforcement), TFM (task force), WSO (warrant service officer)"),
     every: Literal["day", "week", "month", "publication"] = Query("publication", description="One entry per day, week, month end, or publication date"),
     from_: Optional[Day] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry; a first date after the last is refused (422)"),
     to: Optional[Day] = Query(None, description="Last date (default: the latest publication)"),

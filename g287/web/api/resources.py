@@ -31,7 +31,7 @@ from g287.sources.rules import states
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import Day
+from g287.web.params import Day, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -67,11 +67,11 @@ class ListParameters:
             pattern=COUNTY_PATTERN,
             description="A county's FIPS code (five digits: the listings located in it by county matching); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing and the word County ignored)",
         ),
-        model: Optional[schemas.Model] = Query(None),
+        model: Optional[schemas.Model] = Query(None, description="Only this model: JEM (jail enforcement), TFM (task force), WSO (warrant service officer)"),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
         status: schemas.Status = Query("participating", description="participating, pending, listed (either list) or all (every agreement known, with its status on the date)"),
-        limit: int = Query(100, ge=1, le=1000),
-        offset: int = Query(0, ge=0, le=1_000_000),
+        limit: int = page_limit(100, 1000),
+        offset: int = page_offset("by state, then agency name and id; agreements then by model"),
     ):
         self.as_of = as_of
         self.filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
@@ -108,7 +108,7 @@ def index(request: Request):
 
 
 @router.get("/stats", response_model=schemas.Stats, summary="Headline figures as of a date (as `g287 stats --json`)")
-def stats(request: Request, as_of: Optional[Day] = Query(None, description="Default: the latest")):
+def stats(request: Request, as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: today: the latest lists)")):
     with site_of(request).read() as session:
         return figures.stats(session, as_of)
 
@@ -127,7 +127,11 @@ def agreements(request: Request, p: ListParameters = Depends()):
     summary="One agreement, as of a date",
     responses={308: {"description": "The agreement was joined to another by an identity merge: the answer is that agreement"}},
 )
-def agreement(request: Request, agreement_id: int = Path(ge=1, le=MAX_ID), as_of: Optional[Day] = Query(None)):
+def agreement(
+    request: Request,
+    agreement_id: int = Path(ge=1, le=MAX_ID, description="The agreement's id (database id)"),
+    as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: today: the latest lists)"),
+):
     with site_of(request).read() as session:
         joined = session.get(AgreementRow, agreement_id)
         if joined is not None and joined.merged_into_id is not None:
@@ -160,7 +164,7 @@ def agencies(request: Request, p: ListParameters = Depends()):
     summary="An agency: its names and identity merges, its agreements with their history, and every listing",
     responses={308: {"description": "The agency was absorbed by an identity merge: the answer is the agency it joined"}},
 )
-def agency(request: Request, agency_id: int = Path(ge=1, le=MAX_ID)):
+def agency(request: Request, agency_id: int = Path(ge=1, le=MAX_ID, description="The agency's id (database id)")):
     with site_of(request).read() as session:
         live = live_agency(session, agency_id)
         if live.id != agency_id:
@@ -196,13 +200,17 @@ def agency_detail(history: dict, current: dict[str, str], located: dict | None, 
 
 
 @router.get("/publications", response_model=list[schemas.Publication], summary="Every publication ingested, in order")
-def publications(request: Request, kind: Optional[schemas.Kind] = Query(None), origin: Optional[str] = Query(None, pattern="^(ice|registry)$")):
+def publications(
+    request: Request,
+    kind: Optional[schemas.Kind] = Query(None, description="Only this list (default: both)"),
+    origin: Optional[str] = Query(None, pattern="^(ice|registry)$", description="Only ICE's publications (ice) or this registry's own lists (registry); default: both"),
+):
     with site_of(request).read() as session:
         return [asdict(PublicationInfo.of(p)) for p in list_publications(session, kind, origin)]
 
 
 @router.get("/publications/{publication_id}", response_model=schemas.PublicationDetail, summary="A publication and its figures")
-def publication(request: Request, publication_id: int = Path(ge=1, le=MAX_ID)):
+def publication(request: Request, publication_id: int = Path(ge=1, le=MAX_ID, description="The publication's id (database id)")):
     with site_of(request).read() as session:
         found = _publication(session, publication_id)
         result = asdict(PublicationInfo.of(found))
@@ -217,9 +225,9 @@ def publication(request: Request, publication_id: int = Path(ge=1, le=MAX_ID)):
 def quality_register(
     request: Request,
     publication: Optional[int] = Query(None, ge=1, le=MAX_ID, description="Publication id (default: every publication)"),
-    category: Optional[schemas.QualityCategory] = Query(None),
-    limit: int = Query(500, ge=1, le=5000),
-    offset: int = Query(0, ge=0, le=1_000_000),
+    category: Optional[schemas.QualityCategory] = Query(None, description="Only entries of this category"),
+    limit: int = page_limit(500, 5000),
+    offset: int = page_offset("by publication, in publication order, then by row"),
 ):
     with site_of(request).read() as session:
         chosen = [_publication(session, publication)] if publication else list_publications(session)
@@ -244,7 +252,7 @@ SEARCHABLE = r"[0-9A-Za-z]"  # a query of spaces or punctuation only finds nothi
 def search(
     request: Request,
     q: str = Query(max_length=200, pattern=SEARCHABLE, description="Words to look for: at least one letter or digit"),
-    limit: int = Query(20, ge=1, le=100),
+    limit: int = Query(20, ge=1, le=100, description="Matches to give at most, best first (1 to 100); `more` says whether more match"),
 ):
     with site_of(request).read() as session:
         hits = search_service.search(session, q, limit + 1)  # one more: whether more match than are shown
@@ -269,7 +277,7 @@ def _participating_figures(found: dict | None, list_in_force: bool) -> dict:
 
 
 @router.get("/states", response_model=schemas.StateList, summary="Figures per state as of a date")
-def state_list(request: Request, as_of: Optional[Day] = Query(None)):
+def state_list(request: Request, as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: today: the latest lists)")):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         participating = state_figures(session, force.participating)
@@ -297,9 +305,9 @@ def state_list(request: Request, as_of: Optional[Day] = Query(None)):
 @router.get("/series", response_model=schemas.Series, summary="The figures of every publication of a list (for trends)")
 def series(
     request: Request,
-    kind: schemas.Kind = Query("participating"),
-    state: Optional[schemas.StateCode] = Query(None),
-    model: Optional[schemas.Model] = Query(None),
+    kind: schemas.Kind = Query("participating", description="The list whose publications are given"),
+    state: Optional[schemas.StateCode] = Query(None, description="USPS code of the state: its figures only"),
+    model: Optional[schemas.Model] = Query(None, description="Only this model: JEM (jail enforcement), TFM (task force), WSO (warrant service officer)"),
 ):
     with site_of(request).read() as session:
         items = figures_by_publication(session, kind, Filters(state=state, model=model))
