@@ -62,7 +62,11 @@ def to_json(force: InForce, items: list[dict], filters: dict, *, total: int | No
     def ref(p: Publication | None):
         if p is None:
             return None
-        return {"id": p.id, "file": p.file_name, "published": p.published_on.isoformat(), "half": p.half, "kind": p.kind}
+        # Whose list, as every figure says (a list of this registry's own is never to be read as ICE's).
+        return {
+            "id": p.id, "file": p.file_name, "published": p.published_on.isoformat(), "half": p.half, "kind": p.kind,
+            "source": "ICE" if p.origin == "ice" else "this registry",
+        }
 
     document = {
         "as_of": force.as_of.isoformat(),

@@ -110,3 +110,12 @@ def test_an_agreement_only_the_registry_lists_is_not_said_not_to_exist(shared_ag
     assert f"agreement {registry_only} is in none of ICE's lists in force on " in message
     assert f"(this registry's own lists give it, not ICE's): see its agency, /api/v1/agencies/{shared_agency.agency_id}" in message
     assert shared_agency.get("/api/v1/agreements/999999").json()["error"]["message"] == "no agreement with id 999999"
+
+
+def test_the_json_export_of_a_list_names_whose_list_it_is(both):
+    # As the API and the GeoJSON name it: the export of this registry's own list said nothing of its source.
+    own = next(p["id"] for p in both.get("/api/v1/publications", params={"origin": "registry"}).json())
+    mine = both.get("/exports/agreements.json", params={"publication": own}).json()
+    assert mine["participating_publication"]["source"] == "this registry" and mine["pending_publication"] is None
+    ice = both.get("/exports/agreements.json", params={"as_of": "2025-06-02"}).json()
+    assert ice["participating_publication"]["source"] == "ICE"
