@@ -26,6 +26,7 @@ from g287.db.engine import Database, open_database
 from g287.errors import AccessDenied, G287Error, NotFound
 from g287.registry.queries import data_version
 from g287.web.body_limit import BodyLimit
+from g287.web.cors import PublicDataCors
 from g287.web.http import SiteMiddleware, VersionClock
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -162,6 +163,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     app.add_middleware(BodyLimit, refusal=too_large)  # inside the site middleware, which adds the security headers
     app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",), uncached_pattern=r"^/documents/[0-9a-f]{64}\.")
+    app.add_middleware(PublicDataCors)  # outermost: cached answers get the headers too
     return app
 
 
