@@ -83,10 +83,12 @@ def test_diff_from_a_later_publication_to_an_earlier_one_is_refused(db, pub):
             diff(session, resolve(session, ids[2]), resolve(session, ids[1]))
         assert diff(session, resolve(session, ids[1]), resolve(session, ids[1]))["counts"]["removed"] == 0  # the same list: nothing changed
     with TestClient(create_app(db)) as client:
+        # A 422 naming from, as a reversed timeline range is (it was a 400 naming no parameter).
         api = client.get(f"/api/v1/diff?from={ids[2]}&to={ids[1]}")
-        assert api.status_code == 400 and "give the earlier publication first" in api.json()["error"]["message"]
+        (field,) = api.json()["error"]["fields"]
+        assert api.status_code == 422 and field["field"] == "from" and "give the earlier publication first" in str(field)
         page = client.get(f"/changes?from={ids[2]}&to={ids[1]}")
-        assert page.status_code == 400 and "give the earlier publication first" in page.text
+        assert page.status_code == 422 and "give the earlier publication first" in page.text
         assert client.get(f"/api/v1/diff?from={ids[1]}&to={ids[2]}").status_code == 200
 
 
@@ -179,7 +181,7 @@ def test_the_changes_of_the_pending_list_from_a_later_list_are_refused_too(db, p
     with TestClient(create_app(db)) as client:
         assert client.get(f"/changes?kind=pending&from={first}&to={second}").status_code == 200
         page = client.get(f"/changes?kind=pending&from={second}&to={first}")
-        assert page.status_code == 400 and "give the earlier publication first" in page.text
+        assert page.status_code == 422 and "give the earlier publication first" in page.text
 
 
 def test_the_changes_page_without_from_compares_to_with_the_list_before_it(db, pub):

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from g287.errors import G287Error, NotFound
-from g287.history.diff import diff as diff_service
+from g287.history.diff import check_in_order, diff as diff_service
 from g287.history.listings import publications
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import timeline as timeline_service
@@ -91,7 +91,16 @@ def diff(
             # /changes names it, the parameter that gives this registry's list.
             name, own = ("from", chosen[0]) if chosen[0].origin != "ice" else ("to", chosen[1])
             raise invalid_parameter(name, f"publication {own.id} is this registry's {own.kind} list: diff compares two lists of one origin (ICE's, or this registry's own), never one with the other")
+        _in_order(chosen[0], chosen[1])
         return diff_service(session, chosen[0], chosen[1], end_after)
+
+
+def _in_order(older, newer) -> None:
+    """FROM published after TO is a 422 naming `from`, as a reversed timeline range is (check_in_order's words)."""
+    try:
+        check_in_order(older, newer)
+    except G287Error as error:
+        raise invalid_parameter("from", str(error)) from None
 
 
 def _named_publication(session, name: str, ref: str):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from g287.history.diff import check_in_order, diff, pending_changes as pending_changes_of
 from g287.registry import figures
 from g287.registry.publications import list_publications, resolve
+from g287.errors import G287Error
 from g287.web.api.errors import invalid_parameter
 from g287.web.app import site_of
 from g287.web.render import render
@@ -38,7 +39,10 @@ def changes_page(
                 # The publication exists: the parameter names the wrong kind of list (a 422 naming it, as in the API).
                 whose = "ICE's" if publication.origin == "ice" else "this registry's"
                 raise invalid_parameter(name, f"publication {publication.id} is {whose} {publication.kind} list: this page compares ICE's {kind} lists")
-        check_in_order(older, newer)  # the pending list's changes too, as diff refuses it for the participating list
+        try:  # the pending list's changes too, as diff refuses it for the participating list: a 422 naming from
+            check_in_order(older, newer)
+        except G287Error as error:
+            raise invalid_parameter("from", str(error)) from None
         count = figures.participating_figures if kind == "participating" else figures.pending_figures
         before, after = count(session, older), count(session, newer)
         changes = diff(session, older, newer) if kind == "participating" else None
