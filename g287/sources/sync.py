@@ -211,11 +211,11 @@ def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncRep
         if address.document_id is None and limit is not None and attempted >= limit:
             report.documents["not_attempted"] += 1
             continue
-        attempted += address.document_id is None
         host = urlsplit(address.url).netloc
         if host in report.not_checked:  # its host could not be asked this time: no request, and no "fetching" line
             report.documents["not_checked"] += 1
             continue
+        attempted += address.document_id is None  # --limit counts the documents asked for, not those no one could be
         say(f"fetching {address.link_name}")
         held = _held_path(db, address) is not None  # conditional requests only for what the archive still holds
         result = client.fetch(address.url, expect="pdf", etag=address.etag if held else None, last_modified=address.last_modified if held else None)
@@ -226,6 +226,7 @@ def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncRep
         elif result.status == "failed" and result.unchecked:  # the host's robots.txt could not be read: nothing asked
             report.documents["not_checked"] += 1
             report.not_checked.setdefault(host, result.problem or "not fetched")
+            attempted -= address.document_id is None
         elif result.status == "failed":
             _broken(db, actor, report, address, result)
         else:

@@ -370,6 +370,9 @@ def test_documents_of_a_host_that_cannot_be_asked_are_not_checked_nor_broken(sql
     report = run_sync(db, actor, page_url=ice.url(PAGE), on_progress=progress.append)
     assert report.page == "failed" and report.failed  # ICE's page could not be read: that is the sync's failure
     assert report.documents == {"stored": 0, "already_held": 0, "unchanged": 0, "broken": 0, "not_checked": 8, "not_attempted": 0}
+    # --limit counts the documents asked for: none was (the first was counted, and the other seven left for later).
+    limited = run_sync(db, actor, page_url=ice.url(PAGE), limit=1)
+    assert limited.documents == {"stored": 0, "already_held": 0, "unchanged": 0, "broken": 0, "not_checked": 8, "not_attempted": 0}
     host = ice.base.removeprefix("http://")
     assert list(report.not_checked) == [host] and "robots.txt" in report.not_checked[host] and report.broken == []
     lines = report.summary_lines()
