@@ -99,7 +99,7 @@ def import_command(paths, no_ocr, as_json):
             if r.status == "held":
                 echo(f"{r.file}: {'; '.join(r.notes)}")
             else:
-                read = f"{counted(r.pages, 'page')} ({r.text_pages} text layer, {r.ocr_pages} OCR, {r.unread_pages} unread)"
+                read = f"{counted(r.pages, 'page')} ({_how_read(r.text_pages, r.ocr_pages, r.unread_pages)})"
                 linked = f"linked to {counted(len(r.addresses), 'address', 'addresses')}" if r.addresses else "not linked by any listing"
                 extra = "".join(f"; {n}" for n in r.notes if "no listing links" not in n)
                 echo(f"{r.file}: stored as {r.sha256[:12]}: {read}, {linked}{extra}")
@@ -312,7 +312,13 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
 def _pages(d: dict) -> str:
     if not d.get("pages"):
         return ""
-    return f"{counted(d['pages'], 'page')}: {d['text_pages']} text layer, {d['ocr_pages']} OCR, {d['unread_pages']} unread"
+    return f"{counted(d['pages'], 'page')}: {_how_read(d['text_pages'], d['ocr_pages'], d['unread_pages'])}"
+
+
+def _how_read(text_pages: int, ocr_pages: int, unread_pages: int) -> str:
+    """How the pages were read, as the site says it: a page with typed words and a scan is both "with a text layer"
+    and "read by OCR", so the counts may add up to more than the pages ("3 text layer, 12 OCR" of 14 read as 15)."""
+    return f"{text_pages} with a text layer, {ocr_pages} read by OCR, {unread_pages} unread"
 
 
 def _value(facts: dict, name: str) -> str:

@@ -52,3 +52,10 @@ def test_the_site_and_the_api_show_the_note_escaped(sqlite_db, actor, tmp_path):
     page = client.get(f"/documents/{stored.sha256}")
     assert page.status_code == 200
     assert "<li>Page 1 (unreadable): &lt;b&gt;not rendered&lt;/b&gt; &amp; lost</li>" in page.text and odd not in page.text
+
+
+def test_the_page_counts_are_worded_as_the_site_words_them(sqlite_db, actor, tmp_path):
+    # "14 pages (3 text layer, 12 OCR, 0 unread)" read as 15 pages: a page of both is counted in both.
+    stored = stored_unread_page(sqlite_db, actor, tmp_path)
+    status, out, _err = run_g287(sqlite_db.url, "documents", "show", stored.sha256)
+    assert status == 0 and "1 page: 0 with a text layer, 0 read by OCR, 1 unread" in out
