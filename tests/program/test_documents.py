@@ -113,3 +113,19 @@ def test_unknown_format_is_refused(world):
 
     with db.session() as session, pytest.raises(InvalidInput, match="format"):
         applications.letter_document(session, w.user_a, w.application, "html")
+
+
+@pytest.mark.parametrize(("model", "who"), [("JEM", "ICE may revoke"), ("WSO", "ICE may revoke"), ("TFM", "ICE or the agency may revoke")])
+def test_the_draft_says_who_may_revoke_an_authorization_as_the_models_moas_do(model, who):
+    """The WSO MOAs held let ICE withdraw an authorization; the JEM MOA's authorization lasts until ICE's letter of
+    revocation; only the TFM MOAs let ICE or the agency revoke one. The draft said "by ICE or the agency" for all."""
+    draft = {
+        "model": model, "agency": {"name": "Testville County Sheriff's Office", "agency_type": "county", "state_name": "Texas", "county": "Testville County"},
+        "chief_executive": {"name": "Pat Example", "title": "Sheriff"}, "version": 1, "drafted_on": "2025-07-01",
+        "application_id": 1, "letter_date": "2025-06-01",
+    }
+    text = moas.moa_text(draft).replace(documents.LITERAL, "")
+    assert "at any time. [MOA]\n\n- Length of an authorization" in text
+    text = " ".join(text.split())
+    assert f"{who} an authorization at any time. [MOA]" in text
+    assert "by ICE or the agency" not in text
