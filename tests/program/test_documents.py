@@ -129,3 +129,5 @@ def test_the_draft_says_who_may_revoke_an_authorization_as_the_models_moas_do(mo
     text = " ".join(text.split())
     assert f"{who} an authorization at any time. [MOA]" in text
     assert "by ICE or the agency" not in text
+    # The MOAs held have the agency make the complaint procedure known (posters, in the languages needed); none has ICE publish it.
+    assert "The agency makes known in its facilities how people can complain" in text and "The agency and ICE will publish" not in text
