@@ -159,11 +159,11 @@ def factsheet_pdf(sheet: dict) -> bytes:
 def definitions(sheet: dict) -> str:
     """The definitions paragraph at the foot of the sheet."""
     if not sheet["stats"]["participating"]:
-        lead = "Definitions: pending listings are the rows of ICE's pending list in force on the date (the latest held by this registry and published on or before it); agencies and states are the distinct agencies and states those rows name. "
+        lead = "Definitions: pending listings are the rows of ICE's pending list in force on the date (the latest held by this registry and published on or before it); agencies (as this registry counts them) and states are the distinct ones those rows name. "
     else:
         lead = (
             "Definitions: MOAs are the rows of ICE's participating list in force on the date (the latest held by this registry and published on or before it); "
-            "agencies and states are the distinct agencies and states those rows name; pending listings are the rows of ICE's pending list in force. "
+            "agencies (as this registry counts them) and states are the distinct ones those rows name; pending listings are the rows of ICE's pending list in force. "
         )
     return _text(
         lead

@@ -208,3 +208,13 @@ def test_the_map_legend_is_set_as_text_large_enough_to_read(database):
             assert sizes and min(sizes) >= 7, (text, sizes)
             assert x0 >= image[2] or top <= image[1] or bottom >= image[3], (text, image)  # not over the map
         assert [line for line in lines if line[5] == factsheet_module._text(figure.title)], figure.title
+
+
+def test_the_agencies_figure_is_said_to_be_this_registrys_count(database, client):
+    """ICE publishes no count of agencies: the sheet's agencies are this registry's, after joining the names ICE
+    published for one agency, as the home page says ("counted by this registry"); the PDF and the page say so."""
+    with database.session() as session:
+        sheet = factsheet(session, dt.date(2025, 5, 29))
+    said = "agencies (as this registry counts them) and states are"
+    assert said in factsheet_module.definitions(sheet)
+    assert said in client.get("/factsheet?as_of=2025-05-29").text
