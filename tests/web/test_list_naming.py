@@ -119,7 +119,7 @@ def test_the_pending_waits_say_what_the_window_of_lists_can_observe(site):
 
 def test_the_pending_list_is_described_as_ice_lists_it(site):
     text = text_of(site.get("/pending").text)
-    assert "ICE's pending list names agencies, with a model, that ICE lists as pending; ICE does not define the term." in text
+    assert "ICE's pending list names agencies, with a model, that ICE lists as pending; the list does not say what the term means." in text
     assert "not yet in force" not in text
 
 
