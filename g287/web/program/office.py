@@ -13,6 +13,7 @@ from g287.catalog import MODEL_CODES
 from g287.errors import AccessDenied
 from g287.program import agencies, audit_log, training
 from g287.program.audit_log import AuditFilter
+from g287.program.courses import course_catalog
 from g287.program.validation import InvalidInput
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, caller_of, page, problem_of
@@ -40,10 +41,23 @@ def training_page(
             "due": training.due(session, actor, as_of=as_of, within_days=within_days, agency_id=agency_id),
             "agencies": agencies.list_agencies(session, actor) if allowed(actor, "training.read_all") else [],
         }
+    assumed = _assumed_periods()
     return page(
         request, "program/training.html", **context, agency_id=agency_id, model=model, models=MODEL_CODES,
         as_of=(as_of or days.today()).isoformat(), within_days=within_days, max_within_days=training.MAX_WITHIN_DAYS,
+        assumed=assumed, any_assumed=any(assumed[o["model"]]["expires"] or (o["refresher_due_on"] and assumed[o["model"]]["refresher"]) for o in context["authorized"]),
     )
+
+
+def _assumed_periods() -> dict[str, dict[str, bool]]:
+    """For each model, whether its expiry and refresher dates follow a period no source confirms (the registry's
+    working assumption in courses.toml): the page marks those dates, as the course data marks the periods."""
+    courses = course_catalog()
+    return {
+        model: {"expires": not course.certification.confirmed, "refresher": not course.refresher.confirmed}
+        for model in MODEL_CODES
+        for course in [courses.for_model(model)]
+    }
 
 
 @router.get("/program/audit")

@@ -175,3 +175,37 @@ def test_steps_recorded_again_as_they_are_write_nothing(site):
     with db.session() as session:
         training.record_refresher(session, OFFICER, veteran, completed_on=day + dt.timedelta(days=1), today=TODAY)
     assert actions_since(db, before) == ["training.record_refresher"]
+
+
+def test_the_training_page_marks_dates_that_follow_an_assumed_period(site, monkeypatch):
+    """JEM's and WSO's certification and refresher periods are this registry's working assumptions (courses.toml,
+    unconfirmed): the dates drawn from them were shown as if a source set them."""
+    from g287.web.program import office
+
+    assert office._assumed_periods() == {
+        "JEM": {"expires": True, "refresher": True}, "TFM": {"expires": False, "refresher": False}, "WSO": {"expires": True, "refresher": True},
+    }
+    _db, _w, clients = site
+    page = clients["officer"].get("/program/training").text
+    assert "Vera Veteran" in page and "(assumed)" not in page  # a TFM officer: both periods are the MOA's
+    monkeypatch.setattr(office, "_assumed_periods", lambda: {m: {"expires": m == "TFM", "refresher": False} for m in ("JEM", "TFM", "WSO")})
+    page = clients["officer"].get("/program/training").text
+    assert page.count(" (assumed)</td>") == 1 and "A date marked (assumed) follows this registry's working assumption" in page
+
+
+def test_the_nominee_page_says_when_its_dates_follow_an_assumed_period(site, monkeypatch):
+    import dataclasses
+
+    from g287.program import courses
+
+    db, w, clients = site
+    with db.session() as session:
+        veteran = next(n for n in nominees.list_nominees(session, ADMIN) if n["full_name"] == "Vera Veteran")
+    page = clients["officer"].get(f"/program/nominees/{veteran['id']}").text
+    assert "Expires on" in page and "(assumed" not in page  # the TFM MOA's own periods
+    real = courses.course_catalog()
+    tfm = real.for_model("TFM")
+    assumed = dataclasses.replace(tfm, certification=dataclasses.replace(tfm.certification, confirmed=False, text="A working assumption."))
+    monkeypatch.setattr("g287.web.program.nominees.course_catalog", lambda: dataclasses.replace(real, courses={**real.courses, tfm.code: assumed}))
+    page = clients["officer"].get(f"/program/nominees/{veteran['id']}").text
+    assert "(assumed: A working assumption.)</dd>" in page
