@@ -69,7 +69,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
         if not as_json:
             click.echo(f"g287: error: {error}", err=True)
 
-    if len(files) > 1 and not as_json:
+    if len(files) > 1 and not as_json and err_console.is_terminal:  # piped, a bar would leave a blank line
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True) as progress:
             task = progress.add_task("ingesting", total=len(files))
             results, _errors = ingest_many(
