@@ -9,10 +9,10 @@ import pkgutil
 import click
 
 from g287 import __version__
-from g287.cli.common import Context, accept_database_everywhere, run_cli
+from g287.cli.common import Context, G287Group, accept_database_everywhere, run_cli
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.group(cls=G287Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.option("--database", metavar="URL|PATH", default=None, help="Database URL or SQLite file (default: $G287_DATABASE_URL, else the default SQLite file).")
 @click.version_option(__version__, prog_name="g287")
 @click.pass_context

@@ -227,6 +227,20 @@ def _context_of_command_line(group: click.Group) -> click.Context | None:
         return None
 
 
+class Interrupted(Exception):
+    """Ctrl+C during a command, carried past click (which would print a blank line and "Aborted!" instead)."""
+
+
+class G287Group(click.Group):
+    """The `g287` group: an interrupted command ends in run_cli's one line, as any other error does."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+
 def run_cli(group: click.Group) -> None:
     """Run the command line: user errors as one line on stderr and exit status 1; never a traceback.
 
@@ -239,7 +253,7 @@ def run_cli(group: click.Group) -> None:
         if isinstance(status, int) and status:
             sys.exit(status)
     except click.exceptions.Abort:
-        err_console.print("aborted")
+        click.echo("g287: error: aborted", err=True)  # Ctrl+C or end of input at a prompt
         sys.exit(130)
     except click.BadParameter as error:
         if isinstance(error, click.MissingParameter):
@@ -260,8 +274,10 @@ def run_cli(group: click.Group) -> None:
     except G287Error as error:
         click.echo(f"g287: error: {error}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("g287: interrupted; the unfinished change was rolled back", err=True)
+    except (Interrupted, KeyboardInterrupt):
+        # after the terminal's "^C" echo, a line of its own; each file or document is its own transaction
+        start = "\n" if sys.stderr.isatty() else ""
+        click.echo(f"{start}g287: error: interrupted; the change in progress was rolled back (those finished before it are kept)", err=True)
         sys.exit(130)
     except SQLAlchemyError as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]

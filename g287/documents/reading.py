@@ -24,6 +24,7 @@ from g287.config import DATA_DIR
 from g287.documents import ocr as ocr_module
 from g287.documents import settings
 from g287.documents.pdftext import DocumentError, Fragment, PageLayout, check_pdf, pdfminer_version, text_layer
+from g287.workers import ignore_interrupts
 
 
 @cache
@@ -117,7 +118,7 @@ def read_text_layers(paths: list[Path], workers: int | None = None) -> list[Text
     if workers <= 1 or len(paths) <= 1:
         return [_text_layer_or_error(str(p)) for p in paths]
     context = multiprocessing.get_context("spawn")  # no fork of a process that holds database connections
-    with ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=context, initializer=ignore_interrupts) as pool:
         return list(pool.map(_text_layer_or_error, [str(p) for p in paths], chunksize=1))
 
 

@@ -28,6 +28,7 @@ from g287.registry.ingest import (
 )
 from g287.registry.processors import warm_up as warm_up_processors
 from g287.sources.filename import parse_file_name
+from g287.workers import ignore_interrupts
 
 
 def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, **options) -> tuple[list[IngestResult], list[G287Error]]:
@@ -128,7 +129,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
             yield path, value if status == "ok" else SourceError(*value)
         return
     received = Receiver()
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=ignore_interrupts)
     try:
         ahead = deque()  # (path, future or the outcome of a file that needs no reading)
 
