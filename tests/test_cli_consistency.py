@@ -208,8 +208,14 @@ def test_no_count_is_written_with_a_bracketed_plural():
         (["quality", ""], "no publication named ''"),
         (["agency", ""], "REF is empty"),
         (["sync", "--source", "", "--limit", "0"], "--source is empty"),  # --limit 0: nothing fetched even if run
+        # found by a helper: `draft -o ""` drafted a new version and wrote no file; the others named no option
+        (["program", "draft", "2", "-o", ""], "--output: an empty path"),
+        (["program", "letter", "1", "-o", ""], "--output: an empty path"),
+        (["program", "record", "2", "--pdf", "", "--signed-on", "2025-07-01", "--signatory", "agency:A:B", "--signatory", "ICE:C:D"], "--pdf: an empty path"),
+        (["map", "--level", "state", "-o", ""], "--output: an empty path"),
+        (["factsheet", "-o", ""], "--output: an empty path"),
     ],
-    ids=["ingest", "documents import", "quality", "agency", "sync --source"],
+    ids=["ingest", "documents import", "quality", "agency", "sync --source", "program draft -o", "program letter -o", "program record --pdf", "map -o", "factsheet -o"],
 )
 def test_an_empty_name_is_refused(world, arguments, expected):
     before = world.digest()

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import MODEL, console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import MODEL, GivenPath, console, database_option, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.geo import reference
@@ -171,7 +171,7 @@ def coverage_command(as_of, vintage, model, as_json):
 @click.option("--model", type=MODEL, help="Only agreements of this model.")
 @click.option("--measure", type=click.Choice(MEASURES), default="moas", show_default=True, help="moas: MOAs per shape, as ICE counts them (one per row); coverage: counties with participating agencies.")
 @click.option("--state", "state_usps", metavar="USPS", help="Only this state's counties (county level).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.svg or FILE.png.")
+@click.option("-o", "--output", required=True, type=GivenPath(dir_okay=False), help="FILE.svg or FILE.png.")
 @json_option
 @database_option
 def map_command(level, as_of, model, measure, state_usps, output, as_json):

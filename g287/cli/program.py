@@ -12,7 +12,7 @@ from rich.table import Table
 
 from g287 import days
 from g287.access import Actor
-from g287.cli.common import MODEL, RECORD_ID, console, database_option, json_option, parse_date, print_json, require_record, state
+from g287.cli.common import MODEL, RECORD_ID, GivenPath, console, database_option, json_option, parse_date, print_json, require_record, state
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.errors import G287Error
 from g287.files import write_atomically
@@ -117,7 +117,7 @@ def application_command(application_id, as_json):
 
 @program.command("letter")
 @click.argument("application_id", type=RECORD_ID)
-@click.option("-o", "--output", metavar="FILE.pdf|FILE.docx", required=True, help="Where to write the letter; the suffix chooses the format.")
+@click.option("-o", "--output", metavar="FILE.pdf|FILE.docx", required=True, type=GivenPath(dir_okay=False), help="Where to write the letter; the suffix chooses the format.")
 @database_option
 def letter_command(application_id, output):
     """Write the letter of interest as submitted, as PDF or DOCX."""
@@ -135,7 +135,7 @@ def _format(output: str) -> str:
 
 @program.command("draft")
 @click.argument("moa_id", type=RECORD_ID)
-@click.option("-o", "--output", metavar="FILE.pdf|FILE.docx", help="Also write the draft to this file.")
+@click.option("-o", "--output", metavar="FILE.pdf|FILE.docx", type=GivenPath(dir_okay=False), help="Also write the draft to this file.")
 @database_option
 def draft_command(moa_id, output):
     """Draft (or draft again) an MOA from its model's template; marked DRAFT FOR DISCUSSION on every page."""
@@ -149,7 +149,7 @@ def draft_command(moa_id, output):
 
 @program.command("record")
 @click.argument("moa_id", type=RECORD_ID)
-@click.option("--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False), help="The signed MOA (PDF).")
+@click.option("--pdf", "pdf_path", required=True, type=GivenPath(dir_okay=False), help="The signed MOA (PDF).")
 @click.option("--signed-on", required=True, metavar="YYYY-MM-DD", help="The date of the last signature.")
 @click.option("--signatory", "signatories", multiple=True, required=True, metavar="PARTY:NAME:TITLE", help="agency:... or ICE:...; at least one of each.")
 @json_option

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from g287.access import Actor
-from g287.cli.common import database_option, json_option, parse_date, print_json, state
+from g287.cli.common import GivenPath, database_option, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.program.settings import secret_key, secret_key_is_set
@@ -75,7 +75,7 @@ def serve(host, port, workers, access_log):
 
 @click.command("factsheet")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The lists in force on this date (default: the latest).")
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="The PDF file to write.")
+@click.option("-o", "--output", "output", required=True, type=GivenPath(dir_okay=False), help="The PDF file to write.")
 @json_option
 @database_option
 def factsheet_command(as_of, output, as_json):
