@@ -214,8 +214,9 @@ def test_no_count_is_written_with_a_bracketed_plural():
         (["program", "record", "2", "--pdf", "", "--signed-on", "2025-07-01", "--signatory", "agency:A:B", "--signatory", "ICE:C:D"], "--pdf: an empty path"),
         (["map", "--level", "state", "-o", ""], "--output: an empty path"),
         (["factsheet", "-o", ""], "--output: an empty path"),
+        (["timeline", "--state", ""], "--state '': not a state's USPS code"),  # was every state's timeline
     ],
-    ids=["ingest", "documents import", "quality", "agency", "sync --source", "program draft -o", "program letter -o", "program record --pdf", "map -o", "factsheet -o"],
+    ids=["ingest", "documents import", "quality", "agency", "sync --source", "program draft -o", "program letter -o", "program record --pdf", "map -o", "factsheet -o", "timeline --state"],
 )
 def test_an_empty_name_is_refused(world, arguments, expected):
     before = world.digest()

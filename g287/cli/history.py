@@ -78,6 +78,7 @@ def diff(from_ref, to_ref, end_after, as_json):
 @database_option
 def timeline(state_code, model, every, start, end, as_json):
     """Figures over time, from the publications in force on each date."""
+    state_code = usps_code(state_code)  # "" is no state, refused (the service reads a form's empty field as none)
     with state().db.session() as session:
         rows = timeline_service(session, state=state_code, model=model, every=every, start=parse_date(start, "--from"), end=parse_date(end, "--to"))
         held = list_publications(session) if not rows else []
