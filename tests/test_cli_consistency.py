@@ -272,3 +272,15 @@ def test_a_rule_s_sources_read_as_in_program_rules(world):
 def test_every_command_takes_database(world, command):
     result = world(*command, "--database", str(world.database))
     assert result.returncode == 0, result.stderr
+
+
+def test_serve_refuses_an_empty_host(world, monkeypatch):
+    """`--host ""` listened on every interface (found by a helper): the default is 127.0.0.1, and every other empty
+    value is refused rather than read as something else."""
+    import uvicorn
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: served.append(kwargs))
+    result = world("serve", "--host", "", "--port", "8399")
+    assert result.one_error_line("--host is empty"), (result.returncode, result.stderr)
+    assert served == []

@@ -47,6 +47,8 @@ def serve(host, port, workers, access_log):
 
     from g287.web.app import site_url
 
+    if not host.strip():  # "" would listen on every interface, not on the default 127.0.0.1
+        raise G287Error("--host is empty: give an address (0.0.0.0 for every interface), or leave the option out")
     secret_key()  # a key set but too short stops here, in one line, not at the first form served
     site_url()  # so does a site address that is not one
     if workers > 1 and not secret_key_is_set():
