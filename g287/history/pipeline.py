@@ -51,7 +51,11 @@ def _summary(values: list[int]) -> dict:
 def pipeline(session: Session, origin: str = "ice") -> dict:
     pending_pubs = publications(session, "pending", origin)
     if not pending_pubs:
-        return {"pending_publications": 0, "moved": [], "left_without_signing": [], "still_pending": [], "pending_after_participating": []}
+        # every key, as when lists are held (and as the API gives it): a reader of the JSON needs no special case
+        return {
+            "pending_publications": 0, "first_pending_publication": None, "durations": None, "by_model": {}, "by_state": {}, "moved": [],
+            "moved_pending_before_first_publication": [], "left_without_signing": [], "still_pending": [], "pending_after_participating": [],
+        }
     first_pending_pub = pending_pubs[0]
     moved, censored, left, still, pending_after = [], [], [], [], []
     for (agency_id, model), life in sorted(lifecycles(session, origin=origin).items(), key=lambda kv: (kv[1].state or "", kv[1].name or "", kv[0][1])):

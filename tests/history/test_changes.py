@@ -159,6 +159,18 @@ def test_timeline_every_week_and_month(db, pub):
     assert [m["participating_moas"] for m in months] == [1, 2]
 
 
+def test_the_pipeline_without_pending_lists_has_every_key(db, pub):
+    """`g287 pipeline --json` on a database without pending lists left out five keys (the API, through its schema,
+    gave them): a script reading `durations` failed on a fresh database. Found by a helper."""
+    with db.session() as session:
+        empty = pipeline(session)
+    pub.publish("pending", "2025-04-01", [row("FL", "Eta Police Department", "WSO", None)])
+    with db.session() as session:
+        held = pipeline(session)
+    assert set(empty) == set(held)
+    assert (empty["first_pending_publication"], empty["durations"], empty["by_model"], empty["by_state"]) == (None, None, {}, {})
+
+
 def test_pipeline_durations_and_exits(db, pub):
     pub.publish("pending", "2025-04-01", [E_PENDING])  # the first pending list: E's wait before it is unknown
     pub.publish("pending", "2025-04-10", [E_PENDING, D_PENDING, row("FL", "Zeta Police Department", "TFM", None)])
