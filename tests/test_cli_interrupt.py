@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +89,22 @@ def test_ctrl_c_at_the_password_prompt_is_one_line(database, monkeypatch):
     monkeypatch.setattr(program_accounts, "_typed_password", interrupted)
     status, out, err = run_g287(database, "user", "add", "carol", "--role", "program_officer", "--prompt-password")
     assert (status, out, err) == (130, "", "g287: error: aborted\n")
+
+
+def test_documents_import_of_several_files_shows_progress_on_a_terminal(database, monkeypatch):
+    """`documents import` of a folder of PDFs read and stored them for minutes without a sign of progress."""
+    import io
+
+    from rich.console import Console
+
+    from g287.cli import documents as documents_cli
+    from tests.conftest import MOA_DIR
+
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(Path(database).parent / "archive"))
+    monkeypatch.setenv("G287_OCR", "off")
+    terminal = io.StringIO()
+    monkeypatch.setattr(documents_cli, "err_console", Console(file=terminal, force_terminal=True, width=100))
+    pdfs = sorted(MOA_DIR.glob("*.pdf"))[:2]
+    status, out, err = run_g287(database, "documents", "import", "--no-ocr", *map(str, pdfs))
+    assert status == 0 and out.count("stored as") == 2, err
+    assert "importing" in terminal.getvalue() and "2/2" in terminal.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from g287.access import Actor
@@ -89,7 +90,16 @@ def import_command(paths, no_ocr, as_json):
         if not as_json:
             echo(f"g287: error: {error}", err=True)
 
-    report = import_paths(state().db, list(paths), Actor.command_line(), ocr=False if no_ocr else None, on_error=on_error)
+    options = {"ocr": False if no_ocr else None, "on_error": on_error}
+    if as_json or not err_console.is_terminal:  # a progress bar only on a terminal
+        report = import_paths(state().db, list(paths), Actor.command_line(), **options)
+    else:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True) as progress:
+            task = progress.add_task("importing", total=None, visible=False)
+            report = import_paths(
+                state().db, list(paths), Actor.command_line(), **dict(options, on_error=lambda p, e: (progress.advance(task), on_error(p, e))),
+                on_files=lambda n: progress.update(task, total=n, visible=n > 1), on_result=lambda p, r: progress.advance(task),
+            )
     if not report.results and not report.errors and not report.skipped:
         raise G287Error("no files found in " + ", ".join(paths))
     if as_json:

@@ -61,10 +61,13 @@ def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
     return files, skipped
 
 
-def import_paths(db: Database, arguments: list[str], actor: Actor, *, ocr: bool | None = None, on_result=None, on_error=None) -> ImportReport:
+def import_paths(db: Database, arguments: list[str], actor: Actor, *, ocr: bool | None = None, on_files=None, on_result=None, on_error=None) -> ImportReport:
+    """Import the PDFs the arguments name; on_files(n) is told how many files were found, before any is read."""
     authorize(actor, "documents.add")
     settings.check_reading_settings()
     files, skipped = expand(arguments)
+    if on_files:
+        on_files(len(files))
     report = ImportReport(skipped=skipped)
     with db.session(writing=True) as session:
         link_unlinked_rows(session.connection())
