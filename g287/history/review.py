@@ -226,7 +226,7 @@ def _merge_joining(session: Session, state: str, name: str, other_name: str) -> 
 def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: str) -> str:
     """Remove an alias entry: a merge the entry made is undone, and the identity rules judge the pair again, as an
     ingest without the entry would have (merging it, proposing it for review, or leaving it apart)."""
-    state = state.upper()
+    state = usps_code(state, "state")  # as add_alias: "" or "ZZ" names no state (it answered "no alias ... in ")
     table = aliases.load()
     probe = aliases.Alias(state, name, "same", other_name, "", "")
     found = [e for e in table.entries if _same_pair(e, probe)]

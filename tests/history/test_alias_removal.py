@@ -49,3 +49,13 @@ def test_a_blank_name_never_reaches_the_alias_table(db, actor, table):
     assert table.read_bytes() == before
     with db.session() as session:
         assert review.candidates(session) == []
+
+
+def test_removing_an_alias_names_a_state_as_adding_one_does(db, actor, table):
+    # remove answered "no alias between '' and '' in " for an empty state, where add refuses it by name.
+    before = table.read_bytes()
+    for state in ("", "ZZ"):
+        with pytest.raises(G287Error) as refused:
+            review.remove_alias(db, actor, state, "Arkansas State Police", "Arkansas State Police Department")
+        assert "state" in str(refused.value) and "no alias" not in str(refused.value)
+    assert table.read_bytes() == before
