@@ -256,6 +256,9 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
     elif day is not None and certification.last_refresher_on and day < certification.last_refresher_on:
         # Dates only move forward: an earlier refresher would bring the next one's due date back.
         check.fail("completed_on", f"must not be before the last refresher, {certification.last_refresher_on.isoformat()}")
+    elif day is not None and day >= certification.expires_on:
+        # As a renewal: after the lapse the officer is authorized no more, and a refresher would set a next one due.
+        check.fail("completed_on", f"must be before the expiry, {certification.expires_on.isoformat()}: a lapsed certification is not kept up; the officer is nominated again")
     check.done()
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
@@ -305,7 +308,7 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
 
 
 def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today: dt.date | None = None) -> Certification:
-    """Revoke an officer's authorization (ICE or the agency may, at any time)."""
+    """Revoke an officer's authorization while it runs (who may, by each model's MOA: see the MOA drafts)."""
     nominee = get_nominee(session, actor, nominee_id, "training.revoke")
     _, _, certification = _live_certification(session, nominee)
     check = Checker()
@@ -319,6 +322,9 @@ def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today
         if later:
             what, on = max(later, key=lambda item: item[1])
             check.fail("revoked_on", f"must not be before the last {what}, {on.isoformat()}")
+        elif day >= certification.expires_on:
+            # Expired, it authorizes nothing: a revocation then would read "revoked" where the record says "expired".
+            check.fail("revoked_on", f"must be before the expiry, {certification.expires_on.isoformat()}: an expired certification authorizes nothing to revoke")
     check.done()
     before = _certification_fields(certification)
     certification.revoked_on = day

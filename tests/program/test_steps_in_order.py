@@ -216,6 +216,24 @@ def test_a_renewal_on_the_expiry_day_is_refused(world):
     assert problem == f"must be before the expiry, {expires.isoformat()}: a lapsed certification is not renewed"
 
 
+def test_a_lapsed_certification_takes_no_refresher_and_no_revocation(world):
+    """A refresher after the expiry set a next one due for an officer no longer authorized, and a revocation turned
+    "expired" into "revoked"; as a renewal, each is refused from the expiry day on."""
+    db, w = world
+    veteran = w.nominees["veteran"]
+    with db.session() as session:
+        expires = training.certification_of(session, OFFICER, veteran).expires_on
+    after = expires + 10 * DAY
+    problem = refused(db, lambda s: training.record_refresher(s, OFFICER, veteran, completed_on=after, today=after), "completed_on")
+    assert problem == f"must be before the expiry, {expires.isoformat()}: a lapsed certification is not kept up; the officer is nominated again"
+    problem = refused(db, lambda s: training.revoke(s, OFFICER, veteran, revoked_on=expires, today=after), "revoked_on")
+    assert problem == f"must be before the expiry, {expires.isoformat()}: an expired certification authorizes nothing to revoke"
+    with db.session() as session:
+        assert training.standing(session, session.get(Nominee, veteran), after).status == "expired"
+        last_day = expires - DAY
+        assert training.revoke(session, OFFICER, veteran, revoked_on=last_day, today=after).revoked_on == last_day
+
+
 def trainee(db, w) -> int:
     with db.session() as session:
         ann = nominate(session, w, TODAY - 10 * DAY).id
