@@ -357,3 +357,16 @@ def axe_problems(page, server, paths) -> list[str]:
             if violation["impact"] in ("serious", "critical"):
                 problems.append(f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} — {len(violation['nodes'])} nodes")
     return problems
+
+
+def test_the_api_documentation_is_legible(page, server):
+    # Checked before Swagger UI had drawn anything: drawn, its schema names were dark grey on the site's blue
+    # buttons (1.1:1) and its GET labels white on light blue (2.3:1).
+    page.goto(server + "/api/v1/docs")
+    page.wait_for_selector(".opblock")
+    page.locator(".opblock-summary-control").first.click()
+    page.wait_for_selector(".parameters-container, .responses-wrapper")
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {runOnly: ['color-contrast'], resultTypes: ['violations']})")
+    assert [(v["id"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]] == []
+    assert page.errors == []
