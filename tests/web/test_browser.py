@@ -370,3 +370,19 @@ def test_the_api_documentation_is_legible(page, server):
     result = page.evaluate("async () => await axe.run(document, {runOnly: ['color-contrast'], resultTypes: ['violations']})")
     assert [(v["id"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]] == []
     assert page.errors == []
+
+
+FILE_NAME_LINES = """() => [...document.querySelectorAll("table .file")].filter(e => e.getClientRects().length)
+    .map(e => [e.textContent.trim(), Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))])"""
+
+
+def test_file_names_in_tables_stay_readable_on_a_phone(browser, server):
+    # A file name breaks anywhere: in a table wider than the screen its column shrank to a few letters, and the
+    # data page drew each publication's name over 12 lines, an agency's listings over 7 to 9.
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    for path in ("/data", "/agencies/83", "/pending"):
+        page.goto(server + path)
+        lines = page.evaluate(FILE_NAME_LINES)
+        assert lines and [(name, n) for name, n in lines if n > 3] == [], path
+    context.close()
