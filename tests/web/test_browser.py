@@ -386,3 +386,20 @@ def test_file_names_in_tables_stay_readable_on_a_phone(browser, server):
         lines = page.evaluate(FILE_NAME_LINES)
         assert lines and [(name, n) for name, n in lines if n > 3] == [], path
     context.close()
+
+
+FOCUS_WIDTH = """link => {
+    const path = link.querySelector("path"), scale = Math.hypot(path.getScreenCTM().a, path.getScreenCTM().b);
+    const style = getComputedStyle(path), outline = parseFloat(getComputedStyle(link).outlineWidth) || 0;
+    const stroke = style.stroke === "none" ? 0 : parseFloat(style.strokeWidth) * (style.vectorEffect === "non-scaling-stroke" ? 1 : scale);
+    return Math.max(outline * scale, stroke);
+}"""
+
+
+def test_a_focused_map_shape_shows_it(page, server):
+    # The shapes are drawn scaled to a quarter and less, and the 3-pixel focus outline with them: under a pixel.
+    for path, name in (("/", "Texas"), ("/states/FL", "Hillsborough County, FL")):
+        page.goto(server + path)
+        link = page.locator(f"figure.map a[aria-label='{name}']")
+        link.focus()
+        assert link.evaluate(FOCUS_WIDTH) >= 2, path
