@@ -1,3 +1,3 @@
-from g287.cli import main
+from g287.entry import main
 
 main()

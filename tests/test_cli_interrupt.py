@@ -108,3 +108,25 @@ def test_documents_import_of_several_files_shows_progress_on_a_terminal(database
     status, out, err = run_g287(database, "documents", "import", "--no-ocr", *map(str, pdfs))
     assert status == 0 and out.count("stored as") == 2, err
     assert "importing" in terminal.getvalue() and "2/2" in terminal.getvalue()
+
+
+def test_ctrl_c_while_the_command_line_loads_is_one_line_too():
+    """Ctrl+C in the first half second, while modules load, printed a traceback of whichever was loading."""
+    import subprocess
+    import sys
+
+    code = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def interrupted(name, *args, **kwargs):\n"
+        "    if name == 'sqlalchemy':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = interrupted\n"
+        "sys.argv = ['g287', 'stats']\n"
+        "from g287.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (130, "")
+    assert done.stderr == "g287: error: interrupted while starting; nothing was changed\n"
