@@ -60,20 +60,26 @@ def test_a_modification_time_with_an_offset_orders_files_of_one_name_as_utc(db, 
         assert figures.stats(session)["participating"]["moas"] == 635  # the later-modified file: all its rows
 
 
-def _declaring(path: Path, member: str, size: int) -> Path:
-    """The archive with `member` declaring `size` bytes, in its local header and in the central directory."""
+def _with_header_field(path: Path, member: str, fmt: str, local: int, central: int, value: int) -> Path:
+    """The archive with one field of `member`'s headers set to `value`: at offset `local` of its local header and
+    `central` of its central directory entry (struct format `fmt`)."""
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
         offset = archive.getinfo(member).header_offset
-    struct.pack_into("<I", data, offset + 22, size)
+    struct.pack_into(fmt, data, offset + local, value)
     entry = data.find(b"PK\x01\x02")
     while entry != -1:
         length = struct.unpack_from("<H", data, entry + 28)[0]
         if data[entry + 46 : entry + 46 + length] == member.encode():
-            struct.pack_into("<I", data, entry + 24, size)
+            struct.pack_into(fmt, data, entry + central, value)
         entry = data.find(b"PK\x01\x02", entry + 4)
     path.write_bytes(bytes(data))
     return path
+
+
+def _declaring(path: Path, member: str, size: int) -> Path:
+    """The archive with `member` declaring `size` bytes, in its local header and in the central directory."""
+    return _with_header_field(path, member, "<I", 22, 24, size)
 
 
 def test_a_part_holding_more_than_it_declares_is_refused_before_it_is_decompressed(db, actor, tmp_path, monkeypatch):
@@ -142,18 +148,7 @@ def test_a_weekday_that_is_not_the_dates_leaves_it_unknown():
 
 def _compressed_with(path: Path, member: str, method: int) -> Path:
     """The archive with `member` marked as compressed with `method` (9: Deflate64), in both of its headers."""
-    data = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as archive:
-        offset = archive.getinfo(member).header_offset
-    struct.pack_into("<H", data, offset + 8, method)
-    entry = data.find(b"PK\x01\x02")
-    while entry != -1:
-        length = struct.unpack_from("<H", data, entry + 28)[0]
-        if data[entry + 46 : entry + 46 + length] == member.encode():
-            struct.pack_into("<H", data, entry + 10, method)
-        entry = data.find(b"PK\x01\x02", entry + 4)
-    path.write_bytes(bytes(data))
-    return path
+    return _with_header_field(path, member, "<H", 8, 10, method)
 
 
 def test_a_part_compressed_with_a_method_zipfile_does_not_read(tmp_path):
