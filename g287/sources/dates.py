@@ -119,7 +119,10 @@ def _named(text: str) -> DateReading:
     """A date written with the month's name (May 8, 2025; 8-May-25; Thursday, May 8th, 2025; Sept. 8, 2025)."""
     weekday = _WEEKDAY.match(text)
     if weekday:
-        reading = _named(text[weekday.end():])
+        rest = text[weekday.end():]
+        if _WEEKDAY.match(rest):  # "Monday, Monday, ...": no date has two weekdays (and no recursion without end)
+            return DateReading(None, "not a date", "unknown")
+        reading = _named(rest)
         if reading.value is not None and not _WEEKDAYS[reading.value.weekday()].startswith(weekday[1].lower()[:3]):
             return DateReading(None, "the weekday is not the date's: more than one reading is possible", "unknown")
         return reading

@@ -177,8 +177,11 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
     if all(is_blank(v) for v in row.cells):
         reading.listing = False
         # A link in a row with no value is no listing either, but is said with its address (never dropped unsaid).
-        links = [url for _column, url in sorted(row.links.items())]
-        reading.not_listing_reason = f"no values, only a link ({', '.join(links)})" if links else "empty row"
+        links = list(dict.fromkeys(url for _column, url in sorted(row.links.items())))  # one link may span the row
+        if links:
+            reading.not_listing_reason = f"no values, only {'a link' if len(links) == 1 else 'links'} ({', '.join(links)})"
+        else:
+            reading.not_listing_reason = "empty row"
         return reading
     if is_header_repeat(row.cells, layout.fields):
         reading.listing, reading.not_listing_reason = False, "the header repeated inside the list"

@@ -43,7 +43,8 @@ _HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref=["\']([^"\']*)["\'])(?:(?=[
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
 # Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
 _HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")((?:(?!&quot;)[^"])*)(?:&quot;|")\s*[,)]', re.S | re.I)
-_WEB_ADDRESS = re.compile(r"https?://", re.I)  # a document's address; a link's target may be no web address
+# A document's address (Excel opens "www.ice.gov/..." as a web page too); a link's target may be no web address.
+_WEB_ADDRESS = re.compile(r"https?://|www\.", re.I)
 # Only columns of two or three letters can pass the column limit; one-letter columns (A-Z) never do.
 _WIDE_CELL_REF = re.compile(rb'r=["\']([A-Z]{2,3})\d+["\']')
 # A cell's own reference may name a row far below its <row> tag: calamine would allocate the whole grid.
@@ -383,8 +384,12 @@ def _unsaved_formulas(xml: bytes) -> dict[int, dict[int, str]]:
         match = _FORMULA_WITHOUT_VALUE.match(xml, start) if start != -1 else None
         if match is None or match.end() < tag.start():
             continue
-        reference, formula = match.groups()
+        attributes, reference, formula, empty_value = match.groups()
+        if empty_value and _STRING_TYPE.search(attributes):
+            continue  # a saved empty string
         cell = parse_cell_ref(reference.decode("ascii"))
+        if formula and _HYPERLINK_CALL.match(formula):
+            continue  # its link is read as a link (_HYPERLINK_FORMULA); the text it shows is no field's value
         if cell:
             text = html.unescape(formula.decode("utf-8", "replace")) if formula else "(a formula shared with another cell)"
             found.setdefault(cell[0], {})[cell[1]] = "=" + text if formula else text
@@ -392,10 +397,14 @@ def _unsaved_formulas(xml: bytes) -> dict[int, dict[int, str]]:
 
 
 _FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_HYPERLINK_CALL = re.compile(rb"\s*HYPERLINK\s*\(", re.I)
 # A cell with a formula (a body, or self-closing: a shared formula's follower) and no value, or an empty one.
+# The value may be missing or empty (<v></v>: openpyxl writes a formula so); an empty value in a cell typed as a
+# string (t="str") is a saved result, the empty string (=IF(A2="","",A2)), not a missing one.
 _FORMULA_WITHOUT_VALUE = re.compile(
-    rb'<c\b[^>]*?\br=["\']([A-Z]+\d+)["\'][^>]*(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+    rb'<c\b([^>]*?\br=["\']([A-Z]+\d+)["\'][^>]*)(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
 )  # a formula's text is escaped XML: it holds no "<", so the pattern never runs on into the next cell
+_STRING_TYPE = re.compile(rb"""\bt=["']str["']""")
 
 
 def _row_facts(xml: bytes) -> tuple[set[int], int, int]:

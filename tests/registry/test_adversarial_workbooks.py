@@ -215,3 +215,57 @@ def test_a_formula_with_no_saved_result_is_registered_with_the_formula(db, actor
     assert (2, "SIGNED", "=DATE(2025,5,1)", "a formula with no saved result instead of a date") in entries
     assert any(row == 3 and "no data in the list's columns" in problem for row, _c, _v, problem in entries)  # not "empty row"
     assert (result.source_rows, result.listings) == (3, 2)
+
+
+def test_what_a_review_of_these_fixes_found(tmp_path):
+    """An unsaved HYPERLINK formula in the MOA cell is a link, not an unknown value; a formula saved with an empty
+    result (<v></v>) is an empty cell; a link over a whole row is named once; "www." is a web address; "Monday,
+    Monday, ..." is not a date (it recursed without end, RecursionError); a damaged part nothing needs refuses
+    nothing when the size probe reads it."""
+    from g287.sources.xlsx import _unsaved_formulas
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", dt.date(2025, 5, 1), "link"])
+    sheet["G2"].hyperlink = "www.ice.gov/doclib/287gMOA/waller.pdf"
+    sheet.append(["TEXAS", "Harris County Sheriff's Office", "County", "Harris", "Task Force Model", dt.date(2025, 5, 2), '=HYPERLINK("https://www.ice.gov/doclib/287gMOA/harris.pdf","link")'])
+    sheet.append(["TEXAS", "Polk County Sheriff's Office", "County", "Polk", "Task Force Model", dt.date(2025, 5, 3), "link"])
+    sheet.append(["TEXAS", "Waco Police Department", "Municipality", "McLennan", "Task Force Model", dt.date(2025, 5, 3), "link"])
+    book.save(tmp_path / "made.xlsx")
+
+    def one_link_over_row_4(xml: bytes) -> bytes:
+        xml = re.sub(rb'<row r="4"[^>]*>.*?</row>', b'<row r="4"><c r="A4"/></row>', xml, flags=re.S)
+        return xml.replace(b"<hyperlinks>", b'<hyperlinks><hyperlink ref="A4:G4" r:id="rIdX"/>')
+
+    def with_the_link(rels: bytes) -> bytes:
+        target = b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://www.ice.gov/x.pdf" TargetMode="External"/>'
+        return rels.replace(b"</Relationships>", target + b"</Relationships>")
+
+    path = edited(tmp_path / "made.xlsx", tmp_path / "participatingAgencies05292025am.xlsx", {
+        "xl/worksheets/sheet1.xml": one_link_over_row_4, "xl/worksheets/_rels/sheet1.xml.rels": with_the_link,
+    })
+    readings = prepare(path).readings
+    assert [(r.moa_status, r.moa_url) for r in readings[:2]] == [("link", "www.ice.gov/doclib/287gMOA/waller.pdf"), ("link", "https://www.ice.gov/doclib/287gMOA/harris.pdf")]
+    assert readings[2].not_listing_reason == "no values, only a link (https://www.ice.gov/x.pdf)"
+    assert _unsaved_formulas(b'<row r="3"><c r="H3" t="str"><f>IF(A5="","",A5)</f><v></v></c><c r="I3"><f>1+1</f></c></row>') == {3: {8: "=1+1"}}
+    assert read_date("mon " * 2000 + "1").problem == "not a date"
+
+
+def test_a_damaged_part_nothing_needs_refuses_nothing_when_the_size_probe_reads_it(tmp_path):
+    # Past about 200 KB compressed the probe decompresses every part: damaged document properties refused the file
+    # ("damaged or truncated (docProps/core.xml)"), which the readers take as a modification time unknown.
+    import os
+
+    from g287.sources.xlsx import read_xlsx
+
+    path = tmp_path / MAY_29.name
+    with zipfile.ZipFile(MAY_29) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name in original.namelist():
+            copy.writestr(name, original.read(name))
+        copy.writestr("xl/media/image1.png", os.urandom(300_000))  # incompressible: the probe must look
+    with zipfile.ZipFile(path) as archive:
+        crc = archive.getinfo("docProps/core.xml").CRC
+    _with_header_field(path, "docProps/core.xml", "<I", 14, 16, crc ^ 1)
+    table = read_xlsx(path)
+    assert table.modified_at is None and len(table.rows) == 635
