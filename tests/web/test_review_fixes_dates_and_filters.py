@@ -218,3 +218,21 @@ def test_the_changes_page_says_where_an_moa_is_listed_now(site):
     page = site.get("/changes", params={"from": "2025-06-20", "to": "2025-07-09"}).text
     assert "the same MOA (document and signed date) is listed under Okaloosa County Department of Corrections in the later list; no longer listed" in page
     assert "the same MOA (document and signed date) was listed under Okaloosa County Sheriff&#39;s Office in the earlier list" in page
+
+
+def test_the_apis_diff_says_where_an_moa_is_listed_now_as_the_command_does(site):
+    # The response model dropped the keys the command's JSON has (README: the API's diff is that JSON).
+    diff = site.get("/api/v1/diff", params={"from": "2025-06-20", "to": "2025-07-09"}).json()
+    (gone,) = [i for i in diff["removed"] if i.get("same_moa_now_under")]
+    (new,) = [i for i in diff["added"] + diff["from_pending"] if i.get("same_moa_before_under")]
+    assert gone["same_moa_now_under"] == {"agency": "Okaloosa County Department of Corrections", "agency_id": new["agency_id"]}
+    assert new["same_moa_before_under"] == {"agency": "Okaloosa County Sheriff's Office", "agency_id": gone["agency_id"]}
+    assert new["note"] == "the same MOA (document and signed date) was listed under Okaloosa County Sheriff's Office in the earlier list"
+
+
+def test_the_changes_page_names_to_when_only_to_was_given(site):
+    # Without from, the list before to stands in for it: the 422 named from, which the reader never sent.
+    participating = site.get("/api/v1/publications", params={"kind": "participating"}).json()
+    first_id = (participating["publications"] if isinstance(participating, dict) else participating)[0]["id"]
+    page = site.get("/changes", params={"kind": "pending", "to": first_id})
+    assert page.status_code == 422 and f"to: publication {first_id} is ICE&#39;s participating list" in page.text

@@ -32,6 +32,11 @@ class PublicationSource(BaseModel):
     source: str = Field(description="ICE, or this registry for its own lists")
 
 
+class AgencyRef(BaseModel):
+    agency: str
+    agency_id: int
+
+
 class Change(BaseModel):
     state: Optional[str]
     agency: Optional[str] = Field(description="The name the list gives")
@@ -43,6 +48,9 @@ class Change(BaseModel):
     status_since: Optional[str] = Field(None, description="Removed: no longer listed (absent from K consecutive lists in force, what this registry counts as an end; ICE gives no reason) or an omission")
     old_signed: Optional[Dates] = None
     new_signed: Optional[Dates] = None
+    same_moa_now_under: Optional[AgencyRef] = Field(None, description="Removed: the later list gives its MOA (the same document and signed date) to this other agency")
+    same_moa_before_under: Optional[AgencyRef] = Field(None, description="Added: the earlier list gave its MOA (the same document and signed date) to this other agency")
+    note: Optional[str] = Field(None, description="Added: what the lists show of its MOA, in words")
 
 
 class Rename(BaseModel):
@@ -91,12 +99,13 @@ def diff(
             # /changes names it, the parameter that gives this registry's list.
             name, own = ("from", chosen[0]) if chosen[0].origin != "ice" else ("to", chosen[1])
             raise invalid_parameter(name, f"publication {own.id} is this registry's {own.kind} list: diff compares two lists of one origin (ICE's, or this registry's own), never one with the other")
-        _in_order(chosen[0], chosen[1])
+        checked_in_order(chosen[0], chosen[1])
         return diff_service(session, chosen[0], chosen[1], end_after)
 
 
-def _in_order(older, newer) -> None:
-    """FROM published after TO is a 422 naming `from`, as a reversed timeline range is (check_in_order's words)."""
+def checked_in_order(older, newer) -> None:
+    """FROM published after TO is a 422 naming `from`, as a reversed timeline range is (check_in_order's words), on
+    the API's diff and on the page /changes."""
     try:
         check_in_order(older, newer)
     except G287Error as error:

@@ -8,11 +8,11 @@ from typing import Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 
-from g287.history.diff import check_in_order, diff, pending_changes as pending_changes_of
+from g287.history.diff import diff, pending_changes as pending_changes_of
 from g287.registry import figures
 from g287.registry.publications import list_publications, resolve
-from g287.errors import G287Error
 from g287.web.api.errors import invalid_parameter
+from g287.web.api.history import checked_in_order
 from g287.web.app import site_of
 from g287.web.render import render
 
@@ -34,15 +34,13 @@ def changes_page(
         # Without FROM: the list before TO (or TO itself, the first of its kind), whichever TO is.
         earlier = [p for p in publications if p.series == newer.series and p.seq < newer.seq]
         older = resolve(session, from_, kind) if from_ else (earlier[-1] if earlier else newer)
-        for name, publication in (("from", older), ("to", newer)):
+        # TO first: without FROM, the list before TO stands in for it, and is of TO's kind (a problem is TO's).
+        for name, publication in (("to", newer), ("from", older)):
             if publication.kind != kind or publication.origin != "ice":
                 # The publication exists: the parameter names the wrong kind of list (a 422 naming it, as in the API).
                 whose = "ICE's" if publication.origin == "ice" else "this registry's"
                 raise invalid_parameter(name, f"publication {publication.id} is {whose} {publication.kind} list: this page compares ICE's {kind} lists")
-        try:  # the pending list's changes too, as diff refuses it for the participating list: a 422 naming from
-            check_in_order(older, newer)
-        except G287Error as error:
-            raise invalid_parameter("from", str(error)) from None
+        checked_in_order(older, newer)  # the pending list's changes too, as diff refuses it for the participating list
         count = figures.participating_figures if kind == "participating" else figures.pending_figures
         before, after = count(session, older), count(session, newer)
         changes = diff(session, older, newer) if kind == "participating" else None
