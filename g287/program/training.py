@@ -256,9 +256,10 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
     elif day is not None and certification.last_refresher_on and day < certification.last_refresher_on:
         # Dates only move forward: an earlier refresher would bring the next one's due date back.
         check.fail("completed_on", f"must not be before the last refresher, {certification.last_refresher_on.isoformat()}")
-    elif day is not None and day >= certification.expires_on:
+    elif day is not None and day > certification.expires_on:
         # As a renewal: after the lapse the officer is authorized no more, and a refresher would set a next one due.
-        check.fail("completed_on", f"must be before the expiry, {certification.expires_on.isoformat()}: a lapsed certification is not kept up; the officer is nominated again")
+        # On the expiry day itself it is still taken: JEM's refresher falls due that very day (both periods 2 years).
+        check.fail("completed_on", f"must not be after the expiry, {certification.expires_on.isoformat()}: a lapsed certification is not kept up; the officer is nominated again")
     check.done()
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")

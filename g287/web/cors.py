@@ -18,7 +18,8 @@ _HEADERS = [
 
 
 def is_public_data(path: str) -> bool:
-    return path.startswith(_PUBLIC) and not (path == _PRIVATE or path.startswith(_PRIVATE + "/"))
+    public = path.startswith(_PUBLIC) or path == "/api/v1"  # the index too
+    return public and not (path == _PRIVATE or path.startswith(_PRIVATE + "/"))
 
 
 class PublicDataCors:

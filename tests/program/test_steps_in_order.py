@@ -225,7 +225,7 @@ def test_a_lapsed_certification_takes_no_refresher_and_no_revocation(world):
         expires = training.certification_of(session, OFFICER, veteran).expires_on
     after = expires + 10 * DAY
     problem = refused(db, lambda s: training.record_refresher(s, OFFICER, veteran, completed_on=after, today=after), "completed_on")
-    assert problem == f"must be before the expiry, {expires.isoformat()}: a lapsed certification is not kept up; the officer is nominated again"
+    assert problem == f"must not be after the expiry, {expires.isoformat()}: a lapsed certification is not kept up; the officer is nominated again"
     problem = refused(db, lambda s: training.revoke(s, OFFICER, veteran, revoked_on=expires, today=after), "revoked_on")
     assert problem == f"must be before the expiry, {expires.isoformat()}: an expired certification authorizes nothing to revoke"
     with db.session() as session:
@@ -327,3 +327,13 @@ def test_the_summary_of_a_past_day_counts_the_nominees_of_that_day(world):
             eligible = sum(row["eligible"] for row in training.summary(session, OFFICER, as_of=day))
             assert counted == len(roster) and eligible == sum(1 for n in roster if n["eligible"])
         assert counted == len(nominees.list_nominees(session, OFFICER, as_of=TODAY - 4 * DAY)) + 1  # Ann, from her day on
+
+
+def test_a_refresher_due_on_the_expiry_day_is_taken_that_day(world):
+    """JEM's certification and refresher periods are both two years: its refresher falls due on the expiry day,
+    which the refusal of refreshers after a lapse refused too."""
+    db, w = world
+    veteran = w.nominees["veteran"]
+    with db.session() as session:
+        expires = training.certification_of(session, OFFICER, veteran).expires_on
+        assert training.record_refresher(session, OFFICER, veteran, completed_on=expires, today=expires).last_refresher_on == expires

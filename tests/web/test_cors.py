@@ -6,7 +6,7 @@ import pytest
 ORIGIN = {"Origin": "https://newsroom.example"}
 
 
-@pytest.mark.parametrize("path", ["/api/v1/stats", "/api/v1/agencies?limit=2", "/api/v1/openapi.json", "/exports/agreements.csv?limit=2", "/exports/states.geojson"])
+@pytest.mark.parametrize("path", ["/api/v1", "/api/v1/stats", "/api/v1/agencies?limit=2", "/api/v1/openapi.json", "/exports/agreements.csv?limit=2", "/exports/states.geojson"])
 def test_the_public_data_may_be_read_from_another_origin(site, path):
     for method in (site.get, site.head):
         for _ in range(2):  # the first answer, and the same from the site's cache
