@@ -119,3 +119,26 @@ def test_the_json_export_of_a_list_names_whose_list_it_is(both):
     assert mine["participating_publication"]["source"] == "this registry" and mine["pending_publication"] is None
     ice = both.get("/exports/agreements.json", params={"as_of": "2025-06-02"}).json()
     assert ice["participating_publication"]["source"] == "ICE"
+
+
+def test_an_agreement_ice_listed_later_is_said_so_on_an_earlier_date(tmp_path):
+    """An agreement this registry's list gave first keeps that origin when ICE lists it later: the reason came from
+    the origin ("this registry's own lists give it, not ICE's"), not from whether ICE's lists ever give it."""
+    from g287.access import Actor
+
+    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    row = IceRow("TEXAS", "Sampleton Sheriff's Office", "County", "Travis County", "Jail Enforcement Model", dt.date(2025, 5, 31))
+    ice_first = tmp_path / "participatingAgencies05292025am.xlsx"
+    write_ice_workbook(ice_first, "participating", [IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 1))])
+    own = tmp_path / "participatingAgencies06012025am_registry.xlsx"
+    write_ice_workbook(own, "participating", [row])
+    ice_later = tmp_path / "participatingAgencies06102025am.xlsx"
+    write_ice_workbook(ice_later, "participating", [IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 1)), row])
+    ingest_file(database, ice_first, Actor.command_line())
+    ingest_file(database, own, Actor.command_line(), origin="registry")
+    ingest_file(database, ice_later, Actor.command_line())
+    with TestClient(create_app(database)) as client:
+        listed = client.get("/api/v1/agreements").json()["items"]
+        (sampleton,) = [a for a in listed if a["agency_name"] == "Sampleton Sheriff's Office"]
+        answer = client.get(f"/api/v1/agreements/{sampleton['id']}", params={"as_of": "2025-06-02"})
+    assert answer.status_code == 404 and "(ICE listed it only later)" in answer.json()["error"]["message"]

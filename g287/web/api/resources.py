@@ -141,11 +141,13 @@ def agreement(
         for row in agreements_as_of(session, force, None, "all"):
             if row.id == agreement_id:
                 return _agreement(row)
-    if joined is None:
-        raise NotFound(f"no agreement with id {agreement_id}")
-    # It exists, but no list of ICE's in force then lists it: say so, rather than "no agreement" for one the
-    # agency's resource gives (an agreement only this registry's own lists hold, or one ICE listed only later).
-    whose = "this registry's own lists give it, not ICE's" if joined.origin != "ice" else "ICE listed it only later"
+        if joined is None:
+            raise NotFound(f"no agreement with id {agreement_id}")
+        # It exists, but no list of ICE's in force then lists it: say so, rather than "no agreement" for one the
+        # agency's resource gives (one only this registry's own lists hold, or one ICE listed only later: whether
+        # ICE's lists ever give it, not where it was first recorded, which an agreement keeps when ICE lists it).
+        listed_later = as_of is not None and any(row.id == agreement_id for row in agreements_as_of(session, publications_in_force(session, None), None, "all"))
+    whose = "ICE listed it only later" if listed_later else "this registry's own lists give it, not ICE's"
     raise NotFound(f"agreement {agreement_id} is in none of ICE's lists in force on {force.as_of.isoformat()} ({whose}): see its agency, {API_PREFIX}/agencies/{joined.agency_id}")
 
 
