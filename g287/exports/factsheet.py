@@ -238,6 +238,9 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
         source = f"Source: ICE's participating list of {sheet['participating_label']} ({p['publication']})" + (f"; pending: ICE's pending list of {sheet['pending_label']} ({q['publication']})." if q else ".")
     else:
         source = f"Source: ICE's pending list of {sheet['pending_label']} ({q['publication']})."
+    if p and sheet.get("map") is not None and len(sheet["map"].subtitle) > 1:
+        # The counties' vintage and boundaries, which the map's image bore before its legend was set as text.
+        source += " " + sheet["map"].subtitle[1]
     pdf.multi_cell(width, 4, _text(source), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 

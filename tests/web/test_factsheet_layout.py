@@ -208,6 +208,8 @@ def test_the_map_legend_is_set_as_text_large_enough_to_read(database):
             assert sizes and min(sizes) >= 7, (text, sizes)
             assert x0 >= image[2] or top <= image[1] or bottom >= image[3], (text, image)  # not over the map
         assert [line for line in lines if line[5] == factsheet_module._text(figure.title)], figure.title
+        # The counties' vintage and boundaries, which the image bore before the legend was set as text.
+        assert figure.subtitle[1].startswith("Counties: Census ") and figure.subtitle[1] in " ".join(line[5] for line in lines), sheet["as_of"]
 
 
 def test_the_agencies_figure_is_said_to_be_this_registrys_count(database, client):
