@@ -49,3 +49,16 @@ def page_offset(order: str) -> Any:
     from fastapi import Query
 
     return Query(0, ge=0, le=1_000_000, description=f"Items of the selection to skip, in its order ({order}): the same request gives the same pages")
+
+
+# The filters every API route describes alike (one text each in the OpenAPI document).
+AS_OF_DESCRIPTION = "The lists in force on this date (default: today: the latest lists)"
+MODEL_DESCRIPTION = "Only this model: JEM (jail enforcement), TFM (task force), WSO (warrant service officer)"
+STATE_DESCRIPTION = "USPS code of the state: its figures only"
+
+
+def described(text: str) -> Any:
+    """An optional query parameter with its description (one of the texts above)."""
+    from fastapi import Query
+
+    return Query(None, description=text)

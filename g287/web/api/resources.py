@@ -31,7 +31,7 @@ from g287.sources.rules import states
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import Day, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, described, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -67,7 +67,7 @@ class ListParameters:
             pattern=COUNTY_PATTERN,
             description="A county's FIPS code (five digits: the listings located in it by county matching); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing and the word County ignored)",
         ),
-        model: Optional[schemas.Model] = Query(None, description="Only this model: JEM (jail enforcement), TFM (task force), WSO (warrant service officer)"),
+        model: Optional[schemas.Model] = described(MODEL_DESCRIPTION),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
         status: schemas.Status = Query("participating", description="participating, pending, listed (either list) or all (every agreement known, with its status on the date)"),
         limit: int = page_limit(100, 1000),
@@ -108,7 +108,7 @@ def index(request: Request):
 
 
 @router.get("/stats", response_model=schemas.Stats, summary="Headline figures as of a date (as `g287 stats --json`)")
-def stats(request: Request, as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: today: the latest lists)")):
+def stats(request: Request, as_of: Optional[Day] = described(AS_OF_DESCRIPTION)):
     with site_of(request).read() as session:
         return figures.stats(session, as_of)
 
@@ -130,7 +130,7 @@ def agreements(request: Request, p: ListParameters = Depends()):
 def agreement(
     request: Request,
     agreement_id: int = Path(ge=1, le=MAX_ID, description="The agreement's id (database id)"),
-    as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: today: the latest lists)"),
+    as_of: Optional[Day] = described(AS_OF_DESCRIPTION),
 ):
     with site_of(request).read() as session:
         joined = session.get(AgreementRow, agreement_id)
@@ -279,7 +279,7 @@ def _participating_figures(found: dict | None, list_in_force: bool) -> dict:
 
 
 @router.get("/states", response_model=schemas.StateList, summary="Figures per state as of a date")
-def state_list(request: Request, as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: today: the latest lists)")):
+def state_list(request: Request, as_of: Optional[Day] = described(AS_OF_DESCRIPTION)):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
         participating = state_figures(session, force.participating)
@@ -308,8 +308,8 @@ def state_list(request: Request, as_of: Optional[Day] = Query(None, description=
 def series(
     request: Request,
     kind: schemas.Kind = Query("participating", description="The list whose publications are given"),
-    state: Optional[schemas.StateCode] = Query(None, description="USPS code of the state: its figures only"),
-    model: Optional[schemas.Model] = Query(None, description="Only this model: JEM (jail enforcement), TFM (task force), WSO (warrant service officer)"),
+    state: Optional[schemas.StateCode] = described(STATE_DESCRIPTION),
+    model: Optional[schemas.Model] = described(MODEL_DESCRIPTION),
 ):
     with site_of(request).read() as session:
         items = figures_by_publication(session, kind, Filters(state=state, model=model))
