@@ -80,8 +80,9 @@ RUNS_INTRODUCTION = """
 
 Each run of `bench/ingest.py` adds a line here and keeps the others: this project's machines differ by a factor of
 three in speed (see the baseline column), so one run shows one machine. The lines before 2026-11-30 07:00 were
-taken from the history of this file; the code measured is that of the commit named (earlier lines measured earlier,
-slower code). Throughput in source rows per second; × is the openpyxl reading baseline's time over g287's.
+taken from the history of this file. The code measured is named by the latest commit that changed g287/ (earlier
+lines measured earlier, slower code). Throughput in source rows per second; × is the openpyxl reading baseline's
+time over g287's.
 """
 RUNS_HEADER = ["run (UTC)", "CPU", "Linux", "code measured", "g287 (ms)", "pandas + openpyxl (ms)", "rows/s", "×"]
 RUNS_ALIGNMENT = ["---", "---", "---", "---", "---:", "---:", "---:", "---:"]
@@ -96,8 +97,7 @@ def across_runs(runs: list[str]) -> str:
     bases = sorted(float(c[5]) for c in latest)
     if len(latest) < 2:
         return (
-            f"- This code ({cells[-1][3]}) has one recorded run; the {len(cells) - 1} earlier runs below measured earlier code "
-            "or other machines."
+            f"- This code ({cells[-1][3]}) has one recorded run; the {len(cells) - 1} other runs below measured other code."
         )
     return (
         f"- The {len(latest)} recorded runs of this code ({cells[-1][3]}): {speeds[0]:,.0f}–{speeds[-1]:,.0f} rows/s and "

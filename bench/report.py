@@ -50,10 +50,11 @@ def machine() -> str:
 
 
 def code_measured() -> str:
-    """The commit whose code a benchmark measures, marked when g287/ or bench/ hold changes not committed."""
+    """The code a benchmark measures: the latest commit that changed g287/ (a commit of only tests, documents or
+    benchmarks measures the same), marked when g287/ holds changes not committed."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--", "g287", "bench"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(["git", "log", "-1", "--format=%h", "--", "g287"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--", "g287"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "?"
     return f"{head} + changes" if changed else head
