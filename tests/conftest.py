@@ -58,8 +58,8 @@ def pytest_report_header(config):
 
 # Each test process migrates one empty database of each kind once, and each test gets a copy of it: a throwaway
 # database of its own, as before, without running the ten migrations again (about half a second a database, which
-# made up a fifth of the suite's time). The migrations themselves are tested in tests/test_database.py, on databases
-# made from nothing.
+# made up a fifth of the suite's time). Each template is migrated from nothing, so tests/test_database.py still
+# checks every migration on both kinds.
 _templates: dict[str, str] = {}  # backend -> the template's file (SQLite) or database name (PostgreSQL)
 
 
