@@ -73,7 +73,7 @@ def write_section(name: str, markdown: str) -> None:
 
 
 def table_rows(name: str) -> list[str]:
-    """The table rows (lines starting with "| ", past the header and its rule) of section NAME, oldest first."""
+    """The table rows (lines starting with "|", past the header and its rule) of section NAME, oldest first."""
     text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else ""
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
     if start not in text or end not in text:
