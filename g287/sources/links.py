@@ -2,23 +2,24 @@
 
 ICE's staff paste links from e-mail, so some cells link to Microsoft Safe Links
 (`https://gcc02.safelinks.protection.outlook.com/?url=<address>&data=<mailbox and tenant identifiers>...`)
-or Proofpoint URL Defense instead of the document. Only the real address is kept: the wrapper and the
-identifiers it carries (mailboxes, tenant and message ids) are never stored or shown.
+or another wrapper instead of the document. Only the real address is kept: the wrapper and the identifiers it
+carries (mailboxes, tenant and message ids) are never stored or shown. The wrappers known, and where each carries
+the address, are in g287/data/rules/safety_redirects.toml with their sources.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from g287.config import DATA_DIR
 from g287.sources.table import Note
 from g287.wording import counted
-
-_SAFELINKS_HOST = re.compile(r"(^|\.)safelinks\.protection\.outlook\.com$|(^|\.)safelinks\.protection\.office365\.us$", re.I)
-_URLDEFENSE_V2_HOST = re.compile(r"^urldefense\.proofpoint\.com$", re.I)
-_URLDEFENSE_V3_HOST = re.compile(r"^urldefense\.com$", re.I)
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,50 @@ class Unwrapped:
     wrapper: str | None  # the kind of wrapper removed ("Microsoft Safe Links", "Proofpoint URL Defense"), or None
 
 
+@dataclass(frozen=True)
+class WrapperForm:
+    name: str
+    host: re.Pattern
+    path: str
+    address: str  # how the real address is carried: see safety_redirects.toml
+    parameter: str | None
+
+
+@dataclass(frozen=True)
+class WrapperRules:
+    words: tuple[str, ...]  # lower case
+    any_form: tuple[str, ...]
+    forms: tuple[WrapperForm, ...]
+
+
+_ADDRESS_KINDS = {"query", "query-base64", "proofpoint-v2", "proofpoint-v3", "path-after-token", "none"}
+
+
+@cache
+def wrapper_rules() -> WrapperRules:
+    with open(DATA_DIR / "rules" / "safety_redirects.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    forms = []
+    for form in data["form"]:
+        kind, _, parameter = form["address"].partition(" ")
+        if kind not in _ADDRESS_KINDS:
+            raise ValueError(f"safety_redirects.toml: {form['name']}: unknown address kind {kind!r}")
+        forms.append(WrapperForm(form["name"], re.compile(form["host"]), form["path"], kind, parameter or None))
+    words = tuple(word.lower() for word in data["hints"]["words"])
+    return WrapperRules(words, tuple(word.lower() for word in data["hints"]["any_form"]), tuple(forms))
+
+
+def _names_a_hint(lowered: str) -> bool:
+    return any(word in lowered for word in wrapper_rules().words)
+
+
 @lru_cache(maxsize=65536)
 def unwrap(address: str) -> Unwrapped:
     """The real document address behind a safety redirect (repeatedly, for wrappers inside wrappers)."""
     current = address.strip()
-    lowered = current.lower()
-    if "safelinks" not in lowered and "urldefense" not in lowered:
+    if not _names_a_hint(current.lower()):
         return Unwrapped(current, None)
+    rules = wrapper_rules()
     wrapper = None
     for _ in range(5):
         try:
@@ -41,20 +79,13 @@ def unwrap(address: str) -> Unwrapped:
         except ValueError:  # a malformed address ("https://[host..." reads as an unclosed IPv6 host)
             return Unwrapped(None, wrapper or "an unreadable address naming a safety redirect")
         host = (parts.hostname or "").rstrip(".")  # "outlook.com." is the same host, fully qualified
-        inner = None
-        if _SAFELINKS_HOST.search(host):
-            wrapper = "Microsoft Safe Links"
-            inner = _first(parse_qs(parts.query).get("url"))
-        elif _URLDEFENSE_V2_HOST.search(host) and parts.path.startswith(("/v1/url", "/v2/url")):
-            wrapper = "Proofpoint URL Defense"
-            encoded = _first(parse_qs(parts.query).get("u"))
-            # v1 carries the address percent-encoded (parse_qs decoded it), v2 in its own encoding
-            inner = (encoded if parts.path.startswith("/v1/") else _decode_urldefense_v2(encoded)) if encoded else None
-        elif _URLDEFENSE_V3_HOST.search(host) and parts.path.startswith(("/v3/__", "/v4/__")):
-            wrapper = "Proofpoint URL Defense"
-            inner = _decode_urldefense_v3(current)
-        elif "." in host and ("safelinks" in host.lower() or "urldefense" in host.lower()):  # a host, not a mere word
-            # A wrapper in a form not known here: its identifiers are not kept, and no address is guessed.
+        form = next((f for f in rules.forms if f.host.search(host) and parts.path.startswith(f.path)), None)
+        if form is not None:
+            wrapper = form.name
+            inner = _carried_address(form, parts, current)
+        elif "." in host and (any(f.host.search(host) for f in rules.forms) or any(word in host for word in rules.any_form)):
+            # A wrapper in a form not known here (a host, not a mere word): its identifiers are not kept, and no
+            # address is guessed.
             return Unwrapped(None, "an e-mail safety redirect of an unknown form")
         else:
             return Unwrapped(current, wrapper)
@@ -64,10 +95,39 @@ def unwrap(address: str) -> Unwrapped:
     return Unwrapped(current, wrapper)
 
 
+def _carried_address(form: WrapperForm, parts, url: str) -> str | None:
+    if form.address == "none":
+        return None
+    if form.address == "proofpoint-v3":
+        return _decode_urldefense_v3(url)
+    if form.address == "path-after-token":
+        pieces = parts.path.split("/", 2)  # "", the token, the address
+        return unquote(pieces[2]) if len(pieces) == 3 and pieces[2] else None
+    # A base64 value may hold "+", which a query's decoding would take for a space.
+    query = parts.query.replace("+", "%2B") if form.address == "query-base64" else parts.query
+    value = _first(parse_qs(query).get(form.parameter))
+    if not value:
+        return None
+    if form.address == "proofpoint-v2":
+        return _decode_urldefense_v2(value)
+    if form.address == "query-base64":
+        return _decode_base64(value)
+    return value
+
+
+def _decode_base64(value: str) -> str | None:
+    text = value.strip().translate(str.maketrans("-_", "+/"))
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):  # not base64, or not text: no address is guessed
+        return None
+
+
 # A wrapped address inside a cell's text: a run of non-space characters naming a wrapper's host (with or without
 # its scheme). Wrappers are recognized whatever their case ("nam12.SAFELINKS.protection.outlook.com").
-_WRAPPER_HINT = re.compile(r"safelinks|urldefense", re.I)
-WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:safelinks|urldefense)[^\s<>\"']*", re.I)
+_HINTS = "|".join(re.escape(word) for word in wrapper_rules().words)
+_WRAPPER_HINT = re.compile(_HINTS, re.I)
+WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:" + _HINTS + r")[^\s<>\"']*", re.I)
 _ONE_URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
 _SCHEME = re.compile(r"^https?://", re.I)
 UNRECOVERED = "(a wrapped address that could not be recovered)"
@@ -79,8 +139,7 @@ def names_a_wrapper(text: str) -> bool:
         # The common case, six times faster than the case-insensitive pattern over a sheet's text (the reader asks
         # about every string of a sheet at once): lower() then `in` finds what the pattern matches, in any text
         # without the only letters the pattern also takes for ASCII ones (which the pattern is left to judge).
-        lowered = text.lower()
-        return "safelinks" in lowered or "urldefense" in lowered
+        return _names_a_hint(text.lower())
     return _WRAPPER_HINT.search(text) is not None
 
 
@@ -129,6 +188,19 @@ def wrapped_in_text_note(count: int) -> Note:
         action="replaced by the document's real address; the wrapper and its e-mail identifiers are not kept",
         category="repaired",
     )
+
+
+def wrapped_links_note(count: int, unrecovered: int) -> Note:
+    """The register's entry for a sheet's links wrapped in a safety redirect, `unrecovered` of which did not carry
+    the real address (its row's document cell then says why it has no address)."""
+    kept = "the wrapper and its e-mail identifiers are not kept"
+    if not unrecovered:
+        action = f"unwrapped to the document's real address; {kept}"
+    elif unrecovered == count:
+        action = f"no document address: the redirect does not carry the real one; {kept}"
+    else:
+        action = f"{count - unrecovered} unwrapped to the document's real address, {unrecovered} not (the redirect does not carry it); {kept}"
+    return Note(problem=f"{counted(count, 'link')} wrapped in an e-mail safety redirect", action=action, category="repaired" if not unrecovered else "unknown")
 
 
 def _first(values: list[str] | None) -> str | None:

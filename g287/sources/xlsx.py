@@ -20,7 +20,7 @@ from pathlib import Path
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
-from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note
+from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note, wrapped_links_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_parts import PartError, calamine_failure, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes
@@ -129,7 +129,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     unsaved = _unsaved_formulas(xml)
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
-    links, wrapped, not_web = _hyperlinks(xml, rels, len(grid), width)
+    links, wrapped, unrecovered, not_web = _hyperlinks(xml, rels, len(grid), width)
     wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
@@ -199,13 +199,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
             )
         )
     if wrapped:
-        notes.append(
-            Note(
-                problem=f"{counted(wrapped, 'link')} wrapped in an e-mail safety redirect",
-                action="unwrapped to the document's real address; the wrapper and its e-mail identifiers are not kept",
-                category="repaired",
-            )
-        )
+        notes.append(wrapped_links_note(wrapped, unrecovered))
     return SourceTable(
         path=str(path),
         file_name=path.name,
@@ -427,20 +421,21 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
     return hidden, last, declared
 
 
-def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int]:
+def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int]:
     """Hyperlink addresses by row and column, unwrapped, for the cells of the sheet's `rows` x `columns` (a link's
     range may claim the whole sheet: only cells that exist are given it); also how many were wrapped in a safety
-    redirect, and how many lead to no web address (mailto:john.doe@..., file:///C:/Users/..., #Sheet2!A1): these
+    redirect, how many of those did not carry the real address, and how many lead to no web address (mailto:john.doe@..., file:///C:/Users/..., #Sheet2!A1): these
     are no document's address, and may name a person, so they are not kept."""
     links: dict[int, dict[int, str]] = {}
-    wrapped = not_web = 0
+    wrapped = unrecovered = not_web = 0
 
     def put(ref: str, address: str) -> None:
-        nonlocal wrapped, not_web
+        nonlocal wrapped, unrecovered, not_web
         result = unwrap(address)
         if result.wrapper:
             wrapped += 1
         if not result.url:
+            unrecovered += result.wrapper is not None
             return
         if not _WEB_ADDRESS.match(result.url):
             not_web += 1
@@ -461,4 +456,4 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
     has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
     for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
         put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))
-    return links, wrapped, not_web
+    return links, wrapped, unrecovered, not_web

@@ -264,15 +264,16 @@ def test_a_wrapper_is_named_in_text_exactly_when_the_case_insensitive_pattern_fi
 
     from g287.sources import links
 
-    pattern = re.compile(r"safelinks|urldefense", re.I)
+    pattern = re.compile("|".join(re.escape(word) for word in links.wrapper_rules().words), re.I)
     texts = [
         "SafeLinks", "nam12.SAFELINKS.protection.outlook.com", "urlDefense.com/v3/__x", "safe links", "url defense", "",
         "Sheriff\u2019s Office\xa0\nhttps://gcc02.safelinks.protection.outlook.com/?url=x", "Sheriff\u2019s Office\xa0",
         "\u017fafelinks", "safelin\u212as", "urlDEFEN\u017fE", "SAFEL\u0130NKS", "safel\u0131nks", "caf\xe9 \u017fafe links",
+        "MIMECA\u017fT", "LinkProtect.CudaSvc.com", "protection.\u017fophos.com", "Secure-Web.Cisco.com", "secure web cisco",
     ]
     answers = [links.names_a_wrapper(text) for text in texts]
     assert answers == [pattern.search(text) is not None for text in texts]
-    assert answers.count(True) == 9 and answers.count(False) == 5
+    assert answers.count(True) == 13 and answers.count(False) == 6
     # The letters handed to the pattern are every one it takes for an ASCII letter (derived once by trying each).
     folding = {chr(c) for c in range(0x80, sys.maxunicode + 1) if re.fullmatch("[a-z]", chr(c), re.I)}
     assert folding == set(links._NON_ASCII_FOLDING_TO_ASCII)
