@@ -25,23 +25,59 @@ def database(tmp_path, monkeypatch):
     return str(tmp_path / "cli.sqlite")
 
 
-def test_an_interrupted_ingest_is_one_line_and_keeps_the_files_before_it(database, monkeypatch):
-    """click caught Ctrl+C itself: a blank line and "aborted" on stderr, not the one line every error gets."""
+def _interrupt_at_file(monkeypatch, number: int) -> None:
     calls = []
 
-    def interrupt_the_second_file(step):
+    def interrupt(step):
         if step == "quality":
             calls.append(step)
-            if len(calls) == 2:
+            if len(calls) == number:
                 raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest_module, "checkpoint", interrupt_the_second_file)
-    status, out, err = run_g287(database, "ingest", *map(str, PENDING))
-    assert status == 130 and out == ""
-    assert err.splitlines() == ["g287: error: interrupted; the change in progress was rolled back (those finished before it are kept)"]
+    monkeypatch.setattr(ingest_module, "checkpoint", interrupt)
+
+
+THREE = [*PENDING, ICE / "pending" / "pendingAgencies07032025pm.xlsx"]
+
+
+def test_an_interrupted_ingest_is_one_line_and_keeps_the_files_before_it(database, monkeypatch):
+    """click caught Ctrl+C itself: a blank line and "aborted" on stderr, not the one line every error gets. The
+    files done before were listed only at the end, so an interrupted run did not say which it had kept."""
+    _interrupt_at_file(monkeypatch, 3)
+    status, out, err = run_g287(database, "ingest", *map(str, THREE))
+    assert status == 130
+    assert [line.split(":")[0] for line in out.splitlines()] == [PENDING[0].name, PENDING[1].name]
+    assert "ingested as publication 1" in out and "ingested as publication 2" in out
+    assert err.splitlines() == ["g287: error: interrupted at file 3 of 3: nothing of it was written; the 2 files before it are done, as listed above"]
     monkeypatch.setattr(ingest_module, "checkpoint", lambda step: None)
     status, out, _ = run_g287(database, "publications", "--json")
-    assert [p["file"] for p in json.loads(out)] == [PENDING[0].name]
+    assert [p["file"] for p in json.loads(out)] == [PENDING[0].name, PENDING[1].name]
+
+
+def test_an_ingest_interrupted_at_its_first_file_says_nothing_was_written(database, monkeypatch):
+    _interrupt_at_file(monkeypatch, 1)
+    status, out, err = run_g287(database, "ingest", *map(str, PENDING))
+    assert (status, out) == (130, "")
+    assert err.splitlines() == ["g287: error: interrupted at file 1 of 2: nothing of it was written"]
+
+
+def test_an_interrupted_ingest_with_json_gives_the_files_done(database, monkeypatch):
+    """With --json nothing was printed: the files kept were known only by asking `g287 publications`."""
+    _interrupt_at_file(monkeypatch, 2)
+    status, out, err = run_g287(database, "ingest", "--json", *map(str, THREE))
+    answer = json.loads(out)
+    assert status == 130 and answer["interrupted"] is True and answer["errors"] == []
+    assert [(r["file"], r["status"]) for r in answer["results"]] == [(PENDING[0].name, "ingested")]
+    assert err.splitlines() == ["g287: error: interrupted at file 2 of 3: nothing of it was written; the 1 file before it is done, as the JSON lists"]
+
+
+def test_a_file_that_failed_before_the_interruption_counts_as_done(database, monkeypatch, tmp_path):
+    broken = tmp_path / "pendingAgencies05012025am.xlsx"
+    broken.write_bytes(b"not a workbook")
+    _interrupt_at_file(monkeypatch, 2)
+    status, out, err = run_g287(database, "ingest", str(broken), *map(str, PENDING))
+    assert status == 130 and out.count("ingested as publication") == 1
+    assert err.splitlines()[-1] == "g287: error: interrupted at file 3 of 3: nothing of it was written; the 2 files before it are done, as listed above"
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(database):
@@ -130,3 +166,38 @@ def test_ctrl_c_while_the_command_line_loads_is_one_line_too():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout) == (130, "")
     assert done.stderr == "g287: error: interrupted while starting; nothing was changed\n"
+
+
+def test_with_a_progress_bar_each_files_line_still_goes_to_standard_output(database, monkeypatch):
+    """The lines are printed while the bar is drawn (so that an interrupted run has said what it kept): with stdout
+    redirected to a file, they must reach the file, not the terminal the bar is on."""
+    import io
+
+    from rich.console import Console
+
+    from g287.cli import registry as registry_cli
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(registry_cli, "err_console", Console(file=terminal, force_terminal=True, width=100))
+    status, out, err = run_g287(database, "ingest", *map(str, THREE))
+    assert status == 0 and out.count("ingested as publication") == 3, (out, err)
+    assert "ingesting" in terminal.getvalue() and "ingested as publication" not in terminal.getvalue()
+
+
+def test_with_a_progress_bar_on_the_terminal_lines_are_printed_above_it(database, monkeypatch, tmp_path):
+    """Printed past the bar's console, a line written while the bar is drawn lands inside the bar."""
+    import io
+
+    from rich.console import Console
+
+    from g287.cli import registry as registry_cli
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(registry_cli, "err_console", Console(file=terminal, force_terminal=True, width=200))
+    monkeypatch.setattr(registry_cli, "console", Console(file=io.StringIO(), force_terminal=True))  # stdout: the same terminal
+    broken = tmp_path / "pendingAgencies05012025am.xlsx"
+    broken.write_bytes(b"not a workbook")
+    status, out, err = run_g287(database, "ingest", str(broken), *map(str, PENDING))
+    shown = terminal.getvalue()
+    assert status == 1 and out == "" and err == "", (out, err)
+    assert shown.count("ingested as publication") == 2 and "g287: error: pendingAgencies05012025am.xlsx" in shown

@@ -228,7 +228,8 @@ def _context_of_command_line(group: click.Group) -> click.Context | None:
 
 
 class Interrupted(Exception):
-    """Ctrl+C during a command, carried past click (which would print a blank line and "Aborted!" instead)."""
+    """Ctrl+C during a command, carried past click (which would print a blank line and "Aborted!" instead); its
+    message, if any, says what the command kept."""
 
 
 class G287Group(click.Group):
@@ -274,10 +275,11 @@ def run_cli(group: click.Group) -> None:
     except G287Error as error:
         click.echo(f"g287: error: {error}", err=True)
         sys.exit(1)
-    except (Interrupted, KeyboardInterrupt):
+    except (Interrupted, KeyboardInterrupt) as interruption:
         # after the terminal's "^C" echo, a line of its own; each file or document is its own transaction
         start = "\n" if sys.stderr.isatty() else ""
-        click.echo(f"{start}g287: error: interrupted; the change in progress was rolled back (those finished before it are kept)", err=True)
+        said = str(interruption) if isinstance(interruption, Interrupted) and interruption.args else ""
+        click.echo(f"{start}g287: error: {said or 'interrupted; the change in progress was rolled back (those finished before it are kept)'}", err=True)
         sys.exit(130)
     except SQLAlchemyError as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]

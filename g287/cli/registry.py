@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import EMPTY_PATH, console, database_option, err_console, json_option, parse_date, print_json, state
+from g287.cli.common import EMPTY_PATH, Interrupted, console, database_option, err_console, json_option, parse_date, print_json, state
 from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
@@ -17,6 +18,24 @@ from g287.registry.batch import expand_paths, ingest_many
 from g287.registry.publications import PublicationInfo, is_date_reference, list_publications, resolve
 from g287.sources.filename import KINDS, parse_published
 from g287.wording import counted
+
+
+def _result_line(r) -> str:
+    if r.status == "unchanged":
+        return f"{r.file}: unchanged — {r.notes[0]}"
+    when = r.published + (f" {r.half}" if r.half else "")
+    return (
+        f"{r.file}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
+        f"{counted(r.listings, 'listing')} from {counted(r.source_rows, 'source row')}, {counted(r.quality_entries, 'quality-register entry', 'quality-register entries')}"
+    )
+
+
+def _interrupted_line(done: int, total: int, where: str) -> str:
+    """What an interrupted ingest did: each file is its own transaction, so the one in progress wrote nothing."""
+    if done >= total:
+        return f"interrupted after the last file: all {total} are done, {where}"
+    before = f"; the {counted(done, 'file')} before it {'is' if done == 1 else 'are'} done, {where}" if done else ""
+    return f"interrupted at file {done + 1} of {total}: nothing of it was written{before}"
 
 
 def register(cli: click.Group) -> None:
@@ -64,31 +83,43 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     db = state().db
     actor = Actor.command_line()
 
+    results = []
+    # How a file's line and an error's are printed: above the progress bar while one is drawn on the terminal.
+    say = {"out": click.echo, "err": lambda line: click.echo(line, err=True)}
+
+    def on_result(path, result):
+        # Each file's line as soon as it is committed: an interrupted run has already said which files it kept.
+        results.append(result)
+        if not as_json:
+            say["out"](_result_line(result))
+
     def on_error(path, error):
         failures.append({"file": str(path), "error": str(error)})
         if not as_json:
-            click.echo(f"g287: error: {error}", err=True)
+            say["err"](f"g287: error: {error}")
 
-    if len(files) > 1 and not as_json and err_console.is_terminal:  # piped, a bar would leave a blank line
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True) as progress:
-            task = progress.add_task("ingesting", total=len(files))
-            results, _errors = ingest_many(
-                db, files, actor, on_result=lambda p, r: progress.advance(task), on_error=lambda p, e: (progress.advance(task), on_error(p, e)), **options
-            )
-    else:
-        results, _errors = ingest_many(db, files, actor, on_error=on_error, **options)
+    try:
+        if len(files) > 1 and not as_json and err_console.is_terminal:  # piped, a bar would leave a blank line
+            bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True, redirect_stdout=False, redirect_stderr=False)
+            with bar as progress:
+                above_the_bar = partial(progress.console.print, markup=False, highlight=False, soft_wrap=True)
+                # A line written to the bar's terminal past its console would land inside the bar. Stdout redirected
+                # (`g287 ingest ... > log`), the files' lines go to the log as they are.
+                say["err"] = above_the_bar
+                if console.is_terminal:
+                    say["out"] = above_the_bar
+                task = progress.add_task("ingesting", total=len(files))
+                ingest_many(
+                    db, files, actor, on_result=lambda p, r: (progress.advance(task), on_result(p, r)), on_error=lambda p, e: (progress.advance(task), on_error(p, e)), **options
+                )
+        else:
+            ingest_many(db, files, actor, on_result=on_result, on_error=on_error, **options)
+    except KeyboardInterrupt:
+        if as_json:
+            print_json({"results": [asdict(r) for r in results], "errors": failures, "interrupted": True})
+        raise Interrupted(_interrupted_line(len(results) + len(failures) - len(unreadable), len(files), "as the JSON lists" if as_json else "as listed above")) from None
     if as_json:
         print_json({"results": [asdict(r) for r in results], "errors": failures})
-    else:
-        for r in results:
-            when = r.published + (f" {r.half}" if r.half else "")
-            if r.status == "unchanged":
-                click.echo(f"{r.file}: unchanged — {r.notes[0]}")
-            else:
-                click.echo(
-                    f"{r.file}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
-                    f"{counted(r.listings, 'listing')} from {counted(r.source_rows, 'source row')}, {counted(r.quality_entries, 'quality-register entry', 'quality-register entries')}"
-                )
     if failures:
         raise click.exceptions.Exit(1)
 
