@@ -154,6 +154,35 @@ def test_the_model_is_passed_on_in_capitals(world):
     assert world("program", "rules", "xyz").one_error_line("MODEL: 'xyz' is not a model: JEM, TFM, WSO")
 
 
+def test_the_command_line_and_the_api_take_a_state_alike(world):
+    """`g287 timeline --state tx` answered while `GET /api/v1/timeline?state=tx` was a 422: both take a state's code
+    in any case with the same entries, and refuse a code no state has with the same words."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from g287.db.engine import Database
+    from g287.web.app import create_app
+
+    database = Database(f"sqlite:///{world.database}")
+    try:
+        with TestClient(create_app(database)) as site:
+            for given in ("tx", "Tx"):
+                printed = world("timeline", "--state", given, "--every", "publication", "--json")
+                answered = site.get("/api/v1/timeline", params={"state": given})
+                assert printed.returncode == 0 and answered.status_code == 200, (printed.stderr, answered.text)
+                assert answered.json()["state"] == "TX" and answered.json()["items"] == json.loads(printed.stdout) != []
+            refused = world("timeline", "--state", "zz")
+            answered = site.get("/api/v1/timeline", params={"state": "zz"})
+    finally:
+        database.dispose()
+    problem = "'zz': not a state's USPS code (AL, AK, ..., WY, DC, PR...)"
+    assert refused.one_error_line(f"--state {problem}"), refused.stderr
+    assert answered.status_code == 422 and answered.json()["error"]["fields"] == [{"field": "state", "message": f"state {problem}"}]
+
+
 # C. Counts worded for their number.
 def test_one_unmatched_county_text(world):
     item = {"state": "TX", "county_text": "Nowhere", "status": "unmatched", "reason": "no such county", "raw_rows": [1], "agencies": ["A"]}

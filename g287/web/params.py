@@ -10,6 +10,8 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from g287.days import DAY_RANGE_PROBLEM, in_day_range
+from g287.errors import G287Error
+from g287.sources.rules import states, usps_code
 
 # The days g287 computes with (g287.days: 1900 to 2199), for every date parameter. The
 # range is checked on the date itself; the pattern says it in the OpenAPI document (a test keeps the two alike).
@@ -37,6 +39,43 @@ def _iso_day(value: Any) -> Any:
 Day = Annotated[dt.date, BeforeValidator(_iso_day), WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN})]
 
 
+def _state_pattern() -> str:
+    """Every state's USPS code in either case of each letter, one class of second letters per first letter
+    (^(?:[Aa][KkLlRrSsZz]|[Cc][AaOoTt]|...)$): ECMAScript's patterns, which JSON Schema uses, have no flag for case."""
+    seconds: dict[str, set[str]] = {}
+    for state in states():
+        seconds.setdefault(state.usps[0], set()).add(state.usps[1])
+    groups = (f"[{first}{first.lower()}][{''.join(c + c.lower() for c in sorted(rest))}]" for first, rest in sorted(seconds.items()))
+    return "^(?:" + "|".join(groups) + ")$"
+
+
+# A state's USPS code, for every parameter that takes one (API, exports, pages): in any case, as `--state` takes it
+# (g287.sources.rules.usps_code), and passed on in capitals, so that an answer echoing it says "TX" for "tx". The
+# pattern admits exactly the codes a state has, so the OpenAPI document says what is accepted and a request it
+# admits is never refused (the schemathesis test generates them); surrounding spaces, which the command line
+# forgives in what a person types, are not in it and are refused.
+STATE_PATTERN = _state_pattern()
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+
+
+def _state_code(value: Any) -> Any:
+    # Two ASCII letters first: str.upper() makes letters of other characters ("\ufb06".upper() is "ST").
+    # The message goes in the error's context, never in its template, where braces in the value would be read.
+    if isinstance(value, str) and _TWO_LETTERS.fullmatch(value):
+        try:
+            return usps_code(value, "state")
+        except G287Error as error:
+            raise PydanticCustomError("state_code", "{problem}", {"problem": str(error)}) from None
+    raise PydanticCustomError("state_code", "{problem}", {"problem": f"state {value!r}: not a state's USPS code (two letters, in any case: TX or tx)"})
+
+
+StateCode = Annotated[
+    str,
+    BeforeValidator(_state_code),
+    WithJsonSchema({"type": "string", "pattern": STATE_PATTERN, "description": "A state's USPS code, in any case (tx is TX); a code no state has is refused (422)"}),
+]
+
+
 def page_limit(default: int, most: int) -> Any:
     """The `limit` of a paged list of the API, described in the OpenAPI document."""
     from fastapi import Query
@@ -54,7 +93,7 @@ def page_offset(order: str) -> Any:
 # The filters every API route describes alike (one text each in the OpenAPI document).
 AS_OF_DESCRIPTION = "The lists in force on this date (default: today: the latest lists)"
 MODEL_DESCRIPTION = "Only this model: JEM (jail enforcement), TFM (task force), WSO (warrant service officer)"
-STATE_DESCRIPTION = "USPS code of the state: its figures only"
+STATE_DESCRIPTION = "USPS code of the state, in any case (answered in capitals): its figures only"
 
 
 def described(text: str) -> Any:

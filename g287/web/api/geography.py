@@ -17,7 +17,7 @@ from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
 from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, described, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, StateCode, described, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
 Vintage = Literal["2000", "2010", "2020", "2022"]
@@ -122,7 +122,7 @@ class CountyPage(BaseModel):
 def counties(
     request: Request,
     as_of: Optional[Day] = AS_OF,
-    state: Optional[schemas.StateCode] = described(STATE_DESCRIPTION),
+    state: Optional[StateCode] = described(STATE_DESCRIPTION),
     model: Optional[schemas.Model] = MODEL,
     vintage: Optional[Vintage] = VINTAGE,
     with_agreements: bool = Query(False, description="Only counties where a participating or pending listing is located"),

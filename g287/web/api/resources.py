@@ -31,7 +31,7 @@ from g287.sources.rules import states
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, described, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, StateCode, described, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -60,7 +60,7 @@ class ListParameters:
     def __init__(
         self,
         as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: the latest)"),
-        state: Optional[schemas.StateCode] = Query(None, description="USPS code of the state"),
+        state: Optional[StateCode] = Query(None, description="USPS code of the state, in any case (answered in capitals)"),
         county: Optional[str] = Query(
             None,
             max_length=100,
@@ -308,7 +308,7 @@ def state_list(request: Request, as_of: Optional[Day] = described(AS_OF_DESCRIPT
 def series(
     request: Request,
     kind: schemas.Kind = Query("participating", description="The list whose publications are given"),
-    state: Optional[schemas.StateCode] = described(STATE_DESCRIPTION),
+    state: Optional[StateCode] = described(STATE_DESCRIPTION),
     model: Optional[schemas.Model] = described(MODEL_DESCRIPTION),
 ):
     with site_of(request).read() as session:

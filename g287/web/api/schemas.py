@@ -7,13 +7,11 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from g287.sources.rules import states
 
 Model = Literal["JEM", "TFM", "WSO"]
 AgencyType = Literal["county", "municipality", "state_agency", "other"]
 Status = Literal["participating", "pending", "listed", "all"]
 Kind = Literal["participating", "pending"]
-StateCode = Literal[tuple(s.usps for s in states())]  # type: ignore[valid-type]
 QualityCategory = Literal["not_a_listing", "duplicate", "repaired", "unknown", "note"]
 
 

@@ -17,25 +17,23 @@ from g287.geo.store import county_of_agency
 from g287.history.agency import agency_history, live_agency
 from g287.history.lifecycle import end_after_default
 from g287.registry.queries import Filters, agencies_as_of, county_filter, publications_in_force
-from g287.sources.rules import states
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.resources import COUNTY_PATTERN
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, selected_date, state_choices
 from g287.web.render import render
-from g287.web.params import Day
+from g287.web.params import Day, StateCode
 from g287.wording import counted
 
 router = APIRouter()
 PAGE_SIZE = 100
-StateChoice = Optional[Literal[tuple(s.usps for s in states())]]  # type: ignore[valid-type]
 
 
 @router.get("/agencies")
 def agency_list(
     request: Request,
     as_of: Optional[Day] = AsOf,
-    state: StateChoice = None,
+    state: Optional[StateCode] = None,
     model: ModelChoice = None,
     type: Optional[Literal["county", "municipality", "state_agency", "other"]] = None,
     county: Optional[str] = Query(None, max_length=100),

@@ -34,7 +34,7 @@ from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
 from g287.web.app import site_of
 from g287.web.http import not_modified
-from g287.web.params import Day
+from g287.web.params import Day, StateCode
 
 router = APIRouter(prefix="/exports")
 
@@ -182,7 +182,7 @@ def states_download(request: Request, as_of: Optional[Day] = Query(None), model:
 def counties_download(
     request: Request,
     as_of: Optional[Day] = Query(None),
-    state: Optional[schemas.StateCode] = Query(None),
+    state: Optional[StateCode] = Query(None),
     model: Optional[schemas.Model] = Query(None),
     vintage: Optional[Vintage] = VINTAGE,
 ):
