@@ -4,8 +4,11 @@ site. Thin layers over g287.documents (README, section documents)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import html
 import re
+from email.utils import format_datetime
 from typing import Optional
 
 from fastapi import APIRouter, Path, Query, Request
@@ -18,6 +21,7 @@ from g287.documents.workbook_copy import served_copy
 from g287.errors import G287Error, NotFound
 from g287.exports.disposition import content_disposition
 from g287.web.app import site_of
+from g287.web.http import not_modified
 from g287.web.render import render
 from g287.wording import counted
 
@@ -28,7 +32,13 @@ _SHA = re.compile(r"^[0-9a-f]{64}$")
 _FILE = re.compile(r"^(?P<sha>[0-9a-f]{64})(?P<extension>\.[a-z]{2,5})$")
 # An archived file is served as a download in a sandbox: whatever it holds (a PDF's script, an HTML page) never
 # runs with the site's origin.
-FILE_HEADERS = {"content-security-policy": "sandbox; default-src 'none'", "x-content-type-options": "nosniff", "cache-control": "no-store"}
+# The archive keeps each file under its SHA-256 and never replaces one (g287.documents.archive), so a file's address
+# always gives the same bytes: a client that holds them is answered 304 (their ETag is their SHA-256). Yet no-cache
+# rather than a max-age: the archive may withdraw a file (the address is then a 404, which a kept copy would hide),
+# and a workbook is served as the copy fit to publish that this version of g287 makes, which a later version may
+# make with less in it about people. Asking again costs a 304 without the body; every file here is public (the
+# workflow's private documents are served by its own routes, "private, no-store": g287.web.program.core).
+FILE_HEADERS = {"content-security-policy": "sandbox; default-src 'none'", "x-content-type-options": "nosniff", "cache-control": "no-cache"}
 
 
 def marked_snippet(snippet_html: str) -> Markup:
@@ -80,7 +90,17 @@ def document_page_or_file(request: Request, name: str = Path(max_length=80)):
         raise NotFound(f"no document {name!r}")
     # The name comes from ICE's links (any character): an ASCII fallback and the exact name, never raw in the header.
     disposition = content_disposition(stored.download_name, "inline" if stored.media_type == "application/pdf" else "attachment")
-    headers = {**FILE_HEADERS, "content-disposition": disposition}
     if stored.kind == "workbook":  # one archived as published by an earlier version may name the people who saved it
-        return Response(served_copy(stored.path), media_type=stored.media_type, headers=headers)
-    return FileResponse(stored.path, media_type=stored.media_type, headers=headers)
+        copy = served_copy(stored.path)
+        # The copy's own digest: the same as the archived file's for a copy this version archived, another for one
+        # it makes of a workbook archived as ICE published it. No Last-Modified: the copy is as old as this version.
+        validators = {"etag": f'"{hashlib.sha256(copy).hexdigest()}"'}
+        if not_modified(request.scope, validators["etag"].encode(), None):
+            return Response(status_code=304, headers={**FILE_HEADERS, **validators})
+        return Response(copy, media_type=stored.media_type, headers={**FILE_HEADERS, **validators, "content-disposition": disposition})
+    # Served byte for byte: the archive's digest is the file's, and it has not changed since it was archived.
+    archived = dt.datetime.fromtimestamp(stored.path.stat().st_mtime, dt.timezone.utc)
+    validators = {"etag": f'"{found["sha"]}"', "last-modified": format_datetime(archived, usegmt=True)}
+    if not_modified(request.scope, validators["etag"].encode(), archived):
+        return Response(status_code=304, headers={**FILE_HEADERS, **validators})
+    return FileResponse(stored.path, media_type=stored.media_type, headers={**FILE_HEADERS, **validators, "content-disposition": disposition})
