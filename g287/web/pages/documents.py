@@ -34,10 +34,10 @@ _FILE = re.compile(r"^(?P<sha>[0-9a-f]{64})(?P<extension>\.[a-z]{2,5})$")
 # runs with the site's origin.
 # The archive keeps each file under its SHA-256 and never replaces one (g287.documents.archive), so a file's address
 # always gives the same bytes: a client that holds them is answered 304 (their ETag is their SHA-256). Yet no-cache
-# rather than a max-age: the archive may withdraw a file (the address is then a 404, which a kept copy would hide),
-# and a workbook is served as the copy fit to publish that this version of g287 makes, which a later version may
-# make with less in it about people. Asking again costs a 304 without the body; every file here is public (the
-# workflow's private documents are served by its own routes, "private, no-store": g287.web.program.core).
+# rather than a max-age: a file may leave the archive (taken out by its operator, the address is then a 404 that a
+# kept copy would hide), and a workbook is served as the copy fit to publish that this version of g287 makes, which
+# a later version may make with less in it about people. Asking again costs a 304 without the body. Every file
+# here is public: the workflow's private documents have routes of their own, "private, no-store" (g287.web.program).
 FILE_HEADERS = {"content-security-policy": "sandbox; default-src 'none'", "x-content-type-options": "nosniff", "cache-control": "no-cache"}
 
 
@@ -92,15 +92,16 @@ def document_page_or_file(request: Request, name: str = Path(max_length=80)):
     disposition = content_disposition(stored.download_name, "inline" if stored.media_type == "application/pdf" else "attachment")
     if stored.kind == "workbook":  # one archived as published by an earlier version may name the people who saved it
         copy = served_copy(stored.path)
-        # The copy's own digest: the same as the archived file's for a copy this version archived, another for one
-        # it makes of a workbook archived as ICE published it. No Last-Modified: the copy is as old as this version.
-        validators = {"etag": f'"{hashlib.sha256(copy).hexdigest()}"'}
-        if not_modified(request.scope, validators["etag"].encode(), None):
-            return Response(status_code=304, headers={**FILE_HEADERS, **validators})
-        return Response(copy, media_type=stored.media_type, headers={**FILE_HEADERS, **validators, "content-disposition": disposition})
-    # Served byte for byte: the archive's digest is the file's, and it has not changed since it was archived.
-    archived = dt.datetime.fromtimestamp(stored.path.stat().st_mtime, dt.timezone.utc)
-    validators = {"etag": f'"{found["sha"]}"', "last-modified": format_datetime(archived, usegmt=True)}
-    if not_modified(request.scope, validators["etag"].encode(), archived):
+        # Tagged by the copy's own digest: the archived file's for a copy this version archived, another for one it
+        # makes of a workbook archived as ICE published it. No Last-Modified: the copy is as old as this version.
+        etag, archived = f'"{hashlib.sha256(copy).hexdigest()}"', None
+    else:  # served byte for byte: the digest in its address is the file's, unchanged since it was archived
+        copy, etag = None, f'"{found["sha"]}"'
+        archived = dt.datetime.fromtimestamp(stored.path.stat().st_mtime, dt.timezone.utc)
+    validators = {"etag": etag, **({"last-modified": format_datetime(archived, usegmt=True)} if archived else {})}
+    if not_modified(request.scope, etag.encode(), archived):
         return Response(status_code=304, headers={**FILE_HEADERS, **validators})
-    return FileResponse(stored.path, media_type=stored.media_type, headers={**FILE_HEADERS, **validators, "content-disposition": disposition})
+    headers = {**FILE_HEADERS, **validators, "content-disposition": disposition}
+    if copy is not None:
+        return Response(copy, media_type=stored.media_type, headers=headers)
+    return FileResponse(stored.path, media_type=stored.media_type, headers=headers)
