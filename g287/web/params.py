@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from g287.catalog import MODEL_CODES
 from g287.days import DAY_RANGE_PROBLEM, in_day_range
 from g287.errors import G287Error
 from g287.sources.rules import states, usps_code
@@ -73,6 +74,29 @@ StateCode = Annotated[
     str,
     BeforeValidator(_state_code),
     WithJsonSchema({"type": "string", "pattern": STATE_PATTERN, "description": "A state's USPS code, in any case (tx is TX); a code no state has is refused (422)"}),
+]
+
+
+def _either_case(code: str) -> str:
+    return "".join(f"[{letter}{letter.lower()}]" for letter in code)
+
+
+# A model's code (JEM, TFM, WSO), for every parameter that takes one: in any case, as `--model` takes it, and passed
+# on in capitals. The pattern admits exactly the three codes, each letter in either case (JSON Schema's patterns have
+# no flag for case).
+MODEL_PATTERN = "^(?:" + "|".join(_either_case(code) for code in MODEL_CODES) + ")$"
+
+
+def _model_code(value: Any) -> Any:
+    if isinstance(value, str) and value.isascii() and value.upper() in MODEL_CODES:
+        return value.upper()
+    raise PydanticCustomError("model_code", "{problem}", {"problem": f"model {value!r}: not a model: {', '.join(MODEL_CODES)} (in any case)"})
+
+
+ModelCode = Annotated[
+    str,
+    BeforeValidator(_model_code),
+    WithJsonSchema({"type": "string", "pattern": MODEL_PATTERN, "description": "A model's code, in any case (jem is JEM): JEM, TFM or WSO"}),
 ]
 
 

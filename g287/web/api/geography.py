@@ -17,7 +17,7 @@ from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
 from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, StateCode, described, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
 Vintage = Literal["2000", "2010", "2020", "2022"]
@@ -77,7 +77,7 @@ class Coverage(BaseModel):
 
 
 @router.get("/coverage", response_model=Coverage, summary="Counties and states with participating agencies, as of a date")
-def coverage(request: Request, as_of: Optional[Day] = AS_OF, vintage: Optional[Vintage] = VINTAGE, model: Optional[schemas.Model] = MODEL):
+def coverage(request: Request, as_of: Optional[Day] = AS_OF, vintage: Optional[Vintage] = VINTAGE, model: Optional[ModelCode] = MODEL):
     with site_of(request).read() as session:
         # An empty registry (a fresh install) or a date before the first list is not a missing resource: the answer
         # is the same shape with nothing covered, as /stats answers with a null participating list.
@@ -123,7 +123,7 @@ def counties(
     request: Request,
     as_of: Optional[Day] = AS_OF,
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
-    model: Optional[schemas.Model] = MODEL,
+    model: Optional[ModelCode] = MODEL,
     vintage: Optional[Vintage] = VINTAGE,
     with_agreements: bool = Query(False, description="Only counties where a participating or pending listing is located"),
     limit: int = page_limit(500, 5000),
@@ -182,7 +182,7 @@ def county(
     request: Request,
     fips: str = Path(pattern=r"^\d{5}$", description="The county's five-digit FIPS code"),
     as_of: Optional[Day] = AS_OF,
-    model: Optional[schemas.Model] = MODEL,
+    model: Optional[ModelCode] = MODEL,
 ):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)

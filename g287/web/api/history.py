@@ -18,7 +18,7 @@ from g287.registry.publications import resolve
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, ErrorBody, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, StateCode, described
+from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described
 
 router = APIRouter(prefix=API_PREFIX, tags=["history"], responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "A request the data cannot answer (named in the message)"}})
 Dates = list[Optional[str]]
@@ -147,7 +147,7 @@ class Timeline(BaseModel):
 def timeline(
     request: Request,
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
-    model: Optional[schemas.Model] = described(MODEL_DESCRIPTION),
+    model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
     every: Literal["day", "week", "month", "publication"] = Query("publication", description="One entry per day, week, month end, or publication date"),
     from_: Optional[Day] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry; a first date after the last is refused (422)"),
     to: Optional[Day] = Query(None, description="Last date (default: the latest publication)"),

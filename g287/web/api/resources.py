@@ -31,7 +31,7 @@ from g287.sources.rules import states
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, StateCode, described, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -67,7 +67,7 @@ class ListParameters:
             pattern=COUNTY_PATTERN,
             description="A county's FIPS code (five digits: the listings located in it by county matching); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing and the word County ignored)",
         ),
-        model: Optional[schemas.Model] = described(MODEL_DESCRIPTION),
+        model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
         status: schemas.Status = Query("participating", description="participating, pending, listed (either list) or all (every agreement known, with its status on the date)"),
         limit: int = page_limit(100, 1000),
@@ -309,7 +309,7 @@ def series(
     request: Request,
     kind: schemas.Kind = Query("participating", description="The list whose publications are given"),
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
-    model: Optional[schemas.Model] = described(MODEL_DESCRIPTION),
+    model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
 ):
     with site_of(request).read() as session:
         items = figures_by_publication(session, kind, Filters(state=state, model=model))

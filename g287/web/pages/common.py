@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Literal, Optional
+from typing import Optional
 
 from fastapi import Query
 from sqlalchemy.orm import Session
@@ -19,11 +19,12 @@ from g287.registry.figures import MODELS
 from g287.registry.publications import label, list_publications
 from g287.registry.queries import agencies_as_of
 from g287.sources.rules import states
+from g287.web.params import ModelCode
 from g287.web.render import url
 from g287.web.svg import linked_map, safe_svg, time_chart
 from g287.wording import counted, noun
 
-ModelChoice = Optional[Literal["JEM", "TFM", "WSO"]]
+ModelChoice = Optional[ModelCode]  # any case, as the API and --model take it
 AsOf = Query(None, description="The lists in force on this date")
 
 

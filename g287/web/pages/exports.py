@@ -28,13 +28,12 @@ from g287.exports.snapshot import write_snapshot
 from g287.registry.counties import county_fips_of_texts
 from g287.registry.publications import in_force
 from g287.registry.queries import InForce, agreements_as_of, publications_in_force
-from g287.web.api import schemas
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
 from g287.web.app import site_of
 from g287.web.http import not_modified
-from g287.web.params import Day, StateCode
+from g287.web.params import Day, ModelCode, StateCode
 
 router = APIRouter(prefix="/exports")
 
@@ -170,7 +169,7 @@ GEOJSON = "application/geo+json"
 
 
 @router.get("/states.geojson")
-def states_download(request: Request, as_of: Optional[Day] = Query(None), model: Optional[schemas.Model] = Query(None)):
+def states_download(request: Request, as_of: Optional[Day] = Query(None), model: Optional[ModelCode] = Query(None)):
     """Every state with its figures as of a date (WGS 84 geometry recovered from the map shapes)."""
     with site_of(request).read() as session:
         body = states_geojson(session, publications_in_force(session, as_of), model)
@@ -183,7 +182,7 @@ def counties_download(
     request: Request,
     as_of: Optional[Day] = Query(None),
     state: Optional[StateCode] = Query(None),
-    model: Optional[schemas.Model] = Query(None),
+    model: Optional[ModelCode] = Query(None),
     vintage: Optional[Vintage] = VINTAGE,
 ):
     """Every county (of a state) with its figures as of a date."""

@@ -26,7 +26,7 @@ from g287.web.program import schemas
 from g287.web.program.core import UNKNOWN_FIELD, FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, issue_seed, set_session_cookie
 from g287.web.program.moas import refuse_oversized_upload
 from g287.web.program.public import registry_figures
-from g287.web.params import Day
+from g287.web.params import Day, ModelCode
 
 PREFIX = f"{API_PREFIX}/program"
 router = APIRouter(prefix=PREFIX, tags=["program workflow"], route_class=PrivateRoute, responses=schemas.ERRORS)
@@ -346,7 +346,7 @@ def revoke(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_t
 
 
 @router.get("/authorized", response_model=list[schemas.AuthorizedOfficer], summary="Officers authorized on a date, per agency and model")
-def authorized(request: Request, as_of: Optional[Day] = None, agency_id: FilterId = None, model: Optional[schemas.Model] = None):
+def authorized(request: Request, as_of: Optional[Day] = None, agency_id: FilterId = None, model: Optional[ModelCode] = None):
     return read(request, lambda s, a: training.authorized_officers(s, a, as_of=as_of, agency_id=agency_id, model=model))
 
 
