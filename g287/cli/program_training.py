@@ -1,0 +1,63 @@
+"""`g287 program refresher | renew | revoke`: keeping a certified officer's authorization, from the command line
+(which acts as the administrator). `program due` lists the refreshers and renewals that fall due; these record
+them, as the nominee's page and the program API do. Thin wrappers over g287.program.training."""
+
+from __future__ import annotations
+
+import click
+
+from g287 import days
+from g287.cli.common import RECORD_ID, database_option, json_option, parse_date, print_json, state
+from g287.cli.program import admin, program
+from g287.program import nominees, training
+
+
+def register(cli: click.Group) -> None:
+    """The commands join `g287 program` (g287.cli.program) when this module is imported."""
+
+
+def _recorded(nominee_id: int, as_json: bool, line: str) -> None:
+    if as_json:
+        with state().db.session() as session:
+            print_json(nominees.nominee_detail(session, admin(), nominee_id)["certification"])
+    else:
+        click.echo(line)
+
+
+@program.command("refresher")
+@click.argument("nominee_id", type=RECORD_ID)
+@click.option("--on", "completed_on", metavar="YYYY-MM-DD", help="When the refresher training was completed (default: today).")
+@json_option
+@database_option
+def refresher_command(nominee_id, completed_on, as_json):
+    """Record a certified officer's refresher training; the next one falls due after the course's interval."""
+    with state().db.session(writing=True) as session:
+        c = training.record_refresher(session, admin(), nominee_id, completed_on=parse_date(completed_on, "--on") or days.today())
+        line = f"nominee {nominee_id}: refresher completed on {c.last_refresher_on}; next due {c.refresher_due_on}"
+    _recorded(nominee_id, as_json, line)
+
+
+@program.command("renew")
+@click.argument("nominee_id", type=RECORD_ID)
+@click.option("--on", "renewed_on", metavar="YYYY-MM-DD", help="When ICE renewed the certification (default: today).")
+@json_option
+@database_option
+def renew_command(nominee_id, renewed_on, as_json):
+    """Renew a certification before it expires: a new period runs from that day (eligibility and MOA re-checked)."""
+    with state().db.session(writing=True) as session:
+        c = training.renew_certification(session, admin(), nominee_id, renewed_on=parse_date(renewed_on, "--on") or days.today())
+        line = f"nominee {nominee_id}: certification renewed on {c.renewed_on}; expires {c.expires_on}"
+    _recorded(nominee_id, as_json, line)
+
+
+@program.command("revoke")
+@click.argument("nominee_id", type=RECORD_ID)
+@click.option("--on", "revoked_on", metavar="YYYY-MM-DD", help="When the authorization was revoked (default: today).")
+@json_option
+@database_option
+def revoke_command(nominee_id, revoked_on, as_json):
+    """Revoke an officer's authorization while it runs."""
+    with state().db.session(writing=True) as session:
+        c = training.revoke(session, admin(), nominee_id, revoked_on=parse_date(revoked_on, "--on") or days.today())
+        line = f"nominee {nominee_id}: authorization revoked on {c.revoked_on}"
+    _recorded(nominee_id, as_json, line)

@@ -1,0 +1,59 @@
+"""`g287 program refresher | renew | revoke`: `program due` listed refreshers and renewals the command line could not
+record (only the nominee's page and the API could). They record them through the same service functions, with bad
+input answered in one line and exit status 1."""
+
+import datetime as dt
+import json
+
+from tests.program import test_cli
+from tests.program.world import SIGNED_PDF
+
+g287 = test_cli.g287  # the fixture: each command run as the entry point runs it
+
+
+def _certified_officer(g287, today: str) -> int:
+    g287("demo")
+    (application,) = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)
+    moa_id = application["moas"][0]["id"]
+    g287("program", "draft", moa_id)
+    g287("program", "record", moa_id, "--pdf", SIGNED_PDF, "--signed-on", today, "--signatory", "agency:Robin Sample:Chief of Police", "--signatory", "ICE:Lee Official:Field Office Director")
+    nominee = json.loads(g287("program", "nominate", moa_id, "--name", "Quinn Example", "--citizen", "--enforced-laws", "--service", "2015-01-01", "--json").stdout)["id"]
+    g287("program", "background", nominee, "--result", "passed", "--on", today)
+    g287("program", "enrol", nominee)
+    g287("program", "exam", nominee, "--score", "90")
+    g287("program", "certify", nominee)
+    return nominee
+
+
+def test_refresher_renewal_and_revocation_from_the_command_line(g287, tmp_path, deferred_writes):
+    today = dt.date.today()
+    nominee = _certified_officer(g287, today.isoformat())
+    refused = g287("program", "refresher", nominee, "--on", (today + dt.timedelta(days=1)).isoformat(), ok=False)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "completed_on" in refused.stderr and refused.stdout == ""
+    done = g287("program", "refresher", nominee).stdout
+    certification = json.loads(g287("program", "nominee", nominee, "--json").stdout)["certification"]
+    assert certification["last_refresher_on"] == today.isoformat()
+    assert done.strip() == f"nominee {nominee}: refresher completed on {today}; next due {certification['refresher_due_on']}"
+    renewed = json.loads(g287("program", "renew", nominee, "--on", today.isoformat(), "--json").stdout)
+    assert renewed["expires_on"] == certification["expires_on"] and renewed["revoked_on"] is None  # renewed on the day it began
+    def authorized() -> set[int]:
+        return {o["nominee_id"] for o in json.loads(g287("program", "authorized", "--json").stdout)}
+
+    assert nominee in authorized()
+    assert g287("program", "revoke", nominee).stdout.strip() == f"nominee {nominee}: authorization revoked on {today}"
+    assert nominee not in authorized()
+    again = g287("program", "revoke", nominee, ok=False)
+    assert again.returncode == 1 and again.stderr.strip() == f"g287: error: nominee {nominee}'s authorization was revoked on {today}"
+    events = [e["action"] for e in json.loads(g287("audit", "--json", "--action", "training.").stdout)]
+    assert {"training.record_refresher", "training.revoke"} <= set(events)
+
+
+def test_a_nominee_never_certified_has_nothing_to_keep_up(g287):
+    g287("demo")
+    nominees = json.loads(g287("program", "nominees", "--json").stdout)
+    uncertified = next(n["id"] for n in nominees if n["standing"] == "passed")  # passed the course, not certified yet
+    for command in ("refresher", "renew", "revoke"):
+        refused = g287("program", command, uncertified, ok=False)
+        assert refused.returncode == 1 and refused.stderr.strip() == f"g287: error: nominee {uncertified} is not certified", refused.stderr
+    missing = g287("program", "renew", 999999, ok=False)
+    assert missing.returncode == 1 and missing.stderr.strip() == "g287: error: no nominee with id 999999"
