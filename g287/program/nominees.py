@@ -3,11 +3,18 @@ eligibility with the reason for every rule not met.
 
 Personal data: only users of the nominee's agency, program officers and administrators can read or change a
 nominee (see data/rules/access/program.toml); nothing here is used by the public views.
+
+One officer is one nominee of an MOA at a time. Nominees carry no identifier but their name, and two officers may
+share one: a nomination (or a rename) giving an MOA two nominees of one name at once (compared as a person reads
+it: g287.registry.names.person_key) is refused, unless the caller confirms that the officer is a namesake of each,
+a different person (`namesake_of`, recorded in the audit event). A nominee who has left the MOA (see left_on) may
+be nominated again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +26,8 @@ from g287.errors import AccessDenied
 from g287.program import records
 from g287.program.moas import get_moa, participating
 from g287.program.rules import Eligibility, evaluate
-from g287.program.validation import Checker, Conflict, day_argument
+from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
+from g287.registry.names import person_key
 
 MAX_PERIODS = 20
 NOT_GIVEN = object()
@@ -30,6 +38,78 @@ def get_nominee(session: Session, actor: Actor, nominee_id: int, action: str = "
     g287.program.records). For a change, locked until the change is committed (see moas.get_moa: two changes at
     once take turns instead of one writing over the other)."""
     return records.find(session, actor, Nominee, nominee_id, read="nominee.read", action=action, missing=f"no nominee with id {nominee_id}", lock=not action.endswith(".read"))
+
+
+class SameName(Conflict):
+    """A nomination or a rename that would give an MOA two nominees of one name at once. `namesakes`: the other
+    nominees, each {"id", "nominated_on", "left_on"} (None while still on the MOA), for a form to offer the
+    confirmation (namesake_of)."""
+
+    def __init__(self, moa_id: int, namesakes: list[dict]):
+        self.namesakes = namesakes
+        named = "; ".join(f"nominee {n['id']} (nominated on {n['nominated_on']}, " + (f"on the MOA until {n['left_on']})" if n["left_on"] else "still on the MOA)") for n in namesakes)
+        ids = " and ".join(str(n["id"]) for n in namesakes)
+        super().__init__(
+            f"MOA {moa_id} already has a nominee of this name: {named}. One officer is not nominated twice to an MOA: if this is a different person "
+            f"of the same name, confirm that they are a namesake of nominee{'s' if len(namesakes) > 1 else ''} {ids}"
+        )
+
+
+def left_on(session: Session, nominee: Nominee) -> dt.date | None:
+    """The day the nominee leaves (or left) the MOA, None while nothing ends their nomination. A nominee has no
+    withdrawal of their own: the nomination ends with the MOA's termination, or with the standing no later step
+    undoes (training.standing): disqualified on the day of the examination that disqualified them, revoked on the
+    revocation's day, expired on the certification's expiry (renewed before it, the expiry moves; lapsed, it is not
+    renewed, and the officer is nominated again to train anew). A certification's expiry still to come is that day
+    too: the officer is on the MOA until then."""
+    ends = [session.get(ProgramMoa, nominee.moa_id).terminated_on]
+    enrolment = session.scalars(select(Enrolment).where(Enrolment.nominee_id == nominee.id)).first()
+    if enrolment is not None and enrolment.status == "disqualified":
+        ends.append(enrolment.finished_on)
+    certification = session.scalars(select(Certification).where(Certification.nominee_id == nominee.id)).first()
+    if certification is not None:
+        ends.append(certification.revoked_on or certification.expires_on)
+    return min((end for end in ends if end is not None), default=None)
+
+
+def namesake_ids(namesake_of: Iterable[int] | None) -> list[int]:
+    """The nominee ids a caller confirms as namesakes, each once, in order; InvalidInput unless each is an id."""
+    given = list(namesake_of or ())
+    if any(isinstance(item, bool) or not isinstance(item, int) for item in given):
+        raise InvalidInput({"namesake_of": "expected nominee ids"})
+    return sorted(set(given))
+
+
+def same_name_check(
+    session: Session, actor: Actor, moa_id: int, name: str, start: dt.date, until: dt.date | None, namesake_of: Iterable[int], *, today: dt.date, other_than: int | None = None
+) -> list[int]:
+    """Refuse (SameName) a nominee of `name` on the MOA from `start` until `until` (None: no end) while another
+    nominee of that name is on it, unless `namesake_of` names each such nominee: the caller confirms that the
+    officer is a different person. Returns the ids confirmed, for the audit event. An id in `namesake_of` that is no
+    such nominee (another name, another MOA, one who left before, one the actor may not read: one answer for all)
+    is invalid input: the audit event would confirm a namesake of nobody."""
+    key = person_key(name)
+    query = select(Nominee).where(Nominee.moa_id == moa_id).order_by(Nominee.id)
+    if other_than is not None:
+        query = query.where(Nominee.id != other_than)
+    alongside = []
+    for other in session.scalars(query):
+        # Only a nominee the actor may read is counted, so that a refusal never tells of one they may not. Under the
+        # access rules as they are, whoever may nominate to an MOA or rename its nominees may read all of them.
+        if person_key(other.full_name) != key or not allowed(actor, "nominee.read", other):
+            continue
+        other_left = left_on(session, other)
+        if (other_left is None or start < other_left) and (until is None or other.nominated_on < until):
+            gone = other_left is not None and other_left <= today  # a certification's expiry to come is not told as a departure
+            alongside.append({"id": other.id, "nominated_on": other.nominated_on.isoformat(), "left_on": other_left.isoformat() if gone else None})
+    confirmed = namesake_ids(namesake_of)
+    stray = [given for given in confirmed if given not in {other["id"] for other in alongside}]
+    if stray:
+        raise InvalidInput({"namesake_of": f"nominee {stray[0]} is no nominee of this name on MOA {moa_id} at the same time"})
+    unconfirmed = [other for other in alongside if other["id"] not in confirmed]
+    if unconfirmed:
+        raise SameName(moa_id, unconfirmed)
+    return confirmed
 
 
 def facts_of(nominee: Nominee) -> dict:
@@ -71,11 +151,13 @@ def nominate(
     enforced_jurisdiction_laws: bool | None = None,
     service_periods: list | None = None,
     nominated_on=None,
+    namesake_of: Iterable[int] = (),
     today: dt.date | None = None,
 ) -> Nominee:
     """Nominate an officer to a participating MOA of the agency, today or on a past day when the MOA was in effect
     (`nominated_on`, to record older history). The nominee is recorded even when not (yet) eligible; eligibility is decided by the rules
-    whenever it is asked for, and enrolment requires it."""
+    whenever it is asked for, and enrolment requires it. Refused while a nominee of the same name is on the MOA,
+    unless `namesake_of` lists them (see same_name_check)."""
     moa = get_moa(session, actor, moa_id, "nominee.create", changing=True)  # a termination at the same moment waits, or is waited for
     today = today or days.today()
     check = Checker()
@@ -92,6 +174,8 @@ def nominate(
     laws = check.boolean("enforced_jurisdiction_laws", enforced_jurisdiction_laws)
     periods = check_periods(check, service_periods, today)
     check.done()
+    # The MOA is locked (get_moa above): a nomination or a rename of the same name at the same moment waits.
+    namesakes = same_name_check(session, actor, moa.id, name, day, None, namesake_of, today=today)
     nominee = Nominee(
         moa_id=moa.id,
         agency_id=moa.agency_id,
@@ -105,13 +189,26 @@ def nominate(
     )
     session.add(nominee)
     session.flush()
-    audit.record(session, actor, "nominee.create", "nominee", nominee.id, after={"moa_id": moa.id, "nominated_on": day.isoformat(), **facts_of(nominee)})
+    confirmation = {"namesake_of": namesakes} if namesakes else {}
+    audit.record(session, actor, "nominee.create", "nominee", nominee.id, after={"moa_id": moa.id, "nominated_on": day.isoformat(), **facts_of(nominee), **confirmation})
     return nominee
 
 
-def update_nominee(session: Session, actor: Actor, nominee_id: int, *, full_name=NOT_GIVEN, us_citizen=NOT_GIVEN, enforced_jurisdiction_laws=NOT_GIVEN, service_periods=NOT_GIVEN, today: dt.date | None = None) -> Nominee:
+def update_nominee(
+    session: Session,
+    actor: Actor,
+    nominee_id: int,
+    *,
+    full_name=NOT_GIVEN,
+    us_citizen=NOT_GIVEN,
+    enforced_jurisdiction_laws=NOT_GIVEN,
+    service_periods=NOT_GIVEN,
+    namesake_of: Iterable[int] | None = (),
+    today: dt.date | None = None,
+) -> Nominee:
     """Change the facts the agency attests (only those given). A certified officer whose facts no longer meet the
-    rules stops being authorized."""
+    rules stops being authorized. A new name is refused as a nomination is, while another nominee of that name is
+    on the MOA at the same time as this one, unless `namesake_of` lists them (see same_name_check)."""
     nominee = get_nominee(session, actor, nominee_id, "nominee.update")
     today = today or days.today()
     check = Checker()
@@ -136,10 +233,21 @@ def update_nominee(session: Session, actor: Actor, nominee_id: int, *, full_name
         # Nothing given, or the form sent again as it is: no change, so no event whose values before and after are
         # the same.
         return nominee
+    namesakes = []
+    renamed = "full_name" in changes and person_key(changes["full_name"]) != person_key(nominee.full_name)
+    if namesake_ids(namesake_of) and not renamed:
+        raise InvalidInput({"namesake_of": "a namesake is confirmed with a new name only"})
+    if renamed:
+        # Another spelling of the same name (case, accents) moves the nominee beside no one new. Otherwise the MOA
+        # is locked, as a nomination locks it: two renames (or a rename and a nomination) to one name at the same
+        # moment take turns, the second seeing the first.
+        session.get(ProgramMoa, nominee.moa_id, with_for_update=True, populate_existing=True)
+        namesakes = same_name_check(session, actor, nominee.moa_id, changes["full_name"], nominee.nominated_on, left_on(session, nominee), namesake_of, today=today, other_than=nominee.id)
     for key, value in changes.items():
         setattr(nominee, key, value)
     session.flush()
-    audit.record(session, actor, "nominee.update", "nominee", nominee.id, before=before, after=facts_of(nominee))
+    confirmation = {"namesake_of": namesakes} if namesakes else {}
+    audit.record(session, actor, "nominee.update", "nominee", nominee.id, before=before, after={**facts_of(nominee), **confirmation})
     return nominee
 
 

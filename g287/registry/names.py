@@ -20,3 +20,8 @@ def agency_key(name: str) -> str:
         text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
     return _NON_WORD.sub(" ", text).strip()
+
+
+# A person's name (a nominee's: g287.program.nominees) is spelled in the same different ways, and compared by the
+# same key: "John  O'Neil", "john oneil" and "JOHN O’NEIL" are one name, and "José" is "Jose".
+person_key = agency_key

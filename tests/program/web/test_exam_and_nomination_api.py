@@ -76,7 +76,8 @@ def test_a_nomination_carries_its_date_through_the_api_and_the_form(site):
     body = {"full_name": "Dee Dated", "us_citizen": True, "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2010-01-01"}]}
     response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json={**body, "nominated_on": nominated_on}, headers={"X-CSRF-Token": token_of(agency)})
     assert response.status_code == 201 and response.json()["nominated_on"] == nominated_on, response.text
-    response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json=body, headers={"X-CSRF-Token": token_of(agency)})
+    # Another officer: the first is on the MOA, and one officer is not nominated twice.
+    response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json={**body, "full_name": "Tod Today"}, headers={"X-CSRF-Token": token_of(agency)})
     assert response.status_code == 201 and response.json()["nominated_on"] == dt.date.today().isoformat()
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json={**body, "nominated_on": tomorrow}, headers={"X-CSRF-Token": token_of(agency)})
