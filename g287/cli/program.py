@@ -189,15 +189,20 @@ def terminate_command(moa_id, terminated_on):
 @click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws (default: not recorded).")
 @click.option("--service", "periods", multiple=True, metavar="START[:END]", help="A period of sworn law enforcement service (YYYY-MM-DD; no END while it lasts).")
 @click.option("--on", "nominated_on", metavar="YYYY-MM-DD", help="The day of the nomination (default: today).")
+@click.option(
+    "--namesake-of", "namesake_of", type=RECORD_ID, multiple=True, metavar="ID",
+    help="Confirm that nominee ID, of the same name on this MOA, is a different person (repeat for each).",
+)
 @json_option
 @database_option
-def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominated_on, as_json):
-    """Nominate an officer to a signed MOA, and show their eligibility."""
+def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominated_on, namesake_of, as_json):
+    """Nominate an officer to a signed MOA, and show their eligibility. Refused while a nominee of the same name
+    (up to case, spacing, punctuation and accents) is on the MOA, unless --namesake-of confirms a different person."""
     service = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
     with state().db.session(writing=True) as session:
         nominee = nominees.nominate(
             session, admin(), moa_id, full_name=full_name, us_citizen=citizen, enforced_jurisdiction_laws=enforced_laws, service_periods=service,
-            nominated_on=parse_date(nominated_on, "--on"),
+            nominated_on=parse_date(nominated_on, "--on"), namesake_of=namesake_of,
         )
         detail = nominees.nominee_detail(session, admin(), nominee.id)
     _show_nominee(detail, as_json)

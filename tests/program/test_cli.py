@@ -155,3 +155,26 @@ def test_a_password_typed_by_a_script_is_read_from_standard_input(tmp_path):
     from g287.program import auth
 
     assert auth.login(Database(env["G287_DATABASE_URL"]), "carol", "a long password 287g", None).actor.role == "program_officer"
+
+
+def test_a_name_already_on_the_moa_is_refused_in_one_line_unless_confirmed_as_a_namesake(g287):
+    g287("demo")
+    (moa_id,) = [m["id"] for a in json.loads(g287("program", "applications", "--json").stdout) for m in a["moas"] if m["status"] == "signed" and m["model"] == "TFM"]
+    listed = g287("program", "nominees", "--moa", moa_id, "--json").stdout
+    (jordan,) = [n["id"] for n in json.loads(listed) if n["full_name"] == "Jordan Sample"]  # certified: on the MOA
+    nominated_on = json.loads(g287("program", "nominee", jordan, "--json").stdout)["nominated_on"]
+    events = g287("audit", "--json", "--action", "nominee.").stdout
+    refused = g287("program", "nominate", moa_id, "--name", "jordan  SAMPLE", "--citizen", ok=False)
+    assert refused.returncode == 1 and refused.stdout == "" and "Traceback" not in refused.stderr
+    assert refused.stderr.strip().splitlines() == [
+        f"g287: error: MOA {moa_id} already has a nominee of this name: nominee {jordan} (nominated on {nominated_on}, still on the MOA). "
+        f"One officer is not nominated twice to an MOA: if this is a different person of the same name, confirm that they are a namesake of nominee {jordan}"
+    ]
+    stray = g287("program", "nominate", moa_id, "--name", "jordan  SAMPLE", "--namesake-of", 999999, ok=False)
+    assert stray.returncode == 1 and stray.stderr.strip().splitlines() == [f"g287: error: namesake_of: nominee 999999 is no nominee of this name on MOA {moa_id} at the same time"]
+    assert g287("program", "nominees", "--moa", moa_id, "--json").stdout == listed  # nothing recorded
+    assert g287("audit", "--json", "--action", "nominee.").stdout == events
+    confirmed = json.loads(g287("program", "nominate", moa_id, "--name", "jordan  SAMPLE", "--citizen", "--namesake-of", jordan, "--json").stdout)
+    assert confirmed["full_name"] == "jordan SAMPLE" and confirmed["moa_id"] == moa_id
+    (event,) = json.loads(g287("audit", "--json", "--action", "nominee.create", "--object", f"nominee:{confirmed['id']}").stdout)
+    assert event["after"]["namesake_of"] == [jordan]
