@@ -265,6 +265,7 @@ def nominate(request: Request, moa_id: RecordId, body: schemas.NominateIn, x_csr
         nominee = nominees.nominate(
             session, actor, moa_id, full_name=body.full_name, us_citizen=body.us_citizen,
             enforced_jurisdiction_laws=body.enforced_jurisdiction_laws, service_periods=periods(body.service_periods), nominated_on=body.nominated_on,
+            namesake_of=body.namesake_of,
         )
         return nominees.nominee_detail(session, actor, nominee.id)
 

@@ -140,13 +140,15 @@ def clear_session_cookie(request: Request, response: Response) -> None:
 @dataclass
 class Problem:
     """A service error as the user sees it: its status, one line, the fields named, the reasons of each rule
-    not met (NotEligible), and for a lockout the seconds to wait."""
+    not met (NotEligible), for a lockout the seconds to wait, and for a name already on the MOA the nominees of
+    that name (nominees.SameName), whom the form then offers to confirm as namesakes."""
 
     status: int
     message: str
     fields: dict[str, str] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     retry_after: int | None = None
+    namesakes: list[dict] = field(default_factory=list)
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
@@ -195,6 +197,7 @@ def problem_of(error: Exception) -> Problem:
         dict(getattr(error, "fields", None) or {}),
         list(getattr(error, "reasons", None) or []),
         getattr(error, "retry_after", None),
+        list(getattr(error, "namesakes", None) or []),
     )
 
 

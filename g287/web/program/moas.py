@@ -9,8 +9,10 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 
 from g287.access import Actor
+from g287.db.ids import record_id
 from g287.program import moas, nominees, settings
 from g287.program.storage import UploadRejected
+from g287.program.validation import InvalidInput
 from g287.web.app import site_of
 from g287.web.program.applications import application_page
 from g287.web.program.core import PrivateRoute, PublicRoute, RecordId, caller_of, document_response, form_of, problem_of, see_other, strings, submit_form, text
@@ -46,6 +48,14 @@ def periods_of(values: dict) -> list[dict]:
         if start.strip() or end.strip():
             rows.append({"start": start, "end": end or None})
     return rows
+
+
+def namesakes_of(values: dict) -> list[int]:
+    """The nominees the form confirms as namesakes (the boxes ticked after a refusal naming them)."""
+    ids = [record_id(value) for value in strings(values, "namesake_of")]
+    if None in ids:
+        raise InvalidInput({"namesake_of": "expected nominee ids"})
+    return ids
 
 
 async def moa_action(request: Request, moa_id: int, form: str, change, done: str, *, to_nominee: bool = False):
@@ -122,6 +132,7 @@ async def nominate(request: Request, moa_id: RecordId):
             enforced_jurisdiction_laws=text(values, "enforced_jurisdiction_laws"),
             service_periods=periods_of(values),
             nominated_on=text(values, "nominated_on") or None,
+            namesake_of=namesakes_of(values),
         )
         return nominee.id
 

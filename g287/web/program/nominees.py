@@ -14,7 +14,7 @@ from g287.program.courses import course_catalog
 from g287.program.rules import rule_catalog
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, RecordId, caller_of, page, record_of, see_other, submit_form, text
-from g287.web.program.moas import periods_of
+from g287.web.program.moas import namesakes_of, periods_of
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STEPS = (
@@ -87,6 +87,7 @@ def _update(nominee_id: int):
             us_citizen=text(values, "us_citizen"),
             enforced_jurisdiction_laws=text(values, "enforced_jurisdiction_laws"),
             service_periods=periods_of(values),
+            namesake_of=namesakes_of(values),
         )
 
     return change

@@ -5,9 +5,9 @@ is refused (422 naming it), never ignored (see RequestBody)."""
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat
 
 from g287.web.params import Day
 
@@ -45,7 +45,7 @@ ERRORS = {
         401: "Wrong user name or password, or a disabled account",
         403: "Not allowed for this user (or not signed in), or the CSRF token is missing or invalid",
         404: "No such record",
-        409: "The record is not in a state that allows this step, or the nominee is not eligible (reasons given)",
+        409: "The record is not in a state that allows this step, the nominee is not eligible (reasons given), or the name is already on the MOA (see namesake_of)",
         422: "Invalid input: each field named",
         429: "Too many failed logins (or checks of the current password): try again after Retry-After seconds",
     }.items()
@@ -204,12 +204,31 @@ class ServicePeriod(RequestBody):
     end: Optional[Day] = None
 
 
+def _json_number(value):
+    """A JSON number, 12 or 12.0 alike (one integer to JSON Schema, the API's document): true or "12" is refused, not
+    read as nominee 1 or 12."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("expected a nominee's id (a number)")
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# The bounds before the validator: after it, they would be checked but missing from the document.
+NomineeId = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(_json_number)]
+NAMESAKE_OF = (
+    "Ids of the MOA's nominees of the same name (up to case, spacing, punctuation and accents) whom the caller "
+    "confirms are different people: namesakes. A name already on the MOA is refused (409, the message naming each such "
+    "nominee by id and nomination day) unless every one of them is listed; an id that is no such nominee is 422. "
+    "Recorded in the audit event."
+)
+
+
 class NominateIn(RequestBody):
     full_name: Optional[str] = Field(None, max_length=5000)
     us_citizen: Optional[bool] = None
     enforced_jurisdiction_laws: Optional[bool] = None
     service_periods: list[ServicePeriod] = []
     nominated_on: Optional[Day] = Field(None, description="The day of the nomination (default today; a past day records older history)")
+    namesake_of: list[NomineeId] = Field([], max_length=100, description=NAMESAKE_OF)
 
 
 class NomineeUpdateIn(RequestBody):
@@ -219,6 +238,7 @@ class NomineeUpdateIn(RequestBody):
     us_citizen: Optional[bool] = None
     enforced_jurisdiction_laws: Optional[bool] = None
     service_periods: Optional[list[ServicePeriod]] = None
+    namesake_of: Optional[list[NomineeId]] = Field(None, max_length=100, description=NAMESAKE_OF + " Given with a new full_name only.")
 
 
 class RuleOutcome(BaseModel):
