@@ -112,6 +112,18 @@ def same_name_check(
     return confirmed
 
 
+def certification_fields(c: Certification) -> dict:
+    """A certification as the nominee's detail shows it and the audit log records it."""
+    return {
+        "certified_on": c.certified_on.isoformat(),
+        "expires_on": c.expires_on.isoformat(),
+        "refresher_due_on": c.refresher_due_on.isoformat() if c.refresher_due_on else None,
+        "last_refresher_on": c.last_refresher_on.isoformat() if c.last_refresher_on else None,
+        "renewed_on": c.renewed_on.isoformat() if c.renewed_on else None,  # the last renewal: the current period's first day
+        "revoked_on": c.revoked_on.isoformat() if c.revoked_on else None,
+    }
+
+
 def facts_of(nominee: Nominee) -> dict:
     return {
         "full_name": nominee.full_name,
@@ -308,15 +320,7 @@ def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt
         if enrolment is None
         else {"course": enrolment.course, "enrolled_on": enrolment.enrolled_on.isoformat(), "status": enrolment.status, "finished_on": enrolment.finished_on.isoformat() if enrolment.finished_on else None},
         "exams": [{"exam": a.exam, "taken_on": a.taken_on.isoformat(), "score": a.score, "remedial": a.remedial, "passed": a.passed} for a in attempts],
-        "certification": None
-        if certification is None
-        else {
-            "certified_on": certification.certified_on.isoformat(),
-            "expires_on": certification.expires_on.isoformat(),
-            "refresher_due_on": certification.refresher_due_on.isoformat() if certification.refresher_due_on else None,
-            "last_refresher_on": certification.last_refresher_on.isoformat() if certification.last_refresher_on else None,
-            "revoked_on": certification.revoked_on.isoformat() if certification.revoked_on else None,
-        },
+        "certification": None if certification is None else certification_fields(certification),
         "standing": standing(session, nominee, as_of).as_dict(),
     }
 

@@ -19,9 +19,10 @@ from g287.db.models.program import ApplicantAgency, Certification, Enrolment, Ex
 from g287.errors import NotFound
 from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_progress, next_attempt_is_remedial
 from g287.program.moas import participating
-from g287.program.nominees import eligibility_of, get_nominee
+from g287.program.nominees import certification_fields, eligibility_of, get_nominee
 from g287.program.rules import add_years, anniversary
 from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
+from g287.registry.names import person_key
 
 
 MAX_WITHIN_DAYS = 3660  # how far `due` looks ahead: ten years
@@ -214,7 +215,7 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
     )
     session.add(certification)
     session.flush()
-    audit.record(session, actor, "training.certify", "nominee", nominee.id, after=_certification_fields(certification))
+    audit.record(session, actor, "training.certify", "nominee", nominee.id, after=certification_fields(certification))
     return certification
 
 
@@ -223,17 +224,6 @@ def expiry(day: dt.date, years: int) -> dt.date:
     period's last (from 29 February, 1 March in a common year: the period holds 28 February, as years of service
     do in rules.anniversary; add_years' 28 February would end it a day early)."""
     return anniversary(day, years)
-
-
-def _certification_fields(c: Certification) -> dict:
-    return {
-        "certified_on": c.certified_on.isoformat(),
-        "expires_on": c.expires_on.isoformat(),
-        "refresher_due_on": c.refresher_due_on.isoformat() if c.refresher_due_on else None,
-        "last_refresher_on": c.last_refresher_on.isoformat() if c.last_refresher_on else None,
-        "renewed_on": c.renewed_on.isoformat() if c.renewed_on else None,
-        "revoked_on": c.revoked_on.isoformat() if c.revoked_on else None,
-    }
 
 
 def _live_certification(session: Session, nominee: Nominee) -> tuple[ProgramMoa, Enrolment, Certification]:
@@ -267,10 +257,10 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
     recorded = (day, add_years(day, course.refresher_years))
     if (certification.last_refresher_on, certification.refresher_due_on) == recorded:
         return certification  # this refresher is recorded already: no change, no event
-    before = _certification_fields(certification)
+    before = certification_fields(certification)
     certification.last_refresher_on, certification.refresher_due_on = recorded
     session.flush()
-    audit.record(session, actor, "training.record_refresher", "nominee", nominee.id, before=before, after=_certification_fields(certification))
+    audit.record(session, actor, "training.record_refresher", "nominee", nominee.id, before=before, after=certification_fields(certification))
     return certification
 
 
@@ -301,10 +291,10 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
     renewed = (expiry(day, years), day)
     if (certification.expires_on, certification.renewed_on) == renewed:
         return certification  # this renewal is recorded already: no change, no event
-    before = _certification_fields(certification)
+    before = certification_fields(certification)
     certification.expires_on, certification.renewed_on = renewed
     session.flush()
-    audit.record(session, actor, "training.renew", "nominee", nominee.id, before=before, after=_certification_fields(certification))
+    audit.record(session, actor, "training.renew", "nominee", nominee.id, before=before, after=certification_fields(certification))
     return certification
 
 
@@ -327,10 +317,10 @@ def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today
             # Expired, it authorizes nothing: a revocation then would read "revoked" where the record says "expired".
             check.fail("revoked_on", f"must be before the expiry, {certification.expires_on.isoformat()}: an expired certification authorizes nothing to revoke")
     check.done()
-    before = _certification_fields(certification)
+    before = certification_fields(certification)
     certification.revoked_on = day
     session.flush()
-    audit.record(session, actor, "training.revoke", "nominee", nominee.id, before=before, after=_certification_fields(certification))
+    audit.record(session, actor, "training.revoke", "nominee", nominee.id, before=before, after=certification_fields(certification))
     return certification
 
 
@@ -416,14 +406,14 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
         raise InvalidInput({"within_days": f"from 0 to {MAX_WITHIN_DAYS}"})
     horizon = as_of + dt.timedelta(days=within_days)
     rows = list(_nominee_rows(session, scope, None))
-    # The newest nominee of each person (agency, model, name): a lapsed officer nominated again is followed there.
+    # The nominations of each name (agency, model, name as g287.program.nominees compares it): a lapsed officer
+    # nominated again is followed there.
     def person(nominee, moa, agency) -> tuple:
-        return (agency.id, moa.model, " ".join(nominee.full_name.split()).casefold())
+        return (agency.id, moa.model, person_key(nominee.full_name))
 
-    newest: dict[tuple, int] = {}
+    nominated: dict[tuple, list[tuple[dt.date, int]]] = {}
     for nominee, moa, agency in rows:
-        key = person(nominee, moa, agency)
-        newest[key] = max(newest.get(key, 0), nominee.id)
+        nominated.setdefault(person(nominee, moa, agency), []).append((nominee.nominated_on, nominee.id))
     items = []
     for nominee, moa, agency in rows:
         if moa.status != "signed":
@@ -457,7 +447,9 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
         elif state.status == "expired":
             # Not renewable (renew_certification), and no longer authorized: left out, a lapse went unseen. Listed
             # as long back as the list looks ahead (within_days), and not once the officer is nominated again.
-            renominated = newest[person(nominee, moa, agency)] != nominee.id
+            # Nominated again: a nomination of the name from the expiry on. One made before it, while this officer
+            # was still on the MOA, is a namesake's, a different person (nominees.same_name_check had it confirmed).
+            renominated = any(on >= certification.expires_on for on, other in nominated[person(nominee, moa, agency)] if other != nominee.id)
             if renominated or certification.expires_on < as_of - dt.timedelta(days=within_days):
                 continue
             item(

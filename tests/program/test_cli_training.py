@@ -36,6 +36,7 @@ def test_refresher_renewal_and_revocation_from_the_command_line(g287, tmp_path, 
     assert done.strip() == f"nominee {nominee}: refresher completed on {today}; next due {certification['refresher_due_on']}"
     renewed = json.loads(g287("program", "renew", nominee, "--on", today.isoformat(), "--json").stdout)
     assert renewed["expires_on"] == certification["expires_on"] and renewed["revoked_on"] is None  # renewed on the day it began
+    assert certification["renewed_on"] is None and renewed["renewed_on"] == today.isoformat()
     def authorized() -> set[int]:
         return {o["nominee_id"] for o in json.loads(g287("program", "authorized", "--json").stdout)}
 

@@ -233,6 +233,27 @@ def test_what_is_due_names_a_lapsed_certification_as_overdue(world):
         assert kinds(expires + dt.timedelta(days=10)) == set()
 
 
+def test_a_namesake_nominated_before_the_lapse_does_not_hide_it(world):
+    """What is due took any later nominee of the same name for the officer nominated again: a namesake, confirmed as a
+    different person while the officer was still on the MOA, hid the officer's lapse. Names are compared as the
+    nominations compare them (accents, punctuation)."""
+    db, w = world
+    with db.session() as session:
+        veteran = nominees.get_nominee(session, OFFICER, w.nominees["veteran"])
+        expires = training.certification_of(session, OFFICER, veteran.id).expires_on
+        agency_user = Actor("agency_user", "user:9", 9, veteran.agency_id)
+        facts = {"us_citizen": True, "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2015-01-01"}]}
+        before = expires - dt.timedelta(days=1)
+        namesake = nominees.nominate(session, agency_user, veteran.moa_id, full_name=veteran.full_name.upper(), namesake_of=[veteran.id], today=before, **facts)
+        lapsed = lambda day: [i["kind"] for i in training.due(session, OFFICER, as_of=day) if i["nominee_id"] == veteran.id]  # noqa: E731
+        assert lapsed(expires + dt.timedelta(days=10)) == ["certification_expired"]
+        # Nominated again after the lapse (written otherwise: an accent, a full stop), the officer is followed there.
+        again = veteran.full_name.replace("e", "\u00e9", 1) + "."
+        assert again != veteran.full_name.upper()
+        nominees.nominate(session, agency_user, veteran.moa_id, full_name=again, namesake_of=[namesake.id], today=expires + dt.timedelta(days=1), **facts)
+        assert lapsed(expires + dt.timedelta(days=10)) == []
+
+
 def test_a_lapsed_certification_is_not_renewed(world):
     """Renewed after its expiry, the officer counted as authorized during the lapse."""
     db, w = world

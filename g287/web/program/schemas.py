@@ -295,6 +295,7 @@ class CertificationOut(BaseModel):
     expires_on: str
     refresher_due_on: Optional[str] = None
     last_refresher_on: Optional[str] = None
+    renewed_on: Optional[str] = None  # the last renewal: the current period runs from it
     revoked_on: Optional[str] = None
 
 

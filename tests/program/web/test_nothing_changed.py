@@ -209,3 +209,19 @@ def test_the_nominee_page_says_when_its_dates_follow_an_assumed_period(site, mon
     monkeypatch.setattr("g287.web.program.nominees.course_catalog", lambda: dataclasses.replace(real, courses={**real.courses, tfm.code: assumed}))
     page = clients["officer"].get(f"/program/nominees/{veteran['id']}").text
     assert "(assumed: A working assumption.)</dd>" in page
+
+
+def test_the_last_renewal_is_shown_on_the_nominee_page_and_in_the_api(site):
+    """A renewal moved the expiry, but neither the page nor the API said when it was renewed: the current period
+    seemed to run from the certification."""
+    db, w, clients = site
+    veteran = w.nominees["veteran"]
+    page = clients["officer"].get(f"/program/nominees/{veteran}").text
+    assert "Last renewed on" not in page
+    day = TODAY - dt.timedelta(days=2)
+    with db.session(writing=True) as session:
+        training.renew_certification(session, OFFICER, veteran, renewed_on=day, today=TODAY)
+    page = clients["officer"].get(f"/program/nominees/{veteran}").text
+    assert re.search(rf"<dt>Last renewed on</dt><dd>{day.isoformat()}</dd>", page)
+    detail = clients["officer"].get(f"/api/v1/program/nominees/{veteran}").json()
+    assert detail["certification"]["renewed_on"] == day.isoformat()
