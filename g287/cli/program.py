@@ -205,10 +205,10 @@ def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominat
             nominated_on=parse_date(nominated_on, "--on"), namesake_of=namesake_of,
         )
         detail = nominees.nominee_detail(session, admin(), nominee.id)
-    _show_nominee(detail, as_json)
+    show_nominee(detail, as_json)
 
 
-def _show_nominee(detail: dict, as_json: bool) -> None:
+def show_nominee(detail: dict, as_json: bool) -> None:
     if as_json:
         print_json(detail)
         return
@@ -226,7 +226,7 @@ def nominee_command(nominee_id, as_of, as_json):
     """One nominee: facts, eligibility (each rule with its source), training, certification, standing."""
     with state().db.session() as session:
         detail = nominees.nominee_detail(session, admin(), nominee_id, as_of=parse_date(as_of))
-    _show_nominee(detail, as_json)
+    show_nominee(detail, as_json)
     if not as_json:
         # the sources as `program rules` shows them ("CS, MOA"), not as a Python list
         rules = [dict(r, sources=", ".join(r["sources"])) for r in detail["eligibility"]["rules"]]

@@ -1,6 +1,7 @@
-"""`g287 program refresher | renew | revoke`: keeping a certified officer's authorization, from the command line
-(which acts as the administrator). `program due` lists the refreshers and renewals that fall due; these record
-them, as the nominee's page and the program API do. Thin wrappers over g287.program.training."""
+"""`g287 program correct | refresher | renew | revoke`: a nominee's facts corrected, and a certified officer's
+authorization kept up, from the command line (which acts as the administrator), as the nominee's page and the
+program API do them. `program due` lists the refreshers and renewals that fall due; these record them. Thin
+wrappers over g287.program.nominees and g287.program.training."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import click
 
 from g287 import days
 from g287.cli.common import RECORD_ID, database_option, json_option, parse_date, print_json, state
-from g287.cli.program import admin, program
+from g287.cli.program import show_nominee, admin, program
+from g287.errors import G287Error
 from g287.program import nominees, training
 
 
@@ -22,6 +24,33 @@ def _recorded(nominee_id: int, as_json: bool, line: str) -> None:
             print_json(nominees.nominee_detail(session, admin(), nominee_id)["certification"])
     else:
         click.echo(line)
+
+
+@program.command("correct")
+@click.argument("nominee_id", type=RECORD_ID)
+@click.option("--name", "full_name", metavar="NAME", help="The nominee's name as it should read.")
+@click.option("--citizen/--not-citizen", default=None, help="U.S. citizen.")
+@click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws.")
+@click.option("--service", "periods", multiple=True, metavar="START[:END]", help="The periods of sworn law enforcement service, all of them: they replace those recorded.")
+@click.option(
+    "--namesake-of", "namesake_of", type=RECORD_ID, multiple=True, metavar="ID",
+    help="With a new name: confirm that nominee ID, of that name on the MOA, is a different person (repeat for each).",
+)
+@json_option
+@database_option
+def correct_command(nominee_id, full_name, citizen, enforced_laws, periods, namesake_of, as_json):
+    """Correct the facts recorded of a nominee (only those given), and show their eligibility. A new name is refused
+    while a nominee of that name is on the MOA, unless --namesake-of confirms a different person."""
+    given = {"full_name": full_name, "us_citizen": citizen, "enforced_jurisdiction_laws": enforced_laws}
+    changes = {key: value for key, value in given.items() if value is not None}
+    if periods:
+        changes["service_periods"] = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
+    if not changes:
+        raise G287Error("nothing to correct: give --name, --citizen/--not-citizen, --enforced-laws/--not-enforced-laws or --service")
+    with state().db.session(writing=True) as session:
+        nominees.update_nominee(session, admin(), nominee_id, namesake_of=namesake_of, **changes)
+        detail = nominees.nominee_detail(session, admin(), nominee_id)
+    show_nominee(detail, as_json)
 
 
 @program.command("refresher")

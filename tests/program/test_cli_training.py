@@ -58,3 +58,21 @@ def test_a_nominee_never_certified_has_nothing_to_keep_up(g287):
         assert refused.returncode == 1 and refused.stderr.strip() == f"g287: error: nominee {uncertified} is not certified", refused.stderr
     missing = g287("program", "renew", 999999, ok=False)
     assert missing.returncode == 1 and missing.stderr.strip() == "g287: error: no nominee with id 999999"
+
+
+def test_a_nominees_facts_are_corrected_from_the_command_line(g287):
+    """Only the nominee's page and the API could correct a nominee's facts, so the same-name rule on a rename could
+    not be met from the command line."""
+    g287("demo")
+    listed = json.loads(g287("program", "nominees", "--json").stdout)
+    first, second = [n for n in listed if n["moa_id"] == listed[0]["moa_id"]][:2]
+    refused = g287("program", "correct", second["id"], ok=False)
+    assert (refused.returncode, refused.stdout) == (1, "") and refused.stderr.startswith("g287: error: nothing to correct")
+    clash = g287("program", "correct", second["id"], "--name", first["full_name"].upper(), ok=False)
+    assert clash.returncode == 1 and clash.stderr.count("\n") == 1 and f"confirm that they are a namesake of nominee {first['id']}" in clash.stderr
+    assert json.loads(g287("program", "nominee", second["id"], "--json").stdout)["full_name"] == second["full_name"]  # unchanged
+    corrected = json.loads(g287("program", "correct", second["id"], "--name", first["full_name"].upper(), "--namesake-of", first["id"], "--not-citizen", "--json").stdout)
+    assert corrected["full_name"] == first["full_name"].upper() and corrected["us_citizen"] is False
+    assert "is not a U.S. citizen" in corrected["eligibility"]["reasons"]
+    (event,) = json.loads(g287("audit", "--json", "--action", "nominee.update").stdout)
+    assert event["after"]["namesake_of"] == [first["id"]]
