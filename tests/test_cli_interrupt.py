@@ -194,7 +194,7 @@ def test_with_a_progress_bar_on_the_terminal_lines_are_printed_above_it(database
 
     terminal = io.StringIO()
     monkeypatch.setattr(registry_cli, "err_console", Console(file=terminal, force_terminal=True, width=200))
-    monkeypatch.setattr(registry_cli, "console", Console(file=io.StringIO(), force_terminal=True))  # stdout: the same terminal
+    monkeypatch.setattr(registry_cli, "_stdout_is_terminal", lambda: True)  # stdout: the same terminal
     broken = tmp_path / "pendingAgencies05012025am.xlsx"
     broken.write_bytes(b"not a workbook")
     status, out, err = run_g287(database, "ingest", str(broken), *map(str, PENDING))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from functools import partial
 
@@ -28,6 +29,11 @@ def _result_line(r) -> str:
         f"{r.file}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
         f"{counted(r.listings, 'listing')} from {counted(r.source_rows, 'source row')}, {counted(r.quality_entries, 'quality-register entry', 'quality-register entries')}"
     )
+
+
+def _stdout_is_terminal() -> bool:
+    # Where the output goes, not whether rich would draw there: FORCE_COLOR makes every console "a terminal".
+    return sys.stdout.isatty()
 
 
 def _interrupted_line(done: int, total: int, where: str) -> str:
@@ -106,7 +112,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
                 # A line written to the bar's terminal past its console would land inside the bar. Stdout redirected
                 # (`g287 ingest ... > log`), the files' lines go to the log as they are.
                 say["err"] = above_the_bar
-                if console.is_terminal:
+                if _stdout_is_terminal():
                     say["out"] = above_the_bar
                 task = progress.add_task("ingesting", total=len(files))
                 ingest_many(
