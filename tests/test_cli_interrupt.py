@@ -1,5 +1,5 @@
-"""Ctrl+C and progress on the command line: an interrupted command ends in one line `g287: error: ...` (status
-130), with no worker's traceback; a progress bar is drawn only on a terminal."""
+"""Ctrl+C, progress and the terminal on the command line: an interrupted command ends in one line `g287: error: ...`
+(status 130), with no worker's traceback; a progress bar is drawn only on a terminal; tables fit the terminal."""
 
 from __future__ import annotations
 
@@ -201,3 +201,23 @@ def test_with_a_progress_bar_on_the_terminal_lines_are_printed_above_it(database
     shown = terminal.getvalue()
     assert status == 1 and out == "" and err == "", (out, err)
     assert shown.count("ingested as publication") == 2 and "g287: error: pendingAgencies05012025am.xlsx" in shown
+
+
+class _Stream:
+    def __init__(self, terminal: bool):
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+def test_tables_fit_a_narrow_terminal_and_stay_wide_in_a_file(monkeypatch):
+    """Tables were drawn at least 100 columns wide: on an 80-column terminal every row wrapped onto two lines."""
+    from g287.cli.common import _width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert _width(_Stream(True)) == 80
+    assert _width(_Stream(False)) == 100  # a file or a pipe: readable, whatever COLUMNS says
+    monkeypatch.setenv("COLUMNS", "132")
+    assert (_width(_Stream(True)), _width(_Stream(False))) == (132, 132)
+    assert _width(None) == 132

@@ -22,14 +22,21 @@ from g287.documents.display import MISLEADING_IN_A_TERMINAL
 from g287.errors import G287Error, NotFound
 
 
-def _width() -> int:
-    # Tables stay readable when the output is a file or a pipe (rich would assume 80 columns).
-    return max(shutil.get_terminal_size((160, 24)).columns, 100)
+def _width(stream) -> int:
+    """The width tables are drawn to: a terminal's own (COLUMNS, else its size), however narrow, since wider lines
+    would wrap on it and break every row; a file or a pipe at least 100 columns (rich would assume 80), so that
+    tables stay readable there."""
+    columns = shutil.get_terminal_size((160, 24)).columns
+    try:
+        on_a_terminal = stream.isatty()
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        on_a_terminal = False
+    return columns if on_a_terminal else max(columns, 100)
 
 
 # Text from publications and users is printed as it is: "[/x]" or "[bold]" in a name is no formatting code.
-console = Console(width=_width(), highlight=False, markup=False)
-err_console = Console(stderr=True, width=_width(), highlight=False, markup=False)
+console = Console(width=_width(sys.stdout), highlight=False, markup=False)
+err_console = Console(stderr=True, width=_width(sys.stderr), highlight=False, markup=False)
 
 
 class Context:
