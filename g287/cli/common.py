@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import re
 import shutil
 import sys
@@ -26,11 +27,16 @@ def _width(stream) -> int:
     """The width tables are drawn to: a terminal's own (COLUMNS, else its size), however narrow, since wider lines
     would wrap on it and break every row; a file or a pipe at least 100 columns (rich would assume 80), so that
     tables stay readable there."""
-    columns = shutil.get_terminal_size((160, 24)).columns
+    columns = shutil.get_terminal_size((160, 24)).columns  # COLUMNS, else stdout's terminal, else 160
     try:
         on_a_terminal = stream.isatty()
     except (AttributeError, ValueError):  # no stream, or a closed one
         on_a_terminal = False
+    if on_a_terminal and not os.environ.get("COLUMNS"):
+        try:  # this stream's terminal (stderr's, when stdout is piped)
+            columns = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            pass
     return columns if on_a_terminal else max(columns, 100)
 
 
