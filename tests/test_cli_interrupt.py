@@ -221,3 +221,23 @@ def test_tables_fit_a_narrow_terminal_and_stay_wide_in_a_file(monkeypatch):
     monkeypatch.setenv("COLUMNS", "132")
     assert (_width(_Stream(True)), _width(_Stream(False))) == (132, 132)
     assert _width(None) == 132
+
+
+def test_a_terminals_width_is_read_from_the_stream_the_table_goes_to(monkeypatch):
+    """With stdout piped, the width was stdout's (none: 160 columns) for the progress bar drawn on stderr's terminal."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    from g287.cli.common import _width
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    leader, follower = pty.openpty()
+    try:
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 72, 0, 0))
+        with open(follower, "w", closefd=False) as terminal:
+            assert _width(terminal) == 72
+    finally:
+        os.close(leader)
+        os.close(follower)
