@@ -3,6 +3,7 @@ as data for the HTML page and as a PDF drawn with fpdf2 (offline, no browser).""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -13,7 +14,7 @@ from g287 import __version__, days
 from g287.catalog import catalog
 from g287.errors import NotFound
 from g287.geo import reference
-from g287.geo.maps import MAP_HEIGHT, WIDTH, age_note, date_text, list_title, map_figure, publication_name, render_map
+from g287.geo.maps import MAP_HEIGHT, UNMATCHED_ON_THE_WEB, WIDTH, age_note, date_text, list_title, map_figure, publication_name, render_map
 from g287.geo.raster import svg_to_png
 from g287.registry import figures
 from g287.registry.publications import label
@@ -145,8 +146,15 @@ class _Overflow(Exception):
     """The sheet does not fit one page in the layout tried."""
 
 
-def factsheet_pdf(sheet: dict) -> bytes:
+def factsheet_pdf(sheet: dict, method_page: str | None = None) -> bytes:
+    """The sheet as a one-page PDF. On paper the map's note that the unmatched county texts are "listed on the
+    method page" leads nowhere: it names the page's address (`method_page`, the site's /about#unmatched when the
+    site makes the PDF), or else the command that lists them."""
     figure = sheet.get("map")
+    if figure is not None:
+        where = f"{UNMATCHED_ON_THE_WEB}, {method_page}" if method_page else "listed by the command `g287 counties unmatched`"
+        figure = dataclasses.replace(figure, caption=[line.replace(UNMATCHED_ON_THE_WEB, where) for line in figure.caption])
+        sheet = dict(sheet, map=figure)
     map_png = svg_to_png(figure.svg, zoom=1.4) if figure is not None else None
     for layout in LAYOUTS:
         try:

@@ -198,6 +198,24 @@ def test_factsheet_command(sqlite_site, tmp_path):
     assert refused.exit_code != 0
 
 
+def test_the_printed_fact_sheet_says_where_the_unmatched_counties_are_listed(sqlite_site, tmp_path):
+    """On paper, "listed on the method page" led nowhere: the site's PDF names the page's address, the command's
+    PDF (made with no site) the command that lists them."""
+    import io
+
+    from pypdf import PdfReader
+
+    def text_of(pdf: bytes) -> str:
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+    served = text_of(sqlite_site.get("/factsheet.pdf", params={"as_of": "2025-06-20"}).content)
+    assert "listed on the method page, http://testserver/about#unmatched" in served
+    target = tmp_path / "sheet.pdf"
+    assert CliRunner().invoke(cli, ["factsheet", "--database", sqlite_site.db.url, "--as-of", "2025-06-20", "-o", str(target)]).exit_code == 0
+    printed = text_of(target.read_bytes())
+    assert "listed by the command `g287 counties unmatched`" in printed and "method page" not in printed
+
+
 def test_a_foreign_host_header_never_changes_what_others_are_served(sqlite_site):
     poisoned = sqlite_site.get("/exports/feed.atom", headers={"Host": "evil.example"})
     assert b"http://evil.example/" in poisoned.content
