@@ -60,6 +60,11 @@ class Site:
         self.actor = Actor.public()
         self.clock = VersionClock(self._read_version, version_seconds())
 
+    def address(self, request) -> str:
+        """The site's address for links that must be absolute (feeds, the printed fact sheet): G287_SITE_URL when
+        set, else the request's own."""
+        return self.url or str(request.base_url)
+
     def _read_version(self):
         with self.db.session() as session:
             return data_version(session)

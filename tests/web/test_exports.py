@@ -201,8 +201,6 @@ def test_factsheet_command(sqlite_site, tmp_path):
 def test_the_printed_fact_sheet_says_where_the_unmatched_counties_are_listed(sqlite_site, tmp_path):
     """On paper, "listed on the method page" led nowhere: the site's PDF names the page's address, the command's
     PDF (made with no site) the command that lists them."""
-    import io
-
     from pypdf import PdfReader
 
     def text_of(pdf: bytes) -> str:
@@ -229,6 +227,12 @@ def test_with_the_site_address_set_the_feed_links_to_it_whatever_host_is_named(s
         for path in ("/exports/feed.atom", "/exports/feed/FL.atom"):
             body = client.get(path, headers={"Host": "evil.example"}).text
             assert "evil.example" not in body and 'href="https://g287.example.org/exports/feed' in body, path
+        # The printed fact sheet names the method page at that address too, not at the Host a client names.
+        from pypdf import PdfReader
+
+        sheet = client.get("/factsheet.pdf", params={"as_of": "2025-06-20"}, headers={"Host": "evil.example"}).content
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(sheet)).pages).split())
+        assert "evil.example" not in text and "listed on the method page, https://g287.example.org/about#unmatched" in text
 
 
 @pytest.mark.parametrize("address", ["ftp://g287.example.org", "https://", "https://g287.example.org/site", "https://g287.example.org/?q=1", "g287.example.org"])

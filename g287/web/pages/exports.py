@@ -192,15 +192,10 @@ def counties_download(
     return Response(body, media_type=GEOJSON, headers={"content-disposition": attachment(f"{name}.geojson")})
 
 
-def _address(request: Request) -> str:
-    """The site's address for a feed's absolute links: G287_SITE_URL when set, else the request's own."""
-    return site_of(request).url or str(request.base_url)
-
-
 @router.get("/feed.atom")
 def feed(request: Request):
     with site_of(request).read() as session:
-        body = atom_feed(session, _address(request))
+        body = atom_feed(session, site_of(request).address(request))
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
@@ -208,7 +203,7 @@ def feed(request: Request):
 def state_feed(request: Request, usps: str):
     state_or_404(usps)
     with site_of(request).read() as session:
-        body = atom_feed(session, _address(request), usps.upper())
+        body = atom_feed(session, site_of(request).address(request), usps.upper())
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 

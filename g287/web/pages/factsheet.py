@@ -35,7 +35,7 @@ def factsheet_download(request: Request, as_of: Optional[Day] = AsOf):
     with site_of(request).read() as session:
         sheet = build(session, as_of)
     return Response(
-        factsheet_pdf(sheet, method_page=str(request.url_for("about_page")) + "#unmatched"),
+        factsheet_pdf(sheet, method_page=site_of(request).address(request).rstrip("/") + "/about#unmatched"),
         media_type="application/pdf",
         headers={"content-disposition": f'inline; filename="{sheet["file_name"]}"'},
     )
