@@ -62,47 +62,72 @@ def wrapper_rules() -> WrapperRules:
 
 
 def _names_a_hint(lowered: str) -> bool:
-    return any(word in lowered for word in wrapper_rules().words)
+    return any(word in lowered for word in _WORDS)
+
+
+# Wrapped more deeply than this, an address is not followed further, and nothing of it is kept.
+_MOST_NESTED = 6
+# A decoded address holding a control character (a line break, NUL) is no address: no database keeps NUL, and a
+# line break would end up inside a cell's text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SCHEME_AND_SLASHES = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?[/\\]*", re.I)
+_BEFORE_QUERY = re.compile(r"[^?#]*")
+
+
+def _as_browsers_read(address: str):
+    """The parts of an address as a browser reads it, so that a wrapper is found however it is written: with or
+    without its scheme, with one slash, or with backslashes for slashes before the query (https:\\\\host\\url?...)."""
+    rest = _SCHEME_AND_SLASHES.sub("", address, count=1)
+    head = _BEFORE_QUERY.match(rest)[0]
+    return urlsplit("https://" + head.replace("\\", "/") + rest[len(head):])
 
 
 @lru_cache(maxsize=65536)
 def unwrap(address: str) -> Unwrapped:
-    """The real document address behind a safety redirect (repeatedly, for wrappers inside wrappers)."""
+    """The real document address behind a safety redirect (repeatedly, for wrappers inside wrappers). Whatever
+    names a wrapper's host and cannot be unwrapped gives no address: a wrapper is never kept, nor its identifiers."""
     current = address.strip()
-    if not _names_a_hint(current.lower()):
+    if not _names_a_hint(current.lower()) and not ("%" in current and _names_a_hint(unquote(current).lower())):
         return Unwrapped(current, None)
     rules = wrapper_rules()
     wrapper = None
-    for _ in range(5):
+    for _ in range(_MOST_NESTED):
         try:
-            parts = urlsplit(current)
+            parts = _as_browsers_read(current)
+            # "outlook.com." is the same host, fully qualified; "cuda%73vc.com" the same as "cudasvc.com"
+            host = unquote(parts.hostname or "").lower().rstrip(".")
         except ValueError:  # a malformed address ("https://[host..." reads as an unclosed IPv6 host)
             return Unwrapped(None, wrapper or "an unreadable address naming a safety redirect")
-        host = (parts.hostname or "").rstrip(".")  # "outlook.com." is the same host, fully qualified
         form = next((f for f in rules.forms if f.host.search(host) and parts.path.startswith(f.path)), None)
         if form is not None:
             wrapper = form.name
-            inner = _carried_address(form, parts, current)
+            inner = _carried_address(form, parts)
         elif "." in host and (any(f.host.search(host) for f in rules.forms) or any(word in host for word in rules.any_form)):
             # A wrapper in a form not known here (a host, not a mere word): its identifiers are not kept, and no
             # address is guessed.
             return Unwrapped(None, "an e-mail safety redirect of an unknown form")
         else:
             return Unwrapped(current, wrapper)
-        if not inner:
+        if not inner or _CONTROL.search(inner):
             return Unwrapped(None, wrapper)
         current = inner.strip()
-    return Unwrapped(current, wrapper)
+    return Unwrapped(None, wrapper)
 
 
-def _carried_address(form: WrapperForm, parts, url: str) -> str | None:
+def _carried_address(form: WrapperForm, parts) -> str | None:
     if form.address == "none":
         return None
     if form.address == "proofpoint-v3":
-        return _decode_urldefense_v3(url)
+        return _decode_urldefense_v3(parts.geturl())
     if form.address == "path-after-token":
         pieces = parts.path.split("/", 2)  # "", the token, the address
-        return unquote(pieces[2]) if len(pieces) == 3 and pieces[2] else None
+        if len(pieces) < 3 or not pieces[2]:
+            return None
+        # The address percent-encoded whole (its query and fragment inside the path), or written as it is, its
+        # query and fragment then the wrapper's own.
+        query = f"?{parts.query}" if parts.query else ""
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return unquote(pieces[2]) + query + fragment
     # A base64 value may hold "+", which a query's decoding would take for a space.
     query = parts.query.replace("+", "%2B") if form.address == "query-base64" else parts.query
     value = _first(parse_qs(query).get(form.parameter))
@@ -125,7 +150,8 @@ def _decode_base64(value: str) -> str | None:
 
 # A wrapped address inside a cell's text: a run of non-space characters naming a wrapper's host (with or without
 # its scheme). Wrappers are recognized whatever their case ("nam12.SAFELINKS.protection.outlook.com").
-_HINTS = "|".join(re.escape(word) for word in wrapper_rules().words)
+_WORDS = wrapper_rules().words  # looked up once: names_a_wrapper is asked about every text of a sheet
+_HINTS = "|".join(re.escape(word) for word in _WORDS)
 _WRAPPER_HINT = re.compile(_HINTS, re.I)
 WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:" + _HINTS + r")[^\s<>\"']*", re.I)
 _ONE_URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
@@ -197,9 +223,9 @@ def wrapped_links_note(count: int, unrecovered: int) -> Note:
     if not unrecovered:
         action = f"unwrapped to the document's real address; {kept}"
     elif unrecovered == count:
-        action = f"no document address: the redirect does not carry the real one; {kept}"
+        action = f"no document address: the redirects do not carry a web address; {kept}" if count > 1 else f"no document address: the redirect does not carry a web address; {kept}"
     else:
-        action = f"{count - unrecovered} unwrapped to the document's real address, {unrecovered} not (the redirect does not carry it); {kept}"
+        action = f"{count - unrecovered} unwrapped to the document's real address, {unrecovered} not (the redirect does not carry a web address); {kept}"
     return Note(problem=f"{counted(count, 'link')} wrapped in an e-mail safety redirect", action=action, category="repaired" if not unrecovered else "unknown")
 
 

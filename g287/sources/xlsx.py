@@ -439,6 +439,7 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
             return
         if not _WEB_ADDRESS.match(result.url):
             not_web += 1
+            unrecovered += result.wrapper is not None  # unwrapped to no document's address
             return
         cells = ref.split(":")
         first = parse_cell_ref(cells[0])

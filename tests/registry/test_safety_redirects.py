@@ -35,8 +35,8 @@ def cisco(address: str) -> str:
     return f"https://secure-web.cisco.com/1VqOjcxMgKL3XZ{MAILBOX}KKw5/{quote(address, safe='')}"
 
 
-def sophos(address: str) -> str:
-    return f"https://us-west-2.protection.sophos.com/?d=ice.gov&u={_base64(address)}&i=NjQ0M2U3&t=eWI5V3h5&h=9ba410ca{MAILBOX}"
+def sophos(address: str) -> str:  # as Sophos writes it: no slash before the query
+    return f"https://us-west-2.protection.sophos.com?d=ice.gov&u={_base64(address)}&i=NjQ0M2U3&t=eWI5V3h5&h=9ba410ca{MAILBOX}"
 
 
 def mimecast(_address: str) -> str:
@@ -50,6 +50,17 @@ def mimecast(_address: str) -> str:
         (cisco(DOCUMENT), "Cisco Secure Email"),
         (sophos(DOCUMENT), "Sophos Email time-of-click protection"),
         (sophos(barracuda(DOCUMENT)), "Barracuda Link Protection"),  # a wrapper inside a wrapper (seen on the web)
+        (sophos(DOCUMENT).replace(".com?", ".com/?"), "Sophos Email time-of-click protection"),  # with a slash too
+        (cisco(DOCUMENT).replace("/https%3A%2F%2F", "/https://"), "Cisco Secure Email"),  # the address not encoded
+        # Written as browsers still read them: one slash, backslashes, no scheme, a user and a port, a host
+        # percent-encoded, each a wrapper all the same (they kept the wrapper, mailbox included).
+        (barracuda(DOCUMENT).replace("https://", "https:/"), "Barracuda Link Protection"),
+        (barracuda(DOCUMENT).replace("https://", "https:\\\\").replace(".com/url", ".com\\url"), "Barracuda Link Protection"),
+        (barracuda(DOCUMENT).replace("https://", ""), "Barracuda Link Protection"),
+        (barracuda(DOCUMENT).replace("https://", "https://user@").replace(".com/", ".com:443/"), "Barracuda Link Protection"),
+        (barracuda(DOCUMENT).replace("cudasvc", "cuda%73vc"), "Barracuda Link Protection"),
+        # Safe Links around an address written without its scheme
+        ("https://nam12.safelinks.protection.outlook.com/?url=" + quote(barracuda(DOCUMENT).replace("https://", ""), safe="") + f"&data={MAILBOX}", "Barracuda Link Protection"),
     ],
 )
 def test_each_wrapper_that_carries_the_address_gives_it(wrapped, wrapper):
@@ -76,6 +87,11 @@ def test_base64_in_either_alphabet_and_with_a_plus_sign_is_decoded():
         "https://linkprotect.cudasvc.com/url?c=E,1,abc&typo=1",  # the address parameter is missing
         "https://secure-web.cisco.com/1VqOjcxMgKL3XZ",  # a token and nothing after it
         "https://linkprotect.cudasvc.com/other?a=https%3a%2f%2fwww.ice.gov%2fa.pdf",  # a wrapper's host, a form not known
+        "https://protect-us-gov.mimecast.com/s/TOKEN?domain=ice.gov",  # another of Mimecast's protection hosts
+        "https://us-west-2.protection.sophos.com?u=" + _base64("https://www.ice.gov/a\x00b.pdf"),  # a control character
+        "https://secure-web.cisco.com/1TOKEN/" + quote("https://www.ice.gov/a\nb.pdf", safe=""),
+        # wrapped more deeply than any mail system wraps
+        barracuda(barracuda(barracuda(barracuda(barracuda(barracuda(barracuda(DOCUMENT))))))),
     ],
 )
 def test_a_wrapper_that_does_not_carry_the_address_gives_none(wrapped):
@@ -147,3 +163,14 @@ def test_a_list_linking_through_other_wrappers_keeps_only_the_real_addresses(tmp
         published = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace").lower()
     for trace in ("cudasvc", "cisco", "sophos", "mimecast", "john.doe", "ice.dhs.gov"):
         assert trace not in published, trace
+
+
+def test_a_wrapped_link_to_no_web_address_is_not_counted_as_unwrapped(tmp_path):
+    """A redirect unwrapped to mailto:... gives no document address: the register said it was unwrapped to the
+    document's real address."""
+    rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    mailto = "mailto:john.doe@ice.dhs.gov"
+    path = edited(JUNE_17, tmp_path / JUNE_17.name, {rels: lambda b: _SAFE_LINK.sub(lambda m: 'Target="' + html.escape(barracuda(mailto)) + '"', b.decode(), count=1).encode()})
+    note = [n for n in read_xlsx(path).notes if "safety redirect" in n.problem][0]
+    assert note.action.startswith("36 unwrapped to the document's real address, 1 not") and note.category == "unknown"
+    assert "john.doe" not in everything_read(path)
