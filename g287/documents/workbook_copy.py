@@ -43,6 +43,10 @@ _RELATED = re.compile(r"<(?:[\w.-]+:)?\w+\b[^>]*?\br:id\s*=\s*(?:\"([^\"]*)\"|'(
 _STRING_ITEM = re.compile(r"<(si|is)\b([^>]*)>(.*?)</\1\s*>", re.S)
 _TEXT = re.compile(r"<t\b[^>]*>(.*?)</t\s*>|<t\b[^>]*/>", re.S)
 _XML_PARTS = (".xml", ".rels", ".vml", ".psmdcp")
+# An attribute's value (either quotes), and a run of text between two tags: where an address may be written.
+_ATTRIBUTE_VALUE = re.compile(r"""(=\s*)(?:"([^"<]*)"|'([^'<]*)')""")
+_TEXT_RUN = re.compile(r">([^<]+)<")
+_QUOTES = {'"': "&quot;", "'": "&apos;"}
 
 
 def publishable_copy(data: bytes) -> bytes:
@@ -123,7 +127,9 @@ def _cleaned_part(name: str, text: str, dropped: set[str], removed_ids: set[str]
         text = _RELATED.sub(lambda m: "" if (m[1] if m[1] is not None else m[2]) in removed_ids else m[0], text)
     text = _PERSON_ELEMENTS.sub(lambda m: f"<{m[1]}{m[2] or ''}></{m[1]}>", text)
     text = _PERSON_ATTRIBUTES.sub(lambda m: f'{m[1]}""', text)
-    if links.names_a_wrapper(text):
+    # Read as text (character references decoded): "&#115;afelinks" hides a wrapper from the part's bytes, not from
+    # a reader of the workbook.
+    if links.names_a_wrapper(html.unescape(text)):
         text = _STRING_ITEM.sub(_string_item_without_wrappers, text)
         text = _without_wrapped_addresses(text)
     return text
@@ -170,11 +176,23 @@ def _string_item_without_wrappers(match: re.Match) -> str:
 
 
 def _without_wrapped_addresses(text: str) -> str:
-    """XML text with every safety-redirect address (in attributes, cell text or formulas) replaced by the real one."""
+    """XML text with every safety-redirect address (in attributes, cell text or formulas) replaced by the real one:
+    each attribute's value and each run of text between tags is read as text (its character references decoded),
+    and written back escaped when it held a wrapped address."""
 
-    def real(match: re.Match) -> str:
-        token = html.unescape(match[0])
-        cleaned, replaced = links.without_wrappers(token)
-        return escape(cleaned, {'"': "&quot;", "'": "&apos;"}) if replaced else match[0]
+    def attribute(match: re.Match) -> str:
+        quote = '"' if match[2] is not None else "'"
+        value = html.unescape(match[2] if match[2] is not None else match[3])
+        cleaned, replaced = links.without_wrappers(value)
+        return f"{match[1]}{quote}{escape(cleaned, _QUOTES)}{quote}" if replaced else match[0]
 
-    return links.WRAPPED_IN_TEXT.sub(real, text)
+    def between_tags(match: re.Match) -> str:
+        cleaned, replaced = links.without_wrappers(html.unescape(match[1]))
+        return f">{escape(cleaned)}<" if replaced else match[0]
+
+    def anywhere(match: re.Match) -> str:  # what the two miss, in the part's own characters (a CDATA section)
+        cleaned, replaced = links.without_wrappers(html.unescape(match[0]))
+        return escape(cleaned, _QUOTES) if replaced else match[0]
+
+    text = _TEXT_RUN.sub(between_tags, _ATTRIBUTE_VALUE.sub(attribute, text))
+    return links.WRAPPED_IN_TEXT.sub(anywhere, text)
