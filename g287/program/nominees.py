@@ -93,7 +93,8 @@ def same_name_check(
     if other_than is not None:
         query = query.where(Nominee.id != other_than)
     alongside = []
-    for other in session.scalars(query):
+    # A name with no letter or digit has no key to compare: it is the same name as no other.
+    for other in session.scalars(query) if key else ():
         # Only a nominee the actor may read is counted, so that a refusal never tells of one they may not. Under the
         # access rules as they are, whoever may nominate to an MOA or rename its nominees may read all of them.
         if person_key(other.full_name) != key or not allowed(actor, "nominee.read", other):

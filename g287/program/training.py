@@ -409,7 +409,8 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
     # The nominations of each name (agency, model, name as g287.program.nominees compares it): a lapsed officer
     # nominated again is followed there.
     def person(nominee, moa, agency) -> tuple:
-        return (agency.id, moa.model, person_key(nominee.full_name))
+        # A name with no letter or digit has no key: its nominee is followed by no other.
+        return (agency.id, moa.model, person_key(nominee.full_name) or ("nominee", nominee.id))
 
     nominated: dict[tuple, list[tuple[dt.date, int]]] = {}
     for nominee, moa, agency in rows:

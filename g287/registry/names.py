@@ -22,6 +22,14 @@ def agency_key(name: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
-# A person's name (a nominee's: g287.program.nominees) is spelled in the same different ways, and compared by the
-# same key: "John  O'Neil", "john oneil" and "JOHN O’NEIL" are one name, and "José" is "Jose".
-person_key = agency_key
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+
+
+def person_key(name: str) -> str:
+    """A person's name (a nominee's: g287.program.nominees) as a reader compares it: "John  O'Neil", "john oneil"
+    and "JOHN O’NEIL" are one name, "José" is "Jose". Unlike an agency's key, it keeps letters of every script
+    ("Иван Петров", "李小龍", "Łukasz"): the agency key keeps a-z and digits only, and would make every Cyrillic or
+    Chinese name one empty name. Empty when the name holds no letter or digit; such a key matches no other."""
+    text = unicodedata.normalize("NFKD", name)
+    text = unicodedata.normalize("NFKC", "".join(c for c in text if not unicodedata.combining(c))).casefold()
+    return " ".join(_LETTERS_AND_DIGITS.findall(_APOSTROPHES.sub("", text)))

@@ -254,6 +254,20 @@ def test_a_namesake_nominated_before_the_lapse_does_not_hide_it(world):
         assert lapsed(expires + dt.timedelta(days=10)) == []
 
 
+def test_another_officer_of_a_non_latin_name_does_not_hide_a_lapse(world):
+    """Names were compared by a key of a-z and digits: every Cyrillic name was one empty name, so any other officer
+    of such a name, nominated after the lapse, counted as the lapsed officer nominated again."""
+    db, w = world
+    with db.session() as session:
+        veteran = nominees.update_nominee(session, OFFICER, w.nominees["veteran"], full_name="Вера Ветеран", today=TODAY)
+        expires = training.certification_of(session, OFFICER, veteran.id).expires_on
+        agency_user = Actor("agency_user", "user:9", 9, veteran.agency_id)
+        facts = {"us_citizen": True, "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2015-01-01"}]}
+        nominees.nominate(session, agency_user, veteran.moa_id, full_name="Мария Смирнова", today=expires + dt.timedelta(days=1), **facts)
+        lapsed = [i["kind"] for i in training.due(session, OFFICER, as_of=expires + dt.timedelta(days=10)) if i["nominee_id"] == veteran.id]
+        assert lapsed == ["certification_expired"]
+
+
 def test_a_lapsed_certification_is_not_renewed(world):
     """Renewed after its expiry, the officer counted as authorized during the lapse."""
     db, w = world

@@ -81,6 +81,26 @@ def test_apostrophes_and_spacing_make_no_other_name(world):
         assert f"nominee {first} (" in refused(db, lambda s: nominate(s, w, spelling))
 
 
+def test_names_in_every_script_are_told_apart_and_compared_alike(world):
+    """The key kept a-z and digits only: every Cyrillic or Chinese name was the same empty name (a second one was
+    refused), and "Иван Smith" was "Мария Smith"."""
+    db, w = world
+    with db.session() as session:
+        ivan = nominate(session, w, "Иван Петров").id
+        for other in ("Мария Смирнова", "李小龍", "Иван Smith", "Мария Smith", "Łukasz Nowak"):
+            nominate(session, w, other)
+    for spelling in ("ИВАН  ПЕТРОВ", "иван петров."):
+        assert f"nominee {ivan} (" in refused(db, lambda s: nominate(s, w, spelling))
+    assert "nominee " in refused(db, lambda s: nominate(s, w, "łukasz nowak"))
+
+
+def test_a_name_with_no_letter_is_the_same_name_as_no_other(world):
+    db, w = world
+    with db.session() as session:
+        nominate(session, w, "--")
+        assert nominate(session, w, "...").full_name == "..."
+
+
 def test_a_confirmed_namesake_is_recorded_and_audited(world):
     db, w = world
     novice = w.nominees["novice"]
