@@ -33,8 +33,8 @@ def _width(stream) -> int:
     except (AttributeError, ValueError):  # no stream, or a closed one
         on_a_terminal = False
     if on_a_terminal and not os.environ.get("COLUMNS"):
-        try:  # this stream's terminal (stderr's, when stdout is piped)
-            columns = os.get_terminal_size(stream.fileno()).columns
+        try:  # this stream's terminal (stderr's, when stdout is piped); 0 when it has no size yet (a new pty)
+            columns = os.get_terminal_size(stream.fileno()).columns or columns
         except (AttributeError, OSError, ValueError):
             pass
     return columns if on_a_terminal else max(columns, 100)
