@@ -3,7 +3,7 @@ log with its filters (program officers and administrators)."""
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Optional
 
 from fastapi import APIRouter, Query, Request
 
@@ -17,7 +17,7 @@ from g287.program.courses import course_catalog
 from g287.program.validation import InvalidInput
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, caller_of, page, problem_of
-from g287.web.params import Day
+from g287.web.params import Day, ModelCode
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -26,7 +26,7 @@ router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 def training_page(
     request: Request,
     agency_id: FilterId = None,
-    model: Optional[Literal["JEM", "TFM", "WSO"]] = None,
+    model: Optional[ModelCode] = None,
     as_of: Optional[Day] = None,
     within_days: int = Query(60, ge=0, le=training.MAX_WITHIN_DAYS),
 ):

@@ -225,3 +225,14 @@ def test_the_last_renewal_is_shown_on_the_nominee_page_and_in_the_api(site):
     assert re.search(rf"<dt>Last renewed on</dt><dd>{day.isoformat()}</dd>", page)
     detail = clients["officer"].get(f"/api/v1/program/nominees/{veteran}").json()
     assert detail["certification"]["renewed_on"] == day.isoformat()
+
+
+def test_the_training_page_takes_a_model_in_any_case(site):
+    """`/program/training?model=jem` was a 422 while the API's authorized list and the public pages took any case."""
+    _db, _w, clients = site
+    officer = clients["officer"]
+    lower, upper = officer.get("/program/training", params={"model": "tfm"}), officer.get("/program/training", params={"model": "TFM"})
+    assert lower.status_code == upper.status_code == 200 and "Vera Veteran" in lower.text
+    token = re.compile(r"\d+\.[0-9a-f]{16}\.[0-9a-f]{64}")  # each page's own CSRF token
+    assert token.sub("", lower.text) == token.sub("", upper.text)
+    assert officer.get("/program/training", params={"model": "xyz"}).status_code == 422
