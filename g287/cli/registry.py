@@ -15,7 +15,7 @@ from g287.cli.common import EMPTY_PATH, Interrupted, console, database_option, e
 from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
-from g287.registry.batch import expand_paths, ingest_many
+from g287.registry.batch import expand_paths, ingest_many, sort_for_ingest
 from g287.registry.publications import PublicationInfo, is_date_reference, list_publications, resolve
 from g287.sources.filename import KINDS, parse_published
 from g287.wording import counted
@@ -36,12 +36,14 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _interrupted_line(done: int, total: int, where: str) -> str:
-    """What an interrupted ingest did: each file is its own transaction, so the one in progress wrote nothing."""
+def _interrupted_line(files: list, done: int, where: str) -> str:
+    """What an interrupted ingest did: each file is its own transaction, so the one in progress wrote nothing. The
+    files are taken in publication order (sort_for_ingest), not as given: the one in progress is named."""
+    total = len(files)
     if done >= total:
         return f"interrupted after the last file: all {total} are done, {where}"
     before = f"; the {counted(done, 'file')} before it {'is' if done == 1 else 'are'} done, {where}" if done else ""
-    return f"interrupted at file {done + 1} of {total}: nothing of it was written{before}"
+    return f"interrupted at file {done + 1} of {total} ({sort_for_ingest(files)[done].name}): nothing of it was written{before}"
 
 
 def register(cli: click.Group) -> None:
@@ -123,7 +125,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     except KeyboardInterrupt:
         if as_json:
             print_json({"results": [asdict(r) for r in results], "errors": failures, "interrupted": True})
-        raise Interrupted(_interrupted_line(len(results) + len(failures) - len(unreadable), len(files), "as the JSON lists" if as_json else "as listed above")) from None
+        raise Interrupted(_interrupted_line(files, len(results) + len(failures) - len(unreadable), "as the JSON lists" if as_json else "as listed above")) from None
     if as_json:
         print_json({"results": [asdict(r) for r in results], "errors": failures})
     if failures:
