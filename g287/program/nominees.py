@@ -41,12 +41,14 @@ def get_nominee(session: Session, actor: Actor, nominee_id: int, action: str = "
 
 
 class SameName(Conflict):
-    """A nomination or a rename that would give an MOA two nominees of one name at once. `namesakes`: the other
-    nominees, each {"id", "nominated_on", "left_on"} (None while still on the MOA), for a form to offer the
-    confirmation (namesake_of)."""
+    """A nomination or a rename that would give an MOA two nominees of one name at once. `namesakes`: every other
+    nominee of the name on the MOA then, each {"id", "nominated_on", "left_on"} (None while still on the MOA) and
+    "confirmed" (whether namesake_of named them), for a form to offer the confirmation again with what was ticked;
+    the message names those not confirmed."""
 
     def __init__(self, moa_id: int, namesakes: list[dict]):
         self.namesakes = namesakes
+        namesakes = [n for n in namesakes if not n["confirmed"]]
         named = "; ".join(f"nominee {n['id']} (nominated on {n['nominated_on']}, " + (f"on the MOA until {n['left_on']})" if n["left_on"] else "still on the MOA)") for n in namesakes)
         ids = " and ".join(str(n["id"]) for n in namesakes)
         super().__init__(
@@ -107,9 +109,8 @@ def same_name_check(
     stray = [given for given in confirmed if given not in {other["id"] for other in alongside}]
     if stray:
         raise InvalidInput({"namesake_of": f"nominee {stray[0]} is no nominee of this name on MOA {moa_id} at the same time"})
-    unconfirmed = [other for other in alongside if other["id"] not in confirmed]
-    if unconfirmed:
-        raise SameName(moa_id, unconfirmed)
+    if any(other["id"] not in confirmed for other in alongside):
+        raise SameName(moa_id, [dict(other, confirmed=other["id"] in confirmed) for other in alongside])
     return confirmed
 
 

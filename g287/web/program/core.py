@@ -160,6 +160,8 @@ class Problem:
                 "message": self.message,
                 "fields": [{"field": name, "message": text} for name, text in self.fields.items()],
                 "reasons": self.reasons,
+                # A name already on the MOA: each nominee of it, for a client to confirm as namesakes (namesake_of).
+                **({"namesakes": self.namesakes} if self.namesakes else {}),
             }
         }
 

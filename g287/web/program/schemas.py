@@ -28,11 +28,19 @@ class ProblemField(BaseModel):
     message: str
 
 
+class Namesake(BaseModel):
+    id: int
+    nominated_on: str
+    left_on: Optional[str] = Field(description="The day the nominee left the MOA, if they have; null while on it")
+    confirmed: bool = Field(description="Whether namesake_of named them")
+
+
 class ProblemDetail(BaseModel):
     status: int
     message: str
     fields: list[ProblemField] = []
     reasons: list[str] = Field([], description="For 409 (not eligible): the explanation of each rule not met")
+    namesakes: Optional[list[Namesake]] = Field(None, description="For 409 (a name already on the MOA): each nominee of that name, to confirm in namesake_of")
 
 
 class ProblemBody(BaseModel):

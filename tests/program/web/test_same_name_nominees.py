@@ -139,3 +139,25 @@ def test_the_facts_form_offers_the_namesake_confirmation_after_a_refused_rename(
     assert confirmed.status_code == 303, confirmed.text
     event = last_event(db, "nominee.update")
     assert event.object_id == str(fresh) and event.after["full_name"] == "Nova Novice" and event.after["namesake_of"] == [w.nominees["novice"]]
+
+
+def test_with_two_namesakes_the_form_keeps_what_was_ticked_and_the_api_lists_them(site):
+    """With two nominees of the name, ticking one showed only the other, and ticking that one only the first: the
+    form went back and forth. The API's 409 named them only inside its message."""
+    db, w, clients = site
+    agency = clients["agency-a"]
+    novice = w.nominees["novice"]
+    with db.session() as session:
+        second = nominees.nominate(session, w.user_a, w.tfm, full_name="NOVA novice", namesake_of=[novice], today=TODAY).id
+    shown = agency.get(f"/program/applications/{w.application}").text
+    form = {"full_name": "Nova Novice", "us_citizen": "yes", "enforced_jurisdiction_laws": "yes", "period_start": "2010-01-01", "csrf_token": csrf_of(shown)}
+    refused = agency.post(f"/program/moas/{w.tfm}/nominees", data={**form, "namesake_of": str(novice)}, follow_redirects=False)
+    assert refused.status_code == 409
+    boxes = re.findall(r'<input type="checkbox" name="namesake_of" value="(\d+)"[^>]*?( checked)?>', refused.text)
+    assert boxes == [(str(novice), " checked"), (str(second), "")]
+    assert f"namesake of nominee {second}" in refused.text and "namesake of nominees" not in refused.text
+    response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json={**BODY, "full_name": "Nova Novice", "namesake_of": [second]}, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 409
+    assert [(n["id"], n["confirmed"], n["left_on"]) for n in response.json()["error"]["namesakes"]] == [(novice, False, None), (second, True, None)]
+    both = agency.post(f"/program/moas/{w.tfm}/nominees", data={**form, "namesake_of": [str(novice), str(second)]}, follow_redirects=False)
+    assert both.status_code == 303, both.text
