@@ -236,3 +236,19 @@ def test_the_training_page_takes_a_model_in_any_case(site):
     token = re.compile(r"\d+\.[0-9a-f]{16}\.[0-9a-f]{64}")  # each page's own CSRF token
     assert token.sub("", lower.text) == token.sub("", upper.text)
     assert officer.get("/program/training", params={"model": "xyz"}).status_code == 422
+
+
+def test_the_nominee_page_states_the_examination_rule_of_the_catalog(site, monkeypatch):
+    """The page wrote "one remediation attempt; two failed examinations disqualify" as fixed text, whatever
+    courses.toml says."""
+    import dataclasses
+
+    from g287.program import courses
+
+    db, w, clients = site
+    url = f"/program/nominees/{w.nominees['veteran']}"
+    assert "Pass mark 70% on each examination; 1 remediation attempt; 2 failed examinations disqualify." in clients["officer"].get(url).text
+    real = courses.course_catalog()
+    other = dataclasses.replace(real, policy=dataclasses.replace(real.policy, remedial_attempts=2, failures_disqualify=1))
+    monkeypatch.setattr("g287.web.program.nominees.course_catalog", lambda: other)
+    assert "2 remediation attempts; 1 failed examination disqualifies." in clients["officer"].get(url).text
