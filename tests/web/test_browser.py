@@ -14,34 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import AXE, launched_chromium, served
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launched_chromium()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The site served by uvicorn in a background thread, on a free port, over the bundled publications."""
-    from g287.access import Actor
-    from g287.db.engine import Database
-    from g287.registry.bundled import ingest_bundled
-    from g287.web.app import create_app
-
-    from g287.documents.importer import import_paths
-    from tests.conftest import MOA_DIR
-
-    database = Database(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'g287.sqlite'}")
-    ingest_bundled(database, Actor.command_line())
-    with pytest.MonkeyPatch.context() as patch:  # the signed MOAs, read from their text layers
-        patch.setenv("G287_OCR", "off")
-        patch.delenv("G287_DOCUMENTS_DIR", raising=False)
-        import_paths(database, [str(MOA_DIR)], Actor.command_line())
-    with served(create_app(database)) as address:
-        yield address
-    database.dispose()
+from tests.browser import AXE
 
 
 @pytest.fixture(scope="module")
@@ -49,19 +22,6 @@ def shots(tmp_path_factory) -> Path:
     folder = Path(os.environ.get("G287_SCREENSHOTS_DIR") or tmp_path_factory.mktemp("screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
-    page.errors = errors
-    yield page
-    context.close()
 
 
 def headline(page) -> str:
