@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import itertools
 import json
 import textwrap
 import tomllib
@@ -472,13 +473,20 @@ def _shapes(data: MapData, top: float) -> list[str]:
     tx, ty, scale = _national_view() if national else data.view
     thin = 0.35 / scale  # county borders, px -> map units
     out = [f'<g transform="translate({tx} {ty + top}) scale({scale})">']
-    by_class: dict[int, list[Feature]] = {}
-    for feature in data.features:
-        by_class.setdefault(feature.css_class, []).append(feature)
-    for index in sorted(by_class):
+    # The shapes are drawn in the order of data.features, by FIPS code (a shape drawn for several counties at its
+    # first), and never grouped by class: on the site each shape is a link, and Tab follows the document's order.
+    # Grouped by class, Tab went through the light shapes and then the dark ones, in no order a reader could foresee.
+    # FIPS order is the order of the pages' own tables: the states table follows states.csv (alphabetical by name,
+    # which is FIPS order: Alabama 01 ... Wyoming 56) and a state's counties table lists them by FIPS, in a column of
+    # their own (Miami-Dade, 12086, between Martin and Monroe, not among the D's). The drawing is the same but for the
+    # blending of the pixels along shared borders: every shape has the same thin white edge, whichever of two
+    # neighbours is painted last, and the three Virginia cities drawn as small squares (51610, 51678, 51685) come
+    # after the counties around them (and under no later shape). Consecutive shapes of one class share a group
+    # holding their fill.
+    for index, run in itertools.groupby(data.features, key=lambda f: f.css_class):
         colour = data.classes[index][3]
         out.append(f'<g class="g287-class" data-class="{index}" fill="{esc(colour)}" stroke="#ffffff" stroke-width="{thin:.3g}" stroke-linejoin="round">')
-        out.append("".join(f'<path data-fips="{esc(" ".join(f.fips))}" d="{f.path}"><title>{esc(f.label)} — {esc(f.description)}</title></path>' for f in by_class[index]))
+        out.append("".join(f'<path data-fips="{esc(" ".join(f.fips))}" d="{f.path}"><title>{esc(f.label)} — {esc(f.description)}</title></path>' for f in run))
         out.append("</g>")
     geometry = shapes()
     if national:

@@ -107,6 +107,10 @@ def test_county_map(constructed_db):
     fips = [f for p in paths for f in p.get("data-fips").split()]
     assert sorted(fips) == sorted(reference.counties_in("2022"))
     assert len(paths) == 3144 - 9 + 1 - 2 + 1
+    # Drawn by FIPS code (a shape drawn for several counties at its first), not grouped by class: on the site the
+    # shapes are links, reached by Tab in this order.
+    firsts = [p.get("data-fips").split()[0] for p in paths]
+    assert firsts == sorted(firsts)
     by_fips = {p.get("data-fips"): p for p in paths}
     classes = map_classes()["moas"]["county"]["classes"]
     hillsborough = by_fips["12057"]
