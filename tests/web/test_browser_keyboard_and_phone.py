@@ -1,7 +1,10 @@
-"""The site in Chromium for a keyboard's reader: Tab walks a map's shapes in the order of the page's tables.
-(Fixtures: tests/web/conftest.py; skipped with one line without a browser.)"""
+"""The site in Chromium for a keyboard's reader: Tab walks a map's shapes in the order of the page's tables, and a
+focused shape's edge is drawn whole above its neighbours. (Fixtures: tests/web/conftest.py; skipped with one line
+without a browser.)"""
 
 from __future__ import annotations
+
+import base64
 
 
 def pathname(href: str) -> str:
@@ -28,3 +31,64 @@ def test_tab_walks_a_maps_shapes_in_the_order_of_the_pages_tables(page, server):
     assert tabbed_links(page, "Atom feed for Florida", 6) == expected
     page.goto(server + "/")
     assert tabbed_links(page, "By county", 5) == ["/states/AL", "/states/AK", "/states/AZ", "/states/AR", "/states/CA"]
+
+
+# Points just outside a shape's edge all around it, in the page's pixels: at even steps along its outline, each
+# moved `offset` pixels outward (the side isPointInFill says is not the shape's).
+EDGE_POINTS = """([name, offset, count]) => {
+    const path = document.querySelector(`figure.map a[aria-label="${name}"] path`);
+    const ctm = path.getScreenCTM(), scale = Math.hypot(ctm.a, ctm.b), length = path.getTotalLength(), step = offset / scale;
+    const points = [];
+    for (let i = 0; i < count; i++) {
+        const at = length * (i + 0.5) / count, p = path.getPointAtLength(at);
+        const before = path.getPointAtLength(Math.max(at - 1, 0)), after = path.getPointAtLength(Math.min(at + 1, length));
+        let nx = before.y - after.y, ny = after.x - before.x;
+        const norm = Math.hypot(nx, ny) || 1;
+        nx /= norm; ny /= norm;
+        if (path.isPointInFill(new DOMPoint(p.x + nx * step, p.y + ny * step))) { nx = -nx; ny = -ny; }
+        const out = new DOMPoint(p.x + nx * step, p.y + ny * step).matrixTransform(ctm);
+        points.push([out.x, out.y]);
+    }
+    return points;
+}"""
+
+# The colour of each point of a PNG, read in a blank page of its own (the page under test is left as it is).
+PIXELS = """async ([png, points]) => {
+    const image = new Image();
+    image.src = "data:image/png;base64," + png;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width; canvas.height = image.height;
+    const context = canvas.getContext("2d");
+    context.drawImage(image, 0, 0);
+    return points.map(([x, y]) => Array.from(context.getImageData(x, y, 1, 1).data.slice(0, 3)));
+}"""
+
+
+def test_a_focused_shapes_edge_is_drawn_whole_above_its_neighbours(browser, server):
+    # Painted in its place, the focused shape's dark edge lay half under the neighbours painted after it: all of
+    # Butler County's in Kansas (its FIPS code is the lowest of them), and on the national map Kansas's northern,
+    # eastern and southern neighbours (and the state borders drawn over every state).
+    scale = 2
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=scale)
+    page = context.new_page()
+    blank = context.new_page()
+    for path, name in (("/states/KS", "Butler County, KS"), ("/", "Kansas")):
+        page.goto(server + path)
+        link = page.locator(f"figure.map a[aria-label='{name}']")
+        link.scroll_into_view_if_needed()
+        link.focus()
+        # The dark edge is 3 pixels wide across the shape's border: 0.6 pixel outside lies in its outer half, the half
+        # the neighbours covered.
+        points = page.evaluate(EDGE_POINTS, [name, 0.6, 48])
+        png = base64.b64encode(page.screenshot()).decode()
+        colours = blank.evaluate(PIXELS, [png, [[int(x * scale), int(y * scale)] for x, y in points]])
+        covered = [(round(x), round(y), colour) for (x, y), colour in zip(points, colours) if max(colour) > 80]
+        assert covered == [], f"{path}: {name}'s focused edge is covered at {len(covered)} of {len(points)} points"
+        # The edge drawn again is no link: Tab goes on to the next shape, and the edge with it.
+        page.keyboard.press("Tab")
+        assert page.locator("figure.map .map-focus-edge").count() == 1
+        assert page.evaluate("document.activeElement.closest('figure.map') !== null")
+    page.get_by_role("link", name="By county", exact=True).focus()
+    assert page.locator("figure.map .map-focus").count() == 0  # gone when the map has no focus
+    context.close()

@@ -31,3 +31,20 @@ def test_the_focus_ring_contrasts_with_every_background():
     for ring in rings:
         for background in backgrounds:
             assert contrast(ring, background) >= 3, (ring, background)
+
+
+def test_a_focused_map_shapes_edge_contrasts_with_every_class_colour():
+    # The dark edge alone is 2.1:1 on the darkest blue of the maps: on its white halo, one of the two stands out on
+    # every colour a neighbour may have, and the edge on the halo.
+    from g287.geo.maps import map_classes
+
+    site = (STATIC / "site.css").read_text()
+    ink = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-f]{6})", site))["ink"]
+    edge = re.search(r"\.map-focus-edge\s*\{[^}]*stroke:\s*var\(--ink\)", site)
+    halo = re.search(r"\.map-focus-halo\s*\{[^}]*stroke:\s*(#[0-9a-f]{6})", site)
+    assert edge and halo
+    assert contrast(ink, halo[1]) >= 3
+    colours = {c[3] for measure in map_classes().values() for level in measure.values() for c in level["classes"]} | {"#ffffff"}
+    assert len(colours) >= 7
+    for colour in colours:
+        assert max(contrast(ink, colour), contrast(halo[1], colour)) >= 3, colour

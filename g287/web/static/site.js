@@ -53,4 +53,32 @@
   }
   markScrolling();
   window.addEventListener("resize", markScrolling);
+
+  // A map's shapes are painted in the order of the document, the order Tab follows (g287/geo/maps.py): the edge of
+  // a focused state or county lay half under the neighbours painted after it (and under the national map's state
+  // borders). While a shape has focus its edge is drawn again, last in the map, above everything: copies of its
+  // path, not links, hidden from screen readers and from the pointer (site.css styles them). The links themselves
+  // stay where they are, so the order of Tab does not change. The figure listens, not the SVG: Chromium makes an
+  // SVG element that listens for focus events a stop of Tab itself.
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  document.querySelectorAll("figure.map").forEach(function (figure) {
+    var map = figure.querySelector(":scope > svg");
+    var layer = map && map.querySelector(":scope > g");  // the group placing the shapes: a copy in it lies on its shape
+    if (!layer) { return; }
+    map.classList.add("draws-focus");
+    figure.addEventListener("focusin", function (event) {
+      var shape = map.contains(event.target) ? event.target.querySelector("path[data-fips]") : null;
+      if (!shape) { return; }
+      ["map-focus-halo", "map-focus-edge"].forEach(function (name) {
+        var copy = document.createElementNS(SVG_NS, "path");
+        copy.setAttribute("d", shape.getAttribute("d"));
+        copy.setAttribute("class", "map-focus " + name);
+        copy.setAttribute("aria-hidden", "true");
+        layer.appendChild(copy);
+      });
+    });
+    figure.addEventListener("focusout", function () {
+      layer.querySelectorAll(":scope > .map-focus").forEach(function (copy) { copy.remove(); });
+    });
+  });
 })();
