@@ -1,6 +1,6 @@
-"""The site in Chromium for a keyboard's reader: Tab walks a map's shapes in the order of the page's tables, and a
-focused shape's edge is drawn whole above its neighbours. (Fixtures: tests/web/conftest.py; skipped with one line
-without a browser.)"""
+"""The site in Chromium for a keyboard's reader and a phone's: Tab walks a map's shapes in the order of the page's
+tables, a focused shape's edge is drawn whole above its neighbours, and a table's caption stays on a phone's screen
+when its table scrolls sideways. (Fixtures: tests/web/conftest.py; skipped with one line without a browser.)"""
 
 from __future__ import annotations
 
@@ -91,4 +91,40 @@ def test_a_focused_shapes_edge_is_drawn_whole_above_its_neighbours(browser, serv
         assert page.evaluate("document.activeElement.closest('figure.map') !== null")
     page.get_by_role("link", name="By county", exact=True).focus()
     assert page.locator("figure.map .map-focus").count() == 0  # gone when the map has no focus
+    context.close()
+
+
+# Every table caption (those in closed <details> too, opened), where it is drawn and whether its text fits its box:
+# [text, left, right, scrollWidth, clientWidth, whether its table scrolls sideways].
+CAPTIONS = """() => {
+    document.querySelectorAll("details").forEach(d => { d.open = true; });
+    return [...document.querySelectorAll("caption")].map(c => {
+        const box = c.getBoundingClientRect(), wrap = c.closest(".table-wrap");
+        return [c.textContent.trim().slice(0, 50), box.left, box.right, c.scrollWidth, c.clientWidth,
+                !!wrap && wrap.scrollWidth > wrap.clientWidth + 1];
+    });
+}"""
+
+
+def test_table_captions_stay_readable_on_a_phone(browser, server):
+    # A table wider than the screen scrolls in its box; its caption, as wide as the table, ran off the screen
+    # ("Days on the pending list, by state (all models)" to 707 pixels of 360) until the table was scrolled.
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    scrolling = 0
+    for path in ("/agencies", "/states/FL", "/pending", "/data"):
+        page.goto(server + path)
+        width = page.evaluate("document.documentElement.clientWidth")
+        captions = page.evaluate(CAPTIONS)
+        assert captions, path
+        cut = [(text, round(right)) for text, _left, right, _s, _c, _w in captions if right > width + 0.5]
+        assert cut == [], f"{path}: captions beyond the screen's {width} pixels"
+        clipped = [text for text, _l, _r, scroll_width, client_width, _w in captions if scroll_width > client_width]
+        assert clipped == [], f"{path}: captions whose text is clipped"
+        scrolling += sum(1 for caption in captions if caption[5])
+        # Scrolled to its end, a table keeps its caption in view.
+        page.evaluate("() => document.querySelectorAll('.table-wrap').forEach(w => { w.scrollLeft = w.scrollWidth; })")
+        moved = [(text, round(left), round(right)) for text, left, right, *_rest in page.evaluate(CAPTIONS) if left < -0.5 or right > width + 0.5]
+        assert moved == [], f"{path}: captions scrolled out of view with their tables"
+    assert scrolling >= 4  # the tables these pages show at 360 pixels do scroll sideways: the test tests something
     context.close()
