@@ -13,6 +13,7 @@ import base64
 import binascii
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -65,21 +66,47 @@ def _names_a_hint(lowered: str) -> bool:
     return any(word in lowered for word in _WORDS)
 
 
-# Wrapped more deeply than this, an address is not followed further, and nothing of it is kept.
-_MOST_NESTED = 6
+# Wrappers inside wrappers are followed this deep; wrapped more deeply, an address is not followed further, and
+# nothing of it is kept.
+_MOST_NESTED = 5
 # A decoded address holding a control character (a line break, NUL) is no address: no database keeps NUL, and a
 # line break would end up inside a cell's text.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_SCHEME_AND_SLASHES = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?[/\\]*", re.I)
+# A scheme: letters without a dot ("nam12.safelinks.protection.outlook.com:443/..." is a host and its port).
+_SCHEME_NAME = re.compile(r"^([a-z][a-z0-9+-]*):", re.I)
+# What can begin an address written without its scheme: a host (with a dot), a user before it, a port after it.
+_HOST_FIRST = re.compile(r"(?:[^\s@/?#\\]*@)?[^\s@/?#\\:]+\.[^\s@/?#\\:]+(?::\d*)?")
 _BEFORE_QUERY = re.compile(r"[^?#]*")
 
 
 def _as_browsers_read(address: str):
-    """The parts of an address as a browser reads it, so that a wrapper is found however it is written: with or
-    without its scheme, with one slash, or with backslashes for slashes before the query (https:\\\\host\\url?...)."""
-    rest = _SCHEME_AND_SLASHES.sub("", address, count=1)
+    """The parts of a web address as a browser reads it, so that a wrapper is found however it is written: with or
+    without its scheme, with one slash, or with backslashes for slashes before the query (https:\\\\host\\url?...).
+    None for what is no web address: another scheme (mailto:, file:), or a path relative to the workbook
+    ([Archive]/policy.pdf), which names no host however it is read."""
+    scheme = _SCHEME_NAME.match(address)
+    if scheme:
+        if scheme[1].lower() not in ("http", "https"):
+            return None
+        rest = address[scheme.end():].lstrip("/\\")
+    else:
+        rest = address.lstrip("/\\")
+        if not _HOST_FIRST.fullmatch(_BEFORE_QUERY.match(rest)[0].replace("\\", "/").split("/", 1)[0]):
+            return None
     head = _BEFORE_QUERY.match(rest)[0]
     return urlsplit("https://" + head.replace("\\", "/") + rest[len(head):])
+
+
+def _decoded(text: str) -> str:
+    """A text as a browser reads a host in it: percent-encoding decoded, compatibility forms folded (a full-width
+    "ｓ" is "s", the long s "ſ" is "s")."""
+    if "%" in text:
+        text = unquote(text)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _plain(text: str) -> str:
+    return _decoded(text).lower()
 
 
 @lru_cache(maxsize=65536)
@@ -87,18 +114,18 @@ def unwrap(address: str) -> Unwrapped:
     """The real document address behind a safety redirect (repeatedly, for wrappers inside wrappers). Whatever
     names a wrapper's host and cannot be unwrapped gives no address: a wrapper is never kept, nor its identifiers."""
     current = address.strip()
-    if not _names_a_hint(current.lower()) and not ("%" in current and _names_a_hint(unquote(current).lower())):
+    if not _names_a_hint(_plain(current)):
         return Unwrapped(current, None)
     rules = wrapper_rules()
     wrapper = None
-    for _ in range(_MOST_NESTED):
+    for _ in range(_MOST_NESTED + 1):
         try:
             parts = _as_browsers_read(current)
             # "outlook.com." is the same host, fully qualified; "cuda%73vc.com" the same as "cudasvc.com"
-            host = unquote(parts.hostname or "").lower().rstrip(".")
+            host = _plain(parts.hostname or "").rstrip(".") if parts is not None else ""
         except ValueError:  # a malformed address ("https://[host..." reads as an unclosed IPv6 host)
             return Unwrapped(None, wrapper or "an unreadable address naming a safety redirect")
-        form = next((f for f in rules.forms if f.host.search(host) and parts.path.startswith(f.path)), None)
+        form = next((f for f in rules.forms if f.host.search(host) and parts.path.startswith(f.path)), None) if parts is not None else None
         if form is not None:
             wrapper = form.name
             inner = _carried_address(form, parts)
@@ -123,11 +150,10 @@ def _carried_address(form: WrapperForm, parts) -> str | None:
         pieces = parts.path.split("/", 2)  # "", the token, the address
         if len(pieces) < 3 or not pieces[2]:
             return None
-        # The address percent-encoded whole (its query and fragment inside the path), or written as it is, its
-        # query and fragment then the wrapper's own.
-        query = f"?{parts.query}" if parts.query else ""
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return unquote(pieces[2]) + query + fragment
+        if "://" not in pieces[2]:  # percent-encoded whole: a query or fragment after it is the wrapper's own
+            return unquote(pieces[2])
+        # written as it is: the query and fragment are the address's
+        return pieces[2] + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
     # A base64 value may hold "+", which a query's decoding would take for a space.
     query = parts.query.replace("+", "%2B") if form.address == "query-base64" else parts.query
     value = _first(parse_qs(query).get(form.parameter))
@@ -153,20 +179,26 @@ def _decode_base64(value: str) -> str | None:
 _WORDS = wrapper_rules().words  # looked up once: names_a_wrapper is asked about every text of a sheet
 _HINTS = "|".join(re.escape(word) for word in _WORDS)
 _WRAPPER_HINT = re.compile(_HINTS, re.I)
-WRAPPED_IN_TEXT = re.compile(r"[^\s<>\"']*(?:" + _HINTS + r")[^\s<>\"']*", re.I)
+_TOKEN = re.compile(r"[^\s<>\"']+")
+_ADDRESS_START = re.compile(r"https?:[/\\]*", re.I)
+_HOST_CHARACTERS = re.compile(r"[A-Za-z0-9.%@:\-]*$")
 _ONE_URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
-_SCHEME = re.compile(r"^https?://", re.I)
 UNRECOVERED = "(a wrapped address that could not be recovered)"
 
 
 def names_a_wrapper(text: str) -> bool:
-    """Whether a text names a wrapper's host (any case)."""
-    if text.isascii() or not any(letter in text for letter in _NON_ASCII_FOLDING_TO_ASCII):
+    """Whether a text names a wrapper's host (any case; percent-encoded or in full-width letters, as a browser reads
+    a host, too)."""
+    if text.isascii() and "%" not in text:
         # The common case, six times faster than the case-insensitive pattern over a sheet's text (the reader asks
-        # about every string of a sheet at once): lower() then `in` finds what the pattern matches, in any text
-        # without the only letters the pattern also takes for ASCII ones (which the pattern is left to judge).
+        # about every string of a sheet at once).
         return _names_a_hint(text.lower())
-    return _WRAPPER_HINT.search(text) is not None
+    decoded = _decoded(text)
+    if not any(letter in decoded for letter in _NON_ASCII_FOLDING_TO_ASCII):
+        # lower() then `in` finds what the pattern matches, in any text without the only letters the pattern also
+        # takes for ASCII ones (which the pattern is left to judge: "İ".lower() is two characters).
+        return _names_a_hint(decoded.lower())
+    return _WRAPPER_HINT.search(decoded) is not None
 
 
 # The letters outside ASCII that a case-insensitive pattern takes for ASCII letters (İ and ı for i, the long s ſ
@@ -182,18 +214,34 @@ def without_wrappers(text: str) -> tuple[str, int]:
     def real(match: re.Match) -> str:
         nonlocal replaced
         token = match[0]
+        if not _names_a_hint(_plain(token)):
+            return token
+        start = _address_start(token)
         # Punctuation closing the sentence around the address ("(see https://...)") is the text's, not the address's.
-        stripped = token.rstrip(").,;:!?]}")
-        trail = token[len(stripped):]
-        address = stripped if _SCHEME.match(stripped) else "https://" + stripped
-        unwrapped = unwrap(address)
+        stripped = token[start:].rstrip(").,;:!?]}")
+        trail = token[start + len(stripped):]
+        unwrapped = unwrap(stripped if _ADDRESS_START.match(stripped) else "https://" + stripped)
         if not unwrapped.wrapper:
             return token
         replaced += 1
-        return (unwrapped.url or UNRECOVERED) + trail
+        return token[:start] + (unwrapped.url or UNRECOVERED) + trail
 
-    cleaned = WRAPPED_IN_TEXT.sub(real, text) if names_a_wrapper(text) else text
+    cleaned = _TOKEN.sub(real, text) if names_a_wrapper(text) else text
     return cleaned, replaced
+
+
+def _address_start(token: str) -> int:
+    """Where the address naming a wrapper begins in a run of text: what comes before it ("(", "MOA:") is the
+    text's. At the last scheme after which the run still names a wrapper (a wrapper's own address may hold another
+    scheme); without a scheme, at the host holding a hint word."""
+    for scheme in reversed(list(_ADDRESS_START.finditer(token))):
+        if _names_a_hint(_plain(token[scheme.start():])):
+            return scheme.start()
+    lowered = token.lower()
+    at = min((lowered.find(word) for word in _WORDS if word in lowered), default=-1)
+    if at == -1:  # the hint is spelled otherwise (percent-encoded, full-width): what opens a sentence is the text's
+        return len(token) - len(token.lstrip("([{<\"'"))
+    return at - len(_HOST_CHARACTERS.search(token[:at])[0].split(":")[-1])
 
 
 def scrubbed(cells: list) -> tuple[list, int]:

@@ -51,7 +51,7 @@ def mimecast(_address: str) -> str:
         (sophos(DOCUMENT), "Sophos Email time-of-click protection"),
         (sophos(barracuda(DOCUMENT)), "Barracuda Link Protection"),  # a wrapper inside a wrapper (seen on the web)
         (sophos(DOCUMENT).replace(".com?", ".com/?"), "Sophos Email time-of-click protection"),  # with a slash too
-        (cisco(DOCUMENT).replace("/https%3A%2F%2F", "/https://"), "Cisco Secure Email"),  # the address not encoded
+        ("https://secure-web.cisco.com/1VqOjcxMgKL3XZ/" + DOCUMENT, "Cisco Secure Email"),  # the address not encoded
         # Written as browsers still read them: one slash, backslashes, no scheme, a user and a port, a host
         # percent-encoded, each a wrapper all the same (they kept the wrapper, mailbox included).
         (barracuda(DOCUMENT).replace("https://", "https:/"), "Barracuda Link Protection"),
@@ -174,3 +174,49 @@ def test_a_wrapped_link_to_no_web_address_is_not_counted_as_unwrapped(tmp_path):
     note = [n for n in read_xlsx(path).notes if "safety redirect" in n.problem][0]
     assert note.action.startswith("36 unwrapped to the document's real address, 1 not") and note.category == "unknown"
     assert "john.doe" not in everything_read(path)
+
+
+SAFE = "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fx.pdf&data=05%7Cjohn.doe%40ice.dhs.gov"
+
+
+@pytest.mark.parametrize(
+    "text, cleaned",
+    [
+        # An address right after "(" or a label: the run of text began with them, was read as a host "(https" or
+        # "moa", and was kept whole, mailbox included.
+        (f"Colbert County ({SAFE})", "Colbert County (https://www.ice.gov/x.pdf)"),
+        (f"MOA:{SAFE}", "MOA:https://www.ice.gov/x.pdf"),
+        (f"[{SAFE}]", "[https://www.ice.gov/x.pdf]"),
+        (f"(see:{SAFE[len('https://'):]})", "(see:https://www.ice.gov/x.pdf)"),
+        # A host percent-encoded or in full-width letters, which a browser reads as the wrapper's.
+        (SAFE.replace("safelinks", "%73afelinks"), "https://www.ice.gov/x.pdf"),
+        (SAFE.replace("safelinks", "\uff53afelinks"), "https://www.ice.gov/x.pdf"),
+    ],
+)
+def test_a_wrapped_address_in_text_is_found_whatever_comes_before_it(text, cleaned):
+    assert without_wrappers(text) == (cleaned, 1)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "mailto:support@urldefense.com",  # another scheme: no web address, and no wrapper
+        "file:///C:/Users/someone/safelinks.pdf",
+        "[Archive]/Mimecast policy.pdf",  # a path relative to the workbook names no host
+        "https://www.ice.gov/doclib/safelinks-policy.pdf",
+    ],
+)
+def test_what_is_no_web_address_or_no_wrappers_host_is_given_back_as_it_is(address):
+    assert unwrap(address) == type(unwrap(address))(address, None)
+
+
+def test_a_cisco_address_encoded_whole_is_not_given_the_wrappers_own_query():
+    """A query after an address percent-encoded whole is the wrapper's: it was appended, mailbox included."""
+    wrapped = "https://secure-web.cisco.com/TOKEN/" + quote(DOCUMENT, safe="") + "?c=" + MAILBOX
+    assert unwrap(wrapped).url == DOCUMENT
+    assert unwrap("https://secure-web.cisco.com/TOKEN/" + DOCUMENT + "?v=2#p3").url == DOCUMENT + "?v=2#p3"
+
+
+def test_a_host_and_port_written_without_a_scheme_is_read_as_a_host():
+    assert unwrap(SAFE.replace("https://", "").replace(".com/", ".com:443/")).url == "https://www.ice.gov/x.pdf"
+    assert unwrap("www.urldefense.com:443/v3/__https://www.ice.gov/x__;!!" + MAILBOX).url is None
