@@ -43,9 +43,6 @@ _RELATED = re.compile(r"<(?:[\w.-]+:)?\w+\b[^>]*?\br:id\s*=\s*(?:\"([^\"]*)\"|'(
 _STRING_ITEM = re.compile(r"<(si|is)\b([^>]*)>(.*?)</\1\s*>", re.S)
 _TEXT = re.compile(r"<t\b[^>]*>(.*?)</t\s*>|<t\b[^>]*/>", re.S)
 _XML_PARTS = (".xml", ".rels", ".vml", ".psmdcp")
-# An attribute's value (either quotes), and a run of text between two tags: where an address may be written.
-_ATTRIBUTE_VALUE = re.compile(r"""(=\s*)(?:"([^"<]*)"|'([^'<]*)')""")
-_TEXT_RUN = re.compile(r">([^<]+)<")
 _QUOTES = {'"': "&quot;", "'": "&apos;"}
 
 
@@ -129,7 +126,7 @@ def _cleaned_part(name: str, text: str, dropped: set[str], removed_ids: set[str]
     text = _PERSON_ATTRIBUTES.sub(lambda m: f'{m[1]}""', text)
     # Read as text (character references decoded): "&#115;afelinks" hides a wrapper from the part's bytes, not from
     # a reader of the workbook.
-    if links.names_a_wrapper(html.unescape(text)):
+    if links.names_a_wrapper(_xml_unescaped(text)):
         text = _STRING_ITEM.sub(_string_item_without_wrappers, text)
         text = _without_wrapped_addresses(text)
     return text
@@ -168,7 +165,7 @@ def _points_to(rels_name: str, relationship: str, dropped: set[str]) -> bool:
 def _string_item_without_wrappers(match: re.Match) -> str:
     """A cell's string whose text, read whole, holds a wrapped address (split over formatted runs, the pieces of
     its identifiers would escape a search run by run): one plain run of the text with the real address."""
-    whole = "".join(html.unescape(piece or "") for piece in _TEXT.findall(match[3]))
+    whole = "".join(_xml_unescaped(piece or "") for piece in _TEXT.findall(match[3]))
     cleaned, replaced = links.without_wrappers(whole)
     if not replaced:
         return match[0]
@@ -176,23 +173,51 @@ def _string_item_without_wrappers(match: re.Match) -> str:
 
 
 def _without_wrapped_addresses(text: str) -> str:
-    """XML text with every safety-redirect address (in attributes, cell text or formulas) replaced by the real one:
-    each attribute's value and each run of text between tags is read as text (its character references decoded),
-    and written back escaped when it held a wrapped address."""
+    """XML text with every safety-redirect address replaced by the real one, wherever it is written: the part is
+    read token by token (a tag, whose quoted values may hold ">", a run of text, a CDATA section, a comment, a
+    processing instruction), each read as text (its character references decoded) and written back escaped as its
+    kind requires; a token that held no wrapped address is left exactly as it was."""
 
     def attribute(match: re.Match) -> str:
         quote = '"' if match[2] is not None else "'"
-        value = html.unescape(match[2] if match[2] is not None else match[3])
-        cleaned, replaced = links.without_wrappers(value)
+        cleaned, replaced = links.without_wrappers(_xml_unescaped(match[2] if match[2] is not None else match[3]))
         return f"{match[1]}{quote}{escape(cleaned, _QUOTES)}{quote}" if replaced else match[0]
 
-    def between_tags(match: re.Match) -> str:
-        cleaned, replaced = links.without_wrappers(html.unescape(match[1]))
-        return f">{escape(cleaned)}<" if replaced else match[0]
+    def token(match: re.Match) -> str:
+        part = match[0]
+        if not links.names_a_wrapper(_xml_unescaped(part)):
+            return part
+        if part.startswith(("<!--", "<?")):
+            return ""  # a comment or an instruction to a program is no value of the list: it goes with the wrapper
+        if part.startswith("<![CDATA["):
+            cleaned, _ = links.without_wrappers(part[9:-3])  # CDATA holds its characters as they are
+            return "<![CDATA[" + cleaned.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+        if part.startswith("<"):
+            return _VALUE_IN_TAG.sub(attribute, part)
+        cleaned, replaced = links.without_wrappers(_xml_unescaped(part))
+        return escape(cleaned) if replaced else part
 
-    def anywhere(match: re.Match) -> str:  # what the two miss, in the part's own characters (a CDATA section)
-        cleaned, replaced = links.without_wrappers(html.unescape(match[0]))
-        return escape(cleaned, _QUOTES) if replaced else match[0]
+    return _XML_TOKEN.sub(token, text)
 
-    text = _TEXT_RUN.sub(between_tags, _ATTRIBUTE_VALUE.sub(attribute, text))
-    return links.WRAPPED_IN_TEXT.sub(anywhere, text)
+
+def _xml_unescaped(text: str) -> str:
+    """Text with XML's character references decoded, and only XML's (html.unescape reads &#x80; as "€", as HTML
+    does, where XML means the character U+0080)."""
+    if "&" not in text:
+        return text
+
+    def character(match: re.Match) -> str:
+        if match[3]:
+            return _NAMED[match[3]]
+        try:
+            return chr(int(match[1], 16) if match[1] else int(match[2]))
+        except (ValueError, OverflowError):  # no character has that number: left as written
+            return match[0]
+
+    return _XML_REFERENCE.sub(character, text)
+
+
+_XML_REFERENCE = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_XML_TOKEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(?:\"[^\"]*\"|'[^']*'|[^'\">])*>|[^<]+", re.S)
+_VALUE_IN_TAG = re.compile(r"""(=\s*)(?:"([^"]*)"|'([^']*)')""")

@@ -183,3 +183,31 @@ def test_a_wrapped_address_spelled_with_character_references_leaves_the_copy(tmp
         held = b"".join(parts(publishable_copy(path.read_bytes())).values()).decode("utf-8", "replace")
         assert "john.doe" not in held and "ice.dhs.gov" not in held, path.name
         assert "https://www.ice.gov/doclib/x.pdf" in held
+
+
+SAFE_LINK = "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fx.pdf&amp;data=john.doe%40ice.dhs.gov"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'<t foo="a>b">{SAFE_LINK}</t>',  # a ">" inside a tag's quoted value: the run was taken to start there
+        f'<t><![CDATA[a > {SAFE_LINK.replace("&amp;", "&")}]]></t>',
+        f"<t><!-- a > {SAFE_LINK} --></t>",
+        f"<t><?note a > {SAFE_LINK} ?></t>",
+        f'<t>IF(A1="{SAFE_LINK}")</t>',
+        f'<r Target="{SAFE_LINK}" Other="&#x80;&#13;"/>',
+    ],
+)
+def test_the_copy_scrubs_every_kind_of_xml_token_and_stays_well_formed(body):
+    """The copy's scrubbing took any ">" for the end of a tag: an address after one, in a CDATA section, a comment
+    or a processing instruction, came out with the real closing ">" escaped, and the part no longer parsed."""
+    import xml.etree.ElementTree as ET
+
+    from g287.documents.workbook_copy import _cleaned_part
+
+    cleaned = _cleaned_part("xl/worksheets/sheet1.xml", f"<root>{body}</root>", set(), set())
+    ET.fromstring(cleaned)
+    assert "john.doe" not in cleaned and "safelinks" not in cleaned
+    if "Other=" in body:
+        assert 'Other="&#x80;&#13;"' in cleaned  # a value that held no wrapper is left exactly as written
