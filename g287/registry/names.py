@@ -22,14 +22,33 @@ def agency_key(name: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
-_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+# The accents of the Latin, Greek and Cyrillic scripts (é, ö, й's breve): the marks a person's name is written with
+# or without ("José", "Jose"). Other scripts' marks are letters of the name: a Devanagari vowel sign or virama, a
+# Japanese voiced mark (カ, ガ) makes another name.
+_ACCENTS = re.compile("[\u0300-\u036f]")
 
 
 def person_key(name: str) -> str:
     """A person's name (a nominee's: g287.program.nominees) as a reader compares it: "John  O'Neil", "john oneil"
-    and "JOHN O’NEIL" are one name, "José" is "Jose". Unlike an agency's key, it keeps letters of every script
-    ("Иван Петров", "李小龍", "Łukasz"): the agency key keeps a-z and digits only, and would make every Cyrillic or
-    Chinese name one empty name. Empty when the name holds no letter or digit; such a key matches no other."""
-    text = unicodedata.normalize("NFKD", name)
-    text = unicodedata.normalize("NFKC", "".join(c for c in text if not unicodedata.combining(c))).casefold()
-    return " ".join(_LETTERS_AND_DIGITS.findall(_APOSTROPHES.sub("", text)))
+    and "JOHN O’NEIL" are one name, "José" is "Jose". Unlike an agency's key, it keeps the letters of every script
+    ("Иван Петров", "李小龍", "Łukasz", "मोहन"): the agency key keeps a-z and digits only, and would make every
+    Cyrillic or Chinese name one empty name. Empty when the name holds no letter or digit; such a key matches no
+    other."""
+    text = _ACCENTS.sub("", unicodedata.normalize("NFKD", name))
+    text = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(_mark_aware_split(text))
+
+
+def _mark_aware_split(text: str) -> list[str]:
+    # Words are runs of letters, digits and combining marks (a mark belongs to the letter before it: "मोहन" is one
+    # word, though its vowel sign is no "\w" character).
+    words, word = [], []
+    for character in text:
+        if unicodedata.category(character)[0] in "LMN":
+            word.append(character)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    return words
