@@ -66,7 +66,11 @@
     var layer = map && map.querySelector(":scope > g");  // the group placing the shapes: a copy in it lies on its shape
     if (!layer) { return; }
     map.classList.add("draws-focus");
+    function clear() {
+      layer.querySelectorAll(":scope > .map-focus").forEach(function (copy) { copy.remove(); });
+    }
     figure.addEventListener("focusin", function (event) {
+      clear();  // one edge at a time, should a browser send focusin twice without a focusout between
       var shape = map.contains(event.target) ? event.target.querySelector("path[data-fips]") : null;
       if (!shape) { return; }
       ["map-focus-halo", "map-focus-edge"].forEach(function (name) {
@@ -77,8 +81,6 @@
         layer.appendChild(copy);
       });
     });
-    figure.addEventListener("focusout", function () {
-      layer.querySelectorAll(":scope > .map-focus").forEach(function (copy) { copy.remove(); });
-    });
+    figure.addEventListener("focusout", clear);
   });
 })();
