@@ -18,12 +18,20 @@ def register(cli: click.Group) -> None:
     """The commands join `g287 program` (g287.cli.program) when this module is imported."""
 
 
-def _recorded(nominee_id: int, as_json: bool, line: str) -> None:
+def _recorded(nominee_id: int, as_json: bool, change, line_of) -> None:
+    """Make one change to a nominee's certification (`change(session)`), then say what it is now: `line_of(it)`, or
+    with --json the certification as `program nominee --json` shows it."""
+    with state().db.session(writing=True) as session:
+        line = line_of(change(session))
     if as_json:
         with state().db.session() as session:
             print_json(nominees.nominee_detail(session, admin(), nominee_id)["certification"])
     else:
         click.echo(line)
+
+
+def _day(value: str | None):
+    return parse_date(value, "--on") or days.today()
 
 
 @program.command("correct")
@@ -60,10 +68,10 @@ def correct_command(nominee_id, full_name, citizen, enforced_laws, periods, name
 @database_option
 def refresher_command(nominee_id, completed_on, as_json):
     """Record a certified officer's refresher training; the next one falls due after the course's interval."""
-    with state().db.session(writing=True) as session:
-        c = training.record_refresher(session, admin(), nominee_id, completed_on=parse_date(completed_on, "--on") or days.today())
-        line = f"nominee {nominee_id}: refresher completed on {c.last_refresher_on}; next due {c.refresher_due_on}"
-    _recorded(nominee_id, as_json, line)
+    _recorded(
+        nominee_id, as_json, lambda session: training.record_refresher(session, admin(), nominee_id, completed_on=_day(completed_on)),
+        lambda c: f"nominee {nominee_id}: refresher completed on {c.last_refresher_on}; next due {c.refresher_due_on}",
+    )
 
 
 @program.command("renew")
@@ -73,10 +81,10 @@ def refresher_command(nominee_id, completed_on, as_json):
 @database_option
 def renew_command(nominee_id, renewed_on, as_json):
     """Renew a certification before it expires: a new period runs from that day (eligibility and MOA re-checked)."""
-    with state().db.session(writing=True) as session:
-        c = training.renew_certification(session, admin(), nominee_id, renewed_on=parse_date(renewed_on, "--on") or days.today())
-        line = f"nominee {nominee_id}: certification renewed on {c.renewed_on}; expires {c.expires_on}"
-    _recorded(nominee_id, as_json, line)
+    _recorded(
+        nominee_id, as_json, lambda session: training.renew_certification(session, admin(), nominee_id, renewed_on=_day(renewed_on)),
+        lambda c: f"nominee {nominee_id}: certification renewed on {c.renewed_on}; expires {c.expires_on}",
+    )
 
 
 @program.command("revoke")
@@ -86,7 +94,7 @@ def renew_command(nominee_id, renewed_on, as_json):
 @database_option
 def revoke_command(nominee_id, revoked_on, as_json):
     """Revoke an officer's authorization while it runs."""
-    with state().db.session(writing=True) as session:
-        c = training.revoke(session, admin(), nominee_id, revoked_on=parse_date(revoked_on, "--on") or days.today())
-        line = f"nominee {nominee_id}: authorization revoked on {c.revoked_on}"
-    _recorded(nominee_id, as_json, line)
+    _recorded(
+        nominee_id, as_json, lambda session: training.revoke(session, admin(), nominee_id, revoked_on=_day(revoked_on)),
+        lambda c: f"nominee {nominee_id}: authorization revoked on {c.revoked_on}",
+    )
