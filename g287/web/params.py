@@ -40,14 +40,10 @@ def _iso_day(value: Any) -> Any:
 Day = Annotated[dt.date, BeforeValidator(_iso_day), WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN})]
 
 
-def _state_pattern() -> str:
-    """Every state's USPS code in either case of each letter, one class of second letters per first letter
-    (^(?:[Aa][KkLlRrSsZz]|[Cc][AaOoTt]|...)$): ECMAScript's patterns, which JSON Schema uses, have no flag for case."""
-    seconds: dict[str, set[str]] = {}
-    for state in states():
-        seconds.setdefault(state.usps[0], set()).add(state.usps[1])
-    groups = (f"[{first}{first.lower()}][{''.join(c + c.lower() for c in sorted(rest))}]" for first, rest in sorted(seconds.items()))
-    return "^(?:" + "|".join(groups) + ")$"
+def _either_case(code: str) -> str:
+    """A code's pattern with each letter in either case (JSON Schema's patterns, ECMAScript's, have no flag for
+    case): "TX" -> "[Tt][Xx]"."""
+    return "".join(f"[{letter}{letter.lower()}]" for letter in code)
 
 
 # A state's USPS code, for every parameter that takes one (API, exports, pages): in any case, as `--state` takes it
@@ -55,7 +51,7 @@ def _state_pattern() -> str:
 # pattern admits exactly the codes a state has, so the OpenAPI document says what is accepted and a request it
 # admits is never refused (the schemathesis test generates them); surrounding spaces, which the command line
 # forgives in what a person types, are not in it and are refused.
-STATE_PATTERN = _state_pattern()
+STATE_PATTERN = "^(?:" + "|".join(_either_case(state.usps) for state in states()) + ")$"
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 
 
@@ -77,13 +73,8 @@ StateCode = Annotated[
 ]
 
 
-def _either_case(code: str) -> str:
-    return "".join(f"[{letter}{letter.lower()}]" for letter in code)
-
-
 # A model's code (JEM, TFM, WSO), for every parameter that takes one: in any case, as `--model` takes it, and passed
-# on in capitals. The pattern admits exactly the three codes, each letter in either case (JSON Schema's patterns have
-# no flag for case).
+# on in capitals. The pattern admits exactly the three codes, each letter in either case.
 MODEL_PATTERN = "^(?:" + "|".join(_either_case(code) for code in MODEL_CODES) + ")$"
 
 
