@@ -13,7 +13,6 @@ replaced by the real one (as the ingest does: g287.sources.links). The same work
 from __future__ import annotations
 
 import codecs
-import html
 import io
 import re
 import zipfile
@@ -133,7 +132,7 @@ def _cleaned_part(name: str, text: str, dropped: set[str], removed_ids: set[str]
 
 
 def _attributes(element: str) -> dict[str, str]:
-    return {key: html.unescape(double if double is not None else single) for key, double, single in _ATTRIBUTE.findall(element)}
+    return {key: _xml_unescaped(double if double is not None else single) for key, double, single in _ATTRIBUTE.findall(element)}
 
 
 def _described_part(rels_name: str) -> str:
