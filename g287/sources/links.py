@@ -105,17 +105,25 @@ def _decoded(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
+# Browsers remove every ASCII tab and line break from an address before reading it (WHATWG URL standard, "remove
+# all ASCII tab or newline"): "safe<line break>links" names the same host as "safelinks". A long link wrapped by a
+# mail program, or pasted across two lines of a cell, is one address.
+def _without_breaks(text: str) -> str:
+    return text.replace("\t", "").replace("\n", "").replace("\r", "") if "\t" in text or "\n" in text or "\r" in text else text
+
+
 def _plain(text: str) -> str:
-    return _decoded(text).lower()
+    return _decoded(_without_breaks(text)).lower()
 
 
 @lru_cache(maxsize=65536)
 def unwrap(address: str) -> Unwrapped:
     """The real document address behind a safety redirect (repeatedly, for wrappers inside wrappers). Whatever
     names a wrapper's host and cannot be unwrapped gives no address: a wrapper is never kept, nor its identifiers."""
-    current = address.strip()
-    if not _names_a_hint(_plain(current)):
-        return Unwrapped(current, None)
+    original = address.strip()
+    if not _names_a_hint(_plain(original)):
+        return Unwrapped(original, None)
+    current = _without_breaks(original)
     rules = wrapper_rules()
     wrapper = None
     for _ in range(_MOST_NESTED + 1):
@@ -134,7 +142,7 @@ def unwrap(address: str) -> Unwrapped:
             # address is guessed.
             return Unwrapped(None, "an e-mail safety redirect of an unknown form")
         else:
-            return Unwrapped(current, wrapper)
+            return Unwrapped(current if wrapper else original, wrapper)
         if not inner or _CONTROL.search(inner):
             return Unwrapped(None, wrapper)
         current = inner.strip()
@@ -179,7 +187,8 @@ def _decode_base64(value: str) -> str | None:
 _WORDS = wrapper_rules().words  # looked up once: names_a_wrapper is asked about every text of a sheet
 _HINTS = "|".join(re.escape(word) for word in _WORDS)
 _WRAPPER_HINT = re.compile(_HINTS, re.I)
-_TOKEN = re.compile(r"[^\s<>\"']+")
+_TOKEN = re.compile(r"[^\s<>\"']+(?:[\t\n\r]+[^\s<>\"']+)*")  # across tabs and line breaks: see _without_breaks
+_BEFORE_AN_ADDRESS = re.compile(r"([\t\n\r]+)(?=https?:)", re.I)
 _ADDRESS_START = re.compile(r"https?:[/\\]*", re.I)
 _HOST_CHARACTERS = re.compile(r"[A-Za-z0-9.%@:\-]*$")
 _ONE_URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
@@ -189,6 +198,7 @@ UNRECOVERED = "(a wrapped address that could not be recovered)"
 def names_a_wrapper(text: str) -> bool:
     """Whether a text names a wrapper's host (any case; percent-encoded or in full-width letters, as a browser reads
     a host, too)."""
+    text = _without_breaks(text)
     if text.isascii() and "%" not in text:
         # The common case, six times faster than the case-insensitive pattern over a sheet's text (the reader asks
         # about every string of a sheet at once).
@@ -211,23 +221,50 @@ def without_wrappers(text: str) -> tuple[str, int]:
     could not be recovered), and how many were replaced. Text that merely mentions a wrapper's name is kept."""
     replaced = 0
 
-    def real(match: re.Match) -> str:
+    def one(token: str) -> str:
         nonlocal replaced
-        token = match[0]
         if not _names_a_hint(_plain(token)):
             return token
-        start = _address_start(token)
-        # Punctuation closing the sentence around the address ("(see https://...)") is the text's, not the address's.
-        stripped = token[start:].rstrip(").,;:!?]}")
-        trail = token[start + len(stripped):]
-        unwrapped = unwrap(stripped if _ADDRESS_START.match(stripped) else "https://" + stripped)
+        start, _address, trail, unwrapped = _address_in(token)
         if not unwrapped.wrapper:
             return token
         replaced += 1
         return token[:start] + (unwrapped.url or UNRECOVERED) + trail
 
+    def real(match: re.Match) -> str:
+        # A run of text broken by tabs or line breaks is read as browsers read an address, whole; a break before
+        # another address ends the one before it, once that one is whole (it is no wrapper, or it unwraps to an
+        # address by itself): two links on two lines of a cell are two.
+        pieces = _BEFORE_AN_ADDRESS.split(match[0])  # text, break, text, break, ...
+        result, group = [], pieces[0]
+        for index in range(1, len(pieces), 2):
+            if _whole(group):
+                result += [one(group), pieces[index]]
+                group = pieces[index + 1]
+            else:
+                group += pieces[index] + pieces[index + 1]
+        result.append(one(group))
+        return "".join(result)
+
     cleaned = _TOKEN.sub(real, text) if names_a_wrapper(text) else text
     return cleaned, replaced
+
+
+def _address_in(token: str) -> tuple[int, str, str, Unwrapped]:
+    """Where the address naming a wrapper begins in a run of text, the address, the punctuation after it, and the
+    address unwrapped."""
+    start = _address_start(token)
+    # Punctuation closing the sentence around the address ("(see https://...)") is the text's, not the address's.
+    address = token[start:].rstrip(").,;:!?]}")
+    trail = token[start + len(address):]
+    return start, address, trail, unwrap(address if _ADDRESS_START.match(address) else "https://" + address)
+
+
+def _whole(token: str) -> bool:
+    if not _names_a_hint(_plain(token)):
+        return True
+    unwrapped = _address_in(token)[3]
+    return unwrapped.wrapper is not None and unwrapped.url is not None
 
 
 def _address_start(token: str) -> int:

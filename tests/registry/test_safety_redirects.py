@@ -220,3 +220,42 @@ def test_a_cisco_address_encoded_whole_is_not_given_the_wrappers_own_query():
 def test_a_host_and_port_written_without_a_scheme_is_read_as_a_host():
     assert unwrap(SAFE.replace("https://", "").replace(".com/", ".com:443/")).url == "https://www.ice.gov/x.pdf"
     assert unwrap("www.urldefense.com:443/v3/__https://www.ice.gov/x__;!!" + MAILBOX).url is None
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        SAFE.replace("safelinks", "safe\tlinks"),  # a tab inside the host
+        SAFE.replace("safelinks", "safe\r\nlinks"),  # a line break inside the host
+        SAFE.replace("https://", "https:\n//"),
+        SAFE.replace("&data", "&da\nta"),  # a line break inside the query: the mailbox was on the next line
+        barracuda(DOCUMENT).replace("cudasvc", "cuda\nsvc"),
+    ],
+)
+def test_a_wrapped_address_broken_by_a_tab_or_line_break_is_unwrapped(broken):
+    """Browsers remove tabs and line breaks from an address: the wrapper was not found (or only its first line
+    was), and its mailbox was kept."""
+    expected = "https://www.ice.gov/x.pdf" if "nam12" in broken else DOCUMENT
+    assert unwrap(broken).url == expected and unwrap(broken).wrapper
+    cleaned, replaced = without_wrappers(f"MOA:\n{broken}\nsigned")
+    assert replaced == 1 and "john.doe" not in cleaned and cleaned.startswith(f"MOA:\n{expected}")
+    assert names_a_wrapper(broken)
+
+
+def test_two_addresses_on_two_lines_of_a_cell_stay_two():
+    text = f"https://www.ice.gov/a.pdf\n{SAFE}\nhttps://www.ice.gov/b.pdf"
+    assert without_wrappers(text) == ("https://www.ice.gov/a.pdf\nhttps://www.ice.gov/x.pdf\nhttps://www.ice.gov/b.pdf", 1)
+    proofpoint = "https://urldefense.com/v3/__\nhttps://www.ice.gov/x.pdf__;!!" + MAILBOX  # the break inside the wrapper
+    assert without_wrappers(proofpoint) == ("https://www.ice.gov/x.pdf", 1)
+
+
+def test_a_hyperlink_broken_by_a_tab_keeps_no_mailbox(tmp_path):
+    rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    path = edited(JUNE_17, tmp_path / JUNE_17.name, {rels: lambda b: b.replace(b"gcc02.safelinks.", b"gcc02.safe&#9;links.", 1)})
+    before, after = read_xlsx(JUNE_17), read_xlsx(path)
+    assert b"safe&#9;links" in zipfile.ZipFile(path).read(rels)
+    assert [r.links for r in after.rows] == [r.links for r in before.rows]
+    assert "ice.dhs.gov" not in everything_read(path)
+    with zipfile.ZipFile(io.BytesIO(publishable_copy(path.read_bytes()))) as archive:
+        published = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace").lower()
+    assert "safe&#9;links" not in published and "safelinks" not in published
