@@ -141,12 +141,33 @@ def unwrap(address: str) -> Unwrapped:
             # A wrapper in a form not known here (a host, not a mere word): its identifiers are not kept, and no
             # address is guessed.
             return Unwrapped(None, "an e-mail safety redirect of an unknown form")
+        elif parts is not None and _carries_a_wrapper(parts, rules):
+            # Another site's redirect to a wrapped link (https://example.org/r?u=<a Safe Links address>): the wrapper
+            # and its identifiers are inside the address, which no rule here unwraps; no address is guessed.
+            return Unwrapped(None, wrapper or "an address carrying an e-mail safety redirect")
         else:
             return Unwrapped(current if wrapper else original, wrapper)
         if not inner or _CONTROL.search(inner):
             return Unwrapped(None, wrapper)
         current = inner.strip()
     return Unwrapped(None, wrapper)
+
+
+# A host written inside an address's path, query or fragment (once percent-decoded): letters, digits, dots, hyphens.
+_HOST_RUN = re.compile(r"[a-z0-9.-]+")
+
+
+def _carries_a_wrapper(parts, rules: WrapperRules) -> bool:
+    """Whether an address that is no wrapper holds a wrapper's host after its own (in a parameter, percent-encoded
+    once or more, or in its path): its identifiers would be kept with it. Only the wrappers' own hosts are looked
+    for, not mere words ("/doclib/safelinks-policy.pdf" names no wrapper)."""
+    rest = parts.path + "?" + parts.query + "#" + parts.fragment
+    for _ in range(_MOST_NESTED):
+        if "%" not in rest:
+            break
+        rest = unquote(rest)
+    rest = _plain(rest)
+    return any(any(form.host.search(run.strip(".")) for form in rules.forms) for run in _HOST_RUN.findall(rest) if _names_a_hint(run))
 
 
 def _carried_address(form: WrapperForm, parts) -> str | None:

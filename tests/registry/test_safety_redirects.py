@@ -259,3 +259,34 @@ def test_a_hyperlink_broken_by_a_tab_keeps_no_mailbox(tmp_path):
     with zipfile.ZipFile(io.BytesIO(publishable_copy(path.read_bytes()))) as archive:
         published = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace").lower()
     assert "safe&#9;links" not in published and "safelinks" not in published
+
+
+@pytest.mark.parametrize(
+    "carrier",
+    [
+        "https://example.org/r?u=" + quote(SAFE, safe=""),
+        "https://www.google.com/url?q=" + quote(quote(SAFE, safe=""), safe="") + "&sa=D",  # encoded twice
+        "https://example.org/r?u=" + quote(barracuda(DOCUMENT), safe=""),
+        "https://example.org/r#" + SAFE,
+    ],
+)
+def test_an_address_carrying_a_wrapped_address_in_its_query_gives_none(carrier):
+    """Another site's redirect to a wrapped link was kept whole, the wrapper's mailbox inside it."""
+    unwrapped = unwrap(carrier)
+    assert unwrapped.url is None and unwrapped.wrapper
+    cleaned, replaced = without_wrappers(f"MOA: {carrier}")
+    # written unencoded, the wrapper inside is unwrapped where it stands; encoded, nothing of the address is kept
+    assert replaced == 1 and "john.doe" not in cleaned and cleaned in (f"MOA: {UNRECOVERED}", "MOA: https://example.org/r#https://www.ice.gov/x.pdf")
+    assert unwrap("https://www.ice.gov/doclib/safelinks-policy.pdf?from=urldefense").wrapper is None
+
+
+def test_a_hyperlink_carrying_a_wrapped_address_keeps_no_mailbox(tmp_path):
+    rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    carried = f"https://example.org/r?u={quote(SAFE, safe='')}"
+    path = edited(JUNE_17, tmp_path / JUNE_17.name, {rels: lambda b: _SAFE_LINK.sub(lambda m: 'Target="' + html.escape(carried) + '"', b.decode(), count=1).encode()})
+    assert "john.doe" not in everything_read(path)
+    note = [n for n in read_xlsx(path).notes if "safety redirect" in n.problem][0]
+    assert note.action.startswith("36 unwrapped to the document's real address, 1 not")
+    with zipfile.ZipFile(io.BytesIO(publishable_copy(path.read_bytes()))) as archive:
+        published = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace").lower()
+    assert "john.doe" not in published and "safelinks" not in published
