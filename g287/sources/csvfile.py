@@ -63,6 +63,8 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
     last_data = header_index
     scrub = names_a_wrapper(text)  # addresses wrapped in a safety redirect: see links.py
     wrapped_in_text = 0
+    if scrub:  # the header is stored with the publication, and names the raw rows' cells
+        header, wrapped_in_text = scrubbed(header)
     for index in range(header_index + 1, len(records)):
         cells = [_cell(v) for v in records[index]] + [None] * (width - len(records[index]))
         if scrub:

@@ -133,6 +133,8 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
+    if scrub:  # the header is stored with the publication, and names the raw rows' cells
+        header, wrapped_in_text = scrubbed(header)
     rows: list[SourceRow] = []
     stored = StoredNumbers(xml)  # read only if calamine gives a value no cell holds
     merged = _merged_values(xml, grid, header_index + 1, width)

@@ -11,9 +11,11 @@ import re
 import zipfile
 from urllib.parse import parse_qs, quote, urlsplit
 
+import openpyxl
 import pytest
 
 from g287.documents.workbook_copy import publishable_copy
+from g287.registry.ingest import prepare
 from g287.sources.links import UNRECOVERED, names_a_wrapper, unwrap, without_wrappers, wrapper_rules
 from g287.sources.xlsx import read_xlsx
 from tests.registry.test_crafted_workbooks import JUNE_17, edited, everything_read
@@ -290,3 +292,23 @@ def test_a_hyperlink_carrying_a_wrapped_address_keeps_no_mailbox(tmp_path):
     with zipfile.ZipFile(io.BytesIO(publishable_copy(path.read_bytes()))) as archive:
         published = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace").lower()
     assert "john.doe" not in published and "safelinks" not in published
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_wrapped_address_in_the_header_is_unwrapped(tmp_path, suffix):
+    """The header (stored with the publication, and naming the raw rows' cells) was not scrubbed: the mailbox was
+    stored three times, in the header, a raw row's key and a register entry's column."""
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", f"see {SAFE}"]
+    row = ["Texas", "Foo County Sheriff's Office", "County", "Foo", "Task Force Model", "05/08/2025", "link", "x"]
+    path = tmp_path / f"participatingAgencies05082025am.{suffix}"
+    if suffix == "csv":
+        path.write_text("\n".join(",".join(cells) for cells in (header, row)) + "\n", encoding="utf-8")
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(header)
+        book.active.append(row)
+        book.save(path)
+    prepared = prepare(path)
+    assert prepared.table.header[-1] == "see https://www.ice.gov/x.pdf"
+    assert "john.doe" not in repr(prepared.table.header) + everything_read(path)
+    assert any("safety redirect" in note.problem for note in prepared.table.notes)
