@@ -97,12 +97,21 @@ def _as_browsers_read(address: str):
     return urlsplit("https://" + head.replace("\\", "/") + rest[len(head):])
 
 
+# The characters a browser removes from a host (UTS #46 maps them to nothing: the soft hyphen, zero-width space, word
+# joiner, variation selectors, byte-order mark...), as the idna package's table lists them: "safe<soft hyphen>links" is
+# "safelinks" to a browser.
+_IGNORED_IN_HOSTS = re.compile(
+    "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u2060-\u2064\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0100-\U000e01ef]"
+)
+
+
 def _decoded(text: str) -> str:
     """A text as a browser reads a host in it: percent-encoding decoded, compatibility forms folded (a full-width
-    "ｓ" is "s", the long s "ſ" is "s")."""
+    "ｓ" is "s", the long s "ſ" is "s"), the characters UTS #46 ignores removed."""
     if "%" in text:
         text = unquote(text)
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else _IGNORED_IN_HOSTS.sub("", unicodedata.normalize("NFKC", text))
 
 
 # Browsers remove every ASCII tab and line break from an address before reading it (WHATWG URL standard, "remove

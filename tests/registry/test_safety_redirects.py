@@ -312,3 +312,13 @@ def test_a_wrapped_address_in_the_header_is_unwrapped(tmp_path, suffix):
     assert prepared.table.header[-1] == "see https://www.ice.gov/x.pdf"
     assert "john.doe" not in repr(prepared.table.header) + everything_read(path)
     assert any("safety redirect" in note.problem for note in prepared.table.notes)
+
+
+@pytest.mark.parametrize("ignored", ["\u00ad", "\u200b", "\u2060", "\ufeff", "\ufe0f", "%C2%AD"])
+def test_a_wrappers_host_holding_a_character_browsers_ignore_is_a_wrapper(ignored):
+    """A soft hyphen or a zero-width space in a host is removed by a browser (UTS #46): "safe\\u00adlinks" leads to
+    Safe Links, and was kept whole, mailbox included."""
+    hidden = SAFE.replace("safelinks", f"safe{ignored}links")
+    assert unwrap(hidden).url == "https://www.ice.gov/x.pdf"
+    assert without_wrappers(f"MOA: {hidden}") == ("MOA: https://www.ice.gov/x.pdf", 1)
+    assert unwrap("https://www.ice.gov/doclib/a\u00adb.pdf").url == "https://www.ice.gov/doclib/a\u00adb.pdf"
