@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from g287 import days
 from g287.errors import G287Error, NotFound
-from g287.geo import reference
+from g287.geo import matching, reference
 from g287.geo.store import county_facts
 from g287.registry.figures import MODELS, describe_publication, listed
 from g287.registry.publications import in_force
@@ -67,6 +67,8 @@ def located_listings(session: Session, publication, vintage_name: str, model: st
     result = []
     for r in rows:
         text, fips = facts.get(r.raw_row_id, (None, None))
+        if matching.names_no_county(text):  # "Statewide" is no county given, not a county that failed to match
+            text = None
         result.append(
             LocatedListing(r.raw_row_id, r.state, r.model, r.agency_type, r.agency_id, text, fips, reference.in_vintage(fips, vintage_name) if fips else None)
         )

@@ -222,6 +222,13 @@ def match_county(usps: str | None, text: str) -> Match:
     )
 
 
+def names_no_county(text: str | None) -> bool:
+    """Whether a COUNTY cell places its listing in no county by its own account: empty, or a text that stands for
+    no single county ("Statewide"). Such a listing is counted with those ICE gives no county for, never as a county
+    that could not be matched."""
+    return text is None or match_county(None, text).status == NO_COUNTY
+
+
 _NAMED_COUNTY = re.compile(r"^(?P<name>.+?)\s+(County|Parish|Borough)\b", re.I)
 
 

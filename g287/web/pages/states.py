@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request
 
 from g287.errors import NotFound
 from g287.geo.coverage import coverage
+from g287.geo.matching import names_no_county
 from g287.registry.counties import county_figures
 from g287.registry.queries import Filters, agencies_as_of, figures_of, listings, publications_in_force, state_figures, state_name
 from g287.sources.rules import states
@@ -65,7 +66,7 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         choices = date_choices(session)
     heads = list_heads(force, as_of)
     # The state's listings that name no county: what its county count cannot place (from the rows, by TYPE).
-    no_county = [r for r in rows if r.county is None]
+    no_county = [r for r in rows if names_no_county(r.county)]
     return render(
         "state.html",
         heads=heads,

@@ -1,0 +1,55 @@
+"""A COUNTY text that stands for no county ("Statewide") is counted as no county given, never as a county that could
+not be matched: the coverage figures, the maps' caption and a state's page say the same."""
+
+import csv
+import datetime as dt
+import warnings
+
+import pytest
+
+from g287.access import Actor
+from g287.geo.coverage import coverage
+from g287.geo.maps import map_figure
+from g287.registry.ingest import ingest_file
+from tests.conftest import make_database
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+ROWS = [
+    ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"],
+    ["FLORIDA", "Florida Highway Patrol", "State Agency", "Statewide", "Task Force Model", "2025-01-05", "link pending"],
+    ["FLORIDA", "Florida Department of Law Enforcement", "State Agency", "", "Task Force Model", "2025-01-06", "link pending"],
+    ["FLORIDA", "Hillsborough County Sheriff's Office", "County", "Hillsborough County", "Task Force Model", "2025-01-02", "link pending"],
+    ["FLORIDA", "Nowhere Police Department", "Municipality", "Atlantis County", "Task Force Model", "2025-01-03", "link pending"],
+]
+
+
+@pytest.fixture
+def statewide_db(tmp_path):
+    database, close = make_database("sqlite", tmp_path / "db")
+    path = tmp_path / "participatingAgencies07092025am.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(ROWS)
+    ingest_file(database, path, Actor.command_line(), kind="participating", published=(dt.date(2025, 7, 9), "am"))
+    yield database
+    close()
+
+
+def test_a_statewide_listing_is_one_without_a_county(statewide_db):
+    with statewide_db.session() as session:
+        listings = coverage(session)["listings"]
+        caption = " ".join(map_figure(session, "county").caption)
+    assert listings["no_county_text"] == 2 and listings["no_county_text_by_type"] == {"state_agency": 2}
+    assert listings["county_not_matched"] == 1  # Atlantis County only
+    assert "2 without a county in ICE's list" in caption and "1 whose county could not be matched" in caption
+
+
+def test_a_states_page_counts_a_statewide_listing_with_those_naming_no_county(statewide_db):
+    from g287.web.app import create_app
+
+    with TestClient(create_app(statewide_db)) as client:
+        page = client.get("/states/FL").text
+    assert "2 listings, all of state and municipal agencies, name no county" in page
+    assert "1 names a county that could not be located" in page
