@@ -2,7 +2,8 @@
 
 The page's layout changes; the workbooks' names have not (`participatingAgencies07112025am.xlsx`,
 `pendingAgencies07112025am.xlsx`). So links are found by the file name they end with, anywhere in the page: in
-any attribute (href, src, data-*), or written out in text or scripts; relative or absolute. A page that links
+any attribute (href, src, data-*), or written out in text or scripts; relative or absolute; unwrapped from an
+e-mail safety redirect (g287/sources/links.py). A page that links
 neither workbook is a clear error (the layout or the names changed), never a crash.
 """
 
@@ -17,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from g287.errors import G287Error
 from g287.sources.filename import parse_file_name
+from g287.sources.links import unwrap
 
 _WORKBOOK = re.compile(r"^(?P<kind>participating|pending)[\s_-]*agencies.*\.xlsx$", re.I)
 # addresses written out in text or scripts: absolute, or from the site's root (after a quote, space, = or "(")
@@ -65,7 +67,13 @@ def workbook_links(page: str, page_url: str) -> list[WorkbookLink]:
     candidates = list(parser.values) + [html.unescape(address) for address in _written_out(page)]
     found: dict[str, WorkbookLink] = {}
     for value in candidates:
-        url = urljoin(base, value.strip())
+        # A link pasted from an e-mail may be wrapped in a safety redirect: the real address is kept, never the
+        # wrapper (its host would be asked, and its address, which names the mailbox, stored); a wrapper that does
+        # not carry the address gives none.
+        unwrapped = unwrap(value.strip())
+        if unwrapped.url is None:
+            continue
+        url = urljoin(base, unwrapped.url)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             continue

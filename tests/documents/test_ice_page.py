@@ -40,3 +40,24 @@ def test_an_address_written_out_keeps_its_query():
         "https://www.ice.gov/doclib/participatingAgencies07112025pm.xlsx",
         "https://www.ice.gov/doclib/pendingAgencies07112025am.xlsx?v=3&x=.xlsx",
     ]
+
+
+def test_a_workbook_link_wrapped_in_a_safety_redirect_is_the_real_address():
+    """An editor pasting links from an e-mail: the wrapper's host is never asked, nor its address (which names the
+    mailbox) kept; the Safe Links link was not found at all, the URL Defense one was kept as urldefense.com's."""
+    safe_links = (
+        "https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2F287g%2F"
+        "participatingAgencies07092025am.xlsx&amp;data=05%7C02%7Cjohn.doe%40ice.dhs.gov%7Cabc&amp;sdata=xyz&amp;reserved=0"
+    )
+    url_defense = "https://urldefense.com/v3/__https://www.ice.gov/doclib/287g/pendingAgencies07112025am.xlsx__;!!ABC!john.doe@ice.dhs.gov$"
+    page = f'<p><a href="{safe_links}">Participating</a> <a href="{url_defense}">Pending</a></p>'
+    links = workbook_links(page, "https://www.ice.gov/identify-and-arrest/287g")
+    assert [(link.kind, link.url) for link in links] == [
+        ("participating", "https://www.ice.gov/doclib/287g/participatingAgencies07092025am.xlsx"),
+        ("pending", "https://www.ice.gov/doclib/287g/pendingAgencies07112025am.xlsx"),
+    ]
+
+
+def test_a_wrapper_that_does_not_carry_the_address_gives_no_workbook():
+    page = '<a href="https://urldefense.com/v3/__https://www.ice.gov/doclib/287g/pendingAgencies07112025am.xlsx">Pending</a>'
+    assert workbook_links(page, "https://www.ice.gov/identify-and-arrest/287g") == []
