@@ -1,0 +1,35 @@
+"""Accents: a word is found with or without them, in the query or in the document, on both databases (PostgreSQL's
+search kept them, so "policia" did not find "Policía" there while SQLite found it)."""
+
+import pytest
+from sqlalchemy import text
+
+from g287.access import Actor
+from g287.documents.importer import import_paths
+from g287.documents.search import search
+from tests.documents.pdfmaker import raw_pdf, stream
+
+TEXT = "Memorandum of Agreement with the Polic\xeda de Puerto Rico, Do\xf1a Ana County and the CAF\xc9 division"
+
+
+def accented_pdf() -> bytes:
+    content = stream(b"BT /F1 12 Tf 72 700 Td (" + TEXT.encode("cp1252") + b") Tj ET")
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+        content,
+    ])
+
+
+@pytest.mark.parametrize("query", ["policia", "Policía", "POLICÍA", "dona ana", '"Doña Ana County"', "café", "cafe"])
+def test_a_word_is_found_with_or_without_its_accents(db, tmp_path, query):
+    path = tmp_path / "accents.pdf"
+    path.write_bytes(accented_pdf())
+    report = import_paths(db, [str(path)], Actor.command_line())
+    assert not report.errors
+    with db.session() as session:
+        assert "Policía" in session.execute(text("SELECT text FROM document_pages")).scalar()
+        found = search(session, query)
+    assert found.total == 1 and found.hits[0].file_name == "accents.pdf"
