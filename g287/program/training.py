@@ -46,8 +46,12 @@ class Standing:
         return {"status": self.status, "authorized": self.authorized, "reasons": self.reasons}
 
 
-def _records(session: Session, nominee: Nominee):
-    moa = session.get(ProgramMoa, nominee.moa_id)
+def _records(session: Session, nominee: Nominee, *, changing: bool = False):
+    """The nominee's MOA, enrolment and certification. `changing`: for a step that needs the MOA in effect on its
+    day, the MOA is held (FOR SHARE on PostgreSQL) until the step is committed, and read again: a termination at
+    the same moment, which is dated after every step under the MOA (moas.terminate_moa locks it FOR UPDATE), waits
+    for the step or is waited for, instead of both being kept on the strength of what each read before."""
+    moa = session.get(ProgramMoa, nominee.moa_id, with_for_update={"read": True}, populate_existing=True) if changing else session.get(ProgramMoa, nominee.moa_id)
     enrolment = session.scalars(select(Enrolment).where(Enrolment.nominee_id == nominee.id)).first()
     certification = session.scalars(select(Certification).where(Certification.nominee_id == nominee.id)).first()
     return moa, enrolment, certification
@@ -109,7 +113,7 @@ def enrol(session: Session, actor: Actor, nominee_id: int, *, enrolled_on=None, 
     check = Checker()
     day = check.date("enrolled_on", enrolled_on or today, not_after=today)
     check.done()
-    moa, enrolment, _ = _records(session, nominee)
+    moa, enrolment, _ = _records(session, nominee, changing=True)
     if enrolment is not None:
         raise Conflict(f"nominee {nominee.id} is already enrolled (since {enrolment.enrolled_on.isoformat()})")
     not_before_nomination(nominee, "enrolled_on", day)
@@ -131,7 +135,7 @@ def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken
     """Record an examination score. A failed examination opens the one remediation attempt; the next attempt at
     it is recorded as remedial; two failures disqualify. Returns where the nominee then stands."""
     nominee = get_nominee(session, actor, nominee_id, "training.record_exam")
-    moa, enrolment, _ = _records(session, nominee)
+    moa, enrolment, _ = _records(session, nominee, changing=True)
     if enrolment is None:
         raise Conflict(f"nominee {nominee.id} is not enrolled")
     if enrolment.status != "enrolled":
@@ -190,7 +194,7 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
     check = Checker()
     day = check.date("certified_on", certified_on or today, not_after=today)
     check.done()
-    moa, enrolment, certification = _records(session, nominee)
+    moa, enrolment, certification = _records(session, nominee, changing=True)
     if certification is not None:
         raise Conflict(f"nominee {nominee.id} was certified on {certification.certified_on.isoformat()}")
     if enrolment is None or enrolment.status != "passed":
@@ -226,8 +230,8 @@ def expiry(day: dt.date, years: int) -> dt.date:
     return anniversary(day, years)
 
 
-def _live_certification(session: Session, nominee: Nominee) -> tuple[ProgramMoa, Enrolment, Certification]:
-    moa, enrolment, certification = _records(session, nominee)
+def _live_certification(session: Session, nominee: Nominee, *, changing: bool = False) -> tuple[ProgramMoa, Enrolment, Certification]:
+    moa, enrolment, certification = _records(session, nominee, changing=changing)
     if certification is None:
         raise Conflict(f"nominee {nominee.id} is not certified")
     if certification.revoked_on is not None:
@@ -238,7 +242,7 @@ def _live_certification(session: Session, nominee: Nominee) -> tuple[ProgramMoa,
 def record_refresher(session: Session, actor: Actor, nominee_id: int, *, completed_on, today: dt.date | None = None) -> Certification:
     """Record refresher training; the next one falls due after the catalog's interval."""
     nominee = get_nominee(session, actor, nominee_id, "training.record_refresher")
-    moa, enrolment, certification = _live_certification(session, nominee)
+    moa, enrolment, certification = _live_certification(session, nominee, changing=True)
     check = Checker()
     day = check.date("completed_on", completed_on, not_after=today or days.today())
     if day is not None and day < certification.certified_on:
@@ -267,7 +271,7 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
 def renew_certification(session: Session, actor: Actor, nominee_id: int, *, renewed_on, today: dt.date | None = None) -> Certification:
     """ICE renews an authorization: a new period runs from the renewal date (eligibility and MOA re-checked)."""
     nominee = get_nominee(session, actor, nominee_id, "training.certify")
-    moa, enrolment, certification = _live_certification(session, nominee)
+    moa, enrolment, certification = _live_certification(session, nominee, changing=True)
     years = course_catalog().courses[enrolment.course].certification_years
     # The current period's first day: the last renewal's (none yet: the certification's). An earlier renewal would
     # bring the expiry back.

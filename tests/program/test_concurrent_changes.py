@@ -1,16 +1,20 @@
 """Two changes of one record at the same moment take turns: the second reads what the first committed. (On
 PostgreSQL a change read the MOA before another committed and then wrote over it: a signed MOA went back to
-"draft", with its signed date, PDF and registry agreement, and could be recorded as signed again.)"""
+"draft", with its signed date, PDF and registry agreement, and could be recorded as signed again. A training step
+and a termination of its MOA, each checking the other's dates, were both kept.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
-from g287.db.models.program import ProgramMoa
-from g287.program import moas
-from g287.program.validation import Conflict
-from tests.program.world import OFFICER, SIGNATORIES, SIGNED_PDF, build
+from sqlalchemy import select
+
+from g287.db.models.program import Certification, ProgramMoa
+from g287.program import moas, training
+from g287.program.validation import Conflict, InvalidInput
+from tests.program.world import OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build
 
 
 def test_a_draft_begun_while_the_moa_is_being_signed_sees_the_signature(db):
@@ -36,3 +40,57 @@ def test_a_draft_begun_while_the_moa_is_being_signed_sees_the_signature(db):
     with db.session() as session:
         moa = session.get(ProgramMoa, world.tfm)
         assert moa.status == "signed" and moa.signed_on is not None
+
+
+def test_a_training_step_begun_while_the_moa_is_being_terminated_sees_the_termination(db):
+    # A refresher (as any training step) needs the MOA in effect on its day, and a termination is dated after every
+    # step recorded under the MOA: begun at the same moment, each read the other's record as it was before, and on
+    # PostgreSQL both were kept (a refresher recorded on a day the MOA was already terminated).
+    with db.session(writing=True) as session:
+        world = build(session)
+    veteran = world.nominees["veteran"]
+    outcome: list[str] = []
+
+    def refresher() -> None:
+        try:
+            with db.session(writing=True) as session:
+                training.record_refresher(session, OFFICER, veteran, completed_on=TODAY - dt.timedelta(days=1), today=TODAY)
+            outcome.append("recorded")
+        except Conflict as refused:
+            outcome.append(str(refused))
+
+    with db.session(writing=True) as session:
+        moas.terminate_moa(session, OFFICER, world.tfm, terminated_on=TODAY - dt.timedelta(days=2), today=TODAY)
+        trainer = threading.Thread(target=refresher)
+        trainer.start()
+        time.sleep(0.5)  # the refresher reaches the MOA while the termination is not yet committed
+    trainer.join(30)
+    assert outcome == [f"the TFM MOA {world.tfm} is not in effect on {(TODAY - dt.timedelta(days=1)).isoformat()}"]
+    with db.session() as session:
+        certification = session.scalars(select(Certification).where(Certification.nominee_id == veteran)).one()
+        assert certification.last_refresher_on is None
+
+
+def test_a_termination_begun_while_a_training_step_is_being_recorded_sees_the_step(db):
+    with db.session(writing=True) as session:
+        world = build(session)
+    veteran = world.nominees["veteran"]
+    outcome: list[str] = []
+
+    def terminate() -> None:
+        try:
+            with db.session(writing=True) as session:
+                moas.terminate_moa(session, OFFICER, world.tfm, terminated_on=TODAY - dt.timedelta(days=2), today=TODAY)
+            outcome.append("terminated")
+        except InvalidInput as refused:
+            outcome.append(refused.fields["terminated_on"])
+
+    with db.session(writing=True) as session:
+        training.record_refresher(session, OFFICER, veteran, completed_on=TODAY - dt.timedelta(days=1), today=TODAY)
+        terminator = threading.Thread(target=terminate)
+        terminator.start()
+        time.sleep(0.5)  # the termination reaches the MOA while the refresher is not yet committed
+    terminator.join(30)
+    assert outcome == [f"must be after the refresher already recorded under this MOA on {(TODAY - dt.timedelta(days=1)).isoformat()}"]
+    with db.session() as session:
+        assert session.get(ProgramMoa, world.tfm).status == "signed"
