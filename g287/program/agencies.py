@@ -148,8 +148,12 @@ def same_key_agency(conn: Connection, state: str, name: str) -> int | None:
 
 def get_agency(session: Session, actor: Actor, agency_id: int, action: str = "agency.read") -> ApplicantAgency:
     """The applicant agency, if `actor` may do `action` to it; one the actor may not see is no such agency (see
-    g287.program.records)."""
-    return records.find(session, actor, ApplicantAgency, agency_id, read="agency.read", action=action, missing=f"no applicant agency with id {agency_id}")
+    g287.program.records). For a change, locked until the change is committed: what may change depends on the
+    agency's signed MOAs, and moas.record_signed_moa locks the agency too, so a change and a signature at the same
+    moment take turns, the second seeing the first."""
+    return records.find(
+        session, actor, ApplicantAgency, agency_id, read="agency.read", action=action, missing=f"no applicant agency with id {agency_id}", lock=action != "agency.read"
+    )
 
 
 def list_agencies(session: Session, actor: Actor) -> list[AgencyInfo]:

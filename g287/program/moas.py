@@ -145,7 +145,9 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     people = check_signatories(signatories)
     stored = storage.store_signed_moa(pdf)
     before = {"status": moa.status}
-    agency = session.get(ApplicantAgency, moa.agency_id)
+    # Locked as a change of the agency locks it (agencies.get_agency): its type, county and link are the program
+    # office's once the MOA is signed, which a change begun at the same moment must see.
+    agency = session.get(ApplicantAgency, moa.agency_id, with_for_update=True, populate_existing=True)
     agency_before = agencies.fields_of(agency)
     registry_agency_id = agencies.ensure_registry_agency(session, agency)
     if agencies.fields_of(agency) != agency_before:

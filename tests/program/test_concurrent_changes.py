@@ -1,7 +1,8 @@
 """Two changes of one record at the same moment take turns: the second reads what the first committed. (On
 PostgreSQL a change read the MOA before another committed and then wrote over it: a signed MOA went back to
 "draft", with its signed date, PDF and registry agreement, and could be recorded as signed again. A training step
-and a termination of its MOA, each checking the other's dates, were both kept.)"""
+and a termination of its MOA, each checking the other's dates, were both kept; so were an agency user's change of the
+agency's county and the signature after which the county is no longer theirs to change.)"""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import time
 
 from sqlalchemy import select
 
-from g287.db.models.program import Certification, ProgramMoa
-from g287.program import moas, training
+from g287.db.models.program import ApplicantAgency, Certification, ProgramMoa
+from g287.errors import AccessDenied
+from g287.program import agencies, moas, training
 from g287.program.validation import Conflict, InvalidInput
 from tests.program.world import OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build
 
@@ -94,3 +96,29 @@ def test_a_termination_begun_while_a_training_step_is_being_recorded_sees_the_st
     assert outcome == [f"must be after the refresher already recorded under this MOA on {(TODAY - dt.timedelta(days=1)).isoformat()}"]
     with db.session() as session:
         assert session.get(ProgramMoa, world.tfm).status == "signed"
+
+
+def test_an_agency_change_begun_while_its_moa_is_being_signed_sees_the_signature(db):
+    # Once an MOA is signed, the agency's county is the program office's to change (what its listing says): an
+    # agency user's change read "no signed MOA" before the signature was committed, and on PostgreSQL both were kept.
+    with db.session(writing=True) as session:
+        world = build(session, "drafted")
+    outcome: list[str] = []
+
+    def move_county() -> None:
+        try:
+            with db.session(writing=True) as session:
+                agencies.update_agency(session, world.user_a, world.agency_a, name="Testville County Sheriff's Office", state="FL", agency_type="county", county="Another County")
+            outcome.append("changed")
+        except AccessDenied:
+            outcome.append("refused")
+
+    with db.session(writing=True) as session:
+        moas.record_signed_moa(session, OFFICER, world.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on="2025-06-01", signatories=SIGNATORIES)
+        mover = threading.Thread(target=move_county)
+        mover.start()
+        time.sleep(0.5)  # the change reaches the agency while the signature is not yet committed
+    mover.join(30)
+    assert outcome == ["refused"]
+    with db.session() as session:
+        assert session.get(ApplicantAgency, world.agency_a).county_text == "Testville County"
