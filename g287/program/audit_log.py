@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -98,6 +98,20 @@ def actor_problem(session: Session, actor: str | None) -> str | None:
     return None
 
 
+def _trimmed(value):
+    return value.strip() or value if isinstance(value, str) else value
+
+
+def read_as_named(wanted: AuditFilter) -> AuditFilter:
+    """The filter as the log writes what it names: the checks below read the object id " 3 " or "03" as record 3, and
+    "user:4 " as user 4, so the query compares them so too (as typed, they matched no event: an empty list that
+    reads as "nothing happened"). A filter of spaces only is kept as it is, and refused as before."""
+    texts = {name: _trimmed(getattr(wanted, name)) for name in ("actor", "action", "object_type", "object_id")}
+    if texts["object_type"] in RECORD_TYPES and isinstance(texts["object_id"], str) and (number := record_id(texts["object_id"])) is not None:
+        texts["object_id"] = str(number)
+    return replace(wanted, **texts)
+
+
 def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilter()) -> list[dict]:
     """Audit events, newest first, with the user name of each "user:N" actor."""
     authorize(actor, "audit.read")
@@ -113,6 +127,7 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
     # A filter naming an actor, a kind of record or a record that does not exist is refused, on every path (the command line, the
     # site and the API): an empty answer would read as "nothing happened". Checked only once the actor may read
     # the log, so the answer tells nobody else which users and records exist.
+    wanted = read_as_named(wanted)
     object_id = None if wanted.object_id is None else str(wanted.object_id)
     unknown = {
         "actor": actor_problem(session, wanted.actor),

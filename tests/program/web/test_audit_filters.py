@@ -76,3 +76,22 @@ def test_every_object_type_the_log_is_written_with_is_a_known_one():
         written |= set(re.findall(r'audit\.record\(\s*session,\s*[^,]+,\s*"[^"]+",\s*"([^"]+)"', source))
         written |= set(re.findall(r'object_type="([^"]+)"', source))
     assert len(written) >= 10 and written <= OBJECT_TYPES, written - OBJECT_TYPES
+
+
+def test_a_filter_is_read_as_the_record_or_actor_it_names(program_world, clients):
+    """A filter accepted as naming a record or an actor answers that record's or actor's events: " 1", "01" and
+    "user:4 " were accepted (they name nominee 1 and user 4) and then compared as typed, an empty list that reads
+    as "nothing happened"."""
+    officer = clients["program_officer"]
+    novice = program_world.novice
+    user_id = officer.get("/api/v1/program/audit?actor=officer").json()[0]["actor"]
+    for exact, variants in (
+        (f"object_type=nominee&object_id={novice}", [f"object_type=nominee&object_id=%20{novice}", f"object_type=nominee&object_id=0{novice}", f"object_type=nominee&object_id={novice}%20"]),
+        (f"actor={user_id}", [f"actor=%20{user_id}", f"actor={user_id}%20"]),
+        ("actor=system", ["actor=%20system"]),
+        ("action=training.", ["action=training.%20"]),
+    ):
+        expected = [event["id"] for event in officer.get(f"/api/v1/program/audit?{exact}").json()]
+        for query in variants:
+            response = officer.get(f"/api/v1/program/audit?{query}")
+            assert response.status_code == 200 and [event["id"] for event in response.json()] == expected, (query, response.text)
