@@ -171,13 +171,15 @@ def update_agency(session: Session, actor: Actor, agency_id: int, *, name: str, 
         # The form sent again as it is (a letter of interest re-sends the agency's details): no change, so no event
         # whose values before and after are the same.
         return AgencyInfo.of(agency)
-    if agency.registry_agency_id is not None and values["state_usps"] != agency.state_usps:
-        raise Conflict("this agency is linked to the registry's agency in its state; a program officer must unlink it before the state changes")
     key = agency_key(values["name"])
     # Checked and written only when the key or the state changes: a record kept without its key (migration 0009)
     # may still have its other details corrected.
     rekeyed = key != agency_key(agency.name) or values["state_usps"] != agency.state_usps
+    # Who may change it first: to an agency user, another state is refused whether or not the agency is linked
+    # (the conflict below would send them to have it unlinked, after which the change is still not theirs).
     _check_identity_change(session, actor, agency, rekeyed, values)
+    if agency.registry_agency_id is not None and values["state_usps"] != agency.state_usps:
+        raise Conflict("this agency is linked to the registry's agency in its state; a program officer must unlink it before the state changes")
     if rekeyed:
         _same_key(session, values["state_usps"], key, other_than=agency.id)
     before = fields_of(agency)

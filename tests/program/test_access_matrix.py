@@ -247,3 +247,14 @@ def test_a_vetted_nominee_keeps_the_person_but_the_agency_may_still_attest_other
     with db.session() as session:
         assert nominees.nominee_detail(session, OFFICER, n["veteran"], as_of=TODAY)["full_name"] == "Vera Veteran-Corrected"
         assert nominees.nominee_detail(session, OFFICER, renamed, as_of=TODAY)["full_name"] == "Naomi Nee"
+
+
+def test_another_state_is_refused_to_an_agency_user_as_the_program_office_s_change(world):
+    """Another state is the program office's to give (403), linked to the registry's agency or not: the agency user of a
+    linked agency was told instead (409) to have a program officer unlink it first, a step after which the change
+    was still not theirs to make."""
+    db, w = world
+    with db.session() as session:
+        assert agencies.get_agency(session, OFFICER, w.agency_a).registry_agency_id is not None  # linked when its MOA was signed
+    with db.session(writing=True) as session, pytest.raises(AccessDenied, match="program office"):
+        agencies.update_agency(session, w.user_a, w.agency_a, name="Testville County Sheriff's Office", state="GA", agency_type="county", county="Testville County", address="1 Test Road\nTestville, FL 32000")
