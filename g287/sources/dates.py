@@ -1,7 +1,9 @@
 """Reading the SIGNED column: real dates, Excel serial numbers, and dates typed as text (with typos).
 
 A date is read only when exactly one reading is possible; anything ambiguous or impossible stays unknown.
-ICE's lists are American: numeric dates are month/day/year. In a workbook a date is a number in a date format, so
+ICE's lists are American: numeric dates written with slashes or hyphens are month/day/year. Dots are not an American
+way of writing a date (05.08.2025 is 5 August where it is usual): a date with dots is read only when one order of day
+and month gives a date, or both give the same one, and then registered in any file. In a workbook a date is a number in a date format, so
 a date typed as text is a repair, whatever its form; in a CSV every date is text, and only a repair of the text
 (a two-digit year, a missing separator) is one.
 """
@@ -74,7 +76,8 @@ _TIME = r"(?:[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?(?
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$")
 # Year first with slashes or dots (2025/05/08): one reading, as the ISO form.
 _YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})" + _TIME + "$")
-_MDY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})" + _TIME + "$")
+_MDY = re.compile(r"^(\d{1,2})\s*[/\-]\s*(\d{1,2})\s*[/\-]\s*(\d{2}|\d{4})" + _TIME + "$")
+_DOTTED = re.compile(r"^(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{2}|\d{4})" + _TIME + "$")
 # The day, the month's name and the year (8-May-2025, 08-May-25: Excel's format d-mmm-yy; 8 May 2025).
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/. ]\s*([A-Za-z]{3,9})\.?\s*[-/. ,]\s*(\d{4}|\d{2})$")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
@@ -100,6 +103,9 @@ def _text(raw: str) -> DateReading:
     match = _MDY.match(text)
     if match:
         return _with_year(match[3], int(match[1]), int(match[2]))
+    match = _DOTTED.match(text)
+    if match:
+        return _dotted(match[3], int(match[1]), int(match[2]))
     # Every named format has a month's name and digits (day, year): other text ("Pending", "TBD") is not tried, which
     # spares strptime's first use in a process (it builds its patterns then: milliseconds, in each worker).
     if any(c.isalpha() for c in text) and any(c.isdigit() for c in text):
@@ -113,6 +119,18 @@ def _with_year(year: str, month: int, day: int) -> DateReading:
         full = 1900 + int(year) if int(year) >= 96 else 2000 + int(year)
         return _checked(_make(full, month, day), "date written as text with a two-digit year")
     return _checked(_make(int(year), month, day), _AS_TEXT)
+
+
+def _dotted(year: str, first: int, second: int) -> DateReading:
+    """A date written with dots (05.08.2025), month first or day first: read when only one reading is possible."""
+    both = (_with_year(year, first, second), _with_year(year, second, first))
+    readings = {r.value for r in both if r.value is not None}
+    if len(readings) > 1:
+        return DateReading(None, "ambiguous date: written with dots, it reads as day/month and as month/day", "unknown")
+    if not readings:  # what is wrong with it: an impossible date rather than no date, if either order makes one
+        return next((r for r in both if r.problem != "not a valid date"), both[0])
+    problem = "date written with dots; only one reading is possible" + (", with a two-digit year" if len(year) == 2 else "")
+    return DateReading(readings.pop(), problem, "repaired")
 
 
 def _named(text: str) -> DateReading:

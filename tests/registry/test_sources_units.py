@@ -381,3 +381,30 @@ def test_readers_say_whether_a_files_text_may_name_a_wrapper_and_the_guard_holds
     table.rows[0].cells[-1] = note  # as a reader that replaced nothing would leave it
     reading = interpret.read_row(interpret.Layout(table, "participating"), table.rows[0])
     assert "john.doe" not in reading.content and "https://www.ice.gov/x.pdf" in reading.content
+
+
+@pytest.mark.parametrize(
+    "raw, expected, problem",
+    [
+        # Dots are no American way of writing a date: 05.08.2025 is 5 August where it is usual, so neither reading
+        # is taken (it was read as 8 May and registered only as a date written as text).
+        ("05.08.2025", None, "ambiguous date: written with dots, it reads as day/month and as month/day"),
+        ("5.8.25", None, "ambiguous date: written with dots, it reads as day/month and as month/day"),
+        ("05.28.2025", dt.date(2025, 5, 28), "date written with dots; only one reading is possible"),
+        ("28.05.2025", dt.date(2025, 5, 28), "date written with dots; only one reading is possible"),  # was "not a valid date"
+        ("05.05.2025", dt.date(2025, 5, 5), "date written with dots; only one reading is possible"),
+        ("28.05.25", dt.date(2025, 5, 28), "date written with dots; only one reading is possible, with a two-digit year"),
+        ("28.05.2150", None, "impossible date 2150-05-28"),
+        ("13.13.2025", None, "not a valid date"),
+    ],
+)
+def test_dates_written_with_dots(raw, expected, problem):
+    """Read only when one order of day and month gives a date; registered in a CSV too (a reading was chosen)."""
+    for from_csv in (False, True):
+        reading = read_date(raw, from_csv=from_csv)
+        assert (reading.value, reading.problem, reading.category) == (expected, problem, "repaired" if expected else "unknown")
+
+
+def test_dates_with_slashes_or_hyphens_stay_month_first():
+    assert read_date("05/08/2025").value == read_date("05-08-2025").value == dt.date(2025, 5, 8)
+    assert read_date("28/05/2025").value is None
