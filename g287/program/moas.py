@@ -221,3 +221,14 @@ def signed_document(session: Session, actor: Actor, moa_id: int) -> RenderedDocu
 def participating(moa: ProgramMoa, on: dt.date) -> bool:
     """Whether the MOA is in effect on a date: signed on or before it, and not terminated by then."""
     return moa.signed_on is not None and moa.signed_on <= on and (moa.terminated_on is None or moa.terminated_on > on)
+
+
+def status_on(moa: ProgramMoa, on: dt.date) -> str:
+    """The MOA's status as it stood on a date, by the rule of `participating`: "signed" while in effect, "terminated"
+    from its termination day on, "not_signed" before its signing (whether it was requested or drafted by then is not
+    recorded: a draft keeps only its latest version's day)."""
+    if participating(moa, on):
+        return "signed"
+    if moa.terminated_on is not None and moa.terminated_on <= on:
+        return "terminated"
+    return "not_signed"

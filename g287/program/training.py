@@ -18,7 +18,7 @@ from g287.access import Actor, allowed, authorize
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.errors import NotFound
 from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_progress, next_attempt_is_remedial
-from g287.program.moas import participating
+from g287.program.moas import participating, status_on
 from g287.program.nominees import certification_fields, eligibility_of, get_nominee
 from g287.program.rules import add_years, anniversary
 from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
@@ -26,6 +26,7 @@ from g287.registry.names import person_key
 
 
 MAX_WITHIN_DAYS = 3660  # how far `due` looks ahead: ten years
+_STATUS_ORDER = ("signed", "terminated", "not_signed")  # of moas.status_on: the one a summary row says, first
 
 
 class NotEligible(Conflict):
@@ -390,7 +391,10 @@ def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, age
         if nominee.nominated_on > as_of:
             continue  # not a nominee yet on that day (as the roster of the day: nominees.list_nominees)
         key = (agency.id, moa.model)
-        row = table.setdefault(key, {"agency_id": agency.id, "agency": agency.name, "state": agency.state_usps, "model": moa.model, "moa_status": moa.status, "nominees": 0, "eligible": 0, "in_training": 0, "certified": 0, "authorized": 0})
+        row = table.setdefault(key, {"agency_id": agency.id, "agency": agency.name, "state": agency.state_usps, "model": moa.model, "moa_status": None, "nominees": 0, "eligible": 0, "in_training": 0, "certified": 0, "authorized": 0})
+        # The MOA's status on that day, not today's. An agency may have a terminated MOA of the model and a later one:
+        # the row says the one in effect, if any.
+        row["moa_status"] = min(filter(None, (row["moa_status"], status_on(moa, as_of))), key=_STATUS_ORDER.index)
         state = standing(session, nominee, as_of)
         row["nominees"] += 1
         row["eligible"] += eligibility_of(session, nominee, as_of).eligible
@@ -421,8 +425,8 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
         nominated.setdefault(person(nominee, moa, agency), []).append((nominee.nominated_on, nominee.id))
     items = []
     for nominee, moa, agency in rows:
-        if moa.status != "signed":
-            continue
+        if not participating(moa, as_of):
+            continue  # nothing is due under an MOA not in effect that day (signed later, or terminated by then)
         state = standing(session, nominee, as_of)
         _, enrolment, certification = _records(session, nominee)
 
