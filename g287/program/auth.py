@@ -2,8 +2,9 @@
 
 - Throttling is stored in the database (`login_attempts`), so it survives restarts and holds across server
   processes: an account is locked after G287_LOGIN_MAX_FAILURES failures since its last success within the
-  lockout window, and a client address after G287_LOGIN_CLIENT_MAX_FAILURES failures within the window. A locked
-  login is refused without checking the password.
+  lockout window, and a client address after G287_LOGIN_CLIENT_MAX_FAILURES failures within the window, each for
+  the window from the failure that locked it. A locked login is refused without checking the password and is not
+  counted (the lock ends when it said it would); after the lock, failures are counted anew.
 - Sessions are rows of `login_sessions`; the client holds a random token, the database only its SHA-256.
 - CSRF tokens are signed with G287_SECRET_KEY and bound either to the login session or, before login, to a random
   seed the web layer keeps in a cookie; they expire with the session length.
@@ -95,7 +96,8 @@ def login(db: Database, username: str, password: str, client: str | None, *, rep
                 # right one only would tell whoever tries passwords that they found it (the account may be enabled
                 # again, the person may use it elsewhere), and "disabled" for any would tell which names exist.
                 refusal = LoginRefused(WRONG_CREDENTIALS)
-        session.add(LoginAttempt(at=now, username=name, client=client_key, succeeded=refusal is None))
+        if not retry_after:  # a refusal while locked checks nothing and is not counted: it would extend the lock
+            session.add(LoginAttempt(at=now, username=name, client=client_key, succeeded=refusal is None))
         if refusal is None:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
@@ -153,21 +155,34 @@ def _window() -> dt.timedelta:
 
 def _locked_for(session: Session, username: str, client: str, now: dt.datetime) -> int:
     """Seconds until this account and this client may try again (0: now)."""
-    window_start = now - _window()
     last_success = session.scalar(select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)))
-    account_start = max(window_start, as_utc(last_success)) if last_success else window_start
     waits = []
     for column, value, since, limit in (
-        (LoginAttempt.username, username, account_start, settings.login_max_failures()),
-        (LoginAttempt.client, client, window_start, settings.login_client_max_failures()),
+        (LoginAttempt.username, username, as_utc(last_success) if last_success else None, settings.login_max_failures()),
+        (LoginAttempt.client, client, None, settings.login_client_max_failures()),
     ):
-        failures = session.scalars(
-            select(LoginAttempt.at).where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since).order_by(LoginAttempt.at.desc()).limit(limit)
-        ).all()
-        if len(failures) >= limit:
-            # Locked until the oldest of the last `limit` failures leaves the window.
-            waits.append((as_utc(failures[-1]) + _window() - now).total_seconds())
-    return int(max(waits)) + 1 if waits and max(waits) > 0 else 0
+        query = select(LoginAttempt.at).where(column == value, LoginAttempt.succeeded.is_(False))
+        failures = session.scalars(query.where(LoginAttempt.at > since) if since else query).all()
+        until = _lock_end(sorted(as_utc(at) for at in failures), limit, _window())
+        if until is not None and until > now:
+            waits.append((until - now).total_seconds())
+    return int(max(waits)) + 1 if waits else 0
+
+
+def _lock_end(failures: list[dt.datetime], limit: int, window: dt.timedelta) -> dt.datetime | None:
+    """When the last lock of an account or client ends (None: never locked), from its failures in order (an account's
+    since its last success): the `limit`-th failure within the window locks it for the window from then. Attempts
+    while it is locked are refused unchecked and not recorded (any recorded then, by an earlier version, is passed
+    over), so they cannot extend it; once it ends, failures are counted anew, none from before the lock's end."""
+    counted: list[dt.datetime] = []
+    until = None
+    for at in failures:
+        if until is not None and at < until:
+            continue
+        counted = [c for c in counted if c > at - window] + [at]
+        if len(counted) >= limit:
+            until, counted = at + window, []
+    return until
 
 
 def actor_for_token(session: Session, token: str | None, *, now: dt.datetime | None = None) -> Actor | None:

@@ -4,7 +4,7 @@ the database (they survive a restart); sessions that end, expire and die with a 
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from g287.access import Actor
 from g287.db.engine import Database
@@ -86,6 +86,29 @@ def test_wrong_passwords_lock_the_account_even_across_a_restart(db, people):
         assert auth.login(restarted, "olga", "correct horse battery", "198.51.100.2", now=later).actor.role == "program_officer"
     finally:
         restarted.dispose()
+
+
+def test_tries_while_locked_neither_count_nor_extend_the_lock(db, people):
+    """A sign-in tried while the account was locked was recorded as another failure: trying once a minute kept it
+    locked for good, each Retry-After right at the time. The lock ends the window after the failure that locked it;
+    then failures are counted anew (the failures before the lock do not lock it again at the next wrong password)."""
+    start = auth.utc_now()
+    at = lambda minutes, seconds=0: start + dt.timedelta(minutes=minutes, seconds=seconds)  # noqa: E731
+    for second in range(5):
+        with pytest.raises(auth.LoginRefused, match="wrong user name or password"):
+            auth.login(db, "olga", "not the password", "198.51.100.1", now=at(0, second))
+    locked_from = at(0, 4)  # the fifth failure
+    for minute in range(1, 15):
+        with pytest.raises(auth.LoginRefused, match="too many failed logins") as refused:
+            auth.login(db, "olga", "correct horse battery", "198.51.100.1", now=at(minute))
+        assert refused.value.retry_after == int((locked_from + dt.timedelta(minutes=15) - at(minute)).total_seconds()) + 1
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 5  # the refusals were not counted
+    ends = locked_from + dt.timedelta(minutes=15)
+    for second in range(4):  # counted anew: four failures lock nothing
+        with pytest.raises(auth.LoginRefused, match="wrong user name or password"):
+            auth.login(db, "olga", "not the password", "198.51.100.1", now=ends + dt.timedelta(seconds=second))
+    assert auth.login(db, "olga", "correct horse battery", "198.51.100.1", now=ends + dt.timedelta(seconds=5)).actor.role == "program_officer"
 
 
 def test_a_success_resets_the_account_count(db, people):
