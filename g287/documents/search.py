@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
@@ -121,9 +122,45 @@ def search(session: Session, query: str, *, limit: int = 20, offset: int = 0, ac
     return SearchPage(query, total, limit, offset, hits)
 
 
+_FOLDED = {"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe"}  # unaccent's, no NFKD
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """The text as the indexes compare it, case and accents ignored (NFKD, combining marks removed, casefolded:
+    "Policía" is "policia"), and for each of its characters the offset in `text` of the character it comes from."""
+    folded: list[str] = []
+    offsets: list[int] = []
+    for i, char in enumerate(text):
+        if char.isascii():
+            part = char.lower()
+        else:
+            part = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).casefold()
+            part = "".join(_FOLDED.get(c, c) for c in part)
+        folded.append(part)
+        offsets.extend([i] * len(part))
+    return "".join(folded), offsets
+
+
+def _spans(pattern: re.Pattern, text: str, folded: tuple[str, list[int]] | None = None, *, first: bool = False) -> list[tuple[int, int]]:
+    """Where `pattern` matches the folded text, as (start, end) offsets in `text`: a match ends after the whole
+    character it ends in ("ß" is "ss") and the accents that follow it ("e" and a combining acute)."""
+    copy, offsets = folded or fold(text)
+    spans: list[tuple[int, int]] = []
+    for m in pattern.finditer(copy):
+        if m.end() == m.start():
+            continue
+        start, end = offsets[m.start()], offsets[m.end() - 1] + 1
+        end = len(text) if m.end() == len(copy) else max(end, offsets[m.end()])
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+        if first:
+            break
+    return spans
+
+
 def _stem(word: str) -> str:
     """A rough English stem, for marking the words a search matched (the databases stem properly to find them)."""
-    word = word.lower()
+    word = fold(word)[0]
     for suffix in ("ings", "ing", "edly", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
@@ -131,12 +168,12 @@ def _stem(word: str) -> str:
 
 
 def _word_pattern(word: str, *, exact: bool = False) -> str:
-    """A word of the search as the pages may write it: its rough stem and any ending ("signatures" marks
-    "signature"); `exact`, or a stem of one or two letters ("M", "co"), only the word itself (else "M" would mark
-    "misconduct" and "co" "conflict")."""
+    """A word of the search as the pages may write it, in folded text (see `fold`): its rough stem and any ending
+    ("signatures" marks "signature"); `exact`, or a stem of one or two letters ("M", "co"), only the word itself
+    (else "M" would mark "misconduct" and "co" "conflict")."""
     stem = _stem(word)
     if exact or len(stem) < 3:
-        return rf"\b{re.escape(word)}\b"
+        return rf"\b{re.escape(fold(word)[0])}\b"
     return rf"\b{re.escape(stem)}\w*"
 
 
@@ -146,12 +183,13 @@ def _term_pattern(term: Term, *, exact: bool = False) -> str:
 
 
 def _pattern(terms: list[Term], *, exact: bool = False) -> re.Pattern | None:
+    """Matches the folded text (see `fold`), whatever the case and accents of the page and of the search."""
     wanted = sorted({_term_pattern(t, exact=exact) for t in terms if not t.excluded}, key=len, reverse=True)
     return re.compile("|".join(f"(?:{p})" for p in wanted), re.I) if wanted else None
 
 
 def _marker(terms: list[Term]) -> re.Pattern | None:
-    """A pattern for the words and phrases of the search, as the pages write them."""
+    """A pattern for the words and phrases of the search, as the pages write them (in folded text)."""
     return _pattern(terms)
 
 
@@ -161,17 +199,21 @@ def snippet(text: str, terms: list[Term], before: int = 12, after: int = 28, mar
     pattern = marker or _marker(terms)
     if not text or pattern is None:
         return ""
-    exact = _pattern(terms, exact=True)
-    found = (exact.search(text) if exact else None) or pattern.search(text)
-    anchor = found.start() if found else 0
+    exact, folded = _pattern(terms, exact=True), fold(text)
+    found = (_spans(exact, text, folded, first=True) if exact else []) or _spans(pattern, text, folded, first=True)
+    anchor, found_end = found[0] if found else (0, 0)
     head = list(_WORD.finditer(text, max(0, anchor - 400), anchor))[-before:] if anchor else []
     start = head[0].start() if head else anchor
     words = list(_WORD.finditer(text, start))[: len(head) + after]
     if not words:
         return ""
-    end = max(words[-1].end(), found.end() if found else 0)  # a long phrase is shown whole
-    window = pattern.sub(lambda m: f"{SNIPPET_START}{m.group(0)}{SNIPPET_END}", text[start:end])
-    return ("…" if start > 0 else "") + window + ("…" if text[end:].strip() else "")
+    end = max(words[-1].end(), found_end)  # a long phrase is shown whole
+    window, shown, shown_text = [], 0, text[start:end]
+    for a, b in _spans(pattern, shown_text):  # the original characters, marked where their folded copy matches
+        window += [shown_text[shown:a], SNIPPET_START, shown_text[a:b], SNIPPET_END]
+        shown = b
+    window.append(shown_text[shown:])
+    return ("…" if start > 0 else "") + "".join(window) + ("…" if text[end:].strip() else "")
 
 
 def render_snippet(raw: str) -> tuple[str, str]:
