@@ -177,12 +177,11 @@ def agreements(state_code, model, status, end_after, as_json):
         return
     table = Table()
     for column in ("state", "agency", "model", "status", "signed", "first pending", "first listed", "last listed", "corrections"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a list's file name, when its date and half are another's too, is shown whole
     for l in lives:
         table.add_row(
             l.state or "", l.name or "", l.model, l.status, l.signed_on.isoformat() if l.signed_on else "",
-            (l.first_pending or {}).get("published", ""), (l.first_participating or {}).get("published", ""),
-            (l.last_participating or {}).get("published", ""), str(max(0, len(l.signed_dates) - 1)),
+            _ref(l.first_pending, ""), _ref(l.first_participating, ""), _ref(l.last_participating, ""), str(max(0, len(l.signed_dates) - 1)),
         )
     console.print(table)
 
@@ -224,11 +223,12 @@ def agency(ref, state_code, as_json):
         click.echo(line)
 
 
-def _ref(ref: dict | None) -> str:
-    """A publication as the agency's history names it: "2025-05-16 am"."""
+def _ref(ref: dict | None, none: str = "none") -> str:
+    """A publication as the agency's history names it: "2025-05-16 am" (and its file, when another list of the
+    same date and half is held: "2025-07-03 pm, participatingAgencies07032025pm__v2.xlsx")."""
     if not ref:
-        return "none"
-    return ref["published"] + (f" {ref['half']}" if ref.get("half") else "")
+        return none
+    return ref.get("label") or ref["published"] + (f" {ref['half']}" if ref.get("half") else "")
 
 
 def agency_lines(result: dict) -> list[str]:

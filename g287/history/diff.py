@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from g287.db.models.history import IdentityMerge
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
+from g287.db.times import as_utc
 from g287.errors import G287Error
 from g287.history.lifecycle import end_after_default, lifecycles
 from g287.history.listings import publications, runs_of
 from g287.history.names import RULE_TEXT
 from g287.registry import figures
-from g287.registry.publications import half_rank, label
+from g287.registry.publications import distinct_label, half_rank, label
 from g287.registry.queries import list_changes
 from g287.wording import counted
 
@@ -233,10 +234,22 @@ def check_in_order(from_pub: Publication, to_pub: Publication) -> None:
     """Refuse FROM published after TO: every change (added, removed, ended, omitted) reads forward in time, and
     reversed, each would be false."""
     if from_pub.seq > to_pub.seq:
+        # Two lists of one date and half (ICE published the list again that day) are told apart by their files,
+        # and the message says what orders them, as `g287 stats` does (README).
+        why = f": both are of {label(to_pub)}, and {_later_because(to_pub, from_pub)};" if label(from_pub) == label(to_pub) else ":"
         raise G287Error(
-            f"FROM ({label(from_pub)}, publication {from_pub.id}) was published after TO ({label(to_pub)}, publication {to_pub.id}): "
+            f"FROM ({distinct_label(from_pub)}, publication {from_pub.id}) was published after TO ({distinct_label(to_pub)}, publication {to_pub.id}){why} "
             "give the earlier publication first"
         )
+
+
+def _later_because(earlier: Publication, later: Publication) -> str:
+    """Why, of two lists of one date and half, FROM comes after TO (publications.order_key's rule)."""
+    if earlier.source_modified_at is None and later.source_modified_at is not None:
+        return "FROM's workbook says when it was modified while TO carries no such time (a list without one comes first)"
+    if None not in (earlier.source_modified_at, later.source_modified_at) and as_utc(later.source_modified_at) > as_utc(earlier.source_modified_at):
+        return f"FROM's workbook was modified later ({as_utc(later.source_modified_at):%Y-%m-%d %H:%M:%S} UTC, TO's {as_utc(earlier.source_modified_at):%Y-%m-%d %H:%M:%S} UTC)"
+    return "FROM was ingested later"
 
 
 def _origin_text(publication: Publication) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow, series_of
+from g287.registry.publications import distinct_labels
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,11 @@ class SeriesPublication:
     published_on: dt.date
     half: str | None
     file: str
+    label: str = ""  # as messages name it: its date and half, and its file when another of the series shares them
 
     @property
     def ref(self) -> dict:
-        return {"publication_id": self.id, "published": self.published_on.isoformat(), "half": self.half, "file": self.file}
+        return {"publication_id": self.id, "published": self.published_on.isoformat(), "half": self.half, "file": self.file, "label": self.label}
 
 
 class Run(NamedTuple):
@@ -46,7 +48,9 @@ def publications(session: Session, kind: str, origin: str = "ice") -> list[Serie
     query = select(Publication.seq, Publication.id, Publication.published_on, Publication.half, Publication.file_name).where(
         Publication.series == series_of(origin, kind)
     )
-    return [SeriesPublication(*row) for row in session.execute(query.order_by(Publication.seq))]
+    held = [SeriesPublication(*row) for row in session.execute(query.order_by(Publication.seq))]
+    labels = distinct_labels(held)
+    return [replace(p, label=labels[p.id]) for p in held]
 
 
 def runs_of(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from g287.db.models.registry import Publication, series_of
 from g287.db.ids import record_id
@@ -40,6 +41,42 @@ _NO_MODIFICATION_TIME = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 def label(publication: Publication) -> str:
     """'2025-05-29 am' — how pages and messages name a publication's date."""
     return publication.published_on.isoformat() + (f" {publication.half}" if publication.half else "")
+
+
+def distinct_labels(publications: Sequence) -> dict[int, str]:
+    """Each publication's label, by id, for publications of one series in publication order (Publication, or any
+    object with id, published_on, half and file_name or file): its date and half, and where another of them has the
+    same ("2025-07-03 pm": ICE published the list again that day, as participatingAgencies07032025pm__v2.xlsx) also
+    its file's name; for two files of one name, their place among the files so named, in publication order (the one
+    whose workbook was modified later, else the one ingested later, comes after: see order_key)."""
+    by_label: dict[str, list] = {}
+    for publication in publications:
+        by_label.setdefault(label(publication), []).append(publication)
+    labels: dict[int, str] = {}
+    for text, group in by_label.items():
+        for publication in group:
+            labels[publication.id] = text
+            if len(group) > 1:
+                name = _file_name(publication)
+                named = [p for p in group if _file_name(p) == name]
+                where = f" ({named.index(publication) + 1} of {len(named)} so named, in publication order)" if len(named) > 1 else ""
+                labels[publication.id] = f"{text}, {name}{where}"
+    return labels
+
+
+def distinct_label(publication: Publication) -> str:
+    """The publication's label, naming its file when another publication of its list has the same date and half."""
+    session = object_session(publication)
+    if session is None:
+        return label(publication)
+    peers = session.scalars(
+        select(Publication).where(Publication.series == publication.series, Publication.published_on == publication.published_on).order_by(Publication.seq)
+    )
+    return distinct_labels(list(peers)).get(publication.id, label(publication))
+
+
+def _file_name(publication) -> str:
+    return getattr(publication, "file_name", None) or publication.file
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,20 @@ def test_a_list_replaced_the_same_day_does_not_call_the_days_agencies_its_own(sq
     assert "<h1>ICE&#39;s participating list of 2025-07-03 pm</h1>" in text
 
 
+def test_history_names_the_file_of_a_list_whose_date_and_half_another_has(sqlite_site):
+    # the agency's page and the diff's 422 said "2025-07-03 pm" of both lists (tests/history/test_same_day_labels.py)
+    site = sqlite_site
+    FIRST, SECOND = "participatingAgencies07032025pm.xlsx", "participatingAgencies07032025pm__v2.xlsx"
+    agency = site.get("/api/v1/agencies", params={"q": "Cherokee County Sheriff's Office", "state": "AL"}).json()["items"][0]
+    page = site.get(f"/agencies/{agency['id']}").text
+    assert f"2025-07-03 pm, {FIRST}</a>" in page
+    first = site.get(f"/api/v1/agencies/{agency['id']}").json()["agreements"][0]["lifecycle"]["first_participating"]
+    assert (first["published"], first["half"], first["file"], first["label"]) == ("2025-07-03", "pm", FIRST, f"2025-07-03 pm, {FIRST}")
+    publications = {p["file"]: p["id"] for p in site.get("/api/v1/publications").json()}
+    answer = site.get("/api/v1/diff", params={"from": publications[SECOND], "to": publications[FIRST]})
+    assert answer.status_code == 422 and SECOND in answer.text and FIRST in answer.text
+
+
 def test_the_agency_list_keeps_a_date_that_is_not_a_participating_list(sqlite_site):
     text = sqlite_site.get("/agencies?as_of=2025-05-30&status=pending").text
     assert '<option value="2025-05-30" selected>' in text

@@ -125,6 +125,7 @@ class PublicationRefShort(BaseModel):
     published: str
     half: Optional[str]
     file: str
+    label: Optional[str] = Field(None, description="As history names it: published and half, and the file's name when another list of the same date and half is held")
 
 
 class AgencyName(BaseModel):
