@@ -156,3 +156,25 @@ def test_svg_from_elsewhere_is_reduced_to_drawing():
         assert bad not in clean
     assert 'fill="red"' in clean and "&lt;b&gt;Hillsborough&lt;/b&gt;" in clean and 'href="#local"' in clean and 'href="/states/FL"' in clean
     assert safe_svg("<div>not svg</div>") is None and safe_svg("<svg") is None
+
+
+@pytest.mark.parametrize("text", [
+    "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1",
+    " =HYPERLINK(\"http://evil.example\")",  # LibreOffice's CSV import trims spaces, then evaluates
+    "\u00a0\u3000+cmd|' /C calc'!A0",  # no-break and ideographic spaces
+    "＝HYPERLINK(\"http://evil.example\")", "＋1", "－1", "＠SUM(A1)", "  ＝1",  # full-width signs, read as ASCII ones
+])
+def test_formula_like_text_behind_spaces_or_full_width_is_neutralized(text):
+    from g287.exports.formulas import neutralize_csv
+    from g287.exports.tables import COLUMNS, to_csv
+
+    assert neutralize_csv(text) == "'" + text
+    exported = to_csv([{column: (text if column == "agency" else None) for column in COLUMNS}])
+    assert next(csv.DictReader(io.StringIO(exported)))["agency"] == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Harris County", " Harris County", "Sheriff's Office", "", "   ", "１２"])
+def test_ordinary_text_is_exported_unchanged(text):
+    from g287.exports.formulas import neutralize_csv
+
+    assert neutralize_csv(text) == text
