@@ -40,6 +40,11 @@ def test_same_list_published_twice_and_ingested_out_of_order(db, actor):
     order = [_publication_of(e) for e in entries]
     assert order == [series[2], series[1], pending, series[0]]  # pm after am; on one day the participating list on top
     assert order[0] == current.id and "777 MOAs (+24)" in entries[0].find(f"{ATOM}title").text
+    # The two lists of 3 July pm are told apart by their titles, not only by their content (a reader lists titles).
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert titles[0].startswith("ICE's participating list of 2025-07-03 pm, participatingAgencies07032025pm__v2.xlsx: 777 MOAs")
+    assert titles[1].startswith("ICE's participating list of 2025-07-03 pm, participatingAgencies07032025pm.xlsx: 753 MOAs")
+    assert titles[3].startswith("ICE's participating list of 2025-06-20 am: ")  # no other list of its day: no file named
     related = next(link.get("href") for link in entries[0].findall(f"{ATOM}link") if link.get("rel") == "related")
     assert related.endswith(f"from={series[1]}&to={current.id}")
 
