@@ -128,7 +128,7 @@ def _column_keys(header: list[str]) -> list[str]:
 # register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
 # entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
 # change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
-READING_RULES = "2026-11-30.8"
+READING_RULES = "2026-11-30.9"
 
 _readings: dict[tuple, RowReading] = {}
 _ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
@@ -474,7 +474,11 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
     if isinstance(value, CellError):
         reading.problems.append(Problem(column, value.code, f"{value.kind} in the document cell", "document status unknown", "unknown"))
         return "unknown", link
-    text = "" if is_blank(value) else clean_text(as_shown(value))[0]
+    # The status is read from the text with its spacing repaired; the register quotes the cell as it is (ICE's
+    # "link\xa0|\xa0addendum"), as for every other column, a wrapper left out.
+    shown = "" if is_blank(value) else as_shown(value)
+    text = clean_text(shown)[0]
+    raw = without_wrappers(shown)[0] if names_a_wrapper(shown) else shown
     key = value_key(text)
     if not text:
         status = "link" if link else "none"
@@ -482,19 +486,19 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
         unwrapped = unwrap(text)
         if not link:
             link = unwrapped.url
-        reading.problems.append(Problem(column, "(an address)" if unwrapped.wrapper else text, "the address is written in the cell instead of a link", "taken as the document's address", "note"))
+        reading.problems.append(Problem(column, "(an address)" if unwrapped.wrapper else raw, "the address is written in the cell instead of a link", "taken as the document's address", "note"))
         status = "link"
     elif key in rules.moa_pending:
         status = "pending"
         if link:
-            reading.problems.append(Problem(column, text, "the cell says the link is pending but links to an address", "the address is kept", "note"))
+            reading.problems.append(Problem(column, raw, "the cell says the link is pending but links to an address", "the address is kept", "note"))
     elif key in rules.moa_link:
         status = "link"
         if "ADDENDUM" in key and field_name == "moa":
-            reading.problems.append(Problem(column, text, "the MOA cell names an addendum too, but a cell carries only one link", "the link is taken as the MOA's; the addendum's address is unknown", "note"))
+            reading.problems.append(Problem(column, raw, "the MOA cell names an addendum too, but a cell carries only one link", "the link is taken as the MOA's; the addendum's address is unknown", "note"))
     else:
         status = "unknown"
-        reading.problems.append(Problem(column, text, "unexpected text in the document cell", "document status unknown", "unknown"))
+        reading.problems.append(Problem(column, raw, "unexpected text in the document cell", "document status unknown", "unknown"))
     if status == "link" and not link and layout.carries_hyperlinks:
-        reading.problems.append(Problem(column, text, "the cell says there is a link but carries no address", "document address unknown", "unknown"))
+        reading.problems.append(Problem(column, raw, "the cell says there is a link but carries no address", "document address unknown", "unknown"))
     return status, link

@@ -408,3 +408,28 @@ def test_dates_written_with_dots(raw, expected, problem):
 def test_dates_with_slashes_or_hyphens_stay_month_first():
     assert read_date("05/08/2025").value == read_date("05-08-2025").value == dt.date(2025, 5, 8)
     assert read_date("28/05/2025").value is None
+
+
+def test_document_cell_problems_quote_the_cell_as_it_is():
+    """The MOA cell's register entries quote its raw text, spacing included, as every other column's do: the
+    "link | addendum" cells of ICE's May-June 2025 lists, written with non-breaking spaces, were quoted with plain
+    ones, a value no cell holds. The status is still read from the text with its spacing repaired."""
+    from g287.sources import interpret
+    from g287.sources.table import SourceRow, SourceTable
+
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
+    table = SourceTable(path="x.xlsx", file_name="x.xlsx", source_format="xlsx", header_row=1, header=header, rows=[], source_rows=0, carries_hyperlinks=True)
+    layout = interpret.Layout(table, "participating")
+
+    def problems(moa, link=None):
+        cells = ["TEXAS", "Aransas County Sheriff's Office", "County", "Aransas County", "Jail Enforcement Model", "6/8/2020", moa]
+        reading = interpret.read_row(layout, SourceRow(number=2, cells=cells, links={6: link} if link else {}))
+        return reading.moa_status, [(p.raw_value, p.category) for p in reading.problems if p.column == "MOA"]
+
+    assert problems("link\xa0|\xa0addendum") == ("link", [("link\xa0|\xa0addendum", "note"), ("link\xa0|\xa0addendum", "unknown")])
+    assert problems(" link  pending\xa0", link="https://www.ice.gov/a.pdf") == ("pending", [(" link  pending\xa0", "note")])
+    assert problems("see\xa0below") == ("unknown", [("see\xa0below", "unknown")])
+    assert problems(" https://www.ice.gov/b.pdf ")[1] == [(" https://www.ice.gov/b.pdf ", "note")]
+    wrapped = "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fc.pdf&data=05%7C02%7Cjohn.doe%40ice.dhs.gov"
+    status, quoted = problems(f"signed\xa0MOA: {wrapped}")
+    assert "john.doe" not in repr(quoted) and "safelinks" not in repr(quoted) and quoted  # a wrapper is never quoted
