@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from g287.db.engine import Database
-from g287.db.models.registry import Agency, AgencyName, Agreement, Publication, QualityIssue, RawRow
+from g287.db.models.registry import Agency, AgencyName, Agreement, Publication, PublicationRows, QualityIssue, RawRow
 from g287.registry import figures, quality
 from g287.registry.batch import expand_paths
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import in_force, list_publications, resolve
+from g287.registry.runs import decode_row_map
 from tests.conftest import ICE, ICE_CSV, ROOT, snapshot
 
 SHARED = ROOT.parent / "shared" / "data" / "ice"
@@ -264,6 +265,44 @@ def test_duplicate_agreement_counted_as_ice_counts_it(bundled_db):
         publication = resolve(session, "participatingAgencies07092025am.xlsx")
         rows = figures.listed(session, publication)
         assert sum(1 for r in rows if r.agency_id == st_cloud.id) == 2  # both rows counted, as ICE counts
+
+
+# Rows that list an agreement another row of the same list lists, by list: {duplicate row: first row}. In May and
+# June the same agency is spelled two ways in one list ("City of St. Cloud Police Department", row 51 of 16 May, and
+# "St. Cloud Police Department", row 238; "City of Zephyrhills Police Department" and "Zephyrhills Police
+# Department" in June); from July both rows say "St. Cloud Police Department". Counted by hand with openpyxl.
+DUPLICATE_ROWS = {
+    "participatingAgencies05162025am.xlsx": {238: 51},
+    "participatingAgencies05292025am.xlsx": {257: 56},
+    "participatingAgencies06172025pm.xlsx": {271: 63, 323: 64},
+    "participatingAgencies06202025am.xlsx": {277: 65, 329: 66},
+    "participatingAgencies07032025pm.xlsx": {552: 549},
+    "participatingAgencies07032025pm__v2.xlsx": {296: 295},
+    "participatingAgencies07092025am.xlsx": {303: 302},
+}
+
+
+def test_duplicates_of_every_list_are_registered_and_counted_even_when_spelled_differently(bundled_db):
+    with bundled_db.session() as session:
+        publications = list_publications(session)
+    for publication in publications:
+        entries = [e for e in register_of(bundled_db, publication.file_name) if e.category == "duplicate"]
+        expected = DUPLICATE_ROWS.get(publication.file_name, {})
+        assert {e.row: e.problem for e in entries} == {
+            row: f"row {row} lists the same agreement (agency and model) as row {first}" for row, first in expected.items()
+        }, publication.file_name
+        assert all(e.action == "counted as a listing, as ICE counts rows; one agreement" for e in entries)
+        with bundled_db.session() as session:
+            raw_of = {m.row_number: m.raw_row_id for m in decode_row_map(session.get(PublicationRows, publication.id).row_map)}
+            agency_of = {r.raw_row_id: _live_agency(session, r.agency_id) for r in figures.listed(session, publication)}
+            for row, first in expected.items():  # both rows are listings, of one agency (whatever the names say)
+                assert agency_of[raw_of[row]] == agency_of[raw_of[first]] is not None, (publication.file_name, row)
+
+
+def _live_agency(session, agency_id):
+    while agency_id is not None and (merged := session.get(Agency, agency_id).merged_into_id) is not None:
+        agency_id = merged
+    return agency_id
 
 
 def test_same_name_published_twice_orders_by_workbook_metadata(bundled_db):
