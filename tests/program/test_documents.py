@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from g287.program import applications, documents, moas
 from g287.program.documents import Block, parse_blocks, to_pdf
+from tests.conftest import MOA_DIR
 from tests.program.world import OFFICER, build, letter
 
 SECTIONS = ["Purpose", "Authority", "Functions this MOA authorizes", "Nomination of officers", "Training", "Certification and authorization", "Supervision by ICE", "Complaints", "Duration", "Termination", "Signatures"]
@@ -115,19 +116,52 @@ def test_unknown_format_is_refused(world):
         applications.letter_document(session, w.user_a, w.application, "html")
 
 
-@pytest.mark.parametrize(("model", "who"), [("JEM", "ICE may revoke"), ("WSO", "ICE may revoke"), ("TFM", "ICE or the agency may revoke")])
-def test_the_draft_says_who_may_revoke_an_authorization_as_the_models_moas_do(model, who):
-    """The WSO MOAs held let ICE withdraw an authorization; the JEM MOA's authorization lasts until ICE's letter of
-    revocation; only the TFM MOAs let ICE or the agency revoke one. The draft said "by ICE or the agency" for all."""
+def draft_text(model: str) -> str:
+    """The text of a first draft of `model`'s MOA for a sample agency, without the marks of its values."""
     draft = {
         "model": model, "agency": {"name": "Testville County Sheriff's Office", "agency_type": "county", "state_name": "Texas", "county": "Testville County"},
         "chief_executive": {"name": "Pat Example", "title": "Sheriff"}, "version": 1, "drafted_on": "2025-07-01",
         "application_id": 1, "letter_date": "2025-06-01",
     }
-    text = moas.moa_text(draft).replace(documents.LITERAL, "")
+    return moas.moa_text(draft).replace(documents.LITERAL, "")
+
+
+def section(text: str, heading: str) -> str:
+    """One numbered section of a draft, its lines joined."""
+    return " ".join(text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0].split())
+
+
+@pytest.mark.parametrize(("model", "who"), [("JEM", "ICE may revoke"), ("WSO", "ICE may revoke"), ("TFM", "ICE or the agency may revoke")])
+def test_the_draft_says_who_may_revoke_an_authorization_as_the_models_moas_do(model, who):
+    """The WSO MOAs held let ICE withdraw an authorization; the JEM MOA's authorization lasts until ICE's letter of
+    revocation; only the TFM MOAs let ICE or the agency revoke one. The draft said "by ICE or the agency" for all."""
+    text = draft_text(model)
     assert "at any time. [MOA]\n\n- Length of an authorization" in text
     text = " ".join(text.split())
     assert f"{who} an authorization at any time. [MOA]" in text
     assert "by ICE or the agency" not in text
     # The MOAs held have the agency make the complaint procedure known (posters, in the languages needed); none has ICE publish it.
     assert "The agency makes known in its facilities how people can complain" in text and "The agency and ICE will publish" not in text
+
+
+def moa_pdf_text(name: str) -> str:
+    return " ".join(pdf_pages((MOA_DIR / name).read_bytes()))
+
+
+@pytest.mark.parametrize("model", ["JEM", "TFM", "WSO"])
+def test_the_draft_gives_the_notice_a_termination_needs_as_the_models_moas_do(model):
+    """Every draft said "Either party may end this MOA by written notice to the other ... at once". The WSO MOAs held
+    take 90 days' written notice from either party (unless exigent circumstances involving public safety dictate
+    otherwise); under the JEM and TFM MOAs held the agency terminates in writing to ICE's field office, while ICE
+    suspends at once but terminates only on 90 days' notice, published on its website."""
+    termination = section(draft_text(model), "10. Termination")
+    assert "Either party may end this MOA by written notice" not in termination and termination.endswith("[MOA]")
+    if model == "WSO":
+        assert "takes effect 90 days after the notice is received, unless exigent circumstances involving public safety dictate otherwise" in termination
+        held = moa_pdf_text("VictoriaCo_WSO_MOA_02.26.25.pdf")
+        assert "upon 90-day written notice to the other party" in held and "take effect 90-days after receipt of such notice" in held
+    else:
+        assert "The agency may end this MOA by written notice to ICE's local field office" in termination
+        assert "ICE gives the agency 90 days' notice and publishes its decision on its website 90 days before the termination" in termination
+        held = moa_pdf_text("OwyheeCoID_TFM_MOA_03.07.25.pdf" if model == "TFM" else "287gJEM_LavacaCoTX_06-08-2020.pdf")
+        assert "Termination by the LEA shall be provided, in writing, to the local Field Office" in held and "a 90-day notice in advance" in held
