@@ -157,11 +157,31 @@ def latin1(text: str) -> str:
     return "".join(out)
 
 
+def shown_with(cmaps: list[dict]):
+    """A function giving text as the fonts whose character maps are `cmaps` can show it: a character one of them has
+    no glyph for, which the PDF would silently leave out ("Contact: 王小明" printed "Contact: "), is shown as "?",
+    as the core fonts show it; a space it lacks (a tab, U+3000) is a space, and an invisible one (a format or control
+    character, a combining mark) is left out. Line breaks stay."""
+
+    def shown(text: str) -> str:
+        out = []
+        for char in text:
+            if char == "\n" or all(ord(char) in cmap for cmap in cmaps):
+                out.append(char)
+            elif char.isspace():
+                out.append(" ")
+            elif not unicodedata.category(char).startswith(("C", "M")):
+                out.append("?")
+        return "".join(out)
+
+    return shown
+
+
 def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, created: dt.datetime) -> bytes:
     from fpdf import FPDF
 
     font = unicode_font()
-    clean = (lambda s: s) if font else latin1
+    clean = latin1  # replaced by the font's own coverage once it is loaded
     family = "DejaVu" if font else "Helvetica"
 
     class Pdf(FPDF):
@@ -183,7 +203,8 @@ def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, 
     if font:
         pdf.add_font(family, "", str(font[0]))
         pdf.add_font(family, "B", str(font[1]))
-    pdf.set_title(clean(title))
+        clean = shown_with([loaded.cmap for loaded in pdf.fonts.values()])
+    pdf.set_title(title if font else latin1(title))  # the title in the document's properties needs no glyph
     pdf.set_author("g287")
     pdf.set_creation_date(created)
     pdf.set_auto_page_break(True, margin=20)

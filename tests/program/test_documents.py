@@ -108,6 +108,22 @@ def test_pdf_without_a_unicode_font_keeps_latin_text(monkeypatch):
     assert "Doña Ana County Sheriff's Office - ?" in text and "DRAFT FOR DISCUSSION" in text
 
 
+def test_pdf_shows_a_character_its_font_cannot_draw_as_a_mark_not_as_nothing():
+    """DejaVu Sans has no CJK, Hangul or Thai glyphs: a contact named 王小明 was printed "Contact: , Captain", the
+    name silently gone. Such a character is shown as "?" (as the core fonts show it); the scripts the font has
+    (Greek, Cyrillic, Hebrew) stay, a space it has no glyph for (a tab, U+3000) is a space, and an invisible character
+    it has no glyph for (U+061C) is left out."""
+    if documents.unicode_font() is None:
+        pytest.skip("DejaVu Sans is not installed")
+    content = to_pdf(
+        [Block("paragraph", "Contact: 王小明, Captain; Ελλάδα, Кириллица, עברית; A\u061cB\tC\u3000D")],
+        title="Letter: 王小明", banner="DRAFT FOR DISCUSSION", footer="f 한국", created=dt.datetime(2025, 7, 1, tzinfo=dt.timezone.utc),
+    )
+    text = pdf_pages(content)[0]
+    assert "Contact: ???, Captain;" in text and "Ελλάδα, Кириллица" in text and "AB C D" in text and "f ??" in text
+    assert PdfReader(io.BytesIO(content)).metadata.title == "Letter: 王小明"  # the document's properties keep the name
+
+
 def test_unknown_format_is_refused(world):
     db, w = world
     from g287.program.validation import InvalidInput
