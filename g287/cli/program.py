@@ -356,13 +356,20 @@ def courses_command(as_json):
     if as_json:
         print_json({"examination": catalog.policy.statement.as_dict(), "courses": items})
         return
+    cited = {}
+
+    def cite(fact) -> str:
+        """The fact as the documents state it: "(unconfirmed)" where its sources do not confirm it, then their keys."""
+        cited.update((s.key, s.title) for s in fact.sources)
+        return f"{fact.text}{'' if fact.confirmed else ' (unconfirmed)'} [{', '.join(s.key for s in fact.sources)}]"
+
     for course in catalog.courses.values():
         click.echo(f"{course.model}: {course.title}")
-        for label, fact in (("length", course.hours), ("delivery", course.delivery), ("examinations", course.exams), ("certification", course.certification), ("refresher", course.refresher)):
-            flag = "" if fact.confirmed else " (unconfirmed)"
-            click.echo(f"  {label}: {fact.text}{flag} [{', '.join(s.key for s in fact.sources)}]")
-        click.echo("  topics: " + "; ".join(t.text for t in course.topics))
-    click.echo(f"Examinations: {catalog.policy.statement.text} [{', '.join(s.key for s in catalog.policy.statement.sources)}]")
+        for label, fact in (("length", course.hours), ("delivery", course.delivery), ("cost", course.cost), ("examinations", course.exams), ("certification", course.certification), ("refresher", course.refresher)):
+            click.echo(f"  {label}: {cite(fact)}")
+        click.echo("  topics: " + "; ".join(cite(t) for t in course.topics))
+    click.echo(f"Examinations: {cite(catalog.policy.statement)}")
+    click.echo("Sources: " + "; ".join(f"[{key}] {title}" for key, title in cited.items()))
 
 
 @program.command("lists")

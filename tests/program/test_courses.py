@@ -80,3 +80,20 @@ def test_attempts_that_are_refused():
     assert "passed every examination" in next_attempt_is_remedial(exams, attempts(("final examination", 90)), "final examination", policy)[1]
     assert "disqualified" in next_attempt_is_remedial(exams, attempts(("final examination", 10), ("final examination", 10)), "final examination", policy)[1]
     assert next_attempt_is_remedial(exams, [], "final examination", policy) == (False, None)
+
+
+def test_program_courses_marks_and_cites_every_fact_it_prints(tmp_path):
+    """`g287 program courses` printed the examination rule, which the catalog marks unconfirmed (the registry applies
+    the JEM MOA's rule to every model), with no "(unconfirmed)", the topics without their sources and not the cost;
+    it now states each as the documents do, and names the sources its keys stand for."""
+    from tests.in_process import run_g287
+
+    status, out, err = run_g287(str(tmp_path / "g287.sqlite"), "program", "courses")
+    assert status == 0, err
+    lines = out.splitlines()
+    policy = course_catalog().policy.statement
+    assert f"Examinations: {policy.text} (unconfirmed) [MOA]" in lines
+    assert "  topics: Immigration law [CS]; Multicultural communication [CS]; Avoiding racial profiling [CS]; ICE's use-of-force policy [DHS-TFM, MOA]; Civil rights law [DHS-TFM, MOA]" in lines
+    assert sum(line.startswith("  cost: ") and line.endswith("[CS, MOA]") for line in lines) == 3
+    sources = next(line for line in lines if line.startswith("Sources: "))
+    assert all(f"[{source.key}] {source.title}" in sources for source in (catalog().sources["Explorer"], catalog().sources["DHS-TFM"]))
