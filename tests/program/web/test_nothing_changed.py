@@ -202,7 +202,7 @@ def test_the_nominee_page_says_when_its_dates_follow_an_assumed_period(site, mon
     with db.session() as session:
         veteran = next(n for n in nominees.list_nominees(session, ADMIN) if n["full_name"] == "Vera Veteran")
     page = clients["officer"].get(f"/program/nominees/{veteran['id']}").text
-    assert "Expires on" in page and "(assumed" not in page  # the TFM MOA's own periods
+    assert "Expires on" in page and not re.search(r"(Expires on|Refresher due)</dt><dd>[^<]*\(assumed", page)  # the TFM MOA's own periods
     real = courses.course_catalog()
     tfm = real.for_model("TFM")
     assumed = dataclasses.replace(tfm, certification=dataclasses.replace(tfm.certification, confirmed=False, text="A working assumption."))
@@ -252,3 +252,23 @@ def test_the_nominee_page_states_the_examination_rule_of_the_catalog(site, monke
     other = dataclasses.replace(real, policy=dataclasses.replace(real.policy, remedial_attempts=2, failures_disqualify=1))
     monkeypatch.setattr("g287.web.program.nominees.course_catalog", lambda: other)
     assert "2 remediation attempts; 1 failed examination disqualifies." in clients["officer"].get(url).text
+
+
+def test_the_nominee_page_says_the_examination_rule_is_assumed(site, monkeypatch):
+    """The page stated "Pass mark 70% on each examination; 1 remediation attempt; 2 failed examinations disqualify"
+    as fact for every model's nominee, though courses.toml marks that rule unconfirmed (the JEM MOA's rule, which the
+    registry applies to the TFM and WSO nominees too); it now says it is assumed, why, and its source."""
+    import dataclasses
+    import html as markup
+
+    from g287.program import courses
+
+    _db, w, clients = site
+    page = markup.unescape(clients["officer"].get(f"/program/nominees/{w.nominees['veteran']}").text)  # a TFM nominee
+    policy = courses.course_catalog().policy
+    assert f"2 failed examinations disqualify. (assumed: {policy.statement.text} Source: {policy.statement.sources[0].title}.)</p>" in page
+    real = courses.course_catalog()
+    confirmed = dataclasses.replace(real, policy=dataclasses.replace(policy, statement=dataclasses.replace(policy.statement, confirmed=True)))
+    monkeypatch.setattr("g287.web.program.nominees.course_catalog", lambda: confirmed)
+    page = clients["officer"].get(f"/program/nominees/{w.nominees['veteran']}").text
+    assert "2 failed examinations disqualify.</p>" in page
