@@ -194,6 +194,12 @@ def county_breakdown(listings: list[LocatedListing]) -> dict[str, dict]:
     return dict(result)
 
 
+def at_least(not_located: int) -> str:
+    """A count of counties is a lower bound while some listings are not located in a county (one of them may be in a
+    county not counted), as the home page says; exact when every listing is."""
+    return "at least " if not_located else ""
+
+
 def headline(figures: dict) -> str:
     """One paragraph with the coverage figures and their source."""
     p = figures["percent"]
@@ -201,7 +207,7 @@ def headline(figures: dict) -> str:
     model = f" ({figures['model']} only)" if figures["model"] else ""
     publication = figures["publication"]
     return (
-        f"As of {figures['as_of']}{model}: {figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties "
+        f"As of {figures['as_of']}{model}: {at_least(l['total'] - l['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties "
         f"({p['counties_with_county_agency']}%) have a participating county-level agency; "
         f"{figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) have a participating agency of any type located in them; "
         f"{figures['states_with_agreement']} of {figures['states_total']} states (50 and DC) have at least one agreement. "

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from g287.catalog import catalog
 from g287.errors import G287Error
 from g287.geo import reference
-from g287.geo.coverage import check_model, county_breakdown, coverage_of, located_listings, participating_publication
+from g287.geo.coverage import at_least, check_model, county_breakdown, coverage_of, located_listings, participating_publication
 from g287.registry.figures import MODELS
 from g287.wording import counted, noun
 from g287.xmlchars import shown_text
@@ -255,13 +255,17 @@ def _map_data(session: Session, level: str, as_of, model, measure: str, state, m
 UNMATCHED_ON_THE_WEB = "listed on the method page"
 
 
+def _at_least(not_located: int) -> str:  # at a sentence's start
+    return at_least(not_located).capitalize()
+
+
 def _headline_lines(figures: dict, info, web: bool = False) -> list[str]:
     p = figures["percent"]
     listings = figures["listings"]
     if info is not None:
         s = figures["by_state"][info.usps]
         text = (
-            f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). {s['counties_with_county_agency']} of {s['counties_total']} {noun(s['counties_total'], 'county', 'counties')} "
+            f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). {_at_least(s['listings_not_located'])}{s['counties_with_county_agency']} of {s['counties_total']} {noun(s['counties_total'], 'county', 'counties')} "
             f"({s['percent']['counties_with_county_agency']}%) {noun(s['counties_total'], 'has', 'have')} a participating county-level agency; {s['counties_with_any_agency']} "
             f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in {noun(s['counties_total'], 'it', 'them')}. "
             f"{counted(s['listings_not_located'], 'listing')} {noun(s['listings_not_located'], 'is', 'are')} not on the map (no county in ICE's list, or a county that could not be matched)."
@@ -274,7 +278,7 @@ def _headline_lines(figures: dict, info, web: bool = False) -> list[str]:
     elsewhere = f" and {len(territories)} {'territory' if len(territories) == 1 else 'territories'} ({', '.join(territories)})" if territories else ""
     return [
         f"{counted(listings['total'], 'MOA')} (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC){elsewhere}. "
-        f"{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} {noun(figures['counties_total'], 'county', 'counties')} ({p['counties_with_county_agency']}%) have a participating "
+        f"{_at_least(listings['total'] - listings['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} {noun(figures['counties_total'], 'county', 'counties')} ({p['counties_with_county_agency']}%) have a participating "
         f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them.",
         f"{counted(listings['total'] - listings['located'], 'listing')} {noun(listings['total'] - listings['located'], 'is', 'are')} not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
         f"(municipal and state agencies mostly), {listings['county_not_matched']:,} whose county could not be matched ({unmatched_hint})"

@@ -23,6 +23,30 @@ def test_national_county_map(bundled_db):
     assert legend == 3144
     text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert "807 MOAs" in text and "participatingAgencies07092025am.xlsx" in text
+    # Listings not located in a county may add counties: the count is a lower bound, as the home page says.
+    assert "At least 399 of 3,144 counties (12.69%) have a participating county-level agency" in text
+
+
+def test_a_count_of_counties_is_exact_when_every_listing_is_located(bundled_db):
+    from g287.geo.maps import map_figure
+
+    with bundled_db.session() as session:
+        wyoming = " ".join(map_figure(session, "county", state="WY", measure="coverage").caption)
+        texas = " ".join(map_figure(session, "county", state="TX", measure="coverage").caption)
+    assert "9 MOAs (as ICE counts them: one per row). 5 of 23 counties (21.74%) have a participating county-level agency" in wyoming
+    assert "0 listings are not on the map" in wyoming
+    assert "118 MOAs (as ICE counts them: one per row). At least 81 of 254 counties (31.89%) have" in texas
+
+
+def test_the_coverage_headline_says_its_count_of_counties_is_a_lower_bound(bundled_db):
+    import datetime as dt
+
+    from g287.geo.coverage import coverage, headline
+
+    with bundled_db.session() as session:
+        text = headline(coverage(session, as_of=dt.date(2025, 7, 9)))
+    # 231 of the 807 listings are not located in a county (README's example of `g287 coverage`)
+    assert text.startswith("As of 2025-07-09: at least 399 of 3,144 counties (12.69%) have a participating county-level agency;")
 
 
 def test_state_pages(bundled_db):
