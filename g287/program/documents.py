@@ -44,9 +44,18 @@ def _literal(value) -> str:
     return "\n".join(LITERAL + line if line.strip() else line for line in text.split("\n"))
 
 
+def with_article(name, capital: bool = False) -> str:
+    """ "the Harris County Sheriff's Office"; a name that begins with its own article ("The Woodlands Township")
+    is written as it is, not "the The Woodlands Township"."""
+    text = "" if name is None else str(name)
+    if text[:4].lower() == "the " and text[4:].strip():
+        return text
+    return ("The " if capital else "the ") + text
+
+
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         undefined=StrictUndefined,
         autoescape=False,  # the output is plain text for PDF and DOCX, never HTML
@@ -55,6 +64,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         finalize=_literal,
     )
+    env.filters["the"] = with_article
+    return env
 
 
 class Citations:

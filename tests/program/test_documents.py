@@ -132,10 +132,10 @@ def test_unknown_format_is_refused(world):
         applications.letter_document(session, w.user_a, w.application, "html")
 
 
-def draft_text(model: str) -> str:
+def draft_text(model: str, agency_name: str = "Testville County Sheriff's Office") -> str:
     """The text of a first draft of `model`'s MOA for a sample agency, without the marks of its values."""
     draft = {
-        "model": model, "agency": {"name": "Testville County Sheriff's Office", "agency_type": "county", "state_name": "Texas", "county": "Testville County"},
+        "model": model, "agency": {"name": agency_name, "agency_type": "county", "state_name": "Texas", "county": "Testville County"},
         "chief_executive": {"name": "Pat Example", "title": "Sheriff"}, "version": 1, "drafted_on": "2025-07-01",
         "application_id": 1, "letter_date": "2025-06-01",
     }
@@ -197,3 +197,23 @@ def test_the_draft_lists_every_requirement_the_models_moas_set_for_nominees(mode
         assert f"Candidates must have been {facilities}" in nomination and nomination.index(facilities) < nomination.index("ICE may ask")
         held = moa_pdf_text("287gJEM_LavacaCoTX_06-08-2020.pdf" if model == "JEM" else "VictoriaCo_WSO_MOA_02.26.25.pdf")
         assert "have been trained on maintaining the security of LEA facilities" in held
+
+
+def test_a_name_with_its_own_article_is_not_given_another():
+    # "the The Woodlands Township Police Department" read wrong, in the title, the first section and the signatures.
+    text = draft_text("TFM", "The Woodlands Township Police Department")
+    assert "the The" not in text and "The Woodlands Township Police Department" in text
+    assert "Enforcement and The Woodlands Township Police Department:" in text
+    assert "Enforcement and the Testville County Sheriff's Office:" in draft_text("TFM")
+    assert documents.with_article("Theodore County Sheriff's Office") == "the Theodore County Sheriff's Office"
+    assert documents.with_article("the Woodlands", capital=True) == "the Woodlands"  # as the agency writes it
+    assert documents.with_article("Harris County", capital=True) == "The Harris County"
+
+
+def test_a_letter_of_an_agency_whose_name_has_its_article(sqlite_db):
+    with sqlite_db.session() as session:
+        w = build(session, "agencies")
+        application = applications.submit_letter(session, w.user_a, w.agency_a, letter())
+        application.letter["agency"]["name"] = "The Woodlands Township Police Department"
+        text = applications.letter_text(application.letter).replace(documents.LITERAL, "")
+    assert "\nThe Woodlands Township Police Department, " in text and "The The" not in text
