@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g287.db.base import Base
+from g287.db.times import UtcDateTime
 
 # Created and dropped by the documents migration with statements from g287/db/dialect.py; not models.
 # SQLite's FTS5 keeps its index in shadow tables named after the virtual table.
@@ -55,8 +56,8 @@ class Document(Base):
     unread_pages: Mapped[int | None] = mapped_column(Integer)  # pages with images but no text, not (yet) OCR'd
     publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"), index=True)  # workbooks
     reader: Mapped[str | None] = mapped_column(String(128))  # the software that read it, with versions
-    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stored_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DocumentAddress(Base):
@@ -76,8 +77,8 @@ class DocumentAddress(Base):
     etag: Mapped[str | None] = mapped_column(String(255))
     last_modified: Mapped[str | None] = mapped_column(String(64))
     failures: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failed syncs
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DocumentOrigin(Base):
@@ -89,7 +90,7 @@ class DocumentOrigin(Base):
     address_id: Mapped[int | None] = mapped_column(ForeignKey("document_addresses.id"), index=True)
     via: Mapped[str] = mapped_column(String(16))  # sync | import
     file_name: Mapped[str] = mapped_column(String(255))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class DocumentRowLink(Base):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g287.db.base import Base
+from g287.db.times import UtcDateTime
 
 
 class IdentityMerge(Base):
@@ -23,8 +24,8 @@ class IdentityMerge(Base):
     evidence: Mapped[dict] = mapped_column(JSON)
     publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"))
     actor: Mapped[str] = mapped_column(String(255))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     undone_by: Mapped[str | None] = mapped_column(String(255))
     undone_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -42,9 +43,9 @@ class IdentityCandidate(Base):
     evidence: Mapped[dict] = mapped_column(JSON)
     publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"))
     status: Mapped[str] = mapped_column(String(16), index=True)  # pending | accepted | rejected
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(255))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("agency_name_id", "candidate_agency_id"),)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g287.db.base import Base
+from g287.db.times import UtcDateTime
 
 
 class ApplicantAgency(Base):
@@ -30,7 +31,7 @@ class ApplicantAgency(Base):
     address: Mapped[str | None] = mapped_column(Text)
     registry_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     link_rule: Mapped[str | None] = mapped_column(String(128))  # why it is linked to that registry agency
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # g287.registry.names.agency_key of the name (the same up to case, spacing, punctuation and apostrophes; ASCII,
     # at most six characters per character of the name, well within what an index entry holds). NULL only on a
     # second record of one agency recorded before the database kept the rule (see migration 0009).
@@ -59,9 +60,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))  # agency_user | program_officer | administrator
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("applicant_agencies.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))  # Argon2id, never the password
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (
         CheckConstraint("role IN ('agency_user', 'program_officer', 'administrator')", name="role"),
@@ -76,9 +77,9 @@ class LoginSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class LoginAttempt(Base):
@@ -86,7 +87,7 @@ class LoginAttempt(Base):
 
     __tablename__ = "login_attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     username: Mapped[str] = mapped_column(String(64))
     client: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
@@ -103,7 +104,7 @@ class Application(Base):
     __tablename__ = "applications"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("applicant_agencies.id"), index=True)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
     submitted_by: Mapped[str] = mapped_column(String(255))  # the actor's label
     letter: Mapped[dict] = mapped_column(JSON)
 
@@ -119,12 +120,12 @@ class ProgramMoa(Base):
     status: Mapped[str] = mapped_column(String(16))  # requested | draft | signed | terminated
     draft: Mapped[dict | None] = mapped_column(JSON)  # what the latest draft was made from
     draft_version: Mapped[int] = mapped_column(Integer, default=0)
-    drafted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    drafted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_on: Mapped[date | None] = mapped_column(Date)
     signatories: Mapped[list | None] = mapped_column(JSON)  # [{"name", "title", "party": "agency" | "ICE"}]
     signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     signed_pdf_bytes: Mapped[int | None] = mapped_column(Integer)
-    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     terminated_on: Mapped[date | None] = mapped_column(Date)
     registry_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
 
@@ -154,7 +155,7 @@ class Nominee(Base):
     background_result: Mapped[str | None] = mapped_column(String(8))  # passed | failed, recorded by the program office
     background_completed_on: Mapped[date | None] = mapped_column(Date)
     nominated_on: Mapped[date] = mapped_column(Date)  # the day of the nomination: today, or a past day to record older history
-    nominated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the moment it was recorded
+    nominated_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the moment it was recorded
     nominated_by: Mapped[str] = mapped_column(String(255))
 
 

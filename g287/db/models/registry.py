@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -26,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g287.db.base import Base
+from g287.db.times import UtcDateTime
 
 
 class State(Base):
@@ -50,7 +50,7 @@ class Publication(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size_bytes: Mapped[int] = mapped_column(Integer)
     source_format: Mapped[str] = mapped_column(String(8))  # xlsx | csv
-    source_modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source_modified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sheet_name: Mapped[str | None] = mapped_column(String(255))
     header_row: Mapped[int] = mapped_column(Integer)
     columns: Mapped[list] = mapped_column(JSON)
@@ -59,7 +59,7 @@ class Publication(Base):
     origin: Mapped[str] = mapped_column(String(16), default="ice")  # ice | registry
     series: Mapped[str] = mapped_column(String(40))  # "ice/participating", "registry/pending": see series_of()
     seq: Mapped[int] = mapped_column(Integer)  # order among the publications of the same series, 1-based
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_publications_series_seq", "series", "seq"),)
 

@@ -1,0 +1,50 @@
+"""SQLite and PostgreSQL give the same answers: times, ties and orders that each database would settle its own way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, text
+
+from g287.db.models.audit import AuditEvent
+from g287.registry.ingest import ingest_file
+from g287.registry.publications import PublicationInfo, list_publications
+from tests.conftest import ICE
+
+UTC = dt.timezone.utc
+
+
+def test_times_come_back_aware_and_in_utc_from_both_databases(db, actor):
+    """SQLite returned stored times naive ("2025-05-15T23:33:17"), PostgreSQL aware ("...+00:00"), so the same
+    publication was written two ways by `g287 publications --json`, the API and the pages."""
+    ingest_file(db, ICE / "pending" / "pendingAgencies05152025am.xlsx", actor)
+    with db.session() as session:
+        (publication,) = list_publications(session)
+        info = PublicationInfo.of(publication)
+    assert info.source_modified_at == "2025-05-14T23:43:33+00:00"
+    assert info.imported_at.endswith("+00:00")
+    assert publication.imported_at.tzinfo is not None and publication.imported_at.utcoffset() == dt.timedelta(0)
+
+
+def test_a_time_with_another_offset_is_stored_as_the_same_moment(db):
+    """SQLite kept a time's clock reading and dropped its offset: 10:00-05:00 came back as 10:00 (UTC), five hours
+    early; PostgreSQL kept the moment."""
+    eastern = dt.timezone(dt.timedelta(hours=-5))
+    with db.session(writing=True) as session:
+        session.add(AuditEvent(at=dt.datetime(2025, 7, 3, 22, 30, tzinfo=eastern), actor="system", action="test.time", object_type="test"))
+    with db.session() as session:
+        at = session.scalars(select(AuditEvent.at).where(AuditEvent.action == "test.time")).one()
+    assert at == dt.datetime(2025, 7, 4, 3, 30, tzinfo=UTC)
+    assert at.utcoffset() == dt.timedelta(0)
+
+
+def test_times_are_utc_whatever_the_postgresql_session_time_zone(db):
+    """PostgreSQL returns a time in the session's time zone (the server's setting): read in New York, a time was
+    written with -04:00 where SQLite writes UTC."""
+    with db.session(writing=True) as session:
+        session.add(AuditEvent(at=dt.datetime(2025, 7, 4, 3, 30, tzinfo=UTC), actor="system", action="test.zone", object_type="test"))
+    with db.session() as session:
+        if db.dialect_name == "postgresql":
+            session.execute(text("SET LOCAL TIME ZONE 'America/New_York'"))
+        at = session.scalars(select(AuditEvent.at).where(AuditEvent.action == "test.zone")).one()
+    assert at.isoformat() == "2025-07-04T03:30:00+00:00"
