@@ -48,3 +48,24 @@ def test_times_are_utc_whatever_the_postgresql_session_time_zone(db):
             session.execute(text("SET LOCAL TIME ZONE 'America/New_York'"))
         at = session.scalars(select(AuditEvent.at).where(AuditEvent.action == "test.zone")).one()
     assert at.isoformat() == "2025-07-04T03:30:00+00:00"
+
+
+def test_merges_made_at_one_moment_are_listed_in_the_order_they_were_made(db, actor):
+    """An agency absorbed with several names gives one merge per name, all at one moment: ordered by their time
+    only, they came in the order each database happened to read them (PostgreSQL: as its rows lie in the table,
+    which a restored or rewritten table need not keep in the order of their ids; SQLite: by id)."""
+    from g287.db.models.history import IdentityMerge
+    from g287.db.models.registry import AgencyName
+    from g287.history.review import merges_of
+
+    ingest_file(db, ICE / "pending" / "pendingAgencies05152025am.xlsx", actor)
+    at = dt.datetime(2025, 6, 1, 12, tzinfo=UTC)
+    with db.session(writing=True) as session:
+        survivor, first, second = session.execute(select(AgencyName.agency_id, AgencyName.id).order_by(AgencyName.id).limit(3)).all()
+        for merge_id, (agency_id, name_id) in ((1002, second), (1001, first)):  # the later merge lies first
+            session.add(IdentityMerge(id=merge_id, agency_name_id=name_id, from_agency_id=agency_id, to_agency_id=survivor[0], rule="test", confidence=1.0, evidence={}, actor="test", at=at))
+            session.flush()
+    with db.session() as session:
+        names = {name_id: name for name_id, name in session.execute(select(AgencyName.id, AgencyName.name))}
+        listed = [m["name"] for m in merges_of(session, survivor[0])]
+    assert listed == [names[first[1]], names[second[1]]]

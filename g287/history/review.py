@@ -295,7 +295,7 @@ def merges_of(session: Session, agency_id: int) -> list[dict]:
         select(IdentityMerge, AgencyName.name)
         .join(AgencyName, AgencyName.id == IdentityMerge.agency_name_id)
         .where(IdentityMerge.to_agency_id == agency_id)
-        .order_by(IdentityMerge.at)
+        .order_by(IdentityMerge.at, IdentityMerge.id)
     )
     return [
         {
