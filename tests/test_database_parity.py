@@ -69,3 +69,21 @@ def test_merges_made_at_one_moment_are_listed_in_the_order_they_were_made(db, ac
         names = {name_id: name for name_id, name in session.execute(select(AgencyName.id, AgencyName.name))}
         listed = [m["name"] for m in merges_of(session, survivor[0])]
     assert listed == [names[first[1]], names[second[1]]]
+
+
+def test_the_program_lists_names_in_the_same_order_whatever_the_postgresql_collation(db, actor):
+    """PostgreSQL orders text by its collation, SQLite by code point: in a database made with the usual en_US
+    collation "de Soto" came before "DeKalb" (case and punctuation ignored) only on PostgreSQL. The column's
+    collation stands in for the database's here."""
+    from g287.db.models.program import ApplicantAgency
+    from g287.program.agencies import list_agencies
+
+    names = ["DeKalb County Sheriff", "Saint Lucie Police", "St. Lucie County Sheriff", "de Soto County Sheriff", "Éloy Police"]
+    with db.session(writing=True) as session:
+        if db.dialect_name == "postgresql":
+            session.execute(text('ALTER TABLE applicant_agencies ALTER COLUMN name TYPE varchar(255) COLLATE "en-US-x-icu"'))
+        for index, name in enumerate(reversed(names)):
+            session.add(ApplicantAgency(name=name, name_key=f"key{index}", state_usps="FL", agency_type="county", created_at=dt.datetime.now(UTC)))
+    with db.session() as session:
+        listed = [a.name for a in list_agencies(session, actor)]
+    assert listed == sorted(names)

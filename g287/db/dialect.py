@@ -10,6 +10,9 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from g287.errors import G287Error
 from g287.wording import counted
@@ -161,6 +164,29 @@ def drop_append_only_statements(dialect_name: str, table: str) -> list[str]:
         f"DROP TRIGGER IF EXISTS {table}_no_update_delete ON {table}",
         f"DROP FUNCTION IF EXISTS {table}_append_only()",
     ]
+
+
+class in_code_point_order(ColumnElement):
+    """A text column ordered by its characters' code points, as SQLite (BINARY) and Python order text. PostgreSQL
+    orders text by the database's collation: under en_US, "de Soto" came before "DeKalb" and "St. Lucie" before
+    "Saint", so the program's lists ran in another order than on SQLite. Use it in ORDER BY."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(in_code_point_order)
+def _in_code_point_order(element, compiler, **kw) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(in_code_point_order, "postgresql")
+def _in_code_point_order_postgresql(element, compiler, **kw) -> str:
+    return f'{compiler.process(element.column, **kw)} COLLATE "C"'  # bytes of UTF-8: code points
 
 
 def database_size_bytes(connection: Connection) -> int:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, authorize
+from g287.db.dialect import in_code_point_order
 from g287.db.models.program import ApplicantAgency, LoginSession, User
 from g287.errors import NotFound
 from g287.program.validation import Checker, Conflict, InvalidInput, storable
@@ -139,7 +140,7 @@ def _agency_name(session: Session, agency_id: int | None) -> str | None:
 
 def list_users(session: Session, actor: Actor) -> list[UserInfo]:
     authorize(actor, "account.manage")
-    rows = session.execute(select(User, ApplicantAgency.name).outerjoin(ApplicantAgency, ApplicantAgency.id == User.agency_id).order_by(User.username))
+    rows = session.execute(select(User, ApplicantAgency.name).outerjoin(ApplicantAgency, ApplicantAgency.id == User.agency_id).order_by(in_code_point_order(User.username)))
     return [UserInfo.of(user, agency) for user, agency in rows]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, allowed, authorize
+from g287.db.dialect import in_code_point_order
 from g287.errors import AccessDenied
 from g287.db.plain import plain
 from g287.db.models.audit import AuditEvent
@@ -158,7 +159,7 @@ def get_agency(session: Session, actor: Actor, agency_id: int, action: str = "ag
 
 def list_agencies(session: Session, actor: Actor) -> list[AgencyInfo]:
     """Every applicant agency the actor may read (an agency user: their own)."""
-    agencies = session.scalars(select(ApplicantAgency).order_by(ApplicantAgency.state_usps, ApplicantAgency.name))
+    agencies = session.scalars(select(ApplicantAgency).order_by(ApplicantAgency.state_usps, in_code_point_order(ApplicantAgency.name)))
     return [AgencyInfo.of(a) for a in agencies if allowed(actor, "agency.read", a)]
 
 

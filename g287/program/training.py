@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit, days
 from g287.access import Actor, allowed, authorize
+from g287.db.dialect import in_code_point_order
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.errors import NotFound
 from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_progress, next_attempt_is_remedial
@@ -346,7 +347,7 @@ def _nominee_rows(session: Session, agency_id: int | None, model: str | None):
         select(Nominee, ProgramMoa, ApplicantAgency)
         .join(ProgramMoa, ProgramMoa.id == Nominee.moa_id)
         .join(ApplicantAgency, ApplicantAgency.id == Nominee.agency_id)
-        .order_by(ApplicantAgency.state_usps, ApplicantAgency.name, ProgramMoa.model, Nominee.full_name, Nominee.id)
+        .order_by(ApplicantAgency.state_usps, in_code_point_order(ApplicantAgency.name), ProgramMoa.model, in_code_point_order(Nominee.full_name), Nominee.id)
     )
     if agency_id is not None:
         query = query.where(Nominee.agency_id == agency_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from g287 import days
 from g287.access import Actor, authorize
 from g287.catalog import MODEL_CODES
+from g287.db.dialect import in_code_point_order
 from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
 from g287.db.models.registry import Agency
 from g287.errors import NotFound
@@ -57,7 +58,7 @@ def _rows(session: Session, statuses: tuple[str, ...]) -> list[dict]:
         .join(ApplicantAgency, ApplicantAgency.id == ProgramMoa.agency_id)
         .outerjoin(Agency, Agency.id == ApplicantAgency.registry_agency_id)
         .where(ProgramMoa.status.in_(statuses))
-        .order_by(ApplicantAgency.state_usps, ApplicantAgency.name, ProgramMoa.model, ProgramMoa.id)
+        .order_by(ApplicantAgency.state_usps, in_code_point_order(ApplicantAgency.name), ProgramMoa.model, ProgramMoa.id)
     )
     return [{"agency": _agency(agency, name), **_moa(moa, application)} for moa, application, agency, name in session.execute(query)]
 
