@@ -15,7 +15,7 @@ from g287.cli.common import EMPTY_PATH, Interrupted, console, database_option, e
 from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
-from g287.registry.batch import expand_paths, ingest_many, sort_for_ingest
+from g287.registry.batch import expand_paths, finish_workers, ingest_many, sort_for_ingest
 from g287.registry.publications import PublicationInfo, is_date_reference, list_publications, resolve
 from g287.sources.filename import KINDS, parse_published
 from g287.wording import counted
@@ -126,6 +126,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
         if as_json:
             print_json({"results": [asdict(r) for r in results], "errors": failures, "interrupted": True})
         raise Interrupted(_interrupted_line(files, len(results) + len(failures) - len(unreadable), "as the JSON lists" if as_json else "as listed above")) from None
+    finish_workers()  # before the command ends (see finish_workers); not after Ctrl+C, which should end at once
     if as_json:
         print_json({"results": [asdict(r) for r in results], "errors": failures})
     if failures:

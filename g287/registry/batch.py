@@ -129,6 +129,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
             yield path, value if status == "ok" else SourceError(*value)
         return
     received = Receiver()
+    finish_workers()  # an earlier batch's worker, long gone by now: the list of pools left to exit stays short
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=ignore_interrupts)
     try:
         ahead = deque()  # (path, future or the outcome of a file that needs no reading)
@@ -160,7 +161,26 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     finally:
         # When the last file has been handed over the worker has nothing left to do and exits on its own; waiting
         # for it here would add its shutdown to the ingest. (Files not handed over, after an error, are cancelled.)
+        # (shutdown forgets the pool's management thread: it is kept here for finish_workers.)
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
+        if manager is not None:
+            _left_to_exit.append(manager)
+
+
+# The management threads of pools shut down without waiting (above): each pool's worker exits on its own once its
+# last file is handed over, and then its thread ends.
+_left_to_exit: list = []
+
+
+def finish_workers() -> None:
+    """Wait until the reading workers of finished batches have exited. A command that ends right after a batch
+    calls this: on Python 3.11, the interpreter's exit wakes each pool's management thread while that thread may be
+    closing its wake-up pipe, and then prints "Exception ignored ... OSError: [Errno 9] Bad file descriptor" and a
+    traceback after a successful run (seen on PostgreSQL, where the last commit ends closer to the worker's exit).
+    The batch itself does not wait: its files are written by then."""
+    while _left_to_exit:
+        _left_to_exit.pop().join()
 
 
 # Files the worker may have read ahead of the writer: enough that it keeps reading while the writer takes its time

@@ -220,3 +220,17 @@ def test_kind_is_for_one_file(tmp_path):
     assert result.returncode == 1 and result.stderr.strip() == "g287: error: --kind names the list of one file; give one file"
     held = subprocess.run([sys.executable, "-m", "g287", "publications", "--json"], env=env, capture_output=True, text=True, check=True)
     assert json.loads(held.stdout) == []
+
+
+def test_the_ingest_command_ends_after_its_reading_worker(db):
+    """`g287 ingest` of several files waits for its reading worker before it ends: ending while the pool's thread
+    closed its pipe printed 'Exception ignored ... Bad file descriptor' and a traceback after a successful run."""
+    import multiprocessing
+
+    from tests.in_process import run_g287
+
+    before = set(multiprocessing.active_children())
+    files = [str(ICE / "pending" / name) for name in ("pendingAgencies05152025am.xlsx", "pendingAgencies05302025pm.xlsx", "pendingAgencies07032025pm.xlsx")]
+    status, _out, err = run_g287(db.url, "ingest", *files)
+    assert status == 0 and err == ""
+    assert [child for child in multiprocessing.active_children() if child not in before] == []
