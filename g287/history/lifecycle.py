@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from g287.config import env_count
 from g287.history.listings import Run, SeriesPublication, publications, runs_of
 from g287.registry.agencies import listing_rank
+from g287.registry.publications import half_rank
 
 AgreementKey = tuple[int, str]  # (agency id, model)
 
@@ -157,9 +158,11 @@ def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: di
                 previous = values
         # The date the agreement itself carries (the ingest's choice among duplicate listings: listing_rank).
         life.signed_on = max((r for r in rp if r.last_seq == intervals[-1][1]), key=lambda r: listing_rank(r.moa_url, r.signed_on)).signed_on
-        first_date = dt.date.fromisoformat(life.first_participating["published"])
+        # Later by date and half (am before pm), as the pipeline orders the two lists: a pending list of the afternoon
+        # after a participating list of the morning listed it back on the pending list.
+        first = by_seq_p[intervals[0][0]]
         for a, _b in _intervals(rq) if rq else []:
-            if by_seq_q[a].published_on > first_date:
+            if (by_seq_q[a].published_on, half_rank(by_seq_q[a].half)) > (first.published_on, half_rank(first.half)):
                 life.back_to_pending.append(by_seq_q[a].ref)
     if rq and life.status != "participating" and _intervals(rq)[-1][1] == last_q:
         life.status = "pending"

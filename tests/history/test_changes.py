@@ -98,6 +98,22 @@ def test_pending_to_participating_and_back(db, pub):
     assert delta.first_pending["published"] == "2025-04-20" and delta.first_participating["published"] == "2025-05-10"
 
 
+def test_back_on_the_pending_list_goes_by_date_and_half(db, pub):
+    """A pending list of the afternoon lists an agreement a participating list listed that morning: it is back on the
+    pending list (the pipeline counts it pending after participating), and a pending list of the morning before a
+    participating list of that afternoon is not."""
+    pub.publish("participating", "2025-05-10", [A], half="am")
+    pub.publish("pending", "2025-05-10", [row("FL", "Alpha Police Department", "TFM", None)], half="pm")
+    pub.publish("pending", "2025-05-12", [D_PENDING], half="am")
+    pub.publish("participating", "2025-05-12", [A, D], half="pm")
+    with db.session() as session:
+        lives = by_name(lifecycles(session))
+        after = [i["agency"] for i in pipeline(session)["pending_after_participating"]]
+    assert after == ["Alpha Police Department"]
+    assert [(p["published"], p["half"]) for p in lives[("Alpha Police Department", "TFM")].back_to_pending] == [("2025-05-10", "pm")]
+    assert lives[("Delta Police Department", "TFM")].back_to_pending == []
+
+
 def test_diff_added_removed_models_and_status(db, pub):
     pub.publish("participating", "2025-05-01", [A, B, C])
     pub.publish("participating", "2025-05-02", [A, B, B_WSO, D])  # WSO added to Beta; Delta new; Gamma gone
