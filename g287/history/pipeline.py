@@ -4,8 +4,8 @@ For each agreement first seen pending and later participating: days from its fir
 first participating listing, and to its signed date. "Later" is by the lists' dates and halves (am, pm): an
 agreement listed as participating first, or by a list of the same day and half, is counted apart
 (pending_after_participating), as ICE then listed it as pending when, or after, it listed it as signed.
-Agreements already pending in the first pending publication held here were pending for an unknown time before
-it: they are counted apart, not in durations.
+Agreements already pending in the first pending publication held here (or in ICE's corrected re-publication of it,
+the same date and half) were pending for an unknown time before it: they are counted apart, not in durations.
 Also: agreements that left the pending list without ever being listed as signed, and those still pending.
 """
 
@@ -73,7 +73,9 @@ def pipeline(session: Session, origin: str = "ice") -> dict:
             signed = dt.date.fromisoformat(first_signed[0]) if len(first_signed) == 1 and first_signed[0] else None
             item["days_to_listed"] = (_day(life.first_participating) - _day(life.first_pending)).days
             item["days_to_signed"] = (signed - _day(life.first_pending)).days if signed else None
-            if life.first_pending["publication_id"] == first_pending_pub.id:
+            # The first pending list held, or ICE's corrected re-publication of it the same half-day (07032025pm and
+            # its __v2 are one list in force): pending for an unknown time before it.
+            if _moment(life.first_pending) == _moment(first_pending_pub.ref):
                 censored.append(item)
             else:
                 moved.append(item)

@@ -114,6 +114,25 @@ def test_back_on_the_pending_list_goes_by_date_and_half(db, pub):
     assert lives[("Delta Police Department", "TFM")].back_to_pending == []
 
 
+def test_an_agreement_of_the_corrected_first_pending_list_waited_an_unknown_time(db, pub):
+    """ICE republished its first pending list the same half-day, corrected (pendingAgencies05012025am__v2.xlsx): an
+    agreement only the correction lists was on the first pending list in force, pending for an unknown time before it;
+    it was counted as waiting from that list."""
+    from g287.exports.ice_workbook import write_ice_workbook
+    from g287.registry.ingest import ingest_file
+
+    pub.publish("pending", "2025-05-01", [E_PENDING])
+    corrected = pub.folder / "pendingAgencies05012025am__v2.xlsx"
+    write_ice_workbook(corrected, "pending", [E_PENDING, D_PENDING], modified=dt.datetime(2025, 5, 1, 11))
+    ingest_file(db, corrected, pub.actor)
+    pub.publish("pending", "2025-05-06", [E_PENDING, row("FL", "Alpha Police Department", "TFM", None)])
+    pub.publish("participating", "2025-05-10", [A, D])
+    with db.session() as session:
+        result = pipeline(session)
+    assert [(i["agency"], i["days_to_listed"]) for i in result["moved_pending_before_first_publication"]] == [("Delta Police Department", 9)]
+    assert [(i["agency"], i["days_to_listed"]) for i in result["moved"]] == [("Alpha Police Department", 4)]
+
+
 def test_diff_added_removed_models_and_status(db, pub):
     pub.publish("participating", "2025-05-01", [A, B, C])
     pub.publish("participating", "2025-05-02", [A, B, B_WSO, D])  # WSO added to Beta; Delta new; Gamma gone
