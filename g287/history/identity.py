@@ -22,6 +22,7 @@ from g287.history import aliases
 from g287.history.names import Match, compare, compare_across_lists, core_key, expanded_key, identity_rules
 from g287.registry.agencies import listing_rank, refresh_agencies
 from g287.registry.names import agency_key
+from g287.registry.publications import half_rank
 from g287.sources.text import one_edit_apart
 
 SYSTEM = "system:identity"
@@ -361,6 +362,7 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
 
 
 _PUBLICATION_DATES = plain(select(_publications.series, _publications.seq, _publications.published_on))
+_PUBLICATION_MOMENTS = plain(select(_publications.series, _publications.seq, _publications.published_on, _publications.half))
 _MODELS_OF = plain(select(_agreements.agency_id, _agreements.model).where(_agreements.agency_id.in_(bindparam("agencies", expanding=True))))
 _NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model", "origin"))
 _UPDATE_LIVE_AGREEMENT = plain(
@@ -525,7 +527,9 @@ class _BothLists:
     """Every listing of ICE's pending and participating lists in some states (None: all), by agency and model."""
 
     def __init__(self, conn: Connection, states: set[str | None] | None) -> None:
-        self.dates = {(s, q): published for s, q, published in _PUBLICATION_DATES.rows(conn)}
+        # When each list was published, by date and half (am before pm): the window of a departure goes by both.
+        self.moments = {(s, q): (published, half_rank(half)) for s, q, published, half in _PUBLICATION_MOMENTS.rows(conn)}
+        self.dates = {key: moment[0] for key, moment in self.moments.items()}
         self.latest_pending = max((q for s, q in self.dates if s == _ICE_PENDING), default=0)
         self.names: dict[int, list[str]] = defaultdict(list)
         self.state_of: dict[int, str | None] = {}
@@ -548,10 +552,10 @@ class _BothLists:
         """(arriving agency, departed agency) -> the identity rule relating their names, with its evidence (None for
         a match below the review floor): for each agency first listed as participating for a model, the pending
         agency it most likely is."""
-        arrivals: dict[tuple[str | None, str], list[tuple[int, dt.date]]] = defaultdict(list)
+        arrivals: dict[tuple[str | None, str], list[tuple[int, tuple[dt.date, int]]]] = defaultdict(list)  # (agency, moment first listed)
         for (agency_id, series, model), (first_seq, _last) in self.spans.items():
             if series == _ICE_PARTICIPATING:
-                arrivals[(self.state_of[agency_id], model)].append((agency_id, self.dates[(series, first_seq)]))
+                arrivals[(self.state_of[agency_id], model)].append((agency_id, self.moments[(series, first_seq)]))
         alias_table = aliases.load()
         review_floor = identity_rules().review_floor
         best: dict[int, tuple[Match, int, dict | None]] = {}
@@ -560,7 +564,7 @@ class _BothLists:
             if series != _ICE_PENDING or last_seq >= self.latest_pending or (agency_id, _ICE_PARTICIPATING, model) in self.spans:
                 continue
             state = self.state_of[agency_id]
-            first_pending, left_by = self.dates[(series, first_seq)], self.dates[(series, last_seq + 1)]
+            first_pending, left_by = self.moments[(series, first_seq)], self.moments[(series, last_seq + 1)]
             different = set().union(*(alias_table.different_from(state, n) for n in self.names[agency_id]))
             for other, listed in arrivals.get((state, model), ()):
                 if not first_pending <= listed <= left_by or (other, agency_id) in settled or self.listed_together(agency_id, other):
@@ -575,8 +579,8 @@ class _BothLists:
                     continue
                 evidence = {
                     "names": [self.names[other][0], self.names[agency_id][0]],
-                    "pending": {"model": model, "first_listed": str(first_pending), "last_listed": str(self.dates[(series, last_seq)]), "not_on_the_list_of": str(left_by)},
-                    "participating": {"model": model, "first_listed": str(listed), "signed": str(self.signed[(other, _ICE_PARTICIPATING, model)] or "unknown")},
+                    "pending": {"model": model, "first_listed": str(first_pending[0]), "last_listed": str(self.dates[(series, last_seq)]), "not_on_the_list_of": str(left_by[0])},
+                    "participating": {"model": model, "first_listed": str(listed[0]), "signed": str(self.signed[(other, _ICE_PARTICIPATING, model)] or "unknown")},
                     "listed_together": False,
                 }
                 best[other] = (match, agency_id, evidence)

@@ -103,6 +103,26 @@ def test_no_proposal_without_close_names_and_the_same_model_at_the_same_time(db,
     assert waiting(db) == [] and merges(db) == []
 
 
+@pytest.mark.parametrize(
+    "signed_day, signed_half, departure_half, proposed",
+    [
+        ("2025-05-30", "am", "am", False),  # listed as signed the morning before the afternoon's pending list first listed it
+        ("2025-07-11", "pm", "am", False),  # listed as signed the afternoon after the morning's pending list dropped it
+        ("2025-05-30", "pm", "am", True),  # the same half-day as the first pending listing: within
+        ("2025-07-11", "am", "pm", True),  # the morning before the afternoon's pending list dropped it: within
+    ],
+)
+def test_the_window_of_a_departure_goes_by_date_and_half(db, pub, signed_day, signed_half, departure_half, proposed):
+    """Between its first pending listing and the first pending list without it, as the pipeline orders lists: by
+    date, then am before pm. By date alone, a list of the same day on the wrong side of the window was in it."""
+    ocala = row("FL", "Ocala Police Department", "WSO", None)
+    pub.publish("participating", signed_day, [OTHER, row("AR", SIGNED, "TFM", "2025-05-20", "State Agency")], half=signed_half)
+    pub.publish("pending", "2025-05-30", [ocala, row("AR", PENDING, "TFM", None, "State Agency")], half="pm")
+    pub.publish("pending", "2025-07-11", [ocala], half=departure_half)
+    assert [(name, other) for _s, name, other, _r, _c in waiting(db)] == ([(SIGNED, PENDING)] if proposed else [])
+    assert merges(db) == []
+
+
 def test_one_name_in_two_states_is_two_agencies(db, pub):
     # Lake County, Ohio, leaves the pending list as Lake County, Florida, is listed as signed: never compared.
     pub.publish("pending", "2025-05-30", [row("OH", "Lake County Sheriff's Office", "JEM", None, "County")])
