@@ -497,13 +497,15 @@ def follow_pending_departures(conn: Connection, publication_id: int | None, seri
             settled |= {(agency_id, other), (other, agency_id)}
     found = lists.renamed_departures(settled)
     rules = identity_rules()
+    # Merged: a match at the threshold, unless the arriving agency is as likely any of several departed ones (proposed).
+    merging = {pair for pair, (match, _e) in found.items() if match.confidence >= rules.threshold and [a for a, _d in found].count(pair[0]) == 1}
     # Withdrawn: what the lists no longer support, and what they now support enough to merge (merged below).
     _WITHDRAW_CANDIDATE.many(
-        conn, [{"_id": candidate_id} for pair, candidate_id in waiting.items() if pair not in found or not rules.review_floor <= found[pair][0].confidence < rules.threshold]
+        conn, [{"_id": candidate_id} for pair, candidate_id in waiting.items() if pair not in found or pair in merging or found[pair][0].confidence < rules.review_floor]
     )
     survivors, restated = set(), []
     for (arriving, departed), (match, evidence) in sorted(found.items()):
-        if match.confidence >= rules.threshold:
+        if (arriving, departed) in merging:
             merge(conn, arriving, departed, match, evidence, SYSTEM, publication_id, refresh_survivor=False)
             survivors.add(departed)
         elif match.confidence >= rules.review_floor and (arriving, departed) in waiting:
@@ -551,14 +553,14 @@ class _BothLists:
     def renamed_departures(self, settled: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[Match, dict | None]]:
         """(arriving agency, departed agency) -> the identity rule relating their names, with its evidence (None for
         a match below the review floor): for each agency first listed as participating for a model, the pending
-        agency it most likely is."""
+        agency it most likely is, or every one of them as likely (the reviewer chooses: never a guess by row order)."""
         arrivals: dict[tuple[str | None, str], list[tuple[int, tuple[dt.date, int]]]] = defaultdict(list)  # (agency, moment first listed)
         for (agency_id, series, model), (first_seq, _last) in self.spans.items():
             if series == _ICE_PARTICIPATING:
                 arrivals[(self.state_of[agency_id], model)].append((agency_id, self.moments[(series, first_seq)]))
         alias_table = aliases.load()
         review_floor = identity_rules().review_floor
-        best: dict[int, tuple[Match, int, dict | None]] = {}
+        best: dict[int, tuple[float, dict[int, tuple[Match, dict | None]]]] = {}  # arriving -> (confidence, {departed: match})
         for (agency_id, series, model), (first_seq, last_seq) in sorted(self.spans.items()):
             # An agreement that left the pending list (a later pending list omits it) and was never listed as signed.
             if series != _ICE_PENDING or last_seq >= self.latest_pending or (agency_id, _ICE_PARTICIPATING, model) in self.spans:
@@ -572,10 +574,12 @@ class _BothLists:
                 if different & {agency_key(n) for n in self.names[other]}:
                     continue
                 match = max((m for m in (compare_across_lists(new, old) for new in self.names[other] for old in self.names[agency_id]) if m), key=lambda m: m.confidence, default=None)
-                if match is None or (other in best and best[other][0].confidence >= match.confidence):
+                if match is None or (other in best and (best[other][0] > match.confidence or agency_id in best[other][1])):
                     continue
+                if other not in best or best[other][0] < match.confidence:
+                    best[other] = (match.confidence, {})
                 if match.confidence < review_floor:  # neither merged nor proposed: its evidence is never read
-                    best[other] = (match, agency_id, None)
+                    best[other][1][agency_id] = (match, None)
                     continue
                 evidence = {
                     "names": [self.names[other][0], self.names[agency_id][0]],
@@ -583,8 +587,8 @@ class _BothLists:
                     "participating": {"model": model, "first_listed": str(listed[0]), "signed": str(self.signed[(other, _ICE_PARTICIPATING, model)] or "unknown")},
                     "listed_together": False,
                 }
-                best[other] = (match, agency_id, evidence)
-        return {(other, agency_id): (match, evidence) for other, (match, agency_id, evidence) in best.items()}
+                best[other][1][agency_id] = (match, evidence)
+        return {(other, agency_id): found for other, (_c, departed) in best.items() for agency_id, found in departed.items()}
 
     def listed_together(self, agency_id: int, other: int) -> bool:
         """Whether one publication lists both agencies (two agencies, unless a normalization rule says otherwise)."""

@@ -123,6 +123,22 @@ def test_the_window_of_a_departure_goes_by_date_and_half(db, pub, signed_day, si
     assert merges(db) == []
 
 
+@pytest.mark.parametrize("at_threshold", [False, True])
+def test_a_name_as_close_to_two_departed_names_proposes_both(db, pub, monkeypatch, at_threshold):
+    """Two agreements of one model leave the pending list under two names, each the signed name with words added or
+    dropped: the signed name is as likely either agency. Both pairs wait for review (whatever the confidence: a merge
+    would be a guess); only the agency listed first on the pending list was proposed, or merged at the threshold."""
+    if at_threshold:
+        monkeypatch.setitem(identity_rules().confidence, "pending_suffix", identity_rules().threshold)
+    ocala = row("FL", "Ocala Police Department", "WSO", None)
+    short, longer, signed = "Lake City Police", "Lake City Police Department Unit", "Lake City Police Department"
+    pub.publish("pending", "2025-05-30", [ocala, row("AR", short, "TFM", None), row("AR", longer, "TFM", None)])
+    pub.publish("participating", "2025-06-10", [OTHER, row("AR", signed, "TFM", "2025-06-01")])
+    pub.publish("pending", "2025-07-11", [ocala])
+    assert sorted((name, other, rule) for _s, name, other, rule, _c in waiting(db)) == [(signed, short, "pending_suffix"), (signed, longer, "pending_suffix")]
+    assert merges(db) == []
+
+
 def test_one_name_in_two_states_is_two_agencies(db, pub):
     # Lake County, Ohio, leaves the pending list as Lake County, Florida, is listed as signed: never compared.
     pub.publish("pending", "2025-05-30", [row("OH", "Lake County Sheriff's Office", "JEM", None, "County")])
