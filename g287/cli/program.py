@@ -321,7 +321,7 @@ def authorized_command(agency_id, model, as_of, summary, as_json):
 
 
 @program.command("due")
-@click.option("--within", "within_days", type=int, default=60, show_default=True, help="Days ahead.")
+@click.option("--within", "within_days", type=click.IntRange(0, training.MAX_WITHIN_DAYS), default=60, show_default=True, help=f"Days ahead (at most {training.MAX_WITHIN_DAYS:,}).")
 @click.option("--as-of", metavar="YYYY-MM-DD")
 @json_option
 @database_option
