@@ -184,6 +184,10 @@ def test_the_command_line_and_the_api_take_a_state_alike(world):
         database.dispose()
     problem = "'zz': not a state's USPS code (AL, AK, ..., WY, DC, PR...)"
     assert refused.one_error_line(f"--state {problem}"), refused.stderr
+    # `g287 map --state zz` said "no state 'zz': give a USPS code such as FL", naming no option (found by a helper)
+    mapped = world("map", "--level", "county", "--state", "zz", "-o", str(world.folder / "state.svg"))
+    assert mapped.one_error_line(f"--state {problem}"), mapped.stderr
+    assert world("map", "--level", "county", "--state", "fl", "-o", str(world.folder / "state.svg")).returncode == 0
     assert answered.status_code == 422 and answered.json()["error"]["fields"] == [{"field": "state", "message": f"state {problem}"}]
 
 

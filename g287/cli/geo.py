@@ -17,6 +17,7 @@ from g287.geo.coverage import headline
 from g287.geo.maps import LEVELS, MEASURES, render_map
 from g287.geo.raster import svg_to_png
 from g287.geo.store import match_summary, rematch, unmatched
+from g287.sources.rules import usps_code
 from g287.wording import counted
 
 
@@ -182,6 +183,7 @@ def map_command(level, as_of, model, measure, state_usps, output, as_json):
         raise G287Error(f"{output}: the map is written as .svg or .png")
     if not path.resolve().parent.is_dir():
         raise G287Error(f"{output}: no such folder {path.resolve().parent}")
+    state_usps = usps_code(state_usps)  # a code no state has is refused naming --state, as every --state does
     with state().db.session() as session:
         svg = render_map(session, level, parse_date(as_of), model, measure, state_usps)
     data = svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg)
