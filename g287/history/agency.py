@@ -13,6 +13,7 @@ from g287.history.lifecycle import lifecycles
 from g287.history.listings import publications, runs_of
 from g287.history.names import RULE_TEXT
 from g287.history.review import live_agency, merges_of
+from g287.registry.publications import half_rank
 from g287.registry.runs import decode_row_map
 
 
@@ -45,7 +46,9 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
                     "row_numbers_last": _row_number(session, pubs[last].id, raw_ids),
                 }
             )
-    listings.sort(key=lambda item: (item["from"]["published"], item["list"]))
+    # In publication order: by date, then half (a pending list of the morning before a participating list of the
+    # afternoon), then list.
+    listings.sort(key=lambda item: (item["from"]["published"], half_rank(item["from"]["half"]), item["list"]))
     return {
         "agency": {
             "id": agency.id,

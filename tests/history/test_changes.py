@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from g287.errors import G287Error
+from g287.history.agency import agency_history, find_agencies
 from g287.history.diff import diff
 from g287.history.lifecycle import lifecycles
 from g287.history.pipeline import pipeline
@@ -254,3 +255,18 @@ def test_a_pending_agency_renamed_is_a_rename_on_the_changes_page_and_in_the_fee
     with TestClient(create_app(db)) as site:
         page = site.get("/changes", params={"kind": "pending"}).text
     assert "Renamed (the same agency under a new name) (1)" in page and "Epsilon Police Department → " in page
+
+
+def test_an_agencys_listings_are_in_publication_order_by_date_and_half(db, pub):
+    # Pending in the morning, listed as signed that afternoon: the pending listing comes first on the agency's page.
+    # By date alone, the lists' names ordered them ("participating" before "pending").
+    pub.publish("participating", "2025-05-01", [A])
+    pub.publish("pending", "2025-05-02", [D_PENDING], half="am")
+    pub.publish("participating", "2025-05-02", [A, D], half="pm")
+    with db.session() as session:
+        delta = find_agencies(session, "Delta Police Department")[0]
+        listings = agency_history(session, delta.id)["listings"]
+    assert [(item["list"], item["from"]["published"], item["from"]["half"]) for item in listings] == [
+        ("pending", "2025-05-02", "am"),
+        ("participating", "2025-05-02", "pm"),
+    ]
