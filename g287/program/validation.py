@@ -10,10 +10,10 @@ from typing import Any
 from g287.catalog import MODEL_CODES
 from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.errors import G287Error
+from g287.sources.text import CONTROL
 from g287.xmlchars import NOT_IN_XML
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible, they make text
 # display in another order than it is stored ("a\u202eb" and its neighbours shown reversed), so a nominee's or an
 # agency's name read on a page or in a document would not be the name recorded, searched for and audited.
@@ -69,6 +69,11 @@ class Checker:
         self.problems.setdefault(name, problem)
 
     def text(self, name: str, value: Any, *, required: bool = True, max_length: int = 200, multiline: bool = False) -> str | None:
+        # Control characters are looked for in the value as given: strip() and split() take some (U+001C to U+001F,
+        # U+0085) for spaces, and would turn them into a space instead of refusing them.
+        if isinstance(value, str) and CONTROL.search(value):
+            self.fail(name, "contains control characters")
+            return None
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.fail(name, "required")
@@ -79,9 +84,6 @@ class Checker:
         text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if not multiline:
             text = " ".join(text.split())
-        if CONTROL.search(text):
-            self.fail(name, "contains control characters")
-            return None
         if BIDI_CONTROL.search(text):
             self.fail(name, BIDI_CONTROL_PROBLEM)
             return None

@@ -7,9 +7,11 @@ import unicodedata
 
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
-# Control characters (other than the spaces above) have no place in a name and break XML (feeds, SVG).
 _SPACE_RUN = re.compile(r" {2,}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The control characters other than tab and the line breaks: C0, DEL and C1 (U+0080 to U+009F, a terminal's 8-bit
+# escapes: U+009B is CSI). They have no place in a name and C0 breaks XML (feeds, SVG): the registry's cells are
+# repaired, the program's forms refuse them (g287.program.validation).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_text(raw: str) -> tuple[str, list[str]]:
@@ -18,9 +20,9 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
         return raw, []
     repairs = []
     text = unicodedata.normalize("NFC", raw)
-    if _CONTROL.search(text):
+    if CONTROL.search(text):
         repairs.append("control characters")
-        text = _CONTROL.sub(" ", text)
+        text = CONTROL.sub(" ", text)
     if _ZERO_WIDTH.search(text):
         repairs.append("invisible zero-width characters")
         text = _ZERO_WIDTH.sub("", text)

@@ -89,6 +89,28 @@ def test_text_fields_refuse_characters_no_document_or_database_can_hold(world, c
         refused(lambda: applications.submit_letter(session, w.user_b, w.agency_b, letter(models=["JEM"], justification=f"x{character}y"), today=TODAY), "justification")
 
 
+# C1 (U+0080 to U+009F, a terminal's 8-bit escapes: U+009B is CSI), DEL, and the C0 controls str.split() and strip()
+# take for spaces: refused as the other controls are, not turned into a space, in single-line and multi-line fields
+# alike and at either end (U+0085 and U+009B were stored; U+001C and U+0085 became spaces in a name).
+C1_AND_SPACE_LIKE_CONTROLS = ["\x80", "\x85", "\x9b", "\x9f", "\x7f", "\x1c", "\x1f", "\x0b", "\x0c"]
+
+
+@pytest.mark.parametrize("character", C1_AND_SPACE_LIKE_CONTROLS, ids=[f"U+{ord(c):04X}" for c in C1_AND_SPACE_LIKE_CONTROLS])
+def test_text_fields_refuse_c1_and_space_like_controls_naming_the_field(world, character):
+    db, w = world
+    problem = "contains control characters"
+    with db.session() as session:
+        assert refused(lambda: nominees.nominate(session, w.user_a, w.tfm, full_name=f"Nova{character}Novice", today=TODAY), "full_name") == problem
+        assert refused(lambda: nominees.update_nominee(session, w.user_a, w.nominees["novice"], full_name=f"Nova Novice{character}", today=TODAY), "full_name") == problem
+        assert refused(lambda: agencies.create_agency(session, ADMIN, f"{character}Evilton Police Department", "FL", "municipality"), "name") == problem
+        assert refused(lambda: accounts.add_user(session, ADMIN, "mallory", "program_officer", display_name=f"Mal{character}lory"), "display_name") == problem
+        assert refused(lambda: applications.submit_letter(session, w.user_b, w.agency_b, letter(models=["JEM"], justification=f"x{character}y"), today=TODAY), "justification") == problem
+        assert refused(lambda: applications.submit_letter(session, w.user_b, w.agency_b, letter(models=["JEM"], justification=character), today=TODAY), "justification") == problem
+    # Tabs and line breaks stay what they were: spaces in a single-line field, lines in a multi-line one.
+    with db.session() as session:
+        assert nominees.nominate(session, w.user_a, w.tfm, full_name="Nova\tNew\r\nNovice", today=TODAY).full_name == "Nova New Novice"
+
+
 BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
 
 
