@@ -21,6 +21,7 @@ from g287.program.validation import InvalidInput, day_argument, filter_text
 
 USER_LABEL = re.compile(r"^user:(\d+)$")
 MAX_LIMIT = 10000
+EMPTY_FILTER = "empty: give a value, or leave the filter out"
 
 # The kinds of record the log names by their id (others, such as an alias "TX:name" or a document's "all", are
 # free text). A filter on one of these with an id that is not one, or that names no record, can match no event.
@@ -105,7 +106,7 @@ def _trimmed(value):
 def read_as_named(wanted: AuditFilter) -> AuditFilter:
     """The filter as the log writes what it names: the checks below read the object id " 3 " or "03" as record 3, and
     "user:4 " as user 4, so the query compares them so too (as typed, they matched no event: an empty list that
-    reads as "nothing happened"). A filter of spaces only is kept as it is, and refused as before."""
+    reads as "nothing happened"). A filter of spaces only is kept as it is, and refused as an empty one is."""
     texts = {name: _trimmed(getattr(wanted, name)) for name in ("actor", "action", "object_type", "object_id")}
     if texts["object_type"] in RECORD_TYPES and isinstance(texts["object_id"], str) and (number := record_id(texts["object_id"])) is not None:
         texts["object_id"] = str(number)
@@ -119,9 +120,14 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
         raise InvalidInput({"limit": f"from 1 to {MAX_LIMIT}"})
     day_argument("since", wanted.since)
     day_argument("until", wanted.until)
-    for name in ("actor", "action", "object_type", "object_id"):
-        value = getattr(wanted, name)
+    texts = {name: getattr(wanted, name) for name in ("actor", "action", "object_type", "object_id")}
+    for name, value in texts.items():
         filter_text(name, value if isinstance(value, str) else None)
+    # An empty filter (the API's ?actor=) read as none would answer every event, as if they had all matched. The
+    # site's form gives the fields left empty as absent (None); the command line refuses an empty option.
+    empty = {name: EMPTY_FILTER for name, value in texts.items() if isinstance(value, str) and not value.strip()}
+    if empty:
+        raise InvalidInput(empty)
     if wanted.since and wanted.until and wanted.since > wanted.until:
         raise InvalidInput({"until": "must not be before since"})
     # A filter naming an actor, a kind of record or a record that does not exist is refused, on every path (the command line, the
