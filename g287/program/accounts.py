@@ -154,7 +154,9 @@ def find_user(session: Session, username: str) -> User:
 def disable_user(session: Session, actor: Actor, username: str) -> UserInfo:
     """Disable an account and end its sessions at once. Accounts are never deleted: the audit log names them."""
     authorize(actor, "account.manage")
-    user = find_user(session, username)
+    # Locked and read again under the lock: of two administrators disabling the account at the same moment, the
+    # second waits for the first to commit and is refused as the account is then disabled (not a second event).
+    user = session.get(User, find_user(session, username).id, with_for_update=True, populate_existing=True)
     if user.disabled_at is not None:
         raise Conflict(f"the account {user.username!r} is already disabled")
     if actor.user_id == user.id:

@@ -12,9 +12,11 @@ import time
 
 from sqlalchemy import select
 
+from g287.access import Actor
+from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency, Certification, ProgramMoa
 from g287.errors import AccessDenied
-from g287.program import agencies, moas, training
+from g287.program import accounts, agencies, moas, training
 from g287.program.validation import Conflict, InvalidInput
 from tests.program.world import OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build
 
@@ -122,3 +124,31 @@ def test_an_agency_change_begun_while_its_moa_is_being_signed_sees_the_signature
     assert outcome == ["refused"]
     with db.session() as session:
         assert session.get(ApplicantAgency, world.agency_a).county_text == "Testville County"
+
+
+def test_two_administrators_disabling_one_account_at_the_same_moment_disable_it_once(db):
+    # Each read the account as enabled before the other committed: on PostgreSQL both succeeded, and the log held
+    # two account.disable events for one account.
+    first, second = Actor(role="administrator", label="cli:first"), Actor(role="administrator", label="cli:second")
+    with db.session(writing=True) as session:
+        accounts.add_user(session, first, "mallory", "program_officer")
+    outcome: list[str] = []
+
+    def disable() -> None:
+        try:
+            with db.session(writing=True) as session:
+                accounts.disable_user(session, second, "mallory")
+            outcome.append("disabled")
+        except Conflict as refused:
+            outcome.append(str(refused))
+
+    with db.session(writing=True) as session:
+        accounts.disable_user(session, first, "mallory")
+        other = threading.Thread(target=disable)
+        other.start()
+        time.sleep(0.5)  # the second administrator reaches the account while the first's change is not yet committed
+    other.join(30)
+    assert outcome == ["the account 'mallory' is already disabled"]
+    with db.session() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "account.disable")).all()
+        assert [event.actor for event in events] == ["cli:first"]
