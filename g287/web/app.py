@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 
 from g287 import __version__
 from g287.config import env_number
@@ -176,9 +176,15 @@ def allowed_methods(request: Request) -> str:
     """Every method the path answers: Starlette names only the first route matching the path (GET of a form's page,
     not the POST beside it), and every GET route answers HEAD too (the site middleware answers it as GET)."""
     methods: set[str] = set()
+    # The path as the application's routes see it: a mount (/static) has added its prefix to the scope's root_path.
+    top = dict(request.scope, root_path=request.scope.get("app_root_path", request.scope.get("root_path", "")))
+    for route in request.app.routes:
+        # A mount matches its paths whatever the method: the static files answer GET (and HEAD) only.
+        if isinstance(route, Mount) and isinstance(route.app, StaticFiles) and route.matches(top)[0] == Match.FULL:
+            methods.add("GET")
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):  # each asked of the routes (included routers hide theirs)
-        scope = dict(request.scope, method=method)
-        if any(route.matches(scope)[0] == Match.FULL for route in request.app.routes):
+        scope = dict(top, method=method)
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.routes if not isinstance(route, Mount)):
             methods.add(method)
     if "GET" in methods:
         methods.add("HEAD")

@@ -88,3 +88,13 @@ def test_a_method_not_allowed_names_head_beside_get(db):
             assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD, POST"
         assert site.request("PUT", "/api/v1/program/session").headers["allow"] == "GET, HEAD, POST, DELETE"
         assert site.head("/").status_code == 200
+
+
+def test_a_method_not_allowed_on_a_static_file_names_get_and_head(db):
+    """A static file answers GET and HEAD only: its 405 had no Allow header (RFC 9110 requires one), where every
+    page and API route names its methods."""
+    with TestClient(create_app(db)) as site:
+        for method, url in (("POST", "/static/site.css"), ("PUT", "/static/site.css"), ("DELETE", "/static/nosuchfile.css")):
+            refused = site.request(method, url)
+            assert refused.status_code == 405 and refused.headers.get("allow") == "GET, HEAD", (method, url, refused.headers)
+        assert site.get("/static/site.css").status_code == 200 and site.head("/static/site.css").status_code == 200
