@@ -106,7 +106,9 @@ async def create_agency(request: Request):
     return see_other(f"/program/agencies/{submitted.result}", "agency")
 
 
-def agency_page(request: Request, agency_id: int, *, problem=None, values: dict | None = None):
+def agency_page(request: Request, agency_id: int, *, problem=None, values: dict | None = None, link_value: str | None = None):
+    """An applicant agency with its forms; after a refused change, that form open with the values sent (`values`
+    for the details, `link_value` for the link)."""
     actor = caller_of(request).actor
     with site_of(request).db.session() as session:
         agency = agencies.AgencyInfo.of(agencies.get_agency(session, actor, agency_id))
@@ -114,7 +116,8 @@ def agency_page(request: Request, agency_id: int, *, problem=None, values: dict 
     return page(
         request, "program/agency.html", status=problem.status if problem else 200, problem=problem, agency=agency, applications=rows,
         values=values or {"name": agency.name, "state": agency.state, "agency_type": agency.agency_type, "county": agency.county or "", "address": agency.address or ""},
-        agency_types=[(t, TYPE_LABELS[t]) for t in AGENCY_TYPES],
+        agency_types=[(t, TYPE_LABELS[t]) for t in AGENCY_TYPES], failed_link=link_value is not None,
+        link_value=link_value if link_value is not None else str(agency.registry_agency_id or ""),
         may={action: allowed(actor, action, record_of(agency.id)) for action in ("agency.update", "agency.link", "application.submit")},
     )
 
@@ -142,5 +145,5 @@ async def update_agency(request: Request, agency_id: RecordId):
 async def link_agency(request: Request, agency_id: RecordId):
     submitted = await submit_form(request, lambda session, actor, values: agencies.link_agency(session, actor, agency_id, form_record_id(values, "registry_agency_id")))
     if submitted.problem:
-        return agency_page(request, agency_id, problem=submitted.problem)
+        return agency_page(request, agency_id, problem=submitted.problem, link_value=text(submitted.shown, "registry_agency_id") or "")
     return see_other(f"/program/agencies/{agency_id}", submitted.done("linked"))
