@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from g287.catalog import MODEL_CODES
@@ -23,6 +24,9 @@ BIDI_CONTROL_PROBLEM = "contains bidirectional control characters (U+202A to U+2
 # U+FFFF): the DOCX documents are XML, and the databases refuse lone surrogates (not UTF-8) and PostgreSQL NUL.
 # JSON can carry all of them ("\u0000", "\ud800"), so they are refused before they are stored.
 UNSTORABLE_PROBLEM = "contains characters that cannot be stored"
+# What a text made only of shows nothing: spaces, line and paragraph separators, and format characters (zero-width
+# space U+200B, zero-width no-break space U+FEFF, the bidirectional marks...), none of which str.strip() removes.
+INVISIBLE = ("Zs", "Zl", "Zp", "Cf")
 
 
 class InvalidInput(G287Error):
@@ -84,6 +88,11 @@ class Checker:
         text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if not multiline:
             text = " ".join(text.split())
+        if not any(unicodedata.category(c) not in INVISIBLE for c in text):
+            # Only spaces and invisible format characters (U+200B, U+FEFF...): nothing to read, so nothing given.
+            if required:
+                self.fail(name, "required")
+            return None
         if BIDI_CONTROL.search(text):
             self.fail(name, BIDI_CONTROL_PROBLEM)
             return None

@@ -111,6 +111,25 @@ def test_text_fields_refuse_c1_and_space_like_controls_naming_the_field(world, c
         assert nominees.nominate(session, w.user_a, w.tfm, full_name="Nova\tNew\r\nNovice", today=TODAY).full_name == "Nova New Novice"
 
 
+INVISIBLE_TEXTS = ["\u200b", "\ufeff", " \u200b\u2060 ", "\u3000"]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE_TEXTS, ids=["ZWSP", "BOM", "joiners", "ideographic-space"])
+def test_a_text_of_invisible_characters_only_is_no_text(world, invisible):
+    """A nominee named U+200B alone was recorded, a blank name on every page and document (found by review): a text
+    holding only spaces and format characters is as empty as one of spaces only, required where a text is."""
+    db, w = world
+    with db.session() as session:
+        assert refused(lambda: nominees.nominate(session, w.user_a, w.tfm, full_name=invisible, today=TODAY), "full_name") == "required"
+        assert refused(lambda: nominees.update_nominee(session, w.user_a, w.nominees["novice"], full_name=invisible, today=TODAY), "full_name") == "required"
+        assert refused(lambda: agencies.create_agency(session, ADMIN, invisible, "FL", "municipality"), "name") == "required"
+        assert refused(lambda: applications.submit_letter(session, w.user_b, w.agency_b, letter(models=["JEM"], justification=invisible), today=TODAY), "justification") == "required"
+    # Within a name they stay (a zero-width joiner belongs to some scripts), and an optional field is left empty.
+    with db.session() as session:
+        assert nominees.nominate(session, w.user_a, w.tfm, full_name="Zoe\u200dZed", today=TODAY).full_name == "Zoe\u200dZed"
+        assert agencies.create_agency(session, ADMIN, "Blankton Police Department", "FL", "municipality", county=invisible).county is None
+
+
 BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
 
 
