@@ -265,6 +265,8 @@ def agency_lines(result: dict) -> list[str]:
             lines.append(f"    listed again from {_ref(back)}")
         for back in life.get("back_to_pending", []):
             lines.append(f"    back on the pending list from {_ref(back)}")
+        if life.get("stayed_pending"):
+            lines.append(f"    still on the pending list after its first participating listing: {', '.join(_ref(r) for r in life['stayed_pending'])}")
         dates = life.get("signed_dates", [])
         if len(dates) > 1 or any(len(d["signed"]) > 1 for d in dates):
             lines.append("    signed dates as listed: " + "; ".join(f"{', '.join(d['signed'])} from {_ref(d['from'])}" for d in dates))

@@ -2,7 +2,8 @@
 
 First listed as pending, first listed as participating, its signed date and every correction of it (with the
 publication that made it), last listed, ended (absent from K consecutive participating publications, so a
-one-off omission is not an end), reinstated, and moved back to pending.
+one-off omission is not an end), reinstated, moved back to pending, and the pending lists that still listed it after
+its first participating listing (stayed_pending).
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class Lifecycle:
     ends: list[dict] = field(default_factory=list)  # every end, reinstated or not
     reinstated: list[dict] = field(default_factory=list)
     back_to_pending: list[dict] = field(default_factory=list)
+    # Pending lists later (by date and half) than its first participating listing that still listed it, in a stretch
+    # of pending listings begun before it or the same half-day (one begun later is back_to_pending): a stale pending
+    # entry, or a second agreement. Facts of the lists only: no other field or count depends on them.
+    stayed_pending: list[dict] = field(default_factory=list)
     participating_publications: int = 0
     pending_publications: int = 0
 
@@ -161,9 +166,16 @@ def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: di
         # Later by date and half (am before pm), as the pipeline orders the two lists: a pending list of the afternoon
         # after a participating list of the morning listed it back on the pending list.
         first = by_seq_p[intervals[0][0]]
-        for a, _b in _intervals(rq) if rq else []:
-            if (by_seq_q[a].published_on, half_rank(by_seq_q[a].half)) > (first.published_on, half_rank(first.half)):
+        signed_moment = (first.published_on, half_rank(first.half))
+
+        def later(seq: int) -> bool:
+            return (by_seq_q[seq].published_on, half_rank(by_seq_q[seq].half)) > signed_moment
+
+        for a, b in _intervals(rq) if rq else []:
+            if later(a):
                 life.back_to_pending.append(by_seq_q[a].ref)
+            else:  # begun before it, or the same half-day (which came first is unknown): its later lists stayed
+                life.stayed_pending.extend(by_seq_q[seq].ref for seq in range(a, b + 1) if later(seq))
     if rq and life.status != "participating" and _intervals(rq)[-1][1] == last_q:
         life.status = "pending"
     elif not rp:

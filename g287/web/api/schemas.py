@@ -175,6 +175,9 @@ class Lifecycle(BaseModel):
     ends: list[PublicationRefShort]
     reinstated: list[PublicationRefShort]
     back_to_pending: list[PublicationRefShort]
+    stayed_pending: list[PublicationRefShort] = Field(
+        [], description="Pending lists later (by date and half) than its first participating listing that still listed it, in a stretch of pending listings begun before that listing or the same half-day (one begun later is back_to_pending)"
+    )
     participating_publications: int
     pending_publications: int
 

@@ -1,0 +1,22 @@
+"""An agreement ICE's pending list still named after its participating list listed it as signed (stayed_pending),
+in the API and on the pages: Longboat Key, FL's TFM agreement (pending 15 May am and 30 May pm, participating from
+16 May am)."""
+
+from sqlalchemy import select
+
+from g287.db.models.registry import AgencyName
+from tests.web.test_pages import text_of
+
+
+def longboat_key(bundled_db) -> int:
+    with bundled_db.session() as session:
+        return session.scalars(select(AgencyName.agency_id).where(AgencyName.name == "Longboat Key Police Department")).one()
+
+
+def test_agency_api_and_page_name_the_pending_list_that_still_listed_it(site, bundled_db):
+    agency_id = longboat_key(bundled_db)
+    detail = site.get(f"/api/v1/agencies/{agency_id}").json()
+    life = next(a["lifecycle"] for a in detail["agreements"] if a["model"] == "TFM")
+    assert [(r["published"], r["half"]) for r in life["stayed_pending"]] == [("2025-05-30", "pm")] and life["back_to_pending"] == []
+    page = text_of(site.get(f"/agencies/{agency_id}").text).replace(" ,", ",")  # a link's closing space
+    assert "Still on the pending list 2025-05-30 pm, after its first participating listing." in page
