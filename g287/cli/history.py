@@ -147,6 +147,14 @@ def pipeline(as_json):
         f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending; "
         f"{len(result['pending_after_participating'])} listed as pending only when or after being listed as participating (not counted)."
     )
+    stayed = result.get("stayed_pending_after_participating", [])
+    click.echo(
+        f"{counted(len(stayed), 'agreement was', 'agreements were')} still on the pending list after being listed as participating "
+        f"(each also counted above, its wait unchanged){':' if stayed else '.'}"
+    )
+    for item in stayed:
+        lists = ", ".join(_ref(r) for r in item["stayed_pending"])
+        click.echo(f"  {item['state'] or 'state unknown'} {item['agency']} {item['model']}: first participating {_ref(item['first_participating'])}; pending lists after it: {lists}")
 
 
 def _signed(dates: list[str | None]) -> str:

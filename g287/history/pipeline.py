@@ -6,7 +6,9 @@ agreement listed as participating first, or by a list of the same day and half, 
 (pending_after_participating), as ICE then listed it as pending when, or after, it listed it as signed.
 Agreements already pending in the first pending publication held here (or in ICE's corrected re-publication of it,
 the same date and half) were pending for an unknown time before it: they are counted apart, not in durations.
-Also: agreements that left the pending list without ever being listed as signed, and those still pending.
+Also: agreements that left the pending list without ever being listed as signed, and those still pending. And,
+apart from all of these, those ICE's pending list still listed after its first participating listing, by pending
+lists of a stretch begun before it (stayed_pending: facts of the lists; no wait or count above depends on them).
 """
 
 from __future__ import annotations
@@ -55,19 +57,25 @@ def pipeline(session: Session, origin: str = "ice") -> dict:
         return {
             "pending_publications": 0, "first_pending_publication": None, "durations": None, "by_model": {}, "by_state": {}, "moved": [],
             "moved_pending_before_first_publication": [], "left_without_signing": [], "still_pending": [], "pending_after_participating": [],
+            "stayed_pending_after_participating": [],
         }
     first_pending_pub = pending_pubs[0]
-    moved, censored, left, still, pending_after = [], [], [], [], []
+    moved, censored, left, still, pending_after, stayed = [], [], [], [], [], []
     for (agency_id, model), life in sorted(lifecycles(session, origin=origin).items(), key=lambda kv: (kv[1].state or "", kv[1].name or "", kv[0][1])):
         if life.first_pending is None:
             continue
         base = {"state": life.state, "agency": life.name, "agency_id": agency_id, "model": model, "first_pending": life.first_pending}
+        if life.first_participating is not None:
+            # The pending lists that still listed it after its first participating listing (lifecycle.stayed_pending).
+            base = dict(base, first_participating=life.first_participating, stayed_pending=life.stayed_pending)
+            if life.stayed_pending:
+                stayed.append(dict(base))
         if life.first_participating is not None and _moment(life.first_participating) <= _moment(life.first_pending):
             # Listed as participating first, or by a list of the same day and half (which came first is unknown):
             # not "seen pending, then participating", so no wait to measure (a late or stale pending listing).
-            pending_after.append(dict(base, first_participating=life.first_participating))
+            pending_after.append(base)
         elif life.first_participating is not None:
-            item = dict(base, first_participating=life.first_participating)
+            item = dict(base)
             first_signed = life.signed_dates[0]["signed"] if life.signed_dates else []
             # Only one date known: two rows giving two dates, or none, leave the wait to the signed date unknown.
             signed = dt.date.fromisoformat(first_signed[0]) if len(first_signed) == 1 and first_signed[0] else None
@@ -102,6 +110,8 @@ def pipeline(session: Session, origin: str = "ice") -> dict:
         "left_without_signing": left,
         "still_pending": still,
         "pending_after_participating": pending_after,
+        # Also in the lists above (moved, its first-publication part, or pending_after_participating): counted once there.
+        "stayed_pending_after_participating": stayed,
     }
 
 

@@ -78,3 +78,43 @@ def test_agency_command_says_it(bundled_db):
 
     output = CliRunner().invoke(cli, ["--database", bundled_db.url, "agency", "Longboat Key Police Department"], catch_exceptions=False).output
     assert "    still on the pending list after its first participating listing: 2025-05-30 pm\n" in output
+
+
+def test_pipeline_names_them_apart_and_counts_nothing_otherwise(lists):
+    from g287.history.pipeline import pipeline
+
+    with lists.session() as session:
+        result = pipeline(session)
+    moved = {i["agency"]: i for i in result["moved"]}
+    assert labels(moved[SIGMA]["stayed_pending"]) == ["2025-05-05 pm", "2025-05-08 am"] and moved[SIGMA]["days_to_listed"] == 4
+    assert moved[TAU]["stayed_pending"] == [] and moved[UPSILON]["stayed_pending"] == [] and moved[UPSILON]["days_to_listed"] == 7
+    assert [(i["agency"], labels(i["stayed_pending"])) for i in result["pending_after_participating"]] == [(OMEGA, ["2025-05-05 pm"])]
+    assert [(i["agency"], labels(i["stayed_pending"])) for i in result["stayed_pending_after_participating"]] == [
+        (OMEGA, ["2025-05-05 pm"]), (SIGMA, ["2025-05-05 pm", "2025-05-08 am"])
+    ]
+    assert result["durations"]["to_listed"]["count"] == 3 and len(result["left_without_signing"]) == 1
+
+
+def test_on_ices_lists_the_pipeline_and_its_text_name_the_two(bundled_db):
+    import json
+
+    from click.testing import CliRunner
+
+    from g287.cli import cli
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["--database", bundled_db.url, "pipeline", *args], catch_exceptions=False).output
+
+    result = json.loads(run("--json"))
+    stayed = [(i["state"], i["agency"], i["model"], labels(i["stayed_pending"])) for i in result["stayed_pending_after_participating"]]
+    assert stayed == [("FL", "Longboat Key Police Department", "TFM", ["2025-05-30 pm"]), ("TN", "Robertson County Sheriff's Office", "WSO", ["2025-07-11 am"])]
+    censored = {i["agency"]: i for i in result["moved_pending_before_first_publication"]}
+    moved = {i["agency"]: i for i in result["moved"]}
+    assert labels(censored["Longboat Key Police Department"]["stayed_pending"]) == ["2025-05-30 pm"]
+    assert labels(moved["Robertson County Sheriff's Office"]["stayed_pending"]) == ["2025-07-11 am"]
+    assert sum(1 for part in ("moved", "moved_pending_before_first_publication", "pending_after_participating") for i in result[part] if i["stayed_pending"]) == 2
+    assert (
+        "2 agreements were still on the pending list after being listed as participating (each also counted above, its wait unchanged):\n"
+        "  FL Longboat Key Police Department TFM: first participating 2025-05-16 am; pending lists after it: 2025-05-30 pm\n"
+        "  TN Robertson County Sheriff's Office WSO: first participating 2025-07-09 am; pending lists after it: 2025-07-11 am\n"
+    ) in run()

@@ -20,3 +20,17 @@ def test_agency_api_and_page_name_the_pending_list_that_still_listed_it(site, bu
     assert [(r["published"], r["half"]) for r in life["stayed_pending"]] == [("2025-05-30", "pm")] and life["back_to_pending"] == []
     page = text_of(site.get(f"/agencies/{agency_id}").text).replace(" ,", ",")  # a link's closing space
     assert "Still on the pending list 2025-05-30 pm, after its first participating listing." in page
+
+
+def test_pipeline_api_and_pending_page_name_the_two(site, bundled_db):
+    answer = site.get("/api/v1/pipeline").json()
+    assert [(i["agency"], i["model"]) for i in answer["stayed_pending_after_participating"]] == [
+        ("Longboat Key Police Department", "TFM"), ("Robertson County Sheriff's Office", "WSO")
+    ]
+    robertson = next(i for i in answer["moved"] if i["agency"] == "Robertson County Sheriff's Office" and i["model"] == "WSO")
+    assert [(r["published"], r["half"]) for r in robertson["stayed_pending"]] == [("2025-07-11", "am")]
+    page = text_of(site.get("/pending").text)
+    assert "Still on the pending list after being listed as participating (2)" in page
+    assert "TN Robertson County Sheriff's Office WSO 2025-07-09 am 2025-07-11 am" in page
+    jem = text_of(site.get("/pending", params={"model": "JEM"}).text)
+    assert "Still on the pending list after being listed as participating (0) None." in jem

@@ -191,6 +191,11 @@ class Pipeline(BaseModel):
     pending_after_participating: list[dict[str, Any]] = Field(
         [], description="Listed as pending only when or after ICE listed them as participating (a list of the same day and half, or later): no wait, not in the durations"
     )
+    stayed_pending_after_participating: list[dict[str, Any]] = Field(
+        [],
+        description="Still listed by pending lists later (by date and half) than their first participating listing, without a break since a pending list before it or of its half-day, each in stayed_pending"
+        " (a stale pending entry, or a second agreement): also in the lists above, counted there; every item with a first_participating carries its stayed_pending",
+    )
 
 
 @router.get("/pipeline", response_model=Pipeline, summary="How long agreements wait on ICE's pending list, per model and state")

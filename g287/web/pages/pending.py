@@ -72,6 +72,7 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
             moved_pending_before_first_publication=for_model(flow["moved_pending_before_first_publication"], model),
             left_without_signing=for_model(flow["left_without_signing"], model),
             pending_after_participating=for_model(flow["pending_after_participating"], model),
+            stayed_pending_after_participating=for_model(flow["stayed_pending_after_participating"], model),
             still_pending=for_model(flow["still_pending"], model),
         )
         flow["spans"], flow["unobservable"] = observable_spans(durations.get("to_listed", {}).get("distribution", {}), window["days"])
