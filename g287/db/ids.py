@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 MAX_ID = 2**31 - 1  # ids are INTEGER columns, 32 bits in PostgreSQL: a larger number is no record, not an error
+_EXACT = re.compile(r"[1-9][0-9]{0,9}")  # an id as written in a URL: ASCII digits, no sign, no leading zero
 
 
-def record_id(text: str) -> int | None:
-    """The id `text` writes, in ASCII digits ("²" passes str.isdigit) from 1 to MAX_ID; None for anything else."""
+def record_id(text: str, *, exact: bool = False) -> int | None:
+    """The id `text` writes, in ASCII digits ("²" passes str.isdigit) from 1 to MAX_ID; None for anything else.
+
+    `exact` (a URL's path): the id only as the registry writes it, with nothing around it and no leading zero, so
+    that `/agencies/01`, `/agencies/%201` or `/agencies/1.0` is no agency's address (a command line forgives the
+    spaces and zeros a person types)."""
+    if exact:
+        value = int(text) if _EXACT.fullmatch(text) else 0
+        return value if 1 <= value <= MAX_ID else None
     text = text.strip()
     if not (text.isascii() and text.isdigit()):
         return None

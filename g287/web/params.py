@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from g287.catalog import MODEL_CODES
+from g287.db.ids import MAX_ID, record_id
 from g287.days import DAY_RANGE_PROBLEM, in_day_range
 from g287.errors import G287Error
 from g287.sources.rules import states, usps_code
@@ -89,6 +90,20 @@ ModelCode = Annotated[
     BeforeValidator(_model_code),
     WithJsonSchema({"type": "string", "pattern": MODEL_PATTERN, "description": "A model's code, in any case (jem is JEM): JEM, TFM or WSO"}),
 ]
+
+
+def _record_id(value: Any) -> Any:
+    # Pydantic's int reads "1.0", " 1", "01", "+1" and "1_0" as 1: each would be a second address of record 1.
+    number = record_id(value, exact=True) if isinstance(value, str) else None
+    if number is None:
+        raise PydanticCustomError("record_id", "{problem}", {"problem": f"{value!r}: not a record's id (a whole number from 1 to {MAX_ID}, in digits)"})
+    return number
+
+
+# A record's id in a URL (an agency's, a publication's, a nominee's...): exactly as the registry writes it, from 1 to
+# MAX_ID (g287.db.ids), for every path and query parameter that names a record on the pages and the APIs; any other
+# text is refused as an invalid parameter naming it, as a word or a number out of range always was.
+IdParameter = Annotated[int, BeforeValidator(_record_id), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID})]
 
 
 def page_limit(default: int, most: int) -> Any:

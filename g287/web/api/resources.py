@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from g287 import __version__
-from g287.db.ids import MAX_ID
 from g287.db.models.registry import Agreement as AgreementRow, Publication as PublicationRow
 from g287.errors import NotFound
 from g287.documents.queries import documents_of_agency
@@ -31,7 +30,7 @@ from g287.sources.rules import states
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, IdParameter, ModelCode, StateCode, described, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -129,7 +128,7 @@ def agreements(request: Request, p: ListParameters = Depends()):
 )
 def agreement(
     request: Request,
-    agreement_id: int = Path(ge=1, le=MAX_ID, description="The agreement's id (database id)"),
+    agreement_id: Annotated[IdParameter, Path(description="The agreement's id (database id)")],
     as_of: Optional[Day] = described(AS_OF_DESCRIPTION),
 ):
     with site_of(request).read() as session:
@@ -166,7 +165,7 @@ def agencies(request: Request, p: ListParameters = Depends()):
     summary="An agency: its names and identity merges, its agreements with their history, and every listing",
     responses={308: {"description": "The agency was absorbed by an identity merge: the answer is the agency it joined"}},
 )
-def agency(request: Request, agency_id: int = Path(ge=1, le=MAX_ID, description="The agency's id (database id)")):
+def agency(request: Request, agency_id: Annotated[IdParameter, Path(description="The agency's id (database id)")]):
     with site_of(request).read() as session:
         live = live_agency(session, agency_id)
         if live.id != agency_id:
@@ -212,7 +211,7 @@ def publications(
 
 
 @router.get("/publications/{publication_id}", response_model=schemas.PublicationDetail, summary="A publication and its figures")
-def publication(request: Request, publication_id: int = Path(ge=1, le=MAX_ID, description="The publication's id (database id)")):
+def publication(request: Request, publication_id: Annotated[IdParameter, Path(description="The publication's id (database id)")]):
     with site_of(request).read() as session:
         found = _publication(session, publication_id)
         result = asdict(PublicationInfo.of(found))
@@ -226,7 +225,7 @@ def publication(request: Request, publication_id: int = Path(ge=1, le=MAX_ID, de
 @router.get("/quality", response_model=schemas.QualityRegister, summary="The data-quality register")
 def quality_register(
     request: Request,
-    publication: Optional[int] = Query(None, ge=1, le=MAX_ID, description="Publication id (default: every publication)"),
+    publication: Optional[IdParameter] = Query(None, description="Publication id (default: every publication)"),
     category: Optional[schemas.QualityCategory] = Query(None, description="Only entries of this category"),
     limit: int = page_limit(500, 5000),
     offset: int = page_offset("by publication, in publication order, then by row"),

@@ -5,12 +5,11 @@ names and the identity merges that joined them, with their reasons."""
 from __future__ import annotations
 
 import re
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
-from g287.db.ids import MAX_ID
 from g287.documents.queries import documents_of_agency
 from g287.errors import NotFound
 from g287.geo.store import county_of_agency
@@ -22,7 +21,7 @@ from g287.web.api.resources import COUNTY_PATTERN
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, selected_date, state_choices
 from g287.web.render import render
-from g287.web.params import Day, StateCode
+from g287.web.params import Day, IdParameter, StateCode
 from g287.wording import counted
 
 router = APIRouter()
@@ -73,7 +72,7 @@ def agency_list(
 
 
 @router.get("/agencies/{agency_id}")
-def agency_page(request: Request, agency_id: int = Path(ge=1, le=MAX_ID)):
+def agency_page(request: Request, agency_id: Annotated[IdParameter, Path()]):
     with site_of(request).read() as session:
         live = live_agency(session, agency_id)
         if live.id != agency_id:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
-from g287.db.ids import MAX_ID
 from g287.db.models.registry import Publication
 from g287.errors import NotFound
 from g287.registry import figures, quality
@@ -15,6 +15,7 @@ from g287.registry.bundled import bundled_files
 from g287.registry.publications import in_force, list_publications
 from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
+from g287.web.params import IdParameter
 from g287.web.render import render
 
 router = APIRouter()
@@ -50,7 +51,7 @@ def data_page(request: Request):
 
 
 @router.get("/publications/{publication_id}")
-def publication_page(request: Request, publication_id: int = Path(ge=1, le=MAX_ID)):
+def publication_page(request: Request, publication_id: Annotated[IdParameter, Path()]):
     with site_of(request).read() as session:
         publication = session.get(Publication, publication_id)
         if publication is None:

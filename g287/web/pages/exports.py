@@ -33,7 +33,7 @@ from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
 from g287.web.app import site_of
 from g287.web.http import not_modified
-from g287.web.params import Day, ModelCode, StateCode
+from g287.web.params import Day, IdParameter, ModelCode, StateCode
 
 router = APIRouter(prefix="/exports")
 
@@ -72,7 +72,7 @@ def _name(p: ListParameters, window: Window, total: int, publication: Optional[i
     return "-".join(parts) + suffix
 
 
-PUBLICATION = Query(None, ge=1, le=2**31 - 1, description="A publication id instead of a date: the lists as that publication left them")
+PUBLICATION = Query(None, description="A publication id instead of a date: the lists as that publication left them")
 
 
 def _chosen_publication(session, p: ListParameters, publication_id: int) -> Publication:
@@ -107,7 +107,7 @@ def _agreement_records(request: Request, p: ListParameters, publication: Optiona
 
 
 @router.get("/agreements.csv")
-def agreements_csv(request: Request, p: ListParameters = Depends(), publication: Optional[int] = PUBLICATION):
+def agreements_csv(request: Request, p: ListParameters = Depends(), publication: Optional[IdParameter] = PUBLICATION):
     window = Window(request, p)
     force, total, items = _agreement_records(request, p, publication, window)
     return Response(
@@ -120,7 +120,7 @@ def agreements_csv(request: Request, p: ListParameters = Depends(), publication:
 
 
 @router.get("/agreements.json")
-def agreements_json(request: Request, p: ListParameters = Depends(), publication: Optional[int] = PUBLICATION):
+def agreements_json(request: Request, p: ListParameters = Depends(), publication: Optional[IdParameter] = PUBLICATION):
     window = Window(request, p)
     force, total, items = _agreement_records(request, p, publication, window)
     document = tables.to_json(force, items, dict(_filter_values(p), publication=publication), total=total, limit=window.limit, offset=window.offset)
@@ -131,7 +131,7 @@ def agreements_json(request: Request, p: ListParameters = Depends(), publication
 def agreements_xlsx(
     request: Request,
     p: ListParameters = Depends(),
-    publication: Optional[int] = PUBLICATION,
+    publication: Optional[IdParameter] = PUBLICATION,
 ):
     """The rows of ICE's list in force (participating, or pending with status=pending), in ICE's columns."""
     if p.status not in ("participating", "pending"):

@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from g287 import audit
 from g287.access import Actor
 from g287.db import dialect
-from g287.db.ids import MAX_ID, record_id
+from g287.db.ids import record_id
 from g287.db.models.program import User
 from g287.errors import AccessDenied, Busy, G287Error, NotFound
 from g287.program import auth
@@ -37,6 +37,7 @@ from g287.program.storage import UploadRejected
 from g287.program.validation import Conflict, InvalidInput
 from g287.web.app import API_PREFIX, site_of
 from g287.web.pages.exports import attachment
+from g287.web.params import IdParameter
 from g287.web.render import render
 
 SESSION_COOKIE = "g287_session"
@@ -44,8 +45,8 @@ SEED_COOKIE = "g287_csrf_seed"  # the random value anonymous visitors' CSRF toke
 PRIVATE = "private, no-store"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's id")]
-FilterId = Annotated[Optional[int], Query(ge=1, le=MAX_ID)]
+RecordId = Annotated[IdParameter, Path(description="A record's id")]
+FilterId = Annotated[Optional[IdParameter], Query()]
 ROLE_LABELS = {"public": "Public", "agency_user": "Agency user", "program_officer": "Program officer", "administrator": "Administrator"}
 
 
