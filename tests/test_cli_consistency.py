@@ -91,7 +91,7 @@ def world(tmp_path_factory):
 
 # A. A value click refuses is bad input like any other: one line naming the option, status 1, nothing changed.
 REFUSED_VALUES = {
-    "a score that is not a number": (["program", "exam", "3", "--score", "yes"], "--score: 'yes' is not a valid float"),
+    "a score that is not a number": (["program", "exam", "3", "--score", "yes"], "--score: 'yes' is not a percentage from 0 to 100"),
     "a result not among the choices": (["program", "background", "5", "--result", "maybe", "--on", "2025-01-01"], "--result: 'maybe'"),
     "a map written to a folder": (["map", "--level", "state", "-o", "/"], "--output: "),
     "a fact sheet written to a folder": (["factsheet", "-o", "{folder}"], "--output: "),

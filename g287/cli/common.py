@@ -21,6 +21,7 @@ from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.db.ids import MAX_ID, record_id
 from g287.documents.display import MISLEADING_IN_A_TERMINAL
 from g287.errors import G287Error, NotFound
+from g287.program.validation import number_in
 
 
 def _width(stream) -> int:
@@ -152,6 +153,25 @@ class RecordIdType(click.ParamType):
 
 
 RECORD_ID = RecordIdType()
+
+
+class NumberType(click.ParamType):
+    """A number in a range, read as the program's forms read it (g287.program.validation.number_in: digits with an
+    optional decimal part): click's float takes "7_0" for 70 and "1e1" for 10."""
+
+    name = "number"
+
+    def __init__(self, low: float, high: float, problem: str) -> None:
+        self.low, self.high, self.problem = low, high, problem
+
+    def convert(self, value, param, ctx):
+        number = number_in(value, self.low, self.high)
+        if number is None:
+            self.fail(f"{value!r} is not {self.problem}", param, ctx)
+        return number
+
+
+PERCENT = NumberType(0, 100, "a percentage from 0 to 100")
 
 
 class ModelType(click.ParamType):

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from g287 import days
 from g287.access import Actor
-from g287.cli.common import MODEL, RECORD_ID, GivenPath, console, database_option, json_option, parse_date, print_json, require_record, state
+from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, console, database_option, json_option, parse_date, print_json, require_record, state
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.errors import G287Error
 from g287.files import write_atomically
@@ -278,7 +278,7 @@ def enrol_command(nominee_id, enrolled_on):
 
 @program.command("exam")
 @click.argument("nominee_id", type=RECORD_ID)
-@click.option("--score", required=True, type=float, help="Percent.")
+@click.option("--score", required=True, type=PERCENT, help="Percent, 0 to 100.")
 @click.option("--on", "taken_on", metavar="YYYY-MM-DD", help="Default: today.")
 @click.option("--exam", metavar="NAME", help="Which examination, when the course has several.")
 @database_option

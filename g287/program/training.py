@@ -151,13 +151,9 @@ def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken
     elif exam not in course.exam_names:
         check.fail("exam", f"{exam!r} is not an examination of this course: {', '.join(course.exam_names)}")
     day = check.date("taken_on", taken_on, not_after=today or days.today())
-    try:
-        # A yes or no is no score: float(True) would record 1 percent, a failure that may disqualify for good.
-        value = None if isinstance(score, bool) else float(score)
-    except (TypeError, ValueError):
-        value = None
-    if value is None or not 0 <= value <= 100:
-        check.fail("score", "a percentage from 0 to 100")
+    # Read strictly: "7_0" is no 70, "1e1" no 10, and a yes or no no score (True would record 1 percent, a failure
+    # that may disqualify for good).
+    value = check.number("score", score, 0, 100, "a percentage from 0 to 100")
     check.done()
     previous = _attempts(session, enrolment)
     if day < enrolment.enrolled_on or (previous and day < previous[-1].taken_on):

@@ -29,6 +29,27 @@ UNSTORABLE_PROBLEM = "contains characters that cannot be stored"
 INVISIBLE = ("Zs", "Zl", "Zp", "Cf")
 
 
+# A number as a form's number field sends it: ASCII digits with an optional decimal part. float() and int() read
+# more ("7_0" is 70, "1e1" is 10, " 70 ", "inf", "٧٠"), which would record a value nobody typed.
+DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+WHOLE = re.compile(r"[0-9]+")
+
+
+def number_in(value: Any, low: float, high: float, *, whole: bool = False) -> float | int | None:
+    """`value` as a number from `low` to `high` (an int when `whole`), or None for anything else. Text is read
+    strictly (DECIMAL, or WHOLE); a number already typed as one (JSON, the command line) is taken as it is, a bool
+    never (True would be 1)."""
+    if isinstance(value, str):
+        if not (WHOLE if whole else DECIMAL).fullmatch(value):
+            return None
+        value = int(value) if whole else float(value)
+    elif isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+        return None
+    if not low <= value <= high:  # NaN is in no range
+        return None
+    return value if whole else float(value)
+
+
 class InvalidInput(G287Error):
     """One or more fields are invalid; `fields` maps each field name to its problem."""
 
@@ -169,6 +190,12 @@ class Checker:
             return False
         self.fail(name, "expected yes or no")
         return None
+
+    def number(self, name: str, value: Any, low: float, high: float, problem: str, *, whole: bool = False) -> float | int | None:
+        number = number_in(value, low, high, whole=whole)
+        if number is None:
+            self.fail(name, problem)
+        return number
 
     def done(self) -> None:
         if self.problems:

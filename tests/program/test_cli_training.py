@@ -76,3 +76,10 @@ def test_a_nominees_facts_are_corrected_from_the_command_line(g287):
     assert "is not a U.S. citizen" in corrected["eligibility"]["reasons"]
     (event,) = json.loads(g287("audit", "--json", "--action", "nominee.update").stdout)
     assert event["after"]["namesake_of"] == [first["id"]]
+
+
+def test_a_score_is_read_strictly(g287, deferred_writes):
+    """click's float took "7_0" for 70 and "1e1" for 10."""
+    for score in ("7_0", "1e1", "abc", "150"):
+        refused = g287("program", "exam", "1", "--score", score, ok=False)
+        assert refused.returncode == 1 and refused.stderr == f"g287: error: --score: {score!r} is not a percentage from 0 to 100\n", refused.stderr

@@ -9,7 +9,7 @@ GET /api/v1/program/session in the X-CSRF-Token header. Errors: `{"error": {"sta
 from __future__ import annotations
 
 import json
-from typing import Callable, Literal, Optional, TypeVar
+from typing import Annotated, Callable, Literal, Optional, TypeVar
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from g287.web.program import schemas
 from g287.web.program.core import UNKNOWN_FIELD, FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, issue_seed, set_session_cookie
 from g287.web.program.moas import refuse_oversized_upload
 from g287.web.program.public import registry_figures
-from g287.web.params import Day, ModelCode
+from g287.web.params import Day, ModelCode, whole_number
 
 PREFIX = f"{API_PREFIX}/program"
 router = APIRouter(prefix=PREFIX, tags=["program workflow"], route_class=PrivateRoute, responses=schemas.ERRORS)
@@ -357,7 +357,7 @@ def summary(request: Request, as_of: Optional[Day] = None, agency_id: FilterId =
 
 
 @router.get("/due", response_model=list[schemas.DueItem], summary="What is due: refreshers, expiries, remediation, background results, enrolments, certifications")
-def due(request: Request, as_of: Optional[Day] = None, within_days: int = Query(60, ge=0, le=training.MAX_WITHIN_DAYS), agency_id: FilterId = None):
+def due(request: Request, as_of: Optional[Day] = None, within_days: Annotated[whole_number(0, training.MAX_WITHIN_DAYS), Query()] = 60, agency_id: FilterId = None):
     return read(request, lambda s, a: training.due(s, a, as_of=as_of, within_days=within_days, agency_id=agency_id))
 
 
@@ -370,7 +370,7 @@ def audit(
     object_id: Optional[str] = Query(None, max_length=50),
     since: Optional[Day] = None,
     until: Optional[Day] = None,
-    limit: int = Query(200, ge=1, le=10000),
+    limit: Annotated[whole_number(1, 10000), Query()] = 200,
 ):
     wanted = AuditFilter(actor=actor, action=action, object_type=object_type, object_id=object_id, since=since, until=until, limit=limit)
     return read(request, lambda s, a: audit_log.read_events(s, a, wanted))

@@ -3,7 +3,7 @@ log with its filters (program officers and administrators)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Query, Request
 
@@ -17,7 +17,7 @@ from g287.program.courses import course_catalog
 from g287.program.validation import InvalidInput
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, caller_of, page, problem_of
-from g287.web.params import Day, ModelCode
+from g287.web.params import Day, ModelCode, whole_number
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -28,7 +28,7 @@ def training_page(
     agency_id: FilterId = None,
     model: Optional[ModelCode] = None,
     as_of: Optional[Day] = None,
-    within_days: int = Query(60, ge=0, le=training.MAX_WITHIN_DAYS),
+    within_days: Annotated[whole_number(0, training.MAX_WITHIN_DAYS), Query()] = 60,
 ):
     caller = caller_of(request)
     if not caller.signed_in:
@@ -69,7 +69,7 @@ def audit_page(
     object_id: Optional[str] = Query(None, max_length=50),
     since: Optional[Day] = None,
     until: Optional[Day] = None,
-    limit: int = Query(200, ge=1, le=10000),
+    limit: Annotated[whole_number(1, 10000), Query()] = 200,
 ):
     wanted = AuditFilter(actor=actor or None, action=action or None, object_type=object_type or None, object_id=object_id or None, since=since, until=until, limit=limit)
     try:

@@ -120,3 +120,46 @@ def test_a_name_with_a_bidirectional_override_is_refused_through_the_api_and_the
     assert response.status_code == 422 and problem in response.text
     with db.session() as session:
         assert [n["full_name"] for n in nominees.list_nominees(session, OFFICER)] == ["Tess Trainee"]
+
+
+@pytest.mark.parametrize("score", ["7_0", "1e1", "70 ", "+70", "inf", "nan", "\u0667\u0660", "0x46", "", "100.5"])
+def test_a_score_the_form_sends_is_read_strictly(site, score):
+    """float() read "7_0" as 70 and "1e1" as 10 (a browser's number field sends neither): refused beside the field,
+    as any other score that is not a percentage, and nothing recorded."""
+    db, _, trainee, clients = site
+    officer = clients["officer"]
+    page = f"/program/nominees/{trainee}"
+    form = {"score": score, "taken_on": TODAY.isoformat(), "csrf_token": csrf_of(officer.get(page).text)}
+    response = officer.post(f"/program/nominees/{trainee}/exams", data=form, follow_redirects=False)
+    assert response.status_code == 422 and "a percentage from 0 to 100" in response.text, (score, response.status_code)
+    assert exams_of(db, trainee) == []
+
+
+@pytest.mark.parametrize("score, recorded", [("70", 70.0), ("70.5", 70.5), ("0.5", 0.5), ("100", 100.0)])
+def test_a_score_as_a_number_field_sends_it_is_recorded(site, score, recorded):
+    db, _, trainee, clients = site
+    officer = clients["officer"]
+    form = {"score": score, "taken_on": TODAY.isoformat(), "csrf_token": csrf_of(officer.get(f"/program/nominees/{trainee}").text)}
+    assert officer.post(f"/program/nominees/{trainee}/exams", data=form, follow_redirects=False).status_code == 303
+    assert [e["score"] for e in exams_of(db, trainee)] == [recorded]
+
+
+def test_the_program_whole_numbers_are_read_strictly(site):
+    """`within_days` (training page and API) and `limit` (audit page and API) took "6_0", "60.0" and " 60" for 60."""
+    _, _, _, clients = site
+    officer = clients["officer"]
+    for path, name, good in (("/program/training", "within_days", "60"), ("/api/v1/program/due", "within_days", "60"), ("/program/audit", "limit", "10"), ("/api/v1/program/audit", "limit", "10")):
+        assert officer.get(path, params={name: good}).status_code == 200, path
+        for value in ("6_0", "60.0", " 60", "1e1", "+10"):
+            response = officer.get(path, params={name: value})
+            assert response.status_code == 422 and name in response.text, (path, value, response.status_code)
+
+
+def test_number_in():
+    from g287.program.validation import number_in
+
+    assert [number_in(t, 0, 100) for t in ("70", "70.25", ".5", "0", "100")] == [70.0, 70.25, 0.5, 0.0, 100.0]
+    assert [number_in(t, 0, 100) for t in ("7_0", "1e1", " 70", "70.", "-0", "nan", "inf", "\u0667", "", "101", True, None, float("nan"))] == [None] * 13
+    assert number_in(90, 0, 100) == 90.0 and number_in(90.5, 0, 100) == 90.5  # a JSON number, a click option
+    assert [number_in(t, 0, 10, whole=True) for t in ("7", "10", "07")] == [7, 10, 7]
+    assert [number_in(t, 0, 10, whole=True) for t in ("7.0", "1_0", "11", 7.0, True)] == [None] * 5
