@@ -333,18 +333,31 @@ def due_command(within_days, as_of, as_json):
     print_json(items) if as_json else table(items, ["due_on", "overdue", "kind", "agency", "model", "full_name", "explanation"])
 
 
+def titles_of(sources) -> dict[str, str]:
+    """The sources' titles by key, each once, in the order cited (the catalog's sources: g287.catalog)."""
+    return {source.key: source.title for source in sources}
+
+
+def sources_line(cited: dict[str, str]) -> str:
+    """The line that ends `program rules` and `program courses`: what each source key printed stands for."""
+    return "Sources: " + "; ".join(f"[{key}] {title}" for key, title in cited.items())
+
+
 @program.command("rules")
 @click.argument("model", required=False, type=MODEL)
 @json_option
 def rules_command(model, as_json):
-    """The qualification rules per model, each with its sources."""
+    """The qualification rules per model, each with its sources (their titles at the end)."""
+    chosen = [(code, r) for code, rules in rule_catalog().items() if model in (None, code) for r in rules]
     items = [
-        {"model": code, "rule": r.id, "requirement": r.requirement, "check": r.check, "sources": ", ".join(s.key for s in r.sources)}
-        for code, rules in rule_catalog().items()
-        if model in (None, code)
-        for r in rules
+        {"model": code, "rule": r.id, "requirement": r.requirement, "check": r.check, "sources": ", ".join(s.key for s in r.sources), "source_titles": titles_of(r.sources)}
+        for code, r in chosen
     ]
-    print_json(items) if as_json else table(items, ["model", "rule", "requirement", "check", "sources"])
+    if as_json:
+        print_json(items)
+        return
+    table(items, ["model", "rule", "requirement", "check", "sources"])
+    click.echo(sources_line(titles_of(s for _, r in chosen for s in r.sources)))
 
 
 @program.command("courses")
@@ -354,13 +367,14 @@ def courses_command(as_json):
     catalog = course_catalog()
     items = [c.as_dict() for c in catalog.courses.values()]
     if as_json:
-        print_json({"examination": catalog.policy.statement.as_dict(), "courses": items})
+        facts = [*(f for c in catalog.courses.values() for f in (c.hours, c.delivery, c.cost, c.exams, c.certification, c.refresher, *c.topics)), catalog.policy.statement]  # as the text cites them
+        print_json({"examination": catalog.policy.statement.as_dict(), "courses": items, "sources": titles_of(s for f in facts for s in f.sources)})
         return
     cited = {}
 
     def cite(fact) -> str:
         """The fact as the documents state it: "(unconfirmed)" where its sources do not confirm it, then their keys."""
-        cited.update((s.key, s.title) for s in fact.sources)
+        cited.update(titles_of(fact.sources))
         return f"{fact.text}{'' if fact.confirmed else ' (unconfirmed)'} [{', '.join(s.key for s in fact.sources)}]"
 
     for course in catalog.courses.values():
@@ -369,7 +383,7 @@ def courses_command(as_json):
             click.echo(f"  {label}: {cite(fact)}")
         click.echo("  topics: " + "; ".join(cite(t) for t in course.topics))
     click.echo(f"Examinations: {cite(catalog.policy.statement)}")
-    click.echo("Sources: " + "; ".join(f"[{key}] {title}" for key, title in cited.items()))
+    click.echo(sources_line(cited))
 
 
 @program.command("lists")

@@ -97,3 +97,23 @@ def test_program_courses_marks_and_cites_every_fact_it_prints(tmp_path):
     assert sum(line.startswith("  cost: ") and line.endswith("[CS, MOA]") for line in lines) == 3
     sources = next(line for line in lines if line.startswith("Sources: "))
     assert all(f"[{source.key}] {source.title}" in sources for source in (catalog().sources["Explorer"], catalog().sources["DHS-TFM"]))
+
+
+def test_program_rules_names_the_sources_its_keys_stand_for(tmp_path):
+    """`g287 program rules` printed source keys (CS, MOA) with no line saying what they are, as `program courses`
+    does; its --json carries each rule's sources' titles, and the JSON of `courses` its sources' titles."""
+    import json
+
+    from g287.program.rules import rule_catalog
+    from tests.in_process import run_g287
+
+    status, out, err = run_g287(str(tmp_path / "g287.sqlite"), "program", "rules", "TFM")
+    assert status == 0, err
+    cited = {s.key: s.title for r in rule_catalog()["TFM"] for s in r.sources}
+    assert out.splitlines()[-1] == "Sources: " + "; ".join(f"[{key}] {title}" for key, title in cited.items())
+    status, out, err = run_g287(str(tmp_path / "g287.sqlite"), "program", "rules", "--json")
+    rules = json.loads(out)
+    assert status == 0 and rules[0]["sources"] == ", ".join(rules[0]["source_titles"])
+    assert all(item["source_titles"] == {key: catalog().sources[key].title for key in item["sources"].split(", ")} for item in rules)
+    status, out, err = run_g287(str(tmp_path / "g287.sqlite"), "program", "courses", "--json")
+    assert status == 0 and json.loads(out)["sources"]["DHS-TFM"] == catalog().sources["DHS-TFM"].title
