@@ -478,7 +478,7 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
     # "link\xa0|\xa0addendum"), as for every other column, a wrapper left out.
     shown = "" if is_blank(value) else as_shown(value)
     text = clean_text(shown)[0]
-    raw = without_wrappers(shown)[0] if names_a_wrapper(shown) else shown
+    raw = without_wrappers(shown)[0]  # the text itself when it names no wrapper
     key = value_key(text)
     if not text:
         status = "link" if link else "none"
