@@ -18,6 +18,7 @@ from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.program import agencies, applications, moas, nominees, publish, training, views
 from g287.program.courses import course_catalog
+from g287.program.documents import Citations
 from g287.program.rules import rule_catalog
 from g287.registry import figures as registry_figures
 from g287.registry.figures import AGENCY_TYPES
@@ -370,20 +371,15 @@ def courses_command(as_json):
         facts = [*(f for c in catalog.courses.values() for f in (c.hours, c.delivery, c.cost, c.exams, c.certification, c.refresher, *c.topics)), catalog.policy.statement]  # as the text cites them
         print_json({"examination": catalog.policy.statement.as_dict(), "courses": items, "sources": titles_of(s for f in facts for s in f.sources)})
         return
-    cited = {}
-
-    def cite(fact) -> str:
-        """The fact as the documents state it: "(unconfirmed)" where its sources do not confirm it, then their keys."""
-        cited.update(titles_of(fact.sources))
-        return f"{fact.text}{'' if fact.confirmed else ' (unconfirmed)'} [{', '.join(s.key for s in fact.sources)}]"
-
+    citations = Citations()  # facts stated as the letters and drafts state them: "(unconfirmed)" where so, then keys
+    cite = citations.cite
     for course in catalog.courses.values():
         click.echo(f"{course.model}: {course.title}")
         for label, fact in (("length", course.hours), ("delivery", course.delivery), ("cost", course.cost), ("examinations", course.exams), ("certification", course.certification), ("refresher", course.refresher)):
             click.echo(f"  {label}: {cite(fact)}")
         click.echo("  topics: " + "; ".join(cite(t) for t in course.topics))
     click.echo(f"Examinations: {cite(catalog.policy.statement)}")
-    click.echo(sources_line(cited))
+    click.echo(sources_line(titles_of(citations.cited())))
 
 
 @program.command("lists")
