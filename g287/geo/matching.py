@@ -156,7 +156,7 @@ def _state_name(usps: str) -> str:
 @cache
 def match_county(usps: str | None, text: str) -> Match:
     """What a COUNTY text means in a state. Pure: depends only on the reference data and rules."""
-    if key_of(text) in rules().no_county or not key_of(text):
+    if names_no_county(text):
         return Match(NO_COUNTY, None, "a text that stands for no single county")
     if usps is None:
         return Match(STATE_UNKNOWN, None, "the listing's state is unknown, so the county cannot be looked up")
@@ -226,7 +226,10 @@ def names_no_county(text: str | None) -> bool:
     """Whether a COUNTY cell places its listing in no county by its own account: empty, or a text that stands for
     no single county ("Statewide"). Such a listing is counted with those ICE gives no county for, never as a county
     that could not be matched."""
-    return text is None or match_county(None, text).status == NO_COUNTY
+    if text is None:
+        return True
+    key = key_of(text)
+    return not key or key in rules().no_county
 
 
 _NAMED_COUNTY = re.compile(r"^(?P<name>.+?)\s+(County|Parish|Borough)\b", re.I)
