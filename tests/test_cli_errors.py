@@ -1,13 +1,17 @@
 """The command line never shows a traceback: one line naming the problem, and exit status 1."""
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
+from g287.cli.common import console
 from tests.conftest import ICE, ICE_CSV
+from tests.in_process import run_g287
 
 CASES = {
     "unwritable output file": (["factsheet", "-o", "/nonexistent-folder/f.pdf"], "/nonexistent-folder/f.pdf"),
@@ -109,3 +113,31 @@ def test_names_in_brackets_are_printed_as_published(tmp_path):
     shown = g287("agreements", "--state", "AL")
     assert "[bold]Colbert County Sheriff's Office [ICE]" in shown and "Elmore [/x] Sheriff's Office" in shown
     assert "Elmore [/x] Sheriff's Office (AL)" in g287("agency", "Elmore [/x]")
+
+
+def test_control_characters_from_a_workbook_never_reach_the_terminal(tmp_path, monkeypatch):
+    """A workbook writes ESC as _x001B_: its raw value, kept exactly in the register, was printed raw by the text
+    output (`g287 quality` drew "\\x1b]0;...\\x07", which sets a terminal's title, and "\\x1b[31m" colours), as was a
+    file's name in an error line. Printed text has each such character as "?"; --json keeps it, escaped."""
+    source = ICE / "pending" / "pendingAgencies05152025am.xlsx"
+    path = tmp_path / "pendingAgencies05012025am.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as crafted:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                assert b"Sheriff" in data
+                data = data.replace(b"Sheriff", b"Sher_x001B_]0;TITLE_x0007_iff_x001B_[31m_x009B_2J", 1)
+            crafted.writestr(info, data)
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setattr(console, "width", 400)  # no cell folded: the raw value is on one line
+    assert run_g287(database, "ingest", str(path))[0] == 0
+    status, shown, _ = run_g287(database, "quality", "--category", "repaired")
+    assert status == 0 and "Sher?]0;TITLE?iff?[31m?2J" in shown
+    assert not any(character in shown for character in "\x1b\x07\x9b")
+    status, exact, _ = run_g287(database, "quality", "--category", "repaired", "--json")
+    assert status == 0 and any(entry["raw_value"] and "Sher\x1b]0;TITLE\x07iff\x1b[31m\x9b2J" in entry["raw_value"] for entry in json.loads(exact))
+    # a file's name in the one-line error
+    named = tmp_path / "participatingAgencies05012025am\x1b[2J.xlsx"
+    named.write_bytes(b"not a workbook")
+    status, _, error = run_g287(database, "ingest", str(named))
+    assert status == 1 and "participatingAgencies05012025am?[2J.xlsx" in error and "\x1b" not in error

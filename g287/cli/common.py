@@ -20,6 +20,7 @@ from g287.db.engine import Database, open_database, safe_database_url
 from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.db.ids import MAX_ID, record_id
 from g287.documents.display import MISLEADING_IN_A_TERMINAL
+from g287.xmlchars import NOT_IN_XML
 from g287.errors import G287Error, NotFound
 from g287.program.validation import number_in
 
@@ -41,9 +42,35 @@ def _width(stream) -> int:
     return columns if on_a_terminal else max(columns, 100)
 
 
+# What a terminal acts on instead of showing it: the C0 controls (ESC begins an escape sequence: colours, a window
+# title, the clipboard), DEL and the C1 controls (U+009B is CSI), and what makes a text read as another (the
+# bidirectional controls). A raw value in the quality register, a file's name or a county text as published may hold
+# any of them (a workbook writes ESC as _x001B_): every line printed for reading has each replaced by "?". Tab and
+# line break are kept: they only lay text out. The JSON output keeps every value exactly (print_json escapes them).
+_NOT_FOR_A_TERMINAL = re.compile(f"{NOT_IN_XML.pattern}|[\r{MISLEADING_IN_A_TERMINAL}]")
+
+
+def for_terminal(text) -> str:
+    """`text` (any value, as str) fit to print: each character a terminal would act on replaced by "?"."""
+    return _NOT_FOR_A_TERMINAL.sub("?", "" if text is None else str(text))
+
+
+def echo(message="", err: bool = False) -> None:
+    """One line (or more) of output, fit for a terminal (see for_terminal)."""
+    click.echo(for_terminal(message), err=err)
+
+
+class _TerminalConsole(Console):
+    """rich's console, every text it is given made fit for a terminal first (rich itself removes only a few
+    controls, and passes ESC on)."""
+
+    def render_str(self, text: str, **kwargs):
+        return super().render_str(for_terminal(text), **kwargs)
+
+
 # Text from publications and users is printed as it is: "[/x]" or "[bold]" in a name is no formatting code.
-console = Console(width=_width(sys.stdout), highlight=False, markup=False)
-err_console = Console(stderr=True, width=_width(sys.stderr), highlight=False, markup=False)
+console = _TerminalConsole(width=_width(sys.stdout), highlight=False, markup=False)
+err_console = _TerminalConsole(stderr=True, width=_width(sys.stderr), highlight=False, markup=False)
 
 
 class Context:
@@ -293,7 +320,7 @@ def run_cli(group: click.Group) -> None:
         if isinstance(error, click.MissingParameter):
             error.show()
             sys.exit(error.exit_code)
-        click.echo(f"g287: error: {_parameter_name(error)}: {_problem(error.message)}", err=True)
+        echo(f"g287: error: {_parameter_name(error)}: {_problem(error.message)}", err=True)
         sys.exit(1)
     except click.UsageError as error:
         if error.ctx is None:  # click raises "Option '--as-of' requires an argument." without the command's context
@@ -306,20 +333,20 @@ def run_cli(group: click.Group) -> None:
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except G287Error as error:
-        click.echo(f"g287: error: {error}", err=True)
+        echo(f"g287: error: {error}", err=True)
         sys.exit(1)
     except (Interrupted, KeyboardInterrupt) as interruption:
         # after the terminal's "^C" echo, a line of its own; each file or document is its own transaction
         start = "\n" if sys.stderr.isatty() else ""
         said = str(interruption) if isinstance(interruption, Interrupted) and interruption.args else ""
-        click.echo(f"{start}g287: error: {said or 'interrupted; the change in progress was rolled back (those finished before it are kept)'}", err=True)
+        echo(f"{start}g287: error: {said or 'interrupted; the change in progress was rolled back (those finished before it are kept)'}", err=True)
         sys.exit(130)
     except SQLAlchemyError as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         where = f" {_opened[-1]}" if _opened and _opened[-1] else ""
-        click.echo(f"g287: error: database{where}: {detail}", err=True)
+        echo(f"g287: error: database{where}: {detail}", err=True)
         sys.exit(1)
     except OSError as error:  # a file that cannot be written or read: name it, in one line
         where = f" {error.filename}" if error.filename else ""
-        click.echo(f"g287: error:{where}: {error.strerror or error}", err=True)
+        echo(f"g287: error:{where}: {error.strerror or error}", err=True)
         sys.exit(1)

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import MODEL, GivenPath, console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import MODEL, GivenPath, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.geo import reference
@@ -44,7 +44,7 @@ def counties_unmatched(as_json):
         print_json({"summary": summary, "unmatched": items})
         return
     rate = summary["match_rate"]
-    click.echo(
+    echo(
         f"{summary['located']:,} of {summary['located'] + summary['failed']:,} stored rows with a county text matched"
         + (f" ({rate:.2%})" if rate is not None else "")
         + f"; {counted(len(items), 'text')} did not match."
@@ -70,12 +70,12 @@ def counties_rematch(as_json):
     if as_json:
         print_json(result)
         return
-    click.echo(
+    echo(
         f"{counted(result.texts, 'county text')} matched again; {len(result.changed):,} changed; "
         f"{counted(result.entries_written, 'quality-register entry', 'quality-register entries')} written."
     )
     for change in result.changed:
-        click.echo(f"  {change['state']} {change['county_text']!r}: {change['before']['status']} {change['before']['fips'] or ''} -> {change['after']['status']} {change['after']['fips'] or ''}")
+        echo(f"  {change['state']} {change['county_text']!r}: {change['before']['status']} {change['before']['fips'] or ''} -> {change['after']['status']} {change['after']['fips'] or ''}")
 
 
 @counties.command("list")
@@ -114,9 +114,9 @@ def counties_show(fips, as_json):
     for c in items:
         until = f" until {c['valid_until']}" if c["valid_until"] else ""
         since = f" since {c['valid_from']}" if c["valid_from"] else ""
-        click.echo(f"{c['fips']} {c['name']}, {c['state']} ({c['kind']}){since}{until}; vintages {' '.join(c['vintages']) or 'none'}")
+        echo(f"{c['fips']} {c['name']}, {c['state']} ({c['kind']}){since}{until}; vintages {' '.join(c['vintages']) or 'none'}")
         if c["shape_note"]:
-            click.echo(f"  map: {c['shape_note']}")
+            echo(f"  map: {c['shape_note']}")
 
 
 @counties.command("counts")
@@ -128,7 +128,7 @@ def counties_counts(as_json):
         print_json(items)
         return
     for item in items:
-        click.echo(f"{item['vintage']}: {item['counties']:,} — {item['description']}")
+        echo(f"{item['vintage']}: {item['counties']:,} — {item['description']}")
 
 
 @click.command("coverage")
@@ -145,7 +145,7 @@ def coverage_command(as_of, vintage, model, as_json):
     if as_json:
         print_json(result)
         return
-    click.echo(headline(result))
+    echo(headline(result))
     table = Table(title="By state (counties of the vintage)")
     for column in ("state", "MOAs", "counties", "with county-level agency", "%", "with any agency", "%", "listings not located"):
         table.add_column(column, justify="left" if column == "state" else "right")
@@ -163,7 +163,7 @@ def coverage_command(as_of, vintage, model, as_json):
             f"{s['listings_not_located']:,}",
         )
     console.print(table)
-    click.echo(f"States without an agreement: {', '.join(u for u, s in result['by_state'].items() if not s['has_agreement']) or 'none'}.")
+    echo(f"States without an agreement: {', '.join(u for u, s in result['by_state'].items() if not s['has_agreement']) or 'none'}.")
 
 
 @click.command("map")
@@ -191,4 +191,4 @@ def map_command(level, as_of, model, measure, state_usps, output, as_json):
     if as_json:
         print_json({"file": str(path), "format": suffix[1:], "bytes": len(data)})
     else:
-        click.echo(f"{path}: {suffix[1:].upper()} map, {len(data) / 1024:,.0f} KiB")
+        echo(f"{path}: {suffix[1:].upper()} map, {len(data) / 1024:,.0f} KiB")

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import MODEL, RECORD_ID, console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import MODEL, RECORD_ID, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
@@ -46,7 +46,7 @@ def diff(from_ref, to_ref, end_after, as_json):
     if as_json:
         print_json(result)
         return
-    click.echo(f"From {result['from']['publication']} to {result['to']['publication']}:")
+    echo(f"From {result['from']['publication']} to {result['to']['publication']}:")
     labels = {
         "added": "added",
         "from_pending": "moved from pending to participating",
@@ -57,15 +57,15 @@ def diff(from_ref, to_ref, end_after, as_json):
     }
     for key, label in labels.items():
         items = result[key]
-        click.echo(f"\n{label}: {len(items)}")
+        echo(f"\n{label}: {len(items)}")
         for item in items:
             if key == "renamed":
-                click.echo(f"  {item['state']}  {item['old_name']} -> {item['new_name']}  ({', '.join(item['models'])}; {item['reason'] or 'same agency'})")
+                echo(f"  {item['state']}  {item['old_name']} -> {item['new_name']}  ({', '.join(item['models'])}; {item['reason'] or 'same agency'})")
             elif key == "signed_date_changed":
-                click.echo(f"  {item['state']}  {item['agency']}  {item['model']}: {_signed(item['old_signed'])} -> {_signed(item['new_signed'])}")
+                echo(f"  {item['state']}  {item['agency']}  {item['model']}: {_signed(item['old_signed'])} -> {_signed(item['new_signed'])}")
             else:
                 extra = "; ".join(filter(None, (item.get("status_since"), item.get("note"), "model added" if item.get("model_added") else "")))
-                click.echo(f"  {item['state']}  {item['agency']}  {item['model']}  {', '.join(filter(None, item['signed']))}  {extra}")
+                echo(f"  {item['state']}  {item['agency']}  {item['model']}  {', '.join(filter(None, item['signed']))}  {extra}")
 
 
 @click.command()
@@ -91,9 +91,9 @@ def timeline(state_code, model, every, start, end, as_json):
         start_day, end_day = parse_date(start, "--from") or first, parse_date(end, "--to") or last
         if every == "publication" and held and start_day <= last and end_day >= first:
             # days in the span, none of them a publication's: "no date in the range" would send the reader elsewhere
-            click.echo(f"No publication in the range {start_day} to {end_day}: {span}.")
+            echo(f"No publication in the range {start_day} to {end_day}: {span}.")
             return
-        click.echo(f"No date in the range: {span}.")
+        echo(f"No date in the range: {span}.")
         return
     table = Table()
     for column in ("date", "MOAs", "agreements", "agencies", "states", "JEM", "TFM", "WSO", "pending", "participating list"):
@@ -120,7 +120,7 @@ def pipeline(as_json):
         return
     durations = result.get("durations")
     if not durations:
-        click.echo("no pending publications ingested")
+        echo("no pending publications ingested")
         return
 
     def line(label, d):
@@ -131,30 +131,30 @@ def pipeline(as_json):
     def spread(label, d) -> str:  # how many waited how long: the distribution behind each median
         return f"{label:10} " + "; ".join(f"{what}: " + ", ".join(f"{days} days {n}" for days, n in d[key]["distribution"].items()) for key, what in (("to_listed", "to be listed"), ("to_signed", "to the signed date")))
 
-    click.echo(f"Pending since {result['first_pending_publication']['published']} ({counted(result['pending_publications'], 'pending list')}):")
-    click.echo(line("all", durations))
+    echo(f"Pending since {result['first_pending_publication']['published']} ({counted(result['pending_publications'], 'pending list')}):")
+    echo(line("all", durations))
     for model, d in result["by_model"].items():
-        click.echo(line(model, d))
-    click.echo("By state:")
+        echo(line(model, d))
+    echo("By state:")
     for usps, d in result["by_state"].items():
-        click.echo(line(usps, d))
-    click.echo("How many waited how long (agreements):")
-    click.echo(spread("all", durations))
+        echo(line(usps, d))
+    echo("How many waited how long (agreements):")
+    echo(spread("all", durations))
     for model, d in result["by_model"].items():
-        click.echo(spread(model, d))
-    click.echo(
+        echo(spread(model, d))
+    echo(
         f"{counted(len(result['moved_pending_before_first_publication']), 'more was', 'more were')} pending already in the first pending list (time unknown); "
         f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending; "
         f"{len(result['pending_after_participating'])} listed as pending only when or after being listed as participating (not counted)."
     )
     stayed = result.get("stayed_pending_after_participating", [])
-    click.echo(
+    echo(
         f"{counted(len(stayed), 'agreement was', 'agreements were')} still on the pending list after being listed as participating "
         f"(each also counted above, its wait unchanged){':' if stayed else '.'}"
     )
     for item in stayed:
         lists = ", ".join(_ref(r) for r in item["stayed_pending"])
-        click.echo(f"  {item['state'] or 'state unknown'} {item['agency']} {item['model']}: first participating {_ref(item['first_participating'])}; pending lists after it: {lists}")
+        echo(f"  {item['state'] or 'state unknown'} {item['agency']} {item['model']}: first participating {_ref(item['first_participating'])}; pending lists after it: {lists}")
 
 
 def _signed(dates: list[str | None]) -> str:
@@ -228,7 +228,7 @@ def agency(ref, state_code, as_json):
         print_json(result)
         return
     for line in agency_lines(result):
-        click.echo(line)
+        echo(line)
 
 
 def _ref(ref: dict | None, none: str = "none") -> str:
@@ -301,9 +301,9 @@ def review(ctx, as_json):
         print_json([asdict(i) for i in items])
         return
     if not items:
-        click.echo("nothing to review")
+        echo("nothing to review")
     for i in items:
-        click.echo(f"{i.id}: {i.state}  {i.name!r}  ~  {i.candidate_name!r}  ({i.reason}; confidence {i.confidence:.2f})")
+        echo(f"{i.id}: {i.state}  {i.name!r}  ~  {i.candidate_name!r}  ({i.reason}; confidence {i.confidence:.2f})")
 
 
 @review.command("accept")
@@ -313,7 +313,7 @@ def review(ctx, as_json):
 def review_accept(candidate_id, note):
     """Merge the two names; also records them as one agency in the alias table."""
     view = review_service.decide(state().db, Actor.command_line(), candidate_id, True, note)
-    click.echo(f"accepted: {view.name!r} is {view.candidate_name!r}")
+    echo(f"accepted: {view.name!r} is {view.candidate_name!r}")
 
 
 @review.command("reject")
@@ -323,7 +323,7 @@ def review_accept(candidate_id, note):
 def review_reject(candidate_id, note):
     """Keep the two names apart; also records them as different agencies in the alias table."""
     view = review_service.decide(state().db, Actor.command_line(), candidate_id, False, note)
-    click.echo(f"rejected: {view.name!r} and {view.candidate_name!r} stay two agencies")
+    echo(f"rejected: {view.name!r} and {view.candidate_name!r} stay two agencies")
 
 
 @click.group(invoke_without_command=True)
@@ -339,9 +339,9 @@ def alias(ctx, as_json):
     if as_json:
         print_json([asdict(e) for e in entries])
         return
-    click.echo(f"{aliases.path()}:")
+    echo(f"{aliases.path()}:")
     for e in entries:
-        click.echo(f"  {e.state}  {e.name!r} {e.relation} {e.other_name!r}  — {e.reason} ({e.reviewed})")
+        echo(f"  {e.state}  {e.name!r} {e.relation} {e.other_name!r}  — {e.reason} ({e.reviewed})")
 
 
 @alias.command("add")
@@ -353,7 +353,7 @@ def alias(ctx, as_json):
 @database_option
 def alias_add(state_code, name, relation, other_name, reason):
     """Say that NAME is the SAME agency as OTHER_NAME, or a DIFFERENT one; applied at once."""
-    click.echo(review_service.add_alias(state().db, Actor.command_line(), state_code, name, relation, other_name, reason))
+    echo(review_service.add_alias(state().db, Actor.command_line(), state_code, name, relation, other_name, reason))
 
 
 @alias.command("remove")
@@ -363,4 +363,4 @@ def alias_add(state_code, name, relation, other_name, reason):
 @database_option
 def alias_remove(state_code, name, other_name):
     """Remove the entry between two names: a merge it made is undone, and the identity rules judge the pair again, as an ingest without the entry would."""
-    click.echo(review_service.remove_alias(state().db, Actor.command_line(), state_code, name, other_name))
+    echo(review_service.remove_alias(state().db, Actor.command_line(), state_code, name, other_name))

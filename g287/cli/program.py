@@ -12,7 +12,7 @@ from rich.table import Table
 
 from g287 import days
 from g287.access import Actor
-from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, console, database_option, json_option, parse_date, print_json, require_record, state
+from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, console, database_option, echo, json_option, parse_date, print_json, require_record, state
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.errors import G287Error
 from g287.files import write_atomically
@@ -50,7 +50,7 @@ def table(rows: list[dict], columns: list[str]) -> None:
 def write_document(document, output: str | None) -> None:
     target = Path(output or document.filename)
     write_atomically(target, document.content)
-    click.echo(f"wrote {target} ({len(document.content):,} bytes)")
+    echo(f"wrote {target} ({len(document.content):,} bytes)")
 
 
 @program.command("agencies")
@@ -80,7 +80,7 @@ def agency_add(name, state_code, agency_type, county, address, registry_agency_i
         print_json(asdict(info))
     else:
         linked = f", linked to registry agency {info.registry_agency_id} ({info.link_rule})" if info.registry_agency_id else ", not in the registry yet"
-        click.echo(f"added applicant agency {info.id}: {info.name} ({info.state}){linked}")
+        echo(f"added applicant agency {info.id}: {info.name} ({info.state}){linked}")
 
 
 @program.command("applications")
@@ -111,8 +111,8 @@ def application_command(application_id, as_json):
         print_json(detail)
         return
     letter = detail["letter"]
-    click.echo(f"Application {detail['id']}: {letter['agency']['name']} ({letter['agency']['state']}), letter of {letter['date']}, stage {detail['stage']}")
-    click.echo(f"Chief executive: {letter['chief_executive']['name']}, {letter['chief_executive']['title']}; contact: {letter['contact']['name']} <{letter['contact']['email']}>")
+    echo(f"Application {detail['id']}: {letter['agency']['name']} ({letter['agency']['state']}), letter of {letter['date']}, stage {detail['stage']}")
+    echo(f"Chief executive: {letter['chief_executive']['name']}, {letter['chief_executive']['title']}; contact: {letter['contact']['name']} <{letter['contact']['email']}>")
     table(detail["moas"], ["id", "model", "status", "draft_version", "signed_on", "terminated_on", "registry_agreement_id"])
 
 
@@ -145,7 +145,7 @@ def draft_command(moa_id, output):
         moa = moas.draft_moa(session, admin(), moa_id)
         if output:
             write_document(moas.draft_document(session, admin(), moa_id, kind), output)  # a file not written: nothing drafted
-    click.echo(f"MOA {moa.id} ({moa.model}) drafted: version {moa.draft_version}")  # said once it holds
+    echo(f"MOA {moa.id} ({moa.model}) drafted: version {moa.draft_version}")  # said once it holds
 
 
 @program.command("record")
@@ -169,7 +169,7 @@ def record_command(moa_id, pdf_path, signed_on, signatories, as_json):
     with state().db.session(writing=True) as session:
         moa = moas.record_signed_moa(session, admin(), moa_id, pdf=content, signed_on=parse_date(signed_on, "--signed-on"), signatories=people)
         summary = applications.moa_summary(moa)
-    print_json(summary) if as_json else click.echo(f"MOA {moa.id} ({moa.model}) recorded as signed on {moa.signed_on}; registry agreement {moa.registry_agreement_id}")
+    print_json(summary) if as_json else echo(f"MOA {moa.id} ({moa.model}) recorded as signed on {moa.signed_on}; registry agreement {moa.registry_agreement_id}")
 
 
 @program.command("terminate")
@@ -180,7 +180,7 @@ def terminate_command(moa_id, terminated_on):
     """Record that a signed MOA ended; its officers are no longer authorized from that date."""
     with state().db.session(writing=True) as session:
         moa = moas.terminate_moa(session, admin(), moa_id, terminated_on=parse_date(terminated_on, "--on"))
-    click.echo(f"MOA {moa.id} ({moa.model}) terminated on {moa.terminated_on}")
+    echo(f"MOA {moa.id} ({moa.model}) terminated on {moa.terminated_on}")
 
 
 @program.command("nominate")
@@ -214,8 +214,8 @@ def show_nominee(detail: dict, as_json: bool) -> None:
         print_json(detail)
         return
     check = detail["eligibility"]
-    click.echo(f"Nominee {detail['id']}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: {detail['standing']['status']}" + (" (authorized)" if detail["standing"]["authorized"] else ""))
-    click.echo("eligible" if check["eligible"] else "not eligible: " + "; ".join(check["reasons"]))
+    echo(f"Nominee {detail['id']}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: {detail['standing']['status']}" + (" (authorized)" if detail["standing"]["authorized"] else ""))
+    echo("eligible" if check["eligible"] else "not eligible: " + "; ".join(check["reasons"]))
 
 
 @program.command("nominee")
@@ -263,7 +263,7 @@ def background_command(nominee_id, result, completed_on):
     """Record the result of a nominee's background investigation."""
     with state().db.session(writing=True) as session:
         nominees.record_background(session, admin(), nominee_id, result=result, completed_on=parse_date(completed_on, "--on"))
-    click.echo(f"nominee {nominee_id}: background investigation {result}")
+    echo(f"nominee {nominee_id}: background investigation {result}")
 
 
 @program.command("enrol")
@@ -274,7 +274,7 @@ def enrol_command(nominee_id, enrolled_on):
     """Enrol an eligible nominee in their model's initial course (refused with the reasons otherwise)."""
     with state().db.session(writing=True) as session:
         enrolment = training.enrol(session, admin(), nominee_id, enrolled_on=parse_date(enrolled_on, "--on"))
-    click.echo(f"nominee {nominee_id} enrolled in {enrolment.course} on {enrolment.enrolled_on}")
+    echo(f"nominee {nominee_id} enrolled in {enrolment.course} on {enrolment.enrolled_on}")
 
 
 @program.command("exam")
@@ -287,7 +287,7 @@ def exam_command(nominee_id, score, taken_on, exam):
     """Record an examination score (70% to pass; one remediation attempt; two failures disqualify)."""
     with state().db.session(writing=True) as session:
         progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or days.today(), exam=exam)
-    click.echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation}")
+    echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation}")
 
 
 @program.command("certify")
@@ -298,7 +298,7 @@ def certify_command(nominee_id, certified_on):
     """Certify a nominee who passed the course."""
     with state().db.session(writing=True) as session:
         c = training.certify(session, admin(), nominee_id, certified_on=parse_date(certified_on, "--on"))
-    click.echo(f"nominee {nominee_id} certified on {c.certified_on}; expires {c.expires_on}; refresher due {c.refresher_due_on}")
+    echo(f"nominee {nominee_id} certified on {c.certified_on}; expires {c.expires_on}; refresher due {c.refresher_due_on}")
 
 
 @program.command("authorized")
@@ -358,7 +358,7 @@ def rules_command(model, as_json):
         print_json(items)
         return
     table(items, ["model", "rule", "requirement", "check", "sources"])
-    click.echo(sources_line(titles_of(s for _, r in chosen for s in r.sources)))
+    echo(sources_line(titles_of(s for _, r in chosen for s in r.sources)))
 
 
 @program.command("courses")
@@ -374,12 +374,12 @@ def courses_command(as_json):
     citations = Citations()  # facts stated as the letters and drafts state them: "(unconfirmed)" where so, then keys
     cite = citations.cite
     for course in catalog.courses.values():
-        click.echo(f"{course.model}: {course.title}")
+        echo(f"{course.model}: {course.title}")
         for label, fact in (("length", course.hours), ("delivery", course.delivery), ("cost", course.cost), ("examinations", course.exams), ("certification", course.certification), ("refresher", course.refresher)):
-            click.echo(f"  {label}: {cite(fact)}")
-        click.echo("  topics: " + "; ".join(cite(t) for t in course.topics))
-    click.echo(f"Examinations: {cite(catalog.policy.statement)}")
-    click.echo(sources_line(titles_of(citations.cited())))
+            echo(f"  {label}: {cite(fact)}")
+        echo("  topics: " + "; ".join(cite(t) for t in course.topics))
+    echo(f"Examinations: {cite(catalog.policy.statement)}")
+    echo(sources_line(titles_of(citations.cited())))
 
 
 @program.command("lists")
@@ -408,8 +408,8 @@ def publish_command(as_json):
         print_json(asdict(result))
         return
     for item in result.lists:
-        click.echo(f"{item.kind}: {item.status} ({counted(item.rows, 'row')})" + (f", {item.file} = publication {item.publication_id}" if item.file else ""))
-    click.echo(registry_figures.headline(result.figures))
+        echo(f"{item.kind}: {item.status} ({counted(item.rows, 'row')})" + (f", {item.file} = publication {item.publication_id}" if item.file else ""))
+    echo(registry_figures.headline(result.figures))
 
 
 @program.command("figures")
@@ -426,5 +426,5 @@ def figures_command(as_of, as_json):
         print_json({"records": live, "published": published})
         return
     p, q = live["participating"], live["pending"]
-    click.echo(f"As of {live['as_of']}, from this registry's records: {counted(p['count'], 'participating MOA')} ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')}; {q['count']} pending.")
-    click.echo(registry_figures.headline(published))
+    echo(f"As of {live['as_of']}, from this registry's records: {counted(p['count'], 'participating MOA')} ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')}; {q['count']} pending.")
+    echo(registry_figures.headline(published))

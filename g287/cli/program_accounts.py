@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import RECORD_ID, console, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import RECORD_ID, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.program import accounts, demo
 from g287.errors import G287Error
 from g287.program.audit_log import MAX_LIMIT, AuditFilter, read_events
@@ -58,9 +58,9 @@ def user_add(username, role, agency_id, display_name, prompt_password, as_json):
         print_json({"user": asdict(created.user), "password": created.password})
         return
     who = f" for {created.user.agency} (agency {created.user.agency_id})" if created.user.agency_id else ""
-    click.echo(f"added {created.user.username} ({created.user.role}{who})")
+    echo(f"added {created.user.username} ({created.user.role}{who})")
     if created.password:
-        click.echo(f"password (shown once, store it now): {created.password}")
+        echo(f"password (shown once, store it now): {created.password}")
 
 
 @user.command("list")
@@ -92,7 +92,7 @@ def user_disable(username, as_json):
     if as_json:
         print_json(asdict(info))
     else:
-        click.echo(f"disabled {info.username}; its sessions have ended")
+        echo(f"disabled {info.username}; its sessions have ended")
 
 
 @click.command("audit")
@@ -161,11 +161,11 @@ def demo_command(as_json):
     if as_json:
         print_json(asdict(result))
         return
-    click.echo("Demonstration accounts (passwords are shown once; store them now):")
+    echo("Demonstration accounts (passwords are shown once; store them now):")
     for u in result.users:
-        click.echo(f"  {u['username']:<24} {u['role']:<16} {u['password']}" + (f"  acts for {u['agency']}" if u["agency"] else ""))
-    click.echo("Applications:")
+        echo(f"  {u['username']:<24} {u['role']:<16} {u['password']}" + (f"  acts for {u['agency']}" if u["agency"] else ""))
+    echo("Applications:")
     for a in result.applications:
-        click.echo(f"  {a['id']}: {a['agency']} ({a['state']}), " + ", ".join(f"{m['model']} {m['status']}" for m in a["moas"]))
+        echo(f"  {a['id']}: {a['agency']} ({a['state']}), " + ", ".join(f"{m['model']} {m['status']}" for m in a["moas"]))
     for item in result.published:
-        click.echo(f"Registry {item['kind']} list: {item['status']} ({counted(item['rows'], 'row')})")
+        echo(f"Registry {item['kind']} list: {item['status']} ({counted(item['rows'], 'row')})")

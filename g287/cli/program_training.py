@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from g287 import days
-from g287.cli.common import RECORD_ID, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import RECORD_ID, database_option, echo, json_option, parse_date, print_json, state
 from g287.cli.program import show_nominee, admin, program
 from g287.errors import G287Error
 from g287.program import nominees, training
@@ -27,7 +27,7 @@ def _recorded(nominee_id: int, as_json: bool, change, line_of) -> None:
         with state().db.session() as session:
             print_json(nominees.nominee_detail(session, admin(), nominee_id)["certification"])
     else:
-        click.echo(line)
+        echo(line)
 
 
 def _day(value: str | None):

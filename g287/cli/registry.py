@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import EMPTY_PATH, Interrupted, console, database_option, err_console, json_option, parse_date, print_json, state
+from g287.cli.common import EMPTY_PATH, Interrupted, console, database_option, echo, err_console, json_option, parse_date, print_json, state
 from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
@@ -74,7 +74,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     failures = [{"file": problem.path, "error": str(problem)} for problem in unreadable]
     if not as_json:
         for problem in unreadable:
-            click.echo(f"g287: error: {problem}", err=True)
+            echo(f"g287: error: {problem}", err=True)
     if not files and unreadable:  # said already, folder by folder: "no files found" would blame the folder's contents
         if as_json:
             print_json({"results": [], "errors": failures})
@@ -93,7 +93,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
 
     results = []
     # How a file's line and an error's are printed: above the progress bar while one is drawn on the terminal.
-    say = {"out": click.echo, "err": lambda line: click.echo(line, err=True)}
+    say = {"out": echo, "err": lambda line: echo(line, err=True)}
 
     def on_result(path, result):
         # Each file's line as soon as it is committed: an interrupted run has already said which files it kept.
@@ -145,7 +145,7 @@ def stats(as_of, origin, as_json):
     if as_json:
         print_json(result)
         return
-    click.echo(figures.headline(result))
+    echo(figures.headline(result))
     p = result["participating"]
     if p:
         table = Table(title="Participating (MOAs as ICE counts them: one per row)")
@@ -249,5 +249,5 @@ def bootstrap(as_json):
         print_json({"ingested": sum(r.status == "ingested" for r in results), "stats": result})
         return
     new = sum(r.status == "ingested" for r in results)
-    click.echo(f"{counted(new, 'publication')} ingested, {len(results) - new} already held, in {db.safe_url}")
-    click.echo(figures.headline(result))
+    echo(f"{counted(new, 'publication')} ingested, {len(results) - new} already held, in {db.safe_url}")
+    echo(figures.headline(result))

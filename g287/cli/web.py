@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from g287.access import Actor
-from g287.cli.common import GivenPath, database_option, json_option, parse_date, print_json, state
+from g287.cli.common import GivenPath, database_option, echo, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.program.settings import secret_key, secret_key_is_set
@@ -56,12 +56,12 @@ def serve(host, port, workers, access_log):
     db = state().db
     _check_port(host, port)
     if is_empty(db):
-        click.echo("The database holds no publication yet: ingesting the publications bundled with g287 first.")
+        echo("The database holds no publication yet: ingesting the publications bundled with g287 first.")
         results = ingest_bundled(db, Actor.command_line())
-        click.echo(f"{counted(sum(r.status == 'ingested' for r in results), 'publication')} ingested into {db.safe_url}")
+        echo(f"{counted(sum(r.status == 'ingested' for r in results), 'publication')} ingested into {db.safe_url}")
     with db.session() as session:
-        click.echo(figures.headline(figures.stats(session)))
-    click.echo(f"Serving {db.safe_url} at http://{host}:{port}/ (API at /api/v1, documentation at /api/v1/docs); Ctrl+C stops.")
+        echo(figures.headline(figures.stats(session)))
+    echo(f"Serving {db.safe_url} at http://{host}:{port}/ (API at /api/v1, documentation at /api/v1/docs); Ctrl+C stops.")
     options = {"host": host, "port": port, "access_log": access_log, "log_level": "warning", "server_header": False}
     if workers == 1:
         from g287.web.app import create_app
@@ -94,4 +94,4 @@ def factsheet_command(as_of, output, as_json):
     if as_json:
         print_json({"file": str(target), "as_of": sheet["as_of"], "title": sheet["title"], "stats": sheet["stats"]})
     else:
-        click.echo(f"{target}: fact sheet, {sheet['title']}")
+        echo(f"{target}: fact sheet, {sheet['title']}")
