@@ -20,6 +20,7 @@ from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
 from g287.db.models.registry import Agency
 from g287.errors import NotFound
 from g287.program.applications import moas_of, stage
+from g287.program.moas import status_on
 from g287.program.validation import day_argument
 from g287.registry.names import agency_key
 
@@ -51,7 +52,8 @@ def _moa(moa: ProgramMoa, application: Application) -> dict:
     }
 
 
-def _rows(session: Session, statuses: tuple[str, ...]) -> list[dict]:
+def _moa_rows(session: Session, statuses: tuple[str, ...]) -> list[tuple[ProgramMoa, Application, dict]]:
+    """Each MOA of those statuses with its application and its public row."""
     query = (
         select(ProgramMoa, Application, ApplicantAgency, Agency.name)
         .join(Application, Application.id == ProgramMoa.application_id)
@@ -60,7 +62,11 @@ def _rows(session: Session, statuses: tuple[str, ...]) -> list[dict]:
         .where(ProgramMoa.status.in_(statuses))
         .order_by(ApplicantAgency.state_usps, in_code_point_order(ApplicantAgency.name), ProgramMoa.model, ProgramMoa.id)
     )
-    return [{"agency": _agency(agency, name), **_moa(moa, application)} for moa, application, agency, name in session.execute(query)]
+    return [(moa, application, {"agency": _agency(agency, name), **_moa(moa, application)}) for moa, application, agency, name in session.execute(query)]
+
+
+def _rows(session: Session, statuses: tuple[str, ...]) -> list[dict]:
+    return [row for _, _, row in _moa_rows(session, statuses)]
 
 
 def public_pending(session: Session, actor: Actor) -> list[dict]:
@@ -99,10 +105,11 @@ def program_figures(session: Session, actor: Actor, as_of: dt.date | None = None
     date) and pending ones, by model, agencies and states. Each figure says its source."""
     authorize(actor, "application.read_public")
     as_of = day_argument("as_of", as_of) or days.today()
-    day = as_of.isoformat()
-    rows = _rows(session, ("requested", "draft", "signed", "terminated"))
-    participating = [r for r in rows if r["signed_on"] and r["signed_on"] <= day and (not r["terminated_on"] or r["terminated_on"] > day)]
-    pending = [r for r in rows if r["requested_on"] <= day and not (r["signed_on"] and r["signed_on"] <= day)]
+    rows = _moa_rows(session, ("requested", "draft", "signed", "terminated"))
+    # The MOA's status on the day by the rule every step of the program reads (moas.status_on): pending once the
+    # letter asked for it and while not signed yet.
+    participating = [row for moa, _, row in rows if status_on(moa, as_of) == "signed"]
+    pending = [row for moa, application, row in rows if dt.date.fromisoformat(application.letter["date"]) <= as_of and status_on(moa, as_of) == "not_signed"]
 
     def figures(rows: list[dict]) -> dict:
         models = Counter(r["model"] for r in rows)

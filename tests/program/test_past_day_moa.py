@@ -41,3 +41,19 @@ def test_the_summary_of_a_past_day_says_the_moa_status_of_that_day(world):
         assert row(TODAY - 3 * DAY) == {("TFM", "signed", 3, 1)}
         assert row(TODAY - 2 * DAY) == row(TODAY) == {("TFM", "terminated", 3, 0)}
         assert moas.status_on(session.get(moas.ProgramMoa, w.tfm), TODAY - 31 * DAY) == "not_signed"
+
+
+def test_the_registry_figures_of_a_day_count_the_moas_status_on_reads_in_effect(world):
+    """views.program_figures reads each MOA by moas.status_on, as due and the summary do: in effect the day before
+    the termination, terminated on its day (neither participating nor pending), pending before the signing."""
+    from g287.program import views
+    from tests.program.world import PUBLIC
+
+    db, w, _ = world
+    with db.session() as session:
+        moa = session.get(moas.ProgramMoa, w.tfm)
+        for day in (TODAY - 31 * DAY, moa.signed_on, TODAY - 3 * DAY, moa.terminated_on, TODAY):
+            figures = views.program_figures(session, PUBLIC, day)
+            status = moas.status_on(moa, day)
+            assert figures["participating"]["by_model"]["TFM"] == (status == "signed"), day
+            assert figures["pending"]["by_model"]["TFM"] == (status == "not_signed"), day
