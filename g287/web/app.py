@@ -7,6 +7,7 @@ services of g287.registry, g287.history and g287.geo, and render.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -31,6 +32,7 @@ from g287.web.http import SiteMiddleware, VersionClock
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
+PROGRAM_PATH = re.compile(r"^(/api/v1)?/program(/|$)")  # the program workflow's pages and API (g287.web.program)
 
 
 def version_seconds() -> float:
@@ -89,6 +91,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     from g287.web.api import errors as api_errors
     from g287.web.api import router as api_router
     from g287.web.pages import error_page, router as pages_router
+    from g287.web.program.core import mark_private
 
     db = db or open_database(database)
     site = Site(db)
@@ -115,41 +118,43 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith(API_PREFIX) or request.url.path.startswith("/exports/")
 
+    def answer(request: Request, response):
+        """An error answered here under /program (a path no route has, a method it does not take, a body too large
+        or unreadable) is private, no-store, as everything the workflow's own routes answer may be: a cache keeps
+        none of it (g287.web.program.core)."""
+        if PROGRAM_PATH.match(request.url.path):
+            mark_private(request, response)
+        return response
+
+    def error_of(request: Request, status: int, message: str):
+        return answer(request, api_errors.error_response(status, message) if wants_json(request) else error_page(request, status, message))
+
     @app.exception_handler(RequestValidationError)
     async def invalid_parameters(request: Request, error: RequestValidationError):
         if wants_json(request):
-            return api_errors.validation_response(error)
+            return answer(request, api_errors.validation_response(error))
         fields = api_errors.field_errors(error)
         message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-        return error_page(request, 422, f"Invalid request: {message}")
+        return error_of(request, 422, f"Invalid request: {message}")
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound):
-        if wants_json(request):
-            return api_errors.error_response(404, str(error))
-        return error_page(request, 404, str(error))
+        return error_of(request, 404, str(error))
 
     @app.exception_handler(AccessDenied)
     async def denied(request: Request, error: AccessDenied):
-        if wants_json(request):
-            return api_errors.error_response(403, str(error))
-        return error_page(request, 403, str(error))
+        return error_of(request, 403, str(error))
 
     @app.exception_handler(G287Error)
     async def user_error(request: Request, error: G287Error):
-        if wants_json(request):
-            return api_errors.error_response(400, str(error))
-        return error_page(request, 400, str(error))
+        return error_of(request, 400, str(error))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
         message = error.detail if isinstance(error.detail, str) else "error"
         if error.status_code == 404 and message == "Not Found":
             message = f"no page at {request.url.path}"
-        if wants_json(request):
-            response = api_errors.error_response(error.status_code, message)
-        else:
-            response = error_page(request, error.status_code, message)
+        response = error_of(request, error.status_code, message)
         for key, value in (error.headers or {}).items():
             response.headers[key] = value
         if error.status_code == 405:
@@ -158,13 +163,10 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception):
-        if wants_json(request):
-            return api_errors.error_response(500, "internal error")  # the one shape of every API error
-        return error_page(request, 500, "internal error")
+        return error_of(request, 500, "internal error")  # for the API, the one shape of every API error
 
     def too_large(scope, message: str):
-        request = Request(scope)
-        return api_errors.error_response(413, message) if wants_json(request) else error_page(request, 413, message)
+        return error_of(Request(scope), 413, message)
 
     app.add_middleware(BodyLimit, refusal=too_large)  # inside the site middleware, which adds the security headers
     app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",), uncached_pattern=r"^/documents/[0-9a-f]{64}\.")
