@@ -1,7 +1,8 @@
 """Follow agencies across renames: compare the agencies created by this publication with the known ones."""
 
-from g287.history.identity import refresh, resolve_new_agencies
+from g287.history.identity import resolve_new_agencies
 from g287.history.names import identity_rules
+from g287.history.refresh import refresh
 from g287.registry.agencies import agencies_of_raw_rows
 
 ORDER = 10
