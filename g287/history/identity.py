@@ -58,7 +58,7 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
     for agency_id, state in state_of.items():
         by_state[state].append(agency_id)
     # Normalized keys of every known name, per state: joins by the normalization rules are dictionary lookups.
-    index: dict[tuple[str | None, str], int] = {}
+    index: dict[tuple[str | None, str], list[int]] = {}
     by_length: dict[tuple[str | None, int], list[tuple[int, str]]] = defaultdict(list)  # (agency, core key): for spelling candidates
     for agency_id, state in state_of.items():
         if agency_id not in new:
@@ -79,8 +79,9 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
             survivors.add(target)
             del state_of[agency_id]
             continue
-        best = _normalization_match(index, state, name, agency_id, blocked, names_of, listed_now)
-        if best is None:
+        # The closest known agencies: several when the name is as close to each (never one of them by row order).
+        closest = _normalization_matches(index, state, name, agency_id, blocked, names_of, listed_now)
+        if not closest:
             # The other rules need evidence: agreements passing from a departed name (continuity), or a name one
             # letter off. Names listed together are two agencies unless normalization says otherwise.
             core = core_key(name)
@@ -105,37 +106,54 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
                     key=lambda m: m.confidence,
                     default=None,
                 )
-                if match and (best is None or match.confidence > best[0].confidence):
+                if match:
                     evidence = {"names": [name, names_of[other][0]], "continuity": [{"model": m, "signed": str(s)} for m, s in evidence_pairs], "listed_together": False}
-                    best = (match, other, evidence)
-        if best is None or best[0].confidence < rules.review_floor:
+                    closest = _closest(closest, (match, other, evidence))
+        if not closest or closest[0][0].confidence < rules.review_floor:
             _index_names(index, state, agency_id, names_of[agency_id])
             continue
-        match, other, evidence = best
-        if match.confidence >= rules.threshold:
+        if len(closest) == 1 and closest[0][0].confidence >= rules.threshold:
+            match, other, evidence = closest[0]
             merge(conn, agency_id, other, match, evidence, SYSTEM, publication_id, refresh_survivor=False)
             survivors.add(other)
             del state_of[agency_id]
         else:
-            propose(conn, state, agency_id, other, match, evidence, publication_id)
+            # Below the threshold, or as likely any of several agencies: each pair waits for review, whatever the
+            # confidence (merging one would be a guess by row order; the reviewer chooses).
+            for match, other, evidence in closest:
+                propose(conn, state, agency_id, other, match, evidence, publication_id)
             _index_names(index, state, agency_id, names_of[agency_id])
     refresh(conn, sorted(survivors))
 
 
+def _closest(closest: list[tuple[Match, int, dict]], found: tuple[Match, int, dict]) -> list[tuple[Match, int, dict]]:
+    """The (match, agency, evidence) found so far at the highest confidence, with `found` if it is as high."""
+    if not closest or found[0].confidence > closest[0][0].confidence:
+        return [found]
+    return closest + [found] if found[0].confidence == closest[0][0].confidence else closest
+
+
 def _index_names(index: dict, state: str | None, agency_id: int, names: list[str]) -> None:
+    # Every agency of a key, in the order indexed: two agencies share one when the alias table keeps them apart, or
+    # while a review decides whether they are one.
     for name in names:
-        index.setdefault((state, "x:" + expanded_key(name)), agency_id)
-        index.setdefault((state, "c:" + core_key(name)), agency_id)
+        for key in ((state, "x:" + expanded_key(name)), (state, "c:" + core_key(name))):
+            holders = index.setdefault(key, [])
+            if agency_id not in holders:
+                holders.append(agency_id)
 
 
-def _normalization_match(index, state, name, agency_id, blocked, names_of, listed_now):
-    for key in ("x:" + expanded_key(name), "c:" + core_key(name)):
-        other = index.get((state, key))
-        if other is not None and other != agency_id and other not in blocked:
-            match = max((m for m in (compare(name, old, continuity=False, co_listed=True) for old in names_of[other]) if m), key=lambda m: m.confidence, default=None)
-            if match:
-                return match, other, {"names": [name, names_of[other][0]], "continuity": [], "listed_together": other in listed_now}
-    return None
+def _normalization_matches(index, state, name, agency_id, blocked, names_of, listed_now) -> list[tuple[Match, int, dict]]:
+    """The known agencies the normalization rules join `name` to, at the highest confidence: (match, agency, evidence)."""
+    closest: list[tuple[Match, int, dict]] = []
+    others = dict.fromkeys(o for key in ("x:" + expanded_key(name), "c:" + core_key(name)) for o in index.get((state, key), ()))
+    for other in others:
+        if other == agency_id or other in blocked:
+            continue
+        match = max((m for m in (compare(name, old, continuity=False, co_listed=True) for old in names_of[other]) if m), key=lambda m: m.confidence, default=None)
+        if match:
+            closest = _closest(closest, (match, other, {"names": [name, names_of[other][0]], "continuity": [], "listed_together": other in listed_now}))
+    return closest
 
 
 def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> tuple[int | None, set[int]]:
