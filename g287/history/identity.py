@@ -120,10 +120,18 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
         else:
             # Below the threshold, or as likely any of several agencies: each pair waits for review, whatever the
             # confidence (merging one would be a guess by row order; the reviewer chooses).
+            tie = [other for _m, other, _e in closest]
             for match, other, evidence in closest:
-                propose(conn, state, agency_id, other, match, evidence, publication_id)
+                propose(conn, state, agency_id, other, match, _tied(evidence, other, tie), publication_id)
             _index_names(index, state, agency_id, names_of[agency_id])
     refresh(conn, sorted(survivors))
+
+
+def _tied(evidence: dict | None, agency_id: int, tie: list[int]) -> dict | None:
+    """A proposal's evidence, with the other agencies of its tie (`tie`: every agency the name is as close to) under
+    "tied_with": accepting one proposal of a tie supersedes the others (review.decide)."""
+    others = [a for a in tie if a != agency_id]
+    return dict(evidence, tied_with=others) if evidence is not None and others else evidence
 
 
 def _closest(closest: list[tuple[Match, int, dict]], found: tuple[Match, int, dict]) -> list[tuple[Match, int, dict]]:
@@ -520,7 +528,11 @@ class _BothLists:
                     "listed_together": False,
                 }
                 best[other][1][agency_id] = (match, evidence)
-        return {(other, agency_id): found for other, (_c, departed) in best.items() for agency_id, found in departed.items()}
+        return {
+            (other, agency_id): (match, _tied(evidence, agency_id, list(departed)))
+            for other, (_c, departed) in best.items()
+            for agency_id, (match, evidence) in departed.items()
+        }
 
     def listed_together(self, agency_id: int, other: int) -> bool:
         """Whether one publication lists both agencies (two agencies, unless a normalization rule says otherwise)."""

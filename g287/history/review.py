@@ -79,6 +79,8 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         candidate = session.get(IdentityCandidate, candidate_id)
         if candidate is None:
             raise NotFound(f"no review candidate {candidate_id} (see `g287 review`)")
+        if candidate.status == "superseded":
+            raise G287Error(f"candidate {candidate_id} was superseded ({candidate.note}, by {candidate.decided_by}): see `g287 review`")
         if candidate.status != "pending":
             raise G287Error(f"candidate {candidate_id} was already {candidate.status} by {candidate.decided_by}")
         name = session.get(AgencyName, candidate.agency_name_id)
@@ -100,6 +102,8 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         candidate.status = "accepted" if accept else "rejected"
         candidate.decided_by, candidate.decided_at, candidate.note = actor.label, dt.datetime.now(dt.timezone.utc), note
         audit.record(session, actor, "identity.review", "identity_candidate", candidate_id, before=before, after={"status": candidate.status, "note": note})
+        if accept:
+            _supersede_tied(session, actor, candidate)
         session.flush()
         # The two names as they were before the merge: after it, the candidate agency carries the newest of them.
         view = _view(candidate, name.name, other_name)
@@ -107,6 +111,30 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         # fails, the file is put back).
         _record_alias(alias_file, candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")
     return view
+
+
+def _tie_of(session: Session, candidate: IdentityCandidate, status: str) -> list[IdentityCandidate]:
+    """The other proposals (of `status`) of the tie a candidate belongs to: its name was as close to several agencies,
+    each proposed with it (identity: the evidence's "tied_with")."""
+    tied_with = (candidate.evidence or {}).get("tied_with") or []
+    if not tied_with:
+        return []
+    query = select(IdentityCandidate).where(
+        IdentityCandidate.agency_name_id == candidate.agency_name_id, IdentityCandidate.candidate_agency_id.in_(tied_with), IdentityCandidate.status == status
+    )
+    return list(session.scalars(query.order_by(IdentityCandidate.id)))
+
+
+def _supersede_tied(session: Session, actor: Actor, accepted: IdentityCandidate) -> list[int]:
+    """A proposal of a tie is accepted: the name is one of the agencies, so the others of the tie leave the review
+    list at once (superseded, each audited), rather than wait for a decision that no longer means anything."""
+    note = f"candidate {accepted.id} of the same tie was accepted"
+    superseded = []
+    for other in _tie_of(session, accepted, "pending"):
+        other.status, other.decided_by, other.decided_at, other.note = "superseded", actor.label, dt.datetime.now(dt.timezone.utc), note
+        audit.record(session, actor, "identity.review.supersede", "identity_candidate", other.id, before={"status": "pending"}, after={"status": "superseded", "note": note})
+        superseded.append(other.id)
+    return superseded
 
 
 def _record_alias(alias_file: aliases.PendingChange, state, name, relation, other_name, reason) -> None:
@@ -185,18 +213,23 @@ def _settle_candidates(session: Session, actor: Actor, state: str, name: str, ot
         candidate.status, candidate.decided_by, candidate.decided_at, candidate.note = status, actor.label, dt.datetime.now(dt.timezone.utc), note
         audit.record(session, actor, "identity.review", "identity_candidate", candidate.id, before={"status": "pending"}, after={"status": status, "note": note})
         settled.append(candidate.id)
+        if status == "accepted":
+            settled += _supersede_tied(session, actor, candidate)
     return settled
 
 
 def _reopen_candidates(session: Session, actor: Actor, state: str, name: str, other_name: str) -> list[int]:
     """The alias entry of a pair is removed: the decisions it recorded are withdrawn, and its candidates wait
-    for review again (a candidate "accepted" whose merge was undone would say what the database does not)."""
+    for review again (a candidate "accepted" whose merge was undone would say what the database does not), with the
+    other proposals of its tie that its acceptance superseded."""
     reopened = []
     for candidate in _candidates_of_pair(session, state, name, other_name, ("accepted", "rejected")):
-        before = {"status": candidate.status, "decided_by": candidate.decided_by, "note": candidate.note}
-        candidate.status, candidate.decided_by, candidate.decided_at, candidate.note = "pending", None, None, None
-        audit.record(session, actor, "identity.review.reopen", "identity_candidate", candidate.id, before=before, after={"status": "pending"})
-        reopened.append(candidate.id)
+        tie = _tie_of(session, candidate, "superseded") if candidate.status == "accepted" else []
+        for reopening in [candidate, *tie]:
+            before = {"status": reopening.status, "decided_by": reopening.decided_by, "note": reopening.note}
+            reopening.status, reopening.decided_by, reopening.decided_at, reopening.note = "pending", None, None, None
+            audit.record(session, actor, "identity.review.reopen", "identity_candidate", reopening.id, before=before, after={"status": "pending"})
+            reopened.append(reopening.id)
     return reopened
 
 

@@ -1,11 +1,18 @@
 """A new name as close to two known agencies as to one: both pairs wait for review and neither is merged (a merge
-would be a guess by row order)."""
+would be a guess by row order). Accepting one pair of such a tie supersedes the other at once."""
+
+import json
 
 import pytest
+from sqlalchemy import select
 
+from g287.db.models.history import IdentityCandidate
+from g287.errors import G287Error
+from g287.history import review
 from g287.history.names import identity_rules
 from tests.history.builders import Publisher, row
 from tests.history.test_identity import live_agencies, merges, pending_candidates
+from tests.history.test_review_fixes import audit_actions
 
 TAMPA = row("FL", "Tampa Police Department", "TFM", "2025-04-14")  # lists are never empty
 
@@ -44,3 +51,84 @@ def test_a_new_name_one_abbreviation_away_from_two_agencies_kept_apart_proposes_
     assert waiting(db) == [("Melbourne PD", "Melbourne Police Department", "abbreviation"), ("Melbourne PD", "Melbourne Police Dept", "abbreviation")]
     assert merges(db) == []
     assert len(live_agencies(db, "FL")) == 3
+
+
+SHORT, LONGER, SIGNED = "Lake City Police", "Lake City Police Department Unit", "Lake City Police Department"
+
+
+def publish_rename_tie(pub):
+    """Two agencies leave the participating list with one agreement (model and signed date) as a third arrives with
+    it: a name each of theirs with words added or dropped (suffix, below the threshold here)."""
+    pub.publish("participating", "2025-05-16", [TAMPA, row("AR", SHORT, "TFM", "2025-05-01"), row("AR", LONGER, "TFM", "2025-05-01")])
+    pub.publish("participating", "2025-05-29", [TAMPA, row("AR", SIGNED, "TFM", "2025-05-01")])
+
+
+def publish_departure_tie(pub):
+    """Two pending agreements of one model leave the pending list under two names as one is first listed as signed
+    under a name each of theirs with words added or dropped (pending_suffix: test_pending_renames)."""
+    ocala = row("FL", "Ocala Police Department", "WSO", None)
+    pub.publish("pending", "2025-05-30", [ocala, row("AR", SHORT, "TFM", None), row("AR", LONGER, "TFM", None)])
+    pub.publish("participating", "2025-06-10", [TAMPA, row("AR", SIGNED, "TFM", "2025-06-01")])
+    pub.publish("pending", "2025-07-11", [ocala])
+
+
+def candidate_with(db, other_name):
+    with db.session() as session:
+        [found] = [c for c in review.candidates(session, status=None) if c.name == SIGNED and c.candidate_name == other_name]
+    return found
+
+
+def statuses(db):
+    with db.session() as session:
+        return {c.candidate_name: (c.status, c.note) for c in review.candidates(session, status=None) if c.name == SIGNED}
+
+
+@pytest.mark.parametrize("publish", [publish_rename_tie, publish_departure_tie])
+@pytest.mark.parametrize("by_alias", [False, True])
+def test_accepting_one_proposal_of_a_tie_supersedes_the_other(db, pub, monkeypatch, actor, publish, by_alias):
+    """The name is now one of the two agencies: the other proposal leaves the review list at once (it waited until
+    the next ingest, or for ever), marked superseded and audited; deciding it is refused with one clear message."""
+    monkeypatch.setitem(identity_rules().confidence, "suffix", 0.8)
+    publish(pub)
+    chosen, other = candidate_with(db, SHORT), candidate_with(db, LONGER)
+    assert chosen.evidence["tied_with"] == [other.candidate_agency_id] and other.evidence["tied_with"] == [chosen.candidate_agency_id]
+    if by_alias:
+        review.add_alias(db, actor, "AR", SIGNED, "same", SHORT, "checked with the agency")
+    else:
+        review.decide(db, actor, chosen.id, accept=True)
+    assert pending_candidates(db) == []
+    note = f"candidate {chosen.id} of the same tie was accepted"
+    assert statuses(db)[LONGER] == ("superseded", note)
+    superseding = [(object_id, json.loads(after) if isinstance(after, str) else after) for object_id, after in audit_actions(db, "identity.review.supersede")]
+    assert superseding == [(str(other.id), {"status": "superseded", "note": note})]
+    with pytest.raises(G287Error, match=f"candidate {other.id} was superseded \\(candidate {chosen.id} of the same tie was accepted, by "):
+        review.decide(db, actor, other.id, accept=True)
+    assert len(live_agencies(db, "AR")) == 2
+    # A later list changes nothing: the superseded pair is decided, never proposed again.
+    pub.publish("participating", "2025-07-20", [TAMPA, row("AR", SIGNED, "TFM", "2025-06-01")])
+    assert pending_candidates(db) == [] and statuses(db)[LONGER][0] == "superseded"
+
+
+@pytest.mark.parametrize("publish", [publish_rename_tie, publish_departure_tie])
+def test_removing_the_alias_of_an_accepted_tie_reopens_the_whole_tie(db, pub, monkeypatch, actor, publish):
+    """The merge the acceptance made is undone: the name is again as close to either agency, and both proposals
+    wait for review (only the accepted one did: the tie was shown halved)."""
+    monkeypatch.setitem(identity_rules().confidence, "suffix", 0.8)
+    publish(pub)
+    chosen, other = candidate_with(db, SHORT), candidate_with(db, LONGER)
+    review.decide(db, actor, chosen.id, accept=True)
+    outcome = review.remove_alias(db, actor, "AR", SIGNED, SHORT)
+    assert f"review candidates {chosen.id}, {other.id} wait for review again" in outcome
+    assert sorted(c.id for c in pending_candidates(db)) == sorted([chosen.id, other.id])
+    assert sorted(object_id for object_id, _after in audit_actions(db, "identity.review.reopen")) == sorted([str(chosen.id), str(other.id)])
+    assert len(live_agencies(db, "AR")) == 3
+
+
+def test_rejecting_one_proposal_of_a_tie_leaves_the_other_waiting(db, pub, monkeypatch, actor):
+    monkeypatch.setitem(identity_rules().confidence, "suffix", 0.8)
+    publish_rename_tie(pub)
+    chosen, other = candidate_with(db, SHORT), candidate_with(db, LONGER)
+    review.decide(db, actor, chosen.id, accept=False)
+    assert [c.id for c in pending_candidates(db)] == [other.id]
+    with db.session() as session:
+        assert session.scalar(select(IdentityCandidate.status).where(IdentityCandidate.id == other.id)) == "pending"

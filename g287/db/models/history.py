@@ -42,7 +42,7 @@ class IdentityCandidate(Base):
     confidence: Mapped[float] = mapped_column(Float)
     evidence: Mapped[dict] = mapped_column(JSON)
     publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"))
-    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | accepted | rejected
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | accepted | rejected | superseded (another proposal of its tie accepted)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(255))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
