@@ -314,6 +314,9 @@ def review_accept(candidate_id, note):
     """Merge the two names; also records them as one agency in the alias table."""
     view = review_service.decide(state().db, Actor.command_line(), candidate_id, True, note)
     echo(f"accepted: {view.name!r} is {view.candidate_name!r}")
+    if view.superseded:
+        ids, many = ", ".join(map(str, view.superseded)), len(view.superseded) > 1
+        echo(f"superseded: {'candidates' if many else 'candidate'} {ids}, the other {'proposals' if many else 'proposal'} of this tie (the name was as close to those agencies)")
 
 
 @review.command("reject")

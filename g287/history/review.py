@@ -7,7 +7,7 @@ one transaction; the alias file (the durable, shareable record) is written after
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +41,7 @@ class CandidateView:
     status: str
     decided_by: str | None
     note: str | None
+    superseded: tuple[int, ...] = ()  # a decision's: the other proposals of its tie it superseded
 
 
 def candidates(session: Session, status: str | None = "pending") -> list[CandidateView]:
@@ -102,11 +103,10 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         candidate.status = "accepted" if accept else "rejected"
         candidate.decided_by, candidate.decided_at, candidate.note = actor.label, dt.datetime.now(dt.timezone.utc), note
         audit.record(session, actor, "identity.review", "identity_candidate", candidate_id, before=before, after={"status": candidate.status, "note": note})
-        if accept:
-            _supersede_tied(session, actor, candidate)
+        superseded = _supersede_tied(session, actor, candidate) if accept else []
         session.flush()
         # The two names as they were before the merge: after it, the candidate agency carries the newest of them.
-        view = _view(candidate, name.name, other_name)
+        view = replace(_view(candidate, name.name, other_name), superseded=tuple(superseded))
         # Written before the database commits: if the file cannot be written, nothing changes (and if the commit
         # fails, the file is put back).
         _record_alias(alias_file, candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")

@@ -13,6 +13,7 @@ from g287.history.names import identity_rules
 from tests.history.builders import Publisher, row
 from tests.history.test_identity import live_agencies, merges, pending_candidates
 from tests.history.test_review_fixes import audit_actions
+from tests.in_process import run_g287
 
 TAMPA = row("FL", "Tampa Police Department", "TFM", "2025-04-14")  # lists are never empty
 
@@ -95,7 +96,7 @@ def test_accepting_one_proposal_of_a_tie_supersedes_the_other(db, pub, monkeypat
     if by_alias:
         review.add_alias(db, actor, "AR", SIGNED, "same", SHORT, "checked with the agency")
     else:
-        review.decide(db, actor, chosen.id, accept=True)
+        assert review.decide(db, actor, chosen.id, accept=True).superseded == (other.id,)
     assert pending_candidates(db) == []
     note = f"candidate {chosen.id} of the same tie was accepted"
     assert statuses(db)[LONGER] == ("superseded", note)
@@ -132,3 +133,16 @@ def test_rejecting_one_proposal_of_a_tie_leaves_the_other_waiting(db, pub, monke
     assert [c.id for c in pending_candidates(db)] == [other.id]
     with db.session() as session:
         assert session.scalar(select(IdentityCandidate.status).where(IdentityCandidate.id == other.id)) == "pending"
+
+
+def test_review_accept_says_which_proposals_of_its_tie_it_superseded(db, pub, monkeypatch):
+    """The command said only what it merged: the other proposal left the list without a word."""
+    monkeypatch.setitem(identity_rules().confidence, "suffix", 0.8)
+    publish_rename_tie(pub)
+    chosen, other = candidate_with(db, SHORT), candidate_with(db, LONGER)
+    status, out, err = run_g287(db.url, "review", "accept", str(chosen.id))
+    assert status == 0, err
+    assert out.splitlines() == [
+        f"accepted: {SIGNED!r} is {SHORT!r}",
+        f"superseded: candidate {other.id}, the other proposal of this tie (the name was as close to those agencies)",
+    ]
