@@ -16,10 +16,10 @@ from typing import Any
 
 from g287.errors import SourceError
 from g287.sources.dates import read_date
-from g287.sources.header import is_header_repeat
+from g287.sources.header import column_keys, columns_of_fields, is_header_repeat
 from g287.sources.links import looks_like_url, names_a_wrapper, unwrap, without_wrappers
 from g287.sources.rules import source_rules, state_lookup, states, value_key
-from g287.sources.table import EXCEL_ERRORS, CellError, SourceRow, SourceTable, column_letter, is_blank
+from g287.sources.table import EXCEL_ERRORS, CellError, SourceRow, SourceTable, is_blank
 from g287.sources.text import clean_text, one_edit_apart
 
 FIELDS = ("state", "agency", "type", "county", "model", "signed", "moa", "addendum")
@@ -58,12 +58,9 @@ class Layout:
     def __init__(self, table: SourceTable, kind: str):
         rules = source_rules()
         self.header = table.header
-        self.keys = _column_keys(table.header)
-        self.fields: dict[str, int] = {}
-        for index, text in enumerate(table.header):
-            column = rules.column_for(text) if text else None
-            if column and column.field not in self.fields:
-                self.fields[column.field] = index
+        self.keys = column_keys(table.header)
+        # A field named by two columns is read from the first; the other's values are registered (_interpret).
+        self.fields, self.repeats = columns_of_fields(table.header)
         missing = [c.header for c in rules.columns if kind in c.required_for and c.field not in self.fields]
         if missing:
             raise SourceError(table.file_name, f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} for a {kind} list (header in row {table.header_row})")
@@ -83,6 +80,7 @@ class Layout:
         # not its position, so that a list that gains, loses or moves a column shares the readings of its rows.
         self._columns_of_fields = tuple(sorted((name, self.keys[index]) for name, index in self.fields.items()))
         self._optional = [(name, index) for name, index in self.fields.items() if name in _READ_THE_SAME_WHEN_EMPTY]
+        self._repeated = tuple(sorted(self.keys[index] for index in self.repeats))
         self._reading_keys: dict[tuple[str, ...], tuple] = {}
 
     def reading_key(self, row: SourceRow) -> tuple:
@@ -94,7 +92,7 @@ class Layout:
         found = self._reading_keys.get(empty)
         if found is None:
             columns = tuple(item for item in self._columns_of_fields if item[0] not in empty)
-            found = self._reading_keys[empty] = (self.kind, self.carries_hyperlinks, self.dates_from_1904, self.source_format, columns)
+            found = self._reading_keys[empty] = (self.kind, self.carries_hyperlinks, self.dates_from_1904, self.source_format, columns, self._repeated)
         return found
 
 
@@ -109,17 +107,6 @@ def _omitted_from_content(value: Any) -> bool:
     return value is None or (type(value) is str and not value)
 
 
-def _column_keys(header: list[str]) -> list[str]:
-    keys, seen = [], set()
-    for index, text in enumerate(header):
-        key = text or f"({column_letter(index)})"
-        while key in seen:
-            key += "'"
-        seen.add(key)
-        keys.append(key)
-    return keys
-
-
 # Interpretation is a pure function of a row's content and the list's layout, and ICE republishes most rows
 # unchanged: rows already read in this process (an earlier file of the same run) are not read again. They are
 # found by their cells, without building the canonical content (most of the cost of a row seen before), or by
@@ -128,7 +115,7 @@ def _column_keys(header: list[str]) -> list[str]:
 # register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
 # entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
 # change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
-READING_RULES = "2026-11-30.9"
+READING_RULES = "2026-11-30.10"
 
 _readings: dict[tuple, RowReading] = {}
 _ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
@@ -190,9 +177,23 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
         reading.listing, reading.not_listing_reason = False, "no data in the list's columns (only error values, formulas with no saved result, placeholders or notes in other columns)"
         return reading
     _read_fields(layout, row, reading)
+    read = layout.fields.values()
+    links_said: set[str] = set()  # a link whose range spans several such cells is said once
     for index, value in enumerate(row.cells):
-        if index not in layout.fields.values() and not is_blank(value):
-            reading.problems.append(Problem(layout.keys[index], as_shown(value), "a value in a column that is not part of the list", "kept in the raw row; not interpreted", "note"))
+        link = row.links.get(index)
+        if index in read or (is_blank(value) and (link is None or link in links_said)):
+            continue
+        repeat = layout.repeats.get(index)
+        if repeat is None:
+            where, action = "a column that is not part of the list", "kept in the raw row; not interpreted"
+        else:
+            name = repeat.column.header
+            where, action = f"a second {name} column (the header names {name} twice)", f"kept in the raw row; not read: {name} is read from the first column that names it"
+        if not is_blank(value):
+            reading.problems.append(Problem(layout.keys[index], as_shown(value), f"a value in {where}", action, "note"))
+        if link is not None and link not in links_said and link != as_shown(value):  # a cell showing its address: said once
+            links_said.add(link)
+            reading.problems.append(Problem(layout.keys[index], link, f"a link in {where}", action, "note"))
     return reading
 
 

@@ -1,0 +1,85 @@
+"""A header that names a column of the list twice (two cells COUNTY, MOA and MOA LINK): the first is read, and the
+register says so, naming both columns; the other's values, and its links, are registered row by row. Before, the
+second was registered only as "a column that is not part of the list", and a link in a column not read not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+
+from g287.registry.ingest import ingest_file, prepare
+from g287.registry.publications import resolve
+from g287.registry.quality import register
+
+HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "COUNTY", "MOA LINK"]
+
+
+def _workbook(path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["TEXAS", "Harris County Sheriff's Office", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link", "Fort Bend", "link"])
+    sheet["G2"].hyperlink = "https://www.ice.gov/doclib/287gMOA/harris.pdf"
+    sheet["I2"].hyperlink = "https://www.ice.gov/doclib/287gMOA/other.pdf"
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", dt.date(2025, 5, 2), "link"])
+    sheet["G3"].hyperlink = "https://www.ice.gov/doclib/287gMOA/waller.pdf"
+    book.save(path)
+    return path
+
+
+def test_a_column_named_twice_is_registered_with_both_columns_and_the_one_read(db, actor, tmp_path):
+    path = _workbook(tmp_path / "participatingAgencies05292025am.xlsx")
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        entries = register(session, resolve(session, path.name))
+    header = [(e.column, e.raw_value, e.problem, e.action) for e in entries if e.row == 1]
+    assert header == [
+        ("COUNTY'", "COUNTY", "the header names COUNTY twice: column D ('COUNTY') and column H ('COUNTY')", "column D is read; column H is not: its values are kept in the raw rows, each registered"),
+        ("MOA LINK", "MOA LINK", "the header names MOA twice: column G ('MOA') and column I ('MOA LINK')", "column G is read; column I is not: its values are kept in the raw rows, each registered"),
+    ]
+    row = sorted((e.column, e.raw_value, e.problem, e.action) for e in entries if e.row == 2)
+    assert row == [
+        ("COUNTY'", "Fort Bend", "a value in a second COUNTY column (the header names COUNTY twice)", "kept in the raw row; not read: COUNTY is read from the first column that names it"),
+        ("MOA LINK", "https://www.ice.gov/doclib/287gMOA/other.pdf", "a link in a second MOA column (the header names MOA twice)", "kept in the raw row; not read: MOA is read from the first column that names it"),
+        ("MOA LINK", "link", "a value in a second MOA column (the header names MOA twice)", "kept in the raw row; not read: MOA is read from the first column that names it"),
+    ]
+    assert not [e for e in entries if e.row == 3]  # the second columns are empty there: nothing to say
+
+
+def test_the_first_column_is_the_one_read(tmp_path):
+    readings = prepare(_workbook(tmp_path / "participatingAgencies05292025am.xlsx")).readings
+    assert [(r.county_text, r.moa_url) for r in readings] == [
+        ("Harris", "https://www.ice.gov/doclib/287gMOA/harris.pdf"), ("Waller", "https://www.ice.gov/doclib/287gMOA/waller.pdf"),
+    ]
+
+
+def test_a_csv_header_naming_a_column_twice_is_registered_too(tmp_path):
+    path = tmp_path / "pendingAgencies05292025am.csv"
+    path.write_text("STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,County Name\nTEXAS,Waller County Sheriff's Office,County,Waller,Task Force Model,Harris\n")
+    prepared = prepare(path)
+    assert [(n.row_number, n.column, n.problem) for n in prepared.table.notes if "twice" in n.problem] == [
+        (1, "County Name", "the header names COUNTY twice: column D ('COUNTY') and column F ('County Name')")
+    ]
+    assert prepared.readings[0].county_text == "Waller"
+    assert [p.problem for p in prepared.readings[0].problems] == ["a value in a second COUNTY column (the header names COUNTY twice)"]
+
+
+def test_a_link_in_a_column_that_is_not_the_lists_is_registered(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "NOTES", "SOURCE"])
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", dt.date(2025, 5, 2), "link"])
+    sheet["G2"].hyperlink = "https://www.ice.gov/doclib/287gMOA/waller.pdf"
+    sheet["H2"].hyperlink = "https://www.ice.gov/news/waller"
+    sheet["H2"].value = "news"
+    sheet["I2"].hyperlink = "https://www.ice.gov/news/waller-2"
+    sheet["I2"].value = " "  # a cell that looks empty (openpyxl writes no link in a cell without a value)
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    book.save(path)
+    [reading] = prepare(path).readings
+    assert [(p.column, p.raw_value, p.problem) for p in reading.problems] == [
+        ("NOTES", "news", "a value in a column that is not part of the list"),
+        ("NOTES", "https://www.ice.gov/news/waller", "a link in a column that is not part of the list"),
+        ("SOURCE", "https://www.ice.gov/news/waller-2", "a link in a column that is not part of the list"),
+    ]
