@@ -27,6 +27,13 @@ def url_key(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
+def fetched_address(url: str) -> str:
+    """The address a document is fetched from: a link's without its fragment. A fragment (`#page=3`, a link's place
+    within the document, as Excel opens it) is for the browser; no HTTP request carries it (RFC 9110, 4.2.4), so links
+    to two places in one PDF are one address and one download; the listings keep their links whole."""
+    return url.split("#", 1)[0]
+
+
 def link_name_of(url: str) -> str:
     """The file name an address ends with (`.../287gMOA/SumnerCoSOTN_WSO_MOA_042925.pdf` -> the last part)."""
     try:
@@ -58,17 +65,23 @@ def link_names(urls) -> dict[str, str]:
 
 
 def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime | None = None, names: dict[str, str] | None = None) -> dict[str, int]:
-    """Address ids for URLs (url -> role), recording the ones not seen before. `names`: link_name_of() of some of
-    the URLs, worked out already."""
-    keys = {url: url_key(url) for url in wanted}
+    """Address ids for URLs (url -> role), recording the ones not seen before, each as fetched_address() gives it
+    (URLs differing only by their fragment have one address). `names`: link_name_of() of some of the URLs, worked
+    out already."""
+    fetched = {url: fetched_address(url) for url in wanted}
+    keys = {url: url_key(fetched[url]) for url in wanted}
     ids: dict[str, int] = {}
     by_key: dict[str, int] = dict(_ADDRESSES_OF_KEYS.rows_in_chunks(conn, "keys", sorted(set(keys.values()))))
-    new = [url for url in wanted if keys[url] not in by_key]
+    first_of_key: dict[str, str] = {}
+    for url in wanted:
+        if keys[url] not in by_key:
+            first_of_key.setdefault(keys[url], url)
+    new = list(first_of_key.values())
     if new:
         now = now or dt.datetime.now(dt.timezone.utc)
         rows = [
             {
-                "url": url,
+                "url": fetched[url],
                 "url_key": keys[url],
                 "link_name": name,
                 "link_key": name.lower(),

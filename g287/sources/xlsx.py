@@ -20,7 +20,7 @@ from pathlib import Path
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header, repeated_column_notes
-from g287.sources.links import names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note, wrapped_links_note
+from g287.sources.links import Unwrapped, names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note, wrapped_links_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_parts import PartError, calamine_failure, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes
@@ -39,7 +39,12 @@ _ROW_TAG = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\']([^>]*)>')
 _ERROR_TYPE = re.compile(rb't=["\']e["\']')
 _HIDDEN = re.compile(rb'\bhidden=["\'](?:1|true)["\']')
 _ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
-_HYPERLINK = re.compile(rb'<hyperlink\b(?=[^>]*\bref=["\']([^"\']*)["\'])(?:(?=[^>]*\br:id=["\']([^"\']*)["\']))?[^>]*>')
+# A link's location is a place within its target (Excel opens target#location: page=3 of a PDF), or, with no target
+# (no r:id), a place in the workbook ('Sheet 2'!A1: either quote may be inside the other).
+_HYPERLINK = re.compile(
+    rb'<hyperlink\b(?=[^>]*\bref=["\']([^"\']*)["\'])(?:(?=[^>]*\br:id=["\']([^"\']*)["\']))?'
+    rb'(?:(?=[^>]*\blocation=(?:"([^"]*)"|\'([^\']*)\')))?[^>]*>'
+)
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
 # Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
 _HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")((?:(?!&quot;)[^"])*)(?:&quot;|")\s*[,)]', re.S | re.I)
@@ -129,7 +134,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     unsaved = _unsaved_formulas(xml)
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
-    links, wrapped, unrecovered, not_web = _hyperlinks(xml, rels, len(grid), width)
+    links, wrapped, unrecovered, not_web, locations_not_kept = _hyperlinks(xml, rels, len(grid), width)
     wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
@@ -199,6 +204,14 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
             Note(
                 problem=f"{counted(not_web, 'link')} to no web address (an e-mail address, a file on someone's computer, a place in the workbook...)",
                 action="no document address: a document's address is a web address (http or https); the link's target is not kept",
+            )
+        )
+    if locations_not_kept:
+        notes.append(
+            Note(
+                problem=f"{counted(len(locations_not_kept), 'link')} to a place within an address that names a place already (after its #)",
+                action="the address is kept as the link gives it; the place the link adds (its location) is not kept",
+                raw_value=", ".join(dict.fromkeys(locations_not_kept)),
             )
         )
     if wrapped:
@@ -424,17 +437,28 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
     return hidden, last, declared
 
 
-def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int]:
+def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int, list[str]]:
     """Hyperlink addresses by row and column, unwrapped, for the cells of the sheet's `rows` x `columns` (a link's
     range may claim the whole sheet: only cells that exist are given it); also how many were wrapped in a safety
     redirect, how many of those did not carry the real address, and how many lead to no web address (mailto:john.doe@..., file:///C:/Users/..., #Sheet2!A1): these
-    are no document's address, and may name a person, so they are not kept."""
+    are no document's address, and may name a person, so they are not kept. A link's location (a place within its
+    target) is kept after a # as Excel opens it, unless the address names a place already: those locations are
+    returned last."""
     links: dict[int, dict[int, str]] = {}
     wrapped = unrecovered = not_web = 0
+    locations_not_kept: list[str] = []
 
-    def put(ref: str, address: str) -> None:
+    def put(ref: str, address: str, location: str = "") -> None:
         nonlocal wrapped, unrecovered, not_web
         result = unwrap(address)
+        if result.url and location and _WEB_ADDRESS.match(result.url):
+            if "#" in result.url:
+                locations_not_kept.append(location)
+            else:
+                # The place after the real address, as a browser takes a redirect's fragment along; a location
+                # carrying a wrapper's address gives no address, as an address carrying one does (links.unwrap).
+                located = unwrap(result.url + "#" + location)
+                result = Unwrapped(located.url, result.wrapper or located.wrapper)
         if result.wrapper:
             wrapped += 1
         if not result.url:
@@ -453,11 +477,14 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
             for column in range(first[1], min(last[1], columns - 1) + 1):
                 links.setdefault(row, {})[column] = result.url
 
-    for ref, relationship in _HYPERLINK.findall(xml):
+    for ref, relationship, *quoted in _HYPERLINK.findall(xml):
         target = rels.get(relationship.decode("utf-8", "replace")) if relationship else None
+        location = html.unescape(b"".join(quoted).decode("utf-8", "replace"))
         if ref and target:
-            put(ref.decode("ascii", "replace"), target)  # already unescaped by the XML parser: as written
+            put(ref.decode("ascii", "replace"), target, location)  # the target already unescaped by the XML parser: as written
+        elif ref and not relationship and location:
+            not_web += 1  # a place in the workbook ('Sheet 2'!A1), no document's address
     has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
     for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
         put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))
-    return links, wrapped, unrecovered, not_web
+    return links, wrapped, unrecovered, not_web, locations_not_kept

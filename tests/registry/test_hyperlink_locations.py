@@ -1,0 +1,66 @@
+"""A cell hyperlink's location (OOXML: a place within its target; Excel opens target#location, page=3 of a PDF) is
+kept after a #, as Excel opens the link; it was dropped without a word, and so was the place of the registry's own
+workbooks, whose writer puts an address's fragment in the location. A link with a location and no target is a place
+in the workbook: no document's address, counted with the links to no web address (it was said nowhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from g287.exports.ice_workbook import IceRow, write_ice_workbook
+from g287.registry.ingest import prepare
+
+MOAS = "https://www.ice.gov/doclib/287gMOA/"
+SAFE_LINKS = "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2F287gMOA%2Fwrapped.pdf&data=05%7C02%7Cjohn.doe%40ice.dhs.gov&reserved=0"
+LINKS = [  # (target, location), one row each
+    (MOAS + "harris.pdf", "page=3"),
+    (SAFE_LINKS, "page=2"),
+    (MOAS + "placed.pdf#page=1", "page=5"),
+    (None, "'Sheet 2'!A1"),
+    (MOAS + "carried.pdf", SAFE_LINKS),
+    (MOAS + "plain.pdf", None),
+]
+
+
+def _workbook(path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    for number, (target, location) in enumerate(LINKS, start=2):
+        sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
+        sheet[f"G{number}"].hyperlink = Hyperlink(ref=f"G{number}", target=target, location=location)
+    book.save(path)
+    return path
+
+
+def test_a_links_location_is_kept_after_a_hash_as_excel_opens_it(tmp_path):
+    prepared = prepare(_workbook(tmp_path / "participatingAgencies05292025am.xlsx"))
+    assert [r.moa_url for r in prepared.readings] == [
+        MOAS + "harris.pdf#page=3",
+        MOAS + "wrapped.pdf#page=2",  # a browser takes the redirect's fragment to the real address
+        MOAS + "placed.pdf#page=1",
+        None,  # a place in the workbook
+        None,  # a location carrying a wrapper: no address, as an address carrying one
+        MOAS + "plain.pdf",
+    ]
+    notes = {n.problem: (n.action, n.raw_value) for n in prepared.table.notes}
+    assert notes["1 link to a place within an address that names a place already (after its #)"] == (
+        "the address is kept as the link gives it; the place the link adds (its location) is not kept", "page=5",
+    )
+    assert any(problem.startswith("1 link to no web address") for problem in notes)
+    assert any(problem.startswith("2 links wrapped in an e-mail safety redirect") for problem in notes)
+    kept = repr((prepared.table.rows, [(r.content, r.problems) for r in prepared.readings]))
+    assert "john.doe" not in kept and "safelinks" not in kept
+
+
+def test_the_registrys_own_workbook_gives_back_its_addresses_whole(tmp_path):
+    """Its writer (xlsxwriter) stores x.pdf#page=3 as the target x.pdf and the location page=3."""
+    buffer = io.BytesIO()
+    write_ice_workbook(buffer, "participating", [IceRow("TEXAS", "Harris County Sheriff's Office", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), MOAS + "harris.pdf#page=3")])
+    path = tmp_path / "participatingAgencies05292025am_registry.xlsx"
+    path.write_bytes(buffer.getvalue())
+    assert [r.moa_url for r in prepare(path, origin="registry").readings] == [MOAS + "harris.pdf#page=3"]
