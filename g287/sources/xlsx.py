@@ -20,7 +20,7 @@ from pathlib import Path
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header, repeated_column_notes
-from g287.sources.links import Unwrapped, names_a_wrapper, scrubbed, unwrap, wrapped_in_text_note, wrapped_links_note
+from g287.sources.links import Unwrapped, names_a_wrapper, scrubbed, unwrap, without_wrappers, wrapped_in_text_note, wrapped_links_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_parts import PartError, calamine_failure, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes
@@ -453,7 +453,7 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
         result = unwrap(address)
         if result.url and location and _WEB_ADDRESS.match(result.url):
             if "#" in result.url:
-                locations_not_kept.append(location)
+                locations_not_kept.append(without_wrappers(location)[0])  # quoted in the register: no wrapper's identifiers
             else:
                 # The place after the real address, as a browser takes a redirect's fragment along; a location
                 # carrying a wrapper's address gives no address, as an address carrying one does (links.unwrap).

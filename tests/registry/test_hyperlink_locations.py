@@ -23,6 +23,7 @@ LINKS = [  # (target, location), one row each
     (None, "'Sheet 2'!A1"),
     (MOAS + "carried.pdf", SAFE_LINKS),
     (MOAS + "plain.pdf", None),
+    (MOAS + "marked.pdf#page=1", SAFE_LINKS),
 ]
 
 
@@ -46,14 +47,15 @@ def test_a_links_location_is_kept_after_a_hash_as_excel_opens_it(tmp_path):
         None,  # a place in the workbook
         None,  # a location carrying a wrapper: no address, as an address carrying one
         MOAS + "plain.pdf",
+        MOAS + "marked.pdf#page=1",
     ]
     notes = {n.problem: (n.action, n.raw_value) for n in prepared.table.notes}
-    assert notes["1 link to a place within an address that names a place already (after its #)"] == (
-        "the address is kept as the link gives it; the place the link adds (its location) is not kept", "page=5",
+    assert notes["2 links to a place within an address that names a place already (after its #)"] == (
+        "the address is kept as the link gives it; the place the link adds (its location) is not kept", "page=5, " + MOAS + "wrapped.pdf",
     )
     assert any(problem.startswith("1 link to no web address") for problem in notes)
     assert any(problem.startswith("2 links wrapped in an e-mail safety redirect") for problem in notes)
-    kept = repr((prepared.table.rows, [(r.content, r.problems) for r in prepared.readings]))
+    kept = repr((prepared.table.rows, prepared.table.notes, [(r.content, r.problems) for r in prepared.readings]))
     assert "john.doe" not in kept and "safelinks" not in kept
 
 
