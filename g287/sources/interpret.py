@@ -65,6 +65,10 @@ class Layout:
         if missing:
             raise SourceError(table.file_name, f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} for a {kind} list (header in row {table.header_row})")
         self.kind = kind
+        # The columns read for this kind of list: a pending agreement has no signed date or document (_read_fields).
+        # A pending list with SIGNED or MOA is refused (ingest.kind_of_columns); one with ADDENDUM is read, and its
+        # values are registered as not read, as any other column's.
+        self.read_columns = frozenset(i for field, i in self.fields.items() if kind == "participating" or field not in _PARTICIPATING_ONLY)
         self.carries_hyperlinks = table.carries_hyperlinks
         self.source_format = table.source_format
         self.dates_from_1904 = table.dates_from_1904
@@ -100,6 +104,7 @@ class Layout:
 # registered (interpret.py: a county is not required, and an addendum cell that is empty says there is none). The
 # other fields register an empty cell under their column's header (tests/registry/test_reading_across_layouts.py).
 _READ_THE_SAME_WHEN_EMPTY = frozenset({"county", "addendum"})
+_PARTICIPATING_ONLY = frozenset({"signed", "moa", "addendum"})  # the fields only a participating list's rows have
 
 
 def _omitted_from_content(value: Any) -> bool:
@@ -115,7 +120,7 @@ def _omitted_from_content(value: Any) -> bool:
 # register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
 # entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
 # change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
-READING_RULES = "2026-11-30.11"
+READING_RULES = "2026-11-30.12"
 
 _readings: dict[tuple, RowReading] = {}
 _ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
@@ -160,7 +165,7 @@ def _cells_key(layout: Layout, row: SourceRow) -> tuple | None:
 
 def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> RowReading:
     reading = RowReading(content=content, digest=digest, listing=True)
-    named = [row.cells[i] for i in layout.fields.values() if i < len(row.cells)]
+    named = [row.cells[i] for i in layout.read_columns if i < len(row.cells)]
     if all(is_blank(v) for v in row.cells):
         reading.listing = False
         # A link in a row with no value is no listing either, but is said with its address (never dropped unsaid).
@@ -177,14 +182,17 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
         reading.listing, reading.not_listing_reason = False, "no data in the list's columns (only error values, formulas with no saved result, placeholders or notes in other columns)"
         return reading
     _read_fields(layout, row, reading)
-    read = layout.fields.values()
+    read = layout.read_columns
     links_said: set[str] = set()  # a link whose range spans several such cells is said once
     for index, value in enumerate(row.cells):
         link = row.links.get(index)
         if index in read or (is_blank(value) and (link is None or link in links_said)):
             continue
         repeat = layout.repeats.get(index)
-        if repeat is None:
+        if index in layout.fields.values():  # a column of participating lists, in a pending list
+            name = layout.header[index]
+            where, action = f"the {name} column, which a pending list does not have", "kept in the raw row; not read: a pending agreement has no signed document"
+        elif repeat is None:
             where, action = "a column that is not part of the list", "kept in the raw row; not interpreted"
         else:
             name = repeat.column.header

@@ -83,3 +83,23 @@ def test_a_link_in_a_column_that_is_not_the_lists_is_registered(tmp_path):
         ("NOTES", "https://www.ice.gov/news/waller", "a link in a column that is not part of the list"),
         ("SOURCE", "https://www.ice.gov/news/waller-2", "a link in a column that is not part of the list"),
     ]
+
+
+
+def test_a_pending_lists_addendum_column_is_registered(tmp_path):
+    """A pending agreement has no signed document: a pending list's ADDENDUM column is not read (one with SIGNED or
+    MOA is refused as a participating list), and its values were said nowhere (the column is the list's, so not "a
+    column not of the list" either). A row holding nothing else is no listing, as a row with values only outside the
+    list's columns."""
+    path = tmp_path / "pendingAgencies05292025am.csv"
+    path.write_text(
+        "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,ADDENDUM\n"
+        "TEXAS,Waller County Sheriff's Office,County,Waller,Task Force Model,see note\n"
+        ",,,,,https://www.ice.gov/doclib/287gMOA/waller-addendum.pdf\n"
+    )
+    first, second = prepare(path).readings
+    assert first.listing and first.addendum_url is None
+    assert [(p.column, p.raw_value, p.problem, p.action) for p in first.problems] == [
+        ("ADDENDUM", "see note", "a value in the ADDENDUM column, which a pending list does not have", "kept in the raw row; not read: a pending agreement has no signed document")
+    ]
+    assert not second.listing and second.not_listing_reason.startswith("no data in the list's columns")
