@@ -134,7 +134,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     unsaved = _unsaved_formulas(xml)
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
-    links, wrapped, unrecovered, not_web, locations_not_kept = _hyperlinks(xml, rels, len(grid), width)
+    links, wrapped, unrecovered, not_web, locations_not_kept, without_target = _hyperlinks(xml, rels, len(grid), width)
     wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
@@ -212,6 +212,14 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
                 problem=f"{counted(len(locations_not_kept), 'link')} to a place within an address that names a place already (after its #)",
                 action="the address is kept as the link gives it; the place the link adds (its location) is not kept",
                 raw_value=", ".join(dict.fromkeys(locations_not_kept)),
+            )
+        )
+    if without_target:
+        notes.append(
+            Note(
+                problem=f"{counted(len(without_target), 'link')} whose target the workbook does not hold (the sheet's list of link targets lacks it)",
+                action="no address: the cells' links are unknown",
+                raw_value=", ".join(without_target),
             )
         )
     if wrapped:
@@ -437,16 +445,17 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
     return hidden, last, declared
 
 
-def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int, list[str]]:
+def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int, list[str], list[str]]:
     """Hyperlink addresses by row and column, unwrapped, for the cells of the sheet's `rows` x `columns` (a link's
     range may claim the whole sheet: only cells that exist are given it); also how many were wrapped in a safety
     redirect, how many of those did not carry the real address, and how many lead to no web address (mailto:john.doe@..., file:///C:/Users/..., #Sheet2!A1): these
     are no document's address, and may name a person, so they are not kept. A link's location (a place within its
     target) is kept after a # as Excel opens it, unless the address names a place already: those locations are
-    returned last."""
+    returned, and last the cells (ranges) of links whose target the sheet's relationships lack (a damaged file)."""
     links: dict[int, dict[int, str]] = {}
     wrapped = unrecovered = not_web = 0
     locations_not_kept: list[str] = []
+    without_target: list[str] = []
 
     def put(ref: str, address: str, location: str = "") -> None:
         nonlocal wrapped, unrecovered, not_web
@@ -484,7 +493,9 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
             put(ref.decode("ascii", "replace"), target, location)  # the target already unescaped by the XML parser: as written
         elif ref and not relationship and location:
             not_web += 1  # a place in the workbook ('Sheet 2'!A1), no document's address
+        elif ref and relationship:
+            without_target.append(ref.decode("ascii", "replace"))
     has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
     for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
         put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))
-    return links, wrapped, unrecovered, not_web, locations_not_kept
+    return links, wrapped, unrecovered, not_web, locations_not_kept, without_target

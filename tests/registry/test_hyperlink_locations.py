@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 
 import openpyxl
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -66,3 +68,29 @@ def test_the_registrys_own_workbook_gives_back_its_addresses_whole(tmp_path):
     path = tmp_path / "participatingAgencies05292025am_registry.xlsx"
     path.write_bytes(buffer.getvalue())
     assert [r.moa_url for r in prepare(path, origin="registry").readings] == [MOAS + "harris.pdf#page=3"]
+
+
+def test_a_link_whose_target_the_workbook_lacks_is_registered(tmp_path):
+    """A damaged workbook: the sheet names a link's relationship that its list of link targets does not hold. The
+    link was skipped without a word."""
+    saved = tmp_path / "saved.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    for number in (2, 3):
+        sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
+        sheet[f"G{number}"].hyperlink = MOAS + f"agency{number}.pdf"
+    book.save(saved)
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as damaged:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/worksheets/_rels/sheet1.xml.rels":
+                kept = re.sub(rb"<Relationship [^>]*agency3\.pdf[^>]*/>", b"", data)
+                assert kept != data
+                data = kept
+            damaged.writestr(info, data)
+    prepared = prepare(path)
+    assert [r.moa_url for r in prepared.readings] == [MOAS + "agency2.pdf", None]
+    notes = {n.problem: (n.action, n.raw_value) for n in prepared.table.notes}
+    assert notes["1 link whose target the workbook does not hold (the sheet's list of link targets lacks it)"] == ("no address: the cells' links are unknown", "G3")
