@@ -184,12 +184,17 @@ def agreements(state_code, model, status, end_after, as_json):
         print_json([l.as_dict() for l in lives])
         return
     table = Table()
-    for column in ("state", "agency", "model", "status", "signed", "first pending", "first listed", "last listed", "corrections"):
+    columns = (
+        "state", "agency", "model", "status", "signed", "first pending", "first listed", "last listed", "corrections",
+        "back on the pending list from", "still on the pending list after first listed",
+    )
+    for column in columns:
         table.add_column(column, overflow="fold")  # a list's file name, when its date and half are another's too, is shown whole
     for l in lives:
         table.add_row(
             l.state or "", l.name or "", l.model, l.status, l.signed_on.isoformat() if l.signed_on else "",
             _ref(l.first_pending, ""), _ref(l.first_participating, ""), _ref(l.last_participating, ""), str(max(0, len(l.signed_dates) - 1)),
+            ", ".join(_ref(r) for r in l.back_to_pending), ", ".join(_ref(r) for r in l.stayed_pending),
         )
     console.print(table)
 

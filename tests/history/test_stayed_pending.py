@@ -118,3 +118,33 @@ def test_on_ices_lists_the_pipeline_and_its_text_name_the_two(bundled_db):
         "  FL Longboat Key Police Department TFM: first participating 2025-05-16 am; pending lists after it: 2025-05-30 pm\n"
         "  TN Robertson County Sheriff's Office WSO: first participating 2025-07-09 am; pending lists after it: 2025-07-11 am\n"
     ) in run()
+
+
+def test_agreements_table_shows_back_on_the_pending_list_and_stayed_on_it(lists, monkeypatch):
+    """`g287 agreements --json` gave back_to_pending and stayed_pending; its table showed neither."""
+    from click.testing import CliRunner
+
+    from g287.cli import cli, common
+
+    monkeypatch.setattr(common.console, "width", 250)  # a wide terminal: one line a row
+    output = CliRunner().invoke(cli, ["--database", lists.url, "agreements"], catch_exceptions=False).output
+    header = next(line for line in output.splitlines() if " agency " in line)
+    assert "back on the pending list from" in header and "still on the pending list after first listed" in header
+    rows = {cells[1]: cells for cells in ([c.strip() for c in line.split("│")[1:-1]] for line in output.splitlines() if line.startswith("│"))}
+    assert rows[SIGMA][-2:] == ["", "2025-05-05 pm, 2025-05-08 am"]
+    assert rows[TAU][-2:] == ["2025-05-10 am", ""]
+    assert rows[UPSILON][-2:] == ["", ""]
+
+
+def test_agreements_table_on_ices_lists_shows_the_two_that_stayed(bundled_db, monkeypatch):
+    from click.testing import CliRunner
+
+    from g287.cli import cli, common
+
+    monkeypatch.setattr(common.console, "width", 400)  # no agency name or file name folded
+    output = CliRunner().invoke(cli, ["--database", bundled_db.url, "agreements"], catch_exceptions=False).output
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in output.splitlines() if line.startswith("│")]
+    assert len(rows) > 800 and not any(cells[-2] for cells in rows)  # none back on the pending list
+    assert [(cells[0], cells[1], cells[2], cells[-1]) for cells in rows if cells[-1]] == [
+        ("FL", "Longboat Key Police Department", "TFM", "2025-05-30 pm"), ("TN", "Robertson County Sheriff's Office", "WSO", "2025-07-11 am"),
+    ]
