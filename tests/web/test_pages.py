@@ -313,3 +313,24 @@ def test_head_and_static(site):
     assert site.head("/").status_code == 200 and site.head("/").content == b""
     for path in ("/static/site.css", "/static/site.js", "/static/favicon.svg"):
         assert site.get(path).status_code == 200
+
+
+# A link to a publication (the macros pub_link and ref_link: its label, and pub_link's file in brackets)
+PUBLICATION_LINK = r'<a href="/publications/\d+">[^<]*</a>(?: \([^)<]*\))?'
+
+
+def test_a_publication_link_is_followed_by_its_punctuation_without_a_space(site, bundled_db):
+    """The macros that link a publication end without whitespace: a full stop or comma after one follows it at once
+    (read in the HTML: text_of puts a space for every tag)."""
+    from sqlalchemy import select
+
+    from g287.db.models.registry import AgencyName
+
+    with bundled_db.session() as session:
+        longboat_key = session.scalars(select(AgencyName.agency_id).where(AgencyName.name == "Longboat Key Police Department")).one()
+    followed = 0
+    for path in ("/", "/pending", f"/agencies/{longboat_key}", "/changes"):
+        page = site.get(path).text
+        assert not re.findall(PUBLICATION_LINK + r"\s+[.,;:]", page), path
+        followed += len(re.findall(PUBLICATION_LINK + r"[.,;:]", page))
+    assert followed > 10
