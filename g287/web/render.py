@@ -41,13 +41,14 @@ def number(value) -> str:
     return f"{value:,}" if isinstance(value, int) else ("" if value is None else str(value))
 
 
-def publication_label(publication) -> str:
-    """"ICE's participating list of 2025-07-09 am"."""
+def publication_label(publication, named: str | None = None) -> str:
+    """"ICE's participating list of 2025-07-09 am". named: the publication's label when the page has one that names
+    it apart from a list of the same date and half (distinct_label: "2025-07-03 pm, participatingAgencies07032025pm__v2.xlsx")."""
     if publication is None:
         return ""
     if isinstance(publication, Publication):
         whose = "ICE's" if publication.origin == "ice" else "this registry's"
-        return f"{whose} {publication.kind} list of {label(publication)}"
+        return f"{whose} {publication.kind} list of {named or label(publication)}"
     half = f" {publication['half']}" if publication.get("half") else ""
     whose = {"ICE": "ICE's", "this registry": "this registry's"}.get(publication.get("source"), "the")
     return f"{whose} list of {publication['published']}{half}"

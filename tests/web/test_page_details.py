@@ -19,8 +19,12 @@ def test_a_list_replaced_the_same_day_does_not_call_the_days_agencies_its_own(sq
     assert "Its agencies" not in text
     assert f'shows <a href="/publications/{second}">participatingAgencies07032025pm__v2.xlsx</a>, published after this one the same day' in text
     assert re.search(r'Its agencies', sqlite_site.get(f"/publications/{second}").text)
-    # The heading names ICE as written ("Ice's" was Jinja's capitalize).
-    assert "<h1>ICE&#39;s participating list of 2025-07-03 pm</h1>" in text
+    # The heading names ICE as written ("Ice's" was Jinja's capitalize), and the list's file: the two lists of
+    # 2025-07-03 pm were both headed "ICE's participating list of 2025-07-03 pm".
+    assert "<h1>ICE&#39;s participating list of 2025-07-03 pm, participatingAgencies07032025pm.xlsx</h1>" in text
+    assert "<h1>ICE&#39;s participating list of 2025-07-03 pm, participatingAgencies07032025pm__v2.xlsx</h1>" in sqlite_site.get(f"/publications/{second}").text
+    alone = _publication_id(sqlite_site, "participatingAgencies07092025am.xlsx")  # a date and half no other list has
+    assert "<h1>ICE&#39;s participating list of 2025-07-09 am</h1>" in sqlite_site.get(f"/publications/{alone}").text
 
 
 def test_history_names_the_file_of_a_list_whose_date_and_half_another_has(sqlite_site):
@@ -35,6 +39,17 @@ def test_history_names_the_file_of_a_list_whose_date_and_half_another_has(sqlite
     publications = {p["file"]: p["id"] for p in site.get("/api/v1/publications").json()}
     answer = site.get("/api/v1/diff", params={"from": publications[SECOND], "to": publications[FIRST]})
     assert answer.status_code == 422 and SECOND in answer.text and FIRST in answer.text
+
+
+def test_the_changes_table_names_two_lists_of_one_date_and_half_by_their_files(sqlite_site):
+    # its columns were headed "2025-07-03 pm" and "2025-07-03 pm", comparing the list of 3 July (pm) with its __v2
+    FIRST, SECOND = "participatingAgencies07032025pm.xlsx", "participatingAgencies07032025pm__v2.xlsx"
+    first, second = _publication_id(sqlite_site, FIRST), _publication_id(sqlite_site, SECOND)
+    page = sqlite_site.get("/changes", params={"from": first, "to": second}).text
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    assert f'<a href="/publications/{first}">2025-07-03 pm, {FIRST}</a>' in head and f'<a href="/publications/{second}">2025-07-03 pm, {SECOND}</a>' in head
+    page = sqlite_site.get("/changes", params={"from": "2025-06-20", "to": first}).text  # a date and half no other list has
+    assert f'<a href="/publications/{_publication_id(sqlite_site, "participatingAgencies06202025am.xlsx")}">2025-06-20 am</a>' in page[page.index("<thead>"):]
 
 
 def test_the_agency_list_keeps_a_date_that_is_not_a_participating_list(sqlite_site):

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from g287.history.diff import diff, pending_changes as pending_changes_of
 from g287.registry import figures
-from g287.registry.publications import list_publications, resolve
+from g287.registry.publications import distinct_label, list_publications, resolve
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.history import checked_in_order
 from g287.web.app import site_of
@@ -45,6 +45,8 @@ def changes_page(
         before, after = count(session, older), count(session, newer)
         changes = diff(session, older, newer) if kind == "participating" else None
         pending_changes = pending_changes_of(session, older, newer) if kind == "pending" else None
+        # The table's columns: by file too when the two (or another list) share a date and half (07/03 pm and its __v2)
+        named = {p.id: distinct_label(p) for p in (older, newer)}
     total = "moas" if kind == "participating" else "listings"
     rows = [{"figure": "MOAs (rows)" if kind == "participating" else "Listings (rows)", "before": before[total], "after": after[total]}]
     rows += [{"figure": name, "before": before[key], "after": after[key]} for name, key in (("Agencies", "agencies"), ("States", "states"))]
@@ -52,5 +54,6 @@ def changes_page(
     if kind == "participating":
         rows += [{"figure": f"Type: {t}", "before": before["by_agency_type"].get(t, 0), "after": after["by_agency_type"].get(t, 0)} for t in figures.AGENCY_TYPES]
     return render(
-        "changes.html", kind=kind, publications=list(reversed(publications)), older=older, newer=newer, rows=rows, changes=changes, pending_changes=pending_changes
+        "changes.html", kind=kind, publications=list(reversed(publications)), older=older, newer=newer, named=named, rows=rows, changes=changes,
+        pending_changes=pending_changes,
     )

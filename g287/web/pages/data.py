@@ -12,7 +12,7 @@ from g287.db.models.registry import Publication
 from g287.errors import NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import bundled_files
-from g287.registry.publications import in_force, list_publications
+from g287.registry.publications import distinct_label, in_force, list_publications
 from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
 from g287.web.params import IdParameter
@@ -61,7 +61,8 @@ def publication_page(request: Request, publication_id: Annotated[IdParameter, Pa
         # The agency list shows ICE's lists in force on a day: a list replaced the same day (a second version) or
         # a list of the registry's own is not what it shows on the publication's date.
         shown = in_force(session, publication.kind, publication.published_on)
+        named = distinct_label(publication)  # its file too, when another list has its date and half (07/03 pm and its __v2)
     return render(
-        "publication.html", publication=publication, counts=counts, entries=entries, summary=quality.summary(entries), shown_on_its_day=shown,
+        "publication.html", publication=publication, named=named, counts=counts, entries=entries, summary=quality.summary(entries), shown_on_its_day=shown,
         provenance=ARCHIVE_PROVENANCE if publication.sha256 in bundled_sha256() else None,
     )
