@@ -19,6 +19,7 @@ from g287.documents.display import displayable
 from g287.documents.links import agreements_of_addresses, publications_of_addresses
 from g287.documents.store import document_by_sha, archive_for
 from g287.errors import NotFound
+from g287.registry.publications import distinct_label
 
 
 def file_link(document: Document) -> str:
@@ -102,8 +103,9 @@ def document_detail(session: Session, sha256: str, actor: Actor | None = None) -
         for a in addresses
         for l in linked[a.id]
     ]
+    # label: as history names a list, its file too when another list has its date and half (07/03 pm and its __v2)
     item["publications"] = [
-        {"id": p.id, "file": p.file_name, "published": p.published_on.isoformat(), "half": p.half, "kind": p.kind}
+        {"id": p.id, "file": p.file_name, "published": p.published_on.isoformat(), "half": p.half, "kind": p.kind, "label": distinct_label(p)}
         for p in publications_of_addresses(session, [a.id for a in addresses])
     ]
     if document.publication_id:

@@ -73,3 +73,21 @@ def test_numbers_beyond_any_record_or_page_are_one_line(g287):
     for command in (["list"], ["search", "sheriff"]):
         offset = g287(*command, "--offset", HUGE)
         assert offset.returncode == 1 and "Traceback" not in offset.stderr and offset.stderr.strip().startswith("g287: error: --offset:")
+
+
+def test_show_names_apart_two_lists_of_one_date_and_half(db, actor):
+    """`documents show` named the lists that link a document by date alone: "listed in 2 publications, 2025-07-03 to
+    2025-07-03" of ICE's list of 3 July (pm) and its corrected __v2, published the same half-day."""
+    from g287.registry.ingest import ingest_file
+    from tests.conftest import ICE
+
+    first, second = "participatingAgencies07032025pm.xlsx", "participatingAgencies07032025pm__v2.xlsx"
+    for name in (first, second):
+        ingest_file(db, ICE / "participating" / name, actor)
+    report = import_paths(db, [str(moa(BURLESON))], actor, ocr=False)
+    sha = report.results[0].sha256
+    status, out, err = run_g287(db.url, "documents", "show", sha)
+    assert status == 0, err
+    assert f"listed in 2 publications, 2025-07-03 pm, {first} to 2025-07-03 pm, {second}\n" in out
+    status, out, err = run_g287(db.url, "documents", "show", sha, "--json")
+    assert [p["label"] for p in json.loads(out)["publications"]] == [f"2025-07-03 pm, {first}", f"2025-07-03 pm, {second}"]

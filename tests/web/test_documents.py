@@ -55,6 +55,8 @@ def test_document_page_and_resource(sqlite_site):
     assert HILLSBOROUGH in page and "Hillsborough County Sheriff" in page and "participatingAgencies07092025am.xlsx" in page
     detail = sqlite_site.get(f"/api/v1/documents/{held['sha256']}").json()
     assert detail["sha256"] == held["sha256"] and detail["agreements"][0]["model"] == "WSO" and len(detail["pages_detail"]) == detail["pages"]
+    labels = [p["label"] for p in detail["publications"]]  # as history names a list: the two of 2025-07-03 pm by file
+    assert "2025-07-03 pm, participatingAgencies07032025pm__v2.xlsx" in labels and "2025-07-09 am" in labels
     assert sqlite_site.get("/api/v1/documents/" + "0" * 64).status_code == 404
     assert sqlite_site.get("/api/v1/documents/xyz").status_code == 422
 

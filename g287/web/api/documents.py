@@ -118,6 +118,7 @@ class PublicationRef(BaseModel):
     published: str
     half: Optional[str]
     kind: str
+    label: str = Field(description="As history names it: published and half, and the file's name when another list of the same kind and date and half is held")
 
 
 class Origin(BaseModel):
