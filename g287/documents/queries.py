@@ -58,7 +58,8 @@ def _summary(document: Document, facts: dict[str, dict]) -> dict:
 
 def documents_of_agency(session: Session, agency_id: int, actor: Actor | None = None) -> list[dict]:
     """The documents an agency's listings link, each with its role (moa/addendum), the models of the listings,
-    the addresses, the facts read from it and the link to its file; newest listings' documents first."""
+    the addresses, the facts read from it and the link to its file; MOAs before the rest, then by models, file name
+    and id."""
     authorize(actor or Actor.public(), "documents.read")
     if session.get(Agency, agency_id) is None:
         raise NotFound(f"no agency {agency_id}")
@@ -85,7 +86,8 @@ def documents_of_agency(session: Session, agency_id: int, actor: Actor | None = 
         item = _summary(document, facts[document.id])
         item.update(roles=sorted(entry["roles"]), models=sorted(entry["models"]), addresses=sorted(entry["addresses"]))
         result.append(item)
-    result.sort(key=lambda d: (d["roles"] != ["moa"], d["models"], d["file_name"]))
+    # id last: two files under one name (of one role and model) come in one order, whatever order the database returned
+    result.sort(key=lambda d: (d["roles"] != ["moa"], d["models"], d["file_name"], d["id"]))
     return result
 
 

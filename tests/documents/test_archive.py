@@ -248,3 +248,37 @@ def test_new_rows_linking_a_held_document_are_checked_on_ingest(db, actor, tmp_p
     ingest_file(db, later, actor)
     after = entries_by_row()
     assert len(after) == 4 and len(set(after)) == 2 and set(before) < set(after)
+
+
+def test_an_agencys_documents_of_one_name_come_in_the_order_of_their_ids(db, actor, tmp_path):
+    """Two files under one name (one the listing's address served, another an address of the same name elsewhere)
+    with the same role and model: documents_of_agency ordered them by role, models and name only, so they came in the
+    order the database returned them, which on PostgreSQL follows where a row was last written."""
+    import datetime as dt
+
+    from g287.documents.links import url_key
+
+    ingest_file(db, PUBLICATION, actor)
+    import_paths(db, [str(copies(tmp_path, [BURLESON]))], actor)
+    with db.session(writing=True) as session:
+        first = session.scalars(select(Document).where(Document.file_name == BURLESON)).one()
+        link = session.scalars(select(DocumentRowLink).join(DocumentAddress, DocumentAddress.id == DocumentRowLink.address_id).where(DocumentAddress.document_id == first.id)).one()
+        address = session.get(DocumentAddress, link.address_id)
+        columns = {c.key: getattr(first, c.key) for c in Document.__table__.columns if c.key != "id"}
+        second = Document(**dict(columns, sha256="f" * 64))
+        session.add(second)
+        session.flush()
+        url = address.url.replace("/287gMOA/", "/287gMOA/copy/")
+        other = DocumentAddress(
+            url=url, url_key=url_key(url), link_name=address.link_name, link_key=address.link_key, role=address.role,
+            document_id=second.id, status="held", failures=0, first_seen_at=address.first_seen_at,
+        )
+        session.add(other)
+        session.flush()
+        session.add(DocumentRowLink(address_id=other.id, raw_row_id=link.raw_row_id, role=link.role))
+        first.read_at = first.stored_at + dt.timedelta(seconds=1)  # written again: PostgreSQL now keeps the row after the second
+        session.flush()
+        ids, agency_id = [first.id, second.id], queries.document_detail(session, first.sha256)["agreements"][0]["agency_id"]
+    with db.session() as session:
+        listed = queries.documents_of_agency(session, agency_id)
+    assert [(d["file_name"], d["id"]) for d in listed] == [(BURLESON, ids[0]), (BURLESON, ids[1])]
