@@ -192,7 +192,7 @@ def show(sha256, page, as_json):
         echo(f"linked by: {a['agency']} ({a['state'] or '?'}), {a['model'] or '?'} {a['role']}" + (f", agreement {a['agreement_id']}" if a["agreement_id"] else ""))
     if detail["publications"]:
         first, last = detail["publications"][0], detail["publications"][-1]
-        click.echo(f"listed in {counted(len(detail['publications']), 'publication')}, {first['label']} to {last['label']}")
+        echo(f"listed in {counted(len(detail['publications']), 'publication')}, {first['label']} to {last['label']}")
 
 
 class QueryCommand(click.Command):
