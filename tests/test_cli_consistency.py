@@ -99,8 +99,8 @@ REFUSED_VALUES = {
     "an offset beyond any record": (["documents", "list", "--offset", "99999999999"], "--offset: "),
     # found by a helper: these named the service's field ("limit: from 1 to 10000", "within_days: from 0 to 3660"),
     # not the option typed, and the README gave no bound
-    "an audit limit beyond its bound": (["audit", "--limit", "0"], "--limit: 0 is not in the range 1<=x<=10000"),
-    "a due horizon beyond its bound": (["program", "due", "--within", "3661"], "--within: 3661 is not in the range 0<=x<=3660"),
+    "an audit limit beyond its bound": (["audit", "--limit", "0"], "--limit: '0' is not a whole number from 1 to 10000"),
+    "a due horizon beyond its bound": (["program", "due", "--within", "3661"], "--within: '3661' is not a whole number from 0 to 3660"),
 }
 
 

@@ -141,3 +141,55 @@ def test_control_characters_from_a_workbook_never_reach_the_terminal(tmp_path, m
     named.write_bytes(b"not a workbook")
     status, _, error = run_g287(database, "ingest", str(named))
     assert status == 1 and "participatingAgencies05012025am?[2J.xlsx" in error and "\x1b" not in error
+
+
+def _integer_parameters(group=None, path=()):
+    """(command path, parameter) for every parameter of every command that takes an integer."""
+    import click
+
+    from g287.cli import cli
+
+    for name, command in (group or cli).commands.items():
+        if isinstance(command, click.Group):
+            yield from _integer_parameters(command, path + (name,))
+        for param in command.params:
+            if isinstance(param.type, click.types.IntParamType):
+                yield path + (name,), param
+
+
+# Forms Python's int() reads as a number: "1_0" as 10, " 5 " and "+5" as 5, Arabic-Indic and full-width digits.
+NOT_ASCII_DIGITS = ("1_0", " 5 ", "+5", "\u0663", "\uff15")
+
+
+def test_every_integer_option_takes_ascii_digits_only(tmp_path, monkeypatch):
+    """click's IntRange read each of NOT_ASCII_DIGITS as a number (`--limit 1_0` listed 10 documents); every integer
+    option is a WholeNumber, which refuses them in one line naming the option and its range, before the command runs."""
+    import uvicorn
+
+    from g287.cli.common import WholeNumber
+    from tests.in_process import run_g287
+
+    # Should a value be taken after all, the command fails at once: `serve` never serves, `documents sync` is offline.
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("serve ran"))
+    for name, value in {"G287_HOME": str(tmp_path), "G287_ICE_PAGE_URL": "http://127.0.0.1:9/287g", "G287_SYNC_RETRIES": "1", "G287_SYNC_TIMEOUT": "1", "G287_SYNC_DELAY": "0"}.items():
+        monkeypatch.setenv(name, value)
+
+    found = list(_integer_parameters())
+    assert {(" ".join(path), param.name) for path, param in found} >= {("documents list", "limit"), ("program due", "within_days"), ("serve", "port"), ("diff", "end_after")}
+    assert [(path, param.name) for path, param in found if not isinstance(param.type, WholeNumber)] == []
+    database = f"sqlite:///{tmp_path / 'never-opened.sqlite'}"
+    for path, param in found:
+        option = max(param.opts, key=len)
+        bounds = f"from {param.type.min} to {param.type.max}" if param.type.max is not None else f"of {param.type.min} or more"
+        for value in NOT_ASCII_DIGITS:
+            status, _, stderr = run_g287(database, *path, option, value)
+            assert (status, stderr) == (1, f"g287: error: {option}: {value!r} is not a whole number {bounds}\n"), (path, option, value)
+    assert not (tmp_path / "never-opened.sqlite").exists()
+
+
+def test_a_whole_number_keeps_what_was_taken():
+    from g287.cli.common import WholeNumber
+
+    limit = WholeNumber(1, 100)
+    assert [limit.convert(value, None, None) for value in ("1", "05", "100", 20)] == [1, 5, 100, 20]  # 20: a default
+    assert WholeNumber(0).convert("99999999999", None, None) == 99999999999

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import os
 import re
 import shutil
@@ -199,6 +200,22 @@ class NumberType(click.ParamType):
 
 
 PERCENT = NumberType(0, 100, "a percentage from 0 to 100")
+
+
+class WholeNumber(click.IntRange):
+    """A whole number from `low` to `high` (None: no bound above), in ASCII digits only (number_in), for every
+    integer option: click's int() takes "1_0" for 10, " 5 " or "+5" for 5, and "٣" or "５" for a digit. An IntRange, so
+    that --help still shows the range."""
+
+    def __init__(self, low: int, high: int | None = None) -> None:
+        super().__init__(low, high)
+
+    def convert(self, value, param, ctx):
+        number = number_in(value, self.min, math.inf if self.max is None else self.max, whole=True)
+        if number is None:
+            bounds = f"of {self.min} or more" if self.max is None else f"from {self.min} to {self.max}"
+            self.fail(f"{value!r} is not a whole number {bounds}", param, ctx)
+        return number
 
 
 class ModelType(click.ParamType):

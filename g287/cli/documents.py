@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import RECORD_ID, GivenPath, console, database_option, err_console, json_option, print_json, state
+from g287.cli.common import RECORD_ID, GivenPath, WholeNumber, console, database_option, err_console, json_option, print_json, state
 from g287.db.ids import MAX_ID
 from g287.documents import queries, settings, store
 from g287.documents.display import displayable
@@ -40,7 +40,7 @@ def register(cli: click.Group) -> None:
 @click.option("--all-history", is_flag=True, help="Also fetch the documents that earlier publications linked, not only the current list's.")
 @click.option("--recheck", is_flag=True, help="Ask the server again for documents already held (conditional requests), to find replaced files.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without text now (`g287 documents read --unread` does it later).")
-@click.option("--limit", type=click.IntRange(min=0), help="Fetch at most this many documents not yet held (a first sync in parts).")
+@click.option("--limit", type=WholeNumber(0), help="Fetch at most this many documents not yet held (a first sync in parts).")
 @json_option
 @database_option
 def sync(source, all_history, recheck, no_ocr, limit, as_json):
@@ -122,8 +122,8 @@ def import_command(paths, no_ocr, as_json):
 @documents.command("list")
 @click.option("--agency", "agency_id", type=RECORD_ID, help="Only the documents this agency's listings link.")
 @click.option("--kind", type=click.Choice(["pdf", "workbook", "page"]))
-@click.option("--limit", type=click.IntRange(1, 10000), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(0, MAX_ID), default=0)
+@click.option("--limit", type=WholeNumber(1, 10000), default=100, show_default=True)
+@click.option("--offset", type=WholeNumber(0, MAX_ID), default=0)
 @json_option
 @database_option
 def list_command(agency_id, kind, limit, offset, as_json):
@@ -151,7 +151,7 @@ def list_command(agency_id, kind, limit, offset, as_json):
 
 @documents.command("show")
 @click.argument("sha256")
-@click.option("--page", type=click.IntRange(min=1), help="Print the text of this page (and how it was read) instead.")
+@click.option("--page", type=WholeNumber(1), help="Print the text of this page (and how it was read) instead.")
 @json_option
 @database_option
 def show(sha256, page, as_json):
@@ -232,8 +232,8 @@ class QueryCommand(click.Command):
 
 @documents.command(cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(0, MAX_ID), default=0)
+@click.option("--limit", type=WholeNumber(1, 100), default=20, show_default=True)
+@click.option("--offset", type=WholeNumber(0, MAX_ID), default=0)
 @json_option
 @database_option
 def search(query, limit, offset, as_json):

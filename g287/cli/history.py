@@ -9,7 +9,7 @@ from rich.table import Table
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import MODEL, RECORD_ID, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import MODEL, RECORD_ID, WholeNumber, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
@@ -36,7 +36,7 @@ def register(cli: click.Group) -> None:
 @click.command()
 @click.argument("from_ref", metavar="FROM")
 @click.argument("to_ref", metavar="TO")
-@click.option("--end-after", type=click.IntRange(min=1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
+@click.option("--end-after", type=WholeNumber(1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
 @json_option
 @database_option
 def diff(from_ref, to_ref, end_after, as_json):
@@ -170,7 +170,7 @@ def _days(median) -> str:
 @click.option("--state", "state_code", metavar="XX")
 @click.option("--model", type=MODEL)
 @click.option("--status", type=click.Choice(["participating", "omitted lately", "ended", "pending", "left pending"]))
-@click.option("--end-after", type=click.IntRange(min=1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
+@click.option("--end-after", type=WholeNumber(1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
 @json_option
 @database_option
 def agreements(state_code, model, status, end_after, as_json):

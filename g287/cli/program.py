@@ -12,7 +12,7 @@ from rich.table import Table
 
 from g287 import days
 from g287.access import Actor
-from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, console, database_option, echo, json_option, parse_date, print_json, require_record, state
+from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, console, database_option, echo, json_option, parse_date, print_json, require_record, state
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.errors import G287Error
 from g287.files import write_atomically
@@ -322,7 +322,7 @@ def authorized_command(agency_id, model, as_of, summary, as_json):
 
 
 @program.command("due")
-@click.option("--within", "within_days", type=click.IntRange(0, training.MAX_WITHIN_DAYS), default=60, show_default=True, help=f"Days ahead (at most {training.MAX_WITHIN_DAYS:,}).")
+@click.option("--within", "within_days", type=WholeNumber(0, training.MAX_WITHIN_DAYS), default=60, show_default=True, help=f"Days ahead (at most {training.MAX_WITHIN_DAYS:,}).")
 @click.option("--as-of", metavar="YYYY-MM-DD")
 @json_option
 @database_option

@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import RECORD_ID, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import RECORD_ID, WholeNumber, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.program import accounts, demo
 from g287.errors import G287Error
 from g287.program.audit_log import MAX_LIMIT, AuditFilter, read_events
@@ -101,7 +101,7 @@ def user_disable(username, as_json):
 @click.option("--object", "object_ref", metavar="TYPE[:ID]", help="Only events about this kind of record (e.g. moa, nominee:3).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only events on or after this day (UTC).")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only events on or before this day (UTC).")
-@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=200, show_default=True, help=f"At most this many events, newest first (at most {MAX_LIMIT:,}).")
+@click.option("--limit", type=WholeNumber(1, MAX_LIMIT), default=200, show_default=True, help=f"At most this many events, newest first (at most {MAX_LIMIT:,}).")
 @json_option
 @database_option
 def audit_command(actor, action, object_ref, since, until, limit, as_json):

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from g287.access import Actor
-from g287.cli.common import GivenPath, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import GivenPath, WholeNumber, database_option, echo, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.program.settings import secret_key, secret_key_is_set
@@ -35,8 +35,8 @@ def _check_port(host: str, port: int) -> None:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8287, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes (each serves every route).")
+@click.option("--port", default=8287, show_default=True, type=WholeNumber(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=WholeNumber(1, 64), help="Worker processes (each serves every route).")
 @click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request.")
 @database_option
 def serve(host, port, workers, access_log):
