@@ -120,18 +120,28 @@ def whole_number(low: int, high: int) -> Any:
     return Annotated[int, BeforeValidator(check), WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})]
 
 
-def page_limit(default: int, most: int) -> Any:
-    """The `limit` of a paged list of the API, described in the OpenAPI document."""
+# The API's integer query parameters (limit, offset, end_after) are whole numbers, as the program's are: pydantic's
+# int took "1_0" for 10 and "+5", " 5" or "5.0" for 5; each is a 422 naming the parameter, as an id in another form is.
+# The validator is in the parameter's type, its Query in Annotated and its default after `=`: FastAPI reads a
+# parameter whose default is its Query (`limit: whole_number(1, 1000) = Query(100)`) as a plain int.
+def page_limit(most: int, default: int) -> Any:
+    """The type of the `limit` of a paged list of the API, from 1 to `most`, described with its default (the value
+    to give after `=`): `limit: page_limit(1000, 100) = 100`."""
     from fastapi import Query
 
-    return Query(default, ge=1, le=most, description=f"Items on this page (1 to {most}; default {default}); `total` counts the whole selection")
+    return Annotated[whole_number(1, most), Query(description=f"Items on this page (1 to {most}; default {default}); `total` counts the whole selection")]
+
+
+PageOffset = whole_number(0, 1_000_000)
 
 
 def page_offset(order: str) -> Any:
-    """The `offset` of a paged list of the API, with the order its pages follow."""
+    """The Query of the `offset` of a paged list of the API, with the order its pages follow: `offset:
+    Annotated[PageOffset, page_offset("by FIPS code")] = 0` (text in an annotation, outside Annotated's metadata,
+    would be read as a type)."""
     from fastapi import Query
 
-    return Query(0, ge=0, le=1_000_000, description=f"Items of the selection to skip, in its order ({order}): the same request gives the same pages")
+    return Query(description=f"Items of the selection to skip, in its order ({order}): the same request gives the same pages")
 
 
 # The filters every API route describes alike (one text each in the OpenAPI document).

@@ -160,6 +160,40 @@ def test_invalid_parameters_are_422_naming_the_field(site, path, params, field):
     assert error["status"] == 422 and field in error["message"] and error["fields"][0]["field"] == field
 
 
+# Forms pydantic's int read as 1 (`limit=1_0` gave ten items, `offset=%201` skipped one): "+" is a space in a query.
+NOT_DIGITS_ONLY = ("1_0", "%2B1", "+1", "1+", "1.0", "%EF%BC%91", "%D9%A1")
+
+
+def _integer(schema: dict) -> bool:
+    return schema.get("type") == "integer" or any(option.get("type") == "integer" for option in schema.get("anyOf", []))
+
+
+def test_every_integer_parameter_takes_digits_only(sqlite_site):
+    """Every integer query parameter of the public API (read from its document, so that one added later is covered)
+    takes digits only, as an id in a path does: any other form is a 422 naming the parameter."""
+    paths = sqlite_site.get("/api/v1/openapi.json").json()["paths"]
+    required = {"q": "sheriff", "from": "2025-05-29", "to": "2025-07-09"}
+    checked = set()
+    for path, operations in paths.items():
+        parameters = operations.get("get", {}).get("parameters", [])
+        if path.startswith("/api/v1/program") or "{" in path:
+            continue
+        query = "&".join(f"{p['name']}={required[p['name']]}" for p in parameters if p.get("required"))
+        for parameter in parameters:
+            if parameter["in"] != "query" or not _integer(parameter["schema"]):
+                continue
+            name = parameter["name"]
+            if "; default " in parameter.get("description", ""):  # page_limit's: the default it names is the one taken
+                assert f"; default {parameter['schema']['default']})" in parameter["description"], (path, name)
+            url = f"{path}?{query}&{name}=" if query else f"{path}?{name}="
+            assert sqlite_site.get(url + "1").status_code == 200, (path, name)
+            for value in NOT_DIGITS_ONLY:
+                answer = sqlite_site.get(url + value)
+                assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == name, (path, name, value, answer.text)
+            checked.add((path, name))
+    assert {("/api/v1/agencies", "limit"), ("/api/v1/agreements", "offset"), ("/api/v1/diff", "end_after"), ("/api/v1/search", "limit"), ("/api/v1/documents/search", "offset"), ("/api/v1/counties", "limit"), ("/api/v1/quality", "publication")} <= checked
+
+
 def test_unknown_ids_and_paths_are_json_404(site):
     for path in ("/api/v1/agencies/999999", "/api/v1/publications/999999", "/api/v1/nothing"):
         answer = site.get(path)

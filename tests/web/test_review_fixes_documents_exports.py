@@ -167,7 +167,7 @@ def test_the_workbook_export_honours_limit_and_offset_in_the_rows_of_the_list(si
 
 
 @pytest.mark.parametrize("path", ["/exports/agreements.csv", "/exports/agreements.json", "/exports/agreements.xlsx"])
-@pytest.mark.parametrize("params, field", [({"limit": 0}, "limit"), ({"limit": 1001}, "limit"), ({"offset": -1}, "offset"), ({"limit": "five"}, "limit")])
+@pytest.mark.parametrize("params, field", [({"limit": 0}, "limit"), ({"limit": 1001}, "limit"), ({"offset": -1}, "offset"), ({"limit": "five"}, "limit"), ({"limit": "1_0"}, "limit"), ({"offset": " 1"}, "offset")])
 def test_exports_refuse_a_limit_or_offset_out_of_range(site, path, params, field):
     answer = site.get(path, params=params)
     assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == field

@@ -4,7 +4,7 @@ each document's `file_link` (/documents/SHA256.pdf)."""
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -15,7 +15,7 @@ from g287.errors import G287Error
 from g287.web.api.errors import ERROR_RESPONSES, invalid_parameter
 from g287.web.api.schemas import DocumentSummary
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import page_limit, page_offset
+from g287.web.params import PageOffset, page_limit, page_offset
 
 router = APIRouter(prefix=f"{API_PREFIX}/documents", tags=["documents"], responses=ERROR_RESPONSES)
 
@@ -31,8 +31,8 @@ class DocumentList(BaseModel):
 def documents(
     request: Request,
     kind: Optional[Literal["pdf", "workbook", "page"]] = Query(None, description="Only documents of this kind (default: every kind)"),
-    limit: int = page_limit(100, 1000),
-    offset: int = page_offset("in the order the documents were added"),
+    limit: page_limit(1000, 100) = 100,
+    offset: Annotated[PageOffset, page_offset("in the order the documents were added")] = 0,
 ):
     with site_of(request).read() as session:
         # The page's limit and offset are given back, as by every other list of the API.
@@ -86,8 +86,8 @@ class SearchPage(BaseModel):
 def document_search(
     request: Request,
     q: str = Query(min_length=1, max_length=500, description='Words (all must appear), "exact phrases", -words to exclude; at most 32 terms'),
-    limit: int = page_limit(20, 100),
-    offset: int = page_offset("best match first, then by document id"),
+    limit: page_limit(100, 20) = 20,
+    offset: Annotated[PageOffset, page_offset("best match first, then by document id")] = 0,
 ):
     try:
         parse_query(q)

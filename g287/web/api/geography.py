@@ -4,7 +4,7 @@ FIPS code with their figures. Thin layers over g287.geo and g287.registry.counti
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -17,7 +17,7 @@ from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
 from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, PageOffset, StateCode, described, page_limit, page_offset
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
 Vintage = Literal["2000", "2010", "2020", "2022"]
@@ -126,8 +126,8 @@ def counties(
     model: Optional[ModelCode] = MODEL,
     vintage: Optional[Vintage] = VINTAGE,
     with_agreements: bool = Query(False, description="Only counties where a participating or pending listing is located"),
-    limit: int = page_limit(500, 5000),
-    offset: int = page_offset("by FIPS code"),
+    limit: page_limit(5000, 500) = 500,
+    offset: Annotated[PageOffset, page_offset("by FIPS code")] = 0,
 ):
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)

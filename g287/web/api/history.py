@@ -18,7 +18,7 @@ from g287.registry.publications import resolve
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, ErrorBody, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described
+from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described, whole_number
 
 router = APIRouter(prefix=API_PREFIX, tags=["history"], responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "A request the data cannot answer (named in the message)"}})
 Dates = list[Optional[str]]
@@ -86,7 +86,7 @@ def diff(
     request: Request,
     from_: str = Query(alias="from", max_length=100, pattern=NAMED, description="A participating publication: id, file name or date YYYY-MM-DD[am|pm]"),
     to: str = Query(max_length=100, pattern=NAMED, description="The same, for the other publication"),
-    end_after: Optional[int] = Query(None, ge=1, le=100, description="K (default: G287_END_AFTER, 2)"),
+    end_after: Optional[whole_number(1, 100)] = Query(None, description="K (default: G287_END_AFTER, 2)"),
 ):
     with site_of(request).read() as session:
         chosen = [_named_publication(session, name, ref) for name, ref in (("from", from_), ("to", to))]

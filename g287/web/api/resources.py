@@ -30,7 +30,7 @@ from g287.sources.rules import states
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, IdParameter, ModelCode, StateCode, described, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, IdParameter, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, whole_number
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -69,8 +69,8 @@ class ListParameters:
         model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
         status: schemas.Status = Query("participating", description="participating, pending, listed (either list) or all (every agreement known, with its status on the date)"),
-        limit: int = page_limit(100, 1000),
-        offset: int = page_offset("by state, then agency name and id; agreements then by model"),
+        limit: page_limit(1000, 100) = 100,
+        offset: Annotated[PageOffset, page_offset("by state, then agency name and id; agreements then by model")] = 0,
     ):
         self.as_of = as_of
         self.filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
@@ -227,8 +227,8 @@ def quality_register(
     request: Request,
     publication: Optional[IdParameter] = Query(None, description="Publication id (default: every publication)"),
     category: Optional[schemas.QualityCategory] = Query(None, description="Only entries of this category"),
-    limit: int = page_limit(500, 5000),
-    offset: int = page_offset("by publication, in publication order, then by row"),
+    limit: page_limit(5000, 500) = 500,
+    offset: Annotated[PageOffset, page_offset("by publication, in publication order, then by row")] = 0,
 ):
     with site_of(request).read() as session:
         chosen = [_publication(session, publication)] if publication else list_publications(session)
@@ -253,7 +253,7 @@ SEARCHABLE = r"[0-9A-Za-z]"  # a query of spaces or punctuation only finds nothi
 def search(
     request: Request,
     q: str = Query(max_length=200, pattern=SEARCHABLE, description="Words to look for: at least one letter or digit"),
-    limit: int = Query(20, ge=1, le=100, description="Matches to give at most, best first (1 to 100); `more` says whether more match"),
+    limit: Annotated[whole_number(1, 100), Query(description="Matches to give at most, best first (1 to 100); `more` says whether more match")] = 20,
 ):
     with site_of(request).read() as session:
         hits = search_service.search(session, q, limit + 1)  # one more: whether more match than are shown
