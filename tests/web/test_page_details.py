@@ -95,6 +95,16 @@ def test_a_page_past_the_last_is_not_found(sqlite_site):
     assert sqlite_site.get("/agencies?state=FL&type=other&page=1").status_code == 200  # an empty selection has its page 1
 
 
+@pytest.mark.parametrize("path", ["/agencies", "/documents"])
+def test_a_page_number_is_written_in_digits(sqlite_site, path):
+    """`?page=+2`, `?page=%202` or `?page=2.0` showed page 2 (pydantic's int), `?page=1_0` page 10: a number in another
+    form is an invalid parameter naming `page`, as a record's id in another form is, not another address of a page."""
+    assert sqlite_site.get(path, params={"page": "2"}).status_code in (200, 404)  # 404: no second page of documents
+    for value in ("%2B2", "%202", "2%20", "2.0", "1_0", "%EF%BC%92"):
+        refused = sqlite_site.get(f"{path}?page={value}")
+        assert refused.status_code == 422 and "page: " in refused.text and "not a whole number from 1 to" in refused.text, (path, value)
+
+
 def test_each_search_landmark_has_its_own_name(sqlite_site):
     for path in ("/search?q=x", "/documents"):
         names = re.findall(r'role="search" aria-label="([^"]+)"', sqlite_site.get(path).text)

@@ -21,7 +21,7 @@ from g287.web.api.resources import COUNTY_PATTERN
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, selected_date, state_choices
 from g287.web.render import render
-from g287.web.params import Day, IdParameter, StateCode
+from g287.web.params import Day, IdParameter, StateCode, whole_number
 from g287.wording import counted
 
 router = APIRouter()
@@ -37,7 +37,7 @@ def agency_list(
     type: Optional[Literal["county", "municipality", "state_agency", "other"]] = None,
     county: Optional[str] = Query(None, max_length=100),
     status: Literal["participating", "pending", "listed", "all"] = "listed",
-    page: int = Query(1, ge=1, le=100_000),
+    page: Annotated[whole_number(1, 100_000), Query()] = 1,
 ):
     county = (county or "").strip() or None  # the form sends its field empty: no county chosen
     if county is not None and not re.search(COUNTY_PATTERN, county):

@@ -9,7 +9,7 @@ import hashlib
 import html
 import re
 from email.utils import format_datetime
-from typing import Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -22,6 +22,7 @@ from g287.errors import G287Error, NotFound
 from g287.exports.disposition import content_disposition
 from g287.web.app import site_of
 from g287.web.http import not_modified
+from g287.web.params import whole_number
 from g287.web.render import render
 from g287.wording import counted
 
@@ -48,7 +49,7 @@ def marked_snippet(snippet_html: str) -> Markup:
 
 
 @router.get("/documents")
-def documents_page(request: Request, q: Optional[str] = Query(None, max_length=500), page: int = Query(1, ge=1, le=10_000)):
+def documents_page(request: Request, q: Optional[str] = Query(None, max_length=500), page: Annotated[whole_number(1, 10_000), Query()] = 1):
     if q and q.strip():
         try:
             parse_query(q)  # a query with no word to find (-police, a lone quote, over 32 terms): said beside the form
