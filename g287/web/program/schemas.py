@@ -5,14 +5,32 @@ is refused (422 naming it), never ignored (see RequestBody)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat
 
+from g287.db.ids import MAX_ID
 from g287.web.params import Day
 
 Model = Literal["JEM", "TFM", "WSO"]
 Role = Literal["agency_user", "program_officer", "administrator"]
+
+
+def json_id(what: str) -> Any:
+    """The type of a record's id in a JSON body: a JSON number, 12 or 12.0 alike (one integer to JSON Schema, the
+    API's document), from 1 to MAX_ID; true or "12" is refused, not read as record 1 or 12, and so are "01", "1_0" and
+    " 1", which pydantic's int reads as 1 or 10 (an id is a number in JSON, as every answer of the API writes it)."""
+
+    def json_number(value):
+        if isinstance(value, (bool, str)):
+            raise ValueError(f"expected {what}'s id (a number)")
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
+    # The bounds before the validator: after it, they would be checked but missing from the document.
+    return Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(json_number)]
+
+
+AgencyId = json_id("an agency")  # an applicant agency, or an agency of the registry (registry_agency_id)
 
 
 class RequestBody(BaseModel):
@@ -97,7 +115,7 @@ class NewUserIn(RequestBody):
     username: str = Field(max_length=200)
     role: str = Field(max_length=40, description="agency_user, program_officer or administrator")
     display_name: Optional[str] = Field(None, max_length=1000)
-    agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1)
+    agency_id: Optional[AgencyId] = None
     password: Optional[str] = Field(None, max_length=1000, description="Empty: a password is generated and returned once")
 
 
@@ -129,18 +147,18 @@ class AgencyIn(RequestBody):
 
 
 class NewAgencyIn(AgencyIn):
-    registry_agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1)
+    registry_agency_id: Optional[AgencyId] = None
 
 
 class LinkIn(RequestBody):
-    registry_agency_id: Optional[int] = Field(None, ge=1, le=2**31 - 1, description="The registry's agency; null unlinks")
+    registry_agency_id: Optional[AgencyId] = Field(None, description="The registry's agency; null unlinks")
 
 
 # Letters and applications
 
 
 class LetterIn(RequestBody):
-    agency_id: int = Field(ge=1, le=2**31 - 1)
+    agency_id: AgencyId
     models: list[str] = Field(description="One or more of JEM, TFM, WSO")
     chief_executive_name: Optional[str] = Field(None, max_length=5000)
     chief_executive_title: Optional[str] = Field(None, max_length=5000)
@@ -212,16 +230,7 @@ class ServicePeriod(RequestBody):
     end: Optional[Day] = None
 
 
-def _json_number(value):
-    """A JSON number, 12 or 12.0 alike (one integer to JSON Schema, the API's document): true or "12" is refused, not
-    read as nominee 1 or 12."""
-    if isinstance(value, (bool, str)):
-        raise ValueError("expected a nominee's id (a number)")
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-# The bounds before the validator: after it, they would be checked but missing from the document.
-NomineeId = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(_json_number)]
+NomineeId = json_id("a nominee")
 NAMESAKE_OF = (
     "Ids of the MOA's nominees of the same name (up to case, spacing, punctuation and accents) whom the caller "
     "confirms are different people: namesakes. A name already on the MOA is refused (409, the message naming each such "

@@ -99,3 +99,41 @@ def test_the_signed_moa_upload_refuses_a_field_it_does_not_take(site):
     assert officer.post(f"/api/v1/program/moas/{site.world.wso}/draft", headers={"X-CSRF-Token": token_of(officer)}).status_code == 200
     accepted = officer.post(url, data={**form, "signatories": json.dumps(people[:1] + [{"name": "Lee Official", "title": "Director", "party": "ICE"}])}, files=files, headers={"X-CSRF-Token": token_of(officer)})
     assert accepted.status_code == 200 and accepted.json()["status"] == "signed", accepted.text
+
+
+def _holds_integers(schema: dict) -> str | None:
+    """"id" for a property of integer type (or null), "list" for a list of them, None for any other."""
+    options = schema.get("anyOf", [schema])
+    if any(option.get("type") == "integer" for option in options):
+        return "id"
+    if any(option.get("type") == "array" and option.get("items", {}).get("type") == "integer" for option in options):
+        return "list"
+    return None
+
+
+def test_every_id_in_a_json_body_is_a_json_number(site):
+    """An id in a JSON body is a number, as every answer writes it: pydantic's int read "1", "01", " 1" or true as 1
+    and "1_0" as 10 (agency_id of a letter, registry_agency_id of a link); each is refused naming the field, nothing
+    recorded. Read from the OpenAPI document, so that an id added to a body later is covered."""
+    officer, w = site.admin, site.world
+    document = officer.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    ids = {"nominee_id": w.nominees["veteran"], "moa_id": w.tfm, "agency_id": w.agency_b, "username": "nobody"}
+    count, checked = events(site.db), set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if not path.startswith("/api/v1/program") or "application/json" not in content:
+                continue
+            body = schemas[content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+            for name, schema in body["properties"].items():
+                kind = _holds_integers(schema)
+                if kind is None:
+                    continue
+                for value in ("1", "01", " 1", "1_0", True):
+                    sent, field = ([value], f"{name}.0") if kind == "list" else (value, name)
+                    response = officer.request(method.upper(), path.format(**ids), json={name: sent}, headers={"X-CSRF-Token": token_of(officer)})
+                    assert response.status_code == 422 and field in fields_of(response), (method, path, name, value, response.text)
+                checked.add(name)
+    assert checked == {"agency_id", "registry_agency_id", "namesake_of"}
+    assert events(site.db) == count
