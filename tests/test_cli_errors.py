@@ -193,3 +193,17 @@ def test_a_whole_number_keeps_what_was_taken():
     limit = WholeNumber(1, 100)
     assert [limit.convert(value, None, None) for value in ("1", "05", "100", 20)] == [1, 5, 100, 20]  # 20: a default
     assert WholeNumber(0).convert("99999999999", None, None) == 99999999999
+
+
+def test_a_number_of_thousands_of_digits_is_one_line(tmp_path):
+    """int() refuses text of more than 4,300 digits (leading zeros included) with a ValueError, which WholeNumber and
+    RECORD_ID let through as a traceback; click's IntRange had said the value was no integer."""
+    from g287.cli.common import RECORD_ID, WholeNumber
+
+    many, padded = "1" * 5000, "0" * 5000 + "5"
+    assert WholeNumber(1, 100).convert(padded, None, None) == 5 and RECORD_ID.convert(padded, None, None) == 5  # as "05"
+    database = f"sqlite:///{tmp_path / 'never-opened.sqlite'}"
+    status, _, error = run_g287(database, "documents", "list", "--limit", many)
+    assert (status, error) == (1, f"g287: error: --limit: {many!r} is not a whole number from 1 to 10000\n")
+    status, _, error = run_g287(database, "agency", many)
+    assert status == 1 and error.startswith("g287: error: ") and "Traceback" not in error and len(error.splitlines()) == 1

@@ -18,7 +18,8 @@ def record_id(text: str, *, exact: bool = False) -> int | None:
         value = int(text) if _EXACT.fullmatch(text) else 0
         return value if 1 <= value <= MAX_ID else None
     text = text.strip()
-    if not (text.isascii() and text.isdigit()):
+    digits = text.lstrip("0")  # int() counts leading zeros, and refuses 4,301 digits (ValueError)
+    if not (text.isascii() and text.isdigit()) or len(digits) > len(str(MAX_ID)):
         return None
-    value = int(text)
+    value = int(digits or "0")
     return value if 1 <= value <= MAX_ID else None

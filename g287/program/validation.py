@@ -33,6 +33,7 @@ INVISIBLE = ("Zs", "Zl", "Zp", "Cf")
 # more ("7_0" is 70, "1e1" is 10, " 70 ", "inf", "٧٠"), which would record a value nobody typed.
 DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 WHOLE = re.compile(r"[0-9]+")
+_MOST_DIGITS = 4300  # as many as int() reads from text (sys.get_int_max_str_digits())
 
 
 def number_in(value: Any, low: float, high: float, *, whole: bool = False) -> float | int | None:
@@ -42,7 +43,14 @@ def number_in(value: Any, low: float, high: float, *, whole: bool = False) -> fl
     if isinstance(value, str):
         if not (WHOLE if whole else DECIMAL).fullmatch(value):
             return None
-        value = int(value) if whole else float(value)
+        if whole:
+            # int() refuses text of more than 4,300 digits, leading zeros included (ValueError): no range reaches them
+            digits = value.lstrip("0") or "0"
+            if len(digits) > _MOST_DIGITS:
+                return None
+            value = int(digits)
+        else:
+            value = float(value)
     elif isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
         return None
     if not low <= value <= high:  # NaN is in no range

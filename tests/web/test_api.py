@@ -194,6 +194,18 @@ def test_every_integer_parameter_takes_digits_only(sqlite_site):
     assert {("/api/v1/agencies", "limit"), ("/api/v1/agreements", "offset"), ("/api/v1/diff", "end_after"), ("/api/v1/search", "limit"), ("/api/v1/documents/search", "offset"), ("/api/v1/counties", "limit"), ("/api/v1/quality", "publication")} <= checked
 
 
+def test_an_integer_of_thousands_of_digits_is_a_422_naming_the_parameter(sqlite_site):
+    """int() refuses text of more than 4,300 digits (leading zeros included) with a ValueError, which pydantic
+    answered as "Value error, Exceeds the limit (4300 digits) for integer string conversion...": now the
+    parameter's own message; leading zeros are read as in "05"."""
+    many = "1" * 5000
+    answer = sqlite_site.get(f"/api/v1/agencies?limit={many}")
+    assert answer.status_code == 422
+    [field] = answer.json()["error"]["fields"]
+    assert field["field"] == "limit" and "not a whole number from 1 to 1000" in field["message"] and "4300" not in field["message"]
+    assert sqlite_site.get("/api/v1/agencies?limit=" + "0" * 5000 + "5").json()["limit"] == 5
+
+
 def test_unknown_ids_and_paths_are_json_404(site):
     for path in ("/api/v1/agencies/999999", "/api/v1/publications/999999", "/api/v1/nothing"):
         answer = site.get(path)

@@ -163,3 +163,5 @@ def test_number_in():
     assert number_in(90, 0, 100) == 90.0 and number_in(90.5, 0, 100) == 90.5  # a JSON number, a click option
     assert [number_in(t, 0, 10, whole=True) for t in ("7", "10", "07")] == [7, 10, 7]
     assert [number_in(t, 0, 10, whole=True) for t in ("7.0", "1_0", "11", 7.0, True)] == [None] * 5
+    # int() refuses more than 4,300 digits, leading zeros included (a ValueError): refused, or read as "05" is
+    assert number_in("1" * 5000, 0, float("inf"), whole=True) is None and number_in("0" * 5000 + "5", 0, 10, whole=True) == 5
