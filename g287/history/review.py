@@ -177,9 +177,11 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
             outcome = "recorded and applied: the two names are now separate agencies"
         _refresh_register(session, state, name, other_name)
         audit.record(session, actor, "identity.alias", "alias", f"{state}:{name}", after={"relation": relation, "other_name": other_name, "reason": reason})
-        settled = _settle_candidates(session, actor, state, name, other_name, "accepted" if relation == "same" else "rejected", f"settled by the alias table: {reason}")
+        settled, reopened = _settle_candidates(session, actor, state, name, other_name, "accepted" if relation == "same" else "rejected", f"settled by the alias table: {reason}")
         if settled:
             outcome += f"; review candidate{'s' if len(settled) > 1 else ''} {', '.join(map(str, settled))} settled by it"
+        if reopened:
+            outcome += f"; review candidate{'s' if len(reopened) > 1 else ''} {', '.join(map(str, reopened))} wait{'' if len(reopened) > 1 else 's'} for review again"
         _record_alias(alias_file, state, name, relation, other_name, reason)  # before the commit: a failed write changes nothing
     return outcome
 
@@ -205,17 +207,24 @@ def _candidates_of_pair(session: Session, state: str, name: str, other_name: str
     return found
 
 
-def _settle_candidates(session: Session, actor: Actor, state: str, name: str, other_name: str, status: str, note: str) -> list[int]:
+def _settle_candidates(session: Session, actor: Actor, state: str, name: str, other_name: str, status: str, note: str) -> tuple[list[int], list[int]]:
     """An alias entry decides the pending candidates of its pair: left pending, a later accept or reject would
-    contradict the table and the database (each change audited like a review decision)."""
-    settled = []
-    for candidate in _candidates_of_pair(session, state, name, other_name, ("pending",)):
+    contradict the table and the database (each change audited like a review decision). A `different` entry also
+    rejects the pair's accepted candidate (its merge is undone), and the proposals of its tie that the acceptance
+    superseded wait for review again: the name is as close to their agencies as it was. Returns the candidates
+    settled, and those reopened."""
+    settled, reopened = [], []
+    for candidate in _candidates_of_pair(session, state, name, other_name, ("pending", "accepted") if status == "rejected" else ("pending",)):
+        before = {"status": "pending"}
+        if candidate.status == "accepted":
+            before = {"status": candidate.status, "decided_by": candidate.decided_by, "note": candidate.note}
+            reopened += _reopen(session, actor, _tie_of(session, candidate, "superseded"))
         candidate.status, candidate.decided_by, candidate.decided_at, candidate.note = status, actor.label, dt.datetime.now(dt.timezone.utc), note
-        audit.record(session, actor, "identity.review", "identity_candidate", candidate.id, before={"status": "pending"}, after={"status": status, "note": note})
+        audit.record(session, actor, "identity.review", "identity_candidate", candidate.id, before=before, after={"status": status, "note": note})
         settled.append(candidate.id)
         if status == "accepted":
             settled += _supersede_tied(session, actor, candidate)
-    return settled
+    return settled, reopened
 
 
 def _reopen_candidates(session: Session, actor: Actor, state: str, name: str, other_name: str) -> list[int]:
@@ -225,12 +234,17 @@ def _reopen_candidates(session: Session, actor: Actor, state: str, name: str, ot
     reopened = []
     for candidate in _candidates_of_pair(session, state, name, other_name, ("accepted", "rejected")):
         tie = _tie_of(session, candidate, "superseded") if candidate.status == "accepted" else []
-        for reopening in [candidate, *tie]:
-            before = {"status": reopening.status, "decided_by": reopening.decided_by, "note": reopening.note}
-            reopening.status, reopening.decided_by, reopening.decided_at, reopening.note = "pending", None, None, None
-            audit.record(session, actor, "identity.review.reopen", "identity_candidate", reopening.id, before=before, after={"status": "pending"})
-            reopened.append(reopening.id)
+        reopened += _reopen(session, actor, [candidate, *tie])
     return reopened
+
+
+def _reopen(session: Session, actor: Actor, candidates: list[IdentityCandidate]) -> list[int]:
+    """The candidates wait for review again, each audited."""
+    for candidate in candidates:
+        before = {"status": candidate.status, "decided_by": candidate.decided_by, "note": candidate.note}
+        candidate.status, candidate.decided_by, candidate.decided_at, candidate.note = "pending", None, None, None
+        audit.record(session, actor, "identity.review.reopen", "identity_candidate", candidate.id, before=before, after={"status": "pending"})
+    return [candidate.id for candidate in candidates]
 
 
 def _merge_joining(session: Session, state: str, name: str, other_name: str) -> IdentityMerge | None:

@@ -146,3 +146,20 @@ def test_review_accept_says_which_proposals_of_its_tie_it_superseded(db, pub, mo
         f"accepted: {SIGNED!r} is {SHORT!r}",
         f"superseded: candidate {other.id}, the other proposal of this tie (the name was as close to those agencies)",
     ]
+
+
+@pytest.mark.parametrize("publish", [publish_rename_tie, publish_departure_tie])
+def test_parting_an_accepted_tie_by_the_alias_table_reopens_the_rest_of_the_tie(db, pub, monkeypatch, actor, publish):
+    """`g287 alias add ... different` parts the names an acceptance merged (as `review reject` says to): the accepted
+    candidate kept saying accepted, and the proposals of its tie that the acceptance superseded stayed superseded for
+    ever (a decided pair is never proposed again), though the name is again as close to their agencies."""
+    monkeypatch.setitem(identity_rules().confidence, "suffix", 0.8)
+    publish(pub)
+    chosen, other = candidate_with(db, SHORT), candidate_with(db, LONGER)
+    review.decide(db, actor, chosen.id, accept=True)
+    outcome = review.add_alias(db, actor, "AR", SIGNED, "different", SHORT, "two agencies after all")
+    assert len(live_agencies(db, "AR")) == 3
+    assert statuses(db)[SHORT] == ("rejected", "settled by the alias table: two agencies after all")
+    assert [c.id for c in pending_candidates(db)] == [other.id]
+    assert outcome.endswith(f"; review candidate {chosen.id} settled by it; review candidate {other.id} waits for review again"), outcome
+    assert sorted(object_id for object_id, _after in audit_actions(db, "identity.review.reopen")) == [str(other.id)]
