@@ -321,7 +321,7 @@ def review_accept(candidate_id, note):
     echo(f"accepted: {view.name!r} is {view.candidate_name!r}")
     if view.superseded:
         ids, many = ", ".join(map(str, view.superseded)), len(view.superseded) > 1
-        echo(f"superseded: {'candidates' if many else 'candidate'} {ids}, the other {'proposals' if many else 'proposal'} of this tie (the name was as close to those agencies)")
+        echo(f"superseded: {'candidates' if many else 'candidate'} {ids}, the other {'proposals' if many else 'proposal'} of this tie (the name was as close to {'those agencies' if many else 'that agency'})")
 
 
 @review.command("reject")

@@ -120,7 +120,7 @@ def _omitted_from_content(value: Any) -> bool:
 # register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
 # entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
 # change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
-READING_RULES = "2026-11-30.12"
+READING_RULES = "2026-11-30.13"
 
 _readings: dict[tuple, RowReading] = {}
 _ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
@@ -191,7 +191,7 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
         repeat = layout.repeats.get(index)
         if index in layout.fields.values():  # a column of participating lists, in a pending list
             name = layout.header[index]
-            where, action = f"the {name} column, which a pending list does not have", "kept in the raw row; not read: a pending agreement has no signed document"
+            where, action = f"the {name} column of a pending list", "kept in the raw row; not read: a pending agreement has no signed document, so a pending list's rows have no addendum"
         elif repeat is None:
             where, action = "a column that is not part of the list", "kept in the raw row; not interpreted"
         else:

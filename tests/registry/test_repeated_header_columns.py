@@ -100,6 +100,6 @@ def test_a_pending_lists_addendum_column_is_registered(tmp_path):
     first, second = prepare(path).readings
     assert first.listing and first.addendum_url is None
     assert [(p.column, p.raw_value, p.problem, p.action) for p in first.problems] == [
-        ("ADDENDUM", "see note", "a value in the ADDENDUM column, which a pending list does not have", "kept in the raw row; not read: a pending agreement has no signed document")
+        ("ADDENDUM", "see note", "a value in the ADDENDUM column of a pending list", "kept in the raw row; not read: a pending agreement has no signed document, so a pending list's rows have no addendum")
     ]
     assert not second.listing and second.not_listing_reason.startswith("no data in the list's columns")
