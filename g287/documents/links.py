@@ -21,6 +21,7 @@ from g287.db.chunks import chunks
 from g287.db.plain import plain
 from g287.db.models.documents import DocumentAddress, DocumentRowLink
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
+from g287.registry.publications import order_key
 
 
 def url_key(url: str) -> str:
@@ -187,7 +188,9 @@ def agreements_of_addresses(conn: Connection, address_ids: list[int]) -> dict[in
 
 
 def publications_of_addresses(session: Session, address_ids: list[int]) -> list[Publication]:
-    """The publications that list a row linking any of these addresses, in publication order."""
+    """The publications that list a row linking any of these addresses, in publication order: by date, am before
+    pm, then as ICE published them (publications.order_key), whatever their list or origin, so that the first and
+    the last are the earliest and the latest (not the first of one list and the last of another)."""
     if not address_ids:
         return []
     runs = session.execute(
@@ -202,4 +205,5 @@ def publications_of_addresses(session: Session, address_ids: list[int]) -> list[
     if not wanted:
         return []
     publications = session.scalars(select(Publication).where(Publication.series.in_({s for s, _ in wanted}))).all()
-    return sorted((p for p in publications if (p.series, p.seq) in wanted), key=lambda p: (p.series, p.seq))
+    listed = (p for p in publications if (p.series, p.seq) in wanted)
+    return sorted(listed, key=lambda p: order_key(p.published_on, p.half, p.source_modified_at, p.imported_at, p.id))
