@@ -158,3 +158,34 @@ def test_the_registry_page_is_not_ices_application_channel(site):
         "application channel, and these records are never added to ICE's figures." in text
     )
     assert "Agencies also apply through this registry" not in text
+
+
+def test_the_tables_name_their_list_by_its_file_when_another_shares_its_date_and_half(db, actor, tmp_path, fixed_today):
+    """The captions of the tables of lists in force named them by date and half only: of two lists of 3 July (pm),
+    ICE's first and its __v2, "Agencies of Texas in ICE's participating list of 2025-07-03 pm" could be either. They
+    name the file too then (distinct_label, as the publication's own page does); a list alone on its date and half
+    keeps its short name."""
+    from starlette.testclient import TestClient
+
+    from g287.exports.ice_workbook import write_ice_workbook
+    from g287.registry.ingest import ingest_file
+    from g287.web.app import create_app
+    from tests.history.builders import row
+
+    lists = {
+        "participatingAgencies07032025pm.xlsx": [row("TX", "Alpha Police Department", "TFM")],
+        "participatingAgencies07032025pm__v2.xlsx": [row("TX", "Alpha Police Department", "TFM"), row("TX", "Beta Police Department", "WSO")],
+        "pendingAgencies07032025pm.xlsx": [row("TX", "Gamma Police Department", "JEM", signed=None)],
+        "pendingAgencies07032025pm__v2.xlsx": [row("TX", "Gamma Police Department", "JEM", signed=None), row("TX", "Delta Police Department", "JEM", signed=None)],
+    }
+    for hour, (name, rows) in enumerate(lists.items()):
+        write_ice_workbook(tmp_path / name, name.split("Agencies")[0], rows, modified=dt.datetime(2025, 7, 3, 15 + hour % 2))
+        ingest_file(db, tmp_path / name, actor)
+    with TestClient(create_app(db)) as site:
+        home, state, pending = (text_of(site.get(path, params={"as_of": "2025-07-04"}).text) for path in ("/", "/states/TX", "/pending"))
+    participating = "ICE's participating list of 2025-07-03 pm, participatingAgencies07032025pm__v2.xlsx"
+    pending_list = "ICE's pending list of 2025-07-03 pm, pendingAgencies07032025pm__v2.xlsx"
+    assert f"MOAs and agencies per state ({participating}); pending listings ({pending_list})" in home
+    assert f"Agencies of Texas in {participating} (and their pending agreements)" in state
+    assert f"Agencies of Texas with a pending agreement in {pending_list} (and their participating ones)" in state
+    assert f"Agencies with a pending agreement in {pending_list} (and their participating ones)" in pending

@@ -16,7 +16,7 @@ from g287.geo import reference
 from g287.geo.maps import MapFigure, age_note, date_text, list_lead, map_figure, publication_name
 from g287.history.timeline import timeline
 from g287.registry.figures import MODELS
-from g287.registry.publications import label, list_publications
+from g287.registry.publications import distinct_label, label, list_publications
 from g287.registry.queries import agencies_as_of
 from g287.sources.rules import states
 from g287.web.params import ModelCode
@@ -57,6 +57,14 @@ def list_heads(force, as_of: dt.date | None) -> dict:
             "name": publication_name(publication),
         }
     return heads
+
+
+def labels_in_force(force) -> dict[str, str | None]:
+    """The label of each list in force, by kind (None when none is), naming its file too when another list of its
+    kind has its date and half (distinct_label: "2025-07-03 pm, participatingAgencies07032025pm__v2.xlsx"): for a
+    table's caption, which is read apart from the page's source line that gives the file. Called while the
+    session is open (distinct_label reads the list's peers)."""
+    return {kind: None if getattr(force, kind) is None else distinct_label(getattr(force, kind)) for kind in ("participating", "pending")}
 
 
 def lists_named(heads: dict, as_of: dt.date | None) -> str:

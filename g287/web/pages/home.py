@@ -14,7 +14,7 @@ from g287.registry.publications import list_publications
 from g287.registry.queries import Filters, figures_of, listings, publications_in_force, state_figures
 from g287.sources.rules import states
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, national_map, no_county_text, selected_date, trend, trend_chart
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, labels_in_force, list_heads, national_map, no_county_text, selected_date, trend, trend_chart
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -60,6 +60,7 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
         counties = counties_covered(session, force, model)
         map_fig = national_map(session, level, as_of, model)
         choices = date_choices(session)
+        labels = labels_in_force(force)
     state_rows = [
         {"usps": s.usps, "name": s.name, "figures": per_state.get(s.usps), "pending": pending_per_state.get(s.usps)}
         for s in states()
@@ -69,6 +70,7 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
     return render(
         "home.html",
         force=force,
+        labels=labels,
         stats=stats,
         registry_stats=registry_stats if registry_stats["participating"] or registry_stats["pending"] else None,
         model=model,

@@ -13,7 +13,7 @@ from g287.history.pipeline import pipeline
 from g287.registry.publications import list_publications
 from g287.registry.queries import Filters, figures_by_publication, figures_of, listings, publications_in_force
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, list_heads, pending_agencies, selected_date
+from g287.web.pages.common import AsOf, ModelChoice, labels_in_force, list_heads, pending_agencies, selected_date
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -62,6 +62,7 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
         flow = pipeline(session)
         pending_publications = list_publications(session, "pending", "ice")
         window = observation_window(list_publications(session, origin="ice"))
+        labels = labels_in_force(force)
         choices = [{"value": p.published_on.isoformat(), "label": p.published_on.isoformat() + (f" {p.half}" if p.half else "")} for p in reversed(pending_publications)]
     if flow.get("durations"):
         durations = flow["by_model"].get(model, {}) if model else flow["durations"]
@@ -79,6 +80,7 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
     return render(
         "pending.html",
         force=force,
+        labels=labels,
         heads=list_heads(force, as_of),
         window=window,
         figures=figures_of(rows),

@@ -15,7 +15,7 @@ from g287.registry.queries import Filters, agencies_as_of, figures_of, listings,
 from g287.sources.rules import states
 from g287.web.app import site_of
 from g287.web.pages.common import (
-    AsOf, ModelChoice, date_choices, list_heads, lists_named, no_county_text, pending_agencies, selected_date, state_map, trend, trend_chart,
+    AsOf, ModelChoice, date_choices, labels_in_force, list_heads, lists_named, no_county_text, pending_agencies, selected_date, state_map, trend, trend_chart,
 )
 from g287.web.render import render
 from g287.web.params import Day
@@ -64,6 +64,7 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         counties = county_figures(session, force, state=code, model=model) if covered and covered["counties_total"] else None
         map_fig = state_map(session, code, as_of, model) if counties else None
         choices = date_choices(session)
+        labels = labels_in_force(force)
     heads = list_heads(force, as_of)
     # The state's listings that name no county: what its county count cannot place (from the rows, by TYPE).
     no_county = [r for r in rows if names_no_county(r.county)]
@@ -76,6 +77,7 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         code=code,
         name=name,
         force=force,
+        labels=labels,
         model=model,
         figures=figures_of(rows),
         pending=figures_of(pending_rows),
