@@ -309,6 +309,8 @@ def review(ctx, as_json):
         echo("nothing to review")
     for i in items:
         echo(f"{i.id}: {i.state}  {i.name!r}  ~  {i.candidate_name!r}  ({i.reason}; confidence {i.confidence:.2f})")
+        if i.rule == "alias_contradiction":  # what the table says that cannot all be true
+            echo(f"    {i.evidence['alias']}")
 
 
 @review.command("accept")

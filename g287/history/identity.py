@@ -73,11 +73,21 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
     for agency_id in sorted(new):
         state = state_of[agency_id]
         name = names_of[agency_id][0]
-        target, blocked = _aliases(alias_table, state, name, by_state[state], state_of, names_of, agency_id)
-        if target is not None:
+        targets, blocked = _aliases(alias_table, state, name, by_state[state], state_of, names_of, agency_id)
+        if len(targets) == 1 and not targets.keys() & blocked:
+            [target] = targets
             merge(conn, agency_id, target, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {names_of[target][0]!r}"}, SYSTEM, publication_id, refresh_survivor=False)
             survivors.add(target)
             del state_of[agency_id]
+            continue
+        if targets:
+            # The table contradicts itself or the database: the name is names that several agencies hold, or is and
+            # is not one agency's names. Joining one would be a guess by order: each pair waits for review, a tie.
+            said = _contradiction(alias_table, state, name, targets, names_of)
+            for other in targets:
+                evidence = {"alias": said, "names": [name, targets[other][0]], "continuity": [], "listed_together": other in listed_now}
+                propose(conn, state, agency_id, other, Match("alias_contradiction", 1.0), _tied(evidence, other, list(targets)), publication_id)
+            _index_names(index, state, agency_id, names_of[agency_id])
             continue
         # The closest known agencies: several when the name is as close to each (never one of them by row order).
         closest = _normalization_matches(index, state, name, agency_id, blocked, names_of, listed_now)
@@ -164,21 +174,38 @@ def _normalization_matches(index, state, name, agency_id, blocked, names_of, lis
     return closest
 
 
-def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> tuple[int | None, set[int]]:
-    """The agency the alias table says `name` is (if known), and the agencies it says it is not."""
+def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> tuple[dict[int, list[str]], set[int]]:
+    """The agencies holding names the alias table says `name` is (each with those names, in the order of
+    `candidates`), and the agencies holding names it says `name` is not."""
     same, different = table.same_as(state, name), table.different_from(state, name)
     if not same and not different:
-        return None, set()
-    target, blocked = None, set()
+        return {}, set()
+    targets: dict[int, list[str]] = {}
+    blocked = set()
     for other in candidates:
         if other == agency_id or other not in state_of:
             continue
-        keys = {agency_key(n) for n in names_of[other]}
-        if target is None and keys & same:
-            target = other
-        if keys & different:
+        named = [n for n in names_of[other] if agency_key(n) in same]
+        if named:
+            targets[other] = named
+        if any(agency_key(n) in different for n in names_of[other]):
             blocked.add(other)
-    return target, blocked
+    return targets, blocked
+
+
+def _contradiction(table, state, name, targets: dict[int, list[str]], names_of) -> str:
+    """What the alias table says of `name` that cannot all be true, for a reviewer."""
+    same = [n for named in targets.values() for n in named]
+    if len(targets) > 1:
+        return f"{state}: the alias table says {name!r} is {_and(same)}, names of {len(targets)} agencies"
+    different = table.different_from(state, name)
+    [other] = targets
+    return f"{state}: the alias table says {name!r} is {_and(same)} and is not {_and([n for n in names_of[other] if agency_key(n) in different])}, names of one agency"
+
+
+def _and(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 # Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).

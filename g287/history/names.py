@@ -54,6 +54,7 @@ RULE_TEXT = {
     "pending_spelling": "names one or two letters apart, and an agreement left the pending list under one as an agreement of its model was first listed as signed under the other",
     "pending_only": "an agreement left the pending list under one name as an agreement of its model was first listed as signed under the other",
     "alias": "the reviewed alias table says so",
+    "alias_contradiction": "the reviewed alias table contradicts itself or the database: a reviewer decides, and corrects the table with `g287 alias`",
     "review": "accepted in review",
 }
 

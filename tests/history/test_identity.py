@@ -12,6 +12,7 @@ from g287.history.names import compare
 from g287.registry import figures
 from g287.registry.publications import resolve
 from tests.history.builders import Publisher, row
+from tests.in_process import run_g287
 
 
 @pytest.fixture
@@ -286,3 +287,42 @@ def test_a_rule_relating_two_names_takes_its_confidence_from_the_rules_of_the_mo
     monkeypatch.setitem(identity_rules().confidence, "pending_suffix", 0.456)
     assert compare("Walton County Sheriff's Office", "Walton County Sherif's Office", continuity=True, co_listed=False) == type(first)("spelling_with_continuity", 0.123)
     assert compare_across_lists("Walton County Sheriff's Office", "Walton County Sheriff").confidence == 0.456
+
+
+@pytest.mark.parametrize(
+    "entries, said",
+    [
+        # The name is the same as names of two agencies, which nothing has joined.
+        (
+            [("Hialeah Police Department", "same", "Ocala Police Department"), ("Hialeah Police Department", "same", "Tampa Police Department")],
+            "'Hialeah Police Department' is 'Ocala Police Department' and 'Tampa Police Department', names of 2 agencies",
+        ),
+        # The name is and is not one agency (Ocala PD is Ocala Police Department by the abbreviation rule).
+        (
+            [("Hialeah Police Department", "same", "Ocala Police Department"), ("Hialeah Police Department", "different", "Ocala PD")],
+            "'Hialeah Police Department' is 'Ocala Police Department' and is not 'Ocala PD', names of one agency",
+        ),
+    ],
+)
+def test_a_contradictory_alias_table_joins_nothing_and_asks_a_reviewer(db, pub, alias_file, actor, deferred_writes, entries, said):
+    """The alias table said a name is the same as names that two agencies hold (or is and is not one agency's names):
+    the name was joined to the first agency by id, silently. It now joins none: each pair waits for review, a tie
+    (accepting one supersedes the rest), with the contradiction in its evidence."""
+    alias_file.write_text("state,name,relation,other_name,reason,reviewed\n" + "".join(f"FL,{a},{r},{b},test,2026-11-28\n" for a, r, b in entries))
+    pub.publish("participating", "2025-05-16", [row("FL", "Ocala Police Department", "TFM"), row("FL", "Tampa Police Department", "TFM")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Ocala PD", "TFM"), row("FL", "Tampa Police Department", "TFM")])
+    pub.publish("participating", "2025-06-17", [row("FL", "Ocala PD", "TFM"), row("FL", "Tampa Police Department", "TFM"), row("FL", "Hialeah Police Department", "WSO")])
+    hialeah = agency_of(db, "FL", "Hialeah Police Department")
+    assert hialeah not in {agency_of(db, "FL", "Ocala Police Department"), agency_of(db, "FL", "Tampa Police Department")}
+    assert merges(db) == [("abbreviation", 0.95)]  # Ocala PD: the rules, not the table
+    waiting = [c for c in pending_candidates(db) if c.name == "Hialeah Police Department"]
+    assert {c.rule for c in waiting} == {"alias_contradiction"} and all(said in c.evidence["alias"] for c in waiting)
+    assert waiting[0].reason.startswith("the reviewed alias table contradicts itself or the database")
+    listed = run_g287(db.url, "review")
+    assert listed[0] == 0 and f"    FL: the alias table says {said}\n" in listed[1]  # the text says what the table says, as the JSON's evidence
+    if len(waiting) > 1:
+        assert waiting[0].evidence["tied_with"] == [waiting[1].candidate_agency_id]
+        assert list(review.decide(db, actor, waiting[0].id, True).superseded) == [waiting[1].id]
+    else:
+        review.decide(db, actor, waiting[0].id, True)
+    assert agency_of(db, "FL", "Hialeah Police Department") == waiting[0].candidate_agency_id
