@@ -349,6 +349,15 @@ def unmerge(conn: Connection, merge_id: int, actor: str, reason: str) -> int:
         conn.execute(update(Agreement).where(Agreement.id == agreement_id).values(merged_into_id=None))
     name_ids = [name_id for _id, name_id in siblings]
     conn.execute(update(AgencyName).where(AgencyName.id.in_(name_ids)).values(agency_id=record.from_agency_id, rule="separated", confidence=1.0))
+    # Names listed since under a key of the separated names were attached by that key to the agency that held them
+    # then: they go with them, or two live agencies would hold one key (and a later name of it go to either).
+    moved = conn.execute(select(AgencyName.state_usps, AgencyName.key).where(AgencyName.id.in_(name_ids))).all()
+    for state, key in set(moved):
+        conn.execute(
+            update(AgencyName)
+            .where(AgencyName.state_usps.is_(state) if state is None else AgencyName.state_usps == state, AgencyName.key == key, AgencyName.id.not_in(name_ids))
+            .values(agency_id=record.from_agency_id)
+        )
     conn.execute(update(Agency).where(Agency.id == record.from_agency_id).values(merged_into_id=None))
     now = dt.datetime.now(dt.timezone.utc)
     conn.execute(update(IdentityMerge).where(IdentityMerge.id.in_([i for i, _n in siblings])).values(undone_at=now, undone_by=actor, undone_reason=reason))

@@ -52,6 +52,8 @@ def resolve_names(conn: Connection, wanted: dict[tuple[str | None, str], NameFac
     for name_id, state, name in _NAMES_CALLED.rows_in_chunks(conn, "names", sorted({name for _state, name in wanted})):
         known[(state, name)] = name_id
     new_keys = sorted({agency_key(name) for pair in wanted if pair not in known for name in [pair[1]]})
+    # One live agency holds each key: a merge moves every name of the absorbed agency, and undoing it moves back
+    # the names of its keys, those listed since too (identity.unmerge). The first name of a key decides regardless.
     for agency_id, state, key in _AGENCIES_OF_KEYS.rows_in_chunks(conn, "keys", new_keys):  # each chunk in id order
         by_key.setdefault((state, key), agency_id)
     result = {pair: known[pair] for pair in wanted if pair in known}

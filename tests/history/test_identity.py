@@ -326,3 +326,20 @@ def test_a_contradictory_alias_table_joins_nothing_and_asks_a_reviewer(db, pub, 
     else:
         review.decide(db, actor, waiting[0].id, True)
     assert agency_of(db, "FL", "Hialeah Police Department") == waiting[0].candidate_agency_id
+
+
+def test_separating_a_name_takes_the_names_of_its_key_listed_since(db, pub, alias_file, actor, deferred_writes):
+    """A name joined to another agency, then listed under another spelling of its key (attached by same_key to the
+    agency that held it then), then separated: the spelling stayed with the other agency, so two live agencies held
+    one key, and the next name of that key was attached to one of them by the order of their names' ids."""
+    pub.publish("participating", "2025-05-16", [row("FL", "Ocala Police Department", "TFM")])
+    pub.publish("participating", "2025-05-29", [row("FL", "Ocala PD", "TFM")])  # joined: abbreviation
+    pub.publish("participating", "2025-06-17", [row("FL", "OCALA PD", "TFM"), row("FL", "Ocala PD", "WSO", "2025-06-01")])
+    assert agency_of(db, "FL", "OCALA PD") == agency_of(db, "FL", "Ocala Police Department")
+    review.add_alias(db, actor, "FL", "Ocala PD", "different", "Ocala Police Department", "test: two agencies")
+    separated = agency_of(db, "FL", "Ocala PD")
+    assert separated != agency_of(db, "FL", "Ocala Police Department")
+    assert agency_of(db, "FL", "OCALA PD") == separated  # one key, one agency
+    pub.publish("participating", "2025-06-20", [row("FL", "Ocala Pd", "TFM")])
+    assert agency_of(db, "FL", "Ocala Pd") == separated
+    assert [a.id for a in live_agencies(db, "FL") if a.id != agency_of(db, "FL", "Ocala Police Department")] == [separated]
