@@ -23,7 +23,7 @@ from g287.db.ids import MAX_ID, record_id
 from g287.documents.display import MISLEADING_IN_A_TERMINAL
 from g287.xmlchars import NOT_IN_XML
 from g287.errors import G287Error, NotFound
-from g287.program.validation import number_in
+from g287.numbers import number_in
 
 
 def _width(stream) -> int:
@@ -184,7 +184,7 @@ RECORD_ID = RecordIdType()
 
 
 class NumberType(click.ParamType):
-    """A number in a range, read as the program's forms read it (g287.program.validation.number_in: digits with an
+    """A number in a range, read as the program's forms read it (g287.numbers.number_in: digits with an
     optional decimal part): click's float takes "7_0" for 70 and "1e1" for 10."""
 
     name = "number"

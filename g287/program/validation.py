@@ -11,6 +11,7 @@ from typing import Any
 from g287.catalog import MODEL_CODES
 from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.errors import G287Error
+from g287.numbers import number_in
 from g287.sources.text import CONTROL
 from g287.xmlchars import NOT_IN_XML
 
@@ -27,35 +28,6 @@ UNSTORABLE_PROBLEM = "contains characters that cannot be stored"
 # What a text made only of shows nothing: spaces, line and paragraph separators, and format characters (zero-width
 # space U+200B, zero-width no-break space U+FEFF, the bidirectional marks...), none of which str.strip() removes.
 INVISIBLE = ("Zs", "Zl", "Zp", "Cf")
-
-
-# A number as a form's number field sends it: ASCII digits with an optional decimal part. float() and int() read
-# more ("7_0" is 70, "1e1" is 10, " 70 ", "inf", "٧٠"), which would record a value nobody typed.
-DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
-WHOLE = re.compile(r"[0-9]+")
-_MOST_DIGITS = 4300  # as many as int() reads from text (sys.get_int_max_str_digits())
-
-
-def number_in(value: Any, low: float, high: float, *, whole: bool = False) -> float | int | None:
-    """`value` as a number from `low` to `high` (an int when `whole`), or None for anything else. Text is read
-    strictly (DECIMAL, or WHOLE); a number already typed as one (JSON, the command line) is taken as it is, a bool
-    never (True would be 1)."""
-    if isinstance(value, str):
-        if not (WHOLE if whole else DECIMAL).fullmatch(value):
-            return None
-        if whole:
-            # int() refuses text of more than 4,300 digits, leading zeros included (ValueError): no range reaches them
-            digits = value.lstrip("0") or "0"
-            if len(digits) > _MOST_DIGITS:
-                return None
-            value = int(digits)
-        else:
-            value = float(value)
-    elif isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
-        return None
-    if not low <= value <= high:  # NaN is in no range
-        return None
-    return value if whole else float(value)
 
 
 class InvalidInput(G287Error):

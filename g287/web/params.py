@@ -13,7 +13,7 @@ from g287.catalog import MODEL_CODES
 from g287.db.ids import MAX_ID, record_id
 from g287.days import DAY_RANGE_PROBLEM, in_day_range
 from g287.errors import G287Error
-from g287.program.validation import number_in
+from g287.numbers import number_in
 from g287.sources.rules import states, usps_code
 
 # The days g287 computes with (g287.days: 1900 to 2199), for every date parameter. The
@@ -109,7 +109,7 @@ IdParameter = Annotated[int, BeforeValidator(_record_id), WithJsonSchema({"type"
 
 def whole_number(low: int, high: int) -> Any:
     """An integer parameter from `low` to `high`, read as the program's forms read a number (digits only:
-    g287.program.validation.number_in); pydantic's int takes "6_0" for 60, and "60.0" or " 60" too."""
+    g287.numbers.number_in); pydantic's int takes "6_0" for 60, and "60.0" or " 60" too."""
 
     def check(value: Any) -> Any:
         number = number_in(value, low, high, whole=True)

@@ -156,7 +156,7 @@ def test_the_program_whole_numbers_are_read_strictly(site):
 
 
 def test_number_in():
-    from g287.program.validation import number_in
+    from g287.numbers import number_in
 
     assert [number_in(t, 0, 100) for t in ("70", "70.25", ".5", "0", "100")] == [70.0, 70.25, 0.5, 0.0, 100.0]
     assert [number_in(t, 0, 100) for t in ("7_0", "1e1", " 70", "70.", "-0", "nan", "inf", "\u0667", "", "101", True, None, float("nan"))] == [None] * 13
