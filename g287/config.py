@@ -1,15 +1,16 @@
 """Settings of the registry core, read from the environment (never from code constants), with documented
-defaults; and `env_number`, which every part uses to read a numeric setting. Each part of g287 reads its own
-settings (g287/documents/settings.py, g287/program/settings.py, ...); README.md lists them all under "Settings".
+defaults; and `env_number` and `env_count`, which every part uses to read a numeric setting. Each part of g287 reads
+its own settings (g287/documents/settings.py, g287/program/settings.py, ...); README.md lists them all under
+"Settings".
 """
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
 from g287.errors import G287Error
+from g287.numbers import DECIMAL, WHOLE
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -46,32 +47,45 @@ def database_url(explicit: str | None = None) -> str:
 MAX_SETTING = 1e7
 
 
-def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool = False) -> float:
-    """A numeric setting: the default when unset or empty; one clear error when it is not a finite number, too small,
-    or too large for any setting to hold (float() reads nan and inf, which no comparison with a minimum refuses)."""
+def _setting(name: str) -> str | None:
+    """The setting's text, or None when it is unset or empty (`export NAME=` in a shell: the default)."""
     raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise G287Error(f"setting {name}={raw!r}: expected a number") from None
-    if not math.isfinite(value):
-        raise G287Error(f"setting {name}={raw!r}: expected a finite number")
-    if value < minimum or (above and value == minimum):
+    return None if raw is None or not raw.strip() else raw
+
+
+def _in_range(name: str, raw: str, minimum: float, above: bool) -> float:
+    """The value of `raw` (a number, or a number after a minus sign, as read by the caller) within the setting's
+    bounds: below 0 is below every minimum, -0 included."""
+    value = float(raw)  # any length of digits: a number too long for a float is inf, above MAX_SETTING
+    if raw.startswith("-") or value < minimum or (above and value == minimum):
         raise G287Error(f"setting {name}={raw!r}: must be {'more than' if above else 'at least'} {minimum:g}")
     if value > MAX_SETTING:
         raise G287Error(f"setting {name}={raw!r}: must be at most {MAX_SETTING:,.0f}")
     return value
 
 
+def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool = False) -> float:
+    """A numeric setting that may be a fraction (seconds, minutes, hours, megabytes): the default when unset or
+    empty; else ASCII digits with an optional decimal part (DECIMAL), from `minimum` to MAX_SETTING, or one clear
+    error naming it. float() read more ("1_0" as 10, " 5 " and "+5" as 5, "1e1", full-width digits, and nan, which
+    no comparison with a minimum refuses)."""
+    raw = _setting(name)
+    if raw is None:
+        return default
+    if not DECIMAL.fullmatch(raw.removeprefix("-")):
+        raise G287Error(f"setting {name}={raw!r}: expected a number in digits 0-9, such as 2 or 0.5")
+    return _in_range(name, raw, minimum, above)
+
+
 def env_count(name: str, default: int, minimum: int, unit: str) -> int:
-    """A setting that counts `unit`s: env_number, and a whole number (1.5 cut silently to 1 would change what it
-    counts)."""
-    value = env_number(name, default, minimum)
-    if not float(value).is_integer():
-        raise G287Error(f"setting {name}={os.environ.get(name)!r}: must be a whole number of {unit}, {minimum} or more")
-    return int(value)
+    """A setting that counts `unit`s: the default when unset or empty; else ASCII digits only (WHOLE), from
+    `minimum` to MAX_SETTING, or one clear error naming it (1.5 cut silently to 1 would change what it counts)."""
+    raw = _setting(name)
+    if raw is None:
+        return default
+    if not WHOLE.fullmatch(raw.removeprefix("-")):
+        raise G287Error(f"setting {name}={raw!r}: must be a whole number of {unit}, {minimum} or more, in digits 0-9")
+    return int(_in_range(name, raw, minimum, False))
 
 
 def max_workbook_bytes() -> int:

@@ -15,7 +15,7 @@ from tests.in_process import run_g287
 
 CASES = {
     "unwritable output file": (["factsheet", "-o", "/nonexistent-folder/f.pdf"], "/nonexistent-folder/f.pdf"),
-    "a setting that is not a number": (["agreements", "--status", "ended"], "setting G287_END_AFTER='x': expected a number"),
+    "a setting that is not a number": (["agreements", "--status", "ended"], "setting G287_END_AFTER='x': must be a whole number of publications, 1 or more, in digits 0-9"),
     "a database g287 does not run on": (["--database", "mysql://x", "stats"], "unsupported database 'mysql'"),
     "a database in a folder that does not exist": (["--database", "/typo-folder/x.sqlite", "stats"], "the folder /typo-folder does not exist"),
     "a timeline of a state that does not exist": (["timeline", "--state", "ZZ"], "not a state's USPS code"),

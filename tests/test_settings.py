@@ -1,8 +1,10 @@
-"""Numeric settings: a value that is not a finite number, or that the setting cannot hold, is one clear error
-naming the setting (float() reads nan and inf, and nan passes every comparison with a minimum)."""
+"""Numeric settings: ASCII digits only (with a decimal part where the setting may be a fraction); any other value, or
+one the setting cannot hold, is one clear error naming the setting (float() read "1_0" as 10, " 5 " and "+5" as 5,
+"1e1", full-width digits, nan and inf, and nan passes every comparison with a minimum)."""
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 
@@ -11,51 +13,26 @@ import pytest
 from g287 import config
 from g287.documents import settings as documents_settings
 from g287.errors import G287Error
+from g287.history.lifecycle import end_after_default
 from g287.program import settings as program_settings
+from g287.web.app import version_seconds
 from tests.conftest import ROOT
 
-READERS = {
-    "G287_SYNC_DELAY": documents_settings.sync_settings,
-    "G287_SYNC_RETRIES": documents_settings.sync_settings,
-    "G287_SYNC_MAX_MB": documents_settings.sync_settings,
-    "G287_SYNC_TIMEOUT": documents_settings.sync_settings,
-    "G287_WORKERS": documents_settings.workers,
-    "G287_OCR_DPI": documents_settings.ocr_dpi,
-    "G287_MAX_SOURCE_ROWS": config.max_source_rows,
-    "G287_MAX_WORKBOOK_MB": config.max_workbook_bytes,
-    "G287_SESSION_HOURS": program_settings.session_hours,
+# Settings that may be a fraction (seconds, minutes, hours, megabytes): the reader, and the minimum README gives.
+NUMBERS = {
+    "G287_SYNC_DELAY": (lambda: documents_settings.sync_settings().delay, "at least 0"),
+    "G287_SYNC_TIMEOUT": (lambda: documents_settings.sync_settings().timeout, "at least 0.01"),
+    "G287_SYNC_BACKOFF": (lambda: documents_settings.sync_settings().backoff, "at least 0"),
+    "G287_SYNC_MAX_MB": (lambda: documents_settings.sync_settings().max_bytes / 1024 / 1024, "at least 0.001"),
+    "G287_SYNC_DOWNLOAD_TIMEOUT": (lambda: documents_settings.sync_settings().download_timeout, "at least 1"),
+    "G287_MAX_WORKBOOK_MB": (lambda: config.max_workbook_bytes() / 1024 / 1024, "more than 0"),
+    "G287_MAX_UPLOAD_MB": (lambda: program_settings.max_upload_bytes() / 1024 / 1024, "more than 0"),
+    "G287_SESSION_HOURS": (program_settings.session_hours, "more than 0"),
+    "G287_LOGIN_LOCKOUT_MINUTES": (program_settings.login_lockout_minutes, "more than 0"),
+    "G287_WEB_VERSION_SECONDS": (version_seconds, "at least 0"),
 }
-
-
-@pytest.mark.parametrize("name", list(READERS))
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN", "Infinity"])
-def test_a_value_that_is_not_finite_is_one_clear_error(monkeypatch, name, value):
-    monkeypatch.setenv(name, value)
-    with pytest.raises(G287Error) as raised:
-        READERS[name]()
-    assert str(raised.value) == f"setting {name}={value!r}: expected a finite number"
-
-
-@pytest.mark.parametrize("name", list(READERS))
-def test_a_value_too_large_for_the_setting_to_hold_is_one_clear_error(monkeypatch, name):
-    monkeypatch.setenv(name, "1e308")  # times 1024 * 1024 is inf; as seconds, more than time.sleep accepts
-    with pytest.raises(G287Error, match=rf"^setting {name}='1e308': must be at most 10,000,000$"):
-        READERS[name]()
-
-
-def test_the_limits_themselves_are_accepted(monkeypatch):
-    monkeypatch.setenv("G287_SYNC_DELAY", "0")
-    monkeypatch.setenv("G287_SYNC_MAX_MB", "1e7")
-    monkeypatch.setenv("G287_SYNC_RETRIES", "2.0")
-    sync = documents_settings.sync_settings()
-    assert (sync.delay, sync.max_bytes, sync.retries) == (0.0, 10_000_000 * 1024 * 1024, 2)
-    monkeypatch.setenv("G287_SESSION_HOURS", str(config.MAX_SETTING))
-    assert program_settings.session_hours() == config.MAX_SETTING
-    assert dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=config.MAX_SETTING)  # a session that long still ends
-
-
 # Settings that count something: a fraction is refused, not cut (G287_LOGIN_MAX_FAILURES=0.5 was cut to 0, and every
-# login then failed with an internal error).
+# login then failed with an internal error). The reader, the unit its message names, and its minimum.
 COUNTS = {
     "G287_SYNC_RETRIES": (lambda: documents_settings.sync_settings().retries, "attempts", 0),
     "G287_WORKERS": (documents_settings.workers, "processes", 1),
@@ -63,44 +40,127 @@ COUNTS = {
     "G287_MAX_SOURCE_ROWS": (config.max_source_rows, "rows", 1),
     "G287_LOGIN_MAX_FAILURES": (program_settings.login_max_failures, "failed logins", 1),
     "G287_LOGIN_CLIENT_MAX_FAILURES": (program_settings.login_client_max_failures, "failed logins", 1),
+    "G287_END_AFTER": (end_after_default, "publications", 1),
 }
+READERS = {name: entry[0] for name, entry in {**NUMBERS, **COUNTS}.items()}
+
+
+def test_every_numeric_setting_is_checked_here():
+    """A numeric setting added later is read by env_number or env_count: it must be in NUMBERS or COUNTS."""
+    read = set()
+    for module in (ROOT / "g287").rglob("*.py"):
+        read |= set(re.findall(r"(?:env_number|env_count|_number)\(\s*\"(G287_[A-Z_]+)\"", module.read_text()))
+    assert read == set(NUMBERS) | set(COUNTS)
+
+
+# What float() or int() read as a number, and README's settings do not: a digit separator, spaces, a sign, an
+# exponent, Arabic-Indic or full-width digits, hexadecimal, nan and inf.
+NOT_DIGITS_ONLY = ("1_0", " 5 ", "5 ", "+5", "1e1", "\u0663", "\uff15", "0x10", "nan", "inf", "-inf", "NaN", "Infinity", "5.", "1,5")
+
+
+@pytest.mark.parametrize("name", list(NUMBERS))
+@pytest.mark.parametrize("value", NOT_DIGITS_ONLY)
+def test_a_number_in_another_form_than_digits_is_one_clear_error(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(G287Error) as raised:
+        READERS[name]()
+    assert str(raised.value) == f"setting {name}={value!r}: expected a number in digits 0-9, such as 2 or 0.5"
 
 
 @pytest.mark.parametrize("name", list(COUNTS))
-def test_a_count_that_is_not_a_whole_number_is_one_clear_error(monkeypatch, name):
+@pytest.mark.parametrize("value", NOT_DIGITS_ONLY + ("2.5", "2.0", ".5"))
+def test_a_count_in_another_form_than_whole_digits_is_one_clear_error(monkeypatch, name, value):
     read, unit, minimum = COUNTS[name]
-    monkeypatch.setenv(name, f"{minimum + 1}.5")
+    monkeypatch.setenv(name, value)
     with pytest.raises(G287Error) as raised:
         read()
-    assert str(raised.value) == f"setting {name}='{minimum + 1}.5': must be a whole number of {unit}, {minimum} or more"
-    monkeypatch.setenv(name, f"{minimum + 1}.0")
-    assert read() == minimum + 1
+    assert str(raised.value) == f"setting {name}={value!r}: must be a whole number of {unit}, {minimum} or more, in digits 0-9"
 
 
-@pytest.mark.parametrize("name", ["G287_LOGIN_MAX_FAILURES", "G287_LOGIN_CLIENT_MAX_FAILURES"])
-def test_a_login_limit_below_one_failure_is_refused(monkeypatch, name):
-    monkeypatch.setenv(name, "0.5")
-    with pytest.raises(G287Error, match=rf"^setting {name}='0.5': must be at least 1$"):
-        COUNTS[name][0]()
+@pytest.mark.parametrize("name", list(NUMBERS))
+def test_a_number_below_its_minimum_is_one_clear_error(monkeypatch, name):
+    read, minimum = NUMBERS[name]
+    for value in ("-1", "-0.5", "-0"):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(G287Error) as raised:
+            read()
+        assert str(raised.value) == f"setting {name}={value!r}: must be {minimum}", value
 
 
-@pytest.mark.parametrize("name, value", [("G287_SYNC_DELAY", "nan"), ("G287_SYNC_RETRIES", "nan"), ("G287_SYNC_MAX_MB", "inf")])
-def test_the_sync_stops_with_one_line_before_any_request(tmp_path, name, value):
+@pytest.mark.parametrize("name", list(COUNTS))
+def test_a_count_below_its_minimum_is_one_clear_error(monkeypatch, name):
+    read, _, minimum = COUNTS[name]
+    for value in ("-1", "-0") + ((str(minimum - 1),) if minimum else ()):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(G287Error) as raised:
+            read()
+        assert str(raised.value) == f"setting {name}={value!r}: must be at least {minimum}", value
+
+
+@pytest.mark.parametrize("name", list(READERS))
+def test_a_value_too_large_for_the_setting_to_hold_is_one_clear_error(monkeypatch, name):
+    # 10**308 times 1024 * 1024 is inf; as seconds, more than time.sleep accepts; 400 digits are more than a float holds
+    for value in ("1" + "0" * 308, "9" * 400, "10000001"):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(G287Error) as raised:
+            READERS[name]()
+        assert str(raised.value) == f"setting {name}={value!r}: must be at most 10,000,000"
+
+
+@pytest.mark.parametrize("name", list(READERS))
+def test_digits_are_read_and_an_empty_setting_is_the_default(monkeypatch, name):
+    monkeypatch.delenv(name, raising=False)
+    default = READERS[name]()
+    for empty in ("", "  "):
+        monkeypatch.setenv(name, empty)
+        assert READERS[name]() == default
+    monkeypatch.setenv(name, "0100")
+    assert READERS[name]() == 100
+    if name in NUMBERS:
+        for value, taken in (("2.5", 2.5), ("10.75", 10.75), ("2.0", 2.0)):
+            monkeypatch.setenv(name, value)
+            assert READERS[name]() == pytest.approx(taken), value
+
+
+def test_the_limits_themselves_are_accepted(monkeypatch):
+    monkeypatch.setenv("G287_SYNC_DELAY", ".5")
+    assert documents_settings.sync_settings().delay == 0.5
+    monkeypatch.setenv("G287_SYNC_DELAY", "0")
+    monkeypatch.setenv("G287_SYNC_MAX_MB", "10000000")
+    monkeypatch.setenv("G287_SYNC_RETRIES", "0")
+    sync = documents_settings.sync_settings()
+    assert (sync.delay, sync.max_bytes, sync.retries) == (0.0, 10_000_000 * 1024 * 1024, 0)
+    monkeypatch.setenv("G287_SESSION_HOURS", "10000000.0")
+    assert program_settings.session_hours() == config.MAX_SETTING
+    assert dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=config.MAX_SETTING)  # a session that long still ends
+    monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "10000000")
+    assert config.max_source_rows() == 10_000_000
+
+
+@pytest.mark.parametrize("name, value, problem", [
+    ("G287_SYNC_DELAY", "nan", "expected a number in digits 0-9, such as 2 or 0.5"),
+    ("G287_SYNC_RETRIES", "1_0", "must be a whole number of attempts, 0 or more, in digits 0-9"),
+    ("G287_SYNC_MAX_MB", " 5 ", "expected a number in digits 0-9, such as 2 or 0.5"),
+])
+def test_the_sync_stops_with_one_line_before_any_request(tmp_path, name, value, problem):
     env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_DOCUMENTS_DIR=str(tmp_path / "archive"), **{name: value})
     # an address nothing listens on: had the setting been taken, the sync would report a failed page instead
     result = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", "http://127.0.0.1:9/287g"], capture_output=True, text=True, env=env, cwd=ROOT)
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
-    assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: expected a finite number"]
+    assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: {problem}"]
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("name, value", [("G287_MAX_SOURCE_ROWS", "inf"), ("G287_MAX_WORKBOOK_MB", "nan")])
-def test_an_ingest_of_many_files_stops_with_one_line_on_a_bad_reading_setting(tmp_path, name, value):
+@pytest.mark.parametrize("name, value, problem", [
+    ("G287_MAX_SOURCE_ROWS", "1e5", "must be a whole number of rows, 1 or more, in digits 0-9"),
+    ("G287_MAX_WORKBOOK_MB", "nan", "expected a number in digits 0-9, such as 2 or 0.5"),
+])
+def test_an_ingest_of_many_files_stops_with_one_line_on_a_bad_reading_setting(tmp_path, name, value, problem):
     """The setting was read for each file: the same error came once per file (11 times for the bundled lists)."""
     env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", **{name: value})
     result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(ROOT / "g287" / "data" / "ice")], capture_output=True, text=True, env=env, cwd=ROOT)
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
-    assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: expected a finite number"]
+    assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: {problem}"]
 
 
 def test_the_shells_g287_settings_never_reach_the_tests(tmp_path):

@@ -147,7 +147,7 @@ def test_a_file_name_of_two_different_lists_is_refused_naming_the_ids(db, tmp_pa
             resolve(session, "agencies.xlsx")
 
 
-@pytest.mark.parametrize("value, problem", [("1.5", "whole number"), ("2.0000001", "whole number"), ("0.5", "at least 1"), ("0", "at least 1")])
+@pytest.mark.parametrize("value, problem", [("1.5", "whole number"), ("2.0000001", "whole number"), ("0.5", "whole number"), ("3.0", "whole number"), ("1_0", "whole number"), ("0", "at least 1")])
 def test_end_after_must_be_a_whole_number_of_at_least_one(monkeypatch, value, problem):
     monkeypatch.setenv("G287_END_AFTER", value)
     with pytest.raises(G287Error, match=f"G287_END_AFTER='{value}'.*{problem}"):
@@ -157,7 +157,7 @@ def test_end_after_must_be_a_whole_number_of_at_least_one(monkeypatch, value, pr
 def test_end_after_whole_values_are_kept(monkeypatch):
     monkeypatch.setenv("G287_END_AFTER", "3")
     assert end_after_default() == 3
-    monkeypatch.setenv("G287_END_AFTER", "3.0")
+    monkeypatch.setenv("G287_END_AFTER", "03")
     assert end_after_default() == 3
     monkeypatch.delenv("G287_END_AFTER")
     assert end_after_default() == 2
