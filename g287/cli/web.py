@@ -11,7 +11,7 @@ from g287.access import Actor
 from g287.cli.common import GivenPath, WholeNumber, database_option, echo, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
-from g287.program.settings import secret_key, secret_key_is_set
+from g287.program.settings import secret_key_is_set
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled, is_empty
 from g287.wording import counted
@@ -45,12 +45,11 @@ def serve(host, port, workers, access_log):
     On a database without any publication, the publications bundled with g287 are ingested first."""
     import uvicorn
 
-    from g287.web.app import site_url
+    from g287.web.app import check_settings
 
     if not host.strip():  # "" would listen on every interface, not on the default 127.0.0.1
         raise G287Error("--host is empty: give an address (0.0.0.0 for every interface), or leave the option out")
-    secret_key()  # a key set but too short stops here, in one line, not at the first form served
-    site_url()  # so does a site address that is not one
+    check_settings()  # a key too short, a site address that is not one, K in words...: one line, not an error page per request
     if workers > 1 and not secret_key_is_set():
         raise G287Error("--workers above 1 needs G287_SECRET_KEY: each worker would sign its forms with a key of its own and refuse the others'")
     db = state().db

@@ -65,3 +65,14 @@ def secret_key() -> bytes:
 
 def secret_key_is_set() -> bool:
     return bool(os.environ.get("G287_SECRET_KEY"))
+
+
+def check_settings() -> None:
+    """One G287Error for a bad setting of the workflow, before the site serves: each is read at the first request
+    that needs it (a login, an upload), which would answer an error page each time."""
+    secret_key()
+    max_upload_bytes()
+    session_hours()
+    login_max_failures()
+    login_client_max_failures()
+    login_lockout_minutes()

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from g287 import __version__
-from g287.config import env_number
+from g287.config import check_reading_settings, env_number
 from g287.access import Actor, authorize
 from g287.db.engine import Database, open_database
 from g287.errors import AccessDenied, G287Error, NotFound
@@ -51,6 +51,20 @@ def site_url() -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
         raise G287Error(f"setting G287_SITE_URL={raw!r}: must be the site's address, such as https://g287.example.org (no path, query or user)")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def check_settings() -> None:
+    """One G287Error for a bad setting the site reads, before `g287 serve` opens the database: its own, the
+    workflow's, K (an agency's page) and the limits of the lists the workflow publishes and ingests. Each is read when
+    a request needs it, which would answer an error page each time, or in each worker (a traceback)."""
+    from g287.history.lifecycle import end_after_default
+    from g287.program.settings import check_settings as check_workflow_settings
+
+    version_seconds()
+    site_url()
+    check_workflow_settings()
+    end_after_default()
+    check_reading_settings()
 
 
 class Site:

@@ -101,3 +101,35 @@ def test_a_change_by_another_process_shows_after_the_version_interval(tmp_path, 
         ingest_file(database, ICE / "pending" / "pendingAgencies05302025pm.xlsx", actor)
         assert len(client.get("/api/v1/publications").json()) == len(before) + 1
     database.dispose()
+
+
+# Every setting the site reads (its own, the workflow's, K, and the limits of the lists the workflow ingests), each
+# with a value that is not one: `g287 serve` refuses it in one line before it opens the database. K, the login limits
+# and the upload limit were read at the first request that needed them (an agency's page, a login: an error page
+# each time), and G287_WEB_VERSION_SECONDS after the bundled lists were ingested and "Serving ..." was printed.
+SITE_SETTINGS = {
+    "G287_WEB_VERSION_SECONDS": "1e1",
+    "G287_SITE_URL": "g287.example.org",
+    "G287_SECRET_KEY": "short",
+    "G287_END_AFTER": "1_0",
+    "G287_SESSION_HOURS": " 8 ",
+    "G287_LOGIN_MAX_FAILURES": "+5",
+    "G287_LOGIN_CLIENT_MAX_FAILURES": "\uff12\uff10",
+    "G287_LOGIN_LOCKOUT_MINUTES": "nan",
+    "G287_MAX_UPLOAD_MB": "-1",
+    "G287_MAX_WORKBOOK_MB": "inf",
+    "G287_MAX_SOURCE_ROWS": "2.0",
+}
+
+
+@pytest.mark.parametrize("name", list(SITE_SETTINGS))
+def test_serve_refuses_a_bad_setting_of_the_site_before_doing_anything(tmp_path, monkeypatch, name):
+    import uvicorn
+
+    from tests.in_process import run_g287
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("serve ran"))
+    monkeypatch.setenv(name, SITE_SETTINGS[name])
+    status, out, err = run_g287(str(tmp_path / "x.sqlite"), "serve", "--port", str(free_port()))
+    assert (status, out) == (1, "") and len(err.splitlines()) == 1 and err.startswith(f"g287: error: setting {name}")
+    assert not (tmp_path / "x.sqlite").exists()  # nothing ingested, nothing served
