@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat
 
 from g287.db.ids import MAX_ID
 from g287.web.params import Day
@@ -31,6 +31,10 @@ def json_id(what: str) -> Any:
 
 
 AgencyId = json_id("an agency")  # an applicant agency, or an agency of the registry (registry_agency_id)
+# A yes or no in a JSON body is JSON's true or false (null: not recorded): pydantic's bool reads "yes", "on", "t",
+# "1" or 1 as true and "no", "off", "0" or 0 as false, which no client of a JSON API means. The forms post "yes" and
+# "no" as form data, read by the services' checks (g287.program.validation.Checker.boolean), not by these models.
+YesNo = Optional[StrictBool]
 
 
 class RequestBody(BaseModel):
@@ -241,8 +245,8 @@ NAMESAKE_OF = (
 
 class NominateIn(RequestBody):
     full_name: Optional[str] = Field(None, max_length=5000)
-    us_citizen: Optional[bool] = None
-    enforced_jurisdiction_laws: Optional[bool] = None
+    us_citizen: YesNo = None
+    enforced_jurisdiction_laws: YesNo = None
     service_periods: list[ServicePeriod] = []
     nominated_on: Optional[Day] = Field(None, description="The day of the nomination (default today; a past day records older history)")
     namesake_of: list[NomineeId] = Field([], max_length=100, description=NAMESAKE_OF)
@@ -252,8 +256,8 @@ class NomineeUpdateIn(RequestBody):
     """Only the fields given are changed."""
 
     full_name: Optional[str] = Field(None, max_length=5000)
-    us_citizen: Optional[bool] = None
-    enforced_jurisdiction_laws: Optional[bool] = None
+    us_citizen: YesNo = None
+    enforced_jurisdiction_laws: YesNo = None
     service_periods: Optional[list[ServicePeriod]] = None
     namesake_of: Optional[list[NomineeId]] = Field(None, max_length=100, description=NAMESAKE_OF + " Given with a new full_name only.")
 

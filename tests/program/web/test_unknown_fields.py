@@ -137,3 +137,38 @@ def test_every_id_in_a_json_body_is_a_json_number(site):
                 checked.add(name)
     assert checked == {"agency_id", "registry_agency_id", "namesake_of"}
     assert events(site.db) == count
+
+
+def test_every_yes_or_no_in_a_json_body_is_a_json_boolean(site):
+    """A yes-or-no field of a JSON body is true or false (or null): pydantic's bool read "yes", "on", "t", "1", "true"
+    or 1 as true and "no", "off", "0" or 0 as false (us_citizen, enforced_jurisdiction_laws); each is refused naming
+    the field, nothing recorded. Read from the OpenAPI document, so that a yes-or-no added to a body later is covered.
+    The forms, which post form data ("yes"), are read by the services' checks, not by these models."""
+    agency, w = site.agency, site.world
+    document = agency.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    ids = {"nominee_id": w.nominees["novice"], "moa_id": w.tfm, "agency_id": w.agency_a, "username": "nobody"}
+    count, checked = events(site.db), set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                continue
+            body = schemas[content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+            for name, schema in body["properties"].items():
+                if not any(option.get("type") == "boolean" for option in schema.get("anyOf", [schema])):
+                    continue
+                for value in ("yes", "no", "on", "off", "t", "f", "y", "n", "1", "0", "true", "false", "True", 1, 0, 1.0):
+                    response = agency.request(method.upper(), path.format(**ids), json={name: value}, headers={"X-CSRF-Token": token_of(agency)})
+                    assert response.status_code == 422 and name in fields_of(response), (method, path, name, value, response.text)
+                checked.add((method, path, name))
+    assert {name for _, _, name in checked} == {"us_citizen", "enforced_jurisdiction_laws"} and len(checked) == 4
+    assert events(site.db) == count
+    # JSON's own true, false and null are taken.
+    url = f"/api/v1/program/nominees/{w.nominees['novice']}"
+    for value in (False, True, None):
+        response = agency.patch(url, json={"us_citizen": value}, headers={"X-CSRF-Token": token_of(agency)})
+        assert response.status_code == 200 and response.json()["us_citizen"] is value, (value, response.text)
+    body = {"full_name": "Jay Json", "us_citizen": True, "enforced_jurisdiction_laws": False, "service_periods": [{"start": "2010-01-01"}]}
+    response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json=body, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 201 and (response.json()["us_citizen"], response.json()["enforced_jurisdiction_laws"]) == (True, False), response.text
