@@ -19,7 +19,7 @@ from g287.documents.display import displayable
 from g287.documents.links import agreements_of_addresses, publications_of_addresses
 from g287.documents.store import document_by_sha, archive_for
 from g287.errors import NotFound
-from g287.registry.publications import distinct_label
+from g287.registry.publications import labels_of
 
 
 def file_link(document: Document) -> str:
@@ -106,9 +106,11 @@ def document_detail(session: Session, sha256: str, actor: Actor | None = None) -
         for l in linked[a.id]
     ]
     # label: as history names a list, its file too when another list has its date and half (07/03 pm and its __v2)
+    publications = publications_of_addresses(session, [a.id for a in addresses])
+    labels = labels_of(session, publications)
     item["publications"] = [
-        {"id": p.id, "file": p.file_name, "published": p.published_on.isoformat(), "half": p.half, "kind": p.kind, "label": distinct_label(p)}
-        for p in publications_of_addresses(session, [a.id for a in addresses])
+        {"id": p.id, "file": p.file_name, "published": p.published_on.isoformat(), "half": p.half, "kind": p.kind, "label": labels[p.id]}
+        for p in publications
     ]
     if document.publication_id:
         item["publication_id"] = document.publication_id

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from g287.db.times import as_utc
 from g287.history.diff import diff, pending_changes
-from g287.registry.publications import distinct_label, label, list_publications
+from g287.registry.publications import label, labels_of, list_publications
 from g287.registry.queries import Filters, figures_of, listings, state_name
 from g287.wording import counted
 from g287.xmlchars import shown_text
@@ -143,11 +143,12 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
     # A feed with no entry (a state no list has named) was still brought up to date by the newest list held.
     newest = _entry_updated(*candidates[0]) if candidates else None
     _el(feed, "updated", _stamp(max((_entry_updated(e[0], e[1]) for e in entries), default=newest)))
+    labels = labels_of(session, [e[0] for e in entries])
     for publication, previous, counts, before, changes in entries:
         what = ("MOA", "MOAs") if publication.kind == "participating" else ("pending listing", "pending listings")
         change = f" ({counts['rows'] - before['rows']:+d})" if before else ""
         entry = _el(feed, "entry")
-        _el(entry, "title", f"ICE's {publication.kind} list of {distinct_label(publication)}: {counted(counts['rows'], *what)}{where}{change}")
+        _el(entry, "title", f"ICE's {publication.kind} list of {labels[publication.id]}: {counted(counts['rows'], *what)}{where}{change}")
         _el(entry, "id", f"tag:g287,2025:publication/{publication.sha256}/{state or 'national'}")
         _el(entry, "link", rel="alternate", href=f"{base}/publications/{publication.id}")
         if previous is not None:
