@@ -105,11 +105,12 @@ def document_detail(session: Session, sha256: str, actor: Actor | None = None) -
         for a in addresses
         for l in linked[a.id]
     ]
-    # label: as history names a list, its file too when another list has its date and half (07/03 pm and its __v2)
+    # label: as history names a list, its file too when another list has its date and half (07/03 pm and its __v2);
+    # origin: whose list it is (ICE's, or this registry's own), which the date and file do not say
     publications = publications_of_addresses(session, [a.id for a in addresses])
     labels = labels_of(session, publications)
     item["publications"] = [
-        {"id": p.id, "file": p.file_name, "published": p.published_on.isoformat(), "half": p.half, "kind": p.kind, "label": labels[p.id]}
+        {"id": p.id, "file": p.file_name, "published": p.published_on.isoformat(), "half": p.half, "kind": p.kind, "origin": p.origin, "label": labels[p.id]}
         for p in publications
     ]
     if document.publication_id:

@@ -118,6 +118,7 @@ class PublicationRef(BaseModel):
     published: str
     half: Optional[str]
     kind: str
+    origin: str = Field(description="Whose list it is: ice (ICE's) or registry (this registry's own)")
     label: str = Field(description="As history names it: published and half, and the file's name when another list of the same kind and date and half is held")
 
 
@@ -130,7 +131,7 @@ class Origin(BaseModel):
 class DocumentDetail(DocumentSummary):
     addresses: list[DocumentAddress]
     agreements: list[DocumentAgreement] = Field(description="The agreements whose listings link this document")
-    publications: list[PublicationRef] = Field(description="ICE's lists that link it")
+    publications: list[PublicationRef] = Field(description="The lists that link it, ICE's and this registry's own (origin says whose), in publication order")
     origins: list[Origin]
     pages_detail: list[DocumentPage]
     reader: Optional[str]
