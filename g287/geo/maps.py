@@ -28,6 +28,7 @@ from g287.errors import G287Error
 from g287.geo import reference
 from g287.geo.coverage import at_least, check_model, county_breakdown, coverage_of, located_listings, participating_publication
 from g287.registry.figures import MODELS
+from g287.registry.publications import distinct_label, named_apart
 from g287.wording import counted, noun
 from g287.xmlchars import shown_text
 
@@ -122,29 +123,35 @@ def date_text(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
-def list_title(published: dt.date) -> str:
+# `apart` and `named`: a list that another list of its series shares its date and half with (ICE's list of 3 July
+# 2025, pm, and its __v2) is named by its file too, as its distinct label names it (publications.distinct_label):
+# ", participatingAgencies07032025pm__v2.xlsx" after its date and half; any other list as before.
+
+
+def list_title(published: dt.date, apart: str = "") -> str:
     """The short name of a participating list, for a map's or the fact sheet's title: "ICE's list of 9 July 2025"."""
-    return f"ICE's list of {date_text(published)}"
+    return f"ICE's list of {date_text(published)}{apart}"
 
 
-def list_name(kind: str, published: dt.date, half: str | None, whose: str = "ICE's") -> str:
+def list_name(kind: str, published: dt.date, half: str | None, whose: str = "ICE's", apart: str = "") -> str:
     """"ICE's participating list of 9 July 2025 (am)"."""
-    return f"{whose} {kind} list of {date_text(published)}" + (f" ({half})" if half else "")
+    return f"{whose} {kind} list of {date_text(published)}" + (f" ({half})" if half else "") + apart
 
 
-def publication_name(publication) -> str:
-    """list_name of a stored publication (ICE's or this registry's own)."""
+def publication_name(publication, named: str | None = None) -> str:
+    """list_name of a stored publication (ICE's or this registry's own); `named`: its distinct label."""
     whose = "ICE's" if publication.origin == "ice" else "this registry's"
-    return list_name(publication.kind, publication.published_on, publication.half, whose)
+    return list_name(publication.kind, publication.published_on, publication.half, whose, named_apart(publication, named))
 
 
-def list_lead(publication, as_of: dt.date | None) -> str:
+def list_lead(publication, as_of: dt.date | None, named: str | None = None) -> str:
     """The opening of a headline, before its figures: which list they come from, and why that one. Without a date
     chosen, the latest held ("In ICE's participating list of 9 July 2025 (am), the latest this registry holds");
-    with one, the list in force on it ("In force on 1 June 2025, ICE's participating list of 29 May 2025 (am)")."""
+    with one, the list in force on it ("In force on 1 June 2025, ICE's participating list of 29 May 2025 (am)").
+    `named`: the list's distinct label."""
     if as_of is None:
-        return f"In {publication_name(publication)}, the latest this registry holds"
-    return f"In force on {date_text(as_of)}, {publication_name(publication)}"
+        return f"In {publication_name(publication, named)}, the latest this registry holds"
+    return f"In force on {date_text(as_of)}, {publication_name(publication, named)}"
 
 
 def age_note(publication, as_of: dt.date | None, today: dt.date, newest: bool = True) -> str | None:
@@ -244,10 +251,11 @@ def _map_data(session: Session, level: str, as_of, model, measure: str, state, m
     vintage = reference.vintage_on(as_of or publication.published_on)
     listings = located_listings(session, publication, vintage.name, model)
     figures = coverage_of(publication, vintage, listings, model, as_of)
+    source = list_title(publication.published_on, named_apart(publication, distinct_label(publication)))
     if level == "county":
-        data = _county_map(figures, listings, vintage, measure, info, web)
+        data = _county_map(figures, listings, vintage, measure, info, source, web)
     else:
-        data = _state_map(figures, listings, measure, web)
+        data = _state_map(figures, listings, measure, source, web)
     ident = map_id or "g287map-" + hashlib.sha1(f"{level}|{figures['as_of']}|{model}|{measure}|{state}|{publication.id}".encode()).hexdigest()[:8]
     return data, ident
 
@@ -295,12 +303,11 @@ def _subtitle(figures: dict) -> list[str]:
     ]
 
 
-def _title(kind: str, measure: str, figures: dict, info) -> str:
-    """The map's title names the list drawn, never the day asked about: a map of July's list titled "as of" a day
-    in November read as November's."""
+def _title(kind: str, measure: str, figures: dict, info, source: str) -> str:
+    """The map's title names the list drawn (`source`: its list_title), never the day asked about: a map of July's
+    list titled "as of" a day in November read as November's."""
     where = f" in {info.name}" if info is not None else ""
     model = f", {catalog().models[figures['model']].name} ({figures['model']}) only" if figures["model"] else ""
-    source = list_title(dt.date.fromisoformat(figures["publication"]["published"]))
     if measure == "coverage" and kind == "state":
         # "287(g) coverage" in percent painted states holding MOAs (only state or municipal agencies) as 0%: the
         # title says what the percentage counts.
@@ -310,7 +317,7 @@ def _title(kind: str, measure: str, figures: dict, info) -> str:
     return f"287(g) MOAs by {kind}{where}{model}{', in' if model else ' in'} {source}"
 
 
-def _county_map(figures: dict, listings, vintage, measure: str, info, web: bool = False) -> MapData:
+def _county_map(figures: dict, listings, vintage, measure: str, info, source: str, web: bool = False) -> MapData:
     geometry = shapes()
     breakdown = county_breakdown(listings)
     groups: dict[str, list[reference.County]] = {}
@@ -359,7 +366,7 @@ def _county_map(figures: dict, listings, vintage, measure: str, info, web: bool 
     if territories and info is None:
         notes.append("Territories are not drawn; MOAs there: " + ", ".join(f"{k} {v}" for k, v in territories.items()) + ".")
     data = MapData(
-        title=_title("county", measure, figures, info),
+        title=_title("county", measure, figures, info, source),
         subtitle=_subtitle(figures),
         features=features,
         classes=classes,
@@ -373,7 +380,7 @@ def _county_map(figures: dict, listings, vintage, measure: str, info, web: bool 
     return data
 
 
-def _state_map(figures: dict, listings, measure: str, web: bool = False) -> MapData:
+def _state_map(figures: dict, listings, measure: str, source: str, web: bool = False) -> MapData:
     geometry = shapes()
     by_fips = {s.fips: s for s in reference.states().values()}
     models_by_state: dict[str, Counter] = {}
@@ -404,7 +411,7 @@ def _state_map(figures: dict, listings, measure: str, web: bool = False) -> MapD
     if measure == "coverage":
         legend_title = "Percent of the state's counties in which a participating agency of TYPE County is located"
         caption = [_not_counted_in_coverage(figures)] + caption
-    return MapData(_title("state", measure, figures, None), _subtitle(figures), features, classes, "states", caption, notes, legend_title=legend_title)
+    return MapData(_title("state", measure, figures, None, source), _subtitle(figures), features, classes, "states", caption, notes, legend_title=legend_title)
 
 
 def _not_counted_in_coverage(figures: dict) -> str:

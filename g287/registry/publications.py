@@ -96,6 +96,15 @@ def labels_of(session: Session, publications: Sequence[Publication]) -> dict[int
     return {p.id: labels.get(p.id, label(p)) for p in publications}
 
 
+def named_apart(publication, named: str | None) -> str:
+    """What the publication's distinct label adds to its date and half: ", participatingAgencies07032025pm__v2.xlsx"
+    (and its place among the files so named) when another list of its series has its date and half; "" otherwise,
+    and when no distinct label is given. For the texts that name a list in words of their own ("ICE's list of
+    3 July 2025"), so that they name the file exactly when the distinct label does."""
+    plain = label(publication)
+    return named[len(plain):] if named and named != plain and named.startswith(plain) else ""
+
+
 def _file_name(publication) -> str:
     return getattr(publication, "file_name", None) or publication.file
 

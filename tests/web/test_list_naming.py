@@ -189,3 +189,43 @@ def test_the_tables_name_their_list_by_its_file_when_another_shares_its_date_and
     assert f"Agencies of Texas in {participating} (and their pending agreements)" in state
     assert f"Agencies of Texas with a pending agreement in {pending_list} (and their participating ones)" in state
     assert f"Agencies with a pending agreement in {pending_list} (and their participating ones)" in pending
+
+
+V2 = "participatingAgencies07032025pm__v2.xlsx"  # in force from 3 July 2025 (pm); its first file has its date and half
+
+
+@pytest.mark.parametrize("path", ["/", "/models", "/models/JEM", "/states/TX", "/counties/48469"])
+def test_a_list_sharing_its_date_and_half_is_named_by_its_file_in_the_headline(site, fixed_today, path):
+    """The headline named the list in force by date and half only: "ICE's participating list of 3 July 2025 (pm)"
+    was either of ICE's two files of that half-day. It names the file too then, as the list's label does; on a day
+    whose list is alone on its date and half, the headline is as it was."""
+    text = text_of(site.get(path, params={"as_of": "2025-07-03"}).text)
+    assert f"In force on 3 July 2025, ICE's participating list of 3 July 2025 (pm), {V2}:" in text
+    later = text_of(site.get(path, params={"as_of": "2025-07-09"}).text)
+    assert "In force on 9 July 2025, ICE's participating list of 9 July 2025 (am):" in later and V2 not in later.split("Source:")[0]
+
+
+def test_a_list_sharing_its_date_and_half_is_named_by_its_file_in_the_county_captions(site, fixed_today):
+    named = f"ICE's participating list of 3 July 2025 (pm), {V2} and ICE's pending list of 3 July 2025 (pm), in force on 3 July 2025"
+    assert f"Agencies located in Victoria County in {named}" in text_of(site.get("/counties/48469", params={"as_of": "2025-07-03"}).text)
+    assert f"Counties of Texas with an agency listed in {named}" in text_of(site.get("/states/TX", params={"as_of": "2025-07-03"}).text)
+    later = "ICE's participating list of 9 July 2025 (am) and ICE's pending list of 3 July 2025 (pm), in force on 9 July 2025"
+    assert f"Agencies located in Victoria County in {later} " in text_of(site.get("/counties/48469", params={"as_of": "2025-07-09"}).text)
+
+
+def test_a_list_sharing_its_date_and_half_is_named_by_its_file_in_the_maps_titles(site, bundled_db, fixed_today):
+    """The maps' titles ("287(g) MOAs by state in ICE's list of 3 July 2025"), in the SVG of `g287 map` and on the
+    pages, name the file too when another list of the series has the date and half of the one drawn."""
+    from g287.geo.maps import render_map
+
+    with bundled_db.session() as session:
+        county = render_map(session, "county", dt.date(2025, 7, 3))
+        coverage = render_map(session, "state", dt.date(2025, 7, 3), measure="coverage")
+        later = render_map(session, "county", dt.date(2025, 7, 9))
+    assert re.search(rf"<title id=\"[^\"]+\">287\(g\) MOAs by county in ICE&#x27;s list of 3 July 2025, {re.escape(V2)}</title>", county)
+    assert f"County), ICE&#x27;s list of 3 July 2025, {V2}</title>" in coverage
+    assert re.search(r"<title id=\"[^\"]+\">287\(g\) MOAs by county in ICE&#x27;s list of 9 July 2025</title>", later)
+    page = text_of(site.get("/", params={"as_of": "2025-07-03"}).text)
+    assert f"287(g) MOAs by state in ICE's list of 3 July 2025, {V2} " in page
+    state = text_of(site.get("/states/TX", params={"as_of": "2025-07-03"}).text)
+    assert f"287(g) MOAs by county in Texas in ICE's list of 3 July 2025, {V2} " in state

@@ -19,7 +19,7 @@ from g287.registry.queries import Filters, agencies_as_of, county_filter, public
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.resources import COUNTY_PATTERN
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, selected_date, state_choices
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, labels_in_force, list_heads, selected_date, state_choices
 from g287.web.render import render
 from g287.web.params import Day, IdParameter, StateCode, whole_number
 from g287.wording import counted
@@ -48,6 +48,7 @@ def agency_list(
         force = publications_in_force(session, as_of)
         agencies = agencies_as_of(session, force, filters, status)
         choices = date_choices(session)
+        labels = labels_in_force(force)
     pages = max(1, -(-len(agencies) // PAGE_SIZE))
     if page > pages:
         raise NotFound(f"no page {page}: the selection has {counted(len(agencies), 'agency')}, on {counted(pages, 'page')}")
@@ -56,7 +57,7 @@ def agency_list(
     return render(
         "agencies.html",
         force=force,
-        heads=list_heads(force, as_of),
+        heads=list_heads(force, as_of, labels),
         agencies=agencies[start : start + PAGE_SIZE],
         total=len(agencies),
         page=page,

@@ -42,19 +42,21 @@ def selected_date(as_of: dt.date | None) -> str:
     return as_of.isoformat() if as_of else ""
 
 
-def list_heads(force, as_of: dt.date | None) -> dict:
+def list_heads(force, as_of: dt.date | None, labels: dict[str, str | None]) -> dict:
     """How a page's headline names the lists its figures come from, per kind ("participating", "pending"; None
     when no list of that kind is in force): `lead` opens the headline ("In ICE's participating list of 9 July
     2025 (am), the latest this registry holds"), `age` says how old the list is when its figures may not be
-    those of the day (see g287.geo.maps.age_note), `name` is the list's name for a caption."""
+    those of the day (see g287.geo.maps.age_note), `name` is the list's name for a caption. `labels`: the lists'
+    labels (labels_in_force, read while the session was open), by which the lead and the name give a list's file
+    too when another list of its kind has its date and half ("... 3 July 2025 (pm), participatingAgencies07032025pm__v2.xlsx")."""
     today = days.today()  # one day for every note of the page (tests fix it through g287.days.today)
     heads = {}
     for kind in ("participating", "pending"):
         publication = getattr(force, kind)
         heads[kind] = None if publication is None else {
-            "lead": list_lead(publication, as_of),
+            "lead": list_lead(publication, as_of, labels[kind]),
             "age": age_note(publication, as_of, today, force.is_newest(kind)),
-            "name": publication_name(publication),
+            "name": publication_name(publication, labels[kind]),
         }
     return heads
 
@@ -69,7 +71,8 @@ def labels_in_force(force) -> dict[str, str | None]:
 
 def lists_named(heads: dict, as_of: dt.date | None) -> str:
     """The lists in force named for a table's caption: "ICE's participating list of 9 July 2025 (am) and ICE's
-    pending list of 11 July 2025 (am)", with the day they are in force on when one is chosen."""
+    pending list of 11 July 2025 (am)", with the day they are in force on when one is chosen (and a list's file,
+    as list_heads names it, when another list of its kind has its date and half)."""
     names = [h["name"] for h in (heads["participating"], heads["pending"]) if h]
     text = " and ".join(names) if names else "no list of ICE's"
     return text + (f", in force on {date_text(as_of)}" if as_of else "")

@@ -14,7 +14,7 @@ from g287.geo.matching import match_county
 from g287.registry.counties import county_or_404, county_record
 from g287.registry.queries import Filters, agencies_as_of, publications_in_force
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, list_heads, lists_named, selected_date
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, labels_in_force, list_heads, lists_named, selected_date
 from g287.web.pages.states import known_state
 from g287.web.render import render, url
 from g287.web.params import Day
@@ -30,7 +30,8 @@ def county_page(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: O
         record = county_record(session, county.fips, force, model)
         agencies = agencies_as_of(session, force, Filters(state=county.usps, model=model, fips=county.fips), "listed")
         choices = date_choices(session)
-    heads = list_heads(force, as_of)
+        labels = labels_in_force(force)
+    heads = list_heads(force, as_of, labels)
     return render(
         "county.html",
         heads=heads,

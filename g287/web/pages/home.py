@@ -86,7 +86,7 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
         previous=previous,
         counties=counties,
         no_county=no_county_text(counties["headline"]["listings"]["no_county_text"], counties["headline"]["listings"]["no_county_text_by_type"]) if counties else "",
-        heads=list_heads(force, as_of),
+        heads=list_heads(force, as_of, labels),
         map_fig=map_fig,
         choices=choices,
         as_of=selected_date(as_of),

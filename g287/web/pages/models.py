@@ -13,7 +13,7 @@ from g287.registry import figures
 from g287.registry.figures import MODELS
 from g287.registry.queries import publications_in_force
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, date_choices, list_heads, selected_date, trend, trend_chart
+from g287.web.pages.common import AsOf, date_choices, labels_in_force, list_heads, selected_date, trend, trend_chart
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -26,7 +26,8 @@ def model_index(request: Request, as_of: Optional[Day] = AsOf):
         stats = figures.stats(session, as_of)
         force = publications_in_force(session, as_of)
         choices = date_choices(session)
-    return render("models.html", stats=stats, force=force, heads=list_heads(force, as_of), choices=choices, as_of=selected_date(as_of))
+        labels = labels_in_force(force)
+    return render("models.html", stats=stats, force=force, heads=list_heads(force, as_of, labels), choices=choices, as_of=selected_date(as_of))
 
 
 @router.get("/models/{code}")
@@ -40,7 +41,8 @@ def model_page(request: Request, code: str = Path(max_length=3), as_of: Optional
         force = publications_in_force(session, as_of)
         points = trend(session, force)
         choices = date_choices(session)
+        labels = labels_in_force(force)
     return render(
-        "model.html", code=code, stats=stats, force=force, heads=list_heads(force, as_of), chart=trend_chart(points, code), points=points,
+        "model.html", code=code, stats=stats, force=force, heads=list_heads(force, as_of, labels), chart=trend_chart(points, code), points=points,
         choices=choices, as_of=selected_date(as_of),
     )

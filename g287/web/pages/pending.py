@@ -81,7 +81,7 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
         "pending.html",
         force=force,
         labels=labels,
-        heads=list_heads(force, as_of),
+        heads=list_heads(force, as_of, labels),
         window=window,
         figures=figures_of(rows),
         agencies=agencies,

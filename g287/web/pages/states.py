@@ -39,6 +39,7 @@ def state_index(request: Request, as_of: Optional[Day] = AsOf):
         pending = state_figures(session, force.pending)
         covered = coverage(session, force.as_of) if force.participating else None
         choices = date_choices(session)
+        labels = labels_in_force(force)
     rows = [
         {
             "usps": s.usps, "name": s.name, "category": s.category, "figures": participating.get(s.usps), "pending": pending.get(s.usps),
@@ -46,7 +47,7 @@ def state_index(request: Request, as_of: Optional[Day] = AsOf):
         }
         for s in states()
     ]
-    return render("states.html", force=force, heads=list_heads(force, as_of), rows=rows, covered=covered, choices=choices, as_of=selected_date(as_of))
+    return render("states.html", force=force, heads=list_heads(force, as_of, labels), rows=rows, covered=covered, choices=choices, as_of=selected_date(as_of))
 
 
 @router.get("/states/{usps}")
@@ -65,7 +66,7 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         map_fig = state_map(session, code, as_of, model) if counties else None
         choices = date_choices(session)
         labels = labels_in_force(force)
-    heads = list_heads(force, as_of)
+    heads = list_heads(force, as_of, labels)
     # The state's listings that name no county: what its county count cannot place (from the rows, by TYPE).
     no_county = [r for r in rows if names_no_county(r.county)]
     return render(
