@@ -20,7 +20,7 @@ from g287.db.chunks import CHUNK
 from g287.db.plain import plain
 from g287.history import aliases
 from g287.history.names import Match, compare, compare_across_lists, core_key, expanded_key, identity_rules
-from g287.history.refresh import refresh
+from g287.history.refresh import give_agreements_to_listing_agencies, refresh
 from g287.registry.names import agency_key
 from g287.registry.publications import half_rank
 from g287.sources.text import one_edit_apart
@@ -361,8 +361,24 @@ def unmerge(conn: Connection, merge_id: int, actor: str, reason: str) -> int:
     conn.execute(update(Agency).where(Agency.id == record.from_agency_id).values(merged_into_id=None))
     now = dt.datetime.now(dt.timezone.utc)
     conn.execute(update(IdentityMerge).where(IdentityMerge.id.in_([i for i, _n in siblings])).values(undone_at=now, undone_by=actor, undone_reason=reason))
-    refresh(conn, [record.from_agency_id, record.to_agency_id])
+    # The agency holding the other names now (the survivor, or one it was merged into since) keeps the agreements
+    # created from the separated names' listings while they were one: they go with those names.
+    survivor = _live_survivor(conn, record.to_agency_id)
+    give_agreements_to_listing_agencies(conn, [record.from_agency_id, survivor])
+    refresh(conn, sorted({record.from_agency_id, record.to_agency_id, survivor}))
     return record.from_agency_id
+
+
+_MERGED_INTO = plain(select(_agencies.merged_into_id).where(_agencies.id == bindparam("agency")))
+
+
+def _live_survivor(conn: Connection, agency_id: int) -> int:
+    """The live agency `agency_id` is, following merges."""
+    seen = {agency_id}
+    while (merged_into := _MERGED_INTO.rows(conn, agency=agency_id)[0][0]) is not None and merged_into not in seen:
+        agency_id = merged_into
+        seen.add(agency_id)
+    return agency_id
 
 
 _CANDIDATE_OF_PAIR = plain(select(_candidates.id).where(_candidates.agency_name_id == bindparam("name_id"), _candidates.candidate_agency_id == bindparam("other")))

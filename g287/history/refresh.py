@@ -19,6 +19,8 @@ _agreements = Agreement.__table__.c
 _raw_rows = RawRow.__table__.c
 _runs = ListingRun.__table__.c
 _publications = Publication.__table__.c
+_ICE_PARTICIPATING = series_of("ice", "participating")
+_ICE_SERIES = (_ICE_PARTICIPATING, series_of("ice", "pending"))
 
 
 def refresh(conn: Connection, agency_ids: list[int]) -> None:
@@ -56,6 +58,47 @@ def refresh(conn: Connection, agency_ids: list[int]) -> None:
     refresh_agencies(conn, latest_names)  # name (with its key), type and county, as a new latest list gives them
 
 
+def give_agreements_to_listing_agencies(conn: Connection, agency_ids: list[int]) -> None:
+    """Each ICE agreement of these agencies (a merge of them just undone) goes to the one whose names ICE lists its
+    model under, when its own names do not: an agreement created while they were one agency, from a listing of a name
+    separated since, stayed with the other agency (which never lists it), and refresh gave the separated agency a
+    second one. When that agency has an agreement of the model already, it joins it, as a merge joins two."""
+    listed: dict[int, set[str]] = defaultdict(set)
+    for agency_id, model in _ICE_MODELS_OF.rows_in_chunks(conn, "agencies", sorted(set(agency_ids))):
+        listed[agency_id].add(model)
+    live = _LIVE_AGREEMENTS_OF.rows_in_chunks(conn, "agencies", sorted(set(agency_ids)))
+    held = {(agency_id, model): agreement_id for agreement_id, agency_id, model, _origin in live}
+    moves, joins = [], []
+    for agreement_id, agency_id, model, origin in live:
+        # The registry's own agreements (origin "registry") belong to the agency its program gave them to.
+        listing = [other for other in agency_ids if other != agency_id and model in listed[other]]
+        if origin != "ice" or model in listed[agency_id] or len(listing) != 1:
+            continue
+        [other] = listing
+        if (other, model) in held:
+            joins.append({"_id": agreement_id, "merged_into_id": held[(other, model)]})
+        else:
+            moves.append({"_id": agreement_id, "agency_id": other})
+            held[(other, model)] = agreement_id
+    _JOIN_AGREEMENT.many(conn, joins)
+    _MOVE_AGREEMENT.many(conn, moves)
+
+
+_ICE_MODELS_OF = plain(
+    select(_agency_names.agency_id, _raw_rows.model)
+    .distinct()
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
+    .join(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
+    .where(_agency_names.agency_id.in_(bindparam("agencies", expanding=True)), _runs.series.in_(_ICE_SERIES), _raw_rows.model.is_not(None))
+)
+_LIVE_AGREEMENTS_OF = plain(
+    select(_agreements.id, _agreements.agency_id, _agreements.model, _agreements.origin)
+    .where(_agreements.agency_id.in_(bindparam("agencies", expanding=True)), _agreements.merged_into_id.is_(None))
+    .order_by(_agreements.id)
+)
+_JOIN_AGREEMENT = plain(update(Agreement.__table__).where(_agreements.id == bindparam("_id")), columns=("merged_into_id",))
+_MOVE_AGREEMENT = plain(update(Agreement.__table__).where(_agreements.id == bindparam("_id")), columns=("agency_id",))
 _PUBLICATION_DATES = plain(select(_publications.series, _publications.seq, _publications.published_on))
 _MODELS_OF = plain(select(_agreements.agency_id, _agreements.model).where(_agreements.agency_id.in_(bindparam("agencies", expanding=True))))
 _NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model", "origin"))
@@ -82,8 +125,6 @@ _LATEST_ROWS = plain(
     .where(_agency_names.agency_id.in_(bindparam("agencies", expanding=True)))
     .order_by(_raw_rows.id, _runs.id)
 )
-_ICE_PARTICIPATING = series_of("ice", "participating")
-_ICE_SERIES = (_ICE_PARTICIPATING, series_of("ice", "pending"))
 
 
 def _latest_rows(conn: Connection, agency_ids: list[int], dates: dict[tuple[str, int], dt.date]) -> dict[int, dict[str, dict]]:
