@@ -37,6 +37,14 @@ class Alias:
     reason: str
     reviewed: str
 
+    def statement(self) -> str:
+        """What the entry says, for a person: `FL 'Ocala PD' different 'Ocala Police Department'`."""
+        return f"{self.state} {self.name!r} {self.relation} {self.other_name!r}"
+
+    def pair(self) -> tuple[str, str, frozenset[str]]:
+        """The entry up to its reason, date, and the spelling and order of its names."""
+        return self.state, self.relation, frozenset((agency_key(self.name), agency_key(self.other_name)))
+
 
 @dataclass
 class AliasTable:
@@ -60,6 +68,56 @@ class AliasTable:
 
     def different_from(self, state: str | None, name: str) -> set[str]:
         return self._related(state, name, "different")
+
+    def contradictions(self) -> list[list[Alias]]:
+        """Entries that cannot all be true: a `different` entry between two names that `same` entries make one
+        agency (the same pair, or a chain through other names, as a merge joins them), with those `same` entries
+        in the order of the chain. One list per `different` entry that such a chain contradicts."""
+        joined: dict[tuple[str, str], list[tuple[str, Alias]]] = {}  # (state, key) -> (other key, same entry)
+        for entry in self.entries:
+            if entry.relation == "same":
+                a, b = agency_key(entry.name), agency_key(entry.other_name)
+                joined.setdefault((entry.state, a), []).append((b, entry))
+                joined.setdefault((entry.state, b), []).append((a, entry))
+        found = []
+        for entry in self.entries:
+            if entry.relation == "different":
+                chain = _chain(joined, entry.state, agency_key(entry.name), agency_key(entry.other_name))
+                if chain is not None:
+                    found.append([entry, *chain])
+        return found
+
+    def contradicted_by(self, entry: Alias) -> list[Alias]:
+        """The entries that `entry`, added to the table, would contradict (none when every contradiction it would be
+        part of is one the table has already: an entry recorded again)."""
+        before = {frozenset(e.pair() for e in found) for found in self.contradictions()}
+        after = AliasTable([*self.entries, entry]).contradictions()
+        contradicted: dict[Alias, None] = {}
+        for found in after:
+            if frozenset(e.pair() for e in found) not in before and any(e.pair() == entry.pair() for e in found):
+                contradicted.update(dict.fromkeys(e for e in found if e.pair() != entry.pair()))
+        return list(contradicted)
+
+
+def _chain(joined: dict, state: str, start: str, end: str) -> list[Alias] | None:
+    """The shortest chain of `same` entries from the name key `start` to `end` in one state (None: there is none)."""
+    came_by: dict[str, tuple[str, Alias] | None] = {start: None}
+    frontier = [start]
+    while frontier and end not in came_by:
+        following = []
+        for key in frontier:
+            for other, entry in sorted(joined.get((state, key), ()), key=lambda found: found[0]):
+                if other not in came_by:
+                    came_by[other] = (key, entry)
+                    following.append(other)
+        frontier = following
+    if end not in came_by or start == end:
+        return None
+    chain, key = [], end
+    while (step := came_by[key]) is not None:
+        key, entry = step
+        chain.append(entry)
+    return chain[::-1]
 
 
 def load() -> AliasTable:

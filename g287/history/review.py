@@ -161,6 +161,14 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
     for field, value in (("NAME", name), ("OTHER_NAME", other_name)):
         if not value.strip():  # a blank name in the table makes every later read of it fail
             raise G287Error(f"{field} is empty: give the agency's name as ICE publishes it")
+    entry = aliases.Alias(state, name, relation, other_name, reason, aliases.today())
+    contradicted = aliases.load().contradicted_by(entry)
+    if contradicted:
+        # Written, it would join and part the same names: an ingest would then join a new name to none of them.
+        raise G287Error(
+            f"{entry.statement()} contradicts the alias table, which says {'; '.join(e.statement() for e in contradicted)}"
+            " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
+        )
     aliases.ensure_writable()
     with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
         authorize(actor, "identity.alias")

@@ -1,0 +1,71 @@
+"""The alias table never contradicts itself by `g287 alias add`: an entry that would part names other entries join
+(or join names another entry parts) is refused, naming those entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from g287.errors import G287Error
+from g287.history import aliases, review
+from tests.history.builders import Publisher, row
+from tests.history.test_identity import live_agencies, merges
+from tests.history.test_review_fixes import audit_actions
+from tests.in_process import run_g287
+
+HEADER = "# reviewed aliases (test)\nstate,name,relation,other_name,reason,reviewed\n"
+N, X, Y = "Ocala Police Department", "Ocala PD", "Ocala City Police"
+
+
+def write_table(alias_file, *entries):
+    alias_file.write_text(HEADER + "".join(f"FL,{a},{relation},{b},test,2025-05-01\n" for a, relation, b in entries))
+
+
+@pytest.fixture
+def pub(db, tmp_path, alias_file):
+    return Publisher(db, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "table, entry, contradicted",
+    [
+        # X and Y are one agency through N: they cannot be two.
+        ([(N, "same", X), (N, "same", Y)], (X, "different", Y), [f"FL {N!r} same {X!r}", f"FL {N!r} same {Y!r}"]),
+        # The same pair, the other relation (in either order of its names).
+        ([(N, "different", X)], (X, "same", N), [f"FL {N!r} different {X!r}"]),
+        ([(N, "same", X)], (N, "different", X), [f"FL {N!r} same {X!r}"]),
+        # Joining N to Y would make X and Y, which the table parts, one agency.
+        ([(N, "same", X), (X, "different", Y)], (N, "same", Y), [f"FL {X!r} different {Y!r}", f"FL {N!r} same {X!r}"]),
+    ],
+)
+def test_an_entry_that_contradicts_the_table_is_refused_and_changes_nothing(db, pub, actor, alias_file, table, entry, contradicted):
+    write_table(alias_file, *table)
+    pub.publish("participating", "2025-05-16", [row("FL", N, "TFM"), row("FL", X, "WSO"), row("FL", Y, "JEM")])
+    before = (alias_file.read_bytes(), len(live_agencies(db, "FL")), merges(db))
+    name, relation, other = entry
+    with pytest.raises(G287Error) as refused:
+        review.add_alias(db, actor, "FL", name, relation, other, "a reason")
+    assert str(refused.value) == (
+        f"FL {name!r} {relation} {other!r} contradicts the alias table, which says {'; '.join(contradicted)}"
+        " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
+    )
+    assert (alias_file.read_bytes(), len(live_agencies(db, "FL")), merges(db)) == before
+    assert audit_actions(db, "identity.alias") == []
+
+
+def test_an_entry_recorded_again_or_beside_unrelated_ones_is_not_a_contradiction(alias_file):
+    write_table(alias_file, (N, "same", X), (X, "different", Y))
+    table = aliases.load()
+    assert table.contradictions() == []
+    assert table.contradicted_by(aliases.Alias("FL", X, "same", N, "checked again", "2025-06-01")) == []
+    assert table.contradicted_by(aliases.Alias("FL", N, "different", "Ocala Sheriff", "two agencies", "2025-06-01")) == []
+    # Another state's entries say nothing of Florida's names.
+    assert table.contradicted_by(aliases.Alias("GA", N, "different", X, "two agencies", "2025-06-01")) == []
+
+
+def test_the_command_refuses_a_contradiction_in_one_line(db, alias_file):
+    write_table(alias_file, (N, "same", X), (N, "same", Y))
+    before = alias_file.read_bytes()
+    status, out, err = run_g287(db.url, "alias", "add", "FL", X, "different", Y, "--reason", "two agencies")
+    assert status == 1 and out == ""
+    assert err.strip().count("\n") == 0 and f"contradicts the alias table, which says FL {N!r} same {X!r}; FL {N!r} same {Y!r}" in err
+    assert alias_file.read_bytes() == before
