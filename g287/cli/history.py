@@ -345,13 +345,22 @@ def alias(ctx, as_json):
         return
     from g287.history import aliases
 
-    entries = aliases.load().entries
+    table = aliases.load()
+    contradictions = table.contradictions()
     if as_json:
-        print_json([asdict(e) for e in entries])
+        # Still a list of entries: each also gives the contradictions it is part of, as the other entries of each.
+        def shown(entry):
+            return {k: v for k, v in asdict(entry).items() if k in ("state", "name", "relation", "other_name")}
+
+        print_json([dict(asdict(e), contradictions=[[shown(o) for o in found if o is not e] for found in contradictions if e in found]) for e in table.entries])
         return
     echo(f"{aliases.path()}:")
-    for e in entries:
+    for e in table.entries:
         echo(f"  {e.state}  {e.name!r} {e.relation} {e.other_name!r}  — {e.reason} ({e.reviewed})")
+    if contradictions:
+        echo(f"{counted(len(contradictions), 'contradiction')} (entries that cannot all be true: remove or correct the one that is wrong):")
+        for found in contradictions:
+            echo(f"  {found[0].statement()}, but {'; '.join(e.statement() for e in found[1:])}")
 
 
 @alias.command("add")

@@ -1,7 +1,10 @@
 """The alias table never contradicts itself by `g287 alias add`: an entry that would part names other entries join
-(or join names another entry parts) is refused, naming those entries."""
+(or join names another entry parts) is refused, naming those entries; and `g287 alias` flags the contradictions a
+hand-edited table holds, in its text and JSON."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -69,3 +72,36 @@ def test_the_command_refuses_a_contradiction_in_one_line(db, alias_file):
     assert status == 1 and out == ""
     assert err.strip().count("\n") == 0 and f"contradicts the alias table, which says FL {N!r} same {X!r}; FL {N!r} same {Y!r}" in err
     assert alias_file.read_bytes() == before
+
+
+def test_the_listing_flags_the_contradictions_of_a_hand_edited_table(db, alias_file):
+    write_table(alias_file, (X, "different", Y), (N, "same", X), (N, "same", Y), ("Tampa PD", "same", "Tampa Police Department"))
+    status, out, err = run_g287(db.url, "alias")
+    assert status == 0, err
+    assert out.splitlines()[-2:] == [
+        "1 contradiction (entries that cannot all be true: remove or correct the one that is wrong):",
+        f"  FL {X!r} different {Y!r}, but FL {N!r} same {X!r}; FL {N!r} same {Y!r}",
+    ]
+    status, out, err = run_g287(db.url, "alias", "--json")
+    assert status == 0, err
+    listed = json.loads(out)
+    # Still the list of entries, each with the contradictions it is part of (the other entries of each).
+    assert [(e["name"], e["relation"], e["other_name"], e["reason"]) for e in listed] == [
+        (X, "different", Y, "test"), (N, "same", X, "test"), (N, "same", Y, "test"), ("Tampa PD", "same", "Tampa Police Department", "test"),
+    ]
+
+    def entry(a, relation, b):
+        return {"state": "FL", "name": a, "relation": relation, "other_name": b}
+
+    assert [e["contradictions"] for e in listed] == [
+        [[entry(N, "same", X), entry(N, "same", Y)]],
+        [[entry(X, "different", Y), entry(N, "same", Y)]],
+        [[entry(X, "different", Y), entry(N, "same", X)]],
+        [],
+    ]
+
+
+def test_a_table_without_contradictions_lists_none(db, alias_file):
+    write_table(alias_file, (N, "same", X))
+    status, out, _err = run_g287(db.url, "alias")
+    assert status == 0 and "contradiction" not in out
