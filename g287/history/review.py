@@ -162,7 +162,13 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
         if not value.strip():  # a blank name in the table makes every later read of it fail
             raise G287Error(f"{field} is empty: give the agency's name as ICE publishes it")
     entry = aliases.Alias(state, name, relation, other_name, reason, aliases.today())
-    contradicted = aliases.load().contradicted_by(entry)
+    table = aliases.load()
+    if relation == "different":
+        # Parting a pair the table joins is how a merge made by the table or a review is undone (`review reject`
+        # says so): the pair's `same` entry is replaced (_record_alias). A `same` entry never silently replaces a
+        # `different` one: a reviewed separation is removed on purpose first.
+        table.entries = [e for e in table.entries if not _same_pair(e, entry)]
+    contradicted = table.contradicted_by(entry)
     if contradicted:
         # Written, it would join and part the same names: an ingest would then join a new name to none of them.
         raise G287Error(

@@ -35,7 +35,6 @@ def pub(db, tmp_path, alias_file):
         ([(N, "same", X), (N, "same", Y)], (X, "different", Y), [f"FL {N!r} same {X!r}", f"FL {N!r} same {Y!r}"]),
         # The same pair, the other relation (in either order of its names).
         ([(N, "different", X)], (X, "same", N), [f"FL {N!r} different {X!r}"]),
-        ([(N, "same", X)], (N, "different", X), [f"FL {N!r} same {X!r}"]),
         # Joining N to Y would make X and Y, which the table parts, one agency.
         ([(N, "same", X), (X, "different", Y)], (N, "same", Y), [f"FL {X!r} different {Y!r}", f"FL {N!r} same {X!r}"]),
     ],
@@ -53,6 +52,20 @@ def test_an_entry_that_contradicts_the_table_is_refused_and_changes_nothing(db, 
     )
     assert (alias_file.read_bytes(), len(live_agencies(db, "FL")), merges(db)) == before
     assert audit_actions(db, "identity.alias") == []
+
+
+def test_a_different_entry_replaces_the_same_entry_of_its_pair(db, pub, actor, alias_file):
+    """`g287 alias add ... different` is how a merge the table (or a review) made is undone: the pair's `same` entry
+    gives way to it, unless other entries still join the two names."""
+    write_table(alias_file, (N, "same", X))
+    pub.publish("participating", "2025-05-16", [row("FL", N, "TFM"), row("FL", X, "WSO")])
+    assert len(live_agencies(db, "FL")) == 1
+    review.add_alias(db, actor, "FL", X, "different", N, "two agencies after all")
+    assert [(e.name, e.relation, e.other_name) for e in aliases.load().entries] == [(X, "different", N)]
+    assert len(live_agencies(db, "FL")) == 2
+    write_table(alias_file, (N, "same", X), (N, "same", Y), (X, "same", Y))
+    with pytest.raises(G287Error, match=f"which says FL {N!r} same {X!r}; FL {N!r} same {Y!r} "):
+        review.add_alias(db, actor, "FL", X, "different", Y, "two agencies")
 
 
 def test_an_entry_recorded_again_or_beside_unrelated_ones_is_not_a_contradiction(alias_file):
