@@ -17,7 +17,7 @@ from g287.geo import reference
 from g287.geo.maps import MAP_HEIGHT, UNMATCHED_ON_THE_WEB, WIDTH, age_note, date_text, list_title, map_figure, publication_name, render_map
 from g287.geo.raster import svg_to_png
 from g287.registry import figures
-from g287.registry.publications import label
+from g287.registry.publications import distinct_label, label, named_apart
 from g287.registry.queries import publications_in_force, state_figures, state_name
 from g287.wording import counted, noun
 from g287.xmlchars import xml_text
@@ -88,14 +88,18 @@ def _title(force, as_of: dt.date | None) -> dict:
             "title": f"The 287(g) program: no list of ICE's held on or before {date_text(force.as_of)}", "lead": "", "why": "", "age_note": None,
             "file_name": f"g287-factsheet-{force.as_of.isoformat()}-no-list.pdf",
         }
+    # Named by its file too when another list of its series has its date and half (ICE's two files of 3 July 2025,
+    # pm), as its distinct label names it: by date alone, the title and the lead were either file's.
+    named = distinct_label(publication)
+    apart = named_apart(publication, named)
     if force.participating is not None:
-        title = f"The 287(g) program in {list_title(publication.published_on)}"
+        title = f"The 287(g) program in {list_title(publication.published_on, apart)}"
     else:
-        title = f"The 287(g) program in ICE's pending list of {date_text(publication.published_on)}"
+        title = f"The 287(g) program in ICE's pending list of {date_text(publication.published_on)}{apart}"
     why = "the latest this registry holds" if as_of is None else f"the list in force on {date_text(as_of)}"
     return {
         "title": title,
-        "lead": f"Figures from {publication_name(publication)}, {why}.",
+        "lead": f"Figures from {publication_name(publication, named)}, {why}.",
         "why": why,  # the page says it beside the list's name in its source line (printed, the sheet fits one page)
         "age_note": age_note(publication, as_of, days.today(), force.is_newest(publication.kind)),
         # Named by its list, as titled (and by the date chosen, when one is): a name with the day of the download
@@ -127,13 +131,16 @@ def _text(value) -> str:
     return xml_text(value).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
 
-# Layouts tried in turn, roomiest first, until the whole sheet fits one page: the map's height, the line height of
-# the models' summaries, and the height and font size of the states table's rows. When even the most compact does
-# not fit, the sheet flows on: the table continues on a second page (its header repeated), the definitions below it.
+# Layouts tried in turn, roomiest first, until the whole sheet fits one page: the line height of the title, the
+# map's height, the line height of the models' summaries, and the height and font size of the states table's rows.
+# The last is for a title on two lines (one naming its list's file too: ICE's list of 3 July 2025, pm, and its
+# __v2), which the others left without room for the definitions. When even the most compact does not fit, the
+# sheet flows on: the table continues on a second page (its header repeated), the definitions below it.
 LAYOUTS = (
-    {"map": MAP_HEIGHT_MM, "summary": 4.2, "row": 4.6, "font": 9},
-    {"map": 56, "summary": 4.0, "row": 4.2, "font": 8.5},
-    {"map": 50, "summary": 3.8, "row": 3.9, "font": 8},
+    {"title": 9, "map": MAP_HEIGHT_MM, "summary": 4.2, "row": 4.6, "font": 9},
+    {"title": 9, "map": 56, "summary": 4.0, "row": 4.2, "font": 8.5},
+    {"title": 9, "map": 50, "summary": 3.8, "row": 3.9, "font": 8},
+    {"title": 7.5, "map": 50, "summary": 3.6, "row": 3.6, "font": 8},
 )
 MARGIN_MM = 15
 TOP_MM = 14
@@ -208,7 +215,8 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
         return len(pdf.multi_cell(width, line, text, dry_run=True, output="LINES")) * line
 
     pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(width, 9, _text(sheet["title"]), new_x="LMARGIN", new_y="NEXT")  # wraps rather than running off the page
+    # Wraps rather than running off the page; set flush left, as justified a title naming a file spread its first line.
+    pdf.multi_cell(width, layout["title"], _text(sheet["title"]), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(width, 4.5, _text(" ".join(filter(None, [
         sheet["lead"],

@@ -223,3 +223,26 @@ def test_the_agencies_figure_is_said_to_be_this_registrys_count(database, client
     said = "agencies (as this registry counts them) and states are"
     assert said in factsheet_module.definitions(sheet)
     assert said in client.get("/factsheet?as_of=2025-05-29").text
+
+
+V2 = "participatingAgencies07032025pm__v2.xlsx"  # in force from 3 July 2025 (pm); its first file has its date and half
+
+
+def test_a_list_sharing_its_date_and_half_is_named_by_its_file_on_the_sheet(database, client):
+    """The title ("The 287(g) program in ICE's list of 3 July 2025") and the lead named the list by its date alone:
+    either of ICE's two files of 3 July 2025 (pm). They name the file too then, as the list's label does, and the
+    sheet still fits one page; a list alone on its date and half is named as before."""
+    with database.session() as session:
+        shared, alone = factsheet(session, dt.date(2025, 7, 3)), factsheet(session, dt.date(2025, 7, 9))
+    assert shared["title"] == f"The 287(g) program in ICE's list of 3 July 2025, {V2}"
+    assert shared["lead"] == f"Figures from ICE's participating list of 3 July 2025 (pm), {V2}, the list in force on 3 July 2025."
+    assert alone["title"] == "The 287(g) program in ICE's list of 9 July 2025"
+    assert alone["lead"] == "Figures from ICE's participating list of 9 July 2025 (am), the list in force on 9 July 2025."
+    pdf = factsheet_pdf(shared)
+    assert len(list(extract_pages(io.BytesIO(pdf)))) == 1
+    assert_laid_out(shared, pdf)
+    words = re.sub(r"\s+", " ", " ".join(line[5] for line in sorted(text_lines(pdf), key=lambda line: (line[0], -line[4], line[1]))))
+    assert shared["title"] in words and f"Figures from ICE's participating list of 3 July 2025 (pm), {V2}, the list" in words
+    page = client.get("/factsheet", params={"as_of": "2025-07-03"}).text
+    assert f"<h1>The 287(g) program in ICE&#39;s list of 3 July 2025, {V2}</h1>" in page
+    assert "<h1>The 287(g) program in ICE&#39;s list of 9 July 2025</h1>" in client.get("/factsheet", params={"as_of": "2025-07-09"}).text
