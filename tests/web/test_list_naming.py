@@ -229,3 +229,16 @@ def test_a_list_sharing_its_date_and_half_is_named_by_its_file_in_the_maps_title
     assert f"287(g) MOAs by state in ICE's list of 3 July 2025, {V2} " in page
     state = text_of(site.get("/states/TX", params={"as_of": "2025-07-03"}).text)
     assert f"287(g) MOAs by county in Texas in ICE's list of 3 July 2025, {V2} " in state
+
+
+@pytest.mark.parametrize(
+    "path, what", [("/", "MOAs by model"), ("/models/JEM", "JEM MOAs"), ("/states/TX", "MOAs by model in Texas")],
+)
+def test_a_list_sharing_its_date_and_half_is_named_by_its_file_at_an_end_of_the_trend_chart(site, fixed_today, path, what):
+    """The trend chart's title named its ends by date and half ("... 2025-05-16 am to 2025-07-03 pm"): the last was
+    either of ICE's two files of 3 July 2025 (pm). It names the file too then; other ends as before."""
+    page = site.get(path, params={"as_of": "2025-07-03"}).text
+    title = re.search(r'<title id="chart-title">([^<]*)</title>', page).group(1)
+    assert html_module.unescape(title) == f"{what} in ICE's participating lists, 2025-05-16 am to 2025-07-03 pm, {V2}"
+    later = re.search(r'<title id="chart-title">([^<]*)</title>', site.get(path, params={"as_of": "2025-07-09"}).text).group(1)
+    assert html_module.unescape(later) == f"{what} in ICE's participating lists, 2025-05-16 am to 2025-07-09 am"

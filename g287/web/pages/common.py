@@ -128,6 +128,7 @@ def trend(session: Session, force, *, state: str | None = None, model: str | Non
             {
                 "date": dt.date.fromisoformat(entry["date"]),
                 "label": entry["date"] + (f" {source['half']}" if source["half"] else ""),
+                "named": source["label"],  # its distinct label: also its file when another list has its date and half
                 "source": source["file"],
                 "publication_id": source["publication_id"],
                 "moas": entry["participating_moas"],
@@ -147,12 +148,13 @@ def trend_chart(points: list[dict], model: str | None, where: str = ""):
         return None
     series = [model] if model else list(MODELS)
     what = f"{model} MOAs" if model else "MOAs by model"
-    title = f"{what}{where} in ICE's participating lists, {points[0]['label']} to {points[-1]['label']}"
+    # The ends by their distinct labels: "to 2025-07-03 pm" was either of ICE's two files of that half-day.
+    title = f"{what}{where} in ICE's participating lists, {points[0]['named']} to {points[-1]['named']}"
     last = points[-1]
     description = (
         f"{len(points)} lists. Latest ({last['label']}, {last['source']}): "
         + ", ".join(f"{m} {last['values'].get(m) or 0:,}" for m in series)
-        + f". First ({points[0]['label']}): " + ", ".join(f"{m} {points[0]['values'].get(m) or 0:,}" for m in series) + "."
+        + f". First ({points[0]['named']}): " + ", ".join(f"{m} {points[0]['values'].get(m) or 0:,}" for m in series) + "."
     )
     return time_chart(points, series, title=title, description=description)
 
