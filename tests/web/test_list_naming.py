@@ -242,3 +242,27 @@ def test_a_list_sharing_its_date_and_half_is_named_by_its_file_at_an_end_of_the_
     assert html_module.unescape(title) == f"{what} in ICE's participating lists, 2025-05-16 am to 2025-07-03 pm, {V2}"
     later = re.search(r'<title id="chart-title">([^<]*)</title>', site.get(path, params={"as_of": "2025-07-09"}).text).group(1)
     assert html_module.unescape(later) == f"{what} in ICE's participating lists, 2025-05-16 am to 2025-07-09 am"
+
+
+def test_the_labels_of_the_lists_in_force_are_read_in_one_query(bundled_db):
+    """labels_in_force read each kind's peers apart (distinct_label per list, one query each): one query for both."""
+    from sqlalchemy import event
+
+    from g287.registry.queries import publications_in_force
+    from g287.web.pages.common import labels_in_force
+
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(statement)
+
+    with bundled_db.session() as session:
+        force = publications_in_force(session, dt.date(2025, 7, 3))
+        connection = session.connection()
+        event.listen(connection, "before_cursor_execute", note)
+        try:
+            labels = labels_in_force(force)
+        finally:
+            event.remove(connection, "before_cursor_execute", note)
+    assert labels == {"participating": f"2025-07-03 pm, {V2}", "pending": "2025-07-03 pm"}
+    assert len(statements) == 1, statements

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Optional
 
 from fastapi import Query
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from g287 import days
 from g287.errors import NotFound
@@ -16,7 +16,7 @@ from g287.geo import reference
 from g287.geo.maps import MapFigure, age_note, date_text, list_lead, map_figure, publication_name
 from g287.history.timeline import timeline
 from g287.registry.figures import MODELS
-from g287.registry.publications import distinct_label, label, list_publications
+from g287.registry.publications import label, labels_of, list_publications
 from g287.registry.queries import agencies_as_of
 from g287.sources.rules import states
 from g287.web.params import ModelCode
@@ -65,8 +65,13 @@ def labels_in_force(force) -> dict[str, str | None]:
     """The label of each list in force, by kind (None when none is), naming its file too when another list of its
     kind has its date and half (distinct_label: "2025-07-03 pm, participatingAgencies07032025pm__v2.xlsx"): for a
     table's caption, which is read apart from the page's source line that gives the file. Called while the
-    session is open (distinct_label reads the list's peers)."""
-    return {kind: None if getattr(force, kind) is None else distinct_label(getattr(force, kind)) for kind in ("participating", "pending")}
+    session is open (labels_of reads the lists' peers: one query for both kinds, where distinct_label read each
+    kind's apart)."""
+    lists = {kind: getattr(force, kind) for kind in ("participating", "pending")}
+    held = [publication for publication in lists.values() if publication is not None]
+    session = object_session(held[0]) if held else None
+    labels = labels_of(session, held) if session is not None else {publication.id: label(publication) for publication in held}
+    return {kind: None if publication is None else labels[publication.id] for kind, publication in lists.items()}
 
 
 def lists_named(heads: dict, as_of: dt.date | None) -> str:
