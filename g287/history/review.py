@@ -95,6 +95,10 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
                 f"candidate {candidate_id}: {name.name!r} and {other_name!r} are already one agency (merged since this candidate was proposed); "
                 f"to separate them: g287 alias add {candidate.state_usps} {name.name!r} different {other_name!r} --reason TEXT"
             )
+        reason = note or f"review by {actor.label}"
+        relation = "same" if accept else "different"
+        # Checked before the merge: the transaction is rolled back, and the table is not written.
+        _refuse_contradiction(aliases.Alias(candidate.state_usps or "", name.name, relation, other_name, reason, aliases.today()))
         if accept:
             if absorbed != survivor:
                 evidence = dict(candidate.evidence or {}, reviewed_by=actor.label, note=note)
@@ -109,7 +113,7 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         view = replace(_view(candidate, name.name, other_name), superseded=tuple(superseded))
         # Written before the database commits: if the file cannot be written, nothing changes (and if the commit
         # fails, the file is put back).
-        _record_alias(alias_file, candidate.state_usps, name.name, "same" if accept else "different", other_name, note or f"review by {actor.label}")
+        _record_alias(alias_file, candidate.state_usps, name.name, relation, other_name, reason)
     return view
 
 
@@ -144,6 +148,24 @@ def _record_alias(alias_file: aliases.PendingChange, state, name, relation, othe
     alias_file.save(table)
 
 
+def _refuse_contradiction(entry: aliases.Alias) -> None:
+    """Refuse, before anything changes, an entry that would make the alias table contradict itself (alias add, and
+    a review decision, which is written to the table too)."""
+    table = aliases.load()
+    if entry.relation == "different":
+        # Parting a pair the table joins is how a merge made by the table or a review is undone (`review reject`
+        # says so): the pair's `same` entry is replaced (_record_alias). A `same` entry never silently replaces a
+        # `different` one: a reviewed separation is removed on purpose first.
+        table.entries = [e for e in table.entries if not _same_pair(e, entry)]
+    contradicted = table.contradicted_by(entry)
+    if contradicted:
+        # Written, it would join and part the same names: an ingest would then join a new name to none of them.
+        raise G287Error(
+            f"{entry.statement()} contradicts the alias table, which says {'; '.join(e.statement() for e in contradicted)}"
+            " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
+        )
+
+
 def _same_pair(a: aliases.Alias, b: aliases.Alias) -> bool:
     pair = {agency_key(a.name), agency_key(a.other_name)}
     return a.state == b.state and pair == {agency_key(b.name), agency_key(b.other_name)}
@@ -161,20 +183,7 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
     for field, value in (("NAME", name), ("OTHER_NAME", other_name)):
         if not value.strip():  # a blank name in the table makes every later read of it fail
             raise G287Error(f"{field} is empty: give the agency's name as ICE publishes it")
-    entry = aliases.Alias(state, name, relation, other_name, reason, aliases.today())
-    table = aliases.load()
-    if relation == "different":
-        # Parting a pair the table joins is how a merge made by the table or a review is undone (`review reject`
-        # says so): the pair's `same` entry is replaced (_record_alias). A `same` entry never silently replaces a
-        # `different` one: a reviewed separation is removed on purpose first.
-        table.entries = [e for e in table.entries if not _same_pair(e, entry)]
-    contradicted = table.contradicted_by(entry)
-    if contradicted:
-        # Written, it would join and part the same names: an ingest would then join a new name to none of them.
-        raise G287Error(
-            f"{entry.statement()} contradicts the alias table, which says {'; '.join(e.statement() for e in contradicted)}"
-            " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
-        )
+    _refuse_contradiction(aliases.Alias(state, name, relation, other_name, reason, aliases.today()))
     aliases.ensure_writable()
     with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
         authorize(actor, "identity.alias")

@@ -11,12 +11,13 @@ import pytest
 from g287.errors import G287Error
 from g287.history import aliases, review
 from tests.history.builders import Publisher, row
-from tests.history.test_identity import live_agencies, merges
+from tests.history.test_identity import live_agencies, merges, pending_candidates
 from tests.history.test_review_fixes import audit_actions
 from tests.in_process import run_g287
 
 HEADER = "# reviewed aliases (test)\nstate,name,relation,other_name,reason,reviewed\n"
 N, X, Y = "Ocala Police Department", "Ocala PD", "Ocala City Police"
+TYPO, RIGHT = "Alachua Police Departent", "Alachua Police Department"
 
 
 def write_table(alias_file, *entries):
@@ -118,3 +119,44 @@ def test_a_table_without_contradictions_lists_none(db, alias_file):
     write_table(alias_file, (N, "same", X))
     status, out, _err = run_g287(db.url, "alias")
     assert status == 0 and "contradiction" not in out
+
+
+@pytest.fixture
+def waiting(db, pub):
+    """Two spellings a letter apart, with different signed dates: a candidate (the newer name, RIGHT, and TYPO's
+    agency) waiting for review."""
+    pub.publish("participating", "2025-05-16", [row("FL", TYPO, "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", RIGHT, "TFM", "2025-04-02")])
+    [candidate] = pending_candidates(db)
+    return candidate.id
+
+
+@pytest.mark.parametrize(
+    "table, accept, contradicted",
+    [
+        # Accepting would join TYPO to Z through RIGHT, which the table parts from TYPO.
+        ([(TYPO, "different", "Z Police"), ("Z Police", "same", RIGHT)], True, [f"FL {TYPO!r} different 'Z Police'", f"FL 'Z Police' same {RIGHT!r}"]),
+        # A `same` entry never replaces a `different` one of its pair.
+        ([(RIGHT, "different", TYPO)], True, [f"FL {RIGHT!r} different {TYPO!r}"]),
+        # Rejecting would part two names the table joins through Z.
+        ([("Z Police", "same", TYPO), ("Z Police", "same", RIGHT)], False, [f"FL 'Z Police' same {RIGHT!r}", f"FL 'Z Police' same {TYPO!r}"]),
+    ],
+)
+def test_a_review_decision_that_contradicts_the_table_is_refused_and_changes_nothing(db, actor, alias_file, waiting, table, accept, contradicted):
+    write_table(alias_file, *table)
+    before = (alias_file.read_bytes(), len(live_agencies(db, "FL")), merges(db), [c.status for c in pending_candidates(db)])
+    with pytest.raises(G287Error) as refused:
+        review.decide(db, actor, waiting, accept=accept)
+    assert str(refused.value) == (
+        f"FL {RIGHT!r} {'same' if accept else 'different'} {TYPO!r} contradicts the alias table, which says {'; '.join(contradicted)}"
+        " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
+    )
+    assert (alias_file.read_bytes(), len(live_agencies(db, "FL")), merges(db), [c.status for c in pending_candidates(db)]) == before
+    assert audit_actions(db, "identity.review") == []
+
+
+def test_a_review_reject_replaces_the_same_entry_of_its_pair(db, actor, alias_file, waiting):
+    # A hand-edited `same` entry the database has not applied (the two are still two agencies): reject replaces it.
+    write_table(alias_file, (RIGHT, "same", TYPO))
+    review.decide(db, actor, waiting, accept=False)
+    assert [(e.name, e.relation, e.other_name) for e in aliases.load().entries] == [(RIGHT, "different", TYPO)]
