@@ -97,8 +97,10 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
             )
         reason = note or f"review by {actor.label}"
         relation = "same" if accept else "different"
-        # Checked before the merge: the transaction is rolled back, and the table is not written.
-        _refuse_contradiction(aliases.Alias(candidate.state_usps or "", name.name, relation, other_name, reason, aliases.today()))
+        # Checked before the merge: the transaction is rolled back, and the table is not written. The decision is
+        # the reviewer's on this pair (a table contradicting itself about it proposes it: alias_contradiction), so
+        # the pair's own entry gives way to it; it may not contradict the table's other entries.
+        _refuse_contradiction(aliases.Alias(candidate.state_usps or "", name.name, relation, other_name, reason, aliases.today()), replaces_its_pair=True)
         if accept:
             if absorbed != survivor:
                 evidence = dict(candidate.evidence or {}, reviewed_by=actor.label, note=note)
@@ -148,14 +150,12 @@ def _record_alias(alias_file: aliases.PendingChange, state, name, relation, othe
     alias_file.save(table)
 
 
-def _refuse_contradiction(entry: aliases.Alias) -> None:
+def _refuse_contradiction(entry: aliases.Alias, replaces_its_pair: bool) -> None:
     """Refuse, before anything changes, an entry that would make the alias table contradict itself (alias add, and
-    a review decision, which is written to the table too)."""
+    a review decision, which is written to the table too). `replaces_its_pair`: the entry of the same two names,
+    whatever it says, gives way to it (_record_alias) rather than being contradicted."""
     table = aliases.load()
-    if entry.relation == "different":
-        # Parting a pair the table joins is how a merge made by the table or a review is undone (`review reject`
-        # says so): the pair's `same` entry is replaced (_record_alias). A `same` entry never silently replaces a
-        # `different` one: a reviewed separation is removed on purpose first.
+    if replaces_its_pair:
         table.entries = [e for e in table.entries if not _same_pair(e, entry)]
     contradicted = table.contradicted_by(entry)
     if contradicted:
@@ -183,7 +183,10 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
     for field, value in (("NAME", name), ("OTHER_NAME", other_name)):
         if not value.strip():  # a blank name in the table makes every later read of it fail
             raise G287Error(f"{field} is empty: give the agency's name as ICE publishes it")
-    _refuse_contradiction(aliases.Alias(state, name, relation, other_name, reason, aliases.today()))
+    # Parting a pair the table joins is how a merge made by the table or a review is undone (`review reject` says
+    # so): the pair's `same` entry is replaced. A `same` entry never silently replaces a `different` one: a reviewed
+    # separation is removed on purpose first.
+    _refuse_contradiction(aliases.Alias(state, name, relation, other_name, reason, aliases.today()), replaces_its_pair=relation == "different")
     aliases.ensure_writable()
     with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
         authorize(actor, "identity.alias")

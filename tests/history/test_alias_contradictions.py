@@ -136,8 +136,9 @@ def waiting(db, pub):
     [
         # Accepting would join TYPO to Z through RIGHT, which the table parts from TYPO.
         ([(TYPO, "different", "Z Police"), ("Z Police", "same", RIGHT)], True, [f"FL {TYPO!r} different 'Z Police'", f"FL 'Z Police' same {RIGHT!r}"]),
-        # A `same` entry never replaces a `different` one of its pair.
-        ([(RIGHT, "different", TYPO)], True, [f"FL {RIGHT!r} different {TYPO!r}"]),
+        # Accepting would join RIGHT to Z through TYPO, which the table parts from RIGHT (the pair's own entry, which
+        # the decision replaces, is no contradiction).
+        ([(TYPO, "same", "Z Police"), ("Z Police", "different", RIGHT), (RIGHT, "different", TYPO)], True, [f"FL 'Z Police' different {RIGHT!r}", f"FL {TYPO!r} same 'Z Police'"]),
         # Rejecting would part two names the table joins through Z.
         ([("Z Police", "same", TYPO), ("Z Police", "same", RIGHT)], False, [f"FL 'Z Police' same {RIGHT!r}", f"FL 'Z Police' same {TYPO!r}"]),
     ],
@@ -160,3 +161,4 @@ def test_a_review_reject_replaces_the_same_entry_of_its_pair(db, actor, alias_fi
     write_table(alias_file, (RIGHT, "same", TYPO))
     review.decide(db, actor, waiting, accept=False)
     assert [(e.name, e.relation, e.other_name) for e in aliases.load().entries] == [(RIGHT, "different", TYPO)]
+
