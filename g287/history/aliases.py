@@ -50,11 +50,36 @@ class Alias:
 class AliasTable:
     entries: list[Alias]
 
-    def _related(self, state: str | None, name: str, relation: str) -> set[str]:
+    def _joined(self, state: str | None, keys: set[str]) -> set[str]:
+        """The keys of every name that `same` entries join to one of `keys`, directly or through other names (as a
+        merge joins them: A same B and B same C make A, B and C one agency), `keys` included."""
+        joined, frontier = set(keys), set(keys)
+        while frontier:
+            following = set()
+            for entry in self.entries:
+                if entry.state != state or entry.relation != "same":
+                    continue
+                a, b = agency_key(entry.name), agency_key(entry.other_name)
+                for one, other in ((a, b), (b, a)):
+                    if one in frontier and other not in joined:
+                        following.add(other)
+            joined |= following
+            frontier = following
+        return joined
+
+    def same_as(self, state: str | None, name: str) -> set[str]:
+        """Keys of the names the table says are the same agency as `name`, directly or through other names."""
+        key = agency_key(name)
+        return self._joined(state, {key}) - {key}
+
+    def different_from(self, state: str | None, name: str) -> set[str]:
+        """Keys of the names a `different` entry parts from `name` (each entry parts its own two names: a chain of
+        `same` entries joins names, as contradictions() follows them, and a `different` entry between two names it
+        joins is a contradiction)."""
         key = agency_key(name)
         found = set()
         for entry in self.entries:
-            if entry.state != state or entry.relation != relation:
+            if entry.state != state or entry.relation != "different":
                 continue
             if agency_key(entry.name) == key:
                 found.add(agency_key(entry.other_name))
@@ -62,16 +87,9 @@ class AliasTable:
                 found.add(agency_key(entry.name))
         return found
 
-    def same_as(self, state: str | None, name: str) -> set[str]:
-        """Keys of the names the table says are the same agency as `name`."""
-        return self._related(state, name, "same")
-
-    def different_from(self, state: str | None, name: str) -> set[str]:
-        return self._related(state, name, "different")
-
     def contradictions(self) -> list[list[Alias]]:
         """Entries that cannot all be true: a `different` entry between two names that `same` entries make one
-        agency (the same pair, or a chain through other names, as a merge joins them), with those `same` entries
+        agency (the same pair, or a chain through other names, as same_as follows it), with those `same` entries
         in the order of the chain. One list per `different` entry that such a chain contradicts."""
         joined: dict[tuple[str, str], list[tuple[str, Alias]]] = {}  # (state, key) -> (other key, same entry)
         for entry in self.entries:

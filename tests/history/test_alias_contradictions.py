@@ -10,8 +10,9 @@ import pytest
 
 from g287.errors import G287Error
 from g287.history import aliases, review
+from g287.registry.names import agency_key
 from tests.history.builders import Publisher, row
-from tests.history.test_identity import live_agencies, merges, pending_candidates
+from tests.history.test_identity import agency_of, live_agencies, merges, pending_candidates
 from tests.history.test_review_fixes import audit_actions
 from tests.in_process import run_g287
 
@@ -162,3 +163,14 @@ def test_a_review_reject_replaces_the_same_entry_of_its_pair(db, actor, alias_fi
     review.decide(db, actor, waiting, accept=False)
     assert [(e.name, e.relation, e.other_name) for e in aliases.load().entries] == [(RIGHT, "different", TYPO)]
 
+
+def test_identity_follows_chains_of_entries_as_the_contradictions_do(db, pub, alias_file):
+    """`A same B` and `B same C` make A and C one agency when B is never listed: the notion of the listing's
+    contradictions (a chain through other names), not only direct pairs."""
+    hialeah, daytona = "Hialeah Police Department", "Daytona Beach Shores Police Department"
+    write_table(alias_file, (hialeah, "same", "Hialeah PD"), ("Hialeah PD", "same", daytona))
+    assert aliases.load().contradictions() == [] and aliases.load().same_as("FL", daytona) == {agency_key(hialeah), agency_key("Hialeah PD")}
+    pub.publish("participating", "2025-05-16", [row("FL", hialeah, "WSO", "2025-03-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", daytona, "WSO", "2025-03-01")])
+    assert agency_of(db, "FL", hialeah) == agency_of(db, "FL", daytona)
+    assert merges(db) == [("alias", 1.0)]

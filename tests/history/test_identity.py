@@ -307,9 +307,10 @@ def test_a_rule_relating_two_names_takes_its_confidence_from_the_rules_of_the_mo
 def test_a_contradictory_alias_table_joins_nothing_and_asks_a_reviewer(db, pub, alias_file, actor, deferred_writes, entries, said):
     """The alias table said a name is the same as names that two agencies hold (or is and is not one agency's names):
     the name was joined to the first agency by id, silently. It now joins none: each pair waits for review, a tie
-    (accepting one supersedes the rest), with the contradiction in its evidence."""
-    alias_file.write_text("state,name,relation,other_name,reason,reviewed\n" + "".join(f"FL,{a},{r},{b},test,2026-11-28\n" for a, r, b in entries))
+    (accepting one supersedes the rest), with the contradiction in its evidence. The table is written once Ocala and
+    Tampa are two agencies: read before, its `same` entries, which chain, would join them through Hialeah."""
     pub.publish("participating", "2025-05-16", [row("FL", "Ocala Police Department", "TFM"), row("FL", "Tampa Police Department", "TFM")])
+    alias_file.write_text("state,name,relation,other_name,reason,reviewed\n" + "".join(f"FL,{a},{r},{b},test,2026-11-28\n" for a, r, b in entries))
     pub.publish("participating", "2025-05-29", [row("FL", "Ocala PD", "TFM"), row("FL", "Tampa Police Department", "TFM")])
     pub.publish("participating", "2025-06-17", [row("FL", "Ocala PD", "TFM"), row("FL", "Tampa Police Department", "TFM"), row("FL", "Hialeah Police Department", "WSO")])
     hialeah = agency_of(db, "FL", "Hialeah Police Department")
