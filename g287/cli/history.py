@@ -360,7 +360,8 @@ def alias(ctx, as_json):
     if contradictions:
         echo(f"{counted(len(contradictions), 'contradiction')} (entries that cannot all be true: remove or correct the one that is wrong):")
         for found in contradictions:
-            echo(f"  {found[0].statement()}, but {'; '.join(e.statement() for e in found[1:])}")
+            but = '; '.join(e.statement() for e in found[1:]) or "the two names are one name up to case, spacing and punctuation"
+            echo(f"  {found[0].statement()}, but {but}")
 
 
 @alias.command("add")

@@ -90,7 +90,8 @@ class AliasTable:
     def contradictions(self) -> list[list[Alias]]:
         """Entries that cannot all be true: a `different` entry between two names that `same` entries make one
         agency (the same pair, or a chain through other names, as same_as follows it), with those `same` entries
-        in the order of the chain. One list per `different` entry that such a chain contradicts."""
+        in the order of the chain; or a `different` entry alone, between two names of one key (the same up to case,
+        spacing and punctuation: one name). One list per `different` entry contradicted."""
         joined: dict[tuple[str, str], list[tuple[str, Alias]]] = {}  # (state, key) -> (other key, same entry)
         for entry in self.entries:
             if entry.relation == "same":
@@ -99,7 +100,9 @@ class AliasTable:
                 joined.setdefault((entry.state, b), []).append((a, entry))
         found = []
         for entry in self.entries:
-            if entry.relation == "different":
+            if entry.relation == "different" and agency_key(entry.name) == agency_key(entry.other_name):
+                found.append([entry])  # one name: identity joins names of one key whatever the table says
+            elif entry.relation == "different":
                 chain = _chain(joined, entry.state, agency_key(entry.name), agency_key(entry.other_name))
                 if chain is not None:
                     found.append([entry, *chain])

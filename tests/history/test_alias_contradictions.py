@@ -174,3 +174,22 @@ def test_identity_follows_chains_of_entries_as_the_contradictions_do(db, pub, al
     pub.publish("participating", "2025-05-29", [row("FL", daytona, "WSO", "2025-03-01")])
     assert agency_of(db, "FL", hialeah) == agency_of(db, "FL", daytona)
     assert merges(db) == [("alias", 1.0)]
+
+
+def test_a_different_entry_between_two_spellings_of_one_name_is_flagged_and_refused(db, alias_file):
+    """Names of one key are one name, which identity joins whatever the table says: a hand-edited entry parting them
+    cannot be true."""
+    write_table(alias_file, (X, "different", "OCALA PD"), (N, "same", Y))
+    status, out, err = run_g287(db.url, "alias")
+    assert status == 0, err
+    assert out.splitlines()[-2:] == [
+        "1 contradiction (entries that cannot all be true: remove or correct the one that is wrong):",
+        f"  FL {X!r} different 'OCALA PD', but the two names are one name up to case, spacing and punctuation",
+    ]
+    status, out, err = run_g287(db.url, "alias", "--json")
+    assert status == 0, err
+    assert [e["contradictions"] for e in json.loads(out)] == [[[]], []]  # one contradiction, of no other entry
+    before = alias_file.read_bytes()
+    status, out, err = run_g287(db.url, "alias", "add", "FL", "Ocala PD", "different", "ocala pd", "--reason", "two agencies")
+    assert status == 1 and out == "" and err.strip().count("\n") == 0 and "one name" in err
+    assert alias_file.read_bytes() == before
