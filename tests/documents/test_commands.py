@@ -97,21 +97,9 @@ def test_show_names_the_earliest_and_latest_lists_whatever_their_series(db, acto
     """`documents show` took FIRST and LAST as the first and last publications in series order: of ICE's list of
     2 June and this registry's own list of 1 June, both linking the MOA, it said "2025-06-02 am to 2025-06-01 am".
     The lists are in publication order (date, half, then publications.order_key), whatever their series."""
-    import datetime as dt
-    from dataclasses import replace
+    from tests.documents.test_detail_publications import linked_by_both_lists
 
-    from g287.exports.ice_workbook import write_ice_workbook
-    from g287.registry.ingest import ingest_file
-    from tests.history.builders import row
-
-    listing = replace(row("TX", "Burleson County Sheriff's Office", "WSO", agency_type="County"), moa_url=f"https://www.ice.gov/doclib/287gMOA/{BURLESON}")
-    own = tmp_path / "participatingAgencies06012025am_registry.xlsx"
-    write_ice_workbook(own, "participating", [listing], modified=dt.datetime(2025, 6, 1, 9))
-    ingest_file(db, own, actor, origin="registry")
-    ices = tmp_path / "participatingAgencies06022025am.xlsx"
-    write_ice_workbook(ices, "participating", [listing], modified=dt.datetime(2025, 6, 2, 9))
-    ingest_file(db, ices, actor)
-    sha = import_paths(db, [str(moa(BURLESON))], actor, ocr=False).results[0].sha256
+    own, ices, sha = linked_by_both_lists(db, actor, tmp_path)
     status, out, err = run_g287(db.url, "documents", "show", sha)
     assert status == 0, err
     assert "listed in 2 publications, 2025-06-01 am to 2025-06-02 am\n" in out

@@ -56,10 +56,9 @@ def test_the_lists_of_a_document_are_labelled_in_a_number_of_statements_that_doe
     assert many == few
 
 
-def test_the_lists_of_a_document_say_whose_they_are(db, actor, tmp_path):
-    """The document's page headed its lists "ICE's lists that link it" when this registry's own lists linked it too,
-    and its JSON did not say whose each list was. Each item carries its origin (the API declares it), and the heading
-    and items name this registry's lists as its own; a document only ICE's lists link keeps its heading."""
+def linked_by_both_lists(db, actor, tmp_path):
+    """Burleson County's MOA linked by this registry's own list of 1 June and ICE's of 2 June: (the registry's
+    workbook, ICE's, the document's sha256)."""
     listing = replace(row("TX", "Burleson County Sheriff's Office", "WSO", agency_type="County"), moa_url=f"https://www.ice.gov/doclib/287gMOA/{BURLESON}")
     own = tmp_path / "participatingAgencies06012025am_registry.xlsx"
     write_ice_workbook(own, "participating", [listing], modified=dt.datetime(2025, 6, 1, 9))
@@ -67,7 +66,14 @@ def test_the_lists_of_a_document_say_whose_they_are(db, actor, tmp_path):
     ices = tmp_path / "participatingAgencies06022025am.xlsx"
     write_ice_workbook(ices, "participating", [listing], modified=dt.datetime(2025, 6, 2, 9))
     ingest_file(db, ices, actor)
-    sha = import_paths(db, [str(moa(BURLESON))], actor, ocr=False).results[0].sha256
+    return own, ices, import_paths(db, [str(moa(BURLESON))], actor, ocr=False).results[0].sha256
+
+
+def test_the_lists_of_a_document_say_whose_they_are(db, actor, tmp_path):
+    """The document's page headed its lists "ICE's lists that link it" when this registry's own lists linked it too,
+    and its JSON did not say whose each list was. Each item carries its origin (the API declares it), and the heading
+    and items name this registry's lists as its own; a document only ICE's lists link keeps its heading."""
+    own, ices, sha = linked_by_both_lists(db, actor, tmp_path)
     with TestClient(create_app(db)) as site:
         detail = site.get(f"/api/v1/documents/{sha}").json()
         page = text_of(site.get(f"/documents/{sha}").text)
