@@ -69,6 +69,8 @@ class Layout:
         # A pending list with SIGNED or MOA is refused (ingest.kind_of_columns); one with ADDENDUM is read, and its
         # values are registered as not read, as any other column's.
         self.read_columns = frozenset(i for field, i in self.fields.items() if kind == "participating" or field not in _PARTICIPATING_ONLY)
+        # The columns whose cells' links are read (documents' addresses): a link on another column's cell is registered.
+        self.text_columns = self.read_columns - {self.fields.get("moa"), self.fields.get("addendum")}
         self.carries_hyperlinks = table.carries_hyperlinks
         self.source_format = table.source_format
         self.dates_from_1904 = table.dates_from_1904
@@ -120,7 +122,7 @@ def _omitted_from_content(value: Any) -> bool:
 # register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
 # entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
 # change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
-READING_RULES = "2026-11-30.13"
+READING_RULES = "2026-11-30.14"
 
 _readings: dict[tuple, RowReading] = {}
 _ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
@@ -186,7 +188,14 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
     links_said: set[str] = set()  # a link whose range spans several such cells is said once
     for index, value in enumerate(row.cells):
         link = row.links.get(index)
-        if index in read or (is_blank(value) and (link is None or link in links_said)):
+        if index in read:
+            if index in layout.text_columns and link is not None and link not in links_said and link not in (reading.moa_url, reading.addendum_url):
+                # A link on a name, a state...: kept in the raw row, and said (a link spanning the row to the MOA is not)
+                links_said.add(link)
+                where = f"the {layout.header[index]} column, whose links are not read"
+                reading.problems.append(Problem(layout.keys[index], link, f"a link in {where}", "kept in the raw row; not read: documents' addresses are read from the MOA and ADDENDUM cells", "note"))
+            continue
+        if is_blank(value) and (link is None or link in links_said):
             continue
         repeat = layout.repeats.get(index)
         if index in layout.fields.values():  # a column of participating lists, in a pending list

@@ -5,6 +5,7 @@ second was registered only as "a column that is not part of the list", and a lin
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import openpyxl
 
@@ -103,3 +104,40 @@ def test_a_pending_lists_addendum_column_is_registered(tmp_path):
         ("ADDENDUM", "see note", "a value in the ADDENDUM column of a pending list", "kept in the raw row; not read: a pending agreement has no signed document, so a pending list's rows have no addendum")
     ]
     assert not second.listing and second.not_listing_reason.startswith("no data in the list's columns")
+
+
+def test_a_link_on_a_read_cell_that_holds_no_document_is_registered(tmp_path):
+    """A link on the agency's name (its website) was kept in the raw row and said nowhere: only the MOA and ADDENDUM
+    cells' links are read. A link spanning the row to the MOA's address is the MOA's, not said again."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", dt.date(2025, 5, 2), "link"])
+    sheet["B2"].hyperlink = "https://www.wallercounty.us/sheriff"
+    sheet["G2"].hyperlink = "https://www.ice.gov/doclib/287gMOA/waller.pdf"
+    sheet.append(["TEXAS", "Harris County Sheriff's Office", "County", "Harris", "Task Force Model", dt.date(2025, 5, 3), "link"])
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    book.save(path)
+    # Harris's row: one link over the whole row (A3:G3), as a range written by hand
+    with zipfile.ZipFile(path) as original:
+        parts = {info.filename: original.read(info) for info in original.infolist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"]
+    assert sheet_xml.count(b"<hyperlinks>") == 1
+    relationships = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace(b"<hyperlinks>", b'<hyperlinks><hyperlink xmlns:r="' + relationships + b'" ref="A3:G3" r:id="rId9"/>')
+    parts["xl/worksheets/_rels/sheet1.xml.rels"] = parts["xl/worksheets/_rels/sheet1.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Type="' + relationships + b'/hyperlink" Target="https://www.ice.gov/doclib/287gMOA/harris.pdf" TargetMode="External"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for name, data in parts.items():
+            rewritten.writestr(name, data)
+    waller, harris = prepare(path).readings
+    assert (waller.moa_url, harris.moa_url) == ("https://www.ice.gov/doclib/287gMOA/waller.pdf", "https://www.ice.gov/doclib/287gMOA/harris.pdf")
+    assert [(p.column, p.raw_value, p.problem, p.action) for p in waller.problems] == [
+        (
+            "LAW ENFORCEMENT AGENCY", "https://www.wallercounty.us/sheriff", "a link in the LAW ENFORCEMENT AGENCY column, whose links are not read",
+            "kept in the raw row; not read: documents' addresses are read from the MOA and ADDENDUM cells",
+        )
+    ]
+    assert harris.problems == []
