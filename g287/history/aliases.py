@@ -53,16 +53,10 @@ class AliasTable:
     def _joined(self, state: str | None, keys: set[str]) -> set[str]:
         """The keys of every name that `same` entries join to one of `keys`, directly or through other names (as a
         merge joins them: A same B and B same C make A, B and C one agency), `keys` included."""
+        edges = _same_edges(self.entries)
         joined, frontier = set(keys), set(keys)
         while frontier:
-            following = set()
-            for entry in self.entries:
-                if entry.state != state or entry.relation != "same":
-                    continue
-                a, b = agency_key(entry.name), agency_key(entry.other_name)
-                for one, other in ((a, b), (b, a)):
-                    if one in frontier and other not in joined:
-                        following.add(other)
+            following = {other for key in frontier for other, _entry in edges.get((state, key), ()) if other not in joined}
             joined |= following
             frontier = following
         return joined
@@ -92,12 +86,7 @@ class AliasTable:
         agency (the same pair, or a chain through other names, as same_as follows it), with those `same` entries
         in the order of the chain; or a `different` entry alone, between two names of one key (the same up to case,
         spacing and punctuation: one name). One list per `different` entry contradicted."""
-        joined: dict[tuple[str, str], list[tuple[str, Alias]]] = {}  # (state, key) -> (other key, same entry)
-        for entry in self.entries:
-            if entry.relation == "same":
-                a, b = agency_key(entry.name), agency_key(entry.other_name)
-                joined.setdefault((entry.state, a), []).append((b, entry))
-                joined.setdefault((entry.state, b), []).append((a, entry))
+        joined = _same_edges(self.entries)
         found = []
         for entry in self.entries:
             if entry.relation == "different" and agency_key(entry.name) == agency_key(entry.other_name):
@@ -118,6 +107,18 @@ class AliasTable:
             if frozenset(e.pair() for e in found) not in before and any(e.pair() == entry.pair() for e in found):
                 contradicted.update(dict.fromkeys(e for e in found if e.pair() != entry.pair()))
         return list(contradicted)
+
+
+def _same_edges(entries: list[Alias]) -> dict[tuple[str, str], list[tuple[str, Alias]]]:
+    """The names `same` entries join, both ways: (state, key) -> [(the other name's key, the entry)], in table order.
+    What same_as and contradictions both walk."""
+    edges: dict[tuple[str, str], list[tuple[str, Alias]]] = {}
+    for entry in entries:
+        if entry.relation == "same":
+            a, b = agency_key(entry.name), agency_key(entry.other_name)
+            edges.setdefault((entry.state, a), []).append((b, entry))
+            edges.setdefault((entry.state, b), []).append((a, entry))
+    return edges
 
 
 def _chain(joined: dict, state: str, start: str, end: str) -> list[Alias] | None:
