@@ -33,8 +33,8 @@ from g287.registry.publications import order_key
 from g287.registry.quality import publication_issues
 from g287.sources.csvfile import read_csv
 from g287.sources.filename import parse_file_name
+from g287.sources.header import columns_of_fields
 from g287.sources.interpret import Layout, RowReading, read_row
-from g287.sources.rules import source_rules
 from g287.sources.table import SourceTable
 from g287.sources.xlsx import read_xlsx
 
@@ -146,9 +146,8 @@ def prepare(
 def kind_of_columns(header: list[str]) -> str:
     """participating when the header has a column only the participating list has (signed date, MOA), under any
     spelling the reader accepts (source_values.toml); else pending."""
-    rules = source_rules()
-    fields = {column.field for column in (rules.column_for(text) for text in header) if column is not None}
-    return "participating" if fields & {"signed", "moa"} else "pending"
+    fields, _repeats = columns_of_fields(header)
+    return "participating" if fields.keys() & {"signed", "moa"} else "pending"
 
 
 def already_ingested(session: Session, sha256: str) -> Publication | None:
