@@ -39,12 +39,12 @@ _ROW_TAG = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\']([^>]*)>')
 _ERROR_TYPE = re.compile(rb't=["\']e["\']')
 _HIDDEN = re.compile(rb'\bhidden=["\'](?:1|true)["\']')
 _ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
+# A <hyperlink> tag's attributes, read one after another: a value may hold ">" (XML allows it unescaped), or read
+# like another attribute (display="see location='page=3'"), and is never taken for the tag's end or for a name.
 # A link's location is a place within its target (Excel opens target#location: page=3 of a PDF), or, with no target
 # (no r:id), a place in the workbook ('Sheet 2'!A1: either quote may be inside the other).
-_HYPERLINK = re.compile(
-    rb'<hyperlink\b(?=[^>]*\bref=["\']([^"\']*)["\'])(?:(?=[^>]*\br:id=["\']([^"\']*)["\']))?'
-    rb'(?:(?=[^>]*\blocation=(?:"([^"]*)"|\'([^\']*)\')))?[^>]*>'
-)
+_HYPERLINK_TAG = re.compile(rb'<hyperlink\b((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
+_ATTRIBUTE = re.compile(rb'([^\s=/>"\']+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
 # Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
 _HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")((?:(?!&quot;)[^"])*)(?:&quot;|")\s*[,)]', re.S | re.I)
@@ -445,6 +445,20 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
     return hidden, last, declared
 
 
+def _hyperlink_attributes(attributes: bytes) -> tuple[str, str, str]:
+    """A <hyperlink> tag's ref, r:id and location ("" for one it lacks), as the XML says them (references decoded).
+    An attribute written twice (no valid XML) counts once, the first time."""
+    found: dict[bytes, bytes] = {}
+    for name, double_quoted, single_quoted in _ATTRIBUTE.findall(attributes):
+        found.setdefault(name, double_quoted or single_quoted)
+    return tuple(_attribute_text(found.get(name, b"")) for name in (b"ref", b"r:id", b"location"))
+
+
+def _attribute_text(value: bytes) -> str:
+    text = value.decode("utf-8", "replace")
+    return html.unescape(text) if "&" in text else text
+
+
 def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int, list[str], list[str]]:
     """Hyperlink addresses by row and column, unwrapped, for the cells of the sheet's `rows` x `columns` (a link's
     range may claim the whole sheet: only cells that exist are given it); also how many were wrapped in a safety
@@ -486,15 +500,14 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
             for column in range(first[1], min(last[1], columns - 1) + 1):
                 links.setdefault(row, {})[column] = result.url
 
-    for ref, relationship, *quoted in _HYPERLINK.findall(xml):
-        target = rels.get(relationship.decode("utf-8", "replace")) if relationship else None
-        location = html.unescape(b"".join(quoted).decode("utf-8", "replace"))
+    for ref, relationship, location in map(_hyperlink_attributes, _HYPERLINK_TAG.findall(xml)):
+        target = rels.get(relationship) if relationship else None
         if ref and target:
-            put(ref.decode("ascii", "replace"), target, location)  # the target already unescaped by the XML parser: as written
+            put(ref, target, location)  # the target already unescaped by the XML parser: as written
         elif ref and not relationship and location:
             not_web += 1  # a place in the workbook ('Sheet 2'!A1), no document's address
         elif ref and relationship:
-            without_target.append(ref.decode("ascii", "replace"))
+            without_target.append(ref)
     has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
     for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
         put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))

@@ -94,3 +94,39 @@ def test_a_link_whose_target_the_workbook_lacks_is_registered(tmp_path):
     assert [r.moa_url for r in prepared.readings] == [MOAS + "agency2.pdf", None]
     notes = {n.problem: (n.action, n.raw_value) for n in prepared.table.notes}
     assert notes["1 link whose target the workbook does not hold (the sheet's list of link targets lacks it)"] == ("no address: the cells' links are unknown", "G3")
+
+
+def test_a_links_attributes_are_read_one_after_another(tmp_path):
+    """A <hyperlink> tag's attributes were found by looking ahead for `ref=`, `r:id=` and `location=` anywhere in the
+    tag: a tooltip or display text reading like one of them was taken for it (another link's target, a location the
+    link does not have), a ">" inside a value (XML allows it unescaped) ended the tag early and the link was lost
+    without a word, and a character reference in an id was not decoded."""
+    saved = tmp_path / "saved.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    for number in (2, 3, 4, 5):
+        sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
+        sheet[f"G{number}"].hyperlink = MOAS + f"agency{number}.pdf"  # openpyxl: relationship rId1 for G2, rId2 for G3...
+    book.save(saved)
+    tags = {
+        2: b"""<hyperlink ref="G2" r:id="rId1" display="opens at location='page=9'"/>""",
+        3: b"""<hyperlink display="A &gt; B > C" ref="G3" r:id="rId2"/>""",
+        4: b"""<hyperlink ref="G4" r:id="rId3" tooltip="r:id='rId1'"/>""",
+        5: b"""<hyperlink ref="G5" r:id="rId&#52;"/>""",
+    }
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, replaced = re.subn(
+                    rb'<hyperlink xmlns:r="([^"]*)" ref="G(\d)" r:id="rId\d"/>',
+                    lambda m: tags[int(m[2])].replace(b"<hyperlink ", b'<hyperlink xmlns:r="' + m[1] + b'" '),
+                    data,
+                )
+                assert replaced == 4
+            rewritten.writestr(info, data)
+    prepared = prepare(path)
+    assert [r.moa_url for r in prepared.readings] == [MOAS + f"agency{number}.pdf" for number in (2, 3, 4, 5)]
+    assert not [n.problem for n in prepared.table.notes if "link" in n.problem]
