@@ -120,6 +120,32 @@ def whole_number(low: int, high: int) -> Any:
     return Annotated[int, BeforeValidator(check), WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})]
 
 
+# A yes or no in a query string is written as JSON writes it, and as the OpenAPI document (type: boolean) and the
+# API's answers say it: true or false, exactly. Pydantic's bool also reads "1", "on", "yes", "t", "y", "True" and
+# "TRUE" as true (and their opposites as false): other spellings of the same request, which no client reading the
+# document sends. Any other text, an empty value included, is a 422 naming the parameter, as a number in another
+# form is. As with whole_number, the Query goes in Annotated and the default after `=` (see query_boolean).
+_BOOLEANS = {"true": True, "false": False}
+
+
+def _boolean(value: Any) -> Any:
+    if isinstance(value, str) and value in _BOOLEANS:
+        return _BOOLEANS[value]
+    raise PydanticCustomError("boolean", "{problem}", {"problem": f"{value!r}: not a boolean: true or false, in lower case"})
+
+
+QueryBoolean = Annotated[bool, BeforeValidator(_boolean), WithJsonSchema({"type": "boolean"})]
+
+
+def query_boolean(description: str) -> Any:
+    """The type of a true-or-false query parameter, with its description, named outside the signature (text in an
+    annotation would be read as a type) and given its default after `=`: `WithAgreements = query_boolean("...")`,
+    then `with_agreements: WithAgreements = False`."""
+    from fastapi import Query
+
+    return Annotated[QueryBoolean, Query(description=description)]
+
+
 # The API's integer query parameters (limit, offset, end_after) are whole numbers, as the program's are: pydantic's
 # int took "1_0" for 10 and "+5", " 5" or "5.0" for 5; each is a 422 naming the parameter, as an id in another form is.
 # The validator is in the parameter's type, its Query in Annotated and its default after `=`: FastAPI reads a

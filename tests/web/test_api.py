@@ -206,6 +206,77 @@ def test_an_integer_of_thousands_of_digits_is_a_422_naming_the_parameter(sqlite_
     assert sqlite_site.get("/api/v1/agencies?limit=" + "0" * 5000 + "5").json()["limit"] == 5
 
 
+# Spellings pydantic's bool read as true or false ("yes", "on", "1", "TRUE"...), or that are no boolean at all: a
+# yes or no in a query is true or false, as JSON and the OpenAPI document (type: boolean) write it.
+NOT_TRUE_OR_FALSE = ("yes", "no", "on", "off", "1", "0", "t", "f", "y", "n", "True", "TRUE", "False", "FALSE", "%20true", "true%20", "+true", "", "ture")
+
+
+def test_every_boolean_parameter_takes_true_or_false_only(sqlite_site):
+    """Every boolean query parameter of the public API (read from its document, so that one added later is covered)
+    takes true and false, as the document says; any other spelling is a 422 naming the parameter, as a number
+    in another form is."""
+    paths = sqlite_site.get("/api/v1/openapi.json").json()["paths"]
+    checked = set()
+    for path, operations in paths.items():
+        parameters = operations.get("get", {}).get("parameters", [])
+        if path.startswith("/api/v1/program") or "{" in path or any(p.get("required") for p in parameters):
+            continue
+        for parameter in parameters:
+            if parameter["in"] != "query" or parameter["schema"].get("type") != "boolean":
+                continue
+            name = parameter["name"]
+            assert sqlite_site.get(f"{path}?{name}=true").status_code == 200, (path, name)
+            assert sqlite_site.get(f"{path}?{name}=false").json() == sqlite_site.get(path).json() == sqlite_site.get(f"{path}?{name}=false&{name}=false").json(), (path, name)
+            for value in NOT_TRUE_OR_FALSE:
+                answer = sqlite_site.get(f"{path}?{name}={value}")
+                assert answer.status_code == 422, (path, name, value, answer.text)
+                error = answer.json()["error"]
+                assert error["status"] == 422 and error["message"] == f"invalid parameter: {name}", (path, name, value)
+                assert error["fields"] == [{"field": name, "message": error["fields"][0]["message"]}] and "not a boolean: true or false" in error["fields"][0]["message"]
+            checked.add((path, name))
+    assert {("/api/v1/counties", "with_agreements")} <= checked
+
+
+def test_counties_with_agreements_true_or_false(sqlite_site):
+    every = sqlite_site.get("/api/v1/counties", params={"state": "TX", "with_agreements": "false"}).json()
+    listed = sqlite_site.get("/api/v1/counties", params={"state": "TX", "with_agreements": "true"}).json()
+    assert every["total"] == 254 and 0 < listed["total"] < every["total"]
+    answer = sqlite_site.get("/api/v1/counties", params={"state": "TX", "with_agreements": "yes"})
+    assert answer.status_code == 422
+    assert answer.json()["error"] == {
+        "status": 422,
+        "message": "invalid parameter: with_agreements",
+        "fields": [{"field": "with_agreements", "message": "'yes': not a boolean: true or false, in lower case"}],
+    }
+
+
+def _routes(routes):
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI 0.16x keeps an included router as one route
+        yield from _routes(included.routes) if included else [route]
+
+
+def _query_fields(dependant):
+    yield from dependant.query_params
+    for dependency in dependant.dependencies:
+        yield from _query_fields(dependency)
+
+
+def test_every_boolean_query_parameter_of_the_site_is_read_strictly(sqlite_site):
+    """The pages, the exports and the program (outside the public API's document, or behind a sign-in) too: a
+    boolean query parameter is a QueryBoolean, never pydantic's bool, which FastAPI also keeps when a QueryBoolean
+    is given its Query after `=` instead of in Annotated (g287.web.params.query_boolean)."""
+    from fastapi.routing import APIRoute
+
+    from g287.web.params import QueryBoolean
+
+    strict = QueryBoolean.__metadata__[0]
+    fields = [(route.path, field) for route in _routes(sqlite_site.app.routes) if isinstance(route, APIRoute) for field in _query_fields(route.dependant)]
+    booleans = {(path, field.name): field.field_info.metadata for path, field in fields if bool in (field.field_info.annotation, *getattr(field.field_info.annotation, "__args__", ()))}
+    assert len(fields) > 100 and ("/api/v1/counties", "with_agreements") in booleans
+    assert [place for place, metadata in booleans.items() if strict not in metadata] == []
+
+
 def test_unknown_ids_and_paths_are_json_404(site):
     for path in ("/api/v1/agencies/999999", "/api/v1/publications/999999", "/api/v1/nothing"):
         answer = site.get(path)

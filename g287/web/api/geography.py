@@ -17,13 +17,15 @@ from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
 from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, PageOffset, StateCode, described, page_limit, page_offset
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, query_boolean
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
 Vintage = Literal["2000", "2010", "2020", "2022"]
 AS_OF = described(AS_OF_DESCRIPTION)
 MODEL = described(MODEL_DESCRIPTION)
 VINTAGE = Query(None, description="County vintage: 2000 (3,141 counties), 2010, 2020 (3,143), 2022 (3,144); default: the one in force on the date")
+# The type of the parameter (text in an annotation would be read as a type): its default after `=`.
+WithAgreements = query_boolean("true: only counties where a participating or pending listing is located; false (the default): every county")
 
 
 class StatePercent(BaseModel):
@@ -125,7 +127,7 @@ def counties(
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
     model: Optional[ModelCode] = MODEL,
     vintage: Optional[Vintage] = VINTAGE,
-    with_agreements: bool = Query(False, description="Only counties where a participating or pending listing is located"),
+    with_agreements: WithAgreements = False,
     limit: page_limit(5000, 500) = 500,
     offset: Annotated[PageOffset, page_offset("by FIPS code")] = 0,
 ):
