@@ -33,7 +33,7 @@ from g287.registry.publications import order_key
 from g287.registry.quality import publication_issues
 from g287.sources.csvfile import read_csv
 from g287.sources.filename import parse_file_name
-from g287.sources.header import columns_of_fields
+from g287.sources.header import columns_of_fields, repeated_column_notes
 from g287.sources.interpret import Layout, RowReading, read_row
 from g287.sources.table import SourceTable
 from g287.sources.xlsx import read_xlsx
@@ -129,6 +129,9 @@ def prepare(
             # file again (same sha256) is "unchanged". (A pending list taken as participating lacks required columns.)
             raise SourceError(path.name, "its columns (a signed date, an MOA) are the participating list's, not the pending list's: nothing was ingested")
         layout = Layout(table, kind)
+        # Said here, not by the readers: which of two columns naming one field is read depends on the kind of list
+        # (a pending list reads no ADDENDUM column, the first included).
+        table.notes.extend(repeated_column_notes(table.header, table.header_row, kind, layout.read_columns))
         readings = [read_row(layout, row) for row in table.rows]
     except G287Error:
         raise

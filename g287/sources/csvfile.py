@@ -21,7 +21,7 @@ from pathlib import Path
 
 from g287 import config
 from g287.errors import SourceError
-from g287.sources.header import HEADER_SEARCH_ROWS, find_header, repeated_column_notes
+from g287.sources.header import HEADER_SEARCH_ROWS, find_header
 from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import EXCEL_ERRORS, CellError, Note, SourceRow, SourceTable, is_blank
 from g287.wording import megabytes
@@ -74,7 +74,6 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
         if any(not is_blank(v) for v in cells):
             last_data = index
     notes = [note] if note else []
-    notes.extend(repeated_column_notes(header, header_index + 1))
     if wrapped_in_text:
         notes.append(wrapped_in_text_note(wrapped_in_text))
     trailing = len(records) - 1 - last_data

@@ -4,7 +4,7 @@ which of its columns holds each field."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 from g287.sources.rules import Column, source_rules
 from g287.sources.table import Note, column_letter
@@ -74,18 +74,24 @@ def column_keys(header: Sequence[str]) -> list[str]:
     return keys
 
 
-def repeated_column_notes(header: Sequence[str], header_row: int) -> list[Note]:
+def repeated_column_notes(header: Sequence[str], header_row: int, kind: str, read_columns: Collection[int]) -> list[Note]:
     """One note for each column whose header names a column of the list again: which columns, which is read. Its
-    values are registered row by row too (interpret.py)."""
+    values are registered row by row too (interpret.py). `read_columns`: the indexes of the columns a list of this
+    kind reads (interpret.Layout): a pending list reads no ADDENDUM column, not even the first."""
     _fields, repeats = columns_of_fields(header)
     keys = column_keys(header)
     notes = []
     for repeat in repeats.values():
         read, other = column_letter(repeat.read), column_letter(repeat.index)
+        name = repeat.column.header
+        if repeat.read in read_columns:
+            action = f"column {read} is read; column {other} is not: its values are kept in the raw rows, each registered"
+        else:
+            action = f"neither column is read (a {kind} list's rows have no {name}): their values are kept in the raw rows, each registered"
         notes.append(
             Note(
-                problem=f"the header names {repeat.column.header} twice: column {read} ({header[repeat.read]!r}) and column {other} ({header[repeat.index]!r})",
-                action=f"column {read} is read; column {other} is not: its values are kept in the raw rows, each registered",
+                problem=f"the header names {name} twice: column {read} ({header[repeat.read]!r}) and column {other} ({header[repeat.index]!r})",
+                action=action,
                 raw_value=header[repeat.index],
                 row_number=header_row,
                 column=keys[repeat.index],

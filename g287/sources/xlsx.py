@@ -19,7 +19,7 @@ from pathlib import Path
 
 from g287 import config
 from g287.errors import SourceError
-from g287.sources.header import find_header, repeated_column_notes
+from g287.sources.header import find_header
 from g287.sources.links import Unwrapped, names_a_wrapper, scrubbed, unwrap, without_wrappers, wrapped_in_text_note, wrapped_links_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
@@ -140,7 +140,6 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
     if scrub:  # the header is stored with the publication, and names the raw rows' cells
         header, wrapped_in_text = scrubbed(header)
-    notes.extend(repeated_column_notes(header, header_index + 1))
     rows: list[SourceRow] = []
     stored = StoredNumbers(xml)  # read only if calamine gives a value no cell holds
     merged = _merged_values(xml, grid, header_index + 1, width)

@@ -141,3 +141,40 @@ def test_a_link_on_a_read_cell_that_holds_no_document_is_registered(tmp_path):
         )
     ]
     assert harris.problems == []
+
+
+def _addendum_twice(path, kind):
+    """A list whose header names ADDENDUM twice (ADDENDUM and ADDENDUM LINK), each cell with a value and a link."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    signed = ["SIGNED", "MOA"] if kind == "participating" else []
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", *signed, "ADDENDUM", "ADDENDUM LINK"])
+    values = [dt.date(2025, 5, 2), "link"] if kind == "participating" else []
+    sheet.append(["TEXAS", "Waller County Sheriff's Office", "County", "Waller", "Task Force Model", *values, "link", "link"])
+    first, second = sheet.max_column - 1, sheet.max_column
+    sheet.cell(2, first).hyperlink = "https://www.ice.gov/doclib/287gMOA/waller-addendum.pdf"
+    sheet.cell(2, second).hyperlink = "https://www.ice.gov/doclib/287gMOA/waller-addendum-2.pdf"
+    if kind == "participating":
+        sheet["G2"].hyperlink = "https://www.ice.gov/doclib/287gMOA/waller.pdf"
+    book.save(path)
+    return path
+
+
+def test_a_pending_lists_addendum_named_twice_is_said_not_read_in_either_column(tmp_path):
+    """A pending list reads no ADDENDUM column: the header's note said "column F is read" of a column whose values
+    are registered row by row as not read. A participating list's note still names the column read."""
+    prepared = prepare(_addendum_twice(tmp_path / "pendingAgencies05292025am.xlsx", "pending"))
+    assert [(n.row_number, n.column, n.raw_value, n.problem, n.action) for n in prepared.table.notes if "twice" in n.problem] == [
+        (
+            1, "ADDENDUM LINK", "ADDENDUM LINK", "the header names ADDENDUM twice: column F ('ADDENDUM') and column G ('ADDENDUM LINK')",
+            "neither column is read (a pending list's rows have no ADDENDUM): their values are kept in the raw rows, each registered",
+        )
+    ]
+    participating = prepare(_addendum_twice(tmp_path / "participatingAgencies05292025am.xlsx", "participating"))
+    assert [(n.column, n.problem, n.action) for n in participating.table.notes if "twice" in n.problem] == [
+        (
+            "ADDENDUM LINK", "the header names ADDENDUM twice: column H ('ADDENDUM') and column I ('ADDENDUM LINK')",
+            "column H is read; column I is not: its values are kept in the raw rows, each registered",
+        )
+    ]
+    assert participating.readings[0].addendum_url == "https://www.ice.gov/doclib/287gMOA/waller-addendum.pdf"
