@@ -122,7 +122,7 @@ def _omitted_from_content(value: Any) -> bool:
 # register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
 # entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
 # change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
-READING_RULES = "2026-11-30.14"
+READING_RULES = "2026-11-30.15"
 
 _readings: dict[tuple, RowReading] = {}
 _ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
@@ -200,9 +200,12 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
         repeat = layout.repeats.get(index)
         if index in layout.fields.values():  # a column of participating lists, in a pending list
             name = layout.header[index]
-            where, action = f"the {name} column of a pending list", "kept in the raw row; not read: a pending agreement has no signed document, so a pending list's rows have no addendum"
+            where, action = f"the {name} column of a pending list", _NOT_READ_IN_PENDING
         elif repeat is None:
             where, action = "a column that is not part of the list", "kept in the raw row; not interpreted"
+        elif repeat.read not in read:  # the first column naming it is not read either (a second ADDENDUM, in a pending list)
+            name = repeat.column.header
+            where, action = f"a second {name} column of a pending list (the header names {name} twice)", _NOT_READ_IN_PENDING
         else:
             name = repeat.column.header
             where, action = f"a second {name} column (the header names {name} twice)", f"kept in the raw row; not read: {name} is read from the first column that names it"
@@ -212,6 +215,9 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
             links_said.add(link)
             reading.problems.append(Problem(layout.keys[index], link, f"a link in {where}", action, "note"))
     return reading
+
+
+_NOT_READ_IN_PENDING = "kept in the raw row; not read: a pending agreement has no signed document, so a pending list's rows have no addendum"
 
 
 def _raw_content(layout: Layout, row: SourceRow) -> str:

@@ -162,13 +162,24 @@ def _addendum_twice(path, kind):
 
 def test_a_pending_lists_addendum_named_twice_is_said_not_read_in_either_column(tmp_path):
     """A pending list reads no ADDENDUM column: the header's note said "column F is read" of a column whose values
-    are registered row by row as not read. A participating list's note still names the column read."""
+    are registered row by row as not read, and the second column's values were registered as not read because
+    ADDENDUM "is read from the first column". A participating list's entries still name the column read."""
     prepared = prepare(_addendum_twice(tmp_path / "pendingAgencies05292025am.xlsx", "pending"))
     assert [(n.row_number, n.column, n.raw_value, n.problem, n.action) for n in prepared.table.notes if "twice" in n.problem] == [
         (
             1, "ADDENDUM LINK", "ADDENDUM LINK", "the header names ADDENDUM twice: column F ('ADDENDUM') and column G ('ADDENDUM LINK')",
             "neither column is read (a pending list's rows have no ADDENDUM): their values are kept in the raw rows, each registered",
         )
+    ]
+    # and row by row: the second column's values are not read because the list is pending, not because the first is
+    [reading] = prepared.readings
+    assert reading.addendum_url is None
+    not_read = "kept in the raw row; not read: a pending agreement has no signed document, so a pending list's rows have no addendum"
+    assert [(p.column, p.raw_value, p.problem, p.action) for p in reading.problems] == [
+        ("ADDENDUM", "link", "a value in the ADDENDUM column of a pending list", not_read),
+        ("ADDENDUM", "https://www.ice.gov/doclib/287gMOA/waller-addendum.pdf", "a link in the ADDENDUM column of a pending list", not_read),
+        ("ADDENDUM LINK", "link", "a value in a second ADDENDUM column of a pending list (the header names ADDENDUM twice)", not_read),
+        ("ADDENDUM LINK", "https://www.ice.gov/doclib/287gMOA/waller-addendum-2.pdf", "a link in a second ADDENDUM column of a pending list (the header names ADDENDUM twice)", not_read),
     ]
     participating = prepare(_addendum_twice(tmp_path / "participatingAgencies05292025am.xlsx", "participating"))
     assert [(n.column, n.problem, n.action) for n in participating.table.notes if "twice" in n.problem] == [
@@ -177,4 +188,9 @@ def test_a_pending_lists_addendum_named_twice_is_said_not_read_in_either_column(
             "column H is read; column I is not: its values are kept in the raw rows, each registered",
         )
     ]
-    assert participating.readings[0].addendum_url == "https://www.ice.gov/doclib/287gMOA/waller-addendum.pdf"
+    [reading] = participating.readings
+    assert reading.addendum_url == "https://www.ice.gov/doclib/287gMOA/waller-addendum.pdf"
+    assert [(p.column, p.problem, p.action) for p in reading.problems] == [
+        ("ADDENDUM LINK", "a value in a second ADDENDUM column (the header names ADDENDUM twice)", "kept in the raw row; not read: ADDENDUM is read from the first column that names it"),
+        ("ADDENDUM LINK", "a link in a second ADDENDUM column (the header names ADDENDUM twice)", "kept in the raw row; not read: ADDENDUM is read from the first column that names it"),
+    ]
