@@ -1,4 +1,4 @@
-"""Counts written with their noun: "1 state", "2 states" (never "1 states")."""
+"""Counts written with their noun: "1 state", "2 states" (never "1 states"); values quoted in an error line."""
 
 from __future__ import annotations
 
@@ -27,3 +27,12 @@ def megabytes(size: float) -> str:
     beside it ("0.01 MB", not "0 MB")."""
     mb = size / 1048576
     return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.3g} MB"
+
+
+def quoted(text: str, kept: int = 80) -> str:
+    """`text` quoted as an error line names a value: 'Elmore'; a longer one by its first `kept` characters, with its
+    length: '999…999' … (cut: 5,000 characters in all), as the quality register cuts a long row. A value of
+    thousands of characters quoted whole fills the screen, and the error is lost in it."""
+    if len(text) <= kept:
+        return repr(text)
+    return f"{text[:kept]!r} … (cut: {len(text):,} characters in all)"

@@ -207,3 +207,17 @@ def test_a_number_of_thousands_of_digits_is_one_line(tmp_path):
     assert (status, error) == (1, f"g287: error: --limit: {many!r} is not a whole number from 1 to 10000\n")
     status, _, error = run_g287(database, "agency", many)
     assert status == 1 and error.startswith("g287: error: ") and "Traceback" not in error and len(error.splitlines()) == 1
+
+
+def test_a_long_agency_reference_is_quoted_once_and_cut(tmp_path):
+    """A reference of 5,000 digits was quoted whole, twice (as the id, and as the name searched for): 10,000
+    characters in which the error was lost. Any long reference is quoted once, by its start, with its length."""
+    database = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    digits, name = "9" * 5000, "Sheriff " * 700
+    status, _, error = run_g287(database, "agency", digits)
+    cut = f"{'9' * 80!r} … (cut: 5,000 characters in all)"
+    assert (status, error) == (1, f"g287: error: no agency with id {cut}, nor any named like it: ids are whole numbers from 1 to 2,147,483,647\n")
+    status, _, error = run_g287(database, "agency", name)
+    assert (status, error) == (1, f"g287: error: no agency named like {name[:80]!r} … (cut: 5,600 characters in all)\n")
+    status, _, error = run_g287(database, "agency", "Nowhere County")
+    assert (status, error) == (1, "g287: error: no agency named like 'Nowhere County'\n")

@@ -21,7 +21,7 @@ from g287.history.timeline import EVERY
 from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import list_publications, resolve
 from g287.sources.rules import usps_code
-from g287.wording import counted, noun
+from g287.wording import counted, noun, quoted
 
 
 # The matches an ambiguous agency name lists: enough to choose from, one line still
@@ -220,8 +220,8 @@ def agency(ref, state_code, as_json):
             found = exact if len(exact) == 1 else found
             if not found:
                 if ref.strip().isdigit():  # 0, or a number past the last id: read as (part of) a name, found in none
-                    raise G287Error(f"no agency with id {ref.strip()} (ids are whole numbers from 1 to {MAX_ID:,}), nor any named like {ref!r}")
-                raise G287Error(f"no agency named like {ref!r}")
+                    raise G287Error(f"no agency with id {quoted(ref.strip())}, nor any named like it: ids are whole numbers from 1 to {MAX_ID:,}")
+                raise G287Error(f"no agency named like {quoted(ref)}")
             if len(found) > 1:
                 shown = "; ".join(f"{a.id} {a.state_usps} {a.name}" for a in found[:SHOWN_MATCHES])
                 more = len(found) - SHOWN_MATCHES
