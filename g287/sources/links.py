@@ -117,12 +117,12 @@ def _decoded(text: str) -> str:
 # Browsers remove every ASCII tab and line break from an address before reading it (WHATWG URL standard, "remove
 # all ASCII tab or newline"): "safe<line break>links" names the same host as "safelinks". A long link wrapped by a
 # mail program, or pasted across two lines of a cell, is one address.
-def _without_breaks(text: str) -> str:
+def without_breaks(text: str) -> str:
     return text.replace("\t", "").replace("\n", "").replace("\r", "") if "\t" in text or "\n" in text or "\r" in text else text
 
 
 def _plain(text: str) -> str:
-    return _decoded(_without_breaks(text)).lower()
+    return _decoded(without_breaks(text)).lower()
 
 
 @lru_cache(maxsize=65536)
@@ -132,7 +132,7 @@ def unwrap(address: str) -> Unwrapped:
     original = address.strip()
     if not _names_a_hint(_plain(original)):
         return Unwrapped(original, None)
-    current = _without_breaks(original)
+    current = without_breaks(original)
     rules = wrapper_rules()
     wrapper = None
     for _ in range(_MOST_NESTED + 1):
@@ -217,7 +217,7 @@ def _decode_base64(value: str) -> str | None:
 _WORDS = wrapper_rules().words  # looked up once: names_a_wrapper is asked about every text of a sheet
 _HINTS = "|".join(re.escape(word) for word in _WORDS)
 _WRAPPER_HINT = re.compile(_HINTS, re.I)
-_TOKEN = re.compile(r"[^\s<>\"']+(?:[\t\n\r]+[^\s<>\"']+)*")  # across tabs and line breaks: see _without_breaks
+_TOKEN = re.compile(r"[^\s<>\"']+(?:[\t\n\r]+[^\s<>\"']+)*")  # across tabs and line breaks: see without_breaks
 _BEFORE_AN_ADDRESS = re.compile(r"([\t\n\r]+)(?=https?:)", re.I)
 _ADDRESS_START = re.compile(r"https?:[/\\]*", re.I)
 _HOST_CHARACTERS = re.compile(r"[A-Za-z0-9.%@:\-]*$")
@@ -228,7 +228,7 @@ UNRECOVERED = "(a wrapped address that could not be recovered)"
 def names_a_wrapper(text: str) -> bool:
     """Whether a text names a wrapper's host (any case; percent-encoded or in full-width letters, as a browser reads
     a host, too)."""
-    text = _without_breaks(text)
+    text = without_breaks(text)
     if text.isascii() and "%" not in text:
         # The common case, six times faster than the case-insensitive pattern over a sheet's text (the reader asks
         # about every string of a sheet at once).
@@ -327,6 +327,18 @@ def wrapped_in_text_note(count: int) -> Note:
     return Note(
         problem=f"{counted(count, 'address', 'addresses')} written in cells wrapped in an e-mail safety redirect",
         action="replaced by the document's real address; the wrapper and its e-mail identifiers are not kept",
+        category="repaired",
+    )
+
+
+def links_with_breaks_note(addresses: list[str]) -> Note:
+    """The register's entry for a sheet's links whose address holds a tab or line break (a target written with &#9;
+    or &#10;, which the XML parser decodes): each is kept as a browser opens it (without_breaks), the addresses as the
+    sheet gives them quoted."""
+    return Note(
+        problem=f"{counted(len(addresses), 'link')} whose address holds a tab or a line break",
+        action="kept without them, as a browser opens the address (it removes every tab and line break from one)",
+        raw_value=", ".join(dict.fromkeys(addresses)),
         category="repaired",
     )
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
-from g287.sources.links import Unwrapped, names_a_wrapper, scrubbed, unwrap, without_wrappers, wrapped_in_text_note, wrapped_links_note
+from g287.sources.links import Unwrapped, links_with_breaks_note, names_a_wrapper, scrubbed, unwrap, without_breaks, without_wrappers, wrapped_in_text_note, wrapped_links_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_parts import PartError, calamine_failure, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes
@@ -134,7 +134,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     unsaved = _unsaved_formulas(xml)
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
-    links, wrapped, unrecovered, not_web, locations_not_kept, without_target = _hyperlinks(xml, rels, len(grid), width)
+    links, wrapped, unrecovered, not_web, locations_not_kept, without_target, with_breaks = _hyperlinks(xml, rels, len(grid), width)
     wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
@@ -223,6 +223,8 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         )
     if wrapped:
         notes.append(wrapped_links_note(wrapped, unrecovered))
+    if with_breaks:
+        notes.append(links_with_breaks_note(with_breaks))
     return SourceTable(
         path=str(path),
         file_name=path.name,
@@ -458,22 +460,25 @@ def _attribute_text(value: bytes) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int, list[str], list[str]]:
+def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int, list[str], list[str], list[str]]:
     """Hyperlink addresses by row and column, unwrapped, for the cells of the sheet's `rows` x `columns` (a link's
     range may claim the whole sheet: only cells that exist are given it); also how many were wrapped in a safety
     redirect, how many of those did not carry the real address, and how many lead to no web address (mailto:john.doe@..., file:///C:/Users/..., #Sheet2!A1): these
     are no document's address, and may name a person, so they are not kept. A link's location (a place within its
     target) is kept after a # as Excel opens it, unless the address names a place already: those locations are
-    returned, and last the cells (ranges) of links whose target the sheet's relationships lack (a damaged file)."""
+    returned, then the cells (ranges) of links whose target the sheet's relationships lack (a damaged file), and last
+    the addresses that held a tab or line break, as the sheet gives them: each is kept without them, as a browser
+    opens it (a target written with &#10; or &#9;, which the XML parser decodes)."""
     links: dict[int, dict[int, str]] = {}
     wrapped = unrecovered = not_web = 0
     locations_not_kept: list[str] = []
     without_target: list[str] = []
+    with_breaks: list[str] = []
 
     def put(ref: str, address: str, location: str = "") -> None:
         nonlocal wrapped, unrecovered, not_web
         result = unwrap(address)
-        if result.url and location and _WEB_ADDRESS.match(result.url):
+        if result.url and location and _WEB_ADDRESS.match(without_breaks(result.url)):
             if "#" in result.url:
                 locations_not_kept.append(without_wrappers(location)[0])  # quoted in the register: no wrapper's identifiers
             else:
@@ -486,7 +491,9 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
         if not result.url:
             unrecovered += result.wrapper is not None
             return
-        if not _WEB_ADDRESS.match(result.url):
+        # An unwrapped address is without them already; the address it carried, or a location, is not (links.unwrap).
+        url = without_breaks(result.url)
+        if not _WEB_ADDRESS.match(url):
             not_web += 1
             unrecovered += result.wrapper is not None  # unwrapped to no document's address
             return
@@ -495,9 +502,11 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
         last = parse_cell_ref(cells[-1]) or first
         if not first:
             return
+        if url != result.url:
+            with_breaks.append(result.url)  # no wrapper's identifiers: a wrapper is never kept, nor its address (unwrap)
         for row in range(first[0], min(last[0], rows) + 1):
             for column in range(first[1], min(last[1], columns - 1) + 1):
-                links.setdefault(row, {})[column] = result.url
+                links.setdefault(row, {})[column] = url
 
     for ref, relationship, location in map(_hyperlink_attributes, _HYPERLINK_TAG.findall(xml)):
         target = rels.get(relationship) if relationship else None
@@ -510,4 +519,4 @@ def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tu
     has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
     for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
         put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))
-    return links, wrapped, unrecovered, not_web, locations_not_kept, without_target
+    return links, wrapped, unrecovered, not_web, locations_not_kept, without_target, with_breaks

@@ -130,3 +130,39 @@ def test_a_links_attributes_are_read_one_after_another(tmp_path):
     prepared = prepare(path)
     assert [r.moa_url for r in prepared.readings] == [MOAS + f"agency{number}.pdf" for number in (2, 3, 4, 5)]
     assert not [n.problem for n in prepared.table.notes if "link" in n.problem]
+
+
+def test_a_tab_or_line_break_in_a_links_address_is_removed_as_a_browser_does(tmp_path):
+    """A target written with &#10;, &#13; or &#9; (decoded by the XML parser) was kept in the document's address with
+    the line break or tab inside, an address no browser opens as written: it removes every ASCII tab and line break
+    from an address first (WHATWG URL standard). Kept as the browser opens it; the register quotes the address as
+    the sheet gives it."""
+    saved = tmp_path / "saved.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    for number in (2, 3, 4, 5):
+        sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
+        sheet[f"G{number}"].hyperlink = Hyperlink(ref=f"G{number}", target=MOAS + f"agency{number}.pdf", location="page=2" if number == 5 else None)
+    book.save(saved)
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/worksheets/_rels/sheet1.xml.rels":
+                data = data.replace(b"287gMOA/agency2", b"287gMOA/&#13;&#10;agency2").replace(b"287gMOA/agency3", b"287g&#9;MOA/agency3")
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'location="page=2"', b'location="page=&#10;2"')
+            rewritten.writestr(info, data)
+    prepared = prepare(path)
+    assert [r.moa_url for r in prepared.readings] == [
+        MOAS + "agency2.pdf", MOAS + "agency3.pdf", MOAS + "agency4.pdf", MOAS + "agency5.pdf#page=2",
+    ]
+    assert not [r.content for r in prepared.readings if any(escaped in r.content for escaped in ("\\t", "\\n", "\\r"))]  # JSON
+    [note] = [n for n in prepared.table.notes if "link" in n.problem]
+    assert (note.problem, note.action, note.raw_value, note.category) == (
+        "3 links whose address holds a tab or a line break",
+        "kept without them, as a browser opens the address (it removes every tab and line break from one)",
+        f"{MOAS}\r\nagency2.pdf, https://www.ice.gov/doclib/287g\tMOA/agency3.pdf, {MOAS}agency5.pdf#page=\n2",
+        "repaired",
+    )
