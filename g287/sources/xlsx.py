@@ -20,12 +20,13 @@ from pathlib import Path
 from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
-from g287.sources.links import Unwrapped, links_with_breaks_note, names_a_wrapper, scrubbed, unwrap, without_breaks, without_wrappers, wrapped_in_text_note, wrapped_links_note
+from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
+from g287.sources.xlsx_links import read_links
 from g287.sources.xlsx_parts import PartError, calamine_failure, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes
 from g287.sources.xlsx_types import FORMULA_AND_VALUE
-from g287.wording import counted, megabytes
+from g287.wording import megabytes
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -39,17 +40,6 @@ _ROW_TAG = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\']([^>]*)>')
 _ERROR_TYPE = re.compile(rb't=["\']e["\']')
 _HIDDEN = re.compile(rb'\bhidden=["\'](?:1|true)["\']')
 _ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
-# A <hyperlink> tag's attributes, read one after another: a value may hold ">" (XML allows it unescaped), or read
-# like another attribute (display="see location='page=3'"), and is never taken for the tag's end or for a name.
-# A link's location is a place within its target (Excel opens target#location: page=3 of a PDF), or, with no target
-# (no r:id), a place in the workbook ('Sheet 2'!A1: either quote may be inside the other).
-_HYPERLINK_TAG = re.compile(rb'<hyperlink\b((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
-_ATTRIBUTE = re.compile(rb'([^\s=/>"\']+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-# The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
-# Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
-_HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")((?:(?!&quot;)[^"])*)(?:&quot;|")\s*[,)]', re.S | re.I)
-# A document's address (Excel opens "www.ice.gov/..." as a web page too); a link's target may be no web address.
-_WEB_ADDRESS = re.compile(r"https?://|www\.", re.I)
 # Only columns of two or three letters can pass the column limit; one-letter columns (A-Z) never do.
 _WIDE_CELL_REF = re.compile(rb'r=["\']([A-Z]{2,3})\d+["\']')
 # A cell's own reference may name a row far below its <row> tag: calamine would allocate the whole grid.
@@ -134,7 +124,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     unsaved = _unsaved_formulas(xml)
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
-    links, wrapped, unrecovered, not_web, locations_not_kept, without_target, with_breaks = _hyperlinks(xml, rels, len(grid), width)
+    links, link_notes = read_links(xml, rels, len(grid), width)
     wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
@@ -198,33 +188,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         )
     if wrapped_in_text:
         notes.append(wrapped_in_text_note(wrapped_in_text))
-    if not_web:
-        notes.append(
-            Note(
-                problem=f"{counted(not_web, 'link')} to no web address (an e-mail address, a file on someone's computer, a place in the workbook...)",
-                action="no document address: a document's address is a web address (http or https); the link's target is not kept",
-            )
-        )
-    if locations_not_kept:
-        notes.append(
-            Note(
-                problem=f"{counted(len(locations_not_kept), 'link')} to a place within an address that names a place already (after its #)",
-                action="the address is kept as the link gives it; the place the link adds (its location) is not kept",
-                raw_value=", ".join(dict.fromkeys(locations_not_kept)),
-            )
-        )
-    if without_target:
-        notes.append(
-            Note(
-                problem=f"{counted(len(without_target), 'link')} whose target the workbook does not hold (the sheet's list of link targets lacks it)",
-                action="no address: the cells' links are unknown",
-                raw_value=", ".join(without_target),
-            )
-        )
-    if wrapped:
-        notes.append(wrapped_links_note(wrapped, unrecovered))
-    if with_breaks:
-        notes.append(links_with_breaks_note(with_breaks))
+    notes.extend(link_notes)
     return SourceTable(
         path=str(path),
         file_name=path.name,
@@ -408,7 +372,7 @@ def _unsaved_formulas(xml: bytes) -> dict[int, dict[int, str]]:
             continue  # a saved empty string
         cell = parse_cell_ref(reference.decode("ascii"))
         if formula and _HYPERLINK_CALL.match(formula):
-            continue  # its link is read as a link (_HYPERLINK_FORMULA); the text it shows is no field's value
+            continue  # its link is read as a link (xlsx_links); the text it shows is no field's value
         if cell:
             text = html.unescape(formula.decode("utf-8", "replace")) if formula else "(a formula shared with another cell)"
             found.setdefault(cell[0], {})[cell[1]] = "=" + text if formula else text
@@ -444,79 +408,3 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
         if corner:
             declared = corner[0]
     return hidden, last, declared
-
-
-def _hyperlink_attributes(attributes: bytes) -> tuple[str, str, str]:
-    """A <hyperlink> tag's ref, r:id and location ("" for one it lacks), as the XML says them (references decoded).
-    An attribute written twice (no valid XML) counts once, the first time."""
-    found: dict[bytes, bytes] = {}
-    for name, double_quoted, single_quoted in _ATTRIBUTE.findall(attributes):
-        found.setdefault(name, double_quoted or single_quoted)
-    return tuple(_attribute_text(found.get(name, b"")) for name in (b"ref", b"r:id", b"location"))
-
-
-def _attribute_text(value: bytes) -> str:
-    text = value.decode("utf-8", "replace")
-    return html.unescape(text) if "&" in text else text
-
-
-def _hyperlinks(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tuple[dict[int, dict[int, str]], int, int, int, list[str], list[str], list[str]]:
-    """Hyperlink addresses by row and column, unwrapped, for the cells of the sheet's `rows` x `columns` (a link's
-    range may claim the whole sheet: only cells that exist are given it); also how many were wrapped in a safety
-    redirect, how many of those did not carry the real address, and how many lead to no web address (mailto:john.doe@..., file:///C:/Users/..., #Sheet2!A1): these
-    are no document's address, and may name a person, so they are not kept. A link's location (a place within its
-    target) is kept after a # as Excel opens it, unless the address names a place already: those locations are
-    returned, then the cells (ranges) of links whose target the sheet's relationships lack (a damaged file), and last
-    the addresses that held a tab or line break, as the sheet gives them: each is kept without them, as a browser
-    opens it (a target written with &#10; or &#9;, which the XML parser decodes)."""
-    links: dict[int, dict[int, str]] = {}
-    wrapped = unrecovered = not_web = 0
-    locations_not_kept: list[str] = []
-    without_target: list[str] = []
-    with_breaks: list[str] = []
-
-    def put(ref: str, address: str, location: str = "") -> None:
-        nonlocal wrapped, unrecovered, not_web
-        result = unwrap(address)
-        if result.url and location and _WEB_ADDRESS.match(without_breaks(result.url)):
-            if "#" in result.url:
-                locations_not_kept.append(without_wrappers(location)[0])  # quoted in the register: no wrapper's identifiers
-            else:
-                # The place after the real address, as a browser takes a redirect's fragment along; a location
-                # carrying a wrapper's address gives no address, as an address carrying one does (links.unwrap).
-                located = unwrap(result.url + "#" + location)
-                result = Unwrapped(located.url, result.wrapper or located.wrapper)
-        if result.wrapper:
-            wrapped += 1
-        if not result.url:
-            unrecovered += result.wrapper is not None
-            return
-        # An unwrapped address is without them already; the address it carried, or a location, is not (links.unwrap).
-        url = without_breaks(result.url)
-        if not _WEB_ADDRESS.match(url):
-            not_web += 1
-            unrecovered += result.wrapper is not None  # unwrapped to no document's address
-            return
-        cells = ref.split(":")
-        first = parse_cell_ref(cells[0])
-        last = parse_cell_ref(cells[-1]) or first
-        if not first:
-            return
-        if url != result.url:
-            with_breaks.append(result.url)  # no wrapper's identifiers: a wrapper is never kept, nor its address (unwrap)
-        for row in range(first[0], min(last[0], rows) + 1):
-            for column in range(first[1], min(last[1], columns - 1) + 1):
-                links.setdefault(row, {})[column] = url
-
-    for ref, relationship, location in map(_hyperlink_attributes, _HYPERLINK_TAG.findall(xml)):
-        target = rels.get(relationship) if relationship else None
-        if ref and target:
-            put(ref, target, location)  # the target already unescaped by the XML parser: as written
-        elif ref and not relationship and location:
-            not_web += 1  # a place in the workbook ('Sheet 2'!A1), no document's address
-        elif ref and relationship:
-            without_target.append(ref)
-    has_formulas = b"<f>" in xml or b"<f " in xml  # most sheets have none: skip a scan of every cell
-    for ref, address in _HYPERLINK_FORMULA.findall(xml) if has_formulas and b"hyperlink(" in xml.lower() else ():
-        put(ref.decode("ascii"), html.unescape(address.decode("utf-8", "replace")))
-    return links, wrapped, unrecovered, not_web, locations_not_kept, without_target, with_breaks

@@ -166,3 +166,43 @@ def test_a_tab_or_line_break_in_a_links_address_is_removed_as_a_browser_does(tmp
         f"{MOAS}\r\nagency2.pdf, https://www.ice.gov/doclib/287g\tMOA/agency3.pdf, {MOAS}agency5.pdf#page=\n2",
         "repaired",
     )
+
+
+def test_a_link_on_no_cell_of_the_sheets_values_is_registered(tmp_path):
+    """A link whose cells lie below the last row or beyond the last column holding a value, or whose tag names no
+    cell it can be placed on, was dropped without a word: no row holds it, and it is registered with its address."""
+    saved = tmp_path / "saved.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    for number in (2, 3, 4, 5):
+        sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
+        sheet[f"G{number}"].hyperlink = MOAS + f"agency{number}.pdf"  # relationships rId1 to rId4, in row order
+    book.save(saved)
+    tags = {
+        2: b'<hyperlink ref="G2" r:id="rId1"/>',  # kept: the row's document
+        3: b'<hyperlink ref="G40" r:id="rId2"/>',  # below the last row with a value
+        4: b'<hyperlink ref="Q4" r:id="rId3"/>',  # beyond the last column with a value
+        5: b'<hyperlink ref="here" r:id="rId4"/>',  # no cell reference
+    }
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, replaced = re.subn(
+                    rb'<hyperlink xmlns:r="([^"]*)" ref="G(\d)" r:id="rId\d"/>',
+                    lambda m: tags[int(m[2])].replace(b"<hyperlink ", b'<hyperlink xmlns:r="' + m[1] + b'" '),
+                    data,
+                )
+                assert replaced == 4
+            rewritten.writestr(info, data)
+    prepared = prepare(path)
+    assert [r.moa_url for r in prepared.readings] == [MOAS + "agency2.pdf", None, None, None]
+    notes = {n.problem: (n.action, n.raw_value) for n in prepared.table.notes if "link" in n.problem}
+    assert notes == {
+        "3 links on no cell of the sheet's rows and columns (a cell reference that is none, or cells beyond the last row or column holding a value)": (
+            "not read: no row of the list holds the link",
+            f"G40 ({MOAS}agency3.pdf), Q4 ({MOAS}agency4.pdf), here ({MOAS}agency5.pdf)",
+        )
+    }
