@@ -197,16 +197,21 @@ def test_a_whole_number_keeps_what_was_taken():
 
 def test_a_number_of_thousands_of_digits_is_one_line(tmp_path):
     """int() refuses text of more than 4,300 digits (leading zeros included) with a ValueError, which WholeNumber and
-    RECORD_ID let through as a traceback; click's IntRange had said the value was no integer."""
+    RECORD_ID let through as a traceback; click's IntRange had said the value was no integer. The value is quoted by
+    its start, with its length (5,000 digits filled the screen, and the error was lost in them)."""
     from g287.cli.common import RECORD_ID, WholeNumber
 
     many, padded = "1" * 5000, "0" * 5000 + "5"
     assert WholeNumber(1, 100).convert(padded, None, None) == 5 and RECORD_ID.convert(padded, None, None) == 5  # as "05"
     database = f"sqlite:///{tmp_path / 'never-opened.sqlite'}"
     status, _, error = run_g287(database, "documents", "list", "--limit", many)
-    assert (status, error) == (1, f"g287: error: --limit: {many!r} is not a whole number from 1 to 10000\n")
+    assert (status, error) == (1, f"g287: error: --limit: {many[:80]!r} … (cut: 5,000 characters in all) is not a whole number from 1 to 10000\n")
     status, _, error = run_g287(database, "agency", many)
     assert status == 1 and error.startswith("g287: error: ") and "Traceback" not in error and len(error.splitlines()) == 1
+    status, _, error = run_g287(database, "documents", "list", "--agency", many)
+    assert (status, error) == (1, f"g287: error: --agency {many[:80]!r} … (cut: 5,000 characters in all): no such record (ids are whole numbers from 1 to 2147483647)\n")
+    status, _, error = run_g287(database, "documents", "list", "--agency", "9" * 11)
+    assert (status, error) == (1, "g287: error: --agency 99999999999: no such record (ids are whole numbers from 1 to 2147483647)\n")
 
 
 def test_a_long_agency_reference_is_quoted_once_and_cut(tmp_path):

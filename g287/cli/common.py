@@ -24,6 +24,7 @@ from g287.documents.display import MISLEADING_IN_A_TERMINAL
 from g287.xmlchars import NOT_IN_XML
 from g287.errors import G287Error, NotFound
 from g287.numbers import number_in
+from g287.wording import quoted
 
 
 def _width(stream) -> int:
@@ -161,6 +162,9 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
+_SHOWN_WHOLE = 80  # an id longer than this is quoted by its start (wording.quoted), as any long value in an error line
+
+
 class RecordIdType(click.ParamType):
     """A record's id (an argument or an option such as --agency): a whole number; one outside the ids a database can
     hold (1 to MAX_ID) is no record, said in one line, as an unknown id is (SQLite cannot even compare it)."""
@@ -172,11 +176,11 @@ class RecordIdType(click.ParamType):
             value = str(value)
         text = str(value).strip()
         if not (text.isascii() and text.lstrip("-").isdigit()):
-            self.fail(f"{value!r} is not a whole number", param, ctx)
+            self.fail(f"{quoted(str(value))} is not a whole number", param, ctx)
         found = record_id(text)
         if found is None:
             what = f"--{param.name.replace('_id', '').replace('_', '-')}" if isinstance(param, click.Option) else (param.name or "id").upper()
-            raise NotFound(f"{what} {text}: no such record (ids are whole numbers from 1 to {MAX_ID})")
+            raise NotFound(f"{what} {text if len(text) <= _SHOWN_WHOLE else quoted(text)}: no such record (ids are whole numbers from 1 to {MAX_ID})")
         return found
 
 
@@ -195,7 +199,7 @@ class NumberType(click.ParamType):
     def convert(self, value, param, ctx):
         number = number_in(value, self.low, self.high)
         if number is None:
-            self.fail(f"{value!r} is not {self.problem}", param, ctx)
+            self.fail(f"{quoted(str(value))} is not {self.problem}", param, ctx)
         return number
 
 
@@ -214,7 +218,7 @@ class WholeNumber(click.IntRange):
         number = number_in(value, self.min, math.inf if self.max is None else self.max, whole=True)
         if number is None:
             bounds = f"of {self.min} or more" if self.max is None else f"from {self.min} to {self.max}"
-            self.fail(f"{value!r} is not a whole number {bounds}", param, ctx)
+            self.fail(f"{quoted(str(value))} is not a whole number {bounds}", param, ctx)
         return number
 
 
@@ -230,7 +234,7 @@ class ModelType(click.ParamType):
     def convert(self, value, param, ctx):
         code = str(value).strip().upper()
         if code not in MODEL_CODES:
-            self.fail(f"{value!r} is not a model: {', '.join(MODEL_CODES)}", param, ctx)
+            self.fail(f"{quoted(str(value))} is not a model: {', '.join(MODEL_CODES)}", param, ctx)
         return code
 
 
@@ -262,9 +266,9 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     try:
         day = parse_day(value)
     except ValueError:
-        raise G287Error(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
+        raise G287Error(f"{option} {quoted(str(value))}: expected a date YYYY-MM-DD") from None
     if not in_day_range(day):
-        raise G287Error(f"{option} {value!r}: expected {DAY_RANGE_PROBLEM}")
+        raise G287Error(f"{option} {quoted(str(value))}: expected {DAY_RANGE_PROBLEM}")
     return day
 
 
