@@ -96,38 +96,53 @@ def test_a_link_whose_target_the_workbook_lacks_is_registered(tmp_path):
     assert notes["1 link whose target the workbook does not hold (the sheet's list of link targets lacks it)"] == ("no address: the cells' links are unknown", "G3")
 
 
-def test_a_links_attributes_are_read_one_after_another(tmp_path):
-    """A <hyperlink> tag's attributes were found by looking ahead for `ref=`, `r:id=` and `location=` anywhere in the
-    tag: a tooltip or display text reading like one of them was taken for it (another link's target, a location the
-    link does not have), a ">" inside a value (XML allows it unescaped) ended the tag early and the link was lost
-    without a word, and a character reference in an id was not decoded."""
+def _linked_rows(tmp_path, rewrite: dict, locations: dict[int, str] | None = None):
+    """participatingAgencies05292025am.xlsx with four rows whose MOA cells G2 to G5 link agency2.pdf to agency5.pdf
+    (openpyxl numbers their relationships rId1 to rId4, in row order), with `locations` by row number, and its parts
+    rewritten by `rewrite` (a part's name -> a function of its bytes)."""
     saved = tmp_path / "saved.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
     for number in (2, 3, 4, 5):
         sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
-        sheet[f"G{number}"].hyperlink = MOAS + f"agency{number}.pdf"  # openpyxl: relationship rId1 for G2, rId2 for G3...
+        sheet[f"G{number}"].hyperlink = Hyperlink(ref=f"G{number}", target=MOAS + f"agency{number}.pdf", location=(locations or {}).get(number))
     book.save(saved)
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            data = original.read(info)
+            rewritten.writestr(info, rewrite[info.filename](data) if info.filename in rewrite else data)
+    return path
+
+
+def _tags(tags: dict[int, bytes]) -> dict:
+    """A rewrite of the sheet for _linked_rows: the <hyperlink> tag of each row number replaced by the one given."""
+
+    def replaced(data: bytes) -> bytes:
+        data, count = re.subn(
+            rb'<hyperlink xmlns:r="([^"]*)" ref="G(\d)" r:id="rId\d"/>',
+            lambda m: tags[int(m[2])].replace(b"<hyperlink ", b'<hyperlink xmlns:r="' + m[1] + b'" '),
+            data,
+        )
+        assert count == len(tags)
+        return data
+
+    return {"xl/worksheets/sheet1.xml": replaced}
+
+
+def test_a_links_attributes_are_read_one_after_another(tmp_path):
+    """A <hyperlink> tag's attributes were found by looking ahead for `ref=`, `r:id=` and `location=` anywhere in the
+    tag: a tooltip or display text reading like one of them was taken for it (another link's target, a location the
+    link does not have), a ">" inside a value (XML allows it unescaped) ended the tag early and the link was lost
+    without a word, and a character reference in an id was not decoded."""
     tags = {
         2: b"""<hyperlink ref="G2" r:id="rId1" display="opens at location='page=9'"/>""",
         3: b"""<hyperlink display="A &gt; B > C" ref="G3" r:id="rId2"/>""",
         4: b"""<hyperlink ref="G4" r:id="rId3" tooltip="r:id='rId1'"/>""",
         5: b"""<hyperlink ref="G5" r:id="rId&#52;"/>""",
     }
-    path = tmp_path / "participatingAgencies05292025am.xlsx"
-    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
-        for info in original.infolist():
-            data = original.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data, replaced = re.subn(
-                    rb'<hyperlink xmlns:r="([^"]*)" ref="G(\d)" r:id="rId\d"/>',
-                    lambda m: tags[int(m[2])].replace(b"<hyperlink ", b'<hyperlink xmlns:r="' + m[1] + b'" '),
-                    data,
-                )
-                assert replaced == 4
-            rewritten.writestr(info, data)
-    prepared = prepare(path)
+    prepared = prepare(_linked_rows(tmp_path, _tags(tags)))
     assert [r.moa_url for r in prepared.readings] == [MOAS + f"agency{number}.pdf" for number in (2, 3, 4, 5)]
     assert not [n.problem for n in prepared.table.notes if "link" in n.problem]
 
@@ -137,24 +152,11 @@ def test_a_tab_or_line_break_in_a_links_address_is_removed_as_a_browser_does(tmp
     the line break or tab inside, an address no browser opens as written: it removes every ASCII tab and line break
     from an address first (WHATWG URL standard). Kept as the browser opens it; the register quotes the address as
     the sheet gives it."""
-    saved = tmp_path / "saved.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
-    for number in (2, 3, 4, 5):
-        sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
-        sheet[f"G{number}"].hyperlink = Hyperlink(ref=f"G{number}", target=MOAS + f"agency{number}.pdf", location="page=2" if number == 5 else None)
-    book.save(saved)
-    path = tmp_path / "participatingAgencies05292025am.xlsx"
-    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
-        for info in original.infolist():
-            data = original.read(info)
-            if info.filename == "xl/worksheets/_rels/sheet1.xml.rels":
-                data = data.replace(b"287gMOA/agency2", b"287gMOA/&#13;&#10;agency2").replace(b"287gMOA/agency3", b"287g&#9;MOA/agency3")
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'location="page=2"', b'location="page=&#10;2"')
-            rewritten.writestr(info, data)
-    prepared = prepare(path)
+    rewrite = {
+        "xl/worksheets/_rels/sheet1.xml.rels": lambda data: data.replace(b"287gMOA/agency2", b"287gMOA/&#13;&#10;agency2").replace(b"287gMOA/agency3", b"287g&#9;MOA/agency3"),
+        "xl/worksheets/sheet1.xml": lambda data: data.replace(b'location="page=2"', b'location="page=&#10;2"'),
+    }
+    prepared = prepare(_linked_rows(tmp_path, rewrite, locations={5: "page=2"}))
     assert [r.moa_url for r in prepared.readings] == [
         MOAS + "agency2.pdf", MOAS + "agency3.pdf", MOAS + "agency4.pdf", MOAS + "agency5.pdf#page=2",
     ]
@@ -171,33 +173,13 @@ def test_a_tab_or_line_break_in_a_links_address_is_removed_as_a_browser_does(tmp
 def test_a_link_on_no_cell_of_the_sheets_values_is_registered(tmp_path):
     """A link whose cells lie below the last row or beyond the last column holding a value, or whose tag names no
     cell it can be placed on, was dropped without a word: no row holds it, and it is registered with its address."""
-    saved = tmp_path / "saved.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
-    for number in (2, 3, 4, 5):
-        sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"])
-        sheet[f"G{number}"].hyperlink = MOAS + f"agency{number}.pdf"  # relationships rId1 to rId4, in row order
-    book.save(saved)
     tags = {
         2: b'<hyperlink ref="G2" r:id="rId1"/>',  # kept: the row's document
         3: b'<hyperlink ref="G40" r:id="rId2"/>',  # below the last row with a value
         4: b'<hyperlink ref="Q4" r:id="rId3"/>',  # beyond the last column with a value
         5: b'<hyperlink ref="here" r:id="rId4"/>',  # no cell reference
     }
-    path = tmp_path / "participatingAgencies05292025am.xlsx"
-    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
-        for info in original.infolist():
-            data = original.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data, replaced = re.subn(
-                    rb'<hyperlink xmlns:r="([^"]*)" ref="G(\d)" r:id="rId\d"/>',
-                    lambda m: tags[int(m[2])].replace(b"<hyperlink ", b'<hyperlink xmlns:r="' + m[1] + b'" '),
-                    data,
-                )
-                assert replaced == 4
-            rewritten.writestr(info, data)
-    prepared = prepare(path)
+    prepared = prepare(_linked_rows(tmp_path, _tags(tags)))
     assert [r.moa_url for r in prepared.readings] == [MOAS + "agency2.pdf", None, None, None]
     notes = {n.problem: (n.action, n.raw_value) for n in prepared.table.notes if "link" in n.problem}
     assert notes == {
