@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 
 from fpdf import FPDF
 from sqlalchemy.orm import Session
@@ -104,8 +105,25 @@ def _title(force, as_of: dt.date | None) -> dict:
         "age_note": age_note(publication, as_of, days.today(), force.is_newest(publication.kind)),
         # Named by its list, as titled (and by the date chosen, when one is): a name with the day of the download
         # said that July's figures were November's.
-        "file_name": f"g287-factsheet-{chosen}{'' if force.participating else 'pending-'}list-{publication.published_on.isoformat()}{publication.half or ''}.pdf",
+        "file_name": f"g287-factsheet-{chosen}{'' if force.participating else 'pending-'}list-{publication.published_on.isoformat()}{publication.half or ''}{_file_apart(publication, apart)}.pdf",
     }
+
+
+FILE_PART_BYTES = 80  # of a list's file name in the sheet's own: the whole stays within 255 bytes, any file system's limit
+
+
+def _file_apart(publication, apart: str) -> str:
+    """What the sheet's file name adds to its list's date and half when another list of its series has them too
+    (ICE's two files of 3 July 2025, pm): the list's file name, without its extension and with any character that
+    is not a letter, a digit, "-", "_" or "." as "_" (no quote, control or path character reaches the download's
+    header or a disk), cut to FILE_PART_BYTES; then the publication's id (its page is /publications/ID), which
+    tells apart what the name alone may not: two files of one name, names cut alike, "x.xlsx" and "x.csv".
+    Without it the two sheets of 3 July 2025 had one name, and the second download replaced the first."""
+    if not apart:
+        return ""
+    stem = re.sub(r"[^\w.-]+", "_", publication.file_name.rsplit(".", 1)[0]).strip("._-")
+    stem = stem.encode("utf-8")[:FILE_PART_BYTES].decode("utf-8", "ignore").rstrip("._-")
+    return f"-{stem}-publication-{publication.id}" if stem else f"-publication-{publication.id}"
 
 
 def _cards(p: dict | None, q: dict | None, state_word: tuple[str, str]) -> list[dict]:

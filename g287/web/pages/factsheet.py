@@ -7,6 +7,7 @@ from typing import Optional
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from g287.exports.disposition import content_disposition
 from g287.exports.factsheet import factsheet, factsheet_pdf
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, safe_figure
@@ -37,5 +38,6 @@ def factsheet_download(request: Request, as_of: Optional[Day] = AsOf):
     return Response(
         factsheet_pdf(sheet, method_page=site_of(request).address(request).rstrip("/") + "/about#unmatched"),
         media_type="application/pdf",
-        headers={"content-disposition": f'inline; filename="{sheet["file_name"]}"'},
+        # Both forms of the name (an ASCII fallback and the exact one): a list's file name may be part of it.
+        headers={"content-disposition": content_disposition(sheet["file_name"], "inline")},
     )
