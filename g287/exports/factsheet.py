@@ -86,7 +86,7 @@ def _title(force, as_of: dt.date | None) -> dict:
     chosen = f"{force.as_of.isoformat()}-" if as_of is not None else ""
     if publication is None:
         return {
-            "title": f"The 287(g) program: no list of ICE's held on or before {date_text(force.as_of)}", "lead": "", "why": "", "age_note": None,
+            "title": f"The 287(g) program: no list of ICE's held on or before {date_text(force.as_of)}", "title_file": None, "lead": "", "why": "", "age_note": None,
             "file_name": f"g287-factsheet-{force.as_of.isoformat()}-no-list.pdf",
         }
     # Named by its file too when another list of its series has its date and half (ICE's two files of 3 July 2025,
@@ -100,6 +100,7 @@ def _title(force, as_of: dt.date | None) -> dict:
     why = "the latest this registry holds" if as_of is None else f"the list in force on {date_text(as_of)}"
     return {
         "title": title,
+        "title_file": publication.file_name if apart else None,  # in the title (and the map's), which the PDF may cut
         "lead": f"Figures from {publication_name(publication, named)}, {why}.",
         "why": why,  # the page says it beside the list's name in its source line (printed, the sheet fits one page)
         "age_note": age_note(publication, as_of, days.today(), force.is_newest(publication.kind)),
@@ -151,20 +152,65 @@ def _text(value) -> str:
 
 # Layouts tried in turn, roomiest first, until the whole sheet fits one page: the line height of the title, the
 # map's height, the line height of the models' summaries, and the height and font size of the states table's rows.
-# The last is for a title on two lines (one naming its list's file too: ICE's list of 3 July 2025, pm, and its
-# __v2), which the others left without room for the definitions. When even the most compact does not fit, the
-# sheet flows on: the table continues on a second page (its header repeated), the definitions below it.
+# The fourth is for a title on two lines (one naming its list's file too: ICE's list of 3 July 2025, pm, and its
+# __v2), which the others left without room for the definitions; the fifth for a list named so whose file name is
+# longer than ICE's, which takes a line more in the lead, the source line and the map's title (LONGEST_NAME_MM).
+# When even the most compact does not fit, the sheet flows on: the table continues on a second page (its header
+# repeated), the definitions below it.
 LAYOUTS = (
     {"title": 9, "map": MAP_HEIGHT_MM, "summary": 4.2, "row": 4.6, "font": 9},
     {"title": 9, "map": 56, "summary": 4.0, "row": 4.2, "font": 8.5},
     {"title": 9, "map": 50, "summary": 3.8, "row": 3.9, "font": 8},
     {"title": 7.5, "map": 50, "summary": 3.6, "row": 3.6, "font": 8},
+    {"title": 7.5, "map": 44, "summary": 3.4, "row": 3.3, "font": 7.5},
 )
 MARGIN_MM = 15
 TOP_MM = 14
 BOTTOM_MM = 10  # nothing is drawn below pdf.h - BOTTOM_MM
 DEFINITIONS_LINE_MM = 3.6
 COLUMNS = [("State", 0.34), ("MOAs", 0.13), ("Agencies", 0.13), ("JEM", 0.13), ("TFM", 0.13), ("WSO", 0.14)]
+
+
+# A list's file name is set whole on the printed sheet up to LONGEST_NAME_MM wide at 9 pt (ICE's
+# participatingAgencies07032025pm__v2.xlsx: 62 mm); a wider one is cut in its middle, its start and its end kept
+# (the end is where a copy's suffix is, __v2, and the extension). Any name can be ingested: one of 120 characters,
+# set whole, took a line more in the lead, the source line and each title, and pushed the definitions onto a second
+# page. In the sheet's title and the map's, a name is cut further when it would take them past TITLE_LINES and
+# MAP_TITLE_LINES lines (ICE's __v2 takes two and three). Widths and lines are measured, not counted in
+# characters: a W is nearly twice as wide as an x.
+LONGEST_NAME_MM = 100
+TITLE_LINES = 2
+MAP_TITLE_LINES = 3
+SHORTEST_CUT = 12  # characters of a cut name kept, at the least, around its "..."
+
+
+def _longest_cut(name: str, fits) -> str:
+    """`name` whole when it `fits`, else the longest cut of it that does (SHORTEST_CUT characters at the least)."""
+    if len(name) <= SHORTEST_CUT + 3 or fits(name):
+        return name
+
+    def cut(keep: int) -> str:
+        end = keep // 3
+        return f"{name[:keep - end]}...{name[len(name) - end:]}"
+
+    shortest, longest = SHORTEST_CUT, len(name) - 1  # by halves: a name may be 255 characters long
+    while shortest < longest:
+        middle = (shortest + longest + 1) // 2
+        if fits(cut(middle)):
+            shortest = middle
+        else:
+            longest = middle - 1
+    return cut(shortest)
+
+
+def _fitted(pdf: FPDF, width: float, text: str, name: str | None, most_lines: int) -> str:
+    """`text` as set on at most `most_lines` lines `width` mm wide in the font set, the file name in it (`name`,
+    its last occurrence) cut as little as that takes (_longest_cut). A text too long even so keeps the shortest cut:
+    the layouts that follow make the room, else the sheet flows on."""
+    if not name or name not in text:
+        return text
+    head, tail = text.rsplit(name, 1)
+    return head + _longest_cut(name, lambda short: len(pdf.multi_cell(width, 1, _text(head + short + tail), dry_run=True, output="LINES")) <= most_lines) + tail
 
 
 class _Overflow(Exception):
@@ -181,12 +227,43 @@ def factsheet_pdf(sheet: dict, method_page: str | None = None) -> bytes:
         figure = dataclasses.replace(figure, caption=[line.replace(UNMATCHED_ON_THE_WEB, where) for line in figure.caption])
         sheet = dict(sheet, map=figure)
     map_png = svg_to_png(figure.svg, zoom=1.4) if figure is not None else None
+    sheet = _names_cut(sheet)
     for layout in LAYOUTS:
         try:
             return bytes(_draw(sheet, map_png, layout, one_page=True).output())
         except _Overflow:
             continue
     return bytes(_draw(sheet, map_png, LAYOUTS[-1], one_page=False).output())
+
+
+def _names_cut(sheet: dict) -> dict:
+    """The sheet with the file names of its lists cut to LONGEST_NAME_MM wherever the PDF sets them: its title and
+    the map's, its lead and its source line, each name cut alike in all. The PDF's properties keep the whole title."""
+    p, q = sheet["stats"]["participating"], sheet["stats"]["pending"]
+    names = {sheet.get("title_file")} | {figures["publication"] for figures in (p, q) if figures}
+    measure = FPDF(unit="mm")
+    measure.set_font("Helvetica", "", 9)
+    shortened = {name: _longest_cut(name, lambda short: measure.get_string_width(_text(short)) <= LONGEST_NAME_MM) for name in names if name}
+    cuts = sorted(((name, short) for name, short in shortened.items() if short != name), key=lambda cut: -len(cut[0]))
+    if not cuts:
+        return sheet
+
+    def cut(text: str) -> str:
+        for name, short in cuts:  # the longest first: a name may hold another
+            text = text.replace(name, short)
+        return text
+
+    stats = dict(sheet["stats"], **{kind: dict(figures, publication=cut(figures["publication"])) for kind, figures in (("participating", p), ("pending", q)) if figures})
+    figure = sheet.get("map")
+    return dict(
+        sheet,
+        full_title=sheet["title"],
+        title=cut(sheet["title"]),
+        title_file=cut(sheet["title_file"]) if sheet.get("title_file") else None,
+        lead=cut(sheet["lead"]),
+        stats=stats,
+        map=dataclasses.replace(figure, title=cut(figure.title)) if figure is not None else None,
+    )
 
 
 def definitions(sheet: dict) -> str:
@@ -215,7 +292,7 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN_MM, TOP_MM, MARGIN_MM)
     pdf.add_page()
-    pdf.set_title(_text(sheet["title"]))
+    pdf.set_title(_text(sheet.get("full_title", sheet["title"])))
     pdf.set_creator(f"g287 {sheet['version']}")
     width = pdf.w - 2 * MARGIN_MM
     bottom = pdf.h - BOTTOM_MM
@@ -234,7 +311,8 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
 
     pdf.set_font("Helvetica", "B", 18)
     # Wraps rather than running off the page; set flush left, as justified a title naming a file spread its first line.
-    pdf.multi_cell(width, layout["title"], _text(sheet["title"]), align="L", new_x="LMARGIN", new_y="NEXT")
+    title = _fitted(pdf, width, sheet["title"], sheet.get("title_file"), TITLE_LINES)
+    pdf.multi_cell(width, layout["title"], _text(title), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(width, 4.5, _text(" ".join(filter(None, [
         sheet["lead"],
@@ -280,7 +358,7 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
 
     if p:
         if map_png:
-            _map(pdf, sheet["map"], map_png, layout["map"], width, room)
+            _map(pdf, sheet["map"], map_png, layout["map"], width, room, sheet.get("title_file"))
 
         room(7 + 5)
         _heading(pdf, width, "The three models")
@@ -337,13 +415,15 @@ LEGEND_PT = 8  # the map's legend; its notes are set at NOTES_PT (the definition
 NOTES_PT = 7.5
 
 
-def _map(pdf: FPDF, figure, png: bytes, height: float, width: float, room) -> None:
+def _map(pdf: FPDF, figure, png: bytes, height: float, width: float, room, title_file: str | None) -> None:
     """The map area as an image (its own aspect ratio, `height` mm high) and, on its right, its title, legend and
-    notes set as text at a readable size; the block is as high as the taller of the two."""
+    notes set as text at a readable size; the block is as high as the taller of the two. `title_file`: the list's
+    file name in the map's title, cut to keep the title within MAP_TITLE_LINES (see _fitted)."""
     image_width = height * MAP_ASPECT
     x = MARGIN_MM + image_width + 4
     panel = width - image_width - 4
-    texts = [("B", 9, 3.8, figure.title)]
+    pdf.set_font("Helvetica", "B", 9)
+    texts = [("B", 9, 3.8, _fitted(pdf, panel, figure.title, title_file, MAP_TITLE_LINES))]
     if figure.legend_title:
         texts.append(("B", LEGEND_PT, 3.6, figure.legend_title))
     notes = [("", NOTES_PT, 3.2, line) for line in figure.caption + figure.notes]

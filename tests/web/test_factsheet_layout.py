@@ -7,12 +7,14 @@ import datetime as dt
 import io
 import json
 import re
+import sqlite3
 import warnings
 
 import pytest
 from click.testing import CliRunner
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTImage, LTTextLine
+from pypdf import PdfReader
 
 from g287.access import Actor
 from g287.cli import cli
@@ -20,10 +22,13 @@ from g287.db.engine import Database
 from g287.exports import factsheet as factsheet_module
 from g287.exports.factsheet import factsheet, factsheet_pdf
 from g287.exports.feed import atom_feed
+from g287.exports.ice_workbook import write_ice_workbook
+from g287.exports.selection import selected_rows
 from g287.geo.maps import map_figure
 from g287.wording import counted
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled
+from g287.registry.ingest import ingest_file
 from g287.registry.publications import list_publications
 
 with warnings.catch_warnings():
@@ -246,3 +251,44 @@ def test_a_list_sharing_its_date_and_half_is_named_by_its_file_on_the_sheet(data
     page = client.get("/factsheet", params={"as_of": "2025-07-03"}).text
     assert f"<h1>The 287(g) program in ICE&#39;s list of 3 July 2025, {V2}</h1>" in page
     assert "<h1>The 287(g) program in ICE&#39;s list of 9 July 2025</h1>" in client.get("/factsheet", params={"as_of": "2025-07-09"}).text
+
+
+# Any name can be ingested. Set whole, a name of 120 characters took a line more in the title, the lead, the source
+# line and the map's title, and pushed the definitions onto a second page.
+LONG_NAMES = [
+    # 120 characters, of a list sharing its date and half with ICE's two files of 3 July 2025 (pm): named in the title.
+    ("participatingAgencies07032025pm copy downloaded from the ICE website on 3 July 2025 for the newsroom story on 287(g).xlsx", dt.date(2025, 7, 3)),
+    ("participatingAgencies07032025pm_" + "W" * 213 + ".xlsx", dt.date(2025, 7, 3)),  # 250, of the widest letter
+    ("participatingAgencies07102025pm_" + "x" * 213 + ".xlsx", None),  # alone on its date: named in the source line only
+]
+
+
+@pytest.mark.parametrize("name, as_of", LONG_NAMES)
+def test_a_list_of_a_long_file_name_still_fits_one_page(database, tmp_path, name, as_of):
+    with sqlite3.connect(database.url.removeprefix("sqlite:///")) as source, sqlite3.connect(tmp_path / "g287.sqlite") as target:
+        source.backup(target)  # a copy of the bundled lists (with what their log holds), to add one to
+    copy = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    try:
+        with copy.session() as session:
+            v2 = next(p for p in list_publications(session, origin="ice") if p.file_name == V2)
+            rows = selected_rows(session, v2)
+        write_ice_workbook(tmp_path / name, "participating", rows, modified=dt.datetime(2025, 7, 3, 23))  # after the __v2
+        assert ingest_file(copy, tmp_path / name, Actor.command_line()).status == "ingested"
+        with copy.session() as session:
+            sheet = factsheet(session, as_of)
+    finally:
+        copy.dispose()
+    assert len(name) >= 119 and sheet["stats"]["participating"]["publication"] == name
+    assert (name in sheet["title"]) is (as_of is not None)
+    pdf = factsheet_pdf(sheet)
+    assert len(list(extract_pages(io.BytesIO(pdf)))) == 1
+    assert_laid_out(sheet, pdf)
+    # The name cut in its middle, its start and its end kept; the PDF's properties keep the whole title.
+    words = re.sub(r"\s+", " ", " ".join(line[5] for line in sorted(text_lines(pdf), key=lambda line: (line[0], -line[4], line[1]))))
+    assert name not in words and re.search(re.escape(name[:24]) + r"[^,;]*\.\.\.[^,;]*" + re.escape(name[-8:]), words), words
+    assert PdfReader(io.BytesIO(pdf)).metadata.title == sheet["title"]
+    if as_of is not None:
+        cards = {card["value"] for card in sheet["cards"]}  # set larger still
+        title = sorted((line for line in text_lines(pdf) if line[4] - line[2] > 15 and line[5] not in cards), key=lambda line: -line[4])
+        assert len(title) == 2 and title[0][5] == "The 287(g) program in ICE's list of 3 July 2025,", title
+        assert title[1][5].startswith(name[:12]) and title[1][5].endswith(name[-5:]) and "..." in title[1][5], title
