@@ -27,6 +27,9 @@ from g287.program.validation import Checker, Conflict, InvalidInput, storable
 
 ACCOUNT_ROLES = ("agency_user", "program_officer", "administrator")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+# Actors the audit log names by these words, not by a user's id: an account so named could not be told from them
+# (`g287 audit --actor system` answers the system's events, never the account's).
+RESERVED_USERNAMES = ("public", "system")
 MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
@@ -106,6 +109,8 @@ def add_user(session: Session, actor: Actor, username: str, role: str, *, displa
     name = normalize_username(username)
     if not USERNAME.match(name):
         check.fail("username", "2 to 63 characters: letters, digits, dot, dash or underscore, starting with a letter or digit")
+    elif name in RESERVED_USERNAMES:
+        check.fail("username", f"{name!r} is how the audit log names an actor that is no account: choose another name")
     check.choice("role", role, ACCOUNT_ROLES)
     shown = check.text("display_name", display_name, required=False, max_length=200) or name
     if role == "agency_user":

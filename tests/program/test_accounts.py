@@ -163,6 +163,16 @@ def test_bad_accounts_are_refused_with_the_field_named(db, people):
             assert field in error.value.fields
 
 
+@pytest.mark.parametrize("name", ["system", "public", " System "])
+def test_a_user_name_the_audit_log_gives_to_another_actor_is_refused(db, people, name):
+    # `g287 audit --actor system` reads the system's events: an account named so would have its own read as none.
+    with db.session() as session:
+        with pytest.raises(InvalidInput) as error:
+            accounts.add_user(session, ADMIN, name, "administrator")
+        assert "audit log" in error.value.fields["username"]
+        assert session.scalar(select(func.count(User.id)).where(User.username == name.strip().lower())) == 0
+
+
 def test_only_administrators_manage_accounts(db, people):
     with db.session() as session:
         for actor in (Actor.public(), Actor("program_officer", "user:2", 2), Actor("agency_user", "user:1", 1, people["agency"])):
