@@ -37,12 +37,18 @@ def _agency(agency: ApplicantAgency, registry_name: str | None) -> dict:
     }
 
 
+# An MOA's status as the public lists say it: a draft is the program office's work on a pending agreement, not a
+# stage of its own (the lists are pending, participating, terminated). An application's stage is said so too: its page
+# said "draft" above a table of its MOAs saying "pending".
+PUBLIC_STAGE = {"requested": "pending", "draft": "pending", "signed": "participating", "terminated": "terminated"}
+
+
 def _moa(moa: ProgramMoa, application: Application) -> dict:
     return {
         "moa_id": moa.id,
         "application_id": application.id,
         "model": moa.model,
-        "stage": {"requested": "pending", "draft": "pending", "signed": "participating", "terminated": "terminated"}[moa.status],
+        "stage": PUBLIC_STAGE[moa.status],
         "requested_on": application.letter["date"],
         "signed_on": moa.signed_on.isoformat() if moa.signed_on else None,
         "terminated_on": moa.terminated_on.isoformat() if moa.terminated_on else None,
@@ -94,7 +100,7 @@ def public_application(session: Session, actor: Actor, application_id: int) -> d
         "id": application.id,
         "agency": _agency(agency, registry.name if registry else None),
         "submitted_on": application.letter["date"],
-        "stage": stage(moas),
+        "stage": PUBLIC_STAGE[stage(moas)],
         "moas": [_moa(moa, application) for moa in moas],
         "source": SOURCE,
     }

@@ -449,7 +449,7 @@ class PublicApplication(BaseModel):
     id: int
     agency: PublicAgency
     submitted_on: str
-    stage: str
+    stage: Literal["pending", "participating", "terminated"]  # as the public lists say it: the least advanced of its MOAs
     moas: list[PublicMoa]
     source: str
 
