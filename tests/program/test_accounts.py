@@ -281,3 +281,11 @@ def test_guesses_sent_at_once_are_checked_no_more_than_the_limit(db, people, cli
     for thread in threads:
         thread.join(60)
     assert len(checked) == 5 and len(locked) == len(clients) - 5  # the account's limit (G287_LOGIN_MAX_FAILURES)
+
+
+def test_readme_states_the_password_minimum_the_code_enforces():
+    """README said nothing of the minimum length a password is refused below."""
+    from pathlib import Path
+
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
+    assert f"A password is at least {accounts.MIN_PASSWORD_LENGTH} characters long" in readme
