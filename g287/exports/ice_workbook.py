@@ -1,8 +1,9 @@
 """Workbooks in ICE's own layout (the columns and values of ICE's participating and pending lists).
 
 Written for exports and for the registry's own lists; `g287 ingest` reads them back to the same figures.
-Each row carries the values as the registry read them; where a value is unknown, the raw text is written so a
-re-ingest registers the same problem rather than inventing a value.
+Each row carries the values as the registry read them; where a value is unknown, ICE's own cell is written as text,
+as the quality register gives it ("N/A", "#N/A", a date in the year 5025 as "5025-07-07", "link" with no address),
+so the list keeps what ICE published and a re-ingest registers the same problem rather than inventing a value.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from g287.db.chunks import chunks
 from g287.db.models.registry import AgencyName, Publication, PublicationRows, RawRow
 from g287.exports.formulas import is_formula_like
 from g287.registry.runs import decode_row_map
+from g287.sources.interpret import as_shown
 from g287.sources.rules import source_rules, states
 
 COLUMNS = {
@@ -44,6 +46,10 @@ class IceRow:
     moa_url: str | None = None
     moa_pending: bool = False
     addendum_url: str | None = None
+    # ICE's cell as written where the registry read no value from it (an impossible date, "link" with no address).
+    signed_text: str = ""
+    moa_text: str = ""
+    addendum_text: str = ""
 
 
 def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable[IceRow], modified: dt.datetime | None = None) -> None:
@@ -63,18 +69,26 @@ def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable
     for index, row in enumerate(rows, start=1):
         texts = [row.state, row.agency, row.agency_type, row.county, row.model]
         for column, value in enumerate(texts):
-            sheet.write_string(index, column, value or "", quoted if is_formula_like(value or "") else None)
+            _write_text(sheet, index, column, value or "", quoted)
         if kind == "participating":
             if row.signed:
                 sheet.write_datetime(index, 5, dt.datetime.combine(row.signed, dt.time()), date_format)
+            elif row.signed_text:
+                _write_text(sheet, index, 5, row.signed_text, quoted)
             if row.moa_url:
                 _write_link(sheet, index, 6, row.moa_url, quoted)
             else:
-                sheet.write_string(index, 6, "link pending" if row.moa_pending else "")
+                _write_text(sheet, index, 6, "link pending" if row.moa_pending else row.moa_text, quoted)
             if row.addendum_url:
                 _write_link(sheet, index, 7, row.addendum_url, quoted)
+            elif row.addendum_text:
+                _write_text(sheet, index, 7, row.addendum_text, quoted)
     sheet.autofilter(0, 0, 0, len(columns) - 1)
     book.close()
+
+
+def _write_text(sheet, row: int, column: int, text: str, quoted) -> None:
+    sheet.write_string(row, column, text, quoted if is_formula_like(text) else None)
 
 
 def _write_link(sheet, row: int, column: int, address: str, quoted) -> None:
@@ -83,7 +97,7 @@ def _write_link(sheet, row: int, column: int, address: str, quoted) -> None:
     instead: the export keeps it, and no cell links to something a browser should not open."""
     if _WEB_ADDRESS.match(address) and sheet.write_url(row, column, address, string="link") == 0:
         return
-    sheet.write_string(row, column, address, quoted if is_formula_like(address) else None)
+    _write_text(sheet, row, column, address, quoted)
 
 
 _WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
@@ -116,24 +130,40 @@ def ice_row(row: RawRow, agency_name: str | None) -> IceRow:
         state=state_names[row.state_usps] if row.state_usps else original("state"),
         agency=agency_name or original("agency"),
         agency_type=TYPE_LABELS.get(row.agency_type or "", original("type")) if row.agency_type != "other" else original("type"),
-        county=row.county_text or "",
+        county=row.county_text or original("county"),
         model=labels[row.model] if row.model else original("model"),
         signed=row.signed_on,
         moa_url=row.moa_url,
         moa_pending=row.moa_status == "pending",
         addendum_url=row.addendum_url,
+        signed_text="" if row.signed_on else original("signed"),
+        moa_text="" if row.moa_url or row.moa_status == "pending" else original("moa"),
+        addendum_text="" if row.addendum_url else original("addendum"),
     )
 
 
 def _texts_by_field(cells: dict) -> dict[str, str]:
-    """A raw row's text cells by the field their column holds, the column known by its header under any spelling
-    the reader accepts: not by position, since a list may order its columns otherwise."""
+    """A raw row's cells as they show, by the field their column holds, the column known by its header under any
+    spelling the reader accepts: not by position, since a list may order its columns otherwise."""
     texts: dict[str, str] = {}
     for header, value in cells.items():
         field = _field_of_header(header)
-        if field is not None and isinstance(value, str):
-            texts.setdefault(field, value)
+        shown = _shown(value)
+        if field is not None and shown is not None:
+            texts.setdefault(field, shown)
     return texts
+
+
+def _shown(value) -> str | None:
+    """A cell as the row's content keeps it (g287.sources.interpret._encode), as the cell shows it; None for a
+    formula without a saved result, which shows no value."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):  # {"error": "#N/A"}, {"date": "5025-07-07"}, {"datetime": ...}, {"number": "NaN"}, {"formula": ...}
+        if "datetime" in value:
+            return as_shown(dt.datetime.fromisoformat(value["datetime"]))
+        return value.get("error") or value.get("date") or value.get("number")
+    return as_shown(value)
 
 
 @lru_cache(maxsize=1024)
