@@ -145,3 +145,16 @@ def test_the_about_page_says_which_identity_rules_are_never_proposed(sqlite_site
         expected = "(never proposed)" if confidence < rules.review_floor else "(reviewed)" if confidence < rules.threshold else ""
         assert rows[rule] == f"{confidence:.2f} {expected}".strip(), rule
     assert any(c < rules.review_floor for c in rules.confidence.values())  # continuity_only, pending_only
+
+
+def test_links_from_a_page_of_a_date_to_pages_of_a_date_keep_it(sqlite_site):
+    # The home page's model cards led to /models/JEM (the latest list's figures: 117 MOAs under a card of 100), and
+    # the State column of the agency lists to /states/TX: each showed another date than the page it was chosen on.
+    home = sqlite_site.get("/?as_of=2025-05-29").text
+    assert '<h3><a href="/models/JEM?as_of=2025-05-29">' in home and '<h3><a href="/models/JEM">' not in home
+    for page in ("/agencies?as_of=2025-05-29&state=TX", "/pending?as_of=2025-05-29"):
+        text = sqlite_site.get(page).text
+        assert '<td><a href="/states/TX?as_of=2025-05-29">TX</a></td>' in text and '<td><a href="/states/TX">' not in text, page
+    # Without a date chosen, the links name none (the latest lists), as before.
+    assert '<h3><a href="/models/JEM">' in sqlite_site.get("/").text
+    assert '<td><a href="/states/TX">TX</a></td>' in sqlite_site.get("/agencies?state=TX").text
