@@ -158,3 +158,18 @@ def test_links_from_a_page_of_a_date_to_pages_of_a_date_keep_it(sqlite_site):
     # Without a date chosen, the links name none (the latest lists), as before.
     assert '<h3><a href="/models/JEM">' in sqlite_site.get("/").text
     assert '<td><a href="/states/TX">TX</a></td>' in sqlite_site.get("/agencies?state=TX").text
+
+
+@pytest.mark.parametrize("name", ["from", "to"])
+@pytest.mark.parametrize("value", ["2025-13-01", "1800-01-01"])
+def test_the_changes_page_names_the_parameter_whose_date_is_no_date(sqlite_site, name, value):
+    # It answered 400 "Error 400" naming no parameter, where the API's diff answers 422 naming it.
+    page = sqlite_site.get("/changes", params={name: value})
+    assert page.status_code == 422 and f"Invalid request: {name}: &#39;{value}&#39;" in page.text
+    assert sqlite_site.get("/api/v1/diff", params={"from": "2", "to": "3", name: value}).status_code == 422
+
+
+def test_the_changes_page_reads_a_blank_publication_as_none_chosen(sqlite_site):
+    # " " was looked up as a file name: a 404 "no publication named ''".
+    blank, default = sqlite_site.get("/changes", params={"from": " ", "to": " "}), sqlite_site.get("/changes")
+    assert blank.status_code == 200 and blank.text == default.text

@@ -89,7 +89,7 @@ def diff(
     end_after: Optional[whole_number(1, 100)] = Query(None, description="K (default: G287_END_AFTER, 2)"),
 ):
     with site_of(request).read() as session:
-        chosen = [_named_publication(session, name, ref) for name, ref in (("from", from_), ("to", to))]
+        chosen = [named_publication(session, name, ref) for name, ref in (("from", from_), ("to", to))]
         for name, publication in zip(("from", "to"), chosen):
             if publication.kind != "participating":
                 # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record).
@@ -112,11 +112,12 @@ def checked_in_order(older, newer) -> None:
         raise invalid_parameter("from", str(error)) from None
 
 
-def _named_publication(session, name: str, ref: str):
-    """The publication a parameter names; a date that is no date, or out of range, is a 422 naming the parameter (a
-    name or id that names no publication stays a 404)."""
+def named_publication(session, name: str, ref: str, kind: str = "participating"):
+    """The publication a parameter names (a date: the list of `kind` in force then); a date that is no date, or out
+    of range, is a 422 naming the parameter (a name or id that names no publication stays a 404), on the API's diff
+    and on the page /changes."""
     try:
-        return resolve(session, ref)
+        return resolve(session, ref, kind)
     except NotFound:
         raise
     except G287Error as error:

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Request
 
 from g287.history.diff import diff, pending_changes as pending_changes_of
 from g287.registry import figures
-from g287.registry.publications import distinct_label, list_publications, resolve
+from g287.registry.publications import distinct_label, list_publications
 from g287.web.api.errors import invalid_parameter
-from g287.web.api.history import checked_in_order
+from g287.web.api.history import checked_in_order, named_publication
 from g287.web.app import site_of
 from g287.web.render import render
 
@@ -26,14 +26,17 @@ def changes_page(
     to: Optional[str] = Query(None, max_length=100),
     kind: Literal["participating", "pending"] = "participating",
 ):
+    # A field sent empty or blank names no publication: as if it were not given (the form's default).
+    from_, to = (from_ or "").strip() or None, (to or "").strip() or None
     with site_of(request).read() as session:
         publications = list_publications(session, kind, "ice")
         if not publications:
             return render("changes.html", kind=kind, publications=[], older=None, newer=None, rows=[], changes=None, pending_changes=None)
-        newer = resolve(session, to, kind) if to else publications[-1]
+        # A date that is no date is a 422 naming the parameter, as on the API's diff (it was a 400 naming none).
+        newer = named_publication(session, "to", to, kind) if to else publications[-1]
         # Without FROM: the list before TO (or TO itself, the first of its kind), whichever TO is.
         earlier = [p for p in publications if p.series == newer.series and p.seq < newer.seq]
-        older = resolve(session, from_, kind) if from_ else (earlier[-1] if earlier else newer)
+        older = named_publication(session, "from", from_, kind) if from_ else (earlier[-1] if earlier else newer)
         # TO first: without FROM, the list before TO stands in for it, and is of TO's kind (a problem is TO's).
         for name, publication in (("to", newer), ("from", older)):
             if publication.kind != kind or publication.origin != "ice":
