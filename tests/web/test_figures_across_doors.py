@@ -1,0 +1,89 @@
+"""The same facts through every door: `g287 stats --json`, the API's stats, agreements, states, coverage and timeline,
+the agreements export and the fact sheet count the lists in force on a date alike, where they count the same thing.
+MOAs are rows (ICE's count) while the agreements export and /api/v1/agreements give one item per agreement with the
+rows that list it (`rows_in_list`, `rows`): a duplicate row is one agreement, so the rows, not the items, sum to the
+MOAs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter
+
+import pytest
+
+from g287.exports.factsheet import factsheet
+from g287.geo.coverage import coverage_or_none_covered
+from g287.registry import figures
+from tests.in_process import run_g287
+
+# Before the first list; the first participating list; a day with its own list; the day ICE published two
+# participating files (pm, __v2 in force); the latest participating list; the latest pending list, after it.
+DATES = ["2025-01-01", "2025-05-16", "2025-05-29", "2025-07-03", "2025-07-09", "2025-07-11"]
+
+
+def _csv_rows(site, **params) -> list[dict]:
+    response = site.get("/exports/agreements.csv", params=params)
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _by_rows(rows: list[dict], key: str) -> Counter:
+    counts: Counter = Counter()
+    for row in rows:
+        counts[row[key]] += int(row["rows_in_list"])
+    return counts
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_the_figures_of_a_date_agree_through_every_door(sqlite_site, as_of):
+    site = sqlite_site
+    day = dt.date.fromisoformat(as_of)
+    with site.db.session() as session:
+        stats = figures.stats(session, day)
+        covered = coverage_or_none_covered(session, day)
+    status, out, _err = run_g287(site.db.url, "stats", "--as-of", as_of, "--json")
+    assert status == 0 and json.loads(out) == stats
+    assert site.get("/api/v1/stats", params={"as_of": as_of}).json() == stats
+    assert site.get("/api/v1/coverage", params={"as_of": as_of}).json() == json.loads(json.dumps(covered))
+    p, q = stats["participating"], stats["pending"]
+
+    participating = _csv_rows(site, as_of=as_of)
+    api = site.get("/api/v1/agreements", params={"as_of": as_of, "limit": 1000}).json()
+    assert api["total"] == len(participating) and sum(a["rows"] for a in api["items"]) == sum(int(r["rows_in_list"]) for r in participating)
+    if p is None:
+        assert participating == [] and covered["publication"] is None
+    else:
+        assert sum(int(r["rows_in_list"]) for r in participating) == p["moas"] == covered["listings"]["total"]
+        assert {m: n for m, n in _by_rows(participating, "model").items()} == {m: n for m, n in p["by_model"].items() if n}
+        assert len({r["agency_id"] for r in participating}) == p["agencies"]
+        assert len({r["state"] for r in participating}) == p["states"] == covered["states_with_agreement"]
+        assert {r["publication_file"] for r in participating} == {p["publication"]}
+
+    pending = _csv_rows(site, as_of=as_of, status="pending")
+    if q is None:
+        assert pending == []
+    else:
+        assert sum(int(r["rows_in_list"]) for r in pending) == q["listings"]
+        assert {m: n for m, n in _by_rows(pending, "model").items()} == {m: n for m, n in q["by_model"].items() if n}
+        assert len({r["agency_id"] for r in pending}) == q["agencies"] and len({r["state"] for r in pending}) == q["states"]
+
+    states = site.get("/api/v1/states", params={"as_of": as_of}).json()["items"]
+    assert sum(s["moas"] or 0 for s in states) == (p["moas"] if p else 0)
+    assert sum(s["agencies"] or 0 for s in states) == (p["agencies"] if p else 0)  # an agency is of one state
+    assert sum(s["pending_listings"] or 0 for s in states) == (q["listings"] if q else 0)
+
+    timeline = site.get("/api/v1/timeline", params={"from": as_of, "to": as_of, "every": "day"}).json()["items"]
+    if p is not None:
+        (entry,) = timeline
+        assert (entry["participating_moas"], entry["agencies"], entry["states"], entry["by_model"]) == (p["moas"], p["agencies"], p["states"], p["by_model"])
+        assert entry["agreements"] == len(participating)
+        assert entry["pending_listings"] == (q["listings"] if q else None)
+
+    with site.db.session() as session:
+        sheet = factsheet(session, day)
+    assert sheet["stats"] == stats
+    if p is not None:
+        assert {m["code"]: m["moas"] for m in sheet["models"]} == {m: p["by_model"][m] for m in ("JEM", "TFM", "WSO")}
