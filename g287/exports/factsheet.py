@@ -63,6 +63,9 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "participating_label": label(force.participating) if force.participating else None,
         "pending_label": label(force.pending) if force.pending else None,
         "models": models,
+        # MOAs whose SUPPORT TYPE gives none of the three models: counted in the MOAs, under no model, said beside
+        # the three (which alone summed to fewer MOAs than the sheet's count, the rest unsaid).
+        "model_unknown_text": _model_unknown(p),
         "top_states": [{"usps": usps, "name": state_name(usps) or usps, **counts} for usps, counts in top],
         "states_listed": len(per_state),
         "states_listed_text": counted(len(per_state), *state_word),
@@ -76,6 +79,13 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
     }
+
+
+def _model_unknown(p: dict | None) -> str | None:
+    unknown = p["by_model"].get("unknown", 0) if p else 0
+    if not unknown:
+        return None
+    return f"Model unknown: {counted(unknown, 'MOA')} whose SUPPORT TYPE gives none of the three models (counted in the MOAs above; see the quality register)."
 
 
 def _title(force, as_of: dt.date | None) -> dict:
@@ -370,6 +380,11 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
             pdf.cell(width, 5, _text(f"{model['name']} ({model['code']}): {model['moas_text']}"), new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("Helvetica", "", 9)
             pdf.multi_cell(width, layout["summary"], summary, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+        if sheet["model_unknown_text"]:
+            pdf.set_font("Helvetica", "B", 10)
+            room(lines(_text(sheet["model_unknown_text"]), 5))
+            pdf.multi_cell(width, 5, _text(sheet["model_unknown_text"]), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
 
         room(7 + 5)

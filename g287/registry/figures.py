@@ -128,12 +128,19 @@ def headline(figures: dict) -> str:
         return text
     text = (
         f"As of {figures['as_of']}: {counted(p['moas'], 'MOA')} with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')} "
-        f"(JEM {p['by_model']['JEM']:,}, TFM {p['by_model']['TFM']:,}, WSO {p['by_model']['WSO']:,}), "
+        f"({_model_counts(p['by_model'])}), "
         f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']}){_age(p, figures['as_of'])}."
     )
     if q:
         text += f" Pending: {counted(q['listings'], 'listing')} in {counted(q['states'], 'state')}, per {_pending_source(q)}."
     return text
+
+
+def _model_counts(counts: dict[str, int]) -> str:
+    """MOAs by model, with those whose model the list does not give: the three models alone summed to fewer MOAs
+    than the sentence counts, the rest left unsaid (the table below it names them, as the site does)."""
+    text = ", ".join(f"{m} {counts.get(m, 0):,}" for m in MODELS)
+    return text + (f", model unknown {counts['unknown']:,}" if counts.get("unknown") else "")
 
 
 def _age(list_figures: dict, as_of) -> str:

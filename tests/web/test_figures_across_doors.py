@@ -2,7 +2,7 @@
 the agreements export and the fact sheet count the lists in force on a date alike, where they count the same thing.
 MOAs are rows (ICE's count) while the agreements export and /api/v1/agreements give one item per agreement with the
 rows that list it (`rows_in_list`, `rows`): a duplicate row is one agreement, so the rows, not the items, sum to the
-MOAs."""
+MOAs. A listing whose SUPPORT TYPE gives no model is an MOA of no model: every figure by model says so."""
 
 from __future__ import annotations
 
@@ -10,14 +10,23 @@ import csv
 import datetime as dt
 import io
 import json
+import warnings
 from collections import Counter
 
 import pytest
 
-from g287.exports.factsheet import factsheet
+from g287.db.engine import Database
+from g287.exports.factsheet import factsheet, factsheet_pdf
+from g287.exports.ice_workbook import IceRow, write_ice_workbook
 from g287.geo.coverage import coverage_or_none_covered
 from g287.registry import figures
+from g287.registry.ingest import ingest_file
+from g287.web.app import create_app
 from tests.in_process import run_g287
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 # Before the first list; the first participating list; a day with its own list; the day ICE published two
 # participating files (pm, __v2 in force); the latest participating list; the latest pending list, after it.
@@ -87,3 +96,49 @@ def test_the_figures_of_a_date_agree_through_every_door(sqlite_site, as_of):
     assert sheet["stats"] == stats
     if p is not None:
         assert {m["code"]: m["moas"] for m in sheet["models"]} == {m: p["by_model"][m] for m in ("JEM", "TFM", "WSO")}
+
+
+@pytest.fixture(scope="module")
+def model_unknown(tmp_path_factory):
+    """A participating list with a row whose SUPPORT TYPE names no model (#N/A), beside three that do."""
+    from g287.access import Actor
+
+    folder = tmp_path_factory.mktemp("model-unknown")
+    database = Database(f"sqlite:///{folder / 'g287.sqlite'}")
+    workbook = folder / "participatingAgencies08012025am.xlsx"
+    write_ice_workbook(workbook, "participating", [
+        IceRow("ALABAMA", "Colbert County Sheriff's Office", "County", "Colbert County", "Jail Enforcement Model", dt.date(2025, 5, 8)),
+        IceRow("ALABAMA", "Colbert County Sheriff's Office", "County", "Colbert County", "#N/A", dt.date(2025, 5, 8)),
+        IceRow("TEXAS", "Harris County Sheriff's Office", "County", "Harris County", "Task Force Model", dt.date(2025, 3, 17)),
+        IceRow("TEXAS", "Dallas County Sheriff's Office", "County", "Dallas County", "Warrant Service Officer", dt.date(2025, 3, 17)),
+    ])
+    ingest_file(database, workbook, Actor.command_line())
+    with TestClient(create_app(database)) as client:
+        client.db = database
+        yield client
+    database.dispose()
+
+
+def test_an_moa_of_no_model_is_said_wherever_moas_are_counted_by_model(model_unknown):
+    site = model_unknown
+    with site.db.session() as session:
+        stats = figures.stats(session)
+        sheet = factsheet(session)
+    assert stats["participating"]["moas"] == 4 and stats["participating"]["by_model"] == {"JEM": 1, "TFM": 1, "WSO": 1, "unknown": 1}
+    # The command's sentence: the three models alone summed to 3 of 4 MOAs.
+    assert "4 MOAs with 3 agencies in 2 states (JEM 1, TFM 1, WSO 1, model unknown 1)" in figures.headline(stats)
+    # The fact sheet (page and PDF) and the home page's models: the three cards summed to 3 of 4 MOAs, the 4th unsaid.
+    said = "Model unknown: 1 MOA whose SUPPORT TYPE gives none of the three models"
+    assert said in sheet["model_unknown_text"]
+    assert said in site.get("/factsheet").text
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages).split())
+    assert said in text
+    assert said in " ".join(site.get("/").text.split())
+
+
+def test_no_model_unknown_line_when_every_moa_has_its_model(sqlite_site):
+    with sqlite_site.db.session() as session:
+        assert factsheet(session)["model_unknown_text"] is None
+    assert "Model unknown" not in sqlite_site.get("/factsheet").text and "Model unknown" not in sqlite_site.get("/").text
