@@ -236,11 +236,15 @@ def states_geojson(session, force, model: str | None = None) -> bytes:
             properties["geometry_note"] = "no boundaries of this territory are bundled"
         features.append((geometry, properties))
     metadata = _metadata(force, model)
-    # Listings whose STATE names no state (#N/A, a misspelling) are on no feature: counted here, never left out unsaid.
+    # Listings whose STATE names no state (#N/A, a misspelling) are on no feature: counted here, never left out unsaid;
+    # null for a list not in force, as the features' figures (0 said that a list held none).
     known = reference.states()
     metadata["listings_of_no_known_state"] = {
-        kind: sum(len(rows) for usps, rows in grouped.items() if usps not in known) + unnamed
-        for kind, (grouped, unnamed) in (("participating", (participating, participating_unnamed)), ("pending", (pending, pending_unnamed)))
+        kind: sum(len(rows) for usps, rows in grouped.items() if usps not in known) + unnamed if publication is not None else None
+        for kind, (grouped, unnamed), publication in (
+            ("participating", (participating, participating_unnamed), force.participating),
+            ("pending", (pending, pending_unnamed), force.pending),
+        )
     }
     return feature_collection(features, metadata)
 

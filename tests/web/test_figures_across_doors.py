@@ -142,3 +142,13 @@ def test_no_model_unknown_line_when_every_moa_has_its_model(sqlite_site):
     with sqlite_site.db.session() as session:
         assert factsheet(session)["model_unknown_text"] is None
     assert "Model unknown" not in sqlite_site.get("/factsheet").text and "Model unknown" not in sqlite_site.get("/").text
+
+
+@pytest.mark.parametrize("as_of, participating, pending", [("2025-01-01", None, None), ("2025-05-15", None, 0), ("2025-07-09", 0, 0)])
+def test_states_geojson_counts_no_listing_of_a_list_not_in_force(sqlite_site, as_of, participating, pending):
+    """The listings of no known state are counted per list in force, null for a list not in force (as every feature's
+    figures are): 0 said that a list held none."""
+    states = sqlite_site.get("/exports/states.geojson", params={"as_of": as_of}).json()
+    assert states["listings_of_no_known_state"] == {"participating": participating, "pending": pending}
+    assert all((f["properties"]["moas"] is None) == (participating is None) for f in states["features"])
+    assert all((f["properties"]["pending_listings"] is None) == (pending is None) for f in states["features"])
