@@ -1,6 +1,6 @@
-"""An application's stage as the public sees it is said as the public lists say an MOA's: pending, participating or
-terminated. Its page and the public API said "draft" (the program office's work on a pending agreement) above a
-table of its MOAs saying "pending"."""
+"""The program's public pages say what the public lists say. An application's stage is said as an MOA's is:
+pending, participating or terminated (its page and the public API said "draft", the program office's work on a
+pending agreement, above a table of its MOAs saying "pending"); one MOA is "1 participating MOA"."""
 
 import warnings
 
@@ -28,3 +28,11 @@ def test_an_applications_public_stage_is_one_the_public_lists_use(sqlite_db):
         page = client.get(f"/program/registry/applications/{w.application}")
     assert answer.status_code == 200 and answer.json()["stage"] == "pending"
     assert page.status_code == 200 and "stage: pending" in page.text and "draft" not in page.text.lower()
+
+
+def test_the_registry_page_says_one_participating_moa_in_the_singular(sqlite_db):
+    with sqlite_db.session() as session:
+        build(session, "signed")  # one MOA signed here
+    with TestClient(create_app(sqlite_db)) as client:
+        page = " ".join(client.get("/program/registry").text.split())
+    assert '<strong>1</strong> participating MOA</p>' in page

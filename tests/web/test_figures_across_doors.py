@@ -135,7 +135,12 @@ def test_an_moa_of_no_model_is_said_wherever_moas_are_counted_by_model(model_unk
 
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages).split())
     assert said in text
-    assert said in " ".join(site.get("/").text.split())
+    home = " ".join(site.get("/").text.split())
+    assert said in home
+    # Each model's card says its count with its noun: "1 MOA" (it said "1 MOAs").
+    assert home.count('<p class="figure"><strong>1</strong> MOA</p>') == 3 and "<strong>1</strong> MOAs" not in home
+    models = " ".join(site.get("/models").text.split())
+    assert models.count('<p class="figure"><strong>1</strong> MOA</p>') == 3 and "<strong>1</strong> MOAs" not in models
 
 
 def test_no_model_unknown_line_when_every_moa_has_its_model(sqlite_site):
