@@ -173,3 +173,17 @@ def test_the_changes_page_reads_a_blank_publication_as_none_chosen(sqlite_site):
     # " " was looked up as a file name: a 404 "no publication named ''".
     blank, default = sqlite_site.get("/changes", params={"from": " ", "to": " "}), sqlite_site.get("/changes")
     assert blank.status_code == 200 and blank.text == default.text
+
+
+def test_the_agencies_page_says_the_status_chosen_with_its_count(sqlite_site):
+    """The count named every filter chosen but the status: "658 agencies." whether participating, pending or both."""
+    said = {}
+    for status in ("listed", "participating", "pending", "all"):
+        page = " ".join(sqlite_site.get(f"/agencies?as_of=2025-05-29&status={status}&state=TX").text.split())
+        said[status] = re.search(r"<p><strong>[\d,]+</strong> agenc(?:y|ies) ([^(<]*) \(state TX\)\.", page)[1]
+    assert said == {
+        "listed": "participating or pending",
+        "participating": "participating",
+        "pending": "with an agreement on the pending list",
+        "all": "listed by the date, each with its status then",
+    }
