@@ -188,7 +188,7 @@ def test_agency_page_of_a_merged_agency(site, bundled_db):
 
 def test_agency_list_filters_and_pages(site):
     text = text_of(site.get("/agencies", params={"state": "TX", "model": "WSO", "status": "participating"}).text)
-    assert "agencies (state TX, model WSO)" in text
+    assert "agencies participating (state TX, model WSO)" in text
     everyone = site.get("/agencies", params={"status": "all"}).text
     assert "Page 1 of" in everyone and 'rel="next"' in everyone
     assert site.get("/agencies", params={"state": "XX"}).status_code == 422
