@@ -187,3 +187,12 @@ def test_the_agencies_page_says_the_status_chosen_with_its_count(sqlite_site):
         "pending": "with an agreement on the pending list",
         "all": "listed by the date, each with its status then",
     }
+
+
+def test_the_pending_pages_states_are_in_the_order_of_their_names(sqlite_site):
+    """The pipeline's table by state named the states in the order of their codes: "North Carolina, Nebraska"."""
+    page = sqlite_site.get("/pending").text
+    table = page[page.index("Days on the pending list, by state") :]
+    table = table[: table.index("</table>")]
+    names = re.findall(r'<th scope="row"><a href="/states/[A-Z]{2}">([^<]+)</a></th>', table)
+    assert len(names) > 10 and names == sorted(names)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from g287.geo.maps import date_text
 from g287.history.pipeline import pipeline
 from g287.registry.publications import list_publications
-from g287.registry.queries import Filters, figures_by_publication, figures_of, listings, publications_in_force
+from g287.registry.queries import Filters, figures_by_publication, figures_of, listings, publications_in_force, state_name
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, labels_in_force, list_heads, pending_agencies, selected_date
 from g287.web.render import render
@@ -77,6 +77,9 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
             still_pending=for_model(flow["still_pending"], model),
         )
         flow["spans"], flow["unobservable"] = observable_spans(durations.get("to_listed", {}).get("distribution", {}), window["days"])
+        # The table names the states: in their names' order, the unknown last (by code it read "North Carolina,
+        # Nebraska"); the JSON keeps the codes' order.
+        flow["by_state"] = dict(sorted(flow["by_state"].items(), key=lambda item: (item[0] == "unknown", state_name(item[0]) or item[0])))
     return render(
         "pending.html",
         force=force,
