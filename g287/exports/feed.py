@@ -100,10 +100,16 @@ def _in_publication_order(session: Session):
     return heapq.merge(*series, key=lambda pair: (pair[0].published_on, pair[0].half == "pm"))
 
 
-def _entry_updated(publication, previous) -> dt.datetime | None:
+def _entry_updated(publication, previous, changes: dict | None = None, held: list | None = None) -> dt.datetime | None:
     """An entry shows its list compared with the one before it, so it changed when either was ingested (a list
-    ingested late, between two others, changes the entry of the list after it)."""
-    stamps = [p.imported_at for p in (publication, previous) if p is not None and p.imported_at is not None]
+    ingested late, between two others, changes the entry of the list after it), and when a later list changed the
+    words of an agreement no longer listed (diff's status_decided_by: "absent from fewer than 2 lists in force so
+    far" became "no longer listed" when the next list arrived). `held`: every (publication, previous) of the feed."""
+    pair = [p for p in (publication, previous) if p is not None]
+    if changes and changes.get("removed"):
+        by_id = {p.id: p for p, _previous in held or []}
+        pair += [by_id.get(item.get("status_decided_by")) for item in changes["removed"]]
+    stamps = [p.imported_at for p in pair if p is not None and p.imported_at is not None]
     return max(stamps, key=as_utc, default=None)
 
 
@@ -142,7 +148,8 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
             entries.append((publication, previous, counts, figures_for(previous), changes))
     # A feed with no entry (a state no list has named) was still brought up to date by the newest list held.
     newest = _entry_updated(*candidates[0]) if candidates else None
-    _el(feed, "updated", _stamp(max((_entry_updated(e[0], e[1]) for e in entries), default=newest)))
+    updated = {e[0].id: _entry_updated(e[0], e[1], e[4], candidates) for e in entries}
+    _el(feed, "updated", _stamp(max((u for u in updated.values() if u is not None), key=as_utc, default=newest)))
     labels = labels_of(session, [e[0] for e in entries])
     for publication, previous, counts, before, changes in entries:
         what = ("MOA", "MOAs") if publication.kind == "participating" else ("pending listing", "pending listings")
@@ -153,7 +160,7 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
         _el(entry, "link", rel="alternate", href=f"{base}/publications/{publication.id}")
         if previous is not None:
             _el(entry, "link", rel="related", href=f"{base}/changes?kind={publication.kind}&from={previous.id}&to={publication.id}")
-        _el(entry, "updated", _stamp(_entry_updated(publication, previous)))
+        _el(entry, "updated", _stamp(updated[publication.id]))
         _el(entry, "published", _stamp(dt.datetime.combine(publication.published_on, dt.time(), dt.timezone.utc)))
         lines = [
             f"Source: ICE, {publication.file_name} (sha256 {publication.sha256[:16]}...), published on {label(publication)}.",

@@ -106,7 +106,9 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     pending_b = _pending_keys(session, pending_in_force_at(session, to_pub), involved)
     gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
     lives = lifecycles(session, agency_ids=sorted(gone), end_after=k, origin=from_pub.origin) if gone else {}
-    seq_of = {p.id: p.seq for p in publications(session, "participating", from_pub.origin)} if gone else {}
+    series = publications(session, "participating", from_pub.origin) if gone else []
+    seq_of = {p.id: p.seq for p in series}
+    wording_times = _WordingTimes(session, series, from_pub, to_pub, k) if gone else None
 
     def describe(key, side: Side) -> dict:
         entry = side.agreements[key]
@@ -122,6 +124,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         item["model_dropped"] = key[0] in b.agency_models  # the agency keeps other models
         life = lives.get(key)
         item["status_since"] = _absence_status(life, to_pub.seq, seq_of, k)
+        item["status_decided_by"] = wording_times.decided_by(life, seq_of)
         (to_pending if key in pending_b else removed).append(item)
     _mark_moas_listed_elsewhere(a, b, removed, added)
     renamed = _renamed(session, a, b)
@@ -278,6 +281,74 @@ def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:
     if to_seq > seq_of[life.last_participating["publication_id"]]:
         return f"absent from fewer than {counted(k, 'list')} in force so far"
     return "unknown"
+
+
+class _WordingTimes:
+    """Which later publication decided the wording of an absence (_absence_status), for an Atom entry's `updated`: it
+    is written with hindsight, and a list ingested after FROM and TO can change it ("absent from fewer than 2 lists in
+    force so far" becomes "no longer listed" once the next list arrives; an omission's count grows when a list is
+    ingested late within it). Replays the absence over the publications held at each ingestion since FROM and TO
+    (newest first), with the publications the agreement is listed by today: the wording at each time is the one the
+    lifecycle rule would have given then."""
+
+    def __init__(self, session: Session, series, from_pub: Publication, to_pub: Publication, k: int):
+        imported = dict(session.execute(select(Publication.id, Publication.imported_at).where(Publication.series == to_pub.series)).all())
+        self.imported = {p.seq: as_utc(imported[p.id]) for p in series}
+        self.slots = {p.seq: (p.published_on, p.half) for p in series}
+        self.last_seq = max(self.slots, default=0)
+        self.to_seq, self.k = to_pub.seq, k
+        since = max(as_utc(from_pub.imported_at), as_utc(to_pub.imported_at))
+        # Ingested after the two lists, newest first: only those changed the wording of a comparison already made.
+        later = [p for p in series if self.imported[p.seq] > since and p.id not in (from_pub.id, to_pub.id)]
+        self.later = sorted(later, key=lambda p: self.imported[p.seq], reverse=True)
+
+    def decided_by(self, life, seq_of: dict[int, int]) -> int | None:
+        """The id of the publication whose ingestion last changed the wording, or None if none did since FROM and TO."""
+        if not self.later or life is None or life.first_participating is None:
+            return None
+        listed = sorted(_listed_seqs(life, seq_of))
+        now = self._wording(listed, None)
+        for publication in self.later:
+            if self._wording(listed, self.imported[publication.seq]) != now:
+                return publication.id
+        return None
+
+    def _wording(self, listed: list[int], before) -> tuple:
+        """The absence containing TO with the publications ingested before `before` (all when None): how many
+        publications it spans, how many lists in force (a date and half counts once, where its last publication
+        falls, as lifecycle's in_force_upto counts them), and whether a later listing closed it. _absence_status's
+        words are a function of these."""
+        def held(seq: int) -> bool:
+            return before is None or self.imported[seq] < before
+
+        opened_after = next((seq for seq in reversed(listed) if seq < self.to_seq and held(seq)), None)
+        closed_at = next((seq for seq in listed if seq > self.to_seq and held(seq)), None)
+        if opened_after is None:
+            return ("unknown",)
+        # The date and half of the listing that closed it, if any, is no list in force of the absence (its last
+        # publication lists the agreement); the others' publications all fall within it.
+        closing_slot = self.slots[closed_at] if closed_at else None
+        absent, in_force = 0, set()
+        for seq in range(opened_after + 1, closed_at or self.last_seq + 1):
+            if held(seq):
+                absent += 1
+                if self.slots[seq] != closing_slot:
+                    in_force.add(self.slots[seq])
+                if closed_at is None and len(in_force) >= self.k:
+                    break  # an end not closed since: its length changes no word
+        if len(in_force) >= self.k:
+            return ("ended", closed_at is not None)
+        return ("omitted", absent) if closed_at is not None else ("so far",)
+
+
+def _listed_seqs(life, seq_of: dict[int, int]) -> set[int]:
+    """The participating publications that list an agreement (its lifecycle's listings less its absences)."""
+    listed = set(range(seq_of[life.first_participating["publication_id"]], seq_of[life.last_participating["publication_id"]] + 1))
+    for omission in life.omissions:
+        listed -= set(range(seq_of[omission["from"]["publication_id"]], seq_of[omission["to"]["publication_id"]] + 1))
+    for end, back in zip(life.ends, life.reinstated):
+        listed -= set(range(seq_of[end["publication_id"]], seq_of[back["publication_id"]]))
+    return listed
 
 
 def _merge_reason(session: Session, agency_id: int, names: set[str]) -> str | None:

@@ -46,6 +46,9 @@ class Change(BaseModel):
     model_added: Optional[bool] = Field(None, description="Added: the agency already had another model")
     model_dropped: Optional[bool] = Field(None, description="Removed: the agency keeps another model")
     status_since: Optional[str] = Field(None, description="Removed: no longer listed (absent from K consecutive lists in force, what this registry counts as an end; ICE gives no reason) or an omission")
+    status_decided_by: Optional[int] = Field(
+        None, description="Removed: the id of the publication, ingested after FROM and TO, whose arrival last changed status_since (none when none did)"
+    )
     old_signed: Optional[Dates] = None
     new_signed: Optional[Dates] = None
     same_moa_now_under: Optional[AgencyRef] = Field(None, description="Removed: the later list gives its MOA (the same document and signed date) to this other agency")
