@@ -267,7 +267,20 @@ def _at_least(not_located: int) -> str:  # at a sentence's start
     return at_least(not_located).capitalize()
 
 
-def _headline_lines(figures: dict, info, web: bool = False) -> list[str]:
+def _not_drawn_why(listings, usps: str) -> str:
+    """Why a state's listings are not on its county map, each reason counted (only a reason that applies is said):
+    Hartford County, Connecticut, was matched but is no county of the 2022 vintage."""
+    mine = [x for x in listings if x.state == usps and not x.vintage_fips]
+    reasons = [
+        (sum(1 for x in mine if x.county_text is None), "without a county in ICE's list"),
+        (sum(1 for x in mine if x.county_text is not None and x.fips is None), "whose county could not be matched"),
+        (sum(1 for x in mine if x.fips), "in a county not of this vintage"),
+    ]
+    said = [f"{n:,} {why}" for n, why in reasons if n]
+    return f" ({', '.join(said)})" if said else ""
+
+
+def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[str]:
     p = figures["percent"]
     listings = figures["listings"]
     if info is not None:
@@ -276,7 +289,7 @@ def _headline_lines(figures: dict, info, web: bool = False) -> list[str]:
             f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). {_at_least(s['listings_not_located'])}{s['counties_with_county_agency']} of {s['counties_total']} {noun(s['counties_total'], 'county', 'counties')} "
             f"({s['percent']['counties_with_county_agency']}%) {noun(s['counties_total'], 'has', 'have')} a participating county-level agency; {s['counties_with_any_agency']} "
             f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in {noun(s['counties_total'], 'it', 'them')}. "
-            f"{counted(s['listings_not_located'], 'listing')} {noun(s['listings_not_located'], 'is', 'are')} not on the map (no county in ICE's list, or a county that could not be matched)."
+            f"{counted(s['listings_not_located'], 'listing')} {noun(s['listings_not_located'], 'is', 'are')} not on the map{_not_drawn_why(listed, info.usps)}."
         )
         return [text]
     # The command's reader can run the command; the site's reader finds the texts on the method page.
@@ -371,7 +384,7 @@ def _county_map(figures: dict, listings, vintage, measure: str, info, source: st
         features=features,
         classes=classes,
         unit="counties",
-        caption=_headline_lines(figures, info, web),
+        caption=_headline_lines(figures, info, web, listings),
         notes=notes,
         legend_title="Counties by the participating agencies located in them (by their listed county)" if measure == "coverage" else None,
     )

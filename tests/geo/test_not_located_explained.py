@@ -42,3 +42,18 @@ def test_the_home_page_says_the_listings_in_a_county_not_of_2000(db, actor, tmp_
         "whose listed county is there; this counts where agencies are listed, not where their officers act: 1 listing, all of state "
         "and municipal agencies, names no county, and 3 name a county not in the Census 2000 list." in text
     )
+
+
+def test_a_state_map_says_why_its_listings_are_not_on_it(db, actor, tmp_path):
+    from g287.geo.maps import map_figure
+
+    ingest_rows(db, actor, tmp_path / "list.csv", ROWS, DAY)
+    with db.session() as session:
+        connecticut = map_figure(session, "county", DAY, state="CT")
+        florida = map_figure(session, "county", DAY, state="FL")
+        alaska = map_figure(session, "county", DAY, state="AK")
+    # Hartford County was matched (09003) but is no county of the 2022 vintage: not "no county" nor "not matched".
+    assert "1 listing is not on the map (1 in a county not of this vintage)." in " ".join(connecticut.caption)
+    assert "1 listing is not on the map (1 without a county in ICE's list)." in " ".join(florida.caption)
+    assert "0 listings are not on the map." in " ".join(alaska.caption)
+    assert "1 listing is not on the map (1 in a county not of this vintage)." in page_text(db, f"/states/CT?as_of={DAY.isoformat()}")
