@@ -6,7 +6,7 @@ County"), or with a designation that kind of county equivalent accepts ("Union C
 Louisiana; "Juneau Borough"; "Baltimore City"). Rules: g287/data/geo/matching.toml.
 
 A text naming no county of the state (even one that exists in another state), or several ("Richmond" in
-Virginia: the county or the city), is not matched; only a reviewed line of g287/data/geo/county_fixes.csv maps a
+Virginia: the county or the city; "Polk and Hillsborough", Florida), is not matched; only a reviewed line of g287/data/geo/county_fixes.csv maps a
 misspelling. Texts that stand for no county ("Statewide"; "N/A" is already no value) mean "no county".
 The pure function is `match_county`; storing matches and their quality-register entries is in g287/geo/store.py.
 """
@@ -211,6 +211,18 @@ def match_county(usps: str | None, text: str) -> Match:
             "unknown",
         )
     elsewhere = sorted({_state_name(c.usps) for s in counted if s != usps for c in candidates(s, text, latest)})
+    together = [] if elsewhere else counties_named_together(usps, text, latest)
+    if together:
+        names = [f"{c.name} ({c.fips})" for c in together]
+        named = f"{', '.join(names[:-1])} and {names[-1]}"
+        return Match(
+            AMBIGUOUS,
+            None,
+            f"names several counties of {state_name}: {named}",
+            f"county {text!r} names several counties of {state_name}: {named}",
+            "county unknown: not guessed",
+            "unknown",
+        )
     hint = f" (a county of that name exists in {', '.join(elsewhere[:3])}{' and others' if len(elsewhere) > 3 else ''})" if elsewhere else ""
     return Match(
         UNMATCHED,
@@ -220,6 +232,31 @@ def match_county(usps: str | None, text: str) -> Match:
         "county unknown: not matched to a FIPS code (a reviewed fix in g287/data/geo/county_fixes.csv can map a misspelling)",
         "unknown",
     )
+
+
+_SEPARATORS = re.compile(r"\s*(?:,|;|/|&|\+|\band\b)\s*", re.I)
+_PLURALS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+
+
+def counties_named_together(usps: str, text: str, pool: dict[str, County]) -> list[County]:
+    """The counties a text that is no county's name lists together ("Polk and Hillsborough", "Polk & Hillsborough
+    Counties"): every part names exactly one county of the state, two counties or more; else none. Such a text
+    places its listing in no single county, and says so rather than that no county has its name."""
+    parts = [part for part in _SEPARATORS.split(text) if part.strip()]
+    if len(parts) < 2:
+        return []
+    last = parts[-1].split()
+    if len(last) > 1 and last[-1].lower() in _PLURALS:  # the designation said once for all the names
+        designation = _PLURALS[last[-1].lower()]
+        parts = [*parts[:-1], " ".join(last[:-1])]
+        parts = [f"{part} {designation}" for part in parts]
+    found: dict[str, County] = {}
+    for part in parts:
+        named = candidates(usps, part, pool) or candidates(usps, part)
+        if len(named) != 1:
+            return []
+        found.setdefault(named[0].fips, named[0])
+    return list(found.values()) if len(found) > 1 else []
 
 
 def names_no_county(text: str | None) -> bool:

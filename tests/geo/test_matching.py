@@ -66,6 +66,12 @@ def test_matches(usps, text, fips):
         ("VA", "Alexandria County", "unmatched", ["does not exist in Virginia"]),  # a city is not matched by "County"
         ("TX", "Harris Parish", "unmatched", ["does not exist in Texas"]),  # "Parish" names parishes only
         ("PR", "San Juan", "unmatched", ["no county list for Puerto Rico"]),
+        # A text listing several counties names several, not "no county of that name" (a misspelling to fix).
+        ("FL", "Polk and Hillsborough", "ambiguous", ["names several counties of Florida: Polk County (12105) and Hillsborough County (12057)"]),
+        ("FL", "Polk, Hillsborough & Pasco Counties", "ambiguous", ["Polk County (12105), Hillsborough County (12057) and Pasco County (12101)"]),
+        ("LA", "Orleans/Jefferson Parishes", "ambiguous", ["Orleans Parish (22071) and Jefferson Parish (22051)"]),
+        ("WA", "Lewis and Clark", "unmatched", ["does not exist in Washington", "Montana"]),  # a county's name elsewhere
+        ("FL", "Polk and Nowhere", "unmatched", ["does not exist in Florida"]),
     ],
 )
 def test_never_guessed(usps, text, status, says):
@@ -74,6 +80,12 @@ def test_never_guessed(usps, text, status, says):
     assert result.category == "unknown"
     for fragment in says:
         assert fragment in result.problem
+
+
+def test_a_county_named_with_and_is_still_one_county():
+    assert match_county("MT", "Lewis and Clark County").fips == "30049"
+    assert match_county("VA", "King and Queen").fips == "51097"
+    assert match_county("AK", "Lake and Peninsula Borough").fips == "02164"
 
 
 def test_unknown_state_and_no_county_texts():
