@@ -233,4 +233,4 @@ def test_a_state_of_one_county_is_counted_in_the_singular(constructed_db):
         florida = map_figure(session, "county", state="FL", measure="coverage")
     caption = " ".join(figure.caption)
     assert "0 of 1 county (0.0%) has a participating county-level agency; 0 (0.0%) a participating agency of any type located in it." in caption
-    assert "1 of 67 counties (1.49%) have a participating county-level agency" in " ".join(florida.caption)
+    assert "1 of 67 counties (1.49%) has a participating county-level agency" in " ".join(florida.caption)

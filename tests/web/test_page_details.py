@@ -196,3 +196,18 @@ def test_the_pending_pages_states_are_in_the_order_of_their_names(sqlite_site):
     table = table[: table.index("</table>")]
     names = re.findall(r'<th scope="row"><a href="/states/[A-Z]{2}">([^<]+)</a></th>', table)
     assert len(names) > 10 and names == sorted(names)
+
+
+def test_a_state_pages_counts_agree_with_their_nouns_and_say_at_least_only_when_some_listing_is_not_located(sqlite_site):
+    """"At least 5 of Wyoming's 23 counties have ..." though every listing of Wyoming names a county (the count is
+    exact then, as the maps say it); "1 of Colorado's 64 counties have"; "1 participating and 0 pending listings of
+    Alabama name"."""
+    def text(usps: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", "", sqlite_site.get(f"/states/{usps}?as_of=2025-07-09").text).split())
+
+    assert "every listing names a county" in text("CO") and " 1 of Colorado's 64 counties (2022 vintage) has a participating agency" in text("CO")
+    assert "1 of 64 counties (1.56%) has a participating county-level agency" in text("CO")  # the map's caption
+    assert "At least 1 of Missouri's 115 counties (2022 vintage) has a participating agency" in text("MO")
+    assert "At least 0 of Iowa's 99 counties (2022 vintage) have a participating agency" in text("IA")
+    assert "1 participating listing and 0 pending listings of Alabama names no county that could be located" in text("AL")
+    assert "1 participating listing and 1 pending listing of Arkansas name no county that could be located" in text("AR")
