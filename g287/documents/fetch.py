@@ -11,8 +11,8 @@
   (its addresses come back `unchecked`: not known to be broken). A missing one (another HTTP 4xx) allows everything.
 - Redirects are followed here, not by httpx, at most MAX_REDIRECTS of them: each hop is a request like any other
   (its host's robots.txt read first and obeyed, that host's delay waited, the request counted).
-- Conditional requests: the ETag and Last-Modified an address gave last time are sent back, and a 304 costs no
-  download. A 304 to a request that was not conditional (nothing held) is a failure, never "unchanged".
+- Conditional requests: the ETag and Last-Modified an address gave last time are sent back (those a request header
+  can carry: printable ASCII; another is not kept), and a 304 costs no download. A 304 to a request that was not conditional (nothing held) is a failure, never "unchanged".
 - Downloads go to `partial/<sha256 of the address>.part` in the archive directory and are used only complete (the
   length the server announced, the kind of file expected); a download cut off is resumed (HTTP Range, guarded by
   If-Range) on the next attempt or the next sync.
@@ -385,10 +385,12 @@ class PoliteClient:
         headers = {}
         offset = 0
         meta = _read_meta(meta_path, url)
-        if part.exists() and meta and (meta.get("etag") or meta.get("last_modified")):
+        etag, last_modified = _sendable(etag), _sendable(last_modified)  # e.g. recorded by an earlier version
+        resume_with = meta and (_sendable(meta.get("etag")) or _sendable(meta.get("last_modified")))
+        if part.exists() and resume_with:
             offset = part.stat().st_size
             headers["Range"] = f"bytes={offset}-"
-            headers["If-Range"] = meta.get("etag") or meta["last_modified"]
+            headers["If-Range"] = resume_with
         else:
             _discard(part, meta_path)
             if etag:
@@ -423,7 +425,7 @@ class PoliteClient:
                 total = offset + int(announced) if announced and announced.isascii() and announced.isdigit() else None
                 if total is not None and total > self.settings.max_bytes:
                     raise _Fail(f"larger than the limit of {self.settings.max_bytes:,} bytes ({total:,} bytes announced)", status)
-                new_etag, new_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+                new_etag, new_modified = _sendable(response.headers.get("ETag")), _sendable(response.headers.get("Last-Modified"))
                 _write_meta(meta_path, url, new_etag, new_modified)
                 size = offset
                 with open(part, "ab" if offset else "wb") as out:
@@ -497,6 +499,15 @@ def _kind_problem(path: Path, expect: str, content_type: str | None) -> str | No
         return None
     sent = (content_type or "unknown type").split(";")[0].strip()
     return f"not a{'n' if expect == 'xlsx' else ''} {expect.upper() if expect == 'pdf' else 'Excel workbook'}: the server sent {sent}"
+
+
+def _sendable(validator: str | None) -> str | None:
+    """An ETag or Last-Modified that can be sent back in a request header (printable ASCII), else None. A server
+    may send other octets (RFC 9110's obs-text), which httpx cannot send back: such a validator is not kept, and
+    the file is asked for whole next time."""
+    if validator and validator.isascii() and validator.isprintable():
+        return validator
+    return None
 
 
 def _read_meta(path: Path, url: str) -> dict | None:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from g287.db.models.documents import Document, DocumentAddress
 from g287.db.models.registry import Publication
@@ -469,3 +469,26 @@ def test_link_names_reach_the_terminal_without_control_or_bidirectional_characte
     assert status == 0 and not set(out) & {"\x1b", "\r", "\u202e"}, out
     assert "Gone\\u202efdp.exe\\r.pdf" in out
     assert [b["link_name"] for b in json.loads(out)] == ["Gone\u202efdp.exe\r.pdf"]
+
+
+def test_validators_that_a_request_cannot_carry_are_not_kept_nor_sent_back(sqlite_db, actor, ice):
+    # RFC 9110 lets an ETag hold octets beyond ASCII; httpx cannot send them back in If-None-Match: the second sync
+    # raised UnicodeEncodeError (for good: the ETag was recorded), instead of asking for the page whole.
+    without_failures(ice)
+    page = ice.routes[PAGE]
+    page.etag, page.last_modified = '"caf\u00e9"', "Mon, 30 Jun 2025 \u00e9t\u00e9"
+    first = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert first.page == "fetched" and not first.failed, first.problems
+    with sqlite_db.session() as session:
+        address = session.scalars(select(DocumentAddress).where(DocumentAddress.role == "page")).one()
+        assert (address.etag, address.last_modified) == (None, None)
+    again = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert again.page == "fetched" and not again.failed, again.problems
+    asked = ice.requests_for(PAGE)[-1].headers
+    assert "if-none-match" not in asked and "if-modified-since" not in asked
+    # one recorded by an earlier version is not sent either
+    with sqlite_db.session(writing=True) as session:
+        session.execute(update(DocumentAddress).where(DocumentAddress.role == "page").values(etag=page.etag, last_modified=page.last_modified))
+    third = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert third.page == "fetched" and not third.failed, third.problems
+    assert "if-none-match" not in ice.requests_for(PAGE)[-1].headers
