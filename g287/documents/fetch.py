@@ -15,7 +15,8 @@
   can carry: printable ASCII; another is not kept), and a 304 costs no download. A 304 to a request that was not conditional (nothing held) is a failure, never "unchanged".
 - Downloads go to `partial/<sha256 of the address>.part` in the archive directory and are used only complete (the
   length the server announced, the kind of file expected); a download cut off is resumed (HTTP Range, guarded by
-  If-Range) on the next attempt or the next sync.
+  If-Range) on the next attempt or the next sync. They hold the bytes as sent (Content-Length and Range count those);
+  a content coding the server applied anyway (gzip, deflate) is undone once complete, within the size limit.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from g287.documents.archive import sha256_of
+from g287.documents.contentcoding import content_codings, unpacked
 from g287.documents.links import url_key
 from g287.documents.settings import SyncSettings
 
@@ -283,9 +285,9 @@ class PoliteClient:
                 self._wait_turn(target)
                 requests += 1
                 with self.client.stream("GET", target) as response:
-                    status, body = response.status_code, b""
+                    status, body, codings = response.status_code, b"", content_codings(response.headers)
                     if 200 <= status < 300:
-                        for chunk in response.iter_bytes():
+                        for chunk in response.iter_raw():  # undone below, bounded (httpx would unpack without a limit)
                             body += chunk
                             if len(body) >= ROBOTS_MAX_BYTES:
                                 break
@@ -303,7 +305,12 @@ class PoliteClient:
             rules = _HostRules(None, _one_line(error) or type(error).__name__)
         else:
             if 200 <= status < 300:
-                rules = _HostRules(RobotsRules.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")))
+                try:
+                    body = unpacked(body[:ROBOTS_MAX_BYTES], codings, ROBOTS_MAX_BYTES)[0]
+                except ValueError as error:
+                    rules = _HostRules(None, str(error))
+                else:
+                    rules = _HostRules(RobotsRules.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")))
             elif 300 <= status < 500 and status != 429:
                 rules = _HostRules(None)
             else:  # 5xx, or 429 Too Many Requests: not a missing robots.txt but a host asking to be left alone now
@@ -429,7 +436,9 @@ class PoliteClient:
                 _write_meta(meta_path, url, new_etag, new_modified)
                 size = offset
                 with open(part, "ab" if offset else "wb") as out:
-                    for chunk in response.iter_bytes():  # as the data comes (a chunk size would wait to fill it)
+                    # As the data comes (a chunk size would wait to fill it), as sent: Content-Length and Range count
+                    # these bytes, and a content coding is undone below, within the size limit.
+                    for chunk in response.iter_raw():
                         size += len(chunk)
                         written += len(chunk)
                         if size > self.settings.max_bytes:
@@ -441,6 +450,7 @@ class PoliteClient:
                 if total is not None and size < total:
                     raise _retry_with(f"the download was cut off after {size:,} of {total:,} bytes", status, written)
                 content_type = response.headers.get("Content-Type")
+                codings = content_codings(response.headers)
                 final_url = str(response.url)
         except httpx.TimeoutException:
             raise _retry_with(f"timed out (no answer within {self.settings.timeout:g} s)", None, written) from None
@@ -452,14 +462,32 @@ class PoliteClient:
             raise _Retry(f"cannot connect ({_one_line(error)})") from None
         except httpx.HTTPError as error:
             raise _Retry(f"HTTP error ({_one_line(error)})") from None
+        meta_path.unlink(missing_ok=True)  # complete: nothing left to resume
+        if codings and size:
+            size = self._unpack(part, codings, status)
         if size == 0:
             raise _Fail("the server sent an empty file", status)
         problem = _kind_problem(part, expect, content_type)
         if problem:
             raise _Fail(problem, status)
         digest = sha256_of(part)[0]
-        meta_path.unlink(missing_ok=True)
         return Fetched(url, "downloaded", status, part, digest, size, written, new_etag, new_modified, content_type, final_url=final_url)
+
+
+    def _unpack(self, part: Path, codings: list[str], status: int) -> int:
+        """Undo the content codings of a complete download in place (a server may send gzip though asked for
+        `identity`); its size unpacked."""
+        named = ", ".join(codings)
+        try:
+            content, whole = unpacked(part.read_bytes(), codings, self.settings.max_bytes)
+        except ValueError as error:
+            raise _Fail(f"the server sent {error}", status) from None
+        if len(content) > self.settings.max_bytes:
+            raise _Fail(f"larger than the limit of {self.settings.max_bytes:,} bytes once unpacked (Content-Encoding: {named})", status)
+        if not whole:
+            raise _Fail(f"the server sent a compressed file (Content-Encoding: {named}) that ends before its end", status)
+        part.write_bytes(content)
+        return len(content)
 
 
 def _too_slow(settings: SyncSettings) -> str:

@@ -281,7 +281,7 @@ def test_a_download_that_comes_too_slowly_stops_at_its_deadline_and_is_resumed_n
         headers = {"Content-Type": "application/pdf", "Content-Length": str(len(body) - start), "ETag": '"v1"'}
         if start:
             headers["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
-            return httpx.Response(206, headers=headers, content=body[start:])
+            return httpx.Response(206, headers=headers, content=iter([body[start:]]))  # streamed, as from a server
 
         def trickle():
             for offset in range(0, len(body), 1000):
@@ -335,3 +335,51 @@ def test_the_page_s_relative_links_are_resolved_where_its_redirect_leads(sqlite_
     report = run_sync(sqlite_db, actor, page_url=first.url("/287g"))
     assert [w["url"] for w in report.workbooks] == [first.url(f"/new/287g/files/{k}Agencies07112025am.xlsx") for k in ("participating", "pending")]
     assert not any("HTTP 404" in p for p in report.problems)
+
+
+def test_content_sent_compressed_though_asked_for_as_is_is_unpacked_within_the_size_limit(tmp_path):
+    """g287 asks for `Accept-Encoding: identity`; a server may compress anyway. Content-Length and Range count the
+    bytes sent, and unpacking stops at the size limit: httpx unpacked each piece whole, so 600 bytes coded twice
+    ("gzip, gzip") took 128 MB of memory (a gigabyte as easily), and a stored-not-shrunk gzip was "cut off"."""
+    import gzip
+    import tracemalloc
+    import zlib
+
+    import httpx
+
+    pdf = moa(BURLESON).read_bytes()
+    zeros = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = gzip.compress(b"".join(zeros.compress(bytes(1 << 20)) for _ in range(128)) + zeros.flush(), 9)
+    answers = {
+        "/robots.txt": ("gzip, gzip", bomb),  # NUL bytes once unpacked: no rules
+        "/grown.pdf": ("gzip", gzip.compress(pdf, compresslevel=0)),  # larger coded than the file
+        "/bomb.pdf": ("gzip, gzip", bomb),
+        "/brotli.pdf": ("br", pdf),
+        "/damaged.pdf": ("deflate", pdf),
+        "/truncated.pdf": ("gzip", gzip.compress(pdf)[:-100]),
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        coding, body = answers[request.url.path]
+        return httpx.Response(200, headers={"Content-Type": "application/pdf", "Content-Encoding": coding, "Content-Length": str(len(body))}, content=iter([body]))  # streamed, as from a server
+
+    config = settings.SyncSettings("http://unused/", "g287/test", delay=0.0, timeout=5, retries=0, backoff=0.0, max_bytes=10 << 20)
+    tracemalloc.start()
+    try:
+        with PoliteClient(config, tmp_path, sleep=lambda s: None, transport=httpx.MockTransport(answer)) as polite:
+            grown = polite.fetch("http://ice.example/grown.pdf", expect="pdf")
+            bombed = polite.fetch("http://ice.example/bomb.pdf", expect="pdf")
+            brotli = polite.fetch("http://ice.example/brotli.pdf", expect="pdf")
+            damaged = polite.fetch("http://ice.example/damaged.pdf", expect="pdf")
+            truncated = polite.fetch("http://ice.example/truncated.pdf", expect="pdf")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert grown.status == "downloaded" and grown.sha256 == sha256_of(moa(BURLESON))[0]
+    assert (grown.size, grown.received) == (len(pdf), len(answers["/grown.pdf"][1]))
+    assert bombed.status == "failed" and bombed.problem == "larger than the limit of 10,485,760 bytes once unpacked (Content-Encoding: gzip, gzip)"
+    assert brotli.status == "failed" and brotli.problem == "the server sent content encoded as 'br', which g287 does not read (it asks for identity)"
+    assert damaged.status == "failed" and damaged.problem == "the server sent content that is not deflate data, though encoded as deflate"
+    assert truncated.status == "failed" and truncated.problem == "the server sent a compressed file (Content-Encoding: gzip) that ends before its end"
+    assert peak < 40 << 20, f"{peak:,} bytes at the peak"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [grown.path.name]  # nothing else left behind
