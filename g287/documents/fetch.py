@@ -421,8 +421,9 @@ class PoliteClient:
                     raise _Retry(f"the server answered HTTP {status}", status, _retry_after(response.headers.get("Retry-After")))
                 if status in PERMANENT or not 200 <= status < 300:
                     raise _Fail(f"HTTP {status} {response.reason_phrase or ''}".strip(), status)
+                whole_length = None  # a 206's Content-Range says the length of the whole file
                 if status == 206:
-                    start = _range_start(response.headers.get("Content-Range"))
+                    start, whole_length = _content_range(response.headers.get("Content-Range"))
                     if start != offset:
                         _discard(part, meta_path)
                         raise _Retry("the server resumed the download at the wrong place", status, 0.0)
@@ -449,6 +450,8 @@ class PoliteClient:
                             raise _Fail(f"{_too_slow(self.settings)} with {size:,}{of} bytes received (resumed by the next sync)", status, retryable=True, received=written)
                 if total is not None and size < total:
                     raise _retry_with(f"the download was cut off after {size:,} of {total:,} bytes", status, written)
+                if whole_length is not None and size < whole_length:  # a part of the file, sent as all that was asked
+                    raise _retry_with(f"the server sent {size:,} of the file's {whole_length:,} bytes (HTTP 206 Partial Content)", status, written)
                 content_type = response.headers.get("Content-Type")
                 codings = content_codings(response.headers)
                 final_url = str(response.url)
@@ -555,11 +558,15 @@ def _discard(part: Path, meta: Path) -> None:
     meta.unlink(missing_ok=True)
 
 
-def _range_start(value: str | None) -> int | None:
+def _content_range(value: str | None) -> tuple[int | None, int | None]:
+    """The first byte of a Content-Range (`bytes 500-999/1234`), and the length of the whole file (None for `*`)."""
     try:
-        return int(value.split()[1].split("-")[0]) if value else None
-    except (IndexError, ValueError):
-        return None
+        unit, spec = value.split()
+        span, _slash, length = spec.partition("/")
+        start = int(span.split("-")[0])
+    except (AttributeError, ValueError):
+        return None, None
+    return start, int(length) if unit == "bytes" and length.isascii() and length.isdigit() else None
 
 
 def _retry_after(value: str | None) -> float | None:

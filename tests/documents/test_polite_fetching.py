@@ -383,3 +383,27 @@ def test_content_sent_compressed_though_asked_for_as_is_is_unpacked_within_the_s
     assert truncated.status == "failed" and truncated.problem == "the server sent a compressed file (Content-Encoding: gzip) that ends before its end"
     assert peak < 40 << 20, f"{peak:,} bytes at the peak"
     assert sorted(p.name for p in tmp_path.iterdir()) == [grown.path.name]  # nothing else left behind
+
+
+def test_a_part_of_the_file_is_not_taken_for_the_whole(tmp_path):
+    """A 206 whose Content-Range ends before the file does (`bytes 0-999/4096`) is a download cut off, resumed from
+    there; it was used as the complete file (its Content-Length was all there was to check)."""
+    import httpx
+
+    body = moa(BURLESON).read_bytes()
+    asked = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        asked.append(request.headers.get("range"))
+        start = int(request.headers["range"].removeprefix("bytes=").rstrip("-")) if request.headers.get("if-range") == '"v1"' else 0
+        end = len(body) if start else 1000  # a server (or cache) that sends the first thousand bytes only
+        headers = {"Content-Type": "application/pdf", "Content-Length": str(end - start), "ETag": '"v1"', "Content-Range": f"bytes {start}-{end - 1}/{len(body)}"}
+        return httpx.Response(206, headers=headers, content=iter([body[start:end]]))
+
+    config = settings.SyncSettings("http://unused/", "g287/test", delay=0.0, timeout=5, retries=1, backoff=0.0, max_bytes=10 << 20)
+    with PoliteClient(config, tmp_path, sleep=lambda s: None, transport=httpx.MockTransport(answer)) as polite:
+        outcome = polite.fetch("http://ice.example/moa.pdf", expect="pdf")
+    assert outcome.status == "downloaded" and outcome.sha256 == sha256_of(moa(BURLESON))[0] and outcome.size == len(body)
+    assert asked == [None, "bytes=1000-"]
