@@ -246,3 +246,20 @@ def test_a_terminals_width_is_read_from_the_stream_the_table_goes_to(monkeypatch
     finally:
         os.close(leader)
         os.close(follower)
+
+
+def test_on_an_80_column_terminal_tables_fold_values_rather_than_cut_them(database, monkeypatch):
+    """On an 80-column terminal `g287 publications` showed "participat…" for each list's kind and file, and
+    `g287 timeline` "2025-…" for every date: a value is folded onto further lines of its cell, never cut short."""
+    from g287.cli.common import console
+
+    participating = ICE / "participating"
+    files = [participating / "participatingAgencies05292025am.xlsx", participating / "participatingAgencies07032025pm__v2.xlsx", PENDING[0]]
+    assert run_g287(database, "ingest", *map(str, files))[0] == 0
+    assert run_g287(database, "user", "add", "a-user-name-long-enough-to-be-folded", "--role", "program_officer")[0] == 0
+    monkeypatch.setattr(console, "width", 80)
+    for command in (["publications"], ["timeline", "--every", "publication"], ["quality", "--summary"], ["stats"], ["coverage"], ["counties", "list", "TX"], ["user", "list"]):
+        status, out, err = run_g287(database, *command)
+        assert status == 0 and err == "", (command, err)
+        assert "…" not in out, (command, out)
+        assert max(len(line) for line in out.splitlines() if line.startswith(("┃", "│"))) <= 80, command

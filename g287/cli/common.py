@@ -13,6 +13,7 @@ import sys
 from typing import Any, Callable
 
 import click
+from rich import table as rich_table
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -73,6 +74,15 @@ class _TerminalConsole(Console):
 # Text from publications and users is printed as it is: "[/x]" or "[bold]" in a name is no formatting code.
 console = _TerminalConsole(width=_width(sys.stdout), highlight=False, markup=False)
 err_console = _TerminalConsole(stderr=True, width=_width(sys.stderr), highlight=False, markup=False)
+
+
+class Table(rich_table.Table):
+    """rich's table, each column folding a value onto further lines of its cell when the column is narrower than it
+    (an 80-column terminal): rich cut it short with "…" by default, so that a list's file name, a date or a
+    digest was shown as "participat…" or "2025-…"."""
+
+    def add_column(self, *args, overflow: str = "fold", **kwargs) -> None:
+        super().add_column(*args, overflow=overflow, **kwargs)
 
 
 class Context:

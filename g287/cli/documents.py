@@ -6,10 +6,9 @@ from dataclasses import asdict
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import RECORD_ID, GivenPath, WholeNumber, console, database_option, err_console, json_option, print_json, state
+from g287.cli.common import RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, err_console, json_option, print_json, state
 from g287.db.ids import MAX_ID
 from g287.documents import queries, settings, store
 from g287.documents.display import displayable

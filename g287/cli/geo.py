@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import MODEL, GivenPath, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import MODEL, GivenPath, Table, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.geo import reference

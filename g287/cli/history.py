@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import click
-from rich.table import Table
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import MODEL, RECORD_ID, WholeNumber, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import MODEL, RECORD_ID, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error
 from g287.history import review as review_service

@@ -8,11 +8,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from g287 import days
 from g287.access import Actor
-from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, console, database_option, echo, json_option, parse_date, print_json, require_record, state
+from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, require_record, state
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.errors import G287Error
 from g287.files import write_atomically

@@ -7,10 +7,9 @@ import sys
 from dataclasses import asdict
 
 import click
-from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import RECORD_ID, WholeNumber, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import RECORD_ID, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.program import accounts, demo
 from g287.errors import G287Error
 from g287.program.audit_log import MAX_LIMIT, AuditFilter, read_events

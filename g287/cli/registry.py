@@ -8,10 +8,9 @@ from functools import partial
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from g287.access import Actor
-from g287.cli.common import EMPTY_PATH, Interrupted, console, database_option, echo, err_console, json_option, parse_date, print_json, state
+from g287.cli.common import EMPTY_PATH, Interrupted, Table, console, database_option, echo, err_console, json_option, parse_date, print_json, state
 from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
