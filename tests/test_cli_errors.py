@@ -46,6 +46,9 @@ CASES = {
     # found by review: the API and the workflow refused a day outside 1900-2199, the command line took one
     "a date after 2199": (["stats", "--as-of", "9999-12-31"], "--as-of '9999-12-31': expected a date from 1900-01-01 to 2199-12-31"),
     "a date before 1900 naming a publication": (["diff", "1899-12-31", "2025-05-29"], "'1899-12-31': expected a date from 1900-01-01 to 2199-12-31"),
+    # found by review: an in-memory database, empty at each command, took an ingest, said it was done and lost it
+    "an SQLite URL that names no file": (["--database", "sqlite://", "ingest", str(ICE / "pending" / "pendingAgencies05152025am.xlsx")], "the SQLite URL sqlite:// names no file"),
+    "an in-memory SQLite database": (["--database", "sqlite:///:memory:", "stats"], "the SQLite URL sqlite:///:memory: names no file"),
     "a server that does not answer": (["--database", "postgresql+psycopg://u:secret@127.0.0.1:1/x", "stats"], "cannot open the database postgresql+psycopg://u:***@127.0.0.1:1/x: connection failed"),
 }
 

@@ -55,7 +55,11 @@ class Database:
         if backend == "postgresql" and not parsed.database:
             # libpq would take the user's default database: g287 would create its tables in whatever that is.
             raise G287Error(f"the PostgreSQL URL {parsed.render_as_string(hide_password=True)} names no database: give one (postgresql://USER@HOST:PORT/DATABASE)")
-        if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+            # An in-memory database is a new, empty one for each command and server process: an ingest into it said
+            # it was done and its lists were gone when the command ended.
+            raise G287Error(f"the SQLite URL {url} names no file: give one (sqlite:////path/to/g287.sqlite, or a file path)")
+        if backend == "sqlite":
             folder = Path(parsed.database).expanduser().parent
             # g287's own folder is made on first use; a folder the user named must exist (a typo is not a new home).
             if folder == config.home_dir():
