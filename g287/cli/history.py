@@ -125,7 +125,9 @@ def pipeline(as_json):
     def line(label, d):
         s = d["to_listed"]
         g = d["to_signed"]
-        return f"{label:10} {s['count']:4} {noun(s['count'], 'agreement')}; median {_days(s['median_days'])} to be listed, {_days(g['median_days'])} to the signed date"
+        # an agreement without one signed date (none, or two) has no wait to it: say of how many the median is
+        known = f" (known for {g['count']})" if g["count"] and g["count"] != s["count"] else ""
+        return f"{label:10} {s['count']:4} {noun(s['count'], 'agreement')}; median {_days(s['median_days'])} to be listed, {_days(g['median_days'])} to the signed date{known}"
 
     def spread(label, d) -> str:  # how many waited how long: the distribution behind each median
         return f"{label:10} " + "; ".join(f"{what}: " + ", ".join(f"{days} days {n}" for days, n in d[key]["distribution"].items()) for key, what in (("to_listed", "to be listed"), ("to_signed", "to the signed date")))

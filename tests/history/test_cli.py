@@ -128,6 +128,18 @@ def test_pipeline_in_words_gives_each_state_and_the_distributions(bundled_db):
         assert any(line.startswith(f"{label:10} to be listed: {spread};") for line in lines), label
 
 
+def test_pipeline_in_words_says_of_how_many_the_wait_to_the_signed_date_is_known(bundled_db):
+    # "all 51 agreements; median 18 days to be listed, 13 days to the signed date" gave the second median as one of
+    # the 51, while one agreement has no single signed date; the pending page says "(51 agreements) ... 13 days (50)".
+    data = json.loads(run(bundled_db, "pipeline", "--json"))
+    lines = run(bundled_db, "pipeline").splitlines()
+    assert f"{'all':10}   51 agreements; median 18 days to be listed, 13 days to the signed date (known for 50)" in lines
+    for label, figures in {**data["by_model"], **data["by_state"]}.items():
+        listed, signed = figures["to_listed"]["count"], figures["to_signed"]["count"]
+        line = next(line for line in lines if line.startswith(f"{label:10} {listed:4} agreement"))
+        assert line.endswith("to the signed date" if signed == listed else f"to the signed date (known for {signed})"), line
+
+
 def test_agency_zero_is_no_id_and_no_name(bundled_db):
     # "0" is no record's id, and is read as (part of) a name: the message said only "no agency named like '0'".
     from tests.in_process import run_g287
