@@ -19,7 +19,7 @@ BUNDLED_PUBLICATIONS_DIR = DATA_DIR / "ice"
 
 def home_dir() -> Path:
     """Where g287 keeps its own files by default: $G287_HOME, else $XDG_DATA_HOME/g287."""
-    explicit = os.environ.get("G287_HOME")
+    explicit = setting("G287_HOME")
     if explicit:
         return Path(explicit).expanduser()
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -34,7 +34,7 @@ def database_url(explicit: str | None = None) -> str:
     """The database to use: --database (URL or file path), else $G287_DATABASE_URL, else the default SQLite file."""
     if explicit is not None and not explicit.strip():  # a mistake (an unset shell variable?), never the default database
         raise G287Error("--database is empty: give a database URL or an SQLite file")
-    value = explicit or os.environ.get("G287_DATABASE_URL")
+    value = explicit or setting("G287_DATABASE_URL")
     if not value:
         return f"sqlite:///{default_database_path()}"
     if "://" in value:
@@ -47,8 +47,9 @@ def database_url(explicit: str | None = None) -> str:
 MAX_SETTING = 1e7
 
 
-def _setting(name: str) -> str | None:
-    """The setting's text, or None when it is unset or empty (`export NAME=` in a shell: the default)."""
+def setting(name: str) -> str | None:
+    """The setting's text, or None when it is unset, empty or blank (`export NAME=` in a shell: the default; README: an
+    empty setting is as one not set, and a blank one made a database file named "  ", a folder named "  ")."""
     raw = os.environ.get(name)
     return None if raw is None or not raw.strip() else raw
 
@@ -69,7 +70,7 @@ def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool =
     empty; else ASCII digits with an optional decimal part (DECIMAL), from `minimum` to MAX_SETTING, or one clear
     error naming it. float() read more ("1_0" as 10, " 5 " and "+5" as 5, "1e1", full-width digits, and nan, which
     no comparison with a minimum refuses)."""
-    raw = _setting(name)
+    raw = setting(name)
     if raw is None:
         return default
     if not DECIMAL.fullmatch(raw.removeprefix("-")):
@@ -80,7 +81,7 @@ def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool =
 def env_count(name: str, default: int, minimum: int, unit: str) -> int:
     """A setting that counts `unit`s: the default when unset or empty; else ASCII digits only (WHOLE), from
     `minimum` to MAX_SETTING, or one clear error naming it (1.5 cut silently to 1 would change what it counts)."""
-    raw = _setting(name)
+    raw = setting(name)
     if raw is None:
         return default
     if not WHOLE.fullmatch(raw.removeprefix("-")):

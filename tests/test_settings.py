@@ -185,3 +185,23 @@ def test_the_tests_keep_their_own_settings_from_the_shell():
     code = "import os, tests.conftest; print(os.environ.get('G287_SCREENSHOTS_DIR'), os.environ.get('G287_ALIASES_FILE'))"
     seen = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=shell, capture_output=True, text=True, check=True)
     assert seen.stdout.split() == ["/tmp/shots", "None"]
+
+
+def test_a_blank_text_setting_is_as_one_not_set(monkeypatch, tmp_path):
+    """README: an empty setting is as one not set. A blank one (spaces) was taken as given: G287_DATABASE_URL="  "
+    made a database file named "  " in the current folder, G287_HOME="  " a folder so named, and a blank
+    G287_SECRET_KEY was refused as too short."""
+    from g287 import config
+    from g287.documents.settings import documents_dir
+    from g287.history import aliases
+    from g287.program import settings as program_settings
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    for name in ("G287_HOME", "G287_DATABASE_URL", "G287_PROGRAM_FILES_DIR", "G287_SECRET_KEY", "G287_DOCUMENTS_DIR", "G287_ALIASES_FILE"):
+        monkeypatch.setenv(name, "  ")
+    assert config.home_dir() == tmp_path / "xdg" / "g287"
+    assert config.database_url() == f"sqlite:///{tmp_path / 'xdg' / 'g287' / 'g287.sqlite'}"
+    assert program_settings.program_files_dir() == tmp_path / "xdg" / "g287" / "program-files"
+    assert not program_settings.secret_key_is_set() and len(program_settings.secret_key()) >= 32
+    assert documents_dir() == (tmp_path / "xdg" / "g287" / "documents").resolve()
+    assert aliases.path() == config.DATA_DIR / "rules" / "agency_aliases.csv"

@@ -24,7 +24,7 @@ def _number(name: str, default: float, minimum: float = 0.0) -> float:
 def documents_dir(database_url: str | None = None) -> Path:
     """Where documents are kept: $G287_DOCUMENTS_DIR, else a folder `documents` beside the SQLite database file,
     else (a PostgreSQL database) $G287_HOME/documents."""
-    explicit = os.environ.get("G287_DOCUMENTS_DIR")
+    explicit = config.setting("G287_DOCUMENTS_DIR")
     if explicit:
         return Path(explicit).expanduser().resolve()
     url = make_url(database_url or config.database_url())
@@ -101,7 +101,7 @@ def sync_settings(page_url: str | None = None) -> SyncSettings:
     agent = f"g287/{__version__} (open registry of the U.S. 287(g) program; archives ICE's published lists and MOAs"
     agent += f"; contact: {contact})" if contact else ")"
     return SyncSettings(
-        page_url=(page_url or os.environ.get("G287_ICE_PAGE_URL") or DEFAULT_ICE_PAGE).strip(),
+        page_url=(page_url or config.setting("G287_ICE_PAGE_URL") or DEFAULT_ICE_PAGE).strip(),
         user_agent=_header_text("G287_SYNC_USER_AGENT") or agent,
         delay=_number("G287_SYNC_DELAY", 2.0),
         timeout=_number("G287_SYNC_TIMEOUT", 30.0, 0.01),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from g287 import days
-from g287.config import DATA_DIR
+from g287.config import DATA_DIR, setting
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.registry.names import agency_key
@@ -25,7 +25,7 @@ RELATIONS = ("same", "different")
 
 
 def path() -> Path:
-    return Path(os.environ.get("G287_ALIASES_FILE") or DATA_DIR / "rules" / "agency_aliases.csv")
+    return Path(setting("G287_ALIASES_FILE") or DATA_DIR / "rules" / "agency_aliases.csv")
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,11 @@ workflow")."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from functools import cache
 from pathlib import Path
 
-from g287.config import env_count, env_number, home_dir
+from g287.config import env_count, env_number, home_dir, setting
 from g287.errors import G287Error
 
 
@@ -18,7 +17,7 @@ def _number(name: str, default: float) -> float:
 
 def program_files_dir() -> Path:
     """Where uploaded signed MOAs and the registry's published lists are kept (G287_PROGRAM_FILES_DIR)."""
-    explicit = os.environ.get("G287_PROGRAM_FILES_DIR")
+    explicit = setting("G287_PROGRAM_FILES_DIR")
     return Path(explicit).expanduser() if explicit else home_dir() / "program-files"
 
 
@@ -55,7 +54,7 @@ def _ephemeral_key() -> bytes:
 def secret_key() -> bytes:
     """The key that signs CSRF tokens (G287_SECRET_KEY). Without it, a random key per process: forms opened
     before a restart must be sent again, and several server processes would not accept each other's forms."""
-    value = os.environ.get("G287_SECRET_KEY")
+    value = setting("G287_SECRET_KEY")
     if value:
         if len(value) < 32:
             raise G287Error("setting G287_SECRET_KEY: use at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
@@ -64,7 +63,7 @@ def secret_key() -> bytes:
 
 
 def secret_key_is_set() -> bool:
-    return bool(os.environ.get("G287_SECRET_KEY"))
+    return setting("G287_SECRET_KEY") is not None
 
 
 def check_settings() -> None:
