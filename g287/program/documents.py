@@ -254,6 +254,14 @@ def xml_text(text: str) -> str:
     return NOT_IN_XML.sub("", text)
 
 
+DOCX_PROPERTY_LENGTH = 255  # python-docx refuses a longer core property, and the title holds an agency's name (255)
+
+
+def docx_property(text: str) -> str:
+    """The text as a DOCX core property holds it: a longer one cut, its end marked "…"."""
+    return text if len(text) <= DOCX_PROPERTY_LENGTH else text[: DOCX_PROPERTY_LENGTH - 1].rstrip() + "\u2026"
+
+
 def to_docx(blocks: list[Block], *, title: str, banner: str | None, footer: str, created: dt.datetime) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -265,7 +273,7 @@ def to_docx(blocks: list[Block], *, title: str, banner: str | None, footer: str,
 
     document = Document()
     properties = document.core_properties
-    properties.title = title
+    properties.title = docx_property(title)
     properties.author = "g287"
     properties.created = created.replace(tzinfo=None)
     properties.modified = created.replace(tzinfo=None)

@@ -8,10 +8,10 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from g287.program import applications, documents, moas
+from g287.program import agencies, applications, documents, moas
 from g287.program.documents import Block, parse_blocks, to_pdf
 from tests.conftest import MOA_DIR
-from tests.program.world import OFFICER, build, letter
+from tests.program.world import ADMIN, OFFICER, build, letter
 
 SECTIONS = ["Purpose", "Authority", "Functions this MOA authorizes", "Nomination of officers", "Training", "Certification and authorization", "Supervision by ICE", "Complaints", "Duration", "Termination", "Signatures"]
 
@@ -217,3 +217,20 @@ def test_a_letter_of_an_agency_whose_name_has_its_article(sqlite_db):
         application.letter["agency"]["name"] = "The Woodlands Township Police Department"
         text = applications.letter_text(application.letter).replace(documents.LITERAL, "")
     assert "\nThe Woodlands Township Police Department, " in text and "The The" not in text
+
+
+def test_an_agency_of_the_longest_name_has_its_letter_and_draft_as_docx(sqlite_db):
+    # The title in a DOCX's properties ("Letter of interest: NAME (TFM, WSO)") went past the 255 characters a
+    # DOCX property holds with a name of 220 or more (up to 255 are accepted): the download failed (500).
+    name = "Sheriff's Office of " + "W" * 235
+    with sqlite_db.session() as session:
+        w = build(session, "agencies")
+        agencies.update_agency(session, ADMIN, w.agency_a, name=name, state="FL", agency_type="county")
+        application = applications.submit_letter(session, w.user_a, w.agency_a, letter())
+        tfm = applications.moas_of(session, application.id)[0]
+        moas.draft_moa(session, OFFICER, tfm.id)
+        rendered = [applications.letter_document(session, w.user_a, application.id, "docx"), moas.draft_document(session, w.user_a, tfm.id, "docx")]
+    for document in rendered:
+        title = Document(io.BytesIO(document.content)).core_properties.title
+        assert len(title) == 255 and title.startswith(("Letter of interest: Sheriff's Office of WWW", "Draft MOA (TFM), Sheriff's Office of WWW")) and title.endswith("W\u2026")
+        assert any(name in p for p in docx_text(document.content)[1])  # the text itself keeps the whole name
