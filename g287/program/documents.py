@@ -7,7 +7,8 @@ The block format, one block per paragraph (blocks are separated by blank lines):
     anything else: a paragraph (its lines are joined).
 
 Values put into templates are plain text: every line of a value is marked so that text typed by a user can never
-become a heading, a bullet or a line block, and nothing in it is ever interpreted (PDF and DOCX get plain runs).
+become a heading, a bullet or a line block, and nothing in it is ever interpreted (PDF and DOCX get plain runs). A
+line break within a value (a justification typed on several lines) stays a line break of its paragraph.
 A banner (e.g. "DRAFT FOR DISCUSSION") is printed in the header of every page of both formats.
 """
 
@@ -28,6 +29,7 @@ from g287.xmlchars import NOT_IN_XML
 
 TEMPLATES_DIR = DATA_DIR / "program" / "templates"
 LITERAL = "\u2060"  # marks a line that came from a value: never a block marker; removed before rendering
+VALUE_LINE = LITERAL * 2  # marks a value's second and later lines (a value holds no LITERAL): its line breaks
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"), Path("/usr/local/share/fonts"))
 
 
@@ -41,7 +43,7 @@ def _literal(value) -> str:
     if value is None:
         return ""
     text = str(value).replace(LITERAL, "")
-    return "\n".join(LITERAL + line if line.strip() else line for line in text.split("\n"))
+    return "\n".join((VALUE_LINE if index else LITERAL) + line if line.strip() else line for index, line in enumerate(text.split("\n")))
 
 
 def with_article(name, capital: bool = False) -> str:
@@ -122,6 +124,9 @@ def parse_blocks(text: str) -> list[Block]:
         if line.startswith(LITERAL) or not line.startswith(("#", "- ", "| ", "|")):
             if lines:  # a value continuing a line block stays a line of it
                 lines.append(line.replace(LITERAL, "").strip())
+            elif paragraph and line.startswith(VALUE_LINE):
+                # The value's own line break, kept (a letter stored before VALUE_LINE keeps its lines joined).
+                paragraph[-1] += "\n" + line.replace(LITERAL, "").strip()
             else:
                 paragraph.append(line.replace(LITERAL, "").strip())
             continue

@@ -95,10 +95,28 @@ def test_text_typed_by_a_user_stays_text(sqlite_db):
         blocks = parse_blocks(application.letter["text"])
     texts = {b.text for b in blocks if b.kind in ("title", "heading", "subheading", "bullet")}
     assert not any("Not a heading" in t or "not a bullet" in t or "Mallory" in t for t in texts)
-    assert any(b.kind == "paragraph" and "# Not a heading - not a bullet | not a line block {{ not a template }}" in b.text for b in blocks)
+    assert any(b.kind == "paragraph" and b.text == "# Not a heading\n- not a bullet\n| not a line block\n{{ not a template }}" for b in blocks)
     headings, body, _ = docx_text(docx.content)
     assert not any("Not a heading" in h for h in headings)
     assert any("{{ not a template }}" in p for p in body)
+
+
+def test_a_justification_typed_on_several_lines_keeps_its_lines_in_the_letter(sqlite_db):
+    # The application's page shows the justification as typed, line by line; the letter ran its lines together
+    # ("Reasons: - the jail is full - ...") into one paragraph.
+    justification = "Our reasons:\n- the county jail is full\n- 40 detainers a month\n\nA second paragraph."
+    with sqlite_db.session() as session:
+        w = build(session, "agencies")
+        application = applications.submit_letter(session, w.user_a, w.agency_a, letter(justification=justification))
+        pdf = applications.letter_document(session, w.user_a, application.id, "pdf")
+        docx = applications.letter_document(session, w.user_a, application.id, "docx")
+        text = application.letter["text"]
+    lines = (PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text() + PdfReader(io.BytesIO(pdf.content)).pages[1].extract_text()).split("\n")
+    assert ["Our reasons:", "- the county jail is full", "- 40 detainers a month", "A second paragraph."] == [line for line in lines if line in justification.split("\n")]
+    body = docx_text(docx.content)[1]
+    assert "Our reasons:\n- the county jail is full\n- 40 detainers a month" in body and "A second paragraph." in body
+    stored_before = text.replace(documents.VALUE_LINE, documents.LITERAL)  # as letters were stored until lines were kept
+    assert Block("paragraph", "Our reasons: - the county jail is full - 40 detainers a month") in parse_blocks(stored_before)
 
 
 def test_pdf_without_a_unicode_font_keeps_latin_text(monkeypatch):
