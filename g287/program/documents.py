@@ -220,6 +220,10 @@ def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, 
         pdf.add_font(family, "", str(font[0]))
         pdf.add_font(family, "B", str(font[1]))
         clean = shown_with([loaded.cmap for loaded in pdf.fonts.values()])
+        # Text shaping (HarfBuzz): a right-to-left name or address (Hebrew, Arabic) drawn in its reading order and
+        # Arabic's letters joined; without it each word was drawn letter by letter left to right, so the letter
+        # showed "םולש" for "שלום" (a name in another order than recorded). Latin text is unchanged but for kerning.
+        pdf.set_text_shaping(True)
     pdf.set_title(title if font else latin1(title))  # the title in the document's properties needs no glyph
     pdf.set_author("g287")
     pdf.set_creation_date(created)

@@ -252,3 +252,18 @@ def test_an_agency_of_the_longest_name_has_its_letter_and_draft_as_docx(sqlite_d
         title = Document(io.BytesIO(document.content)).core_properties.title
         assert len(title) == 255 and title.startswith(("Letter of interest: Sheriff's Office of WWW", "Draft MOA (TFM), Sheriff's Office of WWW")) and title.endswith("W\u2026")
         assert any(name in p for p in docx_text(document.content)[1])  # the text itself keeps the whole name
+
+
+def test_right_to_left_text_is_drawn_in_its_reading_order(world):
+    """A Hebrew or Arabic address or name was drawn letter by letter from left to right, so the letter showed "םולש"
+    for "שלום" (and Arabic's letters unjoined): fpdf2 shapes text with HarfBuzz now. pypdf's layout mode gives the
+    glyphs in the order they are drawn, left to right: a right-to-left text drawn right is its reverse there."""
+    if documents.unicode_font() is None:
+        pytest.skip("DejaVu Sans is not installed")
+    content = to_pdf(
+        [Block("paragraph", "Street: שלום עולם. Agency: شرطة دبي.")],
+        title="Letter", banner=None, footer="f", created=dt.datetime(2025, 7, 1, tzinfo=dt.timezone.utc),
+    )
+    drawn = PdfReader(io.BytesIO(content)).pages[0].extract_text(extraction_mode="layout")
+    assert "שלום עולם"[::-1] in drawn and "شرطة دبي"[::-1] in drawn
+    assert "Street:" in drawn and "Agency:" in drawn  # left-to-right text as it was
