@@ -363,7 +363,7 @@ def unmerge(conn: Connection, merge_id: int, actor: str, reason: str) -> int:
     conn.execute(update(IdentityMerge).where(IdentityMerge.id.in_([i for i, _n in siblings])).values(undone_at=now, undone_by=actor, undone_reason=reason))
     # The agency holding the other names now (the survivor, or one it was merged into since) keeps the agreements
     # created from the separated names' listings while they were one: they go with those names.
-    survivor = _live_survivor(conn, record.to_agency_id)
+    survivor = live_survivor(conn, record.to_agency_id)
     give_agreements_to_listing_agencies(conn, [record.from_agency_id, survivor])
     refresh(conn, sorted({record.from_agency_id, record.to_agency_id, survivor}))
     return record.from_agency_id
@@ -372,7 +372,7 @@ def unmerge(conn: Connection, merge_id: int, actor: str, reason: str) -> int:
 _MERGED_INTO = plain(select(_agencies.merged_into_id).where(_agencies.id == bindparam("agency")))
 
 
-def _live_survivor(conn: Connection, agency_id: int) -> int:
+def live_survivor(conn: Connection, agency_id: int) -> int:
     """The live agency `agency_id` is, following merges."""
     seen = {agency_id}
     while (merged_into := _MERGED_INTO.rows(conn, agency=agency_id)[0][0]) is not None and merged_into not in seen:

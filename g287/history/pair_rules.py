@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Connection
 
 from g287.db.models.history import IdentityCandidate
-from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
+from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow, series_of
 from g287.history import aliases
-from g287.history.identity import SYSTEM, agreements_at, merge, propose
+from g287.history.identity import SYSTEM, live_survivor, agreements_at, merge, propose
 from g287.history.names import Match, compare, identity_rules
+from g287.registry.agencies import agencies_of_raw_rows
 from g287.registry.names import agency_key
 from g287.registry.publications import order_key
 
@@ -135,3 +136,30 @@ def _first_listing_of_name(conn: Connection, state: str, name: str) -> tuple[tup
     )
     found = [(order_key(published_on, half, modified_at, imported_at, publication_id), series, seq) for series, seq, published_on, half, modified_at, imported_at, publication_id in conn.execute(query)]
     return min(found, key=lambda f: f[0]) if found else None
+
+
+# The rules that never join two names one publication lists together (names.compare with co_listed): only the
+# normalization rules (same_key, abbreviation, place_prefix) and the alias table may.
+_NEEDS_APART = ("spelling_only", "spelling_with_continuity", "suffix", "continuity_similar", "continuity_only", "pending_suffix", "pending_spelling", "pending_only")
+
+
+def withdraw_listed_together(conn: Connection, series: str, raw_row_ids: list[int]) -> list[int]:
+    """Withdraw the proposals waiting for review of two agencies that one of ICE's lists (its rows: `raw_row_ids`)
+    lists together, made by a rule that never joins names so listed: a name proposed when it was first listed, by
+    a list that gave only one of the two, would otherwise stay on the review list after a list ingested later gave
+    both, while ingested in another order it is never proposed. Returns the ids withdrawn."""
+    if series not in (series_of("ice", "participating"), series_of("ice", "pending")):
+        return []  # the registry's own lists are made from its agencies: two of them listed are no evidence
+    query = (
+        select(IdentityCandidate.id, AgencyName.agency_id, IdentityCandidate.candidate_agency_id)
+        .join(AgencyName, AgencyName.id == IdentityCandidate.agency_name_id)
+        .where(IdentityCandidate.status == "pending", IdentityCandidate.rule.in_(_NEEDS_APART))
+    )
+    waiting = conn.execute(query).all()
+    if not waiting:
+        return []
+    listed = agencies_of_raw_rows(conn, raw_row_ids)
+    withdrawn = [candidate_id for candidate_id, agency_id, other in waiting if agency_id in listed and live_survivor(conn, other) in listed - {agency_id}]
+    if withdrawn:
+        conn.execute(delete(IdentityCandidate).where(IdentityCandidate.id.in_(withdrawn)))
+    return withdrawn

@@ -108,6 +108,29 @@ def test_spelling_without_continuity_waits_for_review_and_accept_merges(db, pub,
     assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
+@pytest.mark.parametrize("order", ["in publication order", "the list of both first"])
+def test_a_spelling_proposal_is_withdrawn_once_a_list_gives_both_names(db, pub, order):
+    """Two agencies one list gives side by side are two: a name proposed as one letter off another when it was first
+    listed (on the pending list, without the other) leaves the review list once a list lists both, as it is never
+    proposed when that list is ingested first."""
+    def first():
+        pub.publish("participating", "2025-06-01", [row("FL", "Beta Police Department", "TFM", "2025-02-01")])
+        pub.publish("pending", "2025-06-01", [row("FL", "Eta Police Department", "TFM", None)])
+
+    def both():
+        pub.publish("participating", "2025-06-03", [row("FL", "Beta Police Department", "TFM", "2025-02-01"), row("FL", "Eta Police Department", "TFM", "2025-06-02")])
+
+    if order == "in publication order":
+        first()
+        assert [(c.name, c.candidate_name, c.rule) for c in pending_candidates(db)] == [("Eta Police Department", "Beta Police Department", "spelling_only")]
+        both()
+    else:
+        both()
+        first()
+    assert pending_candidates(db) == [] and merges(db) == []
+    assert len(live_agencies(db, "FL")) == 2
+
+
 def test_reject_keeps_names_apart_and_is_remembered(db, pub, alias_file, actor):
     pub.publish("participating", "2025-05-16", [row("FL", "Alachua Police Departent", "TFM", "2025-04-01")])
     pub.publish("participating", "2025-05-29", [row("FL", "Alachua Police Department", "TFM", "2025-04-02")])

@@ -2,6 +2,7 @@
 
 from g287.history.identity import resolve_new_agencies
 from g287.history.names import identity_rules
+from g287.history.pair_rules import withdraw_listed_together
 from g287.history.refresh import refresh
 from g287.registry.agencies import agencies_of_raw_rows
 
@@ -10,6 +11,8 @@ ORDER = 10
 
 def process(conn, event) -> None:
     resolve_new_agencies(conn, event.publication_id, event.series, event.seq, event.new_agency_ids)
+    # A proposal made before this list, of two agencies it lists together, is one the rules no longer make.
+    withdraw_listed_together(conn, event.series, event.listed_raw_row_ids)
     if not event.is_latest and event.origin == "ice":
         # A list older than one held already: an agreement it lists may be listed by no later one, and then its
         # signed date and addresses, and its agency's name, are this list's (the latest that lists them).
