@@ -105,8 +105,10 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     pending_a = _pending_keys(session, pending_in_force_at(session, from_pub), involved)
     pending_b = _pending_keys(session, pending_in_force_at(session, to_pub), involved)
     gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
-    lives = lifecycles(session, agency_ids=sorted(gone), end_after=k, origin=from_pub.origin) if gone else {}
-    series = publications(session, "participating", from_pub.origin) if gone else []
+    # An agreement new in TO may be one listed before FROM and absent from it: its absence is the lifecycle's too.
+    came = {key[0] for key in set(b.agreements) - set(a.agreements)}
+    lives = lifecycles(session, agency_ids=sorted(gone | came), end_after=k, origin=from_pub.origin) if gone or came else {}
+    series = publications(session, "participating", from_pub.origin) if gone or came else []
     seq_of = {p.id: p.seq for p in series}
     wording_times = _WordingTimes(session, series, from_pub, to_pub, k) if gone else None
 
@@ -118,6 +120,9 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     for key in sorted(set(b.agreements) - set(a.agreements), key=_reading_order(b)):
         item = describe(key, b)
         item["model_added"] = key[0] in a.agency_models  # the agency had other models already
+        listed_before = _return_status(lives.get(key), from_pub.seq, seq_of, k)
+        if listed_before:  # not new: back after an absence, which the removed side of an earlier diff named
+            item["note"] = listed_before
         (from_pending if key in pending_a else added).append(item)
     for key in sorted(set(a.agreements) - set(b.agreements), key=_reading_order(a)):
         item = describe(key, a)
@@ -175,7 +180,8 @@ def _mark_moas_listed_elsewhere(a: Side, b: Side, removed: list[dict], added: li
             old_item["same_moa_now_under"] = {"agency": new_item["agency"], "agency_id": new_item["agency_id"]}
             new_item["same_moa_before_under"] = {"agency": old_item["agency"], "agency_id": old_item["agency_id"]}
             old_item["status_since"] = f"the same MOA (document and signed date) is listed under {new_item['agency']} in the later list; {old_item['status_since']}"
-            new_item["note"] = f"the same MOA (document and signed date) was listed under {old_item['agency']} in the earlier list"
+            same_moa = f"the same MOA (document and signed date) was listed under {old_item['agency']} in the earlier list"
+            new_item["note"] = f"{same_moa}; {new_item['note']}" if new_item.get("note") else same_moa
 
 
 def _reading_order(side: Side):
@@ -281,6 +287,22 @@ def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:
     if to_seq > seq_of[life.last_participating["publication_id"]]:
         return f"absent from fewer than {counted(k, 'list')} in force so far"
     return "unknown"
+
+
+def _return_status(life, from_seq: int, seq_of: dict[int, int], k: int) -> str | None:
+    """What an agreement new in TO was at FROM, when it was listed before it: the absence that contains FROM, as the
+    lifecycle classes it (the words _absence_status gives the same absence, seen from its start). None when it was
+    never listed before FROM (newly listed)."""
+    if life is None or life.first_participating is None or seq_of[life.first_participating["publication_id"]] > from_seq:
+        return None
+    for omission in life.omissions:
+        if seq_of[omission["from"]["publication_id"]] <= from_seq <= seq_of[omission["to"]["publication_id"]]:
+            return f"listed again after an omission (absent from {counted(omission['publications'], 'publication')}; not an end)"
+    for end, back in zip(life.ends, life.reinstated):
+        if seq_of[end["publication_id"]] <= from_seq < seq_of[back["publication_id"]]:
+            absent = "a list in force" if k == 1 else f"{k} or more consecutive lists in force"
+            return f"listed again after an absence from {absent} (which this registry counts as an end)"
+    return None
 
 
 class _WordingTimes:

@@ -71,6 +71,26 @@ def test_an_omission_before_an_unrelated_end_and_reinstatement_stays_an_omission
     assert removed_status(db, ids[2], ids[3], end_after=3) == "omitted from 2 publications, listed again later"
 
 
+def test_an_agreement_back_after_an_absence_is_not_said_to_be_new(db, pub):
+    """The added side of an absence says what the removed side said of it: an agreement listed before FROM is listed
+    again (after an omission, or an absence counted as an end), not newly listed; one never listed before is."""
+    ids = publish_pattern(pub, "x.x..x")
+
+    def added(from_id, to_id, end_after=None):
+        with db.session() as session:
+            result = diff(session, resolve(session, from_id), resolve(session, to_id), end_after)
+        assert [item["agency"] for item in result["added"]] == ["Alpha County Sheriff's Office"]
+        return result["added"][0].get("note")
+
+    assert added(ids[1], ids[2]) == "listed again after an omission (absent from 1 publication; not an end)"
+    assert added(ids[4], ids[5]) == "listed again after an absence from 2 or more consecutive lists in force (which this registry counts as an end)"
+    assert added(ids[3], ids[5], end_after=3) == "listed again after an omission (absent from 2 publications; not an end)"
+    fresh = [pub.publish("participating", "2025-08-07", [KEEP, X, row("TX", "Charlie Police Department", "TFM", "2025-07-01")]).publication_id]
+    with db.session() as session:
+        result = diff(session, resolve(session, ids[5]), resolve(session, fresh[0]))
+    assert [(item["agency"], item.get("note")) for item in result["added"]] == [("Charlie Police Department", None)]
+
+
 def test_an_absence_still_shorter_than_k_says_so(db, pub):
     ids = publish_pattern(pub, "xx.")
     assert removed_status(db, ids[1], ids[2]) == "absent from fewer than 2 lists in force so far"
