@@ -130,13 +130,13 @@ def pipeline(as_json):
         return f"{label:10} {s['count']:4} {noun(s['count'], 'agreement')}; median {_days(s['median_days'])} to be listed, {_days(g['median_days'])} to the signed date{known}"
 
     def spread(label, d) -> str:  # how many waited how long: the distribution behind each median
-        return f"{label:10} " + "; ".join(f"{what}: " + ", ".join(f"{days} days {n}" for days, n in d[key]["distribution"].items()) for key, what in (("to_listed", "to be listed"), ("to_signed", "to the signed date")))
+        return f"{label:10} " + "; ".join(f"{what}: " + (", ".join(f"{days} days {n}" for days, n in d[key]["distribution"].items()) or "none measured") for key, what in (("to_listed", "to be listed"), ("to_signed", "to the signed date")))
 
     echo(f"Pending since {result['first_pending_publication']['published']} ({counted(result['pending_publications'], 'pending list')}):")
     echo(line("all", durations))
     for model, d in result["by_model"].items():
         echo(line(model, d))
-    echo("By state:")
+    echo("By state:" if result["by_state"] else "By state: no wait measured")
     for usps, d in result["by_state"].items():
         echo(line(usps, d))
     echo("How many waited how long (agreements):")

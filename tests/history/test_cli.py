@@ -195,3 +195,20 @@ def test_stats_in_words_says_how_old_the_list_in_force_is():
     assert headline(figures).endswith("per ICE's participating list of 2025-07-09 am (participatingAgencies07092025am.xlsx), published 11 days before that date.")
     figures["as_of"] = "2025-07-09"
     assert headline(figures).endswith("(participatingAgencies07092025am.xlsx).")
+
+
+def test_pipeline_in_words_with_no_wait_measured_says_so(tmp_path):
+    """With one pending list, no wait is measured: the command printed "By state:" over nothing and the line
+    "all        to be listed: ; to the signed date: "."""
+    from g287.config import BUNDLED_PUBLICATIONS_DIR
+    from tests.conftest import make_database
+
+    db, close = make_database("sqlite", tmp_path)
+    try:
+        run(db, "ingest", str(BUNDLED_PUBLICATIONS_DIR / "pending" / "pendingAgencies05152025am.xlsx"))
+        out = run(db, "pipeline")
+    finally:
+        close()
+    assert "By state: no wait measured\n" in out
+    assert "all        to be listed: none measured; to the signed date: none measured\n" in out
+    assert ": ;" not in out and not out.rstrip().endswith(":")
