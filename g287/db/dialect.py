@@ -227,27 +227,41 @@ _POSTGRES_CONFIGURATION_STATEMENTS = [
 ]
 
 
-def fulltext_function_statements(configuration: str = SEARCH_CONFIGURATION) -> list[str]:
-    """PostgreSQL: the functions that make the pages' and the documents' vectors with a text search configuration."""
+# PostgreSQL's parser reads "jail/correctional" and "02/15/2025" as file names, "U.S.C." and "www.ice.gov" as hosts,
+# "107-296" as 107 and the number -296: one token each, so "jail", the date, "U.S.C." or "107-296" found nothing there,
+# while SQLite's unicode61 tokenizer (and parse_query) separate words at every such character. The text is indexed
+# with its ASCII punctuation made spaces (other punctuation, such as "’" or "§", only separates words for both).
+_WORDS_ONLY = "regexp_replace({}, '[!-/:-@[-`{{-~]+', ' ', 'g')"
+
+
+def _words_only(expression: str, words_only: bool) -> str:
+    return _WORDS_ONLY.format(expression) if words_only else expression
+
+
+def fulltext_function_statements(configuration: str = SEARCH_CONFIGURATION, *, words_only: bool = True) -> list[str]:
+    """PostgreSQL: the functions that make the pages' and the documents' vectors with a text search configuration
+    (`words_only`: punctuation made spaces first, as since migration 0012)."""
+    page, body, chunk = (_words_only(e, words_only) for e in ("coalesce(NEW.text, '')", "coalesce(body, '')", "chunk"))
     return [
         "CREATE OR REPLACE FUNCTION document_search_refresh() RETURNS trigger AS $$ BEGIN "
-        f"INSERT INTO document_search (page_id, vector) VALUES (NEW.id, to_tsvector('{configuration}', coalesce(NEW.text, ''))) "
+        f"INSERT INTO document_search (page_id, vector) VALUES (NEW.id, to_tsvector('{configuration}', {page})) "
         "ON CONFLICT (page_id) DO UPDATE SET vector = EXCLUDED.vector; RETURN NEW; END; $$ LANGUAGE plpgsql",
         # to_tsvector refuses more than 1 MB of lexemes and positions; such a document keeps its words only
         "CREATE OR REPLACE FUNCTION document_search_vector(body text) RETURNS tsvector AS $$ BEGIN "
-        f"RETURN to_tsvector('{configuration}', coalesce(body, '')); "
+        f"RETURN to_tsvector('{configuration}', {body}); "
         "EXCEPTION WHEN program_limit_exceeded THEN "
         "RETURN array_to_tsvector(ARRAY(SELECT DISTINCT word FROM regexp_split_to_table(body, E'\\f') AS chunk, "
-        f"unnest(tsvector_to_array(to_tsvector('{configuration}', chunk))) AS word)); "
+        f"unnest(tsvector_to_array(to_tsvector('{configuration}', {chunk}))) AS word)); "
         "END; $$ LANGUAGE plpgsql IMMUTABLE",
     ]
 
 
-def fulltext_reindex_statements(configuration: str = SEARCH_CONFIGURATION) -> list[str]:
+def fulltext_reindex_statements(configuration: str = SEARCH_CONFIGURATION, *, words_only: bool = True) -> list[str]:
     """PostgreSQL: every page's and document's vector made again (after the configuration changed; the functions of
-    fulltext_function_statements must use the same configuration)."""
+    fulltext_function_statements must use the same configuration and `words_only`)."""
+    page = _words_only("coalesce(p.text, '')", words_only)
     return [
-        f"UPDATE document_search s SET vector = to_tsvector('{configuration}', coalesce(p.text, '')) FROM document_pages p WHERE p.id = s.page_id",
+        f"UPDATE document_search s SET vector = to_tsvector('{configuration}', {page}) FROM document_pages p WHERE p.id = s.page_id",
         "UPDATE document_search_documents d SET vector = document_search_vector(x.body) FROM (SELECT document_id, "
         "string_agg(coalesce(text, ''), E'\\n\\f\\n' ORDER BY page_number) AS body FROM document_pages GROUP BY document_id) x "
         "WHERE x.document_id = d.document_id",

@@ -36,14 +36,15 @@ class Term:
 
 
 def parse_query(query: str) -> list[Term]:
-    """Words, "phrases" and -exclusions; characters that are neither letters nor digits only separate words."""
+    """Words, "phrases" and -exclusions; characters that are neither letters nor digits only separate words (also
+    "_": "personnel_x" is the phrase "personnel x", as both databases read the pages)."""
     terms: list[Term] = []
     for match in _TOKEN.finditer(query or ""):
         if match.group(2) is not None:
             excluded, text, phrase = bool(match.group(1)), match.group(2), True
         else:
             excluded, text, phrase = bool(match.group(3)), match.group(4), False
-        words = re.findall(r"\w+", text)
+        words = re.findall(r"[^\W_]+", text)
         if not words:
             continue
         terms.append(Term(" ".join(words), phrase or len(words) > 1, excluded))

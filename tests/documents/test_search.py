@@ -153,6 +153,24 @@ def test_excluding_a_common_word_excludes_it(library):
     assert hits(library, "the -immigration").total == len(_documents_holding(library, r"\bthe\b") - _documents_holding(library, r"\bimmigration\b"))
 
 
+@pytest.mark.parametrize(("query", "pattern"), [
+    ("jail", r"\bjail\b"),  # "jail/correctional facilities": a file name to PostgreSQL's parser
+    ("02/15/2025", r"\b02\W+15\W+2025\b"),  # a file name too
+    ("U.S.C.", r"\bU\W+S\W+C\b"),  # a host
+    ("107-296", r"\b107\W+296\b"),  # 107 and the number -296
+    ('"correctional facilities"', r"\bcorrectional\W+facilities\b"),
+])
+def test_words_joined_by_punctuation_are_found_on_both_databases(library, query, pattern):
+    """PostgreSQL's parser read such text as one token: the words in it were found on SQLite only."""
+    holding = _documents_holding(library, pattern)
+    assert holding and {h.sha256 for h in hits(library, query, limit=50).hits} == holding
+
+
+def test_an_underscore_separates_words_as_on_the_pages():
+    """ "personnel_x" was one word: SQLite read it as a phrase, PostgreSQL as two words anywhere."""
+    assert [(t.text, t.phrase) for t in parse_query("personnel_x -acting_director")] == [("personnel x", True), ("acting director", True)]
+
+
 def test_a_phrase_across_a_page_break_shows_a_page(library):
     """The phrase is in the document's text but on no single page: the hit still names a page (it named none, and
     the API answered 500)."""

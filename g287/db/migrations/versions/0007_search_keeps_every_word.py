@@ -20,12 +20,12 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for statement in [*fulltext_configuration_statements(), *fulltext_function_statements(), *fulltext_reindex_statements()]:
+    for statement in [*fulltext_configuration_statements(), *fulltext_function_statements(words_only=False), *fulltext_reindex_statements(words_only=False)]:
         op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for statement in [*fulltext_function_statements("english"), *fulltext_reindex_statements("english"), *fulltext_configuration_drop_statements()]:
+    for statement in [*fulltext_function_statements("english", words_only=False), *fulltext_reindex_statements("english", words_only=False), *fulltext_configuration_drop_statements()]:
         op.execute(statement)

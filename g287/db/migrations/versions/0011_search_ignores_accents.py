@@ -20,12 +20,12 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for statement in [*fulltext_unaccent_statements(), *fulltext_reindex_statements()]:
+    for statement in [*fulltext_unaccent_statements(), *fulltext_reindex_statements(words_only=False)]:
         op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for statement in [*fulltext_accented_statements(), *fulltext_reindex_statements()]:
+    for statement in [*fulltext_accented_statements(), *fulltext_reindex_statements(words_only=False)]:
         op.execute(statement)
