@@ -26,6 +26,8 @@ SNIPPET_START, SNIPPET_END = "\x02", "\x03"  # marks around matched words; escap
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 _CONTROL = re.compile(r"[\x00-\x01\x04-\x08\x0b-\x1f]")
+# Typographic double quotes (a phone's keyboard, a text copied from a document) mark a phrase as '"' does
+_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\uff02", '"'))
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,10 @@ class Term:
 
 def parse_query(query: str) -> list[Term]:
     """Words, "phrases" and -exclusions; characters that are neither letters nor digits only separate words (also
-    "_": "personnel_x" is the phrase "personnel x", as both databases read the pages)."""
+    "_": "personnel_x" is the phrase "personnel x", as both databases read the pages). “Typographic quotes” are
+    quotes."""
     terms: list[Term] = []
-    for match in _TOKEN.finditer(query or ""):
+    for match in _TOKEN.finditer((query or "").translate(_QUOTES)):
         if match.group(2) is not None:
             excluded, text, phrase = bool(match.group(1)), match.group(2), True
         else:

@@ -171,6 +171,13 @@ def test_an_underscore_separates_words_as_on_the_pages():
     assert [(t.text, t.phrase) for t in parse_query("personnel_x -acting_director")] == [("personnel x", True), ("acting director", True)]
 
 
+def test_typographic_quotes_make_a_phrase(library):
+    """A phone's keyboard writes “…”: the quotes were dropped, and the phrase's words were searched anywhere."""
+    assert [(t.text, t.phrase, t.excluded) for t in parse_query('„Jail Enforcement“ -“Task Force”')] == [("Jail Enforcement", True, False), ("Task Force", True, True)]
+    assert [h.sha256 for h in hits(library, "“Jail Enforcement”").hits] == [h.sha256 for h in hits(library, '"Jail Enforcement"').hits]
+    assert hits(library, "“Jail Enforcement”").total < hits(library, "Jail Enforcement").total
+
+
 def test_a_phrase_across_a_page_break_shows_a_page(library):
     """The phrase is in the document's text but on no single page: the hit still names a page (it named none, and
     the API answered 500)."""
