@@ -64,6 +64,8 @@ def test_document_page_and_resource(sqlite_site):
 def test_document_search(sqlite_site):
     page = sqlite_site.get("/documents", params={"q": "Hillsborough"}).text
     assert HILLSBOROUGH in page and "<mark>" in page and "text layer" in page
+    one = sqlite_site.get("/api/v1/documents/search", params={"q": "Hillsborough"}).json()["total"]
+    assert f"<strong>{one}</strong> {'document matches' if one == 1 else 'documents match'}." in page  # "1 documents match."
     answer = sqlite_site.get("/api/v1/documents/search", params={"q": "warrant service officer", "limit": 2}).json()
     assert answer["total"] >= 2 and len(answer["hits"]) == 2 and answer["limit"] == 2
     second = sqlite_site.get("/api/v1/documents/search", params={"q": "warrant service officer", "limit": 2, "offset": 2}).json()
