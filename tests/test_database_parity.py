@@ -88,3 +88,33 @@ def test_the_program_lists_names_in_the_same_order_whatever_the_postgresql_colla
     with db.session() as session:
         listed = [a.name for a in list_agencies(session, actor)]
     assert listed == sorted(names)
+
+
+PENDING_TWICE = (
+    "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE\n"
+    "NEW MEXICO,Española Police Department,Municipality,Rio Arriba County,Task Force Model\n"
+    "TEXAS,Ábilene Police,Municipality,Taylor County,Task Force Model\n"
+    "TEXAS,abilene police,Municipality,Taylor County,Task Force Model\n"
+    "TEXAS,Abilene Police,Municipality,Taylor County,Warrant Service Officer\n"
+)
+
+
+def test_an_agencys_rows_and_an_agreements_name_do_not_depend_on_the_database(db, actor, tmp_path):
+    """An agreement ICE lists twice at once under two names: its runs came in the order of each database's plan, so
+    the agency's rows were listed in another order on each, and its lifecycle's name (the first of its latest rows)
+    was "abilene police" on PostgreSQL's agency page but "Ábilene Police" in its agreements list and on SQLite."""
+    from g287.history.agency import agency_history, find_agencies
+    from g287.history.lifecycle import lifecycles
+
+    path = tmp_path / "pendingAgencies07142025am.csv"
+    path.write_text(PENDING_TWICE, encoding="utf-8")
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        (agency,) = find_agencies(session, "Abilene Police")
+        history = agency_history(session, agency.id)
+        every = lifecycles(session)
+    (listing,) = history["listings"]
+    assert [row["name"] for row in listing["rows"]] == ["Ábilene Police", "abilene police", "Abilene Police"]  # as the list gives them
+    assert listing["row_numbers_first"] == [3, 4, 5]
+    assert {a["model"]: a["lifecycle"]["name"] for a in history["agreements"]} == {"TFM": "Ábilene Police", "WSO": "Abilene Police"}
+    assert every[(agency.id, "TFM")].name == "Ábilene Police"

@@ -56,7 +56,11 @@ def publications(session: Session, kind: str, origin: str = "ice") -> list[Serie
 def runs_of(
     session: Session, kind: str, origin: str = "ice", *, agency_ids: list[int] | None = None, state: str | None = None, at_seq: int | None = None
 ) -> list[Run]:
-    """The runs of a series (only those listed by the publication at `at_seq`, when given)."""
+    """The runs of a series (only those listed by the publication at `at_seq`, when given), by their rows in the
+    order the registry first read them (a publication's new rows in the order it lists them). Without an order each
+    database gave them in the order of its plan: an agency's rows, and the name of an agreement listed under two
+    names at once (the first of its latest runs), differed between SQLite and PostgreSQL, and on PostgreSQL between
+    `g287 agency` and `g287 agreements`."""
     query = (
         select(
             ListingRun.first_seq, ListingRun.last_seq, RawRow.id, AgencyName.agency_id, AgencyName.name, RawRow.state_usps,
@@ -73,7 +77,7 @@ def runs_of(
         query = query.where(RawRow.state_usps == state)
     if at_seq is not None:
         query = query.where(ListingRun.first_seq <= at_seq, ListingRun.last_seq >= at_seq)
-    return [Run._make(row) for row in session.execute(query)]
+    return [Run._make(row) for row in session.execute(query.order_by(ListingRun.raw_row_id, ListingRun.id))]
 
 
 def in_force_indexes(pubs: list[SeriesPublication], days: list[dt.date]) -> list[int | None]:
