@@ -118,3 +118,30 @@ def test_an_agencys_rows_and_an_agreements_name_do_not_depend_on_the_database(db
     assert listing["row_numbers_first"] == [3, 4, 5]
     assert {a["model"]: a["lifecycle"]["name"] for a in history["agreements"]} == {"TFM": "Ábilene Police", "WSO": "Abilene Police"}
     assert every[(agency.id, "TFM")].name == "Ábilene Police"
+
+
+def test_a_name_is_found_in_any_case_of_its_accented_letters(db, actor, tmp_path):
+    """SQLite's lower() and LIKE fold the case of ASCII letters only: `g287 agency ÉLOY` found "Éloy Police
+    Department" on PostgreSQL, and `g287 agency éloy` or `cañon` nothing on SQLite."""
+    from g287.history.agency import find_agencies
+
+    path = tmp_path / "participatingAgencies07152025am.csv"
+    path.write_text(
+        "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,SIGNED,MOA\n"
+        "ARIZONA,Éloy Police Department,Municipality,Pinal County,Task Force Model,2025-04-01,link pending\n"
+        "COLORADO,CAÑON CITY POLICE DEPARTMENT,Municipality,Fremont County,Task Force Model,2025-04-01,link pending\n"
+        "FLORIDA,Lake_City 100% Police,Municipality,Columbia County,Task Force Model,2025-04-01,link pending\n",
+        encoding="utf-8",
+    )
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        found = {text: [a.name for a in find_agencies(session, text)] for text in ("ÉLOY", "éloy", "cañon", "Cañon City", "e_c", "100%", "%")}
+    assert found == {
+        "ÉLOY": ["Éloy Police Department"],
+        "éloy": ["Éloy Police Department"],
+        "cañon": ["CAÑON CITY POLICE DEPARTMENT"],
+        "Cañon City": ["CAÑON CITY POLICE DEPARTMENT"],
+        "e_c": ["Lake_City 100% Police"],
+        "100%": ["Lake_City 100% Police"],
+        "%": ["Lake_City 100% Police"],
+    }

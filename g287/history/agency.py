@@ -79,12 +79,14 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
 
 
 def find_agencies(session: Session, text: str, state: str | None = None, limit: int = 20) -> list[Agency]:
-    """Agencies whose published names contain the text (case-insensitive), live ones only."""
-    # autoescape: % and _ in the text are letters of a name, not wildcards ("%" matched every agency)
-    query = select(AgencyName.agency_id).where(AgencyName.name.icontains(text.strip(), autoescape=True))
+    """Agencies whose published names contain the text (in any case), live ones only."""
+    # Compared here, not by the database: SQLite's lower() and LIKE fold the case of ASCII letters only, so "ÉLOY"
+    # found "Éloy Police Department" on PostgreSQL and nothing on SQLite. (Nor is % or _ a wildcard here.)
+    wanted = text.strip().lower()
+    query = select(AgencyName.agency_id, AgencyName.name)
     if state:
         query = query.where(AgencyName.state_usps == state.upper())
-    ids = sorted(set(session.scalars(query)))[: limit * 2]
+    ids = sorted({agency_id for agency_id, name in session.execute(query) if wanted in name.lower()})[: limit * 2]
     agencies = [live_agency(session, i) for i in ids]
     unique = {a.id: a for a in agencies}
     return sorted(unique.values(), key=lambda a: (a.state_usps or "", a.name))[:limit]
