@@ -145,3 +145,17 @@ def test_a_name_is_found_in_any_case_of_its_accented_letters(db, actor, tmp_path
         "100%": ["Lake_City 100% Police"],
         "%": ["Lake_City 100% Police"],
     }
+
+
+def test_an_action_prefix_is_read_in_its_own_case_on_both_databases(db):
+    """The audit log's `--action moa.` was a LIKE: case-insensitive on SQLite, so `--action MOA.` listed every moa.
+    event there and none on PostgreSQL, while an exact action (`MOA.DRAFT`) matched nothing on either."""
+    from g287.access import Actor
+    from g287.program.audit_log import AuditFilter, read_events
+
+    with db.session(writing=True) as session:
+        for action in ("moa.draft", "moa_x.draft", "nominee.create"):
+            session.add(AuditEvent(at=dt.datetime(2025, 7, 4, tzinfo=UTC), actor="system", action=action, object_type="test"))
+    with db.session() as session:
+        found = {prefix: [e["action"] for e in read_events(session, Actor.command_line(), AuditFilter(action=prefix))] for prefix in ("moa.", "MOA.", "moa_x.", "Nominee.")}
+    assert found == {"moa.": ["moa.draft"], "MOA.": [], "moa_x.": ["moa_x.draft"], "Nominee.": []}

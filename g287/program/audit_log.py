@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from g287.access import Actor, authorize
@@ -151,7 +151,9 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
         query = query.where(AuditEvent.actor == label)
     if wanted.action:
         if wanted.action.endswith("."):
-            query = query.where(AuditEvent.action.startswith(wanted.action, autoescape=True))
+            # Not LIKE: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's does not, so "MOA." listed every
+            # moa. event on SQLite and none on PostgreSQL (where "MOA.DRAFT", an exact action, finds none on either).
+            query = query.where(func.substr(AuditEvent.action, 1, len(wanted.action)) == wanted.action)
         else:
             query = query.where(AuditEvent.action == wanted.action)
     if wanted.object_type:
