@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.engine import Connection
 
 from g287.db.models.history import IdentityCandidate
+from g287.db.plain import plain
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow, series_of
 from g287.history import aliases
 from g287.history.identity import SYSTEM, live_survivor, agreements_at, merge, propose
@@ -150,16 +151,24 @@ def withdraw_listed_together(conn: Connection, series: str, raw_row_ids: list[in
     both, while ingested in another order it is never proposed. Returns the ids withdrawn."""
     if series not in (series_of("ice", "participating"), series_of("ice", "pending")):
         return []  # the registry's own lists are made from its agencies: two of them listed are no evidence
-    query = (
-        select(IdentityCandidate.id, AgencyName.agency_id, IdentityCandidate.candidate_agency_id)
-        .join(AgencyName, AgencyName.id == IdentityCandidate.agency_name_id)
-        .where(IdentityCandidate.status == "pending", IdentityCandidate.rule.in_(_NEEDS_APART))
-    )
-    waiting = conn.execute(query).all()
+    waiting = _WAITING_APART.rows(conn, rules=list(_NEEDS_APART))
     if not waiting:
         return []
     listed = agencies_of_raw_rows(conn, raw_row_ids)
     withdrawn = [candidate_id for candidate_id, agency_id, other in waiting if agency_id in listed and live_survivor(conn, other) in listed - {agency_id}]
     if withdrawn:
-        conn.execute(delete(IdentityCandidate).where(IdentityCandidate.id.in_(withdrawn)))
+        _WITHDRAW.rows_in_chunks(conn, "ids", withdrawn)
     return withdrawn
+
+
+# Core statements (g287.db.plain), as every statement an ingest runs: one built from ORM attributes configures every
+# mapper first, some 10 ms a process (tests/test_plain_statements.py).
+_candidates = IdentityCandidate.__table__.c
+_names = AgencyName.__table__.c
+_WAITING_APART = plain(
+    select(_candidates.id, _names.agency_id, _candidates.candidate_agency_id)
+    .join(AgencyName.__table__, _names.id == _candidates.agency_name_id)
+    .where(_candidates.status == "pending", _candidates.rule.in_(bindparam("rules", expanding=True)))
+    .order_by(_candidates.id)
+)
+_WITHDRAW = plain(delete(IdentityCandidate.__table__).where(_candidates.id.in_(bindparam("ids", expanding=True))))
