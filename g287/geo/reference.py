@@ -189,7 +189,10 @@ def county(fips: str, vintage_name: str | None = None) -> County:
             return found
     versions = versions_of(fips)
     if not versions:
-        raise NotFound(f"no county with FIPS code {fips!r}")
+        # A spreadsheet reads 09003 as the number 9003: the code with its leading zero back is named when it exists.
+        padded = fips.zfill(5) if fips.isascii() and fips.isdigit() and len(fips) < 5 else None
+        hint = f" (FIPS codes have five digits: {padded}?)" if padded and versions_of(padded) else ""
+        raise NotFound(f"no county with FIPS code {fips!r}{hint}")
     return versions[-1]
 
 

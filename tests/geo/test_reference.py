@@ -98,3 +98,12 @@ def test_changes_file_has_sources_and_known_fips():
     # Containment is read per county version (code and name): every row that gives one names a version held.
     versions = {(c.fips, c.name) for c in reference.all_versions()}
     assert all((row["fips"], row["name"]) in versions for row in rows if row["contained_in"])
+
+
+def test_a_fips_code_missing_its_leading_zero_is_named_with_it():
+    """A spreadsheet reads 09003 as 9003 (README says so of the exports): the error named no county, with no hint."""
+    with pytest.raises(NotFound, match=r"^no county with FIPS code '9003' \(FIPS codes have five digits: 09003\?\)$"):
+        reference.county("9003")
+    for code in ("99999", "9999", "abc"):  # no county either way: no hint
+        with pytest.raises(NotFound, match=r"^no county with FIPS code '[^']*'$"):
+            reference.county(code)
