@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
 import math
@@ -529,7 +530,14 @@ def _kind_problem(path: Path, expect: str, content_type: str | None) -> str | No
     if any(head.startswith(m) for m in magics):
         return None
     sent = (content_type or "unknown type").split(";")[0].strip()
-    return f"not a{'n' if expect == 'xlsx' else ''} {expect.upper() if expect == 'pdf' else 'Excel workbook'}: the server sent {sent}"
+    kind = "a PDF" if expect == "pdf" else "an Excel workbook"
+    if sent.lower() in _CALLED[expect]:  # "not a PDF: the server sent application/pdf" read as a contradiction
+        return f"not {kind}: the server called it {sent}, but its content is not that of {kind}"
+    return f"not {kind}: the server sent {sent}"
+
+
+# The content types that name the kind of file expected (its content decides: see _kind_problem).
+_CALLED = {"pdf": ("application/pdf", "application/x-pdf"), "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",)}
 
 
 def _sendable(validator: str | None) -> str | None:
@@ -576,9 +584,11 @@ def _retry_after(value: str | None) -> float | None:
         return float(value.strip())
     try:
         when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, when.timestamp() - time.time())
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # "-0000" (no zone said) reads as local time; an HTTP date is always GMT (RFC 9110)
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _one_line(error: BaseException) -> str:

@@ -407,3 +407,31 @@ def test_a_part_of_the_file_is_not_taken_for_the_whole(tmp_path):
         outcome = polite.fetch("http://ice.example/moa.pdf", expect="pdf")
     assert outcome.status == "downloaded" and outcome.sha256 == sha256_of(moa(BURLESON))[0] and outcome.size == len(body)
     assert asked == [None, "bytes=1000-"]
+
+
+def test_a_retry_after_date_without_its_zone_is_read_as_gmt(monkeypatch):
+    """HTTP dates are GMT (RFC 9110); email.utils reads "-0000" (no zone said) as local time, so the wait asked for
+    moved by the machine's offset from UTC."""
+    import datetime as dt
+    import email.utils
+    import time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        when = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=120)).replace(microsecond=0)
+        gmt = email.utils.format_datetime(when, usegmt=True)
+        no_zone = gmt.replace(" GMT", " -0000")
+        assert abs(fetch._retry_after(no_zone) - fetch._retry_after(gmt)) < 2 and 100 < fetch._retry_after(no_zone) <= 120
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_a_file_called_a_pdf_that_is_none_is_said_so(tmp_path):
+    """It said "not a PDF: the server sent application/pdf", which read as a contradiction."""
+    page = tmp_path / "page.part"
+    page.write_bytes(b"<!doctype html><title>Sign in</title>")
+    assert fetch._kind_problem(page, "pdf", "application/pdf; charset=binary") == "not a PDF: the server called it application/pdf, but its content is not that of a PDF"
+    assert fetch._kind_problem(page, "pdf", "text/html") == "not a PDF: the server sent text/html"
+    assert fetch._kind_problem(page, "xlsx", None) == "not an Excel workbook: the server sent unknown type"
