@@ -229,3 +229,17 @@ def test_a_long_agency_reference_is_quoted_once_and_cut(tmp_path):
     assert (status, error) == (1, f"g287: error: no agency named like {name[:80]!r} … (cut: 5,600 characters in all)\n")
     status, _, error = run_g287(database, "agency", "Nowhere County")
     assert (status, error) == (1, "g287: error: no agency named like 'Nowhere County'\n")
+
+
+def test_bootstrap_json_says_what_its_text_says(tmp_path):
+    """Its JSON gave the publications ingested and the figures, not those already held nor the database its text names."""
+    import json
+
+    database = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    status, out, _ = run_g287(database, "bootstrap", "--json")
+    first = json.loads(out)
+    status_again, out_again, _ = run_g287(database, "bootstrap", "--json")
+    again = json.loads(out_again)
+    assert (status, status_again) == (0, 0)
+    assert (first["ingested"], first["already_held"], again["ingested"], again["already_held"]) == (11, 0, 0, 11)
+    assert first["database"] == again["database"] == database and again["stats"]["participating"]["moas"] == first["stats"]["participating"]["moas"]

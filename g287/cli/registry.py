@@ -244,9 +244,9 @@ def bootstrap(as_json):
     results = ingest_bundled(db, Actor.command_line())
     with db.session() as session:
         result = figures.stats(session)
-    if as_json:
-        print_json({"ingested": sum(r.status == "ingested" for r in results), "stats": result})
-        return
     new = sum(r.status == "ingested" for r in results)
+    if as_json:  # what the text says: how many were new, how many held already, and where
+        print_json({"ingested": new, "already_held": len(results) - new, "database": db.safe_url, "stats": result})
+        return
     echo(f"{counted(new, 'publication')} ingested, {len(results) - new} already held, in {db.safe_url}")
     echo(figures.headline(result))
