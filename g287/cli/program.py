@@ -38,12 +38,22 @@ def admin() -> Actor:
 
 
 def table(rows: list[dict], columns: list[str]) -> None:
+    """The rows as a table: each column headed by its JSON key in words ("full name"), a true or false value written
+    yes or no (Python's True and False are no words a reader of the table uses)."""
     out = Table()
     for column in columns:
-        out.add_column(column, overflow="fold")
+        out.add_column(column.replace("_", " "), overflow="fold")
     for row in rows:
-        out.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
+        out.add_row(*[_cell(row.get(c)) for c in columns])
     console.print(out)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def write_document(document, output: str | None) -> None:

@@ -81,6 +81,10 @@ def test_demo_walks_every_stage_and_runs_once(g287, tmp_path, deferred_writes):
     assert {"refresher_due", "certification_expires", "remediation_due", "ready_to_certify", "background_pending"} <= due
     nominees = {n["full_name"]: n for n in json.loads(g287("program", "nominees", "--json").stdout)}
     assert nominees["Alex Example"]["reasons"] and "requires at least 2 years" in nominees["Alex Example"]["reasons"][0]
+    # The table heads each column in words and writes a true or false value yes or no (it printed True and False).
+    listed = g287("program", "nominees").stdout
+    assert "full name" in listed and "full_name" not in listed and "yes" in listed and "no" in listed.split()
+    assert "True" not in listed and "False" not in listed
     assert {n["standing"] for n in nominees.values()} >= {"ineligible", "certified", "remediation_due", "passed", "disqualified"}
     figures = json.loads(g287("program", "figures", "--json").stdout)
     assert figures["records"]["participating"]["by_model"] == figures["published"]["participating"]["by_model"] == {"JEM": 0, "TFM": 1, "WSO": 1}
