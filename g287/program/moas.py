@@ -167,7 +167,8 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
 
 
 def _last_step(session: Session, moa: ProgramMoa) -> tuple[dt.date, str] | None:
-    """The latest nomination, enrolment, examination, certification, refresher or renewal recorded under the MOA.
+    """The latest nomination, enrolment, examination, certification, refresher, renewal or revocation recorded under
+    the MOA.
     Steps stay in the order they happened: each needed the MOA in effect on its day, which a termination dated that
     day or before would deny."""
     steps = []
@@ -177,6 +178,7 @@ def _last_step(session: Session, moa: ProgramMoa) -> tuple[dt.date, str] | None:
     for step, record, column in (
         ("enrolment", Enrolment, Enrolment.enrolled_on), ("certification", Certification, Certification.certified_on),
         ("refresher", Certification, Certification.last_refresher_on), ("renewal", Certification, Certification.renewed_on),
+        ("revocation", Certification, Certification.revoked_on),
     ):
         on = session.scalar(select(func.max(column)).join(Nominee, Nominee.id == record.nominee_id).where(Nominee.moa_id == moa.id))
         if on is not None:

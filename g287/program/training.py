@@ -303,7 +303,7 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
 def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today: dt.date | None = None) -> Certification:
     """Revoke an officer's authorization while it runs (who may, by each model's MOA: see the MOA drafts)."""
     nominee = get_nominee(session, actor, nominee_id, "training.revoke")
-    _, _, certification = _live_certification(session, nominee)
+    moa, _, certification = _live_certification(session, nominee, changing=True)
     check = Checker()
     day = check.date("revoked_on", revoked_on, not_after=today or days.today())
     if day is not None and day < certification.certified_on:
@@ -319,6 +319,9 @@ def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today
             # Expired, it authorizes nothing: a revocation then would read "revoked" where the record says "expired".
             check.fail("revoked_on", f"must be before the expiry, {certification.expires_on.isoformat()}: an expired certification authorizes nothing to revoke")
     check.done()
+    if not participating(moa, day):
+        # As every step under an MOA: after its termination its officers are authorized no more, nothing to revoke.
+        raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
     before = certification_fields(certification)
     certification.revoked_on = day
     session.flush()

@@ -128,6 +128,29 @@ def test_examinations_and_refreshers_are_steps_under_their_moa(world):
                 step(session)
 
 
+def test_a_revocation_is_a_step_under_its_moa(world):
+    """A revocation could be dated after its MOA's termination (a terminated MOA authorizes no one: nothing to
+    revoke), and a termination before a revocation recorded under the MOA."""
+    db, w = world
+    veteran = w.nominees["veteran"]  # certified 5 days before TODAY
+    with db.session() as session:
+        training.revoke(session, OFFICER, veteran, revoked_on=TODAY - 2 * DAY, today=TODAY)
+    problem = refused(db, lambda s: moas.terminate_moa(s, OFFICER, w.tfm, terminated_on=TODAY - 3 * DAY, today=TODAY), "terminated_on")
+    assert problem == f"must be after the revocation already recorded under this MOA on {(TODAY - 2 * DAY).isoformat()}"
+
+
+def test_a_revocation_after_the_moas_termination_is_refused(world):
+    db, w = world
+    veteran = w.nominees["veteran"]  # certified 5 days before TODAY
+    with db.session() as session:
+        moas.terminate_moa(session, OFFICER, w.tfm, terminated_on=TODAY - 2 * DAY, today=TODAY)
+    with pytest.raises(Conflict, match=rf"the TFM MOA {w.tfm} is not in effect on {(TODAY - DAY).isoformat()}"):
+        with db.session() as session:
+            training.revoke(session, OFFICER, veteran, revoked_on=TODAY - DAY, today=TODAY)
+    with db.session() as session:  # before the termination, while the MOA ran, it is a revocation
+        assert training.revoke(session, OFFICER, veteran, revoked_on=TODAY - 3 * DAY, today=TODAY).revoked_on == TODAY - 3 * DAY
+
+
 def test_the_last_renewal_is_kept_as_recorded_even_on_29_february(world):
     """Worked out from the expiry, a renewal of 29 February came back as 28 February: a day earlier got through."""
     db, w = world
