@@ -169,9 +169,9 @@ def disable_user(session: Session, actor: Actor, username: str) -> UserInfo:
     before = _public_fields(user)
     now = dt.datetime.now(dt.timezone.utc)
     user.disabled_at = now
-    session.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)).values(ended_at=now))
+    ended = _end_sessions(session, user.id, now)
     session.flush()
-    audit.record(session, actor, "account.disable", "user", user.id, before=before, after=_public_fields(user))
+    audit.record(session, actor, "account.disable", "user", user.id, before=before, after={**_public_fields(user), "sessions_ended": ended})
     return UserInfo.of(user, _agency_name(session, user.agency_id))
 
 
@@ -190,6 +190,15 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
     now = dt.datetime.now(dt.timezone.utc)
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now
-    session.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)).values(ended_at=now))
+    ended = _end_sessions(session, user.id, now)
     session.flush()
-    audit.record(session, actor, "account.change_password", "user", user.id, after={"password_changed_at": now.isoformat()})
+    audit.record(session, actor, "account.change_password", "user", user.id, after={"password_changed_at": now.isoformat(), "sessions_ended": ended})
+
+
+def _end_sessions(session: Session, user_id: int, now: dt.datetime) -> list[int]:
+    """End every live session of the account; their ids, for the event that ends them (a sign-out writes its own
+    account.logout; these were ended with no word of which sessions)."""
+    ended = list(session.scalars(select(LoginSession.id).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)).order_by(LoginSession.id)))
+    if ended:
+        session.execute(update(LoginSession).where(LoginSession.id.in_(ended)).values(ended_at=now))
+    return ended

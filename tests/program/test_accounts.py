@@ -289,3 +289,27 @@ def test_readme_states_the_password_minimum_the_code_enforces():
 
     readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
     assert f"A password is at least {accounts.MIN_PASSWORD_LENGTH} characters long" in readme
+
+
+def test_disabling_an_account_or_changing_its_password_names_the_sessions_it_ends(db, people):
+    """A sign-out writes account.logout naming its session; the sessions a disable or a password change ended were
+    named nowhere."""
+    from g287.db.models.program import LoginSession
+
+    def ended_by(action: str) -> list:
+        with db.session() as session:
+            return session.scalars(select(AuditEvent).where(AuditEvent.action == action)).one().after["sessions_ended"]
+
+    first = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    second = auth.login(db, "olga", "correct horse battery", "198.51.100.2")
+    with db.session() as session:
+        live = sorted(session.scalars(select(LoginSession.id).where(LoginSession.ended_at.is_(None))))
+        accounts.change_password(session, first.actor, "correct horse battery", "a longer new password 287")
+    assert ended_by("account.change_password") == live and len(live) == 2
+    third = auth.login(db, "olga", "a longer new password 287", "198.51.100.3")
+    with db.session() as session:
+        (mine,) = session.scalars(select(LoginSession.id).where(LoginSession.ended_at.is_(None)))
+        accounts.disable_user(session, ADMIN, "olga")
+    assert ended_by("account.disable") == [mine]
+    with db.session() as session:
+        assert all(auth.actor_for_token(session, r.token) is None for r in (first, second, third))
