@@ -224,7 +224,7 @@ def test_a_long_agency_reference_is_quoted_once_and_cut(tmp_path):
     digits, name = "9" * 5000, "Sheriff " * 700
     status, _, error = run_g287(database, "agency", digits)
     cut = f"{'9' * 80!r} … (cut: 5,000 characters in all)"
-    assert (status, error) == (1, f"g287: error: no agency with id {cut}, nor any named like it: ids are whole numbers from 1 to 2,147,483,647\n")
+    assert (status, error) == (1, f"g287: error: no agency with id {cut}, nor any named like it: ids are whole numbers from 1 to 2147483647\n")
     status, _, error = run_g287(database, "agency", name)
     assert (status, error) == (1, f"g287: error: no agency named like {name[:80]!r} … (cut: 5,600 characters in all)\n")
     status, _, error = run_g287(database, "agency", "Nowhere County")

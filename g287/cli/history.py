@@ -221,7 +221,7 @@ def agency(ref, state_code, as_json):
             found = exact if len(exact) == 1 else found
             if not found:
                 if ref.strip().isdigit():  # 0, or a number past the last id: read as (part of) a name, found in none
-                    raise G287Error(f"no agency with id {quoted(ref.strip())}, nor any named like it: ids are whole numbers from 1 to {MAX_ID:,}")
+                    raise G287Error(f"no agency with id {quoted(ref.strip())}, nor any named like it: ids are whole numbers from 1 to {MAX_ID}")
                 raise G287Error(f"no agency named like {quoted(ref)}")
             if len(found) > 1:
                 shown = "; ".join(f"{a.id} {a.state_usps} {a.name}" for a in found[:SHOWN_MATCHES])

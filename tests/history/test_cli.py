@@ -146,7 +146,7 @@ def test_agency_zero_is_no_id_and_no_name(bundled_db):
 
     status, _out, err = run_g287(bundled_db.url, "agency", "0")
     assert status == 1
-    assert err.strip() == "g287: error: no agency with id '0', nor any named like it: ids are whole numbers from 1 to 2,147,483,647"
+    assert err.strip() == "g287: error: no agency with id '0', nor any named like it: ids are whole numbers from 1 to 2147483647"
 
 
 def test_an_moa_listed_under_another_agency_is_said_so_on_both_sides(bundled_db):
