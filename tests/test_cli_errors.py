@@ -243,3 +243,13 @@ def test_bootstrap_json_says_what_its_text_says(tmp_path):
     assert (status, status_again) == (0, 0)
     assert (first["ingested"], first["already_held"], again["ingested"], again["already_held"]) == (11, 0, 0, 11)
     assert first["database"] == again["database"] == database and again["stats"]["participating"]["moas"] == first["stats"]["participating"]["moas"]
+
+
+def test_the_quality_summary_aligns_its_counts_to_the_right(tmp_path):
+    """Its counts were left-aligned text ("1806", "9") beside the other commands' right-aligned counts with separators."""
+    database = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    assert run_g287(database, "bootstrap")[0] == 0
+    status, out, _ = run_g287(database, "quality", "--summary")
+    counts = [line.split("│")[1] for line in out.splitlines() if line.startswith("│") and line.split("│")[1].strip()[:1].isdigit()]
+    assert status == 0 and len(counts) > 3 and " 1,806 " in counts[0]
+    assert all(cell.endswith(" ") and not cell.startswith(cell.strip()) for cell in counts if len(cell.strip()) < len(counts[0].strip()))

@@ -218,10 +218,11 @@ def quality_command(publication, summary, category, as_json):
             print_json(rows)
             return
         table = Table()
-        for column in ("entries", "category", "problem"):
+        table.add_column("entries", justify="right")  # a count, aligned as the other commands' counts are
+        for column in ("category", "problem"):
             table.add_column(column)
         for r in rows:
-            table.add_row(str(r["entries"]), r["category"], r["problem"])
+            table.add_row(f"{r['entries']:,}", r["category"], r["problem"])
         console.print(table)
         return
     if as_json:
