@@ -21,7 +21,7 @@ from g287.db.models.audit import AuditEvent
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 from g287.db.times import as_utc
 from g287.geo import reference
-from g287.geo.matching import match_county
+from g287.geo.matching import AMBIGUOUS, match_county
 from g287.geo.store import county_facts
 from g287.registry import runs
 from g287.registry.figures import AGENCY_TYPES, MODELS
@@ -57,6 +57,19 @@ def county_filter(text: str | None, state: str | None = None) -> dict:
         if matched.fips is not None:
             return {"fips": matched.fips}
     return {"county": county_key(value)}
+
+
+def county_filter_problem(text: str | None, state: str | None = None) -> str | None:
+    """Why a county name given with a state selects no county: it names several ("Richmond" in Virginia, the county or
+    the city). Read as ICE's COUNTY text instead, it gave one of them and the rows written so, with nothing to say the
+    name was ambiguous; the caller refuses it, naming the counties (their FIPS codes select each)."""
+    value = (text or "").strip()
+    if not value or not state or (value.isdigit() and len(value) == 5):
+        return None
+    matched = match_county(state, value)
+    if matched.status != AMBIGUOUS:
+        return None
+    return f"{matched.problem}: give one of them by its name or FIPS code"
 
 
 @dataclass(frozen=True)

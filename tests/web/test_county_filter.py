@@ -22,3 +22,17 @@ def test_a_county_named_with_its_state_selects_what_its_page_shows(site, state, 
 def test_a_county_named_without_a_state_is_the_county_text_in_any_state(site):
     both = site.get("/api/v1/agreements", params={"as_of": "2025-07-09", "county": "Hillsborough"}).json()
     assert {a["state"] for a in both["items"]} >= {"FL", "NH"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements", "/api/v1/agencies", "/exports/agreements.csv", "/agencies"])
+def test_a_county_name_naming_several_counties_of_its_state_is_refused_naming_them(site, path):
+    """"Richmond" in Virginia is the county or the city: read as ICE's COUNTY text, it gave Richmond County's rows and
+    those written "Richmond", not the city's, with nothing to say the name was ambiguous."""
+    answer = site.get(path, params={"as_of": "2025-07-09", "state": "VA", "county": "Richmond"})
+    assert answer.status_code == 422
+    said = answer.json()["error"]["fields"][0] if path.startswith("/api") else None
+    text = said["message"] if said else answer.text
+    assert "Richmond County (51159) or Richmond city (51760)" in text and (said is None or said["field"] == "county")
+    for name in ("Richmond County", "Richmond city", "51760"):  # each of them, by its name or code
+        assert site.get(path, params={"as_of": "2025-07-09", "state": "VA", "county": name}).status_code == 200
+    assert site.get(path, params={"as_of": "2025-07-09", "county": "Richmond"}).status_code == 200  # no state: ICE's text

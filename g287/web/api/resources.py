@@ -21,6 +21,7 @@ from g287.registry.queries import (
     agencies_as_of,
     agreements_as_of,
     county_filter,
+    county_filter_problem,
     figures_by_publication,
     publications_in_force,
     state_figures,
@@ -28,7 +29,7 @@ from g287.registry.queries import (
 )
 from g287.sources.rules import states
 from g287.web.api import schemas
-from g287.web.api.errors import ERROR_RESPONSES
+from g287.web.api.errors import ERROR_RESPONSES, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
 from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, IdParameter, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, whole_number
 
@@ -73,6 +74,9 @@ class ListParameters:
         offset: Annotated[PageOffset, page_offset("by state, then agency name and id; agreements then by model")] = 0,
     ):
         self.as_of = as_of
+        problem = county_filter_problem(county, state)
+        if problem:
+            raise invalid_parameter("county", problem)
         self.filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
         self.status = status
         self.limit = limit

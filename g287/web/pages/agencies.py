@@ -15,7 +15,7 @@ from g287.errors import NotFound
 from g287.geo.store import county_of_agency
 from g287.history.agency import agency_history, live_agency
 from g287.history.lifecycle import end_after_default
-from g287.registry.queries import Filters, agencies_as_of, county_filter, publications_in_force
+from g287.registry.queries import Filters, agencies_as_of, county_filter, county_filter_problem, publications_in_force
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.resources import COUNTY_PATTERN
 from g287.web.app import site_of
@@ -43,6 +43,9 @@ def agency_list(
     if county is not None and not re.search(COUNTY_PATTERN, county):
         # As the API and the downloads refuse it (which this page links to): no county has such a name.
         raise invalid_parameter("county", "a county's FIPS code or name holds a letter or a digit")
+    problem = county_filter_problem(county, state)
+    if problem:
+        raise invalid_parameter("county", problem)
     filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)
