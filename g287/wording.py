@@ -17,6 +17,11 @@ def noun(count: int, singular: str, plural: str | None = None) -> str:
     return plural or _PLURALS.get(singular, singular + "s")
 
 
+def has_of(count: int, total: int) -> str:
+    """The verb of "COUNT of TOTAL counties": "1 of 64 counties has", "0 of 1 county has", "5 of 64 counties have"."""
+    return "has" if 1 in (count, total) else "have"
+
+
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     """A count with its noun, the count with thousands separators: "1 MOA", "1,204 MOAs"."""
     return f"{count:,} {noun(count, singular, plural)}"

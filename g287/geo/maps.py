@@ -29,7 +29,7 @@ from g287.geo import reference
 from g287.geo.coverage import at_least, check_model, county_breakdown, coverage_of, located_listings, participating_publication
 from g287.registry.figures import MODELS
 from g287.registry.publications import distinct_label, named_apart
-from g287.wording import counted, noun
+from g287.wording import counted, has_of, noun
 from g287.xmlchars import shown_text
 
 LEVELS = ("state", "county")
@@ -267,11 +267,6 @@ def _at_least(not_located: int) -> str:  # at a sentence's start
     return at_least(not_located).capitalize()
 
 
-def _has(count: int, total: int) -> str:
-    """The verb of "COUNT of TOTAL counties": "1 of 64 counties has", "0 of 1 county has", "5 of 64 counties have"."""
-    return "has" if 1 in (count, total) else "have"
-
-
 def _not_drawn_why(listings, usps: str) -> str:
     """Why a state's listings are not on its county map, each reason counted (only a reason that applies is said):
     Hartford County, Connecticut, was matched but is no county of the 2022 vintage."""
@@ -292,7 +287,7 @@ def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[s
         s = figures["by_state"][info.usps]
         text = (
             f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). {_at_least(s['listings_not_located'])}{s['counties_with_county_agency']} of {s['counties_total']} {noun(s['counties_total'], 'county', 'counties')} "
-            f"({s['percent']['counties_with_county_agency']}%) {_has(s['counties_with_county_agency'], s['counties_total'])} a participating county-level agency; {s['counties_with_any_agency']} "
+            f"({s['percent']['counties_with_county_agency']}%) {has_of(s['counties_with_county_agency'], s['counties_total'])} a participating county-level agency; {s['counties_with_any_agency']} "
             f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in {noun(s['counties_total'], 'it', 'them')}. "
             f"{counted(s['listings_not_located'], 'listing')} {noun(s['listings_not_located'], 'is', 'are')} not on the map{_not_drawn_why(listed, info.usps)}."
         )
@@ -304,7 +299,7 @@ def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[s
     elsewhere = f" and {len(territories)} {'territory' if len(territories) == 1 else 'territories'} ({', '.join(territories)})" if territories else ""
     return [
         f"{counted(listings['total'], 'MOA')} (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC){elsewhere}. "
-        f"{_at_least(listings['total'] - listings['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} {noun(figures['counties_total'], 'county', 'counties')} ({p['counties_with_county_agency']}%) {_has(figures['counties_with_county_agency'], figures['counties_total'])} a participating "
+        f"{_at_least(listings['total'] - listings['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} {noun(figures['counties_total'], 'county', 'counties')} ({p['counties_with_county_agency']}%) {has_of(figures['counties_with_county_agency'], figures['counties_total'])} a participating "
         f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them.",
         f"{counted(listings['total'] - listings['located'], 'listing')} {noun(listings['total'] - listings['located'], 'is', 'are')} not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
         f"(municipal and state agencies mostly), {listings['county_not_matched']:,} whose county could not be matched ({unmatched_hint})"
