@@ -100,15 +100,14 @@ def _in_publication_order(session: Session):
     return heapq.merge(*series, key=lambda pair: (pair[0].published_on, pair[0].half == "pm"))
 
 
-def _entry_updated(publication, previous, changes: dict | None = None, held: list | None = None) -> dt.datetime | None:
+def _entry_updated(publication, previous, changes: dict | None = None, held: dict | None = None) -> dt.datetime | None:
     """An entry shows its list compared with the one before it, so it changed when either was ingested (a list
     ingested late, between two others, changes the entry of the list after it), and when a later list changed the
     words of an agreement no longer listed (diff's status_decided_by: "absent from fewer than 2 lists in force so
-    far" became "no longer listed" when the next list arrived). `held`: every (publication, previous) of the feed."""
+    far" became "no longer listed" when the next list arrived). `held`: the feed's publications by id."""
     pair = [p for p in (publication, previous) if p is not None]
     if changes and changes.get("removed"):
-        by_id = {p.id: p for p, _previous in held or []}
-        pair += [by_id.get(item.get("status_decided_by")) for item in changes["removed"]]
+        pair += [(held or {}).get(item.get("status_decided_by")) for item in changes["removed"]]
     stamps = [p.imported_at for p in pair if p is not None and p.imported_at is not None]
     return max(stamps, key=as_utc, default=None)
 
@@ -148,7 +147,8 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
             entries.append((publication, previous, counts, figures_for(previous), changes))
     # A feed with no entry (a state no list has named) was still brought up to date by the newest list held.
     newest = _entry_updated(*candidates[0]) if candidates else None
-    updated = {e[0].id: _entry_updated(e[0], e[1], e[4], candidates) for e in entries}
+    held = {p.id: p for p, _previous in candidates}
+    updated = {e[0].id: _entry_updated(e[0], e[1], e[4], held) for e in entries}
     _el(feed, "updated", _stamp(max((u for u in updated.values() if u is not None), key=as_utc, default=newest)))
     labels = labels_of(session, [e[0] for e in entries])
     for publication, previous, counts, before, changes in entries:
