@@ -6,7 +6,8 @@ County"), or with a designation that kind of county equivalent accepts ("Union C
 Louisiana; "Juneau Borough"; "Baltimore City"). Rules: g287/data/geo/matching.toml.
 
 A text naming no county of the state (even one that exists in another state), or several ("Richmond" in
-Virginia: the county or the city; "Polk and Hillsborough", Florida), is not matched; only a reviewed line of g287/data/geo/county_fixes.csv maps a
+Virginia: the county or the city; "Polk and Hillsborough", Florida; "Richmond and Henrico", Virginia, whose "Richmond"
+is the county or the city), is not matched; only a reviewed line of g287/data/geo/county_fixes.csv maps a
 misspelling. Texts that stand for no county ("Statewide"; "N/A" is already no value) mean "no county".
 The pure function is `match_county`; storing matches and their quality-register entries is in g287/geo/store.py.
 """
@@ -213,7 +214,7 @@ def match_county(usps: str | None, text: str) -> Match:
     elsewhere = sorted({_state_name(c.usps) for s in counted if s != usps for c in candidates(s, text, latest)})
     together = [] if elsewhere else counties_named_together(usps, text, latest)
     if together:
-        names = [f"{c.name} ({c.fips})" for c in together]
+        names = [_part_named(part, counties) for part, counties in together]
         named = f"{', '.join(names[:-1])} and {names[-1]}"
         return Match(
             AMBIGUOUS,
@@ -238,11 +239,13 @@ _SEPARATORS = re.compile(r"\s*(?:,|;|/|&|\+|\band\b)\s*", re.I)
 _PLURALS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 
 
-def counties_named_together(usps: str, text: str, pool: dict[str, County]) -> list[County]:
-    """The counties a text that is no county's name lists together ("Polk and Hillsborough", "Polk & Hillsborough
-    Counties"): every part names exactly one county of the state, two counties or more; else none. Such a text
-    places its listing in no single county, and says so rather than that no county has its name."""
-    parts = [part for part in _SEPARATORS.split(text) if part.strip()]
+def counties_named_together(usps: str, text: str, pool: dict[str, County]) -> list[tuple[str, list[County]]]:
+    """The parts of a text that is no county's name and lists counties together ("Polk and Hillsborough", "Polk &
+    Hillsborough Counties", "Richmond and Henrico"), each with the counties of the state it can name: every part
+    names one county or more (a part such as "Richmond", Virginia, the county or the city, names several), and
+    the parts name two counties or more; else none. Such a text places its listing in no single county, and says
+    so rather than that no county has its name."""
+    parts = [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
     if len(parts) < 2:
         return []
     last = parts[-1].split()
@@ -250,13 +253,21 @@ def counties_named_together(usps: str, text: str, pool: dict[str, County]) -> li
         designation = _PLURALS[last[-1].lower()]
         parts = [*parts[:-1], " ".join(last[:-1])]
         parts = [f"{part} {designation}" for part in parts]
-    found: dict[str, County] = {}
+    found: dict[frozenset[str], tuple[str, list[County]]] = {}
     for part in parts:
         named = candidates(usps, part, pool) or candidates(usps, part)
-        if len(named) != 1:
+        if not named:
             return []
-        found.setdefault(named[0].fips, named[0])
+        found.setdefault(frozenset(c.fips for c in named), (part, named))
+    # Two parts naming different sets of counties can always be read as two different counties.
     return list(found.values()) if len(found) > 1 else []
+
+
+def _part_named(part: str, counties: list[County]) -> str:
+    """One part of a text listing counties, as the register says it: its county, or the counties it may name."""
+    if len(counties) == 1:
+        return f"{counties[0].name} ({counties[0].fips})"
+    return f"{part!r} (ambiguous: {' or '.join(f'{c.name} ({c.fips})' for c in counties)})"
 
 
 def names_no_county(text: str | None) -> bool:

@@ -72,6 +72,10 @@ def test_matches(usps, text, fips):
         ("LA", "Orleans/Jefferson Parishes", "ambiguous", ["Orleans Parish (22071) and Jefferson Parish (22051)"]),
         ("WA", "Lewis and Clark", "unmatched", ["does not exist in Washington", "Montana"]),  # a county's name elsewhere
         ("FL", "Polk and Nowhere", "unmatched", ["does not exist in Florida"]),
+        # A listed county ambiguous in its state is said with the counties it may be, not "does not exist".
+        ("VA", "Richmond and Henrico", "ambiguous", ["names several counties of Virginia: 'Richmond' (ambiguous: Richmond County (51159) or Richmond city (51760)) and Henrico County (51087)"]),
+        ("MD", "Baltimore & Harford Counties", "ambiguous", ["Baltimore County (24005) and Harford County (24025)"]),  # "Counties": no city
+        ("VA", "Richmond and Nowhere", "unmatched", ["does not exist in Virginia"]),
     ],
 )
 def test_never_guessed(usps, text, status, says):
