@@ -15,6 +15,7 @@ from g287.history import review as review_service
 from g287.history.agency import agency_history, find_agencies, published_names
 from g287.history.diff import diff as diff_service
 from g287.history.lifecycle import lifecycles
+from g287.history.names import expanded_key
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import EVERY
 from g287.history.timeline import timeline as timeline_service
@@ -218,6 +219,8 @@ def agency(ref, state_code, as_json):
             # exactly one of the names the agency was published under (not only its current name: a name two
             # agencies were published under names both, never the one whose current name it happens to be)
             exact = [a for a in found if ref.strip().lower() in {n.lower() for n in published_names(session, a.id)}]
+            if len(exact) != 1:  # the same name once abbreviations are written out ("Saint Lucie ..." for "St. Lucie ...")
+                exact = [a for a in found if expanded_key(ref) in {expanded_key(n) for n in published_names(session, a.id)}]
             found = exact if len(exact) == 1 else found
             if not found:
                 if ref.strip().isdigit():  # 0, or a number past the last id: read as (part of) a name, found in none

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from g287.db.models.registry import Agency, AgencyName, Agreement, PublicationRows
 from g287.history.lifecycle import lifecycles
 from g287.history.listings import publications, runs_of
-from g287.history.names import RULE_TEXT
+from g287.history.names import RULE_TEXT, expanded_key
 from g287.history.review import live_agency, merges_of
 from g287.registry.publications import half_rank
 from g287.registry.runs import decode_row_map
@@ -79,14 +79,18 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
 
 
 def find_agencies(session: Session, text: str, state: str | None = None, limit: int = 20) -> list[Agency]:
-    """Agencies whose published names contain the text (in any case), live ones only."""
+    """Agencies whose published names contain the text (in any case), or contain it as words once the abbreviations
+    g287/data/rules/identity.toml lists are written out on both sides ("saint lucie" finds "St. Lucie County
+    Sheriff's Office", "st lucie" "Saint Lucie ..."; from a word's start, so "saint" finds no "Stanislaus"), live
+    ones only."""
     # Compared here, not by the database: SQLite's lower() and LIKE fold the case of ASCII letters only, so "ÉLOY"
     # found "Éloy Police Department" on PostgreSQL and nothing on SQLite. (Nor is % or _ a wildcard here.)
     wanted = text.strip().lower()
+    words = expanded_key(text)
     query = select(AgencyName.agency_id, AgencyName.name)
     if state:
         query = query.where(AgencyName.state_usps == state.upper())
-    ids = sorted({agency_id for agency_id, name in session.execute(query) if wanted in name.lower()})[: limit * 2]
+    ids = sorted({agency_id for agency_id, name in session.execute(query) if wanted in name.lower() or (words and f" {words}" in f" {expanded_key(name)}")})[: limit * 2]
     agencies = [live_agency(session, i) for i in ids]
     unique = {a.id: a for a in agencies}
     return sorted(unique.values(), key=lambda a: (a.state_usps or "", a.name))[:limit]

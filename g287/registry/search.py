@@ -1,6 +1,8 @@
 """Search agencies (by every name they were published under), states and counties, tolerating typos.
 
-Names are compared by their normalized keys (case, spacing, punctuation and apostrophes ignored); a query that
+Names are compared by their normalized keys (case, spacing, punctuation and apostrophes ignored, and the
+abbreviations g287/data/rules/identity.toml lists written out, on both sides: "saint lucie" finds "St. Lucie", "ft
+myers" "Fort Myers", whole words only: "saint" never finds "Stanislaus"); a query that
 is not contained in a name is matched with a fuzzy score, so "hilsborough sherif" finds "Hillsborough County
 Sheriff's Office". Agencies are the live ones (an agency absorbed by an identity merge is found under the agency it
 joined, by every name). Counties are every county and county equivalent of the reference list (g287.geo), found by
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from g287.db.models.registry import Agency, AgencyName
 from g287.geo import reference
+from g287.history.names import expanded_key
 from g287.registry.names import agency_key
 from g287.sources.rules import states
 
@@ -42,20 +45,20 @@ class _Entry:
     state: str | None
     ref: str
     matched: str
-    key: str
+    key: str  # expanded_key of `matched` (a state's USPS code as it is: "MT" is Montana, not "mount")
 
 
 def _entries(session: Session) -> list[_Entry]:
     entries = []
     current = {a.id: a for a in session.scalars(select(Agency).where(Agency.merged_into_id.is_(None)))}
     for agency in current.values():
-        entries.append(_Entry("agency", agency.name, agency.state_usps, str(agency.id), agency.name, agency_key(agency.name)))
+        entries.append(_Entry("agency", agency.name, agency.state_usps, str(agency.id), agency.name, expanded_key(agency.name)))
     for name in session.scalars(select(AgencyName)):
         agency = current.get(name.agency_id)
         if agency is not None and name.name != agency.name:
-            entries.append(_Entry("agency", agency.name, agency.state_usps, str(agency.id), name.name, agency_key(name.name)))
+            entries.append(_Entry("agency", agency.name, agency.state_usps, str(agency.id), name.name, expanded_key(name.name)))
     for state in states():
-        entries.append(_Entry("state", state.name, state.usps, state.usps, state.name, agency_key(state.name)))
+        entries.append(_Entry("state", state.name, state.usps, state.usps, state.name, expanded_key(state.name)))
         entries.append(_Entry("state", state.name, state.usps, state.usps, state.usps, state.usps.lower()))
     return entries + _county_entries()
 
@@ -69,17 +72,18 @@ def _county_entries() -> list[_Entry]:
         latest[county.fips] = county
     entries = []
     for county in latest.values():
-        entries.append(_Entry("county", county.name, county.usps, county.fips, county.name, agency_key(county.name)))
+        entries.append(_Entry("county", county.name, county.usps, county.fips, county.name, expanded_key(county.name)))
         if county.base_name != county.name:
-            entries.append(_Entry("county", county.name, county.usps, county.fips, county.base_name, agency_key(county.base_name)))
+            entries.append(_Entry("county", county.name, county.usps, county.fips, county.base_name, expanded_key(county.base_name)))
     return entries
 
 
 def search(session: Session, query: str, limit: int = 20, kinds: tuple[str, ...] = KINDS) -> list[Hit]:
     """The best matches for `query`, best first; one hit per agency, state or county."""
-    wanted = agency_key(query or "")
-    if not wanted:
+    typed = agency_key(query or "")
+    if not typed:
         return []
+    wanted = expanded_key(query)
     entries = [e for e in _entries(session) if e.kind in kinds]
     scored: dict[tuple[str, str, str | None], Hit] = {}
 
@@ -90,7 +94,7 @@ def search(session: Session, query: str, limit: int = 20, kinds: tuple[str, ...]
 
     words = wanted.split()
     for entry in entries:
-        if wanted == entry.key:
+        if entry.key in (wanted, typed):  # typed: a state's code ("MT") as it is
             offer(entry, 101.0)  # exact: before any other match
             continue
         score = _entry_score(words, entry.key.split())
