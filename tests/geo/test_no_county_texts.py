@@ -52,4 +52,4 @@ def test_a_states_page_counts_a_statewide_listing_with_those_naming_no_county(st
     with TestClient(create_app(statewide_db)) as client:
         page = client.get("/states/FL").text
     assert "2 listings, all of state and municipal agencies, name no county" in page
-    assert "1 names a county that could not be located" in page
+    assert "1 has a county text that could not be matched to one county" in page

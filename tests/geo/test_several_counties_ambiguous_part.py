@@ -1,7 +1,9 @@
 """A COUNTY text listing several counties one of which is ambiguous in its state ("Richmond and Henrico", Virginia:
 Richmond is a county and an independent city) names several counties, and says which part is ambiguous between
 which: in the quality register, in `g287 counties unmatched` and on the method page the maps point to, on the
-county page by name, and in the API's refusal of it as a county filter. It was said to name no county."""
+county page by name, and in the API's refusal of it as a county filter. It was said to name no county. The home and
+state pages count it among the listings whose county text could not be matched to one county, not as one that
+"names a county"."""
 
 from __future__ import annotations
 
@@ -30,6 +32,12 @@ def test_a_listing_naming_several_counties_one_ambiguous_says_so_everywhere(db, 
         listed = unmatched(session)
     assert [tuple(e) for e in entries] == [(TEXT, f"county {TEXT!r} {NAMED}", "unknown")]
     assert [(u["state"], u["county_text"], u["status"], u["reason"]) for u in listed] == [("VA", TEXT, "ambiguous", NAMED)]
+
+    # The home page's count of the listings not located says what is true of such a text: not "names a county".
+    home = page_text(db, "/")
+    assert "and 1 has a county text that could not be matched to one county." in home and "names a county that" not in home
+    state = page_text(db, f"/states/VA?as_of={DAY.isoformat()}")
+    assert "and 1 has a county text that could not be matched to one county" in state and "names a county that" not in state
 
     method = page_text(db, "/about")
     assert f'VA: "{TEXT}" (Richmond Henrico Test Jail): {NAMED}.'.replace("'", "&#39;") in method

@@ -30,7 +30,7 @@ def test_home_headline_cards_chart_and_sources(site, fixed_today):
     assert (
         "Counties: at least 403 of the 3,141 counties (Census 2000 list, the count in public statements) have a participating agency "
         "whose listed county is there; this counts where agencies are listed, not where their officers act: 230 listings, mostly of "
-        "state and municipal agencies (229 of 230), name no county, and 1 names a county that could not be matched." in text
+        "state and municipal agencies (229 of 230), name no county, and 1 has a county text that could not be matched to one county." in text
     )
     assert "399 have a participating county-level agency" in text and "With the 3,144 counties of the 2022 vintage" in text
     assert LATEST in text and 'href="/publications/' in page.text

@@ -99,12 +99,13 @@ def no_county_text(listings: int, by_type: dict) -> str:
 
 def not_located_text(figures: dict) -> str:
     """Every listing a coverage count leaves out, by why (coverage's figures): those that name no county, those whose
-    county could not be matched, and those whose county is not of the vintage counted (Broomfield County, formed in
+    county text could not be matched to one county, and those whose county is not of the vintage counted (Broomfield County, formed in
     2001, is in no county of the Census 2000 list), so that the listings said add up to those not located."""
     listings = figures["listings"]
     parts = [no_county_text(listings["no_county_text"], listings["no_county_text_by_type"])]
     if listings["county_not_matched"]:
-        parts.append(f"{listings['county_not_matched']:,} {noun(listings['county_not_matched'], 'names', 'name')} a county that could not be matched")
+        # not "names a county": a text may name several ("Polk and Hillsborough") or a name two counties share ("Richmond")
+        parts.append(f"{listings['county_not_matched']:,} {noun(listings['county_not_matched'], 'has', 'have')} a county text that could not be matched to one county")
     if listings["county_not_in_vintage"]:
         parts.append(f"{listings['county_not_in_vintage']:,} {noun(listings['county_not_in_vintage'], 'names', 'name')} a county not in the Census {figures['vintage']} list")
     if len(parts) == 1:
