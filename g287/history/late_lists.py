@@ -1,0 +1,115 @@
+"""Automatic continuity merges judged again when a participating list older than some held arrives.
+
+A merge by a rule that needs continuity (identity.toml: suffix, spelling_with_continuity) joined a name first
+listed by a publication to a name of the publication before it, the same agreements (model and signed date)
+passing from one to the other, the older name no longer listed. A list ingested later may fall between the two:
+in publication order the newer name was then first listed beside the older one, or the list before its first
+listing no longer gives those agreements under the older name, and the ingest in that order never joins them.
+Such a merge is undone (recorded as undone by the identity rules, with the reason), and the two names are judged
+again as the ingest of the newer one would have (pair_rules.judge_pair: left apart or proposed for review). A merge
+the lists still support is left as it is, so lists ingested in order change nothing. Only the rules' own merges
+(actor system:identity) with continuity in their evidence are judged: a person's merge (a review accepted, an alias
+added) is that person's decision, even when its evidence gives continuity, and the alias table's needs none.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import bindparam, select
+
+from g287.db.models.history import IdentityMerge
+from g287.db.models.registry import Agency, AgencyName, ListingRun, Publication, RawRow, series_of
+from g287.db.plain import plain
+from g287.history.identity import SYSTEM, live_survivor, unmerge
+from g287.history.pair_rules import judge_pair
+
+# Continuity is a signed date passing between names: only ICE's participating list gives signed dates.
+PARTICIPATING = series_of("ice", "participating")
+
+_merges = IdentityMerge.__table__.c
+_names = AgencyName.__table__.c
+_agencies = Agency.__table__.c
+_raw_rows = RawRow.__table__.c
+_runs = ListingRun.__table__.c
+_publications = Publication.__table__.c
+
+_LIVE_SYSTEM_MERGES = plain(
+    select(_merges.id, _merges.from_agency_id, _merges.to_agency_id, _merges.agency_name_id, _merges.evidence)
+    .where(_merges.actor == SYSTEM, _merges.undone_at.is_(None))
+    .order_by(_merges.id)
+)
+_NAMES_OF_AGENCY = plain(select(_names.id, _names.name).where(_names.agency_id == bindparam("agency")).order_by(_names.id))
+_STATE_OF = plain(select(_agencies.state_usps).where(_agencies.id == bindparam("agency")))
+_RUNS_OF_NAMES = plain(
+    select(_raw_rows.agency_name_id, _raw_rows.model, _raw_rows.signed_on, _runs.first_seq, _runs.last_seq)
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
+    .where(_runs.series == bindparam("series"), _raw_rows.agency_name_id.in_(bindparam("names", expanding=True)))
+)
+_MOMENT_OF = plain(select(_publications.published_on, _publications.half).where(_publications.series == bindparam("series"), _publications.seq == bindparam("seq")))
+
+
+def _list_of(conn, series: str, seq: int) -> str:
+    """A list as a reader names it: its date, and its half of the day when it has one (two lists of a day)."""
+    [(published_on, half)] = _MOMENT_OF.rows(conn, series=series, seq=seq)
+    return f"{published_on} {half}" if half else str(published_on)
+
+
+def recheck_continuity_merges(conn, series: str, seq: int) -> list[int]:
+    """After a list of `series` was ingested at `seq`, older than some held: undo each automatic continuity merge
+    that publication order would not have made, and judge its two names again. Returns the merges undone."""
+    if series != PARTICIPATING:
+        return []
+    by_pair: dict[tuple[int, int], tuple[int, list[int]]] = {}  # (absorbed, survivor) -> (first merge row, its names)
+    for merge_id, absorbed, survivor, name_id, evidence in _LIVE_SYSTEM_MERGES.rows(conn):
+        if (evidence or {}).get("continuity"):
+            by_pair.setdefault((absorbed, survivor), (merge_id, []))[1].append(name_id)
+    undone = []
+    for (absorbed, survivor), (merge_id, absorbed_name_ids) in sorted(by_pair.items(), key=lambda item: item[1][0]):
+        names = dict(_NAMES_OF_AGENCY.rows(conn, agency=live_survivor(conn, survivor)))
+        sides = ({i: names[i] for i in absorbed_name_ids if i in names}, {i: n for i, n in names.items() if i not in absorbed_name_ids})
+        verdict = _not_in_publication_order(conn, series, *sides)
+        if verdict is None:
+            continue
+        why, newer_name, older_name = verdict
+        unmerge(conn, merge_id, SYSTEM, f"in publication order, with the list of {_list_of(conn, series, seq)} ingested since: {why}")
+        undone.append(merge_id)
+        judge_pair(conn, _STATE_OF.rows(conn, agency=absorbed)[0][0], newer_name, older_name)
+    return undone
+
+
+def _not_in_publication_order(conn, series: str, side: dict[int, str], other_side: dict[int, str]) -> tuple[str, str, str] | None:
+    """Why the ingest in publication order would not join the two sides' names by continuity (with the newer side's
+    first name and the older side's), or None when it would, or when the lists of `series` cannot tell."""
+    if not side or not other_side:
+        return None
+    runs: dict[int, list[tuple]] = defaultdict(list)
+    for name_id, model, signed, first, last in _RUNS_OF_NAMES.rows(conn, series=series, names=sorted(side.keys() | other_side.keys())):
+        runs[name_id].append((model, signed, first, last))
+
+    def first_listed(names: dict[int, str]) -> int | None:
+        return min((first for i in names for _m, _s, first, _l in runs[i]), default=None)
+
+    firsts = (first_listed(side), first_listed(other_side))
+    if None in firsts:
+        return None  # one side is not listed in this series: not a merge these lists made
+    newer, older = (side, other_side) if firsts[0] >= firsts[1] else (other_side, side)
+    first = max(firsts)
+    # Named in the reason, and judged again: the newer side's name its first list gives, and the older side's name
+    # listed last up to that list.
+    newer_name = next(newer[i] for i in newer if any(f == first for _m, _s, f, _l in runs[i]))
+    older_name = older[max(older, key=lambda i: max((min(last, first) for _m, _s, f, last in runs[i] if f <= first), default=0))]
+
+    def listed_at(names: dict[int, str], seq: int) -> list[tuple]:
+        return [(m, s) for i in names for m, s, f, last in runs[i] if f <= seq <= last]
+
+    if listed_at(older, first):
+        return f"the list of {_list_of(conn, series, first)}, the first to give {newer_name!r}, gives {older_name!r} too", newer_name, older_name
+    # The older side was listed first, and not by the newer side's first list: that list has one before it.
+    passed = {(m, s) for m, s in listed_at(newer, first) if m and s} & {(m, s) for m, s in listed_at(older, first - 1) if m and s}
+    if not passed:
+        first_list, before = _list_of(conn, series, first), _list_of(conn, series, first - 1)
+        why = f"the list of {first_list} is the first to give {newer_name!r}; the list before it ({before}) gives none of its agreements under {older_name!r}"
+        return why, newer_name, older_name
+    return None

@@ -1,0 +1,110 @@
+"""A merge made while a list was missing is judged again when that list arrives: the same agencies come out of any
+ingest order. With lists A, B and C (in publication order) ingested A, C, B, a name first listed by C was joined to
+a name of A by continuity (the same agreement passing between consecutive publications, A and C then); B, ingested
+last, may show that in publication order the two never met that way (B lists both names, or neither)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from g287.access import Actor
+from g287.db.models.history import IdentityMerge
+from g287.exports.ice_workbook import write_ice_workbook
+from g287.history import review
+from g287.history.identity import SYSTEM
+from g287.registry.ingest import ingest_file
+from tests.conftest import make_database
+from tests.history.builders import row
+from tests.history.test_identity_order import identities
+
+TAMPA = row("FL", "Tampa Police Department", "TFM", "2025-04-14")  # lists are never empty
+# (state, older name, newer name, agency type, the rule joining them with continuity)
+SUFFIX = ("TN", "Tennessee Department of Safety and Homeland Security / THP", "Tennessee Department of Safety and Homeland Security", "State Agency", "suffix")
+SPELLING = ("FL", "Indialantic Police Department", "Indiatlantic Police Department", "Municipality", "spelling_with_continuity")
+SIMILAR = ("FL", "University of West Florida Board of Trustees", "University of West Florida Police Department", "State Agency", "continuity_similar")
+
+
+def lists(folder, pair, middle: str) -> dict[str, object]:
+    """Three participating lists: A gives the older name, C the newer one with the same agreement, and B (between
+    them) both names, neither, or the older name with that agreement, as `middle` says."""
+    state, older, newer, kind, _rule = pair
+    agreement = ("TFM", "2025-05-13", kind)
+    middles = {
+        "both names": [TAMPA, row(state, older, *agreement), row(state, newer, "JEM", "2025-05-20", kind)],
+        "neither name": [TAMPA],
+        "the older name": [TAMPA, row(state, older, *agreement)],
+    }
+    contents = {
+        "A": ("2025-05-16", [TAMPA, row(state, older, *agreement)]),
+        "B": ("2025-05-29", middles[middle]),
+        "C": ("2025-06-10", [TAMPA, row(state, newer, *agreement)]),
+    }
+    folder.mkdir()
+    paths = {}
+    for label, (day, rows) in contents.items():
+        date = dt.date.fromisoformat(day)
+        paths[label] = folder / f"participatingAgencies{date:%m%d%Y}am.xlsx"
+        write_ice_workbook(paths[label], "participating", rows, modified=dt.datetime.combine(date, dt.time(9)))
+    return paths
+
+
+def ingested(db, paths, order: str):
+    """Identities (test_identity_order.identities) and merges (rule, actor, undone by, reason) after ingesting the
+    lists in `order`."""
+    for label in order:
+        ingest_file(db, paths[label], Actor.command_line())
+    return identities(db), merges(db)
+
+
+def merges(db) -> list[tuple]:
+    with db.session() as session:
+        return sorted(tuple(m) for m in session.execute(select(IdentityMerge.rule, IdentityMerge.actor, IdentityMerge.undone_by, IdentityMerge.undone_reason)))
+
+
+@pytest.mark.parametrize("middle", ["both names", "neither name", "the older name"])
+@pytest.mark.parametrize("pair", [SUFFIX, SPELLING], ids=["suffix", "spelling"])
+def test_a_list_ingested_late_gives_the_agencies_of_publication_order(db, tmp_path, alias_file, pair, middle):
+    state, older, newer, _kind, rule = pair
+    paths = lists(tmp_path / "lists", pair, middle)
+    late, late_merges = ingested(db, paths, "ACB")
+    in_order_db, close = make_database(db.dialect_name, tmp_path / "in order")
+    try:
+        in_order, in_order_merges = ingested(in_order_db, paths, "ABC")
+    finally:
+        close()
+    assert late == in_order  # the same agencies, agreements and proposals waiting for review
+    agencies, _agreements, waiting = in_order
+    if middle == "the older name":
+        assert frozenset({older, newer}) in agencies
+        # In order or not, the one merge stands: B, ingested late, undoes nothing.
+        assert in_order_merges == late_merges == [(rule, SYSTEM, None, None)]
+        return
+    assert {frozenset({older}), frozenset({newer})} <= agencies and in_order_merges == []
+    # Two names one letter apart without continuity wait for review, unless one list gives both.
+    assert waiting == ({(state, "spelling_only", newer, frozenset({older}))} if pair == SPELLING and middle == "neither name" else set())
+    # C joined the names across the gap, A to C; B undid the merge, saying why, as publication order decides.
+    [(merged_by, actor, undone_by, reason)] = late_merges
+    assert (merged_by, actor, undone_by) == (rule, SYSTEM, SYSTEM)
+    said = (
+        f"the list of 2025-05-29 am, the first to give {newer!r}, gives {older!r} too" if middle == "both names"
+        else f"the list of 2025-06-10 am is the first to give {newer!r}; the list before it (2025-05-29 am) gives none of its agreements under {older!r}"
+    )
+    assert reason == f"in publication order, with the list of 2025-05-29 am ingested since: {said}"
+
+
+def test_a_merge_a_reviewer_accepted_stays_when_a_list_arrives_late(db, tmp_path, alias_file, actor):
+    """Continuity between names sharing most words waits for review; a reviewer's merge is a person's decision,
+    which no list ingested later undoes (only the alias table or the reviewer may)."""
+    state, older, newer, _kind, rule = SIMILAR
+    paths = lists(tmp_path / "lists", SIMILAR, "neither name")
+    ingested(db, paths, "AC")
+    with db.session() as session:
+        [candidate] = review.candidates(session)
+    assert (candidate.rule, candidate.name, candidate.candidate_name) == (rule, newer, older)
+    review.decide(db, actor, candidate.id, accept=True, note="one university (test)")
+    (agencies, _agreements, _waiting), _merges = ingested(db, paths, "B")
+    assert frozenset({older, newer}) in agencies
+    assert merges(db) == [("review", actor.label, None, None)]
