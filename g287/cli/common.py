@@ -14,7 +14,9 @@ from typing import Any, Callable
 
 import click
 from rich import table as rich_table
-from rich.console import Console
+from rich.console import Console, Group
+from rich.measure import Measurement
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
 from g287.catalog import MODEL_CODES
@@ -76,13 +78,69 @@ console = _TerminalConsole(width=_width(sys.stdout), highlight=False, markup=Fal
 err_console = _TerminalConsole(stderr=True, width=_width(sys.stderr), highlight=False, markup=False)
 
 
+# The narrowest a column may be drawn: a value folded into pieces of fewer characters (a date as "20", "25", "-0"...)
+# is no longer read as itself. A column whose values' longest word is shorter needs only that word's width.
+_NARROWEST_COLUMN = 6
+
+
 class Table(rich_table.Table):
     """rich's table, each column folding a value onto further lines of its cell when the column is narrower than it
     (an 80-column terminal): rich cut it short with "…" by default, so that a list's file name, a date or a
-    digest was shown as "participat…" or "2025-…"."""
+    digest was shown as "participat…" or "2025-…".
+
+    On a terminal too narrow for every column to be readable, rich squeezed columns to one character or none, and a
+    column of width 0 showed nothing of its values: there the table is printed as one block per row instead, each
+    value on a line of its own after its column's name."""
 
     def add_column(self, *args, overflow: str = "fold", **kwargs) -> None:
         super().add_column(*args, overflow=overflow, **kwargs)
+
+    def __rich_console__(self, console: Console, options):
+        if self.columns and not self._readable(console, options):
+            yield from console.render(self._as_blocks(), options)
+            return
+        yield from super().__rich_console__(console, options)
+
+    def _readable(self, console: Console, options) -> bool:
+        """Whether each column, at the width rich would draw it in `options` (its own calculation: rich is pinned in
+        requirements/lock.txt), is as wide as its longest word, or at least _NARROWEST_COLUMN."""
+        width = options.max_width if self.width is None else self.width
+        widths = self._calculate_column_widths(console, options.update_width(width - self._extra_width))
+        self._widths_calculated = (console, width - self._extra_width, widths)
+        for index, (column, drawn) in enumerate(zip(self.columns, widths)):
+            room = drawn - self._get_padding_width(index)
+            if room >= _NARROWEST_COLUMN:
+                continue
+            for cell in (column.header, *column.cells):  # the longest word of a value is its measure's minimum
+                if Measurement.get(console, options, cell).minimum > room:
+                    return False
+        return True
+
+    def _calculate_column_widths(self, console: Console, options) -> list[int]:
+        """rich's widths, those _readable calculated reused once by the drawing that follows: calculating them measures
+        every cell, and twice took a quarter more time to print the whole quality register."""
+        calculated, self._widths_calculated = getattr(self, "_widths_calculated", None), None
+        if calculated is not None and calculated[:2] == (console, options.max_width):
+            return list(calculated[2])
+        return super()._calculate_column_widths(console, options)
+
+    def _as_blocks(self) -> Group:
+        """The table as one block per row, a line "column: value" for each of its columns (none left out, an empty
+        value too), the blocks a blank line apart; what the terminal acts on is replaced, as in every table."""
+        lines: list[Text] = [Text(for_terminal(_plain(self.title))), Text("")] if self.title else []
+        names = [for_terminal(_plain(column.header)) for column in self.columns]
+        for number, row in enumerate(zip(*(column.cells for column in self.columns))):
+            if number:
+                lines.append(Text(""))
+            for name, cell in zip(names, row):
+                value = for_terminal(_plain(cell)).replace("\n", "\n  ")  # a value's further lines, under its first
+                lines.append(Text.assemble((f"{name}:", "bold"), f" {value}" if value else "", overflow="fold"))
+        return Group(*lines)
+
+
+def _plain(renderable) -> str:
+    """A table's header, title or cell as text (they are strings or rich Text)."""
+    return renderable.plain if isinstance(renderable, Text) else str(renderable)
 
 
 class Context:
