@@ -11,8 +11,7 @@ from g287.cli.common import MODEL, GivenPath, Table, console, database_option, e
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.geo import reference
-from g287.geo.coverage import coverage as coverage_of_date
-from g287.geo.coverage import headline
+from g287.geo.coverage import coverage_or_none_covered, headline
 from g287.geo.maps import LEVELS, MEASURES, render_map
 from g287.geo.raster import svg_to_png
 from g287.geo.store import match_summary, rematch, unmatched
@@ -140,11 +139,13 @@ def coverage_command(as_of, vintage, model, as_json):
     """Counties with a participating county-level agency, with any participating agency, and states with an
     agreement, nationally and per state, as numbers and percentages of the vintage's counties."""
     with state().db.session() as session:
-        result = coverage_of_date(session, parse_date(as_of), vintage, model)
+        result = coverage_or_none_covered(session, parse_date(as_of), vintage, model)
     if as_json:
         print_json(result)
         return
     echo(headline(result))
+    if result["publication"] is None:  # no list: nothing by state to show (as `stats` shows no table then)
+        return
     table = Table(title="By state (counties of the vintage)")
     for column in ("state", "MOAs", "counties", "with county-level agency", "%", "with any agency", "%", "listings not located"):
         table.add_column(column, justify="left" if column == "state" else "right")

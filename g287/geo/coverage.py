@@ -27,7 +27,7 @@ from g287 import days
 from g287.errors import G287Error, NotFound
 from g287.geo import matching, reference
 from g287.geo.store import county_facts
-from g287.registry.figures import MODELS, describe_publication, listed
+from g287.registry.figures import MODELS, describe_publication, listed, no_participating_list
 from g287.registry.publications import in_force
 
 
@@ -89,7 +89,7 @@ def coverage(session: Session, as_of: dt.date | None = None, vintage: str | None
 def coverage_or_none_covered(session: Session, as_of: dt.date | None = None, vintage: str | None = None, model: str | None = None) -> dict:
     """coverage(), or when no participating list is in force on the date (none ingested yet, or a date before the
     first) the same figures with nothing covered and a null publication: for the API, to which an empty registry is
-    not a missing resource (the command line says instead that no list is held)."""
+    not a missing resource, nor to `g287 coverage`, which says that no list is held, as `g287 stats` does."""
     model = check_model(model)
     publication = in_force(session, "participating", as_of)
     if publication is not None:
@@ -201,7 +201,10 @@ def at_least(not_located: int) -> str:
 
 
 def headline(figures: dict) -> str:
-    """One paragraph with the coverage figures and their source."""
+    """One paragraph with the coverage figures and their source; with no participating list in force, the sentence
+    `stats` says then (coverage_or_none_covered's zeros are no figures of a list)."""
+    if figures["publication"] is None:
+        return no_participating_list(figures["as_of"])
     p = figures["percent"]
     l = figures["listings"]  # noqa: E741
     model = f" ({figures['model']} only)" if figures["model"] else ""

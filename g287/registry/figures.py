@@ -118,8 +118,7 @@ def headline(figures: dict) -> str:
     p = figures.get("participating")
     q = figures.get("pending")
     if not p:
-        whose = "this registry's own" if figures.get("origin") == "registry" else "ICE's"
-        text = f"As of {figures['as_of']}: this registry holds no participating list of {whose} published on or before that date."  # ICE published lists long before 2025
+        text = no_participating_list(figures["as_of"], figures.get("origin", "ice"))
         if q:
             text += (
                 f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in "
@@ -134,6 +133,13 @@ def headline(figures: dict) -> str:
     if q:
         text += f" Pending: {counted(q['listings'], 'listing')} in {counted(q['states'], 'state')}, per {_pending_source(q)}."
     return text
+
+
+def no_participating_list(as_of, origin: str = "ice") -> str:
+    """What `stats` and `coverage` say on a date before any participating list this registry holds (ICE published
+    lists long before 2025: there were lists, this registry holds none of them)."""
+    whose = "this registry's own" if origin == "registry" else "ICE's"
+    return f"As of {as_of}: this registry holds no participating list of {whose} published on or before that date."
 
 
 def _model_counts(counts: dict[str, int]) -> str:
