@@ -22,6 +22,19 @@ def has_of(count: int, total: int) -> str:
     return "has" if 1 in (count, total) else "have"
 
 
+def none_of(total: int, whose: str = "the", start: bool = False) -> str:
+    """The subject that says "at least 0 of TOTAL counties" as a reader would (a count of counties is a lower bound
+    while some listings are not located: none counted is none known): "none of the 30 counties", "none of Alaska's 30
+    counties", "the one county" (`whose`: "the", or a state's name with "'s"); is_known_to_have(total) is its verb."""
+    text = f"{whose} one county" if total == 1 else f"none of {whose} {total:,} counties"
+    return text[:1].upper() + text[1:] if start else text
+
+
+def is_known_to_have(total: int) -> str:
+    """The verb of none_of's subject: "none of the 30 counties is known to have", "the one county is not known to have"."""
+    return "is not known to have" if total == 1 else "is known to have"
+
+
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     """A count with its noun, the count with thousands separators: "1 MOA", "1,204 MOAs"."""
     return f"{count:,} {noun(count, singular, plural)}"

@@ -29,6 +29,7 @@ from g287.geo import matching, reference
 from g287.geo.store import county_facts
 from g287.registry.figures import MODELS, describe_publication, listed, no_participating_list
 from g287.registry.publications import in_force
+from g287.wording import has_of, is_known_to_have, none_of, noun
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,21 @@ def at_least(not_located: int) -> str:
     return "at least " if not_located else ""
 
 
+def none_known(county_level: int, any_type: int, total: int, percent_any_type: float, not_located: int, start: bool = False) -> str | None:
+    """The counties clause when it would read "at least 0 of TOTAL counties have a participating county-level agency":
+    none of them is known to have one, and the count of any type, when not 0, is "at least" on its own. None when the
+    count of county-level agencies is not 0, or exact (every listing located): the caller's own clause says it."""
+    if county_level or not not_located:
+        return None
+    subject = f"{none_of(total, start=start)} {is_known_to_have(total)}"
+    if not any_type:
+        return f"{subject} a participating agency of any type located in it, county-level or other"
+    return (
+        f"{subject} a participating county-level agency; at least {any_type:,} ({percent_any_type}%) {has_of(any_type, total)} "
+        f"a participating agency of any type located in {noun(any_type, 'it', 'them')}"
+    )
+
+
 def headline(figures: dict) -> str:
     """One paragraph with the coverage figures and their source; with no participating list in force, the sentence
     `stats` says then (coverage_or_none_covered's zeros are no figures of a list)."""
@@ -209,10 +225,13 @@ def headline(figures: dict) -> str:
     l = figures["listings"]  # noqa: E741
     model = f" ({figures['model']} only)" if figures["model"] else ""
     publication = figures["publication"]
-    return (
-        f"As of {figures['as_of']}{model}: {at_least(l['total'] - l['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties "
+    counties = none_known(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], p["counties_with_any_agency"], l["total"] - l["located"]) or (
+        f"{at_least(l['total'] - l['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties "
         f"({p['counties_with_county_agency']}%) have a participating county-level agency; "
-        f"{figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) have a participating agency of any type located in them; "
+        f"{figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) have a participating agency of any type located in them"
+    )
+    return (
+        f"As of {figures['as_of']}{model}: {counties}; "
         f"{figures['states_with_agreement']} of {figures['states_total']} states (50 and DC) have at least one agreement. "
         f"{l['located']:,} of {l['total']:,} listings are located in a county; {l['total'] - l['located']:,} are not "
         f"({l['no_county_text']:,} without a county in ICE's list, {l['county_not_matched']:,} whose county could not be matched, "

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from g287.catalog import catalog
 from g287.errors import G287Error
 from g287.geo import reference
-from g287.geo.coverage import at_least, check_model, county_breakdown, coverage_of, located_listings, participating_publication
+from g287.geo.coverage import at_least, check_model, county_breakdown, coverage_of, located_listings, none_known, participating_publication
 from g287.registry.figures import MODELS
 from g287.registry.publications import distinct_label, named_apart
 from g287.wording import counted, has_of, noun
@@ -285,10 +285,13 @@ def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[s
     listings = figures["listings"]
     if info is not None:
         s = figures["by_state"][info.usps]
-        text = (
-            f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). {_at_least(s['listings_not_located'])}{s['counties_with_county_agency']} of {s['counties_total']} {noun(s['counties_total'], 'county', 'counties')} "
+        counties = none_known(s["counties_with_county_agency"], s["counties_with_any_agency"], s["counties_total"], s["percent"]["counties_with_any_agency"], s["listings_not_located"], start=True) or (
+            f"{_at_least(s['listings_not_located'])}{s['counties_with_county_agency']} of {s['counties_total']} {noun(s['counties_total'], 'county', 'counties')} "
             f"({s['percent']['counties_with_county_agency']}%) {has_of(s['counties_with_county_agency'], s['counties_total'])} a participating county-level agency; {s['counties_with_any_agency']} "
-            f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in {noun(s['counties_total'], 'it', 'them')}. "
+            f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in {noun(s['counties_total'], 'it', 'them')}"
+        )
+        text = (
+            f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). {counties}. "
             f"{counted(s['listings_not_located'], 'listing')} {noun(s['listings_not_located'], 'is', 'are')} not on the map{_not_drawn_why(listed, info.usps)}."
         )
         return [text]
@@ -297,10 +300,13 @@ def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[s
     territories = figures["territories_with_agreement"]
     # ICE's count of states takes in the territories; this one does not, and says so beside them.
     elsewhere = f" and {len(territories)} {'territory' if len(territories) == 1 else 'territories'} ({', '.join(territories)})" if territories else ""
+    counties = none_known(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], p["counties_with_any_agency"], listings["total"] - listings["located"], start=True) or (
+        f"{_at_least(listings['total'] - listings['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} {noun(figures['counties_total'], 'county', 'counties')} ({p['counties_with_county_agency']}%) {has_of(figures['counties_with_county_agency'], figures['counties_total'])} a participating "
+        f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them"
+    )
     return [
         f"{counted(listings['total'], 'MOA')} (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC){elsewhere}. "
-        f"{_at_least(listings['total'] - listings['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} {noun(figures['counties_total'], 'county', 'counties')} ({p['counties_with_county_agency']}%) {has_of(figures['counties_with_county_agency'], figures['counties_total'])} a participating "
-        f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them.",
+        f"{counties}.",
         f"{counted(listings['total'] - listings['located'], 'listing')} {noun(listings['total'] - listings['located'], 'is', 'are')} not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
         f"(municipal and state agencies mostly), {listings['county_not_matched']:,} whose county could not be matched ({unmatched_hint})"
         + (f", {listings['county_not_in_vintage']:,} in a county not of this vintage." if listings["county_not_in_vintage"] else "."),

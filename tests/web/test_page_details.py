@@ -202,12 +202,15 @@ def test_a_state_pages_counts_agree_with_their_nouns_and_say_at_least_only_when_
     """"At least 5 of Wyoming's 23 counties have ..." though every listing of Wyoming names a county (the count is
     exact then, as the maps say it); "1 of Colorado's 64 counties have"; "1 participating and 0 pending listings of
     Alabama name"."""
-    def text(usps: str) -> str:
-        return " ".join(re.sub(r"<[^>]+>", "", sqlite_site.get(f"/states/{usps}?as_of=2025-07-09").text).split())
+    def text(usps: str, query: str = "") -> str:
+        return " ".join(re.sub(r"<[^>]+>", "", sqlite_site.get(f"/states/{usps}?as_of=2025-07-09{query}").text).split())
 
     assert "every listing names a county" in text("CO") and " 1 of Colorado's 64 counties (2022 vintage) has a participating agency" in text("CO")
     assert "1 of 64 counties (1.56%) has a participating county-level agency" in text("CO")  # the map's caption
     assert "At least 1 of Missouri's 115 counties (2022 vintage) has a participating agency" in text("MO")
-    assert "At least 0 of Iowa's 99 counties (2022 vintage) have a participating agency" in text("IA")
+    # "At least 0 of Iowa's 99 counties have": none is known to have one (its one listing names no county)
+    assert "None of Iowa&#39;s 99 counties (2022 vintage) is known to have a participating agency whose listed county is there; this counts" in text("IA")
+    assert "At least 1 of Arkansas's 75 counties (2022 vintage) has a participating TFM agency whose listed county is there, none known to have a county-level one;" in text("AR", "&model=TFM")
+    assert "At least 0" not in text("AK") + text("ME", "&model=WSO") + text("OK", "&model=TFM")
     assert "1 participating listing and 0 pending listings of Alabama names no county that could be located" in text("AL")
     assert "1 participating listing and 1 pending listing of Arkansas name no county that could be located" in text("AR")
