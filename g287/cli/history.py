@@ -275,7 +275,9 @@ def agency_lines(result: dict) -> list[str]:
         if life.get("status") == "omitted lately":  # an absence not yet closed: named, as the closed ones below
             lines.append(f"    not in the participating lists after {_ref(life['last_participating'])} (fewer lists than an end needs, so far)")
         for o in life.get("omissions", []):
-            lines.append(f"    omitted from {_ref(o['from'])} to {_ref(o['to'])} ({counted(o['publications'], 'list')}; not an end)")
+            # Counted in lists in force, as K is: a list and its re-issue of the same half-day are one list.
+            told = f"{counted(o['lists_in_force'], 'list')} in force" if o["lists_in_force"] else "a list replaced the same half-day by one that lists it again; no list in force"
+            lines.append(f"    omitted from {_ref(o['from'])} to {_ref(o['to'])} ({told}; not an end)")
         for end in life.get("ends", []):
             lines.append(f"    no longer listed from {_ref(end)}")
         for back in life.get("reinstated", []):

@@ -272,8 +272,10 @@ def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:
         return "unknown"
     for omission in life.omissions:  # absences shorter than K, between two listings
         if seq_of[omission["from"]["publication_id"]] <= to_seq <= seq_of[omission["to"]["publication_id"]]:
-            count = omission["publications"]
-            return "omitted once, listed again later" if count == 1 else f"omitted from {count} publications, listed again later"
+            count = omission["lists_in_force"]  # a list and its re-issue of the same half-day count once, as for K
+            if count == 0:
+                return "omitted only from a list replaced the same half-day by one that lists it again"
+            return "omitted once, listed again later" if count == 1 else f"omitted from {count} lists in force, listed again later"
     # ends[i] is reinstated by reinstated[i]; an end without a reinstatement (the last) lasts until today.
     # ICE gives no reason when an agreement leaves its list: the text says what was observed (an absence) and that
     # "end" is this registry's word for it, never a termination (the JSON's keys and the lifecycle's statuses stay).
@@ -297,7 +299,10 @@ def _return_status(life, from_seq: int, seq_of: dict[int, int], k: int) -> str |
         return None
     for omission in life.omissions:
         if seq_of[omission["from"]["publication_id"]] <= from_seq <= seq_of[omission["to"]["publication_id"]]:
-            return f"listed again after an omission (absent from {counted(omission['publications'], 'publication')}; not an end)"
+            count = omission["lists_in_force"]
+            if count == 0:
+                return "listed again after an omission from a list replaced the same half-day (absent from no list in force; not an end)"
+            return f"listed again after an omission (absent from {counted(count, 'list')} in force; not an end)"
     for end, back in zip(life.ends, life.reinstated):
         if seq_of[end["publication_id"]] <= from_seq < seq_of[back["publication_id"]]:
             absent = "a list in force" if k == 1 else f"{k} or more consecutive lists in force"
@@ -337,9 +342,9 @@ class _WordingTimes:
 
     def _wording(self, listed: list[int], before) -> tuple:
         """The absence containing TO with the publications ingested before `before` (all when None): how many
-        publications it spans, how many lists in force (a date and half counts once, where its last publication
-        falls, as lifecycle's in_force_upto counts them), and whether a later listing closed it. _absence_status's
-        words are a function of these."""
+        lists in force it spans (a date and half counts once, where its last publication falls, as lifecycle's
+        in_force_upto counts them), and whether a later listing closed it. _absence_status's words are a function of
+        these."""
         def held(seq: int) -> bool:
             return before is None or self.imported[seq] < before
 
@@ -350,17 +355,16 @@ class _WordingTimes:
         # The date and half of the listing that closed it, if any, is no list in force of the absence (its last
         # publication lists the agreement); the others' publications all fall within it.
         closing_slot = self.slots[closed_at] if closed_at else None
-        absent, in_force = 0, set()
+        in_force = set()
         for seq in range(opened_after + 1, closed_at or self.last_seq + 1):
             if held(seq):
-                absent += 1
                 if self.slots[seq] != closing_slot:
                     in_force.add(self.slots[seq])
                 if closed_at is None and len(in_force) >= self.k:
                     break  # an end not closed since: its length changes no word
         if len(in_force) >= self.k:
             return ("ended", closed_at is not None)
-        return ("omitted", absent) if closed_at is not None else ("so far",)
+        return ("omitted", len(in_force)) if closed_at is not None else ("so far",)
 
 
 def _listed_seqs(life, seq_of: dict[int, int]) -> set[int]:

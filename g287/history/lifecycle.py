@@ -41,7 +41,7 @@ class Lifecycle:
     last_participating: dict | None = None
     signed_on: dt.date | None = None
     signed_dates: list[dict] = field(default_factory=list)  # each value with the publication that brought it
-    omissions: list[dict] = field(default_factory=list)  # absences shorter than K publications
+    omissions: list[dict] = field(default_factory=list)  # absences from fewer than K lists in force
     ended: dict | None = None  # the first publication of the absence that ended it (when it has not come back)
     ends: list[dict] = field(default_factory=list)  # every end, reinstated or not
     reinstated: list[dict] = field(default_factory=list)
@@ -138,9 +138,12 @@ def _lifecycle(key, rp, rq, by_seq_p: dict[int, SeriesPublication], by_seq_q: di
         life.last_participating = by_seq_p[intervals[-1][1]].ref
         life.participating_publications = sum(b - a + 1 for a, b in intervals)
         for (_a, b), (c, _d) in zip(intervals, intervals[1:]):
-            gap = c - b - 1
-            absence = {"from": by_seq_p[b + 1].ref, "to": by_seq_p[c - 1].ref, "publications": gap}
-            if in_force_upto[c - 1] - in_force_upto[b] >= k:
+            # Counted as K is, in lists in force: a list and its re-issue of the same half-day (07/03 pm and its
+            # __v2) both missing are one omission from one list, as a reader counts them, not two; missing from a
+            # list replaced the same half-day by one that lists it is an omission from no list in force.
+            in_force = in_force_upto[c - 1] - in_force_upto[b]
+            absence = {"from": by_seq_p[b + 1].ref, "to": by_seq_p[c - 1].ref, "publications": c - b - 1, "lists_in_force": in_force}
+            if in_force >= k:
                 life.ends.append(by_seq_p[b + 1].ref)
                 life.reinstated.append(by_seq_p[c].ref)
             else:

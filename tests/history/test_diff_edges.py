@@ -68,7 +68,7 @@ def test_an_omission_before_an_unrelated_end_and_reinstatement_stays_an_omission
     assert removed_status(db, ids[2], ids[3]) == "no longer listed (absent from 2 or more consecutive lists in force), listed again later"
     assert removed_status(db, ids[2], ids[4]) == "no longer listed (absent from 2 or more consecutive lists in force), listed again later"
     # With K = 3 the absence of two is an omission too, named with its length.
-    assert removed_status(db, ids[2], ids[3], end_after=3) == "omitted from 2 publications, listed again later"
+    assert removed_status(db, ids[2], ids[3], end_after=3) == "omitted from 2 lists in force, listed again later"
 
 
 def test_an_agreement_back_after_an_absence_is_not_said_to_be_new(db, pub):
@@ -82,9 +82,9 @@ def test_an_agreement_back_after_an_absence_is_not_said_to_be_new(db, pub):
         assert [item["agency"] for item in result["added"]] == ["Alpha County Sheriff's Office"]
         return result["added"][0].get("note")
 
-    assert added(ids[1], ids[2]) == "listed again after an omission (absent from 1 publication; not an end)"
+    assert added(ids[1], ids[2]) == "listed again after an omission (absent from 1 list in force; not an end)"
     assert added(ids[4], ids[5]) == "listed again after an absence from 2 or more consecutive lists in force (which this registry counts as an end)"
-    assert added(ids[3], ids[5], end_after=3) == "listed again after an omission (absent from 2 publications; not an end)"
+    assert added(ids[3], ids[5], end_after=3) == "listed again after an omission (absent from 2 lists in force; not an end)"
     fresh = [pub.publish("participating", "2025-08-07", [KEEP, X, row("TX", "Charlie Police Department", "TFM", "2025-07-01")]).publication_id]
     with db.session() as session:
         result = diff(session, resolve(session, ids[5]), resolve(session, fresh[0]))

@@ -155,7 +155,8 @@ class SignedDate(BaseModel):
 class Absence(BaseModel):
     from_: PublicationRefShort = Field(alias="from")
     to: PublicationRefShort
-    publications: int
+    publications: int = Field(description="The publications it was absent from, a list replaced the same half-day included")
+    lists_in_force: int = Field(description="The lists in force it was absent from, as K counts them: a list and its re-issue of the same half-day count once (0: absent only from a list replaced the same half-day by one that lists it)")
 
 
 class Lifecycle(BaseModel):
