@@ -19,7 +19,7 @@ from g287.geo.maps import MAP_HEIGHT, UNMATCHED_ON_THE_WEB, WIDTH, age_note, dat
 from g287.geo.raster import svg_to_png
 from g287.registry import figures
 from g287.registry.publications import distinct_label, label, named_apart
-from g287.registry.queries import publications_in_force, state_figures, state_name
+from g287.registry.queries import data_version, publications_in_force, state_figures, state_name
 from g287.wording import counted, noun
 from g287.xmlchars import xml_text
 
@@ -76,8 +76,24 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "states_on_map": len(per_state) - len(territories),
         "map_svg": map_svg,
         "map": figure,
-        "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        **_generated(data_version(session).modified_at),
+    }
+
+
+# The PDF's creation date when no change of the data is recorded (an empty registry): a fixed time, as the
+# workbooks' parts carry one (1980-01-01, Excel's), never the moment of writing.
+NO_CHANGE_RECORDED = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _generated(changed: dt.datetime | None) -> dict:  # aware, UTC: data_version
+    """When the sheet's data last changed (as the site's Last-Modified gives it), and its words: the sheet is dated
+    by its data, never by the moment it is made, so that the same data always gives the same PDF, byte for byte
+    (its creation date is that time too). Made twice from the same data, it said two times."""
+    when = f" (last changed {changed:%Y-%m-%d %H:%M} UTC)" if changed else ""
+    return {
         "version": __version__,
+        "data_changed_at": changed or NO_CHANGE_RECORDED,
+        "generated": f"Generated from the data{when} by g287 {__version__}",
     }
 
 
@@ -293,7 +309,7 @@ def definitions(sheet: dict) -> str:
             if sheet["territories"]
             else ""
         )
-        + f"Generated from the data by g287 {sheet['version']} on {sheet['generated']}; never typed by hand. g287 describes the program; it does not argue for or against it."
+        + f"{sheet['generated']}; never typed by hand. g287 describes the program; it does not argue for or against it."
     )
 
 
@@ -304,6 +320,7 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
     pdf.add_page()
     pdf.set_title(_text(sheet.get("full_title", sheet["title"])))
     pdf.set_creator(f"g287 {sheet['version']}")
+    pdf.set_creation_date(sheet["data_changed_at"])
     width = pdf.w - 2 * MARGIN_MM
     bottom = pdf.h - BOTTOM_MM
     p, q = sheet["stats"]["participating"], sheet["stats"]["pending"]

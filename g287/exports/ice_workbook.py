@@ -52,13 +52,15 @@ class IceRow:
     addendum_text: str = ""
 
 
-def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable[IceRow], modified: dt.datetime | None = None) -> None:
+def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable[IceRow], modified: dt.datetime) -> None:
     """Write an .xlsx workbook with ICE's columns; MOA and ADDENDUM cells say "link" and carry the hyperlink.
 
-    `modified` is the time the workbook's metadata gives (default: now), as ICE's own files carry one."""
+    `modified` is the time the workbook's metadata gives (its created and modified times), as ICE's own files carry
+    one: a time of the list's own (naive: UTC), never the moment of writing, so that the same list always gives the
+    same bytes (xlsxwriter dates every part of the package 1980-01-01)."""
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     book = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), options)
-    book.set_properties({"created": modified or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)})
+    book.set_properties({"created": modified.astimezone(dt.timezone.utc).replace(tzinfo=None) if modified.tzinfo else modified})
     sheet = book.add_worksheet("Sheet1")
     bold = book.add_format({"bold": True})
     date_format = book.add_format({"num_format": "m/d/yyyy"})

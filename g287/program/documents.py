@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -314,7 +315,24 @@ def to_docx(blocks: list[Block], *, title: str, banner: str | None, footer: str,
             document.add_paragraph(block.text)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _parts_dated_alike(buffer.getvalue())
+
+
+# The date of every part of the package, as xlsxwriter dates a workbook's (Excel's own): the document's time is in
+# its properties (created, modified).
+PART_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _parts_dated_alike(package: bytes) -> bytes:
+    """The package with every part dated PART_DATE: python-docx dates each with the moment of writing, so the same
+    letter or draft gave other bytes at each download."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=PART_DATE)
+            part.compress_type, part.external_attr = info.compress_type, info.external_attr
+            target.writestr(part, source.read(info))
+    return out.getvalue()
 
 
 FORMATS = {"pdf": ("application/pdf", to_pdf), "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", to_docx)}

@@ -107,7 +107,9 @@ def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: d
         else:
             directory.mkdir(parents=True, exist_ok=True)
             target = _target(directory, kind, now)
-            write_ice_workbook(target, kind, rows)
+            # Dated by its publication (its moment, not the writing's): the same records published at the same
+            # moment give the same workbook, byte for byte.
+            write_ice_workbook(target, kind, rows, now)
             ingested = ingest_file(db, target, actor, kind=kind, published=(now.date(), "am" if now.hour < 12 else "pm"), origin="registry")
             result.lists.append(ListResult(kind, "published", len(rows), str(target), ingested.publication_id))
     with db.session() as session:

@@ -78,6 +78,26 @@ def test_draft_moa_is_marked_on_every_page_and_has_every_section(world):
     assert numbered == SECTIONS
 
 
+def test_a_letter_and_a_draft_downloaded_twice_are_the_same_bytes(world):
+    """Dated by their records (the letter's submission, the draft's drafting), never by the download: python-docx
+    dated each part of the DOCX package with the moment of writing (to two seconds), so two downloads differed."""
+    import time
+    import zipfile
+
+    db, w = world
+
+    def downloads():
+        with db.session() as session:
+            return [
+                applications.letter_document(session, w.user_a, w.application, fmt).content for fmt in ("pdf", "docx")
+            ] + [moas.draft_document(session, w.user_a, w.tfm, fmt).content for fmt in ("pdf", "docx")]
+
+    first = downloads()
+    time.sleep(2.1)  # past the two seconds a ZIP entry's time can tell apart
+    assert downloads() == first
+    assert {info.date_time for info in zipfile.ZipFile(io.BytesIO(first[1])).infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_drafting_again_makes_a_new_version(world):
     db, w = world
     with db.session() as session:

@@ -64,7 +64,7 @@ def test_a_links_location_is_kept_after_a_hash_as_excel_opens_it(tmp_path):
 def test_the_registrys_own_workbook_gives_back_its_addresses_whole(tmp_path):
     """Its writer (xlsxwriter) stores x.pdf#page=3 as the target x.pdf and the location page=3."""
     buffer = io.BytesIO()
-    write_ice_workbook(buffer, "participating", [IceRow("TEXAS", "Harris County Sheriff's Office", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), MOAS + "harris.pdf#page=3")])
+    write_ice_workbook(buffer, "participating", [IceRow("TEXAS", "Harris County Sheriff's Office", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), MOAS + "harris.pdf#page=3")], modified=dt.datetime(2025, 5, 29, 9))
     path = tmp_path / "participatingAgencies05292025am_registry.xlsx"
     path.write_bytes(buffer.getvalue())
     assert [r.moa_url for r in prepare(path, origin="registry").readings] == [MOAS + "harris.pdf#page=3"]

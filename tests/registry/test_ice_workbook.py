@@ -17,7 +17,7 @@ def test_export_of_a_publication_reingests_to_the_same_figures(bundled_db, db, a
         rows = rows_of_publication(session, publication)
     assert len(rows) == 807
     path = tmp_path / "participatingAgencies07092025am_export.xlsx"
-    write_ice_workbook(path, "participating", rows)
+    write_ice_workbook(path, "participating", rows, modified=dt.datetime(2025, 7, 9, 9))
     ingest_file(db, path, actor)
     with db.session() as session:
         again = figures.participating_figures(session, resolve(session, path.name))
@@ -31,7 +31,7 @@ def test_pending_export_round_trip(bundled_db, db, actor, tmp_path):
         original = figures.pending_figures(session, publication)
         rows = rows_of_publication(session, publication)
     path = tmp_path / "pendingAgencies05302025pm.xlsx"
-    write_ice_workbook(path, "pending", rows)
+    write_ice_workbook(path, "pending", rows, modified=dt.datetime(2025, 5, 30, 15))
     ingest_file(db, path, actor)
     with db.session() as session:
         again = figures.pending_figures(session, resolve(session, path.name, kind="pending"))
@@ -42,7 +42,7 @@ def test_pending_export_round_trip(bundled_db, db, actor, tmp_path):
 def test_formula_like_text_is_inert_and_reads_back_unchanged(tmp_path):
     hostile = '=HYPERLINK("http://evil.example","click")'
     path = tmp_path / "participatingAgencies01012026am.xlsx"
-    write_ice_workbook(path, "participating", [IceRow("FLORIDA", hostile, "Municipality", "@SUM(A1)", "Task Force Model", dt.date(2025, 5, 1), "https://www.ice.gov/x.pdf")])
+    write_ice_workbook(path, "participating", [IceRow("FLORIDA", hostile, "Municipality", "@SUM(A1)", "Task Force Model", dt.date(2025, 5, 1), "https://www.ice.gov/x.pdf")], modified=dt.datetime(2026, 1, 1, 9))
     grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     assert grid[1][1] == hostile and grid[1][3] == "@SUM(A1)"
     import zipfile
@@ -61,7 +61,7 @@ def test_addresses_that_are_not_web_links_are_written_as_text(tmp_path):
         IceRow("OHIO", "Script Police Department", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), "javascript:alert(1)", addendum_url="=cmd|' /C calc'!A0"),
         IceRow("OHIO", "Web Police Department", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), "https://www.ice.gov/x.pdf"),
     ]
-    write_ice_workbook(path, "participating", rows)
+    write_ice_workbook(path, "participating", rows, modified=dt.datetime(2026, 1, 1, 9))
     grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     assert [r[6] for r in grid[1:]] == ["287gMOA/OhioMOA.pdf", "javascript:alert(1)", "link"]
     assert grid[2][7] == "=cmd|' /C calc'!A0"

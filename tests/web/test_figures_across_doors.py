@@ -111,7 +111,7 @@ def model_unknown(tmp_path_factory):
         IceRow("ALABAMA", "Colbert County Sheriff's Office", "County", "Colbert County", "#N/A", dt.date(2025, 5, 8)),
         IceRow("TEXAS", "Harris County Sheriff's Office", "County", "Harris County", "Task Force Model", dt.date(2025, 3, 17)),
         IceRow("TEXAS", "Dallas County Sheriff's Office", "County", "Dallas County", "Warrant Service Officer", dt.date(2025, 3, 17)),
-    ])
+    ], modified=dt.datetime(2025, 8, 1, 9))
     ingest_file(database, workbook, Actor.command_line())
     with TestClient(create_app(database)) as client:
         client.db = database

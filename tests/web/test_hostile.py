@@ -38,10 +38,10 @@ def hostile(tmp_path_factory):
     ]
     renamed = IceRow("FLORIDA", "City of " + SCRIPT, "Municipality", "Brevard County", "Task Force Model", dt.date(2025, 5, 1))
     first, second = folder / "participatingAgencies01012026am.xlsx", folder / "participatingAgencies01022026am.xlsx"
-    write_ice_workbook(first, "participating", [renamed] + rows[-1:])
+    write_ice_workbook(first, "participating", [renamed] + rows[-1:], modified=dt.datetime(2026, 1, 1, 9))
     # The second list renames the first agency (identity: a "City of" prefix) and adds the others: the diff, the
     # changes page, the home page and the feed all name them.
-    write_ice_workbook(second, "participating", rows)
+    write_ice_workbook(second, "participating", rows, modified=dt.datetime(2026, 1, 2, 9))
     database = Database(f"sqlite:///{folder / 'g287.sqlite'}")
     from g287.access import Actor
 

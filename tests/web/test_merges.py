@@ -31,7 +31,7 @@ def merged(tmp_path, monkeypatch, db):
         IceRow("FLORIDA", BETA, "Municipality", "Brevard County", "Task Force Model", dt.date(2025, 5, 1), "https://www.ice.gov/b.pdf"),
     ]
     workbook = tmp_path / "participatingAgencies06012025am.xlsx"
-    write_ice_workbook(workbook, "participating", rows)
+    write_ice_workbook(workbook, "participating", rows, modified=dt.datetime(2025, 6, 1, 9))
     ingest_file(db, workbook, Actor.command_line())
     with TestClient(create_app(db)) as client:
         before = {a["name"]: a for a in client.get("/api/v1/agencies").json()["items"]}

@@ -29,7 +29,7 @@ def both(tmp_path_factory):
     write_ice_workbook(own, "participating", [
         IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 30)),
         IceRow("TEXAS", "Sampleton Sheriff's Office", "County", "Travis County", "Jail Enforcement Model", dt.date(2025, 5, 31)),
-    ])
+    ], modified=dt.datetime(2025, 6, 1, 9))
     ingest_file(database, own, Actor.command_line(), origin="registry")
     with TestClient(create_app(database)) as client:
         client.db = database
@@ -83,7 +83,7 @@ def shared_agency(tmp_path_factory):
     own = folder / "participatingAgencies06012025am_registry.xlsx"
     write_ice_workbook(own, "participating", [
         IceRow("FLORIDA", "Brevard County Sheriff's Office", "County", "Brevard County", "Jail Enforcement Model", dt.date(2025, 5, 31)),
-    ])
+    ], modified=dt.datetime(2025, 6, 1, 9))
     ingest_file(database, own, Actor.command_line(), origin="registry")
     with TestClient(create_app(database)) as client:
         client.agency_id = next(h["ref"] for h in client.get("/api/v1/search", params={"q": "Brevard County Sheriff's Office"}).json()["hits"] if h["kind"] == "agency")
@@ -129,11 +129,11 @@ def test_an_agreement_ice_listed_later_is_said_so_on_an_earlier_date(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
     row = IceRow("TEXAS", "Sampleton Sheriff's Office", "County", "Travis County", "Jail Enforcement Model", dt.date(2025, 5, 31))
     ice_first = tmp_path / "participatingAgencies05292025am.xlsx"
-    write_ice_workbook(ice_first, "participating", [IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 1))])
+    write_ice_workbook(ice_first, "participating", [IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 1))], modified=dt.datetime(2025, 5, 29, 9))
     own = tmp_path / "participatingAgencies06012025am_registry.xlsx"
-    write_ice_workbook(own, "participating", [row])
+    write_ice_workbook(own, "participating", [row], modified=dt.datetime(2025, 6, 1, 9))
     ice_later = tmp_path / "participatingAgencies06102025am.xlsx"
-    write_ice_workbook(ice_later, "participating", [IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 1)), row])
+    write_ice_workbook(ice_later, "participating", [IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 1)), row], modified=dt.datetime(2025, 6, 10, 9))
     ingest_file(database, ice_first, Actor.command_line())
     ingest_file(database, own, Actor.command_line(), origin="registry")
     ingest_file(database, ice_later, Actor.command_line())
