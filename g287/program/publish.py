@@ -9,15 +9,20 @@ published only to replace a list that had rows (its figures then fall to zero).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from g287 import days
 from g287.access import Actor, authorize
 from g287.catalog import catalog
 from g287.db.engine import Database
+from g287.db.models.registry import Publication
 from g287.exports.ice_workbook import TYPE_LABELS, IceRow, rows_of_publication, write_ice_workbook
 from g287.program import settings
 from g287.program.views import public_participating, public_pending
@@ -72,17 +77,43 @@ def _same(a: list[IceRow], b: list[IceRow]) -> bool:
     return sorted(map(repr, a)) == sorted(map(repr, b))
 
 
-def list_directory() -> Path:
-    return settings.program_files_dir() / "registry-lists"
+def list_directory(database_url: str) -> Path:
+    """Where a database's published lists are kept: a folder of its own under registry-lists/. Databases that share
+    a G287_HOME (the default one and demo.sqlite) shared one folder, so each numbered its lists after the other's
+    (its first list of a half-day named _registry_2) and two publishing at once could write one file. Lists
+    published before were kept in registry-lists/ itself, and stay there."""
+    return settings.program_files_dir() / "registry-lists" / database_folder(database_url)
 
 
-def _target(directory: Path, kind: str, now: dt.datetime) -> Path:
+def database_folder(database_url: str) -> str:
+    """A folder name for a database: its kind, its name and a digest of where it is (an SQLite file's resolved path;
+    a PostgreSQL database's host, port and name: never its user or password), as `sqlite-g287-1a2b3c4d5e6f`."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database).expanduser().resolve()
+        name, place = path.stem, str(path)
+    else:
+        name, place = url.database or "", f"{url.host or ''}:{url.port or ''}/{url.database or ''}"
+    readable = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:40].strip(".") or "database"
+    return f"{url.get_backend_name()}-{readable}-{hashlib.sha256(place.encode()).hexdigest()[:12]}"
+
+
+def _target(directory: Path, kind: str, now: dt.datetime, held: set[str]) -> Path:
+    """The next free name of the half-day's list, created empty at once (exclusively: another process publishing
+    at the same moment takes the next name, never this file); a name the database already holds for one of its lists
+    is passed over, so that a list written where an earlier one is not (before the folder per database) is never
+    named as that one."""
     stem = f"{kind}Agencies{now:%m%d%Y}{'am' if now.hour < 12 else 'pm'}_registry"
-    target, number = directory / f"{stem}.xlsx", 1
-    while target.exists():
+    number = 1
+    while True:
+        target = directory / (f"{stem}.xlsx" if number == 1 else f"{stem}_{number}.xlsx")
+        if target.name not in held:
+            try:
+                target.open("xb").close()
+                return target
+            except FileExistsError:
+                pass
         number += 1
-        target = directory / f"{stem}_{number}.xlsx"
-    return target
 
 
 def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: dt.datetime | None = None) -> PublishResult:
@@ -90,10 +121,11 @@ def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: d
     return what was done and the registry's figures. Each list is one ingest transaction."""
     authorize(actor, "program.publish")
     now = now or days.now()
-    directory = Path(directory) if directory else list_directory()
+    directory = Path(directory) if directory else list_directory(db.url)
     result = PublishResult()
     with db.session() as session:
         lists = registry_lists(session, actor)
+        held = set(session.scalars(select(Publication.file_name).where(Publication.origin == "registry")))
         latest = {}
         for kind in KINDS:
             publication = in_force(session, kind, None, "registry")
@@ -106,7 +138,7 @@ def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: d
             result.lists.append(ListResult(kind, "unchanged", len(rows)))
         else:
             directory.mkdir(parents=True, exist_ok=True)
-            target = _target(directory, kind, now)
+            target = _target(directory, kind, now, held)
             # Dated by its publication (its moment, not the writing's): the same records published at the same
             # moment give the same workbook, byte for byte.
             write_ice_workbook(target, kind, rows, now)
