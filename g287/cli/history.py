@@ -248,6 +248,14 @@ def _ref(ref: dict | None, none: str = "none") -> str:
     return ref.get("label") or ref["published"] + (f" {ref['half']}" if ref.get("half") else "")
 
 
+def _lists_listing(publications: int, in_force: int) -> str:
+    """How many lists list an agreement, counted as K counts them (a list and its re-issue of the same half-day are
+    one list in force), and the publications too when a re-issue makes them differ."""
+    if publications == in_force:
+        return counted(in_force, "list")
+    return f"{counted(in_force, 'list')} in force; {publications:,} with the lists replaced the same half-day"
+
+
 def agency_lines(result: dict) -> list[str]:
     """`g287 agency` without --json: what the JSON holds, in words (names, merges with their evidence, each
     agreement's lifecycle, every listing with its row numbers)."""
@@ -269,9 +277,9 @@ def agency_lines(result: dict) -> list[str]:
         life = item["lifecycle"] or {}
         lines.append(f"  {item['model']}: {life.get('status', 'never listed')}, signed {item['signed_on'] or 'unknown'}, MOA {item['moa_url'] or 'no address'}")
         if life.get("first_participating"):
-            lines.append(f"    participating lists: {_ref(life['first_participating'])} to {_ref(life['last_participating'])} ({counted(life['participating_publications'], 'list')})")
+            lines.append(f"    participating lists: {_ref(life['first_participating'])} to {_ref(life['last_participating'])} ({_lists_listing(life['participating_publications'], life['participating_lists_in_force'])})")
         if life.get("first_pending"):
-            lines.append(f"    pending lists: {_ref(life['first_pending'])} to {_ref(life['last_pending'])} ({counted(life['pending_publications'], 'list')})")
+            lines.append(f"    pending lists: {_ref(life['first_pending'])} to {_ref(life['last_pending'])} ({_lists_listing(life['pending_publications'], life['pending_lists_in_force'])})")
         if life.get("status") == "omitted lately":  # an absence not yet closed: named, as the closed ones below
             lines.append(f"    not in the participating lists after {_ref(life['last_participating'])} (fewer lists than an end needs, so far)")
         for o in life.get("omissions", []):
@@ -294,7 +302,7 @@ def agency_lines(result: dict) -> list[str]:
         rows = "; ".join(f"{r['name']!r} {r['model'] or 'model unknown'}" + (f" signed {r['signed']}" if r.get("signed") else "") for r in listing["rows"])
         first, last = listing.get("row_numbers_first") or [], listing.get("row_numbers_last") or []
         numbers = f"{noun(len(first), 'row')} {', '.join(map(str, first))} in the first list, {', '.join(map(str, last))} in the last"
-        lines.append(f"  {listing['list']}: {_ref(listing['from'])} to {_ref(listing['to'])} ({counted(listing['publications'], 'list')}): {rows}; {numbers}")
+        lines.append(f"  {listing['list']}: {_ref(listing['from'])} to {_ref(listing['to'])} ({counted(listing['publications'], 'publication')}): {rows}; {numbers}")
     return lines
 
 

@@ -52,6 +52,9 @@ class Lifecycle:
     stayed_pending: list[dict] = field(default_factory=list)
     participating_publications: int = 0
     pending_publications: int = 0
+    # The lists in force that list it, as K counts lists: a list and its re-issue of the same half-day are one.
+    participating_lists_in_force: int = 0
+    pending_lists_in_force: int = 0
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -98,9 +101,13 @@ def lifecycles(session: Session, *, agency_ids: list[int] | None = None, end_aft
     last_p = participating[-1].seq if participating else 0
     last_q = pending[-1].seq if pending else 0
     in_force_upto = _in_force_upto(by_seq_p)
+    pending_in_force_upto = _in_force_upto(by_seq_q)
     result = {}
     for key in set(runs_p) | set(runs_q):
-        result[key] = _lifecycle(key, runs_p.get(key, []), runs_q.get(key, []), by_seq_p, by_seq_q, last_p, last_q, k, in_force_upto)
+        life = _lifecycle(key, runs_p.get(key, []), runs_q.get(key, []), by_seq_p, by_seq_q, last_p, last_q, k, in_force_upto)
+        life.participating_lists_in_force = _lists_in_force(runs_p.get(key, []), in_force_upto)
+        life.pending_lists_in_force = _lists_in_force(runs_q.get(key, []), pending_in_force_upto)
+        result[key] = life
     return result
 
 
@@ -117,6 +124,12 @@ def _in_force_upto(by_seq: dict[int, SeriesPublication]) -> list[int]:
     for seq in range(1, len(upto)):
         upto[seq] = upto[seq - 1] + (seq in counted)
     return upto
+
+
+def _lists_in_force(runs: list[Run], in_force_upto: list[int]) -> int:
+    """How many lists in force list the runs' agreement: a list listing it that its re-issue of the same half-day
+    replaced without it counts for none, and a list and its re-issue both listing it count once."""
+    return sum(in_force_upto[b] - in_force_upto[a - 1] for a, b in _intervals(runs))
 
 
 def _latest(runs: list[Run]) -> Run:

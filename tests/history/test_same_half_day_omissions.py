@@ -96,3 +96,28 @@ def test_missing_only_from_a_list_its_reissue_replaced_is_an_omission_from_no_li
     with TestClient(create_app(db)) as site:
         page = site.get(f"/agencies/{_life_agency(db)}").text
     assert "a list replaced the same half-day by one that lists it again: an omission from no list in force, not an end." in page
+
+
+def test_the_lists_listing_an_agreement_are_counted_as_lists_in_force(db, lists):
+    # Listed by a list and its re-issue of the same half-day (one list in force), and by a list the re-issue of its
+    # half-day replaced without it (no list in force): 4 publications list it, 2 lists in force.
+    lists("participatingAgencies07022025am.xlsx", dt.datetime(2025, 7, 2, 9), True)
+    lists("participatingAgencies07032025pm.xlsx", dt.datetime(2025, 7, 3, 13), True)
+    lists("participatingAgencies07032025pm__v2.xlsx", dt.datetime(2025, 7, 3, 15), True)
+    lists("participatingAgencies07092025am.xlsx", dt.datetime(2025, 7, 9, 9), True)
+    lists("participatingAgencies07092025am__v2.xlsx", dt.datetime(2025, 7, 9, 11), False)
+    with db.session() as session:
+        life = next(life for life in lifecycles(session).values() if life.name == X.agency)
+    assert (life.participating_publications, life.participating_lists_in_force) == (4, 2)
+    shown = CliRunner().invoke(cli, ["--database", db.url, "agency", X.agency, "--state", "TX"])
+    assert shown.exit_code == 0, shown.output
+    assert "(2 lists in force; 4 with the lists replaced the same half-day)" in shown.output  # was: "(4 lists)"
+    data = json.loads(CliRunner().invoke(cli, ["--database", db.url, "agency", X.agency, "--state", "TX", "--json"]).output)
+    assert data["agreements"][0]["lifecycle"]["participating_lists_in_force"] == 2
+    with TestClient(create_app(db)) as site:
+        page = site.get(f"/agencies/{data['agency']['id']}").text
+    assert "(2 participating lists in force; 4 with the lists replaced the same half-day)" in page
+    kept = CliRunner().invoke(cli, ["--database", db.url, "agency", KEEP.agency, "--state", "TX"])
+    assert "participatingAgencies07092025am__v2.xlsx (3 lists in force; 5 with the lists replaced the same half-day)" in kept.output
+    # A run of the same rows is counted in publications, as the agency page's table of runs counts it.
+    assert "participatingAgencies07092025am__v2.xlsx (5 publications):" in kept.output

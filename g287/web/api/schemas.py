@@ -179,8 +179,10 @@ class Lifecycle(BaseModel):
     stayed_pending: list[PublicationRefShort] = Field(
         [], description="Pending lists later (by date and half) than its first participating listing that still listed it, in a stretch of pending listings begun before that listing or the same half-day (one begun later is back_to_pending)"
     )
-    participating_publications: int
-    pending_publications: int
+    participating_publications: int = Field(description="The participating lists listing it, a list replaced the same half-day included")
+    pending_publications: int = Field(description="The pending lists listing it, a list replaced the same half-day included")
+    participating_lists_in_force: int = Field(description="The participating lists in force listing it: a list and its re-issue of the same half-day count once")
+    pending_lists_in_force: int = Field(description="The pending lists in force listing it: a list and its re-issue of the same half-day count once")
 
 
 class AgreementRecord(BaseModel):
