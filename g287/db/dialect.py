@@ -384,10 +384,14 @@ def fulltext_remove_documents(connection: Connection, texts: dict[int, str]) -> 
         connection.execute(text("DELETE FROM document_search_documents WHERE document_id = :id"), rows)
 
 
-def fulltext_search(connection: Connection, terms: list[tuple[str, bool, bool]], limit: int, offset: int) -> tuple[int, list[dict]]:
+Terms = list[tuple[tuple[str, ...], bool, bool]]  # (spellings: any of them matches, is_phrase, excluded)
+
+
+def fulltext_search(connection: Connection, terms: Terms, limit: int, offset: int) -> tuple[int, list[dict]]:
     """Documents matching every term (and none of the excluded ones), best first: (number of matching documents,
     rows of document_id, score (higher is better), and page_id / page_number of the page to show: the first page
-    holding every positive term, else the first holding any). `terms` are (text, is_phrase, excluded)."""
+    holding every positive term, else the first holding any). `terms` are (spellings, is_phrase, excluded): a term
+    matches where any of its spellings does (a spelling of several words is a phrase)."""
     if connection.dialect.name == "sqlite":
         total, rows = _sqlite_documents(connection, terms, limit, offset)
         pages = _sqlite_pages(connection, terms, [r["document_id"] for r in rows]) if rows else {}
@@ -409,9 +413,11 @@ def fulltext_search(connection: Connection, terms: list[tuple[str, bool, bool]],
     return total, rows
 
 
-def _words_of(terms: list[tuple[str, bool, bool]]) -> list[tuple[str, bool, bool]]:
-    """The words of the positive terms, each a term of its own (a phrase's words can be on different pages)."""
-    return [(word, False, False) for t, _phrase, excluded in terms if not excluded for word in t.split()]
+def _words_of(terms: Terms) -> Terms:
+    """The words of the positive terms' spellings, each a term of its own (a phrase's words can be on different
+    pages)."""
+    words = dict.fromkeys(word for spellings, _phrase, excluded in terms if not excluded for t in spellings for word in t.split())
+    return [((word,), False, False) for word in words]
 
 
 def _sqlite_documents(connection: Connection, terms, limit: int, offset: int) -> tuple[int, list[dict]]:
@@ -522,25 +528,31 @@ def _postgres_pages(connection: Connection, terms, document_ids: list[int]) -> d
     return {document_id: (page_id, page_number) for document_id, page_id, page_number in rows}
 
 
-def _fts5_query(terms: list[tuple[str, bool, bool]], joiner: str = " ") -> str:
-    """An FTS5 query in which every term is a quoted string (so no user text is read as FTS5 syntax)."""
-    wanted = joiner.join('"' + t.replace('"', '""') + '"' for t, _phrase, excluded in terms if not excluded)
-    for t, _phrase, excluded in terms:
+def _fts5_query(terms: Terms, joiner: str = " AND ") -> str:
+    """An FTS5 query in which every spelling of a term is a quoted string (so no user text is read as FTS5 syntax)."""
+
+    def either(spellings: tuple[str, ...]) -> str:
+        quoted = ['"' + t.replace('"', '""') + '"' for t in spellings]
+        return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+    wanted = joiner.join(either(spellings) for spellings, _phrase, excluded in terms if not excluded)
+    for spellings, _phrase, excluded in terms:
         if excluded:
-            wanted += ' NOT "' + t.replace('"', '""') + '"'
+            wanted += " NOT " + either(spellings)
     return wanted
 
 
-def _tsquery_expression(terms: list[tuple[str, bool, bool]], params: dict, joiner: str = " && ", prefix: str = "t") -> str:
-    """A tsquery built from bound parameters named prefix0, prefix1, ... (added to params)."""
+def _tsquery_expression(terms: Terms, params: dict, joiner: str = " && ", prefix: str = "t") -> str:
+    """A tsquery built from bound parameters named prefix0_0, prefix0_1, ... (term, spelling; added to params)."""
     parts = []
-    for index, (t, phrase, excluded) in enumerate(terms):
-        params[f"{prefix}{index}"] = t
-        function = "phraseto_tsquery" if phrase else "plainto_tsquery"
-        if excluded:
-            parts.append(f"!! {function}('{SEARCH_CONFIGURATION}', :{prefix}{index})")
-        else:
-            parts.append(f"{function}('{SEARCH_CONFIGURATION}', :{prefix}{index})")
+    for index, (spellings, phrase, excluded) in enumerate(terms):
+        either = []
+        for number, t in enumerate(spellings):
+            params[f"{prefix}{index}_{number}"] = t
+            function = "phraseto_tsquery" if phrase or " " in t else "plainto_tsquery"
+            either.append(f"{function}('{SEARCH_CONFIGURATION}', :{prefix}{index}_{number})")
+        expression = either[0] if len(either) == 1 else "(" + " || ".join(either) + ")"
+        parts.append(f"!! {expression}" if excluded else expression)
     positive = joiner.join(p for p in parts if not p.startswith("!!"))
     negative = "".join(" && " + p for p in parts if p.startswith("!!"))
     return "((" + positive + ")" + negative + ")"

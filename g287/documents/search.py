@@ -1,13 +1,17 @@
 """Full-text search over the pages of the documents (SQLite FTS5, PostgreSQL full-text search).
 
 A query is words (all must appear, stemmed: "signed" finds "signing"), "exact phrases" in double quotes, and
--words to exclude. User text never reaches the database as query syntax: terms are passed as quoted strings
-or bound parameters (see g287/db/dialect.py). One result per document, its best page, best documents first.
+-words to exclude. A word that an abbreviation of g287/data/rules/identity.toml stands for, or the abbreviation, is
+any of its spellings there ("saint" is "saint" or "st", "st" is "st" or "saint"), also in a phrase and excluded.
+User text never reaches the database as query syntax: terms are passed as quoted strings or bound parameters (see
+g287/db/dialect.py). One result per document, its best page, best documents first.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
+import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -20,8 +24,10 @@ from g287.db.dialect import fulltext_search
 from g287.db.models.documents import Document, DocumentAddress, DocumentPage
 from g287.documents.links import agreements_of_addresses
 from g287.errors import G287Error
+from g287.history.names import spellings
 
 MAX_LIMIT = 100
+MAX_SPELLINGS = 256  # of all the words and phrases of a search with the abbreviations: each is searched for
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"  # marks around matched words; escaped and replaced by <mark> later
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
@@ -35,13 +41,26 @@ class Term:
     text: str
     phrase: bool
     excluded: bool
+    spellings: tuple[str, ...]  # `text` and its other spellings with the abbreviations: any of them matches
+
+
+def _written(words: str) -> list[str]:
+    """The spellings of each word in a row (see g287.history.names.spellings): "pd" -> "pd", "police department",
+    "police dept" and "police dpt", as expanded_key writes all four the same."""
+    return [" ".join(c) for c in itertools.product(*(spellings(word) for word in words.split()))]
+
+
+def _spellings_of_words(text: str) -> list[list[str]]:
+    """The spellings of each word of a word or phrase, the word as written first."""
+    return [list(dict.fromkeys(w for way in spellings(word) for w in ([way] if " " not in way else _written(way)))) for word in text.split()]
 
 
 def parse_query(query: str) -> list[Term]:
     """Words, "phrases" and -exclusions; characters that are neither letters nor digits only separate words (also
     "_": "personnel_x" is the phrase "personnel x", as both databases read the pages). “Typographic quotes” are
-    quotes."""
-    terms: list[Term] = []
+    quotes. Each term with its spellings with the abbreviations of identity.toml, as written first: "saint lucie"
+    is "saint lucie" or "st lucie"."""
+    parsed: list[tuple[str, bool, bool]] = []
     for match in _TOKEN.finditer((query or "").translate(_QUOTES)):
         if match.group(2) is not None:
             excluded, text, phrase = bool(match.group(1)), match.group(2), True
@@ -50,14 +69,23 @@ def parse_query(query: str) -> list[Term]:
         words = re.findall(r"[^\W_]+", text)
         if not words:
             continue
-        terms.append(Term(" ".join(words), phrase or len(words) > 1, excluded))
-    if not terms:
+        parsed.append((" ".join(words), phrase or len(words) > 1, excluded))
+    if not parsed:
         raise G287Error("the search has no words to look for")
-    if all(t.excluded for t in terms):
+    if all(excluded for _text, _phrase, excluded in parsed):
         raise G287Error("the search only excludes words: give at least one word to find")
-    if len(terms) > 32:
+    if len(parsed) > 32:
         raise G287Error("the search has too many words (at most 32)")
-    return terms
+    words = [_spellings_of_words(text) for text, _phrase, _excluded in parsed]
+    if sum(math.prod(len(ways) for ways in term) for term in words) > MAX_SPELLINGS:  # counted before any is written
+        raise G287Error(
+            f"the search has more than {MAX_SPELLINGS} spellings with the abbreviations of agency names (St./Saint, "
+            "Co./County ...), each searched for: search for fewer or shorter phrases"
+        )
+    return [
+        Term(text, phrase, excluded, tuple(" ".join(c) for c in itertools.product(*term)))
+        for (text, phrase, excluded), term in zip(parsed, words)
+    ]
 
 
 @dataclass
@@ -93,7 +121,7 @@ def search(session: Session, query: str, *, limit: int = 20, offset: int = 0, ac
         raise G287Error("offset must not be negative")
     terms = parse_query(query)
     conn = session.connection()
-    total, rows = fulltext_search(conn, [(t.text, t.phrase, t.excluded) for t in terms], int(limit), int(offset))
+    total, rows = fulltext_search(conn, [(t.spellings, t.phrase, t.excluded) for t in terms], int(limit), int(offset))
     if not rows:
         return SearchPage(query, total, limit, offset, [])
     document_ids = [r["document_id"] for r in rows]
@@ -181,14 +209,14 @@ def _word_pattern(word: str, *, exact: bool = False) -> str:
     return rf"\b{re.escape(stem)}\w*"
 
 
-def _term_pattern(term: Term, *, exact: bool = False) -> str:
+def _text_pattern(text: str, *, exact: bool = False) -> str:
     """A word, or a phrase as its words in a row (separated by anything that is not a letter or digit)."""
-    return r"\W+".join(_word_pattern(w, exact=exact) for w in term.text.split())
+    return r"\W+".join(_word_pattern(w, exact=exact) for w in text.split())
 
 
 def _pattern(terms: list[Term], *, exact: bool = False) -> re.Pattern | None:
     """Matches the folded text (see `fold`), whatever the case and accents of the page and of the search."""
-    wanted = sorted({_term_pattern(t, exact=exact) for t in terms if not t.excluded}, key=len, reverse=True)
+    wanted = sorted({_text_pattern(a, exact=exact) for t in terms if not t.excluded for a in t.spellings}, key=len, reverse=True)
     return re.compile("|".join(f"(?:{p})" for p in wanted), re.I) if wanted else None
 
 

@@ -67,6 +67,20 @@ def expanded_key(name: str) -> str:
     return " ".join(" ".join(words).split())
 
 
+def spellings(word: str) -> tuple[str, ...]:
+    """The ways of writing a word that expanded_key writes out the same, the word as given first: 'st' -> ('st',
+    'saint'), 'County' -> ('County', 'co', 'cnty'), 'pd' -> ('pd', 'police department'); a word no
+    abbreviation stands for is only itself. Whole words only: 'saint' is not 'st' + 'aint'."""
+    abbreviations = identity_rules().abbreviations
+    written_out = abbreviations.get(word.lower(), word.lower())
+    if written_out not in abbreviations.values():
+        return (word,)
+    found = {word.lower(): word}
+    for other in (written_out, *(short for short, full in abbreviations.items() if full == written_out)):
+        found.setdefault(other, other)
+    return tuple(found.values())
+
+
 @lru_cache(maxsize=65536)
 def core_key(name: str) -> str:
     """The expanded key without a place prefix ('city of ...')."""

@@ -81,11 +81,11 @@ class SearchPage(BaseModel):
     "/search",
     response_model=SearchPage,
     summary="Full-text search of the documents",
-    description='Words (all must appear, stemmed), "exact phrases", -words to exclude; at most 32 terms. A query with no word to find answers 422.',
+    description='Words (all must appear, stemmed), "exact phrases", -words to exclude; at most 32 terms. A word is also found as the abbreviations of agency names write it ("saint": "St.", "st": "Saint"). A query with no word to find, or with more than 256 spellings, answers 422.',
 )
 def document_search(
     request: Request,
-    q: str = Query(min_length=1, max_length=500, description='Words (all must appear), "exact phrases", -words to exclude; at most 32 terms'),
+    q: str = Query(min_length=1, max_length=500, description='Words (all must appear), "exact phrases", -words to exclude; at most 32 terms, at most 256 spellings with abbreviations'),
     limit: page_limit(100, 20) = 20,
     offset: Annotated[PageOffset, page_offset("best match first, then by document id")] = 0,
 ):

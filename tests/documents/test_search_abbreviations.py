@@ -1,0 +1,90 @@
+"""Abbreviations: a word of a search is also found as the abbreviations of g287/data/rules/identity.toml write it, and
+an abbreviation as the word, on both databases ("saint lucie" found no MOA saying "St. Lucie", "fort myers" none
+saying "Ft. Myers"), in phrases and exclusions too, whole words only."""
+
+import pytest
+
+from g287.access import Actor
+from g287.documents.importer import import_paths
+from g287.documents.search import parse_query, search
+from g287.errors import G287Error
+from tests.documents.pdfmaker import raw_pdf, stream
+
+TEXTS = {
+    "abbreviated.pdf": "Memorandum of Agreement with the St. Lucie County Sheriff's Office and the Ft. Myers Police Dept.",
+    "written_out.pdf": "Memorandum of Agreement with the Saint Lucie County Sheriff's Office and the Fort Myers PD",
+    "stanislaus.pdf": "Memorandum of Agreement with the Stanislaus County Sheriff's Office and the Fortuna Police",
+}
+STREET = "Immigration and Customs Enforcement, 500 12th St. SW, Washington, DC 20536"
+
+
+def text_pdf(text: str) -> bytes:
+    content = stream(b"BT /F1 12 Tf 72 700 Td (" + text.encode("cp1252") + b") Tj ET")
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+        content,
+    ])
+
+
+@pytest.fixture
+def archive(db, tmp_path):
+    for name, text in TEXTS.items():
+        (tmp_path / name).write_bytes(text_pdf(text))
+    assert not import_paths(db, [str(tmp_path / name) for name in TEXTS], Actor.command_line()).errors
+    return db
+
+
+def found(db, query) -> set[str]:
+    with db.session() as session:
+        return {hit.file_name for hit in search(session, query).hits}
+
+
+BOTH = {"abbreviated.pdf", "written_out.pdf"}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("saint lucie", BOTH),  # the MOA saying "St. Lucie" was not found
+    ("st lucie", BOTH),
+    ('"Saint Lucie County"', BOTH),
+    ('"st lucie co"', BOTH),
+    ("fort myers", BOTH),
+    ('"fort myers pd"', BOTH),  # "PD" is also "police department", "police dept" and "police dpt"
+    ('"ft myers police department"', {"abbreviated.pdf"}),  # words, not an abbreviation: never read as "PD"
+    ("fort", BOTH),  # a whole word: "Fortuna" is not "fort"
+    ("saint", BOTH),  # nor "Stanislaus" "st"
+    ("st", BOTH),
+    ("pd", BOTH),
+    ("sheriff -saint", {"stanislaus.pdf"}),  # an excluded word is excluded in every spelling
+    ("sheriff -st", {"stanislaus.pdf"}),
+    ('sheriff -"fort myers"', {"stanislaus.pdf"}),
+    ("lucie -ft", set()),
+])
+def test_a_word_is_found_as_its_abbreviations_write_it(archive, query, expected):
+    assert found(archive, query) == expected
+
+
+def test_st_is_saint_wherever_it_stands_for_street(db, tmp_path):
+    # as README says: identity.toml lists the abbreviations of agency names, and "St." also abbreviates Street
+    (tmp_path / "address.pdf").write_bytes(text_pdf(STREET))
+    assert not import_paths(db, [str(tmp_path / "address.pdf")], Actor.command_line()).errors
+    assert found(db, "saint") == {"address.pdf"} and found(db, "-saint customs") == set()
+
+
+def test_the_snippet_marks_the_word_as_the_page_writes_it(archive):
+    with archive.session() as session:
+        hits = {hit.file_name: hit for hit in search(session, '"saint lucie" fort').hits}
+    assert "<mark>St. Lucie</mark>" in hits["abbreviated.pdf"].snippet_html and "<mark>Ft</mark>" in hits["abbreviated.pdf"].snippet_html
+    assert "<mark>Saint Lucie</mark>" in hits["written_out.pdf"].snippet_html and "<mark>Fort</mark>" in hits["written_out.pdf"].snippet_html
+
+
+def test_a_search_with_too_many_spellings_is_refused(archive):
+    assert len(parse_query('"Saint Lucie County Sheriff\'s Office"')[0].spellings) == 24  # saint/st, county/co/cnty, ...
+    assert len(parse_query('"' + "county " * 5 + '"')[0].spellings) == 243  # each searched for
+    refused = r"^the search has more than 256 spellings with the abbreviations of agency names \(St\./Saint, Co\./County \.\.\.\)"
+    with pytest.raises(G287Error, match=refused):
+        found(archive, '"' + "county " * 5 + '" ' + "county " * 5)  # 243 + 5 * 3 in all
+    with pytest.raises(G287Error, match=refused):
+        found(archive, '"' + "county " * 200 + '"')  # 3 ** 200: counted, never written out
