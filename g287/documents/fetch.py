@@ -46,6 +46,7 @@ ROBOTS_TOKEN = "g287"  # the product token robots.txt rules name (the user agent
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: a crawler reads at least the first 500 KiB
 MAX_REDIRECTS = 5  # RFC 9309 asks crawlers to follow at least five for robots.txt; ICE's files need fewer
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+_HOST = re.compile(r"[\w.:-]+")  # letters of any script and digits, dots, hyphens; an IPv6 address's colons
 MAX_CRAWL_DELAY = 86400.0  # a longer Crawl-delay is read as a day (time.sleep cannot wait for ever)
 
 
@@ -60,6 +61,8 @@ def address_problem(url: str) -> str | None:
         return "not an http(s) address"
     if not parts.hostname:
         return "not a valid address (no host)"
+    if not _HOST.fullmatch(parts.hostname):  # "a b.gov" (httpx joins a redirect to it as "a%20b.gov")
+        return "not a valid address (its host name holds characters no host name has)"
     return None
 
 
@@ -238,6 +241,8 @@ class PoliteClient:
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,  # each redirect is followed here: robots.txt, the delay and the count apply to it
             transport=transport,
+            # httpx reads a Location it does not follow too: a malformed one was a "cut connection" tried again, or a crash
+            event_hooks={"response": [_redirect_target]},
         )
 
     def close(self) -> None:
@@ -294,16 +299,15 @@ class PoliteClient:
                                 break
                             if out_of_time():  # a server trickling it: unavailable, as no answer is
                                 raise httpx.ReadTimeout(_too_slow(self.settings))
-                    try:
-                        target = _redirect_target(response)
-                    except _Fail:
-                        target, status = None, 404
+                    target = _redirect_target(response)
                 if target is None:
                     break
             else:
                 status = 404
         except httpx.HTTPError as error:
             rules = _HostRules(None, _one_line(error) or type(error).__name__)
+        except _Fail:  # a redirect to nowhere usable (raised by the client's hook): as a 4xx
+            rules = _HostRules(None)
         else:
             if 200 <= status < 300:
                 try:
@@ -420,8 +424,8 @@ class PoliteClient:
                     return Fetched(url, "not_modified", 304, etag=etag, last_modified=last_modified, final_url=str(response.url))
                 if status == 429 or status >= 500:
                     raise _Retry(f"the server answered HTTP {status}", status, _retry_after(response.headers.get("Retry-After")))
-                if status in PERMANENT or not 200 <= status < 300:
-                    raise _Fail(f"HTTP {status} {response.reason_phrase or ''}".strip(), status)
+                if status in PERMANENT or not 200 <= status < 300:  # a redirect here is one without a Location (_redirect_target)
+                    raise _Fail(f"HTTP {status} {response.reason_phrase or ''}".strip() + (": a redirect without a Location" if status in REDIRECT_STATUSES else ""), status)
                 whole_length = None  # a 206's Content-Range says the length of the whole file
                 if status == 206:
                     start, whole_length = _content_range(response.headers.get("Content-Range"))
@@ -504,6 +508,7 @@ def _redirect_target(response: httpx.Response) -> str | None:
     if response.status_code not in REDIRECT_STATUSES or not location:
         return None  # a 3xx without a Location is answered as any other status
     try:
+        urlsplit(location).port  # noqa: B018 -- raises for "http://[bad", which httpx joins as the host "%5bbad"
         target = str(response.url.join(location).copy_with(fragment=None))
     except (httpx.InvalidURL, ValueError):
         raise _Fail(f"HTTP {response.status_code}: a redirect to a malformed address ({location[:200]})", response.status_code) from None

@@ -24,7 +24,8 @@ BURLESON = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"
 
 
 def with_redirects(fake: FakeIce, redirects: dict[str, str]) -> FakeIce:
-    """The fake server, answering `302 Found` with a Location for the paths given (each answer recorded as a request)."""
+    """The fake server, answering `302 Found` with a Location for the paths given (each answer recorded as a request;
+    none for a location "")."""
     serve = fake.server.RequestHandlerClass
 
     class Redirecting(serve):
@@ -34,7 +35,8 @@ def with_redirects(fake: FakeIce, redirects: dict[str, str]) -> FakeIce:
                 return serve.do_GET(self)
             fake.requests.append(Request(self.path, {k.lower(): v for k, v in self.headers.items()}))
             self.send_response(302)
-            self.send_header("Location", location)
+            if location:
+                self.send_header("Location", location)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -128,6 +130,40 @@ def test_redirects_are_followed_five_times_at_most(hosts, tmp_path):
     assert len(first.requests_for("/loop.pdf")) == 6 == outcome.attempts
 
 
+MALFORMED_REDIRECTS = {  # Location: the problem
+    "http://[bad": "HTTP 302: a redirect to a malformed address (http://[bad)",
+    "http://host:port/x.pdf": "HTTP 302: a redirect to a malformed address (http://host:port/x.pdf)",
+    "//[::1/x.pdf": "HTTP 302: a redirect to a malformed address (//[::1/x.pdf)",
+    "http://exa mple.gov/x.pdf": "HTTP 302: a redirect to http://exa%20mple.gov/x.pdf: not a valid address (its host name holds characters no host name has)",
+    "javascript:alert(1)": "HTTP 302: a redirect to javascript:alert(1): not an http(s) address",
+    "ftp://example.gov/x.pdf": "HTTP 302: a redirect to ftp://example.gov/x.pdf: not an http(s) address",
+    "": "HTTP 302 Found: a redirect without a Location",
+}
+
+
+@pytest.mark.parametrize("location", MALFORMED_REDIRECTS)
+def test_a_malformed_redirect_fails_at_once_and_says_where_it_led(hosts, tmp_path, location):
+    # httpx read the Location itself: most malformed ones were "the connection was cut" and tried again, and
+    # "javascript:" an exception that ended the sync; "http://[bad" became a host "%5bbad" whose robots.txt could not be read
+    first, _second = hosts
+    with_redirects(first, {"/a.pdf": location})
+    with client(tmp_path, [], retries=2) as polite:
+        outcome = polite.fetch(first.url("/a.pdf"), expect="pdf")
+    assert (outcome.status, outcome.problem, outcome.http_status) == ("failed", MALFORMED_REDIRECTS[location], 302)
+    assert not outcome.retryable and not outcome.unchecked
+    assert len(first.requests_for("/a.pdf")) == 1 == outcome.attempts
+
+
+@pytest.mark.parametrize("location", ["javascript:alert(1)", "http://host:port/rules.txt", "http://[bad"])
+def test_a_robots_txt_redirected_to_a_malformed_address_is_a_missing_one(hosts, tmp_path, location):
+    first, _second = hosts  # RFC 9309: a redirect to nowhere usable is a robots.txt that is unavailable, as a 4xx
+    first.routes["/a.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf")
+    with_redirects(first, {"/robots.txt": location})
+    with client(tmp_path, []) as polite:
+        outcome = polite.fetch(first.url("/a.pdf"), expect="pdf")
+    assert outcome.status == "downloaded" and outcome.robots_requests == 1
+
+
 def test_a_redirected_robots_txt_is_followed_and_its_rules_are_those_of_the_first_host(hosts, tmp_path):
     first, second = hosts
     second.routes["/rules.txt"] = Route(b"User-agent: *\nDisallow: /private/\n", "text/plain")
@@ -216,7 +252,7 @@ def test_a_malformed_address_is_a_failure_without_a_request(tmp_path):
     assert link_name_of("http://[::1") == "[::1"  # never raises, whatever the cell holds
 
 
-@pytest.mark.parametrize("source", ["http://[::1", "notaurl", "ftp://x", "http://", "http://www.ice.gov:99999/287g"])
+@pytest.mark.parametrize("source", ["http://[::1", "notaurl", "ftp://x", "http://", "http://www.ice.gov:99999/287g", "http://www.ice .gov/287g"])
 def test_a_page_address_that_is_not_one_is_refused_and_nothing_is_recorded(sqlite_db, actor, source):
     before = snapshot(sqlite_db)
     with pytest.raises(G287Error, match=r"ICE's page .* \(--source or G287_ICE_PAGE_URL\): not (a valid|an http\(s\)) address"):

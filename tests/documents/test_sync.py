@@ -386,6 +386,20 @@ def test_documents_of_a_host_that_cannot_be_asked_are_not_checked_nor_broken(sql
     assert sum(1 for line in progress if line.startswith("fetching")) == 2  # the page, and the first document of the host
 
 
+def test_a_document_redirected_to_a_malformed_address_is_a_broken_link_at_once(sqlite_db, actor, ice):
+    from tests.documents.test_polite_fetching import with_redirects
+
+    without_failures(ice)
+    name = "OwyheeCoID_TFM_MOA_03.07.25.pdf"
+    with_redirects(ice, {MOAS + name: "http://[bad"})
+    report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert not report.failed and report.documents["stored"] == 2 and report.documents["not_checked"] == 0
+    assert [b for b in report.broken if b["url"].endswith(name)] == [
+        {"url": ice.url(MOAS + name), "problem": "HTTP 302: a redirect to a malformed address (http://[bad)", "http_status": 302}
+    ]
+    assert len(ice.requests_for(MOAS + name)) == 1  # not tried again as a connection cut
+
+
 def test_a_pdf_bomb_served_for_an_moa_is_a_broken_link_and_nothing_is_kept(sqlite_db, actor, ice):
     from g287.documents.pdfstreams import MAX_STREAM_BYTES
     from tests.documents.pdfmaker import TEXT_PAGE, flate, pages_pdf
