@@ -10,11 +10,15 @@ import datetime as dt
 import heapq
 import xml.etree.ElementTree as ET
 
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from g287.db.models.history import IdentityMerge
+from g287.db.models.registry import AgencyName, ListingRun, RawRow
 from g287.db.times import as_utc
 from g287.history.diff import diff, pending_changes
-from g287.registry.publications import label, labels_of, list_publications
+from g287.history.identity import SYSTEM
+from g287.registry.publications import distinct_labels, label, labels_of, list_publications
 from g287.registry.queries import Filters, figures_of, listings, state_name
 from g287.wording import counted
 from g287.xmlchars import shown_text
@@ -100,16 +104,84 @@ def _in_publication_order(session: Session):
     return heapq.merge(*series, key=lambda pair: (pair[0].published_on, pair[0].half == "pm"))
 
 
-def _entry_updated(publication, previous, changes: dict | None = None, held: dict | None = None) -> dt.datetime | None:
+# The diff's items name the later publication whose arrival decided each of their words, if any did.
+DECIDED_BY = ("status_decided_by", "note_decided_by", "pending_decided_by")
+
+
+def _entry_updated(publication, previous, changes: dict | None = None, held: dict | None = None, identity=None) -> dt.datetime | None:
     """An entry shows its list compared with the one before it, so it changed when either was ingested (a list
-    ingested late, between two others, changes the entry of the list after it), and when a later list changed the
-    words of an agreement no longer listed (diff's status_decided_by: "absent from fewer than 2 lists in force so
-    far" became "no longer listed" when the next list arrived). `held`: the feed's publications by id."""
+    ingested late, between two others, changes the entry of the list after it); when a later list changed the words
+    of an agreement (diff's *_decided_by: "absent from fewer than 2 lists in force so far" became "no longer listed"
+    when the next list arrived, an addition became "listed again" or a move from the pending list when a list older
+    than it arrived); and when the agencies of a name either list gives changed (`identity`: _IdentityTimes, a merge
+    or its undo). `held`: the feed's publications by id."""
     pair = [p for p in (publication, previous) if p is not None]
-    if changes and changes.get("removed"):
-        pair += [(held or {}).get(item.get("status_decided_by")) for item in changes["removed"]]
+    for items in (changes or {}).values():
+        pair += [(held or {}).get(item.get(field)) for item in items for field in DECIDED_BY if item.get(field)]
     stamps = [p.imported_at for p in pair if p is not None and p.imported_at is not None]
+    stamps += _label_changed(publication, previous, held or {})
+    if identity is not None and previous is not None:
+        stamps += identity.changed(publication, previous)
     return max(stamps, key=as_utc, default=None)
+
+
+def _label_changed(publication, previous, held: dict) -> list[dt.datetime]:
+    """When the entry's title last changed after its lists were ingested: the list's label names its file once ICE
+    published another list of its date and half (distinct_labels), and that list may arrive later."""
+    peers = [p for p in held.values() if p.series == publication.series and label(p) == label(publication)]
+    if len(peers) < 2:
+        return []  # its date and half alone (or the feed's publications not given)
+    since = max(as_utc(p.imported_at) for p in (publication, previous) if p is not None)
+    now = distinct_labels(sorted(peers, key=lambda p: p.seq))[publication.id]
+    for event in sorted((p for p in peers if as_utc(p.imported_at) > since), key=lambda p: as_utc(p.imported_at), reverse=True):
+        before = sorted((p for p in peers if as_utc(p.imported_at) < as_utc(event.imported_at)), key=lambda p: p.seq)
+        if distinct_labels(before).get(publication.id) != now:
+            return [event.imported_at]
+    return []
+
+
+class _IdentityTimes:
+    """When the agencies of the names two lists give last changed after both were ingested: a merge (an identity rule,
+    a reviewer, an alias) or its undo (a person's, or the one a list ingested late makes). Either changes the text of
+    the entry comparing them (two agencies, one removed and one added, become one renamed, or the reverse; the counts
+    of agencies). A name goes with the names of its key (identity.unmerge moves them together), so a merge is matched
+    to the lists by its names' keys. Built once per feed: the merges held are few."""
+
+    def __init__(self, session: Session, state: str | None):
+        self.session, self.state = session, state
+        query = select(
+            IdentityMerge.at, IdentityMerge.undone_at, IdentityMerge.actor, IdentityMerge.publication_id, AgencyName.state_usps, AgencyName.key
+        ).join(AgencyName, AgencyName.id == IdentityMerge.agency_name_id)
+        self.merges = session.execute(query).all()
+
+    def changed(self, publication, previous) -> list[dt.datetime]:
+        since = max(as_utc(publication.imported_at), as_utc(previous.imported_at))
+        events = []
+        for at, undone_at, actor, made_by, state, key in self.merges:
+            # The rules' merges made by the ingestion of either list are part of the entry as first written.
+            if as_utc(at) > since and not (actor == SYSTEM and made_by in (publication.id, previous.id)):
+                events.append((at, state, key))
+            if undone_at is not None and as_utc(undone_at) > since:
+                events.append((undone_at, state, key))
+        if not events:
+            return []
+        listed = set(self._keys_listed(publication, previous, sorted({key for _at, _state, key in events})))
+        return [at for at, state, key in events if (state, key) in listed]
+
+    def _keys_listed(self, publication, previous, keys: list[str]):
+        """The (state, key) of the names, of `keys`, that either publication lists (in the feed's state only)."""
+        listed_by = [and_(ListingRun.first_seq <= p.seq, ListingRun.last_seq >= p.seq) for p in (publication, previous)]
+        query = (
+            select(AgencyName.state_usps, AgencyName.key)
+            .distinct()
+            .select_from(ListingRun)
+            .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+            .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+            .where(ListingRun.series == publication.series, or_(*listed_by), AgencyName.key.in_(keys))
+        )
+        if self.state:
+            query = query.where(RawRow.state_usps == self.state)
+        return self.session.execute(query).all()
 
 
 def atom_feed(session: Session, base_url: str, state: str | None = None) -> bytes:
@@ -148,7 +220,8 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
     # A feed with no entry (a state no list has named) was still brought up to date by the newest list held.
     newest = _entry_updated(*candidates[0]) if candidates else None
     held = {p.id: p for p, _previous in candidates}
-    updated = {e[0].id: _entry_updated(e[0], e[1], e[4], held) for e in entries}
+    identity = _IdentityTimes(session, state)
+    updated = {e[0].id: _entry_updated(e[0], e[1], e[4], held, identity) for e in entries}
     _el(feed, "updated", _stamp(max((u for u in updated.values() if u is not None), key=as_utc, default=newest)))
     labels = labels_of(session, [e[0] for e in entries])
     for publication, previous, counts, before, changes in entries:

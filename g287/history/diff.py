@@ -16,7 +16,7 @@ from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from g287.db.models.history import IdentityMerge
-from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
+from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow, series_of
 from g287.db.times import as_utc
 from g287.errors import G287Error
 from g287.history.lifecycle import end_after_default, lifecycles
@@ -110,7 +110,8 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     lives = lifecycles(session, agency_ids=sorted(gone | came), end_after=k, origin=from_pub.origin) if gone or came else {}
     series = publications(session, "participating", from_pub.origin) if gone or came else []
     seq_of = {p.id: p.seq for p in series}
-    wording_times = _WordingTimes(session, series, from_pub, to_pub, k) if gone else None
+    wording_times = _WordingTimes(session, series, from_pub, to_pub, k) if gone or came else None
+    pending_times = _PendingTimes(session, from_pub, to_pub, involved)
 
     def describe(key, side: Side) -> dict:
         entry = side.agreements[key]
@@ -123,13 +124,16 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         listed_before = _return_status(lives.get(key), from_pub.seq, seq_of, k)
         if listed_before:  # not new: back after an absence, which the removed side of an earlier diff named
             item["note"] = listed_before
+        item["note_decided_by"] = wording_times.decided_by(lives.get(key), seq_of, from_pub.seq)
+        item["pending_decided_by"] = pending_times.decided_by(from_pub, key, key in pending_a)
         (from_pending if key in pending_a else added).append(item)
     for key in sorted(set(a.agreements) - set(b.agreements), key=_reading_order(a)):
         item = describe(key, a)
         item["model_dropped"] = key[0] in b.agency_models  # the agency keeps other models
         life = lives.get(key)
         item["status_since"] = _absence_status(life, to_pub.seq, seq_of, k)
-        item["status_decided_by"] = wording_times.decided_by(life, seq_of)
+        item["status_decided_by"] = wording_times.decided_by(life, seq_of, to_pub.seq)
+        item["pending_decided_by"] = pending_times.decided_by(to_pub, key, key in pending_b)
         (to_pending if key in pending_b else removed).append(item)
     _mark_moas_listed_elsewhere(a, b, removed, added)
     renamed = _renamed(session, a, b)
@@ -310,46 +314,80 @@ def _return_status(life, from_seq: int, seq_of: dict[int, int], k: int) -> str |
     return None
 
 
+class _PendingTimes:
+    """Which pending publication, ingested after FROM and TO, decided whether an agreement new in TO came from the
+    pending list (or one absent from TO went back to it), for an Atom entry's `updated`: a pending list ingested late
+    may be the one in force at FROM or TO (pending_in_force_at), and make an addition a move from the pending list.
+    Replays the pending list in force at each ingestion since FROM and TO (newest first)."""
+
+    def __init__(self, session: Session, from_pub: Publication, to_pub: Publication, agency_ids: list[int]):
+        self.session, self.agency_ids = session, agency_ids
+        since = max(as_utc(from_pub.imported_at), as_utc(to_pub.imported_at))
+        self.pending = session.execute(
+            select(Publication.id, Publication.seq, Publication.published_on, Publication.half, Publication.imported_at)
+            .where(Publication.series == series_of(from_pub.origin, "pending"))
+            .order_by(Publication.seq)
+        ).all()
+        self.later = sorted((p for p in self.pending if as_utc(p.imported_at) > since), key=lambda p: as_utc(p.imported_at), reverse=True)
+        self.keys: dict[int | None, set] = {None: set()}
+
+    def decided_by(self, publication: Publication, key: tuple[int, str], pending_now: bool) -> int | None:
+        """The id of the pending publication whose ingestion last changed whether `key` was pending at `publication`."""
+        moment = (publication.published_on, half_rank(publication.half))
+        for event in self.later:
+            if (event.published_on, half_rank(event.half)) > moment:
+                continue  # never in force at `publication`: its arrival changed nothing there
+            held = [p for p in self.pending if as_utc(p.imported_at) < as_utc(event.imported_at) and (p.published_on, half_rank(p.half)) <= moment]
+            in_force = held[-1].id if held else None
+            if in_force not in self.keys:
+                self.keys[in_force] = _pending_keys(self.session, self.session.get(Publication, in_force), self.agency_ids)
+            if (key in self.keys[in_force]) != pending_now:
+                return event.id
+        return None
+
+
 class _WordingTimes:
-    """Which later publication decided the wording of an absence (_absence_status), for an Atom entry's `updated`: it
-    is written with hindsight, and a list ingested after FROM and TO can change it ("absent from fewer than 2 lists in
-    force so far" becomes "no longer listed" once the next list arrives; an omission's count grows when a list is
-    ingested late within it). Replays the absence over the publications held at each ingestion since FROM and TO
-    (newest first), with the publications the agreement is listed by today: the wording at each time is the one the
-    lifecycle rule would have given then."""
+    """Which later publication decided the wording of an absence (_absence_status, or _return_status seen from its
+    end), for an Atom entry's `updated`: it is written with hindsight, and a list ingested after FROM and TO can
+    change it ("absent from fewer than 2 lists in force so far" becomes "no longer listed" once the next list
+    arrives; an omission's count grows when a list is ingested late within it; an agreement added is "listed again"
+    once a list before the absence, ingested late, lists it). Replays the absence over the publications held at each
+    ingestion since FROM and TO (newest first), with the publications the agreement is listed by today: the wording
+    at each time is the one the lifecycle rule would have given then."""
 
     def __init__(self, session: Session, series, from_pub: Publication, to_pub: Publication, k: int):
         imported = dict(session.execute(select(Publication.id, Publication.imported_at).where(Publication.series == to_pub.series)).all())
         self.imported = {p.seq: as_utc(imported[p.id]) for p in series}
         self.slots = {p.seq: (p.published_on, p.half) for p in series}
         self.last_seq = max(self.slots, default=0)
-        self.to_seq, self.k = to_pub.seq, k
+        self.k = k
         since = max(as_utc(from_pub.imported_at), as_utc(to_pub.imported_at))
         # Ingested after the two lists, newest first: only those changed the wording of a comparison already made.
         later = [p for p in series if self.imported[p.seq] > since and p.id not in (from_pub.id, to_pub.id)]
         self.later = sorted(later, key=lambda p: self.imported[p.seq], reverse=True)
 
-    def decided_by(self, life, seq_of: dict[int, int]) -> int | None:
-        """The id of the publication whose ingestion last changed the wording, or None if none did since FROM and TO."""
+    def decided_by(self, life, seq_of: dict[int, int], absent_at: int) -> int | None:
+        """The id of the publication whose ingestion last changed the wording of the absence containing `absent_at`
+        (TO for an agreement removed, FROM for one added), or None if none did since FROM and TO."""
         if not self.later or life is None or life.first_participating is None:
             return None
         listed = sorted(_listed_seqs(life, seq_of))
-        now = self._wording(listed, None)
+        now = self._wording(listed, absent_at, None)
         for publication in self.later:
-            if self._wording(listed, self.imported[publication.seq]) != now:
+            if self._wording(listed, absent_at, self.imported[publication.seq]) != now:
                 return publication.id
         return None
 
-    def _wording(self, listed: list[int], before) -> tuple:
-        """The absence containing TO with the publications ingested before `before` (all when None): how many
-        lists in force it spans (a date and half counts once, where its last publication falls, as lifecycle's
-        in_force_upto counts them), and whether a later listing closed it. _absence_status's words are a function of
-        these."""
+    def _wording(self, listed: list[int], absent_at: int, before) -> tuple:
+        """The absence containing `absent_at` with the publications ingested before `before` (all when None): how
+        many lists in force it spans (a date and half counts once, where its last publication falls, as lifecycle's
+        in_force_upto counts them), and whether a later listing closed it. _absence_status's and _return_status's
+        words are a function of these."""
         def held(seq: int) -> bool:
             return before is None or self.imported[seq] < before
 
-        opened_after = next((seq for seq in reversed(listed) if seq < self.to_seq and held(seq)), None)
-        closed_at = next((seq for seq in listed if seq > self.to_seq and held(seq)), None)
+        opened_after = next((seq for seq in reversed(listed) if seq < absent_at and held(seq)), None)
+        closed_at = next((seq for seq in listed if seq > absent_at and held(seq)), None)
         if opened_after is None:
             return ("unknown",)
         # The date and half of the listing that closed it, if any, is no list in force of the absence (its last

@@ -49,11 +49,19 @@ class Change(BaseModel):
     status_decided_by: Optional[int] = Field(
         None, description="Removed: the id of the publication, ingested after FROM and TO, whose arrival last changed status_since (none when none did)"
     )
+    pending_decided_by: Optional[int] = Field(
+        None,
+        description="Added or removed: the id of the pending publication, ingested after FROM and TO, whose arrival last changed whether it came from "
+        "or went back to the pending list (none when none did)",
+    )
     old_signed: Optional[Dates] = None
     new_signed: Optional[Dates] = None
     same_moa_now_under: Optional[AgencyRef] = Field(None, description="Removed: the later list gives its MOA (the same document and signed date) to this other agency")
     same_moa_before_under: Optional[AgencyRef] = Field(None, description="Added: the earlier list gave its MOA (the same document and signed date) to this other agency")
     note: Optional[str] = Field(None, description="Added: what the lists show of its MOA, in words")
+    note_decided_by: Optional[int] = Field(
+        None, description="Added: the id of the publication, ingested after FROM and TO, whose arrival last changed note (none when none did)"
+    )
 
 
 class Rename(BaseModel):
