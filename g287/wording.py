@@ -22,6 +22,11 @@ def has_of(count: int, total: int) -> str:
     return "has" if 1 in (count, total) else "have"
 
 
+def is_of(count: int, total: int) -> str:
+    """The verb "to be" of "COUNT of TOTAL listings", as has_of: "1 of 2 listings is", "5 of 8 listings are"."""
+    return "is" if 1 in (count, total) else "are"
+
+
 def none_of(total: int, whose: str = "the", start: bool = False) -> str:
     """The subject that says "at least 0 of TOTAL counties" as a reader would (a count of counties is a lower bound
     while some listings are not located: none counted is none known): "none of the 30 counties", "none of Alaska's 30

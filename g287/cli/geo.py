@@ -16,7 +16,7 @@ from g287.geo.maps import LEVELS, MEASURES, render_map
 from g287.geo.raster import svg_to_png
 from g287.geo.store import match_summary, rematch, unmatched
 from g287.sources.rules import usps_code
-from g287.wording import counted
+from g287.wording import counted, noun
 
 
 def register(cli: click.Group) -> None:
@@ -42,8 +42,9 @@ def counties_unmatched(as_json):
         print_json({"summary": summary, "unmatched": items})
         return
     rate = summary["match_rate"]
+    with_text = summary["located"] + summary["failed"]
     echo(
-        f"{summary['located']:,} of {summary['located'] + summary['failed']:,} stored rows with a county text matched"
+        f"{summary['located']:,} of {with_text:,} stored {noun(with_text, 'row')} with a county text matched"
         + (f" ({rate:.2%})" if rate is not None else "")
         + f"; {counted(len(items), 'text')} did not match."
     )

@@ -29,7 +29,7 @@ from g287.geo import matching, reference
 from g287.geo.store import county_facts
 from g287.registry.figures import MODELS, describe_publication, listed, no_participating_list
 from g287.registry.publications import in_force
-from g287.wording import has_of, is_known_to_have, none_of, noun
+from g287.wording import counted, has_of, is_known_to_have, is_of, none_of, noun
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,32 @@ def _coverage_of_list(session: Session, publication, as_of: dt.date | None, vint
     return coverage_of(publication, chosen, listings, model, as_of)
 
 
+def state_coverage(session: Session, usps: str, as_of: dt.date | None = None, model: str | None = None) -> dict | None:
+    """coverage()'s figures of one state (its entry of by_state), with the vintage counted and its listings not
+    located by why (`not_located`: not_located_counts), for its page; None when no participating list is in force."""
+    model = check_model(model)
+    publication = in_force(session, "participating", as_of)
+    if publication is None:
+        return None
+    chosen = reference.vintage_on(as_of or publication.published_on)
+    listings = located_listings(session, publication, chosen.name, model)
+    figures = coverage_of(publication, chosen, listings, model, as_of)["by_state"].get(usps)
+    return None if figures is None else dict(figures, vintage=chosen.name, not_located=not_located_counts(listings, usps))
+
+
+def not_located_counts(listings: list[LocatedListing], usps: str | None = None) -> dict:
+    """The listings (of one state, or of all) located in no county of the vintage, by why: those that name no county
+    (by TYPE), those whose county text matched no single county, those whose county is not of the vintage."""
+    mine = [x for x in listings if (usps is None or x.state == usps) and not x.vintage_fips]
+    no_text = [x for x in mine if x.county_text is None]
+    return {
+        "no_county_text": len(no_text),
+        "no_county_text_by_type": dict(sorted(Counter(x.agency_type or "unknown" for x in no_text).items())),
+        "county_not_matched": sum(1 for x in mine if x.county_text is not None and x.fips is None),
+        "county_not_in_vintage": sum(1 for x in mine if x.fips),
+    }
+
+
 def coverage_of(publication, chosen: reference.Vintage, listings: list[LocatedListing], model: str | None, as_of: dt.date | None) -> dict:
     """The coverage figures of listings already located in the vintage `chosen`."""
     counties = reference.counties_in(chosen.name)
@@ -149,9 +175,6 @@ def coverage_of(publication, chosen: reference.Vintage, listings: list[LocatedLi
             "percent": {"counties_with_county_agency": None, "counties_with_any_agency": None},
         }
 
-    no_text = sum(1 for x in listings if x.county_text is None)
-    not_matched = sum(1 for x in listings if x.county_text is not None and x.fips is None)
-    not_in_vintage = sum(1 for x in listings if x.fips and not x.vintage_fips)
     return {
         "as_of": (as_of or days.today()).isoformat(),  # the day asked about, as stats says it (the list in force on it is named)
         "vintage": chosen.name,
@@ -172,10 +195,7 @@ def coverage_of(publication, chosen: reference.Vintage, listings: list[LocatedLi
         "listings": {
             "total": len(listings),
             "located": sum(1 for x in listings if x.vintage_fips),
-            "no_county_text": no_text,
-            "no_county_text_by_type": dict(sorted(Counter(x.agency_type or "unknown" for x in listings if x.county_text is None).items())),
-            "county_not_matched": not_matched,
-            "county_not_in_vintage": not_in_vintage,
+            **not_located_counts(listings),
             "state_unknown": sum(1 for x in listings if not x.state),
         },
         "by_state": by_state,
@@ -216,25 +236,92 @@ def none_known(county_level: int, any_type: int, total: int, percent_any_type: f
     )
 
 
+def counties_clause(county_level: int, any_type: int, total: int, percent: dict, not_located: int, start: bool = False) -> str:
+    """The counties of a coverage figure in words, for the command, the maps' captions (nationally and of a state):
+    "at least 399 of 3,144 counties (12.69%) have a participating county-level agency; 403 (12.82%) have a
+    participating agency of any type located in them", each verb and pronoun by its count; "at least" while some
+    listing is not located, at least 0 said as none known (none_known). `percent`: coverage's percentages."""
+    known = none_known(county_level, any_type, total, percent["counties_with_any_agency"], not_located, start)
+    if known:
+        return known
+    text = (
+        f"{at_least(not_located)}{county_level:,} of {total:,} {noun(total, 'county', 'counties')} ({percent['counties_with_county_agency']}%) "
+        f"{has_of(county_level, total)} a participating county-level agency; {any_type:,} ({percent['counties_with_any_agency']}%) "
+        f"{has_of(any_type, total)} a participating agency of any type located in {'it' if 1 in (any_type, total) else 'them'}"
+    )
+    return sentence(text) if start else text
+
+
+def sentence(text: str) -> str:
+    """`text` at a sentence's start."""
+    return text[:1].upper() + text[1:]
+
+
+def no_county_text(listings: int, by_type: dict) -> str:
+    """The listings that name no county, said with the agencies they are mostly of (from the data): a county count
+    says where agencies are listed, and these are listed nowhere in it."""
+    if not listings:
+        return "every listing names a county"
+    civic = by_type.get("municipality", 0) + by_type.get("state_agency", 0)
+    verb = noun(listings, "names", "name")
+    if civic == listings:
+        return f"{counted(listings, 'listing')}, all of state and municipal agencies, {verb} no county"
+    if 2 * civic > listings:
+        return f"{counted(listings, 'listing')}, mostly of state and municipal agencies ({civic:,} of {listings:,}), {verb} no county"
+    return f"{counted(listings, 'listing')} ({civic:,} of them of state and municipal agencies) {verb} no county"
+
+
+def not_located_text(counts: dict, vintage: str, unmatched_hint: str | None = None) -> str:
+    """Every listing a county count leaves out, by why (not_located_counts, or coverage's "listings"), in the one
+    wording of the command, the maps and the pages: those that name no county, those whose county text could not
+    be matched to one county (followed by `unmatched_hint`, where they are listed), and those whose county is not of
+    the vintage counted (Broomfield County, formed in 2001, is in no county of the Census 2000 list), so that the
+    listings said add up to those not located."""
+    not_matched, not_in_vintage = counts["county_not_matched"], counts["county_not_in_vintage"]
+    # "every listing names a county" only when it is all there is to say: before "1 has a county text ..." it read as a contradiction
+    parts = [no_county_text(counts["no_county_text"], counts["no_county_text_by_type"])] if counts["no_county_text"] or not (not_matched or not_in_vintage) else []
+    hint = f" ({unmatched_hint})" if unmatched_hint else ""
+    for count, singular, plural in (
+        # not "names a county": a text may name several ("Polk and Hillsborough") or a name two counties share ("Richmond")
+        (not_matched, f"has a county text that could not be matched to one county{hint}", f"have a county text that could not be matched to one county{hint}"),
+        (not_in_vintage, f"names a county not in the Census {vintage} list", f"name a county not in the Census {vintage} list"),
+    ):
+        if count:
+            parts.append(f"{f'{count:,}' if parts else counted(count, 'listing')} {singular if count == 1 else plural}")
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + ", and " + parts[-1]
+
+
+def listings_located_text(listings: dict, vintage: str, unmatched_hint: str | None = None) -> str:
+    """How many of the listings are located in a county, and why the others are not (not_located_text)."""
+    total, located = listings["total"], listings["located"]
+    if not total:  # "0 of 0 listings are located" (a model the list has no listing of)
+        return "there is no listing to locate in a county"
+    text = f"{located:,} of {total:,} {noun(total, 'listing')} {is_of(located, total)} located in a county"
+    if total == located:
+        return text
+    return f"{text}; {total - located:,} {noun(total - located, 'is', 'are')} not: {not_located_text(listings, vintage, unmatched_hint)}"
+
+
 def headline(figures: dict) -> str:
     """One paragraph with the coverage figures and their source; with no participating list in force, the sentence
     `stats` says then (coverage_or_none_covered's zeros are no figures of a list)."""
     if figures["publication"] is None:
         return no_participating_list(figures["as_of"])
-    p = figures["percent"]
     l = figures["listings"]  # noqa: E741
     model = f" ({figures['model']} only)" if figures["model"] else ""
     publication = figures["publication"]
-    counties = none_known(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], p["counties_with_any_agency"], l["total"] - l["located"]) or (
-        f"{at_least(l['total'] - l['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} counties "
-        f"({p['counties_with_county_agency']}%) have a participating county-level agency; "
-        f"{figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) have a participating agency of any type located in them"
-    )
+    counties = counties_clause(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], figures["percent"], l["total"] - l["located"])
+    states = figures["states_with_agreement"]
     return (
         f"As of {figures['as_of']}{model}: {counties}; "
-        f"{figures['states_with_agreement']} of {figures['states_total']} states (50 and DC) have at least one agreement. "
-        f"{l['located']:,} of {l['total']:,} listings are located in a county; {l['total'] - l['located']:,} are not "
-        f"({l['no_county_text']:,} without a county in ICE's list, {l['county_not_matched']:,} whose county could not be matched, "
-        f"{l['county_not_in_vintage']:,} in a county not of this vintage). Counties: {figures['vintage']} vintage. "
+        f"{states} of {figures['states_total']} states (50 and DC) {has_of(states, figures['states_total'])} at least one agreement. "
+        f"{sentence(listings_located_text(l, figures['vintage'], UNMATCHED_BY_THE_COMMAND))}. Counties: {figures['vintage']} vintage. "
         f"Source: ICE's participating list of {publication['published']}{' ' + publication['half'] if publication['half'] else ''} ({publication['publication']})."
     )
+
+
+# Where the county texts that could not be matched are listed, for a reader of the command (the site's reader is
+# pointed to its method page: maps.UNMATCHED_ON_THE_WEB).
+UNMATCHED_BY_THE_COMMAND = "see `g287 counties unmatched`"

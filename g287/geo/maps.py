@@ -26,10 +26,13 @@ from sqlalchemy.orm import Session
 from g287.catalog import catalog
 from g287.errors import G287Error
 from g287.geo import reference
-from g287.geo.coverage import at_least, check_model, county_breakdown, coverage_of, located_listings, none_known, participating_publication
+from g287.geo.coverage import (
+    UNMATCHED_BY_THE_COMMAND, check_model, counties_clause, county_breakdown, coverage_of, listings_located_text, located_listings, not_located_counts,
+    not_located_text, participating_publication, sentence,
+)
 from g287.registry.figures import MODELS
 from g287.registry.publications import distinct_label, named_apart
-from g287.wording import counted, has_of, noun
+from g287.wording import counted, is_of, noun
 from g287.xmlchars import shown_text
 
 LEVELS = ("state", "county")
@@ -263,53 +266,30 @@ def _map_data(session: Session, level: str, as_of, model, measure: str, state, m
 UNMATCHED_ON_THE_WEB = "listed on the method page"
 
 
-def _at_least(not_located: int) -> str:  # at a sentence's start
-    return at_least(not_located).capitalize()
-
-
-def _not_drawn_why(listings, usps: str) -> str:
-    """Why a state's listings are not on its county map, each reason counted (only a reason that applies is said):
-    Hartford County, Connecticut, was matched but is no county of the 2022 vintage."""
-    mine = [x for x in listings if x.state == usps and not x.vintage_fips]
-    reasons = [
-        (sum(1 for x in mine if x.county_text is None), "without a county in ICE's list"),
-        (sum(1 for x in mine if x.county_text is not None and x.fips is None), "whose county could not be matched"),
-        (sum(1 for x in mine if x.fips), "in a county not of this vintage"),
-    ]
-    said = [f"{n:,} {why}" for n, why in reasons if n]
-    return f" ({', '.join(said)})" if said else ""
-
-
 def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[str]:
-    p = figures["percent"]
-    listings = figures["listings"]
+    # The command's reader can run the command; the site's reader finds the texts on the method page.
+    unmatched_hint = UNMATCHED_ON_THE_WEB if web else UNMATCHED_BY_THE_COMMAND
     if info is not None:
         s = figures["by_state"][info.usps]
-        counties = none_known(s["counties_with_county_agency"], s["counties_with_any_agency"], s["counties_total"], s["percent"]["counties_with_any_agency"], s["listings_not_located"], start=True) or (
-            f"{_at_least(s['listings_not_located'])}{s['counties_with_county_agency']} of {s['counties_total']} {noun(s['counties_total'], 'county', 'counties')} "
-            f"({s['percent']['counties_with_county_agency']}%) {has_of(s['counties_with_county_agency'], s['counties_total'])} a participating county-level agency; {s['counties_with_any_agency']} "
-            f"({s['percent']['counties_with_any_agency']}%) a participating agency of any type located in {noun(s['counties_total'], 'it', 'them')}"
-        )
+        not_drawn = s["listings_not_located"]
+        # Why a state's listings are not on its county map, each reason counted: Hartford County, Connecticut, was
+        # matched but is no county of the 2022 vintage.
+        why = f": {not_located_text(not_located_counts(listed, info.usps), figures['vintage'], unmatched_hint)}" if not_drawn else ""
         text = (
-            f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). {counties}. "
-            f"{counted(s['listings_not_located'], 'listing')} {noun(s['listings_not_located'], 'is', 'are')} not on the map{_not_drawn_why(listed, info.usps)}."
+            f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). "
+            f"{counties_clause(s['counties_with_county_agency'], s['counties_with_any_agency'], s['counties_total'], s['percent'], not_drawn, start=True)}. "
+            f"{counted(not_drawn, 'listing')} {noun(not_drawn, 'is', 'are')} not on the map{why}."
         )
         return [text]
-    # The command's reader can run the command; the site's reader finds the texts on the method page.
-    unmatched_hint = UNMATCHED_ON_THE_WEB if web else "see `g287 counties unmatched`"
+    listings = figures["listings"]
     territories = figures["territories_with_agreement"]
     # ICE's count of states takes in the territories; this one does not, and says so beside them.
     elsewhere = f" and {len(territories)} {'territory' if len(territories) == 1 else 'territories'} ({', '.join(territories)})" if territories else ""
-    counties = none_known(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], p["counties_with_any_agency"], listings["total"] - listings["located"], start=True) or (
-        f"{_at_least(listings['total'] - listings['located'])}{figures['counties_with_county_agency']:,} of {figures['counties_total']:,} {noun(figures['counties_total'], 'county', 'counties')} ({p['counties_with_county_agency']}%) {has_of(figures['counties_with_county_agency'], figures['counties_total'])} a participating "
-        f"county-level agency; {figures['counties_with_any_agency']:,} ({p['counties_with_any_agency']}%) a participating agency of any type located in them"
-    )
+    counties = counties_clause(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], figures["percent"], listings["total"] - listings["located"], start=True)
     return [
         f"{counted(listings['total'], 'MOA')} (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC){elsewhere}. "
         f"{counties}.",
-        f"{counted(listings['total'] - listings['located'], 'listing')} {noun(listings['total'] - listings['located'], 'is', 'are')} not located in a county: {listings['no_county_text']:,} without a county in ICE's list "
-        f"(municipal and state agencies mostly), {listings['county_not_matched']:,} whose county could not be matched ({unmatched_hint})"
-        + (f", {listings['county_not_in_vintage']:,} in a county not of this vintage." if listings["county_not_in_vintage"] else "."),
+        sentence(listings_located_text(listings, figures["vintage"], unmatched_hint)) + ".",
     ]
 
 
@@ -419,7 +399,7 @@ def _state_map(figures: dict, listings, measure: str, source: str, web: bool = F
             value, description = moas, listed
         else:
             value = s["percent"]["counties_with_county_agency"] or 0
-            description = f"{s['counties_with_county_agency']} of {s['counties_total']} counties ({value}%) with a participating county-level agency; {listed}"
+            description = f"{s['counties_with_county_agency']} of {s['counties_total']} {noun(s['counties_total'], 'county', 'counties')} ({value}%) with a participating county-level agency; {listed}"
         features.append(Feature(fips, shape["d"], [fips], info.name, value, description))
     notes = ["States are counted by the STATE column of ICE's list; " + _not_on_state_map(figures)]
     territories = figures["territories_with_agreement"]
@@ -452,7 +432,8 @@ def _not_on_state_map(figures: dict) -> str:
         return "every listing is on this map."
     parts = [f"{in_territories:,} in territories" if in_territories else "", f"{unknown:,} whose state is not known" if unknown else ""]
     missing = in_territories + unknown
-    return f"{missing:,} of {figures['listings']['total']:,} listings {noun(missing, 'is', 'are')} not on this map ({' and '.join(p for p in parts if p)})."
+    total = figures["listings"]["total"]
+    return f"{missing:,} of {total:,} {noun(total, 'listing')} {is_of(missing, total)} not on this map ({' and '.join(p for p in parts if p)})."
 
 
 @cache

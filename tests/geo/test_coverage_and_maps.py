@@ -181,7 +181,7 @@ def test_the_state_coverage_map_says_what_its_percentage_counts(constructed_db):
     assert "287(g) coverage" not in " ".join(texts)
     # On a page, the county texts that could not be matched are on the method page (the command names itself).
     assert figure.caption_link == ("listed on the method page", "/about#unmatched")
-    assert any("2 whose county could not be matched (listed on the method page)" in line for line in figure.caption)
+    assert any("2 have a county text that could not be matched to one county (listed on the method page)" in line for line in figure.caption)
     assert any("(see `g287 counties unmatched`)" in t for t in texts)
     with constructed_db.session() as session:
         assert map_figure(session, "state").title == "287(g) MOAs by state in ICE's list of 9 July 2025"
@@ -232,5 +232,5 @@ def test_a_state_of_one_county_is_counted_in_the_singular(constructed_db):
         figure = map_figure(session, "county", state="DC", measure="coverage")
         florida = map_figure(session, "county", state="FL", measure="coverage")
     caption = " ".join(figure.caption)
-    assert "0 of 1 county (0.0%) has a participating county-level agency; 0 (0.0%) a participating agency of any type located in it." in caption
+    assert "0 of 1 county (0.0%) has a participating county-level agency; 0 (0.0%) has a participating agency of any type located in it." in caption
     assert "1 of 67 counties (1.49%) has a participating county-level agency" in " ".join(florida.caption)

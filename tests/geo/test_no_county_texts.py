@@ -43,7 +43,7 @@ def test_a_statewide_listing_is_one_without_a_county(statewide_db):
         caption = " ".join(map_figure(session, "county").caption)
     assert listings["no_county_text"] == 2 and listings["no_county_text_by_type"] == {"state_agency": 2}
     assert listings["county_not_matched"] == 1  # Atlantis County only
-    assert "2 without a county in ICE's list" in caption and "1 whose county could not be matched" in caption
+    assert "2 listings, all of state and municipal agencies, name no county, and 1 has a county text that could not be matched to one county" in caption
 
 
 def test_a_states_page_counts_a_statewide_listing_with_those_naming_no_county(statewide_db):

@@ -35,9 +35,9 @@ def test_a_listing_naming_several_counties_one_ambiguous_says_so_everywhere(db, 
 
     # The home page's count of the listings not located says what is true of such a text: not "names a county".
     home = page_text(db, "/")
-    assert "and 1 has a county text that could not be matched to one county." in home and "names a county that" not in home
+    assert "act: 1 listing has a county text that could not be matched to one county." in home and "names a county" not in home
     state = page_text(db, f"/states/VA?as_of={DAY.isoformat()}")
-    assert "and 1 has a county text that could not be matched to one county" in state and "names a county that" not in state
+    assert "act: 1 listing has a county text that could not be matched to one county." in state and "names a county" not in state
 
     method = page_text(db, "/about")
     assert f'VA: "{TEXT}" (Richmond Henrico Test Jail): {NAMED}.'.replace("'", "&#39;") in method

@@ -95,7 +95,7 @@ def test_the_maps_name_their_list_and_link_the_unmatched_counties(site, fixed_to
     assert "287(g) MOAs by state in ICE's list of 9 July 2025" in text_of(page) and "as of 29 November 2026" not in page
     # On the web, the county texts that could not be matched are on the method page, not behind a command.
     assert "g287 counties unmatched" not in page
-    assert '1 whose county could not be matched (<a href="/about#unmatched">listed on the method page</a>)' in page
+    assert '1 has a county text that could not be matched to one county (<a href="/about#unmatched">listed on the method page</a>)' in page
     county = text_of(site.get("/", params={"level": "county", "as_of": "2025-05-29", "model": "JEM"}).text)
     assert "287(g) MOAs by county, Jail Enforcement Model (JEM) only, in ICE's list of 29 May 2025" in county
 

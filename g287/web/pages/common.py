@@ -22,7 +22,6 @@ from g287.sources.rules import states
 from g287.web.params import ModelCode
 from g287.web.render import url
 from g287.web.svg import linked_map, safe_svg, time_chart
-from g287.wording import counted, noun
 
 ModelChoice = Optional[ModelCode]  # any case, as the API and --model take it
 AsOf = Query(None, description="The lists in force on this date")
@@ -81,36 +80,6 @@ def lists_named(heads: dict, as_of: dt.date | None) -> str:
     names = [h["name"] for h in (heads["participating"], heads["pending"]) if h]
     text = " and ".join(names) if names else "no list of ICE's"
     return text + (f", in force on {date_text(as_of)}" if as_of else "")
-
-
-def no_county_text(listings: int, by_type: dict) -> str:
-    """The listings that name no county, said with the agencies they are mostly of (from the data): a county count
-    says where agencies are listed, and these are listed nowhere in it."""
-    if not listings:
-        return "every listing names a county"
-    civic = by_type.get("municipality", 0) + by_type.get("state_agency", 0)
-    verb = noun(listings, "names", "name")
-    if civic == listings:
-        return f"{counted(listings, 'listing')}, all of state and municipal agencies, {verb} no county"
-    if 2 * civic > listings:
-        return f"{counted(listings, 'listing')}, mostly of state and municipal agencies ({civic:,} of {listings:,}), {verb} no county"
-    return f"{counted(listings, 'listing')} ({civic:,} of them of state and municipal agencies) {verb} no county"
-
-
-def not_located_text(figures: dict) -> str:
-    """Every listing a coverage count leaves out, by why (coverage's figures): those that name no county, those whose
-    county text could not be matched to one county, and those whose county is not of the vintage counted (Broomfield County, formed in
-    2001, is in no county of the Census 2000 list), so that the listings said add up to those not located."""
-    listings = figures["listings"]
-    parts = [no_county_text(listings["no_county_text"], listings["no_county_text_by_type"])]
-    if listings["county_not_matched"]:
-        # not "names a county": a text may name several ("Polk and Hillsborough") or a name two counties share ("Richmond")
-        parts.append(f"{listings['county_not_matched']:,} {noun(listings['county_not_matched'], 'has', 'have')} a county text that could not be matched to one county")
-    if listings["county_not_in_vintage"]:
-        parts.append(f"{listings['county_not_in_vintage']:,} {noun(listings['county_not_in_vintage'], 'names', 'name')} a county not in the Census {figures['vintage']} list")
-    if len(parts) == 1:
-        return parts[0]
-    return ", ".join(parts[:-1]) + ", and " + parts[-1]
 
 
 def state_choices() -> list[dict]:

@@ -7,14 +7,14 @@ from typing import Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 
-from g287.geo.coverage import coverage
+from g287.geo.coverage import coverage, not_located_text
 from g287.history.diff import diff
 from g287.registry import figures
 from g287.registry.publications import list_publications
 from g287.registry.queries import Filters, figures_of, listings, publications_in_force, state_figures
 from g287.sources.rules import states
 from g287.web.app import site_of
-from g287.web.pages.common import AsOf, ModelChoice, date_choices, labels_in_force, list_heads, national_map, not_located_text, selected_date, trend, trend_chart
+from g287.web.pages.common import AsOf, ModelChoice, date_choices, labels_in_force, list_heads, national_map, selected_date, trend, trend_chart
 from g287.web.render import render
 from g287.web.params import Day
 
@@ -85,7 +85,7 @@ def home(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = Non
         changes_shown=CHANGES_SHOWN,
         previous=previous,
         counties=counties,
-        not_located=not_located_text(counties["headline"]) if counties else "",
+        not_located=not_located_text(counties["headline"]["listings"], counties["headline"]["vintage"]) if counties else "",
         heads=list_heads(force, as_of, labels),
         map_fig=map_fig,
         choices=choices,

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Optional
 
 from fastapi import APIRouter, Path, Request
 
 from g287.errors import NotFound
-from g287.geo.coverage import coverage
-from g287.geo.matching import names_no_county
+from g287.geo.coverage import coverage, not_located_text, state_coverage
 from g287.registry.counties import county_figures
 from g287.registry.queries import Filters, agencies_as_of, figures_of, listings, publications_in_force, state_figures, state_name
 from g287.sources.rules import states
 from g287.web.app import site_of
 from g287.web.pages.common import (
-    AsOf, ModelChoice, date_choices, labels_in_force, list_heads, lists_named, no_county_text, pending_agencies, selected_date, state_map, trend, trend_chart,
+    AsOf, ModelChoice, date_choices, labels_in_force, list_heads, lists_named, pending_agencies, selected_date, state_map, trend, trend_chart,
 )
 from g287.web.render import render
 from g287.web.params import Day
@@ -61,20 +59,18 @@ def state_page(request: Request, usps: str = Path(max_length=2), as_of: Optional
         agencies = agencies_as_of(session, force, filters, "listed")
         pending_listed = pending_agencies(session, force, filters)  # every agency the pending headline counts
         points = trend(session, force, state=code)
-        covered = coverage(session, force.as_of, None, model)["by_state"].get(code) if force.participating else None
+        covered = state_coverage(session, code, force.as_of, model) if force.participating else None
         counties = county_figures(session, force, state=code, model=model) if covered and covered["counties_total"] else None
         map_fig = state_map(session, code, as_of, model) if counties else None
         choices = date_choices(session)
         labels = labels_in_force(force)
     heads = list_heads(force, as_of, labels)
-    # The state's listings that name no county: what its county count cannot place (from the rows, by TYPE).
-    no_county = [r for r in rows if names_no_county(r.county)]
     return render(
         "state.html",
         heads=heads,
         lists=lists_named(heads, as_of),
-        no_county=no_county_text(len(no_county), Counter(r.agency_type for r in no_county)),
-        not_matched=(covered["listings_not_located"] - len(no_county)) if covered else 0,
+        # What its county count cannot place, by why: the words of the home page, the maps and `g287 coverage`.
+        not_located=not_located_text(covered["not_located"], covered["vintage"]) if covered else "",
         code=code,
         name=name,
         force=force,

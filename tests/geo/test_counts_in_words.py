@@ -1,0 +1,95 @@
+"""Every count of the coverage figures is worded for its number, and the listings not located are said by why in one
+wording wherever they are said: `g287 coverage` said "1 of 51 states ... have", "1 of 2 listings are located", "1 are
+not", "1 (0.03%) have"; the maps said "whose county could not be matched" where the pages say "have a county text that
+could not be matched to one county"; a state's page counted a listing whose county is not of the vintage among those
+whose text could not be matched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import warnings
+
+from g287.geo.coverage import coverage, headline
+from g287.geo.maps import map_figure
+from tests.geo.test_review_fixes import ingest_rows
+from tests.in_process import run_g287
+
+DAY = dt.date(2025, 8, 5)
+TFM = "Task Force Model"
+# One listing located (Hillsborough County), one that names no county: counts of 1 everywhere.
+ONE = [
+    ["FLORIDA", "Hillsborough County Sheriff's Office", "County", "Hillsborough County", "Jail Enforcement Model", "2025-07-20", "link pending"],
+    ["FLORIDA", "Florida Highway Patrol", "State Agency", "", TFM, "2025-07-20", "link pending"],
+]
+# Connecticut's listings not located, one for each reason: no county; a text naming no county of the state; Hartford
+# County, matched but no county of the 2022 vintage (planning regions replaced the counties).
+CONNECTICUT = [
+    ["CONNECTICUT", "Capitol Region Test Office", "County", "Capitol Planning Region", TFM, "2025-07-20", "link pending"],
+    ["CONNECTICUT", "Hartford Test Office", "County", "Hartford County", TFM, "2025-07-20", "link pending"],
+    ["CONNECTICUT", "Atlantis Test Office", "County", "Atlantis County", TFM, "2025-07-20", "link pending"],
+    ["CONNECTICUT", "Connecticut State Police", "State Agency", "", TFM, "2025-07-20", "link pending"],
+]
+NOT_LOCATED_CT = (
+    "1 listing, all of state and municipal agencies, names no county, 1 has a county text that could not be matched to one "
+    "county{hint}, and 1 names a county not in the Census 2022 list"
+)
+
+
+def page_text(db, path: str) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from g287.web.app import create_app
+
+    response = TestClient(create_app(db)).get(path)
+    assert response.status_code == 200
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.text).split()))
+
+
+def test_the_coverage_headline_words_counts_of_one_for_their_number(db, actor, tmp_path):
+    ingest_rows(db, actor, tmp_path / "list.csv", ONE, DAY)
+    status, out, err = run_g287(db.url, "coverage", "--as-of", DAY.isoformat())
+    assert (status, err) == (0, "")
+    assert out.startswith(
+        "As of 2025-08-05: at least 1 of 3,144 counties (0.03%) has a participating county-level agency; 1 (0.03%) has a "
+        "participating agency of any type located in it; 1 of 51 states (50 and DC) has at least one agreement. 1 of 2 listings "
+        "is located in a county; 1 is not: 1 listing, all of state and municipal agencies, names no county. Counties: 2022 vintage."
+    ), out
+    # Every listing of the model located: exact, no "at least", and no listing left to say.
+    jem = run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "JEM")[1]
+    assert jem.startswith("As of 2025-08-05 (JEM only): 1 of 3,144 counties (0.03%) has a participating county-level agency;"), jem
+    assert "1 of 1 listing is located in a county. Counties:" in jem
+    # A model the list has no listing of: counts of 0, and no "0 of 0 listings are located".
+    wso = run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "WSO")[1]
+    assert "0 (0.0%) have a participating agency of any type located in them; 0 of 51 states (50 and DC) have at least one agreement. " in wso
+    assert "There is no listing to locate in a county. Counties: 2022 vintage." in wso and "0 of 0" not in wso
+
+
+def test_the_maps_and_the_pages_say_the_listings_not_located_in_the_commands_words(db, actor, tmp_path):
+    ingest_rows(db, actor, tmp_path / "list.csv", CONNECTICUT + ONE, DAY)
+    with db.session() as session:
+        said = headline(coverage(session, DAY))
+        national = map_figure(session, "county", DAY)
+        connecticut = map_figure(session, "county", DAY, state="CT")
+        florida = map_figure(session, "county", DAY, state="FL")
+    # 6 listings, 2 located (Hillsborough; the planning region is a county of 2022), 4 not: 2 name no county.
+    listings = (
+        "2 of 6 listings are located in a county; 4 are not: 2 listings, all of state and municipal agencies, name no county, "
+        "1 has a county text that could not be matched to one county{hint}, and 1 names a county not in the Census 2022 list"
+    )
+    assert listings.format(hint=" (see `g287 counties unmatched`)") + ". Counties: 2022 vintage." in said
+    assert national.caption[1] == listings.format(hint=" (listed on the method page)")[:1].upper() + listings.format(hint=" (listed on the method page)")[1:] + "."
+    assert national.caption_link == ("listed on the method page", "/about#unmatched")
+    assert "whose county could not be matched" not in " ".join(national.caption + connecticut.caption)
+    assert (
+        "At least 1 of 9 counties (11.11%) has a participating county-level agency; 1 (11.11%) has a participating agency of "
+        "any type located in it. 3 listings are not on the map: " + NOT_LOCATED_CT.format(hint=" (listed on the method page)") + "."
+    ) in connecticut.caption[0]
+    assert "1 listing is not on the map: 1 listing, all of state and municipal agencies, names no county." in florida.caption[0]
+    # The state's page: Hartford County was matched; its county is not of the vintage (it was said as a text not matched).
+    state_page = page_text(db, f"/states/CT?as_of={DAY.isoformat()}")
+    assert "not where their officers act: " + NOT_LOCATED_CT.format(hint="") + ". Definitions" in state_page
+    assert "2 have a county text" not in state_page
+
