@@ -93,3 +93,17 @@ def test_the_maps_and_the_pages_say_the_listings_not_located_in_the_commands_wor
     assert "not where their officers act: " + NOT_LOCATED_CT.format(hint="") + ". Definitions" in state_page
     assert "2 have a county text" not in state_page
 
+
+def test_the_state_maps_and_the_unmatched_summary_word_counts_of_one(db, actor, tmp_path):
+    # One listing, in Puerto Rico: on no shape of the state map; the District of Columbia's one county.
+    territory = [["PUERTO RICO", "Policía de Puerto Rico", "State Agency", "", TFM, "2025-07-20", "link pending"]]
+    ingest_rows(db, actor, tmp_path / "list.csv", territory, DAY)
+    with db.session() as session:
+        figure = map_figure(session, "state", DAY, measure="coverage")
+    assert "States are counted by the STATE column of ICE's list; 1 of 1 listing is not on this map (1 in territories)." in figure.notes
+    district = re.search(r'data-fips="11"[^>]*><title>([^<]+)</title>', figure.svg)[1]
+    assert district == "District of Columbia — 0 of 1 county (0%) with a participating county-level agency; no MOAs"
+    # One stored row with a county text, matched.
+    ingest_rows(db, actor, tmp_path / "later.csv", ONE[:1], DAY + dt.timedelta(days=1))
+    status, out, err = run_g287(db.url, "counties", "unmatched")
+    assert (status, err) == (0, "") and out.startswith("1 of 1 stored row with a county text matched (100.00%); 0 texts did not match."), out
