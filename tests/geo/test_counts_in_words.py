@@ -2,7 +2,7 @@
 wording wherever they are said: `g287 coverage` said "1 of 51 states ... have", "1 of 2 listings are located", "1 are
 not", "1 (0.03%) have"; the maps said "whose county could not be matched" where the pages say "have a county text that
 could not be matched to one county"; a state's page counted a listing whose county is not of the vintage among those
-whose text could not be matched."""
+whose text could not be matched; the home page said "at least" when every listing is located."""
 
 from __future__ import annotations
 
@@ -107,3 +107,21 @@ def test_the_state_maps_and_the_unmatched_summary_word_counts_of_one(db, actor, 
     ingest_rows(db, actor, tmp_path / "later.csv", ONE[:1], DAY + dt.timedelta(days=1))
     status, out, err = run_g287(db.url, "counties", "unmatched")
     assert (status, err) == (0, "") and out.startswith("1 of 1 stored row with a county text matched (100.00%); 0 texts did not match."), out
+
+
+def test_the_home_page_says_at_least_only_while_some_listing_is_not_located(db, actor, tmp_path):
+    # Every listing located, none of them county-level: exact counts.
+    located = [["FLORIDA", "Tampa Police Department", "Municipality", "Hillsborough County", TFM, "2025-07-20", "link pending"]]
+    ingest_rows(db, actor, tmp_path / "list.csv", located, DAY)
+    text = page_text(db, f"/?as_of={DAY.isoformat()}")
+    assert (
+        "Counties: 1 of the 3,141 counties (Census 2000 list, the count in public statements) has a participating agency whose "
+        "listed county is there; this counts where agencies are listed, not where their officers act: every listing names a "
+        "county. No county has a participating county-level agency" in text
+    ), text
+    assert "at least" not in text.lower()
+    # Some listing not located: "at least", for each count of counties.
+    ingest_rows(db, actor, tmp_path / "later.csv", ONE + located, DAY + dt.timedelta(days=1))
+    later = page_text(db, f"/?as_of={(DAY + dt.timedelta(days=1)).isoformat()}")
+    assert "Counties: at least 1 of the 3,141 counties (Census 2000 list, the count in public statements) has a participating agency" in later
+    assert "names no county. At least 1 has a participating county-level agency" in later
