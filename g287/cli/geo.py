@@ -7,14 +7,17 @@ from pathlib import Path
 import click
 
 from g287.access import Actor
+from g287 import days
 from g287.cli.common import MODEL, GivenPath, Table, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.geo import reference
 from g287.geo.coverage import coverage_or_none_covered, headline
-from g287.geo.maps import LEVELS, MEASURES, render_map
+from g287.geo.maps import LEVELS, MEASURES, check_arguments, render_map
 from g287.geo.raster import svg_to_png
 from g287.geo.store import match_summary, rematch, unmatched
+from g287.registry.figures import no_participating_list
+from g287.registry.publications import in_force
 from g287.sources.rules import usps_code
 from g287.wording import counted, noun
 
@@ -185,8 +188,19 @@ def map_command(level, as_of, model, measure, state_usps, output, as_json):
     if not path.resolve().parent.is_dir():
         raise G287Error(f"{output}: no such folder {path.resolve().parent}")
     state_usps = usps_code(state_usps)  # a code no state has is refused naming --state, as every --state does
+    day = parse_date(as_of)
     with state().db.session() as session:
-        svg = render_map(session, level, parse_date(as_of), model, measure, state_usps)
+        # No list in force is no figure, not a map of zeros (the site shows no map then): said as `stats` and
+        # `coverage` say it, with status 0, and no file written.
+        held = in_force(session, "participating", day) is not None
+        check_arguments(level, measure, state_usps, model)
+        svg = render_map(session, level, day, model, measure, state_usps) if held else None
+    if svg is None:
+        if as_json:
+            print_json({"file": None, "format": suffix[1:], "bytes": 0})
+        else:
+            echo(f"{no_participating_list((day or days.today()).isoformat())} No map is drawn: {path} is not written.")
+        return
     data = svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg)
     write_atomically(path, data)
     if as_json:

@@ -239,7 +239,9 @@ def map_figure(
     return MapFigure(_map_only_svg(data, ident), data.title, data.subtitle, legend, data.unit, data.caption, data.notes, data.legend_title, link)
 
 
-def _map_data(session: Session, level: str, as_of, model, measure: str, state, map_id, *, web: bool = False) -> tuple[MapData, str]:
+def check_arguments(level: str, measure: str, state: str | None, model: str | None):
+    """The model's code and the state's reference entry (None for the nation) of a map's arguments; G287Error for a
+    bad one (whether or not a list is in force: `g287 map` refuses it even when it has no list to draw)."""
     if level not in LEVELS:
         raise G287Error(f"unknown map level {level!r}: state or county")
     if measure not in MEASURES:
@@ -250,6 +252,11 @@ def _map_data(session: Session, level: str, as_of, model, measure: str, state, m
     info = reference.state_info(state) if state is not None else None
     if info is not None and info.category == "territory":
         raise G287Error(f"no county map of {info.name}: the registry holds no boundaries of the territories")
+    return model, info
+
+
+def _map_data(session: Session, level: str, as_of, model, measure: str, state, map_id, *, web: bool = False) -> tuple[MapData, str]:
+    model, info = check_arguments(level, measure, state, model)
     publication = participating_publication(session, as_of)
     vintage = reference.vintage_on(as_of or publication.published_on)
     listings = located_listings(session, publication, vintage.name, model)

@@ -2,12 +2,14 @@
 wording wherever they are said: `g287 coverage` said "1 of 51 states ... have", "1 of 2 listings are located", "1 are
 not", "1 (0.03%) have"; the maps said "whose county could not be matched" where the pages say "have a county text that
 could not be matched to one county"; a state's page counted a listing whose county is not of the vintage among those
-whose text could not be matched; the home page said "at least" when every listing is located."""
+whose text could not be matched; the home page said "at least" when every listing is located; `g287 map` with no
+list in force exited 1 where `coverage` and `stats` answer."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import warnings
 
@@ -125,3 +127,18 @@ def test_the_home_page_says_at_least_only_while_some_listing_is_not_located(db, 
     later = page_text(db, f"/?as_of={(DAY + dt.timedelta(days=1)).isoformat()}")
     assert "Counties: at least 1 of the 3,141 counties (Census 2000 list, the count in public statements) has a participating agency" in later
     assert "names no county. At least 1 has a participating county-level agency" in later
+
+
+def test_a_map_with_no_list_in_force_says_so_as_coverage_does(db, tmp_path):
+    svg = tmp_path / "map.svg"
+    status, out, err = run_g287(db.url, "map", "--level", "county", "-o", str(svg))
+    assert (status, err) == (0, "") and not svg.exists()
+    said = run_g287(db.url, "coverage")[1].rstrip("\n")
+    assert out == f"{said} No map is drawn: {svg} is not written.\n", out
+    svg.write_text("an earlier map", encoding="utf-8")
+    status, out, err = run_g287(db.url, "map", "--level", "state", "--as-of", "2025-01-01", "-o", str(svg), "--json")
+    assert (status, err) == (0, "") and json.loads(out) == {"file": None, "format": "svg", "bytes": 0}
+    assert svg.read_text(encoding="utf-8") == "an earlier map"  # left as it was
+    # A bad argument is refused all the same.
+    status, out, err = run_g287(db.url, "map", "--level", "state", "--state", "FL", "-o", str(svg))
+    assert status == 1 and "a state's map shows its counties: use the county level" in err
