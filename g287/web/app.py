@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
@@ -104,6 +104,7 @@ def site_of(request: Request) -> Site:
 def create_app(db: Database | None = None, *, database: str | None = None) -> FastAPI:
     from g287.web.api import errors as api_errors
     from g287.web.api import router as api_router
+    from g287.web.known_parameters import refuse_unknown_query_parameters
     from g287.web.pages import error_page, router as pages_router
     from g287.web.program.core import mark_private
 
@@ -116,12 +117,13 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
             "The open registry of the U.S. 287(g) program: ICE's published lists of participating and pending "
             "agencies, as of any date, each figure with the publication it comes from. Ids of agencies, agreements "
             "and publications are stable within a database. Errors are JSON objects "
-            '`{"error": {"status", "message", "fields"}}`; invalid parameters answer 422 naming the field. '
+            '`{"error": {"status", "message", "fields"}}`; invalid parameters, and query parameters an endpoint does not take, answer 422 naming each. '
             "Every successful response carries an ETag and Last-Modified and answers conditional requests with 304."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(refuse_unknown_query_parameters)],  # the API and the exports take no parameter they do not declare
     )
     app.state.site = site
     app.include_router(api_router())

@@ -31,7 +31,7 @@ def test_history_names_the_file_of_a_list_whose_date_and_half_another_has(sqlite
     # the agency's page and the diff's 422 said "2025-07-03 pm" of both lists (tests/history/test_same_day_labels.py)
     site = sqlite_site
     FIRST, SECOND = "participatingAgencies07032025pm.xlsx", "participatingAgencies07032025pm__v2.xlsx"
-    agency = site.get("/api/v1/agencies", params={"q": "Cherokee County Sheriff's Office", "state": "AL"}).json()["items"][0]
+    agency = next(a for a in site.get("/api/v1/agencies", params={"state": "AL", "limit": 1000}).json()["items"] if a["name"] == "Cherokee County Sheriff's Office")
     page = site.get(f"/agencies/{agency['id']}").text
     assert f"2025-07-03 pm, {FIRST}</a>" in page
     first = site.get(f"/api/v1/agencies/{agency['id']}").json()["agreements"][0]["lifecycle"]["first_participating"]

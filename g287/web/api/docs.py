@@ -13,6 +13,7 @@ from g287.web.app import API_PREFIX
 from g287.web.render import render
 
 router = APIRouter(prefix=API_PREFIX, include_in_schema=False)
+DOCS_PATH = f"{API_PREFIX}/docs"
 ASSETS = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "text/javascript"}
 
 
@@ -22,12 +23,12 @@ def assets_dir() -> Path:
     return Path(fastapi_offline.__file__).resolve().parent / "static"
 
 
-@router.get("/docs")
+@router.get(DOCS_PATH.removeprefix(API_PREFIX))
 def docs():
     return render("api_docs.html", openapi_url=f"{API_PREFIX}/openapi.json")
 
 
-@router.get("/docs/assets/{name}")
+@router.get(DOCS_PATH.removeprefix(API_PREFIX) + "/assets/{name}")
 def docs_asset(name: str):
     if name not in ASSETS:
         raise NotFound(f"no documentation asset {name!r}")

@@ -24,7 +24,7 @@ class ErrorBody(BaseModel):
 
 ERROR_RESPONSES = {
     404: {"model": ErrorBody, "description": "No such record"},
-    422: {"model": ErrorBody, "description": "Invalid parameters (each field named)"},
+    422: {"model": ErrorBody, "description": "Invalid parameters, or parameters this endpoint does not take (each named)"},
 }
 
 
@@ -50,3 +50,13 @@ def invalid_parameter(name: str, message: str) -> RequestValidationError:
     """The error of a query parameter whose value is refused by the endpoint itself (a 422 naming it, as FastAPI's own
     checks give)."""
     return RequestValidationError([{"loc": ("query", name), "msg": message, "type": "value_error"}])
+
+
+def unknown_parameters(names: list[str], taken: list[str]) -> RequestValidationError:
+    """The error of query parameters the endpoint does not take (g287.web.known_parameters): a 422 naming each, with
+    the parameters it takes."""
+    takes = f"this endpoint takes {', '.join(taken)}" if taken else "this endpoint takes no query parameter"
+    # A name left empty ("?=2025-05-29") has no name to show: the field is then "request", as for any error of no field.
+    return RequestValidationError(
+        [{"loc": ("query", name), "msg": f"unknown parameter: {takes}" if name else f"a parameter with no name: {takes}", "type": "unknown_parameter"} for name in names]
+    )

@@ -76,7 +76,7 @@ ERRORS = {
         403: "Not allowed for this user (or not signed in), or the CSRF token is missing or invalid",
         404: "No such record",
         409: "The record is not in a state that allows this step, the nominee is not eligible (reasons given), or the name is already on the MOA (see namesake_of)",
-        422: "Invalid input: each field named",
+        422: "Invalid input, or a query parameter this endpoint does not take: each field named",
         429: "Too many failed logins (or checks of the current password): try again after Retry-After seconds",
     }.items()
 }

@@ -172,3 +172,18 @@ def test_every_yes_or_no_in_a_json_body_is_a_json_boolean(site):
     body = {"full_name": "Jay Json", "us_citizen": True, "enforced_jurisdiction_laws": False, "service_periods": [{"start": "2010-01-01"}]}
     response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json=body, headers={"X-CSRF-Token": token_of(agency)})
     assert response.status_code == 201 and (response.json()["us_citizen"], response.json()["enforced_jurisdiction_laws"]) == (True, False), response.text
+
+
+def test_a_query_parameter_a_request_does_not_take_is_refused_and_changes_nothing(site):
+    """A query parameter the program API does not take is refused as a field of the body is (422 naming it, with
+    the parameters the endpoint takes), before the change is made: `?us_citizen=false` on a PATCH is no change."""
+    agency = site.agency
+    url = f"/api/v1/program/nominees/{site.world.nominees['novice']}"
+    before, count = agency.get(url).json(), events(site.db)
+    response = agency.patch(url + "?us_citizen=false", json={"full_name": "Nova Renamed"}, headers={"X-CSRF-Token": token_of(agency)})
+    assert response.status_code == 422, response.text
+    assert fields_of(response) == {"us_citizen": "unknown parameter: this endpoint takes no query parameter"}
+    assert response.json()["error"]["message"] == "invalid request: us_citizen: unknown parameter: this endpoint takes no query parameter"
+    assert agency.get(url).json() == before and events(site.db) == count
+    listed = agency.get("/api/v1/program/nominees?agency=1")
+    assert listed.status_code == 422 and fields_of(listed) == {"agency": "unknown parameter: this endpoint takes moa_id, agency_id"}

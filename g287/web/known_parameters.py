@@ -1,0 +1,43 @@
+"""The API and the exports answer only the query parameters they take: any other is a 422 naming it.
+
+A parameter an endpoint does not take was ignored: `/api/v1/stats?asof=2025-05-29` (for `as_of`) or `?date=...`
+answered today's figures, and nothing said that the date was not read. The API and the exports are read by
+programs, which send what they are written to send, and their answers are taken for what was asked. The pages
+still ignore what they do not take: browsers, mail and link trackers add parameters of their own (`utm_source`,
+`fbclid`) to the links people follow. So does the API's interactive documentation, a page under /api/
+(/api/v1/docs and its assets). /api/v1/openapi.json, which FastAPI serves without dependencies, answers its
+document whatever the query.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.routing import APIRoute
+
+from g287.web.api.docs import DOCS_PATH
+from g287.web.api.errors import unknown_parameters
+from g287.web.http import TAKEN_AS_SENT
+
+
+def query_names(route: APIRoute) -> list[str]:
+    """The names of the query parameters a route takes, as a request writes them (`from`, not `from_`), in the
+    order the OpenAPI document gives them: the endpoint's own, then those of its dependencies (ListParameters)."""
+    names: list[str] = []
+    pending = [route.dependant]
+    while pending:
+        dependant = pending.pop(0)
+        names += [field.alias for field in dependant.query_params if field.alias not in names]
+        pending += dependant.dependencies
+    return names
+
+
+def refuse_unknown_query_parameters(request: Request) -> None:
+    """A dependency of every route (create_app): under /api/ and /exports/, a request naming a query parameter its
+    route does not take is refused, before any other parameter is read."""
+    path = request.scope["path"]  # as the site middleware reads it for TAKEN_AS_SENT
+    if not path.startswith(TAKEN_AS_SENT) or path == DOCS_PATH or path.startswith(DOCS_PATH + "/"):
+        return
+    taken = query_names(request.scope["route"])  # the APIRoute FastAPI chose (it runs the dependencies of no other)
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in taken]
+    if unknown:
+        raise unknown_parameters(unknown, taken)
