@@ -262,7 +262,7 @@ def counties_geojson(session, force, *, state: str | None = None, model: str | N
     metadata.update(
         vintage=table["vintage"], vintage_description=table["vintage_description"], state=state,
         listings_not_located=table["listings_not_located"],
-        definitions="moas: participating listings located in the county by its COUNTY text (MOAs as ICE counts them); listings with no county, or a county that could not be matched, are not located (listings_not_located) and never placed by guessing.",
+        definitions="moas: participating listings located in the county by its COUNTY text (MOAs as ICE counts them); listings with no county, a county text that could not be matched to one county, or a county not in the vintage counted, are not located (listings_not_located) and never placed by guessing.",
     )
     return feature_collection(features, metadata)
 
