@@ -262,6 +262,8 @@ def test_about_page_defines_every_figure(site):
     ):
         assert term in text, term
     assert '"Bowie County"' in text  # a county text that names no county of its state, listed
+    # Not located: every reason a coverage count gives, as the counts' own words say them.
+    assert "whose county text could not be matched to one county" in text and "Connecticut's counties are not in the 2022 list" in text
     # The list in force is the latest held here; an absence is not a termination; statements rest on a news site.
     assert "The latest of ICE's lists of that kind (participating or pending) held by this registry and published on or before the date" in text
     assert "ICE gives no reason for an absence. This is not a confirmed termination." in text and "Ended (K)" not in text
