@@ -28,14 +28,15 @@ from g287.sources.text import one_edit_apart
 SYSTEM = "system:identity"
 
 
-def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int]) -> None:
-    """Compare each newly created agency with the known agencies of its state; merge or propose. Then follow the
-    agreements that left the pending list to the participating list (follow_pending_departures)."""
-    _resolve_names(conn, publication_id, series, seq, new_agency_ids)
+def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int], not_known_yet: dict[int, set[int]] | None = None) -> None:
+    """Compare each newly created agency (or one whose names this list is now the first to give: late_lists) with the
+    known agencies of its state, except those `not_known_yet` gives it (first listed after this list); merge or
+    propose. Then follow the agreements that left the pending list to the participating list (follow_pending_departures)."""
+    _resolve_names(conn, publication_id, series, seq, new_agency_ids, not_known_yet or {})
     follow_pending_departures(conn, publication_id, series, seq)
 
 
-def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int]) -> None:
+def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int], not_known_yet: dict[int, set[int]]) -> None:
     if not new_agency_ids:
         return
     new = set(new_agency_ids)
@@ -89,6 +90,7 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
                 propose(conn, state, agency_id, other, Match("alias_contradiction", 1.0), _tied(evidence, other, list(targets)), publication_id)
             _index_names(index, state, agency_id, names_of[agency_id])
             continue
+        blocked = blocked | not_known_yet.get(agency_id, set())
         # The closest known agencies: several when the name is as close to each (never one of them by row order).
         closest = _normalization_matches(index, state, name, agency_id, blocked, names_of, listed_now)
         if not closest:

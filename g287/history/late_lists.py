@@ -21,11 +21,15 @@ from sqlalchemy import bindparam, select
 from g287.db.models.history import IdentityMerge
 from g287.db.models.registry import Agency, AgencyName, ListingRun, Publication, RawRow, series_of
 from g287.db.plain import plain
-from g287.history.identity import SYSTEM, live_survivor, unmerge
-from g287.history.pair_rules import judge_pair
+from g287.history.identity import SYSTEM, agreements_at, live_survivor, resolve_new_agencies, unmerge
+from g287.history.names import compare
+from g287.history.pair_rules import judge_pair, withdraw_listed_together_anywhere
+from g287.registry.agencies import agencies_of_raw_rows
+from g287.registry.publications import order_key
 
 # Continuity is a signed date passing between names: only ICE's participating list gives signed dates.
 PARTICIPATING = series_of("ice", "participating")
+PENDING = series_of("ice", "pending")
 
 _merges = IdentityMerge.__table__.c
 _names = AgencyName.__table__.c
@@ -113,3 +117,86 @@ def _not_in_publication_order(conn, series: str, side: dict[int, str], other_sid
         why = f"the list of {first_list} is the first to give {newer_name!r}; the list before it ({before}) gives none of its agreements under {older_name!r}"
         return why, newer_name, older_name
     return None
+
+
+def judge_first_listings_again(conn, event) -> None:
+    """After a list older than some held (ICE's `event`): compare its new agencies, and the known ones whose every
+    name it is now the first of ICE's lists to give (up to its key), with the agencies, as the ingest in publication
+    order would have when it created them. Against an agency first listed before this list, as any new name is
+    (identity.resolve_new_agencies: continuity from the list before, spelling, normalization); an agency first
+    listed after it was, in that order, created later and compared then, where it was first listed: that pair is
+    judged as that ingest would have judged it (pair_rules.judge_pair), if the two share an agreement between this
+    list and the next or their names are spelled alike. The alias table decides first, in both (a review's decision
+    is written there).
+
+    A known agency holding a name first listed by another list is left as it is: it was joined since (by a rule, an
+    alias or a person), and judging the group would compare names an ingest never compared (as judge_pair does)."""
+    series, seq = event.series, event.seq
+    if series not in (PENDING, PARTICIPATING):
+        resolve_new_agencies(conn, event.publication_id, series, seq, event.new_agency_ids)
+        return
+    known = agencies_of_raw_rows(conn, event.listed_raw_row_ids) - set(event.new_agency_ids)
+    first = _first_listings(_FIRST_LISTINGS_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted(known)))
+    keys: dict[int, set[str]] = defaultdict(set)
+    for agency, key in _KEYS_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted(known)):
+        keys[agency].add(key)
+    again = [a for a in sorted(known) if keys[a] and all(first.get((a, k), (None,))[1:] == (series, seq) for k in keys[a])]
+    if not again:
+        resolve_new_agencies(conn, event.publication_id, series, seq, event.new_agency_ids)
+        return
+    here = first[(again[0], min(keys[again[0]]))][0]
+    state_of = dict(_STATES_OF_AGENCIES.rows_in_chunks(conn, "agencies", again))
+    first_of_agency: dict[int, tuple] = {}
+    for (agency, _key), listing in _first_listings(_FIRST_LISTINGS_IN_STATES.rows(conn, states=sorted(set(state_of.values()), key=str))).items():
+        first_of_agency[agency] = min(first_of_agency.get(agency, listing), listing)
+    later = {a for a, listing in first_of_agency.items() if listing[0] > here}
+    later_in_state: dict[str | None, set[int]] = defaultdict(set)
+    for agency, state in _STATES_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted(later)):
+        later_in_state[state].add(agency)
+    resolve_new_agencies(conn, event.publication_id, series, seq, sorted([*event.new_agency_ids, *again]), {a: later for a in again})
+    (_listed_now, arrived), _before, after = agreements_at(conn, series, seq, set(state_of.values()))
+    for agency in again:
+        agency_now = live_survivor(conn, agency)  # joined just now to an agency first listed before, perhaps
+        names = _live_names_of(conn, later_in_state[state_of[agency]] | {agency_now})
+        for other in sorted(later_in_state[state_of[agency]] & names.keys()):
+            if other == agency_now:
+                continue
+            passing = arrived.get(agency, set()) & (after.get(other, set()) - arrived.get(other, set()))
+            if passing or any(compare(n, o, continuity=False, co_listed=False) for n in names[other] for o in names[agency_now]):
+                judge_pair(conn, state_of[agency], names[other][0], names[agency_now][0])
+    withdraw_listed_together_anywhere(conn, {live_survivor(conn, agency) for agency in again})
+
+
+def _first_listings(rows) -> dict[tuple[int, str], tuple]:
+    """(agency, key) -> (order published, series, seq) of the first of ICE's lists to give a name of that key."""
+    first: dict[tuple[int, str], tuple] = {}
+    for agency, key, listed_series, first_seq, *moment in rows:
+        listing = (order_key(*moment), listed_series, first_seq)
+        if (agency, key) not in first or listing < first[(agency, key)]:
+            first[(agency, key)] = listing
+    return first
+
+
+def _live_names_of(conn, agency_ids) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = defaultdict(list)
+    for agency, name in _NAMES_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted(agency_ids)):
+        names[agency].append(name)
+    return dict(names)
+
+
+_KEYS_OF_AGENCIES = plain(select(_names.agency_id, _names.key).where(_names.agency_id.in_(bindparam("agencies", expanding=True))))
+_NAMES_OF_AGENCIES = plain(select(_names.agency_id, _names.name).where(_names.agency_id.in_(bindparam("agencies", expanding=True))).order_by(_names.id))
+_STATES_OF_AGENCIES = plain(select(_agencies.id, _agencies.state_usps).where(_agencies.id.in_(bindparam("agencies", expanding=True))))
+_FIRST_LISTINGS = (
+    select(
+        _names.agency_id, _names.key, _runs.series, _runs.first_seq,
+        _publications.published_on, _publications.half, _publications.source_modified_at, _publications.imported_at, _publications.id,
+    )
+    .select_from(AgencyName.__table__)
+    .join(RawRow.__table__, _raw_rows.agency_name_id == _names.id)
+    .join(ListingRun.__table__, _runs.raw_row_id == _raw_rows.id)
+    .join(Publication.__table__, (_publications.series == _runs.series) & (_publications.seq == _runs.first_seq))
+    .where(_runs.series.in_([PENDING, PARTICIPATING]))
+)
+_FIRST_LISTINGS_OF_AGENCIES = plain(_FIRST_LISTINGS.where(_names.agency_id.in_(bindparam("agencies", expanding=True))))
+_FIRST_LISTINGS_IN_STATES = plain(_FIRST_LISTINGS.where(_names.state_usps.in_(bindparam("states", expanding=True))))

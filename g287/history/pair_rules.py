@@ -156,19 +156,50 @@ def withdraw_listed_together(conn: Connection, series: str, raw_row_ids: list[in
         return []
     listed = agencies_of_raw_rows(conn, raw_row_ids)
     withdrawn = [candidate_id for candidate_id, agency_id, other in waiting if agency_id in listed and live_survivor(conn, other) in listed - {agency_id}]
-    if withdrawn:
-        _WITHDRAW.rows_in_chunks(conn, "ids", withdrawn)
+    withdraw(conn, withdrawn)
     return withdrawn
+
+
+def withdraw_listed_together_anywhere(conn: Connection, agency_ids: set[int]) -> list[int]:
+    """Withdraw the proposals waiting for review of one of `agency_ids` and an agency that one of ICE's lists held lists
+    with it, made by a rule that never joins names so listed (as withdraw_listed_together does for the lists as they
+    arrive): a name judged again where a list ingested late first gives it may be proposed with an agency a newer list
+    gives beside it, a proposal that list withdrew, ingested in publication order. Returns the ids withdrawn."""
+    waiting = [(c, a, live_survivor(conn, o)) for c, a, o in _WAITING_APART.rows(conn, rules=list(_NEEDS_APART)) if a in agency_ids or live_survivor(conn, o) in agency_ids]
+    runs: dict[int, list[tuple[str, int, int]]] = {}
+    for agency, series, first, last in _RUNS_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted({x for _c, a, o in waiting for x in (a, o)})):
+        runs.setdefault(agency, []).append((series, first, last))
+    withdrawn = [
+        c for c, a, o in waiting
+        if any(s == t and first <= other_last and other_first <= last for s, first, last in runs.get(a, ()) for t, other_first, other_last in runs.get(o, ()))
+    ]
+    withdraw(conn, withdrawn)
+    return withdrawn
+
+
+def withdraw(conn: Connection, candidate_ids: list[int]) -> None:
+    """Take proposals waiting for review off the list: the rules no longer make them (a list ingested since shows
+    it). Nothing was decided, so nothing is kept: ingested in publication order, they are never made."""
+    if candidate_ids:
+        _WITHDRAW.rows_in_chunks(conn, "ids", candidate_ids)
 
 
 # Core statements (g287.db.plain), as every statement an ingest runs: one built from ORM attributes configures every
 # mapper first, some 10 ms a process (tests/test_plain_statements.py).
 _candidates = IdentityCandidate.__table__.c
 _names = AgencyName.__table__.c
+_runs = ListingRun.__table__.c
 _WAITING_APART = plain(
     select(_candidates.id, _names.agency_id, _candidates.candidate_agency_id)
     .join(AgencyName.__table__, _names.id == _candidates.agency_name_id)
     .where(_candidates.status == "pending", _candidates.rule.in_(bindparam("rules", expanding=True)))
     .order_by(_candidates.id)
+)
+_RUNS_OF_AGENCIES = plain(
+    select(_names.agency_id, _runs.series, _runs.first_seq, _runs.last_seq)
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, RawRow.__table__.c.id == _runs.raw_row_id)
+    .join(AgencyName.__table__, _names.id == RawRow.__table__.c.agency_name_id)
+    .where(_runs.series.in_([series_of("ice", "participating"), series_of("ice", "pending")]), _names.agency_id.in_(bindparam("agencies", expanding=True)))
 )
 _WITHDRAW = plain(delete(IdentityCandidate.__table__).where(_candidates.id.in_(bindparam("ids", expanding=True))))

@@ -108,3 +108,80 @@ def test_a_merge_a_reviewer_accepted_stays_when_a_list_arrives_late(db, tmp_path
     (agencies, _agreements, _waiting), _merges = ingested(db, paths, "B")
     assert frozenset({older, newer}) in agencies
     assert merges(db) == [("review", actor.label, None, None)]
+
+
+def first_listing_moved(folder, pair) -> dict[str, object]:
+    """A gives the older name with an agreement; B the newer name with it, the older name absent (publication order
+    joins them there, by continuity); C both names, the older with another agreement (listed together: never joined
+    there). Ingested A, C, B, the newer name is known before B arrives, so B brings no new name."""
+    state, older, newer, kind, _rule = pair
+    agreement = ("TFM", "2025-05-13", kind)
+    contents = {
+        "A": ("2025-05-16", [TAMPA, row(state, older, *agreement)]),
+        "B": ("2025-05-29", [TAMPA, row(state, newer, *agreement)]),
+        "C": ("2025-06-10", [TAMPA, row(state, newer, *agreement), row(state, older, "JEM", "2025-06-02", kind)]),
+    }
+    folder.mkdir()
+    paths = {}
+    for label, (day, rows) in contents.items():
+        date = dt.date.fromisoformat(day)
+        paths[label] = folder / f"participatingAgencies{date:%m%d%Y}am.xlsx"
+        write_ice_workbook(paths[label], "participating", rows, modified=dt.datetime.combine(date, dt.time(9)))
+    return paths
+
+
+@pytest.mark.parametrize("order", ["ACB", "CAB", "CBA", "BCA"])
+@pytest.mark.parametrize("pair", [SUFFIX, SPELLING], ids=["suffix", "spelling"])
+def test_a_late_list_that_first_lists_a_known_name_joins_it_as_publication_order_does(db, tmp_path, alias_file, pair, order):
+    """A list ingested late that becomes a name's first listing (the newer name's, or the older one's) judges that
+    name again there, as the ingest in publication order would have judged it new."""
+    state, older, newer, _kind, rule = pair
+    paths = first_listing_moved(tmp_path / "lists", pair)
+    late, late_merges = ingested(db, paths, order)
+    in_order_db, close = make_database(db.dialect_name, tmp_path / "in order")
+    try:
+        in_order, in_order_merges = ingested(in_order_db, paths, "ABC")
+    finally:
+        close()
+    assert frozenset({older, newer}) in in_order[0] and in_order_merges == [(rule, SYSTEM, None, None)]
+    assert late == in_order
+    assert [(merged_by, actor) for merged_by, actor, undone_by, _reason in late_merges if undone_by is None] == [(rule, SYSTEM)]
+
+
+
+def test_a_late_list_that_first_lists_a_known_name_keeps_apart_what_the_alias_table_parts(db, tmp_path, alias_file):
+    """The alias table decides first, for a name judged again as for a new one (a review's rejection is written there)."""
+    state, older, newer, _kind, _rule = SUFFIX
+    with alias_file.open("a") as table:
+        table.write(f"{state},{newer},different,{older},two agencies (test),2025-06-01\n")
+    paths = first_listing_moved(tmp_path / "lists", SUFFIX)
+    (agencies, _agreements, waiting), late_merges = ingested(db, paths, "ACB")
+    assert {frozenset({older}), frozenset({newer})} <= agencies and waiting == set() and late_merges == []
+
+
+
+def test_a_name_judged_again_is_not_proposed_with_an_agency_a_newer_list_gives_beside_it(db, tmp_path, alias_file):
+    """Two names one letter apart without continuity are proposed where the newer is first listed, and withdrawn by
+    the list that gives both: judged again where a list ingested late first gives it, the pair is not proposed."""
+    state, older, newer, kind, _rule = SPELLING
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    contents = {
+        "A": ("2025-05-16", [TAMPA, row(state, older, "TFM", "2025-05-13", kind)]),
+        "B": ("2025-05-29", [TAMPA, row(state, newer, "JEM", "2025-05-20", kind)]),
+        "C": ("2025-06-10", [TAMPA, row(state, older, "TFM", "2025-05-13", kind), row(state, newer, "JEM", "2025-05-20", kind)]),
+    }
+    paths = {}
+    for label, (day, rows) in contents.items():
+        date = dt.date.fromisoformat(day)
+        paths[label] = folder / f"participatingAgencies{date:%m%d%Y}am.xlsx"
+        write_ice_workbook(paths[label], "participating", rows, modified=dt.datetime.combine(date, dt.time(9)))
+    late, late_merges = ingested(db, paths, "ACB")
+    in_order_db, close = make_database(db.dialect_name, tmp_path / "in order")
+    try:
+        in_order, in_order_merges = ingested(in_order_db, paths, "ABC")
+    finally:
+        close()
+    assert late == in_order and late_merges == in_order_merges == []
+    assert {frozenset({older}), frozenset({newer})} <= late[0] and late[2] == set()
+
