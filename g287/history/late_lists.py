@@ -18,12 +18,12 @@ from collections import defaultdict
 
 from sqlalchemy import bindparam, select
 
-from g287.db.models.history import IdentityMerge
+from g287.db.models.history import IdentityCandidate, IdentityMerge
 from g287.db.models.registry import Agency, AgencyName, ListingRun, Publication, RawRow, series_of
 from g287.db.plain import plain
 from g287.history.identity import SYSTEM, agreements_at, live_survivor, resolve_new_agencies, unmerge
 from g287.history.names import compare
-from g287.history.pair_rules import judge_pair, withdraw_listed_together_anywhere
+from g287.history.pair_rules import judge_pair, withdraw, withdraw_listed_together_anywhere
 from g287.registry.agencies import agencies_of_raw_rows
 from g287.registry.publications import order_key
 
@@ -37,6 +37,7 @@ _agencies = Agency.__table__.c
 _raw_rows = RawRow.__table__.c
 _runs = ListingRun.__table__.c
 _publications = Publication.__table__.c
+_candidates = IdentityCandidate.__table__.c
 
 _LIVE_SYSTEM_MERGES = plain(
     select(_merges.id, _merges.from_agency_id, _merges.to_agency_id, _merges.agency_name_id, _merges.evidence)
@@ -50,6 +51,12 @@ _RUNS_OF_NAMES = plain(
     .select_from(ListingRun.__table__)
     .join(RawRow.__table__, _raw_rows.id == _runs.raw_row_id)
     .where(_runs.series == bindparam("series"), _raw_rows.agency_name_id.in_(bindparam("names", expanding=True)))
+)
+_WAITING_PROPOSALS = plain(
+    select(_candidates.id, _names.agency_id, _candidates.candidate_agency_id, _candidates.evidence)
+    .join(AgencyName.__table__, _names.id == _candidates.agency_name_id)
+    .where(_candidates.status == "pending")
+    .order_by(_candidates.id)
 )
 _MOMENT_OF = plain(select(_publications.published_on, _publications.half).where(_publications.series == bindparam("series"), _publications.seq == bindparam("seq")))
 
@@ -81,6 +88,29 @@ def recheck_continuity_merges(conn, series: str, seq: int) -> list[int]:
         undone.append(merge_id)
         judge_pair(conn, _STATE_OF.rows(conn, agency=absorbed)[0][0], newer_name, older_name)
     return undone
+
+
+def withdraw_continuity_proposals(conn, series: str, seq: int) -> list[int]:
+    """After a list of `series` was ingested at `seq`, older than some held: withdraw each proposal waiting for review
+    whose evidence is continuity that publication order would not give (as recheck_continuity_merges judges a
+    merge), and judge its two names again (pair_rules.judge_pair: spelled alike, they may be proposed without it).
+    Returns the proposals withdrawn. A decided proposal is a person's decision, and is left as it is."""
+    if series != PARTICIPATING:
+        return []
+    withdrawn = []
+    for candidate_id, agency, other, evidence in _WAITING_PROPOSALS.rows(conn):
+        other = live_survivor(conn, other)
+        if not (evidence or {}).get("continuity") or agency == other:
+            continue
+        sides = (dict(_NAMES_OF_AGENCY.rows(conn, agency=agency)), dict(_NAMES_OF_AGENCY.rows(conn, agency=other)))
+        verdict = _not_in_publication_order(conn, series, *sides)
+        if verdict is None:
+            continue
+        _why, newer_name, older_name = verdict
+        withdraw(conn, [candidate_id])
+        withdrawn.append(candidate_id)
+        judge_pair(conn, _STATE_OF.rows(conn, agency=agency)[0][0], newer_name, older_name)
+    return withdrawn
 
 
 def _not_in_publication_order(conn, series: str, side: dict[int, str], other_side: dict[int, str]) -> tuple[str, str, str] | None:

@@ -185,3 +185,24 @@ def test_a_name_judged_again_is_not_proposed_with_an_agency_a_newer_list_gives_b
     assert late == in_order and late_merges == in_order_merges == []
     assert {frozenset({older}), frozenset({newer})} <= late[0] and late[2] == set()
 
+
+UNRELATED = ("FL", "Melbourne Police Department", "Palm Bay Police Department", "Municipality", "continuity_only")
+
+
+@pytest.mark.parametrize("middle", ["neither name", "the older name"])
+@pytest.mark.parametrize("pair", [SIMILAR, UNRELATED], ids=["similar", "unrelated"])
+def test_a_late_list_withdraws_the_proposals_by_continuity_publication_order_does_not_make(db, tmp_path, alias_file, pair, middle):
+    """Below the threshold, continuity only proposes: a proposal made across a gap (A to C) is withdrawn when the list
+    between them (ingested late) gives neither name, and stays when it gives the older name with the agreement."""
+    state, older, newer, _kind, rule = pair
+    paths = lists(tmp_path / "lists", pair, middle)
+    late, late_merges = ingested(db, paths, "ACB")
+    in_order_db, close = make_database(db.dialect_name, tmp_path / "in order")
+    try:
+        in_order, _in_order_merges = ingested(in_order_db, paths, "ABC")
+    finally:
+        close()
+    assert late == in_order and late_merges == []
+    proposed = {(state, rule, newer, frozenset({older}))}
+    assert in_order[2] == (proposed if middle == "the older name" else set())
+

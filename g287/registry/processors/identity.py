@@ -1,7 +1,7 @@
 """Follow agencies across renames: compare the agencies created by this publication with the known ones."""
 
 from g287.history.identity import resolve_new_agencies
-from g287.history.late_lists import judge_first_listings_again, recheck_continuity_merges
+from g287.history.late_lists import judge_first_listings_again, recheck_continuity_merges, withdraw_continuity_proposals
 from g287.history.names import identity_rules
 from g287.history.pair_rules import withdraw_listed_together
 from g287.history.refresh import refresh
@@ -15,6 +15,7 @@ def process(conn, event) -> None:
         # A list older than one held may fall between two lists a continuity merge took as consecutive: such a merge
         # is judged in publication order first, before the names this list brings are compared with the agencies.
         recheck_continuity_merges(conn, event.series, event.seq)
+        withdraw_continuity_proposals(conn, event.series, event.seq)  # a proposal by continuity, likewise
         # A known name this list is now the first to give is judged here as well, as the ingest in publication order
         # judged it new: the list before it may give its agreements under a name absent now (continuity).
         judge_first_listings_again(conn, event)
