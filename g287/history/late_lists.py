@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from g287.db.models.history import IdentityCandidate, IdentityMerge
 from g287.db.models.registry import Agency, AgencyName, ListingRun, Publication, RawRow, series_of
@@ -25,7 +25,7 @@ from g287.history.identity import SYSTEM, agreements_at, live_survivor, resolve_
 from g287.history.names import compare
 from g287.history.pair_rules import judge_pair, withdraw, withdraw_listed_together_anywhere
 from g287.registry.agencies import agencies_of_raw_rows
-from g287.registry.publications import order_key
+from g287.registry.publications import half_rank, order_key
 
 # Continuity is a signed date passing between names: only ICE's participating list gives signed dates.
 PARTICIPATING = series_of("ice", "participating")
@@ -58,7 +58,26 @@ _WAITING_PROPOSALS = plain(
     .where(_candidates.status == "pending")
     .order_by(_candidates.id)
 )
+_LATEST_SEQ = plain(select(func.max(_publications.seq)).where(_publications.series == bindparam("series")))
 _MOMENT_OF = plain(select(_publications.published_on, _publications.half).where(_publications.series == bindparam("series"), _publications.seq == bindparam("seq")))
+
+
+def is_late(conn, event) -> bool:
+    """Whether a list of ICE's is older than one held: of its own series, or of ICE's other list (a name the pending
+    list gives first is not new when the participating list first gives it, and the other way round)."""
+    if event.origin != "ice":
+        return False
+    if not event.is_latest:
+        return True
+    other = {PENDING: PARTICIPATING, PARTICIPATING: PENDING}.get(event.series)
+    latest = _LATEST_SEQ.rows(conn, series=other)[0][0] if other else None
+    return latest is not None and _moment(conn, event.series, event.seq) < _moment(conn, other, latest)
+
+
+def _moment(conn, series: str, seq: int) -> tuple:
+    """When a list was published, by date and half (am before pm), as the pending and participating lists compare."""
+    [(published_on, half)] = _MOMENT_OF.rows(conn, series=series, seq=seq)
+    return (published_on, half_rank(half))
 
 
 def _list_of(conn, series: str, seq: int) -> str:
@@ -70,7 +89,7 @@ def _list_of(conn, series: str, seq: int) -> str:
 def recheck_continuity_merges(conn, series: str, seq: int) -> list[int]:
     """After a list of `series` was ingested at `seq`, older than some held: undo each automatic continuity merge
     that publication order would not have made, and judge its two names again. Returns the merges undone."""
-    if series != PARTICIPATING:
+    if series not in (PARTICIPATING, PENDING):
         return []
     by_pair: dict[tuple[int, int], tuple[int, list[int]]] = {}  # (absorbed, survivor) -> (first merge row, its names)
     for merge_id, absorbed, survivor, name_id, evidence in _LIVE_SYSTEM_MERGES.rows(conn):
@@ -80,7 +99,7 @@ def recheck_continuity_merges(conn, series: str, seq: int) -> list[int]:
     for (absorbed, survivor), (merge_id, absorbed_name_ids) in sorted(by_pair.items(), key=lambda item: item[1][0]):
         names = dict(_NAMES_OF_AGENCY.rows(conn, agency=live_survivor(conn, survivor)))
         sides = ({i: names[i] for i in absorbed_name_ids if i in names}, {i: n for i, n in names.items() if i not in absorbed_name_ids})
-        verdict = _not_in_publication_order(conn, series, *sides)
+        verdict = _not_in_publication_order(conn, series, seq, *sides)
         if verdict is None:
             continue
         why, newer_name, older_name = verdict
@@ -95,7 +114,7 @@ def withdraw_continuity_proposals(conn, series: str, seq: int) -> list[int]:
     whose evidence is continuity that publication order would not give (as recheck_continuity_merges judges a
     merge), and judge its two names again (pair_rules.judge_pair: spelled alike, they may be proposed without it).
     Returns the proposals withdrawn. A decided proposal is a person's decision, and is left as it is."""
-    if series != PARTICIPATING:
+    if series not in (PARTICIPATING, PENDING):
         return []
     withdrawn = []
     for candidate_id, agency, other, evidence in _WAITING_PROPOSALS.rows(conn):
@@ -103,7 +122,7 @@ def withdraw_continuity_proposals(conn, series: str, seq: int) -> list[int]:
         if not (evidence or {}).get("continuity") or agency == other:
             continue
         sides = (dict(_NAMES_OF_AGENCY.rows(conn, agency=agency)), dict(_NAMES_OF_AGENCY.rows(conn, agency=other)))
-        verdict = _not_in_publication_order(conn, series, *sides)
+        verdict = _not_in_publication_order(conn, series, seq, *sides)
         if verdict is None:
             continue
         _why, newer_name, older_name = verdict
@@ -113,11 +132,13 @@ def withdraw_continuity_proposals(conn, series: str, seq: int) -> list[int]:
     return withdrawn
 
 
-def _not_in_publication_order(conn, series: str, side: dict[int, str], other_side: dict[int, str]) -> tuple[str, str, str] | None:
+def _not_in_publication_order(conn, late_series: str, late_seq: int, side: dict[int, str], other_side: dict[int, str]) -> tuple[str, str, str] | None:
     """Why the ingest in publication order would not join the two sides' names by continuity (with the newer side's
-    first name and the older side's), or None when it would, or when the lists of `series` cannot tell."""
+    first name and the older side's), with the list of `late_series` at `late_seq` held, or None when it would, or
+    when the participating lists cannot tell."""
     if not side or not other_side:
         return None
+    series = PARTICIPATING
     runs: dict[int, list[tuple]] = defaultdict(list)
     for name_id, model, signed, first, last in _RUNS_OF_NAMES.rows(conn, series=series, names=sorted(side.keys() | other_side.keys())):
         runs[name_id].append((model, signed, first, last))
@@ -138,6 +159,14 @@ def _not_in_publication_order(conn, series: str, side: dict[int, str], other_sid
     def listed_at(names: dict[int, str], seq: int) -> list[tuple]:
         return [(m, s) for i in names for m, s, f, last in runs[i] if f <= seq <= last]
 
+    if late_series == PENDING:
+        # A name the pending list gives first is known when the participating list first gives it: not new there,
+        # it is compared with no agency then, and no continuity joins it (resolve_new_agencies judges new names).
+        pending = _RUNS_OF_NAMES.rows(conn, series=PENDING, names=sorted(newer))
+        if _moment(conn, PENDING, late_seq) < _moment(conn, series, first) and any(f <= late_seq <= last for _i, _m, _s, f, last in pending):
+            why = f"the pending list of {_list_of(conn, PENDING, late_seq)} gives {newer_name!r} before the list of {_list_of(conn, series, first)}, the first participating list to give it"
+            return why, newer_name, older_name
+        return None  # the participating lists are as they were
     if listed_at(older, first):
         return f"the list of {_list_of(conn, series, first)}, the first to give {newer_name!r}, gives {older_name!r} too", newer_name, older_name
     # The older side was listed first, and not by the newer side's first list: that list has one before it.

@@ -206,3 +206,57 @@ def test_a_late_list_withdraws_the_proposals_by_continuity_publication_order_doe
     proposed = {(state, rule, newer, frozenset({older}))}
     assert in_order[2] == (proposed if middle == "the older name" else set())
 
+
+@pytest.mark.parametrize("pair", [SUFFIX, SPELLING], ids=["suffix", "spelling"])
+def test_a_late_pending_list_that_first_gives_the_newer_name_undoes_a_merge_by_continuity(db, tmp_path, alias_file, pair):
+    """A name the pending list gives before the participating list does is known when the participating list first
+    gives it: in publication order it is not new there, and no continuity joins it to the name it replaces."""
+    state, older, newer, kind, rule = pair
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    contents = {
+        "A": ("participating", "2025-05-16", [TAMPA, row(state, older, "TFM", "2025-05-13", kind)]),
+        "P": ("pending", "2025-05-29", [row("FL", "Orlando Police Department", "WSO", None), row(state, newer, "JEM", None, kind)]),
+        "C": ("participating", "2025-06-10", [TAMPA, row(state, newer, "TFM", "2025-05-13", kind)]),
+    }
+    paths = {}
+    for label, (kind_of_list, day, rows) in contents.items():
+        date = dt.date.fromisoformat(day)
+        paths[label] = folder / f"{kind_of_list}Agencies{date:%m%d%Y}am.xlsx"
+        write_ice_workbook(paths[label], kind_of_list, rows, modified=dt.datetime.combine(date, dt.time(9)))
+    late, late_merges = ingested(db, paths, "ACP")
+    in_order_db, close = make_database(db.dialect_name, tmp_path / "in order")
+    try:
+        in_order, in_order_merges = ingested(in_order_db, paths, "APC")
+    finally:
+        close()
+    assert {frozenset({older}), frozenset({newer})} <= in_order[0] and in_order_merges == []
+    assert late == in_order
+    said = f"the pending list of 2025-05-29 am gives {newer!r} before the list of 2025-06-10 am, the first participating list to give it"
+    assert late_merges == [(rule, SYSTEM, SYSTEM, f"in publication order, with the list of 2025-05-29 am ingested since: {said}")]
+
+
+def test_a_participating_list_older_than_a_pending_list_held_is_a_late_list(db, tmp_path, alias_file):
+    """The newest participating list held, older than a pending list held that gives its new name: in publication
+    order the name is new there, and joined by continuity to the name the list before gives."""
+    state, older, newer, kind, rule = SUFFIX
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    contents = {
+        "A": ("participating", "2025-05-16", [TAMPA, row(state, older, "TFM", "2025-05-13", kind)]),
+        "B": ("participating", "2025-05-29", [TAMPA, row(state, newer, "TFM", "2025-05-13", kind)]),
+        "P": ("pending", "2025-06-10", [row(state, newer, "JEM", None, kind)]),
+    }
+    paths = {}
+    for label, (kind_of_list, day, rows) in contents.items():
+        date = dt.date.fromisoformat(day)
+        paths[label] = folder / f"{kind_of_list}Agencies{date:%m%d%Y}am.xlsx"
+        write_ice_workbook(paths[label], kind_of_list, rows, modified=dt.datetime.combine(date, dt.time(9)))
+    late, late_merges = ingested(db, paths, "PAB")
+    in_order_db, close = make_database(db.dialect_name, tmp_path / "in order")
+    try:
+        in_order, in_order_merges = ingested(in_order_db, paths, "ABP")
+    finally:
+        close()
+    assert frozenset({older, newer}) in in_order[0] and in_order_merges == [(rule, SYSTEM, None, None)]
+    assert late == in_order and late_merges == in_order_merges

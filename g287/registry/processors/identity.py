@@ -1,7 +1,7 @@
 """Follow agencies across renames: compare the agencies created by this publication with the known ones."""
 
 from g287.history.identity import resolve_new_agencies
-from g287.history.late_lists import judge_first_listings_again, recheck_continuity_merges, withdraw_continuity_proposals
+from g287.history.late_lists import is_late, judge_first_listings_again, recheck_continuity_merges, withdraw_continuity_proposals
 from g287.history.names import identity_rules
 from g287.history.pair_rules import withdraw_listed_together
 from g287.history.refresh import refresh
@@ -11,9 +11,10 @@ ORDER = 10
 
 
 def process(conn, event) -> None:
-    if not event.is_latest and event.origin == "ice":
-        # A list older than one held may fall between two lists a continuity merge took as consecutive: such a merge
-        # is judged in publication order first, before the names this list brings are compared with the agencies.
+    if is_late(conn, event):
+        # A list older than one held (of either of ICE's lists) may fall between two lists a continuity merge took as
+        # consecutive, or give first a name a merge took as new: such a merge is judged in publication order first,
+        # before the names this list brings are compared with the agencies.
         recheck_continuity_merges(conn, event.series, event.seq)
         withdraw_continuity_proposals(conn, event.series, event.seq)  # a proposal by continuity, likewise
         # A known name this list is now the first to give is judged here as well, as the ingest in publication order
