@@ -1,15 +1,20 @@
-"""Automatic continuity merges judged again when a participating list older than some held arrives.
+"""A list ingested after newer ones: the identity rules' merges and proposals made as publication order makes them.
 
 A merge by a rule that needs continuity (identity.toml: suffix, spelling_with_continuity) joined a name first
 listed by a publication to a name of the publication before it, the same agreements (model and signed date)
 passing from one to the other, the older name no longer listed. A list ingested later may fall between the two:
 in publication order the newer name was then first listed beside the older one, or the list before its first
-listing no longer gives those agreements under the older name, and the ingest in that order never joins them.
-Such a merge is undone (recorded as undone by the identity rules, with the reason), and the two names are judged
-again as the ingest of the newer one would have (pair_rules.judge_pair: left apart or proposed for review). A merge
-the lists still support is left as it is, so lists ingested in order change nothing. Only the rules' own merges
-(actor system:identity) with continuity in their evidence are judged: a person's merge (a review accepted, an alias
-added) is that person's decision, even when its evidence gives continuity, and the alias table's needs none.
+listing no longer gives those agreements under the older name, and the ingest in that order never joins them; or
+it is a pending list giving the newer name before any participating list does, and the name, known then, is not
+new where the participating list first gives it (only new names are compared). Such a merge is undone (recorded
+as undone by the identity rules, with the reason), and the two names are judged again as the ingest of the newer
+one would have (pair_rules.judge_pair: left apart or proposed for review). A proposal by continuity waiting for
+review is withdrawn on the same grounds, and the pair judged again. A known name the list is now the first to give
+is compared with the agencies there, as that ingest compared it new (judge_first_listings_again). A merge the lists
+still support is left as it is, so lists ingested in order change nothing. Only the rules' own merges (actor
+system:identity) with continuity in their evidence are judged, and the alias table decides first in every judgement:
+a person's merge (a review accepted, an alias added) is that person's decision, even when its evidence gives
+continuity, and the alias table's needs none.
 """
 
 from __future__ import annotations
