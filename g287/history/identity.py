@@ -28,15 +28,18 @@ from g287.sources.text import one_edit_apart
 SYSTEM = "system:identity"
 
 
-def resolve_new_agencies(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int], not_known_yet: dict[int, set[int]] | None = None) -> None:
+def resolve_new_agencies(
+    conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int], not_known_yet: dict[int, set[int]] | None = None, first_given_next: set[int] = frozenset()
+) -> None:
     """Compare each newly created agency (or one whose names this list is now the first to give: late_lists) with the
-    known agencies of its state, except those `not_known_yet` gives it (first listed after this list); merge or
-    propose. Then follow the agreements that left the pending list to the participating list (follow_pending_departures)."""
-    _resolve_names(conn, publication_id, series, seq, new_agency_ids, not_known_yet or {})
+    known agencies of its state, except those `not_known_yet` gives it (first listed after this list), and by
+    continuity backwards with those the next list is the first to give (`first_given_next`); merge or propose. Then
+    follow the agreements that left the pending list to the participating list (follow_pending_departures)."""
+    _resolve_names(conn, publication_id, series, seq, new_agency_ids, not_known_yet or {}, first_given_next)
     follow_pending_departures(conn, publication_id, series, seq)
 
 
-def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int], not_known_yet: dict[int, set[int]]) -> None:
+def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int, new_agency_ids: list[int], not_known_yet: dict[int, set[int]], first_given_next: set[int]) -> None:
     if not new_agency_ids:
         return
     new = set(new_agency_ids)
@@ -46,8 +49,9 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
     (listed_now, arrived), before, after = agreements_at(conn, series, seq, states)
     departed = {a: pairs - arrived.get(a, set()) for a, pairs in before.items()}
     # A list older than some already held (ingested out of order): a name it brings may be the earlier name of an
-    # agency the next list names, whose agreements this list gives under the old name (continuity, backwards).
-    arriving = {a: pairs - arrived.get(a, set()) for a, pairs in after.items()}
+    # agency the next list is the first to give, whose agreements this list gives under the old name (continuity,
+    # backwards). Only then: publication order compares a name with the list before it where the name is new.
+    arriving = {a: pairs - arrived.get(a, set()) for a, pairs in after.items() if a in first_given_next}
     departed_by_pair: dict[tuple, set[int]] = defaultdict(set)
     for neighbours in (departed, arriving):
         for neighbour_id, pairs in neighbours.items():

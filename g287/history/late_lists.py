@@ -187,7 +187,9 @@ def judge_first_listings_again(conn, event) -> None:
     """After a list older than some held (ICE's `event`): compare its new agencies, and the known ones whose every
     name it is now the first of ICE's lists to give (up to its key), with the agencies, as the ingest in publication
     order would have when it created them. Against an agency first listed before this list, as any new name is
-    (identity.resolve_new_agencies: continuity from the list before, spelling, normalization); an agency first
+    (identity.resolve_new_agencies: continuity from the list before, spelling, normalization); a new name also by
+    continuity with the next list, against an agency that list is the first to give (its ingest compared that
+    agency's name, new there, with this list's), never one a list before this gives. An agency first
     listed after it was, in that order, created later and compared then, where it was first listed: that pair is
     judged as that ingest would have judged it (pair_rules.judge_pair), if the two share an agreement between this
     list and the next or their names are spelled alike. The alias table decides first, in both (a review's decision
@@ -205,19 +207,20 @@ def judge_first_listings_again(conn, event) -> None:
     for agency, key in _KEYS_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted(known)):
         keys[agency].add(key)
     again = [a for a in sorted(known) if keys[a] and all(first.get((a, k), (None,))[1:] == (series, seq) for k in keys[a])]
+    state_of = dict(_STATES_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted([*event.new_agency_ids, *again])))
+    first_of_agency = _first_listing_of_agencies(conn, set(state_of.values()))
+    # Continuity backwards joins a name of this list only to an agency the next list is the first to give: publication
+    # order compares that agency's name with this list's there, as new; a name known before it is not compared.
+    first_given_next = {a for a, listing in first_of_agency.items() if listing[1:] == (series, seq + 1)}
     if not again:
-        resolve_new_agencies(conn, event.publication_id, series, seq, event.new_agency_ids)
+        resolve_new_agencies(conn, event.publication_id, series, seq, event.new_agency_ids, first_given_next=first_given_next)
         return
     here = first[(again[0], min(keys[again[0]]))][0]
-    state_of = dict(_STATES_OF_AGENCIES.rows_in_chunks(conn, "agencies", again))
-    first_of_agency: dict[int, tuple] = {}
-    for (agency, _key), listing in _first_listings(_FIRST_LISTINGS_IN_STATES.rows(conn, states=sorted(set(state_of.values()), key=str))).items():
-        first_of_agency[agency] = min(first_of_agency.get(agency, listing), listing)
     later = {a for a, listing in first_of_agency.items() if listing[0] > here}
     later_in_state: dict[str | None, set[int]] = defaultdict(set)
     for agency, state in _STATES_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted(later)):
         later_in_state[state].add(agency)
-    resolve_new_agencies(conn, event.publication_id, series, seq, sorted([*event.new_agency_ids, *again]), {a: later for a in again})
+    resolve_new_agencies(conn, event.publication_id, series, seq, sorted([*event.new_agency_ids, *again]), {a: later for a in again}, first_given_next)
     (_listed_now, arrived), _before, after = agreements_at(conn, series, seq, set(state_of.values()))
     for agency in again:
         agency_now = live_survivor(conn, agency)  # joined just now to an agency first listed before, perhaps
@@ -239,6 +242,15 @@ def _first_listings(rows) -> dict[tuple[int, str], tuple]:
         if (agency, key) not in first or listing < first[(agency, key)]:
             first[(agency, key)] = listing
     return first
+
+
+def _first_listing_of_agencies(conn, states) -> dict[int, tuple]:
+    """Agency of `states` -> (order published, series, seq) of the first of ICE's lists to give one of its names."""
+    first_of_agency: dict[int, tuple] = {}
+    if states:
+        for (agency, _key), listing in _first_listings(_FIRST_LISTINGS_IN_STATES.rows(conn, states=sorted(states, key=str))).items():
+            first_of_agency[agency] = min(first_of_agency.get(agency, listing), listing)
+    return first_of_agency
 
 
 def _live_names_of(conn, agency_ids) -> dict[int, list[str]]:

@@ -260,3 +260,42 @@ def test_a_participating_list_older_than_a_pending_list_held_is_a_late_list(db, 
         close()
     assert frozenset({older, newer}) in in_order[0] and in_order_merges == [(rule, SYSTEM, None, None)]
     assert late == in_order and late_merges == in_order_merges
+
+
+def three_lists(folder, contents: dict[str, tuple[str, list]]) -> dict[str, object]:
+    """Participating lists, each written in ICE's layout: label -> (day, rows)."""
+    folder.mkdir()
+    paths = {}
+    for label, (day, rows) in contents.items():
+        date = dt.date.fromisoformat(day)
+        paths[label] = folder / f"participatingAgencies{date:%m%d%Y}am.xlsx"
+        write_ice_workbook(paths[label], "participating", rows, modified=dt.datetime.combine(date, dt.time(9)))
+    return paths
+
+
+@pytest.mark.parametrize("order", ["ACB", "CAB"])
+@pytest.mark.parametrize("first_given_by", ["A", "C"])
+@pytest.mark.parametrize("pair", [SUFFIX, SPELLING], ids=["suffix", "spelling"])
+def test_a_new_name_of_a_late_list_is_joined_backwards_only_to_a_name_the_next_list_first_gives(db, tmp_path, alias_file, pair, first_given_by, order):
+    """A name new in a list ingested late (B) is compared with the next list (C, continuity backwards) only where C
+    is the first list to give the other name: publication order compares a name with the list before it when the
+    name is new, and C's name, given since A, is not new there. So B's name joins C's by continuity when C first gives
+    it, and stays apart from it when A does (spelled alike without continuity, the two wait for review)."""
+    state, new_in_b, other, kind, rule = pair  # compare(other, new_in_b) is the pair's rule, with continuity
+    paths = three_lists(tmp_path / "lists", {
+        "A": ("2025-05-16", [TAMPA, row(state, other, "TFM", "2025-04-02", kind)] if first_given_by == "A" else [TAMPA]),
+        "B": ("2025-05-29", [TAMPA, row(state, new_in_b, "JEM", "2025-05-20", kind)]),
+        "C": ("2025-06-10", [TAMPA, row(state, other, "JEM", "2025-05-20", kind)]),
+    })
+    late, late_merges = ingested(db, paths, order)
+    in_order_db, close = make_database(db.dialect_name, tmp_path / "in order")
+    try:
+        in_order, in_order_merges = ingested(in_order_db, paths, "ABC")
+    finally:
+        close()
+    assert late == in_order and late_merges == in_order_merges
+    if first_given_by == "C":
+        assert frozenset({new_in_b, other}) in in_order[0] and in_order_merges == [(rule, SYSTEM, None, None)] and in_order[2] == set()
+        return
+    assert {frozenset({new_in_b}), frozenset({other})} <= in_order[0] and in_order_merges == []
+    assert in_order[2] == ({(state, "spelling_only", new_in_b, frozenset({other}))} if pair == SPELLING else set())
