@@ -8,7 +8,8 @@ listing no longer gives those agreements under the older name, and the ingest in
 it is a pending list giving the newer name before any participating list does, and the name, known then, is not
 new where the participating list first gives it (only new names are compared). Such a merge is undone (recorded
 as undone by the identity rules, with the reason), and the two names are judged again as the ingest of the newer
-one would have (pair_rules.judge_pair: left apart or proposed for review). A proposal by continuity waiting for
+one would have (pair_rules.judge_pair: left apart or proposed for review; not proposed when a list held gives both
+names, as that list withdrew the proposal in publication order). A proposal by continuity waiting for
 review is withdrawn on the same grounds, and the pair judged again. A known name the list is now the first to give
 is compared with the agencies there, as that ingest compared it new (judge_first_listings_again). A merge the lists
 still support is left as it is, so lists ingested in order change nothing. Only the rules' own merges (actor
@@ -28,7 +29,7 @@ from g287.db.models.registry import Agency, AgencyName, ListingRun, Publication,
 from g287.db.plain import plain
 from g287.history.identity import SYSTEM, agreements_at, live_survivor, resolve_new_agencies, unmerge
 from g287.history.names import compare
-from g287.history.pair_rules import judge_pair, withdraw, withdraw_listed_together_anywhere
+from g287.history.pair_rules import agency_of_name, judge_pair, withdraw, withdraw_listed_together_anywhere
 from g287.registry.agencies import agencies_of_raw_rows
 from g287.registry.publications import half_rank, order_key
 
@@ -110,7 +111,7 @@ def recheck_continuity_merges(conn, series: str, seq: int) -> list[int]:
         why, newer_name, older_name = verdict
         unmerge(conn, merge_id, SYSTEM, f"in publication order, with the list of {_list_of(conn, series, seq)} ingested since: {why}")
         undone.append(merge_id)
-        judge_pair(conn, _STATE_OF.rows(conn, agency=absorbed)[0][0], newer_name, older_name)
+        _judge_again(conn, _STATE_OF.rows(conn, agency=absorbed)[0][0], newer_name, older_name)
     return undone
 
 
@@ -133,8 +134,15 @@ def withdraw_continuity_proposals(conn, series: str, seq: int) -> list[int]:
         _why, newer_name, older_name = verdict
         withdraw(conn, [candidate_id])
         withdrawn.append(candidate_id)
-        judge_pair(conn, _STATE_OF.rows(conn, agency=agency)[0][0], newer_name, older_name)
+        _judge_again(conn, _STATE_OF.rows(conn, agency=agency)[0][0], newer_name, older_name)
     return withdrawn
+
+
+def _judge_again(conn, state, newer_name: str, older_name: str) -> None:
+    """Judge two names again where the newer one was first listed (pair_rules.judge_pair); a proposal so made is
+    withdrawn when a list held gives both names: in publication order that list withdrew it (withdraw_listed_together)."""
+    if judge_pair(conn, state, newer_name, older_name).outcome == "proposed":
+        withdraw_listed_together_anywhere(conn, {agency_of_name(conn, state, newer_name), agency_of_name(conn, state, older_name)})
 
 
 def _not_in_publication_order(conn, late_series: str, late_seq: int, side: dict[int, str], other_side: dict[int, str]) -> tuple[str, str, str] | None:

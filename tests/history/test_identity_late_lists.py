@@ -299,3 +299,27 @@ def test_a_new_name_of_a_late_list_is_joined_backwards_only_to_a_name_the_next_l
         return
     assert {frozenset({new_in_b}), frozenset({other})} <= in_order[0] and in_order_merges == []
     assert in_order[2] == ({(state, "spelling_only", new_in_b, frozenset({other}))} if pair == SPELLING else set())
+
+
+@pytest.mark.parametrize("order", ["ACDB", "ADCB"])
+@pytest.mark.parametrize("pair", [SUFFIX, SPELLING], ids=["suffix", "spelling"])
+def test_a_pair_judged_again_after_a_late_list_is_not_proposed_when_a_newer_list_gives_both(db, tmp_path, alias_file, pair, order):
+    """B, ingested late, undoes the merge by continuity across the gap A to C; judged again without continuity, two
+    names one letter apart would be proposed for review where C first gives the newer one, but D gives both: in
+    publication order D withdrew that proposal, so none waits."""
+    state, older, newer, kind, rule = pair
+    paths = three_lists(tmp_path / "lists", {
+        "A": ("2025-05-16", [TAMPA, row(state, older, "TFM", "2025-05-13", kind)]),
+        "B": ("2025-05-29", [TAMPA]),
+        "C": ("2025-06-10", [TAMPA, row(state, newer, "TFM", "2025-05-13", kind)]),
+        "D": ("2025-06-20", [TAMPA, row(state, newer, "TFM", "2025-05-13", kind), row(state, older, "JEM", "2025-06-02", kind)]),
+    })
+    late, late_merges = ingested(db, paths, order)
+    in_order_db, close = make_database(db.dialect_name, tmp_path / "in order")
+    try:
+        in_order, in_order_merges = ingested(in_order_db, paths, "ABCD")
+    finally:
+        close()
+    assert {frozenset({older}), frozenset({newer})} <= in_order[0] and in_order[2] == set() and in_order_merges == []
+    assert late == in_order
+    assert [(merged_by, undone_by) for merged_by, _actor, undone_by, _reason in late_merges] == [(rule, SYSTEM)]
