@@ -92,6 +92,16 @@ def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
     return Standing("eligible" if check.eligible else "ineligible", False, check.reasons)
 
 
+def course_ended(session: Session, nominee: Nominee, enrolment: Enrolment) -> str:
+    """How and when the nominee's course ended (every examination passed, or disqualified and why), for a refusal
+    of a step the course no longer takes: "finished the course (disqualified)" did not say when, nor why."""
+    day = enrolment.finished_on.isoformat()
+    if enrolment.status == "disqualified":
+        why = _progress(session, enrolment).explanation.removeprefix("disqualified: ")
+        return f"nominee {nominee.id} was disqualified on {day}: {why}"
+    return f"nominee {nominee.id} passed every examination on {day}"
+
+
 def not_before_nomination(nominee: Nominee, field_name: str, day: dt.date) -> None:
     """No step of a nominee is dated before the nomination: an officer would count as trained, certified and
     authorized on days before anyone nominated them."""
@@ -116,6 +126,9 @@ def enrol(session: Session, actor: Actor, nominee_id: int, *, enrolled_on=None, 
     day = check.date("enrolled_on", enrolled_on or today, not_after=today)
     check.done()
     moa, enrolment, _ = _records(session, nominee, changing=True)
+    if enrolment is not None and enrolment.status == "disqualified":
+        # The nomination ended that day (nominees.left_on): the officer trains anew only when nominated again.
+        raise Conflict(f"{course_ended(session, nominee, enrolment)}; a disqualified nominee is not enrolled again (the officer may be nominated again)")
     if enrolment is not None:
         raise Conflict(f"nominee {nominee.id} is already enrolled (since {enrolment.enrolled_on.isoformat()})")
     not_before_nomination(nominee, "enrolled_on", day)
@@ -141,7 +154,7 @@ def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken
     if enrolment is None:
         raise Conflict(f"nominee {nominee.id} is not enrolled")
     if enrolment.status != "enrolled":
-        raise Conflict(f"nominee {nominee.id} has finished the course ({enrolment.status})")
+        raise Conflict(f"{course_ended(session, nominee, enrolment)}; no further examination is recorded")
     course = course_catalog().courses[enrolment.course]
     policy = course_catalog().policy
     check = Checker()
@@ -195,6 +208,8 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
     moa, enrolment, certification = _records(session, nominee, changing=True)
     if certification is not None:
         raise Conflict(f"nominee {nominee.id} was certified on {certification.certified_on.isoformat()}")
+    if enrolment is not None and enrolment.status == "disqualified":
+        raise Conflict(f"{course_ended(session, nominee, enrolment)}; a disqualified nominee is not certified")
     if enrolment is None or enrolment.status != "passed":
         raise Conflict(f"nominee {nominee.id} has not passed the course" + (f" ({enrolment.status})" if enrolment else " (not enrolled)"))
     if day < enrolment.finished_on:
