@@ -222,9 +222,37 @@ def show_nominee(detail: dict, as_json: bool) -> None:
     if as_json:
         print_json(detail)
         return
-    check = detail["eligibility"]
-    echo(f"Nominee {detail['id']}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: {detail['standing']['status']}" + (" (authorized)" if detail["standing"]["authorized"] else ""))
+    check, standing = detail["eligibility"], detail["standing"]
+    # Why a nominee who is eligible is not authorized (disqualified, expired, the MOA not in effect...); an
+    # ineligible one's reasons are the eligibility's, on the next line.
+    why = f" ({'; '.join(r.removeprefix(standing['status'] + ': ') for r in standing['reasons'])})" if standing["reasons"] and standing["status"] not in ("eligible", "ineligible") else ""
+    echo(f"Nominee {detail['id']}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: {standing['status']}" + (" (authorized)" if standing["authorized"] else why))
     echo("eligible" if check["eligible"] else "not eligible: " + "; ".join(check["reasons"]))
+
+
+YES_NO = {True: "yes", False: "no", None: "not recorded"}
+
+
+def show_record(detail: dict) -> None:
+    """The facts, training and certification recorded of a nominee, as the nominee's page shows them."""
+    periods = "; ".join(f"{p['start']} to {p['end'] or 'now'}" for p in detail["service_periods"]) or "none recorded"
+    background = f"{detail['background_result']} on {detail['background_completed_on']}" if detail["background_result"] else "result not recorded"
+    echo(f"nominated on {detail['nominated_on']}")
+    echo(f"U.S. citizen: {YES_NO[detail['us_citizen']]}")
+    echo(f"knowledge of and experience enforcing the jurisdiction's laws: {YES_NO[detail['enforced_jurisdiction_laws']]}")
+    echo(f"sworn service: {periods}")
+    echo(f"background investigation: {background}")
+    enrolment = detail["enrolment"]
+    if enrolment is None:
+        echo("not enrolled")
+    else:
+        echo(f"enrolled in the {enrolment['course']} course on {enrolment['enrolled_on']}: {enrolment['status']}" + (f" on {enrolment['finished_on']}" if enrolment["finished_on"] else ""))
+    for exam in detail["exams"]:
+        echo(f"  {exam['exam']} on {exam['taken_on']}: {exam['score']:g}%, {'passed' if exam['passed'] else 'failed'}" + (" (remediation attempt)" if exam["remedial"] else ""))
+    certification = detail["certification"]
+    if certification is not None:
+        dates = [("certified on", "certified_on"), ("last renewed on", "renewed_on"), ("expires on", "expires_on"), ("refresher due", "refresher_due_on"), ("last refresher", "last_refresher_on"), ("revoked on", "revoked_on")]
+        echo("certification: " + "; ".join(f"{label} {certification[key]}" for label, key in dates if certification[key]))
 
 
 @program.command("nominee")
@@ -238,6 +266,7 @@ def nominee_command(nominee_id, as_of, as_json):
         detail = nominees.nominee_detail(session, admin(), nominee_id, as_of=parse_date(as_of))
     show_nominee(detail, as_json)
     if not as_json:
+        show_record(detail)
         # the sources as `program rules` shows them ("CS, MOA"), not as a Python list
         rules = [dict(r, sources=", ".join(r["sources"])) for r in detail["eligibility"]["rules"]]
         table(rules, ["rule", "outcome", "explanation", "sources"])

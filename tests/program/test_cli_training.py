@@ -83,3 +83,34 @@ def test_a_score_is_read_strictly(g287, deferred_writes):
     for score in ("7_0", "1e1", "abc", "150"):
         refused = g287("program", "exam", "1", "--score", score, ok=False)
         assert refused.returncode == 1 and refused.stderr == f"g287: error: --score: {score!r} is not a percentage from 0 to 100\n", refused.stderr
+
+
+def test_program_nominee_shows_the_facts_training_and_certification_its_help_promises(g287):
+    """`program nominee ID` ("One nominee: facts, eligibility (each rule with its source), training, certification,
+    standing") printed only the standing and the rules: not why a nominee was disqualified, nor the facts, the
+    examinations or the certification, which only --json gave."""
+    g287("demo")
+    listed = {n["standing"]: n["id"] for n in json.loads(g287("program", "nominees", "--json").stdout)}
+    disqualified, certified = listed["disqualified"], listed["certified"]
+    detail = json.loads(g287("program", "nominee", disqualified, "--json").stdout)
+    lines = g287("program", "nominee", disqualified).stdout.splitlines()
+    failed_on, remediated_on = (e["taken_on"] for e in detail["exams"])
+    assert lines[:10] == [
+        f"Nominee {disqualified}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: disqualified (2 examinations failed (below 70%), remediation included)",
+        "eligible",
+        f"nominated on {detail['nominated_on']}",
+        "U.S. citizen: yes",
+        "knowledge of and experience enforcing the jurisdiction's laws: yes",
+        f"sworn service: {detail['service_periods'][0]['start']} to now",
+        f"background investigation: passed on {detail['background_completed_on']}",
+        f"enrolled in the {detail['model']} course on {detail['enrolment']['enrolled_on']}: disqualified on {remediated_on}",
+        f"  final examination on {failed_on}: {detail['exams'][0]['score']:g}%, failed",
+        f"  final examination on {remediated_on}: {detail['exams'][1]['score']:g}%, failed (remediation attempt)",
+    ]
+    refused = g287("program", "exam", disqualified, "--score", "95", ok=False)
+    assert refused.returncode == 1 and refused.stderr.strip() == (
+        f"g287: error: nominee {disqualified} was disqualified on {remediated_on}: 2 examinations failed (below 70%), remediation included; no further examination is recorded"
+    )
+    c = json.loads(g287("program", "nominee", certified, "--json").stdout)["certification"]
+    shown = g287("program", "nominee", certified).stdout
+    assert f"certification: certified on {c['certified_on']}; expires on {c['expires_on']}; refresher due {c['refresher_due_on']}" in shown
