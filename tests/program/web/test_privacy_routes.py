@@ -8,8 +8,11 @@ and serve to someone else). Every private route answers with Cache-Control: priv
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
+from functools import cache
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -77,6 +80,32 @@ def fill(world, route: Found) -> str:
     return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(parameters(world, route.path, m.group(1))), route.path)
 
 
+def every_format(world, route: Found) -> list[str]:
+    """The route filled in, a document route in each format it serves: the letter and the draft as DOCX too (only
+    PDF was requested)."""
+    path = fill(world, route)
+    return [path] + ([path.removesuffix(".pdf") + ".docx"] if "{fmt" in route.path else [])
+
+
+def readable_text(response) -> str | None:
+    """The text a PDF or an Office file (DOCX, XLSX: zip packages of XML) holds, which its bytes do not show
+    (compressed streams): looked for as the text of any other response is. None for other content."""
+    return _document_text(response.headers.get("content-type", ""), response.content)
+
+
+@cache  # the same file is served to every role: read once
+def _document_text(kind: str, content: bytes) -> str | None:
+    if kind.startswith("application/pdf") and content.startswith(b"%PDF"):
+        from pypdf import PdfReader
+
+        return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages)
+    if content.startswith(b"PK") and "openxmlformats" in kind:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            xml = " ".join(package.read(name).decode("utf-8", "replace") for name in package.namelist() if name.endswith(".xml"))
+        return re.sub(r"<[^>]+>", "", xml)
+    return None
+
+
 def leaks(world, response) -> list[str]:
     """The personal values a response shows (and, in JSON, the keys that carry personal data)."""
     kind = response.headers.get("content-type", "")
@@ -85,6 +114,8 @@ def leaks(world, response) -> list[str]:
         text = re.sub(r'"coordinates":\[[-0-9.,\[\]]*\]', '"coordinates":[]', text)
     keys = [key for key in JSON_KEYS if key in text] if "json" in kind else []
     readable = any(k in kind for k in ("text/", "json", "xml", "csv"))
+    if (document := readable_text(response)) is not None:
+        text, readable = document, True
     # In binary files (PDF, workbooks, SQLite) a short number can occur by chance: look for the long values.
     wanted = world.personal if readable else {v for v in world.personal if len(v) >= 8}
     return sorted(value for value in wanted if value in text) + keys
@@ -98,13 +129,19 @@ def test_personal_data_is_in_the_world(program_world, clients):
         assert {"Vera Veteranperson", "63.7", "88.3", "2004-09-13", "2021-03-23"} <= set(leaks(program_world, page))
         api = clients[role].get(f"/api/v1/program/nominees/{program_world.veteran}").json()
         assert api["full_name"] == "Vera Veteranperson" and [e["score"] for e in api["exams"]] == [63.7, 88.3]
+        # So do the letter's documents, whose text their compressed bytes did not show: a letter served to the public
+        # passed the check unseen.
+        for where in ("/program", "/api/v1/program"):
+            for fmt in ("pdf", "docx"):
+                letter = clients[role].get(f"{where}/applications/{program_world.application}/letter.{fmt}")
+                assert letter.status_code == 200
+                assert {"Quinn Contactperson", "quinn.contact@testville.example", "Justification text 7f3a"} <= set(leaks(program_world, letter)), (where, fmt)
 
 
 def test_every_get_route_for_every_role(program_world, clients):
     app = program_world.app
     checked = 0
-    for route in routes(app, {"GET"}):
-        path = fill(program_world, route)
+    for route, path in ((route, path) for route in routes(app, {"GET"}) for path in every_format(program_world, route)):
         private = isinstance(route.route, PrivateRoute)
         for role in ROLES:
             response = clients[role].get(path, follow_redirects=False)
