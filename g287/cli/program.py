@@ -223,9 +223,10 @@ def show_nominee(detail: dict, as_json: bool) -> None:
         print_json(detail)
         return
     check, standing = detail["eligibility"], detail["standing"]
-    # Why a nominee who is eligible is not authorized (disqualified, expired, the MOA not in effect...); an
-    # ineligible one's reasons are the eligibility's, on the next line.
-    why = f" ({'; '.join(r.removeprefix(standing['status'] + ': ') for r in standing['reasons'])})" if standing["reasons"] and standing["status"] not in ("eligible", "ineligible") else ""
+    # Why the nominee is not authorized (disqualified, expired, the MOA not in effect...), but for the rules not met,
+    # which the next line gives.
+    reasons = [r.removeprefix(standing["status"] + ": ") for r in standing["reasons"] if r not in check["reasons"]]
+    why = f" ({'; '.join(reasons)})" if reasons else ""
     echo(f"Nominee {detail['id']}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: {standing['status']}" + (" (authorized)" if standing["authorized"] else why))
     echo("eligible" if check["eligible"] else "not eligible: " + "; ".join(check["reasons"]))
 

@@ -86,10 +86,13 @@ def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
         if not participating(moa, as_of):
             reasons.append(f"the {moa.model} MOA is not in effect ({moa.status})")
         return Standing("certified", not reasons, reasons)
+    # The MOA's termination ends a nomination still running (nominees.left_on): told, the nominee's "eligible" or
+    # "in training" does not read as a course that may go on (no step is taken under an MOA not in effect).
+    ended = [f"the {moa.model} MOA {moa.id} was terminated on {moa.terminated_on.isoformat()}: the nomination ended"] if moa.terminated_on is not None and moa.terminated_on <= as_of else []
     if enrolment is not None and enrolment.enrolled_on <= as_of:
         progress = _progress(session, enrolment, as_of)
-        return Standing(progress.status, False, [progress.explanation])
-    return Standing("eligible" if check.eligible else "ineligible", False, check.reasons)
+        return Standing(progress.status, False, [progress.explanation] + (ended if progress.status != "disqualified" else []))
+    return Standing("eligible" if check.eligible else "ineligible", False, check.reasons + ended)
 
 
 def course_ended(session: Session, nominee: Nominee, enrolment: Enrolment) -> str:

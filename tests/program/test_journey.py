@@ -150,6 +150,31 @@ def test_a_terminated_agreement_leaves_the_lists_and_its_officers_lose_authoriza
     assert result.figures["participating"]["moas"] == 0  # an empty list replaces the one that had the agreement
 
 
+def test_the_moas_termination_ends_the_nominations_still_running_and_says_so(db):
+    """README: a nominee leaves the MOA on its termination. A nominee eligible, or enrolled, read "eligible" or "in
+    training" with nothing said of the termination, as if the course could go on."""
+    from tests.program.world import build
+
+    with db.session() as session:
+        w = build(session, "certified")
+        trainee = nominees.nominate(session, w.user_a, w.tfm, full_name="Terry Trainee", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(5)}], nominated_on=TODAY - dt.timedelta(days=20), today=TODAY)
+        nominees.record_background(session, OFFICER, trainee.id, result="passed", completed_on=TODAY - dt.timedelta(days=19), today=TODAY)
+        training.enrol(session, OFFICER, trainee.id, enrolled_on=TODAY - dt.timedelta(days=18), today=TODAY)
+        waiting = nominees.nominate(session, w.user_a, w.tfm, full_name="Wes Waiting", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(5)}], nominated_on=TODAY - dt.timedelta(days=20), today=TODAY)
+        nominees.record_background(session, OFFICER, waiting.id, result="passed", completed_on=TODAY - dt.timedelta(days=19), today=TODAY)
+        before = {n: nominees.nominee_detail(session, OFFICER, n, as_of=TODAY)["standing"] for n in (trainee.id, waiting.id)}
+        moas.terminate_moa(session, OFFICER, w.tfm, terminated_on=TODAY, today=TODAY)
+        ended = f"the TFM MOA {w.tfm} was terminated on {TODAY.isoformat()}: the nomination ended"
+        assert nominees.nominee_detail(session, OFFICER, trainee.id, as_of=TODAY)["standing"] == {"status": "in_training", "authorized": False, "reasons": ["to sit: final examination", ended]}
+        assert nominees.nominee_detail(session, w.user_a, waiting.id, as_of=TODAY)["standing"] == {"status": "eligible", "authorized": False, "reasons": [ended]}
+        novice = nominees.nominee_detail(session, OFFICER, w.nominees["novice"], as_of=TODAY)["standing"]
+        assert novice["status"] == "ineligible" and novice["reasons"][-1] == ended
+        # The day before the termination, the nominations ran: nothing said of it.
+        assert {n: nominees.nominee_detail(session, OFFICER, n, as_of=TODAY - dt.timedelta(days=1))["standing"] for n in (trainee.id, waiting.id)} == before
+        with pytest.raises(Conflict, match="not in effect"):
+            training.record_exam(session, OFFICER, trainee.id, score=90, taken_on=TODAY, today=TODAY)
+
+
 def test_a_failed_step_changes_nothing(db):
     from tests.conftest import snapshot
     from tests.program.world import build
