@@ -4,13 +4,21 @@ disqualification (another examination, an enrolment, a certification) is refused
 and why the nominee was disqualified, writing nothing."""
 
 import datetime as dt
+import warnings
 
 import pytest
 
-from g287.program import nominees, training
+from g287.access import Actor
+from g287.program import accounts, nominees, training
 from g287.program.validation import Conflict
 from tests.conftest import snapshot
+from g287.web.app import create_app
+from tests.program.web.conftest import PASSWORD, sign_in
 from tests.program.world import OFFICER, TODAY, build, years_ago
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 DAY = dt.timedelta(days=1)
 
@@ -80,3 +88,18 @@ def test_a_nominee_who_passed_takes_no_further_examination(trainee):
         exam(db, nominee_id, 90, 1)
     assert str(refused.value) == f"nominee {nominee_id} passed every examination on {(TODAY - 5 * DAY).isoformat()}; no further examination is recorded"
     assert snapshot(db) == before
+
+
+
+def test_the_nominees_page_says_why_without_saying_the_status_twice(trainee):
+    """The page said "disqualified (disqualified: 2 examinations failed ...)"; the command line already said it once."""
+    db, nominee_id = trainee
+    exam(db, nominee_id, 60, 5)
+    exam(db, nominee_id, 69, 3)
+    with db.session() as session:
+        accounts.add_user(session, Actor.command_line(), "exam-officer", "program_officer", password=PASSWORD)
+    with TestClient(create_app(db)) as site:
+        assert sign_in(site, "exam-officer").status_code == 303
+        page = site.get(f"/program/nominees/{nominee_id}").text
+    assert "Not authorized</strong>: disqualified (2 examinations failed (below 70%), remediation included)" in page
+    assert "disqualified (disqualified" not in page
