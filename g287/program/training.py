@@ -414,9 +414,12 @@ def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, age
         # the row says the one in effect, if any.
         row["moa_status"] = min(filter(None, (row["moa_status"], status_on(moa, as_of))), key=_STATUS_ORDER.index)
         state = standing(session, nominee, as_of)
+        # A nomination the MOA's termination ended (nominees.left_on) is neither eligible nor in training that day:
+        # counted so, the row of a model whose later MOA is in effect counted the old MOA's trainees as its own.
+        running = participating(moa, as_of)
         row["nominees"] += 1
-        row["eligible"] += eligibility_of(session, nominee, as_of).eligible
-        row["in_training"] += state.status in ("in_training", "remediation_due", "passed")
+        row["eligible"] += running and eligibility_of(session, nominee, as_of).eligible
+        row["in_training"] += running and state.status in ("in_training", "remediation_due", "passed")
         row["certified"] += state.status == "certified"
         row["authorized"] += state.authorized
     return list(table.values())

@@ -169,6 +169,11 @@ def test_the_moas_termination_ends_the_nominations_still_running_and_says_so(db)
         assert nominees.nominee_detail(session, w.user_a, waiting.id, as_of=TODAY)["standing"] == {"status": "eligible", "authorized": False, "reasons": [ended]}
         novice = nominees.nominee_detail(session, OFFICER, w.nominees["novice"], as_of=TODAY)["standing"]
         assert novice["status"] == "ineligible" and novice["reasons"][-1] == ended
+        # Nor are they counted as eligible or in training any longer (the summary counted them so).
+        (row,) = [r for r in training.summary(session, OFFICER, as_of=TODAY) if r["model"] == "TFM" and r["agency_id"] == w.agency_a]
+        assert (row["moa_status"], row["eligible"], row["in_training"]) == ("terminated", 0, 0)
+        (row_before,) = [r for r in training.summary(session, OFFICER, as_of=TODAY - dt.timedelta(days=1)) if r["model"] == "TFM" and r["agency_id"] == w.agency_a]
+        assert (row_before["moa_status"], row_before["in_training"]) == ("signed", 1) and row_before["eligible"] >= 2
         # The day before the termination, the nominations ran: nothing said of it.
         assert {n: nominees.nominee_detail(session, OFFICER, n, as_of=TODAY - dt.timedelta(days=1))["standing"] for n in (trainee.id, waiting.id)} == before
         with pytest.raises(Conflict, match="not in effect"):
