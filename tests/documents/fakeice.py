@@ -16,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Route:
     body: bytes
     content_type: str = "application/octet-stream"
-    mode: str = "ok"  # ok | missing | slow | cut_once | cut_always | busy_once | busy_always | limited_always | no_validators | always_304
-    delay: float = 0.0  # seconds before answering ("slow")
+    mode: str = "ok"  # ok | missing | slow | trickle_headers | cut_once | cut_always | busy_once | busy_always | limited_always | no_validators | always_304
+    delay: float = 0.0  # seconds before answering ("slow"), or between two bytes of the headers ("trickle_headers")
     etag: str | None = None
     last_modified: str | None = None
     served: int = 0
@@ -56,6 +56,8 @@ class FakeIce:
                 if route.mode == "slow":
                     time.sleep(route.delay)
                 route.served += 1
+                if route.mode == "trickle_headers":
+                    return self._trickle_headers(route)
                 if route.mode in ("busy_always", "limited_always") or (route.mode == "busy_once" and route.served == 1):
                     self.send_response(429 if route.mode == "limited_always" else 503)
                     self.send_header("Retry-After", "7")
@@ -84,6 +86,20 @@ class FakeIce:
                     pass
                 if cut:
                     self.close_connection = True
+
+            def _trickle_headers(self, route):
+                """The status line and headers a byte at a time, `delay` seconds apart (about 300 bytes: a minute
+                at 0.2 s), then the body; until the client goes away."""
+                head = f"HTTP/1.1 200 OK\r\nContent-Type: {route.content_type}\r\nContent-Length: {len(route.body)}\r\n"
+                head += f"X-Padding: {'.' * 200}\r\n\r\n"
+                self.close_connection = True
+                try:
+                    for octet in head.encode():
+                        self.wfile.write(bytes([octet]))
+                        time.sleep(route.delay)
+                    self.wfile.write(route.body)
+                except OSError:
+                    pass
 
             def _validators(self, route):
                 if route and route.etag:
