@@ -36,6 +36,7 @@ import httpx
 
 from g287.documents.archive import sha256_of
 from g287.documents.contentcoding import content_codings, unpacked
+from g287.documents.cutoff import Cutoff, DeadlinePassed, TimeLeft
 from g287.documents.links import url_key
 from g287.documents.settings import SyncSettings
 
@@ -236,13 +237,14 @@ class PoliteClient:
         self._waited = 0.0  # seconds slept in all (delays, backoff): they do not count against a file's time
         self._last: dict[str, float] = {}
         self._rules: dict[str, _HostRules] = {}  # by scheme://host
+        self._cutoff = Cutoff()  # G287_SYNC_DOWNLOAD_TIMEOUT while a request's headers come too (cutoff.py)
         self.client = httpx.Client(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "identity"},
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,  # each redirect is followed here: robots.txt, the delay and the count apply to it
             transport=transport,
             # httpx reads a Location it does not follow too: a malformed one was a "cut connection" tried again, or a crash
-            event_hooks={"response": [_redirect_target]},
+            event_hooks={"request": [self._cutoff.watch], "response": [_redirect_target]},
         )
 
     def close(self) -> None:
@@ -270,11 +272,8 @@ class PoliteClient:
         self.sleep(seconds)
         self._waited += seconds
 
-    def _deadline(self):
-        """A function telling whether G287_SYNC_DOWNLOAD_TIMEOUT has passed since now, the waits between requests
-        (the delay, a Crawl-delay, a backoff: this client's own politeness) not counted."""
-        start, waited = self.clock(), self._waited
-        return lambda: self.clock() - start - (self._waited - waited) > self.settings.download_timeout
+    def _deadline(self) -> TimeLeft:  # G287_SYNC_DOWNLOAD_TIMEOUT from now, this client's waits (_pause) not counted
+        return TimeLeft(self.settings.download_timeout, self.clock, lambda: self._waited)
 
     def _host_rules(self, url: str) -> tuple[_HostRules, int]:
         """The robots.txt rules of the url's host (read once), and how many requests reading them took now."""
@@ -290,7 +289,7 @@ class PoliteClient:
             for _hop in range(MAX_REDIRECTS + 1):
                 self._wait_turn(target)
                 requests += 1
-                with self.client.stream("GET", target) as response:
+                with self._cutoff.limit(out_of_time.seconds(), _too_slow(self.settings)), self.client.stream("GET", target) as response:
                     status, body, codings = response.status_code, b"", content_codings(response.headers)
                     if 200 <= status < 300:
                         for chunk in response.iter_raw():  # undone below, bounded (httpx would unpack without a limit)
@@ -371,7 +370,7 @@ class PoliteClient:
         return self.settings.backoff * (2 ** (attempt - 1))
 
     @contextmanager
-    def _follow(self, url: str, headers: dict, tally: _Tally):
+    def _follow(self, url: str, headers: dict, tally: _Tally, out_of_time: TimeLeft):
         """The response at the end of the address's redirects. Every hop is a request of its own: allowed by its
         host's robots.txt (read first), spaced by that host's delay, and counted. The same Range/If-Range and
         conditional headers go to every hop: only the server that finally answers holds the file they are about."""
@@ -385,7 +384,7 @@ class PoliteClient:
                     raise _Fail(refusal, retryable=rules.unreachable is not None)
             self._wait_turn(current)
             tally.requests += 1
-            with self.client.stream("GET", current, headers=headers) as response:
+            with self._cutoff.limit(out_of_time.seconds(), _too_slow(self.settings)), self.client.stream("GET", current, headers=headers) as response:
                 target = _redirect_target(response)
                 if target is None:
                     yield response
@@ -409,10 +408,9 @@ class PoliteClient:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
-        written = 0
-        size, total = offset, None
+        written, status, size, total = 0, None, offset, None
         try:
-            with self._follow(url, headers, tally) as response:
+            with self._follow(url, headers, tally, out_of_time) as response:
                 status = response.status_code
                 if status == 304:
                     if "If-None-Match" not in headers and "If-Modified-Since" not in headers:
@@ -451,8 +449,7 @@ class PoliteClient:
                             raise _Fail(f"larger than the limit of {self.settings.max_bytes:,} bytes", status)
                         out.write(chunk)
                         if out_of_time() and (total is None or size < total):
-                            of = f" of {total:,}" if total is not None else ""
-                            raise _Fail(f"{_too_slow(self.settings)} with {size:,}{of} bytes received (resumed by the next sync)", status, retryable=True, received=written)
+                            raise DeadlinePassed(_too_slow(self.settings))
                 if total is not None and size < total:
                     raise _retry_with(f"the download was cut off after {size:,} of {total:,} bytes", status, written)
                 if whole_length is not None and size < whole_length:  # a part of the file, sent as all that was asked
@@ -460,6 +457,9 @@ class PoliteClient:
                 content_type = response.headers.get("Content-Type")
                 codings = content_codings(response.headers)
                 final_url = str(response.url)
+        except DeadlinePassed:  # out of time between pieces of the body, or while any part came (cutoff.py)
+            of = f" of {total:,}" if total is not None else ""
+            raise _Fail(f"{_too_slow(self.settings)} with {size:,}{of} bytes received (resumed by the next sync)", status, retryable=True, received=written) from None
         except httpx.TimeoutException:
             raise _retry_with(f"timed out (no answer within {self.settings.timeout:g} s)", None, written) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:

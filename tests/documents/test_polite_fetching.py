@@ -5,6 +5,8 @@ the client's sleep and clock are replaced, and what it would have slept is asser
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -347,6 +349,86 @@ def test_a_download_that_comes_too_slowly_stops_at_its_deadline_and_is_resumed_n
         patient = client.fetch("http://ice.example/second.pdf", expect="pdf")  # an hour's wait first, then 4 s of data
     assert now[0] - waited >= 3600 and patient.status == "failed"  # it waited its turn; the trickle is still too slow ...
     assert patient.received == 31_000  # ... but only the data's time counted: it had its 30 s, not 1,000 bytes' worth
+
+
+TIMER = "g287 download time limit"  # the name of the thread that shuts a connection down (g287/documents/cutoff.py)
+
+
+def test_a_server_sending_its_headers_a_byte_at_a_time_is_stopped_at_the_time_limit(hosts, tmp_path, monkeypatch):
+    """G287_SYNC_TIMEOUT bounds each read, and httpx has no limit on a whole request: a status line and headers
+    sent a byte every 0.2 s (a minute in all here) held a download for as long as they came, as the time limit was
+    checked between pieces of the body only. At the limit the client's connections are now shut down: the one the
+    request opened (the robots.txt of the second host), or reused from the pool (the file); one idle meanwhile is
+    shut down too, and the next download from its host does not fail for it. The bounds are loose (a loaded
+    machine): the limit is 1 s, the trickle a minute."""
+    first, second = hosts
+    pdf = moa(BURLESON).read_bytes()
+    first.routes["/a.pdf"] = Route(pdf, "application/pdf")
+    first.routes["/slow.pdf"] = Route(pdf, "application/pdf", mode="trickle_headers", delay=0.2)
+    second.routes["/robots.txt"] = Route(b"User-agent: *\nAllow: /\n", "text/plain", mode="trickle_headers", delay=0.2)
+    second.routes["/b.pdf"] = Route(pdf, "application/pdf")
+    monkeypatch.setenv("G287_SYNC_TIMEOUT", "1")
+    monkeypatch.setenv("G287_SYNC_DOWNLOAD_TIMEOUT", "1")
+    seconds = {}
+    with PoliteClient(settings.sync_settings("http://unused/"), tmp_path) as polite:
+
+        def timed(name, url):
+            started = time.monotonic()
+            outcome = polite.fetch(url, expect="pdf")
+            seconds[name] = time.monotonic() - started
+            return outcome
+
+        first_file = timed("first", first.url("/a.pdf"))  # robots.txt (none), then the file: a connection kept alive
+        unread = timed("unread", second.url("/b.pdf"))  # a connection of its own; the first one idle meanwhile
+        again = timed("again", first.url("/a.pdf"))  # the idle connection was shut down too: a new one, kept alive
+        slow = timed("slow", first.url("/slow.pdf"))  # on that connection, reused
+        last = timed("last", first.url("/a.pdf"))
+        timers = [t for t in threading.enumerate() if t.name == TIMER]
+    assert unread.status == "failed" and unread.unchecked and seconds["unread"] < 10
+    assert unread.problem == f"not fetched: the robots.txt of {second.base.removeprefix('http://')} could not be read (not downloaded within 1 s (G287_SYNC_DOWNLOAD_TIMEOUT)), which forbids fetching (RFC 9309)"
+    assert second.requests_for("/b.pdf") == []
+    assert slow.status == "failed" and slow.retryable and slow.attempts == 1 and seconds["slow"] < 10
+    assert slow.problem == "not downloaded within 1 s (G287_SYNC_DOWNLOAD_TIMEOUT) with 0 bytes received (resumed by the next sync)"
+    for outcome in (first_file, again, last):
+        assert outcome.status == "downloaded" and outcome.attempts == 1 and outcome.sha256 == sha256_of(moa(BURLESON))[0]
+    assert timers == []
+
+
+def test_a_download_in_time_is_untouched_and_its_timer_does_not_outlive_it(hosts, tmp_path):
+    """Each request has a timer thread until it ends; none is left behind, whatever the outcome."""
+    first, _second = hosts
+    first.routes["/a.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf")
+    first.routes["/cut.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf", mode="cut_always")
+    alive_during = []
+    with PoliteClient(settings.sync_settings("http://unused/"), tmp_path) as polite:
+        polite.client.event_hooks["response"].append(lambda response: alive_during.append(sum(t.name == TIMER for t in threading.enumerate())))
+        outcome = polite.fetch(first.url("/a.pdf"), expect="pdf")
+        cut = polite.fetch(first.url("/cut.pdf"), expect="pdf")
+        alive_after = [t for t in threading.enumerate() if t.name == TIMER]
+    assert outcome.status == "downloaded" and outcome.sha256 == sha256_of(moa(BURLESON))[0] and outcome.attempts == 1
+    assert cut.status == "failed" and cut.problem.startswith("the download was cut off after ")
+    assert alive_during == [1] * (2 + cut.attempts)  # robots.txt, a.pdf, each try of cut.pdf: one timer each
+    assert alive_after == []
+
+
+def test_a_connection_opened_once_the_time_is_up_is_shut_down_at_once(hosts):
+    """A request begun when its time is already up (a retry or a redirect after the limit), or whose time ran out
+    while it connected: its connection did not exist when the timer fired."""
+    import httpx
+
+    from g287.documents.cutoff import Cutoff, DeadlinePassed
+
+    first, _second = hosts
+    first.routes["/slow.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf", mode="trickle_headers", delay=0.2)
+    cutoff = Cutoff()
+    with httpx.Client(timeout=5, event_hooks={"request": [cutoff.watch]}) as client:
+        with pytest.raises(DeadlinePassed, match="^too late$"), cutoff.limit(0.0, "too late"):
+            while not cutoff.time_up:
+                time.sleep(0.01)
+            started = time.monotonic()
+            client.get(first.url("/slow.pdf"))
+    assert time.monotonic() - started < 10 and not cutoff.time_up
+    assert [t for t in threading.enumerate() if t.name == TIMER] == []
 
 
 @pytest.mark.parametrize("value", ["0.5", "nan", "soon"])
