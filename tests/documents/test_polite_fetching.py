@@ -16,6 +16,7 @@ from g287.documents import fetch, settings
 from g287.documents.archive import sha256_of
 from g287.documents.fetch import PoliteClient
 from g287.documents.links import link_name_of
+from g287.documents.robots import RobotsRules
 from g287.errors import G287Error
 from g287.sources.sync import run_sync
 from tests.conftest import ROOT, snapshot
@@ -202,7 +203,7 @@ def test_what_rfc_9309_disallows_is_never_requested(tmp_path, robots):
 
 
 def allows(robots: str, path: str) -> bool:
-    return fetch.RobotsRules.parse(robots).allows("https://www.ice.gov" + path)
+    return RobotsRules.parse(robots).allows("https://www.ice.gov" + path)
 
 
 @pytest.mark.parametrize(
@@ -237,9 +238,9 @@ def test_rfc_9309_matching(robots, path, allowed):
 
 
 def test_crawl_delay_of_the_chosen_group_only_and_only_finite():
-    assert fetch.RobotsRules.parse("User-agent: *\nCrawl-delay: 3\n\nUser-agent: g287\nCrawl-delay: 7\n").crawl_delay == 7.0
-    assert fetch.RobotsRules.parse("User-agent: other\nCrawl-delay: 3\n").crawl_delay == 0.0
-    assert fetch.RobotsRules.parse("User-agent: *\nCrawl-delay: nan\nCrawl-delay: inf\n").crawl_delay == 0.0
+    assert RobotsRules.parse("User-agent: *\nCrawl-delay: 3\n\nUser-agent: g287\nCrawl-delay: 7\n").crawl_delay == 7.0
+    assert RobotsRules.parse("User-agent: other\nCrawl-delay: 3\n").crawl_delay == 0.0
+    assert RobotsRules.parse("User-agent: *\nCrawl-delay: nan\nCrawl-delay: inf\n").crawl_delay == 0.0
 
 
 # An address that is not one.
