@@ -19,7 +19,7 @@ from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, P
 from g287.db.chunks import CHUNK
 from g287.db.plain import plain
 from g287.history import aliases
-from g287.history.matching import _aliases, _closest, _contradiction, _index_names, _normalization_matches, _tied
+from g287.history.matching import alias_table_contradiction, alias_targets, index_names, keep_closest, normalization_matches, with_tie
 from g287.history.names import Match, compare, compare_across_lists, core_key, identity_rules
 from g287.history.refresh import give_agreements_to_listing_agencies, refresh
 from g287.registry.names import agency_key
@@ -68,7 +68,7 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
     by_length: dict[tuple[str | None, int], list[tuple[int, str]]] = defaultdict(list)  # (agency, core key): for spelling candidates
     for agency_id, state in state_of.items():
         if agency_id not in new:
-            _index_names(index, state, agency_id, names_of[agency_id])
+            index_names(index, state, agency_id, names_of[agency_id])
             if agency_id not in listed_now:  # an agency listed now is never a candidate for the evidence rules below
                 for known_name in names_of[agency_id]:
                     core = core_key(known_name)
@@ -79,7 +79,7 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
     for agency_id in sorted(new):
         state = state_of[agency_id]
         name = names_of[agency_id][0]
-        targets, blocked = _aliases(alias_table, state, name, by_state[state], state_of, names_of, agency_id)
+        targets, blocked = alias_targets(alias_table, state, name, by_state[state], state_of, names_of, agency_id)
         if len(targets) == 1 and not targets.keys() & blocked:
             [target] = targets
             merge(conn, agency_id, target, Match("alias", 1.0), {"alias": f"{state}: {name!r} is {names_of[target][0]!r}"}, SYSTEM, publication_id, refresh_survivor=False)
@@ -89,15 +89,15 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
         if targets:
             # The table contradicts itself or the database: the name is names that several agencies hold, or is and
             # is not one agency's names. Joining one would be a guess by order: each pair waits for review, a tie.
-            said = _contradiction(alias_table, state, name, targets, names_of)
+            said = alias_table_contradiction(alias_table, state, name, targets, names_of)
             for other in targets:
                 evidence = {"alias": said, "names": [name, targets[other][0]], "continuity": [], "listed_together": other in listed_now}
-                propose(conn, state, agency_id, other, Match("alias_contradiction", 1.0), _tied(evidence, other, list(targets)), publication_id)
-            _index_names(index, state, agency_id, names_of[agency_id])
+                propose(conn, state, agency_id, other, Match("alias_contradiction", 1.0), with_tie(evidence, other, list(targets)), publication_id)
+            index_names(index, state, agency_id, names_of[agency_id])
             continue
         blocked = blocked | not_known_yet.get(agency_id, set())
         # The closest known agencies: several when the name is as close to each (never one of them by row order).
-        closest = _normalization_matches(index, state, name, agency_id, blocked, names_of, listed_now)
+        closest = normalization_matches(index, state, name, agency_id, blocked, names_of, listed_now)
         if not closest:
             # The other rules need evidence: agreements passing from a departed name (continuity), or a name one
             # letter off. Names listed together are two agencies unless normalization says otherwise.
@@ -125,9 +125,9 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
                 )
                 if match:
                     evidence = {"names": [name, names_of[other][0]], "continuity": [{"model": m, "signed": str(s)} for m, s in evidence_pairs], "listed_together": False}
-                    closest = _closest(closest, (match, other, evidence))
+                    closest = keep_closest(closest, (match, other, evidence))
         if not closest or closest[0][0].confidence < rules.review_floor:
-            _index_names(index, state, agency_id, names_of[agency_id])
+            index_names(index, state, agency_id, names_of[agency_id])
             continue
         if len(closest) == 1 and closest[0][0].confidence >= rules.threshold:
             match, other, evidence = closest[0]
@@ -139,8 +139,8 @@ def _resolve_names(conn: Connection, publication_id: int, series: str, seq: int,
             # confidence (merging one would be a guess by row order; the reviewer chooses).
             tie = [other for _m, other, _e in closest]
             for match, other, evidence in closest:
-                propose(conn, state, agency_id, other, match, _tied(evidence, other, tie), publication_id)
-            _index_names(index, state, agency_id, names_of[agency_id])
+                propose(conn, state, agency_id, other, match, with_tie(evidence, other, tie), publication_id)
+            index_names(index, state, agency_id, names_of[agency_id])
     refresh(conn, sorted(survivors))
 
 
@@ -517,7 +517,7 @@ class _BothLists:
                 }
                 best[other][1][agency_id] = (match, evidence)
         return {
-            (other, agency_id): (match, _tied(evidence, agency_id, list(departed)))
+            (other, agency_id): (match, with_tie(evidence, agency_id, list(departed)))
             for other, (_c, departed) in best.items()
             for agency_id, (match, evidence) in departed.items()
         }

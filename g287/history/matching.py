@@ -17,21 +17,21 @@ from g287.history.names import Match, compare, core_key, expanded_key
 from g287.registry.names import agency_key
 
 
-def _tied(evidence: dict | None, agency_id: int, tie: list[int]) -> dict | None:
+def with_tie(evidence: dict | None, agency_id: int, tie: list[int]) -> dict | None:
     """A proposal's evidence, with the other agencies of its tie (`tie`: every agency the name is as close to) under
     "tied_with": accepting one proposal of a tie supersedes the others (review.decide)."""
     others = [a for a in tie if a != agency_id]
     return dict(evidence, tied_with=others) if evidence is not None and others else evidence
 
 
-def _closest(closest: list[tuple[Match, int, dict]], found: tuple[Match, int, dict]) -> list[tuple[Match, int, dict]]:
+def keep_closest(closest: list[tuple[Match, int, dict]], found: tuple[Match, int, dict]) -> list[tuple[Match, int, dict]]:
     """The (match, agency, evidence) found so far at the highest confidence, with `found` if it is as high."""
     if not closest or found[0].confidence > closest[0][0].confidence:
         return [found]
     return closest + [found] if found[0].confidence == closest[0][0].confidence else closest
 
 
-def _index_names(index: dict, state: str | None, agency_id: int, names: list[str]) -> None:
+def index_names(index: dict, state: str | None, agency_id: int, names: list[str]) -> None:
     # Every agency of a key, in the order indexed: two agencies share one when the alias table keeps them apart, or
     # while a review decides whether they are one.
     for name in names:
@@ -41,7 +41,7 @@ def _index_names(index: dict, state: str | None, agency_id: int, names: list[str
                 holders.append(agency_id)
 
 
-def _normalization_matches(index, state, name, agency_id, blocked, names_of, listed_now) -> list[tuple[Match, int, dict]]:
+def normalization_matches(index, state, name, agency_id, blocked, names_of, listed_now) -> list[tuple[Match, int, dict]]:
     """The known agencies the normalization rules join `name` to, at the highest confidence: (match, agency, evidence)."""
     closest: list[tuple[Match, int, dict]] = []
     others = dict.fromkeys(o for key in ("x:" + expanded_key(name), "c:" + core_key(name)) for o in index.get((state, key), ()))
@@ -50,11 +50,11 @@ def _normalization_matches(index, state, name, agency_id, blocked, names_of, lis
             continue
         match = max((m for m in (compare(name, old, continuity=False, co_listed=True) for old in names_of[other]) if m), key=lambda m: m.confidence, default=None)
         if match:
-            closest = _closest(closest, (match, other, {"names": [name, names_of[other][0]], "continuity": [], "listed_together": other in listed_now}))
+            closest = keep_closest(closest, (match, other, {"names": [name, names_of[other][0]], "continuity": [], "listed_together": other in listed_now}))
     return closest
 
 
-def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> tuple[dict[int, list[str]], set[int]]:
+def alias_targets(table, state, name, candidates, state_of, names_of, agency_id) -> tuple[dict[int, list[str]], set[int]]:
     """The agencies holding names the alias table says `name` is (each with those names, in the order of
     `candidates`), and the agencies holding names it says `name` is not."""
     same, different = table.same_as(state, name), table.different_from(state, name)
@@ -73,7 +73,7 @@ def _aliases(table, state, name, candidates, state_of, names_of, agency_id) -> t
     return targets, blocked
 
 
-def _contradiction(table, state, name, targets: dict[int, list[str]], names_of) -> str:
+def alias_table_contradiction(table, state, name, targets: dict[int, list[str]], names_of) -> str:
     """What the alias table says of `name` that cannot all be true, for a reviewer."""
     same = [n for named in targets.values() for n in named]
     if len(targets) > 1:
