@@ -1,6 +1,6 @@
 """The site in Chromium for a keyboard's reader and a phone's: Tab walks a map's shapes in the order of the page's
-tables, a focused shape's edge is drawn whole above its neighbours, and a table's caption stays on a phone's screen
-when its table scrolls sideways. (Fixtures: tests/web/conftest.py; skipped with one line without a browser.)"""
+tables, a focused shape's edge is drawn whole above its neighbours, a table's caption stays on a phone's screen
+when its table scrolls sideways, and a filter's label stays with its control. (Fixtures: tests/web/conftest.py; skipped with one line without a browser.)"""
 
 from __future__ import annotations
 
@@ -128,3 +128,31 @@ def test_table_captions_stay_readable_on_a_phone(browser, server):
         assert moved == [], f"{path}: captions scrolled out of view with their tables"
     assert scrolling >= 4  # the tables these pages show at 360 pixels do scroll sideways: the test tests something
     context.close()
+
+
+# Each filter form's label and its control, where they are drawn: [label, its left, top and bottom, the control's
+# left and top].
+LABELS_AND_CONTROLS = """() => [...document.querySelectorAll("form.filters label[for]")].map(label => {
+    const own = label.getBoundingClientRect(), control = document.getElementById(label.htmlFor).getBoundingClientRect();
+    return [label.textContent.trim(), own.left, own.top, own.bottom, control.left, control.top];
+})"""
+
+
+def test_a_filters_label_stays_with_its_control(browser, server):
+    # The labels and menus of a filter form wrapped one by one: on a phone "Model" ended the home page's first line
+    # of filters and its menu began the next, under "Date"; on a laptop the changes form's "To" ended the line.
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        for path in ("/", "/states/FL", "/pending", "/agencies", "/changes", "/documents", "/search"):
+            page.goto(server + path)
+            pairs = page.evaluate(LABELS_AND_CONTROLS)
+            assert pairs, path
+            apart = []
+            for text, left, top, bottom, control_left, control_top in pairs:
+                beside = control_top < bottom and control_left > left  # on the label's line, after it
+                below = control_top >= bottom - 1 and abs(control_left - left) < 1  # on the next line, under it
+                if not (beside or below):
+                    apart.append(text)
+            assert apart == [], f"{path} at {width} px: labels drawn apart from their controls"
+        context.close()
