@@ -1,6 +1,7 @@
 """The site in Chromium for a keyboard's reader and a phone's: Tab walks a map's shapes in the order of the page's
 tables, a focused shape's edge is drawn whole above its neighbours, a table's caption stays on a phone's screen
-when its table scrolls sideways, and a filter's label stays with its control. (Fixtures: tests/web/conftest.py; skipped with one line without a browser.)"""
+when its table scrolls sideways, a filter's label stays with its control, and a table's dates stay whole on a phone.
+(Fixtures: tests/web/conftest.py; skipped with one line without a browser.)"""
 
 from __future__ import annotations
 
@@ -156,3 +157,34 @@ def test_a_filters_label_stays_with_its_control(browser, server):
                     apart.append(text)
             assert apart == [], f"{path} at {width} px: labels drawn apart from their controls"
         context.close()
+
+
+# Each date (with its half-day), and each model's count ("JEM 117"), in a table cell that is drawn over two lines.
+SPLIT_IN_CELLS = r"""() => {
+    document.querySelectorAll("details").forEach(d => { d.open = true; });
+    const split = [], pattern = /\b(19|20|21)\d\d-\d\d-\d\d( am| pm)?|\b(JEM|TFM|WSO) \d[\d,]*\d|\b(JEM|TFM|WSO) \d/g;
+    document.querySelectorAll("td, th").forEach(cell => {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.textContent.matchAll(pattern)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                if (new Set([...range.getClientRects()].map(box => Math.round(box.top))).size > 1) { split.push(match[0]); }
+            }
+        }
+    });
+    return split;
+}"""
+
+
+def test_dates_and_model_counts_in_tables_stay_whole_on_a_phone(browser, server):
+    # A table squeezed to a phone's width broke its dates at their hyphens ("2025-" on one line, "07-02" on the next)
+    # and its counts by model between code and number ("JEM", "117,", "TFM", "399,": six lines for one row).
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("/", "/states/FL", "/states/CO", "/counties/12057", "/agencies", "/agencies/123", "/pending", "/changes", "/data"):
+        page.goto(server + path)
+        split = page.evaluate(SPLIT_IN_CELLS)
+        assert split == [], f"{path}: {len(split)} dates or counts drawn over two lines, such as {split[:3]}"
+    context.close()
