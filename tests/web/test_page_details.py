@@ -214,3 +214,16 @@ def test_a_state_pages_counts_agree_with_their_nouns_and_say_at_least_only_when_
     assert "At least 0" not in text("AK") + text("ME", "&model=WSO") + text("OK", "&model=TFM")
     assert "1 participating listing and 0 pending listings of Alabama names no county that could be located" in text("AL")
     assert "1 participating listing and 1 pending listing of Arkansas name no county that could be located" in text("AR")
+
+
+def test_words_a_reader_meets_are_written_out(sqlite_site):
+    # Seen in a browser review: the changes page's table named an agency type by its code ("Type: state_agency",
+    # where every other page says "State agency"), its summary began a sentence in lower case ("....xlsx). newly
+    # listed"), and an identity merge's evidence printed Python's "False".
+    page = sqlite_site.get("/changes").text
+    text = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "state_agency" not in text and "Type: State agency" in text
+    assert re.search(r"\.xlsx\)\. Newly listed as participating: \d+;", text), text[:2000]
+    agency = next(a for a in sqlite_site.get("/api/v1/agencies", params={"state": "FL", "limit": 1000}).json()["items"] if a["name"] == "Miami Springs Police Department")
+    text = " ".join(re.sub(r"<[^>]+>", "", sqlite_site.get(f"/agencies/{agency['id']}").text).split())
+    assert "listed together: no" in text and "False" not in text and "True" not in text

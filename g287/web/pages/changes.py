@@ -14,7 +14,7 @@ from g287.registry.publications import distinct_label, list_publications
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.history import checked_in_order, named_publication
 from g287.web.app import site_of
-from g287.web.render import render
+from g287.web.render import TYPE_LABELS, render
 
 router = APIRouter()
 
@@ -55,7 +55,7 @@ def changes_page(
     rows += [{"figure": name, "before": before[key], "after": after[key]} for name, key in (("Agencies", "agencies"), ("States", "states"))]
     rows += [{"figure": f"Model {m}", "before": before["by_model"].get(m, 0), "after": after["by_model"].get(m, 0)} for m in figures.MODELS]
     if kind == "participating":
-        rows += [{"figure": f"Type: {t}", "before": before["by_agency_type"].get(t, 0), "after": after["by_agency_type"].get(t, 0)} for t in figures.AGENCY_TYPES]
+        rows += [{"figure": f"Type: {TYPE_LABELS[t]}", "before": before["by_agency_type"].get(t, 0), "after": after["by_agency_type"].get(t, 0)} for t in figures.AGENCY_TYPES]
     return render(
         "changes.html", kind=kind, publications=list(reversed(publications)), older=older, newer=newer, named=named, rows=rows, changes=changes,
         pending_changes=pending_changes,
