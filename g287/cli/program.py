@@ -323,7 +323,8 @@ def enrol_command(nominee_id, enrolled_on):
 @click.option("--exam", metavar="NAME", help="Which examination, when the course has several.")
 @database_option
 def exam_command(nominee_id, score, taken_on, exam):
-    """Record an examination score (70% to pass; one remediation attempt; two failures disqualify)."""
+    """Record an examination score; the pass mark, the remediation attempts and the failures that disqualify are
+    the course catalog's (g287/data/program/courses.toml: `g287 program courses` says them)."""
     with state().db.session(writing=True) as session:
         progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or days.today(), exam=exam)
     echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation}")

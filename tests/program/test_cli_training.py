@@ -114,3 +114,11 @@ def test_program_nominee_shows_the_facts_training_and_certification_its_help_pro
     c = json.loads(g287("program", "nominee", certified, "--json").stdout)["certification"]
     shown = g287("program", "nominee", certified).stdout
     assert f"certification: certified on {c['certified_on']}; expires on {c['expires_on']}; refresher due {c['refresher_due_on']}" in shown
+
+
+def test_program_exam_help_refers_to_the_catalog_for_its_rule(g287):
+    """The help stated "70% to pass; one remediation attempt; two failures disqualify" in code: a change of
+    courses.toml would have left it wrong. It names where the rule is, and `program courses` says it from there."""
+    help_text = " ".join(g287("program", "exam", "--help").stdout.split())
+    assert "g287/data/program/courses.toml" in help_text and "70" not in help_text
+    assert "at least 70 percent on each examination" in g287("program", "courses").stdout
