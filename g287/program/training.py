@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit, days
 from g287.access import Actor, allowed, authorize
+from g287.catalog import catalog
 from g287.db.dialect import in_code_point_order
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.errors import NotFound
@@ -35,7 +36,9 @@ class NotEligible(Conflict):
 
     def __init__(self, nominee_id: int, model: str, reasons: list[str]):
         self.reasons = reasons
-        super().__init__(f"nominee {nominee_id} is not eligible for the {model}: " + "; ".join(reasons))
+        # The model by its name, as the rules' own reasons name it ("for the Task Force Model"), not "for the TFM".
+        named = catalog().models[model].name if model in catalog().models else model
+        super().__init__(f"nominee {nominee_id} is not eligible for the {named}: " + "; ".join(reasons))
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def test_demo_walks_every_stage_and_runs_once(g287, tmp_path, deferred_writes):
     assert figures["records"]["participating"]["by_model"] == figures["published"]["participating"]["by_model"] == {"JEM": 0, "TFM": 1, "WSO": 1}
     assert figures["published"]["participating"]["source"] == "this registry"
     refused = g287("program", "enrol", str(nominees["Alex Example"]["id"]), ok=False)
-    assert refused.returncode == 1 and "not eligible for the TFM" in refused.stderr
+    assert refused.returncode == 1 and "not eligible for the Task Force Model" in refused.stderr
     assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 

@@ -71,7 +71,7 @@ def test_the_whole_journey(db, tmp_path):
         with pytest.raises(NotEligible) as refused:
             training.enrol(session, OFFICER, novice.id, enrolled_on=TODAY, today=TODAY)
         assert refused.value.reasons == ["has 1 year (365 days) of sworn law enforcement experience on 2025-07-01; the Task Force Model requires at least 2 years"]
-        assert "not eligible for the TFM" in str(refused.value)
+        assert "not eligible for the Task Force Model: has 1 year" in str(refused.value)  # by its name, as the reason names it
         assert nominees.nominee_detail(session, user, novice.id, as_of=TODAY)["standing"]["status"] == "ineligible"
 
     # 4. Another nominee qualifies, fails the exam once, passes the remediation and is certified.
