@@ -34,7 +34,8 @@ class Judgement:
     """What the rules did with the pair. `outcome`: "merged", "proposed", "apart" (no rule relates the names, or
     too weakly), "one agency" (already), "waiting" (a review candidate of the pair waits: the review decides),
     "kept apart" (another alias entry between their names), "joined to other names" (the newer name's agency holds
-    other names since: not judged alone) or "unknown" (a name not in the database)."""
+    other names since: not judged alone), "listed together" (proposed, and withdrawn: a list held gives both;
+    unless_listed_together) or "unknown" (a name not in the database)."""
 
     outcome: str
     match: Match | None = None
@@ -166,15 +167,33 @@ def withdraw_listed_together_anywhere(conn: Connection, agency_ids: set[int]) ->
     arrive): a name judged again where a list ingested late first gives it may be proposed with an agency a newer list
     gives beside it, a proposal that list withdrew, ingested in publication order. Returns the ids withdrawn."""
     waiting = [(c, a, live_survivor(conn, o)) for c, a, o in _WAITING_APART.rows(conn, rules=list(_NEEDS_APART)) if a in agency_ids or live_survivor(conn, o) in agency_ids]
+    withdrawn = _listed_together(conn, waiting)
+    withdraw(conn, withdrawn)
+    return withdrawn
+
+
+def unless_listed_together(conn: Connection, judgement: Judgement) -> Judgement:
+    """judge_pair's proposal, withdrawn when one of ICE's lists held gives both agencies and the rule that made it never
+    joins names so listed: in publication order that list withdrew it (withdraw_listed_together). Only this proposal:
+    another of the two agencies waiting (one a removed alias entry reopened, say) is a reviewer's to decide."""
+    if judgement.outcome != "proposed":
+        return judgement
+    waiting = [(c, a, live_survivor(conn, o)) for c, a, o in _WAITING_APART.rows(conn, rules=list(_NEEDS_APART)) if c == judgement.candidate_id]
+    if not _listed_together(conn, waiting):
+        return judgement
+    withdraw(conn, [judgement.candidate_id])
+    return Judgement("listed together", judgement.match)
+
+
+def _listed_together(conn: Connection, waiting: list[tuple[int, int, int]]) -> list[int]:
+    """The proposals (candidate, agency, other agency) whose two agencies one of ICE's lists held lists together."""
     runs: dict[int, list[tuple[str, int, int]]] = {}
     for agency, series, first, last in _RUNS_OF_AGENCIES.rows_in_chunks(conn, "agencies", sorted({x for _c, a, o in waiting for x in (a, o)})):
         runs.setdefault(agency, []).append((series, first, last))
-    withdrawn = [
+    return [
         c for c, a, o in waiting
         if any(s == t and first <= other_last and other_first <= last for s, first, last in runs.get(a, ()) for t, other_first, other_last in runs.get(o, ()))
     ]
-    withdraw(conn, withdrawn)
-    return withdrawn
 
 
 def withdraw(conn: Connection, candidate_ids: list[int]) -> None:

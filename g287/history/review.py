@@ -21,7 +21,7 @@ from g287.errors import G287Error, NotFound
 from g287.history import aliases
 from g287.history.identity import merge, reconsider_departures, unmerge
 from g287.history.names import RULE_TEXT, Match
-from g287.history.pair_rules import Judgement, agency_of_name, judge_pair
+from g287.history.pair_rules import Judgement, agency_of_name, judge_pair, unless_listed_together
 from g287.registry import quality
 from g287.registry.names import agency_key
 from g287.sources.rules import usps_code
@@ -323,8 +323,9 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
         alias_file.save(table)  # before the commit: a failed write changes nothing
         # With the entry gone (the file read again says so), the rules judge the pair as an ingest without the entry
         # would have, so that the registry does not depend on the table's history: first the rules for names, then
-        # the lists' evidence across a pending departure (in the order an ingest runs them).
-        judgement = judge_pair(session.connection(), state, name, other_name)
+        # the lists' evidence across a pending departure (in the order an ingest runs them). A proposal a list held
+        # withdraws, giving both names, is not made: ingested without the entry, that list withdrew it.
+        judgement = unless_listed_together(session.connection(), judge_pair(session.connection(), state, name, other_name))
         _refresh_register(session, state, name, other_name)
         waiting = {c.id for c in session.scalars(select(IdentityCandidate).where(IdentityCandidate.status == "pending"))}
         reconsider_departures(session.connection(), state)
@@ -354,6 +355,9 @@ def _judgement_text(judgement: Judgement, nothing_else: bool) -> str:
         return f"; the identity rules join the two names into one agency ({match.reason}; confidence {match.confidence:.2f})"
     if judgement.outcome == "proposed":
         return f"; the identity rules propose the pair: review candidate {judgement.candidate_id} ({match.reason}; confidence {match.confidence:.2f})"
+    if judgement.outcome == "listed together":
+        # Not "propose": the proposal judge_pair made is withdrawn at once, and no candidate is left to name.
+        return f"; the identity rules do not propose the pair: one of ICE's lists gives both names, and the rule relating them ({match.reason}) never joins names one list gives; they stay two agencies"
     if judgement.outcome == "joined to other names":
         return "; the newer name is joined to other names since, so the identity rules do not judge it alone (an ingest compared it alone): review the pair by hand if need be"
     if judgement.outcome == "apart" and nothing_else:

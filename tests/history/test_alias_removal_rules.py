@@ -192,3 +192,31 @@ def test_the_newer_name_is_judged_where_it_was_first_listed(db, fresh_db, tmp_pa
     assert registry_state(db) == registry_state(fresh_db)
     review.add_alias(db, actor, "FL", department.agency, "different", misspelt.agency, "checked again")
     assert registry_state(db)["review"] == []
+
+
+@pytest.mark.parametrize("relation", ["different", "same"])
+def test_a_pair_a_later_list_gives_together_is_not_proposed(db, fresh_db, tmp_path, alias_file, actor, relation):
+    """Two names a letter apart, the newer first listed without the older: an ingest proposes them there, and the
+    list that gives both withdraws the proposal (two names in one list are two agencies). Judged again when the entry
+    is removed, the pair is not proposed either, and the outcome names no candidate."""
+    older = row("FL", "Indialantic Police Department", "TFM", "2025-05-13")
+    newer = row("FL", "Indiatlantic Police Department", "JEM", "2025-05-20")
+    lists = ([OTHER, older], [OTHER, newer], [OTHER, older, newer])
+
+    def publish_three(database, folder):
+        folder.mkdir()
+        publisher = Publisher(database, folder)
+        for day, rows in zip(("2025-05-16", "2025-05-29", "2025-06-17"), lists):
+            publisher.publish("participating", day, rows)
+
+    write_entry(alias_file, relation, newer.agency, older.agency)
+    publish_three(db, tmp_path / "lists")
+    outcome = review.remove_alias(db, actor, "FL", newer.agency, older.agency)
+    publish_three(fresh_db, tmp_path / "again")
+    assert registry_state(db) == registry_state(fresh_db)
+    assert registry_state(db)["review"] == []
+    assert outcome.endswith(
+        "; the identity rules do not propose the pair: one of ICE's lists gives both names, and the rule relating them"
+        " (a spelling difference of one or two letters (not enough on its own)) never joins names one list gives; they stay two agencies"
+    ), outcome
+    assert "review candidate" not in outcome
