@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.engine import Connection
 
 from g287.db.models.history import IdentityCandidate
@@ -200,7 +200,28 @@ def withdraw(conn: Connection, candidate_ids: list[int]) -> None:
     """Take proposals waiting for review off the list: the rules no longer make them (a list ingested since shows
     it). Nothing was decided, so nothing is kept: ingested in publication order, they are never made."""
     if candidate_ids:
+        _untie(conn, candidate_ids)
         _WITHDRAW.rows_in_chunks(conn, "ids", candidate_ids)
+
+
+def _untie(conn: Connection, candidate_ids: list[int]) -> None:
+    """The other proposals of a withdrawn proposal's tie (the same name, the evidence's "tied_with": matching.with_tie)
+    no longer name its agency: the name is not as close to it now, a reviewer is not told of a tie that is gone, and
+    an accepted proposal's merge does not carry one into its evidence. A proposal left with no other loses the key,
+    as one never tied has none."""
+    gone: dict[int, set[int]] = {}  # name -> the agencies its withdrawn proposals named
+    for name_id, agency_id in _NAME_AND_AGENCY.rows_in_chunks(conn, "ids", candidate_ids):
+        gone.setdefault(name_id, set()).add(agency_id)
+    withdrawn = set(candidate_ids)
+    restated = []
+    for candidate_id, name_id, evidence in _PROPOSALS_OF_NAMES.rows_in_chunks(conn, "names", sorted(gone)):
+        tied_with = (evidence or {}).get("tied_with") or []
+        if candidate_id in withdrawn or not set(tied_with) & gone[name_id]:
+            continue
+        kept = [a for a in tied_with if a not in gone[name_id]]
+        evidence = {k: v for k, v in evidence.items() if k != "tied_with"}
+        restated.append({"_id": candidate_id, "evidence": dict(evidence, tied_with=kept) if kept else evidence})
+    _RESTATE_EVIDENCE.many(conn, restated)
 
 
 # Core statements (g287.db.plain), as every statement an ingest runs: one built from ORM attributes configures every
@@ -222,3 +243,8 @@ _RUNS_OF_AGENCIES = plain(
     .where(_runs.series.in_([series_of("ice", "participating"), series_of("ice", "pending")]), _names.agency_id.in_(bindparam("agencies", expanding=True)))
 )
 _WITHDRAW = plain(delete(IdentityCandidate.__table__).where(_candidates.id.in_(bindparam("ids", expanding=True))))
+_NAME_AND_AGENCY = plain(select(_candidates.agency_name_id, _candidates.candidate_agency_id).where(_candidates.id.in_(bindparam("ids", expanding=True))))
+_PROPOSALS_OF_NAMES = plain(
+    select(_candidates.id, _candidates.agency_name_id, _candidates.evidence).where(_candidates.agency_name_id.in_(bindparam("names", expanding=True))).order_by(_candidates.id)
+)
+_RESTATE_EVIDENCE = plain(update(IdentityCandidate.__table__).where(_candidates.id == bindparam("_id")), columns=("evidence",))

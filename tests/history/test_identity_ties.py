@@ -163,3 +163,33 @@ def test_parting_an_accepted_tie_by_the_alias_table_reopens_the_rest_of_the_tie(
     assert [c.id for c in pending_candidates(db)] == [other.id]
     assert outcome.endswith(f"; review candidate {chosen.id} settled by it; review candidate {other.id} waits for review again"), outcome
     assert sorted(object_id for object_id, _after in audit_actions(db, "identity.review.reopen")) == [str(other.id)]
+
+
+ALACHUA = row("FL", "Alachua Police Department", "TFM", "2025-05-20")
+# Names one letter from ALACHUA (two letters from each other): it is as close to each (spelling_only).
+ALACHUA_TIE = [row("FL", "Alachua Police Departent", "WSO", "2025-04-01"), row("FL", "Alachua Polica Department", "JEM", "2025-04-02"), row("FL", "Alachua Police Departmen", "JEM", "2025-04-03")]
+
+
+@pytest.mark.parametrize("tied", [2, 3])
+def test_a_withdrawn_proposal_leaves_the_tie_of_the_others(db, pub, actor, tied):
+    """A list giving the new name beside one of the agencies it was as close to withdraws that proposal (two names in
+    one list are two agencies). The others named it still ("tied_with", in `g287 review --json`), and the one accepted
+    carried it into its merge's evidence (on the agency's page): a tie that is gone. Now they name only the others left."""
+    withdrawn, *left = ALACHUA_TIE[:tied]
+    pub.publish("participating", "2025-05-16", [TAMPA, *ALACHUA_TIE[:tied]])
+    pub.publish("participating", "2025-05-29", [TAMPA, ALACHUA])
+    assert len(pending_candidates(db)) == tied
+    pub.publish("participating", "2025-06-10", [TAMPA, ALACHUA, withdrawn])
+    status, out, err = run_g287(db.url, "review", "--json")
+    assert status == 0, err
+    shown = {c["candidate_name"]: c for c in json.loads(out)}
+    assert sorted(shown) == sorted(r.agency for r in left)
+    agency_of = {name: c["candidate_agency_id"] for name, c in shown.items()}
+    for name, candidate in shown.items():
+        others = [agency_of[r.agency] for r in left if r.agency != name]
+        assert candidate["evidence"].get("tied_with") == (others or None), candidate
+    accepted = review.decide(db, actor, shown[left[0].agency]["id"], accept=True)
+    assert accepted.superseded == tuple(shown[r.agency]["id"] for r in left[1:])
+    with db.session() as session:
+        [merge] = review.merges_of(session, review.live_agency(session, agency_of[left[0].agency]).id)
+    assert merge["evidence"].get("tied_with") == ([agency_of[r.agency] for r in left[1:]] or None)
