@@ -1,6 +1,7 @@
 """The site in Chromium for a keyboard's reader and a phone's: Tab walks a map's shapes in the order of the page's
 tables, a focused shape's edge is drawn whole above its neighbours, a table's caption stays on a phone's screen
-when its table scrolls sideways, a filter's label stays with its control, and a table's dates stay whole on a phone.
+when its table scrolls sideways, a filter's label stays with its control, a table's dates stay whole on a phone, and
+a file name that fits its cell is drawn on one line.
 (Fixtures: tests/web/conftest.py; skipped with one line without a browser.)"""
 
 from __future__ import annotations
@@ -188,3 +189,41 @@ def test_dates_and_model_counts_in_tables_stay_whole_on_a_phone(browser, server)
         split = page.evaluate(SPLIT_IN_CELLS)
         assert split == [], f"{path}: {len(split)} dates or counts drawn over two lines, such as {split[:3]}"
     context.close()
+
+
+# Each file name or rule code (.file), whether it would fit on a line of its cell and on how many lines it is drawn:
+# [text, its width on one line, the width of its cell's lines, its lines].
+FILE_NAMES = """() => {
+    document.querySelectorAll("details").forEach(d => { d.open = true; });
+    const names = [...document.querySelectorAll(".file")].filter(e => e.getClientRects().length);
+    const room = names.map(e => {
+        const cell = e.closest("td, th, dd, li, p"), style = getComputedStyle(cell);
+        return cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    });
+    const lines = names.map(e => new Set([...e.getClientRects()].map(box => Math.round(box.top))).size);
+    names.forEach(e => { e.style.whiteSpace = "nowrap"; });
+    const widths = names.map(e => e.getBoundingClientRect().width);
+    names.forEach(e => { e.style.whiteSpace = ""; });
+    return names.map((e, i) => [e.textContent.trim(), widths[i], room[i], lines[i]]);
+}"""
+
+
+def test_a_file_name_that_fits_its_cell_is_drawn_on_one_line(browser, server):
+    # File names and rule codes broke at any letter where their line ran out, though the whole name fitted on the
+    # next: "participatingAgencies07032025pm.xlsx" over two lines in a cell 464 pixels wide at 1280 (it is 270),
+    # and "(first_seen)" over two in a cell of 117 pixels at 390.
+    fitting = 0
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for path in ("/", "/pending", "/data", "/agencies/123", "/publications/1"):
+            page.goto(server + path)
+            names = page.evaluate(FILE_NAMES)
+            assert names, path
+            fits = [(text, lines) for text, one_line, room, lines in names if one_line <= room]
+            fitting += len(fits)
+            broken = [text for text, lines in fits if lines > 1]
+            assert broken == [], f"{path} at {width} px: names broken though they fit on a line of their cell"
+        context.close()
+    assert fitting >= 20  # the test tests something: names that fit their cells, at both widths
+
