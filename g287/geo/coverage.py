@@ -280,12 +280,7 @@ def not_located_text(counts: dict, vintage: str, unmatched_hint: str | None = No
     not_matched, not_in_vintage = counts["county_not_matched"], counts["county_not_in_vintage"]
     # "every listing names a county" only when it is all there is to say: before "1 has a county text ..." it read as a contradiction
     parts = [no_county_text(counts["no_county_text"], counts["no_county_text_by_type"])] if counts["no_county_text"] or not (not_matched or not_in_vintage) else []
-    hint = f" ({unmatched_hint})" if unmatched_hint else ""
-    for count, singular, plural in (
-        # not "names a county": a text may name several ("Polk and Hillsborough") or a name two counties share ("Richmond")
-        (not_matched, f"has a county text that could not be matched to one county{hint}", f"have a county text that could not be matched to one county{hint}"),
-        (not_in_vintage, f"names a county not in the Census {vintage} list", f"name a county not in the Census {vintage} list"),
-    ):
+    for count, singular, plural in _county_reasons(counts, vintage, unmatched_hint):
         if count:
             parts.append(f"{f'{count:,}' if parts else counted(count, 'listing')} {singular if count == 1 else plural}")
     if len(parts) == 1:
@@ -293,15 +288,55 @@ def not_located_text(counts: dict, vintage: str, unmatched_hint: str | None = No
     return ", ".join(parts[:-1]) + ", and " + parts[-1]
 
 
+def _county_reasons(counts: dict, vintage: str, unmatched_hint: str | None) -> tuple:
+    """The listings whose county text was not placed, by why: (count, verb phrase for one, for several)."""
+    hint = f" ({unmatched_hint})" if unmatched_hint else ""
+    return (
+        # not "names a county": a text may name several ("Polk and Hillsborough") or a name two counties share ("Richmond")
+        (counts["county_not_matched"], f"has a county text that could not be matched to one county{hint}", f"have a county text that could not be matched to one county{hint}"),
+        (counts["county_not_in_vintage"], f"names a county not in the Census {vintage} list", f"name a county not in the Census {vintage} list"),
+    )
+
+
+# The one listing that names no county, by its type.
+ONE_WITHOUT_A_COUNTY = {"state_agency": "a state agency", "municipality": "a municipal agency"}
+
+
+def why_not_located(said: int, counts: dict, vintage: str, unmatched_hint: str | None = None) -> str:
+    """Why the `said` listings just counted as not located are not ("3 listings are not on the map: ..."). When one
+    reason covers them all it is said of them once ("it names no county (a state agency)"): "1 listing is not on the
+    map: 1 listing, all of state and municipal agencies, names no county" said their count twice. Otherwise
+    not_located_text, each reason with its count."""
+    no_county = counts["no_county_text"]
+    reasons = [(no_county, "names no county", "name no county"), *_county_reasons(counts, vintage, unmatched_hint)]
+    given = [reason for reason in reasons if reason[0]]
+    if len(given) != 1 or given[0][0] != said:
+        return not_located_text(counts, vintage, unmatched_hint)
+    _count, singular, plural = given[0]
+    text = f"it {singular}" if said == 1 else f"they {plural}"
+    if not no_county:
+        return text
+    by_type = counts["no_county_text_by_type"]
+    if said == 1:
+        kind = next((t for t, n in by_type.items() if n), None)
+        return f"{text} ({ONE_WITHOUT_A_COUNTY.get(kind, 'not a state or municipal agency')})"
+    civic = by_type.get("municipality", 0) + by_type.get("state_agency", 0)
+    if civic == said:
+        return f"{text}, all of state and municipal agencies"
+    if 2 * civic > said:
+        return f"{text}, mostly of state and municipal agencies ({civic:,} of {said:,})"
+    return f"{text} ({civic:,} of them of state and municipal agencies)"
+
+
 def listings_located_text(listings: dict, vintage: str, unmatched_hint: str | None = None) -> str:
-    """How many of the listings are located in a county, and why the others are not (not_located_text)."""
+    """How many of the listings are located in a county, and why the others are not (why_not_located)."""
     total, located = listings["total"], listings["located"]
     if not total:  # "0 of 0 listings are located" (a model the list has no listing of)
         return "there is no listing to locate in a county"
     text = f"{located:,} of {total:,} {noun(total, 'listing')} {is_of(located, total)} located in a county"
     if total == located:
         return text
-    return f"{text}; {total - located:,} {noun(total - located, 'is', 'are')} not: {not_located_text(listings, vintage, unmatched_hint)}"
+    return f"{text}; {total - located:,} {noun(total - located, 'is', 'are')} not: {why_not_located(total - located, listings, vintage, unmatched_hint)}"
 
 
 def headline(figures: dict) -> str:

@@ -28,7 +28,7 @@ from g287.errors import G287Error
 from g287.geo import reference
 from g287.geo.coverage import (
     UNMATCHED_BY_THE_COMMAND, check_model, counties_clause, county_breakdown, coverage_of, listings_located_text, located_listings, not_located_counts,
-    not_located_text, participating_publication, sentence,
+    participating_publication, sentence, why_not_located,
 )
 from g287.registry.figures import MODELS
 from g287.registry.publications import distinct_label, named_apart
@@ -279,9 +279,9 @@ def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[s
     if info is not None:
         s = figures["by_state"][info.usps]
         not_drawn = s["listings_not_located"]
-        # Why a state's listings are not on its county map, each reason counted: Hartford County, Connecticut, was
-        # matched but is no county of the 2022 vintage.
-        why = f": {not_located_text(not_located_counts(listed, info.usps), figures['vintage'], unmatched_hint)}" if not_drawn else ""
+        # Why a state's listings are not on its county map, each reason counted (one reason for them all is said once,
+        # of them all): Hartford County, Connecticut, was matched but is no county of the 2022 vintage.
+        why = f": {why_not_located(not_drawn, not_located_counts(listed, info.usps), figures['vintage'], unmatched_hint)}" if not_drawn else ""
         text = (
             f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). "
             f"{counties_clause(s['counties_with_county_agency'], s['counties_with_any_agency'], s['counties_total'], s['percent'], not_drawn, start=True)}. "

@@ -57,7 +57,7 @@ def test_the_coverage_headline_words_counts_of_one_for_their_number(db, actor, t
     assert out.startswith(
         "As of 2025-08-05: at least 1 of 3,144 counties (0.03%) has a participating county-level agency; 1 (0.03%) has a "
         "participating agency of any type located in it; 1 of 51 states (50 and DC) has at least one agreement. 1 of 2 listings "
-        "is located in a county; 1 is not: 1 listing, all of state and municipal agencies, names no county. Counties: 2022 vintage."
+        "is located in a county; 1 is not: it names no county (a state agency). Counties: 2022 vintage."
     ), out
     # Every listing of the model located: exact, no "at least", and no listing left to say.
     jem = run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "JEM")[1]
@@ -89,7 +89,7 @@ def test_the_maps_and_the_pages_say_the_listings_not_located_in_the_commands_wor
         "At least 1 of 9 counties (11.11%) has a participating county-level agency; 1 (11.11%) has a participating agency of "
         "any type located in it. 3 listings are not on the map: " + NOT_LOCATED_CT.format(hint=" (listed on the method page)") + "."
     ) in connecticut.caption[0]
-    assert "1 listing is not on the map: 1 listing, all of state and municipal agencies, names no county." in florida.caption[0]
+    assert "1 listing is not on the map: it names no county (a state agency)." in florida.caption[0]
     # The state's page: Hartford County was matched; its county is not of the vintage (it was said as a text not matched).
     state_page = page_text(db, f"/states/CT?as_of={DAY.isoformat()}")
     assert "not where their officers act: " + NOT_LOCATED_CT.format(hint="") + ". Definitions" in state_page
@@ -142,3 +142,46 @@ def test_a_map_with_no_list_in_force_says_so_as_coverage_does(db, tmp_path):
     # A bad argument is refused all the same.
     status, out, err = run_g287(db.url, "map", "--level", "state", "--state", "FL", "-o", str(svg))
     assert status == 1 and "a state's map shows its counties: use the county level" in err
+
+
+# Listings not located for one reason in each state: Texas's three and Alabama's one name no county, Oklahoma's
+# three too (one of them a sheriff's office); Georgia's two name a county it does not have, under another model.
+ONE_REASON_EACH = [
+    ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", TFM, "2025-07-20", "link pending"],
+    ["TEXAS", "Texas Department of Public Safety", "State Agency", "", TFM, "2025-07-20", "link pending"],
+    ["TEXAS", "Texas Department of Criminal Justice", "State Agency", "", TFM, "2025-07-20", "link pending"],
+    ["TEXAS", "Galveston Police Department", "Municipality", "", TFM, "2025-07-20", "link pending"],
+    ["ALABAMA", "Albertville Police Department", "Municipality", "", TFM, "2025-07-20", "link pending"],
+    ["OKLAHOMA", "Oklahoma Highway Patrol", "State Agency", "", TFM, "2025-07-20", "link pending"],
+    ["OKLAHOMA", "Oklahoma Bureau of Narcotics", "State Agency", "", TFM, "2025-07-20", "link pending"],
+    ["OKLAHOMA", "Test Sheriff's Office", "County", "", TFM, "2025-07-20", "link pending"],
+    ["GEORGIA", "Atlantis County Sheriff's Office", "County", "Atlantis County", "Jail Enforcement Model", "2025-07-20", "link pending"],
+    ["GEORGIA", "Atlantis County Jail", "County", "Atlantis County", "Jail Enforcement Model", "2025-07-20", "link pending"],
+]
+
+
+def test_one_reason_for_every_listing_not_located_is_said_once(db, actor, tmp_path):
+    # "1 listing is not on the map: 1 listing, all of state and municipal agencies, names no county": the count was
+    # said twice. One reason for them all is said once, of them; several reasons are each counted, as before.
+    ingest_rows(db, actor, tmp_path / "list.csv", ONE_REASON_EACH, DAY)
+    with db.session() as session:
+        caption = {state: map_figure(session, "county", DAY, state=state).caption[0] for state in ("TX", "AL", "OK", "GA")}
+        national = map_figure(session, "county", DAY).caption[1]
+        tfm = map_figure(session, "county", DAY, "TFM").caption[1]
+    assert caption["TX"].endswith("3 listings are not on the map: they name no county, all of state and municipal agencies."), caption["TX"]
+    assert caption["AL"].endswith("1 listing is not on the map: it names no county (a municipal agency)."), caption["AL"]
+    assert caption["OK"].endswith(
+        "3 listings are not on the map: they name no county, mostly of state and municipal agencies (2 of 3)."
+    ), caption["OK"]
+    assert caption["GA"].endswith(
+        "2 listings are not on the map: they have a county text that could not be matched to one county (listed on the method page)."
+    ), caption["GA"]
+    assert national == (
+        "1 of 10 listings is located in a county; 9 are not: 7 listings, mostly of state and municipal agencies (6 of 7), name no "
+        "county, and 2 have a county text that could not be matched to one county (listed on the method page)."
+    )
+    assert tfm == "1 of 8 listings is located in a county; 7 are not: they name no county, mostly of state and municipal agencies (6 of 7)."
+    # The command says them in the same words.
+    status, out, err = run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "JEM")
+    assert (status, err) == (0, "")
+    assert "0 of 2 listings are located in a county; 2 are not: they have a county text that could not be matched to one county (see `g287 counties unmatched`)." in out, out

@@ -53,7 +53,7 @@ def test_a_state_map_says_why_its_listings_are_not_on_it(db, actor, tmp_path):
         florida = map_figure(session, "county", DAY, state="FL")
         alaska = map_figure(session, "county", DAY, state="AK")
     # Hartford County was matched (09003) but is no county of the 2022 vintage: not "no county" nor "not matched".
-    assert "1 listing is not on the map: 1 listing names a county not in the Census 2022 list." in " ".join(connecticut.caption)
-    assert "1 listing is not on the map: 1 listing, all of state and municipal agencies, names no county." in " ".join(florida.caption)
+    assert "1 listing is not on the map: it names a county not in the Census 2022 list." in " ".join(connecticut.caption)
+    assert "1 listing is not on the map: it names no county (a state agency)." in " ".join(florida.caption)
     assert "0 listings are not on the map." in " ".join(alaska.caption)
-    assert "1 listing is not on the map: 1 listing names a county not in the Census 2022 list." in page_text(db, f"/states/CT?as_of={DAY.isoformat()}")
+    assert "1 listing is not on the map: it names a county not in the Census 2022 list." in page_text(db, f"/states/CT?as_of={DAY.isoformat()}")
