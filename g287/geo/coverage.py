@@ -262,13 +262,21 @@ def no_county_text(listings: int, by_type: dict) -> str:
     says where agencies are listed, and these are listed nowhere in it."""
     if not listings:
         return "every listing names a county"
+    share = _civic_share(by_type, listings)
+    # the share set off by commas is closed by one before the verb; in parentheses, it needs none
+    return f"{counted(listings, 'listing')}{share}{',' if share.startswith(',') else ''} {noun(listings, 'names', 'name')} no county"
+
+
+def _civic_share(by_type: dict, listings: int) -> str:
+    """How many of `listings` are of state and municipal agencies, as words that follow them: ", all of state and
+    municipal agencies", ", mostly of state and municipal agencies (229 of 230)", " (5 of them of state and municipal
+    agencies)"."""
     civic = by_type.get("municipality", 0) + by_type.get("state_agency", 0)
-    verb = noun(listings, "names", "name")
     if civic == listings:
-        return f"{counted(listings, 'listing')}, all of state and municipal agencies, {verb} no county"
+        return ", all of state and municipal agencies"
     if 2 * civic > listings:
-        return f"{counted(listings, 'listing')}, mostly of state and municipal agencies ({civic:,} of {listings:,}), {verb} no county"
-    return f"{counted(listings, 'listing')} ({civic:,} of them of state and municipal agencies) {verb} no county"
+        return f", mostly of state and municipal agencies ({civic:,} of {listings:,})"
+    return f" ({civic:,} of them of state and municipal agencies)"
 
 
 def not_located_text(counts: dict, vintage: str, unmatched_hint: str | None = None) -> str:
@@ -320,12 +328,7 @@ def why_not_located(said: int, counts: dict, vintage: str, unmatched_hint: str |
     if said == 1:
         kind = next((t for t, n in by_type.items() if n), None)
         return f"{text} ({ONE_WITHOUT_A_COUNTY.get(kind, 'not a state or municipal agency')})"
-    civic = by_type.get("municipality", 0) + by_type.get("state_agency", 0)
-    if civic == said:
-        return f"{text}, all of state and municipal agencies"
-    if 2 * civic > said:
-        return f"{text}, mostly of state and municipal agencies ({civic:,} of {said:,})"
-    return f"{text} ({civic:,} of them of state and municipal agencies)"
+    return text + _civic_share(by_type, said)
 
 
 def listings_located_text(listings: dict, vintage: str, unmatched_hint: str | None = None) -> str:
