@@ -381,6 +381,7 @@ def merges_of(session: Session, agency_id: int) -> list[dict]:
             "reason": RULE_TEXT.get(m.rule, m.rule),
             "confidence": m.confidence,
             "evidence": {k: v for k, v in (m.evidence or {}).items() if k not in ("moved_agreements", "joined_agreements")},
+            "tied_with": _tied_agencies(session, (m.evidence or {}).get("tied_with") or []),
             "by": m.actor,
             "at": m.at.isoformat(),
             "undone": m.undone_at.isoformat() if m.undone_at else None,
@@ -388,4 +389,18 @@ def merges_of(session: Session, agency_id: int) -> list[dict]:
         }
         for m, name in session.execute(query)
     ]
+
+
+def _tied_agencies(session: Session, agency_ids: list[int]) -> list[dict]:
+    """The agencies a merge's name was as close to, also proposed (the evidence's "tied_with" ids), as they
+    are now: an agency absorbed since is named by the agency it joined, so that a reader can follow the link."""
+    tied = []
+    for agency_id in agency_ids:
+        try:
+            agency = live_agency(session, agency_id)
+        except NotFound:  # ids of agencies the database no longer holds are not named
+            continue
+        if all(t["id"] != agency.id for t in tied):
+            tied.append({"id": agency.id, "name": agency.name, "state": agency.state_usps})
+    return tied
 

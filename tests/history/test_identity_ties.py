@@ -193,3 +193,26 @@ def test_a_withdrawn_proposal_leaves_the_tie_of_the_others(db, pub, actor, tied)
     with db.session() as session:
         [merge] = review.merges_of(session, review.live_agency(session, agency_of[left[0].agency]).id)
     assert merge["evidence"].get("tied_with") == ([agency_of[r.agency] for r in left[1:]] or None)
+
+
+def test_a_merge_from_a_tie_names_the_other_agencies_on_the_page_and_in_the_api(db, pub, monkeypatch, actor):
+    """A merge accepted from a tie keeps the other agencies in its evidence ("tied_with": ids). The agency's page named
+    them by bare ids ("tied with: 3"); it names and links each agency as it is now, as the API does beside the ids."""
+    from starlette.testclient import TestClient
+
+    from g287.web.app import create_app
+
+    monkeypatch.setitem(identity_rules().confidence, "suffix", 0.8)
+    publish_rename_tie(pub)
+    chosen, other = candidate_with(db, SHORT), candidate_with(db, LONGER)
+    review.decide(db, actor, chosen.id, accept=True)
+    survivor, tied = chosen.candidate_agency_id, other.candidate_agency_id
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/agencies/{survivor}")
+        detail = client.get(f"/api/v1/agencies/{survivor}")
+    assert page.status_code == 200 and detail.status_code == 200
+    assert f'also proposed: <a href="/agencies/{tied}">{LONGER}</a> (AR)' in page.text
+    assert "tied with" not in page.text
+    [merge] = [m for m in detail.json()["merges"] if m["name"] == SIGNED]
+    assert merge["tied_with"] == [{"id": tied, "name": LONGER, "state": "AR"}]
+    assert merge["evidence"]["tied_with"] == [tied]

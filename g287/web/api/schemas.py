@@ -135,12 +135,21 @@ class AgencyName(BaseModel):
     confidence: float
 
 
+class TiedAgency(BaseModel):
+    id: int
+    name: str
+    state: Optional[str]
+
+
 class IdentityMerge(BaseModel):
     name: str = Field(description="The name joined to this agency")
     rule: str
     reason: str
     confidence: float
     evidence: dict[str, Any] = Field(description="What the rule saw: the names, the agreements that passed from one name to the other, ...")
+    tied_with: list[TiedAgency] = Field(
+        description="The agencies the name was as close to, also proposed (the evidence's tied_with ids), as they are now: one absorbed since is named by the agency it joined"
+    )
     by: str
     at: str
     undone: Optional[str]
