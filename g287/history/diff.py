@@ -216,7 +216,9 @@ def _renamed(session: Session, a: Side, b: Side) -> list[dict]:
                     "reason": _merge_reason(session, agency_id, old | new),
                 }
             )
-    return renamed
+    # By state and name, as the other items (_reading_order): by agency id, the order followed the order the lists
+    # were ingested in, which no reader can follow.
+    return sorted(renamed, key=lambda r: (r["state"] or "~", r["new_name"].lower(), r["old_name"].lower(), r["agency_id"]))
 
 
 def pending_changes(session: Session, older: Publication, newer: Publication) -> dict:

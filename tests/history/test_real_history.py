@@ -11,6 +11,7 @@ from g287.history.pipeline import pipeline
 from g287.history.timeline import per_publication, timeline
 from g287.registry import figures
 from g287.registry.batch import expand_paths, ingest_many
+from g287.registry.ingest import ingest_file
 from g287.registry.publications import list_publications, resolve
 from tests.conftest import ICE, make_database
 
@@ -165,3 +166,28 @@ def test_a_list_replaced_the_same_half_day_counts_once_toward_k(bundled_db):
             return {(life.name, life.model): life.status for life in lifecycles(session, end_after=k).values()}[("Okaloosa County Sheriff's Office", "WSO")]
 
         assert (status(2), status(3)) == ("ended", "omitted lately")
+
+
+def test_renamed_agencies_are_in_reading_order_whatever_order_the_lists_came_in(db, tmp_path, actor):
+    """The renamed agencies of a diff come by state and name, as its other items do, in whatever order the lists were
+    ingested: ordered by agency id, Melbourne came before Indiatlantic in Florida (its first name, City of Melbourne
+    Police Department, was read first), and the lists ingested newest first gave another order of the same renames."""
+    names = ["participatingAgencies05162025am.xlsx", "participatingAgencies05292025am.xlsx"]
+    newest_first, close = make_database(db.dialect_name, tmp_path / "newest-first")
+    orders = []
+    try:
+        for database, files in ((db, names), (newest_first, names[::-1])):
+            for name in files:
+                ingest_file(database, ICE / "participating" / name, actor)
+            with database.session() as session:
+                may = diff(session, resolve(session, names[0]), resolve(session, names[1]))
+            orders.append([(r["state"], r["new_name"]) for r in may["renamed"]])
+    finally:
+        close()
+    assert orders[0] == orders[1] == [
+        ("FL", "Indiatlantic Police Department"),
+        ("FL", "Melbourne Police Department"),
+        ("FL", "University of West Florida Police Department"),
+        ("MI", "Berrian County Sheriff's Office"),
+        ("TN", "Tennessee Department of Safety and Homeland Security"),
+    ]
