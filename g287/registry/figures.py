@@ -118,21 +118,19 @@ def headline(figures: dict) -> str:
     p = figures.get("participating")
     q = figures.get("pending")
     if not p:
-        text = no_participating_list(figures["as_of"], figures.get("origin", "ice"))
-        if q:
-            text += (
-                f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in "
-                f"{counted(q['states'], 'state')}, per {_pending_source(q)}."
-            )
-        return text
+        return no_participating_list(figures["as_of"], figures.get("origin", "ice")) + (_pending_sentence(q) if q else "")
     text = (
         f"As of {figures['as_of']}: {counted(p['moas'], 'MOA')} with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')} "
         f"({_model_counts(p['by_model'])}), "
         f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']}){_age(p, figures['as_of'])}."
     )
-    if q:
-        text += f" Pending: {counted(q['listings'], 'listing')} in {counted(q['states'], 'state')}, per {_pending_source(q)}."
-    return text
+    return text + (_pending_sentence(q) if q else "")
+
+
+def _pending_sentence(q: dict) -> str:
+    """The pending list's figures, said alike whether a participating list is in force or not (the listings, the
+    agencies and the states, as the site's pages say them)."""
+    return f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in {counted(q['states'], 'state')}, per {_pending_source(q)}."
 
 
 def no_participating_list(as_of, origin: str = "ice") -> str:

@@ -168,7 +168,7 @@ def test_counts_take_the_singular_for_one(database, client):
     assert "in 1 state;" in feed and "1 states" not in feed
     assert "in 1 state;" in client.get("/exports/feed/FL.atom").text
     text = figures.headline(one)
-    assert "1 MOA with 1 agency in 1 state (" in text and "Pending: 1 listing in 1 state," in text
+    assert "1 MOA with 1 agency in 1 state (" in text and "Pending: 1 listing with 1 agency in 1 state," in text
     with database.session() as session:
         sheet = factsheet(session, dt.date(2025, 5, 29))
     assert "(40 states listed)" in " ".join(line[5] for line in text_lines(factsheet_pdf(sheet)))
