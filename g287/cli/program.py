@@ -108,6 +108,42 @@ def applications_command(stage, as_json):
     table(items, ["id", "agency", "state", "submitted_at", "stage", "moas"])
 
 
+@program.command("apply")
+@click.argument("agency_id", type=RECORD_ID)
+@click.option("--model", "models", type=MODEL, multiple=True, required=True, help="A model the letter asks for (repeat for each).")
+@click.option("--chief-executive-name", required=True, metavar="NAME", help="The agency's chief executive, who signs the letter.")
+@click.option("--chief-executive-title", required=True, metavar="TITLE")
+@click.option("--contact-name", required=True, metavar="NAME", help="The point of contact for the application.")
+@click.option("--contact-title", required=True, metavar="TITLE")
+@click.option("--contact-email", required=True, metavar="ADDRESS")
+@click.option("--contact-phone", metavar="NUMBER")
+@click.option("--justification", required=True, metavar="TEXT", help="Why the agency asks to join (paragraphs separated by \\n).")
+@json_option
+@database_option
+def apply_command(agency_id, models, chief_executive_name, chief_executive_title, contact_name, contact_title, contact_email, contact_phone, justification, as_json):
+    """Submit a letter of interest for an applicant agency, as its agency user does on the site: it opens an
+    application with one MOA per model asked for (`program letter` then writes the letter)."""
+    form = applications.LetterForm(
+        models=list(models),
+        chief_executive_name=chief_executive_name,
+        chief_executive_title=chief_executive_title,
+        contact_name=contact_name,
+        contact_title=contact_title,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        justification=justification.replace("\\n", "\n"),
+    )
+    with state().db.session(writing=True) as session:
+        application = applications.submit_letter(session, admin(), agency_id, form)
+        detail = applications.application_detail(session, admin(), application.id)
+    if as_json:
+        print_json(detail)
+        return
+    letter = detail["letter"]
+    asked = ", ".join(f"{m['model']} (MOA {m['id']})" for m in detail["moas"])
+    echo(f"application {detail['id']}: letter of interest of {letter['agency']['name']} ({letter['agency']['state']}), dated {letter['date']}, for {asked}")
+
+
 @program.command("application")
 @click.argument("application_id", type=RECORD_ID)
 @json_option

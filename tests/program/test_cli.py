@@ -182,3 +182,45 @@ def test_a_name_already_on_the_moa_is_refused_in_one_line_unless_confirmed_as_a_
     assert confirmed["full_name"] == "jordan SAMPLE" and confirmed["moa_id"] == moa_id
     (event,) = json.loads(g287("audit", "--json", "--action", "nominee.create", "--object", f"nominee:{confirmed['id']}").stdout)
     assert event["after"]["namesake_of"] == [jordan]
+
+
+LETTER = (
+    "--chief-executive-name", "Robin Sample", "--chief-executive-title", "Sheriff", "--contact-name", "Kim Example",
+    "--contact-title", "Lieutenant", "--contact-email", "kim.example@testville.example", "--justification", "First paragraph.\\nSecond paragraph.",
+)
+
+
+def test_a_letter_of_interest_is_submitted_from_the_command_line(g287, tmp_path, deferred_writes):
+    """The command line could not submit a letter of interest (the site, the API and `g287 demo` could): `program
+    apply` does, through the same service, with its audit event, and refuses bad input in one line, changing nothing."""
+    agency_id = json.loads(g287("program", "agency-add", "Testville County Sheriff's Office", "--state", "FL", "--type", "county", "--county", "Testville", "--json").stdout)["id"]
+    shown = g287("program", "apply", agency_id, "--model", "wso", "--model", "TFM", *LETTER, "--contact-phone", "555-0100").stdout
+    (listed,) = json.loads(g287("program", "applications", "--json").stdout)
+    assert [(m["model"], m["status"]) for m in listed["moas"]] == [("TFM", "requested"), ("WSO", "requested")]
+    tfm, wso = (m["id"] for m in listed["moas"])
+    today = dt.date.today().isoformat()
+    assert shown.splitlines() == [f"application {listed['id']}: letter of interest of Testville County Sheriff's Office (FL), dated {today}, for TFM (MOA {tfm}), WSO (MOA {wso})"]
+    letter = json.loads(g287("program", "application", listed["id"], "--json").stdout)["letter"]
+    assert letter["models"] == ["TFM", "WSO"] and letter["date"] == today and letter["agency"]["id"] == agency_id
+    assert letter["chief_executive"] == {"name": "Robin Sample", "title": "Sheriff"}
+    assert letter["contact"] == {"name": "Kim Example", "title": "Lieutenant", "email": "kim.example@testville.example", "phone": "555-0100"}
+    assert letter["justification"] == "First paragraph.\nSecond paragraph."
+    (event,) = json.loads(g287("audit", "--json", "--action", "application.").stdout)
+    assert (event["action"], event["object_id"], event["actor"][:4]) == ("application.submit", str(listed["id"]), "cli:") and event["after"]["contact"] == letter["contact"]
+    pending = json.loads(g287("program", "lists", "--kind", "pending", "--json").stdout)
+    assert [r["model"] for r in pending] == ["TFM", "WSO"] and "Kim Example" not in json.dumps(pending)
+    g287("program", "letter", listed["id"], "-o", tmp_path / "letter.pdf")
+    assert (tmp_path / "letter.pdf").read_bytes().startswith(b"%PDF-")
+    events = g287("audit", "--json").stdout
+    for args, line in (
+        ((agency_id, "--model", "JEM", *LETTER[:-4], "--contact-email", "kim", "--justification", " "), "contact_email: not an e-mail address; justification: required"),
+        ((999, "--model", "JEM", *LETTER), "no applicant agency with id 999"),
+        ((agency_id, "--model", "JEM", "--model", "jem", *LETTER), "models: a model is chosen twice"),
+        ((agency_id, "--model", "JEM", "--model", "TFM", *LETTER), f"the agency already has an open or signed TFM MOA (application {listed['id']})"),
+    ):
+        refused = g287("program", "apply", *args, ok=False)
+        assert (refused.returncode, refused.stdout, refused.stderr.splitlines()) == (1, "", [f"g287: error: {line}"])
+    assert json.loads(g287("program", "applications", "--json").stdout) == [listed]
+    assert g287("audit", "--json").stdout == events
+    missing = g287("program", "apply", agency_id, *LETTER, ok=False)
+    assert missing.returncode == 2 and "Missing option '--model'" in missing.stderr
