@@ -303,9 +303,18 @@ def eligibility(request: Request, nominee_id: RecordId, as_of: Optional[Day] = N
     return read(request, lambda s, a: nominees.eligibility(s, a, nominee_id, as_of=as_of).as_dict())
 
 
-def nominee_step(request: Request, token: Optional[str], nominee_id: int, step: Callable[[Session, Actor], object]):
+def nominee_step(request: Request, token: Optional[str], nominee_id: int, step: Callable[[Session, Actor], object], *, day_field: str | None = None):
+    """One step of a nominee's training. `day_field`: the service's name of the date that the request sends as `on`
+    (schemas.DayIn): a problem with it is named `on`, the field the caller sent or left out, not `completed_on`,
+    which the request refuses as a field it does not take."""
+
     def work(session: Session, actor: Actor):
-        step(session, actor)
+        try:
+            step(session, actor)
+        except InvalidInput as error:
+            if day_field not in error.fields:
+                raise
+            raise InvalidInput({("on" if name == day_field else name): problem for name, problem in error.fields.items()}) from None
         return nominees.nominee_detail(session, actor, nominee_id)
 
     return change(request, token, work)
@@ -318,7 +327,7 @@ def background(request: Request, nominee_id: RecordId, body: schemas.BackgroundI
 
 @router.post("/nominees/{nominee_id}/enrolment", response_model=schemas.NomineeDetail, summary="Enrol an eligible nominee (409 with the reasons otherwise)")
 def enrol(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
-    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.enrol(s, a, nominee_id, enrolled_on=body.on))
+    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.enrol(s, a, nominee_id, enrolled_on=body.on), day_field="enrolled_on")
 
 
 @router.post("/nominees/{nominee_id}/exams", response_model=schemas.NomineeDetail, summary="Record an examination score (70% pass mark, one remediation attempt)")
@@ -328,22 +337,22 @@ def record_exam(request: Request, nominee_id: RecordId, body: schemas.ExamIn, x_
 
 @router.post("/nominees/{nominee_id}/certification", response_model=schemas.NomineeDetail, summary="Certify a nominee who passed the course")
 def certify(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
-    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.certify(s, a, nominee_id, certified_on=body.on))
+    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.certify(s, a, nominee_id, certified_on=body.on), day_field="certified_on")
 
 
 @router.post("/nominees/{nominee_id}/refresher", response_model=schemas.NomineeDetail, summary="Record refresher training")
 def refresher(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
-    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.record_refresher(s, a, nominee_id, completed_on=body.on))
+    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.record_refresher(s, a, nominee_id, completed_on=body.on), day_field="completed_on")
 
 
 @router.post("/nominees/{nominee_id}/renewal", response_model=schemas.NomineeDetail, summary="Renew a certification")
 def renew(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
-    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.renew_certification(s, a, nominee_id, renewed_on=body.on))
+    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.renew_certification(s, a, nominee_id, renewed_on=body.on), day_field="renewed_on")
 
 
 @router.post("/nominees/{nominee_id}/revocation", response_model=schemas.NomineeDetail, summary="Revoke an authorization")
 def revoke(request: Request, nominee_id: RecordId, body: schemas.DayIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
-    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.revoke(s, a, nominee_id, revoked_on=body.on))
+    return nominee_step(request, x_csrf_token, nominee_id, lambda s, a: training.revoke(s, a, nominee_id, revoked_on=body.on), day_field="revoked_on")
 
 
 @router.get("/authorized", response_model=list[schemas.AuthorizedOfficer], summary="Officers authorized on a date, per agency and model")

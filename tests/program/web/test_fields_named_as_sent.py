@@ -1,0 +1,70 @@
+"""A refusal names the field the request sent, as the request names it: the API's dated training steps take their
+date as `on`, and the letter of interest takes the agency's name as `agency_name`. A problem named by another name
+(`completed_on`, `name`) points at no field of the request, and the letter form showed it beside none of its fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import pytest
+from sqlalchemy import func, select
+
+from g287.access import Actor
+from g287.db.models.audit import AuditEvent
+from g287.program import accounts
+from g287.web.app import create_app
+from tests.program.web.conftest import PASSWORD, sign_in, token_of
+from tests.program.world import build
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+ADMIN = Actor.command_line()
+
+
+@pytest.fixture
+def site(db):
+    """The workflow world (agency A's TFM MOA signed, a certified veteran, a novice not enrolled), with an agency
+    user's and a program officer's accounts, each signed in."""
+    with db.session() as session:
+        w = build(session, "certified")
+        accounts.add_user(session, ADMIN, "agency-a", "agency_user", agency_id=w.agency_a, password=PASSWORD)
+        accounts.add_user(session, ADMIN, "officer", "program_officer", password=PASSWORD)
+    app = create_app(db)
+    clients = {}
+    for username in ("agency-a", "officer"):
+        clients[username] = TestClient(app)
+        assert sign_in(clients[username], username).status_code == 303
+    return db, w, clients
+
+
+def fields_of(response) -> dict:
+    return {f["field"]: f["message"] for f in response.json()["error"]["fields"]}
+
+
+def events(db) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def test_a_dated_step_of_the_api_names_its_date_on(site):
+    """`POST /nominees/{id}/refresher` with `{}` was refused naming `completed_on`, and with `{"completed_on": ...}`
+    as a field the request does not take: the date it takes is `on`."""
+    db, w, clients = site
+    officer = clients["officer"]
+    today = dt.date.today().isoformat()
+    before = events(db)
+    for step, nominee, body, problem in (
+        ("enrolment", "novice", {"on": "2199-01-01"}, f"must not be after {today}"),
+        ("enrolment", "novice", {"on": "2020-01-01"}, "must not be before the nomination, 2025-06-03"),
+        ("certification", "novice", {"on": "2199-01-01"}, f"must not be after {today}"),
+        ("refresher", "veteran", {}, "required"),
+        ("renewal", "veteran", {"on": "2199-01-01"}, f"must not be after {today}"),
+        ("revocation", "veteran", {"on": "2020-01-01"}, "must not be before the certification"),
+    ):
+        response = officer.post(f"/api/v1/program/nominees/{w.nominees[nominee]}/{step}", json=body, headers={"X-CSRF-Token": token_of(officer)})
+        assert response.status_code == 422 and fields_of(response) == {"on": problem}, (step, response.text)
+        assert response.json()["error"]["message"] == f"on: {problem}"
+    assert events(db) == before
