@@ -31,6 +31,7 @@ TYPE_TEXTS = {
     "other": "a law enforcement agency",
 }
 OPEN_STATUSES = ("requested", "draft", "signed")
+LETTER_AGENCY_FIELDS = {"name": "agency_name"}  # an agency's field as the letter (LetterForm) names it, where it differs
 
 
 def date_text(day: dt.date) -> str:
@@ -126,7 +127,10 @@ def submit_letter(session: Session, actor: Actor, agency_id: int, form: LetterFo
     changes = {key: value for key, value in (("name", form.agency_name), ("agency_type", form.agency_type), ("county", form.county), ("address", form.address)) if value is not None}
     if changes:
         current = {"name": agency.name, "agency_type": agency.agency_type, "county": agency.county_text, "address": agency.address}
-        agencies.update_agency(session, actor, agency.id, state=agency.state_usps, **{**current, **changes})
+        try:
+            agencies.update_agency(session, actor, agency.id, state=agency.state_usps, **{**current, **changes})
+        except InvalidInput as error:  # named as the letter names the field (its "name" would be the chief's or the contact's)
+            raise InvalidInput({LETTER_AGENCY_FIELDS.get(name, name): problem for name, problem in error.fields.items()}) from None
     taken = session.execute(
         select(ProgramMoa.model, ProgramMoa.application_id).where(ProgramMoa.agency_id == agency.id, ProgramMoa.status.in_(OPEN_STATUSES), ProgramMoa.model.in_(values["models"]))
     ).first()

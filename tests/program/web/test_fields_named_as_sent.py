@@ -14,7 +14,7 @@ from g287.access import Actor
 from g287.db.models.audit import AuditEvent
 from g287.program import accounts
 from g287.web.app import create_app
-from tests.program.web.conftest import PASSWORD, sign_in, token_of
+from tests.program.web.conftest import PASSWORD, csrf_of, sign_in, token_of
 from tests.program.world import build
 
 with warnings.catch_warnings():
@@ -67,4 +67,32 @@ def test_a_dated_step_of_the_api_names_its_date_on(site):
         response = officer.post(f"/api/v1/program/nominees/{w.nominees[nominee]}/{step}", json=body, headers={"X-CSRF-Token": token_of(officer)})
         assert response.status_code == 422 and fields_of(response) == {"on": problem}, (step, response.text)
         assert response.json()["error"]["message"] == f"on: {problem}"
+    assert events(db) == before
+
+
+LETTER = {
+    "chief_executive_name": "Pat Example",
+    "chief_executive_title": "Sheriff",
+    "contact_name": "Sam Sample",
+    "contact_title": "Captain",
+    "contact_email": "sam@agency.example",
+    "justification": "The agency asks to take part.",
+}
+
+
+def test_a_letter_names_the_agency_name_it_refuses_agency_name(site):
+    """A letter of interest clearing the agency's name was refused as "name: required": the letter's `name` fields
+    are the chief executive's and the contact's, and the form showed the problem beside none of its fields."""
+    db, w, clients = site
+    agency = clients["agency-a"]
+    before = events(db)
+    sent = agency.post("/api/v1/program/applications", json={"agency_id": w.agency_a, "models": ["JEM"], **LETTER, "agency_name": " "}, headers={"X-CSRF-Token": token_of(agency)})
+    assert sent.status_code == 422 and fields_of(sent) == {"agency_name": "required"}, sent.text
+    form = agency.get(f"/program/applications/new?agency_id={w.agency_a}").text
+    page = agency.post(
+        "/program/applications",
+        data={"csrf_token": csrf_of(form), "agency_id": str(w.agency_a), "models": "JEM", **LETTER, "agency_name": "", "agency_type": "county", "county": "Testville County"},
+    )
+    assert page.status_code == 422
+    assert '<span class="field-error" id="f-agency_name-error">required</span>' in page.text and 'id="f-agency_name" name="agency_name"' in page.text
     assert events(db) == before
