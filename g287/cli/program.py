@@ -363,7 +363,8 @@ def exam_command(nominee_id, score, taken_on, exam):
     the course catalog's (g287/data/program/courses.toml: `g287 program courses` says them)."""
     with state().db.session(writing=True) as session:
         progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or days.today(), exam=exam)
-    echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation}")
+    # The explanation of a disqualification begins with the word itself ("disqualified: 2 examinations failed"): said once.
+    echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation.removeprefix(progress.status + ': ')}")
 
 
 @program.command("certify")

@@ -122,3 +122,12 @@ def test_program_exam_help_refers_to_the_catalog_for_its_rule(g287):
     help_text = " ".join(g287("program", "exam", "--help").stdout.split())
     assert "g287/data/program/courses.toml" in help_text and "70" not in help_text
     assert "at least 70 percent on each examination" in g287("program", "courses").stdout
+
+
+def test_an_examination_that_disqualifies_says_so_once(g287):
+    """`program exam` printed "disqualified - disqualified: 2 examinations failed ...": the explanation repeated the
+    status it follows."""
+    g287("demo")
+    (due,) = [n["id"] for n in json.loads(g287("program", "nominees", "--json").stdout) if n["standing"] == "remediation_due"]
+    shown = g287("program", "exam", due, "--score", "69.5").stdout
+    assert shown.splitlines() == [f"nominee {due}: disqualified - 2 examinations failed (below 70%), remediation included"]
