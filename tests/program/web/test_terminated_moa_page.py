@@ -1,0 +1,49 @@
+"""An application's page after its MOA was terminated: the MOA is said to be terminated, not participating, and
+the agency may still record a nomination made while the MOA was in effect (older history), as the API and
+`g287 program nominate --on` may."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+
+from g287.access import Actor
+from g287.program import accounts, moas
+from g287.web.app import create_app
+from tests.program.web.conftest import PASSWORD, sign_in
+from tests.program.world import OFFICER, TODAY, build
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+ADMIN = Actor.command_line()
+
+
+@pytest.fixture
+def site(db):
+    """The workflow world (agency A's TFM MOA signed 30 days before TODAY, a certified veteran), the TFM MOA then
+    terminated on TODAY, and the agency user's account, signed in."""
+    with db.session() as session:
+        w = build(session, "certified")
+        moas.terminate_moa(session, OFFICER, w.tfm, terminated_on=TODAY)
+        accounts.add_user(session, ADMIN, "agency-a", "agency_user", agency_id=w.agency_a, password=PASSWORD)
+    client = TestClient(create_app(db))
+    assert sign_in(client, "agency-a").status_code == 303
+    return db, w, client
+
+
+def moa_section(page: str, moa_id: int) -> str:
+    return re.search(rf'<section aria-labelledby="moa-{moa_id}-title".*?</section>', page, re.S).group()
+
+
+
+def test_a_terminated_moa_is_not_said_to_be_participating(site):
+    """The page said "In the registry: agreement 1 (participating, ...)" above "Terminated: 2025-07-01"."""
+    _, w, client = site
+    section = moa_section(client.get(f"/program/applications/{w.application}").text, w.tfm)
+    assert "<dt>Terminated</dt><dd>2025-07-01</dd>" in section
+    (registry,) = re.findall(r"<dt>In the registry</dt><dd>(.*?)</dd>", section)
+    assert re.fullmatch(r"agreement \d+ \(terminated on 2025-07-01, source: this registry's records\)", registry), registry
