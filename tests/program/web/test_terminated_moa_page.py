@@ -10,9 +10,9 @@ import warnings
 import pytest
 
 from g287.access import Actor
-from g287.program import accounts, moas
+from g287.program import accounts, moas, nominees
 from g287.web.app import create_app
-from tests.program.web.conftest import PASSWORD, sign_in
+from tests.program.web.conftest import PASSWORD, csrf_of, sign_in
 from tests.program.world import OFFICER, TODAY, build
 
 with warnings.catch_warnings():
@@ -47,3 +47,24 @@ def test_a_terminated_moa_is_not_said_to_be_participating(site):
     assert "<dt>Terminated</dt><dd>2025-07-01</dd>" in section
     (registry,) = re.findall(r"<dt>In the registry</dt><dd>(.*?)</dd>", section)
     assert re.fullmatch(r"agreement \d+ \(terminated on 2025-07-01, source: this registry's records\)", registry), registry
+
+
+def test_a_nomination_made_while_a_terminated_moa_was_in_effect_can_be_recorded_on_its_page(site):
+    """The API and `g287 program nominate --on` record a nomination on a past day when the MOA was in effect (older
+    history), also once it is terminated; the page offered no form for it: the form is there, its day required."""
+    db, w, client = site
+    page = client.get(f"/program/applications/{w.application}").text
+    section = moa_section(page, w.tfm)
+    assert f'action="/program/moas/{w.tfm}/nominees"' in section
+    (day_field,) = re.findall(r'<input id="f-\d+-nominated_on" [^>]*>', section)
+    assert ' required' in day_field
+    assert "Nominated on (a day the MOA was in effect: from 2025-06-01, when it was signed, to before 2025-07-01, when it was terminated)" in section
+    sent = client.post(
+        f"/program/moas/{w.tfm}/nominees",
+        data={"csrf_token": csrf_of(page), "full_name": "Olive Oldrecord", "nominated_on": "2025-06-15", "us_citizen": "yes"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    nominee_id = int(re.fullmatch(r"/program/nominees/(\d+)\?done=nominated", sent.headers["location"]).group(1))
+    with db.session() as session:
+        assert nominees.nominee_detail(session, OFFICER, nominee_id)["nominated_on"] == "2025-06-15"
