@@ -401,13 +401,15 @@ def authorized_command(agency_id, model, as_of, summary, as_json):
 @program.command("due")
 @click.option("--within", "within_days", type=WholeNumber(0, training.MAX_WITHIN_DAYS), default=60, show_default=True, help=f"Days ahead (at most {training.MAX_WITHIN_DAYS:,}).")
 @click.option("--as-of", metavar="YYYY-MM-DD")
+@click.option("--agency", "agency_id", type=RECORD_ID, metavar="ID", help="Only this applicant agency's nominees.")
 @json_option
 @database_option
-def due_command(within_days, as_of, as_json):
+def due_command(within_days, as_of, agency_id, as_json):
     """What is due: refresher training, expiring (and expired) certifications, remediation examinations,
     background results, nominees ready to enrol or certify."""
     with state().db.session() as session:
-        items = training.due(session, admin(), as_of=parse_date(as_of), within_days=within_days)
+        require_record(session, ApplicantAgency, agency_id, "--agency", "applicant agency")
+        items = training.due(session, admin(), as_of=parse_date(as_of), within_days=within_days, agency_id=agency_id)
     print_json(items) if as_json else table(items, ["due_on", "overdue", "kind", "agency", "model", "full_name", "explanation"])
 
 

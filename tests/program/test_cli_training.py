@@ -131,3 +131,17 @@ def test_an_examination_that_disqualifies_says_so_once(g287):
     (due,) = [n["id"] for n in json.loads(g287("program", "nominees", "--json").stdout) if n["standing"] == "remediation_due"]
     shown = g287("program", "exam", due, "--score", "69.5").stdout
     assert shown.splitlines() == [f"nominee {due}: disqualified - 2 examinations failed (below 70%), remediation included"]
+
+
+def test_what_is_due_for_one_agency(g287):
+    """The training page and `GET /api/v1/program/due?agency_id=` give one agency's due items; `program due` gave
+    every agency's only."""
+    g287("demo")
+    everything = json.loads(g287("program", "due", "--within", "3660", "--json").stdout)
+    agencies = {item["agency_id"] for item in everything}
+    assert len(agencies) > 1
+    for agency_id in agencies:
+        shown = json.loads(g287("program", "due", "--within", "3660", "--agency", agency_id, "--json").stdout)
+        assert shown == [item for item in everything if item["agency_id"] == agency_id]
+    refused = g287("program", "due", "--agency", 999999, ok=False)
+    assert (refused.returncode, refused.stdout, refused.stderr.strip()) == (1, "", "g287: error: --agency 999999: no such applicant agency")
