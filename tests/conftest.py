@@ -148,6 +148,23 @@ def db(request, tmp_path) -> Database:
     close()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_url(request, tmp_path) -> str:
+    """The URL of a database of each kind that holds nothing yet, not even g287's schema (a file not yet made, a
+    PostgreSQL database just created), for tests of what opening or migrating a database does; dropped after the test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.sqlite'}"
+        return
+    admin = _postgres_admin()
+    name = f"g287_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield admin.url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def bundled_db(request, tmp_path_factory) -> Database:
     """A database holding every bundled ICE publication, shared by the tests that only read."""

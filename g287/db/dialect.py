@@ -43,7 +43,8 @@ def prepare_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
-            _enable_wal(cursor)
+            if _new_or_g287s(cursor):  # the mode is kept in the file: another application's is left as it is (and refused)
+                _enable_wal(cursor)
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -53,6 +54,26 @@ def prepare_engine(engine: Engine) -> None:
 
 
 _BUSY_TIMEOUT_MS = 10_000
+
+
+def _new_or_g287s(cursor) -> bool:
+    """Whether an SQLite file holds no table yet, or g287's schema version among its tables."""
+    names = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return not names or "alembic_version" in names
+
+
+def own_tables(connection: Connection) -> list[str]:
+    """The tables of the database itself, g287's or another application's: SQLite's, or those of the PostgreSQL
+    schema g287 would use that no extension made (PostGIS adds spatial_ref_sys to every database it is enabled in)."""
+    if connection.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name"
+    else:
+        sql = (
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') "
+            "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') "
+            "ORDER BY c.relname"
+        )
+    return [row[0] for row in connection.exec_driver_sql(sql)]
 
 
 def _enable_wal(cursor) -> None:

@@ -86,6 +86,8 @@ class Database:
         try:
             with self.engine.connect() as connection:
                 current = set(MigrationContext.configure(connection).get_current_heads())
+                if not current:
+                    self._refuse_another_applications(connection)
             if current == set(_script_heads()):
                 return
             unknown = current - _script_revisions()
@@ -102,6 +104,17 @@ class Database:
         except OperationalError as error:
             reason = " ".join(str(error.orig).split())  # libpq adds a hint on a line of its own: one line
             raise G287Error(f"cannot open the database {self.safe_url}: {reason}") from error
+
+    def _refuse_another_applications(self, connection) -> None:
+        """g287 makes its tables in a database that holds none (or only its emptied schema version), never beside
+        another application's."""
+        tables = dialect.own_tables(connection)  # one statement: g287's version table and any other, as they are now
+        if tables and "alembic_version" not in tables:
+            shown = ", ".join(tables[:3]) + (f" and {len(tables) - 3} more" if len(tables) > 3 else "")
+            raise G287Error(
+                f"the database {self.safe_url} is not a g287 database: it holds tables ({shown}) and no g287 schema version; "
+                "name a new SQLite file, an empty PostgreSQL database, or one g287 made"
+            )
 
     @property
     def safe_url(self) -> str:
