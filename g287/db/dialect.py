@@ -110,9 +110,12 @@ def schema_change(connection: Connection):
     """A transaction for migrations. SQLite changes a column (batch mode) by building a new table, dropping the old
     one and renaming the new: with foreign keys enforced, dropping a table that other rows refer to fails, even
     with the checks deferred. SQLite's own procedure for such changes is followed: foreign keys off, outside the
-    transaction; every foreign key checked before it commits (a violation rolls it all back); on again after."""
+    transaction; every foreign key checked before it commits (a violation rolls it all back); on again after.
+    PostgreSQL: one migration at a time, as SQLite's write lock makes it there; a process that finds the schema out
+    of date waits for any other migrating it (which would make the same tables), then finds it up to date."""
     if connection.dialect.name != "sqlite":
         with connection.begin():
+            take_turns(connection, "g287 schema change")
             yield
         return
     raw = connection.connection.dbapi_connection  # the pragma has no effect inside a transaction: before it begins

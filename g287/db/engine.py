@@ -96,7 +96,8 @@ class Database:
                     f"the database {self.safe_url} has a schema this version of g287 does not know (revision {', '.join(sorted(unknown))}): "
                     "it was made or upgraded by a newer g287; use that version"
                 )
-            # Two processes opening a new database: one migrates, the other waits.
+            # Two processes opening an out-of-date database: one migrates, the other waits for it (schema_change), then
+            # finds nothing left to do (Alembic reads the revision again, in this transaction).
             with self._writing_engine.connect() as connection, dialect.schema_change(connection):
                 cfg = alembic_config(self.engine)
                 cfg.attributes["connection"] = connection
