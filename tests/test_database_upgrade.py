@@ -3,16 +3,54 @@ kept; one that is not g287's, or that a newer g287 upgraded, is refused with one
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from g287.db.dialect import normalize_url
-from g287.db.engine import Database
+from g287.db.dialect import normalize_url, schema_change
+from g287.db.engine import Database, alembic_config
 from g287.errors import G287Error
 from tests.in_process import run_g287
+
+
+AT = dt.datetime(2025, 1, 2, 15, 30, tzinfo=dt.timezone.utc)
+
+
+def at_revision(url: str, revision: str) -> None:
+    """Make a new database as g287 had it at REVISION (its migrations up to that one)."""
+    database = Database(url, migrate=False)
+    with database.engine.connect() as conn, schema_change(conn):
+        cfg = alembic_config(database.engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    database.dispose()
+
+
+def run_sql(url: str, *statements: str) -> None:
+    engine = create_engine(normalize_url(url))
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement), {"at": AT})
+    engine.dispose()
+
+
+def everything(url: str) -> dict[str, object]:
+    """Every table's columns, indexes and rows, and the schema's revision: a database before and after a failed upgrade."""
+    engine = create_engine(normalize_url(url))
+    result = {}
+    with engine.connect() as conn:
+        schema = inspect(conn)
+        for table in sorted(schema.get_table_names()):
+            columns = [c["name"] for c in schema.get_columns(table)]
+            indexes = sorted(i["name"] for i in schema.get_indexes(table))
+            rows = sorted(map(repr, conn.execute(text(f'SELECT * FROM "{table}"')).all()))
+            result[table] = (columns, indexes, rows)
+    engine.dispose()
+    return result
 
 
 def _contents(url: str) -> object:
@@ -62,3 +100,51 @@ def test_three_processes_opening_a_new_database_at_once_all_succeed(blank_url):
     with engine.connect() as conn:
         assert len(conn.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
     engine.dispose()
+
+
+def test_two_open_moas_of_one_agency_and_model_refuse_the_upgrade_in_one_line_and_leave_the_database_as_it_was(blank_url):
+    """Two letters sent at the same moment before migration 0006 could each leave an open MOA of one model: its
+    unique index then failed, in words of the database ('UNIQUE constraint failed: program_moas.agency_id,
+    program_moas.model', 'could not create unique index') naming neither the upgrade nor the MOAs."""
+    at_revision(blank_url, "0005_program")
+    run_sql(
+        blank_url,
+        "INSERT INTO audit_events (at, actor, action, object_type, object_id) VALUES (:at, 'cli', 'application.submit', 'application', '1')",
+        "INSERT INTO applicant_agencies (id, name, state_usps, agency_type, created_at) VALUES "
+        "(1, 'Testville County Sheriff''s Office', 'FL', 'county', :at), (2, 'Otherton Police Department', 'TX', 'municipality', :at)",
+        "INSERT INTO applications (id, agency_id, submitted_at, submitted_by, letter) VALUES "
+        "(1, 1, :at, 'cli', '{}'), (2, 1, :at, 'cli', '{}'), (3, 2, :at, 'cli', '{}'), (4, 2, :at, 'cli', '{}')",
+        # agency 1: two open JEM MOAs (and one TFM); agency 2: a terminated WSO MOA and an open one, as allowed
+        "INSERT INTO program_moas (id, application_id, agency_id, model, status, draft_version) VALUES "
+        "(1, 1, 1, 'JEM', 'requested', 0), (2, 2, 1, 'JEM', 'draft', 1), (3, 1, 1, 'TFM', 'requested', 0), "
+        "(4, 3, 2, 'WSO', 'terminated', 1), (5, 4, 2, 'WSO', 'requested', 0)",
+    )
+    before = everything(blank_url)
+    shown = make_url(normalize_url(blank_url)).render_as_string(hide_password=True)
+    status, out, err = run_g287(blank_url, "stats")
+    assert (status, out) == (1, "") and err.splitlines() == [
+        f"g287: error: cannot upgrade the database {shown} from revision 0005_program: one open MOA (requested, draft or "
+        "signed) per agency and model is kept from migration 0006 on, and the database holds more: applicant agency 1, "
+        "JEM: MOAs 1, 2; the database is left as it was"
+    ]
+    assert everything(blank_url) == before
+
+
+@pytest.mark.parametrize("blank_url", ["sqlite"], indirect=True)  # PostgreSQL never holds such a row
+def test_an_upgrade_refused_at_its_end_leaves_every_migration_undone(blank_url):
+    """SQLite checks every foreign key once all the migrations have run (they rebuild tables with the checks off): a
+    row that referred to nothing already (one deleted in the sqlite3 shell, whose keys are off) refuses the upgrade,
+    and the tables that migrations 0006 to 0012 rebuilt or changed are as they were."""
+    at_revision(blank_url, "0005_program")
+    run_sql(
+        blank_url,
+        "INSERT INTO applicant_agencies (id, name, state_usps, agency_type, created_at) VALUES (1, 'Testville County Sheriff''s Office', 'FL', 'county', :at)",
+        "INSERT INTO nominees (id, moa_id, agency_id, full_name, service_periods, nominated_at, nominated_by) VALUES (7, 99, 1, 'A. Nominee', '[]', :at, 'cli')",
+    )
+    before = everything(blank_url)
+    status, out, err = run_g287(blank_url, "stats")
+    assert (status, out) == (1, "") and err.splitlines() == [
+        f"g287: error: cannot upgrade the database {blank_url} from revision 0005_program: the migration leaves 1 row "
+        "referring to missing rows (first: nominees row 7, to program_moas); the database is left as it was"
+    ]
+    assert everything(blank_url) == before

@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from g287 import config
@@ -96,15 +96,18 @@ class Database:
                     f"the database {self.safe_url} has a schema this version of g287 does not know (revision {', '.join(sorted(unknown))}): "
                     "it was made or upgraded by a newer g287; use that version"
                 )
+        except OperationalError as error:
+            raise G287Error(f"cannot open the database {self.safe_url}: {_one_line(error)}") from error
+        try:
             # Two processes opening an out-of-date database: one migrates, the other waits for it (schema_change), then
             # finds nothing left to do (Alembic reads the revision again, in this transaction).
             with self._writing_engine.connect() as connection, dialect.schema_change(connection):
                 cfg = alembic_config(self.engine)
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "heads")
-        except OperationalError as error:
-            reason = " ".join(str(error.orig).split())  # libpq adds a hint on a line of its own: one line
-            raise G287Error(f"cannot open the database {self.safe_url}: {reason}") from error
+        except (G287Error, SQLAlchemyError) as error:  # the migrations are one transaction: none of them is kept
+            was = f"upgrade the database {self.safe_url} from revision {', '.join(sorted(current))}" if current else f"make g287's tables in the database {self.safe_url}"
+            raise G287Error(f"cannot {was}: {_one_line(error)}; the database is left as it was") from error
 
     def _refuse_another_applications(self, connection) -> None:
         """g287 makes its tables in a database that holds none (or only its emptied schema version), never beside
@@ -135,6 +138,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _one_line(error: Exception) -> str:
+    """A database's error in one line (libpq adds its detail and hint on lines of their own)."""
+    return " ".join(str(getattr(error, "orig", None) or error).split())
 
 
 def safe_database_url(explicit: str | None = None) -> str:
