@@ -148,3 +148,92 @@ def test_an_upgrade_refused_at_its_end_leaves_every_migration_undone(blank_url):
         "referring to missing rows (first: nominees row 7, to program_moas); the database is left as it was"
     ]
     assert everything(blank_url) == before
+
+
+PAGES = ("Policía de Miami-Dade: jail/correctional facilities, Revised 02/15/2025", "An agreement between the parties")
+
+
+def _kept_rows(url: str, columns: dict[str, list[str]] | None = None) -> dict[str, list[str] | list[tuple]]:
+    """Each table's rows in COLUMNS (default: the columns it has now), the search index and the revision left out."""
+    engine = create_engine(normalize_url(url))
+    with engine.connect() as conn:
+        columns = columns or {t: [c["name"] for c in inspect(conn).get_columns(t)] for t in inspect(conn).get_table_names() if not t.startswith("document_search") and t != "alembic_version"}
+        found = {t: sorted(map(repr, conn.execute(text(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cs)} FROM "{t}"')).all())) for t, cs in columns.items()}
+    engine.dispose()
+    return columns, found
+
+
+def test_a_database_holding_every_kind_of_record_at_revision_0005_is_upgraded_with_its_rows(blank_url):
+    """Through the path every command takes (opening the database): its rows kept as they were (ids, values, the
+    audit log), the columns later migrations add filled as they say, its documents found by the search's new rules
+    (stop words, accents, punctuation: PostgreSQL's index made again), and the constraints added kept from then on."""
+    from sqlalchemy.exc import DatabaseError, IntegrityError
+
+    from g287.days import day_of
+    from g287.db import dialect
+    from g287.documents.search import search
+
+    at_revision(blank_url, "0005_program")
+    if blank_url.startswith("postgresql"):  # the search as it was then: `english` (no stop words), words as the parser reads them
+        run_sql(blank_url, *dialect.fulltext_function_statements("english", words_only=False), *dialect.fulltext_configuration_drop_statements())
+    run_sql(
+        blank_url,
+        "INSERT INTO audit_events (at, actor, action, object_type, object_id, after) VALUES "
+        "(:at, 'cli', 'agency.create', 'agency', '1', '{\"name\": \"Testville\"}'), (:at, 'user:3', 'moa.record', 'moa', '1', NULL)",
+        "INSERT INTO applicant_agencies (id, name, state_usps, agency_type, created_at) VALUES (1, 'Testville County Sheriff''s Office', 'FL', 'county', :at), "
+        "(2, 'TESTVILLE COUNTY SHERIFFS OFFICE', 'FL', 'county', :at), (3, 'Otherton Police Department', 'TX', 'municipality', :at)",
+        "INSERT INTO applications (id, agency_id, submitted_at, submitted_by, letter) VALUES (1, 1, :at, 'cli', '{\"models\": [\"JEM\"]}'), (2, 3, :at, 'cli', '{}')",
+        "INSERT INTO program_moas (id, application_id, agency_id, model, status, draft_version, signed_on) VALUES "
+        "(1, 1, 1, 'JEM', 'signed', 2, '2025-01-10'), (2, 2, 3, 'WSO', 'requested', 0, NULL)",
+        "INSERT INTO nominees (id, moa_id, agency_id, full_name, service_periods, nominated_at, nominated_by) VALUES (4, 1, 1, 'A. Nominee', '[]', :at, 'cli')",
+        "INSERT INTO enrolments (id, nominee_id, agency_id, course, enrolled_on, status, finished_on) VALUES (5, 4, 1, 'JEM', '2025-01-20', 'passed', '2025-02-01')",
+        "INSERT INTO exam_attempts (id, enrolment_id, agency_id, exam, taken_on, score, remedial, passed) VALUES (6, 5, 1, 'final', '2025-01-31', 91.5, false, true)",
+        "INSERT INTO certifications (id, nominee_id, agency_id, certified_on, expires_on, certified_by) VALUES (7, 4, 1, '2025-02-01', '2027-02-01', 'cli')",
+        "INSERT INTO documents (id, sha256, size_bytes, kind, extension, media_type, file_name, page_count, stored_at) VALUES "
+        f"(8, '{'a' * 64}', 1000, 'pdf', '.pdf', 'application/pdf', 'moa.pdf', 2, :at)",
+        *(f"INSERT INTO document_pages (id, document_id, page_number, source, text, characters) VALUES ({9 + n}, 8, {n + 1}, 'text', '{t}', {len(t)})" for n, t in enumerate(PAGES)),
+    )
+    engine = create_engine(normalize_url(blank_url))
+    with engine.begin() as conn:
+        dialect.fulltext_add_documents(conn, {8: dialect.PAGE_SEPARATOR.join(PAGES)})
+    engine.dispose()
+    columns, before = _kept_rows(blank_url)
+
+    database = Database(blank_url)
+    _, after = _kept_rows(blank_url, columns)
+    assert after == before
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0012_search_splits_punctuation"
+        assert [tuple(r) for r in conn.execute(text("SELECT id, name_key FROM applicant_agencies ORDER BY id"))] == [
+            (1, "testville county sheriffs office"), (2, None), (3, "otherton police department")]
+        assert str(conn.execute(text("SELECT nominated_on FROM nominees")).scalar()) == str(day_of(AT))
+        assert conn.execute(text("SELECT renewed_on FROM certifications")).all() == [(None,)]
+        assert conn.execute(text("SELECT note FROM document_pages")).all() == [(None,), (None,)]
+    with database.session() as session:
+        assert {query: search(session, query).total for query in ("policia", "the", "jail", "02/15/2025", "Miami-Dade")} == dict.fromkeys(
+            ("policia", "the", "jail", "02/15/2025", "Miami-Dade"), 1)
+    with pytest.raises(IntegrityError), database.engine.begin() as conn:  # one open MOA per agency and model
+        conn.execute(text("INSERT INTO program_moas (application_id, agency_id, model, status, draft_version) VALUES (1, 1, 'JEM', 'requested', 0)"))
+    with pytest.raises(DatabaseError, match="append-only"), database.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_events"))
+    with database.engine.begin() as conn:  # a page read again is indexed again: by the pages' trigger, and as reread does
+        dialect.fulltext_remove_documents(conn, {8: dialect.PAGE_SEPARATOR.join(PAGES)})
+        conn.execute(text("UPDATE document_pages SET text = 'An addendum signed' WHERE id = 10"))
+        dialect.fulltext_add_documents(conn, {8: dialect.PAGE_SEPARATOR.join((PAGES[0], "An addendum signed"))})
+    with database.session() as session:
+        assert [hit.page for hit in search(session, "addendum").hits] == [2] and search(session, "parties").total == 0
+    database.dispose()
+    status, out, err = run_g287(blank_url, "program", "agencies")
+    assert status == 0 and "Otherton Police Department" in out, err
+
+
+def test_a_database_a_newer_g287_upgraded_is_refused_in_one_line_and_left_as_it_was(db):
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0013_from_a_newer_g287'"))
+    before = everything(db.url)
+    status, out, err = run_g287(db.url, "stats")
+    assert (status, out) == (1, "") and err.splitlines() == [
+        f"g287: error: the database {db.safe_url} has a schema this version of g287 does not know (revision 0013_from_a_newer_g287): "
+        "it was made or upgraded by a newer g287; use that version"
+    ]
+    assert everything(db.url) == before  # not migrated down, nor changed
