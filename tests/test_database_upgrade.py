@@ -237,3 +237,26 @@ def test_a_database_a_newer_g287_upgraded_is_refused_in_one_line_and_left_as_it_
         "it was made or upgraded by a newer g287; use that version"
     ]
     assert everything(db.url) == before  # not migrated down, nor changed
+
+
+@pytest.mark.parametrize("blank_url", ["sqlite"], indirect=True)  # PostgreSQL changes a column in place
+def test_alembic_s_own_upgrade_command_upgrades_an_sqlite_database_holding_nominees(blank_url):
+    """`alembic -c g287/db/alembic.ini upgrade head` (the developers' command) ran the migrations with SQLite's
+    foreign keys on: migration 0008, which rebuilds the nominees table, failed ('FOREIGN KEY constraint failed') as
+    soon as an enrolment referred to a nominee."""
+    at_revision(blank_url, "0007_search_keeps_every_word")
+    run_sql(
+        blank_url,
+        "INSERT INTO applicant_agencies (id, name, state_usps, agency_type, created_at) VALUES (1, 'Testville County Sheriff''s Office', 'FL', 'county', :at)",
+        "INSERT INTO applications (id, agency_id, submitted_at, submitted_by, letter) VALUES (1, 1, :at, 'cli', '{}')",
+        "INSERT INTO program_moas (id, application_id, agency_id, model, status, draft_version, signed_on) VALUES (1, 1, 1, 'JEM', 'signed', 1, '2025-01-10')",
+        "INSERT INTO nominees (id, moa_id, agency_id, full_name, service_periods, nominated_at, nominated_by) VALUES (4, 1, 1, 'A. Nominee', '[]', :at, 'cli')",
+        "INSERT INTO enrolments (id, nominee_id, agency_id, course, enrolled_on, status) VALUES (5, 4, 1, 'JEM', '2025-01-01', 'enrolled')",
+    )
+    database = Database(blank_url, migrate=False)
+    command.upgrade(alembic_config(database.engine), "heads")  # no connection given: env.py opens its own, as the command does
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0012_search_splits_punctuation"
+        assert [tuple(r) for r in conn.execute(text("SELECT id, nominated_on FROM nominees"))] == [(4, "2025-01-01")]  # its enrolment's day
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.dispose()

@@ -34,5 +34,6 @@ else:
     url = config.get_main_option("sqlalchemy.url") or settings.database_url()
     engine = create_engine(dialect.normalize_url(url))
     dialect.prepare_engine(engine)
-    with engine.begin() as conn:
+    # as g287 migrates (SQLite's foreign keys off while tables are rebuilt, PostgreSQL's migrations one at a time)
+    with engine.connect() as conn, dialect.schema_change(conn):
         run_with(conn)
