@@ -27,7 +27,7 @@ from g287 import days
 from g287.errors import G287Error, NotFound
 from g287.geo import matching, reference
 from g287.geo.store import county_facts
-from g287.registry.figures import MODELS, describe_publication, listed, no_participating_list
+from g287.registry.figures import MODELS, describe_publication, list_age, listed, no_participating_list
 from g287.registry.publications import in_force
 from g287.wording import counted, has_of, is_known_to_have, is_of, none_of, noun
 
@@ -356,7 +356,8 @@ def headline(figures: dict) -> str:
         f"As of {figures['as_of']}{model}: {counties}; "
         f"{states} of {figures['states_total']} states (50 and DC) {has_of(states, figures['states_total'])} at least one agreement. "
         f"{sentence(listings_located_text(l, figures['vintage'], UNMATCHED_BY_THE_COMMAND))}. Counties: {figures['vintage']} vintage. "
-        f"Source: ICE's participating list of {publication['published']}{' ' + publication['half'] if publication['half'] else ''} ({publication['publication']})."
+        f"Source: ICE's participating list of {publication['published']}{' ' + publication['half'] if publication['half'] else ''} ({publication['publication']})"
+        f"{list_age(publication, figures['as_of'])}."
     )
 
 

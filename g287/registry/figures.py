@@ -122,7 +122,7 @@ def headline(figures: dict) -> str:
     text = (
         f"As of {figures['as_of']}: {counted(p['moas'], 'MOA')} with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')} "
         f"({_model_counts(p['by_model'])}), "
-        f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']}){_age(p, figures['as_of'])}."
+        f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']}){list_age(p, figures['as_of'])}."
     )
     return text + (_pending_sentence(q) if q else "")
 
@@ -147,9 +147,9 @@ def _model_counts(counts: dict[str, int]) -> str:
     return text + (f", model unknown {counts['unknown']:,}" if counts.get("unknown") else "")
 
 
-def _age(list_figures: dict, as_of) -> str:
+def list_age(list_figures: dict, as_of) -> str:
     """How long before the date the list in force was published, when not that day: "As of" today over a list of
-    months before must not read as today's figures (the site's pages say the same)."""
+    months before must not read as today's figures (the site's pages say the same; `coverage` says it too)."""
     days = (dt.date.fromisoformat(str(as_of)) - dt.date.fromisoformat(str(list_figures["published"]))).days
     return f", published {counted(days, 'day')} before that date" if days > 0 else ""
 
@@ -163,4 +163,4 @@ def _whose(figures: dict) -> str:
     return "ICE's" if figures.get("source") == "ICE" else "this registry's"
 
 
-__all__ = ["stats", "headline", "listed", "participating_figures", "pending_figures", "label"]
+__all__ = ["stats", "headline", "list_age", "listed", "participating_figures", "pending_figures", "label"]
