@@ -240,12 +240,14 @@ def counties_clause(county_level: int, any_type: int, total: int, percent: dict,
     """The counties of a coverage figure in words, for the command, the maps' captions (nationally and of a state):
     "at least 399 of 3,144 counties (12.69%) have a participating county-level agency; 403 (12.82%) have a
     participating agency of any type located in them", each verb and pronoun by its count; "at least" while some
-    listing is not located, at least 0 said as none known (none_known). `percent`: coverage's percentages."""
+    listing is not located and some county is not counted, at least 0 said as none known (none_known). `percent`:
+    coverage's percentages."""
     known = none_known(county_level, any_type, total, percent["counties_with_any_agency"], not_located, start)
     if known:
         return known
+    # every county counted is no lower bound: "at least 67 of 67 counties" (the state's page says "All 67")
     text = (
-        f"{at_least(not_located)}{county_level:,} of {total:,} {noun(total, 'county', 'counties')} ({percent['counties_with_county_agency']}%) "
+        f"{at_least(not_located) if county_level < total else ''}{county_level:,} of {total:,} {noun(total, 'county', 'counties')} ({percent['counties_with_county_agency']}%) "
         f"{has_of(county_level, total)} a participating county-level agency; {any_type:,} ({percent['counties_with_any_agency']}%) "
         f"{has_of(any_type, total)} a participating agency of any type located in {'it' if 1 in (any_type, total) else 'them'}"
     )

@@ -1,0 +1,22 @@
+"""The pages as a reporter reads them, over the bundled lists: each sentence true of ICE's lists, in the words the
+other doors (the commands, the API, the feed) use for the same thing."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+
+
+def text_of(page: str) -> str:
+    return re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_every_county_of_a_state_counted_is_no_lower_bound(site):
+    # Florida, 20 June 2025: each of its 67 counties has a county-level agency. The map's caption said "At least 67
+    # of 67 counties (100.0%)" beside the page's "All 67 of Florida's 67 counties", though no county is left to add.
+    text = text_of(site.get("/states/FL", params={"as_of": "2025-06-20"}).text)
+    assert "All 67 of Florida's 67 counties" in text
+    assert "Florida: 285 MOAs (as ICE counts them: one per row). 67 of 67 counties (100.0%) have a participating county-level agency" in text
+    assert "at least 67" not in text.lower()
+    # A state with counties left to count keeps its lower bound, as before.
+    assert "At least 81 of 254 counties (31.89%) have a participating county-level agency" in text_of(site.get("/states/TX").text)
