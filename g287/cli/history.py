@@ -296,7 +296,8 @@ def agency_lines(result: dict) -> list[str]:
             lines.append(f"    still on the pending list after its first participating listing: {', '.join(_ref(r) for r in life['stayed_pending'])}")
         dates = life.get("signed_dates", [])
         if len(dates) > 1 or any(len(d["signed"]) > 1 for d in dates):
-            lines.append("    signed dates as listed: " + "; ".join(f"{', '.join(d['signed'])} from {_ref(d['from'])}" for d in dates))
+            # a date ICE's cell gives no reading of (5025-06-12) is None among them, said as the diff says it
+            lines.append("    signed dates as listed: " + "; ".join(f"{', '.join(x or 'no date' for x in d['signed'])} from {_ref(d['from'])}" for d in dates))
     lines.append("listings:")
     for listing in result["listings"]:
         rows = "; ".join(f"{r['name']!r} {r['model'] or 'model unknown'}" + (f" signed {r['signed']}" if r.get("signed") else "") for r in listing["rows"])
