@@ -65,7 +65,7 @@ def diff(from_ref, to_ref, end_after, as_json):
                 echo(f"  {item['state']}  {item['agency']}  {item['model']}: {_signed(item['old_signed'])} -> {_signed(item['new_signed'])}")
             else:
                 extra = "; ".join(filter(None, (item.get("status_since"), item.get("note"), "model added" if item.get("model_added") else "")))
-                echo(f"  {item['state']}  {item['agency']}  {item['model']}  {', '.join(filter(None, item['signed']))}  {extra}")
+                echo(f"  {item['state']}  {item['agency']}  {item['model']}  {_signed(item['signed'])}  {extra}")
 
 
 @click.command()
@@ -161,7 +161,7 @@ def pipeline(as_json):
 
 def _signed(dates: list[str | None]) -> str:
     """An agreement's signed dates in one list (several when its rows disagree; None for a date that is unknown)."""
-    return " and ".join(d or "no date" for d in dates) or "no date"
+    return " and ".join(d or "unknown" for d in dates) or "unknown"
 
 
 def _days(median) -> str:
@@ -297,7 +297,7 @@ def agency_lines(result: dict) -> list[str]:
         dates = life.get("signed_dates", [])
         if len(dates) > 1 or any(len(d["signed"]) > 1 for d in dates):
             # a date ICE's cell gives no reading of (5025-06-12) is None among them, said as the diff says it
-            lines.append("    signed dates as listed: " + "; ".join(f"{', '.join(x or 'no date' for x in d['signed'])} from {_ref(d['from'])}" for d in dates))
+            lines.append("    signed dates as listed: " + "; ".join(f"{', '.join(x or 'unknown' for x in d['signed'])} from {_ref(d['from'])}" for d in dates))
     lines.append("listings:")
     for listing in result["listings"]:
         rows = "; ".join(f"{r['name']!r} {r['model'] or 'model unknown'}" + (f" signed {r['signed']}" if r.get("signed") else "") for r in listing["rows"])

@@ -55,7 +55,7 @@ def _stamp(value: dt.datetime | None) -> str:
 
 
 def _dates(values) -> str:
-    return " and ".join(v or "no date" for v in values) if values else "no date"
+    return " and ".join(v or "unknown" for v in values) if values else "unknown"
 
 
 def describe(kind: str, item: dict) -> str:

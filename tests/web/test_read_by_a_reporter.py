@@ -20,3 +20,18 @@ def test_every_county_of_a_state_counted_is_no_lower_bound(site):
     assert "at least 67" not in text.lower()
     # A state with counties left to count keeps its lower bound, as before.
     assert "At least 81 of 254 counties (31.89%) have a participating county-level agency" in text_of(site.get("/states/TX").text)
+
+
+def test_a_signed_date_with_no_reading_is_unknown_at_every_door(site):
+    # Grundy County, TN: ICE's list of 9 July 2025 gives its WSO MOA as signed 5025-07-07, a date with no reading
+    # (the quality register quotes it). The agency page said "not given" and the changes page and the feed "signed
+    # no date", as if ICE had left the cell empty; `g287 agency` says "signed unknown".
+    found = site.get("/api/v1/agencies", params={"state": "TN", "limit": 1000}).json()["items"]
+    grundy = next(a["id"] for a in found if a["name"] == "Grundy County Sheriff's Office")
+    page = text_of(site.get(f"/agencies/{grundy}").text)
+    assert "Warrant Service Officer participating unknown " in page
+    assert "Signed date unknown, as listed from 2025-07-09 am ." in page and "not given" not in page
+    changes = text_of(site.get("/changes", params={"from": "2025-07-03", "to": "2025-07-09"}).text)
+    assert "Grundy County Sheriff's Office (TN), WSO, signed unknown" in changes and "no date" not in changes
+    feed = site.get("/exports/feed/TN.atom").text
+    assert "Grundy County Sheriff's Office (TN), WSO, signed unknown" in feed and "no date" not in feed
