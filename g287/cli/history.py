@@ -64,7 +64,9 @@ def diff(from_ref, to_ref, end_after, as_json):
             elif key == "signed_date_changed":
                 echo(f"  {item['state']}  {item['agency']}  {item['model']}: {_signed(item['old_signed'])} -> {_signed(item['new_signed'])}")
             else:
-                extra = "; ".join(filter(None, (item.get("status_since"), item.get("note"), "model added" if item.get("model_added") else "")))
+                # an agency that gained or lost one model of several, as the site and the feed say it
+                model = "model added" if item.get("model_added") else "the agency keeps its other models" if item.get("model_dropped") else ""
+                extra = "; ".join(filter(None, (item.get("status_since"), item.get("note"), model)))
                 echo(f"  {item['state']}  {item['agency']}  {item['model']}  {_signed(item['signed'])}  {extra}")
 
 

@@ -22,3 +22,13 @@ def test_an_ingest_names_its_counts(tmp_path):
     result = CliRunner().invoke(cli, ["--database", database, "ingest", str(ICE / "pending" / "pendingAgencies07112025am_b.xlsx")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert re.search(r"\d+ listings from \d+ source rows, \d+ quality-register entr(y|ies)", result.output)
+
+
+def test_the_diff_says_when_an_agency_keeps_its_other_models(bundled_db):
+    # Butler County, PA: its WSO MOA is no longer listed from 2025-06-17 pm, its TFM MOA is. The site's changes page
+    # and the feed say "(the agency keeps its other models)"; the command said nothing, though it says "model added"
+    # of the TFM MOA.
+    text = run(bundled_db, "diff", "2025-05-29", "2025-07-09")
+    removed = next(line for line in text.splitlines() if line.startswith("  PA  Butler County Sheriff's Office  WSO"))
+    assert removed.endswith("this registry counts that as an end); the agency keeps its other models"), removed
+    assert "  PA  Butler County Sheriff's Office  TFM  2025-06-12  model added" in text
