@@ -16,6 +16,7 @@ from g287.history.agency import agency_history, find_agencies, published_names
 from g287.history.diff import diff as diff_service
 from g287.history.lifecycle import lifecycles
 from g287.history.names import expanded_key
+from g287.history.pipeline import observable_spans, observation_window
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import EVERY
 from g287.history.timeline import timeline as timeline_service
@@ -117,6 +118,7 @@ def pipeline(as_json):
     """The pending pipeline: days from first pending listing to first participating listing and to signing."""
     with state().db.session() as session:
         result = pipeline_service(session)
+        window = observation_window(list_publications(session, origin="ice"))
     if as_json:
         print_json(result)
         return
@@ -133,7 +135,12 @@ def pipeline(as_json):
         return f"{label:10} {s['count']:4} {noun(s['count'], 'agreement')}; median {_days(s['median_days'])} to be listed, {_days(g['median_days'])} to the signed date{known}"
 
     def spread(label, d) -> str:  # how many waited how long: the distribution behind each median
-        return f"{label:10} " + "; ".join(f"{what}: " + (", ".join(f"{days} days {n}" for days, n in d[key]["distribution"].items()) or "none measured") for key, what in (("to_listed", "to be listed"), ("to_signed", "to the signed date")))
+        # only the spans of days the lists held can observe, as the pending page shows them: a 0 past them read as
+        # "no agreement waits that long", which these lists cannot tell
+        return f"{label:10} " + "; ".join(
+            f"{what}: " + (", ".join(f"{s['label']} days {s['count']}" for s in observable_spans(d[key]["distribution"], window["days"])[0]) or "none measured")
+            for key, what in (("to_listed", "to be listed"), ("to_signed", "to the signed date"))
+        )
 
     echo(f"Pending since {result['first_pending_publication']['published']} ({counted(result['pending_publications'], 'pending list')}):")
     echo(line("all", durations))
@@ -146,6 +153,9 @@ def pipeline(as_json):
     echo(spread("all", durations))
     for model, d in result["by_model"].items():
         echo(spread(model, d))
+    unobservable = observable_spans(durations["to_listed"]["distribution"], window["days"])[1]
+    if unobservable:
+        echo(f"Spans longer than {counted(window['days'], 'day')} ({', '.join(unobservable)} days) cannot be observed in these lists and are not shown.")
     echo(
         f"{counted(len(result['moved_pending_before_first_publication']), 'more was', 'more were')} pending already in the first pending list (time unknown); "
         f"{len(result['left_without_signing'])} left the pending list without being listed as signed; {len(result['still_pending'])} still pending; "

@@ -50,6 +50,36 @@ def _summary(values: list[int]) -> dict:
     return {"count": len(values), "median_days": int(median) if median == int(median) else median, "min_days": min(values), "max_days": max(values), "distribution": distribution}
 
 
+def observation_window(publications: list) -> dict | None:
+    """The days the lists held span (both kinds): no wait longer than that can be measured, whatever ICE's."""
+    if not publications:
+        return None
+    first = min(p.published_on for p in publications)
+    last = max(p.published_on for p in publications)
+    return {"first": first, "last": last, "days": (last - first).days}
+
+
+def observable_spans(distribution: dict, window: int) -> tuple[list[dict], list[str]]:
+    """The histogram's spans of days that the lists held can observe (a span reaching past the window ends at it:
+    no wait in it can be longer), and the labels of those they cannot: a column of zeros there read as "no
+    agreement waits that long", which these lists cannot tell. The site's histogram and `g287 pipeline` show these."""
+    shown, unobservable = [], []
+    for key, count in distribution.items():
+        if key == "negative":
+            shown.append({"label": "below 0", "count": count})
+            continue
+        low, _, high = key.rstrip("+").partition("-")
+        low, high = int(low), (int(high) if high else None)
+        whole = f"{low}–{high}" if high is not None else f"{low} or more"
+        if low > window and not count:
+            unobservable.append(whole)
+        elif low > window:  # a wait past the window (a signed date after the lists held): shown, never dropped
+            shown.append({"label": whole, "count": count})
+        else:
+            shown.append({"label": f"{low}–{window if high is None or high > window else high}", "count": count})
+    return shown, unobservable
+
+
 def pipeline(session: Session, origin: str = "ice") -> dict:
     pending_pubs = publications(session, "pending", origin)
     if not pending_pubs:

@@ -32,3 +32,21 @@ def test_the_diff_says_when_an_agency_keeps_its_other_models(bundled_db):
     removed = next(line for line in text.splitlines() if line.startswith("  PA  Butler County Sheriff's Office  WSO"))
     assert removed.endswith("this registry counts that as an end); the agency keeps its other models"), removed
     assert "  PA  Butler County Sheriff's Office  TFM  2025-06-12  model added" in text
+
+
+def test_the_pipeline_shows_only_the_spans_the_lists_can_observe(bundled_db):
+    # The lists held span 57 days (15 May to 11 July 2025). The command printed "61-90 days 0, 91-180 days 0, 181+
+    # days 0", read as "no agreement waits that long", which the pending page leaves out for that reason.
+    text = run(bundled_db, "pipeline")
+    assert "all        to be listed: 0–30 days 43, 31–57 days 8; to the signed date: 0–30 days 42, 31–57 days 8\n" in text
+    assert "Spans longer than 57 days (61–90, 91–180, 181 or more days) cannot be observed in these lists and are not shown.\n" in text
+    assert "61-90" not in text and "181+" not in text
+
+
+def test_a_wait_past_the_lists_held_is_shown_never_dropped():
+    # A signed date after the last list held makes a wait longer than the window: its span is shown with its count.
+    from g287.history.pipeline import observable_spans
+
+    shown, unobservable = observable_spans({"0-30": 1, "31-60": 0, "61-90": 2, "91-180": 0, "181+": 0}, 57)
+    assert shown == [{"label": "0–30", "count": 1}, {"label": "31–57", "count": 0}, {"label": "61–90", "count": 2}]
+    assert unobservable == ["91–180", "181 or more"]

@@ -9,7 +9,7 @@ from typing import Optional
 from fastapi import APIRouter, Request
 
 from g287.geo.maps import date_text
-from g287.history.pipeline import pipeline
+from g287.history.pipeline import observable_spans, observation_window, pipeline
 from g287.registry.publications import list_publications
 from g287.registry.queries import Filters, figures_by_publication, figures_of, listings, publications_in_force, state_name
 from g287.web.app import site_of
@@ -24,33 +24,6 @@ def for_model(items: list[dict], model: str | None) -> list[dict]:
     return [i for i in items if model is None or i["model"] == model]
 
 
-def observation_window(publications: list) -> dict | None:
-    """The days the lists held span (both kinds): no wait longer than that can be measured, whatever ICE's."""
-    if not publications:
-        return None
-    first = min(p.published_on for p in publications)
-    last = max(p.published_on for p in publications)
-    return {"first": date_text(first), "last": date_text(last), "days": (last - first).days}
-
-
-def observable_spans(distribution: dict, window: int) -> tuple[list[dict], list[str]]:
-    """The histogram's spans of days that the lists held can observe (a span reaching past the window ends at it:
-    no wait in it can be longer), and the labels of those they cannot: a column of zeros there read as "no
-    agreement waits that long", which these lists cannot tell."""
-    shown, unobservable = [], []
-    for key, count in distribution.items():
-        if key == "negative":
-            shown.append({"label": "below 0", "count": count})
-            continue
-        low, _, high = key.rstrip("+").partition("-")
-        low, high = int(low), (int(high) if high else None)
-        if low > window:
-            unobservable.append(f"{low}–{high}" if high is not None else f"{low} or more")
-        else:
-            shown.append({"label": f"{low}–{window if high is None or high > window else high}", "count": count})
-    return shown, unobservable
-
-
 @router.get("/pending")
 def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoice = None):
     filters = Filters(model=model)
@@ -62,6 +35,8 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
         flow = pipeline(session)
         pending_publications = list_publications(session, "pending", "ice")
         window = observation_window(list_publications(session, origin="ice"))
+        if window:
+            window = dict(window, first=date_text(window["first"]), last=date_text(window["last"]))
         labels = labels_in_force(force)
         choices = [{"value": p.published_on.isoformat(), "label": p.published_on.isoformat() + (f" {p.half}" if p.half else "")} for p in reversed(pending_publications)]
     if flow.get("durations"):
