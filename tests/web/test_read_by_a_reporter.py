@@ -35,3 +35,17 @@ def test_a_signed_date_with_no_reading_is_unknown_at_every_door(site):
     assert "Grundy County Sheriff's Office (TN), WSO, signed unknown" in changes and "no date" not in changes
     feed = site.get("/exports/feed/TN.atom").text
     assert "Grundy County Sheriff's Office (TN), WSO, signed unknown" in feed and "no date" not in feed
+
+
+def test_a_listing_run_names_its_list_file_once(site):
+    # Okaloosa County Sheriff's Office: its run of listings from ICE's first list of 3 July 2025 (pm), which another
+    # list of that half-day replaced, read "2025-07-03 pm, participatingAgencies07032025pm.xlsx
+    # participatingAgencies07032025pm.xlsx": the label names the file already, and the file was set beside it again.
+    found = site.get("/api/v1/agencies", params={"state": "FL", "limit": 1000}).json()["items"]
+    okaloosa = next(a["id"] for a in found if a["name"] == "Okaloosa County Sheriff's Office")
+    page = site.get(f"/agencies/{okaloosa}").text
+    listings = text_of(page[page.index('aria-labelledby="listings-title"'):page.index('aria-labelledby="names-title"')])
+    assert listings.count("participatingAgencies07032025pm.xlsx") == 1, listings
+    assert "2025-07-03 pm, participatingAgencies07032025pm.xlsx 2025-07-09 am participatingAgencies07092025am.xlsx 3" in listings
+    # A list no other shares its date and half with is named by its date, its file beside it, as before.
+    assert "2025-05-16 am participatingAgencies05162025am.xlsx 2025-06-20 am participatingAgencies06202025am.xlsx 4" in listings
