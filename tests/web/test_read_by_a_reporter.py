@@ -49,3 +49,18 @@ def test_a_listing_run_names_its_list_file_once(site):
     assert "2025-07-03 pm, participatingAgencies07032025pm.xlsx 2025-07-09 am participatingAgencies07092025am.xlsx 3" in listings
     # A list no other shares its date and half with is named by its date, its file beside it, as before.
     assert "2025-05-16 am participatingAgencies05162025am.xlsx 2025-06-20 am participatingAgencies06202025am.xlsx 4" in listings
+
+
+def test_an_agreement_pending_since_the_first_list_held_may_be_older(site):
+    # Montgomery and Murray County Sheriff's Offices, GA, and Denton County Sheriff's Office, TX (JEM): still pending,
+    # "First pending 2025-05-15 am", the first pending list held here, with nothing saying so: read as "pending since
+    # 15 May 2025", which no list held tells.
+    page = site.get("/pending").text
+    still = text_of(page[page.index("Still pending ("):page.index("Still on the pending list after")])
+    said = "3 of them were listed by the first pending list held here ( 2025-05-15 am ): pending since then or earlier, for a time these lists cannot tell."
+    assert f"Still pending (38) {said}" in still
+    assert "GA Montgomery County Sheriff's Office JEM 2025-05-15 am" in still
+    # Of one model, that model's: all three are JEM; none of the TFM agreements still pending was pending then.
+    assert f"Still pending (4) {said}" in text_of(site.get("/pending", params={"model": "JEM"}).text)
+    tfm = text_of(site.get("/pending", params={"model": "TFM"}).text)
+    assert "Still pending (" in tfm and "listed by the first pending list held here" not in tfm
