@@ -299,7 +299,9 @@ def agency_lines(result: dict) -> list[str]:
             told = f"{counted(o['lists_in_force'], 'list')} in force" if o["lists_in_force"] else "a list replaced the same half-day by one that lists it again; no list in force"
             lines.append(f"    omitted from {_ref(o['from'])} to {_ref(o['to'])} ({told}; not an end)")
         for end in life.get("ends", []):
-            lines.append(f"    no longer listed from {_ref(end)}")
+            moved = [m for m in item.get("same_moa_now_under", []) if m["from"]["publication_id"] == end["publication_id"]]
+            elsewhere = "".join(f"; the same MOA (document and signed date) is listed under {m['agency']} from that list" for m in moved)
+            lines.append(f"    no longer listed from {_ref(end)}{elsewhere}")
         for back in life.get("reinstated", []):
             lines.append(f"    listed again from {_ref(back)}")
         for back in life.get("back_to_pending", []):

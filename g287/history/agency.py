@@ -8,7 +8,8 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from g287.db.models.registry import Agency, AgencyName, Agreement, PublicationRows
+from g287.db.models.registry import Agency, AgencyName, Agreement, Publication, PublicationRows
+from g287.history.diff import diff
 from g287.history.lifecycle import lifecycles
 from g287.history.listings import publications, runs_of
 from g287.history.names import RULE_TEXT, expanded_key
@@ -22,11 +23,34 @@ def _row_number(session: Session, publication_id: int, raw_row_ids: set[int]) ->
     return [m.row_number for m in decode_row_map(blob.row_map) if m.raw_row_id in raw_row_ids] if blob else []
 
 
+def moas_listed_elsewhere(session: Session, lives: dict, origin: str = "ice") -> dict[tuple[int, str], list[dict]]:
+    """For each end of an agreement, the agency its MOA is listed under by the list it left (history's diff of that
+    list and the one before it: the same document, signed date, model and state), when there is one: the Okaloosa
+    County Sheriff's Office's WSO MOA, listed under the Department of Corrections from 3 July 2025. The agency's page
+    said "no longer listed" alone, where the changes page and the feed say where the MOA is listed."""
+    found: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    ends = [(key, end) for key, life in lives.items() for end in life.ends]
+    if not ends:
+        return found
+    held = publications(session, "participating", origin)
+    place = {p.id: i for i, p in enumerate(held)}
+    for key, end in ends:
+        i = place.get(end["publication_id"])
+        if not i:  # an end is a list after one that listed it: never the first
+            continue
+        changes = diff(session, session.get(Publication, held[i - 1].id), session.get(Publication, end["publication_id"]))
+        for item in changes["removed"]:
+            if (item["agency_id"], item["model"]) == key and item.get("same_moa_now_under"):
+                found[key].append({"from": end, **item["same_moa_now_under"]})
+    return found
+
+
 def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dict:
     agency = live_agency(session, agency_id)
     names = session.execute(select(AgencyName.name, AgencyName.rule, AgencyName.confidence).where(AgencyName.agency_id == agency.id).order_by(AgencyName.id)).all()
     agreements = session.scalars(select(Agreement).where(Agreement.agency_id == agency.id, Agreement.merged_into_id.is_(None)).order_by(Agreement.model)).all()
     lives = lifecycles(session, agency_ids=[agency.id], origin=origin)
+    elsewhere = moas_listed_elsewhere(session, lives, origin)
     listings = []
     for kind in ("participating", "pending"):
         pubs = {p.seq: p for p in publications(session, kind, origin)}
@@ -69,6 +93,7 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
                 "addendum_url": a.addendum_url,
                 "origin": a.origin,
                 "lifecycle": lives[(agency.id, a.model)].as_dict() if (agency.id, a.model) in lives else None,
+                "same_moa_now_under": elsewhere.get((agency.id, a.model), []),
                 # Whose lists hold it: an agreement only this registry's own lists give is never shown as ICE's.
                 "source": "ICE" if a.origin == "ice" or (agency.id, a.model) in lives else "this registry",
             }

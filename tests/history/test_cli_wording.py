@@ -50,3 +50,12 @@ def test_a_wait_past_the_lists_held_is_shown_never_dropped():
     shown, unobservable = observable_spans({"0-30": 1, "31-60": 0, "61-90": 2, "91-180": 0, "181+": 0}, 57)
     assert shown == [{"label": "0–30", "count": 1}, {"label": "31–57", "count": 0}, {"label": "61–90", "count": 2}]
     assert unobservable == ["91–180", "181 or more"]
+
+
+def test_the_agency_says_where_the_moa_of_an_agreement_no_longer_listed_is_listed(bundled_db):
+    # As the diff says it: Okaloosa County Sheriff's Office's WSO MOA, under the Department of Corrections from 3 July.
+    text = run(bundled_db, "agency", "Okaloosa County Sheriff's Office", "--state", "FL")
+    assert (
+        "    no longer listed from 2025-07-03 pm, participatingAgencies07032025pm.xlsx; the same MOA (document and signed date) is listed"
+        " under Okaloosa County Department of Corrections from that list\n"
+    ) in text

@@ -64,3 +64,26 @@ def test_an_agreement_pending_since_the_first_list_held_may_be_older(site):
     assert f"Still pending (4) {said}" in text_of(site.get("/pending", params={"model": "JEM"}).text)
     tfm = text_of(site.get("/pending", params={"model": "TFM"}).text)
     assert "Still pending (" in tfm and "listed by the first pending list held here" not in tfm
+
+
+def test_an_agreement_no_longer_listed_says_where_its_moa_is_listed(site):
+    # Okaloosa County Sheriff's Office, FL: its WSO MOA is listed from 3 July 2025 under the Okaloosa County Department
+    # of Corrections (the same document and signed date). The changes page and the feed say so; the agency page, where
+    # a reader looks for what became of the agreement, said only "no longer listed ... counted as an end".
+    found = site.get("/api/v1/agencies", params={"state": "FL", "status": "all", "limit": 1000}).json()["items"]
+    ids = {a["name"]: a["id"] for a in found}
+    sheriff, corrections = ids["Okaloosa County Sheriff's Office"], ids["Okaloosa County Department of Corrections"]
+    page = site.get(f"/agencies/{sheriff}").text
+    assert (
+        "No longer listed: absent from 2025-07-03 pm, participatingAgencies07032025pm.xlsx on, in 2 or more consecutive lists (ICE gives no"
+        " reason; this registry counts that as an end). The same MOA (document and signed date) is listed under Okaloosa County Department"
+        " of Corrections from that list."
+    ) in text_of(page)
+    assert f'listed under <a href="/agencies/{corrections}">Okaloosa County Department of Corrections</a>' in page
+    agreements = {g["model"]: g for g in site.get(f"/api/v1/agencies/{sheriff}").json()["agreements"]}
+    assert agreements["TFM"]["same_moa_now_under"] == []
+    [moved] = agreements["WSO"]["same_moa_now_under"]
+    assert (moved["agency"], moved["agency_id"], moved["from"]["file"]) == ("Okaloosa County Department of Corrections", corrections, "participatingAgencies07032025pm.xlsx")
+    # An end whose MOA no other agency is listed with says nothing more: Butler County, PA's WSO agreement.
+    butler = next(a["id"] for a in site.get("/api/v1/agencies", params={"state": "PA", "status": "all", "limit": 1000}).json()["items"] if a["name"] == "Butler County Sheriff's Office")
+    assert "The same MOA" not in site.get(f"/agencies/{butler}").text

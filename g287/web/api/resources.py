@@ -195,7 +195,8 @@ def agency_detail(history: dict, current: dict[str, str], located: dict | None, 
         "agreements": [
             {
                 "id": g["id"], "model": g["model"], "status": current.get(g["model"], "not listed"), "signed": g["signed_on"],
-                "moa_url": g["moa_url"], "addendum_url": g["addendum_url"], "lifecycle": g["lifecycle"], "source": g["source"],
+                "moa_url": g["moa_url"], "addendum_url": g["addendum_url"], "lifecycle": g["lifecycle"],
+                "same_moa_now_under": g["same_moa_now_under"], "source": g["source"],
             }
             for g in history["agreements"]
         ],

@@ -194,6 +194,12 @@ class Lifecycle(BaseModel):
     pending_lists_in_force: int = Field(description="The pending lists in force listing it: a list and its re-issue of the same half-day count once")
 
 
+class MoaListedElsewhere(BaseModel):
+    from_: PublicationRefShort = Field(alias="from", description="The list the agreement left (the first of its end)")
+    agency: str = Field(description="The agency that list gives the same MOA (document, signed date, model and state)")
+    agency_id: int
+
+
 class AgreementRecord(BaseModel):
     id: int
     model: str
@@ -202,6 +208,7 @@ class AgreementRecord(BaseModel):
     moa_url: Optional[str]
     addendum_url: Optional[str]
     lifecycle: Optional[Lifecycle]
+    same_moa_now_under: list[MoaListedElsewhere] = Field([], description="For an end: the agency the list it left gives the same MOA, as the diff's same_moa_now_under")
     source: str = Field(description="ICE (an agreement of ICE's lists) or this registry (given only by this registry's own lists, never listed by ICE)")
 
 
