@@ -46,7 +46,8 @@ RULE_TEXT = {
     "abbreviation": "same name once abbreviations are written out",
     "place_prefix": "same name without a 'City of' / 'Town of' prefix",
     "suffix": "one name is the other with words added, and the same agreements pass from one to the other",
-    "spelling_with_continuity": "a spelling correction (one or two letters), and the same agreements pass from one name to the other",
+    # not "a correction": the newer name may be the misspelt one (Indialantic, FL, published later as "Indiatlantic")
+    "spelling_with_continuity": "a spelling difference of one or two letters, and the same agreements pass from one name to the other",
     "spelling_only": "a spelling difference of one or two letters (not enough on its own)",
     "continuity_similar": "the same agreements (model and signed date) pass between two names that share most words",
     "continuity_only": "the same agreements (model and signed date) pass between two names",
