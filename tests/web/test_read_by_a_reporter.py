@@ -3,7 +3,9 @@ other doors (the commands, the API, the feed) use for the same thing."""
 
 from __future__ import annotations
 
+import csv
 import html as html_module
+import io
 import re
 
 
@@ -87,3 +89,19 @@ def test_an_agreement_no_longer_listed_says_where_its_moa_is_listed(site):
     # An end whose MOA no other agency is listed with says nothing more: Butler County, PA's WSO agreement.
     butler = next(a["id"] for a in site.get("/api/v1/agencies", params={"state": "PA", "status": "all", "limit": 1000}).json()["items"] if a["name"] == "Butler County Sheriff's Office")
     assert "The same MOA" not in site.get(f"/agencies/{butler}").text
+
+
+def test_the_pending_page_offers_its_agencies_as_downloads(site):
+    # The state, county and agency-list pages offer their selection as CSV, JSON and ICE's layout; the pending page,
+    # where a reader finds the pending agencies, offered none (a dead end for "which agencies are pending?").
+    page = site.get("/pending", params={"as_of": "2025-05-30", "model": "TFM"}).text
+    links = [link.replace("&amp;", "&") for link in re.findall(r'href="(/exports/agreements\.[a-z]+\?[^"]*)"', page)]
+    assert links == [
+        "/exports/agreements.csv?as_of=2025-05-30&model=TFM&status=pending",
+        "/exports/agreements.json?as_of=2025-05-30&model=TFM&status=pending",
+        "/exports/agreements.xlsx?as_of=2025-05-30&model=TFM&status=pending",
+    ]
+    answer = site.get(links[0])
+    counted = int(re.search(r"(\d+) TFM pending listings", text_of(page)).group(1))
+    assert answer.status_code == 200 and int(answer.headers["x-total-count"]) == counted == 50
+    assert {row["status"] for row in csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")))} == {"pending"}
