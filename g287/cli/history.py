@@ -15,6 +15,7 @@ from g287.history import review as review_service
 from g287.history.agency import agency_history, find_agencies, published_names
 from g287.history.diff import diff as diff_service
 from g287.history.lifecycle import lifecycles
+from g287.history.listings import publications as series_publications
 from g287.history.names import expanded_key
 from g287.history.pipeline import observable_spans, observation_window
 from g287.history.pipeline import pipeline as pipeline_service
@@ -192,6 +193,7 @@ def agreements(state_code, model, status, end_after, as_json):
     state_code = usps_code(state_code)
     with state().db.session() as session:
         lives = [l for l in lifecycles(session, end_after=end_after).values()]
+        first_pending = next(iter(series_publications(session, "pending")), None)
     lives = [l for l in lives if (not state_code or l.state == state_code) and (not model or l.model == model) and (not status or l.status == status)]
     lives.sort(key=lambda l: (l.state or "", l.name or "", l.model))
     if as_json:
@@ -211,6 +213,14 @@ def agreements(state_code, model, status, end_after, as_json):
             ", ".join(_ref(r) for r in l.back_to_pending), ", ".join(_ref(r) for r in l.stayed_pending),
         )
     console.print(table)
+    # "first pending" of the first pending list held is no start: ICE's earlier lists are not held (as the pending page says)
+    moment = (first_pending.published_on.isoformat(), first_pending.half) if first_pending else None
+    from_first = sum(1 for l in lives if l.first_pending and (l.first_pending["published"], l.first_pending["half"]) == moment)
+    if from_first:
+        echo(
+            f"{counted(from_first, 'agreement was', 'agreements were')} first listed as pending by the first pending list held here "
+            f"({_ref(first_pending.ref)}): pending since then or earlier, for a time these lists cannot tell."
+        )
 
 
 @click.command()

@@ -59,3 +59,14 @@ def test_the_agency_says_where_the_moa_of_an_agreement_no_longer_listed_is_liste
         "    no longer listed from 2025-07-03 pm, participatingAgencies07032025pm.xlsx; the same MOA (document and signed date) is listed"
         " under Okaloosa County Department of Corrections from that list\n"
     ) in text
+
+
+def test_the_agreements_say_when_a_first_pending_list_is_the_first_held(bundled_db):
+    # Montgomery and Murray County Sheriff's Offices, GA: "first pending 2025-05-15 am", the first pending list held,
+    # read as "pending since 15 May 2025", which no list held tells (the pending page says so too).
+    text = run(bundled_db, "agreements", "--state", "GA", "--status", "pending")
+    assert text.endswith(
+        "2 agreements were first listed as pending by the first pending list held here (2025-05-15 am): pending since then or earlier,"
+        " for a time these lists cannot tell.\n"
+    ), text
+    assert "first pending list held here" not in run(bundled_db, "agreements", "--state", "FL", "--status", "pending")
