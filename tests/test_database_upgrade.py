@@ -150,6 +150,29 @@ def test_an_upgrade_refused_at_its_end_leaves_every_migration_undone(blank_url):
     assert everything(blank_url) == before
 
 
+@pytest.mark.parametrize("blank_url", ["sqlite"], indirect=True)  # PostgreSQL refuses such a day when it is written
+def test_an_upgrade_stopped_by_a_migration_s_own_python_says_so_in_one_line_and_leaves_the_database_as_it_was(blank_url):
+    """Migration 0008 reads every enrolment's day: one written in another form ('01/20/2025', in the sqlite3 shell,
+    which checks no type) stopped it with a traceback ending in "ValueError: Invalid isoformat string", where an
+    error of the database itself is one line and says the database is left as it was."""
+    at_revision(blank_url, "0007_search_keeps_every_word")
+    run_sql(
+        blank_url,
+        "INSERT INTO applicant_agencies (id, name, state_usps, agency_type, created_at) VALUES (1, 'Testville County Sheriff''s Office', 'FL', 'county', :at)",
+        "INSERT INTO applications (id, agency_id, submitted_at, submitted_by, letter) VALUES (1, 1, :at, 'cli', '{}')",
+        "INSERT INTO program_moas (id, application_id, agency_id, model, status, draft_version, signed_on) VALUES (1, 1, 1, 'JEM', 'signed', 1, '2025-01-10')",
+        "INSERT INTO nominees (id, moa_id, agency_id, full_name, service_periods, nominated_at, nominated_by) VALUES (4, 1, 1, 'A. Nominee', '[]', :at, 'cli')",
+        "INSERT INTO enrolments (id, nominee_id, agency_id, course, enrolled_on, status) VALUES (5, 4, 1, 'JEM', '01/20/2025', 'enrolled')",
+    )
+    before = everything(blank_url)
+    status, out, err = run_g287(blank_url, "stats")
+    assert (status, out) == (1, "") and err.splitlines() == [
+        f"g287: error: cannot upgrade the database {blank_url} from revision 0007_search_keeps_every_word: "
+        "ValueError: Invalid isoformat string: '01/20/2025'; the database is left as it was"
+    ]
+    assert everything(blank_url) == before
+
+
 PAGES = ("Policía de Miami-Dade: jail/correctional facilities, Revised 02/15/2025", "An agreement between the parties")
 
 

@@ -105,9 +105,9 @@ class Database:
                 cfg = alembic_config(self.engine)
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "heads")
-        except (G287Error, SQLAlchemyError) as error:  # the migrations are one transaction: none of them is kept
+        except Exception as error:  # the migrations are one transaction: none of them is kept, whatever stopped one
             was = f"upgrade the database {self.safe_url} from revision {', '.join(sorted(current))}" if current else f"make g287's tables in the database {self.safe_url}"
-            raise G287Error(f"cannot {was}: {_one_line(error)}; the database is left as it was") from error
+            raise G287Error(f"cannot {was}: {_what_stopped(error)}; the database is left as it was") from error
 
     def _refuse_another_applications(self, connection) -> None:
         """g287 makes its tables in a database that holds none (or only its emptied schema version), never beside
@@ -143,6 +143,14 @@ class Database:
 def _one_line(error: Exception) -> str:
     """A database's error in one line (libpq adds its detail and hint on lines of their own)."""
     return " ".join(str(getattr(error, "orig", None) or error).split())
+
+
+def _what_stopped(error: Exception) -> str:
+    """Why a migration stopped, in one line: a database's error or g287's own as they say it; an error of a
+    migration's Python (a value it cannot read) with its kind, as Python names it ("ValueError: ...")."""
+    if isinstance(error, (G287Error, SQLAlchemyError)):
+        return _one_line(error)
+    return f"{type(error).__name__}: {_one_line(error)}"
 
 
 def safe_database_url(explicit: str | None = None) -> str:
