@@ -1,4 +1,5 @@
-"""Every statement that differs between SQLite and PostgreSQL lives here, and nowhere else."""
+"""Every statement that differs between SQLite and PostgreSQL lives here, and nowhere else but in the migrations,
+which keep their own as they were written."""
 
 from __future__ import annotations
 
@@ -162,34 +163,6 @@ def allocate_ids(connection: Connection, table: str, count: int) -> list[int]:
     return list(range(largest + 1, largest + 1 + count))
 
 
-def append_only_statements(dialect_name: str, table: str) -> list[str]:
-    """Statements that make the database itself refuse UPDATE and DELETE on an append-only table."""
-    if dialect_name == "sqlite":
-        return [
-            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-        ]
-    if dialect_name == "postgresql":
-        return [
-            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
-            f"BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql",
-            f"CREATE TRIGGER {table}_no_update_delete BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
-        ]
-    raise ValueError(f"unsupported database: {dialect_name}")
-
-
-def drop_append_only_statements(dialect_name: str, table: str) -> list[str]:
-    if dialect_name == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
-    return [
-        f"DROP TRIGGER IF EXISTS {table}_no_update_delete ON {table}",
-        f"DROP FUNCTION IF EXISTS {table}_append_only()",
-    ]
-
-
 class in_code_point_order(ColumnElement):
     """A text column ordered by its characters' code points, as SQLite (BINARY) and Python order text. PostgreSQL
     orders text by the database's collation: under en_US, "de Soto" came before "DeKalb" and "St. Lucie" before
@@ -223,7 +196,8 @@ def database_size_bytes(connection: Connection) -> int:
 
 
 # --- Full-text search over documents ----------------------------------------------------------------------------
-# Two indexes, neither a model (see g287/db/unmanaged.py):
+# Two indexes, neither a model (see g287/db/unmanaged.py), made by migration 0004 and changed by 0007, 0011 and 0012
+# (each migration holds its own statements):
 # - per page (`document_search`): which page matches best, and its snippet. SQLite: an FTS5 index whose content is
 #   document_pages.text (the text is stored once), kept current by triggers. PostgreSQL: a tsvector per page with a
 #   GIN index, kept current by a trigger.
@@ -234,140 +208,18 @@ def database_size_bytes(connection: Connection) -> int:
 #   fulltext_add_documents / fulltext_remove_documents when a document's pages are written or replaced.
 # Porter (SQLite) and English (PostgreSQL) stemming: "signed" finds "signing". Queries are built from parsed terms
 # as quoted strings or bound parameters only, never from user text.
-
-
-# PostgreSQL's `english` configuration drops stop words ("the", "between"): a search made only of them found nothing,
-# and excluding one excluded nothing, while SQLite's porter tokenizer keeps every word. g287's configuration stems
-# as `english` does and keeps every word, so both databases find the same documents.
+#
+# PostgreSQL's index finds what SQLite's finds:
+# - PostgreSQL's `english` configuration drops stop words ("the", "between"): a search made only of them found
+#   nothing, and excluding one excluded nothing, while SQLite's porter tokenizer keeps every word. g287's
+#   configuration (migration 0007) stems as `english` does and keeps every word.
+# - A word with accents ("Policía", "Doña Ana") is found by the word without them, as SQLite's unicode61 tokenizer
+#   finds it: the `unaccent` dictionary before the stemmer (migration 0011).
+# - PostgreSQL's parser reads "jail/correctional" and "02/15/2025" as file names, "U.S.C." and "www.ice.gov" as
+#   hosts, "107-296" as 107 and the number -296: one token each, while SQLite's unicode61 tokenizer (and
+#   parse_query) separate words at every such character. The text is indexed with its ASCII punctuation made spaces
+#   (migration 0012; other punctuation, such as "’" or "§", only separates words for both).
 SEARCH_CONFIGURATION = "g287_english"
-_POSTGRES_CONFIGURATION_STATEMENTS = [
-    "DO $$ BEGIN "
-    "IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = 'g287_english_stem') THEN "
-    "CREATE TEXT SEARCH DICTIONARY g287_english_stem (TEMPLATE = snowball, Language = english); END IF; "
-    "IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'g287_english') THEN "
-    "CREATE TEXT SEARCH CONFIGURATION g287_english (COPY = pg_catalog.english); "
-    "ALTER TEXT SEARCH CONFIGURATION g287_english ALTER MAPPING REPLACE english_stem WITH g287_english_stem; END IF; "
-    "END $$",
-]
-
-
-# PostgreSQL's parser reads "jail/correctional" and "02/15/2025" as file names, "U.S.C." and "www.ice.gov" as hosts,
-# "107-296" as 107 and the number -296: one token each, so "jail", the date, "U.S.C." or "107-296" found nothing there,
-# while SQLite's unicode61 tokenizer (and parse_query) separate words at every such character. The text is indexed
-# with its ASCII punctuation made spaces (other punctuation, such as "’" or "§", only separates words for both).
-_WORDS_ONLY = "regexp_replace({}, '[!-/:-@[-`{{-~]+', ' ', 'g')"
-
-
-def _words_only(expression: str, words_only: bool) -> str:
-    return _WORDS_ONLY.format(expression) if words_only else expression
-
-
-def fulltext_function_statements(configuration: str = SEARCH_CONFIGURATION, *, words_only: bool = True) -> list[str]:
-    """PostgreSQL: the functions that make the pages' and the documents' vectors with a text search configuration
-    (`words_only`: punctuation made spaces first, as since migration 0012)."""
-    page, body, chunk = (_words_only(e, words_only) for e in ("coalesce(NEW.text, '')", "coalesce(body, '')", "chunk"))
-    return [
-        "CREATE OR REPLACE FUNCTION document_search_refresh() RETURNS trigger AS $$ BEGIN "
-        f"INSERT INTO document_search (page_id, vector) VALUES (NEW.id, to_tsvector('{configuration}', {page})) "
-        "ON CONFLICT (page_id) DO UPDATE SET vector = EXCLUDED.vector; RETURN NEW; END; $$ LANGUAGE plpgsql",
-        # to_tsvector refuses more than 1 MB of lexemes and positions; such a document keeps its words only
-        "CREATE OR REPLACE FUNCTION document_search_vector(body text) RETURNS tsvector AS $$ BEGIN "
-        f"RETURN to_tsvector('{configuration}', {body}); "
-        "EXCEPTION WHEN program_limit_exceeded THEN "
-        "RETURN array_to_tsvector(ARRAY(SELECT DISTINCT word FROM regexp_split_to_table(body, E'\\f') AS chunk, "
-        f"unnest(tsvector_to_array(to_tsvector('{configuration}', {chunk}))) AS word)); "
-        "END; $$ LANGUAGE plpgsql IMMUTABLE",
-    ]
-
-
-def fulltext_reindex_statements(configuration: str = SEARCH_CONFIGURATION, *, words_only: bool = True) -> list[str]:
-    """PostgreSQL: every page's and document's vector made again (after the configuration changed; the functions of
-    fulltext_function_statements must use the same configuration and `words_only`)."""
-    page = _words_only("coalesce(p.text, '')", words_only)
-    return [
-        f"UPDATE document_search s SET vector = to_tsvector('{configuration}', {page}) FROM document_pages p WHERE p.id = s.page_id",
-        "UPDATE document_search_documents d SET vector = document_search_vector(x.body) FROM (SELECT document_id, "
-        "string_agg(coalesce(text, ''), E'\\n\\f\\n' ORDER BY page_number) AS body FROM document_pages GROUP BY document_id) x "
-        "WHERE x.document_id = d.document_id",
-    ]
-
-
-def fulltext_create_statements(dialect_name: str) -> list[str]:
-    if dialect_name == "sqlite":
-        return [
-            "CREATE VIRTUAL TABLE document_search USING fts5(text, content='document_pages', content_rowid='id', "
-            "tokenize='porter unicode61')",
-            "CREATE TRIGGER document_pages_search_insert AFTER INSERT ON document_pages BEGIN "
-            "INSERT INTO document_search(rowid, text) VALUES (new.id, new.text); END",
-            "CREATE TRIGGER document_pages_search_delete AFTER DELETE ON document_pages BEGIN "
-            "INSERT INTO document_search(document_search, rowid, text) VALUES ('delete', old.id, old.text); END",
-            "CREATE TRIGGER document_pages_search_update AFTER UPDATE ON document_pages BEGIN "
-            "INSERT INTO document_search(document_search, rowid, text) VALUES ('delete', old.id, old.text); "
-            "INSERT INTO document_search(rowid, text) VALUES (new.id, new.text); END",
-            "CREATE VIRTUAL TABLE document_search_documents USING fts5(text, content='', tokenize='porter unicode61')",
-        ]
-    if dialect_name == "postgresql":
-        return [
-            *_POSTGRES_CONFIGURATION_STATEMENTS,
-            "CREATE TABLE document_search (page_id integer PRIMARY KEY REFERENCES document_pages(id) ON DELETE CASCADE, "
-            "vector tsvector NOT NULL)",
-            "CREATE INDEX ix_document_search_vector ON document_search USING gin (vector)",
-            *fulltext_function_statements(),
-            "CREATE TRIGGER document_pages_search AFTER INSERT OR UPDATE OF text ON document_pages "
-            "FOR EACH ROW EXECUTE FUNCTION document_search_refresh()",
-            "CREATE TABLE document_search_documents (document_id integer PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, "
-            "vector tsvector NOT NULL)",
-            "CREATE INDEX ix_document_search_documents_vector ON document_search_documents USING gin (vector)",
-            # ranking reads every matching vector: stored uncompressed, reading one costs no decompression
-            "ALTER TABLE document_search ALTER COLUMN vector SET STORAGE EXTERNAL",
-            "ALTER TABLE document_search_documents ALTER COLUMN vector SET STORAGE EXTERNAL",
-        ]
-    raise ValueError(f"unsupported database: {dialect_name}")
-
-
-def fulltext_drop_statements(dialect_name: str) -> list[str]:
-    if dialect_name == "sqlite":
-        return [
-            "DROP TRIGGER IF EXISTS document_pages_search_insert",
-            "DROP TRIGGER IF EXISTS document_pages_search_delete",
-            "DROP TRIGGER IF EXISTS document_pages_search_update",
-            "DROP TABLE IF EXISTS document_search",
-            "DROP TABLE IF EXISTS document_search_documents",
-        ]
-    return [
-        "DROP TRIGGER IF EXISTS document_pages_search ON document_pages",
-        "DROP FUNCTION IF EXISTS document_search_refresh()",
-        "DROP TABLE IF EXISTS document_search",
-        "DROP TABLE IF EXISTS document_search_documents",
-        "DROP FUNCTION IF EXISTS document_search_vector(text)",
-        *fulltext_configuration_drop_statements(),
-    ]
-
-
-# A word with accents ("Policía", "Doña Ana") is found by the word without them, as SQLite's unicode61 tokenizer
-# finds it: the `unaccent` dictionary (a contrib extension, trusted since PostgreSQL 13) before the stemmer, for the
-# token types that hold letters outside ASCII (ASCII words have no accent to remove).
-_ACCENTED_TOKENS = "word, hword, hword_part"
-
-
-def fulltext_unaccent_statements() -> list[str]:
-    return [
-        "CREATE EXTENSION IF NOT EXISTS unaccent",
-        f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIGURATION} ALTER MAPPING FOR {_ACCENTED_TOKENS} WITH unaccent, g287_english_stem",
-    ]
-
-
-def fulltext_accented_statements() -> list[str]:
-    """The mapping before fulltext_unaccent_statements (the extension is left: something else may use it)."""
-    return [f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIGURATION} ALTER MAPPING FOR {_ACCENTED_TOKENS} WITH g287_english_stem"]
-
-
-def fulltext_configuration_drop_statements() -> list[str]:
-    return ["DROP TEXT SEARCH CONFIGURATION IF EXISTS g287_english", "DROP TEXT SEARCH DICTIONARY IF EXISTS g287_english_stem"]
-
-
-def fulltext_configuration_statements() -> list[str]:
-    return list(_POSTGRES_CONFIGURATION_STATEMENTS)
 
 
 PAGE_SEPARATOR = "\n\f\n"  # between the pages of a document's text in the document-level index

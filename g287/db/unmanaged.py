@@ -1,9 +1,10 @@
 """Database objects that are not SQLAlchemy models, and the filter that keeps Alembic from comparing them.
 
 Full-text indexes differ between SQLite (an FTS5 virtual table and its shadow tables) and PostgreSQL (a tsvector
-table with a GIN index); they are created by migrations with the statements in g287/db/dialect.py, and kept
-current by triggers. A model module declares the tables it creates this way in `UNMANAGED_TABLES`; only those
-names are skipped when migrations are compared with the models, so the comparison stays exact for everything else.
+table with a GIN index); they are created by migrations (0004, changed by 0007, 0011 and 0012), each with statements
+of its own, and kept current by triggers. A model module declares the tables it creates this way in
+`UNMANAGED_TABLES`; only those names are skipped when migrations are compared with the models, so the comparison
+stays exact for everything else.
 """
 
 from __future__ import annotations

@@ -11,8 +11,48 @@ Create Date: 2026-11-28 15:38:36.084137
 from alembic import op
 import sqlalchemy as sa
 
-from g287.db.dialect import append_only_statements, drop_append_only_statements
-from g287.sources.rules import states
+# What this revision loads and runs, as it was written: the states, district and territories of
+# g287/data/reference/states.csv (USPS code, FIPS code, name, category), and the triggers that make the audit log
+# append-only. A later change to either is a migration of its own.
+_STATES = (
+    ("AL", "01", "Alabama", "state"), ("AK", "02", "Alaska", "state"), ("AZ", "04", "Arizona", "state"),
+    ("AR", "05", "Arkansas", "state"), ("CA", "06", "California", "state"), ("CO", "08", "Colorado", "state"),
+    ("CT", "09", "Connecticut", "state"), ("DE", "10", "Delaware", "state"),
+    ("DC", "11", "District of Columbia", "district"), ("FL", "12", "Florida", "state"),
+    ("GA", "13", "Georgia", "state"), ("HI", "15", "Hawaii", "state"), ("ID", "16", "Idaho", "state"),
+    ("IL", "17", "Illinois", "state"), ("IN", "18", "Indiana", "state"), ("IA", "19", "Iowa", "state"),
+    ("KS", "20", "Kansas", "state"), ("KY", "21", "Kentucky", "state"), ("LA", "22", "Louisiana", "state"),
+    ("ME", "23", "Maine", "state"), ("MD", "24", "Maryland", "state"), ("MA", "25", "Massachusetts", "state"),
+    ("MI", "26", "Michigan", "state"), ("MN", "27", "Minnesota", "state"), ("MS", "28", "Mississippi", "state"),
+    ("MO", "29", "Missouri", "state"), ("MT", "30", "Montana", "state"), ("NE", "31", "Nebraska", "state"),
+    ("NV", "32", "Nevada", "state"), ("NH", "33", "New Hampshire", "state"), ("NJ", "34", "New Jersey", "state"),
+    ("NM", "35", "New Mexico", "state"), ("NY", "36", "New York", "state"), ("NC", "37", "North Carolina", "state"),
+    ("ND", "38", "North Dakota", "state"), ("OH", "39", "Ohio", "state"), ("OK", "40", "Oklahoma", "state"),
+    ("OR", "41", "Oregon", "state"), ("PA", "42", "Pennsylvania", "state"), ("RI", "44", "Rhode Island", "state"),
+    ("SC", "45", "South Carolina", "state"), ("SD", "46", "South Dakota", "state"),
+    ("TN", "47", "Tennessee", "state"), ("TX", "48", "Texas", "state"), ("UT", "49", "Utah", "state"),
+    ("VT", "50", "Vermont", "state"), ("VA", "51", "Virginia", "state"), ("WA", "53", "Washington", "state"),
+    ("WV", "54", "West Virginia", "state"), ("WI", "55", "Wisconsin", "state"), ("WY", "56", "Wyoming", "state"),
+    ("AS", "60", "American Samoa", "territory"), ("GU", "66", "Guam", "territory"),
+    ("MP", "69", "Northern Mariana Islands", "territory"), ("PR", "72", "Puerto Rico", "territory"),
+    ("UM", "74", "U.S. Minor Outlying Islands", "territory"), ("VI", "78", "U.S. Virgin Islands", "territory"),
+)
+_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER audit_events_no_update_delete BEFORE UPDATE OR DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    ],
+}
+_DROP_APPEND_ONLY = {
+    "sqlite": ["DROP TRIGGER IF EXISTS audit_events_no_update", "DROP TRIGGER IF EXISTS audit_events_no_delete"],
+    "postgresql": ["DROP TRIGGER IF EXISTS audit_events_no_update_delete ON audit_events", "DROP FUNCTION IF EXISTS audit_events_append_only()"],
+}
 
 
 revision = '0001'
@@ -191,13 +231,13 @@ def upgrade() -> None:
 
 
     states_table = sa.table("states", sa.column("usps"), sa.column("fips"), sa.column("name"), sa.column("category"))
-    op.bulk_insert(states_table, [{"usps": s.usps, "fips": s.fips, "name": s.name, "category": s.category} for s in states()])
-    for statement in append_only_statements(op.get_bind().dialect.name, "audit_events"):
+    op.bulk_insert(states_table, [{"usps": usps, "fips": fips, "name": name, "category": category} for usps, fips, name, category in _STATES])
+    for statement in _APPEND_ONLY[op.get_bind().dialect.name]:
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in drop_append_only_statements(op.get_bind().dialect.name, "audit_events"):
+    for statement in _DROP_APPEND_ONLY[op.get_bind().dialect.name]:
         op.execute(statement)
     with op.batch_alter_table('row_problems', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_row_problems_raw_row_id'))

@@ -1,6 +1,6 @@
 """Document archive: documents (content-addressed files), their addresses and origins, the listings that link
-them, their pages and the facts read from them; and the full-text index over the pages (not a model: statements
-from g287/db/dialect.py, differing between SQLite and PostgreSQL).
+them, their pages and the facts read from them; and the full-text indexes over the pages and over whole documents
+(not models: statements of their own, differing between SQLite and PostgreSQL).
 
 Revision ID: 0004_documents
 Revises: 0003_geo
@@ -10,7 +10,59 @@ Create Date: 2026-11-28 15:51:53.015114
 from alembic import op
 import sqlalchemy as sa
 
-from g287.db.dialect import fulltext_create_statements, fulltext_drop_statements
+# The full-text indexes as this revision made them when it joined the main line (merge 281caea): per page
+# (document_search) and per document (document_search_documents), kept current by triggers and by g287's code.
+# PostgreSQL: the `english` configuration, and words as its parser reads them; migrations 0007, 0011 and 0012
+# change that (every word kept, accents ignored, punctuation separating words).
+_CREATE = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE document_search USING fts5(text, content='document_pages', content_rowid='id', tokenize='porter unicode61')",
+        "CREATE TRIGGER document_pages_search_insert AFTER INSERT ON document_pages BEGIN "
+        "INSERT INTO document_search(rowid, text) VALUES (new.id, new.text); END",
+        "CREATE TRIGGER document_pages_search_delete AFTER DELETE ON document_pages BEGIN "
+        "INSERT INTO document_search(document_search, rowid, text) VALUES ('delete', old.id, old.text); END",
+        "CREATE TRIGGER document_pages_search_update AFTER UPDATE ON document_pages BEGIN "
+        "INSERT INTO document_search(document_search, rowid, text) VALUES ('delete', old.id, old.text); "
+        "INSERT INTO document_search(rowid, text) VALUES (new.id, new.text); END",
+        "CREATE VIRTUAL TABLE document_search_documents USING fts5(text, content='', tokenize='porter unicode61')",
+    ],
+    "postgresql": [
+        "CREATE TABLE document_search (page_id integer PRIMARY KEY REFERENCES document_pages(id) ON DELETE CASCADE, vector tsvector NOT NULL)",
+        "CREATE INDEX ix_document_search_vector ON document_search USING gin (vector)",
+        "CREATE OR REPLACE FUNCTION document_search_refresh() RETURNS trigger AS $$ BEGIN "
+        "INSERT INTO document_search (page_id, vector) VALUES (NEW.id, to_tsvector('english', coalesce(NEW.text, ''))) "
+        "ON CONFLICT (page_id) DO UPDATE SET vector = EXCLUDED.vector; RETURN NEW; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER document_pages_search AFTER INSERT OR UPDATE OF text ON document_pages FOR EACH ROW EXECUTE FUNCTION document_search_refresh()",
+        "CREATE TABLE document_search_documents (document_id integer PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, vector tsvector NOT NULL)",
+        "CREATE INDEX ix_document_search_documents_vector ON document_search_documents USING gin (vector)",
+        # ranking reads every matching vector: stored uncompressed, reading one costs no decompression
+        "ALTER TABLE document_search ALTER COLUMN vector SET STORAGE EXTERNAL",
+        "ALTER TABLE document_search_documents ALTER COLUMN vector SET STORAGE EXTERNAL",
+        # to_tsvector refuses more than 1 MB of lexemes and positions; such a document keeps its words only
+        "CREATE OR REPLACE FUNCTION document_search_vector(body text) RETURNS tsvector AS $$ BEGIN "
+        "RETURN to_tsvector('english', coalesce(body, '')); "
+        "EXCEPTION WHEN program_limit_exceeded THEN "
+        "RETURN array_to_tsvector(ARRAY(SELECT DISTINCT word FROM regexp_split_to_table(body, E'\\f') AS chunk, "
+        "unnest(tsvector_to_array(to_tsvector('english', chunk))) AS word)); "
+        "END; $$ LANGUAGE plpgsql IMMUTABLE",
+    ],
+}
+_DROP = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS document_pages_search_insert",
+        "DROP TRIGGER IF EXISTS document_pages_search_delete",
+        "DROP TRIGGER IF EXISTS document_pages_search_update",
+        "DROP TABLE IF EXISTS document_search",
+        "DROP TABLE IF EXISTS document_search_documents",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS document_pages_search ON document_pages",
+        "DROP FUNCTION IF EXISTS document_search_refresh()",
+        "DROP TABLE IF EXISTS document_search",
+        "DROP TABLE IF EXISTS document_search_documents",
+        "DROP FUNCTION IF EXISTS document_search_vector(text)",
+    ],
+}
 
 
 revision = '0004_documents'
@@ -122,12 +174,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_document_row_links_address_id'), ['address_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_row_links_raw_row_id'), ['raw_row_id'], unique=False)
 
-    for statement in fulltext_create_statements(op.get_bind().dialect.name):
+    for statement in _CREATE[op.get_bind().dialect.name]:
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in fulltext_drop_statements(op.get_bind().dialect.name):
+    for statement in _DROP[op.get_bind().dialect.name]:
         op.execute(statement)
     with op.batch_alter_table('document_row_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_row_links_raw_row_id'))

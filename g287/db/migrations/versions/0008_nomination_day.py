@@ -11,10 +11,10 @@ Revises: 0007_search_keeps_every_word
 Create Date: 2026-11-29 12:00:00
 """
 
+import datetime as dt
+
 from alembic import op
 import sqlalchemy as sa
-
-from g287.days import day_of
 
 revision = "0008_nomination_day"
 down_revision = "0007_search_keeps_every_word"
@@ -25,6 +25,12 @@ _nominees = sa.table("nominees", sa.column("id", sa.Integer), sa.column("nominat
 _enrolments = sa.table("enrolments", sa.column("id", sa.Integer), sa.column("nominee_id", sa.Integer), sa.column("enrolled_on", sa.Date))
 _exams = sa.table("exam_attempts", sa.column("enrolment_id", sa.Integer), sa.column("taken_on", sa.Date))
 _certifications = sa.table("certifications", sa.column("nominee_id", sa.Integer), sa.column("certified_on", sa.Date))
+
+
+def day_of(moment: dt.datetime) -> dt.date:
+    """The local date of a stored time (g287 stores times in UTC; SQLite returns them without a time zone), as
+    g287.days.day_of read it when this revision was written."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)).astimezone().date()
 
 
 def upgrade() -> None:

@@ -15,10 +15,11 @@ Revises: 0008_nomination_day
 Create Date: 2026-11-30 09:00:00
 """
 
+import re
+import unicodedata
+
 from alembic import op
 import sqlalchemy as sa
-
-from g287.registry.names import agency_key
 
 revision = "0009_one_agency_per_name"
 down_revision = "0008_nomination_day"
@@ -26,6 +27,17 @@ branch_labels = None
 depends_on = None
 
 _agencies = sa.table("applicant_agencies", sa.column("id", sa.Integer), sa.column("state_usps", sa.String), sa.column("name", sa.String), sa.column("name_key", sa.String))
+
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def agency_key(name: str) -> str:
+    """A name's key as g287.registry.names.agency_key made it when this revision was written (a later change to the
+    key is a migration that keys the rows again)."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
+    text = _APOSTROPHES.sub("", text).replace("&", " and ")
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def upgrade() -> None:
