@@ -197,7 +197,7 @@ def database_size_bytes(connection: Connection) -> int:
 
 # --- Full-text search over documents ----------------------------------------------------------------------------
 # Two indexes, neither a model (see g287/db/unmanaged.py), made by migration 0004 and changed by 0007, 0011 and 0012
-# (each migration holds its own statements):
+# (each migration holds its own statements; HEAD_STATEMENTS in tests/test_migrations.py holds them as they are now):
 # - per page (`document_search`): which page matches best, and its snippet. SQLite: an FTS5 index whose content is
 #   document_pages.text (the text is stored once), kept current by triggers. PostgreSQL: a tsvector per page with a
 #   GIN index, kept current by a trigger.
