@@ -24,7 +24,7 @@ from g287.db.plain import compile_all
 from g287.errors import G287Error, SourceError
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.ingest import (
-    CommittedIds, IngestResult, already_ingested, file_digest, prepare, publication_holding, unchanged_result, write_publication,
+    CommittedIds, IngestResult, already_ingested, file_digest, prepare, publication_holding, registry_change, unchanged_result, write_publication,
 )
 from g287.registry.processors import warm_up as warm_up_processors
 from g287.sources.filename import parse_file_name
@@ -57,7 +57,7 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
                 finish(path, prepared)
                 continue
             try:
-                with db.session(writing=True) as session:
+                with registry_change(db) as session:
                     existing = already_ingested(session, prepared.sha256)
                     outcome = unchanged_result(path, existing) if existing is not None else write_publication(session, prepared, actor, known)
                 known.committed()

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Connection
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, authorize
+from g287.db import dialect
 from g287.db.engine import Database
 from g287.db.plain import plain
 from g287.db.models.registry import AgencyName, ListingRun, Publication, PublicationRows, QualityIssue, RawRow, RowProblem, series_of
@@ -175,11 +178,23 @@ def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResu
         if existing is not None:
             return unchanged_result(path, existing)
     prepared = prepare(path, digest=digest, **options)
-    with db.session(writing=True) as session:
+    with registry_change(db) as session:
         existing = already_ingested(session, prepared.sha256)
         if existing is not None:
             return unchanged_result(path, existing)
         return write_publication(session, prepared, actor)
+
+
+@contextmanager
+def registry_change(db: Database) -> Iterator[Session]:
+    """A writing session for a change that reads a series of publications, or the agencies made of them, before it
+    writes. On PostgreSQL it first waits until every other such change has ended (on SQLite every writing session
+    does): two ingests at once each read the series without the other's publication, so the same file was written
+    twice and two lists created the same new agency names (the second refused by a unique index, in a database
+    error), and two files could take one place in the series."""
+    with db.session(writing=True) as session:
+        dialect.take_turns(session.connection(), "registry change")
+        yield session
 
 
 def unchanged_result(path: Path, existing: Publication) -> IngestResult:

@@ -1,0 +1,88 @@
+"""Several g287 processes at once on one database (a cron job, a second terminal): each comes out as it would alone,
+one after the other. On PostgreSQL the processes are lined up at the step where they collide: the test holds a lock
+on the publications that an ingest needs to write its publication, and lets go once each process waits for a lock.
+(SQLite writes one transaction at a time and an ingest takes the write lock before it reads: the processes are only
+started together.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from g287.registry.ingest import ingest_file
+from tests.conftest import ICE, make_database, snapshot
+
+PARTICIPATING = ICE / "participating"
+TIMES = frozenset({"at", "imported_at", "first_seen_at", "created_at"})  # when each database was written
+
+
+def _g287(db, *arguments: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "g287", "--database", db.url, *arguments], env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _finished(process: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=120)
+    return process.returncode, out, err
+
+
+@contextmanager
+def _lined_up(db, waiting: int):
+    """On PostgreSQL: publications can be read but not added until `waiting` other connections wait for a lock."""
+    if db.dialect_name != "postgresql":
+        yield
+        return
+    count = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    with db.engine.connect() as holder, db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+        holder.exec_driver_sql("LOCK TABLE publications IN EXCLUSIVE MODE")
+        yield
+        deadline = time.monotonic() + 60
+        while watcher.exec_driver_sql(count).scalar() < waiting:  # (in a transaction, the activity seen would stay as it was)
+            assert time.monotonic() < deadline, "the processes never met"
+            time.sleep(0.05)
+        holder.commit()
+
+
+def _ingested_at_once(db, *files) -> list[tuple[int, str, str]]:
+    with _lined_up(db, waiting=len(files)):
+        processes = [_g287(db, "ingest", "--json", str(path)) for path in files]
+    return [_finished(process) for process in processes]
+
+
+def test_two_ingests_of_one_file_at_once_make_one_publication(db):
+    """On PostgreSQL both found the file new and wrote it: the second failed on a unique index, `g287: error: database
+    ...: duplicate key value violates unique constraint "uq_publications_sha256"`."""
+    path = PARTICIPATING / "participatingAgencies05292025am.xlsx"
+    outcomes = _ingested_at_once(db, path, path)
+    assert [(status, err) for status, _out, err in outcomes] == [(0, ""), (0, "")]
+    statuses = sorted(json.loads(out)["results"][0]["status"] for _status, out, _err in outcomes)
+    assert statuses == ["ingested", "unchanged"]
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM publications").scalar() == 1
+
+
+def test_two_ingests_of_other_files_at_once_give_what_one_after_the_other_gives(db, actor, tmp_path):
+    """A list and ICE's correction of it (the same date and half), ingested at once over an earlier list: on PostgreSQL
+    one of them failed on a unique index, `... duplicate key value violates unique constraint
+    "uq_agency_names_state_usps_name"` (an agency name both created)."""
+    first = PARTICIPATING / "participatingAgencies05292025am.xlsx"
+    files = [PARTICIPATING / "participatingAgencies07032025pm.xlsx", PARTICIPATING / "participatingAgencies07032025pm__v2.xlsx"]
+    ingest_file(db, first, actor)
+    outcomes = _ingested_at_once(db, *files)
+    assert [(status, err) for status, _out, err in outcomes] == [(0, ""), (0, "")]
+    with db.engine.connect() as conn:
+        committed = [name for (name,) in conn.exec_driver_sql("SELECT file_name FROM publications ORDER BY id")]
+    assert committed[0] == first.name and sorted(committed[1:]) == sorted(path.name for path in files)
+    (tmp_path / "alone").mkdir()
+    alone, close = make_database(db.dialect_name, tmp_path / "alone")
+    try:
+        for name in committed:  # one after the other, in the order the two processes committed
+            ingest_file(alone, PARTICIPATING / name, actor)
+        assert snapshot(db, TIMES) == snapshot(alone, TIMES)
+    finally:
+        close()
