@@ -1,8 +1,8 @@
 """Several g287 processes at once on one database (a cron job, a second terminal): each comes out as it would alone,
 one after the other. On PostgreSQL the processes are lined up at the step where they collide: the test holds a lock
-on the publications that an ingest needs to write its publication, and lets go once each process waits for a lock.
-(SQLite writes one transaction at a time and an ingest takes the write lock before it reads: the processes are only
-started together.)"""
+on a table they need there (the publications, which an ingest adds to; the schema's version, which a command reads
+before it migrates) and lets go once each process waits for a lock. (SQLite writes one transaction at a time, and
+an ingest or a migration takes the write lock before it reads: the processes are only started together.)"""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ import sys
 import time
 from contextlib import contextmanager
 
+from alembic import command
+
+from g287.db.engine import alembic_config
 from g287.registry.ingest import ingest_file
 from tests.conftest import ICE, make_database, snapshot
 
@@ -32,14 +35,15 @@ def _finished(process: subprocess.Popen) -> tuple[int, str, str]:
 
 
 @contextmanager
-def _lined_up(db, waiting: int):
-    """On PostgreSQL: publications can be read but not added until `waiting` other connections wait for a lock."""
+def _lined_up(db, waiting: int, lock: str = "LOCK TABLE publications IN EXCLUSIVE MODE"):
+    """On PostgreSQL: `lock` (by default, publications can be read but not added) is held until `waiting` other
+    connections wait for a lock."""
     if db.dialect_name != "postgresql":
         yield
         return
     count = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
     with db.engine.connect() as holder, db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
-        holder.exec_driver_sql("LOCK TABLE publications IN EXCLUSIVE MODE")
+        holder.exec_driver_sql(lock)
         yield
         deadline = time.monotonic() + 60
         while watcher.exec_driver_sql(count).scalar() < waiting:  # (in a transaction, the activity seen would stay as it was)
@@ -86,3 +90,21 @@ def test_two_ingests_of_other_files_at_once_give_what_one_after_the_other_gives(
         assert snapshot(db, TIMES) == snapshot(alone, TIMES)
     finally:
         close()
+
+
+def test_three_commands_given_a_database_without_its_schema_at_once_all_answer(db):
+    """The first use of a new database by several processes: each migrates it, or waits for the one migrating. On
+    PostgreSQL all three created the tables, and two failed: `g287: error: database ...: duplicate key value violates
+    unique constraint "pg_type_typname_nsp_index"`."""
+    with db.engine.begin() as conn:
+        config = alembic_config(db.engine)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")  # no table of g287's left, and no version
+    with _lined_up(db, waiting=3, lock="LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE"):
+        processes = [_g287(db, "stats", "--json") for _ in range(3)]
+    outcomes = [_finished(process) for process in processes]
+    assert [(status, err) for status, _out, err in outcomes] == [(0, "")] * 3
+    assert {json.loads(out)["participating"] for _status, out, _err in outcomes} == {None}
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM states").scalar() == 57
