@@ -108,3 +108,23 @@ def test_three_commands_given_a_database_without_its_schema_at_once_all_answer(d
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
         assert conn.exec_driver_sql("SELECT count(*) FROM states").scalar() == 57
+
+
+def test_a_page_read_while_an_older_list_is_ingested_gives_the_figures_of_one_moment(db, actor):
+    """A page reads the list in force, then its listings. On PostgreSQL each statement saw what was committed when it
+    began: an older list ingested in between took the place (seq) of the one in force in its series, and the page gave
+    the older list's figures (706 MOAs) under the name of the one in force (807 MOAs, 9 July)."""
+    from g287.registry.figures import participating_figures, stats
+    from g287.registry.publications import in_force
+    from g287.web.app import Site
+
+    for name in ("participatingAgencies05292025am.xlsx", "participatingAgencies07092025am.xlsx"):
+        ingest_file(db, PARTICIPATING / name, actor)
+    with db.session() as session:
+        before = stats(session)["participating"]
+    with Site(db).read() as session:
+        publication = in_force(session, "participating", None)
+        assert _finished(_g287(db, "ingest", str(PARTICIPATING / "participatingAgencies06172025pm.xlsx")))[0] == 0
+        assert participating_figures(session, publication) == before
+    with db.session() as session:
+        assert stats(session)["participating"] == before  # the list in force is still the latest

@@ -31,6 +31,14 @@ _WRITING = "g287_writing"
 WRITING_OPTIONS = {_WRITING: True}  # a session that will write (Database.session(writing=True)): SQLite begins it IMMEDIATE
 
 
+def reading_options(engine: Engine) -> dict:
+    """A session that only reads sees the database as it was at its first statement, whatever is committed
+    meanwhile: SQLite's transaction does; PostgreSQL's does at REPEATABLE READ (at READ COMMITTED each statement saw
+    what was committed when it began, so a page read the list in force, and then the rows of the list an ingest had
+    put in its place)."""
+    return {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+
+
 def prepare_engine(engine: Engine) -> None:
     """SQLite: WAL, foreign keys, and transactions that also cover reads (pysqlite's default begins only before
     writes, so a read-then-write service would not see one consistent database)."""

@@ -73,6 +73,7 @@ class Database:
             raise G287Error(f"cannot open the database {self.safe_url}: {error}") from None
         dialect.prepare_engine(self.engine)
         self._writing_engine = self.engine.execution_options(**dialect.WRITING_OPTIONS)
+        self._reading_engine = self.engine.execution_options(**dialect.reading_options(self.engine))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
             self.migrate()
@@ -130,8 +131,9 @@ class Database:
 
         `writing`: the block will write after reading (a change from a form or the API, an ingest). On SQLite its
         transaction takes the write lock when it begins, so a concurrent change waits its turn (busy_timeout)
-        instead of being refused: a transaction that read before another committed could no longer write."""
-        bind = self._writing_engine if writing else self.engine
+        instead of being refused: a transaction that read before another committed could no longer write.
+        Without it, the block sees the database as it was at its first statement, on both databases."""
+        bind = self._writing_engine if writing else self._reading_engine
         with self.sessions(bind=bind) as session:
             with session.begin():
                 yield session
