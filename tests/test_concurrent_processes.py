@@ -128,3 +128,24 @@ def test_a_page_read_while_an_older_list_is_ingested_gives_the_figures_of_one_mo
         assert participating_figures(session, publication) == before
     with db.session() as session:
         assert stats(session)["participating"] == before  # the list in force is still the latest
+
+
+def test_two_imports_of_one_document_at_once_keep_it_once(db, monkeypatch, tmp_path):
+    """Two `documents import` (or a sync and an import) given the same PDF at once: one stores it, the other finds it
+    held. On PostgreSQL both found it new: the second failed, `g287: error: database ...: duplicate key value violates
+    unique constraint "uq_documents_sha256"`, and the files after it in its folder were not imported."""
+    from tests.conftest import MOA_DIR
+
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
+    monkeypatch.setenv("G287_OCR", "off")
+    monkeypatch.setenv("G287_WORKERS", "1")
+    pdf = MOA_DIR / "VictoriaCo_WSO_MOA_02.26.25.pdf"
+    with _lined_up(db, waiting=2, lock="LOCK TABLE documents IN EXCLUSIVE MODE"):
+        processes = [_g287(db, "documents", "import", "--json", str(pdf)) for _ in range(2)]
+    outcomes = [_finished(process) for process in processes]
+    assert [(status, err) for status, _out, err in outcomes] == [(0, ""), (0, "")]
+    statuses = sorted(result["status"] for _status, out, _err in outcomes for result in json.loads(out)["results"])
+    assert statuses == ["held", "stored"]
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM documents").scalar() == 1
+    assert [path.name for path in (tmp_path / "archive").rglob("*.pdf")] == [f"{json.loads(outcomes[0][1])['results'][0]['sha256']}.pdf"]

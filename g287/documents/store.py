@@ -10,15 +10,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from g287 import audit
 from g287.access import Actor, authorize
-from g287.db.dialect import PAGE_SEPARATOR, fulltext_add_documents, fulltext_remove_documents
+from g287.db.dialect import PAGE_SEPARATOR, fulltext_add_documents, fulltext_remove_documents, take_turns
 from g287.db.engine import Database
 from g287.db.models.documents import Document, DocumentAddress, DocumentFact, DocumentOrigin, DocumentPage
 from g287.documents import checks, settings
@@ -68,7 +70,7 @@ def store_pdf(
     file_name = file_name or path.name
     sha256, size = _digest(path)
     archive = archive_for(db)
-    with db.session(writing=True) as session:
+    with _content_session(db, sha256) as session:
         held = session.scalars(select(Document).where(Document.sha256 == sha256)).first()
         if held is not None:
             return _link_held(session, held, actor, list(address_ids), via, file_name, path, archive)
@@ -129,7 +131,7 @@ def _store_new(
     meanwhile by another process), only the links. A failure takes the new archive file away with the rows."""
     added_file = False
     try:
-        with db.session(writing=True) as session:
+        with _content_session(db, document.sha256) as session:
             held = session.scalars(select(Document).where(Document.sha256 == document.sha256)).first()
             if held is not None:
                 if document.publication_id and held.publication_id is None:
@@ -153,6 +155,16 @@ def _store_new(
         if added_file:
             archive.discard_new(document.sha256, document.extension)
         raise
+
+
+@contextmanager
+def _content_session(db: Database, sha256: str) -> Iterator[Session]:
+    """A writing session that stores or links the document of this content. On PostgreSQL it first waits for any
+    other doing so (on SQLite every writing session does): two imports of one file at once both found it new, and the
+    second failed on the unique index of the documents' sha256, ending its command."""
+    with db.session(writing=True) as session:
+        take_turns(session.connection(), f"document {sha256}")
+        yield session
 
 
 def reread(db: Database, sha256: str, actor: Actor, *, ocr: bool | None = None, only_pages: set[int] | None = None, reading: DocumentReading | None = None) -> StoreResult:
