@@ -149,3 +149,50 @@ def test_two_imports_of_one_document_at_once_keep_it_once(db, monkeypatch, tmp_p
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM documents").scalar() == 1
     assert [path.name for path in (tmp_path / "archive").rglob("*.pdf")] == [f"{json.loads(outcomes[0][1])['results'][0]['sha256']}.pdf"]
+
+
+def test_a_review_decision_during_an_ingest_gives_what_one_after_the_other_gives(db, actor, tmp_path, monkeypatch):
+    """`g287 review accept` of a proposal while a list that gives both names (and so withdraws the proposal) is
+    ingested: the outcome is one of the two orders. On PostgreSQL the decision failed, `g287: error: database ...:
+    deadlock detected` (each transaction waited for rows the other had changed), or both were kept with neither order's
+    outcome (each had read the names before the other changed them)."""
+    import datetime as dt
+
+    from g287.exports.ice_workbook import write_ice_workbook
+    from g287.history import review
+    from tests.history.builders import Publisher, row
+
+    def prepared(folder):
+        folder.mkdir()
+        aliases = folder / "aliases.csv"
+        aliases.write_text("state,name,relation,other_name,reason,reviewed\n")
+        monkeypatch.setenv("G287_ALIASES_FILE", str(aliases))
+        database, close = make_database(db.dialect_name, folder / "db") if folder.name != "at once" else (db, lambda: None)
+        publisher = Publisher(database, folder)
+        publisher.publish("participating", "2025-06-01", [row("FL", "Beta Police Department", "TFM", "2025-02-01")])
+        publisher.publish("pending", "2025-06-01", [row("FL", "Eta Police Department", "TFM", None)])
+        both = folder / "participatingAgencies06032025am.xlsx"
+        listed = [row("FL", "Beta Police Department", "TFM", "2025-02-01"), row("FL", "Eta Police Department", "TFM", "2025-06-02")]
+        write_ice_workbook(both, "participating", listed, modified=dt.datetime(2025, 6, 3, 9))
+        with database.session() as session:
+            (candidate,) = review.candidates(session)  # Eta Police Department: one letter off Beta's name
+        return database, close, candidate.id, both, aliases
+
+    database, _none, candidate, both, aliases = prepared(tmp_path / "at once")
+    with _lined_up(db, waiting=2, lock="LOCK TABLE identity_candidates IN EXCLUSIVE MODE"):
+        processes = [_g287(db, "review", "accept", str(candidate)), _g287(db, "ingest", str(both))]
+    (accepted, _out, said), (ingested, _out, err) = [_finished(process) for process in processes]
+    assert (ingested, err) == (0, "")
+    at_once = snapshot(db, TIMES | {"decided_at"}), aliases.read_text()
+    order = "accept first" if accepted == 0 else "ingest first"
+    assert said == ("" if accepted == 0 else f"g287: error: no review candidate {candidate} (see `g287 review`)\n")
+    other, close, candidate, both, aliases = prepared(tmp_path / order)
+    try:
+        steps = [lambda: review.decide(other, actor, candidate, accept=True), lambda: ingest_file(other, both, actor)]
+        if order == "ingest first":
+            steps = steps[::-1][:1]  # the proposal withdrawn, the decision is refused
+        for step in steps:
+            step()
+        assert at_once == (snapshot(other, TIMES | {"decided_at"}), aliases.read_text())
+    finally:
+        close()

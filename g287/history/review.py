@@ -23,6 +23,7 @@ from g287.history.identity import merge, reconsider_departures, unmerge
 from g287.history.names import RULE_TEXT, Match
 from g287.history.pair_rules import Judgement, agency_of_name, judge_pair, unless_listed_together
 from g287.registry import quality
+from g287.registry.ingest import registry_change
 from g287.registry.names import agency_key
 from g287.sources.rules import usps_code
 
@@ -75,7 +76,7 @@ def live_agency(session: Session, agency_id: int) -> Agency:
 def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: str | None = None) -> CandidateView:
     """Accept (merge) or reject a candidate; the decision also goes into the reviewed alias table."""
     aliases.ensure_writable()
-    with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
+    with aliases.kept_only_if_committed() as alias_file, registry_change(db) as session:
         authorize(actor, "identity.review")
         candidate = session.get(IdentityCandidate, candidate_id)
         if candidate is None:
@@ -188,7 +189,7 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
     # separation is removed on purpose first.
     _refuse_contradiction(aliases.Alias(state, name, relation, other_name, reason, aliases.today()), replaces_its_pair=relation == "different")
     aliases.ensure_writable()
-    with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
+    with aliases.kept_only_if_committed() as alias_file, registry_change(db) as session:
         authorize(actor, "identity.alias")
         a, b = agency_of_name(session.connection(), state, name), agency_of_name(session.connection(), state, other_name)
         outcome = "recorded; neither name is in the database yet" if a is None and b is None else "recorded"
@@ -306,7 +307,7 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
     if not found:
         raise NotFound(f"no alias between {name!r} and {other_name!r} in {state}")
     aliases.ensure_writable()
-    with aliases.kept_only_if_committed() as alias_file, db.session(writing=True) as session:
+    with aliases.kept_only_if_committed() as alias_file, registry_change(db) as session:
         authorize(actor, "identity.alias")
         outcome = "removed"
         if any(e.relation == "same" for e in found):

@@ -188,10 +188,11 @@ def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResu
 @contextmanager
 def registry_change(db: Database) -> Iterator[Session]:
     """A writing session for a change that reads a series of publications, or the agencies made of them, before it
-    writes. On PostgreSQL it first waits until every other such change has ended (on SQLite every writing session
-    does): two ingests at once each read the series without the other's publication, so the same file was written
-    twice and two lists created the same new agency names (the second refused by a unique index, in a database
-    error), and two files could take one place in the series."""
+    writes: an ingest, a decision on agency identity (g287.history.review). On PostgreSQL it first waits until every
+    other such change has ended (on SQLite every writing session does): two ingests at once each read the series
+    without the other's publication, so the same file was written twice and two lists created the same new agency
+    names (the second refused by a unique index, in a database error), and two files could take one place in the
+    series; a review decision during an ingest ended in a deadlock, or with neither order's outcome."""
     with db.session(writing=True) as session:
         dialect.take_turns(session.connection(), "registry change")
         yield session
