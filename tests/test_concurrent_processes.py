@@ -41,15 +41,23 @@ def _lined_up(db, waiting: int, lock: str = "LOCK TABLE publications IN EXCLUSIV
     if db.dialect_name != "postgresql":
         yield
         return
-    count = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    with db.engine.connect() as holder, db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+    with db.engine.connect() as holder:
         holder.exec_driver_sql(lock)
         yield
+        _until_waiting(db, waiting)
+        holder.commit()
+
+
+def _until_waiting(db, waiting: int) -> None:
+    """On PostgreSQL: return once `waiting` connections wait for a lock."""
+    if db.dialect_name != "postgresql":
+        return
+    count = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
         deadline = time.monotonic() + 60
         while watcher.exec_driver_sql(count).scalar() < waiting:  # (in a transaction, the activity seen would stay as it was)
             assert time.monotonic() < deadline, "the processes never met"
             time.sleep(0.05)
-        holder.commit()
 
 
 def _ingested_at_once(db, *files) -> list[tuple[int, str, str]]:
@@ -194,5 +202,50 @@ def test_a_review_decision_during_an_ingest_gives_what_one_after_the_other_gives
         for step in steps:
             step()
         assert at_once == (snapshot(other, TIMES | {"decided_at"}), aliases.read_text())
+    finally:
+        close()
+
+
+def test_an_agency_whose_moa_is_recorded_as_signed_while_a_list_first_names_it_is_one_agency(db, actor, tmp_path):
+    """The program office records a signed MOA of an applicant agency that no list named yet (the registry gets the
+    agency, under its name) while an ingest of ICE's list that names it for the first time runs. On PostgreSQL the
+    ingest failed: `g287: error: database ...: duplicate key value violates unique constraint
+    "uq_agency_names_state_usps_name"`."""
+    import datetime as dt
+
+    from g287.exports.ice_workbook import write_ice_workbook
+    from g287.program import moas
+    from tests.history.builders import row
+    from tests.program.world import OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build
+
+    def world_and_list(database, folder):
+        with database.session(writing=True) as session:
+            world = build(session, "drafted")  # Testville County Sheriff's Office, FL: its TFM MOA drafted
+        listed = folder / "participatingAgencies07012025am.xlsx"
+        sheriff = row("FL", "Testville County Sheriff's Office", "TFM", "2025-06-01", agency_type="County", county="Testville County")
+        write_ice_workbook(listed, "participating", [sheriff], modified=dt.datetime(2025, 7, 1, 9))
+        return world, listed
+
+    def record(session, world) -> None:
+        moas.record_signed_moa(session, OFFICER, world.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=30), signatories=SIGNATORIES, today=TODAY)
+
+    world, listed = world_and_list(db, tmp_path)
+    with db.session(writing=True) as session:
+        record(session, world)
+        process = _g287(db, "ingest", str(listed))
+        _until_waiting(db, 1)  # the ingest waits for the recording to end
+    status, _out, err = _finished(process)
+    assert (status, err) == (0, "")
+    (tmp_path / "alone").mkdir()
+    alone, close = make_database(db.dialect_name, tmp_path / "alone")
+    try:
+        world, listed = world_and_list(alone, tmp_path / "alone")
+        with alone.session(writing=True) as session:
+            record(session, world)
+        ingest_file(alone, listed, actor)
+        # The workflow's letter, MOA and audit events hold the moments they were made, in their text.
+        made_at = {"applications", "program_moas", "audit_events"}
+        at_once, one_after_the_other = snapshot(db, TIMES), snapshot(alone, TIMES)
+        assert {t: rows for t, rows in at_once.items() if t not in made_at} == {t: rows for t, rows in one_after_the_other.items() if t not in made_at}
     finally:
         close()

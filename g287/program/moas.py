@@ -23,6 +23,7 @@ from g287.program.courses import course_catalog
 from g287.program.documents import RenderedDocument, render_document, render_text
 from g287.program.rules import rule_catalog
 from g287.program.validation import Checker, Conflict, InvalidInput
+from g287.registry.ingest import take_registry_turn
 
 DRAFT_BANNER = "DRAFT FOR DISCUSSION - not a signed agreement"
 PARTIES = ("agency", "ICE")
@@ -131,6 +132,9 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     agreement then counts as participating: the registry's agreement for the agency and model is created
     (origin "registry"), or, when ICE already lists that agreement, linked to it unchanged — ICE's record keeps
     what ICE published; the date recorded here stays with this MOA."""
+    # The registry's agency may be created here while an ingest creates it from a list naming it (on PostgreSQL the
+    # ingest failed on the agency names' unique index): they take turns, before the agency is locked below.
+    take_registry_turn(session)
     moa = get_moa(session, actor, moa_id, "moa.record_signed", changing=True)
     if moa.status not in ("requested", "draft"):
         raise Conflict(f"MOA {moa.id} is already {moa.status}")

@@ -194,8 +194,15 @@ def registry_change(db: Database) -> Iterator[Session]:
     names (the second refused by a unique index, in a database error), and two files could take one place in the
     series; a review decision during an ingest ended in a deadlock, or with neither order's outcome."""
     with db.session(writing=True) as session:
-        dialect.take_turns(session.connection(), "registry change")
+        take_registry_turn(session)
         yield session
+
+
+def take_registry_turn(session: Session) -> None:
+    """On PostgreSQL, wait until every other registry change (registry_change) has ended, and make the others wait
+    for this transaction: for a change that creates registry agencies from elsewhere (the workflow's signed MOA), to
+    be taken before it locks anything an ingest changes."""
+    dialect.take_turns(session.connection(), "registry change")
 
 
 def unchanged_result(path: Path, existing: Publication) -> IngestResult:
