@@ -24,7 +24,7 @@ from g287.errors import AccessDenied
 from g287.db.plain import plain
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency, ProgramMoa
-from g287.db.models.registry import Agency, AgencyName, State
+from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, RawRow, State, series_of
 from g287.program import records
 from g287.program.validation import Checker, Conflict, InvalidInput
 from g287.registry.agencies import NameFacts, agency_ids_of_names, resolve_names
@@ -247,6 +247,21 @@ def ensure_registry_agency(session: Session, agency: ApplicantAgency) -> int:
         agency.link_rule = RULE_RECORDED
     session.flush()
     return agency.registry_agency_id
+
+
+def agreement_source(session: Session, agreement: Agreement) -> str:
+    """Whose record a registry agreement is, as the agency's public page says it (g287.history.agency): "ICE" when
+    ICE published it, or its lists have listed it since it was created here; else "this registry"."""
+    if agreement.origin == "ice":
+        return "ICE"
+    listed = (
+        select(ListingRun.id)
+        .join(RawRow, RawRow.id == ListingRun.raw_row_id)
+        .join(AgencyName, AgencyName.id == RawRow.agency_name_id)
+        .where(AgencyName.agency_id == agreement.agency_id, RawRow.model == agreement.model, ListingRun.series.in_([series_of("ice", kind) for kind in ("participating", "pending")]))
+        .limit(1)
+    )
+    return "ICE" if session.scalars(listed).first() is not None else "this registry"
 
 
 # Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).

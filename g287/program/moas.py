@@ -131,7 +131,8 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     """Record the signed MOA, once drafted: the PDF (kept content-addressed), the date signed and the signatories. The
     agreement then counts as participating: the registry's agreement for the agency and model is created
     (origin "registry"), or, when ICE already lists that agreement, linked to it unchanged — ICE's record keeps
-    what ICE published; the date recorded here stays with this MOA."""
+    what ICE published; the date recorded here stays with this MOA. The registry's own agreement, signed again
+    after an earlier MOA of the agency and model was terminated, takes this MOA's date."""
     # The registry's agency may be created here while an ingest creates it from a list naming it (on PostgreSQL the
     # ingest failed on the agency names' unique index): they take turns, before the agency is locked below.
     take_registry_turn(session)
@@ -162,12 +163,26 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
         session.add(agreement)
         session.flush()
         audit.record(session, actor, "agreement.create", "agreement", agreement.id, after={"agency_id": registry_agency_id, "model": moa.model, "signed_on": day.isoformat(), "origin": "registry"})
+    elif agreement.signed_on != day and agencies.agreement_source(session, agreement) == "this registry" and not _in_effect_under(session, agreement.id):
+        # The agency's MOA of this model signed again after an earlier one was terminated: the registry keeps one
+        # agreement per agency and model, as ICE's lists do, and its own agreement's signed date is the MOA's now in
+        # effect (as the latest of ICE's lists gives theirs; an agreement ICE's lists hold keeps what they give). The
+        # earlier MOA keeps its own dates, the registry's lists published before keep theirs, and the audit event
+        # keeps the date replaced.
+        audit.record(session, actor, "agreement.update", "agreement", agreement.id, before={"signed_on": agreement.signed_on.isoformat() if agreement.signed_on else None}, after={"signed_on": day.isoformat(), "moa_id": moa.id})
+        agreement.signed_on = day
     moa.status, moa.signed_on, moa.signatories = "signed", day, people
     moa.signed_pdf_sha256, moa.signed_pdf_bytes = stored.sha256, stored.size_bytes
     moa.recorded_at, moa.registry_agreement_id = dt.datetime.now(dt.timezone.utc), agreement.id
     session.flush()
     audit.record(session, actor, "moa.record_signed", "moa", moa.id, before=before, after=moa_summary(moa))
     return moa
+
+
+def _in_effect_under(session: Session, agreement_id: int) -> bool:
+    """Whether another MOA recorded under the registry agreement is still signed (not terminated): its date stays
+    the agreement's (two applicant agencies may be linked to one registry agency)."""
+    return session.scalars(select(ProgramMoa.id).where(ProgramMoa.registry_agreement_id == agreement_id, ProgramMoa.status == "signed").limit(1)).first() is not None
 
 
 def _last_step(session: Session, moa: ProgramMoa) -> tuple[dt.date, str] | None:

@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 from sqlalchemy import select
 
 from g287.db.models.audit import AuditEvent
-from g287.db.models.program import ApplicantAgency
+from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.db.models.registry import Agency, Agreement
 from g287.errors import NotFound
 from g287.program import agencies, moas, storage
@@ -122,3 +122,80 @@ def test_an_applicant_is_linked_when_a_publication_names_it(db):
         assert session.get(Agency, linked.registry_agency_id).name == "Madison County Sheriff's Office"
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "agency.link")).one()
         assert event.actor == "system" and event.object_id == str(agency.id)
+
+
+def test_an_moa_signed_again_after_a_termination_gives_the_registrys_agreement_its_date(db, tmp_path):
+    """The registry keeps one agreement per agency and model: an MOA of the model signed again after the first was
+    terminated kept the first one's date on it, so the agency's page and API said the new MOA was signed then. The
+    earlier MOA keeps its dates, the list published while it was in effect keeps its row, and the audit log the date
+    replaced."""
+    from g287.history.agency import agency_history
+    from g287.history.lifecycle import lifecycles
+    from g287.program import applications, publish
+    from tests.program.world import letter
+
+    with db.session() as session:
+        w = build(session, "signed")  # TFM signed 30 days before TODAY
+    publish.publish(db, ADMIN, directory=tmp_path / "first")
+    with db.session() as session:
+        moas.terminate_moa(session, OFFICER, w.tfm, terminated_on=TODAY - dt.timedelta(days=10), today=TODAY)
+        again = applications.submit_letter(session, w.user_a, w.agency_a, letter(models=["TFM"]), today=TODAY - dt.timedelta(days=5))
+        (moa,) = applications.moas_of(session, again.id)
+        moas.draft_moa(session, OFFICER, moa.id, today=TODAY - dt.timedelta(days=4))
+        moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=2), signatories=SIGNATORIES, today=TODAY)
+        first = session.get(ProgramMoa, w.tfm)
+        assert moa.registry_agreement_id == first.registry_agreement_id  # one agreement per agency and model
+        registry_agency = session.get(ApplicantAgency, w.agency_a).registry_agency_id
+        (agreement,) = [a for a in agency_history(session, registry_agency)["agreements"] if a["model"] == "TFM"]
+        assert (agreement["id"], agreement["signed_on"], agreement["source"]) == (moa.registry_agreement_id, "2025-06-29", "this registry")
+        assert (first.signed_on, first.terminated_on) == (TODAY - dt.timedelta(days=30), TODAY - dt.timedelta(days=10))
+        (event,) = session.scalars(select(AuditEvent).where(AuditEvent.action == "agreement.update")).all()
+        assert (event.object_id, event.before, event.after) == (str(moa.registry_agreement_id), {"signed_on": "2025-06-01"}, {"signed_on": "2025-06-29", "moa_id": moa.id})
+    publish.publish(db, ADMIN, directory=tmp_path / "second")
+    with db.session() as session:
+        life = lifecycles(session, agency_ids=[registry_agency], origin="registry")[(registry_agency, "TFM")]
+        assert [entry["signed"] for entry in life.as_dict()["signed_dates"]] == [["2025-06-01"], ["2025-06-29"]]
+
+
+def test_an_agreement_ice_has_listed_since_keeps_its_date_when_signed_again(db):
+    """Created here, then listed by ICE: ICE's lists give it (its source is ICE's), and a new MOA leaves it as it is."""
+    from g287.program import applications
+    from tests.program.world import letter
+
+    def signed(session, agency_id: int, day: dt.date) -> ProgramMoa:
+        application = applications.submit_letter(session, ADMIN, agency_id, letter(models=["TFM"]), today=day)
+        (moa,) = applications.moas_of(session, application.id)
+        moas.draft_moa(session, OFFICER, moa.id, today=day)
+        return moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=day, signatories=SIGNATORIES, today=TODAY)
+
+    with db.session() as session:
+        agency = agencies.create_agency(session, ADMIN, "Madison County Sheriff's Office", "AL", "county")
+        first = signed(session, agency.id, TODAY - dt.timedelta(days=30))
+        assert session.get(Agreement, first.registry_agreement_id).origin == "registry"
+    ingest_file(db, PENDING, ADMIN)  # ICE's pending list names Madison County Sheriff's Office (AL), TFM
+    with db.session() as session:
+        agreement = session.get(Agreement, first.registry_agreement_id)
+        assert agencies.agreement_source(session, agreement) == "ICE"
+        moas.terminate_moa(session, OFFICER, first.id, terminated_on=TODAY - dt.timedelta(days=10), today=TODAY)
+        again = signed(session, agency.id, TODAY - dt.timedelta(days=2))
+        assert again.registry_agreement_id == agreement.id and agreement.signed_on == TODAY - dt.timedelta(days=30)
+        assert session.scalars(select(AuditEvent).where(AuditEvent.action == "agreement.update")).all() == []
+
+
+def test_an_agreement_keeps_the_date_of_an_moa_still_in_effect_under_it(db):
+    """Two applicant agencies linked to one registry agency: the second one's MOA of the model leaves the date of the
+    first, still in effect, on their agreement."""
+    from g287.program import applications
+    from tests.program.world import letter
+
+    with db.session() as session:
+        w = build(session, "signed")  # agency A's TFM signed 30 days before TODAY, in effect
+        first = session.get(ProgramMoa, w.tfm)
+        registry_agency = session.get(ApplicantAgency, w.agency_a).registry_agency_id
+        other = agencies.create_agency(session, ADMIN, "Testville County Jail", "FL", "county", registry_agency_id=registry_agency)
+        application = applications.submit_letter(session, ADMIN, other.id, letter(models=["TFM"]), today=TODAY - dt.timedelta(days=5))
+        (moa,) = applications.moas_of(session, application.id)
+        moas.draft_moa(session, OFFICER, moa.id, today=TODAY - dt.timedelta(days=4))
+        moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=2), signatories=SIGNATORIES, today=TODAY)
+        assert moa.registry_agreement_id == first.registry_agreement_id
+        assert session.get(Agreement, first.registry_agreement_id).signed_on == first.signed_on == TODAY - dt.timedelta(days=30)
