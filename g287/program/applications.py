@@ -19,7 +19,7 @@ from g287 import audit, days
 from g287.access import Actor, allowed
 from g287.catalog import catalog
 from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
-from g287.db.models.registry import State
+from g287.db.models.registry import Agreement, State
 from g287.program import agencies, records
 from g287.program.documents import RenderedDocument, render_document, render_text
 from g287.program.validation import Checker, Conflict, InvalidInput
@@ -180,8 +180,15 @@ def application_detail(session: Session, actor: Actor, application_id: int) -> d
         "submitted_by": application.submitted_by,
         "stage": stage(moas),
         "letter": letter,
-        "moas": [moa_summary(m) for m in moas],
+        "moas": [dict(moa_summary(m), registry_agreement_source=_agreement_source(session, m)) for m in moas],
     }
+
+
+def _agreement_source(session: Session, moa: ProgramMoa) -> str | None:
+    """Whose record the MOA's agreement in the registry is ("ICE" or "this registry"), once it is signed: an MOA
+    recorded under an agreement of ICE's lists is not the registry's own."""
+    agreement = session.get(Agreement, moa.registry_agreement_id) if moa.registry_agreement_id else None
+    return agencies.agreement_source(session, agreement) if agreement else None
 
 
 def moa_summary(moa: ProgramMoa) -> dict:

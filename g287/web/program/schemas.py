@@ -212,6 +212,12 @@ class MoaOut(BaseModel):
     registry_agreement_id: Optional[int] = None
 
 
+class ApplicationMoa(MoaOut):
+    registry_agreement_source: Optional[Literal["ICE", "this registry"]] = Field(
+        None, description="Once signed: whose record the agreement in the registry is, ICE's (on ICE's lists) or this registry's own"
+    )
+
+
 class ApplicationDetail(BaseModel):
     id: int
     agency_id: int = Field(ge=1, le=2**31 - 1)
@@ -219,7 +225,7 @@ class ApplicationDetail(BaseModel):
     submitted_by: str
     stage: str
     letter: dict = Field(description="The letter as submitted: models, agency, chief_executive, contact, justification, date")
-    moas: list[MoaOut]
+    moas: list[ApplicationMoa]
 
 
 class TerminateIn(RequestBody):
