@@ -329,7 +329,7 @@ def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt
 
 def list_nominees(session: Session, actor: Actor, *, moa_id: int | None = None, agency_id: int | None = None, as_of: dt.date | None = None) -> list[dict]:
     """Nominees the actor may read, with eligibility and standing (an agency user: their agency's only)."""
-    from g287.program.training import standing
+    from g287.program.training import nomination_ended, standing
 
     as_of = day_argument("as_of", as_of) or days.today()
     query = select(Nominee, ProgramMoa.model, ApplicantAgency.name).join(ProgramMoa, ProgramMoa.id == Nominee.moa_id).join(ApplicantAgency, ApplicantAgency.id == Nominee.agency_id)
@@ -342,6 +342,9 @@ def list_nominees(session: Session, actor: Actor, *, moa_id: int | None = None, 
         if not allowed(actor, "nominee.read", nominee) or nominee.nominated_on > as_of:
             continue  # a roster on a past date lists the officers nominated by then
         check = eligibility_of(session, nominee, as_of)
+        # A nomination the MOA's termination ended is not eligible that day, as the summary counts it
+        # (training.summary): the list's "eligible" is the nominee's on their MOA, not only the rules' verdict.
+        ended = nomination_ended(session.get(ProgramMoa, nominee.moa_id), as_of)
         result.append(
             {
                 "id": nominee.id,
@@ -350,8 +353,8 @@ def list_nominees(session: Session, actor: Actor, *, moa_id: int | None = None, 
                 "agency": agency_name,
                 "moa_id": nominee.moa_id,
                 "model": model,
-                "eligible": check.eligible,
-                "reasons": check.reasons,
+                "eligible": check.eligible and ended is None,
+                "reasons": check.reasons + ([ended] if ended else []),
                 "standing": standing(session, nominee, as_of).status,
             }
         )

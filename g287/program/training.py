@@ -43,7 +43,9 @@ class NotEligible(Conflict):
 
 @dataclass(frozen=True)
 class Standing:
-    status: str  # ineligible | eligible | in_training | remediation_due | disqualified | passed | certified | expired | revoked
+    # not_yet_nominated | ineligible | eligible | in_training | remediation_due | disqualified | passed | nomination_ended
+    # | certified | expired | revoked
+    status: str
     authorized: bool
     reasons: list[str] = field(default_factory=list)  # why not authorized (when certified) or not eligible
 
@@ -89,13 +91,25 @@ def standing(session: Session, nominee: Nominee, as_of: dt.date) -> Standing:
         if not participating(moa, as_of):
             reasons.append(f"the {moa.model} MOA is not in effect ({moa.status})")
         return Standing("certified", not reasons, reasons)
-    # The MOA's termination ends a nomination still running (nominees.left_on): told, the nominee's "eligible" or
-    # "in training" does not read as a course that may go on (no step is taken under an MOA not in effect).
-    ended = [f"the {moa.model} MOA {moa.id} was terminated on {moa.terminated_on.isoformat()}: the nomination ended"] if moa.terminated_on is not None and moa.terminated_on <= as_of else []
+    # The MOA's termination ends a nomination still running (nominees.left_on): the nominee is then neither
+    # "eligible" nor "in training" (no step is taken under an MOA not in effect), which the lists, showing the
+    # status without its reasons, said; where the course stood when it ended is kept in the reasons.
+    ended = nomination_ended(moa, as_of)
     if enrolment is not None and enrolment.enrolled_on <= as_of:
         progress = _progress(session, enrolment, as_of)
-        return Standing(progress.status, False, [progress.explanation] + (ended if progress.status != "disqualified" else []))
-    return Standing("eligible" if check.eligible else "ineligible", False, check.reasons + ended)
+        if ended is None or progress.status == "disqualified":  # a disqualification ended the nomination before
+            return Standing(progress.status, False, [progress.explanation])
+        return Standing("nomination_ended", False, [ended, f"in the course then: {progress.explanation}"])
+    if ended is not None:
+        return Standing("nomination_ended", False, [ended] + check.reasons)
+    return Standing("eligible" if check.eligible else "ineligible", False, check.reasons)
+
+
+def nomination_ended(moa: ProgramMoa, as_of: dt.date) -> str | None:
+    """Why a nomination under the MOA has ended by the date (its termination), or None while the MOA lets it run."""
+    if moa.terminated_on is not None and moa.terminated_on <= as_of:
+        return f"the {moa.model} MOA {moa.id} was terminated on {moa.terminated_on.isoformat()}: the nomination ended"
+    return None
 
 
 def course_ended(session: Session, nominee: Nominee, enrolment: Enrolment) -> str:

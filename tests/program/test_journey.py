@@ -152,7 +152,8 @@ def test_a_terminated_agreement_leaves_the_lists_and_its_officers_lose_authoriza
 
 def test_the_moas_termination_ends_the_nominations_still_running_and_says_so(db):
     """README: a nominee leaves the MOA on its termination. A nominee eligible, or enrolled, read "eligible" or "in
-    training" with nothing said of the termination, as if the course could go on."""
+    training" with nothing said of the termination, as if the course could go on; then the termination was said in
+    the standing's reasons, which the lists of nominees do not show: they still called them eligible, in training."""
     from tests.program.world import build
 
     with db.session() as session:
@@ -165,10 +166,20 @@ def test_the_moas_termination_ends_the_nominations_still_running_and_says_so(db)
         before = {n: nominees.nominee_detail(session, OFFICER, n, as_of=TODAY)["standing"] for n in (trainee.id, waiting.id)}
         moas.terminate_moa(session, OFFICER, w.tfm, terminated_on=TODAY, today=TODAY)
         ended = f"the TFM MOA {w.tfm} was terminated on {TODAY.isoformat()}: the nomination ended"
-        assert nominees.nominee_detail(session, OFFICER, trainee.id, as_of=TODAY)["standing"] == {"status": "in_training", "authorized": False, "reasons": ["to sit: final examination", ended]}
-        assert nominees.nominee_detail(session, w.user_a, waiting.id, as_of=TODAY)["standing"] == {"status": "eligible", "authorized": False, "reasons": [ended]}
+        assert nominees.nominee_detail(session, OFFICER, trainee.id, as_of=TODAY)["standing"] == {
+            "status": "nomination_ended", "authorized": False, "reasons": [ended, "in the course then: to sit: final examination"],
+        }
+        assert nominees.nominee_detail(session, w.user_a, waiting.id, as_of=TODAY)["standing"] == {"status": "nomination_ended", "authorized": False, "reasons": [ended]}
         novice = nominees.nominee_detail(session, OFFICER, w.nominees["novice"], as_of=TODAY)["standing"]
-        assert novice["status"] == "ineligible" and novice["reasons"][-1] == ended
+        assert novice["status"] == "nomination_ended" and novice["reasons"][0] == ended and "requires at least 2 years" in novice["reasons"][1]
+        # The lists show the standing and whether eligible, without the standing's reasons: neither says "eligible"
+        # or "in training" of them, and the reason the list gives is the termination.
+        listed = {row["id"]: row for row in nominees.list_nominees(session, w.user_a, moa_id=w.tfm, as_of=TODAY)}
+        for nominee_id in (trainee.id, waiting.id, w.nominees["novice"]):
+            assert (listed[nominee_id]["standing"], listed[nominee_id]["eligible"], listed[nominee_id]["reasons"][-1]) == ("nomination_ended", False, ended)
+        assert (listed[w.nominees["veteran"]]["standing"], listed[w.nominees["veteran"]]["eligible"]) == ("certified", False)  # certified, not authorized
+        listed_before = {row["id"]: row for row in nominees.list_nominees(session, w.user_a, moa_id=w.tfm, as_of=TODAY - dt.timedelta(days=1))}
+        assert [(listed_before[n]["standing"], listed_before[n]["eligible"]) for n in (trainee.id, waiting.id)] == [("in_training", True), ("eligible", True)]
         # Nor are they counted as eligible or in training any longer (the summary counted them so).
         (row,) = [r for r in training.summary(session, OFFICER, as_of=TODAY) if r["model"] == "TFM" and r["agency_id"] == w.agency_a]
         assert (row["moa_status"], row["eligible"], row["in_training"]) == ("terminated", 0, 0)
