@@ -15,7 +15,12 @@ class SourceError(G287Error):
 
 
 class AccessDenied(G287Error):
-    """The actor may not perform this action on this record."""
+    """The actor may not perform this action on this record. The message is for people; `action` names the action
+    refused as the access rules do (training.read), for programs (the API's 403 gives it), when one is."""
+
+    def __init__(self, message: str, action: str | None = None):
+        self.action = action
+        super().__init__(message)
 
 
 class NotFound(G287Error):

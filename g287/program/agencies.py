@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from g287 import audit
-from g287.access import Actor, allowed, authorize
+from g287.access import Actor, allowed, authorize, role_name
 from g287.db.dialect import in_code_point_order
 from g287.errors import AccessDenied
 from g287.db.plain import plain
@@ -206,7 +206,7 @@ def _check_identity_change(session: Session, actor: Actor, agency: ApplicantAgen
     signed = session.scalars(select(ProgramMoa.id).where(ProgramMoa.agency_id == agency.id, ProgramMoa.registry_agreement_id.is_not(None))).first()
     if (rekeyed or signed is not None) and not allowed(actor, "agency.update_identity", agency):
         what = "its name or state" if rekeyed else "its type or county, once an MOA is signed"
-        raise AccessDenied(f"{actor.label} ({actor.role}) may not change {what}: the program office makes that change (the address stays the agency's to keep)")
+        raise AccessDenied(f"{role_name(actor)} may not change {what}: the program office makes that change (the address stays the agency's to keep)", action="agency.update_identity")
 
 
 def link_agency(session: Session, actor: Actor, agency_id: int, registry_agency_id: int | None) -> AgencyInfo:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287 import audit, days
-from g287.access import Actor, allowed
+from g287.access import Actor, allowed, role_name
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.errors import AccessDenied
 from g287.program import records
@@ -240,7 +240,7 @@ def update_nominee(
         # The investigation was of the person named: see nominee.rename_vetted in the access rules.
         if not allowed(actor, "nominee.rename_vetted", nominee):
             raise AccessDenied(
-                f"{actor.label} ({actor.role}) may not rename a nominee whose background investigation is recorded: the program office corrects the name"
+                f"{role_name(actor)} may not rename a nominee whose background investigation is recorded: the program office corrects the name", action="nominee.rename_vetted"
             )
     before = facts_of(nominee)
     if all(before[key] == value for key, value in changes.items()):

@@ -150,6 +150,7 @@ class Problem:
     reasons: list[str] = field(default_factory=list)
     retry_after: int | None = None
     namesakes: list[dict] = field(default_factory=list)
+    action: str | None = None  # a refusal of the access rules: the action refused, as they name it
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
@@ -163,6 +164,8 @@ class Problem:
                 "reasons": self.reasons,
                 # A name already on the MOA: each nominee of it, for a client to confirm as namesakes (namesake_of).
                 **({"namesakes": self.namesakes} if self.namesakes else {}),
+                # A refusal of the access rules: the action refused, for programs (the message is for people).
+                **({"action": self.action} if self.action else {}),
             }
         }
 
@@ -201,6 +204,7 @@ def problem_of(error: Exception) -> Problem:
         list(getattr(error, "reasons", None) or []),
         getattr(error, "retry_after", None),
         list(getattr(error, "namesakes", None) or []),
+        getattr(error, "action", None),
     )
 
 

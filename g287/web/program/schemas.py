@@ -63,6 +63,7 @@ class ProblemDetail(BaseModel):
     fields: list[ProblemField] = []
     reasons: list[str] = Field([], description="For 409 (not eligible): the explanation of each rule not met")
     namesakes: Optional[list[Namesake]] = Field(None, description="For 409 (a name already on the MOA): each nominee of that name, to confirm in namesake_of")
+    action: Optional[str] = Field(None, description="For 403 (not allowed): the action refused, as the access rules (g287/data/rules/access/) name it, e.g. training.read")
 
 
 class ProblemBody(BaseModel):
