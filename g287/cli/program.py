@@ -19,9 +19,10 @@ from g287.program import agencies, applications, moas, nominees, publish, traini
 from g287.program.courses import course_catalog
 from g287.program.documents import Citations
 from g287.program.rules import rule_catalog
+from g287.program.storage import UploadRejected
 from g287.registry import figures as registry_figures
 from g287.registry.figures import AGENCY_TYPES
-from g287.wording import counted
+from g287.wording import counted, quoted
 
 
 def register(cli: click.Group) -> None:
@@ -210,9 +211,13 @@ def record_command(moa_id, pdf_path, signed_on, signatories, as_json):
     try:
         content = Path(pdf_path).read_bytes()
     except OSError as error:
-        raise G287Error(f"{pdf_path}: cannot be read ({error.strerror or error})") from None
+        raise G287Error(f"--pdf {quoted(pdf_path)}: cannot be read ({error.strerror or error})") from None
     with state().db.session(writing=True) as session:
-        moa = moas.record_signed_moa(session, admin(), moa_id, pdf=content, signed_on=parse_date(signed_on, "--signed-on"), signatories=people)
+        try:
+            moa = moas.record_signed_moa(session, admin(), moa_id, pdf=content, signed_on=parse_date(signed_on, "--signed-on"), signatories=people)
+        except UploadRejected as error:
+            # The file's problem named as the command line gave it (the service names the API's field, pdf).
+            raise G287Error(f"--pdf {quoted(pdf_path)}: {error.problem}") from None
         summary = applications.moa_summary(moa)
     print_json(summary) if as_json else echo(f"MOA {moa.id} ({moa.model}) recorded as signed on {moa.signed_on}; registry agreement {moa.registry_agreement_id}")
 

@@ -127,7 +127,7 @@ def check_signatories(signatories: list) -> list[dict]:
     return result
 
 
-def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes, signed_on, signatories: list, today: dt.date | None = None) -> ProgramMoa:
+def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes | None, signed_on, signatories: list, today: dt.date | None = None) -> ProgramMoa:
     """Record the signed MOA, once drafted: the PDF (kept content-addressed), the date signed and the signatories. The
     agreement then counts as participating: the registry's agreement for the agency and model is created
     (origin "registry"), or, when ICE already lists that agreement, linked to it unchanged — ICE's record keeps

@@ -21,7 +21,14 @@ from g287.wording import megabytes
 
 
 class UploadRejected(G287Error):
-    """An uploaded file that is not an acceptable PDF."""
+    """An uploaded file that is not an acceptable PDF. `problem` says why; the file's own problems name the field
+    that carries it, `pdf` (the API's 422 and the form name it; the command line names its --pdf and the file),
+    while a refused request (no length declared, too large to read) names no field."""
+
+    def __init__(self, problem: str, field: str | None = "pdf"):
+        self.problem = problem
+        self.fields = {field: problem} if field else {}
+        super().__init__(f"{field}: {problem}" if field else problem)
 
 
 @dataclass(frozen=True)
@@ -35,16 +42,18 @@ def _path(sha256: str) -> Path:
     return settings.program_files_dir() / "signed-moas" / sha256[:2] / f"{sha256}.pdf"
 
 
-def check_pdf(content: bytes) -> int:
-    """The number of pages of an acceptable PDF; UploadRejected otherwise (too large, not a PDF, damaged,
-    encrypted, no pages)."""
+def check_pdf(content: bytes | None) -> int:
+    """The number of pages of an acceptable PDF; UploadRejected otherwise (none sent, too large, not a PDF,
+    damaged, encrypted, no pages)."""
     limit = settings.max_upload_bytes()
+    if content is None:
+        raise UploadRejected("required: the signed MOA as a PDF file")
     if not content:
-        raise UploadRejected("the uploaded file is empty")
+        raise UploadRejected("the file is empty")
     if len(content) > limit:
-        raise UploadRejected(f"the uploaded file is {megabytes(len(content))}; the limit is {megabytes(limit)} (G287_MAX_UPLOAD_MB)")
+        raise UploadRejected(f"the file is {megabytes(len(content))}; the limit is {megabytes(limit)} (G287_MAX_UPLOAD_MB)")
     if not content[:1024].lstrip().startswith(b"%PDF-"):
-        raise UploadRejected("the uploaded file is not a PDF")
+        raise UploadRejected("the file is not a PDF")
     from pypdf import PdfReader
 
     try:
@@ -61,8 +70,8 @@ def check_pdf(content: bytes) -> int:
     return pages
 
 
-def store_signed_moa(content: bytes) -> StoredFile:
-    """Check and keep a signed MOA PDF; the same content is kept once."""
+def store_signed_moa(content: bytes | None) -> StoredFile:
+    """Check and keep a signed MOA PDF (None: none was sent); the same content is kept once."""
     pages = check_pdf(content)
     digest = hashlib.sha256(content).hexdigest()
     target = _path(digest)

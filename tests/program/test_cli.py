@@ -224,3 +224,19 @@ def test_a_letter_of_interest_is_submitted_from_the_command_line(g287, tmp_path,
     assert g287("audit", "--json").stdout == events
     missing = g287("program", "apply", agency_id, *LETTER, ok=False)
     assert missing.returncode == 2 and "Missing option '--model'" in missing.stderr
+
+
+def test_a_file_refused_as_the_signed_moa_is_named_by_its_option(g287, tmp_path):
+    """`program record --pdf notes.txt` said "the uploaded file is not a PDF": no file was uploaded, and neither the
+    option nor the file was named."""
+    g287("demo")
+    moa_id = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)[0]["moas"][0]["id"]
+    g287("program", "draft", moa_id)
+    (tmp_path / "notes.txt").write_text("not a PDF at all")
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    record = ["program", "record", moa_id, "--signed-on", dt.date.today().isoformat(), "--signatory", "agency:A:B", "--signatory", "ICE:C:D", "--pdf"]
+    for name, problem in (("notes.txt", "the file is not a PDF"), ("empty.pdf", "the file is empty"), ("missing.pdf", "cannot be read (No such file or directory)")):
+        refused = g287(*record, tmp_path / name, ok=False)
+        assert (refused.returncode, refused.stderr.splitlines()) == (1, [f"g287: error: --pdf {str(tmp_path / name)!r}: {problem}"])
+    statuses = {m["id"]: m["status"] for a in json.loads(g287("program", "applications", "--json").stdout) for m in a["moas"]}
+    assert statuses[moa_id] == "draft"  # nothing recorded

@@ -243,7 +243,8 @@ async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Option
     unknown = {f"signatories[{index}].{key}": UNKNOWN_FIELD for index, person in enumerate(people) for key in person if key not in SIGNATORY_FIELDS}
     if unknown:
         raise InvalidInput(unknown)
-    content = await upload.read(settings.max_upload_bytes() + 1) if isinstance(upload, StarletteUpload) else b""
+    # A pdf field that is no file (left out, or sent as text) is none: the service refuses it naming the field.
+    content = await upload.read(settings.max_upload_bytes() + 1) if isinstance(upload, StarletteUpload) else None
     return change(
         request, x_csrf_token,
         lambda s, a: moa_summary(moas.record_signed_moa(s, a, moa_id, pdf=content, signed_on=signed_on if isinstance(signed_on, str) else None, signatories=people)),

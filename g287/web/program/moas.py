@@ -87,17 +87,16 @@ def refuse_oversized_upload(request: Request) -> None:
     declared = request.headers.get("content-length", "")
     limit = settings.max_upload_bytes()
     if not (declared.isascii() and declared.isdigit()):
-        raise UploadRejected("the upload must declare its length (a Content-Length header)")
+        raise UploadRejected("the upload must declare its length (a Content-Length header)", field=None)
     if int(declared) > limit + UPLOAD_SLACK:
-        raise UploadRejected(f"the upload is larger than the limit of {limit / 1048576:.3g} MB (G287_MAX_UPLOAD_MB)")
+        raise UploadRejected(f"the upload is larger than the limit of {limit / 1048576:.3g} MB (G287_MAX_UPLOAD_MB)", field=None)
 
 
-async def uploaded_pdf(request: Request, values: dict) -> bytes:
-    """The uploaded file, read no further than the upload limit (the service checks it is a readable PDF)."""
+async def uploaded_pdf(values: dict) -> bytes | None:
+    """The uploaded file, read no further than the upload limit, or None when the form sent none (the service
+    checks it is a readable PDF, and refuses none naming the field)."""
     upload = values.get("pdf")
-    if not isinstance(upload, UploadFile):
-        raise UploadRejected("choose the signed MOA's PDF file")
-    return await upload.read(settings.max_upload_bytes() + 1)
+    return await upload.read(settings.max_upload_bytes() + 1) if isinstance(upload, UploadFile) else None
 
 
 @router.post("/program/moas/{moa_id}/signed")
@@ -107,7 +106,7 @@ async def record_signed(request: Request, moa_id: RecordId):
     except UploadRejected as error:
         return application_page(request, application_of(request, moa_id), problem=problem_of(error), failed={"form": "signed", "moa_id": moa_id, "values": {}})
     values = await form_of(request)
-    content = await uploaded_pdf(request, values) if isinstance(values.get("pdf"), UploadFile) else b""
+    content = await uploaded_pdf(values)
 
     def change(session, actor: Actor, _values):
         return moas.record_signed_moa(session, actor, moa_id, pdf=content, signed_on=text(values, "signed_on"), signatories=signatories_of(values))

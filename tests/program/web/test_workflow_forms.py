@@ -164,7 +164,7 @@ def test_the_workflow_through_the_forms(site):
     draft = officer.get(f"/program/moas/{tfm}/draft.docx")
     assert draft.status_code == 200 and "DRAFT FOR DISCUSSION" in docx_text(draft.content)
     not_pdf = post_form(officer, page_url, f"/program/moas/{tfm}/signed", {"signed_on": TODAY.isoformat(), **signatories}, files={"pdf": ("moa.pdf", b"hello", "application/pdf")})
-    assert not_pdf.status_code == 422 and "not a PDF" in not_pdf.text
+    assert not_pdf.status_code == 422 and f'<span class="field-error" id="f-{tfm}-pdf-error">the file is not a PDF</span>' in not_pdf.text  # beside its field
     one_party = post_form(officer, page_url, f"/program/moas/{tfm}/signed", {"signed_on": TODAY.isoformat(), "signatory_party": ["agency"], "signatory_name": ["Pat"], "signatory_title": ["Sheriff"]}, files={"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")})
     assert one_party.status_code == 422 and "one for ICE" in one_party.text
     recorded = post_form(officer, page_url, f"/program/moas/{tfm}/signed", {"signed_on": TODAY.isoformat(), **signatories}, files={"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")})
@@ -237,7 +237,11 @@ def test_the_api_uses_the_same_services(site):
     assert officer.get(f"/api/v1/program/moas/{moa}/draft.pdf").content.startswith(b"%PDF-")
     signatories = '[{"name": "Pat Example", "title": "Sheriff", "party": "agency"}, {"name": "Lee Official", "title": "Director", "party": "ICE"}]'
     no_file = officer.post(f"/api/v1/program/moas/{moa}/signed", data={"signed_on": TODAY.isoformat(), "signatories": signatories}, headers=headers)
-    assert no_file.status_code == 422 and no_file.json()["error"]["message"] == "the uploaded file is empty"
+    # The field named: the upload had no pdf (it said "the uploaded file is empty", naming none).
+    assert no_file.status_code == 422 and no_file.json()["error"]["message"] == "pdf: required: the signed MOA as a PDF file"
+    assert no_file.json()["error"]["fields"] == [{"field": "pdf", "message": "required: the signed MOA as a PDF file"}]
+    empty = officer.post(f"/api/v1/program/moas/{moa}/signed", data={"signed_on": TODAY.isoformat(), "signatories": signatories}, files={"pdf": ("moa.pdf", b"", "application/pdf")}, headers=headers)
+    assert empty.status_code == 422 and empty.json()["error"]["fields"] == [{"field": "pdf", "message": "the file is empty"}]
     signed = officer.post(f"/api/v1/program/moas/{moa}/signed", data={"signed_on": TODAY.isoformat(), "signatories": signatories}, files={"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")}, headers=headers)
     assert signed.status_code == 200 and signed.json()["status"] == "signed" and signed.json()["registry_agreement_id"]
     assert TestClient(site).get(f"/api/v1/program/public/moas/{moa}/signed.pdf").content == SIGNED_PDF.read_bytes()
