@@ -146,8 +146,25 @@ def audit_command(actor, action, object_ref, since, until, limit, as_json):
 def _short(values) -> str:
     if not values:
         return ""
-    text = ", ".join(f"{k}={v}" for k, v in values.items())
+    text = ", ".join(f"{k}={_plain(v)}" for k, v in values.items())
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _plain(value) -> str:
+    """A value of an event as the program's tables write values (they printed Python's True, None and {'name': ...}):
+    yes or no, "none" for no value, a score as a number is written (66, not 66.0), a record's fields in parentheses,
+    a list's items separated by semicolons. --json gives every value exactly."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}={_plain(v)}" for k, v in value.items()) + ")"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_plain(v) for v in value) if value else "none"
+    return str(value)
 
 
 @click.command("demo")

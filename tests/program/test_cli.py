@@ -4,6 +4,7 @@ them (a subprocess), with bad input answered in one line and exit status 1."""
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -240,3 +241,17 @@ def test_a_file_refused_as_the_signed_moa_is_named_by_its_option(g287, tmp_path)
         assert (refused.returncode, refused.stderr.splitlines()) == (1, [f"g287: error: --pdf {str(tmp_path / name)!r}: {problem}"])
     statuses = {m["id"]: m["status"] for a in json.loads(g287("program", "applications", "--json").stdout) for m in a["moas"]}
     assert statuses[moa_id] == "draft"  # nothing recorded
+
+
+def test_the_audit_table_writes_values_as_the_program_tables_do(g287):
+    """`g287 audit` printed Python's values in its before and after columns: remedial=True, last_refresher_on=None,
+    signatories=[{'name': ...}]."""
+    g287("demo")
+    shown = g287("audit", "--limit", "10000").stdout
+    assert not {"True", "False", "None"} & {word.strip(",();.") for word in shown.split()}
+    assert "{'" not in shown and "[{" not in shown and "': " not in shown
+    exam = g287("audit", "--action", "training.record_exam", "--limit", "1").stdout
+    assert re.search(r"score=\d+(\.\d+)?, ", exam) and re.search(r"\bremedial=(yes|no), ", exam) and re.search(r"\bpassed=(yes|no), ", exam)
+    assert "last_refresher_on=none, " in g287("audit", "--action", "training.certify", "--limit", "1").stdout
+    assert "service_periods=(start=" in g287("audit", "--action", "nominee.create", "--limit", "1").stdout
+    assert json.loads(g287("audit", "--json", "--action", "training.certify", "--limit", "1").stdout)[0]["after"]["last_refresher_on"] is None  # exact in JSON
