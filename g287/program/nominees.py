@@ -14,13 +14,14 @@ be nominated again.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287 import audit, days
-from g287.access import Actor, allowed, role_name
+from g287.access import Actor, allowed, authorize, role_name
 from g287.db.models.program import ApplicantAgency, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.errors import AccessDenied
 from g287.program import records
@@ -328,9 +329,24 @@ def nominee_detail(session: Session, actor: Actor, nominee_id: int, *, as_of: dt
 
 
 def list_nominees(session: Session, actor: Actor, *, moa_id: int | None = None, agency_id: int | None = None, as_of: dt.date | None = None) -> list[dict]:
-    """Nominees the actor may read, with eligibility and standing (an agency user: their agency's only)."""
+    """Nominees the actor may read, with eligibility and standing (an agency user: their agency's only). A filter
+    naming no record is refused (InvalidInput naming it): an empty list would read as "no nominee"."""
     from g287.program.training import nomination_ended, standing
 
+    if (agency_id is not None or moa_id is not None) and not records.role_may(actor, "nominee.read"):
+        # The public, naming a record: refused whatever the id names, before any record is read (unfiltered, the
+        # list it may read is empty, as its list of applications is).
+        authorize(actor, "nominee.read")
+    if agency_id is not None:
+        # Another agency's nominees are refused to an agency user whichever agency the id names, one that does not
+        # exist included (as the rosters refuse them: training._scope), so that the answer tells nothing of it.
+        authorize(actor, "nominee.read", SimpleNamespace(agency_id=agency_id))
+        if session.get(ApplicantAgency, agency_id) is None:
+            raise InvalidInput({"agency_id": "no such applicant agency"})
+    if moa_id is not None:
+        moa = session.get(ProgramMoa, moa_id)
+        if moa is None or not allowed(actor, "application.read", moa):  # an MOA the actor may not see is none (records)
+            raise InvalidInput({"moa_id": "no such MOA"})
     as_of = day_argument("as_of", as_of) or days.today()
     query = select(Nominee, ProgramMoa.model, ApplicantAgency.name).join(ProgramMoa, ProgramMoa.id == Nominee.moa_id).join(ApplicantAgency, ApplicantAgency.id == Nominee.agency_id)
     if moa_id is not None:

@@ -367,12 +367,17 @@ def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today
 # The program office's views ------------------------------------------------------------------------------------
 
 
-def _scope(actor: Actor, agency_id: int | None) -> int | None:
-    """The agency whose records the actor may read here (None: all). Agency users read their own agency only."""
+def _scope(session: Session, actor: Actor, agency_id: int | None) -> int | None:
+    """The agency whose records the actor may read here (None: all). Agency users read their own agency only: any
+    other id is refused to them, whether it names an agency or not. An id naming no agency is refused (InvalidInput
+    naming agency_id) to the program office: an empty roster would read as "no one"."""
     if allowed(actor, "training.read_all"):
-        return agency_id
-    wanted = agency_id if agency_id is not None else actor.agency_id
-    authorize(actor, "training.read", SimpleNamespace(agency_id=wanted))
+        wanted = agency_id
+    else:
+        wanted = agency_id if agency_id is not None else actor.agency_id
+        authorize(actor, "training.read", SimpleNamespace(agency_id=wanted))
+    if wanted is not None and session.get(ApplicantAgency, wanted) is None:
+        raise InvalidInput({"agency_id": "no such applicant agency"})
     return wanted
 
 
@@ -392,7 +397,7 @@ def _nominee_rows(session: Session, agency_id: int | None, model: str | None):
 
 def authorized_officers(session: Session, actor: Actor, *, as_of: dt.date | None = None, agency_id: int | None = None, model: str | None = None) -> list[dict]:
     """Officers authorized on a date, per agency and model (personal data: the program office, or the agency)."""
-    scope = _scope(actor, agency_id)
+    scope = _scope(session, actor, agency_id)
     as_of = day_argument("as_of", as_of) or days.today()
     result = []
     for nominee, moa, agency in _nominee_rows(session, scope, model):
@@ -419,7 +424,7 @@ def authorized_officers(session: Session, actor: Actor, *, as_of: dt.date | None
 
 def summary(session: Session, actor: Actor, *, as_of: dt.date | None = None, agency_id: int | None = None) -> list[dict]:
     """Per agency and model: nominees, eligible, in training, certified, authorized."""
-    scope = _scope(actor, agency_id)
+    scope = _scope(session, actor, agency_id)
     as_of = day_argument("as_of", as_of) or days.today()
     table: dict[tuple, dict] = {}
     for nominee, moa, agency in _nominee_rows(session, scope, None):
@@ -446,7 +451,7 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
     """What is due on or before `as_of + within_days`: refresher training, expiring certifications (and those expired
     within the last `within_days`, overdue, until the officer is nominated again), remediation examinations,
     background results to record, nominees ready to enrol or to certify."""
-    scope = _scope(actor, agency_id)  # first: who may not read this is told so, whatever they asked
+    scope = _scope(session, actor, agency_id)  # first: who may not read this is told so, whatever they asked
     as_of = day_argument("as_of", as_of) or days.today()
     if not 0 <= within_days <= MAX_WITHIN_DAYS:
         raise InvalidInput({"within_days": f"from 0 to {MAX_WITHIN_DAYS}"})
