@@ -24,7 +24,9 @@ from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import read_links
-from g287.sources.xlsx_parts import PartError, calamine_failure, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes
+from g287.sources.xlsx_parts import (
+    PartError, calamine_failure, checked_parts, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes,
+)
 from g287.sources.xlsx_types import FORMULA_AND_VALUE
 from g287.wording import megabytes
 
@@ -71,6 +73,7 @@ def read_xlsx(path: Path) -> SourceTable:
             rels = {
                 sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
             }
+            checked_parts(archive)
         except PartError as error:
             raise SourceError(name, error.describe(sheets)) from None
     if not sheets:

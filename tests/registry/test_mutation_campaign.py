@@ -29,7 +29,7 @@ from tests.conftest import ICE, ICE_CSV, make_database, snapshot
 from tests.in_process import run_g287
 from tests.registry.mutations import (
     CONTENT_TYPES, CORE, SHEET, SHEET_RELS, STRINGS, STYLES, TOC, WORKBOOK, WORKBOOK_RELS, after_declaration, cut, declaring, encoded,
-    flipped, in_cell, lines_changed, part, parts_changed, replaced, text_replaced, wrong_checksum,
+    flipped, in_cell, lines_changed, part, parts_changed, replaced, stored_then, text_replaced, wrong_checksum,
 )
 
 PENDING = ICE / "pending" / "pendingAgencies07112025am_b.xlsx"  # 39 listings
@@ -86,6 +86,9 @@ def _archive_cases(source: Path) -> list[Case]:
         refused(f"{named}: sheet's checksum wrong", source, wrong_checksum(SHEET), f"the workbook's sheet 'Sheet1' is {DAMAGED}"),
         refused(f"{named}: list of sheets' checksum wrong", source, wrong_checksum(WORKBOOK), f"list of sheets is {DAMAGED}"),
         ingests(f"{named}: document properties' checksum wrong", source, wrong_checksum(CORE)),
+        refused(f"{named}: shared strings' checksum wrong", source, wrong_checksum(STRINGS), f"shared strings (the text of its cells) are {DAMAGED}"),
+        refused(f"{named}: cell formats' checksum wrong", source, wrong_checksum(STYLES), f"cell formats are {DAMAGED}"),
+        refused(f"{named}: a stored shared string changed in place", source, stored_then(lambda data: data.replace(b"Sheriff", b"Xheriff", 1)), f"shared strings (the text of its cells) are {DAMAGED}"),
         refused(f"{named}: shared strings left out", source, parts_changed(drop=(STRINGS,)), "shared strings (the text of its cells) are missing"),
         refused(f"{named}: list of sheets left out", source, parts_changed(drop=(WORKBOOK,)), "list of sheets is missing"),
         refused(f"{named}: index of parts left out", source, parts_changed(drop=(WORKBOOK_RELS,)), "index of its parts is missing"),
