@@ -25,7 +25,7 @@ from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, Sour
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import read_links
 from g287.sources.xlsx_parts import (
-    PartError, calamine_failure, checked_parts, decompressed_beyond, part_bytes, part_xml, with_references, without_prefixes,
+    PartError, calamine_failure, checked_parts, decompressed_beyond, part_bytes, part_xml, strings_overcounted, with_references, without_prefixes,
 )
 from g287.sources.xlsx_types import FORMULA_AND_VALUE
 from g287.wording import megabytes
@@ -73,9 +73,11 @@ def read_xlsx(path: Path) -> SourceTable:
             rels = {
                 sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
             }
-            checked_parts(archive)
+            overcounted = strings_overcounted(checked_parts(archive).get("xl/sharedStrings.xml"))
         except PartError as error:
             raise SourceError(name, error.describe(sheets)) from None
+        if overcounted:
+            raise SourceError(name, overcounted)
     if not sheets:
         if missing_sheets:
             sheet_name, target = missing_sheets[0]

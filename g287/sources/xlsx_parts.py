@@ -127,6 +127,23 @@ def checked_parts(archive: zipfile.ZipFile) -> dict[str, bytes]:
     return {member: part_bytes(archive, member) for member in _READ_BY_CALAMINE_ALONE if member in archive.NameToInfo}
 
 
+# calamine reserves memory for as many strings as the shared strings' uniqueCount says, 24 bytes each, before it reads
+# one: uniqueCount="4294967295" asked for 103 GB, and the allocation's failure ended the process (an abort, which no
+# exception handler sees). The smallest string a part can hold is <si/>: a count beyond its size over that is false.
+_UNIQUE_COUNT = re.compile(rb"""\suniqueCount\s*=\s*(?:"([0-9]+)"|'([0-9]+)')""")  # calamine takes no other form
+_SMALLEST_STRING = len(b"<si/>")
+
+
+def strings_overcounted(strings: bytes | None) -> str | None:
+    """What to say of shared strings (the part's bytes, or None when the workbook has none) that declare more strings
+    than they could hold; None when they do not."""
+    declared = _UNIQUE_COUNT.search(strings, 0, _ROOT_END) if strings else None
+    count = int(declared[1] or declared[2]) if declared else 0
+    if count <= len(strings or b"") // _SMALLEST_STRING:
+        return None
+    return f"refused: the workbook's shared strings declare {count:,} strings, more than their {len(strings):,} bytes can hold (xl/sharedStrings.xml)"
+
+
 def part_xml(archive: zipfile.ZipFile, member: str) -> ElementTree.Element:
     data = part_bytes(archive, member)
     try:

@@ -88,6 +88,8 @@ def _archive_cases(source: Path) -> list[Case]:
         ingests(f"{named}: document properties' checksum wrong", source, wrong_checksum(CORE)),
         refused(f"{named}: shared strings' checksum wrong", source, wrong_checksum(STRINGS), f"shared strings (the text of its cells) are {DAMAGED}"),
         refused(f"{named}: cell formats' checksum wrong", source, wrong_checksum(STYLES), f"cell formats are {DAMAGED}"),
+        refused(f"{named}: shared strings declaring 4,294,967,295 strings", source, part(STRINGS, replaced(rb'uniqueCount="\d+"', b'uniqueCount="4294967295"')), "refused: the workbook's shared strings declare 4,294,967,295 strings, more than their"),
+        ingests(f"{named}: shared strings declaring fewer strings than they hold", source, part(STRINGS, replaced(rb'uniqueCount="\d+"', b'uniqueCount="3"'))),
         refused(f"{named}: a stored shared string changed in place", source, stored_then(lambda data: data.replace(b"Sheriff", b"Xheriff", 1)), f"shared strings (the text of its cells) are {DAMAGED}"),
         refused(f"{named}: shared strings left out", source, parts_changed(drop=(STRINGS,)), "shared strings (the text of its cells) are missing"),
         refused(f"{named}: list of sheets left out", source, parts_changed(drop=(WORKBOOK,)), "list of sheets is missing"),
