@@ -21,7 +21,7 @@ from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
-from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, is_blank, parse_cell_ref
+from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, column_index, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import read_links
 from g287.sources.xlsx_parts import (
@@ -42,10 +42,11 @@ _ROW_TAG = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\']([^>]*)>')
 _ERROR_TYPE = re.compile(rb't=["\']e["\']')
 _HIDDEN = re.compile(rb'\bhidden=["\'](?:1|true)["\']')
 _ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
-# Only columns of two or three letters can pass the column limit; one-letter columns (A-Z) never do.
-_WIDE_CELL_REF = re.compile(rb'r=["\']([A-Z]{2,3})\d+["\']')
+# Only columns of two letters or more can pass the column limit; one-letter columns (A-Z) never do. calamine reads a
+# reference's letters in either case and however many (ZZZZ3 is column 475,254, made for every row of the sheet).
+_WIDE_CELL_REF = re.compile(rb'r=["\']([A-Za-z]{2,})\d+["\']')
 # A cell's own reference may name a row far below its <row> tag: calamine would allocate the whole grid.
-_DEEP_CELL_REF = re.compile(rb'r=["\'][A-Z]{1,3}(\d{6,})["\']')
+_DEEP_CELL_REF = re.compile(rb'r=["\'][A-Za-z]+(\d{6,})["\']')
 # Both patterns start with a literal, which the regex engine finds by a fast scan (a leading \b made each a
 # per-byte search, 5 ms a sheet); the word boundary before "r" is checked on the few matches instead.
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -333,7 +334,7 @@ def _check_dimensions(name: str, sheet_name: str, xml: bytes) -> tuple[set[int],
             )
     hidden, last_row, _declared = facts = _row_facts(xml)
     wide = _cell_refs(_WIDE_CELL_REF, xml)
-    last_column = parse_cell_ref(max((len(w), w) for w in wide)[1].decode("ascii") + "1")[1] if wide else 0
+    last_column = column_index(max(wide, key=lambda w: (len(w), w.upper())).decode("ascii")) if wide else 0
     deep = _cell_refs(_DEEP_CELL_REF, xml)
     if deep:
         last_row = max(last_row, max(int(d) for d in deep))
