@@ -39,15 +39,17 @@ def rezipped(
             if info.filename in drop:
                 continue
             content = original.read(info.filename)
-            copy.writestr(_entry(info.filename), change[info.filename](content) if info.filename in change else content)
+            copy.writestr(_entry(info.filename, method), change[info.filename](content) if info.filename in change else content)
         for name, content in extra:
             with _quietly_duplicated():
-                copy.writestr(_entry(name), content)
+                copy.writestr(_entry(name, method), content)
     return out.getvalue()
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # a fixed time: the same bytes on every run
+def _entry(name: str, method: int) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # a fixed time: the same bytes on every run
+    entry.compress_type = method  # a ZipInfo's own, which writestr takes over the archive's
+    return entry
 
 
 class _quietly_duplicated:
