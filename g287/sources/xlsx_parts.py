@@ -34,9 +34,9 @@ _READ_BY_CALAMINE = ("_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.re
 class PartError(Exception):
     """A part of the archive is missing, or cannot be decompressed or parsed."""
 
-    def __init__(self, member: str, missing: bool = False, unsupported: bool = False):
+    def __init__(self, member: str, missing: bool = False, unsupported: bool = False, encrypted: bool = False):
         super().__init__(member)
-        self.member, self.missing, self.unsupported = member, missing, unsupported
+        self.member, self.missing, self.unsupported, self.encrypted = member, missing, unsupported, encrypted
 
     def describe(self, sheets: list[tuple[str, str]]) -> str:
         """One line naming the part, in words and by its path; `sheets`: (name, path) of the sheets known so far."""
@@ -44,6 +44,8 @@ class PartError(Exception):
         verb = "are" if plural else "is"
         if self.missing:
             return f"{words} {verb} missing ({self.member} is not in the archive)"
+        if self.encrypted:
+            return f"{words} {verb} encrypted with a password in the zip archive ({self.member}), which g287 does not read"
         if self.unsupported:  # Deflate64, Zstandard...: zipfile reads stored, deflated, bzip2 and LZMA parts only
             named = "" if words.endswith(self.member) else f" ({self.member})"
             return f"{words} {verb} compressed with a method this reader does not know{named}; save the workbook again in Excel"
@@ -68,10 +70,13 @@ def _relationships_of(sheet_path: str) -> str:
 
 
 def part_bytes(archive: zipfile.ZipFile, member: str) -> bytes:
+    info = archive.NameToInfo.get(member)
+    if info is None:
+        raise PartError(member, missing=True)
+    if _is_encrypted(info):  # zipfile would ask for a password (RuntimeError)
+        raise PartError(member, encrypted=True)
     try:
-        return archive.read(member)
-    except KeyError:
-        raise PartError(member, missing=True) from None
+        return archive.read(info)
     except _READ_ERRORS:
         raise PartError(member) from None
     except NotImplementedError:  # a compression method zipfile does not read
@@ -96,6 +101,8 @@ def decompressed_beyond(archive: zipfile.ZipFile, limit: int) -> str | None:
         return None
     total = 0
     for info in parts:
+        if _is_encrypted(info):
+            continue  # no reader here decrypts it, so none decompresses it; one that needs it says it is encrypted
         probe = copy.copy(info)
         probe.file_size = 1 << 62  # read to the data's end, not to what it declares (reading stops past the limit)
         try:
@@ -142,6 +149,10 @@ def strings_overcounted(strings: bytes | None) -> str | None:
     if count <= len(strings or b"") // _SMALLEST_STRING:
         return None
     return f"refused: the workbook's shared strings declare {count:,} strings, more than their {len(strings):,} bytes can hold (xl/sharedStrings.xml)"
+
+
+def _is_encrypted(info: zipfile.ZipInfo) -> bool:
+    return bool(info.flag_bits & 0x1)  # bit 0 of the general purpose flags (APPNOTE 4.4.4)
 
 
 def part_xml(archive: zipfile.ZipFile, member: str) -> ElementTree.Element:

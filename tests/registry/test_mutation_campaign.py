@@ -11,6 +11,7 @@ run on SQLite (a copy of one database per case), a few on PostgreSQL too."""
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import shutil
 import signal
@@ -29,7 +30,7 @@ from tests.conftest import ICE, ICE_CSV, make_database, snapshot
 from tests.in_process import run_g287
 from tests.registry.mutations import (
     CONTENT_TYPES, CORE, SHEET, SHEET_RELS, STRINGS, STYLES, TOC, WORKBOOK, WORKBOOK_RELS, after_declaration, cut, declaring, encoded,
-    flipped, in_cell, lines_changed, part, parts_changed, replaced, stored_then, text_replaced, wrong_checksum,
+    flagged_encrypted, flipped, in_cell, lines_changed, part, parts_changed, replaced, stored_then, text_replaced, wrong_checksum,
 )
 
 PENDING = ICE / "pending" / "pendingAgencies07112025am_b.xlsx"  # 39 listings
@@ -64,6 +65,7 @@ BOMB = (
     b'<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
     b'<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;"><!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>'
 )
+NOISE = b"".join(hashlib.sha256(number.to_bytes(4, "big")).digest() for number in range(10_000))  # incompressible: the size probe reads every part
 DAMAGED = "damaged or truncated"
 NOT_A_ZIP = "the zip archive cannot be opened"
 NO_HEADER = "no header row with the columns STATE and LAW ENFORCEMENT AGENCY"
@@ -91,6 +93,13 @@ def _archive_cases(source: Path) -> list[Case]:
         refused(f"{named}: shared strings declaring 4,294,967,295 strings", source, part(STRINGS, replaced(rb'uniqueCount="\d+"', b'uniqueCount="4294967295"')), "refused: the workbook's shared strings declare 4,294,967,295 strings, more than their"),
         ingests(f"{named}: shared strings declaring fewer strings than they hold", source, part(STRINGS, replaced(rb'uniqueCount="\d+"', b'uniqueCount="3"'))),
         refused(f"{named}: a stored shared string changed in place", source, stored_then(lambda data: data.replace(b"Sheriff", b"Xheriff", 1)), f"shared strings (the text of its cells) are {DAMAGED}"),
+        refused(f"{named}: sheet encrypted", source, flagged_encrypted(SHEET), "the workbook's sheet 'Sheet1' is encrypted with a password in the zip archive"),
+        refused(f"{named}: shared strings encrypted", source, flagged_encrypted(STRINGS), "shared strings (the text of its cells) are encrypted with a password"),
+        refused(f"{named}: list of sheets encrypted", source, flagged_encrypted(WORKBOOK), "list of sheets is encrypted with a password"),
+        refused(f"{named}: table of contents encrypted", source, flagged_encrypted(TOC), "table of contents is encrypted with a password"),
+        ingests(f"{named}: document properties encrypted", source, flagged_encrypted(CORE)),
+        ingests(f"{named}: content types encrypted", source, flagged_encrypted(CONTENT_TYPES)),
+        ingests(f"{named}: document properties encrypted beside a picture of 320 KB", source, lambda data: flagged_encrypted(CORE)(parts_changed(extra=(("xl/media/image1.png", NOISE),))(data))),
         refused(f"{named}: shared strings left out", source, parts_changed(drop=(STRINGS,)), "shared strings (the text of its cells) are missing"),
         refused(f"{named}: list of sheets left out", source, parts_changed(drop=(WORKBOOK,)), "list of sheets is missing"),
         refused(f"{named}: index of parts left out", source, parts_changed(drop=(WORKBOOK_RELS,)), "index of its parts is missing"),
