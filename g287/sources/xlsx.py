@@ -65,6 +65,7 @@ def read_xlsx(path: Path) -> SourceTable:
     except OSError as error:
         raise SourceError(name, f"cannot be read ({error.strerror or error})") from None
     with archive:
+        _check_part_names(name, archive)
         _check_archive_sizes(name, archive)
         sheets: list[tuple[str, str]] = []
         try:
@@ -246,6 +247,17 @@ def _not_a_workbook(path: Path) -> str:
     if head.startswith(b"PK"):
         return "a damaged or truncated .xlsx workbook (the zip archive cannot be opened)"
     return "not an Excel workbook (.xlsx): the file is not a zip archive"
+
+
+def _check_part_names(name: str, archive: zipfile.ZipFile) -> None:
+    """Refuse an archive holding two parts of one name: zipfile and calamine each read one of them (the last, so
+    far), and which one Excel shows is not known; the register would quote a sheet or strings that may not be the
+    workbook's."""
+    seen: set[str] = set()
+    for info in archive.filelist:
+        if info.filename in seen:
+            raise SourceError(name, f"the zip archive holds two parts named {info.filename}: which is the workbook's cannot be told (a damaged or altered file)")
+        seen.add(info.filename)
 
 
 def _check_archive_sizes(name: str, archive: zipfile.ZipFile) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import re
 import shutil
 import signal
@@ -112,10 +113,22 @@ def _archive_cases(source: Path) -> list[Case]:
         refused(f"{named}: sheet declares 4 GB", source, declaring(SHEET, 0xFFFFFFFF), "(a zip bomb, not a spreadsheet)"),
         refused(f"{named}: shared strings declare 4 GB", source, declaring(STRINGS, 0xFFFFFFFF), "(a zip bomb, not a spreadsheet)"),
         refused(f"{named}: sheet declares 0 bytes", source, declaring(SHEET, 0), f"the workbook's sheet 'Sheet1' is {DAMAGED}"),
+        refused(f"{named}: a second sheet of the same name, without row 2", source, lambda data: parts_changed(extra=((SHEET, _without_row_2(data)),))(data), f"the zip archive holds two parts named {SHEET}"),
+        refused(f"{named}: a second shared strings part of the same name", source, lambda data: parts_changed(extra=((STRINGS, _strings(data).replace(b"County", b"Parish")),))(data), f"the zip archive holds two parts named {STRINGS}"),
         ingests(f"{named}: junk before the archive", source, lambda data: b"JUNK" * 100 + data),
         ingests(f"{named}: junk after the archive", source, lambda data: data + b"JUNK" * 100),
     ]
     return cases
+
+
+def _strings(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(STRINGS)
+
+
+def _without_row_2(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return replaced(rb'<row r="2".*?</row>', b"")(archive.read(SHEET))
 
 
 def _sheet_cases(source: Path) -> list[Case]:
