@@ -56,10 +56,12 @@ def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes
 
 def bad_string_reference(xml: bytes) -> tuple[str, str] | None:
     """The first cell of shared-string type whose value is not a string's number (`<v>abc</v>`, `<v>-1</v>`,
-    `<v>5.0</v>`), as (reference, value), or None. calamine reads every such cell as the first shared string (often
-    the header's first word): a value the cell does not hold. Values that are not whole numbers are few (dates and
-    string numbers are whole): each is found by a fast scan, and only its cell's tag is looked at."""
+    `<v>5.0</v>`, or a whole number past 64 bits), as (reference, value), or None. calamine reads every such cell as
+    the first shared string (often the header's first word): a value the cell does not hold. Such values are few
+    (dates and string numbers are whole, and short): each is found by a fast scan, and only its cell's tag is looked at."""
     for match in _NOT_A_WHOLE_NUMBER.finditer(xml):
+        if match[1].isdigit() and int(match[1]) < _STRING_NUMBERS_END:
+            continue  # a long number calamine reads (leading zeros: 0000000000000000000005 is string 5)
         start = xml.rfind(b"<c ", 0, match.start())
         if start == -1:
             continue
@@ -70,7 +72,8 @@ def bad_string_reference(xml: bytes) -> tuple[str, str] | None:
     return None
 
 
-_NOT_A_WHOLE_NUMBER = re.compile(rb"<v>([^<]*[^0-9<][^<]*)</v>")
+_NOT_A_WHOLE_NUMBER = re.compile(rb"<v>([^<]*[^0-9<][^<]*|[0-9]{20,})</v>")  # or a long one, which may be past 64 bits
+_STRING_NUMBERS_END = 1 << 64  # calamine reads a string's number in 64 bits: 2**64 and past it are string 0
 _SHARED_STRING_TYPE = re.compile(rb"""\st=["']s["']""")
 _REFERENCE = re.compile(rb"""\sr=["']([A-Z]+[0-9]+)["']""")
 

@@ -142,6 +142,8 @@ def _sheet_cases(source: Path) -> list[Case]:
         refused(f"{named}: header's TYPE renamed", source, strings(replaced(rb"<t>TYPE</t>", b"<t>KIND</t>")), "missing required column TYPE"),
         refused(f"{named}: header row removed", source, sheet(replaced(rb'<row r="1".*?</row>', b"")), NO_HEADER),
         refused(f"{named}: a shared string past the last", source, sheet(in_cell("B3", b' t="s"><v>4294967296</v></c>')), "Cell string index not found"),
+        refused(f"{named}: a shared string by a number past 64 bits", source, sheet(in_cell("B3", b' t="s"><v>18446744073709551616</v></c>')), "names shared string '18446744073709551616', which is not a string's number"),
+        ingests(f"{named}: a shared string by its number after 20 zeros", source, sheet(replaced(rb'(<c r="B3"[^>]*><v>)', rb"\g<1>00000000000000000000"))),
         refused(f"{named}: a shared string by a negative number", source, sheet(in_cell("B3", b' t="s"><v>-1</v></c>')), "which is not a string's number"),
         refused(f"{named}: a row numbered -3", source, sheet(replaced(rb'<row r="3"', b'<row r="-3"')), "the workbook's sheet 'Sheet1' cannot be read"),
         refused(f"{named}: a row numbered abc", source, sheet(replaced(rb'<row r="3"', b'<row r="abc"')), "the workbook's sheet 'Sheet1' cannot be read"),
