@@ -27,7 +27,7 @@ from g287.sources.xlsx_links import read_links
 from g287.sources.xlsx_parts import (
     PartError, calamine_failure, checked_parts, decompressed_beyond, part_bytes, part_xml, strings_overcounted, with_references, without_prefixes,
 )
-from g287.sources.xlsx_types import FORMULA_AND_VALUE
+from g287.sources.xlsx_types import FORMULA_AND_VALUE, CellOpenings
 from g287.wording import megabytes
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -359,18 +359,19 @@ def _error_cells(xml: bytes) -> dict[int, dict[int, str]]:
     found: dict[int, dict[int, str]] = {}
     # Error cells are few: each t="e" is found by a fast scan, and the pattern is tried only at the start of its
     # cell's tag (what a scan of every cell with the pattern would find, without trying it at every cell).
-    positions = iter(m.start() for m in _ERROR_TYPE.finditer(xml))
-    position = next(positions, -1)
+    openings = CellOpenings(xml)
     matched_to = 0
-    while position != -1:
-        start = xml.rfind(b"<c", matched_to, position)
-        match = _ERROR_CELL.match(xml, start) if start != -1 else None
+    for error_type in _ERROR_TYPE.finditer(xml):
+        position = error_type.start()
+        if position < matched_to:
+            continue  # inside the error cell just read
+        start, new = openings.before(position)
+        match = _ERROR_CELL.match(xml, start) if new and start >= matched_to else None
         if match and match.end() > position:
             matched_to = match.end()
             cell = parse_cell_ref(match[1].decode("ascii"))
             if cell:
                 found.setdefault(cell[0], {})[cell[1]] = html.unescape(match[2].decode("utf-8", "replace"))
-        position = next((p for p in positions if p >= matched_to), -1)
     return found
 
 
@@ -380,9 +381,10 @@ def _unsaved_formulas(xml: bytes) -> dict[int, dict[int, str]]:
     row of them was an "empty row", and a name "no agency name", with nothing to say why."""
     found: dict[int, dict[int, str]] = {}
     # Formulas are few (ICE's lists hold none): each is found by a fast scan, and only its cell is looked at.
+    openings = CellOpenings(xml)
     for tag in _FORMULA_TAG.finditer(xml):
-        start = xml.rfind(b"<c", 0, tag.start())
-        match = _FORMULA_WITHOUT_VALUE.match(xml, start) if start != -1 else None
+        start, new = openings.before(tag.start())
+        match = _FORMULA_WITHOUT_VALUE.match(xml, start) if new else None
         if match is None or match.end() < tag.start():
             continue
         attributes, reference, formula, empty_value = match.groups()

@@ -20,7 +20,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from g287.sources.table import parse_cell_ref
-from g287.sources.xlsx_types import CELL_WITH_VALUE, FORMULA_AND_VALUE, MisfitCell, readable
+from g287.sources.xlsx_types import CELL_WITH_VALUE, FORMULA_AND_VALUE, CellOpenings, MisfitCell, readable
 
 # Any cell's reference and stored value.
 _CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
@@ -59,12 +59,13 @@ def bad_string_reference(xml: bytes) -> tuple[str, str] | None:
     `<v>5.0</v>`, or a whole number past 64 bits), as (reference, value), or None. calamine reads every such cell as
     the first shared string (often the header's first word): a value the cell does not hold. Such values are few
     (dates and string numbers are whole, and short): each is found by a fast scan, and only its cell's tag is looked at."""
+    openings = CellOpenings(xml, b"<c ")
     for match in _NOT_A_WHOLE_NUMBER.finditer(xml):
         if match[1].isdigit() and int(match[1]) < _STRING_NUMBERS_END:
             continue  # a long number calamine reads (leading zeros: 0000000000000000000005 is string 5)
-        start = xml.rfind(b"<c ", 0, match.start())
-        if start == -1:
-            continue
+        start, new = openings.before(match.start())
+        if not new:
+            continue  # no cell, or one looked at already
         tag = xml[start : xml.find(b">", start) + 1]
         if _SHARED_STRING_TYPE.search(tag):
             reference = _REFERENCE.search(tag)
