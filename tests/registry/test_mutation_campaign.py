@@ -215,6 +215,7 @@ def _sheet_cases(source: Path) -> list[Case]:
         ingests(f"{named}: 200,000 values in one text cell", source, sheet(in_cell("B3", b' t="str">' + _numbered(b"<v>x%d</v>") + b"</c>"))),
         ingests(f"{named}: 200,000 error types in one cell's text", source, sheet(in_cell("B3", b' t="inlineStr"><is><t>' + _numbered(b' t="e"%d') + b"</t></is></c>"))),
         ingests(f"{named}: 200,000 formulas in one cell", source, sheet(in_cell("B3", b' t="str">' + _numbered(b"<f>%d</f>") + b"<v>x</v></c>"))),
+        refused(f"{named}: 20,000 formulas never closed", source, sheet(replaced(rb"</sheetData>", lambda m: b"".join(b'<row r="%d"><c r="A%d" t="str"><f>%d<v>x</v></c></row>' % (n, n, n) for n in range(41, 20_041)) + m[0])), f"the workbook's sheet 'Sheet1' is {DAMAGED}"),
         ingests(f"{named}: elements nested 50,000 deep", source, sheet(replaced(rb'<row r="3"', b"<extLst>" + b"<a>" * 50000 + b"</a>" * 50000 + b'</extLst><row r="3"'))),
     ]
 
