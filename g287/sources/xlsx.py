@@ -23,7 +23,7 @@ from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, column_index, is_blank, parse_cell_ref
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
-from g287.sources.xlsx_links import read_links
+from g287.sources.xlsx_links import RangesOverlap, overlap_budget, read_links
 from g287.sources.xlsx_parts import (
     PartError, calamine_failure, checked_parts, decompressed_beyond, part_bytes, part_xml, strings_overcounted, with_references, without_prefixes,
 )
@@ -131,7 +131,11 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     unsaved = _unsaved_formulas(xml)
     hidden, last_declared_row, declared_corner = row_facts
     width = max((len(r) for r in grid), default=0)
-    links, link_notes = read_links(xml, rels, len(grid), width)
+    try:
+        links, link_notes = read_links(xml, rels, len(grid), width)
+        merged = _merged_values(xml, grid, header_index + 1, width)
+    except RangesOverlap as overlap:
+        raise SourceError(path.name, str(overlap)) from None
     wrapped_in_text = 0
     header_cells = list(grid[header_index]) + [None] * (width - len(grid[header_index]))
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header_cells]
@@ -139,7 +143,6 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
         header, wrapped_in_text = scrubbed(header)
     rows: list[SourceRow] = []
     stored = StoredNumbers(xml)  # read only if calamine gives a value no cell holds
-    merged = _merged_values(xml, grid, header_index + 1, width)
     suspect_rows = rows_with_invented_values(grid)
     filled = 0
     for index in range(header_index + 1, len(grid)):
@@ -219,6 +222,7 @@ def _merged_values(xml: bytes, grid, first_row: int, width: int) -> dict[int, di
     Excel keeps the value in that cell only, so a STATE merged down a state's rows leaves the rows below it with
     no state, though the sheet shows one on each."""
     found: dict[int, dict[int, object]] = {}
+    named = overlap_budget(len(grid) * width)
     for start, end in _MERGE_CELL.findall(xml):
         top, bottom = parse_cell_ref(start.decode("ascii")), parse_cell_ref(end.decode("ascii"))
         if not top or not bottom or top[0] > len(grid) or top[1] >= width:
@@ -227,6 +231,7 @@ def _merged_values(xml: bytes, grid, first_row: int, width: int) -> dict[int, di
         value = row[top[1]] if top[1] < len(row) else None
         if is_blank(value):
             continue
+        named(max(0, min(bottom[0], len(grid)) - max(top[0], first_row) + 1) * max(0, min(bottom[1], width - 1) - top[1] + 1), "merged ranges")
         for number in range(max(top[0], first_row), min(bottom[0], len(grid)) + 1):
             for column in range(top[1], min(bottom[1], width - 1) + 1):
                 if (number, column) != top:

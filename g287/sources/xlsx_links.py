@@ -28,6 +28,30 @@ _HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>\s*<f
 _WEB_ADDRESS = re.compile(r"https?://|www\.", re.I)
 
 
+class RangesOverlap(Exception):
+    """A sheet's links, or its merged ranges, name its cells over and over: more cells in all than the sheet holds,
+    and one more for each link or range. Giving each cell its link or value takes as long as their areas add up to
+    (4,000 links over the rows of a list of 648: 5 s; 100,000, minutes), and a sheet a spreadsheet wrote has none such
+    (Excel does not let merged ranges overlap at all)."""
+
+    def __init__(self, what: str, count: int, area: int, cells: int):
+        super().__init__(f"refused: the sheet's {what} name its cells over and over (the first {count:,} name {area:,} cells; it holds {cells:,}): a damaged or altered workbook")
+
+
+def overlap_budget(cells: int):
+    """A function called with the area each link or range names (clipped to the sheet), which raises RangesOverlap
+    once their areas add up to more than `cells` and one for each."""
+    named = [0, 0]  # areas, count
+
+    def name(area: int, what: str) -> None:
+        named[0] += area
+        named[1] += 1
+        if named[0] > cells + named[1]:
+            raise RangesOverlap(what, named[1], named[0], cells)
+
+    return name
+
+
 @dataclass
 class _LinksNotKept:
     """What the register says of a sheet's links (see read_links)."""
@@ -91,6 +115,7 @@ def read_links(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tup
     of the sheet's values."""
     links: dict[int, dict[int, str]] = {}
     said = _LinksNotKept()
+    named = overlap_budget(rows * columns)
 
     def put(ref: str, address: str, location: str = "") -> None:
         result = unwrap(address)
@@ -121,6 +146,7 @@ def read_links(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tup
             return
         if url != result.url:
             said.with_breaks.append(result.url)  # no wrapper's identifiers: a wrapper is never kept, nor its address (unwrap)
+        named(max(0, min(last[0], rows) - first[0] + 1) * max(0, min(last[1], columns - 1) - first[1] + 1), "links")
         for row in range(first[0], min(last[0], rows) + 1):
             for column in range(first[1], min(last[1], columns - 1) + 1):
                 links.setdefault(row, {})[column] = url

@@ -232,6 +232,9 @@ def _link_cases() -> list[Case]:
         ingests("05/29: a link written twice, the second elsewhere", MAY_29, links(lambda xml: xml.replace(b"</Relationships>", xml[xml.find(b"<Relationship ") : xml.find(b"/>", xml.find(b"<Relationship ")) + 2].replace(b'Target="', b'Target="https://example.org/') + b"</Relationships>"))),
         refused("05/29: an XML bomb in the sheet's links", MAY_29, links(lambda xml: after_declaration(BOMB.replace(b"sst", b"Relationships"))(xml).replace(b'TargetMode="External"', b'TargetMode="External" X="&i;"', 1)), "the links of the workbook's sheet 'Sheet1'"),
         ingests("05/29: 100,000 links to a place in the workbook", MAY_29, part(SHEET, replaced(rb"<hyperlinks>", b"<hyperlinks>" + b"".join(b'<hyperlink ref="A%d" location="Sheet1!A1"/>' % i for i in range(2, 100_000))))),
+        refused("05/29: 40,000 links over the list's rows", MAY_29, part(SHEET, replaced(rb"<hyperlinks>", lambda m: m[0] + _numbered(b'<hyperlink ref="A1:H1%05d" r:id="rId1"/>', 40_000))), "the sheet's links name its cells over and over"),
+        ingests("05/29: a link over the whole sheet besides each cell's", MAY_29, part(SHEET, replaced(rb"<hyperlinks>", b'<hyperlinks><hyperlink ref="A1:XFD1048576" r:id="rId1"/>'))),
+        refused("05/29: 40,000 merged ranges over the list's rows", MAY_29, part(SHEET, replaced(rb"</sheetData>", lambda m: m[0] + b"<mergeCells>" + _numbered(b'<mergeCell ref="A2:G1%05d"/>', 40_000) + b"</mergeCells>")), "the sheet's merged ranges name its cells over and over"),
         ingests("07/09: 1904 dates", JULY_9, part(WORKBOOK, replaced(rb"<workbookPr/>", b'<workbookPr date1904="1"/>'))),
         ingests("07/09: every row hidden", JULY_9, part(SHEET, replaced(rb'<row r="(\d+)" ', rb'<row r="\1" hidden="1" ', count=0))),
     ]
