@@ -46,7 +46,7 @@ class PartError(Exception):
             return f"{words} {verb} missing ({self.member} is not in the archive)"
         if self.encrypted:
             return f"{words} {verb} encrypted with a password in the zip archive ({self.member}), which g287 does not read"
-        if self.unsupported:  # Deflate64, Zstandard...: zipfile reads stored, deflated, bzip2 and LZMA parts only
+        if self.unsupported:  # Deflate64, Zstandard... (zipfile reads stored, deflated, bzip2 and LZMA parts; calamine the first two)
             named = "" if words.endswith(self.member) else f" ({self.member})"
             return f"{words} {verb} compressed with a method this reader does not know{named}; save the workbook again in Excel"
         return f"{words} {verb} damaged or truncated ({self.member})"
@@ -153,6 +153,19 @@ def strings_overcounted(strings: bytes | None) -> str | None:
 
 def _is_encrypted(info: zipfile.ZipInfo) -> bool:
     return bool(info.flag_bits & 0x1)  # bit 0 of the general purpose flags (APPNOTE 4.4.4)
+
+
+# calamine inflates stored and deflated parts only; zipfile reads bzip2 and LZMA too, so such a part passed every
+# check here and calamine's 'compression method not supported: 12' said the workbook was damaged or truncated.
+_INFLATED_BY_CALAMINE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+def check_methods(archive: zipfile.ZipFile, sheets: list[tuple[str, str]]) -> None:
+    """PartError (unsupported) for the first part calamine reads that it cannot inflate."""
+    for member in (*_READ_BY_CALAMINE, *(target for _name, target in sheets)):
+        info = archive.NameToInfo.get(member)
+        if info is not None and info.compress_type not in _INFLATED_BY_CALAMINE:
+            raise PartError(member, unsupported=True)
 
 
 def part_xml(archive: zipfile.ZipFile, member: str) -> ElementTree.Element:

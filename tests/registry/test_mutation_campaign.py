@@ -110,6 +110,10 @@ def _archive_cases(source: Path) -> list[Case]:
         ingests(f"{named}: cell formats left out", source, parts_changed(drop=(STYLES,))),
         ingests(f"{named}: document properties left out", source, parts_changed(drop=(CORE,))),
         ingests(f"{named}: every part stored, none deflated", source, parts_changed(method=zipfile.ZIP_STORED)),
+        refused(f"{named}: every part compressed with bzip2", source, parts_changed(method=zipfile.ZIP_BZIP2), "the workbook's table of contents is compressed with a method this reader does not know (_rels/.rels)"),
+        refused(f"{named}: every part compressed with LZMA", source, parts_changed(method=zipfile.ZIP_LZMA), "the workbook's table of contents is compressed with a method this reader does not know (_rels/.rels)"),
+        refused(f"{named}: the sheet compressed with bzip2", source, _one_part_compressed(SHEET, zipfile.ZIP_BZIP2), "the workbook's sheet 'Sheet1' is compressed with a method this reader does not know (xl/worksheets/sheet1.xml)"),
+        ingests(f"{named}: the document properties compressed with bzip2", source, _one_part_compressed(CORE, zipfile.ZIP_BZIP2)),
         refused(f"{named}: sheet declares 4 GB", source, declaring(SHEET, 0xFFFFFFFF), "(a zip bomb, not a spreadsheet)"),
         refused(f"{named}: shared strings declare 4 GB", source, declaring(STRINGS, 0xFFFFFFFF), "(a zip bomb, not a spreadsheet)"),
         refused(f"{named}: sheet declares 0 bytes", source, declaring(SHEET, 0), f"the workbook's sheet 'Sheet1' is {DAMAGED}"),
@@ -119,6 +123,19 @@ def _archive_cases(source: Path) -> list[Case]:
         ingests(f"{named}: junk after the archive", source, lambda data: data + b"JUNK" * 100),
     ]
     return cases
+
+
+def _one_part_compressed(member: str, method: int):
+    """The archive with `member` compressed with `method`, the other parts deflated."""
+
+    def rewrite(data: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+            for info in original.infolist():
+                copy.writestr(info.filename, original.read(info), compress_type=method if info.filename == member else zipfile.ZIP_DEFLATED)
+        return out.getvalue()
+
+    return rewrite
 
 
 def _strings(data: bytes) -> bytes:
