@@ -295,6 +295,8 @@ def _workbook_facts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], se
         target = targets.get(sheet.get(f"{_NS_REL}id"))
         if not target:
             continue
+        if sheet.get("name") is None:  # a name is required (calamine finds a sheet by it): the list is damaged
+            raise PartError("xl/workbook.xml")
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         if path not in archive.NameToInfo:
             missing.append((sheet.get("name"), path))

@@ -218,6 +218,8 @@ def _sheet_cases(source: Path) -> list[Case]:
         ingests(f"{named}: two sheets of one part", source, part(WORKBOOK, replaced(rb"</sheets>", b'<sheet name="Copy" sheetId="2" r:id="rId1"/></sheets>'))),
         ingests(f"{named}: a sheet named by an absolute path", source, part(WORKBOOK_RELS, replaced(rb'Target="worksheets/sheet1.xml"', b'Target="/xl/worksheets/sheet1.xml"'))),
         refused(f"{named}: a sheet's path out of the archive", source, part(WORKBOOK_RELS, replaced(rb'Target="worksheets/sheet1.xml"', b'Target="../../../../etc/passwd"')), "is missing (../../../etc/passwd is not in the archive)"),
+        refused(f"{named}: a sheet without a name", source, part(WORKBOOK, replaced(rb'name="Sheet1" ', b"")), f"the workbook's list of sheets is {DAMAGED} (xl/workbook.xml)"),
+        ingests(f"{named}: a sheet named by an empty name", source, part(WORKBOOK, replaced(rb'name="Sheet1"', b'name=""'))),
         refused(f"{named}: no sheet in the list", source, part(WORKBOOK, replaced(rb"<sheets>.*?</sheets>", b"<sheets/>")), "the workbook has no worksheet"),
         ingests(f"{named}: the 1904 date system written oddly", source, part(WORKBOOK, replaced(rb"<workbookPr/>", b'<workbookPr date1904="maybe"/>'))),
         refused(f"{named}: no rows at all", source, sheet(replaced(rb"<sheetData>.*</sheetData>", b"<sheetData/>")), "the workbook is empty"),
