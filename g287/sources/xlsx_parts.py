@@ -34,9 +34,9 @@ _READ_BY_CALAMINE = ("_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.re
 class PartError(Exception):
     """A part of the archive is missing, or cannot be decompressed or parsed."""
 
-    def __init__(self, member: str, missing: bool = False, unsupported: bool = False, encrypted: bool = False):
+    def __init__(self, member: str, missing: bool = False, unsupported: bool = False, encrypted: bool = False, utf16: bool = False):
         super().__init__(member)
-        self.member, self.missing, self.unsupported, self.encrypted = member, missing, unsupported, encrypted
+        self.member, self.missing, self.unsupported, self.encrypted, self.utf16 = member, missing, unsupported, encrypted, utf16
 
     def describe(self, sheets: list[tuple[str, str]]) -> str:
         """One line naming the part, in words and by its path; `sheets`: (name, path) of the sheets known so far."""
@@ -44,6 +44,8 @@ class PartError(Exception):
         verb = "are" if plural else "is"
         if self.missing:
             return f"{words} {verb} missing ({self.member} is not in the archive)"
+        if self.utf16:
+            return f"{words} {verb} written in UTF-16, which this reader does not read ({self.member}); save the workbook again in Excel"
         if self.encrypted:
             return f"{words} {verb} encrypted with a password in the zip archive ({self.member}), which g287 does not read"
         if self.unsupported:  # Deflate64, Zstandard... (zipfile reads stored, deflated, bzip2 and LZMA parts; calamine the first two)
@@ -158,14 +160,30 @@ def _is_encrypted(info: zipfile.ZipInfo) -> bool:
 # calamine inflates stored and deflated parts only; zipfile reads bzip2 and LZMA too, so such a part passed every
 # check here and calamine's 'compression method not supported: 12' said the workbook was damaged or truncated.
 _INFLATED_BY_CALAMINE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+# calamine reads XML in UTF-8 only, while the format allows UTF-16 too (and Python's parser reads both): a sheet in
+# UTF-16 was "the workbook is empty", any other part "damaged or truncated". Such a part opens with a byte-order
+# mark or with "<" written in two bytes.
+_UTF16_OPENINGS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 
 
-def check_methods(archive: zipfile.ZipFile, sheets: list[tuple[str, str]]) -> None:
-    """PartError (unsupported) for the first part calamine reads that it cannot inflate."""
+def check_calamine_reads(archive: zipfile.ZipFile, sheets: list[tuple[str, str]]) -> None:
+    """PartError for the first part calamine reads that it cannot: compressed with a method it does not inflate
+    (unsupported), or written in UTF-16."""
     for member in (*_READ_BY_CALAMINE, *(target for _name, target in sheets)):
         info = archive.NameToInfo.get(member)
-        if info is not None and info.compress_type not in _INFLATED_BY_CALAMINE:
+        if info is None:
+            continue
+        if info.compress_type not in _INFLATED_BY_CALAMINE:
             raise PartError(member, unsupported=True)
+        if _is_encrypted(info):
+            raise PartError(member, encrypted=True)
+        try:
+            with archive.open(info) as part:
+                opening = part.read(2)
+        except _READ_ERRORS:
+            raise PartError(member) from None
+        if opening in _UTF16_OPENINGS:
+            raise PartError(member, utf16=True)
 
 
 def part_xml(archive: zipfile.ZipFile, member: str) -> ElementTree.Element:

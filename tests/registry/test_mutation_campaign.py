@@ -138,6 +138,10 @@ def _one_part_compressed(member: str, method: int):
     return rewrite
 
 
+def _in_utf16(xml: bytes) -> bytes:
+    return xml.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+
+
 def _strings(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return archive.read(STRINGS)
@@ -211,6 +215,10 @@ def _sheet_cases(source: Path) -> list[Case]:
         ingests(f"{named}: an XML bomb declared, not used, in the sheet", source, sheet(after_declaration(BOMB.replace(b"sst", b"worksheet")))),
         refused(f"{named}: an external entity in the list of sheets", source, part(WORKBOOK, lambda xml: after_declaration(b'<!DOCTYPE workbook [<!ENTITY x SYSTEM "file:///etc/hostname">]>')(xml).replace(b'name="Sheet1"', b'name="&x;"')), "list of sheets"),
         ingests(f"{named}: the header's DOCTYPE", source, sheet(after_declaration(b"<!DOCTYPE worksheet>"))),
+        refused(f"{named}: the sheet in UTF-16", source, sheet(_in_utf16), "the workbook's sheet 'Sheet1' is written in UTF-16, which this reader does not read (xl/worksheets/sheet1.xml)"),
+        refused(f"{named}: the shared strings in UTF-16", source, strings(_in_utf16), "the workbook's shared strings (the text of its cells) are written in UTF-16"),
+        refused(f"{named}: the list of sheets in UTF-16", source, part(WORKBOOK, _in_utf16), "the workbook's list of sheets is written in UTF-16"),
+        ingests(f"{named}: the document properties in UTF-16", source, part(CORE, _in_utf16)),
         ingests(f"{named}: a byte-order mark before the sheet", source, sheet(lambda xml: codecs.BOM_UTF8 + xml)),
         ingests(f"{named}: rich text runs in a string", source, strings(replaced(rb"<t>County</t>", b'<r><rPr><b/></rPr><t>Cou</t></r><r><t>nty</t></r><rPh sb="0" eb="1"><t>X</t></rPh>'))),
         refused(f"{named}: a dimension reaching zz9", source, sheet(replaced(rb'<dimension ref="[^"]*"/>', b'<dimension ref="a1:zz9"/>')), "declares its data reaches zz9"),
