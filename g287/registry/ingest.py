@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +86,10 @@ def file_digest(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     try:
+        kind = _not_a_file(os.stat(path).st_mode)
+        if kind:
+            # Read, a named pipe waits for a writer and a device such as /dev/zero never ends: g287 ingest hung.
+            raise SourceError(path.name, f"not a file of data but {kind}: it is not read")
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
@@ -91,6 +97,18 @@ def file_digest(path: Path) -> tuple[str, int]:
     except OSError as error:
         raise SourceError(path.name, f"cannot be read ({error.strerror or error})") from None
     return digest.hexdigest(), size
+
+
+def _not_a_file(mode: int) -> str | None:
+    """What a path that is no regular file is (after its links are followed), in words; None for a regular file or a
+    folder (which reading names)."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None
 
 
 def prepare(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import os
 import re
 import shutil
 import signal
@@ -419,6 +420,25 @@ def test_an_encoding_that_cannot_decode_the_file_is_one_line(held, tmp_path, enc
     status, _out, err = run_g287(url, "ingest", str(PENDING_CSV), "--encoding", encoding)
     assert status == 1 and err.startswith(f"g287: error: {PENDING_CSV.name}: {words} (") and err.count("\n") == 1, err
     assert not re.search(r"unexpected \w+(Error|Exception)|please report", err), err
+    database = Database(url)
+    assert snapshot(database) == before
+    database.dispose()
+
+
+def test_a_named_pipe_or_a_device_given_as_a_file_is_refused_unread(held, tmp_path):
+    """Given as a file, a named pipe was opened, which waits for a writer, and a link to /dev/zero was read, which
+    never ends: g287 ingest hung, on either."""
+    source, before = held
+    shutil.copyfile(source, tmp_path / "g287.sqlite")
+    url = f"sqlite:///{tmp_path / 'g287.sqlite'}"
+    pipe = tmp_path / PENDING_CSV.name
+    os.mkfifo(pipe)
+    device = tmp_path / MAY_29.name
+    device.symlink_to("/dev/zero")
+    for path, kind in ((pipe, "a named pipe"), (device, "a device")):
+        with within(10):
+            status, _out, err = run_g287(url, "ingest", str(path))
+        assert (status, err) == (1, f"g287: error: {path.name}: not a file of data but {kind}: it is not read\n")
     database = Database(url)
     assert snapshot(database) == before
     database.dispose()
