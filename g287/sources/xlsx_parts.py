@@ -239,6 +239,40 @@ def _check_well_formed(data: bytes) -> None:
     parser.Parse(data, True)
 
 
+# Markup that holds no cell, whose text may look like tags: comments, processing instructions, a DOCTYPE, and CDATA
+# sections (text). The reader finds links, error cells, hidden rows and the references its limits count by patterns
+# on the sheet's bytes, which took a comment holding <c r="B4" t="e"><v>#REF!</v></c> for an error cell in B4 (the
+# agency of row 4 unknown, though Excel shows its name), and a comment holding a row 999,999 for cells beyond the
+# limits. Excel writes none: two searches tell, and a sheet with some is read without them, its CDATA escaped.
+_NO_CELL_OPENING = re.compile(rb"<!--|<\?|<!\[CDATA\[|<!DOCTYPE")
+_NO_CELL_CLOSING = {b"<!--": b"-->", b"<?": b"?>", b"<![CDATA[": b"]]>", b"<!DOCTYPE": b">"}
+
+
+def without_markup_of_no_cell(xml: bytes) -> bytes:
+    """The sheet's XML without its comments, processing instructions and DOCTYPE, each CDATA section's text escaped
+    (see above); its XML declaration kept. One never closed ends the work: the rest is left as it is (calamine names
+    the damage). Each byte is searched once."""
+    start = xml.find(b"?>") + 2 if xml.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
+    if xml.find(b"<!", start) == -1 and xml.find(b"<?", start) == -1:
+        return xml
+    pieces, kept_from = [], 0
+    opening = _NO_CELL_OPENING.search(xml, start)
+    while opening is not None:
+        body = opening.end()
+        if opening[0] == b"<!DOCTYPE" and -1 < xml.find(b"[", body) < xml.find(b">", body):
+            body = xml.find(b"]", xml.find(b"[", body))  # an internal subset: its declarations end in ">" too
+        end = xml.find(_NO_CELL_CLOSING[opening[0]], body) if body != -1 else -1
+        if end == -1:
+            break
+        pieces.append(xml[kept_from : opening.start()])
+        if opening[0] == b"<![CDATA[":
+            pieces.append(xml[opening.end() : end].replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;"))
+        kept_from = end + len(_NO_CELL_CLOSING[opening[0]])
+        opening = _NO_CELL_OPENING.search(xml, kept_from)
+    pieces.append(xml[kept_from:])
+    return b"".join(pieces)
+
+
 # A sheet's elements in the spreadsheet namespace, and the relationship ids of its links, are written without a prefix
 # by Excel (<c r="A1">, r:id="rId1"); other writers may bind the namespaces to prefixes of their own (<x:c r="A1">),
 # which calamine reads alike. Excel's ("transitional") namespaces and ISO's strict ones.

@@ -215,6 +215,8 @@ def _sheet_cases(source: Path) -> list[Case]:
         refused(f"{named}: an XML bomb in the list of sheets", source, part(WORKBOOK, lambda xml: after_declaration(BOMB.replace(b"sst", b"workbook"))(xml).replace(b'name="Sheet1"', b'name="&i;"')), "list of sheets"),
         ingests(f"{named}: an XML bomb declared, not used, in the sheet", source, sheet(after_declaration(BOMB.replace(b"sst", b"worksheet")))),
         refused(f"{named}: an external entity in the list of sheets", source, part(WORKBOOK, lambda xml: after_declaration(b'<!DOCTYPE workbook [<!ENTITY x SYSTEM "file:///etc/hostname">]>')(xml).replace(b'name="Sheet1"', b'name="&x;"')), "list of sheets"),
+        ingests(f"{named}: a comment holding a row 999,999", source, sheet(replaced(rb'<row r="3"', b'<!-- <row r="999999"><c r="A999999"/></row> --><row r="3"'))),
+        ingests(f"{named}: a processing instruction holding a row 1,048,576", source, sheet(replaced(rb'<row r="3"', b'<?note <row r="1048576"> ?><row r="3"'))),
         ingests(f"{named}: the header's DOCTYPE", source, sheet(after_declaration(b"<!DOCTYPE worksheet>"))),
         refused(f"{named}: the sheet in UTF-16", source, sheet(_in_utf16), "the workbook's sheet 'Sheet1' is written in UTF-16, which this reader does not read (xl/worksheets/sheet1.xml)"),
         refused(f"{named}: the shared strings in UTF-16", source, strings(_in_utf16), "the workbook's shared strings (the text of its cells) are written in UTF-16"),
@@ -442,3 +444,28 @@ def test_a_named_pipe_or_a_device_given_as_a_file_is_refused_unread(held, tmp_pa
     database = Database(url)
     assert snapshot(database) == before
     database.dispose()
+
+
+NO_CELL_MARKUP = {
+    "a comment holding an error cell": replaced(rb'(<row r="4")', rb'<!-- <c r="B4" t="e"><v>#REF!</v></c> -->\1'),
+    "a comment holding a hidden row": replaced(rb'(<row r="4")', rb'<!-- <row r="4" hidden="1"> -->\1'),
+    "a comment holding a link": replaced(rb"</hyperlinks>", b'<!-- <hyperlink ref="G2" r:id="rId9"/> --></hyperlinks>'),
+    "a CDATA section holding a link": replaced(rb'(<c r="G2"[^>]*>.*?</c>)', rb'\1<c r="I2" t="inlineStr"><is><t><![CDATA[<hyperlink ref="G2" r:id="rId9"/>]]></t></is></c>'),
+}
+
+
+@pytest.mark.parametrize("markup", list(NO_CELL_MARKUP))
+def test_markup_that_holds_no_cell_changes_no_value(tmp_path, markup):
+    """A comment, a processing instruction or a CDATA section holds no cell, but the patterns that find links, error
+    cells and hidden rows in a sheet's bytes read the tags written in them: a comment holding an error cell B4 made
+    the agency of row 4 unknown, though Excel shows its name."""
+    from g287.registry.ingest import prepare
+
+    path = tmp_path / MAY_29.name
+    path.write_bytes(part(SHEET, NO_CELL_MARKUP[markup])(MAY_29.read_bytes()))
+    assert path.read_bytes() != MAY_29.read_bytes()
+
+    def values(prepared):
+        return [(row.number, row.hidden, reading.agency_name, reading.moa_url) for row, reading in zip(prepared.table.rows, prepared.readings)]
+
+    assert values(prepare(path)) == values(prepare(MAY_29))
