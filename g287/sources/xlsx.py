@@ -25,8 +25,8 @@ from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, Sour
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import RangesOverlap, overlap_budget, read_links
 from g287.sources.xlsx_parts import (
-    PartError, calamine_failure, check_calamine_reads, checked_parts, decompressed_beyond, part_bytes, part_xml, strings_overcounted,
-    with_references, without_markup_of_no_cell, without_prefixes,
+    PartError, calamine_failure, check_calamine_reads, checked_parts, decompressed_beyond, part_bytes, part_xml, sheet_as_excel_writes_it,
+    strings_overcounted,
 )
 from g287.sources.xlsx_types import FORMULA_AND_VALUE, CellOpenings
 from g287.wording import megabytes
@@ -73,7 +73,7 @@ def read_xlsx(path: Path) -> SourceTable:
             sheets, hidden_sheets, dates_from_1904, missing_sheets = _workbook_facts(archive)
             check_calamine_reads(archive, sheets)
             modified_at = _modified_at(archive)
-            parts = {sheet_name: with_references(without_prefixes(without_markup_of_no_cell(part_bytes(archive, target)))) for sheet_name, target in sheets}
+            parts = {sheet_name: sheet_as_excel_writes_it(part_bytes(archive, target)) for sheet_name, target in sheets}
             rels = {
                 sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
             }

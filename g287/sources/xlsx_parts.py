@@ -273,6 +273,29 @@ def without_markup_of_no_cell(xml: bytes) -> bytes:
     return b"".join(pieces)
 
 
+# Attributes written with spaces around their "=" (r = "C7"), which XML allows and calamine reads, while the reader's
+# patterns look for r="C7" as Excel writes it: a cell <c r = "ZZZ3"> passed the limit of columns (a grid of 18,278
+# columns) and <c r= "A999993"> the limit of rows (a million rows, 500 MB). Such a row or cell tag does not begin
+# with r=" (see _TAG_NOT_BEGUN_BY_REFERENCE), nor does any tag of a sheet that has them but is not written as Excel
+# writes it: then every tag is written without whitespace beside the "=" of its attributes.
+_TAG = re.compile(rb"<[^<>]*>")
+_SPACED_EQUALS = re.compile(rb"""\s*=\s*(?=["'])""")
+
+
+def with_plain_attributes(xml: bytes) -> bytes:
+    """The sheet's XML with no whitespace beside the "=" of any attribute (see above)."""
+    return _TAG.sub(lambda tag: _SPACED_EQUALS.sub(b"=", tag[0]), xml)
+
+
+def sheet_as_excel_writes_it(xml: bytes) -> bytes:
+    """A sheet's XML as the reader's patterns expect it, which is how Excel writes it (see each step); one search
+    tells that a sheet's rows and cells are written as Excel writes them, as every list of ICE's is."""
+    xml = without_prefixes(without_markup_of_no_cell(xml))
+    if _TAG_NOT_BEGUN_BY_REFERENCE.search(xml) is None:
+        return xml
+    return with_references(with_plain_attributes(xml))
+
+
 # A sheet's elements in the spreadsheet namespace, and the relationship ids of its links, are written without a prefix
 # by Excel (<c r="A1">, r:id="rId1"); other writers may bind the namespaces to prefixes of their own (<x:c r="A1">),
 # which calamine reads alike. Excel's ("transitional") namespaces and ISO's strict ones.
