@@ -113,7 +113,9 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str, Not
     if encoding:
         try:
             return data.decode(encoding), encoding, None
-        except (UnicodeError, LookupError) as error:  # UnicodeError: a codec such as "undefined" that decodes nothing
+        except LookupError:  # Python's words for a codec that decodes no text ("hex") advise codecs.decode()
+            raise SourceError(name, f"cannot be decoded as {encoding}: no encoding of text has that name") from None
+        except UnicodeError as error:  # also a codec such as "undefined", which decodes nothing
             raise SourceError(name, f"cannot be decoded as {encoding} ({error})") from None
     for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):

@@ -414,16 +414,18 @@ def test_a_folder_of_damaged_and_sound_copies(held, tmp_path):
 
 
 @pytest.mark.parametrize("encoding, words", [
-    ("undefined", "cannot be decoded as undefined"), ("utf-32", "cannot be decoded as utf-32"), ("unknown-codec", "cannot be decoded as unknown-codec"),
+    ("undefined", "cannot be decoded as undefined ("), ("utf-32", "cannot be decoded as utf-32 ("),
+    ("unknown-codec", "cannot be decoded as unknown-codec: no encoding of text has that name"), ("hex", "cannot be decoded as hex: no encoding of text has that name"),
 ])
 def test_an_encoding_that_cannot_decode_the_file_is_one_line(held, tmp_path, encoding, words):
     """--encoding undefined (a codec of Python's that decodes nothing, raising UnicodeError) gave 'unexpected
-    UnicodeError; please report this file'."""
+    UnicodeError; please report this file'; --encoding hex, a codec of bytes to bytes, quoted Python's advice to
+    programmers ("use codecs.decode() to handle arbitrary codecs")."""
     source, before = held
     shutil.copyfile(source, tmp_path / "g287.sqlite")
     url = f"sqlite:///{tmp_path / 'g287.sqlite'}"
     status, _out, err = run_g287(url, "ingest", str(PENDING_CSV), "--encoding", encoding)
-    assert status == 1 and err.startswith(f"g287: error: {PENDING_CSV.name}: {words} (") and err.count("\n") == 1, err
+    assert status == 1 and err.startswith(f"g287: error: {PENDING_CSV.name}: {words}") and err.count("\n") == 1, err
     assert not re.search(r"unexpected \w+(Error|Exception)|please report", err), err
     database = Database(url)
     assert snapshot(database) == before
