@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from g287 import audit
+from g287 import audit, config
 from g287.access import Actor, authorize
 from g287.db import dialect
 from g287.db.engine import Database
@@ -42,6 +42,7 @@ from g287.sources.header import columns_of_fields, repeated_column_notes
 from g287.sources.interpret import Layout, RowReading, read_row
 from g287.sources.table import SourceTable
 from g287.sources.xlsx import read_xlsx
+from g287.wording import megabytes
 
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".txt": "csv"}
 # How g287.program.publish names the lists it writes (…_registry, …_registry_2), wherever the name carries it: the
@@ -86,10 +87,15 @@ def file_digest(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     try:
-        kind = _not_a_file(os.stat(path).st_mode)
+        facts = os.stat(path)
+        kind = _not_a_file(facts.st_mode)
         if kind:
             # Read, a named pipe waits for a writer and a device such as /dev/zero never ends: g287 ingest hung.
             raise SourceError(path.name, f"not a file of data but {kind}: it is not read")
+        if facts.st_size > config.max_workbook_bytes():
+            # A list is no larger than its parts (a workbook's decompress to at most this): a larger file was read
+            # whole for its sha256 first, minutes for a sparse file of 50 GB, and only then refused.
+            raise SourceError(path.name, f"refused: {megabytes(facts.st_size)} is larger than any list (limit G287_MAX_WORKBOOK_MB)")
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)

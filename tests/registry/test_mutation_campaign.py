@@ -474,3 +474,20 @@ def test_markup_that_holds_no_cell_changes_no_value(tmp_path, markup):
         return [(row.number, row.hidden, reading.agency_name, reading.moa_url) for row, reading in zip(prepared.table.rows, prepared.readings)]
 
     assert values(prepare(path)) == values(prepare(MAY_29))
+
+
+def test_a_file_larger_than_any_list_is_refused_before_it_is_read(held, tmp_path):
+    """A sparse file of 50 GB named as a list (no disk space taken) was read whole for its sha256, for minutes,
+    before its first bytes refused it."""
+    source, before = held
+    shutil.copyfile(source, tmp_path / "g287.sqlite")
+    url = f"sqlite:///{tmp_path / 'g287.sqlite'}"
+    path = tmp_path / MAY_29.name
+    with open(path, "wb") as handle:
+        handle.truncate(50 << 30)
+    with within(10):
+        status, _out, err = run_g287(url, "ingest", str(path))
+    assert (status, err) == (1, f"g287: error: {path.name}: refused: 51,200 MB is larger than any list (limit G287_MAX_WORKBOOK_MB)\n")
+    database = Database(url)
+    assert snapshot(database) == before
+    database.dispose()
