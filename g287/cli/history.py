@@ -22,6 +22,7 @@ from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import EVERY
 from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import list_publications, resolve
+from g287.registry.queries import state_name
 from g287.sources.rules import usps_code
 from g287.wording import counted, noun, quoted
 
@@ -39,16 +40,19 @@ def register(cli: click.Group) -> None:
 @click.argument("from_ref", metavar="FROM")
 @click.argument("to_ref", metavar="TO")
 @click.option("--end-after", type=WholeNumber(1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
+@click.option("--state", "state_code", metavar="XX", help="One state's changes only (USPS code).")
 @json_option
 @database_option
-def diff(from_ref, to_ref, end_after, as_json):
+def diff(from_ref, to_ref, end_after, state_code, as_json):
     """What changed between two participating publications (ids, file names or dates YYYY-MM-DD[am|pm])."""
+    state_code = usps_code(state_code)
     with state().db.session() as session:
-        result = diff_service(session, resolve(session, from_ref), resolve(session, to_ref), end_after)
+        result = diff_service(session, resolve(session, from_ref), resolve(session, to_ref), end_after, state_code)
     if as_json:
         print_json(result)
         return
-    echo(f"From {result['from']['publication']} to {result['to']['publication']}:")
+    where = f", in {state_name(state_code)} only" if state_code else ""
+    echo(f"From {result['from']['publication']} to {result['to']['publication']}{where}:")
     labels = {
         "added": "added",
         "from_pending": "moved from pending to participating",

@@ -82,13 +82,11 @@ def describe(kind: str, item: dict) -> str:
 def _changes_of(session: Session, publication, previous, state: str | None) -> dict[str, list[dict]]:
     """What a publication changed against the one before it, agency by agency (only in `state`, when given)."""
     if publication.kind == "participating":
-        found = diff(session, previous, publication)
+        found = diff(session, previous, publication, state=state)
         changes = {k: found[k] for k in ("added", "from_pending", "removed", "to_pending", "renamed", "signed_date_changed")}
     else:
-        found = pending_changes(session, previous, publication)
+        found = pending_changes(session, previous, publication, state=state)
         changes = {"pending_added": found["added"], "pending_removed": found["removed"], "pending_renamed": found["renamed"]}
-    if state:
-        changes = {k: [i for i in items if i.get("state") == state] for k, items in changes.items()}
     return {k: v for k, v in changes.items() if v}
 
 
@@ -232,7 +230,7 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
         _el(entry, "id", f"tag:g287,2025:publication/{publication.sha256}/{state or 'national'}")
         _el(entry, "link", rel="alternate", href=f"{base}/publications/{publication.id}")
         if previous is not None:
-            _el(entry, "link", rel="related", href=f"{base}/changes?kind={publication.kind}&from={previous.id}&to={publication.id}")
+            _el(entry, "link", rel="related", href=f"{base}/changes?kind={publication.kind}&from={previous.id}&to={publication.id}{'&state=' + state if state else ''}")
         _el(entry, "updated", _stamp(updated[publication.id]))
         _el(entry, "published", _stamp(dt.datetime.combine(publication.published_on, dt.time(), dt.timezone.utc)))
         lines = [

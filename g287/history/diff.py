@@ -94,7 +94,8 @@ def _dates(values: set) -> list[str | None]:
     return [v.isoformat() if v else None for v in sorted(values, key=lambda v: (v is None, v or 0))]
 
 
-def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after: int | None = None) -> dict:
+def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after: int | None = None, state: str | None = None) -> dict:
+    """What changed between two participating publications; with `state` (a USPS code), only that state's changes."""
     if from_pub.kind != "participating" or to_pub.kind != "participating":
         raise G287Error("diff compares two participating publications (give participating ids or dates)")
     _check_one_series(from_pub, to_pub)
@@ -155,8 +156,16 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         "from_pending": from_pending,
         "to_pending": to_pending,
     }
-    result["counts"] = {key: len(result[key]) for key in ("added", "removed", "renamed", "signed_date_changed", "from_pending", "to_pending")}
-    return result
+    return in_state(result, state)
+
+
+def in_state(found: dict, state: str | None) -> dict:
+    """The changes of one state only (a USPS code; None: every state), with their counts: the one filter of the diff,
+    the pending list's changes, the page /changes, the API and the feed per state. `state` names the state chosen."""
+    lists = [key for key, value in found.items() if isinstance(value, list)]
+    if state is not None:
+        found = {**found, **{key: [item for item in found[key] if item.get("state") == state] for key in lists}}
+    return {**found, "state": state, "counts": {key: len(found[key]) for key in lists}}
 
 
 def _mark_moas_listed_elsewhere(a: Side, b: Side, removed: list[dict], added: list[dict]) -> None:
@@ -221,7 +230,7 @@ def _renamed(session: Session, a: Side, b: Side) -> list[dict]:
     return sorted(renamed, key=lambda r: (r["state"] or "~", r["new_name"].lower(), r["old_name"].lower(), r["agency_id"]))
 
 
-def pending_changes(session: Session, older: Publication, newer: Publication) -> dict:
+def pending_changes(session: Session, older: Publication, newer: Publication, state: str | None = None) -> dict:
     """What changed between two pending lists: agreements newly pending and no longer pending (agency by agency, as
     registry.queries.list_changes finds them), and agencies renamed, with the reason the names are one agency, as
     diff says of participating lists (list_changes follows a renamed agency, but says nothing of the new name)."""
@@ -232,7 +241,7 @@ def pending_changes(session: Session, older: Publication, newer: Publication) ->
     found = list_changes(session, older, newer)
     involved = _changed_agencies(session, older, newer)
     found["renamed"] = _renamed(session, _side(session, older, involved), _side(session, newer, involved)) if involved else []
-    return found
+    return in_state(found, state)
 
 
 def _check_one_series(from_pub: Publication, to_pub: Publication) -> None:

@@ -24,7 +24,7 @@ def _ids(site) -> dict[str, int]:
         ("/api/v1/agencies", "stat=FL&limit=5", "stat", "as_of, state, county, model, type, status, limit, offset"),
         ("/api/v1/agencies/{agency_id}", "as_of=2025-05-29", "as_of", None),
         ("/api/v1/agreements/{agreement_id}", "date=2025-05-29", "date", "as_of"),
-        ("/api/v1/diff", "from=2025-05-29&to=2025-07-09&end-after=3", "end-after", "from, to, end_after"),
+        ("/api/v1/diff", "from=2025-05-29&to=2025-07-09&end-after=3", "end-after", "from, to, end_after, state"),
         ("/exports/agreements.csv", "state=FL&page=2", "page", "publication, as_of, state, county, model, type, status, limit, offset"),
         ("/exports/feed.atom", "state=FL", "state", None),
     ],

@@ -84,6 +84,7 @@ class Diff(BaseModel):
     signed_date_changed: list[Change]
     from_pending: list[Change] = Field(description="Added, and listed by the pending list in force at FROM")
     to_pending: list[Change] = Field(description="Removed, and listed by the pending list in force at TO")
+    state: Optional[str] = Field(description="The state whose changes these are (USPS code); null: every state")
     counts: dict[str, int]
 
 
@@ -98,6 +99,7 @@ def diff(
     from_: str = Query(alias="from", max_length=100, pattern=NAMED, description="A participating publication: id, file name or date YYYY-MM-DD[am|pm]"),
     to: str = Query(max_length=100, pattern=NAMED, description="The same, for the other publication"),
     end_after: Optional[whole_number(1, 100)] = Query(None, description="K (default: G287_END_AFTER, 2)"),
+    state: Optional[StateCode] = described(STATE_DESCRIPTION),
 ):
     with site_of(request).read() as session:
         chosen = [named_publication(session, name, ref) for name, ref in (("from", from_), ("to", to))]
@@ -111,7 +113,7 @@ def diff(
             name, own = ("from", chosen[0]) if chosen[0].origin != "ice" else ("to", chosen[1])
             raise invalid_parameter(name, f"publication {own.id} is this registry's {own.kind} list: diff compares two lists of one origin (ICE's, or this registry's own), never one with the other")
         checked_in_order(chosen[0], chosen[1])
-        return diff_service(session, chosen[0], chosen[1], end_after)
+        return diff_service(session, chosen[0], chosen[1], end_after, state)
 
 
 def checked_in_order(older, newer) -> None:
