@@ -34,7 +34,8 @@ TITLES = {
     "renamed": "Renamed",
     "signed_date_changed": "Signed date changed",
     "pending_added": "Newly pending",
-    "pending_removed": "No longer pending",
+    "pending_to_participating": "No longer pending, on the participating list in force (listed as signed)",
+    "pending_not_participating": "No longer pending, not on the participating list in force (not listed as signed)",
     "pending_renamed": "Renamed (pending list)",
 }
 
@@ -86,7 +87,7 @@ def _changes_of(session: Session, publication, previous, state: str | None) -> d
         changes = {k: found[k] for k in ("added", "from_pending", "removed", "to_pending", "renamed", "signed_date_changed")}
     else:
         found = pending_changes(session, previous, publication, state=state)
-        changes = {"pending_added": found["added"], "pending_removed": found["removed"], "pending_renamed": found["renamed"]}
+        changes = {f"pending_{k}": found[k] for k in ("added", "to_participating", "not_participating", "renamed")}
     return {k: v for k, v in changes.items() if v}
 
 
@@ -103,7 +104,7 @@ def _in_publication_order(session: Session):
 
 
 # The diff's items name the later publication whose arrival decided each of their words, if any did.
-DECIDED_BY = ("status_decided_by", "note_decided_by", "pending_decided_by")
+DECIDED_BY = ("status_decided_by", "note_decided_by", "pending_decided_by", "signed_decided_by")
 
 
 def _entry_updated(publication, previous, changes: dict | None = None, held: dict | None = None, identity=None) -> dt.datetime | None:

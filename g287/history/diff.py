@@ -74,19 +74,20 @@ def _changed_agencies(session: Session, from_pub: Publication, to_pub: Publicati
     return sorted(session.scalars(query))
 
 
-def _pending_keys(session: Session, publication: Publication | None, agency_ids: list[int]) -> set[tuple[int, str]]:
+def _pending_keys(session: Session, publication: Publication | None, agency_ids: list[int], kind: str = "pending") -> set[tuple[int, str]]:
     if publication is None or not agency_ids:
         return set()
-    rows = runs_of(session, "pending", publication.origin, at_seq=publication.seq, agency_ids=agency_ids)
+    rows = runs_of(session, kind, publication.origin, at_seq=publication.seq, agency_ids=agency_ids)
     return {(r.agency_id, r.model) for r in rows if r.agency_id is not None and r.model}
 
 
-def pending_in_force_at(session: Session, publication: Publication) -> Publication | None:
-    """The pending list in force when a participating list was published: the latest published by then, by date and
-    half (am before pm; a list of the same day and half counts). By date alone, a pending list of the afternoon was
-    in force at a participating list of that morning, published before it."""
+def pending_in_force_at(session: Session, publication: Publication, kind: str = "pending") -> Publication | None:
+    """The pending list in force when a participating list was published (or, with `kind`, the list of that kind in
+    force at any publication): the latest published by then, by date and half (am before pm; a list of the same day
+    and half counts). By date alone, a pending list of the afternoon was in force at a participating list of that
+    morning, published before it."""
     moment = (publication.published_on, half_rank(publication.half))
-    held = [p for p in publications(session, "pending", publication.origin) if (p.published_on, half_rank(p.half)) <= moment]
+    held = [p for p in publications(session, kind, publication.origin) if (p.published_on, half_rank(p.half)) <= moment]
     return session.get(Publication, held[-1].id) if held else None
 
 
@@ -233,12 +234,27 @@ def _renamed(session: Session, a: Side, b: Side) -> list[dict]:
 def pending_changes(session: Session, older: Publication, newer: Publication, state: str | None = None) -> dict:
     """What changed between two pending lists: agreements newly pending and no longer pending (agency by agency, as
     registry.queries.list_changes finds them), and agencies renamed, with the reason the names are one agency, as
-    diff says of participating lists (list_changes follows a renamed agency, but says nothing of the new name)."""
+    diff says of participating lists (list_changes follows a renamed agency, but says nothing of the new name).
+    An agreement no longer pending is `to_participating` when the participating list in force at NEWER lists it
+    (ICE lists it as signed), else `not_participating`: two outcomes a single count of departures would lump."""
     if older.kind != "pending" or newer.kind != "pending":
         raise G287Error("the pending changes compare two pending publications")
     _check_one_series(older, newer)
     check_in_order(older, newer)
-    found = list_changes(session, older, newer)
+    changes = list_changes(session, older, newer)
+    gone, agency_ids = changes["removed"], sorted({i["agency_id"] for i in changes["removed"]})
+    signed = _pending_keys(session, pending_in_force_at(session, newer, "participating"), agency_ids, "participating")
+    # A participating list ingested late may be the one in force at NEWER, and move an agreement from one part to
+    # the other: the feed's entry names it (signed_decided_by), as diff's items name the pending list that decided.
+    times = _PendingTimes(session, older, newer, agency_ids, "participating")
+    for item in gone:
+        key = (item["agency_id"], item["model"])
+        item["signed_decided_by"] = times.decided_by(newer, key, key in signed)
+    found = {
+        "added": changes["added"],
+        "to_participating": [i for i in gone if (i["agency_id"], i["model"]) in signed],
+        "not_participating": [i for i in gone if (i["agency_id"], i["model"]) not in signed],
+    }
     involved = _changed_agencies(session, older, newer)
     found["renamed"] = _renamed(session, _side(session, older, involved), _side(session, newer, involved)) if involved else []
     return in_state(found, state)
@@ -329,14 +345,15 @@ class _PendingTimes:
     """Which pending publication, ingested after FROM and TO, decided whether an agreement new in TO came from the
     pending list (or one absent from TO went back to it), for an Atom entry's `updated`: a pending list ingested late
     may be the one in force at FROM or TO (pending_in_force_at), and make an addition a move from the pending list.
-    Replays the pending list in force at each ingestion since FROM and TO (newest first)."""
+    Replays the pending list in force at each ingestion since FROM and TO (newest first). With `kind`
+    "participating", the same for the participating list in force at a pending list (pending_changes's split)."""
 
-    def __init__(self, session: Session, from_pub: Publication, to_pub: Publication, agency_ids: list[int]):
-        self.session, self.agency_ids = session, agency_ids
+    def __init__(self, session: Session, from_pub: Publication, to_pub: Publication, agency_ids: list[int], kind: str = "pending"):
+        self.session, self.agency_ids, self.kind = session, agency_ids, kind
         since = max(as_utc(from_pub.imported_at), as_utc(to_pub.imported_at))
         self.pending = session.execute(
             select(Publication.id, Publication.seq, Publication.published_on, Publication.half, Publication.imported_at)
-            .where(Publication.series == series_of(from_pub.origin, "pending"))
+            .where(Publication.series == series_of(from_pub.origin, kind))
             .order_by(Publication.seq)
         ).all()
         self.later = sorted((p for p in self.pending if as_utc(p.imported_at) > since), key=lambda p: as_utc(p.imported_at), reverse=True)
@@ -351,7 +368,7 @@ class _PendingTimes:
             held = [p for p in self.pending if as_utc(p.imported_at) < as_utc(event.imported_at) and (p.published_on, half_rank(p.half)) <= moment]
             in_force = held[-1].id if held else None
             if in_force not in self.keys:
-                self.keys[in_force] = _pending_keys(self.session, self.session.get(Publication, in_force), self.agency_ids)
+                self.keys[in_force] = _pending_keys(self.session, self.session.get(Publication, in_force), self.agency_ids, self.kind)
             if (key in self.keys[in_force]) != pending_now:
                 return event.id
         return None

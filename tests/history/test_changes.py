@@ -246,7 +246,7 @@ def test_a_pending_agency_renamed_is_a_rename_on_the_changes_page_and_in_the_fee
         feed = atom_feed(session, "http://registry.example")
         with pytest.raises(G287Error, match="published after TO"):
             pending_changes(session, newer, older)
-    assert found["added"] == found["removed"] == []
+    assert found["added"] == found["to_participating"] == found["not_participating"] == []
     (renamed,) = found["renamed"]
     assert (renamed["old_name"], renamed["new_name"], renamed["state"], renamed["models"]) == ("Epsilon Police Department", "Epsilon Police Dept.", "GA", ["TFM"])
     assert renamed["reason"].startswith("same name once abbreviations")
