@@ -17,7 +17,7 @@ from g287 import days
 from g287.catalog import MODEL_CODES
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
 from g287.registry import runs
-from g287.registry.publications import in_force, label
+from g287.registry.publications import in_force, label, replaced_same_half_day
 from g287.wording import counted
 
 MODELS = MODEL_CODES
@@ -107,9 +107,16 @@ def stats(session: Session, as_of: dt.date | None = None, origin: str = "ice") -
     return {
         "as_of": (as_of or days.today()).isoformat(),
         "origin": origin,  # whose lists: said even when none is held (headline names them)
-        "participating": participating_figures(session, participating) if participating else None,
-        "pending": pending_figures(session, pending) if pending else None,
+        "participating": _with_replaced(session, participating, participating_figures, "moas") if participating else None,
+        "pending": _with_replaced(session, pending, pending_figures, "listings") if pending else None,
     }
+
+
+def _with_replaced(session: Session, publication: Publication, count, total: str) -> dict:
+    """A list's figures, with the lists of its date and half it replaced (`replaced`: their files and totals): named
+    by its file alone, the list in force said nothing of the earlier list ICE published that half-day."""
+    replaced = [{**describe_publication(p), total: count(session, p)[total]} for p in replaced_same_half_day(session, publication)]
+    return {**count(session, publication), "replaced": replaced}
 
 
 def headline(figures: dict) -> str:
@@ -122,7 +129,7 @@ def headline(figures: dict) -> str:
     text = (
         f"As of {figures['as_of']}: {counted(p['moas'], 'MOA')} with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')} "
         f"({_model_counts(p['by_model'])}), "
-        f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']}){list_age(p, figures['as_of'])}."
+        f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']}{_replaced(p, 'moas', 'MOA')}){list_age(p, figures['as_of'])}."
     )
     return text + (_pending_sentence(q) if q else "")
 
@@ -131,6 +138,12 @@ def _pending_sentence(q: dict) -> str:
     """The pending list's figures, said alike whether a participating list is in force or not (the listings, the
     agencies and the states, as the site's pages say them)."""
     return f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in {counted(q['states'], 'state')}, per {_pending_source(q)}."
+
+
+def _replaced(figures: dict, total: str, noun: str) -> str:
+    """The clause naming the lists of the same date and half the list in force replaced, if any."""
+    earlier = " and ".join(f"{r['publication']} with {counted(r[total], noun)}" for r in figures.get("replaced") or [])
+    return f", which replaced an earlier list of the same half-day, {earlier}" if earlier else ""
 
 
 def no_participating_list(as_of, origin: str = "ice") -> str:
@@ -155,7 +168,8 @@ def list_age(list_figures: dict, as_of) -> str:
 
 
 def _pending_source(figures: dict) -> str:
-    return figures["publication"] if figures.get("source") == "ICE" else f"this registry's pending list ({figures['publication']})"
+    named = figures["publication"] + _replaced(figures, "listings", "listing")
+    return named if figures.get("source") == "ICE" else f"this registry's pending list ({named})"
 
 
 def _whose(figures: dict) -> str:

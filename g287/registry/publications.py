@@ -166,6 +166,15 @@ def in_force(session: Session, kind: str, as_of: dt.date | None, origin: str = "
     return session.scalars(query.order_by(Publication.seq.desc()).limit(1)).first()
 
 
+def replaced_same_half_day(session: Session, publication: Publication) -> list[Publication]:
+    """The lists of `publication`'s series, date and half published before it, which it replaced that half-day
+    (ICE's participatingAgencies07032025pm.xlsx, replaced by its __v2 the same afternoon): oldest first."""
+    query = select(Publication).where(
+        Publication.series == publication.series, Publication.published_on == publication.published_on, Publication.seq < publication.seq
+    )
+    return [p for p in session.scalars(query.order_by(Publication.seq)) if half_rank(p.half) == half_rank(publication.half)]
+
+
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(am|pm)?$", re.I)
 
 

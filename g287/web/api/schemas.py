@@ -26,6 +26,25 @@ class PublicationRef(BaseModel):
     source: str = Field(description="ICE, or this registry for its own lists")
 
 
+class ReplacedList(BaseModel):
+    publication: str
+    publication_id: int
+    published: str
+    half: Optional[str]
+    source: str
+
+
+class ReplacedParticipating(ReplacedList):
+    moas: int = Field(description="Its rows, as ICE counts MOAs")
+
+
+class ReplacedPending(ReplacedList):
+    listings: int
+
+
+REPLACED = "The lists of the same date and half published before this one, which it replaced that half-day (none: empty)"
+
+
 class ParticipatingFigures(BaseModel):
     publication: str
     publication_id: int
@@ -39,6 +58,7 @@ class ParticipatingFigures(BaseModel):
     by_agency_type: dict[str, int]
     unknown_state: int
     unknown_agency: int
+    replaced: list[ReplacedParticipating] = Field(default_factory=list, description=REPLACED)
 
 
 class PendingFigures(BaseModel):
@@ -51,6 +71,7 @@ class PendingFigures(BaseModel):
     states: int
     agencies: int
     by_model: dict[str, int]
+    replaced: list[ReplacedPending] = Field(default_factory=list, description=REPLACED)
 
 
 class Stats(BaseModel):
