@@ -306,6 +306,8 @@ def agency_lines(result: dict) -> list[str]:
             lines.append(f"    participating lists: {_ref(life['first_participating'])} to {_ref(life['last_participating'])} ({_lists_listing(life['participating_publications'], life['participating_lists_in_force'])})")
         if life.get("first_pending"):
             lines.append(f"    pending lists: {_ref(life['first_pending'])} to {_ref(life['last_pending'])} ({_lists_listing(life['pending_publications'], life['pending_lists_in_force'])})")
+            if item["pending_since_first_list_held"]:  # as the agency's page and `g287 agreements` say it
+                lines.append(f"    {_ref(life['first_pending'])} is the first pending list held here: pending since then or earlier, for a time these lists cannot tell")
         if life.get("status") == "omitted lately":  # an absence not yet closed: named, as the closed ones below
             lines.append(f"    not in the participating lists after {_ref(life['last_participating'])} (fewer lists than an end needs, so far)")
         for o in life.get("omissions", []):

@@ -51,6 +51,7 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
     agreements = session.scalars(select(Agreement).where(Agreement.agency_id == agency.id, Agreement.merged_into_id.is_(None)).order_by(Agreement.model)).all()
     lives = lifecycles(session, agency_ids=[agency.id], origin=origin)
     elsewhere = moas_listed_elsewhere(session, lives, origin)
+    first_held = next(iter(publications(session, "pending", origin)), None)
     listings = []
     for kind in ("participating", "pending"):
         pubs = {p.seq: p for p in publications(session, kind, origin)}
@@ -94,6 +95,9 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
                 "origin": a.origin,
                 "lifecycle": lives[(agency.id, a.model)].as_dict() if (agency.id, a.model) in lives else None,
                 "same_moa_now_under": elsewhere.get((agency.id, a.model), []),
+                # First pending in the first pending list held (or its re-issue that half-day): no start, as the pending
+                # page and `g287 agreements` say it: ICE's earlier lists are not held, so pending since then or earlier.
+                "pending_since_first_list_held": _first_held(lives.get((agency.id, a.model)), first_held),
                 # Whose lists hold it: an agreement only this registry's own lists give is never shown as ICE's.
                 "source": "ICE" if a.origin == "ice" or (agency.id, a.model) in lives else "this registry",
             }
@@ -101,6 +105,12 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
         ],
         "listings": listings,
     }
+
+
+def _first_held(life, first_held) -> bool:
+    if life is None or life.first_pending is None or first_held is None:
+        return False
+    return (life.first_pending["published"], half_rank(life.first_pending["half"])) == (first_held.published_on.isoformat(), half_rank(first_held.half))
 
 
 def find_agencies(session: Session, text: str, state: str | None = None, limit: int = 20) -> list[Agency]:

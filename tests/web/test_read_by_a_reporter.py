@@ -105,3 +105,24 @@ def test_the_pending_page_offers_its_agencies_as_downloads(site):
     counted = int(re.search(r"(\d+) TFM pending listings", text_of(page)).group(1))
     assert answer.status_code == 200 and int(answer.headers["x-total-count"]) == counted == 50
     assert {row["status"] for row in csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")))} == {"pending"}
+
+
+def test_an_agencys_first_pending_list_says_when_it_is_the_first_held(site, bundled_db):
+    """The agency's page said "Pending: first listed 2025-05-15 am", read as "pending since 15 May", where the
+    pending page and `g287 agreements` say that list is the first held: pending since then or earlier."""
+    import json
+
+    from click.testing import CliRunner
+
+    from g287.cli import cli
+
+    note = "the first pending list held here: pending since then or earlier, for a time these lists cannot tell"
+    for name, state, first in (("Montgomery County Sheriff's Office", "GA", True), ("Madison County Sheriff's Office", "AL", False)):
+        shown = CliRunner().invoke(cli, ["--database", bundled_db.url, "agency", name, "--state", state, "--json"])
+        agency_id = json.loads(shown.output)["agency"]["id"]
+        page = " ".join(site.get(f"/agencies/{agency_id}").text.split())
+        text = " ".join(CliRunner().invoke(cli, ["--database", bundled_db.url, "agency", name, "--state", state]).output.split())
+        answer = site.get(f"/api/v1/agencies/{agency_id}").json()
+        assert [a["pending_since_first_list_held"] for a in answer["agreements"] if a["lifecycle"] and a["lifecycle"]["first_pending"]] == [first]
+        assert (f"2025-05-15 am</a> ({note}), last" in page) is first and (note in page) is first
+        assert (f"2025-05-15 am is {note}" in text) is first and (note in text) is first

@@ -196,7 +196,7 @@ def agency_detail(history: dict, current: dict[str, str], located: dict | None, 
             {
                 "id": g["id"], "model": g["model"], "status": current.get(g["model"], "not listed"), "signed": g["signed_on"],
                 "moa_url": g["moa_url"], "addendum_url": g["addendum_url"], "lifecycle": g["lifecycle"],
-                "same_moa_now_under": g["same_moa_now_under"], "source": g["source"],
+                "same_moa_now_under": g["same_moa_now_under"], "pending_since_first_list_held": g["pending_since_first_list_held"], "source": g["source"],
             }
             for g in history["agreements"]
         ],

@@ -230,6 +230,9 @@ class AgreementRecord(BaseModel):
     addendum_url: Optional[str]
     lifecycle: Optional[Lifecycle]
     same_moa_now_under: list[MoaListedElsewhere] = Field([], description="For an end: the agency the list it left gives the same MOA, as the diff's same_moa_now_under")
+    pending_since_first_list_held: bool = Field(
+        False, description="First listed as pending by the first pending list held: pending since then or earlier (ICE's earlier lists are not held)"
+    )
     source: str = Field(description="ICE (an agreement of ICE's lists) or this registry (given only by this registry's own lists, never listed by ICE)")
 
 
