@@ -333,7 +333,7 @@ def agency_lines(result: dict) -> list[str]:
         rows = "; ".join(f"{r['name']!r} {r['model'] or 'model unknown'}" + (f" signed {r['signed']}" if r.get("signed") else "") for r in listing["rows"])
         first, last = listing.get("row_numbers_first") or [], listing.get("row_numbers_last") or []
         numbers = f"{noun(len(first), 'row')} {', '.join(map(str, first))} in the first list, {', '.join(map(str, last))} in the last"
-        lines.append(f"  {listing['list']}: {_ref(listing['from'])} to {_ref(listing['to'])} ({counted(listing['publications'], 'publication')}): {rows}; {numbers}")
+        lines.append(f"  {listing['list']}: {_ref(listing['from'])} to {_ref(listing['to'])} ({_lists_listing(listing['publications'], listing['lists_in_force'])}): {rows}; {numbers}")
     return lines
 
 

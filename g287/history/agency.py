@@ -55,6 +55,9 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
     listings = []
     for kind in ("participating", "pending"):
         pubs = {p.seq: p for p in publications(session, kind, origin)}
+        # The list in force of each date and half is its last publication; a run counts those it includes, so a list
+        # the re-issue of its half-day replaced without the agency counts for none, as in the lifecycle.
+        in_force = {slot: seq for seq, p in sorted(pubs.items()) for slot in [(p.published_on, half_rank(p.half))]}.values()
         grouped: dict[tuple[int, int], list] = defaultdict(list)
         for run in runs_of(session, kind, origin, agency_ids=[agency.id]):
             grouped[(run.first_seq, run.last_seq)].append(run)
@@ -66,6 +69,9 @@ def agency_history(session: Session, agency_id: int, origin: str = "ice") -> dic
                     "from": pubs[first].ref,
                     "to": pubs[last].ref,
                     "publications": last - first + 1,
+                    # Counted as the lifecycle counts lists (and K): a list and its re-issue of the same half-day are
+                    # one list in force (07/03 pm and its __v2), where "publications" counts both.
+                    "lists_in_force": sum(1 for seq in in_force if first <= seq <= last),
                     "rows": [{"name": r.name, "model": r.model, "signed": r.signed_on.isoformat() if r.signed_on else None} for r in runs],
                     "row_numbers_first": _row_number(session, pubs[first].id, raw_ids),
                     "row_numbers_last": _row_number(session, pubs[last].id, raw_ids),

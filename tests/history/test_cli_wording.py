@@ -11,7 +11,7 @@ from tests.history.test_cli import run
 
 def test_a_count_of_one_is_written_with_the_singular(bundled_db):
     text = run(bundled_db, "agency", "Arkansas State Police Department", "--state", "AR")
-    assert "participating: 2025-07-09 am to 2025-07-09 am (1 publication)" in text and "(2 publications)" in text  # and its pending run
+    assert "participating: 2025-07-09 am to 2025-07-09 am (1 list)" in text and "(2 lists)" in text  # and its pending run
     assert not re.search(r"\b1 (lists|pages|rows|publications|listings|agreements)\b", text)
     pipeline = run(bundled_db, "pipeline")
     assert "(4 pending lists)" in pipeline and "median 18 days" in pipeline

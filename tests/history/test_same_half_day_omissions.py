@@ -119,5 +119,7 @@ def test_the_lists_listing_an_agreement_are_counted_as_lists_in_force(db, lists)
     assert "(2 participating lists in force; 4 with the lists replaced the same half-day)" in page
     kept = CliRunner().invoke(cli, ["--database", db.url, "agency", KEEP.agency, "--state", "TX"])
     assert "participatingAgencies07092025am__v2.xlsx (3 lists in force; 5 with the lists replaced the same half-day)" in kept.output
-    # A run of the same rows is counted in publications, as the agency page's table of runs counts it.
-    assert "participatingAgencies07092025am__v2.xlsx (5 publications):" in kept.output
+    # A run of the same rows is counted as the lifecycle counts it (it was counted in publications alone, "(5
+    # publications)", beside the lifecycle's 3 lists in force), and one ending with a list replaced without it too.
+    assert "participatingAgencies07092025am__v2.xlsx (3 lists in force; 5 with the lists replaced the same half-day):" in kept.output
+    assert "participatingAgencies07092025am.xlsx (2 lists in force; 4 with the lists replaced the same half-day):" in shown.output

@@ -48,7 +48,7 @@ def test_a_listing_run_names_its_list_file_once(site):
     page = site.get(f"/agencies/{okaloosa}").text
     listings = text_of(page[page.index('aria-labelledby="listings-title"'):page.index('aria-labelledby="names-title"')])
     assert listings.count("participatingAgencies07032025pm.xlsx") == 1, listings
-    assert "2025-07-03 pm, participatingAgencies07032025pm.xlsx 2025-07-09 am participatingAgencies07092025am.xlsx 3" in listings
+    assert "2025-07-03 pm, participatingAgencies07032025pm.xlsx 2025-07-09 am participatingAgencies07092025am.xlsx 2 in force; 3 with the lists replaced the same half-day" in listings
     # A list no other shares its date and half with is named by its date, its file beside it, as before.
     assert "2025-05-16 am participatingAgencies05162025am.xlsx 2025-06-20 am participatingAgencies06202025am.xlsx 4" in listings
 
@@ -126,3 +126,26 @@ def test_an_agencys_first_pending_list_says_when_it_is_the_first_held(site, bund
         assert [a["pending_since_first_list_held"] for a in answer["agreements"] if a["lifecycle"] and a["lifecycle"]["first_pending"]] == [first]
         assert (f"2025-05-15 am</a> ({note}), last" in page) is first and (note in page) is first
         assert (f"2025-05-15 am is {note}" in text) is first and (note in text) is first
+
+
+def test_an_agencys_listings_count_lists_in_force_as_its_lifecycle_does(site, bundled_db):
+    """St. Cloud, FL's run from 3 July pm to 9 July: the "Lists" column said 3 (07/03 pm, its __v2 and 07/09), where
+    the lifecycle above it says 2 lists in force; it now says both, as the lifecycle does."""
+    import json
+
+    from click.testing import CliRunner
+
+    from g287.cli import cli
+
+    args = ["--database", bundled_db.url, "agency", "St. Cloud Police Department", "--state", "FL"]
+    data = json.loads(CliRunner().invoke(cli, [*args, "--json"]).output)
+    run = next(item for item in data["listings"] if item["from"]["published"] == "2025-07-03")
+    assert (run["publications"], run["lists_in_force"]) == (3, 2)
+    page = site.get(f"/agencies/{data['agency']['id']}").text
+    assert '<td class="n">2 in force; 3 with the lists replaced the same half-day</td>' in page
+    assert '<td class="n">4</td>' in page  # the first run: no list replaced, one number
+    answer = site.get(f"/api/v1/agencies/{data['agency']['id']}").json()
+    assert [(r["publications"], r["lists_in_force"]) for r in answer["listings"]] == [(r["publications"], r["lists_in_force"]) for r in data["listings"]]
+    text = " ".join(CliRunner().invoke(cli, args).output.split())
+    assert "participatingAgencies07032025pm.xlsx to 2025-07-09 am (2 lists in force; 3 with the lists replaced the same half-day):" in text
+    assert "2025-05-16 am to 2025-06-20 am (4 lists):" in text

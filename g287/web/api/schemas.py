@@ -248,7 +248,8 @@ class ListingRun(BaseModel):
     list: str
     from_: PublicationRefShort = Field(alias="from")
     to: PublicationRefShort
-    publications: int
+    publications: int = Field(description="The publications of the run, a list ICE replaced the same half-day included")
+    lists_in_force: int = Field(description="The lists in force of the run, as lifecycles count them: a list and its re-issue of the same half-day are one")
     rows: list[ListingRow]
     row_numbers_first: list[int] = Field(description="The rows' numbers in the first list of the run")
     row_numbers_last: list[int]
