@@ -227,9 +227,10 @@ def test_a_letter_of_interest_is_submitted_from_the_command_line(g287, tmp_path,
     assert missing.returncode == 2 and "Missing option '--model'" in missing.stderr
 
 
-def test_a_file_refused_as_the_signed_moa_is_named_by_its_option(g287, tmp_path):
+def test_a_file_refused_as_the_signed_moa_is_named_by_its_option(g287, tmp_path, monkeypatch):
     """`program record --pdf notes.txt` said "the uploaded file is not a PDF": no file was uploaded, and neither the
     option nor the file was named."""
+    monkeypatch.chdir(tmp_path)  # the files named as given, relative: an error line cuts a value as long as tmp_path can be
     g287("demo")
     moa_id = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)[0]["moas"][0]["id"]
     g287("program", "draft", moa_id)
@@ -237,15 +238,18 @@ def test_a_file_refused_as_the_signed_moa_is_named_by_its_option(g287, tmp_path)
     (tmp_path / "empty.pdf").write_bytes(b"")
     record = ["program", "record", moa_id, "--signed-on", dt.date.today().isoformat(), "--signatory", "agency:A:B", "--signatory", "ICE:C:D", "--pdf"]
     for name, problem in (("notes.txt", "the file is not a PDF"), ("empty.pdf", "the file is empty"), ("missing.pdf", "cannot be read (No such file or directory)")):
-        refused = g287(*record, tmp_path / name, ok=False)
-        assert (refused.returncode, refused.stderr.splitlines()) == (1, [f"g287: error: --pdf {str(tmp_path / name)!r}: {problem}"])
+        refused = g287(*record, name, ok=False)
+        assert (refused.returncode, refused.stderr.splitlines()) == (1, [f"g287: error: --pdf {name!r}: {problem}"])
     statuses = {m["id"]: m["status"] for a in json.loads(g287("program", "applications", "--json").stdout) for m in a["moas"]}
     assert statuses[moa_id] == "draft"  # nothing recorded
 
 
-def test_the_audit_table_writes_values_as_the_program_tables_do(g287):
+def test_the_audit_table_writes_values_as_the_program_tables_do(g287, monkeypatch):
     """`g287 audit` printed Python's values in its before and after columns: remedial=True, last_refresher_on=None,
     signatories=[{'name': ...}]."""
+    from g287.cli import common
+
+    monkeypatch.setattr(common.console, "width", 2000)  # a terminal wide enough that no value is wrapped across lines
     g287("demo")
     shown = g287("audit", "--limit", "10000").stdout
     assert not {"True", "False", "None"} & {word.strip(",();.") for word in shown.split()}
