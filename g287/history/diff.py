@@ -74,7 +74,8 @@ def _changed_agencies(session: Session, from_pub: Publication, to_pub: Publicati
     return sorted(session.scalars(query))
 
 
-def _pending_keys(session: Session, publication: Publication | None, agency_ids: list[int], kind: str = "pending") -> set[tuple[int, str]]:
+def _listed_keys(session: Session, publication: Publication | None, agency_ids: list[int], kind: str = "pending") -> set[tuple[int, str]]:
+    """The (agency, model) pairs a list of `kind` (the pending list, unless said) lists, of these agencies."""
     if publication is None or not agency_ids:
         return set()
     rows = runs_of(session, kind, publication.origin, at_seq=publication.seq, agency_ids=agency_ids)
@@ -104,8 +105,8 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     k = end_after or end_after_default()
     involved = _changed_agencies(session, from_pub, to_pub)
     a, b = _side(session, from_pub, involved), _side(session, to_pub, involved)
-    pending_a = _pending_keys(session, pending_in_force_at(session, from_pub), involved)
-    pending_b = _pending_keys(session, pending_in_force_at(session, to_pub), involved)
+    pending_a = _listed_keys(session, pending_in_force_at(session, from_pub), involved)
+    pending_b = _listed_keys(session, pending_in_force_at(session, to_pub), involved)
     gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
     # An agreement new in TO may be one listed before FROM and absent from it: its absence is the lifecycle's too.
     came = {key[0] for key in set(b.agreements) - set(a.agreements)}
@@ -243,7 +244,7 @@ def pending_changes(session: Session, older: Publication, newer: Publication, st
     check_in_order(older, newer)
     changes = list_changes(session, older, newer)
     gone, agency_ids = changes["removed"], sorted({i["agency_id"] for i in changes["removed"]})
-    signed = _pending_keys(session, pending_in_force_at(session, newer, "participating"), agency_ids, "participating")
+    signed = _listed_keys(session, pending_in_force_at(session, newer, "participating"), agency_ids, "participating")
     # A participating list ingested late may be the one in force at NEWER, and move an agreement from one part to
     # the other: the feed's entry names it (signed_decided_by), as diff's items name the pending list that decided.
     times = _PendingTimes(session, older, newer, agency_ids, "participating")
@@ -368,7 +369,7 @@ class _PendingTimes:
             held = [p for p in self.pending if as_utc(p.imported_at) < as_utc(event.imported_at) and (p.published_on, half_rank(p.half)) <= moment]
             in_force = held[-1].id if held else None
             if in_force not in self.keys:
-                self.keys[in_force] = _pending_keys(self.session, self.session.get(Publication, in_force), self.agency_ids, self.kind)
+                self.keys[in_force] = _listed_keys(self.session, self.session.get(Publication, in_force), self.agency_ids, self.kind)
             if (key in self.keys[in_force]) != pending_now:
                 return event.id
         return None

@@ -243,8 +243,9 @@ def _check_well_formed(data: bytes) -> None:
 # sections (text). The reader finds links, error cells, hidden rows and the references its limits count by patterns
 # on the sheet's bytes, which took a comment holding <c r="B4" t="e"><v>#REF!</v></c> for an error cell in B4 (the
 # agency of row 4 unknown, though Excel shows its name), and a comment holding a row 999,999 for cells beyond the
-# limits. Excel writes none: two searches tell, and a sheet with some is read without them, its CDATA escaped.
+# limits. Excel writes none: one search tells, and a sheet with some is read without them, its CDATA escaped.
 _NO_CELL_OPENING = re.compile(rb"<!--|<\?|<!\[CDATA\[|<!DOCTYPE")
+_MAY_OPEN_NO_CELL = re.compile(rb"<[!?]")  # what every opening above begins with
 _NO_CELL_CLOSING = {b"<!--": b"-->", b"<?": b"?>", b"<![CDATA[": b"]]>", b"<!DOCTYPE": b">"}
 
 
@@ -253,7 +254,7 @@ def without_markup_of_no_cell(xml: bytes) -> bytes:
     (see above); its XML declaration kept. One never closed ends the work: the rest is left as it is (calamine names
     the damage). Each byte is searched once."""
     start = xml.find(b"?>") + 2 if xml.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") else 0
-    if xml.find(b"<!", start) == -1 and xml.find(b"<?", start) == -1:
+    if _MAY_OPEN_NO_CELL.search(xml, start) is None:  # one scan of the sheet (two finds took 1.6 times as long)
         return xml
     pieces, kept_from = [], 0
     opening = _NO_CELL_OPENING.search(xml, start)
