@@ -106,6 +106,28 @@ def public_application(session: Session, actor: Actor, application_id: int) -> d
     }
 
 
+def ended_registry_agreements(session: Session, actor: Actor, agreement_ids: list[int]) -> dict[int, dict]:
+    """Of the registry's own agreements, those whose MOAs recorded here are all terminated (none signed again): no
+    list of this registry's lists them now. Each with its latest MOA's public row, as the application's page gives
+    it (stage "terminated", the dates signed and terminated). An agreement with no MOA recorded here (read from a
+    list this registry published elsewhere) is not among them."""
+    authorize(actor, "application.read_public")
+    query = (
+        select(ProgramMoa, Application)
+        .join(Application, Application.id == ProgramMoa.application_id)
+        .where(ProgramMoa.registry_agreement_id.in_(agreement_ids))
+        .order_by(ProgramMoa.terminated_on, ProgramMoa.id)
+    )
+    latest: dict[int, dict] = {}
+    in_effect: set[int] = set()
+    for moa, application in session.execute(query):
+        if moa.status == "terminated":
+            latest[moa.registry_agreement_id] = _moa(moa, application)
+        else:  # signed (again): the registry's participating list lists the agreement
+            in_effect.add(moa.registry_agreement_id)
+    return {agreement_id: row for agreement_id, row in latest.items() if agreement_id not in in_effect}
+
+
 def program_figures(session: Session, actor: Actor, as_of: dt.date | None = None) -> dict:
     """The registry's own figures, computed from its records: participating MOAs (signed here, in effect on the
     date) and pending ones, by model, agencies and states. Each figure says its source."""

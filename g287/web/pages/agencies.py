@@ -10,11 +10,13 @@ from typing import Annotated, Literal, Optional
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
+from g287.access import Actor
 from g287.documents.queries import documents_of_agency
 from g287.errors import NotFound
 from g287.geo.store import county_of_agency
 from g287.history.agency import agency_history, live_agency
 from g287.history.lifecycle import end_after_default
+from g287.program import views
 from g287.registry.queries import Filters, agencies_as_of, county_filter, county_filter_problem, publications_in_force
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.resources import COUNTY_PATTERN
@@ -92,4 +94,11 @@ def agency_page(request: Request, agency_id: Annotated[IdParameter, Path()]):
         }
         located = county_of_agency(session, agency_id)
         documents = documents_of_agency(session, agency_id)
-    return render("agency.html", history=history, agency=history["agency"], force=force, current=current, located=located, documents=documents, end_after=end_after_default())
+        # The registry's own agreements whose MOAs were all terminated: said so, as the application's page says it,
+        # never among those its lists list.
+        own = [a["id"] for a in history["agreements"] if a["source"] != "ICE"]
+        ended = views.ended_registry_agreements(session, Actor.public(), own) if own else {}
+    return render(
+        "agency.html", history=history, agency=history["agency"], force=force, current=current, located=located, documents=documents, end_after=end_after_default(),
+        ended=ended,
+    )

@@ -10,10 +10,11 @@ import warnings
 import pytest
 
 from g287.access import Actor
-from g287.program import accounts, moas, nominees
+from g287.db.models.registry import Agreement
+from g287.program import accounts, applications, moas, nominees
 from g287.web.app import create_app
 from tests.program.web.conftest import PASSWORD, csrf_of, sign_in
-from tests.program.world import OFFICER, TODAY, build
+from tests.program.world import OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build, letter
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -37,7 +38,6 @@ def site(db):
 
 def moa_section(page: str, moa_id: int) -> str:
     return re.search(rf'<section aria-labelledby="moa-{moa_id}-title".*?</section>', page, re.S).group()
-
 
 
 def test_a_terminated_moa_is_not_said_to_be_participating(site):
@@ -68,3 +68,34 @@ def test_a_nomination_made_while_a_terminated_moa_was_in_effect_can_be_recorded_
     nominee_id = int(re.fullmatch(r"/program/nominees/(\d+)\?done=nominated", sent.headers["location"]).group(1))
     with db.session() as session:
         assert nominees.nominee_detail(session, OFFICER, nominee_id)["nominated_on"] == "2025-06-15"
+
+
+def test_the_public_agency_page_does_not_list_a_terminated_registry_agreement(site):
+    """The registry's agency page said "This registry's own lists (not ICE's) also list: Task Force Model, signed
+    2025-06-01" of the agreement whose MOA was terminated (and not signed again): it says it was terminated, and when,
+    as the application's page does."""
+    db, w, client = site
+    with db.session() as session:
+        agreement = session.get(Agreement, moas.get_moa(session, OFFICER, w.tfm, "application.read").registry_agreement_id)
+        agency_id = agreement.agency_id
+    page = client.get(f"/agencies/{agency_id}").text
+    assert "also list:" not in page
+    assert (
+        "This registry's own records (not ICE's) also hold, terminated and no longer on its lists: Task Force Model, signed 2025-06-01, "
+        f'terminated 2025-07-01 (<a href="/program/registry/applications/{w.application}">application {w.application}</a>).'
+    ) in page
+    public = client.get(f"/program/registry/applications/{w.application}").text
+    assert "<td>terminated</td><td>2025-06-01" in public and "<td>2025-07-01</td>" in public
+
+
+def test_the_public_agency_page_lists_a_registry_agreement_signed_again(site):
+    db, w, client = site
+    with db.session() as session:
+        again = applications.submit_letter(session, ADMIN, w.agency_a, letter(models=["TFM"]), today=TODAY)
+        (moa,) = applications.moas_of(session, again.id)
+        moas.draft_moa(session, OFFICER, moa.id, today=TODAY)
+        moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY, signatories=SIGNATORIES, today=TODAY)
+        agency_id = session.get(Agreement, moa.registry_agreement_id).agency_id
+    page = client.get(f"/agencies/{agency_id}").text
+    assert "This registry's own lists (not ICE's) also list: Task Force Model, signed 2025-07-01 (" in page
+    assert "terminated and no longer on its lists" not in page
