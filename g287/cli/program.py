@@ -259,6 +259,12 @@ def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominat
     show_nominee(detail, as_json)
 
 
+def in_words(standing: str) -> str:
+    """A nominee's standing as the site's pages write it ("remediation due"); --json keeps the value itself
+    ("remediation_due")."""
+    return standing.replace("_", " ")
+
+
 def show_nominee(detail: dict, as_json: bool) -> None:
     if as_json:
         print_json(detail)
@@ -268,7 +274,7 @@ def show_nominee(detail: dict, as_json: bool) -> None:
     # which the next line gives.
     reasons = [r.removeprefix(standing["status"] + ": ") for r in standing["reasons"] if r not in check["reasons"]]
     why = f" ({'; '.join(reasons)})" if reasons else ""
-    echo(f"Nominee {detail['id']}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: {standing['status']}" + (" (authorized)" if standing["authorized"] else why))
+    echo(f"Nominee {detail['id']}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: {in_words(standing['status'])}" + (" (authorized)" if standing["authorized"] else why))
     echo("eligible" if check["eligible"] else "not eligible: " + "; ".join(check["reasons"]))
 
 
@@ -331,6 +337,7 @@ def nominees_command(agency_id, moa_id, as_of, as_json):
         return
     for item in items:
         item["reasons"] = "; ".join(item["reasons"])
+        item["standing"] = in_words(item["standing"])
     table(items, ["id", "full_name", "agency", "model", "moa_id", "eligible", "standing", "reasons"])
 
 
@@ -369,7 +376,7 @@ def exam_command(nominee_id, score, taken_on, exam):
     with state().db.session(writing=True) as session:
         progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or days.today(), exam=exam)
     # The explanation of a disqualification begins with the word itself ("disqualified: 2 examinations failed"): said once.
-    echo(f"nominee {nominee_id}: {progress.status} - {progress.explanation.removeprefix(progress.status + ': ')}")
+    echo(f"nominee {nominee_id}: {in_words(progress.status)} - {progress.explanation.removeprefix(progress.status + ': ')}")
 
 
 @program.command("certify")

@@ -95,6 +95,23 @@ def test_demo_walks_every_stage_and_runs_once(g287, tmp_path, deferred_writes):
     assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
+def test_nominees_standings_are_printed_in_words(g287, monkeypatch):
+    """`program nominees` printed the standings as their JSON values ("remediation_due"); --json keeps them."""
+    from g287.cli import common
+
+    monkeypatch.setattr(common.console, "width", 2000)  # no value wrapped across lines
+    g287("demo")
+    standings = {n["id"]: n["standing"] for n in json.loads(g287("program", "nominees", "--json").stdout)}
+    assert "remediation_due" in standings.values()  # as the JSON gives it
+    rows = {int(line.split()[1]): line for line in g287("program", "nominees").stdout.splitlines() if re.match(r"\S\s+\d+\s", line)}
+    assert rows.keys() == standings.keys()
+    for nominee_id, standing in standings.items():
+        assert f" {standing.replace('_', ' ')} " in rows[nominee_id]
+    assert "_due" not in "".join(rows.values())
+    (due,) = [i for i, s in standings.items() if s == "remediation_due"]
+    assert ": remediation due" in g287("program", "nominee", due).stdout.splitlines()[0]
+
+
 def test_a_draft_not_written_is_not_drafted(g287, tmp_path):
     """`program draft 2 -o d.txt` said "drafted: version 2", then refused the file name and rolled the draft back."""
     g287("demo")
@@ -123,7 +140,7 @@ def test_program_commands_from_letter_to_certification(g287, tmp_path, deferred_
     nominee = nominated["id"]
     g287("program", "background", nominee, "--result", "passed", "--on", today)
     g287("program", "enrol", nominee)
-    assert "remediation_due" in g287("program", "exam", nominee, "--score", "50").stdout
+    assert "remediation due" in g287("program", "exam", nominee, "--score", "50").stdout
     assert "passed" in g287("program", "exam", nominee, "--score", "90").stdout
     assert "certified on" in g287("program", "certify", nominee).stdout
     officers = json.loads(g287("program", "authorized", "--json", "--model", "JEM").stdout)
