@@ -51,3 +51,11 @@ def day_of(moment: dt.datetime) -> dt.date:
     """The local date of a stored time (g287 stores times in UTC; SQLite returns them without a time zone)."""
     return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)).astimezone().date()
 
+
+def local_minute(moment: dt.datetime | str) -> str:
+    """A stored time (a datetime, or as the JSON writes it) as the local time to the minute, "2025-05-15 19:33": its
+    date is day_of's, the date a letter submitted then carries, not UTC's."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    local = (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)).astimezone()
+    return f"{local:%Y-%m-%d %H:%M}"

@@ -106,6 +106,8 @@ def applications_command(stage, as_json):
         return
     for item in items:
         item["moas"] = ", ".join(f"{m['model']} (MOA {m['id']}) {m['status']}" for m in item["moas"])
+        # The local time to the minute (the JSON keeps the stored UTC time whole): its day is the letter's date.
+        item["submitted_at"] = days.local_minute(item["submitted_at"])
     table(items, ["id", "agency", "state", "submitted_at", "stage", "moas"])
 
 

@@ -112,6 +112,22 @@ def test_nominees_standings_are_printed_in_words(g287, monkeypatch):
     assert ": remediation due" in g287("program", "nominee", due).stdout.splitlines()[0]
 
 
+def test_applications_print_the_local_time_of_submission_to_the_minute(g287, monkeypatch):
+    """`program applications` printed the stored time whole: 2026-12-01T00:44:21.656256+00:00."""
+    from g287 import days
+    from g287.cli import common
+
+    monkeypatch.setattr(common.console, "width", 2000)  # no value wrapped across lines
+    g287("demo")
+    submitted = {a["id"]: a["submitted_at"] for a in json.loads(g287("program", "applications", "--json").stdout)}
+    assert all("." in moment and moment.endswith("+00:00") for moment in submitted.values())  # the JSON keeps it whole
+    rows = {int(line.split()[1]): line for line in g287("program", "applications").stdout.splitlines() if re.match(r"\S\s+\d+\s", line)}
+    assert rows.keys() == submitted.keys()
+    for application_id, moment in submitted.items():
+        (shown,) = re.findall(r"\d{4}-\d\d-\d\d[ T][\d:.+]+", rows[application_id])
+        assert shown == days.local_minute(moment) == f"{dt.datetime.fromisoformat(moment).astimezone():%Y-%m-%d %H:%M}"
+
+
 def test_a_draft_not_written_is_not_drafted(g287, tmp_path):
     """`program draft 2 -o d.txt` said "drafted: version 2", then refused the file name and rolled the draft back."""
     g287("demo")

@@ -68,3 +68,13 @@ def test_the_office_pages_show_a_recorded_moment_as_its_local_day(far_from_utc):
     assert local_day("2025-07-01") == "2025-07-01" and local_day(None) == "" and local_day("not a time") == "not a time"
     when = environment().from_string('{% from "program/_forms.html" import when %}{{ when(moment) }}')
     assert when.render(moment=now.isoformat()) == days.today().isoformat()
+
+
+def test_the_command_line_shows_a_recorded_moment_as_its_local_time(far_from_utc):
+    """`program applications` printed the stored UTC time whole; it prints the local time to the minute, whose date is
+    the one a letter submitted then carries."""
+    now = dt.datetime.now(dt.timezone.utc)
+    shown = days.local_minute(now.isoformat())
+    assert shown[:10] == days.today().isoformat() != now.date().isoformat()
+    assert shown == f"{now.astimezone():%Y-%m-%d %H:%M}" and days.local_minute(now) == shown
+    assert days.local_minute("2025-05-15T23:33:17.123456+00:00") == f"{dt.datetime(2025, 5, 15, 23, 33, tzinfo=dt.timezone.utc).astimezone():%Y-%m-%d %H:%M}"
