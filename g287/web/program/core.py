@@ -216,7 +216,9 @@ def error_response(request: Request, error: Exception, *, api: bool) -> Response
     if problem.status == 403 and not isinstance(error, CsrfRejected) and not caller.signed_in and request.method in ("GET", "HEAD"):
         # A visitor who is not signed in is asked to sign in, then brought back.
         return RedirectResponse("/program/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/"), status_code=303)
-    response = page(request, "program/error.html", status=problem.status, problem=problem, headers=problem.headers())
+    # The error page shows no form: what a page's request refused came in its address (a filter, an id).
+    refused_in_address = request.method in ("GET", "HEAD")
+    response = page(request, "program/error.html", status=problem.status, problem=problem, headers=problem.headers(), refused_in_address=refused_in_address)
     # An error page shows who is signed in (the header), even on a public route: never cached or shared.
     mark_private(request, response)
     return response

@@ -56,3 +56,18 @@ def test_the_pages_refuse_a_filter_naming_no_agency(clients):
     for page in ("/program/training", "/program/nominees"):
         response = officer.get(f"{page}?agency_id={NO_ID}")
         assert response.status_code == 422 and "<strong>agency_id</strong>: no such applicant agency" in response.text, page
+
+
+def test_a_page_without_a_form_says_the_value_refused_came_in_its_address(program_world, clients):
+    """The error page of a refused filter (or id) said "Please correct the form" above no form: it says the value
+    refused is in the page's address, and names it; the audit log, whose filters are a form on the page it shows
+    again, still asks to correct the form."""
+    officer = clients["program_officer"]
+    for address in (f"/program/nominees?agency_id={NO_ID}", f"/program/nominees?moa_id={NO_ID}", f"/program/training?agency_id={NO_ID}", "/program/training?as_of=not-a-day"):
+        response = officer.get(address)
+        assert response.status_code == 422 and "<form" not in response.text.split('id="problem"')[1], address
+        assert "Please correct the form" not in response.text, address
+        assert "A value in the page's address is refused <span class=\"status\">(422)</span>" in response.text, address
+    assert "<strong>moa_id</strong>: no such MOA" in officer.get(f"/program/nominees?moa_id={NO_ID}").text
+    audit = officer.get("/program/audit?actor=nosuchuser")
+    assert audit.status_code == 422 and "Please correct the form" in audit.text and 'name="actor"' in audit.text
