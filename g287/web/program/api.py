@@ -277,8 +277,10 @@ def nominate(request: Request, moa_id: RecordId, body: schemas.NominateIn, x_csr
 
 
 @router.get("/nominees", response_model=list[schemas.NomineeSummary], summary="Nominees with eligibility and standing (an agency user: their agency's)")
-def list_nominees(request: Request, moa_id: FilterId = None, agency_id: FilterId = None):
-    return read(request, lambda s, a: nominees.list_nominees(s, a, moa_id=moa_id, agency_id=agency_id))
+def list_nominees(request: Request, moa_id: FilterId = None, agency_id: FilterId = None, as_of: Optional[Day] = None):
+    # as_of: the roster on that day (those nominated by then, their eligibility and standing then), as `program
+    # nominees --as-of` gives it and authorized, summary and due read their day.
+    return read(request, lambda s, a: nominees.list_nominees(s, a, moa_id=moa_id, agency_id=agency_id, as_of=as_of))
 
 
 @router.get("/nominees/{nominee_id}", response_model=schemas.NomineeDetail, summary="A nominee: facts, eligibility, training, certification")

@@ -1,0 +1,35 @@
+"""GET /api/v1/program/nominees takes as_of, as authorized, summary and due do and `program nominees --as-of` does:
+the roster on that day (the officers nominated by then, their eligibility and standing then). It took none, so a
+program asking for a past day's roster was refused the parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from g287.program import nominees
+from tests.program.web.conftest import ADMIN
+
+
+def test_the_api_gives_the_roster_of_a_past_day(program_world, clients):
+    officer = clients["program_officer"]
+    # Nominated on 2021-03-15; the veteran failed an examination on 2021-04-19 and passed on 2021-04-26.
+    assert officer.get("/api/v1/program/nominees", params={"as_of": "2021-03-14"}).json() == []
+    then = officer.get("/api/v1/program/nominees", params={"as_of": "2021-04-20"})
+    assert then.status_code == 200, then.text
+    assert {row["id"]: row["standing"] for row in then.json()}[program_world.veteran] == "remediation_due"
+    with program_world.db.session() as session:
+        expected = nominees.list_nominees(session, ADMIN, as_of=dt.date(2021, 4, 20))
+    assert then.json() == officer.get("/api/v1/program/nominees", params={"as_of": "2021-04-20", "agency_id": program_world.agency_a}).json()
+    assert [(row["id"], row["standing"], row["eligible"]) for row in then.json()] == [(row["id"], row["standing"], row["eligible"]) for row in expected]
+    refused = officer.get("/api/v1/program/nominees", params={"as_of": "2021-02-30"})
+    assert refused.status_code == 422 and [f["field"] for f in refused.json()["error"]["fields"]] == ["as_of"]
+
+
+def test_the_api_document_declares_as_of_as_the_other_lists_do(clients):
+    paths = clients["public"].get("/api/v1/openapi.json").json()["paths"]
+
+    def as_of(path: str) -> dict:
+        (parameter,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == "as_of"]
+        return parameter
+
+    assert as_of("/api/v1/program/nominees") == as_of("/api/v1/program/due") == as_of("/api/v1/program/authorized")
