@@ -37,12 +37,14 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MAX_COLUMNS = 256
 _MAX_RATIO = 300  # uncompressed/compressed beyond this, for a member over 1 MB, is a zip bomb, not a spreadsheet
 
-# Attribute values may be quoted either way (XML allows both; Excel writes double quotes, other tools may not).
-_DIMENSION = re.compile(rb'<dimension\s+ref=["\']([^"\']+)["\']')
-_ROW_TAG = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\']([^>]*)>')
-_ERROR_TYPE = re.compile(rb't=["\']e["\']')
-_HIDDEN = re.compile(rb'\bhidden=["\'](?:1|true)["\']')
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt=["\']e["\'])[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
+# Attribute values may be quoted either way (XML allows both; Excel writes double quotes, other tools may not), and
+# an attribute's "=" may have spaces around it (t = "e"). A reference's letters may be written in either case (b3), as
+# calamine reads them.
+_DIMENSION = re.compile(rb'<dimension\s+ref\s*=\s*["\']([^"\']+)["\']')
+_ROW_TAG = re.compile(rb'<row\b[^>]*?\br\s*=\s*["\'](\d+)["\']([^>]*)>')
+_ERROR_TYPE = re.compile(rb't\s*=\s*["\']e["\']')
+_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt\s*=\s*["\']e["\'])[^>]*\br\s*=\s*["\']([A-Za-z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
 # Only columns of two letters or more can pass the column limit; one-letter columns (A-Z) never do. calamine reads a
 # reference's letters in either case and however many (ZZZZ3 is column 475,254, made for every row of the sheet).
 _WIDE_CELL_REF = re.compile(rb'r=["\']([A-Za-z]{2,})\d+["\']')
@@ -216,7 +218,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     )
 
 
-_MERGE_CELL = re.compile(rb'<mergeCell\b[^>]*\bref=["\']([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)["\']')
+_MERGE_CELL = re.compile(rb'<mergeCell\b[^>]*\bref\s*=\s*["\']([A-Za-z]{1,3}\d+):([A-Za-z]{1,3}\d+)["\']')
 
 
 def _merged_values(xml: bytes, grid, first_row: int, width: int) -> dict[int, dict[int, object]]:
@@ -414,9 +416,9 @@ _HYPERLINK_CALL = re.compile(rb"\s*HYPERLINK\s*\(", re.I)
 # The value may be missing or empty (<v></v>: openpyxl writes a formula so); an empty value in a cell typed as a
 # string (t="str") is a saved result, the empty string (=IF(A2="","",A2)), not a missing one.
 _FORMULA_WITHOUT_VALUE = re.compile(
-    rb'<c\b([^>]*?\br=["\']([A-Z]+\d+)["\'][^>]*)(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
+    rb'<c\b([^>]*?\br\s*=\s*["\']([A-Za-z]+\d+)["\'][^>]*)(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
 )  # a formula's text is escaped XML: it holds no "<", so the pattern never runs on into the next cell
-_STRING_TYPE = re.compile(rb"""\bt=["']str["']""")
+_STRING_TYPE = re.compile(rb"""\bt\s*=\s*["']str["']""")
 
 
 def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
@@ -428,7 +430,7 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
         row = int(number)
         if row > last:
             last = row
-        if b"hidden=" in rest and _HIDDEN.search(rest):
+        if b"hidden" in rest and _HIDDEN.search(rest):
             hidden.add(row)
     declared = 0
     match = _DIMENSION.search(xml, 0, 4096)

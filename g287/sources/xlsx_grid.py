@@ -23,8 +23,8 @@ from g287.sources.table import parse_cell_ref
 from g287.sources.xlsx_types import CELL_WITH_VALUE, FORMULA_AND_VALUE, CellOpenings, MisfitCell, readable
 
 # Any cell's reference and stored value.
-_CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr=["\']([A-Z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
-_STYLE = re.compile(rb'\ss=["\'][^"\']*["\']')
+_CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
+_STYLE = re.compile(rb'\ss\s*=\s*["\'][^"\']*["\']')
 _LAST_EXCEL_DATE = 2958465  # 9999-12-31, the last day a date format shows
 # calamine counts a date's milliseconds in 64 bits: from -1.0675e11 days down (and at -INF) the count overflows.
 _PANICS_FROM = -1e11
@@ -69,14 +69,14 @@ def bad_string_reference(xml: bytes) -> tuple[str, str] | None:
         tag = xml[start : xml.find(b">", start) + 1]
         if _SHARED_STRING_TYPE.search(tag):
             reference = _REFERENCE.search(tag)
-            return (reference[1].decode("ascii") if reference else "?"), match[1].decode("utf-8", "replace")
+            return (reference[1].decode("ascii").upper() if reference else "?"), match[1].decode("utf-8", "replace")
     return None
 
 
 _NOT_A_WHOLE_NUMBER = re.compile(rb"<v>([^<]*[^0-9<][^<]*|[0-9]{20,})</v>")  # or a long one, which may be past 64 bits
 _STRING_NUMBERS_END = 1 << 64  # calamine reads a string's number in 64 bits: 2**64 and past it are string 0
-_SHARED_STRING_TYPE = re.compile(rb"""\st=["']s["']""")
-_REFERENCE = re.compile(rb"""\sr=["']([A-Z]+[0-9]+)["']""")
+_SHARED_STRING_TYPE = re.compile(rb"""\st\s*=\s*["']s["']""")
+_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+[0-9]+)["']""")
 
 
 class SheetUnreadable(Exception):

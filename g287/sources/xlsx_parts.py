@@ -216,8 +216,11 @@ def calamine_failure(path, sheets: list[tuple[str, str]], parts: dict[str, bytes
     return f"the workbook is damaged or truncated ({detail})" if detail else "the workbook is damaged or truncated"
 
 
+_SHARED_STRING_TYPE = re.compile(rb"""\st\s*=\s*["']s["']""")
+
+
 def _first_damaged_part(archive: zipfile.ZipFile, sheets, parts: dict[str, bytes]) -> PartError | None:
-    shared_strings_used = any(b't="s"' in xml or b"t='s'" in xml for xml in parts.values())
+    shared_strings_used = any(_SHARED_STRING_TYPE.search(xml) for xml in parts.values())
     required = {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} | ({"xl/sharedStrings.xml"} if shared_strings_used else set())
     for member in (*_READ_BY_CALAMINE, *(target for _name, target in sheets)):
         if member not in archive.NameToInfo:
@@ -301,10 +304,10 @@ def sheet_as_excel_writes_it(xml: bytes) -> bytes:
 # by Excel (<c r="A1">, r:id="rId1"); other writers may bind the namespaces to prefixes of their own (<x:c r="A1">),
 # which calamine reads alike. Excel's ("transitional") namespaces and ISO's strict ones.
 _MAIN_NAMESPACE = re.compile(
-    rb'\sxmlns:([A-Za-z_][\w.-]*)=["\'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main|http://purl\.oclc\.org/ooxml/spreadsheetml/main)["\']'
+    rb'\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*["\'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main|http://purl\.oclc\.org/ooxml/spreadsheetml/main)["\']'
 )
 _RELATIONSHIP_NAMESPACE = re.compile(
-    rb'\sxmlns:([A-Za-z_][\w.-]*)=["\'](?:http://schemas\.openxmlformats\.org/officeDocument/2006/relationships|http://purl\.oclc\.org/ooxml/officeDocument/relationships)["\']'
+    rb'\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*["\'](?:http://schemas\.openxmlformats\.org/officeDocument/2006/relationships|http://purl\.oclc\.org/ooxml/officeDocument/relationships)["\']'
 )
 _ROOT_END = 8192  # namespaces are declared on the root element, which opens the part
 
@@ -318,11 +321,11 @@ def without_prefixes(xml: bytes) -> bytes:
     main, relationships = _MAIN_NAMESPACE.search(head), _RELATIONSHIP_NAMESPACE.search(head)
     if main is not None:
         xml = re.sub(rb"<(/?)" + re.escape(main[1]) + rb":", rb"<\1", xml)
-        if not re.search(rb"\sxmlns=", xml[:_ROOT_END]):
+        if not re.search(rb"\sxmlns\s*=", xml[:_ROOT_END]):
             declared = _MAIN_NAMESPACE.search(xml, 0, _ROOT_END)  # where the declaration is now, the tags shortened
             xml = xml[: declared.start()] + b" xmlns=" + declared[0].split(b"=", 1)[1] + xml[declared.start() :]
     if relationships is not None and relationships[1] != b"r":
-        xml = re.sub(rb"(\s)" + re.escape(relationships[1]) + rb":id=", rb"\1r:id=", xml)
+        xml = re.sub(rb"(\s)" + re.escape(relationships[1]) + rb":id(?=\s*=)", rb"\1r:id", xml)
     return xml
 
 

@@ -27,8 +27,8 @@ FORMULA = rb'(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>[^<]*</f>)?'
 FORMULA_AND_VALUE = FORMULA + rb'\s*<v>([^<]*)</v>'
 # A cell's opening tag, what comes before its stored value, and the value: to change the tag, or the value.
 CELL_WITH_VALUE = re.compile(rb'(<c\b[^>]*>)(' + FORMULA + rb'\s*<v>)([^<]*)(?=</v>)', re.S)
-_TYPE = re.compile(rb'\st=["\']([^"\']*)["\']')
-_REFERENCE = re.compile(rb'\sr=["\']([A-Z]+\d+)["\']')
+_TYPE = re.compile(rb'\st\s*=\s*["\']([^"\']*)["\']')
+_REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]+\d+)["\']')
 # What calamine reads: a number as Rust parses one (no spaces, no "_" or "0x"), true/false as 0, 1, true or false,
 # and these errors; text of the other types is read as it is.
 _NUMBER = re.compile(rb"[+-]?(?:inf|infinity|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)", re.I)
@@ -109,7 +109,7 @@ def readable(xml: bytes) -> tuple[bytes, list[MisfitCell]]:
         if cell_type == b"e":  # its own code is read from the sheet: calamine need only take it for an error
             return match[1] + match[2] + b"#N/A"
         reference = _REFERENCE.search(match[1])
-        found.append(MisfitCell(reference[1].decode("ascii") if reference else "?", cell_type, html.unescape(match[3].decode("utf-8", "replace"))))
+        found.append(MisfitCell(reference[1].decode("ascii").upper() if reference else "?", cell_type, html.unescape(match[3].decode("utf-8", "replace"))))
         return _TYPE.sub(b' t="str"', match[1], count=1) + match[2] + match[3]
 
     rewritten = CELL_WITH_VALUE.sub(mended, xml)

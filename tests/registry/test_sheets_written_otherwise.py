@@ -4,7 +4,9 @@ cells, hidden rows and trailing empty rows as in the sheet Excel writes.
 - The spreadsheet namespace bound to a prefix (<x:c r="A1">), or the relationships' namespace to a prefix other
   than "r": before, every MOA link of such a sheet was lost (each row registered as a link without an address).
 - Rows and cells without their references (r="7", r="C7"), which the format lets a writer leave out: before, error
-  cells were read as empty ones and the trailing empty rows went unnoticed."""
+  cells were read as empty ones and the trailing empty rows went unnoticed.
+- References in lower case (r="b3"), and attributes with spaces around their "=" (t = "e", hidden = "1") in tags
+  that begin with their reference as Excel writes it: before, error cells read as empty ones, hidden rows as visible."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from g287.errors import SourceError
 from g287.registry.ingest import prepare
 from g287.sources.xlsx_parts import with_references, without_prefixes
 from tests.conftest import ICE
@@ -40,9 +43,12 @@ def without_references(xml: bytes) -> bytes:
     return xml
 
 
-def rewritten(source: Path, target: Path, change) -> Path:
+def rewritten(source: Path, target: Path, change, drop: str = "") -> Path:
+    """A copy of `source` with its sheet changed, and the part `drop` left out."""
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in original.infolist():
+            if info.filename == drop:
+                continue
             data = original.read(info)
             copy.writestr(info, change(data) if info.filename == SHEET else data)
     return target
@@ -82,3 +88,117 @@ def test_a_sheet_as_excel_writes_it_is_left_as_it_is():
     with zipfile.ZipFile(ICE / "participating" / "participatingAgencies05292025am.xlsx") as archive:
         xml = archive.read(SHEET)
     assert without_prefixes(xml) is xml and with_references(xml) is xml
+
+
+MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
+
+
+def read_as(path: Path):
+    """What the reader makes of a workbook: each row's cells, links and hiddenness, the register's notes and the
+    rows' readings; or its one-line error."""
+    try:
+        prepared = prepare(path)
+    except SourceError as error:
+        return str(error)
+    table = prepared.table
+    return (
+        [(row.number, row.hidden, row.cells, row.links) for row in table.rows],
+        [(note.problem, note.raw_value, note.row_number, note.column) for note in table.notes],
+        [(reading.content, reading.problems) for reading in prepared.readings],
+    )
+
+
+def in_cell(reference: bytes, body: bytes):
+    """The sheet with cell `reference` (its style kept) written with `body`: its type and what follows its opening tag."""
+    return lambda xml: re.sub(rb'<c r="' + reference + rb'"( s="\d+")[^>]*>.*?</c>', lambda m: b'<c r="' + reference + b'"' + m[1] + body, xml, count=1)
+
+
+
+
+def merged_down_column_a(xml: bytes) -> bytes:
+    """A2:A4 merged, A3 and A4 holding no value of their own: each shows A2's."""
+    xml = re.sub(rb'<c r="A([34])"( s="\d+")[^>]*>.*?</c>', rb'<c r="A\1"\2/>', xml)
+    return xml.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A2:A4"/></mergeCells>')
+
+
+# Each a change that gives the sheet a kind of cell the reader finds in its XML itself (besides calamine's values).
+CELLS_READ_FROM_THE_XML = {
+    "the sheet as ICE wrote it (191 error cells)": lambda xml: xml,
+    "a formula with no saved result": in_cell(b"B3", b"><f>1+1</f></c>"),
+    "a HYPERLINK formula": in_cell(b"G3", b' t="str"><f>HYPERLINK("https://www.ice.gov/x.pdf","x")</f><v>x</v></c>'),
+    "text in a cell typed as a number": in_cell(b"B3", b' t="n"><v>Harris County</v></c>'),
+    "a number no date shows in a date cell": in_cell(b"F3", b"><v>-5</v></c>"),
+    "a shared string named by no number": in_cell(b"B3", b' t="s"><v>abc</v></c>'),
+    "cells merged down column A": merged_down_column_a,
+}
+
+
+def with_lower_case_references(xml: bytes) -> bytes:
+    xml, cells = re.subn(rb'(<c r=")([A-Z]+)', lambda m: m[1] + m[2].lower(), xml)
+    xml, ranges = re.subn(rb'(<mergeCell ref=")([^"]*)', lambda m: m[1] + m[2].lower(), xml)
+    assert cells > 4000
+    return xml
+
+
+@pytest.mark.parametrize("cells", list(CELLS_READ_FROM_THE_XML))
+def test_cell_references_in_lower_case_read_as_in_upper_case(tmp_path, cells):
+    """calamine reads a reference in either case (r="b3"), but the patterns that find error cells, formulas with no
+    saved result, the number a cell stores and the cells of merged ranges took upper-case letters only: such cells read
+    as empty, or as the time calamine makes of a negative number, and a note named cell "?" (no row)."""
+    change = CELLS_READ_FROM_THE_XML[cells]
+    (tmp_path / "upper").mkdir()
+    (tmp_path / "lower").mkdir()
+    upper = rewritten(MAY_29, tmp_path / "upper" / MAY_29.name, change)
+    lower = rewritten(MAY_29, tmp_path / "lower" / MAY_29.name, lambda xml: with_lower_case_references(change(xml)))
+    assert read_as(lower) == read_as(upper)
+
+
+def with_spaced_attributes(xml: bytes) -> bytes:
+    """Every attribute of every tag written with spaces around its "=" (t = "e", hidden = "1"), but the reference that
+    begins a row or a cell, as Excel writes it (<c r="B3" s = "15" t = "e">), and the XML declaration's."""
+    xml, spaced = re.subn(rb"""(<(?!\?)[^<>]*?\s(?!r=)[\w:.-]+)=(["'])""", rb"\1 = \2", xml)
+    while spaced:  # one attribute a tag a pass (the pattern's match takes the tag up to it)
+        xml, spaced = re.subn(rb"""(<(?!\?)[^<>]*?\s(?!r=)[\w:.-]+)=(["'])""", rb"\1 = \2", xml)
+    assert b'<c r="A1" s = "1" t = "s">' in xml.replace(b"x:", b"")
+    return xml
+
+
+SPACED = {
+    **CELLS_READ_FROM_THE_XML,
+    "rows hidden by a filter": lambda xml: re.sub(rb'<row r="(3|4|9)"', rb'<row r="\1" hidden="1"', xml),
+    "a formula saved with an empty result": in_cell(b"B3", b' t="str"><f>IF(A3="","",A3)</f><v></v></c>'),
+    "a number no date shows, past what calamine reads": in_cell(b"F3", b"><v>-1e300</v></c>"),
+    "a dimension reaching column ZZ": lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:ZZ9"/>', xml),
+    "the spreadsheet namespace bound to a prefix": lambda xml: prefixed(xml, b"rel"),
+}
+
+
+@pytest.mark.parametrize("cells", list(SPACED))
+def test_attributes_spaced_around_their_equals_sign_read_as_excel_writes_them(tmp_path, cells):
+    """XML allows spaces around an attribute's "=", and calamine reads them; the reader's patterns looked for t="e",
+    hidden="1", ref="A2:A20"... as Excel writes them, unless a row or a cell did not begin with its reference: a sheet
+    whose every cell began with r="..." had its error cells read as empty, its hidden rows as visible, a number
+    calamine cannot read refused with "please report this file"."""
+    change = SPACED[cells]
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "spaced").mkdir()
+    plain = rewritten(MAY_29, tmp_path / "plain" / MAY_29.name, change)
+    spaced = rewritten(MAY_29, tmp_path / "spaced" / MAY_29.name, lambda xml: with_spaced_attributes(change(xml)))
+    assert read_as(spaced) == read_as(plain)
+
+
+def test_a_spaced_sheet_whose_shared_strings_are_missing_says_so(tmp_path):
+    """Shared strings are required when a cell names one (t="s"); with t = "s" the line quoted calamine instead."""
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "spaced").mkdir()
+    plain = rewritten(MAY_29, tmp_path / "plain" / MAY_29.name, lambda xml: xml, drop="xl/sharedStrings.xml")
+    spaced = rewritten(MAY_29, tmp_path / "spaced" / MAY_29.name, with_spaced_attributes, drop="xl/sharedStrings.xml")
+    assert read_as(spaced) == read_as(plain) == f"{MAY_29.name}: the workbook's shared strings (the text of its cells) are missing (xl/sharedStrings.xml is not in the archive)"
+
+
+def test_a_default_namespace_declared_with_spaces_is_not_declared_twice():
+    """A prefixed sheet whose root declares the default namespace as well, spaced (xmlns = "..."), was given a second
+    declaration (an attribute written twice: no XML), as if it had none."""
+    main = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    xml = b"<x:worksheet xmlns = " + main + b" xmlns:x=" + main + b"><x:sheetData/></x:worksheet>"
+    assert without_prefixes(xml) == b"<worksheet xmlns = " + main + b" xmlns:x=" + main + b"><sheetData/></worksheet>"
