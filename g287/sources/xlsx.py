@@ -25,8 +25,8 @@ from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, Sour
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import RangesOverlap, overlap_budget, read_links
 from g287.sources.xlsx_parts import (
-    PartError, calamine_failure, check_calamine_reads, checked_parts, decompressed_beyond, part_bytes, part_xml, sheet_as_excel_writes_it,
-    strings_overcounted,
+    PartError, calamine_failure, check_calamine_reads, checked_parts, decompressed_beyond, not_a_worksheet, part_bytes, part_xml,
+    sheet_as_excel_writes_it, strings_overcounted,
 )
 from g287.sources.xlsx_types import FORMULA_AND_VALUE, CellOpenings
 from g287.wording import megabytes
@@ -76,6 +76,9 @@ def read_xlsx(path: Path) -> SourceTable:
             check_calamine_reads(archive, sheets)
             modified_at = _modified_at(archive)
             parts = {sheet_name: sheet_as_excel_writes_it(part_bytes(archive, target)) for sheet_name, target in sheets}
+            kinds = {sheet_name: not_a_worksheet(parts[sheet_name]) for sheet_name, _target in sheets}
+            no_cells = [(sheet_name, target, kinds[sheet_name]) for sheet_name, target in sheets if kinds[sheet_name]]
+            sheets = [(sheet_name, target) for sheet_name, target in sheets if not kinds[sheet_name]]
             rels = {
                 sheet_name: _sheet_relationships(archive, target) for sheet_name, target in sheets
             }
@@ -88,6 +91,8 @@ def read_xlsx(path: Path) -> SourceTable:
         if missing_sheets:
             sheet_name, target = missing_sheets[0]
             raise SourceError(name, f"the workbook's sheet {sheet_name!r} is missing ({target} is not in the archive)")
+        if no_cells:  # a part that is no sheet at all (damage) is named before a chart sheet
+            raise SourceError(name, _holds_no_cells(*min(no_cells, key=lambda sheet: sheet[2] == "chart")))
         raise SourceError(name, "the workbook has no worksheet")
     row_facts = {sheet_name: _check_dimensions(name, sheet_name, parts[sheet_name]) for sheet_name, _target in sheets}
     try:
@@ -102,6 +107,11 @@ def read_xlsx(path: Path) -> SourceTable:
     notes: list[Note] = [
         Note(problem=f"the workbook names a sheet {sheet_name!r} whose part is missing ({target} is not in the archive)", action="not read; the list was looked for on the other sheets")
         for sheet_name, target in missing_sheets
+    ]
+    # A chart sheet holds nothing to read, as an empty sheet; a part that is no sheet at all is damage, and said.
+    notes += [
+        Note(problem=_holds_no_cells(sheet_name, target, kind), action="not read; the list was looked for on the other sheets")
+        for sheet_name, target, kind in no_cells if kind != "chart"
     ]
     for sheet_name, _target in sheets:
         grid = grids[sheet_name]
@@ -128,6 +138,12 @@ def read_xlsx(path: Path) -> SourceTable:
     table.dates_from_1904 = dates_from_1904
     table.notes.extend(cell.note(table.header) for cell in misfits.get(sheet_name, ()))
     return table
+
+
+def _holds_no_cells(sheet_name: str, target: str, kind: str) -> str:
+    if kind == "chart":
+        return f"the workbook has no worksheet: its sheet {sheet_name!r} is a chart sheet ({target}), which holds no cells"
+    return f"the workbook's sheet {sheet_name!r} is not a worksheet: its part ({target}) holds no rows of cells"
 
 
 def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[str, str], row_facts, modified_at, notes, scrub: bool = False) -> SourceTable:

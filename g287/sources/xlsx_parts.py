@@ -300,6 +300,22 @@ def sheet_as_excel_writes_it(xml: bytes) -> bytes:
     return with_references(with_plain_attributes(xml))
 
 
+# A sheet of a workbook is a worksheet (rows of cells) or a chart sheet (a chart alone), and a damaged or altered
+# workbook may name any part of the archive as a sheet (its cell formats, its theme...): calamine reads a part without
+# rows as an empty sheet, and such a workbook was "empty". The part's root element tells (its prefix, if any, aside).
+_ROOT_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_SHEETS_OF_CELLS = frozenset((b"worksheet", b"macrosheet", b"dialogsheet"))
+
+
+def not_a_worksheet(xml: bytes) -> str | None:
+    """"chart" for a chart sheet's part, "other" for a part that is no sheet at all; None for a sheet of cells, or a
+    part with no element to tell by (damaged: calamine names it)."""
+    root = _ROOT_ELEMENT.search(xml)
+    if root is None or root[1] in _SHEETS_OF_CELLS:
+        return None
+    return "chart" if root[1] == b"chartsheet" else "other"
+
+
 # A sheet's elements in the spreadsheet namespace, and the relationship ids of its links, are written without a prefix
 # by Excel (<c r="A1">, r:id="rId1"); other writers may bind the namespaces to prefixes of their own (<x:c r="A1">),
 # which calamine reads alike. Excel's ("transitional") namespaces and ISO's strict ones.

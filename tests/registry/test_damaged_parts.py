@@ -158,3 +158,61 @@ def test_a_shared_string_number_beyond_the_strings_is_named(tmp_path):
     with pytest.raises(SourceError) as raised:
         read_xlsx(path)
     assert str(raised.value) == f"{MAY_29.name}: the workbook's sheet 'Sheet1' cannot be read (Cell string index not found in shared strings table) (xl/worksheets/sheet1.xml)"
+
+
+CHART_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetPr/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    b'<drawing r:id="rId1"/></chartsheet>'
+)
+
+
+def with_sheet(name: bytes, target: bytes, kind: bytes = b"worksheet"):
+    """Changes that give the workbook a second sheet, `name`, whose relationship names `target`."""
+    return {
+        "xl/workbook.xml": lambda data: data.replace(b"</sheets>", b'<sheet name="' + name + b'" sheetId="2" r:id="rId99"/></sheets>'),
+        "xl/_rels/workbook.xml.rels": lambda data: data.replace(
+            b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/' + kind + b'" Target="' + target + b'"/></Relationships>'
+        ),
+    }
+
+
+def only_sheet_at(target: bytes):
+    return {"xl/_rels/workbook.xml.rels": lambda data: data.replace(b'Target="worksheets/sheet1.xml"', b'Target="' + target + b'"')}
+
+
+def with_chart_sheet(path: Path) -> Path:
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/chartsheets/sheet1.xml", CHART_SHEET)
+    return path
+
+
+@pytest.mark.parametrize("target, message", [
+    (b"styles.xml", "the workbook's sheet 'Sheet1' is not a worksheet: its part (xl/styles.xml) holds no rows of cells"),
+    (b"theme/theme1.xml", "the workbook's sheet 'Sheet1' is not a worksheet: its part (xl/theme/theme1.xml) holds no rows of cells"),
+    (b"../customXml/item2.xml", "the workbook's sheet 'Sheet1' is not a worksheet: its part (customXml/item2.xml) holds no rows of cells"),
+    (b"chartsheets/sheet1.xml", "the workbook has no worksheet: its sheet 'Sheet1' is a chart sheet (xl/chartsheets/sheet1.xml), which holds no cells"),
+])
+def test_a_sheet_whose_part_is_no_worksheet_is_named(tmp_path, target, message):
+    """The workbook's only sheet named a part that is no worksheet (a chart sheet, the cell formats, any other XML):
+    calamine read it as a sheet without rows, and the line said "the workbook is empty" (or quoted no cause)."""
+    path = with_chart_sheet(copy_of(tmp_path / MAY_29.name, only_sheet_at(target)))
+    with pytest.raises(SourceError) as raised:
+        read_xlsx(path)
+    assert str(raised.value) == f"{MAY_29.name}: {message}"
+
+
+def test_a_chart_sheet_beside_the_list_is_left_alone(tmp_path):
+    path = with_chart_sheet(copy_of(tmp_path / MAY_29.name, with_sheet(b"Chart1", b"chartsheets/sheet1.xml", b"chartsheet")))
+    table = read_xlsx(path)
+    assert (table.sheet_name, len(table.rows)) == ("Sheet1", len(read_xlsx(MAY_29).rows))
+    assert [n.problem for n in table.notes] == [n.problem for n in read_xlsx(MAY_29).notes]
+
+
+def test_a_second_sheet_whose_part_is_no_worksheet_is_registered_and_the_list_read(tmp_path):
+    path = copy_of(tmp_path / MAY_29.name, with_sheet(b"Extra", b"styles.xml"))
+    table = read_xlsx(path)
+    assert (table.sheet_name, len(table.rows)) == ("Sheet1", len(read_xlsx(MAY_29).rows))
+    assert [(n.problem, n.action) for n in table.notes if "Extra" in n.problem] == [
+        ("the workbook's sheet 'Extra' is not a worksheet: its part (xl/styles.xml) holds no rows of cells", "not read; the list was looked for on the other sheets")
+    ]
