@@ -34,9 +34,10 @@ _READ_BY_CALAMINE = ("_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.re
 class PartError(Exception):
     """A part of the archive is missing, or cannot be decompressed or parsed."""
 
-    def __init__(self, member: str, missing: bool = False, unsupported: bool = False, encrypted: bool = False, utf16: bool = False):
+    def __init__(self, member: str, missing: bool = False, unsupported: bool = False, encrypted: bool = False, utf16: bool = False, entities: bool = False):
         super().__init__(member)
         self.member, self.missing, self.unsupported, self.encrypted, self.utf16 = member, missing, unsupported, encrypted, utf16
+        self.entities = entities
 
     def describe(self, sheets: list[tuple[str, str]]) -> str:
         """One line naming the part, in words and by its path; `sheets`: (name, path) of the sheets known so far."""
@@ -48,6 +49,8 @@ class PartError(Exception):
             return f"{words} {verb} written in UTF-16, which this reader does not read ({self.member}); save the workbook again in Excel"
         if self.encrypted:
             return f"{words} {verb} encrypted with a password in the zip archive ({self.member}), which g287 does not read"
+        if self.entities:
+            return f"{words} {verb} written with entities of {'their' if plural else 'its'} own (declared in a DOCTYPE), which this reader does not read ({self.member})"
         if self.unsupported:  # Deflate64, Zstandard... (zipfile reads stored, deflated, bzip2 and LZMA parts; calamine the first two)
             named = "" if words.endswith(self.member) else f" ({self.member})"
             return f"{words} {verb} compressed with a method this reader does not know{named}; save the workbook again in Excel"
@@ -228,18 +231,29 @@ def _first_damaged_part(archive: zipfile.ZipFile, sheets, parts: dict[str, bytes
                 return PartError(member, missing=True)
             continue
         try:
-            _check_well_formed(part_bytes(archive, member))
-        except PartError as problem:
+            problem = _xml_problem(member, part_bytes(archive, member))
+        except PartError as unreadable:
+            return unreadable
+        if problem is not None:
             return problem
-        except expat.ExpatError:
-            return PartError(member)
     return None
 
 
-def _check_well_formed(data: bytes) -> None:
-    """Raises expat.ExpatError unless `data` is one whole XML document (a part cut short is not)."""
+def _xml_problem(member: str, data: bytes) -> PartError | None:
+    """What calamine cannot read in a part: its XML not one whole document (a part cut short is not), or entities its
+    own DOCTYPE declares, which calamine does not know ("unrecognized entity `&name;`", said of the workbook, not the
+    part) and the XML parser refuses to expand past a limit (a billion laughs)."""
     parser = expat.ParserCreate()
-    parser.Parse(data, True)
+    declared: list[str] = []
+    parser.EntityDeclHandler = lambda name, is_parameter_entity, *_rest: None if is_parameter_entity else declared.append(name)
+    try:
+        parser.Parse(data, True)
+        damaged = False
+    except expat.ExpatError:
+        damaged = True
+    if any(f"&{name};".encode("utf-8") in data for name in declared):
+        return PartError(member, entities=True)
+    return PartError(member) if damaged else None
 
 
 # Markup that holds no cell, whose text may look like tags: comments, processing instructions, a DOCTYPE, and CDATA

@@ -70,6 +70,38 @@ CASES = {
 }
 
 
+def with_entity(root: bytes, old: bytes, new: bytes, entities: bytes = b'<!ENTITY g287 "County">'):
+    """A part whose DOCTYPE declares `entities`, &g287; among them, which `new` uses in place of `old`."""
+    declaration = b"<!DOCTYPE " + root + b" [" + entities + b"]>"
+    return lambda data: re.sub(rb"^(<\?xml[^>]*\?>)", lambda m: m[1] + declaration, data, count=1).replace(old, new, 1)
+
+
+# A billion laughs: &g287; would be 10**9 times "County", which the XML parser refuses to expand.
+BOMB = b'<!ENTITY e0 "County">' + b"".join(b'<!ENTITY %s "%s">' % (b"g287" if n == 9 else b"e%d" % n, b"&e%d;" % (n - 1) * 10) for n in range(1, 10))
+
+
+ENTITIES_OF_THEIR_OWN = "written with entities of their own (declared in a DOCTYPE), which this reader does not read"
+CASES.update({
+    # calamine refused them quoting itself ("the workbook is damaged or truncated (at 0..0: unrecognized entity `&g287;`)")
+    "shared strings using an entity of their own": (
+        {"xl/sharedStrings.xml": with_entity(b"sst", b"<t>County</t>", b"<t>&g287;</t>")},
+        f"the workbook's shared strings (the text of its cells) are {ENTITIES_OF_THEIR_OWN} (xl/sharedStrings.xml)",
+    ),
+    "the list of sheets using an entity of its own": (
+        {"xl/workbook.xml": with_entity(b"workbook", b'name="Sheet1"', b'name="&g287;"')},
+        f"the workbook's list of sheets is {ENTITIES_OF_THEIR_OWN.replace('their own', 'its own')} (xl/workbook.xml)",
+    ),
+    "a sheet using an entity of its own": (
+        {"xl/worksheets/sheet1.xml": with_entity(b"worksheet", b'<c r="B3" s="15" t="s"><v>8</v></c>', b'<c r="B3" s="15" t="inlineStr"><is><t>&g287;</t></is></c>')},
+        f"the workbook's sheet 'Sheet1' is {ENTITIES_OF_THEIR_OWN.replace('their own', 'its own')} (xl/worksheets/sheet1.xml)",
+    ),
+    "shared strings using an XML bomb": (
+        {"xl/sharedStrings.xml": with_entity(b"sst", b"<t>County</t>", b"<t>&g287;</t>", BOMB)},
+        f"the workbook's shared strings (the text of its cells) are {ENTITIES_OF_THEIR_OWN} (xl/sharedStrings.xml)",
+    ),
+})
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_damaged_or_missing_part_is_named(tmp_path, case):
     change, message = CASES[case]
