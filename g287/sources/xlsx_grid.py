@@ -15,6 +15,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -128,7 +129,19 @@ def _read_copy(path: Path, name: str, target: str, xml: bytes) -> list[list]:
     copy = io.BytesIO()
     with zipfile.ZipFile(path) as archive, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as rewritten:
         for info in archive.infolist():
-            rewritten.writestr(info.filename, xml if info.filename == target else archive.read(info))
+            if info.filename == target:
+                rewritten.writestr(info.filename, xml)
+                continue
+            # A part encrypted (bit 0 of its flags: zipfile would ask for a password) or that cannot be read is left
+            # out: one calamine does not read (the document properties...), or one whose damage is named when calamine
+            # fails on the copy without it (xlsx_parts.calamine_failure). Copied, zipfile's error was quoted as the
+            # sheet's ("File <ZipInfo filename='docProps/core.xml' ...> is encrypted, password required for extraction").
+            if info.flag_bits & 0x1:
+                continue
+            try:
+                rewritten.writestr(info.filename, archive.read(info))
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+                continue
     copy.seek(0)
     return CalamineWorkbook.from_object(copy).get_sheet_by_name(name).to_python(skip_empty_area=False)
 

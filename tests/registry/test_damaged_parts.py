@@ -16,6 +16,7 @@ import pytest
 from g287.errors import SourceError
 from g287.sources.xlsx import read_xlsx
 from tests.conftest import ICE
+from tests.registry.mutations import flagged_encrypted, wrong_checksum
 
 MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
 
@@ -248,3 +249,20 @@ def test_a_second_sheet_whose_part_is_no_worksheet_is_registered_and_the_list_re
     assert [(n.problem, n.action) for n in table.notes if "Extra" in n.problem] == [
         ("the workbook's sheet 'Extra' is not a worksheet: its part (xl/styles.xml) holds no rows of cells", "not read; the list was looked for on the other sheets")
     ]
+
+
+@pytest.mark.parametrize("cell", [b"><v>-1e300</v></c>", b' t="n"><v>Harris County</v></c>'], ids=["a number calamine panics on", "text in a number cell"])
+@pytest.mark.parametrize("unneeded", [flagged_encrypted, wrong_checksum], ids=["encrypted", "damaged"])
+def test_a_sheet_read_again_from_a_copy_needs_no_part_calamine_does_not_read(tmp_path, cell, unneeded):
+    """A sheet calamine cannot read as it is is read again from a copy of the workbook, which copied every part: document
+    properties encrypted (or damaged), which nothing needs, refused the workbook, quoting zipfile ("the workbook's sheet
+    'Sheet1' cannot be read (File <ZipInfo filename='docProps/core.xml' ...> is encrypted, password required for
+    extraction)")."""
+    change = {"xl/worksheets/sheet1.xml": lambda xml: re.sub(rb'(<c r="F3" s="\d+")[^>]*>.*?</c>', lambda m: m[1] + cell, xml, count=1)}
+    sound = read_xlsx(copy_of(tmp_path / "sound.xlsx", change))
+    path = tmp_path / MAY_29.name
+    path.write_bytes(unneeded("docProps/core.xml")((tmp_path / "sound.xlsx").read_bytes()))
+    table = read_xlsx(path)
+    assert table.modified_at is None and sound.modified_at is not None
+    assert [(row.number, row.cells) for row in table.rows] == [(row.number, row.cells) for row in sound.rows]
+    assert [n.problem for n in table.notes] == [n.problem for n in sound.notes]
