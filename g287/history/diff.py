@@ -35,6 +35,8 @@ class Side:
     agreements: dict[tuple[int, str], dict] = field(default_factory=dict)  # key -> {state, names, signed, moas}
     agency_names: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     agency_models: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # The state of each agency's rows, those without a model too (a rename is told by names, not agreements).
+    agency_states: dict[int, str] = field(default_factory=dict)
 
 
 def _side(session: Session, publication: Publication, agency_ids: list[int]) -> Side:
@@ -46,6 +48,8 @@ def _side(session: Session, publication: Publication, agency_ids: list[int]) -> 
         if agency_id is None:
             continue
         names[agency_id].add(name)
+        if state:
+            side.agency_states.setdefault(agency_id, state)
         if not model:
             continue
         models[agency_id].add(model)
@@ -218,7 +222,7 @@ def _renamed(session: Session, a: Side, b: Side) -> list[dict]:
         if old and new:
             renamed.append(
                 {
-                    "state": next(iter(b.agreements.get((agency_id, m), {}).get("state") for m in b.agency_models[agency_id]), None),
+                    "state": _agency_state(agency_id, b, a),
                     "agency": sorted(new)[0],
                     "agency_id": agency_id,
                     "old_name": sorted(old)[0],
@@ -230,6 +234,13 @@ def _renamed(session: Session, a: Side, b: Side) -> list[dict]:
     # By state and name, as the other items (_reading_order): by agency id, the order followed the order the lists
     # were ingested in, which no reader can follow.
     return sorted(renamed, key=lambda r: (r["state"] or "~", r["new_name"].lower(), r["old_name"].lower(), r["agency_id"]))
+
+
+def _agency_state(agency_id: int, later: Side, earlier: Side) -> str | None:
+    """A renamed agency's state, as its rows give it (names are only joined within one state): in the later list,
+    else in the earlier one. Taken from the later list's agreements alone, it was None for an agency whose rows there
+    give no model, and the rename left its state's changes (in_state)."""
+    return later.agency_states.get(agency_id) or earlier.agency_states.get(agency_id)
 
 
 def pending_changes(session: Session, older: Publication, newer: Publication, state: str | None = None) -> dict:
