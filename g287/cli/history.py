@@ -287,17 +287,18 @@ def agency_lines(result: dict) -> list[str]:
     agreement's lifecycle, every listing with its row numbers)."""
     a = result["agency"]
     lines = [f"{a['name']} ({a['state']}), agency {a['id']}: {a['type'] or 'type unknown'}, {a['county'] or 'no county given'}", "names:"]
-    lines += [f"  {n['name']!r} — {n['reason']} ({n['confidence']:.2f})" for n in result["names"]]
+    # Names as published, as the other commands print them (repr quoted each with the quote it did not hold).
+    lines += [f"  {n['name']} — {n['reason']} ({n['confidence']:.2f})" for n in result["names"]]
     lines.append("merges:" if result["merges"] else "merges: none")
     for m in result["merges"]:
         evidence = m.get("evidence") or {}
-        said = [f"names {', '.join(repr(x) for x in evidence.get('names', []))}"] if evidence.get("names") else []
+        said = [f"names {' and '.join(evidence['names'])}"] if evidence.get("names") else []
         if "listed_together" in evidence:
             said.append("listed together" if evidence["listed_together"] else "never listed together")
         if evidence.get("continuity"):
             said.append(f"continuity: {evidence['continuity']}")
         undone = f"; undone {m['undone'][:10]}: {m['undone_reason']}" if m.get("undone") else ""
-        lines.append(f"  {m['name']!r}: {m['reason']} ({m['confidence']:.2f}; {m['rule']}), by {m['by']} on {m['at'][:10]}" + (f"; evidence: {'; '.join(said)}" if said else "") + undone)
+        lines.append(f"  {m['name']}: {m['reason']} ({m['confidence']:.2f}; {m['rule']}), by {m['by']} on {m['at'][:10]}" + (f"; evidence: {'; '.join(said)}" if said else "") + undone)
     lines.append("agreements:")
     for item in result["agreements"]:
         life = item["lifecycle"] or {}
@@ -330,7 +331,7 @@ def agency_lines(result: dict) -> list[str]:
             lines.append("    signed dates as listed: " + "; ".join(f"{', '.join(x or 'unknown' for x in d['signed'])} from {_ref(d['from'])}" for d in dates))
     lines.append("listings:")
     for listing in result["listings"]:
-        rows = "; ".join(f"{r['name']!r} {r['model'] or 'model unknown'}" + (f" signed {r['signed']}" if r.get("signed") else "") for r in listing["rows"])
+        rows = "; ".join(f"{r['name']} {r['model'] or 'model unknown'}" + (f" signed {r['signed']}" if r.get("signed") else "") for r in listing["rows"])
         first, last = listing.get("row_numbers_first") or [], listing.get("row_numbers_last") or []
         numbers = f"{noun(len(first), 'row')} {', '.join(map(str, first))} in the first list, {', '.join(map(str, last))} in the last"
         lines.append(f"  {listing['list']}: {_ref(listing['from'])} to {_ref(listing['to'])} ({_lists_listing(listing['publications'], listing['lists_in_force'])}): {rows}; {numbers}")

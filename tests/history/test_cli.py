@@ -50,8 +50,8 @@ def test_agency_in_words_says_what_its_json_holds(bundled_db):
     data = json.loads(run(bundled_db, "agency", "St. Cloud Police Department", "--state", "FL", "--json"))
     text = run(bundled_db, "agency", "St. Cloud Police Department", "--state", "FL")
     merge = data["merges"][0]
-    assert f"{merge['name']!r}: {merge['reason']} ({merge['confidence']:.2f}; {merge['rule']}), by {merge['by']}" in text
-    assert "evidence: names 'St. Cloud Police Department', 'City of St. Cloud Police Department'; listed together" in text
+    assert f"{merge['name']}: {merge['reason']} ({merge['confidence']:.2f}; {merge['rule']}), by {merge['by']}" in text
+    assert "evidence: names St. Cloud Police Department and City of St. Cloud Police Department; listed together" in text
     life = data["agreements"][0]["lifecycle"]
     assert f"participating lists: {life['first_participating']['published']} am to {life['last_participating']['published']} am (6 lists in force; 7 with the lists replaced the same half-day)" in text
     assert "signed dates as listed: 2025-04-14, 2025-04-15 from 2025-05-16 am" in text

@@ -70,3 +70,16 @@ def test_the_agreements_say_when_a_first_pending_list_is_the_first_held(bundled_
         " for a time these lists cannot tell.\n"
     ), text
     assert "first pending list held here" not in run(bundled_db, "agreements", "--state", "FL", "--status", "pending")
+
+
+def test_the_agency_prints_its_names_as_published(bundled_db):
+    # Python's repr quoted each name with the quote it did not hold: 'Walker County Sheriff’s Department' beside
+    # "Walker County Sheriff's Office", two names of one agency in two quotings. Names are printed as published.
+    text = run(bundled_db, "agency", "Walker County Sheriff's Office", "--state", "TX")
+    assert "\n  Walker County Sheriff's Office — the reviewed alias table says so (1.00)\n" in text
+    assert "\n  Walker County Sheriff’s Department — the first name the agency was published under (1.00)\n" in text
+    assert "\n  Walker County Sheriff's Office: the reviewed alias table says so (1.00; alias), by " in text
+    assert ": Walker County Sheriff’s Department JEM signed 2020-06-09; Walker County Sheriff's Office WSO signed 2025-04-02; rows " in text
+    st_cloud = run(bundled_db, "agency", "St. Cloud Police Department", "--state", "FL")
+    assert "evidence: names St. Cloud Police Department and City of St. Cloud Police Department; listed together" in st_cloud
+    assert not re.search(r"""["'](Walker|St\. Cloud|City of St)""", text + st_cloud)  # the rule's own words quote 'City of'
