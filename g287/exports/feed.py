@@ -234,9 +234,11 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
             _el(entry, "link", rel="related", href=f"{base}/changes?kind={publication.kind}&from={previous.id}&to={publication.id}{'&state=' + state if state else ''}")
         _el(entry, "updated", _stamp(updated[publication.id]))
         _el(entry, "published", _stamp(dt.datetime.combine(publication.published_on, dt.time(), dt.timezone.utc)))
+        # A state's feed names its state: its count of states, that state, read "in Georgia ... in 1 state".
+        states = "" if state else f" in {counted(counts['states'], 'state')}"
         lines = [
             f"Source: ICE, {publication.file_name} (sha256 {publication.sha256[:16]}...), published on {label(publication)}.",
-            f"{counted(counts['rows'], *what)}{where} with {counted(counts['agencies'], 'agency')} in {counted(counts['states'], 'state')}; "
+            f"{counted(counts['rows'], *what)}{where} with {counted(counts['agencies'], 'agency')}{states}; "
             + ", ".join(f"{m} {n:,}" for m, n in counts["by_model"].items()) + ".",
         ]
         if before is None:

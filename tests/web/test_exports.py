@@ -100,6 +100,19 @@ def test_atom_feeds(sqlite_site):
     assert sqlite_site.get("/exports/feed/ZZ.atom").status_code == 404
 
 
+
+def test_a_states_feed_names_its_state_and_counts_no_states(sqlite_site):
+    # A state's feed said "307 MOAs in Florida with 244 agencies in 1 state": the count of states a state's lists
+    # hold is that state, said twice. The national feed counts its states.
+    def figures_lines(path):
+        feed = ET.fromstring(sqlite_site.get(path).content)  # well-formed, its text escaped by ElementTree
+        return [e.find(f"{ATOM}content").text.splitlines()[1] for e in feed.findall(f"{ATOM}entry")]
+
+    florida = figures_lines("/exports/feed/FL.atom")
+    assert "307 MOAs in Florida with 244 agencies; JEM 6, TFM 236, WSO 65." in florida
+    assert all(" in Florida with " in line and " state" not in line.partition(" in Florida")[2] for line in florida)
+    assert "807 MOAs with 658 agencies in 40 states; JEM 117, TFM 399, WSO 291." in figures_lines("/exports/feed.atom")
+
 def test_geojson_of_states_and_counties(sqlite_site):
     states = sqlite_site.get("/exports/states.geojson")
     assert states.status_code == 200 and states.headers["content-type"].startswith("application/geo+json")

@@ -165,8 +165,9 @@ def test_counts_take_the_singular_for_one(database, client):
         feed = atom_feed(session, "http://test", "FL").decode()
         one = {"as_of": "2025-06-01", "participating": {"moas": 1, "agencies": 1, "states": 1, "by_model": {"JEM": 1, "TFM": 0, "WSO": 0}, "published": "2025-06-01", "half": "am", "publication": "x.csv", "source": "ICE"},
                "pending": {"listings": 1, "states": 1, "agencies": 1, "publication": "y.csv", "source": "ICE"}}
-    assert "in 1 state;" in feed and "1 states" not in feed
-    assert "in 1 state;" in client.get("/exports/feed/FL.atom").text
+    # A state's feed names its state and counts no states, not even "in 1 state" (test_exports).
+    assert "in Florida with " in feed and "1 state" not in feed
+    assert "in Florida with " in client.get("/exports/feed/FL.atom").text
     text = figures.headline(one)
     assert "1 MOA with 1 agency in 1 state (" in text and "Pending: 1 listing with 1 agency in 1 state," in text
     with database.session() as session:
