@@ -124,6 +124,7 @@ def pipeline(as_json):
     with state().db.session() as session:
         result = pipeline_service(session)
         window = observation_window(list_publications(session, origin="ice"))
+        pending_lists = series_publications(session, "pending")
     if as_json:
         print_json(result)
         return
@@ -147,7 +148,10 @@ def pipeline(as_json):
             for key, what in (("to_listed", "to be listed"), ("to_signed", "to the signed date"))
         )
 
-    echo(f"Pending since {result['first_pending_publication']['published']} ({counted(result['pending_publications'], 'pending list')}):")
+    # The lists the waits are measured in, as the pending page names them: "Pending since" their first read as the
+    # day the agreements became pending, which no list held tells.
+    span = _ref(result["first_pending_publication"]) + (f" to {_ref(pending_lists[-1].ref)}" if len(pending_lists) > 1 else "")
+    echo(f"From the {counted(result['pending_publications'], 'pending list')} held here ({span}) and the participating lists:")
     echo(line("all", durations))
     for model, d in result["by_model"].items():
         echo(line(model, d))

@@ -5,8 +5,12 @@ import re
 from click.testing import CliRunner
 
 from g287.cli import cli
+from g287.web.app import create_app
 from tests.conftest import ICE
+from tests.history.builders import Publisher, row
 from tests.history.test_cli import run
+from tests.web.conftest import TestClient
+from tests.web.test_pages import text_of
 
 
 def test_a_count_of_one_is_written_with_the_singular(bundled_db):
@@ -14,7 +18,7 @@ def test_a_count_of_one_is_written_with_the_singular(bundled_db):
     assert "participating: 2025-07-09 am to 2025-07-09 am (1 list)" in text and "(2 lists)" in text  # and its pending run
     assert not re.search(r"\b1 (lists|pages|rows|publications|listings|agreements)\b", text)
     pipeline = run(bundled_db, "pipeline")
-    assert "(4 pending lists)" in pipeline and "median 18 days" in pipeline
+    assert "the 4 pending lists held here" in pipeline and "median 18 days" in pipeline
 
 
 def test_an_ingest_names_its_counts(tmp_path):
@@ -83,3 +87,23 @@ def test_the_agency_prints_its_names_as_published(bundled_db):
     st_cloud = run(bundled_db, "agency", "St. Cloud Police Department", "--state", "FL")
     assert "evidence: names St. Cloud Police Department and City of St. Cloud Police Department; listed together" in st_cloud
     assert not re.search(r"""["'](Walker|St\. Cloud|City of St)""", text + st_cloud)  # the rule's own words quote 'City of'
+
+
+def test_the_pipeline_names_the_pending_lists_it_is_measured_in(bundled_db):
+    # "Pending since 2025-05-15 (4 pending lists)" read as the date the agreements became pending: it is the first
+    # pending list held here, and the waits are measured in the lists held.
+    text = run(bundled_db, "pipeline")
+    assert text.startswith("From the 4 pending lists held here (2025-05-15 am to 2025-07-11 am) and the participating lists:\n"), text
+    assert "Pending since" not in text
+
+
+def test_the_pipeline_of_one_pending_list_names_it_once(db, tmp_path, alias_file):
+    pub = Publisher(db, tmp_path)
+    pub.publish("pending", "2025-05-01", [row("FL", "Sigma Police Department", "TFM", None)])
+    pub.publish("participating", "2025-05-08", [row("FL", "Sigma Police Department", "TFM", "2025-05-02")])
+    assert run(db, "pipeline").startswith("From the 1 pending list held here (2025-05-01 am) and the participating lists:\n")
+    with TestClient(create_app(db)) as site:
+        page = text_of(site.get("/pending").text)
+    # one list, named once (it read "1 pending lists held here, 2025-05-01 am to ICE's pending list of 2025-05-01 am")
+    assert re.search(r"From ICE's 1 pending list held here, 2025-05-01 am ?, and the participating lists\.", page), page
+    assert "1 pending lists" not in page
