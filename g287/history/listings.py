@@ -85,3 +85,36 @@ def in_force_indexes(pubs: list[SeriesPublication], days: list[dt.date]) -> list
     the last published on or before it; None before the first."""
     dates = [p.published_on for p in pubs]
     return [(i if i >= 0 else None) for i in (bisect.bisect_right(dates, day) - 1 for day in days)]
+
+
+@dataclass(frozen=True)
+class ListedSince:
+    """The first list in force of the unbroken run of lists in force, up to a publication, that list an agreement;
+    `first_held`: it is the first list of its series held here, before which these lists cannot tell (listed since
+    then or earlier)."""
+
+    publication: SeriesPublication
+    first_held: bool
+
+
+def listed_since(session: Session, publication: Publication, keys: set[tuple[int, str]]) -> dict[tuple[int, str], ListedSince]:
+    """For each (agency, model) of `keys` that `publication` lists, since when its series has listed it without a
+    break. A list ICE replaced the same half-day is no list in force (as K counts lists): an agreement missing from
+    it alone is not broken off, and one listed by it alone is not listed that half-day."""
+    held = [p for p in publications(session, publication.kind, publication.origin) if p.seq <= publication.seq]
+    in_force = list({(p.published_on, p.half): p for p in held}.values())  # the last of each date and half
+    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    agency_ids = sorted({agency_id for agency_id, _model in keys})
+    for run in runs_of(session, publication.kind, publication.origin, agency_ids=agency_ids) if agency_ids else []:
+        if (run.agency_id, run.model) in keys:
+            spans.setdefault((run.agency_id, run.model), []).append((run.first_seq, run.last_seq))
+    found = {}
+    for key, runs in spans.items():
+        since = None
+        for listed in reversed(in_force):
+            if not any(first <= listed.seq <= last for first, last in runs):
+                break
+            since = listed
+        if since is not None:
+            found[key] = ListedSince(since, since is in_force[0])
+    return found
