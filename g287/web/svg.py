@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -89,20 +90,50 @@ def linked_map(svg: Markup | None, link_of) -> Markup | None:
 
 MODEL_COLORS = {"JEM": "#1b6ca8", "TFM": "#b34a1f", "WSO": "#2e7d32", "all": "#444444"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CHAR_WIDTH = 7  # about the width of a character of the chart's 12-unit text (site.css), bold digits included
 
 
-def time_chart(points: list[dict], series: list[str], *, title: str, description: str, width: int = 720, height: int = 300) -> Markup:
+@dataclass(frozen=True)
+class ChartLayout:
+    """Where a time chart draws its parts, in its own units; its text is 12 units high (site.css) whatever its width."""
+
+    name: str  # its class, chart-NAME: the page's style shows the chart that fits
+    width: int
+    plot_height: int
+    left: int  # room for the figures of the y axis
+    right: int  # room for each line's latest figure, at its end, unless they are in a legend
+    ticks: int  # the most dates on the x axis
+    legend: bool = False  # each line's latest figure in a row of its own under the dates, not at the line's end
+    top: int = 16
+    below: int = 44  # room for the dates of the x axis
+
+
+# Drawn 720 units wide, a chart's text is 11 px and more from 660 px; a phone's screen is about half that. The narrow
+# chart is drawn 320 units wide for it (its text is 10.5 px at 280 px), its lines' latest figures in a legend under
+# the dates, where a line's end leaves no room for them, and fewer dates on its axis.
+WIDE = ChartLayout(name="wide", width=720, plot_height=240, left=56, right=104, ticks=12)
+NARROW = ChartLayout(name="narrow", width=320, plot_height=180, left=44, right=12, ticks=3, legend=True)
+LEGEND_ROW = 20
+
+
+def time_chart(points: list[dict], series: list[str], *, title: str, description: str, layout: ChartLayout = WIDE, chart_id: str = "chart") -> Markup:
     """A step chart over a time axis: the figure of each list holds from its publication until the next one.
 
     `points` are dicts with "date" (dt.date), "label" (the publication's date and half), "source" (its file) and
-    "values" {series name: number}; every dot carries a <title> naming its value and its publication."""
-    svg = ET.Element(f"{{{SVG_NS}}}svg", {"viewBox": f"0 0 {width} {height}", "role": "img", "aria-labelledby": "chart-title chart-desc", "class": "chart"})
-    ET.SubElement(svg, f"{{{SVG_NS}}}title", {"id": "chart-title"}).text = title
-    ET.SubElement(svg, f"{{{SVG_NS}}}desc", {"id": "chart-desc"}).text = description
-    left, right, top, bottom = 56, 104, 16, 44
-    plot_w, plot_h = width - left - right, height - top - bottom
+    "values" {series name: number}; every dot carries a <title> naming its value and its publication. `chart_id`
+    names its title and description (chart_id-title, chart_id-desc): one per chart of the page."""
     values = [p["values"].get(s) or 0 for p in points for s in series] or [0]
     top_value = _nice_ceiling(max(values))
+    width, top, plot_h = layout.width, layout.top, layout.plot_height
+    left = max(layout.left, len(f"{top_value:,.0f}") * CHAR_WIDTH + 8)  # the y axis's highest figure, whole
+    plot_w = width - left - layout.right
+    height = top + plot_h + layout.below + (LEGEND_ROW * len(series) if layout.legend else 0)
+    svg = ET.Element(
+        f"{{{SVG_NS}}}svg",
+        {"viewBox": f"0 0 {width} {height}", "role": "img", "aria-labelledby": f"{chart_id}-title {chart_id}-desc", "class": f"chart chart-{layout.name}"},
+    )
+    ET.SubElement(svg, f"{{{SVG_NS}}}title", {"id": f"{chart_id}-title"}).text = title
+    ET.SubElement(svg, f"{{{SVG_NS}}}desc", {"id": f"{chart_id}-desc"}).text = description
     first, last = points[0]["date"], points[-1]["date"]
     span = max((last - first).days, 1)
 
@@ -118,12 +149,12 @@ def time_chart(points: list[dict], series: list[str], *, title: str, description
         ET.SubElement(axis, f"{{{SVG_NS}}}line", {"x1": str(left), "x2": str(left + plot_w), "y1": f"{y(value):.1f}", "y2": f"{y(value):.1f}", "class": "grid"})
         ET.SubElement(axis, f"{{{SVG_NS}}}text", {"x": str(left - 6), "y": f"{y(value) + 4:.1f}", "text-anchor": "end"}).text = f"{value:,.0f}"
     previous_year = None
-    for tick in _ticks(first, last):
+    for tick in _ticks(first, last, layout.ticks):
         ET.SubElement(axis, f"{{{SVG_NS}}}line", {"x1": f"{x(tick):.1f}", "x2": f"{x(tick):.1f}", "y1": str(top + plot_h), "y2": str(top + plot_h + 5), "class": "tick"})
         text = f"{tick.day} {MONTHS[tick.month - 1]}" + (f" {tick.year}" if tick.year != previous_year else "")
         previous_year = tick.year
-        ET.SubElement(axis, f"{{{SVG_NS}}}text", {"x": f"{x(tick):.1f}", "y": str(height - bottom + 20), "text-anchor": "middle"}).text = text
-    for name in series:
+        ET.SubElement(axis, f"{{{SVG_NS}}}text", {"x": f"{x(tick):.1f}", "y": str(top + plot_h + 20), "text-anchor": _anchor(x(tick), text, width)}).text = text
+    for row, name in enumerate(series):
         color = MODEL_COLORS.get(name, "#444444")
         group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"class": f"series series-{name.lower()}", "data-model": name})
         steps = []
@@ -138,13 +169,28 @@ def time_chart(points: list[dict], series: list[str], *, title: str, description
             dot = ET.SubElement(group, f"{{{SVG_NS}}}circle", {"cx": f"{x(point['date']):.1f}", "cy": f"{y(value):.1f}", "r": "4", "fill": color})
             ET.SubElement(dot, f"{{{SVG_NS}}}title").text = f"{name}: {value:,} on {point['label']} ({point['source']})"
         final = points[-1]["values"].get(name) or 0
-        ET.SubElement(group, f"{{{SVG_NS}}}text", {"x": f"{x(last) + 8:.1f}", "y": f"{y(final) + 4:.1f}", "fill": color, "class": "series-label"}).text = f"{name} {final:,}"
+        if layout.legend:  # a row under the dates: the line's colour, its name and its latest figure
+            row_y = top + plot_h + layout.below + LEGEND_ROW * row
+            ET.SubElement(group, f"{{{SVG_NS}}}line", {"x1": str(left), "x2": str(left + 20), "y1": str(row_y - 4), "y2": str(row_y - 4), "stroke": color, "stroke-width": "2.5"})
+            ET.SubElement(group, f"{{{SVG_NS}}}text", {"x": str(left + 26), "y": str(row_y), "fill": color, "class": "series-label"}).text = f"{name} {final:,}"
+        else:
+            ET.SubElement(group, f"{{{SVG_NS}}}text", {"x": f"{x(last) + 8:.1f}", "y": f"{y(final) + 4:.1f}", "fill": color, "class": "series-label"}).text = f"{name} {final:,}"
     ET.register_namespace("", SVG_NS)
     return Markup(ET.tostring(svg, encoding="unicode"))
 
 
-def _ticks(first, last) -> list:
-    """Dates for the x axis: the 1st and 15th of each month over a short span, month starts over a longer one."""
+def _anchor(at: float, text: str, width: int) -> str:
+    """How a date of the x axis is set at its tick: centred, unless that would draw it past an edge of the chart
+    (the narrow chart has no margin beyond its last date): then it ends, or starts, at the tick."""
+    half = len(text) * CHAR_WIDTH / 2
+    if at + half > width:
+        return "end"
+    return "start" if at - half < 0 else "middle"
+
+
+def _ticks(first, last, most: int = 12) -> list:
+    """Dates for the x axis: the 1st and 15th of each month over a short span, month starts over a longer one; at
+    most `most` of them."""
     days = (last - first).days
     result = []
     cursor = dt.date(first.year, first.month, 1)
@@ -154,8 +200,8 @@ def _ticks(first, last) -> list:
             if first <= tick <= last:
                 result.append(tick)
         cursor = dt.date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
-    if len(result) > 12:
-        result = result[:: -(-len(result) // 12)]
+    if len(result) > most:
+        result = result[:: -(-len(result) // most)]
     return result or [first]
 
 

@@ -43,7 +43,7 @@ def test_visit_the_site(page, server, shots):
         page.select_option("#model", "JEM")
     assert "model=JEM" in page.url and "100 JEM MOAs" in headline(page)
     assert "Jail Enforcement Model (JEM) only, in ICE's list of 29 May 2025" in page.locator("figure.map svg title").first.text_content()
-    assert page.locator("figure.chart svg g.series").count() == 1  # the chart shows the chosen model
+    assert page.locator("figure.chart svg.chart-wide g.series").count() == 1  # the chart shows the chosen model
     with page.expect_navigation():
         page.select_option("#level", "county")
     assert "level=county" in page.url and page.locator("figure.map svg path[data-fips]").count() > 3000
@@ -100,7 +100,7 @@ def test_pages_work_without_javascript(browser, server):
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**as_of=2025-06-20**")
     assert "WSO MOAs" in headline(page) and "participatingAgencies06202025am.xlsx" in page.content()
-    assert page.locator("figure.chart svg").count() == 1  # the chart is SVG drawn on the server
+    assert page.locator("figure.chart svg").count() == 2  # the chart is SVG drawn on the server (wide, and narrow for a phone)
     assert page.locator("figure.map > svg").count() == 1  # and so is the map (its legend beside it, in HTML)
     page.goto(server + "/changes")
     page.select_option("#from", label="2025-05-16 am (participatingAgencies05162025am.xlsx)")
@@ -153,23 +153,38 @@ def test_map_text_is_legible_on_a_phone(browser, server):
     context.close()
 
 
-CHART_TEXT_SIZES = """() => [...document.querySelectorAll("figure.chart svg text")]
+# Every visible text of the trend chart: [its text, the size it is drawn at, its left and right on the page].
+CHART_TEXTS = """() => [...document.querySelectorAll("figure.chart svg text")]
     .filter(e => e.getClientRects().length)
-    .map(e => parseFloat(getComputedStyle(e).fontSize) * Math.hypot(e.getScreenCTM().a, e.getScreenCTM().b))"""
+    .map(e => {
+        const matrix = e.getScreenCTM(), box = e.getBoundingClientRect();
+        return [e.textContent, parseFloat(getComputedStyle(e).fontSize) * Math.hypot(matrix.a, matrix.b), box.left, box.right];
+    })"""
 
 
-def test_chart_text_is_legible_on_a_phone(browser, server):
-    # At 375 pixels the trend chart shrank with the screen and its axis text was drawn at about 6 px: it keeps a
-    # legible width and scrolls sideways, a region the keyboard can reach.
+def test_a_phone_is_shown_a_chart_of_its_width(browser, server):
+    # At 375 pixels the trend chart shrank with the screen and its axis text was drawn at about 6 px; kept at a
+    # legible width, it then scrolled sideways, its lines' latest figures out of sight. A phone is shown the chart
+    # drawn narrow: whole on the screen, its text legible, named and described as the wide one is.
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
-    for path in ("/", "/states/TX"):
+    for path, label in (("/", "TFM 399"), ("/states/TX", "WSO 59"), ("/models/WSO", "WSO 291")):
         page.goto(server + path)
-        sizes = page.evaluate(CHART_TEXT_SIZES)
-        assert sizes and min(sizes) >= 11, f"{path}: chart text {min(sizes):.1f} px at 375 px wide"
-        box = page.locator("figure.chart .chart-wrap").first
-        assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
-        assert box.get_attribute("aria-label").endswith("chart, scrolls sideways")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, f"{path} scrolls sideways"
+        texts = page.evaluate(CHART_TEXTS)
+        assert label in [text for text, *_ in texts], f"{path}: the lines' latest figures are not shown"
+        small = [(text, round(size, 1)) for text, size, _left, _right in texts if size < 11]
+        assert small == [], f"{path}: chart text drawn smaller than 11 px at 375 px wide"
+        outside = [text for text, _size, left, right in texts if left < 0 or right > 375]
+        assert outside == [], f"{path}: chart text beyond the screen"
+        box = page.locator("figure.chart .chart-wrap")
+        assert box.evaluate("b => b.scrollWidth <= b.clientWidth + 1") and box.get_attribute("role") is None, f"{path}: the chart scrolls"
+        wide = page.locator("svg.chart-wide")
+        assert wide.is_hidden() and page.locator("svg.chart-narrow").is_visible()
+        title, description = wide.locator("title").first.text_content(), wide.locator("desc").text_content()
+        chart = page.get_by_role("img", name=title)  # the chart shown (a hidden one has no role)
+        assert chart.count() == 1 and chart.get_attribute("class") == "chart chart-narrow"
+        assert chart.evaluate("svg => document.getElementById(svg.getAttribute('aria-labelledby').split(' ')[1]).textContent") == description
     context.close()
 
 

@@ -37,9 +37,11 @@ def test_home_headline_cards_chart_and_sources(site, fixed_today):
     for code, count in (("JEM", "117"), ("TFM", "399"), ("WSO", "291")):
         assert f"({code})" in text and f"{count} MOAs" in text
     assert "Pending: 39 listings" in text
-    chart = re.search(r'<svg[^>]*class="chart".*?</svg>', page.text, re.S)[0]  # the chart, drawn on the server from the timeline
-    assert 'role="img"' in chart and chart.count("<circle") == 3 * 6  # three models, six dates with a participating list
-    assert "WSO: 291 on 2025-07-09 am (participatingAgencies07092025am.xlsx)" in chart  # each point names its source
+    # The chart, drawn on the server from the timeline: wide, and narrow for a phone (site.css shows the one that fits)
+    for drawn in ("wide", "narrow"):
+        chart = re.search(rf'<svg[^>]*class="chart chart-{drawn}".*?</svg>', page.text, re.S)[0]
+        assert 'role="img"' in chart and chart.count("<circle") == 3 * 6  # three models, six dates with a participating list
+        assert "WSO: 291 on 2025-07-09 am (participatingAgencies07092025am.xlsx)" in chart  # each point names its source
     assert 'href="/factsheet' in page.text
 
 
@@ -81,7 +83,7 @@ def test_home_before_any_publication(site):
     page = site.get("/", params={"as_of": "2020-01-01"}).text
     # ICE published lists long before 2020: what is missing is a list held here, not one published.
     assert "this registry holds no participating list of ICE's published on or before that date" in text_of(page)
-    assert 'id="map-' not in page and 'class="chart"' not in page
+    assert 'id="map-' not in page and 'class="chart' not in page
 
 
 def test_forms_work_without_javascript(site):
@@ -110,7 +112,7 @@ def test_state_page(site, fixed_today):
     assert "At least 81 of Texas's 254 counties (2022 vintage) have a participating agency whose listed county is there" in texas
     assert "6 listings, all of state and municipal agencies, name no county." in texas and "; 81 of 254 counties" not in texas
     assert "Hillsborough County Sheriff" in text and 'href="/counties/12057"' in page.text
-    assert "MOAs in Florida over time" in text and 'class="chart"' in page.text
+    assert "MOAs in Florida over time" in text and 'class="chart chart-wide"' in page.text
     state_map = re.search(r'<svg[^>]*id="map-fl".*?</svg>', page.text, re.S)[0]
     assert state_map.count('<a href="/counties/12') == 67 and 'aria-label="Hillsborough County, FL"' in state_map
     assert "Counties (GeoJSON)" in text and "/exports/counties.geojson?state=FL" in page.text

@@ -21,7 +21,7 @@ from g287.registry.queries import agencies_as_of
 from g287.sources.rules import states
 from g287.web.params import ModelCode
 from g287.web.render import url
-from g287.web.svg import linked_map, safe_svg, time_chart
+from g287.web.svg import NARROW, WIDE, linked_map, safe_svg, time_chart
 
 ModelChoice = Optional[ModelCode]  # any case, as the API and --model take it
 AsOf = Query(None, description="The lists in force on this date")
@@ -133,7 +133,8 @@ def trend(session: Session, force, *, state: str | None = None, model: str | Non
 
 
 def trend_chart(points: list[dict], model: str | None, where: str = ""):
-    """The SVG step chart of MOAs by model (or of one model) over time; None for fewer than two lists."""
+    """The SVG step chart of MOAs by model (or of one model) over time, drawn twice: wide, and narrow for a phone
+    (site.css shows the one that fits its box, with no script); None for fewer than two lists."""
     if len(points) < 2:
         return None
     series = [model] if model else list(MODELS)
@@ -146,7 +147,8 @@ def trend_chart(points: list[dict], model: str | None, where: str = ""):
         + ", ".join(f"{m} {last['values'].get(m) or 0:,}" for m in series)
         + f". First ({points[0]['named']}): " + ", ".join(f"{m} {points[0]['values'].get(m) or 0:,}" for m in series) + "."
     )
-    return time_chart(points, series, title=title, description=description)
+    wide = time_chart(points, series, title=title, description=description, layout=WIDE, chart_id="chart")
+    return wide + time_chart(points, series, title=title, description=description, layout=NARROW, chart_id="chart-narrow")
 
 
 def national_map(session: Session, level: str, as_of: dt.date | None, model: str | None) -> MapFigure | None:
