@@ -30,7 +30,8 @@ def is_of(count: int, total: int) -> str:
 def none_of(total: int, whose: str = "the", start: bool = False) -> str:
     """The subject that says "at least 0 of TOTAL counties" as a reader would (a count of counties is a lower bound
     while some listings are not located: none counted is none known): "none of the 30 counties", "none of Alaska's 30
-    counties", "the one county" (`whose`: "the", or a state's name with "'s"); is_known_to_have(total) is its verb."""
+    counties", "the one county" (`whose`: "the", or a state's name with "'s"); is_known_to_have(total) is its verb,
+    or has_none(total) when the count is exact ("0 of TOTAL counties")."""
     text = f"{whose} one county" if total == 1 else f"none of {whose} {total:,} counties"
     return text[:1].upper() + text[1:] if start else text
 
@@ -38,6 +39,12 @@ def none_of(total: int, whose: str = "the", start: bool = False) -> str:
 def is_known_to_have(total: int) -> str:
     """The verb of none_of's subject: "none of the 30 counties is known to have", "the one county is not known to have"."""
     return "is not known to have" if total == 1 else "is known to have"
+
+
+def has_none(total: int) -> str:
+    """The verb of none_of's subject when the count is exact (every listing located, so 0 is no lower bound): "none of
+    the 58 counties has", "the one county does not have" (never "0 of 58 counties have")."""
+    return "does not have" if total == 1 else "has"
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:

@@ -29,7 +29,7 @@ from g287.geo import matching, reference
 from g287.geo.store import county_facts
 from g287.registry.figures import MODELS, describe_publication, list_age, listed, no_participating_list
 from g287.registry.publications import in_force
-from g287.wording import counted, has_of, is_known_to_have, is_of, none_of, noun
+from g287.wording import counted, has_none, has_of, is_known_to_have, is_of, none_of, noun
 
 
 @dataclass(frozen=True)
@@ -221,17 +221,18 @@ def at_least(not_located: int) -> str:
     return "at least " if not_located else ""
 
 
-def none_known(county_level: int, any_type: int, total: int, percent_any_type: float, not_located: int, start: bool = False) -> str | None:
-    """The counties clause when it would read "at least 0 of TOTAL counties have a participating county-level agency":
-    none of them is known to have one, and the count of any type, when not 0, is "at least" on its own. None when the
-    count of county-level agencies is not 0, or exact (every listing located): the caller's own clause says it."""
-    if county_level or not not_located:
+def none_counted(county_level: int, any_type: int, total: int, percent_any_type: float, not_located: int, start: bool = False) -> str | None:
+    """The counties clause when it would read "0 of TOTAL counties have a participating county-level agency": while
+    some listing is not located, that count is "at least 0", and none of them is known to have one (the count of any
+    type, when not 0, is "at least" on its own); when every listing is located, none of them has one. None when the
+    count of county-level agencies is not 0: the caller's own clause says it."""
+    if county_level:
         return None
-    subject = f"{none_of(total, start=start)} {is_known_to_have(total)}"
+    subject = f"{none_of(total, start=start)} {is_known_to_have(total) if not_located else has_none(total)}"
     if not any_type:
         return f"{subject} a participating agency of any type located in it, county-level or other"
     return (
-        f"{subject} a participating county-level agency; at least {any_type:,} ({percent_any_type}%) {has_of(any_type, total)} "
+        f"{subject} a participating county-level agency; {at_least(not_located)}{any_type:,} ({percent_any_type}%) {has_of(any_type, total)} "
         f"a participating agency of any type located in {noun(any_type, 'it', 'them')}"
     )
 
@@ -240,11 +241,11 @@ def counties_clause(county_level: int, any_type: int, total: int, percent: dict,
     """The counties of a coverage figure in words, for the command, the maps' captions (nationally and of a state):
     "at least 399 of 3,144 counties (12.69%) have a participating county-level agency; 403 (12.82%) have a
     participating agency of any type located in them", each verb and pronoun by its count; "at least" while some
-    listing is not located and some county is not counted, at least 0 said as none known (none_known). `percent`:
+    listing is not located and some county is not counted; 0 said as none (none_counted). `percent`:
     coverage's percentages."""
-    known = none_known(county_level, any_type, total, percent["counties_with_any_agency"], not_located, start)
-    if known:
-        return known
+    none = none_counted(county_level, any_type, total, percent["counties_with_any_agency"], not_located, start)
+    if none:
+        return none
     # every county counted is no lower bound: "at least 67 of 67 counties" (the state's page says "All 67")
     text = (
         f"{at_least(not_located) if county_level < total else ''}{county_level:,} of {total:,} {noun(total, 'county', 'counties')} ({percent['counties_with_county_agency']}%) "

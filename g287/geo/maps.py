@@ -282,11 +282,10 @@ def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[s
         # Why a state's listings are not on its county map, each reason counted (one reason for them all is said once,
         # of them all): Hartford County, Connecticut, was matched but is no county of the 2022 vintage.
         why = f": {why_not_located(not_drawn, not_located_counts(listed, info.usps), figures['vintage'], unmatched_hint)}" if not_drawn else ""
-        text = (
-            f"{info.name}: {counted(s['moas'], 'MOA')} (as ICE counts them: one per row). "
-            f"{counties_clause(s['counties_with_county_agency'], s['counties_with_any_agency'], s['counties_total'], s['percent'], not_drawn, start=True)}. "
-            f"{counted(not_drawn, 'listing')} {noun(not_drawn, 'is', 'are')} not on the map{why}."
-        )
+        # A count of 0 is said as none: "California: no MOA", not "0 MOAs ... 0 listings are not on the map".
+        moas = f"{counted(s['moas'], 'MOA')} (as ICE counts them: one per row)" if s["moas"] else "no MOA"
+        drawn = f" {counted(not_drawn, 'listing')} {noun(not_drawn, 'is', 'are')} not on the map{why}." if not_drawn else " Every listing is on the map." if s["moas"] else ""
+        text = f"{info.name}: {moas}. {counties_clause(s['counties_with_county_agency'], s['counties_with_any_agency'], s['counties_total'], s['percent'], not_drawn, start=True)}.{drawn}"
         return [text]
     listings = figures["listings"]
     territories = figures["territories_with_agreement"]

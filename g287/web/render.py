@@ -17,7 +17,7 @@ from g287.db.models.registry import Publication
 from g287.registry.figures import AGENCY_TYPES, MODELS
 from g287.registry.publications import label
 from g287.registry.queries import state_name
-from g287.wording import has_of, is_known_to_have, none_of, noun
+from g287.wording import has_none, has_of, is_known_to_have, none_of, noun
 from g287.xmlchars import has_unshown, shown_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -96,6 +96,7 @@ def environment() -> Environment:
     env.filters["has_of"] = has_of  # "1 of 64 counties has": {{ n|has_of(total) }}
     env.filters["none_of"] = none_of  # "at least 0 of 30 counties have": {{ total|none_of }} {{ total|is_known_to_have }}
     env.filters["is_known_to_have"] = is_known_to_have
+    env.filters["has_none"] = has_none  # "0 of 58 counties have", every listing located: {{ total|none_of }} {{ total|has_none }}
     env.filters["http_url"] = http_url
     env.filters["pub"] = publication_label
     env.filters["local_day"] = local_day

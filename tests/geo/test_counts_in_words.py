@@ -63,9 +63,12 @@ def test_the_coverage_headline_words_counts_of_one_for_their_number(db, actor, t
     jem = run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "JEM")[1]
     assert jem.startswith("As of 2025-08-05 (JEM only): 1 of 3,144 counties (0.03%) has a participating county-level agency;"), jem
     assert "1 of 1 listing is located in a county. Counties:" in jem
-    # A model the list has no listing of: counts of 0, and no "0 of 0 listings are located".
+    # A model the list has no listing of: none of the counties, and no "0 of 0 listings are located".
     wso = run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "WSO")[1]
-    assert "0 (0.0%) have a participating agency of any type located in them; 0 of 51 states (50 and DC) have at least one agreement. " in wso
+    assert (
+        "none of the 3,144 counties has a participating agency of any type located in it, county-level or other; "
+        "0 of 51 states (50 and DC) have at least one agreement. " in wso
+    )
     assert "There is no listing to locate in a county. Counties: 2022 vintage." in wso and "0 of 0" not in wso
 
 

@@ -227,10 +227,11 @@ def test_the_coverage_legend_counts_the_counties_coverage_counts(constructed_db)
 
 
 def test_a_state_of_one_county_is_counted_in_the_singular(constructed_db):
-    # The District of Columbia has one county: "0 of 1 counties (0.0%) have ... located in them" read wrong.
+    # The District of Columbia has one county: "0 of 1 counties (0.0%) have ... located in them" read wrong (and its 0,
+    # exact, is said as none).
     with constructed_db.session() as session:
         figure = map_figure(session, "county", state="DC", measure="coverage")
         florida = map_figure(session, "county", state="FL", measure="coverage")
     caption = " ".join(figure.caption)
-    assert "0 of 1 county (0.0%) has a participating county-level agency; 0 (0.0%) has a participating agency of any type located in it." in caption
+    assert "The one county does not have a participating agency of any type located in it, county-level or other." in caption
     assert "1 of 67 counties (1.49%) has a participating county-level agency" in " ".join(florida.caption)

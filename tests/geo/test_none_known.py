@@ -20,6 +20,8 @@ FLORIDA,Florida Highway Patrol,State Agency,N/A,Warrant Service Officer,2025-01-
 """
 NONE_OF_ANY_TYPE = "none of the 3,144 counties is known to have a participating agency of any type located in it, county-level or other"
 NONE_COUNTY_LEVEL = "none of the 3,144 counties is known to have a participating county-level agency; at least 1 (0.03%) has a participating agency of any type located in it"
+NONE_COUNTY_LEVEL_EXACT = "none of the 3,144 counties has a participating county-level agency; 1 (0.03%) has a participating agency of any type located in it"
+NONE_OF_ANY_TYPE_EXACT = "none of the 3,144 counties has a participating agency of any type located in it, county-level or other"
 
 
 def _coverage(db, *options: str) -> str:
@@ -34,8 +36,9 @@ def test_at_least_0_counties_is_said_as_none_known(db, tmp_path):
     assert run_g287(db.url, "ingest", str(listed), "--kind", "participating", "--published", "2025-07-09")[0] == 0
     assert _coverage(db).startswith(f"As of 2025-07-09: {NONE_COUNTY_LEVEL}; 1 of 51 states")
     assert _coverage(db, "--model", "WSO").startswith(f"As of 2025-07-09 (WSO only): {NONE_OF_ANY_TYPE}; 1 of 51 states")
-    # Every listing of the model located: the count is exact, and 0 is said as such.
-    assert _coverage(db, "--model", "TFM").startswith("As of 2025-07-09 (TFM only): 0 of 3,144 counties (0.0%) have a participating county-level agency;")
+    # Every listing of the model located: the count is exact, and 0 is said as none, not as "0 of 3,144 counties (0.0%) have".
+    assert _coverage(db, "--model", "TFM").startswith(f"As of 2025-07-09 (TFM only): {NONE_COUNTY_LEVEL_EXACT}; 1 of 51 states")
+    assert _coverage(db, "--model", "JEM").startswith(f"As of 2025-07-09 (JEM only): {NONE_OF_ANY_TYPE_EXACT}; 0 of 51 states")
     with db.session() as session:
         assert map_figure(session, "county", measure="coverage", model="WSO").caption[0] == f"1 MOA (as ICE counts them: one per row) in 1 of 51 states (50 and DC). N{NONE_OF_ANY_TYPE[1:]}."
         florida = " ".join(map_figure(session, "county", state="FL", measure="coverage").caption)
@@ -47,6 +50,10 @@ def test_at_least_0_counties_is_said_as_none_known(db, tmp_path):
 
         assert counties("&model=WSO").startswith(
             "Counties: none of the 3,141 counties (Census 2000 list, the count in public statements) is known to have a participating WSO agency whose listed county is there;"
+        )
+        # No JEM listing at all: none, exactly (it said "0 of the 3,141 counties ... have")
+        assert counties("&model=JEM").startswith(
+            "Counties: none of the 3,141 counties (Census 2000 list, the count in public statements) has a participating JEM agency whose listed county is there;"
         )
         every = counties("")
         assert every.startswith("Counties: at least 1 of the 3,141 counties (Census 2000 list, the count in public statements) has a participating agency whose listed county is there;")
