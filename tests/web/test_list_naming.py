@@ -117,6 +117,16 @@ def test_the_pending_waits_say_what_the_window_of_lists_can_observe(site):
     assert "and the 15 agreements still pending are not counted" in wso
 
 
+def test_the_pending_pipeline_names_its_lists_one_way(site):
+    """The pipeline's lead named its first list by its date and half, and its last as a headline's source names a
+    list: "2025-05-15 am to ICE's pending list of 2025-07-11 am (pendingAgencies07112025am_b.xlsx)". Both are named by
+    their labels (a file too only when another list has its date and half), each a link to its publication, as an
+    agency's lifecycle and the trend chart's title name a span of lists."""
+    lead = re.search(r"From ICE's [^<]*pending lists? held here, .*? and the participating lists\.", site.get("/pending").text)[0]
+    assert re.sub(r"<[^>]+>", "", lead) == "From ICE's 4 pending lists held here, 2025-05-15 am to 2025-07-11 am, and the participating lists."
+    assert len(re.findall(r'<a href="/publications/\d+">', lead)) == 2
+
+
 def test_the_pending_list_is_described_as_ice_lists_it(site):
     text = text_of(site.get("/pending").text)
     assert "ICE's pending list names agencies, with a model, that ICE lists as pending; the list does not say what the term means." in text

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 
 from g287.geo.maps import date_text
 from g287.history.pipeline import observable_spans, observation_window, pipeline
-from g287.registry.publications import list_publications
+from g287.registry.publications import distinct_labels, list_publications
 from g287.registry.queries import Filters, figures_by_publication, figures_of, listings, publications_in_force, state_name
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, labels_in_force, list_heads, pending_agencies, selected_date
@@ -38,6 +38,13 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
         if window:
             window = dict(window, first=date_text(window["first"]), last=date_text(window["last"]))
         labels = labels_in_force(force)
+        latest = pending_publications[-1] if pending_publications else None
+        # The pipeline's last list, named as history names its first (its date and half, and its file when another
+        # list has them): "2025-05-15 am to 2025-07-11 am", not "2025-05-15 am to ICE's pending list of 2025-07-11 am (...)".
+        latest_pending = latest and {
+            "publication_id": latest.id, "published": latest.published_on.isoformat(), "half": latest.half, "file": latest.file_name,
+            "label": distinct_labels(pending_publications)[latest.id],
+        }
         choices = [{"value": p.published_on.isoformat(), "label": p.published_on.isoformat() + (f" {p.half}" if p.half else "")} for p in reversed(pending_publications)]
     if flow.get("durations"):
         durations = flow["by_model"].get(model, {}) if model else flow["durations"]
@@ -65,7 +72,7 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
         agencies=agencies,
         series=series,
         pipeline=flow if flow.get("durations") else None,
-        latest_pending=pending_publications[-1] if pending_publications else None,
+        latest_pending=latest_pending,
         choices=choices,
         as_of=selected_date(as_of),
         model=model,
