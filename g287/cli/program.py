@@ -261,10 +261,10 @@ def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominat
     show_nominee(detail, as_json)
 
 
-def in_words(standing: str) -> str:
-    """A nominee's standing as the site's pages write it ("remediation due"); --json keeps the value itself
-    ("remediation_due")."""
-    return standing.replace("_", " ")
+def in_words(value: str) -> str:
+    """A value as the site's pages write it: a nominee's standing ("remediation due"), what is due ("refresher due"),
+    an MOA's status ("not signed"); --json keeps the value itself ("remediation_due")."""
+    return value.replace("_", " ")
 
 
 def show_nominee(detail: dict, as_json: bool) -> None:
@@ -409,7 +409,13 @@ def authorized_command(agency_id, model, as_of, summary, as_json):
         else:
             items = training.authorized_officers(session, admin(), as_of=parse_date(as_of), agency_id=agency_id, model=model)
             columns = ["agency", "state", "model", "full_name", "certified_on", "expires_on", "refresher_due_on"]
-    print_json(items) if as_json else table(items, columns)
+    if as_json:
+        print_json(items)
+        return
+    if summary:
+        for item in items:
+            item["moa_status"] = in_words(item["moa_status"])
+    table(items, columns)
 
 
 @program.command("due")
@@ -424,7 +430,12 @@ def due_command(within_days, as_of, agency_id, as_json):
     with state().db.session() as session:
         require_record(session, ApplicantAgency, agency_id, "--agency", "applicant agency")
         items = training.due(session, admin(), as_of=parse_date(as_of), within_days=within_days, agency_id=agency_id)
-    print_json(items) if as_json else table(items, ["due_on", "overdue", "kind", "agency", "model", "full_name", "explanation"])
+    if as_json:
+        print_json(items)
+        return
+    for item in items:
+        item["kind"] = in_words(item["kind"])
+    table(items, ["due_on", "overdue", "kind", "agency", "model", "full_name", "explanation"])
 
 
 def titles_of(sources) -> dict[str, str]:

@@ -112,6 +112,27 @@ def test_nominees_standings_are_printed_in_words(g287, monkeypatch):
     assert ": remediation due" in g287("program", "nominee", due).stdout.splitlines()[0]
 
 
+def test_what_is_due_and_the_moa_status_are_printed_in_words(g287, monkeypatch):
+    """`program due` printed each kind as its JSON value ("refresher_due"), as `program authorized --summary` would the
+    MOA's status ("not_signed"); --json keeps the values."""
+    from g287.cli import common
+
+    monkeypatch.setattr(common.console, "width", 2000)  # no value wrapped across lines
+    g287("demo")
+    kinds = [item["kind"] for item in json.loads(g287("program", "due", "--json").stdout)]
+    assert "refresher_due" in kinds  # as the JSON gives it
+    rows = [line for line in g287("program", "due").stdout.splitlines() if re.match(r"\S\s+(\d{4}-\d\d-\d\d\s+)?\S\s+(yes|no)\s", line)]
+    assert len(rows) == len(kinds)
+    for row, kind in zip(rows, kinds):
+        assert f" {kind.replace('_', ' ')} " in row
+    assert "_" not in "".join(rows)
+    statuses = [item["moa_status"] for item in json.loads(g287("program", "authorized", "--summary", "--json").stdout)]
+    rows = [line for line in g287("program", "authorized", "--summary").stdout.splitlines() if re.search(r"\s(JEM|TFM|WSO)\s", line)]
+    assert statuses and len(rows) == len(statuses)
+    for row, status in zip(rows, statuses):
+        assert f" {status.replace('_', ' ')} " in row and "_" not in row
+
+
 def test_applications_print_the_local_time_of_submission_to_the_minute(g287, monkeypatch):
     """`program applications` printed the stored time whole: 2026-12-01T00:44:21.656256+00:00."""
     from g287 import days
