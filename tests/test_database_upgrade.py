@@ -134,7 +134,7 @@ def test_two_open_moas_of_one_agency_and_model_refuse_the_upgrade_in_one_line_an
 def test_an_upgrade_refused_at_its_end_leaves_every_migration_undone(blank_url):
     """SQLite checks every foreign key once all the migrations have run (they rebuild tables with the checks off): a
     row that referred to nothing already (one deleted in the sqlite3 shell, whose keys are off) refuses the upgrade,
-    and the tables that migrations 0006 to 0012 rebuilt or changed are as they were."""
+    and the tables that migrations 0006 to 0013 rebuilt or changed are as they were."""
     at_revision(blank_url, "0005_program")
     run_sql(
         blank_url,
@@ -224,7 +224,7 @@ def test_a_database_holding_every_kind_of_record_at_revision_0005_is_upgraded_wi
     _, after = _kept_rows(blank_url, columns)
     assert after == before
     with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0012_search_splits_punctuation"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0013_withdrawn_moas"
         assert [tuple(r) for r in conn.execute(text("SELECT id, name_key FROM applicant_agencies ORDER BY id"))] == [
             (1, "testville county sheriffs office"), (2, None), (3, "otherton police department")]
         assert str(conn.execute(text("SELECT nominated_on FROM nominees")).scalar()) == str(day_of(AT))
@@ -248,13 +248,65 @@ def test_a_database_holding_every_kind_of_record_at_revision_0005_is_upgraded_wi
     assert status == 0 and "Otherton Police Department" in out, err
 
 
+def test_migration_0013_lets_an_moa_be_withdrawn_and_frees_its_model_as_a_termination_does(blank_url):
+    """The status `withdrawn` and its day: the rows before kept (none withdrawn); the CHECK constraint takes the new
+    status and no other; the one-open-MOA index leaves a withdrawn MOA out, as a terminated one; going back to 0012
+    is refused in one line while a withdrawn MOA exists (the old constraint cannot hold it) and leaves it as it was."""
+    from sqlalchemy.exc import IntegrityError
+
+    at_revision(blank_url, "0012_search_splits_punctuation")
+    run_sql(
+        blank_url,
+        "INSERT INTO applicant_agencies (id, name, state_usps, agency_type, created_at) VALUES (1, 'Testville County Sheriff''s Office', 'FL', 'county', :at)",
+        "INSERT INTO applications (id, agency_id, submitted_at, submitted_by, letter) VALUES (1, 1, :at, 'cli', '{}'), (2, 1, :at, 'cli', '{}'), (3, 1, :at, 'cli', '{}')",
+        "INSERT INTO program_moas (id, application_id, agency_id, model, status, draft_version, signed_on) VALUES "
+        "(1, 1, 1, 'JEM', 'signed', 1, '2025-01-10'), (2, 1, 1, 'TFM', 'draft', 1, NULL)",
+    )
+    columns, before = _kept_rows(blank_url)
+    at_revision(blank_url, "0013_withdrawn_moas")
+    assert _kept_rows(blank_url, columns)[1] == before
+    engine = create_engine(normalize_url(blank_url))
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT id, withdrawn_on FROM program_moas ORDER BY id")).all() == [(1, None), (2, None)]
+        with pytest.raises(IntegrityError), engine.begin() as conn:  # the open TFM MOA keeps the model
+            conn.execute(text("INSERT INTO program_moas (application_id, agency_id, model, status, draft_version) VALUES (2, 1, 'TFM', 'requested', 0)"))
+        with pytest.raises(IntegrityError), engine.begin() as conn:  # a status the constraint does not know
+            conn.execute(text("INSERT INTO program_moas (application_id, agency_id, model, status, draft_version) VALUES (2, 1, 'WSO', 'abandoned', 0)"))
+        with engine.begin() as conn:  # withdrawn, the TFM MOA no longer holds the model: the agency asks for it again
+            conn.execute(text("UPDATE program_moas SET status = 'withdrawn', withdrawn_on = '2025-02-01' WHERE id = 2"))
+            conn.execute(text("INSERT INTO program_moas (id, application_id, agency_id, model, status, draft_version) VALUES (3, 2, 1, 'TFM', 'requested', 0)"))
+            conn.execute(text("INSERT INTO program_moas (id, application_id, agency_id, model, status, draft_version) VALUES (4, 2, 1, 'JEM', 'withdrawn', 0)"))  # beside the signed one
+        kept = everything(blank_url)
+        with pytest.raises(G287Error, match=r"^the database holds withdrawn MOAs \(2, 4\), which revisions before 0013 cannot hold$"):
+            with engine.connect() as conn, schema_change(conn):
+                cfg = alembic_config(engine)
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, "0012_search_splits_punctuation")
+        assert everything(blank_url) == kept
+        with engine.begin() as conn:  # with none withdrawn, the way back is open
+            conn.execute(text("DELETE FROM program_moas WHERE id > 2"))
+            conn.execute(text("UPDATE program_moas SET status = 'draft', withdrawn_on = NULL WHERE id = 2"))
+        with engine.connect() as conn, schema_change(conn):
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0012_search_splits_punctuation")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0012_search_splits_punctuation"
+            assert "withdrawn_on" not in [c["name"] for c in inspect(conn).get_columns("program_moas")]
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("UPDATE program_moas SET status = 'withdrawn' WHERE id = 2"))
+    finally:
+        engine.dispose()
+
+
 def test_a_database_a_newer_g287_upgraded_is_refused_in_one_line_and_left_as_it_was(db):
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0013_from_a_newer_g287'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0014_from_a_newer_g287'"))
     before = everything(db.url)
     status, out, err = run_g287(db.url, "stats")
     assert (status, out) == (1, "") and err.splitlines() == [
-        f"g287: error: the database {db.safe_url} has a schema this version of g287 does not know (revision 0013_from_a_newer_g287): "
+        f"g287: error: the database {db.safe_url} has a schema this version of g287 does not know (revision 0014_from_a_newer_g287): "
         "it was made or upgraded by a newer g287; use that version"
     ]
     assert everything(db.url) == before  # not migrated down, nor changed
@@ -277,7 +329,7 @@ def test_alembic_s_own_upgrade_command_upgrades_an_sqlite_database_holding_nomin
     database = Database(blank_url, migrate=False)
     command.upgrade(alembic_config(database.engine), "heads")  # no connection given: env.py opens its own, as the command does
     with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0012_search_splits_punctuation"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0013_withdrawn_moas"
         assert [tuple(r) for r in conn.execute(text("SELECT id, nominated_on FROM nominees"))] == [(4, "2025-01-01")]  # its enrolment's day
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.dispose()

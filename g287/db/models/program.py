@@ -110,14 +110,15 @@ class Application(Base):
 
 
 class ProgramMoa(Base):
-    """One MOA an application asks for (one per model): requested, drafted, signed, or terminated."""
+    """One MOA an application asks for (one per model): requested, drafted, signed, or terminated; or withdrawn
+    before it was signed."""
 
     __tablename__ = "program_moas"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("applicant_agencies.id"), index=True)
     model: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(16))  # requested | draft | signed | terminated
+    status: Mapped[str] = mapped_column(String(16))  # requested | draft | signed | terminated | withdrawn
     draft: Mapped[dict | None] = mapped_column(JSON)  # what the latest draft was made from
     draft_version: Mapped[int] = mapped_column(Integer, default=0)
     drafted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -127,16 +128,17 @@ class ProgramMoa(Base):
     signed_pdf_bytes: Mapped[int | None] = mapped_column(Integer)
     recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     terminated_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)  # an MOA requested or drafted, never signed: no longer asked for
     registry_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
 
     __table_args__ = (
         UniqueConstraint("application_id", "model"),
-        CheckConstraint("status IN ('requested', 'draft', 'signed', 'terminated')", name="status"),
+        CheckConstraint("status IN ('requested', 'draft', 'signed', 'terminated', 'withdrawn')", name="status"),
         # One open (requested, drafted or signed) MOA per agency and model: the service checks it, and this index
         # keeps it when two letters are sent at the same moment (each check would see no other).
         Index(
             "ux_program_moas_open_agency_model", "agency_id", "model", unique=True,
-            sqlite_where=text("status <> 'terminated'"), postgresql_where=text("status <> 'terminated'"),
+            sqlite_where=text("status NOT IN ('terminated', 'withdrawn')"), postgresql_where=text("status NOT IN ('terminated', 'withdrawn')"),
         ),
     )
 
