@@ -94,7 +94,7 @@ def agency_add(name, state_code, agency_type, county, address, registry_agency_i
 
 
 @program.command("applications")
-@click.option("--stage", type=click.Choice(["requested", "draft", "signed", "terminated"]), help="Only applications at this stage.")
+@click.option("--stage", type=click.Choice(applications.STATUSES), help="Only applications at this stage.")
 @json_option
 @database_option
 def applications_command(stage, as_json):
@@ -161,7 +161,7 @@ def application_command(application_id, as_json):
     letter = detail["letter"]
     echo(f"Application {detail['id']}: {letter['agency']['name']} ({letter['agency']['state']}), letter of {letter['date']}, stage {detail['stage']}")
     echo(f"Chief executive: {letter['chief_executive']['name']}, {letter['chief_executive']['title']}; contact: {letter['contact']['name']} <{letter['contact']['email']}>")
-    table(detail["moas"], ["id", "model", "status", "draft_version", "signed_on", "terminated_on", "registry_agreement_id"])
+    table(detail["moas"], ["id", "model", "status", "draft_version", "signed_on", "terminated_on", "withdrawn_on", "registry_agreement_id"])
 
 
 @program.command("letter")
@@ -233,6 +233,19 @@ def terminate_command(moa_id, terminated_on):
     with state().db.session(writing=True) as session:
         moa = moas.terminate_moa(session, admin(), moa_id, terminated_on=parse_date(terminated_on, "--on"))
     echo(f"MOA {moa.id} ({moa.model}) terminated on {moa.terminated_on}")
+
+
+@program.command("withdraw")
+@click.argument("moa_id", type=RECORD_ID)
+@click.option("--on", "withdrawn_on", metavar="YYYY-MM-DD", help="Default: today.")
+@click.option("--reason", metavar="TEXT", help="Why, as the audit log keeps it.")
+@database_option
+def withdraw_command(moa_id, withdrawn_on, reason):
+    """Record that an MOA requested or drafted, never signed, is withdrawn: no longer pending, and the agency may ask
+    for the model again."""
+    with state().db.session(writing=True) as session:
+        moa = moas.withdraw_moa(session, admin(), moa_id, withdrawn_on=parse_date(withdrawn_on, "--on"), reason=reason)
+    echo(f"MOA {moa.id} ({moa.model}) withdrawn on {moa.withdrawn_on}")
 
 
 @program.command("nominate")

@@ -162,9 +162,12 @@ def moas_of(session: Session, application_id: int) -> list[ProgramMoa]:
     return list(session.scalars(select(ProgramMoa).where(ProgramMoa.application_id == application_id).order_by(ProgramMoa.id)))
 
 
+STATUSES = ("requested", "draft", "signed", "terminated", "withdrawn")  # an MOA's, from the least advanced
+
+
 def stage(moas: list[ProgramMoa]) -> str:
-    """The application's stage: the least advanced of its MOAs that is still open."""
-    order = ["requested", "draft", "signed", "terminated"]
+    """The application's stage: the least advanced of its MOAs (a withdrawn one counts only when all are)."""
+    order = STATUSES
     return min((m.status for m in moas), key=order.index) if moas else "requested"
 
 
@@ -202,6 +205,7 @@ def moa_summary(moa: ProgramMoa) -> dict:
         "signatories": moa.signatories,
         "signed_pdf_sha256": moa.signed_pdf_sha256,
         "terminated_on": moa.terminated_on.isoformat() if moa.terminated_on else None,
+        "withdrawn_on": moa.withdrawn_on.isoformat() if moa.withdrawn_on else None,
         "registry_agreement_id": moa.registry_agreement_id,
     }
 

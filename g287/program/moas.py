@@ -230,6 +230,35 @@ def terminate_moa(session: Session, actor: Actor, moa_id: int, *, terminated_on,
     return moa
 
 
+WITHDRAWABLE = ("requested", "draft")  # an MOA asked for and never signed; a signed one ends by its termination
+
+
+def withdraw_moa(session: Session, actor: Actor, moa_id: int, *, withdrawn_on=None, reason=None, today: dt.date | None = None) -> ProgramMoa:
+    """Record that an MOA requested or drafted, never signed, is no longer asked for (`withdrawn_on`, default today;
+    the reason, if given, kept in the audit log): the registry's own pending list no longer lists it, its past days
+    still count it as pending until then, and the agency may ask for the model again."""
+    moa = get_moa(session, actor, moa_id, "moa.withdraw", changing=True)
+    if moa.status not in WITHDRAWABLE:
+        remedy = " (a signed MOA is terminated)" if moa.status == "signed" else ""
+        raise Conflict(f"MOA {moa.id} is {moa.status}: only a requested or drafted MOA can be withdrawn{remedy}")
+    today = today or days.today()
+    check = Checker()
+    day = check.date("withdrawn_on", withdrawn_on or today, not_after=today)
+    why = check.text("reason", reason, required=False, max_length=500)
+    asked_on = dt.date.fromisoformat(session.get(Application, moa.application_id).letter["date"])
+    drafted_on = dt.date.fromisoformat(moa.draft["drafted_on"]) if moa.draft else None
+    if day is not None and day < asked_on:
+        check.fail("withdrawn_on", f"{day.isoformat()} is before the letter of interest that asked for this MOA, dated {asked_on.isoformat()}")
+    elif day is not None and drafted_on is not None and day < drafted_on:
+        check.fail("withdrawn_on", f"{day.isoformat()} is before the MOA's latest draft, of {drafted_on.isoformat()}")
+    check.done()
+    before = {"status": moa.status}
+    moa.status, moa.withdrawn_on = "withdrawn", day
+    session.flush()
+    audit.record(session, actor, "moa.withdraw", "moa", moa.id, before=before, after={"status": "withdrawn", "withdrawn_on": day.isoformat(), "reason": why})
+    return moa
+
+
 def signed_document(session: Session, actor: Actor, moa_id: int) -> RenderedDocument:
     """The signed MOA as uploaded (a public document, as on ICE's lists)."""
     # Seen by anyone: every MOA is on the registry's public lists, its signed document too.
@@ -246,10 +275,12 @@ def participating(moa: ProgramMoa, on: dt.date) -> bool:
 
 def status_on(moa: ProgramMoa, on: dt.date) -> str:
     """The MOA's status as it stood on a date, by the rule of `participating`: "signed" while in effect, "terminated"
-    from its termination day on, "not_signed" before its signing (whether it was requested or drafted by then is not
-    recorded: a draft keeps only its latest version's day)."""
+    from its termination day on, "withdrawn" from its withdrawal day on, "not_signed" before its signing or withdrawal
+    (whether it was requested or drafted by then is not recorded: a draft keeps only its latest version's day)."""
     if participating(moa, on):
         return "signed"
     if moa.terminated_on is not None and moa.terminated_on <= on:
         return "terminated"
+    if moa.withdrawn_on is not None and moa.withdrawn_on <= on:
+        return "withdrawn"
     return "not_signed"

@@ -28,7 +28,7 @@ from g287.registry.names import person_key
 
 
 MAX_WITHIN_DAYS = 3660  # how far `due` looks ahead: ten years
-_STATUS_ORDER = ("signed", "terminated", "not_signed")  # of moas.status_on: the one a summary row says, first
+_STATUS_ORDER = ("signed", "terminated", "not_signed", "withdrawn")  # of moas.status_on: the one a summary row says, first
 
 
 class NotEligible(Conflict):

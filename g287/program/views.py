@@ -19,7 +19,7 @@ from g287.db.dialect import in_code_point_order
 from g287.db.models.program import ApplicantAgency, Application, ProgramMoa
 from g287.db.models.registry import Agency
 from g287.errors import NotFound
-from g287.program.applications import moas_of, stage
+from g287.program.applications import STATUSES, moas_of, stage
 from g287.program.moas import status_on
 from g287.program.validation import day_argument
 from g287.registry.names import agency_key
@@ -39,8 +39,8 @@ def _agency(agency: ApplicantAgency, registry_name: str | None) -> dict:
 
 # An MOA's status as the public lists say it: a draft is the program office's work on a pending agreement, not a
 # stage of its own (the lists are pending, participating, terminated). An application's stage is said so too: its page
-# said "draft" above a table of its MOAs saying "pending".
-PUBLIC_STAGE = {"requested": "pending", "draft": "pending", "signed": "participating", "terminated": "terminated"}
+# said "draft" above a table of its MOAs saying "pending". A withdrawn MOA is on no list.
+PUBLIC_STAGE = {"requested": "pending", "draft": "pending", "signed": "participating", "terminated": "terminated", "withdrawn": "withdrawn"}
 
 
 def _moa(moa: ProgramMoa, application: Application) -> dict:
@@ -52,6 +52,7 @@ def _moa(moa: ProgramMoa, application: Application) -> dict:
         "requested_on": application.letter["date"],
         "signed_on": moa.signed_on.isoformat() if moa.signed_on else None,
         "terminated_on": moa.terminated_on.isoformat() if moa.terminated_on else None,
+        "withdrawn_on": moa.withdrawn_on.isoformat() if moa.withdrawn_on else None,
         "signed_document": moa.signed_pdf_sha256 is not None,
         "registry_agreement_id": moa.registry_agreement_id,
         "source": SOURCE,
@@ -133,9 +134,9 @@ def program_figures(session: Session, actor: Actor, as_of: dt.date | None = None
     date) and pending ones, by model, agencies and states. Each figure says its source."""
     authorize(actor, "application.read_public")
     as_of = day_argument("as_of", as_of) or days.today()
-    rows = _moa_rows(session, ("requested", "draft", "signed", "terminated"))
+    rows = _moa_rows(session, STATUSES)
     # The MOA's status on the day by the rule every step of the program reads (moas.status_on): pending once the
-    # letter asked for it and while not signed yet.
+    # letter asked for it and while neither signed nor withdrawn yet.
     participating = [row for moa, _, row in rows if status_on(moa, as_of) == "signed"]
     pending = [row for moa, application, row in rows if dt.date.fromisoformat(application.letter["date"]) <= as_of and status_on(moa, as_of) == "not_signed"]
 

@@ -149,6 +149,34 @@ def test_applications_print_the_local_time_of_submission_to_the_minute(g287, mon
         assert shown == days.local_minute(moment) == f"{dt.datetime.fromisoformat(moment).astimezone():%Y-%m-%d %H:%M}"
 
 
+def test_withdraw_records_an_moa_never_signed_as_withdrawn_and_refuses_others_in_one_line(g287):
+    """`terminate` takes signed MOAs only: an MOA requested and never signed could not leave the pending list."""
+    from g287 import days
+
+    g287("demo")
+    (application,) = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)
+    (moa,) = application["moas"]
+    signed = [m["id"] for a in json.loads(g287("program", "applications", "--json", "--stage", "signed").stdout) for m in a["moas"] if m["status"] == "signed"]
+    letter_date = json.loads(g287("program", "application", application["id"], "--json").stdout)["letter"]["date"]
+    before = json.loads(g287("audit", "--json").stdout)
+    for args, message in (
+        ((moa["id"], "--on", "2001-01-01"), f"withdrawn_on: 2001-01-01 is before the letter of interest that asked for this MOA, dated {letter_date}"),
+        ((moa["id"], "--on", "soon"), "--on 'soon': expected a date YYYY-MM-DD"),
+        ((signed[0],), f"MOA {signed[0]} is signed: only a requested or drafted MOA can be withdrawn (a signed MOA is terminated)"),
+        ((999,), "no MOA with id 999"),
+    ):
+        refused = g287("program", "withdraw", *args, ok=False)
+        assert refused.returncode == 1 and refused.stderr.strip().splitlines() == [f"g287: error: {message}"], refused.stderr
+    assert json.loads(g287("audit", "--json").stdout) == before
+    done = g287("program", "withdraw", moa["id"], "--reason", "Sent in error")
+    assert done.stdout.strip() == f"MOA {moa['id']} ({moa['model']}) withdrawn on {days.today().isoformat()}"
+    (withdrawn,) = json.loads(g287("program", "applications", "--json", "--stage", "withdrawn").stdout)
+    assert withdrawn["id"] == application["id"] and withdrawn["moas"] == [dict(moa, status="withdrawn")]
+    assert moa["id"] not in [row["moa_id"] for row in json.loads(g287("program", "lists", "--kind", "pending", "--json").stdout)]
+    (event,) = json.loads(g287("audit", "--json", "--action", "moa.withdraw").stdout)
+    assert event["after"] == {"status": "withdrawn", "withdrawn_on": days.today().isoformat(), "reason": "Sent in error"}
+
+
 def test_a_draft_not_written_is_not_drafted(g287, tmp_path):
     """`program draft 2 -o d.txt` said "drafted: version 2", then refused the file name and rolled the draft back."""
     g287("demo")

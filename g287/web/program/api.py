@@ -161,7 +161,7 @@ def link_agency(request: Request, agency_id: RecordId, body: schemas.LinkIn, x_c
 
 
 @router.get("/applications", response_model=list[schemas.ApplicationSummary], summary="Applications (an agency user: their agency's)")
-def list_applications(request: Request, stage: Optional[Literal["requested", "draft", "signed", "terminated"]] = None):
+def list_applications(request: Request, stage: Optional[Literal["requested", "draft", "signed", "terminated", "withdrawn"]] = None):
     return read(request, lambda s, a: applications.list_applications(s, a, stage_filter=stage))
 
 
@@ -254,6 +254,11 @@ async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Option
 @router.post("/moas/{moa_id}/termination", response_model=schemas.MoaOut, summary="Record the MOA as terminated")
 def terminate_moa(request: Request, moa_id: RecordId, body: schemas.TerminateIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
     return change(request, x_csrf_token, lambda s, a: moa_summary(moas.terminate_moa(s, a, moa_id, terminated_on=body.terminated_on)))
+
+
+@router.post("/moas/{moa_id}/withdrawal", response_model=schemas.MoaOut, summary="Record an MOA not signed as withdrawn")
+def withdraw_moa(request: Request, moa_id: RecordId, body: schemas.WithdrawIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
+    return change(request, x_csrf_token, lambda s, a: moa_summary(moas.withdraw_moa(s, a, moa_id, withdrawn_on=body.withdrawn_on, reason=body.reason)))
 
 
 def periods(items) -> list[dict]:

@@ -1,5 +1,5 @@
 """Letters of interest and applications: the letter form (agency users), the list of applications, an
-application with each MOA's progress and the actions on it (draft, record signed, terminate, nominate), and the
+application with each MOA's progress and the actions on it (draft, record signed, terminate, withdraw, nominate), and the
 letter as PDF or DOCX."""
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, RecordId, caller_of, document_response, form_record_id, page, record_of, see_other, strings, submit_form, text
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
-STAGES = ("requested", "draft", "signed", "terminated")
+STAGES = applications.STATUSES
 
 
 @router.get("/program/applications")
-def application_list(request: Request, stage: Optional[Literal["requested", "draft", "signed", "terminated"]] = None):
+def application_list(request: Request, stage: Optional[Literal["requested", "draft", "signed", "terminated", "withdrawn"]] = None):
     caller = caller_of(request)
     if not caller.signed_in:
         raise AccessDenied("sign in to read applications (the public reads the registry's own lists)")
@@ -111,7 +111,7 @@ def application_page(request: Request, application_id: int, *, problem=None, fai
         record = record_of(detail["agency_id"])
         for moa in detail["moas"]:
             moa["nominees"] = nominees.list_nominees(session, actor, moa_id=moa["id"]) if moa["status"] in ("signed", "terminated") else []
-    may = {action: allowed(actor, action, record) for action in ("moa.draft", "moa.read_draft", "moa.record_signed", "moa.terminate", "nominee.create")}
+    may = {action: allowed(actor, action, record) for action in ("moa.draft", "moa.read_draft", "moa.record_signed", "moa.terminate", "moa.withdraw", "nominee.create")}
     return page(
         request,
         "program/application.html",

@@ -284,6 +284,7 @@ DONE_MESSAGES = {
     "drafted": "The MOA is drafted (a new version).",
     "signed": "The signed MOA is recorded; the agreement counts as participating.",
     "terminated": "The MOA is recorded as terminated.",
+    "withdrawn": "The MOA is recorded as withdrawn; it is no longer pending.",
     "nominated": "The nominee is recorded. Their eligibility is below.",
     "updated": "The changes are saved.",
     "unchanged": "Nothing changed: the values sent are those already recorded.",

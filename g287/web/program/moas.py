@@ -1,5 +1,6 @@
 """Actions on MOAs: draft one (and download the draft, marked as such), record the signed MOA (PDF upload,
-date, signatories), record its termination, nominate officers to it; and the signed MOA, a public document."""
+date, signatories), record its termination (or, never signed, its withdrawal), nominate officers to it; and the
+signed MOA, a public document."""
 
 from __future__ import annotations
 
@@ -117,6 +118,14 @@ async def record_signed(request: Request, moa_id: RecordId):
 @router.post("/program/moas/{moa_id}/terminate")
 async def terminate(request: Request, moa_id: RecordId):
     return await moa_action(request, moa_id, "terminate", lambda session, actor, values: moas.terminate_moa(session, actor, moa_id, terminated_on=text(values, "terminated_on")), "terminated")
+
+
+@router.post("/program/moas/{moa_id}/withdraw")
+async def withdraw(request: Request, moa_id: RecordId):
+    def change(session, actor: Actor, values: dict):
+        return moas.withdraw_moa(session, actor, moa_id, withdrawn_on=text(values, "withdrawn_on") or None, reason=text(values, "reason"))
+
+    return await moa_action(request, moa_id, "withdraw", change, "withdrawn")
 
 
 @router.post("/program/moas/{moa_id}/nominees")

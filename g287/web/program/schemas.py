@@ -203,13 +203,14 @@ class Signatory(BaseModel):
 class MoaOut(BaseModel):
     id: int
     model: Model
-    status: str = Field(description="requested, draft, signed or terminated")
+    status: str = Field(description="requested, draft, signed, terminated or withdrawn")
     draft_version: int
     drafted_at: Optional[str] = None
     signed_on: Optional[str] = None
     signatories: Optional[list[Signatory]] = None
     signed_pdf_sha256: Optional[str] = None
     terminated_on: Optional[str] = None
+    withdrawn_on: Optional[str] = None
     registry_agreement_id: Optional[int] = None
 
 
@@ -231,6 +232,11 @@ class ApplicationDetail(BaseModel):
 
 class TerminateIn(RequestBody):
     terminated_on: Optional[Day] = None
+
+
+class WithdrawIn(RequestBody):
+    withdrawn_on: Optional[Day] = Field(None, description="Default: today")
+    reason: Optional[str] = Field(None, description="Why, as the audit log keeps it")
 
 
 # Nominees, training
@@ -439,10 +445,11 @@ class PublicMoa(BaseModel):
     moa_id: int
     application_id: int
     model: Model
-    stage: Literal["pending", "participating", "terminated"]
+    stage: Literal["pending", "participating", "terminated", "withdrawn"]
     requested_on: str
     signed_on: Optional[str] = None
     terminated_on: Optional[str] = None
+    withdrawn_on: Optional[str] = None
     signed_document: bool
     registry_agreement_id: Optional[int] = None
     source: str
@@ -456,7 +463,7 @@ class PublicApplication(BaseModel):
     id: int
     agency: PublicAgency
     submitted_on: str
-    stage: Literal["pending", "participating", "terminated"]  # as the public lists say it: the least advanced of its MOAs
+    stage: Literal["pending", "participating", "terminated", "withdrawn"]  # as the public lists say it: the least advanced of its MOAs
     moas: list[PublicMoa]
     source: str
 
