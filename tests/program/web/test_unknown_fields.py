@@ -186,4 +186,4 @@ def test_a_query_parameter_a_request_does_not_take_is_refused_and_changes_nothin
     assert response.json()["error"]["message"] == "invalid request: us_citizen: unknown parameter: this endpoint takes no query parameter"
     assert agency.get(url).json() == before and events(site.db) == count
     listed = agency.get("/api/v1/program/nominees?agency=1")
-    assert listed.status_code == 422 and fields_of(listed) == {"agency": "unknown parameter: this endpoint takes moa_id, agency_id"}
+    assert listed.status_code == 422 and fields_of(listed) == {"agency": "unknown parameter: this endpoint takes moa_id, agency_id, as_of"}
