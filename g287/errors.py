@@ -28,10 +28,11 @@ class NotFound(G287Error):
 
 
 class Busy(G287Error):
-    """The database is writing another change (SQLite writes one at a time): try again in a moment."""
+    """Another process is writing to the database, and the change waited for it as long as it may (SQLite writes one
+    change at a time; on PostgreSQL the registry's changes take turns): try again once it has finished."""
 
     retry_after = 1
 
     def __init__(self) -> None:
-        super().__init__("the registry is saving another change: send this again in a moment")
+        super().__init__("another g287 process is writing to the same database: try again once it has finished")
 

@@ -10,14 +10,18 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
 from alembic import command
 
+from g287.db import dialect
 from g287.db.engine import alembic_config
-from g287.registry.ingest import ingest_file
+from g287.errors import Busy
+from g287.registry.ingest import ingest_file, registry_change
 from tests.conftest import ICE, make_database, snapshot
+from tests.in_process import run_g287
 
 PARTICIPATING = ICE / "participating"
 TIMES = frozenset({"at", "imported_at", "first_seen_at", "created_at"})  # when each database was written
@@ -250,3 +254,23 @@ def test_an_agency_whose_moa_is_recorded_as_signed_while_a_list_first_names_it_i
         assert {t: rows for t, rows in at_once.items() if t not in made_at} == {t: rows for t, rows in one_after_the_other.items() if t not in made_at}
     finally:
         close()
+
+
+def test_an_ingest_that_waits_too_long_for_another_process_says_so_in_one_line(db, monkeypatch):
+    """Another process's change of the registry holds it (its transaction not ended). On SQLite the ingest gave up
+    after its wait with `g287: error: database ...: database is locked`; on PostgreSQL it waited for the registry's
+    turn with no limit. (The wait is shortened here; the ingest runs in this process, beside the change.)"""
+    monkeypatch.setattr(dialect, "_BUSY_TIMEOUT_MS", 200)
+    files = [PARTICIPATING / "participatingAgencies05292025am.xlsx", PARTICIPATING / "participatingAgencies07092025am.xlsx"]
+    outcome: list[tuple[int, str, str]] = []
+    with registry_change(db):  # the other process's change, not yet committed
+        ingest = threading.Thread(target=lambda: outcome.append(run_g287(db.url, "ingest", *map(str, files))))
+        ingest.start()
+        ingest.join(60)
+        still_waiting = ingest.is_alive()
+    ingest.join()  # the change has ended: an ingest still waiting goes on, and ends
+    assert not still_waiting, "the ingest waited for the other change with no limit"
+    assert outcome == [(1, "", f"g287: error: {Busy()}\n")]
+    assert str(Busy()) == "another g287 process is writing to the same database: try again once it has finished"
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM publications").scalar() == 0

@@ -173,6 +173,28 @@ def test_an_upgrade_stopped_by_a_migration_s_own_python_says_so_in_one_line_and_
     assert everything(blank_url) == before
 
 
+@pytest.mark.parametrize("blank_url", ["sqlite"], indirect=True)  # on PostgreSQL a migration waits for another with no limit
+def test_an_upgrade_that_waits_too_long_for_another_process_says_so_in_one_line(blank_url, monkeypatch):
+    """Another process was writing (its change not yet committed) when a command found the database out of date: after
+    its wait the upgrade said `...: database is locked; the database is left as it was`."""
+    import sqlite3
+
+    from g287.db import dialect
+
+    at_revision(blank_url, "0011_search_ignores_accents")
+    monkeypatch.setattr(dialect, "_BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(make_url(blank_url).database, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the other process's change
+        status, out, err = run_g287(blank_url, "stats")
+    finally:
+        other.close()
+    assert (status, out) == (1, "") and err.splitlines() == [
+        f"g287: error: cannot upgrade the database {blank_url} from revision 0011_search_ignores_accents: "
+        "another g287 process is writing to the same database: try again once it has finished; the database is left as it was"
+    ]
+
+
 PAGES = ("Policía de Miami-Dade: jail/correctional facilities, Revised 02/15/2025", "An agreement between the parties")
 
 

@@ -20,12 +20,13 @@ from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
 from g287.catalog import MODEL_CODES
+from g287.db import dialect
 from g287.db.engine import Database, open_database, safe_database_url
 from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.db.ids import MAX_ID, record_id
 from g287.documents.display import MISLEADING_IN_A_TERMINAL
 from g287.xmlchars import NOT_IN_XML
-from g287.errors import G287Error, NotFound
+from g287.errors import Busy, G287Error, NotFound
 from g287.numbers import number_in
 from g287.wording import quoted
 
@@ -431,6 +432,9 @@ def run_cli(group: click.Group) -> None:
         echo(f"{start}g287: error: {said or 'interrupted; the change in progress was rolled back (those finished before it are kept)'}", err=True)
         sys.exit(130)
     except SQLAlchemyError as error:
+        if dialect.is_busy(error):  # SQLite's "database is locked", after its wait: say why, and what to do
+            echo(f"g287: error: {Busy()}", err=True)
+            sys.exit(1)
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         where = f" {_opened[-1]}" if _opened and _opened[-1] else ""
         echo(f"g287: error: database{where}: {detail}", err=True)

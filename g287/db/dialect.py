@@ -11,11 +11,12 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from g287.errors import G287Error
+from g287.errors import Busy, G287Error
 from g287.wording import counted
 
 
@@ -106,9 +107,25 @@ def take_turns(connection: Connection, *names: str) -> None:
     every other transaction that named one of `names`, until it ends. SQLite needs nothing: a writing transaction
     begins IMMEDIATE, so they take turns already. PostgreSQL: a transaction-level advisory lock per name, taken in
     the order given, so callers that always name an account before a client can never wait on each other in a
-    circle."""
+    circle. The wait is bounded as SQLite's is (its busy timeout): a turn not had by then is Busy (an ingest waited
+    with no limit behind another process's unfinished change)."""
     if connection.dialect.name != "postgresql":
         return
+    # lock_timeout bounds the wait for these locks only: set for the transaction, then put back as it was.
+    was = connection.exec_driver_sql("SELECT current_setting('lock_timeout')").scalar()
+    connection.exec_driver_sql("SELECT set_config('lock_timeout', %(wait)s, true)", {"wait": f"{_BUSY_TIMEOUT_MS}ms"})
+    try:
+        _wait_for_turns(connection, names)
+    except DBAPIError as error:
+        if is_busy(error):
+            raise Busy() from error
+        raise
+    connection.exec_driver_sql("SELECT set_config('lock_timeout', %(was)s, true)", {"was": was})
+
+
+def _wait_for_turns(connection: Connection, names) -> None:
+    """PostgreSQL: a transaction-level advisory lock per name, in the order given, waited for as long as lock_timeout
+    says (no limit by default)."""
     for name in names:
         key = int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
         connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)", {"key": key})
@@ -124,7 +141,8 @@ def schema_change(connection: Connection):
     of date waits for any other migrating it (which would make the same tables), then finds it up to date."""
     if connection.dialect.name != "sqlite":
         with connection.begin():
-            take_turns(connection, "g287 schema change")
+            # No limit: the process migrating ends, and this one then finds nothing left to do.
+            _wait_for_turns(connection, ["g287 schema change"])
             yield
         return
     raw = connection.connection.dbapi_connection  # the pragma has no effect inside a transaction: before it begins
@@ -141,9 +159,13 @@ def schema_change(connection: Connection):
 
 
 def is_busy(error: Exception) -> bool:
-    """Whether a database error means another connection is writing (SQLite writes one transaction at a time; a
-    transaction that read before another committed cannot write and is refused at once, whatever the timeout)."""
-    message = str(getattr(error, "orig", error))
+    """Whether a database error means another connection is writing: SQLite writes one transaction at a time (a
+    transaction that read before another committed cannot write and is refused at once, whatever the timeout);
+    PostgreSQL gave up waiting for a lock (lock_timeout, SQLSTATE 55P03)."""
+    original = getattr(error, "orig", error)
+    if getattr(original, "sqlstate", None) == "55P03":
+        return True
+    message = str(original)
     return "database is locked" in message or "database is busy" in message
 
 

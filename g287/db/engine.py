@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from g287 import config
 from g287.db import dialect
-from g287.errors import G287Error
+from g287.errors import Busy, G287Error
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -143,7 +143,10 @@ class Database:
 
 
 def _one_line(error: Exception) -> str:
-    """A database's error in one line (libpq adds its detail and hint on lines of their own)."""
+    """A database's error in one line (libpq adds its detail and hint on lines of their own); SQLite's "database is
+    locked" as Busy says it."""
+    if isinstance(error, SQLAlchemyError) and dialect.is_busy(error):
+        return str(Busy())
     return " ".join(str(getattr(error, "orig", None) or error).split())
 
 

@@ -21,7 +21,7 @@ from g287.config import check_reading_settings
 from g287.db.engine import Database
 from g287.db.models.registry import Publication
 from g287.db.plain import compile_all
-from g287.errors import G287Error, SourceError
+from g287.errors import Busy, G287Error, SourceError
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.ingest import (
     CommittedIds, IngestResult, already_ingested, file_digest, prepare, publication_holding, registry_change, unchanged_result, write_publication,
@@ -61,6 +61,8 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
                     existing = already_ingested(session, prepared.sha256)
                     outcome = unchanged_result(path, existing) if existing is not None else write_publication(session, prepared, actor, known)
                 known.committed()
+            except Busy:
+                raise  # the database's, not the file's: the files after it would wait for the same process
             except G287Error as error:
                 known.rolled_back()
                 outcome = error
