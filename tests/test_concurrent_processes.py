@@ -14,6 +14,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+import pytest
 from alembic import command
 
 from g287.db import dialect
@@ -274,3 +275,75 @@ def test_an_ingest_that_waits_too_long_for_another_process_says_so_in_one_line(d
     assert str(Busy()) == "another g287 process is writing to the same database: try again once it has finished"
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM publications").scalar() == 0
+
+
+def test_two_imports_linking_the_same_new_addresses_at_once_both_succeed(db, actor, monkeypatch, tmp_path):
+    """`documents import` first links the rows stored before the archive existed to their addresses, as an ingest
+    links its rows. Two imports at once (or an import and an ingest) found the same addresses new: on PostgreSQL the
+    second failed, `g287: error: database ...: duplicate key value violates unique constraint
+    "uq_document_addresses_url_key"`, and imported nothing."""
+    from tests.conftest import MOA_DIR
+
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
+    monkeypatch.setenv("G287_OCR", "off")
+    monkeypatch.setenv("G287_WORKERS", "1")
+    links = _ingested_without_links(db, actor)
+    pdf = MOA_DIR / "VictoriaCo_WSO_MOA_02.26.25.pdf"
+    with _lined_up(db, waiting=2, lock="LOCK TABLE document_addresses IN EXCLUSIVE MODE"):
+        processes = [_g287(db, "documents", "import", "--json", str(pdf)) for _ in range(2)]
+    outcomes = [_finished(process) for process in processes]
+    assert [(status, err) for status, _out, err in outcomes] == [(0, ""), (0, "")]
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM document_row_links").scalar() == links
+
+
+@pytest.mark.parametrize("older_rows", [False, True], ids=["new database", "rows stored before the archive"])
+def test_two_syncs_at_once_both_record_ice_s_page_and_link_the_older_rows(db, actor, monkeypatch, tmp_path, older_rows):
+    """Each sync records the address of ICE's page (and of each workbook it links), after linking the rows stored
+    before the archive existed. On PostgreSQL two syncs at once both found the page's address new, or the rows'
+    addresses: the second failed, `g287: error: database ...: duplicate key value violates unique constraint
+    "uq_document_addresses_url_key"`."""
+    import datetime as dt
+
+    from g287.exports.ice_workbook import IceRow, write_ice_workbook
+    from tests.documents.fakeice import FakeIce, Route
+
+    settings = {"G287_DOCUMENTS_DIR": str(tmp_path / "archive"), "G287_OCR": "off", "G287_WORKERS": "1", "G287_SYNC_DELAY": "0", "G287_SYNC_RETRIES": "0"}
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    if older_rows:
+        _ingested_without_links(db, actor)
+    lists = {
+        "participating": [IceRow("TEXAS", "Victoria County Sheriff's Office", "County", "Victoria County", "Warrant Service Officer", dt.date(2025, 2, 26))],
+        "pending": [IceRow("OHIO", "Pending County Sheriff's Office", "County", "", "Jail Enforcement Model")],
+    }
+    ice = FakeIce().start()
+    try:
+        links = ""
+        for kind, rows in lists.items():
+            workbook = tmp_path / f"{kind}Agencies07112025am.xlsx"
+            write_ice_workbook(workbook, kind, rows, modified=dt.datetime(2025, 7, 11, 9))
+            ice.routes[f"/lists/{workbook.name}"] = Route(workbook.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            links += f'<li><a href="/lists/{workbook.name}">{kind} agencies</a></li>'
+        ice.routes["/287g"] = Route(f"<html><head><title>287(g)</title></head><body><main><ul>{links}</ul></main></body></html>".encode(), "text/html")
+        with _lined_up(db, waiting=2, lock="LOCK TABLE document_addresses IN EXCLUSIVE MODE"):
+            processes = [_g287(db, "sync", "--source", ice.url("/287g")) for _ in range(2)]
+        outcomes = [_finished(process) for process in processes]
+    finally:
+        ice.stop()
+    assert [(status, "error" in err) for status, _out, err in outcomes] == [(0, False), (0, False)], outcomes
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT role, count(*) FROM document_addresses WHERE role IN ('page', 'workbook') GROUP BY role ORDER BY role").all() == [("page", 1), ("workbook", 2)]
+        assert conn.exec_driver_sql("SELECT count(*) FROM publications").scalar() == 2 + older_rows
+
+
+def _ingested_without_links(db, actor) -> int:
+    """A list ingested, its rows then left as an ingest before the document archive left them: linked to no address.
+    Returns how many links the ingest had made."""
+    ingest_file(db, PARTICIPATING / "participatingAgencies05292025am.xlsx", actor)
+    with db.engine.begin() as conn:
+        links = conn.exec_driver_sql("SELECT count(*) FROM document_row_links").scalar()
+        conn.exec_driver_sql("DELETE FROM document_row_links")
+        conn.exec_driver_sql("DELETE FROM document_addresses")
+    assert links > 100
+    return links

@@ -25,6 +25,7 @@ from g287.documents.pdftext import DocumentError
 from g287.documents.reading import TextLayer, complete_reading, read_text_layers
 from g287.documents.store import StoreResult, store_pdf
 from g287.errors import G287Error
+from g287.registry.ingest import registry_change
 
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)")
 
@@ -69,7 +70,9 @@ def import_paths(db: Database, arguments: list[str], actor: Actor, *, ocr: bool 
     if on_files:
         on_files(len(files))
     report = ImportReport(skipped=skipped)
-    with db.session(writing=True) as session:
+    # The registry's turn, as an ingest links its rows: two linking the same new address at once both recorded it,
+    # and the second failed on the addresses' unique index.
+    with registry_change(db) as session:
         link_unlinked_rows(session.connection())
     with db.session() as session:
         held = set(session.scalars(select(Document.sha256)))

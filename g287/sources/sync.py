@@ -34,7 +34,7 @@ from g287.documents.fetch import Fetched, PoliteClient, address_problem
 from g287.documents.pdftext import DocumentError
 from g287.documents.store import archive_for, store_file, store_pdf
 from g287.errors import G287Error
-from g287.registry.ingest import ingest_file
+from g287.registry.ingest import ingest_file, registry_change
 from g287.sources.icepage import IcePageError, read_page
 from g287.wording import counted
 
@@ -109,7 +109,8 @@ def run_sync(
     own_client = client is None
     client = client or PoliteClient(config, archive.partial_dir)
     try:
-        with db.session(writing=True) as session:
+        # The registry's turn, as an ingest links its rows (see g287.documents.importer).
+        with registry_change(db) as session:
             links.link_unlinked_rows(session.connection())
         workbook_links = _page(db, actor, client, report, say)
         for link in workbook_links:
@@ -253,7 +254,9 @@ def _broken(db: Database, actor: Actor, report: SyncReport, address: DocumentAdd
 
 
 def _address(db: Database, url: str, role: str) -> DocumentAddress:
-    with db.session(writing=True) as session:
+    # The registry's turn, as every change that may record a new address takes it: two syncs at once both recorded
+    # ICE's page, and the second failed on the addresses' unique index.
+    with registry_change(db) as session:
         address_id = links.ensure_addresses(session.connection(), {url: role})[url]
         return session.get(DocumentAddress, address_id)
 
