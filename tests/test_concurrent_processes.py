@@ -347,3 +347,23 @@ def _ingested_without_links(db, actor) -> int:
         conn.exec_driver_sql("DELETE FROM document_addresses")
     assert links > 100
     return links
+
+
+def test_two_publishes_at_once_publish_the_registry_s_lists_once(db, monkeypatch, tmp_path):
+    """`g287 program publish` twice at once (a cron job and an administrator): both read the records, found the lists
+    changed since the last published, and both wrote and ingested them, each under its own file names (`_registry`
+    and `_registry_2`); now the second finds them published."""
+    from tests.program.world import build
+
+    monkeypatch.setenv("G287_PROGRAM_FILES_DIR", str(tmp_path / "program-files"))
+    with db.session(writing=True) as session:
+        build(session, "signed")  # a TFM MOA signed (the participating list), a WSO MOA asked for (the pending list)
+    with _lined_up(db, waiting=2):
+        processes = [_g287(db, "program", "publish", "--json") for _ in range(2)]
+    outcomes = [_finished(process) for process in processes]
+    assert [(status, err) for status, _out, err in outcomes] == [(0, ""), (0, "")]
+    statuses = sorted([item["status"] for item in json.loads(out)["lists"]] for _status, out, _err in outcomes)
+    assert statuses == [["published", "published"], ["unchanged", "unchanged"]]
+    assert len(list((tmp_path / "program-files").rglob("*.xlsx"))) == 2
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT kind, count(*) FROM publications GROUP BY kind ORDER BY kind").all() == [("participating", 1), ("pending", 1)]

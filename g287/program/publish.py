@@ -27,7 +27,7 @@ from g287.exports.ice_workbook import TYPE_LABELS, IceRow, rows_of_publication, 
 from g287.program import settings
 from g287.program.views import public_participating, public_pending
 from g287.registry import figures
-from g287.registry.ingest import ingest_file
+from g287.registry.ingest import already_ingested, prepare, registry_change, unchanged_result, write_publication
 from g287.registry.publications import in_force
 from g287.sources.rules import states
 
@@ -118,32 +118,33 @@ def _target(directory: Path, kind: str, now: dt.datetime, held: set[str]) -> Pat
 
 def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: dt.datetime | None = None) -> PublishResult:
     """Write the registry's lists that changed since its last publication and ingest them (origin "registry");
-    return what was done and the registry's figures. Each list is one ingest transaction."""
+    return what was done and the registry's figures. The lists are read, compared with the last published and
+    ingested in one transaction, in the registry's turn: two publishing at once both found the lists changed and both
+    published them (each its own files); now the second finds them published."""
     authorize(actor, "program.publish")
     now = now or days.now()
     directory = Path(directory) if directory else list_directory(db.url)
     result = PublishResult()
-    with db.session() as session:
+    with registry_change(db) as session:
         lists = registry_lists(session, actor)
         held = set(session.scalars(select(Publication.file_name).where(Publication.origin == "registry")))
-        latest = {}
         for kind in KINDS:
-            publication = in_force(session, kind, None, "registry")
-            latest[kind] = rows_of_publication(session, publication) if publication else None
-    for kind in KINDS:
-        rows = lists[kind]
-        if not rows and latest[kind] is None:
-            result.lists.append(ListResult(kind, "empty", 0))
-        elif latest[kind] is not None and _same(rows, latest[kind]):
-            result.lists.append(ListResult(kind, "unchanged", len(rows)))
-        else:
-            directory.mkdir(parents=True, exist_ok=True)
-            target = _target(directory, kind, now, held)
-            # Dated by its publication (its moment, not the writing's): the same records published at the same
-            # moment give the same workbook, byte for byte.
-            write_ice_workbook(target, kind, rows, now)
-            ingested = ingest_file(db, target, actor, kind=kind, published=(now.date(), "am" if now.hour < 12 else "pm"), origin="registry")
-            result.lists.append(ListResult(kind, "published", len(rows), str(target), ingested.publication_id))
+            rows, publication = lists[kind], in_force(session, kind, None, "registry")
+            if not rows and publication is None:
+                result.lists.append(ListResult(kind, "empty", 0))
+            elif publication is not None and _same(rows, rows_of_publication(session, publication)):
+                result.lists.append(ListResult(kind, "unchanged", len(rows)))
+            else:
+                authorize(actor, "publication.ingest")
+                directory.mkdir(parents=True, exist_ok=True)
+                target = _target(directory, kind, now, held)
+                # Dated by its publication (its moment, not the writing's): the same records published at the same
+                # moment give the same workbook, byte for byte.
+                write_ice_workbook(target, kind, rows, now)
+                prepared = prepare(target, kind=kind, published=(now.date(), "am" if now.hour < 12 else "pm"), origin="registry")
+                existing = already_ingested(session, prepared.sha256)
+                ingested = unchanged_result(target, existing) if existing is not None else write_publication(session, prepared, actor)
+                result.lists.append(ListResult(kind, "published", len(rows), str(target), ingested.publication_id))
     with db.session() as session:
         result.figures = figures.stats(session, now.date(), origin="registry")
     return result
