@@ -301,14 +301,16 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
     """Remove an alias entry: a merge the entry made is undone, and the identity rules judge the pair again, as an
     ingest without the entry would have (merging it, proposing it for review, or leaving it apart)."""
     state = usps_code(state, "state")  # as add_alias: "" or "ZZ" names no state (it answered "no alias ... in ")
-    table = aliases.load()
-    probe = aliases.Alias(state, name, "same", other_name, "", "")
-    found = [e for e in table.entries if _same_pair(e, probe)]
-    if not found:
-        raise NotFound(f"no alias between {name!r} and {other_name!r} in {state}")
-    aliases.ensure_writable()
     with aliases.kept_only_if_committed() as alias_file, registry_change(db) as session:
         authorize(actor, "identity.alias")
+        # The table as it is in the registry's turn: read before it, an entry another decision removed meanwhile was
+        # "removed" again, and an entry one added meanwhile was lost when the table read before was written back.
+        table = aliases.load()
+        probe = aliases.Alias(state, name, "same", other_name, "", "")
+        found = [e for e in table.entries if _same_pair(e, probe)]
+        if not found:
+            raise NotFound(f"no alias between {name!r} and {other_name!r} in {state}")
+        aliases.ensure_writable()
         outcome = "removed"
         if any(e.relation == "same" for e in found):
             record = _merge_joining(session, state, name, other_name)

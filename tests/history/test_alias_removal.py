@@ -59,3 +59,46 @@ def test_removing_an_alias_names_a_state_as_adding_one_does(db, actor, table):
             review.remove_alias(db, actor, state, "Arkansas State Police", "Arkansas State Police Department")
         assert "state" in str(refused.value) and "no alias" not in str(refused.value)
     assert table.read_bytes() == before
+
+
+def test_an_entry_removed_while_the_removal_waited_for_its_turn_is_not_removed_again(db, actor, table):
+    """`alias remove` read the table before its turn (the registry's, which another decision held): an entry that
+    decision removed meanwhile was "removed" again, and the entry it added was lost when the table read before was
+    written back."""
+    import threading
+
+    from sqlalchemy import event
+
+    from g287.history import aliases
+    from g287.registry.ingest import registry_change
+
+    pair = ("AR", "Arkansas State Police", "Arkansas State Police Department")
+    added = aliases.Alias("TX", "Lavaca County Sheriff's Office", "different", "Lavaca County Constable", "reviewed by hand", "2025-07-01")
+    outcome: list[str] = []
+    waiting = threading.Event()
+
+    def remove() -> None:
+        try:
+            outcome.append(review.remove_alias(db, actor, *pair))
+        except G287Error as refused:
+            outcome.append(str(refused))
+
+    remover = threading.Thread(target=remove)
+
+    def connects(_connection) -> None:
+        if threading.current_thread() is remover:  # its transaction is about to begin: it asks for its turn next
+            waiting.set()
+
+    event.listen(db.engine, "engine_connect", connects)  # before the transaction begins (SQLite's BEGIN IMMEDIATE waits)
+    try:
+        with registry_change(db):  # the other decision, in its turn
+            remover.start()
+            assert waiting.wait(60)
+            other = aliases.load()
+            other.entries = [e for e in other.entries if (e.state, e.name, e.other_name) != pair] + [added]
+            aliases.save(other)
+        remover.join(60)
+    finally:
+        event.remove(db.engine, "engine_connect", connects)
+    assert outcome == ["no alias between 'Arkansas State Police' and 'Arkansas State Police Department' in AR"]
+    assert added in aliases.load().entries
