@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
@@ -23,8 +24,9 @@ from starlette.routing import Match, Mount
 from g287 import __version__
 from g287.config import check_reading_settings, env_number
 from g287.access import Actor, authorize
+from g287.db import dialect
 from g287.db.engine import Database, open_database
-from g287.errors import AccessDenied, G287Error, NotFound
+from g287.errors import AccessDenied, Busy, G287Error, NotFound
 from g287.registry.queries import data_version
 from g287.web.body_limit import BodyLimit
 from g287.web.cors import PublicDataCors
@@ -161,6 +163,23 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     async def denied(request: Request, error: AccessDenied):
         return error_of(request, 403, str(error))
 
+    def busy_response(request: Request, error: Busy):
+        """Another process is writing: 503 with Retry-After, as the program's routes answer it (send it again)."""
+        response = error_of(request, 503, str(error))
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, error: Busy):
+        return busy_response(request, error)
+
+    @app.exception_handler(OperationalError)
+    async def database_error(request: Request, error: OperationalError):
+        # SQLite's "database is locked" after its wait (another process holds the file), as the program's routes read it.
+        if not dialect.is_busy(error):
+            raise error
+        return busy_response(request, Busy())
+
     @app.exception_handler(G287Error)
     async def user_error(request: Request, error: G287Error):
         return error_of(request, 400, str(error))
@@ -179,6 +198,8 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception):
+        if isinstance(error, OperationalError) and dialect.is_busy(error):  # the data version, read before any route runs (g287.web.http), found the database locked
+            return busy_response(request, Busy())
         return error_of(request, 500, "internal error")  # for the API, the one shape of every API error
 
     def too_large(scope, message: str):
