@@ -354,14 +354,20 @@ def headline(figures: dict) -> str:
     model = f" ({figures['model']} only)" if figures["model"] else ""
     publication = figures["publication"]
     counties = counties_clause(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], figures["percent"], l["total"] - l["located"])
-    states = figures["states_with_agreement"]
     return (
-        f"As of {figures['as_of']}{model}: {counties}; "
-        f"{states} of {figures['states_total']} states (50 and DC) {has_of(states, figures['states_total'])} at least one agreement. "
+        f"As of {figures['as_of']}{model}: {counties}; {states_clause(figures['states_with_agreement'], figures['states_total'])}. "
         f"{sentence(listings_located_text(l, figures['vintage'], UNMATCHED_BY_THE_COMMAND))}. Counties: {figures['vintage']} vintage. "
         f"Source: ICE's participating list of {publication['published']}{' ' + publication['half'] if publication['half'] else ''} ({publication['publication']})"
         f"{list_age(publication, figures['as_of'])}."
     )
+
+
+def states_clause(states: int, total: int) -> str:
+    """The states named by a listing, in words: "40 of 51 states (50 and DC) have at least one agreement"; 0 said as
+    none, as the counties are (none_of, has_none: the count of states is exact), never "0 of 51 states have"."""
+    if not states:
+        return f"none of the {total:,} states (50 and DC) has an agreement"
+    return f"{states:,} of {total:,} states (50 and DC) {has_of(states, total)} at least one agreement"
 
 
 # Where the county texts that could not be matched are listed, for a reader of the command (the site's reader is

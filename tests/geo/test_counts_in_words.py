@@ -63,13 +63,17 @@ def test_the_coverage_headline_words_counts_of_one_for_their_number(db, actor, t
     jem = run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "JEM")[1]
     assert jem.startswith("As of 2025-08-05 (JEM only): 1 of 3,144 counties (0.03%) has a participating county-level agency;"), jem
     assert "1 of 1 listing is located in a county. Counties:" in jem
-    # A model the list has no listing of: none of the counties, and no "0 of 0 listings are located".
+    # A model the list has no listing of: none of the counties, none of the states (said as the counties are, not
+    # "0 of 51 states have"), and no "0 of 0 listings are located".
     wso = run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "WSO")[1]
     assert (
         "none of the 3,144 counties has a participating agency of any type located in it, county-level or other; "
-        "0 of 51 states (50 and DC) have at least one agreement. " in wso
-    )
-    assert "There is no listing to locate in a county. Counties: 2022 vintage." in wso and "0 of 0" not in wso
+        "none of the 51 states (50 and DC) has an agreement. " in wso
+    ), wso
+    assert "There is no listing to locate in a county. Counties: 2022 vintage." in wso and "0 of 0" not in wso and "0 of 51" not in wso
+    # The JSON keeps its counts: the words are the command's.
+    wso_json = json.loads(run_g287(db.url, "coverage", "--as-of", DAY.isoformat(), "--model", "WSO", "--json")[1])
+    assert (wso_json["states_with_agreement"], wso_json["states_total"], wso_json["model"]) == (0, 51, "WSO")
 
 
 def test_the_maps_and_the_pages_say_the_listings_not_located_in_the_commands_words(db, actor, tmp_path):

@@ -38,7 +38,7 @@ def test_at_least_0_counties_is_said_as_none_known(db, tmp_path):
     assert _coverage(db, "--model", "WSO").startswith(f"As of 2025-07-09 (WSO only): {NONE_OF_ANY_TYPE}; 1 of 51 states")
     # Every listing of the model located: the count is exact, and 0 is said as none, not as "0 of 3,144 counties (0.0%) have".
     assert _coverage(db, "--model", "TFM").startswith(f"As of 2025-07-09 (TFM only): {NONE_COUNTY_LEVEL_EXACT}; 1 of 51 states")
-    assert _coverage(db, "--model", "JEM").startswith(f"As of 2025-07-09 (JEM only): {NONE_OF_ANY_TYPE_EXACT}; 0 of 51 states")
+    assert _coverage(db, "--model", "JEM").startswith(f"As of 2025-07-09 (JEM only): {NONE_OF_ANY_TYPE_EXACT}; none of the 51 states (50 and DC) has an agreement.")
     with db.session() as session:
         assert map_figure(session, "county", measure="coverage", model="WSO").caption[0] == f"1 MOA (as ICE counts them: one per row) in 1 of 51 states (50 and DC). N{NONE_OF_ANY_TYPE[1:]}."
         florida = " ".join(map_figure(session, "county", state="FL", measure="coverage").caption)
