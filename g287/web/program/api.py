@@ -289,8 +289,9 @@ def list_nominees(request: Request, moa_id: FilterId = None, agency_id: FilterId
 
 
 @router.get("/nominees/{nominee_id}", response_model=schemas.NomineeDetail, summary="A nominee: facts, eligibility, training, certification")
-def get_nominee(request: Request, nominee_id: RecordId):
-    return read(request, lambda s, a: nominees.nominee_detail(s, a, nominee_id))
+def get_nominee(request: Request, nominee_id: RecordId, as_of: Optional[Day] = None):
+    # as_of: the nominee's eligibility and standing on that day, as `program nominee --as-of` gives them.
+    return read(request, lambda s, a: nominees.nominee_detail(s, a, nominee_id, as_of=as_of))
 
 
 @router.patch("/nominees/{nominee_id}", response_model=schemas.NomineeDetail, summary="Correct the facts the agency attests (only the fields given)")

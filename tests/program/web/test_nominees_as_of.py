@@ -1,6 +1,7 @@
 """GET /api/v1/program/nominees takes as_of, as authorized, summary and due do and `program nominees --as-of` does:
 the roster on that day (the officers nominated by then, their eligibility and standing then). It took none, so a
-program asking for a past day's roster was refused the parameter."""
+program asking for a past day's roster was refused the parameter. GET /api/v1/program/nominees/{id} takes it too, as
+`program nominee --as-of` and /nominees/{id}/eligibility do: the nominee's eligibility and standing on that day."""
 
 from __future__ import annotations
 
@@ -25,6 +26,21 @@ def test_the_api_gives_the_roster_of_a_past_day(program_world, clients):
     assert refused.status_code == 422 and [f["field"] for f in refused.json()["error"]["fields"]] == ["as_of"]
 
 
+def test_the_api_gives_a_nominee_as_on_a_past_day(program_world, clients):
+    officer = clients["program_officer"]
+    # The veteran failed an examination on 2021-04-19, passed on 2021-04-26 and was certified on 2021-05-10.
+    then = officer.get(f"/api/v1/program/nominees/{program_world.veteran}", params={"as_of": "2021-04-20"})
+    assert then.status_code == 200, then.text
+    assert then.json()["standing"]["status"] == "remediation_due"
+    with program_world.db.session() as session:
+        expected = nominees.nominee_detail(session, ADMIN, program_world.veteran, as_of=dt.date(2021, 4, 20))
+    assert then.json() == expected
+    assert then.json()["eligibility"] == officer.get(f"/api/v1/program/nominees/{program_world.veteran}/eligibility", params={"as_of": "2021-04-20"}).json()
+    assert officer.get(f"/api/v1/program/nominees/{program_world.veteran}").json()["standing"] != then.json()["standing"]  # today's is another
+    refused = officer.get(f"/api/v1/program/nominees/{program_world.veteran}", params={"as_of": "2021-02-30"})
+    assert refused.status_code == 422 and [f["field"] for f in refused.json()["error"]["fields"]] == ["as_of"]
+
+
 def test_the_api_document_declares_as_of_as_the_other_lists_do(clients):
     paths = clients["public"].get("/api/v1/openapi.json").json()["paths"]
 
@@ -33,3 +49,4 @@ def test_the_api_document_declares_as_of_as_the_other_lists_do(clients):
         return parameter
 
     assert as_of("/api/v1/program/nominees") == as_of("/api/v1/program/due") == as_of("/api/v1/program/authorized")
+    assert as_of("/api/v1/program/nominees/{nominee_id}") == as_of("/api/v1/program/nominees")
