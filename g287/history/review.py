@@ -184,13 +184,14 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
     for field, value in (("NAME", name), ("OTHER_NAME", other_name)):
         if not value.strip():  # a blank name in the table makes every later read of it fail
             raise G287Error(f"{field} is empty: give the agency's name as ICE publishes it")
-    # Parting a pair the table joins is how a merge made by the table or a review is undone (`review reject` says
-    # so): the pair's `same` entry is replaced. A `same` entry never silently replaces a `different` one: a reviewed
-    # separation is removed on purpose first.
-    _refuse_contradiction(aliases.Alias(state, name, relation, other_name, reason, aliases.today()), replaces_its_pair=relation == "different")
     aliases.ensure_writable()
     with aliases.kept_only_if_committed() as alias_file, registry_change(db) as session:
         authorize(actor, "identity.alias")
+        # Parting a pair the table joins is how a merge made by the table or a review is undone (`review reject` says
+        # so): the pair's `same` entry is replaced. A `same` entry never silently replaces a `different` one: a
+        # reviewed separation is removed on purpose first. Checked in the registry's turn, against the table as it is
+        # then (as remove_alias reads it): checked before, an entry another decision added meanwhile was contradicted.
+        _refuse_contradiction(aliases.Alias(state, name, relation, other_name, reason, aliases.today()), replaces_its_pair=relation == "different")
         a, b = agency_of_name(session.connection(), state, name), agency_of_name(session.connection(), state, other_name)
         outcome = "recorded; neither name is in the database yet" if a is None and b is None else "recorded"
         if relation == "same" and a is not None and b is not None and a != b:

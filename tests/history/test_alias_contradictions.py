@@ -193,3 +193,44 @@ def test_a_different_entry_between_two_spellings_of_one_name_is_flagged_and_refu
     status, out, err = run_g287(db.url, "alias", "add", "FL", "Ocala PD", "different", "ocala pd", "--reason", "two agencies")
     assert status == 1 and out == "" and err.strip().count("\n") == 0 and "one name" in err
     assert alias_file.read_bytes() == before
+
+
+def test_an_entry_contradicting_one_added_while_it_waited_for_its_turn_is_refused(db, actor, alias_file):
+    """`alias add` checked the table before its turn (the registry's, which another decision held): an entry that
+    decision added meanwhile was contradicted, and the table written contradicted itself."""
+    import threading
+
+    from sqlalchemy import event
+
+    from g287.registry.ingest import registry_change
+
+    outcome: list[str] = []
+    waiting = threading.Event()
+
+    def add() -> None:
+        try:
+            outcome.append(review.add_alias(db, actor, "FL", X, "different", Y, "two agencies"))
+        except G287Error as refused:
+            outcome.append(str(refused))
+
+    adder = threading.Thread(target=add)
+
+    def connects(_connection) -> None:
+        if threading.current_thread() is adder:  # its transaction is about to begin: it asks for its turn next
+            waiting.set()
+
+    event.listen(db.engine, "engine_connect", connects)  # before the transaction begins (SQLite's BEGIN IMMEDIATE waits)
+    try:
+        with registry_change(db):  # the other decision, in its turn: it joins X and Y through N
+            adder.start()
+            assert waiting.wait(60)
+            write_table(alias_file, (N, "same", X), (N, "same", Y))
+        adder.join(60)
+    finally:
+        event.remove(db.engine, "engine_connect", connects)
+    assert outcome == [
+        f"FL {X!r} different {Y!r} contradicts the alias table, which says FL {N!r} same {X!r}; FL {N!r} same {Y!r}"
+        " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
+    ]
+    assert aliases.load().contradictions() == []
+    assert audit_actions(db, "identity.alias") == []
