@@ -59,10 +59,17 @@ def megabytes(size: float) -> str:
     return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.3g} MB"
 
 
+def in_quotes(text: str) -> str:
+    """`text` whole in single quotes, whatever quotes it holds: 'Ocala PD', 'O'Brien's' (Python's repr took the quote
+    the text did not hold: 'X' beside "O'Brien's"). A character that would break the line (a line break, a tab) is
+    written as its escape, \\n, so that one value stays on one line."""
+    return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) + "'"
+
+
 def quoted(text: str, kept: int = 80) -> str:
-    """`text` quoted as an error line names a value: 'Elmore'; a longer one by its first `kept` characters, with its
-    length: '999…999' … (cut: 5,000 characters in all), as the quality register cuts a long row. A value of
-    thousands of characters quoted whole fills the screen, and the error is lost in it."""
+    """`text` quoted as an error line names a value: 'Elmore' (in_quotes); a longer one by its first `kept`
+    characters, with its length: '999…999' … (cut: 5,000 characters in all), as the quality register cuts a long row.
+    A value of thousands of characters quoted whole fills the screen, and the error is lost in it."""
     if len(text) <= kept:
-        return repr(text)
-    return f"{text[:kept]!r} … (cut: {len(text):,} characters in all)"
+        return in_quotes(text)
+    return f"{in_quotes(text[:kept])} … (cut: {len(text):,} characters in all)"

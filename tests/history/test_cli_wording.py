@@ -107,3 +107,11 @@ def test_the_pipeline_of_one_pending_list_names_it_once(db, tmp_path, alias_file
     # one list, named once (it read "1 pending lists held here, 2025-05-01 am to ICE's pending list of 2025-05-01 am")
     assert re.search(r"From ICE's 1 pending list held here, 2025-05-01 am ?, and the participating lists\.", page), page
     assert "1 pending lists" not in page
+
+
+def test_an_error_line_quotes_a_value_holding_an_apostrophe_as_any_other(db):
+    # wording.quoted took Python's repr, which quoted such a value with the quote it did not hold ("O'Brien's").
+    from tests.in_process import run_g287
+
+    status, out, err = run_g287(db.url, "agency", "O'Brien's Police\tDepartment")
+    assert (status, out) == (1, "") and err == "g287: error: no agency named like 'O'Brien's Police\\tDepartment'\n", err
