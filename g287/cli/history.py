@@ -24,7 +24,7 @@ from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import list_publications, resolve
 from g287.registry.queries import state_name
 from g287.sources.rules import usps_code
-from g287.wording import counted, noun, quoted
+from g287.wording import counted, in_quotes, noun, quoted
 
 
 # The matches an ambiguous agency name lists: enough to choose from, one line still
@@ -358,7 +358,7 @@ def review(ctx, as_json):
     if not items:
         echo("nothing to review")
     for i in items:
-        echo(f"{i.id}: {i.state}  {i.name!r}  ~  {i.candidate_name!r}  ({i.reason}; confidence {i.confidence:.2f})")
+        echo(f"{i.id}: {i.state}  {in_quotes(i.name)}  ~  {in_quotes(i.candidate_name)}  ({i.reason}; confidence {i.confidence:.2f})")
         if i.rule == "alias_contradiction":  # what the table says that cannot all be true
             echo(f"    {i.evidence['alias']}")
 
@@ -370,7 +370,7 @@ def review(ctx, as_json):
 def review_accept(candidate_id, note):
     """Merge the two names; also records them as one agency in the alias table."""
     view = review_service.decide(state().db, Actor.command_line(), candidate_id, True, note)
-    echo(f"accepted: {view.name!r} is {view.candidate_name!r}")
+    echo(f"accepted: {in_quotes(view.name)} is {in_quotes(view.candidate_name)}")
     if view.superseded:
         ids, many = ", ".join(map(str, view.superseded)), len(view.superseded) > 1
         echo(f"superseded: {'candidates' if many else 'candidate'} {ids}, the other {'proposals' if many else 'proposal'} of this tie (the name was as close to {'those agencies' if many else 'that agency'})")
@@ -383,7 +383,7 @@ def review_accept(candidate_id, note):
 def review_reject(candidate_id, note):
     """Keep the two names apart; also records them as different agencies in the alias table."""
     view = review_service.decide(state().db, Actor.command_line(), candidate_id, False, note)
-    echo(f"rejected: {view.name!r} and {view.candidate_name!r} stay two agencies")
+    echo(f"rejected: {in_quotes(view.name)} and {in_quotes(view.candidate_name)} stay two agencies")
 
 
 @click.group(invoke_without_command=True)
@@ -406,7 +406,7 @@ def alias(ctx, as_json):
         return
     echo(f"{aliases.path()}:")
     for e in table.entries:
-        echo(f"  {e.state}  {e.name!r} {e.relation} {e.other_name!r}  — {e.reason} ({e.reviewed})")
+        echo(f"  {e.state}  {in_quotes(e.name)} {e.relation} {in_quotes(e.other_name)}  — {e.reason} ({e.reviewed})")
     if contradictions:
         echo(f"{counted(len(contradictions), 'contradiction')} (entries that cannot all be true: remove or correct the one that is wrong):")
         for found in contradictions:

@@ -19,6 +19,7 @@ from g287.config import DATA_DIR, setting
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.registry.names import agency_key
+from g287.wording import in_quotes
 
 COLUMNS = ["state", "name", "relation", "other_name", "reason", "reviewed"]
 RELATIONS = ("same", "different")
@@ -39,7 +40,7 @@ class Alias:
 
     def statement(self) -> str:
         """What the entry says, for a person: `FL 'Ocala PD' different 'Ocala Police Department'`."""
-        return f"{self.state} {self.name!r} {self.relation} {self.other_name!r}"
+        return f"{self.state} {in_quotes(self.name)} {self.relation} {in_quotes(self.other_name)}"
 
     def pair(self) -> tuple[str, str, frozenset[str]]:
         """The entry up to its reason, date, and the spelling and order of its names."""

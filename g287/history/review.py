@@ -7,6 +7,7 @@ one transaction; the alias file (the durable, shareable record) is written after
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from g287.registry import quality
 from g287.registry.ingest import registry_change
 from g287.registry.names import agency_key
 from g287.sources.rules import usps_code
+from g287.wording import in_quotes
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,10 @@ def decide(db: Database, actor: Actor, candidate_id: int, accept: bool, note: st
         if not accept and absorbed == survivor:
             # Writing "different" while the database keeps them merged would leave the table and the database
             # saying opposite things; separating them is the alias table's decision, with its reason.
+            # The command is quoted for the shell, so that it can be pasted whatever quotes the names hold.
             raise G287Error(
-                f"candidate {candidate_id}: {name.name!r} and {other_name!r} are already one agency (merged since this candidate was proposed); "
-                f"to separate them: g287 alias add {candidate.state_usps} {name.name!r} different {other_name!r} --reason TEXT"
+                f"candidate {candidate_id}: {in_quotes(name.name)} and {in_quotes(other_name)} are already one agency (merged since this candidate was proposed); "
+                f"to separate them: g287 alias add {candidate.state_usps} {shlex.quote(name.name)} different {shlex.quote(other_name)} --reason TEXT"
             )
         reason = note or f"review by {actor.label}"
         relation = "same" if accept else "different"
@@ -310,7 +313,7 @@ def remove_alias(db: Database, actor: Actor, state: str, name: str, other_name: 
         probe = aliases.Alias(state, name, "same", other_name, "", "")
         found = [e for e in table.entries if _same_pair(e, probe)]
         if not found:
-            raise NotFound(f"no alias between {name!r} and {other_name!r} in {state}")
+            raise NotFound(f"no alias between {in_quotes(name)} and {in_quotes(other_name)} in {state}")
         aliases.ensure_writable()
         outcome = "removed"
         if any(e.relation == "same" for e in found):

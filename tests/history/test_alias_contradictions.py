@@ -34,11 +34,11 @@ def pub(db, tmp_path, alias_file):
     "table, entry, contradicted",
     [
         # X and Y are one agency through N: they cannot be two.
-        ([(N, "same", X), (N, "same", Y)], (X, "different", Y), [f"FL {N!r} same {X!r}", f"FL {N!r} same {Y!r}"]),
+        ([(N, "same", X), (N, "same", Y)], (X, "different", Y), [f"FL '{N}' same '{X}'", f"FL '{N}' same '{Y}'"]),
         # The same pair, the other relation (in either order of its names).
-        ([(N, "different", X)], (X, "same", N), [f"FL {N!r} different {X!r}"]),
+        ([(N, "different", X)], (X, "same", N), [f"FL '{N}' different '{X}'"]),
         # Joining N to Y would make X and Y, which the table parts, one agency.
-        ([(N, "same", X), (X, "different", Y)], (N, "same", Y), [f"FL {X!r} different {Y!r}", f"FL {N!r} same {X!r}"]),
+        ([(N, "same", X), (X, "different", Y)], (N, "same", Y), [f"FL '{X}' different '{Y}'", f"FL '{N}' same '{X}'"]),
     ],
 )
 def test_an_entry_that_contradicts_the_table_is_refused_and_changes_nothing(db, pub, actor, alias_file, table, entry, contradicted):
@@ -49,7 +49,7 @@ def test_an_entry_that_contradicts_the_table_is_refused_and_changes_nothing(db, 
     with pytest.raises(G287Error) as refused:
         review.add_alias(db, actor, "FL", name, relation, other, "a reason")
     assert str(refused.value) == (
-        f"FL {name!r} {relation} {other!r} contradicts the alias table, which says {'; '.join(contradicted)}"
+        f"FL '{name}' {relation} '{other}' contradicts the alias table, which says {'; '.join(contradicted)}"
         " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
     )
     assert (alias_file.read_bytes(), len(live_agencies(db, "FL")), merges(db)) == before
@@ -66,7 +66,7 @@ def test_a_different_entry_replaces_the_same_entry_of_its_pair(db, pub, actor, a
     assert [(e.name, e.relation, e.other_name) for e in aliases.load().entries] == [(X, "different", N)]
     assert len(live_agencies(db, "FL")) == 2
     write_table(alias_file, (N, "same", X), (N, "same", Y), (X, "same", Y))
-    with pytest.raises(G287Error, match=f"which says FL {N!r} same {X!r}; FL {N!r} same {Y!r} "):
+    with pytest.raises(G287Error, match=f"which says FL '{N}' same '{X}'; FL '{N}' same '{Y}' "):
         review.add_alias(db, actor, "FL", X, "different", Y, "two agencies")
 
 
@@ -85,7 +85,7 @@ def test_the_command_refuses_a_contradiction_in_one_line(db, alias_file):
     before = alias_file.read_bytes()
     status, out, err = run_g287(db.url, "alias", "add", "FL", X, "different", Y, "--reason", "two agencies")
     assert status == 1 and out == ""
-    assert err.strip().count("\n") == 0 and f"contradicts the alias table, which says FL {N!r} same {X!r}; FL {N!r} same {Y!r}" in err
+    assert err.strip().count("\n") == 0 and f"contradicts the alias table, which says FL '{N}' same '{X}'; FL '{N}' same '{Y}'" in err
     assert alias_file.read_bytes() == before
 
 
@@ -95,7 +95,7 @@ def test_the_listing_flags_the_contradictions_of_a_hand_edited_table(db, alias_f
     assert status == 0, err
     assert out.splitlines()[-2:] == [
         "1 contradiction (entries that cannot all be true: remove or correct the one that is wrong):",
-        f"  FL {X!r} different {Y!r}, but FL {N!r} same {X!r}; FL {N!r} same {Y!r}",
+        f"  FL '{X}' different '{Y}', but FL '{N}' same '{X}'; FL '{N}' same '{Y}'",
     ]
     status, out, err = run_g287(db.url, "alias", "--json")
     assert status == 0, err
@@ -136,12 +136,12 @@ def waiting(db, pub):
     "table, accept, contradicted",
     [
         # Accepting would join TYPO to Z through RIGHT, which the table parts from TYPO.
-        ([(TYPO, "different", "Z Police"), ("Z Police", "same", RIGHT)], True, [f"FL {TYPO!r} different 'Z Police'", f"FL 'Z Police' same {RIGHT!r}"]),
+        ([(TYPO, "different", "Z Police"), ("Z Police", "same", RIGHT)], True, [f"FL '{TYPO}' different 'Z Police'", f"FL 'Z Police' same '{RIGHT}'"]),
         # Accepting would join RIGHT to Z through TYPO, which the table parts from RIGHT (the pair's own entry, which
         # the decision replaces, is no contradiction).
-        ([(TYPO, "same", "Z Police"), ("Z Police", "different", RIGHT), (RIGHT, "different", TYPO)], True, [f"FL 'Z Police' different {RIGHT!r}", f"FL {TYPO!r} same 'Z Police'"]),
+        ([(TYPO, "same", "Z Police"), ("Z Police", "different", RIGHT), (RIGHT, "different", TYPO)], True, [f"FL 'Z Police' different '{RIGHT}'", f"FL '{TYPO}' same 'Z Police'"]),
         # Rejecting would part two names the table joins through Z.
-        ([("Z Police", "same", TYPO), ("Z Police", "same", RIGHT)], False, [f"FL 'Z Police' same {RIGHT!r}", f"FL 'Z Police' same {TYPO!r}"]),
+        ([("Z Police", "same", TYPO), ("Z Police", "same", RIGHT)], False, [f"FL 'Z Police' same '{RIGHT}'", f"FL 'Z Police' same '{TYPO}'"]),
     ],
 )
 def test_a_review_decision_that_contradicts_the_table_is_refused_and_changes_nothing(db, actor, alias_file, waiting, table, accept, contradicted):
@@ -150,7 +150,7 @@ def test_a_review_decision_that_contradicts_the_table_is_refused_and_changes_not
     with pytest.raises(G287Error) as refused:
         review.decide(db, actor, waiting, accept=accept)
     assert str(refused.value) == (
-        f"FL {RIGHT!r} {'same' if accept else 'different'} {TYPO!r} contradicts the alias table, which says {'; '.join(contradicted)}"
+        f"FL '{RIGHT}' {'same' if accept else 'different'} '{TYPO}' contradicts the alias table, which says {'; '.join(contradicted)}"
         " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
     )
     assert (alias_file.read_bytes(), len(live_agencies(db, "FL")), merges(db), [c.status for c in pending_candidates(db)]) == before
@@ -184,7 +184,7 @@ def test_a_different_entry_between_two_spellings_of_one_name_is_flagged_and_refu
     assert status == 0, err
     assert out.splitlines()[-2:] == [
         "1 contradiction (entries that cannot all be true: remove or correct the one that is wrong):",
-        f"  FL {X!r} different 'OCALA PD', but the two names are one name up to case, spacing and punctuation",
+        f"  FL '{X}' different 'OCALA PD', but the two names are one name up to case, spacing and punctuation",
     ]
     status, out, err = run_g287(db.url, "alias", "--json")
     assert status == 0, err
@@ -229,7 +229,7 @@ def test_an_entry_contradicting_one_added_while_it_waited_for_its_turn_is_refuse
     finally:
         event.remove(db.engine, "engine_connect", connects)
     assert outcome == [
-        f"FL {X!r} different {Y!r} contradicts the alias table, which says FL {N!r} same {X!r}; FL {N!r} same {Y!r}"
+        f"FL '{X}' different '{Y}' contradicts the alias table, which says FL '{N}' same '{X}'; FL '{N}' same '{Y}'"
         " (remove the one that is wrong first: g287 alias remove STATE NAME OTHER_NAME); nothing was recorded"
     ]
     assert aliases.load().contradictions() == []

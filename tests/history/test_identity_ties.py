@@ -143,7 +143,7 @@ def test_review_accept_says_which_proposals_of_its_tie_it_superseded(db, pub, mo
     status, out, err = run_g287(db.url, "review", "accept", str(chosen.id))
     assert status == 0, err
     assert out.splitlines() == [
-        f"accepted: {SIGNED!r} is {SHORT!r}",
+        f"accepted: '{SIGNED}' is '{SHORT}'",
         f"superseded: candidate {other.id}, the other proposal of this tie (the name was as close to that agency)",
     ]
 

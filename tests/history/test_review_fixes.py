@@ -108,7 +108,7 @@ def test_accept_names_the_two_names_it_joined(db, candidate, alias_file):
 
     result = CliRunner().invoke(cli, ["--database", db.url, "review", "accept", str(candidate)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"accepted: {RIGHT!r} is {TYPO!r}"
+    assert result.output.strip() == f"accepted: '{RIGHT}' is '{TYPO}'"
     assert one_agency(db)
 
 
@@ -142,3 +142,59 @@ def test_an_alias_table_with_a_byte_order_mark_is_read_and_kept(db, tmp_path, al
     text = alias_file.read_text(encoding="utf-8-sig")
     assert text.startswith("# reviewed aliases\n")  # the comment header survives the rewrite
     assert len(aliases.load().entries) == 2
+
+
+# A name holding an apostrophe: Python's repr quoted it with the quote it did not hold ("O'Brien's ...") beside 'X'.
+OBRIEN_TYPO, OBRIEN = "O'Brien's Police Departent", "O'Brien's Police Department"
+
+
+@pytest.fixture
+def obrien(db, tmp_path, alias_file) -> int:
+    """The candidate fixture's pair, of names holding an apostrophe."""
+    pub = Publisher(db, tmp_path)
+    pub.publish("participating", "2025-05-16", [row("FL", OBRIEN_TYPO, "TFM", "2025-04-01")])
+    pub.publish("participating", "2025-05-29", [row("FL", OBRIEN, "TFM", "2025-04-02")])
+    [waiting] = pending(db)
+    return waiting.id
+
+
+def test_review_and_alias_quote_a_name_holding_an_apostrophe_as_any_other(db, obrien, alias_file):
+    from tests.in_process import run_g287
+
+    said = []
+
+    def run(*arguments):
+        status, out, err = run_g287(db.url, *arguments)
+        said.append(out + err)
+        return status, out, err
+
+    status, out, _err = run("review")
+    assert status == 0 and out.startswith(f"{obrien}: FL  'O'Brien's Police Department'  ~  'O'Brien's Police Departent'  ("), out
+    status, out, _err = run("review", "accept", str(obrien))
+    assert (status, out) == (0, "accepted: 'O'Brien's Police Department' is 'O'Brien's Police Departent'\n")
+    status, _out, err = run("alias", "add", "FL", "O'Brien's PD", "same", OBRIEN, "--reason", "one department")
+    assert status == 0, err
+    status, out, _err = run("alias")
+    assert "  FL  'O'Brien's PD' same 'O'Brien's Police Department'  — one department (" in out, out
+    status, _out, err = run("alias", "add", "FL", "O'Brien's PD", "different", OBRIEN_TYPO, "--reason", "two departments")
+    assert status == 1 and err.startswith(
+        "g287: error: FL 'O'Brien's PD' different 'O'Brien's Police Departent' contradicts the alias table, which says "
+        "FL 'O'Brien's PD' same 'O'Brien's Police Department'; FL 'O'Brien's Police Department' same 'O'Brien's Police Departent' ("
+    ), err
+    status, _out, err = run("alias", "remove", "FL", "O'Brien's PD", "O'Brien's Sheriff's Office")
+    assert status == 1 and "no alias between 'O'Brien's PD' and 'O'Brien's Sheriff's Office' in FL" in err, err
+    assert not any('"' in text for text in said)
+
+
+def test_a_refused_reject_names_the_pair_as_any_other_and_its_command_can_be_pasted(db, obrien, alias_file, actor):
+    import shlex
+
+    with db.session(writing=True) as session:
+        ids = dict(session.execute(select(AgencyName.name, AgencyName.agency_id)).all())
+        merge(session.connection(), ids[OBRIEN_TYPO], ids[OBRIEN], Match("spelling", 0.95), {}, "test", None)
+    with pytest.raises(G287Error) as refused:
+        review.decide(db, actor, obrien, accept=False)
+    said, command = str(refused.value).split("; to separate them: ")
+    assert said == f"candidate {obrien}: 'O'Brien's Police Department' and 'O'Brien's Police Departent' are already one agency (merged since this candidate was proposed)"
+    # Quoted for the shell: the names reach the command whatever quotes they hold.
+    assert shlex.split(command) == ["g287", "alias", "add", "FL", OBRIEN, "different", OBRIEN_TYPO, "--reason", "TEXT"]
