@@ -3,7 +3,8 @@
 Layout of the archive directory (G287_DOCUMENTS_DIR):
 
     sha256/ab/ab12…ef.pdf     one file per distinct content, read-only; the first two hex digits fan out folders
-    partial/                  downloads in progress (resumed, or discarded, by the next sync)
+    partial/                  downloads in progress (resumed, or discarded, by the next sync), and downloads.lock,
+                              held by the sync downloading (one at a time: see Archive.downloading)
 
 A file enters the archive only complete and hashed: it is written to a temporary file in the archive directory
 and renamed into place (atomic on one file system). A path already present is checked, never replaced.
@@ -16,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +58,36 @@ class Archive:
     @property
     def partial_dir(self) -> Path:
         return self.root / "partial"
+
+    @contextmanager
+    def downloading(self, on_wait=None):
+        """The archive's downloads to this process alone, until the block ends: a download in progress is a file named
+        by its address (partial/), so two syncs at once wrote the same file, and the one that finished first took it
+        from the other ("partial/....part: No such file or directory"). A second sync waits for the first (it then
+        asks ICE's server only for what changed, and two syncs never ask the same server at once); `on_wait` is
+        called once if it has to. The lock is the operating system's (flock): a sync that ends in any way, killed too,
+        releases it. Where there is none (not a POSIX system), no lock is taken."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        try:
+            self.partial_dir.mkdir(parents=True, exist_ok=True)
+            handle = open(self.partial_dir / "downloads.lock", "a+b")
+        except OSError as error:
+            raise ArchiveError(f"the archive directory {self.root} cannot be used ({error.strerror or error})") from None
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def holds(self, sha256: str, extension: str) -> bool:
         return self.path_for(sha256, extension).is_file()

@@ -112,11 +112,14 @@ def run_sync(
         # The registry's turn, as an ingest links its rows (see g287.documents.importer).
         with registry_change(db) as session:
             links.link_unlinked_rows(session.connection())
-        workbook_links = _page(db, actor, client, report, say)
-        for link in workbook_links:
-            _workbook(db, actor, client, report, link, say)
-            checkpoint("workbook")
-        _documents(db, actor, client, report, every_publication=every_publication, recheck=recheck, ocr=ocr, limit=limit, say=say)
+        # One sync downloads into the archive at a time (Archive.downloading); the rows are linked before, so that
+        # two syncs started at once each link what it found (the registry's turn orders them).
+        with archive.downloading(on_wait=lambda: say("waiting for another g287 sync of this archive to finish")):
+            workbook_links = _page(db, actor, client, report, say)
+            for link in workbook_links:
+                _workbook(db, actor, client, report, link, say)
+                checkpoint("workbook")
+            _documents(db, actor, client, report, every_publication=every_publication, recheck=recheck, ocr=ocr, limit=limit, say=say)
     finally:
         if own_client:
             client.close()

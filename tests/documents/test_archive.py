@@ -119,6 +119,33 @@ def test_archive_never_overwrites_and_refuses_foreign_names(tmp_path):
         archive.path_for(sha, "/../x")
 
 
+def test_one_process_downloads_into_an_archive_at_a_time_and_another_waits_saying_so(tmp_path):
+    """Downloads in progress are files named by their address: a second sync waits for the first (called on_wait
+    once), then goes on; one with no other never waits."""
+    import threading
+
+    archive = Archive(tmp_path / "archive")
+    waited, order = [], []
+    with archive.downloading(on_wait=lambda: waited.append("first")):
+        order.append("first in")
+        second = threading.Thread(target=lambda: _download_in_turn(archive, waited, order))
+        second.start()
+        for _ in range(300):  # until the second has found the archive taken (however loaded the machine)
+            if waited:
+                break
+            second.join(timeout=0.1)
+        assert waited == ["second"] and second.is_alive() and order == ["first in"]  # still waiting for this block to end
+        order.append("first out")
+    second.join(timeout=30)
+    assert not second.is_alive()
+    assert order == ["first in", "first out", "second in"] and waited == ["second"]
+
+
+def _download_in_turn(archive, waited, order):
+    with archive.downloading(on_wait=lambda: waited.append("second")):
+        order.append("second in")
+
+
 def test_document_file_refuses_anything_but_a_held_sha256(sqlite_db, actor, tmp_path):
     db = sqlite_db
     import_paths(db, [str(copies(tmp_path, [VICTORIA]))], actor)
