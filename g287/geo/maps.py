@@ -292,9 +292,13 @@ def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[s
     # ICE's count of states takes in the territories; this one does not, and says so beside them.
     elsewhere = f" and {len(territories)} {'territory' if len(territories) == 1 else 'territories'} ({', '.join(territories)})" if territories else ""
     counties = counties_clause(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], figures["percent"], listings["total"] - listings["located"], start=True)
+    # No listing (a model the list has none of) is said as none, as the counties are: not "0 MOAs ... in 0 of 51 states".
+    moas = (
+        f"{counted(listings['total'], 'MOA')} (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC){elsewhere}"
+        if listings["total"] else f"No MOA in any of the {figures['states_total']} states (50 and DC){elsewhere}"
+    )
     return [
-        f"{counted(listings['total'], 'MOA')} (as ICE counts them: one per row) in {figures['states_with_agreement']} of {figures['states_total']} states (50 and DC){elsewhere}. "
-        f"{counties}.",
+        f"{moas}. {counties}.",
         sentence(listings_located_text(listings, figures["vintage"], unmatched_hint)) + ".",
     ]
 

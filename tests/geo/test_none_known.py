@@ -42,6 +42,8 @@ def test_at_least_0_counties_is_said_as_none_known(db, tmp_path):
     with db.session() as session:
         assert map_figure(session, "county", measure="coverage", model="WSO").caption[0] == f"1 MOA (as ICE counts them: one per row) in 1 of 51 states (50 and DC). N{NONE_OF_ANY_TYPE[1:]}."
         florida = " ".join(map_figure(session, "county", state="FL", measure="coverage").caption)
+        # No JEM listing at all: none, as the counties say it (it said "0 MOAs ... in 0 of 51 states")
+        assert map_figure(session, "county", measure="coverage", model="JEM").caption[0] == f"No MOA in any of the 51 states (50 and DC). N{NONE_OF_ANY_TYPE_EXACT[1:]}."
     assert "Florida: 2 MOAs (as ICE counts them: one per row). None of the 67 counties is known to have a participating county-level agency; at least 1 (1.49%) has a participating agency of any type located in it. 1 listing is not on the map" in florida
     with TestClient(create_app(db)) as site:
         def counties(query: str) -> str:
