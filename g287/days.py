@@ -49,7 +49,7 @@ def now() -> dt.datetime:
 
 def day_of(moment: dt.datetime) -> dt.date:
     """The local date of a stored time (g287 stores times in UTC; SQLite returns them without a time zone)."""
-    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)).astimezone().date()
+    return _local(moment).date()
 
 
 def local_minute(moment: dt.datetime | str) -> str:
@@ -57,5 +57,9 @@ def local_minute(moment: dt.datetime | str) -> str:
     date is day_of's, the date a letter submitted then carries, not UTC's."""
     if isinstance(moment, str):
         moment = dt.datetime.fromisoformat(moment)
-    local = (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)).astimezone()
-    return f"{local:%Y-%m-%d %H:%M}"
+    return f"{_local(moment):%Y-%m-%d %H:%M}"
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """A stored time in the local time zone (stored in UTC; SQLite returns it without a time zone)."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)).astimezone()

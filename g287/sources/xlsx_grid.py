@@ -68,7 +68,7 @@ def bad_string_reference(xml: bytes) -> tuple[str, str] | None:
         if not new:
             continue  # no cell, or one looked at already
         tag = xml[start : xml.find(b">", start) + 1]
-        if _SHARED_STRING_TYPE.search(tag):
+        if SHARED_STRING_TYPE.search(tag):
             reference = _REFERENCE.search(tag)
             return (reference[1].decode("ascii").upper() if reference else "?"), match[1].decode("utf-8", "replace")
     return None
@@ -76,7 +76,8 @@ def bad_string_reference(xml: bytes) -> tuple[str, str] | None:
 
 _NOT_A_WHOLE_NUMBER = re.compile(rb"<v>([^<]*[^0-9<][^<]*|[0-9]{20,})</v>")  # or a long one, which may be past 64 bits
 _STRING_NUMBERS_END = 1 << 64  # calamine reads a string's number in 64 bits: 2**64 and past it are string 0
-_SHARED_STRING_TYPE = re.compile(rb"""\st\s*=\s*["']s["']""")
+# A cell typed as a shared string (t="s", spaced or not): also how xlsx_parts tells whether a sheet uses them.
+SHARED_STRING_TYPE = re.compile(rb"""\st\s*=\s*["']s["']""")
 _REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+[0-9]+)["']""")
 
 

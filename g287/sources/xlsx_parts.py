@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 from xml.parsers import expat
 
 from g287.sources.table import column_index, column_letter
-from g287.sources.xlsx_grid import SheetUnreadable, is_panic
+from g287.sources.xlsx_grid import SHARED_STRING_TYPE, SheetUnreadable, is_panic
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
 # What each part holds, said of the workbook, and whether the words are plural.
@@ -219,11 +219,8 @@ def calamine_failure(path, sheets: list[tuple[str, str]], parts: dict[str, bytes
     return f"the workbook is damaged or truncated ({detail})" if detail else "the workbook is damaged or truncated"
 
 
-_SHARED_STRING_TYPE = re.compile(rb"""\st\s*=\s*["']s["']""")
-
-
 def _first_damaged_part(archive: zipfile.ZipFile, sheets, parts: dict[str, bytes]) -> PartError | None:
-    shared_strings_used = any(_SHARED_STRING_TYPE.search(xml) for xml in parts.values())
+    shared_strings_used = any(SHARED_STRING_TYPE.search(xml) for xml in parts.values())
     required = {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} | ({"xl/sharedStrings.xml"} if shared_strings_used else set())
     for member in (*_READ_BY_CALAMINE, *(target for _name, target in sheets)):
         if member not in archive.NameToInfo:
