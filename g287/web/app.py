@@ -30,7 +30,7 @@ from g287.errors import AccessDenied, Busy, G287Error, NotFound
 from g287.registry.queries import data_version
 from g287.web.body_limit import BodyLimit
 from g287.web.cors import PublicDataCors
-from g287.web.http import SiteMiddleware, VersionClock
+from g287.web.http import SecurityHeaders, SiteMiddleware, VersionClock
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
@@ -99,6 +99,15 @@ class Site:
         self.clock.invalidate()
 
 
+class SiteApplication(FastAPI):
+    """The application with SecurityHeaders outside its whole stack: Starlette puts its ServerErrorMiddleware (the
+    500 of an unexpected exception, the 503 of a data version the database refused) outside every middleware added
+    with add_middleware, so SiteMiddleware never saw those answers and they went without the headers."""
+
+    def build_middleware_stack(self):
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def site_of(request: Request) -> Site:
     return request.app.state.site
 
@@ -112,7 +121,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     db = db or open_database(database)
     site = Site(db)
-    app = FastAPI(
+    app = SiteApplication(
         title="g287 API",
         version=__version__,
         description=(

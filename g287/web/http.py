@@ -234,6 +234,22 @@ def not_modified(scope, etag: bytes, last_modified: dt.datetime | None) -> bool:
     return False
 
 
+class SecurityHeaders:
+    """ASGI middleware around the whole application (g287.web.app.SiteApplication): the security headers on every
+    response, also those answered outside SiteMiddleware by Starlette's ServerErrorMiddleware, which is always the
+    outermost of the stack: an unexpected exception (500) and a data version the database refused (503). A header a
+    response sets itself (an archived document's sandbox policy) is kept."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, send_with_headers(send))
+
+
 def send_with_headers(send, drop_body: bool = False):
     """Add the security headers to a response passed through without caching."""
 
