@@ -17,12 +17,16 @@ import hashlib
 import re
 import threading
 import time
+import tomllib
 from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from typing import Callable
+from urllib.parse import unquote_plus
 
 from g287 import days
+from g287.config import DATA_DIR
 from g287.registry.queries import DataVersion
 
 SECURITY_HEADERS = [
@@ -104,8 +108,10 @@ class SiteMiddleware:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        if scope.get("query_string") and not scope["path"].startswith(TAKEN_AS_SENT):
-            scope = dict(scope, query_string=without_empty_fields(scope["query_string"]))
+        if scope.get("query_string"):
+            # Before the cache's key is made: a link carrying a tracker's id shares the entry of the link without it.
+            query = without_tracking_parameters(scope["query_string"])
+            scope = dict(scope, query_string=query if scope["path"].startswith(TAKEN_AS_SENT) else without_empty_fields(query))
         if method not in ("GET", "HEAD"):
             await self.app(scope, receive, send_with_headers(send))
             return
@@ -209,6 +215,21 @@ def without_empty_fields(query: bytes) -> bytes:
     """A form sends its empty fields ("model=" for "All models"); pages take an empty field as absent, also one
     written without "=" ("?as_of", which a form would send as "as_of=")."""
     return b"&".join(part for part in query.split(b"&") if part and not part.endswith(b"=") and b"=" in part)
+
+
+@lru_cache(maxsize=1)
+def tracking_parameters() -> frozenset[str]:
+    """The parameters link trackers add (utm_source, fbclid...): g287/data/rules/tracking_parameters.toml."""
+    with open(DATA_DIR / "rules" / "tracking_parameters.toml", "rb") as handle:
+        return frozenset(tomllib.load(handle)["parameters"])
+
+
+def without_tracking_parameters(query: bytes) -> bytes:
+    """The query without the parameters link trackers add to shared links: no page, API route or export takes one,
+    and the API and the exports would refuse them as parameters they do not take (g287.web.known_parameters). A
+    name is read as Starlette reads it (latin-1, percent-decoded), so `utm%5Fsource` is `utm_source` too."""
+    names = tracking_parameters()
+    return b"&".join(part for part in query.split(b"&") if unquote_plus(part.split(b"=", 1)[0].decode("latin-1")) not in names)
 
 
 def _not_modified(scope, entry: _Cached) -> bool:

@@ -3,10 +3,14 @@
 A parameter an endpoint does not take was ignored: `/api/v1/stats?asof=2025-05-29` (for `as_of`) or `?date=...`
 answered today's figures, and nothing said that the date was not read. The API and the exports are read by
 programs, which send what they are written to send, and their answers are taken for what was asked. The pages
-still ignore what they do not take: browsers, mail and link trackers add parameters of their own (`utm_source`,
-`fbclid`) to the links people follow. So does the API's interactive documentation, a page under /api/
-(/api/v1/docs and its assets). /api/v1/openapi.json, which FastAPI serves without dependencies, answers its
-document whatever the query.
+still ignore what they do not take: browsers and mail add parameters of their own to the links people follow. So
+does the API's interactive documentation, a page under /api/ (/api/v1/docs and its assets).
+/api/v1/openapi.json, which FastAPI serves without dependencies, answers its document whatever the query.
+
+The parameters link trackers add to shared links (`utm_source`, `fbclid`, `mc_eid`...: the list is
+g287/data/rules/tracking_parameters.toml) never reach this check: the site middleware drops them from every request
+first (g287.web.http.without_tracking_parameters), so a download link shared by mail or on social media answers
+the file, as the link without them does. Any other parameter is checked as sent.
 """
 
 from __future__ import annotations

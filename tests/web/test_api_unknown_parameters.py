@@ -65,11 +65,6 @@ def test_each_unknown_parameter_is_named_once_before_any_value_is_read(sqlite_si
     assert nameless["fields"] == [{"field": "request", "message": "a parameter with no name: this endpoint takes as_of"}]
 
 
-def test_the_api_makes_no_exception_for_tracking_parameters(sqlite_site):
-    answer = sqlite_site.get("/api/v1/stats?utm_source=newsletter")
-    assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == "utm_source"
-
-
 def test_pages_and_the_interactive_documentation_ignore_what_they_do_not_take(sqlite_site):
     for path in ("/agencies?utm_source=newsletter", "/states/FL?fbclid=x", "/api/v1/docs?utm_source=newsletter", "/api/v1/openapi.json?v=2"):
         assert sqlite_site.get(path).status_code == 200, path
