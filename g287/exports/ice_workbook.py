@@ -4,6 +4,7 @@ Written for exports and for the registry's own lists; `g287 ingest` reads them b
 Each row carries the values as the registry read them; where a value is unknown, ICE's own cell is written as text,
 as the quality register gives it ("N/A", "#N/A", a date in the year 5025 as "5025-07-07", "link" with no address),
 so the list keeps what ICE published and a re-ingest registers the same problem rather than inventing a value.
+A value longer than an Excel cell holds is cut with a note saying so and where the whole value is (within_cell_limit).
 """
 
 from __future__ import annotations
@@ -90,7 +91,23 @@ def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable
 
 
 def _write_text(sheet, row: int, column: int, text: str, quoted) -> None:
-    sheet.write_string(row, column, text, quoted if is_formula_like(text) else None)
+    sheet.write_string(row, column, within_cell_limit(text, sheet.xls_strmax), quoted if is_formula_like(text) else None)
+
+
+# Said at the end of a value cut to fit a cell: where it was cut, and where the whole value is.
+CUT_NOTE = " [cut: Excel holds at most {limit:,} characters in a cell, and this value has {length:,}; the SQLite download (/exports/g287.sqlite) holds it whole]"
+
+
+def within_cell_limit(text: str, limit: int) -> str:
+    """The text, or the start of it that fits a cell with CUT_NOTE after it. Excel refuses or cuts a cell longer than
+    32,767 characters, counted in UTF-16 units (xlsxwriter's xls_strmax), and xlsxwriter cut it there without a word;
+    a list read from CSV has no such limit (an agency's name, a county, an address may be longer). The cut never
+    splits a character written as two units."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    note = CUT_NOTE.format(limit=limit, length=len(text))
+    room = limit - len(note.encode("utf-16-le")) // 2
+    return text.encode("utf-16-le")[: 2 * room].decode("utf-16-le", "ignore") + note
 
 
 def _write_link(sheet, row: int, column: int, address: str, quoted) -> None:
