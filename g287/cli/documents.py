@@ -237,7 +237,8 @@ class QueryCommand(click.Command):
 @database_option
 def search(query, limit, offset, as_json):
     """Full-text search of the documents: words (all must appear), "exact phrases", -excluded words; a word is also
-    found as the abbreviations of agency names write it ("saint": "St.", "st": "Saint"; g287/data/rules/identity.toml).
+    found as the abbreviations of agency names write it ("saint lucie": "St. Lucie", "st": "Saint"; a
+    lone "saint" is no "St.", which is also Street; g287/data/rules/identity.toml).
 
     Only this command's options, written exactly, are options: `-police` is a word to exclude. To exclude a word
     written like one (`-h`), put the query words after `--`."""

@@ -2,7 +2,9 @@
 
 A query is words (all must appear, stemmed: "signed" finds "signing"), "exact phrases" in double quotes, and
 -words to exclude. A word that an abbreviation of g287/data/rules/identity.toml stands for, or the abbreviation, is
-any of its spellings there ("saint" is "saint" or "st", "st" is "st" or "saint"), also in a phrase and excluded.
+any of its spellings there ("saint" is "saint" or "st", "st" is "st" or "saint"), also in a phrase and excluded;
+"saint" is "st" only before another word ("saint lucie"), as "St." is also Street (identity.toml's
+address_abbreviations).
 User text never reaches the database as query syntax: terms are passed as quoted strings or bound parameters (see
 g287/db/dialect.py). One result per document, its best page, best documents first.
 """
@@ -24,7 +26,7 @@ from g287.db.dialect import fulltext_search
 from g287.db.models.documents import Document, DocumentAddress, DocumentPage
 from g287.documents.links import agreements_of_addresses
 from g287.errors import G287Error
-from g287.history.names import spellings
+from g287.history.names import identity_rules, spellings
 
 MAX_LIMIT = 100
 MAX_SPELLINGS = 256  # of all the words and phrases of a search with the abbreviations: each is searched for
@@ -50,16 +52,41 @@ def _written(words: str) -> list[str]:
     return [" ".join(c) for c in itertools.product(*(spellings(word) for word in words.split()))]
 
 
+def _spellings_of_word(word: str) -> list[str]:
+    """The spellings of a word, the word as written first: "pd" -> "pd", "police department", "police dept"..."""
+    return list(dict.fromkeys(w for way in spellings(word) for w in ([way] if " " not in way else _written(way))))
+
+
+def _address_abbreviation(spelling: str, word: str) -> bool:
+    """Whether `spelling`, not the word as the search writes it, is an abbreviation also written in addresses
+    (identity.toml's address_abbreviations: "st" of "saint", as "St." is also Street)."""
+    return spelling != word.lower() and spelling in identity_rules().address_abbreviations
+
+
 def _spellings_of_words(text: str) -> list[list[str]]:
-    """The spellings of each word of a word or phrase, the word as written first."""
-    return [list(dict.fromkeys(w for way in spellings(word) for w in ([way] if " " not in way else _written(way)))) for word in text.split()]
+    """The spellings of each word of a word or phrase, the word as written first. An abbreviation also written in
+    addresses is a spelling only before another word: "saint lucie" is also "st lucie", but a last "saint" is not
+    "st" (the "St." of an address: ICE's, "500 12th St. SW")."""
+    split = text.split()
+    return [[w for w in _spellings_of_word(word) if i < len(split) - 1 or not _address_abbreviation(w, word)] for i, word in enumerate(split)]
+
+
+def _before_next_word(parsed: list[tuple[str, bool, bool]], index: int) -> tuple[str, ...]:
+    """The spellings of an unquoted word as an abbreviation also written in addresses, before the next word of the
+    search: "saint" of `saint lucie` is also the phrase "st lucie", as in the phrase "saint lucie"."""
+    text, phrase, excluded = parsed[index]
+    if phrase or excluded or index + 1 == len(parsed) or parsed[index + 1][2]:
+        return ()
+    abbreviations = [w for w in _spellings_of_word(text) if _address_abbreviation(w, text)]
+    following = _spellings_of_word(parsed[index + 1][0].split()[0]) if abbreviations else []
+    return tuple(f"{a} {w}" for a in abbreviations for w in following)
 
 
 def parse_query(query: str) -> list[Term]:
     """Words, "phrases" and -exclusions; characters that are neither letters nor digits only separate words (also
     "_": "personnel_x" is the phrase "personnel x", as both databases read the pages). “Typographic quotes” are
     quotes. Each term with its spellings with the abbreviations of identity.toml, as written first: "saint lucie"
-    is "saint lucie" or "st lucie"."""
+    is "saint lucie" or "st lucie"; a lone "saint" is not "st", which is also Street (see _spellings_of_words)."""
     parsed: list[tuple[str, bool, bool]] = []
     for match in _TOKEN.finditer((query or "").translate(_QUOTES)):
         if match.group(2) is not None:
@@ -77,14 +104,16 @@ def parse_query(query: str) -> list[Term]:
     if len(parsed) > 32:
         raise G287Error("the search has too many words (at most 32)")
     words = [_spellings_of_words(text) for text, _phrase, _excluded in parsed]
-    if sum(math.prod(len(ways) for ways in term) for term in words) > MAX_SPELLINGS:  # counted before any is written
+    before_next = [_before_next_word(parsed, index) for index in range(len(parsed))]
+    # counted before any is written
+    if sum(math.prod(len(ways) for ways in term) for term in words) + sum(map(len, before_next)) > MAX_SPELLINGS:
         raise G287Error(
             f"the search has more than {MAX_SPELLINGS} spellings with the abbreviations of agency names (St./Saint, "
             "Co./County ...), each searched for: search for fewer or shorter phrases"
         )
     return [
-        Term(text, phrase, excluded, tuple(" ".join(c) for c in itertools.product(*term)))
-        for (text, phrase, excluded), term in zip(parsed, words)
+        Term(text, phrase, excluded, tuple(" ".join(c) for c in itertools.product(*term)) + extra)
+        for (text, phrase, excluded), term, extra in zip(parsed, words, before_next)
     ]
 
 

@@ -21,6 +21,7 @@ class IdentityRules:
     review_floor: float
     confidence: dict[str, float]
     abbreviations: dict[str, str]
+    address_abbreviations: frozenset[str]  # also a word of an address: a spelling in document search only before another word
     place_prefixes: tuple[str, ...]
     kinds: dict[str, tuple[str, ...]]
 
@@ -34,6 +35,7 @@ def identity_rules() -> IdentityRules:
         review_floor=float(data["review_floor"]),
         confidence={k: float(v) for k, v in data["confidence"].items()},
         abbreviations=dict(data["abbreviations"]),
+        address_abbreviations=frozenset(data["address_abbreviations"]["words"]),
         place_prefixes=tuple(data["place_prefixes"]["words"]),
         kinds={k: tuple(v) for k, v in data["kinds"].items()},
     )

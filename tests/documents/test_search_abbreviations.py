@@ -54,10 +54,12 @@ BOTH = {"abbreviated.pdf", "written_out.pdf"}
     ('"fort myers pd"', BOTH),  # "PD" is also "police department", "police dept" and "police dpt"
     ('"ft myers police department"', {"abbreviated.pdf"}),  # words, not an abbreviation: never read as "PD"
     ("fort", BOTH),  # a whole word: "Fortuna" is not "fort"
-    ("saint", BOTH),  # nor "Stanislaus" "st"
+    ("saint", {"written_out.pdf"}),  # nor "Stanislaus" "st"; a lone "saint" is no "St.", which is also Street
+    ("saint lucie", BOTH),  # "St." before the next word of the search is Saint
     ("st", BOTH),
     ("pd", BOTH),
-    ("sheriff -saint", {"stanislaus.pdf"}),  # an excluded word is excluded in every spelling
+    ("sheriff -saint", {"stanislaus.pdf", "abbreviated.pdf"}),  # a lone excluded "saint" excludes no "St." either
+    ('sheriff -"saint lucie"', {"stanislaus.pdf"}),  # an excluded phrase is excluded in every spelling
     ("sheriff -st", {"stanislaus.pdf"}),
     ('sheriff -"fort myers"', {"stanislaus.pdf"}),
     ("lucie -ft", set()),
@@ -66,11 +68,16 @@ def test_a_word_is_found_as_its_abbreviations_write_it(archive, query, expected)
     assert found(archive, query) == expected
 
 
-def test_st_is_saint_wherever_it_stands_for_street(db, tmp_path):
-    # as README says: identity.toml lists the abbreviations of agency names, and "St." also abbreviates Street
+def test_saint_is_no_st_that_stands_for_street(db, tmp_path):
+    # "saint" found every page giving an address on a street ("St."), such as ICE's own. "St." is Saint before a name,
+    # so "saint" is also "st" only before the next word of the search; "st", as typed, still finds every "St.".
     (tmp_path / "address.pdf").write_bytes(text_pdf(STREET))
-    assert not import_paths(db, [str(tmp_path / "address.pdf")], Actor.command_line()).errors
-    assert found(db, "saint") == {"address.pdf"} and found(db, "-saint customs") == set()
+    (tmp_path / "both.pdf").write_bytes(text_pdf("St. Lucie County Sheriff's Office, " + STREET))
+    assert not import_paths(db, [str(tmp_path / "address.pdf"), str(tmp_path / "both.pdf")], Actor.command_line()).errors
+    assert found(db, "saint") == set() and found(db, "-saint customs") == {"address.pdf", "both.pdf"}
+    assert found(db, "saint lucie") == found(db, '"saint lucie"') == found(db, "-saint customs lucie") == {"both.pdf"}
+    assert found(db, '"customs saint"') == set()  # a phrase's last word: no "St." either
+    assert found(db, "st") == found(db, "st sw") == {"address.pdf", "both.pdf"}
 
 
 def test_the_snippet_marks_the_word_as_the_page_writes_it(archive):

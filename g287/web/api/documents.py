@@ -81,7 +81,7 @@ class SearchPage(BaseModel):
     "/search",
     response_model=SearchPage,
     summary="Full-text search of the documents",
-    description='Words (all must appear, stemmed), "exact phrases", -words to exclude; at most 32 terms. A word is also found as the abbreviations of agency names write it ("saint": "St.", "st": "Saint"). A query with no word to find, or with more than 256 spellings, answers 422.',
+    description='Words (all must appear, stemmed), "exact phrases", -words to exclude; at most 32 terms. A word is also found as the abbreviations of agency names write it ("saint lucie": "St. Lucie", "st": "Saint"; a lone "saint" is no "St.", which is also Street). A query with no word to find, or with more than 256 spellings, answers 422.',
 )
 def document_search(
     request: Request,
