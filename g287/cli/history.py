@@ -259,8 +259,9 @@ def agency(ref, state_code, as_json):
             if len(found) > 1:
                 shown = "; ".join(f"{a.id} {a.state_usps} {a.name}" for a in found[:SHOWN_MATCHES])
                 more = len(found) - SHOWN_MATCHES
-                rest = f"; and {more:,} more (give more of the name, --state, or an id)" if more > 0 else ""
-                raise G287Error(f"{counted(len(found), 'agency')} match: {shown}{rest}")
+                rest = f"; and {more:,} more" if more > 0 else ""
+                # what to do next also when every match is shown ("st": the nine St./Saint agencies)
+                raise G287Error(f"{counted(len(found), 'agency')} match: {shown}{rest} (give more of the name, --state, or an id)")
             agency_id = found[0].id
         result = agency_history(session, agency_id)
     if as_json:

@@ -120,10 +120,10 @@ def _first_held(life, first_held) -> bool:
 
 
 def find_agencies(session: Session, text: str, state: str | None = None, limit: int = 20) -> list[Agency]:
-    """Agencies whose published names contain the text (in any case), or contain it as words once the abbreviations
-    g287/data/rules/identity.toml lists are written out on both sides ("saint lucie" finds "St. Lucie County
-    Sheriff's Office", "st lucie" "Saint Lucie ..."; from a word's start, so "saint" finds no "Stanislaus"), live
-    ones only."""
+    """Agencies whose published names contain the text as words once the abbreviations g287/data/rules/identity.toml
+    lists are written out on both sides ("saint lucie" finds "St. Lucie County Sheriff's Office", "st lucie" "Saint
+    Lucie ..."; from a word's start, so "saint" finds no "Stanislaus"), else, when no name does, those containing
+    the text anywhere (in any case); live ones only."""
     # Compared here, not by the database: SQLite's lower() and LIKE fold the case of ASCII letters only, so "ÉLOY"
     # found "Éloy Police Department" on PostgreSQL and nothing on SQLite. (Nor is % or _ a wildcard here.)
     wanted = text.strip().lower()
@@ -131,7 +131,13 @@ def find_agencies(session: Session, text: str, state: str | None = None, limit: 
     query = select(AgencyName.agency_id, AgencyName.name)
     if state:
         query = query.where(AgencyName.state_usps == state.upper())
-    ids = sorted({agency_id for agency_id, name in session.execute(query) if wanted in name.lower() or (words and f" {words}" in f" {expanded_key(name)}")})[: limit * 2]
+    names = session.execute(query).all()
+    # As words first: a short query is an abbreviation or a word's start ("st" the St./Saint agencies, "so" the
+    # sheriff's offices), not the letters inside other words ("st" was Houston, Limestone and West: 68 agencies).
+    # The text anywhere in a name only when no name has it as words ("borough", "e_c", "%").
+    ids = {agency_id for agency_id, name in names if words and f" {words}" in f" {expanded_key(name)}"}
+    ids = ids or {agency_id for agency_id, name in names if wanted in name.lower()}
+    ids = sorted(ids)[: limit * 2]
     agencies = [live_agency(session, i) for i in ids]
     unique = {a.id: a for a in agencies}
     return sorted(unique.values(), key=lambda a: (a.state_usps or "", a.name))[:limit]

@@ -79,3 +79,33 @@ def test_the_agency_command_finds_a_name_by_its_abbreviations_written_out(db, ac
     assert json.loads(out)["agency"]["name"] == LUCIE
     status, _out, err = run_g287(db.url, "agency", "saint lucie")
     assert status == 1 and "2 agencies match" in err
+
+
+def test_a_short_query_finds_names_by_their_words_not_the_letters_inside_them(db, actor, tmp_path):
+    # `g287 agency st` listed 68 agencies of the bundled lists, "Houston", "Limestone" and "West" among them (the
+    # letters inside a word), and `so` 436 (Robertson, Jefferson): the words first, as the site's search finds them.
+    path = tmp_path / "participatingAgencies07152025am.csv"
+    path.write_text(LIST + (
+        "ALABAMA,Houston County Sheriff's Office,County,Houston County,Task Force Model,2025-04-01,link pending\n"
+        "FLORIDA,West Melbourne Police Department,Municipality,Brevard County,Task Force Model,2025-04-01,link pending\n"
+        "TEXAS,Robertson County Constable Precinct 1,County,Robertson County,Task Force Model,2025-04-01,link pending\n"
+        "PENNSYLVANIA,Manheim Borough Police Department,Municipality,Lancaster County,Task Force Model,2025-04-01,link pending\n"
+        "FLORIDA,Hillsborough County Sheriff's Office,County,Hillsborough County,Task Force Model,2025-04-01,link pending\n"
+    ), encoding="utf-8")
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        found = {text: sorted(a.name for a in find_agencies(session, text)) for text in ("st", "so", "borough", "orough", "son")}
+        saints = "; ".join(f"{a.id} {a.state_usps} {a.name}" for a in find_agencies(session, "st"))
+    sheriffs = sorted([LUCIE, f"{LUCIE} Marine Unit", CHARLES, "Stanislaus County Sheriff's Office", "Stark County Sheriff's Office",
+                       "Houston County Sheriff's Office", "Hillsborough County Sheriff's Office"])
+    assert found == {
+        "st": sorted([LUCIE, f"{LUCIE} Marine Unit", CHARLES]),
+        "so": sheriffs,
+        "borough": ["Manheim Borough Police Department"],  # the word, not Hillsborough's letters
+        "orough": ["Hillsborough County Sheriff's Office", "Manheim Borough Police Department"],  # no word: the letters
+        "son": ["Robertson County Constable Precinct 1"],
+    }
+    status, out, err = run_g287(db.url, "agency", "st")
+    assert (status, out) == (1, "") and err == (
+        f"g287: error: 3 agencies match: {saints} (give more of the name, --state, or an id)\n"
+    ), err
