@@ -8,6 +8,7 @@ script, no event handler, no foreign content, no link leaving the site.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -123,7 +124,7 @@ def time_chart(points: list[dict], series: list[str], *, title: str, description
     "values" {series name: number}; every dot carries a <title> naming its value and its publication. `chart_id`
     names its title and description (chart_id-title, chart_id-desc): one per chart of the page."""
     values = [p["values"].get(s) or 0 for p in points for s in series] or [0]
-    top_value = _nice_ceiling(max(values))
+    top_value, y_step = y_axis(max(values))
     width, top, plot_h = layout.width, layout.top, layout.plot_height
     left = max(layout.left, len(f"{top_value:,.0f}") * CHAR_WIDTH + 8)  # the y axis's highest figure, whole
     plot_w = width - left - layout.right
@@ -144,8 +145,7 @@ def time_chart(points: list[dict], series: list[str], *, title: str, description
         return top + plot_h - plot_h * v / top_value
 
     axis = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"class": "axis", "aria-hidden": "true"})
-    for step in range(5):
-        value = top_value * step / 4
+    for value in range(0, top_value + 1, y_step):
         ET.SubElement(axis, f"{{{SVG_NS}}}line", {"x1": str(left), "x2": str(left + plot_w), "y1": f"{y(value):.1f}", "y2": f"{y(value):.1f}", "class": "grid"})
         ET.SubElement(axis, f"{{{SVG_NS}}}text", {"x": str(left - 6), "y": f"{y(value) + 4:.1f}", "text-anchor": "end"}).text = f"{value:,.0f}"
     previous_year = None
@@ -205,10 +205,25 @@ def _ticks(first, last, most: int = 12) -> list:
     return result or [first]
 
 
-def _nice_ceiling(value: float) -> float:
-    if value <= 0:
-        return 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000):
-        if value <= step * 4:
-            return step * 4
-    return value * 1.1
+MOST_Y_STEPS = 8  # gridlines above 0 at most: more crowd the phone's 180-unit plot
+_STEPS = (1, 2, 5, 25)  # nice steps, times powers of ten (25, not 2.5: the figures are counts, written whole)
+
+
+def y_axis(maximum: float) -> tuple[int, int]:
+    """The top of the y axis and its step: the smallest multiple of a nice step at or above `maximum` in at most
+    MOST_Y_STEPS steps (291: 300 in steps of 50; four steps always, as before, drew 400 in steps of 100), and of the
+    steps that reach it, the one nearest five steps (1,000 in steps of 200, not 100 or 500). 0 is 1, one step."""
+    if maximum <= 0:
+        return 1, 1
+    found: list[tuple[int, int, int]] = []  # (top, distance from five steps, step)
+    power = 1
+    while not found or power <= found[0][0]:
+        for nice in _STEPS:
+            step = nice * power
+            count = -(-int(math.ceil(maximum)) // step)
+            if count <= MOST_Y_STEPS:
+                found.append((count * step, abs(count - 5), step))
+        found.sort()
+        power *= 10
+    top, _distance, step = found[0]
+    return top, step

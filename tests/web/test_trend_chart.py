@@ -4,9 +4,10 @@ width, over any span of lists. (What a browser draws of it: test_browser.py.)"""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
-from g287.web.svg import CHAR_WIDTH, NARROW, SVG_NS, WIDE, time_chart
+from g287.web.svg import CHAR_WIDTH, MOST_Y_STEPS, NARROW, SVG_NS, WIDE, time_chart, y_axis
 
 TEXT = f"{{{SVG_NS}}}text"
 
@@ -54,3 +55,30 @@ def test_the_narrow_chart_keeps_its_dates_and_figures_within_its_width():
 def test_the_narrow_charts_texts_are_escaped():
     svg = str(time_chart(points(dt.date(2025, 5, 16), 3, 10), ["WSO"], title="<script>x</script>", description="a & b", layout=NARROW, chart_id="c"))
     assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg and "a &amp; b" in svg
+
+
+def y_labels(svg: ET.Element) -> list[int]:
+    return [int(t.text.replace(",", "")) for t in svg.iter(TEXT) if t.get("text-anchor") == "end" and t.text.replace(",", "").isdigit()]
+
+
+def test_the_y_axis_tops_at_the_smallest_nice_value_at_or_above_the_maximum():
+    # Four steps always drew /models/WSO's 291 MOAs under an axis to 400 (steps of 100): a quarter of it empty.
+    expected = {0: (1, 1), 1: (1, 1), 7: (7, 1), 10: (10, 2), 99: (100, 20), 100: (100, 20), 291: (300, 50), 635: (700, 100), 1_000: (1_000, 200), 3_141: (3_500, 500)}
+    assert {maximum: y_axis(maximum) for maximum in expected} == expected
+    for maximum, (top, step) in expected.items():
+        assert top >= maximum and top % step == 0 and 1 <= top // step <= MOST_Y_STEPS
+        day = dt.date(2025, 5, 16)
+        span = [{"date": day + dt.timedelta(days=i), "label": str(i), "source": "x.xlsx", "values": {"WSO": maximum * i // 2}} for i in range(3)]
+        for layout in (WIDE, NARROW):
+            svg = drawn(layout, ["WSO"], span)
+            assert y_labels(svg) == list(range(0, top + 1, step))
+            plot_top, plot_bottom = layout.top, layout.top + layout.plot_height
+            dots = [float(c.get("cy")) for c in svg.iter(f"{{{SVG_NS}}}circle")]
+            assert len(dots) == 3 and all(plot_top <= cy <= plot_bottom for cy in dots)
+
+
+def test_the_wso_page_draws_its_291_moas_under_an_axis_to_300(site):
+    page = site.get("/models/WSO")
+    assert page.status_code == 200
+    charts = [ET.fromstring(svg) for svg in re.findall(r"<svg[^>]*class=\"chart chart-[^\"]*\".*?</svg>", page.text, re.S)]
+    assert len(charts) == 2 and all(y_labels(chart) == [0, 50, 100, 150, 200, 250, 300] for chart in charts)
