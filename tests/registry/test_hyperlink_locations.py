@@ -188,3 +188,24 @@ def test_a_link_on_no_cell_of_the_sheets_values_is_registered(tmp_path):
             f"G40 ({MOAS}agency3.pdf), Q4 ({MOAS}agency4.pdf), here ({MOAS}agency5.pdf)",
         )
     }
+
+
+def test_a_location_holding_an_equals_sign_is_kept_in_a_sheet_whose_attributes_are_rewritten(tmp_path):
+    """A sheet with a tag not written as Excel writes it (<c r = "B3">) has the spaces beside its attributes' "=" taken
+    out before it is read; the spaces beside an "=" inside a quoted value went too, and a link's location
+    "a = 'b'" was kept as "a='b'". Either quote, and a ">" inside the value (XML allows it there)."""
+    locations = {2: "a = 'b'", 3: "x =y", 5: "p= 5"}
+
+    def single_quoted(data: bytes) -> bytes:
+        return data.replace(b'location="p= 5"', b"""location='p = "5" > 4'""")
+
+    def with_a_spaced_cell(data: bytes) -> bytes:
+        return single_quoted(data).replace(b'<c r="B3"', b'<c r = "B3"', 1)
+
+    plain = prepare(_linked_rows(tmp_path, {"xl/worksheets/sheet1.xml": single_quoted}, locations))
+    (tmp_path / "spaced").mkdir()
+    spaced = prepare(_linked_rows(tmp_path / "spaced", {"xl/worksheets/sheet1.xml": with_a_spaced_cell}, locations))
+    expected = [MOAS + "agency2.pdf#a = 'b'", MOAS + "agency3.pdf#x =y", MOAS + "agency4.pdf", MOAS + 'agency5.pdf#p = "5" > 4']
+    assert [r.moa_url for r in plain.readings] == expected
+    assert [r.moa_url for r in spaced.readings] == expected
+    assert [r.content for r in spaced.readings] == [r.content for r in plain.readings]

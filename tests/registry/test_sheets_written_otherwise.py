@@ -18,7 +18,7 @@ import pytest
 
 from g287.errors import SourceError
 from g287.registry.ingest import prepare
-from g287.sources.xlsx_parts import with_references, without_prefixes
+from g287.sources.xlsx_parts import with_plain_attributes, with_references, without_prefixes
 from tests.conftest import ICE
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -202,3 +202,11 @@ def test_a_default_namespace_declared_with_spaces_is_not_declared_twice():
     main = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     xml = b"<x:worksheet xmlns = " + main + b" xmlns:x=" + main + b"><x:sheetData/></x:worksheet>"
     assert without_prefixes(xml) == b"<worksheet xmlns = " + main + b" xmlns:x=" + main + b"><sheetData/></worksheet>"
+
+
+def test_only_the_spaces_beside_an_attributes_equals_sign_are_taken_out():
+    """Not those inside a quoted value (either quote, a ">" in it too) nor in a cell's text."""
+    xml = b"""<c r = "B3" t= 'inlineStr' s\n=\n"1"><is><t>1 = "2"</t></is></c><hyperlink location="a = 'b'" display='x > y = "z"' ref ="G2"/>"""
+    assert with_plain_attributes(xml) == (
+        b"""<c r="B3" t='inlineStr' s="1"><is><t>1 = "2"</t></is></c><hyperlink location="a = 'b'" display='x > y = "z"' ref="G2"/>"""
+    )
