@@ -210,3 +210,36 @@ def test_only_the_spaces_beside_an_attributes_equals_sign_are_taken_out():
     assert with_plain_attributes(xml) == (
         b"""<c r="B3" t='inlineStr' s="1"><is><t>1 = "2"</t></is></c><hyperlink location="a = 'b'" display='x > y = "z"' ref="G2"/>"""
     )
+
+
+# A reference written as Excel writes it (r="B3") or otherwise: in single quotes, which XML allows, or with spaces or a
+# line break beside its "=". The checks of a sheet's size find the cells and rows it names in its XML.
+REFERENCE_FORMS = {
+    "double-quoted": lambda name, value: b'%s="%s"' % (name, value),
+    "single-quoted": lambda name, value: b"%s='%s'" % (name, value),
+    "spaced": lambda name, value: b'%s = "%s"' % (name, value),
+    "single-quoted after a line break": lambda name, value: b"%s=\n'%s'" % (name, value),
+}
+REFERENCES = {  # what the reference names, and whether the sheet is refused for it
+    "cell B3": (lambda form: lambda xml: xml.replace(b'<c r="B3"', b"<c " + form(b"r", b"B3"), 1), False),
+    "cell IV3, the last column read": (lambda form: lambda xml: xml.replace(b'<c r="B3"', b"<c " + form(b"r", b"IV3"), 1), False),
+    "cell IW3, a column past the limit": (lambda form: lambda xml: xml.replace(b'<c r="B3"', b"<c " + form(b"r", b"IW3"), 1), True),
+    "cell zzz3": (lambda form: lambda xml: xml.replace(b'<c r="B3"', b"<c " + form(b"r", b"zzz3"), 1), True),
+    "cell A250000, a row past the limit": (lambda form: lambda xml: xml.replace(b'<c r="B3"', b"<c " + form(b"r", b"A250000"), 1), True),
+    "row 250000": (lambda form: lambda xml: xml.replace(b'<row r="3"', b"<row " + form(b"r", b"250000"), 1), True),
+    "a dimension reaching ZZ9": (lambda form: lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b"<dimension " + form(b"ref", b"A1:ZZ9") + b"/>", xml), True),
+}
+
+
+@pytest.mark.parametrize("reference", list(REFERENCES))
+def test_a_reference_in_single_quotes_or_spaced_is_checked_as_excel_writes_it(tmp_path, reference):
+    """The patterns that find a sheet's widest and deepest cells look for r=" or r=' only; a reference spaced around its
+    "=" sends the sheet through with_plain_attributes first. Whichever form, the sheet reads, or is refused, alike."""
+    change, refused = REFERENCES[reference]
+    read = {}
+    for form_name, form in REFERENCE_FORMS.items():
+        (tmp_path / form_name).mkdir()
+        read[form_name] = read_as(rewritten(MAY_29, tmp_path / form_name / MAY_29.name, change(form)))
+    plain = read.pop("double-quoted")
+    assert isinstance(plain, str) == refused and (not refused or plain.startswith(f"{MAY_29.name}: refused: sheet 'Sheet1' "))
+    assert read == {form_name: plain for form_name in read}
