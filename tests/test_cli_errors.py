@@ -253,3 +253,39 @@ def test_the_quality_summary_aligns_its_counts_to_the_right(tmp_path):
     counts = [line.split("│")[1] for line in out.splitlines() if line.startswith("│") and line.split("│")[1].strip()[:1].isdigit()]
     assert status == 0 and len(counts) > 3 and " 1,806 " in counts[0]
     assert all(cell.endswith(" ") and not cell.startswith(cell.strip()) for cell in counts if len(cell.strip()) < len(counts[0].strip()))
+
+
+def test_a_file_name_holding_a_line_break_is_named_in_one_line(tmp_path):
+    """A file's name may hold a line break, and the error line naming it was printed as two lines (`g287 ingest
+    $'bad\\nname.xlsx'`). An error line is one line: the line break is shown as "?", as a terminal's escape is (and as
+    `documents import` showed it already); --json keeps the name exactly. The database is unchanged."""
+    from g287.db.engine import Database
+    from tests.conftest import snapshot
+
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    env = dict(os.environ, G287_DATABASE_URL=database, G287_ALIASES_FILE=str(tmp_path / "aliases.csv"))
+
+    def g287(*arguments):
+        return subprocess.run([sys.executable, "-m", "g287", *arguments], env=env, capture_output=True, text=True, timeout=120)
+
+    assert g287("ingest", str(ICE / "pending" / "pendingAgencies05152025am.xlsx")).returncode == 0
+    before = snapshot(Database(database))
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "not\na workbook\x1b[2J.xlsx").write_bytes(b"not a workbook")
+    (folder / "not\na PDF.pdf").write_bytes(b"not a PDF")
+    cases = {
+        "a file": (["ingest", str(folder / "not\na workbook\x1b[2J.xlsx"), "--published", "2025-05-29am"], "not?a workbook?[2J.xlsx: not an Excel workbook (.xlsx): the file is not a zip archive"),
+        "a folder holding it": (["ingest", str(folder)], "not?a workbook?[2J.xlsx: cannot tell the publication date: name the file like"),
+        "a file that does not exist": (["ingest", str(folder / "no\nsuch list.xlsx"), "--published", "2025-05-29am"], "no?such list.xlsx: cannot be read (No such file or directory)"),
+        "a file that cannot be written": (["factsheet", "-o", str(tmp_path / "no\nsuch folder" / "f.pdf")], f"{tmp_path}/no?such folder/f.pdf: cannot be written"),
+        "a document": (["documents", "import", str(folder / "not\na PDF.pdf")], "not?a PDF.pdf: not a PDF: the file does not start with a PDF header"),
+        "a folder of documents": (["documents", "import", str(folder)], "not?a PDF.pdf: not a PDF: the file does not start with a PDF header"),
+    }
+    for case, (arguments, expected) in cases.items():
+        result = g287(*arguments)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and result.stderr.startswith(f"g287: error: {expected}"), (case, result.stderr)
+        assert "\x1b" not in result.stderr and "Traceback" not in result.stderr
+    exact = g287("ingest", str(folder), "--json")
+    assert exact.returncode == 1 and json.loads(exact.stdout)["errors"][0]["file"] == str(folder / "not\na workbook\x1b[2J.xlsx")
+    assert snapshot(Database(database)) == before

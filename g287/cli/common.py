@@ -24,7 +24,7 @@ from g287.db import dialect
 from g287.db.engine import Database, open_database, safe_database_url
 from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.db.ids import MAX_ID, record_id
-from g287.documents.display import MISLEADING_IN_A_TERMINAL
+from g287.documents.display import MISLEADING_IN_A_TERMINAL, displayable
 from g287.xmlchars import NOT_IN_XML
 from g287.errors import Busy, G287Error, NotFound
 from g287.numbers import number_in
@@ -59,6 +59,12 @@ _NOT_FOR_A_TERMINAL = re.compile(f"{NOT_IN_XML.pattern}|[\r{MISLEADING_IN_A_TERM
 def for_terminal(text) -> str:
     """`text` (any value, as str) fit to print: each character a terminal would act on replaced by "?"."""
     return _NOT_FOR_A_TERMINAL.sub("?", "" if text is None else str(text))
+
+
+def error_line(problem) -> str:
+    """The line `g287: error: PROBLEM`, one line whatever the problem names: a line break in it (a file's name may hold
+    one) is shown as "?", as a document's name is (displayable), and so is what else a terminal would act on."""
+    return "g287: error: " + displayable(problem)
 
 
 def echo(message="", err: bool = False) -> None:
@@ -410,7 +416,7 @@ def run_cli(group: click.Group) -> None:
         if isinstance(error, click.MissingParameter):
             error.show()
             sys.exit(error.exit_code)
-        echo(f"g287: error: {_parameter_name(error)}: {_problem(error.message)}", err=True)
+        echo(error_line(f"{_parameter_name(error)}: {_problem(error.message)}"), err=True)
         sys.exit(1)
     except click.UsageError as error:
         if error.ctx is None:  # click raises "Option '--as-of' requires an argument." without the command's context
@@ -423,23 +429,23 @@ def run_cli(group: click.Group) -> None:
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except G287Error as error:
-        echo(f"g287: error: {error}", err=True)
+        echo(error_line(error), err=True)
         sys.exit(1)
     except (Interrupted, KeyboardInterrupt) as interruption:
         # after the terminal's "^C" echo, a line of its own; each file or document is its own transaction
         start = "\n" if sys.stderr.isatty() else ""
         said = str(interruption) if isinstance(interruption, Interrupted) and interruption.args else ""
-        echo(f"{start}g287: error: {said or 'interrupted; the change in progress was rolled back (those finished before it are kept)'}", err=True)
+        echo(start + error_line(said or "interrupted; the change in progress was rolled back (those finished before it are kept)"), err=True)
         sys.exit(130)
     except SQLAlchemyError as error:
         if dialect.is_busy(error):  # SQLite's "database is locked", after its wait: say why, and what to do
-            echo(f"g287: error: {Busy()}", err=True)
+            echo(error_line(Busy()), err=True)
             sys.exit(1)
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         where = f" {_opened[-1]}" if _opened and _opened[-1] else ""
-        echo(f"g287: error: database{where}: {detail}", err=True)
+        echo(error_line(f"database{where}: {detail}"), err=True)
         sys.exit(1)
     except OSError as error:  # a file that cannot be written or read: name it, in one line
-        where = f" {error.filename}" if error.filename else ""
-        echo(f"g287: error:{where}: {error.strerror or error}", err=True)
+        problem = error.strerror or error
+        echo(error_line(f"{error.filename}: {problem}" if error.filename else problem), err=True)
         sys.exit(1)

@@ -10,7 +10,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from g287.access import Actor
-from g287.cli.common import EMPTY_PATH, Interrupted, Table, console, database_option, echo, err_console, json_option, parse_date, print_json, state
+from g287.cli.common import EMPTY_PATH, Interrupted, Table, console, database_option, echo, err_console, error_line, json_option, parse_date, print_json, state
 from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
@@ -73,7 +73,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     failures = [{"file": problem.path, "error": str(problem)} for problem in unreadable]
     if not as_json:
         for problem in unreadable:
-            echo(f"g287: error: {problem}", err=True)
+            echo(error_line(problem), err=True)
     if not files and unreadable:  # said already, folder by folder: "no files found" would blame the folder's contents
         if as_json:
             print_json({"results": [], "errors": failures})
@@ -103,7 +103,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     def on_error(path, error):
         failures.append({"file": str(path), "error": str(error)})
         if not as_json:
-            say["err"](f"g287: error: {error}")
+            say["err"](error_line(error))
 
     try:
         if len(files) > 1 and not as_json and err_console.is_terminal:  # piped, a bar would leave a blank line
