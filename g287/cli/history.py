@@ -13,7 +13,7 @@ from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
 from g287.history.agency import agency_history, find_agencies, published_names
-from g287.history.diff import diff as diff_service
+from g287.history.diff import diff as diff_service, pending_changes
 from g287.history.lifecycle import lifecycles
 from g287.history.listings import publications as series_publications
 from g287.history.names import expanded_key
@@ -39,19 +39,34 @@ def register(cli: click.Group) -> None:
 @click.command()
 @click.argument("from_ref", metavar="FROM")
 @click.argument("to_ref", metavar="TO")
-@click.option("--end-after", type=WholeNumber(1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
+@click.option(
+    "--kind", type=click.Choice(["participating", "pending"]),
+    help="The list compared; a date names its list in force then (default participating). Ids and file names name their own list, which must be of this kind when it is given.",
+)
+@click.option("--end-after", type=WholeNumber(1), help="K: absences that make an end (default $G287_END_AFTER or 2); participating lists only.")
 @click.option("--state", "state_code", metavar="XX", help="One state's changes only (USPS code).")
 @json_option
 @database_option
-def diff(from_ref, to_ref, end_after, state_code, as_json):
-    """What changed between two participating publications (ids, file names or dates YYYY-MM-DD[am|pm])."""
+def diff(from_ref, to_ref, kind, end_after, state_code, as_json):
+    """What changed between two participating publications, or two pending ones (ids, file names or dates YYYY-MM-DD[am|pm])."""
     state_code = usps_code(state_code)
     with state().db.session() as session:
-        result = diff_service(session, resolve(session, from_ref), resolve(session, to_ref), end_after, state_code)
+        older, newer = (resolve(session, ref, kind or "participating") for ref in (from_ref, to_ref))
+        compared = _kind_compared(older, newer, kind)
+        if compared == "pending":
+            if end_after is not None:
+                # K counts absences from the participating lists: no change between two pending lists is an end.
+                raise G287Error("--end-after applies to participating lists only: the changes between two pending lists count no ends")
+            result = pending_changes(session, older, newer, state_code)
+        else:
+            result = diff_service(session, older, newer, end_after, state_code)
     if as_json:
         print_json(result)
         return
     where = f", in {state_name(state_code)} only" if state_code else ""
+    if compared == "pending":
+        _print_pending_changes(result, where)
+        return
     echo(f"From {result['from']['publication']} to {result['to']['publication']}{where}:")
     labels = {
         "added": "added",
@@ -66,7 +81,7 @@ def diff(from_ref, to_ref, end_after, state_code, as_json):
         echo(f"\n{label}: {len(items)}")
         for item in items:
             if key == "renamed":
-                echo(f"  {item['state']}  {item['old_name']} -> {item['new_name']}  ({', '.join(item['models'])}; {item['reason'] or 'same agency'})")
+                echo(_renamed_line(item))
             elif key == "signed_date_changed":
                 echo(f"  {item['state']}  {item['agency']}  {item['model']}: {_signed(item['old_signed'])} -> {_signed(item['new_signed'])}")
             else:
@@ -74,6 +89,44 @@ def diff(from_ref, to_ref, end_after, state_code, as_json):
                 model = "model added" if item.get("model_added") else "the agency keeps its other models" if item.get("model_dropped") else ""
                 extra = "; ".join(filter(None, (item.get("status_since"), item.get("note"), model)))
                 echo(f"  {item['state']}  {item['agency']}  {item['model']}  {_signed(item['signed'])}  {extra}")
+
+
+def _kind_compared(older, newer, kind: str | None) -> str:
+    """The kind of list the two publications are (the kind given, when given): two of different kinds compare nothing."""
+    for side, publication in (("FROM", older), ("TO", newer)):
+        if kind and publication.kind != kind:
+            raise G287Error(f"{side} {_list_named(publication)}: --kind {kind} compares two {kind} lists")
+    if older.kind != newer.kind:
+        raise G287Error(
+            f"FROM {_list_named(older)} and TO {_list_named(newer)}: diff compares two lists of one kind "
+            "(a date names the participating list in force then, and with --kind pending the pending one)"
+        )
+    return older.kind
+
+
+def _list_named(publication) -> str:
+    """'(publication 4, pendingAgencies05302025pm.xlsx) is ICE's pending list', for the messages of diff's kinds."""
+    whose = "ICE's" if publication.origin == "ice" else "this registry's"
+    return f"(publication {publication.id}, {publication.file_name}) is {whose} {publication.kind} list"
+
+
+def _print_pending_changes(result: dict, where: str) -> None:
+    """The changes between two pending lists, in the words and order of the page /changes?kind=pending."""
+    echo(f"From {result['from']['publication']} to {result['to']['publication']} (pending lists){where}:")
+    labels = {
+        "added": "newly pending",
+        "to_participating": "no longer pending, on the participating list in force (listed as signed)",
+        "not_participating": "no longer pending, not on the participating list in force (not listed as signed)",
+        "renamed": "renamed",
+    }
+    for key, label in labels.items():
+        echo(f"\n{label}: {len(result[key])}")
+        for item in result[key]:
+            echo(_renamed_line(item) if key == "renamed" else f"  {item['state']}  {item['agency']}  {item['model']}")
+
+
+def _renamed_line(item: dict) -> str:
+    return f"  {item['state']}  {item['old_name']} -> {item['new_name']}  ({', '.join(item['models'])}; {item['reason'] or 'same agency'})"
 
 
 @click.command()

@@ -248,7 +248,8 @@ def pending_changes(session: Session, older: Publication, newer: Publication, st
     registry.queries.list_changes finds them), and agencies renamed, with the reason the names are one agency, as
     diff says of participating lists (list_changes follows a renamed agency, but says nothing of the new name).
     An agreement no longer pending is `to_participating` when the participating list in force at NEWER lists it
-    (ICE lists it as signed), else `not_participating`: two outcomes a single count of departures would lump."""
+    (ICE lists it as signed), else `not_participating`: two outcomes a single count of departures would lump. `from`
+    and `to` name the two lists, as diff's do (`g287 diff --kind pending` and the API's pending-changes answer this)."""
     if older.kind != "pending" or newer.kind != "pending":
         raise G287Error("the pending changes compare two pending publications")
     _check_one_series(older, newer)
@@ -263,6 +264,8 @@ def pending_changes(session: Session, older: Publication, newer: Publication, st
         key = (item["agency_id"], item["model"])
         item["signed_decided_by"] = times.decided_by(newer, key, key in signed)
     found = {
+        "from": figures.describe_publication(older),
+        "to": figures.describe_publication(newer),
         "added": changes["added"],
         "to_participating": [i for i in gone if (i["agency_id"], i["model"]) in signed],
         "not_participating": [i for i in gone if (i["agency_id"], i["model"]) not in signed],

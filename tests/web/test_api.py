@@ -19,8 +19,8 @@ def test_stats_has_the_shape_of_the_command(site, bundled_db):
 def test_index_lists_resources(site):
     index = site.get("/api/v1").json()
     assert index["openapi"] == "/api/v1/openapi.json" and "agencies" in index["resources"]
-    assert {"counties", "coverage", "timeline", "diff", "pipeline"} <= set(index["resources"])
-    required = {"search": {"q": "x"}, "diff": {"from": "2025-05-16", "to": "2025-07-09"}}  # each takes only its own
+    assert {"counties", "coverage", "timeline", "diff", "pending_changes", "pipeline"} <= set(index["resources"])
+    required = {"search": {"q": "x"}, "diff": {"from": "2025-05-16", "to": "2025-07-09"}, "pending-changes": {"from": "2025-05-15", "to": "2025-07-11"}}  # each takes only its own
     for path in index["resources"].values():
         assert site.get(path, params=required.get(path.rsplit("/", 1)[1])).status_code == 200, path
 
@@ -336,7 +336,7 @@ def test_openapi_document_declares_every_resource(site):
     paths = document["paths"]
     for path in ("/api/v1/stats", "/api/v1/agencies", "/api/v1/agencies/{agency_id}", "/api/v1/agreements", "/api/v1/agreements/{agreement_id}",
                  "/api/v1/publications", "/api/v1/publications/{publication_id}", "/api/v1/quality", "/api/v1/search", "/api/v1/states", "/api/v1/series",
-                 "/api/v1/counties", "/api/v1/counties/{fips}", "/api/v1/coverage", "/api/v1/timeline", "/api/v1/diff", "/api/v1/pipeline"):
+                 "/api/v1/counties", "/api/v1/counties/{fips}", "/api/v1/coverage", "/api/v1/timeline", "/api/v1/diff", "/api/v1/pending-changes", "/api/v1/pipeline"):
         operation = paths[path]["get"]
         assert "200" in operation["responses"] and "422" in operation["responses"]
         assert "$ref" in str(operation["responses"]["200"])

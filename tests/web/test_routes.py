@@ -51,6 +51,7 @@ SAMPLES = {
     "/api/v1/states": "/api/v1/states",
     "/api/v1/series": "/api/v1/series?kind=pending",
     "/api/v1/diff": "/api/v1/diff?from=2025-06-17pm&to=2025-06-20",
+    "/api/v1/pending-changes": "/api/v1/pending-changes?from=2025-05-30pm&to=2025-07-03pm&state=TX",
     "/api/v1/timeline": "/api/v1/timeline?every=week&state=TX",
     "/api/v1/pipeline": "/api/v1/pipeline",
     "/api/v1/coverage": "/api/v1/coverage?vintage=2010",

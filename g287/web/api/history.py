@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from g287.errors import G287Error, NotFound
-from g287.history.diff import check_in_order, diff as diff_service
+from g287.history.diff import check_in_order, diff as diff_service, pending_changes as pending_changes_service
 from g287.history.listings import publications
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import timeline as timeline_service
@@ -102,18 +102,62 @@ def diff(
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
 ):
     with site_of(request).read() as session:
-        chosen = [named_publication(session, name, ref) for name, ref in (("from", from_), ("to", to))]
-        for name, publication in zip(("from", "to"), chosen):
-            if publication.kind != "participating":
-                # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record).
-                raise invalid_parameter(name, f"publication {publication.id} is ICE's {publication.kind} list: diff compares participating lists")
-        if chosen[0].origin != chosen[1].origin:
-            # So is one of this registry's own lists paired with one of ICE's (never mixed): named as the page
-            # /changes names it, the parameter that gives this registry's list.
-            name, own = ("from", chosen[0]) if chosen[0].origin != "ice" else ("to", chosen[1])
-            raise invalid_parameter(name, f"publication {own.id} is this registry's {own.kind} list: diff compares two lists of one origin (ICE's, or this registry's own), never one with the other")
-        checked_in_order(chosen[0], chosen[1])
-        return diff_service(session, chosen[0], chosen[1], end_after, state)
+        older, newer = _two_lists(session, from_, to, "participating", "diff")
+        return diff_service(session, older, newer, end_after, state)
+
+
+class PendingChange(BaseModel):
+    state: Optional[str]
+    agency: Optional[str] = Field(description="The name the list gives")
+    agency_id: int
+    model: str
+
+
+class PendingDeparture(PendingChange):
+    signed_decided_by: Optional[int] = Field(
+        description="The id of the participating publication, ingested after FROM and TO, whose arrival last changed whether it is on the "
+        "participating list in force at TO (none when none did)",
+    )
+
+
+class PendingChanges(BaseModel):
+    from_: PublicationSource = Field(alias="from")
+    to: PublicationSource
+    added: list[PendingChange] = Field(description="Listed by TO and not by FROM: newly pending")
+    to_participating: list[PendingDeparture] = Field(description="No longer pending, and listed by the participating list in force at TO (ICE lists it as signed)")
+    not_participating: list[PendingDeparture] = Field(description="No longer pending, and not listed by the participating list in force at TO")
+    renamed: list[Rename]
+    state: Optional[str] = Field(description="The state whose changes these are (USPS code); null: every state")
+    counts: dict[str, int]
+
+
+@router.get("/pending-changes", response_model=PendingChanges, summary="What changed between two pending publications, agreement by agreement")
+def pending_changes(
+    request: Request,
+    from_: str = Query(alias="from", max_length=100, pattern=NAMED, description="A pending publication: id, file name or date YYYY-MM-DD[am|pm] (the pending list in force then)"),
+    to: str = Query(max_length=100, pattern=NAMED, description="The same, for the other publication"),
+    state: Optional[StateCode] = described(STATE_DESCRIPTION),
+):
+    with site_of(request).read() as session:
+        older, newer = _two_lists(session, from_, to, "pending", "pending-changes")
+        return pending_changes_service(session, older, newer, state)
+
+
+def _two_lists(session, from_: str, to: str, kind: str, resource: str):
+    """The two publications FROM and TO name (a date: the list of `kind` in force then), both of `kind` and of one
+    origin, FROM the earlier; else a 422 naming the parameter (a name no publication has stays a 404)."""
+    chosen = [named_publication(session, name, ref, kind) for name, ref in (("from", from_), ("to", to))]
+    for name, publication in zip(("from", "to"), chosen):
+        if publication.kind != kind:
+            # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record).
+            raise invalid_parameter(name, f"publication {publication.id} is ICE's {publication.kind} list: {resource} compares {kind} lists")
+    if chosen[0].origin != chosen[1].origin:
+        # So is one of this registry's own lists paired with one of ICE's (never mixed): named as the page
+        # /changes names it, the parameter that gives this registry's list.
+        name, own = ("from", chosen[0]) if chosen[0].origin != "ice" else ("to", chosen[1])
+        raise invalid_parameter(name, f"publication {own.id} is this registry's {own.kind} list: {resource} compares two lists of one origin (ICE's, or this registry's own), never one with the other")
+    checked_in_order(chosen[0], chosen[1])
+    return chosen
 
 
 def checked_in_order(older, newer) -> None:

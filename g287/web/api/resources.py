@@ -103,6 +103,7 @@ def index(request: Request):
             "coverage": f"{API_PREFIX}/coverage",
             "timeline": f"{API_PREFIX}/timeline",
             "diff": f"{API_PREFIX}/diff",
+            "pending_changes": f"{API_PREFIX}/pending-changes",
             "pipeline": f"{API_PREFIX}/pipeline",
             "documents": f"{API_PREFIX}/documents",
             "documents_search": f"{API_PREFIX}/documents/search",
