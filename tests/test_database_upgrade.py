@@ -134,7 +134,7 @@ def test_two_open_moas_of_one_agency_and_model_refuse_the_upgrade_in_one_line_an
 def test_an_upgrade_refused_at_its_end_leaves_every_migration_undone(blank_url):
     """SQLite checks every foreign key once all the migrations have run (they rebuild tables with the checks off): a
     row that referred to nothing already (one deleted in the sqlite3 shell, whose keys are off) refuses the upgrade,
-    and the tables that migrations 0006 to 0013 rebuilt or changed are as they were."""
+    and the tables that migrations 0006 to 0014 rebuilt or changed are as they were."""
     at_revision(blank_url, "0005_program")
     run_sql(
         blank_url,
@@ -246,7 +246,7 @@ def test_a_database_holding_every_kind_of_record_at_revision_0005_is_upgraded_wi
     _, after = _kept_rows(blank_url, columns)
     assert after == before
     with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0013_withdrawn_moas"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0014_withdrawal_reason"
         assert [tuple(r) for r in conn.execute(text("SELECT id, name_key FROM applicant_agencies ORDER BY id"))] == [
             (1, "testville county sheriffs office"), (2, None), (3, "otherton police department")]
         assert str(conn.execute(text("SELECT nominated_on FROM nominees")).scalar()) == str(day_of(AT))
@@ -324,11 +324,11 @@ def test_migration_0013_lets_an_moa_be_withdrawn_and_frees_its_model_as_a_termin
 
 def test_a_database_a_newer_g287_upgraded_is_refused_in_one_line_and_left_as_it_was(db):
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0014_from_a_newer_g287'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0015_from_a_newer_g287'"))
     before = everything(db.url)
     status, out, err = run_g287(db.url, "stats")
     assert (status, out) == (1, "") and err.splitlines() == [
-        f"g287: error: the database {db.safe_url} has a schema this version of g287 does not know (revision 0014_from_a_newer_g287): "
+        f"g287: error: the database {db.safe_url} has a schema this version of g287 does not know (revision 0015_from_a_newer_g287): "
         "it was made or upgraded by a newer g287; use that version"
     ]
     assert everything(db.url) == before  # not migrated down, nor changed
@@ -351,7 +351,7 @@ def test_alembic_s_own_upgrade_command_upgrades_an_sqlite_database_holding_nomin
     database = Database(blank_url, migrate=False)
     command.upgrade(alembic_config(database.engine), "heads")  # no connection given: env.py opens its own, as the command does
     with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0013_withdrawn_moas"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0014_withdrawal_reason"
         assert [tuple(r) for r in conn.execute(text("SELECT id, nominated_on FROM nominees"))] == [(4, "2025-01-01")]  # its enrolment's day
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.dispose()

@@ -238,7 +238,7 @@ def terminate_command(moa_id, terminated_on):
 @program.command("withdraw")
 @click.argument("moa_id", type=RECORD_ID)
 @click.option("--on", "withdrawn_on", metavar="YYYY-MM-DD", help="Default: today.")
-@click.option("--reason", metavar="TEXT", help="Why, as the audit log keeps it.")
+@click.option("--reason", metavar="TEXT", help="Why: kept with the MOA and in the audit log.")
 @database_option
 def withdraw_command(moa_id, withdrawn_on, reason):
     """Record that an MOA requested or drafted, never signed, is withdrawn: no longer pending, and the agency may ask

@@ -206,6 +206,7 @@ def moa_summary(moa: ProgramMoa) -> dict:
         "signed_pdf_sha256": moa.signed_pdf_sha256,
         "terminated_on": moa.terminated_on.isoformat() if moa.terminated_on else None,
         "withdrawn_on": moa.withdrawn_on.isoformat() if moa.withdrawn_on else None,
+        "withdrawal_reason": moa.withdrawal_reason,
         "registry_agreement_id": moa.registry_agreement_id,
     }
 

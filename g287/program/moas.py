@@ -235,8 +235,9 @@ WITHDRAWABLE = ("requested", "draft")  # an MOA asked for and never signed; a si
 
 def withdraw_moa(session: Session, actor: Actor, moa_id: int, *, withdrawn_on=None, reason=None, today: dt.date | None = None) -> ProgramMoa:
     """Record that an MOA requested or drafted, never signed, is no longer asked for (`withdrawn_on`, default today;
-    the reason, if given, kept in the audit log): the registry's own pending list no longer lists it, its past days
-    still count it as pending until then, and the agency may ask for the model again."""
+    the reason, if given, kept with the MOA, where the program office and the agency read it, and in the audit log):
+    the registry's own pending list no longer lists it, its past days still count it as pending until then, and the
+    agency may ask for the model again."""
     moa = get_moa(session, actor, moa_id, "moa.withdraw", changing=True)
     if moa.status not in WITHDRAWABLE:
         remedy = " (a signed MOA is terminated)" if moa.status == "signed" else ""
@@ -253,7 +254,7 @@ def withdraw_moa(session: Session, actor: Actor, moa_id: int, *, withdrawn_on=No
         check.fail("withdrawn_on", f"{day.isoformat()} is before the MOA's latest draft, of {drafted_on.isoformat()}")
     check.done()
     before = {"status": moa.status}
-    moa.status, moa.withdrawn_on = "withdrawn", day
+    moa.status, moa.withdrawn_on, moa.withdrawal_reason = "withdrawn", day, why
     session.flush()
     audit.record(session, actor, "moa.withdraw", "moa", moa.id, before=before, after={"status": "withdrawn", "withdrawn_on": day.isoformat(), "reason": why})
     return moa

@@ -129,6 +129,7 @@ class ProgramMoa(Base):
     recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     terminated_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)  # an MOA requested or drafted, never signed: no longer asked for
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)  # as given when withdrawn; read by the program office and the agency, never public
     registry_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
 
     __table_args__ = (

@@ -211,6 +211,7 @@ class MoaOut(BaseModel):
     signed_pdf_sha256: Optional[str] = None
     terminated_on: Optional[str] = None
     withdrawn_on: Optional[str] = None
+    withdrawal_reason: Optional[str] = Field(None, description="Why the MOA was withdrawn, as given (not in the public views)")
     registry_agreement_id: Optional[int] = None
 
 
@@ -236,7 +237,7 @@ class TerminateIn(RequestBody):
 
 class WithdrawIn(RequestBody):
     withdrawn_on: Optional[Day] = Field(None, description="Default: today")
-    reason: Optional[str] = Field(None, description="Why, as the audit log keeps it")
+    reason: Optional[str] = Field(None, description="Why (at most 500 characters): kept with the MOA as `withdrawal_reason` and in the audit log")
 
 
 # Nominees, training

@@ -87,7 +87,8 @@ def test_the_api_withdraws_an_moa_never_signed(site):
     assert statuses(db, w.application)[w.tfm] == ("requested", None)
     day = (TODAY - dt.timedelta(days=5)).isoformat()
     response = officer.post(url, json={"withdrawn_on": day, "reason": "The agency asked for WSO only"}, headers={"X-CSRF-Token": token_of(officer)})
-    assert response.status_code == 200 and (response.json()["status"], response.json()["withdrawn_on"]) == ("withdrawn", day), response.text
+    answer = response.json()
+    assert response.status_code == 200 and (answer["status"], answer["withdrawn_on"], answer["withdrawal_reason"]) == ("withdrawn", day, "The agency asked for WSO only"), response.text
     again = officer.post(url, json={}, headers={"X-CSRF-Token": token_of(officer)})
     assert again.status_code == 409 and "only a requested or drafted MOA can be withdrawn" in again.json()["error"]["message"]
     listed = officer.get("/api/v1/program/applications", params={"stage": "requested"}).json()
