@@ -237,7 +237,8 @@ def withdraw_moa(session: Session, actor: Actor, moa_id: int, *, withdrawn_on=No
     """Record that an MOA requested or drafted, never signed, is no longer asked for (`withdrawn_on`, default today;
     the reason, if given, kept with the MOA, where the program office and the agency read it, and in the audit log):
     the registry's own pending list no longer lists it, its past days still count it as pending until then, and the
-    agency may ask for the model again."""
+    agency may ask for the model again. The program office withdraws any such MOA, an agency user their own agency's
+    (the access rules)."""
     moa = get_moa(session, actor, moa_id, "moa.withdraw", changing=True)
     if moa.status not in WITHDRAWABLE:
         remedy = " (a signed MOA is terminated)" if moa.status == "signed" else ""

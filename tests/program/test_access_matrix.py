@@ -37,7 +37,7 @@ EXPECTED = {
     "moa.read_draft": AGENCY,
     "moa.record_signed": OFFICE,
     "moa.terminate": OFFICE,
-    "moa.withdraw": OFFICE,
+    "moa.withdraw": AGENCY,  # an MOA never signed: the agency withdraws its own request
     "moa.read_signed": ALL,
     "nominee.create": AGENCY,
     "nominee.read": AGENCY,
@@ -61,7 +61,7 @@ EXPECTED = {
 # see the record, and is told there is no such record (NotFound, as for an id no record has), so that ids cannot
 # be counted. Every other refusal is AccessDenied: the public and the office's steps are refused whatever the id.
 HIDDEN_FROM_OTHER_AGENCIES = {
-    "agency.read", "agency.update", "agency.update_identity", "application.submit", "application.read", "moa.read_draft",
+    "agency.read", "agency.update", "agency.update_identity", "application.submit", "application.read", "moa.read_draft", "moa.withdraw",
     "nominee.create", "nominee.read", "nominee.update", "nominee.rename_vetted",
 }
 

@@ -1,6 +1,6 @@
 """Withdrawing an MOA never signed on the application's page and through the API, as `g287 program withdraw` does:
-the program office's action (the agency user is offered no form and refused), its day and reason checked, the page
-and the public view saying it is withdrawn."""
+by the program office (the agency's own withdrawal: test_agency_withdraws_its_request.py), its day and reason checked,
+the page and the public view saying it is withdrawn."""
 
 from __future__ import annotations
 
@@ -52,12 +52,9 @@ def moa_section(page: str, moa_id: int) -> str:
 
 def test_the_program_office_withdraws_an_moa_on_the_application_s_page(site):
     db, w, clients = site
-    officer, agency = clients["officer"], clients["agency-a"]
+    officer = clients["officer"]
     page = f"/program/applications/{w.application}"
     assert f'action="/program/moas/{w.wso}/withdraw"' in moa_section(officer.get(page).text, w.wso)
-    assert "/withdraw" not in agency.get(page).text  # the agency's user is offered no form
-    refused = agency.post(f"/program/moas/{w.wso}/withdraw", data={"csrf_token": csrf_of(agency.get(page).text)}, follow_redirects=False)
-    assert refused.status_code == 403
     early = (TODAY - dt.timedelta(days=61)).isoformat()
     response = officer.post(f"/program/moas/{w.wso}/withdraw", data={"withdrawn_on": early, "reason": "Asked by letter", "csrf_token": csrf_of(officer.get(page).text)}, follow_redirects=False)
     assert response.status_code == 422 and "is before the letter of interest that asked for this MOA" in response.text
@@ -77,10 +74,8 @@ def test_the_program_office_withdraws_an_moa_on_the_application_s_page(site):
 
 def test_the_api_withdraws_an_moa_never_signed(site):
     db, w, clients = site
-    officer, agency = clients["officer"], clients["agency-a"]
+    officer = clients["officer"]
     url = f"/api/v1/program/moas/{w.tfm}/withdrawal"
-    response = agency.post(url, json={}, headers={"X-CSRF-Token": token_of(agency)})
-    assert response.status_code == 403 and response.json()["error"]["action"] == "moa.withdraw", response.text
     for body, field in (({"withdrawn_on": "2999-01-01"}, "withdrawn_on"), ({"reason": "a\u202eb"}, "reason"), ({"withdrawn_on_day": "2025-06-01"}, "withdrawn_on_day")):
         response = officer.post(url, json=body, headers={"X-CSRF-Token": token_of(officer)})
         assert response.status_code == 422 and [f["field"] for f in response.json()["error"]["fields"]] == [field], response.text
