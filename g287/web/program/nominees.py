@@ -1,9 +1,12 @@
 """Nominees: the list (an agency user sees their agency's only), a nominee's page with their eligibility (each
-rule, its outcome, its explanation and sources), their training and certification, and the forms of each step:
+rule, its outcome, its explanation and sources) and standing, today or on the day `as_of` names (as
+GET /api/v1/program/nominees/{id} gives them), their training and certification, and the forms of each step:
 the facts the agency attests, the background result, enrolment, examination scores, certification, refresher,
 renewal and revocation."""
 
 from __future__ import annotations
+
+from typing import Optional
 
 from fastapi import APIRouter, Request
 
@@ -15,6 +18,7 @@ from g287.program.rules import rule_catalog
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, RecordId, caller_of, page, record_of, see_other, submit_form, text
 from g287.web.program.moas import namesakes_of, periods_of
+from g287.web.params import Day
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STEPS = (
@@ -44,10 +48,11 @@ def sources_of(model: str) -> dict[str, list]:
     return {rule.id: list(rule.sources) for rule in rule_catalog()[model]}
 
 
-def nominee_page(request: Request, nominee_id: int, *, problem=None, failed: dict | None = None):
+def nominee_page(request: Request, nominee_id: int, *, as_of=None, problem=None, failed: dict | None = None):
+    """The nominee's page; `as_of`: the day of the eligibility and standing shown (default today)."""
     actor = caller_of(request).actor
     with site_of(request).db.session() as session:
-        detail = nominees.nominee_detail(session, actor, nominee_id)
+        detail = nominees.nominee_detail(session, actor, nominee_id, as_of=as_of)
     record = record_of(detail["agency_id"])
     course = course_catalog().for_model(detail["model"])
     return page(
@@ -62,12 +67,13 @@ def nominee_page(request: Request, nominee_id: int, *, problem=None, failed: dic
         exam_options=[(name, name) for name in course.exam_names],
         policy=course_catalog().policy,
         may={step: allowed(actor, step, record) for step in STEPS},
+        as_of_given=as_of is not None,
     )
 
 
 @router.get("/program/nominees/{nominee_id}")
-def nominee_view(request: Request, nominee_id: RecordId):
-    return nominee_page(request, nominee_id)
+def nominee_view(request: Request, nominee_id: RecordId, as_of: Optional[Day] = None):
+    return nominee_page(request, nominee_id, as_of=as_of)
 
 
 async def nominee_action(request: Request, nominee_id: int, form: str, change, done: str):

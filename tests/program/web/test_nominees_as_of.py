@@ -50,3 +50,25 @@ def test_the_api_document_declares_as_of_as_the_other_lists_do(clients):
 
     assert as_of("/api/v1/program/nominees") == as_of("/api/v1/program/due") == as_of("/api/v1/program/authorized")
     assert as_of("/api/v1/program/nominees/{nominee_id}") == as_of("/api/v1/program/nominees")
+
+
+def test_the_nominee_s_page_shows_the_standing_of_a_past_day_as_the_api_does(program_world, clients):
+    """/program/nominees/ID took no as_of (an unknown parameter): the page gave today's standing only."""
+    import re
+
+    officer = clients["program_officer"]
+    path = f"/program/nominees/{program_world.veteran}"
+    then = officer.get(path, params={"as_of": "2021-04-20"})
+    assert then.status_code == 200, then.text
+    api = officer.get(f"/api/v1/program/nominees/{program_world.veteran}", params={"as_of": "2021-04-20"}).json()
+    assert api["standing"]["status"] == "remediation_due"
+    standing = re.search(r'<p class="standing[^>]*id="standing">(.*?)</p>', then.text, re.S).group(1)
+    assert standing.startswith("<strong>Not authorized</strong> on 2021-04-20: remediation due")
+    assert "Eligibility on 2021-04-20: eligible" in then.text and 'name="as_of" type="date" value="2021-04-20"' in then.text
+    now = officer.get(f"/api/v1/program/nominees/{program_world.veteran}").json()["standing"]["status"]
+    assert now != "remediation_due"  # the certification of 2021-05-10 is recorded since
+    for today in (officer.get(path), officer.get(path, params={"as_of": ""})):  # the form's empty field: today
+        standing = re.search(r'<p class="standing[^>]*id="standing">(.*?)</p>', today.text, re.S).group(1)
+        assert f"Eligibility on {dt.date.today().isoformat()}" in today.text and re.match(rf"<strong>[^<]+</strong>: {now.replace('_', ' ')}", standing), standing
+    refused = officer.get(path, params={"as_of": "2021-02-30"})
+    assert refused.status_code == 422 and "as_of" in refused.text
