@@ -1,7 +1,8 @@
 """`g287 demo`: demonstration accounts (one per role, and one agency user per demonstration agency) and
-applications in every stage, so a newcomer can walk the workflow at once. The agencies are fictional and named
-so ("Demoville", "Sampleton", "Exampleton"); every change goes through the services, as the demonstration users,
-so the audit log reads as it would in use. It runs only on a database without accounts.
+applications in every stage (a request withdrawn included), so a newcomer can walk the workflow at once. The
+agencies are fictional and named so ("Demoville", "Sampleton", "Exampleton"); every change goes through the
+services, as the demonstration users, so the audit log reads as it would in use. It runs only on a database without
+accounts.
 """
 
 from __future__ import annotations
@@ -160,6 +161,22 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
         training.enrol(session, officer, drew.id, enrolled_on=ago(50), today=today)
         training.record_exam(session, officer, drew.id, score=58, taken_on=ago(40), today=today)
         training.record_exam(session, officer, drew.id, score=66, taken_on=ago(35), today=today)
+
+        # Sampleton again: a letter for the Task Force Model, which the agency withdrew before it was drafted (its
+        # user's own withdrawal, with the reason the agency and the program office read on the application's page).
+        # Last, so that the ids of the records above stay as they were.
+        changed_mind = applications.submit_letter(
+            session,
+            actors["demo-agency-sampleton"],
+            sampleton.id,
+            _letter(["TFM"], ("Robin Sample", "Chief of Police"), ("Kim Example", "Lieutenant", "kim.example@sampleton.example"), "A demonstration letter for the Task Force Model."),
+            today=ago(8),
+        )
+        (withdrawn,) = moas_of(session, changed_mind.id)
+        moas.withdraw_moa(
+            session, actors["demo-agency-sampleton"], withdrawn.id, withdrawn_on=ago(3), today=today,
+            reason="A demonstration withdrawal: the agency asks for the Jail Enforcement Model only.",
+        )
 
         result.applications = applications.list_applications(session, actor)
     published = publish.publish(db, actor)

@@ -95,6 +95,20 @@ def test_demo_walks_every_stage_and_runs_once(g287, tmp_path, deferred_writes):
     assert deferred_writes == []  # every change began as writing: it waits for another, never refused
 
 
+def test_the_demo_holds_one_moa_its_agency_withdrew_with_the_reason(g287):
+    """The withdrawn state was in no demonstration: Sampleton's user withdrew its TFM request before it was drafted."""
+    shown = g287("demo").stdout
+    assert re.search(r"\d+: Sampleton Police Department \(TX\), TFM withdrawn$", shown, re.M), shown
+    (listed,) = json.loads(g287("program", "applications", "--stage", "withdrawn", "--json").stdout)
+    detail = json.loads(g287("program", "application", listed["id"], "--json").stdout)
+    (moa,) = detail["moas"]
+    assert (moa["model"], moa["status"], moa["withdrawal_reason"]) == ("TFM", "withdrawn", "A demonstration withdrawal: the agency asks for the Jail Enforcement Model only.")
+    assert moa["withdrawn_on"] == (dt.date.fromisoformat(detail["letter"]["date"]) + dt.timedelta(days=5)).isoformat()
+    users = {u["username"]: u["id"] for u in json.loads(g287("user", "list", "--json").stdout)}
+    (event,) = json.loads(g287("audit", "--json", "--action", "moa.withdraw").stdout)
+    assert event["actor"] == f"user:{users['demo-agency-sampleton']}"  # the agency's own withdrawal
+
+
 def test_nominees_standings_are_printed_in_words(g287, monkeypatch):
     """`program nominees` printed the standings as their JSON values ("remediation_due"); --json keeps them."""
     from g287.cli import common
@@ -170,10 +184,10 @@ def test_withdraw_records_an_moa_never_signed_as_withdrawn_and_refuses_others_in
     assert json.loads(g287("audit", "--json").stdout) == before
     done = g287("program", "withdraw", moa["id"], "--reason", "Sent in error")
     assert done.stdout.strip() == f"MOA {moa['id']} ({moa['model']}) withdrawn on {days.today().isoformat()}"
-    (withdrawn,) = json.loads(g287("program", "applications", "--json", "--stage", "withdrawn").stdout)
-    assert withdrawn["id"] == application["id"] and withdrawn["moas"] == [dict(moa, status="withdrawn")]
+    withdrawn = {a["id"]: a for a in json.loads(g287("program", "applications", "--json", "--stage", "withdrawn").stdout)}  # the demo's own withdrawn request besides
+    assert len(withdrawn) == 2 and withdrawn[application["id"]]["moas"] == [dict(moa, status="withdrawn")]
     assert moa["id"] not in [row["moa_id"] for row in json.loads(g287("program", "lists", "--kind", "pending", "--json").stdout)]
-    (event,) = json.loads(g287("audit", "--json", "--action", "moa.withdraw").stdout)
+    (event,) = [e for e in json.loads(g287("audit", "--json", "--action", "moa.withdraw").stdout) if e["object_id"] == str(moa["id"])]
     assert event["after"] == {"status": "withdrawn", "withdrawn_on": days.today().isoformat(), "reason": "Sent in error"}
 
 
