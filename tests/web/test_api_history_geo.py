@@ -2,9 +2,12 @@
 each answer equal to the service it is a layer over, each figure with its publication."""
 
 import datetime as dt
+import json
 
 import pytest
+from click.testing import CliRunner
 
+from g287.cli import cli
 from g287.geo.coverage import coverage
 from g287.history.diff import diff
 from g287.history.pipeline import pipeline
@@ -149,3 +152,22 @@ def test_one_county(site):
     assert all(set(a["models"]) <= {"WSO"} for a in earlier["agencies"])
     assert site.get("/api/v1/counties/99999").status_code == 404
     assert site.get("/api/v1/counties/123").status_code == 422
+
+
+def test_diff_answers_the_json_of_g287_diff(site, bundled_db):
+    """The README gives the API's diff as the JSON of `g287 diff` (and pending-changes as that of `--kind pending`):
+    a field an item does not have (old_signed of an agreement added, note of one never listed before) is left out of
+    both, never null in one of them."""
+    def shown(span: dict, kind: str) -> dict:
+        result = CliRunner().invoke(cli, ["--database", bundled_db.url, "diff", span["from"], span["to"], "--kind", kind, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    participating, pending = {"from": "2025-05-16", "to": "2025-07-09"}, {"from": "2025-05-15", "to": "2025-07-09"}
+    whole = shown(participating, "participating")
+    assert site.get("/api/v1/diff", params=participating).json() == whole
+    assert site.get("/api/v1/pending-changes", params=pending).json() == shown(pending, "pending")
+    # The pair has items with and without the optional fields: the equality above covers their omission.
+    added = whole["added"] + whole["from_pending"]
+    assert any("note" in item for item in added) and any("note" not in item for item in added)
+    assert any("same_moa_now_under" in item for item in whole["removed"]) and not any("old_signed" in item for item in added)

@@ -93,7 +93,9 @@ class Diff(BaseModel):
 NAMED = r"[0-9A-Za-z]"
 
 
-@router.get("/diff", response_model=Diff, summary="What changed between two participating publications, agreement by agreement")
+# A field an item does not have (old_signed of an agreement added, note of one never listed before) is left out, as
+# `g287 diff --json` leaves it out, not given as null: the README gives this answer as that command's JSON.
+@router.get("/diff", response_model=Diff, response_model_exclude_unset=True, summary="What changed between two participating publications, agreement by agreement")
 def diff(
     request: Request,
     from_: str = Query(alias="from", max_length=100, pattern=NAMED, description="A participating publication: id, file name or date YYYY-MM-DD[am|pm]"),
