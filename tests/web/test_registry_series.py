@@ -142,3 +142,14 @@ def test_an_agreement_ice_listed_later_is_said_so_on_an_earlier_date(tmp_path):
         (sampleton,) = [a for a in listed if a["agency_name"] == "Sampleton Sheriff's Office"]
         answer = client.get(f"/api/v1/agreements/{sampleton['id']}", params={"as_of": "2025-06-02"})
     assert answer.status_code == 404 and "(ICE listed it only later)" in answer.json()["error"]["message"]
+
+
+def test_the_api_names_a_list_of_the_wrong_kind_by_its_origin(both):
+    """diff and pending-changes refuse a list of the other kind naming whose list it is: one of this registry's own
+    lists was called "ICE's participating list"."""
+    own, ice = (next(p["id"] for p in both.get("/api/v1/publications", params={"origin": origin}).json()) for origin in ("registry", "ice"))
+    for given, whose in ((own, "this registry's"), (ice, "ICE's")):
+        answer = both.get("/api/v1/pending-changes", params={"from": given, "to": given})
+        assert answer.status_code == 422, answer.text
+        problem = answer.json()["error"]["fields"][0]
+        assert (problem["field"], problem["message"]) == ("from", f"publication {given} is {whose} participating list: pending-changes compares pending lists")

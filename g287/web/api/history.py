@@ -151,8 +151,10 @@ def _two_lists(session, from_: str, to: str, kind: str, resource: str):
     chosen = [named_publication(session, name, ref, kind) for name, ref in (("from", from_), ("to", to))]
     for name, publication in zip(("from", "to"), chosen):
         if publication.kind != kind:
-            # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record).
-            raise invalid_parameter(name, f"publication {publication.id} is ICE's {publication.kind} list: {resource} compares {kind} lists")
+            # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record),
+            # named by its origin, as the page /changes names it.
+            whose = "ICE's" if publication.origin == "ice" else "this registry's"
+            raise invalid_parameter(name, f"publication {publication.id} is {whose} {publication.kind} list: {resource} compares {kind} lists")
     if chosen[0].origin != chosen[1].origin:
         # So is one of this registry's own lists paired with one of ICE's (never mixed): named as the page
         # /changes names it, the parameter that gives this registry's list.
