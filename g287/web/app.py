@@ -100,12 +100,13 @@ class Site:
 
 
 class SiteApplication(FastAPI):
-    """The application with SecurityHeaders outside its whole stack: Starlette puts its ServerErrorMiddleware (the
-    500 of an unexpected exception, the 503 of a data version the database refused) outside every middleware added
-    with add_middleware, so SiteMiddleware never saw those answers and they went without the headers."""
+    """The application with SecurityHeaders and PublicDataCors outside its whole stack: Starlette puts its
+    ServerErrorMiddleware (the 500 of an unexpected exception, the 503 of a data version the database refused)
+    outside every middleware added with add_middleware, so those answers went without the security headers, and
+    under /api/v1 and /exports without the CORS headers (a script on another page could not read their status)."""
 
     def build_middleware_stack(self):
-        return SecurityHeaders(super().build_middleware_stack())
+        return SecurityHeaders(PublicDataCors(super().build_middleware_stack()))
 
 
 def site_of(request: Request) -> Site:
@@ -217,7 +218,6 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     app.add_middleware(BodyLimit, refusal=too_large)  # inside the site middleware, which adds the security headers
     app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",), uncached_pattern=r"^/documents/[0-9a-f]{64}\.")
-    app.add_middleware(PublicDataCors)  # outermost: cached answers get the headers too
     return app
 
 

@@ -67,3 +67,40 @@ def test_the_data_version_refused_answers_with_the_headers(client, monkeypatch, 
         assert "Traceback" not in answer.text and "audit_events" not in answer.text
         if status == 503:
             assert answer.headers["retry-after"] == "1"
+
+
+ORIGIN = {"Origin": "https://newsroom.example"}
+
+
+def assert_cors_once(response) -> None:
+    """The public data's CORS headers (g287.web.cors), once each: a script on another page can read the error."""
+    for name in ("access-control-allow-origin", "access-control-expose-headers"):
+        assert len(response.headers.get_list(name)) == 1, (response.status_code, name, response.headers.get_list(name))
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_errors_answered_outside_the_site_middleware_carry_the_public_datas_cors_headers(client, monkeypatch):
+    """A 500 of an unexpected exception and the 503 of a data version refused are answered by Starlette's
+    ServerErrorMiddleware, outside PublicDataCors as it was added: a browser script reading the API could not even
+    read their status. A page keeps no CORS header, and a normal answer has them once."""
+    assert_cors_once(client.get("/api/v1", headers=ORIGIN))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("failure")
+
+    monkeypatch.setattr(figures, "stats", broken)
+    answer = client.get("/api/v1/stats", headers=ORIGIN)
+    assert answer.status_code == 500
+    assert_cors_once(answer)
+    assert "access-control-allow-origin" not in client.get("/", headers=ORIGIN).headers
+
+    def refused(_session):
+        raise OperationalError("SELECT max(id) FROM audit_events", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(web_app, "data_version", refused)
+    client.app.state.site.clock.invalidate()
+    for path in ("/api/v1/stats", "/exports/agreements.csv"):
+        answer = client.get(path, headers=ORIGIN)
+        assert answer.status_code == 503, (path, answer.text)
+        assert_cors_once(answer)
+    assert "access-control-allow-origin" not in client.get("/", headers=ORIGIN).headers
