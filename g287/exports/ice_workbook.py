@@ -114,9 +114,16 @@ def _write_link(sheet, row: int, column: int, address: str, quoted) -> None:
     """A cell that says "link", linking the address, as ICE's cells do. An address that is not a web address (a
     relative path, another scheme) or that Excel cannot hold as a link (over 2,079 characters) is written as text
     instead: the export keeps it, and no cell links to something a browser should not open."""
-    if _WEB_ADDRESS.match(address) and sheet.write_url(row, column, address, string="link") == 0:
+    if _WEB_ADDRESS.match(address) and _fits_a_link(sheet, address) and sheet.write_url(row, column, address, string="link") == 0:
         return
     _write_text(sheet, row, column, address, quoted)
+
+
+def _fits_a_link(sheet, address: str) -> bool:
+    """Whether Excel holds the address as a link: the address and its location after a "#", each at most the sheet's
+    max_url_length (2,079) UTF-16 units, as write_url counts them. Checked here because write_url refuses a longer one
+    with a warning that prints the whole address to the log."""
+    return all(len(part.encode("utf-16-le")) // 2 <= sheet.max_url_length for part in address.split("#", 1))
 
 
 _WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)

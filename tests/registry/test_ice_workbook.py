@@ -69,3 +69,29 @@ def test_addresses_that_are_not_web_links_are_written_as_text(tmp_path):
     relationships = archive.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
     assert "https://www.ice.gov/x.pdf" in relationships and "javascript" not in relationships and "OhioMOA" not in relationships
     assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_an_address_too_long_for_a_link_is_written_as_text_without_a_warning(tmp_path):
+    """Excel holds a link's address, and its location after a "#", up to 2,079 characters each (xlsxwriter's
+    max_url_length): a longer one is written as text. xlsxwriter refused it with a warning printing the whole address
+    to the log before the text was written; the length is checked first. One at the limit is still a link."""
+    import warnings
+    import zipfile
+
+    base = "https://www.ice.gov/doc/"
+    at_limit = base + "a" * (2079 - len(base))
+    too_long = base + "b" * (2080 - len(base))
+    long_location = "https://www.ice.gov/x.pdf#" + "c" * 2080
+    rows = [
+        IceRow("OHIO", f"Police Department {n}", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), address)
+        for n, address in enumerate((at_limit, too_long, long_location))
+    ]
+    path = tmp_path / "participatingAgencies01012026am.xlsx"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_ice_workbook(path, "participating", rows, modified=dt.datetime(2026, 1, 1, 9))
+    assert [str(w.message)[:80] for w in caught] == []
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert [r[6] for r in grid[1:]] == ["link", too_long, long_location]
+    relationships = zipfile.ZipFile(path).read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    assert at_limit in relationships and "bbbb" not in relationships and "cccc" not in relationships
