@@ -1,6 +1,10 @@
-"""Counts written with their noun: "1 state", "2 states" (never "1 states"); values quoted in an error line."""
+"""Counts written with their noun: "1 state", "2 states" (never "1 states"); values quoted in an error line, and
+names stored in Python's quotes (repr) quoted again that way."""
 
 from __future__ import annotations
+
+import ast
+import re
 
 # Nouns whose plural is not the singular plus "s".
 _PLURALS = {
@@ -73,3 +77,27 @@ def quoted(text: str, kept: int = 80) -> str:
     if len(text) <= kept:
         return in_quotes(text)
     return f"{in_quotes(text[:kept])} … (cut: {len(text):,} characters in all)"
+
+
+# A string literal as Python's repr writes one: in single quotes, or in double quotes when the text holds a single
+# quote and no double quote; inside, a backslash starts one of the escapes repr writes. Any other backslash is not
+# repr's, and the text around it is not read.
+_REPR_ESCAPE = r"\\(?:[\\'nrt]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"
+_REPR_LITERAL = re.compile(r"'(?:[^'\\\n]|" + _REPR_ESCAPE + r")*'" + r'|"(?:[^"\\\n]|' + _REPR_ESCAPE + r')*"')
+
+
+def requoted(text: str) -> str:
+    """A text stored with names quoted by Python's repr (identity evidence: "FL: 'Ocala PD' is \"O'Brien's PD\"")
+    as the project quotes names: each literal read back (ast.literal_eval) and written with in_quotes ("FL: 'Ocala
+    PD' is 'O'Brien's PD'"). Such a text holds a quote or a backslash only inside a literal (its other words are dates
+    and fixed words); one that does not read that way whole (a quote left open, a backslash between literals, a
+    person's free text) is returned as it is, never half rewritten."""
+    parts, end = [], 0
+    for found in _REPR_LITERAL.finditer(text):
+        between = text[end:found.start()]
+        if any(c in between for c in "'\"\\"):
+            return text
+        parts += [between, in_quotes(ast.literal_eval(found.group()))]
+        end = found.end()
+    rest = text[end:]
+    return text if any(c in rest for c in "'\"\\") else "".join(parts) + rest
