@@ -20,14 +20,14 @@ from g287.db.models.history import IdentityCandidate, IdentityMerge
 from g287.db.models.registry import Agency, AgencyName
 from g287.errors import G287Error, NotFound
 from g287.history import aliases
-from g287.history.identity import merge, reconsider_departures, unmerge
+from g287.history.identity import SYSTEM, merge, reconsider_departures, unmerge
 from g287.history.names import RULE_TEXT, Match
 from g287.history.pair_rules import Judgement, agency_of_name, judge_pair, unless_listed_together
 from g287.registry import quality
 from g287.registry.ingest import registry_change
 from g287.registry.names import agency_key
 from g287.sources.rules import usps_code
-from g287.wording import in_quotes
+from g287.wording import in_quotes, requoted
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,17 @@ def candidates(session: Session, status: str | None = "pending") -> list[Candida
 
 
 def _view(c: IdentityCandidate, name: str, candidate_name: str) -> CandidateView:
-    return CandidateView(c.id, c.state_usps, name, c.candidate_agency_id, candidate_name, c.rule, RULE_TEXT.get(c.rule, c.rule), c.confidence, c.evidence, c.status, c.decided_by, c.note)
+    return CandidateView(c.id, c.state_usps, name, c.candidate_agency_id, candidate_name, c.rule, RULE_TEXT.get(c.rule, c.rule), c.confidence, _shown(c.evidence), c.status, c.decided_by, c.note)
+
+
+def _shown(evidence: dict | None) -> dict | None:
+    """Evidence as every reader gets it (the commands and their JSON, the pages, the API): what the alias table said
+    (`alias`) is stored with the names in Python's quotes (repr: "O'Brien's PD" in double quotes), and read with them
+    quoted as the project quotes names (wording.requoted). The stored row is not changed; the names stay separate
+    fields, as stored."""
+    if evidence and isinstance(evidence.get("alias"), str):
+        return dict(evidence, alias=requoted(evidence["alias"]))
+    return evidence
 
 
 def live_agency(session: Session, agency_id: int) -> Agency:
@@ -387,12 +397,13 @@ def merges_of(session: Session, agency_id: int) -> list[dict]:
             "rule": m.rule,
             "reason": RULE_TEXT.get(m.rule, m.rule),
             "confidence": m.confidence,
-            "evidence": {k: v for k, v in (m.evidence or {}).items() if k not in ("moved_agreements", "joined_agreements")},
+            "evidence": _shown({k: v for k, v in (m.evidence or {}).items() if k not in ("moved_agreements", "joined_agreements")}),
             "tied_with": _tied_agencies(session, (m.evidence or {}).get("tied_with") or []),
             "by": m.actor,
             "at": m.at.isoformat(),
             "undone": m.undone_at.isoformat() if m.undone_at else None,
-            "undone_reason": m.undone_reason,
+            # A list ingested late wrote its reason with the names in repr's quotes; a person's reason is as written.
+            "undone_reason": requoted(m.undone_reason) if m.undone_reason and m.undone_by == SYSTEM else m.undone_reason,
         }
         for m, name in session.execute(query)
     ]

@@ -167,14 +167,16 @@ class IdentityMerge(BaseModel):
     rule: str
     reason: str
     confidence: float
-    evidence: dict[str, Any] = Field(description="What the rule saw: the names, the agreements that passed from one name to the other, ...")
+    evidence: dict[str, Any] = Field(
+        description="What the rule saw: the names, the agreements that passed from one name to the other, ...; `alias`, what the alias table said, names each name whole in single quotes ('O'Brien's PD'), as the site does"
+    )
     tied_with: list[TiedAgency] = Field(
         description="The agencies the name was as close to, also proposed (the evidence's tied_with ids), as they are now: one absorbed since is named by the agency it joined"
     )
     by: str
     at: str
     undone: Optional[str]
-    undone_reason: Optional[str]
+    undone_reason: Optional[str] = Field(description="Why the merge was undone: a person's reason as given, or the one a list ingested late gives, naming each name whole in single quotes")
 
 
 class SignedDate(BaseModel):
