@@ -294,9 +294,12 @@ def without_markup_of_no_cell(xml: bytes) -> bytes:
 # with r=" (see _TAG_NOT_BEGUN_BY_REFERENCE), nor does any tag of a sheet that has them but is not written as Excel
 # writes it: then every tag is written without whitespace beside the "=" of its attributes, and nothing else changes.
 # The sheet is read from its first byte: each quoted value, and the text from a tag's end to the next "<", is taken
-# whole and kept (a link's location "a = 'b'" was stored as "a='b'"; a value may hold ">", never "<"), so what is left
-# to match is the tags' names and their "=".
-_KEPT_OR_SPACED_EQUALS = re.compile(rb"""(>[^<]*|"[^"<]*"|'[^'<]*')|(?:\s+=\s*|=\s+)(?=["'])""")
+# whole and kept (a link's location "a = 'b'" was stored as "a='b'"), so what is left to match is the tags' names and
+# their "=".
+# A quoted value runs to its closing quote, as calamine reads it: it may hold ">" (XML allows it) and "<" (XML does
+# not, calamine reads it), and the tag goes on after it.
+_QUOTED_VALUE = rb""""[^"]*"|'[^']*'"""
+_KEPT_OR_SPACED_EQUALS = re.compile(rb"(>[^<]*|" + _QUOTED_VALUE + rb""")|(?:\s+=\s*|=\s+)(?=["'])""")
 
 
 def with_plain_attributes(xml: bytes) -> bytes:
@@ -362,9 +365,20 @@ def without_prefixes(xml: bytes) -> bytes:
 # A row's or a cell's reference (r="7", r="C7") may be left out: the row is then the one after the row before it, the
 # cell the one after the cell before it (ECMA-376, 18.3.1.73 and 18.3.1.4). Excel writes every one; a sheet without
 # them is given them, so that the reader finds its links, error cells and hidden rows where calamine puts its values.
-_ROW_OR_CELL_TAG = re.compile(rb"<(row|c)(?=[\s/>])([^>]*)>")
-_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+# A tag's attributes are read one after another, each quoted value whole (see _QUOTED_VALUE): a ">" in a value ended the
+# tag early, and r="C7" in another attribute's value (title='r="C7"') was taken for the tag's reference.
+# Possessive (a tag is read one way only), and unrolled: the text between values read as one run, 1.2 times as fast.
+_OUTSIDE_VALUES = rb"""[^<>"']*+"""
+_ATTRIBUTES = rb"(" + _OUTSIDE_VALUES + rb"(?:(?:" + _QUOTED_VALUE + rb")" + _OUTSIDE_VALUES + rb")*+)"
+_ROW_OR_CELL_TAG = re.compile(rb"<(row|c)(?=[\s/>])" + _ATTRIBUTES + rb">")
+_VALUE_OR_REFERENCE = re.compile(_QUOTED_VALUE + rb"""|\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COLUMN_LETTERS = re.compile(rb"^([A-Za-z]{1,3})")
+
+
+def references_given(attributes: bytes) -> list[bytes]:
+    """The references (r="C7") among a row's or a cell's attributes, as written: one, unless the tag gives it twice (no
+    XML)."""
+    return [match[1] if match[1] is not None else match[2] for match in _VALUE_OR_REFERENCE.finditer(attributes) if match.lastindex]
 
 
 def with_references(xml: bytes) -> bytes:
@@ -377,12 +391,12 @@ def with_references(xml: bytes) -> bytes:
     def referenced(match: re.Match) -> bytes:
         nonlocal row, column
         name, attributes = match[1], match[2]
-        given = _REFERENCE.search(attributes)
+        given = references_given(attributes)
         if name == b"row":
-            row = int(given[1]) if given and given[1].isdigit() else row + 1
+            row = int(given[0]) if given and given[0].isdigit() else row + 1
             column = -1
             return match[0] if given else b"<row r=\"%d\"%s>" % (row, attributes)
-        letters = _COLUMN_LETTERS.match(given[1]) if given else None
+        letters = _COLUMN_LETTERS.match(given[0]) if given else None
         column = column_index(letters[1].decode("ascii")) if letters else column + 1
         return match[0] if given else b"<c r=\"%s%d\"%s>" % (column_letter(column).encode("ascii"), row, attributes)
 
@@ -401,4 +415,4 @@ def _lacks_references(xml: bytes) -> bool:
     columns wide for every row (450 MB), past the limit of columns, which counts the references the sheet gives."""
     if _TAG_NOT_BEGUN_BY_REFERENCE.search(xml) is None:
         return False
-    return any(_REFERENCE.search(match[2]) is None for match in _ROW_OR_CELL_TAG.finditer(xml))
+    return any(not references_given(match[2]) for match in _ROW_OR_CELL_TAG.finditer(xml))

@@ -84,6 +84,28 @@ def test_a_left_out_reference_is_the_one_after_the_row_or_cell_before_it():
     )
 
 
+def test_a_tag_given_its_reference_is_read_past_its_quoted_values():
+    """with_references read a row's or a cell's tag up to its first ">": a ">" inside a quoted value (XML allows it) ended
+    the tag, and a tag whose reference came after it was given a second one (r="D3" ... r="F3", the cells after it
+    numbered from D3); r="Z9" inside another attribute's value was taken for the tag's own, and the cell went ungiven."""
+    xml = (
+        b"""<sheetData><row r="3"><c r="C3"/><c t="s" cm='a > b' r="F3"><v>0</v></c><c/><c vm='see r="Z9"'/></row>"""
+        b"""<row x="1 > 0" r="9"><c/></row></sheetData>"""
+    )
+    assert with_references(xml) == (
+        b"""<sheetData><row r="3"><c r="C3"/><c t="s" cm='a > b' r="F3"><v>0</v></c><c r="G3"/><c r="H3" vm='see r="Z9"'/></row>"""
+        b"""<row x="1 > 0" r="9"><c r="A9"/></row></sheetData>"""
+    )
+
+
+def test_a_value_holding_a_less_than_sign_is_taken_whole(tmp_path):
+    """XML allows no "<" in a value, but calamine reads one there: <c foo="a<b" r = "IW4"> is its cell IW4. The spaces
+    beside the "=" after such a value were left, and the cell's reference went unchecked by the size checks."""
+    assert with_plain_attributes(b"""<c foo="a<b" r = "B3" t= 'x<y' s ="1"/>""") == b"""<c foo="a<b" r="B3" t='x<y' s="1"/>"""
+    wide = rewritten(MAY_29, tmp_path / MAY_29.name, lambda xml: xml.replace(b'<c r="C4"', b'<c foo="a<b" r = "IW4"', 1))
+    assert read_as(wide) == f"{MAY_29.name}: refused: sheet 'Sheet1' has cells beyond 200000 rows or 256 columns"
+
+
 def test_a_sheet_as_excel_writes_it_is_left_as_it_is():
     with zipfile.ZipFile(ICE / "participating" / "participatingAgencies05292025am.xlsx") as archive:
         xml = archive.read(SHEET)
