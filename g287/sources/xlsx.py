@@ -25,8 +25,8 @@ from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, Sour
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import RangesOverlap, overlap_budget, read_links
 from g287.sources.xlsx_parts import (
-    PartError, calamine_failure, check_calamine_reads, checked_parts, decompressed_beyond, not_a_worksheet, part_bytes, part_xml,
-    sheet_as_excel_writes_it, strings_overcounted,
+    PartError, calamine_failure, cell_references, check_calamine_reads, checked_parts, decompressed_beyond, not_a_worksheet, part_bytes,
+    part_xml, row_tags, sheet_as_excel_writes_it, strings_overcounted,
 )
 from g287.sources.xlsx_types import FORMULA_AND_VALUE, CellOpenings
 from g287.wording import megabytes
@@ -41,22 +41,25 @@ _MAX_RATIO = 300  # uncompressed/compressed beyond this, for a member over 1 MB,
 # an attribute's "=" may have spaces around it (t = "e"). A reference's letters may be written in either case (b3), as
 # calamine reads them.
 _DIMENSION = re.compile(rb'<dimension\s+ref\s*=\s*["\']([^"\']+)["\']')
-_ROW_TAG = re.compile(rb'<row\b[^>]*?\br\s*=\s*["\'](\d+)["\']([^>]*)>')
 _ERROR_TYPE = re.compile(rb't\s*=\s*["\']e["\']')
 _HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
 _ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt\s*=\s*["\']e["\'])[^>]*\br\s*=\s*["\']([A-Za-z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
 # Only columns of two letters or more can pass the column limit; one-letter columns (A-Z) never do. calamine reads a
 # reference's letters in either case and however many (ZZZZ3 is column 475,254, made for every row of the sheet).
-_WIDE_CELL_REF = re.compile(rb'r=["\']([A-Za-z]{2,})\d+["\']')
-# A cell's own reference may name a row far below its <row> tag: calamine would allocate the whole grid.
-_DEEP_CELL_REF = re.compile(rb'r=["\'][A-Za-z]+(\d{6,})["\']')
-# Both patterns start with a literal, which the regex engine finds by a fast scan (a leading \b made each a
-# per-byte search, 5 ms a sheet); the word boundary before "r" is checked on the few matches instead.
-_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+# A cell's own reference may also name a row far below its <row> tag (six digits or more): calamine would allocate the
+# whole grid. One fast scan (the pattern starts with a literal) tells whether anything in the sheet reads like either;
+# ICE's lists hold nothing such. Only then are the cells' own references read (xlsx_parts.cell_references): text or
+# another attribute's value reading r="ZZZ3" is no cell, and a sheet holding some was refused.
+_WIDE_OR_DEEP = re.compile(rb'r=["\'](?:[A-Za-z]{2,}\d|[A-Za-z]+\d{6})')
+_REFERENCE_PARTS = re.compile(rb"([A-Za-z]+)(\d+)")
 
 
-def _cell_refs(pattern: re.Pattern, xml: bytes) -> list[bytes]:
-    return [m[1] for m in pattern.finditer(xml) if m.start() == 0 or xml[m.start() - 1] not in _WORD_BYTES]
+def _widest_and_deepest(xml: bytes) -> tuple[list[bytes], list[int]]:
+    """The column letters of the sheet's cells named past column Z, and their rows past 99,999."""
+    if _WIDE_OR_DEEP.search(xml) is None:
+        return [], []
+    parts = [match for match in map(_REFERENCE_PARTS.fullmatch, cell_references(xml)) if match]
+    return [match[1] for match in parts if len(match[1]) > 1], [int(match[2]) for match in parts if len(match[2]) > 5]
 
 
 def read_xlsx(path: Path) -> SourceTable:
@@ -372,11 +375,9 @@ def _check_dimensions(name: str, sheet_name: str, xml: bytes) -> tuple[set[int],
                 f"(limit {max_rows} rows, G287_MAX_SOURCE_ROWS, and {_MAX_COLUMNS} columns)",
             )
     hidden, last_row, _declared = facts = _row_facts(xml)
-    wide = _cell_refs(_WIDE_CELL_REF, xml)
+    wide, deep = _widest_and_deepest(xml)
     last_column = column_index(max(wide, key=lambda w: (len(w), w.upper())).decode("ascii")) if wide else 0
-    deep = _cell_refs(_DEEP_CELL_REF, xml)
-    if deep:
-        last_row = max(last_row, max(int(d) for d in deep))
+    last_row = max([last_row, *deep])
     if last_row > max_rows or last_column >= _MAX_COLUMNS:
         raise SourceError(name, f"refused: sheet {sheet_name!r} has cells beyond {max_rows} rows or {_MAX_COLUMNS} columns")
     return facts
@@ -442,11 +443,13 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
     row its dimension declares (which may claim more)."""
     hidden: set[int] = set()
     last = 0
-    for number, rest in _ROW_TAG.findall(xml):
+    for number, attributes in row_tags(xml):
+        if not number.isdigit():
+            continue
         row = int(number)
         if row > last:
             last = row
-        if b"hidden" in rest and _HIDDEN.search(rest):
+        if b"hidden" in attributes and _HIDDEN.search(attributes):
             hidden.add(row)
     declared = 0
     match = _DIMENSION.search(xml, 0, 4096)

@@ -381,6 +381,29 @@ def references_given(attributes: bytes) -> list[bytes]:
     return [match[1] if match[1] is not None else match[2] for match in _VALUE_OR_REFERENCE.finditer(attributes) if match.lastindex]
 
 
+# For the size checks (xlsx.py), which read every row's tag, and every cell's in a sheet naming a column past Z or a row
+# past 99,999: a reference written first, as Excel writes it, is read at once, and the attributes after it one after
+# another only when they may hold another (r="C7" r="ZZZ7" is no XML, and calamine takes the last).
+_REFERENCE_FIRST = rb"""(?:\s+r\s*=\s*["']([^"']*)["'])?"""
+_ROW_TAG = re.compile(rb"<row(?=[\s/>])" + _REFERENCE_FIRST + _ATTRIBUTES + rb">")
+_CELL_TAG = re.compile(rb"<c(?=[\s/>])" + _REFERENCE_FIRST + _ATTRIBUTES + rb">")
+
+
+def row_tags(xml: bytes) -> list[tuple[bytes, bytes]]:
+    """Each row's tag: the reference it gives (b"" for none; the first, for a tag giving two) and its attributes after
+    it (all of them, when it does not begin with it), read as calamine reads them (see above)."""
+    return [(first or next(iter(references_given(rest)), b""), rest) for first, rest in _ROW_TAG.findall(xml)]
+
+
+def cell_references(xml: bytes) -> list[bytes]:
+    """Every reference the sheet's cells give (<c r="C7">), and no text or other attribute's value reading like one."""
+    return [
+        reference
+        for first, rest in _CELL_TAG.findall(xml)
+        for reference in ([first] if first else []) + (references_given(rest) if b"r" in rest else [])
+    ]
+
+
 def with_references(xml: bytes) -> bytes:
     """A sheet's XML with every row and cell carrying its reference (see above); a sheet whose rows and cells all
     carry one, as Excel writes it, is returned as it is."""

@@ -265,3 +265,34 @@ def test_a_reference_in_single_quotes_or_spaced_is_checked_as_excel_writes_it(tm
     plain = read.pop("double-quoted")
     assert isinstance(plain, str) == refused and (not refused or plain.startswith(f"{MAY_29.name}: refused: sheet 'Sheet1' "))
     assert read == {form_name: plain for form_name in read}
+
+
+# Text reading like a reference past the limits, in no cell's reference: a cell's text (inline, or its formula's), and
+# the values of other attributes (a cell's, a row's, a link's). XML allows '"' in text and in a value in single quotes.
+BEYOND = b"""r="ZZZ3" r='IW3' r="A9999999" r='B250000'"""
+TEXT_READING_LIKE_REFERENCES = {
+    "a cell's inline text": in_cell(b"B3", b' t="inlineStr"><is><t>Harris ' + BEYOND + b"</t></is></c>"),
+    "a cell's formula": in_cell(b"B3", b' t="str"><f>"' + BEYOND.replace(b'"', b'""') + b'"</f><v>Harris</v></c>'),
+    "another attribute of a cell": lambda xml: xml.replace(b'<c r="B3" s="15"', b"<c r=\"B3\" s='15' cm='" + BEYOND.replace(b"'", b"&apos;") + b"'", 1),
+    "another attribute of a row, before its own": lambda xml: xml.replace(b'<row r="3" ', b"<row x14ac:dyDescent='" + BEYOND.replace(b"'", b"&apos;") + b' r="250000"\' r="3" ', 1),
+    "a link's display text": lambda xml: xml.replace(b'<hyperlink ref="G506"', b"<hyperlink display='" + BEYOND.replace(b"'", b"&apos;") + b"' ref=\"G506\"", 1),
+}
+
+
+@pytest.mark.parametrize("text", list(TEXT_READING_LIKE_REFERENCES))
+def test_text_reading_like_a_reference_past_the_limits_is_no_cell(tmp_path, text):
+    """The checks of a sheet's size looked for r="..." anywhere in its XML: a sheet whose text or attribute values read
+    r="ZZZ3" was refused ("cells beyond ... 256 columns"), though calamine reads no such cell. They look at the
+    references of the cells and rows alone; a cell or a row that does name one past the limits is refused still."""
+    change = TEXT_READING_LIKE_REFERENCES[text]
+    for name, beyond in (("plain", None), ("ZZZ3", b'<c r="ZZZ3"'), ("A9999999", b'<c r="A9999999"'), ("row 250000", b'<row r="250000"')):
+        (tmp_path / name).mkdir()
+        if beyond is None:
+            read = read_as(rewritten(MAY_29, tmp_path / name / MAY_29.name, change))
+            assert not isinstance(read, str), read
+            rows = {number: cells for number, _hidden, cells, _links in read[0]}
+            assert rows[3][1] == ("Harris " + BEYOND.decode() if text == "a cell's inline text" else "Harris" if text == "a cell's formula" else rows[3][1])
+            continue
+        wider = (lambda xml: change(xml).replace(b'<c r="C4"', beyond, 1)) if beyond.startswith(b"<c") else (lambda xml: change(xml).replace(b'<row r="649"', beyond, 1))
+        read = read_as(rewritten(MAY_29, tmp_path / name / MAY_29.name, wider))
+        assert read == f"{MAY_29.name}: refused: sheet 'Sheet1' has cells beyond 200000 rows or 256 columns"
