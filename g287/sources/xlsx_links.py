@@ -23,6 +23,7 @@ _HYPERLINK_TAG = re.compile(rb'<hyperlink\b((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
 _ATTRIBUTE = re.compile(rb'([^\s=/>"\']+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 # The address's quotes are written as they are (openpyxl, Excel) or escaped (&quot;).
 # Only an address that is one string is read: one built by the formula ("..."&C7&".pdf") is no address.
+# re.I: the formula's name, and the cell's reference, in either case (r="g3" is G3 to calamine).
 _HYPERLINK_FORMULA = re.compile(rb'<c\b[^>]*\br=["\']([A-Z]+\d+)["\'][^>]*>\s*<f[^>]*>\s*HYPERLINK\(\s*(?:&quot;|")((?:(?!&quot;)[^"])*)(?:&quot;|")\s*[,)]', re.S | re.I)
 # A document's address (Excel opens "www.ice.gov/..." as a web page too); a link's target may be no web address.
 _WEB_ADDRESS = re.compile(r"https?://|www\.", re.I)

@@ -209,3 +209,38 @@ def test_a_location_holding_an_equals_sign_is_kept_in_a_sheet_whose_attributes_a
     assert [r.moa_url for r in plain.readings] == expected
     assert [r.moa_url for r in spaced.readings] == expected
     assert [r.content for r in spaced.readings] == [r.content for r in plain.readings]
+
+
+def test_a_hyperlink_formula_in_a_cell_whose_reference_is_in_lower_case_gives_its_address(tmp_path):
+    """calamine reads a cell written r="g3" as G3, and the reader's other patterns take either case: a HYPERLINK formula
+    in such a cell gives its address as in G3, whichever way the reference is written (quoted either way, spaced, after
+    another attribute) and whatever the case of the formula's name."""
+    saved = tmp_path / "saved.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"])
+    for number in (2, 3, 4, 5, 6):
+        sheet.append(["TEXAS", f"Agency {number}", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), f'=HYPERLINK("{MOAS}agency{number}.pdf","MOA")'])
+    book.save(saved)
+    written = {  # how each row's MOA cell gives its reference, and the formula its name
+        2: (b'<c r="g2"', b"HYPERLINK("),
+        3: (b"<c r='g3'", b"hyperlink("),
+        4: (b'<c r = "g4"', b"HYPERLINK("),
+        5: (b'<c s="0" r="g5"', b"Hyperlink("),
+        6: (b'<c r="G6"', b"HYPERLINK("),
+    }
+
+    def lower_case(data: bytes) -> bytes:
+        for number, (opening, name) in written.items():
+            data, cells = re.subn(rb'<c r="G%d"(.*?)HYPERLINK\(' % number, lambda m: opening + m[1] + name, data, count=1)
+            assert cells == 1
+        return data
+
+    path = tmp_path / "participatingAgencies05292025am.xlsx"
+    with zipfile.ZipFile(saved) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            data = original.read(info)
+            rewritten.writestr(info, lower_case(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    prepared = prepare(path)
+    assert [r.moa_url for r in prepared.readings] == [MOAS + f"agency{number}.pdf" for number in (2, 3, 4, 5, 6)]
+    assert not [n.problem for n in prepared.table.notes if "link" in n.problem or "formula" in n.problem]
