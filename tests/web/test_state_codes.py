@@ -83,6 +83,6 @@ def test_the_documented_pattern_admits_exactly_the_codes_accepted(site):
     documented = [
         p["schema"] for operations in document["paths"].values() for p in operations.get("get", {}).get("parameters", []) if p["name"] == "state"
     ]
-    assert len(documented) == 6  # agencies, agreements, series, timeline, counties, diff
+    assert len(documented) == 7  # agencies, agreements, series, timeline, counties, diff, pending-changes
     assert all(s["anyOf"][0]["pattern"] == STATE_PATTERN and "enum" not in s["anyOf"][0] for s in documented)
     assert all("in any case" in s["anyOf"][0]["description"] for s in documented)

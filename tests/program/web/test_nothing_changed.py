@@ -65,8 +65,9 @@ def last_event(db) -> int:
 
 def form_values(html: str, form_action: str) -> dict[str, list[str]]:
     """The values a browser sends with the form posted to `form_action`, as the page fills it in (text, date and
-    hidden inputs, the checked radios and checkboxes, the selected options, the textareas)."""
-    form = html.split(f'action="{form_action}"', 1)[1].split("</form>", 1)[0]
+    hidden inputs, the checked radios and checkboxes, the selected options, the textareas). The posted form: a page may
+    also have a form that only reads (the nominee page's day of standing, method="get") with the same action."""
+    form = html.split(f'method="post" action="{form_action}"', 1)[1].split("</form>", 1)[0]
     sent: dict[str, list[str]] = {}
     for tag in re.findall(r"<input [^>]*>", form):
         name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
