@@ -25,8 +25,8 @@ from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, Sour
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import RangesOverlap, overlap_budget, read_links
 from g287.sources.xlsx_parts import (
-    PartError, calamine_failure, cell_references, check_calamine_reads, checked_parts, decompressed_beyond, not_a_worksheet, part_bytes,
-    part_xml, row_tags, sheet_as_excel_writes_it, strings_overcounted,
+    ATTRIBUTES, PartError, attributes_given, calamine_failure, cell_references, check_calamine_reads, checked_parts, decompressed_beyond,
+    not_a_worksheet, part_bytes, part_xml, row_tags, sheet_as_excel_writes_it, strings_overcounted,
 )
 from g287.sources.xlsx_types import FORMULA_AND_VALUE, CellOpenings
 from g287.wording import megabytes
@@ -39,11 +39,13 @@ _MAX_RATIO = 300  # uncompressed/compressed beyond this, for a member over 1 MB,
 
 # Attribute values may be quoted either way (XML allows both; Excel writes double quotes, other tools may not), and
 # an attribute's "=" may have spaces around it (t = "e"). A reference's letters may be written in either case (b3), as
-# calamine reads them.
+# calamine reads them. A cell's or a row's own attributes are read one after another, each quoted value whole
+# (xlsx_parts.ATTRIBUTES, attributes_given): t="e", hidden="1" or r="Z9" inside another attribute's value is none of
+# the tag's, and a ">" inside a value (XML allows it) does not end the tag.
 _DIMENSION = re.compile(rb'<dimension\s+ref\s*=\s*["\']([^"\']+)["\']')
-_ERROR_TYPE = re.compile(rb't\s*=\s*["\']e["\']')
-_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
-_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt\s*=\s*["\']e["\'])[^>]*\br\s*=\s*["\']([A-Za-z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
+_ERROR_TYPE = re.compile(rb't\s*=\s*["\']e["\']')  # a fast scan: the cell it is in, if any, is then read
+_CELL_TAG = rb"<c(?=[\s/>])" + ATTRIBUTES  # up to the tag's closing ">", its attributes the group
+_ERROR_CELL = re.compile(_CELL_TAG + rb">" + FORMULA_AND_VALUE)
 # Only columns of two letters or more can pass the column limit; one-letter columns (A-Z) never do. calamine reads a
 # reference's letters in either case and however many (ZZZZ3 is column 475,254, made for every row of the sheet).
 # A cell's own reference may also name a row far below its <row> tag (six digits or more): calamine would allocate the
@@ -397,7 +399,8 @@ def _error_cells(xml: bytes) -> dict[int, dict[int, str]]:
         match = _ERROR_CELL.match(xml, start) if new and start >= matched_to else None
         if match and match.end() > position:
             matched_to = match.end()
-            cell = parse_cell_ref(match[1].decode("ascii"))
+            attributes = attributes_given(match[1])
+            cell = _cell_given(attributes) if attributes.get(b"t") == b"e" else None
             if cell:
                 found.setdefault(cell[0], {})[cell[1]] = html.unescape(match[2].decode("utf-8", "replace"))
     return found
@@ -415,10 +418,10 @@ def _unsaved_formulas(xml: bytes) -> dict[int, dict[int, str]]:
         match = _FORMULA_WITHOUT_VALUE.match(xml, start) if new else None
         if match is None or match.end() < tag.start():
             continue
-        attributes, reference, formula, empty_value = match.groups()
-        if empty_value and _STRING_TYPE.search(attributes):
+        attributes, formula, empty_value = attributes_given(match[1]), match[2], match[3]
+        if empty_value and attributes.get(b"t") == b"str":
             continue  # a saved empty string
-        cell = parse_cell_ref(reference.decode("ascii"))
+        cell = _cell_given(attributes)
         if formula and _HYPERLINK_CALL.match(formula):
             continue  # its link is read as a link (xlsx_links); the text it shows is no field's value
         if cell:
@@ -433,9 +436,18 @@ _HYPERLINK_CALL = re.compile(rb"\s*HYPERLINK\s*\(", re.I)
 # The value may be missing or empty (<v></v>: openpyxl writes a formula so); an empty value in a cell typed as a
 # string (t="str") is a saved result, the empty string (=IF(A2="","",A2)), not a missing one.
 _FORMULA_WITHOUT_VALUE = re.compile(
-    rb'<c\b([^>]*?\br\s*=\s*["\']([A-Za-z]+\d+)["\'][^>]*)(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
+    _CELL_TAG + rb'(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
 )  # a formula's text is escaped XML: it holds no "<", so the pattern never runs on into the next cell
-_STRING_TYPE = re.compile(rb"""\bt\s*=\s*["']str["']""")
+
+
+def _cell_given(attributes: dict[bytes, bytes]) -> tuple[int, int] | None:
+    """The row and column of a cell by its attributes (attributes_given): its reference, the last when it gives two,
+    as calamine places it."""
+    reference = attributes.get(b"r")
+    return parse_cell_ref(reference.decode("ascii", "replace")) if reference else None
+
+
+_HIDDEN = (b"1", b"true")  # a row's hidden="..." that hides it
 
 
 def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
@@ -449,7 +461,7 @@ def _row_facts(xml: bytes) -> tuple[set[int], int, int]:
         row = int(number)
         if row > last:
             last = row
-        if b"hidden" in attributes and _HIDDEN.search(attributes):
+        if b"hidden" in attributes and attributes_given(attributes).get(b"hidden") in _HIDDEN:
             hidden.add(row)
     declared = 0
     match = _DIMENSION.search(xml, 0, 4096)

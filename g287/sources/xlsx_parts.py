@@ -368,25 +368,33 @@ def without_prefixes(xml: bytes) -> bytes:
 # A tag's attributes are read one after another, each quoted value whole (see _QUOTED_VALUE): a ">" in a value ended the
 # tag early, and r="C7" in another attribute's value (title='r="C7"') was taken for the tag's reference.
 # Possessive (a tag is read one way only), and unrolled: the text between values read as one run, 1.2 times as fast.
+# ATTRIBUTES is also how xlsx.py reads the tags of error cells and of formulas with no saved result.
 _OUTSIDE_VALUES = rb"""[^<>"']*+"""
-_ATTRIBUTES = rb"(" + _OUTSIDE_VALUES + rb"(?:(?:" + _QUOTED_VALUE + rb")" + _OUTSIDE_VALUES + rb")*+)"
-_ROW_OR_CELL_TAG = re.compile(rb"<(row|c)(?=[\s/>])" + _ATTRIBUTES + rb">")
-_VALUE_OR_REFERENCE = re.compile(_QUOTED_VALUE + rb"""|\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+ATTRIBUTES = rb"(" + _OUTSIDE_VALUES + rb"(?:(?:" + _QUOTED_VALUE + rb")" + _OUTSIDE_VALUES + rb")*+)"
+_ROW_OR_CELL_TAG = re.compile(rb"<(row|c)(?=[\s/>])" + ATTRIBUTES + rb">")
+_VALUE_OR_ATTRIBUTE = re.compile(_QUOTED_VALUE + rb"""|\s([^\s="'<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COLUMN_LETTERS = re.compile(rb"^([A-Za-z]{1,3})")
 
 
 def references_given(attributes: bytes) -> list[bytes]:
     """The references (r="C7") among a row's or a cell's attributes, as written: one, unless the tag gives it twice (no
     XML)."""
-    return [match[1] if match[1] is not None else match[2] for match in _VALUE_OR_REFERENCE.finditer(attributes) if match.lastindex]
+    return [double_quoted or single_quoted for name, double_quoted, single_quoted in _VALUE_OR_ATTRIBUTE.findall(attributes) if name == b"r"]
+
+
+def attributes_given(attributes: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes (as ATTRIBUTES reads them), by name, each value as written: hidden="1" or t="e" inside
+    another attribute's value is none of the tag's own. An attribute given twice (no XML) has its last value, as
+    calamine reads a cell's type and reference. (findall, not finditer: twice as fast, for the hidden rows.)"""
+    return {name: double_quoted or single_quoted for name, double_quoted, single_quoted in _VALUE_OR_ATTRIBUTE.findall(attributes) if name}
 
 
 # For the size checks (xlsx.py), which read every row's tag, and every cell's in a sheet naming a column past Z or a row
 # past 99,999: a reference written first, as Excel writes it, is read at once, and the attributes after it one after
 # another only when they may hold another (r="C7" r="ZZZ7" is no XML, and calamine takes the last).
 _REFERENCE_FIRST = rb"""(?:\s+r\s*=\s*["']([^"']*)["'])?"""
-_ROW_TAG = re.compile(rb"<row(?=[\s/>])" + _REFERENCE_FIRST + _ATTRIBUTES + rb">")
-_CELL_TAG = re.compile(rb"<c(?=[\s/>])" + _REFERENCE_FIRST + _ATTRIBUTES + rb">")
+_ROW_TAG = re.compile(rb"<row(?=[\s/>])" + _REFERENCE_FIRST + ATTRIBUTES + rb">")
+_CELL_TAG = re.compile(rb"<c(?=[\s/>])" + _REFERENCE_FIRST + ATTRIBUTES + rb">")
 
 
 def row_tags(xml: bytes) -> list[tuple[bytes, bytes]]:

@@ -1,0 +1,94 @@
+"""A row's or a cell's tag whose attribute values hold text that reads like markup: hidden="1", t="e", t="str" or
+r="Z9" inside another attribute's value (title='hidden="1"'), or a ">" inside a value (XML allows it). The reader
+found hidden rows, error cells and formulas with no saved result by patterns that looked anywhere in the tag, or read
+it up to its first ">": a visible row was marked hidden, a number read as an error cell, an error cell read as an
+empty one, a formula with no saved result went unseen or was put in another cell. Each tag is now read attribute by
+attribute, each quoted value whole (xlsx_parts.attributes_given), as calamine reads it."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+
+from g287.sources.table import UNSAVED_FORMULA, CellError
+from g287.sources.xlsx import read_xlsx
+from g287.sources.xlsx_parts import attributes_given
+from tests.registry.test_sheets_written_otherwise import MAY_29, in_cell, read_as, rewritten
+
+
+def rows_of(path) -> dict[int, tuple[bool, list]]:
+    """Each row the reader gives, by number: whether it is hidden, and its cells."""
+    table = read_xlsx(path)
+    return {row.number: (row.hidden, row.cells) for row in table.rows}
+
+
+def written(tmp_path, name: str, change):
+    (tmp_path / name).mkdir()
+    return rewritten(MAY_29, tmp_path / name / MAY_29.name, change)
+
+
+def test_a_tags_attributes_are_read_one_after_another_each_value_whole():
+    attributes = b""" s="15" title='hidden="1" t="e"' note="a > b" t = 'e' x:y="1" r="B3" t="n\""""
+    assert attributes_given(attributes) == {b"s": b"15", b"title": b'hidden="1" t="e"', b"note": b"a > b", b"t": b"n", b"x:y": b"1", b"r": b"B3"}
+
+
+# Row 3 of the 29 May list with its tag changed; the second: whether the reader gives it hidden.
+ROW_TAGS = {
+    "hidden=\"1\" in another attribute's value": (b"""<row r="3" title='hidden="1"' spans="1:8">""", False),
+    "hidden='true' in another attribute's value, spaced": (b"""<row r="3" title="x hidden = 'true'">""", False),
+    "hidden after a value holding it": (b"""<row r="3" title='hidden="1"' hidden="1">""", True),
+    "hidden after a value holding \">\"": (b"""<row r="3" title="a > b" hidden="1">""", True),
+    "hidden, as Excel writes it": (b"""<row r="3" spans="1:8" ht="33.75" hidden="1" customHeight="1">""", True),
+    "hidden given as false": (b"""<row r="3" hidden="0">""", False),
+}
+
+
+@pytest.mark.parametrize("tag", list(ROW_TAGS))
+def test_a_row_is_hidden_by_its_own_hidden_attribute_alone(tmp_path, tag):
+    row_tag, hidden = ROW_TAGS[tag]
+    path = written(tmp_path, "row", lambda xml: re.sub(rb'<row r="3"[^>]*>', row_tag, xml, count=1))
+    rows = rows_of(path)
+    assert rows[3][0] is hidden
+    assert [number for number, (is_hidden, _cells) in rows.items() if is_hidden] == ([3] if hidden else [])
+
+
+# Cell B3 of the 29 May list (its style kept) written otherwise; the second: what the reader gives for it.
+CELLS = {
+    "t=\"e\" in another attribute's value": (b""" note='t="e"'><v>7</v></c>""", 7),
+    "t=\"e\" in another attribute's value, with a type of its own": (b""" note='t="e"' t="n"><v>7</v></c>""", 7),
+    "an error cell with \">\" in a value before its type": (b""" note="a > b" t="e"><v>#REF!</v></c>""", CellError("#REF!")),
+    "an error cell with t=\"e\" in a value too": (b""" note='t="e"' t="e"><v>#DIV/0!</v></c>""", CellError("#DIV/0!")),
+    "an error cell, as Excel writes it": (b""" t="e"><v>#NAME?</v></c>""", CellError("#NAME?")),
+    "a formula with no saved result, with \">\" in a value": (b""" note="a > b"><f>1+1</f></c>""", CellError("=1+1", UNSAVED_FORMULA)),
+    "a formula with no saved result, t=\"str\" in a value": (b""" note='t="str"'><f>1+1</f><v></v></c>""", CellError("=1+1", UNSAVED_FORMULA)),
+    "a formula with no saved result, as a program writes it": (b"""><f>1+1</f></c>""", CellError("=1+1", UNSAVED_FORMULA)),
+    "a formula saved with an empty result": (b""" t="str"><f>IF(A3="","",A3)</f><v></v></c>""", ""),
+}
+
+
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_an_error_cell_or_a_formula_with_no_saved_result_is_told_by_its_own_attributes(tmp_path, cell):
+    body, expected = CELLS[cell]
+    rows, before = rows_of(written(tmp_path, "cell", in_cell(b"B3", body))), rows_of(MAY_29)
+    assert rows[3][1][1] == expected
+    assert rows[3][1][:1] + rows[3][1][2:] == before[3][1][:1] + before[3][1][2:]  # the cells beside it as they were
+
+
+def test_a_formula_with_no_saved_result_is_in_its_own_cell_whatever_another_value_names(tmp_path):
+    """<c note='r="Z9"' r="B3"> is cell B3: the pattern took the first r=" in the tag, Z9, and put the formula there."""
+    path = written(tmp_path, "cell", lambda xml: re.sub(rb'<c r="B3"( s="\d+")[^>]*>.*?</c>', rb"""<c note='r="C3"' r="B3"\1><f>1+1</f></c>""", xml, count=1))
+    rows = rows_of(path)
+    assert rows[3][1][1] == CellError("=1+1", UNSAVED_FORMULA)
+    assert not isinstance(rows[3][1][2], CellError)
+
+
+def test_the_bundled_list_reads_alike_with_values_reading_like_markup_in_every_tag(tmp_path):
+    """Every row's and cell's tag given an attribute whose value reads like a hidden row and an error cell, with a ">":
+    the list reads as ICE wrote it (its 191 error cells, its rows all visible)."""
+    decoy = b""" note='hidden="1" t="e" t="str" > r="Z9"'"""
+    path = written(tmp_path, "decoys", lambda xml: re.sub(rb'(<(?:row|c) r="[^"]*")', lambda m: m[1] + decoy, xml))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("xl/worksheets/sheet1.xml").count(decoy) > 4000
+    assert read_as(path) == read_as(MAY_29)
