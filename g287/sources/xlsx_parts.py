@@ -378,7 +378,7 @@ _COLUMN_LETTERS = re.compile(rb"^([A-Za-z]{1,3})")
 
 def references_given(attributes: bytes) -> list[bytes]:
     """The references (r="C7") among a row's or a cell's attributes, as written: one, unless the tag gives it twice (no
-    XML)."""
+    XML; calamine takes a row's first and a cell's last)."""
     return [double_quoted or single_quoted for name, double_quoted, single_quoted in _VALUE_OR_ATTRIBUTE.findall(attributes) if name == b"r"]
 
 
@@ -391,15 +391,16 @@ def attributes_given(attributes: bytes) -> dict[bytes, bytes]:
 
 # For the size checks (xlsx.py), which read every row's tag, and every cell's in a sheet naming a column past Z or a row
 # past 99,999: a reference written first, as Excel writes it, is read at once, and the attributes after it one after
-# another only when they may hold another (r="C7" r="ZZZ7" is no XML, and calamine takes the last).
+# another only when they may hold another (r="C7" r="ZZZ7" is no XML, and calamine takes a cell's last).
 _REFERENCE_FIRST = rb"""(?:\s+r\s*=\s*["']([^"']*)["'])?"""
 _ROW_TAG = re.compile(rb"<row(?=[\s/>])" + _REFERENCE_FIRST + ATTRIBUTES + rb">")
 _CELL_TAG = re.compile(rb"<c(?=[\s/>])" + _REFERENCE_FIRST + ATTRIBUTES + rb">")
 
 
 def row_tags(xml: bytes) -> list[tuple[bytes, bytes]]:
-    """Each row's tag: the reference it gives (b"" for none; the first, for a tag giving two) and its attributes after
-    it (all of them, when it does not begin with it), read as calamine reads them (see above)."""
+    """Each row's tag: the reference it gives (b"" for none; the first, for a tag giving two, as calamine numbers the
+    row) and its attributes after it (all of them, when it does not begin with it), read as calamine reads them (see
+    above)."""
     return [(first or next(iter(references_given(rest)), b""), rest) for first, rest in _ROW_TAG.findall(xml)]
 
 
@@ -427,7 +428,7 @@ def with_references(xml: bytes) -> bytes:
             row = int(given[0]) if given and given[0].isdigit() else row + 1
             column = -1
             return match[0] if given else b"<row r=\"%d\"%s>" % (row, attributes)
-        letters = _COLUMN_LETTERS.match(given[0]) if given else None
+        letters = _COLUMN_LETTERS.match(given[-1]) if given else None  # calamine takes a cell's last, a row's first
         column = column_index(letters[1].decode("ascii")) if letters else column + 1
         return match[0] if given else b"<c r=\"%s%d\"%s>" % (column_letter(column).encode("ascii"), row, attributes)
 

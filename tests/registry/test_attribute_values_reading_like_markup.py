@@ -11,6 +11,7 @@ import re
 import zipfile
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from g287.sources.table import UNSAVED_FORMULA, CellError
 from g287.sources.xlsx import read_xlsx
@@ -92,3 +93,24 @@ def test_the_bundled_list_reads_alike_with_values_reading_like_markup_in_every_t
     with zipfile.ZipFile(path) as archive:
         assert archive.read("xl/worksheets/sheet1.xml").count(decoy) > 4000
     assert read_as(path) == read_as(MAY_29)
+
+
+def calamine_rows(path) -> list[list]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Sheet1").to_python(skip_empty_area=False)
+
+
+def test_a_tag_giving_its_reference_twice_is_numbered_as_calamine_numbers_it(tmp_path):
+    """No XML, but calamine reads it: a row by its first r (row 3, not 900), a cell by its last (<c r="E3" r="B3"> is
+    B3, and the cell after it, without a reference, C3). The reader's error cells sit where calamine puts the values:
+    with_references numbered the cells after such a cell from its first reference (D3 for C3's error)."""
+
+    def change(xml: bytes) -> bytes:
+        xml = xml.replace(b'<row r="3" ', b'<row r="3" r="900" hidden="1" ', 1)
+        return re.sub(rb'<c r="B3"( s="\d+")[^>]*>.*?</c><c r="C3"[^>]*>.*?</c>', rb'<c r="E3" r="B3"\1><v>7</v></c><c t="e"><v>#REF!</v></c>', xml, count=1)
+
+    path = written(tmp_path, "twice", change)
+    grid = calamine_rows(path)
+    assert len(grid) == len(calamine_rows(MAY_29)) and grid[2][1:3] == [7, ""]  # row 3's B3 and C3 (#REF! read as empty)
+    rows = rows_of(path)
+    assert 900 not in rows and rows[3][0] is True
+    assert rows[3][1][1:4] == [7, CellError("#REF!"), rows_of(MAY_29)[3][1][3]]
