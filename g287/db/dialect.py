@@ -169,6 +169,23 @@ def is_busy(error: Exception) -> bool:
     return "database is locked" in message or "database is busy" in message
 
 
+def is_unreachable(error: Exception) -> bool:
+    """Whether a database error means the database cannot be reached at all, a temporary unavailability as is_busy's:
+    a connection that could not be made or was lost (PostgreSQL's server down, restarting or refusing connections),
+    an SQLite file that cannot be opened (its folder gone or unreadable)."""
+    if getattr(error, "connection_invalidated", False):  # SQLAlchemy found the connection lost
+        return True
+    original = getattr(error, "orig", error)
+    if getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_CANTOPEN:
+        return True
+    pgconn = getattr(original, "pgconn", None)  # psycopg's connection, also one that failed to connect
+    if pgconn is None:
+        return False
+    from psycopg import pq  # only when the error is psycopg's: SQLite alone needs no PostgreSQL driver loaded
+
+    return pgconn.status == pq.ConnStatus.BAD
+
+
 def insert(table, dialect_name: str):
     """An INSERT construct that knows ON CONFLICT for this dialect."""
     if dialect_name == "postgresql":

@@ -6,6 +6,7 @@ services of g287.registry, g287.history and g287.geo, and render.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
@@ -35,6 +36,10 @@ from g287.web.http import SecurityHeaders, SiteMiddleware, VersionClock
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
 PROGRAM_PATH = re.compile(r"^(/api/v1)?/program(/|$)")  # the program workflow's pages and API (g287.web.program)
+# The public is told no address of the database (it could name a host, a user or a folder); the server's log has it.
+UNREACHABLE = "the registry's database cannot be reached at the moment: try again in a few minutes"
+UNREACHABLE_RETRY_SECONDS = 30  # a server restarting or a disk remounted takes longer than a writer's turn (Busy)
+log = logging.getLogger("g287.web")
 
 
 def version_seconds() -> float:
@@ -184,12 +189,26 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     async def busy(request: Request, error: Busy):
         return busy_response(request, error)
 
+    def unavailable_response(request: Request, error: DBAPIError):
+        """The database busy (another process holds it) or not reachable at all (its server down, its file's folder
+        gone): a temporary unavailability, 503 with Retry-After; None for any other database error (a 500)."""
+        if dialect.is_busy(error):
+            return busy_response(request, Busy())
+        if not dialect.is_unreachable(error):
+            return None
+        cause = " ".join(str(getattr(error, "orig", None) or error).split())  # libpq's hint on a line of its own
+        log.error("the database %s cannot be reached (answered 503 to %s): %s", site.db.safe_url, request.url.path, cause)
+        response = error_of(request, 503, UNREACHABLE)
+        response.headers["Retry-After"] = str(UNREACHABLE_RETRY_SECONDS)
+        return response
+
     @app.exception_handler(OperationalError)
     async def database_error(request: Request, error: OperationalError):
         # SQLite's "database is locked" after its wait (another process holds the file), as the program's routes read it.
-        if not dialect.is_busy(error):
+        response = unavailable_response(request, error)
+        if response is None:
             raise error
-        return busy_response(request, Busy())
+        return response
 
     @app.exception_handler(G287Error)
     async def user_error(request: Request, error: G287Error):
@@ -209,8 +228,10 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception):
-        if isinstance(error, OperationalError) and dialect.is_busy(error):  # the data version, read before any route runs (g287.web.http), found the database locked
-            return busy_response(request, Busy())
+        if isinstance(error, DBAPIError):  # the data version, read before any route runs (g287.web.http), found the database locked or unreachable
+            response = unavailable_response(request, error)
+            if response is not None:
+                return response
         return error_of(request, 500, "internal error")  # for the API, the one shape of every API error
 
     def too_large(scope, message: str):

@@ -1,6 +1,6 @@
 """The security headers on every response, also those Starlette's ServerErrorMiddleware answers outside the site's
-middleware: an unexpected exception (500) and a data version the database refused (503, or 500 for any other database
-error). They went without Content-Security-Policy, X-Content-Type-Options and the rest."""
+middleware: an unexpected exception (500) and a data version the database refused (503 when it is busy or cannot be
+reached, 500 for any other database error). They went without Content-Security-Policy, X-Content-Type-Options and the rest."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_an_unexpected_exception_answers_500_with_the_headers_and_no_traceback(c
 
 @pytest.mark.parametrize(
     "problem, status",
-    [("database is locked", 503), ("unable to open database file", 500)],
+    [("database is locked", 503), ("no such table: audit_events", 500)],
 )
 def test_the_data_version_refused_answers_with_the_headers(client, monkeypatch, problem, status):
     """The data version is read before any route, in the site's middleware (the response cache's key)."""
