@@ -308,7 +308,10 @@ def _later_because(earlier: Publication, later: Publication) -> str:
 
 
 def _origin_text(publication: Publication) -> str:
-    return "ICE's list" if publication.origin == "ice" else f"a list of origin {publication.origin!r}"
+    """"ICE's participating list", "this registry's pending list": as the API, the pages and `g287 diff`'s other
+    messages name a list (never by its origin's code, "registry")."""
+    whose = "ICE's" if publication.origin == "ice" else "this registry's"
+    return f"{whose} {publication.kind} list"
 
 
 def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:

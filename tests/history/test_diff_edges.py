@@ -17,6 +17,7 @@ from g287.registry.ingest import ingest_file
 from g287.registry.publications import resolve
 from g287.web.app import create_app
 from tests.history.builders import Publisher, row
+from tests.in_process import run_g287
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -133,6 +134,13 @@ def test_diff_between_ices_list_and_the_registrys_own_is_refused(db, pub, tmp_pa
             assert answer.status_code == 422, answer.text
             assert [f["field"] for f in answer.json()["error"]["fields"]] == [field]
             assert "this registry's participating list" in answer.json()["error"]["fields"][0]["message"]
+    # `g287 diff` names the lists in the words of the API and the pages: it called this registry's own "a list of
+    # origin 'registry'".
+    for first, second in ((ice, mine), (mine, ice)):
+        status, out, err = run_g287(db.url, "diff", str(first), str(second))
+        whose = {ice: "ICE's participating list", mine: "this registry's participating list"}
+        assert status == 1 and out == "", err
+        assert err == f"g287: error: publication {first} is {whose[first]} and publication {second} is {whose[second]}: diff compares two lists of one origin (ICE's lists, or this registry's own), never one with the other\n"
 
 
 def test_a_file_name_shared_by_two_files_names_the_one_in_force_whatever_the_ingest_order(db, tmp_path, monkeypatch):
