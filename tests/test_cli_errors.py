@@ -289,3 +289,25 @@ def test_a_file_name_holding_a_line_break_is_named_in_one_line(tmp_path):
     exact = g287("ingest", str(folder), "--json")
     assert exact.returncode == 1 and json.loads(exact.stdout)["errors"][0]["file"] == str(folder / "not\na workbook\x1b[2J.xlsx")
     assert snapshot(Database(database)) == before
+
+
+def test_a_file_name_holding_a_line_break_is_one_line_when_it_is_ingested_too(tmp_path):
+    """The line `g287 ingest` prints for a file ingested, or held already, named it with its line break, in two lines,
+    while its error line showed the line break as "?". Every line naming a file is one line, as `documents import`
+    prints its files' lines; --json keeps the names exactly."""
+    from tests.conftest import MOA_DIR
+
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    workbook = tmp_path / "pending\nlist.xlsx"
+    workbook.write_bytes((ICE / "pending" / "pendingAgencies05152025am.xlsx").read_bytes())
+    ingest = ["ingest", str(workbook), "--kind", "pending", "--published", "2025-05-15am"]
+    status, out, err = run_g287(database, *ingest)
+    assert status == 0 and out.startswith("pending?list.xlsx: ingested as publication 1 (pending, 2025-05-15 am): ") and out.count("\n") == 1, (out, err)
+    status, out, err = run_g287(database, *ingest)
+    assert (status, out) == (0, "pending?list.xlsx: unchanged — already ingested as publication 1 (pending?list.xlsx); nothing changed\n"), err
+    status, out, err = run_g287(database, *ingest, "--json")
+    assert status == 0 and json.loads(out)["results"][0]["file"] == "pending\nlist.xlsx"
+    document = tmp_path / "signed\nMOA.pdf"
+    document.write_bytes(next(MOA_DIR.glob("*.pdf")).read_bytes())
+    status, out, err = run_g287(database, "documents", "import", "--no-ocr", str(document))
+    assert status == 0 and out.startswith("signed?MOA.pdf: stored as ") and out.count("\n") == 1, (out, err)

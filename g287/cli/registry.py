@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from g287.access import Actor
 from g287.cli.common import EMPTY_PATH, Interrupted, Table, console, database_option, echo, err_console, error_line, json_option, parse_date, print_json, state
+from g287.documents.display import displayable
 from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
 from g287.registry.bundled import ingest_bundled
@@ -21,10 +22,12 @@ from g287.wording import counted
 
 
 def _result_line(r) -> str:
+    """A file's line, one line as its error line is (error_line): a line break in the file's name, or in the name of
+    the file ingested before with the same bytes, is shown as "?" (--json keeps the names exactly)."""
     if r.status == "unchanged":
-        return f"{r.file}: unchanged — {r.notes[0]}"
+        return displayable(f"{r.file}: unchanged — {r.notes[0]}")
     when = r.published + (f" {r.half}" if r.half else "")
-    return (
+    return displayable(
         f"{r.file}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
         f"{counted(r.listings, 'listing')} from {counted(r.source_rows, 'source row')}, {counted(r.quality_entries, 'quality-register entry', 'quality-register entries')}"
     )
