@@ -350,7 +350,10 @@ def agency_lines(result: dict) -> list[str]:
     lines.append("merges:" if result["merges"] else "merges: none")
     for m in result["merges"]:
         evidence = m.get("evidence") or {}
-        said = [f"names {' and '.join(evidence['names'])}"] if evidence.get("names") else []
+        # What the alias table said, and the reason `alias add` was given, in the agency page's words.
+        said = [f"{key}: {evidence[key]}" for key in ("alias", "reason") if evidence.get(key)]
+        if evidence.get("names"):
+            said.append(f"names {' and '.join(evidence['names'])}")
         if "listed_together" in evidence:
             said.append("listed together" if evidence["listed_together"] else "never listed together")
         if evidence.get("continuity"):

@@ -66,6 +66,12 @@ def test_an_alias_merge_shows_its_names_as_in_quotes_quotes_them(db, pub, actor)
     assert [m["evidence"]["alias"] for m in api["merges"]] == [said]
     assert f"alias: {said}" in page
     assert repr(APOSTROPHE) not in page and repr(QUOTE_BACKSLASH) not in page
+    # The text output gives it, and the reason `alias add` was given, in the page's words (it gave none of them).
+    assert f"alias: {said} · reason: one office (test)" in page
+    status, out, err = run_g287(db.url, "agency", str(agency_id))
+    assert status == 0, err
+    [merge_line] = [line for line in out.splitlines() if line.startswith(f"  {APOSTROPHE}: ")]
+    assert merge_line.endswith(f"; evidence: alias: {said}; reason: one office (test)"), merge_line
 
 
 def test_an_alias_contradiction_and_its_review_show_the_names_as_in_quotes_quotes_them(db, pub, actor, alias_file, deferred_writes):
@@ -91,6 +97,9 @@ def test_an_alias_contradiction_and_its_review_show_the_names_as_in_quotes_quote
     assert merge["evidence"]["alias"] == said and merge["evidence"]["names"] == [HIALEAH, APOSTROPHE]
     assert [m["evidence"]["alias"] for m in cli["merges"] if m["rule"] == "review"] == [said]
     assert f"alias: {said}" in page and repr(APOSTROPHE) not in page
+    status, out, err = run_g287(db.url, "agency", str(agency_of(db, "FL", APOSTROPHE)))
+    assert status == 0, err
+    assert f"; evidence: alias: {said}; names {HIALEAH} and {APOSTROPHE}; " in out
 
 
 @pytest.mark.parametrize("older, newer", [(APOSTROPHE, "O'Brian's Police Department"), (QUOTE_BACKSLASH, 'Kingz "East" Sheriff\\Police Department')])
