@@ -173,8 +173,10 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
             today=ago(8),
         )
         (withdrawn,) = moas_of(session, changed_mind.id)
+        # Withdrawn by its user three days ago, dated that day: an agency's withdrawal is dated the day it is made
+        # (moa.withdraw_dated in the access rules).
         moas.withdraw_moa(
-            session, actors["demo-agency-sampleton"], withdrawn.id, withdrawn_on=ago(3), today=today,
+            session, actors["demo-agency-sampleton"], withdrawn.id, today=ago(3),
             reason="A demonstration withdrawal: the agency asks for the Jail Enforcement Model only.",
         )
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from g287 import audit, days
-from g287.access import Actor
+from g287.access import Actor, allowed, refusal
 from g287.catalog import catalog
 from g287.db.models.program import ApplicantAgency, Application, Certification, Enrolment, ExamAttempt, Nominee, ProgramMoa
 from g287.db.models.registry import Agreement
@@ -237,8 +237,8 @@ def withdraw_moa(session: Session, actor: Actor, moa_id: int, *, withdrawn_on=No
     """Record that an MOA requested or drafted, never signed, is no longer asked for (`withdrawn_on`, default today;
     the reason, if given, kept with the MOA, where the program office and the agency read it, and in the audit log):
     the registry's own pending list no longer lists it, its past days still count it as pending until then, and the
-    agency may ask for the model again. The program office withdraws any such MOA, an agency user their own agency's
-    (the access rules)."""
+    agency may ask for the model again. The program office withdraws any such MOA, on any day from its letter (and
+    latest draft) on, an agency user their own agency's, today (the access rules)."""
     moa = get_moa(session, actor, moa_id, "moa.withdraw", changing=True)
     if moa.status not in WITHDRAWABLE:
         remedy = " (a signed MOA is terminated)" if moa.status == "signed" else ""
@@ -246,6 +246,10 @@ def withdraw_moa(session: Session, actor: Actor, moa_id: int, *, withdrawn_on=No
     today = today or days.today()
     check = Checker()
     day = check.date("withdrawn_on", withdrawn_on or today, not_after=today)
+    if day is not None and day != today and not allowed(actor, "moa.withdraw_dated", moa):
+        # A day before today (a later one is refused above) is the program office's to record: moa.withdraw_dated in
+        # the access rules. A value refused, as the other days' checks are, not the withdrawal: 422, naming the field.
+        check.fail("withdrawn_on", f"{refusal(actor, 'moa.withdraw_dated')} (without a day, it is withdrawn today, {today.isoformat()})")
     why = check.text("reason", reason, required=False, max_length=500)
     asked_on = dt.date.fromisoformat(session.get(Application, moa.application_id).letter["date"])
     drafted_on = dt.date.fromisoformat(moa.draft["drafted_on"]) if moa.draft else None

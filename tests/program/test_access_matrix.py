@@ -13,6 +13,7 @@ from g287.access import allowed
 from g287.config import DATA_DIR
 from g287.errors import AccessDenied, NotFound
 from g287.program import accounts, agencies, applications, audit_log, moas, nominees, publish, training, views
+from g287.program.validation import InvalidInput
 from tests.program.world import ADMIN, OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build, letter, years_ago
 
 ROLES = ("public", "own_agency", "other_agency", "program_officer", "administrator")
@@ -38,6 +39,7 @@ EXPECTED = {
     "moa.record_signed": OFFICE,
     "moa.terminate": OFFICE,
     "moa.withdraw": AGENCY,  # an MOA never signed: the agency withdraws its own request
+    "moa.withdraw_dated": OFFICE,  # on a day before today: the agency withdraws its own request today
     "moa.read_signed": ALL,
     "nominee.create": AGENCY,
     "nominee.read": AGENCY,
@@ -61,12 +63,19 @@ EXPECTED = {
 # see the record, and is told there is no such record (NotFound, as for an id no record has), so that ids cannot
 # be counted. Every other refusal is AccessDenied: the public and the office's steps are refused whatever the id.
 HIDDEN_FROM_OTHER_AGENCIES = {
-    "agency.read", "agency.update", "agency.update_identity", "application.submit", "application.read", "moa.read_draft", "moa.withdraw",
+    "agency.read", "agency.update", "agency.update_identity", "application.submit", "application.read", "moa.read_draft", "moa.withdraw", "moa.withdraw_dated",
     "nominee.create", "nominee.read", "nominee.update", "nominee.rename_vetted",
 }
 
 
+# Actions refused to an agency user of the record's agency as a value they may not give (422, naming the field):
+# they may withdraw their own request, today only.
+REFUSED_AS_A_VALUE = {"moa.withdraw_dated"}
+
+
 def refusal(action: str, role: str) -> type:
+    if role == "own_agency" and action in REFUSED_AS_A_VALUE:
+        return InvalidInput
     return NotFound if role == "other_agency" and action in HIDDEN_FROM_OTHER_AGENCIES else AccessDenied
 
 
@@ -102,7 +111,8 @@ def world(tmp_path_factory):
     db, close = make_database("sqlite", tmp_path_factory.mktemp("matrix"))
     with db.session() as session:
         w = build(session, "certified")
-        moas.draft_moa(session, OFFICER, w.wso, today=TODAY)  # drafted, it may be recorded as signed
+        # Drafted (the day before, so that a withdrawal may be dated then), it may be recorded as signed.
+        moas.draft_moa(session, OFFICER, w.wso, today=TODAY - dt.timedelta(days=1))
         extra = {}
         for name, stage in (("ready", "eligible"), ("trainee", "enrolled"), ("graduate", "passed")):
             n = nominees.nominate(session, w.user_a, w.tfm, full_name=f"{name.title()} Officer", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": years_ago(5)}], nominated_on=TODAY - dt.timedelta(days=10), today=TODAY)
@@ -142,6 +152,7 @@ def calls(w):
         ("moa.record_signed", lambda s, a: moas.record_signed_moa(s, a, w.wso, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY, signatories=SIGNATORIES, today=TODAY)),
         ("moa.terminate", lambda s, a: moas.terminate_moa(s, a, w.tfm, terminated_on=TODAY, today=TODAY)),
         ("moa.withdraw", lambda s, a: moas.withdraw_moa(s, a, w.wso, withdrawn_on=TODAY, reason="No longer asked for", today=TODAY)),
+        ("moa.withdraw_dated", lambda s, a: moas.withdraw_moa(s, a, w.wso, withdrawn_on=TODAY - dt.timedelta(days=1), today=TODAY)),
         ("moa.read_signed", lambda s, a: moas.signed_document(s, a, w.tfm)),
         ("nominee.create", lambda s, a: nominees.nominate(s, a, w.tfm, full_name="New Nominee", today=TODAY)),
         ("nominee.read", lambda s, a: nominees.nominee_detail(s, a, n["veteran"], as_of=TODAY)),

@@ -111,7 +111,7 @@ def application_page(request: Request, application_id: int, *, problem=None, fai
         record = record_of(detail["agency_id"])
         for moa in detail["moas"]:
             moa["nominees"] = nominees.list_nominees(session, actor, moa_id=moa["id"]) if moa["status"] in ("signed", "terminated") else []
-    may = {action: allowed(actor, action, record) for action in ("moa.draft", "moa.read_draft", "moa.record_signed", "moa.terminate", "moa.withdraw", "nominee.create")}
+    may = {action: allowed(actor, action, record) for action in ("moa.draft", "moa.read_draft", "moa.record_signed", "moa.terminate", "moa.withdraw", "moa.withdraw_dated", "nominee.create")}
     return page(
         request,
         "program/application.html",

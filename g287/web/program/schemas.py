@@ -236,7 +236,7 @@ class TerminateIn(RequestBody):
 
 
 class WithdrawIn(RequestBody):
-    withdrawn_on: Optional[Day] = Field(None, description="Default: today")
+    withdrawn_on: Optional[Day] = Field(None, description="Default: today. A day before today is the program office's to record (an agency user's is refused, 422)")
     reason: Optional[str] = Field(None, description="Why (at most 500 characters): kept with the MOA as `withdrawal_reason` and in the audit log")
 
 

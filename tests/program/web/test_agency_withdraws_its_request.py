@@ -117,3 +117,35 @@ def test_a_signed_moa_is_not_withdrawn_by_the_agency(site):
     api = agency.post(f"/api/v1/program/moas/{w.tfm}/withdrawal", json={}, headers={"X-CSRF-Token": token_of(agency)})
     assert api.status_code == 409 and api.json()["error"]["message"] == message, api.text
     assert status_of(db, w.tfm) == ("signed", None, None)
+
+
+def test_the_agency_withdraws_its_request_today_and_only_the_program_office_records_an_earlier_day(site):
+    """A withdrawal's day is the day the registry's pending list stops counting the MOA, in its figures of past days
+    too (the access rules: moa.withdraw_dated, the program office's): the agency's page offers no day, and a day
+    before today sent by the agency's user, by the form or the API, is refused (422, naming the field), nothing
+    changed; without a day the withdrawal is dated today. The program office's form keeps the day, and records one
+    before today."""
+    db, w, ids, clients = site
+    agency, officer = clients["agency-a"], clients["officer"]
+    today = dt.date.today()
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    page = f"/program/applications/{w.application}"
+    shown = agency.get(page).text
+    assert 'name="withdrawn_on"' not in moa_section(shown, w.wso) and "dated today" in moa_section(shown, w.wso)
+    message = f"an agency user may not record an MOA's withdrawal on a day before today: only program officers and administrators may (without a day, it is withdrawn today, {today.isoformat()})"
+    form = agency.post(f"/program/moas/{w.wso}/withdraw", data={"withdrawn_on": yesterday, "reason": REASON, "csrf_token": csrf_of(shown)}, follow_redirects=False)
+    assert form.status_code == 422 and message.replace("'", "&#39;") in form.text, form.text
+    api = agency.post(f"/api/v1/program/moas/{w.wso}/withdrawal", json={"withdrawn_on": yesterday, "reason": REASON}, headers={"X-CSRF-Token": token_of(agency)})
+    assert api.status_code == 422 and [(f["field"], f["message"]) for f in api.json()["error"]["fields"]] == [("withdrawn_on", message)], api.text
+    assert status_of(db, w.wso) == ("requested", None, None)
+    with db.session() as session:
+        assert session.scalars(select(AuditEvent).where(AuditEvent.action == "moa.withdraw")).all() == []
+    dated_today = agency.post(f"/api/v1/program/moas/{w.wso}/withdrawal", json={"reason": REASON}, headers={"X-CSRF-Token": token_of(agency)})
+    assert dated_today.status_code == 200 and dated_today.json()["withdrawn_on"] == today.isoformat(), dated_today.text
+    assert status_of(db, w.wso) == ("withdrawn", today, REASON)
+    other = f"/program/applications/{ids['other_application']}"
+    shown = officer.get(other).text
+    assert 'name="withdrawn_on"' in moa_section(shown, ids["jem"])
+    response = officer.post(f"/program/moas/{ids['jem']}/withdraw", data={"withdrawn_on": yesterday, "csrf_token": csrf_of(shown)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert status_of(db, ids["jem"]) == ("withdrawn", today - dt.timedelta(days=1), None)
