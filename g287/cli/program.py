@@ -162,6 +162,11 @@ def application_command(application_id, as_json):
     echo(f"Application {detail['id']}: {letter['agency']['name']} ({letter['agency']['state']}), letter of {letter['date']}, stage {detail['stage']}")
     echo(f"Chief executive: {letter['chief_executive']['name']}, {letter['chief_executive']['title']}; contact: {letter['contact']['name']} <{letter['contact']['email']}>")
     table(detail["moas"], ["id", "model", "status", "draft_version", "signed_on", "terminated_on", "withdrawn_on", "registry_agreement_id"])
+    # Under the table, not a column of it: a reason of up to 500 characters, folded into a column on an 80-column
+    # terminal, squeezed the dates beside it into pieces ("2025-06-0", "1").
+    for moa in detail["moas"]:
+        if moa.get("withdrawal_reason"):
+            echo(f"Reason for the withdrawal of MOA {moa['id']} ({moa['model']}): {moa['withdrawal_reason']}")
 
 
 @program.command("letter")

@@ -191,6 +191,31 @@ def test_withdraw_records_an_moa_never_signed_as_withdrawn_and_refuses_others_in
     assert event["after"] == {"status": "withdrawn", "withdrawn_on": days.today().isoformat(), "reason": "Sent in error"}
 
 
+def test_an_application_prints_each_withdrawal_s_reason_under_its_table_a_long_one_whole(g287, monkeypatch):
+    """`program application ID` gave the withdrawal's reason in --json only. Under the table, not in a column: a reason
+    of 500 characters folded into a column of its own drew each MOA's row over dozens of lines, and squeezed the
+    other columns on a narrower terminal."""
+    from g287.cli import common
+
+    g287("demo")
+    (withdrawn,) = json.loads(g287("program", "applications", "--json", "--stage", "withdrawn").stdout)
+    (application,) = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)
+    (moa,) = application["moas"]
+    reason = ("The agency asks for no model at this time, by letter of its chief executive; " * 7)[:500].strip()
+    g287("program", "withdraw", moa["id"], "--reason", reason)
+    for listed, expected in ((withdrawn, "A demonstration withdrawal: the agency asks for the Jail Enforcement Model only."), (application, reason)):
+        (shown_moa,) = listed["moas"]
+        for width in (120, 80):
+            monkeypatch.setattr(common.console, "width", width)
+            lines = g287("program", "application", listed["id"]).stdout.splitlines()
+            table = [line for line in lines if line[:1] in "┏┃┡│└"]
+            assert table and all(len(line) <= width for line in table) and "demonstration" not in "".join(table) and "chief" not in "".join(table), lines
+            if width == 120:  # wide enough for every column: the MOA's row on one line
+                assert len([line for line in table if line.startswith("│")]) == 1, lines
+            assert lines[-1] == f"Reason for the withdrawal of MOA {shown_moa['id']} ({shown_moa['model']}): {expected}"
+    assert "Reason for" not in g287("program", "application", json.loads(g287("program", "applications", "--json", "--stage", "signed").stdout)[0]["id"]).stdout
+
+
 def test_a_draft_not_written_is_not_drafted(g287, tmp_path):
     """`program draft 2 -o d.txt` said "drafted: version 2", then refused the file name and rolled the draft back."""
     g287("demo")
