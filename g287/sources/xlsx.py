@@ -22,10 +22,11 @@ from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
 from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, column_index, is_blank, parse_cell_ref
+from g287.sources.xlsx_attributes import CELL_TAG, attributes_given
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import RangesOverlap, overlap_budget, read_links
 from g287.sources.xlsx_parts import (
-    ATTRIBUTES, PartError, attributes_given, calamine_failure, cell_references, check_calamine_reads, checked_parts, decompressed_beyond,
+    PartError, calamine_failure, cell_references, check_calamine_reads, checked_parts, decompressed_beyond,
     not_a_worksheet, part_bytes, part_xml, row_tags, sheet_as_excel_writes_it, strings_overcounted,
 )
 from g287.sources.xlsx_types import FORMULA_AND_VALUE, CellOpenings
@@ -40,12 +41,11 @@ _MAX_RATIO = 300  # uncompressed/compressed beyond this, for a member over 1 MB,
 # Attribute values may be quoted either way (XML allows both; Excel writes double quotes, other tools may not), and
 # an attribute's "=" may have spaces around it (t = "e"). A reference's letters may be written in either case (b3), as
 # calamine reads them. A cell's or a row's own attributes are read one after another, each quoted value whole
-# (xlsx_parts.ATTRIBUTES, attributes_given): t="e", hidden="1" or r="Z9" inside another attribute's value is none of
+# (xlsx_attributes.CELL_TAG, attributes_given): t="e", hidden="1" or r="Z9" inside another attribute's value is none of
 # the tag's, and a ">" inside a value (XML allows it) does not end the tag.
 _DIMENSION = re.compile(rb'<dimension\s+ref\s*=\s*["\']([^"\']+)["\']')
 _ERROR_TYPE = re.compile(rb't\s*=\s*["\']e["\']')  # a fast scan: the cell it is in, if any, is then read
-_CELL_TAG = rb"<c(?=[\s/>])" + ATTRIBUTES  # up to the tag's closing ">", its attributes the group
-_ERROR_CELL = re.compile(_CELL_TAG + rb">" + FORMULA_AND_VALUE)
+_ERROR_CELL = re.compile(CELL_TAG + rb">" + FORMULA_AND_VALUE)
 # Only columns of two letters or more can pass the column limit; one-letter columns (A-Z) never do. calamine reads a
 # reference's letters in either case and however many (ZZZZ3 is column 475,254, made for every row of the sheet).
 # A cell's own reference may also name a row far below its <row> tag (six digits or more): calamine would allocate the
@@ -436,7 +436,7 @@ _HYPERLINK_CALL = re.compile(rb"\s*HYPERLINK\s*\(", re.I)
 # The value may be missing or empty (<v></v>: openpyxl writes a formula so); an empty value in a cell typed as a
 # string (t="str") is a saved result, the empty string (=IF(A2="","",A2)), not a missing one.
 _FORMULA_WITHOUT_VALUE = re.compile(
-    _CELL_TAG + rb'(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
+    CELL_TAG + rb'(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
 )  # a formula's text is escaped XML: it holds no "<", so the pattern never runs on into the next cell
 
 

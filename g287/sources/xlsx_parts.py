@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 from xml.parsers import expat
 
 from g287.sources.table import column_index, column_letter
+from g287.sources.xlsx_attributes import ATTRIBUTES, QUOTED_VALUE, references_given
 from g287.sources.xlsx_grid import SHARED_STRING_TYPE, SheetUnreadable, is_panic
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
@@ -296,10 +297,8 @@ def without_markup_of_no_cell(xml: bytes) -> bytes:
 # The sheet is read from its first byte: each quoted value, and the text from a tag's end to the next "<", is taken
 # whole and kept (a link's location "a = 'b'" was stored as "a='b'"), so what is left to match is the tags' names and
 # their "=".
-# A quoted value runs to its closing quote, as calamine reads it: it may hold ">" (XML allows it) and "<" (XML does
-# not, calamine reads it), and the tag goes on after it.
-_QUOTED_VALUE = rb""""[^"]*"|'[^']*'"""
-_KEPT_OR_SPACED_EQUALS = re.compile(rb"(>[^<]*|" + _QUOTED_VALUE + rb""")|(?:\s+=\s*|=\s+)(?=["'])""")
+# A quoted value is taken whole, as calamine reads it (xlsx_attributes.QUOTED_VALUE).
+_KEPT_OR_SPACED_EQUALS = re.compile(rb"(>[^<]*|" + QUOTED_VALUE + rb""")|(?:\s+=\s*|=\s+)(?=["'])""")
 
 
 def with_plain_attributes(xml: bytes) -> bytes:
@@ -365,28 +364,10 @@ def without_prefixes(xml: bytes) -> bytes:
 # A row's or a cell's reference (r="7", r="C7") may be left out: the row is then the one after the row before it, the
 # cell the one after the cell before it (ECMA-376, 18.3.1.73 and 18.3.1.4). Excel writes every one; a sheet without
 # them is given them, so that the reader finds its links, error cells and hidden rows where calamine puts its values.
-# A tag's attributes are read one after another, each quoted value whole (see _QUOTED_VALUE): a ">" in a value ended the
+# A tag's attributes are read one after another, each quoted value whole (xlsx_attributes): a ">" in a value ended the
 # tag early, and r="C7" in another attribute's value (title='r="C7"') was taken for the tag's reference.
-# Possessive (a tag is read one way only), and unrolled: the text between values read as one run, 1.2 times as fast.
-# ATTRIBUTES is also how xlsx.py reads the tags of error cells and of formulas with no saved result.
-_OUTSIDE_VALUES = rb"""[^<>"']*+"""
-ATTRIBUTES = rb"(" + _OUTSIDE_VALUES + rb"(?:(?:" + _QUOTED_VALUE + rb")" + _OUTSIDE_VALUES + rb")*+)"
 _ROW_OR_CELL_TAG = re.compile(rb"<(row|c)(?=[\s/>])" + ATTRIBUTES + rb">")
-_VALUE_OR_ATTRIBUTE = re.compile(_QUOTED_VALUE + rb"""|\s([^\s="'<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COLUMN_LETTERS = re.compile(rb"^([A-Za-z]{1,3})")
-
-
-def references_given(attributes: bytes) -> list[bytes]:
-    """The references (r="C7") among a row's or a cell's attributes, as written: one, unless the tag gives it twice (no
-    XML; calamine takes a row's first and a cell's last)."""
-    return [double_quoted or single_quoted for name, double_quoted, single_quoted in _VALUE_OR_ATTRIBUTE.findall(attributes) if name == b"r"]
-
-
-def attributes_given(attributes: bytes) -> dict[bytes, bytes]:
-    """A tag's attributes (as ATTRIBUTES reads them), by name, each value as written: hidden="1" or t="e" inside
-    another attribute's value is none of the tag's own. An attribute given twice (no XML) has its last value, as
-    calamine reads a cell's type and reference. (findall, not finditer: twice as fast, for the hidden rows.)"""
-    return {name: double_quoted or single_quoted for name, double_quoted, single_quoted in _VALUE_OR_ATTRIBUTE.findall(attributes) if name}
 
 
 # For the size checks (xlsx.py), which read every row's tag, and every cell's in a sheet naming a column past Z or a row

@@ -3,7 +3,7 @@ r="Z9" inside another attribute's value (title='hidden="1"'), or a ">" inside a 
 found hidden rows, error cells and formulas with no saved result by patterns that looked anywhere in the tag, or read
 it up to its first ">": a visible row was marked hidden, a number read as an error cell, an error cell read as an
 empty one, a formula with no saved result went unseen or was put in another cell. Each tag is now read attribute by
-attribute, each quoted value whole (xlsx_parts.attributes_given), as calamine reads it."""
+attribute, each quoted value whole (xlsx_attributes.attributes_given), as calamine reads it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from g287.sources.table import UNSAVED_FORMULA, CellError
 from g287.sources.xlsx import read_xlsx
-from g287.sources.xlsx_parts import attributes_given
+from g287.sources.xlsx_attributes import attributes_given
 from tests.registry.test_sheets_written_otherwise import MAY_29, in_cell, read_as, rewritten
 
 
