@@ -29,7 +29,7 @@ from g287.sources.xlsx_parts import (
     PartError, calamine_failure, cell_references, check_calamine_reads, checked_parts, decompressed_beyond,
     not_a_worksheet, part_bytes, part_xml, row_tags, sheet_as_excel_writes_it, strings_overcounted,
 )
-from g287.sources.xlsx_types import FORMULA_AND_VALUE, CellOpenings
+from g287.sources.xlsx_types import FORMULA_AND_VALUE, FORMULA_TAG, CellOpenings
 from g287.wording import megabytes
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -436,8 +436,9 @@ _HYPERLINK_CALL = re.compile(rb"\s*HYPERLINK\s*\(", re.I)
 # The value may be missing or empty (<v></v>: openpyxl writes a formula so); an empty value in a cell typed as a
 # string (t="str") is a saved result, the empty string (=IF(A2="","",A2)), not a missing one.
 _FORMULA_WITHOUT_VALUE = re.compile(
-    CELL_TAG + rb'(?<!/)>\s*(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
-)  # a formula's text is escaped XML: it holds no "<", so the pattern never runs on into the next cell
+    CELL_TAG + rb'(?<!/)>\s*' + FORMULA_TAG + rb'(?:(?<=/)>|(?<!/)>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>'
+)  # a formula's text is escaped XML: it holds no "<", so the pattern never runs on into the next cell; its tag is read
+# as xlsx_types reads it, each quoted value whole (a ">" in one began the formula's text: "=b">1+1" for "=1+1")
 
 
 def _cell_given(attributes: dict[bytes, bytes]) -> tuple[int, int] | None:

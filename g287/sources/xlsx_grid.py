@@ -21,11 +21,12 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from g287.sources.table import parse_cell_ref
+from g287.sources.xlsx_attributes import CELL_TAG, attributes_given, with_attribute
 from g287.sources.xlsx_types import CELL_WITH_VALUE, FORMULA_AND_VALUE, CellOpenings, MisfitCell, readable
 
-# Any cell's reference and stored value.
-_CELL_VALUE = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]+\d+)["\'][^>]*>' + FORMULA_AND_VALUE, re.S)
-_STYLE = re.compile(rb'\ss\s*=\s*["\'][^"\']*["\']')
+# Any cell's attributes and stored value; its reference and style are its own attributes (xlsx_attributes), none read
+# inside another's value, nor its tag ended by a ">" in a value.
+_CELL_VALUE = re.compile(CELL_TAG + rb">" + FORMULA_AND_VALUE)
 _LAST_EXCEL_DATE = 2958465  # 9999-12-31, the last day a date format shows
 # calamine counts a date's milliseconds in 64 bits: from -1.0675e11 days down (and at -INF) the count overflows.
 _PANICS_FROM = -1e11
@@ -67,18 +68,24 @@ def bad_string_reference(xml: bytes) -> tuple[str, str] | None:
         start, new = openings.before(match.start())
         if not new:
             continue  # no cell, or one looked at already
-        tag = xml[start : xml.find(b">", start) + 1]
-        if SHARED_STRING_TYPE.search(tag):
-            reference = _REFERENCE.search(tag)
-            return (reference[1].decode("ascii").upper() if reference else "?"), match[1].decode("utf-8", "replace")
+        tag = _CELL_TAG.match(xml, start)
+        if tag is None or tag.end() > match.start():
+            continue  # no cell's tag, or "<v>" in an attribute's value
+        attributes = attributes_given(tag[1])
+        if attributes.get(b"t") == b"s":
+            reference = attributes.get(b"r", b"")
+            return (reference.decode("ascii").upper() if _REFERENCE.fullmatch(reference) else "?"), match[1].decode("utf-8", "replace")
     return None
 
 
 _NOT_A_WHOLE_NUMBER = re.compile(rb"<v>([^<]*[^0-9<][^<]*|[0-9]{20,})</v>")  # or a long one, which may be past 64 bits
 _STRING_NUMBERS_END = 1 << 64  # calamine reads a string's number in 64 bits: 2**64 and past it are string 0
-# A cell typed as a shared string (t="s", spaced or not): also how xlsx_parts tells whether a sheet uses them.
+# A cell typed as a shared string (t="s", spaced or not) anywhere in a sheet: how xlsx_parts tells whether it uses them.
 SHARED_STRING_TYPE = re.compile(rb"""\st\s*=\s*["']s["']""")
-_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+[0-9]+)["']""")
+# A cell's tag, read attribute by attribute (xlsx_attributes): t="s" or r="C3" in another attribute's value named a cell
+# whose number is text a shared string (the sheet refused), or another cell; a ">" in a value hid the cell's own t="s".
+_CELL_TAG = re.compile(CELL_TAG + rb">")
+_REFERENCE = re.compile(rb"[A-Za-z]+[0-9]+")
 
 
 class SheetUnreadable(Exception):
@@ -155,7 +162,7 @@ def _unformatted(xml: bytes) -> bytes:
             return match[0]
         if math.isfinite(number) and 0 <= number <= _LAST_EXCEL_DATE:
             return match[0]
-        return _STYLE.sub(b"", match[1]) + match[2] + match[3]
+        return b"<c" + with_attribute(match[1], b"s", b"") + b">" + match[2] + match[3]
 
     return CELL_WITH_VALUE.sub(without_style, xml)
 
@@ -192,12 +199,13 @@ class StoredNumbers:
 
 def _stored_numbers(xml: bytes) -> dict[tuple[int, int], int | float]:
     found = {}
-    for ref, stored in _CELL_VALUE.findall(xml):
+    for attributes, stored in _CELL_VALUE.findall(xml):
         try:
             number = float(stored)
         except ValueError:
             continue
-        cell = parse_cell_ref(ref.decode("ascii"))
+        reference = attributes_given(attributes).get(b"r")
+        cell = parse_cell_ref(reference.decode("ascii", "replace")) if reference else None
         if cell:
             found[cell] = int(number) if number.is_integer() else number
     return found

@@ -16,19 +16,21 @@ import re
 from dataclasses import dataclass
 
 from g287.sources.table import Note, parse_cell_ref
+from g287.sources.xlsx_attributes import ATTRIBUTE_TEXT, CELL_TAG, attributes_given, with_attribute
 
 # After a cell's opening tag: its formula, if any, then its stored value. A formula is either self-closing (a shared
-# formula's follower, <f t="shared" si="0"/>) or has a body: the self-closing form is tried first, and a body's
-# opening tag must not end in "/", or the pattern would take a self-closing tag for an opening one and run on into
-# the next cells. A body is escaped text, which holds no "<": one never closed (a damaged sheet, read again by
-# readable) is no formula, rather than the start of a search to the sheet's end from each such cell (10,000 of them
+# formula's follower, <f t="shared" si="0"/>) or has a body. Its tag, as a cell's, is read attribute by attribute, each
+# quoted value whole (xlsx_attributes): a ">" in a value ended it early, and a self-closing formula holding one was no
+# formula, its cell unread. A body is escaped text, which holds no "<": one never closed (a damaged sheet, read again
+# by readable) is no formula, rather than the start of a search to the sheet's end from each such cell (10,000 of them
 # took 66 s).
-FORMULA = rb'(?:<f\b[^>]*/>|<f\b[^>]*(?<!/)>[^<]*</f>)?'
+FORMULA_TAG = rb"<f\b" + ATTRIBUTE_TEXT  # up to its closing ">", which follows a "/" when it is self-closing
+FORMULA = rb"(?:" + FORMULA_TAG + rb"(?:(?<=/)>|(?<!/)>[^<]*</f>))?"
 FORMULA_AND_VALUE = FORMULA + rb'\s*<v>([^<]*)</v>'
-# A cell's opening tag, what comes before its stored value, and the value: to change the tag, or the value.
-CELL_WITH_VALUE = re.compile(rb'(<c\b[^>]*>)(' + FORMULA + rb'\s*<v>)([^<]*)(?=</v>)', re.S)
-_TYPE = re.compile(rb'\st\s*=\s*["\']([^"\']*)["\']')
-_REFERENCE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]+\d+)["\']')
+# A cell's attributes (its tag is <c ...>), what comes before its stored value, and the value: to change the tag, or
+# the value. The cell's type and reference are its own attributes (attributes_given), none read inside another's value.
+CELL_WITH_VALUE = re.compile(CELL_TAG + rb'>(' + FORMULA + rb'\s*<v>)([^<]*)(?=</v>)', re.S)
+_REFERENCE = re.compile(rb"[A-Za-z]+[0-9]+")
 # What calamine reads: a number as Rust parses one (no spaces, no "_" or "0x"), true/false as 0, 1, true or false,
 # and these errors; text of the other types is read as it is.
 _NUMBER = re.compile(rb"[+-]?(?:inf|infinity|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)", re.I)
@@ -80,10 +82,9 @@ class MisfitCell:
         )
 
 
-def _misfit_type(match: re.Match) -> bytes | None:
+def _misfit_type(attributes: dict[bytes, bytes], value: bytes) -> bytes | None:
     """The cell's type (t=) when its stored value does not fit it; None for a cell calamine reads."""
-    cell_type, value = _TYPE.search(match[1]), match[3]
-    kind = cell_type[1] if cell_type else None
+    kind = attributes.get(b"t")
     if kind is None or kind in _TEXT_TYPES or value == b"":
         return None  # without a type calamine reads text as text
     if kind == b"n":
@@ -103,15 +104,16 @@ def readable(xml: bytes) -> tuple[bytes, list[MisfitCell]]:
     found: list[MisfitCell] = []
 
     def mended(match: re.Match) -> bytes:
-        cell_type = _misfit_type(match)
+        attributes = attributes_given(match[1])
+        cell_type = _misfit_type(attributes, match[3])
         if cell_type is None:
             return match[0]
         if cell_type == b"e":  # its own code is read from the sheet: calamine need only take it for an error
-            return match[1] + match[2] + b"#N/A"
-        reference = _REFERENCE.search(match[1])
-        found.append(MisfitCell(reference[1].decode("ascii").upper() if reference else "?", cell_type, html.unescape(match[3].decode("utf-8", "replace"))))
-        return _TYPE.sub(b' t="str"', match[1], count=1) + match[2] + match[3]
+            return b"<c" + match[1] + b">" + match[2] + b"#N/A"
+        reference = attributes.get(b"r", b"")
+        cell = reference.decode("ascii").upper() if _REFERENCE.fullmatch(reference) else "?"
+        found.append(MisfitCell(cell, cell_type, html.unescape(match[3].decode("utf-8", "replace"))))
+        return b"<c" + with_attribute(match[1], b"t", b' t="str"') + b">" + match[2] + match[3]
 
     rewritten = CELL_WITH_VALUE.sub(mended, xml)
     return (rewritten if rewritten != xml else xml), found
-

@@ -1,12 +1,15 @@
-"""A row's or a cell's tag whose attribute values hold text that reads like markup: hidden="1", t="e", t="str" or
-r="Z9" inside another attribute's value (title='hidden="1"'), or a ">" inside a value (XML allows it). The reader
-found hidden rows, error cells and formulas with no saved result by patterns that looked anywhere in the tag, or read
-it up to its first ">": a visible row was marked hidden, a number read as an error cell, an error cell read as an
-empty one, a formula with no saved result went unseen or was put in another cell. Each tag is now read attribute by
-attribute, each quoted value whole (xlsx_attributes.attributes_given), as calamine reads it."""
+"""A row's, a cell's or a formula's tag whose attribute values hold text that reads like markup: hidden="1", t="e",
+t="s", t="str" or r="Z9" inside another attribute's value (title='hidden="1"'), or a ">" inside a value (XML allows
+it). The reader found hidden rows, error cells, formulas with no saved result, shared-string cells naming no string,
+cells holding text their type does not take and the numbers of cells in a date format by patterns that looked
+anywhere in the tag, or read it up to its first ">": a visible row was marked hidden, a number read as an error cell
+or refused as a damaged shared-string cell, an error cell read as an empty one, a formula with no saved result went
+unseen or was put in another cell. Each tag is now read attribute by attribute, each quoted value whole
+(xlsx_attributes), as calamine reads it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 
@@ -16,6 +19,7 @@ from python_calamine import CalamineWorkbook
 from g287.sources.table import UNSAVED_FORMULA, CellError
 from g287.sources.xlsx import read_xlsx
 from g287.sources.xlsx_attributes import attributes_given
+from tests.registry.test_non_text_cells import workbook  # a workbook of ICE's participating columns, built with openpyxl
 from tests.registry.test_sheets_written_otherwise import MAY_29, in_cell, read_as, rewritten
 
 
@@ -65,6 +69,8 @@ CELLS = {
     "a formula with no saved result, with \">\" in a value": (b""" note="a > b"><f>1+1</f></c>""", CellError("=1+1", UNSAVED_FORMULA)),
     "a formula with no saved result, t=\"str\" in a value": (b""" note='t="str"'><f>1+1</f><v></v></c>""", CellError("=1+1", UNSAVED_FORMULA)),
     "a formula with no saved result, as a program writes it": (b"""><f>1+1</f></c>""", CellError("=1+1", UNSAVED_FORMULA)),
+    "a formula with no saved result, \">\" in its formula's tag": (b"""><f note="a>b">1+1</f></c>""", CellError("=1+1", UNSAVED_FORMULA)),
+    "an error cell whose shared formula's tag holds \">\"": (b""" t="e"><f t="shared" note="a>b" si="0"/><v>#REF!</v></c>""", CellError("#REF!")),
     "a formula saved with an empty result": (b""" t="str"><f>IF(A3="","",A3)</f><v></v></c>""", ""),
 }
 
@@ -114,3 +120,72 @@ def test_a_tag_giving_its_reference_twice_is_numbered_as_calamine_numbers_it(tmp
     rows = rows_of(path)
     assert 900 not in rows and rows[3][0] is True
     assert rows[3][1][1:4] == [7, CellError("#REF!"), rows_of(MAY_29)[3][1][3]]
+
+
+def test_a_number_with_t_s_in_another_attributes_value_is_a_number(tmp_path):
+    """bad_string_reference took t="s" from anywhere in a cell's tag: a number holding it in another attribute's value
+    was a shared-string cell naming no string by number, and the sheet was refused; calamine reads the number."""
+    path = written(tmp_path, "cell", in_cell(b"B3", b""" note=' t="s"'><v>1.5</v></c>"""))
+    assert calamine_rows(path)[2][1] == 1.5
+    assert rows_of(path)[3][1][1] == 1.5
+
+
+# Cell B3 typed as a shared string and naming none by number (\1: its style), which calamine reads as the first string.
+DAMAGED_SHARED_STRING_CELLS = {
+    "a \">\" in a value before its own t=\"s\"": rb"""<c r="B3"\1 note="a > b" t="s"><v>abc</v></c>""",
+    "r=\"C3\" in a value before its own": rb"""<c note=' r="C3"' r="B3"\1 t="s"><v>abc</v></c>""",
+}
+
+
+@pytest.mark.parametrize("cell", list(DAMAGED_SHARED_STRING_CELLS))
+def test_a_damaged_shared_string_cell_is_told_and_named_by_its_own_attributes(tmp_path, cell):
+    """bad_string_reference read the cell's tag up to its first ">": the cell's own t="s" after a ">" went unseen, and
+    calamine's "STATE" stood for text that names no string; r="C3" in another attribute's value named C3."""
+    path = written(tmp_path, "cell", lambda xml: re.sub(rb'<c r="B3"( s="\d+")[^>]*>.*?</c>', DAMAGED_SHARED_STRING_CELLS[cell], xml, count=1))
+    assert calamine_rows(path)[2][1] == "STATE"
+    assert read_as(path) == (
+        f"{MAY_29.name}: the workbook's sheet 'Sheet1' cannot be read (cell B3 names shared string 'abc', which is not a string's number) "
+        "(xl/worksheets/sheet1.xml)"
+    )
+
+
+# Cell B3 typed as a number and holding text, over which calamine refuses the sheet (\1: its style): the sheet is read
+# again with such cells mended (xlsx_types.readable), which read a cell's tag up to its first ">" and took its t= and
+# r= from anywhere in it: the sheet was refused, or the register named another cell.
+MISFIT_CELLS = {
+    "t=\"e\" in another attribute's value": rb"""<c r="B3"\1 note=' t="e"' t="n"><v>abc</v></c>""",
+    "a \">\" in a value": rb"""<c r="B3"\1 note="a > b" t="n"><v>abc</v></c>""",
+    "r=\"C3\" in a value before its own": rb"""<c note=' r="C3"' r="B3"\1 t="n"><v>abc</v></c>""",
+    "a shared formula whose tag holds \">\"": rb"""<c r="B3"\1 t="n"><f t="shared" note="a>b" si="0"/><v>abc</v></c>""",
+}
+
+
+@pytest.mark.parametrize("cell", list(MISFIT_CELLS))
+def test_a_cell_holding_text_its_type_does_not_take_is_told_by_its_own_attributes(tmp_path, cell):
+    path = written(tmp_path, "cell", lambda xml: re.sub(rb'<c r="B3"( s="\d+")[^>]*>.*?</c>', MISFIT_CELLS[cell], xml, count=1))
+    with pytest.raises(Exception, match="invalid float literal"):
+        calamine_rows(path)
+    table = read_xlsx(path)
+    assert {row.number: row.cells for row in table.rows}[3][1] == "abc"
+    assert [note.problem for note in table.notes if "typed as" in note.problem] == ["cell B3 is typed as a number but holds text"]
+
+
+# Cell F2 of a list built with openpyxl, its SIGNED date written otherwise (\1: its date format).
+DATE_CELLS = {
+    "a time of day, r=\"G2\" in a value before its own": (rb"""<c note=' r="G2"' r="F2"\1><v>0.5</v></c>""", 0.5),
+    "a time of day, a \">\" in a value": (rb"""<c r="F2" note="a > b"\1><v>0.5</v></c>""", 0.5),
+    "a number calamine panics on, a \">\" in a value": (rb"""<c r="F2" note="a > b"\1><v>-1e15</v></c>""", -1e15),
+}
+
+
+@pytest.mark.parametrize("cell", list(DATE_CELLS))
+def test_a_number_in_a_date_format_that_is_no_date_is_read_from_its_own_cell(tmp_path, cell):
+    """calamine reads 0.5 in a date format as 12:00:00, and panics on -1e15: the reader takes such a cell's number from
+    the sheet (xlsx_grid), by a pattern that read the cell's tag up to its first ">" and its r= from anywhere in it.
+    The number was not found ("12:00:00" was quoted as the cell's value), or its format was left on it and calamine's
+    panic ended the reading ("please report this file")."""
+    (tmp_path / "built").mkdir()
+    built = workbook(tmp_path / "built", [["TEXAS", "Harris County Sheriff's Office", "County", "Harris", "Task Force Model", dt.date(2025, 5, 1), "link"]])
+    body, expected = DATE_CELLS[cell]
+    path = rewritten(built, tmp_path / built.name, lambda xml: re.sub(rb'<c r="F2"( s="\d+")[^>]*>.*?</c>', body, xml, count=1))
+    assert {row.number: row.cells for row in read_xlsx(path).rows}[2][5:7] == [expected, "link"]
