@@ -74,3 +74,24 @@ def test_an_sqlite_file_whose_folder_is_gone_is_a_503_until_it_is_back(site_over
     assert any("unable to open database file" in record.getMessage() for record in caplog.records if record.name == "g287.web")
     (tmp_path / "elsewhere").rename(folder)
     assert client.get("/api/v1/stats?as_of=2025-06-01").status_code == 200  # not kept: answered once the file is back
+
+
+def test_every_operation_of_the_api_document_declares_its_503_with_retry_after(site):
+    # Every route of /api/v1 and /api/v1/program answers 503 with Retry-After when the database is busy or cannot be
+    # reached (above; tests/web/test_busy_database.py), but the OpenAPI document declared no 503 for any.
+    document = site.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    operations = [(method, path, operation) for path, methods in document["paths"].items() for method, operation in methods.items()]
+    assert len(operations) >= 60 and any(path.startswith("/api/v1/program/public/") for _, path, _ in operations)
+    for method, path, operation in operations:
+        declared = operation["responses"].get("503")
+        assert declared, (method, path)
+        reference = declared["content"]["application/json"]["schema"]["$ref"]
+        body = schemas[reference.rsplit("/", 1)[1]]
+        assert body["required"] == ["error"], (method, path)
+        detail = schemas[body["properties"]["error"]["$ref"].rsplit("/", 1)[1]]
+        assert {"status", "message", "fields"} <= set(detail["properties"]), (method, path)
+        # The same model as the operation's other errors: ErrorBody for the public API, ProblemBody for the program's.
+        assert reference == operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"], (method, path)
+        retry_after = declared["headers"]["Retry-After"]
+        assert retry_after["schema"] == {"type": "integer"} and retry_after["description"], (method, path)

@@ -22,9 +22,20 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+def unavailable(model: type[BaseModel]) -> dict:
+    """The 503 every API operation may answer (g287.web.app: busy_response, unavailable_response), declared with the
+    error model of the operation's other errors: the OpenAPI document names it for each, with its Retry-After."""
+    return {
+        "model": model,
+        "description": "The database is busy (another g287 process is writing to it) or cannot be reached at the moment: send the request again after Retry-After seconds",
+        "headers": {"Retry-After": {"description": "Seconds to wait before sending the request again", "schema": {"type": "integer"}}},
+    }
+
+
 ERROR_RESPONSES = {
     404: {"model": ErrorBody, "description": "No such record"},
     422: {"model": ErrorBody, "description": "Invalid parameters, or parameters this endpoint does not take (each named)"},
+    503: unavailable(ErrorBody),
 }
 
 

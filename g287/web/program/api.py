@@ -3,7 +3,8 @@
 Authentication is the session cookie that POST /api/v1/program/session sets (HttpOnly, SameSite=Lax; Secure over
 https). Every change (POST, PUT, PATCH, DELETE), the login included, carries the CSRF token from
 GET /api/v1/program/session in the X-CSRF-Token header. Errors: `{"error": {"status", "message", "fields",
-"reasons"}}` with 401, 403, 404, 409, 422 or 429 (with Retry-After). Private responses are never cached.
+"reasons"}}` with 401, 403, 404, 409, 422, 429 (with Retry-After) or 503 (with Retry-After: the database busy or not
+reachable). Private responses are never cached.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from g287.web.params import Day, ModelCode, whole_number
 
 PREFIX = f"{API_PREFIX}/program"
 router = APIRouter(prefix=PREFIX, tags=["program workflow"], route_class=PrivateRoute, responses=schemas.ERRORS)
-public_router = APIRouter(prefix=PREFIX + "/public", tags=["program workflow: public"], route_class=PublicRoute, responses={k: schemas.ERRORS[k] for k in (404, 422)})
+public_router = APIRouter(prefix=PREFIX + "/public", tags=["program workflow: public"], route_class=PublicRoute, responses={k: schemas.ERRORS[k] for k in (404, 422, 503)})
 T = TypeVar("T")
 DOCUMENTS = {200: {"content": {"application/pdf": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}, "description": "The document"}}
 

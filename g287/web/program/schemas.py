@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat
 
 from g287.db.ids import MAX_ID
+from g287.web.api.errors import unavailable
 from g287.web.params import Day
 
 Model = Literal["JEM", "TFM", "WSO"]
@@ -80,7 +81,7 @@ ERRORS = {
         422: "Invalid input, or a query parameter this endpoint does not take: each field named",
         429: "Too many failed logins (or checks of the current password): try again after Retry-After seconds",
     }.items()
-}
+} | {503: unavailable(ProblemBody)}
 CSRF_DESCRIPTION = "The CSRF token (from GET /api/v1/program/session), required on every change."
 
 
