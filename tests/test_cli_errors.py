@@ -311,3 +311,23 @@ def test_a_file_name_holding_a_line_break_is_one_line_when_it_is_ingested_too(tm
     document.write_bytes(next(MOA_DIR.glob("*.pdf")).read_bytes())
     status, out, err = run_g287(database, "documents", "import", "--no-ocr", str(document))
     assert status == 0 and out.startswith("signed?MOA.pdf: stored as ") and out.count("\n") == 1, (out, err)
+
+
+def test_a_written_file_whose_name_holds_a_line_break_is_named_in_one_line(tmp_path):
+    """`g287 map` and `g287 factsheet` named the file they wrote (or did not write: no list in force) with its line
+    break, in two lines, while an error line naming it showed the line break as "?". Each such line is one line now;
+    --json keeps the name exactly."""
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    folder = tmp_path / "maps\nfolder"
+    folder.mkdir()
+    shown = str(folder).replace("\n", "?")
+    status, out, err = run_g287(database, "map", "--level", "state", "-o", str(folder / "m.svg"))
+    assert status == 0 and out.endswith(f"No map is drawn: {shown}/m.svg is not written.\n") and out.count("\n") == 1, (out, err)
+    assert run_g287(database, "ingest", str(ICE / "participating" / "participatingAgencies05292025am.xlsx"))[0] == 0
+    status, out, err = run_g287(database, "map", "--level", "state", "-o", str(folder / "m.svg"))
+    assert status == 0 and out.startswith(f"{shown}/m.svg: SVG map, ") and out.count("\n") == 1, (out, err)
+    status, out, err = run_g287(database, "factsheet", "-o", str(folder / "f.pdf"))
+    assert status == 0 and out.startswith(f"{shown}/f.pdf: fact sheet, ") and out.count("\n") == 1, (out, err)
+    assert (folder / "m.svg").is_file() and (folder / "f.pdf").read_bytes().startswith(b"%PDF-")
+    status, out, err = run_g287(database, "map", "--level", "state", "-o", str(folder / "m.svg"), "--json")
+    assert status == 0 and json.loads(out)["file"] == str(folder / "m.svg")

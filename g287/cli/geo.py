@@ -9,6 +9,7 @@ import click
 from g287.access import Actor
 from g287 import days
 from g287.cli.common import MODEL, GivenPath, Table, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.documents.display import displayable
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.geo import reference
@@ -199,11 +200,11 @@ def map_command(level, as_of, model, measure, state_usps, output, as_json):
         if as_json:
             print_json({"file": None, "format": suffix[1:], "bytes": 0})
         else:
-            echo(f"{no_participating_list((day or days.today()).isoformat())} No map is drawn: {path} is not written.")
+            echo(displayable(f"{no_participating_list((day or days.today()).isoformat())} No map is drawn: {path} is not written."))
         return
     data = svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg)
     write_atomically(path, data)
     if as_json:
         print_json({"file": str(path), "format": suffix[1:], "bytes": len(data)})
     else:
-        echo(f"{path}: {suffix[1:].upper()} map, {len(data) / 1024:,.0f} KiB")
+        echo(displayable(f"{path}: {suffix[1:].upper()} map, {len(data) / 1024:,.0f} KiB"))  # one line, as error_line names it

@@ -13,6 +13,7 @@ from g287 import days
 from g287.access import Actor
 from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, require_record, state
 from g287.db.models.program import ApplicantAgency, ProgramMoa
+from g287.documents.display import displayable
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.program import agencies, applications, moas, nominees, publish, training, views
@@ -60,7 +61,7 @@ def _cell(value) -> str:
 def write_document(document, output: str | None) -> None:
     target = Path(output or document.filename)
     write_atomically(target, document.content)
-    echo(f"wrote {target} ({len(document.content):,} bytes)")
+    echo(displayable(f"wrote {target} ({len(document.content):,} bytes)"))  # one line, as error_line names it
 
 
 @program.command("agencies")

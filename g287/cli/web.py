@@ -9,6 +9,7 @@ import click
 
 from g287.access import Actor
 from g287.cli.common import GivenPath, WholeNumber, database_option, echo, json_option, parse_date, print_json, state
+from g287.documents.display import displayable
 from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.program.settings import secret_key_is_set
@@ -93,4 +94,4 @@ def factsheet_command(as_of, output, as_json):
     if as_json:
         print_json({"file": str(target), "as_of": sheet["as_of"], "title": sheet["title"], "stats": sheet["stats"]})
     else:
-        echo(f"{target}: fact sheet, {sheet['title']}")
+        echo(displayable(f"{target}: fact sheet, {sheet['title']}"))  # one line, as error_line names it

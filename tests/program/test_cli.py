@@ -227,6 +227,21 @@ def test_a_draft_not_written_is_not_drafted(g287, tmp_path):
     assert drafted.splitlines()[-1] == f"MOA {moa_id} (JEM) drafted: version 1" and (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF-")
 
 
+def test_a_letter_or_draft_written_to_a_name_holding_a_line_break_is_named_in_one_line(g287, tmp_path):
+    """`program letter` and `program draft -o` named the file they wrote with its line break, in two lines, while an
+    error line naming it showed the line break as "?" (g287.cli.common.error_line)."""
+    g287("demo")
+    (sampleton,) = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)
+    folder = tmp_path / "letters\nfolder"
+    folder.mkdir()
+    shown = str(folder).replace("\n", "?")
+    letter = g287("program", "letter", sampleton["id"], "-o", folder / "letter.pdf").stdout
+    assert letter.startswith(f"wrote {shown}/letter.pdf (") and letter.count("\n") == 1, letter
+    drafted = g287("program", "draft", sampleton["moas"][0]["id"], "-o", folder / "draft.docx").stdout.splitlines()
+    assert drafted[0].startswith(f"wrote {shown}/draft.docx (") and len(drafted) == 2, drafted
+    assert (folder / "letter.pdf").read_bytes().startswith(b"%PDF-") and (folder / "draft.docx").is_file()
+
+
 def test_program_commands_from_letter_to_certification(g287, tmp_path, deferred_writes):
     g287("demo")
     applications = json.loads(g287("program", "applications", "--json", "--stage", "requested").stdout)
