@@ -21,7 +21,7 @@ from g287.history.pipeline import observable_spans, observation_window
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import EVERY
 from g287.history.timeline import timeline as timeline_service
-from g287.registry.publications import list_publications, resolve
+from g287.registry.publications import list_publications, resolve, whose_list
 from g287.registry.queries import state_name
 from g287.sources.rules import usps_code
 from g287.wording import counted, in_quotes, noun, quoted
@@ -106,8 +106,7 @@ def _kind_compared(older, newer, kind: str | None) -> str:
 
 def _list_named(publication) -> str:
     """'(publication 4, pendingAgencies05302025pm.xlsx) is ICE's pending list', for the messages of diff's kinds."""
-    whose = "ICE's" if publication.origin == "ice" else "this registry's"
-    return f"(publication {publication.id}, {publication.file_name}) is {whose} {publication.kind} list"
+    return f"(publication {publication.id}, {publication.file_name}) is {whose_list(publication)}"
 
 
 def _print_pending_changes(result: dict, where: str) -> None:

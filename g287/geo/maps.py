@@ -31,7 +31,7 @@ from g287.geo.coverage import (
     participating_publication, sentence, why_not_located,
 )
 from g287.registry.figures import MODELS
-from g287.registry.publications import distinct_label, named_apart
+from g287.registry.publications import distinct_label, named_apart, whose
 from g287.wording import counted, is_of, noun
 from g287.xmlchars import shown_text
 
@@ -143,8 +143,7 @@ def list_name(kind: str, published: dt.date, half: str | None, whose: str = "ICE
 
 def publication_name(publication, named: str | None = None) -> str:
     """list_name of a stored publication (ICE's or this registry's own); `named`: its distinct label."""
-    whose = "ICE's" if publication.origin == "ice" else "this registry's"
-    return list_name(publication.kind, publication.published_on, publication.half, whose, named_apart(publication, named))
+    return list_name(publication.kind, publication.published_on, publication.half, whose(publication), named_apart(publication, named))
 
 
 def list_lead(publication, as_of: dt.date | None, named: str | None = None) -> str:

@@ -23,7 +23,7 @@ from g287.history.lifecycle import end_after_default, lifecycles
 from g287.history.listings import publications, runs_of
 from g287.history.names import RULE_TEXT
 from g287.registry import figures
-from g287.registry.publications import distinct_label, half_rank, label
+from g287.registry.publications import distinct_label, half_rank, label, whose_list
 from g287.registry.queries import list_changes
 from g287.wording import counted
 
@@ -280,7 +280,7 @@ def _check_one_series(from_pub: Publication, to_pub: Publication) -> None:
         # Publication order (seq) is per series: comparing ICE's list with this registry's own would pair
         # positions of two unrelated orders. The two origins are never mixed.
         raise G287Error(
-            f"publication {from_pub.id} is {_origin_text(from_pub)} and publication {to_pub.id} is {_origin_text(to_pub)}: "
+            f"publication {from_pub.id} is {whose_list(from_pub)} and publication {to_pub.id} is {whose_list(to_pub)}: "
             "diff compares two lists of one origin (ICE's lists, or this registry's own), never one with the other"
         )
 
@@ -305,13 +305,6 @@ def _later_because(earlier: Publication, later: Publication) -> str:
     if None not in (earlier.source_modified_at, later.source_modified_at) and as_utc(later.source_modified_at) > as_utc(earlier.source_modified_at):
         return f"FROM's workbook was modified later ({as_utc(later.source_modified_at):%Y-%m-%d %H:%M:%S} UTC, TO's {as_utc(earlier.source_modified_at):%Y-%m-%d %H:%M:%S} UTC)"
     return "FROM was ingested later"
-
-
-def _origin_text(publication: Publication) -> str:
-    """"ICE's participating list", "this registry's pending list": as the API, the pages and `g287 diff`'s other
-    messages name a list (never by its origin's code, "registry")."""
-    whose = "ICE's" if publication.origin == "ice" else "this registry's"
-    return f"{whose} {publication.kind} list"
 
 
 def _absence_status(life, to_seq: int, seq_of: dict[int, int], k: int) -> str:

@@ -38,6 +38,16 @@ def half_rank(half: str | None) -> int:
 _NO_MODIFICATION_TIME = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
+def whose(publication) -> str:
+    """"ICE's" or "this registry's": whose list a stored publication is, as every page, message and answer says it."""
+    return "ICE's" if publication.origin == "ice" else "this registry's"
+
+
+def whose_list(publication) -> str:
+    """"ICE's participating list", "this registry's pending list"."""
+    return f"{whose(publication)} {publication.kind} list"
+
+
 def label(publication: Publication) -> str:
     """'2025-05-29 am' — how pages and messages name a publication's date."""
     return publication.published_on.isoformat() + (f" {publication.half}" if publication.half else "")

@@ -15,7 +15,7 @@ from g287 import __version__, days
 from g287.catalog import catalog
 from g287.db.models.registry import Publication
 from g287.registry.figures import AGENCY_TYPES, MODELS
-from g287.registry.publications import label
+from g287.registry.publications import label, whose_list
 from g287.registry.queries import state_name
 from g287.wording import has_none, has_of, is_known_to_have, none_of, noun
 from g287.xmlchars import has_unshown, shown_text
@@ -47,8 +47,7 @@ def publication_label(publication, named: str | None = None) -> str:
     if publication is None:
         return ""
     if isinstance(publication, Publication):
-        whose = "ICE's" if publication.origin == "ice" else "this registry's"
-        return f"{whose} {publication.kind} list of {named or label(publication)}"
+        return f"{whose_list(publication)} of {named or label(publication)}"
     half = f" {publication['half']}" if publication.get("half") else ""
     whose = {"ICE": "ICE's", "this registry": "this registry's"}.get(publication.get("source"), "the")
     return f"{whose} list of {publication['published']}{half}"

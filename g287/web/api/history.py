@@ -14,7 +14,7 @@ from g287.history.diff import check_in_order, diff as diff_service, pending_chan
 from g287.history.listings import publications
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import timeline as timeline_service
-from g287.registry.publications import resolve
+from g287.registry.publications import resolve, whose_list
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, ErrorBody, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
@@ -153,8 +153,7 @@ def _two_lists(session, from_: str, to: str, kind: str, resource: str):
         if publication.kind != kind:
             # The publication exists: the request names the wrong kind of list (a bad parameter, not a missing record),
             # named by its origin, as the page /changes names it.
-            whose = "ICE's" if publication.origin == "ice" else "this registry's"
-            raise invalid_parameter(name, f"publication {publication.id} is {whose} {publication.kind} list: {resource} compares {kind} lists")
+            raise invalid_parameter(name, f"publication {publication.id} is {whose_list(publication)}: {resource} compares {kind} lists")
     if chosen[0].origin != chosen[1].origin:
         # So is one of this registry's own lists paired with one of ICE's (never mixed): named as the page
         # /changes names it, the parameter that gives this registry's list.

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from g287.history.diff import diff, pending_changes as pending_changes_of
 from g287.registry import figures
-from g287.registry.publications import distinct_label, list_publications
+from g287.registry.publications import distinct_label, list_publications, whose_list
 from g287.registry.queries import Filters, figures_of, listings, state_name
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.history import checked_in_order, named_publication
@@ -45,8 +45,7 @@ def changes_page(
         for name, publication in (("to", newer), ("from", older)):
             if publication.kind != kind or publication.origin != "ice":
                 # The publication exists: the parameter names the wrong kind of list (a 422 naming it, as in the API).
-                whose = "ICE's" if publication.origin == "ice" else "this registry's"
-                raise invalid_parameter(name, f"publication {publication.id} is {whose} {publication.kind} list: this page compares ICE's {kind} lists")
+                raise invalid_parameter(name, f"publication {publication.id} is {whose_list(publication)}: this page compares ICE's {kind} lists")
         checked_in_order(older, newer)  # the pending list's changes too, as diff refuses it for the participating list
         before, after = _figures(session, older, state), _figures(session, newer, state)
         changes = diff(session, older, newer, state=state) if kind == "participating" else None
