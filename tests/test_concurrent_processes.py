@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -40,29 +41,40 @@ def _finished(process: subprocess.Popen) -> tuple[int, str, str]:
 
 
 @contextmanager
-def _lined_up(db, waiting: int, lock: str = "LOCK TABLE publications IN EXCLUSIVE MODE"):
+def _lined_up(db, waiting: int, lock: str = "LOCK TABLE publications IN EXCLUSIVE MODE", elsewhere=lambda: 0):
     """On PostgreSQL: `lock` (by default, publications can be read but not added) is held until `waiting` other
-    connections wait for a lock."""
+    processes wait: for a lock of the database, or as `elsewhere()` counts them."""
     if db.dialect_name != "postgresql":
         yield
         return
     with db.engine.connect() as holder:
         holder.exec_driver_sql(lock)
         yield
-        _until_waiting(db, waiting)
+        _until_waiting(db, waiting, elsewhere)
         holder.commit()
 
 
-def _until_waiting(db, waiting: int) -> None:
-    """On PostgreSQL: return once `waiting` connections wait for a lock."""
+def _until_waiting(db, waiting: int, elsewhere=lambda: 0) -> None:
+    """On PostgreSQL: return once `waiting` connections wait for a lock (or wait as `elsewhere()` counts them)."""
     if db.dialect_name != "postgresql":
         return
     count = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
         deadline = time.monotonic() + 60
-        while watcher.exec_driver_sql(count).scalar() < waiting:  # (in a transaction, the activity seen would stay as it was)
+        while watcher.exec_driver_sql(count).scalar() + elsewhere() < waiting:  # (in a transaction, the activity seen would stay as it was)
             assert time.monotonic() < deadline, "the processes never met"
             time.sleep(0.05)
+
+
+def _flock_waiters(path) -> int:
+    """How many processes wait for the operating system's lock of the file (flock): /proc/locks lists each waiter
+    on a line with "->", naming the file by device and inode."""
+    try:
+        inode = os.stat(path).st_ino
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:  # not created yet (or no /proc: nothing to count)
+        return 0
+    return sum(1 for line in lines if "->" in line and "FLOCK" in line and line.split()[-3].rsplit(":", 1)[-1] == str(inode))
 
 
 def _ingested_at_once(db, *files) -> list[tuple[int, str, str]]:
@@ -326,7 +338,10 @@ def test_two_syncs_at_once_both_record_ice_s_page_and_link_the_older_rows(db, ac
             ice.routes[f"/lists/{workbook.name}"] = Route(workbook.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             links += f'<li><a href="/lists/{workbook.name}">{kind} agencies</a></li>'
         ice.routes["/287g"] = Route(f"<html><head><title>287(g)</title></head><body><main><ul>{links}</ul></main></body></html>".encode(), "text/html")
-        with _lined_up(db, waiting=2, lock="LOCK TABLE document_addresses IN EXCLUSIVE MODE"):
+        # The first to record an address waits for the lock; the other either for the registry's turn or, where it
+        # had already linked the rows, for the archive's downloads, which the first holds (Archive.downloading).
+        downloads = lambda: _flock_waiters(tmp_path / "archive" / "partial" / "downloads.lock")  # noqa: E731
+        with _lined_up(db, waiting=2, lock="LOCK TABLE document_addresses IN EXCLUSIVE MODE", elsewhere=downloads):
             processes = [_g287(db, "sync", "--source", ice.url("/287g")) for _ in range(2)]
         outcomes = [_finished(process) for process in processes]
     finally:
