@@ -98,15 +98,20 @@ def _write_text(sheet, row: int, column: int, text: str, quoted) -> None:
 CUT_NOTE = " [cut: Excel holds at most {limit:,} characters in a cell, and this value has {length:,}; the SQLite download (/exports/g287.sqlite) holds it whole]"
 
 
+def utf16_length(text: str) -> int:
+    """The text's length as Excel counts characters: in UTF-16 units (a character beyond U+FFFF is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def within_cell_limit(text: str, limit: int) -> str:
     """The text, or the start of it that fits a cell with CUT_NOTE after it. Excel refuses or cuts a cell longer than
     32,767 characters, counted in UTF-16 units (xlsxwriter's xls_strmax), and xlsxwriter cut it there without a word;
     a list read from CSV has no such limit (an agency's name, a county, an address may be longer). The cut never
-    splits a character written as two units."""
-    if len(text.encode("utf-16-le")) // 2 <= limit:
+    splits a character written as two units, and the note counts the value's length as it counts the limit."""
+    if utf16_length(text) <= limit:
         return text
-    note = CUT_NOTE.format(limit=limit, length=len(text))
-    room = limit - len(note.encode("utf-16-le")) // 2
+    note = CUT_NOTE.format(limit=limit, length=utf16_length(text))
+    room = limit - utf16_length(note)
     return text.encode("utf-16-le")[: 2 * room].decode("utf-16-le", "ignore") + note
 
 
@@ -123,7 +128,7 @@ def _fits_a_link(sheet, address: str) -> bool:
     """Whether Excel holds the address as a link: the address and its location after a "#", each at most the sheet's
     max_url_length (2,079) UTF-16 units, as write_url counts them. Checked here because write_url refuses a longer one
     with a warning that prints the whole address to the log."""
-    return all(len(part.encode("utf-16-le")) // 2 <= sheet.max_url_length for part in address.split("#", 1))
+    return all(utf16_length(part) <= sheet.max_url_length for part in address.split("#", 1))
 
 
 _WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)

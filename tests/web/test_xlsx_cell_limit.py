@@ -75,6 +75,6 @@ def test_the_limit_is_counted_as_excel_counts_it_and_no_character_is_split():
     assert within_cell_limit("a" * LIMIT, LIMIT) == "a" * LIMIT  # at the limit: whole
     wide = "\U0001F600" * 20_000  # 40,000 UTF-16 units in 20,000 characters
     cut = within_cell_limit(wide, LIMIT)
-    assert _units(cut) <= LIMIT and "this value has 20,000;" in cut
+    assert _units(cut) <= LIMIT and "this value has 40,000;" in cut  # counted as the limit is: "20,000" was less than it
     kept = cut.split(" [cut:")[0]
     assert kept and set(kept) == {"\U0001F600"}  # whole characters only: a lone surrogate would be no text at all
