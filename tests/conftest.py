@@ -13,12 +13,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from g287.access import Actor
 from g287.config import BUNDLED_PUBLICATIONS_DIR
 from g287.db.engine import Database
 from g287.registry.batch import expand_paths, ingest_many
+from tests.throwaway_databases import ThrowawayDatabases, new_name
 
 ROOT = Path(__file__).resolve().parent.parent
 ICE = BUNDLED_PUBLICATIONS_DIR
@@ -59,16 +60,22 @@ def pytest_report_header(config):
 # Each test process migrates one empty database of each kind once, and each test gets a copy of it: a throwaway
 # database of its own, as before, without running the ten migrations again (about half a second a database, which
 # made up a fifth of the suite's time). Each template is migrated from nothing, so tests/test_database.py still
-# checks every migration on both kinds.
+# checks every migration on both kinds. PostgreSQL's copies are made ahead and dropped behind, by a thread beside the
+# tests (tests/throwaway_databases.py).
 _templates: dict[str, str] = {}  # backend -> the template's file (SQLite) or database name (PostgreSQL)
+_throwaway: dict[str, ThrowawayDatabases] = {}  # the PostgreSQL databases made and dropped beside the tests
 
 
-def _postgres_admin():
+def _require_postgres() -> None:
     ok, why = postgres_available()
     if not ok:
         if IN_CI:
             pytest.fail("CI=true but " + why)
         pytest.skip(why)
+
+
+def _postgres_admin():
+    _require_postgres()
     return create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
 
 
@@ -93,7 +100,10 @@ def _sqlite_template() -> Path:
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Drop the templates this test process made (each xdist worker has its own)."""
+    """Drop the databases and the templates this test process made (each xdist worker has its own)."""
+    throwaway = _throwaway.pop("postgresql", None)
+    if throwaway is not None:
+        throwaway.close()
     name = _templates.pop("postgresql", None)
     if name is not None:
         admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -105,19 +115,19 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(Path(path).parent, ignore_errors=True)
 
 
+def _throwaway_databases() -> ThrowawayDatabases:
+    if "postgresql" not in _throwaway:
+        admin = _postgres_admin()
+        _throwaway["postgresql"] = ThrowawayDatabases(admin, _postgres_template(admin))
+    return _throwaway["postgresql"]
+
+
 def _create_postgres_database() -> tuple[str, callable]:
-    admin = _postgres_admin()
-    name = f"g287_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_postgres_template(admin)}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
+    _require_postgres()
+    throwaway = _throwaway_databases()
+    name = throwaway.take()
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    return url, lambda: throwaway.give_back(name)
 
 
 def make_database(backend: str, tmp_path: Path) -> tuple[Database, callable]:
@@ -156,13 +166,12 @@ def blank_url(request, tmp_path) -> str:
         yield f"sqlite:///{tmp_path / 'blank.sqlite'}"
         return
     admin = _postgres_admin()
-    name = f"g287_test_{uuid.uuid4().hex[:12]}"
+    name = new_name()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+    yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    _throwaway_databases().give_back(name, reuse=False)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
