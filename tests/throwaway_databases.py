@@ -1,13 +1,14 @@
 """Throwaway PostgreSQL databases for the tests, copied from a migrated template by a thread beside the tests, and
 brought back to the template's state after each test, or dropped.
 
-Each test gets a database that holds exactly what the template holds, and no other test uses it at the same time.
-Copying one (CREATE DATABASE ... TEMPLATE) took about 0.3 s and dropping one up to a second (a dropped database
-makes the server write a checkpoint at once), in each test's set-up and tear-down: most of a PostgreSQL test's time,
-and about a third of the suite's. Now a used database is emptied instead (its sessions ended, every table's rows
-deleted but the template's own, every sequence set back: some 20 ms, in the thread while the next test runs), once
-its schema, settings and reference rows are found as the template has them; one that differs in any of these (a test
-that migrated it down, or made a table) is dropped and a new copy made. Every database is dropped when the tests end.
+Each test gets a database that holds exactly what the template holds, under a name no test had before. Copying one
+(CREATE DATABASE ... TEMPLATE) took about 0.3 s and dropping one up to a second (a dropped database makes the server
+write a checkpoint at once), in each test's set-up and tear-down: most of a PostgreSQL test's time, and a quarter of
+the suite's. Now a used database is emptied instead (its sessions ended, every table's rows deleted but the
+template's own, every sequence set back, the database renamed: some 20 ms, in the thread while the next test runs),
+once its schema, settings and reference rows are found as the template has them; one that differs in any of these
+(a test that migrated it down, or made a table) is dropped and a new copy made. Every database is dropped when the
+tests end.
 """
 
 from __future__ import annotations
@@ -196,20 +197,27 @@ class ThrowawayDatabases:
                 self._turn.notify_all()
 
     def _emptied(self, admin: Connection, name: str, reuse: bool) -> str | None:
-        """The database brought back to the template's state, or None once it is dropped."""
+        """The database brought back to the template's state, under a new name; or None once it is dropped."""
         if reuse and _sessions_ended(admin, name):
             engine = self._engine(name)
             try:
                 with engine.begin() as conn:
-                    if self._state.holds_as_template(conn):
+                    emptied = self._state.holds_as_template(conn)
+                    if emptied:
                         for statement in self._state.emptying:
                             conn.exec_driver_sql(statement)
-                        self.emptied += 1
-                        return name
             except DBAPIError:  # (the replication role needs a superuser; a database a test left unusable)
-                pass
+                emptied = False
             finally:
                 engine.dispose()
+            # Under a name never used before, as a new copy would be: what g287 keeps by a database's address (its
+            # document archive, its published lists, the site's downloads) is never another test's.
+            if emptied and _sessions_ended(admin, name):
+                renamed = new_name()
+                admin.execute(text(f'ALTER DATABASE "{name}" RENAME TO "{renamed}"'))
+                self.made.add(renamed)
+                self.emptied += 1
+                return renamed
         _drop(admin, name)
         self.dropped += 1
         return None
