@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import warnings
 
 import pytest
@@ -25,22 +26,38 @@ def site(bundled_db):
 
 
 @pytest.fixture(scope="session")
-def sqlite_site(tmp_path_factory):
-    """The same on SQLite only, for tests whose subject does not depend on the database; with the ten signed MOAs
-    of tests/data/moa in its document archive (text layers only: OCR is the documents' tests' subject)."""
+def site_database_copies(tmp_path_factory):
+    """What the site's tests on SQLite read, built once per test process and copied for each fixture that serves it:
+    a database of every bundled publication, with the ten signed MOAs of tests/data/moa in its document archive
+    (text layers only: OCR is the documents' tests' subject). Building it took about ten seconds a fixture."""
     from g287.access import Actor
     from g287.db.engine import Database
     from g287.documents.importer import import_paths
     from g287.registry.bundled import ingest_bundled
     from tests.conftest import MOA_DIR
 
-    database = Database(f"sqlite:///{tmp_path_factory.mktemp('site') / 'g287.sqlite'}")  # its archive: beside the file
+    built = tmp_path_factory.mktemp("site-built")
+    database = Database(f"sqlite:///{built / 'g287.sqlite'}")  # its archive: beside the file
     ingest_bundled(database, Actor.command_line())
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("G287_OCR", "off")
         patch.delenv("G287_DOCUMENTS_DIR", raising=False)
         report = import_paths(database, [str(MOA_DIR)], Actor.command_line())
     assert not report.errors and len(report.results) == 10
+    database.dispose()  # the last connection closed: the write-ahead log is in the file before it is copied
+
+    def copy(folder):
+        shutil.copytree(built, folder, dirs_exist_ok=True)
+        return Database(f"sqlite:///{folder / 'g287.sqlite'}")
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def sqlite_site(tmp_path_factory, site_database_copies):
+    """The site on SQLite only, for tests whose subject does not depend on the database: every bundled publication
+    and the ten signed MOAs of tests/data/moa in its document archive (site_database_copies)."""
+    database = site_database_copies(tmp_path_factory.mktemp("site"))
     with TestClient(create_app(database)) as client:
         client.db = database
         yield client
@@ -69,20 +86,10 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The site served by uvicorn in a background thread, on a free port, over the bundled publications."""
-    from g287.access import Actor
-    from g287.db.engine import Database
-    from g287.documents.importer import import_paths
-    from g287.registry.bundled import ingest_bundled
-    from tests.conftest import MOA_DIR
-
-    database = Database(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'g287.sqlite'}")
-    ingest_bundled(database, Actor.command_line())
-    with pytest.MonkeyPatch.context() as patch:  # the signed MOAs, read from their text layers
-        patch.setenv("G287_OCR", "off")
-        patch.delenv("G287_DOCUMENTS_DIR", raising=False)
-        import_paths(database, [str(MOA_DIR)], Actor.command_line())
+def server(tmp_path_factory, site_database_copies):
+    """The site served by uvicorn in a background thread, on a free port, over the bundled publications and the
+    signed MOAs (site_database_copies)."""
+    database = site_database_copies(tmp_path_factory.mktemp("browser"))
     with served(create_app(database)) as address:
         yield address
     database.dispose()
