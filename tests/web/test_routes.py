@@ -54,6 +54,7 @@ SAMPLES = {
     "/api/v1/pending-changes": "/api/v1/pending-changes?from=2025-05-30pm&to=2025-07-03pm&state=TX",
     "/api/v1/timeline": "/api/v1/timeline?every=week&state=TX",
     "/api/v1/pipeline": "/api/v1/pipeline",
+    "/api/v1/review": "/api/v1/review",
     "/api/v1/coverage": "/api/v1/coverage?vintage=2010",
     "/api/v1/counties": "/api/v1/counties?with_agreements=true",
     "/api/v1/counties/{fips}": "/api/v1/counties/48201",

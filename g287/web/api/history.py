@@ -4,6 +4,7 @@ pipeline. Thin layers over g287.history (README, section history)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any, Literal, Optional
 
 from fastapi import APIRouter, Query, Request
@@ -12,7 +13,9 @@ from pydantic import BaseModel, Field
 from g287.errors import G287Error, NotFound
 from g287.history.diff import check_in_order, diff as diff_service, pending_changes as pending_changes_service
 from g287.history.listings import publications
+from g287.history.names import identity_rules
 from g287.history.pipeline import pipeline as pipeline_service
+from g287.history.review import candidates as review_candidates
 from g287.history.timeline import timeline as timeline_service
 from g287.registry.publications import resolve, whose_list
 from g287.web.api import schemas
@@ -263,4 +266,33 @@ class Pipeline(BaseModel):
 def pipeline(request: Request):
     with site_of(request).read() as session:
         return pipeline_service(session)
+
+
+class ReviewCandidate(BaseModel):
+    id: int
+    state: Optional[str] = Field(description="USPS code")
+    name: str = Field(description="The name as a list gives it")
+    candidate_agency_id: int
+    candidate_name: str = Field(description="The agency the name may be")
+    rule: str
+    reason: str = Field(description="The rule, in words")
+    confidence: float = Field(description="The rule's confidence: below the threshold of a merge, at or above the review floor")
+    evidence: Optional[dict[str, Any]] = Field(description="What the rule found (with what the alias table says, in `alias`, when it contradicts itself)")
+
+
+class ReviewList(BaseModel):
+    threshold: float = Field(description="A merge is applied at this confidence or more")
+    review_floor: float = Field(description="Weaker proposals are never made")
+    candidates: list[ReviewCandidate] = Field(description="Strongest first")
+
+
+@router.get("/review", response_model=ReviewList, summary="Possible merges of agency names waiting for a person's decision (the list `g287 review` gives)")
+def review(request: Request):
+    """Until a person decides, each name counts as an agency of its own. Who decided, and their notes, are not part
+    of this list (it holds only the undecided)."""
+    with site_of(request).read() as session:
+        waiting = review_candidates(session)
+    rules = identity_rules()
+    fields = ReviewCandidate.model_fields
+    return {"threshold": rules.threshold, "review_floor": rules.review_floor, "candidates": [{k: v for k, v in asdict(c).items() if k in fields} for c in waiting]}
 

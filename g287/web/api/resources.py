@@ -105,6 +105,7 @@ def index(request: Request):
             "diff": f"{API_PREFIX}/diff",
             "pending_changes": f"{API_PREFIX}/pending-changes",
             "pipeline": f"{API_PREFIX}/pipeline",
+            "review": f"{API_PREFIX}/review",
             "documents": f"{API_PREFIX}/documents",
             "documents_search": f"{API_PREFIX}/documents/search",
         },
