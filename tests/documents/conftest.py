@@ -7,6 +7,7 @@ those tests are skipped with one line (with CI=true they fail instead). Every ot
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 from g287.access import Actor
 from g287.db.engine import Database
 from g287.documents import ocr
+from g287.documents import reading as reading_module
+from g287.documents.archive import sha256_of
 from g287.documents.importer import import_paths
 from g287.documents.reading import read_pdf
 from g287.documents.store import reread
@@ -64,6 +67,33 @@ def require(reading):
     if reading is None:
         pytest.skip(NO_OCR_REASON)
     return reading
+
+
+_text_layers: dict[str, reading_module.TextLayer] = {}  # the sha256 of a PDF's content -> its text layer, as first read
+
+
+@pytest.fixture
+def text_layers_read_once(monkeypatch):
+    """Each PDF's text layer read once per test session, by its content, for tests about what is done with a reading
+    (fetching, storing, linking, listing), not about reading: the sync and archive tests store the same MOAs in test
+    after test, and pdfminer's reading of them (seconds each) was most of their time. The first test to meet a file
+    reads it with the real reader (a fault there fails it); later tests get a copy of that layer, which is what
+    pdfminer gives again for the same bytes. Everything after it (OCR, extraction, storing) runs as usual; a file
+    that cannot be read is read, and refused, each time."""
+    read = reading_module.read_text_layer
+
+    def read_once(path):
+        try:
+            sha256 = sha256_of(path)[0]
+        except OSError:  # the reader says what is wrong with a file that cannot be opened
+            return read(path)
+        if sha256 not in _text_layers:
+            _text_layers[sha256] = copy.deepcopy(read(path))
+        layer = copy.deepcopy(_text_layers[sha256])
+        layer.name = Path(path).name
+        return layer
+
+    monkeypatch.setattr(reading_module, "read_text_layer", read_once)
 
 
 @dataclass

@@ -26,6 +26,8 @@ BURLESON = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"
 VICTORIA = "VictoriaCo_WSO_MOA_02.26.25.pdf"
 JUPITER = "JupiterInletColonyPolice_TFM_MOA_031025.pdf"
 
+pytestmark = pytest.mark.usefixtures("text_layers_read_once")  # the same MOAs, stored test after test: each read once
+
 
 def copies(tmp_path, names, folder="incoming"):
     target = tmp_path / folder

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
@@ -21,6 +22,8 @@ from tests.web.test_list_naming import text_of
 
 BURLESON = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"  # linked by each of the bundled participating lists
 PARTICIPATING = sorted((ICE / "participating").glob("*.xlsx"))
+
+pytestmark = pytest.mark.usefixtures("text_layers_read_once")  # the same MOAs, stored test after test: each read once
 
 
 def statements_of_detail(db, sha: str) -> tuple[int, list[str]]:

@@ -40,6 +40,8 @@ BAD = {  # link name: (agency, route mode, expected problem)
     "Portal_JEM_MOA.pdf": ("Portal County Sheriff's Office", "html", "not a PDF: the server sent text/html"),
 }
 
+pytestmark = pytest.mark.usefixtures("text_layers_read_once")  # the same MOAs, stored test after test: each read once
+
 
 def workbook_bytes(kind: str, rows) -> bytes:
     buffer = io.BytesIO()
