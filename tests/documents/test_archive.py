@@ -244,7 +244,8 @@ def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path, d
 
     again = json.loads(g287("documents", "read", "--unread", "--no-ocr", "--json"))  # the mixed MOA has unread pages
     assert [(r["sha256"], r["status"], r["text_pages"], r["unread_pages"]) for r in again] == [(sha, "reread", 2, 12)]
-    assert "1 document" in g287("documents", "read", "--facts-only") and "(s)" not in g287("documents", "read", "--facts-only")
+    facts_only = g287("documents", "read", "--facts-only")
+    assert "1 document" in facts_only and "(s)" not in facts_only
     with db.session() as session:
         facts = queries.document_detail(session, sha)["facts"]
     assert facts["ice_signed_on"]["value"] == "2025-03-10" and facts["model"]["value"] is None
