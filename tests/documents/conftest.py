@@ -2,7 +2,8 @@
 
 OCR is slow on small machines, so it runs once per test session and on two pages only (pages 1 and 9 of the
 image-only West Miami MOA: the title with the model, and the signature page with ICE's date). Without Tesseract
-those tests are skipped with one line (with CI=true they fail instead). Every other test reads text layers.
+those tests are skipped with one line (with CI=true they fail instead). Every other test reads text layers; the
+tests that store the same MOAs test after test read each one's text layer once per session (text_layers_read_once).
 """
 
 from __future__ import annotations
