@@ -15,6 +15,7 @@ from g287.db.ids import record_id
 from g287.db.times import as_utc
 from g287.days import DAY_RANGE_PROBLEM, in_day_range
 from g287.errors import G287Error, NotFound
+from g287.wording import quoted
 
 _HALF_RANK = {None: 0, "am": 0, "pm": 1}
 
@@ -208,9 +209,9 @@ def resolve(session: Session, ref: str, kind: str | None = "participating") -> P
         try:
             day = dt.date.fromisoformat(match[1])
         except ValueError:
-            raise G287Error(f"{text!r} is not a valid date (YYYY-MM-DD)") from None
+            raise G287Error(f"{quoted(text)} is not a valid date (YYYY-MM-DD)") from None
         if not in_day_range(day):
-            raise G287Error(f"{text!r}: expected {DAY_RANGE_PROBLEM}")
+            raise G287Error(f"{quoted(text)}: expected {DAY_RANGE_PROBLEM}")
         half = match[2].lower() if match[2] else None
         candidates = [p for p in list_publications(session, kind or "participating", "ice") if p.published_on <= day]
         if half == "am":
@@ -220,11 +221,11 @@ def resolve(session: Session, ref: str, kind: str | None = "participating") -> P
         return candidates[-1]
     named = list(session.scalars(select(Publication).where(Publication.file_name == text).order_by(Publication.seq)))
     if not named:
-        raise NotFound(f"no publication named {text!r}: give an id, a file name or a date YYYY-MM-DD")
+        raise NotFound(f"no publication named {quoted(text)}: give an id, a file name or a date YYYY-MM-DD")
     if len({p.series for p in named}) > 1:
         # Publication order exists only within one list of one origin: no "later one" to choose.
         ids = ", ".join(f"{p.id} ({p.origin} {p.kind})" for p in sorted(named, key=lambda p: p.id))
-        raise G287Error(f"{len(named)} publications of different lists are named {text!r}: give the id of one ({ids})")
+        raise G287Error(f"{len(named)} publications of different lists are named {quoted(text)}: give the id of one ({ids})")
     # Two different files of one list under one name (ICE republished it): the later in publication order, the
     # one in force, as `stats` counts it — never the one that happens to have been ingested last.
     return named[-1]
