@@ -16,6 +16,7 @@ from g287.errors import G287Error
 from g287.history.listings import Run, SeriesPublication, in_force_indexes, publications, runs_of
 from g287.registry.figures import MODELS
 from g287.sources.rules import usps_code
+from g287.wording import quoted
 
 EVERY = ("day", "week", "month", "publication")
 
@@ -89,7 +90,7 @@ def dates(first: dt.date, last: dt.date, every: str, pub_dates: list[dt.date]) -
             result.append(min(following - dt.timedelta(days=1), last))  # the figures at the end of each month
             cursor = following
     else:
-        raise G287Error(f"--every {every!r}: choose one of {', '.join(EVERY)}")
+        raise G287Error(f"--every {quoted(every)}: choose one of {', '.join(EVERY)}")
     if result[-1] != last:
         result.append(last)
     return result
@@ -107,12 +108,12 @@ def timeline(
 ) -> list[dict]:
     """Per date: participating MOAs listed, distinct agreements, agencies, states, by model; pending listings."""
     if every not in EVERY:
-        raise G287Error(f"--every {every!r}: choose one of {', '.join(EVERY)}")
+        raise G287Error(f"--every {quoted(every)}: choose one of {', '.join(EVERY)}")
     # The request is checked before looking at the data: an empty database answers a bad request with its error,
     # not with an empty list.
     state = usps_code(state or None)  # an empty field is no state
     if model and model not in MODELS:
-        raise G287Error(f"--model {model!r}: one of {', '.join(MODELS)}")
+        raise G287Error(f"--model {quoted(model)}: one of {', '.join(MODELS)}")
     if start and end and start > end:
         raise G287Error(f"the start {start} is after the end {end}")
     participating = publications(session, "participating", origin)
