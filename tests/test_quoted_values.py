@@ -39,3 +39,26 @@ def test_a_timeline_asked_for_an_interval_or_a_model_it_does_not_know_quotes_it(
     database.dispose()
     assert str(every.value) == "--every 'O'Brien's\\nlist': choose one of day, week, month, publication"
     assert str(model.value) == f"--model {CUT}: one of JEM, TFM, WSO"
+
+
+def test_a_state_or_a_county_the_reference_does_not_hold_is_quoted(tmp_path):
+    database = f"sqlite:///{tmp_path / 'never-opened.sqlite'}"
+    assert _one_error_line(database, "counties", "list", TRICKY) == "no state 'O'Brien's\\nlist': give a USPS code such as FL"
+    assert _one_error_line(database, "counties", "show", LONG) == f"no county with FIPS code {CUT}"
+    assert _one_error_line(database, "counties", "show", "O'Brien's") == "no county with FIPS code 'O'Brien's'"
+
+
+def test_a_vintage_a_model_a_map_level_or_a_measure_the_geography_does_not_know_is_quoted():
+    # The command line and the API take their choices only; the services refuse any other value for any other caller.
+    from g287.geo import coverage, maps, reference
+
+    refusals = {
+        "unknown county vintage 'O'Brien's\\nlist': one of 2000, 2010, 2020, 2022": lambda: reference.vintage(TRICKY),
+        f"unknown model {CUT}: one of JEM, TFM, WSO": lambda: coverage.check_model(LONG),
+        "unknown map level 'O'Brien's\\nlist': state or county": lambda: maps.check_arguments(TRICKY, "moas", None, None),
+        f"unknown measure {CUT}: moas or coverage": lambda: maps.check_arguments("state", LONG, None, None),
+    }
+    for message, refused in refusals.items():
+        with pytest.raises(G287Error) as error:
+            refused()
+        assert str(error.value) == message

@@ -29,7 +29,7 @@ from g287.geo import matching, reference
 from g287.geo.store import county_facts
 from g287.registry.figures import MODELS, describe_publication, list_age, listed, no_participating_list
 from g287.registry.publications import in_force
-from g287.wording import counted, has_none, has_of, is_known_to_have, is_of, none_of, noun
+from g287.wording import counted, has_none, has_of, is_known_to_have, is_of, none_of, noun, quoted
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def check_model(model: str | None) -> str | None:
         return None
     code = str(model).strip().upper()
     if code not in MODELS:
-        raise G287Error(f"unknown model {model!r}: one of {', '.join(MODELS)}")
+        raise G287Error(f"unknown model {quoted(str(model))}: one of {', '.join(MODELS)}")
     return code
 
 

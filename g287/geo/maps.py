@@ -32,7 +32,7 @@ from g287.geo.coverage import (
 )
 from g287.registry.figures import MODELS
 from g287.registry.publications import distinct_label, named_apart, whose
-from g287.wording import counted, is_of, noun
+from g287.wording import counted, is_of, noun, quoted
 from g287.xmlchars import shown_text
 
 LEVELS = ("state", "county")
@@ -242,9 +242,9 @@ def check_arguments(level: str, measure: str, state: str | None, model: str | No
     """The model's code and the state's reference entry (None for the nation) of a map's arguments; G287Error for a
     bad one (whether or not a list is in force: `g287 map` refuses it even when it has no list to draw)."""
     if level not in LEVELS:
-        raise G287Error(f"unknown map level {level!r}: state or county")
+        raise G287Error(f"unknown map level {quoted(level)}: state or county")
     if measure not in MEASURES:
-        raise G287Error(f"unknown measure {measure!r}: moas or coverage")
+        raise G287Error(f"unknown measure {quoted(measure)}: moas or coverage")
     if state is not None and level != "county":
         raise G287Error("a state's map shows its counties: use the county level")
     model = check_model(model)

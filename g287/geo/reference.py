@@ -18,6 +18,7 @@ from g287.config import DATA_DIR
 from g287.errors import G287Error, NotFound
 from g287.sources.rules import StateRef
 from g287.sources.rules import states as state_records
+from g287.wording import quoted
 
 GEO_DIR = DATA_DIR / "geo"
 
@@ -127,7 +128,7 @@ def vintage(name: str | None) -> Vintage:
     for v in known:
         if v.name == str(name):
             return v
-    raise G287Error(f"unknown county vintage {name!r}: one of {', '.join(v.name for v in known)}")
+    raise G287Error(f"unknown county vintage {quoted(str(name))}: one of {', '.join(v.name for v in known)}")
 
 
 def vintage_on(day: dt.date | None) -> Vintage:
@@ -162,7 +163,7 @@ def counted_states() -> list[StateInfo]:
 def state_info(usps: str) -> StateInfo:
     found = states().get(str(usps).strip().upper())
     if found is None:
-        raise NotFound(f"no state {usps!r}: give a USPS code such as FL")
+        raise NotFound(f"no state {quoted(str(usps))}: give a USPS code such as FL")
     return found
 
 
@@ -192,7 +193,7 @@ def county(fips: str, vintage_name: str | None = None) -> County:
         # A spreadsheet reads 09003 as the number 9003: the code with its leading zero back is named when it exists.
         padded = fips.zfill(5) if fips.isascii() and fips.isdigit() and len(fips) < 5 else None
         hint = f" (FIPS codes have five digits: {padded}?)" if padded and versions_of(padded) else ""
-        raise NotFound(f"no county with FIPS code {fips!r}{hint}")
+        raise NotFound(f"no county with FIPS code {quoted(fips)}{hint}")
     return versions[-1]
 
 
