@@ -62,3 +62,17 @@ def test_a_vintage_a_model_a_map_level_or_a_measure_the_geography_does_not_know_
         with pytest.raises(G287Error) as error:
             refused()
         assert str(error.value) == message
+
+
+def test_a_county_code_or_an_origin_the_registry_does_not_know_is_quoted(tmp_path):
+    # The site's county paths take five digits only and --origin its choices only: the services refuse any other value
+    # for any other caller.
+    from g287.registry.counties import county_or_404
+    from g287.registry.ingest import prepare
+
+    with pytest.raises(G287Error) as county:
+        county_or_404(TRICKY)
+    assert str(county.value) == "no county with the FIPS code 'O'Brien's\\nlist': a county's code has five digits (state and county)"
+    with pytest.raises(G287Error) as origin:
+        prepare(tmp_path / "participatingAgencies05292025am.xlsx", origin=LONG)
+    assert str(origin.value) == f"unknown origin {CUT}: one of ice, registry"

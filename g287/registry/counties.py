@@ -22,13 +22,14 @@ from g287.geo import reference
 from g287.geo.store import county_facts
 from g287.registry.figures import MODELS
 from g287.registry.queries import Filters, InForce, Listing, figures_of, inside, listings
+from g287.wording import quoted
 
 
 def county_or_404(fips: str) -> reference.County:
     """A county by its five-digit FIPS code (its latest version), or NotFound."""
     code = str(fips).strip()
     if len(code) != 5 or not code.isdigit():
-        raise NotFound(f"no county with the FIPS code {fips!r}: a county's code has five digits (state and county)")
+        raise NotFound(f"no county with the FIPS code {quoted(str(fips))}: a county's code has five digits (state and county)")
     return reference.county(code)
 
 

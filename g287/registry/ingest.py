@@ -42,7 +42,7 @@ from g287.sources.header import columns_of_fields, repeated_column_notes
 from g287.sources.interpret import Layout, RowReading, read_row
 from g287.sources.table import SourceTable
 from g287.sources.xlsx import read_xlsx
-from g287.wording import megabytes
+from g287.wording import megabytes, quoted
 
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".txt": "csv"}
 # How g287.program.publish names the lists it writes (…_registry, …_registry_2), wherever the name carries it: the
@@ -125,7 +125,7 @@ def prepare(
     publishes itself (g287.program.publish), which may be empty (every agreement of a list signed or ended).
     `digest`: the file's (sha256, size) when the caller has just computed it."""
     if origin not in ORIGINS:
-        raise G287Error(f"unknown origin {origin!r}: one of {', '.join(ORIGINS)}")
+        raise G287Error(f"unknown origin {quoted(origin)}: one of {', '.join(ORIGINS)}")
     path = Path(path)
     if origin == "ice" and _REGISTRY_LIST_NAME.search(path.stem):
         # g287.program.publish names its own lists so: taken as ICE's, they would become ICE's figures.
