@@ -11,6 +11,7 @@ from pathlib import Path
 
 from g287.errors import G287Error
 from g287.numbers import DECIMAL, WHOLE
+from g287.wording import quoted
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -59,9 +60,9 @@ def _in_range(name: str, raw: str, minimum: float, above: bool) -> float:
     bounds: below 0 is below every minimum, -0 included."""
     value = float(raw)  # any length of digits: a number too long for a float is inf, above MAX_SETTING
     if raw.startswith("-") or value < minimum or (above and value == minimum):
-        raise G287Error(f"setting {name}={raw!r}: must be {'more than' if above else 'at least'} {minimum:g}")
+        raise G287Error(f"setting {name}={quoted(raw)}: must be {'more than' if above else 'at least'} {minimum:g}")
     if value > MAX_SETTING:
-        raise G287Error(f"setting {name}={raw!r}: must be at most {MAX_SETTING:,.0f}")
+        raise G287Error(f"setting {name}={quoted(raw)}: must be at most {MAX_SETTING:,.0f}")
     return value
 
 
@@ -74,7 +75,7 @@ def env_number(name: str, default: float, minimum: float = 0.0, *, above: bool =
     if raw is None:
         return default
     if not DECIMAL.fullmatch(raw.removeprefix("-")):
-        raise G287Error(f"setting {name}={raw!r}: expected a number in digits 0-9, such as 2 or 0.5")
+        raise G287Error(f"setting {name}={quoted(raw)}: expected a number in digits 0-9, such as 2 or 0.5")
     return _in_range(name, raw, minimum, above)
 
 
@@ -85,7 +86,7 @@ def env_count(name: str, default: int, minimum: int, unit: str) -> int:
     if raw is None:
         return default
     if not WHOLE.fullmatch(raw.removeprefix("-")):
-        raise G287Error(f"setting {name}={raw!r}: must be a whole number of {unit}, {minimum} or more, in digits 0-9")
+        raise G287Error(f"setting {name}={quoted(raw)}: must be a whole number of {unit}, {minimum} or more, in digits 0-9")
     return int(_in_range(name, raw, minimum, False))
 
 

@@ -7,6 +7,7 @@ import pytest
 from g287.db.engine import Database
 from g287.errors import G287Error
 from g287.history.timeline import timeline
+from tests.conftest import ICE
 from tests.in_process import run_g287
 
 # A value with an apostrophe and a line break, and one of thousands of characters.
@@ -76,3 +77,39 @@ def test_a_county_code_or_an_origin_the_registry_does_not_know_is_quoted(tmp_pat
     with pytest.raises(G287Error) as origin:
         prepare(tmp_path / "participatingAgencies05292025am.xlsx", origin=LONG)
     assert str(origin.value) == f"unknown origin {CUT}: one of ice, registry"
+
+
+def test_a_setting_of_the_registry_is_quoted(tmp_path, monkeypatch):
+    database = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    monkeypatch.setenv("G287_END_AFTER", TRICKY)
+    assert _one_error_line(database, "agreements", "--status", "ended") == (
+        "setting G287_END_AFTER='O'Brien's\\nlist': must be a whole number of publications, 1 or more, in digits 0-9"
+    )
+    monkeypatch.delenv("G287_END_AFTER")
+    monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "9" * 5000)
+    assert _one_error_line(database, "ingest", str(ICE / "pending" / "pendingAgencies05152025am.xlsx")) == (
+        f"setting G287_MAX_SOURCE_ROWS='{'9' * 80}' … (cut: 5,000 characters in all): must be at most 10,000,000"
+    )
+
+
+def test_a_setting_of_the_site_is_quoted(tmp_path, monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("serve ran"))
+    monkeypatch.setenv("G287_SITE_URL", f"https://g287.example.org/{TRICKY}")
+    assert _one_error_line(str(tmp_path / "x.sqlite"), "serve", "--port", "1") == (
+        "setting G287_SITE_URL='https://g287.example.org/O'Brien's\\nlist': must be the site's address, such as https://g287.example.org (no path, query or user)"
+    )
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_setting_of_the_documents_is_quoted(tmp_path, monkeypatch):
+    database = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
+    monkeypatch.setenv("G287_OCR", TRICKY)
+    assert _one_error_line(database, "sync", "--source", "http://127.0.0.1:9/287g") == "setting G287_OCR='o'brien's\\nlist': expected auto or off"
+    monkeypatch.delenv("G287_OCR")
+    monkeypatch.setenv("G287_SYNC_CONTACT", TRICKY)
+    assert _one_error_line(database, "sync", "--source", "http://127.0.0.1:9/287g") == (
+        "setting G287_SYNC_CONTACT='O'Brien's\\nlist': it goes into the User-Agent header, which holds printable ASCII only, not a line break"
+    )

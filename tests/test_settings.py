@@ -16,6 +16,7 @@ from g287.errors import G287Error
 from g287.history.lifecycle import end_after_default
 from g287.program import settings as program_settings
 from g287.web.app import version_seconds
+from g287.wording import quoted
 from tests.conftest import ROOT
 
 # Settings that may be a fraction (seconds, minutes, hours, megabytes): the reader, and the minimum README gives.
@@ -104,7 +105,7 @@ def test_a_value_too_large_for_the_setting_to_hold_is_one_clear_error(monkeypatc
         monkeypatch.setenv(name, value)
         with pytest.raises(G287Error) as raised:
             READERS[name]()
-        assert str(raised.value) == f"setting {name}={value!r}: must be at most 10,000,000"
+        assert str(raised.value) == f"setting {name}={quoted(value)}: must be at most 10,000,000"
 
 
 @pytest.mark.parametrize("name", list(READERS))

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from g287 import __version__, config
 from g287.errors import G287Error
+from g287.wording import in_quotes, quoted
 
 DEFAULT_ICE_PAGE = "https://www.ice.gov/identify-and-arrest/287g"
 
@@ -37,7 +38,7 @@ def ocr_enabled() -> bool:
     """G287_OCR: `auto` (default: OCR pages without text when Tesseract is installed) or `off`."""
     value = os.environ.get("G287_OCR", "auto").strip().lower()
     if value not in ("auto", "off"):
-        raise G287Error(f"setting G287_OCR={value!r}: expected auto or off")
+        raise G287Error(f"setting G287_OCR={quoted(value)}: expected auto or off")
     return value == "auto"
 
 
@@ -49,7 +50,7 @@ MAX_OCR_DPI = 1200
 def ocr_dpi() -> int:
     value = config.env_count("G287_OCR_DPI", 300, 72, "dots per inch")
     if value > MAX_OCR_DPI:
-        raise G287Error(f"setting G287_OCR_DPI={os.environ['G287_OCR_DPI']!r}: must be at most {MAX_OCR_DPI} dots per inch (OCR reads best at 300)")
+        raise G287Error(f"setting G287_OCR_DPI={quoted(os.environ['G287_OCR_DPI'])}: must be at most {MAX_OCR_DPI} dots per inch (OCR reads best at 300)")
     return value
 
 
@@ -91,8 +92,8 @@ def _header_text(name: str) -> str:
     value = os.environ.get(name, "").strip()
     wrong = next((c for c in value if not (" " <= c <= "~")), None)
     if wrong is not None:
-        kind = "a line break" if wrong in "\r\n" else "a control character" if wrong.isascii() or not wrong.isprintable() else f"{wrong!r}"
-        raise G287Error(f"setting {name}={value!r}: it goes into the User-Agent header, which holds printable ASCII only, not {kind}")
+        kind = "a line break" if wrong in "\r\n" else "a control character" if wrong.isascii() or not wrong.isprintable() else in_quotes(wrong)
+        raise G287Error(f"setting {name}={quoted(value)}: it goes into the User-Agent header, which holds printable ASCII only, not {kind}")
     return value
 
 

@@ -32,6 +32,7 @@ from g287.registry.queries import data_version
 from g287.web.body_limit import BodyLimit
 from g287.web.cors import PublicDataCors
 from g287.web.http import SecurityHeaders, SiteMiddleware, VersionClock
+from g287.wording import quoted
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
@@ -56,7 +57,7 @@ def site_url() -> str | None:
         return None
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
-        raise G287Error(f"setting G287_SITE_URL={raw!r}: must be the site's address, such as https://g287.example.org (no path, query or user)")
+        raise G287Error(f"setting G287_SITE_URL={quoted(raw)}: must be the site's address, such as https://g287.example.org (no path, query or user)")
     return f"{parts.scheme}://{parts.netloc}"
 
 
