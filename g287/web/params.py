@@ -15,6 +15,7 @@ from g287.days import DAY_RANGE_PROBLEM, in_day_range
 from g287.errors import G287Error
 from g287.numbers import number_in
 from g287.sources.rules import states, usps_code
+from g287.wording import quoted
 
 # The days g287 computes with (g287.days: 1900 to 2199), for every date parameter. The
 # range is checked on the date itself; the pattern says it in the OpenAPI document (a test keeps the two alike).
@@ -65,7 +66,7 @@ def _state_code(value: Any) -> Any:
             return usps_code(value, "state")
         except G287Error as error:
             raise PydanticCustomError("state_code", "{problem}", {"problem": str(error)}) from None
-    raise PydanticCustomError("state_code", "{problem}", {"problem": f"state {value!r}: not a state's USPS code (two letters, in any case: TX or tx)"})
+    raise PydanticCustomError("state_code", "{problem}", {"problem": f"state {quoted(str(value))}: not a state's USPS code (two letters, in any case: TX or tx)"})
 
 
 StateCode = Annotated[
@@ -83,7 +84,7 @@ MODEL_PATTERN = "^(?:" + "|".join(_either_case(code) for code in MODEL_CODES) + 
 def _model_code(value: Any) -> Any:
     if isinstance(value, str) and value.isascii() and value.upper() in MODEL_CODES:
         return value.upper()
-    raise PydanticCustomError("model_code", "{problem}", {"problem": f"model {value!r}: not a model: {', '.join(MODEL_CODES)} (in any case)"})
+    raise PydanticCustomError("model_code", "{problem}", {"problem": f"model {quoted(str(value))}: not a model: {', '.join(MODEL_CODES)} (in any case)"})
 
 
 ModelCode = Annotated[
@@ -97,7 +98,7 @@ def _record_id(value: Any) -> Any:
     # Pydantic's int reads "1.0", " 1", "01", "+1" and "1_0" as 1: each would be a second address of record 1.
     number = record_id(value, exact=True) if isinstance(value, str) else None
     if number is None:
-        raise PydanticCustomError("record_id", "{problem}", {"problem": f"{value!r}: not a record's id (a whole number from 1 to {MAX_ID}, in digits)"})
+        raise PydanticCustomError("record_id", "{problem}", {"problem": f"{quoted(str(value))}: not a record's id (a whole number from 1 to {MAX_ID}, in digits)"})
     return number
 
 
@@ -114,7 +115,7 @@ def whole_number(low: int, high: int) -> Any:
     def check(value: Any) -> Any:
         number = number_in(value, low, high, whole=True)
         if number is None:
-            raise PydanticCustomError("whole_number", "{problem}", {"problem": f"{value!r}: not a whole number from {low} to {high}"})
+            raise PydanticCustomError("whole_number", "{problem}", {"problem": f"{quoted(str(value))}: not a whole number from {low} to {high}"})
         return number
 
     return Annotated[int, BeforeValidator(check), WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})]
@@ -131,7 +132,7 @@ _BOOLEANS = {"true": True, "false": False}
 def _boolean(value: Any) -> Any:
     if isinstance(value, str) and value in _BOOLEANS:
         return _BOOLEANS[value]
-    raise PydanticCustomError("boolean", "{problem}", {"problem": f"{value!r}: not a boolean: true or false, in lower case"})
+    raise PydanticCustomError("boolean", "{problem}", {"problem": f"{quoted(str(value))}: not a boolean: true or false, in lower case"})
 
 
 QueryBoolean = Annotated[bool, BeforeValidator(_boolean), WithJsonSchema({"type": "boolean"})]

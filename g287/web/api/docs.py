@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from g287.errors import NotFound
 from g287.web.app import API_PREFIX
 from g287.web.render import render
+from g287.wording import quoted
 
 router = APIRouter(prefix=API_PREFIX, include_in_schema=False)
 DOCS_PATH = f"{API_PREFIX}/docs"
@@ -31,5 +32,5 @@ def docs():
 @router.get(DOCS_PATH.removeprefix(API_PREFIX) + "/assets/{name}")
 def docs_asset(name: str):
     if name not in ASSETS:
-        raise NotFound(f"no documentation asset {name!r}")
+        raise NotFound(f"no documentation asset {quoted(name)}")
     return FileResponse(assets_dir() / name, media_type=ASSETS[name])

@@ -32,6 +32,7 @@ from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
 from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, IdParameter, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, whole_number
+from g287.wording import quoted
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
 
@@ -360,5 +361,5 @@ def agency_summary(a) -> dict:
 def state_or_404(usps: str) -> str:
     name = state_name(usps.upper())
     if name is None:
-        raise NotFound(f"no state with the code {usps!r}")
+        raise NotFound(f"no state with the code {quoted(usps)}")
     return name

@@ -18,6 +18,7 @@ from g287.web.pages.common import AsOf, ModelChoice, date_choices, labels_in_for
 from g287.web.pages.states import known_state
 from g287.web.render import render, url
 from g287.web.params import Day
+from g287.wording import quoted
 
 router = APIRouter()
 
@@ -53,5 +54,5 @@ def county_by_name(request: Request, usps: str = Path(max_length=2), name: str =
     code, state = known_state(usps)
     match = match_county(code, name.replace("-", " "))
     if match.fips is None:
-        raise NotFound(f"no single county of {state} is named {name!r} ({match.rule})")
+        raise NotFound(f"no single county of {state} is named {quoted(name)} ({match.rule})")
     return RedirectResponse(url(f"/counties/{match.fips}", as_of=as_of.isoformat() if as_of else None, model=model), status_code=301)

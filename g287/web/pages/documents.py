@@ -24,7 +24,7 @@ from g287.web.app import site_of
 from g287.web.http import not_modified
 from g287.web.params import whole_number
 from g287.web.render import render
-from g287.wording import counted
+from g287.wording import counted, quoted
 
 router = APIRouter()
 PAGE_SIZE = 20
@@ -85,10 +85,10 @@ def document_page_or_file(request: Request, name: str = Path(max_length=80)):
         return render("document.html", document=detail)
     found = _FILE.match(name)
     if not found:
-        raise NotFound(f"no document {name!r}")
+        raise NotFound(f"no document {quoted(name)}")
     stored = document_file(site_of(request).db, found["sha"])
     if not stored.path.name.endswith(found["extension"]):
-        raise NotFound(f"no document {name!r}")
+        raise NotFound(f"no document {quoted(name)}")
     # The name comes from ICE's links (any character): an ASCII fallback and the exact name, never raw in the header.
     disposition = content_disposition(stored.download_name, "inline" if stored.media_type == "application/pdf" else "attachment")
     if stored.kind == "workbook":  # one archived as published by an earlier version may name the people who saved it

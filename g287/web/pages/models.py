@@ -16,6 +16,7 @@ from g287.web.app import site_of
 from g287.web.pages.common import AsOf, date_choices, labels_in_force, list_heads, selected_date, trend, trend_chart
 from g287.web.render import render
 from g287.web.params import Day
+from g287.wording import in_quotes
 
 router = APIRouter()
 
@@ -34,7 +35,7 @@ def model_index(request: Request, as_of: Optional[Day] = AsOf):
 def model_page(request: Request, code: str = Path(max_length=3), as_of: Optional[Day] = AsOf):
     # As a state's page: in any case (/models/jem as /states/tx), and a code naming no model is no page (404).
     if code.upper() not in MODELS:
-        raise NotFound(f"no model {code!r}: the models are {', '.join(MODELS)}")
+        raise NotFound(f"no model {in_quotes(code)}: the models are {', '.join(MODELS)}")
     code = code.upper()
     with site_of(request).read() as session:
         stats = figures.stats(session, as_of)  # the figures of the list in force on the date, as the other pages

@@ -17,6 +17,7 @@ from g287.web.pages.common import (
 )
 from g287.web.render import render
 from g287.web.params import Day
+from g287.wording import in_quotes
 
 router = APIRouter()
 
@@ -25,7 +26,7 @@ def known_state(usps: str) -> tuple[str, str]:
     code = usps.upper()
     name = state_name(code)
     if name is None:
-        raise NotFound(f"no state with the code {usps!r}")
+        raise NotFound(f"no state with the code {in_quotes(usps)}")
     return code, name
 
 
