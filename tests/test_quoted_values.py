@@ -113,3 +113,13 @@ def test_a_setting_of_the_documents_is_quoted(tmp_path, monkeypatch):
     assert _one_error_line(database, "sync", "--source", "http://127.0.0.1:9/287g") == (
         "setting G287_SYNC_CONTACT='O'Brien's\\nlist': it goes into the User-Agent header, which holds printable ASCII only, not a line break"
     )
+
+
+def test_a_publication_date_a_state_or_a_page_address_given_on_the_command_line_is_quoted(tmp_path, monkeypatch):
+    database = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    workbook = str(ICE / "pending" / "pendingAgencies05152025am.xlsx")
+    assert _one_error_line(database, "ingest", workbook, "--published", TRICKY) == "--published 'O'Brien's\\nlist': expected YYYY-MM-DD, optionally followed by am or pm"
+    assert _one_error_line(database, "ingest", workbook, "--published", LONG) == f"--published {CUT}: expected YYYY-MM-DD, optionally followed by am or pm"
+    assert _one_error_line(database, "agreements", "--state", LONG) == f"--state {CUT}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)"
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
+    assert _one_error_line(database, "sync", "--source", f"ftp://{TRICKY}").startswith("ICE's page 'ftp://O'Brien's\\nlist' (--source or G287_ICE_PAGE_URL): ")

@@ -12,6 +12,7 @@ from datetime import date
 
 from g287.errors import G287Error
 from g287.sources.dates import EARLIEST, LATEST
+from g287.wording import quoted
 
 KINDS = ("participating", "pending")
 
@@ -68,11 +69,11 @@ def parse_published(value: str) -> tuple[date, str | None]:
     """Read `--published YYYY-MM-DD[am|pm]`."""
     match = _PUBLISHED.match(value.strip())
     if not match:
-        raise G287Error(f"--published {value!r}: expected YYYY-MM-DD, optionally followed by am or pm")
+        raise G287Error(f"--published {quoted(value)}: expected YYYY-MM-DD, optionally followed by am or pm")
     try:
         published = date.fromisoformat(match["date"])
     except ValueError as error:
-        raise G287Error(f"--published {value!r}: {error}") from None
+        raise G287Error(f"--published {quoted(value)}: {error}") from None
     if not EARLIEST <= published <= LATEST:
-        raise G287Error(f"--published {value!r}: expected a date from {EARLIEST.isoformat()} (when section 287(g) became law) to {LATEST.isoformat()}")
+        raise G287Error(f"--published {quoted(value)}: expected a date from {EARLIEST.isoformat()} (when section 287(g) became law) to {LATEST.isoformat()}")
     return published, (match["half"].lower() if match["half"] else None)

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 from g287.config import DATA_DIR
 from g287.errors import G287Error
 from g287.sources.table import normalize_header
+from g287.wording import quoted
 
 
 _NOT_KEY_CHARACTER = re.compile(r"[^A-Z0-9#]")
@@ -92,7 +93,7 @@ def usps_code(value: str | None, what: str = "--state") -> str | None:
         return None
     code = value.strip().upper()
     if code not in {s.usps for s in states()}:
-        raise G287Error(f"{what} {value!r}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
+        raise G287Error(f"{what} {quoted(value)}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
     return code
 
 

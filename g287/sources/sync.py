@@ -36,7 +36,7 @@ from g287.documents.store import archive_for, store_file, store_pdf
 from g287.errors import G287Error
 from g287.registry.ingest import ingest_file, registry_change
 from g287.sources.icepage import IcePageError, read_page
-from g287.wording import counted
+from g287.wording import counted, quoted
 
 
 def checkpoint(step: str) -> None:
@@ -102,7 +102,7 @@ def run_sync(
     # is recorded (else it would stay among the broken links for good).
     problem = address_problem(config.page_url)
     if problem:
-        raise G287Error(f"ICE's page {config.page_url!r} (--source or G287_ICE_PAGE_URL): {problem}; expected an http(s) address such as {settings.DEFAULT_ICE_PAGE}")
+        raise G287Error(f"ICE's page {quoted(config.page_url)} (--source or G287_ICE_PAGE_URL): {problem}; expected an http(s) address such as {settings.DEFAULT_ICE_PAGE}")
     archive = archive_for(db)
     report = SyncReport(config.page_url)
     say = on_progress or (lambda message: None)
