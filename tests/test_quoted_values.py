@@ -123,3 +123,9 @@ def test_a_publication_date_a_state_or_a_page_address_given_on_the_command_line_
     assert _one_error_line(database, "agreements", "--state", LONG) == f"--state {CUT}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)"
     monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
     assert _one_error_line(database, "sync", "--source", f"ftp://{TRICKY}").startswith("ICE's page 'ftp://O'Brien's\\nlist' (--source or G287_ICE_PAGE_URL): ")
+
+
+def test_a_database_url_that_is_none_is_quoted():
+    # The URL names no database g287 can open, so the error names it whole (cut when long), as given.
+    assert _one_error_line(f"O'Brien's://{TRICKY}", "stats") == "not a database URL: 'O'Brien's://O'Brien's\\nlist' (sqlite:///FILE, postgresql://..., or a file path)"
+    assert _one_error_line(f"a b://{LONG}", "stats") == f"not a database URL: 'a b://{'x' * 74}' … (cut: 5,006 characters in all) (sqlite:///FILE, postgresql://..., or a file path)"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from g287 import config
 from g287.db import dialect
 from g287.errors import Busy, G287Error
+from g287.wording import in_quotes, quoted
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -48,10 +49,10 @@ class Database:
         try:
             parsed = make_url(self.url)
         except ArgumentError:
-            raise G287Error(f"not a database URL: {url!r} (sqlite:///FILE, postgresql://..., or a file path)") from None
+            raise G287Error(f"not a database URL: {quoted(url)} (sqlite:///FILE, postgresql://..., or a file path)") from None
         backend = parsed.get_backend_name()
         if backend not in ("sqlite", "postgresql"):
-            raise G287Error(f"unsupported database {backend!r}: g287 runs on SQLite and PostgreSQL")
+            raise G287Error(f"unsupported database {in_quotes(backend)}: g287 runs on SQLite and PostgreSQL")
         if backend == "postgresql" and not parsed.database:
             # libpq would take the user's default database: g287 would create its tables in whatever that is.
             raise G287Error(f"the PostgreSQL URL {parsed.render_as_string(hide_password=True)} names no database: give one (postgresql://USER@HOST:PORT/DATABASE)")
