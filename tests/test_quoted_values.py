@@ -129,3 +129,10 @@ def test_a_database_url_that_is_none_is_quoted():
     # The URL names no database g287 can open, so the error names it whole (cut when long), as given.
     assert _one_error_line(f"O'Brien's://{TRICKY}", "stats") == "not a database URL: 'O'Brien's://O'Brien's\\nlist' (sqlite:///FILE, postgresql://..., or a file path)"
     assert _one_error_line(f"a b://{LONG}", "stats") == f"not a database URL: 'a b://{'x' * 74}' … (cut: 5,006 characters in all) (sqlite:///FILE, postgresql://..., or a file path)"
+
+
+def test_a_document_named_by_no_sha256_is_quoted(tmp_path, monkeypatch):
+    database = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
+    assert _one_error_line(database, "documents", "show", TRICKY) == "no document 'O'Brien's\\nlist': give its sha256 (at least its first 6 hex digits)"
+    assert _one_error_line(database, "documents", "show", LONG) == f"no document {CUT}: give its sha256 (at least its first 6 hex digits)"

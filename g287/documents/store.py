@@ -30,7 +30,7 @@ from g287.documents.pdftext import DocumentError
 from g287.documents.reading import DocumentReading, ReadPage, fragments_of_blob, read_pdf
 from g287.documents.workbook_copy import write_publishable_copy
 from g287.errors import NotFound
-from g287.wording import counted
+from g287.wording import counted, quoted
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".html": "text/html"}
 
@@ -303,7 +303,7 @@ def _link_held(session: Session, document: Document, actor: Actor, address_ids: 
 def document_by_sha(session: Session, sha256: str) -> Document:
     value = (sha256 or "").strip().lower()
     if len(value) < 6 or any(c not in "0123456789abcdef" for c in value):
-        raise NotFound(f"no document {sha256!r}: give its sha256 (at least its first 6 hex digits)")
+        raise NotFound(f"no document {quoted(sha256 or '')}: give its sha256 (at least its first 6 hex digits)")
     found = session.scalars(select(Document).where(Document.sha256.like(value + "%")).limit(2)).all()
     if not found:
         raise NotFound(f"no document with sha256 {value}…")
