@@ -24,6 +24,7 @@ from g287.db.dialect import in_code_point_order
 from g287.db.models.program import ApplicantAgency, LoginSession, User
 from g287.errors import NotFound
 from g287.program.validation import Checker, Conflict, InvalidInput, storable
+from g287.wording import in_quotes, quoted
 
 ACCOUNT_ROLES = ("agency_user", "program_officer", "administrator")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -110,7 +111,7 @@ def add_user(session: Session, actor: Actor, username: str, role: str, *, displa
     if not USERNAME.match(name):
         check.fail("username", "2 to 63 characters: letters, digits, dot, dash or underscore, starting with a letter or digit")
     elif name in RESERVED_USERNAMES:
-        check.fail("username", f"{name!r} is how the audit log names an actor that is no account: choose another name")
+        check.fail("username", f"{in_quotes(name)} is how the audit log names an actor that is no account: choose another name")
     check.choice("role", role, ACCOUNT_ROLES)
     shown = check.text("display_name", display_name, required=False, max_length=200) or name
     if role == "agency_user":
@@ -127,7 +128,7 @@ def add_user(session: Session, actor: Actor, username: str, role: str, *, displa
         check.fail("password", f"at least {MIN_PASSWORD_LENGTH} characters")
     check.done()
     if session.scalars(select(User.id).where(User.username == name)).first() is not None:
-        raise InvalidInput({"username": f"{name!r} is taken"})
+        raise InvalidInput({"username": f"{in_quotes(name)} is taken"})
     now = dt.datetime.now(dt.timezone.utc)
     user = User(username=name, display_name=shown, role=role, agency_id=agency_id, password_hash=hash_password(password), created_at=now, password_changed_at=now)
     session.add(user)
@@ -152,7 +153,7 @@ def list_users(session: Session, actor: Actor) -> list[UserInfo]:
 def find_user(session: Session, username: str) -> User:
     user = session.scalars(select(User).where(User.username == normalize_username(username))).first()
     if user is None:
-        raise NotFound(f"no account named {normalize_username(username)!r} (see `g287 user list`)")
+        raise NotFound(f"no account named {quoted(normalize_username(username))} (see `g287 user list`)")
     return user
 
 
@@ -163,7 +164,7 @@ def disable_user(session: Session, actor: Actor, username: str) -> UserInfo:
     # second waits for the first to commit and is refused as the account is then disabled (not a second event).
     user = session.get(User, find_user(session, username).id, with_for_update=True, populate_existing=True)
     if user.disabled_at is not None:
-        raise Conflict(f"the account {user.username!r} is already disabled")
+        raise Conflict(f"the account {in_quotes(user.username)} is already disabled")
     if actor.user_id == user.id:
         raise Conflict("an administrator cannot disable their own account")
     before = _public_fields(user)

@@ -30,6 +30,7 @@ from g287.program.validation import Checker, Conflict, InvalidInput
 from g287.registry.agencies import NameFacts, agency_ids_of_names, resolve_names
 from g287.registry.figures import AGENCY_TYPES
 from g287.registry.names import agency_key
+from g287.wording import in_quotes
 
 RULE_SAME_KEY = "a name ICE published in the same state, up to case, spacing, punctuation and apostrophes"
 RULE_BY_HAND = "linked by a program officer"
@@ -89,7 +90,7 @@ def _same_key(session: Session, state: str, key: str, *, other_than: int | None 
 
 
 def _already(other_id: int, other_name: str, state: str) -> Conflict:
-    return Conflict(f"applicant agency {other_id} is already {other_name!r} in {state}: use it (or correct its name)")
+    return Conflict(f"applicant agency {other_id} is already {in_quotes(other_name)} in {state}: use it (or correct its name)")
 
 
 def _write_keyed(session: Session, change: Callable[[], None], state: str, key: str, *, other_than: int | None = None) -> None:

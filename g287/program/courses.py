@@ -13,6 +13,7 @@ from functools import cache
 
 from g287.catalog import MODEL_CODES, Source, catalog
 from g287.config import DATA_DIR
+from g287.wording import quoted
 
 DELIVERIES = ("online", "in person", "online and in person", "unknown")
 
@@ -171,7 +172,7 @@ def next_attempt_is_remedial(exams: tuple[str, ...], attempts: list[Attempt], ex
     """Whether the next attempt at `exam` is the remediation attempt, and why it may not be taken at all (None: it may)."""
     progress = exam_progress(exams, attempts, policy)
     if exam not in exams:
-        return False, f"{exam!r} is not an examination of this course ({', '.join(exams)})"
+        return False, f"{quoted(exam)} is not an examination of this course ({', '.join(exams)})"
     if progress.status in ("disqualified", "passed"):
         return False, f"the nominee has {'been disqualified' if progress.status == 'disqualified' else 'passed every examination'}"
     if exam in progress.passed_exams:

@@ -25,6 +25,7 @@ from g287.program.nominees import certification_fields, eligibility_of, get_nomi
 from g287.program.rules import add_years, anniversary
 from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
 from g287.registry.names import person_key
+from g287.wording import quoted
 
 
 MAX_WITHIN_DAYS = 3660  # how far `due` looks ahead: ten years
@@ -182,7 +183,7 @@ def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken
     if exam is None:
         check.fail("exam", f"name the examination: {', '.join(course.exam_names)}")
     elif exam not in course.exam_names:
-        check.fail("exam", f"{exam!r} is not an examination of this course: {', '.join(course.exam_names)}")
+        check.fail("exam", f"{quoted(exam)} is not an examination of this course: {', '.join(course.exam_names)}")
     day = check.date("taken_on", taken_on, not_after=today or days.today())
     # Read strictly: "7_0" is no 70, "1e1" no 10, and a yes or no no score (True would record 1 percent, a failure
     # that may disqualify for good).

@@ -14,6 +14,7 @@ from g287.errors import G287Error
 from g287.numbers import number_in
 from g287.sources.text import CONTROL
 from g287.xmlchars import NOT_IN_XML
+from g287.wording import quoted
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 # The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible, they make text
@@ -128,7 +129,7 @@ class Checker:
         if not chosen:
             self.fail(name, "choose at least one model")
         elif unknown:
-            self.fail(name, f"unknown model {unknown[0]!r}: one of {', '.join(MODEL_CODES)}")
+            self.fail(name, f"unknown model {quoted(str(unknown[0]))}: one of {', '.join(MODEL_CODES)}")
         elif len(set(chosen)) != len(chosen):
             self.fail(name, "a model is chosen twice")
         return [m for m in MODEL_CODES if m in chosen]  # in the catalog's order

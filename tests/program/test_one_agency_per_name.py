@@ -23,6 +23,7 @@ from g287.program import accounts, agencies
 from g287.program.validation import Conflict
 from g287.registry.names import agency_key
 from g287.web.app import create_app
+from g287.wording import in_quotes
 from tests.program.web.conftest import PASSWORD, sign_in, token_of
 from tests.program.world import ADMIN, build
 
@@ -102,7 +103,7 @@ def test_a_rename_keeps_the_key_and_is_refused_when_it_takes_another_agencys_nam
         agencies.update_agency(session, ADMIN, w.agency_b, name="Otherton City Police Dept.", state="GA", agency_type="municipality")
     with db.session() as session:
         assert session.get(ApplicantAgency, w.agency_b).state_usps == "GA"
-    with db.session(writing=True) as session, pytest.raises(Conflict, match=f"applicant agency {w.agency_a} is already {TESTVILLE!r} in FL"):
+    with db.session(writing=True) as session, pytest.raises(Conflict, match=f"applicant agency {w.agency_a} is already {in_quotes(TESTVILLE)} in FL"):
         agencies.update_agency(session, ADMIN, w.agency_b, name="testville county sheriff's office", state="FL", agency_type="county")
     assert keys(db)[w.agency_b] == "otherton city police dept"
     with db.session(writing=True) as session:  # its own name in another spelling: the same agency, the same key
@@ -115,7 +116,7 @@ def test_the_database_refuses_what_the_check_did_not_see_with_the_same_conflict(
     write, and the caller gets the check's own Conflict, naming the agency that has the name."""
     db, w = world
     monkeypatch.setattr(agencies, "_same_key", lambda *args, **kwargs: None)
-    expected = f"applicant agency {w.agency_a} is already {TESTVILLE!r} in FL: use it (or correct its name)"
+    expected = f"applicant agency {w.agency_a} is already {in_quotes(TESTVILLE)} in FL: use it (or correct its name)"
     with db.session(writing=True) as session, pytest.raises(Conflict) as refused:
         agencies.create_agency(session, ADMIN, "TESTVILLE COUNTY SHERIFFS OFFICE", "FL", "county")
     assert str(refused.value) == expected
@@ -158,4 +159,4 @@ def test_the_site_answers_a_second_record_with_409(world):
     body = {"name": "Testville County Sheriffs Office", "state": "FL", "agency_type": "county"}
     response = client.post("/api/v1/program/agencies", json=body, headers={"X-CSRF-Token": token_of(client)})
     assert response.status_code == 409
-    assert response.json()["error"]["message"] == f"applicant agency {w.agency_a} is already {TESTVILLE!r} in FL: use it (or correct its name)"
+    assert response.json()["error"]["message"] == f"applicant agency {w.agency_a} is already {in_quotes(TESTVILLE)} in FL: use it (or correct its name)"
