@@ -14,7 +14,7 @@ from g287.program import accounts, demo
 from g287.errors import G287Error
 from g287.program.audit_log import MAX_LIMIT, AuditFilter, read_events
 from g287.program.validation import InvalidInput
-from g287.wording import counted
+from g287.wording import counted, quoted
 
 
 def register(cli: click.Group) -> None:
@@ -110,7 +110,7 @@ def audit_command(actor, action, object_ref, since, until, limit, as_json):
             raise G287Error(f"{option} is empty: give a value, or leave the option out")
     object_type, colon, object_id = (object_ref or "").partition(":")
     if object_ref is not None and (not object_type.strip() or (colon and not object_id.strip())):
-        raise G287Error(f"--object {object_ref!r}: give TYPE or TYPE:ID (e.g. moa, nominee:3)")
+        raise G287Error(f"--object {quoted(object_ref)}: give TYPE or TYPE:ID (e.g. moa, nominee:3)")
     wanted = AuditFilter(
         actor=actor,
         action=action,
@@ -126,8 +126,8 @@ def audit_command(actor, action, object_ref, since, until, limit, as_json):
         except InvalidInput as error:
             # An actor, a kind of record or a record that does not exist is refused by the service, naming its
             # filter: said here with the option that was given.
-            options = {"object_type": f"--object {object_ref!r}", "object_id": f"--object {object_ref!r}", "actor": f"--actor {actor!r}"}
-            named = [f"{option}: {error.fields[name]}" for name, option in options.items() if name in error.fields]
+            options = {"object_type": ("--object", object_ref), "object_id": ("--object", object_ref), "actor": ("--actor", actor)}
+            named = [f"{option} {quoted(value)}: {error.fields[name]}" for name, (option, value) in options.items() if name in error.fields]
             if named:
                 raise G287Error("; ".join(named)) from None
             raise

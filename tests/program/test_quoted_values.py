@@ -65,3 +65,14 @@ def test_a_model_a_letter_asks_for_that_is_none_is_quoted(sqlite_db):
         sent = agency.post("/api/v1/program/applications", json=letter, headers={"X-CSRF-Token": token_of(agency)})
     assert sent.status_code == 422, sent.text
     assert sent.json()["error"]["fields"] == [{"field": "models", "message": "unknown model 'O'Brien's\\nlist': one of JEM, TFM, WSO"}]
+
+
+def test_an_audit_filter_refused_is_quoted(tmp_path):
+    database = f"sqlite:///{tmp_path / 'program.sqlite'}"
+    assert _one_error_line(database, "audit", "--object", f"{TRICKY}:") == "--object 'O'Brien's\\nlist:': give TYPE or TYPE:ID (e.g. moa, nominee:3)"
+    assert _one_error_line(database, "audit", "--object", f"nominee:{LONG}") == (
+        f"--object 'nominee:{'x' * 72}' … (cut: 5,008 characters in all): malformed object reference: the id of a nominee is a whole number (TYPE:ID, e.g. nominee:3)"
+    )
+    assert _one_error_line(database, "audit", "--actor", TRICKY) == (
+        "--actor 'O'Brien's\\nlist': no user has this name (an actor is a user name, user:ID, cli:NAME or system)"
+    )
