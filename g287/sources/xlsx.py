@@ -30,7 +30,7 @@ from g287.sources.xlsx_parts import (
     not_a_worksheet, part_bytes, part_xml, row_tags, sheet_as_excel_writes_it, strings_overcounted,
 )
 from g287.sources.xlsx_types import FORMULA_AND_VALUE, FORMULA_TAG, CellOpenings
-from g287.wording import megabytes
+from g287.wording import megabytes, quoted
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -95,9 +95,9 @@ def read_xlsx(path: Path) -> SourceTable:
     if not sheets:
         if missing_sheets:
             sheet_name, target = missing_sheets[0]
-            raise SourceError(name, f"the workbook's sheet {sheet_name!r} is missing ({target} is not in the archive)")
+            raise SourceError(name, f"the workbook's sheet {quoted(sheet_name)} is missing ({target} is not in the archive)")
         if no_cells:  # a part that is no sheet at all (damage) is named before a chart sheet
-            raise SourceError(name, _holds_no_cells(*min(no_cells, key=lambda sheet: sheet[2] == "chart")))
+            raise SourceError(name, _holds_no_cells(*min(no_cells, key=lambda sheet: sheet[2] == "chart"), named=quoted))
         raise SourceError(name, "the workbook has no worksheet")
     row_facts = {sheet_name: _check_dimensions(name, sheet_name, parts[sheet_name]) for sheet_name, _target in sheets}
     try:
@@ -145,10 +145,12 @@ def read_xlsx(path: Path) -> SourceTable:
     return table
 
 
-def _holds_no_cells(sheet_name: str, target: str, kind: str) -> str:
+def _holds_no_cells(sheet_name: str, target: str, kind: str, named=repr) -> str:
+    """`named` quotes the sheet's name: repr in the quality register's note (its stored wording), wording.quoted in
+    the error line that refuses the workbook."""
     if kind == "chart":
-        return f"the workbook has no worksheet: its sheet {sheet_name!r} is a chart sheet ({target}), which holds no cells"
-    return f"the workbook's sheet {sheet_name!r} is not a worksheet: its part ({target}) holds no rows of cells"
+        return f"the workbook has no worksheet: its sheet {named(sheet_name)} is a chart sheet ({target}), which holds no cells"
+    return f"the workbook's sheet {named(sheet_name)} is not a worksheet: its part ({target}) holds no rows of cells"
 
 
 def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[str, str], row_facts, modified_at, notes, scrub: bool = False) -> SourceTable:
@@ -373,7 +375,7 @@ def _check_dimensions(name: str, sheet_name: str, xml: bytes) -> tuple[set[int],
         if corner and (corner[0] > max_rows or corner[1] >= _MAX_COLUMNS):
             raise SourceError(
                 name,
-                f"refused: sheet {sheet_name!r} declares its data reaches {ref} "
+                f"refused: sheet {quoted(sheet_name)} declares its data reaches {ref} "
                 f"(limit {max_rows} rows, G287_MAX_SOURCE_ROWS, and {_MAX_COLUMNS} columns)",
             )
     hidden, last_row, _declared = facts = _row_facts(xml)
@@ -381,7 +383,7 @@ def _check_dimensions(name: str, sheet_name: str, xml: bytes) -> tuple[set[int],
     last_column = column_index(max(wide, key=lambda w: (len(w), w.upper())).decode("ascii")) if wide else 0
     last_row = max([last_row, *deep])
     if last_row > max_rows or last_column >= _MAX_COLUMNS:
-        raise SourceError(name, f"refused: sheet {sheet_name!r} has cells beyond {max_rows} rows or {_MAX_COLUMNS} columns")
+        raise SourceError(name, f"refused: sheet {quoted(sheet_name)} has cells beyond {max_rows} rows or {_MAX_COLUMNS} columns")
     return facts
 
 

@@ -23,6 +23,7 @@ from python_calamine import CalamineWorkbook
 from g287.sources.table import parse_cell_ref
 from g287.sources.xlsx_attributes import CELL_TAG, attributes_given, with_attribute
 from g287.sources.xlsx_types import CELL_WITH_VALUE, FORMULA_AND_VALUE, CellOpenings, MisfitCell, readable
+from g287.wording import quoted
 
 # Any cell's attributes and stored value; its reference and style are its own attributes (xlsx_attributes), none read
 # inside another's value, nor its tag ended by a ">" in a value.
@@ -41,7 +42,7 @@ def read_grids(path: Path, sheets: list[tuple[str, str]], parts: dict[str, bytes
     for name, target in sheets:
         damaged = bad_string_reference(parts[name])
         if damaged:
-            raise SheetUnreadable(name, target) from ValueError(f"cell {damaged[0]} names shared string {damaged[1]!r}, which is not a string's number")
+            raise SheetUnreadable(name, target) from ValueError(f"cell {damaged[0]} names shared string {quoted(damaged[1])}, which is not a string's number")
         try:
             grids[name] = _sheet_values(path, name, target, parts[name], workbook)
         except Exception as error:  # calamine's errors (a panic is no Exception: it is left to the caller)

@@ -17,6 +17,7 @@ from xml.parsers import expat
 from g287.sources.table import column_index, column_letter
 from g287.sources.xlsx_attributes import ATTRIBUTES, QUOTED_VALUE, references_given
 from g287.sources.xlsx_grid import SHARED_STRING_TYPE, SheetUnreadable, is_panic
+from g287.wording import quoted
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
 # What each part holds, said of the workbook, and whether the words are plural.
@@ -64,9 +65,9 @@ def _what(member: str, sheets: list[tuple[str, str]]) -> tuple[str, bool]:
         return f"the workbook's {words}", plural
     for name, target in sheets:
         if member == target:
-            return f"the workbook's sheet {name!r}", False
+            return f"the workbook's sheet {quoted(name)}", False
         if member == _relationships_of(target):
-            return f"the links of the workbook's sheet {name!r}", True
+            return f"the links of the workbook's sheet {quoted(name)}", True
     return f"the workbook's part {member}", False
 
 
@@ -216,7 +217,7 @@ def calamine_failure(path, sheets: list[tuple[str, str]], parts: dict[str, bytes
     if is_panic(error):  # a fault of calamine's (xlsx_grid avoids the one known), not of the file
         return f"the workbook cannot be read: calamine, the spreadsheet reader, failed on it ({detail or 'a panic'}); please report this file"
     if sheet is not None:
-        return f"the workbook's sheet {sheet.sheet_name!r} cannot be read{f' ({detail})' if detail else ''} ({sheet.part})"
+        return f"the workbook's sheet {quoted(sheet.sheet_name)} cannot be read{f' ({detail})' if detail else ''} ({sheet.part})"
     return f"the workbook is damaged or truncated ({detail})" if detail else "the workbook is damaged or truncated"
 
 
