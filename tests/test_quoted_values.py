@@ -136,3 +136,32 @@ def test_a_document_named_by_no_sha256_is_quoted(tmp_path, monkeypatch):
     monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
     assert _one_error_line(database, "documents", "show", TRICKY) == "no document 'O'Brien's\\nlist': give its sha256 (at least its first 6 hex digits)"
     assert _one_error_line(database, "documents", "show", LONG) == f"no document {CUT}: give its sha256 (at least its first 6 hex digits)"
+
+
+def _choice_parameters(group=None, path=()):
+    """(command path, parameter) for every parameter of every command that takes one of a list of choices."""
+    import click
+
+    from g287.cli import cli
+
+    for name, command in (group or cli).commands.items():
+        if isinstance(command, click.Group):
+            yield from _choice_parameters(command, path + (name,))
+        for param in command.params:
+            if isinstance(param.type, click.Choice):
+                yield path + (name,), param
+
+
+def test_a_choice_refused_is_quoted(tmp_path):
+    # click's Choice quoted the value by Python's repr; every choice the command line takes is g287.cli.common.Choice.
+    from g287.cli.common import Choice
+
+    found = list(_choice_parameters())
+    assert {(" ".join(path), param.name) for path, param in found} >= {("timeline", "every"), ("quality", "category"), ("alias add", "relation"), ("user add", "role")}
+    assert [(path, param.name) for path, param in found if not isinstance(param.type, Choice)] == []
+    database = f"sqlite:///{tmp_path / 'never-opened.sqlite'}"
+    assert _one_error_line(database, "timeline", "--every", TRICKY) == "--every: 'O'Brien's\\nlist' is not one of 'day', 'week', 'month', 'publication'"
+    assert _one_error_line(database, "quality", "--category", LONG) == f"--category: {CUT} is not one of 'not_a_listing', 'duplicate', 'repaired', 'unknown', 'note'"
+    assert _one_error_line(database, "alias", "add", "FL", "A Police Department", TRICKY, "B Police Department", "--reason", "r") == (
+        "RELATION: 'O'Brien's\\nlist' is not one of 'same', 'different'"
+    )

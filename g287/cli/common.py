@@ -28,7 +28,7 @@ from g287.documents.display import MISLEADING_IN_A_TERMINAL, displayable
 from g287.xmlchars import NOT_IN_XML
 from g287.errors import Busy, G287Error, NotFound
 from g287.numbers import number_in
-from g287.wording import quoted
+from g287.wording import in_quotes, quoted
 
 
 def _width(stream) -> int:
@@ -314,6 +314,14 @@ class ModelType(click.ParamType):
 
 
 MODEL = ModelType()
+
+
+class Choice(click.Choice):
+    """One of `choices`, for every option or argument that takes one: a value refused is quoted as an error line quotes
+    a value (wording.quoted); click's own quoted it by Python's repr ("O'Brien's" in double quotes, a long value whole)."""
+
+    def get_invalid_choice_message(self, value, ctx) -> str:
+        return f"{quoted(str(value))} is not one of {', '.join(in_quotes(str(choice)) for choice in self.choices)}"
 
 EMPTY_PATH = "an empty path names no file or folder (it is not the current folder)"
 

@@ -8,7 +8,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from g287.access import Actor
-from g287.cli.common import RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, err_console, json_option, print_json, state
+from g287.cli.common import Choice, RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, err_console, json_option, print_json, state
 from g287.db.ids import MAX_ID
 from g287.documents import queries, settings, store
 from g287.documents.display import displayable
@@ -120,7 +120,7 @@ def import_command(paths, no_ocr, as_json):
 
 @documents.command("list")
 @click.option("--agency", "agency_id", type=RECORD_ID, help="Only the documents this agency's listings link.")
-@click.option("--kind", type=click.Choice(["pdf", "workbook", "page"]))
+@click.option("--kind", type=Choice(["pdf", "workbook", "page"]))
 @click.option("--limit", type=WholeNumber(1, 10000), default=100, show_default=True)
 @click.option("--offset", type=WholeNumber(0, MAX_ID), default=0)
 @json_option

@@ -8,7 +8,7 @@ import click
 
 from g287.access import Actor
 from g287 import days
-from g287.cli.common import MODEL, GivenPath, Table, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import Choice, MODEL, GivenPath, Table, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.documents.display import displayable
 from g287.errors import G287Error
 from g287.files import write_atomically
@@ -83,7 +83,7 @@ def counties_rematch(as_json):
 
 @counties.command("list")
 @click.argument("usps")
-@click.option("--vintage", type=click.Choice(reference.VINTAGE_NAMES), help="Counties of this vintage (default: the latest, 2022).")
+@click.option("--vintage", type=Choice(reference.VINTAGE_NAMES), help="Counties of this vintage (default: the latest, 2022).")
 @json_option
 def counties_list(usps, vintage, as_json):
     """The counties of a state (USPS code), with their FIPS codes."""
@@ -136,7 +136,7 @@ def counties_counts(as_json):
 
 @click.command("coverage")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The participating list in force on this date (default: the latest).")
-@click.option("--vintage", type=click.Choice(reference.VINTAGE_NAMES), help="Counties of this vintage (default: the one in force on the date).")
+@click.option("--vintage", type=Choice(reference.VINTAGE_NAMES), help="Counties of this vintage (default: the one in force on the date).")
 @click.option("--model", type=MODEL, help="Only agreements of this model.")
 @json_option
 @database_option
@@ -172,10 +172,10 @@ def coverage_command(as_of, vintage, model, as_json):
 
 
 @click.command("map")
-@click.option("--level", type=click.Choice(LEVELS), required=True, help="Shapes: states, or counties.")
+@click.option("--level", type=Choice(LEVELS), required=True, help="Shapes: states, or counties.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The participating list in force on this date (default: the latest).")
 @click.option("--model", type=MODEL, help="Only agreements of this model.")
-@click.option("--measure", type=click.Choice(MEASURES), default="moas", show_default=True, help="moas: MOAs per shape, as ICE counts them (one per row); coverage: counties with participating agencies.")
+@click.option("--measure", type=Choice(MEASURES), default="moas", show_default=True, help="moas: MOAs per shape, as ICE counts them (one per row); coverage: counties with participating agencies.")
 @click.option("--state", "state_usps", metavar="USPS", help="Only this state's counties (county level).")
 @click.option("-o", "--output", required=True, type=GivenPath(dir_okay=False), help="FILE.svg or FILE.png.")
 @json_option

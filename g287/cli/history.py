@@ -8,7 +8,7 @@ import click
 
 from g287.access import Actor
 from g287.catalog import MODEL_CODES
-from g287.cli.common import MODEL, RECORD_ID, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import Choice, MODEL, RECORD_ID, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error
 from g287.history import review as review_service
@@ -40,7 +40,7 @@ def register(cli: click.Group) -> None:
 @click.argument("from_ref", metavar="FROM")
 @click.argument("to_ref", metavar="TO")
 @click.option(
-    "--kind", type=click.Choice(["participating", "pending"]),
+    "--kind", type=Choice(["participating", "pending"]),
     help="The list compared; a date names its list in force then (default participating). Ids and file names name their own list, which must be of this kind when it is given.",
 )
 @click.option("--end-after", type=WholeNumber(1), help="K: absences that make an end (default $G287_END_AFTER or 2); participating lists only.")
@@ -131,7 +131,7 @@ def _renamed_line(item: dict) -> str:
 @click.command()
 @click.option("--state", "state_code", metavar="XX", help="One state (USPS code).")
 @click.option("--model", type=MODEL, help="One model.")
-@click.option("--every", type=click.Choice(EVERY), default="day", show_default=True, help="One entry per day, week, month end, or publication date.")
+@click.option("--every", type=Choice(EVERY), default="day", show_default=True, help="One entry per day, week, month end, or publication date.")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First date (default: the first publication).")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last date (default: the last publication).")
 @json_option
@@ -244,7 +244,7 @@ def _days(median) -> str:
 @click.command()
 @click.option("--state", "state_code", metavar="XX")
 @click.option("--model", type=MODEL)
-@click.option("--status", type=click.Choice(["participating", "omitted lately", "ended", "pending", "left pending"]))
+@click.option("--status", type=Choice(["participating", "omitted lately", "ended", "pending", "left pending"]))
 @click.option("--end-after", type=WholeNumber(1), help="K: absences that make an end (default $G287_END_AFTER or 2).")
 @json_option
 @database_option
@@ -473,7 +473,7 @@ def alias(ctx, as_json):
 @alias.command("add")
 @click.argument("state_code", metavar="STATE")
 @click.argument("name")
-@click.argument("relation", type=click.Choice(["same", "different"]))
+@click.argument("relation", type=Choice(["same", "different"]))
 @click.argument("other_name")
 @click.option("--reason", required=True, help="Why (the evidence); kept in the table.")
 @database_option

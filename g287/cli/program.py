@@ -11,7 +11,7 @@ import click
 
 from g287 import days
 from g287.access import Actor
-from g287.cli.common import MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, require_record, state
+from g287.cli.common import Choice, MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, require_record, state
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.documents.display import displayable
 from g287.errors import G287Error
@@ -77,7 +77,7 @@ def agencies_command(as_json):
 @program.command("agency-add")
 @click.argument("name")
 @click.option("--state", "state_code", required=True, metavar="XX", help="Two-letter USPS code.")
-@click.option("--type", "agency_type", required=True, type=click.Choice(AGENCY_TYPES))
+@click.option("--type", "agency_type", required=True, type=Choice(AGENCY_TYPES))
 @click.option("--county", metavar="TEXT")
 @click.option("--address", metavar="TEXT", help="Postal address (lines separated by \\n).")
 @click.option("--registry-agency", "registry_agency_id", type=RECORD_ID, metavar="ID", help="Link to this agency of the registry (default: the one ICE published under the same name, if any).")
@@ -95,7 +95,7 @@ def agency_add(name, state_code, agency_type, county, address, registry_agency_i
 
 
 @program.command("applications")
-@click.option("--stage", type=click.Choice(applications.STATUSES), help="Only applications at this stage.")
+@click.option("--stage", type=Choice(applications.STATUSES), help="Only applications at this stage.")
 @json_option
 @database_option
 def applications_command(stage, as_json):
@@ -364,7 +364,7 @@ def nominees_command(agency_id, moa_id, as_of, as_json):
 
 @program.command("background")
 @click.argument("nominee_id", type=RECORD_ID)
-@click.option("--result", required=True, type=click.Choice(["passed", "failed"]))
+@click.option("--result", required=True, type=Choice(["passed", "failed"]))
 @click.option("--on", "completed_on", required=True, metavar="YYYY-MM-DD")
 @database_option
 def background_command(nominee_id, result, completed_on):
@@ -506,7 +506,7 @@ def courses_command(as_json):
 
 
 @program.command("lists")
-@click.option("--kind", type=click.Choice(["participating", "pending"]), default="participating", show_default=True)
+@click.option("--kind", type=Choice(["participating", "pending"]), default="participating", show_default=True)
 @json_option
 @database_option
 def lists_command(kind, as_json):

@@ -9,7 +9,7 @@ from dataclasses import asdict
 import click
 
 from g287.access import Actor
-from g287.cli.common import RECORD_ID, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import Choice, RECORD_ID, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.program import accounts, demo
 from g287.errors import G287Error
 from g287.program.audit_log import MAX_LIMIT, AuditFilter, read_events
@@ -41,7 +41,7 @@ def _typed_password() -> str:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(accounts.ACCOUNT_ROLES), help="What the account may do.")
+@click.option("--role", required=True, type=Choice(accounts.ACCOUNT_ROLES), help="What the account may do.")
 @click.option("--agency", "agency_id", type=RECORD_ID, metavar="ID", help="For agency users: the applicant agency they act for (see `g287 program agencies`).")
 @click.option("--name", "display_name", metavar="TEXT", help="The name shown for the account (default: the user name).")
 @click.option("--prompt-password", is_flag=True, help="Type the password (twice, hidden) instead of generating one.")

@@ -10,7 +10,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from g287.access import Actor
-from g287.cli.common import EMPTY_PATH, Interrupted, Table, console, database_option, echo, err_console, error_line, json_option, parse_date, print_json, state
+from g287.cli.common import Choice, EMPTY_PATH, Interrupted, Table, console, database_option, echo, err_console, error_line, json_option, parse_date, print_json, state
 from g287.documents.display import displayable
 from g287.errors import G287Error, NotFound
 from g287.registry import figures, quality
@@ -56,9 +56,9 @@ def register(cli: click.Group) -> None:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # an unreadable file: our one line, not click's usage error
 @click.option("--published", metavar="YYYY-MM-DD[am|pm]", help="Publication date (and half) when the file name does not say it; one file only.")
-@click.option("--kind", type=click.Choice(KINDS), help="Which list the file is, when its name does not say.")
+@click.option("--kind", type=Choice(KINDS), help="Which list the file is, when its name does not say.")
 @click.option("--encoding", metavar="CODEC", help="Encoding of CSV files (default: UTF-8, else Windows-1252).")
-@click.option("--origin", type=click.Choice(["ice", "registry"]), default="ice", show_default=True, help="Whose list: ICE's, or one this registry published (g287 program publish).")
+@click.option("--origin", type=Choice(["ice", "registry"]), default="ice", show_default=True, help="Whose list: ICE's, or one this registry published (g287 program publish).")
 @json_option
 @database_option
 def ingest(paths, published, kind, encoding, origin, as_json):
@@ -137,7 +137,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
 
 @click.command()
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Figures of the publications in force on this date (default: the latest).")
-@click.option("--origin", type=click.Choice(["ice", "registry"]), default="ice", show_default=True, help="Whose lists: ICE's, or those this registry published itself.")
+@click.option("--origin", type=Choice(["ice", "registry"]), default="ice", show_default=True, help="Whose lists: ICE's, or those this registry published itself.")
 @json_option
 @database_option
 def stats(as_of, origin, as_json):
@@ -164,7 +164,7 @@ def stats(as_of, origin, as_json):
 
 
 @click.command()
-@click.option("--kind", type=click.Choice(KINDS), help="Only participating or only pending lists.")
+@click.option("--kind", type=Choice(KINDS), help="Only participating or only pending lists.")
 @json_option
 @database_option
 def publications(kind, as_json):
@@ -201,7 +201,7 @@ def _named_lists(session, ref: str) -> list:
 @click.command("quality")
 @click.argument("publication", required=False)
 @click.option("--summary", is_flag=True, help="Count the entries by problem instead of listing them.")
-@click.option("--category", type=click.Choice(["not_a_listing", "duplicate", "repaired", "unknown", "note"]), help="Only entries of this category.")
+@click.option("--category", type=Choice(["not_a_listing", "duplicate", "repaired", "unknown", "note"]), help="Only entries of this category.")
 @json_option
 @database_option
 def quality_command(publication, summary, category, as_json):
