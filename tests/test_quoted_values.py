@@ -165,3 +165,11 @@ def test_a_choice_refused_is_quoted(tmp_path):
     assert _one_error_line(database, "alias", "add", "FL", "A Police Department", TRICKY, "B Police Department", "--reason", "r") == (
         "RELATION: 'O'Brien's\\nlist' is not one of 'same', 'different'"
     )
+
+
+def test_a_database_url_with_a_port_that_is_no_number_is_one_line_without_its_password():
+    """SQLAlchemy reads a port with int(): `...@host:port/db` raised a ValueError, printed as a traceback. The line
+    hides the password, as SQLAlchemy hides it in a URL it reads."""
+    line = _one_error_line("postgresql://reader:s3cret@db.example.org:port/g287", "stats")
+    assert line == "not a database URL: 'postgresql://reader:***@db.example.org:port/g287' (sqlite:///FILE, postgresql://..., or a file path)"
+    assert "s3cret" not in _one_error_line("postgresql://reader:s3:cret@db.example.org:port/g287", "stats")

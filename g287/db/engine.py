@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,15 @@ def _script_revisions() -> frozenset[str]:
     return frozenset(revision.revision for revision in ScriptDirectory.from_config(alembic_config()).walk_revisions())
 
 
+# The password of a URL's user (scheme://user:PASSWORD@host), as far as a URL that does not parse can be read.
+_PASSWORD = re.compile(r"(?<=://)([^/@:]*):[^/@]*@")
+
+
+def without_password(url: str) -> str:
+    """The URL as an error line may show it: a password replaced by ***, as SQLAlchemy hides it in a URL it reads."""
+    return _PASSWORD.sub(r"\1:***@", url, count=1)
+
+
 class Database:
     """One database (SQLite file or PostgreSQL), migrated to the current schema on open."""
 
@@ -48,8 +58,8 @@ class Database:
         self.url = dialect.normalize_url(url)
         try:
             parsed = make_url(self.url)
-        except ArgumentError:
-            raise G287Error(f"not a database URL: {quoted(url)} (sqlite:///FILE, postgresql://..., or a file path)") from None
+        except (ArgumentError, ValueError):  # ValueError: a port that is no number (SQLAlchemy's int() of it)
+            raise G287Error(f"not a database URL: {quoted(without_password(url))} (sqlite:///FILE, postgresql://..., or a file path)") from None
         backend = parsed.get_backend_name()
         if backend not in ("sqlite", "postgresql"):
             raise G287Error(f"unsupported database {in_quotes(backend)}: g287 runs on SQLite and PostgreSQL")
