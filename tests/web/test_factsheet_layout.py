@@ -9,6 +9,7 @@ import json
 import re
 import sqlite3
 import warnings
+from dataclasses import dataclass
 
 import pytest
 from click.testing import CliRunner
@@ -59,10 +60,40 @@ def publication_dates(database) -> list[dt.date]:
         return sorted({p.published_on for p in list_publications(session, origin="ice")})
 
 
-def text_lines(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]:
-    """Every line of text the PDF draws: (page, x0, bottom, x1, top, text), y upwards."""
+def pages_of(pdf: bytes) -> list:
+    """The PDF's pages as pdfminer lays them out (LTPage): read once, for every question a test asks of them."""
+    return list(extract_pages(io.BytesIO(pdf)))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A sheet, its PDF, and the PDF's pages as pdfminer reads them."""
+
+    sheet: dict
+    pdf: bytes
+    pages: list
+
+
+def rendered(sheet: dict) -> Rendered:
+    pdf = factsheet_pdf(sheet)
+    return Rendered(sheet, pdf, pages_of(pdf))
+
+
+@pytest.fixture(scope="module")
+def sheets_by_day(database) -> dict[dt.date | None, Rendered]:
+    """The sheet of each date a participating list of ICE's came out (and of today: None), rendered and read once
+    for the tests that only read them: making a sheet's PDF and reading it back take about two seconds. A test that
+    changes a sheet makes its own."""
+    days = [d for d in publication_dates(database) if d > PENDING_ONLY] + [None]
+    with database.session() as session:
+        sheets = {day: factsheet(session, day) for day in days}
+    return {day: rendered(sheet) for day, sheet in sheets.items()}
+
+
+def text_lines(pages: list) -> list[tuple[int, float, float, float, float, str]]:
+    """Every line of text the PDF's pages (pages_of) draw: (page, x0, bottom, x1, top, text), y upwards."""
     found = []
-    for number, page in enumerate(extract_pages(io.BytesIO(pdf)), start=1):
+    for number, page in enumerate(pages, start=1):
         stack = list(page)
         while stack:
             item = stack.pop()
@@ -74,10 +105,11 @@ def text_lines(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]:
     return found
 
 
-def assert_laid_out(sheet: dict, pdf: bytes) -> None:
+def assert_laid_out(sheet: dict, pages: list) -> None:
     """Every state row of the table is there whole (its name and its figures alone on their band of the page), and
-    the definitions paragraph starts below the table's last row (on its page, or on a later page)."""
-    lines = text_lines(pdf)
+    the definitions paragraph starts below the table's last row (on its page, or on a later page). `pages`: the
+    sheet's PDF as pages_of reads it."""
+    lines = text_lines(pages)
     definitions = [line for line in lines if line[5].startswith("Definitions:")]
     assert len(definitions) == 1, lines
     page_of_definitions, _, _, _, top_of_definitions, _ = definitions[0]
@@ -101,15 +133,11 @@ def assert_laid_out(sheet: dict, pdf: bytes) -> None:
                 assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)
 
 
-def test_the_definitions_never_cover_the_states_table_on_any_publication_date(database):
-    dates = [d for d in publication_dates(database) if d > PENDING_ONLY] + [None]
-    assert len(dates) >= 7
-    with database.session() as session:
-        sheets = [factsheet(session, day) for day in dates]
-    for sheet in sheets:
-        pdf = factsheet_pdf(sheet)
-        assert len(list(extract_pages(io.BytesIO(pdf)))) == 1, sheet["as_of"]  # one page still
-        assert_laid_out(sheet, pdf)
+def test_the_definitions_never_cover_the_states_table_on_any_publication_date(sheets_by_day):
+    assert len(sheets_by_day) >= 7
+    for day in sheets_by_day.values():
+        assert len(day.pages) == 1, day.sheet["as_of"]  # one page still
+        assert_laid_out(day.sheet, day.pages)
 
 
 def test_every_state_listed_still_fits_without_overlap(database, monkeypatch):
@@ -117,14 +145,14 @@ def test_every_state_listed_still_fits_without_overlap(database, monkeypatch):
     with database.session() as session:
         sheet = factsheet(session, dt.date(2025, 5, 29))
     assert len(sheet["top_states"]) == 40
-    assert_laid_out(sheet, factsheet_pdf(sheet))
+    assert_laid_out(sheet, rendered(sheet).pages)
 
 
 def test_long_definitions_go_below_the_table(database):
     with database.session() as session:
         sheet = factsheet(session, dt.date(2025, 5, 29))
     sheet["territories"] = ["PR"] * 60  # a definitions paragraph many lines long
-    assert_laid_out(sheet, factsheet_pdf(sheet))
+    assert_laid_out(sheet, rendered(sheet).pages)
 
 
 def test_before_any_participating_list_the_pending_list_in_force_is_shown(database, client):
@@ -147,7 +175,7 @@ def test_before_any_participating_list_the_pending_list_in_force_is_shown(databa
     assert "States with the most MOAs" not in text and "<caption>" not in page and not re.search(r"<p>\s*</p>|<caption>\s*</caption>", page)
 
     pdf = client.get("/factsheet.pdf", params={"as_of": PENDING_ONLY.isoformat()}).content
-    words = " ".join(line[5] for line in sorted(text_lines(pdf), key=lambda line: (line[0], -line[4], line[1])))
+    words = " ".join(line[5] for line in sorted(text_lines(pages_of(pdf)), key=lambda line: (line[0], -line[4], line[1])))
     for expected in ("92", "pending listings", "87", "pending agencies", "22", "pendingAgencies05152025am.xlsx", "JEM 12, TFM 51, WSO 29"):
         assert expected in words, expected
 
@@ -158,7 +186,7 @@ def test_before_any_participating_list_the_pending_list_in_force_is_shown(databa
     assert set(json.loads(result.output)) == {"as_of", "origin", "participating", "pending"} and json.loads(result.output)["origin"] == "ice"
 
 
-def test_counts_take_the_singular_for_one(database, client):
+def test_counts_take_the_singular_for_one(database, client, sheets_by_day):
     assert counted(1, "state") == "1 state" and counted(2, "state") == "2 states" and counted(1, "agency") == "1 agency"
     assert counted(1204, "MOA") == "1,204 MOAs" and counted(0, "pending listing") == "0 pending listings"
     with database.session() as session:
@@ -170,17 +198,15 @@ def test_counts_take_the_singular_for_one(database, client):
     assert "in Florida with " in client.get("/exports/feed/FL.atom").text
     text = figures.headline(one)
     assert "1 MOA with 1 agency in 1 state (" in text and "Pending: 1 listing with 1 agency in 1 state," in text
-    with database.session() as session:
-        sheet = factsheet(session, dt.date(2025, 5, 29))
-    assert "(40 states listed)" in " ".join(line[5] for line in text_lines(factsheet_pdf(sheet)))
+    assert "(40 states listed)" in " ".join(line[5] for line in text_lines(sheets_by_day[dt.date(2025, 5, 29)].pages))
     assert factsheet_module._cards({"moas": 1, "agencies": 1, "states": 1}, {"listings": 1}, ("state", "states")) == [
         {"value": "1", "caption": "MOA"}, {"value": "1", "caption": "agency"}, {"value": "1", "caption": "state"}, {"value": "1", "caption": "pending listing"}
     ]
 
 
-def characters(pdf: bytes, page_number: int = 1):
-    """The characters of a page, each (text, font size in pt), and the images' boxes (x0, y0, x1, y1)."""
-    page = list(extract_pages(io.BytesIO(pdf)))[page_number - 1]
+def characters(pages: list, page_number: int = 1):
+    """The characters of a page (of pages_of's pages), each (text, font size in pt), and the images' boxes (x0, y0, x1, y1)."""
+    page = pages[page_number - 1]
     chars, images, stack = [], [], list(page)
     while stack:
         item = stack.pop()
@@ -193,16 +219,15 @@ def characters(pdf: bytes, page_number: int = 1):
     return chars, images
 
 
-def test_the_map_legend_is_set_as_text_large_enough_to_read(database):
+def test_the_map_legend_is_set_as_text_large_enough_to_read(database, sheets_by_day):
     # Drawn inside the map's image, the legend shrank with it to about 3 pt: it is set as text, at 7 pt or more,
     # beside the image and never over it.
-    days = [d for d in publication_dates(database) if d > PENDING_ONLY] + [None]
     with database.session() as session:
-        sheets = [(factsheet(session, day), map_figure(session, "state", day or dt.date.today())) for day in days]
-    for sheet, figure in sheets:
-        pdf = factsheet_pdf(sheet)
-        lines = text_lines(pdf)
-        chars, images = characters(pdf)
+        sheets = [(day, map_figure(session, "state", as_of or dt.date.today())) for as_of, day in sheets_by_day.items()]
+    for day, figure in sheets:
+        sheet = day.sheet
+        lines = text_lines(day.pages)
+        chars, images = characters(day.pages)
         assert len(images) == 1, sheet["as_of"]
         image = images[0]
         for item in figure.legend:
@@ -221,33 +246,30 @@ def test_the_map_legend_is_set_as_text_large_enough_to_read(database):
         assert figure.subtitle[1].startswith("Counties: Census ") and figure.subtitle[1] in " ".join(line[5] for line in lines), sheet["as_of"]
 
 
-def test_the_agencies_figure_is_said_to_be_this_registrys_count(database, client):
+def test_the_agencies_figure_is_said_to_be_this_registrys_count(sheets_by_day, client):
     """ICE publishes no count of agencies: the sheet's agencies are this registry's, after joining the names ICE
     published for one agency, as the home page says ("counted by this registry"); the PDF and the page say so."""
-    with database.session() as session:
-        sheet = factsheet(session, dt.date(2025, 5, 29))
     said = "agencies (as this registry counts them) and states are"
-    assert said in factsheet_module.definitions(sheet)
+    assert said in factsheet_module.definitions(sheets_by_day[dt.date(2025, 5, 29)].sheet)
     assert said in client.get("/factsheet?as_of=2025-05-29").text
 
 
 V2 = "participatingAgencies07032025pm__v2.xlsx"  # in force from 3 July 2025 (pm); its first file has its date and half
 
 
-def test_a_list_sharing_its_date_and_half_is_named_by_its_file_on_the_sheet(database, client):
+def test_a_list_sharing_its_date_and_half_is_named_by_its_file_on_the_sheet(sheets_by_day, client):
     """The title ("The 287(g) program in ICE's list of 3 July 2025") and the lead named the list by its date alone:
     either of ICE's two files of 3 July 2025 (pm). They name the file too then, as the list's label does, and the
     sheet still fits one page; a list alone on its date and half is named as before."""
-    with database.session() as session:
-        shared, alone = factsheet(session, dt.date(2025, 7, 3)), factsheet(session, dt.date(2025, 7, 9))
+    day = sheets_by_day[dt.date(2025, 7, 3)]
+    shared, alone = day.sheet, sheets_by_day[dt.date(2025, 7, 9)].sheet
     assert shared["title"] == f"The 287(g) program in ICE's list of 3 July 2025, {V2}"
     assert shared["lead"] == f"Figures from ICE's participating list of 3 July 2025 (pm), {V2}, the list in force on 3 July 2025."
     assert alone["title"] == "The 287(g) program in ICE's list of 9 July 2025"
     assert alone["lead"] == "Figures from ICE's participating list of 9 July 2025 (am), the list in force on 9 July 2025."
-    pdf = factsheet_pdf(shared)
-    assert len(list(extract_pages(io.BytesIO(pdf)))) == 1
-    assert_laid_out(shared, pdf)
-    words = re.sub(r"\s+", " ", " ".join(line[5] for line in sorted(text_lines(pdf), key=lambda line: (line[0], -line[4], line[1]))))
+    assert len(day.pages) == 1
+    assert_laid_out(shared, day.pages)
+    words = re.sub(r"\s+", " ", " ".join(line[5] for line in sorted(text_lines(day.pages), key=lambda line: (line[0], -line[4], line[1]))))
     assert shared["title"] in words and f"Figures from ICE's participating list of 3 July 2025 (pm), {V2}, the list" in words
     page = client.get("/factsheet", params={"as_of": "2025-07-03"}).text
     assert f"<h1>The 287(g) program in ICE&#39;s list of 3 July 2025, {V2}</h1>" in page
@@ -281,15 +303,16 @@ def test_a_list_of_a_long_file_name_still_fits_one_page(database, tmp_path, name
         copy.dispose()
     assert len(name) >= 119 and sheet["stats"]["participating"]["publication"] == name
     assert (name in sheet["title"]) is (as_of is not None)
-    pdf = factsheet_pdf(sheet)
-    assert len(list(extract_pages(io.BytesIO(pdf)))) == 1
-    assert_laid_out(sheet, pdf)
+    drawn = rendered(sheet)
+    assert len(drawn.pages) == 1
+    assert_laid_out(sheet, drawn.pages)
     # The name cut in its middle, its start and its end kept; the PDF's properties keep the whole title.
-    words = re.sub(r"\s+", " ", " ".join(line[5] for line in sorted(text_lines(pdf), key=lambda line: (line[0], -line[4], line[1]))))
+    lines = text_lines(drawn.pages)
+    words = re.sub(r"\s+", " ", " ".join(line[5] for line in sorted(lines, key=lambda line: (line[0], -line[4], line[1]))))
     assert name not in words and re.search(re.escape(name[:24]) + r"[^,;]*\.\.\.[^,;]*" + re.escape(name[-8:]), words), words
-    assert PdfReader(io.BytesIO(pdf)).metadata.title == sheet["title"]
+    assert PdfReader(io.BytesIO(drawn.pdf)).metadata.title == sheet["title"]
     if as_of is not None:
         cards = {card["value"] for card in sheet["cards"]}  # set larger still
-        title = sorted((line for line in text_lines(pdf) if line[4] - line[2] > 15 and line[5] not in cards), key=lambda line: -line[4])
+        title = sorted((line for line in lines if line[4] - line[2] > 15 and line[5] not in cards), key=lambda line: -line[4])
         assert len(title) == 2 and title[0][5] == "The 287(g) program in ICE's list of 3 July 2025,", title
         assert title[1][5].startswith(name[:12]) and title[1][5].endswith(name[-5:]) and "..." in title[1][5], title
