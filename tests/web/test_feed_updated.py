@@ -5,13 +5,13 @@ arrives), and the entry of the list that removed it changed when that later list
 from __future__ import annotations
 
 import datetime as dt
-import time
 import xml.etree.ElementTree as ET
 
 from g287.exports.feed import atom_feed
 from g287.history.diff import diff
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import list_publications
+from tests.clock import sleep_into_next_second
 from tests.conftest import ICE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -36,7 +36,7 @@ def test_entry_updated_when_a_later_list_rewords_a_removal(db, actor):
     for name in ("06202025am", "07032025pm", "07032025pm__v2"):
         ingest_file(db, ICE / f"participating/participatingAgencies{name}.xlsx", actor)
     before = _entries(db)
-    time.sleep(1.1)  # the feed's times are to the second
+    sleep_into_next_second()  # the feed's times are to the second
     ingest_file(db, ICE / "participating/participatingAgencies07092025am.xlsx", actor)
     after = _entries(db)
     with db.session() as session:
@@ -62,7 +62,7 @@ def test_entry_keeps_updated_when_later_lists_change_none_of_its_words(db, actor
                  "participating/participatingAgencies07032025pm.xlsx", "participating/participatingAgencies07032025pm__v2.xlsx"):
         ingest_file(db, ICE / name, actor)
     before = _entries(db)
-    time.sleep(1.1)
+    sleep_into_next_second()
     # A pending list and a participating list after them: the 17 June -> 20 June entry's removals were decided by
     # the lists already held, and no other word of it depends on the later ones.
     ingest_file(db, ICE / "pending/pendingAgencies07112025am_b.xlsx", actor)

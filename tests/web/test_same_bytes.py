@@ -4,7 +4,6 @@ new list changes them. The fact sheet said "Generated ... on" the minute it was 
 was the second it was made."""
 
 import io
-import time
 import warnings
 
 from click.testing import CliRunner
@@ -13,6 +12,7 @@ from pypdf import PdfReader
 from g287.cli import cli
 from g287.registry.queries import data_version
 from g287.web.app import create_app
+from tests.clock import sleep_into_next_second
 from tests.history.builders import Publisher, row
 
 with warnings.catch_warnings():
@@ -44,7 +44,7 @@ def test_two_downloads_of_the_same_data_are_the_same_bytes_and_a_new_list_change
     pub.publish("participating", "2025-08-01", [alpha])
     pub.publish("pending", "2025-08-01", [row("FL", "Charlie Police Department", "TFM", None)])
     first, sheet = _downloads(db), _command_sheet(db, tmp_path / "first.pdf")
-    time.sleep(1.1)  # past the second a PDF's creation date tells apart
+    sleep_into_next_second()  # past the second a PDF's creation date tells apart
     assert _downloads(db) == first
     assert _command_sheet(db, tmp_path / "second.pdf") == sheet
     with db.session() as session:
