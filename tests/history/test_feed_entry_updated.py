@@ -7,7 +7,6 @@ their time."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 import xml.etree.ElementTree as ET
 
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from g287.exports.feed import atom_feed
 from g287.exports.ice_workbook import write_ice_workbook
 from g287.history import review
 from g287.registry.ingest import ingest_file
+from tests.clock import sleep_into_next_second
 from tests.conftest import ICE
 from tests.history.builders import Publisher, row
 from tests.history.test_identity_late_lists import SIMILAR, SUFFIX, TAMPA, lists
@@ -61,7 +61,7 @@ def test_a_merge_accepted_in_review_moves_the_entry_it_turns_into_a_rename(db, t
     before = entries(db)
     with db.session() as session:
         [candidate] = review.candidates(session)
-    time.sleep(1.1)  # the feed's times are to the second
+    sleep_into_next_second()  # the feed's times are to the second
     review.decide(db, actor, candidate.id, accept=True, note="one university (test)")
     with db.session() as session:
         [merged_at] = session.scalars(select(IdentityMerge.at))
@@ -69,7 +69,7 @@ def test_a_merge_accepted_in_review_moves_the_entry_it_turns_into_a_rename(db, t
     text = changed_at(before, entries(db), paths["C"].name, merged_at)
     assert f"No longer listed as participating (1):\n- {older} (FL)" in was and "Renamed" not in was
     assert f"Renamed (1):\n- {older} is now {newer} (FL)" in text and "No longer listed" not in text
-    time.sleep(1.1)
+    sleep_into_next_second()
     assert entries(db) == entries(db)  # nothing changed since: nothing moves
 
 
@@ -84,7 +84,7 @@ def test_a_merge_a_late_list_undoes_moves_the_entries_it_splits_in_two(db, tmp_p
     for path in (paths["A"], paths["C"], d):
         ingest_file(db, path, actor)
     before = entries(db)
-    time.sleep(1.1)
+    sleep_into_next_second()
     ingest_file(db, paths["B"], actor)
     with db.session() as session:
         [undone_at] = session.scalars(select(IdentityMerge.undone_at))
@@ -100,7 +100,7 @@ def test_a_pending_list_ingested_late_moves_the_entry_whose_addition_came_from_i
     pub.publish("participating", "2025-07-01", [TAMPA])
     pub.publish("participating", "2025-07-03", [TAMPA, zulu])
     before = entries(db)
-    time.sleep(1.1)
+    sleep_into_next_second()
     pub.publish("pending", "2025-06-30", [TAMPA, zulu])  # in force on 1 July, older than 5 July's
     with db.session() as session:
         [late] = session.scalars(select(Publication.imported_at).where(Publication.published_on == dt.date(2025, 6, 30)))
@@ -115,7 +115,7 @@ def test_a_list_ingested_late_that_makes_an_addition_listed_again_moves_its_entr
     pub.publish("participating", "2025-08-03", [TAMPA, alpha])
     before = entries(db)
     assert "Alpha County Sheriff's Office (TX), JEM, signed 2025-01-01\n" in next(iter(before.values()))[2] + "\n"
-    time.sleep(1.1)
+    sleep_into_next_second()
     pub.publish("participating", "2025-08-01", [TAMPA, alpha])  # listed it before the omission
     with db.session() as session:
         [late] = session.scalars(select(Publication.imported_at).where(Publication.published_on == dt.date(2025, 8, 1)))
@@ -127,7 +127,7 @@ def test_a_list_of_the_same_half_day_ingested_later_moves_the_entry_whose_title_
     for name in ("06202025am", "07032025pm"):
         ingest_file(db, ICE / f"participating/participatingAgencies{name}.xlsx", actor)
     before = entries(db)
-    time.sleep(1.1)
+    sleep_into_next_second()
     ingest_file(db, ICE / "participating/participatingAgencies07032025pm__v2.xlsx", actor)
     with db.session() as session:
         [again] = session.scalars(select(Publication.imported_at).where(Publication.file_name == "participatingAgencies07032025pm__v2.xlsx"))

@@ -12,6 +12,7 @@ from g287.exports.feed import atom_feed
 from g287.history.diff import pending_changes
 from g287.registry.publications import list_publications
 from g287.web.app import create_app
+from tests.clock import sleep_into_next_second
 from tests.history.builders import Publisher, row
 
 with warnings.catch_warnings():
@@ -60,7 +61,6 @@ def test_a_participating_list_ingested_late_moves_the_entry_whose_departure_it_s
     """The split is told by the participating list in force at the later pending list: one ingested late, in force
     then, changes the entry's words, and so its `updated` (RFC 4287 §4.2.15), as a pending list ingested late does."""
     import datetime as dt
-    import time
 
     from sqlalchemy import select
 
@@ -74,7 +74,7 @@ def test_a_participating_list_ingested_late_moves_the_entry_whose_departure_it_s
     pub.publish("pending", "2025-04-27", [row("GA", "Epsilon Police Department", "TFM", None)])
     before = entries(db)
     assert any(f"{LEFT} (1):\n- Delta Police Department (FL), TFM" in content for _t, _u, content in before.values())
-    time.sleep(1.1)
+    sleep_into_next_second()
     pub.publish("participating", "2025-04-26", [alpha, delta])  # in force on 27 April, ingested after it
     with db.session() as session:
         [late] = session.scalars(select(Publication.imported_at).where(Publication.published_on == dt.date(2025, 4, 26)))

@@ -4,13 +4,13 @@ order the lists were ingested in."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 import xml.etree.ElementTree as ET
 
 from g287.exports.feed import atom_feed
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import in_force, list_publications
 from g287.registry.figures import stats
+from tests.clock import sleep_into_next_second
 from tests.conftest import ICE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -27,7 +27,7 @@ def test_same_list_published_twice_and_ingested_out_of_order(db, actor):
     for name in ("pending/pendingAgencies07032025pm.xlsx", "participating/participatingAgencies06202025am.xlsx",
                  "participating/participatingAgencies07032025pm__v2.xlsx"):
         ingest_file(db, ICE / name, actor)
-    time.sleep(1.1)  # the feed's times are to the second: the late ingestion must be seen as later
+    sleep_into_next_second()  # the feed's times are to the second: the late ingestion must be seen as later
     ingest_file(db, ICE / "participating/participatingAgencies07032025pm.xlsx", actor)
     with db.session() as session:
         current = in_force(session, "participating", None)
