@@ -1,17 +1,16 @@
-"""The command line never shows a traceback: one line naming the problem, and exit status 1."""
+"""The command line never shows a traceback: one line naming the problem, and exit status 1. The commands run in
+this process (tests/in_process.py), where a traceback is an exception raised into the test; what only a real
+process shows is left to the runs of the real console command that tests/in_process.py names."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import zipfile
 
 import pytest
 
 from g287.cli.common import console
 from tests.conftest import ICE, ICE_CSV
-from tests.in_process import run_g287
+from tests.in_process import Result, run_g287
 
 CASES = {
     "unwritable output file": (["factsheet", "-o", "/nonexistent-folder/f.pdf"], "/nonexistent-folder/f.pdf"),
@@ -54,16 +53,21 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_one_clear_line(tmp_path, case):
+def test_one_clear_line(tmp_path, monkeypatch, case):
+    """In this process (tests/in_process.py): a traceback would be an exception raised into the test."""
+    import uvicorn
+
     arguments, expected = CASES[case]
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_ALIASES_FILE=str(tmp_path / "aliases.csv"))
-    env.pop("G287_SECRET_KEY", None)
+    monkeypatch.setenv("G287_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("G287_ALIASES_FILE", str(tmp_path / "aliases.csv"))
+    monkeypatch.delenv("G287_SECRET_KEY", raising=False)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("serve ran"))  # a `serve` case that no longer stops
     if case == "a setting that is not a number":
-        env["G287_END_AFTER"] = "x"
+        monkeypatch.setenv("G287_END_AFTER", "x")
     if case == "a secret key too short":
-        env["G287_SECRET_KEY"] = "short"
+        monkeypatch.setenv("G287_SECRET_KEY", "short")
     if case in ("a timeline of a state that does not exist", "a date that does not exist", "a database migrated by a newer g287", "a wildcard for an agency name"):
-        subprocess.run([sys.executable, "-m", "g287", "ingest", str(ICE / "participating" / "participatingAgencies05292025am.xlsx")], env=env, check=True, capture_output=True)
+        assert run_g287(None, "ingest", str(ICE / "participating" / "participatingAgencies05292025am.xlsx"))[0] == 0
     if case == "a file that is not a database":
         (tmp_path / "notes.txt").write_text("Notes on the lists, not a database.\n" * 100)
     arguments = [a.replace("{tmp}", str(tmp_path)) for a in arguments]
@@ -71,20 +75,19 @@ def test_one_clear_line(tmp_path, case):
     if case == "a database migrated by a newer g287":
         with sqlite3.connect(tmp_path / "cli.sqlite") as connection:
             connection.execute("UPDATE alembic_version SET version_num = 'zzzz'")
-    # A timeout: a `serve` case that no longer stops would otherwise serve forever.
-    result = subprocess.run([sys.executable, "-m", "g287", *arguments], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("g287: error:") and expected in lines[0], result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
+    status, out, err = run_g287(None, *arguments)
+    assert status == 1, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("g287: error:") and expected in lines[0], err
+    assert "Traceback" not in out + err
 
 
-def test_documents_import_of_an_empty_folder(tmp_path):
+def test_documents_import_of_an_empty_folder(tmp_path, monkeypatch):
     folder = tmp_path / "empty"
     folder.mkdir()
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
-    result = subprocess.run([sys.executable, "-m", "g287", "documents", "import", str(folder)], env=env, capture_output=True, text=True)
-    assert result.returncode == 1 and "no files found" in result.stderr
+    monkeypatch.setenv("G287_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    status, _, err = run_g287(None, "documents", "import", str(folder))
+    assert status == 1 and "no files found" in err
 
 
 def test_version_and_short_help():
@@ -93,24 +96,26 @@ def test_version_and_short_help():
     from tests.conftest import ROOT
 
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
-    shown = subprocess.run([sys.executable, "-m", "g287", "--version"], capture_output=True, text=True)
-    assert shown.returncode == 0 and shown.stdout.strip() == f"g287, version {version}"
-    helped = subprocess.run([sys.executable, "-m", "g287", "-h"], capture_output=True, text=True)
-    assert helped.returncode == 0 and "Usage: g287" in helped.stdout and "ingest" in helped.stdout
+    status, out, _ = run_g287(None, "--version")
+    assert status == 0 and out.strip() == f"g287, version {version}"
+    status, out, _ = run_g287(None, "-h")
+    assert status == 0 and "Usage: g287" in out and "ingest" in out
 
 
-def test_names_in_brackets_are_printed_as_published(tmp_path):
+def test_names_in_brackets_are_printed_as_published(tmp_path, monkeypatch):
     """rich read "[/x]" in a published name as a closing formatting code (a traceback) and dropped "[bold]"."""
     source = (ICE_CSV / "participatingAgencies05162025am.csv").read_text(encoding="utf-8")
     source = source.replace("Colbert County Sheriff's Office", "[bold]Colbert County Sheriff's Office [ICE]", 2).replace("Elmore County Sheriff's Office", "Elmore [/x] Sheriff's Office", 1)
     path = tmp_path / "participatingAgencies05162025am.csv"
     path.write_text(source, encoding="utf-8")
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_ALIASES_FILE=str(tmp_path / "aliases.csv"), COLUMNS="400")
+    monkeypatch.setenv("G287_ALIASES_FILE", str(tmp_path / "aliases.csv"))
+    monkeypatch.setattr(console, "width", 400)  # as COLUMNS=400: no name folded
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
 
     def g287(*arguments):
-        result = subprocess.run([sys.executable, "-m", "g287", *arguments], env=env, capture_output=True, text=True)
-        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-        return result.stdout
+        status, out, err = run_g287(database, *arguments)
+        assert status == 0 and "Traceback" not in err, err
+        return out
 
     g287("ingest", str(path))
     shown = g287("agreements", "--state", "AL")
@@ -255,7 +260,7 @@ def test_the_quality_summary_aligns_its_counts_to_the_right(tmp_path):
     assert all(cell.endswith(" ") and not cell.startswith(cell.strip()) for cell in counts if len(cell.strip()) < len(counts[0].strip()))
 
 
-def test_a_file_name_holding_a_line_break_is_named_in_one_line(tmp_path):
+def test_a_file_name_holding_a_line_break_is_named_in_one_line(tmp_path, monkeypatch):
     """A file's name may hold a line break, and the error line naming it was printed as two lines (`g287 ingest
     $'bad\\nname.xlsx'`). An error line is one line: the line break is shown as "?", as a terminal's escape is (and as
     `documents import` showed it already); --json keeps the name exactly. The database is unchanged."""
@@ -263,10 +268,10 @@ def test_a_file_name_holding_a_line_break_is_named_in_one_line(tmp_path):
     from tests.conftest import snapshot
 
     database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    env = dict(os.environ, G287_DATABASE_URL=database, G287_ALIASES_FILE=str(tmp_path / "aliases.csv"))
+    monkeypatch.setenv("G287_ALIASES_FILE", str(tmp_path / "aliases.csv"))
 
     def g287(*arguments):
-        return subprocess.run([sys.executable, "-m", "g287", *arguments], env=env, capture_output=True, text=True, timeout=120)
+        return Result(*run_g287(database, *arguments))
 
     assert g287("ingest", str(ICE / "pending" / "pendingAgencies05152025am.xlsx")).returncode == 0
     before = snapshot(Database(database))
