@@ -1,9 +1,6 @@
 """Rematching after the fix table changed replaces quality-register entries, never duplicates them; the commands."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +14,7 @@ from g287.geo import matching
 from g287.geo.store import rematch, unmatched
 from tests.conftest import snapshot
 from tests.geo.constructed import ingest_constructed
+from tests.in_process import Result, run_g287
 
 
 def county_entries(db):
@@ -66,34 +64,34 @@ def test_rematch_needs_permission(db):
     assert snapshot(db) == before
 
 
-def g287(*args, env):
-    return subprocess.run([sys.executable, "-m", "g287", *args], capture_output=True, text=True, env=env)
-
-
 def test_commands(tmp_path):
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
-    assert g287("bootstrap", env=env).returncode == 0
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+    def g287(*args):
+        return Result(*run_g287(database, *args))
+
+    assert g287("bootstrap").returncode == 0
     svg = tmp_path / "counties.svg"
-    made = g287("map", "--level", "county", "--as-of", "2025-05-29", "-o", str(svg), env=env)
+    made = g287("map", "--level", "county", "--as-of", "2025-05-29", "-o", str(svg))
     assert made.returncode == 0, made.stderr
     # The title names the list drawn; the command's reader is pointed to the command listing unmatched counties.
     assert svg.read_text().startswith("<svg") and "287(g) MOAs by county in ICE&#x27;s list of 29 May 2025" in svg.read_text()
     assert "see `g287 counties unmatched`" in svg.read_text()
     png = tmp_path / "states.png"
-    assert g287("map", "--level", "state", "--measure", "coverage", "-o", str(png), env=env).returncode == 0
+    assert g287("map", "--level", "state", "--measure", "coverage", "-o", str(png)).returncode == 0
     assert png.read_bytes()[:4] == b"\x89PNG"
-    bad = g287("map", "--level", "county", "-o", str(tmp_path / "map.pdf"), env=env)
+    bad = g287("map", "--level", "county", "-o", str(tmp_path / "map.pdf"))
     assert bad.returncode == 1 and bad.stderr.strip().splitlines() == [f"g287: error: {tmp_path / 'map.pdf'}: the map is written as .svg or .png"]
-    early = g287("coverage", "--as-of", "2024-01-01", env=env)
+    early = g287("coverage", "--as-of", "2024-01-01")
     assert early.returncode == 0 and early.stdout.startswith("As of 2024-01-01: this registry holds no participating list") and early.stderr == ""
-    covered = json.loads(g287("coverage", "--as-of", "2025-05-29", "--vintage", "2000", "--json", env=env).stdout)
+    covered = json.loads(g287("coverage", "--as-of", "2025-05-29", "--vintage", "2000", "--json").stdout)
     assert set(covered) >= {"counties_total", "counties_with_county_agency", "counties_with_any_agency", "states_with_agreement", "by_state"}
     assert covered["counties_total"] == 3141 and covered["states_with_agreement"] == 40
-    failures = json.loads(g287("counties", "unmatched", "--json", env=env).stdout)
+    failures = json.loads(g287("counties", "unmatched", "--json").stdout)
     assert {(u["state"], u["county_text"]) for u in failures["unmatched"]} == {("AR", "Bowie County"), ("LA", "German Coast County"), ("NC", "Albemarle County")}
-    counts = json.loads(g287("counties", "counts", "--json", env=env).stdout)
+    counts = json.loads(g287("counties", "counts", "--json").stdout)
     assert [c["counties"] for c in counts] == [3141, 3143, 3143, 3144]
-    rematched = json.loads(g287("counties", "rematch", "--json", env=env).stdout)
+    rematched = json.loads(g287("counties", "rematch", "--json").stdout)
     assert rematched["changed"] == [] and rematched["entries_written"] == 0
 
 

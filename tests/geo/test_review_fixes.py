@@ -154,14 +154,22 @@ def test_a_state_without_territories_is_still_counted_as_states(db, actor, tmp_p
 
 
 def test_counties_of_a_territory_are_refused_in_one_line(tmp_path):
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
-    for args in (["counties", "list", "PR"], ["counties", "list", "gu", "--json"]):
-        done = subprocess.run([sys.executable, "-m", "g287", *args], capture_output=True, text=True, env=env)
+    """The first refusal by the console command itself (a real process: its exit status, and nothing else on stderr),
+    the others in this process."""
+    from tests.in_process import Result, run_g287
+
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    env = dict(os.environ, G287_DATABASE_URL=database)
+    refusals = [
+        subprocess.run([sys.executable, "-m", "g287", "counties", "list", "PR"], capture_output=True, text=True, env=env),
+        Result(*run_g287(database, "counties", "list", "gu", "--json")),
+    ]
+    for done in refusals:
         assert done.returncode == 1 and done.stdout == ""
         assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("g287: error: no county list of ")
         assert "50 states and DC only" in done.stderr
-    listed = subprocess.run([sys.executable, "-m", "g287", "counties", "list", "DC", "--json"], capture_output=True, text=True, env=env)
-    assert listed.returncode == 0 and '"11001"' in listed.stdout
+    status, out, _ = run_g287(database, "counties", "list", "DC", "--json")
+    assert status == 0 and '"11001"' in out
 
 
 def test_a_listing_in_petersburg_borough_lies_in_no_county_of_2000(db, actor, tmp_path):
