@@ -143,25 +143,30 @@ def test_the_limits_themselves_are_accepted(monkeypatch):
     ("G287_SYNC_RETRIES", "1_0", "must be a whole number of attempts, 0 or more, in digits 0-9"),
     ("G287_SYNC_MAX_MB", " 5 ", "expected a number in digits 0-9, such as 2 or 0.5"),
 ])
-def test_the_sync_stops_with_one_line_before_any_request(tmp_path, name, value, problem):
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_DOCUMENTS_DIR=str(tmp_path / "archive"), **{name: value})
+def test_the_sync_stops_with_one_line_before_any_request(tmp_path, monkeypatch, name, value, problem):
+    from tests.in_process import run_g287
+
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
+    monkeypatch.setenv(name, value)
     # an address nothing listens on: had the setting been taken, the sync would report a failed page instead
-    result = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", "http://127.0.0.1:9/287g"], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
-    assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: {problem}"]
-    assert result.stdout == ""
+    status, out, err = run_g287(f"sqlite:///{tmp_path / 'cli.sqlite'}", "sync", "--source", "http://127.0.0.1:9/287g")
+    assert status == 1 and "Traceback" not in out + err
+    assert err.strip().splitlines() == [f"g287: error: setting {name}={value!r}: {problem}"]
+    assert out == ""
 
 
 @pytest.mark.parametrize("name, value, problem", [
     ("G287_MAX_SOURCE_ROWS", "1e5", "must be a whole number of rows, 1 or more, in digits 0-9"),
     ("G287_MAX_WORKBOOK_MB", "nan", "expected a number in digits 0-9, such as 2 or 0.5"),
 ])
-def test_an_ingest_of_many_files_stops_with_one_line_on_a_bad_reading_setting(tmp_path, name, value, problem):
+def test_an_ingest_of_many_files_stops_with_one_line_on_a_bad_reading_setting(tmp_path, monkeypatch, name, value, problem):
     """The setting was read for each file: the same error came once per file (11 times for the bundled lists)."""
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", **{name: value})
-    result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(ROOT / "g287" / "data" / "ice")], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
-    assert result.stderr.strip().splitlines() == [f"g287: error: setting {name}={value!r}: {problem}"]
+    from tests.in_process import run_g287
+
+    monkeypatch.setenv(name, value)
+    status, out, err = run_g287(f"sqlite:///{tmp_path / 'cli.sqlite'}", "ingest", str(ROOT / "g287" / "data" / "ice"))
+    assert status == 1 and "Traceback" not in out + err
+    assert err.strip().splitlines() == [f"g287: error: setting {name}={value!r}: {problem}"]
 
 
 def test_the_shells_g287_settings_never_reach_the_tests(tmp_path):

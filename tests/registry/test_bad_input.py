@@ -191,19 +191,26 @@ def test_interrupted_ingest_leaves_the_database_unchanged(db, actor, monkeypatch
 
 
 def test_command_line_gives_one_clear_line_and_no_traceback(tmp_path):
-    database = tmp_path / "cli.sqlite"
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{database}")
-    good = subprocess.run([sys.executable, "-m", "g287", "ingest", str(GOOD)], capture_output=True, text=True, env=env)
+    """The truncated workbook is given to the console command itself (a real process: its exit status, and nothing
+    else on stderr), the other files to the command in this process (tests/in_process.py)."""
+    from tests.in_process import Result, run_g287
+
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    env = dict(os.environ, G287_DATABASE_URL=database)
+    good = Result(*run_g287(database, "ingest", str(GOOD)))
     assert good.returncode == 0, good.stderr
-    for make in (make_truncated, make_not_a_workbook, make_missing_column, make_bad_csv_encoding):
+    truncated = make_truncated(tmp_path)
+    runs = [(truncated, subprocess.run([sys.executable, "-m", "g287", "ingest", str(truncated)], capture_output=True, text=True, env=env))]
+    for make in (make_not_a_workbook, make_missing_column, make_bad_csv_encoding):
         path = make(tmp_path)
-        result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(path)], capture_output=True, text=True, env=env)
+        runs.append((path, Result(*run_g287(database, "ingest", str(path)))))
+    for path, result in runs:
         assert result.returncode == 1
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"g287: error: {path.name}: ")
         assert "Traceback" not in result.stderr + result.stdout
-    stats = subprocess.run([sys.executable, "-m", "g287", "stats", "--json"], capture_output=True, text=True, env=env)
-    assert stats.returncode == 0 and '"listings": 39' in stats.stdout
+    status, out, _ = run_g287(database, "stats", "--json")
+    assert status == 0 and '"listings": 39' in out
 
 
 def test_a_bad_file_among_good_ones(db, actor, tmp_path):

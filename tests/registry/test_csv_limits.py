@@ -2,9 +2,6 @@
 naming the file and the setting, before anything is written, and without parsing it to the end."""
 
 import csv
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -13,7 +10,8 @@ from g287.errors import SourceError
 from g287.registry.ingest import ingest_file
 from g287.sources import csvfile
 from g287.sources.csvfile import read_csv
-from tests.conftest import ICE_CSV, ROOT, snapshot
+from tests.conftest import ICE_CSV, snapshot
+from tests.in_process import run_g287
 
 CSV = ICE_CSV / "participatingAgencies05162025am.csv"  # 585 rows below its header
 GOOD = BUNDLED_PUBLICATIONS_DIR / "pending" / "pendingAgencies07112025am_b.xlsx"
@@ -65,13 +63,12 @@ def test_a_long_csv_is_not_parsed_to_its_end(tmp_path, monkeypatch):
     assert len(parsed) <= 10 + 25 + 1  # the limit, and the rows in which a header is looked for
 
 
-def test_the_command_line_refuses_it_in_one_line(tmp_path):
-    database = tmp_path / "cli.sqlite"
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{database}", G287_MAX_SOURCE_ROWS="1")
-    result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(CSV)], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
-    assert result.stderr.strip().splitlines() == [f"g287: error: {CSV.name}: refused: it holds more rows below its header than the limit of 1 (G287_MAX_SOURCE_ROWS)"]
-    assert "ingested" not in result.stdout
+def test_the_command_line_refuses_it_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "1")
+    status, out, err = run_g287(f"sqlite:///{tmp_path / 'cli.sqlite'}", "ingest", str(CSV))
+    assert status == 1 and "Traceback" not in err + out
+    assert err.strip().splitlines() == [f"g287: error: {CSV.name}: refused: it holds more rows below its header than the limit of 1 (G287_MAX_SOURCE_ROWS)"]
+    assert "ingested" not in out
 
 
 def test_a_small_size_limit_is_named_with_its_digits(monkeypatch):

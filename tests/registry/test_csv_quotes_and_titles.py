@@ -5,9 +5,6 @@ is looked for in the top rows under each, as in a workbook."""
 
 import csv
 import io
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -15,7 +12,8 @@ from g287.config import BUNDLED_PUBLICATIONS_DIR
 from g287.errors import SourceError
 from g287.registry.ingest import ingest_file
 from g287.sources.csvfile import read_csv
-from tests.conftest import ICE_CSV, ROOT, snapshot
+from tests.conftest import ICE_CSV, snapshot
+from tests.in_process import run_g287
 
 CSV = ICE_CSV / "participatingAgencies05162025am.csv"  # 585 rows below its header, on line 1
 GOOD = BUNDLED_PUBLICATIONS_DIR / "pending" / "pendingAgencies07112025am_b.xlsx"
@@ -55,13 +53,13 @@ def test_a_stray_quote_refuses_the_file_and_writes_nothing(db, actor, tmp_path):
     assert snapshot(db) == before
 
 
-def test_the_command_line_refuses_a_stray_quote_in_one_line(tmp_path):
+def test_the_command_line_refuses_a_stray_quote_in_one_line(tmp_path, monkeypatch):
     path = stray_quote(tmp_path)
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_ALIASES_FILE=str(tmp_path / "aliases.csv"))
-    result = subprocess.run([sys.executable, "-m", "g287", "ingest", str(path)], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
-    assert result.stderr.strip().splitlines() == [f"g287: error: {CSV.name}: a quoted field opened on line 6 is closed on line 82 by a quote followed by more text: {DAMAGED}"]
-    assert "ingested" not in result.stdout
+    monkeypatch.setenv("G287_ALIASES_FILE", str(tmp_path / "aliases.csv"))
+    status, out, err = run_g287(f"sqlite:///{tmp_path / 'cli.sqlite'}", "ingest", str(path))
+    assert status == 1 and "Traceback" not in err + out
+    assert err.strip().splitlines() == [f"g287: error: {CSV.name}: a quoted field opened on line 6 is closed on line 82 by a quote followed by more text: {DAMAGED}"]
+    assert "ingested" not in out
 
 
 @pytest.mark.parametrize(

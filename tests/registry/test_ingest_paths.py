@@ -137,7 +137,8 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path, monkey
 
 
 def test_an_unreadable_file_named_is_one_line_and_status_1(tmp_path):
-    """click's own check answered with its three-line usage error and status 2."""
+    """click's own check answered with its three-line usage error and status 2. A real process: as root, it is run
+    without the capabilities that read any file."""
     target = tmp_path / MAY_29.name
     shutil.copy(MAY_29, target)
     target.chmod(0)
@@ -215,11 +216,14 @@ def test_ices_list_is_never_taken_as_the_registrys(db, actor, tmp_path):
 
 
 def test_kind_is_for_one_file(tmp_path):
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'g287.sqlite'}")
-    result = subprocess.run([sys.executable, "-m", "g287", "ingest", "--kind", "participating", str(ICE / "participating")], env=env, capture_output=True, text=True)
-    assert result.returncode == 1 and result.stderr.strip() == "g287: error: --kind names the list of one file; give one file"
-    held = subprocess.run([sys.executable, "-m", "g287", "publications", "--json"], env=env, capture_output=True, text=True, check=True)
-    assert json.loads(held.stdout) == []
+    from tests.in_process import run_g287
+
+    database = f"sqlite:///{tmp_path / 'g287.sqlite'}"
+    status, _, err = run_g287(database, "ingest", "--kind", "participating", str(ICE / "participating"))
+    assert status == 1 and err.strip() == "g287: error: --kind names the list of one file; give one file"
+    status, out, err = run_g287(database, "publications", "--json")
+    assert status == 0, err
+    assert json.loads(out) == []
 
 
 def test_the_ingest_command_ends_after_its_reading_worker(db):
