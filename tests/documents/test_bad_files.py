@@ -16,6 +16,7 @@ from g287.documents.pdftext import DocumentError
 from g287.documents.reading import read_text_layer
 from tests.conftest import ROOT, snapshot
 from tests.documents.conftest import PUBLICATION, moa
+from tests.in_process import Result, run_g287
 
 SOURCE = moa("VictoriaCo_WSO_MOA_02.26.25.pdf")
 
@@ -98,11 +99,12 @@ def test_bad_files_leave_the_archive_and_database_unchanged(db, actor, tmp_path)
     assert Archive(settings.documents_dir()).listing() == files and len(files) == 1
 
 
-def test_the_command_line_reports_one_line_per_bad_file_and_exits_1(tmp_path):
+def test_the_command_line_reports_one_line_per_bad_file_and_exits_1(tmp_path, monkeypatch):
     for make, _message in BAD[:3]:
         make(tmp_path)
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_DOCUMENTS_DIR=str(tmp_path / "archive"))
-    result = subprocess.run([sys.executable, "-m", "g287", "documents", "import", str(tmp_path)], capture_output=True, text=True, env=env, cwd=ROOT)
+    monkeypatch.setenv("G287_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
+    result = Result(*run_g287(None, "documents", "import", str(tmp_path)))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3 and all(line.startswith("g287: error: ") for line in lines)
@@ -155,6 +157,7 @@ def test_a_folder_with_a_junk_file_is_imported_by_several_workers(db, actor, tmp
 
 
 def test_the_command_line_imports_with_several_workers(tmp_path):
+    """The console command itself (a real process: its exit status, the workers it starts, nothing else on stderr)."""
     folder = tmp_path / "folder"
     folder.mkdir()
     (folder / SOURCE.name).write_bytes(SOURCE.read_bytes())
@@ -245,10 +248,11 @@ def test_damaged_compressed_streams_read_as_pdfminer_reads_them():
     assert inflate(packed[:2] + b"\xff" * 50 + packed[52:], 10**6) == b""
 
 
-def test_the_command_line_refuses_a_pdf_bomb_in_one_line(tmp_path):
+def test_the_command_line_refuses_a_pdf_bomb_in_one_line(tmp_path, monkeypatch):
     path = bomb(tmp_path)
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}", G287_DOCUMENTS_DIR=str(tmp_path / "archive"))
-    result = subprocess.run([sys.executable, "-m", "g287", "documents", "import", str(path)], capture_output=True, text=True, env=env, cwd=ROOT)
+    monkeypatch.setenv("G287_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
+    result = Result(*run_g287(None, "documents", "import", str(path)))
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [f"g287: error: {path.name}: damaged or too large PDF: a stream unpacks to more than 32 MB, far more than any MOA; not read"]
     assert not (tmp_path / "archive" / "sha256").exists()

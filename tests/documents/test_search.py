@@ -1,9 +1,6 @@
 """Full-text search over the documents (SQLite FTS5 and PostgreSQL), the read services, and the commands."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -11,8 +8,8 @@ from g287.access import Actor
 from g287.documents import queries
 from g287.documents.search import parse_query, render_snippet, search
 from g287.errors import G287Error
-from tests.conftest import ROOT
 from tests.documents.conftest import WEST_MIAMI, require
+from tests.in_process import Result, run_g287
 
 
 def hits(library, query, **options):
@@ -95,20 +92,21 @@ def test_documents_of_an_agency_and_broken_links_for_the_site(library):
         assert listed["total"] == 10 and len(listed["documents"]) == 5
 
 
-def test_search_and_show_commands(library):
+def test_search_and_show_commands(library, monkeypatch):
     if library.db.dialect_name != "sqlite":
         pytest.skip("the commands are the same on both databases; run once")
-    env = dict(os.environ, G287_DATABASE_URL=library.db.url, G287_DOCUMENTS_DIR=str(library.archive))
-    result = subprocess.run([sys.executable, "-m", "g287", "documents", "search", "Owyhee", "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
+    monkeypatch.setenv("G287_DATABASE_URL", library.db.url)
+    monkeypatch.setenv("G287_DOCUMENTS_DIR", str(library.archive))
+    result = Result(*run_g287(None, "documents", "search", "Owyhee", "--json"))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["total"] == 1 and data["hits"][0]["file_name"] == "OwyheeCoID_TFM_MOA_03.07.25.pdf"
     sha = data["hits"][0]["sha256"]
-    shown = subprocess.run([sys.executable, "-m", "g287", "documents", "show", sha[:10]], capture_output=True, text=True, env=env, cwd=ROOT)
+    shown = Result(*run_g287(None, "documents", "show", sha[:10]))
     assert shown.returncode == 0, shown.stderr
     assert "│ model" in shown.stdout and "TFM" in shown.stdout
     assert "Owyhee County Sheriff's Office" in shown.stdout and str(library.archive) in shown.stdout
-    missing = subprocess.run([sys.executable, "-m", "g287", "documents", "show", "ffffff"], capture_output=True, text=True, env=env, cwd=ROOT)
+    missing = Result(*run_g287(None, "documents", "show", "ffffff"))
     assert missing.returncode == 1 and missing.stderr.startswith("g287: error: no document")
 
 
