@@ -1,5 +1,6 @@
 """The commands: `g287 user add|list|disable`, `g287 audit`, `g287 demo` and `g287 program ...`, as a user runs
-them (a subprocess), with bad input answered in one line and exit status 1."""
+them (in this process, as the entry point runs them; one test in a real process), with bad input answered in one
+line and exit status 1."""
 
 import datetime as dt
 import json
@@ -286,16 +287,17 @@ def test_a_nomination_may_be_dated_in_the_past_never_in_the_future(g287):
 def test_a_password_typed_by_a_script_is_read_from_standard_input(tmp_path):
     """Standard input not a terminal: the confirmation prompt repeated until the input ran out, then said "aborted"
     with status 130, as Ctrl+C does. Its first line is now the password; none is one clear line."""
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'users.sqlite'}")
-    add = [sys.executable, "-m", "g287", "user", "add", "--role", "program_officer", "--prompt-password"]
-    done = subprocess.run([*add, "carol"], input="a long password 287g\n", capture_output=True, text=True, env=env)
-    assert done.returncode == 0 and done.stdout.strip() == "added carol (program_officer)", done.stderr
-    none = subprocess.run([*add, "dave"], input="", capture_output=True, text=True, env=env)
-    assert none.returncode == 1 and none.stderr.strip() == "g287: error: --prompt-password: no password on standard input (its first line is the password)"
     from g287.db.engine import Database
     from g287.program import auth
+    from tests.in_process import run_g287
 
-    assert auth.login(Database(env["G287_DATABASE_URL"]), "carol", "a long password 287g", None).actor.role == "program_officer"
+    database = f"sqlite:///{tmp_path / 'users.sqlite'}"
+    add = ["user", "add", "--role", "program_officer", "--prompt-password"]
+    status, out, err = run_g287(database, *add, "carol", input="a long password 287g\n")
+    assert status == 0 and out.strip() == "added carol (program_officer)", err
+    status, _, err = run_g287(database, *add, "dave", input="")
+    assert status == 1 and err.strip() == "g287: error: --prompt-password: no password on standard input (its first line is the password)"
+    assert auth.login(Database(database), "carol", "a long password 287g", None).actor.role == "program_officer"
 
 
 def test_a_name_already_on_the_moa_is_refused_in_one_line_unless_confirmed_as_a_namesake(g287):

@@ -5,9 +5,6 @@ remediation, is certified and authorized; the registry publishes its lists and t
 registry's public figures, which `g287 ingest --origin registry` reads back the same."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +19,7 @@ from g287.program.applications import moas_of
 from g287.program.training import NotEligible
 from g287.program.validation import Conflict
 from g287.registry import figures
+from tests.in_process import run_g287
 from tests.program.world import ADMIN, OFFICER, PUBLIC, SIGNATORIES, SIGNED_PDF, TODAY, letter, years_ago
 
 
@@ -114,10 +112,9 @@ def test_the_whole_journey(db, tmp_path):
 
     # 6. `g287 ingest --origin registry` reads the published workbooks back to the same figures.
     other = tmp_path / "other.sqlite"
-    env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{other}")
     files = [item.file for item in result.lists]
-    done = subprocess.run([sys.executable, "-m", "g287", "ingest", "--origin", "registry", *files], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
+    status, _, err = run_g287(f"sqlite:///{other}", "ingest", "--origin", "registry", *files)
+    assert status == 0, err
     from g287.db.engine import Database
 
     reread = Database(f"sqlite:///{other}")
