@@ -9,23 +9,15 @@ from g287.access import Actor
 from g287.program import accounts
 from g287.program.courses import course_catalog, next_attempt_is_remedial
 from g287.web.app import create_app
-from tests.in_process import run_g287
 from tests.program.web.conftest import PASSWORD, sign_in, token_of
+from tests.in_process import run_g287
 from tests.program.world import build
+from tests.test_quoted_values import CUT, LONG, TRICKY, _one_error_line
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-TRICKY = "O'Brien's\nlist"
-LONG = "x" * 5000
-CUT = f"'{'x' * 80}' … (cut: 5,000 characters in all)"
-
-
-def _one_error_line(database: str, *arguments: str) -> str:
-    status, out, error = run_g287(database, *arguments)
-    assert (status, out) == (1, "") and error.startswith("g287: error: ") and error.count("\n") == 1, (status, out, error)
-    return error.removeprefix("g287: error: ").removesuffix("\n")
 
 
 def test_an_account_an_examination_or_an_agency_named_on_the_command_line_is_quoted(tmp_path, monkeypatch):
