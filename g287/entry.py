@@ -1,6 +1,7 @@
 """The `g287` command's entry point: the command line is imported here, so that Ctrl+C while it loads (click, rich,
-SQLAlchemy and every command's module take a moment) ends in the one line any interruption gives, not in a
-traceback of whatever module was loading. Nothing has changed yet then."""
+SQLAlchemy take a moment; the command's own module is imported later, inside the group, which turns an interruption
+into the same line) ends in the one line any interruption gives, not in a traceback of whatever module was loading.
+Nothing has changed yet then."""
 
 from __future__ import annotations
 

@@ -157,7 +157,7 @@ def _integer_parameters(group=None, path=()):
 
     from g287.cli import cli
 
-    for name, command in (group or cli).commands.items():
+    for name, command in (group.commands if group else cli.every_command()).items():
         if isinstance(command, click.Group):
             yield from _integer_parameters(command, path + (name,))
         for param in command.params:

@@ -146,8 +146,14 @@ def test_documents_import_of_several_files_shows_progress_on_a_terminal(database
     assert "importing" in terminal.getvalue() and "2/2" in terminal.getvalue()
 
 
-def test_ctrl_c_while_the_command_line_loads_is_one_line_too():
-    """Ctrl+C in the first half second, while modules load, printed a traceback of whichever was loading."""
+@pytest.mark.parametrize(
+    ("loading", "arguments"),
+    [("sqlalchemy", ["stats"]), ("g287.registry.batch", ["ingest", "x.xlsx"]), ("g287.registry.batch", ["-h"])],
+    ids=["the command line", "the command's own module", "every module, for help"],
+)
+def test_ctrl_c_while_the_command_line_loads_is_one_line_too(loading, arguments):
+    """Ctrl+C in the first half second, while modules load, printed a traceback of whichever was loading. A command's
+    own module is imported when the command is named (g287.cli.COMMAND_MODULES): the same line then."""
     import subprocess
     import sys
 
@@ -155,11 +161,11 @@ def test_ctrl_c_while_the_command_line_loads_is_one_line_too():
         "import builtins, sys\n"
         "real = builtins.__import__\n"
         "def interrupted(name, *args, **kwargs):\n"
-        "    if name == 'sqlalchemy':\n"
+        f"    if name == {loading!r}:\n"
         "        raise KeyboardInterrupt\n"
         "    return real(name, *args, **kwargs)\n"
         "builtins.__import__ = interrupted\n"
-        "sys.argv = ['g287', 'stats']\n"
+        f"sys.argv = ['g287', *{arguments!r}]\n"
         "from g287.entry import main\n"
         "main()\n"
     )
@@ -175,10 +181,10 @@ def test_with_a_progress_bar_each_files_line_still_goes_to_standard_output(datab
 
     from rich.console import Console
 
-    from g287.cli import registry as registry_cli
+    from g287.cli import ingest as ingest_cli
 
     terminal = io.StringIO()
-    monkeypatch.setattr(registry_cli, "err_console", Console(file=terminal, force_terminal=True, width=100))
+    monkeypatch.setattr(ingest_cli, "err_console", Console(file=terminal, force_terminal=True, width=100))
     status, out, err = run_g287(database, "ingest", *map(str, THREE))
     assert status == 0 and out.count("ingested as publication") == 3, (out, err)
     assert "ingesting" in terminal.getvalue() and "ingested as publication" not in terminal.getvalue()
@@ -190,11 +196,11 @@ def test_with_a_progress_bar_on_the_terminal_lines_are_printed_above_it(database
 
     from rich.console import Console
 
-    from g287.cli import registry as registry_cli
+    from g287.cli import ingest as ingest_cli
 
     terminal = io.StringIO()
-    monkeypatch.setattr(registry_cli, "err_console", Console(file=terminal, force_terminal=True, width=200))
-    monkeypatch.setattr(registry_cli, "_stdout_is_terminal", lambda: True)  # stdout: the same terminal
+    monkeypatch.setattr(ingest_cli, "err_console", Console(file=terminal, force_terminal=True, width=200))
+    monkeypatch.setattr(ingest_cli, "_stdout_is_terminal", lambda: True)  # stdout: the same terminal
     broken = tmp_path / "pendingAgencies05012025am.xlsx"
     broken.write_bytes(b"not a workbook")
     status, out, err = run_g287(database, "ingest", str(broken), *map(str, PENDING))

@@ -144,7 +144,7 @@ def _choice_parameters(group=None, path=()):
 
     from g287.cli import cli
 
-    for name, command in (group or cli).commands.items():
+    for name, command in (group.commands if group else cli.every_command()).items():
         if isinstance(command, click.Group):
             yield from _choice_parameters(command, path + (name,))
         for param in command.params:

@@ -19,7 +19,7 @@ COMMON = {"--help", "-h", "--json", "--database"}
 
 def _commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], click.Command]:
     found = {}
-    for name, command in group.commands.items():
+    for name, command in (group.commands if path else cli.every_command()).items():
         found[path + (name,)] = command
         if isinstance(command, click.Group):
             found.update(_commands(command, path + (name,)))
@@ -83,10 +83,10 @@ def test_every_command_the_readme_names_exists():
         for word in words[1:]:
             if not isinstance(group, click.Group) or not re.fullmatch(r"[a-z][a-z-]*", word):
                 break
-            if word not in group.commands:
+            if word not in group.list_commands(click.Context(group)):
                 unknown.append(snippet)
                 break
-            group = group.commands[word]
+            group = group.get_command(click.Context(group), word)
     assert unknown == []
 
 

@@ -15,7 +15,8 @@ from g287.program import nominees, training
 
 
 def register(cli: click.Group) -> None:
-    """The commands join `g287 program` (g287.cli.program) when this module is imported."""
+    """The commands join `g287 program` (g287.cli.program) when this module is imported: the group it adds."""
+    cli.add_command(program)
 
 
 def _recorded(nominee_id: int, as_json: bool, change, line_of) -> None:

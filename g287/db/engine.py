@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Iterator
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
@@ -19,27 +14,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from g287 import config
 from g287.db import dialect
+from g287.db.revisions import MIGRATIONS_DIR, database_revisions, script_heads, script_revisions
 from g287.errors import Busy, G287Error
 from g287.wording import in_quotes, quoted
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+def alembic_config(engine: Engine | None = None):
+    from alembic.config import Config  # imported only to migrate (see g287/db/revisions.py)
 
-def alembic_config(engine: Engine | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
         cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
-
-
-@cache
-def _script_heads() -> frozenset[str]:
-    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
-
-
-def _script_revisions() -> frozenset[str]:
-    return frozenset(revision.revision for revision in ScriptDirectory.from_config(alembic_config()).walk_revisions())
 
 
 # The password of a URL's user (scheme://user:PASSWORD@host), as far as a URL that does not parse can be read.
@@ -97,12 +84,12 @@ class Database:
         """Bring the schema up to date (every Alembic head); cheap when it already is."""
         try:
             with self.engine.connect() as connection:
-                current = set(MigrationContext.configure(connection).get_current_heads())
+                current = set(database_revisions(connection))
                 if not current:
                     self._refuse_another_applications(connection)
-            if current == set(_script_heads()):
+            if current == set(script_heads()):
                 return
-            unknown = current - _script_revisions()
+            unknown = current - script_revisions()
             if unknown:  # a newer g287 migrated it: this one must not guess at its schema
                 raise G287Error(
                     f"the database {self.safe_url} has a schema this version of g287 does not know (revision {', '.join(sorted(unknown))}): "
@@ -114,6 +101,8 @@ class Database:
             # Two processes opening an out-of-date database: one migrates, the other waits for it (schema_change), then
             # finds nothing left to do (Alembic reads the revision again, in this transaction).
             with self._writing_engine.connect() as connection, dialect.schema_change(connection):
+                from alembic import command
+
                 cfg = alembic_config(self.engine)
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "heads")

@@ -1,0 +1,151 @@
+"""Commands that ingest publications: ingest (files and folders) and bootstrap (the bundled ones)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from functools import partial
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from g287.access import Actor
+from g287.cli.common import Choice, EMPTY_PATH, Interrupted, database_option, echo, err_console, error_line, json_option, print_json, state
+from g287.documents.display import displayable
+from g287.errors import G287Error
+from g287.registry import figures
+from g287.registry.bundled import ingest_bundled
+from g287.registry.batch import expand_paths, finish_workers, ingest_many, sort_for_ingest
+from g287.sources.filename import KINDS, parse_published
+from g287.wording import counted
+
+
+def _result_line(r) -> str:
+    """A file's line, one line as its error line is (error_line): a line break in the file's name, or in the name of
+    the file ingested before with the same bytes, is shown as "?" (--json keeps the names exactly)."""
+    if r.status == "unchanged":
+        return displayable(f"{r.file}: unchanged — {r.notes[0]}")
+    when = r.published + (f" {r.half}" if r.half else "")
+    return displayable(
+        f"{r.file}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
+        f"{counted(r.listings, 'listing')} from {counted(r.source_rows, 'source row')}, {counted(r.quality_entries, 'quality-register entry', 'quality-register entries')}"
+    )
+
+
+def _stdout_is_terminal() -> bool:
+    # Where the output goes, not whether rich would draw there: FORCE_COLOR makes every console "a terminal".
+    return sys.stdout.isatty()
+
+
+def _interrupted_line(files: list, done: int, where: str) -> str:
+    """What an interrupted ingest did: each file is its own transaction, so the one in progress wrote nothing. The
+    files are taken in publication order (sort_for_ingest), not as given: the one in progress is named."""
+    total = len(files)
+    if done >= total:
+        return f"interrupted after the last file: all {total} are done, {where}"
+    before = f"; the {counted(done, 'file')} before it {'is' if done == 1 else 'are'} done, {where}" if done else ""
+    return f"interrupted at file {done + 1} of {total} ({sort_for_ingest(files)[done].name}): nothing of it was written{before}"
+
+
+def register(cli: click.Group) -> None:
+    for command in (ingest, bootstrap):
+        cli.add_command(command)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # an unreadable file: our one line, not click's usage error
+@click.option("--published", metavar="YYYY-MM-DD[am|pm]", help="Publication date (and half) when the file name does not say it; one file only.")
+@click.option("--kind", type=Choice(KINDS), help="Which list the file is, when its name does not say.")
+@click.option("--encoding", metavar="CODEC", help="Encoding of CSV files (default: UTF-8, else Windows-1252).")
+@click.option("--origin", type=Choice(["ice", "registry"]), default="ice", show_default=True, help="Whose list: ICE's, or one this registry published (g287 program publish).")
+@json_option
+@database_option
+def ingest(paths, published, kind, encoding, origin, as_json):
+    """Ingest ICE publications (.xlsx or .csv files, or folders of them).
+
+    Each file is one transaction: a file that cannot be read changes nothing. A file ingested before (same
+    sha256) is skipped. Exits with status 1 if any file failed."""
+    if any(not path.strip() for path in paths):  # "" would read as the current folder: everything under it
+        raise G287Error(f"PATHS: {EMPTY_PATH}")
+    for name, value in (("--published", published), ("--encoding", encoding)):
+        if value is not None and not value.strip():
+            raise G287Error(f"{name} is empty: give a value, or leave the option out")
+    unreadable = []
+    files = expand_paths(list(paths), unreadable)
+    failures = [{"file": problem.path, "error": str(problem)} for problem in unreadable]
+    if not as_json:
+        for problem in unreadable:
+            echo(error_line(problem), err=True)
+    if not files and unreadable:  # said already, folder by folder: "no files found" would blame the folder's contents
+        if as_json:
+            print_json({"results": [], "errors": failures})
+        raise click.exceptions.Exit(1)
+    if not files:
+        raise G287Error("no .xlsx or .csv files found in " + ", ".join(paths))
+    options = {"kind": kind, "encoding": encoding, "origin": origin}
+    if kind is not None and len(files) > 1:
+        raise G287Error("--kind names the list of one file; give one file")
+    if published is not None:
+        if len(files) > 1:
+            raise G287Error("--published names the date of one file; give one file")
+        options["published"] = parse_published(published)
+    db = state().db
+    actor = Actor.command_line()
+
+    results = []
+    # How a file's line and an error's are printed: above the progress bar while one is drawn on the terminal.
+    say = {"out": echo, "err": lambda line: echo(line, err=True)}
+
+    def on_result(path, result):
+        # Each file's line as soon as it is committed: an interrupted run has already said which files it kept.
+        results.append(result)
+        if not as_json:
+            say["out"](_result_line(result))
+
+    def on_error(path, error):
+        failures.append({"file": str(path), "error": str(error)})
+        if not as_json:
+            say["err"](error_line(error))
+
+    try:
+        if len(files) > 1 and not as_json and err_console.is_terminal:  # piped, a bar would leave a blank line
+            bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True, redirect_stdout=False, redirect_stderr=False)
+            with bar as progress:
+                above_the_bar = partial(progress.console.print, markup=False, highlight=False, soft_wrap=True)
+                # A line written to the bar's terminal past its console would land inside the bar. Stdout redirected
+                # (`g287 ingest ... > log`), the files' lines go to the log as they are.
+                say["err"] = above_the_bar
+                if _stdout_is_terminal():
+                    say["out"] = above_the_bar
+                task = progress.add_task("ingesting", total=len(files))
+                ingest_many(
+                    db, files, actor, on_result=lambda p, r: (progress.advance(task), on_result(p, r)), on_error=lambda p, e: (progress.advance(task), on_error(p, e)), **options
+                )
+        else:
+            ingest_many(db, files, actor, on_result=on_result, on_error=on_error, **options)
+    except KeyboardInterrupt:
+        if as_json:
+            print_json({"results": [asdict(r) for r in results], "errors": failures, "interrupted": True})
+        raise Interrupted(_interrupted_line(files, len(results) + len(failures) - len(unreadable), "as the JSON lists" if as_json else "as listed above")) from None
+    finish_workers()  # before the command ends (see finish_workers); not after Ctrl+C, which should end at once
+    if as_json:
+        print_json({"results": [asdict(r) for r in results], "errors": failures})
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@json_option
+@database_option
+def bootstrap(as_json):
+    """Ingest the publications bundled with g287 (once; again changes nothing) and print the headline figures."""
+    db = state().db
+    results = ingest_bundled(db, Actor.command_line())
+    with db.session() as session:
+        result = figures.stats(session)
+    new = sum(r.status == "ingested" for r in results)
+    if as_json:  # what the text says: how many were new, how many held already, and where
+        print_json({"ingested": new, "already_held": len(results) - new, "database": db.safe_url, "stats": result})
+        return
+    echo(f"{counted(new, 'publication')} ingested, {len(results) - new} already held, in {db.safe_url}")
+    echo(figures.headline(result))
