@@ -19,7 +19,7 @@ import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -194,6 +194,24 @@ def shown_with(cmaps: list[dict]):
     return shown
 
 
+# Characters text shaping changes nothing for but kerning: Latin, Greek and Cyrillic letters and the punctuation,
+# currency and symbols of U+1E00-U+2BFF, none of them a mark (drawn over another character) or a format character
+# (the bidirectional controls are ones).
+def needs_shaping(text: str) -> bool:
+    """Whether the text needs text shaping (HarfBuzz) to be drawn as read: a right-to-left name or address (Hebrew,
+    Arabic) in its reading order and Arabic's letters joined (without it each word was drawn letter by letter left to
+    right, so the letter showed "םולש" for "שלום"), a script whose letters change shape or order (Devanagari, Thai),
+    a combining mark placed on its letter."""
+    for char in text:
+        code = ord(char)
+        if code < 0x0300:
+            continue
+        if (code < 0x0590 or 0x1E00 <= code < 0x2C00) and unicodedata.category(char)[0] not in "MC":
+            continue
+        return True
+    return False
+
+
 def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, created: dt.datetime) -> bytes:
     from fpdf import FPDF
 
@@ -202,8 +220,14 @@ def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, 
     family = "DejaVu" if font else "Helvetica"
 
     class Pdf(FPDF):
+        def shaped_for(self, text: str) -> None:
+            """Text shaping on for a text that needs it only: shaping measures every character of every line again
+            through HarfBuzz, which made a letter or an MOA of ten pages take seconds to draw."""
+            self.set_text_shaping(bool(font) and needs_shaping(text))
+
         def header(self) -> None:
             if banner:
+                self.shaped_for(banner)  # a block's fragments keep the shaping they were made with
                 self.set_font(family, "B", 11)
                 self.set_text_color(150, 0, 0)
                 self.cell(0, 8, clean(banner), border="TB", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -211,6 +235,7 @@ def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, 
                 self.ln(4)
 
         def footer(self) -> None:
+            self.shaped_for(footer)
             self.set_y(-15)
             self.set_font(family, "", 8)
             self.set_text_color(90, 90, 90)
@@ -221,10 +246,6 @@ def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, 
         pdf.add_font(family, "", str(font[0]))
         pdf.add_font(family, "B", str(font[1]))
         clean = shown_with([loaded.cmap for loaded in pdf.fonts.values()])
-        # Text shaping (HarfBuzz): a right-to-left name or address (Hebrew, Arabic) drawn in its reading order and
-        # Arabic's letters joined; without it each word was drawn letter by letter left to right, so the letter
-        # showed "םולש" for "שלום" (a name in another order than recorded). Latin text is unchanged but for kerning.
-        pdf.set_text_shaping(True)
     pdf.set_title(title if font else latin1(title))  # the title in the document's properties needs no glyph
     pdf.set_author("g287")
     pdf.set_creation_date(created)
@@ -234,6 +255,7 @@ def to_pdf(blocks: list[Block], *, title: str, banner: str | None, footer: str, 
     width = pdf.epw
     for block in blocks:
         text = clean(block.text)
+        pdf.shaped_for(text)
         if block.kind == "title":
             pdf.set_font(family, "B", 15)
             pdf.multi_cell(width, 8, text, new_x="LMARGIN", new_y="NEXT")
@@ -348,6 +370,14 @@ class RenderedDocument:
 def render_document(text: str, fmt: str, *, filename: str, title: str, banner: str | None, footer: str, created: dt.datetime) -> RenderedDocument:
     if fmt not in FORMATS:
         raise ValueError(f"unknown document format {fmt!r}: pdf or docx")
-    media_type, renderer = FORMATS[fmt]
-    content = renderer(parse_blocks(text), title=title, banner=banner, footer=footer, created=created)
-    return RenderedDocument(f"{filename}.{fmt}", media_type, content)
+    media_type = FORMATS[fmt][0]
+    return RenderedDocument(f"{filename}.{fmt}", media_type, rendered_bytes(text, fmt, title, banner, footer, created))
+
+
+@lru_cache(maxsize=16)
+def rendered_bytes(text: str, fmt: str, title: str, banner: str | None, footer: str, created: dt.datetime) -> bytes:
+    """The document's bytes, which depend on these arguments only (the same bytes each time): the few last drawn are
+    kept, as a letter or a draft is often downloaded again (by its agency, by the program office, as PDF and DOCX),
+    and drawing a PDF of ten pages takes a second or two."""
+    renderer = FORMATS[fmt][1]
+    return renderer(parse_blocks(text), title=title, banner=banner, footer=footer, created=created)

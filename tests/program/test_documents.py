@@ -287,3 +287,47 @@ def test_right_to_left_text_is_drawn_in_its_reading_order(world):
     drawn = PdfReader(io.BytesIO(content)).pages[0].extract_text(extraction_mode="layout")
     assert "שלום עולם"[::-1] in drawn and "شرطة دبي"[::-1] in drawn
     assert "Street:" in drawn and "Agency:" in drawn  # left-to-right text as it was
+
+
+@pytest.mark.parametrize("text, needed", [
+    ("Doña Ana County Sheriff’s Office — 12 officers, €0, “TFM” …", False),
+    ("Ελλάδα, Кириллица, Łódź, Nguyễn", False),
+    ("Street: שלום", True),  # right to left
+    ("شرطة دبي", True),  # right to left, letters joined
+    ("नमस्ते", True),  # letters reordered and joined
+    ("e\u0301", True),  # a combining mark placed on its letter
+    ("A\u200fB", True),  # a bidirectional control
+])
+def test_text_shaping_is_asked_for_the_texts_that_need_it(text, needed):
+    assert documents.needs_shaping(text) is needed
+
+
+def test_right_to_left_text_stays_in_its_reading_order_after_a_page_break():
+    """Shaping is on for a block that needs it only, and the banner and footer drawn at a page break inside such a
+    block set their own (off): the block's lines on the next page must still be shaped."""
+    if documents.unicode_font() is None:
+        pytest.skip("DejaVu Sans is not installed")
+    content = to_pdf(
+        [Block("paragraph", " ".join(["שלום עולם"] * 700))],
+        title="Letter", banner="DRAFT FOR DISCUSSION", footer="Letter of interest", created=dt.datetime(2025, 7, 1, tzinfo=dt.timezone.utc),
+    )
+    pages = PdfReader(io.BytesIO(content)).pages
+    assert len(pages) >= 2
+    for page in pages[:2]:
+        drawn = page.extract_text(extraction_mode="layout")
+        assert "שלום עולם"[::-1] in drawn and "DRAFT FOR DISCUSSION" in drawn and "Letter of interest" in drawn
+
+
+def test_a_document_drawn_again_with_any_argument_changed_is_drawn_anew():
+    """Documents drawn are kept (documents.rendered_bytes): each argument is part of what names one."""
+    base = dict(filename="letter", title="Letter", banner="DRAFT", footer="page", created=dt.datetime(2025, 7, 1, tzinfo=dt.timezone.utc))
+    first = documents.render_document("Text of the letter.", "docx", **base)
+    assert documents.render_document("Text of the letter.", "docx", **base).content == first.content
+    changed = [
+        documents.render_document("Text of the letter, changed.", "docx", **base),
+        documents.render_document("Text of the letter.", "pdf", **base),
+        *(documents.render_document("Text of the letter.", "docx", **{**base, name: value}) for name, value in (
+            ("title", "Letter 2"), ("banner", None), ("footer", "page 2"), ("created", dt.datetime(2025, 7, 2, tzinfo=dt.timezone.utc)),
+        )),
+    ]
+    assert all(document.content != first.content for document in changed)
