@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError, TimeoutError as PoolTimeout
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -184,6 +184,26 @@ def is_unreachable(error: Exception) -> bool:
     from psycopg import pq  # only when the error is psycopg's: SQLite alone needs no PostgreSQL driver loaded
 
     return pgconn.status == pq.ConnStatus.BAD
+
+
+# SQLite's result codes of a statement refused (an error in it, a table it names that is not there, a constraint, a
+# value), which are the code's defects, not the database failing: SQLite gives most of them as OperationalError.
+_SQLITE_REFUSALS = {sqlite3.SQLITE_ERROR, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_RANGE, sqlite3.SQLITE_MISUSE, sqlite3.SQLITE_TOOBIG}
+
+
+def is_failing(error: Exception) -> bool:
+    """Whether a database error means the database itself failed, beside is_busy and is_unreachable: SQLite's file
+    not a database or damaged, a disk error, a disk full, a file read-only; PostgreSQL out of resources, shutting
+    down or failing inside (the DB-API's OperationalError and InternalError, as psycopg names them); no connection
+    free in the pool. Not a statement the database refused, which is a defect (the DB-API's ProgrammingError,
+    IntegrityError, DataError; SQLite's SQLITE_ERROR, as "no such table")."""
+    if isinstance(error, PoolTimeout):
+        return True
+    original = getattr(error, "orig", None)
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF not in _SQLITE_REFUSALS  # the extended code's primary one
+    return isinstance(error, (OperationalError, InternalError, InterfaceError))
 
 
 def insert(table, dialect_name: str):

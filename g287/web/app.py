@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
@@ -31,6 +31,7 @@ from g287.errors import AccessDenied, Busy, G287Error, NotFound
 from g287.registry.queries import data_version
 from g287.web.body_limit import BodyLimit
 from g287.web.cors import PublicDataCors
+from g287.web.database_failures import DatabaseFailures
 from g287.web.http import SecurityHeaders, SiteMiddleware, VersionClock
 from g287.wording import quoted
 
@@ -107,9 +108,9 @@ class Site:
 
 class SiteApplication(FastAPI):
     """The application with SecurityHeaders and PublicDataCors outside its whole stack: Starlette puts its
-    ServerErrorMiddleware (the 500 of an unexpected exception, the 503 of a data version the database refused)
-    outside every middleware added with add_middleware, so those answers went without the security headers, and
-    under /api/v1 and /exports without the CORS headers (a script on another page could not read their status)."""
+    ServerErrorMiddleware (the 500 of an unexpected exception) outside every middleware added with add_middleware, so
+    its answers went without the security headers, and under /api/v1 and /exports without the CORS headers (a script
+    on another page could not read their status)."""
 
     def build_middleware_stack(self):
         return SecurityHeaders(PublicDataCors(super().build_middleware_stack()))
@@ -137,7 +138,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
             "and publications are stable within a database. Errors are JSON objects "
             '`{"error": {"status", "message", "fields"}}`; invalid parameters, and query parameters an endpoint does not take, answer 422 naming each '
             "(but for those link trackers add to shared links, such as utm_source and fbclid, which are dropped); a database "
-            "busy (another g287 process writing to it) or not reachable answers 503 with Retry-After. "
+            "busy (another g287 process writing to it), not reachable or failing answers 503 with Retry-After. "
             "Every successful response carries an ETag and Last-Modified and answers conditional requests with 304."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -191,25 +192,23 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     async def busy(request: Request, error: Busy):
         return busy_response(request, error)
 
-    def unavailable_response(request: Request, error: DBAPIError):
-        """The database busy (another process holds it) or not reachable at all (its server down, its file's folder
-        gone): a temporary unavailability, 503 with Retry-After; None for any other database error (a 500)."""
+    def database_failure(scope, error: SQLAlchemyError):
+        """A database error raised to DatabaseFailures, by a route or by the data version read before any route:
+        busy (another process holds it), a 503 with Retry-After as Busy; not reachable (its server down, its file's
+        folder gone) or failing (a file that is not a database, a disk error, no connection free), a 503 with
+        Retry-After and one line in the server's log naming the database (no password) and the cause. None for a
+        statement the database refused (a defect: the 500 of an unexpected error)."""
+        request = Request(scope)
         if dialect.is_busy(error):
             return busy_response(request, Busy())
-        if not dialect.is_unreachable(error):
+        unreachable = dialect.is_unreachable(error)
+        if not (unreachable or dialect.is_failing(error)):
             return None
-        cause = " ".join(str(getattr(error, "orig", None) or error).split())  # libpq's hint on a line of its own
-        log.error("the database %s cannot be reached (answered 503 to %s): %s", site.db.safe_url, request.url.path, cause)
+        cause = " ".join(str(getattr(error, "orig", None) or (error.args[0] if error.args else error)).split())  # libpq's hint on a line of its own
+        what = "cannot be reached" if unreachable else "failed"
+        log.error("the database %s %s (answered 503 to %s): %s", site.db.safe_url, what, request.url.path, cause)
         response = error_of(request, 503, UNREACHABLE)
         response.headers["Retry-After"] = str(UNREACHABLE_RETRY_SECONDS)
-        return response
-
-    @app.exception_handler(OperationalError)
-    async def database_error(request: Request, error: OperationalError):
-        # SQLite's "database is locked" after its wait (another process holds the file), as the program's routes read it.
-        response = unavailable_response(request, error)
-        if response is None:
-            raise error
         return response
 
     @app.exception_handler(G287Error)
@@ -230,10 +229,6 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception):
-        if isinstance(error, DBAPIError):  # the data version, read before any route runs (g287.web.http), found the database locked or unreachable
-            response = unavailable_response(request, error)
-            if response is not None:
-                return response
         return error_of(request, 500, "internal error")  # for the API, the one shape of every API error
 
     def too_large(scope, message: str):
@@ -241,6 +236,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
 
     app.add_middleware(BodyLimit, refusal=too_large)  # inside the site middleware, which adds the security headers
     app.add_middleware(SiteMiddleware, clock=site.clock, uncached=("/exports/g287.sqlite",), uncached_pattern=r"^/documents/[0-9a-f]{64}\.")
+    app.add_middleware(DatabaseFailures, answer=database_failure)  # around the data version the site middleware reads
     return app
 
 

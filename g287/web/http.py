@@ -257,9 +257,10 @@ def not_modified(scope, etag: bytes, last_modified: dt.datetime | None) -> bool:
 
 class SecurityHeaders:
     """ASGI middleware around the whole application (g287.web.app.SiteApplication): the security headers on every
-    response, also those answered outside SiteMiddleware by Starlette's ServerErrorMiddleware, which is always the
-    outermost of the stack: an unexpected exception (500) and a data version the database refused (503). A header a
-    response sets itself (an archived document's sandbox policy) is kept."""
+    response, also those answered outside SiteMiddleware: a data version the database refused (503,
+    g287.web.database_failures) and, by Starlette's ServerErrorMiddleware, which is always the outermost of the
+    stack, an unexpected exception (500). A header a response sets itself (an archived document's sandbox policy) is
+    kept."""
 
     def __init__(self, app):
         self.app = app

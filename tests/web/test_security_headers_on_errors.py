@@ -1,6 +1,7 @@
-"""The security headers on every response, also those Starlette's ServerErrorMiddleware answers outside the site's
-middleware: an unexpected exception (500) and a data version the database refused (503 when it is busy or cannot be
-reached, 500 for any other database error). They went without Content-Security-Policy, X-Content-Type-Options and the rest."""
+"""The security headers on every response, also those answered outside the site's middleware: an unexpected exception
+(500, Starlette's ServerErrorMiddleware) and a data version the database refused (503 when it is busy, cannot be
+reached or fails, g287.web.database_failures; 500 for a statement it refused, a defect). They went without
+Content-Security-Policy, X-Content-Type-Options and the rest."""
 
 from __future__ import annotations
 
