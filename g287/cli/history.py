@@ -14,14 +14,14 @@ from g287.errors import G287Error
 from g287.history import review as review_service
 from g287.history.agency import agency_history, find_agencies, published_names
 from g287.history.diff import diff as diff_service, pending_changes
-from g287.history.lifecycle import lifecycles
+from g287.history.lifecycle import end_after_default, lifecycles
 from g287.history.listings import publications as series_publications
 from g287.history.names import expanded_key
 from g287.history.pipeline import observable_spans, observation_window
 from g287.history.pipeline import pipeline as pipeline_service
 from g287.history.timeline import EVERY
-from g287.history.timeline import timeline as timeline_service
-from g287.registry.publications import list_publications, resolve, whose_list
+from g287.history.timeline import check_request, timeline as timeline_service
+from g287.registry.publications import check_reference, list_publications, resolve, whose_list
 from g287.registry.queries import state_name
 from g287.sources.rules import usps_code
 from g287.wording import counted, in_quotes, noun, quoted
@@ -34,6 +34,10 @@ SHOWN_MATCHES = 10
 def register(cli: click.Group) -> None:
     for command in (diff, timeline, pipeline, agreements, agency, review, alias):
         cli.add_command(command)
+
+
+# K counts absences from the participating lists: no change between two pending lists is an end.
+PENDING_END_AFTER = "--end-after applies to participating lists only: the changes between two pending lists count no ends"
 
 
 @click.command()
@@ -49,14 +53,20 @@ def register(cli: click.Group) -> None:
 @database_option
 def diff(from_ref, to_ref, kind, end_after, state_code, as_json):
     """What changed between two participating publications, or two pending ones (ids, file names or dates YYYY-MM-DD[am|pm])."""
+    # Each value is checked before the database is opened (a new one would be made): the state, the references, K.
     state_code = usps_code(state_code)
+    for ref in (from_ref, to_ref):
+        check_reference(ref)
+    if kind == "pending" and end_after is not None:
+        raise G287Error(PENDING_END_AFTER)
+    if kind != "pending" and end_after is None:
+        end_after_default()  # the setting, read when participating lists are compared
     with state().db.session() as session:
         older, newer = (resolve(session, ref, kind or "participating") for ref in (from_ref, to_ref))
         compared = _kind_compared(older, newer, kind)
         if compared == "pending":
             if end_after is not None:
-                # K counts absences from the participating lists: no change between two pending lists is an end.
-                raise G287Error("--end-after applies to participating lists only: the changes between two pending lists count no ends")
+                raise G287Error(PENDING_END_AFTER)
             result = pending_changes(session, older, newer, state_code)
         else:
             result = diff_service(session, older, newer, end_after, state_code)
@@ -139,8 +149,10 @@ def _renamed_line(item: dict) -> str:
 def timeline(state_code, model, every, start, end, as_json):
     """Figures over time, from the publications in force on each date."""
     state_code = usps_code(state_code)  # "" is no state, refused (the service reads a form's empty field as none)
+    first_day, last_day = parse_date(start, "--from"), parse_date(end, "--to")
+    check_request(state=state_code, model=model, every=every, start=first_day, end=last_day)  # before the database is opened
     with state().db.session() as session:
-        rows = timeline_service(session, state=state_code, model=model, every=every, start=parse_date(start, "--from"), end=parse_date(end, "--to"))
+        rows = timeline_service(session, state=state_code, model=model, every=every, start=first_day, end=last_day)
         held = list_publications(session) if not rows else []
     if as_json:
         print_json(rows)
@@ -148,7 +160,7 @@ def timeline(state_code, model, every, start, end, as_json):
     if not rows:
         span = f"the publications held span {min(p.published_on for p in held)} to {max(p.published_on for p in held)}" if held else "no publication is held"
         first, last = (min(p.published_on for p in held), max(p.published_on for p in held)) if held else (None, None)
-        start_day, end_day = parse_date(start, "--from") or first, parse_date(end, "--to") or last
+        start_day, end_day = first_day or first, last_day or last
         if every == "publication" and held and start_day <= last and end_day >= first:
             # days in the span, none of them a publication's: "no date in the range" would send the reader elsewhere
             echo(f"No publication in the range {start_day} to {end_day}: {span}.")
@@ -173,6 +185,7 @@ def timeline(state_code, model, every, start, end, as_json):
 @database_option
 def pipeline(as_json):
     """The pending pipeline: days from first pending listing to first participating listing and to signing."""
+    end_after_default()  # K (the lifecycles), a bad setting refused before the database is opened
     with state().db.session() as session:
         result = pipeline_service(session)
         window = observation_window(list_publications(session, origin="ice"))
@@ -251,6 +264,8 @@ def _days(median) -> str:
 def agreements(state_code, model, status, end_after, as_json):
     """Every agreement's lifecycle: first pending, first and last participating, signed dates, ends."""
     state_code = usps_code(state_code)
+    if end_after is None:
+        end_after_default()  # a bad setting refused before the database is opened
     with state().db.session() as session:
         lives = [l for l in lifecycles(session, end_after=end_after).values()]
         first_pending = next(iter(series_publications(session, "pending")), None)
@@ -293,6 +308,7 @@ def agency(ref, state_code, as_json):
     if not ref.strip():  # "" is contained in every name: it would match every agency
         raise G287Error("REF is empty: give an agency's id or (part of) its name")
     state_code = usps_code(state_code)
+    end_after_default()  # K (the agreements' lifecycles), a bad setting refused before the database is opened
     with state().db.session() as session:
         agency_id = record_id(ref)
         if agency_id is None:
@@ -479,6 +495,7 @@ def alias(ctx, as_json):
 @database_option
 def alias_add(state_code, name, relation, other_name, reason):
     """Say that NAME is the SAME agency as OTHER_NAME, or a DIFFERENT one; applied at once."""
+    review_service.check_alias(state_code, name, relation, other_name, reason)  # before the database is opened
     echo(review_service.add_alias(state().db, Actor.command_line(), state_code, name, relation, other_name, reason))
 
 
@@ -489,4 +506,5 @@ def alias_add(state_code, name, relation, other_name, reason):
 @database_option
 def alias_remove(state_code, name, other_name):
     """Remove the entry between two names: a merge it made is undone, and the identity rules judge the pair again, as an ingest without the entry would."""
+    usps_code(state_code, "state")  # as remove_alias checks it, before the database is opened
     echo(review_service.remove_alias(state().db, Actor.command_line(), state_code, name, other_name))

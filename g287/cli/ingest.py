@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from g287.access import Actor
 from g287.cli.common import Choice, EMPTY_PATH, Interrupted, database_option, echo, err_console, error_line, json_option, print_json, state
+from g287.config import check_reading_settings
 from g287.documents.display import displayable
 from g287.errors import G287Error
 from g287.registry import figures
@@ -89,6 +90,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
         if len(files) > 1:
             raise G287Error("--published names the date of one file; give one file")
         options["published"] = parse_published(published)
+    check_reading_settings()  # as ingest_many does, but before the database is opened (a new one would be made)
     db = state().db
     actor = Actor.command_line()
 
@@ -139,6 +141,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
 @database_option
 def bootstrap(as_json):
     """Ingest the publications bundled with g287 (once; again changes nothing) and print the headline figures."""
+    check_reading_settings()
     db = state().db
     results = ingest_bundled(db, Actor.command_line())
     with db.session() as session:

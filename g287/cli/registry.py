@@ -9,7 +9,7 @@ import click
 from g287.cli.common import Choice, Table, console, database_option, echo, json_option, parse_date, print_json, state
 from g287.errors import NotFound
 from g287.registry import figures, quality
-from g287.registry.publications import PublicationInfo, is_date_reference, list_publications, resolve
+from g287.registry.publications import PublicationInfo, check_reference, is_date_reference, list_publications, resolve
 from g287.sources.filename import KINDS
 
 
@@ -25,8 +25,9 @@ def register(cli: click.Group) -> None:
 @database_option
 def stats(as_of, origin, as_json):
     """The headline figures: MOAs by model and agency type, agencies, states, pending listings."""
+    day = parse_date(as_of)  # each value is checked before the database is opened (a new one would be made)
     with state().db.session() as session:
-        result = figures.stats(session, parse_date(as_of), origin)
+        result = figures.stats(session, day, origin)
     if as_json:
         print_json(result)
         return
@@ -92,6 +93,8 @@ def quality_command(publication, summary, category, as_json):
 
     PUBLICATION is an id, a file name or a date: the participating and the pending list in force then (default:
     every publication)."""
+    if publication is not None:
+        check_reference(publication)
     with state().db.session() as session:
         # "" is a publication named "" (none, said as diff says it), not every publication
         chosen = _named_lists(session, publication) if publication is not None else list_publications(session)

@@ -185,8 +185,9 @@ def _same_pair(a: aliases.Alias, b: aliases.Alias) -> bool:
     return a.state == b.state and pair == {agency_key(b.name), agency_key(b.other_name)}
 
 
-def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, other_name: str, reason: str) -> str:
-    """Record that two names are (or are not) one agency, and apply it to the database now."""
+def check_alias(state: str, name: str, relation: str, other_name: str, reason: str) -> str:
+    """The state's USPS code of an alias that can be recorded; G287Error for one that cannot, whatever the database
+    holds (add_alias checks it; the command line before it opens the database)."""
     state = usps_code(state, "state")
     if relation not in aliases.RELATIONS:
         raise G287Error(f"relation must be one of {aliases.RELATIONS}")
@@ -198,6 +199,12 @@ def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, 
         if not value.strip():  # a blank name in the table makes every later read of it fail
             raise G287Error(f"{field} is empty: give the agency's name as ICE publishes it")
     aliases.ensure_writable()
+    return state
+
+
+def add_alias(db: Database, actor: Actor, state: str, name: str, relation: str, other_name: str, reason: str) -> str:
+    """Record that two names are (or are not) one agency, and apply it to the database now."""
+    state = check_alias(state, name, relation, other_name, reason)
     with aliases.kept_only_if_committed() as alias_file, registry_change(db) as session:
         authorize(actor, "identity.alias")
         # Parting a pair the table joins is how a merge made by the table or a review is undone (`review reject` says

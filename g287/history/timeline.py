@@ -96,6 +96,19 @@ def dates(first: dt.date, last: dt.date, every: str, pub_dates: list[dt.date]) -
     return result
 
 
+def check_request(*, state: str | None = None, model: str | None = None, every: str = "day", start: dt.date | None = None, end: dt.date | None = None) -> str | None:
+    """The state's USPS code (None for the nation) of a timeline that can be asked for; G287Error for a request
+    that cannot, whatever the database holds (timeline checks it; the command line before it opens the database)."""
+    if every not in EVERY:
+        raise G287Error(f"--every {quoted(every)}: choose one of {', '.join(EVERY)}")
+    state = usps_code(state or None)  # an empty field is no state
+    if model and model not in MODELS:
+        raise G287Error(f"--model {quoted(model)}: one of {', '.join(MODELS)}")
+    if start and end and start > end:
+        raise G287Error(f"the start {start} is after the end {end}")
+    return state
+
+
 def timeline(
     session: Session,
     *,
@@ -107,15 +120,9 @@ def timeline(
     end: dt.date | None = None,
 ) -> list[dict]:
     """Per date: participating MOAs listed, distinct agreements, agencies, states, by model; pending listings."""
-    if every not in EVERY:
-        raise G287Error(f"--every {quoted(every)}: choose one of {', '.join(EVERY)}")
     # The request is checked before looking at the data: an empty database answers a bad request with its error,
     # not with an empty list.
-    state = usps_code(state or None)  # an empty field is no state
-    if model and model not in MODELS:
-        raise G287Error(f"--model {quoted(model)}: one of {', '.join(MODELS)}")
-    if start and end and start > end:
-        raise G287Error(f"the start {start} is after the end {end}")
+    state = check_request(state=state, model=model, every=every, start=start, end=end)
     participating = publications(session, "participating", origin)
     pending = publications(session, "pending", origin)
     if not participating and not pending:

@@ -194,24 +194,53 @@ def is_date_reference(ref: str) -> bool:
     return bool(_DATE.match(str(ref).strip()))
 
 
+def check_reference(ref: str) -> None:
+    """G287Error for a publication reference that names none in any database, whatever it holds: an id no database
+    can hold, a date that does not exist or is outside the days g287 reads, an empty name. resolve() checks it
+    too; the command line checks it before it opens the database."""
+    text = str(ref).strip()
+    if text.isascii() and text.isdigit():
+        if record_id(text) is None:
+            raise _no_id(text)
+        return
+    match = _DATE.match(text)
+    if match:
+        _day_of(text, match)
+    elif not text:
+        raise _no_name(text)
+
+
+def _no_id(text: str) -> NotFound:
+    return NotFound(f"no publication with id {text} (see `g287 publications`)")
+
+
+def _no_name(text: str) -> NotFound:
+    return NotFound(f"no publication named {quoted(text)}: give an id, a file name or a date YYYY-MM-DD")
+
+
+def _day_of(text: str, match: re.Match) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(match[1])
+    except ValueError:
+        raise G287Error(f"{quoted(text)} is not a valid date (YYYY-MM-DD)") from None
+    if not in_day_range(day):
+        raise G287Error(f"{quoted(text)}: expected {DAY_RANGE_PROBLEM}")
+    return day
+
+
 def resolve(session: Session, ref: str, kind: str | None = "participating") -> Publication:
     """A publication named by id, file name, or date (YYYY-MM-DD[am|pm]: the one of `kind` in force then). A file
     name shared by several files of one list names the later in publication order (the one in force)."""
     text = str(ref).strip()
+    check_reference(text)
     if text.isascii() and text.isdigit():
-        publication_id = record_id(text)
-        found = session.get(Publication, publication_id) if publication_id is not None else None
+        found = session.get(Publication, record_id(text))
         if found is None:
-            raise NotFound(f"no publication with id {text} (see `g287 publications`)")
+            raise _no_id(text)
         return found
     match = _DATE.match(text)
     if match:
-        try:
-            day = dt.date.fromisoformat(match[1])
-        except ValueError:
-            raise G287Error(f"{quoted(text)} is not a valid date (YYYY-MM-DD)") from None
-        if not in_day_range(day):
-            raise G287Error(f"{quoted(text)}: expected {DAY_RANGE_PROBLEM}")
+        day = _day_of(text, match)
         half = match[2].lower() if match[2] else None
         candidates = [p for p in list_publications(session, kind or "participating", "ice") if p.published_on <= day]
         if half == "am":
@@ -221,7 +250,7 @@ def resolve(session: Session, ref: str, kind: str | None = "participating") -> P
         return candidates[-1]
     named = list(session.scalars(select(Publication).where(Publication.file_name == text).order_by(Publication.seq)))
     if not named:
-        raise NotFound(f"no publication named {quoted(text)}: give an id, a file name or a date YYYY-MM-DD")
+        raise _no_name(text)
     if len({p.series for p in named}) > 1:
         # Publication order exists only within one list of one origin: no "later one" to choose.
         ids = ", ".join(f"{p.id} ({p.origin} {p.kind})" for p in sorted(named, key=lambda p: p.id))
