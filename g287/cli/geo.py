@@ -143,8 +143,9 @@ def counties_counts(as_json):
 def coverage_command(as_of, vintage, model, as_json):
     """Counties with a participating county-level agency, with any participating agency, and states with an
     agreement, nationally and per state, as numbers and percentages of the vintage's counties."""
+    day = parse_date(as_of)  # before the database is opened (a new one would be made)
     with state().db.session() as session:
-        result = coverage_or_none_covered(session, parse_date(as_of), vintage, model)
+        result = coverage_or_none_covered(session, day, vintage, model)
     if as_json:
         print_json(result)
         return
@@ -190,11 +191,11 @@ def map_command(level, as_of, model, measure, state_usps, output, as_json):
         raise G287Error(f"{output}: no such folder {path.resolve().parent}")
     state_usps = usps_code(state_usps)  # a code no state has is refused naming --state, as every --state does
     day = parse_date(as_of)
+    check_arguments(level, measure, state_usps, model)  # refused even when no list is in force, before the database is opened
     with state().db.session() as session:
         # No list in force is no figure, not a map of zeros (the site shows no map then): said as `stats` and
         # `coverage` say it, with status 0, and no file written.
         held = in_force(session, "participating", day) is not None
-        check_arguments(level, measure, state_usps, model)
         svg = render_map(session, level, day, model, measure, state_usps) if held else None
     if svg is None:
         if as_json:

@@ -11,7 +11,7 @@ from g287.access import Actor
 from g287.cli.common import GivenPath, WholeNumber, database_option, echo, json_option, parse_date, print_json, state
 from g287.documents.display import displayable
 from g287.errors import G287Error
-from g287.files import write_atomically
+from g287.files import check_writable, write_atomically
 from g287.program.settings import secret_key_is_set
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled, is_empty
@@ -53,8 +53,8 @@ def serve(host, port, workers, access_log):
     check_settings()  # a key too short, a site address that is not one, K in words...: one line, not an error page per request
     if workers > 1 and not secret_key_is_set():
         raise G287Error("--workers above 1 needs G287_SECRET_KEY: each worker would sign its forms with a key of its own and refuse the others'")
+    _check_port(host, port)  # before the database is opened (a new one would be made)
     db = state().db
-    _check_port(host, port)
     if is_empty(db):
         echo("The database holds no publication yet: ingesting the publications bundled with g287 first.")
         results = ingest_bundled(db, Actor.command_line())
@@ -88,6 +88,7 @@ def factsheet_command(as_of, output, as_json):
     if target.suffix.lower() != ".pdf":
         raise G287Error(f"{output}: the fact sheet is written as PDF; name the file FILE.pdf")
     day = parse_date(as_of)
+    check_writable(target)  # before the database is opened (a new one would be made)
     with state().db.session() as session:
         sheet = factsheet(session, day)
     write_atomically(target, factsheet_pdf(sheet))  # a file that cannot be written: one clear error
