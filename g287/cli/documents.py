@@ -12,8 +12,8 @@ from g287.cli.common import Choice, RECORD_ID, GivenPath, WholeNumber, Table, co
 from g287.db.ids import MAX_ID
 from g287.documents import queries, settings, store
 from g287.documents.display import displayable
-from g287.documents.importer import import_paths
-from g287.documents.search import search as search_documents
+from g287.documents.importer import check_import, import_paths
+from g287.documents.search import check_search, search as search_documents
 from g287.errors import G287Error
 from g287.wording import counted
 
@@ -48,10 +48,12 @@ def sync(source, all_history, recheck, no_ocr, limit, as_json):
     Polite (a user agent naming g287, a delay between requests, timeouts, retries with backoff, a size limit) and
     resumable: what is held is never downloaded again. A broken link is recorded, not fatal; the exit status is
     1 only when the page or a workbook could not be read."""
-    from g287.sources.sync import run_sync
+    from g287.sources.sync import check_sync, run_sync
 
     if source is not None and not source.strip():  # else the default address is used, unlike what was asked
         raise G287Error("--source is empty: give the address of ICE's page, or leave the option out")
+    check_sync(source)  # the address and the settings, before the database is opened (a new one would be made)
+
     def progress(message: str) -> None:
         if not as_json:
             err_console.print(shown(message), highlight=False, markup=False)
@@ -89,7 +91,8 @@ def import_command(paths, no_ocr, as_json):
         if not as_json:
             echo(f"g287: error: {error}", err=True)
 
-    options = {"ocr": False if no_ocr else None, "on_error": on_error}
+    # The paths and the settings, before the database is opened (a new one would be made)
+    options = {"ocr": False if no_ocr else None, "on_error": on_error, "found": check_import(list(paths))}
     if as_json or not err_console.is_terminal:  # a progress bar only on a terminal
         report = import_paths(state().db, list(paths), Actor.command_line(), **options)
     else:
@@ -99,8 +102,6 @@ def import_command(paths, no_ocr, as_json):
                 state().db, list(paths), Actor.command_line(), **dict(options, on_error=lambda p, e: (progress.advance(task), on_error(p, e))),
                 on_files=lambda n: progress.update(task, total=n, visible=n > 1), on_result=lambda p, r: progress.advance(task),
             )
-    if not report.results and not report.errors and not report.skipped:
-        raise G287Error("no files found in " + ", ".join(paths))
     if as_json:
         print_json({"results": [asdict(r) for r in report.results], "errors": report.errors, "skipped": report.skipped, "unmatched": report.unmatched})
     else:
@@ -127,10 +128,10 @@ def import_command(paths, no_ocr, as_json):
 @database_option
 def list_command(agency_id, kind, limit, offset, as_json):
     """Documents in the archive, with what was read from them."""
+    if agency_id is not None and kind is not None:  # before the database is opened
+        raise G287Error("--agency lists an agency's signed documents (PDFs): it does not take --kind")
     with state().db.session() as session:
         if agency_id is not None:
-            if kind is not None:
-                raise G287Error("--agency lists an agency's signed documents (PDFs): it does not take --kind")
             items = queries.documents_of_agency(session, agency_id)
             data = {"total": len(items), "documents": items[offset : offset + limit]}
         else:
@@ -155,6 +156,7 @@ def list_command(agency_id, kind, limit, offset, as_json):
 @database_option
 def show(sha256, page, as_json):
     """One document: facts (with page, confidence and source), pages, addresses, agreements, publications."""
+    store.check_sha(sha256)  # before the database is opened (a new one would be made)
     if page is not None:
         with state().db.session() as session:
             text = queries.page_text(session, sha256, page)
@@ -242,6 +244,7 @@ def search(query, limit, offset, as_json):
 
     Only this command's options, written exactly, are options: `-police` is a word to exclude. To exclude a word
     written like one (`-h`), put the query words after `--`."""
+    check_search(" ".join(query), limit=limit, offset=offset)  # before the database is opened
     with state().db.session() as session:
         page = search_documents(session, " ".join(query), limit=limit, offset=offset)
     if as_json:
@@ -287,16 +290,22 @@ def broken(as_json):
 @database_option
 def read(sha256, unread, no_ocr, facts_only, as_json):
     """Read stored documents again (text layer and OCR), replacing their pages and facts."""
+    # What can be refused is, before the database is opened (a new one would be made).
+    if facts_only and unread:
+        raise G287Error("--facts-only re-extracts from stored pages; it does not combine with --unread")
+    if not (sha256 or unread or facts_only):
+        raise G287Error("name documents by sha256, or give --unread")
+    for target in sha256:
+        store.check_sha(target)
+    if not facts_only:
+        settings.check_reading_settings()  # a bad setting is one line before anything, not one per document
     db = state().db
     actor = Actor.command_line()
     if facts_only:
-        if unread:
-            raise G287Error("--facts-only re-extracts from stored pages; it does not combine with --unread")
         counts = [store.recheck(db, actor, s) for s in sha256] if sha256 else [store.recheck(db, actor)]
         message = {"documents": sum(counts)}
         print_json(message) if as_json else click.echo(f"facts extracted again from {counted(sum(counts), 'document')}")
         return
-    settings.check_reading_settings()  # a bad setting is one line before anything, not one per document
     targets = list(sha256)
     if unread:
         with db.session() as session:
@@ -305,9 +314,7 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
             from g287.db.models.documents import Document
 
             targets += list(session.scalars(select(Document.sha256).where(Document.kind == "pdf", Document.unread_pages > 0)))
-    if not targets:
-        if not unread:
-            raise G287Error("name documents by sha256, or give --unread")
+    if not targets:  # --unread, and none is
         print_json([]) if as_json else click.echo("no document has unread pages: nothing to read")
         return
     results = []

@@ -62,11 +62,24 @@ def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
     return files, skipped
 
 
-def import_paths(db: Database, arguments: list[str], actor: Actor, *, ocr: bool | None = None, on_files=None, on_result=None, on_error=None) -> ImportReport:
-    """Import the PDFs the arguments name; on_files(n) is told how many files were found, before any is read."""
-    authorize(actor, "documents.add")
+def check_import(arguments: list[str]) -> tuple[list[Path], list[dict]]:
+    """The files the arguments name, and those skipped (expand); G287Error for a path that names nothing, for
+    arguments that name no file at all, or for a bad setting of reading: checked before anything is read or recorded
+    (and, by the command line, before it opens the database)."""
     settings.check_reading_settings()
     files, skipped = expand(arguments)
+    if not files and not skipped:
+        raise G287Error("no files found in " + ", ".join(arguments))
+    return files, skipped
+
+
+def import_paths(
+    db: Database, arguments: list[str], actor: Actor, *, ocr: bool | None = None, on_files=None, on_result=None, on_error=None, found: tuple[list[Path], list[dict]] | None = None
+) -> ImportReport:
+    """Import the PDFs the arguments name; on_files(n) is told how many files were found, before any is read.
+    `found`: what check_import(arguments) answered, when the caller checked them already."""
+    authorize(actor, "documents.add")
+    files, skipped = found or check_import(arguments)
     if on_files:
         on_files(len(files))
     report = ImportReport(skipped=skipped)

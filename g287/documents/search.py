@@ -142,13 +142,19 @@ class SearchPage:
         return asdict(self)
 
 
-def search(session: Session, query: str, *, limit: int = 20, offset: int = 0, actor: Actor | None = None) -> SearchPage:
-    authorize(actor or Actor.public(), "documents.read")
+def check_search(query: str, *, limit: int = 20, offset: int = 0) -> list[Term]:
+    """The terms of a search that can be made; G287Error for one that cannot, whatever the archive holds (search
+    checks it; the command line before it opens the database)."""
     if not 1 <= int(limit) <= MAX_LIMIT:
         raise G287Error(f"limit must be between 1 and {MAX_LIMIT}")
     if int(offset) < 0:
         raise G287Error("offset must not be negative")
-    terms = parse_query(query)
+    return parse_query(query)
+
+
+def search(session: Session, query: str, *, limit: int = 20, offset: int = 0, actor: Actor | None = None) -> SearchPage:
+    authorize(actor or Actor.public(), "documents.read")
+    terms = check_search(query, limit=limit, offset=offset)
     conn = session.connection()
     total, rows = fulltext_search(conn, [(t.spellings, t.phrase, t.excluded) for t in terms], int(limit), int(offset))
     if not rows:

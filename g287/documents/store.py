@@ -300,10 +300,17 @@ def _link_held(session: Session, document: Document, actor: Actor, address_ids: 
     return StoreResult(file_name, "held", document.id, document.sha256, document.page_count, document.text_pages, document.ocr_pages, document.unread_pages, urls, notes)
 
 
-def document_by_sha(session: Session, sha256: str) -> Document:
+def check_sha(sha256: str) -> str:
+    """The sha256 (or its start) as documents are looked up by it; NotFound for a value that names no document in
+    any archive (document_by_sha checks it; the command line before it opens the database)."""
     value = (sha256 or "").strip().lower()
     if len(value) < 6 or any(c not in "0123456789abcdef" for c in value):
         raise NotFound(f"no document {quoted(sha256 or '')}: give its sha256 (at least its first 6 hex digits)")
+    return value
+
+
+def document_by_sha(session: Session, sha256: str) -> Document:
+    value = check_sha(sha256)
     found = session.scalars(select(Document).where(Document.sha256.like(value + "%")).limit(2)).all()
     if not found:
         raise NotFound(f"no document with sha256 {value}…")

@@ -83,6 +83,20 @@ class SyncReport:
         return lines
 
 
+def check_sync(page_url: str | None = None) -> settings.SyncSettings:
+    """The settings of a sync of `page_url` (None: the setting's, else ICE's); G287Error for a bad setting (of the sync,
+    or of reading the documents) or a page address that cannot be fetched: checked before anything is recorded (and,
+    by the command line, before it opens the database)."""
+    config = settings.sync_settings(page_url)
+    settings.check_reading_settings()
+    # A page address that cannot be fetched is the operator's typo, not ICE's broken link: refused before anything
+    # is recorded (else it would stay among the broken links for good).
+    problem = address_problem(config.page_url)
+    if problem:
+        raise G287Error(f"ICE's page {quoted(config.page_url)} (--source or G287_ICE_PAGE_URL): {problem}; expected an http(s) address such as {settings.DEFAULT_ICE_PAGE}")
+    return config
+
+
 def run_sync(
     db: Database,
     actor: Actor,
@@ -96,13 +110,7 @@ def run_sync(
     client: PoliteClient | None = None,
 ) -> SyncReport:
     authorize(actor, "documents.sync")
-    config = settings.sync_settings(page_url)
-    settings.check_reading_settings()
-    # A page address that cannot be fetched is the operator's typo, not ICE's broken link: refused before anything
-    # is recorded (else it would stay among the broken links for good).
-    problem = address_problem(config.page_url)
-    if problem:
-        raise G287Error(f"ICE's page {quoted(config.page_url)} (--source or G287_ICE_PAGE_URL): {problem}; expected an http(s) address such as {settings.DEFAULT_ICE_PAGE}")
+    config = check_sync(page_url)
     archive = archive_for(db)
     report = SyncReport(config.page_url)
     say = on_progress or (lambda message: None)
