@@ -30,10 +30,11 @@ class Case:
     arguments: tuple[str, ...]  # "{tmp}" is the test's folder, "{port}" a port taken by another socket
     expected: str  # in the one error line
     settings: dict[str, str] = field(default_factory=dict)
+    input: str = ""  # standard input
 
 
-def case(*arguments: str, expected: str, **settings: str) -> Case:
-    return Case(arguments, expected, settings)
+def case(*arguments: str, expected: str, input: str = "", **settings: str) -> Case:
+    return Case(arguments, expected, settings, input)
 
 
 BAD_DAY = "2025-13-45"
@@ -69,6 +70,10 @@ CASES: dict[str, Case] = {
     "an alias without a reason": case("alias", "add", "AL", "A Police Department", "same", "B Police Department", "--reason", " ", expected="give a reason"),
     "an alias of an empty name": case("alias", "add", "AL", "", "different", "B Police Department", "--reason", "r", expected="NAME is empty"),
     "an alias of a relation that does not exist": case("alias", "add", "AL", "A", "maybe", "B", "--reason", "r", expected="RELATION: 'maybe' is not one of"),
+    "an alias the alias table cannot take": case(
+        "alias", "add", "AL", "A Police Department", "same", "B Police Department", "--reason", "r", expected="the alias table /nonexistent-folder/aliases.csv cannot be written",
+        G287_ALIASES_FILE="/nonexistent-folder/aliases.csv",
+    ),
     "an alias removed in a state that does not exist": case("alias", "remove", "ZZ", "A Police Department", "B Police Department", expected="state 'ZZ': not a state's USPS code"),
     "the alias table read from a folder": case("alias", expected="{tmp}", G287_ALIASES_FILE="{tmp}"),
     # the geography
@@ -144,6 +149,7 @@ CASES: dict[str, Case] = {
     "an agency user for no agency": case("user", "add", "clerk", "--role", "agency_user", expected="agency_id: an agency user acts for one agency: name it"),
     "an administrator for an agency": case("user", "add", "boss", "--role", "administrator", "--agency", "1", expected="agency_id: only agency users act for an agency"),
     "a user name with a space": case("user", "add", "a b", "--role", "administrator", expected="username: 2 to 63 characters"),
+    "a password typed too short": case("user", "add", "clerk", "--role", "administrator", "--prompt-password", expected="password: at least", input="short\n"),
     "an empty user name disabled": case("user", "disable", " ", expected="no account named ''"),
     "the audit log until a day before it starts": case("audit", "--since", "2025-06-01", "--until", "2025-05-01", expected="until: must not be before since"),
     "the audit log since a date that does not exist": case("audit", "--since", BAD_DAY, expected=f"--since '{BAD_DAY}'"),
@@ -275,7 +281,7 @@ def test_refused_before_the_database_is_opened(tmp_path, monkeypatch, busy_port,
         monkeypatch.setenv(setting, filled(value))
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("serve ran"))
     before = sorted(tmp_path.rglob("*"))
-    status, out, err = run_g287(None, *map(filled, found.arguments), input="")
+    status, out, err = run_g287(None, *map(filled, found.arguments), input=found.input)
     lines = err.strip().splitlines()
     assert status == 1 and len(lines) == 1 and lines[0].startswith("g287: error: ") and filled(found.expected) in lines[0], err
     assert "Traceback" not in out + err

@@ -12,15 +12,16 @@ import click
 from g287 import days
 from g287.access import Actor
 from g287.cli.common import Choice, MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, require_record, state
+from g287.config import check_reading_settings
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.documents.display import displayable
 from g287.errors import G287Error
-from g287.files import write_atomically
+from g287.files import check_writable, write_atomically
 from g287.program import agencies, applications, moas, nominees, publish, training, views
 from g287.program.courses import course_catalog
 from g287.program.documents import Citations
 from g287.program.rules import rule_catalog
-from g287.program.storage import UploadRejected
+from g287.program.storage import UploadRejected, check_pdf
 from g287.registry import figures as registry_figures
 from g287.registry.figures import AGENCY_TYPES
 from g287.wording import counted, quoted
@@ -85,8 +86,10 @@ def agencies_command(as_json):
 @database_option
 def agency_add(name, state_code, agency_type, county, address, registry_agency_id, as_json):
     """Add an applicant agency (then `g287 user add --role agency_user --agency ID`)."""
+    address = (address or "").replace("\\n", "\n") or None
+    agencies.check_agency(name, state_code, agency_type, county=county, address=address)  # before the database is opened
     with state().db.session(writing=True) as session:
-        info = agencies.create_agency(session, admin(), name, state_code, agency_type, county=county, address=(address or "").replace("\\n", "\n") or None, registry_agency_id=registry_agency_id)
+        info = agencies.create_agency(session, admin(), name, state_code, agency_type, county=county, address=address, registry_agency_id=registry_agency_id)
     if as_json:
         print_json(asdict(info))
     else:
@@ -137,6 +140,7 @@ def apply_command(agency_id, models, chief_executive_name, chief_executive_title
         contact_phone=contact_phone,
         justification=justification.replace("\\n", "\n"),
     )
+    applications.check_letter(form)  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
         application = applications.submit_letter(session, admin(), agency_id, form)
         detail = applications.application_detail(session, admin(), application.id)
@@ -176,8 +180,10 @@ def application_command(application_id, as_json):
 @database_option
 def letter_command(application_id, output):
     """Write the letter of interest as submitted, as PDF or DOCX."""
+    kind = _format(output)  # the file's name and folder, before the database is opened (a new one would be made)
+    check_writable(Path(output))
     with state().db.session() as session:
-        document = applications.letter_document(session, admin(), application_id, _format(output))
+        document = applications.letter_document(session, admin(), application_id, kind)
     write_document(document, output)
 
 
@@ -194,7 +200,9 @@ def _format(output: str) -> str:
 @database_option
 def draft_command(moa_id, output):
     """Draft (or draft again) an MOA from its model's template; marked DRAFT FOR DISCUSSION on every page."""
-    kind = _format(output) if output else None  # a wrong name is refused before anything is drafted
+    kind = _format(output) if output else None  # a wrong name is refused before anything is drafted (or opened)
+    if output:
+        check_writable(Path(output))
     with state().db.session(writing=True) as session:
         moa = moas.draft_moa(session, admin(), moa_id)
         if output:
@@ -220,14 +228,25 @@ def record_command(moa_id, pdf_path, signed_on, signatories, as_json):
         content = Path(pdf_path).read_bytes()
     except OSError as error:
         raise G287Error(f"--pdf {quoted(pdf_path)}: cannot be read ({error.strerror or error})") from None
+    # The file, the date and the signatories, before the database is opened (a new one would be made)
+    try:
+        check_pdf(content)
+    except UploadRejected as error:
+        raise _pdf_rejected(pdf_path, error) from None
+    day = parse_date(signed_on, "--signed-on")
+    moas.check_signatories(people)
     with state().db.session(writing=True) as session:
         try:
-            moa = moas.record_signed_moa(session, admin(), moa_id, pdf=content, signed_on=parse_date(signed_on, "--signed-on"), signatories=people)
+            moa = moas.record_signed_moa(session, admin(), moa_id, pdf=content, signed_on=day, signatories=people)
         except UploadRejected as error:
-            # The file's problem named as the command line gave it (the service names the API's field, pdf).
-            raise G287Error(f"--pdf {quoted(pdf_path)}: {error.problem}") from None
+            raise _pdf_rejected(pdf_path, error) from None
         summary = applications.moa_summary(moa)
     print_json(summary) if as_json else echo(f"MOA {moa.id} ({moa.model}) recorded as signed on {moa.signed_on}; registry agreement {moa.registry_agreement_id}")
+
+
+def _pdf_rejected(pdf_path: str, error: UploadRejected) -> G287Error:
+    """The file's problem named as the command line gave it (the service names the API's field, pdf)."""
+    return G287Error(f"--pdf {quoted(pdf_path)}: {error.problem}")
 
 
 @program.command("terminate")
@@ -236,8 +255,9 @@ def record_command(moa_id, pdf_path, signed_on, signatories, as_json):
 @database_option
 def terminate_command(moa_id, terminated_on):
     """Record that a signed MOA ended; its officers are no longer authorized from that date."""
+    day = parse_date(terminated_on, "--on")  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
-        moa = moas.terminate_moa(session, admin(), moa_id, terminated_on=parse_date(terminated_on, "--on"))
+        moa = moas.terminate_moa(session, admin(), moa_id, terminated_on=day)
     echo(f"MOA {moa.id} ({moa.model}) terminated on {moa.terminated_on}")
 
 
@@ -249,8 +269,9 @@ def terminate_command(moa_id, terminated_on):
 def withdraw_command(moa_id, withdrawn_on, reason):
     """Record that an MOA requested or drafted, never signed, is withdrawn: no longer pending, and the agency may ask
     for the model again."""
+    day = parse_date(withdrawn_on, "--on")  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
-        moa = moas.withdraw_moa(session, admin(), moa_id, withdrawn_on=parse_date(withdrawn_on, "--on"), reason=reason)
+        moa = moas.withdraw_moa(session, admin(), moa_id, withdrawn_on=day, reason=reason)
     echo(f"MOA {moa.id} ({moa.model}) withdrawn on {moa.withdrawn_on}")
 
 
@@ -271,10 +292,12 @@ def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominat
     """Nominate an officer to a signed MOA, and show their eligibility. Refused while a nominee of the same name
     (up to case, spacing, punctuation and accents) is on the MOA, unless --namesake-of confirms a different person."""
     service = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
+    day = parse_date(nominated_on, "--on")  # the day and the facts, before the database is opened (a new one would be made)
+    nominees.check_facts({"full_name": full_name, "us_citizen": citizen, "enforced_jurisdiction_laws": enforced_laws, "service_periods": service}, nominated_on=day)
     with state().db.session(writing=True) as session:
         nominee = nominees.nominate(
             session, admin(), moa_id, full_name=full_name, us_citizen=citizen, enforced_jurisdiction_laws=enforced_laws, service_periods=service,
-            nominated_on=parse_date(nominated_on, "--on"), namesake_of=namesake_of,
+            nominated_on=day, namesake_of=namesake_of,
         )
         detail = nominees.nominee_detail(session, admin(), nominee.id)
     show_nominee(detail, as_json)
@@ -331,8 +354,9 @@ def show_record(detail: dict) -> None:
 @database_option
 def nominee_command(nominee_id, as_of, as_json):
     """One nominee: facts, eligibility (each rule with its source), training, certification, standing."""
+    day = parse_date(as_of)  # before the database is opened (a new one would be made)
     with state().db.session() as session:
-        detail = nominees.nominee_detail(session, admin(), nominee_id, as_of=parse_date(as_of))
+        detail = nominees.nominee_detail(session, admin(), nominee_id, as_of=day)
     show_nominee(detail, as_json)
     if not as_json:
         show_record(detail)
@@ -349,10 +373,11 @@ def nominee_command(nominee_id, as_of, as_json):
 @database_option
 def nominees_command(agency_id, moa_id, as_of, as_json):
     """Nominees with their eligibility (and the reasons when not eligible) and standing."""
+    day = parse_date(as_of)  # before the database is opened (a new one would be made)
     with state().db.session() as session:
         require_record(session, ApplicantAgency, agency_id, "--agency", "applicant agency")
         require_record(session, ProgramMoa, moa_id, "--moa", "MOA")
-        items = nominees.list_nominees(session, admin(), agency_id=agency_id, moa_id=moa_id, as_of=parse_date(as_of))
+        items = nominees.list_nominees(session, admin(), agency_id=agency_id, moa_id=moa_id, as_of=day)
     if as_json:
         print_json(items)
         return
@@ -369,8 +394,9 @@ def nominees_command(agency_id, moa_id, as_of, as_json):
 @database_option
 def background_command(nominee_id, result, completed_on):
     """Record the result of a nominee's background investigation."""
+    day = parse_date(completed_on, "--on")  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
-        nominees.record_background(session, admin(), nominee_id, result=result, completed_on=parse_date(completed_on, "--on"))
+        nominees.record_background(session, admin(), nominee_id, result=result, completed_on=day)
     echo(f"nominee {nominee_id}: background investigation {result}")
 
 
@@ -380,8 +406,9 @@ def background_command(nominee_id, result, completed_on):
 @database_option
 def enrol_command(nominee_id, enrolled_on):
     """Enrol an eligible nominee in their model's initial course (refused with the reasons otherwise)."""
+    day = parse_date(enrolled_on, "--on")  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
-        enrolment = training.enrol(session, admin(), nominee_id, enrolled_on=parse_date(enrolled_on, "--on"))
+        enrolment = training.enrol(session, admin(), nominee_id, enrolled_on=day)
     echo(f"nominee {nominee_id} enrolled in {enrolment.course} on {enrolment.enrolled_on}")
 
 
@@ -394,8 +421,9 @@ def enrol_command(nominee_id, enrolled_on):
 def exam_command(nominee_id, score, taken_on, exam):
     """Record an examination score; the pass mark, the remediation attempts and the failures that disqualify are
     the course catalog's (g287/data/program/courses.toml: `g287 program courses` says them)."""
+    day = parse_date(taken_on, "--on") or days.today()  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
-        progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=parse_date(taken_on, "--on") or days.today(), exam=exam)
+        progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=day, exam=exam)
     # The explanation of a disqualification begins with the word itself ("disqualified: 2 examinations failed"): said once.
     echo(f"nominee {nominee_id}: {in_words(progress.status)} - {progress.explanation.removeprefix(progress.status + ': ')}")
 
@@ -406,8 +434,9 @@ def exam_command(nominee_id, score, taken_on, exam):
 @database_option
 def certify_command(nominee_id, certified_on):
     """Certify a nominee who passed the course."""
+    day = parse_date(certified_on, "--on")  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
-        c = training.certify(session, admin(), nominee_id, certified_on=parse_date(certified_on, "--on"))
+        c = training.certify(session, admin(), nominee_id, certified_on=day)
     echo(f"nominee {nominee_id} certified on {c.certified_on}; expires {c.expires_on}; refresher due {c.refresher_due_on}")
 
 
@@ -420,13 +449,14 @@ def certify_command(nominee_id, certified_on):
 @database_option
 def authorized_command(agency_id, model, as_of, summary, as_json):
     """Officers authorized on a date (eligible, certified, attached to an MOA in effect), per agency and model."""
+    day = parse_date(as_of)  # before the database is opened (a new one would be made)
     with state().db.session() as session:
         require_record(session, ApplicantAgency, agency_id, "--agency", "applicant agency")
         if summary:
-            items = [i for i in training.summary(session, admin(), as_of=parse_date(as_of), agency_id=agency_id) if model in (None, i["model"])]
+            items = [i for i in training.summary(session, admin(), as_of=day, agency_id=agency_id) if model in (None, i["model"])]
             columns = ["agency", "state", "model", "moa_status", "nominees", "eligible", "in_training", "certified", "authorized"]
         else:
-            items = training.authorized_officers(session, admin(), as_of=parse_date(as_of), agency_id=agency_id, model=model)
+            items = training.authorized_officers(session, admin(), as_of=day, agency_id=agency_id, model=model)
             columns = ["agency", "state", "model", "full_name", "certified_on", "expires_on", "refresher_due_on"]
     if as_json:
         print_json(items)
@@ -446,9 +476,10 @@ def authorized_command(agency_id, model, as_of, summary, as_json):
 def due_command(within_days, as_of, agency_id, as_json):
     """What is due: refresher training, expiring (and expired) certifications, remediation examinations,
     background results, nominees ready to enrol or certify."""
+    day = parse_date(as_of)  # before the database is opened (a new one would be made)
     with state().db.session() as session:
         require_record(session, ApplicantAgency, agency_id, "--agency", "applicant agency")
-        items = training.due(session, admin(), as_of=parse_date(as_of), within_days=within_days, agency_id=agency_id)
+        items = training.due(session, admin(), as_of=day, within_days=within_days, agency_id=agency_id)
     if as_json:
         print_json(items)
         return
@@ -526,6 +557,7 @@ def lists_command(kind, as_json):
 def publish_command(as_json):
     """Publish the registry's participating and pending lists (workbooks in ICE's layout, ingested with origin
     "registry") and print the registry's figures."""
+    check_reading_settings()  # the lists published are ingested: a bad setting refused before the database is opened
     result = publish.publish(state().db, admin())
     if as_json:
         print_json(asdict(result))

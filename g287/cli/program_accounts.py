@@ -10,9 +10,10 @@ import click
 
 from g287.access import Actor
 from g287.cli.common import Choice, RECORD_ID, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.config import check_reading_settings
 from g287.program import accounts, demo
 from g287.errors import G287Error
-from g287.program.audit_log import MAX_LIMIT, AuditFilter, read_events
+from g287.program.audit_log import MAX_LIMIT, AuditFilter, check_filter, read_events
 from g287.program.validation import InvalidInput
 from g287.wording import counted, quoted
 
@@ -50,7 +51,10 @@ def _typed_password() -> str:
 def user_add(username, role, agency_id, display_name, prompt_password, as_json):
     """Add an account. Unless --prompt-password, a password is generated and printed once; it is never stored
     in clear and cannot be shown again."""
+    accounts.check_account(username, role, display_name=display_name, agency_id=agency_id)  # before the password is asked for, and the database opened
     password = _typed_password() if prompt_password else None
+    if password is not None:
+        accounts.check_account(username, role, display_name=display_name, agency_id=agency_id, password=password)
     with state().db.session(writing=True) as session:
         created = accounts.add_user(session, Actor.command_line(), username, role, display_name=display_name, agency_id=agency_id, password=password)
     if as_json:
@@ -86,6 +90,7 @@ def user_list(as_json):
 @database_option
 def user_disable(username, as_json):
     """Disable an account and end its sessions (accounts are never deleted: the audit log names them)."""
+    accounts.check_account_name(username)  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
         info = accounts.disable_user(session, Actor.command_line(), username)
     if as_json:
@@ -120,6 +125,7 @@ def audit_command(actor, action, object_ref, since, until, limit, as_json):
         until=parse_date(until, "--until"),
         limit=limit,
     )
+    check_filter(wanted)  # before the database is opened (a new one would be made)
     with state().db.session() as session:
         try:
             events = read_events(session, Actor.command_line(), wanted)
@@ -173,6 +179,7 @@ def _plain(value) -> str:
 def demo_command(as_json):
     """Create demonstration accounts (one per role, passwords printed once) and fictional applications in every
     stage, then publish the registry's lists. Runs only on a database without accounts."""
+    check_reading_settings()  # the lists published are ingested: a bad setting refused before the database is opened
     result = demo.create_demo(state().db, Actor.command_line())
     if as_json:
         print_json(asdict(result))

@@ -32,6 +32,7 @@ def _recorded(nominee_id: int, as_json: bool, change, line_of) -> None:
 
 
 def _day(value: str | None):
+    """The day --on gives (default today), read before the database is opened (a new one would be made)."""
     return parse_date(value, "--on") or days.today()
 
 
@@ -56,6 +57,7 @@ def correct_command(nominee_id, full_name, citizen, enforced_laws, periods, name
         changes["service_periods"] = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
     if not changes:
         raise G287Error("nothing to correct: give --name, --citizen/--not-citizen, --enforced-laws/--not-enforced-laws or --service")
+    nominees.check_facts(changes)  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
         nominees.update_nominee(session, admin(), nominee_id, namesake_of=namesake_of, **changes)
         detail = nominees.nominee_detail(session, admin(), nominee_id)
@@ -69,8 +71,9 @@ def correct_command(nominee_id, full_name, citizen, enforced_laws, periods, name
 @database_option
 def refresher_command(nominee_id, completed_on, as_json):
     """Record a certified officer's refresher training; the next one falls due after the course's interval."""
+    day = _day(completed_on)
     _recorded(
-        nominee_id, as_json, lambda session: training.record_refresher(session, admin(), nominee_id, completed_on=_day(completed_on)),
+        nominee_id, as_json, lambda session: training.record_refresher(session, admin(), nominee_id, completed_on=day),
         lambda c: f"nominee {nominee_id}: refresher completed on {c.last_refresher_on}; next due {c.refresher_due_on}",
     )
 
@@ -82,8 +85,9 @@ def refresher_command(nominee_id, completed_on, as_json):
 @database_option
 def renew_command(nominee_id, renewed_on, as_json):
     """Renew a certification before it expires: a new period runs from that day (eligibility and MOA re-checked)."""
+    day = _day(renewed_on)
     _recorded(
-        nominee_id, as_json, lambda session: training.renew_certification(session, admin(), nominee_id, renewed_on=_day(renewed_on)),
+        nominee_id, as_json, lambda session: training.renew_certification(session, admin(), nominee_id, renewed_on=day),
         lambda c: f"nominee {nominee_id}: certification renewed on {c.renewed_on}; expires {c.expires_on}",
     )
 
@@ -95,7 +99,8 @@ def renew_command(nominee_id, renewed_on, as_json):
 @database_option
 def revoke_command(nominee_id, revoked_on, as_json):
     """Revoke an officer's authorization while it runs."""
+    day = _day(revoked_on)
     _recorded(
-        nominee_id, as_json, lambda session: training.revoke(session, admin(), nominee_id, revoked_on=_day(revoked_on)),
+        nominee_id, as_json, lambda session: training.revoke(session, admin(), nominee_id, revoked_on=day),
         lambda c: f"nominee {nominee_id}: authorization revoked on {c.revoked_on}",
     )

@@ -103,10 +103,16 @@ def _public_fields(user: User) -> dict:
     return {"username": user.username, "display_name": user.display_name, "role": user.role, "agency_id": user.agency_id, "disabled": user.disabled_at is not None}
 
 
-def add_user(session: Session, actor: Actor, username: str, role: str, *, display_name: str | None = None, agency_id: int | None = None, password: str | None = None) -> NewUser:
-    """Add an account. Without a password, one is generated and returned once (never stored in clear)."""
-    authorize(actor, "account.manage")
+def check_account(username: str, role: str, *, display_name: str | None = None, agency_id: int | None = None, password: str | None = None) -> None:
+    """InvalidInput naming each field of an account that cannot be added, whatever the database holds (add_user
+    checks them, with whether the agency exists and the name is free; the command line before it opens the database)."""
     check = Checker()
+    _account_fields(check, username, role, display_name, agency_id, password, lambda _agency_id: True)
+    check.done()
+
+
+def _account_fields(check: Checker, username, role, display_name, agency_id, password, agency_exists) -> tuple[str, str]:
+    """The user name and the name shown of an account, each field checked into `check`."""
     name = normalize_username(username)
     if not USERNAME.match(name):
         check.fail("username", "2 to 63 characters: letters, digits, dot, dash or underscore, starting with a letter or digit")
@@ -117,16 +123,24 @@ def add_user(session: Session, actor: Actor, username: str, role: str, *, displa
     if role == "agency_user":
         if agency_id is None:
             check.fail("agency_id", "an agency user acts for one agency: name it")
-        elif session.get(ApplicantAgency, agency_id) is None:
+        elif not agency_exists(agency_id):
             check.fail("agency_id", f"no applicant agency with id {agency_id} (see `g287 program agencies`)")
     elif agency_id is not None:
         check.fail("agency_id", "only agency users act for an agency")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        check.fail("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+    return name, shown
+
+
+def add_user(session: Session, actor: Actor, username: str, role: str, *, display_name: str | None = None, agency_id: int | None = None, password: str | None = None) -> NewUser:
+    """Add an account. Without a password, one is generated and returned once (never stored in clear)."""
+    authorize(actor, "account.manage")
+    check = Checker()
+    name, shown = _account_fields(check, username, role, display_name, agency_id, password, lambda agency: session.get(ApplicantAgency, agency) is not None)
+    check.done()
     generated = None
     if password is None:
         generated = password = generate_password()
-    elif len(password) < MIN_PASSWORD_LENGTH:
-        check.fail("password", f"at least {MIN_PASSWORD_LENGTH} characters")
-    check.done()
     if session.scalars(select(User.id).where(User.username == name)).first() is not None:
         raise InvalidInput({"username": f"{in_quotes(name)} is taken"})
     now = dt.datetime.now(dt.timezone.utc)
@@ -150,10 +164,24 @@ def list_users(session: Session, actor: Actor) -> list[UserInfo]:
     return [UserInfo.of(user, agency) for user, agency in rows]
 
 
+def check_account_name(username: str) -> str:
+    """The user name as accounts are looked up by it; NotFound for an empty one, which names no account in any
+    database (find_user checks it; the command line before it opens the database)."""
+    name = normalize_username(username)
+    if not name:
+        raise _no_account(name)
+    return name
+
+
+def _no_account(name: str) -> NotFound:
+    return NotFound(f"no account named {quoted(name)} (see `g287 user list`)")
+
+
 def find_user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == normalize_username(username))).first()
+    name = check_account_name(username)
+    user = session.scalars(select(User).where(User.username == name)).first()
     if user is None:
-        raise NotFound(f"no account named {quoted(normalize_username(username))} (see `g287 user list`)")
+        raise _no_account(name)
     return user
 
 

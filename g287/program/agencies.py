@@ -24,12 +24,13 @@ from g287.errors import AccessDenied
 from g287.db.plain import plain
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import ApplicantAgency, ProgramMoa
-from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, RawRow, State, series_of
+from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, RawRow, series_of
 from g287.program import records
 from g287.program.validation import Checker, Conflict, InvalidInput
 from g287.registry.agencies import NameFacts, agency_ids_of_names, resolve_names
 from g287.registry.figures import AGENCY_TYPES
 from g287.registry.names import agency_key
+from g287.sources.rules import states
 from g287.wording import in_quotes
 
 RULE_SAME_KEY = "a name ICE published in the same state, up to case, spacing, punctuation and apostrophes"
@@ -65,7 +66,16 @@ def fields_of(agency: ApplicantAgency) -> dict:
     }
 
 
-def _check_fields(session: Session, check: Checker, name, state, agency_type, county, address) -> dict:
+def check_agency(name, state, agency_type, *, county=None, address=None) -> dict:
+    """The fields of an applicant agency as recorded; InvalidInput naming each field that cannot be, whatever the
+    database holds (create_agency and update_agency check them; the command line before it opens the database)."""
+    check = Checker()
+    values = _check_fields(check, name, state, agency_type, county, address)
+    check.done()
+    return values
+
+
+def _check_fields(check: Checker, name, state, agency_type, county, address) -> dict:
     values = {
         "name": check.text("name", name, max_length=255),
         "state_usps": (state or "").strip().upper() or None,
@@ -75,7 +85,7 @@ def _check_fields(session: Session, check: Checker, name, state, agency_type, co
     }
     if not values["state_usps"]:
         check.fail("state", "required")
-    elif session.get(State, values["state_usps"]) is None:
+    elif values["state_usps"] not in {s.usps for s in states()}:  # the states table's reference (g287/data/reference)
         check.fail("state", "a two-letter USPS code (FL, TX, ...)")
     return values
 
@@ -115,9 +125,7 @@ def create_agency(
     session: Session, actor: Actor, name: str, state: str, agency_type: str, *, county: str | None = None, address: str | None = None, registry_agency_id: int | None = None
 ) -> AgencyInfo:
     authorize(actor, "agency.create")
-    check = Checker()
-    values = _check_fields(session, check, name, state, agency_type, county, address)
-    check.done()
+    values = check_agency(name, state, agency_type, county=county, address=address)
     key = agency_key(values["name"])
     _same_key(session, values["state_usps"], key)
     agency = ApplicantAgency(**values, name_key=key, created_at=dt.datetime.now(dt.timezone.utc))
@@ -166,9 +174,7 @@ def list_agencies(session: Session, actor: Actor) -> list[AgencyInfo]:
 
 def update_agency(session: Session, actor: Actor, agency_id: int, *, name: str, state: str, agency_type: str, county: str | None = None, address: str | None = None) -> AgencyInfo:
     agency = get_agency(session, actor, agency_id, "agency.update")
-    check = Checker()
-    values = _check_fields(session, check, name, state, agency_type, county, address)
-    check.done()
+    values = check_agency(name, state, agency_type, county=county, address=address)
     if all(getattr(agency, column) == value for column, value in values.items()):
         # The form sent again as it is (a letter of interest re-sends the agency's details): no change, so no event
         # whose values before and after are the same.

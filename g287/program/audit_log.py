@@ -113,9 +113,9 @@ def read_as_named(wanted: AuditFilter) -> AuditFilter:
     return replace(wanted, **texts)
 
 
-def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilter()) -> list[dict]:
-    """Audit events, newest first, with the user name of each "user:N" actor."""
-    authorize(actor, "audit.read")
+def check_filter(wanted: AuditFilter) -> None:
+    """InvalidInput naming each part of a filter that no log can be read by, whatever it holds (read_events checks
+    it, and then whether what it names exists; the command line before it opens the database)."""
     if not 1 <= wanted.limit <= MAX_LIMIT:
         raise InvalidInput({"limit": f"from 1 to {MAX_LIMIT}"})
     day_argument("since", wanted.since)
@@ -130,6 +130,12 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
         raise InvalidInput(empty)
     if wanted.since and wanted.until and wanted.since > wanted.until:
         raise InvalidInput({"until": "must not be before since"})
+
+
+def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilter()) -> list[dict]:
+    """Audit events, newest first, with the user name of each "user:N" actor."""
+    authorize(actor, "audit.read")
+    check_filter(wanted)
     # A filter naming an actor, a kind of record or a record that does not exist is refused, on every path (the command line, the
     # site and the API): an empty answer would read as "nothing happened". Checked only once the actor may read
     # the log, so the answer tells nobody else which users and records exist.

@@ -156,6 +156,33 @@ def check_periods(check: Checker, periods, today: dt.date) -> list[dict]:
     return result
 
 
+def _facts(check: Checker, given: dict, today: dt.date) -> dict:
+    """The facts given (full_name, us_citizen, enforced_jurisdiction_laws, service_periods: those not given are left
+    out) as recorded, each checked into `check`."""
+    facts = {}
+    if "full_name" in given:
+        facts["full_name"] = check.text("full_name", given["full_name"], max_length=200)
+    for name in ("us_citizen", "enforced_jurisdiction_laws"):
+        if name in given:
+            facts[name] = check.boolean(name, given[name])
+    if "service_periods" in given:
+        facts["service_periods"] = check_periods(check, given["service_periods"], today)
+    return facts
+
+
+def check_facts(given: dict, *, nominated_on: dt.date | None = None, today: dt.date | None = None) -> dict:
+    """The facts of a nominee given (see _facts), and the day of a nomination, as recorded; InvalidInput naming each
+    that cannot be, whatever the database holds (nominate and update_nominee check them, with what depends on the
+    MOA; the command line before it opens the database)."""
+    today = today or days.today()
+    check = Checker()
+    if nominated_on is not None:
+        check.date("nominated_on", nominated_on, not_after=today)
+    facts = _facts(check, given, today)
+    check.done()
+    return facts
+
+
 def nominate(
     session: Session,
     actor: Actor,
@@ -184,20 +211,15 @@ def nominate(
         check.fail("nominated_on", f"must not be before the MOA was signed, {moa.signed_on.isoformat()}")
     elif day is not None and not participating(moa, day):
         check.fail("nominated_on", f"must be before the MOA was terminated, {moa.terminated_on.isoformat()}")
-    name = check.text("full_name", full_name, max_length=200)
-    citizen = check.boolean("us_citizen", us_citizen)
-    laws = check.boolean("enforced_jurisdiction_laws", enforced_jurisdiction_laws)
-    periods = check_periods(check, service_periods, today)
+    facts = _facts(check, {"full_name": full_name, "us_citizen": us_citizen, "enforced_jurisdiction_laws": enforced_jurisdiction_laws, "service_periods": service_periods}, today)
     check.done()
+    name = facts["full_name"]
     # The MOA is locked (get_moa above): a nomination or a rename of the same name at the same moment waits.
     namesakes = same_name_check(session, actor, moa.id, name, day, None, namesake_of, today=today)
     nominee = Nominee(
         moa_id=moa.id,
         agency_id=moa.agency_id,
-        full_name=name,
-        us_citizen=citizen,
-        enforced_jurisdiction_laws=laws,
-        service_periods=periods,
+        **facts,
         nominated_on=day,
         nominated_at=dt.datetime.now(dt.timezone.utc),
         nominated_by=actor.label,
@@ -226,17 +248,8 @@ def update_nominee(
     on the MOA at the same time as this one, unless `namesake_of` lists them (see same_name_check)."""
     nominee = get_nominee(session, actor, nominee_id, "nominee.update")
     today = today or days.today()
-    check = Checker()
-    changes = {}
-    if full_name is not NOT_GIVEN:
-        changes["full_name"] = check.text("full_name", full_name, max_length=200)
-    if us_citizen is not NOT_GIVEN:
-        changes["us_citizen"] = check.boolean("us_citizen", us_citizen)
-    if enforced_jurisdiction_laws is not NOT_GIVEN:
-        changes["enforced_jurisdiction_laws"] = check.boolean("enforced_jurisdiction_laws", enforced_jurisdiction_laws)
-    if service_periods is not NOT_GIVEN:
-        changes["service_periods"] = check_periods(check, service_periods, today)
-    check.done()
+    given = {"full_name": full_name, "us_citizen": us_citizen, "enforced_jurisdiction_laws": enforced_jurisdiction_laws, "service_periods": service_periods}
+    changes = check_facts({name: value for name, value in given.items() if value is not NOT_GIVEN}, today=today)
     if "full_name" in changes and changes["full_name"] != nominee.full_name and nominee.background_result is not None:
         # The investigation was of the person named: see nominee.rename_vetted in the access rules.
         if not allowed(actor, "nominee.rename_vetted", nominee):
