@@ -3,12 +3,12 @@
 OCR is slow on small machines, so it runs once per test session and on two pages only (pages 1 and 9 of the
 image-only West Miami MOA: the title with the model, and the signature page with ICE's date). Without Tesseract
 those tests are skipped with one line (with CI=true they fail instead). Every other test reads text layers; the
-tests that store the same MOAs test after test read each one's text layer once per session (text_layers_read_once).
+tests that store the same MOAs test after test, and the fixtures that import them, read each one's text layer once
+per test process (text_layers_read_once, tests/text_layers.py).
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +17,12 @@ import pytest
 from g287.access import Actor
 from g287.db.engine import Database
 from g287.documents import ocr
-from g287.documents import reading as reading_module
-from g287.documents.archive import sha256_of
 from g287.documents.importer import import_paths
 from g287.documents.reading import read_pdf
 from g287.documents.store import reread
 from g287.registry.ingest import ingest_file
 from tests.conftest import ICE, IN_CI, MOA_DIR, make_database
+from tests.text_layers import read_text_layers_once
 
 WEST_MIAMI = "westMiamiPoliceDeptFL_TFM_MOA_03.20.25.pdf"
 PUBLICATION = ICE / "participating" / "participatingAgencies07092025am.xlsx"  # links all ten MOAs in tests/data/moa
@@ -70,31 +69,10 @@ def require(reading):
     return reading
 
 
-_text_layers: dict[str, reading_module.TextLayer] = {}  # the sha256 of a PDF's content -> its text layer, as first read
-
-
 @pytest.fixture
 def text_layers_read_once(monkeypatch):
-    """Each PDF's text layer read once per test session, by its content, for tests about what is done with a reading
-    (fetching, storing, linking, listing), not about reading: the sync and archive tests store the same MOAs in test
-    after test, and pdfminer's reading of them (seconds each) was most of their time. The first test to meet a file
-    reads it with the real reader (a fault there fails it); later tests get a copy of that layer, which is what
-    pdfminer gives again for the same bytes. Everything after it (OCR, extraction, storing) runs as usual; a file
-    that cannot be read is read, and refused, each time."""
-    read = reading_module.read_text_layer
-
-    def read_once(path):
-        try:
-            sha256 = sha256_of(path)[0]
-        except OSError:  # the reader says what is wrong with a file that cannot be opened
-            return read(path)
-        if sha256 not in _text_layers:
-            _text_layers[sha256] = copy.deepcopy(read(path))
-        layer = copy.deepcopy(_text_layers[sha256])
-        layer.name = Path(path).name
-        return layer
-
-    monkeypatch.setattr(reading_module, "read_text_layer", read_once)
+    """Each PDF's text layer read once per test process, by its content (tests/text_layers.py)."""
+    read_text_layers_once(monkeypatch)
 
 
 @dataclass
@@ -114,7 +92,8 @@ def library(request, tmp_path_factory, ocr_reading) -> Library:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("G287_DOCUMENTS_DIR", str(folder / "archive"))
         patch.setenv("G287_OCR", "off")
-        patch.setenv("G287_WORKERS", "2")  # the text layers are read by a pool of processes
+        patch.setenv("G287_WORKERS", "2")  # the text layers are read by a pool of processes (the first time)
+        read_text_layers_once(patch)  # the other dialect's library, and the site's fixture, read the same ten MOAs
         ingest_file(database, PUBLICATION, actor)
         report = import_paths(database, [str(MOA_DIR)], actor)
         assert not report.errors and len(report.results) == 10

@@ -35,6 +35,7 @@ def site_database_copies(tmp_path_factory):
     from g287.documents.importer import import_paths
     from g287.registry.bundled import ingest_bundled
     from tests.conftest import MOA_DIR
+    from tests.text_layers import read_text_layers_once
 
     built = tmp_path_factory.mktemp("site-built")
     database = Database(f"sqlite:///{built / 'g287.sqlite'}")  # its archive: beside the file
@@ -42,6 +43,7 @@ def site_database_copies(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("G287_OCR", "off")
         patch.delenv("G287_DOCUMENTS_DIR", raising=False)
+        read_text_layers_once(patch)  # the document search's fixtures import the same ten MOAs
         report = import_paths(database, [str(MOA_DIR)], Actor.command_line())
     assert not report.errors and len(report.results) == 10
     database.dispose()  # the last connection closed: the write-ahead log is in the file before it is copied
