@@ -19,7 +19,7 @@ from g287.access import Actor
 from g287.config import BUNDLED_PUBLICATIONS_DIR
 from g287.db.engine import Database
 from g287.registry.batch import expand_paths, ingest_many
-from tests.throwaway_databases import ThrowawayDatabases, new_name
+from tests.throwaway_databases import ThrowawayDatabases, new_name, without_waiting_for_the_disk
 
 ROOT = Path(__file__).resolve().parent.parent
 ICE = BUNDLED_PUBLICATIONS_DIR
@@ -84,6 +84,7 @@ def _postgres_template(admin) -> str:
         name = f"g287_template_{uuid.uuid4().hex[:12]}"
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
+            without_waiting_for_the_disk(conn, name)
         template = Database(admin.url.set(database=name).render_as_string(hide_password=False))
         template.dispose()  # a database being copied must have no connection open
         _templates["postgresql"] = name
@@ -169,6 +170,7 @@ def blank_url(request, tmp_path) -> str:
     name = new_name()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        without_waiting_for_the_disk(conn, name)
     admin.dispose()
     yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     _throwaway_databases().give_back(name, reuse=False)

@@ -99,3 +99,21 @@ def test_a_database_not_to_be_used_again_is_dropped_and_close_drops_the_rest(thr
     databases.give_back(databases.take())
     databases.close()
     assert {kept, dropped} <= databases.made and _existing(admin, *databases.made) == set()
+
+
+def test_a_databases_commits_do_not_wait_for_the_disk_in_any_session(throwaway):
+    """tests/throwaway_databases.without_waiting_for_the_disk: on a new copy of the template and on a copy emptied for
+    another test (renamed), g287's own sessions have it; the server's default is left as it was."""
+    databases, admin = throwaway
+    name = databases.take()
+    for _ in range(2):
+        database = _database(admin, name)
+        with database.session() as session:
+            assert session.execute(text("SHOW synchronous_commit")).scalar() == "off"
+        database.dispose()
+        databases.give_back(name)
+        databases.settle()
+        name = databases.take()
+    assert databases.emptied == 2
+    with admin.connect() as conn:
+        assert conn.execute(text("SHOW synchronous_commit")).scalar() == "on"
