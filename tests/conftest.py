@@ -187,6 +187,23 @@ def bundled_db(request, tmp_path_factory) -> Database:
     close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2id with the smallest cost in every test process, from its first fixture on: the same algorithm and code
+    paths, without 64 MiB and three passes (some 200 ms) per hash and per check of a password. (Set per test, it
+    came after the fixtures shared by a module, whose accounts then had the production parameters, and so did every
+    sign-in with them.) A command run as a real process still uses the production parameters."""
+    from argon2 import PasswordHasher
+
+    from g287.program import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        accounts._dummy_hash.cache_clear()  # made with the hasher in use
+        yield
+    accounts._dummy_hash.cache_clear()
+
+
 @pytest.fixture
 def actor() -> Actor:
     return Actor.command_line()

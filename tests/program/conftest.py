@@ -8,20 +8,6 @@ import pytest
 os.environ["G287_PROGRAM_FILES_DIR"] = tempfile.mkdtemp(prefix="g287-program-files-")
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    """Argon2id with the smallest cost: the same algorithm and code paths, without 64 MiB and three passes per
-    hash in every test (the command run as a real process still uses the production parameters)."""
-    from argon2 import PasswordHasher
-
-    from g287.program import accounts
-
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    accounts._dummy_hash.cache_clear()
-    yield
-    accounts._dummy_hash.cache_clear()
-
-
 @pytest.fixture
 def program_files(tmp_path, monkeypatch):
     """A folder of its own for tests that look at the stored files."""
