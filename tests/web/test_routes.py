@@ -93,3 +93,28 @@ def test_every_route_answers(sqlite_site, route):
     answer = sqlite_site.get(path, follow_redirects=False)
     assert answer.status_code == REDIRECTS.get(route, 200), (path, answer.text[:300])
     assert answer.content or route in REDIRECTS
+
+
+def test_applications_share_the_routers_and_each_answers_from_its_own_database(tmp_path):
+    """The routers are combined once per process (g287.web.api.router, g287.web.program.router): an application
+    made after another serves the same routes, over its own database."""
+    from fastapi.testclient import TestClient
+
+    from g287.access import Actor
+    from g287.db.engine import Database
+    from g287.registry.ingest import ingest_file
+    from g287.web import api, program
+    from g287.web.app import create_app
+    from tests.conftest import ICE
+
+    (tmp_path / "one").mkdir(), (tmp_path / "two").mkdir()
+    one, two = (Database(f"sqlite:///{tmp_path / name / 'g287.sqlite'}") for name in ("one", "two"))
+    ingest_file(one, ICE / "pending" / "pendingAgencies07112025am_b.xlsx", Actor.command_line())
+    assert api.router() is api.router() and program.router() is program.router()
+    answers = []
+    for database in (one, two, one):
+        with TestClient(create_app(database)) as client:
+            listed = len(client.get("/api/v1/publications").json())
+            answers.append((listed, client.get("/program/login").status_code, client.get("/pending").status_code))
+        database.dispose()
+    assert answers == [(1, 200, 200), (0, 200, 200), (1, 200, 200)]

@@ -8,10 +8,14 @@ Pages and API responses that depend on the user or carry personal data are `Priv
 registry's own lists, a public application, a signed MOA) read only public views, as the public actor.
 """
 
+from functools import cache
+
 from fastapi import APIRouter
 
 
+@cache
 def router() -> APIRouter:
+    """The workflow's routes, combined once per process (as g287.web.api.router: an application includes them)."""
     from g287.web.program import account, admin, api, applications, moas, nominees, office, public
 
     combined = APIRouter()
