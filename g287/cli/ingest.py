@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from dataclasses import asdict
 from functools import partial
@@ -16,6 +18,7 @@ from g287.documents.display import displayable
 from g287.errors import G287Error
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled
+from g287.registry.ingest import file_digest
 from g287.registry.batch import expand_paths, finish_workers, ingest_many, sort_for_ingest
 from g287.sources.filename import KINDS, parse_published
 from g287.wording import counted
@@ -46,6 +49,26 @@ def _interrupted_line(files: list, done: int, where: str) -> str:
         return f"interrupted after the last file: all {total} are done, {where}"
     before = f"; the {counted(done, 'file')} before it {'is' if done == 1 else 'are'} done, {where}" if done else ""
     return f"interrupted at file {done + 1} of {total} ({sort_for_ingest(files)[done].name}): nothing of it was written{before}"
+
+
+def _none_readable(files: list) -> list | None:
+    """When no file named can be read (none there, none a file of data, none this user may read), each one's error,
+    in the batch's order; else None: the batch reads them, and says what is wrong with each in its turn."""
+    unread = []
+    for path in sort_for_ingest(files):
+        try:
+            if stat.S_ISREG(os.stat(path).st_mode):
+                open(path, "rb").close()  # (not opened unless a regular file: a named pipe's open waits for a writer)
+                return None
+        except OSError:
+            pass
+        try:
+            file_digest(path)  # refuses what is not a file of data unread, and says why a file cannot be opened
+        except G287Error as error:
+            unread.append((path, error))
+        else:  # made or mended since it was looked at: the batch reads it
+            return None
+    return unread
 
 
 def register(cli: click.Group) -> None:
@@ -91,6 +114,15 @@ def ingest(paths, published, kind, encoding, origin, as_json):
             raise G287Error("--published names the date of one file; give one file")
         options["published"] = parse_published(published)
     check_reading_settings()  # as ingest_many does, but before the database is opened (a new one would be made)
+    unread = _none_readable(files)
+    if unread is not None:  # each file's error line, as the batch gives it, and no database opened (nor made)
+        failures += [{"file": str(path), "error": str(error)} for path, error in unread]
+        if as_json:
+            print_json({"results": [], "errors": failures})
+        else:
+            for _path, error in unread:
+                echo(error_line(error), err=True)
+        raise click.exceptions.Exit(1)
     db = state().db
     actor = Actor.command_line()
 

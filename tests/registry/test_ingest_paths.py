@@ -150,6 +150,7 @@ def test_an_unreadable_file_named_is_one_line_and_status_1(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip() == f"g287: error: {MAY_29.name}: cannot be read (Permission denied)"
+    assert not (tmp_path / "db.sqlite").exists()  # no file could be read: the database was not opened, nor made
 
 
 def test_a_list_the_registry_published_is_not_taken_as_ices(db, actor, tmp_path):
