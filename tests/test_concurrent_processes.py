@@ -160,12 +160,10 @@ def test_two_imports_of_one_document_at_once_keep_it_once(db, monkeypatch, tmp_p
     """Two `documents import` (or a sync and an import) given the same PDF at once: one stores it, the other finds it
     held. On PostgreSQL both found it new: the second failed, `g287: error: database ...: duplicate key value violates
     unique constraint "uq_documents_sha256"`, and the files after it in its folder were not imported."""
-    from tests.conftest import MOA_DIR
-
     monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
     monkeypatch.setenv("G287_OCR", "off")
     monkeypatch.setenv("G287_WORKERS", "1")
-    pdf = MOA_DIR / "VictoriaCo_WSO_MOA_02.26.25.pdf"
+    pdf = _small_pdf(tmp_path)
     with _lined_up(db, waiting=2, lock="LOCK TABLE documents IN EXCLUSIVE MODE"):
         processes = [_g287(db, "documents", "import", "--json", str(pdf)) for _ in range(2)]
     outcomes = [_finished(process) for process in processes]
@@ -294,13 +292,11 @@ def test_two_imports_linking_the_same_new_addresses_at_once_both_succeed(db, act
     links its rows. Two imports at once (or an import and an ingest) found the same addresses new: on PostgreSQL the
     second failed, `g287: error: database ...: duplicate key value violates unique constraint
     "uq_document_addresses_url_key"`, and imported nothing."""
-    from tests.conftest import MOA_DIR
-
     monkeypatch.setenv("G287_DOCUMENTS_DIR", str(tmp_path / "archive"))
     monkeypatch.setenv("G287_OCR", "off")
     monkeypatch.setenv("G287_WORKERS", "1")
     links = _ingested_without_links(db, actor)
-    pdf = MOA_DIR / "VictoriaCo_WSO_MOA_02.26.25.pdf"
+    pdf = _small_pdf(tmp_path)
     with _lined_up(db, waiting=2, lock="LOCK TABLE document_addresses IN EXCLUSIVE MODE"):
         processes = [_g287(db, "documents", "import", "--json", str(pdf)) for _ in range(2)]
     outcomes = [_finished(process) for process in processes]
@@ -350,6 +346,18 @@ def test_two_syncs_at_once_both_record_ice_s_page_and_link_the_older_rows(db, ac
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT role, count(*) FROM document_addresses WHERE role IN ('page', 'workbook') GROUP BY role ORDER BY role").all() == [("page", 1), ("workbook", 2)]
         assert conn.exec_driver_sql("SELECT count(*) FROM publications").scalar() == 2 + older_rows
+
+
+def _small_pdf(folder: Path) -> Path:
+    """A one-page PDF of one line, named as the Victoria County MOA that ICE's lists link (the list of 2025-05-29
+    among them), so an import matches it to that address as it would the MOA. What these tests race (storing the
+    content once, linking the rows' addresses once) does not depend on the pages: pdfminer reads these in a moment,
+    where the real MOA took each process a second or more."""
+    from tests.documents.pdfmaker import TEXT_PAGE, pages_pdf, stream
+
+    path = folder / "VictoriaCo_WSO_MOA_02.26.25.pdf"
+    path.write_bytes(pages_pdf([stream(TEXT_PAGE)]))
+    return path
 
 
 def _ingested_without_links(db, actor) -> int:
