@@ -117,18 +117,19 @@ def test_two_ingests_of_other_files_at_once_give_what_one_after_the_other_gives(
         close()
 
 
-def test_three_commands_given_a_database_without_its_schema_at_once_all_answer(db):
+def test_two_commands_given_a_database_without_its_schema_at_once_both_answer(db):
     """The first use of a new database by several processes: each migrates it, or waits for the one migrating. On
-    PostgreSQL all three created the tables, and two failed: `g287: error: database ...: duplicate key value violates
-    unique constraint "pg_type_typname_nsp_index"`."""
+    PostgreSQL each created the tables, and all but one failed: `g287: error: database ...: duplicate key value
+    violates unique constraint "pg_type_typname_nsp_index"`. (Two processes make the race: a third would wait, or
+    fail, as the second does, and cost another second of starting Python and g287.)"""
     with db.engine.begin() as conn:
         config = alembic_config(db.engine)
         config.attributes["connection"] = conn
         command.downgrade(config, "base")  # no table of g287's left, and no version
-    with _lined_up(db, waiting=3, lock="LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE"):
-        processes = [_g287(db, "stats", "--json") for _ in range(3)]
+    with _lined_up(db, waiting=2, lock="LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE"):
+        processes = [_g287(db, "stats", "--json") for _ in range(2)]
     outcomes = [_finished(process) for process in processes]
-    assert [(status, err) for status, _out, err in outcomes] == [(0, "")] * 3
+    assert [(status, err) for status, _out, err in outcomes] == [(0, "")] * 2
     assert {json.loads(out)["participating"] for _status, out, _err in outcomes} == {None}
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
