@@ -1,6 +1,7 @@
 """`g287 sync` against a local server that mimics ICE's page, workbooks and PDFs, failures included."""
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -23,6 +24,7 @@ from g287.sources.sync import run_sync
 from tests.conftest import ROOT
 from tests.documents.conftest import moa
 from tests.documents.fakeice import FakeIce, Route
+from tests.in_process import run_g287
 
 PAGE = "/identify-and-arrest/287g"
 FOLDER = "/doclib/about/offices/ero/287g/"
@@ -89,7 +91,7 @@ def archive_files():
     return Archive(settings.documents_dir()).listing()
 
 
-def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, ice, deferred_writes):
+def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, ice, deferred_writes, monkeypatch):
     report = run_sync(db, actor, page_url=ice.url(PAGE))
     assert report.page == "fetched" and not report.failed, report.problems
     assert [(w["file"], w["status"]) for w in report.workbooks] == [("participatingAgencies07112025am.xlsx", "ingested"), ("pendingAgencies07112025am.xlsx", "ingested")]
@@ -113,10 +115,9 @@ def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, 
         workbook = session.scalars(select(Document).where(Document.kind == "workbook", Document.file_name.like("participating%"))).one()
         assert workbook.publication_id is not None
 
-    if db.dialect_name == "sqlite":
-        env = dict(os.environ, G287_DATABASE_URL=db.url)
-        shown = subprocess.run([sys.executable, "-m", "g287", "documents", "broken", "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
-        assert shown.returncode == 0 and {b["link_name"] for b in json.loads(shown.stdout)} == set(BAD)
+    monkeypatch.setenv("G287_DATABASE_URL", db.url)
+    status, out, _err = run_g287(None, "documents", "broken", "--json")  # as a real process: test_polite_fetching.py
+    assert status == 0 and {b["link_name"] for b in json.loads(out)} == set(BAD)
 
     # Again: nothing held is downloaded again; the page and the workbooks are asked conditionally.
     counts = {name: len(ice.requests_for(MOAS + name)) for name in GOOD}
@@ -180,7 +181,7 @@ def test_an_interrupted_sync_goes_on_where_it_stopped(sqlite_db, actor, ice, mon
         assert session.scalar(select(func.count()).select_from(Document).where(Document.kind == "pdf")) == 3
 
 
-def test_a_changed_page_layout_is_a_clear_error(sqlite_db, actor, ice, tmp_path):
+def test_a_changed_page_layout_is_a_clear_error(sqlite_db, actor, ice, monkeypatch):
     db = sqlite_db
     ice.routes[PAGE] = Route(page_html(ice.base, '<li><a href="/sites/default/files/list.pdf">Download the list</a></li>'), "text/html")
     report = run_sync(db, actor, page_url=ice.url(PAGE))
@@ -189,10 +190,10 @@ def test_a_changed_page_layout_is_a_clear_error(sqlite_db, actor, ice, tmp_path)
     with db.session() as session:
         page = session.scalars(select(DocumentAddress).where(DocumentAddress.role == "page")).one()
         assert page.status == "broken" and "layout" in page.problem
-    env = dict(os.environ, G287_DATABASE_URL=db.url)
-    result = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", ice.url(PAGE)], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
-    assert "problem: ICE's page at" in result.stdout
+    monkeypatch.setenv("G287_DATABASE_URL", db.url)
+    status, out, err = run_g287(None, "sync", "--source", ice.url(PAGE))  # in this process, an error not said in one line is raised
+    assert status == 1 and "Traceback" not in err + out
+    assert "problem: ICE's page at" in out
 
 
 def test_a_missing_page_is_a_clear_error(sqlite_db, actor, ice):
@@ -418,17 +419,17 @@ def test_a_pdf_bomb_served_for_an_moa_is_a_broken_link_and_nothing_is_kept(sqlit
     assert not (settings.documents_dir() / "partial" / f"{url_key(ice.url(MOAS + name))}.part").exists()
 
 
-def test_a_page_answering_304_to_a_request_that_was_not_conditional_is_a_failed_fetch(sqlite_db, actor, ice):
+def test_a_page_answering_304_to_a_request_that_was_not_conditional_is_a_failed_fetch(sqlite_db, actor, ice, monkeypatch):
     """Nothing held for ICE's page, so nothing to compare with: a 304 there is the server's (or a cache's) error."""
     ice.routes[PAGE].mode = "always_304"
     report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
     assert report.failed and report.page == "failed"
     assert report.problems == [f"ICE's page {ice.url(PAGE)}: HTTP 304 Not Modified, but the request was not conditional (nothing is held to compare with)"]
     assert "if-none-match" not in ice.requests_for(PAGE)[0].headers
-    env = dict(os.environ, G287_DATABASE_URL=sqlite_db.url)
-    result = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", ice.url(PAGE)], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
-    assert f"problem: ICE's page {ice.url(PAGE)}: HTTP 304 Not Modified, but the request was not conditional" in result.stdout
+    monkeypatch.setenv("G287_DATABASE_URL", sqlite_db.url)
+    status, out, err = run_g287(None, "sync", "--source", ice.url(PAGE))  # in this process, an error not said in one line is raised
+    assert status == 1 and "Traceback" not in err + out
+    assert f"problem: ICE's page {ice.url(PAGE)}: HTTP 304 Not Modified, but the request was not conditional" in out
 
 
 def test_a_workbook_or_document_answering_304_with_nothing_held_is_a_failure_not_unchanged(sqlite_db, actor, ice):
@@ -451,10 +452,13 @@ def test_a_workbook_or_document_answering_304_with_nothing_held_is_a_failure_not
 
 def test_link_names_reach_the_terminal_without_control_or_bidirectional_characters(sqlite_db, actor, ice):
     """A link name is the address's last part, percent-decoded: %1B is ESC (a terminal's escape sequences), %0A and
-    %0D line breaks, %E2%80%AE a right-to-left override. Kept exactly (file names match by them), printed replaced."""
-    from tests.in_process import run_g287
+    %0D line breaks, %E2%80%AE a right-to-left override. Kept exactly (file names match by them), printed replaced.
+    The sync is a real process, as it reaches a terminal (with whatever a warning or a log line would add); the
+    document held is a one-page PDF, which the process reads in a moment (an MOA took it a second or more)."""
+    from tests.documents.pdfmaker import TEXT_PAGE, pages_pdf, stream
 
     without_failures(ice)
+    pdf = pages_pdf([stream(TEXT_PAGE)])
     held, gone = "Evil%1B%5B2J%1B%5B31mName%0Afake.pdf", "Gone%E2%80%AEfdp.exe%0D.pdf"
     rows = [
         IceRow("TEXAS", "Evil County Sheriff's Office", "County", "", "Warrant Service Officer", dt.date(2025, 3, 1), ice.url(MOAS + held)),
@@ -462,13 +466,13 @@ def test_link_names_reach_the_terminal_without_control_or_bidirectional_characte
     ]
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     ice.routes[FOLDER + "participatingAgencies07112025am.xlsx"] = Route(workbook_bytes("participating", rows), xlsx)
-    ice.routes[MOAS + held] = Route(moa("VictoriaCo_WSO_MOA_02.26.25.pdf").read_bytes(), "application/pdf")
+    ice.routes[MOAS + held] = Route(pdf, "application/pdf")
     env = dict(os.environ, G287_DATABASE_URL=sqlite_db.url)
     synced = subprocess.run([sys.executable, "-m", "g287", "sync", "--source", ice.url(PAGE)], capture_output=True, text=True, env=env, cwd=ROOT)
     assert synced.returncode == 0, synced.stderr
     with sqlite_db.session() as session:
         assert session.scalars(select(Document.file_name).where(Document.kind == "pdf")).one() == "Evil\x1b[2J\x1b[31mName\nfake.pdf"
-    sha256 = sha256_of(moa("VictoriaCo_WSO_MOA_02.26.25.pdf"))[0]
+    sha256 = hashlib.sha256(pdf).hexdigest()
     outputs = [synced.stdout + synced.stderr]
     for command in (["list"], ["list", "--kind", "pdf"], ["show", sha256], ["broken"]):
         status, out, err = run_g287(sqlite_db.url, "documents", *command)
