@@ -134,13 +134,17 @@ def test_documents_import_of_several_files_shows_progress_on_a_terminal(database
     from rich.console import Console
 
     from g287.cli import documents as documents_cli
-    from tests.conftest import MOA_DIR
+    from tests.documents.pdfmaker import pages_pdf, stream
 
     monkeypatch.setenv("G287_DOCUMENTS_DIR", str(Path(database).parent / "archive"))
     monkeypatch.setenv("G287_OCR", "off")
+    monkeypatch.setenv("G287_WORKERS", "1")  # the bar is drawn by the command: no pool of readers to start for it
     terminal = io.StringIO()
     monkeypatch.setattr(documents_cli, "err_console", Console(file=terminal, force_terminal=True, width=100))
-    pdfs = sorted(MOA_DIR.glob("*.pdf"))[:2]
+    # Two one-page PDFs of their own content (two MOAs took pdfminer seconds, for a bar that counts files)
+    pdfs = [Path(database).parent / f"moa{number}.pdf" for number in (1, 2)]
+    for number, pdf in enumerate(pdfs, start=1):
+        pdf.write_bytes(pages_pdf([stream(b"BT /F1 12 Tf 72 700 Td (Memorandum of Agreement %d) Tj ET" % number)]))
     status, out, err = run_g287(database, "documents", "import", "--no-ocr", *map(str, pdfs))
     assert status == 0 and out.count("stored as") == 2, err
     assert "importing" in terminal.getvalue() and "2/2" in terminal.getvalue()
