@@ -86,16 +86,17 @@ def test_a_database_of_another_application_is_refused_and_left_as_it_was(blank_u
 
 
 @pytest.mark.parametrize("blank_url", ["postgresql"], indirect=True)  # SQLite's: tests/test_database.py
-def test_three_processes_opening_a_new_database_at_once_all_succeed(blank_url):
+def test_two_processes_opening_a_new_database_at_once_both_succeed(blank_url):
     """On PostgreSQL each process migrated it at once, and two of three failed ('duplicate key value violates unique
-    constraint "pg_type_typname_nsp_index"': the same table made twice); SQLite's write lock made them take turns."""
+    constraint "pg_type_typname_nsp_index"': the same table made twice); SQLite's write lock made them take turns.
+    Two processes make the race (without the schema's turn, the test failed in each of five runs, as with three)."""
     import subprocess
     import sys
 
     opening = f"from g287.db.engine import Database; Database({blank_url!r}).dispose()"
-    processes = [subprocess.Popen([sys.executable, "-c", opening], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    processes = [subprocess.Popen([sys.executable, "-c", opening], stderr=subprocess.PIPE, text=True) for _ in range(2)]
     errors = [process.communicate(timeout=120)[1] for process in processes]
-    assert [process.returncode for process in processes] == [0] * 3, [line for error in errors for line in error.splitlines() if "Error" in line]
+    assert [process.returncode for process in processes] == [0] * 2, [line for error in errors for line in error.splitlines() if "Error" in line]
     engine = create_engine(normalize_url(blank_url))
     with engine.connect() as conn:
         assert len(conn.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
