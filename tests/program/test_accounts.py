@@ -40,6 +40,43 @@ def test_passwords_are_argon2_hashes_and_never_logged(db, people):
     assert people["officer"].password is None  # chosen by the caller: nothing to show
 
 
+def test_a_password_hashed_with_other_parameters_is_hashed_again_at_sign_in(db, people):
+    """Argon2's parameters are raised over the years (the library's recommendation): a hash made with others is made
+    again, with the ones in use, when its password is next given right; a wrong password changes nothing. (The tests
+    hash with the smallest cost, tests/conftest.py: the production parameters are "other" here.)"""
+    from argon2 import PasswordHasher
+
+    assert accounts._hasher.time_cost == 1  # the tests' own parameters, not the production ones below
+    older = PasswordHasher().hash("correct horse battery")
+    with db.session() as session:
+        session.execute(text("UPDATE users SET password_hash = :hash WHERE username = 'olga'"), {"hash": older})
+    with pytest.raises(auth.LoginRefused):
+        auth.login(db, "olga", "wrong horse battery", "198.51.100.1")
+    with db.session() as session:
+        assert session.scalar(select(User.password_hash).where(User.username == "olga")) == older
+    auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    with db.session() as session:
+        again = session.scalar(select(User.password_hash).where(User.username == "olga"))
+    assert again != older and not accounts.needs_rehash(again) and accounts.password_matches(again, "correct horse battery")
+    assert PasswordHasher().check_needs_rehash(again)  # made with the parameters in use, the tests' ones
+
+
+def test_the_production_parameters_are_argon2s_recommended_ones():
+    """What a real process hashes with (the tests' processes use the smallest cost): the library's current
+    recommendation, Argon2id with at least 64 MiB and three passes."""
+    import json
+    import subprocess
+    import sys
+
+    from argon2 import PasswordHasher
+
+    code = "import json; from g287.program.accounts import _hasher as h; print(json.dumps([h.time_cost, h.memory_cost, h.parallelism, h.type.name]))"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    recommended = PasswordHasher()
+    assert json.loads(shown.stdout) == [recommended.time_cost, recommended.memory_cost, recommended.parallelism, "ID"]
+    assert recommended.time_cost >= 3 and recommended.memory_cost >= 65536
+
+
 def test_login_opens_a_session_whose_actor_acts_for_the_agency(db, people):
     result = auth.login(db, "ALICE ", people["alice"].password, "203.0.113.5")
     assert result.actor.role == "agency_user" and result.actor.agency_id == people["agency"]
