@@ -12,7 +12,7 @@ import pytest
 from g287.access import Actor
 from g287.program import accounts, nominees, training
 from g287.web.app import create_app
-from tests.program.web.conftest import PASSWORD, csrf_of, sign_in, token_of
+from tests.program.web.conftest import PASSWORD, cheap_password_hashing, csrf_of, sign_in, token_of
 from tests.program.world import OFFICER, TODAY, build, years_ago
 
 with warnings.catch_warnings():
@@ -22,8 +22,7 @@ with warnings.catch_warnings():
 ADMIN = Actor.command_line()
 
 
-@pytest.fixture
-def site(db):
+def build_site(db):
     """The workflow world (agency A's TFM MOA signed) with a trainee enrolled, an officer's and an agency user's
     accounts, and a client signed in as each."""
     with db.session() as session:
@@ -41,6 +40,28 @@ def site(db):
     return db, w, trainee.id, clients
 
 
+@pytest.fixture
+def site(db):
+    """The site over a world of its own, for a test that changes it."""
+    return build_site(db)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def unchanged_site(request, tmp_path_factory):
+    """The site over one world per database kind, shared by the tests whose requests are all refused or only read
+    (building the world and the application took about a second a test). Each such test still checks that its
+    refused request recorded nothing, so one wrongly accepted fails there."""
+    from tests.conftest import make_database
+
+    database, close = make_database(request.param, tmp_path_factory.mktemp("exam-api"))
+    with cheap_password_hashing():
+        built = build_site(database)
+    yield built
+    for client in built[3].values():
+        client.close()
+    close()
+
+
 def fields_of(response) -> dict:
     return {f["field"]: f["message"] for f in response.json()["error"]["fields"]}
 
@@ -51,8 +72,8 @@ def exams_of(db, nominee_id: int) -> list:
 
 
 @pytest.mark.parametrize("score", [True, False, "90", None])
-def test_a_score_that_is_not_a_number_is_refused(site, score):
-    db, _, trainee, clients = site
+def test_a_score_that_is_not_a_number_is_refused(unchanged_site, score):
+    db, _, trainee, clients = unchanged_site
     officer = clients["officer"]
     response = officer.post(f"/api/v1/program/nominees/{trainee}/exams", json={"score": score, "taken_on": TODAY.isoformat()}, headers={"X-CSRF-Token": token_of(officer)})
     assert response.status_code == 422 and list(fields_of(response)) == ["score"], response.text
@@ -108,9 +129,9 @@ def test_the_agency_cannot_rename_a_vetted_nominee_through_the_api_or_the_form(s
         assert nominees.nominee_detail(session, OFFICER, trainee)["full_name"] == "Tess Trainee-Corrected"
 
 
-def test_a_name_with_a_bidirectional_override_is_refused_through_the_api_and_the_form(site):
+def test_a_name_with_a_bidirectional_override_is_refused_through_the_api_and_the_form(unchanged_site):
     """"a" U+202E "b" was stored and shown (found by review): 422 naming the field, and nothing recorded."""
-    db, w, _, clients = site
+    db, w, _, clients = unchanged_site
     agency = clients["agency-a"]
     problem = "contains bidirectional control characters (U+202A to U+202E, U+2066 to U+2069), which change the order text is shown in"
     response = agency.post(f"/api/v1/program/moas/{w.tfm}/nominees", json={"full_name": "a\u202eb"}, headers={"X-CSRF-Token": token_of(agency)})
@@ -123,10 +144,10 @@ def test_a_name_with_a_bidirectional_override_is_refused_through_the_api_and_the
 
 
 @pytest.mark.parametrize("score", ["7_0", "1e1", "70 ", "+70", "inf", "nan", "\u0667\u0660", "0x46", "", "100.5"])
-def test_a_score_the_form_sends_is_read_strictly(site, score):
+def test_a_score_the_form_sends_is_read_strictly(unchanged_site, score):
     """float() read "7_0" as 70 and "1e1" as 10 (a browser's number field sends neither): refused beside the field,
     as any other score that is not a percentage, and nothing recorded."""
-    db, _, trainee, clients = site
+    db, _, trainee, clients = unchanged_site
     officer = clients["officer"]
     page = f"/program/nominees/{trainee}"
     form = {"score": score, "taken_on": TODAY.isoformat(), "csrf_token": csrf_of(officer.get(page).text)}
@@ -144,9 +165,9 @@ def test_a_score_as_a_number_field_sends_it_is_recorded(site, score, recorded):
     assert [e["score"] for e in exams_of(db, trainee)] == [recorded]
 
 
-def test_the_program_whole_numbers_are_read_strictly(site):
+def test_the_program_whole_numbers_are_read_strictly(unchanged_site):
     """`within_days` (training page and API) and `limit` (audit page and API) took "6_0", "60.0" and " 60" for 60."""
-    _, _, _, clients = site
+    _, _, _, clients = unchanged_site
     officer = clients["officer"]
     for path, name, good in (("/program/training", "within_days", "60"), ("/api/v1/program/due", "within_days", "60"), ("/program/audit", "limit", "10"), ("/api/v1/program/audit", "limit", "10")):
         assert officer.get(path, params={name: good}).status_code == 200, path
