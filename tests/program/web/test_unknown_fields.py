@@ -15,7 +15,7 @@ from g287.access import Actor
 from g287.db.models.audit import AuditEvent
 from g287.program import accounts
 from g287.web.app import create_app
-from tests.program.web.conftest import PASSWORD, sign_in, token_of
+from tests.program.web.conftest import PASSWORD, cheap_password_hashing, sign_in, token_of
 from tests.program.world import SIGNED_PDF, TODAY, build
 
 with warnings.catch_warnings():
@@ -25,10 +25,9 @@ with warnings.catch_warnings():
 UNKNOWN = "this request does not take this field"
 
 
-@pytest.fixture
-def site(db):
-    """A world of its own (agency A's TFM MOA signed, WSO asked for; a novice and a certified veteran), with an
-    agency user of A and an administrator signed in: a request wrongly accepted changes no other test's world."""
+def build_site(db) -> SimpleNamespace:
+    """A world (agency A's TFM MOA signed, WSO asked for; a novice and a certified veteran), with an agency user of A
+    and an administrator signed in."""
     with db.session() as session:
         w = build(session, "certified")
         accounts.add_user(session, Actor.command_line(), "agency-a", "agency_user", agency_id=w.agency_a, password=PASSWORD)
@@ -41,6 +40,33 @@ def site(db):
     return SimpleNamespace(db=db, world=w, agency=clients["agency-a"], admin=clients["admin"])
 
 
+@pytest.fixture
+def site(db):
+    """A world of its own, for a test whose requests are meant to change it."""
+    return build_site(db)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def refusing_site(request, tmp_path_factory):
+    """One world per database kind, shared by the tests whose every request is meant to be refused (building the
+    world and the application took about a second a test). Each checks that the records and the audit log are as
+    they were after its requests, so a request wrongly accepted fails the test that sent it."""
+    from tests.conftest import make_database
+
+    database, close = make_database(request.param, tmp_path_factory.mktemp("unknown-fields"))
+    with cheap_password_hashing():
+        built = build_site(database)
+    yield built
+    built.agency.close()
+    built.admin.close()
+    close()
+
+
+# NOTE: the loops below send their session's CSRF token, asked for once: it is the session's until the session ends
+# (asking for it before each request doubled the requests). It is valid, so a 422 is the body's refusal, whichever
+# of the two the application checks first.
+
+
 def fields_of(response) -> dict[str, str]:
     return {item["field"]: item["message"] for item in response.json()["error"]["fields"]}
 
@@ -50,21 +76,21 @@ def events(db) -> int:
         return session.scalar(select(func.count()).select_from(AuditEvent))
 
 
-def test_a_patch_with_fields_it_does_not_take_is_refused_naming_each(site):
-    agency = site.agency
-    url = f"/api/v1/program/nominees/{site.world.nominees['novice']}"
-    before, count = agency.get(url).json(), events(site.db)
+def test_a_patch_with_fields_it_does_not_take_is_refused_naming_each(refusing_site):
+    agency = refusing_site.agency
+    url = f"/api/v1/program/nominees/{refusing_site.world.nominees['novice']}"
+    before, count = agency.get(url).json(), events(refusing_site.db)
     response = agency.patch(url, json={"background_result": "failed", "agency_id": 3, "moa_id": 5, "us_citizen": False}, headers={"X-CSRF-Token": token_of(agency)})
     assert response.status_code == 422, response.text
     assert fields_of(response) == {"background_result": UNKNOWN, "agency_id": UNKNOWN, "moa_id": UNKNOWN}
-    assert agency.get(url).json() == before and events(site.db) == count  # not even the field it does take
+    assert agency.get(url).json() == before and events(refusing_site.db) == count  # not even the field it does take
     nested = agency.patch(url, json={"service_periods": [{"start": "2010-01-01", "rank": "sergeant"}]}, headers={"X-CSRF-Token": token_of(agency)})
     assert nested.status_code == 422 and fields_of(nested) == {"service_periods.0.rank": UNKNOWN}
 
 
-def test_every_json_body_of_the_program_api_refuses_a_field_it_does_not_take(site):
+def test_every_json_body_of_the_program_api_refuses_a_field_it_does_not_take(refusing_site):
     """Each JSON body the OpenAPI document declares says additionalProperties: false, and the API holds to it."""
-    officer, w = site.admin, site.world
+    officer, w = refusing_site.admin, refusing_site.world
     document = officer.get("/api/v1/openapi.json").json()
     schemas = document["components"]["schemas"]
     bodies = {}
@@ -76,12 +102,12 @@ def test_every_json_body_of_the_program_api_refuses_a_field_it_does_not_take(sit
     assert len(bodies) >= 12, bodies  # the walk found the bodies
     assert {name: schemas[name].get("additionalProperties") for name in bodies.values()} == {name: False for name in bodies.values()}
     ids = {"nominee_id": w.nominees["veteran"], "moa_id": w.tfm, "agency_id": w.agency_b, "username": "nobody"}
-    count = events(site.db)
+    count, headers = events(refusing_site.db), {"X-CSRF-Token": token_of(officer)}  # (NOTE)
     for (method, path), name in sorted(bodies.items()):
         url = path.format(**ids)
-        response = officer.request(method.upper(), url, json={"surplus": 1}, headers={"X-CSRF-Token": token_of(officer)})
+        response = officer.request(method.upper(), url, json={"surplus": 1}, headers=headers)
         assert response.status_code == 422 and fields_of(response).get("surplus") == UNKNOWN, (method, url, response.text)
-    assert events(site.db) == count
+    assert events(refusing_site.db) == count
 
 
 def test_the_signed_moa_upload_refuses_a_field_it_does_not_take(site):
@@ -111,15 +137,15 @@ def _holds_integers(schema: dict) -> str | None:
     return None
 
 
-def test_every_id_in_a_json_body_is_a_json_number(site):
+def test_every_id_in_a_json_body_is_a_json_number(refusing_site):
     """An id in a JSON body is a number, as every answer writes it: pydantic's int read "1", "01", " 1" or true as 1
     and "1_0" as 10 (agency_id of a letter, registry_agency_id of a link); each is refused naming the field, nothing
     recorded. Read from the OpenAPI document, so that an id added to a body later is covered."""
-    officer, w = site.admin, site.world
+    officer, w = refusing_site.admin, refusing_site.world
     document = officer.get("/api/v1/openapi.json").json()
     schemas = document["components"]["schemas"]
     ids = {"nominee_id": w.nominees["veteran"], "moa_id": w.tfm, "agency_id": w.agency_b, "username": "nobody"}
-    count, checked = events(site.db), set()
+    count, checked, headers = events(refusing_site.db), set(), {"X-CSRF-Token": token_of(officer)}  # (NOTE)
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             content = operation.get("requestBody", {}).get("content", {})
@@ -132,11 +158,11 @@ def test_every_id_in_a_json_body_is_a_json_number(site):
                     continue
                 for value in ("1", "01", " 1", "1_0", True):
                     sent, field = ([value], f"{name}.0") if kind == "list" else (value, name)
-                    response = officer.request(method.upper(), path.format(**ids), json={name: sent}, headers={"X-CSRF-Token": token_of(officer)})
+                    response = officer.request(method.upper(), path.format(**ids), json={name: sent}, headers=headers)
                     assert response.status_code == 422 and field in fields_of(response), (method, path, name, value, response.text)
                 checked.add(name)
     assert checked == {"agency_id", "registry_agency_id", "namesake_of"}
-    assert events(site.db) == count
+    assert events(refusing_site.db) == count
 
 
 def test_every_yes_or_no_in_a_json_body_is_a_json_boolean(site):
@@ -148,7 +174,7 @@ def test_every_yes_or_no_in_a_json_body_is_a_json_boolean(site):
     document = agency.get("/api/v1/openapi.json").json()
     schemas = document["components"]["schemas"]
     ids = {"nominee_id": w.nominees["novice"], "moa_id": w.tfm, "agency_id": w.agency_a, "username": "nobody"}
-    count, checked = events(site.db), set()
+    count, checked, headers = events(site.db), set(), {"X-CSRF-Token": token_of(agency)}  # (NOTE)
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             content = operation.get("requestBody", {}).get("content", {})
@@ -159,7 +185,7 @@ def test_every_yes_or_no_in_a_json_body_is_a_json_boolean(site):
                 if not any(option.get("type") == "boolean" for option in schema.get("anyOf", [schema])):
                     continue
                 for value in ("yes", "no", "on", "off", "t", "f", "y", "n", "1", "0", "true", "false", "True", 1, 0, 1.0):
-                    response = agency.request(method.upper(), path.format(**ids), json={name: value}, headers={"X-CSRF-Token": token_of(agency)})
+                    response = agency.request(method.upper(), path.format(**ids), json={name: value}, headers=headers)
                     assert response.status_code == 422 and name in fields_of(response), (method, path, name, value, response.text)
                 checked.add((method, path, name))
     assert {name for _, _, name in checked} == {"us_citizen", "enforced_jurisdiction_laws"} and len(checked) == 4
@@ -174,16 +200,16 @@ def test_every_yes_or_no_in_a_json_body_is_a_json_boolean(site):
     assert response.status_code == 201 and (response.json()["us_citizen"], response.json()["enforced_jurisdiction_laws"]) == (True, False), response.text
 
 
-def test_a_query_parameter_a_request_does_not_take_is_refused_and_changes_nothing(site):
+def test_a_query_parameter_a_request_does_not_take_is_refused_and_changes_nothing(refusing_site):
     """A query parameter the program API does not take is refused as a field of the body is (422 naming it, with
     the parameters the endpoint takes), before the change is made: `?us_citizen=false` on a PATCH is no change."""
-    agency = site.agency
-    url = f"/api/v1/program/nominees/{site.world.nominees['novice']}"
-    before, count = agency.get(url).json(), events(site.db)
+    agency = refusing_site.agency
+    url = f"/api/v1/program/nominees/{refusing_site.world.nominees['novice']}"
+    before, count = agency.get(url).json(), events(refusing_site.db)
     response = agency.patch(url + "?us_citizen=false", json={"full_name": "Nova Renamed"}, headers={"X-CSRF-Token": token_of(agency)})
     assert response.status_code == 422, response.text
     assert fields_of(response) == {"us_citizen": "unknown parameter: this endpoint takes no query parameter"}
     assert response.json()["error"]["message"] == "invalid request: us_citizen: unknown parameter: this endpoint takes no query parameter"
-    assert agency.get(url).json() == before and events(site.db) == count
+    assert agency.get(url).json() == before and events(refusing_site.db) == count
     listed = agency.get("/api/v1/program/nominees?agency=1")
     assert listed.status_code == 422 and fields_of(listed) == {"agency": "unknown parameter: this endpoint takes moa_id, agency_id, as_of"}
