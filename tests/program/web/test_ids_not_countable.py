@@ -56,11 +56,11 @@ def names_a_record(world, found) -> bool:
     return found.path in ("/program/applications", "/program/users") and "POST" in found.methods
 
 
-def send(client, world, found, method: str, values: dict):
+def send(client, world, found, method: str, values: dict, token: str):
+    """The request, a change sent with the CSRF token of the client's session (or seed cookie)."""
     path = fill(found.path, values)
     if method == "GET":
         return client.get(path, params={name: values[name] for name in filters_of(found)}, follow_redirects=False)
-    token = token_of(client)
     if path.startswith("/api/"):
         body = example_body(world, found, method)
         if isinstance(body, dict) and "agency_id" in body:
@@ -85,18 +85,24 @@ def test_a_record_the_caller_may_not_see_answers_as_one_that_does_not_exist(prog
     record, missing = record_values(program_world), missing_values()
     both = {**{f"r_{k}": v for k, v in record.items()}, **{f"m_{k}": v for k, v in missing.items()}}
     client = client_for(program_world, role)
+    # A CSRF token is valid as long as the session (or the seed cookie) it is bound to: asked for once (before each
+    # change, it doubled the requests), with the cookies it was made for, which must be the same at the end.
+    token, cookies = token_of(client), dict(client.cookies)
     checked, statuses = [], set()
     for found in routes(program_world.app, {"GET", "POST", "PUT", "PATCH", "DELETE"}):
         if not names_a_record(program_world, found):
             continue
         for method in sorted(found.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
-            for_record = seen(send(client, program_world, found, method, record), both)
-            for_missing = seen(send(client, program_world, found, method, missing), both)
+            for_record = seen(send(client, program_world, found, method, record, token), both)
+            for_missing = seen(send(client, program_world, found, method, missing, token), both)
             where = f"{method} {found.path} as {role}"
             assert for_record == for_missing, f"{where}: {for_record[:3]} {for_record[3][:400]!r}\nbut for no record: {for_missing[:3]} {for_missing[3][:400]!r}"
             assert for_record[0] < 500, where
             statuses.add(for_record[0])
             checked.append(where)
+    # A cookie changed would have made the token stale: every change after it refused for that, alike for the record
+    # and for no record, which would hide what this test compares.
+    assert dict(client.cookies) == cookies
     client.close()
     # Every kind of record is covered, reading and changing, on pages and in the API.
     assert len(checked) >= 40, checked
