@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
 import shutil
 import warnings
+from pathlib import Path
 
 import pytest
 
 from g287 import days
+from g287.db.engine import Database
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -27,18 +31,42 @@ def site(bundled_db):
 
 @pytest.fixture(scope="session")
 def site_database_copies(tmp_path_factory):
-    """What the site's tests on SQLite read, built once per test process and copied for each fixture that serves it:
-    a database of every bundled publication, with the ten signed MOAs of tests/data/moa in its document archive
-    (text layers only: OCR is the documents' tests' subject). Building it took about ten seconds a fixture."""
+    """What the site's tests on SQLite read, built once per test run and copied for each fixture that serves it: a
+    database of every bundled publication, with the ten signed MOAs of tests/data/moa in its document archive (text
+    layers only: OCR is the documents' tests' subject). Building it takes about 8 s of CPU: the first test
+    process (xdist worker) to need it builds it in the run's own folder, under a lock, and the others wait for it."""
+    built, lock_path, done = _site_build_paths(tmp_path_factory)
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, also if the build fails
+        if not done.exists():
+            shutil.rmtree(built, ignore_errors=True)  # a build that failed part-way in another process
+            built.mkdir()
+            _build_site_database(built)
+            done.touch()
+
+    def copy(folder):
+        shutil.copytree(built, folder, dirs_exist_ok=True)
+        return Database(f"sqlite:///{folder / 'g287.sqlite'}")
+
+    return copy
+
+
+def _site_build_paths(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """The build's folder, its lock and the mark of a build finished: in the run's folder that the xdist workers'
+    own folders are in (created anew for each run), or in this process's own when it runs alone."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return shared / "site-built", shared / "site-built.lock", shared / "site-built.done"
+
+
+def _build_site_database(folder: Path) -> None:
     from g287.access import Actor
-    from g287.db.engine import Database
     from g287.documents.importer import import_paths
     from g287.registry.bundled import ingest_bundled
     from tests.conftest import MOA_DIR
     from tests.text_layers import read_text_layers_once
 
-    built = tmp_path_factory.mktemp("site-built")
-    database = Database(f"sqlite:///{built / 'g287.sqlite'}")  # its archive: beside the file
+    database = Database(f"sqlite:///{folder / 'g287.sqlite'}")  # its archive: beside the file
     ingest_bundled(database, Actor.command_line())
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("G287_OCR", "off")
@@ -47,12 +75,6 @@ def site_database_copies(tmp_path_factory):
         report = import_paths(database, [str(MOA_DIR)], Actor.command_line())
     assert not report.errors and len(report.results) == 10
     database.dispose()  # the last connection closed: the write-ahead log is in the file before it is copied
-
-    def copy(folder):
-        shutil.copytree(built, folder, dirs_exist_ok=True)
-        return Database(f"sqlite:///{folder / 'g287.sqlite'}")
-
-    return copy
 
 
 @pytest.fixture(scope="session")
