@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -76,29 +75,12 @@ def build_world(db) -> ProgramWorld:
     return ProgramWorld(db, create_app(db), personal=personal, **world_ids)
 
 
-@contextmanager
-def cheap_password_hashing():
-    """tests/program/conftest.py's cheap_password_hashing, for a fixture wider than one test: that one is set for each
-    test after the module's and the session's fixtures are built, so these hashed every password and verified every
-    sign-in at the production cost (about 0.3 s each on a CI machine). Signing in to the browser journey's server
-    (tests/program/web/test_browser_journey.py) still verifies a password hashed at that cost, and re-hashes it."""
-    from argon2 import PasswordHasher
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-        accounts._dummy_hash.cache_clear()
-        yield
-    accounts._dummy_hash.cache_clear()
-
-
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def program_world(request, tmp_path_factory):
     from tests.conftest import make_database
 
     database, close = make_database(request.param, tmp_path_factory.mktemp("program-web"))
-    with cheap_password_hashing():
-        world = build_world(database)
-    yield world
+    yield build_world(database)
     close()
 
 
@@ -130,8 +112,7 @@ def token_of(client: TestClient) -> str:
 
 @pytest.fixture(scope="session")
 def clients(program_world):
-    with cheap_password_hashing():
-        made = {role: client_for(program_world, role) for role in ROLES}
+    made = {role: client_for(program_world, role) for role in ROLES}
     yield made
     for client in made.values():
         client.close()

@@ -12,7 +12,7 @@ import pytest
 from g287.access import Actor
 from g287.program import accounts, nominees, training
 from g287.web.app import create_app
-from tests.program.web.conftest import PASSWORD, cheap_password_hashing, csrf_of, sign_in, token_of
+from tests.program.web.conftest import PASSWORD, csrf_of, sign_in, token_of
 from tests.program.world import OFFICER, TODAY, build, years_ago
 
 with warnings.catch_warnings():
@@ -54,8 +54,7 @@ def unchanged_site(request, tmp_path_factory):
     from tests.conftest import make_database
 
     database, close = make_database(request.param, tmp_path_factory.mktemp("exam-api"))
-    with cheap_password_hashing():
-        built = build_site(database)
+    built = build_site(database)
     yield built
     for client in built[3].values():
         client.close()

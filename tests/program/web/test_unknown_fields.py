@@ -15,7 +15,7 @@ from g287.access import Actor
 from g287.db.models.audit import AuditEvent
 from g287.program import accounts
 from g287.web.app import create_app
-from tests.program.web.conftest import PASSWORD, cheap_password_hashing, sign_in, token_of
+from tests.program.web.conftest import PASSWORD, sign_in, token_of
 from tests.program.world import SIGNED_PDF, TODAY, build
 
 with warnings.catch_warnings():
@@ -54,8 +54,7 @@ def refusing_site(request, tmp_path_factory):
     from tests.conftest import make_database
 
     database, close = make_database(request.param, tmp_path_factory.mktemp("unknown-fields"))
-    with cheap_password_hashing():
-        built = build_site(database)
+    built = build_site(database)
     yield built
     built.agency.close()
     built.admin.close()
