@@ -106,6 +106,14 @@ def test_every_form_needs_its_csrf_token(site):
     api = client(site, "agency-a")
     assert api.post("/api/v1/program/applications", json={"agency_id": site.agency_a, **LETTER}).status_code == 403
     assert api.get("/program/applications").text.count("Application ") == 0
+    # The API checks the token before the body: a change without a valid one is refused as that whatever its body
+    # says (a body with fields it does not take was answered 422, field by field, before the token was looked at).
+    for token in (None, "1.2.3", stolen):
+        headers = {"X-CSRF-Token": token} if token else {}
+        refused = api.post("/api/v1/program/applications", json={"surplus": 1}, headers=headers)
+        assert refused.status_code == 403 and refused.json()["error"]["fields"] == [], refused.text
+        assert api.put(f"/api/v1/program/agencies/{site.agency_a}", content=b"{not json", headers=headers).status_code == 403
+    assert api.post("/api/v1/program/applications", json={"surplus": 1}, headers={"X-CSRF-Token": token_of(api)}).status_code == 422
 
 
 def test_wrong_password_is_401_and_a_lockout_is_429_with_retry_after(site, monkeypatch):
