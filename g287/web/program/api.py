@@ -30,6 +30,8 @@ from g287.web.program.public import registry_figures
 from g287.web.params import Day, ModelCode, whole_number
 
 PREFIX = f"{API_PREFIX}/program"
+
+
 def token_before_body(request: Request) -> None:
     """A change's CSRF token is checked before its body is read (and again by the change itself): FastAPI reads and
     checks a body before the route's own function runs, so a change sent without a valid token was answered 422,
