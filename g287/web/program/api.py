@@ -116,7 +116,8 @@ def list_users(request: Request):
 
 @router.post("/users", response_model=schemas.NewUserOut, status_code=201, summary="Add an account (administrators)")
 def add_user(request: Request, body: schemas.NewUserIn, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
-    created = change(request, x_csrf_token, lambda s, a: accounts.add_user(s, a, body.username, body.role, display_name=body.display_name, agency_id=body.agency_id, password=body.password))
+    # An empty password is none given, as the schema says and the site's form reads it: one is generated.
+    created = change(request, x_csrf_token, lambda s, a: accounts.add_user(s, a, body.username, body.role, display_name=body.display_name, agency_id=body.agency_id, password=body.password or None))
     return {"user": created.user.__dict__, "password": created.password}
 
 

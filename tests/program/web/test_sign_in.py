@@ -83,3 +83,18 @@ def test_signing_in_again_ends_the_session_the_request_came_with(site, first, ag
     # A refused sign-in ends nothing.
     assert again(browser, "olga", "not the password").status_code == 401
     assert session_of(browser)["username"] == "admin"
+
+
+def test_an_account_added_through_the_api_with_an_empty_password_gets_one_generated(site):
+    """POST /api/v1/program/users documents an empty password as "a password is generated and returned once", as the
+    site's form and `g287 user add` without one do; the API refused it as a password shorter than 12 characters."""
+    admin = TestClient(site)
+    assert api_sign_in(admin, "admin", PASSWORD).status_code == 200
+    added = admin.post("/api/v1/program/users", json={"username": "pat", "role": "program_officer", "password": ""}, headers={"X-CSRF-Token": token_of(admin)})
+    assert added.status_code == 201, added.text
+    generated = added.json()["password"]
+    assert len(generated) >= accounts.MIN_PASSWORD_LENGTH
+    assert api_sign_in(TestClient(site), "pat", generated).json()["username"] == "pat"
+    # A password given is still the caller's, and one too short still refused naming it.
+    short = admin.post("/api/v1/program/users", json={"username": "sam", "role": "program_officer", "password": "short"}, headers={"X-CSRF-Token": token_of(admin)})
+    assert short.status_code == 422 and [f["field"] for f in short.json()["error"]["fields"]] == ["password"], short.text
