@@ -36,6 +36,9 @@ from g287.wording import in_quotes
 RULE_SAME_KEY = "a name ICE published in the same state, up to case, spacing, punctuation and apostrophes"
 RULE_BY_HAND = "linked by a program officer"
 RULE_RECORDED = "created in the registry when its signed MOA was recorded"
+# Kept with no registry agency: a program officer's decision that the registry's agency of the same name is not this
+# one (a namesake), which no ingest or signature then undoes by linking them again. A change of name or state ends it.
+RULE_UNLINKED_BY_HAND = "unlinked by a program officer"
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,8 @@ def update_agency(session: Session, actor: Actor, agency_id: int, *, name: str, 
             setattr(agency, column, value)
         if rekeyed:
             agency.name_key = key
+            if agency.link_rule == RULE_UNLINKED_BY_HAND:  # the decision was about the registry's agency of the old name
+                agency.link_rule = None
 
     _write_keyed(session, change, values["state_usps"], key, other_than=agency.id)
     audit.record(session, actor, "agency.update", "applicant_agency", agency.id, before=before, after=fields_of(agency))
@@ -229,7 +234,7 @@ def link_agency(session: Session, actor: Actor, agency_id: int, registry_agency_
             f"this agency's signed {signed.model} MOA {signed.id} is recorded in the registry under agency {agency.registry_agency_id}: "
             "an agency with a signed MOA cannot be relinked or unlinked"
         )
-    link_rule = RULE_BY_HAND if registry_agency_id is not None else None
+    link_rule = RULE_BY_HAND if registry_agency_id is not None else RULE_UNLINKED_BY_HAND
     if (agency.registry_agency_id, agency.link_rule) == (registry_agency_id, link_rule):
         return AgencyInfo.of(agency)  # linked so already: no change, no event
     before = fields_of(agency)
@@ -246,6 +251,13 @@ def ensure_registry_agency(session: Session, agency: ApplicantAgency) -> int:
         return agency.registry_agency_id
     conn = session.connection()
     found = same_key_agency(conn, agency.state_usps, agency.name)
+    if found is not None and agency.link_rule == RULE_UNLINKED_BY_HAND:
+        # The registry keeps one agency per name in a state: the MOA would be credited to the agency the program
+        # office said this one is not. The office decides which registry agency it is (perhaps that one after all).
+        raise Conflict(
+            f"this agency was unlinked by a program officer from the registry's agency {found}, which ICE lists under the same name in "
+            f"{agency.state_usps}: link it by hand to its registry agency before recording its signed MOA"
+        )
     if found is not None:
         agency.registry_agency_id, agency.link_rule = found, RULE_SAME_KEY
     else:
@@ -274,12 +286,16 @@ def agreement_source(session: Session, agreement: Agreement) -> str:
 # Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
 _applicant_agencies = ApplicantAgency.__table__.c
 
-_UNLINKED = plain(select(_applicant_agencies.id, _applicant_agencies.state_usps, _applicant_agencies.name).where(_applicant_agencies.registry_agency_id.is_(None)))
+_UNLINKED = plain(
+    select(_applicant_agencies.id, _applicant_agencies.state_usps, _applicant_agencies.name).where(
+        _applicant_agencies.registry_agency_id.is_(None), _applicant_agencies.link_rule.is_distinct_from(RULE_UNLINKED_BY_HAND)
+    )
+)
 
 
 def link_published_names(conn: Connection) -> int:
-    """Link unlinked applicant agencies to registry agencies that a publication now names (same state and key).
-    Runs inside every ingest (see the processor); each link is written to the audit log as the system's."""
+    """Link unlinked applicant agencies to registry agencies that a publication now names (same state and key), except
+    those a program officer unlinked (RULE_UNLINKED_BY_HAND). Runs inside every ingest (see the processor); each link is written to the audit log as the system's."""
     unlinked = _UNLINKED.rows(conn)
     linked = 0
     for agency_id, state, name in unlinked:

@@ -148,13 +148,14 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
         check.fail("signed_on", f"{day.isoformat()} is before the letter of interest that asked for this MOA, dated {asked_on.isoformat()}")
     check.done()
     people = check_signatories(signatories)
-    stored = storage.store_signed_moa(pdf)
-    before = {"status": moa.status}
     # Locked as a change of the agency locks it (agencies.get_agency): its type, county and link are the program
     # office's once the MOA is signed, which a change begun at the same moment must see.
     agency = session.get(ApplicantAgency, moa.agency_id, with_for_update=True, populate_existing=True)
     agency_before = agencies.fields_of(agency)
+    # Before the PDF is kept: an agency that cannot be linked refuses the signature with no file left behind.
     registry_agency_id = agencies.ensure_registry_agency(session, agency)
+    stored = storage.store_signed_moa(pdf)
+    before = {"status": moa.status}
     if agencies.fields_of(agency) != agency_before:
         audit.record(session, actor, "agency.link", "applicant_agency", agency.id, before=agency_before, after=agencies.fields_of(agency))
     agreement = session.scalars(select(Agreement).where(Agreement.agency_id == registry_agency_id, Agreement.model == moa.model)).first()

@@ -124,6 +124,43 @@ def test_an_applicant_is_linked_when_a_publication_names_it(db):
         assert event.actor == "system" and event.object_id == str(agency.id)
 
 
+def test_an_agency_unlinked_by_hand_is_not_linked_again_by_an_ingest_or_a_signature(db, program_files):
+    """A program officer unlinks an applicant from the registry's agency of the same name (a namesake, say): the next
+    ingest naming it linked them again, as the system, and so did recording its signed MOA. Now neither does; the
+    signature is refused until the office links it by hand, with no file kept; a change of name ends the decision."""
+    from g287.program import applications
+    from g287.program.validation import Conflict
+    from tests.program.world import letter
+
+    ingest_file(db, PENDING, ADMIN)  # lists "Madison County Sheriff's Office", ALABAMA
+    with db.session() as session:
+        agency = agencies.create_agency(session, ADMIN, "MADISON COUNTY SHERIFFS OFFICE", "AL", "county")
+        namesake = agency.registry_agency_id
+        assert namesake is not None
+        unlinked = agencies.link_agency(session, OFFICER, agency.id, None)
+        assert (unlinked.registry_agency_id, unlinked.link_rule) == (None, agencies.RULE_UNLINKED_BY_HAND)
+        application = applications.submit_letter(session, ADMIN, agency.id, letter(models=["JEM"]), today=TODAY)
+        moa = applications.moas_of(session, application.id)[0]
+        moas.draft_moa(session, OFFICER, moa.id, today=TODAY)
+    ingest_file(db, ICE / "pending" / "pendingAgencies07032025pm.xlsx", ADMIN)  # names it too
+    with db.session() as session:
+        assert session.get(ApplicantAgency, agency.id).registry_agency_id is None
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "agency.link", AuditEvent.actor == "system")).all()
+    with pytest.raises(Conflict, match=f"unlinked by a program officer from the registry's agency {namesake}"):
+        with db.session() as session:
+            moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY, signatories=SIGNATORIES, today=TODAY)
+    assert not list(program_files.rglob("*.pdf"))
+    with db.session() as session:
+        agencies.link_agency(session, OFFICER, agency.id, namesake)  # the office decides it is that agency after all
+        signed = moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY, signatories=SIGNATORIES, today=TODAY)
+        assert session.get(Agreement, signed.registry_agreement_id).agency_id == namesake
+    with db.session() as session:
+        other = agencies.create_agency(session, ADMIN, "Madison County Jail", "AL", "county")
+        agencies.link_agency(session, OFFICER, other.id, None)
+        renamed = agencies.update_agency(session, ADMIN, other.id, name="Madison County Sheriffs Office Annex", state="AL", agency_type="county")
+        assert renamed.link_rule is None  # the decision was about the old name: publications may link the new one
+
+
 def test_an_moa_signed_again_after_a_termination_gives_the_registrys_agreement_its_date(db, tmp_path):
     """The registry keeps one agreement per agency and model: an MOA of the model signed again after the first was
     terminated kept the first one's date on it, so the agency's page and API said the new MOA was signed then. The

@@ -157,7 +157,7 @@ class NewAgencyIn(AgencyIn):
 
 
 class LinkIn(RequestBody):
-    registry_agency_id: Optional[AgencyId] = Field(None, description="The registry's agency; null unlinks")
+    registry_agency_id: Optional[AgencyId] = Field(None, description="The registry's agency; null unlinks (kept as the program office's decision: no ingest or signature links it again to the same name's agency)")
 
 
 # Letters and applications
