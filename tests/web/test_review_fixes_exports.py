@@ -106,6 +106,18 @@ def test_geojson_and_counties_give_null_not_zero_for_a_list_not_in_force(site, a
         assert isinstance(states["FL"]["pending_listings"], int)
 
 
+@pytest.mark.parametrize("as_of, participating_held, pending_held", [("2025-05-15", False, True), ("2024-01-01", False, False), ("2025-07-09", True, True)])
+def test_a_countys_api_gives_null_not_zero_for_a_list_not_in_force(site, as_of, participating_held, pending_held):
+    # The county's page says that no participating list is held, and links this answer, which said 0 MOAs.
+    county = site.get("/api/v1/counties/12009", params={"as_of": as_of}).json()
+    assert (county["participating"] is None) is not participating_held and (county["has_county_agency"] is None) is not participating_held
+    assert (county["pending"] is None) is not pending_held
+    listed = site.get("/api/v1/counties", params={"as_of": as_of, "state": "FL"}).json()["items"]
+    (same,) = [c for c in listed if c["fips"] == "12009"]
+    assert (county["participating"] or {}).get("rows") == same["moas"] and (county["pending"] or {}).get("rows") == same["pending_listings"]
+    assert county["has_county_agency"] == same["has_county_agency"]
+
+
 @pytest.mark.parametrize(
     "as_of, name",
     [

@@ -172,9 +172,9 @@ class CountyDetail(BaseModel):
     as_of: dt.date
     participating_publication: Optional[schemas.PublicationRef]
     pending_publication: Optional[schemas.PublicationRef]
-    participating: ListFigures
-    pending: ListFigures
-    has_county_agency: bool
+    participating: Optional[ListFigures] = Field(description="The participating listings located in the county (null: no participating list in force)")
+    pending: Optional[ListFigures] = Field(description="The pending listings located in the county (null: no pending list in force)")
+    has_county_agency: Optional[bool] = Field(description="A participating listing of TYPE County is located in it (null: no participating list in force)")
     agencies: list[schemas.Agency] = Field(description="Agencies located in the county in the lists in force")
     located_at_another_time: list[AgencyRef]
 
@@ -195,9 +195,10 @@ def county(
         "as_of": force.as_of,
         "participating_publication": publication_ref(force.participating),
         "pending_publication": publication_ref(force.pending),
-        "participating": record.figures,
-        "pending": record.pending_figures,
-        "has_county_agency": any(r.agency_type == "county" for r in record.participating),
+        # The figures of a list not in force are null, as /counties gives them: zeros said that the list held none here.
+        "participating": record.figures if force.participating is not None else None,
+        "pending": record.pending_figures if force.pending is not None else None,
+        "has_county_agency": any(r.agency_type == "county" for r in record.participating) if force.participating is not None else None,
         "agencies": [agency_summary(a) for a in agencies],
         "located_at_another_time": [{"id": a.id, "name": a.name} for a in record.former_agencies],
     }
