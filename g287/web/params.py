@@ -55,13 +55,13 @@ def _either_case(code: str) -> str:
 # admits is never refused (the schemathesis test generates them); surrounding spaces, which the command line
 # forgives in what a person types, are not in it and are refused.
 STATE_PATTERN = "^(?:" + "|".join(_either_case(state.usps) for state in states()) + ")$"
-_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 
 
 def _state_code(value: Any) -> Any:
     # Two ASCII letters first: str.upper() makes letters of other characters ("\ufb06".upper() is "ST").
     # The message goes in the error's context, never in its template, where braces in the value would be read.
-    if isinstance(value, str) and _TWO_LETTERS.fullmatch(value):
+    if isinstance(value, str) and TWO_LETTERS.fullmatch(value):
         try:
             return usps_code(value, "state")
         except G287Error as error:

@@ -86,3 +86,23 @@ def test_the_documented_pattern_admits_exactly_the_codes_accepted(site):
     assert len(documented) == 7  # agencies, agreements, series, timeline, counties, diff, pending-changes
     assert all(s["anyOf"][0]["pattern"] == STATE_PATTERN and "enum" not in s["anyOf"][0] for s in documented)
     assert all("in any case" in s["anyOf"][0]["description"] for s in documented)
+
+
+def _codes_of_other_characters() -> list[str]:
+    """Texts of characters other than ASCII letters whose capitals are a state's code: "\ufb02" ("fl" as one
+    character) is "FL" in capitals, "\u0131a" (a dotless i) "IA"."""
+    codes = {s.usps for s in states()}
+    upper_of = {chr(point): chr(point).upper() for point in range(0x80, 0x10000) if chr(point).upper().isascii() and chr(point).upper().isalpha()}
+    whole = [c for c, upper in upper_of.items() if upper in codes]
+    halves = [c + second for c, upper in upper_of.items() if len(upper) == 1 for second in string.ascii_lowercase if upper + second.upper() in codes]
+    return whole + halves
+
+
+def test_a_path_names_a_state_by_its_code_in_ascii_letters_only(site):
+    found = _codes_of_other_characters()
+    assert found  # the characters this test is about exist in this Python's Unicode tables
+    for text in found:
+        for path in (f"/states/{text}", f"/exports/feed/{text}.atom", f"/states/{text}/counties/Harris"):
+            answer = site.get(path, follow_redirects=False)
+            assert answer.status_code == 404, (path, answer.status_code)
+    assert site.get("/states/fl").status_code == 200 and site.get("/exports/feed/fl.atom").status_code == 200

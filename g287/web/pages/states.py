@@ -6,28 +6,24 @@ from typing import Optional
 
 from fastapi import APIRouter, Path, Request
 
-from g287.errors import NotFound
 from g287.geo.coverage import coverage, not_located_text, state_coverage
 from g287.registry.counties import county_figures
-from g287.registry.queries import Filters, agencies_as_of, figures_of, listings, publications_in_force, state_figures, state_name
+from g287.registry.queries import Filters, agencies_as_of, figures_of, listings, publications_in_force, state_figures
 from g287.sources.rules import states
+from g287.web.api.resources import state_or_404
 from g287.web.app import site_of
 from g287.web.pages.common import (
     AsOf, ModelChoice, date_choices, labels_in_force, list_heads, lists_named, pending_agencies, selected_date, state_map, trend, trend_chart,
 )
 from g287.web.render import render
 from g287.web.params import Day
-from g287.wording import in_quotes
 
 router = APIRouter()
 
 
 def known_state(usps: str) -> tuple[str, str]:
-    code = usps.upper()
-    name = state_name(code)
-    if name is None:
-        raise NotFound(f"no state with the code {in_quotes(usps)}")
-    return code, name
+    """The code, in capitals, and the name of the state a path names (state_or_404: two ASCII letters in any case)."""
+    return usps.upper(), state_or_404(usps)
 
 
 @router.get("/states")
