@@ -185,6 +185,19 @@ def test_a_diff_naming_a_day_that_is_no_date_in_range_is_a_422_naming_the_parame
     assert site.get("/api/v1/diff", params={**params, parameter: "no-such-file.xlsx"}).status_code == 404
 
 
+@pytest.mark.parametrize("parameter", ["from", "to"])
+@pytest.mark.parametrize("name", ["participatingAgencies07092025am.xlsx\x00", "2025-07-09\x00", "7\x00"])
+def test_a_publication_named_with_a_nul_is_none_on_either_database(site, parameter, name):
+    # PostgreSQL refuses a NUL even in a query: the name was looked up there, and the diff, the pending changes and
+    # the changes page answered 500. No file name holds one: it names no publication, as any name none has.
+    for path, kind, params in (("/api/v1/diff", "participating", {"from": "2025-05-29", "to": "2025-07-09"}), ("/api/v1/pending-changes", "pending", {"from": "2025-05-30", "to": "2025-07-11"})):
+        answer = site.get(path, params={**params, parameter: name})
+        assert answer.status_code == 404, answer.text
+        assert answer.json()["error"]["message"].startswith("no publication named ") and "\\x00" in answer.json()["error"]["message"]
+        page = site.get("/changes", params={"kind": kind, parameter: name})
+        assert page.status_code == 404 and "no publication named" in text_of(page.text)
+
+
 @pytest.mark.parametrize("county", ["-", "---", "%00"])
 def test_the_agencies_page_refuses_a_county_its_downloads_refuse(site, county):
     # The page answered 200 with no agency, and offered download links that answer 422.

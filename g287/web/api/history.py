@@ -22,6 +22,7 @@ from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, ErrorBody, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
 from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described, whole_number
+from g287.wording import quoted
 
 router = APIRouter(prefix=API_PREFIX, tags=["history"], responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "A request the data cannot answer (named in the message)"}})
 Dates = list[Optional[str]]
@@ -179,6 +180,9 @@ def named_publication(session, name: str, ref: str, kind: str = "participating")
     """The publication a parameter names (a date: the list of `kind` in force then); a date that is no date, or out
     of range, is a 422 naming the parameter (a name or id that names no publication stays a 404), on the API's diff
     and on the page /changes."""
+    if "\x00" in ref:
+        # No file name holds a NUL, and PostgreSQL refuses one even in a query (a 500): a name no publication has.
+        raise NotFound(f"no publication named {quoted(ref.strip())}: give an id, a file name or a date YYYY-MM-DD")
     try:
         return resolve(session, ref, kind)
     except NotFound:
