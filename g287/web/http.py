@@ -153,6 +153,11 @@ class SiteMiddleware:
             captured = _Capture()
             await self.app(scope, receive, captured.send)
             if captured.status != 200 or captured.streaming or captured.no_store or len(captured.body) > self.max_body:
+                if 300 <= captured.status < 400 and not any(k == b"cache-control" for k, _v in captured.headers):
+                    # A browser keeps a permanent redirect (301, 308) with no cache header for good, and follows it
+                    # without asking again: an absorbed agency's address would lead to the agency it joined even
+                    # after the merge is undone (README: a merge can be undone). Asked again, as every page is.
+                    captured.headers.append((b"cache-control", b"no-cache"))
                 await captured.replay(send_with_headers(send), method)
                 return
             etag = b'"' + hashlib.blake2b(captured.body, digest_size=12).hexdigest().encode() + b'"'

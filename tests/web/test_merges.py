@@ -69,3 +69,20 @@ def test_counted_once(merged):
     assert county["participating"]["agencies"] == 1 and len(county["agencies"]) == 1
     hits = client.get("/api/v1/search", params={"q": "beta harbor"}).json()["hits"]
     assert [h["url"] for h in hits if h["kind"] == "agency"] == [f"/agencies/{county['agencies'][0]['id']}"]
+
+
+def test_the_redirects_of_a_merge_are_asked_again_since_a_merge_can_be_undone(merged, db):
+    # Without a cache header a browser keeps a 301 or 308 for good and never asks again: the absorbed agency's
+    # address kept leading to the other agency after the merge was undone.
+    client, before, agreements = merged
+    alpha, beta = before[ALPHA]["id"], before[BETA]["id"]
+    for path in (f"/agencies/{beta}", f"/api/v1/agencies/{beta}", f"/api/v1/agreements/{agreements[BETA]}"):
+        moved = client.get(path, follow_redirects=False)
+        assert moved.status_code in (301, 308) and moved.headers["cache-control"] == "no-cache", path
+    add_alias(db, Actor.command_line(), "FL", BETA, "different", ALPHA, reason="two departments after all (test)")
+    with TestClient(create_app(db)) as after:
+        page = after.get(f"/agencies/{beta}", follow_redirects=False)
+        assert page.status_code == 200 and BETA in page.text
+        assert after.get(f"/api/v1/agencies/{beta}", follow_redirects=False).json()["id"] == beta != alpha
+    county = client.get("/states/FL/counties/brevard", follow_redirects=False)  # county matching may read a name otherwise later
+    assert county.status_code == 301 and county.headers["cache-control"] == "no-cache"
