@@ -25,6 +25,8 @@ from functools import lru_cache
 from typing import Callable
 from urllib.parse import unquote_plus
 
+from starlette.responses import FileResponse, MalformedRangeHeader
+
 from g287 import days
 from g287.config import DATA_DIR
 from g287.registry.queries import DataVersion
@@ -323,3 +325,18 @@ class _Capture:
     async def replay(self, send, method: str) -> None:
         await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else self.body})
+
+
+class ResumableFile(FileResponse):
+    """A file served whole or in the byte ranges asked for (the SQLite download, an archived document). A `Range` it
+    cannot read is ignored and the whole file served, as RFC 9110 (14.2) has it: a range unit other than bytes must
+    be ignored, and an invalid range (`bytes=5-1`, `garbage`) may be. Starlette refused either with a 400 in plain
+    text, which no download manager resumes from and which is not the JSON of the site's other errors. A range
+    that starts past the end of the file is still a 416, as Starlette answers it."""
+
+    @classmethod
+    def _parse_range_header(cls, http_range: str, file_size: int) -> list[tuple[int, int]]:
+        try:
+            return super()._parse_range_header(http_range, file_size)
+        except MalformedRangeHeader:
+            return []  # no range: the whole file

@@ -116,6 +116,21 @@ def test_the_sqlite_download_answers_conditional_requests(site):
     assert part.status_code == 206 and part.content == first.content[:16]
 
 
+@pytest.mark.parametrize("unread", ["items=0-15", "garbage", "bytes=16-0", "bytes=abc-"])
+def test_a_range_that_cannot_be_read_is_ignored_and_the_whole_file_served(sqlite_site, unread):
+    # RFC 9110 14.2: a range unit other than bytes must be ignored, an invalid range may be. It was a 400 in plain
+    # text (not the JSON of the downloads' errors) that no download resumes from.
+    document = sqlite_site.get("/api/v1/documents", params={"kind": "pdf", "limit": 1}).json()["documents"][0]["sha256"]
+    for path in ("/exports/g287.sqlite", f"/documents/{document}.pdf"):
+        whole = sqlite_site.get(path)
+        answer = sqlite_site.get(path, headers={"range": unread})
+        assert answer.status_code == 200 and answer.content == whole.content, (path, answer.status_code, answer.text[:80])
+        part = sqlite_site.get(path, headers={"range": "bytes=0-15"})  # a range it reads is still served alone
+        assert part.status_code == 206 and part.content == whole.content[:16]
+        beyond = sqlite_site.get(path, headers={"range": f"bytes={len(whole.content)}-"})
+        assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{len(whole.content)}"
+
+
 @pytest.mark.parametrize("query", ["-police", "-", '"', "-warrant -officer", " ".join(f"w{i}" for i in range(33))])
 def test_a_search_without_words_to_find_keeps_its_form(site, query):
     answer = site.get("/documents", params={"q": query})

@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from typing import Annotated, Optional
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from g287.documents.queries import document_detail, document_file, list_documents
@@ -21,7 +21,7 @@ from g287.documents.workbook_copy import served_copy
 from g287.errors import G287Error, NotFound
 from g287.exports.disposition import content_disposition
 from g287.web.app import site_of
-from g287.web.http import not_modified
+from g287.web.http import ResumableFile, not_modified
 from g287.web.params import whole_number
 from g287.web.render import render
 from g287.wording import counted, quoted
@@ -105,4 +105,4 @@ def document_page_or_file(request: Request, name: str = Path(max_length=80)):
     headers = {**FILE_HEADERS, **validators, "content-disposition": disposition}
     if copy is not None:
         return Response(copy, media_type=stored.media_type, headers=headers)
-    return FileResponse(stored.path, media_type=stored.media_type, headers=headers)
+    return ResumableFile(stored.path, media_type=stored.media_type, headers=headers)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 
 from g287.db.models.registry import Publication
 from g287.db.times import as_utc
@@ -32,7 +32,7 @@ from g287.web.api.errors import invalid_parameter
 from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
 from g287.web.app import site_of
-from g287.web.http import not_modified
+from g287.web.http import ResumableFile, not_modified
 from g287.web.params import Day, IdParameter, ModelCode, StateCode
 
 router = APIRouter(prefix="/exports")
@@ -247,4 +247,4 @@ def sqlite_download(request: Request):
     validators = {"etag": etag, "last-modified": last_modified, "cache-control": "no-cache"}  # always asked again
     if not_modified(request.scope, etag.encode(), changed):
         return Response(status_code=304, headers=validators)
-    return FileResponse(path, media_type="application/vnd.sqlite3", headers={**validators, "content-disposition": attachment("g287.sqlite")})
+    return ResumableFile(path, media_type="application/vnd.sqlite3", headers={**validators, "content-disposition": attachment("g287.sqlite")})
