@@ -41,6 +41,7 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 NO_STORE = b"no-store"  # a route that must never be cached sets Cache-Control: no-store
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass
@@ -155,7 +156,7 @@ class SiteMiddleware:
             captured = _Capture()
             await self.app(scope, receive, captured.send)
             if captured.status != 200 or captured.streaming or captured.no_store or len(captured.body) > self.max_body:
-                if 300 <= captured.status < 400 and not any(k == b"cache-control" for k, _v in captured.headers):
+                if captured.status in REDIRECTS and not any(k == b"cache-control" for k, _v in captured.headers):
                     # A browser keeps a permanent redirect (301, 308) with no cache header for good, and follows it
                     # without asking again: an absorbed agency's address would lead to the agency it joined even
                     # after the merge is undone (README: a merge can be undone). Asked again, as every page is.
