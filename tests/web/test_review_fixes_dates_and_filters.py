@@ -170,6 +170,21 @@ def test_the_api_docs_ask_no_other_site_to_validate_the_document(site):
     assert "validatorUrl: null" in site.get("/static/docs.js").text
 
 
+def test_the_api_docs_assets_answer_conditional_requests(site):
+    # Sent in parts, Swagger UI's 1.5 MB script passed the site's cache by: it carried an ETag, yet If-None-Match
+    # was answered with the whole file again, and no Cache-Control.
+    page = site.get("/api/v1/docs").text
+    assets = re.findall(r'(?:src|href)="(/api/v1/docs/assets/[^"]+)"', page)
+    assert len(assets) == 2
+    for asset in assets:
+        first = site.get(asset)
+        assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+        for headers in ({"if-none-match": first.headers["etag"]}, {"if-modified-since": first.headers["last-modified"]}):
+            again = site.get(asset, headers=headers)
+            assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == first.headers["etag"], (asset, headers)
+        assert site.get(asset, headers={"if-none-match": '"another"'}).content == first.content
+
+
 @pytest.mark.parametrize("parameter", ["from", "to"])
 @pytest.mark.parametrize("day", ["2500-01-01", "1899-12-31", "2025-13-01"])
 def test_a_diff_naming_a_day_that_is_no_date_in_range_is_a_422_naming_the_parameter(site, parameter, day):
