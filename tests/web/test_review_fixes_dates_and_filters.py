@@ -99,6 +99,19 @@ def test_the_xlsx_in_ices_layout_is_one_list(site):
     assert pending.status_code == 200 and "pendingAgencies07112025am_b_g287.xlsx" in pending.headers["content-disposition"]
 
 
+def test_the_xlsx_of_a_publication_refuses_a_status_naming_the_other_list(site):
+    # publication=ID&status=pending of a participating list gave the participating list, with nothing to say so.
+    for publication in site.get("/api/v1/publications").json():
+        other = "pending" if publication["kind"] == "participating" else "participating"
+        refused = site.get("/exports/agreements.xlsx", params={"publication": publication["id"], "status": other})
+        assert refused.status_code == 422 and refused.json()["error"]["fields"][0]["field"] == "status"
+        assert f"publication {publication['id']} is ICE's {publication['kind']} list" in refused.json()["error"]["message"] + refused.json()["error"]["fields"][0]["message"]
+        alone = site.get("/exports/agreements.xlsx", params={"publication": publication["id"]})
+        same = site.get("/exports/agreements.xlsx", params={"publication": publication["id"], "status": publication["kind"]})
+        assert alone.status_code == same.status_code == 200 and alone.content == same.content
+        assert publication["file"].rsplit(".", 1)[0] in alone.headers["content-disposition"]
+
+
 def test_the_csv_and_json_downloads_take_a_publication(site):
     publications = {p["file"]: p["id"] for p in site.get("/api/v1/publications").json()}
     may29 = publications["participatingAgencies05292025am.xlsx"]

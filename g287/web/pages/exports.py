@@ -26,7 +26,7 @@ from g287.exports.ice_workbook import write_ice_workbook
 from g287.exports.selection import selected_rows
 from g287.exports.snapshot import write_snapshot
 from g287.registry.counties import county_fips_of_texts
-from g287.registry.publications import in_force
+from g287.registry.publications import in_force, whose_list
 from g287.registry.queries import InForce, agreements_as_of, publications_in_force
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.geography import VINTAGE, Vintage
@@ -142,6 +142,10 @@ def agreements_xlsx(
     with site_of(request).read() as session:
         if publication is not None:
             chosen = _chosen_publication(session, p, publication)
+            if "status" in request.query_params and p.status != chosen.kind:
+                # The workbook is the publication's own list: a status naming the other list was ignored, and
+                # `publication=10&status=pending` gave the participating list under a request for the pending one.
+                raise invalid_parameter("status", f"publication {chosen.id} is {whose_list(chosen)}: its workbook holds that list, status={chosen.kind} or no status")
             kind = chosen.kind
         else:
             force = publications_in_force(session, p.as_of)
