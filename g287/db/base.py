@@ -1,6 +1,6 @@
 """Declarative base with a constraint naming convention, so Alembic batch mode can alter SQLite tables."""
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -14,3 +14,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def source_text(length: int):
+    """A column of text as a source gives it (a name, a county, a column heading), of any length. PostgreSQL
+    enforces a VARCHAR's length, and an ICE list naming an agency in 300 characters stopped its ingest there (SQLite
+    ingested it: it enforces none). PostgreSQL's column is TEXT (migration 0015); SQLite's keeps its declared
+    length, which it never checks, so that no table is rebuilt to change what it does not enforce."""
+    return String(length).with_variant(Text(), "postgresql")

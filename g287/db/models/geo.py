@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from g287.db.base import Base
+from g287.db.base import Base, source_text
 
 
 class CountyMatch(Base):
@@ -14,7 +14,7 @@ class CountyMatch(Base):
     __tablename__ = "county_matches"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     state_usps: Mapped[str | None] = mapped_column(ForeignKey("states.usps"))
-    county_text: Mapped[str] = mapped_column(String(255))
+    county_text: Mapped[str] = mapped_column(source_text(255))
     fips: Mapped[str | None] = mapped_column(String(5), index=True)
     status: Mapped[str] = mapped_column(String(16))  # matched | fixed | former | no_county | unmatched | ambiguous | state_unknown
     rule: Mapped[str] = mapped_column(Text)  # how it was matched, or why not

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from g287.db.base import Base
+from g287.db.base import Base, source_text
 from g287.db.times import UtcDateTime
 
 
@@ -75,10 +75,10 @@ class Agency(Base):
     __tablename__ = "agencies"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     state_usps: Mapped[str | None] = mapped_column(ForeignKey("states.usps"))
-    name: Mapped[str] = mapped_column(String(255))  # latest published name, whitespace repaired
-    key: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str] = mapped_column(source_text(255))  # latest published name, whitespace repaired
+    key: Mapped[str] = mapped_column(source_text(255), index=True)
     agency_type: Mapped[str | None] = mapped_column(String(16))  # county | municipality | state_agency | other
-    county_text: Mapped[str | None] = mapped_column(String(255))
+    county_text: Mapped[str | None] = mapped_column(source_text(255))
     # Set when identity rules found this agency to be another one (kept, so that a merge can be undone).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
 
@@ -90,8 +90,8 @@ class AgencyName(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     state_usps: Mapped[str | None] = mapped_column(ForeignKey("states.usps"))
-    name: Mapped[str] = mapped_column(String(255))  # as published, whitespace repaired
-    key: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str] = mapped_column(source_text(255))  # as published, whitespace repaired
+    key: Mapped[str] = mapped_column(source_text(255), index=True)
     rule: Mapped[str] = mapped_column(String(64))  # the identity rule that attached this name to its agency
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
 
@@ -127,7 +127,7 @@ class RawRow(Base):
     agency_name_id: Mapped[int | None] = mapped_column(ForeignKey("agency_names.id"), index=True)
     model: Mapped[str | None] = mapped_column(String(3))
     agency_type: Mapped[str | None] = mapped_column(String(16))
-    county_text: Mapped[str | None] = mapped_column(String(255))
+    county_text: Mapped[str | None] = mapped_column(source_text(255))
     signed_on: Mapped[date | None] = mapped_column(Date)
     moa_status: Mapped[str | None] = mapped_column(String(16))  # link | pending | none
     moa_url: Mapped[str | None] = mapped_column(Text)
@@ -142,7 +142,7 @@ class RowProblem(Base):
     __tablename__ = "row_problems"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     raw_row_id: Mapped[int] = mapped_column(ForeignKey("raw_rows.id"), index=True)
-    column: Mapped[str | None] = mapped_column(String(64))
+    column: Mapped[str | None] = mapped_column(source_text(64))
     raw_value: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(Text)
@@ -184,7 +184,7 @@ class QualityIssue(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"), index=True)
     row_number: Mapped[int | None] = mapped_column(Integer)
-    column: Mapped[str | None] = mapped_column(String(64))
+    column: Mapped[str | None] = mapped_column(source_text(64))
     raw_value: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(Text)
