@@ -59,6 +59,10 @@ CASES: dict[str, Case] = {
     "diff of an empty name": case("diff", "", "2025-05-29", expected="no publication named ''"),
     "diff of an id no database can hold": case("diff", "99999999999", "1", expected="no publication with id 99999999999"),
     "diff of a state that does not exist": case("diff", "2025-05-16", "2025-05-29", "--state", "ZZ", expected="--state 'ZZ': not a state's USPS code"),
+    # str.upper() makes a code of other letters: the ligature \ufb02 is "FL" in capitals, the dotless \u0131a "IA".
+    "a state's code written with a ligature": case("timeline", "--state", "\ufb02", expected="--state '\ufb02': not a state's USPS code"),
+    "a state's code written with a dotless i": case("agreements", "--state", "\u0131a", expected="--state '\u0131a': not a state's USPS code"),
+    "an applicant agency in a state written with a ligature": case("program", "agency-add", "A Police Department", "--state", "\ufb02", "--type", "municipality", expected="state: a two-letter USPS code"),
     "timeline from a date that does not exist": case("timeline", "--from", BAD_DAY, expected=f"--from '{BAD_DAY}': expected a date YYYY-MM-DD"),
     "timeline to a date without dashes": case("timeline", "--to", "20250101", expected="--to '20250101': expected a date YYYY-MM-DD"),
     "timeline ending before it starts": case("timeline", "--from", "2025-06-01", "--to", "2025-05-01", expected="the start 2025-06-01 is after the end 2025-05-01"),

@@ -88,7 +88,8 @@ def _check_fields(check: Checker, name, state, agency_type, county, address) -> 
     }
     if not values["state_usps"]:
         check.fail("state", "required")
-    elif values["state_usps"] not in {s.usps for s in states()}:  # the states table's reference (g287/data/reference)
+    # ASCII first: str.upper() makes a code of other letters ("\ufb02".upper() is "FL").
+    elif not (state or "").strip().isascii() or values["state_usps"] not in {s.usps for s in states()}:  # the states table's reference (g287/data/reference)
         check.fail("state", "a two-letter USPS code (FL, TX, ...)")
     return values
 

@@ -91,7 +91,9 @@ def usps_code(value: str | None, what: str = "--state") -> str | None:
     state has is one clear error naming `what` (an unknown code would give an empty answer, read as "nothing there")."""
     if value is None:
         return None
-    code = value.strip().upper()
+    code = value.strip()
+    # Two ASCII letters before upper(), which makes a code of other characters: "\ufb02".upper() is "FL".
+    code = code.upper() if len(code) == 2 and code.isascii() else ""
     if code not in {s.usps for s in states()}:
         raise G287Error(f"{what} {quoted(value)}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
     return code
