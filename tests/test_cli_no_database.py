@@ -98,6 +98,8 @@ CASES: dict[str, Case] = {
     "an import of an empty folder": case("documents", "import", "{tmp}/empty", expected="no files found in {tmp}/empty"),
     "an import of a file that does not exist": case("documents", "import", "{tmp}/missing.pdf", expected="{tmp}/missing.pdf: no such file or folder"),
     "an import with an OCR setting that is neither auto nor off": case("documents", "import", PDF, expected="setting G287_OCR='maybe'", G287_OCR="maybe"),
+    "an import with no time to read a text layer": case("documents", "import", PDF, expected="setting G287_TEXT_LAYER_TIMEOUT='0': must be more than 0", G287_TEXT_LAYER_TIMEOUT="0"),
+    "a reading with a time limit that is not a number": case("documents", "read", "--unread", expected="setting G287_TEXT_LAYER_TIMEOUT='2m'", G287_TEXT_LAYER_TIMEOUT="2m"),
     "documents of an agency of one kind": case("documents", "list", "--agency", "1", "--kind", "pdf", expected="--agency lists an agency's signed documents (PDFs): it does not take --kind"),
     "a document named by no sha256": case("documents", "show", "xyz", expected="no document 'xyz': give its sha256 (at least its first 6 hex digits)"),
     "a page of a document named by no sha256": case("documents", "show", "xyz", "--page", "1", expected="no document 'xyz'"),

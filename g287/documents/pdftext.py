@@ -7,6 +7,7 @@ kept as fractions of the page (0-1, top-left origin), the same scale OCR results
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -106,6 +107,13 @@ def check_pdf(path: Path) -> int:
     if pages == 0:
         raise DocumentError(name, "damaged PDF: it has no pages")
     return pages
+
+
+def load_readers() -> None:
+    """Import pypdf and pdfminer (about half a second), which check_pdf and text_layer import when first called:
+    a worker process does it before its first document, whose time limit is then the reading's alone."""
+    for module in ("pypdf", "pdfminer.converter", "pdfminer.layout", "pdfminer.pdfdocument", "pdfminer.pdfinterp", "pdfminer.pdfpage", "pdfminer.pdfparser"):
+        importlib.import_module(module)
 
 
 def text_layer(path: Path, page_count: int) -> list[PageLayout]:

@@ -5,17 +5,16 @@ with a few typed words in a text layer: both kept, OCR words that overlap text-l
 (images without text, not OCR'd: OCR off or not installed), `blank` (no text, no images) or `unreadable` (the page
 cannot be parsed nor rendered). Nothing is invented: an unread page is unread.
 
-Reading many files uses a pool of processes for the text layer (pdfminer is pure Python) and one Tesseract
-process per core for OCR.
+Many files' text layers are read in worker processes (pdfminer is pure Python: one per core reads that many files
+at once), each file within G287_TEXT_LAYER_TIMEOUT: pdfminer can take hours over a PDF made to stall it, and only a
+process can be stopped. OCR runs one Tesseract process per core.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import tomllib
 import zlib
 import json
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,8 +22,8 @@ from pathlib import Path
 from g287.config import DATA_DIR
 from g287.documents import ocr as ocr_module
 from g287.documents import settings
-from g287.documents.pdftext import DocumentError, Fragment, PageLayout, check_pdf, pdfminer_version, text_layer
-from g287.workers import ignore_interrupts
+from g287.documents.pdftext import DocumentError, Fragment, PageLayout, check_pdf, load_readers, pdfminer_version, text_layer
+from g287.documents.timed_workers import run_each
 
 
 @cache
@@ -94,7 +93,8 @@ class TextLayer:
 
 
 def read_text_layer(path: Path) -> TextLayer:
-    """Check the file is a readable PDF and read its text layer; DocumentError otherwise."""
+    """Check the file is a readable PDF and read its text layer, in this process and without a time limit (what a
+    worker of read_text_layers does); DocumentError otherwise."""
     path = Path(path)
     page_count = check_pdf(path)
     return TextLayer(path.name, page_count, text_layer(path, page_count))
@@ -113,13 +113,21 @@ def _text_layer_or_error(path: str) -> TextLayer | DocumentError:
 
 
 def read_text_layers(paths: list[Path], workers: int | None = None) -> list[TextLayer | DocumentError]:
-    """The text layers of many PDFs, read by a pool of processes (every core by default), in the order given."""
-    workers = workers or settings.workers()
-    if workers <= 1 or len(paths) <= 1:
-        return [_text_layer_or_error(str(p)) for p in paths]
-    context = multiprocessing.get_context("spawn")  # no fork of a process that holds database connections
-    with ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=context, initializer=ignore_interrupts) as pool:
-        return list(pool.map(_text_layer_or_error, [str(p) for p in paths], chunksize=1))
+    """The text layers of PDFs, in the order given, read by worker processes (every core by default; one, for one
+    file), each file within G287_TEXT_LAYER_TIMEOUT: a file over it is a DocumentError, its worker killed."""
+    seconds = settings.text_layer_timeout()
+
+    def overdue(path: str) -> DocumentError:
+        return DocumentError(
+            Path(path).name, f"too slow to read: its text layer was not read within {seconds:g} s (G287_TEXT_LAYER_TIMEOUT), far longer than any MOA takes; not read"
+        )
+
+    def ended(path: str, status: int | None) -> DocumentError:
+        return DocumentError(Path(path).name, f"could not be read (the process reading it ended with exit status {status})")
+
+    return run_each(
+        _text_layer_or_error, [str(p) for p in paths], workers=workers or settings.workers(), seconds=seconds, overdue=overdue, ended=ended, preload=load_readers
+    )
 
 
 def needs_ocr(layout: PageLayout) -> bool:

@@ -63,12 +63,20 @@ def workers() -> int:
     return config.env_count("G287_WORKERS", os.cpu_count() or 1, 1, "processes")
 
 
+def text_layer_timeout() -> float:
+    """Seconds the text layer of one PDF may take to read (G287_TEXT_LAYER_TIMEOUT, default 120): a real MOA takes
+    about a second, and a PDF made to stall pdfminer (a page of countless tiny text operators) would hold an import
+    or a sync for hours."""
+    return config.env_number("G287_TEXT_LAYER_TIMEOUT", 120.0, 0, above=True)
+
+
 def check_reading_settings() -> None:
     """One clear G287Error for a bad setting of reading and OCR, before anything is read or recorded (not one per
     file, half-way through)."""
     ocr_enabled()
     ocr_dpi()
     workers()
+    text_layer_timeout()
 
 
 @dataclass(frozen=True)

@@ -53,3 +53,15 @@ def image_page_pdf(width: int, height: int) -> bytes:
     image = stream(b"\x80" * 4, b"/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8")
     content = stream(b"q %d 0 0 %d 0 0 cm /Im1 Do Q" % (width, height))
     return pages_pdf([content], mediabox=b"[0 0 %d %d]" % (width, height), resources=b"/XObject << /Im1 4 0 R >>", extra_objects=[image])
+
+
+def text_pdf(words: bytes = b"Memorandum of Agreement") -> bytes:
+    """One page with one line of text: read in milliseconds."""
+    return pages_pdf([flate(b"BT /F1 12 Tf 72 700 Td (" + words + b") Tj ET")])
+
+
+def scattered_text_pdf(shows: int = 1000) -> bytes:
+    """One page of `shows` one-letter text-show operators scattered over it (a few kilobytes): pdfminer's layout
+    analysis, which groups characters into lines, takes half a minute or more over a thousand of them."""
+    operators = b"".join(b"%d %d Td (x) Tj " % (i % 97, (i * 7) % 89) for i in range(shows))
+    return pages_pdf([flate(b"BT /F1 4 Tf " + operators + b"ET")])

@@ -1,0 +1,154 @@
+"""Worker processes that run one task after another, each task within a time limit.
+
+A pool of concurrent.futures cannot stop a task that overruns: a worker cannot be ended alone, and a pool one of
+whose workers dies is broken for every task after it. Here each worker is a process with a pipe of its own: one
+whose task overruns is killed, waited for (no zombie) and replaced, and the other tasks go on; one that dies
+(a crash of the reader) costs its own task only. A worker serves task after task, so the normal path costs what a
+pool costs: a process started for each task would add its start-up (Python and the reader's imports) to each.
+
+Workers are spawned, never forked: the parent may hold database connections. They ignore Ctrl+C (it reaches the
+whole foreground group, and the command says it in one line); the parent kills them when it is interrupted.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable
+
+from g287.errors import G287Error
+from g287.workers import ignore_interrupts
+
+_READY = "ready"  # what a worker sends once it has started, before its first task
+_STOP_SECONDS = 5.0  # how long an idle worker is given to end after its pipe is closed, before it is killed
+
+
+def _serve(connection: Connection, function: Callable[[Any], Any], preload: Callable[[], None] | None) -> None:
+    """A worker's life: its imports, then a task at a time until the parent closes the pipe."""
+    ignore_interrupts()
+    if preload:
+        preload()  # before READY, so that the first task's time is the task's, not the imports'
+    connection.send(_READY)
+    while True:
+        try:
+            item = connection.recv()
+        except EOFError:
+            return
+        connection.send(function(item))
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    ready: bool = False
+    task: int | None = None  # the index of the item it is working on
+    deadline: float = 0.0  # time.monotonic() by which that task must be done
+
+
+def run_each(
+    function: Callable[[Any], Any],
+    items: list,
+    *,
+    workers: int,
+    seconds: float,
+    overdue: Callable[[Any], Any],
+    ended: Callable[[Any, int | None], Any],
+    preload: Callable[[], None] | None = None,
+) -> list:
+    """function(item) for every item, in worker processes (at most `workers`), in the order of `items`.
+
+    `function` runs in a worker (a module-level function, looked up by name there) and should not raise. An item
+    whose task takes more than `seconds` has overdue(item) as its result, its worker killed; one whose worker dies
+    has ended(item, exit status). A worker that dies before its first task is a G287Error (it could not start)."""
+    results: list = [None] * len(items)
+    waiting = deque(range(len(items)))
+    context = multiprocessing.get_context("spawn")
+    pool: list[_Worker] = []
+    finished = False
+    try:
+        for _ in range(min(workers, len(items))):
+            pool.append(_start(context, function, preload))
+        left = len(items)
+        while left:
+            deadlines = [w.deadline for w in pool if w.task is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            for connection in wait([w.connection for w in pool], timeout):
+                worker = next(w for w in pool if w.connection is connection)
+                try:
+                    message = connection.recv()
+                except (EOFError, OSError):  # the worker died
+                    if not worker.ready:
+                        raise G287Error(f"a worker process could not start (exit status {_exit_status(worker)})") from None
+                    if worker.task is not None:
+                        results[worker.task] = ended(items[worker.task], _exit_status(worker))
+                        left -= 1
+                    _replace(worker, pool, waiting, context, function, preload)
+                    continue
+                if not worker.ready:
+                    worker.ready = True
+                else:
+                    results[worker.task] = message
+                    left -= 1
+                    worker.task = None
+                if waiting:
+                    worker.task = waiting.popleft()
+                    worker.deadline = time.monotonic() + seconds
+                    try:
+                        connection.send(items[worker.task])
+                    except OSError:  # it has just died: the next wait sees its end, and the task is its
+                        pass
+            now = time.monotonic()
+            for worker in [w for w in pool if w.task is not None and w.deadline <= now]:
+                results[worker.task] = overdue(items[worker.task])
+                left -= 1
+                _replace(worker, pool, waiting, context, function, preload)
+        finished = True
+    finally:
+        _stop(pool, gently=finished)
+    return results
+
+
+def _start(context, function, preload) -> _Worker:
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=_serve, args=(child_end, function, preload), daemon=True)
+    process.start()
+    child_end.close()  # the child's copy alone keeps it open: its death is then an end of file here
+    return _Worker(process, parent_end)
+
+
+def _replace(worker: _Worker, pool: list[_Worker], waiting: deque, context, function, preload) -> None:
+    """The worker killed and reaped, and another started in its place if tasks are waiting."""
+    _kill(worker)
+    pool.remove(worker)
+    if waiting:
+        pool.append(_start(context, function, preload))
+
+
+def _exit_status(worker: _Worker) -> int | None:
+    worker.process.join(_STOP_SECONDS)
+    return worker.process.exitcode
+
+
+def _kill(worker: _Worker) -> None:
+    """End the worker at once (pdfminer, pure Python, holds nothing a kill would leave half-done) and reap it."""
+    worker.process.kill()
+    worker.process.join()
+    worker.connection.close()
+
+
+def _stop(pool: list[_Worker], *, gently: bool) -> None:
+    """Every worker ended and reaped: idle ones (all of them, when the work is done) by closing their pipe, which
+    ends their loop; any other (the parent was interrupted, or failed) killed."""
+    for worker in pool:
+        if gently:
+            worker.connection.close()
+        else:
+            _kill(worker)
+    for worker in pool:
+        worker.process.join(_STOP_SECONDS)
+        if worker.process.is_alive():
+            _kill(worker)
