@@ -5,9 +5,9 @@ with a few typed words in a text layer: both kept, OCR words that overlap text-l
 (images without text, not OCR'd: OCR off or not installed), `blank` (no text, no images) or `unreadable` (the page
 cannot be parsed nor rendered). Nothing is invented: an unread page is unread.
 
-Many files' text layers are read in worker processes (pdfminer is pure Python: one per core reads that many files
-at once), each file within G287_TEXT_LAYER_TIMEOUT: pdfminer can take hours over a PDF made to stall it, and only a
-process can be stopped. OCR runs one Tesseract process per core.
+Text layers are read in worker processes (pdfminer is pure Python: one per core reads that many files at once),
+each file within G287_TEXT_LAYER_TIMEOUT: pdfminer can take hours over a PDF made to stall it, and only a process
+can be stopped. OCR runs one Tesseract process per core.
 """
 
 from __future__ import annotations
@@ -153,8 +153,12 @@ def complete_reading(path: Path, layer: TextLayer, *, ocr: bool | None = None, o
 
 
 def read_pdf(path: Path, *, ocr: bool | None = None, only_pages: set[int] | None = None, workers: int | None = None) -> DocumentReading:
-    """Read one PDF completely (text layer, then OCR where needed); DocumentError if it is not a readable PDF."""
-    return complete_reading(Path(path), read_text_layer(Path(path)), ocr=ocr, only_pages=only_pages, workers=workers)
+    """Read one PDF completely (text layer, within its time limit, then OCR where needed); DocumentError if it is not
+    a readable PDF."""
+    (layer,) = read_text_layers([Path(path)], workers=1)
+    if isinstance(layer, DocumentError):
+        raise layer
+    return complete_reading(Path(path), layer, ocr=ocr, only_pages=only_pages, workers=workers)
 
 
 def _page(layout: PageLayout, ocr_result, wanted_ocr: bool, ocr_on: bool, engine: str | None) -> ReadPage:

@@ -15,8 +15,10 @@ import pytest
 from g287.documents import reading, settings, timed_workers
 from g287.documents.archive import Archive
 from g287.documents.importer import import_paths
-from g287.documents.pdftext import DocumentError
-from g287.documents.reading import TextLayer, read_text_layers
+from g287.documents.pdftext import DocumentError, PageLayout
+from g287.documents.reading import TextLayer, complete_reading, read_text_layers
+from g287.documents.store import store_pdf
+from tests.conftest import snapshot
 from tests.documents.noting_reader import PIDS_FOLDER, noting_its_pid
 from tests.documents.pdfmaker import scattered_text_pdf, text_pdf
 from tests.in_process import run_g287
@@ -115,6 +117,18 @@ def test_the_command_line_says_it_in_one_line_and_exits_1(sqlite_db, tmp_path, m
     status, out, err = run_g287(sqlite_db.url, "documents", "import", str(folder))
     assert (status, err) == (1, f"g287: error: slow.pdf: {TOO_SLOW}\n")
     assert out.startswith("normal.pdf: stored as ")
+
+
+def test_reading_a_stored_pdf_again_stops_at_the_limit_and_leaves_it_as_it_was(sqlite_db, actor, tmp_path, monkeypatch):
+    """`g287 documents read` reads one file at a time (read_pdf), within the limit as well. The slow PDF is stored
+    with a reading given (reading it here would take the time the limit saves)."""
+    path = slow_pdf(tmp_path)
+    stored = store_pdf(sqlite_db, path, actor, reading=complete_reading(path, TextLayer(path.name, 1, [PageLayout(1)]), ocr=False))
+    before = snapshot(sqlite_db)
+    monkeypatch.setenv("G287_TEXT_LAYER_TIMEOUT", LIMIT)
+    status, out, err = run_g287(sqlite_db.url, "documents", "read", stored.sha256)
+    assert (status, out, err) == (1, "", f"g287: error: {stored.sha256}.pdf: {TOO_SLOW}\n")  # the archive file's name
+    assert snapshot(sqlite_db) == before
 
 
 def test_a_worker_that_dies_costs_its_own_file_only(tmp_path, worker_pids):

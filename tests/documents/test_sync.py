@@ -419,6 +419,26 @@ def test_a_pdf_bomb_served_for_an_moa_is_a_broken_link_and_nothing_is_kept(sqlit
     assert not (settings.documents_dir() / "partial" / f"{url_key(ice.url(MOAS + name))}.part").exists()
 
 
+def test_a_pdf_too_slow_to_read_is_a_broken_link_and_the_sync_goes_on(sqlite_db, actor, ice, monkeypatch):
+    """A PDF that stalls pdfminer, served for an MOA: its reading is stopped at G287_TEXT_LAYER_TIMEOUT, the link is
+    broken with the reason, and the other documents are read (small ones: a real MOA takes longer than this limit)."""
+    from tests.documents.pdfmaker import scattered_text_pdf, text_pdf
+    from tests.documents.test_reading_time_limit import LIMIT, TOO_SLOW
+
+    without_failures(ice)
+    monkeypatch.setenv("G287_TEXT_LAYER_TIMEOUT", LIMIT)
+    slow = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"
+    ice.routes[MOAS + slow] = Route(scattered_text_pdf(), "application/pdf")
+    others = sorted(set(GOOD) - {slow} | {COPY})
+    for number, name in enumerate(others):
+        ice.routes[MOAS + name] = Route(text_pdf(b"Memorandum of Agreement %d" % number), "application/pdf")
+    report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert not report.failed and report.documents["stored"] == 3
+    assert next(b["problem"] for b in report.broken if b["url"].endswith(slow)) == TOO_SLOW
+    with sqlite_db.session() as session:
+        assert sorted(session.scalars(select(Document.file_name).where(Document.kind == "pdf"))) == others
+
+
 def test_a_page_answering_304_to_a_request_that_was_not_conditional_is_a_failed_fetch(sqlite_db, actor, ice, monkeypatch):
     """Nothing held for ICE's page, so nothing to compare with: a 304 there is the server's (or a cache's) error."""
     ice.routes[PAGE].mode = "always_304"
