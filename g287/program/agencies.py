@@ -30,7 +30,7 @@ from g287.program.validation import Checker, Conflict, InvalidInput
 from g287.registry.agencies import NameFacts, agency_ids_of_names, resolve_names
 from g287.registry.figures import AGENCY_TYPES
 from g287.registry.names import agency_key
-from g287.sources.rules import states
+from g287.sources.rules import states, two_letter_code
 from g287.wording import in_quotes
 
 RULE_SAME_KEY = "a name ICE published in the same state, up to case, spacing, punctuation and apostrophes"
@@ -81,15 +81,14 @@ def check_agency(name, state, agency_type, *, county=None, address=None) -> dict
 def _check_fields(check: Checker, name, state, agency_type, county, address) -> dict:
     values = {
         "name": check.text("name", name, max_length=255),
-        "state_usps": (state or "").strip().upper() or None,
+        "state_usps": two_letter_code((state or "").strip()),
         "agency_type": check.choice("agency_type", agency_type, AGENCY_TYPES),
         "county_text": check.text("county", county, required=False, max_length=255),
         "address": check.text("address", address, required=False, max_length=500, multiline=True),
     }
-    if not values["state_usps"]:
+    if not (state or "").strip():
         check.fail("state", "required")
-    # ASCII first: str.upper() makes a code of other letters ("\ufb02".upper() is "FL").
-    elif not (state or "").strip().isascii() or values["state_usps"] not in {s.usps for s in states()}:  # the states table's reference (g287/data/reference)
+    elif values["state_usps"] not in {s.usps for s in states()}:  # the states table's reference (g287/data/reference)
         check.fail("state", "a two-letter USPS code (FL, TX, ...)")
     return values
 

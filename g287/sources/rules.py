@@ -91,12 +91,17 @@ def usps_code(value: str | None, what: str = "--state") -> str | None:
     state has is one clear error naming `what` (an unknown code would give an empty answer, read as "nothing there")."""
     if value is None:
         return None
-    code = value.strip()
-    # Two ASCII letters before upper(), which makes a code of other characters: "\ufb02".upper() is "FL".
-    code = code.upper() if len(code) == 2 and code.isascii() else ""
+    code = two_letter_code(value.strip())
     if code not in {s.usps for s in states()}:
         raise G287Error(f"{what} {quoted(value)}: not a state's USPS code (AL, AK, ..., WY, DC, PR...)")
     return code
+
+
+def two_letter_code(text: str) -> str | None:
+    """`text` in capitals when it is two ASCII letters, else None: the one test of a state's code as given, for the
+    command line, the API, the pages and the program's forms. ASCII first, because str.upper() makes letters of
+    other characters: "\ufb02".upper() is "FL" and "\u0131a".upper() is "IA", which would make a second name of a state."""
+    return text.upper() if len(text) == 2 and text.isascii() and text.isalpha() else None
 
 
 @cache

@@ -14,7 +14,7 @@ from g287.db.ids import MAX_ID, record_id
 from g287.days import DAY_RANGE_PROBLEM, in_day_range
 from g287.errors import G287Error
 from g287.numbers import number_in
-from g287.sources.rules import states, usps_code
+from g287.sources.rules import states, two_letter_code, usps_code
 from g287.wording import quoted
 
 # The days g287 computes with (g287.days: 1900 to 2199), for every date parameter. The
@@ -55,13 +55,12 @@ def _either_case(code: str) -> str:
 # admits is never refused (the schemathesis test generates them); surrounding spaces, which the command line
 # forgives in what a person types, are not in it and are refused.
 STATE_PATTERN = "^(?:" + "|".join(_either_case(state.usps) for state in states()) + ")$"
-TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 
 
 def _state_code(value: Any) -> Any:
-    # Two ASCII letters first: str.upper() makes letters of other characters ("\ufb06".upper() is "ST").
-    # The message goes in the error's context, never in its template, where braces in the value would be read.
-    if isinstance(value, str) and TWO_LETTERS.fullmatch(value):
+    # Two ASCII letters first (two_letter_code says why). The message goes in the error's context, never in its
+    # template, where braces in the value would be read.
+    if isinstance(value, str) and two_letter_code(value):
         try:
             return usps_code(value, "state")
         except G287Error as error:

@@ -27,11 +27,11 @@ from g287.registry.queries import (
     state_figures,
     state_name,
 )
-from g287.sources.rules import states
+from g287.sources.rules import states, two_letter_code
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, TWO_LETTERS, Day, IdParameter, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, whole_number
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, IdParameter, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, whole_number
 from g287.wording import quoted
 
 router = APIRouter(prefix=API_PREFIX, tags=["registry"], responses=ERROR_RESPONSES)
@@ -359,10 +359,10 @@ def agency_summary(a) -> dict:
 
 
 def state_or_404(usps: str) -> str:
-    """The name of the state a path's code names, in any case; any other text is no state (404). Two ASCII letters
-    first, as the `state` parameter takes them: str.upper() makes a code of other characters ("\ufb02".upper() is
-    "FL", "\u0131a".upper() "IA"), and /states/\ufb02 was a second address of Florida's page."""
-    name = state_name(usps.upper()) if TWO_LETTERS.fullmatch(usps) else None
+    """The name of the state a path's code names, in any case; any other text is no state (404): two ASCII letters
+    (two_letter_code), as the `state` parameter takes them, or /states/\ufb02 would be a second address of Florida's page."""
+    code = two_letter_code(usps)
+    name = state_name(code) if code else None
     if name is None:
         raise NotFound(f"no state with the code {quoted(usps)}")
     return name
