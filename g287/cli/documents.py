@@ -14,6 +14,7 @@ from g287.documents import queries, settings, store
 from g287.documents.display import displayable
 from g287.documents.importer import check_import, import_paths
 from g287.documents.search import check_search, search as search_documents
+from g287.documents.timed_workers import workers_kept
 from g287.errors import G287Error
 from g287.wording import counted
 
@@ -318,11 +319,12 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
         print_json([]) if as_json else click.echo("no document has unread pages: nothing to read")
         return
     results = []
-    for target in targets:
-        results.append(store.reread(db, target, actor, ocr=False if no_ocr else None))
-        if not as_json:
-            r = results[-1]
-            echo(f"{r.file} ({r.sha256[:12]}): {_pages(asdict(r) | {'pages': r.pages})}" + "".join(f"; {n}" for n in r.notes))
+    with workers_kept():  # one reading worker for all the files, not one started for each
+        for target in targets:
+            results.append(store.reread(db, target, actor, ocr=False if no_ocr else None))
+            if not as_json:
+                r = results[-1]
+                echo(f"{r.file} ({r.sha256[:12]}): {_pages(asdict(r) | {'pages': r.pages})}" + "".join(f"; {n}" for n in r.notes))
     if as_json:
         print_json([asdict(r) for r in results])
 

@@ -6,6 +6,11 @@ whose task overruns is killed, waited for (no zombie) and replaced, and the othe
 (a crash of the reader) costs its own task only. A worker serves task after task, so the normal path costs what a
 pool costs: a process started for each task would add its start-up (Python and the reader's imports) to each.
 
+A command that reads files one at a time (`documents read`, the sync) runs its loop in workers_kept(): the workers
+of one run_each, idle at its end, are kept for the next run_each of the same function, and ended when the loop
+ends, so that it pays one start-up (0.3-2 s) for all its files, not one for each. Outside that scope nothing is
+kept: a run_each leaves no process behind.
+
 Workers are spawned, never forked: the parent may hold database connections. They ignore Ctrl+C (it reaches the
 whole foreground group, and the command says it in one line); the parent kills them when it is interrupted.
 """
@@ -15,9 +20,11 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections import deque
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from g287.errors import G287Error
 from g287.workers import ignore_interrupts
@@ -49,6 +56,42 @@ class _Worker:
     deadline: float = 0.0  # time.monotonic() by which that task must be done
 
 
+# The idle workers kept in the current workers_kept() scope, by (function, preload); None outside any. A context
+# variable, not a global: a thread (a web request) outside the scope never takes a worker the scope keeps.
+_kept: ContextVar[dict[tuple, list[_Worker]] | None] = ContextVar("kept_workers", default=None)
+
+
+@contextmanager
+def workers_kept() -> Iterator[None]:
+    """Within it, idle workers are kept from one run_each to the next of the same function; on leaving (normally,
+    on an error or on Ctrl+C) every kept worker is ended and reaped. A scope within a scope is the outer one."""
+    if _kept.get() is not None:
+        yield
+        return
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        kept = _kept.get()
+        _kept.reset(token)
+        for pool in kept.values():
+            _stop(pool, gently=True)
+
+
+def _take_kept(key: tuple, wanted: int) -> list[_Worker]:
+    """Up to `wanted` kept idle workers for `key` that are still alive (one that died idle is reaped and left)."""
+    kept = _kept.get()
+    taken: list[_Worker] = []
+    pool = kept.get(key, []) if kept is not None else []
+    while pool and len(taken) < wanted:
+        worker = pool.pop()
+        if worker.process.is_alive():
+            taken.append(worker)
+        else:
+            _kill(worker)
+    return taken
+
+
 def run_each(
     function: Callable[[Any], Any],
     items: list,
@@ -67,10 +110,13 @@ def run_each(
     results: list = [None] * len(items)
     waiting = deque(range(len(items)))
     context = multiprocessing.get_context("spawn")
-    pool: list[_Worker] = []
+    key = (function, preload)
+    pool: list[_Worker] = _take_kept(key, min(workers, len(items)))
     finished = False
     try:
-        for _ in range(min(workers, len(items))):
+        for worker in pool:  # kept ones are ready: each given its first task now (a new one gets it once ready)
+            _give_next(worker, waiting, items, seconds)
+        while len(pool) < min(workers, len(items)):
             pool.append(_start(context, function, preload))
         left = len(items)
         while left:
@@ -94,13 +140,7 @@ def run_each(
                     results[worker.task] = message
                     left -= 1
                     worker.task = None
-                if waiting:
-                    worker.task = waiting.popleft()
-                    worker.deadline = time.monotonic() + seconds
-                    try:
-                        connection.send(items[worker.task])
-                    except OSError:  # it has just died: the next wait sees its end, and the task is its
-                        pass
+                _give_next(worker, waiting, items, seconds)
             now = time.monotonic()
             for worker in [w for w in pool if w.task is not None and w.deadline <= now]:
                 results[worker.task] = overdue(items[worker.task])
@@ -108,8 +148,24 @@ def run_each(
                 _replace(worker, pool, waiting, context, function, preload)
         finished = True
     finally:
-        _stop(pool, gently=finished)
+        kept = _kept.get()
+        if finished and kept is not None:  # all idle now: kept for the scope's next run_each
+            kept.setdefault(key, []).extend(pool)
+        else:
+            _stop(pool, gently=finished)
     return results
+
+
+def _give_next(worker: _Worker, waiting: deque, items: list, seconds: float) -> None:
+    """The next waiting item, if any, sent to an idle worker, with its deadline."""
+    if not waiting:
+        return
+    worker.task = waiting.popleft()
+    worker.deadline = time.monotonic() + seconds
+    try:
+        worker.connection.send(items[worker.task])
+    except OSError:  # it has just died: the next wait sees its end, and the task is its
+        pass
 
 
 def _start(context, function, preload) -> _Worker:

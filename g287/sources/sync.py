@@ -33,6 +33,7 @@ from g287.documents import links, settings
 from g287.documents.fetch import Fetched, PoliteClient, address_problem
 from g287.documents.pdftext import DocumentError
 from g287.documents.store import archive_for, store_file, store_pdf
+from g287.documents.timed_workers import workers_kept
 from g287.errors import G287Error
 from g287.registry.ingest import ingest_file, registry_change
 from g287.sources.icepage import IcePageError, read_page
@@ -216,6 +217,11 @@ def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncRep
     with db.session() as session:
         ids = links.current_address_ids(session.connection(), every_publication=every_publication)
         addresses = session.scalars(select(DocumentAddress).where(DocumentAddress.id.in_(ids)).order_by(DocumentAddress.id)).all() if ids else []
+    with workers_kept():  # one reading worker for all the documents fetched, not one started for each
+        _fetch_documents(db, actor, client, report, addresses, recheck=recheck, ocr=ocr, limit=limit, say=say)
+
+
+def _fetch_documents(db: Database, actor: Actor, client: PoliteClient, report: SyncReport, addresses: list, *, recheck: bool, ocr, limit, say) -> None:
     attempted = 0
     for address in addresses:
         if address.document_id is not None and not recheck:

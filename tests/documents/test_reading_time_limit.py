@@ -156,3 +156,46 @@ def test_an_interrupted_reading_ends_every_worker_at_once(tmp_path, monkeypatch,
         read_text_layers([slow_pdf(tmp_path), normal_pdf(tmp_path)], workers=2)
     assert_gone(worker_pids().values())
     assert children() - before - resource_tracker() == set()
+
+
+def test_within_workers_kept_one_worker_reads_file_after_file_and_ends_with_the_scope(tmp_path, worker_pids):
+    """`documents read` and the sync read one file at a time: in workers_kept() each read takes the worker the one
+    before left idle (one start-up for all), and leaving the scope ends it; outside it, nothing is kept."""
+    before = children()
+    with timed_workers.workers_kept():
+        first = read_text_layers([normal_pdf(tmp_path, "first.pdf")], workers=1)
+        second = read_text_layers([normal_pdf(tmp_path, "second.pdf", b"Addendum")], workers=1)
+        kept = children() - before - resource_tracker()
+    assert [layer.layouts[0].fragments[0].text for layer in first + second] == ["Memorandum of Agreement", "Addendum"]
+    read_by = worker_pids()
+    assert read_by["first.pdf"] == read_by["second.pdf"] and kept == {read_by["first.pdf"]}
+    assert_gone(read_by.values())
+    assert children() - before - resource_tracker() == set()
+    read_text_layers([normal_pdf(tmp_path, "third.pdf")], workers=1)  # outside the scope: its worker ends with it
+    assert read_by["first.pdf"] != worker_pids()["third.pdf"]
+    assert children() - before - resource_tracker() == set()
+
+
+def test_within_workers_kept_a_worker_killed_over_a_slow_file_is_not_kept(tmp_path, monkeypatch, worker_pids):
+    monkeypatch.setenv("G287_TEXT_LAYER_TIMEOUT", LIMIT)
+    before = children()
+    with timed_workers.workers_kept():
+        slow = read_text_layers([slow_pdf(tmp_path)], workers=1)
+        normal = read_text_layers([normal_pdf(tmp_path)], workers=1)
+    assert str(slow[0]) == f"slow.pdf: {TOO_SLOW}" and isinstance(normal[0], TextLayer)
+    read_by = worker_pids()
+    assert read_by["slow.pdf"] != read_by["normal.pdf"]
+    assert_gone(read_by.values())
+    assert children() - before - resource_tracker() == set()
+
+
+def test_documents_read_of_several_files_starts_one_worker(sqlite_db, actor, tmp_path, worker_pids):
+    stored = [store_pdf(sqlite_db, normal_pdf(tmp_path, f"{n}.pdf", f"Page {n}".encode()), actor, ocr=False) for n in ("one", "two", "three")]
+    reading_pids = set(worker_pids().values())  # the workers of the three imports (one each: no scope there)
+    before = children()
+    status, out, err = run_g287(sqlite_db.url, "documents", "read", "--no-ocr", *(s.sha256 for s in stored))
+    assert (status, err) == (0, "") and out.count("1 with a text layer") == 3
+    rereading_pids = set(worker_pids().values()) - reading_pids
+    assert len(reading_pids) == 3 and len(rereading_pids) == 1
+    assert_gone(rereading_pids)
+    assert children() - before - resource_tracker() == set()
