@@ -161,6 +161,10 @@ CASES: dict[str, Case] = {
     "an empty user name disabled": case("user", "disable", " ", expected="no account named ''"),
     "the audit log until a day before it starts": case("audit", "--since", "2025-06-01", "--until", "2025-05-01", expected="until: must not be before since"),
     "the audit log since a date that does not exist": case("audit", "--since", BAD_DAY, expected=f"--since '{BAD_DAY}'"),
+    # The README: "A malformed `--object TYPE:ID` or `--actor user:ID` (`nominee:abc`, ...) is refused"; no id that is
+    # not a number names a record in any database, so no database need be opened (it was, and made) to refuse one.
+    "the audit log of a record whose id is not a number": case("audit", "--object", "nominee:abc", expected="--object 'nominee:abc': malformed object reference"),
+    "the audit log of a user whose id is not a number": case("audit", "--actor", "user:abc", expected="--actor 'user:abc': malformed actor"),
     "a demonstration with a reading setting that is not a number": case("demo", expected="setting G287_MAX_SOURCE_ROWS='x'", G287_MAX_SOURCE_ROWS="x"),
 }
 

@@ -125,18 +125,18 @@ def audit_command(actor, action, object_ref, since, until, limit, as_json):
         until=parse_date(until, "--until"),
         limit=limit,
     )
-    check_filter(wanted)  # before the database is opened (a new one would be made)
-    with state().db.session() as session:
-        try:
+    options = {"object_type": ("--object", object_ref), "object_id": ("--object", object_ref), "actor": ("--actor", actor)}
+    try:
+        check_filter(wanted)  # before the database is opened (a new one would be made): a malformed reference too
+        with state().db.session() as session:
             events = read_events(session, Actor.command_line(), wanted)
-        except InvalidInput as error:
-            # An actor, a kind of record or a record that does not exist is refused by the service, naming its
-            # filter: said here with the option that was given.
-            options = {"object_type": ("--object", object_ref), "object_id": ("--object", object_ref), "actor": ("--actor", actor)}
-            named = [f"{option} {quoted(value)}: {error.fields[name]}" for name, (option, value) in options.items() if name in error.fields]
-            if named:
-                raise G287Error("; ".join(named)) from None
-            raise
+    except InvalidInput as error:
+        # A malformed reference, or an actor, a kind of record or a record that does not exist, is refused by the
+        # service, naming its filter: said here with the option that was given.
+        named = [f"{option} {quoted(value)}: {error.fields[name]}" for name, (option, value) in options.items() if name in error.fields]
+        if named:
+            raise G287Error("; ".join(named)) from None
+        raise
     if as_json:
         print_json(events)
         return

@@ -56,6 +56,24 @@ def _logged(session: Session, condition) -> bool:
     return session.scalars(select(AuditEvent.id).where(condition).limit(1)).first() is not None
 
 
+def _malformed_object(object_type: str | None, object_id: str | None) -> str | None:
+    """Why TYPE:ID can name no record of a kind the log names by id, whatever the database holds: the id is not a
+    whole number (nominee:abc). Told apart from an id no record has, which only the database can say."""
+    if object_type not in RECORD_TYPES or not isinstance(object_id, str):
+        return None
+    if record_id(object_id) is None and not object_id.strip().lstrip("-").isdigit():
+        return f"malformed object reference: the id of a {object_type} is a whole number (TYPE:ID, e.g. {object_type}:3)"
+    return None
+
+
+def _malformed_actor(actor: str | None) -> str | None:
+    """Why an actor filter can name no user, whatever the database holds: user:ID whose ID is not a number."""
+    label = (actor or "").strip()
+    if label.startswith("user:") and not label[len("user:"):].strip().isdigit():
+        return "malformed actor: user:ID takes a user's id, a whole number (or give the user name)"
+    return None
+
+
 def object_problem(session: Session, object_type: str | None, object_id: str | None) -> str | None:
     """Why a filter on this record matches no event because it names none (a malformed or unknown id), or None.
     An empty answer would otherwise read as "nothing happened to it". A record gone from its table but named in the
@@ -64,8 +82,8 @@ def object_problem(session: Session, object_type: str | None, object_id: str | N
     if model is None or object_id is None:
         return None
     number = record_id(object_id)
-    if number is None and not object_id.strip().lstrip("-").isdigit():
-        return f"malformed object reference: the id of a {object_type} is a whole number (TYPE:ID, e.g. {object_type}:3)"
+    if malformed := _malformed_object(object_type, object_id):
+        return malformed
     if (number is None or session.get(model, number) is None) and not _logged(session, (AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id)):
         return f"no such {object_type.replace('_', ' ')}"
     return None
@@ -87,8 +105,8 @@ def actor_problem(session: Session, actor: str | None) -> str | None:
     label = actor.strip()
     if label.startswith("user:"):
         number = record_id(label[len("user:"):])
-        if not label[len("user:"):].strip().isdigit():
-            return "malformed actor: user:ID takes a user's id, a whole number (or give the user name)"
+        if malformed := _malformed_actor(label):
+            return malformed
         if (number is None or session.get(User, number) is None) and not _logged(session, AuditEvent.actor == label):
             return "no such user"
         return None
@@ -128,6 +146,12 @@ def check_filter(wanted: AuditFilter) -> None:
     empty = {name: EMPTY_FILTER for name, value in texts.items() if isinstance(value, str) and not value.strip()}
     if empty:
         raise InvalidInput(empty)
+    # A malformed reference is refused here too, so that the command line refuses it before it opens the database
+    # (a refusal makes no new database) and the API before it reads anything.
+    named = read_as_named(wanted)
+    malformed = {"actor": _malformed_actor(named.actor), "object_id": _malformed_object(named.object_type, named.object_id)}
+    if any(malformed.values()):
+        raise InvalidInput({name: problem for name, problem in malformed.items() if problem})
     if wanted.since and wanted.until and wanted.since > wanted.until:
         raise InvalidInput({"until": "must not be before since"})
 
