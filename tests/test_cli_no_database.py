@@ -153,6 +153,9 @@ CASES: dict[str, Case] = {
     "the rules of a model that does not exist": case("program", "rules", "XYZ", expected="MODEL: 'XYZ' is not a model"),
     "a termination on a date that does not exist": case("program", "terminate", "1", "--on", BAD_DAY, expected=f"--on '{BAD_DAY}'"),
     "a withdrawal on a date that does not exist": case("program", "withdraw", "1", "--on", BAD_DAY, expected=f"--on '{BAD_DAY}'"),
+    # A reason no MOA may keep, whatever the database holds (one line of at most 500 characters, no control character).
+    "a withdrawal with a reason too long": case("program", "withdraw", "1", "--reason", "r" * 501, expected="reason: at most 500 characters"),
+    "a withdrawal with a reason holding an escape": case("program", "withdraw", "1", "--reason", "a\x1b[2Jb", expected="reason: contains control characters"),
     # accounts, the audit log, the demonstration
     "an agency user for no agency": case("user", "add", "clerk", "--role", "agency_user", expected="agency_id: an agency user acts for one agency: name it"),
     "an administrator for an agency": case("user", "add", "boss", "--role", "administrator", "--agency", "1", expected="agency_id: only agency users act for an agency"),

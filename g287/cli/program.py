@@ -269,7 +269,8 @@ def terminate_command(moa_id, terminated_on):
 def withdraw_command(moa_id, withdrawn_on, reason):
     """Record that an MOA requested or drafted, never signed, is withdrawn: no longer pending, and the agency may ask
     for the model again."""
-    day = parse_date(withdrawn_on, "--on")  # before the database is opened (a new one would be made)
+    day = parse_date(withdrawn_on, "--on")  # the day and the reason, before the database is opened (a new one would be made)
+    moas.check_withdrawal_reason(reason)
     with state().db.session(writing=True) as session:
         moa = moas.withdraw_moa(session, admin(), moa_id, withdrawn_on=day, reason=reason)
     echo(f"MOA {moa.id} ({moa.model}) withdrawn on {moa.withdrawn_on}")

@@ -234,6 +234,19 @@ def terminate_moa(session: Session, actor: Actor, moa_id: int, *, terminated_on,
 WITHDRAWABLE = ("requested", "draft")  # an MOA asked for and never signed; a signed one ends by its termination
 
 
+WITHDRAWAL_REASON_LENGTH = 500
+
+
+def check_withdrawal_reason(reason: str | None) -> str | None:
+    """The reason of a withdrawal as kept (one line of at most 500 characters, no control character), or
+    InvalidInput naming `reason`: whatever the MOA, so that the command line refuses it before it opens the
+    database (a refusal makes no new one)."""
+    check = Checker()
+    why = check.text("reason", reason, required=False, max_length=WITHDRAWAL_REASON_LENGTH)
+    check.done()
+    return why
+
+
 def withdraw_moa(session: Session, actor: Actor, moa_id: int, *, withdrawn_on=None, reason=None, today: dt.date | None = None) -> ProgramMoa:
     """Record that an MOA requested or drafted, never signed, is no longer asked for (`withdrawn_on`, default today;
     the reason, if given, kept with the MOA, where the program office and the agency read it, and in the audit log):
@@ -251,7 +264,7 @@ def withdraw_moa(session: Session, actor: Actor, moa_id: int, *, withdrawn_on=No
         # A day before today (a later one is refused above) is the program office's to record: moa.withdraw_dated in
         # the access rules. A value refused, as the other days' checks are, not the withdrawal: 422, naming the field.
         check.fail("withdrawn_on", f"{refusal(actor, 'moa.withdraw_dated')} (without a day, it is withdrawn today, {today.isoformat()})")
-    why = check.text("reason", reason, required=False, max_length=500)
+    why = check.text("reason", reason, required=False, max_length=WITHDRAWAL_REASON_LENGTH)
     asked_on = dt.date.fromisoformat(session.get(Application, moa.application_id).letter["date"])
     drafted_on = dt.date.fromisoformat(moa.draft["drafted_on"]) if moa.draft else None
     if day is not None and day < asked_on:
