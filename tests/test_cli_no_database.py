@@ -50,6 +50,7 @@ CASES: dict[str, Case] = {
     "ingest with a workbook size that is not a number": case("ingest", CSV, expected="setting G287_MAX_WORKBOOK_MB='x': expected a number", G287_MAX_WORKBOOK_MB="x"),
     "ingest of a date that does not exist": case("ingest", WORKBOOK, "--published", BAD_DAY, expected="--published '2025-13-45'"),
     "ingest of a file that is not there": case("ingest", "{tmp}/participatingAgencies05292025am.xlsx", expected="participatingAgencies05292025am.xlsx: cannot be read (No such file or directory)"),
+    "ingest of a date its file name contradicts": case("ingest", WORKBOOK, "--published", "2025-05-16am", expected="the file name says 2025-05-15 am, --published says '2025-05-16am'"),
     "ingest of a device": case("ingest", "/dev/null", expected="null: not a file of data but a device: it is not read"),
     "ingest of several files as one kind": case("ingest", str(ICE / "pending"), "--kind", "pending", expected="--kind names the list of one file; give one file"),
     "bootstrap with a reading setting that is not a number": case("bootstrap", expected="setting G287_MAX_SOURCE_ROWS='x'", G287_MAX_SOURCE_ROWS="x"),

@@ -7,6 +7,7 @@ import stat
 import sys
 from dataclasses import asdict
 from functools import partial
+from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,13 +16,13 @@ from g287.access import Actor
 from g287.cli.common import Choice, EMPTY_PATH, Interrupted, database_option, echo, err_console, error_line, json_option, print_json, state
 from g287.config import check_reading_settings
 from g287.documents.display import displayable
-from g287.errors import G287Error
+from g287.errors import G287Error, SourceError
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled
 from g287.registry.ingest import file_digest
 from g287.registry.batch import expand_paths, finish_workers, ingest_many, sort_for_ingest
-from g287.sources.filename import KINDS, parse_published
-from g287.wording import counted
+from g287.sources.filename import KINDS, parse_file_name, parse_published
+from g287.wording import counted, quoted
 
 
 def _result_line(r) -> str:
@@ -71,6 +72,20 @@ def _none_readable(files: list) -> list | None:
     return unread
 
 
+def _published_of(path: Path, published: str) -> tuple:
+    """`--published` of a file whose name may say its date too. A date or half the name contradicts is refused, as a
+    --kind it contradicts is: the publication would be held under the other date for good (the same file again, by its
+    sha256, changes nothing). A half left out is the one the name gives, never dropped."""
+    day, half = parse_published(published)
+    named = parse_file_name(path.stem)
+    if named.published_on is None:
+        return day, half
+    if day != named.published_on or (half and named.half and half != named.half):
+        said = named.published_on.isoformat() + (f" {named.half}" if named.half else "")
+        raise SourceError(path.name, f"the file name says {said}, --published says {quoted(published)}: nothing was ingested")
+    return day, half or named.half
+
+
 def register(cli: click.Group) -> None:
     for command in (ingest, bootstrap):
         cli.add_command(command)
@@ -112,7 +127,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     if published is not None:
         if len(files) > 1:
             raise G287Error("--published names the date of one file; give one file")
-        options["published"] = parse_published(published)
+        options["published"] = _published_of(Path(files[0]), published)
     check_reading_settings()  # as ingest_many does, but before the database is opened (a new one would be made)
     unread = _none_readable(files)
     if unread is not None:  # each file's error line, as the batch gives it, and no database opened (nor made)

@@ -239,3 +239,20 @@ def test_the_ingest_command_ends_after_its_reading_worker(db):
     status, _out, err = run_g287(db.url, "ingest", *files)
     assert status == 0 and err == ""
     assert [child for child in multiprocessing.active_children() if child not in before] == []
+
+
+def test_published_that_the_file_name_contradicts_is_refused_and_a_half_left_out_is_the_name_s(db, tmp_path):
+    """`--published 2025-05-16pm` given to pendingAgencies05152025am.xlsx was taken over the name's date and half: the
+    list was held as of another day for good (the same file again changes nothing). A contradiction is refused, as a
+    --kind the name contradicts is; `--published 2025-05-15` took no half, and the name's am was dropped."""
+    from tests.in_process import run_g287
+
+    workbook = str(ICE / "pending" / "pendingAgencies05152025am.xlsx")
+    for contradicting in ("2025-05-16am", "2025-05-15pm"):
+        status, out, err = run_g287(db.url, "ingest", workbook, "--published", contradicting)
+        assert status == 1 and f"the file name says 2025-05-15 am, --published says '{contradicting}': nothing was ingested" in err, err
+    assert json.loads(run_g287(db.url, "publications", "--json")[1]) == []
+    status, _out, err = run_g287(db.url, "ingest", workbook, "--published", "2025-05-15")
+    assert status == 0, err
+    [held] = json.loads(run_g287(db.url, "publications", "--json")[1])
+    assert (held["published"], held["half"]) == ("2025-05-15", "am")
