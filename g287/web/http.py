@@ -145,7 +145,7 @@ class SiteMiddleware:
             if entry is not None:
                 await self._answer(scope, send, entry, method)
                 return
-            # Not kept (an error, a private page, a large body): each request is answered on its own. Registering
+            # Not kept (an error, a private page): each request is answered on its own. Registering
             # again would replace the key others wait on, and the first to finish would remove theirs.
             await self.app(scope, receive, send_with_headers(send, drop_body=method == "HEAD"))
             return
@@ -155,7 +155,7 @@ class SiteMiddleware:
         try:
             captured = _Capture()
             await self.app(scope, receive, captured.send)
-            if captured.status != 200 or captured.streaming or captured.no_store or len(captured.body) > self.max_body:
+            if captured.status != 200 or captured.streaming or captured.no_store:
                 if captured.status in REDIRECTS and not any(k == b"cache-control" for k, _v in captured.headers):
                     # A browser keeps a permanent redirect (301, 308) with no cache header for good, and follows it
                     # without asking again: an absorbed agency's address would lead to the agency it joined even
@@ -170,20 +170,27 @@ class SiteMiddleware:
             if not any(k == b"cache-control" for k, _v in headers):
                 headers.append((b"cache-control", b"no-cache"))  # browsers ask again (a 304 when nothing changed)
             entry = _Cached(version.token, captured.status, headers, captured.body, etag, _latest(version.modified_at, _start_of(today)))
-            with self._lock:
-                replaced = self._cache.pop(key, None)
-                if replaced is not None:
-                    self._bytes -= len(replaced.body)
-                self._cache[key] = entry
-                self._bytes += len(entry.body)
-                while len(self._cache) > self.max_entries or self._bytes > self.max_total:
-                    _old_key, old = self._cache.popitem(last=False)
-                    self._bytes -= len(old.body)
+            # A body too large to keep is still answered with its validators (and to the requests waiting on it):
+            # replayed as it came, a big registry's download had no ETag nor Last-Modified, and a conditional
+            # request got the whole body again.
+            if len(captured.body) <= self.max_body:
+                self._keep(key, entry)
         finally:
             future.set_result(entry)  # first: whatever happens next, no request waits on this one forever
             if self._inflight.get((key, version.token)) is future:
                 del self._inflight[(key, version.token)]
         await self._answer(scope, send, entry, method)
+
+    def _keep(self, key: bytes, entry: _Cached) -> None:
+        with self._lock:
+            replaced = self._cache.pop(key, None)
+            if replaced is not None:
+                self._bytes -= len(replaced.body)
+            self._cache[key] = entry
+            self._bytes += len(entry.body)
+            while len(self._cache) > self.max_entries or self._bytes > self.max_total:
+                _old_key, old = self._cache.popitem(last=False)
+                self._bytes -= len(old.body)
 
     def clear(self) -> None:
         with self._lock:

@@ -150,3 +150,33 @@ def test_a_server_error_of_the_api_has_the_shape_of_every_error(tmp_path, monkey
     database.dispose()
     assert answer.status_code == 500
     assert answer.json() == {"error": {"status": 500, "message": "internal error", "fields": []}}  # "fields" was missing
+
+
+def test_a_response_too_large_to_keep_still_carries_its_validators(bundled_db):
+    """A response the cache does not keep for its size (over max_body: a big registry's JSON or CSV download) was
+    sent without ETag, Last-Modified or Cache-Control, and a conditional request got the whole body again: every
+    successful GET carries its validators and answers If-None-Match / If-Modified-Since with 304 (README)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from g287.web.app import create_app
+
+    app = create_app(bundled_db)
+    for middleware in app.user_middleware:
+        if middleware.cls is SiteMiddleware:
+            middleware.kwargs["max_body"] = 1000  # the exports below are larger: not kept, as a big registry's
+    with TestClient(app) as client:
+        for path in ("/exports/agreements.csv?as_of=2025-05-29", "/exports/agreements.json?as_of=2025-05-29", "/exports/feed.atom"):
+            first = client.get(path)
+            assert first.status_code == 200 and len(first.content) > 1000
+            assert first.headers.get("etag") and first.headers.get("last-modified"), path
+            assert first.headers.get("cache-control") == "no-cache"
+            again = client.get(path)
+            assert again.headers["etag"] == first.headers["etag"] and again.content == first.content  # the same body, the same tag
+            assert client.get(path, headers={"if-none-match": first.headers["etag"]}).status_code == 304
+            assert client.get(path, headers={"if-modified-since": first.headers["last-modified"]}).status_code == 304
+            head = client.head(path)
+            assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == first.headers["etag"]
