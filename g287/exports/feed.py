@@ -249,5 +249,8 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
             if len(items) > MAX_NAMED:
                 lines.append(f"- and {len(items) - MAX_NAMED} more")
         _el(entry, "content", "\n".join(lines), type="text")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode("utf-8")
+    # ElementTree leaves a carriage return raw in text (attributes it escapes), and a reader reads it as a line feed
+    # (XML 1.0, 2.11): escaped, a file name holding one reads back as the registry holds it.
+    text = ET.tostring(feed, encoding="unicode").replace("\r", "&#13;")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + text.encode("utf-8")
 

@@ -178,3 +178,18 @@ def test_ordinary_text_is_exported_unchanged(text):
     from g287.exports.formulas import neutralize_csv
 
     assert neutralize_csv(text) == text
+
+
+def test_feed_keeps_a_carriage_return_in_a_file_name_as_written(db, actor, tmp_path):
+    """A carriage return is legal XML but written raw is read back as a line feed (XML 1.0, 2.11: line ends are
+    normalized): the feed named a list "copy\\nof" while the registry holds "copy\\rof". Escaped (&#13;), it reads back."""
+    from g287.exports.feed import ATOM, atom_feed
+
+    path = tmp_path / "participatingAgencies01022026am (copy\rof).xlsx"
+    write_ice_workbook(path, "participating", [IceRow("TEXAS", "Harmless Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 4))], modified=dt.datetime(2026, 1, 2, 9))
+    ingest_file(db, path, actor)
+    with db.session() as session:
+        body = atom_feed(session, "https://g287.example.org/")
+    assert b"\r" not in body
+    content = ET.fromstring(body).find(f"{{{ATOM}}}entry/{{{ATOM}}}content").text
+    assert "participatingAgencies01022026am (copy\rof).xlsx" in content
