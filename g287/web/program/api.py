@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Callable, Literal, Optional, TypeVar
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
@@ -32,15 +32,10 @@ from g287.web.params import Day, ModelCode, whole_number
 PREFIX = f"{API_PREFIX}/program"
 
 
-def token_before_body(request: Request) -> None:
-    """A change's CSRF token is checked before its body is read (and again by the change itself): FastAPI reads and
-    checks a body before the route's own function runs, so a change sent without a valid token was answered 422,
-    field by field, when its body was wrong, and 403 only when its body was right."""
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        check_csrf(request, caller_of(request))
-
-
-router = APIRouter(prefix=PREFIX, tags=["program workflow"], route_class=PrivateRoute, responses=schemas.ERRORS, dependencies=[Depends(token_before_body)])
+# A change's CSRF token is checked before its body is read, by the route class (core.ProgramRoute), and again by the
+# change itself: FastAPI reads and checks a body before the route's own function and its dependencies run, so a
+# change sent without a valid token was answered 422 when its body was wrong, and 403 only when its body was right.
+router = APIRouter(prefix=PREFIX, tags=["program workflow"], route_class=PrivateRoute, responses=schemas.ERRORS)
 public_router = APIRouter(prefix=PREFIX + "/public", tags=["program workflow: public"], route_class=PublicRoute, responses={k: schemas.ERRORS[k] for k in (404, 422, 503)})
 T = TypeVar("T")
 DOCUMENTS = {200: {"content": {"application/pdf": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}, "description": "The document"}}

@@ -45,6 +45,7 @@ SEED_COOKIE = "g287_csrf_seed"  # the random value anonymous visitors' CSRF toke
 PRIVATE = "private, no-store"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # methods that change nothing: every other carries a CSRF token
 RecordId = Annotated[IdParameter, Path(description="A record's id")]
 FilterId = Annotated[Optional[IdParameter], Query()]
 ROLE_LABELS = {"public": "Public", "agency_user": "Agency user", "program_officer": "Program officer", "administrator": "Administrator"}
@@ -237,6 +238,10 @@ class ProgramRoute(APIRoute):
 
         async def run(request: Request) -> Response:
             try:
+                if api and request.method not in SAFE_METHODS:
+                    # Before the handler: FastAPI parses a JSON body before any dependency of the route runs, so a
+                    # change without a valid token whose JSON did not parse was answered 422, not refused as that.
+                    check_csrf(request, caller_of(request))
                 response = await handler(request)
             except (G287Error, RequestValidationError) as error:
                 response = error_response(request, error, api=api)

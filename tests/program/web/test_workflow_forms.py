@@ -116,6 +116,23 @@ def test_every_form_needs_its_csrf_token(site):
     assert api.post("/api/v1/program/applications", json={"surplus": 1}, headers={"X-CSRF-Token": token_of(api)}).status_code == 422
 
 
+def test_a_change_without_its_token_is_refused_before_its_json_is_parsed(site):
+    """A change sent as JSON that does not parse, without a valid CSRF token, is refused as having none (403): FastAPI
+    parses a JSON body before any dependency of the route runs, so it was answered 422 "JSON decode error", as if the
+    token had been accepted and only the body were wrong."""
+    api = client(site, "agency-a")
+    stolen = token_of(client(site, "agency-b"))
+    sent = {"content": b"{not json", "headers": {"content-type": "application/json"}}
+    for token in (None, "1.2.3", stolen):
+        headers = {**sent["headers"], **({"X-CSRF-Token": token} if token else {})}
+        for method, path in (("PUT", f"/api/v1/program/agencies/{site.agency_a}"), ("POST", "/api/v1/program/applications"), ("PATCH", "/api/v1/program/nominees/1"), ("POST", "/api/v1/program/session")):
+            refused = api.request(method, path, content=sent["content"], headers=headers)
+            assert refused.status_code == 403 and refused.json()["error"]["fields"] == [], f"{method} {path}: {refused.text}"
+    # With its token, the same body is refused as the body it is.
+    headers = {**sent["headers"], "X-CSRF-Token": token_of(api)}
+    assert api.put(f"/api/v1/program/agencies/{site.agency_a}", content=sent["content"], headers=headers).status_code == 422
+
+
 def test_wrong_password_is_401_and_a_lockout_is_429_with_retry_after(site, monkeypatch):
     monkeypatch.setenv("G287_LOGIN_MAX_FAILURES", "3")
     c = TestClient(site)
