@@ -227,7 +227,10 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
 def _end_sessions(session: Session, user_id: int, now: dt.datetime) -> list[int]:
     """End every live session of the account; their ids, for the event that ends them (a sign-out writes its own
     account.logout; these were ended with no word of which sessions)."""
-    ended = list(session.scalars(select(LoginSession.id).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)).order_by(LoginSession.id)))
+    # Locked as a sign-out locks its session (auth._end_session): one ended at the same moment is not ended (and named)
+    # again.
+    live = select(LoginSession.id).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)).order_by(LoginSession.id)
+    ended = list(session.scalars(live.with_for_update()))
     if ended:
         session.execute(update(LoginSession).where(LoginSession.id.in_(ended)).values(ended_at=now))
     return ended

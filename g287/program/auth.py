@@ -210,7 +210,10 @@ def _end_session(session: Session, token: str | None, now: dt.datetime, *, repla
     session that replaced it, when a new sign-in ended it); returns whether a session was ended."""
     if not token:
         return False
-    login_session = session.scalars(select(LoginSession).where(LoginSession.token_sha256 == token_digest(token), LoginSession.ended_at.is_(None))).first()
+    # Locked, and read again once any other change of it is committed (PostgreSQL re-reads a row it waited for): of two
+    # sign-outs of one session at once, the second finds it ended, instead of ending it again with a second event.
+    live = select(LoginSession).where(LoginSession.token_sha256 == token_digest(token), LoginSession.ended_at.is_(None))
+    login_session = session.scalars(live.with_for_update()).first()
     if login_session is None:
         return False
     user = session.get(User, login_session.user_id)

@@ -350,3 +350,75 @@ def test_disabling_an_account_or_changing_its_password_names_the_sessions_it_end
     assert ended_by("account.disable") == [mine]
     with db.session() as session:
         assert all(auth.actor_for_token(session, r.token) is None for r in (first, second, third))
+
+
+def test_a_session_signed_out_twice_at_once_is_ended_once(db, people):
+    """Two sign-outs of one session at the same moment (a double click, two tabs): the second waits for the first and
+    finds the session ended. On PostgreSQL both read it live before either committed, and both ended it: two
+    account.logout events for one sign-out."""
+    import threading
+    import time
+
+    signed_in = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    outcome: list[bool] = []
+
+    def sign_out() -> None:
+        with db.session(writing=True) as session:
+            outcome.append(auth.logout(session, signed_in.token))
+
+    with db.session(writing=True) as session:
+        assert auth.logout(session, signed_in.token) is True
+        other = threading.Thread(target=sign_out)
+        other.start()
+        time.sleep(0.5)  # the second sign-out reads the session while the first is not yet committed
+    other.join(30)
+    assert outcome == [False]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.logout")) == 1
+
+
+def test_a_sign_out_while_the_password_changes_ends_the_session_once(db, people):
+    """A password change ends every session of the account, naming them in its event; a sign-out of one of them at
+    the same moment either ends it first (the change then names it no more) or finds it ended (no event of its own)."""
+    import threading
+    import time
+
+    signed_in = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    outcome: list[bool] = []
+
+    def sign_out() -> None:
+        with db.session(writing=True) as session:
+            outcome.append(auth.logout(session, signed_in.token))
+
+    with db.session(writing=True) as session:
+        accounts.change_password(session, signed_in.actor, "correct horse battery", "a longer new password 287")
+        other = threading.Thread(target=sign_out)
+        other.start()
+        time.sleep(0.5)
+    other.join(30)
+    assert outcome == [False]
+    with db.session() as session:
+        events = session.scalars(select(AuditEvent.action).where(AuditEvent.action.in_(("account.logout", "account.change_password")))).all()
+    assert events == ["account.change_password"]
+
+
+def test_a_password_change_while_the_session_signs_out_names_it_not(db, people):
+    """The other order: the sign-out first, the password change waits for it and ends (and names) no session."""
+    import threading
+    import time
+
+    signed_in = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+
+    def change() -> None:
+        with db.session(writing=True) as session:
+            accounts.change_password(session, signed_in.actor, "correct horse battery", "a longer new password 287")
+
+    with db.session(writing=True) as session:
+        assert auth.logout(session, signed_in.token) is True
+        other = threading.Thread(target=change)
+        other.start()
+        time.sleep(0.5)
+    other.join(30)
+    with db.session() as session:
+        changed = session.scalars(select(AuditEvent).where(AuditEvent.action == "account.change_password")).one()
+    assert changed.after["sessions_ended"] == []
