@@ -123,11 +123,15 @@ def _trimmed(value):
 
 def read_as_named(wanted: AuditFilter) -> AuditFilter:
     """The filter as the log writes what it names: the checks below read the object id " 3 " or "03" as record 3, and
-    "user:4 " as user 4, so the query compares them so too (as typed, they matched no event: an empty list that
+    "user:4 ", "user:04" or "user: 4" as user 4, so the query compares them so too (as typed, they matched no event: an empty list that
     reads as "nothing happened"). A filter of spaces only is kept as it is, and refused as an empty one is."""
     texts = {name: _trimmed(getattr(wanted, name)) for name in ("actor", "action", "object_type", "object_id")}
     if texts["object_type"] in RECORD_TYPES and isinstance(texts["object_id"], str) and (number := record_id(texts["object_id"])) is not None:
         texts["object_id"] = str(number)
+    # A user's id as actor_problem reads it ("user:04", "user: 4" name user 4), as the log writes it ("user:4").
+    actor = texts["actor"]
+    if isinstance(actor, str) and actor.startswith("user:") and (number := record_id(actor[len("user:"):])) is not None:
+        texts["actor"] = f"user:{number}"
     return replace(wanted, **texts)
 
 

@@ -97,6 +97,21 @@ def test_a_filter_is_read_as_the_record_or_actor_it_names(program_world, clients
             assert response.status_code == 200 and [event["id"] for event in response.json()] == expected, (query, response.text)
 
 
+def test_a_user_s_id_in_the_actor_filter_is_read_as_the_object_id_is(clients):
+    """?actor=user:04 and ?actor=user:%204 were accepted as naming user 4 (who exists), then compared as typed: no
+    event matched, an empty list that reads as "user 4 did nothing". Its id is read as a record's id is."""
+    officer = clients["program_officer"]
+    label = officer.get("/api/v1/program/audit?actor=officer").json()[0]["actor"]
+    number = label.removeprefix("user:")
+    expected = [event["id"] for event in officer.get(f"/api/v1/program/audit?actor={label}").json()]
+    assert expected
+    for query in (f"actor=user:0{number}", f"actor=user:%20{number}", f"actor=user:00{number}%20"):
+        response = officer.get(f"/api/v1/program/audit?{query}")
+        assert response.status_code == 200 and [event["id"] for event in response.json()] == expected, (query, response.text)
+        page = officer.get(f"/program/audit?{query}")
+        assert page.status_code == 200 and "No event matches" not in page.text, query
+
+
 @pytest.mark.parametrize("name", ["actor", "action", "object_type", "object_id"])
 def test_an_empty_filter_is_refused_by_the_api_and_absent_on_the_page(clients, name):
     """GET /api/v1/program/audit?actor= answered every event, as if all had matched, where the command line refuses
