@@ -90,6 +90,35 @@ def test_the_home_folder_g287_makes_is_its_owners_only(tmp_path, monkeypatch):
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
 
 
+def test_a_new_database_file_is_its_owners_only_wherever_it_is(tmp_path):
+    """A database file named outside g287's home (the README's `--database demo.sqlite`) was made 0644 (umask 022):
+    the home folder's mode protects only the files in it, and this one holds nominees' personal data and session
+    token digests, readable by every user of the machine. A new file is made 0600, and its WAL with it; a file that
+    exists keeps the mode its owner gave it."""
+    import os
+    import stat
+
+    from sqlalchemy import text
+
+    from g287.db.engine import Database
+
+    previous = os.umask(0o022)
+    try:
+        database = Database(f"sqlite:///{tmp_path / 'elsewhere.sqlite'}")
+        with database.session(writing=True) as session:
+            session.execute(text("CREATE TABLE kept (n INTEGER)"))
+        made = {path.name: stat.S_IMODE(path.stat().st_mode) for path in tmp_path.iterdir()}
+        database.dispose()
+        shared = tmp_path / "shared.sqlite"
+        shared.touch(mode=0o640)
+        os.chmod(shared, 0o640)
+        Database(f"sqlite:///{shared}").dispose()
+    finally:
+        os.umask(previous)
+    assert made["elsewhere.sqlite"] == 0o600 and all(mode == 0o600 for name, mode in made.items() if name.startswith("elsewhere.sqlite")), made
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+
+
 def test_sqlite_changes_that_read_first_wait_their_turn_instead_of_failing(tmp_path):
     """SQLite lets one transaction write at a time, and one that read before another committed can no longer write:
     deferred, the second of two read-then-write changes is refused; begun as writing, it waits and succeeds."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,19 @@ def without_password(url: str) -> str:
     return _PASSWORD.sub(r"\1:***@", url, count=1)
 
 
+def _make_private(path: Path) -> None:
+    """Make a new SQLite file readable and writable by its owner only (SQLite gives its journal and WAL the database
+    file's mode): it will hold nominees' personal data and session token digests, and the home folder's mode protects
+    only the files in it (a file named elsewhere, as `--database demo.sqlite`, was made 0644 by the umask). A file
+    that exists keeps the mode its owner gave it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # SQLite says why it cannot open it, as it did before
+
+
 class Database:
     """One database (SQLite file or PostgreSQL), migrated to the current schema on open."""
 
@@ -65,6 +79,8 @@ class Database:
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             elif not folder.is_dir():
                 raise G287Error(f"cannot open the database {parsed.database}: the folder {folder} does not exist")
+            if not parsed.query.get("uri"):
+                _make_private(Path(parsed.database))
         try:
             self.engine = create_engine(self.url, future=True)
         except (ImportError, NoSuchModuleError) as error:
