@@ -87,7 +87,9 @@ def login(db: Database, username: str, password: str, client: str | None, *, rep
         if retry_after:
             refusal = LoginRefused(f"too many failed logins: try again in {counted(max(1, round(retry_after / 60)), 'minute')}", retry_after)
         else:
-            user = session.scalars(select(User).where(User.username == name)).first()
+            # Locked as disable_user locks it: a sign-in begun while the account is being disabled waits for the
+            # disable and is refused, instead of opening a session the disable did not see to end.
+            user = session.scalars(select(User).where(User.username == name).with_for_update()).first()
             if user is None:
                 spend_a_verification(password or "")
                 refusal = LoginRefused(WRONG_CREDENTIALS)

@@ -422,3 +422,30 @@ def test_a_password_change_while_the_session_signs_out_names_it_not(db, people):
     with db.session() as session:
         changed = session.scalars(select(AuditEvent).where(AuditEvent.action == "account.change_password")).one()
     assert changed.after["sessions_ended"] == []
+
+
+def test_a_sign_in_while_the_account_is_being_disabled_is_refused(db, people):
+    """A sign-in begun while an administrator disables the account waits for the disable and is refused as a
+    disabled account is. On PostgreSQL it read the account as it was before, signed in (an account.login event after
+    the disable) and kept a session the disable had not seen to end."""
+    import threading
+    import time
+
+    outcome: list[str] = []
+
+    def sign_in() -> None:
+        try:
+            auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+            outcome.append("signed in")
+        except auth.LoginRefused as refused:
+            outcome.append(str(refused))
+
+    with db.session(writing=True) as session:
+        accounts.disable_user(session, ADMIN, "olga")
+        other = threading.Thread(target=sign_in)
+        other.start()
+        time.sleep(0.5)  # the sign-in reads the account while the disable is not yet committed
+    other.join(30)
+    assert outcome == [auth.WRONG_CREDENTIALS]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.login")) == 0
