@@ -129,6 +129,9 @@ def change_password(db: Database, actor: Actor, current_password: str, new_passw
         user = session.get(User, actor.user_id) if actor.user_id is not None else None
         if user is not None:
             _one_check_at_a_time(session, user.username, client_key)
+            # Read again under the lock a disable takes (after the turn, as a sign-in takes them): a change begun
+            # while the account is being disabled waits for it and is refused, instead of changing its password.
+            user = session.get(User, user.id, with_for_update=True, populate_existing=True)
         retry_after = _locked_for(session, user.username, client_key, now) if user is not None else 0
         if retry_after:
             refusal = LoginRefused(f"too many failed password checks: try again in {counted(max(1, round(retry_after / 60)), 'minute')}", retry_after)

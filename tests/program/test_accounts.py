@@ -449,3 +449,31 @@ def test_a_sign_in_while_the_account_is_being_disabled_is_refused(db, people):
     assert outcome == [auth.WRONG_CREDENTIALS]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.login")) == 0
+
+
+def test_a_password_change_while_the_account_is_being_disabled_is_refused(db, people):
+    """A password change begun while an administrator disables the account waits for the disable and is refused as
+    one of a disabled account is. On PostgreSQL it read the account as it was before and changed the disabled
+    account's password (an account.change_password event after the disable)."""
+    import threading
+    import time
+
+    signed_in = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
+    outcome: list[str] = []
+
+    def change() -> None:
+        try:
+            auth.change_password(db, signed_in.actor, "correct horse battery", "a longer new password 287", "198.51.100.1")
+            outcome.append("changed")
+        except Conflict as refused:
+            outcome.append(str(refused))
+
+    with db.session(writing=True) as session:
+        accounts.disable_user(session, ADMIN, "olga")
+        other = threading.Thread(target=change)
+        other.start()
+        time.sleep(0.5)  # the change reads the account while the disable is not yet committed
+    other.join(30)
+    assert outcome == ["this account is disabled"]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.change_password")) == 0
