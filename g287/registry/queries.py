@@ -21,11 +21,10 @@ from g287.db.models.audit import AuditEvent
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 from g287.db.times import as_utc
 from g287.geo import reference
-from g287.geo.matching import AMBIGUOUS, match_county
+from g287.geo.matching import AMBIGUOUS, match_county, tokens_of
 from g287.geo.store import county_facts
 from g287.registry import runs
 from g287.registry.figures import AGENCY_TYPES, MODELS
-from g287.registry.names import agency_key
 from g287.registry.publications import in_force, list_publications
 from g287.sources.rules import states
 
@@ -35,11 +34,18 @@ _COUNTY_SUFFIX = re.compile(r"\s+(county|parish|borough|census area|city and bor
 
 def county_key(text: str | None) -> str | None:
     """One key for the spellings of a county name in ICE's COUNTY column ("Brevard County", "BREVARD"),
-    used to group and filter listings by the county the list names; matching to FIPS codes is geography's."""
+    used to group and filter listings by the county the list names; matching to FIPS codes is geography's. Words
+    are read as county matching reads them (g287/data/geo/matching.toml: "Saint Lucie" = "St. Lucie")."""
     if not text:
         return None
-    key = _COUNTY_SUFFIX.sub("", agency_key(text)).strip()
+    key = _COUNTY_SUFFIX.sub("", " ".join(tokens_of(text))).strip()
     return key.replace(" ", "-") or None
+
+
+def same_county_key(one: str | None, other: str | None) -> bool:
+    """Whether two county keys name one county text up to spacing ("De Kalb" = "DeKalb", "La Salle" = "LaSalle"),
+    as county matching compares them; the keys keep their hyphens for the names of the downloads."""
+    return one is not None and other is not None and one.replace("-", "") == other.replace("-", "")
 
 
 def county_filter(text: str | None, state: str | None = None) -> dict:
@@ -86,7 +92,7 @@ class Filters:
         """Whether a listing passes the filters that its own values decide (all but `fips`)."""
         return (
             (self.state is None or listing.state == self.state)
-            and (self.county is None or county_key(listing.county) == self.county)
+            and (self.county is None or same_county_key(county_key(listing.county), self.county))
             and (self.model is None or listing.model == self.model)
             and (self.agency_type is None or listing.agency_type == self.agency_type)
         )
