@@ -280,12 +280,15 @@ def names_no_county(text: str | None) -> bool:
     return not key or key in rules().no_county
 
 
-_NAMED_COUNTY = re.compile(r"^(?P<name>.+?)\s+(County|Parish|Borough)\b", re.I)
+# "City" too: the sheriff of an independent city ("Richmond City Sheriff's Office", Virginia; Baltimore; St. Louis)
+# is a county-level agency, and its name names the city, a county equivalent, not the county of the same name. A
+# city that is no county equivalent ("Oklahoma City") names no county, and gives no note.
+_NAMED_COUNTY = re.compile(r"^(?P<name>.+?)\s+(County|Parish|Borough|City)\b", re.I)
 
 
 def county_named_by_agency(usps: str | None, agency_name: str | None) -> County | None:
-    """The county an agency's own name names ("Bradford County Sheriff's Office" -> Bradford County), when it
-    names exactly one county of the state; used only to flag disagreements, never to set a county."""
+    """The county an agency's own name names ("Bradford County Sheriff's Office" -> Bradford County, "Richmond City
+    Sheriff's Office" -> Richmond city), when it names exactly one county of the state; used only to flag disagreements, never to set a county."""
     if not usps or not agency_name:
         return None
     found = _NAMED_COUNTY.match(agency_name.strip())

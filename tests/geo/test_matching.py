@@ -132,6 +132,10 @@ def test_agency_name_disagreeing_with_county_column():
     assert matching.county_named_by_agency("PA", "Bradford County Sheriff's Office").fips == "42015"
     assert matching.county_named_by_agency("PA", "Monroeville Constable Office") is None
     assert matching.county_named_by_agency("LA", "Union Parish Sheriff's Office").fips == "22111"
+    # an independent city's sheriff names the city, not the county of the same name
+    assert matching.county_named_by_agency("VA", "Richmond City Sheriff's Office").fips == "51760"
+    assert matching.county_named_by_agency("VA", "Charles City County Sheriff's Office").fips == "51036"
+    assert matching.county_named_by_agency("OK", "Oklahoma City Detention Center") is None
 
 
 def test_a_fix_naming_no_county_of_its_state_is_a_clear_error(tmp_path, monkeypatch):
