@@ -64,3 +64,16 @@ def test_the_state_coverage_map_names_the_states_it_shows_at_zero_with_moas(bund
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "State and municipal agencies are not counted here: a state at 0% may still have MOAs (in this list: AK, IA, MA, ME)." in texts
     assert root.find(f"{SVG}title").text.endswith("(TYPE County), ICE's list of 9 July 2025")
+
+
+def test_the_readme_county_map_is_what_its_command_draws(bundled_db):
+    # README.md shows docs/map-counties-2025-07-09.svg as drawn by `g287 map --level county --as-of 2025-07-09`:
+    # redrawn when the maps' figures or words change, else the README shows figures the registry no longer gives
+    # ("399 of 3,144 counties" as an exact count, where the map now says "at least").
+    import datetime as dt
+    from pathlib import Path
+
+    with bundled_db.session() as session:
+        svg = render_map(session, "county", as_of=dt.date(2025, 7, 9))
+    shown = (Path(__file__).resolve().parents[2] / "docs" / "map-counties-2025-07-09.svg").read_text(encoding="utf-8")
+    assert shown == svg
