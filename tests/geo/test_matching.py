@@ -44,6 +44,11 @@ from g287.geo.reference import GEO_DIR, county
         ("MO", "St. Louis County", "29189"),
         ("NV", "Carson City", "32510"),
         ("DC", "District of Columbia", "11001"),
+        # a consolidated city-county's legal name: "City and County of Denver" is Denver County
+        ("CO", "City and County of Denver", "08031"),
+        ("CO", "City and County of Broomfield", "08014"),
+        ("CA", "San Francisco City and County", "06075"),
+        ("HI", "City & County of Honolulu", "15003"),
     ],
 )
 def test_matches(usps, text, fips):
@@ -76,6 +81,9 @@ def test_matches(usps, text, fips):
         ("VA", "Richmond and Henrico", "ambiguous", ["names several counties of Virginia: 'Richmond' (ambiguous: Richmond County (51159) or Richmond city (51760)) and Henrico County (51087)"]),
         ("MD", "Baltimore & Harford Counties", "ambiguous", ["Baltimore County (24005) and Harford County (24025)"]),  # "Counties": no city
         ("VA", "Richmond and Nowhere", "unmatched", ["does not exist in Virginia"]),
+        # "City and County of" names a consolidated city-county; where a city and a county share the name, both
+        ("VA", "Richmond City and County", "ambiguous", ["Richmond County (51159) or Richmond city (51760)"]),
+        ("MO", "City and County of St. Louis", "ambiguous", ["St. Louis County (29189) or St. Louis city (29510)"]),
     ],
 )
 def test_never_guessed(usps, text, status, says):
