@@ -100,7 +100,9 @@ def coverage_or_none_covered(session: Session, as_of: dt.date | None = None, vin
 
 
 def _coverage_of_list(session: Session, publication, as_of: dt.date | None, vintage: str | None, model: str | None) -> dict:
-    chosen = reference.vintage(vintage) if vintage is not None else reference.vintage_on(as_of or publication.published_on)
+    # With no date, the date is today's (the figures' `as_of` says so) and so is the vintage, as the site's pages, the
+    # API's counties and the GeoJSON count it: the list's own date chose another for a list of before June 2022.
+    chosen = reference.vintage(vintage) if vintage is not None else reference.vintage_on(as_of)
     listings = located_listings(session, publication, chosen.name, model)
     return coverage_of(publication, chosen, listings, model, as_of)
 
@@ -112,7 +114,7 @@ def state_coverage(session: Session, usps: str, as_of: dt.date | None = None, mo
     publication = in_force(session, "participating", as_of)
     if publication is None:
         return None
-    chosen = reference.vintage_on(as_of or publication.published_on)
+    chosen = reference.vintage_on(as_of)  # today's with no date, as _coverage_of_list
     listings = located_listings(session, publication, chosen.name, model)
     figures = coverage_of(publication, chosen, listings, model, as_of)["by_state"].get(usps)
     return None if figures is None else dict(figures, vintage=chosen.name, not_located=not_located_counts(listings, usps))

@@ -257,7 +257,7 @@ def check_arguments(level: str, measure: str, state: str | None, model: str | No
 def _map_data(session: Session, level: str, as_of, model, measure: str, state, map_id, *, web: bool = False) -> tuple[MapData, str]:
     model, info = check_arguments(level, measure, state, model)
     publication = participating_publication(session, as_of)
-    vintage = reference.vintage_on(as_of or publication.published_on)
+    vintage = reference.vintage_on(as_of)  # today's with no date, as coverage counts it
     listings = located_listings(session, publication, vintage.name, model)
     figures = coverage_of(publication, vintage, listings, model, as_of)
     source = list_title(publication.published_on, named_apart(publication, distinct_label(publication)))
