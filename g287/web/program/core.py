@@ -36,6 +36,7 @@ from g287.program.documents import RenderedDocument
 from g287.program.storage import UploadRejected
 from g287.program.validation import Conflict, InvalidInput
 from g287.web.app import API_PREFIX, site_of
+from g287.web.known_parameters import refuse_unknown_query_parameters
 from g287.web.pages.exports import attachment
 from g287.web.params import IdParameter
 from g287.web.render import render
@@ -241,6 +242,8 @@ class ProgramRoute(APIRoute):
                 if api and request.method not in SAFE_METHODS:
                     # Before the handler: FastAPI parses a JSON body before any dependency of the route runs, so a
                     # change without a valid token whose JSON did not parse was answered 422, not refused as that.
+                    # An unknown query parameter is named first, as on every other route (it is read before anything).
+                    refuse_unknown_query_parameters(request)
                     check_csrf(request, caller_of(request))
                 response = await handler(request)
             except (G287Error, RequestValidationError) as error:
