@@ -48,7 +48,7 @@ def test_an_interrupted_ingest_is_one_line_and_keeps_the_files_before_it(databas
     assert status == 130
     assert [line.split(":")[0] for line in out.splitlines()] == [PENDING[0].name, PENDING[1].name]
     assert "ingested as publication 1" in out and "ingested as publication 2" in out
-    assert err.splitlines() == ["g287: error: interrupted at file 3 of 3 (pendingAgencies07032025pm.xlsx): nothing of it was written; the 2 files before it are done, as listed above"]
+    assert err.splitlines() == [f"g287: error: interrupted at file 3 of 3 ({THREE[2]}): nothing of it was written; the 2 files before it are done, as listed above"]
     monkeypatch.setattr(ingest_module, "checkpoint", lambda step: None)
     status, out, _ = run_g287(database, "publications", "--json")
     assert [p["file"] for p in json.loads(out)] == [PENDING[0].name, PENDING[1].name]
@@ -58,7 +58,7 @@ def test_an_ingest_interrupted_at_its_first_file_says_nothing_was_written(databa
     _interrupt_at_file(monkeypatch, 1)
     status, out, err = run_g287(database, "ingest", *map(str, PENDING))
     assert (status, out) == (130, "")
-    assert err.splitlines() == ["g287: error: interrupted at file 1 of 2 (pendingAgencies05152025am.xlsx): nothing of it was written"]
+    assert err.splitlines() == [f"g287: error: interrupted at file 1 of 2 ({PENDING[0]}): nothing of it was written"]
 
 
 def test_an_interrupted_ingest_with_json_gives_the_files_done(database, monkeypatch):
@@ -68,7 +68,7 @@ def test_an_interrupted_ingest_with_json_gives_the_files_done(database, monkeypa
     answer = json.loads(out)
     assert status == 130 and answer["interrupted"] is True and answer["errors"] == []
     assert [(r["file"], r["status"]) for r in answer["results"]] == [(PENDING[0].name, "ingested")]
-    assert err.splitlines() == ["g287: error: interrupted at file 2 of 3 (pendingAgencies05302025pm.xlsx): nothing of it was written; the 1 file before it is done, as the JSON lists"]
+    assert err.splitlines() == [f"g287: error: interrupted at file 2 of 3 ({PENDING[1]}): nothing of it was written; the 1 file before it is done, as the JSON lists"]
 
 
 def test_a_file_that_failed_before_the_interruption_counts_as_done(database, monkeypatch, tmp_path):
@@ -77,7 +77,7 @@ def test_a_file_that_failed_before_the_interruption_counts_as_done(database, mon
     _interrupt_at_file(monkeypatch, 2)
     status, out, err = run_g287(database, "ingest", str(broken), *map(str, PENDING))
     assert status == 130 and out.count("ingested as publication") == 1
-    assert err.splitlines()[-1] == "g287: error: interrupted at file 3 of 3 (pendingAgencies05302025pm.xlsx): nothing of it was written; the 2 files before it are done, as listed above"
+    assert err.splitlines()[-1] == f"g287: error: interrupted at file 3 of 3 ({PENDING[1]}): nothing of it was written; the 2 files before it are done, as listed above"
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(database):
@@ -210,7 +210,7 @@ def test_with_a_progress_bar_on_the_terminal_lines_are_printed_above_it(database
     status, out, err = run_g287(database, "ingest", str(broken), *map(str, PENDING))
     shown = terminal.getvalue()
     assert status == 1 and out == "" and err == "", (out, err)
-    assert shown.count("ingested as publication") == 2 and "g287: error: pendingAgencies05012025am.xlsx" in shown
+    assert shown.count("ingested as publication") == 2 and f"g287: error: {broken}: " in shown
 
 
 class _Stream:

@@ -10,6 +10,7 @@ or a reason in NO_VALUE_TO_CHECK: test_every_command_has_a_case fails for a comm
 
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass, field
 
@@ -49,9 +50,10 @@ CASES: dict[str, Case] = {
     "ingest with a reading setting that is not a number": case("ingest", WORKBOOK, expected="setting G287_MAX_SOURCE_ROWS='x': must be a whole number of rows", G287_MAX_SOURCE_ROWS="x"),
     "ingest with a workbook size that is not a number": case("ingest", CSV, expected="setting G287_MAX_WORKBOOK_MB='x': expected a number", G287_MAX_WORKBOOK_MB="x"),
     "ingest of a date that does not exist": case("ingest", WORKBOOK, "--published", BAD_DAY, expected="--published '2025-13-45'"),
-    "ingest of a file that is not there": case("ingest", "{tmp}/participatingAgencies05292025am.xlsx", expected="participatingAgencies05292025am.xlsx: cannot be read (No such file or directory)"),
-    "ingest of a date its file name contradicts": case("ingest", WORKBOOK, "--published", "2025-05-16am", expected="the file name says 2025-05-15 am, --published says '2025-05-16am'"),
-    "ingest of a device": case("ingest", "/dev/null", expected="null: not a file of data but a device: it is not read"),
+    "ingest of a file that is not there": case("ingest", "{tmp}/participatingAgencies05292025am.xlsx", expected="{tmp}/participatingAgencies05292025am.xlsx: cannot be read (No such file or directory)"),
+    "ingest of a date its file name contradicts": case("ingest", WORKBOOK, "--published", "2025-05-16am", expected=f"{WORKBOOK}: the file name says 2025-05-15 am, --published says '2025-05-16am'"),
+    "ingest as a list its file name contradicts": case("ingest", WORKBOOK, "--kind", "participating", expected=f"{WORKBOOK}: the file name says the pending list, --kind says participating"),
+    "ingest of a device": case("ingest", "/dev/null", expected="/dev/null: not a file of data but a device: it is not read"),
     "ingest of several files as one kind": case("ingest", str(ICE / "pending"), "--kind", "pending", expected="--kind names the list of one file; give one file"),
     "bootstrap with a reading setting that is not a number": case("bootstrap", expected="setting G287_MAX_SOURCE_ROWS='x'", G287_MAX_SOURCE_ROWS="x"),
     # the history
@@ -63,7 +65,7 @@ CASES: dict[str, Case] = {
     # str.upper() makes a code of other letters: the ligature \ufb02 is "FL" in capitals, the dotless \u0131a "IA".
     "a state's code written with a ligature": case("timeline", "--state", "\ufb02", expected="--state '\ufb02': not a state's USPS code"),
     "a state's code written with a dotless i": case("agreements", "--state", "\u0131a", expected="--state '\u0131a': not a state's USPS code"),
-    "an applicant agency in a state written with a ligature": case("program", "agency-add", "A Police Department", "--state", "\ufb02", "--type", "municipality", expected="state: a two-letter USPS code"),
+    "an applicant agency in a state written with a ligature": case("program", "agency-add", "A Police Department", "--state", "\ufb02", "--type", "municipality", expected="--state: a two-letter USPS code"),
     "timeline from a date that does not exist": case("timeline", "--from", BAD_DAY, expected=f"--from '{BAD_DAY}': expected a date YYYY-MM-DD"),
     "timeline to a date without dashes": case("timeline", "--to", "20250101", expected="--to '20250101': expected a date YYYY-MM-DD"),
     "timeline ending before it starts": case("timeline", "--from", "2025-06-01", "--to", "2025-05-01", expected="the start 2025-06-01 is after the end 2025-05-01"),
@@ -108,6 +110,11 @@ CASES: dict[str, Case] = {
     "a search that only excludes": case("documents", "search", "-police", expected="the search only excludes words"),
     "a reading of no document": case("documents", "read", expected="name documents by sha256, or give --unread"),
     "a reading of facts of unread documents": case("documents", "read", "--facts-only", "--unread", expected="--facts-only re-extracts from stored pages; it does not combine with --unread"),
+    # Named documents and --unread (every document with unread pages) together: the database was opened, and made,
+    # before the document named was found to be none (or both were read).
+    "a reading of documents named and of every unread one": case(
+        "documents", "read", "--unread", "ab" * 32, expected="--unread reads every document with unread pages; it does not combine with documents named by sha256"
+    ),
     "a reading of a document named by no sha256": case("documents", "read", "xyz", expected="no document 'xyz'"),
     "a reading with an OCR resolution too high": case("documents", "read", "--unread", expected="setting G287_OCR_DPI='5000'", G287_OCR_DPI="5000"),
     # the site and the fact sheet
@@ -116,17 +123,17 @@ CASES: dict[str, Case] = {
     "a server on a port taken": case("serve", "--port", "{port}", expected="cannot listen on 127.0.0.1:{port}"),
     "a server with a site address that is none": case("serve", "--port", "1", expected="setting G287_SITE_URL='x'", G287_SITE_URL="x"),
     # the program workflow
-    "an applicant agency in a state that does not exist": case("program", "agency-add", "A Police Department", "--state", "ZZ", "--type", "municipality", expected="state: a two-letter USPS code"),
-    "an applicant agency without a name": case("program", "agency-add", " ", "--state", "AL", "--type", "municipality", expected="name: required"),
+    "an applicant agency in a state that does not exist": case("program", "agency-add", "A Police Department", "--state", "ZZ", "--type", "municipality", expected="--state: a two-letter USPS code"),
+    "an applicant agency without a name": case("program", "agency-add", " ", "--state", "AL", "--type", "municipality", expected="NAME: required"),
     "an application with an id no database can hold": case("program", "application", "0", expected="APPLICATION_ID 0: no such record"),
     "applications at a stage that does not exist": case("program", "applications", "--stage", "nowhere", expected="--stage: 'nowhere' is not one of"),
-    "a letter with an address that is no e-mail address": case("program", "apply", "1", "--model", "JEM", *LETTER, "--contact-email", "nobody", expected="contact_email: not an e-mail address"),
-    "a letter asking for a model twice": case("program", "apply", "1", "--model", "JEM", "--model", "jem", *LETTER, "--contact-email", "b@example.org", expected="models: a model is chosen twice"),
+    "a letter with an address that is no e-mail address": case("program", "apply", "1", "--model", "JEM", *LETTER, "--contact-email", "nobody", expected="--contact-email: not an e-mail address"),
+    "a letter asking for a model twice": case("program", "apply", "1", "--model", "JEM", "--model", "jem", *LETTER, "--contact-email", "b@example.org", expected="--model: a model is chosen twice"),
     "officers authorized on a date that does not exist": case("program", "authorized", "--as-of", BAD_DAY, expected=f"--as-of '{BAD_DAY}'"),
     "a background result on a date that does not exist": case("program", "background", "1", "--result", "passed", "--on", BAD_DAY, expected=f"--on '{BAD_DAY}'"),
     "a certification on a date that does not exist": case("program", "certify", "1", "--on", BAD_DAY, expected=f"--on '{BAD_DAY}'"),
-    "a correction to an empty name": case("program", "correct", "1", "--name", " ", expected="full_name: required"),
-    "a correction of service on a date that does not exist": case("program", "correct", "1", "--service", BAD_DAY, expected="service_periods[0].start: expected a date YYYY-MM-DD"),
+    "a correction to an empty name": case("program", "correct", "1", "--name", " ", expected="--name: required"),
+    "a correction of service on a date that does not exist": case("program", "correct", "1", "--service", BAD_DAY, expected=f"--service '{BAD_DAY}', its start: expected a date YYYY-MM-DD"),
     "a correction of nothing": case("program", "correct", "1", expected="nothing to correct"),
     "a draft written in a folder that does not exist": case("program", "draft", "1", "-o", "/nonexistent-folder/d.pdf", expected="/nonexistent-folder/d.pdf: cannot be written (No such file or directory)"),
     "a draft written as neither PDF nor DOCX": case("program", "draft", "1", "-o", "{tmp}/d.txt", expected="name a .pdf or .docx file"),
@@ -138,14 +145,14 @@ CASES: dict[str, Case] = {
     "a letter written as neither PDF nor DOCX": case("program", "letter", "1", "-o", "{tmp}/l.txt", expected="name a .pdf or .docx file"),
     "a letter written in a folder that does not exist": case("program", "letter", "1", "-o", "/nonexistent-folder/l.pdf", expected="/nonexistent-folder/l.pdf: cannot be written (No such file or directory)"),
     "the registry's lists of a kind that does not exist": case("program", "lists", "--kind", "neither", expected="--kind: 'neither' is not one of"),
-    "a nomination without a name": case("program", "nominate", "1", "--name", " ", expected="full_name: required"),
+    "a nomination without a name": case("program", "nominate", "1", "--name", " ", expected="--name: required"),
     "a nomination on a date that does not exist": case("program", "nominate", "1", "--name", "A. Officer", "--on", BAD_DAY, expected=f"--on '{BAD_DAY}'"),
-    "a nomination with service ending before it starts": case("program", "nominate", "1", "--name", "A. Officer", "--service", "2020-06-01:2020-01-01", expected="service_periods[0].end: must not be before the start"),
+    "a nomination with service ending before it starts": case("program", "nominate", "1", "--name", "A. Officer", "--service", "2020-06-01:2020-01-01", expected="--service '2020-06-01:2020-01-01', its end: must not be before the start"),
     "a nominee on a date that does not exist": case("program", "nominee", "1", "--as-of", BAD_DAY, expected=f"--as-of '{BAD_DAY}'"),
     "nominees on a date that does not exist": case("program", "nominees", "--as-of", BAD_DAY, expected=f"--as-of '{BAD_DAY}'"),
     "a publication with a reading setting that is not a number": case("program", "publish", expected="setting G287_MAX_SOURCE_ROWS='x'", G287_MAX_SOURCE_ROWS="x"),
     "a signed MOA that is no PDF": case("program", "record", "1", "--pdf", WORKBOOK, "--signed-on", "2025-05-01", "--signatory", "agency:A:Sheriff", "--signatory", "ICE:B:Director", expected="the file is not a PDF"),
-    "a signed MOA without ICE's signatory": case("program", "record", "1", "--pdf", PDF, "--signed-on", "2025-05-01", "--signatory", "agency:A:Sheriff", expected="signatories: name at least one signatory for the agency and one for ICE"),
+    "a signed MOA without ICE's signatory": case("program", "record", "1", "--pdf", PDF, "--signed-on", "2025-05-01", "--signatory", "agency:A:Sheriff", expected="--signatory: name at least one signatory for the agency and one for ICE"),
     "a signed MOA signed on a date that does not exist": case("program", "record", "1", "--pdf", PDF, "--signed-on", BAD_DAY, "--signatory", "agency:A:Sheriff", "--signatory", "ICE:B:Director", expected=f"--signed-on '{BAD_DAY}'"),
     "a signed MOA with an upload limit that is not a number": case("program", "record", "1", "--pdf", PDF, "--signed-on", "2025-05-01", "--signatory", "agency:A:S", "--signatory", "ICE:B:D", expected="setting G287_MAX_UPLOAD_MB='x'", G287_MAX_UPLOAD_MB="x"),
     "a refresher on a date that does not exist": case("program", "refresher", "1", "--on", BAD_DAY, expected=f"--on '{BAD_DAY}'"),
@@ -155,15 +162,15 @@ CASES: dict[str, Case] = {
     "a termination on a date that does not exist": case("program", "terminate", "1", "--on", BAD_DAY, expected=f"--on '{BAD_DAY}'"),
     "a withdrawal on a date that does not exist": case("program", "withdraw", "1", "--on", BAD_DAY, expected=f"--on '{BAD_DAY}'"),
     # A reason no MOA may keep, whatever the database holds (one line of at most 500 characters, no control character).
-    "a withdrawal with a reason too long": case("program", "withdraw", "1", "--reason", "r" * 501, expected="reason: at most 500 characters"),
-    "a withdrawal with a reason holding an escape": case("program", "withdraw", "1", "--reason", "a\x1b[2Jb", expected="reason: contains control characters"),
+    "a withdrawal with a reason too long": case("program", "withdraw", "1", "--reason", "r" * 501, expected="--reason: at most 500 characters"),
+    "a withdrawal with a reason holding an escape": case("program", "withdraw", "1", "--reason", "a\x1b[2Jb", expected="--reason: contains control characters"),
     # accounts, the audit log, the demonstration
-    "an agency user for no agency": case("user", "add", "clerk", "--role", "agency_user", expected="agency_id: an agency user acts for one agency: name it"),
-    "an administrator for an agency": case("user", "add", "boss", "--role", "administrator", "--agency", "1", expected="agency_id: only agency users act for an agency"),
-    "a user name with a space": case("user", "add", "a b", "--role", "administrator", expected="username: 2 to 63 characters"),
-    "a password typed too short": case("user", "add", "clerk", "--role", "administrator", "--prompt-password", expected="password: at least", input="short\n"),
+    "an agency user for no agency": case("user", "add", "clerk", "--role", "agency_user", expected="--agency: an agency user acts for one agency: name it"),
+    "an administrator for an agency": case("user", "add", "boss", "--role", "administrator", "--agency", "1", expected="--agency: only agency users act for an agency"),
+    "a user name with a space": case("user", "add", "a b", "--role", "administrator", expected="USERNAME: 2 to 63 characters"),
+    "a password typed too short": case("user", "add", "clerk", "--role", "administrator", "--prompt-password", expected="--prompt-password: at least", input="short\n"),
     "an empty user name disabled": case("user", "disable", " ", expected="no account named ''"),
-    "the audit log until a day before it starts": case("audit", "--since", "2025-06-01", "--until", "2025-05-01", expected="until: must not be before since"),
+    "the audit log until a day before it starts": case("audit", "--since", "2025-06-01", "--until", "2025-05-01", expected="--until '2025-05-01': must not be before --since '2025-06-01'"),
     "the audit log since a date that does not exist": case("audit", "--since", BAD_DAY, expected=f"--since '{BAD_DAY}'"),
     # The README: "A malformed `--object TYPE:ID` or `--actor user:ID` (`nominee:abc`, ...) is refused"; no id that is
     # not a number names a record in any database, so no database need be opened (it was, and made) to refuse one.
@@ -269,6 +276,10 @@ def test_every_command_has_a_case():
     assert sorted(set(NOT_WITHOUT_A_DATABASE) - set(ERROR_CASES)) == []
 
 
+# A field as the services name it (contact_email, models, service_periods[0].end), at the start of a problem.
+_A_SERVICE_S_FIELD = re.compile(r"(?:^|; )[a-z][a-z_]*(?:\[\d+\])?(?:\.[a-z_]+)?: ")
+
+
 @pytest.fixture
 def busy_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
@@ -301,5 +312,46 @@ def test_refused_before_the_database_is_opened(tmp_path, monkeypatch, busy_port,
     lines = err.strip().splitlines()
     assert status == 1 and len(lines) == 1 and lines[0].startswith("g287: error: ") and filled(found.expected) in lines[0], err
     assert "Traceback" not in out + err
+    # The option or argument given, not the service's field (as the site and the API name it): `audit --until D1
+    # --since D2` said "until: must not be before since", `program apply --model JEM --model jem` "models: ...",
+    # `program nominate --service ...` "service_periods[0].end: ...".
+    assert not _A_SERVICE_S_FIELD.search(lines[0].removeprefix("g287: error: ")), lines[0]
     assert not never.exists(), f"the database was made before the input was refused: {lines}"
     assert sorted(tmp_path.rglob("*")) == before  # nothing else made either (g287's home folder, a document folder)
+
+
+# A wrong --database, as every command refuses it (g287.cli.common.checked_database), and the line that says so.
+WRONG_DATABASES = {
+    "": "--database is empty: give a database URL or an SQLite file",
+    " ": "--database is empty: give a database URL or an SQLite file",
+    "mysql://x": "unsupported database 'mysql': g287 runs on SQLite and PostgreSQL",
+    "sqlite://": "the SQLite URL sqlite:// names no file: give one (sqlite:////path/to/g287.sqlite, or a file path)",
+    "{tmp}/no-such-folder/g287.sqlite": "cannot open the database {tmp}/no-such-folder/g287.sqlite: the folder {tmp}/no-such-folder does not exist",
+}
+
+
+@pytest.mark.parametrize("value", list(WRONG_DATABASES))
+def test_every_command_refuses_a_wrong_database_alike(tmp_path, monkeypatch, value):
+    """`--database ""` was refused by the commands that open the database, and taken in silence by those that never
+    do (`program rules`, `program courses`, `counties counts` printed their tables, status 0), as was a database g287
+    does not run on: a script's empty variable went unnoticed there. Every command, and every group that runs on its
+    own, refuses a wrong --database in one line, status 1, given before the command's name or after it, and makes
+    nothing (no database, no home folder)."""
+    import uvicorn
+
+    never = tmp_path / "never.sqlite"
+    monkeypatch.setenv("G287_DATABASE_URL", f"sqlite:///{never}")
+    monkeypatch.setenv("G287_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("G287_ICE_PAGE_URL", "http://127.0.0.1:9/287g")  # should a sync run after all: offline
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("serve ran"))
+    wrong, expected = value.replace("{tmp}", str(tmp_path)), WRONG_DATABASES[value].replace("{tmp}", str(tmp_path))
+    commands = sorted(_every_command())
+    assert {"program rules", "program courses", "counties counts", "alias", "stats"} <= set(commands)
+    refused = {}
+    for command in commands:
+        for arguments in ([*command.split(), "--database", wrong], ["--database", wrong, *command.split()]):
+            status, out, err = run_g287(None, *arguments)
+            refused[" ".join(arguments)] = (status, out, err) == (1, "", f"g287: error: {expected}\n")
+    assert [line for line, alike in refused.items() if not alike] == []
+    assert sorted(tmp_path.rglob("*")) == []
+

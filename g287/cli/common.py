@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import importlib
 import json
 import math
@@ -22,7 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from g287.catalog import MODEL_CODES
 from g287.db import dialect
-from g287.db.engine import Database, open_database, safe_database_url
+from g287.config import database_url
+from g287.db.engine import Database, check_database_url, open_database, safe_database_url
 from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.db.ids import MAX_ID, record_id
 from g287.documents.display import MISLEADING_IN_A_TERMINAL, displayable
@@ -155,7 +155,7 @@ class Context:
     """Per-invocation state: the database is opened on first use, so --help never touches it."""
 
     def __init__(self, database: str | None):
-        self.database_option = database
+        self.database_option = checked_database(database)
         self._db: Database | None = None
 
     @property
@@ -168,42 +168,37 @@ class Context:
 
 _opened: list[str] = []  # the databases this process opened (password hidden): a database error names its database
 
+_DATABASE_HELP = "Database URL or SQLite file (default: $G287_DATABASE_URL, else the default SQLite file)."
 
-def database_option(command: Callable) -> Callable:
-    """--database on every command (it may also be given before the command name)."""
 
-    @click.option(
-        "--database",
-        "database",
-        metavar="URL|PATH",
-        default=None,
-        help="Database URL or SQLite file (default: $G287_DATABASE_URL, else the default SQLite file).",
-    )
-    @functools.wraps(command)
-    def wrapper(*args, database=None, **kwargs):
-        ctx = click.get_current_context()
-        state = ctx.find_object(Context)
-        if database is not None:
-            state.database_option = database
-        return command(*args, **kwargs)
-
-    return wrapper
+def checked_database(value: str | None) -> str | None:
+    """A --database given (before the command's name or after it), refused as the database would refuse it when it is
+    opened, whether the command opens it or not: an empty value, and what the address alone tells is wrong (not a URL,
+    another kind of database, no file named, a folder that does not exist). A command that never opens the database
+    (program rules, counties counts) took any value in silence, which the others refused (a script's empty variable)."""
+    if value is not None:
+        check_database_url(database_url(value))  # database_url refuses an empty value
+    return value
 
 
 def _set_database(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """--database after a command's name: checked as it is read, and taken over one given before the name."""
     if value is not None:
-        ctx.find_object(Context).database_option = value
+        ctx.find_object(Context).database_option = checked_database(value)
+
+
+def database_option(command: Callable) -> Callable:
+    """--database on every command (it may also be given before the command name)."""
+    return click.option("--database", metavar="URL|PATH", expose_value=False, callback=_set_database, help=_DATABASE_HELP)(command)
 
 
 def accept_database_everywhere(group: click.Group) -> None:
     """Give --database to every command and group that lacks it, even those that never open the database (alias,
-    counties counts, program rules): a script that always passes it then works with any command. Done once, here,
-    so a command added later cannot forget it."""
+    counties counts, program rules): a script that always passes it then works with any command, and a wrong value is
+    refused by every command alike (checked_database). Done once, here, so a command added later cannot forget it."""
     for command in group.commands.values():
         if not any(param.name == "database" for param in command.params):
-            command.params.append(
-                click.Option(["--database"], metavar="URL|PATH", expose_value=False, callback=_set_database, help="Database URL or SQLite file (default: $G287_DATABASE_URL, else the default SQLite file).")
-            )
+            command.params.append(click.Option(["--database"], metavar="URL|PATH", expose_value=False, callback=_set_database, help=_DATABASE_HELP))
         if isinstance(command, click.Group):
             accept_database_everywhere(command)
 
@@ -360,12 +355,61 @@ def _parameter_name(error: click.BadParameter) -> str:
     """How the user wrote the parameter: its long option name (--output, not '-o' / '--output'), or an argument's
     name in capitals (NOMINEE_ID)."""
     param = error.param
-    if isinstance(param, click.Option):
-        return max(param.opts, key=lambda name: (name.startswith("--"), len(name)))
     if param is not None:
-        return (param.name or "argument").upper()
+        return _as_typed(param)
     hint = error.param_hint
     return hint if isinstance(hint, str) else " / ".join(hint or ["value"])
+
+
+def _as_typed(param: click.Parameter) -> str:
+    if isinstance(param, click.Option):
+        return max(param.opts, key=lambda name: (name.startswith("--"), len(name)))
+    return (param.name or "argument").upper()
+
+
+def fields_given_by(**params: str) -> Callable:
+    """Which parameter of the command gives each field of the services it calls, where their names differ (the field
+    `state` is --state, the parameter state_code): a field the services refuse is named as the command line gave it
+    (see _named_as_typed). A field named as a parameter is found without this (contact_email is --contact-email)."""
+
+    def mark(command: Callable) -> Callable:
+        command.fields_given_by = params
+        return command
+
+    return mark
+
+
+# A field as the services name it: a name, then an item of a list and a part of it (service_periods[0].end).
+_FIELD = re.compile(r"(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<part>[a-z_]+))?")
+
+
+def _option_of_field(ctx: click.Context | None, field: str) -> str:
+    """The option (or argument) of the command line that gave a service's field: --until, not until; --model, not
+    models; --service '2020-06-01:2020-01-01', its end, not service_periods[0].end. A field no parameter gives (the
+    command did not name it) is left as the service names it."""
+    found = _FIELD.fullmatch(field)
+    if ctx is None or found is None:
+        return field
+    name = getattr(ctx.command.callback, "fields_given_by", {}).get(found["name"], found["name"])
+    param = next((p for p in ctx.command.params if p.name == name and p.expose_value), None)
+    if param is None:
+        return field
+    typed = _as_typed(param)
+    if found["index"] is not None:
+        values, index = ctx.params.get(param.name) or (), int(found["index"])
+        typed += f" {quoted(str(values[index]))}" if isinstance(values, (list, tuple)) and index < len(values) else f" (number {index + 1})"
+    return typed + (f", its {found['part'].replace('_', ' ')}" if found["part"] else "")
+
+
+def _named_as_typed(error: G287Error, group: click.Group) -> str:
+    """An error of the fields a service refused (InvalidInput, and the like: `fields`, each with its problem) said with
+    the options the user typed: `--model: a model is chosen twice`, not `models: ...` (the site and the API name their
+    own fields). Any other error as it is."""
+    fields = getattr(error, "fields", None)
+    if not isinstance(fields, dict) or not fields or str(error) != "; ".join(f"{name}: {problem}" for name, problem in fields.items()):
+        return str(error)
+    ctx = _context_of_command_line(group)
+    return "; ".join(f"{_option_of_field(ctx, name)}: {problem}" for name, problem in fields.items())
 
 
 def _problem(message: str) -> str:
@@ -468,7 +512,7 @@ def run_cli(group: click.Group) -> None:
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except G287Error as error:
-        echo(error_line(error), err=True)
+        echo(error_line(_named_as_typed(error, group)), err=True)
         sys.exit(1)
     except (Interrupted, KeyboardInterrupt) as interruption:
         # after the terminal's "^C" echo, a line of its own; each file or document is its own transaction

@@ -294,6 +294,8 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
     # What can be refused is, before the database is opened (a new one would be made).
     if facts_only and unread:
         raise G287Error("--facts-only re-extracts from stored pages; it does not combine with --unread")
+    if unread and sha256:  # which documents: those named, or every one with unread pages, not both at once
+        raise G287Error("--unread reads every document with unread pages; it does not combine with documents named by sha256")
     if not (sha256 or unread or facts_only):
         raise G287Error("name documents by sha256, or give --unread")
     for target in sha256:
@@ -308,13 +310,13 @@ def read(sha256, unread, no_ocr, facts_only, as_json):
         print_json(message) if as_json else click.echo(f"facts extracted again from {counted(sum(counts), 'document')}")
         return
     targets = list(sha256)
-    if unread:
+    if unread:  # (never with documents named: refused above)
         with db.session() as session:
             from sqlalchemy import select
 
             from g287.db.models.documents import Document
 
-            targets += list(session.scalars(select(Document.sha256).where(Document.kind == "pdf", Document.unread_pages > 0)))
+            targets = list(session.scalars(select(Document.sha256).where(Document.kind == "pdf", Document.unread_pages > 0)))
     if not targets:  # --unread, and none is
         print_json([]) if as_json else click.echo("no document has unread pages: nothing to read")
         return

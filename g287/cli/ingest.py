@@ -19,10 +19,10 @@ from g287.documents.display import displayable
 from g287.errors import G287Error, SourceError
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled
-from g287.registry.ingest import file_digest
+from g287.registry.ingest import file_digest, kind_and_date
 from g287.registry.batch import expand_paths, finish_workers, ingest_many, sort_for_ingest
-from g287.sources.filename import KINDS, parse_file_name, parse_published
-from g287.wording import counted, quoted
+from g287.sources.filename import KINDS, parse_published
+from g287.wording import counted
 
 
 def _result_line(r) -> str:
@@ -49,7 +49,7 @@ def _interrupted_line(files: list, done: int, where: str) -> str:
     if done >= total:
         return f"interrupted after the last file: all {total} are done, {where}"
     before = f"; the {counted(done, 'file')} before it {'is' if done == 1 else 'are'} done, {where}" if done else ""
-    return f"interrupted at file {done + 1} of {total} ({sort_for_ingest(files)[done].name}): nothing of it was written{before}"
+    return f"interrupted at file {done + 1} of {total} ({sort_for_ingest(files)[done]}): nothing of it was written{before}"
 
 
 def _none_readable(files: list) -> list | None:
@@ -72,18 +72,11 @@ def _none_readable(files: list) -> list | None:
     return unread
 
 
-def _published_of(path: Path, published: str) -> tuple:
-    """`--published` of a file whose name may say its date too. A date or half the name contradicts is refused, as a
-    --kind it contradicts is: the publication would be held under the other date for good (the same file again, by its
-    sha256, changes nothing). A half left out is the one the name gives, never dropped."""
-    day, half = parse_published(published)
-    named = parse_file_name(path.stem)
-    if named.published_on is None:
-        return day, half
-    if day != named.published_on or (half and named.half and half != named.half):
-        said = named.published_on.isoformat() + (f" {named.half}" if named.half else "")
-        raise SourceError(path.name, f"the file name says {said}, --published says {quoted(published)}: nothing was ingested")
-    return day, half or named.half
+def _file_error(path: Path, error: G287Error) -> str:
+    """A file's error, naming the file as the command line gave it: the path named, or the path under the folder named
+    (`lists/may/participatingAgencies05292025am.xlsx`), as --json gives it ("file"). The services name a file by its
+    name alone, and two folders may hold files of one name: the line did not say which of them failed."""
+    return f"{path}: {error.problem}" if isinstance(error, SourceError) else str(error)
 
 
 def register(cli: click.Group) -> None:
@@ -127,7 +120,12 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     if published is not None:
         if len(files) > 1:
             raise G287Error("--published names the date of one file; give one file")
-        options["published"] = _published_of(Path(files[0]), published)
+        options["published"] = parse_published(published)
+    if kind is not None or published is not None:
+        try:  # the service's rule (a kind, date or half the file name contradicts is refused), before the database is opened
+            kind_and_date(files[0], kind, options.get("published"))
+        except SourceError as error:
+            raise G287Error(_file_error(files[0], error)) from None
     check_reading_settings()  # as ingest_many does, but before the database is opened (a new one would be made)
     unread = _none_readable(files)
     if unread is not None:  # each file's error line, as the batch gives it, and no database opened (nor made)
@@ -135,8 +133,8 @@ def ingest(paths, published, kind, encoding, origin, as_json):
         if as_json:
             print_json({"results": [], "errors": failures})
         else:
-            for _path, error in unread:
-                echo(error_line(error), err=True)
+            for path, error in unread:
+                echo(error_line(_file_error(path, error)), err=True)
         raise click.exceptions.Exit(1)
     db = state().db
     actor = Actor.command_line()
@@ -154,7 +152,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     def on_error(path, error):
         failures.append({"file": str(path), "error": str(error)})
         if not as_json:
-            say["err"](error_line(error))
+            say["err"](error_line(_file_error(path, error)))
 
     try:
         if len(files) > 1 and not as_json and err_console.is_terminal:  # piped, a bar would leave a blank line

@@ -11,7 +11,7 @@ import click
 
 from g287 import days
 from g287.access import Actor
-from g287.cli.common import Choice, MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, require_record, state
+from g287.cli.common import Choice, MODEL, PERCENT, RECORD_ID, GivenPath, WholeNumber, Table, console, database_option, echo, fields_given_by, json_option, parse_date, print_json, require_record, state
 from g287.config import check_reading_settings
 from g287.db.models.program import ApplicantAgency, ProgramMoa
 from g287.documents.display import displayable
@@ -84,6 +84,7 @@ def agencies_command(as_json):
 @click.option("--registry-agency", "registry_agency_id", type=RECORD_ID, metavar="ID", help="Link to this agency of the registry (default: the one ICE published under the same name, if any).")
 @json_option
 @database_option
+@fields_given_by(state="state_code")
 def agency_add(name, state_code, agency_type, county, address, registry_agency_id, as_json):
     """Add an applicant agency (then `g287 user add --role agency_user --agency ID`)."""
     address = (address or "").replace("\\n", "\n") or None
@@ -289,6 +290,7 @@ def withdraw_command(moa_id, withdrawn_on, reason):
 )
 @json_option
 @database_option
+@fields_given_by(service_periods="periods", us_citizen="citizen", enforced_jurisdiction_laws="enforced_laws")
 def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominated_on, namesake_of, as_json):
     """Nominate an officer to a signed MOA, and show their eligibility. Refused while a nominee of the same name
     (up to case, spacing, punctuation and accents) is on the MOA, unless --namesake-of confirms a different person."""

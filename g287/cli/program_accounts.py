@@ -9,11 +9,11 @@ from dataclasses import asdict
 import click
 
 from g287.access import Actor
-from g287.cli.common import Choice, RECORD_ID, WholeNumber, Table, console, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import Choice, RECORD_ID, WholeNumber, Table, console, database_option, echo, fields_given_by, json_option, parse_date, print_json, state
 from g287.config import check_reading_settings
 from g287.program import accounts, demo
 from g287.errors import G287Error
-from g287.program.audit_log import MAX_LIMIT, AuditFilter, check_filter, read_events
+from g287.program.audit_log import MAX_LIMIT, UNTIL_BEFORE_SINCE, AuditFilter, check_filter, read_events
 from g287.program.validation import InvalidInput
 from g287.wording import counted, quoted
 
@@ -48,6 +48,7 @@ def _typed_password() -> str:
 @click.option("--prompt-password", is_flag=True, help="Type the password (twice, hidden) instead of generating one.")
 @json_option
 @database_option
+@fields_given_by(password="prompt_password")
 def user_add(username, role, agency_id, display_name, prompt_password, as_json):
     """Add an account. Unless --prompt-password, a password is generated and printed once; it is never stored
     in clear and cannot be shown again."""
@@ -125,18 +126,21 @@ def audit_command(actor, action, object_ref, since, until, limit, as_json):
         until=parse_date(until, "--until"),
         limit=limit,
     )
-    options = {"object_type": ("--object", object_ref), "object_id": ("--object", object_ref), "actor": ("--actor", actor)}
+    options = {
+        "object_type": ("--object", object_ref), "object_id": ("--object", object_ref), "actor": ("--actor", actor), "action": ("--action", action),
+        "since": ("--since", since), "until": ("--until", until),
+    }
     try:
         check_filter(wanted)  # before the database is opened (a new one would be made): a malformed reference too
         with state().db.session() as session:
             events = read_events(session, Actor.command_line(), wanted)
     except InvalidInput as error:
-        # A malformed reference, or an actor, a kind of record or a record that does not exist, is refused by the
-        # service, naming its filter: said here with the option that was given.
-        named = [f"{option} {quoted(value)}: {error.fields[name]}" for name, (option, value) in options.items() if name in error.fields]
-        if named:
-            raise G287Error("; ".join(named)) from None
-        raise
+        # A malformed reference, or an actor, a kind of record or a record that does not exist, a day before
+        # --since, is refused by the service, naming its filter: said here with the option that was given.
+        problems = dict(error.fields)
+        if problems.get("until") == UNTIL_BEFORE_SINCE:
+            problems["until"] = f"must not be before --since {quoted(since)}"
+        raise G287Error("; ".join(f"{options[name][0]} {quoted(options[name][1])}: {problem}" if name in options else f"{name}: {problem}" for name, problem in problems.items())) from None
     if as_json:
         print_json(events)
         return

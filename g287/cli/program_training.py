@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from g287 import days
-from g287.cli.common import RECORD_ID, database_option, echo, json_option, parse_date, print_json, state
+from g287.cli.common import RECORD_ID, database_option, echo, fields_given_by, json_option, parse_date, print_json, state
 from g287.cli.program import show_nominee, admin, program
 from g287.errors import G287Error
 from g287.program import nominees, training
@@ -48,6 +48,7 @@ def _day(value: str | None):
 )
 @json_option
 @database_option
+@fields_given_by(service_periods="periods", us_citizen="citizen", enforced_jurisdiction_laws="enforced_laws")
 def correct_command(nominee_id, full_name, citizen, enforced_laws, periods, namesake_of, as_json):
     """Correct the facts recorded of a nominee (only those given), and show their eligibility. A new name is refused
     while a nominee of that name is on the MOA, unless --namesake-of confirms a different person."""

@@ -52,33 +52,45 @@ def _make_private(path: Path) -> None:
         pass  # SQLite says why it cannot open it, as it did before
 
 
+def check_database_url(url: str):
+    """The parsed URL of a database g287 may open, or G287Error saying why not, without opening it nor making anything:
+    what the address alone tells (not a URL, another kind of database, no database or file named, a folder the user
+    named that does not exist). Database checks it before it opens one; the command line checks a --database given to
+    any command, one that never opens the database too, so that a wrong value is refused alike everywhere."""
+    try:
+        parsed = make_url(dialect.normalize_url(url))
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number (SQLAlchemy's int() of it)
+        raise G287Error(f"not a database URL: {quoted(without_password(url))} (sqlite:///FILE, postgresql://..., or a file path)") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise G287Error(f"unsupported database {in_quotes(backend)}: g287 runs on SQLite and PostgreSQL")
+    if backend == "postgresql" and not parsed.database:
+        # libpq would take the user's default database: g287 would create its tables in whatever that is.
+        raise G287Error(f"the PostgreSQL URL {parsed.render_as_string(hide_password=True)} names no database: give one (postgresql://USER@HOST:PORT/DATABASE)")
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # An in-memory database is a new, empty one for each command and server process: an ingest into it said
+        # it was done and its lists were gone when the command ended.
+        raise G287Error(f"the SQLite URL {url} names no file: give one (sqlite:////path/to/g287.sqlite, or a file path)")
+    if backend == "sqlite":
+        folder = Path(parsed.database).expanduser().parent
+        # g287's own folder is made on first use; a folder the user named must exist (a typo is not a new home).
+        if folder != config.home_dir() and not folder.is_dir():
+            raise G287Error(f"cannot open the database {parsed.database}: the folder {folder} does not exist")
+    return parsed
+
+
 class Database:
     """One database (SQLite file or PostgreSQL), migrated to the current schema on open."""
 
     def __init__(self, url: str, *, migrate: bool = True):
         self.url = dialect.normalize_url(url)
-        try:
-            parsed = make_url(self.url)
-        except (ArgumentError, ValueError):  # ValueError: a port that is no number (SQLAlchemy's int() of it)
-            raise G287Error(f"not a database URL: {quoted(without_password(url))} (sqlite:///FILE, postgresql://..., or a file path)") from None
-        backend = parsed.get_backend_name()
-        if backend not in ("sqlite", "postgresql"):
-            raise G287Error(f"unsupported database {in_quotes(backend)}: g287 runs on SQLite and PostgreSQL")
-        if backend == "postgresql" and not parsed.database:
-            # libpq would take the user's default database: g287 would create its tables in whatever that is.
-            raise G287Error(f"the PostgreSQL URL {parsed.render_as_string(hide_password=True)} names no database: give one (postgresql://USER@HOST:PORT/DATABASE)")
-        if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
-            # An in-memory database is a new, empty one for each command and server process: an ingest into it said
-            # it was done and its lists were gone when the command ended.
-            raise G287Error(f"the SQLite URL {url} names no file: give one (sqlite:////path/to/g287.sqlite, or a file path)")
-        if backend == "sqlite":
+        parsed = check_database_url(url)
+        if parsed.get_backend_name() == "sqlite":
             folder = Path(parsed.database).expanduser().parent
-            # g287's own folder is made on first use; a folder the user named must exist (a typo is not a new home).
             if folder == config.home_dir():
-                # Readable by its owner only: the database holds nominees' personal data and session token digests.
+                # g287's own folder is made on first use (check_database_url lets it be missing). Readable by its
+                # owner only: the database holds nominees' personal data and session token digests.
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            elif not folder.is_dir():
-                raise G287Error(f"cannot open the database {parsed.database}: the folder {folder} does not exist")
             if not parsed.query.get("uri"):
                 _make_private(Path(parsed.database))
         try:

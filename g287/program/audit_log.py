@@ -135,6 +135,9 @@ def read_as_named(wanted: AuditFilter) -> AuditFilter:
     return replace(wanted, **texts)
 
 
+UNTIL_BEFORE_SINCE = "must not be before since"  # (the command line names its options: --until, --since)
+
+
 def check_filter(wanted: AuditFilter) -> None:
     """InvalidInput naming each part of a filter that no log can be read by, whatever it holds (read_events checks
     it, and then whether what it names exists; the command line before it opens the database)."""
@@ -157,7 +160,7 @@ def check_filter(wanted: AuditFilter) -> None:
     if any(malformed.values()):
         raise InvalidInput({name: problem for name, problem in malformed.items() if problem})
     if wanted.since and wanted.until and wanted.since > wanted.until:
-        raise InvalidInput({"until": "must not be before since"})
+        raise InvalidInput({"until": UNTIL_BEFORE_SINCE})
 
 
 def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilter()) -> list[dict]:

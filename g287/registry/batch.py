@@ -24,7 +24,7 @@ from g287.db.plain import compile_all
 from g287.errors import Busy, G287Error, SourceError
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.ingest import (
-    CommittedIds, IngestResult, already_ingested, file_digest, prepare, publication_holding, registry_change, unchanged_result, write_publication,
+    CommittedIds, IngestResult, already_ingested, file_digest, kind_and_date, prepare, publication_holding, registry_change, unchanged_result, write_publication,
 )
 from g287.registry.processors import warm_up as warm_up_processors
 from g287.sources.filename import parse_file_name
@@ -194,6 +194,7 @@ def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | N
     """(path, the options to prepare it with, its digest included; or None and the outcome when the file needs no
     reading: an error reading it, or a publication holding it already)."""
     try:
+        kind_and_date(path, options.get("kind"), options.get("published"))  # refused even for a file held already (see ingest_file)
         digest = file_digest(path)
     except G287Error as error:
         return path, None, error

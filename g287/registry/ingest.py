@@ -140,11 +140,7 @@ def prepare(
     if not path.is_file():
         raise SourceError(str(path), "no such file")
     sha256, size = digest or file_digest(path)
-    named = parse_file_name(path.stem)
-    if kind is not None and named.kind is not None and kind != named.kind:
-        raise SourceError(path.name, f"the file name says the {named.kind} list, --kind says {kind}: nothing was ingested")
-    kind = kind or named.kind
-    published_on, half = published if published else (named.published_on, named.half)
+    kind, published_on, half = kind_and_date(path, kind, published)
     if published_on is None:
         raise SourceError(path.name, "cannot tell the publication date: name the file like participatingAgencies05292025am.xlsx or pass --published YYYY-MM-DD[am|pm]")
     try:
@@ -173,6 +169,27 @@ def prepare(
     return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings))
 
 
+def kind_and_date(path: Path, kind: str | None = None, published: tuple[dt.date, str | None] | None = None) -> tuple[str | None, dt.date | None, str | None]:
+    """The list, date and half (None: not known yet) a file is held under: its name's, and the caller's (--kind,
+    --published) where the name does not say them. A kind, date or half given that the name contradicts is refused:
+    the list would be held as the other list, or under the other date, for good (the same file again, by its sha256,
+    changes nothing); a half left out is the one the name gives. Every caller alike, whatever it passes (a date
+    given for a name that says none is taken): the command line checks it before it opens the database, ingest_file
+    and the batch before they ask whether the file is held already, and prepare before it reads the file."""
+    path = Path(path)
+    named = parse_file_name(path.stem)
+    if kind is not None and named.kind is not None and kind != named.kind:
+        raise SourceError(path.name, f"the file name says the {named.kind} list, --kind says {kind}: nothing was ingested")
+    if published is None or named.published_on is None:
+        return kind or named.kind, *(published or (named.published_on, named.half))
+    day, half = published
+    if day != named.published_on or (half and named.half and half != named.half):
+        said = named.published_on.isoformat() + (f" {named.half}" if named.half else "")
+        given = day.isoformat() + (half or "")  # as --published is written
+        raise SourceError(path.name, f"the file name says {said}, --published says {quoted(given)}: nothing was ingested")
+    return kind or named.kind, day, half or named.half
+
+
 def kind_of_columns(header: list[str]) -> str:
     """participating when the header has a column only the participating list has (signed date, MOA), under any
     spelling the reader accepts (source_values.toml); else pending."""
@@ -196,6 +213,7 @@ def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResu
     """Ingest one file; the same file again (same sha256) changes nothing and says so."""
     authorize(actor, "publication.ingest")
     path = Path(path)
+    kind_and_date(path, options.get("kind"), options.get("published"))  # refused even for a file held already, as the command line refuses it
     digest = file_digest(path)
     with db.session() as session:
         existing = already_ingested(session, digest[0])

@@ -42,7 +42,7 @@ def g287(tmp_path, monkeypatch, capsys):
 def test_errors_are_one_line_in_a_real_process(tmp_path):
     env = dict(os.environ, G287_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite'}")
     done = subprocess.run([sys.executable, "-m", "g287", "user", "add", "bob", "--role", "agency_user"], capture_output=True, text=True, env=env)
-    assert done.returncode == 1 and done.stderr.strip().splitlines() == ["g287: error: agency_id: an agency user acts for one agency: name it"]
+    assert done.returncode == 1 and done.stderr.strip().splitlines() == ["g287: error: --agency: an agency user acts for one agency: name it"]
     assert done.stdout == ""
 
 
@@ -53,7 +53,7 @@ def test_user_commands_and_the_audit_log(g287, deferred_writes):
     listed = g287("user", "list", "--json").stdout
     assert password not in listed and json.loads(listed)[0]["role"] == "program_officer"
     refused = g287("user", "add", "bob", "--role", "agency_user", ok=False)
-    assert refused.returncode == 1 and refused.stderr.strip().splitlines() == ["g287: error: agency_id: an agency user acts for one agency: name it"]
+    assert refused.returncode == 1 and refused.stderr.strip().splitlines() == ["g287: error: --agency: an agency user acts for one agency: name it"]
     agency = g287("program", "agency-add", "Testville Police Department", "--state", "FL", "--type", "municipality", "--json")
     agency_id = json.loads(agency.stdout)["id"]
     shown = g287("user", "add", "bob", "--role", "agency_user", "--agency", agency_id).stdout
@@ -175,7 +175,7 @@ def test_withdraw_records_an_moa_never_signed_as_withdrawn_and_refuses_others_in
     letter_date = json.loads(g287("program", "application", application["id"], "--json").stdout)["letter"]["date"]
     before = json.loads(g287("audit", "--json").stdout)
     for args, message in (
-        ((moa["id"], "--on", "2001-01-01"), f"withdrawn_on: 2001-01-01 is before the letter of interest that asked for this MOA, dated {letter_date}"),
+        ((moa["id"], "--on", "2001-01-01"), f"--on: 2001-01-01 is before the letter of interest that asked for this MOA, dated {letter_date}"),
         ((moa["id"], "--on", "soon"), "--on 'soon': expected a date YYYY-MM-DD"),
         ((signed[0],), f"MOA {signed[0]} is signed: only a requested or drafted MOA can be withdrawn (a signed MOA is terminated)"),
         ((999,), "no MOA with id 999"),
@@ -281,7 +281,7 @@ def test_a_nomination_may_be_dated_in_the_past_never_in_the_future(g287):
     nominated = json.loads(g287("program", "nominate", signed[0], "--name", "Olde Record", "--on", today - dt.timedelta(days=80), "--json").stdout)
     assert nominated["nominated_on"] == (today - dt.timedelta(days=80)).isoformat()
     refused = g287("program", "nominate", signed[0], "--name", "Future Record", "--on", today + dt.timedelta(days=1), ok=False)
-    assert refused.returncode == 1 and refused.stderr.strip() == f"g287: error: nominated_on: must not be after {today.isoformat()}"
+    assert refused.returncode == 1 and refused.stderr.strip() == f"g287: error: --on: must not be after {today.isoformat()}"
 
 
 def test_a_password_typed_by_a_script_is_read_from_standard_input(tmp_path):
@@ -314,7 +314,7 @@ def test_a_name_already_on_the_moa_is_refused_in_one_line_unless_confirmed_as_a_
         f"One officer is not nominated twice to an MOA: if this is a different person of the same name, confirm that they are a namesake of nominee {jordan}"
     ]
     stray = g287("program", "nominate", moa_id, "--name", "jordan  SAMPLE", "--namesake-of", 999999, ok=False)
-    assert stray.returncode == 1 and stray.stderr.strip().splitlines() == [f"g287: error: namesake_of: nominee 999999 is no nominee of this name on MOA {moa_id} at the same time"]
+    assert stray.returncode == 1 and stray.stderr.strip().splitlines() == [f"g287: error: --namesake-of: nominee 999999 is no nominee of this name on MOA {moa_id} at the same time"]
     assert g287("program", "nominees", "--moa", moa_id, "--json").stdout == listed  # nothing recorded
     assert g287("audit", "--json", "--action", "nominee.").stdout == events
     confirmed = json.loads(g287("program", "nominate", moa_id, "--name", "jordan  SAMPLE", "--citizen", "--namesake-of", jordan, "--json").stdout)
@@ -352,9 +352,9 @@ def test_a_letter_of_interest_is_submitted_from_the_command_line(g287, tmp_path,
     assert (tmp_path / "letter.pdf").read_bytes().startswith(b"%PDF-")
     events = g287("audit", "--json").stdout
     for args, line in (
-        ((agency_id, "--model", "JEM", *LETTER[:-4], "--contact-email", "kim", "--justification", " "), "contact_email: not an e-mail address; justification: required"),
+        ((agency_id, "--model", "JEM", *LETTER[:-4], "--contact-email", "kim", "--justification", " "), "--contact-email: not an e-mail address; --justification: required"),
         ((999, "--model", "JEM", *LETTER), "no applicant agency with id 999"),
-        ((agency_id, "--model", "JEM", "--model", "jem", *LETTER), "models: a model is chosen twice"),
+        ((agency_id, "--model", "JEM", "--model", "jem", *LETTER), "--model: a model is chosen twice"),
         ((agency_id, "--model", "JEM", "--model", "TFM", *LETTER), f"the agency already has an open or signed TFM MOA (application {listed['id']})"),
     ):
         refused = g287("program", "apply", *args, ok=False)

@@ -34,7 +34,7 @@ def test_an_account_an_examination_or_an_agency_named_on_the_command_line_is_quo
     status, out, _ = run_g287(database, "program", "nominees", "--json")
     enrolled = next(n["id"] for n in json.loads(out) if n["standing"] == "remediation_due")  # enrolled, an examination failed
     assert _one_error_line(database, "program", "exam", str(enrolled), "--exam", TRICKY, "--score", "90") == (
-        "exam: 'O'Brien's\\nlist' is not an examination of this course: final examination"
+        "--exam: 'O'Brien's\\nlist' is not an examination of this course: final examination"
     )
 
 

@@ -207,7 +207,7 @@ def test_command_line_gives_one_clear_line_and_no_traceback(tmp_path):
     for path, result in runs:
         assert result.returncode == 1
         lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith(f"g287: error: {path.name}: ")
+        assert len(lines) == 1 and lines[0].startswith(f"g287: error: {path}: ")
         assert "Traceback" not in result.stderr + result.stdout
     status, out, _ = run_g287(database, "stats", "--json")
     assert status == 0 and '"listings": 39' in out

@@ -67,7 +67,7 @@ def test_the_command_line_refuses_it_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("G287_MAX_SOURCE_ROWS", "1")
     status, out, err = run_g287(f"sqlite:///{tmp_path / 'cli.sqlite'}", "ingest", str(CSV))
     assert status == 1 and "Traceback" not in err + out
-    assert err.strip().splitlines() == [f"g287: error: {CSV.name}: refused: it holds more rows below its header than the limit of 1 (G287_MAX_SOURCE_ROWS)"]
+    assert err.strip().splitlines() == [f"g287: error: {CSV}: refused: it holds more rows below its header than the limit of 1 (G287_MAX_SOURCE_ROWS)"]
     assert "ingested" not in out
 
 

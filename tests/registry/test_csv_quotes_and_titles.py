@@ -58,7 +58,7 @@ def test_the_command_line_refuses_a_stray_quote_in_one_line(tmp_path, monkeypatc
     monkeypatch.setenv("G287_ALIASES_FILE", str(tmp_path / "aliases.csv"))
     status, out, err = run_g287(f"sqlite:///{tmp_path / 'cli.sqlite'}", "ingest", str(path))
     assert status == 1 and "Traceback" not in err + out
-    assert err.strip().splitlines() == [f"g287: error: {CSV.name}: a quoted field opened on line 6 is closed on line 82 by a quote followed by more text: {DAMAGED}"]
+    assert err.strip().splitlines() == [f"g287: error: {path}: a quoted field opened on line 6 is closed on line 82 by a quote followed by more text: {DAMAGED}"]
     assert "ingested" not in out
 
 

@@ -149,7 +149,7 @@ def test_an_unreadable_file_named_is_one_line_and_status_1(tmp_path):
         command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps=-all", *command]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
-    assert result.stderr.strip() == f"g287: error: {MAY_29.name}: cannot be read (Permission denied)"
+    assert result.stderr.strip() == f"g287: error: {target}: cannot be read (Permission denied)"
     assert not (tmp_path / "db.sqlite").exists()  # no file could be read: the database was not opened, nor made
 
 
@@ -256,3 +256,51 @@ def test_published_that_the_file_name_contradicts_is_refused_and_a_half_left_out
     assert status == 0, err
     [held] = json.loads(run_g287(db.url, "publications", "--json")[1])
     assert (held["published"], held["half"]) == ("2025-05-15", "am")
+
+
+def test_code_passing_a_date_the_file_name_contradicts_is_refused_as_the_command_line_is(db, actor, tmp_path):
+    """The command line refused a --published that the file name contradicts, by a check of its own, while code
+    calling ingest_file(published=...) or the batch had the date given taken over the name's: the list held under
+    another day for good. The rule is the service's (kind_and_date), for every caller, a file held already too (it
+    was answered "unchanged"); a date given for a name that says none is taken, as program publish and the tests
+    give it."""
+    workbook = ICE / "pending" / "pendingAgencies05152025am.xlsx"
+    before = snapshot(db)
+    for published in ((dt.date(2025, 5, 16), "am"), (dt.date(2025, 5, 15), "pm"), (dt.date(2025, 5, 16), None)):
+        with pytest.raises(SourceError, match=r"^pendingAgencies05152025am.xlsx: the file name says 2025-05-15 am, --published says '2025-05-1[56](am|pm)?': nothing was ingested$"):
+            ingest_file(db, workbook, actor, published=published)
+        results, errors = ingest_many(db, [workbook], actor, published=published)
+        assert results == [] and [str(error).split(": ")[1] for error in errors] == ["the file name says 2025-05-15 am, --published says " + repr(published[0].isoformat() + (published[1] or ""))]
+    assert snapshot(db) == before
+    held = ingest_file(db, workbook, actor, published=(dt.date(2025, 5, 15), None))
+    assert (held.status, held.published, held.half) == ("ingested", "2025-05-15", "am")  # the name's half, kept
+    with pytest.raises(SourceError, match="the file name says 2025-05-15 am, --published says '2025-05-16am'"):
+        ingest_file(db, workbook, actor, published=(dt.date(2025, 5, 16), "am"))  # held already: refused all the same
+    assert ingest_many(db, [workbook], actor, published=(dt.date(2025, 5, 16), "am"))[0] == []
+    undated = tmp_path / "list.xlsx"
+    shutil.copy(MAY_29, undated)
+    result = ingest_file(db, undated, actor, published=(dt.date(2025, 6, 1), "pm"))
+    assert (result.status, result.kind, result.published, result.half) == ("ingested", "participating", "2025-06-01", "pm")
+
+
+def test_each_error_line_names_the_file_by_the_path_given(db, tmp_path, monkeypatch):
+    """Two folders holding a file of one name: each error line named the file alone, twice the same line
+    ("participatingAgencies05292025am.xlsx: not an Excel workbook..."), and only --json told which had failed. Each
+    line names the file as given: the path typed (relative, as typed), or the path under the folder named."""
+    from tests.in_process import run_g287
+
+    monkeypatch.chdir(tmp_path)
+    for folder in ("may", "copies"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / MAY_29.name).write_bytes(b"not a workbook")
+    given = ["may", f"copies/{MAY_29.name}"]
+    named = [f"may/{MAY_29.name}", f"copies/{MAY_29.name}"]
+    status, out, err = run_g287(db.url, "ingest", *given)
+    assert (status, out) == (1, "")
+    assert sorted(err.splitlines()) == sorted(f"g287: error: {path}: not an Excel workbook (.xlsx): the file is not a zip archive" for path in named)
+    status, out, _err = run_g287(db.url, "ingest", *given, "--json")
+    assert status == 1 and sorted(error["file"] for error in json.loads(out)["errors"]) == sorted(named)
+    # none can be read: refused before the database is opened, each line naming its file as given
+    status, out, err = run_g287(db.url, "ingest", f"june/{MAY_29.name}", f"july/{MAY_29.name}")
+    assert (status, out) == (1, "")
+    assert sorted(err.splitlines()) == sorted(f"g287: error: {folder}/{MAY_29.name}: cannot be read (No such file or directory)" for folder in ("june", "july"))

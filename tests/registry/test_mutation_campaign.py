@@ -370,7 +370,7 @@ def check(case: Case, url: str, before: dict, folder: Path) -> None:
             assert listings + skipped == rows  # every source row counted: a listing, or an entry saying why not
         else:
             lines = err.splitlines()
-            assert status == 1 and len(lines) == 1 and lines[0].startswith(f"g287: error: {path.name}: "), err
+            assert status == 1 and len(lines) == 1 and lines[0].startswith(f"g287: error: {path}: "), err
             assert case.expect in lines[0], lines[0]
             assert not re.search(r"unexpected \w+(Error|Exception)|please report", lines[0]), lines[0]  # a failure no reader foresaw
             assert snapshot(database) == before
@@ -409,7 +409,7 @@ def test_a_folder_of_damaged_and_sound_copies(held, tmp_path):
     with within(SECONDS * 2):
         status, out, err = run_g287(f"sqlite:///{tmp_path / 'g287.sqlite'}", "ingest", str(folder))
     assert status == 1
-    assert sorted(line.split(": ")[2] for line in err.splitlines()) == ["participatingAgencies06012025am.xlsx", PENDING.name]
+    assert sorted(line.split(": ")[2] for line in err.splitlines()) == [str(folder / "participatingAgencies06012025am.xlsx"), str(folder / PENDING.name)]
     assert [line.split(":")[0] for line in out.splitlines()] == [PENDING_CSV.name, MAY_29.name]
 
 
@@ -425,7 +425,7 @@ def test_an_encoding_that_cannot_decode_the_file_is_one_line(held, tmp_path, enc
     shutil.copyfile(source, tmp_path / "g287.sqlite")
     url = f"sqlite:///{tmp_path / 'g287.sqlite'}"
     status, _out, err = run_g287(url, "ingest", str(PENDING_CSV), "--encoding", encoding)
-    assert status == 1 and err.startswith(f"g287: error: {PENDING_CSV.name}: {words}") and err.count("\n") == 1, err
+    assert status == 1 and err.startswith(f"g287: error: {PENDING_CSV}: {words}") and err.count("\n") == 1, err
     assert not re.search(r"unexpected \w+(Error|Exception)|please report", err), err
     database = Database(url)
     assert snapshot(database) == before
@@ -445,7 +445,7 @@ def test_a_named_pipe_or_a_device_given_as_a_file_is_refused_unread(held, tmp_pa
     for path, kind in ((pipe, "a named pipe"), (device, "a device")):
         with within(10):
             status, _out, err = run_g287(url, "ingest", str(path))
-        assert (status, err) == (1, f"g287: error: {path.name}: not a file of data but {kind}: it is not read\n")
+        assert (status, err) == (1, f"g287: error: {path}: not a file of data but {kind}: it is not read\n")
     database = Database(url)
     assert snapshot(database) == before
     database.dispose()
@@ -487,7 +487,7 @@ def test_a_file_larger_than_any_list_is_refused_before_it_is_read(held, tmp_path
         handle.truncate(50 << 30)
     with within(10):
         status, _out, err = run_g287(url, "ingest", str(path))
-    assert (status, err) == (1, f"g287: error: {path.name}: refused: 51,200 MB is larger than any list (limit G287_MAX_WORKBOOK_MB)\n")
+    assert (status, err) == (1, f"g287: error: {path}: refused: 51,200 MB is larger than any list (limit G287_MAX_WORKBOOK_MB)\n")
     database = Database(url)
     assert snapshot(database) == before
     database.dispose()

@@ -33,7 +33,7 @@ def named(name: bytes) -> dict:
 def test_a_workbook_refused_quotes_its_sheet(tmp_path, name, changes, problem):
     path = copy_of(tmp_path / MAY_29.name, {**named(name), **changes})
     status, out, error = run_g287(f"sqlite:///{tmp_path / 'registry.sqlite'}", "ingest", str(path))
-    assert (status, error) == (1, f"g287: error: {MAY_29.name}: {problem}\n"), out
+    assert (status, error) == (1, f"g287: error: {path}: {problem}\n"), out
 
 
 def test_the_register_s_note_on_a_sheet_keeps_its_stored_wording(tmp_path):
