@@ -196,6 +196,42 @@ def test_an_upgrade_that_waits_too_long_for_another_process_says_so_in_one_line(
     ]
 
 
+@pytest.mark.parametrize("blank_url", ["postgresql"], indirect=True)  # SQLite's: the test above
+def test_an_upgrade_that_waits_too_long_for_a_table_another_connection_locked_says_so_in_one_line(blank_url, monkeypatch):
+    """On PostgreSQL an upgrade waited with no limit for a lock on a table it changes: a connection that held one (a
+    psql session's LOCK TABLE, a long transaction) made every command that opened the database hang, the site's
+    start too. It now waits as long as a change waits for another (10 seconds; 0.2 here), then stops in one line."""
+    import threading
+    import time
+
+    import psycopg
+
+    from g287.db import dialect
+
+    at_revision(blank_url, "0015_source_text_any_length")
+    before = everything(blank_url)
+    monkeypatch.setattr(dialect, "_BUSY_TIMEOUT_MS", 200)
+    other = psycopg.connect(make_url(blank_url).set(drivername="postgresql").render_as_string(hide_password=False))
+    other.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE")  # a transaction psycopg begins and keeps open
+    # Without a bound the upgrade would wait for ever: the lock is given up after a while, so the test fails instead.
+    release = threading.Timer(15, other.rollback)
+    release.start()
+    try:
+        started = time.monotonic()
+        status, out, err = run_g287(blank_url, "stats")
+        waited = time.monotonic() - started
+    finally:
+        release.cancel()
+        other.close()
+    shown = make_url(normalize_url(blank_url)).render_as_string(hide_password=True)
+    assert (status, out) == (1, "") and err.splitlines() == [
+        f"g287: error: cannot upgrade the database {shown} from revision 0015_source_text_any_length: "
+        "another g287 process is writing to the same database: try again once it has finished; the database is left as it was"
+    ]
+    assert waited < 10
+    assert everything(blank_url) == before
+
+
 PAGES = ("Policía de Miami-Dade: jail/correctional facilities, Revised 02/15/2025", "An agreement between the parties")
 
 

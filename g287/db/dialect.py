@@ -138,11 +138,15 @@ def schema_change(connection: Connection):
     with the checks deferred. SQLite's own procedure for such changes is followed: foreign keys off, outside the
     transaction; every foreign key checked before it commits (a violation rolls it all back); on again after.
     PostgreSQL: one migration at a time, as SQLite's write lock makes it there; a process that finds the schema out
-    of date waits for any other migrating it (which would make the same tables), then finds it up to date."""
+    of date waits for any other migrating it (which would make the same tables), then finds it up to date. Each lock
+    on a table is then waited for as long as SQLite waits for its write lock: a connection holding one (a psql
+    session's LOCK TABLE, a transaction left open) made the upgrade, and every command opening the database, wait
+    for ever; it now stops as Busy."""
     if connection.dialect.name != "sqlite":
         with connection.begin():
             # No limit: the process migrating ends, and this one then finds nothing left to do.
             _wait_for_turns(connection, ["g287 schema change"])
+            connection.exec_driver_sql("SELECT set_config('lock_timeout', %(wait)s, true)", {"wait": f"{_BUSY_TIMEOUT_MS}ms"})
             yield
         return
     raw = connection.connection.dbapi_connection  # the pragma has no effect inside a transaction: before it begins
