@@ -117,6 +117,40 @@ def test_two_ingests_of_other_files_at_once_give_what_one_after_the_other_gives(
         close()
 
 
+@pytest.mark.parametrize("blank_url", ["postgresql"], indirect=True)  # SQLite has no other isolation
+def test_processes_take_turns_in_a_database_whose_default_isolation_is_repeatable_read(blank_url):
+    """A PostgreSQL database (or server) whose default_transaction_isolation is REPEATABLE READ: a writing transaction
+    took its snapshot at its first statement, before its turn came, and read the database as it was before the change
+    it had waited for. Of two processes opening the new database at once, the second ran the migrations again
+    ('relation "alembic_version" already exists'); of two ingests of one file, the second wrote it again (refused by
+    "uq_publications_sha256")."""
+    from sqlalchemy import create_engine, make_url
+
+    from g287.db.engine import Database
+    from tests.conftest import POSTGRES_ADMIN_URL
+
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"ALTER DATABASE \"{make_url(blank_url).database}\" SET default_transaction_isolation = 'repeatable read'")
+    admin.dispose()
+    database = Database(blank_url, migrate=False)
+    try:
+        with database.engine.connect() as holder:  # the schema's turn, held until both processes wait for it
+            dialect._wait_for_turns(holder, ["g287 schema change"])
+            processes = [_g287(database, "stats", "--json") for _ in range(2)]
+            _until_waiting(database, 2)
+            holder.commit()
+        assert [(status, err) for status, _out, err in map(_finished, processes)] == [(0, "")] * 2
+        path = PARTICIPATING / "participatingAgencies05292025am.xlsx"
+        outcomes = _ingested_at_once(database, path, path)
+        assert [(status, err) for status, _out, err in outcomes] == [(0, ""), (0, "")]
+        with database.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW default_transaction_isolation").scalar() == "repeatable read"
+            assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
+            assert conn.exec_driver_sql("SELECT count(*) FROM publications").scalar() == 1
+    finally:
+        database.dispose()
+
 def test_two_commands_given_a_database_without_its_schema_at_once_both_answer(db):
     """The first use of a new database by several processes: each migrates it, or waits for the one migrating. On
     PostgreSQL each created the tables, and all but one failed: `g287: error: database ...: duplicate key value

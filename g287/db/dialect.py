@@ -29,7 +29,18 @@ def normalize_url(url: str) -> str:
 
 
 _WRITING = "g287_writing"
-WRITING_OPTIONS = {_WRITING: True}  # a session that will write (Database.session(writing=True)): SQLite begins it IMMEDIATE
+
+
+def writing_options(engine: Engine) -> dict:
+    """A session that will write (Database.session(writing=True), a migration). SQLite begins it IMMEDIATE.
+    PostgreSQL: READ COMMITTED, named rather than left to the server. The turns (take_turns, schema_change) and the
+    rows read FOR UPDATE need each statement to see what was committed before it began; a database or server whose
+    default_transaction_isolation was REPEATABLE READ took the transaction's snapshot at its first statement, before
+    its turn came: two ingests of one file at once both wrote it (the second refused by a unique index), and the
+    processes that waited for another's migration ran it again ('relation "alembic_version" already exists')."""
+    if engine.dialect.name == "postgresql":
+        return {_WRITING: True, "isolation_level": "READ COMMITTED"}
+    return {_WRITING: True}
 
 
 def reading_options(engine: Engine) -> dict:

@@ -98,7 +98,7 @@ class Database:
         except (ImportError, NoSuchModuleError) as error:
             raise G287Error(f"cannot open the database {self.safe_url}: {error}") from None
         dialect.prepare_engine(self.engine)
-        self._writing_engine = self.engine.execution_options(**dialect.WRITING_OPTIONS)
+        self._writing_engine = self.engine.execution_options(**dialect.writing_options(self.engine))
         self._reading_engine = self.engine.execution_options(**dialect.reading_options(self.engine))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:

@@ -34,6 +34,7 @@ else:
     url = config.get_main_option("sqlalchemy.url") or settings.database_url()
     engine = create_engine(dialect.normalize_url(url))
     dialect.prepare_engine(engine)
-    # as g287 migrates (SQLite's foreign keys off while tables are rebuilt, PostgreSQL's migrations one at a time)
-    with engine.connect() as conn, dialect.schema_change(conn):
+    # as g287 migrates (SQLite's foreign keys off while tables are rebuilt, PostgreSQL's migrations one at a time,
+    # in a writing transaction)
+    with engine.execution_options(**dialect.writing_options(engine)).connect() as conn, dialect.schema_change(conn):
         run_with(conn)
