@@ -33,6 +33,7 @@ from g287.web.body_limit import BodyLimit
 from g287.web.cors import PublicDataCors
 from g287.web.database_failures import DatabaseFailures
 from g287.web.http import SecurityHeaders, SiteMiddleware, VersionClock
+from g287.web.trailing_slash import redirect_slashes_to_paths
 from g287.wording import quoted
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -147,6 +148,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
         dependencies=[Depends(refuse_unknown_query_parameters)],  # the API and the exports take no parameter they do not declare
     )
     app.state.site = site
+    redirect_slashes_to_paths(app.router)  # never to the host a request's Host header names
     app.include_router(api_router())
     app.include_router(pages_router)
     app.include_router(__import__("g287.web.program", fromlist=["router"]).router())  # the program workflow (issue 6)
