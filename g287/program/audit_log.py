@@ -1,5 +1,6 @@
-"""Reading the audit log (program officers and administrators only), with filters. The log itself is written by
-g287.audit in each change's transaction and is append-only: there is no update or delete path."""
+"""Reading the audit log (program officers and administrators; its events of accounts, administrators only), with
+filters. The log itself is written by g287.audit in each change's transaction and is append-only: there is no
+update or delete path."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from g287.access import Actor, authorize
+from g287.access import Actor, allowed, authorize
 from g287.db.ids import record_id
 from g287.db.models.audit import AuditEvent
 from g287.db.models.documents import DocumentAddress
@@ -20,6 +21,10 @@ from g287.db.models.registry import Agreement, Publication
 from g287.program.validation import InvalidInput, day_argument, filter_text
 
 USER_LABEL = re.compile(r"^user:(\d+)$")
+# The events of accounts (account.add, .disable, .login, .logout, .change_password) list who has an account, with
+# which role and agency, and when each signs in: managing accounts is the administrators' (account.manage), so only
+# those who may manage accounts read them. The rest of the log is the program office's.
+ACCOUNT_EVENTS = "account."
 MAX_LIMIT = 10000
 EMPTY_FILTER = "empty: give a value, or leave the filter out"
 
@@ -180,6 +185,10 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
     if any(unknown.values()):
         raise InvalidInput({name: problem for name, problem in unknown.items() if problem})
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(wanted.limit)
+    if not allowed(actor, "account.manage"):
+        # Left out of the log as if never written: a filter on them (action=account.add) answers no event, not a
+        # refusal that would say they exist.
+        query = query.where(func.substr(AuditEvent.action, 1, len(ACCOUNT_EVENTS)) != ACCOUNT_EVENTS)
     if wanted.actor:
         label = wanted.actor
         if not re.match(r"^(user:\d+|cli:.*|system|public)$", label):
