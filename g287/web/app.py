@@ -137,7 +137,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
             "The open registry of the U.S. 287(g) program: ICE's published lists of participating and pending "
             "agencies, as of any date, each figure with the publication it comes from. Ids of agencies, agreements "
             "and publications are stable within a database. Errors are JSON objects "
-            '`{"error": {"status", "message", "fields"}}`; invalid parameters, and query parameters an endpoint does not take, answer 422 naming each '
+            '`{"error": {"status", "message", "fields"}}`; invalid parameters, query parameters an endpoint does not take, and a parameter given more than one value, answer 422 naming each '
             "(but for those link trackers add to shared links, such as utm_source and fbclid, which are dropped); a database "
             "busy (another g287 process writing to it), not reachable or failing answers 503 with Retry-After. "
             "Every successful response carries an ETag and Last-Modified and answers conditional requests with 304."

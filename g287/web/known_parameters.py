@@ -11,15 +11,22 @@ The parameters link trackers add to shared links (`utm_source`, `fbclid`, `mc_ei
 g287/data/rules/tracking_parameters.toml) never reach this check: the site middleware drops them from every request
 first (g287.web.http.without_tracking_parameters), so a download link shared by mail or on social media answers
 the file, as the link without them does. Any other parameter is checked as sent.
+
+A parameter a route takes, given more than once with different values (`?state=TX&state=CA`), is a 422 naming it,
+on the pages too: it was read as its last value, silently, and the answer taken for one about both (or the first). No route takes a
+parameter repeated; one declared as a list (which FastAPI reads repeated) would be left to take it.
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from typing import get_args, get_origin
 
 from fastapi import Request
 from fastapi.routing import APIRoute
 
 from g287.web.api.docs import DOCS_PATH
-from g287.web.api.errors import unknown_parameters
+from g287.web.api.errors import repeated_parameters, unknown_parameters
 from g287.web.http import TAKEN_AS_SENT
 
 
@@ -35,13 +42,35 @@ def query_names(route: APIRoute) -> list[str]:
     return names
 
 
+def repeatable_names(route: APIRoute) -> set[str]:
+    """The query parameters a route takes as a list (`list[str]`, also optional), each value given by a repetition."""
+    names: set[str] = set()
+    pending = [route.dependant]
+    while pending:
+        dependant = pending.pop(0)
+        for field in dependant.query_params:
+            annotation = field.field_info.annotation
+            if any(get_origin(kind) in (list, tuple, set, frozenset) for kind in (annotation, *get_args(annotation))):
+                names.add(field.alias)
+        pending += dependant.dependencies
+    return names
+
+
 def refuse_unknown_query_parameters(request: Request) -> None:
     """A dependency of every route (create_app): under /api/ and /exports/, a request naming a query parameter its
-    route does not take is refused, before any other parameter is read."""
+    route does not take is refused, before any other parameter is read; on every route, one giving a parameter the
+    route takes two values (the pages' forms never send one twice)."""
     path = request.scope["path"]  # as the site middleware reads it for TAKEN_AS_SENT
-    if not path.startswith(TAKEN_AS_SENT) or path == DOCS_PATH or path.startswith(DOCS_PATH + "/"):
+    if path == DOCS_PATH or path.startswith(DOCS_PATH + "/"):
         return
-    taken = query_names(request.scope["route"])  # the APIRoute FastAPI chose (it runs the dependencies of no other)
-    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in taken]
-    if unknown:
-        raise unknown_parameters(unknown, taken)
+    route = request.scope["route"]  # the APIRoute FastAPI chose (it runs the dependencies of no other)
+    taken = query_names(route)
+    if path.startswith(TAKEN_AS_SENT):
+        unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in taken]
+        if unknown:
+            raise unknown_parameters(unknown, taken)
+    # keys() names each once; the same value given twice leaves nothing to choose, and is taken.
+    values = Counter(name for name, _value in set(request.query_params.multi_items()))
+    repeated = [name for name in taken if values[name] > 1 and name not in repeatable_names(route)]
+    if repeated:
+        raise repeated_parameters(repeated)

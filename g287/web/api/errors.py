@@ -71,3 +71,9 @@ def unknown_parameters(names: list[str], taken: list[str]) -> RequestValidationE
     return RequestValidationError(
         [{"loc": ("query", name), "msg": f"unknown parameter: {takes}" if name else f"a parameter with no name: {takes}", "type": "unknown_parameter"} for name in names]
     )
+
+
+def repeated_parameters(names: list[str]) -> RequestValidationError:
+    """The error of query parameters given more than one value that take one (g287.web.known_parameters): a 422
+    naming each. Read as the last value, `?state=TX&state=CA` answered for California alone, and said nothing."""
+    return RequestValidationError([{"loc": ("query", name), "msg": "given more than one value: this parameter takes one", "type": "repeated_parameter"} for name in names])
