@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from g287 import days
+from g287.config import DATA_DIR
 from g287.db.models.audit import AuditEvent
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 from g287.db.times import as_utc
@@ -398,25 +401,48 @@ def state_name(usps: str) -> str | None:
     return next((s.name for s in states() if s.usps == usps), None)
 
 
-PRIVATE_ACTIONS = ("account", "nominee", "training")  # audit actions (prefix.) of records no public page reads
+@dataclass(frozen=True)
+class AuditActions:
+    """Which audit events are of changes the public sees (g287/data/rules/audit_actions.toml, with each one's reason)."""
+
+    private: frozenset[str]  # no public response reads what they changed
+    public: frozenset[str]
+    public_fields: dict[str, tuple[str, ...]]  # public when one of these fields differs before and after
+
+
+@lru_cache(maxsize=1)
+def audit_actions() -> AuditActions:
+    with open(DATA_DIR / "rules" / "audit_actions.toml", "rb") as handle:
+        rules = tomllib.load(handle)
+    return AuditActions(frozenset(rules["private"]), frozenset(rules["public"]), {action: tuple(fields) for action, fields in rules["public_fields"].items()})
+
+
+def _of_a_public_change():
+    """The condition of an audit event of a change the public sees: not of a private action, and, for an action public
+    by some of its fields (an applicant agency's update), one that changed one of those (its address alone: none)."""
+    rules = audit_actions()
+    conditions = [AuditEvent.action.not_in(sorted(rules.private))]
+    for action, fields in rules.public_fields.items():
+        changed = [AuditEvent.before[name].as_string().is_distinct_from(AuditEvent.after[name].as_string()) for name in fields]
+        conditions.append(or_(AuditEvent.action != action, *changed))
+    return and_(*conditions)
 
 
 @dataclass(frozen=True)
 class DataVersion:
-    """What changes when the public data changes: every change writes an audit event (see g287.audit; events of
-    accounts, nominees and their training, which no public page shows, are left out), and every publication records
-    when it was imported."""
+    """What changes when the public data changes: every change writes an audit event (see g287.audit; the events of
+    private changes, which no public page shows, are left out: audit_actions), and every publication records when it
+    was imported."""
 
     token: str
     modified_at: dt.datetime | None
 
 
 def data_version(session: Session) -> DataVersion:
-    # Sign-ins, account changes and changes to nominees (their facts, background results, training, certification)
-    # show on no public page: they must not empty the site's cache, change ETags, nor move the Last-Modified of every
-    # public response, which would tell anyone the moment each nominee's record changed.
-    private = [AuditEvent.action.not_like(f"{prefix}.%") for prefix in PRIVATE_ACTIONS]
-    latest = session.execute(select(AuditEvent.id, AuditEvent.at).where(*private).order_by(AuditEvent.id.desc()).limit(1)).first()
+    # Sign-ins, account changes, drafts, an agency's address and changes to nominees (their facts, background results,
+    # training, certification) show on no public page: they must not empty the site's cache, change ETags, nor move
+    # the Last-Modified of every public response, which would tell anyone the moment each of them happened.
+    latest = session.execute(select(AuditEvent.id, AuditEvent.at).where(_of_a_public_change()).order_by(AuditEvent.id.desc()).limit(1)).first()
     events, last_event_at = latest if latest is not None else (None, None)
     publications, last_import = session.execute(select(func.count(Publication.id), func.max(Publication.imported_at))).one()
     stamps = [as_utc(s) for s in (last_event_at, last_import) if s is not None]

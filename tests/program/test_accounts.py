@@ -11,8 +11,9 @@ from g287.db.engine import Database
 from g287.db.models.audit import AuditEvent
 from g287.db.models.program import LoginAttempt, User
 from g287.errors import AccessDenied
-from g287.program import accounts, agencies, auth
+from g287.program import accounts, agencies, applications, auth
 from g287.program.validation import Conflict, InvalidInput
+from tests.program.world import letter
 
 ADMIN = Actor.command_line()
 
@@ -284,7 +285,9 @@ def test_signing_in_and_out_leaves_the_public_data_version_alone(db, people):
         auth.logout(session, result.token)
     with db.session() as session:
         assert data_version(session) == before  # the site's cache and ETags stay valid
-        agencies.create_agency(session, ADMIN, "Otherville Police Department", "FL", "municipality")
+        # A change the public sees: a letter (the registry's pending list). An applicant agency's creation alone is
+        # seen by no public page.
+        applications.submit_letter(session, ADMIN, people["agency"], letter(models=("JEM",)), today=dt.date(2025, 7, 1))
     with db.session() as session:
         assert data_version(session).token != before.token
 
