@@ -168,12 +168,14 @@ def timeline(state_code, model, every, start, end, as_json):
         echo(f"No date in the range: {span}.")
         return
     table = Table()
-    for column in ("date", "MOAs", "agreements", "agencies", "states", "JEM", "TFM", "WSO", "pending", "participating list"):
+    # Territories are counted apart from the states; their column is shown when a list in the range names one.
+    counts = ("participating_moas", "agreements", "agencies", "states") + (("territories",) if any(r["territories"] for r in rows) else ())
+    for column in ("date", "MOAs", "agreements", "agencies", "states", *counts[4:], "JEM", "TFM", "WSO", "pending", "participating list"):
         table.add_column(column, justify="left" if column in ("date", "participating list") else "right")
     for r in rows:
         m = r["by_model"] or {}
         table.add_row(
-            r["date"], *(("" if r[k] is None else str(r[k])) for k in ("participating_moas", "agreements", "agencies", "states")),
+            r["date"], *(("" if r[k] is None else str(r[k])) for k in counts),
             *(str(m.get(x, "")) for x in MODEL_CODES), "" if r["pending_listings"] is None else str(r["pending_listings"]),
             (r["participating_publication"] or {}).get("file", ""),
         )

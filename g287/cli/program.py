@@ -584,5 +584,5 @@ def figures_command(as_of, as_json):
         print_json({"records": live, "published": published})
         return
     p, q = live["participating"], live["pending"]
-    echo(f"As of {live['as_of']}, from this registry's records: {counted(p['count'], 'participating MOA')} ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')}; {q['count']} pending.")
+    echo(f"As of {live['as_of']}, from this registry's records: {counted(p['count'], 'participating MOA')} ({', '.join(f'{m} {n}' for m, n in p['by_model'].items())}) with {counted(p['agencies'], 'agency')} in {registry_figures.in_places(p)}; {q['count']} pending.")
     echo(registry_figures.headline(published))

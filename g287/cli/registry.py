@@ -40,6 +40,7 @@ def stats(as_of, origin, as_json):
         table.add_row("MOAs", f"{p['moas']:,}")
         table.add_row("agencies", f"{p['agencies']:,}")
         table.add_row("states", str(p["states"]))
+        table.add_row("territories", str(p["territories"]))
         for model, n in p["by_model"].items():
             table.add_row(f"model {model}", f"{n:,}")
         for kind, n in p["by_agency_type"].items():

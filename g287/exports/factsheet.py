@@ -51,9 +51,8 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
     for code, model in catalog().models.items():
         moas = p["by_model"].get(code, 0) if p else 0
         models.append({"code": code, "name": model.name, "moas": moas, "moas_text": counted(moas, "MOA"), "summary": model.summary.text, "sources": [s.title for s in model.summary.sources]})
-    # ICE's count of states (stats) takes in the territories; the map counts the 50 states and DC only:
-    # each figure says which it is, so the two can be told apart on one page.
-    state_word = ("state or territory", "states and territories") if territories else ("state", "states")
+    # States are the 50 and DC, in the figures as on the map; the territories are counted apart, beside them.
+    places = {"states": len(per_state) - len(territories), "territories": len(territories)}
     return {
         "as_of": stats["as_of"],
         **_title(force, as_of),
@@ -68,12 +67,10 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         "model_unknown_text": _model_unknown(p),
         "top_states": [{"usps": usps, "name": state_name(usps) or usps, **counts} for usps, counts in top],
         "states_listed": len(per_state),
-        "states_listed_text": counted(len(per_state), *state_word),
-        "states_caption": state_word[1],
-        "cards": _cards(p, q, state_word),
+        "states_listed_text": figures.in_places(places),
+        "cards": _cards(p, q),
         "pending_by_model": ", ".join(f"{m} {n:,}" for m, n in q["by_model"].items()) if q else "",
         "territories": territories,
-        "states_on_map": len(per_state) - len(territories),
         "map_svg": map_svg,
         "map": figure,
         **_generated(data_version(session).modified_at),
@@ -153,18 +150,23 @@ def _file_apart(publication, apart: str) -> str:
     return f"-{stem}-publication-{publication.id}" if stem else f"-publication-{publication.id}"
 
 
-def _cards(p: dict | None, q: dict | None, state_word: tuple[str, str]) -> list[dict]:
+def _cards(p: dict | None, q: dict | None) -> list[dict]:
     """The headline figures as (value, caption): the participating list's, with the pending listings; or, before
-    any participating list, the pending list's own. Never a card without a figure."""
+    any participating list, the pending list's own. Never a card without a figure. The states are the 50 and DC:
+    the territories named are said in the states' caption, never counted among them."""
     if p:
-        cards = [(p["moas"], noun(p["moas"], "MOA")), (p["agencies"], noun(p["agencies"], "agency")), (p["states"], noun(p["states"], *state_word))]
+        cards = [(p["moas"], noun(p["moas"], "MOA")), (p["agencies"], noun(p["agencies"], "agency")), (p["states"], noun(p["states"], "state") + _territories_beside(p))]
         if q:
             cards.append((q["listings"], noun(q["listings"], "pending listing")))
     elif q:
-        cards = [(q["listings"], noun(q["listings"], "pending listing")), (q["agencies"], noun(q["agencies"], "pending agency", "pending agencies")), (q["states"], noun(q["states"], "state"))]
+        cards = [(q["listings"], noun(q["listings"], "pending listing")), (q["agencies"], noun(q["agencies"], "pending agency", "pending agencies")), (q["states"], noun(q["states"], "state") + _territories_beside(q))]
     else:
         cards = []
     return [{"value": f"{value:,}", "caption": caption} for value, caption in cards]
+
+
+def _territories_beside(list_figures: dict) -> str:
+    return f" (and {counted(list_figures['territories'], 'territory', 'territories')})" if list_figures.get("territories") else ""
 
 
 _LATIN1 = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
@@ -304,8 +306,8 @@ def definitions(sheet: dict) -> str:
     return _text(
         lead
         + (
-            f"The states counted include the territories ({', '.join(sheet['territories'])}), as ICE counts them; the map counts and draws "
-            f"the 50 states and DC only ({sheet['states_on_map']} of 51 with an agreement). "
+            f"States are the 50 states and DC; the territories the rows name ({', '.join(sheet['territories'])}) are counted apart, "
+            "and are not drawn on the map. "
             if sheet["territories"]
             else ""
         )

@@ -18,6 +18,7 @@ from g287.db.models.registry import AgencyName, ListingRun, RawRow
 from g287.db.times import as_utc
 from g287.history.diff import diff, pending_changes
 from g287.history.identity import SYSTEM
+from g287.registry.figures import in_places
 from g287.registry.publications import distinct_labels, label, labels_of, list_publications
 from g287.registry.queries import Filters, figures_of, listings, state_name
 from g287.wording import counted
@@ -235,7 +236,7 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
         _el(entry, "updated", _stamp(updated[publication.id]))
         _el(entry, "published", _stamp(dt.datetime.combine(publication.published_on, dt.time(), dt.timezone.utc)))
         # A state's feed names its state: its count of states, that state, read "in Georgia ... in 1 state".
-        states = "" if state else f" in {counted(counts['states'], 'state')}"
+        states = "" if state else f" in {in_places(counts)}"
         lines = [
             f"Source: ICE, {publication.file_name} (sha256 {publication.sha256[:16]}...), published on {label(publication)}.",
             f"{counted(counts['rows'], *what)}{where} with {counted(counts['agencies'], 'agency')}{states}; "

@@ -288,7 +288,7 @@ def _headline_lines(figures: dict, info, web: bool = False, listed=()) -> list[s
         return [text]
     listings = figures["listings"]
     territories = figures["territories_with_agreement"]
-    # ICE's count of states takes in the territories; this one does not, and says so beside them.
+    # The territories are counted apart from the states (as in `g287 stats`), and said beside them.
     elsewhere = f" and {len(territories)} {'territory' if len(territories) == 1 else 'territories'} ({', '.join(territories)})" if territories else ""
     counties = counties_clause(figures["counties_with_county_agency"], figures["counties_with_any_agency"], figures["counties_total"], figures["percent"], listings["total"] - listings["located"], start=True)
     # No listing (a model the list has none of) is said as none, as the counties are: not "0 MOAs ... in 0 of 51 states".

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from g287.errors import G287Error
 from g287.history.listings import Run, SeriesPublication, in_force_indexes, publications, runs_of
-from g287.registry.figures import MODELS
+from g287.registry.figures import MODELS, states_and_territories
 from g287.sources.rules import usps_code
 from g287.wording import quoted
 
@@ -26,7 +26,8 @@ class Figures:
     moas: int
     agreements: int
     agencies: int
-    states: int
+    states: int  # the 50 states and DC
+    territories: int  # counted apart (figures.states_and_territories)
     by_model: dict[str, int]
 
 
@@ -72,7 +73,7 @@ def per_publication(pubs: list[SeriesPublication], run_list: list[Run], model: s
         by_model = {m: models.get(m, 0) for m in MODELS}
         if models.get(None):
             by_model["unknown"] = models[None]
-        result.append(Figures(rows, len(agreements), len(agencies), len(states), by_model))
+        result.append(Figures(rows, len(agreements), len(agencies), **states_and_territories(states), by_model=by_model))
     return result
 
 
@@ -141,7 +142,7 @@ def timeline(
     for day, ip, iq in zip(days, in_force_indexes(participating, days), in_force_indexes(pending, days)):
         entry = {"date": day.isoformat()}
         if ip is None:
-            entry.update(participating_publication=None, participating_moas=None, agreements=None, agencies=None, states=None, by_model=None)
+            entry.update(participating_publication=None, participating_moas=None, agreements=None, agencies=None, states=None, territories=None, by_model=None)
         else:
             f = figures_p[ip]
             entry.update(
@@ -150,6 +151,7 @@ def timeline(
                 agreements=f.agreements,
                 agencies=f.agencies,
                 states=f.states,
+                territories=f.territories,
                 by_model=f.by_model,
             )
         if iq is None:

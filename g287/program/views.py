@@ -22,6 +22,7 @@ from g287.errors import NotFound
 from g287.program.applications import STATUSES, moas_of, stage
 from g287.program.moas import status_on
 from g287.program.validation import day_argument
+from g287.registry.figures import states_and_territories
 from g287.registry.names import agency_key
 
 SOURCE = "this registry"  # every figure and row here comes from records kept in this registry
@@ -145,7 +146,7 @@ def program_figures(session: Session, actor: Actor, as_of: dt.date | None = None
         return {
             "count": len(rows),
             "agencies": len({(r["agency"]["state"], agency_key(r["agency"]["name"])) for r in rows}),
-            "states": len({r["agency"]["state"] for r in rows}),
+            **states_and_territories(r["agency"]["state"] for r in rows),
             "by_model": {m: models.get(m, 0) for m in MODEL_CODES},
             "source": SOURCE,
         }

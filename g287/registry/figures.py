@@ -2,12 +2,18 @@
 
 "MOAs" counts listings as ICE counts them: a row of the participating list is an MOA, duplicates included, so the
 figures agree with ICE's published totals. Agencies and states are distinct counts of what the rows name.
+
+States are the 50 states and DC; the territories (Puerto Rico, Guam, ...) are counted apart, under `territories`
+(the categories are those of g287/data/reference/states.csv). None of ICE's lists held here has a territory row, so
+this is ICE's count of states on every one of them ("635 MOAs in 40 states" on 29 May 2025); counted together, a
+list with a Puerto Rico row said "12 states" where coverage said "11 of 51 states (50 and DC)".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,6 +24,7 @@ from g287.catalog import MODEL_CODES
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
 from g287.registry import runs
 from g287.registry.publications import in_force, label, replaced_same_half_day
+from g287.sources.rules import states as state_records
 from g287.wording import counted
 
 MODELS = MODEL_CODES
@@ -45,6 +52,24 @@ def listed(session: Session, publication: Publication) -> list[Listed]:
         .where(runs.covering(publication.series, publication.seq))
     )
     return [Listed(*row) for row in session.execute(query)]
+
+
+def states_and_territories(codes: Iterable[str | None]) -> dict[str, int]:
+    """The distinct states (the 50 and DC) and territories among USPS codes, apart: {"states": n, "territories": m}.
+    A code the reference does not call a territory counts as a state, so that no named place goes uncounted."""
+    territory_codes = {s.usps for s in state_records() if s.category == "territory"}
+    named = {code for code in codes if code}
+    return {"states": len(named - territory_codes), "territories": len(named & territory_codes)}
+
+
+def in_places(place_counts: dict) -> str:
+    """Where listings are, in words: "7 states", "6 states and 1 territory" (`place_counts` holds "states" and, when
+    any, "territories", as states_and_territories gives them)."""
+    territories = place_counts.get("territories") or 0
+    states = counted(place_counts["states"], "state")
+    if not territories:
+        return states
+    return f"{states} and {counted(territories, 'territory', 'territories')}" if place_counts["states"] else counted(territories, "territory", "territories")
 
 
 def by_model(rows: list[Listed]) -> dict[str, int]:
@@ -78,7 +103,7 @@ def participating_figures(session: Session, publication: Publication) -> dict:
     return {
         **describe_publication(publication),
         "moas": len(rows),
-        "states": len({r.state for r in rows if r.state}),
+        **states_and_territories(r.state for r in rows),
         "agencies": len({r.agency_id for r in rows if r.agency_id is not None}),
         "by_model": by_model(rows),
         "by_agency_type": by_agency_type(rows),
@@ -92,7 +117,7 @@ def pending_figures(session: Session, publication: Publication) -> dict:
     return {
         **describe_publication(publication),
         "listings": len(rows),
-        "states": len({r.state for r in rows if r.state}),
+        **states_and_territories(r.state for r in rows),
         "agencies": len({r.agency_id for r in rows if r.agency_id is not None}),
         "by_model": by_model(rows),
     }
@@ -127,7 +152,7 @@ def headline(figures: dict) -> str:
     if not p:
         return no_participating_list(figures["as_of"], figures.get("origin", "ice")) + (_pending_sentence(q) if q else "")
     text = (
-        f"As of {figures['as_of']}: {counted(p['moas'], 'MOA')} with {counted(p['agencies'], 'agency')} in {counted(p['states'], 'state')} "
+        f"As of {figures['as_of']}: {counted(p['moas'], 'MOA')} with {counted(p['agencies'], 'agency')} in {in_places(p)} "
         f"({_model_counts(p['by_model'])}), "
         f"per {_whose(p)} participating list of {p['published']}{' ' + p['half'] if p['half'] else ''} ({p['publication']}{_replaced(p, 'moas', 'MOA')}){list_age(p, figures['as_of'])}."
     )
@@ -137,7 +162,7 @@ def headline(figures: dict) -> str:
 def _pending_sentence(q: dict) -> str:
     """The pending list's figures, said alike whether a participating list is in force or not (the listings, the
     agencies and the states, as the site's pages say them)."""
-    return f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in {counted(q['states'], 'state')}, per {_pending_source(q)}."
+    return f" Pending: {counted(q['listings'], 'listing')} with {counted(q['agencies'], 'agency')} in {in_places(q)}, per {_pending_source(q)}."
 
 
 def _replaced(figures: dict, total: str, noun: str) -> str:
@@ -177,4 +202,4 @@ def _whose(figures: dict) -> str:
     return "ICE's" if figures.get("source") == "ICE" else "this registry's"
 
 
-__all__ = ["stats", "headline", "list_age", "listed", "participating_figures", "pending_figures", "label"]
+__all__ = ["stats", "headline", "in_places", "states_and_territories", "list_age", "listed", "participating_figures", "pending_figures", "label"]

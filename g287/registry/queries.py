@@ -27,7 +27,7 @@ from g287.geo import reference
 from g287.geo.matching import AMBIGUOUS, match_county, tokens_of
 from g287.geo.store import county_facts
 from g287.registry import runs
-from g287.registry.figures import AGENCY_TYPES, MODELS
+from g287.registry.figures import AGENCY_TYPES, MODELS, states_and_territories
 from g287.registry.publications import in_force, list_publications
 from g287.sources.rules import states
 
@@ -184,7 +184,7 @@ def figures_of(rows: list[Listing]) -> dict:
     return {
         "rows": len(rows),
         "agencies": len({r.agency_id for r in rows if r.agency_id is not None}),
-        "states": len({r.state for r in rows if r.state}),
+        **states_and_territories(r.state for r in rows),
         "by_model": by_model,
         "by_agency_type": by_type,
     }

@@ -17,7 +17,7 @@ from g287.db.models.registry import Publication
 from g287.registry.figures import AGENCY_TYPES, MODELS
 from g287.registry.publications import label, whose_list
 from g287.registry.queries import state_name
-from g287.wording import has_none, has_of, is_known_to_have, none_of, noun
+from g287.wording import counted, has_none, has_of, is_known_to_have, none_of, noun
 from g287.xmlchars import has_unshown, shown_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -92,6 +92,8 @@ def environment() -> Environment:
     )
     env.filters["num"] = number
     env.filters["noun"] = noun  # "1 state", "2 states": {{ n|num }} {{ n|noun("state") }}
+    # The territories a list names, beside its states (never counted among them): {{ p.states }} {{ p.states|noun("state") }}{{ p|and_territories }}
+    env.filters["and_territories"] = lambda figures, joined=" and ": f"{joined}{counted(figures['territories'], 'territory', 'territories')}" if figures.get("territories") else ""
     env.filters["has_of"] = has_of  # "1 of 64 counties has": {{ n|has_of(total) }}
     env.filters["none_of"] = none_of  # "at least 0 of 30 counties have": {{ total|none_of }} {{ total|is_known_to_have }}
     env.filters["is_known_to_have"] = is_known_to_have

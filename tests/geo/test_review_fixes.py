@@ -119,18 +119,18 @@ def test_the_fact_sheet_title_figures_and_map_share_one_date_and_say_which_state
         latest = factsheet(session)
         dated = factsheet(session, PUBLISHED)
         ice_states = figures.stats(session)["participating"]["states"]
-    assert ice_states == 7  # as ICE counts states: Puerto Rico among them (unchanged)
+    assert ice_states == 6  # the 50 states and DC: Puerto Rico is counted apart, as a territory
     for sheet, day in ((latest, today), (dated, PUBLISHED)):
         assert sheet["as_of"] == sheet["stats"]["as_of"] == day.isoformat()
         # The title, the map's and the sheet's, names the list drawn (the one in force on the day), never the day.
         assert ET.fromstring(sheet["map_svg"]).find(f"{SVG}title").text.endswith(f"in ICE's list of {date_text(PUBLISHED)}")
-        assert sheet["stats"]["participating"]["states"] == 7 and sheet["states_caption"] == "states and territories"
+        assert sheet["stats"]["participating"]["states"] == 6 and sheet["stats"]["participating"]["territories"] == 1
         assert "7 MOAs" not in notes_of(sheet["map_svg"])
         assert "in 6 of 51 states (50 and DC) and 1 territory (PR)." in notes_of(sheet["map_svg"])
         text = " ".join(PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages[0].extract_text().split())
         assert f"The 287(g) program in ICE's list of {date_text(PUBLISHED)}" in text and "as of" not in text
-        assert "7 states and territories" in text
-        assert "The states counted include the territories (PR), as ICE counts them; the map counts and draws the 50 states and DC only (6 of 51 with an agreement)." in text
+        assert "6 states (and 1 territory)" in text and "6 states and 1 territory listed" in text
+        assert "States are the 50 states and DC; the territories the rows name (PR) are counted apart, and are not drawn on the map." in text
     # The fact sheet's page says the same as its PDF.
     import warnings
 
@@ -140,15 +140,15 @@ def test_the_fact_sheet_title_figures_and_map_share_one_date_and_say_which_state
     from g287.web.app import create_app
 
     page = " ".join(re.sub(r"<[^>]+>", " ", TestClient(create_app(db)).get("/factsheet", params={"as_of": PUBLISHED.isoformat()}).text).split())
-    assert "7 states and territories" in page and "7 states and territories listed" in page
-    assert "The states counted include the territories (PR), as ICE counts them; the map counts and draws the 50 states and DC only (6 of 51 with an agreement)." in page
+    assert "6 states (and 1 territory)" in page and "6 states and 1 territory listed" in page
+    assert "States are the 50 states and DC; the territories the rows name (PR) are counted apart, and are not drawn on the map." in page
 
 
 def test_a_state_without_territories_is_still_counted_as_states(db, actor, tmp_path):
     ingest_rows(db, actor, tmp_path / "fl.csv", [HILLSBOROUGH], dt.date(2025, 7, 27))
     with db.session() as session:
         sheet = factsheet(session)
-    assert sheet["states_caption"] == "states" and sheet["territories"] == []
+    assert sheet["cards"][2]["caption"] == "state" and sheet["territories"] == []
     text = PdfReader(io.BytesIO(factsheet_pdf(sheet))).pages[0].extract_text()
     assert "territor" not in text and "(1 state listed)" in text
 

@@ -199,7 +199,7 @@ def test_counts_take_the_singular_for_one(database, client, sheets_by_day):
     text = figures.headline(one)
     assert "1 MOA with 1 agency in 1 state (" in text and "Pending: 1 listing with 1 agency in 1 state," in text
     assert "(40 states listed)" in " ".join(line[5] for line in text_lines(sheets_by_day[dt.date(2025, 5, 29)].pages))
-    assert factsheet_module._cards({"moas": 1, "agencies": 1, "states": 1}, {"listings": 1}, ("state", "states")) == [
+    assert factsheet_module._cards({"moas": 1, "agencies": 1, "states": 1}, {"listings": 1}) == [
         {"value": "1", "caption": "MOA"}, {"value": "1", "caption": "agency"}, {"value": "1", "caption": "state"}, {"value": "1", "caption": "pending listing"}
     ]
 

@@ -150,7 +150,8 @@ def counties(
 class ListFigures(BaseModel):
     rows: int = Field(description="Listings (MOAs as ICE counts them, for the participating list)")
     agencies: int
-    states: int
+    states: int = Field(description=schemas.STATES)
+    territories: int = Field(description=schemas.TERRITORIES)
     by_model: dict[str, int]
     by_agency_type: dict[str, int]
 

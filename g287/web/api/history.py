@@ -197,7 +197,8 @@ class TimelineEntry(BaseModel):
     participating_moas: Optional[int] = Field(description="Rows of the participating list in force, as ICE counts MOAs")
     agreements: Optional[int] = Field(description="Distinct agreements (agency x model)")
     agencies: Optional[int]
-    states: Optional[int]
+    states: Optional[int] = Field(description=schemas.STATES)
+    territories: Optional[int] = Field(description=schemas.TERRITORIES)
     by_model: Optional[dict[str, int]]
     pending_publication: Optional[schemas.PublicationRefShort]
     pending_listings: Optional[int]

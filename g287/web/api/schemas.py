@@ -42,6 +42,8 @@ class ReplacedPending(ReplacedList):
     listings: int
 
 
+STATES = "Distinct states named by the rows: the 50 states and DC (the territories are counted apart, under territories)"
+TERRITORIES = "Distinct territories (Puerto Rico, Guam, ...) named by the rows, counted apart from the states"
 REPLACED = "The lists of the same date and half published before this one, which it replaced that half-day (none: empty)"
 
 
@@ -52,7 +54,8 @@ class ParticipatingFigures(BaseModel):
     half: Optional[str]
     source: str
     moas: int = Field(description="Rows of the participating list, as ICE counts MOAs (duplicates included)")
-    states: int
+    states: int = Field(description=STATES)
+    territories: int = Field(description=TERRITORIES)
     agencies: int
     by_model: dict[str, int]
     by_agency_type: dict[str, int]
@@ -68,7 +71,8 @@ class PendingFigures(BaseModel):
     half: Optional[str]
     source: str
     listings: int
-    states: int
+    states: int = Field(description=STATES)
+    territories: int = Field(description=TERRITORIES)
     agencies: int
     by_model: dict[str, int]
     replaced: list[ReplacedPending] = Field(default_factory=list, description=REPLACED)
@@ -399,7 +403,8 @@ class SeriesPoint(BaseModel):
     half: Optional[str]
     rows: int = Field(description="MOAs (participating) or listings (pending), as ICE counts rows")
     agencies: int
-    states: int
+    states: int = Field(description=STATES)
+    territories: int = Field(description=TERRITORIES)
     by_model: dict[str, int]
     by_agency_type: dict[str, int]
 

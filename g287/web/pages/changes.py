@@ -54,6 +54,8 @@ def changes_page(
         named = {p.id: distinct_label(p) for p in (older, newer)}
     rows = [{"figure": "MOAs (rows)" if kind == "participating" else "Listings (rows)", "before": before["rows"], "after": after["rows"]}]
     rows += [{"figure": name, "before": before[key], "after": after[key]} for name, key in (("Agencies", "agencies"), ("States", "states"))]
+    if before["territories"] or after["territories"]:
+        rows.append({"figure": "Territories", "before": before["territories"], "after": after["territories"]})
     rows += [{"figure": f"Model {m}", "before": before["by_model"].get(m, 0), "after": after["by_model"].get(m, 0)} for m in figures.MODELS]
     if kind == "participating":
         rows += [{"figure": f"Type: {TYPE_LABELS[t]}", "before": before["by_agency_type"].get(t, 0), "after": after["by_agency_type"].get(t, 0)} for t in figures.AGENCY_TYPES]

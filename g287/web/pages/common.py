@@ -125,6 +125,7 @@ def trend(session: Session, force, *, state: str | None = None, model: str | Non
                 "agreements": entry["agreements"],
                 "agencies": entry["agencies"],
                 "states": entry["states"],
+                "territories": entry["territories"],
                 "by_model": entry["by_model"],
                 "values": dict(entry["by_model"]),
             }

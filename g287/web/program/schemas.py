@@ -473,7 +473,8 @@ class PublicApplication(BaseModel):
 class RecordFigures(BaseModel):
     count: int
     agencies: int
-    states: int
+    states: int = Field(description="Distinct states of the agencies: the 50 states and DC (the territories are counted apart)")
+    territories: int = Field(description="Distinct territories of the agencies, counted apart from the states")
     by_model: dict[str, int]
     source: str
 
