@@ -22,7 +22,7 @@ from g287.registry.figures import in_places
 from g287.registry.publications import distinct_labels, label, labels_of, list_publications
 from g287.registry.queries import Filters, figures_of, listings, state_name
 from g287.wording import counted
-from g287.xmlchars import shown_text
+from g287.xmlchars import shown_text, xml_serialized
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 50
@@ -250,8 +250,7 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
             if len(items) > MAX_NAMED:
                 lines.append(f"- and {len(items) - MAX_NAMED} more")
         _el(entry, "content", "\n".join(lines), type="text")
-    # ElementTree leaves a carriage return raw in text (attributes it escapes), and a reader reads it as a line feed
-    # (XML 1.0, 2.11): escaped, a file name holding one reads back as the registry holds it.
-    text = ET.tostring(feed, encoding="unicode").replace("\r", "&#13;")
+    # A carriage return is written &#13;: raw, a reader reads it as a line feed (a file name holding one read back wrong).
+    text = xml_serialized(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + text.encode("utf-8")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import itertools
 import json
 import textwrap
@@ -33,7 +32,7 @@ from g287.geo.coverage import (
 from g287.registry.figures import MODELS
 from g287.registry.publications import distinct_label, named_apart, whose
 from g287.wording import counted, is_of, noun, quoted
-from g287.xmlchars import shown_text
+from g287.xmlchars import xml_escaped
 
 LEVELS = ("state", "county")
 MEASURES = ("moas", "coverage")
@@ -58,8 +57,8 @@ def map_classes() -> dict:
 def esc(text) -> str:
     """Escape for SVG text and attribute values (quotes included), without the characters XML cannot hold: one
     control character in a file name made the whole SVG unreadable (no PNG, no fact sheet); nor a bidirectional
-    override raw (see g287.xmlchars)."""
-    return html.escape(shown_text(text), quote=True)
+    override raw; a carriage return as &#13;, read back as a line feed when raw (see g287.xmlchars)."""
+    return xml_escaped(text)
 
 
 @dataclass

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from g287.xmlchars import xml_serialized
+
 SVG_NS = "http://www.w3.org/2000/svg"
 ALLOWED_ELEMENTS = {
     "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "title", "desc",
@@ -42,7 +44,7 @@ def safe_svg(text: str | None) -> Markup | None:
     _clean(root)
     if _local(root.tag) != "svg":
         return None
-    return Markup(ET.tostring(root, encoding="unicode"))
+    return Markup(xml_serialized(root))
 
 
 def _local(tag: str) -> str:
@@ -86,7 +88,7 @@ def linked_map(svg: Markup | None, link_of) -> Markup | None:
             parent.remove(child)
             anchor.append(child)
             parent.insert(index, anchor)
-    return Markup(ET.tostring(root, encoding="unicode"))
+    return Markup(xml_serialized(root))
 
 
 MODEL_COLORS = {"JEM": "#1b6ca8", "TFM": "#b34a1f", "WSO": "#2e7d32", "all": "#444444"}
@@ -176,7 +178,7 @@ def time_chart(points: list[dict], series: list[str], *, title: str, description
         else:
             ET.SubElement(group, f"{{{SVG_NS}}}text", {"x": f"{x(last) + 8:.1f}", "y": f"{y(final) + 4:.1f}", "fill": color, "class": "series-label"}).text = f"{name} {final:,}"
     ET.register_namespace("", SVG_NS)
-    return Markup(ET.tostring(svg, encoding="unicode"))
+    return Markup(xml_serialized(svg))
 
 
 def _anchor(at: float, text: str, width: int) -> str:
