@@ -45,7 +45,7 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
     per_state = state_figures(session, force.participating)
     counted_usps = {s.usps for s in reference.counted_states()}
     territories = sorted(usps for usps in per_state if usps not in counted_usps)
-    top = sorted(per_state.items(), key=lambda kv: (-kv[1]["rows"], kv[0]))[:TOP_STATES]
+    top, tie = _top_states(per_state)
     models = []
     p, q = stats["participating"], stats["pending"]
     for code, model in catalog().models.items():
@@ -66,6 +66,7 @@ def factsheet(session: Session, as_of: dt.date | None = None) -> dict:
         # the three (which alone summed to fewer MOAs than the sheet's count, the rest unsaid).
         "model_unknown_text": _model_unknown(p),
         "top_states": [{"usps": usps, "name": state_name(usps) or usps, **counts} for usps, counts in top],
+        "top_states_tie": tie,
         "states_listed": len(per_state),
         "states_listed_text": figures.in_places(places),
         "cards": _cards(p, q),
@@ -148,6 +149,26 @@ def _file_apart(publication, apart: str) -> str:
     stem = re.sub(r"[^\w.-]+", "_", publication.file_name.rsplit(".", 1)[0]).strip("._-")
     stem = stem.encode("utf-8")[:FILE_PART_BYTES].decode("utf-8", "ignore").rstrip("._-")
     return f"-{stem}-publication-{publication.id}" if stem else f"-publication-{publication.id}"
+
+
+def _top_states(per_state: dict[str, dict]) -> tuple[list[tuple[str, dict]], str]:
+    """The TOP_STATES states with the most MOAs, with every state tied with the last of them (cut at the 10th row,
+    a tie dropped states with as many MOAs as one shown, by their code), and the words saying the tie ("" if none)."""
+    ranked = sorted(per_state.items(), key=lambda kv: (-kv[1]["rows"], kv[0]))
+    if len(ranked) <= TOP_STATES:
+        return ranked, ""
+    last = ranked[TOP_STATES - 1][1]["rows"]
+    top = [kv for kv in ranked if kv[1]["rows"] >= last]
+    if len(top) == TOP_STATES:
+        return top, ""
+    place = next(i for i, (_, counts) in enumerate(ranked) if counts["rows"] == last) + 1
+    tied = sum(1 for _, counts in ranked if counts["rows"] == last)
+    return top, f"{tied} tie for {_ordinal(place)} place with {counted(last, 'MOA')} each, all shown"
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def _cards(p: dict | None, q: dict | None) -> list[dict]:
@@ -414,8 +435,11 @@ def _draw(sheet: dict, map_png: bytes | None, layout: dict, one_page: bool) -> F
         pdf.ln(1)
 
         if sheet["top_states"]:
-            room(7 + 5 + layout["row"])
+            room(7 + 5 + layout["row"] + (5 if sheet["top_states_tie"] else 0))
             _heading(pdf, width, f"States with the most MOAs ({sheet['states_listed_text']} listed)")
+            if sheet["top_states_tie"]:
+                pdf.set_font("Helvetica", "", 9)
+                pdf.cell(width, 5, _text(sheet["top_states_tie"].capitalize() + "."), new_x="LMARGIN", new_y="NEXT")
             _table_header(pdf, width, layout)
             for row in sheet["top_states"]:
                 if pdf.get_y() + layout["row"] > bottom:
