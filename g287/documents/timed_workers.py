@@ -34,17 +34,30 @@ _STOP_SECONDS = 5.0  # how long an idle worker is given to end after its pipe is
 
 
 def _serve(connection: Connection, function: Callable[[Any], Any], preload: Callable[[], None] | None) -> None:
-    """A worker's life: its imports, then a task at a time until the parent closes the pipe."""
+    """A worker's life: its imports, then a task at a time until the parent closes the pipe. A pipe closed while the
+    worker is still starting (the other workers did every task first) or while it sends a result (the parent killed
+    or gone) ends it quietly too: it printed a traceback of BrokenPipeError on the command's stderr."""
     ignore_interrupts()
     if preload:
         preload()  # before READY, so that the first task's time is the task's, not the imports'
-    connection.send(_READY)
+    if not _sent(connection, _READY):
+        return
     while True:
         try:
             item = connection.recv()
         except EOFError:
             return
-        connection.send(function(item))
+        if not _sent(connection, function(item)):  # a task's own error stays outside: its worker's death, said
+            return
+
+
+def _sent(connection: Connection, message) -> bool:
+    """The message sent to the parent; False when the parent has closed its end (nothing is waiting for it)."""
+    try:
+        connection.send(message)
+    except (BrokenPipeError, ConnectionResetError):
+        return False
+    return True
 
 
 @dataclass(eq=False)

@@ -199,3 +199,26 @@ def test_documents_read_of_several_files_starts_one_worker(sqlite_db, actor, tmp
     assert len(reading_pids) == 3 and len(rereading_pids) == 1
     assert_gone(rereading_pids)
     assert children() - before - resource_tracker() == set()
+
+
+def _slow_start() -> None:
+    import time
+
+    time.sleep(0.5)
+
+
+def test_a_worker_whose_pipe_is_closed_while_it_starts_ends_quietly(capfd):
+    """The other workers may do every task before one has started; its pipe is then closed (run_each's end) before it
+    says it is ready. It printed a BrokenPipeError traceback on the command's stderr (seen in `documents import` of
+    three files with two workers)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=timed_workers._serve, args=(child_end, len, _slow_start))
+    process.start()
+    child_end.close()
+    parent_end.close()  # before the worker's preload has ended
+    process.join(30)
+    assert process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
