@@ -232,6 +232,39 @@ def test_an_upgrade_that_waits_too_long_for_a_table_another_connection_locked_sa
     assert everything(blank_url) == before
 
 
+@pytest.mark.parametrize("blank_url", ["postgresql"], indirect=True)
+def test_a_lock_on_the_schema_version_makes_a_command_stop_in_one_line_not_wait_for_ever(blank_url, monkeypatch):
+    """Every command reads the schema's version first (is the database up to date?); on PostgreSQL that read waited
+    with no limit while another connection held a lock on alembic_version, outside the upgrade's bounded wait."""
+    import threading
+    import time
+
+    import psycopg
+
+    from g287.db import dialect
+
+    assert run_g287(blank_url, "stats")[0] == 0  # made, up to date
+    before = everything(blank_url)
+    monkeypatch.setattr(dialect, "_BUSY_TIMEOUT_MS", 200)
+    other = psycopg.connect(make_url(blank_url).set(drivername="postgresql").render_as_string(hide_password=False))
+    other.execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
+    release = threading.Timer(15, other.rollback)  # without a bound the command would wait for ever: the test fails instead
+    release.start()
+    try:
+        started = time.monotonic()
+        status, out, err = run_g287(blank_url, "stats")
+        waited = time.monotonic() - started
+    finally:
+        release.cancel()
+        other.close()
+    shown = make_url(normalize_url(blank_url)).render_as_string(hide_password=True)
+    assert (status, out) == (1, "") and err.splitlines() == [
+        f"g287: error: cannot open the database {shown}: another g287 process is writing to the same database: try again once it has finished"
+    ]
+    assert waited < 10
+    assert everything(blank_url) == before
+
+
 PAGES = ("Policía de Miami-Dade: jail/correctional facilities, Revised 02/15/2025", "An agreement between the parties")
 
 

@@ -113,6 +113,15 @@ def _enable_wal(cursor) -> None:
             time.sleep(0.005)
 
 
+def bound_lock_waits(connection: Connection) -> None:
+    """PostgreSQL: the connection's current transaction waits for a table's lock as long as SQLite waits for its write
+    lock, then fails as busy (is_busy). For the schema version read by every command before anything else: a
+    connection holding a lock on alembic_version (a psql session's LOCK TABLE, a transaction left open) made every
+    command, and the site's start, wait for ever. SQLite: nothing (its busy timeout bounds every wait)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT set_config('lock_timeout', %(wait)s, true)", {"wait": f"{_BUSY_TIMEOUT_MS}ms"})
+
+
 def take_turns(connection: Connection, *names: str) -> None:
     """Make the transaction's changes that read what they count (failed sign-ins of an account, of a client) wait for
     every other transaction that named one of `names`, until it ends. SQLite needs nothing: a writing transaction

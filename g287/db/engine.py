@@ -112,6 +112,7 @@ class Database:
         """Bring the schema up to date (every Alembic head); cheap when it already is."""
         try:
             with self.engine.connect() as connection:
+                dialect.bound_lock_waits(connection)
                 current = set(database_revisions(connection))
                 if not current:
                     self._refuse_another_applications(connection)
@@ -124,7 +125,8 @@ class Database:
                     "it was made or upgraded by a newer g287; use that version"
                 )
         except OperationalError as error:
-            raise G287Error(f"cannot open the database {self.safe_url}: {_one_line(error)}") from error
+            why = Busy() if dialect.is_busy(error) else error
+            raise G287Error(f"cannot open the database {self.safe_url}: {_one_line(why)}") from error
         try:
             # Two processes opening an out-of-date database: one migrates, the other waits for it (schema_change), then
             # finds nothing left to do (Alembic reads the revision again, in this transaction).
