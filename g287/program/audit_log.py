@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from g287.access import Actor, allowed, authorize
@@ -79,7 +79,7 @@ def _malformed_actor(actor: str | None) -> str | None:
     return None
 
 
-def object_problem(session: Session, object_type: str | None, object_id: str | None) -> str | None:
+def object_problem(session: Session, object_type: str | None, object_id: str | None, sees_accounts: bool = True) -> str | None:
     """Why a filter on this record matches no event because it names none (a malformed or unknown id), or None.
     An empty answer would otherwise read as "nothing happened to it". A record gone from its table but named in the
     log (an agreement merged away) is still asked about."""
@@ -89,8 +89,10 @@ def object_problem(session: Session, object_type: str | None, object_id: str | N
     number = record_id(object_id)
     if malformed := _malformed_object(object_type, object_id):
         return malformed
-    if (number is None or session.get(model, number) is None) and not _logged(session, (AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id)):
-        return f"no such {object_type.replace('_', ' ')}"
+    # A user (an account) is known to a reader who does not see the events of accounts only by the events it sees.
+    exists = number is not None and (sees_accounts or model is not User) and session.get(model, number) is not None
+    if not exists and not _logged(session, (AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id) & _seen(sees_accounts)):
+        return f"no such {object_type.replace('_', ' ')}" if sees_accounts or model is not User else _NOT_SEEN_USER
     return None
 
 
@@ -102,9 +104,13 @@ def type_problem(session: Session, object_type: str | None) -> str | None:
     return f"no such object type (one of: {', '.join(sorted(OBJECT_TYPES))})"
 
 
-def actor_problem(session: Session, actor: str | None) -> str | None:
+def actor_problem(session: Session, actor: str | None, sees_accounts: bool = True, own_id: int | None = None) -> str | None:
     """Why a filter on this actor matches no event because it names none: "user:abc", or a user (by id or name)
-    that does not exist and acted on nothing. Labels such as cli:NAME or system are free text."""
+    that does not exist and acted on nothing. Labels such as cli:NAME or system are free text. To a reader who does
+    not see the events of accounts (`sees_accounts` False), a user is known only by the events that reader sees:
+    a user who did nothing else than sign in is answered as one who does not exist (else a refusal of one name and an
+    empty answer to another told an officer which accounts exist, one guess at a time); but for the reader's own
+    account (`own_id`)."""
     if not actor:
         return None
     label = actor.strip()
@@ -112,14 +118,28 @@ def actor_problem(session: Session, actor: str | None) -> str | None:
         number = record_id(label[len("user:"):])
         if malformed := _malformed_actor(label):
             return malformed
-        if (number is None or session.get(User, number) is None) and not _logged(session, AuditEvent.actor == label):
-            return "no such user"
+        exists = number is not None and (sees_accounts or number == own_id) and session.get(User, number) is not None
+        if not exists and not _logged(session, (AuditEvent.actor == label) & _seen(sees_accounts)):
+            return "no such user" if sees_accounts else _NOT_SEEN_USER
         return None
     if re.match(r"^(cli:.*|system|public)$", label):
         return None
-    if session.scalars(select(User.id).where(User.username == label.lower())).first() is None and not _logged(session, AuditEvent.actor == label):
-        return "no user has this name (an actor is a user name, user:ID, cli:NAME or system)"
+    user_id = session.scalars(select(User.id).where(User.username == label.lower())).first()
+    if user_id is not None and (sees_accounts or user_id == own_id):
+        return None
+    if not _logged(session, (AuditEvent.actor == (label if user_id is None else f"user:{user_id}")) & _seen(sees_accounts)):
+        return "no user has this name (an actor is a user name, user:ID, cli:NAME or system)" if sees_accounts else _NOT_SEEN_USER
     return None
+
+
+# What a reader who does not see the events of accounts is told of a user no event it sees names: true whether the
+# account exists or not.
+_NOT_SEEN_USER = "no event you may read names this user (an actor is a user name, user:ID, cli:NAME or system)"
+
+
+def _seen(sees_accounts: bool):
+    """The events a reader sees: every one, or all but the events of accounts."""
+    return true() if sees_accounts else func.substr(AuditEvent.action, 1, len(ACCOUNT_EVENTS)) != ACCOUNT_EVENTS
 
 
 def _trimmed(value):
@@ -177,18 +197,18 @@ def read_events(session: Session, actor: Actor, wanted: AuditFilter = AuditFilte
     # the log, so the answer tells nobody else which users and records exist.
     wanted = read_as_named(wanted)
     object_id = None if wanted.object_id is None else str(wanted.object_id)
+    sees_accounts = allowed(actor, "account.manage")
     unknown = {
-        "actor": actor_problem(session, wanted.actor),
+        "actor": actor_problem(session, wanted.actor, sees_accounts, actor.user_id),
         "object_type": type_problem(session, wanted.object_type),
-        "object_id": object_problem(session, wanted.object_type, object_id),
+        "object_id": object_problem(session, wanted.object_type, object_id, sees_accounts),
     }
     if any(unknown.values()):
         raise InvalidInput({name: problem for name, problem in unknown.items() if problem})
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(wanted.limit)
-    if not allowed(actor, "account.manage"):
-        # Left out of the log as if never written: a filter on them (action=account.add) answers no event, not a
-        # refusal that would say they exist.
-        query = query.where(func.substr(AuditEvent.action, 1, len(ACCOUNT_EVENTS)) != ACCOUNT_EVENTS)
+    # The events of accounts, to whoever may not manage accounts, left out of the log as if never written: a filter on
+    # them (action=account.add) answers no event, not a refusal that would say they exist.
+    query = query.where(_seen(sees_accounts))
     if wanted.actor:
         label = wanted.actor
         if not re.match(r"^(user:\d+|cli:.*|system|public)$", label):

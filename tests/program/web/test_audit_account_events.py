@@ -50,3 +50,31 @@ def test_the_command_line_lists_them_as_the_administrator(program_world):
     assert status == 0, err
     added = [event["after"]["username"] for event in json.loads(out)]
     assert {"agency-a", "agency-b", "officer", "admin"} <= set(added)
+
+
+def test_an_officer_cannot_tell_an_account_that_did_nothing_from_no_account(clients, program_world):
+    """A filter on an actor or a user no event the officer sees names is refused alike whether the account exists or
+    not: `actor=NAME` was refused for a name nobody has and answered [] for an account that only signed in, so an
+    officer could test, name after name, which accounts exist. The administrator's answer still tells them apart."""
+    from g287.program import accounts
+    from tests.program.web.conftest import ADMIN
+
+    with program_world.db.session() as session:
+        quiet = accounts.add_user(session, ADMIN, "quiet-officer", "program_officer", password="a long test password 287").user
+    officer, admin = clients["program_officer"], clients["administrator"]
+
+    def answer(client, query):
+        response = client.get(f"/api/v1/program/audit?{query}")
+        return response.status_code, response.json() if response.status_code == 200 else response.json()["error"]["fields"]
+
+    for existing, absent in (
+        ("actor=quiet-officer", "actor=nobody-has-this-name"),
+        (f"actor=user:{quiet.id}", "actor=user:2000000000"),
+        (f"object_type=user&object_id={quiet.id}", "object_type=user&object_id=2000000000"),
+    ):
+        assert answer(officer, existing)[0] == 422
+        assert answer(officer, existing) == answer(officer, absent)
+        assert answer(admin, existing)[0] == 200 and answer(admin, absent)[0] == 422
+    # An actor of an event the officer sees is still filtered on.
+    seen = answer(officer, "limit=1")[1][0]["actor"]
+    assert answer(officer, f"actor={seen}")[0] == 200

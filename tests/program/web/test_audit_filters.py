@@ -14,7 +14,9 @@ import pytest
 import g287
 from g287.program.audit_log import OBJECT_TYPES
 
-NO_USER_NAMED = "no user has this name (an actor is a user name, user:ID, cli:NAME or system)"
+# To an officer, who does not see the events of accounts, a user no event it sees names (whether the account exists or
+# not: tests/program/web/test_audit_account_events.py); the administrator is told "no user has this name".
+NOT_SEEN_USER = "no event you may read names this user (an actor is a user name, user:ID, cli:NAME or system)"
 NO_TYPE = f"no such object type (one of: {', '.join(sorted(OBJECT_TYPES))})"
 
 
@@ -25,12 +27,12 @@ def fields_of(response) -> dict[str, str]:
 @pytest.mark.parametrize(
     "query, problems",
     [
-        ("actor=nosuchuser", {"actor": NO_USER_NAMED}),
-        ("actor=user:999", {"actor": "no such user"}),
+        ("actor=nosuchuser", {"actor": NOT_SEEN_USER}),
+        ("actor=user:999", {"actor": NOT_SEEN_USER}),
         ("actor=user:abc", {"actor": "malformed actor: user:ID takes a user's id, a whole number (or give the user name)"}),
         ("object_type=nominee&object_id=999", {"object_id": "no such nominee"}),
         ("object_type=nominee&object_id=abc", {"object_id": "malformed object reference: the id of a nominee is a whole number (TYPE:ID, e.g. nominee:3)"}),
-        ("actor=nosuchuser&object_type=application&object_id=999", {"actor": NO_USER_NAMED, "object_id": "no such application"}),
+        ("actor=nosuchuser&object_type=application&object_id=999", {"actor": NOT_SEEN_USER, "object_id": "no such application"}),
         ("object_type=nosuchtype", {"object_type": NO_TYPE}),
         ("object_type=nosuchtype&object_id=3", {"object_type": NO_TYPE}),
         ("object_type=Nominee", {"object_type": NO_TYPE}),
