@@ -46,7 +46,7 @@ def test_an_interrupted_ingest_is_one_line_and_keeps_the_files_before_it(databas
     _interrupt_at_file(monkeypatch, 3)
     status, out, err = run_g287(database, "ingest", *map(str, THREE))
     assert status == 130
-    assert [line.split(":")[0] for line in out.splitlines()] == [PENDING[0].name, PENDING[1].name]
+    assert [line.split(":")[0] for line in out.splitlines()] == [str(PENDING[0]), str(PENDING[1])]  # as given
     assert "ingested as publication 1" in out and "ingested as publication 2" in out
     assert err.splitlines() == [f"g287: error: interrupted at file 3 of 3 ({THREE[2]}): nothing of it was written; the 2 files before it are done, as listed above"]
     monkeypatch.setattr(ingest_module, "checkpoint", lambda step: None)

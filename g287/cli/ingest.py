@@ -25,14 +25,15 @@ from g287.sources.filename import KINDS, parse_published
 from g287.wording import counted
 
 
-def _result_line(r) -> str:
-    """A file's line, one line as its error line is (error_line): a line break in the file's name, or in the name of
-    the file ingested before with the same bytes, is shown as "?" (--json keeps the names exactly)."""
+def _result_line(path: Path, r) -> str:
+    """A file's line, one line as its error line is (error_line), naming the file as its error line does (the path as
+    given, _file_error): a line break in the file's name, or in the name of the file ingested before with the same
+    bytes, is shown as "?" (--json keeps the names exactly)."""
     if r.status == "unchanged":
-        return displayable(f"{r.file}: unchanged — {r.notes[0]}")
+        return displayable(f"{path}: unchanged — {r.notes[0]}")
     when = r.published + (f" {r.half}" if r.half else "")
     return displayable(
-        f"{r.file}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
+        f"{path}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
         f"{counted(r.listings, 'listing')} from {counted(r.source_rows, 'source row')}, {counted(r.quality_entries, 'quality-register entry', 'quality-register entries')}"
     )
 
@@ -147,7 +148,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
         # Each file's line as soon as it is committed: an interrupted run has already said which files it kept.
         results.append(result)
         if not as_json:
-            say["out"](_result_line(result))
+            say["out"](_result_line(path, result))
 
     def on_error(path, error):
         failures.append({"file": str(path), "error": str(error)})

@@ -304,3 +304,9 @@ def test_each_error_line_names_the_file_by_the_path_given(db, tmp_path, monkeypa
     status, out, err = run_g287(db.url, "ingest", f"june/{MAY_29.name}", f"july/{MAY_29.name}")
     assert (status, out) == (1, "")
     assert sorted(err.splitlines()) == sorted(f"g287: error: {folder}/{MAY_29.name}: cannot be read (No such file or directory)" for folder in ("june", "july"))
+    # ingested or held already: each file's line names it as given too (two copies of one list)
+    for folder in ("may", "copies"):
+        (tmp_path / folder / MAY_29.name).write_bytes(MAY_29.read_bytes())
+    status, out, err = run_g287(db.url, "ingest", *given)
+    assert status == 0, err
+    assert sorted(line.split(": ")[0] for line in out.splitlines()) == sorted(named)
