@@ -196,11 +196,10 @@ def test_an_upgrade_that_waits_too_long_for_another_process_says_so_in_one_line(
     ]
 
 
-@pytest.mark.parametrize("blank_url", ["postgresql"], indirect=True)  # SQLite's: the test above
-def test_an_upgrade_that_waits_too_long_for_a_table_another_connection_locked_says_so_in_one_line(blank_url, monkeypatch):
-    """On PostgreSQL an upgrade waited with no limit for a lock on a table it changes: a connection that held one (a
-    psql session's LOCK TABLE, a long transaction) made every command that opened the database hang, the site's
-    start too. It now waits as long as a change waits for another (10 seconds; 0.2 here), then stops in one line."""
+def stats_while_another_connection_locks(url: str, table: str, monkeypatch) -> tuple[int, str, str, float]:
+    """`g287 stats` run while another PostgreSQL connection holds an ACCESS EXCLUSIVE lock on `table` in an open
+    transaction (a psql session's LOCK TABLE), with g287's lock wait cut to 0.2 s: (status, out, err, seconds it took).
+    Without a bound the command would wait for ever: the lock is given up after 15 s, so the test fails instead."""
     import threading
     import time
 
@@ -208,21 +207,28 @@ def test_an_upgrade_that_waits_too_long_for_a_table_another_connection_locked_sa
 
     from g287.db import dialect
 
-    at_revision(blank_url, "0015_source_text_any_length")
-    before = everything(blank_url)
     monkeypatch.setattr(dialect, "_BUSY_TIMEOUT_MS", 200)
-    other = psycopg.connect(make_url(blank_url).set(drivername="postgresql").render_as_string(hide_password=False))
-    other.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE")  # a transaction psycopg begins and keeps open
-    # Without a bound the upgrade would wait for ever: the lock is given up after a while, so the test fails instead.
+    other = psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+    other.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # a transaction psycopg begins and keeps open
     release = threading.Timer(15, other.rollback)
     release.start()
     try:
         started = time.monotonic()
-        status, out, err = run_g287(blank_url, "stats")
-        waited = time.monotonic() - started
+        status, out, err = run_g287(url, "stats")
+        return status, out, err, time.monotonic() - started
     finally:
         release.cancel()
         other.close()
+
+
+@pytest.mark.parametrize("blank_url", ["postgresql"], indirect=True)  # SQLite's: the test above
+def test_an_upgrade_that_waits_too_long_for_a_table_another_connection_locked_says_so_in_one_line(blank_url, monkeypatch):
+    """On PostgreSQL an upgrade waited with no limit for a lock on a table it changes: a connection that held one (a
+    psql session's LOCK TABLE, a long transaction) made every command that opened the database hang, the site's
+    start too. It now waits as long as a change waits for another (10 seconds; 0.2 here), then stops in one line."""
+    at_revision(blank_url, "0015_source_text_any_length")
+    before = everything(blank_url)
+    status, out, err, waited = stats_while_another_connection_locks(blank_url, "audit_events", monkeypatch)
     shown = make_url(normalize_url(blank_url)).render_as_string(hide_password=True)
     assert (status, out) == (1, "") and err.splitlines() == [
         f"g287: error: cannot upgrade the database {shown} from revision 0015_source_text_any_length: "
@@ -236,27 +242,9 @@ def test_an_upgrade_that_waits_too_long_for_a_table_another_connection_locked_sa
 def test_a_lock_on_the_schema_version_makes_a_command_stop_in_one_line_not_wait_for_ever(blank_url, monkeypatch):
     """Every command reads the schema's version first (is the database up to date?); on PostgreSQL that read waited
     with no limit while another connection held a lock on alembic_version, outside the upgrade's bounded wait."""
-    import threading
-    import time
-
-    import psycopg
-
-    from g287.db import dialect
-
     assert run_g287(blank_url, "stats")[0] == 0  # made, up to date
     before = everything(blank_url)
-    monkeypatch.setattr(dialect, "_BUSY_TIMEOUT_MS", 200)
-    other = psycopg.connect(make_url(blank_url).set(drivername="postgresql").render_as_string(hide_password=False))
-    other.execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
-    release = threading.Timer(15, other.rollback)  # without a bound the command would wait for ever: the test fails instead
-    release.start()
-    try:
-        started = time.monotonic()
-        status, out, err = run_g287(blank_url, "stats")
-        waited = time.monotonic() - started
-    finally:
-        release.cancel()
-        other.close()
+    status, out, err, waited = stats_while_another_connection_locks(blank_url, "alembic_version", monkeypatch)
     shown = make_url(normalize_url(blank_url)).render_as_string(hide_password=True)
     assert (status, out) == (1, "") and err.splitlines() == [
         f"g287: error: cannot open the database {shown}: another g287 process is writing to the same database: try again once it has finished"
