@@ -29,6 +29,7 @@ from g287.geo.store import county_facts
 from g287.registry import runs
 from g287.registry.figures import AGENCY_TYPES, MODELS, states_and_territories
 from g287.registry.publications import in_force, list_publications
+from g287.wording import quoted
 from g287.sources.rules import states
 
 STATUSES = ("participating", "pending", "listed", "all")
@@ -69,11 +70,17 @@ def county_filter(text: str | None, state: str | None = None) -> dict:
 
 
 def county_filter_problem(text: str | None, state: str | None = None) -> str | None:
-    """Why a county name given with a state selects no county: it names several ("Richmond" in Virginia, the county or
+    """Why a county given with a state selects no county: a FIPS code of another state's county; a name that names several ("Richmond" in Virginia, the county or
     the city). Read as ICE's COUNTY text instead, it gave one of them and the rows written so, with nothing to say the
     name was ambiguous; the caller refuses it, naming the counties (their FIPS codes select each)."""
     value = (text or "").strip()
-    if not value or not state or (value.isdigit() and len(value) == 5):
+    if not value or not state:
+        return None
+    if value.isdigit() and len(value) == 5:
+        # A county of another state: no listing can be both, and an empty answer read as "none in this county".
+        versions = reference.versions_of(value)
+        if versions and versions[-1].usps != state.strip().upper():
+            return f"{quoted(value)} is {versions[-1].label()}, not a county of {state.strip().upper()}: give a county of that state, or leave out the state"
         return None
     matched = match_county(state, value)
     if matched.status != AMBIGUOUS:

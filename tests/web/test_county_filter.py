@@ -36,3 +36,14 @@ def test_a_county_name_naming_several_counties_of_its_state_is_refused_naming_th
     for name in ("Richmond County", "Richmond city", "51760"):  # each of them, by its name or code
         assert site.get(path, params={"as_of": "2025-07-09", "state": "VA", "county": name}).status_code == 200
     assert site.get(path, params={"as_of": "2025-07-09", "county": "Richmond"}).status_code == 200  # no state: ICE's text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements", "/api/v1/agencies", "/exports/agreements.csv", "/agencies"])
+def test_a_county_of_another_state_is_refused_naming_its_state(site, path):
+    """?state=TX&county=12086 (Miami-Dade County, FL) answered an empty list, read as "no agreement in this county"."""
+    answer = site.get(path, params={"as_of": "2025-07-09", "state": "TX", "county": "12086"})
+    assert answer.status_code == 422
+    said = answer.json()["error"]["fields"][0] if path.startswith("/api") else None
+    text = said["message"] if said else answer.text
+    assert "'12086' is Miami-Dade County, FL, not a county of TX" in text.replace("&#39;", "'") and (said is None or said["field"] == "county")
+    assert site.get(path, params={"as_of": "2025-07-09", "state": "fl", "county": "12086"}).status_code == 200  # its own state, in any case
