@@ -34,7 +34,9 @@ def redirect_slashes_to_paths(router: Router) -> None:
             if _on_this_site(other["path"]) and any(route.matches(other)[0] is not Match.NONE for route in router.routes):
                 # scope["path"] holds the root path too (ASGI), decoded: written again as a path's characters are.
                 location = quote(other["path"], safe="/:@!$&'()*+,;=")
-                query = scope.get("query_string", b"").decode("latin-1")
+                # The query's bytes as sent, percent-encoded where they are not ASCII (UTF-8 sent raw by a script):
+                # read as Latin-1, "Doña" came back as "DoÃ±a"; an encoded one ("Do%C3%B1a") is kept as it is.
+                query = quote(scope.get("query_string", b""), safe="/?:@!$&'()*+,;=%")
                 await RedirectResponse(location + (f"?{query}" if query else ""), status_code=307)(scope, receive, send)
                 return
         await not_found(scope, receive, send)

@@ -40,3 +40,31 @@ def test_no_redirect_leaves_the_site(sqlite_site, sent):
     is the 404 it was."""
     answer = sqlite_site.get("http://testserver" + sent, headers=FORGED, follow_redirects=False)  # the path as written
     assert answer.status_code == 404 and "location" not in answer.headers
+
+
+@pytest.mark.parametrize("query, kept", [("county=Doña Ana".encode(), "county=Do%C3%B1a%20Ana"), (b"county=Do%C3%B1a+Ana", "county=Do%C3%B1a+Ana")])
+def test_the_query_is_kept_as_sent_raw_utf_8_too(query, kept):
+    """A query sent as raw UTF-8 (a script that does not percent-encode) was read as Latin-1 and came back as
+    'DoÃ±a Ana' in the Location; Starlette's own redirect kept it."""
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from g287.web.trailing_slash import redirect_slashes_to_paths
+
+    app = Starlette(routes=[Route("/agencies", lambda request: PlainTextResponse("ok"))])
+    redirect_slashes_to_paths(app.router)
+    scope = {"type": "http", "method": "GET", "path": "/agencies/", "raw_path": b"/agencies/", "root_path": "", "query_string": query,
+             "headers": [(b"host", b"x")], "scheme": "http", "server": ("x", 80), "http_version": "1.1"}
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 307 and dict(sent[0]["headers"])[b"location"].decode() == f"/agencies?{kept}"
