@@ -410,7 +410,7 @@ def test_a_folder_of_damaged_and_sound_copies(held, tmp_path):
         status, out, err = run_g287(f"sqlite:///{tmp_path / 'g287.sqlite'}", "ingest", str(folder))
     assert status == 1
     assert sorted(line.split(": ")[2] for line in err.splitlines()) == [str(folder / "participatingAgencies06012025am.xlsx"), str(folder / PENDING.name)]
-    assert [line.split(":")[0] for line in out.splitlines()] == [PENDING_CSV.name, MAY_29.name]
+    assert [line.split(":")[0] for line in out.splitlines()] == [str(folder / PENDING_CSV.name), str(folder / MAY_29.name)]  # as given
 
 
 @pytest.mark.parametrize("encoding, words", [
