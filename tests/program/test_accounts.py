@@ -13,6 +13,7 @@ from g287.db.models.program import LoginAttempt, User
 from g287.errors import AccessDenied
 from g287.program import accounts, agencies, applications, auth
 from g287.program.validation import Conflict, InvalidInput
+from tests.program.racing import while_uncommitted
 from tests.program.world import letter
 
 ADMIN = Actor.command_line()
@@ -359,9 +360,6 @@ def test_a_session_signed_out_twice_at_once_is_ended_once(db, people):
     """Two sign-outs of one session at the same moment (a double click, two tabs): the second waits for the first and
     finds the session ended. On PostgreSQL both read it live before either committed, and both ended it: two
     account.logout events for one sign-out."""
-    import threading
-    import time
-
     signed_in = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
     outcome: list[bool] = []
 
@@ -369,12 +367,7 @@ def test_a_session_signed_out_twice_at_once_is_ended_once(db, people):
         with db.session(writing=True) as session:
             outcome.append(auth.logout(session, signed_in.token))
 
-    with db.session(writing=True) as session:
-        assert auth.logout(session, signed_in.token) is True
-        other = threading.Thread(target=sign_out)
-        other.start()
-        time.sleep(0.5)  # the second sign-out reads the session while the first is not yet committed
-    other.join(30)
+    assert while_uncommitted(db, lambda session: auth.logout(session, signed_in.token), sign_out) is True  # the second sign-out reads the session while the first is not yet committed
     assert outcome == [False]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.logout")) == 1
@@ -383,9 +376,6 @@ def test_a_session_signed_out_twice_at_once_is_ended_once(db, people):
 def test_a_sign_out_while_the_password_changes_ends_the_session_once(db, people):
     """A password change ends every session of the account, naming them in its event; a sign-out of one of them at
     the same moment either ends it first (the change then names it no more) or finds it ended (no event of its own)."""
-    import threading
-    import time
-
     signed_in = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
     outcome: list[bool] = []
 
@@ -393,12 +383,7 @@ def test_a_sign_out_while_the_password_changes_ends_the_session_once(db, people)
         with db.session(writing=True) as session:
             outcome.append(auth.logout(session, signed_in.token))
 
-    with db.session(writing=True) as session:
-        accounts.change_password(session, signed_in.actor, "correct horse battery", "a longer new password 287")
-        other = threading.Thread(target=sign_out)
-        other.start()
-        time.sleep(0.5)
-    other.join(30)
+    while_uncommitted(db, lambda session: accounts.change_password(session, signed_in.actor, "correct horse battery", "a longer new password 287"), sign_out)
     assert outcome == [False]
     with db.session() as session:
         events = session.scalars(select(AuditEvent.action).where(AuditEvent.action.in_(("account.logout", "account.change_password")))).all()
@@ -407,21 +392,13 @@ def test_a_sign_out_while_the_password_changes_ends_the_session_once(db, people)
 
 def test_a_password_change_while_the_session_signs_out_names_it_not(db, people):
     """The other order: the sign-out first, the password change waits for it and ends (and names) no session."""
-    import threading
-    import time
-
     signed_in = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
 
     def change() -> None:
         with db.session(writing=True) as session:
             accounts.change_password(session, signed_in.actor, "correct horse battery", "a longer new password 287")
 
-    with db.session(writing=True) as session:
-        assert auth.logout(session, signed_in.token) is True
-        other = threading.Thread(target=change)
-        other.start()
-        time.sleep(0.5)
-    other.join(30)
+    assert while_uncommitted(db, lambda session: auth.logout(session, signed_in.token), change) is True
     with db.session() as session:
         changed = session.scalars(select(AuditEvent).where(AuditEvent.action == "account.change_password")).one()
     assert changed.after["sessions_ended"] == []
@@ -431,9 +408,6 @@ def test_a_sign_in_while_the_account_is_being_disabled_is_refused(db, people):
     """A sign-in begun while an administrator disables the account waits for the disable and is refused as a
     disabled account is. On PostgreSQL it read the account as it was before, signed in (an account.login event after
     the disable) and kept a session the disable had not seen to end."""
-    import threading
-    import time
-
     outcome: list[str] = []
 
     def sign_in() -> None:
@@ -443,12 +417,7 @@ def test_a_sign_in_while_the_account_is_being_disabled_is_refused(db, people):
         except auth.LoginRefused as refused:
             outcome.append(str(refused))
 
-    with db.session(writing=True) as session:
-        accounts.disable_user(session, ADMIN, "olga")
-        other = threading.Thread(target=sign_in)
-        other.start()
-        time.sleep(0.5)  # the sign-in reads the account while the disable is not yet committed
-    other.join(30)
+    while_uncommitted(db, lambda session: accounts.disable_user(session, ADMIN, "olga"), sign_in)  # the sign-in reads the account while the disable is not yet committed
     assert outcome == [auth.WRONG_CREDENTIALS]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.login")) == 0
@@ -458,9 +427,6 @@ def test_a_password_change_while_the_account_is_being_disabled_is_refused(db, pe
     """A password change begun while an administrator disables the account waits for the disable and is refused as
     one of a disabled account is. On PostgreSQL it read the account as it was before and changed the disabled
     account's password (an account.change_password event after the disable)."""
-    import threading
-    import time
-
     signed_in = auth.login(db, "olga", "correct horse battery", "198.51.100.1")
     outcome: list[str] = []
 
@@ -471,12 +437,7 @@ def test_a_password_change_while_the_account_is_being_disabled_is_refused(db, pe
         except Conflict as refused:
             outcome.append(str(refused))
 
-    with db.session(writing=True) as session:
-        accounts.disable_user(session, ADMIN, "olga")
-        other = threading.Thread(target=change)
-        other.start()
-        time.sleep(0.5)  # the change reads the account while the disable is not yet committed
-    other.join(30)
+    while_uncommitted(db, lambda session: accounts.disable_user(session, ADMIN, "olga"), change)  # the change reads the account while the disable is not yet committed
     assert outcome == ["this account is disabled"]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.change_password")) == 0

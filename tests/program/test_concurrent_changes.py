@@ -7,8 +7,6 @@ agency's county and the signature after which the county is no longer theirs to 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 
 from sqlalchemy import select
 
@@ -18,6 +16,7 @@ from g287.db.models.program import ApplicantAgency, Certification, ProgramMoa
 from g287.errors import AccessDenied
 from g287.program import accounts, agencies, moas, training
 from g287.program.validation import Conflict, InvalidInput
+from tests.program.racing import while_uncommitted
 from tests.program.world import OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build
 
 
@@ -34,12 +33,7 @@ def test_a_draft_begun_while_the_moa_is_being_signed_sees_the_signature(db):
         except Conflict as refused:
             outcome.append(str(refused))
 
-    with db.session(writing=True) as session:
-        moas.record_signed_moa(session, OFFICER, world.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on="2025-06-01", signatories=SIGNATORIES)
-        drafter = threading.Thread(target=draft)
-        drafter.start()
-        time.sleep(0.5)  # the draft reaches the MOA while the signature is not yet committed
-    drafter.join(30)
+    while_uncommitted(db, lambda session: moas.record_signed_moa(session, OFFICER, world.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on="2025-06-01", signatories=SIGNATORIES), draft)  # the draft reaches the MOA while the signature is not yet committed
     assert outcome == [f"MOA {world.tfm} is signed: only a requested or drafted MOA can be drafted"]
     with db.session() as session:
         moa = session.get(ProgramMoa, world.tfm)
@@ -63,12 +57,7 @@ def test_a_training_step_begun_while_the_moa_is_being_terminated_sees_the_termin
         except Conflict as refused:
             outcome.append(str(refused))
 
-    with db.session(writing=True) as session:
-        moas.terminate_moa(session, OFFICER, world.tfm, terminated_on=TODAY - dt.timedelta(days=2), today=TODAY)
-        trainer = threading.Thread(target=refresher)
-        trainer.start()
-        time.sleep(0.5)  # the refresher reaches the MOA while the termination is not yet committed
-    trainer.join(30)
+    while_uncommitted(db, lambda session: moas.terminate_moa(session, OFFICER, world.tfm, terminated_on=TODAY - dt.timedelta(days=2), today=TODAY), refresher)  # the refresher reaches the MOA while the termination is not yet committed
     assert outcome == [f"the TFM MOA {world.tfm} is not in effect on {(TODAY - dt.timedelta(days=1)).isoformat()}"]
     with db.session() as session:
         certification = session.scalars(select(Certification).where(Certification.nominee_id == veteran)).one()
@@ -89,12 +78,7 @@ def test_a_termination_begun_while_a_training_step_is_being_recorded_sees_the_st
         except InvalidInput as refused:
             outcome.append(refused.fields["terminated_on"])
 
-    with db.session(writing=True) as session:
-        training.record_refresher(session, OFFICER, veteran, completed_on=TODAY - dt.timedelta(days=1), today=TODAY)
-        terminator = threading.Thread(target=terminate)
-        terminator.start()
-        time.sleep(0.5)  # the termination reaches the MOA while the refresher is not yet committed
-    terminator.join(30)
+    while_uncommitted(db, lambda session: training.record_refresher(session, OFFICER, veteran, completed_on=TODAY - dt.timedelta(days=1), today=TODAY), terminate)  # the termination reaches the MOA while the refresher is not yet committed
     assert outcome == [f"must be after the refresher already recorded under this MOA on {(TODAY - dt.timedelta(days=1)).isoformat()}"]
     with db.session() as session:
         assert session.get(ProgramMoa, world.tfm).status == "signed"
@@ -115,12 +99,7 @@ def test_an_agency_change_begun_while_its_moa_is_being_signed_sees_the_signature
         except AccessDenied:
             outcome.append("refused")
 
-    with db.session(writing=True) as session:
-        moas.record_signed_moa(session, OFFICER, world.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on="2025-06-01", signatories=SIGNATORIES)
-        mover = threading.Thread(target=move_county)
-        mover.start()
-        time.sleep(0.5)  # the change reaches the agency while the signature is not yet committed
-    mover.join(30)
+    while_uncommitted(db, lambda session: moas.record_signed_moa(session, OFFICER, world.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on="2025-06-01", signatories=SIGNATORIES), move_county)  # the change reaches the agency while the signature is not yet committed
     assert outcome == ["refused"]
     with db.session() as session:
         assert session.get(ApplicantAgency, world.agency_a).county_text == "Testville County"
@@ -142,12 +121,7 @@ def test_two_administrators_disabling_one_account_at_the_same_moment_disable_it_
         except Conflict as refused:
             outcome.append(str(refused))
 
-    with db.session(writing=True) as session:
-        accounts.disable_user(session, first, "mallory")
-        other = threading.Thread(target=disable)
-        other.start()
-        time.sleep(0.5)  # the second administrator reaches the account while the first's change is not yet committed
-    other.join(30)
+    while_uncommitted(db, lambda session: accounts.disable_user(session, first, "mallory"), disable)  # the second administrator reaches the account while the first's change is not yet committed
     assert outcome == ["the account 'mallory' is already disabled"]
     with db.session() as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "account.disable")).all()

@@ -7,8 +7,6 @@ recorded, and a database already holding two records of one agency is migrated w
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 import warnings
 
 import pytest
@@ -25,6 +23,7 @@ from g287.registry.names import agency_key
 from g287.web.app import create_app
 from g287.wording import in_quotes
 from tests.program.web.conftest import PASSWORD, sign_in, token_of
+from tests.program.racing import while_uncommitted
 from tests.program.world import ADMIN, build
 
 with warnings.catch_warnings():
@@ -140,12 +139,7 @@ def test_two_agencies_added_at_the_same_moment_one_is_recorded_the_other_refused
         except Conflict as refused:
             outcome.append(str(refused))
 
-    with db.session(writing=True) as session:
-        first = agencies.create_agency(session, ADMIN, "SAMETON POLICE DEPARTMENT", "OH", "municipality")
-        second = threading.Thread(target=add_the_same_agency)
-        second.start()
-        time.sleep(0.5)  # the second reaches its check and insert while the first is not yet committed
-    second.join(30)
+    first = while_uncommitted(db, lambda session: agencies.create_agency(session, ADMIN, "SAMETON POLICE DEPARTMENT", "OH", "municipality"), add_the_same_agency)  # the second reaches its check and insert while the first is not yet committed
     assert outcome == [f"applicant agency {first.id} is already 'SAMETON POLICE DEPARTMENT' in OH: use it (or correct its name)"]
     assert count(db, "OH") == 1
 
