@@ -238,7 +238,7 @@ def test_the_revisions_read_without_alembic_are_alembic_s():
     from g287.db.revisions import script_heads, script_revisions
 
     scripts = ScriptDirectory.from_config(alembic_config())
-    assert script_heads() == frozenset(scripts.get_heads()) == {"0016_audit_log_refuses_truncate"}
+    assert script_heads() == frozenset(scripts.get_heads()) == {"0017_publication_per_day"}
     assert script_revisions() == frozenset(script.revision for script in scripts.walk_revisions())
     assert len(script_revisions()) == len(VERSIONS)
 
@@ -267,7 +267,7 @@ def test_the_revision_a_database_is_at_is_read_as_alembic_reads_it(blank_url):
 
     engine = create_engine(normalize_url(blank_url))
     try:
-        for revision in (None, "0002", "0016_audit_log_refuses_truncate"):
+        for revision in (None, "0002", "0017_publication_per_day"):
             if revision:
                 at_revision(blank_url, revision)
             with engine.connect() as conn:

@@ -35,6 +35,7 @@ def _result_line(path: Path, r) -> str:
     return displayable(
         f"{path}: ingested as publication {r.publication_id} ({r.kind}, {when}): "
         f"{counted(r.listings, 'listing')} from {counted(r.source_rows, 'source row')}, {counted(r.quality_entries, 'quality-register entry', 'quality-register entries')}"
+        + "".join(f"; {note}" for note in r.notes)
     )
 
 

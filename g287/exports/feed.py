@@ -10,11 +10,11 @@ import datetime as dt
 import heapq
 import xml.etree.ElementTree as ET
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from g287.db.models.history import IdentityMerge
-from g287.db.models.registry import AgencyName, ListingRun, RawRow
+from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow
 from g287.db.times import as_utc
 from g287.history.diff import diff, pending_changes
 from g287.history.identity import SYSTEM
@@ -90,6 +90,21 @@ def _changes_of(session: Session, publication, previous, state: str | None) -> d
         found = pending_changes(session, previous, publication, state=state)
         changes = {f"pending_{k}": found[k] for k in ("added", "to_participating", "not_participating", "renamed")}
     return {k: v for k, v in changes.items() if v}
+
+
+def _entry_ids(session: Session, publications: list, state: str | None) -> dict[int, str]:
+    """Each entry's id, for good: its file's sha256, and for the same bytes published again on another day (a
+    publication of its own, migration 0017) that day too, so that two entries never share an id. The first
+    publication of the bytes (the lowest id: ingested first) keeps the id it had before a second one existed."""
+    first = dict(session.execute(
+        select(Publication.sha256, func.min(Publication.id)).where(Publication.sha256.in_({p.sha256 for p in publications})).group_by(Publication.sha256)
+    ).all()) if publications else {}
+    where = state or "national"
+    return {
+        p.id: f"tag:g287,2025:publication/{p.sha256}/{where}" if first[p.sha256] == p.id
+        else f"tag:g287,2025:publication/{p.sha256}/{p.published_on.isoformat()}{p.half or ''}/{where}"
+        for p in publications
+    }
 
 
 def _in_publication_order(session: Session):
@@ -224,12 +239,13 @@ def atom_feed(session: Session, base_url: str, state: str | None = None) -> byte
     updated = {e[0].id: _entry_updated(e[0], e[1], e[4], held, identity) for e in entries}
     _el(feed, "updated", _stamp(max((u for u in updated.values() if u is not None), key=as_utc, default=newest)))
     labels = labels_of(session, [e[0] for e in entries])
+    entry_ids = _entry_ids(session, [e[0] for e in entries], state)
     for publication, previous, counts, before, changes in entries:
         what = ("MOA", "MOAs") if publication.kind == "participating" else ("pending listing", "pending listings")
         change = f" ({counts['rows'] - before['rows']:+d})" if before else ""
         entry = _el(feed, "entry")
         _el(entry, "title", f"ICE's {publication.kind} list of {labels[publication.id]}: {counted(counts['rows'], *what)}{where}{change}")
-        _el(entry, "id", f"tag:g287,2025:publication/{publication.sha256}/{state or 'national'}")
+        _el(entry, "id", entry_ids[publication.id])
         _el(entry, "link", rel="alternate", href=f"{base}/publications/{publication.id}")
         if previous is not None:
             _el(entry, "link", rel="related", href=f"{base}/changes?kind={publication.kind}&from={previous.id}&to={publication.id}{'&state=' + state if state else ''}")

@@ -142,7 +142,7 @@ def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: d
                 # moment give the same workbook, byte for byte.
                 write_ice_workbook(target, kind, rows, now)
                 prepared = prepare(target, kind=kind, published=(now.date(), "am" if now.hour < 12 else "pm"), origin="registry")
-                existing = already_ingested(session, prepared.sha256)
+                existing = already_ingested(session, prepared.sha256, prepared.published_on, prepared.half)
                 ingested = unchanged_result(target, existing) if existing is not None else write_publication(session, prepared, actor)
                 result.lists.append(ListResult(kind, "published", len(rows), str(target), ingested.publication_id))
     with db.session() as session:

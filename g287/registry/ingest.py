@@ -197,31 +197,39 @@ def kind_of_columns(header: list[str]) -> str:
     return "participating" if fields.keys() & {"signed", "moa"} else "pending"
 
 
-def already_ingested(session: Session, sha256: str) -> Publication | None:
+def already_ingested(session: Session, sha256: str, published_on: dt.date | None = None, half: str | None = None) -> Publication | None:
+    """The publication holding these bytes under this date (see publication_holding), if any."""
     # A plain query first: most files asked about are new, and loading no ORM object is cheaper.
-    found = publication_holding(session.connection(), sha256)
+    found = publication_holding(session.connection(), sha256, published_on, half)
     return session.get(Publication, found) if found is not None else None
 
 
-def publication_holding(conn: Connection, sha256: str) -> int | None:
-    """The id of the first publication of the file with this sha256, if any."""
-    found = _PUBLICATION_HOLDING.rows(conn, sha256=sha256)
-    return found[0][0] if found else None
+def publication_holding(conn: Connection, sha256: str, published_on: dt.date | None = None, half: str | None = None) -> int | None:
+    """The id of the first publication of the file with this sha256 published on this day, in this half where both
+    say one; of any day when the day is not known (a name that gives none). A publication is what ICE published on a
+    day, so the same bytes under another day's name are a publication of that day too: held only under the first
+    day ingested, the list of the other day was "unchanged" and missing from the series, and the figures of the days
+    between depended on the order the files were ingested in."""
+    for found, day, held_half in _PUBLICATION_HOLDING.rows(conn, sha256=sha256):
+        if published_on is None or (day == published_on and (half is None or held_half is None or half == held_half)):
+            return found
+    return None
 
 
 def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResult:
-    """Ingest one file; the same file again (same sha256) changes nothing and says so."""
+    """Ingest one file; the same file again (same sha256, same day) changes nothing and says so."""
     authorize(actor, "publication.ingest")
     path = Path(path)
-    kind_and_date(path, options.get("kind"), options.get("published"))  # refused even for a file held already, as the command line refuses it
+    # Refused even for a file held already, as the command line refuses it; and the day the file is held under.
+    _kind, published_on, half = kind_and_date(path, options.get("kind"), options.get("published"))
     digest = file_digest(path)
     with db.session() as session:
-        existing = already_ingested(session, digest[0])
+        existing = already_ingested(session, digest[0], published_on, half)
         if existing is not None:
             return unchanged_result(path, existing)
     prepared = prepare(path, digest=digest, **options)
     with registry_change(db) as session:
-        existing = already_ingested(session, prepared.sha256)
+        existing = already_ingested(session, prepared.sha256, prepared.published_on, prepared.half)
         if existing is not None:
             return unchanged_result(path, existing)
         return write_publication(session, prepared, actor)
@@ -248,7 +256,7 @@ def take_registry_turn(session: Session) -> None:
 
 
 def unchanged_result(path: Path, existing: Publication) -> IngestResult:
-    """The result for a file held already (same sha256): nothing changed."""
+    """The result for a file held already (same sha256, same day): nothing changed."""
     return IngestResult(
         file=path.name,
         status="unchanged",
@@ -293,6 +301,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     table = prepared.table
     seq, is_latest = _position(conn, prepared, now)
     listings = [r for r in prepared.readings if r.listing]
+    notes = _same_bytes_held(conn, prepared.sha256)
     (publication_id,) = _NEW_PUBLICATION.inserted_ids(
         conn,
         [
@@ -423,7 +432,18 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
         listings=len(listings),
         source_rows=table.source_rows,
         quality_entries=len(issues) + _row_problems_listed(conn, occurrences),
+        notes=notes,
     )
+
+
+def _same_bytes_held(conn: Connection, sha256: str) -> list[str]:
+    """A note when the same bytes are held already under another day (publication_holding): a publication of this
+    day too, said so that nobody takes it for a second file."""
+    held = _PUBLICATION_HOLDING.rows(conn, sha256=sha256)
+    if not held:
+        return []
+    first, day, half = held[0]
+    return [f"the same file as publication {first} ({day.isoformat()}{' ' + half if half else ''}): held as this day's publication too"]
 
 
 # Columns of the tables the plain statements below use (Core, not ORM attributes: see g287.db.plain).
@@ -433,7 +453,9 @@ _runs = ListingRun.__table__.c
 _row_problems = RowProblem.__table__.c
 _publications = Publication.__table__.c
 
-_PUBLICATION_HOLDING = plain(select(_publications.id).where(_publications.sha256 == bindparam("sha256")).order_by(_publications.id).limit(1))
+_PUBLICATION_HOLDING = plain(
+    select(_publications.id, _publications.published_on, _publications.half).where(_publications.sha256 == bindparam("sha256")).order_by(_publications.id)
+)
 _PUBLICATIONS_OF_SERIES = plain(
     select(_publications.id, _publications.published_on, _publications.half, _publications.source_modified_at, _publications.imported_at, _publications.seq)
     .where(_publications.series == bindparam("series"))

@@ -47,7 +47,8 @@ class Publication(Base):
     published_on: Mapped[date] = mapped_column(Date)
     half: Mapped[str | None] = mapped_column(String(2))  # am | pm | None when the name does not say
     file_name: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not unique alone: the same bytes published on two days are two publications (migration 0017).
+    sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)
     source_format: Mapped[str] = mapped_column(String(8))  # xlsx | csv
     source_modified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -61,7 +62,7 @@ class Publication(Base):
     seq: Mapped[int] = mapped_column(Integer)  # order among the publications of the same series, 1-based
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (Index("ix_publications_series_seq", "series", "seq"),)
+    __table_args__ = (Index("ix_publications_series_seq", "series", "seq"), UniqueConstraint("sha256", "published_on", "half"))
 
 
 def series_of(origin: str, kind: str) -> str:

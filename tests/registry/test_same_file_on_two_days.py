@@ -1,0 +1,172 @@
+"""A publication is a file as ICE published it on a day (migration 0017): the same bytes under another day's name
+are that day's publication too, so the figures of every day are the same whatever order the files came in."""
+
+import datetime as dt
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, select, text
+
+from g287.db.dialect import normalize_url, schema_change
+from g287.db.engine import Database, alembic_config
+from g287.db.models.registry import Publication
+from g287.errors import G287Error
+from g287.exports.feed import atom_feed
+from g287.history.diff import diff
+from g287.registry import figures
+from g287.registry.batch import ingest_many
+from g287.registry.ingest import ingest_file
+from g287.registry.publications import resolve
+from tests.conftest import ICE, snapshot
+
+PARTICIPATING = ICE / "participating"
+MAY_16 = PARTICIPATING / "participatingAgencies05162025am.xlsx"
+MAY_29 = PARTICIPATING / "participatingAgencies05292025am.xlsx"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _copy(source, tmp_path, name):
+    target = tmp_path / name
+    shutil.copyfile(source, target)
+    return target
+
+
+def _figures_by_day(db, first: dt.date, last: dt.date) -> dict[dt.date, tuple]:
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    with db.session() as session:
+        found = {}
+        for day in days:
+            p = figures.stats(session, day)["participating"]
+            found[day] = (p["publication"], p["moas"], p["states"]) if p else None
+        return found
+
+
+def test_the_same_bytes_first_ingested_under_a_later_day_still_give_the_earlier_day_its_list(db, actor, tmp_path):
+    """The reproduction of stop 38's note: the 29 May list copied as 1 June's and ingested first, then 16 May's,
+    then 29 May's own file. 29 May's was "unchanged" (held under 1 June), and `stats --as-of 2025-05-30` counted
+    16 May's 571 MOAs instead of 635."""
+    june_1 = _copy(MAY_29, tmp_path, "participatingAgencies06012025am.xlsx")
+    results = [ingest_file(db, path, actor) for path in (june_1, MAY_16, MAY_29)]
+    assert [r.status for r in results] == ["ingested", "ingested", "ingested"]
+    assert results[2].published == "2025-05-29" and results[2].publication_id not in {r.publication_id for r in results[:2]}
+    assert results[2].notes == [f"the same file as publication {results[0].publication_id} (2025-06-01 am): held as this day's publication too"]
+    assert results[0].notes == results[1].notes == []
+    with db.session() as session:
+        assert figures.stats(session, dt.date(2025, 5, 30))["participating"]["moas"] == 635
+        series = session.scalars(select(Publication).where(Publication.kind == "participating").order_by(Publication.seq)).all()
+        assert [(p.published_on.isoformat(), p.seq) for p in series] == [("2025-05-16", 1), ("2025-05-29", 2), ("2025-06-01", 3)]
+        # The two days' lists are the same list: nothing changed between them.
+        changes = diff(session, resolve(session, "2025-05-29"), resolve(session, "2025-06-01"))
+        assert changes["added"] == changes["removed"] == [] and changes["to_pending"] == changes["from_pending"] == []
+
+
+def test_the_figures_of_every_day_do_not_depend_on_the_order_of_ingestion(db, actor, tmp_path):
+    june_1 = _copy(MAY_29, tmp_path, "participatingAgencies06012025am.xlsx")
+    june_3 = _copy(MAY_16, tmp_path, "participatingAgencies06032025pm.xlsx")  # an older list published again
+    for path in (june_3, june_1, MAY_29, MAY_16):
+        ingest_file(db, path, actor)
+    in_reverse = _figures_by_day(db, dt.date(2025, 5, 15), dt.date(2025, 6, 4))
+    in_order = Database(f"sqlite:///{tmp_path / 'in_order.sqlite'}")
+    try:
+        results, errors = ingest_many(in_order, [MAY_29, june_3, MAY_16, june_1], actor)  # taken in publication order
+        assert not errors and [r.status for r in results] == ["ingested"] * 4
+        assert _figures_by_day(in_order, dt.date(2025, 5, 15), dt.date(2025, 6, 4)) == in_reverse
+    finally:
+        in_order.dispose()
+    assert in_reverse[dt.date(2025, 5, 15)] is None
+    assert in_reverse[dt.date(2025, 5, 28)] == ("participatingAgencies05162025am.xlsx", 571, in_reverse[dt.date(2025, 5, 28)][2])
+    assert in_reverse[dt.date(2025, 5, 30)][:2] == ("participatingAgencies05292025am.xlsx", 635)
+    assert in_reverse[dt.date(2025, 6, 2)][:2] == ("participatingAgencies06012025am.xlsx", 635)
+    assert in_reverse[dt.date(2025, 6, 4)][:2] == ("participatingAgencies06032025pm.xlsx", 571)
+
+
+@pytest.mark.parametrize("name", ["participatingAgencies05292025am.xlsx", "participatingAgencies05292025am_b.xlsx", "participatingAgencies05292025.xlsx"])
+def test_the_same_bytes_under_the_same_day_s_name_change_nothing(db, actor, tmp_path, name):
+    """Under the same day (a suffix, or a name without the half) the file is the publication held: nothing changes."""
+    first = ingest_file(db, MAY_29, actor)
+    before = snapshot(db)
+    folder = tmp_path / "again"
+    folder.mkdir()
+    again = ingest_file(db, _copy(MAY_29, folder, name), actor)
+    assert (again.status, again.publication_id) == ("unchanged", first.publication_id)
+    assert snapshot(db) == before
+
+
+def test_the_same_bytes_in_the_other_half_of_the_day_are_that_half_s_publication(db, actor, tmp_path):
+    morning = ingest_file(db, MAY_29, actor)
+    afternoon = ingest_file(db, _copy(MAY_29, tmp_path, "participatingAgencies05292025pm.xlsx"), actor)
+    assert (afternoon.status, afternoon.half) == ("ingested", "pm") and afternoon.publication_id != morning.publication_id
+
+
+def test_each_feed_entry_keeps_an_id_of_its_own(db, actor, tmp_path):
+    """16 May's bytes published again on 3 June (after 29 May's list): two entries of one file. The first publication
+    of the bytes keeps the id it had before the second existed; the second's names its day."""
+    ingest_file(db, MAY_16, actor)
+    with db.session() as session:
+        before = [e.findtext(f"{ATOM}id") for e in ET.fromstring(atom_feed(session, "http://registry.example")).iter(f"{ATOM}entry")]
+    ingest_file(db, MAY_29, actor)
+    ingest_file(db, _copy(MAY_16, tmp_path, "participatingAgencies06032025pm.xlsx"), actor)
+    with db.session() as session:
+        ids = [e.findtext(f"{ATOM}id") for e in ET.fromstring(atom_feed(session, "http://registry.example")).iter(f"{ATOM}entry")]
+        sha256 = session.scalars(select(Publication.sha256).where(Publication.file_name == MAY_16.name)).one()
+    assert len(ids) == len(set(ids)) == 3
+    assert before == [f"tag:g287,2025:publication/{sha256}/national"] == [i for i in ids if i == before[0]]
+    assert f"tag:g287,2025:publication/{sha256}/2025-06-03pm/national" in ids
+
+
+def _revision(url: str) -> str:
+    engine = create_engine(normalize_url(url))
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    return found
+
+
+def _downgrade(url: str, revision: str) -> None:
+    engine = create_engine(normalize_url(url))
+    try:
+        with engine.connect() as conn, schema_change(conn):
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+def test_going_back_before_0017_refuses_a_file_held_under_two_days_and_keeps_one_held_once(db, actor, tmp_path):
+    ingest_file(db, MAY_29, actor)
+    url = db.url
+    db.dispose()
+    _downgrade(url, "0016_audit_log_refuses_truncate")  # one day per file: the older unique constraint holds
+    again = Database(url)  # and back to the head
+    assert _revision(url) == "0017_publication_per_day"
+    ingest_file(again, _copy(MAY_29, tmp_path, "participatingAgencies06012025am.xlsx"), actor)
+    before = snapshot(again)
+    again.dispose()
+    with pytest.raises(G287Error, match=r"the same file under several days \([0-9a-f]{12} \(2 days\)\), which revisions before 0017 cannot hold"):
+        _downgrade(url, "0016_audit_log_refuses_truncate")
+    assert _revision(url) == "0017_publication_per_day"
+    kept = Database(url)
+    try:
+        assert snapshot(kept) == before
+    finally:
+        kept.dispose()
+
+
+def test_the_ingest_command_says_the_file_is_held_under_another_day_too(tmp_path):
+    from click.testing import CliRunner
+
+    from g287.cli import cli
+
+    database = f"sqlite:///{tmp_path / 'g287.sqlite'}"
+    june_1 = _copy(MAY_29, tmp_path, "participatingAgencies06012025am.xlsx")
+    result = CliRunner().invoke(cli, ["ingest", str(june_1), str(MAY_29), "--database", database])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith(f"{MAY_29}: ingested as publication 1 (participating, 2025-05-29 am): 635 listings")
+    assert lines[1].startswith(f"{june_1}: ingested as publication 2 (participating, 2025-06-01 am): 635 listings")
+    assert lines[1].endswith("; the same file as publication 1 (2025-05-29 am): held as this day's publication too")
+    again = CliRunner().invoke(cli, ["ingest", str(june_1), "--database", database, "--json"])
+    assert again.exit_code == 0 and '"status": "unchanged"' in again.output and '"publication_id": 2' in again.output
