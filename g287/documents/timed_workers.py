@@ -18,6 +18,7 @@ whole foreground group, and the command says it in one line); the parent kills t
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -27,17 +28,17 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterator
 
 from g287.errors import G287Error
-from g287.workers import ignore_interrupts
+from g287.workers import start_worker
 
 _READY = "ready"  # what a worker sends once it has started, before its first task
 _STOP_SECONDS = 5.0  # how long an idle worker is given to end after its pipe is closed, before it is killed
 
 
-def _serve(connection: Connection, function: Callable[[Any], Any], preload: Callable[[], None] | None) -> None:
+def _serve(connection: Connection, function: Callable[[Any], Any], preload: Callable[[], None] | None, parent_pid: int) -> None:
     """A worker's life: its imports, then a task at a time until the parent closes the pipe. A pipe closed while the
     worker is still starting (the other workers did every task first) or while it sends a result (the parent killed
     or gone) ends it quietly too: it printed a traceback of BrokenPipeError on the command's stderr."""
-    ignore_interrupts()
+    start_worker(parent_pid)
     if preload:
         preload()  # before READY, so that the first task's time is the task's, not the imports'
     if not _sent(connection, _READY):
@@ -183,7 +184,7 @@ def _give_next(worker: _Worker, waiting: deque, items: list, seconds: float) -> 
 
 def _start(context, function, preload) -> _Worker:
     parent_end, child_end = context.Pipe()
-    process = context.Process(target=_serve, args=(child_end, function, preload), daemon=True)
+    process = context.Process(target=_serve, args=(child_end, function, preload, os.getpid()), daemon=True)
     process.start()
     child_end.close()  # the child's copy alone keeps it open: its death is then an end of file here
     return _Worker(process, parent_end)

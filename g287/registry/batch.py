@@ -28,7 +28,7 @@ from g287.registry.ingest import (
 )
 from g287.registry.processors import warm_up as warm_up_processors
 from g287.sources.filename import parse_file_name
-from g287.workers import ignore_interrupts
+from g287.workers import start_worker
 
 
 def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, **options) -> tuple[list[IngestResult], list[G287Error]]:
@@ -132,7 +132,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
         return
     received = Receiver()
     finish_workers()  # an earlier batch's worker, long gone by now: the list of pools left to exit stays short
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=start_worker, initargs=(os.getpid(),))
     try:
         ahead = deque()  # (path, future or the outcome of a file that needs no reading)
 

@@ -215,7 +215,7 @@ def test_a_worker_whose_pipe_is_closed_while_it_starts_ends_quietly(capfd):
 
     context = multiprocessing.get_context("spawn")
     parent_end, child_end = context.Pipe()
-    process = context.Process(target=timed_workers._serve, args=(child_end, len, _slow_start))
+    process = context.Process(target=timed_workers._serve, args=(child_end, len, _slow_start, os.getpid()))
     process.start()
     child_end.close()
     parent_end.close()  # before the worker's preload has ended
