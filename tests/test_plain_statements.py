@@ -60,7 +60,7 @@ def test_a_database_error_is_sqlalchemys_and_the_transaction_rolls_back(db):
     with pytest.raises(IntegrityError):
         with db.engine.begin() as conn:
             _INSERT.many(conn, [_publication(1)])
-            _INSERT.many(conn, [_publication(2, sha256=f"{1:064d}")])  # the same sha256 twice
+            _INSERT.many(conn, [_publication(2, sha256=f"{1:064d}", published_on=dt.date(2025, 5, 1))])  # the same file on the same day twice
     with db.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Publication)).scalar() == 0
     # The plain path reads what SQLAlchemy's own path wrote in the same transaction.
