@@ -98,7 +98,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     """Ingest ICE publications (.xlsx or .csv files, or folders of them).
 
     Each file is one transaction: a file that cannot be read changes nothing. A file ingested before (same
-    sha256) is skipped. Exits with status 1 if any file failed."""
+    sha256, same day) is skipped. Exits with status 1 if any file failed."""
     if any(not path.strip() for path in paths):  # "" would read as the current folder: everything under it
         raise G287Error(f"PATHS: {EMPTY_PATH}")
     for name, value in (("--published", published), ("--encoding", encoding)):
@@ -131,7 +131,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     check_reading_settings()  # as ingest_many does, but before the database is opened (a new one would be made)
     unread = _none_readable(files)
     if unread is not None:  # each file's error line, as the batch gives it, and no database opened (nor made)
-        failures += [{"file": str(path), "error": str(error)} for path, error in unread]
+        failures += [{"file": str(path), "error": _file_error(path, error)} for path, error in unread]
         if as_json:
             print_json({"results": [], "errors": failures})
         else:
@@ -152,7 +152,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
             say["out"](_result_line(path, result))
 
     def on_error(path, error):
-        failures.append({"file": str(path), "error": str(error)})
+        failures.append({"file": str(path), "error": _file_error(path, error)})
         if not as_json:
             say["err"](error_line(_file_error(path, error)))
 

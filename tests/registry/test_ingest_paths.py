@@ -300,10 +300,14 @@ def test_each_error_line_names_the_file_by_the_path_given(db, tmp_path, monkeypa
     assert sorted(err.splitlines()) == sorted(f"g287: error: {path}: not an Excel workbook (.xlsx): the file is not a zip archive" for path in named)
     status, out, _err = run_g287(db.url, "ingest", *given, "--json")
     assert status == 1 and sorted(error["file"] for error in json.loads(out)["errors"]) == sorted(named)
+    # and its text names the file as its line does (it began with the file's name alone)
+    assert sorted(error["error"] for error in json.loads(out)["errors"]) == sorted(f"{path}: not an Excel workbook (.xlsx): the file is not a zip archive" for path in named)
     # none can be read: refused before the database is opened, each line naming its file as given
     status, out, err = run_g287(db.url, "ingest", f"june/{MAY_29.name}", f"july/{MAY_29.name}")
     assert (status, out) == (1, "")
     assert sorted(err.splitlines()) == sorted(f"g287: error: {folder}/{MAY_29.name}: cannot be read (No such file or directory)" for folder in ("june", "july"))
+    status, out, _err = run_g287(db.url, "ingest", f"june/{MAY_29.name}", f"july/{MAY_29.name}", "--json")
+    assert status == 1 and sorted(e["error"] for e in json.loads(out)["errors"]) == sorted(f"{f}/{MAY_29.name}: cannot be read (No such file or directory)" for f in ("june", "july"))
     # ingested or held already: each file's line names it as given too (two copies of one list)
     for folder in ("may", "copies"):
         (tmp_path / folder / MAY_29.name).write_bytes(MAY_29.read_bytes())
