@@ -185,7 +185,9 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
         return error_of(request, 403, str(error))
 
     def busy_response(request: Request, error: Busy):
-        """Another process is writing: 503 with Retry-After, as the program's routes answer it (send it again)."""
+        """Another process is writing: 503 with Retry-After, as the program's routes answer it (send it again), and a
+        line in the server's log: the visitor is told to wait, and the one who runs the site why visitors were."""
+        log.warning("the database %s is busy (answered 503 to %s): %s", site.db.safe_url, request.url.path, error)
         response = error_of(request, 503, str(error))
         response.headers["Retry-After"] = str(error.retry_after)
         return response

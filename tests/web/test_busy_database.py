@@ -3,6 +3,7 @@ program's routes answer it, never a 400 (Busy is a G287Error) nor an internal er
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import warnings
 from contextlib import contextmanager
@@ -58,13 +59,16 @@ def locked_site(tmp_path, monkeypatch):
     database.dispose()
 
 
-def test_a_page_and_the_api_refused_by_a_locked_database_answer_503(locked_site):
+def test_a_page_and_the_api_refused_by_a_locked_database_answer_503(locked_site, caplog):
     client, path = locked_site
-    with held_by_another_process(path):
+    with held_by_another_process(path), caplog.at_level(logging.WARNING, logger="g287.web"):
         answer = client.get("/api/v1/stats?as_of=2025-06-01")  # a query not answered yet: not in the response cache
         assert_busy(answer, api=True)
         assert answer.headers["x-frame-options"] == "DENY"  # answered through the site's middleware, as every page
         assert_busy(client.get("/states"), api=False)
+    # each 503 is a line in the server's log, naming the database and the address (it answered in silence)
+    assert [r.getMessage() for r in caplog.records if r.name == "g287.web"] == [
+        f"the database sqlite:///{path} is busy (answered 503 to {where}): {BUSY}" for where in ("/api/v1/stats", "/states")]
     assert client.get("/api/v1/stats?as_of=2025-06-01").status_code == 200  # not kept: answered once the file is free
 
 
