@@ -118,7 +118,7 @@ def _prepared_in_order(db: Database, paths: list[Path], options: dict):
     """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
 
     With more than two files and more than one core, a worker process reads the files while the caller writes
-    the one before; each file is checked against the database (same sha256) just before it is handed to the
+    the one before; each file is checked against the database (same sha256, same day) just before it is handed to the
     worker."""
     todo = (_to_prepare(db, Path(path), options) for path in paths)
     use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()

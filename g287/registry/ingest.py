@@ -149,7 +149,7 @@ def prepare(
             kind = kind_of_columns(table.header)
         elif kind == "pending" and kind_of_columns(table.header) == "participating":
             # Read as pending, a participating list would count its MOAs as pending listings, for good: the same
-            # file again (same sha256) is "unchanged". (A pending list taken as participating lacks required columns.)
+            # file again (same sha256, same day) is "unchanged". (A pending list taken as participating lacks required columns.)
             raise SourceError(path.name, "its columns (a signed date, an MOA) are the participating list's, not the pending list's: nothing was ingested")
         layout = Layout(table, kind)
         # Said here, not by the readers: which of two columns naming one field is read depends on the kind of list
@@ -163,8 +163,8 @@ def prepare(
     if not any(r.listing for r in readings) and origin == "ice":
         raise SourceError(path.name, "the list has a header but no rows with data")
     if file_digest(path) != (sha256, size):
-        # What was read must be what the digest names: a publication is known by its sha256 (the same file again
-        # changes nothing), so rows of other bytes under it would keep the real file out for good.
+        # What was read must be what the digest names: a publication is known by its sha256 and day (the same file
+        # again changes nothing), so rows of other bytes under it would keep the real file out for good.
         raise SourceError(path.name, "the file changed while it was being read: nothing was ingested; ingest it again once it is complete")
     return PreparedPublication(path, sha256, size, kind, published_on, half, table, readings, origin, precompute_for_processors(readings))
 
@@ -172,8 +172,8 @@ def prepare(
 def kind_and_date(path: Path, kind: str | None = None, published: tuple[dt.date, str | None] | None = None) -> tuple[str | None, dt.date | None, str | None]:
     """The list, date and half (None: not known yet) a file is held under: its name's, and the caller's (--kind,
     --published) where the name does not say them. A kind, date or half given that the name contradicts is refused:
-    the list would be held as the other list, or under the other date, for good (the same file again, by its sha256,
-    changes nothing); a half left out is the one the name gives. Every caller alike, whatever it passes (a date
+    the list would be held as the other list, or under the other date, for good (the same file again, by its sha256 and
+    day, changes nothing); a half left out is the one the name gives. Every caller alike, whatever it passes (a date
     given for a name that says none is taken): the command line checks it before it opens the database, ingest_file
     and the batch before they ask whether the file is held already, and prepare before it reads the file."""
     path = Path(path)
