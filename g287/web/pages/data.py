@@ -28,9 +28,11 @@ ARCHIVE_PROVENANCE = (
 
 
 @cache
-def bundled_sha256() -> frozenset[str]:
-    """The SHA-256 of each list bundled with g287: a publication with one of them is a file of the archive."""
-    return frozenset(hashlib.sha256(path.read_bytes()).hexdigest() for path in bundled_files())
+def bundled_names_and_sha256() -> frozenset[tuple[str, str]]:
+    """The name and SHA-256 of each list bundled with g287: a publication of one of them is a file of the archive. By
+    name too: the same bytes under another day's name are a publication of that day (migration 0017), not one of the
+    archive's files."""
+    return frozenset((path.name, hashlib.sha256(path.read_bytes()).hexdigest()) for path in bundled_files())
 
 
 @router.get("/data")
@@ -64,5 +66,5 @@ def publication_page(request: Request, publication_id: Annotated[IdParameter, Pa
         named = distinct_label(publication)  # its file too, when another list has its date and half (07/03 pm and its __v2)
     return render(
         "publication.html", publication=publication, named=named, counts=counts, entries=entries, summary=quality.summary(entries), shown_on_its_day=shown,
-        provenance=ARCHIVE_PROVENANCE if publication.sha256 in bundled_sha256() else None,
+        provenance=ARCHIVE_PROVENANCE if (publication.file_name, publication.sha256) in bundled_names_and_sha256() else None,
     )
