@@ -98,7 +98,8 @@ def ingest(paths, published, kind, encoding, origin, as_json):
     """Ingest ICE publications (.xlsx or .csv files, or folders of them).
 
     Each file is one transaction: a file that cannot be read changes nothing. A file ingested before (same
-    sha256, same day) is skipped. Exits with status 1 if any file failed."""
+    sha256) under the same day's name is skipped; under another day's name it is that day's publication. Exits with
+    status 1 if any file failed."""
     if any(not path.strip() for path in paths):  # "" would read as the current folder: everything under it
         raise G287Error(f"PATHS: {EMPTY_PATH}")
     for name, value in (("--published", published), ("--encoding", encoding)):

@@ -170,3 +170,14 @@ def test_the_ingest_command_says_the_file_is_held_under_another_day_too(tmp_path
     assert lines[1].endswith("; the same file as publication 1 (2025-05-29 am): held as this day's publication too")
     again = CliRunner().invoke(cli, ["ingest", str(june_1), "--database", database, "--json"])
     assert again.exit_code == 0 and '"status": "unchanged"' in again.output and '"publication_id": 2' in again.output
+
+
+def test_the_ingest_command_s_help_says_a_file_held_is_skipped_under_its_own_day_only():
+    """Its help said "A file ingested before (same sha256) is skipped", which 0017 made untrue of another day's name."""
+    from click.testing import CliRunner
+
+    from g287.cli import cli
+
+    help_text = " ".join(CliRunner().invoke(cli, ["ingest", "--help"]).output.split())
+    assert "A file ingested before (same sha256) is skipped." not in help_text
+    assert "A file ingested before (same sha256) under the same day's name is skipped; under another day's name it is that day's publication." in help_text
