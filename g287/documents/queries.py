@@ -13,7 +13,7 @@ from g287.access import Actor, authorize
 from g287.db.engine import Database
 from g287.db.ids import MAX_ID
 from g287.db.models.documents import Document, DocumentAddress, DocumentFact, DocumentOrigin, DocumentPage, DocumentRowLink
-from g287.db.models.registry import Agency, AgencyName, RawRow
+from g287.db.models.registry import Agency, AgencyName, Publication, RawRow
 from g287.documents.archive import Archive, ArchiveError
 from g287.documents.display import displayable
 from g287.documents.links import agreements_of_addresses, publications_of_addresses
@@ -114,7 +114,10 @@ def document_detail(session: Session, sha256: str, actor: Actor | None = None) -
         for p in publications
     ]
     if document.publication_id:
-        item["publication_id"] = document.publication_id
+        item["publication_id"] = document.publication_id  # the publication it was first archived for
+        # The same bytes published on two days are two publications (migration 0017) and one archived file: each is
+        # named, not the first alone.
+        item["publication_ids"] = _publications_of_the_same_file(session, document.publication_id)
     item["origins"] = [
         {"via": o.via, "file_name": o.file_name, "at": o.at.isoformat()}
         for o in session.scalars(select(DocumentOrigin).where(DocumentOrigin.document_id == document.id).order_by(DocumentOrigin.id))
@@ -125,6 +128,13 @@ def document_detail(session: Session, sha256: str, actor: Actor | None = None) -
     ]
     item["reader"] = document.reader
     return item
+
+
+def _publications_of_the_same_file(session: Session, publication_id: int) -> list[int]:
+    """The ids of the publications of the file (its sha256) publication `publication_id` was read from, in
+    publication order (list_publications: ICE's first, then by list and order)."""
+    same_file = select(Publication.sha256).where(Publication.id == publication_id).scalar_subquery()
+    return list(session.scalars(select(Publication.id).where(Publication.sha256 == same_file).order_by(Publication.origin, Publication.kind, Publication.seq)))
 
 
 def page_text(session: Session, sha256: str, page: int, actor: Actor | None = None) -> dict:

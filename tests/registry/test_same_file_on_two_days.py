@@ -181,3 +181,23 @@ def test_the_ingest_command_s_help_says_a_file_held_is_skipped_under_its_own_day
     help_text = " ".join(CliRunner().invoke(cli, ["ingest", "--help"]).output.split())
     assert "A file ingested before (same sha256) is skipped." not in help_text
     assert "A file ingested before (same sha256) under the same day's name is skipped; under another day's name it is that day's publication." in help_text
+
+
+def test_an_archived_workbook_names_every_publication_of_its_file(db, actor, tmp_path):
+    """A sync keeps each workbook it ingests in the archive, linked to its publication; ICE's 29 May list published
+    again as 1 June's is one archived file (the same content) and, since 0017, two publications. The document named
+    only the publication it was first archived for (`publication_id`), as if the other list had no file kept."""
+    from g287.db.models.documents import Document
+    from g287.documents.queries import document_detail
+    from g287.documents.store import store_file
+
+    june_1 = _copy(MAY_29, tmp_path, "participatingAgencies06012025am.xlsx")
+    ids = []
+    for path in (june_1, MAY_29):  # 1 June's first: the archive's file is linked to it, and 29 May's comes before it
+        ids.append(ingest_file(db, path, actor).publication_id)
+        stored = store_file(db, path, actor, kind="workbook", extension=".xlsx", via="sync", publication_id=ids[-1])
+    with db.session() as session:
+        assert session.query(Document).count() == 1
+        detail = document_detail(session, session.get(Document, stored.document_id).sha256)
+    assert detail["publication_id"] == ids[0]  # kept: the publication it was archived for
+    assert detail["publication_ids"] == [ids[1], ids[0]]  # in publication order: 29 May's, then 1 June's
