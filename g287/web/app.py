@@ -121,6 +121,14 @@ def site_of(request: Request) -> Site:
     return request.app.state.site
 
 
+def log_busy(request: Request, cause: Exception) -> None:
+    """A 503 because another process holds the database, as a warning line in the server's log naming the database
+    and the address, as an unreachable database's 503 is: the visitor is told to wait, and whoever runs the site
+    learns why visitors were (a process holding the database for long answered them all in silence)."""
+    said = " ".join(str(getattr(cause, "orig", None) or cause).split())  # the driver's words ("database is locked") where there are some
+    log.warning("the database %s is busy (answered 503 to %s): %s", site_of(request).db.safe_url, request.url.path, said)
+
+
 def create_app(db: Database | None = None, *, database: str | None = None) -> FastAPI:
     from g287.web.api import errors as api_errors
     from g287.web.api import router as api_router
@@ -184,10 +192,9 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
     async def denied(request: Request, error: AccessDenied):
         return error_of(request, 403, str(error))
 
-    def busy_response(request: Request, error: Busy):
-        """Another process is writing: 503 with Retry-After, as the program's routes answer it (send it again), and a
-        line in the server's log: the visitor is told to wait, and the one who runs the site why visitors were."""
-        log.warning("the database %s is busy (answered 503 to %s): %s", site.db.safe_url, request.url.path, error)
+    def busy_response(request: Request, error: Busy, cause: Exception | None = None):
+        """Another process is writing: 503 with Retry-After, as the program's routes answer it (send it again)."""
+        log_busy(request, cause or error)
         response = error_of(request, 503, str(error))
         response.headers["Retry-After"] = str(error.retry_after)
         return response
@@ -204,7 +211,7 @@ def create_app(db: Database | None = None, *, database: str | None = None) -> Fa
         statement the database refused (a defect: the 500 of an unexpected error)."""
         request = Request(scope)
         if dialect.is_busy(error):
-            return busy_response(request, Busy())
+            return busy_response(request, Busy(), error)
         unreachable = dialect.is_unreachable(error)
         if not (unreachable or dialect.is_failing(error)):
             return None

@@ -119,9 +119,9 @@ def _refusing(message: str, code: int | None = None):
     [
         ("disk I/O error", sqlite3.SQLITE_IOERR, UNREACHABLE, "30", 1),  # neither busy nor unreachable: it was a 500 and a traceback
         ("unable to open database file", sqlite3.SQLITE_CANTOPEN, UNREACHABLE, "30", 1),
-        # Another g287 process writing: the answer says all there is to know (send it again in a second), as every
-        # busy answer of the site and the workflow's routes, which log nothing; no traceback either.
-        ("database is locked", sqlite3.SQLITE_BUSY, BUSY, "1", 0),
+        # Another g287 process writing: the answer says it (send it again in a second); the log says it once a
+        # request, as for every busy answer of the site and the workflow's routes, with no traceback.
+        ("database is locked", sqlite3.SQLITE_BUSY, BUSY, "1", 1),
     ],
 )
 def test_a_connection_refused_in_a_route_or_in_the_data_version_is_a_503_and_one_line(served, caplog, monkeypatch, message, code, answer, retry_after, lines):

@@ -35,7 +35,7 @@ from g287.program.auth import CsrfRejected, LoginRefused
 from g287.program.documents import RenderedDocument
 from g287.program.storage import UploadRejected
 from g287.program.validation import Conflict, InvalidInput
-from g287.web.app import API_PREFIX, site_of
+from g287.web.app import API_PREFIX, log_busy, site_of
 from g287.web.known_parameters import refuse_unknown_query_parameters
 from g287.web.pages.exports import attachment
 from g287.web.params import IdParameter
@@ -247,10 +247,13 @@ class ProgramRoute(APIRoute):
                     check_csrf(request, caller_of(request))
                 response = await handler(request)
             except (G287Error, RequestValidationError) as error:
+                if isinstance(error, Busy):
+                    log_busy(request, error)
                 response = error_response(request, error, api=api)
             except OperationalError as error:
                 if not dialect.is_busy(error):
                     raise
+                log_busy(request, error)
                 response = error_response(request, Busy(), api=api)
             except IntegrityError:
                 # A constraint the services check first (one signed MOA per record, one open MOA per model...) was
