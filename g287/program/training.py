@@ -22,7 +22,7 @@ from g287.errors import NotFound
 from g287.program.courses import Attempt, ExamProgress, course_catalog, exam_progress, next_attempt_is_remedial
 from g287.program.moas import participating, status_on
 from g287.program.nominees import certification_fields, eligibility_of, get_nominee
-from g287.program.rules import add_years, anniversary
+from g287.program.rules import anniversary
 from g287.program.validation import Checker, Conflict, InvalidInput, day_argument
 from g287.registry.names import person_key
 from g287.wording import quoted
@@ -248,7 +248,7 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
         agency_id=nominee.agency_id,
         certified_on=day,
         expires_on=expiry(day, course.certification_years),
-        refresher_due_on=add_years(day, course.refresher_years),
+        refresher_due_on=refresher_due(day, course.refresher_years),
         certified_by=actor.label,
     )
     session.add(certification)
@@ -261,6 +261,14 @@ def expiry(day: dt.date, years: int) -> dt.date:
     """The first day a certification of `day` lasting `years` no longer covers: its anniversary, the day after the
     period's last (from 29 February, 1 March in a common year: the period holds 28 February, as years of service
     do in rules.anniversary; add_years' 28 February would end it a day early)."""
+    return anniversary(day, years)
+
+
+def refresher_due(day: dt.date, years: int) -> dt.date:
+    """The day refresher training falls due after a certification or refresher of `day`: when the catalog's
+    interval has run, as a certification's period does (expiry), so that from 29 February it is 1 March in a common
+    year, not 28 February (a day early: listed overdue on 1 March, and JEM's refresher, of the certification's two
+    years, due the day before the expiry instead of on it)."""
     return anniversary(day, years)
 
 
@@ -292,7 +300,7 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
     if not participating(moa, day):
         raise Conflict(f"the {moa.model} MOA {moa.id} is not in effect on {day.isoformat()}")
     course = course_catalog().courses[enrolment.course]
-    recorded = (day, add_years(day, course.refresher_years))
+    recorded = (day, refresher_due(day, course.refresher_years))
     if (certification.last_refresher_on, certification.refresher_due_on) == recorded:
         return certification  # this refresher is recorded already: no change, no event
     before = certification_fields(certification)

@@ -63,3 +63,22 @@ def test_a_nominee_ready_to_certify_is_not_overdue(sqlite_db):
         for day in (finished, finished + dt.timedelta(days=1), finished + dt.timedelta(days=30)):
             items = [i for i in training.due(session, OFFICER, as_of=day) if i["nominee_id"] == nominee_id]
             assert [(i["kind"], i["due_on"], i["overdue"]) for i in items] == [("ready_to_certify", finished.isoformat(), False)]
+
+
+def test_a_refresher_interval_from_29_february_is_a_whole_year(sqlite_db):
+    """The refresher falls due when the catalog's interval has run, as the certification's period does: the year
+    from 29 February 2024 holds 28 February 2025, so the TFM refresher (one year) falls due on 1 March 2025. It was
+    due on 28 February (rules.add_years), a day early: on 1 March the officer was listed as overdue, and a JEM
+    officer's refresher (two years, as the certification) fell due the day before the certification expired
+    instead of on that day. A refresher completed on a 29 February sets the next one due alike."""
+    with sqlite_db.session() as session:
+        nominee_id = certified_on(session, LEAP)
+        certification = training.certification_of(session, OFFICER, nominee_id)
+        assert certification.refresher_due_on == dt.date(2025, 3, 1)
+        due = [i for i in training.due(session, OFFICER, as_of=dt.date(2025, 3, 1)) if i["nominee_id"] == nominee_id and i["kind"] == "refresher_due"]
+        assert [(i["due_on"], i["overdue"]) for i in due] == [("2025-03-01", False)]
+        refreshed = training.record_refresher(session, OFFICER, nominee_id, completed_on=LEAP, today=dt.date(2025, 1, 1))
+        assert (refreshed.last_refresher_on, refreshed.refresher_due_on) == (LEAP, dt.date(2025, 3, 1))
+    with sqlite_db.session() as session:
+        # Any other day: the same calendar day, as before.
+        assert training.certification_of(session, OFFICER, certified_on(session, dt.date(2024, 2, 28))).refresher_due_on == dt.date(2025, 2, 28)
