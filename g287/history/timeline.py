@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from g287 import days as clock  # g287.days.today, looked up at each call (a test fixes the day there)
 from g287.errors import G287Error
 from g287.history.listings import Run, SeriesPublication, in_force_indexes, publications, runs_of
 from g287.registry.figures import MODELS, states_and_territories
@@ -134,7 +135,7 @@ def timeline(
     # Nothing is known before the first publication, nor after today: the range is held to that span, so a
     # request cannot ask for millions of entries.
     first = max(start, min(all_dates)) if start else min(all_dates)
-    last = min(end, max(dt.date.today(), max(all_dates))) if end else max(all_dates)
+    last = min(end, max(clock.today(), max(all_dates))) if end else max(all_dates)
     if first > last:
         return []  # a range wholly outside the publications held, once cut to them, has no day (the API says the same)
     result = []

@@ -238,3 +238,15 @@ def test_the_pending_list_in_force_at_a_morning_list_is_not_that_afternoons(db, 
     with db.session() as session:
         result = diff(session, resolve(session, str(after)), resolve(session, str(later)))
     assert [item["agency"] for item in result["to_pending"]] == ["Alpha County Sheriff's Office"] and result["removed"] == []
+
+
+def test_a_timeline_to_a_later_end_stops_at_today_as_g287_reads_it(db, pub, monkeypatch):
+    """The range is held to today (nothing is known after it), read as every other "today" of g287 is
+    (g287.days.today); it read the machine's date itself, which a fixed day does not reach."""
+    from g287 import days
+
+    pub.publish("participating", "2025-08-01", [KEEP])
+    monkeypatch.setattr(days, "today", lambda: dt.date(2025, 8, 5))
+    with db.session() as session:
+        entries = timeline(session, end=dt.date(2026, 12, 31))
+    assert [entry["date"] for entry in entries][-1] == "2025-08-05"
