@@ -167,7 +167,7 @@ def enrol(session: Session, actor: Actor, nominee_id: int, *, enrolled_on=None, 
     return enrolment
 
 
-def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken_on, exam: str | None = None, today: dt.date | None = None) -> ExamProgress:
+def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken_on=None, exam: str | None = None, today: dt.date | None = None) -> ExamProgress:
     """Record an examination score. A failed examination opens the one remediation attempt; the next attempt at
     it is recorded as remedial; two failures disqualify. Returns where the nominee then stands."""
     nominee = get_nominee(session, actor, nominee_id, "training.record_exam")
@@ -184,7 +184,8 @@ def record_exam(session: Session, actor: Actor, nominee_id: int, *, score, taken
         check.fail("exam", f"name the examination: {', '.join(course.exam_names)}")
     elif exam not in course.exam_names:
         check.fail("exam", f"{quoted(exam)} is not an examination of this course: {', '.join(course.exam_names)}")
-    day = check.date("taken_on", taken_on, not_after=today or days.today())
+    today = today or days.today()
+    day = check.date("taken_on", taken_on or today, not_after=today)  # today unless given, as enrolment and certification
     # Read strictly: "7_0" is no 70, "1e1" no 10, and a yes or no no score (True would record 1 percent, a failure
     # that may disqualify for good).
     value = check.number("score", score, 0, 100, "a percentage from 0 to 100")
@@ -281,12 +282,13 @@ def _live_certification(session: Session, nominee: Nominee, *, changing: bool = 
     return moa, enrolment, certification
 
 
-def record_refresher(session: Session, actor: Actor, nominee_id: int, *, completed_on, today: dt.date | None = None) -> Certification:
+def record_refresher(session: Session, actor: Actor, nominee_id: int, *, completed_on=None, today: dt.date | None = None) -> Certification:
     """Record refresher training; the next one falls due after the catalog's interval."""
     nominee = get_nominee(session, actor, nominee_id, "training.record_refresher")
     moa, enrolment, certification = _live_certification(session, nominee, changing=True)
     check = Checker()
-    day = check.date("completed_on", completed_on, not_after=today or days.today())
+    today = today or days.today()
+    day = check.date("completed_on", completed_on or today, not_after=today)  # today unless given, as enrolment and certification
     if day is not None and day < certification.certified_on:
         check.fail("completed_on", "must not be before the certification")
     elif day is not None and certification.last_refresher_on and day < certification.last_refresher_on:
@@ -310,7 +312,7 @@ def record_refresher(session: Session, actor: Actor, nominee_id: int, *, complet
     return certification
 
 
-def renew_certification(session: Session, actor: Actor, nominee_id: int, *, renewed_on, today: dt.date | None = None) -> Certification:
+def renew_certification(session: Session, actor: Actor, nominee_id: int, *, renewed_on=None, today: dt.date | None = None) -> Certification:
     """ICE renews an authorization: a new period runs from the renewal date (eligibility and MOA re-checked)."""
     nominee = get_nominee(session, actor, nominee_id, "training.certify")
     moa, enrolment, certification = _live_certification(session, nominee, changing=True)
@@ -319,7 +321,8 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
     # bring the expiry back.
     period_start = certification.renewed_on or certification.certified_on
     check = Checker()
-    day = check.date("renewed_on", renewed_on, not_after=today or days.today())
+    today = today or days.today()
+    day = check.date("renewed_on", renewed_on or today, not_after=today)  # today unless given, as enrolment and certification
     if day is not None and day < certification.certified_on:
         check.fail("renewed_on", "must not be before the certification")
     elif day is not None and day < period_start:
@@ -344,12 +347,13 @@ def renew_certification(session: Session, actor: Actor, nominee_id: int, *, rene
     return certification
 
 
-def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on, today: dt.date | None = None) -> Certification:
+def revoke(session: Session, actor: Actor, nominee_id: int, *, revoked_on=None, today: dt.date | None = None) -> Certification:
     """Revoke an officer's authorization while it runs (who may, by each model's MOA: see the MOA drafts)."""
     nominee = get_nominee(session, actor, nominee_id, "training.revoke")
     moa, _, certification = _live_certification(session, nominee, changing=True)
     check = Checker()
-    day = check.date("revoked_on", revoked_on, not_after=today or days.today())
+    today = today or days.today()
+    day = check.date("revoked_on", revoked_on or today, not_after=today)  # today unless given, as enrolment and certification
     if day is not None and day < certification.certified_on:
         check.fail("revoked_on", "must not be before the certification")
     elif day is not None:

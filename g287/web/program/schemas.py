@@ -361,12 +361,12 @@ class BackgroundIn(RequestBody):
 
 
 class DayIn(RequestBody):
-    on: Optional[Day] = Field(None, description="The date (enrolment and certification: default today)")
+    on: Optional[Day] = Field(None, description="The date (default: today)")
 
 
 class ExamIn(RequestBody):
     score: StrictFloat = Field(description="Percent, 0 to 100; the pass mark is 70 (a number: true or \"90\" is refused)")
-    taken_on: Optional[Day] = None
+    taken_on: Optional[Day] = Field(None, description="The date (default: today)")
     exam: Optional[str] = Field(None, max_length=200, description="Needed only when the course has several examinations")
 
 

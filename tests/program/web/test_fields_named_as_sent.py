@@ -60,7 +60,7 @@ def test_a_dated_step_of_the_api_names_its_date_on(site):
         ("enrolment", "novice", {"on": "2199-01-01"}, f"must not be after {today}"),
         ("enrolment", "novice", {"on": "2020-01-01"}, "must not be before the nomination, 2025-06-03"),
         ("certification", "novice", {"on": "2199-01-01"}, f"must not be after {today}"),
-        ("refresher", "veteran", {}, "required"),
+        ("refresher", "veteran", {"on": "2199-01-01"}, f"must not be after {today}"),
         ("renewal", "veteran", {"on": "2199-01-01"}, f"must not be after {today}"),
         ("revocation", "veteran", {"on": "2020-01-01"}, "must not be before the certification"),
     ):
@@ -68,6 +68,26 @@ def test_a_dated_step_of_the_api_names_its_date_on(site):
         assert response.status_code == 422 and fields_of(response) == {"on": problem}, (step, response.text)
         assert response.json()["error"]["message"] == f"on: {problem}"
     assert events(db) == before
+
+
+def test_a_dated_step_of_the_api_without_its_date_is_dated_today_as_on_the_command_line(site):
+    """`POST .../refresher` with `{}` was refused ("on: required") while `g287 program refresher ID` recorded it
+    today, as the README says the API does; the examinations, renewals and revocations alike. Every step's date is
+    today unless given, in the service, for the command line and the API alike."""
+    db, w, clients = site
+    officer = clients["officer"]
+    today = dt.date.today().isoformat()
+
+    def step(nominee: str, name: str, body: dict) -> dict:
+        response = officer.post(f"/api/v1/program/nominees/{w.nominees[nominee]}/{name}", json=body, headers={"X-CSRF-Token": token_of(officer)})
+        assert response.status_code == 200, (name, response.text)
+        return response.json()
+
+    assert step("veteran", "refresher", {})["certification"]["last_refresher_on"] == today
+    assert step("veteran", "renewal", {})["certification"]["renewed_on"] == today
+    assert step("veteran", "revocation", {})["certification"]["revoked_on"] == today
+    assert step("novice", "enrolment", {})["enrolment"]["enrolled_on"] == today
+    assert [exam["taken_on"] for exam in step("novice", "exams", {"score": 90})["exams"]] == [today]
 
 
 LETTER = {
