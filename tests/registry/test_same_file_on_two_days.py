@@ -201,3 +201,19 @@ def test_an_archived_workbook_names_every_publication_of_its_file(db, actor, tmp
         detail = document_detail(session, session.get(Document, stored.document_id).sha256)
     assert detail["publication_id"] == ids[0]  # kept: the publication it was archived for
     assert detail["publication_ids"] == [ids[1], ids[0]]  # in publication order: 29 May's, then 1 June's
+
+
+def test_the_database_keeps_one_file_a_day_for_a_name_without_its_half_too(db):
+    """The unique constraint (sha256, published_on, half) lets two rows with no half through (NULLs never collide);
+    the partial index refuses the second, as the old constraint on sha256 alone did."""
+    from sqlalchemy.exc import IntegrityError
+
+    row = {"kind": "participating", "published_on": dt.date(2025, 5, 29), "half": None, "file_name": "list.xlsx", "sha256": "a" * 64,
+           "size_bytes": 1, "source_format": "xlsx", "header_row": 1, "columns": [], "source_rows": 0, "listing_count": 0,
+           "origin": "ice", "series": "ice/participating", "seq": 1, "imported_at": dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)}
+    with db.engine.begin() as conn:
+        conn.execute(Publication.__table__.insert(), [row, dict(row, half="am", seq=2), dict(row, published_on=dt.date(2025, 5, 30), seq=3)])
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(Publication.__table__.insert(), [dict(row, file_name="list_b.xlsx", seq=4)])
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM publications")).scalar() == 3

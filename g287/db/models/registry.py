@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -62,7 +63,14 @@ class Publication(Base):
     seq: Mapped[int] = mapped_column(Integer)  # order among the publications of the same series, 1-based
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (Index("ix_publications_series_seq", "series", "seq"), UniqueConstraint("sha256", "published_on", "half"))
+    __table_args__ = (
+        Index("ix_publications_series_seq", "series", "seq"),
+        UniqueConstraint("sha256", "published_on", "half"),
+        # The constraint above lets NULLs through (a name without am/pm): one file a day there too. (A file of a day
+        # with no half and the same with a half are one publication too: publication_holding, under the registry's
+        # lock, keeps that.)
+        Index("ux_publications_sha256_day_without_half", "sha256", "published_on", unique=True, sqlite_where=text("half IS NULL"), postgresql_where=text("half IS NULL")),
+    )
 
 
 def series_of(origin: str, kind: str) -> str:
