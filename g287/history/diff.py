@@ -127,7 +127,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     added, from_pending, removed, to_pending = [], [], [], []
     for key in sorted(set(b.agreements) - set(a.agreements), key=_reading_order(b)):
         item = describe(key, b)
-        item["model_added"] = key[0] in a.agency_models  # the agency had other models already
+        item["model_added"] = _keeps_a_model(key[0], a, b)  # one model of several: the agency keeps one it had
         listed_before = _return_status(lives.get(key), from_pub.seq, seq_of, k)
         if listed_before:  # not new: back after an absence, which the removed side of an earlier diff named
             item["note"] = listed_before
@@ -136,7 +136,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         (from_pending if key in pending_a else added).append(item)
     for key in sorted(set(a.agreements) - set(b.agreements), key=_reading_order(a)):
         item = describe(key, a)
-        item["model_dropped"] = key[0] in b.agency_models  # the agency keeps other models
+        item["model_dropped"] = _keeps_a_model(key[0], a, b)
         life = lives.get(key)
         item["status_since"] = _absence_status(life, to_pub.seq, seq_of, k)
         item["status_decided_by"] = wording_times.decided_by(life, seq_of, to_pub.seq)
@@ -163,6 +163,14 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         "to_pending": to_pending,
     }
     return in_state(result, state)
+
+
+def _keeps_a_model(agency_id: int, a: Side, b: Side) -> bool:
+    """Whether an agency lists, in both lists, a model other than one that changed: then a model added is one more of
+    several, and one no longer listed leaves the agency its other models. An agency listed with one model in FROM and
+    another in TO (Butler County Sheriff's Office, PA: WSO on 29 May 2025, TFM alone on 17 June) kept none of its
+    models and gained none beside them: said of it, "the agency keeps its other models" was untrue."""
+    return bool(a.agency_models.get(agency_id, set()) & b.agency_models.get(agency_id, set()))
 
 
 def in_state(found: dict, state: str | None) -> dict:

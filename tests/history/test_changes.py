@@ -270,3 +270,23 @@ def test_an_agencys_listings_are_in_publication_order_by_date_and_half(db, pub):
         ("pending", "2025-05-02", "am"),
         ("participating", "2025-05-02", "pm"),
     ]
+
+
+def test_an_agency_that_swaps_its_only_model_neither_keeps_nor_gains_one_of_several(db, pub):
+    """Butler County Sheriff's Office, PA: listed with WSO alone on 29 May 2025 and with TFM alone on 17 June. The diff
+    said of the WSO no longer listed "the agency keeps its other models" (it kept none of its models: its TFM is new
+    in the later list) and of the TFM "model added" to an agency already participating. Both hold only when the
+    agency lists, in both lists, a model other than the one that changed."""
+    wso = row("PA", "Butler County Sheriff's Office", "WSO", "2025-05-22", "County", "Butler County")
+    tfm = row("PA", "Butler County Sheriff's Office", "TFM", "2025-06-12", "County", "Butler County")
+    pub.publish("participating", "2025-05-29", [A, wso])
+    pub.publish("participating", "2025-06-17", [A, tfm])
+    pub.publish("participating", "2025-06-20", [A, tfm, B])
+    pub.publish("participating", "2025-07-03", [A, tfm, B, B_WSO])
+    with db.session() as session:
+        swap = diff(session, resolve(session, "2025-05-29"), resolve(session, "2025-06-17"))
+        gained = diff(session, resolve(session, "2025-06-20"), resolve(session, "2025-07-03"))
+    assert [(i["agency"], i["model"], i["model_dropped"]) for i in swap["removed"]] == [("Butler County Sheriff's Office", "WSO", False)]
+    assert [(i["agency"], i["model"], i["model_added"]) for i in swap["added"]] == [("Butler County Sheriff's Office", "TFM", False)]
+    # An agency that keeps a model it had gains one of several, as before.
+    assert [(i["agency"], i["model"], i["model_added"]) for i in gained["added"]] == [("Beta County Sheriff's Office", "WSO", True)]

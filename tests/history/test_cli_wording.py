@@ -29,13 +29,18 @@ def test_an_ingest_names_its_counts(tmp_path):
 
 
 def test_the_diff_says_when_an_agency_keeps_its_other_models(bundled_db):
-    # Butler County, PA: its WSO MOA is no longer listed from 2025-06-17 pm, its TFM MOA is. The site's changes page
-    # and the feed say "(the agency keeps its other models)"; the command said nothing, though it says "model added"
-    # of the TFM MOA.
+    # Okaloosa County Sheriff's Office, FL: its WSO MOA is no longer listed from 2025-07-03 pm, its other models are.
+    # The site's changes page and the feed say "(the agency keeps its other models)"; the command said nothing.
     text = run(bundled_db, "diff", "2025-05-29", "2025-07-09")
-    removed = next(line for line in text.splitlines() if line.startswith("  PA  Butler County Sheriff's Office  WSO"))
+    removed = next(line for line in text.splitlines() if line.startswith("  FL  Okaloosa County Sheriff's Office  WSO"))
     assert removed.endswith("this registry counts that as an end); the agency keeps its other models"), removed
-    assert "  PA  Butler County Sheriff's Office  TFM  2025-06-12  model added" in text
+    # Butler County, PA, listed with WSO alone on 29 May and with TFM alone from 17 June, keeps none of its models and
+    # gains none beside one it had: neither is said of it.
+    butler = [line for line in text.splitlines() if line.startswith("  PA  Butler County Sheriff's Office")]
+    assert butler == [
+        "  PA  Butler County Sheriff's Office  TFM  2025-06-12  ",
+        "  PA  Butler County Sheriff's Office  WSO  2025-05-22  no longer listed (absent from 2 or more consecutive lists in force; ICE gives no reason — this registry counts that as an end)",
+    ], butler
 
 
 def test_the_pipeline_shows_only_the_spans_the_lists_can_observe(bundled_db):

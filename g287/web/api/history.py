@@ -47,8 +47,8 @@ class Change(BaseModel):
     agency_id: int
     model: str
     signed: Dates
-    model_added: Optional[bool] = Field(None, description="Added: the agency already had another model")
-    model_dropped: Optional[bool] = Field(None, description="Removed: the agency keeps another model")
+    model_added: Optional[bool] = Field(None, description="Added: the agency lists, in both lists, another model (one model more of several)")
+    model_dropped: Optional[bool] = Field(None, description="Removed: the agency keeps, in the later list, another model it had")
     status_since: Optional[str] = Field(None, description="Removed: no longer listed (absent from K consecutive lists in force, what this registry counts as an end; ICE gives no reason) or an omission")
     status_decided_by: Optional[int] = Field(
         None, description="Removed: the id of the publication, ingested after FROM and TO, whose arrival last changed status_since (none when none did)"
