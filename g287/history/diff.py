@@ -2,7 +2,7 @@
 
 Agreements are compared by identity (agency × model), so a renamed agency is a rename, not an exit and an
 entry, and a duplicate listing is one agreement. An agreement new in TO was either pending before (listed by
-the pending publication in force at FROM) or is simply added; one absent from TO either moved back to pending
+the pending publication in force at FROM, or by one published between FROM and TO) or is simply added; one absent from TO either moved back to pending
 (listed by the pending publication in force at TO) or is removed — and whether that absence is an end or a
 one-off omission is told by the lifecycle rule (K consecutive absences).
 """
@@ -96,6 +96,16 @@ def pending_in_force_at(session: Session, publication: Publication, kind: str = 
     return session.get(Publication, held[-1].id) if held else None
 
 
+def pending_before(session: Session, from_pub: Publication, to_pub: Publication) -> list[Publication]:
+    """The pending lists an agreement new in TO was pending on before it: the one in force at FROM and those published
+    after FROM and before TO, by date and half. A pending list of TO's own date and half is not before it: an agreement
+    it lists was pending when, or after, ICE listed it as signed, as the pipeline counts it (pending_after_participating)."""
+    start, end = (from_pub.published_on, half_rank(from_pub.half)), (to_pub.published_on, half_rank(to_pub.half))
+    between = [p for p in publications(session, "pending", from_pub.origin) if start < (p.published_on, half_rank(p.half)) < end]
+    at_from = pending_in_force_at(session, from_pub)
+    return ([at_from] if at_from is not None else []) + [session.get(Publication, p.id) for p in between]
+
+
 def _dates(values: set) -> list[str | None]:
     return [v.isoformat() if v else None for v in sorted(values, key=lambda v: (v is None, v or 0))]
 
@@ -109,7 +119,10 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     k = end_after or end_after_default()
     involved = _changed_agencies(session, from_pub, to_pub)
     a, b = _side(session, from_pub, involved), _side(session, to_pub, involved)
-    pending_a = _listed_keys(session, pending_in_force_at(session, from_pub), involved)
+    # Pending before TO: on the pending list in force at FROM, or on one ICE published after FROM, up to TO. By the
+    # list in force at FROM alone, 20 of the 48 agreements newly listed between 29 May and 17 June 2025 were "added",
+    # never pending, though ICE's pending list of 30 May listed them.
+    pending_a = set().union(*(_listed_keys(session, p, involved) for p in pending_before(session, from_pub, to_pub)))
     pending_b = _listed_keys(session, pending_in_force_at(session, to_pub), involved)
     gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
     # An agreement new in TO may be one listed before FROM and absent from it: its absence is the lifecycle's too.
@@ -132,7 +145,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         if listed_before:  # not new: back after an absence, which the removed side of an earlier diff named
             item["note"] = listed_before
         item["note_decided_by"] = wording_times.decided_by(lives.get(key), seq_of, from_pub.seq)
-        item["pending_decided_by"] = pending_times.decided_by(from_pub, key, key in pending_a)
+        item["pending_decided_by"] = pending_times.decided_by(from_pub, key, key in pending_a, until=to_pub)
         (from_pending if key in pending_a else added).append(item)
     for key in sorted(set(a.agreements) - set(b.agreements), key=_reading_order(a)):
         item = describe(key, a)
@@ -378,17 +391,27 @@ class _PendingTimes:
         self.later = sorted((p for p in self.pending if as_utc(p.imported_at) > since), key=lambda p: as_utc(p.imported_at), reverse=True)
         self.keys: dict[int | None, set] = {None: set()}
 
-    def decided_by(self, publication: Publication, key: tuple[int, str], pending_now: bool) -> int | None:
-        """The id of the pending publication whose ingestion last changed whether `key` was pending at `publication`."""
+    def decided_by(self, publication: Publication, key: tuple[int, str], pending_now: bool, until: Publication | None = None) -> int | None:
+        """The id of the pending publication whose ingestion last changed whether `key` was pending at `publication`
+        (with `until`, at it or on a list published after it and before `until`: diff's pending_before)."""
         moment = (publication.published_on, half_rank(publication.half))
+
+        def counted(p) -> bool:  # in force at `publication`, or published after it and before `until`
+            at = (p.published_on, half_rank(p.half))
+            return at <= moment or (until is not None and at < (until.published_on, half_rank(until.half)))
+
         for event in self.later:
-            if (event.published_on, half_rank(event.half)) > moment:
-                continue  # never in force at `publication`: its arrival changed nothing there
-            held = [p for p in self.pending if as_utc(p.imported_at) < as_utc(event.imported_at) and (p.published_on, half_rank(p.half)) <= moment]
-            in_force = held[-1].id if held else None
-            if in_force not in self.keys:
-                self.keys[in_force] = _listed_keys(self.session, self.session.get(Publication, in_force), self.agency_ids, self.kind)
-            if (key in self.keys[in_force]) != pending_now:
+            if not counted(event):
+                continue  # never in force at `publication`, nor published before `until`: its arrival changed nothing there
+            held = [p for p in self.pending if as_utc(p.imported_at) < as_utc(event.imported_at) and counted(p)]
+            at = [p for p in held if (p.published_on, half_rank(p.half)) <= moment]
+            lists = ([at[-1].id] if at else []) + [p.id for p in held if (p.published_on, half_rank(p.half)) > moment]
+            listed = set()
+            for publication_id in lists:
+                if publication_id not in self.keys:
+                    self.keys[publication_id] = _listed_keys(self.session, self.session.get(Publication, publication_id), self.agency_ids, self.kind)
+                listed |= self.keys[publication_id]
+            if (key in listed) != pending_now:
                 return event.id
         return None
 

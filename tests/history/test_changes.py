@@ -290,3 +290,20 @@ def test_an_agency_that_swaps_its_only_model_neither_keeps_nor_gains_one_of_seve
     assert [(i["agency"], i["model"], i["model_added"]) for i in swap["added"]] == [("Butler County Sheriff's Office", "TFM", False)]
     # An agency that keeps a model it had gains one of several, as before.
     assert [(i["agency"], i["model"], i["model_added"]) for i in gained["added"]] == [("Beta County Sheriff's Office", "WSO", True)]
+
+
+def test_an_agreement_on_a_pending_list_published_between_the_two_lists_moved_from_pending(db, pub):
+    """ICE's pending list of 30 May 2025 (pm) came out between its participating lists of 29 May and 17 June: 20 of
+    the 48 agreements the diff of those two lists called "added" (never pending) were on it (Limestone County, AL's
+    TFM, Duncan Police Department, SC...). Pending before TO is the pending list in force at FROM or one published
+    after FROM and before TO, by date and half; one of TO's own date and half is not before it (the pipeline counts an
+    agreement it lists as pending after participating)."""
+    pub.publish("pending", "2025-05-15", [E_PENDING])
+    pub.publish("participating", "2025-05-29", [A])
+    pub.publish("pending", "2025-05-30", [E_PENDING, D_PENDING], half="pm")
+    pub.publish("pending", "2025-06-17", [row("FL", "Beta County Sheriff's Office", "JEM", None, "County", "Beta County")], half="pm")
+    pub.publish("participating", "2025-06-17", [A, D, B], half="pm")
+    with db.session() as session:
+        result = diff(session, resolve(session, "2025-05-29"), resolve(session, "2025-06-17pm"))
+    assert [(i["agency"], i["model"]) for i in result["from_pending"]] == [("Delta Police Department", "TFM")]
+    assert [(i["agency"], i["model"]) for i in result["added"]] == [("Beta County Sheriff's Office", "JEM")]

@@ -222,13 +222,13 @@ def test_the_changes_page_without_from_compares_to_with_the_list_before_it(db, p
 
 
 def test_the_pending_list_in_force_at_a_morning_list_is_not_that_afternoons(db, pub):
-    """from_pending and to_pending name the pending list in force at FROM and at TO: the afternoon's pending list was
-    taken as in force at the morning's participating list, published before it (by date alone)."""
+    """to_pending names the pending list in force at TO, and from_pending the pending lists before TO: the afternoon's
+    pending list was taken as in force at the morning's participating list, published before it (by date alone)."""
     pending_x = row("TX", "Alpha County Sheriff's Office", "JEM", None, "County", "Alpha County")
     pub.publish("pending", "2025-08-01", [KEEP], "am")
     before = pub.publish("participating", "2025-08-02", [KEEP], "am").publication_id
-    pub.publish("pending", "2025-08-02", [pending_x], "pm")
     after = pub.publish("participating", "2025-08-05", [KEEP, X], "am").publication_id
+    pub.publish("pending", "2025-08-05", [pending_x], "pm")  # the afternoon of TO: after it, not before
     with db.session() as session:
         result = diff(session, resolve(session, str(before)), resolve(session, str(after)))
     assert [item["agency"] for item in result["added"]] == ["Alpha County Sheriff's Office"] and result["from_pending"] == []

@@ -231,7 +231,8 @@ def test_changes_page(site):
     assert "participatingAgencies05162025am.xlsx" in chosen and LATEST in chosen
     assert "Renamed (the same agency under a new name) (8)" in chosen
     assert "City of Melbourne Police Department → Melbourne Police Department (FL), TFM: same name without a 'City of' / 'Town of' prefix (confidence 0.95)" in chosen
-    assert "Signed date changed (7)" in chosen and "Moved from the pending list to participating (84)" in chosen
+    # 136: on the pending list of 15 May (in force at FROM), or of 30 May or 3 July (published between the two lists)
+    assert "Signed date changed (7)" in chosen and "Moved from the pending list to participating (136)" in chosen
     pending = text_of(site.get("/changes", params={"kind": "pending"}).text)
     assert "pendingAgencies07112025am_b.xlsx" in pending and "Newly pending" in pending and "No longer pending" in pending
     assert site.get("/changes", params={"from": "no such file"}).status_code == 404
