@@ -23,6 +23,7 @@ from g287.config import DATA_DIR
 from g287.db.models.audit import AuditEvent
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 from g287.db.times import as_utc
+from g287.errors import NotFound
 from g287.geo import reference
 from g287.geo.matching import AMBIGUOUS, match_county, tokens_of
 from g287.geo.store import county_facts
@@ -70,17 +71,24 @@ def county_filter(text: str | None, state: str | None = None) -> dict:
 
 
 def county_filter_problem(text: str | None, state: str | None = None) -> str | None:
-    """Why a county given with a state selects no county: a FIPS code of another state's county; a name that names several ("Richmond" in Virginia, the county or
-    the city). Read as ICE's COUNTY text instead, it gave one of them and the rows written so, with nothing to say the
-    name was ambiguous; the caller refuses it, naming the counties (their FIPS codes select each)."""
+    """Why a county given selects no county: a number that is no county's FIPS code (`1209` for 12009, `99999`); a
+    FIPS code of another state's county; with a state, a name that names several ("Richmond" in Virginia, the county
+    or the city). Each answered an empty list, read as "no agreement in this county" (a number was read as ICE's
+    COUNTY text, which is never a number), or, for a name, one of the counties and the rows written so, with nothing
+    to say the name was ambiguous; the caller refuses it, naming the counties (their FIPS codes select each)."""
     value = (text or "").strip()
-    if not value or not state:
+    if not value:
         return None
-    if value.isdigit() and len(value) == 5:
-        # A county of another state: no listing can be both, and an empty answer read as "none in this county".
-        versions = reference.versions_of(value)
-        if versions and versions[-1].usps != state.strip().upper():
-            return f"{quoted(value)} is {versions[-1].label()}, not a county of {state.strip().upper()}: give a county of that state, or leave out the state"
+    if value.isascii() and value.isdigit():
+        try:
+            found = reference.county(value)  # its NotFound names the code with its leading zero back (1209: 01209?)
+        except NotFound as error:
+            return f"{error}: give a county's five-digit FIPS code, or its name with the state"
+        if state and found.usps != state.strip().upper():
+            # A county of another state: no listing can be both.
+            return f"{quoted(value)} is {found.label()}, not a county of {state.strip().upper()}: give a county of that state, or leave out the state"
+        return None
+    if not state:
         return None
     matched = match_county(state, value)
     if matched.status != AMBIGUOUS:

@@ -47,3 +47,21 @@ def test_a_county_of_another_state_is_refused_naming_its_state(site, path):
     text = said["message"] if said else answer.text
     assert "'12086' is Miami-Dade County, FL, not a county of TX" in text.replace("&#39;", "'") and (said is None or said["field"] == "county")
     assert site.get(path, params={"as_of": "2025-07-09", "state": "fl", "county": "12086"}).status_code == 200  # its own state, in any case
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements", "/api/v1/agencies", "/exports/agreements.csv", "/agencies"])
+@pytest.mark.parametrize(("county", "state", "said"), [
+    ("1059", None, "no county with FIPS code '1059' (FIPS codes have five digits: 01059?)"),
+    ("012009", "AL", "no county with FIPS code '012009'"),
+    ("99999", None, "no county with FIPS code '99999'"),
+])
+def test_a_number_that_is_no_county_s_fips_code_is_refused(site, path, county, state, said):
+    """A number is a FIPS code, never a county's name (no COUNTY text of ICE's is a number): `county=1059` (01059,
+    Franklin County, AL, its leading zero lost as a spreadsheet loses it) or `99999` answered an empty list, with or
+    without a state, read as "no agreement in this county"."""
+    answer = site.get(path, params={"as_of": "2025-07-09", "county": county, **({"state": state} if state else {})})
+    assert answer.status_code == 422
+    given = answer.json()["error"]["fields"][0] if path.startswith("/api") else None
+    text = (given["message"] if given else answer.text).replace("&#39;", "'")
+    assert f"{said}: give a county's five-digit FIPS code, or its name with the state" in text and (given is None or given["field"] == "county")
+    assert site.get(path, params={"as_of": "2025-07-09", "county": "01059"}).status_code == 200
