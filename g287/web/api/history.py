@@ -3,13 +3,13 @@ pipeline. Thin layers over g287.history (README, section history)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Any, Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from g287 import days as clock  # g287.days.today, looked up at each call (a test fixes the day there)
 from g287.errors import G287Error, NotFound
 from g287.history.diff import check_in_order, diff as diff_service, pending_changes as pending_changes_service
 from g287.history.listings import publications
@@ -229,7 +229,7 @@ def timeline(
         start, end = from_ or first_day, to or last_day
         # A range with no day in it (a start after the end, or a range wholly before the first list or after
         # today, which the service holds the range to) has no entry, and nor has any range before the first ingest.
-        held = first_day is not None and start and end and start <= end and end >= first_day and start <= max(dt.date.today(), last_day)
+        held = first_day is not None and start and end and start <= end and end >= first_day and start <= max(clock.today(), last_day)
         items = timeline_service(session, state=state, model=model, every=every, start=from_, end=to) if held else []
     return {"state": state, "model": model, "every": every, "items": items}
 
