@@ -66,7 +66,7 @@ class ListParameters:
             None,
             max_length=100,
             pattern=COUNTY_PATTERN,
-            description="A county's FIPS code (five digits: the listings located in it by county matching); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing, Saint/St. and the word County ignored, as county matching reads them)",
+            description="A county's FIPS code (five digits: the listings located in it by county matching; a number that is no county's FIPS code, or a county of another state than state, is a 422); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing, Saint/St. and the word County ignored, as county matching reads them)",
         ),
         model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
