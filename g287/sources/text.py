@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _SPACE_RUN = re.compile(r" {2,}")
 # The control characters other than tab and the line breaks: C0, DEL and C1 (U+0080 to U+009F, a terminal's 8-bit
 # escapes: U+009B is CSI). They have no place in a name and C0 breaks XML (feeds, SVG): the registry's cells are
@@ -23,9 +22,12 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
     if CONTROL.search(text):
         repairs.append("control characters")
         text = CONTROL.sub(" ", text)
-    if _ZERO_WIDTH.search(text):
-        repairs.append("invisible zero-width characters")
-        text = _ZERO_WIDTH.sub("", text)
+    if any(unicodedata.category(c) == "Cf" for c in text):
+        # Unicode's format characters, all of them, not the zero-width spaces alone: a soft hyphen, a direction mark
+        # (U+200E, U+202B...) pasted from a web page or a document. They show nothing, but the agency key splits a
+        # word at them ("Sher\u00adiff's" is "sher iffs"): one agency was counted as two, and nothing was registered.
+        repairs.append("invisible characters (zero-width spaces, direction marks, soft hyphens)")
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     if _ODD_SPACES.search(text):
         repairs.append("non-breaking or other special spaces")
         text = _ODD_SPACES.sub(" ", text)
