@@ -2,7 +2,8 @@
 
 A CSV carries no hyperlinks, no filter and no metadata, and its encoding is not declared: UTF-8 (with or without
 a byte-order mark) and UTF-16 with a byte-order mark are read as such; otherwise Windows-1252, the encoding Excel
-uses on Windows, is tried and the choice is registered. Text that holds control characters is binary, not CSV.
+uses on Windows, is tried and the choice is registered, unless the file holds UTF-8 text beside bytes that are not
+(two encodings), which is refused. Text that holds control characters is binary, not CSV.
 
 A title line may stand above the header, as in a workbook: the delimiter is the one under which a header is found in
 the top rows. Quotes are read strictly: a stray double quote would otherwise open a cell that swallows the rows
@@ -125,14 +126,33 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str, Not
                 raise SourceError(name, f"unreadable: it starts with a {codec} byte-order mark but is not {codec} ({error.reason})") from None
     try:
         return data.decode("utf-8"), "utf-8", None
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        not_utf8 = error.start
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise SourceError(name, "unreadable: the text is neither UTF-8 nor Windows-1252 (pass --encoding)") from None
+    utf8 = _UTF8_SEQUENCE.search(data)
+    if utf8:
+        # Text of two encodings (two exports pasted together, a line typed in another editor): read as Windows-1252,
+        # the UTF-8 lines are garbled for good ("Sheriff’s" becomes "Sheriffâ€™s", another agency), unregistered.
+        raise SourceError(
+            name,
+            f"unreadable: line {_line_of(data, utf8.start())} is UTF-8 text, line {_line_of(data, not_utf8)} is not (two encodings in one file; pass --encoding)",
+        )
     note = Note(problem="the file is not UTF-8", action="read as Windows-1252 (Excel's encoding for CSV on Windows)", raw_value="cp1252")
     return text, "Windows-1252", note
+
+
+# A character of names' text written in UTF-8 (U+00A0 to U+017F: a no-break space, accented Latin letters; U+2000 to
+# U+206F: curly quotes, dashes; the euro sign): the bytes read as Windows-1252 are mojibake ("Ã©", "â€™"), which
+# Windows-1252 text hardly ever holds. Other UTF-8 forms are left out: "JOSÉ" and a no-break space in Windows-1252
+# (C9 A0) form a well-formed UTF-8 character too (U+0260), one no list holds.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xc5][\x80-\xbf]|\xe2[\x80\x81][\x80-\xbf]|\xe2\x82\xac")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _read(name: str, text: str, max_rows: int) -> _Reader:
