@@ -118,10 +118,15 @@ def read_xlsx(path: Path) -> SourceTable:
         Note(problem=_holds_no_cells(sheet_name, target, kind), action="not read; the list was looked for on the other sheets")
         for sheet_name, target, kind in no_cells if kind != "chart"
     ]
+    headers = {sheet_name: find_header(grids[sheet_name]) for sheet_name, _target in sheets}
+    # A sheet with a header and no row below it (a template, the header of a list not pasted yet) is no list while a
+    # later sheet holds one: the workbook was refused as holding no rows, its list on the next sheet unread.
+    with_rows = [s for s, _t in sheets if headers[s] is not None and any(not is_blank(v) for row in grids[s][headers[s] + 1 :] for v in row)]
+    first_list = with_rows[0] if with_rows else next((s for s, _t in sheets if headers[s] is not None), None)
     for sheet_name, _target in sheets:
         grid = grids[sheet_name]
-        header = find_header(grid)
-        if header is not None and chosen is None:
+        header = headers[sheet_name]
+        if sheet_name == first_list:
             chosen = (sheet_name, header)
             if sheet_name in hidden_sheets:
                 notes.append(Note(problem=f"the list is on a hidden sheet, {sheet_name!r}: no visible sheet holds one", action="read: it is the only list in the workbook"))
