@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from g287.sources.table import CellError
@@ -86,6 +87,7 @@ _WEEKDAY = re.compile(r"^(monday|tuesday|wednesday|thursday|friday|saturday|sund
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday()'s order
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
 _SEPT = re.compile(r"\bsept\b", re.I)
+_TRAILING_TIME = re.compile(r"(?<=\d)\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?$")
 # Compiled once, on import: a pattern first used inside a reading is compiled there, in each worker process.
 _SPACES = re.compile(r"\s+")
 _DIGITS_AND_SEPARATORS = re.compile(r"[\d/.\- ]+")
@@ -97,6 +99,21 @@ def _text(raw: str) -> DateReading:
     text = _SPACES.sub(" ", raw.replace("\xa0", " ")).strip()
     if not text:
         return DateReading(None, "no date", "unknown")
+    # What a date typed as text may carry besides the date, and still have one reading: invisible format characters
+    # (a zero-width space or a direction mark pasted with it) and Excel's text prefix typed as a character ('5/8/2025).
+    # Taken off and said, in a CSV too, where a date written as text is no repair.
+    cleaned = "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+    extra = "invisible characters" if cleaned != text else None
+    if cleaned[:1] == "'" and cleaned[1:2].isalnum():
+        cleaned, extra = cleaned[1:].strip(), "a leading apostrophe" + (f" and {extra}" if extra else "")
+    reading = _text_of(cleaned) if cleaned else DateReading(None, "no date", "unknown")
+    if extra is None or reading.value is None:
+        return reading
+    problem = f"{reading.problem or _AS_TEXT}, with {extra}"
+    return DateReading(reading.value, problem, "repaired")
+
+
+def _text_of(text: str) -> DateReading:
     match = _ISO.match(text) or _YMD.match(text)
     if match:
         return _checked(_make(int(match[1]), int(match[2]), int(match[3])), _AS_TEXT)
@@ -145,6 +162,8 @@ def _named(text: str) -> DateReading:
             return DateReading(None, "the weekday is not the date's: more than one reading is possible", "unknown")
         return reading
     text = _SEPT.sub("Sep", _ORDINAL.sub("", text))
+    # A time of day after the date (May 8, 2025 12:00 AM, as Excel shows a date with its time): the day's date.
+    text = _TRAILING_TIME.sub("", text)
     match = _DAY_MONTH_YEAR.match(text)
     if match:
         word = match[2].lower()
