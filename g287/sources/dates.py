@@ -102,7 +102,7 @@ def _text(raw: str) -> DateReading:
     # What a date typed as text may carry besides the date, and still have one reading: invisible format characters
     # (a zero-width space or a direction mark pasted with it) and Excel's text prefix typed as a character ('5/8/2025).
     # Taken off and said, in a CSV too, where a date written as text is no repair.
-    cleaned = "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+    cleaned = text if text.isascii() else "".join(c for c in text if unicodedata.category(c) != "Cf").strip()  # no format character is ASCII
     extra = "invisible characters" if cleaned != text else None
     if cleaned[:1] == "'" and cleaned[1:2].isalnum():
         cleaned, extra = cleaned[1:].strip(), "a leading apostrophe" + (f" and {extra}" if extra else "")

@@ -22,7 +22,7 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
     if CONTROL.search(text):
         repairs.append("control characters")
         text = CONTROL.sub(" ", text)
-    if any(unicodedata.category(c) == "Cf" for c in text):
+    if not text.isascii() and any(unicodedata.category(c) == "Cf" for c in text):  # none is ASCII: most cells are not looked at
         # Unicode's format characters, all of them, not the zero-width spaces alone: a soft hyphen, a direction mark
         # (U+200E, U+202B...) pasted from a web page or a document. They show nothing, but the agency key splits a
         # word at them ("Sher\u00adiff's" is "sher iffs"): one agency was counted as two, and nothing was registered.
