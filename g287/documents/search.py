@@ -49,12 +49,36 @@ class Term:
 def _written(words: str) -> list[str]:
     """The spellings of each word in a row (see g287.history.names.spellings): "pd" -> "pd", "police department",
     "police dept" and "police dpt", as expanded_key writes all four the same."""
-    return [" ".join(c) for c in itertools.product(*(spellings(word) for word in words.split()))]
+    return [" ".join(c) for c in itertools.product(*(_with_possessives(list(spellings(word))) for word in words.split()))]
 
 
 def _spellings_of_word(word: str) -> list[str]:
-    """The spellings of a word, the word as written first: "pd" -> "pd", "police department", "police dept"..."""
-    return list(dict.fromkeys(w for way in spellings(word) for w in ([way] if " " not in way else _written(way))))
+    """The spellings of a word, the word as written first: "pd" -> "pd", "police department", "police dept"...
+    A word written with and without a final "s" ("sheriffs", "sheriff") is also the possessive, as the indexes
+    read "Sheriff's": the words "sheriff s" (see _with_possessives)."""
+    ways = [w for way in spellings(word) for w in ([way] if " " not in way else _written(way))]
+    return list(dict.fromkeys(_with_possessives(ways)))
+
+
+def _with_possessives(ways: list[str]) -> list[str]:
+    """The spellings and, for one ending in "s" whose other spellings hold it without (identity.toml's sheriff =
+    "sheriffs": the agency search reads "Sheriff's Office" and "Sheriffs Office" as one name), its possessive as
+    both indexes split it at the apostrophe ("sheriff s"). Only such words: "ICE's" stays "ice s", never "ices"."""
+    lowered = {w.lower() for w in ways}
+    possessives = [f"{w[:-1]} s" for w in ways if " " not in w and len(w) > 2 and w.lower().endswith("s") and w[:-1].lower() in lowered]
+    return ways + possessives
+
+
+def _joined_possessives(words: list[str]) -> list[str]:
+    """The words of a search with a possessive that _with_possessives spells both ways joined again: the "Sheriff's"
+    of a search (the words "sheriff" and "s") is "sheriffs", so that it also finds "Sheriffs" as a page writes it."""
+    joined: list[str] = []
+    for word in words:
+        if word.lower() == "s" and joined and f"{joined[-1].lower()} s" in map(str.lower, _spellings_of_word(joined[-1] + "s")):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
 
 
 def _address_abbreviation(spelling: str, word: str) -> bool:
@@ -93,7 +117,7 @@ def parse_query(query: str) -> list[Term]:
             excluded, text, phrase = bool(match.group(1)), match.group(2), True
         else:
             excluded, text, phrase = bool(match.group(3)), match.group(4), False
-        words = re.findall(r"[^\W_]+", text)
+        words = _joined_possessives(re.findall(r"[^\W_]+", text))
         if not words:
             continue
         parsed.append((" ".join(words), phrase or len(words) > 1, excluded))
