@@ -325,6 +325,11 @@ class PoliteClient:
                     if start != offset:
                         _discard(part, meta_path)
                         raise _Retry("the server resumed the download at the wrong place", status, 0.0)
+                    if offset and not _same_version(meta, response.headers):
+                        # A server or cache ignoring If-Range sends the rest of the file as it is now: spliced to
+                        # the part held (another version), it had the right length and was kept as the file.
+                        _discard(part, meta_path)
+                        raise _Retry("the file changed since the part held was downloaded (the server ignored If-Range)", status, 0.0)
                 else:
                     offset = 0
                 announced = response.headers.get("Content-Length")
@@ -447,6 +452,19 @@ def _sendable(validator: str | None) -> str | None:
     if validator and validator.isascii() and validator.isprintable():
         return validator
     return None
+
+
+def _same_version(meta: dict | None, headers: httpx.Headers) -> bool:
+    """Whether a 206 answering a resumed download is of the version the part held is of: its ETag, else its
+    Last-Modified, the same as when the part was downloaded (a 206 saying neither is taken at its word, as If-Range
+    asked for that version)."""
+    held_etag, sent_etag = (meta or {}).get("etag"), _sendable(headers.get("ETag"))
+    if held_etag and sent_etag:
+        return held_etag == sent_etag
+    held_modified, sent_modified = (meta or {}).get("last_modified"), _sendable(headers.get("Last-Modified"))
+    if held_modified and sent_modified:
+        return held_modified == sent_modified
+    return True
 
 
 def _read_meta(path: Path, url: str) -> dict | None:
