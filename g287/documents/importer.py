@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from g287.access import Actor, authorize
 from g287.db.engine import Database
-from g287.db.models.documents import Document, DocumentAddress
+from g287.db.models.documents import Document, DocumentAddress, DocumentOrigin
 from g287.documents import settings
 from g287.documents.archive import sha256_of
 from g287.documents.links import link_unlinked_rows
 from g287.documents.pdftext import DocumentError
 from g287.documents.reading import TextLayer, complete_reading, read_text_layers
-from g287.documents.store import StoreResult, store_pdf
+from g287.documents.store import StoreResult, archive_for, store_pdf
 from g287.errors import G287Error
 from g287.registry.ingest import registry_change
 
@@ -137,3 +137,35 @@ def _error(report: ImportReport, path: Path, error: G287Error, on_error) -> None
     report.errors.append({"file": str(path), "error": str(error)})
     if on_error:
         on_error(path, error)
+
+
+def link_imported_files(db: Database, actor: Actor) -> int:
+    """Link the addresses that no document serves yet to the files imported under their link name, as the import
+    would have had a listing linked the name then (a folder of earlier downloads imported into a new registry, its
+    lists ingested afterwards): the sync then holds them and does not download them again. Returns how many
+    addresses were linked."""
+    with db.session() as session:
+        imported: dict[str, list[tuple[str, str, str]]] = {}
+        for sha256, extension, file_name in session.execute(
+            select(Document.sha256, Document.extension, DocumentOrigin.file_name)
+            .join(DocumentOrigin, DocumentOrigin.document_id == Document.id)
+            .where(DocumentOrigin.via == "import", Document.kind == "pdf")
+            .order_by(DocumentOrigin.id)
+        ):
+            imported.setdefault(link_key_of_file(file_name), []).append((sha256, extension, file_name))
+        if not imported:
+            return 0
+        unserved = session.execute(
+            select(DocumentAddress.id, DocumentAddress.link_key)
+            .where(DocumentAddress.document_id.is_(None), DocumentAddress.role.in_(("moa", "addendum")))
+            .order_by(DocumentAddress.id)
+        ).all()
+    archive, linked = archive_for(db), 0
+    for address_id, link_key in unserved:
+        for sha256, extension, file_name in imported.get(link_key or "", []):
+            path = archive.path_for(sha256, extension)
+            if path.is_file():  # a file gone from the archive is downloaded, and so restored
+                store_pdf(db, path, actor, address_ids=[address_id], via="import", file_name=file_name)
+                linked += 1
+                break
+    return linked

@@ -31,6 +31,7 @@ from g287.db.engine import Database
 from g287.db.models.documents import Document, DocumentAddress
 from g287.documents import links, settings
 from g287.documents.fetch import Fetched, PoliteClient, address_problem
+from g287.documents.importer import link_imported_files
 from g287.documents.pdftext import DocumentError
 from g287.documents.store import archive_for, store_file, store_pdf
 from g287.documents.timed_workers import workers_kept
@@ -214,6 +215,9 @@ def _workbook(db: Database, actor: Actor, client: PoliteClient, report: SyncRepo
 
 
 def _documents(db: Database, actor: Actor, client: PoliteClient, report: SyncReport, *, every_publication: bool, recheck: bool, ocr, limit, say) -> None:
+    # A file imported before a list linked its name (the lists just ingested may be the first to) is held: linked
+    # as the import would have, not downloaded again.
+    link_imported_files(db, actor)
     with db.session() as session:
         ids = links.current_address_ids(session.connection(), every_publication=every_publication)
         addresses = session.scalars(select(DocumentAddress).where(DocumentAddress.id.in_(ids)).order_by(DocumentAddress.id)).all() if ids else []

@@ -11,11 +11,13 @@ import sys
 import pytest
 from sqlalchemy import func, select, update
 
+from g287.access import Actor
 from g287.db.models.documents import Document, DocumentAddress
 from g287.db.models.registry import Publication
 from g287.documents import queries, settings
 from g287.documents.archive import Archive, ArchiveError, sha256_of
 from g287.documents.fetch import PoliteClient
+from g287.documents.importer import import_paths
 from g287.documents.links import url_key
 from g287.exports.ice_workbook import IceRow, write_ice_workbook
 from g287.sources import sync as sync_module
@@ -532,3 +534,22 @@ def test_validators_that_a_request_cannot_carry_are_not_kept_nor_sent_back(sqlit
     third = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
     assert third.page == "fetched" and not third.failed, third.problems
     assert "if-none-match" not in ice.requests_for(PAGE)[-1].headers
+
+
+def test_a_file_imported_before_a_list_links_its_name_is_linked_by_the_sync_not_downloaded_again(sqlite_db, actor, ice, tmp_path):
+    """A folder of earlier downloads imported into a new registry, its lists ingested by the sync afterwards: the
+    archive holds the file, and the sync downloaded it again."""
+    without_failures(ice)
+    name = "OwyheeCoID_TFM_MOA_03.07.25.pdf"
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "OwyheeCoID_TFM_MOA_03.07.25 (1).pdf").write_bytes(moa(name).read_bytes())  # a browser's second copy
+    imported = import_paths(sqlite_db, [str(downloads)], Actor.command_line())
+    assert imported.unmatched == ["OwyheeCoID_TFM_MOA_03.07.25 (1).pdf"]  # no list yet
+    report = run_sync(sqlite_db, actor, page_url=ice.url(PAGE))
+    assert ice.requests_for(MOAS + name) == []  # it was downloaded again, "already held under another address"
+    assert report.documents["stored"] == 2 and report.documents["already_held"] == 1  # the two others; the copy of one
+    with sqlite_db.session() as session:
+        address = session.scalars(select(DocumentAddress).where(DocumentAddress.link_name == name)).one()
+        document = session.scalars(select(Document).where(Document.id == address.document_id)).one()
+        assert address.status == "held" and document.file_name == "OwyheeCoID_TFM_MOA_03.07.25 (1).pdf"
