@@ -11,7 +11,8 @@
   with upper-case hex digits, non-ASCII octets (as UTF-8) and controls percent-encoded (RFC 9309 2.2.2).
 - Crawl-delay (not part of RFC 9309): the largest finite, non-negative value in the chosen groups, at most a day
   (MAX_CRAWL_DELAY); the client waits at least that long between two requests to the host.
-- Only the first ROBOTS_MAX_BYTES of a robots.txt are read (RFC 9309: at least 500 KiB).
+- Only the first ROBOTS_MAX_BYTES of a robots.txt are read (RFC 9309: at least 500 KiB), without the line the limit
+  cuts (fetch.py: a rule cut short would be another rule).
 
 Reading a host's robots.txt (once per sync, through the client's delays, time limit and redirects) and what fetching
 does when it cannot be read are the client's (fetch.py): this module holds the rules, apart from any request.
