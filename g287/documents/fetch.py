@@ -81,6 +81,7 @@ class Fetched:
     attempts: int = 0  # requests made for the address: each try, and each redirect a try followed
     robots_requests: int = 0  # requests for robots.txt (the host's, and those of hosts it redirects to) this fetch made
     unchecked: bool = False  # nothing was asked of the address: its host's robots.txt could not be read (no answer, 5xx)
+    unchecked_host: str | None = None  # that host: the address's, or that of the host a redirect led to
     final_url: str | None = None  # the address that answered, after redirects (relative links in a page are resolved on it)
 
 
@@ -119,8 +120,9 @@ class _Retry(Exception):
 class _Fail(Exception):
     """A failure that trying again now cannot mend; `retryable`: a later sync may (its partial download is kept)."""
 
-    def __init__(self, problem: str, http_status: int | None = None, *, retryable: bool = False, received: int = 0):
+    def __init__(self, problem: str, http_status: int | None = None, *, retryable: bool = False, received: int = 0, unchecked_host: str | None = None):
         self.problem, self.http_status, self.retryable = problem, http_status, retryable
+        self.unchecked_host = unchecked_host  # a redirect led to a host that could not be asked (its robots.txt unread)
         self.received = received  # bytes this attempt transferred before it failed
 
 
@@ -228,7 +230,8 @@ class PoliteClient:
         refusal = rules.refusal(url)
         if refusal:
             unreachable = rules.unreachable is not None  # RFC 9309's "unreachable" (no answer, 5xx): a disallow for now
-            return Fetched(url, "failed", problem=refusal, retryable=unreachable, robots_requests=tally.robots_requests, unchecked=unreachable)
+            host = urlsplit(url).netloc if unreachable else None
+            return Fetched(url, "failed", problem=refusal, retryable=unreachable, robots_requests=tally.robots_requests, unchecked=unreachable, unchecked_host=host)
         outcome = self._fetch_allowed(url, expect, etag, last_modified, tally)
         outcome.attempts, outcome.robots_requests = tally.requests, tally.robots_requests
         return outcome
@@ -256,7 +259,11 @@ class PoliteClient:
                 if not failure.retryable:
                     _discard(part, meta_path)
                 received += failure.received
-                return Fetched(url, "failed", failure.http_status, problem=failure.problem, retryable=failure.retryable, received=received)
+                unchecked = failure.unchecked_host is not None  # not a broken link: nothing was learnt of it
+                return Fetched(
+                    url, "failed", failure.http_status, problem=failure.problem, retryable=failure.retryable, received=received,
+                    unchecked=unchecked, unchecked_host=failure.unchecked_host,
+                )
         return Fetched(url, "failed", last_status, problem=f"{last_problem} (after {self.settings.retries + 1} attempts)", retryable=retryable, received=received)
 
     def _backoff(self, attempt: int, wait: float | None) -> float:
@@ -276,7 +283,11 @@ class PoliteClient:
                 tally.robots_requests += robots_requests
                 refusal = rules.refusal(current, redirected=True)
                 if refusal:
-                    raise _Fail(refusal, retryable=rules.unreachable is not None)
+                    # A redirect to a host that cannot be asked (RFC 9309's "unreachable": a disallow for now) is, like
+                    # an address of that host, not checked: recorded as a broken link, an offline CDN looked like ICE
+                    # taking the document down.
+                    unreachable = urlsplit(current).netloc if rules.unreachable is not None else None
+                    raise _Fail(refusal, retryable=unreachable is not None, unchecked_host=unreachable)
             self._wait_turn(current)
             tally.requests += 1
             with self._cutoff.limit(out_of_time.seconds(), _too_slow(self.settings)), self.client.stream("GET", current, headers=headers) as response:

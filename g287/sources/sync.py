@@ -247,7 +247,7 @@ def _fetch_documents(db: Database, actor: Actor, client: PoliteClient, report: S
             _record_success(db, address.id, result)
         elif result.status == "failed" and result.unchecked:  # the host's robots.txt could not be read: nothing asked
             report.documents["not_checked"] += 1
-            report.not_checked.setdefault(host, result.problem or "not fetched")
+            report.not_checked.setdefault(result.unchecked_host or host, result.problem or "not fetched")
             attempted -= address.document_id is None
         elif result.status == "failed":
             _broken(db, actor, report, address, result)
