@@ -29,12 +29,17 @@ def text_pdf(text: str) -> bytes:
     ])
 
 
+def archive_holding(db, folder, texts: dict[str, str]):
+    """The database with a one-page PDF of each text imported, under its file name (the key)."""
+    for name, text in texts.items():
+        (folder / name).write_bytes(text_pdf(text))
+    assert not import_paths(db, [str(folder / name) for name in texts], Actor.command_line()).errors
+    return db
+
+
 @pytest.fixture
 def archive(db, tmp_path):
-    for name, text in TEXTS.items():
-        (tmp_path / name).write_bytes(text_pdf(text))
-    assert not import_paths(db, [str(tmp_path / name) for name in TEXTS], Actor.command_line()).errors
-    return db
+    return archive_holding(db, tmp_path, TEXTS)
 
 
 def found(db, query) -> set[str]:

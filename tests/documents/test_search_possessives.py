@@ -5,10 +5,8 @@ which stands for "sheriffs office") found no MOA of the Owyhee County Sheriff's 
 
 import pytest
 
-from g287.access import Actor
-from g287.documents.importer import import_paths
 from g287.documents.search import search
-from tests.documents.test_search_abbreviations import text_pdf
+from tests.documents.test_search_abbreviations import archive_holding, found
 
 TEXTS = {
     "apostrophe.pdf": "between ICE and the Owyhee County Sheriff's Office, hereinafter the LEA",
@@ -19,15 +17,7 @@ TEXTS = {
 
 @pytest.fixture
 def archive(db, tmp_path):
-    for name, text in TEXTS.items():
-        (tmp_path / name).write_bytes(text_pdf(text))
-    assert not import_paths(db, [str(tmp_path / name) for name in TEXTS], Actor.command_line()).errors
-    return db
-
-
-def found(db, query) -> set[str]:
-    with db.session() as session:
-        return {hit.file_name for hit in search(session, query).hits}
+    return archive_holding(db, tmp_path, TEXTS)
 
 
 @pytest.mark.parametrize(("query", "expected"), [
