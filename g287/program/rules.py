@@ -125,12 +125,6 @@ def rule_catalog() -> dict[str, tuple[Rule, ...]]:
     return result
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later (or earlier); 29 February becomes 28 February in common years."""
-    year = day.year + years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
-
-
 def parse_periods(periods: list[dict]) -> list[tuple[dt.date, dt.date | None]]:
     return [(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]) if p.get("end") else None) for p in periods or []]
 

@@ -261,7 +261,7 @@ def certify(session: Session, actor: Actor, nominee_id: int, *, certified_on=Non
 def expiry(day: dt.date, years: int) -> dt.date:
     """The first day a certification of `day` lasting `years` no longer covers: its anniversary, the day after the
     period's last (from 29 February, 1 March in a common year: the period holds 28 February, as years of service
-    do in rules.anniversary; add_years' 28 February would end it a day early)."""
+    do in rules.anniversary; the same calendar day, 28 February, would end it a day early)."""
     return anniversary(day, years)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from g287.catalog import MODEL_CODES, catalog
-from g287.program.rules import add_years, evaluate, rule_catalog, service_days
+from g287.program.rules import evaluate, rule_catalog, service_days
 
 AS_OF = dt.date(2025, 7, 1)
 QUALIFIED = {"us_citizen": True, "background_result": "passed", "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2015-01-01", "end": None}]}
@@ -133,12 +133,6 @@ def test_an_open_period_qualifies_on_the_day_two_calendar_years_are_served():
 def test_experience_needs_recorded_periods():
     _, rule = result("TFM", "sworn_experience", service_periods=[])
     assert rule.outcome == "missing" and "no period of sworn law enforcement service" in rule.explanation
-
-
-def test_add_years_keeps_the_calendar_day():
-    assert add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
-    assert add_years(dt.date(2023, 7, 1), 2) == dt.date(2025, 7, 1)
-    assert add_years(dt.date(2025, 7, 1), -2) == dt.date(2023, 7, 1)
 
 
 def test_several_failures_give_every_reason():
