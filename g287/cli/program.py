@@ -424,7 +424,7 @@ def enrol_command(nominee_id, enrolled_on):
 def exam_command(nominee_id, score, taken_on, exam):
     """Record an examination score; the pass mark, the remediation attempts and the failures that disqualify are
     the course catalog's (g287/data/program/courses.toml: `g287 program courses` says them)."""
-    day = parse_date(taken_on, "--on") or days.today()  # before the database is opened (a new one would be made)
+    day = parse_date(taken_on, "--on")  # before the database is opened (a new one would be made); None: today, the service's default
     with state().db.session(writing=True) as session:
         progress = training.record_exam(session, admin(), nominee_id, score=score, taken_on=day, exam=exam)
     # The explanation of a disqualification begins with the word itself ("disqualified: 2 examinations failed"): said once.

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import click
 
-from g287 import days
 from g287.cli.common import RECORD_ID, database_option, echo, fields_given_by, json_option, parse_date, print_json, state
 from g287.cli.program import show_nominee, admin, program
 from g287.errors import G287Error
@@ -32,8 +31,9 @@ def _recorded(nominee_id: int, as_json: bool, change, line_of) -> None:
 
 
 def _day(value: str | None):
-    """The day --on gives (default today), read before the database is opened (a new one would be made)."""
-    return parse_date(value, "--on") or days.today()
+    """The day --on gives, read before the database is opened (a new one would be made); None: the service's
+    default, today."""
+    return parse_date(value, "--on")
 
 
 @program.command("correct")
