@@ -15,12 +15,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from g287 import days
 from g287.config import DATA_DIR
 from g287.db.models.audit import AuditEvent
+from g287.db.models.program import Application
 from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, Publication, RawRow, series_of
 from g287.db.times import as_utc
 from g287.errors import NotFound
@@ -423,23 +424,34 @@ class AuditActions:
     private: frozenset[str]  # no public response reads what they changed
     public: frozenset[str]
     public_fields: dict[str, tuple[str, ...]]  # public when one of these fields differs before and after
+    read_through_applications: frozenset[str] = frozenset()  # of an applicant agency: public once it has a letter
 
 
 @lru_cache(maxsize=1)
 def audit_actions() -> AuditActions:
     with open(DATA_DIR / "rules" / "audit_actions.toml", "rb") as handle:
         rules = tomllib.load(handle)
-    return AuditActions(frozenset(rules["private"]), frozenset(rules["public"]), {action: tuple(fields) for action, fields in rules["public_fields"].items()})
+    return AuditActions(
+        frozenset(rules["private"]),
+        frozenset(rules["public"]),
+        {action: tuple(fields) for action, fields in rules["public_fields"].items()},
+        frozenset(rules["read_through_applications"]["actions"]),
+    )
 
 
 def _of_a_public_change():
     """The condition of an audit event of a change the public sees: not of a private action, and, for an action public
-    by some of its fields (an applicant agency's update), one that changed one of those (its address alone: none)."""
+    by some of its fields (an applicant agency's update), one that changed one of those (its address alone: none);
+    for an action on an applicant agency that the public reads only through its letters, one of an agency that has
+    one (asked now: the letter that makes a change public is itself a later public event)."""
     rules = audit_actions()
     conditions = [AuditEvent.action.not_in(sorted(rules.private))]
     for action, fields in rules.public_fields.items():
         changed = [AuditEvent.before[name].as_string().is_distinct_from(AuditEvent.after[name].as_string()) for name in fields]
         conditions.append(or_(AuditEvent.action != action, *changed))
+    if rules.read_through_applications:
+        with_a_letter = exists().where(cast(Application.agency_id, String) == AuditEvent.object_id)
+        conditions.append(or_(AuditEvent.action.not_in(sorted(rules.read_through_applications)), AuditEvent.object_type != "applicant_agency", with_a_letter))
     return and_(*conditions)
 
 

@@ -55,6 +55,7 @@ def test_every_action_the_code_writes_is_classified_once():
     assert listed - written == set(), "actions no code writes"
     assert sum(len(kind) for kind in kinds) == len(listed)  # each in one kind only
     assert all(reason.strip() for kind in ("private", "public") for reason in rules[kind].values())
+    assert set(rules["read_through_applications"]["actions"]) <= set(rules["public"]) | set(rules["public_fields"])
 
 
 def test_the_public_fields_of_an_agency_are_those_the_public_views_give(db):
@@ -86,6 +87,9 @@ PRIVATE_CHANGES = {
     "moa.draft": lambda session, w: moas.draft_moa(session, OFFICER, w.tfm, today=TODAY),
     "agency.update of its address": lambda session, w: _update(session, w.agency_a, address="2 Other Road\nTestville, FL 32001"),
     "agency.update of its address, once more": lambda session, w: _update(session, w.agency_a, address=None),
+    # Agency B has sent no letter: no public view reads it (they read applicant agencies through their letters).
+    "agency.update of an agency with no letter": lambda session, w: _update(session, w.agency_b, name="Otherton City Police Department"),
+    "agency.link of an agency with no letter": lambda session, w: agencies.link_agency(session, OFFICER, w.agency_b, None),
 }
 
 
@@ -118,3 +122,14 @@ def test_a_private_change_leaves_the_public_validators_alone_a_public_one_moves_
             assert data_version(session).token != version.token
         last_modified, etag = _validators(client)
         assert last_modified != before[0] and etag != before[1]  # the pending list shows the agency as changed
+
+
+def test_unlinking_an_agency_with_a_letter_moves_the_data_version(db):
+    """The other side of the private changes above: the same unlinking, of agency A, which has sent a letter."""
+    with db.session() as session:
+        world = build(session, "submitted")
+        version = data_version(session)
+    with db.session() as session:
+        agencies.link_agency(session, OFFICER, world.agency_a, None)
+    with db.session() as session:
+        assert data_version(session).token != version.token
