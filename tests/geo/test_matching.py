@@ -180,3 +180,31 @@ def test_every_county_version_is_read_as_its_row_says():
         base, kind = split_designation(row["name"], row["class"])
         made = County(row["fips"], row["usps"], row["name"], base, kind, row["class"], row["valid_from"], row["valid_until"], tuple(row["vintages"].split()), row["shape"], row["shape_note"])
         assert version == made and hash(version) == hash(made) and vars(version) == vars(made)
+
+
+@pytest.mark.parametrize(
+    "usps, text, fips, status",
+    [
+        ("MO", "Ste. Genevieve County", "29186", "matched"),
+        ("MO", "Ste. Genevieve", "29186", "matched"),
+        ("MO", "STE GENEVIEVE CO.", "29186", "matched"),
+        ("MO", "Sainte Genevieve", "29186", "matched"),  # matching.toml: sainte = ste
+        ("MO", "Sainte Genevieve County", "29186", "matched"),
+        # The common misspelling, with or without "County" (a fix is one key each): reviewed lines of county_fixes.csv
+        ("MO", "St. Genevieve", "29186", "fixed"),
+        ("MO", "St Genevieve County", "29186", "fixed"),
+        ("MO", "Saint Genevieve County", "29186", "fixed"),  # saint = st
+        ("LA", "St. Mary Parish", "22101", "matched"),
+        ("LA", "Saint Mary Parish", "22101", "matched"),
+        ("LA", "St Mary", "22101", "matched"),
+        ("LA", "Saint John The Baptist", "22095", "matched"),
+        ("MD", "Saint Mary's County", "24037", "matched"),
+        ("MO", "Saint Francois County", "29187", "matched"),
+        ("MN", "Saint Louis County", "27137", "matched"),
+    ],
+)
+def test_saint_and_sainte_forms_are_read_as_the_county(usps, text, fips, status):
+    """Missouri's Ste. Genevieve County (29186) is the only county whose name says "Sainte": "Sainte Genevieve" was
+    read as it, but "St. Genevieve", its common misspelling, was "does not exist in Missouri"."""
+    result = match_county(usps, text)
+    assert (result.status, result.fips) == (status, fips)
