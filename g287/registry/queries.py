@@ -97,6 +97,29 @@ def county_filter_problem(text: str | None, state: str | None = None) -> str | N
     return f"{matched.problem}: give one of them by its name or FIPS code"
 
 
+def county_name_problem(session: Session, text: str | None, state: str | None) -> str | None:
+    """Why a county name given with a state selects nothing: county matching reads it as no county of the state
+    ("Brevardd", FL), and no listing or agency of the state has it for ICE's COUNTY text as published (compared as
+    the filter compares them: case, spacing, Saint/St. and the designation set aside). Read as that text, it answered
+    an empty list, read as "no agreement in this county"; the caller refuses it. A text of ICE's that matching
+    cannot read (a misspelling not yet fixed) still selects its listings, and a county with no agreement is an empty
+    list. Without a state a name is ICE's COUNTY text in any state, not a county (the same name is a county of
+    several states): it is not checked, and an empty answer means no listing gives that text."""
+    value = (text or "").strip()
+    if not value or not state or (value.isascii() and value.isdigit()):
+        return None  # numbers: county_filter_problem
+    usps = state.strip().upper()
+    matched = match_county(usps, value)
+    key = county_key(value)
+    if matched.fips is not None or matched.status == AMBIGUOUS or key is None:
+        return None  # a county (or several, refused by county_filter_problem)
+    published = session.scalars(select(RawRow.county_text).where(RawRow.state_usps == usps, RawRow.county_text.is_not(None)).distinct())
+    recorded = session.scalars(select(Agency.county_text).where(Agency.state_usps == usps, Agency.county_text.is_not(None)).distinct())
+    if any(same_county_key(county_key(given), key) for given in {*published, *recorded}):
+        return None
+    return f"no county named {quoted(value)} in {usps}, and no listing of {usps} gives it as its county: give a county of {usps} by its name or FIPS code"
+
+
 @dataclass(frozen=True)
 class Filters:
     """Which listings to keep; None keeps everything."""

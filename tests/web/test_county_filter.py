@@ -65,3 +65,29 @@ def test_a_number_that_is_no_county_s_fips_code_is_refused(site, path, county, s
     text = (given["message"] if given else answer.text).replace("&#39;", "'")
     assert f"{said}: give a county's five-digit FIPS code, or its name with the state" in text and (given is None or given["field"] == "county")
     assert site.get(path, params={"as_of": "2025-07-09", "county": "01059"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements", "/api/v1/agencies", "/exports/agreements.csv", "/exports/agreements.json", "/exports/agreements.xlsx", "/agencies"])
+@pytest.mark.parametrize(("county", "state"), [("Brevardd", "FL"), ("Harris County", "FL"), ("Nowhere", "PR")])
+def test_a_name_that_is_no_county_of_its_state_nor_any_of_its_county_texts_is_refused(site, path, county, state):
+    """`county=Brevardd&state=FL` (a misspelling) answered an empty list, read as "no agreement in this county": it
+    was read as ICE's COUNTY text, which no listing of Florida gives. A county with no agreement is still an empty
+    list, and a COUNTY text of ICE's that matching cannot read still selects its listings."""
+    answer = site.get(path, params={"as_of": "2025-07-09", "state": state.lower(), "county": county})
+    assert answer.status_code == 422
+    given = answer.json()["error"]["fields"][0] if path.startswith("/api") else None
+    text = (given["message"] if given else answer.text).replace("&#39;", "'")
+    assert f"no county named '{county}' in {state}, and no listing of {state} gives it as its county" in text and (given is None or given["field"] == "county")
+    assert site.get(path, params={"as_of": "2025-07-09", "county": county}).status_code == 200  # no state: ICE's text in any state
+
+
+@pytest.mark.parametrize(("state", "county", "total"), [
+    ("VT", "Windham County", 0),  # a county with no agreement: an empty list, not a 422
+    ("NC", "Albemarle County", 1),  # ICE's COUNTY text as published, which matching cannot read (it is in Virginia)
+    ("nc", "ALBEMARLE  county", 1),  # compared as the filter compares it
+])
+def test_a_county_with_no_agreement_and_an_unread_county_text_are_still_answered(site, state, county, total):
+    params = {"as_of": "2025-07-09", "state": state, "county": county, "status": "all"}
+    assert site.get("/api/v1/agreements", params=params).json()["total"] == total
+    for path in ("/exports/agreements.csv", "/agencies"):
+        assert site.get(path, params=params).status_code == 200

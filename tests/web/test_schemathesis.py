@@ -19,8 +19,9 @@ EXAMPLES = 30
 # valid request refused. Every other check (no server error, status codes, content type, body) still applies.
 SYNTAX_NOT_IN_SCHEMA = {"GET /api/v1/documents/search"}
 # Likewise the lists' `county`: a number is a county's FIPS code, and one that is no county's (`0`, `1059` for
-# 01059) is a 422 naming it, as are a county of another state than `state` and a name of several of its counties
-# (tests/web/test_county_filter.py); a JSON schema cannot say which numbers are counties.
+# 01059) is a 422 naming it, as are a county of another state than `state`, a name of several of its counties and,
+# with `state`, a name that is neither one of its counties nor the COUNTY text of one of its listings
+# (tests/web/test_county_filter.py); a JSON schema cannot say which numbers and names are counties.
 SYNTAX_NOT_IN_SCHEMA |= {"GET /api/v1/agencies", "GET /api/v1/agreements"}
 
 

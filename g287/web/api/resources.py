@@ -22,6 +22,7 @@ from g287.registry.queries import (
     agreements_as_of,
     county_filter,
     county_filter_problem,
+    county_name_problem,
     figures_by_publication,
     publications_in_force,
     state_figures,
@@ -60,13 +61,14 @@ class ListParameters:
 
     def __init__(
         self,
+        request: Request,
         as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: the latest)"),
         state: Optional[StateCode] = Query(None, description="USPS code of the state, in any case (answered in capitals)"),
         county: Optional[str] = Query(
             None,
             max_length=100,
             pattern=COUNTY_PATTERN,
-            description="A county's FIPS code (five digits: the listings located in it by county matching; a number that is no county's FIPS code, or a county of another state than state, is a 422); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing, Saint/St. and the word County ignored, as county matching reads them)",
+            description="A county's FIPS code (five digits: the listings located in it by county matching; a number that is no county's FIPS code, or a county of another state than state, is a 422); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings), or else ICE's COUNTY text of a listing of that state (a name that is neither is a 422); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing, Saint/St. and the word County ignored, as county matching reads them)",
         ),
         model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
@@ -79,6 +81,11 @@ class ListParameters:
         if problem:
             raise invalid_parameter("county", problem)
         self.filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
+        if self.filters.county and state:  # a name with a state that county matching reads as no county of it
+            with site_of(request).read() as session:
+                problem = county_name_problem(session, county, state)
+            if problem:
+                raise invalid_parameter("county", problem)
         self.status = status
         self.limit = limit
         self.offset = offset

@@ -18,7 +18,7 @@ from g287.history.agency import agency_history, live_agency
 from g287.history.lifecycle import end_after_default
 from g287.history.listings import listed_since
 from g287.program import views
-from g287.registry.queries import AgencyRow, Filters, agencies_as_of, county_filter, county_filter_problem, publications_in_force
+from g287.registry.queries import AgencyRow, Filters, agencies_as_of, county_filter, county_filter_problem, county_name_problem, publications_in_force
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.resources import COUNTY_PATTERN
 from g287.web.app import site_of
@@ -112,6 +112,9 @@ def agency_list(
         raise invalid_parameter("county", problem)
     filters = Filters(state=state, model=model, agency_type=type, **county_filter(county, state))
     with site_of(request).read() as session:
+        problem = county_name_problem(session, county, state) if filters.county and state else None
+        if problem:
+            raise invalid_parameter("county", problem)
         force = publications_in_force(session, as_of)
         agencies = agencies_as_of(session, force, filters, status)
         pending = {(a.agency_id, a.model) for agency in agencies for a in agency.agreements if a.status == "pending"}
