@@ -4,7 +4,7 @@
 Alaska and Hawaii as insets), simplified and quantized at build time (g287/geo/build.py), so drawing a map is
 only choosing a class per shape and joining strings. Every shape carries its FIPS code(s) (`data-fips`) and a
 `<title>` ("Hillsborough County, FL — 3 MOAs: JEM, TFM, WSO": MOAs as ICE counts them, one per row) for screen readers and mouse-over; the
-legend is text; every text is escaped and there is no script or external reference, so the SVG is safe to
+legend is text (a shape drawn for several counties: g287/geo/drawn_together.py); every text is escaped and there is no script or external reference, so the SVG is safe to
 inline in HTML. Classes and colours: g287/data/geo/map.toml.
 """
 
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from g287.catalog import catalog
 from g287.errors import G287Error
 from g287.geo import reference
+from g287.geo.drawn_together import classify, group_of, parts_text, stripe_patterns
 from g287.geo.coverage import (
     UNMATCHED_BY_THE_COMMAND, check_model, counties_clause, county_breakdown, coverage_of, listings_located_text, located_listings, not_located_counts,
     participating_publication, sentence, why_not_located,
@@ -73,9 +74,10 @@ class Feature:
     description: str
     css_class: int = 0
     marker: bool = False
-    # Each county's own value, when the shape is drawn for several (coloured by their sum or their best): the
-    # legend counts every county in its own class, as the caption and `coverage` count it.
+    # Each county's own value, when the shape is drawn for several: the legend counts every county in its own class,
+    # and the shape is painted in it, or striped in their classes (g287/geo/drawn_together.py).
     values: list[float] | None = None
+    stripes: tuple[int, ...] | None = None  # the classes of its counties, when they fall in several
 
 
 @dataclass
@@ -89,13 +91,6 @@ class MapData:
     notes: list[str] = field(default_factory=list)
     view: tuple[float, float, float] | None = None  # map units -> px: translate x, y, then scale (None: the nation)
     legend_title: str | None = None  # what the legend's classes measure, when their labels alone do not say
-
-
-def _class_of(value: float, classes: list[list]) -> int:
-    for index, (low, high, _label, _colour) in enumerate(classes):
-        if value >= low and (high == -1 or value <= high):
-            return index
-    return 0
 
 
 def _models_text(models: Counter, counts: bool) -> str:
@@ -231,7 +226,7 @@ def map_figure(
 ) -> MapFigure:
     """The map `render_map` draws, as a MapFigure (same arguments, same errors)."""
     data, ident = _map_data(session, level, as_of, model, measure, state, map_id, web=True)
-    counts = _classify(data)
+    counts = classify(data)
     legend = [{"colour": colour, "text": _legend_text(data, index, counts), "count": counts.get(index, 0)} for index, (_l, _h, _t, colour) in enumerate(data.classes)]
     link = (UNMATCHED_ON_THE_WEB, "/about#unmatched") if any(UNMATCHED_ON_THE_WEB in line for line in data.caption) else None
     return MapFigure(_map_only_svg(data, ident), data.title, data.subtitle, legend, data.unit, data.caption, data.notes, data.legend_title, link)
@@ -349,20 +344,24 @@ def _county_map(figures: dict, listings, vintage, measure: str, info, source: st
         moas = sum(e["moas"] for e in entries if e)
         models = sum((e["models"] for e in entries if e), Counter())
         county_agency = any(e and e["county_agency"] for e in entries)
+        if measure == "moas":
+            value = moas
+            description = _moas(moas, models)
+            values = [e["moas"] if e else 0 for e in entries]
+            own = [_moas(e["moas"], e["models"]) if e else _moas(0, Counter()) for e in entries]
+        else:
+            value = 2 if county_agency else (1 if moas else 0)
+            description = classes[int(value)][2] + ("; " + _moas(moas, models) if moas else "")
+            values = [(2 if e["county_agency"] else 1) if e and e["moas"] else 0 for e in entries]
+            own = [classes[v][2] + ("; " + _moas(e["moas"], e["models"]) if e and e["moas"] else "") for v, e in zip(values, entries)]
         if len(members) == 1:
             label = members[0].label()
         else:
             names = " and ".join(c.name for c in members) if len(members) <= 3 else f"the {len(members)} {members[0].kind}s of {reference.states()[members[0].usps].name}"
             label = f"{names[0].upper()}{names[1:]}, {members[0].usps} (drawn together: {members[0].shape_note})"
-            notes.append(f"{names[0].upper()}{names[1:]} ({members[0].usps}): {members[0].shape_note}.")
-        if measure == "moas":
-            value = moas
-            description = _moas(moas, models)
-            values = [e["moas"] if e else 0 for e in entries]
-        else:
-            value = 2 if county_agency else (1 if moas else 0)
-            description = classes[int(value)][2] + ("; " + _moas(moas, models) if moas else "")
-            values = [(2 if e["county_agency"] else 1) if e and e["moas"] else 0 for e in entries]
+            # Each county's own figure: the shape is painted in their class, or striped in their classes.
+            description = f"together {description} ({parts_text([c.name for c in members], own)})"
+            notes.append(f"{names[0].upper()}{names[1:]} ({members[0].usps}): {members[0].shape_note}; each in its own class, striped where they differ: {parts_text([c.name for c in members], own)}.")
         features.append(Feature(key, shape["d"], [c.fips for c in members], label, value, description, marker=bool(shape.get("marker")), values=values))
     markers = [f.label for f in features if f.marker]
     if markers:
@@ -467,31 +466,17 @@ def _wrap(text: str, width: int = 140) -> list[str]:
     return textwrap.wrap(text, width=width) or [""]
 
 
-def _classify(data: MapData) -> Counter:
-    """Puts each feature in its class; the number of counties (or states) in each class. A shape drawn for several
-    counties counts each of them in the class of its own value: counted by the shape's colour, the nine planning
-    regions of Connecticut were nine counties "with a county-level agency" when one of them had one, beside a
-    caption saying one."""
-    for feature in data.features:
-        feature.css_class = _class_of(feature.value, data.classes)
-    counts: Counter = Counter()
-    for f in data.features:
-        for value in f.values if f.values is not None else [f.value] * len(f.fips):
-            counts[_class_of(value, data.classes)] += 1
-    return counts
-
-
 def _legend_text(data: MapData, index: int, counts: Counter) -> str:
     n = counts.get(index, 0)
     return f"{data.classes[index][2]} ({n:,} {data.unit if n != 1 else SINGULAR[data.unit]})"
 
 
-def _shapes(data: MapData, top: float) -> list[str]:
+def _shapes(data: MapData, top: float, ident: str) -> list[str]:
     """The map area's shapes (and the nation's borders), drawn `top` px below the top of the SVG."""
     national = data.view is None
     tx, ty, scale = _national_view() if national else data.view
     thin = 0.35 / scale  # county borders, px -> map units
-    out = [f'<g transform="translate({tx} {ty + top}) scale({scale})">']
+    out = [f'<g transform="translate({tx} {ty + top}) scale({scale})">', *stripe_patterns(data, ident, scale)]
     # The shapes are drawn in the order of data.features, by FIPS code (a shape drawn for several counties at its
     # first), and never grouped by class: on the site each shape is a link, and Tab follows the document's order.
     # Grouped by class, Tab went through the light shapes and then the dark ones, in no order a reader could foresee.
@@ -501,10 +486,10 @@ def _shapes(data: MapData, top: float) -> list[str]:
     # blending of the pixels along shared borders: every shape has the same thin white edge, whichever of two
     # neighbours is painted last, and the three Virginia cities drawn as small squares (51610, 51678, 51685) come
     # after the counties around them (and under no later shape). Consecutive shapes of one class share a group
-    # holding their fill.
-    for index, run in itertools.groupby(data.features, key=lambda f: f.css_class):
-        colour = data.classes[index][3]
-        out.append(f'<g class="g287-class" data-class="{index}" fill="{esc(colour)}" stroke="#ffffff" stroke-width="{thin:.3g}" stroke-linejoin="round">')
+    # holding their fill (a shape drawn for several counties of several classes: a pattern of their colours).
+    for _fill, group in itertools.groupby(data.features, key=lambda f: (f.css_class, f.stripes)):
+        run = list(group)
+        out.append(group_of(run[0], data, ident) + f' stroke="#ffffff" stroke-width="{thin:.3g}" stroke-linejoin="round">')
         out.append("".join(f'<path data-fips="{esc(" ".join(f.fips))}" d="{f.path}"><title>{esc(f.label)} — {esc(f.description)}</title></path>' for f in run))
         out.append("</g>")
     geometry = shapes()
@@ -524,13 +509,13 @@ def _map_only_svg(data: MapData, ident: str) -> str:
         f'role="img" aria-labelledby="{esc(ident)}-title {esc(ident)}-desc">',
         f'<title id="{esc(ident)}-title">{esc(data.title)}</title><desc id="{esc(ident)}-desc">{esc(" ".join(data.subtitle))}</desc>',
     ]
-    out += _shapes(data, 0)
+    out += _shapes(data, 0, ident)
     out.append("</svg>")
     return "\n".join(out)
 
 
 def _svg(data: MapData, ident: str) -> str:
-    counts = _classify(data)
+    counts = classify(data)
     out: list[str] = []
     legend_items = []  # (x, row, text): items flow left to right, wrapping to the next row
     x, row = 12.0, 0
@@ -561,7 +546,7 @@ def _svg(data: MapData, ident: str) -> str:
         out.append(f'<text x="12" y="{26 + 23 * i}" font-size="19" font-weight="bold" fill="#111111">{esc(line)}</text>')
     for i, line in enumerate(data.subtitle):
         out.append(f'<text x="12" y="{48 + 23 * (len(title_lines) - 1) + 15 * i}" font-size="11.5" fill="#333333">{esc(line)}</text>')
-    out += _shapes(data, header)
+    out += _shapes(data, header, ident)
     if data.legend_title:
         out.append(f'<text x="12" y="{legend_top - 8}" font-size="12" font-weight="bold" fill="#111111">{esc(data.legend_title)}</text>')
     out.append(f'<g class="g287-legend" role="list" aria-label="Legend: {esc(data.unit)} per class">')

@@ -78,8 +78,11 @@ def parse(svg: str):
 
 
 def fill_of(root, path):
-    """(fill, class) of a shape: the class group it is drawn in."""
+    """(fill, class) of a shape: the class group it is drawn in; for a shape drawn for counties of several classes,
+    (its pattern's address, the classes it is striped in)."""
     group = _parents(root)[path]
+    if group.get("class") == "g287-class g287-together":
+        return group.get("fill"), tuple(int(c) for c in group.get("data-classes").split())
     assert group.get("class") == "g287-class"
     return group.get("fill"), int(group.get("data-class"))
 
@@ -121,9 +124,9 @@ def test_county_map(constructed_db):
     assert fill_of(root, by_fips["06037"]) == (classes[0][3], 0)
     assert by_fips["06037"].find(f"{SVG}title").text == "Los Angeles County, CA — no MOAs"
     chugach = by_fips["02063 02066"]
-    assert "drawn together" in chugach.find(f"{SVG}title").text and fill_of(root, chugach)[1] == 1
+    assert "drawn together" in chugach.find(f"{SVG}title").text and fill_of(root, chugach)[1] == (0, 1)  # striped: 1 MOA and none
     connecticut = next(p for p in paths if "09110" in p.get("data-fips"))
-    assert len(connecticut.get("data-fips").split()) == 9 and fill_of(root, connecticut)[1] == 1
+    assert len(connecticut.get("data-fips").split()) == 9 and fill_of(root, connecticut)[1] == (0, 1)
     # the legend matches the data: each class's count is the number of counties whose own MOAs fall in it. A shape
     # drawn for several counties counts each in its own class: counted by the shape's colour, Connecticut's nine
     # planning regions were nine counties with 1 MOA (and Copper River one) where only Capitol Planning Region has it.
@@ -235,3 +238,43 @@ def test_a_state_of_one_county_is_counted_in_the_singular(constructed_db):
     caption = " ".join(figure.caption)
     assert "The one county does not have a participating agency of any type located in it, county-level or other." in caption
     assert "1 of 67 counties (1.49%) has a participating county-level agency" in " ".join(florida.caption)
+
+
+def test_a_shape_drawn_for_several_counties_is_painted_as_its_legend_counts_them(constructed_db):
+    """Chugach (1 MOA) and Copper River (none) on Valdez-Cordova's shape, and Connecticut's nine planning regions (one
+    with 1 MOA) on the state's, were painted in class "1" while the legend counted Copper River and eight regions in
+    "none"; their titles gave the sum only. Striped in the colours of both classes now, each part named with its own
+    count, in the title on the map and in its note; the pattern's id is the map's own and escaped."""
+    with constructed_db.session() as session:
+        svg = render_map(session, "county", map_id='m"<')
+        alaska = map_figure(session, "county", state="AK", measure="coverage", map_id="ak")
+    root, paths = parse(svg)
+    classes = map_classes()["moas"]["county"]["classes"]
+    chugach = next(p for p in paths if p.get("data-fips") == "02063 02066")
+    fill, striped = fill_of(root, chugach)
+    assert striped == (0, 1) and fill == 'url(#m"<-together-0-1)' and 'fill="url(#m&quot;&lt;-together-0-1)"' in svg
+    pattern = next(p for p in root.iter(f"{SVG}pattern") if p.get("id") == 'm"<-together-0-1')
+    assert [r.get("fill") for r in pattern.iter(f"{SVG}rect")] == [classes[0][3], classes[1][3]]
+    title = chugach.find(f"{SVG}title").text
+    assert "together 1 MOA: TFM (Chugach Census Area: 1 MOA: TFM; Copper River Census Area: no MOAs)" in title
+    notes = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert "Copper River Census Area: no MOAs" in notes and "Capitol Planning Region: 1 MOA: TFM" in notes
+    # coverage: a county-level agency in one part, none in the other
+    shapes_only, shapes = parse(alaska.svg)
+    chugach = next(p for p in shapes if p.get("data-fips") == "02063 02066")
+    assert fill_of(shapes_only, chugach) == ("url(#ak-together-0-2)", (0, 2))
+    assert "Chugach Census Area: a participating county-level agency; 1 MOA: TFM; Copper River Census Area: no participating agency located here" in chugach.find(f"{SVG}title").text
+
+
+@pytest.mark.parametrize(("values", "painted", "striped"), [([1, 1], 1, None), ([3, 2], 3, (2, 3)), ([0, 0], 0, None), ([12, 0], 5, (0, 5))])
+def test_a_shape_drawn_for_several_counties_takes_its_counties_class_not_their_sum_s(values, painted, striped):
+    """Two parts of 1 MOA each were painted "2" (their sum), a class neither is in and in which the legend counts
+    none; parts of different classes are striped in them (classified as the map of `render_map` is)."""
+    from g287.geo.drawn_together import classify
+    from g287.geo.maps import Feature, MapData
+
+    feature = Feature("k", "M0 0", ["02063", "02066"], "Chugach and Copper River", sum(values), "", values=values)
+    data = MapData("t", [], [feature], map_classes()["moas"]["county"]["classes"], "counties", [])
+    counts = classify(data)
+    assert (feature.css_class, feature.stripes) == (painted, striped)
+    assert sum(counts.values()) == 2 and all(counts[c] for c in (striped or (painted,)))
