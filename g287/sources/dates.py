@@ -54,6 +54,9 @@ def read_date(value, *, from_1904: bool = False, from_csv: bool = False) -> Date
         return _serial(value, _EXCEL_EPOCH_1904 if from_1904 else _EXCEL_EPOCH)
     if not isinstance(value, str):
         return DateReading(None, "not a date", "unknown")
+    number = _number_written(value)
+    if number is not None:
+        return _number_as_text(number, _EXCEL_EPOCH_1904 if from_1904 else _EXCEL_EPOCH, from_csv)
     reading = _text(value)
     if from_csv and reading.problem == _AS_TEXT:  # how a CSV writes every date: nothing was repaired
         return DateReading(reading.value)
@@ -69,6 +72,32 @@ def _serial(number: float, epoch: dt.date = _EXCEL_EPOCH) -> DateReading:
     if EARLIEST <= day <= LATEST:
         return DateReading(day, "date stored as a plain number (Excel serial)", "repaired")
     return DateReading(None, "a number that is not a plausible date", "unknown")
+
+
+def _number_written(text: str) -> int | None:
+    """The whole number a text of one to five digits writes (Excel's text prefix, '45785, allowed), else None. Six
+    digits and more may be a date with its separators missing (_misplaced_separators)."""
+    text = text.strip()
+    if text[:1] == "'":
+        text = text[1:].strip()
+    if 0 < len(text) < 6 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+def _number_as_text(number: int, epoch: dt.date, from_csv: bool) -> DateReading:
+    """A number written as text is not read as an Excel serial: no format makes Excel show a text cell as a date (a
+    reader of the list saw 45785, not a day), and a CSV does not say which date system its numbers count in (the
+    1904 system's day is four years and a day later). It stays unknown, and the register says what it is, with the
+    day it would be as a serial of the workbook's date system (Excel's default, 1900, in a CSV) for a reader to check."""
+    day = epoch + dt.timedelta(days=number)
+    if not EARLIEST <= day <= LATEST:
+        return DateReading(None, "a number written as text, not a date", "unknown")
+    if from_csv:
+        problem = f"a number, not read as a date serial: a CSV does not say its date system (in Excel's default one it would be {day.isoformat()})"
+    else:
+        problem = f"a number typed as text, not read as a date serial (as a serial it would be {day.isoformat()})"
+    return DateReading(None, problem, "unknown")
 
 
 # A time of day after a date, as a program exporting a date and time writes it (2025-05-08 00:00:00, 2025-05-08T00:00Z,

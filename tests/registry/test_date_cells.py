@@ -163,3 +163,25 @@ def test_a_number_too_large_for_a_duration_format_is_quoted_as_stored(tmp_path):
     assert [r.signed_on for r in prepared.readings] == [None, None, dt.date(2025, 5, 1)]
     quoted = [entries[0][0] for entries in signed_entries(prepared)[:2]]
     assert quoted == ["1000000000000", "INF"]
+
+
+def test_a_serial_number_typed_as_text_stays_unknown_and_the_register_says_what_it_is(tmp_path):
+    """The text "45785" in SIGNED was registered as "not a valid date", as though it were a date mistyped: it is a
+    number, which Excel shows as written whatever the cell's format, so it is not read as a serial (a number stored
+    as one is: 45785 is 8 May 2025). The register says so, and names the day it would be, in a workbook and a CSV."""
+    (tmp_path / "csv").mkdir()
+    texts = ["45785", "'45785", "123"]
+    xlsx = prepare(workbook(tmp_path, [row(f"Agency {i}", text) for i, text in enumerate(texts)] + [row("Agency 9", 45785)]))
+    assert [r.signed_on for r in xlsx.readings] == [None, None, None, dt.date(2025, 5, 8)]
+    typed = ("a number typed as text, not read as a date serial (as a serial it would be 2025-05-08)", "signed date unknown", "unknown")
+    not_a_date = ("a number written as text, not a date", "signed date unknown", "unknown")
+    assert signed_entries(xlsx) == [
+        [("45785", *typed)],
+        [("'45785", *typed)],
+        [("123", *not_a_date)],
+        [("45785", "date stored as a plain number (Excel serial)", "read as 2025-05-08", "repaired")],
+    ]
+    csv = prepare(csv_file(tmp_path / "csv", texts))
+    assert [r.signed_on for r in csv.readings] == [None, None, None]
+    in_a_csv = ("a number, not read as a date serial: a CSV does not say its date system (in Excel's default one it would be 2025-05-08)", "signed date unknown", "unknown")
+    assert signed_entries(csv) == [[("45785", *in_a_csv)], [("'45785", *in_a_csv)], [("123", *not_a_date)]]
