@@ -122,7 +122,7 @@ def _omitted_from_content(value: Any) -> bool:
 # register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
 # entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
 # change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
-READING_RULES = "2026-12-03.18"
+READING_RULES = "2026-12-03.19"
 
 _readings: dict[tuple, RowReading] = {}
 _ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
@@ -506,6 +506,10 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
     key = value_key(text)
     if not text:
         status = "link" if link else "none"
+        if status == "none" and field_name == "moa":
+            # Every row of a participating list is a signed MOA: a cell with neither a link nor "link pending" leaves
+            # its document unknown, and says so (an empty ADDENDUM cell says there is no addendum: nothing to say).
+            reading.problems.append(Problem(column, raw, "no MOA document link", "document status 'none': the MOA's address is unknown", "unknown"))
     elif looks_like_url(text):
         unwrapped = unwrap(text)
         if not link:
