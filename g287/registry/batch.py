@@ -58,7 +58,7 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
                 continue
             try:
                 with registry_change(db) as session:
-                    existing = already_ingested(session, prepared.sha256, prepared.published_on, prepared.half)
+                    existing = already_ingested(session, prepared.sha256, prepared.published_on, prepared.half, kind=prepared.kind, origin=prepared.origin)
                     outcome = unchanged_result(path, existing) if existing is not None else write_publication(session, prepared, actor, known)
                 known.committed()
             except Busy:
@@ -195,12 +195,12 @@ def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | N
     reading: an error reading it, or a publication holding it already)."""
     try:
         # Refused even for a file held already (see ingest_file); and the day the file is held under.
-        _kind, published_on, half = kind_and_date(path, options.get("kind"), options.get("published"))
+        kind, published_on, half = kind_and_date(path, options.get("kind"), options.get("published"))
         digest = file_digest(path)
     except G287Error as error:
         return path, None, error
     with db.engine.connect() as conn:  # most files are new: no session, no ORM object, for a file that is not held
-        held = publication_holding(conn, digest[0], published_on, half)
+        held = publication_holding(conn, digest[0], published_on, half, kind=kind, origin=options.get("origin", "ice"))
     if held is not None:
         with db.session() as session:
             return path, None, unchanged_result(path, session.get(Publication, held))

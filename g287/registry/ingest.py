@@ -197,23 +197,39 @@ def kind_of_columns(header: list[str]) -> str:
     return "participating" if fields.keys() & {"signed", "moa"} else "pending"
 
 
-def already_ingested(session: Session, sha256: str, published_on: dt.date | None = None, half: str | None = None) -> Publication | None:
-    """The publication holding these bytes under this date (see publication_holding), if any."""
+def already_ingested(session: Session, sha256: str, published_on: dt.date | None = None, half: str | None = None, **kind_and_origin) -> Publication | None:
+    """The publication holding these bytes under this date, kind and origin (see publication_holding), if any."""
     # A plain query first: most files asked about are new, and loading no ORM object is cheaper.
-    found = publication_holding(session.connection(), sha256, published_on, half)
+    found = publication_holding(session.connection(), sha256, published_on, half, **kind_and_origin)
     return session.get(Publication, found) if found is not None else None
 
 
-def publication_holding(conn: Connection, sha256: str, published_on: dt.date | None = None, half: str | None = None) -> int | None:
+def publication_holding(conn: Connection, sha256: str, published_on: dt.date | None = None, half: str | None = None, *, kind: str | None = None, origin: str | None = None) -> int | None:
     """The id of the first publication of the file with this sha256 published on this day, in this half where both
-    say one; of any day when the day is not known (a name that gives none). A publication is what ICE published on a
-    day, so the same bytes under another day's name are a publication of that day too: held only under the first
-    day ingested, the list of the other day was "unchanged" and missing from the series, and the figures of the days
-    between depended on the order the files were ingested in."""
-    for found, day, held_half in _PUBLICATION_HOLDING.rows(conn, sha256=sha256):
-        if published_on is None or (day == published_on and (half is None or held_half is None or half == held_half)):
+    say one (any day when the name gives none), as this kind of list and from this origin where they are known. The
+    same bytes under another day's name are a publication of that day too: held only under the first day ingested,
+    the other day's list was "unchanged" and missing from the series. The same bytes as another kind or origin are
+    not this publication: a pending list's bytes named as its day's participating list, or the registry's list named
+    as ICE's, were "unchanged" (the other list taken for this one); they are read, and refused (prepare, _held_otherwise)."""
+    for found, day, held_half, held_kind, held_origin in _PUBLICATION_HOLDING.rows(conn, sha256=sha256):
+        if (kind is None or held_kind == kind) and (origin is None or held_origin == origin) and (published_on is None or _same_day(day, held_half, published_on, half)):
             return found
     return None
+
+
+def _same_day(day: dt.date, half: str | None, other_day: dt.date, other_half: str | None) -> bool:
+    """Whether two names give the same publication day: the same date, in the same half where both say one."""
+    return day == other_day and (half is None or other_half is None or half == other_half)
+
+
+def _held_otherwise(conn: Connection, prepared: PreparedPublication) -> None:
+    """Refuses a file whose bytes are held on its day as another kind of list or from another origin (which
+    publication_holding does not take for it): one file is one list, and the database holds a file once a day."""
+    for found, day, held_half, held_kind, held_origin in _PUBLICATION_HOLDING.rows(conn, sha256=prepared.sha256):
+        if _same_day(day, held_half, prepared.published_on, prepared.half):
+            held = f"{'ICE' if held_origin == 'ice' else 'this registry'}'s {held_kind} list"
+            this = f"{'ICE' if prepared.origin == 'ice' else 'this registry'}'s {prepared.kind} list"
+            raise SourceError(prepared.path.name, f"the same file is held already as {held} of {day.isoformat()} (publication {found}), not {this}: nothing was ingested")
 
 
 def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResult:
@@ -221,15 +237,15 @@ def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResu
     authorize(actor, "publication.ingest")
     path = Path(path)
     # Refused even for a file held already, as the command line refuses it; and the day the file is held under.
-    _kind, published_on, half = kind_and_date(path, options.get("kind"), options.get("published"))
+    kind, published_on, half = kind_and_date(path, options.get("kind"), options.get("published"))
     digest = file_digest(path)
     with db.session() as session:
-        existing = already_ingested(session, digest[0], published_on, half)
+        existing = already_ingested(session, digest[0], published_on, half, kind=kind, origin=options.get("origin", "ice"))
         if existing is not None:
             return unchanged_result(path, existing)
     prepared = prepare(path, digest=digest, **options)
     with registry_change(db) as session:
-        existing = already_ingested(session, prepared.sha256, prepared.published_on, prepared.half)
+        existing = already_ingested(session, prepared.sha256, prepared.published_on, prepared.half, kind=prepared.kind, origin=prepared.origin)
         if existing is not None:
             return unchanged_result(path, existing)
         return write_publication(session, prepared, actor)
@@ -300,6 +316,7 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     now = dt.datetime.now(dt.timezone.utc)
     table = prepared.table
     seq, is_latest = _position(conn, prepared, now)
+    _held_otherwise(conn, prepared)
     listings = [r for r in prepared.readings if r.listing]
     notes = _same_bytes_held(conn, prepared.sha256)
     (publication_id,) = _NEW_PUBLICATION.inserted_ids(
@@ -442,7 +459,7 @@ def _same_bytes_held(conn: Connection, sha256: str) -> list[str]:
     held = _PUBLICATION_HOLDING.rows(conn, sha256=sha256)
     if not held:
         return []
-    first, day, half = held[0]
+    first, day, half, _kind, _origin = held[0]
     return [f"the same file as publication {first} ({day.isoformat()}{' ' + half if half else ''}): held as this day's publication too"]
 
 
@@ -454,7 +471,7 @@ _row_problems = RowProblem.__table__.c
 _publications = Publication.__table__.c
 
 _PUBLICATION_HOLDING = plain(
-    select(_publications.id, _publications.published_on, _publications.half).where(_publications.sha256 == bindparam("sha256")).order_by(_publications.id)
+    select(_publications.id, _publications.published_on, _publications.half, _publications.kind, _publications.origin).where(_publications.sha256 == bindparam("sha256")).order_by(_publications.id)
 )
 _PUBLICATIONS_OF_SERIES = plain(
     select(_publications.id, _publications.published_on, _publications.half, _publications.source_modified_at, _publications.imported_at, _publications.seq)
