@@ -1,7 +1,7 @@
 """Downloading politely and reliably: the HTTP side of `g287 sync`.
 
 - A user agent that names g287 and a contact (G287_SYNC_CONTACT), a delay between two requests to one host
-  (G287_SYNC_DELAY), timeouts (G287_SYNC_TIMEOUT), retries with exponential backoff for failures that may pass
+  (G287_SYNC_DELAY, from the end of one request, its body read, to the start of the next), timeouts (G287_SYNC_TIMEOUT), retries with exponential backoff for failures that may pass
   (timeouts, cut connections, 5xx, 429 with its Retry-After), a size limit per file (G287_SYNC_MAX_MB), and a time
   limit per file (G287_SYNC_DOWNLOAD_TIMEOUT: its attempts and redirects together, this client's own waits not
   counted; a file still coming then is a failure that may pass, its partial download kept for the next sync).
@@ -153,7 +153,11 @@ class PoliteClient:
     def __exit__(self, *exc):
         self.close()
 
-    def _wait_turn(self, url: str) -> None:
+    @contextmanager
+    def _turn(self, url: str):
+        """A request to the url's host, made once the delay (or the host's Crawl-delay) has passed since the last
+        request to that host ended: its response read to the end, or given up. Counted from its start, a download
+        that took 30 s was followed at once by the next request to the host."""
         parts = urlsplit(url)
         host = parts.netloc.lower()
         rules = self._rules.get(f"{parts.scheme}://{host}")
@@ -163,7 +167,10 @@ class PoliteClient:
             remaining = delay - (self.clock() - last)
             if remaining > 0:
                 self._pause(remaining)
-        self._last[host] = self.clock()
+        try:
+            yield
+        finally:
+            self._last[host] = self.clock()
 
     def _pause(self, seconds: float) -> None:
         self.sleep(seconds)
@@ -184,9 +191,8 @@ class PoliteClient:
             # RFC 9309 2.3.1.2: follow at least five redirects, even to another host; the rules found there are
             # this host's. More, or a redirect to nowhere usable, is a robots.txt that is unavailable (as a 4xx).
             for _hop in range(MAX_REDIRECTS + 1):
-                self._wait_turn(target)
                 requests += 1
-                with self._cutoff.limit(out_of_time.seconds(), _too_slow(self.settings)), self.client.stream("GET", target) as response:
+                with self._turn(target), self._cutoff.limit(out_of_time.seconds(), _too_slow(self.settings)), self.client.stream("GET", target) as response:
                     status, body, codings = response.status_code, b"", content_codings(response.headers)
                     if 200 <= status < 300:
                         for chunk in response.iter_raw():  # undone below, bounded (httpx would unpack without a limit)
@@ -288,9 +294,8 @@ class PoliteClient:
                     # taking the document down.
                     unreachable = urlsplit(current).netloc if rules.unreachable is not None else None
                     raise _Fail(refusal, retryable=unreachable is not None, unchecked_host=unreachable)
-            self._wait_turn(current)
             tally.requests += 1
-            with self._cutoff.limit(out_of_time.seconds(), _too_slow(self.settings)), self.client.stream("GET", current, headers=headers) as response:
+            with self._turn(current), self._cutoff.limit(out_of_time.seconds(), _too_slow(self.settings)), self.client.stream("GET", current, headers=headers) as response:
                 target = _redirect_target(response)
                 if target is None:
                     yield response

@@ -83,7 +83,7 @@ def check_reading_settings() -> None:
 class SyncSettings:
     page_url: str
     user_agent: str
-    delay: float  # seconds between two requests to the same host
+    delay: float  # seconds from the end of one request to a host (its body read) to the start of the next
     timeout: float  # seconds to connect, and between bytes received
     retries: int  # further attempts after a failure that may pass (timeouts, 5xx, cut connections)
     backoff: float  # seconds before the first retry; doubled for each further one
