@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +26,8 @@ from g287.documents.pdftext import Fragment, clean
 
 RENDER_TIMEOUT = 120  # seconds per page; a page that takes longer is left unread rather than blocking a sync
 OCR_TIMEOUT = 300
+# A document's OCR as a whole is bounded too (G287_OCR_DOCUMENT_TIMEOUT, passed in as `document_seconds`): bounded page
+# by page only, a scan of many pages could take pages x (RENDER_TIMEOUT + OCR_TIMEOUT).
 # A page poppler cannot allocate (its size in pixels too large: a huge MediaBox, a huge dpi) is answered with a 1 x 1
 # pixel image and exit status 0 ("Bogus memory allocation size" on stderr); no page OCR can read is that small.
 MIN_RENDERED_PIXELS = 8
@@ -66,19 +69,48 @@ def available() -> bool:
     return tesseract_version() is not None
 
 
-def ocr_page(pdf: Path, number: int, *, dpi: int, language: str) -> OcrPage:
-    """Render one page (1-based) and read it."""
+@dataclass(frozen=True)
+class DocumentDeadline:
+    """When the OCR of one document must stop (time.monotonic), and the limit it was set from, for the note."""
+
+    ends: float
+    seconds: float
+
+    @classmethod
+    def after(cls, seconds: float) -> "DocumentDeadline":
+        return cls(time.monotonic() + seconds, seconds)
+
+    def left(self) -> float:
+        return self.ends - time.monotonic()
+
+    def note(self) -> str:
+        return f"not OCR'd: the document's OCR stopped at its time limit of {self.seconds:g} s (G287_OCR_DOCUMENT_TIMEOUT)"
+
+
+def _time_for(limit: float, deadline: DocumentDeadline | None) -> tuple[float, bool]:
+    """The seconds a step may take (its own limit, or what is left of the document's if less), and whether the
+    document's time is what bounds it."""
+    if deadline is None or deadline.left() >= limit:
+        return limit, False
+    return max(deadline.left(), 0.0), True
+
+
+def ocr_page(pdf: Path, number: int, *, dpi: int, language: str, deadline: DocumentDeadline | None = None) -> OcrPage:
+    """Render one page (1-based) and read it, within the page's limits and what is left of the document's."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    if deadline is not None and deadline.left() <= 0:
+        return OcrPage(number, [], None, deadline.note())
     with tempfile.TemporaryDirectory(prefix="g287-ocr-") as folder:
         image = Path(folder) / "page"
+        seconds, document_bound = _time_for(RENDER_TIMEOUT, deadline)
         try:
             rendered = subprocess.run(
                 ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", str(number), "-l", str(number), str(pdf), str(image)],
                 capture_output=True,
-                timeout=RENDER_TIMEOUT,
+                timeout=seconds,
             )
         except subprocess.TimeoutExpired:
-            return OcrPage(number, [], None, "rendering the page took too long")
+            return OcrPage(number, [], None, deadline.note() if document_bound else "rendering the page took too long")
         png = image.with_suffix(".png")
         if rendered.returncode != 0 or not png.exists():
             return OcrPage(number, [], None, "the page cannot be rendered: " + _first_line(rendered.stderr), unrenderable=True)
@@ -86,26 +118,30 @@ def ocr_page(pdf: Path, number: int, *, dpi: int, language: str) -> OcrPage:
         if width < MIN_RENDERED_PIXELS or height < MIN_RENDERED_PIXELS:
             why = f"the page cannot be rendered at {dpi} dpi: pdftoppm made an image of {width} x {height} pixels ({_first_line(rendered.stderr)})"
             return OcrPage(number, [], None, why, unrenderable=True)
+        seconds, document_bound = _time_for(OCR_TIMEOUT, deadline)
         try:
             result = subprocess.run(
-                ["tesseract", str(png), "stdout", "-l", language, "--psm", "3", "tsv"], capture_output=True, env=env, timeout=OCR_TIMEOUT
+                ["tesseract", str(png), "stdout", "-l", language, "--psm", "3", "tsv"], capture_output=True, env=env, timeout=seconds
             )
         except subprocess.TimeoutExpired:
-            return OcrPage(number, [], None, "OCR of the page took too long")
+            return OcrPage(number, [], None, deadline.note() if document_bound else "OCR of the page took too long")
         if result.returncode != 0:
             return OcrPage(number, [], None, "Tesseract failed: " + _first_line(result.stderr))
         words, confidence = parse_tsv(result.stdout.decode("utf-8", "replace"))
         return OcrPage(number, words, confidence)
 
 
-def ocr_pages(pdf: Path, numbers: list[int], *, dpi: int, language: str, workers: int) -> dict[int, OcrPage]:
-    """OCR several pages of one PDF in parallel (one Tesseract process per worker)."""
+def ocr_pages(pdf: Path, numbers: list[int], *, dpi: int, language: str, workers: int, document_seconds: float | None = None) -> dict[int, OcrPage]:
+    """OCR several pages of one PDF in parallel (one Tesseract process per worker), all within `document_seconds`:
+    a page still being read then is stopped, and a page not begun is not; both are left with the document's limit
+    as their error, as a page over its own limit is (the pages read before are kept)."""
     if not numbers:
         return {}
+    deadline = DocumentDeadline.after(document_seconds) if document_seconds is not None else None
     if workers <= 1 or len(numbers) == 1:
-        return {n: ocr_page(pdf, n, dpi=dpi, language=language) for n in numbers}
+        return {n: ocr_page(pdf, n, dpi=dpi, language=language, deadline=deadline) for n in numbers}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(lambda n: ocr_page(pdf, n, dpi=dpi, language=language), numbers)
+        results = pool.map(lambda n: ocr_page(pdf, n, dpi=dpi, language=language, deadline=deadline), numbers)
         return {page.number: page for page in results}
 
 

@@ -143,7 +143,8 @@ def complete_reading(path: Path, layer: TextLayer, *, ocr: bool | None = None, o
     results = {}
     if engine and wanted:
         results = ocr_module.ocr_pages(
-            Path(path), wanted, dpi=settings.ocr_dpi(), language=settings.ocr_language(), workers=workers or settings.workers()
+            Path(path), wanted, dpi=settings.ocr_dpi(), language=settings.ocr_language(), workers=workers or settings.workers(),
+            document_seconds=settings.ocr_document_timeout(),
         )
     reader = pdfminer_version() + (f"; {engine} ({settings.ocr_language()}, {settings.ocr_dpi()} dpi)" if results else "")
     reading = DocumentReading(layer.name, layer.page_count, reader=reader)

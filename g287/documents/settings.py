@@ -70,6 +70,12 @@ def text_layer_timeout() -> float:
     return config.env_number("G287_TEXT_LAYER_TIMEOUT", 120.0, 0, above=True)
 
 
+def ocr_document_timeout() -> float:
+    """Seconds the OCR of one document may take in all (G287_OCR_DOCUMENT_TIMEOUT, default 1800): each page has its
+    own limits (ocr.py), but a scan of many pages could take their sum; the pages not read by then stay unread."""
+    return config.env_number("G287_OCR_DOCUMENT_TIMEOUT", 1800.0, 0, above=True)
+
+
 def check_reading_settings() -> None:
     """One clear G287Error for a bad setting of reading and OCR, before anything is read or recorded (not one per
     file, half-way through)."""
@@ -77,6 +83,7 @@ def check_reading_settings() -> None:
     ocr_dpi()
     workers()
     text_layer_timeout()
+    ocr_document_timeout()
 
 
 @dataclass(frozen=True)
