@@ -6,7 +6,8 @@ any of its spellings there ("saint" is "saint" or "st", "st" is "st" or "saint")
 "saint" is "st" only before another word ("saint lucie"), as "St." is also Street (identity.toml's
 address_abbreviations).
 User text never reaches the database as query syntax: terms are passed as quoted strings or bound parameters (see
-g287/db/dialect.py). One result per document, its best page, best documents first.
+g287/db/dialect.py). One result per document, its best page, best documents first; its snippet marks what the
+search found, with the punctuation typed around a term where the page has it too.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SNIPPET_START, SNIPPET_END = "\x02", "\x03"  # marks around matched words; escap
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 _CONTROL = re.compile(r"[\x00-\x01\x04-\x08\x0b-\x1f]")
+_PUNCTUATED = re.compile(r"((?:[^\w\s]|_)*)[^\W_](?:.*[^\W_])?((?:[^\w\s]|_)*)", re.S)  # around the letters and digits
 # Typographic double quotes (a phone's keyboard, a text copied from a document) mark a phrase as '"' does
 _QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\uff02", '"'))
 
@@ -44,6 +46,10 @@ class Term:
     phrase: bool
     excluded: bool
     spellings: tuple[str, ...]  # `text` and its other spellings with the abbreviations: any of them matches
+    # The punctuation typed just before its first word and after its last ("U.S.C." ends in "."): the indexes drop
+    # it, but a snippet marks it where the page has it too, as the search wrote it ("U.S.C." marked whole)
+    lead: str = ""
+    trail: str = ""
 
 
 def _written(words: str) -> list[str]:
@@ -112,6 +118,7 @@ def parse_query(query: str) -> list[Term]:
     quotes. Each term with its spellings with the abbreviations of identity.toml, as written first: "saint lucie"
     is "saint lucie" or "st lucie"; a lone "saint" is not "st", which is also Street (see _spellings_of_words)."""
     parsed: list[tuple[str, bool, bool]] = []
+    punctuation: list[tuple[str, str]] = []
     for match in _TOKEN.finditer((query or "").translate(_QUOTES)):
         if match.group(2) is not None:
             excluded, text, phrase = bool(match.group(1)), match.group(2), True
@@ -121,6 +128,7 @@ def parse_query(query: str) -> list[Term]:
         if not words:
             continue
         parsed.append((" ".join(words), phrase or len(words) > 1, excluded))
+        punctuation.append(_PUNCTUATED.search(text).groups())  # the punctuation typed right before and after them
     if not parsed:
         raise G287Error("the search has no words to look for")
     if all(excluded for _text, _phrase, excluded in parsed):
@@ -136,8 +144,8 @@ def parse_query(query: str) -> list[Term]:
             "Co./County ...), each searched for: search for fewer or shorter phrases"
         )
     return [
-        Term(text, phrase, excluded, tuple(" ".join(c) for c in itertools.product(*term)) + extra)
-        for (text, phrase, excluded), term, extra in zip(parsed, words, before_next)
+        Term(text, phrase, excluded, tuple(" ".join(c) for c in itertools.product(*term)) + extra, lead, trail)
+        for (text, phrase, excluded), term, extra, (lead, trail) in zip(parsed, words, before_next, punctuation)
     ]
 
 
@@ -273,9 +281,16 @@ def _text_pattern(text: str, *, exact: bool = False) -> str:
     return r"\W+".join(_word_pattern(w, exact=exact) for w in text.split())
 
 
+def _punctuated(pattern: str, term: Term) -> str:
+    """The pattern with the punctuation the search typed around the term, where the page has it too: "U.S.C." marks
+    "U.S.C." whole (its last period was left out of the mark), "U.S.C" only the letters."""
+    lead, trail = (re.escape(fold(p)[0]) for p in (term.lead, term.trail))
+    return (f"(?:{lead})?" if lead else "") + pattern + (f"(?:{trail})?" if trail else "")
+
+
 def _pattern(terms: list[Term], *, exact: bool = False) -> re.Pattern | None:
     """Matches the folded text (see `fold`), whatever the case and accents of the page and of the search."""
-    wanted = sorted({_text_pattern(a, exact=exact) for t in terms if not t.excluded for a in t.spellings}, key=len, reverse=True)
+    wanted = sorted({_punctuated(_text_pattern(a, exact=exact), t) for t in terms if not t.excluded for a in t.spellings}, key=len, reverse=True)
     return re.compile("|".join(f"(?:{p})" for p in wanted), re.I) if wanted else None
 
 

@@ -47,3 +47,21 @@ def test_the_pages_held_before_migration_0012_are_indexed_again(db, tmp_path):
         assert found(db)["02/15/2025"] == 0
     db.migrate()
     assert found(db) == dict.fromkeys(QUERIES, 1)
+
+
+def test_the_snippet_marks_the_punctuation_the_search_typed_where_the_page_has_it(db, tmp_path):
+    # "U.S.C." was marked "<mark>U.S.C</mark>.": the indexes drop the last period, and the mark followed them. The
+    # punctuation typed around a term is marked where the page has it too; left out of the search, it is left out
+    # of the mark.
+    path = tmp_path / "punctuated.pdf"
+    path.write_bytes(punctuated_pdf())
+    assert not import_paths(db, [str(path)], Actor.command_line()).errors
+
+    def marked(query: str) -> str:
+        with db.session() as session:
+            (hit,) = search(session, query).hits
+        return hit.snippet_html
+
+    assert "8 <mark>U.S.C.</mark> 1357" in marked("U.S.C.") and "8 <mark>U.S.C.</mark> 1357" in marked('"U.S.C."')
+    assert "8 <mark>U.S.C</mark>. 1357" in marked("U.S.C")
+    assert "<mark>Pub. L.</mark> No." in marked('"Pub. L."') and "<mark>No.</mark> <mark>107-296,</mark> www" in marked("No. 107-296,")
