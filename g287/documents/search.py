@@ -102,10 +102,11 @@ def _spellings_of_words(text: str) -> list[list[str]]:
 
 
 def _before_next_word(parsed: list[tuple[str, bool, bool]], index: int) -> tuple[str, ...]:
-    """The spellings of an unquoted word as an abbreviation also written in addresses, before the next word of the
-    search: "saint" of `saint lucie` is also the phrase "st lucie", as in the phrase "saint lucie"."""
-    text, phrase, excluded = parsed[index]
-    if phrase or excluded or index + 1 == len(parsed) or parsed[index + 1][2]:
+    """The spellings of a word as an abbreviation also written in addresses, before the next word of the search:
+    "saint" of `saint lucie` is also the phrase "st lucie", as in the phrase "saint lucie". A word in quotes is
+    the same word (`"saint" lucie` found no "St. Lucie"); a phrase of several words ends where its quotes do."""
+    text, _phrase, excluded = parsed[index]
+    if " " in text or excluded or index + 1 == len(parsed) or parsed[index + 1][2]:
         return ()
     abbreviations = [w for w in _spellings_of_word(text) if _address_abbreviation(w, text)]
     following = _spellings_of_word(parsed[index + 1][0].split()[0]) if abbreviations else []

@@ -61,6 +61,9 @@ BOTH = {"abbreviated.pdf", "written_out.pdf"}
     ("fort", BOTH),  # a whole word: "Fortuna" is not "fort"
     ("saint", {"written_out.pdf"}),  # nor "Stanislaus" "st"; a lone "saint" is no "St.", which is also Street
     ("saint lucie", BOTH),  # "St." before the next word of the search is Saint
+    ('"saint" lucie', BOTH),  # a word in quotes is the same word: it found no "St. Lucie"
+    ('"saint" "lucie"', BOTH),
+    ('"saint"', {"written_out.pdf"}),  # a lone word, quoted or not, is no "St." (also Street)
     ("st", BOTH),
     ("pd", BOTH),
     ("sheriff -saint", {"stanislaus.pdf", "abbreviated.pdf"}),  # a lone excluded "saint" excludes no "St." either
