@@ -210,7 +210,7 @@ def publication_holding(conn: Connection, sha256: str, published_on: dt.date | N
     same bytes under another day's name are a publication of that day too: held only under the first day ingested,
     the other day's list was "unchanged" and missing from the series. The same bytes as another kind or origin are
     not this publication: a pending list's bytes named as its day's participating list, or the registry's list named
-    as ICE's, were "unchanged" (the other list taken for this one); they are read, and refused (prepare, _held_otherwise)."""
+    as ICE's, were "unchanged" (the other list taken for this one); they are read, and refused (prepare, _same_bytes_held)."""
     for found, day, held_half, held_kind, held_origin in _PUBLICATION_HOLDING.rows(conn, sha256=sha256):
         if (kind is None or held_kind == kind) and (origin is None or held_origin == origin) and (published_on is None or _same_day(day, held_half, published_on, half)):
             return found
@@ -220,16 +220,6 @@ def publication_holding(conn: Connection, sha256: str, published_on: dt.date | N
 def _same_day(day: dt.date, half: str | None, other_day: dt.date, other_half: str | None) -> bool:
     """Whether two names give the same publication day: the same date, in the same half where both say one."""
     return day == other_day and (half is None or other_half is None or half == other_half)
-
-
-def _held_otherwise(conn: Connection, prepared: PreparedPublication) -> None:
-    """Refuses a file whose bytes are held on its day as another kind of list or from another origin (which
-    publication_holding does not take for it): one file is one list, and the database holds a file once a day."""
-    for found, day, held_half, held_kind, held_origin in _PUBLICATION_HOLDING.rows(conn, sha256=prepared.sha256):
-        if _same_day(day, held_half, prepared.published_on, prepared.half):
-            held = f"{'ICE' if held_origin == 'ice' else 'this registry'}'s {held_kind} list"
-            this = f"{'ICE' if prepared.origin == 'ice' else 'this registry'}'s {prepared.kind} list"
-            raise SourceError(prepared.path.name, f"the same file is held already as {held} of {day.isoformat()} (publication {found}), not {this}: nothing was ingested")
 
 
 def ingest_file(db: Database, path: Path, actor: Actor, **options) -> IngestResult:
@@ -316,9 +306,8 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     now = dt.datetime.now(dt.timezone.utc)
     table = prepared.table
     seq, is_latest = _position(conn, prepared, now)
-    _held_otherwise(conn, prepared)
+    notes = _same_bytes_held(conn, prepared)
     listings = [r for r in prepared.readings if r.listing]
-    notes = _same_bytes_held(conn, prepared.sha256)
     (publication_id,) = _NEW_PUBLICATION.inserted_ids(
         conn,
         [
@@ -453,10 +442,17 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
     )
 
 
-def _same_bytes_held(conn: Connection, sha256: str) -> list[str]:
+def _same_bytes_held(conn: Connection, prepared: PreparedPublication) -> list[str]:
     """A note when the same bytes are held already under another day (publication_holding): a publication of this
-    day too, said so that nobody takes it for a second file."""
-    held = _PUBLICATION_HOLDING.rows(conn, sha256=sha256)
+    day too, said so that nobody takes it for a second file. A file whose bytes are held on its day as another kind
+    of list or from another origin (which publication_holding does not take for it) is refused: one file is one
+    list, and the database holds a file once a day."""
+    held = _PUBLICATION_HOLDING.rows(conn, sha256=prepared.sha256)
+    for found, day, held_half, held_kind, held_origin in held:
+        if _same_day(day, held_half, prepared.published_on, prepared.half):
+            that = f"{'ICE' if held_origin == 'ice' else 'this registry'}'s {held_kind} list"
+            this = f"{'ICE' if prepared.origin == 'ice' else 'this registry'}'s {prepared.kind} list"
+            raise SourceError(prepared.path.name, f"the same file is held already as {that} of {day.isoformat()} (publication {found}), not {this}: nothing was ingested")
     if not held:
         return []
     first, day, half, _kind, _origin = held[0]
