@@ -56,6 +56,23 @@ def test_every_numeric_setting_is_checked_here():
     assert read == set(NUMBERS) | set(COUNTS)
 
 
+def test_the_readme_gives_each_numeric_setting_the_default_it_has(monkeypatch):
+    """Each row of README's tables of settings gives the default the reader takes when the setting is not set (a
+    default changed in the code and not in README would be untrue; G287_END_AFTER has a row in two tables)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(G287_[A-Z0-9_]+)` \| ([^|]+) \|", readme, re.M)
+    wrong = []
+    for name, documented in rows:
+        if name not in READERS:
+            continue
+        monkeypatch.delenv(name, raising=False)
+        default = READERS[name]()
+        said = "the number of cores" if name == "G287_WORKERS" and default == (os.cpu_count() or 1) else f"`{default:g}`"
+        if documented.strip() != said:
+            wrong.append((name, documented.strip(), said))
+    assert {name for name, _ in rows} >= set(READERS) and wrong == []
+
+
 # What float() or int() read as a number, and README's settings do not: a digit separator, spaces, a sign, an
 # exponent, Arabic-Indic or full-width digits, hexadecimal, nan and inf.
 NOT_DIGITS_ONLY = ("1_0", " 5 ", "5 ", "+5", "1e1", "\u0663", "\uff15", "0x10", "nan", "inf", "-inf", "NaN", "Infinity", "5.", "1,5")
