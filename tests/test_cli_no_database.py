@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import click
 import pytest
 
-from tests.conftest import ICE, ICE_CSV, MOA_DIR
+from tests.conftest import ICE, ICE_CSV, MOA_DIR, ROOT
 from tests.in_process import run_g287
 from tests.test_cli_errors import CASES as ERROR_CASES
 
@@ -54,6 +54,9 @@ CASES: dict[str, Case] = {
     "ingest of a date its file name contradicts": case("ingest", WORKBOOK, "--published", "2025-05-16am", expected=f"{WORKBOOK}: the file name says 2025-05-15 am, --published says '2025-05-16am'"),
     "ingest as a list its file name contradicts": case("ingest", WORKBOOK, "--kind", "participating", expected=f"{WORKBOOK}: the file name says the pending list, --kind says participating"),
     "ingest of a device": case("ingest", "/dev/null", expected="/dev/null: not a file of data but a device: it is not read"),
+    # refused by the file's name alone, as the service refuses it first: a new database was made (found by an audit)
+    "ingest of a file that is no list by its name": case("ingest", str(ROOT / "README.md"), expected="README.md: not a publication: expected an .xlsx workbook or a .csv file"),
+    "ingest of one of ICE's lists as the registry's": case("ingest", WORKBOOK, "--origin", "registry", expected=f"{WORKBOOK}: not a list this registry published"),
     "ingest of several files as one kind": case("ingest", str(ICE / "pending"), "--kind", "pending", expected="--kind names the list of one file; give one file"),
     "bootstrap with a reading setting that is not a number": case("bootstrap", expected="setting G287_MAX_SOURCE_ROWS='x'", G287_MAX_SOURCE_ROWS="x"),
     # the history

@@ -19,7 +19,7 @@ from g287.documents.display import displayable
 from g287.errors import G287Error, SourceError
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled
-from g287.registry.ingest import file_digest, kind_and_date
+from g287.registry.ingest import file_digest, format_of_name, kind_and_date
 from g287.registry.batch import expand_paths, finish_workers, ingest_many, sort_for_ingest
 from g287.sources.filename import KINDS, parse_published
 from g287.wording import counted
@@ -54,17 +54,22 @@ def _interrupted_line(files: list, done: int, where: str) -> str:
     return f"interrupted at file {done + 1} of {total} ({sort_for_ingest(files)[done]}): nothing of it was written{before}"
 
 
-def _none_readable(files: list) -> list | None:
-    """When no file named can be read (none there, none a file of data, none this user may read), each one's error,
-    in the batch's order; else None: the batch reads them, and says what is wrong with each in its turn."""
+def _none_readable(files: list, origin: str) -> list | None:
+    """When no file named can be read (none there, none a file of data, none this user may read, none named as a list
+    of `origin` is: `g287 ingest README.md`), each one's error, in the batch's order; else None: the batch reads them,
+    and says what is wrong with each in its turn."""
     unread = []
     for path in sort_for_ingest(files):
         try:
             if stat.S_ISREG(os.stat(path).st_mode):
                 open(path, "rb").close()  # (not opened unless a regular file: a named pipe's open waits for a writer)
+                format_of_name(Path(path), origin)  # the service's first refusal, by the name alone
                 return None
         except OSError:
             pass
+        except SourceError as error:
+            unread.append((path, error))
+            continue
         try:
             file_digest(path)  # refuses what is not a file of data unread, and says why a file cannot be opened
         except G287Error as error:
@@ -130,7 +135,7 @@ def ingest(paths, published, kind, encoding, origin, as_json):
         except SourceError as error:
             raise G287Error(_file_error(files[0], error)) from None
     check_reading_settings()  # as ingest_many does, but before the database is opened (a new one would be made)
-    unread = _none_readable(files)
+    unread = _none_readable(files, origin)
     if unread is not None:  # each file's error line, as the batch gives it, and no database opened (nor made)
         failures += [{"file": str(path), "error": _file_error(path, error)} for path, error in unread]
         if as_json:

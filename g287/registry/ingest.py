@@ -117,16 +117,11 @@ def _not_a_file(mode: int) -> str | None:
     return None
 
 
-def prepare(
-    path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None, origin: str = "ice",
-    digest: tuple[str, int] | None = None,
-) -> PreparedPublication:
-    """Read and interpret a file without touching the database. `origin` is "registry" for the lists this registry
-    publishes itself (g287.program.publish), which may be empty (every agreement of a list signed or ended).
-    `digest`: the file's (sha256, size) when the caller has just computed it."""
+def format_of_name(path: Path, origin: str = "ice") -> str:
+    """The file's format ("xlsx" or "csv") by its name, which must also say whose list it is as `origin` does; what is
+    refused here is refused by its name alone, so the command line says it before the database is opened."""
     if origin not in ORIGINS:
         raise G287Error(f"unknown origin {quoted(origin)}: one of {', '.join(ORIGINS)}")
-    path = Path(path)
     if origin == "ice" and _REGISTRY_LIST_NAME.search(path.stem):
         # g287.program.publish names its own lists so: taken as ICE's, they would become ICE's figures.
         raise SourceError(path.name, "a list this registry published itself (its name carries _registry), not ICE's: ingest it with --origin registry")
@@ -137,6 +132,18 @@ def prepare(
     source_format = SUFFIXES.get(path.suffix.lower())
     if source_format is None:
         raise SourceError(path.name, "not a publication: expected an .xlsx workbook or a .csv file")
+    return source_format
+
+
+def prepare(
+    path: Path, *, kind: str | None = None, published: tuple[dt.date, str | None] | None = None, encoding: str | None = None, origin: str = "ice",
+    digest: tuple[str, int] | None = None,
+) -> PreparedPublication:
+    """Read and interpret a file without touching the database. `origin` is "registry" for the lists this registry
+    publishes itself (g287.program.publish), which may be empty (every agreement of a list signed or ended).
+    `digest`: the file's (sha256, size) when the caller has just computed it."""
+    path = Path(path)
+    source_format = format_of_name(path, origin)
     if not path.is_file():
         raise SourceError(str(path), "no such file")
     sha256, size = digest or file_digest(path)
