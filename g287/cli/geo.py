@@ -14,7 +14,7 @@ from g287.errors import G287Error
 from g287.files import write_atomically
 from g287.geo import reference
 from g287.geo.coverage import coverage_or_none_covered, headline
-from g287.geo.maps import LEVELS, MEASURES, check_arguments, render_map
+from g287.geo.maps import LEVELS, MEASURES, check_arguments, render_map, shapes
 from g287.geo.raster import svg_to_png
 from g287.geo.store import match_summary, rematch, unmatched
 from g287.registry.figures import no_participating_list
@@ -110,7 +110,7 @@ def counties_show(fips, as_json):
     versions = reference.versions_of(fips)
     if not versions:
         reference.county(fips)  # raises NotFound with the message
-    items = [dict(c.as_dict(), shape_note=c.shape_note or None) for c in versions]
+    items = [dict(c.as_dict(), shape_note=c.shape_note or _marker_note(c.shape)) for c in versions]
     if as_json:
         print_json(items)
         return
@@ -120,6 +120,14 @@ def counties_show(fips, as_json):
         echo(f"{c['fips']} {c['name']}, {c['state']} ({c['kind']}){since}{until}; vintages {' '.join(c['vintages']) or 'none'}")
         if c["shape_note"]:
             echo(f"  map: {c['shape_note']}")
+
+
+def _marker_note(shape: str) -> str | None:
+    """How the maps draw a county too small for their grid (Falls Church, Lexington and Manassas Park, Virginia), as
+    their notes say it; the reference data's notes say only how a county is drawn with another's shape."""
+    if shape and shapes()["counties"].get(shape, {}).get("marker"):
+        return "smaller than the map's grid: drawn as a small square where it lies"
+    return None
 
 
 @counties.command("counts")

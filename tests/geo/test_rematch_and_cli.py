@@ -105,3 +105,16 @@ def test_map_help_says_what_moas_counts():
     shown = " ".join(CliRunner().invoke(cli, ["map", "--help"]).output.split())
     assert "agreements per shape" not in shown
     assert "moas: MOAs per shape, as ICE counts them (one per row)" in shown
+
+
+def test_counties_show_says_how_the_maps_draw_a_county_too_small_for_their_grid(tmp_path):
+    """README: `g287 counties show FIPS` says how the maps draw the county. For the three Virginia cities the maps
+    draw as small squares (their notes say so) it said nothing, as for a county drawn with its own shape."""
+    database = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    status, out, err = run_g287(database, "counties", "show", "51610")
+    assert status == 0, err
+    assert out.splitlines() == ["51610 Falls Church city, VA (city); vintages 2000 2010 2020 2022", "  map: smaller than the map's grid: drawn as a small square where it lies"]
+    for fips, drawn in (("51685", "a small square"), ("51678", "a small square"), ("12057", None), ("02063", "its predecessor")):
+        status, out, err = run_g287(database, "counties", "show", fips, "--json")
+        note = json.loads(out)[-1]["shape_note"]
+        assert status == 0 and (note is None if drawn is None else drawn in note), (fips, note)
