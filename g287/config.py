@@ -27,6 +27,18 @@ def home_dir() -> Path:
     return Path(xdg) / "g287"
 
 
+def make_folder(path: Path) -> None:
+    """Make a folder and its parents. g287's own folder, when it is made on the way, is its owner's only (mode 0700):
+    the default database in it holds nominees' personal data, and the signed MOAs and the archive go in it too. A
+    folder made by the archive or the program's files (a database elsewhere, or on PostgreSQL) was left as the umask
+    made it, readable by everyone."""
+    home = home_dir().resolve()
+    path = Path(path).resolve()
+    if (path == home or home in path.parents) and not home.exists():
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True)
+
+
 def default_database_path() -> Path:
     return home_dir() / "g287.sqlite"
 

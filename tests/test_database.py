@@ -95,6 +95,33 @@ def test_the_home_folder_g287_makes_is_its_owners_only(tmp_path, monkeypatch):
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
 
 
+def test_the_home_folder_made_by_the_archive_or_the_program_files_is_its_owners_only_too(tmp_path, monkeypatch):
+    """README: when g287 makes its folder, it is its owner's only (0700). Only the default database made it so: a
+    database elsewhere (`--database demo.sqlite`, or PostgreSQL) left it to the archive (`$G287_HOME/documents`) or
+    the program's files (signed MOAs, the registry's lists), which made it 0755 (umask 022)."""
+    import os
+    import stat
+
+    from g287.documents.archive import Archive, sha256_of
+    from g287.program import storage
+    from tests.conftest import MOA_DIR
+
+    pdf = MOA_DIR / "VictoriaCo_WSO_MOA_02.26.25.pdf"
+    previous = os.umask(0o022)
+    try:
+        for made_by in ("archive", "program files"):
+            home = tmp_path / made_by / "g287"
+            monkeypatch.setenv("G287_HOME", str(home))
+            monkeypatch.delenv("G287_PROGRAM_FILES_DIR", raising=False)
+            if made_by == "archive":
+                Archive(home / "documents").put(pdf, sha256_of(pdf)[0], ".pdf")
+            else:
+                storage.store_signed_moa(pdf.read_bytes())
+            assert stat.S_IMODE(home.stat().st_mode) == 0o700, made_by
+    finally:
+        os.umask(previous)
+
+
 def test_a_new_database_file_is_its_owners_only_wherever_it_is(tmp_path):
     """A database file named outside g287's home (the README's `--database demo.sqlite`) was made 0644 (umask 022):
     the home folder's mode protects only the files in it, and this one holds nominees' personal data and session

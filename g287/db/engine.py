@@ -90,7 +90,7 @@ class Database:
             if folder == config.home_dir():
                 # g287's own folder is made on first use (check_database_url lets it be missing). Readable by its
                 # owner only: the database holds nominees' personal data and session token digests.
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                config.make_folder(folder)
             if not parsed.query.get("uri"):
                 _make_private(Path(parsed.database))
         try:

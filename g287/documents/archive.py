@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from g287 import config
 from g287.errors import G287Error
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -73,7 +74,7 @@ class Archive:
             yield
             return
         try:
-            self.partial_dir.mkdir(parents=True, exist_ok=True)
+            config.make_folder(self.partial_dir)
             handle = open(self.partial_dir / "downloads.lock", "a+b")
         except OSError as error:
             raise ArchiveError(f"the archive directory {self.root} cannot be used ({error.strerror or error})") from None
@@ -102,7 +103,7 @@ class Archive:
                 raise ArchiveError(f"the archive file {target} is damaged (its content no longer matches its name); restore it from a backup")
             return False
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            config.make_folder(target.parent)
             handle, temporary = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
             try:
                 with os.fdopen(handle, "wb") as out, open(source, "rb") as src:

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from g287 import config
 from g287.documents.archive import sha256_of
 from g287.documents.contentcoding import content_codings, unpacked
 from g287.documents.cutoff import Cutoff, DeadlinePassed, TimeLeft
@@ -243,7 +244,7 @@ class PoliteClient:
         return outcome
 
     def _fetch_allowed(self, url: str, expect: str, etag: str | None, last_modified: str | None, tally: _Tally) -> Fetched:
-        self.partial_dir.mkdir(parents=True, exist_ok=True)
+        config.make_folder(self.partial_dir)
         part = self.partial_dir / f"{url_key(url)}.part"
         meta_path = part.with_suffix(".json")
         last_problem, last_status, retryable = "not attempted", None, False

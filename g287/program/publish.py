@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from g287 import days
+from g287 import config, days
 from g287.access import Actor, authorize
 from g287.catalog import catalog
 from g287.db.engine import Database
@@ -136,7 +136,7 @@ def publish(db: Database, actor: Actor, *, directory: Path | None = None, now: d
                 result.lists.append(ListResult(kind, "unchanged", len(rows)))
             else:
                 authorize(actor, "publication.ingest")
-                directory.mkdir(parents=True, exist_ok=True)
+                config.make_folder(directory)
                 target = _target(directory, kind, now, held)
                 # Dated by its publication (its moment, not the writing's): the same records published at the same
                 # moment give the same workbook, byte for byte.

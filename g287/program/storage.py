@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from g287 import config
 from g287.errors import G287Error, NotFound
 from g287.program import settings
 from g287.wording import megabytes
@@ -76,7 +77,7 @@ def store_signed_moa(content: bytes | None) -> StoredFile:
     digest = hashlib.sha256(content).hexdigest()
     target = _path(digest)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+        config.make_folder(target.parent)
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
             handle.write(content)
             temporary = Path(handle.name)
