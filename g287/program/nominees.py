@@ -294,6 +294,14 @@ def record_background(session: Session, actor: Actor, nominee_id: int, *, result
         if day is not None and recorded is not None and day > recorded:
             check.fail("completed_on", f"must not be after the {step} already recorded on {recorded.isoformat()}")
     check.done()
+    enrolled_on = session.scalar(select(Enrolment.enrolled_on).where(Enrolment.nominee_id == nominee.id))
+    if outcome == "failed" and enrolled_on is not None:
+        # The enrolment (and any certification) was allowed on the strength of a passed result: turned to failed, dated
+        # no later than them as the check above requires, it would rewrite the rosters of days already past.
+        raise Conflict(
+            f"nominee {nominee.id} was enrolled on {enrolled_on.isoformat()} on the strength of the background investigation passed: "
+            "its result is not changed to failed afterwards (a certified officer's authorization is revoked)"
+        )
     if (nominee.background_result, nominee.background_completed_on) == (outcome, day):
         return nominee  # recorded so already: no change, no event
     before = facts_of(nominee)

@@ -360,3 +360,28 @@ def test_a_refresher_due_on_the_expiry_day_is_taken_that_day(world):
     with db.session() as session:
         expires = training.certification_of(session, OFFICER, veteran).expires_on
         assert training.record_refresher(session, OFFICER, veteran, completed_on=expires, today=expires).last_refresher_on == expires
+
+
+def test_a_background_result_is_not_turned_to_failed_under_an_enrolment_resting_on_it(world):
+    """The enrolment and the certification were each allowed because the nominee was eligible that day, their
+    background investigation passed. A result turned to "failed" afterwards, dated (as the rule above requires)
+    no later than them, rewrote that history: Vera Veteran, certified on TODAY - 5 on the strength of a result
+    that passed on TODAY - 25, stood "certified" but not authorized on every day since, and was left off the
+    roster of authorized officers of days already past, with a failed investigation recorded before her
+    enrolment. Refused (409), the database unchanged; the passed result's own date is still corrected."""
+    db, w = world
+    veteran = w.nominees["veteran"]
+    with db.session() as session:
+        events = session.execute(text("SELECT count(*) FROM audit_events")).scalar()
+        assert [o["nominee_id"] for o in training.authorized_officers(session, OFFICER, as_of=TODAY - 2 * DAY)] == [veteran]
+    for completed_on in (TODAY - 25 * DAY, TODAY - 30 * DAY):
+        with pytest.raises(Conflict, match=f"nominee {veteran} was enrolled on {(TODAY - 20 * DAY).isoformat()}"):
+            with db.session() as session:
+                nominees.record_background(session, OFFICER, veteran, result="failed", completed_on=completed_on, today=TODAY)
+    with db.session() as session:
+        assert session.get(Nominee, veteran).background_result == "passed"
+        assert session.execute(text("SELECT count(*) FROM audit_events")).scalar() == events
+        assert [o["nominee_id"] for o in training.authorized_officers(session, OFFICER, as_of=TODAY - 2 * DAY)] == [veteran]
+        assert nominees.record_background(session, OFFICER, veteran, result="passed", completed_on=TODAY - 26 * DAY, today=TODAY).background_completed_on == TODAY - 26 * DAY
+    with db.session() as session:  # not enrolled: a result is still corrected either way
+        assert nominees.record_background(session, OFFICER, w.nominees["novice"], result="failed", completed_on=TODAY - 25 * DAY, today=TODAY).background_result == "failed"
