@@ -144,8 +144,11 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     check = Checker()
     day = check.date("signed_on", signed_on, not_after=today or days.today())
     asked_on = dt.date.fromisoformat(session.get(Application, moa.application_id).letter["date"])
+    drafted_on = dt.date.fromisoformat(moa.draft["drafted_on"])
     if day is not None and day < asked_on:
         check.fail("signed_on", f"{day.isoformat()} is before the letter of interest that asked for this MOA, dated {asked_on.isoformat()}")
+    elif day is not None and day < drafted_on:  # what is signed is the latest draft's text, as a withdrawal's day is bounded
+        check.fail("signed_on", f"{day.isoformat()} is before the MOA's latest draft, of {drafted_on.isoformat()}")
     check.done()
     people = check_signatories(signatories)
     # Locked as a change of the agency locks it (agencies.get_agency): its type, county and link are the program

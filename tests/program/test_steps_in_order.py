@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, text
 
-from g287.db.models.program import ApplicantAgency, Certification, Nominee
+from g287.db.models.program import ApplicantAgency, Certification, Nominee, ProgramMoa
 from g287.program import agencies, applications, moas, nominees, training
 from g287.program.applications import moas_of
 from g287.program.validation import Conflict, InvalidInput
@@ -167,7 +167,8 @@ def test_the_last_renewal_is_kept_as_recorded_even_on_29_february(world):
 
 def test_an_moa_is_not_signed_before_the_letter_that_asked_for_it(db):
     with db.session() as session:
-        w = build(session, "drafted")  # the letter is dated 60 days before TODAY
+        w = build(session, "submitted")  # the letter is dated 60 days before TODAY
+        moas.draft_moa(session, OFFICER, w.tfm, today=TODAY - 60 * DAY)  # drafted that day: the letter is the bound
     asked_on = (TODAY - 60 * DAY).isoformat()
     sign = lambda day: lambda s: moas.record_signed_moa(s, OFFICER, w.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on=day, signatories=SIGNATORIES, today=TODAY)
     problem = refused(db, sign(TODAY - 61 * DAY), "signed_on")
@@ -175,6 +176,22 @@ def test_an_moa_is_not_signed_before_the_letter_that_asked_for_it(db):
     with db.session() as session:
         assert sign(TODAY - 60 * DAY)(session).signed_on.isoformat() == asked_on
 
+
+def test_an_moa_is_not_signed_before_its_latest_draft(db, program_files):
+    """What is signed is the MOA drafted from the template: its latest draft (the one the page, the API and the
+    record keep). A signature dated before that draft was accepted: drafted 40 days before TODAY, the MOA was
+    recorded as signed 50 days before, on a text that did not exist yet (a withdrawal is already refused before
+    the latest draft). Refused (422 naming signed_on), nothing kept, not even the PDF; the draft's own day is
+    accepted."""
+    with db.session() as session:
+        w = build(session, "drafted")  # the letter 60 days before TODAY, the draft 40 days before
+    sign = lambda day: lambda s: moas.record_signed_moa(s, OFFICER, w.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on=day, signatories=SIGNATORIES, today=TODAY)
+    problem = refused(db, sign(TODAY - 50 * DAY), "signed_on")
+    assert problem == f"{(TODAY - 50 * DAY).isoformat()} is before the MOA's latest draft, of {(TODAY - 40 * DAY).isoformat()}"
+    assert not [path for path in program_files.rglob("*") if path.is_file()]
+    with db.session() as session:
+        assert session.get(ProgramMoa, w.tfm).status == "draft"
+        assert sign(TODAY - 40 * DAY)(session).signed_on == TODAY - 40 * DAY
 
 def test_an_moa_is_not_terminated_before_the_steps_recorded_under_it(world):
     db, w = world  # the veteran: enrolled 20 days before TODAY, certified 5 days before

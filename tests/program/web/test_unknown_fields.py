@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from g287 import days
 from g287.access import Actor
 from g287.db.models.audit import AuditEvent
 from g287.program import accounts
@@ -122,7 +123,8 @@ def test_the_signed_moa_upload_refuses_a_field_it_does_not_take(site):
     assert response.status_code == 422 and fields_of(response) == {"signatories[1].badge": UNKNOWN}, response.text
     assert officer.get(f"/api/v1/program/applications/{site.world.application}").json()["moas"][1]["status"] == "requested"
     assert officer.post(f"/api/v1/program/moas/{site.world.wso}/draft", headers={"X-CSRF-Token": token_of(officer)}).status_code == 200
-    accepted = officer.post(url, data={**form, "signatories": json.dumps(people[:1] + [{"name": "Lee Official", "title": "Director", "party": "ICE"}])}, files=files, headers={"X-CSRF-Token": token_of(officer)})
+    # Signed on the draft's day (today): an MOA is not signed before its latest draft.
+    accepted = officer.post(url, data={**form, "signed_on": days.today().isoformat(), "signatories": json.dumps(people[:1] + [{"name": "Lee Official", "title": "Director", "party": "ICE"}])}, files=files, headers={"X-CSRF-Token": token_of(officer)})
     assert accepted.status_code == 200 and accepted.json()["status"] == "signed", accepted.text
 
 
