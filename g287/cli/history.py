@@ -124,8 +124,8 @@ def _print_pending_changes(result: dict, where: str) -> None:
     echo(f"From {result['from']['publication']} to {result['to']['publication']} (pending lists){where}:")
     labels = {
         "added": "newly pending",
-        "to_participating": "no longer pending, on the participating list in force (listed as signed)",
-        "not_participating": "no longer pending, not on the participating list in force (not listed as signed)",
+        "to_participating": "no longer pending, listed as signed (on the participating list in force, or on one published between the two pending lists)",
+        "not_participating": "no longer pending, not listed as signed (on neither the participating list in force nor one published between the two pending lists)",
         "renamed": "renamed",
     }
     for key, label in labels.items():

@@ -35,8 +35,8 @@ TITLES = {
     "renamed": "Renamed",
     "signed_date_changed": "Signed date changed",
     "pending_added": "Newly pending",
-    "pending_to_participating": "No longer pending, on the participating list in force (listed as signed)",
-    "pending_not_participating": "No longer pending, not on the participating list in force (not listed as signed)",
+    "pending_to_participating": "No longer pending, listed as signed (on the participating list in force, or on one published between the two pending lists)",
+    "pending_not_participating": "No longer pending, not listed as signed (on neither the participating list in force nor one published between the two pending lists)",
     "pending_renamed": "Renamed (pending list)",
 }
 

@@ -86,24 +86,78 @@ def _listed_keys(session: Session, publication: Publication | None, agency_ids: 
     return {(r.agency_id, r.model) for r in rows if r.agency_id is not None and r.model}
 
 
+def _listed_by(session: Session, lists: list[Publication], agency_ids: list[int]) -> set[tuple[int, str]]:
+    """The (agency, model) pairs any of these lists (of one kind) lists, of these agencies."""
+    return set().union(*(_listed_keys(session, p, agency_ids, p.kind) for p in lists))
+
+
+def _moment(publication) -> tuple:
+    """When a list was published, as far as its name tells: its date, then its half (am before pm)."""
+    return (publication.published_on, half_rank(publication.half))
+
+
 def pending_in_force_at(session: Session, publication: Publication, kind: str = "pending") -> Publication | None:
     """The pending list in force when a participating list was published (or, with `kind`, the list of that kind in
     force at any publication): the latest published by then, by date and half (am before pm; a list of the same day
     and half counts). By date alone, a pending list of the afternoon was in force at a participating list of that
     morning, published before it."""
-    moment = (publication.published_on, half_rank(publication.half))
-    held = [p for p in publications(session, kind, publication.origin) if (p.published_on, half_rank(p.half)) <= moment]
-    return session.get(Publication, held[-1].id) if held else None
+    held = _lists_of(session, kind, _Window(at=publication))
+    return held[0] if held else None
 
 
-def pending_before(session: Session, from_pub: Publication, to_pub: Publication) -> list[Publication]:
+@dataclass(frozen=True)
+class _Window:
+    """The lists of one kind that decide a part of a comparison: the one in force at `at` (the latest published by
+    then, by date and half: pending_in_force_at) and, with `after`, those published after `after` and before `until`
+    (with `until_included`, up to it: its own date and half too), by date and half. The comparison reads them, and
+    _PendingTimes replays them as the lists were ingested: one definition for both."""
+
+    at: Publication
+    after: Publication | None = None
+    until: Publication | None = None
+    until_included: bool = False
+
+    def published_within(self, publication) -> bool:
+        if self.after is None:
+            return False
+        moment, end = _moment(publication), _moment(self.until)
+        return _moment(self.after) < moment and (moment <= end if self.until_included else moment < end)
+
+    def may_count(self, publication) -> bool:
+        """Whether a list's arrival can change the window's lists: one published by `at` (in force at `at` until a
+        later one arrives), or one published within the window."""
+        return _moment(publication) <= _moment(self.at) or self.published_within(publication)
+
+    def lists(self, held: list) -> list:
+        """Of `held` (the lists of the kind, in publication order), those counted, each once, the one in force first."""
+        in_force = [p for p in held if _moment(p) <= _moment(self.at)][-1:]
+        return in_force + [p for p in held if self.published_within(p) and p.id not in {q.id for q in in_force}]
+
+
+def _lists_of(session: Session, kind: str, window: _Window) -> list[Publication]:
+    return [session.get(Publication, p.id) for p in window.lists(publications(session, kind, window.at.origin))]
+
+
+def _pending_window(from_pub: Publication, to_pub: Publication) -> _Window:
     """The pending lists an agreement new in TO was pending on before it: the one in force at FROM and those published
     after FROM and before TO, by date and half. A pending list of TO's own date and half is not before it: an agreement
     it lists was pending when, or after, ICE listed it as signed, as the pipeline counts it (pending_after_participating)."""
-    start, end = (from_pub.published_on, half_rank(from_pub.half)), (to_pub.published_on, half_rank(to_pub.half))
-    between = [p for p in publications(session, "pending", from_pub.origin) if start < (p.published_on, half_rank(p.half)) < end]
-    at_from = pending_in_force_at(session, from_pub)
-    return ([at_from] if at_from is not None else []) + [session.get(Publication, p.id) for p in between]
+    return _Window(at=from_pub, after=from_pub, until=to_pub)
+
+
+def _signed_window(older: Publication, newer: Publication) -> _Window:
+    """The participating lists that show an agreement no longer pending at NEWER listed as signed (pending_changes's
+    to_participating): the one in force at NEWER and those published after OLDER and up to NEWER, by date and half,
+    as _pending_window reads the pending lists the other way. Up to NEWER: a list of NEWER's own date and half is in
+    force at it (pending_in_force_at), and one ICE replaced that half-day by a corrected one listed the agreement too
+    (the pipeline's first participating listing may be such a list). After OLDER: a list of OLDER's own date and half
+    is not after it, as a pending list of TO's own is not before TO (_pending_window): an agreement it lists was
+    listed as signed when, or before, OLDER listed it as pending (the pipeline's pending_after_participating, when
+    OLDER first listed it), not as it left the pending list. Nor is the list in force at OLDER, published before it,
+    unless it is still in force at NEWER (none published since): an agreement it lists that OLDER still listed as
+    pending stayed pending after it was listed as signed (lifecycle's stayed_pending): leaving the pending list after
+    OLDER, it was not listed as signed anew."""
+    return _Window(at=newer, after=older, until=newer, until_included=True)
 
 
 def _dates(values: set) -> list[str | None]:
@@ -122,8 +176,9 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     # Pending before TO: on the pending list in force at FROM, or on one ICE published after FROM, up to TO. By the
     # list in force at FROM alone, 20 of the 48 agreements newly listed between 29 May and 17 June 2025 were "added",
     # never pending, though ICE's pending list of 30 May listed them.
-    pending_a = set().union(*(_listed_keys(session, p, involved) for p in pending_before(session, from_pub, to_pub)))
-    pending_b = _listed_keys(session, pending_in_force_at(session, to_pub), involved)
+    window_a, window_b = _pending_window(from_pub, to_pub), _Window(at=to_pub)
+    pending_a = _listed_by(session, _lists_of(session, "pending", window_a), involved)
+    pending_b = _listed_by(session, _lists_of(session, "pending", window_b), involved)
     gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
     # An agreement new in TO may be one listed before FROM and absent from it: its absence is the lifecycle's too.
     came = {key[0] for key in set(b.agreements) - set(a.agreements)}
@@ -145,7 +200,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         if listed_before:  # not new: back after an absence, which the removed side of an earlier diff named
             item["note"] = listed_before
         item["note_decided_by"] = wording_times.decided_by(lives.get(key), seq_of, from_pub.seq)
-        item["pending_decided_by"] = pending_times.decided_by(from_pub, key, key in pending_a, until=to_pub)
+        item["pending_decided_by"] = pending_times.decided_by(window_a, key, key in pending_a)
         (from_pending if key in pending_a else added).append(item)
     for key in sorted(set(a.agreements) - set(b.agreements), key=_reading_order(a)):
         item = describe(key, a)
@@ -153,7 +208,7 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
         life = lives.get(key)
         item["status_since"] = _absence_status(life, to_pub.seq, seq_of, k)
         item["status_decided_by"] = wording_times.decided_by(life, seq_of, to_pub.seq)
-        item["pending_decided_by"] = pending_times.decided_by(to_pub, key, key in pending_b)
+        item["pending_decided_by"] = pending_times.decided_by(window_b, key, key in pending_b)
         (to_pending if key in pending_b else removed).append(item)
     _mark_moas_listed_elsewhere(a, b, removed, added)
     renamed = _renamed(session, a, b)
@@ -268,22 +323,29 @@ def pending_changes(session: Session, older: Publication, newer: Publication, st
     """What changed between two pending lists: agreements newly pending and no longer pending (agency by agency, as
     registry.queries.list_changes finds them), and agencies renamed, with the reason the names are one agency, as
     diff says of participating lists (list_changes follows a renamed agency, but says nothing of the new name).
-    An agreement no longer pending is `to_participating` when the participating list in force at NEWER lists it
-    (ICE lists it as signed), else `not_participating`: two outcomes a single count of departures would lump. `from`
-    and `to` name the two lists, as diff's do (`g287 diff --kind pending` and the API's pending-changes answer this)."""
+    An agreement no longer pending is `to_participating` when the participating list in force at NEWER, or one
+    published after OLDER and up to NEWER, lists it (ICE listed it as signed: _signed_window), else `not_participating`:
+    two outcomes a single count of departures would lump. `from` and `to` name the two lists, as diff's do (`g287 diff
+    --kind pending` and the API's pending-changes answer this)."""
     if older.kind != "pending" or newer.kind != "pending":
         raise G287Error("the pending changes compare two pending publications")
     _check_one_series(older, newer)
     check_in_order(older, newer)
     changes = list_changes(session, older, newer)
     gone, agency_ids = changes["removed"], sorted({i["agency_id"] for i in changes["removed"]})
-    signed = _listed_keys(session, pending_in_force_at(session, newer, "participating"), agency_ids, "participating")
-    # A participating list ingested late may be the one in force at NEWER, and move an agreement from one part to
-    # the other: the feed's entry names it (signed_decided_by), as diff's items name the pending list that decided.
+    # Signed: on the participating list in force at NEWER, or on one published after OLDER and up to NEWER. By the
+    # list in force at NEWER alone, Walworth County Sheriff's Office, WI (WSO), on the pending lists of 15 and 30 May
+    # 2025 and listed as signed from 17 June to 3 July (not on 9 July), left the pending list "without being listed
+    # as signed" between 30 May and 11 July, where the pipeline counts it signed.
+    window = _signed_window(older, newer)
+    signed = _listed_by(session, _lists_of(session, "participating", window), agency_ids)
+    # A participating list ingested late may be the one in force at NEWER, or one published between, and move an
+    # agreement from one part to the other: the feed's entry names it (signed_decided_by), as diff's items name the
+    # pending list that decided.
     times = _PendingTimes(session, older, newer, agency_ids, "participating")
     for item in gone:
         key = (item["agency_id"], item["model"])
-        item["signed_decided_by"] = times.decided_by(newer, key, key in signed)
+        item["signed_decided_by"] = times.decided_by(window, key, key in signed)
     found = {
         "from": figures.describe_publication(older),
         "to": figures.describe_publication(newer),
@@ -376,42 +438,35 @@ def _return_status(life, from_seq: int, seq_of: dict[int, int], k: int) -> str |
 class _PendingTimes:
     """Which pending publication, ingested after FROM and TO, decided whether an agreement new in TO came from the
     pending list (or one absent from TO went back to it), for an Atom entry's `updated`: a pending list ingested late
-    may be the one in force at FROM or TO (pending_in_force_at), and make an addition a move from the pending list.
-    Replays the pending list in force at each ingestion since FROM and TO (newest first). With `kind`
-    "participating", the same for the participating list in force at a pending list (pending_changes's split)."""
+    may be the one in force at FROM or TO (pending_in_force_at), or one published between them (_pending_window), and
+    make an addition a move from the pending list. Replays the lists of the comparison's window (_Window) as they were
+    held at each ingestion since FROM and TO (newest first). With `kind` "participating", the same for the
+    participating lists that show an agreement no longer pending listed as signed (pending_changes's split:
+    _signed_window)."""
 
     def __init__(self, session: Session, from_pub: Publication, to_pub: Publication, agency_ids: list[int], kind: str = "pending"):
         self.session, self.agency_ids, self.kind = session, agency_ids, kind
         since = max(as_utc(from_pub.imported_at), as_utc(to_pub.imported_at))
-        self.pending = session.execute(
+        self.held = session.execute(
             select(Publication.id, Publication.seq, Publication.published_on, Publication.half, Publication.imported_at)
             .where(Publication.series == series_of(from_pub.origin, kind))
             .order_by(Publication.seq)
         ).all()
-        self.later = sorted((p for p in self.pending if as_utc(p.imported_at) > since), key=lambda p: as_utc(p.imported_at), reverse=True)
-        self.keys: dict[int | None, set] = {None: set()}
+        self.later = sorted((p for p in self.held if as_utc(p.imported_at) > since), key=lambda p: as_utc(p.imported_at), reverse=True)
+        self.keys: dict[int, set] = {}
 
-    def decided_by(self, publication: Publication, key: tuple[int, str], pending_now: bool, until: Publication | None = None) -> int | None:
-        """The id of the pending publication whose ingestion last changed whether `key` was pending at `publication`
-        (with `until`, at it or on a list published after it and before `until`: diff's pending_before)."""
-        moment = (publication.published_on, half_rank(publication.half))
-
-        def counted(p) -> bool:  # in force at `publication`, or published after it and before `until`
-            at = (p.published_on, half_rank(p.half))
-            return at <= moment or (until is not None and at < (until.published_on, half_rank(until.half)))
-
+    def decided_by(self, window: _Window, key: tuple[int, str], listed_now: bool) -> int | None:
+        """The id of the publication whose ingestion last changed whether one of `window`'s lists lists `key`."""
         for event in self.later:
-            if not counted(event):
-                continue  # never in force at `publication`, nor published before `until`: its arrival changed nothing there
-            held = [p for p in self.pending if as_utc(p.imported_at) < as_utc(event.imported_at) and counted(p)]
-            at = [p for p in held if (p.published_on, half_rank(p.half)) <= moment]
-            lists = ([at[-1].id] if at else []) + [p.id for p in held if (p.published_on, half_rank(p.half)) > moment]
+            if not window.may_count(event):
+                continue  # never one of the window's lists, nor a list before it: its arrival changed nothing there
+            held = [p for p in self.held if as_utc(p.imported_at) < as_utc(event.imported_at)]
             listed = set()
-            for publication_id in lists:
-                if publication_id not in self.keys:
-                    self.keys[publication_id] = _listed_keys(self.session, self.session.get(Publication, publication_id), self.agency_ids, self.kind)
-                listed |= self.keys[publication_id]
-            if (key in listed) != pending_now:
+            for publication in window.lists(held):
+                if publication.id not in self.keys:
+                    self.keys[publication.id] = _listed_keys(self.session, self.session.get(Publication, publication.id), self.agency_ids, self.kind)
+                listed |= self.keys[publication.id]
+            if (key in listed) != listed_now:
                 return event.id
         return None
 

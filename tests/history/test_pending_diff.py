@@ -25,8 +25,8 @@ COUNTS = {"added": 35, "to_participating": 42, "not_participating": 3, "renamed"
 TEXAS = {"added": 4, "to_participating": 2, "not_participating": 1, "renamed": 0}
 PAGE_HEADINGS = {
     "added": "Newly pending",
-    "to_participating": "No longer pending, on the participating list in force (listed as signed)",
-    "not_participating": "No longer pending, not on the participating list in force (not listed as signed)",
+    "to_participating": "No longer pending, listed as signed (on the participating list in force, or on one published between the two pending lists)",
+    "not_participating": "No longer pending, not listed as signed (on neither the participating list in force nor one published between the two pending lists)",
 }
 
 
@@ -81,7 +81,7 @@ def test_two_pending_lists_by_date_and_by_file_name_on_the_command_line_the_api_
         assert f"\n{heading.lower()}: {COUNTS[key]}\n" in text
     assert "\nrenamed: 0\n" in text
     left = by_date["not_participating"][0]
-    assert f"\n  {left['state']}  {left['agency']}  {left['model']}\n" in text.split("not listed as signed)")[1]
+    assert f"\n  {left['state']}  {left['agency']}  {left['model']}\n" in text.split(PAGE_HEADINGS["not_participating"].lower())[1]
 
 
 def test_one_states_pending_changes(bundled_db, client):
@@ -93,7 +93,7 @@ def test_one_states_pending_changes(bundled_db, client):
     assert page_counts(client, **{"from": FIRST, "to": SECOND, "state": "TX"}) == {key: TEXAS[key] for key in PAGE_HEADINGS}
     text = g287(bundled_db, FIRST, SECOND, "--state", "TX")
     assert text.startswith(f"From {FIRST} to {SECOND} (pending lists), in Texas only:\n")
-    assert "\n  TX  San Jacinto County Sheriff's Office  WSO\n" in text.split("not listed as signed): 1")[1]
+    assert "\n  TX  San Jacinto County Sheriff's Office  WSO\n" in text.split(PAGE_HEADINGS["not_participating"].lower() + ": 1")[1]
 
 
 def test_lists_of_two_kinds_are_refused_in_one_line(bundled_db):

@@ -174,3 +174,42 @@ def test_every_change_between_consecutive_lists_is_the_rows_difference_explained
         renamed += len(changes["renamed"])
     assert problems == []
     assert renamed == 7  # 16 → 29 May: 5 (a prefix, two spellings, words dropped, the alias table); 20 June → 3 July: 2 prefixes
+
+
+def _signed_lists(oracle: list[Publication], older: Publication, newer: Publication) -> list[Publication]:
+    """The participating lists that show an agreement no longer pending at NEWER listed as signed: the one in force at
+    NEWER and those published after OLDER and up to NEWER, its own date and half too, by date and half (README, diff)."""
+    held = [p for p in oracle if p.kind == "participating" and (p.published, p.half == "pm") <= (newer.published, newer.half == "pm")]
+    at_newer = [max(held, key=lambda p: p.moment)] if held else []
+    start, end = (older.published, older.half == "pm"), (newer.published, newer.half == "pm")
+    return at_newer + [p for p in held if start < (p.published, p.half == "pm") <= end]
+
+
+def test_every_agreement_no_longer_pending_is_split_as_the_participating_lists_show_it(bundled_db, oracle):
+    """`g287 diff --kind pending` of every two pending lists against their rows: what it says left the pending list the
+    rows show left it, each one such agreement of the rows is said, and it is `to_participating` exactly when the
+    participating list in force at the later pending list, or one published after the earlier and up to the later,
+    lists it. Walworth County Sheriff's Office, WI (WSO), pending on 15 and 30 May 2025, listed as signed from 17 June
+    to 3 July and not on 9 July, was "not listed as signed" from either to 11 July, where the pipeline counts it signed."""
+    pending = [p for p in oracle if p.kind == "pending"]
+    problems, parts = [], {}
+    for index, older in enumerate(pending):
+        for newer in pending[index + 1:]:
+            pair = f"{older.file} -> {newer.file}"
+            status, out, err = run_g287(bundled_db.url, "diff", older.file, newer.file, "--json")
+            assert status == 0, err
+            changes = json.loads(out)
+            said = {(i["state"], agency(i["state"], i["agency"]), i["model"]): part for part in ("to_participating", "not_participating") for i in changes[part]}
+            left = {(s, agency(s, n), m) for s, n, m in older.keys()} - {(s, agency(s, n), m) for s, n, m in newer.keys()}
+            problems += [f"{pair}: {key} left the pending list, g287 does not say it" for key in left - set(said)]
+            problems += [f"{pair}: g287 says {key} left the pending list, the rows do not" for key in set(said) - left]
+            signed = set().union(*(_pending_agreements(p) for p in _signed_lists(oracle, older, newer)))
+            for key, part in said.items():
+                if part != ("to_participating" if key in signed else "not_participating"):
+                    problems.append(f"{pair}: {key} is {part}; the participating lists of the window {'list' if key in signed else 'do not list'} it")
+            parts[(older.file, newer.file)] = said
+    assert problems == []
+    walworth, july_11 = ("WI", agency("WI", "Walworth County Sheriff's Office"), "WSO"), "pendingAgencies07112025am_b.xlsx"
+    assert [parts[(f"pendingAgencies{older}.xlsx", july_11)][walworth] for older in ("05152025am", "05302025pm")] == ["to_participating"] * 2
+    from_may_30 = list(parts[("pendingAgencies05302025pm.xlsx", july_11)].values())
+    assert (from_may_30.count("to_participating"), from_may_30.count("not_participating")) == (78, 1)  # 77 and 2 by the list in force alone

@@ -122,7 +122,7 @@ class PendingChange(BaseModel):
 class PendingDeparture(PendingChange):
     signed_decided_by: Optional[int] = Field(
         description="The id of the participating publication, ingested after FROM and TO, whose arrival last changed whether it is on the "
-        "participating list in force at TO (none when none did)",
+        "participating list in force at TO or on one published after FROM and up to TO (none when none did)",
     )
 
 
@@ -130,8 +130,13 @@ class PendingChanges(BaseModel):
     from_: PublicationSource = Field(alias="from")
     to: PublicationSource
     added: list[PendingChange] = Field(description="Listed by TO and not by FROM: newly pending")
-    to_participating: list[PendingDeparture] = Field(description="No longer pending, and listed by the participating list in force at TO (ICE lists it as signed)")
-    not_participating: list[PendingDeparture] = Field(description="No longer pending, and not listed by the participating list in force at TO")
+    to_participating: list[PendingDeparture] = Field(
+        description="No longer pending, and listed by the participating list in force at TO or by one published after FROM and up to TO, by date "
+        "and half (ICE listed it as signed)"
+    )
+    not_participating: list[PendingDeparture] = Field(
+        description="No longer pending, and listed by neither the participating list in force at TO nor one published after FROM and up to TO"
+    )
     renamed: list[Rename]
     state: Optional[str] = Field(description="The state whose changes these are (USPS code); null: every state")
     counts: dict[str, int]
