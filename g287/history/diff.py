@@ -2,7 +2,7 @@
 
 Agreements are compared by identity (agency × model), so a renamed agency is a rename, not an exit and an
 entry, and a duplicate listing is one agreement. An agreement new in TO was either pending before (listed by
-the pending publication in force at FROM, or by one published between FROM and TO) or is simply added; one absent from TO either moved back to pending
+the pending publication in force at FROM, or by one published from FROM's half-day and before TO) or is simply added; one absent from TO either moved back to pending
 (listed by the pending publication in force at TO) or is removed — and whether that absence is an end or a
 one-off omission is told by the lifecycle rule (K consecutive absences).
 """
@@ -108,20 +108,23 @@ def pending_in_force_at(session: Session, publication: Publication, kind: str = 
 @dataclass(frozen=True)
 class _Window:
     """The lists of one kind that decide a part of a comparison: the one in force at `at` (the latest published by
-    then, by date and half: pending_in_force_at) and, with `after`, those published after `after` and before `until`
-    (with `until_included`, up to it: its own date and half too), by date and half. The comparison reads them, and
-    _PendingTimes replays them as the lists were ingested: one definition for both."""
+    then, by date and half: pending_in_force_at) and, with `after`, those published after `after` and before `until`,
+    by date and half (with `after_included`, from `after`'s own date and half; with `until_included`, up to `until`'s
+    own). A list ICE replaced the same half-day by a corrected one is one of them too, as the pipeline counts a
+    listing of it. The comparison reads them, and _PendingTimes replays them as the lists were ingested: one
+    definition for both."""
 
     at: Publication
     after: Publication | None = None
     until: Publication | None = None
+    after_included: bool = False
     until_included: bool = False
 
     def published_within(self, publication) -> bool:
         if self.after is None:
             return False
-        moment, end = _moment(publication), _moment(self.until)
-        return _moment(self.after) < moment and (moment <= end if self.until_included else moment < end)
+        moment, start, end = _moment(publication), _moment(self.after), _moment(self.until)
+        return (start <= moment if self.after_included else start < moment) and (moment <= end if self.until_included else moment < end)
 
     def may_count(self, publication) -> bool:
         """Whether a list's arrival can change the window's lists: one published by `at` (in force at `at` until a
@@ -140,9 +143,12 @@ def _lists_of(session: Session, kind: str, window: _Window) -> list[Publication]
 
 def _pending_window(from_pub: Publication, to_pub: Publication) -> _Window:
     """The pending lists an agreement new in TO was pending on before it: the one in force at FROM and those published
-    after FROM and before TO, by date and half. A pending list of TO's own date and half is not before it: an agreement
-    it lists was pending when, or after, ICE listed it as signed, as the pipeline counts it (pending_after_participating)."""
-    return _Window(at=from_pub, after=from_pub, until=to_pub)
+    from FROM's own date and half and before TO, by date and half. A pending list of TO's own date and half is not
+    before it: an agreement it lists was pending when, or after, ICE listed it as signed, as the pipeline counts it
+    (pending_after_participating). One of FROM's own date and half that ICE replaced that half-day by a corrected one
+    (not in force at FROM) listed it before TO, as one replaced so between FROM and TO does: the pipeline counts it
+    first pending there."""
+    return _Window(at=from_pub, after=from_pub, until=to_pub, after_included=True)
 
 
 def _signed_window(older: Publication, newer: Publication) -> _Window:
@@ -173,9 +179,9 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     k = end_after or end_after_default()
     involved = _changed_agencies(session, from_pub, to_pub)
     a, b = _side(session, from_pub, involved), _side(session, to_pub, involved)
-    # Pending before TO: on the pending list in force at FROM, or on one ICE published after FROM, up to TO. By the
-    # list in force at FROM alone, 20 of the 48 agreements newly listed between 29 May and 17 June 2025 were "added",
-    # never pending, though ICE's pending list of 30 May listed them.
+    # Pending before TO: on the pending list in force at FROM, or on one ICE published from FROM's half-day on and
+    # before TO (_pending_window). By the list in force at FROM alone, 20 of the 48 agreements newly listed between 29
+    # May and 17 June 2025 were "added", never pending, though ICE's pending list of 30 May listed them.
     window_a, window_b = _pending_window(from_pub, to_pub), _Window(at=to_pub)
     pending_a = _listed_by(session, _lists_of(session, "pending", window_a), involved)
     pending_b = _listed_by(session, _lists_of(session, "pending", window_b), involved)

@@ -307,3 +307,34 @@ def test_an_agreement_on_a_pending_list_published_between_the_two_lists_moved_fr
         result = diff(session, resolve(session, "2025-05-29"), resolve(session, "2025-06-17pm"))
     assert [(i["agency"], i["model"]) for i in result["from_pending"]] == [("Delta Police Department", "TFM")]
     assert [(i["agency"], i["model"]) for i in result["added"]] == [("Beta County Sheriff's Office", "JEM")]
+
+
+def test_an_agreement_on_a_pending_list_replaced_the_half_day_of_from_moved_from_pending(db, pub):
+    """ICE republished, corrected, a pending list of FROM's own date and half (pendingAgencies05012025am, then its
+    __v2): an agreement only the first of the two listed, listed as signed by TO, was "added", never pending, though a
+    pending list replaced so between FROM and TO counted (33ac295), and the pipeline counts it seen pending, then
+    signed. The pending lists before TO are the one in force at FROM and those published from FROM's own date and
+    half (one ICE replaced that half-day too) and before TO."""
+    from g287.exports.ice_workbook import write_ice_workbook
+    from g287.registry.ingest import ingest_file
+
+    def corrected(day: dt.date, rows: list) -> None:
+        """ICE's list of `day` (am), published again that morning without some of its rows."""
+        path = pub.folder / f"pendingAgencies{day:%m%d%Y}am__v2.xlsx"
+        write_ice_workbook(path, "pending", rows, modified=dt.datetime.combine(day, dt.time(11)))
+        ingest_file(db, path, pub.actor)
+
+    eta = row("GA", "Eta Police Department", "TFM", None)
+    pub.publish("pending", "2025-04-20", [E_PENDING])
+    pub.publish("participating", "2025-05-01", [A])
+    pub.publish("pending", "2025-05-01", [E_PENDING, D_PENDING])  # FROM's own half-day...
+    corrected(dt.date(2025, 5, 1), [E_PENDING])  # ...replaced by a list without Delta
+    pub.publish("pending", "2025-05-05", [E_PENDING, eta])  # between FROM and TO...
+    corrected(dt.date(2025, 5, 5), [E_PENDING])  # ...replaced by a list without Eta
+    pub.publish("participating", "2025-05-10", [A, D, row("GA", "Eta Police Department", "TFM", "2025-05-08")])
+    with db.session() as session:
+        result = diff(session, resolve(session, "2025-05-01"), resolve(session, "2025-05-10"))
+        moved = pipeline(session)["moved"]
+    assert [(i["agency"], i["model"]) for i in result["from_pending"]] == [("Delta Police Department", "TFM"), ("Eta Police Department", "TFM")]
+    assert result["added"] == []
+    assert [(i["agency"], i["days_to_listed"]) for i in moved] == [("Delta Police Department", 9), ("Eta Police Department", 5)]

@@ -111,10 +111,10 @@ def _pending_in_force_at(oracle: list[Publication], listed: Publication) -> Publ
 
 def _pending_before(oracle: list[Publication], older: Publication, newer: Publication) -> list[Publication]:
     """The pending lists an agreement new in NEWER was pending on before it: the one in force at OLDER and those
-    published after OLDER and before NEWER, by date and half (README, diff)."""
+    published from OLDER's date and half and before NEWER, by date and half (README, diff)."""
     at_older = _pending_in_force_at(oracle, older)
     start, end = (older.published, older.half == "pm"), (newer.published, newer.half == "pm")
-    return ([at_older] if at_older else []) + [p for p in oracle if p.kind == "pending" and start < (p.published, p.half == "pm") < end]
+    return ([at_older] if at_older else []) + [p for p in oracle if p.kind == "pending" and start <= (p.published, p.half == "pm") < end]
 
 
 def _pending_agreements(listed: Publication | None) -> set[tuple]:

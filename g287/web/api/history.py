@@ -86,7 +86,10 @@ class Diff(BaseModel):
     removed: list[Change]
     renamed: list[Rename]
     signed_date_changed: list[Change]
-    from_pending: list[Change] = Field(description="Added, and listed by the pending list in force at FROM or by one published after FROM and before TO")
+    from_pending: list[Change] = Field(
+        description="Added, and listed by the pending list in force at FROM or by one published from FROM's date and half (one replaced that "
+        "half-day too) and before TO"
+    )
     to_pending: list[Change] = Field(description="Removed, and listed by the pending list in force at TO")
     state: Optional[str] = Field(description="The state whose changes these are (USPS code); null: every state")
     counts: dict[str, int]
