@@ -134,7 +134,8 @@ class _Window:
     def lists(self, held: list) -> list:
         """Of `held` (the lists of the kind, in publication order), those counted, each once, the one in force first."""
         in_force = [p for p in held if _moment(p) <= _moment(self.at)][-1:]
-        return in_force + [p for p in held if self.published_within(p) and p.id not in {q.id for q in in_force}]
+        counted = {p.id for p in in_force}
+        return in_force + [p for p in held if self.published_within(p) and p.id not in counted]
 
 
 def _lists_of(session: Session, kind: str, window: _Window) -> list[Publication]:
