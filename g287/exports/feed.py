@@ -74,7 +74,7 @@ def describe(kind: str, item: dict) -> str:
         text += " (a model added to an agency already participating)"
     if item.get("model_dropped"):
         text += " (the agency keeps its other models)"
-    if kind == "removed" and item.get("status_since"):
+    if kind in SAYS_STATUS and item.get("status_since"):
         text += f": {item['status_since']}"
     if item.get("note"):
         text += f": {item['note']}"
@@ -121,6 +121,9 @@ def _in_publication_order(session: Session):
 
 # The diff's items name the later publication whose arrival decided each of their words, if any did.
 DECIDED_BY = ("status_decided_by", "note_decided_by", "pending_decided_by", "signed_decided_by")
+# Which kinds of item say their absence's status (describe): a list ingested late that changes the status of an
+# agreement moved back to the pending list, which the entry does not say, moved its `updated` with nothing changed.
+SAYS_STATUS = ("removed",)
 
 
 def _entry_updated(publication, previous, changes: dict | None = None, held: dict | None = None, identity=None) -> dt.datetime | None:
@@ -131,8 +134,9 @@ def _entry_updated(publication, previous, changes: dict | None = None, held: dic
     than it arrived); and when the agencies of a name either list gives changed (`identity`: _IdentityTimes, a merge
     or its undo). `held`: the feed's publications by id."""
     pair = [p for p in (publication, previous) if p is not None]
-    for items in (changes or {}).values():
-        pair += [(held or {}).get(item.get(field)) for item in items for field in DECIDED_BY if item.get(field)]
+    for kind, items in (changes or {}).items():
+        fields = [f for f in DECIDED_BY if f != "status_decided_by" or kind in SAYS_STATUS]
+        pair += [(held or {}).get(item.get(field)) for item in items for field in fields if item.get(field)]
     stamps = [p.imported_at for p in pair if p is not None and p.imported_at is not None]
     stamps += _label_changed(publication, previous, held or {})
     if identity is not None and previous is not None:

@@ -138,3 +138,20 @@ def test_a_list_of_the_same_half_day_ingested_later_moves_the_entry_whose_title_
     assert after[key][2] == before[key][2]
     assert before[key][1] < after[key][1] == second(again)
     assert all(after[k] == was for k, was in before.items() if k != key)
+
+
+def test_a_late_list_that_changes_only_an_unshown_status_leaves_the_entry_alone(db, tmp_path, alias_file):
+    """An agreement moved back to the pending list is said without the status of its absence (only one no longer
+    listed says it): a list ingested late that changes that status alone changes nothing the entry says."""
+    pub = Publisher(db, tmp_path)
+    delta = row("TX", "Delta Police Department", "TFM", "2025-04-01")
+    pub.publish("participating", "2025-04-19", [TAMPA, delta])
+    pub.publish("pending", "2025-04-20", [TAMPA, delta])
+    pub.publish("participating", "2025-04-24", [TAMPA])
+    pub.publish("participating", "2025-04-26", [TAMPA])
+    before = entries(db)
+    [key] = [k for k, (_t, _u, content) in before.items() if "Source: ICE, participatingAgencies04242025am.xlsx " in content]
+    assert "Moved back to the pending list (1):\n- Delta Police Department (TX), TFM" in before[key][2]
+    sleep_into_next_second()
+    pub.publish("participating", "2025-04-25", [TAMPA, delta])  # Delta's absence now ends on 25 April
+    assert entries(db)[key] == before[key]
