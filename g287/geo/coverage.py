@@ -146,12 +146,13 @@ def coverage_of(publication, chosen: reference.Vintage, listings: list[LocatedLi
     totals_by_state = Counter(c.usps for c in counties.values())
     moas_by_state = Counter(x.state for x in listings if x.state)
     not_located_by_state = Counter(x.state for x in listings if x.state and not x.vintage_fips)
+    county_level_by_state = Counter(counties[f].usps for f in county_level)
+    any_agency_by_state = Counter(counties[f].usps for f in any_agency)
     by_state = {}
     for usps, info in sorted(counted.items()):
-        in_state = lambda fips_set: sum(1 for f in fips_set if counties[f].usps == usps)  # noqa: E731
         total = totals_by_state[usps]
-        with_county = in_state(county_level)
-        with_any = in_state(any_agency)
+        with_county = county_level_by_state[usps]
+        with_any = any_agency_by_state[usps]
         by_state[usps] = {
             "name": info.name,
             "fips": info.fips,

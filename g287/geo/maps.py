@@ -11,6 +11,7 @@ inline in HTML. Classes and colours: g287/data/geo/map.toml.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
@@ -59,6 +60,13 @@ def esc(text) -> str:
     """Escape for SVG text and attribute values (quotes included), without the characters XML cannot hold: one
     control character in a file name made the whole SVG unreadable (no PNG, no fact sheet); nor a bidirectional
     override raw; a carriage return as &#13;, read back as a line feed when raw (see g287.xmlchars)."""
+    return _escaped_text(text) if isinstance(text, str) else xml_escaped(text)
+
+
+# A national county map escapes some 10,000 texts, nearly all the same from one render to the next (each county's
+# name, "no MOAs", "1 MOA: JEM"): kept, they are escaped once per process. Bounded: a map's texts and some to spare.
+@functools.lru_cache(maxsize=16384)
+def _escaped_text(text: str) -> str:
     return xml_escaped(text)
 
 
@@ -319,6 +327,9 @@ def _title(kind: str, measure: str, figures: dict, info, source: str) -> str:
     return f"287(g) MOAs by {kind}{where}{model}{', in' if model else ' in'} {source}"
 
 
+_NO_MODELS: Counter = Counter()  # a county with no MOA's models; never changed
+
+
 def _county_map(figures: dict, listings, vintage, measure: str, info, source: str, web: bool = False) -> MapData:
     geometry = shapes()
     breakdown = county_breakdown(listings)
@@ -341,22 +352,28 @@ def _county_map(figures: dict, listings, vintage, measure: str, info, source: st
         else:
             shape = geometry["counties"][key]
         entries = [breakdown.get(c.fips) for c in members]
-        moas = sum(e["moas"] for e in entries if e)
-        models = sum((e["models"] for e in entries if e), Counter())
-        county_agency = any(e and e["county_agency"] for e in entries)
+        if len(members) == 1:  # most shapes: their county's own entry, no sums (a render makes 3,000 of them)
+            entry = entries[0]
+            moas, models, county_agency = (entry["moas"], entry["models"], entry["county_agency"]) if entry else (0, _NO_MODELS, False)
+        else:
+            moas = sum(e["moas"] for e in entries if e)
+            models = sum((e["models"] for e in entries if e), Counter())
+            county_agency = any(e and e["county_agency"] for e in entries)
         if measure == "moas":
             value = moas
             description = _moas(moas, models)
             values = [e["moas"] if e else 0 for e in entries]
-            own = [_moas(e["moas"], e["models"]) if e else _moas(0, Counter()) for e in entries]
         else:
             value = 2 if county_agency else (1 if moas else 0)
             description = classes[int(value)][2] + ("; " + _moas(moas, models) if moas else "")
             values = [(2 if e["county_agency"] else 1) if e and e["moas"] else 0 for e in entries]
-            own = [classes[v][2] + ("; " + _moas(e["moas"], e["models"]) if e and e["moas"] else "") for v, e in zip(values, entries)]
         if len(members) == 1:
             label = members[0].label()
         else:
+            if measure == "moas":
+                own = [_moas(e["moas"], e["models"]) if e else _moas(0, _NO_MODELS) for e in entries]
+            else:
+                own = [classes[v][2] + ("; " + _moas(e["moas"], e["models"]) if e and e["moas"] else "") for v, e in zip(values, entries)]
             names = " and ".join(c.name for c in members) if len(members) <= 3 else f"the {len(members)} {members[0].kind}s of {reference.states()[members[0].usps].name}"
             label = f"{names[0].upper()}{names[1:]}, {members[0].usps} (drawn together: {members[0].shape_note})"
             # Each county's own figure: the shape is painted in their class, or striped in their classes.
