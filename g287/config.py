@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from g287.errors import G287Error
 from g287.numbers import DECIMAL, WHOLE
@@ -116,3 +117,17 @@ def check_reading_settings() -> None:
     """Raise G287Error for a bad setting the readers use, once for a batch of files rather than once per file."""
     max_workbook_bytes()
     max_source_rows()
+
+
+def site_url() -> str | None:
+    """The site's public address (G287_SITE_URL), for the links that must be absolute: the Atom feeds' (without it
+    they follow the Host header of each request, which a client chooses) and the MOA links of the registry's own
+    published lists (without it they have none). Read here, not by the site, since `g287 program publish` needs it
+    without a server."""
+    raw = os.environ.get("G287_SITE_URL", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise G287Error(f"setting G287_SITE_URL={quoted(raw)}: must be the site's address, such as https://g287.example.org (no path, query or user)")
+    return f"{parts.scheme}://{parts.netloc}"

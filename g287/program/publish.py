@@ -49,7 +49,19 @@ class PublishResult:
     figures: dict | None = None
 
 
-def ice_rows(rows: list[dict], kind: str) -> list[IceRow]:
+# The site's public page of a signed MOA (g287.web.program.moas.signed_download), which anyone may read.
+SIGNED_MOA_PATH = "/program/moas/{moa_id}/signed.pdf"
+
+
+def signed_moa_address(site: str, moa_id: int) -> str:
+    """The public address of an MOA's signed PDF on the site at `site` (config.site_url: scheme and host only)."""
+    return site + SIGNED_MOA_PATH.format(moa_id=int(moa_id))
+
+
+def ice_rows(rows: list[dict], kind: str, site: str | None = None) -> list[IceRow]:
+    """The rows in ICE's layout. With the site's address, a participating row whose signed PDF the site serves links
+    it from its MOA cell, as ICE's rows link theirs ("link"); without it, or for an MOA recorded with no PDF, the cell
+    stays empty, and reading the list back registers "no MOA document link" for the row, as it is."""
     state_names = {s.usps: s.name.upper() for s in states()}
     labels = {code: model.ice_label for code, model in catalog().models.items()}
     result = []
@@ -63,14 +75,17 @@ def ice_rows(rows: list[dict], kind: str) -> list[IceRow]:
                 county=agency["county"] or "",
                 model=labels[row["model"]],
                 signed=dt.date.fromisoformat(row["signed_on"]) if kind == "participating" else None,
+                moa_url=signed_moa_address(site, row["moa_id"]) if kind == "participating" and site and row["signed_document"] else None,
             )
         )
     return result
 
 
 def registry_lists(session: Session, actor: Actor) -> dict[str, list[IceRow]]:
-    """The rows of the registry's participating and pending lists, in ICE's layout."""
-    return {"participating": ice_rows(public_participating(session, actor), "participating"), "pending": ice_rows(public_pending(session, actor), "pending")}
+    """The rows of the registry's participating and pending lists, in ICE's layout, the MOAs linked on the site when
+    its address (G287_SITE_URL) is set."""
+    site = config.site_url()
+    return {"participating": ice_rows(public_participating(session, actor), "participating", site), "pending": ice_rows(public_pending(session, actor), "pending")}
 
 
 def _same(a: list[IceRow], b: list[IceRow]) -> bool:

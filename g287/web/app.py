@@ -7,12 +7,10 @@ services of g287.registry, g287.history and g287.geo, and render.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from g287 import __version__
-from g287.config import check_reading_settings, env_number
+from g287.config import check_reading_settings, env_number, site_url
 from g287.access import Actor, authorize
 from g287.db import dialect
 from g287.db.engine import Database, open_database
@@ -34,7 +32,6 @@ from g287.web.cors import PublicDataCors
 from g287.web.database_failures import DatabaseFailures
 from g287.web.http import SecurityHeaders, SiteMiddleware, VersionClock
 from g287.web.trailing_slash import redirect_slashes_to_paths
-from g287.wording import quoted
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
@@ -49,18 +46,6 @@ def version_seconds() -> float:
     """How often the site re-reads the data version (G287_WEB_VERSION_SECONDS, default 1): a change made by
     another process (an ingest from the command line) shows within that time."""
     return env_number("G287_WEB_VERSION_SECONDS", 1)
-
-
-def site_url() -> str | None:
-    """The site's public address (G287_SITE_URL), for the links that must be absolute (the Atom feeds): without
-    it they follow the Host header of each request, which a client chooses."""
-    raw = os.environ.get("G287_SITE_URL", "").strip()
-    if not raw:
-        return None
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
-        raise G287Error(f"setting G287_SITE_URL={quoted(raw)}: must be the site's address, such as https://g287.example.org (no path, query or user)")
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def check_settings() -> None:

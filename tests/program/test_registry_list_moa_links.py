@@ -1,0 +1,116 @@
+"""The MOA links of the registry's own participating list (g287 program publish). With the site's address
+(G287_SITE_URL), each row whose signed PDF the site serves links it from its MOA cell ("link", as ICE's cells say),
+so that the list read back (g287 ingest --origin registry) keeps the address and registers no "no MOA document link"
+for the row; without it the cell stays empty and each row is registered, as before."""
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from g287.db.models.program import ProgramMoa
+from g287.exports.ice_workbook import rows_of_publication
+from g287.db.models.registry import Agreement, Publication
+from g287.program import publish
+from g287.registry import quality
+from g287.registry.batch import ingest_many
+from g287.web.app import create_app
+from tests.conftest import make_database
+from tests.program.world import ADMIN, build
+
+MOMENT = dt.datetime(2025, 7, 1, 14, 30, tzinfo=dt.timezone.utc)
+NO_LINK = "no MOA document link"
+
+
+def _publish(db, folder) -> tuple[Path, int]:
+    """The participating workbook published, and the MOA it lists (the world's signed TFM)."""
+    with db.session() as session:
+        world = build(session, "signed")
+    result = publish.publish(db, ADMIN, directory=folder, now=MOMENT)
+    participating = next(item for item in result.lists if item.kind == "participating")
+    assert participating.status == "published" and participating.rows == 1
+    return Path(participating.file), world.tfm
+
+
+def _read_back(path: Path, tmp_path: Path, actor) -> tuple[list[str | None], list[str]]:
+    """The list ingested into a database of its own as `g287 ingest --origin registry` does: its agreements' MOA
+    addresses and its register's problems."""
+    other, close = make_database("sqlite", tmp_path / "reader")
+    try:
+        results, errors = ingest_many(other, [path], actor, origin="registry")
+        assert errors == [] and len(results) == 1
+        with other.session() as session:
+            publication = session.get(Publication, results[0].publication_id)
+            assert publication.origin == "registry"
+            addresses = [a.moa_url for a in session.query(Agreement).filter_by(origin="registry")]
+            return addresses, [e.problem for e in quality.register(session, publication)]
+    finally:
+        close()
+
+
+def _link_targets(path: Path) -> list[str]:
+    """The addresses the sheet's hyperlinks point to, as Excel reads them (the sheet's relationships)."""
+    with zipfile.ZipFile(path) as book:
+        if "xl/worksheets/_rels/sheet1.xml.rels" not in book.namelist():  # a sheet with no link has none
+            return []
+        rels = book.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    return re.findall(r'Target="([^"]*)" TargetMode="External"', rels)
+
+
+def test_with_the_site_address_the_list_links_each_signed_moa_and_registers_no_missing_link(db, tmp_path, actor, monkeypatch):
+    monkeypatch.setenv("G287_SITE_URL", "https://g287.example.org/")
+    path, moa_id = _publish(db, tmp_path / "lists")
+    address = f"https://g287.example.org/program/moas/{moa_id}/signed.pdf"
+    assert _link_targets(path) == [address]
+    addresses, problems = _read_back(path, tmp_path, actor)
+    assert addresses == [address] and NO_LINK not in problems
+    with db.session() as session:  # publish ingests the list into its own database too: its listing has the link
+        publication = session.query(Publication).filter_by(origin="registry", kind="participating").one()
+        assert [row.moa_url for row in rows_of_publication(session, publication)] == [address]
+        assert NO_LINK not in [e.problem for e in quality.register(session, publication)]
+    # The address is the site's public page of the signed PDF, which anyone may read.
+    with TestClient(create_app(db)) as client:
+        response = client.get(urlsplit(address).path)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+
+
+def test_without_the_site_address_each_row_is_registered_as_having_no_link(db, tmp_path, actor, monkeypatch):
+    monkeypatch.delenv("G287_SITE_URL", raising=False)
+    path, _ = _publish(db, tmp_path / "lists")
+    assert _link_targets(path) == []
+    addresses, problems = _read_back(path, tmp_path, actor)
+    assert addresses == [None] and problems.count(NO_LINK) == 1
+
+
+def test_an_moa_with_no_signed_pdf_is_not_linked(sqlite_db, tmp_path, actor, monkeypatch):
+    """The site serves no PDF for it (a 404): its row is not linked to one. The services always keep the PDF of an
+    MOA recorded as signed; this one lost it by hand."""
+    monkeypatch.setenv("G287_SITE_URL", "https://g287.example.org")
+    with sqlite_db.session() as session:
+        world = build(session, "signed")
+        session.get(ProgramMoa, world.tfm).signed_pdf_sha256 = None
+    result = publish.publish(sqlite_db, ADMIN, directory=tmp_path / "lists", now=MOMENT)
+    path = Path(next(item.file for item in result.lists if item.kind == "participating"))
+    assert _link_targets(path) == []
+    assert _read_back(path, tmp_path, actor)[1].count(NO_LINK) == 1
+
+
+@pytest.mark.parametrize(
+    "setting, site",
+    [
+        ("HTTPS://G287.Example.org:8443/", "https://G287.Example.org:8443"),  # a port, capitals, a final slash
+        ("https://régistre.example", "https://régistre.example"),  # a host not in ASCII
+    ],
+)
+def test_the_link_is_the_site_address_exactly_whatever_its_characters(sqlite_db, tmp_path, actor, monkeypatch, setting, site):
+    """G287_SITE_URL is scheme and host only (a path is refused: test_serve, test_exports), so the MOA's id, a
+    number, is the only other part of the address."""
+    monkeypatch.setenv("G287_SITE_URL", setting)
+    path, moa_id = _publish(sqlite_db, tmp_path / "lists")
+    address = f"{site}/program/moas/{moa_id}/signed.pdf"
+    addresses, problems = _read_back(path, tmp_path, actor)
+    assert addresses == [address] and NO_LINK not in problems
