@@ -132,10 +132,12 @@ def link_rows(conn: Connection, raw_row_ids: list[int], *, new_rows: bool = Fals
 
 
 def link_unlinked_rows(conn: Connection) -> int:
-    """Link the rows stored before the document archive existed (or by any path that did not link them)."""
+    """Link the rows of ICE's lists stored before the document archive existed (or by any path that did not link
+    them); the registry's own lists are never linked (see g287.registry.processors.documents)."""
     linked = select(DocumentRowLink.raw_row_id)
+    of_ice = select(ListingRun.raw_row_id).where(ListingRun.series.in_([series_of("ice", kind) for kind in ("participating", "pending")]))
     ids = conn.execute(
-        select(RawRow.id).where((RawRow.moa_url.is_not(None)) | (RawRow.addendum_url.is_not(None)), RawRow.id.not_in(linked))
+        select(RawRow.id).where((RawRow.moa_url.is_not(None)) | (RawRow.addendum_url.is_not(None)), RawRow.id.not_in(linked), RawRow.id.in_(of_ice))
     ).scalars().all()
     if ids:
         link_rows(conn, list(ids))

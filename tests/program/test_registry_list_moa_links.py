@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from g287.db.models.documents import DocumentAddress, DocumentRowLink
 from g287.db.models.program import ProgramMoa
+from g287.documents.links import link_unlinked_rows
 from g287.exports.ice_workbook import rows_of_publication
 from g287.db.models.registry import Agreement, Publication
 from g287.program import publish
@@ -114,3 +116,16 @@ def test_the_link_is_the_site_address_exactly_whatever_its_characters(sqlite_db,
     address = f"{site}/program/moas/{moa_id}/signed.pdf"
     addresses, problems = _read_back(path, tmp_path, actor)
     assert addresses == [address] and NO_LINK not in problems
+
+
+def test_the_document_archive_leaves_the_registry_s_own_links_alone(db, tmp_path, actor, monkeypatch):
+    """The archive holds the documents ICE's lists link; the registry's own list links the site's copies of MOAs the
+    program holds already, which `g287 documents sync` would otherwise fetch from the site itself."""
+    monkeypatch.setenv("G287_SITE_URL", "https://g287.example.org")
+    path, moa_id = _publish(db, tmp_path / "lists")
+    assert _link_targets(path) == [f"https://g287.example.org/program/moas/{moa_id}/signed.pdf"]
+    with db.session() as session:
+        assert session.query(DocumentAddress).count() == 0 and session.query(DocumentRowLink).count() == 0
+        # Nor later, by the pass that links the rows stored before the archive existed.
+        assert link_unlinked_rows(session.connection()) == 0
+        assert session.query(DocumentAddress).count() == 0

@@ -18,7 +18,9 @@ def precompute(readings) -> dict[str, str]:
 
 
 def process(conn: Connection, event: IngestEvent) -> None:
-    if not event.new_raw_row_ids:
+    # The archive holds the documents ICE's lists link. The registry's own lists link the site's copies of the signed
+    # MOAs the program holds already (g287.program.publish): linked, `g287 documents sync` fetched them from the site.
+    if not event.new_raw_row_ids or event.origin != "ice":
         return
     names = event.precomputed.get(__name__.rsplit(".", 1)[-1])
     address_ids = links.link_rows(conn, event.new_raw_row_ids, new_rows=True, stored=event.new_rows, names=names)
