@@ -103,6 +103,10 @@ CASES: dict[str, Case] = {
     "a sync with an OCR setting that is neither auto nor off": case("sync", expected="setting G287_OCR='maybe': expected auto or off", G287_OCR="maybe"),
     "an import of an empty folder": case("documents", "import", "{tmp}/empty", expected="no files found in {tmp}/empty"),
     "an import of a file that does not exist": case("documents", "import", "{tmp}/missing.pdf", expected="{tmp}/missing.pdf: no such file or folder"),
+    # refused by the file's name alone, as `ingest README.md` is: the database was made, then the file read and refused
+    "an import of a file that is no PDF by its name": case("documents", "import", str(ROOT / "README.md"), expected="README.md: not a .pdf file: documents import reads PDFs"),
+    "an import of PDFs and a file that is no PDF by its name": case("documents", "import", PDF, str(ROOT / "README.md"), expected="README.md: not a .pdf file"),
+    "an import of a device": case("documents", "import", "/dev/null", expected="/dev/null: not a file of data but a device: it is not read"),
     "an import with an OCR setting that is neither auto nor off": case("documents", "import", PDF, expected="setting G287_OCR='maybe'", G287_OCR="maybe"),
     "an import with no time to read a text layer": case("documents", "import", PDF, expected="setting G287_TEXT_LAYER_TIMEOUT='0': must be more than 0", G287_TEXT_LAYER_TIMEOUT="0"),
     "a reading with a time limit that is not a number": case("documents", "read", "--unread", expected="setting G287_TEXT_LAYER_TIMEOUT='2m'", G287_TEXT_LAYER_TIMEOUT="2m"),

@@ -25,7 +25,7 @@ from g287.documents.pdftext import DocumentError
 from g287.documents.reading import TextLayer, complete_reading, read_text_layers
 from g287.documents.store import StoreResult, archive_for, store_pdf
 from g287.errors import G287Error
-from g287.registry.ingest import registry_change
+from g287.registry.ingest import _not_a_file, registry_change
 
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)")
 
@@ -42,8 +42,15 @@ class ImportReport:
     unmatched: list[str] = field(default_factory=list)  # stored, but no listing links their name
 
 
+def _pdf_by_name(path: Path) -> bool:
+    return path.suffix.lower() == ".pdf"
+
+
 def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
-    """PDFs named, and the PDFs in folders named (recursively); other files in folders are reported as skipped."""
+    """PDFs named, and the PDFs in folders named (recursively); other files in folders are reported as skipped.
+    G287Error for a path that cannot be a document, whatever it holds: nothing there, no file of data (a device, a named pipe), or a file named that is not a
+    .pdf by its name (`documents import README.md`), refused as a whole before anything is read, as the name alone
+    says it (and, by the command line, before a database is opened or made)."""
     files, skipped = [], []
     for argument in arguments:
         path = Path(argument)
@@ -51,14 +58,17 @@ def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
             for item in sorted(path.rglob("*")):
                 if not item.is_file() or item.name.startswith("."):
                     continue
-                if item.suffix.lower() == ".pdf":
+                if _pdf_by_name(item):
                     files.append(item)
                 else:
                     skipped.append({"file": str(item), "reason": "not a .pdf file"})
-        elif path.is_file():
-            files.append(path)
+        elif not path.is_file():
+            kind = _not_a_file(path.stat().st_mode) if path.exists() else None  # /dev/null is there, and no file
+            raise G287Error(f"{argument}: not a file of data but {kind}: it is not read" if kind else f"{argument}: no such file or folder")
+        elif not _pdf_by_name(path):
+            raise G287Error(f"{argument}: not a .pdf file: documents import reads PDFs (in a folder named, other files are skipped)")
         else:
-            raise G287Error(f"{argument}: no such file or folder")
+            files.append(path)
     return files, skipped
 
 

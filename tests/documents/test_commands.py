@@ -105,3 +105,16 @@ def test_show_names_the_earliest_and_latest_lists_whatever_their_series(db, acto
     assert "listed in 2 publications, 2025-06-01 am to 2025-06-02 am\n" in out
     status, out, err = run_g287(db.url, "documents", "show", sha, "--json")
     assert [(p["published"], p["file"]) for p in json.loads(out)["publications"]] == [("2025-06-01", own.name), ("2025-06-02", ices.name)]
+
+
+def test_an_import_of_no_pdf_by_its_name_makes_no_database(tmp_path):
+    """`g287 --database new.sqlite documents import README.md` made new.sqlite (and its tables), and only then read the
+    file and refused it: what its name says is refused before the database is opened, as `g287 ingest README.md` is,
+    also beside PDFs (nothing is imported)."""
+    readme = tmp_path / "README.md"
+    readme.write_text("# not a PDF\n")
+    new = tmp_path / "new.sqlite"
+    for paths in ([readme], [moa(VICTORIA), readme]):
+        status, out, err = run_g287(str(new), "documents", "import", "--no-ocr", *map(str, paths))
+        assert (status, out, err) == (1, "", f"g287: error: {readme}: not a .pdf file: documents import reads PDFs (in a folder named, other files are skipped)\n")
+        assert not new.exists()
