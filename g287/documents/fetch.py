@@ -128,10 +128,14 @@ class _Fail(Exception):
 
 
 class PoliteClient:
-    def __init__(self, settings: SyncSettings, partial_dir: Path, *, sleep=time.sleep, clock=time.monotonic, transport: httpx.BaseTransport | None = None):
+    def __init__(
+        self, settings: SyncSettings, partial_dir: Path, *, sleep=time.sleep, clock=time.monotonic, wall_clock=time.time, transport: httpx.BaseTransport | None = None
+    ):
         self.settings = settings
         self.partial_dir = Path(partial_dir)
-        self.sleep, self.clock = sleep, clock
+        # clock measures waits and time limits; wall_clock (seconds since the epoch) is the date now, which a
+        # Retry-After written as an HTTP date is counted from
+        self.sleep, self.clock, self.wall_clock = sleep, clock, wall_clock
         self._waited = 0.0  # seconds slept in all (delays, backoff): they do not count against a file's time
         self._last: dict[str, float] = {}
         self._rules: dict[str, _HostRules] = {}  # by scheme://host
@@ -333,7 +337,7 @@ class PoliteClient:
                         raise _Fail("HTTP 304 Not Modified, but the request was not conditional (nothing is held to compare with)", 304, retryable=True)
                     return Fetched(url, "not_modified", 304, etag=etag, last_modified=last_modified, final_url=str(response.url))
                 if status == 429 or status >= 500:
-                    raise _Retry(f"the server answered HTTP {status}", status, _retry_after(response.headers.get("Retry-After")))
+                    raise _Retry(f"the server answered HTTP {status}", status, _retry_after(response.headers.get("Retry-After"), self.wall_clock()))
                 if status in PERMANENT or not 200 <= status < 300:  # a redirect here is one without a Location (_redirect_target)
                     raise _Fail(f"HTTP {status} {response.reason_phrase or ''}".strip() + (": a redirect without a Location" if status in REDIRECT_STATUSES else ""), status)
                 whole_length = None  # a 206's Content-Range says the length of the whole file
@@ -522,7 +526,9 @@ def _content_range(value: str | None) -> tuple[int | None, int | None]:
     return start, int(length) if unit == "bytes" and length.isascii() and length.isdigit() else None
 
 
-def _retry_after(value: str | None) -> float | None:
+def _retry_after(value: str | None, now: float) -> float | None:
+    """Seconds a Retry-After asks to wait: its delay in seconds, or from `now` (seconds since the epoch: the client's
+    wall clock, which tests set) to its HTTP date; None for none, or one that cannot be read."""
     if not value:
         return None
     if value.strip().isascii() and value.strip().isdigit():
@@ -533,7 +539,7 @@ def _retry_after(value: str | None) -> float | None:
         return None
     if when.tzinfo is None:  # "-0000" (no zone said) reads as local time; an HTTP date is always GMT (RFC 9110)
         when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, when.timestamp() - now)
 
 
 def _one_line(error: BaseException) -> str:

@@ -541,10 +541,42 @@ def test_a_retry_after_date_without_its_zone_is_read_as_gmt(monkeypatch):
         when = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=120)).replace(microsecond=0)
         gmt = email.utils.format_datetime(when, usegmt=True)
         no_zone = gmt.replace(" GMT", " -0000")
-        assert abs(fetch._retry_after(no_zone) - fetch._retry_after(gmt)) < 2 and 100 < fetch._retry_after(no_zone) <= 120
+        now = time.time()
+        assert fetch._retry_after(no_zone, now) == fetch._retry_after(gmt, now) and 100 < fetch._retry_after(no_zone, now) <= 120
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_a_retry_after_date_is_counted_from_the_client_s_clock(tmp_path):
+    """A Retry-After written as an HTTP date was counted from time.time(), not from the clock the client is given (as
+    its delays and time limits are): a test's fixed clock did not govern it. Here the date is 42 s after the client's
+    clock, and long before the machine's."""
+    import datetime as dt
+    import email.utils
+
+    import httpx
+
+    now = dt.datetime(2025, 5, 29, 12, 0, tzinfo=dt.timezone.utc)
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        if asked.count("/moa.pdf") == 1:
+            later = email.utils.format_datetime(now + dt.timedelta(seconds=42), usegmt=True)
+            return httpx.Response(503, headers={"Retry-After": later})
+        body = moa(BURLESON).read_bytes()
+        return httpx.Response(200, headers={"Content-Type": "application/pdf", "Content-Length": str(len(body))}, content=iter([body]))  # streamed, as from a server
+
+    slept: list[float] = []
+    config = settings.SyncSettings("http://unused/", "g287/test", delay=0.0, timeout=5, retries=1, backoff=5.0, max_bytes=10 << 20)
+    transport = httpx.MockTransport(answer)
+    with PoliteClient(config, tmp_path, sleep=slept.append, clock=lambda: 100.0, wall_clock=now.timestamp, transport=transport) as polite:
+        outcome = polite.fetch("http://ice.example/moa.pdf", expect="pdf")
+    assert outcome.status == "downloaded" and asked == ["/robots.txt", "/moa.pdf", "/moa.pdf"]
+    assert slept == [42.0]  # not 0 (a date past by the machine's clock), nor the backoff of 5 s
 
 
 def test_a_file_called_a_pdf_that_is_none_is_said_so(tmp_path):
