@@ -123,6 +123,8 @@ CASES: dict[str, Case] = {
         "documents", "read", "--unread", "ab" * 32, expected="--unread reads every document with unread pages; it does not combine with documents named by sha256"
     ),
     "a reading of a document named by no sha256": case("documents", "read", "xyz", expected="no document 'xyz'"),
+    "a reading with no time to render a page": case("documents", "read", "--unread", expected="setting G287_OCR_PAGE_RENDER_TIMEOUT='0': must be more than 0", G287_OCR_PAGE_RENDER_TIMEOUT="0"),
+    "an import with a page's OCR limit that is not a number": case("documents", "import", PDF, expected="setting G287_OCR_PAGE_TIMEOUT='5m': expected a number", G287_OCR_PAGE_TIMEOUT="5m"),
     "a reading with an OCR resolution too high": case("documents", "read", "--unread", expected="setting G287_OCR_DPI='5000'", G287_OCR_DPI="5000"),
     # the site and the fact sheet
     "a fact sheet of a date that does not exist": case("factsheet", "--as-of", BAD_DAY, "-o", "{tmp}/f.pdf", expected=f"--as-of '{BAD_DAY}'"),

@@ -28,6 +28,8 @@ NUMBERS = {
     "G287_SYNC_DOWNLOAD_TIMEOUT": (lambda: documents_settings.sync_settings().download_timeout, "at least 1"),
     "G287_TEXT_LAYER_TIMEOUT": (documents_settings.text_layer_timeout, "more than 0"),
     "G287_OCR_DOCUMENT_TIMEOUT": (documents_settings.ocr_document_timeout, "more than 0"),
+    "G287_OCR_PAGE_RENDER_TIMEOUT": (documents_settings.ocr_page_render_timeout, "more than 0"),
+    "G287_OCR_PAGE_TIMEOUT": (documents_settings.ocr_page_timeout, "more than 0"),
     "G287_MAX_WORKBOOK_MB": (lambda: config.max_workbook_bytes() / 1024 / 1024, "more than 0"),
     "G287_MAX_UPLOAD_MB": (lambda: program_settings.max_upload_bytes() / 1024 / 1024, "more than 0"),
     "G287_SESSION_HOURS": (program_settings.session_hours, "more than 0"),

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from g287.documents import settings
 from g287.documents.pdftext import Fragment, clean
 
-RENDER_TIMEOUT = 120  # seconds per page; a page that takes longer is left unread rather than blocking a sync
-OCR_TIMEOUT = 300
 # A document's OCR as a whole is bounded too (G287_OCR_DOCUMENT_TIMEOUT, passed in as `document_seconds`): bounded page
-# by page only, a scan of many pages could take pages x (RENDER_TIMEOUT + OCR_TIMEOUT).
+# by page only (PageLimits), a scan of many pages could take pages x (render + read).
 # A page poppler cannot allocate (its size in pixels too large: a huge MediaBox, a huge dpi) is answered with a 1 x 1
 # pixel image and exit status 0 ("Bogus memory allocation size" on stderr); no page OCR can read is that small.
 MIN_RENDERED_PIXELS = 8
@@ -70,6 +69,19 @@ def available() -> bool:
 
 
 @dataclass(frozen=True)
+class PageLimits:
+    """Seconds one page may take to render and to read (G287_OCR_PAGE_RENDER_TIMEOUT, G287_OCR_PAGE_TIMEOUT): a page
+    that takes longer is left unread rather than holding a sync."""
+
+    render: float
+    read: float
+
+    @classmethod
+    def from_settings(cls) -> "PageLimits":
+        return cls(settings.ocr_page_render_timeout(), settings.ocr_page_timeout())
+
+
+@dataclass(frozen=True)
 class DocumentDeadline:
     """When the OCR of one document must stop (time.monotonic), and the limit it was set from, for the note."""
 
@@ -95,14 +107,16 @@ def _time_for(limit: float, deadline: DocumentDeadline | None) -> tuple[float, b
     return max(deadline.left(), 0.0), True
 
 
-def ocr_page(pdf: Path, number: int, *, dpi: int, language: str, deadline: DocumentDeadline | None = None) -> OcrPage:
-    """Render one page (1-based) and read it, within the page's limits and what is left of the document's."""
+def ocr_page(pdf: Path, number: int, *, dpi: int, language: str, deadline: DocumentDeadline | None = None, limits: PageLimits | None = None) -> OcrPage:
+    """Render one page (1-based) and read it, within the page's limits (default: the settings') and what is left of
+    the document's."""
+    limits = limits or PageLimits.from_settings()
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     if deadline is not None and deadline.left() <= 0:
         return OcrPage(number, [], None, deadline.note())
     with tempfile.TemporaryDirectory(prefix="g287-ocr-") as folder:
         image = Path(folder) / "page"
-        seconds, document_bound = _time_for(RENDER_TIMEOUT, deadline)
+        seconds, document_bound = _time_for(limits.render, deadline)
         try:
             rendered = subprocess.run(
                 ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", str(number), "-l", str(number), str(pdf), str(image)],
@@ -110,7 +124,7 @@ def ocr_page(pdf: Path, number: int, *, dpi: int, language: str, deadline: Docum
                 timeout=seconds,
             )
         except subprocess.TimeoutExpired:
-            return OcrPage(number, [], None, deadline.note() if document_bound else "rendering the page took too long")
+            return OcrPage(number, [], None, deadline.note() if document_bound else _over("rendering the page", limits.render, "G287_OCR_PAGE_RENDER_TIMEOUT"))
         png = image.with_suffix(".png")
         if rendered.returncode != 0 or not png.exists():
             return OcrPage(number, [], None, "the page cannot be rendered: " + _first_line(rendered.stderr), unrenderable=True)
@@ -118,13 +132,13 @@ def ocr_page(pdf: Path, number: int, *, dpi: int, language: str, deadline: Docum
         if width < MIN_RENDERED_PIXELS or height < MIN_RENDERED_PIXELS:
             why = f"the page cannot be rendered at {dpi} dpi: pdftoppm made an image of {width} x {height} pixels ({_first_line(rendered.stderr)})"
             return OcrPage(number, [], None, why, unrenderable=True)
-        seconds, document_bound = _time_for(OCR_TIMEOUT, deadline)
+        seconds, document_bound = _time_for(limits.read, deadline)
         try:
             result = subprocess.run(
                 ["tesseract", str(png), "stdout", "-l", language, "--psm", "3", "tsv"], capture_output=True, env=env, timeout=seconds
             )
         except subprocess.TimeoutExpired:
-            return OcrPage(number, [], None, deadline.note() if document_bound else "OCR of the page took too long")
+            return OcrPage(number, [], None, deadline.note() if document_bound else _over("OCR of the page", limits.read, "G287_OCR_PAGE_TIMEOUT"))
         if result.returncode != 0:
             return OcrPage(number, [], None, "Tesseract failed: " + _first_line(result.stderr))
         words, confidence = parse_tsv(result.stdout.decode("utf-8", "replace"))
@@ -138,11 +152,16 @@ def ocr_pages(pdf: Path, numbers: list[int], *, dpi: int, language: str, workers
     if not numbers:
         return {}
     deadline = DocumentDeadline.after(document_seconds) if document_seconds is not None else None
+    limits = PageLimits.from_settings()  # read once, not by each page's thread
     if workers <= 1 or len(numbers) == 1:
-        return {n: ocr_page(pdf, n, dpi=dpi, language=language, deadline=deadline) for n in numbers}
+        return {n: ocr_page(pdf, n, dpi=dpi, language=language, deadline=deadline, limits=limits) for n in numbers}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(lambda n: ocr_page(pdf, n, dpi=dpi, language=language, deadline=deadline), numbers)
+        results = pool.map(lambda n: ocr_page(pdf, n, dpi=dpi, language=language, deadline=deadline, limits=limits), numbers)
         return {page.number: page for page in results}
+
+
+def _over(step: str, seconds: float, setting: str) -> str:
+    return f"{step} took longer than its limit of {seconds:g} s ({setting})"
 
 
 def png_size(path: Path) -> tuple[int, int]:

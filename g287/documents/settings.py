@@ -76,6 +76,17 @@ def ocr_document_timeout() -> float:
     return config.env_number("G287_OCR_DOCUMENT_TIMEOUT", 1800.0, 0, above=True)
 
 
+def ocr_page_render_timeout() -> float:
+    """Seconds rendering one page for OCR may take (G287_OCR_PAGE_RENDER_TIMEOUT, default 120): a page that takes
+    longer is left unread rather than holding a sync."""
+    return config.env_number("G287_OCR_PAGE_RENDER_TIMEOUT", 120.0, 0, above=True)
+
+
+def ocr_page_timeout() -> float:
+    """Seconds Tesseract may take to read one rendered page (G287_OCR_PAGE_TIMEOUT, default 300)."""
+    return config.env_number("G287_OCR_PAGE_TIMEOUT", 300.0, 0, above=True)
+
+
 def check_reading_settings() -> None:
     """One clear G287Error for a bad setting of reading and OCR, before anything is read or recorded (not one per
     file, half-way through)."""
@@ -84,6 +95,8 @@ def check_reading_settings() -> None:
     workers()
     text_layer_timeout()
     ocr_document_timeout()
+    ocr_page_render_timeout()
+    ocr_page_timeout()
 
 
 @dataclass(frozen=True)
