@@ -50,6 +50,10 @@ class Term:
     # it, but a snippet marks it where the page has it too, as the search wrote it ("U.S.C." marked whole)
     lead: str = ""
     trail: str = ""
+    # Of `spellings`, those that hold the next word of the search ("st lucie" of the "saint" of `saint lucie`, see
+    # _before_next_word): they find this word only before that one, and a snippet marks this word alone, as it marks
+    # the word as typed ("St" in "St. Lucie", as "Saint" in "Saint. Lucie"), the next word being a term of its own
+    before_next: tuple[str, ...] = ()
 
 
 def _written(words: str) -> list[str]:
@@ -145,7 +149,7 @@ def parse_query(query: str) -> list[Term]:
             "Co./County ...), each searched for: search for fewer or shorter phrases"
         )
     return [
-        Term(text, phrase, excluded, tuple(" ".join(c) for c in itertools.product(*term)) + extra, lead, trail)
+        Term(text, phrase, excluded, tuple(" ".join(c) for c in itertools.product(*term)) + extra, lead, trail, extra)
         for (text, phrase, excluded), term, extra, (lead, trail) in zip(parsed, words, before_next, punctuation)
     ]
 
@@ -289,9 +293,20 @@ def _punctuated(pattern: str, term: Term) -> str:
     return (f"(?:{lead})?" if lead else "") + pattern + (f"(?:{trail})?" if trail else "")
 
 
+def _spelling_pattern(spelling: str, term: Term, *, exact: bool = False) -> str:
+    """One spelling of a term, with the punctuation typed around the term; a spelling that holds the next word of the
+    search (Term.before_next) matches its first word only, where the next word follows: the period of "St. Lucie"
+    typed `saint lucie` is no more marked than that of "Saint. Lucie", and the period typed after `saint.` is
+    marked after "St", not after "Lucie"."""
+    if spelling not in term.before_next:
+        return _punctuated(_text_pattern(spelling, exact=exact), term)
+    word, following = spelling.split(" ", 1)
+    return _punctuated(_text_pattern(word, exact=exact), term) + rf"(?=\W*{_text_pattern(following, exact=exact)})"
+
+
 def _pattern(terms: list[Term], *, exact: bool = False) -> re.Pattern | None:
     """Matches the folded text (see `fold`), whatever the case and accents of the page and of the search."""
-    wanted = sorted({_punctuated(_text_pattern(a, exact=exact), t) for t in terms if not t.excluded for a in t.spellings}, key=len, reverse=True)
+    wanted = sorted({_spelling_pattern(a, t, exact=exact) for t in terms if not t.excluded for a in t.spellings}, key=len, reverse=True)
     return re.compile("|".join(f"(?:{p})" for p in wanted), re.I) if wanted else None
 
 

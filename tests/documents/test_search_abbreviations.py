@@ -95,6 +95,25 @@ def test_the_snippet_marks_the_word_as_the_page_writes_it(archive):
     assert "<mark>Saint Lucie</mark>" in hits["written_out.pdf"].snippet_html and "<mark>Fort</mark>" in hits["written_out.pdf"].snippet_html
 
 
+@pytest.mark.parametrize(("query", "marked"), [
+    ("saint lucie", "the <mark>Saint</mark>. <mark>Lucie</mark>. County"),
+    ('"saint" lucie', "the <mark>Saint</mark>. <mark>Lucie</mark>. County"),
+    ("saint. lucie", "the <mark>Saint.</mark> <mark>Lucie</mark>. County"),
+    ("saint. lucie.", "the <mark>Saint.</mark> <mark>Lucie.</mark> County"),
+    ('"saint lucie"', "the <mark>Saint. Lucie</mark>. County"),  # a phrase: marked whole, as typed
+])
+def test_the_st_of_saint_is_marked_as_the_word_typed_is(db, tmp_path, query, marked):
+    """The "St." that `saint lucie` finds before "Lucie" was marked with the next word, and with the punctuation typed
+    after "saint" moved after it: `saint lucie` marked "St. Lucie" whole (its period, which the search did not type,
+    included) where "Saint. Lucie" is "Saint" and "Lucie", and `saint. lucie` marked "St. Lucie." (a period typed
+    after "saint", marked after "Lucie"). The mark covers the punctuation the search typed, where the page has it,
+    as for the word typed."""
+    archive_holding(db, tmp_path, {"saint.pdf": "Agreement with the Saint. Lucie. County Sheriff", "st.pdf": "Agreement with the St. Lucie. County Sheriff"})
+    with db.session() as session:
+        snippets = {hit.file_name: hit.snippet_html for hit in search(session, query).hits}
+    assert snippets == {"saint.pdf": f"Agreement with {marked} Sheriff", "st.pdf": f"Agreement with {marked.replace('Saint', 'St')} Sheriff"}
+
+
 def test_a_search_with_too_many_spellings_is_refused(archive):
     # saint/st, county/co/cnty, Sheriffs/Sheriff/Sheriff's (test_search_possessives), office/ofc
     assert len(parse_query('"Saint Lucie County Sheriff\'s Office"')[0].spellings) == 36
