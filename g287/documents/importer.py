@@ -25,7 +25,7 @@ from g287.documents.pdftext import DocumentError
 from g287.documents.reading import TextLayer, complete_reading, read_text_layers
 from g287.documents.store import StoreResult, archive_for, store_pdf
 from g287.errors import G287Error
-from g287.registry.ingest import _not_a_file, registry_change
+from g287.registry.ingest import kind_of_non_file, registry_change
 
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)")
 
@@ -63,7 +63,7 @@ def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
                 else:
                     skipped.append({"file": str(item), "reason": "not a .pdf file"})
         elif not path.is_file():
-            kind = _not_a_file(path.stat().st_mode) if path.exists() else None  # /dev/null is there, and no file
+            kind = kind_of_non_file(path.stat().st_mode) if path.exists() else None  # /dev/null is there, and no file
             raise G287Error(f"{argument}: not a file of data but {kind}: it is not read" if kind else f"{argument}: no such file or folder")
         elif not _pdf_by_name(path):
             raise G287Error(f"{argument}: not a .pdf file: documents import reads PDFs (in a folder named, other files are skipped)")

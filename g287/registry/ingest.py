@@ -88,7 +88,7 @@ def file_digest(path: Path) -> tuple[str, int]:
     size = 0
     try:
         facts = os.stat(path)
-        kind = _not_a_file(facts.st_mode)
+        kind = kind_of_non_file(facts.st_mode)
         if kind:
             # Read, a named pipe waits for a writer and a device such as /dev/zero never ends: g287 ingest hung.
             raise SourceError(path.name, f"not a file of data but {kind}: it is not read")
@@ -105,7 +105,7 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _not_a_file(mode: int) -> str | None:
+def kind_of_non_file(mode: int) -> str | None:
     """What a path that is no regular file is (after its links are followed), in words; None for a regular file or a
     folder (which reading names)."""
     if stat.S_ISFIFO(mode):
