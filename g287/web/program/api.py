@@ -1,7 +1,7 @@
 """The program workflow's JSON API under /api/v1/program: the same services as the forms.
 
 Authentication is the session cookie that POST /api/v1/program/session sets (HttpOnly, SameSite=Lax; Secure over
-https). Every change (POST, PUT, PATCH, DELETE), the login included, carries the CSRF token from
+https, or whenever G287_SITE_URL is an https address). Every change (POST, PUT, PATCH, DELETE), the login included, carries the CSRF token from
 GET /api/v1/program/session in the X-CSRF-Token header. Errors: `{"error": {"status", "message", "fields",
 "reasons"}}` with 401, 403, 404, 409, 422, 429 (with Retry-After) or 503 (with Retry-After: the database busy or not
 reachable). Private responses are never cached.

@@ -118,7 +118,13 @@ def check_csrf(request: Request, caller: Caller, submitted: Any = None) -> None:
 
 
 def is_https(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Whether the site's cookies are marked Secure: when the request came over https, and whenever the site's
+    public address (G287_SITE_URL) is an https one, whatever the request's scheme. Behind a proxy that ends TLS and
+    does not forward the scheme, the request reads as http although the browser used https: the cookie must still
+    never be sent over plain http. Only a site with no https address (local development over http) follows the
+    request's scheme alone."""
+    address = site_of(request).url
+    return request.url.scheme == "https" or (address is not None and address.startswith("https://"))
 
 
 def set_session_cookie(request: Request, response: Response, token: str, expires_at: dt.datetime) -> None:
