@@ -3,8 +3,9 @@
 - Throttling is stored in the database (`login_attempts`), so it survives restarts and holds across server
   processes: an account is locked after G287_LOGIN_MAX_FAILURES failures since its last success within the
   lockout window, and a client address after G287_LOGIN_CLIENT_MAX_FAILURES failures within the window, each for
-  the window from the failure that locked it. A locked login is refused without checking the password and is not
-  counted (the lock ends when it said it would); after the lock, failures are counted anew.
+  the window from the failure that locked it (an IPv6 client is counted by its /64 network: _client_key). A locked
+  login is refused without checking the password and is not counted (the lock ends when it said it would); after
+  the lock, failures are counted anew.
 - Sessions are rows of `login_sessions`; the client holds a random token, the database only its SHA-256.
 - CSRF tokens are signed with G287_SECRET_KEY and bound either to the login session or, before login, to a random
   seed the web layer keeps in a cookie; they expire with the session length.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from g287.wording import counted
 
 WRONG_CREDENTIALS = "wrong user name or password"  # also a disabled account's answer, whatever the password
 KEEP_ATTEMPTS = dt.timedelta(days=1)  # attempts older than this (and than the window) are pruned
+IPV6_CLIENT_PREFIX = 64  # an IPv6 client is counted by its network: one customer usually holds a /64
 
 
 class LoginRefused(G287Error):
@@ -66,7 +69,19 @@ def token_digest(token: str) -> str:
 
 
 def _client_key(client: str | None) -> str:
-    return (client or "unknown")[:64]
+    """What failed logins are counted by for the client address `client`: an IPv4 address itself (an IPv4-mapped
+    IPv6 address, ::ffff:a.b.c.d, as that IPv4 address), an IPv6 address by its /64 network. One customer usually
+    holds a whole /64: counted address by address, they would make the limit's guesses from each of its addresses.
+    Anything else (no address, a name a test client gives) is counted as it is."""
+    try:
+        address = ipaddress.ip_address((client or "").strip())
+    except ValueError:
+        return (client or "unknown")[:64]
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.IPv6Network((address, IPV6_CLIENT_PREFIX), strict=False))
+    return str(address)
 
 
 def login(db: Database, username: str, password: str, client: str | None, *, replacing: str | None = None, now: dt.datetime | None = None) -> LoginResult:

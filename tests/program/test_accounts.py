@@ -169,6 +169,31 @@ def test_one_client_guessing_many_accounts_is_locked(db, people, monkeypatch):
     assert auth.login(db, "olga", "correct horse battery", "192.0.2.67").actor.role == "program_officer"
 
 
+@pytest.mark.parametrize(
+    "guesses_from, then_from, locked",
+    [
+        # One customer's /64: every address of it is the same client.
+        (("2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:1:ffff:ffff:ffff:ffff"), "2001:db8:7:1:abcd::9", True),
+        (("2001:db8:7:1::1", "2001:DB8:7:1:0:0:0:2", "2001:db8:7:1::3"), "2001:db8:7:2::1", False),  # the next /64: another client
+        # An IPv4-mapped IPv6 address is its IPv4 address, and IPv4 addresses stay each a client of its own.
+        (("::ffff:192.0.2.70", "192.0.2.70", "::ffff:c000:246"), "192.0.2.70", True),
+        (("192.0.2.70", "192.0.2.70", "192.0.2.70"), "192.0.2.71", False),
+    ],
+)
+def test_a_client_is_counted_by_its_ipv6_network(db, people, monkeypatch, guesses_from, then_from, locked):
+    """Rotating addresses within one IPv6 /64 (which one customer usually holds) dodged the per-client limit: each
+    address was counted apart. The account's own limit is not involved: each guess names another account."""
+    monkeypatch.setenv("G287_LOGIN_CLIENT_MAX_FAILURES", "3")
+    for name, client in zip(("a1", "a2", "a3"), guesses_from):
+        with pytest.raises(auth.LoginRefused, match="wrong"):
+            auth.login(db, name, "guess", client)
+    if locked:
+        with pytest.raises(auth.LoginRefused, match="too many"):
+            auth.login(db, "olga", "correct horse battery", then_from)
+    else:
+        assert auth.login(db, "olga", "correct horse battery", then_from).actor.role == "program_officer"
+
+
 def test_disabling_ends_sessions_and_refuses_login(db, people):
     session_token = auth.login(db, "alice", people["alice"].password, "203.0.113.5").token
     with db.session() as session:
