@@ -157,7 +157,7 @@ def record_signed_moa(session: Session, actor: Actor, moa_id: int, *, pdf: bytes
     agency_before = agencies.fields_of(agency)
     # Before the PDF is kept: an agency that cannot be linked refuses the signature with no file left behind.
     registry_agency_id = agencies.ensure_registry_agency(session, agency)
-    stored = storage.store_signed_moa(pdf)
+    stored = storage.store_signed_moa(pdf, session)  # removed if this transaction does not commit
     before = {"status": moa.status}
     if agencies.fields_of(agency) != agency_before:
         audit.record(session, actor, "agency.link", "applicant_agency", agency.id, before=agency_before, after=agencies.fields_of(agency))

@@ -8,12 +8,13 @@ import io
 import pytest
 from pypdf import PdfWriter
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from g287.db.models.audit import AuditEvent
-from g287.db.models.program import ApplicantAgency, ProgramMoa
+from g287.db.models.program import ApplicantAgency, ProgramMoa, User
 from g287.db.models.registry import Agency, Agreement
 from g287.errors import NotFound
-from g287.program import agencies, moas, storage
+from g287.program import accounts, agencies, moas, storage
 from g287.registry.ingest import ingest_file
 from tests.conftest import ICE
 from tests.program.world import ADMIN, OFFICER, SIGNATORIES, SIGNED_PDF, TODAY, build
@@ -236,3 +237,56 @@ def test_an_agreement_keeps_the_date_of_an_moa_still_in_effect_under_it(db):
         moas.record_signed_moa(session, OFFICER, moa.id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=2), signatories=SIGNATORIES, today=TODAY)
         assert moa.registry_agreement_id == first.registry_agreement_id
         assert session.get(Agreement, first.registry_agreement_id).signed_on == first.signed_on == TODAY - dt.timedelta(days=30)
+
+
+class Interrupted(Exception):
+    """An error after the signed MOA was recorded, before its transaction committed."""
+
+
+def signed_moa_files(program_files) -> list[str]:
+    return sorted(path.name for path in (program_files / "signed-moas").rglob("*.pdf"))
+
+
+def fail_after_recording(session, moa_id: int, how: str) -> None:
+    moas.record_signed_moa(session, OFFICER, moa_id, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=1), signatories=SIGNATORIES, today=TODAY)
+    if how == "raised":
+        raise Interrupted()
+    # A row the commit cannot keep (a user name already taken): the commit itself fails.
+    taken = session.scalars(select(User.username)).first()
+    session.add(User(username=taken, display_name="Twin", role="administrator", password_hash="x", created_at=dt.datetime.now(dt.timezone.utc), password_changed_at=dt.datetime.now(dt.timezone.utc)))
+
+
+@pytest.mark.parametrize("how", ["raised", "commit failed"])
+def test_a_signed_moa_whose_transaction_fails_leaves_no_file(db, program_files, how):
+    """The PDF was stored before the transaction committed: a failed commit left a file no row refers to."""
+    with db.session() as session:
+        w = build(session, "drafted")
+        accounts.add_user(session, ADMIN, "olga", "program_officer", password="a long test password 287")
+    with pytest.raises(Interrupted if how == "raised" else IntegrityError):
+        with db.session(writing=True) as session:
+            fail_after_recording(session, w.tfm, how)
+    assert signed_moa_files(program_files) == []
+    with db.session() as session:
+        assert session.get(ProgramMoa, w.tfm).status == "draft"
+    # Recorded again, and committed, the file is kept.
+    with db.session(writing=True) as session:
+        stored = moas.record_signed_moa(session, OFFICER, w.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=1), signatories=SIGNATORIES, today=TODAY)
+        digest = stored.signed_pdf_sha256
+    assert signed_moa_files(program_files) == [f"{digest}.pdf"]
+    assert storage.read_signed_moa(digest) == SIGNED_PDF.read_bytes()
+
+
+def test_a_failed_signature_never_removes_a_file_a_signed_moa_refers_to(db, program_files):
+    """Content-addressed: an upload of the same bytes as an MOA signed before shares its file. Here the file had gone
+    missing, so the failed upload wrote it again: the MOA signed before refers to it, so it stays (restored)."""
+    with db.session() as session:
+        w = build(session, "signed")
+        moas.draft_moa(session, OFFICER, w.wso, today=TODAY - dt.timedelta(days=2))
+    (kept,) = signed_moa_files(program_files)
+    next((program_files / "signed-moas").rglob("*.pdf")).unlink()
+    with pytest.raises(Interrupted):
+        with db.session(writing=True) as session:
+            fail_after_recording(session, w.wso, "raised")
+    assert signed_moa_files(program_files) == [kept]
+    with db.session() as session:
+        assert storage.read_signed_moa(session.get(ProgramMoa, w.tfm).signed_pdf_sha256) == SIGNED_PDF.read_bytes()
