@@ -4,6 +4,8 @@ names them."""
 
 import datetime as dt
 import io
+import threading
+import time
 
 import pytest
 from pypdf import PdfWriter
@@ -290,3 +292,41 @@ def test_a_failed_signature_never_removes_a_file_a_signed_moa_refers_to(db, prog
     assert signed_moa_files(program_files) == [kept]
     with db.session() as session:
         assert storage.read_signed_moa(session.get(ProgramMoa, w.tfm).signed_pdf_sha256) == SIGNED_PDF.read_bytes()
+
+
+def test_a_failed_signature_keeps_the_file_of_the_same_bytes_signed_at_the_same_moment(db, program_files, monkeypatch):
+    """Two MOAs signed with the same PDF at once: the first writes the file, the second finds it there and writes
+    nothing. The first then fails: its clean-up must not remove the file the second refers to, whichever of them
+    has its turn first (the second commits before the check, or writes the file again after the removal)."""
+    with db.session() as session:
+        w = build(session, "drafted")
+        moas.draft_moa(session, OFFICER, w.wso, today=TODAY - dt.timedelta(days=2))
+    outcome = {}
+
+    def sign_the_other():
+        try:
+            with db.session(writing=True) as session:
+                outcome["digest"] = moas.record_signed_moa(session, OFFICER, w.wso, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=1), signatories=SIGNATORIES, today=TODAY).signed_pdf_sha256
+                time.sleep(0.5)  # recorded, not yet committed, while the first one's clean-up looks for references
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = error
+
+    remove_unreferenced = storage._remove_unreferenced
+
+    def late_clean_up(bind, digests):  # the other signature has found the file there by then, and not yet committed
+        time.sleep(0.3)
+        remove_unreferenced(bind, digests)
+
+    monkeypatch.setattr(storage, "_remove_unreferenced", late_clean_up)
+    other = threading.Thread(target=sign_the_other)
+    with pytest.raises(Interrupted):
+        with db.session(writing=True) as session:
+            moas.record_signed_moa(session, OFFICER, w.tfm, pdf=SIGNED_PDF.read_bytes(), signed_on=TODAY - dt.timedelta(days=1), signatories=SIGNATORIES, today=TODAY)
+            other.start()
+            time.sleep(0.5)  # the other signature waits for this transaction's turn
+            raise Interrupted()
+    other.join(30)
+    assert "error" not in outcome and "digest" in outcome, outcome
+    assert storage.read_signed_moa(outcome["digest"]) == SIGNED_PDF.read_bytes()
+    with db.session() as session:
+        assert (session.get(ProgramMoa, w.tfm).status, session.get(ProgramMoa, w.wso).status) == ("draft", "signed")
