@@ -3,8 +3,9 @@
 Agreements are compared by identity (agency × model), so a renamed agency is a rename, not an exit and an
 entry, and a duplicate listing is one agreement. An agreement new in TO was either pending before (listed by
 the pending publication in force at FROM, or by one published from FROM's half-day and before TO) or is simply added; one absent from TO either moved back to pending
-(listed by the pending publication in force at TO) or is removed — and whether that absence is an end or a
-one-off omission is told by the lifecycle rule (K consecutive absences).
+(listed by the pending publication in force at TO, or by one published after FROM's half-day and up to TO's) or is
+removed — and whether that absence is an end or a one-off omission is told by the lifecycle rule (K consecutive
+absences).
 """
 
 from __future__ import annotations
@@ -152,18 +153,21 @@ def _pending_window(from_pub: Publication, to_pub: Publication) -> _Window:
     return _Window(at=from_pub, after=from_pub, until=to_pub, after_included=True)
 
 
-def _signed_window(older: Publication, newer: Publication) -> _Window:
-    """The participating lists that show an agreement no longer pending at NEWER listed as signed (pending_changes's
-    to_participating): the one in force at NEWER and those published after OLDER and up to NEWER, by date and half,
-    as _pending_window reads the pending lists the other way. Up to NEWER: a list of NEWER's own date and half is in
-    force at it (pending_in_force_at), and one ICE replaced that half-day by a corrected one listed the agreement too
-    (the pipeline's first participating listing may be such a list). After OLDER: a list of OLDER's own date and half
-    is not after it, as a pending list of TO's own is not before TO (_pending_window): an agreement it lists was
-    listed as signed when, or before, OLDER listed it as pending (the pipeline's pending_after_participating, when
-    OLDER first listed it), not as it left the pending list. Nor is the list in force at OLDER, published before it,
-    unless it is still in force at NEWER (none published since): an agreement it lists that OLDER still listed as
-    pending stayed pending after it was listed as signed (lifecycle's stayed_pending): leaving the pending list after
-    OLDER, it was not listed as signed anew."""
+def _departure_window(older: Publication, newer: Publication) -> _Window:
+    """The lists of the other kind that show where an agreement that left one list between OLDER and NEWER went: the
+    participating lists that show one no longer pending at NEWER listed as signed (pending_changes's
+    to_participating), and the pending lists that show one no longer participating at NEWER back on the pending list
+    (diff's to_pending). They are the one in force at NEWER and those published after OLDER and up to NEWER, by date
+    and half, as _pending_window reads the pending lists before an agreement new in TO. Up to NEWER: a list of NEWER's
+    own date and half is in force at it (pending_in_force_at), and one ICE replaced that half-day by a corrected one
+    listed the agreement too (the pipeline's first participating listing may be such a list). After OLDER: a list of
+    OLDER's own date and half is not after it, as a pending list of TO's own is not before TO (_pending_window): an
+    agreement it lists was on the other list when, or before, OLDER listed it (the pipeline's
+    pending_after_participating, when OLDER first listed it as pending; no return to the pending list in the
+    lifecycle, back_to_pending, when OLDER listed it as participating), not as it left OLDER's list. Nor is the list in
+    force at OLDER, published before it, unless it is still in force at NEWER (none published since): an agreement it
+    lists that OLDER still listed as pending stayed pending after it was listed as signed (lifecycle's
+    stayed_pending): leaving the pending list after OLDER, it was not listed as signed anew."""
     return _Window(at=newer, after=older, until=newer, until_included=True)
 
 
@@ -183,7 +187,11 @@ def diff(session: Session, from_pub: Publication, to_pub: Publication, end_after
     # Pending before TO: on the pending list in force at FROM, or on one ICE published from FROM's half-day on and
     # before TO (_pending_window). By the list in force at FROM alone, 20 of the 48 agreements newly listed between 29
     # May and 17 June 2025 were "added", never pending, though ICE's pending list of 30 May listed them.
-    window_a, window_b = _pending_window(from_pub, to_pub), _Window(at=to_pub)
+    # Back on the pending list by TO: on the pending list in force at TO, or on one published after FROM and up to TO
+    # (_departure_window, as pending_changes reads the participating lists). By the list in force at TO alone, an
+    # agreement back on a pending list between the two and off it again before TO was "no longer listed", though
+    # the diff from FROM to a participating list in between, and its lifecycle (back_to_pending), said it moved back.
+    window_a, window_b = _pending_window(from_pub, to_pub), _departure_window(from_pub, to_pub)
     pending_a = _listed_by(session, _lists_of(session, "pending", window_a), involved)
     pending_b = _listed_by(session, _lists_of(session, "pending", window_b), involved)
     gone = {key[0] for key in set(a.agreements) - set(b.agreements)}  # only absences need the lifecycle rule
@@ -331,7 +339,7 @@ def pending_changes(session: Session, older: Publication, newer: Publication, st
     registry.queries.list_changes finds them), and agencies renamed, with the reason the names are one agency, as
     diff says of participating lists (list_changes follows a renamed agency, but says nothing of the new name).
     An agreement no longer pending is `to_participating` when the participating list in force at NEWER, or one
-    published after OLDER and up to NEWER, lists it (ICE listed it as signed: _signed_window), else `not_participating`:
+    published after OLDER and up to NEWER, lists it (ICE listed it as signed: _departure_window), else `not_participating`:
     two outcomes a single count of departures would lump. `from` and `to` name the two lists, as diff's do (`g287 diff
     --kind pending` and the API's pending-changes answer this)."""
     if older.kind != "pending" or newer.kind != "pending":
@@ -344,7 +352,7 @@ def pending_changes(session: Session, older: Publication, newer: Publication, st
     # list in force at NEWER alone, Walworth County Sheriff's Office, WI (WSO), on the pending lists of 15 and 30 May
     # 2025 and listed as signed from 17 June to 3 July (not on 9 July), left the pending list "without being listed
     # as signed" between 30 May and 11 July, where the pipeline counts it signed.
-    window = _signed_window(older, newer)
+    window = _departure_window(older, newer)
     signed = _listed_by(session, _lists_of(session, "participating", window), agency_ids)
     # A participating list ingested late may be the one in force at NEWER, or one published between, and move an
     # agreement from one part to the other: the feed's entry names it (signed_decided_by), as diff's items name the
@@ -445,11 +453,11 @@ def _return_status(life, from_seq: int, seq_of: dict[int, int], k: int) -> str |
 class _PendingTimes:
     """Which pending publication, ingested after FROM and TO, decided whether an agreement new in TO came from the
     pending list (or one absent from TO went back to it), for an Atom entry's `updated`: a pending list ingested late
-    may be the one in force at FROM or TO (pending_in_force_at), or one published between them (_pending_window), and
-    make an addition a move from the pending list. Replays the lists of the comparison's window (_Window) as they were
-    held at each ingestion since FROM and TO (newest first). With `kind` "participating", the same for the
-    participating lists that show an agreement no longer pending listed as signed (pending_changes's split:
-    _signed_window)."""
+    may be the one in force at FROM or TO (pending_in_force_at), or one published between them (_pending_window,
+    _departure_window), and make an addition a move from the pending list, or a removal a move back to it. Replays
+    the lists of the comparison's window (_Window) as they were held at each ingestion since FROM and TO (newest
+    first). With `kind` "participating", the same for the participating lists that show an agreement no longer
+    pending listed as signed (pending_changes's split: _departure_window)."""
 
     def __init__(self, session: Session, from_pub: Publication, to_pub: Publication, agency_ids: list[int], kind: str = "pending"):
         self.session, self.agency_ids, self.kind = session, agency_ids, kind

@@ -131,7 +131,7 @@ def test_a_participating_list_published_between_the_two_and_ingested_late_moves_
     """A participating list published after the earlier pending list and before the later one, not in force at it,
     ingested after both: it shows Delta listed as signed, so the entry's words change and its `updated` is that
     ingestion (signed_decided_by names the list). One of the earlier pending list's own date and half, ingested late
-    too, is not after it (_signed_window): it changes neither the entry's words nor its `updated`."""
+    too, is not after it (_departure_window): it changes neither the entry's words nor its `updated`."""
     import datetime as dt
 
     from sqlalchemy import select

@@ -117,6 +117,14 @@ def _pending_before(oracle: list[Publication], older: Publication, newer: Public
     return ([at_older] if at_older else []) + [p for p in oracle if p.kind == "pending" and start <= (p.published, p.half == "pm") < end]
 
 
+def _pending_after(oracle: list[Publication], older: Publication, newer: Publication) -> list[Publication]:
+    """The pending lists an agreement no longer in NEWER went back on: the one in force at NEWER and those published
+    after OLDER's date and half and up to NEWER's, by date and half (README, diff)."""
+    at_newer = _pending_in_force_at(oracle, newer)
+    start, end = (older.published, older.half == "pm"), (newer.published, newer.half == "pm")
+    return ([at_newer] if at_newer else []) + [p for p in oracle if p.kind == "pending" and start < (p.published, p.half == "pm") <= end]
+
+
 def _pending_agreements(listed: Publication | None) -> set[tuple]:
     return {(r.state, agency(r.state, r.name), r.model) for r in listed.rows} if listed else set()
 
@@ -145,7 +153,7 @@ def _changes_problems(oracle: list[Publication], older: Publication, newer: Publ
     problems += [f"{pair}: {key} is new in the rows, and no name of its agency gave that model before" for key in naive_added - set(said_added) if not held_by_its_agency(key, older)]
     problems += [f"{pair}: {key} is gone from the rows, and no name of its agency gives that model now" for key in naive_removed - set(said_removed) if not held_by_its_agency(key, newer)]
     pending_before = set().union(*(_pending_agreements(p) for p in _pending_before(oracle, older, newer)))
-    pending_after = _pending_agreements(_pending_in_force_at(oracle, newer))
+    pending_after = set().union(*(_pending_agreements(p) for p in _pending_after(oracle, older, newer)))
     for key, item in said_added.items():
         was_pending = (key[0], agency(key[0], key[1]), key[2]) in pending_before
         if was_pending != (item in changes["from_pending"]):
@@ -153,7 +161,7 @@ def _changes_problems(oracle: list[Publication], older: Publication, newer: Publ
     for key, item in said_removed.items():
         now_pending = (key[0], agency(key[0], key[1]), key[2]) in pending_after
         if now_pending != (item in changes["to_pending"]):
-            problems.append(f"{pair}: {key} removed; the pending list in force at the later list {'lists' if now_pending else 'does not list'} it")
+            problems.append(f"{pair}: {key} removed; the pending lists after the earlier list and up to the later {'list' if now_pending else 'do not list'} it")
     return problems
 
 

@@ -90,7 +90,10 @@ class Diff(BaseModel):
         description="Added, and listed by the pending list in force at FROM or by one published from FROM's date and half (one replaced that "
         "half-day too) and before TO"
     )
-    to_pending: list[Change] = Field(description="Removed, and listed by the pending list in force at TO")
+    to_pending: list[Change] = Field(
+        description="Removed, and listed by the pending list in force at TO or by one published after FROM's date and half and up to TO's (one "
+        "replaced that half-day too)"
+    )
     state: Optional[str] = Field(description="The state whose changes these are (USPS code); null: every state")
     counts: dict[str, int]
 
