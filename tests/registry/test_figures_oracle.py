@@ -170,7 +170,8 @@ def test_every_change_between_consecutive_lists_is_the_rows_difference_explained
     it says was added or removed the rows show, what the rows show that it does not say is a rename (whose rule
     holds of the names) or an agreement another name of its agency carries (Zephyrhills Police Department, listed
     beside City of Zephyrhills Police Department), and it says "from the pending list" exactly of the agreements the
-    pending list in force then listed."""
+    pending lists before the later list listed (_pending_before), and "back to the pending list" of those the pending
+    lists after the earlier list and up to the later one listed (_pending_after)."""
     participating = [p for p in oracle if p.kind == "participating"]
     problems, renamed = [], 0
     for older, newer in zip(participating, participating[1:]):
