@@ -8,6 +8,7 @@ from g287.access import Actor
 from g287.documents.importer import import_paths
 from g287.documents.search import parse_query, search
 from g287.errors import G287Error
+from tests.conftest import make_database
 from tests.documents.pdfmaker import raw_pdf, stream
 
 TEXTS = {
@@ -37,9 +38,28 @@ def archive_holding(db, folder, texts: dict[str, str]):
     return db
 
 
-@pytest.fixture
-def archive(db, tmp_path):
-    return archive_holding(db, tmp_path, TEXTS)
+def shared_archive(texts: dict[str, str]):
+    """A fixture: a database of each kind holding a one-page PDF of each text, made once per module for its tests,
+    which only search it (made per test, the imports took most of these modules' time)."""
+
+    @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+    def archive(request, tmp_path_factory):
+        folder = tmp_path_factory.mktemp("archive")
+        database, close = make_database(request.param, folder)
+        # Set up before the tests' own settings (documents_settings): the archive's place and no OCR, set here.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("G287_DOCUMENTS_DIR", str(folder / "archive"))
+            patch.setenv("G287_OCR", "off")
+            patch.setenv("G287_WORKERS", "1")
+            archive_holding(database, folder, texts)
+        yield database
+        close()
+
+    return archive
+
+
+archive = shared_archive(TEXTS)
+saint_archive = shared_archive({"saint.pdf": "Agreement with the Saint. Lucie. County Sheriff", "st.pdf": "Agreement with the St. Lucie. County Sheriff"})
 
 
 def found(db, query) -> set[str]:
@@ -102,14 +122,13 @@ def test_the_snippet_marks_the_word_as_the_page_writes_it(archive):
     ("saint. lucie.", "the <mark>Saint.</mark> <mark>Lucie.</mark> County"),
     ('"saint lucie"', "the <mark>Saint. Lucie</mark>. County"),  # a phrase: marked whole, as typed
 ])
-def test_the_st_of_saint_is_marked_as_the_word_typed_is(db, tmp_path, query, marked):
+def test_the_st_of_saint_is_marked_as_the_word_typed_is(saint_archive, query, marked):
     """The "St." that `saint lucie` finds before "Lucie" was marked with the next word, and with the punctuation typed
     after "saint" moved after it: `saint lucie` marked "St. Lucie" whole (its period, which the search did not type,
     included) where "Saint. Lucie" is "Saint" and "Lucie", and `saint. lucie` marked "St. Lucie." (a period typed
     after "saint", marked after "Lucie"). The mark covers the punctuation the search typed, where the page has it,
     as for the word typed."""
-    archive_holding(db, tmp_path, {"saint.pdf": "Agreement with the Saint. Lucie. County Sheriff", "st.pdf": "Agreement with the St. Lucie. County Sheriff"})
-    with db.session() as session:
+    with saint_archive.session() as session:
         snippets = {hit.file_name: hit.snippet_html for hit in search(session, query).hits}
     assert snippets == {"saint.pdf": f"Agreement with {marked} Sheriff", "st.pdf": f"Agreement with {marked.replace('Saint', 'St')} Sheriff"}
 

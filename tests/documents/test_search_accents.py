@@ -7,6 +7,7 @@ from sqlalchemy import text
 from g287.access import Actor
 from g287.documents.importer import import_paths
 from g287.documents.search import parse_query, search, snippet
+from tests.conftest import make_database
 from tests.documents.pdfmaker import raw_pdf, stream
 
 TEXT = "Memorandum of Agreement with the Polic\xeda de Puerto Rico, Do\xf1a Ana County and the CAF\xc9 division"
@@ -23,13 +24,26 @@ def accented_pdf() -> bytes:
     ])
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def accents_db(request, tmp_path_factory):
+    """A database of each kind holding the page of accented words, made once for this module's tests, which only
+    search it (set up before documents_settings: the archive's place and no OCR are set here)."""
+    folder = tmp_path_factory.mktemp("accents")
+    database, close = make_database(request.param, folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("G287_DOCUMENTS_DIR", str(folder / "archive"))
+        patch.setenv("G287_OCR", "off")
+        patch.setenv("G287_WORKERS", "1")
+        path = folder / "accents.pdf"
+        path.write_bytes(accented_pdf())
+        assert not import_paths(database, [str(path)], Actor.command_line()).errors
+    yield database
+    close()
+
+
 @pytest.mark.parametrize("query", ["policia", "Policía", "POLICÍA", "dona ana", '"Doña Ana County"', "café", "cafe"])
-def test_a_word_is_found_with_or_without_its_accents(db, tmp_path, query):
-    path = tmp_path / "accents.pdf"
-    path.write_bytes(accented_pdf())
-    report = import_paths(db, [str(path)], Actor.command_line())
-    assert not report.errors
-    with db.session() as session:
+def test_a_word_is_found_with_or_without_its_accents(accents_db, query):
+    with accents_db.session() as session:
         assert "Policía" in session.execute(text("SELECT text FROM document_pages")).scalar()
         found = search(session, query)
     assert found.total == 1 and found.hits[0].file_name == "accents.pdf"
@@ -42,12 +56,9 @@ def test_a_word_is_found_with_or_without_its_accents(db, tmp_path, query):
     ('"dona ana county"', "<mark>Do\xf1a Ana County</mark>"),
     ("cafes", "<mark>CAF\xc9</mark>"),  # stemmed, as "signatures" marks "signature"
 ])
-def test_the_snippet_marks_the_word_found_with_or_without_its_accents(db, tmp_path, query, marked):
+def test_the_snippet_marks_the_word_found_with_or_without_its_accents(accents_db, query, marked):
     # the snippet compared the characters exactly: "policia" found the page but marked nothing in its snippet
-    path = tmp_path / "accents.pdf"
-    path.write_bytes(accented_pdf())
-    assert not import_paths(db, [str(path)], Actor.command_line()).errors
-    with db.session() as session:
+    with accents_db.session() as session:
         hit = search(session, query).hits[0]
     assert marked in hit.snippet_html and hit.snippet_html.count("<mark>") == 1
     assert "Polic\xeda" in hit.snippet and "Do\xf1a Ana" in hit.snippet  # the page's own words are shown

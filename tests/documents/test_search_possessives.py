@@ -6,7 +6,7 @@ which stands for "sheriffs office") found no MOA of the Owyhee County Sheriff's 
 import pytest
 
 from g287.documents.search import search
-from tests.documents.test_search_abbreviations import archive_holding, found
+from tests.documents.test_search_abbreviations import found, shared_archive
 
 TEXTS = {
     "apostrophe.pdf": "between ICE and the Owyhee County Sheriff's Office, hereinafter the LEA",
@@ -15,9 +15,7 @@ TEXTS = {
 }
 
 
-@pytest.fixture
-def archive(db, tmp_path):
-    return archive_holding(db, tmp_path, TEXTS)
+archive = shared_archive(TEXTS)
 
 
 @pytest.mark.parametrize(("query", "expected"), [
