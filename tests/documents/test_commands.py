@@ -14,8 +14,9 @@ HUGE = "99999999999999999999"  # more than SQLite can compare (OverflowError), a
 
 
 @pytest.fixture
-def g287(sqlite_db, actor, tmp_path):
-    """Two sheriffs' MOAs (text layers, no unread page) imported; the command line on that database."""
+def g287(sqlite_db, actor, tmp_path, text_layers_read_once):
+    """Two sheriffs' MOAs (text layers, no unread page) imported; the command line on that database. (Tests of the
+    commands, not of reading: each MOA's text layer is read once per test process.)"""
     report = import_paths(sqlite_db, [str(moa(VICTORIA)), str(moa(BURLESON))], actor, ocr=False)
     assert not report.errors and all(r.unread_pages == 0 for r in report.results)
 
@@ -75,7 +76,7 @@ def test_numbers_beyond_any_record_or_page_are_one_line(g287):
         assert offset.returncode == 1 and "Traceback" not in offset.stderr and offset.stderr.strip().startswith("g287: error: --offset:")
 
 
-def test_show_names_apart_two_lists_of_one_date_and_half(db, actor):
+def test_show_names_apart_two_lists_of_one_date_and_half(db, actor, text_layers_read_once):
     """`documents show` named the lists that link a document by date alone: "listed in 2 publications, 2025-07-03 to
     2025-07-03" of ICE's list of 3 July (pm) and its corrected __v2, published the same half-day."""
     from g287.registry.ingest import ingest_file
@@ -93,7 +94,7 @@ def test_show_names_apart_two_lists_of_one_date_and_half(db, actor):
     assert [p["label"] for p in json.loads(out)["publications"]] == [f"2025-07-03 pm, {first}", f"2025-07-03 pm, {second}"]
 
 
-def test_show_names_the_earliest_and_latest_lists_whatever_their_series(db, actor, tmp_path):
+def test_show_names_the_earliest_and_latest_lists_whatever_their_series(db, actor, tmp_path, text_layers_read_once):
     """`documents show` took FIRST and LAST as the first and last publications in series order: of ICE's list of
     2 June and this registry's own list of 1 June, both linking the MOA, it said "2025-06-02 am to 2025-06-01 am".
     The lists are in publication order (date, half, then publications.order_key), whatever their series."""
