@@ -1,6 +1,8 @@
 """`g287 serve` on a fresh machine: an empty default database is filled with the bundled publications and the
 site answers; cached responses follow the data when it changes."""
 
+import http.cookiejar
+import json
 import os
 import socket
 import subprocess
@@ -10,6 +12,7 @@ import urllib.request
 import warnings
 
 import pytest
+from sqlalchemy import text
 
 from g287.db.engine import Database
 from g287.registry.ingest import ingest_file
@@ -133,3 +136,43 @@ def test_serve_refuses_a_bad_setting_of_the_site_before_doing_anything(tmp_path,
     status, out, err = run_g287(str(tmp_path / "x.sqlite"), "serve", "--port", str(free_port()))
     assert (status, out) == (1, "") and len(err.splitlines()) == 1 and err.startswith(f"g287: error: setting {name}")
     assert not (tmp_path / "x.sqlite").exists()  # nothing ingested, nothing served
+
+
+def test_behind_a_proxy_on_the_same_machine_a_failed_login_is_counted_for_the_forwarded_client(tmp_path, actor):
+    """README (accounts): the per-address login limit counts the client a trusted proxy names in X-Forwarded-For
+    (uvicorn trusts one on the same machine by default), not the proxy, which every client would share."""
+    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    ingest_file(database, ICE / "pending" / "pendingAgencies07112025am_b.xlsx", actor)  # not empty: nothing bundled to ingest
+    database.dispose()
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in ("G287_DATABASE_URL", "FORWARDED_ALLOW_IPS")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "g287", "--database", str(tmp_path / "g287.sqlite"), "serve", "--port", str(port)],
+        env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    base = f"http://127.0.0.1:{port}/api/v1/program/session"
+    try:
+        deadline, session = time.monotonic() + 90, None
+        while time.monotonic() < deadline and session is None:
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read())
+            try:
+                session = json.loads(opener.open(base, timeout=5).read())
+            except OSError:
+                time.sleep(0.3)
+        assert session is not None, "the site did not answer"
+        request = urllib.request.Request(
+            base, data=json.dumps({"username": "nobody", "password": "wrong password 1"}).encode(), method="POST",
+            headers={"Content-Type": "application/json", "X-CSRF-Token": session["csrf_token"], "X-Forwarded-For": "203.0.113.7"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(request, timeout=10)
+        assert refused.value.code == 401
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    with database.session() as session:
+        assert session.execute(text("SELECT client FROM login_attempts")).scalars().all() == ["203.0.113.7"]
+    database.dispose()
