@@ -104,22 +104,15 @@ def county_name_problem(session: Session, text: str | None, state: str | None) -
     an empty list, read as "no agreement in this county"; the caller refuses it. A text of ICE's that matching
     cannot read (a misspelling not yet fixed) still selects its listings, and a county with no agreement is an empty
     list. Without a state a name is ICE's COUNTY text in any state, not a county (the same name is a county of
-    several states): it is not checked, and an empty answer means no listing gives that text.
-
-    Called only for a name that county matching has already read as no county of the state: its callers (the API's
-    and the exports' filters, the agencies page) call it when county_filter gave a COUNTY text with the state, which
-    it gives only then, after county_filter_problem refused a number that is no FIPS code and a name of several
-    counties, the state in capitals (StateCode). So it does not match the name again: given a county's name with no
-    listing ("Windham County", VT), it would refuse it (test_county_filter asks the callers). The state's COUNTY texts
-    are read on each such call (a misspelling refused, or a text of ICE's that matching cannot read): about 2 ms on
-    the bundled lists, not worth a cache, which would have to follow each ingest (data_version)."""
+    several states): it is not checked, and an empty answer means no listing gives that text."""
     value = (text or "").strip()
     if not value or not state or (value.isascii() and value.isdigit()):
         return None  # numbers: county_filter_problem
-    key = county_key(value)
-    if key is None:
-        return None
     usps = state.strip().upper()
+    matched = match_county(usps, value)
+    key = county_key(value)
+    if matched.fips is not None or matched.status == AMBIGUOUS or key is None:
+        return None  # a county (or several, refused by county_filter_problem)
     published = session.scalars(select(RawRow.county_text).where(RawRow.state_usps == usps, RawRow.county_text.is_not(None)).distinct())
     recorded = session.scalars(select(Agency.county_text).where(Agency.state_usps == usps, Agency.county_text.is_not(None)).distinct())
     if any(same_county_key(county_key(given), key) for given in {*published, *recorded}):
