@@ -9,8 +9,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from g287 import __version__, config
 from g287.errors import G287Error
 from g287.wording import in_quotes, quoted
@@ -28,6 +26,8 @@ def documents_dir(database_url: str | None = None) -> Path:
     explicit = config.setting("G287_DOCUMENTS_DIR")
     if explicit:
         return Path(explicit).expanduser().resolve()
+    from sqlalchemy.engine import make_url  # here: a reading worker imports this module, and SQLAlchemy took a third of its start-up
+
     url = make_url(database_url or config.database_url())
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database).expanduser().resolve().parent / "documents"
