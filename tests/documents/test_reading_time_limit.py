@@ -19,7 +19,7 @@ from g287.documents.pdftext import DocumentError, PageLayout
 from g287.documents.reading import TextLayer, complete_reading, read_text_layers
 from g287.documents.store import store_pdf
 from tests.conftest import snapshot
-from tests.documents.noting_reader import PIDS_FOLDER, noting_its_pid
+from tests.documents.noting_reader import PIDS_FOLDER, noting_its_pid, slow_start
 from tests.documents.pdfmaker import scattered_text_pdf, text_pdf
 from tests.in_process import run_g287
 
@@ -201,12 +201,6 @@ def test_documents_read_of_several_files_starts_one_worker(sqlite_db, actor, tmp
     assert children() - before - resource_tracker() == set()
 
 
-def _slow_start() -> None:
-    import time
-
-    time.sleep(0.5)
-
-
 def test_a_worker_whose_pipe_is_closed_while_it_starts_ends_quietly(capfd):
     """The other workers may do every task before one has started; its pipe is then closed (run_each's end) before it
     says it is ready. It printed a BrokenPipeError traceback on the command's stderr (seen in `documents import` of
@@ -215,7 +209,7 @@ def test_a_worker_whose_pipe_is_closed_while_it_starts_ends_quietly(capfd):
 
     context = multiprocessing.get_context("spawn")
     parent_end, child_end = context.Pipe()
-    process = context.Process(target=timed_workers._serve, args=(child_end, len, _slow_start, os.getpid()))
+    process = context.Process(target=timed_workers._serve, args=(child_end, len, slow_start, os.getpid()))
     process.start()
     child_end.close()
     parent_end.close()  # before the worker's preload has ended
