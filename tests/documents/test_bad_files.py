@@ -1,6 +1,7 @@
 """Corrupt, encrypted, empty and non-PDF files: one clear message each, and the archive (files and database)
 exactly as it was."""
 
+import functools
 import os
 import subprocess
 import sys
@@ -82,7 +83,9 @@ def test_check_pdf_names_the_problem(tmp_path, make, message):
     assert "\n" not in str(caught.value)
 
 
-def test_bad_files_leave_the_archive_and_database_unchanged(db, actor, tmp_path):
+def test_bad_files_leave_the_archive_and_database_unchanged(db, actor, tmp_path, text_layers_read_once):
+    """The MOA imported first only makes the archive not empty: its text layer is read once per test process
+    (text_layers_read_once); the bad files, which give no text layer, are read, and refused, each time."""
     from g287.registry.ingest import ingest_file
 
     ingest_file(db, PUBLICATION, actor)
@@ -176,17 +179,25 @@ def test_the_command_line_imports_with_several_workers(tmp_path):
 # A small file whose streams unpack to gigabytes (a "PDF bomb"): refused before the memory is taken.
 
 
-def bomb(tmp_path, name="bomb.pdf"):
-    """A 33 KB PDF whose one page unpacks to just over the limit of one stream (32 MB of spaces after a line)."""
+@functools.cache
+def _bomb_bytes() -> bytes:
+    """Made once per test process: compressing the 32 MB took half a second, and the bytes are the same each time."""
     from g287.documents.pdfstreams import MAX_STREAM_BYTES
     from tests.documents.pdfmaker import TEXT_PAGE, flate, pages_pdf
 
+    return pages_pdf([flate(TEXT_PAGE + b" " * MAX_STREAM_BYTES)])
+
+
+def bomb(tmp_path, name="bomb.pdf"):
+    """A 33 KB PDF whose one page unpacks to just over the limit of one stream (32 MB of spaces after a line)."""
     path = tmp_path / name
-    path.write_bytes(pages_pdf([flate(TEXT_PAGE + b" " * MAX_STREAM_BYTES)]))
+    path.write_bytes(_bomb_bytes())
     return path
 
 
-def test_a_page_that_unpacks_beyond_the_limit_is_refused_and_changes_nothing(db, actor, tmp_path):
+def test_a_page_that_unpacks_beyond_the_limit_is_refused_and_changes_nothing(db, actor, tmp_path, text_layers_read_once):
+    """As test_bad_files_leave_the_archive_and_database_unchanged: the MOA imported first (the archive is not empty) is
+    read once per test process; the bomb, refused, is read each time."""
     from g287.registry.ingest import ingest_file
 
     ingest_file(db, PUBLICATION, actor)
