@@ -1,5 +1,7 @@
 """Bad input: one clear line, a non-zero exit, and a database exactly as it was."""
 
+import functools
+import io
 import os
 import subprocess
 import sys
@@ -101,15 +103,23 @@ def make_deep_cell(tmp_path):
     )
 
 
-def make_zip_bomb(tmp_path):
-    target = tmp_path / "pendingAgencies06092025am.xlsx"
-    with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+@functools.cache
+def _zip_bomb_bytes() -> bytes:
+    """Made once per test process: compressing the 300 MB took over a second, and the bytes are the same each time."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             out.writestr(info, src.read(info.filename))
         with out.open("xl/media/padding.bin", "w", force_zip64=True) as handle:
             chunk = b"\0" * (1 << 20)
             for _ in range(300):  # 300 MB of zeros, a few hundred KB compressed
                 handle.write(chunk)
+    return buffer.getvalue()
+
+
+def make_zip_bomb(tmp_path):
+    target = tmp_path / "pendingAgencies06092025am.xlsx"
+    target.write_bytes(_zip_bomb_bytes())
     return target
 
 
