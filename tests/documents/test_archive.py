@@ -225,12 +225,15 @@ def test_rows_are_linked_on_ingest(db, actor):
     assert rows == linked == 605 and addresses == 602  # the list of 2025-07-09 links 602 distinct MOAs from 605 rows
 
 
-def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path, deferred_writes):
+def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path, deferred_writes, monkeypatch):
+    """The reading again is the real console command (a process of its own, whose workers it starts); --facts-only,
+    which reads no PDF, runs in this process (tests/in_process.py), a second start-up of g287 saved."""
     import json
     import subprocess
     import sys
 
     from tests.conftest import ROOT
+    from tests.in_process import run_g287
 
     db = sqlite_db
     report = import_paths(db, [str(copies(tmp_path, [JUPITER]))], actor)
@@ -244,7 +247,9 @@ def test_read_command_reads_stored_documents_again(sqlite_db, actor, tmp_path, d
 
     again = json.loads(g287("documents", "read", "--unread", "--no-ocr", "--json"))  # the mixed MOA has unread pages
     assert [(r["sha256"], r["status"], r["text_pages"], r["unread_pages"]) for r in again] == [(sha, "reread", 2, 12)]
-    facts_only = g287("documents", "read", "--facts-only")
+    monkeypatch.setenv("G287_DATABASE_URL", db.url)
+    status, facts_only, err = run_g287(None, "documents", "read", "--facts-only")
+    assert (status, err) == (0, "")
     assert "1 document" in facts_only and "(s)" not in facts_only
     with db.session() as session:
         facts = queries.document_detail(session, sha)["facts"]
