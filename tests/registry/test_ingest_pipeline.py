@@ -11,7 +11,7 @@ from g287.documents import links
 from g287.geo import store
 from g287.registry import batch, ingest
 from g287.registry.handoff import Receiver, Sender
-from tests.conftest import ICE, snapshot
+from tests.conftest import ICE, make_database, snapshot
 
 # Columns that record when something happened, which two runs never share.
 _CLOCK_COLUMNS = frozenset({"at", "imported_at", "first_seen_at", "created_at"})
@@ -23,7 +23,7 @@ def _content(database: Database) -> dict[str, list[tuple]]:
 
 def _ingest(tmp_path, name: str, cores: int, monkeypatch, kinds: tuple[str, ...] = ("participating", "pending")) -> Database:
     monkeypatch.setattr(batch.os, "cpu_count", lambda: cores)
-    db = Database(f"sqlite:///{tmp_path / name}")
+    db, _close = make_database("sqlite", tmp_path / name)  # a copy of the migrated template (dispose() closes it)
     files = batch.expand_paths([str(ICE / kind) for kind in kinds])
     results, errors = batch.ingest_many(db, files, Actor.command_line())
     assert not errors and len(results) == len(files) > 2
@@ -31,8 +31,8 @@ def _ingest(tmp_path, name: str, cores: int, monkeypatch, kinds: tuple[str, ...]
 
 
 def test_the_worker_pipeline_writes_what_one_by_one_ingest_writes(tmp_path, monkeypatch):
-    piped = _ingest(tmp_path, "piped.sqlite", 2, monkeypatch)
-    serial = _ingest(tmp_path, "serial.sqlite", 1, monkeypatch)
+    piped = _ingest(tmp_path, "piped", 2, monkeypatch)
+    serial = _ingest(tmp_path, "serial", 1, monkeypatch)
     try:
         piped_content, serial_content = _content(piped), _content(serial)
         assert len(piped_content["raw_rows"]) > 1000 and len(piped_content["row_problems"]) > 100
@@ -45,7 +45,7 @@ def test_the_worker_pipeline_writes_what_one_by_one_ingest_writes(tmp_path, monk
 def test_processors_given_the_new_rows_write_what_they_write_reading_them_back(tmp_path, monkeypatch):
     """The ingest hands the processors the facts of the rows it stored (IngestEvent.new_rows); without them, the
     processors select the rows again. Both leave the same database."""
-    given = _ingest(tmp_path, "given.sqlite", 1, monkeypatch)
+    given = _ingest(tmp_path, "given", 1, monkeypatch)
     seen = []
 
     def selecting(real):
@@ -58,7 +58,7 @@ def test_processors_given_the_new_rows_write_what_they_write_reading_them_back(t
 
     monkeypatch.setattr(store, "match_rows", selecting(store.match_rows))
     monkeypatch.setattr(links, "link_rows", selecting(links.link_rows))
-    selected = _ingest(tmp_path, "selected.sqlite", 1, monkeypatch)
+    selected = _ingest(tmp_path, "selected", 1, monkeypatch)
     try:
         assert sum(seen) > 2000  # both processors, every new row
         given_content = _content(given)
@@ -95,7 +95,7 @@ def test_garbage_collection_is_restored_after_a_batch(tmp_path, monkeypatch, ena
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
-        _ingest(tmp_path, "gc.sqlite", 1, monkeypatch, kinds=("pending",)).dispose()
+        _ingest(tmp_path, "gc", 1, monkeypatch, kinds=("pending",)).dispose()
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
@@ -132,12 +132,12 @@ def test_rows_of_a_file_that_failed_while_being_written_are_stored_by_the_next(t
     failed: list[str] = []
     monkeypatch.setattr(ingest, "checkpoint", fail_the_first_after_its_rows)
     monkeypatch.setattr(batch.os, "cpu_count", lambda: 1)
-    db = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    db, _close = make_database("sqlite", tmp_path / "batch")
     try:
         results, errors = batch.ingest_many(db, files, Actor.command_line())
         assert failed and len(errors) == 1 and [r.file for r in results] == [f.name for f in files[1:]]
         monkeypatch.setattr(ingest, "checkpoint", lambda step: None)
-        reference = Database(f"sqlite:///{tmp_path / 'reference.sqlite'}")
+        reference, _close = make_database("sqlite", tmp_path / "reference")
         for path in files[1:]:
             ingest.ingest_file(reference, path, Actor.command_line())
         for table in ("raw_rows", "listing_runs", "agency_names", "agencies"):

@@ -7,14 +7,13 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from g287.db.engine import Database
 from g287.db.models.registry import Agency, AgencyName, Agreement, Publication, PublicationRows, QualityIssue, RawRow
 from g287.registry import figures, quality
 from g287.registry.batch import expand_paths
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import in_force, list_publications, resolve
 from g287.registry.runs import decode_row_map
-from tests.conftest import ICE, ICE_CSV, ROOT, snapshot
+from tests.conftest import ICE, ICE_CSV, ROOT, make_database, snapshot
 
 SHARED = ROOT.parent / "shared" / "data" / "ice"
 
@@ -453,7 +452,7 @@ def test_an_older_list_ingested_after_a_newer_one_gives_its_agreements_the_same_
     for path in (files[0], files[2], files[1]):
         ingest_file(db, path, actor)
     out_of_order = _live_agreement_facts(db)
-    in_order_db = Database(f"sqlite:///{tmp_path / 'in-order.sqlite'}")
+    in_order_db, _close = make_database("sqlite", tmp_path / "in-order")  # a copy of the migrated template
     for path in files:
         ingest_file(in_order_db, path, actor)
     in_order = _live_agreement_facts(in_order_db)

@@ -19,7 +19,7 @@ from g287.registry import figures
 from g287.registry.batch import ingest_many
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import resolve
-from tests.conftest import ICE, snapshot
+from tests.conftest import ICE, make_database, snapshot
 
 PARTICIPATING = ICE / "participating"
 MAY_16 = PARTICIPATING / "participatingAgencies05162025am.xlsx"
@@ -68,7 +68,7 @@ def test_the_figures_of_every_day_do_not_depend_on_the_order_of_ingestion(db, ac
     for path in (june_3, june_1, MAY_29, MAY_16):
         ingest_file(db, path, actor)
     in_reverse = _figures_by_day(db, dt.date(2025, 5, 15), dt.date(2025, 6, 4))
-    in_order = Database(f"sqlite:///{tmp_path / 'in_order.sqlite'}")
+    in_order, _close = make_database("sqlite", tmp_path / "in_order")  # a copy of the migrated template
     try:
         results, errors = ingest_many(in_order, [MAY_29, june_3, MAY_16, june_1], actor)  # taken in publication order
         assert not errors and [r.status for r in results] == ["ingested"] * 4
