@@ -94,9 +94,6 @@ def archive_files():
 
 
 def test_sync_keeps_the_lists_and_documents_and_records_broken_links(db, actor, ice, deferred_writes, monkeypatch):
-    # The slow address answers after 1.5 s; a read times out after half a second (not the usual 1 s: each sync asks
-    # it twice, and the test syncs twice), still far above what a read from the local server takes.
-    monkeypatch.setenv("G287_SYNC_TIMEOUT", "0.5")
     report = run_sync(db, actor, page_url=ice.url(PAGE))
     assert report.page == "fetched" and not report.failed, report.problems
     assert [(w["file"], w["status"]) for w in report.workbooks] == [("participatingAgencies07112025am.xlsx", "ingested"), ("pendingAgencies07112025am.xlsx", "ingested")]
