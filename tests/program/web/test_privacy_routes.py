@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache
 
@@ -174,27 +175,27 @@ def test_every_change_route_refuses_the_public_and_other_agencies(program_world)
     accounts_before = accounts(program_world.db)
     changes = sorted(routes(program_world.app, {"POST", "PUT", "PATCH", "DELETE"}), key=lambda r: any(part in r.path for part in SESSION_ENDING))
     for role in ("public", "other_agency"):
-        client = client_for(program_world, role)
-        for route in changes:
-            path = fill(program_world, route)
-            for method in sorted(route.methods & {"POST", "PUT", "PATCH", "DELETE"}):
-                token = token_of(client)
-                if path.startswith("/api/"):
-                    body = example_body(program_world, route, method)
-                    response = client.request(method, path, json=body, headers={"X-CSRF-Token": token}, follow_redirects=False)
-                    if body is not None and not any(part in route.path for part in OWN_ACCOUNT):
-                        # A body that passes validation reaches the service: the access check must refuse it.
-                        assert response.status_code in (401, 403, 404), f"{method} {path} as {role}: {response.status_code} {response.text[:300]}"
-                else:
-                    response = client.request(method, path, data={"csrf_token": token, "agency_id": str(program_world.agency_a)}, follow_redirects=False)
-                where = f"{method} {path} as {role}: {response.status_code}"
-                assert response.status_code < 500, where
-                assert leaks(program_world, response) == [], where
-                if isinstance(route.route, PrivateRoute):
-                    assert response.headers.get("cache-control") == "private, no-store", where
-                if any(part in route.path for part in SESSION_ENDING):
-                    client = client_for(program_world, role)
-        client.close()
+        with ExitStack() as clients:  # each client keeps one event loop for its requests (as in conftest.py's clients)
+            client = clients.enter_context(client_for(program_world, role))
+            for route in changes:
+                path = fill(program_world, route)
+                for method in sorted(route.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+                    token = token_of(client)
+                    if path.startswith("/api/"):
+                        body = example_body(program_world, route, method)
+                        response = client.request(method, path, json=body, headers={"X-CSRF-Token": token}, follow_redirects=False)
+                        if body is not None and not any(part in route.path for part in OWN_ACCOUNT):
+                            # A body that passes validation reaches the service: the access check must refuse it.
+                            assert response.status_code in (401, 403, 404), f"{method} {path} as {role}: {response.status_code} {response.text[:300]}"
+                    else:
+                        response = client.request(method, path, data={"csrf_token": token, "agency_id": str(program_world.agency_a)}, follow_redirects=False)
+                    where = f"{method} {path} as {role}: {response.status_code}"
+                    assert response.status_code < 500, where
+                    assert leaks(program_world, response) == [], where
+                    if isinstance(route.route, PrivateRoute):
+                        assert response.headers.get("cache-control") == "private, no-store", where
+                    if any(part in route.path for part in SESSION_ENDING):
+                        client = clients.enter_context(client_for(program_world, role))
     after = {t: rows for t, rows in snapshot(program_world.db).items() if t not in ignored}
     assert after == before and accounts(program_world.db) == accounts_before
 
