@@ -4,41 +4,14 @@ search kept them, so "policia" did not find "Policía" there while SQLite found 
 import pytest
 from sqlalchemy import text
 
-from g287.access import Actor
-from g287.documents.importer import import_paths
 from g287.documents.search import parse_query, search, snippet
-from tests.conftest import make_database
-from tests.documents.pdfmaker import raw_pdf, stream
+from tests.documents.test_search_abbreviations import shared_archive
 
 TEXT = "Memorandum of Agreement with the Polic\xeda de Puerto Rico, Do\xf1a Ana County and the CAF\xc9 division"
 
 
-def accented_pdf() -> bytes:
-    content = stream(b"BT /F1 12 Tf 72 700 Td (" + TEXT.encode("cp1252") + b") Tj ET")
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
-        content,
-    ])
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def accents_db(request, tmp_path_factory):
-    """A database of each kind holding the page of accented words, made once for this module's tests, which only
-    search it (set up before documents_settings: the archive's place and no OCR are set here)."""
-    folder = tmp_path_factory.mktemp("accents")
-    database, close = make_database(request.param, folder)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("G287_DOCUMENTS_DIR", str(folder / "archive"))
-        patch.setenv("G287_OCR", "off")
-        patch.setenv("G287_WORKERS", "1")
-        path = folder / "accents.pdf"
-        path.write_bytes(accented_pdf())
-        assert not import_paths(database, [str(path)], Actor.command_line()).errors
-    yield database
-    close()
+# A database of each kind holding the page of accented words, made once for this module's tests, which only search it.
+accents_db = shared_archive({"accents.pdf": TEXT})
 
 
 @pytest.mark.parametrize("query", ["policia", "Policía", "POLICÍA", "dona ana", '"Doña Ana County"', "café", "cafe"])
