@@ -9,6 +9,13 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        # Said before the command line is imported (click, rich and SQLAlchemy took half a second or more for one
+        # line), as click's version option says it; with other arguments, that option says it.
+        from g287 import __version__
+
+        sys.stdout.write(f"g287, version {__version__}\n")
+        return
     try:
         from g287.cli import main as run
     except KeyboardInterrupt:

@@ -55,3 +55,21 @@ def test_help_lists_every_command_and_each_runs():
 def test_an_unknown_command_is_still_refused_with_click_s_usage():
     status, _, err = run_g287(None, "statz")
     assert status == 2 and "No such command 'statz'" in err
+
+
+def test_version_alone_is_said_before_the_command_line_is_imported():
+    """`g287 --version` took half a second or more importing click, rich and SQLAlchemy for one line; alone, it is
+    said by the entry point, in click's words (test_cli_errors checks those words through the command line)."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['g287', '--version']\n"
+        "from g287.entry import main\n"
+        "main()\n"
+        "print(sorted(m for m in ('click', 'rich', 'sqlalchemy', 'g287.cli') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    import g287
+
+    assert out.splitlines() == [f"g287, version {g287.__version__}", "[]"]
+    through_click = subprocess.run([sys.executable, "-m", "g287", "--database", "x.sqlite", "--version"], capture_output=True, text=True, check=True).stdout
+    assert through_click.splitlines() == [f"g287, version {g287.__version__}"]
