@@ -222,7 +222,8 @@ def test_the_changes_page_without_from_compares_to_with_the_list_before_it(db, p
 
 
 def test_the_pending_list_in_force_at_a_morning_list_is_not_that_afternoons(db, pub):
-    """to_pending names the pending list in force at TO, and from_pending the pending lists before TO: the afternoon's
+    """to_pending reads the pending lists up to TO (the one in force at it, and those after FROM and up to it), and
+    from_pending the pending lists before TO: neither reads a pending list of TO's afternoon. The afternoon's
     pending list was taken as in force at the morning's participating list, published before it (by date alone)."""
     pending_x = row("TX", "Alpha County Sheriff's Office", "JEM", None, "County", "Alpha County")
     pub.publish("pending", "2025-08-01", [KEEP], "am")

@@ -11,10 +11,10 @@ from contextlib import contextmanager
 import pytest
 
 from g287.db import dialect
-from g287.db.engine import Database
 from g287.errors import Busy
 from g287.registry import figures
 from g287.web.app import create_app
+from tests.conftest import make_database
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -50,7 +50,7 @@ def assert_busy(response, *, api: bool) -> None:
 def locked_site(tmp_path, monkeypatch):
     """A site over an SQLite file, the data version already read (for an hour), the busy timeout shortened."""
     monkeypatch.setenv("G287_WEB_VERSION_SECONDS", "3600")
-    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    database = make_database("sqlite", tmp_path)[0]
     with TestClient(create_app(database), raise_server_exceptions=False) as client:
         assert client.get("/api/v1/stats").status_code == 200  # the data version is read: the next reads are the routes'
         monkeypatch.setattr(dialect, "_BUSY_TIMEOUT_MS", 200)
@@ -74,7 +74,7 @@ def test_a_page_and_the_api_refused_by_a_locked_database_answer_503(locked_site,
 
 def test_the_data_version_refused_by_a_locked_database_answers_503(tmp_path, monkeypatch):
     """The site reads the data version before any route (the response cache's key): refused, it is a 503 too."""
-    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    database = make_database("sqlite", tmp_path)[0]
     monkeypatch.setattr(dialect, "_BUSY_TIMEOUT_MS", 200)
     database.engine.dispose()
     with TestClient(create_app(database), raise_server_exceptions=False) as client:
@@ -90,7 +90,7 @@ def test_busy_from_a_public_service_is_a_503_not_a_400(tmp_path, monkeypatch):
         raise Busy()
 
     monkeypatch.setattr(figures, "stats", busy)
-    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    database = make_database("sqlite", tmp_path)[0]
     with TestClient(create_app(database)) as client:
         assert_busy(client.get("/api/v1/stats"), api=True)
     database.dispose()

@@ -19,6 +19,7 @@ from g287.registry.publications import resolve
 from g287.registry.queries import Filters, figures_of, listings
 from g287.web.app import create_app
 from tests.web.conftest import TestClient
+from tests.conftest import make_database
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -44,7 +45,6 @@ def test_json_export(sqlite_site):
 
 @pytest.mark.parametrize("params, filters", [({}, None), ({"state": "FL"}, Filters(state="FL")), ({"as_of": "2025-05-29", "model": "WSO"}, Filters(model="WSO"))])
 def test_xlsx_in_ice_layout_reingests_to_the_same_figures(sqlite_site, tmp_path, actor, params, filters):
-    from g287.db.engine import Database
 
     answer = sqlite_site.get("/exports/agreements.xlsx", params=params)
     assert answer.status_code == 200
@@ -53,7 +53,7 @@ def test_xlsx_in_ice_layout_reingests_to_the_same_figures(sqlite_site, tmp_path,
     path.write_bytes(answer.content)
     with sqlite_site.db.session() as session:
         original = figures_of(listings(session, resolve(session, day), filters))
-    fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    fresh = make_database("sqlite", tmp_path / "fresh")[0]
     ingest_file(fresh, path, actor)
     with fresh.session() as session:
         again = figures.participating_figures(session, resolve(session, path.name))

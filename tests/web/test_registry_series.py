@@ -11,7 +11,7 @@ from g287.exports.ice_workbook import IceRow, write_ice_workbook
 from g287.registry import figures
 from g287.registry.ingest import ingest_file
 from g287.web.app import create_app
-from tests.conftest import ICE
+from tests.conftest import ICE, make_database
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -126,7 +126,7 @@ def test_an_agreement_ice_listed_later_is_said_so_on_an_earlier_date(tmp_path):
     the origin ("this registry's own lists give it, not ICE's"), not from whether ICE's lists ever give it."""
     from g287.access import Actor
 
-    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    database = make_database("sqlite", tmp_path)[0]
     row = IceRow("TEXAS", "Sampleton Sheriff's Office", "County", "Travis County", "Jail Enforcement Model", dt.date(2025, 5, 31))
     ice_first = tmp_path / "participatingAgencies05292025am.xlsx"
     write_ice_workbook(ice_first, "participating", [IceRow("FLORIDA", "Demoville Police Department", "Municipality", "", "Task Force Model", dt.date(2025, 5, 1))], modified=dt.datetime(2025, 5, 29, 9))

@@ -11,12 +11,12 @@ import urllib.parse
 
 import pytest
 
-from g287.db.engine import Database
 from g287.errors import G287Error
 from g287.registry import figures
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import list_publications
 from tests.web import test_registry_series
+from tests.conftest import make_database
 
 both = test_registry_series.both  # the fixture: ICE's list and one of the registry's
 
@@ -34,7 +34,7 @@ def test_the_xlsx_of_the_registrys_own_list_is_never_taken_back_as_ices(both, tm
     assert answer.status_code == 200
     name = _download_name(answer)
     assert "_registry" in name, name
-    fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    fresh = make_database("sqlite", tmp_path / "fresh")[0]
     for copy in (name, name.replace(".xlsx", " (1).xlsx")):  # a browser's second download of it
         path = tmp_path / copy
         path.write_bytes(answer.content)
@@ -59,7 +59,7 @@ def test_copies_of_two_lists_of_one_date_and_half_keep_ices_order_whatever_the_o
     for publication in (second, first):  # the replaced list downloaded last
         answer = sqlite_site.get("/exports/agreements.xlsx", params={"publication": publication.id})
         (folder / _download_name(answer)).write_bytes(answer.content)
-    fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    fresh = make_database("sqlite", tmp_path / "fresh")[0]
     for path in sorted(folder.iterdir()):
         ingest_file(fresh, path, actor)
     with fresh.session() as session:

@@ -4,6 +4,7 @@ import asyncio
 
 from g287.web.http import SiteMiddleware, VersionClock
 from g287.web.pages.exports import attachment
+from tests.conftest import make_database
 
 
 def test_timeline_range_is_held_to_the_publications(site):
@@ -136,7 +137,6 @@ def test_a_server_error_of_the_api_has_the_shape_of_every_error(tmp_path, monkey
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
 
-    from g287.db.engine import Database
     from g287.registry import figures
     from g287.web.app import create_app
 
@@ -144,7 +144,7 @@ def test_a_server_error_of_the_api_has_the_shape_of_every_error(tmp_path, monkey
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(figures, "stats", broken)
-    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    database = make_database("sqlite", tmp_path)[0]
     with TestClient(create_app(database), raise_server_exceptions=False) as client:
         answer = client.get("/api/v1/stats")
     database.dispose()

@@ -11,11 +11,11 @@ import warnings
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from g287.db.engine import Database
 from g287.registry import figures
 from g287.web import app as web_app
 from g287.web.app import create_app
 from g287.web.http import SECURITY_HEADERS
+from tests.conftest import make_database
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -29,7 +29,7 @@ def assert_security_headers(response) -> None:
 
 @pytest.fixture
 def client(tmp_path):
-    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    database = make_database("sqlite", tmp_path)[0]
     with TestClient(create_app(database), raise_server_exceptions=False) as client:
         yield client
     database.dispose()

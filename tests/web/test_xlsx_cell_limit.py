@@ -11,10 +11,10 @@ import warnings
 import openpyxl
 import pytest
 
-from g287.db.engine import Database
 from g287.exports.ice_workbook import within_cell_limit
 from g287.registry.ingest import ingest_file
 from g287.web.app import create_app
+from tests.conftest import make_database
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -38,7 +38,7 @@ def client(tmp_path, actor):
         writer.writerow(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"])
         writer.writerow(["TEXAS", AGENCY, "Municipality", COUNTY, "Task Force Model", "5/8/2025", "https://www.ice.gov/doclib/287gMOA/a.pdf", ADDENDUM])
         writer.writerow(["TEXAS", "Short Police Department", "Municipality", "Travis County", "Task Force Model", "5/8/2025", "https://www.ice.gov/doclib/287gMOA/b.pdf", ""])
-    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    database = make_database("sqlite", tmp_path)[0]
     ingest_file(database, tmp_path / SOURCE, actor)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -9,11 +9,11 @@ import warnings
 import openpyxl
 import pytest
 
-from g287.db.engine import Database
 from g287.registry.ingest import ingest_file
 from g287.registry.publications import resolve
 from g287.registry.quality import register
 from g287.web.app import create_app
+from tests.conftest import make_database
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -57,7 +57,7 @@ def _write_list(path):
 
 @pytest.fixture
 def client(tmp_path, actor):
-    database = Database(f"sqlite:///{tmp_path / 'g287.sqlite'}")
+    database = make_database("sqlite", tmp_path)[0]
     _write_list(tmp_path / SOURCE)
     ingest_file(database, tmp_path / SOURCE, actor)
     with TestClient(create_app(database)) as client:
@@ -86,7 +86,7 @@ def test_the_xlsx_writes_back_the_cells_the_registry_could_not_read(client, tmp_
     # Read back, the export registers each of those cells again, in the same row and column, with the same value.
     copy = tmp_path / "participatingAgencies01052026am_g287.xlsx"
     copy.write_bytes(answer.content)
-    fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    fresh = make_database("sqlite", tmp_path / "fresh")[0]
     ingest_file(fresh, copy, actor)
     assert _unknowns(fresh, copy.name) == _unknowns(client.db, SOURCE) != set()
     fresh.dispose()
