@@ -94,6 +94,9 @@ def import_command(paths, no_ocr, as_json):
 
     # The paths and the settings, before the database is opened (a new one would be made)
     options = {"ocr": False if no_ocr else None, "on_error": on_error, "found": check_import(list(paths))}
+    if not as_json:
+        for folder in options["found"][2]:  # folders that cannot be listed, said before any file (as `g287 ingest` does)
+            echo(f"g287: error: {folder['error']}", err=True)
     if as_json or not err_console.is_terminal:  # a progress bar only on a terminal
         report = import_paths(state().db, list(paths), Actor.command_line(), **options)
     else:

@@ -25,6 +25,7 @@ from g287.documents.pdftext import DocumentError
 from g287.documents.reading import TextLayer, complete_reading, read_text_layers
 from g287.documents.store import StoreResult, archive_for, store_pdf
 from g287.errors import G287Error
+from g287.folders import files_in_folder
 from g287.registry.ingest import kind_of_non_file, registry_change
 
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)")
@@ -46,17 +47,24 @@ def _pdf_by_name(path: Path) -> bool:
     return path.suffix.lower() == ".pdf"
 
 
-def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
-    """PDFs named, and the PDFs in folders named (recursively); other files in folders are reported as skipped.
+def expand(arguments: list[str]) -> tuple[list[Path], list[dict], list[dict]]:
+    """PDFs named, and the PDFs in folders named (recursively, as `g287 ingest` walks them: g287.folders); other
+    files in folders are reported as skipped, and folders that cannot be listed as errors ({"file", "error"}: what
+    they hold was passed over in silence, the import's status 0).
     G287Error for a path that cannot be a document, whatever it holds: nothing there, no file of data (a device, a named pipe), or a file named that is not a
     .pdf by its name (`documents import README.md`), refused as a whole before anything is read, as the name alone
     says it (and, by the command line, before a database is opened or made)."""
-    files, skipped = [], []
+    files, skipped, unreadable = [], [], []
+
+    def refused(error: OSError) -> None:
+        folder = error.filename or "a folder"
+        unreadable.append({"file": str(folder), "error": f"{folder}: the folder cannot be read ({error.strerror or error})"})
+
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            for item in sorted(path.rglob("*")):
-                if not item.is_file() or item.name.startswith("."):
+            for item in files_in_folder(path, refused):
+                if item.name.startswith("."):
                     continue
                 if _pdf_by_name(item):
                     files.append(item)
@@ -69,30 +77,34 @@ def expand(arguments: list[str]) -> tuple[list[Path], list[dict]]:
             raise G287Error(f"{argument}: not a .pdf file: documents import reads PDFs (in a folder named, other files are skipped)")
         else:
             files.append(path)
-    return files, skipped
+    return files, skipped, unreadable
 
 
-def check_import(arguments: list[str]) -> tuple[list[Path], list[dict]]:
-    """The files the arguments name, and those skipped (expand); G287Error for a path that names nothing, for
-    arguments that name no file at all, or for a bad setting of reading: checked before anything is read or recorded
-    (and, by the command line, before it opens the database)."""
+def check_import(arguments: list[str]) -> tuple[list[Path], list[dict], list[dict]]:
+    """The files the arguments name, those skipped and the folders that cannot be listed (expand); G287Error for a
+    path that names nothing, for arguments that name no file at all (or only folders that cannot be listed: said as
+    such, not as "no files found", which would blame what they hold), or for a bad setting of reading: checked before
+    anything is read or recorded (and, by the command line, before it opens the database)."""
     settings.check_reading_settings()
-    files, skipped = expand(arguments)
+    files, skipped, unreadable = expand(arguments)
     if not files and not skipped:
-        raise G287Error("no files found in " + ", ".join(arguments))
-    return files, skipped
+        raise G287Error("; ".join(u["error"] for u in unreadable) if unreadable else "no files found in " + ", ".join(arguments))
+    return files, skipped, unreadable
 
 
 def import_paths(
-    db: Database, arguments: list[str], actor: Actor, *, ocr: bool | None = None, on_files=None, on_result=None, on_error=None, found: tuple[list[Path], list[dict]] | None = None
+    db: Database, arguments: list[str], actor: Actor, *, ocr: bool | None = None, on_files=None, on_result=None, on_error=None, found: tuple[list[Path], list[dict], list[dict]] | None = None
 ) -> ImportReport:
-    """Import the PDFs the arguments name; on_files(n) is told how many files were found, before any is read.
-    `found`: what check_import(arguments) answered, when the caller checked them already."""
+    """Import the PDFs the arguments name; on_files(n) is told how many files were found, before any is read, and
+    on_error(path, error) of each file that could not be stored (a folder that cannot be listed is in the report's
+    errors, not told: the caller has check_import's answer). `found`: what check_import(arguments) answered, when
+    the caller checked them already."""
     authorize(actor, "documents.add")
-    files, skipped = found or check_import(arguments)
+    files, skipped, unreadable = found or check_import(arguments)
     if on_files:
         on_files(len(files))
     report = ImportReport(skipped=skipped)
+    report.errors.extend(unreadable)  # the command line said them already, before the database was opened
     # The registry's turn, as an ingest links its rows: two linking the same new address at once both recorded it,
     # and the second failed on the addresses' unique index.
     with registry_change(db) as session:

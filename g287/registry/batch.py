@@ -22,6 +22,7 @@ from g287.db.engine import Database
 from g287.db.models.registry import Publication
 from g287.db.plain import compile_all
 from g287.errors import Busy, G287Error, SourceError
+from g287.folders import files_in_folder
 from g287.registry.handoff import Receiver, Sender
 from g287.registry.ingest import (
     CommittedIds, IngestResult, already_ingested, file_digest, kind_and_date, prepare, publication_holding, registry_change, unchanged_result, write_publication,
@@ -207,14 +208,6 @@ def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | N
     return path, dict(options, digest=digest), None
 
 
-def _first_visit(seen: set[str], folder: str) -> bool:
-    real = os.path.realpath(folder)
-    if real in seen:
-        return False
-    seen.add(real)
-    return True
-
-
 def sort_for_ingest(paths: list[Path]) -> list[Path]:
     def key(path: Path):
         named = parse_file_name(path.stem)
@@ -243,14 +236,7 @@ def expand_paths(arguments: list[str], unreadable: list[SourceError] | None = No
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            inside = []
-            seen = {os.path.realpath(path)}
-            # Linked folders are followed (a folder of lists may link another), each real folder once: a link to a
-            # folder above it would otherwise be walked for ever.
-            for folder, folders, files in os.walk(path, onerror=refused, followlinks=True):
-                folders[:] = [name for name in sorted(folders) if _first_visit(seen, os.path.join(folder, name))]
-                inside.extend(Path(folder) / name for name in files if name.lower().endswith(FOLDER_SUFFIXES) and not name.startswith((".", "~$")))
-            found.extend(p for p in sorted(inside) if p.is_file())
+            found.extend(p for p in files_in_folder(path, refused) if p.name.lower().endswith(FOLDER_SUFFIXES) and not p.name.startswith((".", "~$")))
         else:
             found.append(path)
     return found

@@ -1,6 +1,8 @@
 """`g287 documents ...` as typed: query words that look like options, nothing to read, numbers beyond any record."""
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +121,35 @@ def test_an_import_of_no_pdf_by_its_name_makes_no_database(tmp_path):
         status, out, err = run_g287(str(new), "documents", "import", "--no-ocr", *map(str, paths))
         assert (status, out, err) == (1, "", f"g287: error: {readme}: not a .pdf file: documents import reads PDFs (in a folder named, other files are skipped)\n")
         assert not new.exists()
+
+
+def test_an_import_says_a_folder_it_cannot_list_and_follows_linked_folders(tmp_path, monkeypatch, text_layers_read_once):
+    """Path.rglob passed over a folder it could not list (its PDFs were not imported, the status 0), and did not
+    follow a linked folder, which `g287 ingest` follows: both now walk folders alike (g287.folders), each real
+    folder once (a link to a folder above is not walked for ever)."""
+    folder = tmp_path / "downloads"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "elsewhere").symlink_to(moa(VICTORIA).parent, target_is_directory=True)
+    (folder / "up").symlink_to(folder, target_is_directory=True)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    said = f"{folder / 'locked'}: the folder cannot be read (Permission denied)"
+    database = tmp_path / "db.sqlite"
+    status, out, err = run_g287(str(database), "documents", "import", "--no-ocr", "--json", str(folder))
+    assert status == 1, err
+    report = json.loads(out)
+    assert report["errors"] == [{"file": str(folder / "locked"), "error": said}]
+    imported = sorted(r["file"] for r in report["results"])
+    assert VICTORIA in imported and BURLESON in imported  # through the link
+    status, out, err = run_g287(str(database), "documents", "import", "--no-ocr", str(folder / "elsewhere" / VICTORIA), str(folder / "locked"))
+    assert status == 1 and err.startswith(f"g287: error: {said}\n"), err
+    # The folder alone: said as it is, not as "no files found", which blamed what it holds; no database made.
+    new = tmp_path / "new.sqlite"
+    assert run_g287(str(new), "documents", "import", "--no-ocr", str(folder / "locked")) == (1, "", f"g287: error: {said}\n")
+    assert not new.exists()

@@ -1,0 +1,30 @@
+"""The files inside a folder named on the command line, for every command that takes folders (`g287 ingest`,
+`g287 documents import`): one walk, so that both follow the same linked folders and say the same of a folder they
+cannot list."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+
+def files_in_folder(folder: Path, refused: Callable[[OSError], None]) -> list[Path]:
+    """Every file under `folder`, recursively, in order of path. Linked folders are followed (a folder of lists or
+    of downloads may link another), each real folder once: a link to a folder above it would otherwise be walked for
+    ever. A folder that cannot be listed is passed to `refused` (os.walk, and Path.rglob, pass over it in silence:
+    what it holds was skipped with nothing said). Links to nothing and other non-files are left out."""
+    found: list[Path] = []
+    seen = {os.path.realpath(folder)}
+    for parent, folders, files in os.walk(folder, onerror=refused, followlinks=True):
+        folders[:] = [name for name in sorted(folders) if _first_visit(seen, os.path.join(parent, name))]
+        found.extend(Path(parent) / name for name in files)
+    return [path for path in sorted(found) if path.is_file()]
+
+
+def _first_visit(seen: set[str], folder: str) -> bool:
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
