@@ -45,21 +45,62 @@ def pattern_id(ident: str, stripes: tuple[int, ...]) -> str:
     return f"{ident}-together-{'-'.join(str(index) for index in stripes)}"
 
 
+def striped_sets(data) -> list[tuple[int, ...]]:
+    """Each set of classes a shape of the map is striped in, once, in order (none when no shape is striped)."""
+    return sorted({f.stripes for f in data.features if f.stripes})
+
+
+def stripe_pattern(ident: str, stripes: tuple[int, ...], classes: list[list], width: float) -> list[str]:
+    """One pattern of stripes `width` units wide, one per class in `stripes`, in the classes' colours."""
+    size = width * len(stripes)
+    out = [f'<pattern id="{xml_escaped(pattern_id(ident, stripes))}" patternUnits="userSpaceOnUse" width="{size:.4g}" height="{size:.4g}">']
+    out += [f'<rect x="{width * i:.4g}" y="0" width="{width:.4g}" height="{size:.4g}" fill="{xml_escaped(classes[index][3])}"/>' for i, index in enumerate(stripes)]
+    out.append("</pattern>")
+    return out
+
+
 def stripe_patterns(data, ident: str, scale: float) -> list[str]:
     """The `<defs>` of the striped fills the map's features use (none when no shape is striped), in map units:
     each stripe STRIPE_PX wide as drawn."""
-    used = sorted({f.stripes for f in data.features if f.stripes})
+    used = striped_sets(data)
     if not used:
         return []
-    width = STRIPE_PX / scale
-    out = ["<defs>"]
-    for stripes in used:
-        size = width * len(stripes)
-        out.append(f'<pattern id="{xml_escaped(pattern_id(ident, stripes))}" patternUnits="userSpaceOnUse" width="{size:.4g}" height="{size:.4g}">')
-        out += [f'<rect x="{width * i:.4g}" y="0" width="{width:.4g}" height="{size:.4g}" fill="{xml_escaped(data.classes[index][3])}"/>' for i, index in enumerate(stripes)]
-        out.append("</pattern>")
-    out.append("</defs>")
-    return out
+    return ["<defs>", *(line for stripes in used for line in stripe_pattern(ident, stripes, data.classes, STRIPE_PX / scale)), "</defs>"]
+
+
+# The legend had a swatch per class only: a reader saw a striped shape with no key for it. A map with striped shapes
+# has an entry for each set of classes they are striped in, after the classes; it counts nothing (each county is
+# counted in its own class), and its text says what its swatch shows.
+
+
+def legend_text(data, stripes: tuple[int, ...]) -> str:
+    labels = " and ".join(data.classes[index][2] for index in stripes)
+    return f"striped ({labels}): one shape drawn for several counties in different classes; see the notes"
+
+
+def legend_swatch(data, ident: str, stripes: tuple[int, ...], x: float, y: float, width: float, height: float, stroke: float) -> str:
+    """A legend's swatch of the stripes: the map's pattern at its size as drawn (a pattern of the legend's own: the
+    map's is in map units), and a rectangle filled with it. `ident`: the map's."""
+    legend = f"{ident}-legend"
+    return (
+        "<defs>" + "".join(stripe_pattern(legend, stripes, data.classes, STRIPE_PX)) + "</defs>"
+        f'<rect x="{x:g}" y="{y:g}" width="{width:g}" height="{height:g}" fill="url(#{xml_escaped(pattern_id(legend, stripes))})" stroke="#777777" stroke-width="{stroke:g}"/>'
+    )
+
+
+def legend_entries(data, ident: str) -> list[dict]:
+    """The legend's striped entries for a page (after `classify`): {"classes", "colours", "text", "swatch"}, the
+    swatch a small SVG, hidden from screen readers as the classes' swatches are (its text says it)."""
+    return [
+        {
+            "classes": stripes,
+            "colours": [data.classes[index][3] for index in stripes],
+            "text": legend_text(data, stripes),
+            "swatch": '<svg xmlns="http://www.w3.org/2000/svg" class="swatch" viewBox="0 0 16 14" width="16" height="14" aria-hidden="true" focusable="false">'
+            + legend_swatch(data, ident, stripes, 0.5, 0.5, 15, 13, 1) + "</svg>",
+        }
+        for stripes in striped_sets(data)
+    ]
 
 
 def group_of(feature, data, ident: str) -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from g287.catalog import catalog
 from g287.errors import G287Error
 from g287.geo import reference
-from g287.geo.drawn_together import classify, group_of, parts_text, stripe_patterns
+from g287.geo.drawn_together import classify, group_of, legend_entries, legend_swatch, legend_text, parts_text, stripe_patterns, striped_sets
 from g287.geo.coverage import (
     UNMATCHED_BY_THE_COMMAND, check_model, counties_clause, county_breakdown, coverage_of, listings_located_text, located_listings, not_located_counts,
     participating_publication, sentence, why_not_located,
@@ -220,6 +220,7 @@ class MapFigure:
     legend_title: str | None = None
     # (phrase, address): the caption's phrase the page makes a link (the method page listing unmatched counties)
     caption_link: tuple[str, str] | None = None
+    striped: list[dict] = field(default_factory=list)  # the legend's entries for striped shapes (drawn_together.legend_entries)
 
 
 def map_figure(
@@ -237,7 +238,7 @@ def map_figure(
     counts = classify(data)
     legend = [{"colour": colour, "text": _legend_text(data, index, counts), "count": counts.get(index, 0)} for index, (_l, _h, _t, colour) in enumerate(data.classes)]
     link = (UNMATCHED_ON_THE_WEB, "/about#unmatched") if any(UNMATCHED_ON_THE_WEB in line for line in data.caption) else None
-    return MapFigure(_map_only_svg(data, ident), data.title, data.subtitle, legend, data.unit, data.caption, data.notes, data.legend_title, link)
+    return MapFigure(_map_only_svg(data, ident), data.title, data.subtitle, legend, data.unit, data.caption, data.notes, data.legend_title, link, legend_entries(data, ident))
 
 
 def check_arguments(level: str, measure: str, state: str | None, model: str | None):
@@ -536,8 +537,8 @@ def _svg(data: MapData, ident: str) -> str:
     out: list[str] = []
     legend_items = []  # (x, row, text): items flow left to right, wrapping to the next row
     x, row = 12.0, 0
-    for index in range(len(data.classes)):
-        text = _legend_text(data, index, counts)
+    striped = striped_sets(data)  # after the classes, an entry for each set of classes a shape is striped in
+    for text in [_legend_text(data, index, counts) for index in range(len(data.classes))] + [legend_text(data, stripes) for stripes in striped]:
         width = 22 + 7.0 * len(text) + 24  # swatch, text at ~7 px per character, gap
         if x > 12 and x + width > WIDTH - 12:
             x, row = 12.0, row + 1
@@ -574,6 +575,11 @@ def _svg(data: MapData, ident: str) -> str:
             f'<g role="listitem" class="g287-legend-item" data-class="{index}" data-count="{counts.get(index, 0)}">'
             f'<rect x="{x:g}" y="{y}" width="16" height="14" fill="{esc(colour)}" stroke="#777777" stroke-width="0.5"/>'
             f'<text x="{x + 22:g}" y="{y + 11.5}" font-size="12" fill="#111111">{esc(text)}</text></g>'
+        )
+    for (x, row, text), stripes in zip(legend_items[len(data.classes):], striped):  # counting nothing: no data-count
+        out.append(
+            f'<g role="listitem" class="g287-legend-item g287-legend-together" data-classes="{" ".join(map(str, stripes))}">{legend_swatch(data, ident, stripes, x, legend_top + 22 * row, 16, 14, 0.5)}'
+            f'<text x="{x + 22:g}" y="{legend_top + 22 * row + 11.5}" font-size="12" fill="#111111">{esc(text)}</text></g>'
         )
     out.append("</g>")
     y = caption_top

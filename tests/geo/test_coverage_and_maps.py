@@ -278,3 +278,40 @@ def test_a_shape_drawn_for_several_counties_takes_its_counties_class_not_their_s
     counts = classify(data)
     assert (feature.css_class, feature.stripes) == (painted, striped)
     assert sum(counts.values()) == 2 and all(counts[c] for c in (striped or (painted,)))
+
+
+def test_the_legend_has_a_striped_swatch_only_when_the_map_has_a_striped_shape(constructed_db):
+    """The legend showed a plain swatch per class only, beside Chugach and Copper River's shape and Connecticut's
+    striped in "none" and "1": no key for the stripes. An entry after the classes now has the stripes' swatch (a
+    pattern of the classes' colours, escaped as the map's is) and says what it is; it counts nothing (the classes
+    still count every county once). Florida's map has no striped shape, and no such entry."""
+    with constructed_db.session() as session:
+        svg = render_map(session, "county", map_id='m"<')
+        figure = map_figure(session, "county", map_id="m")
+        alaska = map_figure(session, "county", state="AK", measure="coverage", map_id="ak")
+        florida_svg = render_map(session, "county", state="FL")
+        florida = map_figure(session, "county", state="FL")
+    classes = map_classes()["moas"]["county"]["classes"]
+    root = ET.fromstring(svg)
+    items = [g for g in root.iter(f"{SVG}g") if "g287-legend-item" in (g.get("class") or "").split()]
+    striped = [g for g in items if g.get("class") == "g287-legend-item g287-legend-together"]
+    assert len(items) == len(classes) + 1 and len(striped) == 1 and striped[0] is items[-1]
+    entry = striped[0]
+    text = "striped (none and 1): one shape drawn for several counties in different classes; see the notes"
+    assert entry.get("data-classes") == "0 1" and entry.get("data-count") is None and entry.find(f"{SVG}text").text == text
+    pattern = entry.find(f"{SVG}defs/{SVG}pattern")
+    assert pattern.get("id") == 'm"<-legend-together-0-1' and 'id="m&quot;&lt;-legend-together-0-1"' in svg
+    assert [r.get("fill") for r in pattern.iter(f"{SVG}rect")] == [classes[0][3], classes[1][3]]
+    assert entry.find(f"{SVG}rect").get("fill") == 'url(#m"<-legend-together-0-1)'
+    assert sum(int(g.get("data-count")) for g in items if g is not entry) == 3144  # each county counted once, in its own class
+    # the page's legend: the same entry, its swatch a small SVG hidden from screen readers (its text says it)
+    assert [(item["classes"], item["colours"], item["text"]) for item in figure.striped] == [((0, 1), [classes[0][3], classes[1][3]], text)]
+    swatch = ET.fromstring(figure.striped[0]["swatch"])
+    assert swatch.get("aria-hidden") == "true" and swatch.get("class") == "swatch"
+    assert [r.get("fill") for r in swatch.iter(f"{SVG}rect")][:2] == [classes[0][3], classes[1][3]]
+    assert swatch.find(f"{SVG}rect").get("fill") == "url(#m-legend-together-0-1)" and sum(item["count"] for item in figure.legend) == 3144
+    coverage_classes = map_classes()["coverage"]["county"]["classes"]
+    assert [item["colours"] for item in alaska.striped] == [[coverage_classes[0][3], coverage_classes[2][3]]]
+    # no striped shape, no striped entry
+    assert florida.striped == [] and "g287-legend-together" not in florida_svg and "striped" not in florida_svg
+
