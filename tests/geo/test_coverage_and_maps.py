@@ -1,6 +1,8 @@
 """Coverage arithmetic and maps on a list whose answers are known by construction (both databases)."""
 
 import datetime as dt
+import html
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -315,3 +317,23 @@ def test_the_legend_has_a_striped_swatch_only_when_the_map_has_a_striped_shape(c
     # no striped shape, no striped entry
     assert florida.striped == [] and "g287-legend-together" not in florida_svg and "striped" not in florida_svg
 
+
+def test_a_page_legend_keys_its_striped_shapes(constructed_db):
+    """The legend beside a page's map had a plain swatch per class only, under Alaska's map striping Chugach (1 MOA)
+    and Copper River (none) with no key for the stripes (the bundled lists have no MOA in a shape drawn for several
+    counties: the constructed list has). It now ends with the stripes' swatch, hidden from screen readers as the
+    others are, in the classes' colours, and a text saying it; Florida's has no striped shape and no such entry."""
+    from g287.web.app import create_app
+    from tests.web.conftest import TestClient  # imported without httpx's deprecation warning
+
+    classes = map_classes()["moas"]["county"]["classes"]
+    with TestClient(create_app(constructed_db)) as site:
+        alaska, florida = (re.search(r'<ul class="map-legend".*?</ul>', site.get(f"/states/{usps}").text, re.S)[0] for usps in ("AK", "FL"))
+    items = re.findall(r"<li\b.*?</li>", alaska, re.S)
+    assert len(items) == len(classes) + 1 and items[-1].startswith('<li class="map-legend-together">')
+    swatch, text = re.fullmatch(r'<li class="map-legend-together">(<svg\b.*?</svg>)([^<]*)</li>', items[-1], re.S).groups()
+    assert html.unescape(text) == "striped (none and 1): one shape drawn for several counties in different classes; see the notes"
+    assert 'aria-hidden="true"' in swatch and 'id="map-ak-legend-together-0-1"' in swatch and 'fill="url(#map-ak-legend-together-0-1)"' in swatch
+    assert re.findall(r'<rect x="[^"]*" y="0" width="[^"]*" height="[^"]*" fill="([^"]+)"', swatch) == [classes[0][3], classes[1][3]]
+    assert "<script" not in swatch and "href" not in swatch
+    assert "map-legend-together" not in florida and "striped" not in florida and florida.count("<li") == len(classes)

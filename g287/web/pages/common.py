@@ -191,4 +191,6 @@ def safe_figure(figure: MapFigure, link=None) -> MapFigure | None:
     svg = safe_svg(figure.svg)
     if svg is None:
         return None
-    return dataclasses.replace(figure, svg=linked_map(svg, link) if link else svg)
+    # The legend's striped swatches are SVG drawn by drawn_together.legend_entries: reduced to drawing as the map is.
+    striped = [{**item, "swatch": safe_svg(item["swatch"])} for item in figure.striped]
+    return dataclasses.replace(figure, svg=linked_map(svg, link) if link else svg, striped=striped)
