@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Iterable
 
 import xlsxwriter
+from xlsxwriter.url import Url
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -119,7 +120,7 @@ def _write_link(sheet, row: int, column: int, address: str, quoted) -> None:
     """A cell that says "link", linking the address, as ICE's cells do. An address that is not a web address (a
     relative path, another scheme) or that Excel cannot hold as a link (over 2,079 characters) is written as text
     instead: the export keeps it, and no cell links to something a browser should not open."""
-    if _WEB_ADDRESS.match(address) and _fits_a_link(sheet, address) and sheet.write_url(row, column, address, string="link") == 0:
+    if _WEB_ADDRESS.match(address) and _fits_a_link(sheet, address) and sheet.write_url(row, column, _link_to(address), string="link") == 0:
         return
     _write_text(sheet, row, column, address, quoted)
 
@@ -131,6 +132,49 @@ def _fits_a_link(sheet, address: str) -> bool:
     return all(utf16_length(part) <= sheet.max_url_length for part in address.split("#", 1))
 
 
+class _ExactUrl(Url):
+    """A link whose target is written as given. xlsxwriter's Url percent-encodes % " space < > [ ] ^ ` { } in every
+    address holding no %xx escape already: the brackets of an IPv6 host, http://[2001:db8::1]:8000/..., became
+    %5b...%5d, an address no browser opens (and the registry's list, read back, carried another address, so `program
+    publish` found it changed every time)."""
+
+    @staticmethod
+    def _escape_url(url: str) -> str:
+        return url
+
+
+def _link_to(address: str) -> str | Url:
+    """What write_url is given for a web address: the address itself, written exactly (_ExactUrl), when it is a valid
+    one (RFC 3986: every character one a URI may hold, brackets only around the host, % only in a %xx escape; a
+    character beyond ASCII as an IRI holds it, which xlsxwriter never changes), as its cell says "link"; any other
+    is left to xlsxwriter, which escapes the characters no address may hold (a space: %20) as Excel does, so that
+    Excel opens the file without repairing it. xlsxwriter writes what follows a "#" as the link's location, unescaped,
+    and g287's reader joins it back (g287.sources.xlsx_links)."""
+    if not _is_valid_address(address):
+        return address
+    link = _ExactUrl(address)
+    link.text = "link"  # write_url gives its `string` to an address it makes a Url of, not to a Url given
+    return link
+
+
+def _is_valid_address(address: str) -> bool:
+    """Whether the web address is a valid URI (RFC 3986) or IRI (RFC 3987: characters beyond ASCII as they are):
+    only the characters an address may hold, % only in a %xx escape, one "#" at most, and brackets only around an IP
+    literal host ([2001:db8::1], [fe80::1%25eth0], [v1.x]) with nothing but a port after it."""
+    parts = _AUTHORITY.match(address)
+    if parts is None:
+        return False
+    host = parts.end() - len(parts[1].rpartition("@")[2])
+    literal = _IP_LITERAL.match(address, host)
+    outside = address[len(parts[0]) - len(parts[1]) : host] + address[literal.end() if literal else host :]
+    return _URI_TEXT.fullmatch(outside.replace("#", "", 1)) is not None
+
+
+_AUTHORITY = re.compile(r"https?://([^/?#]*)", re.IGNORECASE)
+_IP_LITERAL = re.compile(r"\[(?:[0-9A-Fa-f:.]+(?:%25(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+)?|v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\](?::[0-9]*)?(?=[/?#]|$)")
+# What an address holds besides an IP literal: unreserved, sub-delims, : @ / ?, %xx, and (IRI) any character beyond
+# ASCII but the controls U+0080-U+009F and the surrogates, which no address holds.
+_URI_TEXT = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?\u00a0-\ud7ff\ue000-\U0010ffff]|%[0-9A-Fa-f]{2})*")
 _WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
 
 

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
@@ -106,6 +107,8 @@ def test_an_moa_with_no_signed_pdf_is_not_linked(sqlite_db, tmp_path, actor, mon
     [
         ("HTTPS://G287.Example.org:8443/", "https://G287.Example.org:8443"),  # a port, capitals, a final slash
         ("https://régistre.example", "https://régistre.example"),  # a host not in ASCII
+        ("http://[2001:db8::1]:8000", "http://[2001:db8::1]:8000"),  # an IPv6 host: xlsxwriter wrote %5b2001:db8::1%5d
+        ("http://[::1]/", "http://[::1]"),
     ],
 )
 def test_the_link_is_the_site_address_exactly_whatever_its_characters(sqlite_db, tmp_path, actor, monkeypatch, setting, site):
@@ -114,8 +117,18 @@ def test_the_link_is_the_site_address_exactly_whatever_its_characters(sqlite_db,
     monkeypatch.setenv("G287_SITE_URL", setting)
     path, moa_id = _publish(sqlite_db, tmp_path / "lists")
     address = f"{site}/program/moas/{moa_id}/signed.pdf"
+    assert [cell.hyperlink.target for cell in openpyxl.load_workbook(path).active["G"][1:]] == [address]
     addresses, problems = _read_back(path, tmp_path, actor)
     assert addresses == [address] and NO_LINK not in problems
+
+
+def test_with_an_ipv6_site_address_the_list_unchanged_is_not_published_again(sqlite_db, tmp_path, monkeypatch):
+    """The list read back carried another address than the one written (%5b...%5d for the brackets), so each
+    `program publish` found the list changed and published it again, with nothing changed."""
+    monkeypatch.setenv("G287_SITE_URL", "http://[2001:db8::1]:8000")
+    _publish(sqlite_db, tmp_path / "lists")
+    again = publish.publish(sqlite_db, ADMIN, directory=tmp_path / "lists", now=MOMENT + dt.timedelta(days=1))
+    assert [(item.kind, item.status) for item in again.lists] == [("participating", "unchanged"), ("pending", "unchanged")]
 
 
 def test_the_document_archive_leaves_the_registry_s_own_links_alone(db, tmp_path, actor, monkeypatch):

@@ -95,3 +95,52 @@ def test_an_address_too_long_for_a_link_is_written_as_text_without_a_warning(tmp
     assert [r[6] for r in grid[1:]] == ["link", too_long, long_location]
     relationships = zipfile.ZipFile(path).read("xl/worksheets/_rels/sheet1.xml.rels").decode()
     assert at_limit in relationships and "bbbb" not in relationships and "cccc" not in relationships
+
+
+# Valid web addresses (RFC 3986, or an IRI's characters beyond ASCII) that xlsxwriter's escaping changed or may change.
+EXACT_ADDRESSES = [
+    "http://[2001:db8::1]:8000/program/moas/3/signed.pdf",  # an IPv6 host: xlsxwriter wrote %5b2001:db8::1%5d
+    "http://[::1]/program/moas/4/signed.pdf",
+    "http://[fe80::1%25eth0]:8000/x.pdf",  # a zone: its %25 kept xlsxwriter from escaping (the brackets too)
+    "https://user@[2001:db8::2]/x.pdf?a=1&b=(2)",
+    "http://[v1.fe]/x.pdf",  # a future IP literal
+    "https://régistre.example/moa/é.pdf",  # an IRI
+    "https://www.ice.gov/doc%20lib/x.pdf",  # escaped already
+    "https://www.ice.gov/x.pdf?q=a:b@c;d=e,f*g+h!i$j'k~l",
+    "http://[2001:db8::3]/x.pdf#page=2",  # a place within: written as the link's location, read back after a "#"
+]
+
+
+def _openpyxl_links(path) -> list[str]:
+    """Each MOA cell's link as openpyxl reads it: its target, and its location after a "#"."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path).active
+    links = [sheet.cell(row, 7).hyperlink for row in range(2, sheet.max_row + 1)]
+    return [link.target + (f"#{link.location}" if link.location else "") for link in links]
+
+
+def test_a_valid_web_address_is_linked_exactly_and_read_back_exactly(tmp_path):
+    """xlsxwriter percent-encodes % " space < > [ ] ^ ` { } in an address holding no %xx escape: an IPv6 host's
+    brackets (G287_SITE_URL=http://[2001:db8::1]:8000 for the registry's own list, or an address of ICE's lists in an
+    export) became %5b...%5d, an address that opens nothing. A valid address is now the link, byte for byte, as
+    openpyxl and `g287 ingest` read it."""
+    from g287.registry.ingest import prepare
+
+    rows = [IceRow("OHIO", f"Police Department {n}", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), address) for n, address in enumerate(EXACT_ADDRESSES)]
+    path = tmp_path / "participatingAgencies01012026am.xlsx"
+    write_ice_workbook(path, "participating", rows, modified=dt.datetime(2026, 1, 1, 9))
+    assert _openpyxl_links(path) == EXACT_ADDRESSES
+    assert [r.moa_url for r in prepare(path).readings if r.listing] == EXACT_ADDRESSES
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert {r[6] for r in grid[1:]} == {"link"}
+
+
+def test_an_address_no_address_may_be_is_still_escaped_as_excel_does(tmp_path):
+    """Characters no web address holds (a space, braces, brackets in the path) are left to xlsxwriter, which escapes
+    them as Excel does (Excel repairs a file whose link holds a raw space): the link opens what a browser would."""
+    addresses = ["https://www.ice.gov/My Docs/x.pdf", "https://www.ice.gov/{x}.pdf", "https://www.ice.gov/[x].pdf"]
+    rows = [IceRow("OHIO", f"Police Department {n}", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), address) for n, address in enumerate(addresses)]
+    path = tmp_path / "participatingAgencies01012026am.xlsx"
+    write_ice_workbook(path, "participating", rows, modified=dt.datetime(2026, 1, 1, 9))
+    assert _openpyxl_links(path) == ["https://www.ice.gov/My%20Docs/x.pdf", "https://www.ice.gov/%7bx%7d.pdf", "https://www.ice.gov/%5bx%5d.pdf"]
