@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from g287.db.chunks import chunks
 from g287.db.plain import plain
-from g287.db.models.registry import Agency, AgencyName, Agreement, RawRow
+from g287.db.models.registry import Agency, AgencyName, Agreement, ListingRun, RawRow, series_of
 from g287.registry.names import agency_key
 
 RULE_FIRST_SEEN = "first_seen"  # rule codes; their wording is in g287.history.names.RULE_TEXT
@@ -117,9 +117,18 @@ def listing_rank(moa_url: str | None, signed_on) -> tuple:
 
 
 _AGREEMENTS_OF = plain(
-    select(_agreements.id, _agreements.agency_id, _agreements.model, _agreements.signed_on, _agreements.moa_url, _agreements.addendum_url).where(
+    select(_agreements.id, _agreements.agency_id, _agreements.model, _agreements.signed_on, _agreements.moa_url, _agreements.addendum_url, _agreements.origin).where(
         _agreements.agency_id.in_(bindparam("ids", expanding=True))
     )
+)
+# The (agency, model) pairs ICE's lists hold: such an agreement is ICE's record, whatever list created it.
+_ICE_LISTED = plain(
+    select(_agency_names.agency_id, _raw_rows.model)
+    .distinct()
+    .select_from(ListingRun.__table__)
+    .join(RawRow.__table__, _raw_rows.id == ListingRun.__table__.c.raw_row_id)
+    .join(AgencyName.__table__, _agency_names.id == _raw_rows.agency_name_id)
+    .where(_agency_names.agency_id.in_(bindparam("ids", expanding=True)), ListingRun.__table__.c.series.in_([series_of("ice", "participating"), series_of("ice", "pending")]))
 )
 _UPDATE_AGREEMENT = plain(update(Agreement.__table__).where(_agreements.id == bindparam("_id")), columns=("signed_on", "moa_url", "addendum_url"))
 _NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model", "signed_on", "moa_url", "addendum_url", "origin"))
@@ -127,11 +136,17 @@ _NEW_AGREEMENT = plain(insert(Agreement.__table__), columns=("agency_id", "model
 
 def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFacts | None], *, latest: bool, origin: str = "ice") -> None:
     """Create the agreements a publication names (with the publication's origin as their source); when it is the
-    latest participating list, its signed dates and document addresses become the agreements' current ones (None
-    facts: a pending listing, nothing to update)."""
+    latest participating list of its origin, its signed dates and document addresses become the current ones (None
+    facts: a pending listing, nothing to update) of the agreements that are that origin's record: any agreement
+    for ICE's lists; for the registry's own lists only the registry's own agreements, which no list of ICE's holds
+    (ICE's record keeps what ICE published). The registry's agreement is created when its MOA is recorded as signed,
+    with no address: its own list, ingested by publish, now gives it the address, as the same list gives it to an
+    agreement a database ingesting the list creates (both then show the same)."""
+    agency_ids = sorted({agency_id for agency_id, _model in facts})
     existing = {}
-    for agreement_id, agency_id, model, signed, moa, addendum in _AGREEMENTS_OF.rows_in_chunks(conn, "ids", sorted({agency_id for agency_id, _model in facts})):
-        existing[(agency_id, model)] = (agreement_id, signed, moa, addendum)
+    for agreement_id, agency_id, model, signed, moa, addendum, held_origin in _AGREEMENTS_OF.rows_in_chunks(conn, "ids", agency_ids):
+        existing[(agency_id, model)] = (agreement_id, signed, moa, addendum, held_origin)
+    ice_listed = set(_ICE_LISTED.rows_in_chunks(conn, "ids", agency_ids)) if latest and origin != "ice" else set()
     new_rows, changed = [], []
     for (agency_id, model), fact in facts.items():
         current = existing.get((agency_id, model))
@@ -147,7 +162,8 @@ def upkeep_agreements(conn: Connection, facts: dict[tuple[int, str], AgreementFa
                 }
             )
         elif latest and fact is not None and (current[1], current[2], current[3]) != (fact.signed_on, fact.moa_url, fact.addendum_url):
-            changed.append({"_id": current[0], "signed_on": fact.signed_on, "moa_url": fact.moa_url, "addendum_url": fact.addendum_url})
+            if origin == "ice" or (current[4] == origin and (agency_id, model) not in ice_listed):
+                changed.append({"_id": current[0], "signed_on": fact.signed_on, "moa_url": fact.moa_url, "addendum_url": fact.addendum_url})
     _UPDATE_AGREEMENT.many(conn, changed)
     _NEW_AGREEMENT.many(conn, new_rows)
 

@@ -411,8 +411,10 @@ def write_publication(session: Session, prepared: PreparedPublication, actor: Ac
             current = agreement_facts.get(key)
             if key not in agreement_facts or (fact and (current is None or listing_rank(fact.moa_url, fact.signed_on) > listing_rank(current.moa_url, current.signed_on))):
                 agreement_facts[key] = fact
-    from_ice = prepared.origin == "ice"  # the registry's own lists are built from its agreements, not the reverse
-    upkeep_agreements(conn, agreement_facts, latest=is_latest and from_ice and prepared.kind == "participating", origin=prepared.origin)
+    # The registry's own lists are built from its records: they give no agency its name, type or county, and keep
+    # their agreements' facts to those no list of ICE's holds (upkeep_agreements).
+    from_ice = prepared.origin == "ice"
+    upkeep_agreements(conn, agreement_facts, latest=is_latest and prepared.kind == "participating", origin=prepared.origin)
     if is_latest and from_ice:
         refresh_agencies(conn, latest_names)
     checkpoint("agreements")

@@ -142,3 +142,58 @@ def test_the_document_archive_leaves_the_registry_s_own_links_alone(db, tmp_path
         # Nor later, by the pass that links the rows stored before the archive existed.
         assert link_unlinked_rows(session.connection()) == 0
         assert session.query(DocumentAddress).count() == 0
+
+
+def _agreements_shown(db, agency_id: int) -> list[tuple[str, str | None, str, str | None]]:
+    """The agency's agreements as its API resource gives them (model, MOA address, source, signed), as the SQLite
+    download's agreements table holds them (the agency's page names the registry's own agreements apart, without
+    their address)."""
+    with TestClient(create_app(db)) as client:
+        detail = client.get(f"/api/v1/agencies/{agency_id}").json()
+    return [(g["model"], g["moa_url"], g["source"], g["signed"]) for g in detail["agreements"]]
+
+
+def test_the_publishing_database_shows_the_moa_address_its_list_gives_as_a_database_ingesting_the_list_does(db, tmp_path, actor, monkeypatch):
+    """The agreement recorded here (origin "registry", created when the MOA was recorded as signed, with no address)
+    kept no MOA address when publish ingested the registry's list, which never updated agreements; a database
+    ingesting the same list from scratch created it with the list's address. So the agency's API resource (and the
+    agreements table of /exports/g287.sqlite) gave the signed MOA's address in one and not in the other. The registry's own agreements (no list of ICE's holds them) now take the
+    facts of the registry's latest participating list, as ICE's agreements take ICE's."""
+    monkeypatch.setenv("G287_SITE_URL", "https://g287.example.org")
+    with db.session() as session:
+        moa_id = build(session, "signed").tfm
+        agency_id = session.get(Agreement, session.get(ProgramMoa, moa_id).registry_agreement_id).agency_id
+    paths = [Path(item.file) for item in publish.publish(db, ADMIN, directory=tmp_path / "lists", now=MOMENT).lists]
+    address = f"https://g287.example.org/program/moas/{moa_id}/signed.pdf"
+    published_here = _agreements_shown(db, agency_id)
+    other, close = make_database("sqlite", tmp_path / "reader")
+    try:
+        assert ingest_many(other, paths, actor, origin="registry")[1] == []
+        with other.session() as session:
+            [other_agency_id] = {a.agency_id for a in session.query(Agreement).filter_by(origin="registry")}
+        read_elsewhere = _agreements_shown(other, other_agency_id)
+    finally:
+        close()
+    assert [(model, url, source) for model, url, source, _signed in published_here] == [("TFM", address, "this registry"), ("WSO", None, "this registry")]
+    assert published_here == read_elsewhere
+
+
+def test_the_registry_s_list_leaves_an_agreement_it_created_once_ice_lists_it(sqlite_db, tmp_path, actor):
+    """An agreement a registry list created (origin "registry") that ICE's lists hold since is ICE's record: a later
+    registry list gives it nothing, as it gives nothing to an agreement ICE's list created."""
+    from g287.exports.ice_workbook import IceRow, write_ice_workbook
+
+    def listed(address: str, name: str) -> Path:
+        row = IceRow("OHIO", "Franklin County Sheriff's Office", "County", "Franklin", "Task Force Model", dt.date(2025, 5, 1), address)
+        write_ice_workbook(tmp_path / name, "participating", [row], modified=dt.datetime(2025, 7, 1, 9))
+        return tmp_path / name
+
+    for path, origin in (
+        (listed("https://g287.example.org/program/moas/1/signed.pdf", "participatingAgencies07012025am_registry.xlsx"), "registry"),
+        (listed("https://www.ice.gov/doc-lib/franklin.pdf", "participatingAgencies07022025am.xlsx"), "ice"),
+        (listed("https://g287.example.org/program/moas/2/signed.pdf", "participatingAgencies07032025am_registry.xlsx"), "registry"),
+    ):
+        assert ingest_many(sqlite_db, [path], actor, origin=origin)[1] == []
+    with sqlite_db.session() as session:
+        [agreement] = session.query(Agreement).all()
+        assert (agreement.origin, agreement.moa_url) == ("registry", "https://www.ice.gov/doc-lib/franklin.pdf")

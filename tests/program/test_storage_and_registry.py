@@ -92,7 +92,7 @@ def test_signatories_and_dates_are_checked(sqlite_db):
             assert field in error.value.fields
 
 
-def test_an_agreement_ice_already_lists_keeps_its_source(db):
+def test_an_agreement_ice_already_lists_keeps_its_source(db, tmp_path, monkeypatch):
     ingest_file(db, PENDING, ADMIN)  # ICE's pending list names agencies and their (unsigned) agreements
     with db.session() as session:
         listed = session.scalars(select(Agreement).where(Agreement.signed_on.is_(None))).first()
@@ -112,6 +112,17 @@ def test_an_agreement_ice_already_lists_keeps_its_source(db):
         assert (listed.origin, listed.signed_on) == ("ice", None)
         assert moa.signed_on == TODAY
         assert w.agency_a != agency.id
+        listed_id = listed.id
+    # Nor does the registry's own list, which lists it signed and linked: it gives its facts to the registry's own
+    # agreements only (g287.registry.agencies.upkeep_agreements), never to one ICE's lists hold.
+    monkeypatch.setenv("G287_SITE_URL", "https://g287.example.org")
+    from g287.program import publish
+
+    result = publish.publish(db, ADMIN, directory=tmp_path / "lists")
+    assert ("participating", "published") in [(item.kind, item.status) for item in result.lists]
+    with db.session() as session:
+        agreement = session.get(Agreement, listed_id)
+        assert (agreement.origin, agreement.signed_on, agreement.moa_url) == ("ice", None, None)
 
 
 def test_an_applicant_is_linked_when_a_publication_names_it(db):
