@@ -81,7 +81,7 @@ def diff(from_ref, to_ref, kind, end_after, state_code, as_json):
     labels = {
         "added": "added",
         "from_pending": "moved from pending to participating",
-        "removed": "no longer listed",
+        "removed": "missing from the newer list",
         "to_pending": "moved back to pending",
         "renamed": "renamed",
         "signed_date_changed": "signed date changed",

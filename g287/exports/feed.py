@@ -30,7 +30,7 @@ MAX_NAMED = 100
 TITLES = {
     "added": "Newly listed as participating",
     "from_pending": "Moved from the pending list to participating",
-    "removed": "No longer listed as participating",
+    "removed": "Missing from this participating list",
     "to_pending": "Moved back to the pending list",
     "renamed": "Renamed",
     "signed_date_changed": "Signed date changed",

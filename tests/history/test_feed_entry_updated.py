@@ -67,8 +67,8 @@ def test_a_merge_accepted_in_review_moves_the_entry_it_turns_into_a_rename(db, t
         [merged_at] = session.scalars(select(IdentityMerge.at))
     was = next(content for _t, _u, content in before.values() if f"Source: ICE, {paths['C'].name} " in content)
     text = changed_at(before, entries(db), paths["C"].name, merged_at)
-    assert f"No longer listed as participating (1):\n- {older} (FL)" in was and "Renamed" not in was
-    assert f"Renamed (1):\n- {older} is now {newer} (FL)" in text and "No longer listed" not in text
+    assert f"Missing from this participating list (1):\n- {older} (FL)" in was and "Renamed" not in was
+    assert f"Renamed (1):\n- {older} is now {newer} (FL)" in text and "Missing from" not in text
     sleep_into_next_second()
     assert entries(db) == entries(db)  # nothing changed since: nothing moves
 
