@@ -120,6 +120,31 @@ def whole_number(low: int, high: int) -> Any:
     return Annotated[int, BeforeValidator(check), WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})]
 
 
+
+# A publication named by a parameter (`from`, `to` of the diffs): an id, a file name or a date, each with a letter or
+# digit, as the command line takes them. An empty value or spaces name none and are refused as every other empty
+# parameter is (422, not looked up as a name: 404), in words saying what names one (pydantic's pattern check said
+# "String should match pattern '[0-9A-Za-z]'"). A required parameter takes it with its Query in Annotated
+# (`Annotated[PublicationName, Query(alias="from")]`): with the Query as its default, FastAPI did not run the validator.
+PUBLICATION_NAME_LENGTH = 100
+PUBLICATION_NAME_PATTERN = r"[0-9A-Za-z]"
+
+
+def _publication_name(value: Any) -> Any:
+    if isinstance(value, str) and len(value) <= PUBLICATION_NAME_LENGTH and re.search(PUBLICATION_NAME_PATTERN, value):
+        return value
+    problem = (
+        f"a name of {len(value):,} characters: no publication has one (at most {PUBLICATION_NAME_LENGTH})"
+        if isinstance(value, str) and len(value) > PUBLICATION_NAME_LENGTH
+        else f"{quoted(str(value))}: names no publication: give its id, its file name or a date YYYY-MM-DD[am|pm]"
+    )
+    raise PydanticCustomError("publication_name", "{problem}", {"problem": problem})
+
+
+PublicationName = Annotated[
+    str, BeforeValidator(_publication_name), WithJsonSchema({"type": "string", "maxLength": PUBLICATION_NAME_LENGTH, "pattern": PUBLICATION_NAME_PATTERN})
+]
+
 # A yes or no in a query string is written as JSON writes it, and as the OpenAPI document (type: boolean) and the
 # API's answers say it: true or false, exactly. Pydantic's bool also reads "1", "on", "yes", "t", "y", "True" and
 # "TRUE" as true (and their opposites as false): other spellings of the same request, which no client reading the

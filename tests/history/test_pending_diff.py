@@ -127,6 +127,24 @@ def test_the_api_refuses_a_participating_list_and_end_after(bundled_db, client):
     assert client.get("/api/v1/pending-changes", params={"from": FIRST, "to": "no-such-list.xlsx"}).status_code == 404
 
 
+def test_a_name_that_names_no_publication_is_refused_in_words(bundled_db, client):
+    """An empty `from` or `to` (or spaces, or a name longer than any) was refused in pydantic's words, "String should
+    match pattern '[0-9A-Za-z]'", where every other parameter says what it takes; the OpenAPI document still declares
+    the pattern and the length."""
+    for endpoint in ("/api/v1/diff", "/api/v1/pending-changes"):
+        for params, field, says in (
+            ({"from": "", "to": SECOND}, "from", "'': names no publication: give its id, its file name or a date YYYY-MM-DD[am|pm]"),
+            ({"from": FIRST, "to": "  "}, "to", "'  ': names no publication: give its id, its file name or a date YYYY-MM-DD[am|pm]"),
+            ({"from": "1" * 101, "to": SECOND}, "from", "a name of 101 characters: no publication has one (at most 100)"),
+        ):
+            answer = client.get(endpoint, params=params)
+            assert answer.status_code == 422, answer.text
+            assert answer.json()["error"]["fields"] == [{"field": field, "message": says}]
+        declared = {p["name"]: p["schema"] for p in client.get("/api/v1/openapi.json").json()["paths"][endpoint]["get"]["parameters"]}
+        for name in ("from", "to"):
+            assert {k: declared[name][k] for k in ("type", "maxLength", "pattern")} == {"type": "string", "maxLength": 100, "pattern": "[0-9A-Za-z]"}
+
+
 def test_participating_lists_are_compared_as_before(bundled_db, client):
     plain = json.loads(g287(bundled_db, "2025-05-16", "2025-05-29", "--json"))
     assert json.loads(g287(bundled_db, "2025-05-16", "2025-05-29", "--kind", "participating", "--json")) == plain

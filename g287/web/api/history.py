@@ -4,7 +4,7 @@ pipeline. Thin layers over g287.history (README, section history)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
@@ -21,7 +21,7 @@ from g287.registry.publications import resolve, whose_list
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, ErrorBody, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, StateCode, described, whole_number
+from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, PublicationName, StateCode, described, whole_number
 from g287.wording import quoted
 
 router = APIRouter(prefix=API_PREFIX, tags=["history"], responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "A request the data cannot answer (named in the message)"}})
@@ -98,18 +98,13 @@ class Diff(BaseModel):
     counts: dict[str, int]
 
 
-# A publication is named by an id, a file name or a date, each with a letter or digit: an empty value (`from=`) or
-# spaces name none, and are refused as every other empty parameter is (422), not looked up as a name (404).
-NAMED = r"[0-9A-Za-z]"
-
-
 # A field an item does not have (old_signed of an agreement added, note of one never listed before) is left out, as
 # `g287 diff --json` leaves it out, not given as null: the README gives this answer as that command's JSON.
 @router.get("/diff", response_model=Diff, response_model_exclude_unset=True, summary="What changed between two participating publications, agreement by agreement")
 def diff(
     request: Request,
-    from_: str = Query(alias="from", max_length=100, pattern=NAMED, description="A participating publication: id, file name or date YYYY-MM-DD[am|pm]"),
-    to: str = Query(max_length=100, pattern=NAMED, description="The same, for the other publication"),
+    from_: Annotated[PublicationName, Query(alias="from", description="A participating publication: id, file name or date YYYY-MM-DD[am|pm]")],
+    to: Annotated[PublicationName, Query(description="The same, for the other publication")],
     end_after: Optional[whole_number(1, 100)] = Query(None, description="K (default: G287_END_AFTER, 2)"),
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
 ):
@@ -151,8 +146,8 @@ class PendingChanges(BaseModel):
 @router.get("/pending-changes", response_model=PendingChanges, summary="What changed between two pending publications, agreement by agreement")
 def pending_changes(
     request: Request,
-    from_: str = Query(alias="from", max_length=100, pattern=NAMED, description="A pending publication: id, file name or date YYYY-MM-DD[am|pm] (the pending list in force then)"),
-    to: str = Query(max_length=100, pattern=NAMED, description="The same, for the other publication"),
+    from_: Annotated[PublicationName, Query(alias="from", description="A pending publication: id, file name or date YYYY-MM-DD[am|pm] (the pending list in force then)")],
+    to: Annotated[PublicationName, Query(description="The same, for the other publication")],
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
 ):
     with site_of(request).read() as session:
