@@ -1,14 +1,13 @@
 """`g287 documents ...` as typed: query words that look like options, nothing to read, numbers beyond any record."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from g287.documents.importer import import_paths
 from tests.documents.conftest import moa
 from tests.in_process import Result, run_g287
+from tests.locked_folders import lock_folders_named
 
 VICTORIA = "VictoriaCo_WSO_MOA_02.26.25.pdf"
 BURLESON = "BurlesonCoTX_WSO_MOA_04.16.2025.pdf"
@@ -131,14 +130,7 @@ def test_an_import_says_a_folder_it_cannot_list_and_follows_linked_folders(tmp_p
     (folder / "locked").mkdir(parents=True)
     (folder / "elsewhere").symlink_to(moa(VICTORIA).parent, target_is_directory=True)
     (folder / "up").symlink_to(folder, target_is_directory=True)
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if Path(path).name == "locked":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    lock_folders_named(monkeypatch, "locked")
     said = f"{folder / 'locked'}: the folder cannot be read (Permission denied)"
     database = tmp_path / "db.sqlite"
     status, out, err = run_g287(str(database), "documents", "import", "--no-ocr", "--json", str(folder))

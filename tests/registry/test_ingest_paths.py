@@ -22,6 +22,7 @@ from g287.registry.batch import expand_paths, ingest_many
 from g287.registry.ingest import ingest_file, kind_of_columns
 from g287.registry.publications import list_publications
 from tests.conftest import ICE, ICE_CSV, snapshot
+from tests.locked_folders import lock_folders_named
 
 MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
 JULY_9 = ICE / "participating" / "participatingAgencies07092025am.xlsx"
@@ -112,14 +113,7 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path, monkey
     silence, with exit status 0."""
     (tmp_path / "locked").mkdir()
     shutil.copy(MAY_29, tmp_path / MAY_29.name)
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if Path(path).name == "locked":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    lock_folders_named(monkeypatch, "locked")
     unreadable = []
     assert expand_paths([str(tmp_path)], unreadable) == [tmp_path / MAY_29.name]
     assert [str(e) for e in unreadable] == [f"{tmp_path / 'locked'}: the folder cannot be read (Permission denied)"]
