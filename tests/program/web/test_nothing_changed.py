@@ -277,3 +277,22 @@ def test_the_nominee_page_says_the_examination_rule_is_assumed(site, monkeypatch
     monkeypatch.setattr("g287.web.program.nominees.course_catalog", lambda: confirmed)
     page = clients["officer"].get(f"/program/nominees/{w.nominees['veteran']}").text
     assert "2 failed examinations disqualify.</p>" in page
+
+
+def test_a_form_field_that_is_not_utf8_is_refused_and_changes_nothing(site):
+    """`full_name=%ff%fe` was decoded with errors="replace" and saved as the nominee's name "\ufffd\ufffd" (303
+    "updated", in the audit log and on the training page); no page of the site sends such a form."""
+    from urllib.parse import urlencode
+
+    db, w, clients = site
+    agency = clients["agency-a"]
+    nominee = w.nominees["novice"]
+    sent = form_values(agency.get(f"/program/nominees/{nominee}").text, f"/program/nominees/{nominee}")
+    before = last_event(db)
+    body = urlencode({k: v for k, v in sent.items() if k != "full_name"}, doseq=True) + "&full_name=%ff%fe"
+    response = agency.post(f"/program/nominees/{nominee}", content=body, headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+    assert response.status_code == 422, response.text
+    assert "not UTF-8 text: the form's page sends UTF-8; nothing was changed" in html.unescape(response.text)
+    assert actions_since(db, before) == []
+    with db.session() as session:
+        assert nominees.nominee_detail(session, OFFICER, nominee)["full_name"] == "Nova Novice"
