@@ -84,22 +84,27 @@ def _segments(runs: list[Run]) -> list[tuple[int, int, frozenset]]:
     return result
 
 
-def lifecycles(session: Session, *, agency_ids: list[int] | None = None, end_after: int | None = None, origin: str = "ice") -> dict[AgreementKey, Lifecycle]:
+def lifecycles(
+    session: Session, *, agency_ids: list[int] | None = None, end_after: int | None = None, origin: str = "ice", as_of: dt.date | None = None
+) -> dict[AgreementKey, Lifecycle]:
+    """Every agreement's lifecycle; with `as_of`, from the lists of both kinds published on or before that day only,
+    as a database that ingested no later list would give it: the publications and the listing runs are cut at the
+    last publication of each list by then, and every field below is computed from them alone."""
     k = end_after or end_after_default()
-    participating = publications(session, "participating", origin)
-    pending = publications(session, "pending", origin)
+    participating = publications(session, "participating", origin, as_of)
+    pending = publications(session, "pending", origin, as_of)
     by_seq_p = {p.seq: p for p in participating}
     by_seq_q = {p.seq: p for p in pending}
-    runs_p: dict[AgreementKey, list[Run]] = defaultdict(list)
-    runs_q: dict[AgreementKey, list[Run]] = defaultdict(list)
-    for run in runs_of(session, "participating", origin, agency_ids=agency_ids):
-        if run.agency_id is not None and run.model:
-            runs_p[(run.agency_id, run.model)].append(run)
-    for run in runs_of(session, "pending", origin, agency_ids=agency_ids):
-        if run.agency_id is not None and run.model:
-            runs_q[(run.agency_id, run.model)].append(run)
     last_p = participating[-1].seq if participating else 0
     last_q = pending[-1].seq if pending else 0
+    runs_p: dict[AgreementKey, list[Run]] = defaultdict(list)
+    runs_q: dict[AgreementKey, list[Run]] = defaultdict(list)
+    for run in runs_of(session, "participating", origin, agency_ids=agency_ids, upto_seq=last_p if as_of is not None else None):
+        if run.agency_id is not None and run.model:
+            runs_p[(run.agency_id, run.model)].append(run)
+    for run in runs_of(session, "pending", origin, agency_ids=agency_ids, upto_seq=last_q if as_of is not None else None):
+        if run.agency_id is not None and run.model:
+            runs_q[(run.agency_id, run.model)].append(run)
     in_force_upto = _in_force_upto(by_seq_p)
     pending_in_force_upto = _in_force_upto(by_seq_q)
     result = {}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from g287.db.models.registry import AgencyName, ListingRun, Publication, RawRow, series_of
-from g287.registry.publications import distinct_labels
+from g287.registry.publications import distinct_labels, in_force
 
 
 @dataclass(frozen=True)
@@ -44,19 +44,28 @@ class Run(NamedTuple):
     moa_url: str | None
 
 
-def publications(session: Session, kind: str, origin: str = "ice") -> list[SeriesPublication]:
+def publications(session: Session, kind: str, origin: str = "ice", as_of: dt.date | None = None) -> list[SeriesPublication]:
+    """The publications of a series in publication order; with `as_of`, only those published on or before it: up to
+    the one in force on that day (publication order is by date first, so none after it was published by then)."""
     query = select(Publication.seq, Publication.id, Publication.published_on, Publication.half, Publication.file_name).where(
         Publication.series == series_of(origin, kind)
     )
+    if as_of is not None:
+        last = in_force(session, kind, as_of, origin)
+        if last is None:
+            return []
+        query = query.where(Publication.seq <= last.seq)
     held = [SeriesPublication(*row) for row in session.execute(query.order_by(Publication.seq))]
     labels = distinct_labels(held)
     return [replace(p, label=labels[p.id]) for p in held]
 
 
 def runs_of(
-    session: Session, kind: str, origin: str = "ice", *, agency_ids: list[int] | None = None, state: str | None = None, at_seq: int | None = None
+    session: Session, kind: str, origin: str = "ice", *, agency_ids: list[int] | None = None, state: str | None = None, at_seq: int | None = None,
+    upto_seq: int | None = None,
 ) -> list[Run]:
-    """The runs of a series (only those listed by the publication at `at_seq`, when given), by their rows in the
+    """The runs of a series (only those listed by the publication at `at_seq`, when given; with `upto_seq`, the runs
+    as the publications up to it made them: a run begun later left out, one lasting past it ended there), by their rows in the
     order the registry first read them (a publication's new rows in the order it lists them). Without an order each
     database gave them in the order of its plan: an agency's rows, and the name of an agreement listed under two
     names at once (the first of its latest runs), differed between SQLite and PostgreSQL, and on PostgreSQL between
@@ -77,7 +86,14 @@ def runs_of(
         query = query.where(RawRow.state_usps == state)
     if at_seq is not None:
         query = query.where(ListingRun.first_seq <= at_seq, ListingRun.last_seq >= at_seq)
-    return [Run._make(row) for row in session.execute(query.order_by(ListingRun.raw_row_id, ListingRun.id))]
+    if upto_seq is not None:
+        query = query.where(ListingRun.first_seq <= upto_seq)
+    runs = [Run._make(row) for row in session.execute(query.order_by(ListingRun.raw_row_id, ListingRun.id))]
+    if upto_seq is not None:
+        # A run is a row listed by consecutive publications: cut at a publication, it is what ingesting the lists
+        # up to it made (a row's run continues only while later lists list it).
+        runs = [run._replace(last_seq=upto_seq) if run.last_seq > upto_seq else run for run in runs]
+    return runs
 
 
 def in_force_indexes(pubs: list[SeriesPublication], days: list[dt.date]) -> list[int | None]:

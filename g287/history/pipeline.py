@@ -80,18 +80,22 @@ def observable_spans(distribution: dict, window: int) -> tuple[list[dict], list[
     return shown, unobservable
 
 
-def pipeline(session: Session, origin: str = "ice") -> dict:
-    pending_pubs = publications(session, "pending", origin)
+def pipeline(session: Session, origin: str = "ice", as_of: dt.date | None = None) -> dict:
+    """The pipeline of every list held; with `as_of`, of the lists of both kinds published on or before that day
+    only, as if no later list had been ingested (lifecycles(as_of=)), the day given back as `as_of`."""
+    asked = {"as_of": as_of.isoformat()} if as_of is not None else {}  # without a date, the answer it always was
+    pending_pubs = publications(session, "pending", origin, as_of)
     if not pending_pubs:
         # every key, as when lists are held (and as the API gives it): a reader of the JSON needs no special case
         return {
+            **asked,
             "pending_publications": 0, "first_pending_publication": None, "durations": None, "by_model": {}, "by_state": {}, "moved": [],
             "moved_pending_before_first_publication": [], "left_without_signing": [], "still_pending": [], "pending_after_participating": [],
             "stayed_pending_after_participating": [],
         }
     first_pending_pub = pending_pubs[0]
     moved, censored, left, still, pending_after, stayed = [], [], [], [], [], []
-    for (agency_id, model), life in sorted(lifecycles(session, origin=origin).items(), key=lambda kv: (kv[1].state or "", kv[1].name or "", kv[0][1])):
+    for (agency_id, model), life in sorted(lifecycles(session, origin=origin, as_of=as_of).items(), key=lambda kv: (kv[1].state or "", kv[1].name or "", kv[0][1])):
         if life.first_pending is None:
             continue
         base = {"state": life.state, "agency": life.name, "agency_id": agency_id, "model": model, "first_pending": life.first_pending}
@@ -130,6 +134,7 @@ def pipeline(session: Session, origin: str = "ice") -> dict:
         return {g: _durations(items) for g, items in sorted(groups.items())}
 
     return {
+        **asked,
         "pending_publications": len(pending_pubs),
         "first_pending_publication": first_pending_pub.ref,
         "durations": _durations(moved),
