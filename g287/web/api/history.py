@@ -254,6 +254,7 @@ class DurationPair(BaseModel):
 
 
 class Pipeline(BaseModel):
+    as_of: Optional[str] = Field(None, description="The date asked (as_of): the lists of both kinds published on or before it only; absent without one (every list held)")
     pending_publications: int
     first_pending_publication: Optional[schemas.PublicationRefShort] = None
     durations: Optional[DurationPair] = None
@@ -273,10 +274,17 @@ class Pipeline(BaseModel):
     )
 
 
-@router.get("/pipeline", response_model=Pipeline, summary="How long agreements wait on ICE's pending list, per model and state")
-def pipeline(request: Request):
+PIPELINE_AS_OF = (
+    "Only the lists of both kinds published on or before this date, as if no later list were held (the lists in force on it and those before; "
+    "default: every list held)"
+)
+
+
+# Unset fields left out: `as_of` is there only when a date is asked, as `g287 pipeline --json` gives it.
+@router.get("/pipeline", response_model=Pipeline, response_model_exclude_unset=True, summary="How long agreements wait on ICE's pending list, per model and state")
+def pipeline(request: Request, as_of: Optional[Day] = described(PIPELINE_AS_OF)):
     with site_of(request).read() as session:
-        return pipeline_service(session)
+        return pipeline_service(session, as_of=as_of)
 
 
 class ReviewCandidate(BaseModel):

@@ -9,8 +9,9 @@ from typing import Optional
 from fastapi import APIRouter, Request
 
 from g287.geo.maps import date_text
+from g287.history.listings import publications as series_publications
 from g287.history.pipeline import observable_spans, observation_window, pipeline
-from g287.registry.publications import distinct_labels, list_publications
+from g287.registry.publications import list_publications
 from g287.registry.queries import Filters, figures_by_publication, figures_of, listings, publications_in_force, state_name
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, labels_in_force, list_heads, pending_agencies, selected_date
@@ -32,19 +33,18 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
         rows = listings(session, force.pending, filters) if force.pending else []
         agencies = pending_agencies(session, force, filters)  # every agency the headline counts
         series = figures_by_publication(session, "pending", filters)
-        flow = pipeline(session)
+        # Every section below the headline is of the page's date: the pipeline of the lists published on or before
+        # it (both kinds), as if no later list were held; without a date, of every list held.
+        flow = pipeline(session, as_of=as_of)
         pending_publications = list_publications(session, "pending", "ice")
-        window = observation_window(list_publications(session, origin="ice"))
+        held = {kind: series_publications(session, kind, "ice", as_of) for kind in ("participating", "pending")}
+        window = observation_window(held["participating"] + held["pending"])
         if window:
             window = dict(window, first=date_text(window["first"]), last=date_text(window["last"]))
         labels = labels_in_force(force)
-        latest = pending_publications[-1] if pending_publications else None
         # The pipeline's last list, named as history names its first (its date and half, and its file when another
         # list has them): "2025-05-15 am to 2025-07-11 am", not "2025-05-15 am to ICE's pending list of 2025-07-11 am (...)".
-        latest_pending = latest and {
-            "publication_id": latest.id, "published": latest.published_on.isoformat(), "half": latest.half, "file": latest.file_name,
-            "label": distinct_labels(pending_publications)[latest.id],
-        }
+        latest_pending = held["pending"][-1].ref if held["pending"] else None
         choices = [{"value": p.published_on.isoformat(), "label": p.published_on.isoformat() + (f" {p.half}" if p.half else "")} for p in reversed(pending_publications)]
     if flow.get("durations"):
         durations = flow["by_model"].get(model, {}) if model else flow["durations"]
@@ -73,6 +73,7 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
         series=series,
         pipeline=flow if flow.get("durations") else None,
         latest_pending=latest_pending,
+        pipeline_as_of=date_text(as_of) if as_of else None,  # the date the pipeline is cut at, in words (None: every list held)
         choices=choices,
         as_of=selected_date(as_of),
         model=model,
