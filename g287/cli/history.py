@@ -183,21 +183,29 @@ def timeline(state_code, model, every, start, end, as_json):
 
 
 @click.command()
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD",
+    help="Only the lists of both kinds published on or before this date, as if no later list were held (default: every list held).",
+)
 @json_option
 @database_option
-def pipeline(as_json):
+def pipeline(as_of, as_json):
     """The pending pipeline: days from first pending listing to first participating listing and to signing."""
+    day = parse_date(as_of)  # each value is checked before the database is opened (a new one would be made)
     end_after_default()  # K (the lifecycles), a bad setting refused before the database is opened
     with state().db.session() as session:
-        result = pipeline_service(session)
-        window = observation_window(list_publications(session, origin="ice"))
-        pending_lists = series_publications(session, "pending")
+        result = pipeline_service(session, as_of=day)
+        held = {kind: series_publications(session, kind, "ice", day) for kind in ("participating", "pending")}
+    window = observation_window(held["participating"] + held["pending"])
+    pending_lists = held["pending"]
     if as_json:
         print_json(result)
         return
+    # The lists the figures come from, with a date: those published on or before it only.
+    by_then = f" published on or before {day.isoformat()}" if day else ""
     durations = result.get("durations")
     if not durations:
-        echo("no pending publications ingested")
+        echo(f"no pending list{by_then} ingested" if day else "no pending publications ingested")
         return
 
     def line(label, d):
@@ -218,7 +226,7 @@ def pipeline(as_json):
     # The lists the waits are measured in, as the pending page names them: "Pending since" their first read as the
     # day the agreements became pending, which no list held tells.
     span = _ref(result["first_pending_publication"]) + (f" to {_ref(pending_lists[-1].ref)}" if len(pending_lists) > 1 else "")
-    echo(f"From the {counted(result['pending_publications'], 'pending list')} held here ({span}) and the participating lists:")
+    echo(f"From the {counted(result['pending_publications'], 'pending list')} held here{by_then} ({span}) and the participating lists{' published by then' if day else ''}:")
     echo(line("all", durations))
     for model, d in result["by_model"].items():
         echo(line(model, d))

@@ -2,13 +2,17 @@
 ingested only those lists gives it (no later list changes a wait, a departure or who is still pending)."""
 
 import datetime as dt
+import json
 
 import pytest
+from click.testing import CliRunner
 
 from g287.access import Actor
+from g287.cli import cli
 from g287.history.pipeline import pipeline
 from g287.registry.batch import expand_paths, ingest_many
 from tests.conftest import ICE, make_database
+from tests.history.test_cli import run
 
 # The bundled lists published on or before each date (by the date in their names): a date names every list of its
 # day, the afternoon's too (07/03 pm and its __v2, which replaced it that afternoon).
@@ -57,3 +61,28 @@ def test_the_pipeline_before_any_list_and_after_the_last(bundled_db):
     }
     # After the last: every list held, as without a date (which gives no `as_of`).
     assert "as_of" not in every_list and after == {"as_of": "2025-08-01", **every_list}
+
+
+def test_the_command_takes_the_date(bundled_db):
+    with bundled_db.session() as session:
+        expected = pipeline(session, as_of=dt.date(2025, 6, 20))
+    assert json.loads(run(bundled_db, "pipeline", "--as-of", "2025-06-20", "--json")) == expected
+    lines = run(bundled_db, "pipeline", "--as-of", "2025-06-20").splitlines()
+    # The lists used are named, up to the last pending list of 20 June or before; the window is theirs (36 days).
+    assert lines[0] == "From the 2 pending lists held here published on or before 2025-06-20 (2025-05-15 am to 2025-05-30 pm) and the participating lists published by then:"
+    assert f"{'all':10}   26 agreements; median 18 days to be listed, 13 days to the signed date" in lines
+    assert f"{'all':10} to be listed: 0–30 days 26, 31–36 days 0; to the signed date: 0–30 days 26, 31–36 days 0" in lines
+    assert "3 left the pending list without being listed as signed; 26 still pending;" in "\n".join(lines)
+    # Before any list: the empty shape with the date, and words that say so.
+    assert json.loads(run(bundled_db, "pipeline", "--as-of", "2025-05-01", "--json"))["as_of"] == "2025-05-01"
+    assert run(bundled_db, "pipeline", "--as-of", "2025-05-01").strip() == "no pending list published on or before 2025-05-01 ingested"
+
+
+@pytest.mark.parametrize("value, problem", [("2025-13-01", "expected a date YYYY-MM-DD"), ("someday", "expected a date YYYY-MM-DD"), ("1800-01-01", "expected a date from")])
+def test_the_command_refuses_a_date_as_the_other_commands_do(tmp_path, value, problem):
+    # Refused before the database is opened (none is made), in the words of `g287 stats --as-of`.
+    url = f"sqlite:///{tmp_path / 'none.sqlite'}"
+    for command in ("pipeline", "stats"):
+        result = CliRunner().invoke(cli, ["--database", url, command, "--as-of", value])
+        assert result.exit_code != 0 and f"--as-of '{value}': {problem}" in result.output + str(result.exception), command
+    assert not (tmp_path / "none.sqlite").exists()
