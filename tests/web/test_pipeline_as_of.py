@@ -71,3 +71,19 @@ def test_the_api_pipeline_refuses_a_date_that_is_no_date(site):
         assert answer.status_code == 422 and answer.json() == site.get("/api/v1/stats", params={"as_of": value}).json(), value
     # Without a date: every list held, no `as_of`, as before.
     assert "as_of" not in site.get("/api/v1/pipeline").json()
+
+
+def test_a_pending_page_with_no_wait_to_measure_says_so_without_empty_tables(site):
+    """By 20 May 2025 one pending list is held, and no agreement it did not already list moved: the page gave a
+    median of "no agreement (0 agreements)", a table of zeros and two empty tables; and "1 more agreements ... were"."""
+    text = words(pipeline_section(site.get("/pending", params={"as_of": "2025-05-20"}).text))
+    assert "No wait to measure by 20 May 2025: no agreement first listed as pending after the first pending list held here was later listed as participating." in text
+    assert "Median wait" not in text and "Days on the pending list, by model" not in text and "How long:" not in text and "by state (all models)" not in text
+    assert "1 more agreement moved from pending to participating but was already pending in the first pending list held here, so its wait is unknown; it is not in the durations." in text
+    # A model none of whose agreements moved (JEM by then) says the same of its model; it showed nothing at all.
+    jem = words(pipeline_section(site.get("/pending", params={"as_of": "2025-05-20", "model": "JEM"}).text))
+    assert "No wait to measure by 20 May 2025: no JEM agreement first listed" in jem and "The lists held published on or before 20 May 2025 span" in jem
+    # With waits to measure, the median and its tables as before.
+    latest = words(pipeline_section(site.get("/pending").text))
+    assert "Median wait to be listed as participating: 18 days (51 agreements)" in latest and "No wait to measure" not in latest
+    assert "86 more agreements moved from pending to participating but were already pending" in latest
