@@ -176,7 +176,17 @@ def test_search_says_when_more_match_and_refuses_a_query_with_nothing_to_find(si
     assert 0 < len(everything["hits"]) < 100 and everything["more"] is False
     for nothing in (" ", "!!!", "\x18"):
         answer = site.get("/api/v1/search", params={"q": nothing})
-        assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == "q"
+        assert answer.status_code == 422 and answer.json()["error"]["fields"] == [{"field": "q", "message": f"{nothing!r}: no letter or digit to look for"}]
+    # A letter of any script is one: the pattern [0-9A-Za-z] refused `é` (422), which /search reads as e, and `日本`,
+    # for which /search says nothing matches; the page and the API now answer a query alike.
+    accented, plain = (site.get("/api/v1/search", params={"q": q}) for q in ("Dé Soto", "De Soto"))
+    assert accented.status_code == 200 and accented.json()["hits"] == plain.json()["hits"] != []
+    assert "De Soto" in site.get("/search", params={"q": "Dé Soto"}).text
+    other_script = site.get("/api/v1/search", params={"q": "日本"})
+    assert other_script.status_code == 200 and other_script.json()["hits"] == []
+    assert "Nothing matches" in site.get("/search", params={"q": "日本"}).text
+    too_long = site.get("/api/v1/search", params={"q": "a" * 201}).json()["error"]["fields"]
+    assert too_long == [{"field": "q", "message": "a query of 201 characters: at most 200"}]
 
 
 def test_the_api_docs_ask_no_other_site_to_validate_the_document(site):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from g287 import __version__
 from g287.db.models.registry import Agreement as AgreementRow, Publication as PublicationRow
@@ -261,13 +263,28 @@ def quality_register(
     }
 
 
-SEARCHABLE = r"[0-9A-Za-z]"  # a query of spaces or punctuation only finds nothing: refused as an empty one is
+SEARCH_LENGTH = 200
+
+
+def _search_words(value: Any) -> Any:
+    """A query with a letter or digit in any script (a query of spaces or punctuation only finds nothing: refused as
+    an empty one is). The pattern [0-9A-Za-z] refused `é`, which /search reads as e, and `日本`, for which /search
+    says nothing matches: the page and the API answered one query two ways."""
+    if isinstance(value, str) and len(value) <= SEARCH_LENGTH and any(character.isalnum() for character in value):
+        return value
+    long = isinstance(value, str) and len(value) > SEARCH_LENGTH
+    problem = f"a query of {len(value):,} characters: at most {SEARCH_LENGTH}" if long else f"{quoted(str(value))}: no letter or digit to look for"
+    raise PydanticCustomError("search_words", "{problem}", {"problem": problem})
+
+
+# No pattern in the document: a JSON schema's (ECMA-262) cannot say "a letter of any script" (tests/web/test_schemathesis.py).
+SearchWords = Annotated[str, BeforeValidator(_search_words), WithJsonSchema({"type": "string", "minLength": 1, "maxLength": SEARCH_LENGTH})]
 
 
 @router.get("/search", response_model=schemas.SearchResult, summary="Agencies, states and counties, tolerating typos")
 def search(
     request: Request,
-    q: str = Query(max_length=200, pattern=SEARCHABLE, description="Words to look for: at least one letter or digit"),
+    q: Annotated[SearchWords, Query(description="Words to look for: at least one letter or digit, in any script")],
     limit: Annotated[whole_number(1, 100), Query(description="Matches to give at most, best first (1 to 100); `more` says whether more match")] = 20,
 ):
     with site_of(request).read() as session:
