@@ -40,7 +40,7 @@ def test_no_migration_imports_g287_s_code_outside_the_migrations():
     the states through g287.sources.rules, and 0008 and 0009 called g287.days.day_of and g287.registry.names.agency_key:
     a change to those (the configuration of 0007 and the punctuation rule of 0012 were added to 0004's helper)
     changed what an old revision does."""
-    assert len(VERSIONS) == 17, VERSIONS
+    assert len(VERSIONS) == 18, VERSIONS
     assert _g287_imports(VERSIONS[5]) == ["g287.errors"]  # 0006: the check reads what a migration imports
     outside = {path.name: names for path in VERSIONS if (names := [n for n in _g287_imports(path) if not (n == ALLOWED[0] or n.startswith(ALLOWED[1]))])}
     assert outside == {}
@@ -227,7 +227,7 @@ def test_upgrading_one_revision_at_a_time_makes_the_schema_of_the_models_and_the
     finally:
         drop()
     shown = repr(expected)  # the dump holds what it compares: a column and an index migrations added, the triggers, the search
-    assert all(name in shown for name in ("nominated_on", "withdrawn_on", "withdrawal_reason", "'withdrawn'", "ux_program_moas_open_agency_model", "audit_events_no_", "document_pages_search", "document_search_documents"))
+    assert all(name in shown for name in ("nominated_on", "withdrawn_on", "withdrawal_reason", "jail_security_and_inmate_rules", "'withdrawn'", "ux_program_moas_open_agency_model", "audit_events_no_", "document_pages_search", "document_search_documents"))
     assert blank_url.startswith("sqlite") or ("unaccent, g287_english_stem" in shown and "audit_events_no_truncate" in shown)
     assert migrated == expected
 
@@ -238,7 +238,7 @@ def test_the_revisions_read_without_alembic_are_alembic_s():
     from g287.db.revisions import script_heads, script_revisions
 
     scripts = ScriptDirectory.from_config(alembic_config())
-    assert script_heads() == frozenset(scripts.get_heads()) == {"0017_publication_per_day"}
+    assert script_heads() == frozenset(scripts.get_heads()) == {"0018_jail_security_fact"}
     assert script_revisions() == frozenset(script.revision for script in scripts.walk_revisions())
     assert len(script_revisions()) == len(VERSIONS)
 
@@ -267,7 +267,7 @@ def test_the_revision_a_database_is_at_is_read_as_alembic_reads_it(blank_url):
 
     engine = create_engine(normalize_url(blank_url))
     try:
-        for revision in (None, "0002", "0017_publication_per_day"):
+        for revision in (None, "0002", "0018_jail_security_fact"):
             if revision:
                 at_revision(blank_url, revision)
             with engine.connect() as conn:

@@ -20,7 +20,7 @@ from g287.files import check_writable, write_atomically
 from g287.program import agencies, applications, moas, nominees, publish, training, views
 from g287.program.courses import course_catalog
 from g287.program.documents import Citations
-from g287.program.rules import rule_catalog
+from g287.program.rules import attested_question, rule_catalog
 from g287.program.storage import UploadRejected, check_pdf
 from g287.registry import figures as registry_figures
 from g287.registry.figures import AGENCY_TYPES
@@ -282,6 +282,10 @@ def withdraw_command(moa_id, withdrawn_on, reason):
 @click.option("--name", "full_name", required=True)
 @click.option("--citizen/--not-citizen", default=None, help="U.S. citizen or not (default: not recorded).")
 @click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws (default: not recorded).")
+@click.option(
+    "--jail-security/--not-jail-security", "jail_security", default=None,
+    help="JEM and WSO: trained in maintaining the security of the agency's facilities, with authority to enforce (JEM) or having enforced (WSO) the rules on inmate accountability and conduct (default: not recorded).",
+)
 @click.option("--service", "periods", multiple=True, metavar="START[:END]", help="A period of sworn law enforcement service (YYYY-MM-DD; no END while it lasts).")
 @click.option("--on", "nominated_on", metavar="YYYY-MM-DD", help="The day of the nomination (default: today).")
 @click.option(
@@ -290,18 +294,16 @@ def withdraw_command(moa_id, withdrawn_on, reason):
 )
 @json_option
 @database_option
-@fields_given_by(service_periods="periods", us_citizen="citizen", enforced_jurisdiction_laws="enforced_laws")
-def nominate_command(moa_id, full_name, citizen, enforced_laws, periods, nominated_on, namesake_of, as_json):
+@fields_given_by(service_periods="periods", us_citizen="citizen", enforced_jurisdiction_laws="enforced_laws", jail_security_and_inmate_rules="jail_security")
+def nominate_command(moa_id, full_name, citizen, enforced_laws, jail_security, periods, nominated_on, namesake_of, as_json):
     """Nominate an officer to a signed MOA, and show their eligibility. Refused while a nominee of the same name
     (up to case, spacing, punctuation and accents) is on the MOA, unless --namesake-of confirms a different person."""
     service = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
     day = parse_date(nominated_on, "--on")  # the day and the facts, before the database is opened (a new one would be made)
-    nominees.check_facts({"full_name": full_name, "us_citizen": citizen, "enforced_jurisdiction_laws": enforced_laws, "service_periods": service}, nominated_on=day)
+    facts = {"full_name": full_name, "us_citizen": citizen, "enforced_jurisdiction_laws": enforced_laws, "jail_security_and_inmate_rules": jail_security, "service_periods": service}
+    nominees.check_facts(facts, nominated_on=day)
     with state().db.session(writing=True) as session:
-        nominee = nominees.nominate(
-            session, admin(), moa_id, full_name=full_name, us_citizen=citizen, enforced_jurisdiction_laws=enforced_laws, service_periods=service,
-            nominated_on=day, namesake_of=namesake_of,
-        )
+        nominee = nominees.nominate(session, admin(), moa_id, **facts, nominated_on=day, namesake_of=namesake_of)
         detail = nominees.nominee_detail(session, admin(), nominee.id)
     show_nominee(detail, as_json)
 
@@ -335,6 +337,8 @@ def show_record(detail: dict) -> None:
     echo(f"nominated on {detail['nominated_on']}")
     echo(f"U.S. citizen: {YES_NO[detail['us_citizen']]}")
     echo(f"knowledge of and experience enforcing the jurisdiction's laws: {YES_NO[detail['enforced_jurisdiction_laws']]}")
+    if question := attested_question(detail["model"], "jail_security_and_inmate_rules"):  # JEM and WSO: the rule's own words
+        echo(f"{question} {YES_NO[detail['jail_security_and_inmate_rules']]}")
     echo(f"sworn service: {periods}")
     echo(f"background investigation: {background}")
     enrolment = detail["enrolment"]

@@ -41,6 +41,10 @@ def _day(value: str | None):
 @click.option("--name", "full_name", metavar="NAME", help="The nominee's name as it should read.")
 @click.option("--citizen/--not-citizen", default=None, help="U.S. citizen.")
 @click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws.")
+@click.option(
+    "--jail-security/--not-jail-security", "jail_security", default=None,
+    help="JEM and WSO: trained in maintaining the security of the agency's facilities, with authority to enforce (JEM) or having enforced (WSO) the rules on inmate accountability and conduct.",
+)
 @click.option("--service", "periods", multiple=True, metavar="START[:END]", help="The periods of sworn law enforcement service, all of them: they replace those recorded.")
 @click.option(
     "--namesake-of", "namesake_of", type=RECORD_ID, multiple=True, metavar="ID",
@@ -48,16 +52,16 @@ def _day(value: str | None):
 )
 @json_option
 @database_option
-@fields_given_by(service_periods="periods", us_citizen="citizen", enforced_jurisdiction_laws="enforced_laws")
-def correct_command(nominee_id, full_name, citizen, enforced_laws, periods, namesake_of, as_json):
+@fields_given_by(service_periods="periods", us_citizen="citizen", enforced_jurisdiction_laws="enforced_laws", jail_security_and_inmate_rules="jail_security")
+def correct_command(nominee_id, full_name, citizen, enforced_laws, jail_security, periods, namesake_of, as_json):
     """Correct the facts recorded of a nominee (only those given), and show their eligibility. A new name is refused
     while a nominee of that name is on the MOA, unless --namesake-of confirms a different person."""
-    given = {"full_name": full_name, "us_citizen": citizen, "enforced_jurisdiction_laws": enforced_laws}
+    given = {"full_name": full_name, "us_citizen": citizen, "enforced_jurisdiction_laws": enforced_laws, "jail_security_and_inmate_rules": jail_security}
     changes = {key: value for key, value in given.items() if value is not None}
     if periods:
         changes["service_periods"] = [{"start": p.partition(":")[0], "end": p.partition(":")[2] or None} for p in periods]
     if not changes:
-        raise G287Error("nothing to correct: give --name, --citizen/--not-citizen, --enforced-laws/--not-enforced-laws or --service")
+        raise G287Error("nothing to correct: give --name, --citizen/--not-citizen, --enforced-laws/--not-enforced-laws, --jail-security/--not-jail-security or --service")
     nominees.check_facts(changes)  # before the database is opened (a new one would be made)
     with state().db.session(writing=True) as session:
         nominees.update_nominee(session, admin(), nominee_id, namesake_of=namesake_of, **changes)

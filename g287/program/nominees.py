@@ -133,6 +133,8 @@ def facts_of(nominee: Nominee) -> dict:
         "us_citizen": nominee.us_citizen,
         "enforced_jurisdiction_laws": nominee.enforced_jurisdiction_laws,
         "service_periods": list(nominee.service_periods or []),
+        # after the facts recorded before it: `g287 audit`'s table cuts values at 160 characters, and keeps showing them
+        "jail_security_and_inmate_rules": nominee.jail_security_and_inmate_rules,
         "background_result": nominee.background_result,
         "background_completed_on": nominee.background_completed_on.isoformat() if nominee.background_completed_on else None,
     }
@@ -157,12 +159,12 @@ def check_periods(check: Checker, periods, today: dt.date) -> list[dict]:
 
 
 def _facts(check: Checker, given: dict, today: dt.date) -> dict:
-    """The facts given (full_name, us_citizen, enforced_jurisdiction_laws, service_periods: those not given are left
-    out) as recorded, each checked into `check`."""
+    """The facts given (full_name, us_citizen, enforced_jurisdiction_laws, jail_security_and_inmate_rules,
+    service_periods: those not given are left out) as recorded, each checked into `check`."""
     facts = {}
     if "full_name" in given:
         facts["full_name"] = check.text("full_name", given["full_name"], max_length=200)
-    for name in ("us_citizen", "enforced_jurisdiction_laws"):
+    for name in ("us_citizen", "enforced_jurisdiction_laws", "jail_security_and_inmate_rules"):
         if name in given:
             facts[name] = check.boolean(name, given[name])
     if "service_periods" in given:
@@ -191,6 +193,7 @@ def nominate(
     full_name: str,
     us_citizen: bool | None = None,
     enforced_jurisdiction_laws: bool | None = None,
+    jail_security_and_inmate_rules: bool | None = None,
     service_periods: list | None = None,
     nominated_on=None,
     namesake_of: Iterable[int] = (),
@@ -211,7 +214,11 @@ def nominate(
         check.fail("nominated_on", f"must not be before the MOA was signed, {moa.signed_on.isoformat()}")
     elif day is not None and not participating(moa, day):
         check.fail("nominated_on", f"must be before the MOA was terminated, {moa.terminated_on.isoformat()}")
-    facts = _facts(check, {"full_name": full_name, "us_citizen": us_citizen, "enforced_jurisdiction_laws": enforced_jurisdiction_laws, "service_periods": service_periods}, today)
+    given = {
+        "full_name": full_name, "us_citizen": us_citizen, "enforced_jurisdiction_laws": enforced_jurisdiction_laws,
+        "jail_security_and_inmate_rules": jail_security_and_inmate_rules, "service_periods": service_periods,
+    }
+    facts = _facts(check, given, today)
     check.done()
     name = facts["full_name"]
     # The MOA is locked (get_moa above): a nomination or a rename of the same name at the same moment waits.
@@ -239,6 +246,7 @@ def update_nominee(
     full_name=NOT_GIVEN,
     us_citizen=NOT_GIVEN,
     enforced_jurisdiction_laws=NOT_GIVEN,
+    jail_security_and_inmate_rules=NOT_GIVEN,
     service_periods=NOT_GIVEN,
     namesake_of: Iterable[int] | None = (),
     today: dt.date | None = None,
@@ -248,7 +256,10 @@ def update_nominee(
     on the MOA at the same time as this one, unless `namesake_of` lists them (see same_name_check)."""
     nominee = get_nominee(session, actor, nominee_id, "nominee.update")
     today = today or days.today()
-    given = {"full_name": full_name, "us_citizen": us_citizen, "enforced_jurisdiction_laws": enforced_jurisdiction_laws, "service_periods": service_periods}
+    given = {
+        "full_name": full_name, "us_citizen": us_citizen, "enforced_jurisdiction_laws": enforced_jurisdiction_laws,
+        "jail_security_and_inmate_rules": jail_security_and_inmate_rules, "service_periods": service_periods,
+    }
     changes = check_facts({name: value for name, value in given.items() if value is not NOT_GIVEN}, today=today)
     if "full_name" in changes and changes["full_name"] != nominee.full_name and nominee.background_result is not None:
         # The investigation was of the person named: see nominee.rename_vetted in the access rules.

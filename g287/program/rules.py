@@ -26,7 +26,7 @@ from g287.wording import noun
 
 RULES_DIR = DATA_DIR / "program" / "rules"
 CHECKS = ("is_true", "equals", "min_service_years")
-FACTS = ("us_citizen", "background_result", "enforced_jurisdiction_laws", "service_periods")
+FACTS = ("us_citizen", "background_result", "enforced_jurisdiction_laws", "jail_security_and_inmate_rules", "service_periods")
 # A fact the program office records with the day it was established counts only from that day: asked about an
 # earlier day, the rule finds it not yet recorded, and its explanation says when it was established.
 FACT_DAYS = {"background_result": ("background_completed_on", "the background investigation was completed on {day}, after {as_of}")}
@@ -219,5 +219,13 @@ def _evaluate(rule: Rule, facts: dict, as_of: dt.date) -> RuleResult:
 
 def evaluate(model: str, facts: dict, as_of: dt.date) -> Eligibility:
     """Apply the model's rules to a nominee's facts (us_citizen, background_result, enforced_jurisdiction_laws,
-    service_periods) as of a date."""
+    jail_security_and_inmate_rules, service_periods) as of a date."""
     return Eligibility(model, as_of, tuple(_evaluate(rule, facts, as_of) for rule in rule_catalog()[model]))
+
+
+def attested_question(model: str, fact: str) -> str | None:
+    """The question a form asks the agency about a yes-or-no fact, in the words of the model's rule that reads it
+    ("Has been trained ... conduct?"); None when no rule of the model reads it, so the form does not ask (the Task
+    Force Model has no jail-security requirement)."""
+    rule = next((r for r in rule_catalog()[model] if r.fact == fact and r.check == "is_true"), None)
+    return rule.requirement.removesuffix(".") + "?" if rule else None

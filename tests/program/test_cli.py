@@ -255,7 +255,7 @@ def test_program_commands_from_letter_to_certification(g287, tmp_path, deferred_
     today = __import__("datetime").date.today().isoformat()
     recorded = json.loads(g287("program", "record", moa_id, "--pdf", SIGNED_PDF, "--signed-on", today, "--signatory", "agency:Robin Sample:Chief of Police", "--signatory", "ICE:Lee Official:Field Office Director", "--json").stdout)
     assert recorded["status"] == "signed" and recorded["registry_agreement_id"]
-    nominated = json.loads(g287("program", "nominate", moa_id, "--name", "Quinn Example", "--citizen", "--enforced-laws", "--service", "2015-01-01", "--json").stdout)
+    nominated = json.loads(g287("program", "nominate", moa_id, "--name", "Quinn Example", "--citizen", "--enforced-laws", "--jail-security", "--service", "2015-01-01", "--json").stdout)
     assert nominated["eligibility"]["reasons"] == ["the background investigation has not been completed (the program office records its result)"]
     nominee = nominated["id"]
     g287("program", "background", nominee, "--result", "passed", "--on", today)

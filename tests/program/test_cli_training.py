@@ -17,7 +17,7 @@ def _certified_officer(g287, today: str) -> int:
     moa_id = application["moas"][0]["id"]
     g287("program", "draft", moa_id)
     g287("program", "record", moa_id, "--pdf", SIGNED_PDF, "--signed-on", today, "--signatory", "agency:Robin Sample:Chief of Police", "--signatory", "ICE:Lee Official:Field Office Director")
-    nominee = json.loads(g287("program", "nominate", moa_id, "--name", "Quinn Example", "--citizen", "--enforced-laws", "--service", "2015-01-01", "--json").stdout)["id"]
+    nominee = json.loads(g287("program", "nominate", moa_id, "--name", "Quinn Example", "--citizen", "--enforced-laws", "--jail-security", "--service", "2015-01-01", "--json").stdout)["id"]
     g287("program", "background", nominee, "--result", "passed", "--on", today)
     g287("program", "enrol", nominee)
     g287("program", "exam", nominee, "--score", "90")
@@ -95,12 +95,13 @@ def test_program_nominee_shows_the_facts_training_and_certification_its_help_pro
     detail = json.loads(g287("program", "nominee", disqualified, "--json").stdout)
     lines = g287("program", "nominee", disqualified).stdout.splitlines()
     failed_on, remediated_on = (e["taken_on"] for e in detail["exams"])
-    assert lines[:10] == [
+    assert lines[:11] == [
         f"Nominee {disqualified}: {detail['full_name']}, {detail['model']} MOA {detail['moa_id']}: disqualified (2 examinations failed (below 70%), remediation included)",
         "eligible",
         f"nominated on {detail['nominated_on']}",
         "U.S. citizen: yes",
         "knowledge of and experience enforcing the jurisdiction's laws: yes",
+        "Has been trained in maintaining the security of the agency's facilities and has enforced the rules on inmate accountability and conduct? yes",
         f"sworn service: {detail['service_periods'][0]['start']} to now",
         f"background investigation: passed on {detail['background_completed_on']}",
         f"enrolled in the {detail['model']} course on {detail['enrolment']['enrolled_on']}: disqualified on {remediated_on}",
@@ -145,3 +146,31 @@ def test_what_is_due_for_one_agency(g287):
         assert shown == [item for item in everything if item["agency_id"] == agency_id]
     refused = g287("program", "due", "--agency", 999999, ok=False)
     assert (refused.returncode, refused.stdout, refused.stderr.strip()) == (1, "", "g287: error: --agency 999999: no such applicant agency")
+
+
+WSO_QUESTION = "Has been trained in maintaining the security of the agency's facilities and has enforced the rules on inmate accountability and conduct?"
+
+
+def test_the_jail_security_requirement_is_attested_and_shown_from_the_command_line(g287):
+    """JEM and WSO nominees: `--jail-security/--not-jail-security` of `program nominate` and `program correct` record
+    the requirement of the model's MOA, `program nominee` shows it in the rule's words, and a nominee without it is not
+    eligible, with the reason; a TFM nominee is not asked."""
+    g287("demo")
+    listed = json.loads(g287("program", "nominees", "--json").stdout)
+    drew = next(n["id"] for n in listed if n["full_name"] == "Drew Sample")  # WSO, attested by the demo
+    assert f"{WSO_QUESTION} yes" in g287("program", "nominee", drew).stdout.splitlines()
+    refused = json.loads(g287("program", "correct", drew, "--not-jail-security", "--json").stdout)
+    assert refused["jail_security_and_inmate_rules"] is False and not refused["eligibility"]["eligible"]
+    assert refused["eligibility"]["reasons"] == [
+        "the agency does not attest that the nominee has been trained in maintaining the security of its facilities and has enforced the rules on inmate accountability and conduct"
+    ]
+    assert f"{WSO_QUESTION} no" in g287("program", "nominee", drew).stdout.splitlines()
+    assert json.loads(g287("program", "correct", drew, "--jail-security", "--json").stdout)["eligibility"]["eligible"]
+    wso = next(n["moa_id"] for n in listed if n["full_name"] == "Drew Sample")
+    unattested = json.loads(g287("program", "nominate", wso, "--name", "Uma Unattested", "--citizen", "--enforced-laws", "--json").stdout)
+    assert unattested["jail_security_and_inmate_rules"] is None and (
+        "training in maintaining the security of the agency's facilities, and having enforced the rules on inmate accountability and conduct, have not been attested"
+    ) in unattested["eligibility"]["reasons"]
+    assert f"{WSO_QUESTION} not recorded" in g287("program", "nominee", unattested["id"]).stdout.splitlines()
+    tfm_nominee = next(n["id"] for n in listed if n["model"] == "TFM")
+    assert "inmate" not in g287("program", "nominee", tfm_nominee).stdout  # not asked: no rule of the TFM reads it

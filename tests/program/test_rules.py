@@ -6,10 +6,13 @@ import datetime as dt
 import pytest
 
 from g287.catalog import MODEL_CODES, catalog
-from g287.program.rules import evaluate, rule_catalog, service_days
+from g287.program.rules import attested_question, evaluate, rule_catalog, service_days
 
 AS_OF = dt.date(2025, 7, 1)
-QUALIFIED = {"us_citizen": True, "background_result": "passed", "enforced_jurisdiction_laws": True, "service_periods": [{"start": "2015-01-01", "end": None}]}
+QUALIFIED = {
+    "us_citizen": True, "background_result": "passed", "enforced_jurisdiction_laws": True, "jail_security_and_inmate_rules": True,
+    "service_periods": [{"start": "2015-01-01", "end": None}],
+}
 
 
 def result(model, rule_id, as_of=AS_OF, **facts):
@@ -50,6 +53,42 @@ def test_each_program_wide_rule_fails_with_its_reason(model, rule_id, facts, out
     assert not check.eligible
     assert rule.outcome == outcome and words in rule.explanation
     assert check.reasons == [rule.explanation]  # only the failed rule is given as a reason
+
+
+# The signed MOAs' section B, in the catalog's words (models.toml, the models' requirements): JEM candidates have
+# authority to enforce the rules on inmate accountability and conduct, WSO candidates have enforced them.
+JAIL_SECURITY = {
+    "JEM": "Has been trained in maintaining the security of the agency's facilities and has authority to enforce the rules on inmate accountability and conduct.",
+    "WSO": "Has been trained in maintaining the security of the agency's facilities and has enforced the rules on inmate accountability and conduct.",
+}
+
+
+@pytest.mark.parametrize("model", ["JEM", "WSO"])
+def test_jail_models_require_the_jail_security_the_moa_requires_in_its_words(model):
+    """A JEM or WSO nominee who meets every other rule is not eligible until the agency attests the jail-security
+    requirement of the model's MOA: not attested, the reason says so; attested as not met, it says the agency does
+    not attest it. The rule's words are the catalog's, sourced to the signed MOAs."""
+    rule = next(r for r in rule_catalog()[model] if r.id == "jail_security")
+    assert rule.requirement == JAIL_SECURITY[model] and [s.key for s in rule.sources] == ["MOA"]
+    # The catalog's sentence of the candidates ("Candidates must have been ... and have"), said of one nominee
+    [moa_words] = [item.text for item in catalog().models[model].requirements if "inmate accountability" in item.text]
+    assert moa_words.replace("Candidates must have been", "Has been").replace(" and have ", " and has ") == rule.requirement
+    missing, result_missing = result(model, "jail_security", jail_security_and_inmate_rules=None)
+    assert not missing.eligible and result_missing.outcome == "missing"
+    assert missing.reasons == [result_missing.explanation] and result_missing.explanation.endswith("inmate accountability and conduct, have not been attested")
+    refused, result_refused = result(model, "jail_security", jail_security_and_inmate_rules=False)
+    assert not refused.eligible and result_refused.outcome == "failed"
+    assert refused.reasons == [result_refused.explanation] and result_refused.explanation.startswith("the agency does not attest that the nominee has been trained in maintaining the security")
+    attested, result_attested = result(model, "jail_security")
+    assert attested.eligible and result_attested.outcome == "passed" and result_attested.explanation == JAIL_SECURITY[model]
+    assert attested_question(model, "jail_security_and_inmate_rules") == JAIL_SECURITY[model][:-1] + "?"
+
+
+def test_the_task_force_model_does_not_ask_for_jail_security():
+    """The TFM MOAs require no jail security: no rule reads the fact, the form does not ask it."""
+    assert all(r.fact != "jail_security_and_inmate_rules" for r in rule_catalog()["TFM"])
+    assert evaluate("TFM", {**QUALIFIED, "jail_security_and_inmate_rules": None}, AS_OF).eligible
+    assert attested_question("TFM", "jail_security_and_inmate_rules") is None
 
 
 def test_task_force_model_refuses_one_year_of_experience_with_the_reason():

@@ -154,6 +154,9 @@ class Nominee(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     us_citizen: Mapped[bool | None] = mapped_column(Boolean)
     enforced_jurisdiction_laws: Mapped[bool | None] = mapped_column(Boolean)
+    # JEM and WSO: trained in the security of the agency's facilities, with authority to enforce (JEM) or having
+    # enforced (WSO) the rules on inmate accountability and conduct, as the agency attests (migration 0018)
+    jail_security_and_inmate_rules: Mapped[bool | None] = mapped_column(Boolean)
     service_periods: Mapped[list] = mapped_column(JSON)  # [{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD" | None}]
     background_result: Mapped[str | None] = mapped_column(String(8))  # passed | failed, recorded by the program office
     background_completed_on: Mapped[date | None] = mapped_column(Date)

@@ -277,8 +277,8 @@ def nominate(request: Request, moa_id: RecordId, body: schemas.NominateIn, x_csr
     def work(session: Session, actor: Actor):
         nominee = nominees.nominate(
             session, actor, moa_id, full_name=body.full_name, us_citizen=body.us_citizen,
-            enforced_jurisdiction_laws=body.enforced_jurisdiction_laws, service_periods=periods(body.service_periods), nominated_on=body.nominated_on,
-            namesake_of=body.namesake_of,
+            enforced_jurisdiction_laws=body.enforced_jurisdiction_laws, jail_security_and_inmate_rules=body.jail_security_and_inmate_rules,
+            service_periods=periods(body.service_periods), nominated_on=body.nominated_on, namesake_of=body.namesake_of,
         )
         return nominees.nominee_detail(session, actor, nominee.id)
 

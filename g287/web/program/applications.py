@@ -9,10 +9,11 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Request
 
 from g287.access import allowed, authorize
-from g287.catalog import catalog
+from g287.catalog import MODEL_CODES, catalog
 from g287.errors import AccessDenied
 from g287.program import agencies, applications, nominees
 from g287.program.applications import LetterForm
+from g287.program.rules import attested_question
 from g287.program.validation import InvalidInput
 from g287.registry.figures import AGENCY_TYPES
 from g287.web.render import TYPE_LABELS
@@ -122,6 +123,8 @@ def application_page(request: Request, application_id: int, *, problem=None, fai
         agency=agency,
         may=may,
         models=catalog().models,
+        # The nomination form asks it of a JEM or WSO nominee, in the words of the model's rule (no TFM rule reads it).
+        jail_security_questions={model: attested_question(model, "jail_security_and_inmate_rules") for model in MODEL_CODES},
     )
 
 

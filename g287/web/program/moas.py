@@ -138,6 +138,7 @@ async def nominate(request: Request, moa_id: RecordId):
             full_name=text(values, "full_name"),
             us_citizen=text(values, "us_citizen"),
             enforced_jurisdiction_laws=text(values, "enforced_jurisdiction_laws"),
+            jail_security_and_inmate_rules=text(values, "jail_security_and_inmate_rules"),
             service_periods=periods_of(values),
             nominated_on=text(values, "nominated_on") or None,
             namesake_of=namesakes_of(values),

@@ -14,13 +14,14 @@ from g287.access import Actor, allowed
 from g287.errors import AccessDenied
 from g287.program import nominees, training
 from g287.program.courses import course_catalog
-from g287.program.rules import rule_catalog
+from g287.program.rules import attested_question, rule_catalog
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, RecordId, caller_of, page, record_of, see_other, submit_form, text
 from g287.web.program.moas import namesakes_of, periods_of
 from g287.web.params import Day
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
+JAIL_SECURITY = "jail_security_and_inmate_rules"
 STEPS = (
     "nominee.update",
     "nominee.rename_vetted",
@@ -68,6 +69,7 @@ def nominee_page(request: Request, nominee_id: int, *, as_of=None, problem=None,
         policy=course_catalog().policy,
         may={step: allowed(actor, step, record) for step in STEPS},
         as_of_given=as_of is not None,
+        jail_security_question=attested_question(detail["model"], JAIL_SECURITY),
     )
 
 
@@ -92,6 +94,9 @@ def _update(nominee_id: int):
             full_name=text(values, "full_name"),
             us_citizen=text(values, "us_citizen"),
             enforced_jurisdiction_laws=text(values, "enforced_jurisdiction_laws"),
+            # Asked only where the model's rules read it (not of a Task Force Model nominee): a form without the
+            # question leaves what is recorded as it is, rather than clearing it.
+            jail_security_and_inmate_rules=text(values, JAIL_SECURITY) if JAIL_SECURITY in values else nominees.NOT_GIVEN,
             service_periods=periods_of(values),
             namesake_of=namesakes_of(values),
         )

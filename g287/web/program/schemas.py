@@ -258,10 +258,18 @@ NAMESAKE_OF = (
 )
 
 
+JAIL_SECURITY = (
+    "JEM and WSO: the agency attests that the nominee has been trained in maintaining the security of the agency's "
+    "facilities and has authority to enforce (JEM), or has enforced (WSO), the rules on inmate accountability and "
+    "conduct (null: not recorded, which fails the rule). No rule of the Task Force Model reads it."
+)
+
+
 class NominateIn(RequestBody):
     full_name: Optional[str] = Field(None, max_length=5000)
     us_citizen: YesNo = None
     enforced_jurisdiction_laws: YesNo = None
+    jail_security_and_inmate_rules: YesNo = Field(None, description=JAIL_SECURITY)
     service_periods: list[ServicePeriod] = []
     nominated_on: Optional[Day] = Field(None, description="The day of the nomination (default today; a past day records older history)")
     namesake_of: list[NomineeId] = Field([], max_length=100, description=NAMESAKE_OF)
@@ -273,6 +281,7 @@ class NomineeUpdateIn(RequestBody):
     full_name: Optional[str] = Field(None, max_length=5000)
     us_citizen: YesNo = None
     enforced_jurisdiction_laws: YesNo = None
+    jail_security_and_inmate_rules: YesNo = Field(None, description=JAIL_SECURITY)
     service_periods: Optional[list[ServicePeriod]] = None
     namesake_of: Optional[list[NomineeId]] = Field(None, max_length=100, description=NAMESAKE_OF + " Given with a new full_name only.")
 
@@ -343,6 +352,7 @@ class NomineeDetail(BaseModel):
     full_name: str
     us_citizen: Optional[bool] = None
     enforced_jurisdiction_laws: Optional[bool] = None
+    jail_security_and_inmate_rules: Optional[bool] = Field(None, description=JAIL_SECURITY)
     service_periods: list[dict]
     background_result: Optional[str] = None
     background_completed_on: Optional[str] = None

@@ -168,7 +168,7 @@ def test_every_id_in_a_json_body_is_a_json_number(refusing_site):
 
 def test_every_yes_or_no_in_a_json_body_is_a_json_boolean(site):
     """A yes-or-no field of a JSON body is true or false (or null): pydantic's bool read "yes", "on", "t", "1", "true"
-    or 1 as true and "no", "off", "0" or 0 as false (us_citizen, enforced_jurisdiction_laws); each is refused naming
+    or 1 as true and "no", "off", "0" or 0 as false (us_citizen, enforced_jurisdiction_laws, jail_security_and_inmate_rules); each is refused naming
     the field, nothing recorded. Read from the OpenAPI document, so that a yes-or-no added to a body later is covered.
     The forms, which post form data ("yes"), are read by the services' checks, not by these models."""
     agency, w = site.agency, site.world
@@ -189,7 +189,7 @@ def test_every_yes_or_no_in_a_json_body_is_a_json_boolean(site):
                     response = agency.request(method.upper(), path.format(**ids), json={name: value}, headers=headers)
                     assert response.status_code == 422 and name in fields_of(response), (method, path, name, value, response.text)
                 checked.add((method, path, name))
-    assert {name for _, _, name in checked} == {"us_citizen", "enforced_jurisdiction_laws"} and len(checked) == 4
+    assert {name for _, _, name in checked} == {"us_citizen", "enforced_jurisdiction_laws", "jail_security_and_inmate_rules"} and len(checked) == 6
     assert events(site.db) == count
     # JSON's own true, false and null are taken.
     url = f"/api/v1/program/nominees/{w.nominees['novice']}"
