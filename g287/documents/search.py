@@ -124,7 +124,9 @@ def parse_query(query: str) -> list[Term]:
     is "saint lucie" or "st lucie"; a lone "saint" is not "st", which is also Street (see _spellings_of_words)."""
     parsed: list[tuple[str, bool, bool]] = []
     punctuation: list[tuple[str, str]] = []
-    for match in _TOKEN.finditer((query or "").translate(_QUOTES)):
+    # NFKC: a ligature copied from a PDF ("ﬁeld", U+FB01) or a full-width letter is the letters it stands for, as
+    # the pages' text has them (none of the pages read holds a character NFKC changes).
+    for match in _TOKEN.finditer(unicodedata.normalize("NFKC", query or "").translate(_QUOTES)):
         if match.group(2) is not None:
             excluded, text, phrase = bool(match.group(1)), match.group(2), True
         else:

@@ -176,6 +176,14 @@ def test_typographic_quotes_make_a_phrase(library):
     assert hits(library, "“Jail Enforcement”").total < hits(library, "Jail Enforcement").total
 
 
+def test_compatibility_characters_are_searched_as_the_letters_they_stand_for(library):
+    """Text copied from a PDF brings ligatures ("ﬁeld", U+FB01) and a phone's full-width letters: `ﬁeld` found no
+    document while `field` found eight. A query is read in NFKC (no page read holds a character NFKC changes)."""
+    assert [t.text for t in parse_query("ﬁeld Ｏｆｆｉｃｅ ①")] == ["field", "Office", "1"]
+    plain, copied = hits(library, "field office"), hits(library, "ﬁeld Ｏｆｆｉｃｅ")
+    assert plain.total > 0 and [(h.sha256, h.page, h.snippet_html) for h in copied.hits] == [(h.sha256, h.page, h.snippet_html) for h in plain.hits]
+
+
 def test_a_phrase_across_a_page_break_shows_a_page(library):
     """The phrase is in the document's text but on no single page: the hit still names a page (it named none, and
     the API answered 500)."""
