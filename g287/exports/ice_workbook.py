@@ -54,8 +54,9 @@ class IceRow:
     addendum_text: str = ""
 
 
-def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable[IceRow], modified: dt.datetime) -> None:
+def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable[IceRow], modified: dt.datetime, *, addendum: bool = True) -> None:
     """Write an .xlsx workbook with ICE's columns; MOA and ADDENDUM cells say "link" and carry the hyperlink.
+    `addendum`: whether the list has the ADDENDUM column (ICE's participating lists have had it since July 2025).
 
     `modified` is the time the workbook's metadata gives (its created and modified times), as ICE's own files carry
     one: a time of the list's own (naive: UTC), never the moment of writing, so that the same list always gives the
@@ -67,7 +68,7 @@ def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable
     bold = book.add_format({"bold": True})
     date_format = book.add_format({"num_format": "m/d/yyyy"})
     quoted = book.add_format({"quote_prefix": True})
-    columns = COLUMNS[kind]
+    columns = [c for c in COLUMNS[kind] if addendum or c != "ADDENDUM"]
     for column, title in enumerate(columns):
         sheet.write_string(0, column, title, bold)
     for index, row in enumerate(rows, start=1):
@@ -83,6 +84,8 @@ def write_ice_workbook(target: str | Path | IO[bytes], kind: str, rows: Iterable
                 _write_link(sheet, index, 6, row.moa_url, quoted)
             else:
                 _write_text(sheet, index, 6, "link pending" if row.moa_pending else row.moa_text, quoted)
+            if not addendum:
+                continue
             if row.addendum_url:
                 _write_link(sheet, index, 7, row.addendum_url, quoted)
             elif row.addendum_text:

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import xml.etree.ElementTree as ET
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -60,6 +61,19 @@ def test_xlsx_in_ice_layout_reingests_to_the_same_figures(sqlite_site, tmp_path,
     fresh.dispose()
     assert again["moas"] == original["rows"] and again["agencies"] == original["agencies"] and again["states"] == original["states"]
     assert again["by_model"] == original["by_model"] and again["by_agency_type"] == original["by_agency_type"]
+
+
+def test_xlsx_in_ice_layout_has_the_columns_the_list_had(sqlite_site):
+    """ICE's participating lists have had an ADDENDUM column since July 2025; the XLSX of the 29 May list added one
+    (empty) that list never had (found by a reviewer reading as a researcher). The pending list has none."""
+    def header(params) -> list[str]:
+        content = sqlite_site.get("/exports/agreements.xlsx", params=params).content
+        return [c.value for c in next(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(max_row=1))]
+
+    before = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
+    assert header({"as_of": "2025-05-29"}) == header({"as_of": "2025-05-29", "state": "TX"}) == before
+    assert header({}) == [*before, "ADDENDUM"]  # 9 July 2025
+    assert header({"status": "pending"}) == before[:5]
 
 
 def test_xlsx_of_a_pending_list_and_of_a_publication(sqlite_site):

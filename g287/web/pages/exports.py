@@ -28,6 +28,7 @@ from g287.exports.snapshot import write_snapshot
 from g287.registry.counties import county_fips_of_texts
 from g287.registry.publications import in_force, whose_list
 from g287.registry.queries import InForce, agreements_as_of, publications_in_force
+from g287.sources.header import columns_of_fields
 from g287.web.api.errors import invalid_parameter
 from g287.web.api.geography import VINTAGE, Vintage
 from g287.web.api.resources import ListParameters, state_or_404
@@ -159,8 +160,10 @@ def agreements_xlsx(
         # half by it, and copies downloaded in another order would otherwise put the replaced list in force. A list
         # whose source carried no time (a CSV) gets the time it was ingested, as the registry ordered it.
         modified = as_utc(chosen.source_modified_at or chosen.imported_at).replace(tzinfo=None)
+        # ICE's columns as that list had them: the lists before July 2025 had no ADDENDUM column (nor a row an addendum).
+        addendum = kind == "participating" and "addendum" in columns_of_fields(chosen.columns or [])[0]
     buffer = io.BytesIO()
-    write_ice_workbook(buffer, kind, rows, modified)
+    write_ice_workbook(buffer, kind, rows, modified, addendum=addendum)
     suffix = "".join(f"_{v}" for v in (p.filters.state, p.filters.fips or p.filters.county, p.filters.model, p.filters.agency_type, window.label(len(selection))) if v)
     return Response(
         buffer.getvalue(),
