@@ -118,10 +118,14 @@ def check_letter(form: LetterForm) -> dict:
     return values
 
 
-def submit_letter(session: Session, actor: Actor, agency_id: int, form: LetterForm, *, today: dt.date | None = None) -> Application:
+def submit_letter(
+    session: Session, actor: Actor, agency_id: int, form: LetterForm, *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> Application:
     """Submit a letter of interest for the agency: updates the agency's details given in the form, opens the
     application and one pending MOA per model. Refused when the agency already has an open or signed MOA for a
-    model it asks for."""
+    model it asks for. `now` is the moment recorded as the submission (default: this one), and the letter is dated
+    its day unless `today` says otherwise: `g287 demo` gives a past moment, so that its back-dated letter is not
+    listed as submitted months after its own date."""
     agency = agencies.get_agency(session, actor, agency_id, "application.submit")
     values = check_letter(form)
     changes = {key: value for key, value in (("name", form.agency_name), ("agency_type", form.agency_type), ("county", form.county), ("address", form.address)) if value is not None}
@@ -136,8 +140,9 @@ def submit_letter(session: Session, actor: Actor, agency_id: int, form: LetterFo
     ).first()
     if taken:
         raise Conflict(f"the agency already has an open or signed {taken.model} MOA (application {taken.application_id})")
-    now = dt.datetime.now(dt.timezone.utc)
-    letter = {**values, "agency": agency_snapshot(session, agency), "date": (today or days.today()).isoformat()}
+    day = today or (days.day_of(now) if now else days.today())
+    now = now or dt.datetime.now(dt.timezone.utc)
+    letter = {**values, "agency": agency_snapshot(session, agency), "date": day.isoformat()}
     letter["text"] = letter_text(letter)
     application = Application(agency_id=agency.id, submitted_at=now, submitted_by=actor.label, letter=letter)
     session.add(application)

@@ -58,20 +58,23 @@ def moa_text(draft: dict) -> str:
     )
 
 
-def draft_moa(session: Session, actor: Actor, moa_id: int, *, today: dt.date | None = None) -> ProgramMoa:
+def draft_moa(session: Session, actor: Actor, moa_id: int, *, today: dt.date | None = None, now: dt.datetime | None = None) -> ProgramMoa:
     """Draft (or draft again, as a new version) the MOA from its model's template, filled with the agency's
-    current details and the chief executive named in the letter."""
+    current details and the chief executive named in the letter. `now` is the moment recorded as the draft's
+    (default: this one), and the draft is dated its day unless `today` says otherwise: `g287 demo` gives a past
+    moment, so that the page's "version 1 of" is the day the draft's own text gives, before the MOA is signed."""
     moa = get_moa(session, actor, moa_id, "moa.draft", changing=True)
     if moa.status not in ("requested", "draft"):
         raise Conflict(f"MOA {moa.id} is {moa.status}: only a requested or drafted MOA can be drafted")
     application = session.get(Application, moa.application_id)
     agency = session.get(ApplicantAgency, moa.agency_id)
-    now = dt.datetime.now(dt.timezone.utc)
+    day = today or (days.day_of(now) if now else days.today())
+    now = now or dt.datetime.now(dt.timezone.utc)
     before = {"status": moa.status, "draft_version": moa.draft_version}
     draft = {
         "model": moa.model,
         "version": moa.draft_version + 1,
-        "drafted_on": (today or days.today()).isoformat(),
+        "drafted_on": day.isoformat(),
         "drafted_by": actor.label,
         "application_id": application.id,
         "letter_date": application.letter["date"],
