@@ -3,6 +3,13 @@ applications in every stage (a request withdrawn included), so a newcomer can wa
 agencies are fictional and named so ("Demoville", "Sampleton", "Exampleton"); every change goes through the
 services, as the demonstration users, so the audit log reads as it would in use. It runs only on a database without
 accounts.
+
+Its workflow is dated back from today: a letter or a draft is made as on its day (the services' `now`), so that its
+recorded time is that day's and no page, document or API answer shows a step before the one it follows. The other
+steps are recorded today, each dated its own past day (`signed_on`, `nominated_on`, ...), as the services record a
+step of a past day: their times of recording (`recorded_at`, a nomination's "recorded") are today's, after the day.
+The audit log keeps the real time of every event: it says when each record was made, which for all of them is the
+moment `g287 demo` ran; a log dated back would no longer tell from when the database holds what.
 """
 
 from __future__ import annotations
@@ -65,6 +72,12 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
     def ago(count: int) -> dt.date:
         return today - dt.timedelta(days=count)
 
+    running = dt.datetime.now()  # the local time of day the demo runs, given to each step it dates back
+
+    def moment(day: dt.date) -> dt.datetime:
+        """A time of `day` where g287 runs, for a step the services record with its time (its local date is `day`)."""
+        return dt.datetime.combine(day, running.time()).astimezone()
+
     result = DemoResult()
     with db.session(writing=True) as session:
         if session.scalar(select(func.count()).select_from(User)):
@@ -93,15 +106,15 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
             actors["demo-agency"],
             demoville.id,
             _letter(["TFM", "WSO"], ("Pat Example", "Sheriff"), ("Sam Sample", "Captain", "sam.sample@demoville.example"), "A demonstration letter: the agency asks to join the Task Force Model and the Warrant Service Officer model."),
-            today=ago(120),
+            now=moment(ago(120)),
         )
         tfm, wso = moas_of(session, app.id)
-        moas.draft_moa(session, officer, tfm.id, today=ago(100))
+        moas.draft_moa(session, officer, tfm.id, now=moment(ago(100)))
         moas.record_signed_moa(
             session, officer, tfm.id, pdf=demo_pdf("Demoville County Sheriff's Office (TFM)"), signed_on=ago(90), today=today,
             signatories=[{"name": "Pat Example", "title": "Sheriff", "party": "agency"}, {"name": "Lee Official", "title": "Field Office Director", "party": "ICE"}],
         )
-        moas.draft_moa(session, officer, wso.id, today=ago(30))
+        moas.draft_moa(session, officer, wso.id, now=moment(ago(30)))
         agency_actor = actors["demo-agency"]
         # One year of experience: refused for the Task Force Model, with the reason.
         alex = nominees.nominate(session, agency_actor, tfm.id, full_name="Alex Example", us_citizen=True, enforced_jurisdiction_laws=True, service_periods=_periods(today, 1), nominated_on=ago(85), today=today)
@@ -132,7 +145,7 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
             actors["demo-agency-sampleton"],
             sampleton.id,
             _letter(["JEM"], ("Robin Sample", "Chief of Police"), ("Kim Example", "Lieutenant", "kim.example@sampleton.example"), "A demonstration letter for the Jail Enforcement Model."),
-            today=ago(10),
+            now=moment(ago(10)),
         )
 
         # Exampleton: a WSO agreement signed two years ago (refresher overdue, certification expiring), and a
@@ -141,11 +154,11 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
         old = applications.submit_letter(
             session, exampleton_actor, exampleton.id,
             _letter(["WSO", "JEM"], ("Jamie Example", "Sheriff"), ("Alex Roe", "Major", "alex.roe@exampleton.example"), "A demonstration letter for the Warrant Service Officer and Jail Enforcement models."),
-            today=ago(800),
+            now=moment(ago(800)),
         )
         jem_old, wso_old = sorted(moas_of(session, old.id), key=lambda m: m.model)
         for moa, signed in ((wso_old, ago(760)), (jem_old, ago(400))):
-            moas.draft_moa(session, officer, moa.id, today=signed - dt.timedelta(days=20))
+            moas.draft_moa(session, officer, moa.id, now=moment(signed - dt.timedelta(days=20)))
             moas.record_signed_moa(
                 session, officer, moa.id, pdf=demo_pdf(f"Exampleton County Sheriff's Office ({moa.model})"), signed_on=signed, today=today,
                 signatories=[{"name": "Jamie Example", "title": "Sheriff", "party": "agency"}, {"name": "Lee Official", "title": "Field Office Director", "party": "ICE"}],
@@ -170,7 +183,7 @@ def create_demo(db: Database, actor: Actor, *, today: dt.date | None = None) -> 
             actors["demo-agency-sampleton"],
             sampleton.id,
             _letter(["TFM"], ("Robin Sample", "Chief of Police"), ("Kim Example", "Lieutenant", "kim.example@sampleton.example"), "A demonstration letter for the Task Force Model."),
-            today=ago(8),
+            now=moment(ago(8)),
         )
         (withdrawn,) = moas_of(session, changed_mind.id)
         # Withdrawn by its user three days ago, dated that day: an agency's withdrawal is dated the day it is made
