@@ -159,6 +159,9 @@ class Problem:
     retry_after: int | None = None
     namesakes: list[dict] = field(default_factory=list)
     action: str | None = None  # a refusal of the access rules: the action refused, as they name it
+    # Pages only: a field's name in words for the summary, where the page names it otherwise than the services
+    # (a row of a form: "Period 2, To" for period_end[1], see form_rows).
+    labels: dict[str, str] = field(default_factory=dict)
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)} if self.retry_after else {}

@@ -17,6 +17,7 @@ from g287.program.validation import InvalidInput
 from g287.web.app import site_of
 from g287.web.program.applications import application_page
 from g287.web.program.core import PrivateRoute, PublicRoute, RecordId, caller_of, document_response, form_of, problem_of, see_other, strings, submit_form, text
+from g287.web.program.form_rows import PERIOD_ROWS, SIGNATORY_ROWS, FormRows
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 public_router = APIRouter(route_class=PublicRoute, include_in_schema=False)
@@ -32,23 +33,12 @@ def application_of(request: Request, moa_id: int) -> int:
 
 def signatories_of(values: dict) -> list[dict]:
     """The filled rows of the signatories' fields (an empty row is no signatory)."""
-    parties, names, titles = strings(values, "signatory_party"), strings(values, "signatory_name"), strings(values, "signatory_title")
-    rows = []
-    for index in range(max(len(parties), len(names), len(titles))):
-        row = {"party": parties[index] if index < len(parties) else "", "name": names[index] if index < len(names) else "", "title": titles[index] if index < len(titles) else ""}
-        if row["name"].strip() or row["title"].strip():
-            rows.append(row)
-    return rows
+    return [row for _place, row in SIGNATORY_ROWS.read(values)]
 
 
 def periods_of(values: dict) -> list[dict]:
-    starts, ends = strings(values, "period_start"), strings(values, "period_end")
-    rows = []
-    for index in range(max(len(starts), len(ends))):
-        start, end = (starts[index] if index < len(starts) else ""), (ends[index] if index < len(ends) else "")
-        if start.strip() or end.strip():
-            rows.append({"start": start, "end": end or None})
-    return rows
+    """The filled rows of the periods' fields; an empty end is a period that lasts."""
+    return [{"start": row["start"], "end": row["end"] or None} for _place, row in PERIOD_ROWS.read(values)]
 
 
 def namesakes_of(values: dict) -> list[int]:
@@ -59,12 +49,14 @@ def namesakes_of(values: dict) -> list[int]:
     return ids
 
 
-async def moa_action(request: Request, moa_id: int, form: str, change, done: str, *, to_nominee: bool = False):
+async def moa_action(request: Request, moa_id: int, form: str, change, done: str, *, to_nominee: bool = False, rows: FormRows | None = None):
     """Run one change from a form on the application page: on success back to that page (or to the new
-    nominee); refused, the page again with the problem, the reasons and the values sent."""
+    nominee); refused, the page again with the problem (a problem of a row named as that row of the form),
+    the reasons and the values sent."""
     submitted = await submit_form(request, change)
     if submitted.problem:
-        return application_page(request, application_of(request, moa_id), problem=submitted.problem, failed={"form": form, "moa_id": moa_id, "values": submitted.shown})
+        problem = rows.as_shown(submitted.problem, submitted.shown) if rows else submitted.problem
+        return application_page(request, application_of(request, moa_id), problem=problem, failed={"form": form, "moa_id": moa_id, "values": submitted.shown})
     if to_nominee:
         return see_other(f"/program/nominees/{submitted.result}", submitted.done(done))
     return see_other(f"/program/applications/{application_of(request, moa_id)}", submitted.done(done), f"moa-{moa_id}")
@@ -112,7 +104,7 @@ async def record_signed(request: Request, moa_id: RecordId):
     def change(session, actor: Actor, _values):
         return moas.record_signed_moa(session, actor, moa_id, pdf=content, signed_on=text(values, "signed_on"), signatories=signatories_of(values))
 
-    return await moa_action(request, moa_id, "signed", change, "signed")
+    return await moa_action(request, moa_id, "signed", change, "signed", rows=SIGNATORY_ROWS)
 
 
 @router.post("/program/moas/{moa_id}/terminate")
@@ -145,7 +137,7 @@ async def nominate(request: Request, moa_id: RecordId):
         )
         return nominee.id
 
-    return await moa_action(request, moa_id, "nominate", change, "nominated", to_nominee=True)
+    return await moa_action(request, moa_id, "nominate", change, "nominated", to_nominee=True, rows=PERIOD_ROWS)
 
 
 @public_router.get("/program/moas/{moa_id}/signed.pdf")

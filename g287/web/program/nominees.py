@@ -17,6 +17,7 @@ from g287.program.courses import course_catalog
 from g287.program.rules import attested_question, rule_catalog
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, RecordId, caller_of, page, record_of, see_other, submit_form, text
+from g287.web.program.form_rows import PERIOD_ROWS, FormRows
 from g287.web.program.moas import namesakes_of, periods_of
 from g287.web.params import Day
 
@@ -78,10 +79,11 @@ def nominee_view(request: Request, nominee_id: RecordId, as_of: Optional[Day] = 
     return nominee_page(request, nominee_id, as_of=as_of)
 
 
-async def nominee_action(request: Request, nominee_id: int, form: str, change, done: str):
+async def nominee_action(request: Request, nominee_id: int, form: str, change, done: str, rows: FormRows | None = None):
     submitted = await submit_form(request, change)
     if submitted.problem:
-        return nominee_page(request, nominee_id, problem=submitted.problem, failed={"form": form, "values": submitted.shown})
+        problem = rows.as_shown(submitted.problem, submitted.shown) if rows else submitted.problem  # a row's problem beside that row
+        return nominee_page(request, nominee_id, problem=problem, failed={"form": form, "values": submitted.shown})
     return see_other(f"/program/nominees/{nominee_id}", submitted.done(done), form)
 
 
@@ -106,7 +108,7 @@ def _update(nominee_id: int):
 
 @router.post("/program/nominees/{nominee_id}")
 async def update(request: Request, nominee_id: RecordId):
-    return await nominee_action(request, nominee_id, "facts", _update(nominee_id), "updated")
+    return await nominee_action(request, nominee_id, "facts", _update(nominee_id), "updated", rows=PERIOD_ROWS)
 
 
 @router.post("/program/nominees/{nominee_id}/background")
