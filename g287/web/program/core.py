@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Annotated, Any, Callable, Optional
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import quote
 
 from fastapi import Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,6 +39,7 @@ from g287.web.app import API_PREFIX, log_busy, site_of
 from g287.web.known_parameters import refuse_unknown_query_parameters
 from g287.web.pages.exports import attachment
 from g287.web.params import IdParameter
+from g287.web.program.form_text import refuse_text_not_utf8
 from g287.web.render import render
 
 SESSION_COOKIE = "g287_session"
@@ -350,32 +351,14 @@ def safe_next(value: str | None) -> str:
 
 async def form_of(request: Request) -> dict[str, Any]:
     """The submitted form: single fields as strings, repeated fields (checkboxes, rows) as lists. InvalidInput for a
-    field whose text is not UTF-8 (see _not_utf8_fields)."""
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
-        refused = _not_utf8_fields(await request.body())  # kept by the request: request.form() reads it again
-        if refused:
-            raise InvalidInput({name: "not UTF-8 text: the form's page sends UTF-8; nothing was changed" for name in refused})
+    field whose text is not UTF-8 (form_text)."""
+    await refuse_text_not_utf8(request)
     form = await request.form()
     values: dict[str, Any] = {}
     for key in form.keys():
         items = form.getlist(key)
         values[key] = items if len(items) > 1 or key.endswith("[]") else items[0]
     return values
-
-
-def _not_utf8_fields(body: bytes) -> list[str]:
-    """The names of an urlencoded form's fields whose name or value, once unescaped, is not UTF-8. Starlette decodes
-    them with errors="replace", so `full_name=%ff%fe` was kept, and shown, as a nominee's name "\ufffd\ufffd", as if
-    it had been typed; every page sends its forms in UTF-8, so such a field comes from no form of this site."""
-    refused = []
-    for pair in body.split(b"&"):
-        name, _equals, value = pair.partition(b"=")
-        try:
-            for part in (name, value):
-                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
-        except UnicodeDecodeError:
-            refused.append(unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace") or "(a field with no name)")
-    return refused
 
 
 @dataclass

@@ -292,7 +292,7 @@ def test_a_form_field_that_is_not_utf8_is_refused_and_changes_nothing(site):
     body = urlencode({k: v for k, v in sent.items() if k != "full_name"}, doseq=True) + "&full_name=%ff%fe"
     response = agency.post(f"/program/nominees/{nominee}", content=body, headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
     assert response.status_code == 422, response.text
-    assert "not UTF-8 text: the form's page sends UTF-8; nothing was changed" in html.unescape(response.text)
+    assert "not UTF-8 text: the site's forms send UTF-8; nothing was changed" in html.unescape(response.text)
     assert actions_since(db, before) == []
     with db.session() as session:
         assert nominees.nominee_detail(session, OFFICER, nominee)["full_name"] == "Nova Novice"
