@@ -167,3 +167,22 @@ def test_a_single_row_sent_is_shown_again_as_that_row(site):
     form = assert_shown_beside(agency.post(action, data=sent), action, f"f-{w.tfm}-end-0", "Period 1, To", BEFORE_START)
     assert [value_of(form, f"f-{w.tfm}-start-{i}") for i in range(3)] == ["2025-01-01", "", ""]
     assert [value_of(form, f"f-{w.tfm}-end-{i}") for i in range(3)] == ["2024-01-01", "", ""]
+
+
+def test_each_row_s_label_says_its_row_to_a_screen_reader(site):
+    """The rows' labels said only "From", "To", "Party": a screen reader, reading one field at a time, did not say
+    which row it was in. Each label now begins with its row in words, visually hidden (the page shows the rows one
+    under the other)."""
+    w, nominee, agency, officer = site
+
+    def labels(page: str, action: str) -> dict[str, str]:
+        form = form_in(page, action)
+        return {m.group(1): re.sub(r"<[^>]+>", "", m.group(2)) for m in re.finditer(r'<label for="([^"]+)">(.*?)</label>', form)}
+
+    nominate = labels(agency.get(f"/program/applications/{w.application}").text, f"/program/moas/{w.tfm}/nominees")
+    assert [nominate[f"f-{w.tfm}-{part}-{i}"] for i in range(3) for part in ("start", "end")] == [f"Period {i}, {word}" for i in (1, 2, 3) for word in ("From", "To")]
+    facts = labels(agency.get(f"/program/nominees/{nominee}").text, f"/program/nominees/{nominee}")
+    assert facts["f-start-0"] == "Period 1, From" and facts["f-end-1"] == "Period 2, To"
+    signed = labels(officer.get(f"/program/applications/{w.application}").text, f"/program/moas/{w.wso}/signed")
+    assert [signed[f"f-{w.wso}-{part}-1"] for part in ("party", "name", "title")] == ["Signatory 2, Party", "Signatory 2, Name", "Signatory 2, Title"]
+    assert '<span class="visually-hidden">Signatory 2, </span>Party' in form_in(officer.get(f"/program/applications/{w.application}").text, f"/program/moas/{w.wso}/signed")
