@@ -24,7 +24,6 @@ from g287.program.audit_log import AuditFilter
 from g287.program.validation import InvalidInput
 from g287.web.app import API_PREFIX, site_of
 from g287.web.program import schemas
-from g287.web.program.form_text import refuse_text_not_utf8
 from g287.web.program.core import UNKNOWN_FIELD, FilterId, PrivateRoute, PublicRoute, RecordId, caller_of, check_csrf, clear_session_cookie, document_response, issue_seed, set_session_cookie
 from g287.web.program.moas import refuse_oversized_upload
 from g287.web.program.public import registry_figures
@@ -236,7 +235,6 @@ async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Option
     # The form is read here, after the CSRF check: its values go to the service as they came, which checks them.
     check_csrf(request, caller_of(request), x_csrf_token)
     refuse_oversized_upload(request)
-    await refuse_text_not_utf8(request)  # a name typed in another encoding was kept as Latin-1
     form = await request.form()
     # Like the JSON bodies (schemas.RequestBody), a field the request does not take is refused, never ignored.
     unknown = {name: UNKNOWN_FIELD for name in form.keys() if name not in SIGNED_MOA_FIELDS}

@@ -292,7 +292,11 @@ def test_a_form_field_that_is_not_utf8_is_refused_and_changes_nothing(site):
     body = urlencode({k: v for k, v in sent.items() if k != "full_name"}, doseq=True) + "&full_name=%ff%fe"
     response = agency.post(f"/program/nominees/{nominee}", content=body, headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
     assert response.status_code == 422, response.text
-    assert "not UTF-8 text: the site's forms send UTF-8; nothing was changed" in html.unescape(response.text)
+    assert "not text as the site's forms send it (UTF-8, percent-encoded); nothing was changed" in html.unescape(response.text)
+    # Nor UTF-8 sent unescaped (curl -d 'full_name=José'), which Starlette reads as Latin-1: "JosÃ©".
+    body = urlencode({k: v for k, v in sent.items() if k != "full_name"}, doseq=True).encode() + "&full_name=José".encode()
+    response = agency.post(f"/program/nominees/{nominee}", content=body, headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+    assert response.status_code == 422 and "not text as the site's forms send it" in html.unescape(response.text)
     assert actions_since(db, before) == []
     with db.session() as session:
         assert nominees.nominee_detail(session, OFFICER, nominee)["full_name"] == "Nova Novice"

@@ -128,28 +128,15 @@ def test_the_signed_moa_upload_refuses_a_field_it_does_not_take(site):
     assert accepted.status_code == 200 and accepted.json()["status"] == "signed", accepted.text
 
 
-def test_a_multipart_text_field_that_is_not_utf8_is_refused_and_changes_nothing(site):
-    """Starlette reads a multipart form's text field that is not UTF-8 as Latin-1: a signatory's name typed in
-    another encoding ("José" in Latin-1) was kept as "JosÃ©"-like text, with no word said. The API's upload and the
-    page's form refuse it naming the field, as an urlencoded form's (g287.web.program.form_text)."""
-    from g287.web.program.form_text import NOT_UTF8
-
-    officer, w = site.admin, site.world
-    people = [{"name": "Pat Example", "title": "Sheriff", "party": "agency"}, {"name": "José Official", "title": "Director", "party": "ICE"}]
-    files = {"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")}
-    # Drafted, so that only the encoding stands between the upload and a signed MOA (signed on the draft's day).
-    assert officer.post(f"/api/v1/program/moas/{w.wso}/draft", headers={"X-CSRF-Token": token_of(officer)}).status_code == 200
-    latin1 = {"signed_on": days.today().isoformat(), "signatories": json.dumps(people, ensure_ascii=False).encode("latin-1")}
-    before = events(site.db)
-    response = officer.post(f"/api/v1/program/moas/{w.wso}/signed", data=latin1, files=files, headers={"X-CSRF-Token": token_of(officer)})
-    assert response.status_code == 422 and fields_of(response) == {"signatories": NOT_UTF8}, response.text
-    page = officer.get(f"/program/applications/{w.application}").text
-    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    form = {"csrf_token": token, "signed_on": days.today().isoformat(), "signatory_party": ["agency", "ICE"], "signatory_name": [b"Pat Example", "José Official".encode("latin-1")], "signatory_title": ["Sheriff", "Director"]}
-    refused = officer.post(f"/program/moas/{w.wso}/signed", data=form, files=files)
-    assert refused.status_code == 422 and "signatory_name" in refused.text and NOT_UTF8 in refused.text.replace("&#39;", "'")
-    assert events(site.db) == before
-    assert officer.get(f"/api/v1/program/applications/{w.application}").json()["moas"][1]["status"] == "draft"
+def test_a_crafted_multipart_form_is_no_server_error(site):
+    """A multipart check of the forms' text, by a second parser (the standard library's MIME parser), answered 500
+    to a parameter `a*` with no value, before any sign-in (found by a review of that change, which was taken back:
+    g287.web.program.form_text). Starlette's parser alone reads these forms."""
+    body = b'--B\r\nContent-Disposition: form-data; name="username"; a*\r\nContent-Type: text/plain; a*\r\n\r\nx\r\n--B--\r\n'
+    for path in ("/program/login", f"/program/moas/{site.world.wso}/signed"):
+        for content_type in ("multipart/form-data; boundary=B; a*", "multipart/form-data; boundary=B"):
+            answer = site.admin.post(path, content=body, headers={"content-type": content_type})
+            assert answer.status_code in (400, 403, 422), (path, content_type, answer.status_code)
 
 
 def _holds_integers(schema: dict) -> str | None:
