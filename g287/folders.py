@@ -19,7 +19,20 @@ def files_in_folder(folder: Path, refused: Callable[[OSError], None]) -> list[Pa
     for parent, folders, files in os.walk(folder, onerror=refused, followlinks=True):
         folders[:] = [name for name in sorted(folders) if _first_visit(seen, os.path.join(parent, name))]
         found.extend(Path(parent) / name for name in files)
-    return [path for path in sorted(found) if path.is_file()]
+    unentered: set[Path] = set()  # the folders whose files could not be looked at, each said once
+    return [path for path in sorted(found) if _is_file(path, refused, unentered)]
+
+
+def _is_file(path: Path, refused: Callable[[OSError], None], unentered: set[Path]) -> bool:
+    """Whether the path is a file; a folder that can be listed but not entered (read without execute permission:
+    os.walk lists it, and says nothing) raised PermissionError here, a traceback: it is passed to `refused`, once."""
+    try:
+        return path.is_file()
+    except OSError as error:
+        if path.parent not in unentered:
+            unentered.add(path.parent)
+            refused(OSError(error.errno, error.strerror, str(path.parent)))
+        return False
 
 
 def _first_visit(seen: set[str], folder: str) -> bool:

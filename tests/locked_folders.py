@@ -17,3 +17,16 @@ def lock_folders_named(monkeypatch, name: str) -> None:
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
+
+
+def folders_not_entered(monkeypatch, name: str) -> None:
+    """A folder of this name can be listed but not entered (read without execute permission): looking at a file in
+    it (Path.is_file, a stat) is refused, as the system refuses it."""
+    real_is_file = Path.is_file
+
+    def is_file(self):
+        if self.parent.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_file(self)
+
+    monkeypatch.setattr(Path, "is_file", is_file)

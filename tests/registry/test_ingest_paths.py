@@ -22,7 +22,7 @@ from g287.registry.batch import expand_paths, ingest_many
 from g287.registry.ingest import ingest_file, kind_of_columns
 from g287.registry.publications import list_publications
 from tests.conftest import ICE, ICE_CSV, snapshot
-from tests.locked_folders import lock_folders_named
+from tests.locked_folders import folders_not_entered, lock_folders_named
 
 MAY_29 = ICE / "participating" / "participatingAgencies05292025am.xlsx"
 JULY_9 = ICE / "participating" / "participatingAgencies07092025am.xlsx"
@@ -128,6 +128,22 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path, monkey
     assert alone.exit_code == 1 and alone.output.strip() == f"g287: error: {tmp_path / 'locked'}: the folder cannot be read (Permission denied)"
     as_json = CliRunner().invoke(cli, ["ingest", str(tmp_path / "locked"), "--database", str(database), "--json"])
     assert as_json.exit_code == 1 and json.loads(as_json.output) == {"results": [], "errors": [{"file": str(tmp_path / "locked"), "error": str(unreadable[0])}]}
+
+
+def test_a_folder_that_can_be_listed_but_not_entered_is_reported_not_a_traceback(tmp_path, monkeypatch):
+    """os.walk lists a folder with read and no execute permission, and says nothing; looking at its files then
+    raised PermissionError, a traceback (found by a review of g287/folders.py)."""
+    (tmp_path / "noexec").mkdir()
+    (tmp_path / "noexec" / "participatingAgencies05292025am.xlsx").write_bytes(b"")
+    (tmp_path / "noexec" / "README.txt").write_bytes(b"")
+    shutil.copy(MAY_29, tmp_path / MAY_29.name)
+    folders_not_entered(monkeypatch, "noexec")
+    unreadable = []
+    assert expand_paths([str(tmp_path)], unreadable) == [tmp_path / MAY_29.name]
+    assert [str(e) for e in unreadable] == [f"{tmp_path / 'noexec'}: the folder cannot be read (Permission denied)"]  # once
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--database", str(tmp_path / "db.sqlite"), "--json"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output  # no traceback
+    assert f"{tmp_path / 'noexec'}: the folder cannot be read (Permission denied)" in result.output and '"listings": 635' in result.output
 
 
 def test_an_unreadable_file_named_is_one_line_and_status_1(tmp_path):
