@@ -121,9 +121,10 @@ def within_cell_limit(text: str, limit: int) -> str:
 
 def _write_link(sheet, row: int, column: int, address: str, quoted) -> None:
     """A cell that says "link", linking the address, as ICE's cells do. An address that is not a web address (a
-    relative path, another scheme) or that Excel cannot hold as a link (over 2,079 characters) is written as text
+    relative path, another scheme) or that Excel cannot hold as a link (over 2,079 characters, or a character XML
+    cannot hold) is written as text
     instead: the export keeps it, and no cell links to something a browser should not open."""
-    if _WEB_ADDRESS.match(address) and _fits_a_link(sheet, address) and sheet.write_url(row, column, _link_to(address), string="link") == 0:
+    if _WEB_ADDRESS.match(address) and not _NOT_IN_XML.search(address) and _fits_a_link(sheet, address) and sheet.write_url(row, column, _link_to(address), string="link") == 0:
         return
     _write_text(sheet, row, column, address, quoted)
 
@@ -176,9 +177,13 @@ def _is_valid_address(address: str) -> bool:
 _AUTHORITY = re.compile(r"https?://([^/?#]*)", re.IGNORECASE)
 _IP_LITERAL = re.compile(r"\[(?:[0-9A-Fa-f:.]+(?:%25(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+)?|v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\](?::[0-9]*)?(?=[/?#]|$)")
 # What an address holds besides an IP literal: unreserved, sub-delims, : @ / ?, %xx, and (IRI) any character beyond
-# ASCII but the controls U+0080-U+009F and the surrogates, which no address holds.
-_URI_TEXT = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?\u00a0-\ud7ff\ue000-\U0010ffff]|%[0-9A-Fa-f]{2})*")
+# ASCII but the controls U+0080-U+009F, the surrogates and U+FFFE, U+FFFF, which no address holds (nor XML: written
+# unescaped, they made the workbook one that no reader opens).
+_URI_TEXT = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|%[0-9A-Fa-f]{2})*")
 _WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
+# Characters XML cannot hold: a link's target is written as it is, and made the workbook one no reader opens; as
+# text, xlsxwriter writes them escaped (_xFFFF_). (An address read from a CSV may hold them; a workbook's cannot.)
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def rows_of_publication(session: Session, publication: Publication) -> list[IceRow]:

@@ -144,3 +144,18 @@ def test_an_address_no_address_may_be_is_still_escaped_as_excel_does(tmp_path):
     path = tmp_path / "participatingAgencies01012026am.xlsx"
     write_ice_workbook(path, "participating", rows, modified=dt.datetime(2026, 1, 1, 9))
     assert _openpyxl_links(path) == ["https://www.ice.gov/My%20Docs/x.pdf", "https://www.ice.gov/%7bx%7d.pdf", "https://www.ice.gov/%5bx%5d.pdf"]
+
+
+def test_an_address_holding_a_character_xml_cannot_hold_is_written_as_text(tmp_path):
+    """U+FFFF (or a control character) in an address, as a CSV may hold one, was written as a link's target as it is:
+    the workbook was one no reader opens (openpyxl: XMLSyntaxError; g287: "damaged or truncated"). It is written as
+    text, which xlsxwriter escapes (_xFFFF_)."""
+    import openpyxl
+
+    addresses = ["http://h/a\uffff.pdf", "http://h/b\x01.pdf", "https://www.ice.gov/c.pdf"]
+    rows = [IceRow("OHIO", f"Police Department {n}", "Municipality", "Franklin", "Task Force Model", dt.date(2025, 5, 1), address) for n, address in enumerate(addresses)]
+    path = tmp_path / "participatingAgencies01012026am.xlsx"
+    write_ice_workbook(path, "participating", rows, modified=dt.datetime(2026, 1, 1, 9))
+    sheet = openpyxl.load_workbook(path).active
+    assert [sheet.cell(row, 7).hyperlink is None for row in (2, 3, 4)] == [True, True, False]
+    assert [sheet.cell(row, 7).value for row in (2, 3)] == ["http://h/a_xFFFF_.pdf", "http://h/b_x0001_.pdf"]
