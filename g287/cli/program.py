@@ -277,15 +277,19 @@ def withdraw_command(moa_id, withdrawn_on, reason):
     echo(f"MOA {moa.id} ({moa.model}) withdrawn on {moa.withdrawn_on}")
 
 
+# The jail-security fact's option, for `program nominate` and `program correct` (g287.cli.program_training).
+JAIL_SECURITY_HELP = (
+    "JEM and WSO: trained in maintaining the security of the agency's facilities, with authority to enforce (JEM) or having enforced (WSO) "
+    "the rules on inmate accountability and conduct"
+)
+
+
 @program.command("nominate")
 @click.argument("moa_id", type=RECORD_ID)
 @click.option("--name", "full_name", required=True)
 @click.option("--citizen/--not-citizen", default=None, help="U.S. citizen or not (default: not recorded).")
 @click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws (default: not recorded).")
-@click.option(
-    "--jail-security/--not-jail-security", "jail_security", default=None,
-    help="JEM and WSO: trained in maintaining the security of the agency's facilities, with authority to enforce (JEM) or having enforced (WSO) the rules on inmate accountability and conduct (default: not recorded).",
-)
+@click.option("--jail-security/--not-jail-security", "jail_security", default=None, help=JAIL_SECURITY_HELP + " (default: not recorded).")
 @click.option("--service", "periods", multiple=True, metavar="START[:END]", help="A period of sworn law enforcement service (YYYY-MM-DD; no END while it lasts).")
 @click.option("--on", "nominated_on", metavar="YYYY-MM-DD", help="The day of the nomination (default: today).")
 @click.option(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from g287.cli.common import RECORD_ID, database_option, echo, fields_given_by, json_option, parse_date, print_json, state
-from g287.cli.program import show_nominee, admin, program
+from g287.cli.program import JAIL_SECURITY_HELP, show_nominee, admin, program
 from g287.errors import G287Error
 from g287.program import nominees, training
 
@@ -41,10 +41,7 @@ def _day(value: str | None):
 @click.option("--name", "full_name", metavar="NAME", help="The nominee's name as it should read.")
 @click.option("--citizen/--not-citizen", default=None, help="U.S. citizen.")
 @click.option("--enforced-laws/--not-enforced-laws", default=None, help="Knows and has enforced the jurisdiction's laws.")
-@click.option(
-    "--jail-security/--not-jail-security", "jail_security", default=None,
-    help="JEM and WSO: trained in maintaining the security of the agency's facilities, with authority to enforce (JEM) or having enforced (WSO) the rules on inmate accountability and conduct.",
-)
+@click.option("--jail-security/--not-jail-security", "jail_security", default=None, help=JAIL_SECURITY_HELP + ".")
 @click.option("--service", "periods", multiple=True, metavar="START[:END]", help="The periods of sworn law enforcement service, all of them: they replace those recorded.")
 @click.option(
     "--namesake-of", "namesake_of", type=RECORD_ID, multiple=True, metavar="ID",
