@@ -51,6 +51,24 @@ def test_the_pending_page_of_a_date_names_the_lists_it_used(site):
     assert "Ellis County" not in text  # first listed as pending on 30 May
 
 
+def series_section(page: str) -> str:
+    return page[page.index('id="series-title"'):]
+
+
+def test_the_pending_page_of_a_date_tables_only_the_lists_published_by_then(site, bundled_db):
+    # The table of every pending list stopped at no date: the page of 20 June listed the lists of July.
+    from g287.registry.publications import list_publications
+
+    with bundled_db.session() as session:
+        held = [(p.id, p.published_on.isoformat()) for p in list_publications(session, "pending", "ice")]
+    dated = series_section(site.get("/pending", params={"as_of": "2025-06-20"}).text)
+    listed = re.findall(r'<a href="/publications/(\d+)">(\d{4}-\d\d-\d\d)', dated)
+    assert [(int(i), day) for i, day in reversed(listed)] == [(i, day) for i, day in held if day <= "2025-06-20"] != held
+    assert "ICE's pending lists published on or before 20 June 2025" in words(dated)
+    undated = re.findall(r'<a href="/publications/(\d+)">', series_section(site.get("/pending").text))
+    assert sorted(int(i) for i in undated) == sorted(i for i, _day in held)
+
+
 def test_the_pending_page_of_a_date_before_any_list_has_no_pipeline(site):
     page = site.get("/pending", params={"as_of": "2025-05-01"}).text
     assert 'id="pipeline-title"' not in page and "holds no pending list of ICE's published on or before that date" in words(page)

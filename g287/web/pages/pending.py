@@ -38,6 +38,10 @@ def pending_page(request: Request, as_of: Optional[Day] = AsOf, model: ModelChoi
         flow = pipeline(session, as_of=as_of)
         pending_publications = list_publications(session, "pending", "ice")
         held = {kind: series_publications(session, kind, "ice", as_of) for kind in ("participating", "pending")}
+        # The table of every pending list ends at the one in force on the page's date, as the home page's trend does:
+        # a list published later is no list of that date.
+        shown = {p.id for p in held["pending"]}
+        series = [s for s in series if s["publication_id"] in shown]
         window = observation_window(held["participating"] + held["pending"])
         if window:
             window = dict(window, first=date_text(window["first"]), last=date_text(window["last"]))
