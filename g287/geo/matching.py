@@ -124,7 +124,7 @@ def warm_up() -> None:
 
 
 def candidates(usps: str, text: str, pool: dict[str, County] | None = None) -> list[County]:
-    """Counties of the state (restricted to `pool` when given) that the text can name."""
+    """Counties of the state (restricted to the versions `pool` holds, when given) that the text can name."""
     by_base, by_full = _index()
     found: dict[str, County] = {}
     for name_key, kinds in readings(text):
@@ -133,7 +133,9 @@ def candidates(usps: str, text: str, pool: dict[str, County] | None = None) -> l
         else:
             matches = [c for c in by_base.get((usps, name_key), []) if c.kind in kinds]
         for county in matches:
-            if pool is None or county.fips in pool:
+            # The very version the pool holds, not only its code: Petersburg Census Area (2008-2013) shares 02195
+            # with today's Petersburg Borough, of another extent, and was read as the borough with no note.
+            if pool is None or pool.get(county.fips) == county:
                 found.setdefault(county.fips, county)
     return sorted(found.values(), key=lambda c: c.fips)
 

@@ -114,6 +114,16 @@ def test_former_counties_are_matched_and_noted():
     assert match_county("CT", "Capitol Planning Region").status == "matched"
 
 
+def test_a_former_entity_sharing_its_code_with_a_current_county_is_noted_as_former():
+    # Petersburg Census Area (2008-2013) became Petersburg Borough under the same code, with another extent: read as
+    # the borough, it was a plain match with no note.
+    result = match_county("AK", "Petersburg Census Area")
+    assert (result.status, result.fips, result.category) == ("former", "02195", "note")
+    assert "until 2013-01-03" in result.rule and "Petersburg Census Area" in result.problem
+    assert (match_county("AK", "Petersburg Borough").status, match_county("AK", "Petersburg").status) == ("matched", "matched")
+    assert match_county("AK", "Petersburg").fips == "02195"
+
+
 def test_fix_table_is_reviewed_and_needed():
     with open(GEO_DIR / "county_fixes.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
