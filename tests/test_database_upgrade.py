@@ -304,7 +304,7 @@ def test_a_database_holding_every_kind_of_record_at_revision_0005_is_upgraded_wi
     _, after = _kept_rows(blank_url, columns)
     assert after == before
     with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0018_jail_security_fact"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0019_territory_county_texts"
         assert [tuple(r) for r in conn.execute(text("SELECT id, name_key FROM applicant_agencies ORDER BY id"))] == [
             (1, "testville county sheriffs office"), (2, None), (3, "otherton police department")]
         assert str(conn.execute(text("SELECT nominated_on FROM nominees")).scalar()) == str(day_of(AT))
@@ -409,7 +409,7 @@ def test_alembic_s_own_upgrade_command_upgrades_an_sqlite_database_holding_nomin
     database = Database(blank_url, migrate=False)
     command.upgrade(alembic_config(database.engine), "heads")  # no connection given: env.py opens its own, as the command does
     with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0018_jail_security_fact"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0019_territory_county_texts"
         assert [tuple(r) for r in conn.execute(text("SELECT id, nominated_on FROM nominees"))] == [(4, "2025-01-01")]  # its enrolment's day
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.dispose()

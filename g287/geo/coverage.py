@@ -122,14 +122,20 @@ def state_coverage(session: Session, usps: str, as_of: dt.date | None = None, mo
 
 def not_located_counts(listings: list[LocatedListing], usps: str | None = None) -> dict:
     """The listings (of one state, or of all) located in no county of the vintage, by why: those that name no county
-    (by TYPE), those whose county text matched no single county, those whose county is not of the vintage."""
+    (by TYPE), those whose county text matched no single county, those whose county is not of the vintage, those
+    whose county text is of a territory (Puerto Rico, Guam...), for which the registry holds no county list."""
+    counted = {s.usps for s in reference.counted_states()}
     mine = [x for x in listings if (usps is None or x.state == usps) and not x.vintage_fips]
     no_text = [x for x in mine if x.county_text is None]
+    unplaced = [x for x in mine if x.county_text is not None and x.fips is None]
+    # A territory's county text is no failed match: the registry holds no county list to match it in.
+    in_territory = [x for x in unplaced if x.state and x.state not in counted]
     return {
         "no_county_text": len(no_text),
         "no_county_text_by_type": dict(sorted(Counter(x.agency_type or "unknown" for x in no_text).items())),
-        "county_not_matched": sum(1 for x in mine if x.county_text is not None and x.fips is None),
+        "county_not_matched": len(unplaced) - len(in_territory),
         "county_not_in_vintage": sum(1 for x in mine if x.fips),
+        "county_text_in_territory": len(in_territory),
     }
 
 
@@ -291,9 +297,9 @@ def not_located_text(counts: dict, vintage: str, unmatched_hint: str | None = No
     be matched to one county (followed by `unmatched_hint`, where they are listed), and those whose county is not of
     the vintage counted (Broomfield County, formed in 2001, is in no county of the Census 2000 list), so that the
     listings said add up to those not located."""
-    not_matched, not_in_vintage = counts["county_not_matched"], counts["county_not_in_vintage"]
+    others = counts["county_not_matched"] or counts["county_not_in_vintage"] or counts.get("county_text_in_territory")
     # "every listing names a county" only when it is all there is to say: before "1 has a county text ..." it read as a contradiction
-    parts = [no_county_text(counts["no_county_text"], counts["no_county_text_by_type"])] if counts["no_county_text"] or not (not_matched or not_in_vintage) else []
+    parts = [no_county_text(counts["no_county_text"], counts["no_county_text_by_type"])] if counts["no_county_text"] or not others else []
     for count, singular, plural in _county_reasons(counts, vintage, unmatched_hint):
         if count:
             parts.append(f"{f'{count:,}' if parts else counted(count, 'listing')} {singular if count == 1 else plural}")
@@ -309,6 +315,11 @@ def _county_reasons(counts: dict, vintage: str, unmatched_hint: str | None) -> t
         # not "names a county": a text may name several ("Polk and Hillsborough") or a name two counties share ("Richmond")
         (counts["county_not_matched"], f"has a county text that could not be matched to one county{hint}", f"have a county text that could not be matched to one county{hint}"),
         (counts["county_not_in_vintage"], f"names a county not in the Census {vintage} list", f"name a county not in the Census {vintage} list"),
+        (
+            counts.get("county_text_in_territory", 0),
+            "has a county text of a territory, whose counties are not counted here",
+            "have a county text of a territory, whose counties are not counted here",
+        ),
     )
 
 

@@ -45,6 +45,7 @@ def test_coverage_arithmetic(constructed_db):
         "no_county_text_by_type": {"state_agency": 2},
         "county_not_matched": 2,  # Bowie County (AR), Richmond (VA)
         "county_not_in_vintage": 0,
+        "county_text_in_territory": 0,  # the PR police has no county text
         "state_unknown": 0,
     }
     fl = result["by_state"]["FL"]

@@ -70,7 +70,7 @@ def test_matches(usps, text, fips):
         ("TX", "Hillsborough County", "unmatched", ["does not exist in Texas", "Florida"]),
         ("VA", "Alexandria County", "unmatched", ["does not exist in Virginia"]),  # a city is not matched by "County"
         ("TX", "Harris Parish", "unmatched", ["does not exist in Texas"]),  # "Parish" names parishes only
-        ("PR", "San Juan", "unmatched", ["no county list for Puerto Rico"]),
+        ("PR", "San Juan", "no_county_list", ["no county list for Puerto Rico"]),  # a territory: no failed match
         # A text listing several counties names several, not "no county of that name" (a misspelling to fix).
         ("FL", "Polk and Hillsborough", "ambiguous", ["names several counties of Florida: Polk County (12105) and Hillsborough County (12057)"]),
         ("FL", "Polk, Hillsborough & Pasco Counties", "ambiguous", ["Polk County (12105), Hillsborough County (12057) and Pasco County (12101)"]),

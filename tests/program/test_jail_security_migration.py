@@ -45,7 +45,7 @@ def test_migration_0018_adds_the_jail_security_fact_keeps_what_was_recorded_and_
 
     database = Database(blank_url)  # upgrades to the head
     try:
-        assert _rows(blank_url, "SELECT version_num FROM alembic_version") == [("0018_jail_security_fact",)]
+        assert _rows(blank_url, "SELECT version_num FROM alembic_version") == [("0019_territory_county_texts",)]
         with database.session() as session:
             detail = nominees.nominee_detail(session, ADMIN, 4, as_of=AS_OF)
         assert detail["jail_security_and_inmate_rules"] is None

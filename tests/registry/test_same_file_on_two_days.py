@@ -144,13 +144,13 @@ def test_going_back_before_0017_refuses_a_file_held_under_two_days_and_keeps_one
     db.dispose()
     _downgrade(url, "0016_audit_log_refuses_truncate")  # one day per file: the older unique constraint holds
     again = Database(url)  # and back to the head
-    assert _revision(url) == "0018_jail_security_fact"
+    assert _revision(url) == "0019_territory_county_texts"
     ingest_file(again, _copy(MAY_29, tmp_path, "participatingAgencies06012025am.xlsx"), actor)
     before = snapshot(again)
     again.dispose()
     with pytest.raises(G287Error, match=r"the same file under several days \([0-9a-f]{12} \(2 days\)\), which revisions before 0017 cannot hold"):
         _downgrade(url, "0016_audit_log_refuses_truncate")
-    assert _revision(url) == "0018_jail_security_fact"
+    assert _revision(url) == "0019_territory_county_texts"
     kept = Database(url)
     try:
         assert snapshot(kept) == before

@@ -16,7 +16,7 @@ class CountyMatch(Base):
     state_usps: Mapped[str | None] = mapped_column(ForeignKey("states.usps"))
     county_text: Mapped[str] = mapped_column(source_text(255))
     fips: Mapped[str | None] = mapped_column(String(5), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # matched | fixed | former | no_county | unmatched | ambiguous | state_unknown
+    status: Mapped[str] = mapped_column(String(16))  # matched | fixed | former | no_county | unmatched | ambiguous | state_unknown | no_county_list
     rule: Mapped[str] = mapped_column(Text)  # how it was matched, or why not
     detail: Mapped[str | None] = mapped_column(Text)  # the text of the quality-register entry, if any
 

@@ -44,6 +44,7 @@ class ListingsLocated(BaseModel):
     no_county_text_by_type: dict[str, int]
     county_not_matched: int
     county_not_in_vintage: int
+    county_text_in_territory: int = Field(description="Listings of a territory (Puerto Rico, Guam...) with a county text, which is not matched: the registry holds no county list for the territories")
     state_unknown: int
 
 
