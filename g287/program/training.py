@@ -514,7 +514,8 @@ def due(session: Session, actor: Actor, *, as_of: dt.date | None = None, within_
             # as long back as the list looks ahead (within_days), and not once the officer is nominated again.
             # Nominated again: a nomination of the name from the expiry on. One made before it, while this officer
             # was still on the MOA, is a namesake's, a different person (nominees.same_name_check had it confirmed).
-            renominated = any(on >= certification.expires_on for on, other in nominated[person(nominee, moa, agency)] if other != nominee.id)
+            # Only one made by `as_of` counts: on a past day the lapse was due still, whatever came later.
+            renominated = any(certification.expires_on <= on <= as_of for on, other in nominated[person(nominee, moa, agency)] if other != nominee.id)
             if renominated or certification.expires_on < as_of - dt.timedelta(days=within_days):
                 continue
             item(

@@ -295,6 +295,24 @@ def test_a_namesake_nominated_before_the_lapse_does_not_hide_it(world):
         assert lapsed(expires + dt.timedelta(days=10)) == []
 
 
+def test_a_nomination_after_the_day_asked_about_does_not_hide_the_lapse_on_that_day(world):
+    """What is due on a past day counted every later nomination of the name as the officer nominated again, even
+    one made after that day: on the days between the expiry and the new nomination, the lapse was listed by no
+    one, though the nominee's standing on those days said expired."""
+    db, w = world
+    with db.session() as session:
+        veteran = nominees.get_nominee(session, OFFICER, w.nominees["veteran"])
+        expires = training.certification_of(session, OFFICER, veteran.id).expires_on
+        agency_user = Actor("agency_user", "user:9", 9, veteran.agency_id)
+        again_on = expires + dt.timedelta(days=7)
+        nominees.nominate(session, agency_user, veteran.moa_id, full_name=veteran.full_name, us_citizen=True, enforced_jurisdiction_laws=True, service_periods=[{"start": "2015-01-01"}], nominated_on=again_on, today=again_on)
+        lapsed = lambda day: [i["kind"] for i in training.due(session, OFFICER, as_of=day) if i["nominee_id"] == veteran.id]  # noqa: E731
+        assert training.standing(session, veteran, expires + dt.timedelta(days=2)).status == "expired"
+        assert lapsed(expires + dt.timedelta(days=2)) == ["certification_expired"]
+        assert lapsed(again_on - dt.timedelta(days=1)) == ["certification_expired"]
+        assert lapsed(again_on) == [] and lapsed(again_on + dt.timedelta(days=3)) == []  # from the new nomination's day on
+
+
 def test_another_officer_of_a_non_latin_name_does_not_hide_a_lapse(world):
     """Names were compared by a key of a-z and digits: every Cyrillic name was one empty name, so any other officer
     of such a name, nominated after the lapse, counted as the lapsed officer nominated again."""
