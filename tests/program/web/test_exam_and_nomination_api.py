@@ -185,3 +185,45 @@ def test_number_in():
     assert [number_in(t, 0, 10, whole=True) for t in ("7.0", "1_0", "11", 7.0, True)] == [None] * 5
     # int() refuses more than 4,300 digits, leading zeros included (a ValueError): refused, or read as "05" is
     assert number_in("1" * 5000, 0, float("inf"), whole=True) is None and number_in("0" * 5000 + "5", 0, 10, whole=True) == 5
+
+
+def _readme_words_on(step: str) -> str:
+    """The program API paragraph's words on a nominee's step: from `/{id}/STEP` to the end of the parenthesis after
+    it (steps named together share theirs)."""
+    from tests.conftest import ROOT
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    start = readme.index(f"`/{{id}}/{step}`")
+    depth, at = 0, readme.index(" (", start) + 1
+    for at in range(at, len(readme)):
+        depth += {"(": 1, ")": -1}.get(readme[at], 0)
+        if depth == 0:
+            break
+    return readme[start : at + 1]
+
+
+@pytest.mark.parametrize("step", ["background", "enrolment", "exams", "certification", "refresher", "renewal", "revocation"])
+def test_the_readme_names_each_steps_fields_and_which_are_required_as_the_api_takes_them(unchanged_site, step):
+    """The README said every step was "dated by its optional `on` (`taken_on` for an examination), today when left
+    out": the background result's date is `completed_on`, and required. Each field the step's body takes is named
+    where the README speaks of the step; those a body without them is refused for are said to be required, the
+    others (dates) to be today when left out."""
+    db, _, trainee, clients = unchanged_site
+    officer = clients["officer"]
+    words = _readme_words_on(step)
+    body = officer.get("/api/v1/openapi.json").json()
+    path = body["paths"][f"/api/v1/program/nominees/{{nominee_id}}/{step}"]["post"]
+    reference = path["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    taken = set(body["components"]["schemas"][reference]["properties"])
+    assert {name for name in taken if f"`{name}`" not in words} == set(), words
+    before = exams_of(db, trainee)
+    response = officer.post(f"/api/v1/program/nominees/{trainee}/{step}", json={}, headers={"X-CSRF-Token": token_of(officer)})
+    required = set(fields_of(response)) if response.status_code == 422 else set()
+    assert exams_of(db, trainee) == before  # refused: the trainee is enrolled, and neither passed nor certified
+    assert response.status_code in (409, 422), response.text
+    for name in taken:
+        said = words[words.index(f"`{name}`") :]
+        if name in required:
+            assert "required" in said, (name, words)
+        elif name.endswith("on"):
+            assert "today when left out" in said, (name, words)
