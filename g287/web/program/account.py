@@ -24,6 +24,7 @@ from g287.web.program.core import (
     set_session_cookie,
     text,
 )
+from g287.web.program.office import due_marked
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 
@@ -104,7 +105,7 @@ def dashboard(request: Request):
             "agency": agency,
             "applications": applications.list_applications(session, actor),
             "nominees": nominees.list_nominees(session, actor),
-            "due": training.due(session, actor) if allowed(actor, "training.read_all") or actor.agency_id else [],
+            "due": due_marked(training.due(session, actor)) if allowed(actor, "training.read_all") or actor.agency_id else [],
             "may_submit": allowed(actor, "application.submit", record_of(agency.id if agency else None)),
             "may_publish": allowed(actor, "program.publish"),
         }

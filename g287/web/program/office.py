@@ -42,10 +42,13 @@ def training_page(
             "agencies": agencies.list_agencies(session, actor) if allowed(actor, "training.read_all") else [],
         }
     assumed = _assumed_periods()
+    context["due"] = due_marked(context["due"], assumed)
     return page(
         request, "program/training.html", **context, agency_id=agency_id, model=model, models=MODEL_CODES,
         as_of=(as_of or days.today()).isoformat(), within_days=within_days, max_within_days=training.MAX_WITHIN_DAYS,
-        assumed=assumed, any_assumed=any(assumed[o["model"]]["expires"] or (o["refresher_due_on"] and assumed[o["model"]]["refresher"]) for o in context["authorized"]),
+        assumed=assumed,
+        any_assumed=any(assumed[o["model"]]["expires"] or (o["refresher_due_on"] and assumed[o["model"]]["refresher"]) for o in context["authorized"])
+        or any(d["assumed"] for d in context["due"]),
     )
 
 
@@ -58,6 +61,17 @@ def _assumed_periods() -> dict[str, dict[str, bool]]:
         for model in MODEL_CODES
         for course in [courses.for_model(model)]
     }
+
+
+# The items of what is due whose day is a period's end (training.due): the expiry, or the refresher's due date.
+_DATED_BY_PERIOD = {"certification_expires": "expires", "certification_expired": "expires", "refresher_due": "refresher"}
+
+
+def due_marked(due: list[dict], assumed: dict[str, dict[str, bool]] | None = None) -> list[dict]:
+    """What is due as the pages show it (program/_due_table.html): each item with `assumed`, whether its day follows
+    a period no source confirms, marked "(assumed)" as the authorized officers' dates are."""
+    assumed = assumed or _assumed_periods()
+    return [dict(d, assumed=bool(d["due_on"]) and d["kind"] in _DATED_BY_PERIOD and assumed[d["model"]][_DATED_BY_PERIOD[d["kind"]]]) for d in due]
 
 
 @router.get("/program/audit")

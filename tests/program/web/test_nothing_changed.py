@@ -197,6 +197,34 @@ def test_the_training_page_marks_dates_that_follow_an_assumed_period(site, monke
     assert page.count(" (assumed)</td>") == 1 and "A date marked (assumed) follows this registry's working assumption" in page
 
 
+def test_what_is_due_marks_the_dates_that_follow_an_assumed_period_on_every_page(site, monkeypatch):
+    """The authorized officers' table marked a date following an unconfirmed period "(assumed)", and the table of
+    what is due (the training page's and the dashboard's) showed the same dates unmarked. The veteran is a TFM
+    officer certified on 26 June 2025: the refresher of 26 June 2026 is the registry's assumption, the expiry of 26
+    June 2027 the MOA's two years."""
+    from g287 import days
+    from g287.web.program import office
+
+    _db, _w, clients = site
+    officer = clients["officer"]
+    due_part = lambda url: officer.get(url).text.split('id="due-title"', 1)[1]  # noqa: E731
+    due = due_part("/program/training?as_of=2026-06-01&within_days=60")
+    assert "<td>2026-06-26 (assumed)</td><td>refresher training due</td>" in due and "A date marked (assumed) follows" in due
+    due = due_part("/program/training?as_of=2027-06-01&within_days=60")
+    assert "2026-06-26 (assumed) <strong>(overdue)</strong></td><td>refresher training due" in due
+    assert "<td>2027-06-26</td><td>the certification expires" in due  # the MOA's period: no mark
+    monkeypatch.setattr(office, "_assumed_periods", lambda: {m: {"expires": True, "refresher": False} for m in ("JEM", "TFM", "WSO")})
+    due = due_part("/program/training?as_of=2027-06-01&within_days=60")
+    assert "<td>2027-06-26 (assumed)</td><td>the certification expires" in due and "<td>2026-06-26 <strong>(overdue)</strong></td><td>refresher training due" in due
+    due = due_part("/program/training?as_of=2027-07-01&within_days=60")
+    assert "<td>2027-06-26 (assumed) <strong>(overdue)</strong></td><td>the certification expired" in due
+    monkeypatch.undo()
+    monkeypatch.setattr(days, "today", lambda: dt.date(2026, 6, 1))
+    for client in clients.values():  # the dashboard, the program office's and the agency's
+        due = client.get("/program").text.split('id="due-title"', 1)[1]
+        assert "<td>2026-06-26 (assumed)</td><td>refresher training due</td>" in due and "A date marked (assumed) follows" in due
+
+
 def test_the_nominee_page_says_when_its_dates_follow_an_assumed_period(site, monkeypatch):
     import dataclasses
 
