@@ -92,7 +92,7 @@ def object_problem(session: Session, object_type: str | None, object_id: str | N
     # A user (an account) is known to a reader who does not see the events of accounts only by the events it sees.
     exists = number is not None and (sees_accounts or model is not User) and session.get(model, number) is not None
     if not exists and not _logged(session, (AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id) & _seen(sees_accounts)):
-        return f"no such {object_type.replace('_', ' ')}" if sees_accounts or model is not User else _NOT_SEEN_USER
+        return f"no such {object_type.replace('_', ' ')}" if sees_accounts or model is not User else _NOT_SEEN_USER_OBJECT
     return None
 
 
@@ -135,6 +135,9 @@ def actor_problem(session: Session, actor: str | None, sees_accounts: bool = Tru
 # What a reader who does not see the events of accounts is told of a user no event it sees names: true whether the
 # account exists or not.
 _NOT_SEEN_USER = "no event you may read names this user (an actor is a user name, user:ID, cli:NAME or system)"
+# And of the user an object filter names (object_type user): the only events about a user are those of its account,
+# which such a reader never sees; the actor filter's syntax, told here once, was no help.
+_NOT_SEEN_USER_OBJECT = "no event you may read is about this user (the events about a user are its account's, which only administrators read)"
 
 
 def _seen(sees_accounts: bool):

@@ -17,6 +17,8 @@ from g287.program.audit_log import OBJECT_TYPES
 # To an officer, who does not see the events of accounts, a user no event it sees names (whether the account exists or
 # not: tests/program/web/test_audit_account_events.py); the administrator is told "no user has this name".
 NOT_SEEN_USER = "no event you may read names this user (an actor is a user name, user:ID, cli:NAME or system)"
+# And of a user an object filter names: its events are its account's, an administrator's to read.
+NOT_SEEN_USER_OBJECT = "no event you may read is about this user (the events about a user are its account's, which only administrators read)"
 NO_TYPE = f"no such object type (one of: {', '.join(sorted(OBJECT_TYPES))})"
 
 
@@ -34,6 +36,9 @@ def fields_of(response) -> dict[str, str]:
         ("object_type=nominee&object_id=abc", {"object_id": "malformed object reference: the id of a nominee is a whole number (TYPE:ID, e.g. nominee:3)"}),
         ("actor=nosuchuser&object_type=application&object_id=999", {"actor": NOT_SEEN_USER, "object_id": "no such application"}),
         ("object_type=nosuchtype", {"object_type": NO_TYPE}),
+        # The object filter's own hint, not the actor filter's syntax (a user who exists and one who does not alike).
+        ("object_type=user&object_id=1", {"object_id": NOT_SEEN_USER_OBJECT}),
+        ("object_type=user&object_id=999", {"object_id": NOT_SEEN_USER_OBJECT}),
         ("object_type=nosuchtype&object_id=3", {"object_type": NO_TYPE}),
         ("object_type=Nominee", {"object_type": NO_TYPE}),
     ],
@@ -130,3 +135,16 @@ def test_an_empty_filter_is_refused_by_the_api_and_absent_on_the_page(clients, n
     assert page.status_code == 200 and "No event matches" not in page.text
     page = officer.get(f"/program/audit?{name}=%20%20")
     assert page.status_code == 422 and "empty: give a value, or leave the filter out" in html.unescape(page.text)
+
+
+def test_the_command_line_s_object_filter_on_a_user_says_no_such_user(program_world):
+    """The command line acts as the administrator, who reads the events of accounts: a user no record has is "no
+    such user", beside --object; one who exists answers their account's events."""
+    import json
+
+    from tests.in_process import run_g287
+
+    status, out, err = run_g287(program_world.db.url, "audit", "--object", "user:999")
+    assert status == 1 and "no such user" in err and "--object" in err and "an actor is" not in err, (out, err)
+    status, out, err = run_g287(program_world.db.url, "audit", "--object", "user:1", "--json")
+    assert status == 0 and json.loads(out) and {event["object_type"] for event in json.loads(out)} == {"user"}, err
