@@ -12,7 +12,7 @@ from g287.access import Actor
 from g287.cli.common import Choice, RECORD_ID, WholeNumber, Table, console, database_option, echo, fields_given_by, json_option, parse_date, print_json, state
 from g287.config import check_reading_settings
 from g287.program import accounts, demo
-from g287.errors import G287Error
+from g287.errors import G287Error, NotFound
 from g287.program.audit_log import MAX_LIMIT, UNTIL_BEFORE_SINCE, AuditFilter, check_filter, read_events
 from g287.program.validation import InvalidInput
 from g287.wording import counted, quoted
@@ -56,8 +56,13 @@ def user_add(username, role, agency_id, display_name, prompt_password, as_json):
     password = _typed_password() if prompt_password else None
     if password is not None:
         accounts.check_account(username, role, display_name=display_name, agency_id=agency_id, password=password)
-    with state().db.session(writing=True) as session:
-        created = accounts.add_user(session, Actor.command_line(), username, role, display_name=display_name, agency_id=agency_id, password=password)
+    try:
+        with state().db.session(writing=True) as session:
+            created = accounts.add_user(session, Actor.command_line(), username, role, display_name=display_name, agency_id=agency_id, password=password)
+    except InvalidInput as error:
+        if agency_id is None or error.fields.get("agency_id") != accounts.no_agency(agency_id):
+            raise
+        raise InvalidInput({**error.fields, "agency_id": f"{accounts.no_agency(agency_id)} (see `g287 program agencies`)"}) from None
     if as_json:
         print_json({"user": asdict(created.user), "password": created.password})
         return
@@ -91,9 +96,12 @@ def user_list(as_json):
 @database_option
 def user_disable(username, as_json):
     """Disable an account and end its sessions (accounts are never deleted: the audit log names them)."""
-    accounts.check_account_name(username)  # before the database is opened (a new one would be made)
-    with state().db.session(writing=True) as session:
-        info = accounts.disable_user(session, Actor.command_line(), username)
+    try:
+        accounts.check_account_name(username)  # before the database is opened (a new one would be made)
+        with state().db.session(writing=True) as session:
+            info = accounts.disable_user(session, Actor.command_line(), username)
+    except NotFound as error:
+        raise NotFound(f"{error} (see `g287 user list`)") from None
     if as_json:
         print_json(asdict(info))
     else:

@@ -124,12 +124,18 @@ def _account_fields(check: Checker, username, role, display_name, agency_id, pas
         if agency_id is None:
             check.fail("agency_id", "an agency user acts for one agency: name it")
         elif not agency_exists(agency_id):
-            check.fail("agency_id", f"no applicant agency with id {agency_id} (see `g287 program agencies`)")
+            check.fail("agency_id", no_agency(agency_id))
     elif agency_id is not None:
         check.fail("agency_id", "only agency users act for an agency")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         check.fail("password", f"at least {MIN_PASSWORD_LENGTH} characters")
     return name, shown
+
+
+def no_agency(agency_id: int) -> str:
+    """How an account's agency_id naming no applicant agency is refused: on the site and the API as it is, and by
+    the command line with where to find the ids (`g287 program agencies`, a command the site's users have not)."""
+    return f"no applicant agency with id {agency_id}"
 
 
 def add_user(session: Session, actor: Actor, username: str, role: str, *, display_name: str | None = None, agency_id: int | None = None, password: str | None = None) -> NewUser:
@@ -174,7 +180,8 @@ def check_account_name(username: str) -> str:
 
 
 def _no_account(name: str) -> NotFound:
-    return NotFound(f"no account named {quoted(name)} (see `g287 user list`)")
+    # As the site and the API answer it: the command line adds where to find the names (`g287 user list`).
+    return NotFound(f"no account named {quoted(name)}")
 
 
 def find_user(session: Session, username: str) -> User:

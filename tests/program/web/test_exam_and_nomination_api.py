@@ -227,3 +227,42 @@ def test_the_readme_names_each_steps_fields_and_which_are_required_as_the_api_ta
             assert "required" in said, (name, words)
         elif name.endswith("on"):
             assert "today when left out" in said, (name, words)
+
+
+def test_a_step_s_date_left_empty_on_the_nominee_page_is_today_as_its_label_says(site):
+    """The examination's, refresher's, renewal's and revocation's date fields were labelled "(required)" (and marked
+    required to the browser) though the server takes an empty one as today, as the enrolment's and certification's
+    fields, labelled "(empty: today)", say. The background result's date is required, and said so."""
+    import re
+
+    from g287 import days
+
+    db, _, trainee, clients = site
+    officer = clients["officer"]
+    page = f"/program/nominees/{trainee}"
+
+    def field(html: str, field_id: str) -> tuple[str, str]:
+        """The label and the input of the field of that id (the refresher's date is f-refresher-on: the background
+        result's, f-completed_on, has the same name)."""
+        found = re.search(r'(<label for="' + field_id + r'">.*?</label>).*?(<input id="' + field_id + r'"[^>]*>)', html, re.S)
+        assert found, field_id
+        return found.group(1), found.group(2)
+
+    def post(step: str, values: dict) -> None:
+        response = officer.post(f"/program/nominees/{trainee}/{step}", data={**values, "csrf_token": csrf_of(officer.get(page).text)}, follow_redirects=False)
+        assert response.status_code == 303, response.text
+
+    label, tag = field(officer.get(page).text, "f-taken_on")
+    assert "(empty: today)" in label and "(required)" not in label and " required" not in tag
+    post("exams", {"score": "90", "taken_on": ""})
+    assert [e["taken_on"] for e in exams_of(db, trainee)] == [days.today().isoformat()]
+    post("certification", {"certified_on": ""})
+    html = officer.get(page).text
+    for field_id in ("f-refresher-on", "f-renewed_on", "f-revoked_on"):
+        label, tag = field(html, field_id)
+        assert "(empty: today)" in label and "(required)" not in label and " required" not in tag, (field_id, label, tag)
+    label, tag = field(html, "f-completed_on")  # the background result's date
+    assert "(required)" in label and " required" in tag
+    post("refresher", {"completed_on": ""})
+    with db.session() as session:
+        assert nominees.nominee_detail(session, OFFICER, trainee)["certification"]["last_refresher_on"] == days.today().isoformat()

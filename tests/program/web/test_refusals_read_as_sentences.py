@@ -52,3 +52,24 @@ def test_every_action_says_what_it_does_in_words():
 
     for action in access_rules():
         assert action_text(action) != action and not re.search(r"\w[._]\w", action_text(action)), action
+
+
+def test_the_site_and_the_api_name_no_command_of_the_command_line(clients, program_world):
+    """An account's agency that is no applicant agency was refused with "(see `g287 program agencies`)", and an
+    account no one has with "(see `g287 user list`)", on the API and the administrator's page: a command their users
+    may have no access to. The command line still says where to look."""
+    from tests.in_process import run_g287
+    from tests.program.web.conftest import csrf_of
+
+    admin = clients["administrator"]
+    account = {"username": "someone-new", "role": "agency_user", "agency_id": 99999, "password": "a long enough password"}
+    response = admin.post("/api/v1/program/users", json=account, headers={"X-CSRF-Token": token_of(admin)})
+    assert response.status_code == 422 and response.json()["error"]["fields"] == [{"field": "agency_id", "message": "no applicant agency with id 99999"}], response.text
+    page = admin.post("/program/users", data={**account, "csrf_token": csrf_of(admin.get("/program/users").text)}, follow_redirects=False)
+    assert page.status_code == 422 and "no applicant agency with id 99999" in page.text and "g287 " not in page.text.split("<main", 1)[1].split("</main>")[0]
+    response = admin.post("/api/v1/program/users/nobody-has-this-name/disable", headers={"X-CSRF-Token": token_of(admin)})
+    assert response.status_code == 404 and response.json()["error"]["message"] == "no account named 'nobody-has-this-name'", response.text
+    status, _, err = run_g287(program_world.db.url, "user", "add", "someone-new", "--role", "agency_user", "--agency", "99999")
+    assert status == 1 and "no applicant agency with id 99999 (see `g287 program agencies`)" in err, err
+    status, _, err = run_g287(program_world.db.url, "user", "disable", "nobody-has-this-name")
+    assert status == 1 and "no account named 'nobody-has-this-name' (see `g287 user list`)" in err, err
