@@ -55,3 +55,15 @@ def test_a_publication_filter_takes_an_id_only_as_written(sqlite_site):
         assert sqlite_site.get(path, params={"publication": "1"}).status_code == 200, path
         for value in ("01", "1.0", " 1"):
             assert_bad_id(sqlite_site.get(path, params={"publication": value}), path, "publication")
+
+
+def test_a_publication_named_by_its_id_in_a_diff_takes_it_only_as_written(sqlite_site):
+    # `from` and `to` take a file name or a date too; an id among them is read as every other parameter reads one:
+    # `010` and ` 2` were other addresses of publications 10 and 2 (the command line's forgiving reading), `0` a 404.
+    pairs = {"/api/v1/diff": ("2", "10"), "/changes": ("2", "10"), "/api/v1/pending-changes": ("1", "11")}
+    for path, (older, newer) in pairs.items():
+        assert sqlite_site.get(path, params={"from": older, "to": newer}).status_code == 200, path
+        for value in ("0" + older, " " + older, older + " ", "0", str(MAX_ID + 1)):
+            assert_bad_id(sqlite_site.get(path, params={"from": value, "to": newer}), path, "from")
+            assert_bad_id(sqlite_site.get(path, params={"from": older, "to": value}), path, "to")
+    assert sqlite_site.get("/api/v1/diff", params={"from": "999", "to": "10"}).status_code == 404  # an id no publication has

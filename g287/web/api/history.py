@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from g287 import days as clock  # g287.days.today, looked up at each call (a test fixes the day there)
+from g287.db.ids import MAX_ID, record_id
 from g287.errors import G287Error, NotFound
 from g287.history.diff import check_in_order, diff as diff_service, pending_changes as pending_changes_service
 from g287.history.listings import publications
@@ -189,6 +190,10 @@ def named_publication(session, name: str, ref: str, kind: str = "participating")
     if "\x00" in ref:
         # No file name holds a NUL, and PostgreSQL refuses one even in a query (a 500): a name no publication has.
         raise NotFound(f"no publication named {quoted(ref.strip())}: give an id, a file name or a date YYYY-MM-DD")
+    if ref.strip().isascii() and ref.strip().isdigit() and record_id(ref, exact=True) is None:
+        # An id as the registry writes it, as every other parameter naming a record takes it: `010`, ` 2` (the
+        # command line's forgiving reading) were other addresses of publications 10 and 2, and `0` a 404.
+        raise invalid_parameter(name, f"{quoted(ref)}: not a record's id (a whole number from 1 to {MAX_ID}, in digits)")
     try:
         return resolve(session, ref, kind)
     except NotFound:

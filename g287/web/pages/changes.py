@@ -30,8 +30,9 @@ def changes_page(
     kind: Literal["participating", "pending"] = "participating",
     state: Optional[StateCode] = None,
 ):
-    # A field sent empty or blank names no publication: as if it were not given (the form's default).
-    from_, to = (from_ or "").strip() or None, (to or "").strip() or None
+    # A field sent empty or blank names no publication: as if it were not given (the form's default). Any other is
+    # read as given: an id is taken only as written (" 2" is no id, as on the API), a name or date without its spaces.
+    from_, to = (from_ if (from_ or "").strip() else None), (to if (to or "").strip() else None)
     with site_of(request).read() as session:
         publications = list_publications(session, kind, "ice")
         if not publications:
