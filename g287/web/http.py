@@ -254,11 +254,13 @@ def _not_modified(scope, entry: _Cached) -> bool:
 def not_modified(scope, etag: bytes, last_modified: dt.datetime | None) -> bool:
     """RFC 9110 13.1: If-None-Match decides (weak comparison); without it, If-Modified-Since against `last_modified`
     (to the second). Also for routes the cache passes by that answer conditional requests themselves."""
-    headers = dict(scope.get("headers") or [])
-    if b"if-none-match" in headers:
-        wanted = [tag.strip().removeprefix(b"W/") for tag in headers[b"if-none-match"].split(b",")]
+    pairs = scope.get("headers") or []
+    # Several If-None-Match lines are one list (RFC 9110 5.3; a proxy may split one): a dict kept only the last.
+    lines = [value for name, value in pairs if name == b"if-none-match"]
+    if lines:
+        wanted = [tag.strip().removeprefix(b"W/") for tag in b",".join(lines).split(b",")]
         return etag in wanted or b"*" in wanted
-    since = headers.get(b"if-modified-since")
+    since = next((value for name, value in pairs if name == b"if-modified-since"), None)
     if since and last_modified is not None:
         try:
             moment = parsedate_to_datetime(since.decode("latin-1"))

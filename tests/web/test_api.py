@@ -298,6 +298,16 @@ def test_etag_last_modified_and_304(site):
     assert other.headers["etag"] != etag
 
 
+def test_if_none_match_given_on_several_lines_is_one_list(sqlite_site):
+    # RFC 9110: repeated lines of a list header are one list (a proxy may split one); only the last line was read.
+    for path in ("/api/v1/stats", "/states/FL", "/exports/g287.sqlite"):
+        etag = sqlite_site.get(path).headers["etag"]
+        for lines in ([etag, '"zz"'], ['"zz"', etag], ['"a", "b"', f"W/{etag}"]):
+            answer = sqlite_site.get(path, headers=[("If-None-Match", line) for line in lines])
+            assert answer.status_code == 304, (path, lines)
+        assert sqlite_site.get(path, headers=[("If-None-Match", '"a"'), ("If-None-Match", '"b"')]).status_code == 200, path
+
+
 def test_validators_are_one_pair_no_older_than_today_and_browsers_ask_again(site):
     """A page that defaults to today may change at midnight with no change of data: its Last-Modified is never
     before the day began. Each response carries one ETag and one Last-Modified (a static file's own are replaced),
