@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from g287.registry import figures
+from tests.conftest import ROOT
 
 
 def test_stats_has_the_shape_of_the_command(site, bundled_db):
@@ -430,3 +431,17 @@ def test_every_parameter_of_the_public_api_is_described(site):
         offset = next((p for p in operations.get("get", {}).get("parameters", []) if p["name"] == "offset"), None)
         if offset and not path.startswith("/api/v1/program"):
             assert "order" in offset["description"], path
+
+
+def test_an_agreement_no_longer_listed_is_given_as_status_all_gives_it(sqlite_site):
+    # The README said an agreement the lists in force do not list was a 404; one ICE listed earlier is given, as
+    # status=all lists it, with the status "not listed" (Okaloosa County's WSO agreement, last listed on 20 June).
+    items = sqlite_site.get("/api/v1/agreements", params={"status": "all", "limit": 1000}).json()["items"]
+    gone = [item for item in items if item["status"] == "not listed"]
+    assert gone and any(item["agency_name"] == "Okaloosa County Sheriff's Office" and item["model"] == "WSO" for item in gone)
+    for item in gone:
+        answer = sqlite_site.get(f"/api/v1/agreements/{item['id']}")
+        assert answer.status_code == 200 and answer.json() == item
+        assert (item["signed"], item["moa_url"], item["rows"], item["publication_id"]) == (None, None, 0, None)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "one ICE listed earlier and the lists in force no longer list has the status `not listed`" in readme
