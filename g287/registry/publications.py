@@ -210,8 +210,13 @@ def check_reference(ref: str) -> None:
         raise _no_name(text)
 
 
-def _no_id(text: str) -> NotFound:
-    return NotFound(f"no publication with id {text} (see `g287 publications`)")
+# Where a reader of the command line finds the ids; the site and the API, whose readers have no command line, say
+# no command (resolve's `list_hint`).
+COMMAND_LIST_HINT = " (see `g287 publications`)"
+
+
+def _no_id(text: str, hint: str = COMMAND_LIST_HINT) -> NotFound:
+    return NotFound(f"no publication with id {text}{hint}")
 
 
 def _no_name(text: str) -> NotFound:
@@ -228,15 +233,16 @@ def _day_of(text: str, match: re.Match) -> dt.date:
     return day
 
 
-def resolve(session: Session, ref: str, kind: str | None = "participating") -> Publication:
+def resolve(session: Session, ref: str, kind: str | None = "participating", list_hint: str = COMMAND_LIST_HINT) -> Publication:
     """A publication named by id, file name, or date (YYYY-MM-DD[am|pm]: the one of `kind` in force then). A file
-    name shared by several files of one list names the later in publication order (the one in force)."""
+    name shared by several files of one list names the later in publication order (the one in force). An id no
+    publication has is refused followed by `list_hint`, where the ids are listed."""
     text = str(ref).strip()
     check_reference(text)
     if text.isascii() and text.isdigit():
         found = session.get(Publication, record_id(text))
         if found is None:
-            raise _no_id(text)
+            raise _no_id(text, list_hint)
         return found
     match = _DATE.match(text)
     if match:

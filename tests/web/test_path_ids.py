@@ -67,3 +67,14 @@ def test_a_publication_named_by_its_id_in_a_diff_takes_it_only_as_written(sqlite
             assert_bad_id(sqlite_site.get(path, params={"from": value, "to": newer}), path, "from")
             assert_bad_id(sqlite_site.get(path, params={"from": older, "to": value}), path, "to")
     assert sqlite_site.get("/api/v1/diff", params={"from": "999", "to": "10"}).status_code == 404  # an id no publication has
+
+
+def test_an_id_no_publication_has_is_refused_naming_no_command(sqlite_site, tmp_path):
+    # The API's and the page's readers have no command line: "(see `g287 publications`)" was no help to them.
+    from tests.in_process import run_g287
+
+    for path in ("/api/v1/diff", "/changes"):
+        answer = sqlite_site.get(path, params={"from": "999", "to": "10"})
+        assert answer.status_code == 404 and "no publication with id 999" in answer.text and "g287 publications" not in answer.text, path
+    status, _, err = run_g287(str(tmp_path / "empty.sqlite"), "diff", "999", "998")
+    assert status == 1 and "no publication with id 999 (see `g287 publications`)" in err, err

@@ -195,7 +195,7 @@ def named_publication(session, name: str, ref: str, kind: str = "participating")
         # command line's forgiving reading) were other addresses of publications 10 and 2, and `0` a 404.
         raise invalid_parameter(name, f"{quoted(ref)}: not a record's id (a whole number from 1 to {MAX_ID}, in digits)")
     try:
-        return resolve(session, ref, kind)
+        return resolve(session, ref, kind, list_hint="")
     except NotFound:
         raise
     except G287Error as error:
