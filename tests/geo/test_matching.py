@@ -124,6 +124,16 @@ def test_a_former_entity_sharing_its_code_with_a_current_county_is_noted_as_form
     assert match_county("AK", "Petersburg").fips == "02195"
 
 
+def test_the_district_s_city_names_its_one_county_equivalent():
+    # "Washington" in DC said "a county of that name exists in Alabama, Arkansas, Colorado and others", and was no
+    # county; the District has one county equivalent (reviewed lines of county_fixes.csv).
+    for text in ("Washington", "Washington, D.C.", "Washington DC", "D.C.", "DC"):
+        assert (match_county("DC", text).status, match_county("DC", text).fips) == ("fixed", "11001"), text
+    assert match_county("DC", "District of Columbia").status == "matched"
+    assert match_county("DC", "Arlington").status == "unmatched"  # another county's name is still no county of it
+    assert match_county("VA", "Washington").fips == "51191"  # a state's own Washington County is untouched
+
+
 def test_fix_table_is_reviewed_and_needed():
     with open(GEO_DIR / "county_fixes.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
