@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from g287.catalog import MODEL_CODES
-from g287.db.ids import MAX_ID, record_id
+from g287.db.ids import ID_PATTERN, MAX_ID, record_id
 from g287.days import DAY_RANGE_PROBLEM, in_day_range
 from g287.errors import G287Error
 from g287.numbers import number_in
@@ -128,6 +128,11 @@ def whole_number(low: int, high: int) -> Any:
 # (`Annotated[PublicationName, Query(alias="from")]`): with the Query as its default, FastAPI did not run the validator.
 PUBLICATION_NAME_LENGTH = 100
 PUBLICATION_NAME_PATTERN = r"[0-9A-Za-z]"
+# What the OpenAPI document says a name is: one with a letter or digit that is not only digits (spaces around them
+# included), or an id as the registry writes it; `0`, `010` or ` 2` name no publication and are refused (422, by
+# g287.web.api.history.named_publication), so the document does not call them valid. The end of the text is
+# `(?![\s\S])`: `$` also matches before a final newline in Python's expressions, and "2\n" is no id.
+PUBLICATION_NAME_DOCUMENTED = rf"^(?:(?!\s*[0-9]+\s*(?![\s\S]))[\s\S]*[0-9A-Za-z]|(?:{ID_PATTERN})(?![\s\S]))"
 
 
 def _publication_name(value: Any) -> Any:
@@ -142,7 +147,7 @@ def _publication_name(value: Any) -> Any:
 
 
 PublicationName = Annotated[
-    str, BeforeValidator(_publication_name), WithJsonSchema({"type": "string", "maxLength": PUBLICATION_NAME_LENGTH, "pattern": PUBLICATION_NAME_PATTERN})
+    str, BeforeValidator(_publication_name), WithJsonSchema({"type": "string", "maxLength": PUBLICATION_NAME_LENGTH, "pattern": PUBLICATION_NAME_DOCUMENTED})
 ]
 
 # A yes or no in a query string is written as JSON writes it, and as the OpenAPI document (type: boolean) and the

@@ -69,6 +69,23 @@ def test_a_publication_named_by_its_id_in_a_diff_takes_it_only_as_written(sqlite
     assert sqlite_site.get("/api/v1/diff", params={"from": "999", "to": "10"}).status_code == 404  # an id no publication has
 
 
+def test_the_documented_name_of_a_publication_admits_no_id_the_diffs_refuse(sqlite_site):
+    # The OpenAPI document called `0` a valid `from` (its pattern was "a letter or digit") while the diffs refuse it
+    # (422): a schema-valid request rejected, as the API's conformance test found. Python reads the pattern as
+    # hypothesis, generating schemathesis's cases, does.
+    document = sqlite_site.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/diff", "/api/v1/pending-changes"):
+        for name in ("from", "to"):
+            [parameter] = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == name]
+            pattern = re.compile(parameter["schema"]["pattern"])
+            for refused in ("0", "00", "010", " 2", "2 ", "2\n", "\t7", str(MAX_ID + 1), "99999999999"):
+                assert not pattern.search(refused), (path, name, refused)
+            for taken in ("2", "10", str(MAX_ID), "2025-05-29", "2025-05-29am", "participatingAgencies05292025am.xlsx", "x", " a ", "2 b"):
+                assert pattern.search(taken), (path, name, taken)
+    for value in ("2", str(MAX_ID), "2025-05-29"):  # what it admits is not refused as a parameter (a 404 for a name no publication has)
+        assert sqlite_site.get("/api/v1/diff", params={"from": value, "to": "10"}).status_code in (200, 404), value
+
+
 def test_an_id_no_publication_has_is_refused_naming_no_command(sqlite_site, tmp_path):
     # The API's and the page's readers have no command line: "(see `g287 publications`)" was no help to them.
     from tests.in_process import run_g287
