@@ -232,8 +232,10 @@ SIGNATORY_FIELDS = ("name", "title", "party")
 
 @router.post("/moas/{moa_id}/signed", response_model=schemas.MoaOut, openapi_extra=SIGNED_MOA_FORM, summary="Record the signed MOA (multipart: the PDF, the date, the signatories as JSON)")
 async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Optional[str] = Header(None, alias="X-CSRF-Token", description=schemas.CSRF_DESCRIPTION)):
-    # The form is read here, after the CSRF check: its values go to the service as they came, which checks them.
+    # The form is read here, after the CSRF check and the access check (the service checks access again in its
+    # transaction): a caller who may not record this MOA is refused before the upload and its JSON are read.
     check_csrf(request, caller_of(request), x_csrf_token)
+    read(request, lambda s, a: moas.get_moa(s, a, moa_id, "moa.record_signed"))
     refuse_oversized_upload(request)
     form = await request.form()
     # Like the JSON bodies (schemas.RequestBody), a field the request does not take is refused, never ignored.
@@ -243,7 +245,7 @@ async def record_signed(request: Request, moa_id: RecordId, x_csrf_token: Option
     upload, signed_on, signatories = form.get("pdf"), form.get("signed_on"), form.get("signatories")
     try:
         people = json.loads(signatories) if isinstance(signatories, str) and signatories.strip() else []
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: lists nested thousands deep ("[[[[..."), no list of people
         raise InvalidInput({"signatories": "a JSON list of {name, title, party}"}) from None
     if not isinstance(people, list) or not all(isinstance(p, dict) for p in people):
         raise InvalidInput({"signatories": "a JSON list of {name, title, party}"})

@@ -225,3 +225,17 @@ def test_a_query_parameter_a_request_does_not_take_is_refused_and_changes_nothin
     assert agency.get(url).json() == before and events(refusing_site.db) == count
     listed = agency.get("/api/v1/program/nominees?agency=1")
     assert listed.status_code == 422 and fields_of(listed) == {"agency": "unknown parameter: this endpoint takes moa_id, agency_id, as_of"}
+
+
+def test_signatories_nested_thousands_deep_are_refused_and_only_after_the_access_check(site):
+    # json.loads raises RecursionError, no ValueError, for lists nested deeper than the interpreter's stack: the API
+    # answered 500, and read the upload and its JSON for a caller who may not record the MOA (found by a review).
+    url = f"/api/v1/program/moas/{site.world.wso}/signed"
+    form = {"signed_on": TODAY.isoformat(), "signatories": "[" * 50_000}
+    files = {"pdf": ("moa.pdf", SIGNED_PDF.read_bytes(), "application/pdf")}
+    officer, agency = site.admin, site.agency
+    response = officer.post(url, data=form, files=files, headers={"X-CSRF-Token": token_of(officer)})
+    assert response.status_code == 422 and fields_of(response) == {"signatories": "a JSON list of {name, title, party}"}, response.text
+    refused = agency.post(url, data={**form, "surplus": "1"}, files=files, headers={"X-CSRF-Token": token_of(agency)})
+    assert refused.status_code == 403 and refused.json()["error"]["fields"] == [], refused.text  # not read: no field named
+    assert officer.get(f"/api/v1/program/applications/{site.world.application}").json()["moas"][1]["status"] == "requested"
