@@ -16,6 +16,7 @@ from g287.geo import reference
 from g287.geo.coverage import coverage_or_none_covered, headline
 from g287.geo.maps import LEVELS, MEASURES, check_arguments, render_map, shapes
 from g287.geo.raster import svg_to_png
+from g287.geo.matching import NO_COUNTY, NO_COUNTY_LIST
 from g287.geo.store import match_summary, rematch, unmatched
 from g287.registry.figures import no_participating_list
 from g287.registry.publications import in_force
@@ -34,6 +35,16 @@ def counties():
     """Counties and county equivalents (FIPS codes, vintages) and the matching of ICE's COUNTY column."""
 
 
+def _neither_matched_nor_failed(by_status: dict[str, int]) -> str:
+    """The rows outside the match rate, said rather than left out of the line's count."""
+    said = ""
+    if nowhere := by_status.get(NO_COUNTY, 0):
+        said += f"; {counted(nowhere, 'row')} of a text standing for no county (\"Statewide\") {'was' if nowhere == 1 else 'were'} not matched"
+    if territory := by_status.get(NO_COUNTY_LIST, 0):
+        said += f"; {counted(territory, 'row')} of a territory, whose counties are not held here, {'was' if territory == 1 else 'were'} not matched"
+    return said
+
+
 @counties.command("unmatched")
 @json_option
 @database_option
@@ -50,7 +61,9 @@ def counties_unmatched(as_json):
     echo(
         f"{summary['located']:,} of {with_text:,} stored {noun(with_text, 'row')} with a county text matched"
         + (f" ({rate:.2%})" if rate is not None else "")
-        + f"; {counted(len(items), 'text')} did not match."
+        + f"; {counted(len(items), 'text')} did not match"
+        + _neither_matched_nor_failed(summary["by_status"])
+        + "."
     )
     if not items:
         return

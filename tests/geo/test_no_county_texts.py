@@ -53,3 +53,11 @@ def test_a_states_page_counts_a_statewide_listing_with_those_naming_no_county(st
         page = client.get("/states/FL").text
     assert "2 listings, all of state and municipal agencies, name no county" in page
     assert "1 has a county text that could not be matched to one county" in page
+
+
+def test_the_match_line_of_the_command_says_the_statewide_rows_it_does_not_count(statewide_db):
+    # The line counted matched and failed rows only: "1 of 2 stored rows with a county text matched" of three.
+    from tests.in_process import run_g287
+
+    status, out, _ = run_g287(statewide_db.url, "counties", "unmatched")
+    assert status == 0 and '1 of 2 stored rows with a county text matched (50.00%); 1 text did not match; 1 row of a text standing for no county ("Statewide") was not matched.' in out, out

@@ -56,6 +56,8 @@ def test_a_territory_s_county_text_is_no_failed_match_anywhere(db, tmp_path):
     assert (located["total"], located["located"], located["county_not_matched"], located["county_text_in_territory"]) == (3, 1, 1, 1)
     said = " ".join(headline(figures).split())
     assert "2 are not: 1 listing has a county text that could not be matched to one county (see `g287 counties unmatched`), and 1 has a county text of a territory, whose counties are not counted here" in said
+    status, out, _ = run_g287(db.url, "counties", "unmatched")
+    assert status == 0 and "1 of 2 stored rows with a county text matched (50.00%); 1 text did not match; 1 row of a territory, whose counties are not held here, was not matched." in out, out
     status, out, _ = run_g287(db.url, "counties", "unmatched", "--json")
     assert status == 0 and [item["county_text"] for item in json.loads(out)["unmatched"]] == ["Bowie County"]
 

@@ -17,6 +17,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from g287.web.app import create_app
+from g287.web.params import PUBLICATION_NAME_DOCUMENTED
 
 FIRST, SECOND = "pendingAgencies05152025am.xlsx", "pendingAgencies05302025pm.xlsx"
 PARTS = ("added", "to_participating", "not_participating", "renamed")
@@ -142,7 +143,10 @@ def test_a_name_that_names_no_publication_is_refused_in_words(bundled_db, client
             assert answer.json()["error"]["fields"] == [{"field": field, "message": says}]
         declared = {p["name"]: p["schema"] for p in client.get("/api/v1/openapi.json").json()["paths"][endpoint]["get"]["parameters"]}
         for name in ("from", "to"):
-            assert {k: declared[name][k] for k in ("type", "maxLength", "pattern")} == {"type": "string", "maxLength": 100, "pattern": "[0-9A-Za-z]"}
+            assert {k: declared[name][k] for k in ("type", "maxLength", "pattern")} == {"type": "string", "maxLength": 100, "pattern": PUBLICATION_NAME_DOCUMENTED}
+            # as documented, the pattern admits the names and ids the API takes and not an id it refuses (0)
+            assert all(re.search(declared[name]["pattern"], taken) for taken in (FIRST, SECOND, "1", "2025-05-29am"))
+            assert re.search(declared[name]["pattern"], "0") is None
 
 
 def test_participating_lists_are_compared_as_before(bundled_db, client):
