@@ -183,6 +183,10 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
     if all(is_blank(v) or isinstance(v, CellError) or _is_placeholder(v) for v in named):
         reading.listing, reading.not_listing_reason = False, "no data in the list's columns (only error values, formulas with no saved result, placeholders or notes in other columns)"
         return reading
+    where = _only_where_it_is(layout, row)
+    if where:
+        reading.listing, reading.not_listing_reason = False, where
+        return reading
     _read_fields(layout, row, reading)
     read = layout.read_columns
     links_said: set[str] = set()  # a link whose range spans several such cells is said once
@@ -215,6 +219,25 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
             links_said.add(link)
             reading.problems.append(Problem(layout.keys[index], link, f"a link in {where}", action, "note"))
     return reading
+
+
+def _only_where_it_is(layout: Layout, row: SourceRow) -> str | None:
+    """Why a row whose only data is in the STATE and/or COUNTY columns is not a listing, else None: no agency, type,
+    model, signed date, document or link names an agreement (a state's or a county's name alone, as a heading above
+    its rows or a line left over). Values in other columns are kept in the raw row, as for any row that is not a listing."""
+    if row.links:
+        return None
+    places = {layout.fields.get("state"): "STATE", layout.fields.get("county"): "COUNTY"}
+    holding = {places.get(i) for i in layout.read_columns if i < len(row.cells) and _is_data(row.cells[i])}
+    if not holding or None in holding:
+        return None
+    where = " and ".join(name for name in ("STATE", "COUNTY") if name in holding)
+    missing = "agency name, type, model, signed date or document" if layout.kind == "participating" else "agency name, type or model"
+    return f"data only in {where}: no {missing}, nor any link"
+
+
+def _is_data(value: Any) -> bool:
+    return not (is_blank(value) or isinstance(value, CellError) or _is_placeholder(value))
 
 
 _NOT_READ_IN_PENDING = "kept in the raw row; not read: a pending agreement has no signed document, so a pending list's rows have no addendum"
