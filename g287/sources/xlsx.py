@@ -165,7 +165,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     width = max((len(r) for r in grid), default=0)
     try:
         links, link_notes = read_links(xml, rels, len(grid), width)
-        merged = _merged_values(xml, grid, header_index + 1, width)
+        merged, across = _merged_values(xml, grid, header_index + 1, width)
     except RangesOverlap as overlap:
         raise SourceError(path.name, str(overlap)) from None
     wrapped_in_text = 0
@@ -228,6 +228,8 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
                 category="repaired",
             )
         )
+    if across:
+        notes.append(_across_columns_note(across))
     if wrapped_in_text:
         notes.append(wrapped_in_text_note(wrapped_in_text))
     notes.extend(link_notes)
@@ -249,11 +251,14 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
 _MERGE_CELL = re.compile(rb'<mergeCell\b[^>]*\bref\s*=\s*["\']([A-Za-z]{1,3}\d+):([A-Za-z]{1,3}\d+)["\']')
 
 
-def _merged_values(xml: bytes, grid, first_row: int, width: int) -> dict[int, dict[int, object]]:
+def _merged_values(xml: bytes, grid, first_row: int, width: int) -> tuple[dict[int, dict[int, object]], list[str]]:
     """For the rows from `first_row` on, the value each cell inside a merged range shows: its range's first cell's.
     Excel keeps the value in that cell only, so a STATE merged down a state's rows leaves the rows below it with
-    no state, though the sheet shows one on each."""
+    no state, though the sheet shows one on each. A range over several columns gives its value to its first column
+    only, down its rows: an agency's name merged across TYPE and COUNTY names no type and no county. Also the
+    references of those ranges that reach these rows with a value, by their first cell (for the register)."""
     found: dict[int, dict[int, object]] = {}
+    across: list[tuple[tuple[int, int], str]] = []
     named = overlap_budget(len(grid) * width)
     for start, end in _MERGE_CELL.findall(xml):
         top, bottom = parse_cell_ref(start.decode("ascii")), parse_cell_ref(end.decode("ascii"))
@@ -264,11 +269,26 @@ def _merged_values(xml: bytes, grid, first_row: int, width: int) -> dict[int, di
         if is_blank(value):
             continue
         named(max(0, min(bottom[0], len(grid)) - max(top[0], first_row) + 1) * max(0, min(bottom[1], width - 1) - top[1] + 1), "merged ranges")
-        for number in range(max(top[0], first_row), min(bottom[0], len(grid)) + 1):
-            for column in range(top[1], min(bottom[1], width - 1) + 1):
-                if (number, column) != top:
-                    found.setdefault(number, {})[column] = value
-    return found
+        if bottom[1] > top[1] and bottom[0] > first_row:  # reaching a row below the header (first_row is its number)
+            across.append((top, f"{start.decode('ascii')}:{end.decode('ascii')}".upper()))
+        for number in range(max(top[0] + 1, first_row), min(bottom[0], len(grid)) + 1):
+            found.setdefault(number, {})[top[1]] = value
+    return found, [reference for _top, reference in sorted(across)]  # in the sheet's order, as a reader meets them
+
+
+def _across_columns_note(across: list[str]) -> Note:
+    shown = ", ".join(across[:_RANGES_QUOTED]) + (f" and {len(across) - _RANGES_QUOTED:,} more" if len(across) > _RANGES_QUOTED else "")
+    many = len(across) > 1
+    return Note(
+        problem=f"{len(across):,} merged range{'s' if many else ''} of cells span{'' if many else 's'} several columns of the list",
+        action="the value is read in the range's first column only, where the sheet stores it; the other columns it covers are empty",
+        raw_value=shown,
+        row_number=parse_cell_ref(across[0].split(":")[0])[0],
+        category="note",
+    )
+
+
+_RANGES_QUOTED = 10
 
 
 def _not_a_workbook(path: Path) -> str:
