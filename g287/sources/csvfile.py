@@ -49,6 +49,7 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
     if not data.strip():
         raise SourceError(name, "the file is empty")
     text, used, note = _decode(name, data, encoding)
+    _admit_fields_up_to(config.max_workbook_bytes())
     if _CONTROL.search(text):
         raise SourceError(name, f"unreadable: decoded as {used}, the text holds control characters (a binary file, or another encoding; pass --encoding)")
     max_rows = config.max_source_rows()
@@ -108,6 +109,17 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
         carries_hyperlinks=False,
         text_may_name_wrappers=scrub,
     )
+
+
+def _admit_fields_up_to(size: int) -> None:
+    """Lets csv read a cell as long as a file admitted by its size holds (a cell's characters are no more than the
+    file's bytes, whatever its encoding). csv's own limit, 131,072 characters, refused a long cell as "field larger
+    than field limit", while the readers keep names and texts whole whatever their length. The limit is the process's:
+    it is only ever raised, so that two files read at once never lower it under each other (and kept within a C long
+    of 32 bits, which csv takes on every platform)."""
+    wanted = min(size, 2**31 - 1)
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
 
 
 def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str, Note | None]:

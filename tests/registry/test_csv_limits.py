@@ -1,11 +1,14 @@
 """G287_MAX_SOURCE_ROWS applies to CSV files as to workbooks: a CSV with more rows of data is refused in one line
-naming the file and the setting, before anything is written, and without parsing it to the end."""
+naming the file and the setting, before anything is written, and without parsing it to the end; and a cell longer
+than Python csv's own limit is read whole."""
 
 import csv
 
 import pytest
+from sqlalchemy import select
 
-from g287.config import BUNDLED_PUBLICATIONS_DIR
+from g287.config import BUNDLED_PUBLICATIONS_DIR, max_workbook_bytes
+from g287.db.models.registry import AgencyName
 from g287.errors import SourceError
 from g287.registry.ingest import ingest_file
 from g287.sources import csvfile
@@ -80,3 +83,25 @@ def test_a_small_size_limit_is_named_with_its_digits(monkeypatch):
     with pytest.raises(SourceError) as refused:
         read_csv(CSV)
     assert "0 MB" not in str(refused.value) and " MB is larger than any list" in str(refused.value)
+
+
+@pytest.fixture
+def csv_default_limit():
+    """Python's csv as it starts, whatever an earlier test read: its limit is the process's."""
+    before = csv.field_size_limit(131072)
+    yield
+    csv.field_size_limit(before)
+
+
+def test_a_cell_longer_than_csv_s_own_limit_is_read_whole(db, actor, tmp_path, csv_default_limit):
+    """csv refuses a field over 131,072 characters ("field larger than field limit"): such a file was refused,
+    while names are kept whole whatever their length. Any cell a file within the size limit holds is read."""
+    name = "Agency" + " of a very long name" * 10_000  # 200,006 characters
+    path = tmp_path / "pendingAgencies06202025am.csv"
+    path.write_text(HEADER + f'FLORIDA,"{name}",Municipality,,Task Force Model\nTEXAS,Harris County Sheriff\'s Office,County,Harris,Task Force Model\n')
+    table = read_csv(path)
+    assert [row.cells[1] for row in table.rows] == [name, "Harris County Sheriff's Office"]
+    assert ingest_file(db, path, actor).listings == 2
+    with db.session() as session:
+        assert session.scalar(select(AgencyName.name).where(AgencyName.name.like("Agency of a very long%"))) == name
+    assert csv.field_size_limit() <= max_workbook_bytes()  # no cell longer than the file that holds it

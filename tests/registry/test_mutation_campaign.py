@@ -304,7 +304,7 @@ def _csv_cases(source: Path) -> list[Case]:
         refused(f"{named}: bytes neither UTF-8 nor Windows-1252", source, lambda data: data + b"TEXAS,Agency \x81\x8d,County,Harris,Task Force Model\r\n", "neither UTF-8 nor Windows-1252"),
         refused(f"{named}: a control character", source, text_replaced("Houston" if source == PENDING_CSV else "Colbert", "Hou\x07ston"), "the text holds control characters"),
         ingests(f"{named}: a C1 control and a line separator", source, text_replaced(first, first.replace("County", "Cou\u0085n\u2028ty"))),
-        refused(f"{named}: a cell of 2 MB", source, text_replaced(first, "H" * 2_000_000), "field larger than field limit"),
+        ingests(f"{named}: a cell of 2 MB", source, text_replaced(first, "H" * 2_000_000)),  # read whole (csv's own limit refused it)
         ingests(f"{named}: a quoted line break in a cell", source, text_replaced(first, '"' + first.replace(" Sheriff", "\nSheriff") + '"')),
         refused(f"{named}: a quoted cell over six lines", source, text_replaced(first, '"a\nb\nc\nd\ne\nf"'), "runs over 6 lines"),
         ingests(f"{named}: the header in lower case, quoted, spaced", source, lambda data: data.replace(header.encode(), (",".join(f'" {h.lower()} "' for h in header.strip().split(",")) + "\r\n").encode())),
