@@ -48,6 +48,8 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
         raise SourceError(name, f"cannot be read ({error.strerror or error})") from None
     if not data.strip():
         raise SourceError(name, "the file is empty")
+    if data.startswith(_ZIP):
+        raise SourceError(name, _zip_named_as_text(data, path.suffix))
     text, used, note = _decode(name, data, encoding)
     _admit_fields_up_to(config.max_workbook_bytes())
     if _CONTROL.search(text):
@@ -109,6 +111,19 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
         carries_hyperlinks=False,
         text_may_name_wrappers=scrub,
     )
+
+
+_ZIP = b"PK\x03\x04"  # a zip archive's first bytes, as an .xlsx workbook's are
+
+
+def _zip_named_as_text(data: bytes, suffix: str) -> str:
+    """What a file named .csv that is a zip archive is: most often a workbook saved (or renamed) under the wrong name,
+    which was refused as text of no known encoding. A workbook's archive names its part xl/workbook.xml in the clear
+    (the archive is not opened: its listing is the workbook reader's to bound)."""
+    named = f"named {suffix}" if suffix else "given as CSV"
+    if b"xl/workbook.xml" in data:
+        return f"an Excel workbook (.xlsx) {named}, not a CSV file: rename it .xlsx to ingest it"
+    return f"a zip archive {named}, not a CSV file (an .xlsx workbook is one: rename it .xlsx if it is)"
 
 
 def _admit_fields_up_to(size: int) -> None:

@@ -14,6 +14,7 @@ import pytest
 from g287.errors import SourceError
 from g287.registry import ingest as ingest_module
 from g287.registry.ingest import ingest_file
+from g287.sources.csvfile import read_csv
 from tests.conftest import ICE, snapshot
 
 GOOD = ICE / "pending" / "pendingAgencies07112025am_b.xlsx"
@@ -153,6 +154,13 @@ def make_damaged_member(tmp_path):
     return target
 
 
+def make_workbook_named_csv(tmp_path):
+    """An .xlsx workbook saved under a .csv name: it was refused as text, "neither UTF-8 nor Windows-1252"."""
+    target = tmp_path / "pendingAgencies06152025am.csv"
+    target.write_bytes(GOOD.read_bytes())
+    return target
+
+
 BAD_FILES = {
     "truncated workbook": (make_truncated, "damaged or truncated"),
     "not a workbook, renamed .xlsx": (make_not_a_workbook, "not an Excel workbook"),
@@ -168,6 +176,7 @@ BAD_FILES = {
     "binary data as CSV": (make_binary_csv, "unreadable"),
     "empty file": (make_empty_file, "the file is empty"),
     "damaged sheet data": (make_damaged_member, "damaged or truncated"),
+    "a workbook named .csv": (make_workbook_named_csv, "an Excel workbook (.xlsx) named .csv, not a CSV file: rename it .xlsx"),
 }
 
 
@@ -266,3 +275,20 @@ def test_an_unforeseen_failure_reading_a_file_is_one_line_naming_it(db, actor, m
         ingest_file(db, PARTICIPATING, actor)
     assert str(raised.value).startswith(PARTICIPATING.name) and "ArithmeticError" in str(raised.value) and "\n" not in str(raised.value)
     assert snapshot(db) == before
+
+
+def test_a_workbook_or_another_zip_named_csv_is_said_to_be_one_in_one_line(tmp_path):
+    """Not a CSV encoding error: the line says what the file is, and how to ingest it."""
+    from tests.in_process import run_g287
+
+    database = tmp_path / "cli.sqlite"
+    workbook = make_workbook_named_csv(tmp_path)
+    status, out, err = run_g287(f"sqlite:///{database}", "ingest", str(workbook))
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [f"g287: error: {workbook}: an Excel workbook (.xlsx) named .csv, not a CSV file: rename it .xlsx to ingest it"]
+    archive = tmp_path / "pendingAgencies06162025am.CSV"
+    with zipfile.ZipFile(archive, "w") as out_zip:
+        out_zip.writestr("notes.txt", "STATE,LAW ENFORCEMENT AGENCY\n")
+    with pytest.raises(SourceError) as raised:
+        read_csv(archive)
+    assert str(raised.value) == f"{archive.name}: a zip archive named .CSV, not a CSV file (an .xlsx workbook is one: rename it .xlsx if it is)"

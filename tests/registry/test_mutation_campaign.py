@@ -309,7 +309,7 @@ def _csv_cases(source: Path) -> list[Case]:
         refused(f"{named}: a quoted cell over six lines", source, text_replaced(first, '"a\nb\nc\nd\ne\nf"'), "runs over 6 lines"),
         ingests(f"{named}: the header in lower case, quoted, spaced", source, lambda data: data.replace(header.encode(), (",".join(f'" {h.lower()} "' for h in header.strip().split(",")) + "\r\n").encode())),
         ingests(f"{named}: no line break at the end", source, lambda data: data.rstrip(b"\r\n")),
-        refused(f"{named}: a workbook's bytes", source, lambda data: PENDING.read_bytes(), "neither UTF-8 nor Windows-1252"),
+        refused(f"{named}: a workbook's bytes", source, lambda data: PENDING.read_bytes(), "an Excel workbook (.xlsx) named .csv, not a CSV file"),
         refused(f"{named}: an HTML page", source, lambda data: b"<html><body>Not found</body></html>", NO_HEADER),
         refused(f"{named}: STATE and agency only", source, lambda data: b"STATE,LAW ENFORCEMENT AGENCY\nTEXAS,X\n", "missing required columns"),
     ]
