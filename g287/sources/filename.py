@@ -16,15 +16,17 @@ from g287.wording import quoted
 
 KINDS = ("participating", "pending")
 
+# ASCII digits only ([0-9], not \d): \d also matches other scripts' digits (Arabic-Indic U+0660-0669, fullwidth
+# U+FF10-FF19), which int() reads, so a name written with them gave a date no file of ICE's is named by.
 _NAME = re.compile(
     r"^(?P<kind>participating|pending)[\s_-]*agencies[\s_-]*"
-    r"(?P<month_day>\d{1,2}[\s_.-]?\d{1,2})[\s_.-]?(?P<year>\d{4})"
+    r"(?P<month_day>[0-9]{1,2}[\s_.-]?[0-9]{1,2})[\s_.-]?(?P<year>[0-9]{4})"
     r"[\s_-]*(?P<half>am|pm)?"
     r"(?:[\s_.()\-].*)?$",
     re.IGNORECASE,
 )
 _DIGIT_SEPARATOR = re.compile(r"[\s_.-]")
-_PUBLISHED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})\s*(?P<half>am|pm)?$", re.IGNORECASE)
+_PUBLISHED = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\s*(?P<half>am|pm)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,10 @@ from g287.sources.text import clean_text, edit_distance, one_edit_apart
         ("participatingAgencies1112025am", "participating", None, "am"),  # 1/11 or 11/1
         ("participatingAgencies5_2_2025", "participating", dt.date(2025, 5, 2), None),
         ("agencies", None, None, None),
+        # Only ASCII digits make a date: Arabic-Indic and fullwidth digits (which \d matches and int() reads) do not.
+        ("participatingAgencies\u0660\u0665\u0662\u0669\u0662\u0660\u0662\u0665am", "participating", None, None),
+        ("pendingAgencies\uff10\uff15\uff13\uff10\uff12\uff10\uff12\uff15pm", "pending", None, None),
+        ("participatingAgencies05\u0662\u0669" + "2025am", "participating", None, None),
     ],
 )
 def test_file_names(stem, kind, day, half):
@@ -42,6 +46,8 @@ def test_published_option():
         parse_published("05/29/2025")
     with pytest.raises(G287Error):
         parse_published("2025-02-30")
+    with pytest.raises(G287Error, match="expected YYYY-MM-DD"):  # ASCII digits only
+        parse_published("\u0662\u0660\u0662\u0665-\u0660\u0665-\u0662\u0669")
 
 
 @pytest.mark.parametrize(
