@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
+import re
 from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -209,11 +210,22 @@ def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | N
 
 
 def sort_for_ingest(paths: list[Path]) -> list[Path]:
+    """Publication order: by the date and half the names give; names of one half-day by name, a browser's copy
+    ("participatingAgencies05292025am (1).xlsx", its second download) after its original, and "(2)" after "(1)" and
+    before "(10)". (By the whole name, " (1)" sorted before ".xlsx": the copy was ingested first, and a later list of
+    the same half-day is the one ingested later.) The sort is stable: files of one name keep the order given."""
+
     def key(path: Path):
         named = parse_file_name(path.stem)
-        return (named.published_on or dt.date.max, 0 if named.half != "pm" else 1, path.name)
+        copy = _BROWSER_COPY.match(path.stem)
+        original, number = (copy["original"], int(copy["number"])) if copy else (path.stem, 0)
+        return (named.published_on or dt.date.max, 0 if named.half != "pm" else 1, original, number, path.stem, path.suffix)
 
     return sorted(paths, key=key)
+
+
+# How browsers name a second download of a file (Chrome, Edge: "name (1).xlsx"; Firefox: "name(1).xlsx").
+_BROWSER_COPY = re.compile(r"^(?P<original>.+?)\s*\((?P<number>[0-9]+)\)$")
 
 
 # In a folder, only what ICE publishes and exports are publications: a README.txt beside them is not one (a named

@@ -324,3 +324,25 @@ def test_each_error_line_names_the_file_by_the_path_given(db, tmp_path, monkeypa
     status, out, err = run_g287(db.url, "ingest", *given)
     assert status == 0, err
     assert sorted(line.split(": ")[0] for line in out.splitlines()) == sorted(named)
+
+
+def test_a_browser_s_second_download_is_ingested_after_its_original(db, actor, tmp_path):
+    """A folder holding "...am.xlsx" and the browser's second download "...am (1).xlsx": sorted by the whole name,
+    " (1)" came before ".xlsx", so the copy was ingested first and held the publication, and the original was
+    "unchanged"; between two different lists of one half-day, the copy counted as the earlier."""
+    from g287.registry.batch import sort_for_ingest
+
+    names = ["participatingAgencies05292025am (10).xlsx", "participatingAgencies05292025am(2).xlsx", "participatingAgencies05292025am (1).xlsx",
+             "participatingAgencies05292025am.xlsx", "participatingAgencies05292025am_b.xlsx", "participatingAgencies05292025am.csv"]
+    assert [path.name for path in sort_for_ingest([Path(name) for name in names])] == [
+        "participatingAgencies05292025am.csv", "participatingAgencies05292025am.xlsx", "participatingAgencies05292025am (1).xlsx",
+        "participatingAgencies05292025am(2).xlsx", "participatingAgencies05292025am (10).xlsx", "participatingAgencies05292025am_b.xlsx",
+    ]
+    pending = ICE / "pending" / "pendingAgencies07112025am_b.xlsx"
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for name in ("pendingAgencies07112025am (1).xlsx", "pendingAgencies07112025am.xlsx"):
+        shutil.copy(pending, folder / name)
+    results, errors = ingest_many(db, expand_paths([str(folder)]), actor)
+    assert errors == []
+    assert [(r.file, r.status) for r in results] == [("pendingAgencies07112025am.xlsx", "ingested"), ("pendingAgencies07112025am (1).xlsx", "unchanged")]
