@@ -14,13 +14,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from g287.access import Actor
 from g287.cli.common import Choice, EMPTY_PATH, Interrupted, database_option, echo, err_console, error_line, json_option, print_json, state
-from g287.config import check_reading_settings
+from g287.config import check_reading_settings, database_url
+from g287.db.engine import check_database_url
 from g287.documents.display import displayable
 from g287.errors import G287Error, SourceError
 from g287.registry import figures
 from g287.registry.bundled import ingest_bundled
 from g287.registry.ingest import file_digest, format_of_name, kind_and_date
-from g287.registry.batch import expand_paths, finish_workers, ingest_many, sort_for_ingest
+from g287.registry.batch import expand_paths, finish_workers, ingest_many, read_before_the_database, sort_for_ingest
 from g287.sources.filename import KINDS, parse_published
 from g287.wording import counted
 
@@ -77,6 +78,12 @@ def _none_readable(files: list, origin: str) -> list | None:
         else:  # made or mended since it was looked at: the batch reads it
             return None
     return unread
+
+
+def _database_is_a_new_file(option: str | None) -> bool:
+    """Whether the database is an SQLite file that does not exist yet: opening it makes it."""
+    parsed = check_database_url(database_url(option))
+    return parsed.get_backend_name() == "sqlite" and not parsed.query.get("uri") and not Path(parsed.database).expanduser().exists()
 
 
 def _file_error(path: Path, error: G287Error) -> str:
@@ -144,9 +151,6 @@ def ingest(paths, published, kind, encoding, origin, as_json):
             for path, error in unread:
                 echo(error_line(_file_error(path, error)), err=True)
         raise click.exceptions.Exit(1)
-    db = state().db
-    actor = Actor.command_line()
-
     results = []
     # How a file's line and an error's are printed: above the progress bar while one is drawn on the terminal.
     say = {"out": echo, "err": lambda line: echo(line, err=True)}
@@ -161,6 +165,29 @@ def ingest(paths, published, kind, encoding, origin, as_json):
         failures.append({"file": str(path), "error": _file_error(path, error)})
         if not as_json:
             say["err"](error_line(_file_error(path, error)))
+
+    read_first = []
+    if _database_is_a_new_file(state().database_option):
+        # A new database is made for a file that can be ingested only: the files are read, in the batch's order, up to
+        # the first that can be (the batch takes these readings over). None can: their lines, and no SQLite file.
+        try:
+            for path, outcome in read_before_the_database(files, options):
+                read_first.append((path, outcome))
+        except KeyboardInterrupt:
+            for path, error in read_first:
+                on_error(path, error)
+            if as_json:
+                print_json({"results": [], "errors": failures, "interrupted": True})
+            raise Interrupted(_interrupted_line(files, len(read_first), "as the JSON lists" if as_json else "as listed above")) from None
+        if all(isinstance(outcome, G287Error) for _path, outcome in read_first):
+            for path, error in read_first:
+                on_error(path, error)
+            if as_json:
+                print_json({"results": [], "errors": failures})
+            raise click.exceptions.Exit(1)
+    db = state().db
+    actor = Actor.command_line()
+    options["read_first"] = [outcome for _path, outcome in read_first]
 
     try:
         if len(files) > 1 and not as_json and err_console.is_terminal:  # piped, a bar would leave a blank line

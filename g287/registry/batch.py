@@ -33,11 +33,14 @@ from g287.sources.filename import parse_file_name
 from g287.workers import start_worker
 
 
-def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, **options) -> tuple[list[IngestResult], list[G287Error]]:
+def ingest_many(
+    db: Database, paths: list[Path], actor: Actor, on_result=None, on_error=None, read_first: list | None = None, **options
+) -> tuple[list[IngestResult], list[G287Error]]:
     """Ingest files in publication order (so that runs are appended, not split); each file is its own transaction.
 
     With several files and more than one core, a worker process reads and interprets the next files while
-    this process writes the current one (reading is pure; only this process touches the database)."""
+    this process writes the current one (reading is pure; only this process touches the database). `read_first`: the
+    outcomes of read_before_the_database() for the first files of that order, taken over rather than read again."""
     authorize(actor, "publication.ingest")
     check_reading_settings()  # a bad setting is one error for the batch, not the same error for every file
     results, errors = [], []
@@ -54,7 +57,7 @@ def ingest_many(db: Database, paths: list[Path], actor: Actor, on_result=None, o
 
     known = CommittedIds()
     with _full_collections_paused():
-        for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options), start=1):
+        for index, (path, prepared) in enumerate(_prepared_in_order(db, sort_for_ingest(paths), options, read_first or []), start=1):
             if isinstance(prepared, (G287Error, IngestResult)):
                 finish(path, prepared)
                 continue
@@ -116,13 +119,14 @@ def _prepare_in_worker(path: Path, options: dict):
     return (status, _sender.pack(value)) if status == "ok" else (status, value)
 
 
-def _prepared_in_order(db: Database, paths: list[Path], options: dict):
+def _prepared_in_order(db: Database, paths: list[Path], options: dict, read_first: list):
     """(path, PreparedPublication | IngestResult for a file held already | G287Error), in the given order.
 
     With more than two files and more than one core, a worker process reads the files while the caller writes
     the one before; each file is checked against the database (same sha256, same day) just before it is handed to the
-    worker."""
-    todo = (_to_prepare(db, Path(path), options) for path in paths)
+    worker. The first files' outcomes are `read_first`'s when the caller read them already (a file read is checked
+    against the database when it is written)."""
+    todo = ((Path(path), None, read_first[index]) if index < len(read_first) else _to_prepare(db, Path(path), options) for index, path in enumerate(paths))
     use_worker = len(paths) > 2 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
     if not use_worker:
         for path, file_options, done in todo:
@@ -190,6 +194,18 @@ def finish_workers() -> None:
 # Files the worker may have read ahead of the writer: enough that it keeps reading while the writer takes its time
 # over a file whose every row is new, few enough that a folder of publications is not held in memory at once.
 _READ_AHEAD = 4
+
+
+def read_before_the_database(paths: list[Path], options: dict):
+    """(path, PreparedPublication | G287Error) for the files in the batch's order (sort_for_ingest), up to the first
+    that can be ingested, read without touching any database: the command line reads them before it makes a new
+    SQLite database, so that files none of which can be ingested make none. ingest_many(read_first=...) takes the
+    outcomes over."""
+    for path in sort_for_ingest(paths):
+        status, value = _prepare_outcome(Path(path), options)
+        yield Path(path), (value if status == "ok" else SourceError(*value))
+        if status == "ok":
+            return
 
 
 def _to_prepare(db: Database, path: Path, options: dict) -> tuple[Path, dict | None, G287Error | IngestResult | None]:

@@ -2,6 +2,7 @@
 
 import functools
 import io
+import json
 import os
 import subprocess
 import sys
@@ -292,3 +293,26 @@ def test_a_workbook_or_another_zip_named_csv_is_said_to_be_one_in_one_line(tmp_p
     with pytest.raises(SourceError) as raised:
         read_csv(archive)
     assert str(raised.value) == f"{archive.name}: a zip archive named .CSV, not a CSV file (an .xlsx workbook is one: rename it .xlsx if it is)"
+
+
+def test_a_failed_ingest_into_a_database_file_that_did_not_exist_makes_none(tmp_path):
+    """A file that opens but cannot be ingested (no header, a workbook cut short) left a new, empty SQLite database
+    behind: "unchanged" is then still absent. A batch with a file that can be ingested makes it, once, and each
+    file's line is printed once, in the batch's order."""
+    from tests.in_process import run_g287
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    no_header = folder / "pendingAgencies05012025am.csv"  # before every bundled list: read first
+    no_header.write_text("STATE,LAW\nTEXAS,Harris County\n")
+    truncated = make_truncated(folder)
+    database = tmp_path / "new.sqlite"
+    for arguments in ([str(no_header)], [str(no_header), str(truncated), "--json"]):
+        status, out, err = run_g287(str(database), "ingest", *arguments)
+        assert status == 1 and "Traceback" not in out + err
+        assert not list(tmp_path.glob("new.sqlite*"))
+    assert err == "" and {error["file"] for error in json.loads(out)["errors"]} == {str(no_header), str(truncated)}
+    status, out, err = run_g287(str(database), "ingest", str(no_header), str(GOOD))
+    assert status == 1 and database.exists()
+    assert err.splitlines() == [f"g287: error: {no_header}: no header row with the columns STATE and LAW ENFORCEMENT AGENCY in the first 25 rows"]
+    assert [line.split(": ")[1] for line in out.splitlines()] == ["ingested as publication 1 (pending, 2025-07-11 am)"]
