@@ -6,6 +6,16 @@ import re
 import unicodedata
 
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n]")
+# Blanks that are no space to Unicode: the line and paragraph separators (U+2028, U+2029: a line break pasted from a
+# web page or a PDF) and the braille blank U+2800 (a symbol, shown as a space, a known way to type a name that looks
+# empty). They become spaces.
+_SEPARATORS = re.compile("[\u2028\u2029\u2800]")
+# The characters that show nothing and are no format character (category Cf, all of which clean_text removes): the
+# Hangul fillers (U+115F, U+1160, U+3164, U+FFA0: letters to Unicode, blank in every font), the variation selectors
+# (U+FE00 to U+FE0F, U+E0100 to U+E01EF, Mongolian's U+180B to U+180D and U+180F), the combining grapheme joiner U+034F
+# and the Khmer inherent vowels U+17B4, U+17B5. With the format characters, they are what UTS #46 maps to nothing in a
+# host (g287.sources.links._IGNORED_IN_HOSTS).
+_INVISIBLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
 _SPACE_RUN = re.compile(r" {2,}")
 # The control characters other than tab and the line breaks: C0, DEL and C1 (U+0080 to U+009F, a terminal's 8-bit
 # escapes: U+009B is CSI). They have no place in a name and C0 breaks XML (feeds, SVG): the registry's cells are
@@ -22,12 +32,17 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
     if CONTROL.search(text):
         repairs.append("control characters")
         text = CONTROL.sub(" ", text)
-    if not text.isascii() and any(unicodedata.category(c) == "Cf" for c in text):  # none is ASCII: most cells are not looked at
-        # Unicode's format characters, all of them, not the zero-width spaces alone: a soft hyphen, a direction mark
-        # (U+200E, U+202B...) pasted from a web page or a document. They show nothing, but the agency key splits a
-        # word at them ("Sher\u00adiff's" is "sher iffs"): one agency was counted as two, and nothing was registered.
-        repairs.append("invisible characters (zero-width spaces, direction marks, soft hyphens)")
-        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    visible = without_invisible(text)
+    if visible != text:
+        # Unicode's format characters, all of them, not the zero-width spaces alone: a soft hyphen, a zero-width joiner,
+        # a word joiner, a direction mark (U+200E, U+202B...) pasted from a web page or a document; and the other
+        # characters that show nothing (_INVISIBLE). The agency key splits a word at them ("Sher\u00adiff's" is "sher
+        # iffs"): one agency was counted as two, and nothing was registered.
+        repairs.append("invisible characters (zero-width spaces and joiners, direction marks, soft hyphens, variation selectors, Hangul fillers)")
+        text = visible
+    if _SEPARATORS.search(text):
+        repairs.append("line or paragraph separators or braille blanks")
+        text = _SEPARATORS.sub(" ", text)
     if _ODD_SPACES.search(text):
         repairs.append("non-breaking or other special spaces")
         text = _ODD_SPACES.sub(" ", text)
@@ -38,6 +53,15 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
         repairs.append("repeated spaces")
         text = _SPACE_RUN.sub(" ", text)
     return text, repairs
+
+
+def without_invisible(text: str) -> str:
+    """The text without the characters that show nothing: format characters (Cf) and _INVISIBLE."""
+    if text.isascii():  # none is ASCII: most cells are not looked at
+        return text
+    if any(unicodedata.category(c) == "Cf" for c in text):
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return _INVISIBLE.sub("", text)
 
 
 def one_edit_apart(a: str, b: str) -> bool:
