@@ -17,7 +17,7 @@ from typing import Any
 from g287.errors import SourceError
 from g287.sources.dates import read_date
 from g287.sources.header import column_keys, columns_of_fields, is_header_repeat
-from g287.sources.links import looks_like_url, names_a_wrapper, unwrap, without_wrappers
+from g287.sources.links import looks_like_url, names_a_wrapper, refused_address, unwrap, without_wrappers
 from g287.sources.rules import source_rules, state_lookup, states, value_key
 from g287.sources.table import EXCEL_ERRORS, CellError, SourceRow, SourceTable, is_blank
 from g287.sources.text import clean_text, one_edit_apart
@@ -535,10 +535,17 @@ def _read_document(layout: Layout, row: SourceRow, field_name: str, reading: Row
             reading.problems.append(Problem(column, raw, "no MOA document link", "document status 'none': the MOA's address is unknown", "unknown"))
     elif looks_like_url(text):
         unwrapped = unwrap(text)
-        if not link:
-            link = unwrapped.url
-        reading.problems.append(Problem(column, "(an address)" if unwrapped.wrapper else raw, "the address is written in the cell instead of a link", "taken as the document's address", "note"))
-        status = "link"
+        # As a link's address (xlsx_links): one with bidirectional controls (taken off the text, not off the cell) or a
+        # user and password before its host is not taken, and is said as written (unwrapped: no wrapper).
+        refused = refused_address(unwrapped.url or "") or (None if unwrapped.wrapper else refused_address(shown))
+        if refused:
+            reading.problems.append(Problem(column, unwrapped.url if unwrapped.wrapper else raw, f"the address written in the cell holds {refused}", "not taken as the document's address", "unknown"))
+            status = "link" if link else "unknown"
+        else:
+            if not link:
+                link = unwrapped.url
+            reading.problems.append(Problem(column, "(an address)" if unwrapped.wrapper else raw, "the address is written in the cell instead of a link", "taken as the document's address", "note"))
+            status = "link"
     elif key in rules.moa_pending:
         status = "pending"
         if link:

@@ -378,5 +378,50 @@ def _decode_urldefense_v3(url: str) -> str | None:
     return unquote(inner) if "%" in inner and "://" not in inner else inner
 
 
+# The bidirectional controls: the embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) and the
+# marks U+200E, U+200F. In an address they show it in another order than it is ("https://www.ice.gov\u202e..." shows
+# a host that is not the one opened); no address of ICE's holds one.
+BIDI_CONTROL = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# An address's authority (user, host and port), after its scheme if it has one: up to the first slash, backslash (a
+# slash to browsers), query or fragment.
+_AUTHORITY = re.compile(r"(?:[a-z][a-z0-9+-]*:)?[/\\]*([^/\\?#]*)", re.I)
+BIDI_ADDRESS = "bidirectional control characters (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F), which show it in another order than it is"
+USERINFO_ADDRESS = "a user name or password before its host (user:password@host), which can make it read as another host"
+
+
+def refused_address(address: str) -> str | None:
+    """What a document address holds that makes it no address to keep or fetch (BIDI_ADDRESS, USERINFO_ADDRESS), or
+    None. "https://www.ice.gov@example.org/x.pdf" opens example.org, as "https://user:password@www.ice.gov/x.pdf"
+    carries a password: ICE links its documents by their plain addresses."""
+    address = address.strip()
+    if not address.isascii() and BIDI_CONTROL.search(address):
+        return BIDI_ADDRESS
+    if "@" in _AUTHORITY.match(address)[1]:
+        return USERINFO_ADDRESS
+    return None
+
+
+def refused_links_note(reason: str, addresses: list[str]) -> Note:
+    """The register's entry for a sheet's links whose address refused_address refuses, the addresses quoted (a wrapper
+    never: they are unwrapped)."""
+    return Note(
+        problem=f"{counted(len(addresses), 'link')} whose address holds {reason}",
+        action="no document address: the cells' links are unknown, and the address is never fetched",
+        raw_value=", ".join(dict.fromkeys(addresses)),
+        category="unknown",
+    )
+
+
+def links_with_spaces_note(addresses: list[str]) -> Note:
+    """The register's entry for a sheet's links whose address has spaces around it: each is kept without them, as a
+    browser opens it, the addresses as the sheet gives them quoted."""
+    return Note(
+        problem=f"{counted(len(addresses), 'link')} whose address has spaces around it",
+        action="kept without them, as a browser opens the address",
+        raw_value=", ".join(dict.fromkeys(addresses)),
+        category="repaired",
+    )
+
+
 def looks_like_url(text: str) -> bool:
     return _ONE_URL.match(text) is not None

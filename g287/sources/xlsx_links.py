@@ -11,7 +11,18 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from g287.sources.links import Unwrapped, links_with_breaks_note, unwrap, without_breaks, without_wrappers, wrapped_links_note
+from g287.sources.links import (
+    BIDI_CONTROL,
+    Unwrapped,
+    links_with_breaks_note,
+    links_with_spaces_note,
+    refused_address,
+    refused_links_note,
+    unwrap,
+    without_breaks,
+    without_wrappers,
+    wrapped_links_note,
+)
 from g287.sources.table import Note, parse_cell_ref
 from g287.wording import counted
 
@@ -64,6 +75,8 @@ class _LinksNotKept:
     without_target: list[str] = field(default_factory=list)  # cells of links whose target the sheet lacks
     with_breaks: list[str] = field(default_factory=list)  # addresses holding a tab or line break, as given
     no_cell: list[str] = field(default_factory=list)  # what a link names for its cells, when no cell of the sheet's values
+    with_spaces: list[str] = field(default_factory=list)  # addresses with spaces around them, as given
+    refused: dict[str, list[str]] = field(default_factory=dict)  # addresses refused (links.refused_address), by reason
 
     def notes(self) -> list[Note]:
         notes = []
@@ -102,6 +115,9 @@ class _LinksNotKept:
             notes.append(wrapped_links_note(self.wrapped, self.unrecovered))
         if self.with_breaks:
             notes.append(links_with_breaks_note(self.with_breaks))
+        if self.with_spaces:
+            notes.append(links_with_spaces_note(self.with_spaces))
+        notes.extend(refused_links_note(reason, addresses) for reason, addresses in self.refused.items())
         return notes
 
 
@@ -112,14 +128,18 @@ def read_links(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tup
     file:///C:/Users/..., #Sheet2!A1: no document's address, and may name a person, so not kept), a location (a
     place within the target, kept after a # as Excel opens it) given to an address that names a place already, a
     target the sheet's relationships lack (a damaged file), an address holding a tab or line break (kept without them,
-    as a browser opens it: a target written with &#10; or &#9;, which the XML parser decodes), and a link on no cell
-    of the sheet's values."""
+    as a browser opens it: a target written with &#10; or &#9;, which the XML parser decodes) or with spaces around
+    it (kept without them), an address links.refused_address refuses (bidirectional controls, a user and password:
+    no address), and a link on no cell of the sheet's values."""
     links: dict[int, dict[int, str]] = {}
     said = _LinksNotKept()
     named = overlap_budget(rows * columns)
 
     def put(ref: str, address: str, location: str = "") -> None:
         result = unwrap(address)
+        # unwrap strips spaces around the address, as a browser does ("leading and trailing C0 control or space"): said
+        # with the address as given. A wrapped address is said as unwrapped (wrapped_links_note), never as given.
+        spaced = result.wrapper is None and without_breaks(address) != without_breaks(address).strip()
         if result.url and location and _WEB_ADDRESS.match(without_breaks(result.url)):
             if "#" in result.url:
                 said.locations_not_kept.append(without_wrappers(location)[0])  # quoted in the register: no wrapper's identifiers
@@ -135,7 +155,7 @@ def read_links(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tup
             return
         # An unwrapped address is without them already; the address it carried, or a location, is not (links.unwrap).
         url = without_breaks(result.url)
-        if not _WEB_ADDRESS.match(url):
+        if not _WEB_ADDRESS.match(url) and not _WEB_ADDRESS.match(BIDI_CONTROL.sub("", url)):  # refused below, with its address
             said.not_web += 1
             said.unrecovered += result.wrapper is not None  # unwrapped to no document's address
             return
@@ -145,8 +165,16 @@ def read_links(xml: bytes, rels: dict[str, str], rows: int, columns: int) -> tup
         if not first or first[0] > rows or first[1] >= columns:
             said.no_cell.append(f"{ref or '(no cell named)'} ({url})")  # no wrapper's identifiers: url is unwrapped
             return
+        refused = refused_address(url)
+        if refused:
+            # Bidirectional controls, or a user and password before the host: the link is left unknown, said with
+            # its address (unwrapped: no wrapper's identifiers).
+            said.refused.setdefault(refused, []).append(result.url)
+            return
         if url != result.url:
             said.with_breaks.append(result.url)  # no wrapper's identifiers: a wrapper is never kept, nor its address (unwrap)
+        if spaced:
+            said.with_spaces.append(address)
         named(max(0, min(last[0], rows) - first[0] + 1) * max(0, min(last[1], columns - 1) - first[1] + 1), "links")
         for row in range(first[0], min(last[0], rows) + 1):
             for column in range(first[1], min(last[1], columns - 1) + 1):

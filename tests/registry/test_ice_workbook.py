@@ -131,7 +131,8 @@ def test_a_valid_web_address_is_linked_exactly_and_read_back_exactly(tmp_path):
     path = tmp_path / "participatingAgencies01012026am.xlsx"
     write_ice_workbook(path, "participating", rows, modified=dt.datetime(2026, 1, 1, 9))
     assert _openpyxl_links(path) == EXACT_ADDRESSES
-    assert [r.moa_url for r in prepare(path).readings if r.listing] == EXACT_ADDRESSES
+    # Read back, an address with a user before its host is no document's (tests/registry/test_link_addresses.py).
+    assert [r.moa_url for r in prepare(path).readings if r.listing] == [None if "user@" in a else a for a in EXACT_ADDRESSES]
     grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     assert {r[6] for r in grid[1:]} == {"link"}
 
