@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from posixpath import basename
 from urllib.parse import unquote, urlsplit
@@ -25,7 +26,29 @@ from g287.registry.publications import order_key
 
 
 def url_key(url: str) -> str:
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+    """The key two document addresses are compared by: the sha256 of the address with its scheme and host in lower case
+    (RFC 3986, 6.2.2.1: they are case-insensitive; "HTTPS://WWW.ICE.GOV/doclib/x.pdf" is the same document as
+    "https://www.ice.gov/doclib/x.pdf"), the rest as it is: a path is case-sensitive on ICE's server (".../X.pdf" and
+    ".../x.pdf" are two files), and so are a query and a user."""
+    return _digest(comparable_address(url))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The scheme with its "//", and the authority (user, host and port) up to the path, query or fragment.
+_SCHEME_AND_AUTHORITY = re.compile(r"([a-z][a-z0-9+.-]*://)?([^/?#]*)", re.I)
+
+
+def comparable_address(url: str) -> str:
+    """The address with its scheme and host in lower case, the rest as it is (see url_key)."""
+    match = _SCHEME_AND_AUTHORITY.match(url)
+    head = match[0]
+    if head == head.lower():  # most addresses: nothing to change
+        return url
+    user, at, host = match[2].rpartition("@")
+    return (match[1] or "").lower() + user + at + host.lower() + url[match.end():]
 
 
 def fetched_address(url: str) -> str:
@@ -71,8 +94,14 @@ def ensure_addresses(conn: Connection, wanted: dict[str, str], now: dt.datetime 
     out already."""
     fetched = {url: fetched_address(url) for url in wanted}
     keys = {url: url_key(fetched[url]) for url in wanted}
+    # An address recorded before url_key lower-cased scheme and host has the digest of the address as it was for its
+    # key: an address whose scheme or host has capitals is looked for under that digest too, and takes its id.
+    earlier = {url: key for url in wanted if (key := _digest(fetched[url])) != keys[url]}
     ids: dict[str, int] = {}
-    by_key: dict[str, int] = dict(_ADDRESSES_OF_KEYS.rows_in_chunks(conn, "keys", sorted(set(keys.values()))))
+    by_key: dict[str, int] = dict(_ADDRESSES_OF_KEYS.rows_in_chunks(conn, "keys", sorted(set(keys.values()) | set(earlier.values()))))
+    for url, key in earlier.items():
+        if keys[url] not in by_key and key in by_key:
+            by_key[keys[url]] = by_key[key]
     first_of_key: dict[str, str] = {}
     for url in wanted:
         if keys[url] not in by_key:
