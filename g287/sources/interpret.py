@@ -122,7 +122,7 @@ def _omitted_from_content(value: Any) -> bool:
 # register entries included: rows stored under earlier rules would give a list read under these the earlier rules'
 # entries beside its new rows' (a date registered as text in one row and not in the next). Change it with any
 # change to what a row's reading is (its fields, its problems); the next list then stores its rows anew, once.
-READING_RULES = "2026-12-03.19"
+READING_RULES = "2026-12-04.20"
 
 _readings: dict[tuple, RowReading] = {}
 _ROW_KEY_NUMBERS: dict[tuple, int] = {}  # Layout.row_key -> its number (a process reads few layouts)
