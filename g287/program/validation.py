@@ -12,7 +12,7 @@ from g287.catalog import MODEL_CODES
 from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.errors import G287Error
 from g287.numbers import number_in
-from g287.sources.text import CONTROL
+from g287.sources.text import BRAILLE_BLANK, CONTROL, without_invisible
 from g287.xmlchars import NOT_IN_XML
 from g287.wording import quoted
 
@@ -90,8 +90,9 @@ class Checker:
         text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if not multiline:
             text = " ".join(text.split())
-        if not any(unicodedata.category(c) not in INVISIBLE for c in text):
-            # Only spaces and invisible format characters (U+200B, U+FEFF...): nothing to read, so nothing given.
+        if not any(unicodedata.category(c) not in INVISIBLE for c in without_invisible(text).replace(BRAILLE_BLANK, " ")):
+            # Only spaces, invisible format characters (U+200B, U+FEFF...) and the letters and symbols that show
+            # nothing (Hangul fillers, the braille blank...): nothing to read, so nothing given.
             if required:
                 self.fail(name, "required")
             return None

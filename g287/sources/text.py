@@ -9,7 +9,8 @@ _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n]")
 # Blanks that are no space to Unicode: the line and paragraph separators (U+2028, U+2029: a line break pasted from a
 # web page or a PDF) and the braille blank U+2800 (a symbol, shown as a space, a known way to type a name that looks
 # empty). They become spaces.
-_SEPARATORS = re.compile("[\u2028\u2029\u2800]")
+BRAILLE_BLANK = "\u2800"
+_SEPARATORS = re.compile(f"[\u2028\u2029{BRAILLE_BLANK}]")
 # The characters that show nothing and are no format character (category Cf, all of which clean_text removes): the
 # Hangul fillers (U+115F, U+1160, U+3164, U+FFA0: letters to Unicode, blank in every font), the variation selectors
 # (U+FE00 to U+FE0F, U+E0100 to U+E01EF, Mongolian's U+180B to U+180D and U+180F), the combining grapheme joiner U+034F
