@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from g287.sources.table import CellError
-from g287.sources.text import without_invisible
+from g287.sources.text import BRAILLE_BLANK, without_invisible
 
 # Section 287(g) was added to the INA by IIRIRA, enacted 30 September 1996: no MOA can be older.
 EARLIEST = dt.date(1996, 9, 30)
@@ -131,7 +131,8 @@ def _text(raw: str) -> DateReading:
     # What a date typed as text may carry besides the date, and still have one reading: invisible format characters
     # (a zero-width space or a direction mark pasted with it) and Excel's text prefix typed as a character ('5/8/2025).
     # Taken off and said, in a CSV too, where a date written as text is no repair.
-    cleaned = without_invisible(text).strip()  # a Hangul filler or a variation selector too (g287.sources.text)
+    # A Hangul filler or a variation selector too, and the braille blank, a symbol shown as a space (g287.sources.text).
+    cleaned = without_invisible(text).replace(BRAILLE_BLANK, " ").strip()
     extra = "invisible characters" if cleaned != text else None
     if cleaned[:1] == "'" and cleaned[1:2].isalnum():
         cleaned, extra = cleaned[1:].strip(), "a leading apostrophe" + (f" and {extra}" if extra else "")

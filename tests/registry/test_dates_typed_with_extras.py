@@ -21,6 +21,8 @@ MAY_8 = dt.date(2025, 5, 8)
     [
         ("5/8/2025\u200b", "date written as text, with invisible characters"),
         ("\u200e05/08/2025", "date written as text, with invisible characters"),
+        ("5/8/2025\u2800", "date written as text, with invisible characters"),  # the braille blank, a symbol
+        ("\u31645/8/2025\ufe0f", "date written as text, with invisible characters"),  # a Hangul filler, a selector
         ("'05/08/2025", "date written as text, with a leading apostrophe"),
         ("'\u200b5/8/2025", "date written as text, with a leading apostrophe and invisible characters"),
         ("'5/08/25", "date written as text with a two-digit year, with a leading apostrophe"),
