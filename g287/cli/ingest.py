@@ -11,11 +11,13 @@ from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import SQLAlchemyError
 
 from g287.access import Actor
 from g287.cli.common import Choice, EMPTY_PATH, Interrupted, database_option, echo, err_console, error_line, json_option, print_json, state
 from g287.config import check_reading_settings, database_url
-from g287.db.engine import check_database_url
+from g287.db.engine import Database, check_database_url
+from g287.db.revisions import database_revisions
 from g287.documents.display import displayable
 from g287.errors import G287Error, SourceError
 from g287.registry import figures
@@ -80,10 +82,25 @@ def _none_readable(files: list, origin: str) -> list | None:
     return unread
 
 
-def _database_is_a_new_file(option: str | None) -> bool:
-    """Whether the database is an SQLite file that does not exist yet: opening it makes it."""
-    parsed = check_database_url(database_url(option))
-    return parsed.get_backend_name() == "sqlite" and not parsed.query.get("uri") and not Path(parsed.database).expanduser().exists()
+def _database_is_new(option: str | None) -> bool:
+    """Whether opening the database would make it or g287's tables in it: an SQLite file that does not exist yet, or a
+    PostgreSQL database holding no g287 schema (asked without migrating; one that cannot be asked is opened as
+    before, and its opening says why)."""
+    url = database_url(option)
+    parsed = check_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return not parsed.query.get("uri") and not Path(parsed.database).expanduser().exists()
+    try:
+        probe = Database(url, migrate=False)
+    except G287Error:
+        return False
+    try:
+        with probe.engine.connect() as connection:
+            return not database_revisions(connection)
+    except SQLAlchemyError:
+        return False
+    finally:
+        probe.dispose()
 
 
 def _file_error(path: Path, error: G287Error) -> str:
@@ -167,9 +184,10 @@ def ingest(paths, published, kind, encoding, origin, as_json):
             say["err"](error_line(_file_error(path, error)))
 
     read_first = []
-    if _database_is_a_new_file(state().database_option):
+    if _database_is_new(state().database_option):
         # A new database is made for a file that can be ingested only: the files are read, in the batch's order, up to
-        # the first that can be (the batch takes these readings over). None can: their lines, and no SQLite file.
+        # the first that can be (the batch takes these readings over). None can: their lines, and no SQLite file, no
+        # g287 tables in a PostgreSQL database.
         try:
             for path, outcome in read_before_the_database(files, options):
                 read_first.append((path, outcome))

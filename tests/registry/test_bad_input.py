@@ -316,3 +316,30 @@ def test_a_failed_ingest_into_a_database_file_that_did_not_exist_makes_none(tmp_
     assert status == 1 and database.exists()
     assert err.splitlines() == [f"g287: error: {no_header}: no header row with the columns STATE and LAW ENFORCEMENT AGENCY in the first 25 rows"]
     assert [line.split(": ")[1] for line in out.splitlines()] == ["ingested as publication 1 (pending, 2025-07-11 am)"]
+
+
+def test_a_failed_ingest_into_an_empty_database_leaves_it_without_g287_s_tables(blank_url, tmp_path):
+    """A PostgreSQL database holding nothing got g287's tables from an ingest none of whose files could be ingested,
+    as a new SQLite file was made: "unchanged" is then still empty, of either kind. A file that can be ingested makes
+    them."""
+    from sqlalchemy import create_engine
+
+    from g287.db.dialect import own_tables
+    from tests.in_process import run_g287
+
+    def tables() -> list[str]:
+        if blank_url.startswith("sqlite"):
+            return ["(the file exists)"] if (tmp_path / "blank.sqlite").exists() else []
+        engine = create_engine(blank_url)
+        try:
+            with engine.connect() as connection:
+                return own_tables(connection)
+        finally:
+            engine.dispose()
+
+    no_header = tmp_path / "pendingAgencies05012025am.csv"
+    no_header.write_text("STATE,LAW\nTEXAS,Harris County\n")
+    status, out, err = run_g287(blank_url, "ingest", str(no_header))
+    assert (status, out) == (1, "") and err.startswith(f"g287: error: {no_header}: no header row") and tables() == []
+    status, out, err = run_g287(blank_url, "ingest", str(no_header), str(GOOD))
+    assert status == 1 and "ingested as publication 1" in out and tables() != []
