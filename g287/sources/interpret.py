@@ -228,8 +228,12 @@ def _only_where_it_is(layout: Layout, row: SourceRow) -> str | None:
     if row.links:
         return None
     places = {layout.fields.get("state"): "STATE", layout.fields.get("county"): "COUNTY"}
-    holding = {places.get(i) for i in layout.read_columns if i < len(row.cells) and _is_data(row.cells[i])}
-    if not holding or None in holding:
+    # Any other of the list's cells that is not blank keeps the row a listing, an error value or a placeholder too
+    # ("#N/A" or "N/A" where the agency goes): ICE counts that row, and its unknown agency is registered.
+    if any(i not in places and i < len(row.cells) and not is_blank(row.cells[i]) for i in layout.read_columns):
+        return None
+    holding = {places[i] for i in layout.read_columns if i in places and i < len(row.cells) and _is_data(row.cells[i])}
+    if not holding:
         return None
     where = " and ".join(name for name in ("STATE", "COUNTY") if name in holding)
     missing = "agency name, type, model, signed date or document" if layout.kind == "participating" else "agency name, type or model"

@@ -27,11 +27,14 @@ def participating(path):
     sheet.append(["FLORIDA"])  # row 2: a state's heading above its rows
     sheet.append(["FLORIDA", "Alpha County Sheriff's Office", "County", "Alpha", "Jail Enforcement Model", dt.date(2025, 5, 1), "link"])
     sheet.append([None, None, None, "Beta County"])  # row 4: a county alone
-    sheet.append(["FLORIDA", "N/A", None, "Gamma", None, None, None, "see above"])  # row 5: a placeholder and a note
+    sheet.append(["FLORIDA", None, None, "Gamma", None, None, None, "see above"])  # row 5: a note, not the list's
     sheet.append(["TEXAS", None, "County"])  # row 6: a type names something: a listing, with its agency unknown
     sheet.append(["TEXAS", None, None, None, None, None, "link"])  # row 7: a link: a listing
     sheet["G7"].hyperlink = PDF
     sheet.append(["TEXAS", "Delta Police Department", "Municipality", "Delta", "Task Force Model", dt.date(2025, 5, 2), "link"])
+    # rows 9 and 10: a placeholder or an error value where the agency goes is ICE's row, counted, its agency unknown
+    sheet.append(["FLORIDA", "N/A", None, "Zeta"])
+    sheet.append(["FLORIDA", "#N/A", None, "Eta"])
     path = path / "participatingAgencies07012025am.xlsx"
     book.save(path)
     return path
@@ -50,14 +53,14 @@ def test_a_row_with_data_only_in_state_or_county_is_not_a_listing(tmp_path):
 
 def test_such_rows_are_registered_with_the_raw_row_and_not_counted(db, actor, tmp_path):
     result = ingest_file(db, participating(tmp_path), actor)
-    assert result.listings == 4  # rows 3, 6, 7 and 8: ICE's count of MOAs is of listings
+    assert result.listings == 6  # rows 3 and 6 to 10: ICE's count of MOAs is of listings
     with db.session() as session:
         entries = quality.register(session, resolve(session, str(result.publication_id)))
     not_listings = [(e.row, e.raw_value, e.problem, e.action, e.category) for e in entries if e.category == "not_a_listing"]
     assert not_listings == [
         (2, "FLORIDA", PARTICIPATING_REASON.format("STATE"), "not a listing", "not_a_listing"),
         (4, "Beta County", PARTICIPATING_REASON.format("COUNTY"), "not a listing", "not_a_listing"),
-        (5, "FLORIDA | N/A | Gamma | see above", PARTICIPATING_REASON.format("STATE and COUNTY"), "not a listing", "not_a_listing"),
+        (5, "FLORIDA | Gamma | see above", PARTICIPATING_REASON.format("STATE and COUNTY"), "not a listing", "not_a_listing"),
     ]
     assert not any(e.row in (2, 4, 5) and e.category != "not_a_listing" for e in entries)
 
