@@ -37,8 +37,9 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# The scheme with its "//", and the authority (user, host and port) up to the path, query or fragment.
-_SCHEME_AND_AUTHORITY = re.compile(r"([a-z][a-z0-9+.-]*://)?([^/?#]*)", re.I)
+# The scheme with its "//", and the authority (user, host and port) up to the path, query or fragment; a backslash
+# ends it too, as a slash does to browsers (as g287.sources.links reads an address's authority).
+_SCHEME_AND_AUTHORITY = re.compile(r"([a-z][a-z0-9+.-]*://)?([^/\\?#]*)", re.I)
 
 
 def comparable_address(url: str) -> str:

@@ -59,3 +59,12 @@ def test_an_address_recorded_under_the_key_of_its_capitals_is_found(db):
         [(recorded,)] = conn.execute(select(DocumentAddress.id)).all()
         ids = ensure_addresses(conn, {earlier: "moa", "https://www.ice.gov/doclib/287gMOA/Harris.pdf": "moa"})
         assert set(ids.values()) == {recorded} and conn.execute(select(func.count()).select_from(DocumentAddress)).scalar() == 1
+
+
+def test_a_backslash_ends_the_host_whose_case_is_ignored_and_the_path_keeps_its_case():
+    """A backslash is a slash to browsers (https://www.ice.gov\\doclib\\x.pdf opens /doclib/x.pdf): the host ends there.
+    The key lower-cased all that followed the scheme up to the first slash, so two files differing in the case of
+    their path, written with backslashes, were one address."""
+    upper = "HTTPS://WWW.ICE.GOV\\doclib\\287gMOA\\Harris.pdf"
+    assert url_key(upper) == url_key("https://www.ice.gov\\doclib\\287gMOA\\Harris.pdf")
+    assert url_key(upper) != url_key("https://www.ice.gov\\doclib\\287gmoa\\harris.pdf")
