@@ -40,6 +40,7 @@ from g287.documents.cutoff import Cutoff, DeadlinePassed, TimeLeft
 from g287.documents.links import url_key
 from g287.documents.robots import ROBOTS_MAX_BYTES, ROBOTS_TOKEN, RobotsRules
 from g287.documents.settings import SyncSettings
+from g287.sources.links import refused_address
 
 PERMANENT = {400, 401, 403, 404, 405, 406, 410, 414, 451}
 MAGIC = {"pdf": (b"%PDF-",), "xlsx": (b"PK\x03\x04",), "html": ()}
@@ -62,6 +63,11 @@ def address_problem(url: str) -> str | None:
         return "not a valid address (no host)"
     if not _HOST.fullmatch(parts.hostname):  # "a b.gov" (httpx joins a redirect to it as "a%20b.gov")
         return "not a valid address (its host name holds characters no host name has)"
+    # As ingest refuses a document's address (g287.sources.links.refused_address): one recorded before it did, or a
+    # redirect to one ("https://www.ice.gov@example.org/" is example.org), is not fetched either.
+    refused = refused_address(url)
+    if refused:
+        return f"not fetched: the address holds {refused}"
     return None
 
 
