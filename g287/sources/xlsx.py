@@ -280,7 +280,7 @@ def _across_columns_note(across: list[str]) -> Note:
     shown = ", ".join(across[:_RANGES_QUOTED]) + (f" and {len(across) - _RANGES_QUOTED:,} more" if len(across) > _RANGES_QUOTED else "")
     many = len(across) > 1
     return Note(
-        problem=f"{len(across):,} merged range{'s' if many else ''} of cells span{'' if many else 's'} several columns of the list",
+        problem=f"{len(across):,} merged range{'s' if many else ''} of cells span{'' if many else 's'} several columns in the list's rows",
         action="the value is read in the range's first column only, where the sheet stores it; the other columns it covers are empty",
         raw_value=shown,
         row_number=parse_cell_ref(across[0].split(":")[0])[0],

@@ -66,7 +66,7 @@ def test_a_merged_number_calamine_reads_as_a_time_is_no_time_on_any_row_of_its_r
     assert not any(isinstance(value, (dt.time, dt.timedelta)) for value in signed)
 
 
-ACROSS = "merged ranges of cells span several columns of the list"
+ACROSS = "merged ranges of cells span several columns in the list's rows"
 ACROSS_ACTION = "the value is read in the range's first column only, where the sheet stores it; the other columns it covers are empty"
 
 
@@ -131,4 +131,4 @@ def test_one_range_is_said_in_the_singular_and_many_are_quoted_in_part(tmp_path)
         sheet.unmerge_cells(f"B{number}:C{number}")
     book.save(path)
     (note,) = [n for n in read_xlsx(path).notes if "merged range" in n.problem]
-    assert (note.problem, note.raw_value) == ("1 merged range of cells spans several columns of the list", "B3:C3")
+    assert (note.problem, note.raw_value) == ("1 merged range of cells spans several columns in the list's rows", "B3:C3")
