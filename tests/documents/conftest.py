@@ -22,6 +22,7 @@ from g287.documents.reading import read_pdf
 from g287.documents.store import reread
 from g287.registry.ingest import ingest_file
 from tests.conftest import ICE, IN_CI, MOA_DIR, make_database
+from tests.documents.fakeice import FakeIce
 from tests.text_layers import read_text_layers_once
 
 WEST_MIAMI = "westMiamiPoliceDeptFL_TFM_MOA_03.20.25.pdf"
@@ -106,3 +107,12 @@ def library(request, tmp_path_factory, ocr_reading) -> Library:
             reread(database, west_miami.sha256, actor, reading=ocr_reading)
     yield Library(database, folder / "archive", report)
     close()
+
+
+@pytest.fixture
+def hosts():
+    """Two hosts: `first` redirects, `second` (another port: another host for robots.txt and the delay) is reached."""
+    first, second = FakeIce().start(), FakeIce().start()
+    yield first, second
+    first.stop()
+    second.stop()

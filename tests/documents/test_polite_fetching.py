@@ -47,15 +47,6 @@ def with_redirects(fake: FakeIce, redirects: dict[str, str]) -> FakeIce:
     return fake
 
 
-@pytest.fixture
-def hosts():
-    """Two hosts: `first` redirects, `second` (another port: another host for robots.txt and the delay) is reached."""
-    first, second = FakeIce().start(), FakeIce().start()
-    yield first, second
-    first.stop()
-    second.stop()
-
-
 def client(tmp_path, slept, *, delay=2.0, retries=1):
     config = settings.SyncSettings("http://unused/", "g287/test", delay=delay, timeout=5, retries=retries, backoff=0.0, max_bytes=10 << 20)
     return PoliteClient(config, tmp_path, sleep=slept.append, clock=lambda: 100.0)
@@ -587,18 +578,3 @@ def test_a_file_called_a_pdf_that_is_none_is_said_so(tmp_path):
     assert fetch._kind_problem(page, "pdf", "text/html") == "not a PDF: the server sent text/html"
     assert fetch._kind_problem(page, "xlsx", None) == "not an Excel workbook: the server sent unknown type"
 
-
-def test_an_address_or_a_redirect_with_a_user_before_its_host_is_not_fetched(hosts, tmp_path):
-    """Ingest refuses such a document address (tests/registry/test_link_addresses.py), but one recorded before it did,
-    or a redirect to one, was fetched: "http://www.ice.gov@127.0.0.1:PORT/b.pdf" opens 127.0.0.1."""
-    first, second = hosts
-    second.routes["/b.pdf"] = Route(moa(BURLESON).read_bytes(), "application/pdf")
-    target = second.url("/b.pdf").replace("://", "://www.ice.gov@", 1)
-    with_redirects(first, {"/a.pdf": target})
-    with client(tmp_path, []) as polite:
-        direct = polite.fetch(target, expect="pdf")
-        redirected = polite.fetch(first.url("/a.pdf"), expect="pdf")
-    assert direct.status == "failed" and "a user name or password before its host" in direct.problem
-    assert direct.attempts == direct.robots_requests == 0
-    assert redirected.status == "failed" and redirected.problem.startswith(f"HTTP 302: a redirect to {target}: not fetched")
-    assert not second.requests_for("/b.pdf")
