@@ -50,6 +50,9 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
         raise SourceError(name, "the file is empty")
     if data.startswith(_ZIP):
         raise SourceError(name, _zip_named_as_text(data, path.suffix))
+    if data.startswith(_OLE2):
+        named = f"named {path.suffix}" if path.suffix else "given as CSV"
+        raise SourceError(name, f"an old-style .xls workbook (or an encrypted one) {named}, not a CSV file: save it as .xlsx to ingest it")
     text, used, note = _decode(name, data, encoding)
     _admit_fields_up_to(config.max_workbook_bytes())
     if _CONTROL.search(text):
@@ -114,6 +117,7 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
 
 
 _ZIP = b"PK\x03\x04"  # a zip archive's first bytes, as an .xlsx workbook's are
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file's: an Excel 97-2003 workbook, or an encrypted .xlsx
 
 
 def _zip_named_as_text(data: bytes, suffix: str) -> str:

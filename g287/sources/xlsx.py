@@ -30,7 +30,7 @@ from g287.sources.xlsx_parts import (
     not_a_worksheet, part_bytes, part_xml, row_tags, sheet_as_excel_writes_it, strings_overcounted,
 )
 from g287.sources.xlsx_types import FORMULA_AND_VALUE, FORMULA_TAG, CellOpenings
-from g287.wording import megabytes, quoted
+from g287.wording import counted, megabytes, quoted
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -223,7 +223,7 @@ def _build_table(path, sheet_name, grid, header_index, xml: bytes, rels: dict[st
     if filled:
         notes.append(
             Note(
-                problem=f"{filled} cells inside merged ranges of cells hold no value of their own",
+                problem=f"{counted(filled, 'cell')} inside merged ranges of cells {'holds' if filled == 1 else 'hold'} no value of {'its' if filled == 1 else 'their'} own",
                 action="each takes the value of its range, as Excel shows it across the rows",
                 category="repaired",
             )

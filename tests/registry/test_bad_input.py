@@ -293,6 +293,12 @@ def test_a_workbook_or_another_zip_named_csv_is_said_to_be_one_in_one_line(tmp_p
     with pytest.raises(SourceError) as raised:
         read_csv(archive)
     assert str(raised.value) == f"{archive.name}: a zip archive named .CSV, not a CSV file (an .xlsx workbook is one: rename it .xlsx if it is)"
+    # An Excel 97-2003 workbook (a compound file) named .csv was "decoded as ..., the text holds control characters".
+    old_style = tmp_path / "pendingAgencies06172025am.csv"
+    old_style.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"STATE,LAW ENFORCEMENT AGENCY\r\n")
+    with pytest.raises(SourceError) as raised:
+        read_csv(old_style)
+    assert str(raised.value) == f"{old_style.name}: an old-style .xls workbook (or an encrypted one) named .csv, not a CSV file: save it as .xlsx to ingest it"
 
 
 def test_a_failed_ingest_into_a_database_file_that_did_not_exist_makes_none(tmp_path):

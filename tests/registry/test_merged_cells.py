@@ -132,3 +132,18 @@ def test_one_range_is_said_in_the_singular_and_many_are_quoted_in_part(tmp_path)
     book.save(path)
     (note,) = [n for n in read_xlsx(path).notes if "merged range" in n.problem]
     assert (note.problem, note.raw_value) == ("1 merged range of cells spans several columns in the list's rows", "B3:C3")
+
+
+def test_one_cell_filled_from_its_range_is_said_in_the_singular(tmp_path):
+    """The note said "1 cells ... hold no value of their own"."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["FL", "Alpha County Sheriff's Office", "County", "Alpha County", "Jail Enforcement Model", dt.datetime(2025, 4, 1), "link"])
+    sheet.append([None, "Beta Police Department", "Municipality", "Alpha County", "Task Force Model", dt.datetime(2025, 4, 2), "link"])
+    sheet.merge_cells("A2:A3")
+    path = tmp_path / "participatingAgencies06022025am.xlsx"
+    book.save(path)
+    table = read_xlsx(path)
+    assert [row.cells[0] for row in table.rows] == ["FL", "FL"]
+    assert [n.problem for n in table.notes] == ["1 cell inside merged ranges of cells holds no value of its own"]
