@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from g287.registry.ingest import ingest_file
 from g287.db.models.registry import Publication
@@ -136,14 +136,12 @@ def test_one_range_is_said_in_the_singular_and_many_are_quoted_in_part(tmp_path)
 
 def test_one_cell_filled_from_its_range_is_said_in_the_singular(tmp_path):
     """The note said "1 cells ... hold no value of their own"."""
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    sheet.append(["FL", "Alpha County Sheriff's Office", "County", "Alpha County", "Jail Enforcement Model", dt.datetime(2025, 4, 1), "link"])
-    sheet.append([None, "Beta Police Department", "Municipality", "Alpha County", "Task Force Model", dt.datetime(2025, 4, 2), "link"])
-    sheet.merge_cells("A2:A3")
-    path = tmp_path / "participatingAgencies06022025am.xlsx"
+    path = workbook(tmp_path / "participatingAgencies06022025am.xlsx")
+    book = load_workbook(path)
+    book.active.unmerge_cells("A2:A4")
+    book.active["A3"] = "FL"
+    book.active.merge_cells("A3:A4")  # Gamma's row only takes its state from the range
     book.save(path)
     table = read_xlsx(path)
-    assert [row.cells[0] for row in table.rows] == ["FL", "FL"]
+    assert [row.cells[0] for row in table.rows][:4] == ["FL", "FL", "FL", "TX"]
     assert [n.problem for n in table.notes] == ["1 cell inside merged ranges of cells holds no value of its own"]
