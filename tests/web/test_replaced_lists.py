@@ -41,3 +41,24 @@ def test_the_home_page_and_the_api_say_it_too(site):
     assert "which replaced an earlier list" not in site.get("/", params={"as_of": "2025-07-09"}).text
     answer = site.get("/api/v1/stats", params={"as_of": "2025-07-03"}).json()
     assert [(r["publication"], r["moas"]) for r in answer["participating"]["replaced"]] == [("participatingAgencies07032025pm.xlsx", 753)]
+
+
+def test_the_home_pages_lists_name_the_list_replaced_the_same_day(site):
+    """The home page's latest publications and its chart's table (one list per publication day, as the trend) showed
+    the __v2 alone, under a caption saying they were ICE's participating lists with the change "from the list
+    before": +58, where the feed gives the same list +24 (from the 753 MOAs of the list it replaced). Each row
+    names the list it replaced that day, and the captions say which lists they hold and what the change is from."""
+    page = site.get("/", params={"as_of": "2025-07-09"}).text
+    recent = page.split('id="recent-title"')[1].split("</section>")[0]
+    assert "ICE's participating lists, newest first, the last of each publication day: MOAs (rows) and the change from the list in force before that day" in recent
+    assert "the change from the list before</caption>" not in recent
+    row = recent.split("participatingAgencies07032025pm__v2.xlsx")[1].split("</tr>")[0]
+    assert "replaced that day an earlier list, " in row and "participatingAgencies07032025pm.xlsx</a> with 753 MOAs" in row
+    assert "+58" in row  # the change is still from the list in force before 3 July, as the caption says
+    chart_table = page.split("<summary>The figures of the chart</summary>")[1].split("</details>")[0]
+    assert "by model in ICE's participating lists, the last of each publication day</caption>" in chart_table
+    assert "participatingAgencies07032025pm.xlsx</a>" in chart_table.split("participatingAgencies07032025pm__v2.xlsx")[1].split("</tr>")[0]
+    # A day with one list names none
+    assert "replaced that day" not in recent.split("participatingAgencies07092025am.xlsx")[1].split("</tr>")[0]
+    state = site.get("/states/TX", params={"as_of": "2025-07-09"}).text
+    assert "participatingAgencies07032025pm.xlsx</a>" in state.split("participatingAgencies07032025pm__v2.xlsx")[-1].split("</tr>")[0]

@@ -109,6 +109,7 @@ def trend(session: Session, force, *, state: str | None = None, model: str | Non
     if force.participating is None:
         return []
     entries = timeline(session, state=state, model=model, every="publication", end=force.participating.published_on)
+    same_day = earlier_lists_of_the_day(session)
     points = []
     for entry in entries:
         source = entry.get("participating_publication")
@@ -128,9 +129,25 @@ def trend(session: Session, force, *, state: str | None = None, model: str | Non
                 "territories": entry["territories"],
                 "by_model": entry["by_model"],
                 "values": dict(entry["by_model"]),
+                # The lists of ICE's published earlier the same day, which this one replaced: not points of the trend,
+                # and named beside it, so that no list of ICE's is left out unsaid (the feed gives each its entry).
+                "replaced_same_day": same_day.get(source["publication_id"], []),
             }
         )
     return points
+
+
+def earlier_lists_of_the_day(session: Session) -> dict[int, list[dict]]:
+    """For each of ICE's participating lists, those published before it the same day (oldest first), with their
+    MOAs: the trend keeps the last list of each day, as the latest changes compare it with the day before."""
+    by_day: dict[dt.date, list] = {}
+    for publication in list_publications(session, "participating", "ice"):
+        by_day.setdefault(publication.published_on, []).append(publication)
+    return {
+        later.id: [{"publication_id": p.id, "file": p.file_name, "moas": p.listing_count} for p in day[:i]]
+        for day in by_day.values()
+        for i, later in enumerate(day)
+    }
 
 
 def trend_chart(points: list[dict], model: str | None, where: str = ""):
