@@ -75,7 +75,8 @@ def test_home_latest_changes_compare_with_the_list_of_an_earlier_day(site):
     assert match and "07032025pm" in match.group(1) and "07032025pm" not in match.group(2)
     recent = text_of(section(page, "recent-title"))
     # The latest publications: the list in force, then the one it is compared with (+58 from it).
-    shown = re.findall(r"(participatingAgencies\S+\.xlsx) [\d,]+ ([+-]\d+|first)", recent)
+    # (a row of a day with two lists names the one it replaced that day, with its MOAs, before its own figures)
+    shown = re.findall(r"(participatingAgencies\S+?\.xlsx)(?: ?; replaced that day [^;]*? with [\d,]+ MOAs?)? [\d,]+ ([+-]\d+|first)", recent)
     assert shown[0] == ("participatingAgencies07032025pm__v2.xlsx", "+58")
     assert f"({shown[0][0]}), with" in match.group(0) and f"({shown[1][0]}):" in match.group(0)
     assert "newly listed as participating: 50;" in changes  # not the 24 of the same day's first version
