@@ -24,7 +24,7 @@ from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import HEADER_SEARCH_ROWS, find_header
 from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
-from g287.sources.table import EXCEL_ERRORS, CellError, Note, SourceRow, SourceTable, is_blank
+from g287.sources.table import COMPOUND_FILE_HEADER, EXCEL_ERRORS, OLD_STYLE_WORKBOOK, ZIP_HEADER, CellError, Note, SourceRow, SourceTable, is_blank
 from g287.wording import megabytes
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -48,11 +48,11 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
         raise SourceError(name, f"cannot be read ({error.strerror or error})") from None
     if not data.strip():
         raise SourceError(name, "the file is empty")
-    if data.startswith(_ZIP):
+    if data.startswith(ZIP_HEADER):
         raise SourceError(name, _zip_named_as_text(data, path.suffix))
-    if data.startswith(_OLE2):
+    if data.startswith(COMPOUND_FILE_HEADER):
         named = f"named {path.suffix}" if path.suffix else "given as CSV"
-        raise SourceError(name, f"an old-style .xls workbook (or an encrypted one) {named}, not a CSV file: save it as .xlsx to ingest it")
+        raise SourceError(name, f"{OLD_STYLE_WORKBOOK} {named}, not a CSV file: save it as .xlsx to ingest it")
     text, used, note = _decode(name, data, encoding)
     _admit_fields_up_to(config.max_workbook_bytes())
     if _CONTROL.search(text):
@@ -116,8 +116,6 @@ def read_csv(path: Path, encoding: str | None = None) -> SourceTable:
     )
 
 
-_ZIP = b"PK\x03\x04"  # a zip archive's first bytes, as an .xlsx workbook's are
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file's: an Excel 97-2003 workbook, or an encrypted .xlsx
 
 
 def _zip_named_as_text(data: bytes, suffix: str) -> str:

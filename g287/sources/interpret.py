@@ -180,7 +180,7 @@ def _interpret(layout: Layout, row: SourceRow, content: str, digest: str) -> Row
     if is_header_repeat(row.cells, layout.fields):
         reading.listing, reading.not_listing_reason = False, "the header repeated inside the list"
         return reading
-    if all(is_blank(v) or isinstance(v, CellError) or _is_placeholder(v) for v in named):
+    if not any(_is_data(v) for v in named):
         reading.listing, reading.not_listing_reason = False, "no data in the list's columns (only error values, formulas with no saved result, placeholders or notes in other columns)"
         return reading
     where = _only_where_it_is(layout, row)

@@ -27,6 +27,11 @@ class CellError:
 
 
 UNSAVED_FORMULA = "a formula with no saved result"
+# What a file given as a list may be instead, by its first bytes, as each reader says it: a zip archive (an .xlsx
+# workbook is one) and a compound file (an Excel 97-2003 workbook, or an encrypted .xlsx).
+ZIP_HEADER = b"PK\x03\x04"
+COMPOUND_FILE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLD_STYLE_WORKBOOK = "an old-style .xls workbook (or an encrypted one)"
 
 
 @dataclass

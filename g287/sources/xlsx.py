@@ -21,7 +21,7 @@ from g287 import config
 from g287.errors import SourceError
 from g287.sources.header import find_header
 from g287.sources.links import names_a_wrapper, scrubbed, wrapped_in_text_note
-from g287.sources.table import UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, column_index, is_blank, parse_cell_ref
+from g287.sources.table import COMPOUND_FILE_HEADER, OLD_STYLE_WORKBOOK, UNSAVED_FORMULA, CellError, Note, SourceRow, SourceTable, column_index, is_blank, parse_cell_ref
 from g287.sources.xlsx_attributes import CELL_TAG, attributes_given
 from g287.sources.xlsx_grid import StoredNumbers, invented, is_panic, read_grids, rows_with_invented_values
 from g287.sources.xlsx_links import RangesOverlap, overlap_budget, read_links
@@ -299,8 +299,8 @@ def _not_a_workbook(path: Path) -> str:
         return f"cannot be read ({error.strerror or error})"
     if not head:
         return "the file is empty (0 bytes)"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old-style .xls workbook (or an encrypted one), not an .xlsx workbook; save it as .xlsx"
+    if head.startswith(COMPOUND_FILE_HEADER):
+        return f"{OLD_STYLE_WORKBOOK}, not an .xlsx workbook; save it as .xlsx"
     if head.startswith(b"PK"):
         return "a damaged or truncated .xlsx workbook (the zip archive cannot be opened)"
     return "not an Excel workbook (.xlsx): the file is not a zip archive"
