@@ -225,14 +225,17 @@ def test_the_draft_gives_the_notice_a_termination_needs_as_the_models_moas_do(mo
 def test_the_draft_lists_every_requirement_the_models_moas_set_for_nominees(model):
     """The JEM and WSO MOAs held require candidates trained in the security of the agency's facilities (the catalog's
     model requirement, which the letter of interest lists): the drafts of those models said "Each nominee must meet
-    every one of these requirements" and listed only the three program-wide rules. The TFM requirement (two years
-    of experience) is a rule of its own, listed once."""
+    every one of these requirements" and listed only the three program-wide rules. Each model's own requirement
+    (two years of experience; the facilities' security) is a rule of its own, listed once: once the JEM and WSO
+    rule jail_security was added, their drafts listed the requirement twice, as the rule and as the catalog's
+    statement ("Has been trained ..." and "Candidates must have been trained ...")."""
     nomination = section(draft_text(model), "4. Nomination of officers")
     facilities = "trained in maintaining the security of the agency's facilities"
     if model == "TFM":
         assert facilities not in nomination and nomination.count("two years") == 1
     else:
-        assert f"Candidates must have been {facilities}" in nomination and nomination.index(facilities) < nomination.index("ICE may ask")
+        assert f"Has been {facilities}" in nomination and nomination.index(facilities) < nomination.index("ICE may ask")
+        assert nomination.count(facilities) == 1 and nomination.count("inmate accountability") == 1
         held = moa_pdf_text("287gJEM_LavacaCoTX_06-08-2020.pdf" if model == "JEM" else "VictoriaCo_WSO_MOA_02.26.25.pdf")
         assert "have been trained on maintaining the security of LEA facilities" in held
 
