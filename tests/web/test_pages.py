@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from g287.catalog import catalog
+
 LATEST = "participatingAgencies07092025am.xlsx"
 
 
@@ -199,6 +201,11 @@ def test_agency_list_filters_and_pages(site):
 def test_model_pages(site):
     index = text_of(site.get("/models").text)
     assert "Jail Enforcement Model" in index and "Who may join" in index and "Source:" in index
+    # Each model's description is The Center Square's (as the model pages, the home page and the fact sheet say);
+    # the index gave the three without a source, "Source:" being only the list's and the other statements'.
+    for code in ("JEM", "TFM", "WSO"):
+        summary = catalog().models[code].summary
+        assert f"{summary.text} Source: {summary.sources[0].title}." in index, code
     page = site.get("/models/TFM")
     text = text_of(page.text)
     assert "399 TFM MOAs" in text and "two years of sworn law enforcement experience" in text and LATEST in text
