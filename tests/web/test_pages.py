@@ -206,6 +206,11 @@ def test_model_pages(site):
     for code in ("JEM", "TFM", "WSO"):
         summary = catalog().models[code].summary
         assert f"{summary.text} Source: {summary.sources[0].title}." in index, code
+    # How an agency joins: the facts file's steps (letter of interest and MOA templates, nominees trained and
+    # certified) and where questions go, which the page left out.
+    joining = index.split("How an agency joins", 1)[1].split("Requirements for nominated officers", 1)[0]
+    assert "letter template for each model" in joining and "fillable MOA template" in joining and "trained and certified by ICE" in joining
+    assert "Questions about the program go to its contact mailbox at ICE. Source: The Center Square" in joining
     page = site.get("/models/TFM")
     text = text_of(page.text)
     assert "399 TFM MOAs" in text and "two years of sworn law enforcement experience" in text and LATEST in text
