@@ -232,3 +232,17 @@ def test_a_blank_text_setting_is_as_one_not_set(monkeypatch, tmp_path):
     assert not program_settings.secret_key_is_set() and len(program_settings.secret_key()) >= 32
     assert documents_dir() == (tmp_path / "xdg" / "g287" / "documents").resolve()
     assert aliases.path() == config.DATA_DIR / "rules" / "agency_aliases.csv"
+
+
+def test_an_empty_or_blank_choice_setting_is_its_default(monkeypatch):
+    """README: an empty setting is as one not set. G287_OCR= (or blank) was refused, "setting G287_OCR='': expected
+    auto or off", stopping every sync, import and ingest, where its default `auto` was meant."""
+    for empty in ("", "  "):
+        for name in ("G287_OCR", "G287_OCR_LANGUAGE", "G287_SITE_URL", "G287_SYNC_CONTACT", "G287_SYNC_USER_AGENT", "G287_ICE_PAGE_URL"):
+            monkeypatch.setenv(name, empty)
+        assert documents_settings.ocr_enabled() is True
+        assert documents_settings.ocr_language() == "eng"
+        assert config.site_url() is None
+        sync = documents_settings.sync_settings()
+        assert sync.page_url == documents_settings.DEFAULT_ICE_PAGE
+        assert sync.user_agent.startswith("g287/") and "contact" not in sync.user_agent

@@ -36,7 +36,7 @@ def documents_dir(database_url: str | None = None) -> Path:
 
 def ocr_enabled() -> bool:
     """G287_OCR: `auto` (default: OCR pages without text when Tesseract is installed) or `off`."""
-    value = os.environ.get("G287_OCR", "auto").strip().lower()
+    value = (config.setting("G287_OCR") or "auto").strip().lower()  # empty or blank: the default, as every setting
     if value not in ("auto", "off"):
         raise G287Error(f"setting G287_OCR={quoted(value)}: expected auto or off")
     return value == "auto"
