@@ -46,3 +46,29 @@ def test_the_index_gives_the_path_of_every_resource_without_an_id(site):
     without_id = {p for p in _public_paths(site) if "{" not in p and p != "/api/v1"}
     assert set(index["resources"].values()) == without_id
     assert index["resources"]["pending_changes"] == "/api/v1/pending-changes"
+
+
+def test_the_readme_gives_each_limit_its_range_and_default(site):
+    """README said only `limit` ≤ 1000 of agencies and agreements: the range and default of every `limit`, and of
+    `offset`, are as the OpenAPI document declares them (and as the API refuses a value out of range)."""
+    text = " ".join(API_SECTION.split())
+    sentence = re.search(r"`limit` goes from 1 to a maximum, with a default: (.*?); `offset` \(default (\d+)\) up to ([\d,]+)", text)
+    assert sentence, "README's sentence on the limits changed: update this test with it"
+    said = {}
+    for names, most, default in re.findall(r"((?:`[a-z/-]+`(?:, | and )?)+) (?:up )?to (\d+) \(default (\d+)\)", sentence.group(1)):
+        said |= {name: (int(most), int(default)) for name in re.findall(r"`([a-z/-]+)`", names)}
+    paths = site.get("/api/v1/openapi.json").json()["paths"]
+    declared, offsets = {}, set()
+    for path in _public_paths(site):
+        parameters = {p["name"]: p for p in paths[path]["get"].get("parameters", [])}
+        if "limit" in parameters:
+            schema = parameters["limit"]["schema"]
+            declared[_readme_name(path)] = (schema["maximum"], schema["default"])
+        if "offset" in parameters:
+            offsets.add((parameters["offset"]["schema"]["maximum"], parameters["offset"]["schema"]["default"]))
+    assert said == declared
+    assert offsets == {(int(sentence.group(3).replace(",", "")), int(sentence.group(2)))}
+    for name, (most, _) in declared.items():
+        extra = {"q": "sheriff"} if name.endswith("search") else {}
+        assert site.get(f"/api/v1/{name}", params={**extra, "limit": most}).status_code == 200
+        assert site.get(f"/api/v1/{name}", params={**extra, "limit": most + 1}).status_code == 422
