@@ -72,3 +72,23 @@ def test_the_readme_gives_each_limit_its_range_and_default(site):
         extra = {"q": "sheriff"} if name.endswith("search") else {}
         assert site.get(f"/api/v1/{name}", params={**extra, "limit": most}).status_code == 200
         assert site.get(f"/api/v1/{name}", params={**extra, "limit": most + 1}).status_code == 422
+
+
+def test_the_readme_gives_the_values_each_parameter_takes(site):
+    """Each value of a parameter the OpenAPI document enumerates (`status`, `kind`, `category`, `type`, `every`,
+    `vintage`, `origin`) is in README's API section: the values of `quality?category=`, `documents?kind=`,
+    `publications?kind=&origin=`, `type` and the range of `end_after` were given nowhere."""
+    text = " ".join(API_SECTION.split())
+    paths = site.get("/api/v1/openapi.json").json()["paths"]
+    missing = set()
+    for path in _public_paths(site):
+        for parameter in paths[path]["get"].get("parameters", []):
+            schema = next((s for s in parameter["schema"].get("anyOf", [parameter["schema"]]) if s.get("type") != "null"), {})
+            values = schema.get("enum") or (re.fullmatch(r"\^\(([a-z|]+)\)\$", schema.get("pattern", "")) or [None, ""])[1].split("|")
+            missing |= {f"{_readme_name(path)} {parameter['name']}={v}" for v in values if v and not re.search(r"[`|= ]" + re.escape(v) + r"[`|) ,;&]", text)}
+    assert missing == set()
+    assert "`status` = participating (the default)" in text and "`kind` is `participating`, the default" in text
+    assert "`end_after` is K, 1 to 100, by default `G287_END_AFTER`" in text
+    schema = {p["name"]: p["schema"] for p in paths["/api/v1/diff"]["get"]["parameters"]}["end_after"]
+    schema = next(s for s in schema.get("anyOf", [schema]) if s.get("type") != "null")
+    assert (schema["minimum"], schema["maximum"]) == (1, 100)
