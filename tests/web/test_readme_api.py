@@ -92,3 +92,17 @@ def test_the_readme_gives_the_values_each_parameter_takes(site):
     schema = {p["name"]: p["schema"] for p in paths["/api/v1/diff"]["get"]["parameters"]}["end_after"]
     schema = next(s for s in schema.get("anyOf", [schema]) if s.get("type") != "null")
     assert (schema["minimum"], schema["maximum"]) == (1, 100)
+
+
+def test_the_workbook_of_a_date_with_no_list_in_force_is_the_404_the_readme_gives(site):
+    """README did not say what /exports/agreements.xlsx answers on a date no list of its kind is in force: a 404
+    (there is no list to lay out), where the CSV and JSON answer with no rows."""
+    text = " ".join(README.split())
+    quoted = re.search(r"is a 404 saying so — `([^`]+)` —, where the CSV and JSON answer with no rows", text)
+    assert quoted, "README's words on the workbook of a date with no list changed: update this test with them"
+    answer = site.get("/exports/agreements.xlsx", params={"as_of": "2000-01-01"})
+    assert answer.status_code == 404 and answer.json()["error"]["message"] == quoted.group(1)
+    assert site.get("/exports/agreements.xlsx", params={"publication": 999999}).status_code == 404
+    empty = site.get("/exports/agreements.csv", params={"as_of": "2000-01-01"})
+    assert empty.status_code == 200 and empty.headers["x-total-count"] == "0"
+    assert site.get("/exports/agreements.json", params={"as_of": "2000-01-01"}).json()["total"] == 0
