@@ -1,0 +1,27 @@
+"""What the README says of the program workflow's JSON API (/api/v1/program), checked against what it answers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+
+
+def readme() -> str:
+    """The README's text, its line breaks and runs of spaces read as one space."""
+    return re.sub(r"\s+", " ", README.read_text(encoding="utf-8"))
+
+
+def test_a_change_without_its_token_is_refused_after_its_query_parameters_as_the_readme_says(clients, program_world):
+    officer = clients["program_officer"]
+    step = f"/api/v1/program/nominees/{program_world.veteran}/enrolment"
+    # Without a token: a query parameter is named first (422), before the token is checked ...
+    answer = officer.post(step + "?x=1", json={})
+    assert answer.status_code == 422 and [f["field"] for f in answer.json()["error"]["fields"]] == ["x"], answer.text
+    # ... while a wrong body or a wrong id is refused as the token's absence, 403.
+    assert officer.post(step, json={"no_such_field": 1}).status_code == 403
+    assert officer.post("/api/v1/program/nominees/abc/enrolment", json={}).status_code == 403
+    text = readme()
+    assert "checked before anything else the request says" not in text
+    assert "only a query parameter, which no change takes, is refused first (422 naming it" in text
