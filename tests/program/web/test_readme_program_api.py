@@ -25,3 +25,14 @@ def test_a_change_without_its_token_is_refused_after_its_query_parameters_as_the
     text = readme()
     assert "checked before anything else the request says" not in text
     assert "only a query parameter, which no change takes, is refused first (422 naming it" in text
+
+
+def test_the_readme_says_which_errors_under_the_program_api_are_private(clients):
+    public = clients["public"]
+    # An error of the workflow's public API, the same for everyone, is sent as the site's API sends its errors ...
+    for path in ("/api/v1/program/public/applications/999", "/api/v1/program/public/figures?as_of=x", "/api/v1/agencies/999999"):
+        answer = public.get(path)
+        assert answer.status_code in (404, 422) and "no-store" not in answer.headers.get("cache-control", ""), path
+    # ... while one of a path no route has is private, no-store.
+    assert public.get("/api/v1/program/public/no-such-route").headers["cache-control"] == "private, no-store"
+    assert "but for the errors the public API's routes answer (`/api/v1/program/public/...`" in readme()
