@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from g287.web.body_limit import BODY_LIMIT
+
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 
@@ -36,3 +38,19 @@ def test_the_readme_says_which_errors_under_the_program_api_are_private(clients)
     # ... while one of a path no route has is private, no-store.
     assert public.get("/api/v1/program/public/no-such-route").headers["cache-control"] == "private, no-store"
     assert "but for the errors the public API's routes answer (`/api/v1/program/public/...`" in readme()
+
+
+def test_the_readme_says_which_errors_of_the_program_api_carry_reasons(clients, program_world):
+    officer = clients["program_officer"]
+    token = officer.get("/api/v1/program/session").json()["csrf_token"]
+    answered_by_a_route = officer.get("/api/v1/program/nominees/999")
+    assert answered_by_a_route.status_code == 404 and "reasons" in answered_by_a_route.json()["error"]
+    not_answered_by_a_route = {
+        404: officer.get("/api/v1/program/no-such-route"),
+        405: officer.put("/api/v1/program/due", headers={"X-CSRF-Token": token}),
+        413: officer.post("/api/v1/program/session", content=b"{" + b" " * BODY_LIMIT + b"}", headers={"X-CSRF-Token": token, "content-type": "application/json"}),
+        400: officer.post(f"/api/v1/program/moas/{program_world.wso}/signed", content=b"a=1", headers={"X-CSRF-Token": token, "content-type": "multipart/form-data"}),
+    }
+    for status, answer in not_answered_by_a_route.items():
+        assert answer.status_code == status and set(answer.json()["error"]) == {"status", "message", "fields"}, (status, answer.text)
+    assert 'are the site\'s `{"error": {"status", "message", "fields"}}`, without `reasons`' in readme()
