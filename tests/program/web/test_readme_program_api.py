@@ -54,3 +54,11 @@ def test_the_readme_says_which_errors_of_the_program_api_carry_reasons(clients, 
     for status, answer in not_answered_by_a_route.items():
         assert answer.status_code == status and set(answer.json()["error"]) == {"status", "message", "fields"}, (status, answer.text)
     assert 'are the site\'s `{"error": {"status", "message", "fields"}}`, without `reasons`' in readme()
+
+
+def test_the_readme_names_the_tags_of_the_program_api_in_the_openapi_document(clients):
+    document = clients["public"].get("/api/v1/openapi.json").json()
+    tags = {tag for path, operations in document["paths"].items() if path.startswith("/api/v1/program") for operation in operations.values() for tag in operation["tags"]}
+    assert tags == {"program workflow", "program workflow: public"}
+    text = readme()
+    assert 'tags "program workflow" and, for the public views, "program workflow: public"' in text
