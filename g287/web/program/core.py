@@ -201,10 +201,22 @@ def status_of(error: Exception) -> int:
 UNKNOWN_FIELD = "this request does not take this field"
 
 
+def _not_json(item: dict) -> str:
+    """The words for a body that is no JSON: what the parser said, and where."""
+    position = next((part for part in item.get("loc", ())[1:] if isinstance(part, int)), None)
+    said = str((item.get("ctx") or {}).get("error") or "").strip()
+    parts = ([said[0].lower() + said[1:]] if said else []) + ([f"at character {position + 1:,}"] if position is not None else [])
+    return "not JSON" + (f" ({' '.join(parts)})" if parts else "")
+
+
 def problem_of(error: Exception) -> Problem:
     if isinstance(error, RequestValidationError):
         fields = {}
         for item in error.errors():
+            if item.get("type") == "json_invalid":
+                # FastAPI places a body that is no JSON at ("body", the character's position): it named the field "1".
+                fields.setdefault("body", _not_json(item))
+                continue
             name = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body", "header", "form")) or "request"
             message = UNKNOWN_FIELD if item.get("type") == "extra_forbidden" else str(item.get("msg", "invalid value"))
             fields.setdefault(name, message)

@@ -239,3 +239,16 @@ def test_signatories_nested_thousands_deep_are_refused_and_only_after_the_access
     refused = agency.post(url, data={**form, "surplus": "1"}, files=files, headers={"X-CSRF-Token": token_of(agency)})
     assert refused.status_code == 403 and refused.json()["error"]["fields"] == [], refused.text  # not read: no field named
     assert officer.get(f"/api/v1/program/applications/{site.world.application}").json()["moas"][1]["status"] == "requested"
+
+
+def test_a_body_that_is_no_json_is_refused_naming_the_body(refusing_site):
+    """FastAPI places the error of a body that is no JSON at ("body", position): the 422 named a field "1" and said
+    "JSON decode error". It names the body, says what the parser found and where."""
+    agency = refusing_site.agency
+    url = f"/api/v1/program/nominees/{refusing_site.world.nominees['novice']}"
+    before, count = agency.get(url).json(), events(refusing_site.db)
+    headers = {"X-CSRF-Token": token_of(agency), "Content-Type": "application/json"}
+    response = agency.patch(url, content=b'{"full_name": }', headers=headers)
+    assert response.status_code == 422, response.text
+    assert fields_of(response) == {"body": "not JSON (expecting value at character 15)"}
+    assert agency.get(url).json() == before and events(refusing_site.db) == count
