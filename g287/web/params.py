@@ -107,6 +107,26 @@ def _record_id(value: Any) -> Any:
 IdParameter = Annotated[int, BeforeValidator(_record_id), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID})]
 
 
+# A county's FIPS code in a URL (/counties/01059, on the pages and the API): five ASCII digits, as the pattern says
+# (a 404 when no county has it). Anything else is a 422 saying so; a code of fewer digits (a spreadsheet reads
+# 01059 as 1059) names the code with its leading zeros back when a county has it, as the `county` filter does.
+FIPS_PATTERN = r"^[0-9]{5}$"
+
+
+def _fips_code(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(FIPS_PATTERN[1:-1], value):
+        return value
+    from g287.geo.reference import versions_of
+
+    text = str(value)
+    padded = text.zfill(5) if text.isascii() and text.isdigit() and len(text) < 5 else None
+    hint = f"FIPS codes have five digits: {padded}?" if padded and versions_of(padded) else "five digits, as 01059"
+    raise PydanticCustomError("fips_code", "{problem}", {"problem": f"{quoted(text)}: not a county's FIPS code ({hint})"})
+
+
+FipsCode = Annotated[str, BeforeValidator(_fips_code), WithJsonSchema({"type": "string", "pattern": FIPS_PATTERN})]
+
+
 def whole_number(low: int, high: int) -> Any:
     """An integer parameter from `low` to `high`, read as the program's forms read a number (digits only:
     g287.numbers.number_in); pydantic's int takes "6_0" for 60, and "60.0" or " 60" too."""

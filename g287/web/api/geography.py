@@ -17,7 +17,7 @@ from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
 from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, query_boolean
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, FipsCode, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, query_boolean
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
 Vintage = Literal["2000", "2010", "2020", "2022"]
@@ -184,7 +184,7 @@ class CountyDetail(BaseModel):
 @router.get("/counties/{fips}", response_model=CountyDetail, summary="A county: the agencies located in it and their figures as of a date")
 def county(
     request: Request,
-    fips: str = Path(pattern=r"^\d{5}$", description="The county's five-digit FIPS code"),
+    fips: Annotated[FipsCode, Path(description="The county's five-digit FIPS code")],
     as_of: Optional[Day] = AS_OF,
     model: Optional[ModelCode] = MODEL,
 ):

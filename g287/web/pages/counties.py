@@ -4,7 +4,7 @@ ICE's COUNTY column gives it (/states/FL/counties/brevard), redirects to the cou
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
@@ -17,14 +17,14 @@ from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, labels_in_force, list_heads, lists_named, selected_date
 from g287.web.pages.states import known_state
 from g287.web.render import render, url
-from g287.web.params import Day
+from g287.web.params import Day, FipsCode
 from g287.wording import quoted
 
 router = APIRouter()
 
 
 @router.get("/counties/{fips}")
-def county_page(request: Request, fips: str = Path(pattern=r"^\d{5}$"), as_of: Optional[Day] = AsOf, model: ModelChoice = None):
+def county_page(request: Request, fips: Annotated[FipsCode, Path()], as_of: Optional[Day] = AsOf, model: ModelChoice = None):
     county = county_or_404(fips)
     with site_of(request).read() as session:
         force = publications_in_force(session, as_of)

@@ -1,0 +1,41 @@
+"""The API refuses a bad parameter in words saying what the parameter takes, as it does the `county` filter's
+(`1059`: "... FIPS codes have five digits: 01059?"), never in pydantic's ("String should match pattern '^\\d{5}$'",
+"Input should be 'ice' or 'registry'"); the OpenAPI document still says what is taken (pattern, enum)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def refusal(site, path: str, params: dict | None = None) -> dict:
+    answer = site.get(path, params=params)
+    assert answer.status_code == 422, (path, params, answer.status_code, answer.text[:300])
+    (field,) = answer.json()["error"]["fields"]
+    return field
+
+
+def parameter(site, path: str, name: str) -> dict:
+    (found,) = [p for p in site.get("/api/v1/openapi.json").json()["paths"][path]["get"]["parameters"] if p["name"] == name]
+    return found
+
+
+@pytest.mark.parametrize(
+    "fips, message",
+    [
+        ("1059", "'1059': not a county's FIPS code (FIPS codes have five digits: 01059?)"),
+        ("9999", "'9999': not a county's FIPS code (five digits, as 01059)"),
+        ("abc", "'abc': not a county's FIPS code (five digits, as 01059)"),
+        ("010590", "'010590': not a county's FIPS code (five digits, as 01059)"),
+        ("%D9%A1%D9%A0%D9%A5%D9%A9%D9%A0", "'١٠٥٩٠': not a county's FIPS code (five digits, as 01059)"),
+    ],
+)
+def test_a_county_path_id_is_refused_in_words(site, fips, message):
+    assert refusal(site, f"/api/v1/counties/{fips}") == {"field": "fips", "message": message}
+    page = site.get(f"/counties/{fips}")
+    assert page.status_code == 422 and "not a county&#39;s FIPS code" in page.text
+
+
+def test_the_county_path_id_is_still_described_by_its_pattern(site):
+    assert parameter(site, "/api/v1/counties/{fips}", "fips")["schema"]["pattern"] == "^[0-9]{5}$"
+    assert site.get("/api/v1/counties/01059").status_code == 200
+    assert site.get("/api/v1/counties/99999").status_code == 404
