@@ -127,6 +127,20 @@ def _fips_code(value: Any) -> Any:
 FipsCode = Annotated[str, BeforeValidator(_fips_code), WithJsonSchema({"type": "string", "pattern": FIPS_PATTERN})]
 
 
+# A document's SHA-256 in a URL (/api/v1/documents/{sha256}): 64 hexadecimal digits, in either case, as the pattern
+# says (a 404 when no document has it); anything else is a 422 saying what is taken.
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
+
+
+def _sha256(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(SHA256_PATTERN[1:-1], value):
+        return value
+    raise PydanticCustomError("sha256", "{problem}", {"problem": f"{quoted(str(value))}: not a document's SHA-256 (64 hexadecimal digits, in either case)"})
+
+
+Sha256 = Annotated[str, BeforeValidator(_sha256), WithJsonSchema({"type": "string", "pattern": SHA256_PATTERN})]
+
+
 def whole_number(low: int, high: int) -> Any:
     """An integer parameter from `low` to `high`, read as the program's forms read a number (digits only:
     g287.numbers.number_in); pydantic's int takes "6_0" for 60, and "60.0" or " 60" too."""

@@ -39,3 +39,14 @@ def test_the_county_path_id_is_still_described_by_its_pattern(site):
     assert parameter(site, "/api/v1/counties/{fips}", "fips")["schema"]["pattern"] == "^[0-9]{5}$"
     assert site.get("/api/v1/counties/01059").status_code == 200
     assert site.get("/api/v1/counties/99999").status_code == 404
+
+
+@pytest.mark.parametrize("sha256", ["abc", "0" * 63, "0" * 65, "g" * 64, "%20" + "0" * 64])
+def test_a_document_path_id_is_refused_in_words(site, sha256):
+    shown = sha256.replace("%20", " ")
+    assert refusal(site, f"/api/v1/documents/{sha256}") == {"field": "sha256", "message": f"'{shown}': not a document's SHA-256 (64 hexadecimal digits, in either case)"}
+
+
+def test_the_document_path_id_is_still_described_by_its_pattern(site):
+    assert parameter(site, "/api/v1/documents/{sha256}", "sha256")["schema"]["pattern"] == "^[0-9a-fA-F]{64}$"
+    assert site.get("/api/v1/documents/" + "A" * 64).status_code == 404

@@ -15,7 +15,7 @@ from g287.errors import G287Error
 from g287.web.api.errors import ERROR_RESPONSES, invalid_parameter
 from g287.web.api.schemas import DocumentSummary
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import PageOffset, page_limit, page_offset
+from g287.web.params import PageOffset, Sha256, page_limit, page_offset
 
 router = APIRouter(prefix=f"{API_PREFIX}/documents", tags=["documents"], responses=ERROR_RESPONSES)
 
@@ -138,7 +138,7 @@ class DocumentDetail(DocumentSummary):
 
 
 @router.get("/{sha256}", response_model=DocumentDetail, summary="One document: what was read from it, its pages, who links it")
-def document(request: Request, sha256: str = Path(pattern=r"^[0-9a-fA-F]{64}$", description="The file's SHA-256, in hexadecimal (either case)")):
+def document(request: Request, sha256: Annotated[Sha256, Path(description="The file's SHA-256, in hexadecimal (either case)")]):
     sha256 = sha256.lower()
     with site_of(request).read() as session:
         return document_detail(session, sha256)
