@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -139,6 +139,21 @@ def _sha256(value: Any) -> Any:
 
 
 Sha256 = Annotated[str, BeforeValidator(_sha256), WithJsonSchema({"type": "string", "pattern": SHA256_PATTERN})]
+
+
+def choice(noun: str, *values: str) -> Any:
+    """A parameter that takes one of `values`, exactly (`noun` names what one is: "a status"): the OpenAPI document
+    enumerates them, and any other text is a 422 naming them ("'ICE': not an origin: ice or registry (in lower
+    case)"), where pydantic said "Input should be 'ice' or 'registry'"."""
+    taken = ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else values[0]
+    case = " (in lower case)" if any(v != v.upper() for v in values) else ""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and value in values:
+            return value
+        raise PydanticCustomError("choice", "{problem}", {"problem": f"{quoted(str(value))}: not {noun}: {taken}{case}"})
+
+    return Annotated[Literal[values], BeforeValidator(check)]
 
 
 def whole_number(low: int, high: int) -> Any:

@@ -50,3 +50,26 @@ def test_a_document_path_id_is_refused_in_words(site, sha256):
 def test_the_document_path_id_is_still_described_by_its_pattern(site):
     assert parameter(site, "/api/v1/documents/{sha256}", "sha256")["schema"]["pattern"] == "^[0-9a-fA-F]{64}$"
     assert site.get("/api/v1/documents/" + "A" * 64).status_code == 404
+
+
+CHOICES = [
+    ("/api/v1/publications", "origin", "ICE", "'ICE': not an origin: ice or registry (in lower case)", ["ice", "registry"]),
+    ("/api/v1/publications", "kind", "Pending", "'Pending': not a list: participating or pending (in lower case)", ["participating", "pending"]),
+    ("/api/v1/series", "kind", "", "'': not a list: participating or pending (in lower case)", ["participating", "pending"]),
+    ("/api/v1/timeline", "every", "year", "'year': not a step of the timeline: day, week, month or publication (in lower case)", ["day", "week", "month", "publication"]),
+    ("/api/v1/agencies", "status", "ALL", "'ALL': not a status: participating, pending, listed or all (in lower case)", ["participating", "pending", "listed", "all"]),
+    ("/api/v1/agreements", "type", "County", "'County': not an agency type: county, municipality, state_agency or other (in lower case)", ["county", "municipality", "state_agency", "other"]),
+    ("/api/v1/quality", "category", "notes", "'notes': not a category: not_a_listing, duplicate, repaired, unknown or note (in lower case)", ["not_a_listing", "duplicate", "repaired", "unknown", "note"]),
+    ("/api/v1/counties", "vintage", "2021", "'2021': not a county vintage: 2000, 2010, 2020 or 2022", ["2000", "2010", "2020", "2022"]),
+    ("/api/v1/coverage", "vintage", " 2020", "' 2020': not a county vintage: 2000, 2010, 2020 or 2022", ["2000", "2010", "2020", "2022"]),
+    ("/api/v1/documents", "kind", "PDF", "'PDF': not a kind of document: pdf, workbook or page (in lower case)", ["pdf", "workbook", "page"]),
+]
+
+
+@pytest.mark.parametrize("path, name, value, message, values", CHOICES)
+def test_a_value_a_parameter_does_not_take_is_refused_in_words(site, path, name, value, message, values):
+    assert refusal(site, path, {name: value}) == {"field": name, "message": message}
+    assert refusal(site, "/exports/agreements.csv", {"status": "ALL"})["message"].startswith("'ALL': not a status: ")
+    schema = parameter(site, path, name)["schema"]
+    assert [(s["enum"], s["type"]) for s in schema.get("anyOf", [schema]) if "enum" in s] == [(values, "string")]
+    assert site.get(path, params={name: values[-1]}).status_code == 200

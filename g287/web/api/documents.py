@@ -4,7 +4,7 @@ each document's `file_link` (/documents/SHA256.pdf)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -15,8 +15,9 @@ from g287.errors import G287Error
 from g287.web.api.errors import ERROR_RESPONSES, invalid_parameter
 from g287.web.api.schemas import DocumentSummary
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import PageOffset, Sha256, page_limit, page_offset
+from g287.web.params import PageOffset, Sha256, choice, page_limit, page_offset
 
+DocumentKind = choice("a kind of document", "pdf", "workbook", "page")
 router = APIRouter(prefix=f"{API_PREFIX}/documents", tags=["documents"], responses=ERROR_RESPONSES)
 
 
@@ -30,7 +31,7 @@ class DocumentList(BaseModel):
 @router.get("", response_model=DocumentList, summary="The documents held, with what was read from them")
 def documents(
     request: Request,
-    kind: Optional[Literal["pdf", "workbook", "page"]] = Query(None, description="Only documents of this kind (default: every kind)"),
+    kind: Optional[DocumentKind] = Query(None, description="Only documents of this kind (default: every kind)"),
     limit: page_limit(1000, 100) = 100,
     offset: Annotated[PageOffset, page_offset("in the order the documents were added")] = 0,
 ):

@@ -4,7 +4,7 @@ FIPS code with their figures. Thin layers over g287.geo and g287.registry.counti
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -17,10 +17,10 @@ from g287.web.api.errors import ERROR_RESPONSES
 from g287.web.api.history import PublicationSource
 from g287.web.api.resources import agency_summary, publication_ref
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, FipsCode, ModelCode, PageOffset, StateCode, described, page_limit, page_offset, query_boolean
+from g287.web.params import AS_OF_DESCRIPTION, MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, FipsCode, ModelCode, PageOffset, StateCode, choice, described, page_limit, page_offset, query_boolean
 
 router = APIRouter(prefix=API_PREFIX, tags=["geography"], responses=ERROR_RESPONSES)
-Vintage = Literal["2000", "2010", "2020", "2022"]
+Vintage = choice("a county vintage", "2000", "2010", "2020", "2022")
 AS_OF = described(AS_OF_DESCRIPTION)
 MODEL = described(MODEL_DESCRIPTION)
 VINTAGE = Query(None, description="County vintage: 2000 (3,141 counties), 2010, 2020 (3,143), 2022 (3,144); default: the one in force on the date")

@@ -4,7 +4,7 @@ pipeline. Thin layers over g287.history (README, section history)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
@@ -22,7 +22,7 @@ from g287.registry.publications import resolve, whose_list
 from g287.web.api import schemas
 from g287.web.api.errors import ERROR_RESPONSES, ErrorBody, invalid_parameter
 from g287.web.app import API_PREFIX, site_of
-from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, PublicationName, StateCode, described, whole_number
+from g287.web.params import MODEL_DESCRIPTION, STATE_DESCRIPTION, Day, ModelCode, PublicationName, StateCode, choice, described, whole_number
 from g287.wording import quoted
 
 router = APIRouter(prefix=API_PREFIX, tags=["history"], responses={**ERROR_RESPONSES, 400: {"model": ErrorBody, "description": "A request the data cannot answer (named in the message)"}})
@@ -223,12 +223,15 @@ class Timeline(BaseModel):
     items: list[TimelineEntry]
 
 
+Every = choice("a step of the timeline", "day", "week", "month", "publication")
+
+
 @router.get("/timeline", response_model=Timeline, summary="The figures on each date, from ICE's lists in force that day")
 def timeline(
     request: Request,
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
     model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
-    every: Literal["day", "week", "month", "publication"] = Query("publication", description="One entry per day, week, month end, or publication date"),
+    every: Annotated[Every, Query(description="One entry per day, week, month end, or publication date")] = "publication",
     from_: Optional[Day] = Query(None, alias="from", description="First date (default: the first publication); a range without a day answers no entry; a first date after the last is refused (422)"),
     to: Optional[Day] = Query(None, description="Last date (default: the latest publication)"),
 ):

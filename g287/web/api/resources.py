@@ -74,7 +74,7 @@ class ListParameters:
         ),
         model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
         type: Optional[schemas.AgencyType] = Query(None, description="Agency type"),
-        status: schemas.Status = Query("participating", description="participating, pending, listed (either list) or all (every agreement known, with its status on the date)"),
+        status: Annotated[schemas.Status, Query(description="participating, pending, listed (either list) or all (every agreement known, with its status on the date)")] = "participating",
         limit: page_limit(1000, 100) = 100,
         offset: Annotated[PageOffset, page_offset("by state, then agency name and id; agreements then by model")] = 0,
     ):
@@ -221,7 +221,7 @@ def agency_detail(history: dict, current: dict[str, str], located: dict | None, 
 def publications(
     request: Request,
     kind: Optional[schemas.Kind] = Query(None, description="Only this list (default: both)"),
-    origin: Optional[str] = Query(None, pattern="^(ice|registry)$", description="Only ICE's publications (ice) or this registry's own lists (registry); default: both"),
+    origin: Optional[schemas.Origin] = Query(None, description="Only ICE's publications (ice) or this registry's own lists (registry); default: both"),
 ):
     with site_of(request).read() as session:
         return [asdict(PublicationInfo.of(p)) for p in list_publications(session, kind, origin)]
@@ -338,7 +338,7 @@ def state_list(request: Request, as_of: Optional[Day] = described(AS_OF_DESCRIPT
 @router.get("/series", response_model=schemas.Series, summary="The figures of every publication of a list (for trends)")
 def series(
     request: Request,
-    kind: schemas.Kind = Query("participating", description="The list whose publications are given"),
+    kind: Annotated[schemas.Kind, Query(description="The list whose publications are given")] = "participating",
     state: Optional[StateCode] = described(STATE_DESCRIPTION),
     model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
 ):

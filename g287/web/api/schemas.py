@@ -7,12 +7,16 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field
 
+from g287.web.params import choice
+
 
 Model = Literal["JEM", "TFM", "WSO"]
-AgencyType = Literal["county", "municipality", "state_agency", "other"]
-Status = Literal["participating", "pending", "listed", "all"]
-Kind = Literal["participating", "pending"]
-QualityCategory = Literal["not_a_listing", "duplicate", "repaired", "unknown", "note"]
+# The parameters that take one of a few values (g287.web.params.choice: a value not taken is refused in words).
+AgencyType = choice("an agency type", "county", "municipality", "state_agency", "other")
+Status = choice("a status", "participating", "pending", "listed", "all")
+Kind = choice("a list", "participating", "pending")
+QualityCategory = choice("a category", "not_a_listing", "duplicate", "repaired", "unknown", "note")
+Origin = choice("an origin", "ice", "registry")
 
 
 class PublicationRef(BaseModel):
