@@ -73,3 +73,22 @@ def test_a_value_a_parameter_does_not_take_is_refused_in_words(site, path, name,
     schema = parameter(site, path, name)["schema"]
     assert [(s["enum"], s["type"]) for s in schema.get("anyOf", [schema]) if "enum" in s] == [(values, "string")]
     assert site.get(path, params={name: values[-1]}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "'': names no county: a county's FIPS code or name holds a letter or a digit"),
+        (" - ", "' - ': names no county: a county's FIPS code or name holds a letter or a digit"),
+        ("x" * 101, "a county of 101 characters: no county's FIPS code or name is so long (at most 100)"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/agencies", "/api/v1/agreements", "/exports/agreements.csv"])
+def test_a_county_filter_naming_no_county_is_refused_in_words(site, path, value, message):
+    assert refusal(site, path, {"county": value}) == {"field": "county", "message": message}
+
+
+def test_the_county_filter_is_still_described_by_its_pattern_and_length(site):
+    (schema,) = [s for s in parameter(site, "/api/v1/agencies", "county")["schema"]["anyOf"] if s["type"] == "string"]
+    assert (schema["pattern"], schema["maxLength"]) == ("[0-9A-Za-z]", 100)
+    assert site.get("/api/v1/agencies", params={"county": "x" * 100}).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Annotated, Any, Optional
 
@@ -56,6 +57,23 @@ def publication_ref(publication: PublicationRow | None) -> dict | None:
 # A county given to the API names one: a value with no letter or digit (empty, spaces, control characters) is
 # refused, as every other empty parameter is, rather than silently taken as no filter.
 COUNTY_PATTERN = r"[0-9A-Za-z]"
+COUNTY_LENGTH = 100
+
+
+def _county_text(value: Any) -> Any:
+    # Refused in words, as the agencies page refuses it (pydantic said "String should match pattern '[0-9A-Za-z]'").
+    if isinstance(value, str) and len(value) <= COUNTY_LENGTH and re.search(COUNTY_PATTERN, value):
+        return value
+    long = isinstance(value, str) and len(value) > COUNTY_LENGTH
+    problem = (
+        f"a county of {len(value):,} characters: no county's FIPS code or name is so long (at most {COUNTY_LENGTH})"
+        if long
+        else f"{quoted(str(value))}: names no county: a county's FIPS code or name holds a letter or a digit"
+    )
+    raise PydanticCustomError("county_text", "{problem}", {"problem": problem})
+
+
+CountyText = Annotated[str, BeforeValidator(_county_text), WithJsonSchema({"type": "string", "maxLength": COUNTY_LENGTH, "pattern": COUNTY_PATTERN})]
 
 
 class ListParameters:
@@ -66,10 +84,8 @@ class ListParameters:
         request: Request,
         as_of: Optional[Day] = Query(None, description="The lists in force on this date (default: the latest)"),
         state: Optional[StateCode] = Query(None, description="USPS code of the state, in any case (answered in capitals)"),
-        county: Optional[str] = Query(
+        county: Optional[CountyText] = Query(
             None,
-            max_length=100,
-            pattern=COUNTY_PATTERN,
             description="A county's FIPS code (five digits: the listings located in it by county matching; a number that is no county's FIPS code, or a county of another state than state, is a 422); with state, its name, read by county matching as the FIPS code is (the county's page shows the same listings), or else ICE's COUNTY text of a listing of that state (a name that is neither is a 422); without state, a name as ICE's COUNTY column gives it, in any state (case, spacing, Saint/St. and the word County ignored, as county matching reads them)",
         ),
         model: Optional[ModelCode] = described(MODEL_DESCRIPTION),
