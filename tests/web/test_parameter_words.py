@@ -92,3 +92,13 @@ def test_the_county_filter_is_still_described_by_its_pattern_and_length(site):
     (schema,) = [s for s in parameter(site, "/api/v1/agencies", "county")["schema"]["anyOf"] if s["type"] == "string"]
     assert (schema["pattern"], schema["maxLength"]) == ("[0-9A-Za-z]", 100)
     assert site.get("/api/v1/agencies", params={"county": "x" * 100}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "q, message",
+    [("", "the search has no words to look for"), (" ", "the search has no words to look for"), ("x" * 501, "a query of 501 characters: at most 500")],
+)
+def test_a_document_search_with_no_words_or_too_many_characters_is_refused_in_words(site, q, message):
+    assert refusal(site, "/api/v1/documents/search", {"q": q}) == {"field": "q", "message": message}
+    schema = parameter(site, "/api/v1/documents/search", "q")["schema"]
+    assert (schema["minLength"], schema["maxLength"]) == (1, 500)

@@ -4,10 +4,11 @@ each document's `file_link` (/documents/SHA256.pdf)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from g287.documents.queries import document_detail, list_documents
 from g287.documents.search import parse_query, search as search_service
@@ -18,6 +19,19 @@ from g287.web.app import API_PREFIX, site_of
 from g287.web.params import PageOffset, Sha256, choice, page_limit, page_offset
 
 DocumentKind = choice("a kind of document", "pdf", "workbook", "page")
+DOCUMENT_QUERY_LENGTH = 500
+
+
+def _document_words(value: Any) -> Any:
+    # An empty query goes on to parse_query, which says why it finds nothing, as for a query of spaces (pydantic
+    # said "String should have at least 1 character"); a longer one than the document allows is refused here.
+    if isinstance(value, str) and len(value) <= DOCUMENT_QUERY_LENGTH:
+        return value
+    problem = f"a query of {len(value):,} characters: at most {DOCUMENT_QUERY_LENGTH}" if isinstance(value, str) else "not a query"
+    raise PydanticCustomError("document_words", "{problem}", {"problem": problem})
+
+
+DocumentWords = Annotated[str, BeforeValidator(_document_words), WithJsonSchema({"type": "string", "minLength": 1, "maxLength": DOCUMENT_QUERY_LENGTH})]
 router = APIRouter(prefix=f"{API_PREFIX}/documents", tags=["documents"], responses=ERROR_RESPONSES)
 
 
@@ -86,7 +100,7 @@ class SearchPage(BaseModel):
 )
 def document_search(
     request: Request,
-    q: str = Query(min_length=1, max_length=500, description='Words (all must appear), "exact phrases", -words to exclude; at most 32 terms, at most 256 spellings with abbreviations'),
+    q: Annotated[DocumentWords, Query(description='Words (all must appear), "exact phrases", -words to exclude; at most 32 terms, at most 256 spellings with abbreviations')],
     limit: page_limit(100, 20) = 20,
     offset: Annotated[PageOffset, page_offset("best match first, then by document id")] = 0,
 ):
