@@ -5,7 +5,7 @@ names and the identity merges that joined them, with their reasons."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Optional, get_args
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
@@ -20,11 +20,12 @@ from g287.history.listings import listed_since
 from g287.program import views
 from g287.registry.queries import AgencyRow, Filters, agencies_as_of, county_filter, county_filter_problem, county_name_problem, publications_in_force
 from g287.web.api.errors import invalid_parameter
+from g287.web.api.schemas import AgencyType, Status
 from g287.web.api.resources import COUNTY_PATTERN
 from g287.web.app import site_of
 from g287.web.pages.common import AsOf, ModelChoice, date_choices, labels_in_force, list_heads, selected_date, state_choices
 from g287.web.render import TYPE_LABELS, render, url
-from g287.web.params import Day, IdParameter, StateCode, whole_number
+from g287.web.params import Day, IdParameter, StateCode, choice, whole_number
 from g287.wording import counted
 
 router = APIRouter()
@@ -33,8 +34,9 @@ PAGE_SIZE = 100
 # The columns the list sorts by (?sort=, with ?order=asc|desc), each with the value it sorts by: None for an agency
 # without one (no county, no signed date, no pending agreement), which comes last in either order. Agencies of one
 # value keep the list's order (state, name).
-SortColumn = Literal["state", "agency", "type", "county", "agreements", "signed", "pending_since"]
-SORT_COLUMNS = get_args(SortColumn)
+SORT_COLUMNS = ("state", "agency", "type", "county", "agreements", "signed", "pending_since")
+SortColumn = choice("a column to sort by", *SORT_COLUMNS)
+SortOrder = choice("an order", "asc", "desc")
 DEFAULT_SORT = "state"
 # The caption's words of each sort: what it sorts by, ascending, descending.
 SORT_WORDS = {
@@ -96,12 +98,12 @@ def agency_list(
     as_of: Optional[Day] = AsOf,
     state: Optional[StateCode] = None,
     model: ModelChoice = None,
-    type: Optional[Literal["county", "municipality", "state_agency", "other"]] = None,
+    type: Optional[AgencyType] = None,
     county: Optional[str] = Query(None, max_length=100),
-    status: Literal["participating", "pending", "listed", "all"] = "listed",
+    status: Status = "listed",
     page: Annotated[whole_number(1, 100_000), Query()] = 1,
     sort: SortColumn = DEFAULT_SORT,
-    order: Literal["asc", "desc"] = "asc",
+    order: SortOrder = "asc",
 ):
     county = (county or "").strip() or None  # the form sends its field empty: no county chosen
     if county is not None and not re.search(COUNTY_PATTERN, county):
