@@ -10,7 +10,7 @@ reachable). Private responses are never cached.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Callable, Literal, Optional, TypeVar
+from typing import Annotated, Callable, Optional, TypeVar
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from sqlalchemy.orm import Session
@@ -168,7 +168,7 @@ def link_agency(request: Request, agency_id: RecordId, body: schemas.LinkIn, x_c
 
 
 @router.get("/applications", response_model=list[schemas.ApplicationSummary], summary="Applications (an agency user: their agency's)")
-def list_applications(request: Request, stage: Optional[Literal["requested", "draft", "signed", "terminated", "withdrawn"]] = None):
+def list_applications(request: Request, stage: Optional[schemas.ApplicationStage] = None):
     return read(request, lambda s, a: applications.list_applications(s, a, stage_filter=stage))
 
 
@@ -189,7 +189,7 @@ def get_application(request: Request, application_id: RecordId):
 
 
 @router.get("/applications/{application_id}/letter.{fmt}", response_class=Response, responses=DOCUMENTS, summary="The letter of interest as PDF or DOCX")
-def letter_document(request: Request, application_id: RecordId, fmt: Literal["pdf", "docx"]):
+def letter_document(request: Request, application_id: RecordId, fmt: schemas.DocumentFormat):
     return document_response(read(request, lambda s, a: applications.letter_document(s, a, application_id, fmt)))
 
 
@@ -202,7 +202,7 @@ def draft_moa(request: Request, moa_id: RecordId, x_csrf_token: Optional[str] = 
 
 
 @router.get("/moas/{moa_id}/draft.{fmt}", response_class=Response, responses=DOCUMENTS, summary="The latest draft, marked DRAFT FOR DISCUSSION on every page")
-def draft_document(request: Request, moa_id: RecordId, fmt: Literal["pdf", "docx"]):
+def draft_document(request: Request, moa_id: RecordId, fmt: schemas.DocumentFormat):
     return document_response(read(request, lambda s, a: moas.draft_document(s, a, moa_id, fmt)))
 
 

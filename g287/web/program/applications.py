@@ -4,7 +4,7 @@ letter as PDF or DOCX."""
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Optional
 
 from fastapi import APIRouter, Request
 
@@ -19,13 +19,14 @@ from g287.registry.figures import AGENCY_TYPES
 from g287.web.render import TYPE_LABELS
 from g287.web.app import site_of
 from g287.web.program.core import FilterId, PrivateRoute, RecordId, caller_of, document_response, form_record_id, page, record_of, see_other, strings, submit_form, text
+from g287.web.program.schemas import ApplicationStage, DocumentFormat
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 STAGES = applications.STATUSES
 
 
 @router.get("/program/applications")
-def application_list(request: Request, stage: Optional[Literal["requested", "draft", "signed", "terminated", "withdrawn"]] = None):
+def application_list(request: Request, stage: Optional[ApplicationStage] = None):
     caller = caller_of(request)
     if not caller.signed_in:
         raise AccessDenied("sign in to read applications (the public reads the registry's own lists)")
@@ -134,7 +135,7 @@ def application_view(request: Request, application_id: RecordId):
 
 
 @router.get("/program/applications/{application_id}/letter.{fmt}")
-def letter_download(request: Request, application_id: RecordId, fmt: Literal["pdf", "docx"]):
+def letter_download(request: Request, application_id: RecordId, fmt: DocumentFormat):
     with site_of(request).db.session() as session:
         document = applications.letter_document(session, caller_of(request).actor, application_id, fmt)
     return document_response(document)

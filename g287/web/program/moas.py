@@ -4,7 +4,6 @@ signed MOA, a public document."""
 
 from __future__ import annotations
 
-from typing import Literal
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
@@ -18,6 +17,7 @@ from g287.web.app import site_of
 from g287.web.program.applications import application_page
 from g287.web.program.core import PrivateRoute, PublicRoute, RecordId, caller_of, document_response, form_of, problem_of, see_other, strings, submit_form, text
 from g287.web.program.form_rows import PERIOD_ROWS, SIGNATORY_ROWS, FormRows
+from g287.web.program.schemas import DocumentFormat
 
 router = APIRouter(route_class=PrivateRoute, include_in_schema=False)
 public_router = APIRouter(route_class=PublicRoute, include_in_schema=False)
@@ -68,7 +68,7 @@ async def draft(request: Request, moa_id: RecordId):
 
 
 @router.get("/program/moas/{moa_id}/draft.{fmt}")
-def draft_download(request: Request, moa_id: RecordId, fmt: Literal["pdf", "docx"]):
+def draft_download(request: Request, moa_id: RecordId, fmt: DocumentFormat):
     with site_of(request).db.session() as session:
         document = moas.draft_document(session, caller_of(request).actor, moa_id, fmt)
     return document_response(document)

@@ -11,10 +11,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 
 from g287.db.ids import MAX_ID
 from g287.web.api.errors import unavailable
-from g287.web.params import Day
+from g287.web.params import Day, choice
 
 Model = Literal["JEM", "TFM", "WSO"]
 Role = Literal["agency_user", "program_officer", "administrator"]
+# Parameters of a few values, refused in words naming them (g287.web.params.choice), on the API and the pages.
+ApplicationStage = choice("a stage", "requested", "draft", "signed", "terminated", "withdrawn")
+DocumentFormat = choice("a format", "pdf", "docx")
 
 
 def json_id(what: str) -> Any:
