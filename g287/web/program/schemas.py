@@ -148,6 +148,11 @@ class AgencyOut(BaseModel):
 
 
 class AgencyIn(RequestBody):
+    """An agency's details, whole: creating an agency and correcting one (PUT) take every required field each time.
+    The service checks them, in its words ("required"); the document says they are required."""
+
+    model_config = ConfigDict(json_schema_extra={"required": ["name", "state", "agency_type"]})
+
     name: Optional[str] = Field(None, max_length=5000)
     state: Optional[str] = Field(None, max_length=100)
     agency_type: Optional[str] = Field(None, max_length=100)
