@@ -13,14 +13,14 @@ from g287.days import DAY_RANGE_PROBLEM, in_day_range, parse_day
 from g287.errors import G287Error
 from g287.numbers import number_in
 from g287.sources.text import BRAILLE_BLANK, CONTROL, without_invisible
-from g287.xmlchars import NOT_IN_XML
+from g287.xmlchars import BIDIRECTIONAL_OVERRIDES, NOT_IN_XML
 from g287.wording import quoted
 
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 # The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible, they make text
 # display in another order than it is stored ("a\u202eb" and its neighbours shown reversed), so a nominee's or an
 # agency's name read on a page or in a document would not be the name recorded, searched for and audited.
-BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROL = re.compile(f"[{BIDIRECTIONAL_OVERRIDES}]")
 BIDI_CONTROL_PROBLEM = "contains bidirectional control characters (U+202A to U+202E, U+2066 to U+2069), which change the order text is shown in"
 # Every character XML 1.0 cannot hold (C0 controls other than tab and line breaks, lone surrogates, U+FFFE and
 # U+FFFF): the DOCX documents are XML, and the databases refuse lone surrogates (not UTF-8) and PostgreSQL NUL.

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from g287.config import DATA_DIR
 from g287.sources.table import Note
 from g287.wording import counted
+from g287.xmlchars import BIDIRECTIONAL_OVERRIDES
 
 
 @dataclass(frozen=True)
@@ -381,7 +382,7 @@ def _decode_urldefense_v3(url: str) -> str | None:
 # The bidirectional controls: the embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) and the
 # marks U+200E, U+200F. In an address they show it in another order than it is ("https://www.ice.gov\u202e..." shows
 # a host that is not the one opened); no address of ICE's holds one.
-BIDI_CONTROL = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROL = re.compile(f"[\u200e\u200f{BIDIRECTIONAL_OVERRIDES}]")
 # An address's authority (user, host and port), after its scheme if it has one: up to the first slash, backslash (a
 # slash to browsers), query or fragment.
 _AUTHORITY = re.compile(r"(?:[a-z][a-z0-9+-]*:)?[/\\]*([^/\\?#]*)", re.I)
